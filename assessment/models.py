@@ -1,0 +1,1 @@
+"""Models of the assessment app (not built yet)."""

@@ -1,0 +1,1 @@
+"""Models of the credit app (not built yet)."""

@@ -1,0 +1,1 @@
+"""Models of the emergency app (not built yet)."""

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from safety_platform.models import Department, Industry, Jurisdiction
+
+from ..models import Enterprise, EnterpriseStatusChange
+from ..validators import normalize_credit_code, validate_credit_code
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    credit_code = serializers.CharField(max_length=18)
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    industry = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
+    industry_name = serializers.CharField(source="industry.name", read_only=True)
+    supervising_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), allow_null=True, required=False
+    )
+    supervising_department_name = serializers.CharField(
+        source="supervising_department.name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "credit_code",
+            "name",
+            "legal_representative",
+            "address",
+            "longitude",
+            "latitude",
+            "jurisdiction",
+            "jurisdiction_name",
+            "industry",
+            "industry_name",
+            "risk_category",
+            "supervising_department",
+            "supervising_department_name",
+            "department_set_manually",
+            "scale",
+            "employees",
+            "is_key",
+            "status",
+            "contact_phone",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "department_set_manually", "created_at", "updated_at"]
+
+    def validate_credit_code(self, value: str) -> str:
+        code = normalize_credit_code(value)
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            validate_credit_code(code)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        clash = Enterprise.objects.filter(credit_code=code)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError("An enterprise with this credit code is already registered.")
+        return code
+
+
+class EnterpriseStatusChangeSerializer(serializers.ModelSerializer):
+    changed_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = EnterpriseStatusChange
+        fields = ["from_status", "to_status", "reason", "changed_by", "changed_at"]
+
+
+class StatusChangeRequestSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[c for c in Enterprise._meta.get_field("status").choices])  # type: ignore[union-attr]
+    reason = serializers.CharField(max_length=300)
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(data)

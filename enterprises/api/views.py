@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.choices import ApiScope
+from safety_platform.services import DomainError
+
+from ..filtersets import EnterpriseFilterSet
+from ..models import Enterprise
+from ..services import can_manage_enterprises, enterprise_change_status, enterprise_create, enterprise_update
+from .serializers import EnterpriseSerializer, EnterpriseStatusChangeSerializer, StatusChangeRequestSerializer
+
+
+class EnterpriseViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The enterprise registry, scoped like the web UI. Department API keys need `enterprises:read`."""
+
+    queryset = Enterprise.objects.select_related("jurisdiction", "industry", "supervising_department")
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+    ordering_fields = ["name", "updated_at", "created_at", "employees"]
+    ordering = ["name", "id"]
+    search_fields: list[str] = []
+    api_key_read_scope = ApiScope.ENTERPRISES_READ
+
+    def _check_manage(self) -> None:
+        if not can_manage_enterprises(self.request.user):
+            raise PermissionDenied("Only staff may register or edit enterprises.")
+
+    def perform_create(self, serializer: EnterpriseSerializer) -> None:
+        self._check_manage()
+        try:
+            serializer.instance = enterprise_create(actor=self.request.user, data=dict(serializer.validated_data))  # type: ignore[arg-type]
+        except DjangoValidationError:
+            raise
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    def perform_update(self, serializer: EnterpriseSerializer) -> None:
+        self._check_manage()
+        try:
+            serializer.instance = enterprise_update(
+                actor=self.request.user,  # type: ignore[arg-type]
+                enterprise=serializer.instance,  # type: ignore[arg-type]
+                data=dict(serializer.validated_data),
+            )
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    @extend_schema(responses=EnterpriseStatusChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="status-history")
+    def status_history(self, request: Request, pk: Any = None) -> Response:
+        enterprise = self.get_object()
+        changes = enterprise.status_changes.select_related("changed_by")
+        return Response(EnterpriseStatusChangeSerializer(changes, many=True).data)
+
+    @extend_schema(request=StatusChangeRequestSerializer, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["post"], url_path="change-status")
+    def change_status(self, request: Request, pk: Any = None) -> Response:
+        enterprise = self.get_object()
+        payload = StatusChangeRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            updated = enterprise_change_status(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                status=payload.validated_data["status"],
+                reason=payload.validated_data["reason"],
+            )
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied(exc.message) from exc
+            raise
+        return Response(EnterpriseSerializer(updated, context=self.get_serializer_context()).data)

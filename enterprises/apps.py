@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "enterprises"
+    verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from safety_platform.audit import audit_register
+        from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
+
+        from .models import Enterprise
+
+        audit_register(Enterprise)
+        register_nav(NavItem(_("Enterprises"), "enterprises:list", roles=STAFF_ROLES, icon="building", order=10))
+        register_nav(
+            NavItem(_("My enterprise"), "enterprises:mine", roles=frozenset({"enterprise"}), icon="building", order=10)
+        )
+        from safety_platform.navigation import HomeWidget, register_home_widget
+
+        from .selectors import enterprise_counts
+
+        register_home_widget(
+            HomeWidget(
+                key="enterprises",
+                template="enterprises/_home_widget.html",
+                context=lambda request: {"counts": enterprise_counts(request.user)},
+                roles=STAFF_ROLES,
+                order=10,
+            )
+        )
+        register_home_widget(
+            HomeWidget(
+                key="my-enterprise",
+                template="enterprises/_home_mine.html",
+                context=lambda request: {"enterprise": request.user.enterprise},
+                roles=frozenset({"enterprise"}),
+                order=10,
+            )
+        )

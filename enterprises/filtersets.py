@@ -1,0 +1,65 @@
+"""Filters shared by the enterprise list page, its export and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.models import Department, Jurisdiction
+
+from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
+from .models import Enterprise
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    jurisdiction = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
+    )
+    industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (prefix)"))
+    risk_category = django_filters.ChoiceFilter(choices=RiskCategory.choices, label=_("High-risk category"))
+    status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label=_("Status"))
+    scale = django_filters.ChoiceFilter(choices=EnterpriseScale.choices, label=_("Scale"))
+    is_key = django_filters.BooleanFilter(label=_("Key enterprise"))
+    supervising_department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("Supervising department")
+    )
+    credit_code = django_filters.CharFilter(method="filter_credit_code", label=_("Credit code"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
+
+    class Meta:
+        model = Enterprise
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(credit_code__icontains=value.upper()) | Q(legal_representative__icontains=value)
+        )
+
+    def filter_jurisdiction(self, queryset: QuerySet[Enterprise], name: str, value: Jurisdiction) -> QuerySet[Enterprise]:
+        return queryset.filter(jurisdiction__path__startswith=value.path) if value else queryset
+
+    def filter_industry(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        return queryset.filter(industry__code__startswith=value.strip().upper()) if value.strip() else queryset
+
+    def filter_credit_code(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        return queryset.filter(credit_code=value.strip().upper())
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None and getattr(user, "is_inspector", False):
+            # Offer only the inspector's own subtrees.
+            paths = user.jurisdiction_paths
+            q = Q(pk__in=[])
+            for path in paths:
+                q |= Q(path__startswith=path)
+            self.filters["jurisdiction"].queryset = Jurisdiction.objects.filter(q)
+        for field in self.form.fields.values():
+            is_select = hasattr(field, "choices")
+            field.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")

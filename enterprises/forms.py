@@ -1,0 +1,91 @@
+"""Web forms of the enterprise registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.models import Department, Industry, Jurisdiction
+
+from .choices import EnterpriseStatus
+from .models import Enterprise
+from .validators import normalize_credit_code
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "credit_code",
+            "name",
+            "legal_representative",
+            "contact_phone",
+            "address",
+            "longitude",
+            "latitude",
+            "jurisdiction",
+            "industry",
+            "risk_category",
+            "supervising_department",
+            "scale",
+            "employees",
+            "is_key",
+        ]
+        help_texts = {
+            "supervising_department": _("Leave empty to derive it from the industry."),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervising_department"].required = False
+        self.fields["supervising_department"].queryset = Department.objects.filter(is_active=True)
+        self.fields["industry"].queryset = Industry.objects.order_by("code")
+        jurisdictions = Jurisdiction.objects.all()
+        if user is not None and getattr(user, "is_inspector", False):
+            q = Q(pk__in=[])
+            for path in user.jurisdiction_paths:
+                q |= Q(path__startswith=path)
+            jurisdictions = jurisdictions.filter(q)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        self.fields["jurisdiction"].label_from_instance = lambda j: "　" * max(j.depth - 1, 0) + j.name
+        if self.instance.pk and not self.instance.department_set_manually:
+            self.initial["supervising_department"] = None
+        for name, field in self.fields.items():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+            if name == "credit_code":
+                field.widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false", "maxlength": 18})
+
+    def clean_credit_code(self) -> str:
+        return normalize_credit_code(self.cleaned_data["credit_code"])
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=EnterpriseStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs["class"] = "form-select"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel file"), widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.xlsx"}))
+    import_valid_rows = forms.BooleanField(
+        label=_("Import the valid rows even if some rows have errors"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload

@@ -1,0 +1,293 @@
+"""Excel/CSV import and export of the enterprise registry (same columns both ways)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from safety_platform.models import Department, Industry, Jurisdiction
+
+from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
+from .models import Enterprise
+from .validators import normalize_credit_code, validate_credit_code
+
+if TYPE_CHECKING:
+    from .services import ImportResult
+
+# (field, Chinese header, English header). Import accepts either header; export writes Chinese.
+COLUMNS: list[tuple[str, str, str]] = [
+    ("credit_code", "统一社会信用代码", "credit_code"),
+    ("name", "企业名称", "name"),
+    ("legal_representative", "法定代表人", "legal_representative"),
+    ("address", "地址", "address"),
+    ("longitude", "经度", "longitude"),
+    ("latitude", "纬度", "latitude"),
+    ("jurisdiction", "所属辖区", "jurisdiction"),
+    ("industry", "行业代码", "industry"),
+    ("risk_category", "高危类别", "risk_category"),
+    ("supervising_department", "监管部门", "supervising_department"),
+    ("scale", "规模", "scale"),
+    ("employees", "从业人数", "employees"),
+    ("is_key", "重点企业", "is_key"),
+    ("status", "经营状态", "status"),
+    ("contact_phone", "联系电话", "contact_phone"),
+]
+REQUIRED = {"credit_code", "name", "legal_representative", "jurisdiction", "industry"}
+HEADER_TO_FIELD = {h.strip().lower(): f for f, zh, en in COLUMNS for h in (zh, en)}
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", ""}
+MAX_ROWS = 20000
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    data: dict[str, Any]
+    existing: Enterprise | None
+
+
+def _choice_lookup(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for value, label in choices:
+        lookup[value.lower()] = value
+        lookup[str(label).lower()] = value
+    return lookup
+
+
+def _label_lookups() -> dict[str, dict[str, str]]:
+    from django.utils import translation
+
+    lookups: dict[str, dict[str, str]] = {"risk_category": {}, "scale": {}, "status": {}}
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            lookups["risk_category"].update(_choice_lookup(RiskCategory.choices))
+            lookups["scale"].update(_choice_lookup(EnterpriseScale.choices))
+            lookups["status"].update(_choice_lookup(EnterpriseStatus.choices))
+    return lookups
+
+
+def _read_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, cells) from CSV (UTF-8 with or without BOM, or GBK) or .xlsx."""
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield index, ["" if v is None else str(v).strip() for v in row]
+        workbook.close()
+        return
+    if not name.endswith((".csv", ".txt")):
+        raise ValueError(_("Upload a .csv or .xlsx file."))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise ValueError(_("The file is neither UTF-8 nor GBK text."))
+    for index, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        yield index, [cell.strip() for cell in row]
+
+
+def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: ImportResult) -> list[ParsedRow]:
+    """Check every row and collect every problem; return the rows that parsed."""
+    from .services import ImportProblem, enterprise_can_edit
+
+    try:
+        rows = list(_read_rows(filename, content))
+    except ValueError as exc:
+        result.problems.append(ImportProblem(0, "file", str(exc)))
+        return []
+    except Exception:  # a corrupt workbook: say so instead of failing
+        result.problems.append(ImportProblem(0, "file", _("The file could not be read as CSV or Excel.")))
+        return []
+    rows = [(line, cells) for line, cells in rows if any(cells)]
+    if not rows:
+        result.problems.append(ImportProblem(0, "file", _("The file is empty.")))
+        return []
+    header_line, header = rows[0]
+    fields = [HEADER_TO_FIELD.get(h.strip().lower()) for h in header]
+    missing = REQUIRED - set(filter(None, fields))
+    if missing:
+        for name in sorted(missing):
+            result.problems.append(ImportProblem(header_line, name, _("Required column is missing.")))
+        return []
+    body = rows[1:]
+    if len(body) > MAX_ROWS:
+        result.problems.append(ImportProblem(0, "file", _("At most %(n)d rows per file.") % {"n": MAX_ROWS}))
+        return []
+    result.rows = len(body)
+
+    # Reference data loaded once, so a large file costs a handful of queries, not one per row.
+    jurisdictions = list(Jurisdiction.objects.all())
+    by_code = {j.code: j for j in jurisdictions if j.code}
+    by_id = {j.pk: j for j in jurisdictions}
+    by_path_name: dict[str, Jurisdiction] = {}
+    by_name: dict[str, list[Jurisdiction]] = {}
+    for j in jurisdictions:
+        names = [by_id[i].name for i in j.ancestor_ids if i in by_id and by_id[i].parent_id is not None]
+        by_path_name["/".join(names)] = j
+        by_name.setdefault(j.name, []).append(j)
+    industries = {i.code: i for i in Industry.objects.all()}
+    departments = {d.code: d for d in Department.objects.all()} | {d.name: d for d in Department.objects.all()}
+    lookups = _label_lookups()
+    codes_in_file: dict[str, int] = {}
+    all_codes = [
+        normalize_credit_code(cells[fields.index("credit_code")]) for _l, cells in body if len(cells) > fields.index("credit_code")
+    ]
+    existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=all_codes)}
+
+    parsed: list[ParsedRow] = []
+    for line, cells in body:
+        raw = {f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields) if f}
+        problems_before = len(result.problems)
+        data: dict[str, Any] = {}
+
+        def problem(field_name: str, reason: str, line: int = line) -> None:
+            result.problems.append(ImportProblem(line, field_name, reason))
+
+        for name in REQUIRED:
+            if not raw.get(name):
+                problem(name, _("This field is required."))
+        code = normalize_credit_code(raw.get("credit_code", ""))
+        if code:
+            try:
+                validate_credit_code(code)
+            except Exception as exc:
+                problem("credit_code", " ".join(getattr(exc, "messages", [str(exc)])))
+            if code in codes_in_file:
+                problem("credit_code", _("Same credit code as line %(line)d.") % {"line": codes_in_file[code]})
+            codes_in_file.setdefault(code, line)
+        data["credit_code"] = code
+        for name in ("name", "legal_representative", "address", "contact_phone"):
+            if name in raw:
+                data[name] = raw[name]
+        if raw.get("jurisdiction"):
+            value = raw["jurisdiction"].replace("／", "/").strip("/ ")
+            match = by_code.get(value) or by_path_name.get(value)
+            if match is None and len(by_name.get(value, [])) == 1:
+                match = by_name[value][0]
+            if match is None:
+                problem("jurisdiction", _("Unknown jurisdiction '%(v)s' (use a code or a path like 新罗区/东城街道).") % {"v": value})
+            data["jurisdiction"] = match
+        if raw.get("industry"):
+            industry = industries.get(raw["industry"].upper())
+            if industry is None:
+                problem("industry", _("Unknown GB/T 4754 industry code '%(v)s'.") % {"v": raw["industry"]})
+            data["industry"] = industry
+        for name in ("risk_category", "scale", "status"):
+            if raw.get(name):
+                value = lookups[name].get(raw[name].lower())
+                if value is None:
+                    problem(name, _("Unknown value '%(v)s'.") % {"v": raw[name]})
+                data[name] = value
+        if raw.get("supervising_department"):
+            department = departments.get(raw["supervising_department"])
+            if department is None:
+                problem("supervising_department", _("Unknown department '%(v)s'.") % {"v": raw["supervising_department"]})
+            data["supervising_department"] = department
+        for name in ("longitude", "latitude"):
+            if raw.get(name):
+                try:
+                    data[name] = Decimal(raw[name])
+                except InvalidOperation:
+                    problem(name, _("Not a number: '%(v)s'.") % {"v": raw[name]})
+        if raw.get("employees"):
+            try:
+                data["employees"] = int(float(raw["employees"]))
+                if data["employees"] < 0:
+                    raise ValueError
+            except ValueError:
+                problem("employees", _("Not a whole number of people: '%(v)s'.") % {"v": raw["employees"]})
+        if "is_key" in raw:
+            word = raw["is_key"].strip().lower()
+            if word in TRUE_WORDS:
+                data["is_key"] = True
+            elif word in FALSE_WORDS:
+                data["is_key"] = False
+            else:
+                problem("is_key", _("Use 是 or 否."))
+        current = existing.get(code)
+        if current is not None and not enterprise_can_edit(actor, current):
+            problem("credit_code", _("This enterprise exists and is outside your scope."))
+        if len(result.problems) == problems_before:
+            # Model-level validation (lengths, ranges) without saving, so it is reported with the line.
+            from django.core.exceptions import ValidationError
+
+            candidate = Enterprise(**{k: v for k, v in data.items() if k != "status"})
+            if current is not None:
+                candidate.pk = current.pk
+            try:
+                candidate.full_clean(exclude=["supervising_department", "credit_code"] if current else ["supervising_department"])
+            except ValidationError as exc:
+                for fname, messages in exc.message_dict.items():
+                    for message in messages:
+                        problem(fname, message)
+        status = data.pop("status", None)
+        if status and current is None and status != EnterpriseStatus.OPERATING:
+            data["status"] = status
+        parsed.append(ParsedRow(line=line, data=data, existing=current))
+    return parsed
+
+
+def jurisdiction_path_names() -> dict[int, str]:
+    """Every jurisdiction's readable path ("新罗区/东城街道/东城一网格"), from one query."""
+    nodes = {j.pk: j for j in Jurisdiction.objects.all()}
+    return {
+        pk: "/".join(nodes[i].name for i in j.ancestor_ids if i in nodes and nodes[i].parent_id is not None) or j.name
+        for pk, j in nodes.items()
+    }
+
+
+def _cell(enterprise: Enterprise, name: str, paths: dict[int, str]) -> Any:
+    if name == "jurisdiction":
+        return paths.get(enterprise.jurisdiction_id, "")
+    if name == "industry":
+        return enterprise.industry.code
+    if name == "supervising_department":
+        return enterprise.supervising_department.code if enterprise.supervising_department else ""
+    if name in ("risk_category", "scale", "status"):
+        return getattr(enterprise, f"get_{name}_display")()
+    if name == "is_key":
+        return "是" if enterprise.is_key else "否"
+    value = getattr(enterprise, name)
+    return "" if value is None else value
+
+
+def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
+    yield [zh for _f, zh, _en in COLUMNS]
+    paths = jurisdiction_path_names()
+    qs = queryset.select_related("industry", "supervising_department")
+    for enterprise in qs.iterator(chunk_size=2000):
+        yield [_cell(enterprise, f, paths) for f, _zh, _en in COLUMNS]
+
+
+def export_csv(queryset: QuerySet[Enterprise]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in export_rows(queryset):
+        writer.writerow(row)
+    # BOM so that Excel opens UTF-8 Chinese correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(queryset: QuerySet[Enterprise]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("企业名录")
+    for row in export_rows(queryset):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,140 @@
+"""The enterprise registry (生产经营单位名录)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.scoping import ScopedQuerySet
+
+from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
+from ..validators import validate_credit_code
+
+
+class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
+    scope_prefix = ""
+
+    def operating(self) -> EnterpriseQuerySet:
+        return self.filter(status=EnterpriseStatus.OPERATING)
+
+
+class Enterprise(models.Model):
+    """生产经营单位 — an enterprise under work-safety supervision, identified by its credit code."""
+
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=60)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    jurisdiction = models.ForeignKey(
+        "safety_platform.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        help_text=_("Down to the grid where known."),
+    )
+    industry = models.ForeignKey(
+        "safety_platform.Industry",
+        verbose_name=_("industry (GB/T 4754)"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    risk_category = models.CharField(
+        _("high-risk category"), max_length=30, choices=RiskCategory.choices, default=RiskCategory.OTHER
+    )
+    supervising_department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("supervising department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_enterprises",
+    )
+    department_set_manually = models.BooleanField(
+        _("department set manually"),
+        default=False,
+        help_text=_("Unticked: the supervising department follows the industry."),
+    )
+    scale = models.CharField(_("scale"), max_length=10, choices=EnterpriseScale.choices, default=EnterpriseScale.SMALL)
+    employees = models.PositiveIntegerField(_("employees"), default=0)
+    is_key = models.BooleanField(_("key enterprise"), default=False, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True, latitude__isnull=True)
+                | Q(longitude__isnull=False, latitude__isnull=False),
+                name="enterprise_coordinates_both_or_none",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status"]),
+            models.Index(fields=["supervising_department", "status"]),
+            models.Index(fields=["risk_category"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:detail", args=[self.pk])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.credit_code = (self.credit_code or "").strip().upper()
+        super().save(*args, **kwargs)
+
+
+class EnterpriseStatusChange(models.Model):
+    """经营状态变更 — one change of an enterprise's status (operating, suspended, closed), never edited."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=12, choices=EnterpriseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=EnterpriseStatus.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,200 @@
+"""Web UI of the enterprise registry: list, detail, create/edit, status, import, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety_platform.audit import audit_entries_for
+from safety_platform.navigation import enterprise_panels_for
+from safety_platform.services import DomainError
+
+from . import importexport
+from .filtersets import EnterpriseFilterSet
+from .forms import EnterpriseForm, ImportForm, StatusChangeForm
+from .selectors import enterprises_visible_to
+from .services import (
+    can_manage_enterprises,
+    enterprise_can_edit,
+    enterprise_change_status,
+    enterprise_create,
+    enterprise_import,
+    enterprise_update,
+)
+
+PAGE_SIZE = 25
+
+
+def _filtered(request: HttpRequest) -> EnterpriseFilterSet:
+    return EnterpriseFilterSet(request.GET, queryset=enterprises_visible_to(request.user), user=request.user)
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.is_enterprise_user:
+        return redirect("enterprises:mine")
+    filterset = _filtered(request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "can_manage": can_manage_enterprises(user),
+        },
+    )
+
+
+@login_required
+def enterprise_mine(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user.enterprise_id:
+        return redirect("enterprises:list")
+    return redirect("enterprises:detail", pk=user.enterprise_id)
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    panels = [
+        {"title": panel.title, "template": panel.template, **panel.context(request, enterprise)}
+        for panel in enterprise_panels_for(request.user)
+    ]
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "status_changes": enterprise.status_changes.select_related("changed_by"),
+            "audit_entries": audit_entries_for(enterprise)[:50],
+            "can_edit": enterprise_can_edit(request.user, enterprise),
+            "status_form": StatusChangeForm(),
+            "panels": panels,
+        },
+    )
+
+
+@login_required
+def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_manage_enterprises(request.user):
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = enterprise_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Enterprise registered."))
+            return redirect(enterprise)
+    return render(request, "enterprises/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    if not enterprise_can_edit(request.user, enterprise):
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = enterprise_update(actor=request.user, enterprise=enterprise, data=form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(enterprise)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise, "creating": False})
+
+
+def _attach_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def enterprise_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    form = StatusChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise_change_status(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied from exc
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status changed."))
+    elif request.method == "POST":
+        messages.error(request, _("Choose a status and give a reason."))
+    return redirect(enterprise)
+
+
+@login_required
+def enterprise_import_view(request: HttpRequest) -> HttpResponse:
+    if not can_manage_enterprises(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = enterprise_import(
+            actor=request.user,  # type: ignore[arg-type]
+            filename=upload.name,
+            content=upload.read(),
+            import_valid_rows=form.cleaned_data["import_valid_rows"],
+        )
+        if result.imported:
+            messages.success(
+                request,
+                _("Imported: %(c)d created, %(u)d updated, %(s)d skipped.")
+                % {"c": result.created, "u": result.updated, "s": result.skipped},
+            )
+        else:
+            messages.error(request, _("Nothing was imported: the file has errors. Fix them or tick the box to import the valid rows."))
+    return render(request, "enterprises/import.html", {"form": form, "result": result, "columns": importexport.COLUMNS})
+
+
+@login_required
+def enterprise_export_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.is_enterprise_user:
+        raise PermissionDenied
+    filterset = _filtered(request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    fmt = request.GET.get("format", "xlsx")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(importexport.export_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.csv"'
+        return response
+    response = HttpResponse(
+        importexport.export_xlsx(queryset),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
+    return response

@@ -1,0 +1,1 @@
+"""Models of the hazards app (not built yet)."""

@@ -1,0 +1,151 @@
+"""Django admin for the shared core: users and roles, jurisdictions, departments, API keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiKey, ApiKeyUse, Department, Fact, Industry, Jurisdiction, Notification, StatutoryDeadline, User
+from .models.org import DepartmentIndustry
+from .services import api_key_create, api_key_revoke
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "department", "enterprise", "is_active"]
+    list_filter = ["role", "is_active", "department"]
+    search_fields = ["username", "full_name", "phone"]
+    autocomplete_fields = ["enterprise", "department"]
+    filter_horizontal = ["jurisdictions", "groups", "user_permissions"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (_("Role and scope"), {"fields": ("full_name", "phone", "role", "department", "enterprise", "jurisdictions")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,  # type: ignore[misc]
+        (_("Role and scope"), {"fields": ("full_name", "role", "department", "enterprise")}),
+    )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Users are deactivated, never deleted: the audit trail refers to them.
+        return False
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["path"]
+
+
+class DepartmentIndustryInline(admin.TabularInline):
+    model = DepartmentIndustry
+    extra = 1
+    autocomplete_fields = ["industry"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "jurisdiction", "is_committee_member", "is_committee_office", "is_active"]
+    list_filter = ["is_committee_member", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [DepartmentIndustryInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        from enterprises.services import enterprises_rederive_departments
+
+        changed = enterprises_rederive_departments()
+        if changed:
+            self.message_user(request, _("%(n)d enterprises now have a different supervising department.") % {"n": changed})
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "department", "enterprise", "scopes", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["department"]
+    search_fields = ["name", "prefix"]
+    readonly_fields = ["prefix", "created_at", "created_by", "revoked_at", "revoked_by", "last_used_at"]
+    fields = ["name", "department", "enterprise", "scopes", "expires_at", *readonly_fields, "revoke_reason"]
+    autocomplete_fields = ["department", "enterprise"]
+    actions = ["revoke"]
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        key, raw = api_key_create(
+            name=obj.name,
+            scopes=obj.scopes or [],
+            department=obj.department,
+            enterprise=obj.enterprise,
+            expires_at=obj.expires_at,
+            created_by=request.user,  # type: ignore[arg-type]
+        )
+        obj.pk = key.pk
+        obj.prefix = key.prefix
+        self.message_user(
+            request,
+            _("Key created. Copy it now, it is not shown again: %(key)s") % {"key": raw},
+            level=messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke selected keys"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for key in queryset:
+            api_key_revoke(key=key, by=request.user, reason="revoked in admin")  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ApiKeyUse)
+class ApiKeyUseAdmin(admin.ModelAdmin):
+    list_display = ["at", "prefix", "department", "method", "path"]
+    list_filter = ["department"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "category", "created_at", "read_at"]
+    list_filter = ["category"]
+    search_fields = ["title"]
+
+
+@admin.register(Fact)
+class FactAdmin(admin.ModelAdmin):
+    list_display = ["kind", "enterprise", "occurred_at", "recorded_at"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in Fact._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(StatutoryDeadline)
+class StatutoryDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "enterprise", "due_at", "met_at", "escalation_level"]
+    list_filter = ["kind", "escalation_level"]
+    search_fields = ["title"]

@@ -1,0 +1,63 @@
+"""One JSON error shape for the whole API: {"detail": "...", "errors": {"field": ["..."]}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..services import DomainError
+
+
+def _flatten(errors: Any) -> dict[str, list[str]]:
+    if isinstance(errors, dict):
+        out: dict[str, list[str]] = {}
+        for field, value in errors.items():
+            if isinstance(value, dict):
+                for sub, msgs in _flatten(value).items():
+                    out[f"{field}.{sub}"] = msgs
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for index, item in enumerate(value):
+                    for sub, msgs in _flatten(item).items():
+                        out[f"{field}[{index}].{sub}"] = msgs
+            else:
+                out[str(field)] = [str(m) for m in (value if isinstance(value, list) else [value])]
+        return out
+    if isinstance(errors, list):
+        return {"non_field_errors": [str(m) for m in errors]}
+    return {"non_field_errors": [str(errors)]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+        if exc.field:
+            body["errors"] = {exc.field: [exc.message]}
+        code = status.HTTP_400_BAD_REQUEST if exc.code == "invalid" else status.HTTP_409_CONFLICT
+        return Response(body, status=code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(response.data)
+        first_field, first_messages = next(iter(errors.items()), ("", [""]))
+        prefix = "" if first_field == "non_field_errors" else f"{first_field}: "
+        response.data = {"detail": f"{prefix}{first_messages[0]}", "code": "invalid", "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        detail = response.data["detail"]
+        response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
+    return response

@@ -1,0 +1,26 @@
+"""/api/v1/: the core endpoints plus each app's `api/urls.py`."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("industries", views.IndustryViewSet, basename="industry")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("enterprises.api.urls")),
+    path("", include("hazards.api.urls")),
+    path("credit/", include("credit.api.urls")),
+    path("emergency/", include("emergency.api.urls")),
+    path("assessment/", include("assessment.api.urls")),
+    path("", include(router.urls)),
+]

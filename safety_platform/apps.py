@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SafetyPlatformConfig(AppConfig):
+    name = "safety_platform"
+    verbose_name = _("Platform core")
+
+    def ready(self) -> None:
+        from . import audit, signals  # noqa: F401
+        from .api import schema  # noqa: F401
+
+        audit.register_core_models()
+        from django.db.models.signals import post_migrate
+
+        from .celery import ensure_filesystem_broker_folders
+        from .schedules import Schedule, ensure_schedules, register_schedule
+
+        ensure_filesystem_broker_folders()
+        register_schedule(
+            Schedule(
+                name="Escalate overdue statutory deadlines",
+                task="safety_platform.deadlines_escalate",
+                minute="*/10",
+                description="Notify the next level (inspector, county office, committee office) when a deadline passes.",
+            )
+        )
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="safety_platform_schedules")

@@ -1,0 +1,20 @@
+"""Core models shared by every app."""
+
+from .apikeys import ApiKey, ApiKeyUse
+from .deadlines import StatutoryDeadline
+from .facts import Fact
+from .notifications import Notification
+from .org import Department, DepartmentIndustry, Industry, Jurisdiction, User
+
+__all__ = [
+    "ApiKey",
+    "ApiKeyUse",
+    "Department",
+    "DepartmentIndustry",
+    "Fact",
+    "Industry",
+    "Jurisdiction",
+    "Notification",
+    "StatutoryDeadline",
+    "User",
+]

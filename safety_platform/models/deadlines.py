@@ -1,0 +1,97 @@
+"""One statutory clock for every legal deadline, escalating level by level when it passes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..scoping import enterprise_scope_q
+
+
+class EscalationLevel(models.IntegerChoices):
+    NONE = 0, _("Not escalated")
+    RESPONSIBLE = 1, _("Responsible inspector")
+    COUNTY = 2, _("County office")
+    COMMITTEE = 3, _("Committee office")
+
+
+class StatutoryDeadlineQuerySet(models.QuerySet["StatutoryDeadline"]):
+    def open(self) -> StatutoryDeadlineQuerySet:
+        return self.filter(met_at__isnull=True, cancelled_at__isnull=True)
+
+    def overdue(self, now: Any = None) -> StatutoryDeadlineQuerySet:
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def visible_to(self, user: Any) -> StatutoryDeadlineQuerySet:
+        if user is None or not user.is_authenticated:
+            return self.none()
+        q = enterprise_scope_q(user, "enterprise")
+        if q is None:
+            return self
+        if getattr(user, "is_inspector", False):
+            # Deadlines without an enterprise (a county's own duties) follow the jurisdiction.
+            for path in user.jurisdiction_paths:
+                q |= Q(enterprise__isnull=True, jurisdiction__path__startswith=path)
+        return self.filter(q)
+
+
+class StatutoryDeadline(models.Model):
+    """法定时限 — a legal deadline (accident report, hazard rectification, statistics, re-review …).
+
+    Apps open a clock with `deadline_open`, and close it with `deadline_met`; the scheduled job
+    `deadlines_escalate` notifies the next level each time a step of `DEADLINE_ESCALATION_DAYS` passes.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+    )
+    jurisdiction = models.ForeignKey(
+        "safety_platform.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    url = models.CharField(max_length=300, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StatutoryDeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statutory deadline")
+        verbose_name_plural = _("statutory deadlines")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_type", "source_id", "kind"], name="deadline_one_per_source_kind")
+        ]
+        indexes = [models.Index(fields=["met_at", "cancelled_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()

@@ -1,0 +1,60 @@
+"""Domain facts: what happened, recorded once by the app that saw it, read by credit and assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import FactKind
+from ..scoping import ScopedQuerySet
+
+
+class FactQuerySet(ScopedQuerySet["Fact"]):
+    scope_prefix = "enterprise"
+
+
+class Fact(models.Model):
+    """领域事实 — an accident, an overdue major hazard, a revoked certificate … about an enterprise.
+
+    Apps that see something happen only record the fact (`fact_record`); credit and assessment
+    decide what it means under the rule version in force. Facts are append-only; a correction is a
+    new fact with the same source (readers take the latest per source and kind).
+    """
+
+    kind = models.CharField(_("kind"), max_length=40, choices=FactKind.choices, db_index=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facts",
+    )
+    jurisdiction = models.ForeignKey(
+        "safety_platform.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    dedup_key = models.CharField(max_length=200, unique=True)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("domain fact")
+        verbose_name_plural = _("domain facts")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "kind", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.occurred_at:%Y-%m-%d}"
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "occurred_at": self.occurred_at.isoformat(), **self.payload}

@@ -1,0 +1,99 @@
+"""Visibility: the one mechanism every list, detail, export and API view uses.
+
+Each model's queryset has `visible_to(user)`. Most domain rows belong to an enterprise, and the
+rules for "which enterprises may this user see" live here once:
+
+- platform administrators and committee staff: the whole city;
+- inspectors: enterprises in their jurisdictions and everything below them (path prefix);
+- department staff: enterprises their department supervises;
+- enterprise users: their own enterprise;
+- API clients (department keys): the whole registry (they read published data by scope);
+  key-enterprise keys: their own enterprise;
+- anyone else: nothing.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any, Generic, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from .choices import Role
+
+_M = TypeVar("_M", bound=models.Model)
+
+NOTHING = Q(pk__in=[])
+
+
+def enterprise_scope_q(user: Any, prefix: str = "enterprise") -> Q | None:
+    """A Q selecting rows whose enterprise (reached through `prefix`) the user may see; None = all rows.
+
+    `prefix` is the lookup path from the model to Enterprise; "" when the model is Enterprise itself.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    lookup = f"{prefix}__" if prefix else ""
+    if getattr(user, "api_key", None) is not None:
+        if user.enterprise_id:
+            return Q(**{f"{lookup}pk": user.enterprise_id})
+        return None
+    if not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE):
+        return None
+    if user.role == Role.INSPECTOR:
+        paths = user.jurisdiction_paths
+        if not paths:
+            return NOTHING
+        return reduce(or_, (Q(**{f"{lookup}jurisdiction__path__startswith": path}) for path in paths))
+    if user.role == Role.DEPARTMENT:
+        if not user.department_id:
+            return NOTHING
+        return Q(**{f"{lookup}supervising_department_id": user.department_id})
+    if user.role == Role.ENTERPRISE:
+        if not user.enterprise_id:
+            return NOTHING
+        return Q(**{f"{lookup}pk": user.enterprise_id})
+    return NOTHING
+
+
+def jurisdiction_scope_q(user: Any, prefix: str = "jurisdiction") -> Q | None:
+    """Rows that belong to a jurisdiction rather than an enterprise (a county warehouse, a warning).
+
+    Inspectors see their subtrees and everything above them is hidden; department staff and
+    committee see the whole city; enterprise users and enterprise keys see nothing by this rule.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if getattr(user, "api_key", None) is not None:
+        return NOTHING if user.enterprise_id else None
+    if not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT):
+        return None
+    if user.role == Role.INSPECTOR:
+        paths = user.jurisdiction_paths
+        if not paths:
+            return NOTHING
+        return reduce(or_, (Q(**{f"{prefix}__path__startswith": path}) for path in paths))
+    return NOTHING
+
+
+class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
+    """A queryset whose rows are scoped through their enterprise. Set `scope_prefix` per model."""
+
+    scope_prefix = "enterprise"
+
+    def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
+        q = enterprise_scope_q(user, self.scope_prefix)
+        return self if q is None else self.filter(q)
+
+
+class ScopedManager(models.Manager[_M], Generic[_M]):
+    """Convenience manager so `Model.objects.visible_to(user)` works straight away."""
+
+    def visible_to(self, user: Any) -> models.QuerySet[_M]:
+        return self.get_queryset().visible_to(user)  # type: ignore[attr-defined]

@@ -1,0 +1,19 @@
+"""Test settings: SQLite by default, PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (CI)."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, REDIS_URL, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process unless a test starts a real worker (marked `redis`).
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+_ = REDIS_URL

@@ -1,0 +1,32 @@
+"""Core periodic jobs. Tasks are thin: they call a service and are safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import deadlines_escalate
+
+
+@shared_task(name="safety_platform.deadlines_escalate")
+def deadlines_escalate_task() -> int:
+    return deadlines_escalate()
+
+
+@shared_task(name="safety_platform.ping")
+def ping(value: str = "pong") -> str:
+    """Round trip through the broker and a worker (used by the health check and tests)."""
+    return value
+
+
+@shared_task(name="safety_platform.record_heartbeat")
+def record_heartbeat(marker: str) -> str:
+    """Write a row from inside a worker, proving the worker reaches the same database."""
+    from django.utils import timezone
+
+    from .models import Fact
+
+    Fact.objects.get_or_create(
+        dedup_key=f"heartbeat:{marker}",
+        defaults={"kind": "hazard_closed", "occurred_at": timezone.now(), "payload": {"heartbeat": marker}},
+    )
+    return marker

@@ -1,0 +1,42 @@
+"""URL configuration: the web UI of each app, the API under /api/v1/, schema and docs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+from .forms import LoginForm
+
+admin.site.site_header = "龙岩市安全生产监管平台 · 管理"
+admin.site.site_title = "龙岩市安全生产监管平台"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notification_read, name="notification_read"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("enterprises/", include("enterprises.urls")),
+    path("hazards/", include("hazards.urls")),
+    path("credit/", include("credit.urls")),
+    path("emergency/", include("emergency.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("api/v1/", include("safety_platform.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]

@@ -1,0 +1,146 @@
+"""Shared fixtures: Longyan reference data, one user per role, enterprises; service markers.
+
+Tests marked `postgres`, `redis` or `browser` need real services. They are skipped where the
+service is missing, except when REQUIRE_SERVICES=1 (CI), where a missing service fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from tests.factories import EnterpriseFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _service_missing(marker: str) -> str | None:
+    if marker == "postgres":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        return None if engine == "django.db.backends.postgresql" else "needs PostgreSQL (set DATABASE_URL)"
+    if marker == "redis":
+        return None if os.environ.get("REDIS_URL") else "needs Redis and a Celery worker (set REDIS_URL)"
+    if marker == "browser":
+        return None if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM) else "needs /usr/bin/chromium"
+    return None
+
+
+SERVICE_MARKERS = ("postgres", "redis", "browser")
+_skipped_service_tests: list[str] = []
+
+
+def pytest_runtest_setup(item: Any) -> None:
+    for marker in SERVICE_MARKERS:
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _service_missing(marker)
+        if reason is None:
+            continue
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    if report.skipped and any(m in report.keywords for m in SERVICE_MARKERS):
+        _skipped_service_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    # CI must exercise every service test: a skip there (however it happened) fails the run.
+    if REQUIRE_SERVICES and _skipped_service_tests:
+        print(f"\nERROR: service tests skipped under REQUIRE_SERVICES=1: {_skipped_service_tests}")
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def reference(db: Any) -> Any:
+    """Longyan's jurisdictions, industries and departments (the real reference data)."""
+    from safety_platform.management.commands.seed_reference import load_reference_data
+
+    return load_reference_data()
+
+
+class Org:
+    """Handy accessors for the reference data."""
+
+    def jurisdiction(self, path: str) -> Any:
+        from safety_platform.models import Jurisdiction
+
+        node = None
+        for name in path.split("/"):
+            qs = Jurisdiction.objects.filter(name=name)
+            node = (qs.filter(parent=node) if node else qs).get()
+        return node
+
+    def department(self, code: str) -> Any:
+        from safety_platform.models import Department
+
+        return Department.objects.get(code=code)
+
+    def industry(self, code: str) -> Any:
+        from safety_platform.models import Industry
+
+        return Industry.objects.get(code=code)
+
+
+@pytest.fixture
+def org(reference: Any) -> Org:
+    return Org()
+
+
+@pytest.fixture
+def xinluo_chem(org: Org) -> Any:
+    """A hazardous-chemicals enterprise in 新罗区/东城街道 (supervised by 应急管理局)."""
+    return EnterpriseFactory(
+        name="龙岩市东城化工有限公司",
+        jurisdiction=org.jurisdiction("新罗区/东城街道/东城第一网格"),
+        industry=org.industry("C2614"),
+        risk_category="hazardous_chemicals",
+    )
+
+
+@pytest.fixture
+def shanghang_site(org: Org) -> Any:
+    """A construction site in 上杭县 (supervised by 住建局)."""
+    return EnterpriseFactory(
+        name="上杭县临江建筑有限公司",
+        jurisdiction=org.jurisdiction("上杭县/临江镇/临江第一网格"),
+        industry=org.industry("E4710"),
+        risk_category="construction",
+    )
+
+
+@pytest.fixture
+def users(org: Org, xinluo_chem: Any) -> dict[str, Any]:
+    """One user per role. The inspector covers 新罗区; the enterprise user belongs to xinluo_chem."""
+    inspector = UserFactory(username="inspector", role="inspector")
+    inspector.jurisdictions.add(org.jurisdiction("新罗区"))
+    town_inspector = UserFactory(username="inspector_town", role="inspector")
+    town_inspector.jurisdictions.add(org.jurisdiction("新罗区/东城街道"))
+    return {
+        "admin": UserFactory(username="admin", role="admin", is_staff=True, is_superuser=True),
+        "committee": UserFactory(username="committee", role="committee"),
+        "inspector": inspector,
+        "inspector_town": town_inspector,
+        "department": UserFactory(username="dept_yjj", role="department", department=org.department("yjj")),
+        "department_zjj": UserFactory(username="dept_zjj", role="department", department=org.department("zjj")),
+        "enterprise": UserFactory(username="enterprise", role="enterprise", enterprise=xinluo_chem),
+    }
+
+
+@pytest.fixture
+def api_client() -> Any:
+    from rest_framework.test import APIClient
+
+    return APIClient()
