@@ -17,7 +17,15 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ["name", "credit_code", "jurisdiction", "industry", "risk_category", "supervising_department", "status"]
+    list_display = [
+        "name",
+        "credit_code",
+        "jurisdiction",
+        "industry",
+        "risk_category",
+        "supervising_department",
+        "status",
+    ]
     list_filter = ["risk_category", "status", "is_key", "supervising_department"]
     search_fields = ["name", "credit_code"]
     autocomplete_fields = ["industry", "supervising_department"]

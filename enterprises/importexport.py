@@ -143,7 +143,9 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
     lookups = _label_lookups()
     codes_in_file: dict[str, int] = {}
     all_codes = [
-        normalize_credit_code(cells[fields.index("credit_code")]) for _l, cells in body if len(cells) > fields.index("credit_code")
+        normalize_credit_code(cells[fields.index("credit_code")])
+        for _l, cells in body
+        if len(cells) > fields.index("credit_code")
     ]
     existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=all_codes)}
 
@@ -178,7 +180,10 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
             if match is None and len(by_name.get(value, [])) == 1:
                 match = by_name[value][0]
             if match is None:
-                problem("jurisdiction", _("Unknown jurisdiction '%(v)s' (use a code or a path like 新罗区/东城街道).") % {"v": value})
+                problem(
+                    "jurisdiction",
+                    _("Unknown jurisdiction '%(v)s' (use a code or a path like 新罗区/东城街道).") % {"v": value},
+                )
             data["jurisdiction"] = match
         if raw.get("industry"):
             industry = industries.get(raw["industry"].upper())
@@ -194,7 +199,9 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
         if raw.get("supervising_department"):
             department = departments.get(raw["supervising_department"])
             if department is None:
-                problem("supervising_department", _("Unknown department '%(v)s'.") % {"v": raw["supervising_department"]})
+                problem(
+                    "supervising_department", _("Unknown department '%(v)s'.") % {"v": raw["supervising_department"]}
+                )
             data["supervising_department"] = department
         for name in ("longitude", "latitude"):
             if raw.get(name):
@@ -228,7 +235,9 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
             if current is not None:
                 candidate.pk = current.pk
             try:
-                candidate.full_clean(exclude=["supervising_department", "credit_code"] if current else ["supervising_department"])
+                candidate.full_clean(
+                    exclude=["supervising_department", "credit_code"] if current else ["supervising_department"]
+                )
             except ValidationError as exc:
                 for fname, messages in exc.message_dict.items():
                     for message in messages:

@@ -62,7 +62,9 @@ class DepartmentAdmin(admin.ModelAdmin):
 
         changed = enterprises_rederive_departments()
         if changed:
-            self.message_user(request, _("%(n)d enterprises now have a different supervising department.") % {"n": changed})
+            self.message_user(
+                request, _("%(n)d enterprises now have a different supervising department.") % {"n": changed}
+            )
 
 
 @admin.register(Industry)

@@ -22,7 +22,7 @@ class SafetyPlatformConfig(AppConfig):
                 name="Escalate overdue statutory deadlines",
                 task="safety_platform.deadlines_escalate",
                 minute="*/10",
-                description="Notify the next level (inspector, county office, committee office) when a deadline passes.",
+                description="Notify inspector, then county office, then committee office when a deadline passes.",
             )
         )
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="safety_platform_schedules")

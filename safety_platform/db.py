@@ -34,11 +34,12 @@ class AppendOnlyTable(migrations.operations.base.Operation):
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(FUNCTION_SQL)
+        schema_editor.execute(FUNCTION_SQL, params=None)
         schema_editor.execute(
             f'DROP TRIGGER IF EXISTS "{self.table}_append_only" ON "{self.table}";'
             f'CREATE TRIGGER "{self.table}_append_only" BEFORE UPDATE OR DELETE ON "{self.table}" '
-            "FOR EACH ROW EXECUTE FUNCTION platform_refuse_change();"
+            "FOR EACH ROW EXECUTE FUNCTION platform_refuse_change();",
+            params=None,
         )
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:

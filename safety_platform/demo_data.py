@@ -35,14 +35,57 @@ ENTERPRISES: list[tuple[str, str, str, int, str, str, str, int, bool]] = [
     ("漳平市永福煤业有限公司", "漳平市", "永福镇", 0, "B0610", "mining", "small", 140, True),
     ("漳平市菁城火力发电有限公司", "漳平市", "菁城街道", 0, "D4411", "other", "large", 650, True),
     ("漳平市菁城木业有限公司", "漳平市", "菁城街道", 1, "C2021", "industry_trade", "small", 60, False),
-    ("龙岩市龙州新能源汽车有限公司", "龙岩经济技术开发区（高新区）", "龙州工业园", 0, "C3612", "industry_trade", "large", 1800, True),
-    ("龙岩高新区龙州炼钢有限公司", "龙岩经济技术开发区（高新区）", "龙州工业园", 1, "C3120", "metallurgy", "large", 1100, True),
-    ("龙岩高新区东肖油气仓储有限公司", "龙岩经济技术开发区（高新区）", "东肖片区", 0, "G5941", "hazardous_chemicals", "medium", 85, True),
+    (
+        "龙岩市龙州新能源汽车有限公司",
+        "龙岩经济技术开发区（高新区）",
+        "龙州工业园",
+        0,
+        "C3612",
+        "industry_trade",
+        "large",
+        1800,
+        True,
+    ),
+    (
+        "龙岩高新区龙州炼钢有限公司",
+        "龙岩经济技术开发区（高新区）",
+        "龙州工业园",
+        1,
+        "C3120",
+        "metallurgy",
+        "large",
+        1100,
+        True,
+    ),
+    (
+        "龙岩高新区东肖油气仓储有限公司",
+        "龙岩经济技术开发区（高新区）",
+        "东肖片区",
+        0,
+        "G5941",
+        "hazardous_chemicals",
+        "medium",
+        85,
+        True,
+    ),
     ("龙岩高新区东肖化肥批发部", "龙岩经济技术开发区（高新区）", "东肖片区", 0, "F5166", "other", "micro", 8, False),
     ("龙岩市东城正餐酒楼", "新罗区", "东城街道", 0, "H6210", "other", "micro", 25, False),
 ]
 
-LEGAL_REPRESENTATIVES = ["林建华", "陈志强", "张丽萍", "黄文斌", "吴国庆", "郑秀英", "王海涛", "李春生", "赖金水", "邱美玲", "钟伟", "罗晓东"]
+LEGAL_REPRESENTATIVES = [
+    "林建华",
+    "陈志强",
+    "张丽萍",
+    "黄文斌",
+    "吴国庆",
+    "郑秀英",
+    "王海涛",
+    "李春生",
+    "赖金水",
+    "邱美玲",
+    "钟伟",
+    "罗晓东",
+]
 
 # Demo logins: (username, full name, role, department code, jurisdiction names, enterprise index)
 DEMO_PASSWORD = "Longyan@2026"

@@ -42,9 +42,15 @@ def ensure_schedules(**_: Any) -> int:
     for schedule in SCHEDULES.values():
         if PeriodicTask.objects.filter(name=schedule.name).exists():
             continue
-        fields: dict[str, Any] = {"task": schedule.task, "kwargs": schedule.kwargs or json.dumps({}), "description": schedule.description}
+        fields: dict[str, Any] = {
+            "task": schedule.task,
+            "kwargs": schedule.kwargs or json.dumps({}),
+            "description": schedule.description,
+        }
         if schedule.every_seconds:
-            interval, _ = IntervalSchedule.objects.get_or_create(every=schedule.every_seconds, period=IntervalSchedule.SECONDS)
+            interval, _ = IntervalSchedule.objects.get_or_create(
+                every=schedule.every_seconds, period=IntervalSchedule.SECONDS
+            )
             fields["interval"] = interval
         else:
             crontab, _ = CrontabSchedule.objects.get_or_create(

@@ -21,8 +21,10 @@ def deadlines_open_for(user: Any, *, limit: int = 10) -> QuerySet[StatutoryDeadl
 
 def deadline_counts_for(user: Any) -> dict[str, int]:
     now = timezone.now()
-    return StatutoryDeadline.objects.visible_to(user).open().aggregate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))
+    return (
+        StatutoryDeadline.objects.visible_to(user)
+        .open()
+        .aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     )
 
 

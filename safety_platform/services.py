@@ -85,9 +85,7 @@ def inspectors_for(jurisdiction: Jurisdiction | None, *, levels: Iterable[str] |
     """Active inspectors whose jurisdictions contain `jurisdiction` (optionally only at some levels)."""
     if jurisdiction is None:
         return User.objects.none()
-    qs = User.objects.filter(
-        is_active=True, role=Role.INSPECTOR, jurisdictions__in=jurisdiction.ancestor_ids
-    )
+    qs = User.objects.filter(is_active=True, role=Role.INSPECTOR, jurisdictions__in=jurisdiction.ancestor_ids)
     if levels is not None:
         qs = qs.filter(jurisdictions__level__in=list(levels))
     return qs.distinct()

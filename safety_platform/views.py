@@ -19,9 +19,7 @@ from .services import notification_mark_read
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    widgets = [
-        {"template": widget.template, **widget.context(request)} for widget in home_widgets_for(user)
-    ]
+    widgets = [{"template": widget.template, **widget.context(request)} for widget in home_widgets_for(user)]
     context = {
         "role": "admin" if user.is_superuser else user.role,
         "widgets": widgets,

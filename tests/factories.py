@@ -47,7 +47,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     risk_category = "industry_trade"
 
     @factory.post_generation
-    def derive_department(obj: Enterprise, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def derive_department(obj: Enterprise, create: bool, extracted: object, **kwargs: object) -> None:
         if create and not obj.department_set_manually:
             from enterprises.services import _apply_derived_department
 

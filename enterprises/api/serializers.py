@@ -76,7 +76,7 @@ class EnterpriseStatusChangeSerializer(serializers.ModelSerializer):
 
 
 class StatusChangeRequestSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[c for c in Enterprise._meta.get_field("status").choices])  # type: ignore[union-attr]
+    status = serializers.ChoiceField(choices=list(Enterprise._meta.get_field("status").choices))  # type: ignore[union-attr]
     reason = serializers.CharField(max_length=300)
 
     def to_internal_value(self, data: Any) -> Any:

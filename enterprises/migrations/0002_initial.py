@@ -6,55 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0001_initial'),
-        ('safety_platform', '0001_initial'),
+        ("enterprises", "0001_initial"),
+        ("safety_platform", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enterprise',
-            name='industry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='safety_platform.industry', verbose_name='industry (GB/T 4754)'),
+            model_name="enterprise",
+            name="industry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enterprises",
+                to="safety_platform.industry",
+                verbose_name="industry (GB/T 4754)",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='jurisdiction',
-            field=models.ForeignKey(help_text='Down to the grid where known.', on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='safety_platform.jurisdiction', verbose_name='jurisdiction'),
+            model_name="enterprise",
+            name="jurisdiction",
+            field=models.ForeignKey(
+                help_text="Down to the grid where known.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enterprises",
+                to="safety_platform.jurisdiction",
+                verbose_name="jurisdiction",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='supervising_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supervised_enterprises', to='safety_platform.department', verbose_name='supervising department'),
+            model_name="enterprise",
+            name="supervising_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="supervised_enterprises",
+                to="safety_platform.department",
+                verbose_name="supervising department",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprisestatuschange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="enterprisestatuschange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='enterprisestatuschange',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='enterprises.enterprise'),
+            model_name="enterprisestatuschange",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="status_changes", to="enterprises.enterprise"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['jurisdiction', 'status'], name='enterprises_jurisdi_b72957_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["jurisdiction", "status"], name="enterprises_jurisdi_b72957_idx"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['supervising_department', 'status'], name='enterprises_supervi_6aba58_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["supervising_department", "status"], name="enterprises_supervi_6aba58_idx"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['risk_category'], name='enterprises_risk_ca_2345c4_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["risk_category"], name="enterprises_risk_ca_2345c4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='enterprise_coordinates_both_or_none'),
+            model_name="enterprise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="enterprise_coordinates_both_or_none",
+            ),
         ),
     ]

@@ -35,9 +35,7 @@ class IsAuthenticatedUserOrScopedKey(permissions.BasePermission):
         if not (user and user.is_authenticated and user.is_active):
             return False
         roles = getattr(view, "allowed_roles", None)
-        if roles is not None and not (user.is_superuser or user.role in roles):
-            return False
-        return True
+        return not (roles is not None and not (user.is_superuser or user.role in roles))
 
 
 def required_scope(request: Any, view: Any) -> str | None:

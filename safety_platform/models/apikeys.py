@@ -31,7 +31,9 @@ def generate_api_key() -> tuple[str, str, str]:
 
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
     def usable(self) -> ApiKeyQuerySet:
-        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
 
     def visible_to(self, user: Any) -> ApiKeyQuerySet:
         if user is None or not user.is_authenticated:
@@ -63,7 +65,7 @@ class ApiKey(models.Model):
     )
     prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH, unique=True, editable=False)
     hashed_secret = models.CharField(max_length=64, editable=False)
-    scopes = models.JSONField(_("scopes"), default=list, help_text=_("e.g. [\"blacklist:read\", \"ratings:read\"]"))
+    scopes = models.JSONField(_("scopes"), default=list, help_text=_('e.g. ["blacklist:read", "ratings:read"]'))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

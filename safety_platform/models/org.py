@@ -78,20 +78,20 @@ class Jurisdiction(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         with transaction.atomic():
             old_path = self.path
-            if self.pk is None:
-                super().save(*args, **kwargs)
-                kwargs.pop("force_insert", None)
+            super().save(*args, **kwargs)
             new_path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-            if new_path != old_path:
-                self.path = new_path
-                super().save(update_fields=["path"])
-                if old_path:
-                    # Moving a node moves its subtree: rewrite the descendants' path prefix.
-                    for child in Jurisdiction.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                        child.path = new_path + child.path[len(old_path) :]
-                        Jurisdiction.objects.filter(pk=child.pk).update(path=child.path)
-            else:
-                super().save(*args, **kwargs)
+            if new_path == old_path:
+                return
+            self.path = new_path
+            Jurisdiction.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:
+                # Moving a node moves its subtree: rewrite the descendants' path prefix in one statement.
+                from django.db.models import Value
+                from django.db.models.functions import Concat, Substr
+
+                Jurisdiction.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+                )
 
     @property
     def depth(self) -> int:

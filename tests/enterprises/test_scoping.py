@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(org: Any, users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any) -> dict[str, Any]:
     xinluo_site = EnterpriseFactory(
-        name="新罗区西陂建筑", jurisdiction=org.jurisdiction("新罗区/西陂街道/西陂第一网格"), industry=org.industry("E4710")
+        name="新罗区西陂建筑",
+        jurisdiction=org.jurisdiction("新罗区/西陂街道/西陂第一网格"),
+        industry=org.industry("E4710"),
     )
     yongding_mine = EnterpriseFactory(
         name="永定区坎市铁矿", jurisdiction=org.jurisdiction("永定区/坎市镇"), industry=org.industry("B0810")
@@ -77,7 +79,9 @@ def test_detail_page_is_404_outside_scope(role: str, client: Any, users: dict[st
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))
-def test_api_list_and_detail_are_scoped(role: str, api_client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
+def test_api_list_and_detail_are_scoped(
+    role: str, api_client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
     api_client.force_authenticate(users[role])
     response = api_client.get("/api/v1/enterprises/", {"page_size": 100})
     assert response.status_code == 200
@@ -106,7 +110,10 @@ def test_enterprise_user_gets_404_for_another_enterprise_everywhere(
     client.force_login(users["enterprise"])
     for name in ("detail", "edit"):
         assert client.get(reverse(f"enterprises:{name}", args=[other.pk])).status_code == 404
-    assert client.post(reverse("enterprises:status", args=[other.pk]), {"status": "closed", "reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("enterprises:status", args=[other.pk]), {"status": "closed", "reason": "x"}).status_code
+        == 404
+    )
     api_client.force_authenticate(users["enterprise"])
     assert api_client.get(f"/api/v1/enterprises/{other.pk}/").status_code == 404
     assert api_client.patch(f"/api/v1/enterprises/{other.pk}/", {"name": "x"}, format="json").status_code == 404
@@ -131,6 +138,9 @@ def test_department_key_reads_registry_and_enterprise_key_does_not(
     assert response.status_code == 200
     assert response.json()["count"] == 4
     # Keys are read-only here: writing is refused.
-    assert api_client.post("/api/v1/enterprises/", {}, format="json", HTTP_AUTHORIZATION=f"Api-Key {raw}").status_code == 403
+    assert (
+        api_client.post("/api/v1/enterprises/", {}, format="json", HTTP_AUTHORIZATION=f"Api-Key {raw}").status_code
+        == 403
+    )
     _key, push = api_key_create(name="push", enterprise=world["xinluo_chem"], scopes=[ApiScope.HAZARDS_PUSH])
     assert api_client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Api-Key {push}").status_code == 403

@@ -43,11 +43,17 @@ class Command(BaseCommand):
             scopes = [s.strip() for s in options["scopes"].split(",") if s.strip()]
             try:
                 key, raw = api_key_create(
-                    name=options["name"], scopes=scopes, department=department, enterprise=enterprise, days=options["days"]
+                    name=options["name"],
+                    scopes=scopes,
+                    department=department,
+                    enterprise=enterprise,
+                    days=options["days"],
                 )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
-            self.stdout.write(f"Created key {key.prefix} for {department or enterprise}, expires {key.expires_at:%Y-%m-%d}.")
+            self.stdout.write(
+                f"Created key {key.prefix} for {department or enterprise}, expires {key.expires_at:%Y-%m-%d}."
+            )
             self.stdout.write("Send it as:  Authorization: Api-Key " + raw)
             self.stdout.write("It is stored hashed and cannot be shown again.")
         elif action == "list":

@@ -41,7 +41,11 @@ def load_reference_data() -> Jurisdiction:
             parent_code = {3: code[:1], 4: code[:3], 5: code[:4]}.get(len(code))
             industry, _ = Industry.objects.update_or_create(
                 code=code,
-                defaults={"name": name, "level": Industry.level_for_code(code), "parent": by_code.get(parent_code or "")},
+                defaults={
+                    "name": name,
+                    "level": Industry.level_for_code(code),
+                    "parent": by_code.get(parent_code or ""),
+                },
             )
             by_code[code] = industry
         for code, name, short, industries, member, office, duties in DEPARTMENTS:

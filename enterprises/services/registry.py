@@ -13,8 +13,8 @@ from safety_platform.choices import Role
 from safety_platform.models import Department, User
 from safety_platform.services import DomainError
 
-from .choices import EnterpriseStatus
-from .models import Enterprise, EnterpriseStatusChange
+from ..choices import EnterpriseStatus
+from ..models import Enterprise, EnterpriseStatusChange
 
 EDITABLE_FIELDS = [
     "credit_code",
@@ -175,7 +175,7 @@ def enterprise_import(*, actor: User, filename: str, content: bytes, import_vali
     A file with any error imports nothing unless `import_valid_rows` is set, in which case the good
     rows are imported and the bad ones skipped. An existing credit code updates that enterprise.
     """
-    from .importexport import parse_enterprise_rows
+    from ..importexport import parse_enterprise_rows
 
     if not can_manage_enterprises(actor):
         raise DomainError(_("You may not import enterprises."), code="forbidden")

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from .choices import EnterpriseStatus
-from .models import Enterprise
+from ..choices import EnterpriseStatus
+from ..models import Enterprise
 
 
 def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
@@ -26,9 +26,4 @@ def enterprise_counts(user: Any) -> dict[str, int]:
 
 
 def enterprise_counts_by_category(user: Any) -> list[dict[str, Any]]:
-    return list(
-        Enterprise.objects.visible_to(user)
-        .values("risk_category")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
+    return list(Enterprise.objects.visible_to(user).values("risk_category").annotate(n=Count("id")).order_by("-n"))

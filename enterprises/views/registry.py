@@ -17,11 +17,11 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.navigation import enterprise_panels_for
 from safety_platform.services import DomainError
 
-from . import importexport
-from .filtersets import EnterpriseFilterSet
-from .forms import EnterpriseForm, ImportForm, StatusChangeForm
-from .selectors import enterprises_visible_to
-from .services import (
+from .. import importexport
+from ..filtersets import EnterpriseFilterSet
+from ..forms import EnterpriseForm, ImportForm, StatusChangeForm
+from ..selectors import enterprises_visible_to
+from ..services import (
     can_manage_enterprises,
     enterprise_can_edit,
     enterprise_change_status,
@@ -175,7 +175,10 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
                 % {"c": result.created, "u": result.updated, "s": result.skipped},
             )
         else:
-            messages.error(request, _("Nothing was imported: the file has errors. Fix them or tick the box to import the valid rows."))
+            messages.error(
+                request,
+                _("Nothing was imported: the file has errors. Fix them or tick the box to import the valid rows."),
+            )
     return render(request, "enterprises/import.html", {"form": form, "result": result, "columns": importexport.COLUMNS})
 
 

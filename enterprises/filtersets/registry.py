@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models import Department, Jurisdiction
 
-from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
-from .models import Enterprise
+from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
+from ..models import Enterprise
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -28,7 +28,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         queryset=Department.objects.all(), label=_("Supervising department")
     )
     credit_code = django_filters.CharFilter(method="filter_credit_code", label=_("Credit code"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
 
     class Meta:
         model = Enterprise
@@ -39,10 +41,14 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(credit_code__icontains=value.upper()) | Q(legal_representative__icontains=value)
+            Q(name__icontains=value)
+            | Q(credit_code__icontains=value.upper())
+            | Q(legal_representative__icontains=value)
         )
 
-    def filter_jurisdiction(self, queryset: QuerySet[Enterprise], name: str, value: Jurisdiction) -> QuerySet[Enterprise]:
+    def filter_jurisdiction(
+        self, queryset: QuerySet[Enterprise], name: str, value: Jurisdiction
+    ) -> QuerySet[Enterprise]:
         return queryset.filter(jurisdiction__path__startswith=value.path) if value else queryset
 
     def filter_industry(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
@@ -62,4 +68,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             self.filters["jurisdiction"].queryset = Jurisdiction.objects.filter(q)
         for field in self.form.fields.values():
             is_select = hasattr(field, "choices")
-            field.widget.attrs.setdefault("class", "form-select form-select-sm" if is_select else "form-control form-control-sm")
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models import Department, Industry, Jurisdiction
 
-from .choices import EnterpriseStatus
-from .models import Enterprise
-from .validators import normalize_credit_code
+from ..choices import EnterpriseStatus
+from ..models import Enterprise
+from ..validators import normalize_credit_code
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -75,7 +75,10 @@ class StatusChangeForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file"), widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.xlsx"}))
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.xlsx"}),
+    )
     import_valid_rows = forms.BooleanField(
         label=_("Import the valid rows even if some rows have errors"),
         required=False,
