@@ -25,7 +25,8 @@ class Fact(models.Model):
     new fact with the same source (readers take the latest per source and kind).
     """
 
-    kind = models.CharField(_("kind"), max_length=40, choices=FactKind.choices, db_index=True)
+    # No `choices=` on purpose: apps add fact kinds to FactKind without a core migration.
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),
@@ -55,6 +56,12 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} @ {self.occurred_at:%Y-%m-%d}"
+
+    def get_kind_display(self) -> str:
+        try:
+            return str(FactKind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "occurred_at": self.occurred_at.isoformat(), **self.payload}
