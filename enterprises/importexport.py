@@ -61,10 +61,49 @@ def _choice_lookup(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
     return lookup
 
 
+# Words used in real registers, independent of the UI translation catalogs.
+CHINESE_ALIASES: dict[str, dict[str, str]] = {
+    "risk_category": {
+        "矿山": "mining",
+        "非煤矿山": "mining",
+        "煤矿": "mining",
+        "金属非金属矿山": "mining",
+        "危险化学品": "hazardous_chemicals",
+        "危化品": "hazardous_chemicals",
+        "危化": "hazardous_chemicals",
+        "烟花爆竹": "fireworks",
+        "冶金": "metallurgy",
+        "金属冶炼": "metallurgy",
+        "冶金及金属冶炼": "metallurgy",
+        "工贸": "industry_trade",
+        "工贸行业": "industry_trade",
+        "建筑施工": "construction",
+        "建筑": "construction",
+        "交通运输": "transport",
+        "道路运输": "transport",
+        "道路水路运输": "transport",
+        "其他": "other",
+        "其它": "other",
+    },
+    "scale": {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro"},
+    "status": {
+        "营业": "operating",
+        "正常": "operating",
+        "在营": "operating",
+        "存续": "operating",
+        "停产": "suspended",
+        "停业": "suspended",
+        "停产整顿": "suspended",
+        "关闭": "closed",
+        "注销": "closed",
+    },
+}
+
+
 def _label_lookups() -> dict[str, dict[str, str]]:
     from django.utils import translation
 
-    lookups: dict[str, dict[str, str]] = {"risk_category": {}, "scale": {}, "status": {}}
+    lookups: dict[str, dict[str, str]] = {name: dict(words) for name, words in CHINESE_ALIASES.items()}
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
             lookups["risk_category"].update(_choice_lookup(RiskCategory.choices))
@@ -234,6 +273,7 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
             candidate = Enterprise(**{k: v for k, v in data.items() if k != "status"})
             if current is not None:
                 candidate.pk = current.pk
+                candidate._state.adding = False
             try:
                 candidate.full_clean(
                     exclude=["supervising_department", "credit_code"] if current else ["supervising_department"]

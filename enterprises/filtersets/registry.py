@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.filters import StrictBooleanFilter
 from safety_platform.models import Department, Jurisdiction
 
 from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
@@ -23,7 +24,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     risk_category = django_filters.ChoiceFilter(choices=RiskCategory.choices, label=_("High-risk category"))
     status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label=_("Status"))
     scale = django_filters.ChoiceFilter(choices=EnterpriseScale.choices, label=_("Scale"))
-    is_key = django_filters.BooleanFilter(label=_("Key enterprise"))
+    is_key = StrictBooleanFilter(label=_("Key enterprise"))
     supervising_department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), label=_("Supervising department")
     )

@@ -1,0 +1,157 @@
+"""Bulk import reports every bad row and imports nothing unless asked; export round-trips."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from enterprises.models import Enterprise
+from enterprises.services import enterprise_import
+from tests.factories import next_credit_code
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "统一社会信用代码,企业名称,法定代表人,所属辖区,行业代码,高危类别,从业人数,重点企业\n"
+
+
+def _csv(*rows: str) -> bytes:
+    return (HEADER + "".join(r + "\n" for r in rows)).encode("utf-8")
+
+
+def test_valid_file_imports_every_row_and_derives_department(users: dict[str, Any]) -> None:
+    a, b = next_credit_code(), next_credit_code()
+    content = _csv(
+        f"{a},龙岩甲化工,张三,新罗区/东城街道/东城第一网格,C2614,危险化学品,120,是",
+        f"{b},龙岩乙建筑,李四,350823,E4710,construction,30,否",
+    )
+    result = enterprise_import(actor=users["committee"], filename="list.csv", content=content)
+    assert result.ok and result.imported and result.created == 2
+    chem = Enterprise.objects.get(credit_code=a)
+    assert chem.risk_category == "hazardous_chemicals" and chem.is_key and chem.employees == 120
+    assert chem.supervising_department.code == "yjj"  # derived from C2614
+    assert Enterprise.objects.get(credit_code=b).supervising_department.code == "zjj"
+    assert chem.status_changes.count() == 1
+
+
+def test_file_with_errors_reports_every_bad_row_and_imports_nothing(users: dict[str, Any]) -> None:
+    good = next_credit_code()
+    bad_check = next_credit_code()[:17] + "0"
+    if bad_check == next_credit_code():  # pragma: no cover - astronomically unlikely
+        bad_check = bad_check[:17] + "1"
+    content = _csv(
+        f"{good},好企业,张三,新罗区/东城街道,C2614,危险化学品,10,否",
+        f"{bad_check},校验位错,李四,新罗区,C2614,危险化学品,10,否",
+        f"{good},重复代码,王五,新罗区,C2614,危险化学品,10,否",
+        f"{next_credit_code()},辖区错,赵六,不存在区,C2614,危险化学品,10,否",
+        f"{next_credit_code()},行业错,钱七,新罗区,X9999,危险化学品,abc,也许",
+        f"{next_credit_code()},,孙八,新罗区,C2614,危险化学品,10,否",
+    )
+    result = enterprise_import(actor=users["committee"], filename="list.csv", content=content)
+    assert not result.imported
+    assert Enterprise.objects.filter(name="好企业").count() == 0
+    found = {(p.line, p.field) for p in result.problems}
+    assert (3, "credit_code") in found  # wrong check character
+    assert (4, "credit_code") in found  # duplicate of line 2
+    assert (5, "jurisdiction") in found
+    assert {(6, "industry"), (6, "employees"), (6, "is_key")} <= found
+    assert (7, "name") in found
+    assert all(p.reason for p in result.problems)
+
+
+def test_import_valid_rows_on_request_skips_the_bad_ones(users: dict[str, Any]) -> None:
+    good = next_credit_code()
+    content = _csv(
+        f"{good},好企业,张三,新罗区/东城街道,C2614,危险化学品,10,否",
+        f"{next_credit_code()},辖区错,赵六,不存在区,C2614,危险化学品,10,否",
+    )
+    result = enterprise_import(actor=users["committee"], filename="x.csv", content=content, import_valid_rows=True)
+    assert result.imported and result.created == 1 and result.skipped == 1
+    assert Enterprise.objects.filter(credit_code=good).exists()
+
+
+def test_inspector_cannot_import_outside_own_jurisdiction(users: dict[str, Any]) -> None:
+    content = _csv(f"{next_credit_code()},上杭企业,张三,上杭县,C2614,危险化学品,10,否")
+    result = enterprise_import(actor=users["inspector"], filename="x.csv", content=content)
+    assert not result.imported
+    assert [(p.line, p.field) for p in result.problems] == [(2, "jurisdiction")]
+
+
+def test_existing_credit_code_updates_instead_of_duplicating(users: dict[str, Any], xinluo_chem: Any) -> None:
+    content = _csv(f"{xinluo_chem.credit_code},新名称化工,张三,新罗区/东城街道,C2614,危险化学品,99,是")
+    result = enterprise_import(actor=users["committee"], filename="x.csv", content=content)
+    assert result.imported and result.updated == 1 and result.created == 0
+    xinluo_chem.refresh_from_db()
+    assert (xinluo_chem.name, xinluo_chem.employees) == ("新名称化工", 99)
+
+
+def test_missing_required_column_and_unreadable_files_are_reported(users: dict[str, Any]) -> None:
+    result = enterprise_import(actor=users["committee"], filename="x.csv", content="企业名称\n甲\n".encode())
+    assert {p.field for p in result.problems} >= {"credit_code", "jurisdiction", "industry"}
+    result = enterprise_import(actor=users["committee"], filename="x.xlsx", content=b"not a zip")
+    assert result.problems[0].field == "file"
+    result = enterprise_import(actor=users["committee"], filename="x.pdf", content=b"%PDF")
+    assert result.problems[0].field == "file"
+
+
+def test_gbk_csv_from_old_excel_is_read(users: dict[str, Any]) -> None:
+    code = next_credit_code()
+    content = _csv(f"{code},旧版本表格企业,张三,新罗区,C2614,危险化学品,10,否").decode().encode("gb18030")
+    result = enterprise_import(actor=users["committee"], filename="x.csv", content=content)
+    assert result.imported and Enterprise.objects.get(credit_code=code).name == "旧版本表格企业"
+
+
+def test_excel_import_and_export_round_trip(client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+    client.force_login(users["committee"])
+    exported = client.get(reverse("enterprises:export") + "?format=xlsx")
+    assert exported.status_code == 200
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "统一社会信用代码" and rows[1][0] == xinluo_chem.credit_code
+    assert rows[1][6] == "新罗区/东城街道/东城第一网格"
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(list(rows[0]))
+    new_code = next_credit_code()
+    ws.append([new_code, "Excel导入企业", "王五", None, None, None, "新罗区/西陂街道", "E4710", "建筑施工", None,
+               "小型", 50, "否", "营业", "0597-1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.name = "import.xlsx"
+    buffer.seek(0)
+    response = client.post(reverse("enterprises:import"), {"file": buffer})
+    assert response.status_code == 200
+    created = Enterprise.objects.get(credit_code=new_code)
+    assert created.risk_category == "construction" and created.scale == "small"
+
+
+def test_import_page_lists_problems_with_line_and_field(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["committee"])
+    upload = io.BytesIO(_csv(f"{next_credit_code()},辖区错,赵六,不存在区,C2614,危险化学品,10,否"))
+    upload.name = "bad.csv"
+    response = client.post(reverse("enterprises:import"), {"file": upload})
+    body = response.content.decode()
+    assert 'id="import-problems"' in body and "<td>2</td>" in body and "jurisdiction" in body
+    assert not Enterprise.objects.filter(name="辖区错").exists()
+
+
+def test_export_follows_filters(client: Any, users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any) -> None:
+    client.force_login(users["committee"])
+    body = client.get(reverse("enterprises:export") + "?format=csv&risk_category=construction").content.decode("utf-8-sig")
+    assert shanghang_site.name in body and xinluo_chem.name not in body
+
+
+def test_export_query_count_does_not_grow_with_rows(
+    client: Any, users: dict[str, Any], org: Any, django_assert_max_num_queries: Any
+) -> None:
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory.create_batch(30, jurisdiction=org.jurisdiction("新罗区"), industry=org.industry("C2614"))
+    client.force_login(users["committee"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("enterprises:export") + "?format=xlsx")
+    assert response.status_code == 200

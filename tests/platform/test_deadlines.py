@@ -1,0 +1,143 @@
+"""One statutory clock: deadlines escalate inspector → county office → committee office, once per level."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from safety_platform.models import Notification, StatutoryDeadline
+from safety_platform.services import deadline_met, deadline_open, deadlines_escalate, fact_record, notify
+from safety_platform.signals import deadline_escalated, fact_recorded
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county_inspector(org: Any) -> Any:
+    user = UserFactory(username="county_insp", role="inspector")
+    user.jurisdictions.add(org.jurisdiction("新罗区"))
+    return user
+
+
+@pytest.fixture
+def grid_inspector(org: Any) -> Any:
+    user = UserFactory(username="grid_insp", role="inspector")
+    user.jurisdictions.add(org.jurisdiction("新罗区/东城街道/东城第一网格"))
+    return user
+
+
+@pytest.fixture
+def committee(org: Any) -> Any:
+    return UserFactory(username="committee_staff", role="committee")
+
+
+def _open(enterprise: Any, due_at: dt.datetime) -> StatutoryDeadline:
+    # Any saved row can carry a clock; the enterprise itself is the simplest source here.
+    return deadline_open(source=enterprise, kind="test_rectification", title="限期整改", due_at=due_at,
+                         enterprise=enterprise, url="/x/")
+
+
+def test_escalation_walks_up_one_level_per_step_and_notifies_once(
+    xinluo_chem: Any, grid_inspector: Any, county_inspector: Any, committee: Any
+) -> None:
+    now = timezone.now()
+    deadline = _open(xinluo_chem, now - dt.timedelta(hours=1))
+    heard: list[int] = []
+
+    def listener(sender: Any, deadline: Any, level: int, **kwargs: Any) -> None:
+        heard.append(level)
+
+    deadline_escalated.connect(listener)
+    try:
+        assert deadlines_escalate(now=now) == 1
+        assert deadlines_escalate(now=now) == 0  # running twice notifies once
+        assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["grid_insp"]
+        assert deadlines_escalate(now=now + dt.timedelta(days=3)) == 1
+        assert Notification.objects.filter(recipient=county_inspector).count() == 1
+        assert deadlines_escalate(now=now + dt.timedelta(days=7)) == 1
+        assert deadlines_escalate(now=now + dt.timedelta(days=30)) == 0
+        assert Notification.objects.filter(recipient=committee).count() == 1
+        assert Notification.objects.count() == 3
+    finally:
+        deadline_escalated.disconnect(listener)
+    assert heard == [1, 2, 3]
+    deadline.refresh_from_db()
+    assert deadline.escalation_level == 3
+
+
+def test_a_long_overdue_deadline_notifies_every_level_it_skipped(
+    xinluo_chem: Any, grid_inspector: Any, county_inspector: Any, committee: Any
+) -> None:
+    _open(xinluo_chem, timezone.now() - dt.timedelta(days=10))
+    deadlines_escalate()
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
+        "grid_insp", "county_insp", "committee_staff"
+    }
+
+
+def test_met_and_future_deadlines_do_not_escalate(xinluo_chem: Any, shanghang_site: Any, grid_inspector: Any) -> None:
+    _open(xinluo_chem, timezone.now() - dt.timedelta(days=1))
+    deadline_met(source=xinluo_chem)
+    _open(shanghang_site, timezone.now() + dt.timedelta(days=1))
+    assert deadlines_escalate() == 0
+    assert not Notification.objects.exists()
+
+
+def test_moving_a_deadline_restarts_its_escalation(xinluo_chem: Any, grid_inspector: Any) -> None:
+    _open(xinluo_chem, timezone.now() - dt.timedelta(days=1))
+    deadlines_escalate()
+    deadline = _open(xinluo_chem, timezone.now() + dt.timedelta(days=5))
+    assert deadline.escalation_level == 0 and deadline.is_open and not deadline.is_overdue
+    assert StatutoryDeadline.objects.count() == 1
+
+
+def test_deadlines_are_scoped(xinluo_chem: Any, shanghang_site: Any, users: dict[str, Any]) -> None:
+    _open(xinluo_chem, timezone.now())
+    _open(shanghang_site, timezone.now())
+    assert StatutoryDeadline.objects.visible_to(users["inspector"]).count() == 1
+    assert StatutoryDeadline.objects.visible_to(users["committee"]).count() == 2
+    assert StatutoryDeadline.objects.visible_to(users["enterprise"]).get().enterprise == xinluo_chem
+
+
+def test_notify_with_dedup_key_is_idempotent(users: dict[str, Any]) -> None:
+    assert notify(recipients=[users["committee"], users["inspector"]], title="t", dedup_key="k") == 2
+    assert notify(recipients=[users["committee"], users["inspector"]], title="t", dedup_key="k") == 0
+    assert Notification.objects.count() == 2
+
+
+def test_fact_is_recorded_once_and_announced_after_commit(
+    xinluo_chem: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    heard: list[Any] = []
+
+    def listener(sender: Any, fact: Any, **kwargs: Any) -> None:
+        heard.append(fact)
+
+    fact_recorded.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            fact, created = fact_record(kind="accident", dedup_key="accident:1:1", occurred_at=timezone.now(),
+                                        enterprise=xinluo_chem, payload={"grade": "general"})
+            again, created_again = fact_record(kind="accident", dedup_key="accident:1:1", occurred_at=timezone.now(),
+                                               enterprise=xinluo_chem)
+    finally:
+        fact_recorded.disconnect(listener)
+    assert created and not created_again and again.pk == fact.pk
+    assert heard == [fact]
+    assert fact.jurisdiction == xinluo_chem.jurisdiction
+
+
+def test_notification_page_lists_own_notifications_and_marks_them_read(client: Any, users: dict[str, Any]) -> None:
+    notify(recipients=[users["inspector"]], title="重大隐患上报")
+    notify(recipients=[users["committee"]], title="别人的通知")
+    client.force_login(users["inspector"])
+    page = client.get("/notifications/").content.decode()
+    assert "重大隐患上报" in page and "别人的通知" not in page
+    home = client.get("/").content.decode()
+    assert 'data-testid="unread-count">1<' in home
+    client.post("/notifications/read/")
+    assert not Notification.objects.filter(recipient=users["inspector"], read_at__isnull=True).exists()

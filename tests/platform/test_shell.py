@@ -1,0 +1,90 @@
+"""The web shell: login, navigation by role, a home page per role, language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_need_login(client: Any, xinluo_chem: Any) -> None:
+    for url in ["/", "/enterprises/", f"/enterprises/{xinluo_chem.pk}/", "/notifications/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_login_with_password_and_logout(client: Any, users: dict[str, Any]) -> None:
+    response = client.post(reverse("login"), {"username": "inspector", "password": "pass-Word-1"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    client.post(reverse("logout"))
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_shows_a_message(client: Any, users: dict[str, Any]) -> None:
+    response = client.post(reverse("login"), {"username": "inspector", "password": "nope"})
+    assert response.status_code == 200 and "alert-danger" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "sees", "hidden"),
+    [
+        ("committee", ["/enterprises/"], ["/enterprises/mine/"]),
+        ("inspector", ["/enterprises/"], ["/enterprises/mine/"]),
+        ("department", ["/enterprises/"], ["/enterprises/mine/"]),
+        ("enterprise", ["/enterprises/mine/"], ['href="/enterprises/"', "/admin/"]),
+    ],
+)
+def test_navigation_follows_role(client: Any, users: dict[str, Any], role: str, sees: list[str], hidden: list[str]) -> None:
+    client.force_login(users[role])
+    page = client.get("/").content.decode()
+    for needle in sees:
+        assert needle in page, (role, needle)
+    for needle in hidden:
+        assert needle not in page, (role, needle)
+
+
+def test_home_page_differs_per_role(client: Any, users: dict[str, Any], shanghang_site: Any) -> None:
+    client.force_login(users["committee"])
+    assert 'data-testid="enterprise-total">2<' in client.get("/").content.decode()
+    client.force_login(users["inspector_town"])
+    assert 'data-testid="enterprise-total">1<' in client.get("/").content.decode()
+    client.force_login(users["enterprise"])
+    page = client.get("/").content.decode()
+    assert "enterprise-total" not in page and users["enterprise"].enterprise.name in page
+
+
+def test_enterprise_list_redirects_enterprise_users_to_their_own_page(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["enterprise"])
+    response = client.get("/enterprises/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/enterprises/{users['enterprise'].enterprise_id}/"
+
+
+def test_simplified_chinese_is_the_default_and_english_is_switchable(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["committee"])
+    page = client.get("/enterprises/").content.decode()
+    assert '<html lang="zh-hans">' in page and "企业" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/enterprises/"})
+    page = client.get("/enterprises/").content.decode()
+    assert '<html lang="en">' in page and "Enterprises" in page
+
+
+def test_pages_are_phone_ready(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["inspector"])
+    page = client.get("/enterprises/").content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    assert "table-responsive" in page and "navbar-toggler" in page
+
+
+def test_static_front_end_libraries_are_local(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["inspector"])
+    page = client.get("/").content.decode()
+    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in page and "/static/vendor/htmx/htmx.min.js" in page
+    assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_healthz(client: Any, db: Any) -> None:
+    assert client.get("/healthz/").json() == {"status": "ok"}
