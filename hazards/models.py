@@ -1,1 +1,0 @@
-"""Models of the hazards app (not built yet)."""

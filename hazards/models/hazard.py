@@ -1,0 +1,297 @@
+"""Hazards (事故隐患) and their closed loop: transitions, attachments, remediation plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.scoping import ScopedQuerySet
+
+from ..choices import (
+    OPEN_STATES,
+    RECTIFICATION_STATES,
+    AttachmentKind,
+    HazardGrade,
+    HazardSource,
+    HazardState,
+    TransitionAction,
+)
+
+
+class HazardCodeCounter(models.Model):
+    """隐患编号计数器 — the last serial number issued per region code and year (YH-350802-2026-000123)."""
+
+    region = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hazard code counter")
+        verbose_name_plural = _("hazard code counters")
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="hazard_code_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region}-{self.year}: {self.last}"
+
+
+class HazardQuerySet(ScopedQuerySet["Hazard"]):
+    scope_prefix = "enterprise"
+
+    def open(self) -> HazardQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, today: dt.date | None = None) -> HazardQuerySet:
+        """Past the rectification deadline and not yet fixed (evidence not submitted)."""
+        return self.filter(state__in=RECTIFICATION_STATES, deadline__lt=today or timezone.localdate())
+
+    def for_list(self) -> HazardQuerySet:
+        return self.select_related("enterprise", "enterprise__jurisdiction", "campaign")
+
+
+class Hazard(models.Model):
+    """事故隐患 — a hazard found in an enterprise, followed from discovery to close-out (销账)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("location / post"), max_length=200, blank=True)
+    source = models.CharField(_("found by"), max_length=20, choices=HazardSource.choices)
+    # Idempotency of registrations from other systems: one hazard per (source, external_key).
+    external_key = models.CharField(_("external key"), max_length=200, null=True, blank=True, editable=False)
+    state = models.CharField(
+        _("state"), max_length=12, choices=HazardState.choices, default=HazardState.REGISTERED, db_index=True
+    )
+    grade = models.CharField(_("grade"), max_length=10, choices=HazardGrade.choices, blank=True, db_index=True)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now, db_index=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("rectification deadline"), null=True, blank=True, db_index=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=60, blank=True)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Follows the hazard and verifies the remediation."),
+    )
+    campaign = models.ForeignKey(
+        "hazards.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    is_listed = models.BooleanField(_("under listed supervision"), default=False, help_text=_("挂牌督办"))
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("remediation submitted at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_key"],
+                condition=Q(external_key__isnull=False),
+                name="hazard_unique_external_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=HazardState.REGISTERED) | ~Q(grade=""), name="hazard_assessed_has_grade"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=HazardState.CLOSED) | Q(closed_at__isnull=False), name="hazard_closed_has_time"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "state"]),
+            models.Index(fields=["state", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("hazards:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade == HazardGrade.MAJOR
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state in RECTIFICATION_STATES and self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        """The deadline as a moment: the end of the deadline day, local time."""
+        if self.deadline is None:
+            return None
+        end = dt.datetime.combine(self.deadline, dt.time(23, 59, 59))
+        return timezone.make_aware(end)
+
+
+class HazardTransitionQuerySet(ScopedQuerySet["HazardTransition"]):
+    scope_prefix = "hazard__enterprise"
+
+
+class HazardTransition(models.Model):
+    """隐患处置记录 — one step of a hazard's closed loop: who, when, from which state to which, note.
+
+    Append-only: PostgreSQL refuses UPDATE and DELETE on this table (migration 0001).
+    """
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField(_("action"), max_length=12, choices=TransitionAction.choices)
+    from_state = models.CharField(_("from"), max_length=12, choices=HazardState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=HazardState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Who acted when it was not a signed-in user: an API key, another app's service, the system.
+    actor_label = models.CharField(_("by (system)"), max_length=100, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = HazardTransitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard transition")
+        verbose_name_plural = _("hazard transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id}: {self.from_state or '∅'} → {self.to_state} ({self.action})"
+
+    @property
+    def actor_display(self) -> str:
+        return str(self.actor) if self.actor_id else (self.actor_label or str(_("system")))
+
+
+class HazardAttachmentQuerySet(ScopedQuerySet["HazardAttachment"]):
+    scope_prefix = "hazard__enterprise"
+
+
+def _attachment_path(instance: HazardAttachment, filename: str) -> str:
+    # The service sets a random name before saving; this only guards direct creation.
+    from safety_platform.uploads import random_upload_path
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return random_upload_path("hazards", ext)
+
+
+class HazardAttachment(models.Model):
+    """隐患附件 — a photo or document attached to one step of the closed loop. Never replaced or deleted."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
+    transition = models.ForeignKey(
+        HazardTransition, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = HazardAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard attachment")
+        verbose_name_plural = _("hazard attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hazards:attachment", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.file.name.rsplit(".", 1)[-1].lower() in ("jpg", "jpeg", "png", "gif", "webp", "heic")
+
+
+class RemediationPlanQuerySet(ScopedQuerySet["RemediationPlan"]):
+    scope_prefix = "hazard__enterprise"
+
+
+class RemediationPlan(models.Model):
+    """重大隐患治理方案 — the remediation plan a major hazard needs before it can move on."""
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.PROTECT, related_name="plan")
+    goal = models.TextField(_("goal and tasks"), blank=True)
+    measures = models.TextField(_("methods and measures"), blank=True)
+    funds_and_materials = models.TextField(_("funds and materials"), blank=True)
+    funds_amount = models.DecimalField(_("funds (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    responsible_people = models.TextField(_("responsible organisation and people"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    safety_measures = models.TextField(_("safety and emergency measures"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RemediationPlanQuerySet.as_manager()
+
+    REQUIRED_FIELDS = ("goal", "measures", "funds_and_materials", "responsible_people", "deadline", "safety_measures")
+
+    class Meta:
+        verbose_name = _("remediation plan")
+        verbose_name_plural = _("remediation plans")
+
+    def __str__(self) -> str:
+        return f"{self.hazard.code}: {self.goal[:40]}"
+
+    def missing_fields(self) -> list[str]:
+        """Fields of the plan still empty (SAWS Order 16 art. 15 lists what a plan must hold)."""
+        missing = []
+        for name in self.REQUIRED_FIELDS:
+            value = getattr(self, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                missing.append(name)
+        return missing
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing_fields()
+
+    def missing_labels(self) -> list[Any]:
+        return [self._meta.get_field(name).verbose_name for name in self.missing_fields()]

@@ -1,0 +1,43 @@
+"""Writes of the hazards app, one module per topic. `hazard_register` is the cross-app contract."""
+
+from .loop import (
+    RULES,
+    action_blocker,
+    actor_role,
+    allowed_actions,
+    attachments_make_thumbnails,
+    hazard_assess,
+    hazard_close,
+    hazard_extend,
+    hazard_list_supervision,
+    hazard_log,
+    hazard_progress,
+    hazard_refuse,
+    hazard_register,
+    hazard_reject,
+    hazard_report,
+    hazard_start,
+    hazard_submit,
+    remediation_plan_save,
+)
+
+__all__ = [
+    "RULES",
+    "action_blocker",
+    "actor_role",
+    "allowed_actions",
+    "attachments_make_thumbnails",
+    "hazard_assess",
+    "hazard_close",
+    "hazard_extend",
+    "hazard_list_supervision",
+    "hazard_log",
+    "hazard_progress",
+    "hazard_refuse",
+    "hazard_register",
+    "hazard_reject",
+    "hazard_report",
+    "hazard_start",
+    "hazard_submit",
+    "remediation_plan_save",
+]

@@ -1,0 +1,798 @@
+"""The hazard closed loop: registration and every transition, each recorded and locked.
+
+Every state change goes through `_transition`: inside one transaction it locks the hazard row
+(`select_for_update`), checks the actor's role and scope and the source state, applies the change,
+writes the append-only transition record with its attachments, and registers follow-up work with
+`transaction.on_commit`. Two users acting on the same hazard at once therefore serialize on the row
+lock: the second sees the state the first left and is refused with a DomainError (API 409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety_platform.choices import FactKind, Role
+from safety_platform.models import Jurisdiction
+from safety_platform.services import (
+    DomainError,
+    committee_office_users,
+    deadline_met,
+    deadline_open,
+    department_users,
+    fact_record,
+    inspectors_for,
+    notify,
+)
+from safety_platform.tasks_util import enqueue
+from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
+
+from ..choices import (
+    DEADLINE_RECTIFICATION,
+    DEADLINE_VERIFICATION,
+    SELF_REPORTED_SOURCES,
+    AttachmentKind,
+    HazardGrade,
+    HazardSource,
+    HazardState,
+    TransitionAction,
+)
+from ..models import Campaign, Hazard, HazardAttachment, HazardCodeCounter, HazardTransition, RemediationPlan
+
+RECTIFICATION_BASIS = "《安全生产事故隐患排查治理暂行规定》(国家安全监管总局令第16号)"
+VERIFICATION_DAYS = 10  # Fujian practice: verification and closing (核销) within 10 days of the request.
+SYSTEM = "system"
+
+Upload = Any  # an UploadedFile (or any file object with name/size/read/seek)
+FileSpec = tuple[Upload, str]  # (file, AttachmentKind)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may take an action, and from which states."""
+
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change (a recorded step within the state)
+    roles: frozenset[str]
+
+
+S = HazardState
+INSPECTOR = frozenset({Role.INSPECTOR})
+ENTERPRISE_OR_INSPECTOR = frozenset({Role.INSPECTOR, Role.ENTERPRISE})
+
+RULES: dict[str, Rule] = {
+    TransitionAction.ASSESS: Rule(frozenset({S.REGISTERED}), S.ASSESSED, ENTERPRISE_OR_INSPECTOR),
+    TransitionAction.REPORT: Rule(frozenset({S.ASSESSED}), S.REPORTED, ENTERPRISE_OR_INSPECTOR),
+    TransitionAction.LIST: Rule(frozenset({S.REPORTED, S.RECTIFYING}), None, frozenset({Role.COMMITTEE})),
+    TransitionAction.START: Rule(frozenset({S.ASSESSED, S.REPORTED}), S.RECTIFYING, ENTERPRISE_OR_INSPECTOR),
+    TransitionAction.PROGRESS: Rule(frozenset({S.RECTIFYING}), None, ENTERPRISE_OR_INSPECTOR),
+    TransitionAction.SUBMIT: Rule(frozenset({S.RECTIFYING}), S.REMEDIATED, ENTERPRISE_OR_INSPECTOR),
+    TransitionAction.CLOSE: Rule(frozenset({S.REMEDIATED}), S.CLOSED, INSPECTOR),
+    TransitionAction.REJECT: Rule(frozenset({S.REMEDIATED}), S.RECTIFYING, INSPECTOR),
+    TransitionAction.REFUSE: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
+    TransitionAction.EXTEND: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
+}
+
+
+# Principals ----------------------------------------------------------------------------------
+
+
+def actor_role(actor: Any) -> str:
+    """The role a principal acts in: a user's role, "api" for API keys, "system" for services."""
+    if actor is None:
+        return SYSTEM
+    if getattr(actor, "api_key", None) is not None:
+        return "api"
+    if getattr(actor, "is_superuser", False):
+        return Role.ADMIN
+    return str(getattr(actor, "role", ""))
+
+
+def _actor_fields(actor: Any, label: str = "") -> dict[str, Any]:
+    User = get_user_model()
+    if isinstance(actor, User):
+        return {"actor": actor, "actor_label": label}
+    if actor is not None:
+        return {"actor": None, "actor_label": (label or str(actor))[:100]}
+    return {"actor": None, "actor_label": label[:100]}
+
+
+def action_blocker(actor: Any, hazard: Hazard, action: str) -> str | None:
+    """Why `actor` may not take `action` on `hazard` now (None = allowed). Used by services and the UI."""
+    rule = RULES[action]
+    role = actor_role(actor)
+    if role not in rule.roles:
+        return _("Your role may not do this.")
+    if role == Role.ENTERPRISE and getattr(actor, "enterprise_id", None) != hazard.enterprise_id:
+        return _("Your role may not do this.")
+    if hazard.state not in rule.sources:
+        return _("This hazard is “%(state)s”: “%(action)s” is possible only when it is %(states)s.") % {
+            "state": hazard.get_state_display(),
+            "action": TransitionAction(action).label,
+            "states": " / ".join(str(HazardState(s).label) for s in sorted(rule.sources)),
+        }
+    if action == TransitionAction.ASSESS and role == Role.ENTERPRISE and hazard.source not in SELF_REPORTED_SOURCES:
+        return _("Hazards found by the regulator are assessed by an inspector.")
+    if action in (TransitionAction.REPORT, TransitionAction.LIST) and hazard.grade != HazardGrade.MAJOR:
+        return _("Only a major hazard is reported and listed.")
+    if action == TransitionAction.LIST and hazard.is_listed:
+        return _("This hazard is already under listed supervision.")
+    if action == TransitionAction.START and hazard.grade == HazardGrade.MAJOR and hazard.state == S.ASSESSED:
+        return _("A major hazard must be reported with its remediation plan before remediation starts.")
+    return None
+
+
+def allowed_actions(actor: Any, hazard: Hazard) -> list[str]:
+    return [action for action in RULES if action_blocker(actor, hazard, action) is None]
+
+
+# Registration --------------------------------------------------------------------------------
+
+
+def _region_code(enterprise: Any) -> str:
+    """GB/T 2260 code of the most specific coded jurisdiction above the enterprise (its county)."""
+    code = (
+        Jurisdiction.objects.filter(pk__in=enterprise.jurisdiction.ancestor_ids, code__isnull=False)
+        .exclude(code="")
+        .order_by("-path")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return code or "350800"
+
+
+def _next_code(region: str, year: int) -> str:
+    """Issue the next readable code. The counter row stays locked until the registration commits."""
+    counters = HazardCodeCounter.objects.filter(region=region, year=year)
+    if not counters.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                HazardCodeCounter.objects.create(region=region, year=year, last=1)
+        except IntegrityError:  # a concurrent first registration of the year created it
+            counters.update(last=F("last") + 1)
+    serial = counters.values_list("last", flat=True).get()
+    return f"YH-{region}-{year}-{serial:06d}"
+
+
+def _validate_files(files: Iterable[FileSpec]) -> list[tuple[Upload, str, str]]:
+    checked = []
+    for upload, kind in files:
+        kinds = (IMAGE, PDF, OFFICE) if kind == AttachmentKind.DOCUMENT else (IMAGE,)
+        try:
+            ext = validate_upload(upload, kinds=kinds)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field="files", code="invalid") from exc
+        checked.append((upload, kind, ext))
+    return checked
+
+
+def _attach(
+    hazard: Hazard, transition: HazardTransition, files: Sequence[tuple[Upload, str, str]], by: Any
+) -> list[int]:
+    User = get_user_model()
+    ids = []
+    for upload, kind, ext in files:
+        attachment = HazardAttachment(
+            hazard=hazard,
+            transition=transition,
+            kind=kind,
+            original_name=str(getattr(upload, "name", "") or "")[-200:],
+            size=int(getattr(upload, "size", 0) or 0),
+            uploaded_by=by if isinstance(by, User) else None,
+        )
+        # The stored name is random (random_upload_path via upload_to); only the checked extension is kept.
+        attachment.file.save(f"upload.{ext}", upload, save=False)
+        attachment.save()
+        ids.append(attachment.pk)
+    if ids:
+        from ..tasks import attachments_make_thumbnails
+
+        enqueue(attachments_make_thumbnails, ids)
+    return ids
+
+
+def _register(
+    *,
+    enterprise: Any,
+    title: str,
+    description: str,
+    source: str,
+    reported_by: Any = None,
+    location: str = "",
+    found_at: dt.datetime | None = None,
+    external_key: str | None = None,
+    actor_label: str = "",
+    campaign: Campaign | None = None,
+    files: Sequence[FileSpec] = (),
+) -> tuple[Hazard, bool]:
+    if source not in HazardSource.values:
+        raise DomainError(_("Unknown hazard source “%(s)s”.") % {"s": source}, field="source", code="invalid")
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("Describe the hazard in a few words."), field="title", code="invalid")
+    if external_key is not None:
+        external_key = str(external_key).strip()[:200] or None
+    if external_key is not None:
+        existing = Hazard.objects.filter(source=source, external_key=external_key).first()
+        if existing is not None:
+            return existing, False
+    found_at = found_at or timezone.now()
+    if found_at > timezone.now() + dt.timedelta(minutes=5):
+        raise DomainError(_("A hazard cannot be found in the future."), field="found_at", code="invalid")
+    checked = _validate_files(files)
+    User = get_user_model()
+    reporter = reported_by if isinstance(reported_by, User) else None
+    try:
+        with transaction.atomic():
+            hazard = Hazard.objects.create(
+                code=_next_code(_region_code(enterprise), timezone.localtime(found_at).year),
+                enterprise=enterprise,
+                title=title[:200],
+                description=(description or "").strip(),
+                location=(location or "").strip()[:200],
+                source=source,
+                external_key=external_key,
+                found_at=found_at,
+                reported_by=reporter,
+                inspector=reporter if reporter is not None and reporter.role == Role.INSPECTOR else None,
+                campaign=campaign,
+            )
+            transition = HazardTransition.objects.create(
+                hazard=hazard,
+                action=TransitionAction.REGISTER,
+                from_state="",
+                to_state=HazardState.REGISTERED,
+                details={"source": source, **({"external_key": external_key} if external_key else {})},
+                **_actor_fields(reported_by, actor_label or (str(HazardSource(source).label) if not reporter else "")),
+            )
+            _attach(hazard, transition, checked, reported_by)
+    except IntegrityError:
+        # A concurrent registration with the same (source, external_key) won the unique constraint.
+        if external_key is None:
+            raise
+        return Hazard.objects.get(source=source, external_key=external_key), False
+    return hazard, True
+
+
+def hazard_register(
+    *,
+    enterprise: Any,
+    title: str,
+    description: str,
+    source: str,
+    reported_by: Any = None,
+    location: str = "",
+    found_at: dt.datetime | None = None,
+    external_key: str | None = None,
+) -> tuple[Hazard, bool]:
+    """Register a hazard (登记) found by any channel; idempotent per (source, external_key).
+
+    The cross-app contract: joint inspections and equipment matching call exactly this. Callers are
+    trusted services (no role check here); web and API views check the user first.
+    Returns (hazard, created); a repeat with the same (source, external_key) returns the existing one.
+    """
+    return _register(
+        enterprise=enterprise,
+        title=title,
+        description=description,
+        source=source,
+        reported_by=reported_by,
+        location=location,
+        found_at=found_at,
+        external_key=external_key,
+    )
+
+
+def hazard_log(
+    *,
+    actor: Any,
+    enterprise: Any,
+    title: str,
+    description: str = "",
+    location: str = "",
+    found_at: dt.datetime | None = None,
+    campaign: Campaign | None = None,
+    photos: Sequence[Upload] = (),
+    grade: str = "",
+    deadline: dt.date | None = None,
+    responsible_person: str = "",
+    responsible_phone: str = "",
+) -> Hazard:
+    """An inspector logs a hazard on site, or an enterprise self-reports one, with photos.
+
+    An inspector may assess it in the same step (grade, deadline, responsible person).
+    """
+    from enterprises.models import Enterprise
+
+    role = actor_role(actor)
+    if role == Role.INSPECTOR:
+        source = HazardSource.INSPECTION
+    elif role == Role.ENTERPRISE:
+        source = HazardSource.SELF_CHECK
+    else:
+        raise DomainError(_("Only inspectors and enterprises log hazards."), code="forbidden")
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise DomainError(_("This enterprise is outside your scope."), field="enterprise", code="forbidden")
+    if campaign is not None and not _campaign_covers(campaign, enterprise, found_at):
+        raise DomainError(
+            _("The campaign “%(c)s” does not cover this enterprise at that date.") % {"c": campaign},
+            field="campaign",
+            code="invalid",
+        )
+    with transaction.atomic():
+        hazard, _created = _register(
+            enterprise=enterprise,
+            title=title,
+            description=description,
+            source=source,
+            reported_by=actor,
+            location=location,
+            found_at=found_at,
+            campaign=campaign,
+            files=[(photo, AttachmentKind.PHOTO) for photo in photos],
+        )
+        if grade:
+            hazard = hazard_assess(
+                hazard_id=hazard.pk,
+                actor=actor,
+                grade=grade,
+                deadline=deadline,
+                responsible_person=responsible_person,
+                responsible_phone=responsible_phone,
+            )
+    return hazard
+
+
+def _campaign_covers(campaign: Campaign, enterprise: Any, found_at: dt.datetime | None) -> bool:
+    day = timezone.localtime(found_at).date() if found_at else timezone.localdate()
+    if not (campaign.starts_on <= day <= campaign.ends_on):
+        return False
+    return Campaign.objects.filter(pk=campaign.pk).covering(enterprise).exists()
+
+
+# Transitions ---------------------------------------------------------------------------------
+
+
+def _enterprise_users(hazard: Hazard) -> Any:
+    return get_user_model().objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id)
+
+
+def _local_inspectors(hazard: Hazard) -> list[Any]:
+    from safety_platform.choices import JurisdictionLevel
+
+    if hazard.inspector_id and hazard.inspector and hazard.inspector.is_active:
+        return [hazard.inspector]
+    jurisdiction = hazard.enterprise.jurisdiction
+    local = list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.TOWNSHIP, JurisdictionLevel.GRID]))
+    return local or list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.COUNTY]))
+
+
+def _transition(
+    *,
+    hazard_id: int,
+    action: str,
+    actor: Any,
+    note: str = "",
+    files: Sequence[FileSpec] = (),
+    apply: Callable[[Hazard, dict[str, Any]], None] | None = None,
+    require_note: bool = False,
+    require_files: bool = False,
+) -> Hazard:
+    note = (note or "").strip()
+    if require_note and not note:
+        raise DomainError(_("Give a note for this step."), field="note", code="invalid")
+    if require_files and not files:
+        raise DomainError(_("Attach at least one photo or document."), field="files", code="invalid")
+    checked = _validate_files(files)
+    with transaction.atomic():
+        queryset = Hazard.objects.all() if actor is None else Hazard.objects.visible_to(actor)
+        # Lock only the hazard row (of=self): the scope filter joins enterprise and jurisdiction rows,
+        # which other transitions must stay free to read.
+        hazard = (
+            queryset.select_for_update(of=("self",))
+            .select_related("enterprise", "enterprise__jurisdiction", "inspector")
+            .filter(pk=hazard_id)
+            .first()
+        )
+        if hazard is None:
+            raise DomainError(_("Hazard not found."), code="not_found")
+        blocker = action_blocker(actor, hazard, action)
+        if blocker is not None:
+            role_ok = actor_role(actor) in RULES[action].roles or actor is None
+            raise DomainError(blocker, code="conflict" if role_ok else "forbidden")
+        from_state = hazard.state
+        details: dict[str, Any] = {}
+        if apply is not None:
+            apply(hazard, details)
+        rule = RULES[action]
+        if rule.target is not None:
+            hazard.state = rule.target
+        hazard.save()
+        transition = HazardTransition.objects.create(
+            hazard=hazard,
+            action=action,
+            from_state=from_state,
+            to_state=hazard.state,
+            note=note,
+            details=details,
+            **_actor_fields(actor),
+        )
+        _attach(hazard, transition, checked, actor)
+        _after_transition(hazard, transition)
+    return hazard
+
+
+def _after_transition(hazard: Hazard, transition: HazardTransition) -> None:
+    """Notifications, facts and clocks of a step, written in the step's transaction.
+
+    Notifications are rows in the same database, so writing them here makes them atomic with the
+    step: a report of a major hazard can never be recorded without its notification (no outbox needed).
+    """
+    action = transition.action
+    url = hazard.get_absolute_url()
+    key = f"hazard:{hazard.pk}:{action}:{transition.pk}"
+    label = f"{hazard.code} {hazard.title}"
+    if action == TransitionAction.ASSESS:
+        notify(
+            recipients=_enterprise_users(hazard),
+            title=_("Rectify by %(date)s: %(hazard)s") % {"date": hazard.deadline, "hazard": label},
+            body=transition.note,
+            url=url,
+            category="hazard",
+            dedup_key=key,
+        )
+    elif action == TransitionAction.REPORT:
+        recipients = [*department_users(hazard.enterprise.supervising_department_id), *committee_office_users()]
+        notify(
+            recipients=recipients,
+            title=_("Major hazard reported: %(hazard)s (%(enterprise)s)")
+            % {"hazard": label, "enterprise": hazard.enterprise.name},
+            body=transition.note,
+            url=url,
+            category="major_hazard",
+            dedup_key=f"hazard:{hazard.pk}:reported",
+        )
+    elif action == TransitionAction.LIST:
+        notify(
+            recipients=[*_enterprise_users(hazard), *_local_inspectors(hazard)],
+            title=_("Listed supervision (挂牌督办): %(hazard)s") % {"hazard": label},
+            body=transition.note,
+            url=url,
+            category="major_hazard",
+            dedup_key=f"hazard:{hazard.pk}:listed",
+        )
+    elif action == TransitionAction.SUBMIT:
+        notify(
+            recipients=_local_inspectors(hazard),
+            title=_("Remediation to verify: %(hazard)s") % {"hazard": label},
+            body=transition.note,
+            url=url,
+            category="hazard",
+            dedup_key=key,
+        )
+    elif action in (TransitionAction.REJECT, TransitionAction.CLOSE, TransitionAction.REFUSE, TransitionAction.EXTEND):
+        titles = {
+            TransitionAction.REJECT: _("Verification failed, remediate again: %(hazard)s"),
+            TransitionAction.CLOSE: _("Hazard closed out: %(hazard)s"),
+            TransitionAction.REFUSE: _("Refusal to rectify recorded: %(hazard)s"),
+            TransitionAction.EXTEND: _("Deadline extended to %(date)s: %(hazard)s"),
+        }
+        notify(
+            recipients=_enterprise_users(hazard),
+            title=titles[action] % {"hazard": label, "date": hazard.deadline},
+            body=transition.note,
+            url=url,
+            category="hazard",
+            dedup_key=key,
+        )
+
+
+def _open_rectification_clock(hazard: Hazard) -> None:
+    if hazard.deadline is None:
+        return
+    deadline_open(
+        source=hazard,
+        kind=DEADLINE_RECTIFICATION,
+        title=_("Rectify hazard %(code)s: %(title)s") % {"code": hazard.code, "title": hazard.title[:120]},
+        due_at=hazard.due_at,  # type: ignore[arg-type]
+        enterprise=hazard.enterprise,
+        responsible=hazard.inspector,
+        url=hazard.get_absolute_url(),
+        legal_basis=RECTIFICATION_BASIS,
+    )
+
+
+def _check_deadline(deadline: dt.date | None, *, field: str = "deadline") -> dt.date:
+    if deadline is None:
+        raise DomainError(_("Set a rectification deadline."), field=field, code="invalid")
+    if deadline < timezone.localdate():
+        raise DomainError(_("The deadline cannot be in the past."), field=field, code="invalid")
+    return deadline
+
+
+def hazard_assess(
+    *,
+    hazard_id: int,
+    actor: Any,
+    grade: str,
+    deadline: dt.date | None,
+    responsible_person: str,
+    responsible_phone: str = "",
+    note: str = "",
+) -> Hazard:
+    """评估: grade the hazard, set the rectification deadline (限期整改) and the responsible person."""
+    if grade not in HazardGrade.values:
+        raise DomainError(_("Choose general or major."), field="grade", code="invalid")
+    deadline = _check_deadline(deadline)
+    if not (responsible_person or "").strip():
+        raise DomainError(
+            _("Name the person responsible for the remediation."), field="responsible_person", code="invalid"
+        )
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        hazard.grade = grade
+        hazard.deadline = deadline
+        hazard.responsible_person = responsible_person.strip()[:60]
+        hazard.responsible_phone = (responsible_phone or "").strip()[:30]
+        hazard.assessed_at = timezone.now()
+        if actor_role(actor) == Role.INSPECTOR and hazard.inspector_id is None:
+            hazard.inspector = actor
+        details.update({"grade": grade, "deadline": deadline.isoformat(), "responsible_person": responsible_person})
+        _open_rectification_clock(hazard)
+
+    return _transition(hazard_id=hazard_id, action=TransitionAction.ASSESS, actor=actor, note=note, apply=apply)
+
+
+def hazard_report(*, hazard_id: int, actor: Any, note: str = "") -> Hazard:
+    """报告: a major hazard is reported to its supervising department and the committee office."""
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        plan = RemediationPlan.objects.filter(hazard=hazard).first()
+        if plan is None or not plan.is_complete:
+            missing = plan.missing_labels() if plan else [RemediationPlan._meta.verbose_name]
+            raise DomainError(
+                _("The remediation plan is incomplete: %(missing)s.") % {"missing": "、".join(str(m) for m in missing)},
+                field="plan",
+            )
+        hazard.reported_at = timezone.now()
+        details["plan_id"] = plan.pk
+
+    return _transition(hazard_id=hazard_id, action=TransitionAction.REPORT, actor=actor, note=note, apply=apply)
+
+
+def hazard_list_supervision(*, hazard_id: int, actor: Any, note: str = "") -> Hazard:
+    """挂牌督办: the committee office puts a major hazard under listed supervision."""
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        hazard.is_listed = True
+
+    return _transition(hazard_id=hazard_id, action=TransitionAction.LIST, actor=actor, note=note, apply=apply)
+
+
+def hazard_start(*, hazard_id: int, actor: Any, note: str = "") -> Hazard:
+    """治理: remediation starts (a major hazard only with a complete plan, after its report)."""
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        if hazard.grade == HazardGrade.MAJOR:
+            plan = RemediationPlan.objects.filter(hazard=hazard).first()
+            if plan is None or not plan.is_complete:
+                raise DomainError(_("A major hazard needs a complete remediation plan first."), field="plan")
+
+    return _transition(hazard_id=hazard_id, action=TransitionAction.START, actor=actor, note=note, apply=apply)
+
+
+def hazard_progress(*, hazard_id: int, actor: Any, note: str = "", photos: Sequence[Upload] = ()) -> Hazard:
+    """监控: a progress update during remediation, with photos."""
+    if not (note or "").strip() and not photos:
+        raise DomainError(_("Describe the progress or attach a photo."), field="note", code="invalid")
+    return _transition(
+        hazard_id=hazard_id,
+        action=TransitionAction.PROGRESS,
+        actor=actor,
+        note=note,
+        files=[(p, AttachmentKind.PROGRESS) for p in photos],
+    )
+
+
+def hazard_submit(
+    *,
+    hazard_id: int,
+    actor: Any,
+    note: str = "",
+    before: Sequence[Upload] = (),
+    after: Sequence[Upload] = (),
+    documents: Sequence[Upload] = (),
+) -> Hazard:
+    """治理完成: the enterprise submits evidence (before/after photos, documents) for verification."""
+    files = [
+        *[(f, AttachmentKind.BEFORE) for f in before],
+        *[(f, AttachmentKind.AFTER) for f in after],
+        *[(f, AttachmentKind.DOCUMENT) for f in documents],
+    ]
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        hazard.submitted_at = timezone.now()
+        details["on_time"] = hazard.deadline is None or timezone.localdate() <= hazard.deadline
+        deadline_met(source=hazard, kind=DEADLINE_RECTIFICATION)
+        deadline_open(
+            source=hazard,
+            kind=DEADLINE_VERIFICATION,
+            title=_("Verify and close hazard %(code)s") % {"code": hazard.code},
+            due_at=timezone.now() + dt.timedelta(days=VERIFICATION_DAYS),
+            enterprise=hazard.enterprise,
+            responsible=hazard.inspector,
+            url=hazard.get_absolute_url(),
+            legal_basis=RECTIFICATION_BASIS,
+        )
+
+    return _transition(
+        hazard_id=hazard_id,
+        action=TransitionAction.SUBMIT,
+        actor=actor,
+        note=note,
+        files=files,
+        apply=apply,
+        require_files=True,
+    )
+
+
+def hazard_close(*, hazard_id: int, actor: Any, note: str = "", photos: Sequence[Upload] = ()) -> Hazard:
+    """销账: an inspector verifies the remediation on site and closes the hazard out."""
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        now = timezone.now()
+        hazard.closed_at = now
+        deadline_met(source=hazard)
+        on_time = hazard.submitted_at is not None and (
+            hazard.deadline is None or timezone.localtime(hazard.submitted_at).date() <= hazard.deadline
+        )
+        fact_record(
+            kind=FactKind.HAZARD_CLOSED,
+            dedup_key=f"hazard:{hazard.pk}:closed",
+            occurred_at=now,
+            enterprise=hazard.enterprise,
+            source=hazard,
+            payload={
+                "hazard_id": hazard.pk,
+                "code": hazard.code,
+                "grade": hazard.grade,
+                "on_time": on_time,
+                "due_at": hazard.due_at.isoformat() if hazard.due_at else None,
+            },
+        )
+
+    return _transition(
+        hazard_id=hazard_id,
+        action=TransitionAction.CLOSE,
+        actor=actor,
+        note=note,
+        files=[(p, AttachmentKind.PHOTO) for p in photos],
+        apply=apply,
+    )
+
+
+def hazard_reject(*, hazard_id: int, actor: Any, note: str, new_deadline: dt.date | None = None) -> Hazard:
+    """Failed verification: the hazard goes back to remediation with the reason."""
+    if new_deadline is not None:
+        _check_deadline(new_deadline, field="new_deadline")
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        if new_deadline is not None:
+            details.update({"old_deadline": hazard.deadline.isoformat() if hazard.deadline else None})
+            hazard.deadline = new_deadline
+            details["deadline"] = new_deadline.isoformat()
+        hazard.submitted_at = None
+        deadline_met(source=hazard, kind=DEADLINE_VERIFICATION)
+        # The rectification clock runs again (already overdue if the deadline has passed).
+        _open_rectification_clock(hazard)
+
+    return _transition(
+        hazard_id=hazard_id, action=TransitionAction.REJECT, actor=actor, note=note, apply=apply, require_note=True
+    )
+
+
+def hazard_refuse(*, hazard_id: int, actor: Any, note: str) -> Hazard:
+    """An inspector records that the enterprise refuses to rectify (a credit fact)."""
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        fact_record(
+            kind=FactKind.RECTIFICATION_REFUSED,
+            dedup_key=f"hazard:{hazard.pk}:refused",
+            occurred_at=timezone.now(),
+            enterprise=hazard.enterprise,
+            source=hazard,
+            payload={"hazard_id": hazard.pk, "code": hazard.code, "grade": hazard.grade, "note": note[:500]},
+        )
+
+    return _transition(
+        hazard_id=hazard_id, action=TransitionAction.REFUSE, actor=actor, note=note, apply=apply, require_note=True
+    )
+
+
+def hazard_extend(*, hazard_id: int, actor: Any, deadline: dt.date | None, note: str) -> Hazard:
+    """An inspector extends the rectification deadline (延期), with the reason."""
+    deadline = _check_deadline(deadline)
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        if hazard.deadline is not None and deadline <= hazard.deadline:
+            raise DomainError(
+                _("The new deadline must be later than the current one."), field="deadline", code="invalid"
+            )
+        details.update({"old_deadline": hazard.deadline.isoformat() if hazard.deadline else None})
+        hazard.deadline = deadline
+        details["deadline"] = deadline.isoformat()
+        _open_rectification_clock(hazard)
+
+    return _transition(
+        hazard_id=hazard_id, action=TransitionAction.EXTEND, actor=actor, note=note, apply=apply, require_note=True
+    )
+
+
+PLAN_STATES = frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING})
+
+
+def remediation_plan_save(*, hazard_id: int, actor: Any, data: dict[str, Any]) -> RemediationPlan:
+    """Write the remediation plan of a major hazard (enterprise or inspector), before or during remediation."""
+    role = actor_role(actor)
+    if role not in ENTERPRISE_OR_INSPECTOR:
+        raise DomainError(_("Your role may not do this."), code="forbidden")
+    with transaction.atomic():
+        # Lock the hazard so that a plan cannot change under a concurrent report.
+        hazard = Hazard.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=hazard_id).first()
+        if hazard is None:
+            raise DomainError(_("Hazard not found."), code="not_found")
+        if role == Role.ENTERPRISE and actor.enterprise_id != hazard.enterprise_id:
+            raise DomainError(_("Your role may not do this."), code="forbidden")
+        if hazard.grade != HazardGrade.MAJOR:
+            raise DomainError(_("Only a major hazard needs a remediation plan."))
+        if hazard.state not in PLAN_STATES:
+            raise DomainError(_("The plan can no longer be changed in this state."))
+        plan, _created = RemediationPlan.objects.get_or_create(hazard=hazard)
+        for name in (*RemediationPlan.REQUIRED_FIELDS, "funds_amount"):
+            if name in data:
+                value = data[name]
+                setattr(plan, name, value.strip() if isinstance(value, str) else value)
+        plan.updated_by = actor
+        plan.save()
+    return plan
+
+
+def attachments_make_thumbnails(*, attachment_ids: Iterable[int]) -> int:
+    """Small JPEG previews of photos, for timelines on a weak signal. Idempotent (skips existing)."""
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    made = 0
+    for attachment in HazardAttachment.objects.filter(pk__in=list(attachment_ids)):
+        if not attachment.is_image:
+            continue
+        name = thumbnail_name(attachment)
+        storage = attachment.file.storage
+        if storage.exists(name):
+            continue
+        try:
+            with attachment.file.open("rb") as handle, Image.open(handle) as image:
+                image = ImageOps.exif_transpose(image).convert("RGB")
+                image.thumbnail((480, 480))
+                from io import BytesIO
+
+                buffer = BytesIO()
+                image.save(buffer, "JPEG", quality=75)
+        except (OSError, ValueError):
+            continue
+        storage.save(name, ContentFile(buffer.getvalue()))
+        made += 1
+    return made
+
+
+def thumbnail_name(attachment: HazardAttachment) -> str:
+    return f"{attachment.file.name}.thumb.jpg"

@@ -1,0 +1,12 @@
+"""Celery tasks of the hazards app: thin, take ids, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="hazards.attachments_make_thumbnails")
+def attachments_make_thumbnails(attachment_ids: list[int]) -> int:
+    from .services import attachments_make_thumbnails as make
+
+    return make(attachment_ids=attachment_ids)
