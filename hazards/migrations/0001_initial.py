@@ -2,10 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hazards.models.hazard
 from django.conf import settings
 from django.db import migrations, models
 
+import hazards.models.hazard
 import safety_platform.db
 
 
