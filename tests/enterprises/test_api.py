@@ -26,7 +26,9 @@ def _payload(org: Any, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-def test_committee_creates_enterprise_and_department_is_derived(api_client: Any, users: dict[str, Any], org: Any) -> None:
+def test_committee_creates_enterprise_and_department_is_derived(
+    api_client: Any, users: dict[str, Any], org: Any
+) -> None:
     api_client.force_authenticate(users["committee"])
     response = api_client.post("/api/v1/enterprises/", _payload(org), format="json")
     assert response.status_code == 201, response.json()
@@ -48,7 +50,9 @@ def test_committee_creates_enterprise_and_department_is_derived(api_client: Any,
         ("risk_category", "volcano"),
     ],
 )
-def test_bad_input_is_400_naming_the_field(api_client: Any, users: dict[str, Any], org: Any, field: str, value: Any) -> None:
+def test_bad_input_is_400_naming_the_field(
+    api_client: Any, users: dict[str, Any], org: Any, field: str, value: Any
+) -> None:
     api_client.force_authenticate(users["committee"])
     response = api_client.post("/api/v1/enterprises/", _payload(org, **{field: value}), format="json")
     assert response.status_code == 400
@@ -73,15 +77,28 @@ def test_malformed_json_is_400_not_500(api_client: Any, users: dict[str, Any]) -
 
 def test_duplicate_credit_code_is_400(api_client: Any, users: dict[str, Any], org: Any, xinluo_chem: Any) -> None:
     api_client.force_authenticate(users["committee"])
-    response = api_client.post("/api/v1/enterprises/", _payload(org, credit_code=xinluo_chem.credit_code), format="json")
+    response = api_client.post(
+        "/api/v1/enterprises/", _payload(org, credit_code=xinluo_chem.credit_code), format="json"
+    )
     assert response.status_code == 400 and "credit_code" in response.json()["errors"]
 
 
-@pytest.mark.parametrize(("param", "value"), [("page", "abc"), ("page", "0"), ("page", "99"), ("page_size", "-1"),
-                                              ("jurisdiction", "nope"), ("updated_since", "yesterday"),
-                                              ("is_key", "maybe"), ("status", "flying")])
-def test_bad_query_parameters_are_400_naming_them(api_client: Any, users: dict[str, Any], xinluo_chem: Any,
-                                                  param: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("page", "abc"),
+        ("page", "0"),
+        ("page", "99"),
+        ("page_size", "-1"),
+        ("jurisdiction", "nope"),
+        ("updated_since", "yesterday"),
+        ("is_key", "maybe"),
+        ("status", "flying"),
+    ],
+)
+def test_bad_query_parameters_are_400_naming_them(
+    api_client: Any, users: dict[str, Any], xinluo_chem: Any, param: str, value: str
+) -> None:
     api_client.force_authenticate(users["committee"])
     response = api_client.get("/api/v1/enterprises/", {param: value})
     assert response.status_code == 400, response.content
@@ -118,8 +135,9 @@ def test_status_change_through_api_is_recorded_and_repeating_it_is_409(
     assert history[0]["to_status"] == "suspended" and history[0]["reason"] == "停产整顿"
 
 
-def test_filters_search_and_incremental_updated_since(api_client: Any, users: dict[str, Any], org: Any,
-                                                      xinluo_chem: Any, shanghang_site: Any) -> None:
+def test_filters_search_and_incremental_updated_since(
+    api_client: Any, users: dict[str, Any], org: Any, xinluo_chem: Any, shanghang_site: Any
+) -> None:
     api_client.force_authenticate(users["committee"])
     names = lambda r: {row["name"] for row in r.json()["results"]}  # noqa: E731
     assert names(api_client.get("/api/v1/enterprises/", {"jurisdiction": org.jurisdiction("上杭县").pk})) == {

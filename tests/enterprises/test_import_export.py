@@ -117,8 +117,25 @@ def test_excel_import_and_export_round_trip(client: Any, users: dict[str, Any], 
     ws = workbook.active
     ws.append(list(rows[0]))
     new_code = next_credit_code()
-    ws.append([new_code, "Excel导入企业", "王五", None, None, None, "新罗区/西陂街道", "E4710", "建筑施工", None,
-               "小型", 50, "否", "营业", "0597-1"])
+    ws.append(
+        [
+            new_code,
+            "Excel导入企业",
+            "王五",
+            None,
+            None,
+            None,
+            "新罗区/西陂街道",
+            "E4710",
+            "建筑施工",
+            None,
+            "小型",
+            50,
+            "否",
+            "营业",
+            "0597-1",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.name = "import.xlsx"
@@ -141,7 +158,9 @@ def test_import_page_lists_problems_with_line_and_field(client: Any, users: dict
 
 def test_export_follows_filters(client: Any, users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any) -> None:
     client.force_login(users["committee"])
-    body = client.get(reverse("enterprises:export") + "?format=csv&risk_category=construction").content.decode("utf-8-sig")
+    body = client.get(reverse("enterprises:export") + "?format=csv&risk_category=construction").content.decode(
+        "utf-8-sig"
+    )
     assert shanghang_site.name in body and xinluo_chem.name not in body
 
 

@@ -44,7 +44,9 @@ def test_revoked_key_gets_401(api_client: Any, org: Any) -> None:
 
 def test_expired_key_gets_401(api_client: Any, org: Any) -> None:
     _key, raw = api_key_create(
-        name="fgw", department=org.department("fgw"), scopes=[ApiScope.ENTERPRISES_READ],
+        name="fgw",
+        department=org.department("fgw"),
+        scopes=[ApiScope.ENTERPRISES_READ],
         expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
     assert _get(api_client, raw).status_code == 401
@@ -77,7 +79,9 @@ def test_unknown_scope_and_ownerless_keys_are_refused(org: Any) -> None:
 
 def test_management_command_creates_lists_and_revokes(api_client: Any, org: Any) -> None:
     out = StringIO()
-    call_command("apikey", "create", "--department", "fgw", "--name", "发改委", "--scopes", "enterprises:read", stdout=out)
+    call_command(
+        "apikey", "create", "--department", "fgw", "--name", "发改委", "--scopes", "enterprises:read", stdout=out
+    )
     raw = out.getvalue().split("Api-Key ")[1].split()[0]
     assert _get(api_client, raw).status_code == 200
     listing = StringIO()

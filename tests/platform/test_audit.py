@@ -18,8 +18,14 @@ def test_web_edit_is_recorded_with_actor_and_field_diff(client: Any, users: dict
     client.force_login(users["inspector"])
     form = client.get(reverse("enterprises:edit", args=[xinluo_chem.pk])).context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
-    data.update({"employees": 321, "is_key": "on", "jurisdiction": xinluo_chem.jurisdiction_id,
-                 "industry": xinluo_chem.industry_id})
+    data.update(
+        {
+            "employees": 321,
+            "is_key": "on",
+            "jurisdiction": xinluo_chem.jurisdiction_id,
+            "industry": xinluo_chem.industry_id,
+        }
+    )
     response = client.post(reverse("enterprises:edit", args=[xinluo_chem.pk]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     entry = audit_entries_for(xinluo_chem).first()
@@ -30,12 +36,17 @@ def test_web_edit_is_recorded_with_actor_and_field_diff(client: Any, users: dict
     assert 'id="audit-history"' in page and "321" in page and str(users["inspector"]) in page
 
 
-def test_api_edit_is_recorded_with_token_user_as_actor(api_client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+def test_api_edit_is_recorded_with_token_user_as_actor(
+    api_client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=users["committee"])
     response = api_client.patch(
-        f"/api/v1/enterprises/{xinluo_chem.pk}/", {"employees": 77}, format="json", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/api/v1/enterprises/{xinluo_chem.pk}/",
+        {"employees": 77},
+        format="json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
     )
     assert response.status_code == 200
     assert audit_entries_for(xinluo_chem).first().actor == users["committee"]

@@ -37,8 +37,9 @@ def committee(org: Any) -> Any:
 
 def _open(enterprise: Any, due_at: dt.datetime) -> StatutoryDeadline:
     # Any saved row can carry a clock; the enterprise itself is the simplest source here.
-    return deadline_open(source=enterprise, kind="test_rectification", title="限期整改", due_at=due_at,
-                         enterprise=enterprise, url="/x/")
+    return deadline_open(
+        source=enterprise, kind="test_rectification", title="限期整改", due_at=due_at, enterprise=enterprise, url="/x/"
+    )
 
 
 def test_escalation_walks_up_one_level_per_step_and_notifies_once(
@@ -75,7 +76,9 @@ def test_a_long_overdue_deadline_notifies_every_level_it_skipped(
     _open(xinluo_chem, timezone.now() - dt.timedelta(days=10))
     deadlines_escalate()
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
-        "grid_insp", "county_insp", "committee_staff"
+        "grid_insp",
+        "county_insp",
+        "committee_staff",
     }
 
 
@@ -120,10 +123,16 @@ def test_fact_is_recorded_once_and_announced_after_commit(
     fact_recorded.connect(listener)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            fact, created = fact_record(kind="accident", dedup_key="accident:1:1", occurred_at=timezone.now(),
-                                        enterprise=xinluo_chem, payload={"grade": "general"})
-            again, created_again = fact_record(kind="accident", dedup_key="accident:1:1", occurred_at=timezone.now(),
-                                               enterprise=xinluo_chem)
+            fact, created = fact_record(
+                kind="accident",
+                dedup_key="accident:1:1",
+                occurred_at=timezone.now(),
+                enterprise=xinluo_chem,
+                payload={"grade": "general"},
+            )
+            again, created_again = fact_record(
+                kind="accident", dedup_key="accident:1:1", occurred_at=timezone.now(), enterprise=xinluo_chem
+            )
     finally:
         fact_recorded.disconnect(listener)
     assert created and not created_again and again.pk == fact.pk

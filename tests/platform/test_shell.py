@@ -38,7 +38,9 @@ def test_wrong_password_shows_a_message(client: Any, users: dict[str, Any]) -> N
         ("enterprise", ["/enterprises/mine/"], ['href="/enterprises/"', "/admin/"]),
     ],
 )
-def test_navigation_follows_role(client: Any, users: dict[str, Any], role: str, sees: list[str], hidden: list[str]) -> None:
+def test_navigation_follows_role(
+    client: Any, users: dict[str, Any], role: str, sees: list[str], hidden: list[str]
+) -> None:
     client.force_login(users[role])
     page = client.get("/").content.decode()
     for needle in sees:
