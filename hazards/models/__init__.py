@@ -2,12 +2,24 @@
 
 from .campaign import Campaign
 from .hazard import Hazard, HazardAttachment, HazardCodeCounter, HazardTransition, RemediationPlan
+from .risk import RiskBand, RiskBanding, RiskSource
+from .selfcheck import Checklist, ChecklistItem, SelfCheck, SelfCheckAnswer
+from .stats import STAT_FIELDS, HazardStatReport
 
 __all__ = [
+    "STAT_FIELDS",
     "Campaign",
+    "Checklist",
+    "ChecklistItem",
     "Hazard",
     "HazardAttachment",
     "HazardCodeCounter",
+    "HazardStatReport",
     "HazardTransition",
     "RemediationPlan",
+    "RiskBand",
+    "RiskBanding",
+    "RiskSource",
+    "SelfCheck",
+    "SelfCheckAnswer",
 ]

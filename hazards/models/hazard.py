@@ -101,6 +101,14 @@ class Hazard(models.Model):
         on_delete=models.PROTECT,
         related_name="hazards",
     )
+    risk_source = models.ForeignKey(
+        "hazards.RiskSource",
+        verbose_name=_("risk source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
     is_listed = models.BooleanField(_("under listed supervision"), default=False, help_text=_("挂牌督办"))
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
