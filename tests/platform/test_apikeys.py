@@ -53,7 +53,7 @@ def test_expired_key_gets_401(api_client: Any, org: Any) -> None:
 
 
 def test_wrong_secret_and_malformed_header_get_401(api_client: Any, org: Any) -> None:
-    key, raw = api_key_create(name="fgw", department=org.department("fgw"), scopes=[ApiScope.ENTERPRISES_READ])
+    key, _raw = api_key_create(name="fgw", department=org.department("fgw"), scopes=[ApiScope.ENTERPRISES_READ])
     assert _get(api_client, f"{key.prefix}.wrong-secret").status_code == 401
     assert _get(api_client, "no-dot").status_code == 401
     assert api_client.get(URL, HTTP_AUTHORIZATION="Api-Key").status_code == 401
