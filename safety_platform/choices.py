@@ -60,3 +60,4 @@ class FactKind(models.TextChoices):
     JOINT_INSPECTION_FINDING = "joint_inspection_finding", _("Joint enforcement finding")
     OCCUPATIONAL_HAZARD = "occupational_hazard", _("Occupational-hazard violation")
     SAFETY_STAFF_MISSING = "safety_staff_missing", _("Safety management organization or staff missing")
+    INSPECTION_CONDUCTED = "inspection_conducted", _("On-site inspection conducted")
