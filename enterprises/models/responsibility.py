@@ -1,0 +1,232 @@
+"""Responsibility system (§1): department responsibility lists and joint enforcement inspections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.scoping import ScopedQuerySet, enterprise_scope_q
+
+
+class DutyKind(models.TextChoices):
+    SUPERVISION = "supervision", _("Industry supervision")
+    ADMISSION = "admission", _("Approval and admission")
+    ENFORCEMENT = "enforcement", _("Enforcement inspection")
+    COORDINATION = "coordination", _("Coordination")
+    EMERGENCY = "emergency", _("Emergency response")
+    OTHER = "other", _("Other")
+
+
+class ResponsibilityItemQuerySet(models.QuerySet["ResponsibilityItem"]):
+    def visible_to(self, user: Any) -> ResponsibilityItemQuerySet:
+        """Responsibility lists are published inside the government: every signed-in principal may read them."""
+        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        return self
+
+    def current(self) -> ResponsibilityItemQuerySet:
+        return self.filter(retired_on__isnull=True)
+
+
+class ResponsibilityItem(models.Model):
+    """部门安全生产责任清单事项 — one duty on a department's responsibility list ("管行业必须管安全").
+
+    A revised duty is a new row; the old one is retired (kept, with `replaced_by`), so the list's
+    history can be read back.
+    """
+
+    department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="responsibility_items",
+    )
+    industry = models.ForeignKey(
+        "safety_platform.Industry",
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leave empty for a duty that is not tied to one industry."),
+    )
+    kind = models.CharField(_("kind of duty"), max_length=20, choices=DutyKind.choices, default=DutyKind.SUPERVISION)
+    duty = models.TextField(_("duty"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    effective_on = models.DateField(_("effective on"), default=timezone.localdate)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ResponsibilityItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsibility list item")
+        verbose_name_plural = _("responsibility list items")
+        ordering = ["department_id", "kind", "id"]
+        indexes = [models.Index(fields=["department", "retired_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.duty[:40]}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_on is None
+
+
+class ResponsibilityReview(models.Model):
+    """责任清单确认 — a department's confirmation that its responsibility list is current."""
+
+    department = models.ForeignKey(
+        "safety_platform.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("responsibility list review")
+        verbose_name_plural = _("responsibility list reviews")
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [models.Index(fields=["department", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.department} @ {self.reviewed_at:%Y-%m-%d}"
+
+
+class JointInspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class JointInspectionQuerySet(ScopedQuerySet["JointInspection"]):
+    scope_prefix = "enterprise"
+
+    def visible_to(self, user: Any) -> JointInspectionQuerySet:
+        """The enterprise's scope, plus department staff of every department that joined the inspection."""
+        q = enterprise_scope_q(user, self.scope_prefix)
+        if q is None:
+            return self
+        if (
+            getattr(user, "api_key", None) is None
+            and getattr(user, "is_department_staff", False)
+            and user.department_id
+        ):
+            joined = JointInspection.departments.through.objects.filter(department_id=user.department_id)
+            q = q | Q(pk__in=joined.values("jointinspection_id"))
+        return self.filter(q)
+
+
+class JointInspection(models.Model):
+    """联合执法检查 — an enforcement inspection of one enterprise that several departments join.
+
+    Its findings become hazards (source "joint_inspection") and credit facts when it is completed.
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="joint_inspections",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    lead_department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("lead department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    departments = models.ManyToManyField(
+        "safety_platform.Department",
+        verbose_name=_("participating departments"),
+        related_name="joint_inspections",
+    )
+    planned_on = models.DateField(_("inspection date"))
+    team = models.CharField(_("inspection team"), max_length=300, blank=True, help_text=_("Names of the inspectors."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=JointInspectionStatus.choices, default=JointInspectionStatus.PLANNED
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = JointInspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("joint enforcement inspection")
+        verbose_name_plural = _("joint enforcement inspections")
+        ordering = ["-planned_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:joint_inspection_detail", args=[self.pk])
+
+
+class JointInspectionFindingQuerySet(models.QuerySet["JointInspectionFinding"]):
+    def visible_to(self, user: Any) -> JointInspectionFindingQuerySet:
+        return self.filter(inspection__in=JointInspection.objects.visible_to(user).values("pk"))
+
+
+class JointInspectionFinding(models.Model):
+    """联合执法发现问题 — one problem found in a joint inspection; becomes a hazard and a credit fact."""
+
+    inspection = models.ForeignKey(
+        JointInspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="findings"
+    )
+    department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("found by department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("problem"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    suspected_major = models.BooleanField(_("suspected major hazard"), default=False)
+    # The hazard lives in the hazards app; only its id is kept so that neither app's migrations depend
+    # on the other's. The hazard is found again by (source="joint_inspection", external_key).
+    hazard_id = models.PositiveBigIntegerField(_("hazard"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = JointInspectionFindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("joint inspection finding")
+        verbose_name_plural = _("joint inspection findings")
+        ordering = ["inspection_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def external_key(self) -> str:
+        return f"joint:{self.inspection_id}:{self.pk}"

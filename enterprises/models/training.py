@@ -1,0 +1,216 @@
+"""Training (§4.3): employees and their posts, three-level training records, special-operation certificates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.scoping import ScopedQuerySet
+
+
+class PersonRole(models.TextChoices):
+    STAFF = "staff", _("Employee")
+    PRINCIPAL = "principal", _("Principal (主要负责人)")
+    SAFETY_MANAGER = "safety_manager", _("Safety manager (安全生产管理人员)")
+
+
+MANAGEMENT_ROLES = (PersonRole.PRINCIPAL, PersonRole.SAFETY_MANAGER)
+
+
+class EmployeeStatus(models.TextChoices):
+    ON_POST = "on_post", _("On post")
+    AWAY = "away", _("Away from post")
+    LEFT = "left", _("Left the enterprise")
+
+
+class SpecialOperation(models.TextChoices):
+    """特种作业目录 (SAWS Order 30): the operations that need a special-operation certificate."""
+
+    ELECTRICAL = "electrical", _("Electrical work")
+    WELDING = "welding", _("Welding and thermal cutting")
+    HEIGHT = "height", _("Work at height")
+    REFRIGERATION = "refrigeration", _("Refrigeration and air conditioning")
+    COAL_MINE = "coal_mine", _("Coal-mine safety operation")
+    METAL_MINE = "metal_mine", _("Metal and non-metal mine safety operation")
+    OIL_GAS = "oil_gas", _("Oil and gas safety operation")
+    METALLURGY = "metallurgy", _("Metallurgical production safety operation")
+    HAZCHEM = "hazchem", _("Hazardous-chemicals safety operation")
+    FIREWORKS = "fireworks", _("Fireworks safety operation")
+    OTHER = "other", _("Other special operation")
+
+
+class EmployeeQuerySet(ScopedQuerySet["Employee"]):
+    scope_prefix = "enterprise"
+
+
+class Employee(models.Model):
+    """从业人员 — a person working in an enterprise, with the post they hold and whether it is dangerous.
+
+    `repeat_due_on` / `repeat_after` hold the last post change (or return after a year away) that asks
+    for the workshop and team levels again (SAWS Order 3): training completed after `repeat_after` and
+    by `repeat_due_on` counts as the repeat.
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="staff_members"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices, default=PersonRole.STAFF)
+    post = models.CharField(_("post"), max_length=100)
+    post_is_high_risk = models.BooleanField(_("dangerous post"), default=False)
+    special_operation = models.CharField(
+        _("special operation of the post"),
+        max_length=16,
+        choices=SpecialOperation.choices,
+        blank=True,
+        help_text=_("Set when the post needs a special-operation certificate."),
+    )
+    posted_on = models.DateField(_("first started work on"))
+    current_post_since = models.DateField(_("current post since"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EmployeeStatus.choices, default=EmployeeStatus.ON_POST
+    )
+    away_since = models.DateField(_("away since"), null=True, blank=True)
+    repeat_due_on = models.DateField(_("repeat training due by"), null=True, blank=True)
+    repeat_after = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EmployeeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["enterprise_id", "name", "id"]
+        indexes = [models.Index(fields=["enterprise", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(current_post_since__gte=F("posted_on")), name="employee_post_after_first_posting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:employee_detail", args=[self.pk])
+
+
+class PostEventKind(models.TextChoices):
+    POSTED = "posted", _("Started work")
+    POST_CHANGED = "post_changed", _("Changed post")
+    AWAY = "away", _("Left the post")
+    RETURNED = "returned", _("Returned to a post")
+    LEFT = "left", _("Left the enterprise")
+
+
+class EmployeePostEvent(models.Model):
+    """岗位变动记录 — one change of an employee's post or presence (never edited)."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="post_events")
+    kind = models.CharField(_("change"), max_length=14, choices=PostEventKind.choices)
+    on = models.DateField(_("on"))
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    post_is_high_risk = models.BooleanField(_("dangerous post"), default=False)
+    repeat_required = models.BooleanField(_("workshop and team training must be repeated"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post change")
+        verbose_name_plural = _("post changes")
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.employee}: {self.get_kind_display()} {self.on}"
+
+
+class TrainingCategory(models.TextChoices):
+    COMPANY = "company", _("Company level")
+    WORKSHOP = "workshop", _("Workshop level")
+    TEAM = "team", _("Team level")
+    ANNUAL = "annual", _("Annual refresher")
+    MANAGEMENT_INITIAL = "mgmt_initial", _("Initial training (principal / safety manager)")
+    MANAGEMENT_ANNUAL = "mgmt_annual", _("Annual training (principal / safety manager)")
+
+
+THREE_LEVELS = (TrainingCategory.COMPANY, TrainingCategory.WORKSHOP, TrainingCategory.TEAM)
+
+
+class TrainingRecordQuerySet(ScopedQuerySet["TrainingRecord"]):
+    scope_prefix = "employee__enterprise"
+
+
+class TrainingRecord(models.Model):
+    """安全培训记录 — one training an employee completed (three-level education, refresher, management)."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="trainings"
+    )
+    category = models.CharField(_("training"), max_length=14, choices=TrainingCategory.choices)
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    completed_on = models.DateField(_("completed on"))
+    passed = models.BooleanField(_("assessment passed"), default=True)
+    provider = models.CharField(_("trainer or provider"), max_length=200, blank=True)
+    content = models.CharField(_("content"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TrainingRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-completed_on", "-id"]
+        indexes = [models.Index(fields=["employee", "category", "completed_on"])]
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="training_hours_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.employee}: {self.get_category_display()} {self.hours} h"
+
+
+class SpecialCertificateQuerySet(ScopedQuerySet["SpecialOperationCertificate"]):
+    scope_prefix = "employee__enterprise"
+
+
+class SpecialOperationCertificate(models.Model):
+    """特种作业操作证 — a special-operation certificate of an employee, with its expiry."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    operation = models.CharField(_("special operation"), max_length=16, choices=SpecialOperation.choices)
+    certificate_number = models.CharField(_("certificate number"), max_length=60, unique=True)
+    issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SpecialCertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("special-operation certificate")
+        verbose_name_plural = _("special-operation certificates")
+        ordering = ["expires_on", "id"]
+        indexes = [models.Index(fields=["expires_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_on__gt=F("issued_on")), name="opcert_expires_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_number} ({self.get_operation_display()})"

@@ -1,0 +1,288 @@
+"""Train-before-posting compliance (SAWS Order 3): every rule, with its edge cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from enterprises.selectors.training import training_compliance
+from enterprises.services.training import (
+    employee_change_post,
+    employee_create,
+    employee_leave,
+    employee_return,
+    employee_set_away,
+    training_compliance_record_facts,
+    training_record_add,
+)
+from safety_platform.models import Fact
+from tests.enterprises.topic_factories import EmployeeFactory, OperationCertificateFactory, TrainingFactory
+from tests.factories import EnterpriseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ON = dt.date(2025, 6, 30)
+POSTED = dt.date(2025, 3, 1)  # less than a year before ON: no refresher due yet
+OLD_POSTED = dt.date(2023, 3, 1)  # more than a year before ON
+
+
+@pytest.fixture
+def trade(org: Any) -> Any:
+    """An ordinary (not high-risk) enterprise: 24 h / 32 h / 12 h rules."""
+    return EnterpriseFactory(
+        name="龙岩市凤城造纸厂", jurisdiction=org.jurisdiction("永定区/凤城街道"), industry=org.industry("C2221")
+    )
+
+
+def three_levels(employee: Any, hours: tuple[str, str, str], on: dt.date) -> None:
+    for category, h in zip(("company", "workshop", "team"), hours, strict=True):
+        TrainingFactory(employee=employee, category=category, hours=Decimal(h), completed_on=on)
+
+
+def result_for(employee: Any) -> Any:
+    summary = training_compliance(employee.enterprise, on=ON)
+    return next(p for p in summary.people if p.employee.pk == employee.pk)
+
+
+# New staff ----------------------------------------------------------------------------------------
+
+
+def test_exactly_24_hours_of_three_level_training_before_posting_is_compliant(trade: Any) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(person, ("8", "8", "8"), POSTED)  # on the day of posting counts
+    assert result_for(person).compliant
+
+
+def test_half_an_hour_short_of_24_is_noncompliant_with_the_hours_named(trade: Any) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(person, ("8", "8", "7.5"), POSTED - dt.timedelta(days=1))
+    result = result_for(person)
+    assert result.reason_codes == ["prejob_hours"]
+    assert "23.5" in result.reasons[0].message and "24" in result.reasons[0].message
+
+
+def test_a_missing_level_is_noncompliant_even_with_enough_hours(trade: Any) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    TrainingFactory(employee=person, category="company", hours=Decimal("16"), completed_on=POSTED)
+    TrainingFactory(employee=person, category="workshop", hours=Decimal("8"), completed_on=POSTED)
+    result = result_for(person)
+    assert result.reason_codes == ["three_level_missing"]
+    assert "Team level" in result.reasons[0].message or "班组级" in result.reasons[0].message
+
+
+def test_training_finished_after_starting_work_does_not_count(trade: Any) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(person, ("8", "8", "8"), POSTED + dt.timedelta(days=1))
+    result = result_for(person)
+    assert not result.compliant
+    assert "prejob_hours" in result.reason_codes
+    assert any("after starting work" in r.message or "上岗后" in r.message for r in result.reasons)
+
+
+def test_a_failed_assessment_does_not_count(trade: Any) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(person, ("8", "8", "8"), POSTED)
+    TrainingFactory(employee=person, category="team", hours=Decimal("8"), completed_on=POSTED)
+    person.trainings.filter(category="team").update(passed=False)
+    assert "three_level_missing" in result_for(person).reason_codes
+
+
+def test_high_risk_industry_needs_72_hours(xinluo_chem: Any) -> None:
+    assert xinluo_chem.risk_category == "hazardous_chemicals"
+    short = EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    three_levels(short, ("24", "24", "23"), POSTED)
+    enough = EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    three_levels(enough, ("24", "24", "24"), POSTED)
+    assert result_for(short).reason_codes == ["prejob_hours"]
+    assert "72" in result_for(short).reasons[0].message
+    assert result_for(enough).compliant
+
+
+@pytest.mark.parametrize("category", ["mining", "fireworks", "metallurgy"])
+def test_every_high_risk_category_needs_72_hours(org: Any, category: str) -> None:
+    enterprise = EnterpriseFactory(
+        jurisdiction=org.jurisdiction("永定区/坎市镇"), industry=org.industry("B0810"), risk_category=category
+    )
+    person = EmployeeFactory(enterprise=enterprise, posted_on=POSTED)
+    three_levels(person, ("8", "8", "8"), POSTED)
+    assert result_for(person).reason_codes == ["prejob_hours"]
+
+
+def test_high_risk_staff_need_20_hours_of_refresher_in_the_last_twelve_months(xinluo_chem: Any) -> None:
+    person = EmployeeFactory(enterprise=xinluo_chem, posted_on=OLD_POSTED)
+    three_levels(person, ("24", "24", "24"), OLD_POSTED)
+    # 12 months before ON exactly is outside the window (the window is the twelve months ending on ON).
+    TrainingFactory(employee=person, category="annual", hours=Decimal("8"), completed_on=dt.date(2024, 6, 30))
+    TrainingFactory(employee=person, category="annual", hours=Decimal("19.5"), completed_on=dt.date(2024, 7, 1))
+    result = result_for(person)
+    assert result.reason_codes == ["annual_hours"]
+    assert "19.5" in result.reasons[0].message
+    TrainingFactory(employee=person, category="annual", hours=Decimal("0.5"), completed_on=ON)
+    assert result_for(person).compliant  # exactly 20 h
+
+
+def test_refresher_is_not_due_in_the_first_year_or_outside_high_risk_industries(xinluo_chem: Any, trade: Any) -> None:
+    newcomer = EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    three_levels(newcomer, ("24", "24", "24"), POSTED)
+    veteran_elsewhere = EmployeeFactory(enterprise=trade, posted_on=OLD_POSTED)
+    three_levels(veteran_elsewhere, ("8", "8", "8"), OLD_POSTED)
+    assert result_for(newcomer).compliant
+    assert result_for(veteran_elsewhere).compliant
+
+
+# Principals and safety managers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "hours", "compliant"),
+    [("principal", "32", True), ("principal", "31.5", False), ("safety_manager", "32", True)],
+)
+def test_principals_and_safety_managers_need_32_hours_initially(
+    trade: Any, role: str, hours: str, compliant: bool
+) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=POSTED, role=role, post="总经理")
+    TrainingFactory(employee=person, category="mgmt_initial", hours=Decimal(hours), completed_on=POSTED)
+    result = result_for(person)
+    assert result.compliant is compliant
+    assert result.reason_codes == ([] if compliant else ["management_initial_hours"])
+
+
+def test_principals_in_high_risk_industries_need_48_then_16_hours(xinluo_chem: Any) -> None:
+    person = EmployeeFactory(enterprise=xinluo_chem, posted_on=OLD_POSTED, role="principal", post="总经理")
+    TrainingFactory(employee=person, category="mgmt_initial", hours=Decimal("32"), completed_on=OLD_POSTED)
+    TrainingFactory(employee=person, category="mgmt_annual", hours=Decimal("12"), completed_on=dt.date(2025, 1, 5))
+    assert result_for(person).reason_codes == ["management_initial_hours", "management_annual_hours"]
+    TrainingFactory(employee=person, category="mgmt_initial", hours=Decimal("16"), completed_on=OLD_POSTED)
+    TrainingFactory(employee=person, category="mgmt_annual", hours=Decimal("4"), completed_on=dt.date(2025, 2, 5))
+    assert result_for(person).compliant
+
+
+def test_principal_annual_hours_in_ordinary_industry_are_12(trade: Any) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=OLD_POSTED, role="safety_manager", post="安全员")
+    TrainingFactory(employee=person, category="mgmt_initial", hours=Decimal("32"), completed_on=OLD_POSTED)
+    TrainingFactory(employee=person, category="mgmt_annual", hours=Decimal("11"), completed_on=dt.date(2025, 1, 5))
+    assert result_for(person).reason_codes == ["management_annual_hours"]
+    TrainingFactory(employee=person, category="mgmt_annual", hours=Decimal("1"), completed_on=dt.date(2025, 1, 6))
+    assert result_for(person).compliant
+
+
+# Post changes and returns --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keeper(trade: Any) -> Any:
+    return UserFactory(username="trade_keeper", role="enterprise", enterprise=trade)
+
+
+@pytest.fixture
+def trained(trade: Any, keeper: Any) -> Any:
+    """Somebody correctly trained for the first post on 2024-03-01."""
+    person = employee_create(actor=keeper, enterprise=trade, name="李四", post="打浆工", posted_on=dt.date(2024, 3, 1))
+    three_levels(person, ("8", "8", "8"), dt.date(2024, 2, 28))
+    return person
+
+
+def test_a_post_change_without_repeated_workshop_and_team_training_is_noncompliant(trained: Any, keeper: Any) -> None:
+    assert result_for(trained).compliant
+    moved = employee_change_post(actor=keeper, employee=trained, post="锅炉工", on=dt.date(2025, 5, 1))
+    result = result_for(moved)
+    assert result.reason_codes == ["repeat_missing"]
+    assert "2025-05-01" in result.reasons[0].message
+
+
+def test_workshop_and_team_training_by_the_day_of_the_move_satisfies_the_repeat(trained: Any, keeper: Any) -> None:
+    moved = employee_change_post(actor=keeper, employee=trained, post="锅炉工", on=dt.date(2025, 5, 1))
+    training_record_add(actor=keeper, employee=moved, category="workshop", hours="4", completed_on=dt.date(2025, 4, 28))
+    assert result_for(moved).reason_codes == ["repeat_missing"]  # team level still missing
+    training_record_add(actor=keeper, employee=moved, category="team", hours="4", completed_on=dt.date(2025, 5, 1))
+    assert result_for(moved).compliant
+
+
+def test_repeat_training_after_the_move_is_too_late(trained: Any, keeper: Any) -> None:
+    moved = employee_change_post(actor=keeper, employee=trained, post="锅炉工", on=dt.date(2025, 5, 1))
+    for category in ("workshop", "team"):
+        training_record_add(
+            actor=keeper, employee=moved, category=category, hours="4", completed_on=dt.date(2025, 5, 2)
+        )
+    assert result_for(moved).reason_codes == ["repeat_missing"]
+
+
+def test_initial_training_does_not_count_as_the_repeat(trained: Any, keeper: Any) -> None:
+    """The levels done for the first post (before it started) are not a repeat for the second."""
+    moved = employee_change_post(actor=keeper, employee=trained, post="锅炉工", on=dt.date(2025, 5, 1))
+    assert moved.repeat_after == dt.date(2024, 3, 1)
+    assert result_for(moved).reason_codes == ["repeat_missing"]
+
+
+def test_return_after_exactly_one_year_away_repeats_the_training(trained: Any, keeper: Any) -> None:
+    away = employee_set_away(actor=keeper, employee=trained, on=dt.date(2024, 5, 10))
+    back = employee_return(actor=keeper, employee=away, on=dt.date(2025, 5, 10))
+    assert back.repeat_due_on == dt.date(2025, 5, 10)
+    assert result_for(back).reason_codes == ["repeat_missing"]
+
+
+def test_return_one_day_short_of_a_year_does_not_repeat_the_training(trained: Any, keeper: Any) -> None:
+    away = employee_set_away(actor=keeper, employee=trained, on=dt.date(2024, 5, 10))
+    back = employee_return(actor=keeper, employee=away, on=dt.date(2025, 5, 9))
+    assert back.repeat_due_on is None
+    assert result_for(back).compliant
+
+
+def test_people_away_or_gone_are_not_counted(trained: Any, keeper: Any, trade: Any) -> None:
+    untrained = employee_create(actor=keeper, enterprise=trade, name="王五", post="叉车工", posted_on=POSTED)
+    assert training_compliance(trade, on=ON).noncompliant_count == 1
+    employee_set_away(actor=keeper, employee=untrained, on=dt.date(2025, 6, 1))
+    summary = training_compliance(trade, on=ON)
+    assert (summary.people_count, summary.noncompliant_count) == (1, 0)
+    employee_leave(actor=keeper, employee=trained, on=dt.date(2025, 6, 2))
+    assert training_compliance(trade, on=ON).people_count == 0
+
+
+# Special operations ------------------------------------------------------------------------------
+
+
+def test_a_special_operation_post_needs_a_valid_certificate(trade: Any) -> None:
+    person = EmployeeFactory(enterprise=trade, posted_on=POSTED, post="电工", special_operation="electrical")
+    three_levels(person, ("8", "8", "8"), POSTED)
+    assert result_for(person).reason_codes == ["special_certificate"]
+    OperationCertificateFactory(employee=person, operation="welding", expires_on=dt.date(2030, 1, 1))
+    assert result_for(person).reason_codes == ["special_certificate"]  # a certificate for another operation
+    OperationCertificateFactory(employee=person, operation="electrical", expires_on=dt.date(2025, 6, 29))
+    assert result_for(person).reason_codes == ["special_certificate"]  # expired the day before
+    OperationCertificateFactory(employee=person, operation="electrical", expires_on=ON)
+    assert result_for(person).compliant  # valid through its expiry day
+
+
+# Per enterprise ----------------------------------------------------------------------------------
+
+
+def test_enterprise_compliance_lists_every_noncompliant_person_in_one_query(
+    trade: Any, django_assert_num_queries: Any
+) -> None:
+    for index in range(6):
+        person = EmployeeFactory(enterprise=trade, posted_on=POSTED, name=f"工人{index}")
+        three_levels(person, ("8", "8", "8" if index % 2 else "4"), POSTED)
+        TrainingFactory(employee=person, category="annual", hours=Decimal("2"), completed_on=ON)
+    with django_assert_num_queries(1):
+        summary = training_compliance(trade, on=ON)
+        names = sorted(p.employee.name for p in summary.noncompliant)
+    assert summary.people_count == 6
+    assert names == ["工人0", "工人2", "工人4"]
+
+
+def test_daily_facts_record_compliance_once_per_enterprise_and_day(trade: Any, xinluo_chem: Any) -> None:
+    ok = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(ok, ("8", "8", "8"), POSTED)
+    EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    assert training_compliance_record_facts(on=ON) == 2
+    assert training_compliance_record_facts(on=ON) == 0  # re-run: nothing new
+    trade_fact = Fact.objects.get(dedup_key=f"training:{trade.pk}:2025-06-30")
+    chem_fact = Fact.objects.get(dedup_key=f"training:{xinluo_chem.pk}:2025-06-30")
+    assert trade_fact.kind == "training_compliant"
+    assert trade_fact.payload == {"noncompliant_people": 0, "people": 1}
+    assert chem_fact.kind == "training_noncompliant"
+    assert chem_fact.payload == {"noncompliant_people": 2, "people": 2}
