@@ -32,3 +32,19 @@ class EnterpriseAdmin(admin.ModelAdmin):
     raw_id_fields = ["jurisdiction"]
     inlines = [StatusChangeInline]
     readonly_fields = ["status", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # Same derivation as the web UI and the API: an explicitly chosen department is kept.
+        from .services import _apply_derived_department
+
+        data = (
+            {"supervising_department": obj.supervising_department}
+            if "supervising_department" in form.changed_data
+            else {}
+        )
+        _apply_derived_department(obj, data)
+        super().save_model(request, obj, form, change)
+        if not change:
+            EnterpriseStatusChange.objects.create(
+                enterprise=obj, to_status=obj.status, reason="created in admin", changed_by=request.user
+            )
