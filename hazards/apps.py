@@ -10,9 +10,72 @@ class HazardsConfig(AppConfig):
 
     def ready(self) -> None:
         from safety_platform.audit import audit_register
+        from safety_platform.demo import register_demo_seeder
+        from safety_platform.navigation import (
+            ALL_ROLES,
+            STAFF_ROLES,
+            EnterprisePanel,
+            HomeWidget,
+            NavItem,
+            register_enterprise_panel,
+            register_home_widget,
+            register_nav,
+        )
+        from safety_platform.schedules import Schedule, register_schedule
 
-        from .models import Campaign, Hazard, RemediationPlan
+        from . import receivers  # noqa: F401  (connects the deadline listener)
+        from .demo import seed_demo
+        from .models import (
+            Campaign,
+            Checklist,
+            ChecklistItem,
+            Hazard,
+            RemediationPlan,
+            RiskBand,
+            RiskBanding,
+            RiskSource,
+        )
+        from .views import enterprise_panel_context, home_widget_context
 
         audit_register(Hazard)
         audit_register(RemediationPlan)
+        audit_register(RiskSource)
+        audit_register(RiskBanding)
+        audit_register(RiskBand)
+        audit_register(Checklist)
+        audit_register(ChecklistItem)
         audit_register(Campaign, m2m_fields={"industries", "jurisdictions"})
+
+        enterprise = frozenset({"enterprise"})
+        register_nav(NavItem(_("Hazards"), "hazards:list", roles=ALL_ROLES, icon="exclamation-triangle", order=20))
+        register_nav(NavItem(_("Risk sources"), "hazards:risk_list", roles=enterprise, icon="bullseye", order=21))
+        register_nav(NavItem(_("Risk map"), "hazards:risk_map", roles=STAFF_ROLES, icon="map", order=21))
+        register_nav(NavItem(_("Self-check"), "hazards:selfcheck_list", roles=enterprise, icon="ui-checks", order=22))
+        register_nav(NavItem(_("Hazard statistics"), "hazards:stats_list", roles=ALL_ROLES, icon="bar-chart", order=23))
+        register_nav(NavItem(_("Campaigns"), "hazards:campaign_list", roles=STAFF_ROLES, icon="flag", order=24))
+        register_nav(
+            NavItem(_("Plausibility"), "hazards:plausibility", roles=STAFF_ROLES, icon="patch-question", order=25)
+        )
+        register_enterprise_panel(
+            EnterprisePanel(
+                key="hazards",
+                title=_("Hazards and risk sources"),
+                template="hazards/_panel.html",
+                context=enterprise_panel_context,
+                roles=ALL_ROLES,
+                order=20,
+            )
+        )
+        register_home_widget(
+            HomeWidget(key="hazards", template="hazards/_home_widget.html", context=home_widget_context, order=20)
+        )
+        register_schedule(
+            Schedule(
+                name="Open hazard statistics reports of the last period",
+                task="hazards.stat_reports_open_due",
+                minute="15",
+                hour="1",
+                description="Opens each enterprise's statistics report and filing deadline.",
+            )
+        )
+        register_demo_seeder(seed_demo)

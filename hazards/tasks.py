@@ -10,3 +10,10 @@ def attachments_make_thumbnails(attachment_ids: list[int]) -> int:
     from .services import attachments_make_thumbnails as make
 
     return make(attachment_ids=attachment_ids)
+
+
+@shared_task(name="hazards.stat_reports_open_due")
+def stat_reports_open_due() -> int:
+    from .services import stat_reports_open_due as open_due
+
+    return open_due()

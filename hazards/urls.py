@@ -1,7 +1,32 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "hazards"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.hazard_list, name="list"),
+    path("new/", views.hazard_create, name="create"),
+    path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.hazard_act, name="act"),
+    path("<int:pk>/plan/", views.hazard_plan, name="plan"),
+    path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
+    path("risk/", views.risk_list, name="risk_list"),
+    path("risk/new/", views.risk_create, name="risk_create"),
+    path("risk/<int:pk>/", views.risk_detail, name="risk_detail"),
+    path("risk/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
+    path("risk-map/", views.risk_map_view, name="risk_map"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("self-check/", views.selfcheck_list, name="selfcheck_list"),
+    path("self-check/new/<int:checklist_id>/", views.selfcheck_create, name="selfcheck_create"),
+    path("self-check/<int:pk>/", views.selfcheck_detail, name="selfcheck_detail"),
+    path("statistics/", views.stats_list, name="stats_list"),
+    path("statistics/generate/", views.stats_generate, name="stats_generate"),
+    path("statistics/<int:pk>/", views.stats_detail, name="stats_detail"),
+    path("plausibility/", views.plausibility_view, name="plausibility"),
+]

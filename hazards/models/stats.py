@@ -74,7 +74,9 @@ class HazardStatReport(models.Model):
         verbose_name_plural = _("hazard statistics reports")
         ordering = ["-period_end", "enterprise"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "kind", "year", "quarter"], name="hazard_stats_one_per_period"),
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "year", "quarter"], name="hazard_stats_one_per_period"
+            ),
             models.CheckConstraint(
                 condition=Q(kind=StatPeriodKind.YEAR, quarter=0)
                 | Q(kind=StatPeriodKind.QUARTER, quarter__gte=1, quarter__lte=4),

@@ -1,5 +1,6 @@
 """Writes of the hazards app, one module per topic. `hazard_register` is the cross-app contract."""
 
+from .campaigns import campaign_can_edit, campaign_save
 from .loop import (
     RULES,
     action_blocker,
@@ -12,6 +13,7 @@ from .loop import (
     hazard_list_supervision,
     hazard_log,
     hazard_progress,
+    hazard_record_overdue,
     hazard_refuse,
     hazard_register,
     hazard_reject,
@@ -20,24 +22,54 @@ from .loop import (
     hazard_submit,
     remediation_plan_save,
 )
+from .risk import risk_banding_activate, risk_banding_in_use, risk_banding_new_version, risk_score, risk_source_save
+from .selfcheck import Answer, self_check_submit
+from .stats import (
+    period_of,
+    previous_period,
+    stat_figures,
+    stat_report_get_or_create,
+    stat_report_record_late,
+    stat_report_refresh,
+    stat_report_submit,
+    stat_reports_open_due,
+)
 
 __all__ = [
     "RULES",
+    "Answer",
     "action_blocker",
     "actor_role",
     "allowed_actions",
     "attachments_make_thumbnails",
+    "campaign_can_edit",
+    "campaign_save",
     "hazard_assess",
     "hazard_close",
     "hazard_extend",
     "hazard_list_supervision",
     "hazard_log",
     "hazard_progress",
+    "hazard_record_overdue",
     "hazard_refuse",
     "hazard_register",
     "hazard_reject",
     "hazard_report",
     "hazard_start",
     "hazard_submit",
+    "period_of",
+    "previous_period",
     "remediation_plan_save",
+    "risk_banding_activate",
+    "risk_banding_in_use",
+    "risk_banding_new_version",
+    "risk_score",
+    "risk_source_save",
+    "self_check_submit",
+    "stat_figures",
+    "stat_report_get_or_create",
+    "stat_report_record_late",
+    "stat_report_refresh",
+    "stat_report_submit",
+    "stat_reports_open_due",
 ]

@@ -1,0 +1,325 @@
+"""API serializers of the hazards app. They shape input and output; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from rest_framework import serializers
+
+from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
+
+from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod
+from ..models import (
+    Campaign,
+    Hazard,
+    HazardAttachment,
+    HazardStatReport,
+    HazardTransition,
+    RemediationPlan,
+    RiskSource,
+)
+
+MAX_FILES = 9
+
+
+class CheckedFileField(serializers.FileField):
+    """A file whose type is decided by its content (magic bytes, Pillow), not by its name."""
+
+    def __init__(self, *args: Any, kinds: tuple[str, ...] = (IMAGE,), **kwargs: Any) -> None:
+        self.kinds = kinds
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        upload = super().to_internal_value(data)
+        try:
+            validate_upload(upload, kinds=self.kinds)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return upload
+
+
+def files_field(kinds: tuple[str, ...] = (IMAGE,)) -> serializers.ListField:
+    return serializers.ListField(
+        child=CheckedFileField(kinds=kinds), required=False, allow_empty=True, max_length=MAX_FILES
+    )
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HazardAttachment
+        fields = ["id", "kind", "original_name", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj: HazardAttachment) -> str:
+        return reverse("hazards:attachment", args=[obj.pk])
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_display", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = HazardTransition
+        fields = ["id", "action", "from_state", "to_state", "actor", "at", "note", "details", "attachments"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    is_complete = serializers.BooleanField(read_only=True)
+    missing = serializers.ListField(source="missing_fields", read_only=True, child=serializers.CharField())
+
+    class Meta:
+        model = RemediationPlan
+        fields = [
+            "goal",
+            "measures",
+            "funds_and_materials",
+            "funds_amount",
+            "responsible_people",
+            "deadline",
+            "safety_measures",
+            "is_complete",
+            "missing",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {name: {"required": False} for name in RemediationPlan.REQUIRED_FIELDS}
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    jurisdiction = serializers.IntegerField(source="enterprise.jurisdiction_id", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    web_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "code",
+            "enterprise",
+            "enterprise_name",
+            "credit_code",
+            "jurisdiction",
+            "title",
+            "description",
+            "location",
+            "source",
+            "state",
+            "grade",
+            "found_at",
+            "deadline",
+            "responsible_person",
+            "responsible_phone",
+            "is_listed",
+            "is_overdue",
+            "campaign",
+            "risk_source",
+            "assessed_at",
+            "reported_at",
+            "submitted_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+            "web_url",
+        ]
+        read_only_fields = fields
+
+
+class HazardDetailSerializer(HazardSerializer):
+    transitions = TransitionSerializer(many=True, read_only=True)
+    plan = PlanSerializer(read_only=True, allow_null=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(HazardSerializer.Meta):
+        fields = [*HazardSerializer.Meta.fields, "plan", "transitions", "allowed_actions"]
+        read_only_fields = fields
+
+    def get_allowed_actions(self, obj: Hazard) -> list[str]:
+        from ..services import allowed_actions
+
+        request = self.context.get("request")
+        return allowed_actions(getattr(request, "user", None), obj) if request else []
+
+
+class HazardCreateSerializer(serializers.Serializer):
+    """Log a hazard (inspector on site, or an enterprise self-report); an inspector may assess it at once."""
+
+    enterprise = serializers.IntegerField(required=False, help_text="Enterprise id (ignored for enterprise users).")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
+    photos = files_field()
+    grade = serializers.ChoiceField(choices=HazardGrade.choices, required=False, allow_blank=True, default="")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    responsible_person = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    responsible_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    client_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredNoteSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class AssessSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=HazardGrade.choices)
+    deadline = serializers.DateField()
+    responsible_person = serializers.CharField(max_length=60)
+    responsible_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProgressSerializer(NoteSerializer):
+    photos = files_field()
+
+
+class SubmitSerializer(NoteSerializer):
+    before = files_field()
+    after = files_field()
+    documents = files_field((IMAGE, PDF, OFFICE))
+
+
+class CloseSerializer(NoteSerializer):
+    photos = files_field()
+
+
+class RejectSerializer(RequiredNoteSerializer):
+    new_deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ExtendSerializer(RequiredNoteSerializer):
+    deadline = serializers.DateField()
+
+
+class PushSerializer(serializers.Serializer):
+    """A hazard pushed by a key enterprise's own system; the `Idempotency-Key` header makes retries safe."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class RiskSourceSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    banding_version = serializers.IntegerField(source="banding.version", read_only=True)
+    lec_l = serializers.ChoiceField(choices=LEC_L_VALUES, required=False, allow_null=True)
+    lec_e = serializers.ChoiceField(choices=LEC_E_VALUES, required=False, allow_null=True)
+    lec_c = serializers.ChoiceField(choices=LEC_C_VALUES, required=False, allow_null=True)
+    method = serializers.ChoiceField(choices=RiskMethod.choices, default=RiskMethod.LEC)
+
+    class Meta:
+        model = RiskSource
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "name",
+            "description",
+            "method",
+            "lec_l",
+            "lec_e",
+            "lec_c",
+            "likelihood",
+            "severity",
+            "score",
+            "level",
+            "banding",
+            "banding_version",
+            "control_measures",
+            "responsible_person",
+            "responsible_phone",
+            "review_date",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["score", "level", "banding", "created_at", "updated_at"]
+        extra_kwargs = {"enterprise": {"required": False}}
+
+    def to_representation(self, instance: RiskSource) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        for name in ("lec_l", "lec_e", "lec_c"):
+            value = getattr(instance, name)
+            data[name] = f"{value:g}" if value is not None else None
+        return data
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    industries = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    hazard_total = serializers.IntegerField(read_only=True)
+    hazard_major = serializers.IntegerField(read_only=True)
+    hazard_closed = serializers.IntegerField(read_only=True)
+    hazard_overdue = serializers.IntegerField(read_only=True)
+    closure_rate = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "description",
+            "starts_on",
+            "ends_on",
+            "industries",
+            "jurisdictions",
+            "organizer",
+            "hazard_total",
+            "hazard_major",
+            "hazard_closed",
+            "hazard_overdue",
+            "closure_rate",
+        ]
+        read_only_fields = fields
+
+
+class StatReportSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    period = serializers.CharField(source="period_label", read_only=True)
+
+    class Meta:
+        model = HazardStatReport
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "kind",
+            "year",
+            "quarter",
+            "period",
+            "period_start",
+            "period_end",
+            "due_on",
+            "status",
+            "found_total",
+            "found_general",
+            "found_major",
+            "found_self",
+            "closed_total",
+            "closed_major",
+            "open_at_end",
+            "major_open_at_end",
+            "overdue_at_end",
+            "note",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+
+class RiskMapRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    jurisdiction = serializers.IntegerField(source="jurisdiction.pk", allow_null=True, default=None)
+    enterprise = serializers.IntegerField(source="enterprise.pk", allow_null=True, default=None)
+    levels = serializers.DictField(child=serializers.IntegerField())
+    total = serializers.IntegerField()
+    open_hazards = serializers.IntegerField()
+    major_open = serializers.IntegerField()

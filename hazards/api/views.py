@@ -1,0 +1,405 @@
+"""REST API of the hazards app: hazards with their closed-loop steps, risk sources, campaigns, statistics.
+
+Lists and details go through `visible_to` (ScopedViewSetMixin). Steps are POST actions that call the
+services; an illegal step or a lost race is a 409, a step the role may not take is a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enterprises.models import Enterprise
+from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.audit import set_request_actor
+from safety_platform.choices import ApiScope, Role
+from safety_platform.models import Jurisdiction
+from safety_platform.services import DomainError
+
+from .. import selectors, services
+from ..choices import HazardSource, TransitionAction
+from ..filtersets import HazardFilterSet, RiskSourceFilterSet
+from ..models import Campaign, Hazard, HazardStatReport, HazardTransition, RemediationPlan, RiskSource
+from . import serializers as s
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _raise(exc: DomainError) -> None:
+    """Turn a refused step into the right status: 403 for the wrong role, 404, or 409/400 (handler)."""
+    if exc.code == "forbidden":
+        raise exceptions.PermissionDenied(exc.message) from exc
+    if exc.code == "not_found":
+        raise exceptions.NotFound(exc.message) from exc
+    raise exc
+
+
+STEP_SERIALIZERS: dict[str, type[Any]] = {
+    TransitionAction.ASSESS: s.AssessSerializer,
+    TransitionAction.REPORT: s.NoteSerializer,
+    TransitionAction.LIST: s.NoteSerializer,
+    TransitionAction.START: s.NoteSerializer,
+    TransitionAction.PROGRESS: s.ProgressSerializer,
+    TransitionAction.SUBMIT: s.SubmitSerializer,
+    TransitionAction.CLOSE: s.CloseSerializer,
+    TransitionAction.REJECT: s.RejectSerializer,
+    TransitionAction.REFUSE: s.RequiredNoteSerializer,
+    TransitionAction.EXTEND: s.ExtendSerializer,
+}
+
+
+class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Hazards (事故隐患) in the caller's scope, with their closed-loop steps as POST actions."""
+
+    queryset = Hazard.objects.select_related("enterprise", "enterprise__jurisdiction")
+    serializer_class = s.HazardSerializer
+    filterset_class = HazardFilterSet
+    ordering_fields = ["found_at", "deadline", "updated_at", "code"]
+    ordering = ["-found_at", "-id"]
+    parser_classes = PARSERS
+    api_key_read_scope = ApiScope.HAZARDS_READ
+    api_key_scopes = {"push": ApiScope.HAZARDS_PUSH}
+
+    def get_queryset(self) -> QuerySet[Hazard]:
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.select_related("plan").prefetch_related(
+                Prefetch(
+                    "transitions",
+                    queryset=HazardTransition.objects.select_related("actor")
+                    .prefetch_related("attachments")
+                    .order_by("at", "id"),
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self) -> type[Any]:
+        if self.action == "retrieve":
+            return s.HazardDetailSerializer
+        if self.action == "create":
+            return s.HazardCreateSerializer
+        return super().get_serializer_class()
+
+    def _detail(self, hazard_id: int, code: int = status.HTTP_200_OK) -> Response:
+        hazard = (
+            Hazard.objects.select_related("enterprise", "enterprise__jurisdiction", "plan")
+            .prefetch_related("transitions__actor", "transitions__attachments")
+            .get(pk=hazard_id)
+        )
+        return Response(s.HazardDetailSerializer(hazard, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=s.HazardCreateSerializer, responses={201: s.HazardDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user: Any = request.user
+        if services.actor_role(user) not in (Role.INSPECTOR, Role.ENTERPRISE):
+            raise exceptions.PermissionDenied("Only inspectors and enterprises log hazards.")
+        serializer = s.HazardCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if user.is_enterprise_user:
+            enterprise = user.enterprise
+        else:
+            if not data.get("enterprise"):
+                raise exceptions.ValidationError({"enterprise": ["This field is required."]})
+            enterprise = Enterprise.objects.visible_to(user).filter(pk=data["enterprise"]).first()
+            if enterprise is None:
+                raise exceptions.ValidationError({"enterprise": ["Unknown enterprise or outside your scope."]})
+        campaign = None
+        if data.get("campaign"):
+            campaign = Campaign.objects.visible_to(user).filter(pk=data["campaign"]).first()
+            if campaign is None:
+                raise exceptions.ValidationError({"campaign": ["Unknown campaign."]})
+        if data.get("grade") and (not data.get("deadline") or not data.get("responsible_person")):
+            raise exceptions.ValidationError({"deadline": ["Grade, deadline and responsible person go together."]})
+        try:
+            hazard = services.hazard_log(
+                actor=user,
+                enterprise=enterprise,
+                title=data["title"],
+                description=data["description"],
+                location=data["location"],
+                found_at=data["found_at"],
+                campaign=campaign,
+                photos=data.get("photos") or [],
+                grade=data["grade"] if user.is_inspector else "",
+                deadline=data["deadline"],
+                responsible_person=data["responsible_person"],
+                responsible_phone=data["responsible_phone"],
+                client_key=data["client_key"],
+            )
+        except DomainError as exc:
+            _raise(exc)
+        return self._detail(hazard.pk, status.HTTP_201_CREATED)
+
+    def _step(self, request: Request, pk: Any, step: str) -> Response:
+        hazard = self.get_object()  # 404 outside the caller's scope
+        serializer = STEP_SERIALIZERS[step](data=request.data)
+        serializer.is_valid(raise_exception=True)
+        from ..views import run_action
+
+        try:
+            run_action(step, hazard.pk, request.user, dict(serializer.validated_data))
+        except DomainError as exc:
+            _raise(exc)
+        return self._detail(hazard.pk)
+
+    @extend_schema(request=s.AssessSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def assess(self, request: Request, pk: Any = None) -> Response:
+        """评估: grade (general/major), rectification deadline, responsible person."""
+        return self._step(request, pk, TransitionAction.ASSESS)
+
+    @extend_schema(request=s.NoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: Any = None) -> Response:
+        """报告: report a major hazard (needs a complete remediation plan); notifies department and committee."""
+        return self._step(request, pk, TransitionAction.REPORT)
+
+    @extend_schema(request=s.NoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], url_path="list-supervision")
+    def list_supervision(self, request: Request, pk: Any = None) -> Response:
+        """挂牌督办: the committee office lists a major hazard for supervision."""
+        return self._step(request, pk, TransitionAction.LIST)
+
+    @extend_schema(request=s.NoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: Any = None) -> Response:
+        """治理: start remediation."""
+        return self._step(request, pk, TransitionAction.START)
+
+    @extend_schema(request=s.ProgressSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, pk: Any = None) -> Response:
+        """监控: a progress update with photos."""
+        return self._step(request, pk, TransitionAction.PROGRESS)
+
+    @extend_schema(request=s.SubmitSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: Any = None) -> Response:
+        """Submit remediation evidence (before/after photos, documents) for verification."""
+        return self._step(request, pk, TransitionAction.SUBMIT)
+
+    @extend_schema(request=s.CloseSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        """销账: an inspector verifies and closes the hazard out."""
+        return self._step(request, pk, TransitionAction.CLOSE)
+
+    @extend_schema(request=s.RejectSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: Any = None) -> Response:
+        """Verification failed: back to remediation with the reason."""
+        return self._step(request, pk, TransitionAction.REJECT)
+
+    @extend_schema(
+        request=s.RequiredNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: Any = None) -> Response:
+        """Record that the enterprise refuses to rectify."""
+        return self._step(request, pk, TransitionAction.REFUSE)
+
+    @extend_schema(request=s.ExtendSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, pk: Any = None) -> Response:
+        """Extend the rectification deadline."""
+        return self._step(request, pk, TransitionAction.EXTEND)
+
+    @extend_schema(methods=["GET"], responses={200: s.PlanSerializer})
+    @extend_schema(methods=["PUT"], request=s.PlanSerializer, responses={200: s.PlanSerializer})
+    @action(detail=True, methods=["get", "put"])
+    def plan(self, request: Request, pk: Any = None) -> Response:
+        """The remediation plan of a major hazard."""
+        hazard = self.get_object()
+        if request.method == "GET":
+            plan = RemediationPlan.objects.filter(hazard=hazard).first()
+            if plan is None:
+                raise exceptions.NotFound("No remediation plan yet.")
+            return Response(s.PlanSerializer(plan).data)
+        serializer = s.PlanSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            plan = services.remediation_plan_save(
+                hazard_id=hazard.pk, actor=request.user, data=serializer.validated_data
+            )
+        except DomainError as exc:
+            _raise(exc)
+        return Response(s.PlanSerializer(plan).data)
+
+    @extend_schema(
+        request=s.PushSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="Your system's unique id of this hazard; a retry with the same key never duplicates.",
+            )
+        ],
+        responses={201: s.HazardSerializer, 200: s.HazardSerializer, 409: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["post"])
+    def push(self, request: Request) -> Response:
+        """Key enterprises push hazards from their own systems (enterprise API key with `hazards:push`).
+
+        201 when the hazard is registered; 200 with the same hazard when the request is retried with the
+        same `Idempotency-Key`; 409 when the key was already used for a different hazard.
+        """
+        principal: Any = request.user
+        if getattr(principal, "api_key", None) is None or not principal.enterprise_id:
+            raise exceptions.PermissionDenied("Only an enterprise's API key pushes hazards.")
+        key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+        if not key:
+            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: ["This header is required."]})
+        if len(key) > 150:
+            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: ["At most 150 characters."]})
+        serializer = s.PushSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        enterprise = Enterprise.objects.get(pk=principal.enterprise_id)
+        try:
+            hazard, created = services.loop._register(
+                enterprise=enterprise,
+                title=data["title"],
+                description=data["description"],
+                source=HazardSource.API_PUSH,
+                location=data["location"],
+                found_at=data["found_at"],
+                # Keys are namespaced per enterprise: two enterprises' systems may use the same ids.
+                external_key=f"{enterprise.pk}:{key}",
+                actor_label=principal.username,
+            )
+        except DomainError as exc:
+            _raise(exc)
+        if not created and hazard.title != data["title"].strip()[:200]:
+            raise DomainError(
+                f"The {IDEMPOTENCY_HEADER} '{key}' was already used for hazard {hazard.code} with another title.",
+                field=IDEMPOTENCY_HEADER,
+            )
+        body = s.HazardSerializer(hazard, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class RiskSourceViewSet(
+    ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Risk sources (风险点) with their LEC or matrix score and level from the active banding."""
+
+    queryset = RiskSource.objects.select_related("enterprise", "banding")
+    serializer_class = s.RiskSourceSerializer
+    filterset_class = RiskSourceFilterSet
+    ordering = ["enterprise__name", "name", "id"]
+    api_key_read_scope = ApiScope.HAZARDS_READ
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def _save(self, request: Request, source: RiskSource | None) -> Response:
+        user: Any = request.user
+        serializer = s.RiskSourceSerializer(source, data=request.data, partial=source is not None)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if source is not None:
+            enterprise = source.enterprise
+            current = s.RiskSourceSerializer(source).data
+            data = {**{k: current[k] for k in current if k not in data}, **data}
+        elif user.is_enterprise_user:
+            enterprise = user.enterprise
+        else:
+            enterprise = data.get("enterprise")
+            if enterprise is None:
+                raise exceptions.ValidationError({"enterprise": ["This field is required."]})
+        try:
+            saved = services.risk_source_save(actor=user, enterprise=enterprise, data=data, risk_source=source)
+        except DomainError as exc:
+            _raise(exc)
+        code = status.HTTP_200_OK if source else status.HTTP_201_CREATED
+        return Response(s.RiskSourceSerializer(saved).data, status=code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._save(request, None)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._save(request, self.get_object())
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Special rectification campaigns (专项整治) with hazard counts and closure rate (in the caller's scope)."""
+
+    serializer_class = s.CampaignSerializer
+    api_key_read_scope = ApiScope.HAZARDS_READ
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return selectors.campaigns_with_stats(self.request.user).prefetch_related("industries", "jurisdictions")
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        set_request_actor(request)
+
+
+class StatReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Quarterly and annual hazard statistics (the enterprise's own, or those in the caller's scope)."""
+
+    queryset = HazardStatReport.objects.select_related("enterprise")
+    serializer_class = s.StatReportSerializer
+    filterset_fields = ["kind", "year", "quarter", "status", "enterprise"]
+    ordering = ["-period_end", "enterprise_id"]
+    api_key_read_scope = ApiScope.HAZARDS_READ
+
+    @extend_schema(request=s.NoteSerializer, responses={200: s.StatReportSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: Any = None) -> Response:
+        """File the report: figures are recomputed from the records and frozen."""
+        report = self.get_object()
+        serializer = s.NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            report = services.stat_report_submit(
+                report_id=report.pk, actor=request.user, note=serializer.validated_data["note"]
+            )
+        except DomainError as exc:
+            _raise(exc)
+        return Response(s.StatReportSerializer(report).data)
+
+
+class RiskMapView(APIView):
+    """Risk sources by colour and open hazards per child of a jurisdiction (drill down with `jurisdiction`)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("jurisdiction", OpenApiTypes.INT, description="Node to drill into")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        if services.actor_role(user) not in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT):
+            raise exceptions.PermissionDenied("The risk map is for supervisors.")
+        raw = request.query_params.get("jurisdiction")
+        if raw:
+            if not raw.isdigit():
+                raise exceptions.ValidationError({"jurisdiction": ["A jurisdiction id is a number."]})
+            node = get_object_or_404(Jurisdiction, pk=int(raw))
+            if user.is_inspector and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
+                raise exceptions.NotFound()
+        else:
+            node = selectors.risk_map_root(user)
+            if node is None:
+                raise exceptions.NotFound()
+        data = selectors.risk_map(user, node)
+        return Response(
+            {
+                "jurisdiction": {"id": node.pk, "name": node.name, "level": node.level},
+                "totals": s.RiskMapRowSerializer(data["totals"]).data,
+                "children": s.RiskMapRowSerializer(data["rows"], many=True).data,
+                "enterprises": s.RiskMapRowSerializer(data["enterprise_rows"], many=True).data,
+            }
+        )

@@ -1,0 +1,133 @@
+"""Filters shared by the hazard list page and the API (state, grade, overdue, industry, enterprise, campaign …)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from safety_platform.filters import StrictBooleanFilter
+from safety_platform.models import Jurisdiction
+
+from .choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardSource, HazardState, RiskLevel, RiskMethod
+from .models import Campaign, Hazard, RiskSource
+
+
+def _scoped_jurisdictions(user: Any) -> QuerySet[Jurisdiction]:
+    if user is not None and getattr(user, "is_inspector", False):
+        q = Q(pk__in=[])
+        for path in user.jurisdiction_paths:
+            q |= Q(path__startswith=path)
+        return Jurisdiction.objects.filter(q)
+    return Jurisdiction.objects.all()
+
+
+def _user(request: Any) -> Any:
+    return getattr(request, "user", None)
+
+
+class _StyledFilterSet(django_filters.FilterSet):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self.request)
+        if "jurisdiction" in self.filters:
+            self.filters["jurisdiction"].queryset = _scoped_jurisdictions(user)
+        if "enterprise" in self.filters:
+            self.filters["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        for field in self.form.fields.values():
+            is_select = hasattr(field, "choices")
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+
+
+class HazardFilterSet(_StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"))
+    open = StrictBooleanFilter(method="filter_open", label=_("Open"))
+    grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label=_("Grade"))
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Found by"))
+    industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (prefix)"))
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.none(), label=_("Campaign"))
+    jurisdiction = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
+    )
+    listed = StrictBooleanFilter(field_name="is_listed", label=_("Listed supervision"))
+    found_after = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("Found from"))
+    found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("Found until"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
+
+    class Meta:
+        model = Hazard
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["campaign"].queryset = Campaign.objects.visible_to(_user(self.request))
+
+    def filter_q(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_open(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        if value in (None, ""):
+            return queryset
+        is_open = Q(state__in=OPEN_STATES)
+        return queryset.filter(is_open) if value == "true" else queryset.exclude(is_open)
+
+    def filter_overdue(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        if value in (None, ""):
+            return queryset
+        overdue = Q(state__in=RECTIFICATION_STATES, deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+    def filter_industry(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        value = value.strip().upper()
+        return queryset.filter(enterprise__industry__code__startswith=value) if value else queryset
+
+    def filter_jurisdiction(self, queryset: QuerySet[Hazard], name: str, value: Jurisdiction) -> QuerySet[Hazard]:
+        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
+
+
+class RiskSourceFilterSet(_StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"))
+    method = django_filters.ChoiceFilter(choices=RiskMethod.choices, label=_("Method"))
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    jurisdiction = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
+    )
+    review_due = StrictBooleanFilter(method="filter_review_due", label=_("Review due"))
+
+    class Meta:
+        model = RiskSource
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[RiskSource], name: str, value: str) -> QuerySet[RiskSource]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(enterprise__name__icontains=value))
+
+    def filter_jurisdiction(
+        self, queryset: QuerySet[RiskSource], name: str, value: Jurisdiction
+    ) -> QuerySet[RiskSource]:
+        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
+
+    def filter_review_due(self, queryset: QuerySet[RiskSource], name: str, value: str) -> QuerySet[RiskSource]:
+        if value in (None, ""):
+            return queryset
+        due = Q(review_date__lte=timezone.localdate())
+        return queryset.filter(due) if value == "true" else queryset.exclude(due)

@@ -1,0 +1,334 @@
+"""Forms of the hazards web UI. They check input shape; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from safety_platform.models import Industry, Jurisdiction
+from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
+
+from .choices import (
+    LEC_C_VALUES,
+    LEC_E_VALUES,
+    LEC_L_VALUES,
+    MATRIX_VALUES,
+    CheckOutcome,
+    HazardGrade,
+    RiskMethod,
+)
+from .models import Campaign, RemediationPlan
+
+MAX_FILES = 9
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos or documents in one input, each checked by content (not by its name)."""
+
+    def __init__(self, *args: Any, kinds: tuple[str, ...] = (IMAGE,), capture: bool = False, **kwargs: Any) -> None:
+        self.kinds = kinds
+        attrs = {"multiple": True, "class": "form-control"}
+        if kinds == (IMAGE,):
+            attrs["accept"] = "image/*"
+            if capture:
+                attrs["capture"] = "environment"
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_FILES:
+            raise ValidationError(_("At most %(n)d files at once.") % {"n": MAX_FILES}, code="too_many")
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload, kinds=self.kinds)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return list(files)
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class HazardLogForm(StyledForm):
+    """Log a hazard on site: a few taps on a phone; an inspector may grade it at once."""
+
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    title = forms.CharField(label=_("Hazard"), max_length=200, help_text=_("What is wrong, in a few words."))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    location = forms.CharField(label=_("Location / post"), max_length=200, required=False)
+    photos = MultipleFileField(label=_("Photos"), capture=True)
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("Campaign"), required=False)
+    grade = forms.ChoiceField(label=_("Grade"), choices=[("", _("Assess later")), *HazardGrade.choices], required=False)
+    deadline = forms.DateField(label=_("Rectification deadline"), required=False, widget=DateInput())
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=60, required=False)
+    responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    # Generated in the browser and kept with the draft: a retried submission never creates a duplicate.
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).operating().order_by("name")
+        self.fields["campaign"].queryset = Campaign.objects.visible_to(user).running()
+        if user.is_enterprise_user:
+            del self.fields["enterprise"]
+            for name in ("grade", "deadline", "responsible_person", "responsible_phone"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("grade"):
+            if not data.get("deadline"):
+                self.add_error("deadline", _("Set a rectification deadline."))
+            if not data.get("responsible_person"):
+                self.add_error("responsible_person", _("Name the person responsible for the remediation."))
+        return data
+
+
+class NoteForm(StyledForm):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RequiredNoteForm(StyledForm):
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssessForm(StyledForm):
+    grade = forms.ChoiceField(label=_("Grade"), choices=HazardGrade.choices, widget=forms.RadioSelect)
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=60)
+    responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ProgressForm(StyledForm):
+    note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    photos = MultipleFileField(label=_("Photos"), capture=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("note") and not data.get("photos") and not self.errors:
+            raise ValidationError(_("Describe the progress or attach a photo."))
+        return data
+
+
+class SubmitForm(StyledForm):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    before = MultipleFileField(label=_("Photos before"))
+    after = MultipleFileField(label=_("Photos after"), capture=True)
+    documents = MultipleFileField(label=_("Documents"), kinds=(IMAGE, PDF, OFFICE))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not (data.get("before") or data.get("after") or data.get("documents")):
+            raise ValidationError(_("Attach at least one photo or document."))
+        return data
+
+
+class CloseForm(StyledForm):
+    note = forms.CharField(label=_("Verification note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    photos = MultipleFileField(label=_("Photos"), capture=True)
+
+
+class RejectForm(StyledForm):
+    note = forms.CharField(label=_("Why the verification failed"), widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
+
+
+class ExtendForm(StyledForm):
+    deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = RemediationPlan
+        fields = [
+            "goal",
+            "measures",
+            "funds_and_materials",
+            "funds_amount",
+            "responsible_people",
+            "deadline",
+            "safety_measures",
+        ]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "funds_and_materials": forms.Textarea(attrs={"rows": 2}),
+            "responsible_people": forms.Textarea(attrs={"rows": 2}),
+            "safety_measures": forms.Textarea(attrs={"rows": 3}),
+            "deadline": DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+        # A plan may be saved half-written; the report step insists on every part.
+        for field in self.fields.values():
+            field.required = False
+
+
+class RiskSourceForm(StyledForm):
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    name = forms.CharField(label=_("Location / post"), max_length=200)
+    description = forms.CharField(label=_("Risk description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    method = forms.ChoiceField(label=_("Method"), choices=RiskMethod.choices, initial=RiskMethod.LEC)
+    lec_l = forms.ChoiceField(
+        label=_("L (likelihood)"), choices=[("", "—"), *[(v, v) for v in LEC_L_VALUES]], required=False
+    )
+    lec_e = forms.ChoiceField(
+        label=_("E (exposure)"), choices=[("", "—"), *[(v, v) for v in LEC_E_VALUES]], required=False
+    )
+    lec_c = forms.ChoiceField(
+        label=_("C (consequence)"), choices=[("", "—"), *[(v, v) for v in LEC_C_VALUES]], required=False
+    )
+    likelihood = forms.TypedChoiceField(
+        label=_("Likelihood (1–5)"),
+        choices=[("", "—"), *[(v, v) for v in MATRIX_VALUES]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    severity = forms.TypedChoiceField(
+        label=_("Severity (1–5)"),
+        choices=[("", "—"), *[(v, v) for v in MATRIX_VALUES]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    control_measures = forms.CharField(label=_("Control measures"), widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=60)
+    responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        if user.is_enterprise_user:
+            del self.fields["enterprise"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        method = data.get("method")
+        needed = ("lec_l", "lec_e", "lec_c") if method == RiskMethod.LEC else ("likelihood", "severity")
+        for name in needed:
+            if data.get(name) in (None, ""):
+                self.add_error(name, _("This field is required."))
+        return data
+
+
+class CampaignForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
+    industries = forms.ModelMultipleChoiceField(
+        queryset=Industry.objects.exclude(level="class").order_by("code"),
+        label=_("Industries"),
+        required=False,
+        help_text=_("Empty: every industry."),
+    )
+    jurisdictions = forms.ModelMultipleChoiceField(
+        queryset=Jurisdiction.objects.exclude(level="grid").order_by("path"),
+        label=_("Jurisdictions"),
+        required=False,
+        help_text=_("Empty: the whole city."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_inspector:
+            from .filtersets import _scoped_jurisdictions
+
+            self.fields["jurisdictions"].queryset = _scoped_jurisdictions(user).exclude(level="grid")
+            self.fields["jurisdictions"].required = True
+            self.fields["jurisdictions"].help_text = ""
+        for name in ("industries", "jurisdictions"):
+            self.fields[name].widget.attrs["size"] = 8
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("A campaign cannot end before it starts."))
+        return data
+
+
+class SelfCheckForm(forms.Form):
+    """One row per checklist item: outcome, note, and a photo."""
+
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, items: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"outcome_{item.pk}"] = forms.ChoiceField(
+                label=item.text, choices=CheckOutcome.choices, widget=forms.RadioSelect, initial=CheckOutcome.OK
+            )
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("What was found"),
+                max_length=400,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            self.fields[f"photo_{item.pk}"] = MultipleFileField(label=_("Photo"), capture=True)
+        self.fields["note"].widget.attrs["class"] = "form-control"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": item,
+                "outcome": self[f"outcome_{item.pk}"],
+                "note": self[f"note_{item.pk}"],
+                "photo": self[f"photo_{item.pk}"],
+            }
+            for item in self.items
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for item in self.items:
+            outcome = data.get(f"outcome_{item.pk}")
+            if outcome in (CheckOutcome.HAZARD, CheckOutcome.FIXED) and not data.get(f"note_{item.pk}"):
+                self.add_error(f"note_{item.pk}", _("Describe what was found."))
+        return data
+
+
+class StatGenerateForm(StyledForm):
+    period = forms.ChoiceField(label=_("Period"), choices=[])
+
+    def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = periods

@@ -1,0 +1,333 @@
+"""Reads of the hazards app. Aggregates are computed in SQL, one query per figure or table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Length, NullIf, StrIndex, Substr
+from django.utils import timezone
+
+from enterprises.models import Enterprise
+from safety_platform.models import Jurisdiction
+from safety_platform.scoping import enterprise_scope_q
+
+from .choices import (
+    OPEN_STATES,
+    RECTIFICATION_STATES,
+    REGULATOR_SOURCES,
+    RISK_LEVEL_ORDER,
+    SELF_REPORTED_SOURCES,
+    HazardGrade,
+    HazardState,
+)
+from .models import Campaign, Hazard, HazardStatReport, HazardTransition, RiskSource
+
+
+def hazards_visible_to(user: Any) -> QuerySet[Hazard]:
+    return Hazard.objects.visible_to(user).for_list()  # type: ignore[attr-defined]
+
+
+def hazards_open_for_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Hazard]:
+    return (
+        hazards_visible_to(user)
+        .filter(enterprise=enterprise, state__in=OPEN_STATES)
+        .order_by(F("deadline").asc(nulls_last=True), "-found_at")
+    )
+
+
+def hazard_counts(user: Any, *, enterprise: Enterprise | None = None) -> dict[str, int]:
+    """Headline figures for a role's home page (or one enterprise's panel), in one query."""
+    today = timezone.localdate()
+    is_open = Q(state__in=OPEN_STATES)
+    qs = Hazard.objects.visible_to(user)
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    counts = qs.aggregate(
+        open=Count("pk", filter=is_open),
+        major_open=Count("pk", filter=is_open & Q(grade=HazardGrade.MAJOR)),
+        overdue=Count("pk", filter=Q(state__in=RECTIFICATION_STATES, deadline__lt=today)),
+        to_verify=Count("pk", filter=Q(state=HazardState.REMEDIATED)),
+        to_assess=Count("pk", filter=Q(state=HazardState.REGISTERED)),
+        listed=Count("pk", filter=is_open & Q(is_listed=True)),
+        closed=Count("pk", filter=Q(state=HazardState.CLOSED)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def hazard_timeline(hazard: Hazard) -> QuerySet[HazardTransition]:
+    """Every step of a hazard with its actor and attachments (two queries however long the history)."""
+    return hazard.transitions.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+
+
+# Risk map -----------------------------------------------------------------------------------
+
+
+@dataclass
+class MapRow:
+    key: str
+    name: str
+    jurisdiction: Jurisdiction | None = None
+    enterprise: Enterprise | None = None
+    levels: dict[str, int] = field(default_factory=dict)
+    open_hazards: int = 0
+    major_open: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.levels.values())
+
+    def counts(self) -> list[tuple[str, int]]:
+        return [(level, self.levels.get(level, 0)) for level in RISK_LEVEL_ORDER]
+
+
+def risk_map_root(user: Any) -> Jurisdiction | None:
+    """Where a user's map starts: the city, or the inspector's own jurisdiction when there is one."""
+    if getattr(user, "is_inspector", False):
+        paths = user.jurisdiction_paths
+        if len(paths) == 1:
+            return Jurisdiction.objects.filter(path=paths[0]).first()
+    return Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def _child_path(lookup: str, node: Jurisdiction) -> Substr:
+    """The path of the child of `node` that a row's jurisdiction lies under (node.path for the node itself).
+
+    path "/1/4/17/" under node "/1/" → "/1/4/": the prefix up to the first "/" after the node's path.
+    """
+    length = len(node.path)
+    rest = Substr(lookup, length + 1)
+    return Substr(lookup, 1, StrIndex(rest, Value("/")) + length)
+
+
+def risk_map(user: Any, node: Jurisdiction) -> dict[str, Any]:
+    """Counts of risk sources by colour and of open hazards for each child of `node` (分区域、分级别、网格化).
+
+    Two grouped queries (risk sources by child and level, open hazards by child) whatever the number
+    of children or enterprises; at a node's own enterprises (a grid, or enterprises attached directly
+    to a higher node) the rows are the enterprises themselves, with two more grouped queries.
+    """
+    scope_paths = None if user.sees_everything or not getattr(user, "is_inspector", False) else user.jurisdiction_paths
+    sources = RiskSource.objects.visible_to(user).filter(enterprise__jurisdiction__path__startswith=node.path)
+    hazards = Hazard.objects.visible_to(user).filter(
+        enterprise__jurisdiction__path__startswith=node.path, state__in=OPEN_STATES
+    )
+    by_child: dict[str, dict[str, int]] = {}
+    for row in (
+        sources.annotate(child=_child_path("enterprise__jurisdiction__path", node))
+        .values("child", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_child.setdefault(row["child"], {})[row["level"]] = row["n"]
+    hazard_rows = {
+        row["child"]: row
+        for row in hazards.annotate(child=_child_path("enterprise__jurisdiction__path", node))
+        .values("child")
+        .annotate(n=Count("pk"), major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)))
+        .order_by()
+    }
+    rows = []
+    for child in Jurisdiction.objects.filter(parent=node).order_by("sort_order", "path"):
+        if scope_paths is not None and not any(
+            child.path.startswith(p) or p.startswith(child.path) for p in scope_paths
+        ):
+            continue
+        hazard_row = hazard_rows.get(child.path, {})
+        rows.append(
+            MapRow(
+                key=child.path,
+                name=child.name,
+                jurisdiction=child,
+                levels=by_child.get(child.path, {}),
+                open_hazards=hazard_row.get("n", 0),
+                major_open=hazard_row.get("major", 0),
+            )
+        )
+    enterprise_rows = _enterprise_rows(user, node)
+    totals = MapRow(key="total", name=node.name)
+    for levels in by_child.values():
+        for level, n in levels.items():
+            totals.levels[level] = totals.levels.get(level, 0) + n
+    totals.open_hazards = sum(r.get("n", 0) for r in hazard_rows.values())
+    totals.major_open = sum(r.get("major", 0) for r in hazard_rows.values())
+    return {
+        "node": node,
+        "ancestors": list(node.ancestors().exclude(pk=node.pk)),
+        "rows": rows,
+        "enterprise_rows": enterprise_rows,
+        "totals": totals,
+    }
+
+
+def _enterprise_rows(user: Any, node: Jurisdiction) -> list[MapRow]:
+    """Enterprises attached to `node` itself (every enterprise of a grid)."""
+    enterprises = list(Enterprise.objects.visible_to(user).filter(jurisdiction=node).order_by("name")[:500])
+    if not enterprises:
+        return []
+    ids = [e.pk for e in enterprises]
+    levels: dict[int, dict[str, int]] = {}
+    for row in (
+        RiskSource.objects.filter(enterprise_id__in=ids)
+        .values("enterprise_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        levels.setdefault(row["enterprise_id"], {})[row["level"]] = row["n"]
+    hazards = {
+        row["enterprise_id"]: row
+        for row in Hazard.objects.filter(enterprise_id__in=ids, state__in=OPEN_STATES)
+        .values("enterprise_id")
+        .annotate(n=Count("pk"), major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)))
+        .order_by()
+    }
+    return [
+        MapRow(
+            key=f"e{e.pk}",
+            name=e.name,
+            enterprise=e,
+            levels=levels.get(e.pk, {}),
+            open_hazards=hazards.get(e.pk, {}).get("n", 0),
+            major_open=hazards.get(e.pk, {}).get("major", 0),
+        )
+        for e in enterprises
+    ]
+
+
+def risk_level_counts(user: Any, *, enterprise: Enterprise | None = None) -> dict[str, int]:
+    qs = RiskSource.objects.visible_to(user)
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    counts = qs.aggregate(**{level: Count("pk", filter=Q(level=level)) for level in RISK_LEVEL_ORDER})
+    return {level: int(counts[level] or 0) for level in RISK_LEVEL_ORDER}
+
+
+# Campaigns ----------------------------------------------------------------------------------
+
+
+def campaigns_with_stats(user: Any) -> QuerySet[Campaign]:
+    """Campaigns the user sees, each with its hazard counts and closure rate computed in SQL.
+
+    Only hazards the user may see are counted, so a township inspector sees the township's share.
+    """
+    scope = enterprise_scope_q(user, "hazards__enterprise")
+    in_scope = Q(hazards__isnull=False) if scope is None else scope & Q(hazards__isnull=False)
+    today = timezone.localdate()
+    return (
+        Campaign.objects.visible_to(user)
+        .select_related("organizer")
+        .annotate(
+            hazard_total=Count("hazards", filter=in_scope, distinct=True),
+            hazard_major=Count("hazards", filter=in_scope & Q(hazards__grade=HazardGrade.MAJOR), distinct=True),
+            hazard_closed=Count("hazards", filter=in_scope & Q(hazards__state=HazardState.CLOSED), distinct=True),
+            hazard_overdue=Count(
+                "hazards",
+                filter=in_scope & Q(hazards__state__in=RECTIFICATION_STATES, hazards__deadline__lt=today),
+                distinct=True,
+            ),
+        )
+        .annotate(
+            closure_rate=ExpressionWrapper(
+                F("hazard_closed") * 100.0 / NullIf(F("hazard_total"), 0), output_field=FloatField()
+            )
+        )
+    )
+
+
+# Plausibility -------------------------------------------------------------------------------
+
+VAGUE_TEXTS = [
+    "存在隐患",
+    "有隐患",
+    "隐患",
+    "不规范",
+    "有问题",
+    "存在问题",
+    "其他",
+    "其它",
+    "待查",
+    "见附件",
+    "同上",
+    "无",
+    "略",
+    "-",
+    "/",
+    "n/a",
+]
+MIN_DESCRIPTION_LENGTH = 10
+UNASSESSED_DAYS = 3
+ZERO_SELF_REPORT_WINDOW_DAYS = 180
+ZERO_SELF_REPORT_MIN_FOUND = 2
+
+
+def plausibility_silent_enterprises(user: Any, *, now: dt.datetime | None = None) -> QuerySet[Enterprise]:
+    """Enterprises that self-report no hazards while inspections keep finding them (one query)."""
+    since = (now or timezone.now()) - dt.timedelta(days=ZERO_SELF_REPORT_WINDOW_DAYS)
+    recent = Q(hazards__found_at__gte=since)
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("jurisdiction")
+        .annotate(
+            self_reported=Count("hazards", filter=recent & Q(hazards__source__in=SELF_REPORTED_SOURCES)),
+            found_by_inspection=Count("hazards", filter=recent & Q(hazards__source__in=REGULATOR_SOURCES)),
+        )
+        .filter(self_reported=0, found_by_inspection__gte=ZERO_SELF_REPORT_MIN_FOUND)
+        .order_by("-found_by_inspection", "name")
+    )
+
+
+def plausibility_vague_hazards(user: Any) -> QuerySet[Hazard]:
+    """Open hazards described too vaguely to act on."""
+    return (
+        hazards_visible_to(user)
+        .filter(state__in=OPEN_STATES)
+        .annotate(description_length=Length("description"), title_length=Length("title"))
+        .filter(
+            Q(title__in=VAGUE_TEXTS)
+            | Q(description__in=VAGUE_TEXTS)
+            | Q(description_length__lt=MIN_DESCRIPTION_LENGTH)
+            | Q(title_length__lt=3)
+        )
+        .order_by("-found_at")
+    )
+
+
+def plausibility_no_deadline(user: Any, *, now: dt.datetime | None = None) -> QuerySet[Hazard]:
+    """Open hazards left without a rectification deadline (not assessed within a few days)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=UNASSESSED_DAYS)
+    return (
+        hazards_visible_to(user)
+        .filter(state__in=OPEN_STATES, deadline__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+    )
+
+
+# Statistics ---------------------------------------------------------------------------------
+
+
+def stat_reports_visible_to(user: Any) -> QuerySet[HazardStatReport]:
+    return HazardStatReport.objects.visible_to(user).select_related("enterprise", "submitted_by")
+
+
+def stat_filing_summary(user: Any, *, kind: str, year: int, quarter: int) -> dict[str, int]:
+    """How many reports of a period were filed, on time or late, and how many are missing (one query)."""
+    counts = (
+        HazardStatReport.objects.visible_to(user)
+        .filter(kind=kind, year=year, quarter=quarter)
+        .aggregate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(status="submitted")),
+            late=Count("pk", filter=Q(status="submitted", submitted_at__date__gt=F("due_on"))),
+        )
+    )
+    return {key: int(value or 0) for key, value in counts.items()}

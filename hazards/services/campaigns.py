@@ -1,0 +1,53 @@
+"""Special rectification campaigns (专项整治)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from safety_platform.choices import Role
+from safety_platform.services import DomainError
+
+from ..models import Campaign
+from .loop import actor_role
+
+CAMPAIGN_ROLES = frozenset({Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+
+
+def campaign_can_edit(user: Any, campaign: Campaign | None = None) -> bool:
+    role = actor_role(user)
+    if role not in CAMPAIGN_ROLES:
+        return False
+    return campaign is None or role == Role.COMMITTEE or campaign.created_by_id == user.pk
+
+
+def campaign_save(*, actor: Any, data: dict[str, Any], campaign: Campaign | None = None) -> Campaign:
+    """Create or change a campaign (committee, inspectors, department staff; only its author or the committee edit)."""
+    if not campaign_can_edit(actor, campaign):
+        raise DomainError(_("Your role may not do this."), code="forbidden")
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    if not str(data.get("name") or "").strip():
+        raise DomainError(_("This field is required."), field="name", code="invalid")
+    if starts_on is None or ends_on is None:
+        raise DomainError(_("Give the start and end dates."), field="starts_on", code="invalid")
+    if ends_on < starts_on:
+        raise DomainError(_("A campaign cannot end before it starts."), field="ends_on", code="invalid")
+    jurisdictions = list(data.get("jurisdictions") or [])
+    if actor_role(actor) == Role.INSPECTOR:
+        # An inspector's campaign stays inside the inspector's own area.
+        paths = actor.jurisdiction_paths
+        if not jurisdictions or any(not any(j.path.startswith(p) for p in paths) for j in jurisdictions):
+            raise DomainError(_("Choose jurisdictions inside your own area."), field="jurisdictions", code="invalid")
+    with transaction.atomic():
+        campaign = campaign or Campaign(created_by=actor)
+        campaign.name = str(data["name"]).strip()[:200]
+        campaign.description = str(data.get("description") or "").strip()
+        campaign.starts_on = starts_on
+        campaign.ends_on = ends_on
+        campaign.organizer = data.get("organizer") or (actor.department if actor.department_id else None)
+        campaign.save()
+        campaign.industries.set(list(data.get("industries") or []))
+        campaign.jurisdictions.set(jurisdictions)
+    return campaign

@@ -1,0 +1,711 @@
+"""Web UI of the hazards app: phone-first pages for inspectors, the enterprise portal, dashboards.
+
+Every page reads through `visible_to(request.user)`; objects outside a user's scope are 404.
+Writes go through the services; a refused step shows the service's message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises.models import Enterprise
+from safety_platform.audit import audit_entries_for
+from safety_platform.choices import Role
+from safety_platform.models import Jurisdiction
+from safety_platform.services import DomainError
+from safety_platform.uploads import serve_protected
+
+from . import forms as f
+from . import selectors, services
+from .choices import (
+    CheckOutcome,
+    HazardGrade,
+    StatPeriodKind,
+    TransitionAction,
+)
+from .filtersets import HazardFilterSet, RiskSourceFilterSet
+from .models import (
+    Campaign,
+    Checklist,
+    HazardAttachment,
+    HazardStatReport,
+    RemediationPlan,
+    RiskBanding,
+    RiskSource,
+    SelfCheck,
+)
+
+PAGE_SIZE = 25
+STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+
+
+def _role(user: Any) -> str:
+    return services.actor_role(user)
+
+
+def _require_roles(user: Any, roles: frozenset[str]) -> None:
+    if _role(user) not in roles:
+        raise PermissionDenied
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _refused(request: HttpRequest, exc: DomainError, form: Any = None) -> None:
+    if exc.code == "forbidden":
+        raise PermissionDenied(exc.message) from exc
+    if exc.code == "not_found":
+        raise Http404(exc.message) from exc
+    if form is not None and exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        messages.error(request, exc.message)
+
+
+# Hazards --------------------------------------------------------------------------------------
+
+
+@login_required
+def hazard_list(request: HttpRequest) -> HttpResponse:
+    filterset = HazardFilterSet(request.GET, queryset=selectors.hazards_visible_to(request.user), request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(queryset.order_by("-found_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hazards/list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": _query(request),
+            "can_log": _role(request.user) in (Role.INSPECTOR, Role.ENTERPRISE),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def hazard_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
+    initial = {}
+    if request.GET.get("enterprise", "").isdigit():
+        initial["enterprise"] = request.GET["enterprise"]
+    form = f.HazardLogForm(request.POST or None, request.FILES or None, user=user, initial=initial)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                hazard = services.hazard_log(
+                    actor=user,
+                    enterprise=data.get("enterprise") or user.enterprise,
+                    title=data["title"],
+                    description=data["description"],
+                    location=data["location"],
+                    campaign=data.get("campaign"),
+                    photos=data["photos"],
+                    grade=data.get("grade") or "",
+                    deadline=data.get("deadline"),
+                    responsible_person=data.get("responsible_person") or "",
+                    responsible_phone=data.get("responsible_phone") or "",
+                    client_key=data.get("client_key") or "",
+                )
+            except DomainError as exc:
+                _refused(request, exc, form)
+            else:
+                if wants_json:
+                    return JsonResponse({"ok": True, "url": hazard.get_absolute_url(), "code": hazard.code})
+                messages.success(request, _("Hazard %(code)s registered.") % {"code": hazard.code})
+                return redirect(hazard)
+        if wants_json:
+            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+    return render(request, "hazards/form.html", {"form": form})
+
+
+ACTION_FORMS: dict[str, type[Any]] = {
+    TransitionAction.ASSESS: f.AssessForm,
+    TransitionAction.REPORT: f.NoteForm,
+    TransitionAction.LIST: f.NoteForm,
+    TransitionAction.START: f.NoteForm,
+    TransitionAction.PROGRESS: f.ProgressForm,
+    TransitionAction.SUBMIT: f.SubmitForm,
+    TransitionAction.CLOSE: f.CloseForm,
+    TransitionAction.REJECT: f.RejectForm,
+    TransitionAction.REFUSE: f.RequiredNoteForm,
+    TransitionAction.EXTEND: f.ExtendForm,
+}
+
+ACTION_STYLE = {
+    TransitionAction.ASSESS: "primary",
+    TransitionAction.REPORT: "danger",
+    TransitionAction.LIST: "danger",
+    TransitionAction.START: "primary",
+    TransitionAction.PROGRESS: "secondary",
+    TransitionAction.SUBMIT: "success",
+    TransitionAction.CLOSE: "success",
+    TransitionAction.REJECT: "warning",
+    TransitionAction.REFUSE: "outline-danger",
+    TransitionAction.EXTEND: "outline-secondary",
+}
+
+
+def run_action(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) -> Any:
+    """Call the service of one step with cleaned form (or serializer) data."""
+    calls: dict[str, Callable[[], Any]] = {
+        TransitionAction.ASSESS: lambda: services.hazard_assess(
+            hazard_id=hazard_id,
+            actor=actor,
+            grade=data.get("grade", ""),
+            deadline=data.get("deadline"),
+            responsible_person=data.get("responsible_person", ""),
+            responsible_phone=data.get("responsible_phone", ""),
+            note=data.get("note", ""),
+        ),
+        TransitionAction.REPORT: lambda: services.hazard_report(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
+        ),
+        TransitionAction.LIST: lambda: services.hazard_list_supervision(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
+        ),
+        TransitionAction.START: lambda: services.hazard_start(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
+        ),
+        TransitionAction.PROGRESS: lambda: services.hazard_progress(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), photos=data.get("photos") or []
+        ),
+        TransitionAction.SUBMIT: lambda: services.hazard_submit(
+            hazard_id=hazard_id,
+            actor=actor,
+            note=data.get("note", ""),
+            before=data.get("before") or [],
+            after=data.get("after") or [],
+            documents=data.get("documents") or [],
+        ),
+        TransitionAction.CLOSE: lambda: services.hazard_close(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), photos=data.get("photos") or []
+        ),
+        TransitionAction.REJECT: lambda: services.hazard_reject(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), new_deadline=data.get("new_deadline")
+        ),
+        TransitionAction.REFUSE: lambda: services.hazard_refuse(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
+        ),
+        TransitionAction.EXTEND: lambda: services.hazard_extend(
+            hazard_id=hazard_id, actor=actor, deadline=data.get("deadline"), note=data.get("note", "")
+        ),
+    }
+    return calls[action]()
+
+
+def _action_forms(user: Any, hazard: Any, bound: tuple[str, Any] | None = None) -> list[dict[str, Any]]:
+    forms = []
+    for action in services.allowed_actions(user, hazard):
+        if bound is not None and bound[0] == action:
+            form = bound[1]
+        else:
+            initial = {}
+            if action == TransitionAction.ASSESS:
+                initial = {
+                    "grade": HazardGrade.GENERAL,
+                    "deadline": timezone.localdate() + dt.timedelta(days=15),
+                    "responsible_person": hazard.responsible_person,
+                }
+            form = ACTION_FORMS[action](initial=initial, prefix=action)
+        forms.append(
+            {
+                "action": action,
+                "label": TransitionAction(action).label,
+                "form": form,
+                "style": ACTION_STYLE[action],
+                "multipart": any(isinstance(fld, f.MultipleFileField) for fld in form.fields.values()),
+            }
+        )
+    return forms
+
+
+def _hazard_context(request: HttpRequest, hazard: Any, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
+    user: Any = request.user
+    plan = RemediationPlan.objects.filter(hazard=hazard).first()
+    return {
+        "hazard": hazard,
+        "timeline": selectors.hazard_timeline(hazard),
+        "plan": plan,
+        "plan_missing": plan.missing_labels() if plan else [],
+        "can_edit_plan": hazard.is_major
+        and hazard.state in services.loop.PLAN_STATES
+        and _role(user) in (Role.INSPECTOR, Role.ENTERPRISE),
+        "action_forms": _action_forms(user, hazard, bound),
+        "audit_entries": audit_entries_for(hazard)[:30],
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = get_object_or_404(
+        selectors.hazards_visible_to(request.user).select_related("inspector", "risk_source"), pk=pk
+    )
+    return render(request, "hazards/detail.html", _hazard_context(request, hazard))
+
+
+@login_required
+@require_POST
+def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user: Any = request.user
+    hazard = get_object_or_404(selectors.hazards_visible_to(user), pk=pk)
+    if action not in ACTION_FORMS:
+        raise Http404
+    if _role(user) not in services.RULES[action].roles:
+        raise PermissionDenied
+    form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
+    if form.is_valid():
+        try:
+            run_action(action, hazard.pk, user, form.cleaned_data)
+        except DomainError as exc:
+            _refused(request, exc, form)
+            if exc.field not in form.fields:
+                return redirect(hazard)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": TransitionAction(action).label})
+            return redirect(hazard)
+    hazard.refresh_from_db()
+    context = _hazard_context(request, hazard, bound=(action, form))
+    context["open_action"] = action
+    return render(request, "hazards/detail.html", context, status=400)
+
+
+@login_required
+def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    hazard = get_object_or_404(selectors.hazards_visible_to(user), pk=pk)
+    _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
+    plan = RemediationPlan.objects.filter(hazard=hazard).first()
+    form = f.PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.remediation_plan_save(hazard_id=hazard.pk, actor=user, data=form.cleaned_data)
+        except DomainError as exc:
+            _refused(request, exc, form)
+        else:
+            if plan.is_complete:
+                messages.success(request, _("Remediation plan saved; it is complete."))
+            else:
+                messages.warning(
+                    request,
+                    _("Plan saved. Still missing: %(m)s.") % {"m": "、".join(str(x) for x in plan.missing_labels())},
+                )
+            return redirect(hazard)
+    return render(request, "hazards/plan_form.html", {"form": form, "hazard": hazard})
+
+
+@login_required
+def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stream an attachment only to users who may see its hazard (404 otherwise)."""
+    attachment = get_object_or_404(HazardAttachment.objects.visible_to(request.user), pk=pk)
+    if request.GET.get("thumb") and attachment.is_image:
+        name = services.loop.thumbnail_name(attachment)
+        storage = attachment.file.storage
+        if storage.exists(name):
+            thumb = attachment.file.__class__(attachment, attachment.file.field, name)
+            return serve_protected(thumb, download_name=f"thumb-{attachment.pk}.jpg")
+    return serve_protected(attachment.file, download_name=attachment.original_name or None)
+
+
+# Risk sources and the risk map ----------------------------------------------------------------
+
+
+@login_required
+def risk_list(request: HttpRequest) -> HttpResponse:
+    base = RiskSource.objects.visible_to(request.user).select_related("enterprise", "banding")
+    filterset = RiskSourceFilterSet(request.GET, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    page = Paginator(queryset.order_by("enterprise__name", "name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hazards/risk_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": _query(request),
+            "can_edit": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+            "today": timezone.localdate(),
+            "bandings": RiskBanding.objects.filter(is_active=True).prefetch_related("bands"),
+        },
+    )
+
+
+def _risk_form_view(request: HttpRequest, source: RiskSource | None) -> HttpResponse:
+    user: Any = request.user
+    _require_roles(user, services.risk.RISK_EDITOR_ROLES)
+    initial: dict[str, Any] = {}
+    if source is not None:
+        initial = {
+            "enterprise": source.enterprise_id,
+            "name": source.name,
+            "description": source.description,
+            "method": source.method,
+            "lec_l": f"{source.lec_l:g}" if source.lec_l is not None else "",
+            "lec_e": f"{source.lec_e:g}" if source.lec_e is not None else "",
+            "lec_c": f"{source.lec_c:g}" if source.lec_c is not None else "",
+            "likelihood": source.likelihood,
+            "severity": source.severity,
+            "control_measures": source.control_measures,
+            "responsible_person": source.responsible_person,
+            "responsible_phone": source.responsible_phone,
+            "review_date": source.review_date,
+        }
+    elif request.GET.get("enterprise", "").isdigit():
+        initial["enterprise"] = request.GET["enterprise"]
+    form = f.RiskSourceForm(request.POST or None, user=user, initial=initial)
+    if source is not None and "enterprise" in form.fields:
+        form.fields["enterprise"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        enterprise = source.enterprise if source else (data.get("enterprise") or user.enterprise)
+        try:
+            source = services.risk_source_save(actor=user, enterprise=enterprise, data=data, risk_source=source)
+        except DomainError as exc:
+            _refused(request, exc, form)
+        else:
+            messages.success(request, _("Risk source saved: %(level)s.") % {"level": source.get_level_display()})
+            return redirect(source)
+    return render(
+        request,
+        "hazards/risk_form.html",
+        {
+            "form": form,
+            "source": source,
+            "bandings": RiskBanding.objects.filter(is_active=True).prefetch_related("bands"),
+        },
+    )
+
+
+@login_required
+def risk_create(request: HttpRequest) -> HttpResponse:
+    return _risk_form_view(request, None)
+
+
+@login_required
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(RiskSource.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
+    return _risk_form_view(request, source)
+
+
+@login_required
+def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(
+        RiskSource.objects.visible_to(request.user).select_related("enterprise", "banding"), pk=pk
+    )
+    return render(
+        request,
+        "hazards/risk_detail.html",
+        {
+            "source": source,
+            "bands": source.banding.describe(),
+            "hazards": source.hazards.select_related("enterprise").order_by("-found_at")[:20],
+            "can_edit": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+            "audit_entries": audit_entries_for(source)[:20],
+        },
+    )
+
+
+@login_required
+def risk_map_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _require_roles(user, STAFF)
+    node_id = request.GET.get("node", "")
+    if node_id.isdigit():
+        node = get_object_or_404(Jurisdiction, pk=int(node_id))
+        if getattr(user, "is_inspector", False) and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
+            raise Http404
+    else:
+        node = selectors.risk_map_root(user)
+        if node is None:
+            raise Http404
+    data = selectors.risk_map(user, node)
+    chart = {
+        "names": [row.name for row in data["rows"]],
+        "ids": [row.jurisdiction.pk for row in data["rows"] if row.jurisdiction],
+        "series": {
+            level: [row.levels.get(level, 0) for row in data["rows"]] for level in ("red", "orange", "yellow", "blue")
+        },
+    }
+    return render(request, "hazards/risk_map.html", {**data, "chart": chart})
+
+
+# Campaigns --------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = selectors.campaigns_with_stats(request.user).order_by("-starts_on", "-id")
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hazards/campaign_list.html",
+        {
+            "page_obj": page,
+            "query": "",
+            "can_create": services.campaign_can_edit(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(selectors.campaigns_with_stats(request.user), pk=pk)
+    hazards = selectors.hazards_visible_to(request.user).filter(campaign=campaign).order_by("-found_at")
+    page = Paginator(hazards, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hazards/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "industries": campaign.industries.all(),
+            "jurisdictions": campaign.jurisdictions.all(),
+            "page_obj": page,
+            "query": "",
+            "can_edit": services.campaign_can_edit(request.user, campaign),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _campaign_form_view(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+    user: Any = request.user
+    if not services.campaign_can_edit(user, campaign):
+        raise PermissionDenied
+    initial = {}
+    if campaign is not None:
+        initial = {
+            "name": campaign.name,
+            "description": campaign.description,
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "industries": list(campaign.industries.all()),
+            "jurisdictions": list(campaign.jurisdictions.all()),
+        }
+    form = f.CampaignForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_save(actor=user, data=form.cleaned_data, campaign=campaign)
+        except DomainError as exc:
+            _refused(request, exc, form)
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect(campaign)
+    return render(request, "hazards/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    return _campaign_form_view(request, None)
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+    return _campaign_form_view(request, campaign)
+
+
+# Enterprise self-checks ---------------------------------------------------------------------
+
+
+@login_required
+def selfcheck_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    checks = (
+        SelfCheck.objects.visible_to(user)
+        .select_related("enterprise", "checklist", "performed_by")
+        .order_by("-performed_at", "-id")
+    )
+    page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
+    checklists = []
+    if user.is_enterprise_user and user.enterprise_id:
+        checklists = list(Checklist.objects.for_industry(user.enterprise.industry).select_related("industry"))
+    return render(
+        request,
+        "hazards/selfcheck_list.html",
+        {"page_obj": page, "query": "", "checklists": checklists},
+    )
+
+
+@login_required
+def selfcheck_create(request: HttpRequest, checklist_id: int) -> HttpResponse:
+    user: Any = request.user
+    _require_roles(user, frozenset({Role.ENTERPRISE}))
+    checklist = get_object_or_404(Checklist.objects.for_industry(user.enterprise.industry), pk=checklist_id)
+    items = list(checklist.items.filter(is_active=True).order_by("order", "id"))
+    form = f.SelfCheckForm(request.POST or None, request.FILES or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        answers = [
+            services.Answer(
+                item_id=item.pk,
+                outcome=data[f"outcome_{item.pk}"],
+                note=data.get(f"note_{item.pk}") or "",
+                photos=data.get(f"photo_{item.pk}") or [],
+            )
+            for item in items
+        ]
+        try:
+            check = services.self_check_submit(actor=user, checklist=checklist, answers=answers, note=data["note"])
+        except DomainError as exc:
+            _refused(request, exc, form)
+        else:
+            found = sum(1 for a in answers if a.outcome in (CheckOutcome.HAZARD, CheckOutcome.FIXED))
+            messages.success(request, _("Self-check recorded; %(n)d hazard(s) registered.") % {"n": found})
+            return redirect(check)
+    return render(request, "hazards/selfcheck_form.html", {"form": form, "checklist": checklist})
+
+
+@login_required
+def selfcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_object_or_404(
+        SelfCheck.objects.visible_to(request.user).select_related("enterprise", "checklist", "performed_by"), pk=pk
+    )
+    answers = check.answers.select_related("item", "hazard").order_by("item__order", "id")
+    return render(request, "hazards/selfcheck_detail.html", {"check": check, "answers": answers})
+
+
+# Statistics -------------------------------------------------------------------------------------
+
+
+def _recent_periods(today: dt.date) -> list[tuple[str, str]]:
+    periods = []
+    year, quarter = services.previous_period(today, StatPeriodKind.QUARTER)
+    for _i in range(4):
+        periods.append((f"quarter:{year}:{quarter}", f"{year}Q{quarter}"))
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    periods.append((f"year:{today.year - 1}:0", _("%(y)s (annual)") % {"y": today.year - 1}))
+    return periods
+
+
+@login_required
+def stats_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    reports = selectors.stat_reports_visible_to(user).order_by("-period_end", "enterprise__name")
+    status = request.GET.get("status", "")
+    if status in ("draft", "submitted"):
+        reports = reports.filter(status=status)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    year, quarter = services.previous_period(today, StatPeriodKind.QUARTER)
+    generate_form = f.StatGenerateForm(periods=_recent_periods(today)) if user.is_enterprise_user else None
+    return render(
+        request,
+        "hazards/stats_list.html",
+        {
+            "page_obj": page,
+            "query": _query(request),
+            "generate_form": generate_form,
+            "summary": selectors.stat_filing_summary(user, kind=StatPeriodKind.QUARTER, year=year, quarter=quarter),
+            "summary_period": f"{year}Q{quarter}",
+            "status": status,
+        },
+    )
+
+
+@login_required
+@require_POST
+def stats_generate(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _require_roles(user, frozenset({Role.ENTERPRISE}))
+    form = f.StatGenerateForm(request.POST, periods=_recent_periods(timezone.localdate()))
+    if not form.is_valid():
+        messages.error(request, _("Choose a period."))
+        return redirect("hazards:stats_list")
+    kind, year, quarter = form.cleaned_data["period"].split(":")
+    report = services.stat_report_get_or_create(
+        enterprise=user.enterprise, kind=kind, year=int(year), quarter=int(quarter)
+    )
+    return redirect(report)
+
+
+@login_required
+def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    report = get_object_or_404(selectors.stat_reports_visible_to(user), pk=pk)
+    report = services.stat_report_refresh(report=report)
+    form = f.NoteForm(request.POST or None)
+    if request.method == "POST":
+        _require_roles(user, frozenset({Role.ENTERPRISE}))
+        if form.is_valid():
+            try:
+                services.stat_report_submit(report_id=report.pk, actor=user, note=form.cleaned_data["note"])
+            except DomainError as exc:
+                _refused(request, exc, form)
+            else:
+                messages.success(request, _("Statistics submitted."))
+                return redirect(report)
+    from .models import STAT_FIELDS
+
+    figures = [(HazardStatReport._meta.get_field(name).verbose_name, getattr(report, name)) for name in STAT_FIELDS]
+    return render(
+        request,
+        "hazards/stats_detail.html",
+        {
+            "report": report,
+            "figures": figures,
+            "form": form,
+            "can_submit": user.is_enterprise_user
+            and not report.is_submitted
+            and timezone.localdate() > report.period_end,
+        },
+    )
+
+
+# Plausibility ---------------------------------------------------------------------------------
+
+
+@login_required
+def plausibility_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _require_roles(user, STAFF)
+    return render(
+        request,
+        "hazards/plausibility.html",
+        {
+            "silent": selectors.plausibility_silent_enterprises(user)[:100],
+            "vague": selectors.plausibility_vague_hazards(user)[:100],
+            "no_deadline": selectors.plausibility_no_deadline(user)[:100],
+            "window_days": selectors.ZERO_SELF_REPORT_WINDOW_DAYS,
+            "min_found": selectors.ZERO_SELF_REPORT_MIN_FOUND,
+            "unassessed_days": selectors.UNASSESSED_DAYS,
+        },
+    )
+
+
+# Enterprise panel and home widgets (context builders) -------------------------------------------
+
+
+def enterprise_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        "enterprise": enterprise,
+        "hazards": selectors.hazards_open_for_enterprise(request.user, enterprise)[:10],
+        "counts": selectors.hazard_counts(request.user, enterprise=enterprise),
+        "risk_counts": selectors.risk_level_counts(request.user, enterprise=enterprise),
+        "can_log": _role(request.user) in (Role.INSPECTOR, Role.ENTERPRISE),
+        "can_edit_risk": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+        "today": timezone.localdate(),
+    }
+
+
+def home_widget_context(request: HttpRequest) -> dict[str, Any]:
+    return {"counts": selectors.hazard_counts(request.user), "role": _role(request.user)}
