@@ -5,3 +5,103 @@ from django.utils.translation import gettext_lazy as _
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = _("Credit")
+
+    def ready(self) -> None:
+        from safety_platform.audit import audit_register
+        from safety_platform.demo import register_demo_seeder
+        from safety_platform.navigation import (
+            ALL_ROLES,
+            STAFF_ROLES,
+            EnterprisePanel,
+            HomeWidget,
+            NavItem,
+            register_enterprise_panel,
+            register_home_widget,
+            register_nav,
+        )
+        from safety_platform.schedules import Schedule, register_schedule
+
+        from . import receivers  # noqa: F401 - connects the fact listener
+        from .demo import seed_credit_demo
+        from .models import (
+            BlacklistEntry,
+            CreditRecord,
+            CreditRepair,
+            CriterionLimit,
+            Rule,
+            RuleSet,
+            SupervisionVisit,
+            WebhookSubscription,
+        )
+        from .views import enterprise_panel_context, home_widget_context
+
+        for model in (RuleSet, CriterionLimit, Rule, CreditRecord, CreditRepair, SupervisionVisit):
+            audit_register(model)
+        audit_register(BlacklistEntry, m2m_fields={"evidence_records"})
+        audit_register(WebhookSubscription, exclude_fields=["secret"])
+
+        register_nav(NavItem(_("Credit"), "credit:overview", roles=ALL_ROLES, icon="award", order=40))
+        register_nav(NavItem(_("Blacklist"), "credit:blacklist", roles=ALL_ROLES, icon="slash-circle", order=41))
+        register_nav(
+            NavItem(
+                _("Due inspections"),
+                "credit:supervision",
+                roles=frozenset({"admin", "committee", "inspector", "department"}),
+                icon="calendar-check",
+                order=42,
+            )
+        )
+        register_enterprise_panel(
+            EnterprisePanel(
+                key="credit",
+                title=_("Credit"),
+                template="credit/_panel.html",
+                context=enterprise_panel_context,
+                roles=ALL_ROLES,
+                order=40,
+            )
+        )
+        register_home_widget(
+            HomeWidget(
+                key="credit",
+                template="credit/_home_widget.html",
+                context=home_widget_context,
+                roles=STAFF_ROLES | {"enterprise"},
+                order=40,
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Credit: nightly recalculation of every grade",
+                task="credit.recalculate_all",
+                minute="30",
+                hour="2",
+                description="Grades every enterprise in resumable batches; only changed results are written.",
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Credit: end expired blacklist listings",
+                task="credit.blacklist_expire",
+                minute="10",
+                hour="0",
+                description="Removes blacklist entries whose listing period has ended.",
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Credit: deliver webhook notifications",
+                task="credit.webhooks_deliver",
+                every_seconds=60,
+                description="Signed change notifications to departments, with retries (outbox).",
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Credit: catch up on platform events",
+                task="credit.ingest_pending_facts",
+                minute="5",
+                description="Maps any fact the live listener missed to credit records.",
+            )
+        )
+        register_demo_seeder(seed_credit_demo)

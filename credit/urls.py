@@ -1,7 +1,25 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "credit"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("rules/", views.rules, name="rules"),
+    path("enterprises/<int:pk>/", views.enterprise_credit, name="enterprise"),
+    path("enterprises/<int:pk>/records/new/", views.record_create, name="record_create"),
+    path("enterprises/<int:pk>/blacklist/propose/", views.blacklist_propose, name="blacklist_propose"),
+    path("enterprises/<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("records/", views.record_list, name="records"),
+    path("records/<int:pk>/revoke/", views.record_revoke, name="record_revoke"),
+    path("records/<int:pk>/evidence/", views.record_evidence, name="record_evidence"),
+    path("blacklist/", views.blacklist, name="blacklist"),
+    path("blacklist/<int:pk>/", views.blacklist_detail, name="blacklist_detail"),
+    path("blacklist/<int:pk>/<slug:action>/", views.blacklist_action, name="blacklist_action"),
+    path("repairs/<int:pk>/evidence/", views.repair_evidence, name="repair_evidence"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("feed-usage/", views.feed_usage, name="feed_usage"),
+]

@@ -1,7 +1,15 @@
+"""Mounted at /api/v1/credit/."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
+
+from .views import BlacklistFeedViewSet, RatingFeedViewSet
 
 app_name = "credit-api"
 
-urlpatterns: list[URLPattern] = []
+router = SimpleRouter()
+router.register("blacklist", BlacklistFeedViewSet, basename="blacklist")
+router.register("ratings", RatingFeedViewSet, basename="rating")
+
+urlpatterns = router.urls

@@ -1,0 +1,151 @@
+"""Keyset ("cursor") pagination over (updated_at, id) for the departments' incremental sync.
+
+Pages never shift when rows change between requests: a page starts strictly after the key of the
+previous page's last row. The last page also returns a `sync_cursor`: passing it next time returns
+exactly what changed since (a removal too, since it bumps `updated_at`).
+
+A transaction can commit a little after the `updated_at` it stamped. So the `sync_cursor` never
+points later than `now − SETTLE`: rows stamped in the last few seconds come again in the next
+pull rather than risk being skipped (delivery is at least once; rows are keyed by `id`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections import OrderedDict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import exceptions
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def settle_seconds() -> float:
+    return float(getattr(settings, "CREDIT_SYNC_SETTLE_SECONDS", 5))
+
+
+def encode_cursor(updated_at: dt.datetime, pk: int) -> str:
+    raw = f"{updated_at.astimezone(dt.UTC).isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(value: str) -> tuple[dt.datetime, int]:
+    """Raises a 400 naming `cursor` for anything that is not a cursor this API handed out."""
+    try:
+        padded = value + "=" * (-len(value) % 4)
+        stamp, _sep, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
+        updated_at = parse_datetime(stamp)
+        if updated_at is None or updated_at.tzinfo is None or not pk.isdigit():
+            raise ValueError(value)
+        return updated_at, int(pk)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise exceptions.ValidationError({"cursor": ["Invalid cursor: use a `next` or `sync_cursor` value."]}) from exc
+
+
+def after_cursor(queryset: QuerySet[Any], cursor: tuple[dt.datetime, int] | None) -> QuerySet[Any]:
+    if cursor is None:
+        return queryset
+    updated_at, pk = cursor
+    return queryset.filter(Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk))
+
+
+class SyncCursorPagination(BasePagination):
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+
+    def __init__(self) -> None:
+        self.page: list[Any] = []
+        self.next_key: tuple[dt.datetime, int] | None = None
+        self.sync_key: tuple[dt.datetime, int] | None = None
+        self.request: Any = None
+
+    def page_size(self, request: Any) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return DEFAULT_PAGE_SIZE
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}."]}
+            )
+        return int(raw)
+
+    def cursor(self, request: Any) -> tuple[dt.datetime, int] | None:
+        raw = request.query_params.get(self.cursor_query_param)
+        return decode_cursor(raw) if raw else None
+
+    def paginate_queryset(self, queryset: QuerySet[Any], request: Any, view: Any = None) -> list[Any]:
+        self.request = request
+        size = self.page_size(request)
+        cursor = self.cursor(request)
+        rows = list(after_cursor(queryset, cursor).order_by("updated_at", "pk")[: size + 1])
+        self.page = rows[:size]
+        if len(rows) > size:
+            last = self.page[-1]
+            self.next_key = (last.updated_at, last.pk)
+            return self.page
+        # Last page: the key to resume from next time, never later than the settle horizon.
+        horizon = timezone.now() - dt.timedelta(seconds=settle_seconds())
+        candidate = (self.page[-1].updated_at, self.page[-1].pk) if self.page else cursor
+        self.sync_key = candidate if candidate is not None and candidate[0] <= horizon else (horizon, 0)
+        return self.page
+
+    def get_next_link(self) -> str | None:
+        if self.next_key is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, encode_cursor(*self.next_key))
+
+    def get_sync_cursor(self) -> str | None:
+        return encode_cursor(*self.sync_key) if self.sync_key else None
+
+    def get_sync_link(self) -> str | None:
+        if self.sync_key is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), "updated_since")
+        return replace_query_param(url, self.cursor_query_param, self.get_sync_cursor())
+
+    def get_paginated_data(self, data: Any) -> OrderedDict[str, Any]:
+        return OrderedDict(
+            [
+                ("next", self.get_next_link()),
+                ("sync_cursor", self.get_sync_cursor()),
+                ("results", data),
+            ]
+        )
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(self.get_paginated_data(data))
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["next", "sync_cursor", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "URL of the next page; null on the last page.",
+                },
+                "sync_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": (
+                        "On the last page only: pass it as `cursor` in the next pull to receive exactly the "
+                        "entries changed since (including removals). Rows changed in the last few seconds may "
+                        "be repeated; identify rows by `id`."
+                    ),
+                },
+                "results": schema,
+            },
+        }

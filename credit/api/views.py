@@ -1,0 +1,245 @@
+"""`GET /api/v1/credit/blacklist/` and `GET /api/v1/credit/ratings/` (DESIGN.md §4).
+
+Read-only feeds for other departments' systems (API key with `blacklist:read` / `ratings:read`)
+and for signed-in staff (scoped by `visible_to`). Stable keyset pagination over
+(updated_at, id), incremental sync by cursor or `updated_since`, CSV/Excel export of the same
+list, and an ETag on every JSON page so an unchanged page is a bodiless 304.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.choices import ApiScope
+
+from ..filtersets import BlacklistFeedFilterSet, RatingFeedFilterSet
+from ..models import BlacklistEntry, CreditRating
+from .pagination import SyncCursorPagination, after_cursor
+from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
+from .serializers import BlacklistEntrySerializer, RatingSerializer
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+COMMON_PARAMETERS = [
+    OpenApiParameter(
+        "cursor",
+        OpenApiTypes.STR,
+        description="Opaque position: the `next` link's cursor, or the last page's `sync_cursor` for the next "
+        "incremental pull (returns exactly what changed since, including removals).",
+    ),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page, 1–1000 (default 100)."),
+    OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=["json", "csv", "xlsx"],
+        description="json (default, paginated); csv or xlsx: the whole filtered list as a file, same columns.",
+    ),
+    OpenApiParameter(
+        "If-None-Match",
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        description="ETag of a JSON page you already have: an unchanged page answers 304 with no body.",
+    ),
+]
+
+ERROR_RESPONSES = {
+    304: OpenApiResponse(description="Not modified: the page's ETag matches If-None-Match."),
+    400: OpenApiResponse(ErrorSerializer, description="Bad filter, cursor or page size; `errors` names the field."),
+    401: OpenApiResponse(ErrorSerializer, description="No, unknown, revoked or expired API key."),
+    403: OpenApiResponse(ErrorSerializer, description="The API key lacks the required scope."),
+}
+
+
+class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    pagination_class = SyncCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    export_name = "export"
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        queryset = self.filter_queryset(self.get_queryset())
+        fmt = getattr(request.accepted_renderer, "format", "json")
+        if fmt in ("csv", "xlsx"):
+            return self._export(queryset, fmt)
+        page = self.paginate_queryset(queryset)
+        data = self.paginator.get_paginated_data(self.get_serializer(page, many=True).data)  # type: ignore[union-attr]
+        etag = (
+            '"'
+            + hashlib.sha256(json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()).hexdigest()[:40]
+            + '"'
+        )
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept, Authorization, Cookie"}
+        if etag in _if_none_match(request):
+            return Response(status=304, headers=headers)
+        return Response(data, headers=headers)
+
+    # Export ---------------------------------------------------------------------------------
+
+    def _rows(self, queryset: Any) -> Iterator[dict[str, Any]]:
+        cursor = self.paginator.cursor(self.request)  # type: ignore[union-attr]
+        serializer_class = self.get_serializer_class()
+        for obj in after_cursor(queryset, cursor).order_by("updated_at", "pk").iterator(chunk_size=2000):
+            yield serializer_class(obj).data
+
+    def _export(self, queryset: Any, fmt: str) -> HttpResponse | StreamingHttpResponse:
+        columns = list(self.get_serializer_class().Meta.fields)  # type: ignore[attr-defined]
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"{self.export_name}-{stamp}.{fmt}"
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                _csv_lines(columns, self._rows(queryset)), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(
+                _xlsx_bytes(columns, self._rows(queryset), self.export_name), content_type=XLSX_MEDIA_TYPE
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def _if_none_match(request: Request) -> set[str]:
+    header = request.headers.get("If-None-Match", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _csv_lines(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """UTF-8 with BOM (so Excel opens Chinese names correctly), one line at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _xlsx_bytes(columns: list[str], rows: Iterator[dict[str, Any]], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_cell(row.get(column)) for column in columns])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+FILE_RESPONSES = {
+    (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="`format=csv`: the whole filtered list."),
+    (200, XLSX_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="`format=xlsx`: the same as Excel."),
+}
+
+
+@extend_schema(tags=["credit"])
+class BlacklistFeedViewSet(_FeedViewSet):
+    queryset = BlacklistEntry.objects.published().select_related("enterprise", "department", "rule_set")
+    serializer_class = BlacklistEntrySerializer
+    filterset_class = BlacklistFeedFilterSet
+    api_key_read_scope = ApiScope.BLACKLIST_READ
+    export_name = "blacklist"
+
+    @extend_schema(
+        operation_id="credit_blacklist_list",
+        summary="Blacklist (严重失信主体名单): published entries, for incremental sync",
+        description=(
+            "Published entries of the serious-untrustworthiness list with credit code, enterprise name, "
+            "reason, legal basis, listing department, rule-set version, listed on, ends on, status "
+            "(`active`, `removed`) and timestamps. Ordered by (`updated_at`, `id`); page with `next`. "
+            "For incremental sync keep the last page's `sync_cursor` and pass it as `cursor` next time: you "
+            "get every entry created or changed since, including removals. Needs the `blacklist:read` scope "
+            "(`Authorization: Api-Key <key>`)."
+        ),
+        parameters=COMMON_PARAMETERS,
+        responses={(200, "application/json"): BlacklistEntrySerializer(many=True), **FILE_RESPONSES, **ERROR_RESPONSES},
+        examples=[
+            OpenApiExample(
+                "A listed enterprise",
+                response_only=True,
+                value={
+                    "next": None,
+                    "sync_cursor": "MjAyNi0wMy0wMVQwMjowMDowMCswMDowMHw0Mg",
+                    "results": [
+                        {
+                            "id": 42,
+                            "credit_code": "91350802MA2XXXXX0X",
+                            "enterprise_name": "龙岩市东城化工有限公司",
+                            "status": "active",
+                            "case": "major_accident",
+                            "reason": "发生重大生产安全责任事故",
+                            "legal_basis": "《安全生产严重失信主体名单管理办法》（应急管理部令第11号）",
+                            "listing_department": "龙岩市应急管理局",
+                            "rule_set_version": "LY-2016.1",
+                            "listed_on": "2026-03-01",
+                            "ends_on": "2029-03-01",
+                            "removed_on": None,
+                            "removal_reason": "",
+                            "created_at": "2026-02-01T09:00:00+08:00",
+                            "updated_at": "2026-03-01T10:00:00+08:00",
+                        }
+                    ],
+                },
+            )
+        ],
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return super().list(request, *args, **kwargs)
+
+
+@extend_schema(tags=["credit"])
+class RatingFeedViewSet(_FeedViewSet):
+    queryset = CreditRating.objects.select_related("enterprise", "rule_set")
+    serializer_class = RatingSerializer
+    filterset_class = RatingFeedFilterSet
+    api_key_read_scope = ApiScope.RATINGS_READ
+    export_name = "ratings"
+
+    @extend_schema(
+        operation_id="credit_ratings_list",
+        summary="Credit grades (信用等级): the current grade of every enterprise, for incremental sync",
+        description=(
+            "Current grade per enterprise (1 = 一级 best, 2 = 二级, 3 = 三级) with score, rule-set version and "
+            "computed-at. `updated_at` changes only when the result changes (grade, score, version, records "
+            "counted, blacklist cap, status), so incremental sync by `sync_cursor` or `updated_since` returns "
+            "exactly the changed grades; `status=withdrawn` marks an enterprise that closed. Needs the "
+            "`ratings:read` scope."
+        ),
+        parameters=COMMON_PARAMETERS,
+        responses={(200, "application/json"): RatingSerializer(many=True), **FILE_RESPONSES, **ERROR_RESPONSES},
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return super().list(request, *args, **kwargs)

@@ -1,0 +1,136 @@
+"""Choices of the credit app: criteria, grades, record and blacklist states."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Criterion(models.TextChoices):
+    """The six criteria of seed §5.2 (守信等级评定标准)."""
+
+    STANDARDIZATION = "standardization", _("Work-safety standardization")
+    ORGANIZATION = "organization", _("Safety management organization and staff")
+    RESPONSIBILITY = "responsibility", _("Main responsibility")
+    ACCIDENT = "accident", _("Production-safety accidents")
+    OCCUPATIONAL = "occupational", _("Occupational hazards")
+    HAZARD_REPORTING = "hazard_reporting", _("Hazard inspection and information reporting")
+
+
+class Behaviour(models.TextChoices):
+    GOOD = "good", _("Trustworthy (守信)")
+    BAD = "bad", _("Untrustworthy (失信)")
+
+
+class Grade(models.IntegerChoices):
+    """一级 is the best grade, 三级 the worst."""
+
+    ONE = 1, _("Grade 1")
+    TWO = 2, _("Grade 2")
+    THREE = 3, _("Grade 3")
+
+
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class RecordStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+
+
+class RecordSource(models.TextChoices):
+    MANUAL = "manual", _("Recorded by staff")
+    FACT = "fact", _("From a platform event")
+
+
+class IntakeOutcome(models.TextChoices):
+    RECORDED = "recorded", _("Credit record created")
+    NO_RULE = "no_rule", _("No rule applies")
+    STALE = "stale", _("Superseded by a later event")
+    NO_ENTERPRISE = "no_enterprise", _("Not about an enterprise")
+    INSPECTION = "inspection", _("Inspection visit recorded")
+
+
+class RatingStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn (enterprise closed)")
+
+
+class RecalcTrigger(models.TextChoices):
+    NIGHTLY = "nightly", _("Nightly recalculation")
+    RECORD_CHANGE = "record_change", _("Change of the enterprise's records")
+    MANUAL = "manual", _("Started by staff")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+
+
+class BlacklistStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    NOTICED = "noticed", _("Prior notice served")
+    OBJECTED = "objected", _("Objection under review")
+    ACTIVE = "active", _("Listed")
+    REMOVED = "removed", _("Removed")
+    REJECTED = "rejected", _("Not listed")
+
+
+# Entries that are still on their way to the list or on it: at most one per enterprise.
+BLACKLIST_OPEN_STATUSES = (
+    BlacklistStatus.PROPOSED,
+    BlacklistStatus.NOTICED,
+    BlacklistStatus.OBJECTED,
+    BlacklistStatus.ACTIVE,
+)
+# What other departments see through the API: published entries only.
+BLACKLIST_PUBLISHED_STATUSES = (BlacklistStatus.ACTIVE, BlacklistStatus.REMOVED)
+
+
+class BlacklistOrigin(models.TextChoices):
+    RULE = "rule", _("Proposed by rule")
+    DEPARTMENT = "department", _("Proposed by a department")
+
+
+class BlacklistCase(models.TextChoices):
+    """Cases of MEM Order 11 (安全生产严重失信主体名单管理办法) the platform can detect or staff can cite."""
+
+    MAJOR_ACCIDENT = "major_accident", _("Major or especially major production-safety accident")
+    REPEATED_LARGER_ACCIDENTS = "repeated_larger_accidents", _("Two or more larger accidents within 12 months")
+    ACCIDENT_CONCEALED = "accident_concealed", _("Accident concealed or falsely reported")
+    UNLICENSED = "unlicensed", _("Operating without or during suspension of a safety licence")
+    OTHER = "other", _("Other serious violation under Order 11")
+
+
+class ObjectionDecision(models.TextChoices):
+    DISMISSED = "dismissed", _("Objection dismissed")
+    UPHELD = "upheld", _("Objection upheld")
+
+
+class RemovalReason(models.TextChoices):
+    EXPIRED = "expired", _("Listing period ended")
+    REPAIRED = "repaired", _("Early removal after approved credit repair")
+
+
+class RepairStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class WebhookTopic(models.TextChoices):
+    BLACKLIST = "blacklist", _("Blacklist changes")
+    RATINGS = "ratings", _("Credit grade changes")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (gave up)")

@@ -1,0 +1,132 @@
+"""Demo data for credit: events recorded the way other apps record them, grades, a blacklist entry
+in its objection window and a published one. Idempotent (facts are deduplicated, steps check state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from enterprises.models import Enterprise
+from safety_platform.models import User
+from safety_platform.services import fact_record
+
+from .choices import BlacklistStatus, RecalcTrigger
+from .models import BlacklistEntry, SupervisionVisit
+
+# (enterprise name, fact kind, days ago, payload, dedup key)
+EVENTS = [
+    (
+        "龙岩市东城化工有限公司",
+        "standardization_granted",
+        400,
+        {"certificate_id": 9001, "level": 2},
+        "stdcert:9001:granted",
+    ),
+    ("龙岩市东城化工有限公司", "self_report_filed", 40, {"period": "2026Q3"}, "hazstats:demo-dc:2026Q3"),
+    (
+        "龙岩市东城化工有限公司",
+        "training_compliant",
+        20,
+        {"noncompliant_people": 0, "people": 180},
+        "training:demo-dc:1",
+    ),
+    (
+        "福建龙净环保股份有限公司",
+        "standardization_granted",
+        300,
+        {"certificate_id": 9002, "level": 1},
+        "stdcert:9002:granted",
+    ),
+    (
+        "永定区坎市烟花爆竹有限公司",
+        "accident",
+        60,
+        {"accident_id": 801, "grade": "larger", "deaths": 3, "serious_injuries": 2, "direct_loss_yuan": 4200000},
+        "accident:801:1",
+    ),
+    (
+        "龙岩市新罗区雁石煤矿有限公司",
+        "major_hazard_overdue",
+        15,
+        {"hazard_id": 7001, "code": "YS-2026-07"},
+        "hazard:7001:major_overdue",
+    ),
+    (
+        "龙岩市新罗区雁石煤矿有限公司",
+        "hazard_overdue",
+        25,
+        {"hazard_id": 7002, "code": "YS-2026-11"},
+        "hazard:7002:overdue",
+    ),
+    (
+        "武平县中山石料厂",
+        "accident",
+        30,
+        {"accident_id": 802, "grade": "major", "deaths": 10, "serious_injuries": 4, "direct_loss_yuan": 21000000},
+        "accident:802:1",
+    ),
+    (
+        "连城县莲峰烟花厂",
+        "licence_violation",
+        500,
+        {"licence": "烟花爆竹生产许可证", "note": "暂扣期间擅自生产"},
+        "demo:licence:lianfeng",
+    ),
+    ("长汀县汀州胶合板厂", "training_noncompliant", 10, {"noncompliant_people": 6, "people": 85}, "training:demo-tz:1"),
+    ("长汀县汀州胶合板厂", "occupational_hazard", 90, {"note": "粉尘浓度超标"}, "demo:occ:tingzhou"),
+]
+
+
+def seed_credit_demo() -> None:
+    from .services import (
+        blacklist_approve,
+        blacklist_serve_notice,
+        credit_recalculate_all,
+    )
+
+    now = timezone.now()
+    enterprises = {e.name: e for e in Enterprise.objects.filter(name__in={row[0] for row in EVENTS})}
+    for name, kind, days_ago, payload, key in EVENTS:
+        enterprise = enterprises.get(name)
+        if enterprise is None:
+            continue
+        fact_record(
+            kind=kind,
+            dedup_key=key,
+            occurred_at=now - dt.timedelta(days=days_ago),
+            enterprise=enterprise,
+            payload=payload,
+        )
+    department = User.objects.filter(username="dept_yjj").first()
+    committee = User.objects.filter(username="committee").first()
+    admin = User.objects.filter(username="admin").first()
+    if department and committee:
+        # The rule-proposed listing for a major accident: notice served, objection window open.
+        entry = BlacklistEntry.objects.filter(enterprise__name="武平县中山石料厂").order_by("-id").first()
+        if entry and entry.status == BlacklistStatus.PROPOSED:
+            blacklist_serve_notice(actor=department, entry=entry)
+        # The licence violation 500 days ago: listed after its window passed (the demo moves the clock).
+        entry = BlacklistEntry.objects.filter(enterprise__name="连城县莲峰烟花厂").order_by("-id").first()
+        if entry and entry.status == BlacklistStatus.PROPOSED:
+            entry = blacklist_serve_notice(actor=admin or department, entry=entry)
+            BlacklistEntry.objects.filter(pk=entry.pk).update(
+                objection_deadline=timezone.localdate() - dt.timedelta(days=400)
+            )
+            entry.refresh_from_db()
+            blacklist_approve(
+                actor=committee,
+                entry=entry,
+                listed_on=timezone.localdate() - dt.timedelta(days=390),
+                note="演示数据",
+            )
+    inspector = User.objects.filter(username="inspector").first()
+    if inspector and not SupervisionVisit.objects.exists():
+        for index, enterprise in enumerate(Enterprise.objects.filter(jurisdiction__path__startswith="/")[:6]):
+            SupervisionVisit.objects.create(
+                enterprise=enterprise,
+                visited_on=timezone.localdate() - dt.timedelta(days=30 + 60 * index),
+                inspector=inspector,
+                note="演示检查",
+            )
+    credit_recalculate_all(trigger=RecalcTrigger.MANUAL, key=f"demo:{timezone.localdate().isoformat()}")

@@ -1,0 +1,246 @@
+"""The grading engine: scores a range of enterprises with one aggregate SQL statement.
+
+Grading must be set-based: the nightly run covers every enterprise, so the database sums the
+records (per enterprise and criterion, then per enterprise) and Python only sees one row per
+enterprise. The SQL is written once for PostgreSQL and SQLite; the few vendor differences (date
+literals, string aggregation) are isolated in `_Dialect`.
+
+Score of an enterprise on day D under rule set V:
+- a record counts when it is active, its `rule_code` is a rule of V, and
+  D − validity_months < occurred_on ≤ D;
+- each criterion adds the sum of its records' points, clamped to [−max_penalty, +max_bonus];
+- score = base_score + Σ criteria, clamped to [0, max_score];
+- grade by the thresholds, then lowered by the worst `cap_grade` among counted records and by the
+  blacklist cap while the enterprise is listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from enterprises.choices import EnterpriseStatus
+from enterprises.models import Enterprise
+
+from .choices import BlacklistStatus, Criterion, RatingStatus, RecordStatus
+from .models import BlacklistEntry, CreditRecord, RuleSet
+
+UNLIMITED = 1_000_000
+
+
+@dataclass
+class Result:
+    """The grading result of one enterprise (what a `CreditRating` row holds)."""
+
+    enterprise_id: int
+    enterprise_status: str
+    score: int
+    grade: int
+    cap_grade: int | None
+    blacklisted: bool
+    record_count: int
+    fingerprint: str
+    criteria: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return RatingStatus.WITHDRAWN if self.enterprise_status == EnterpriseStatus.CLOSED else RatingStatus.ACTIVE
+
+
+class _Dialect:
+    def __init__(self, vendor: str):
+        self.vendor = vendor
+
+    def date(self) -> str:
+        # SQLite stores dates as ISO text, so the plain parameter compares correctly there.
+        return "CAST(%s AS DATE)" if self.vendor == "postgresql" else "%s"
+
+    def string_agg(self, expression: str, order_by: str | None = None) -> str:
+        if self.vendor == "postgresql":
+            order = f" ORDER BY {order_by}" if order_by else ""
+            return f"string_agg({expression}, ','{order})"
+        return f"group_concat({expression}, ',')"
+
+
+def _rules_cte(rule_set: RuleSet, as_of: dt.date, dialect: _Dialect) -> tuple[str, list[Any]]:
+    """`ru(code, criterion, points, cap, since)` and `lim(criterion, lo, hi)` as VALUES lists.
+
+    The validity window is turned into a start date per rule here (calendar months), so the SQL
+    compares dates only and stays portable.
+    """
+    rules = list(rule_set.rules.all())
+    rows = []
+    params: list[Any] = []
+    for rule in rules:
+        rows.append(f"(%s, %s, CAST(%s AS INTEGER), CAST(%s AS INTEGER), {dialect.date()})")
+        params += [rule.code, rule.criterion, rule.points, rule.cap_grade, rule.window_start(as_of).isoformat()]
+    if not rows:  # a rule set without rules still grades (everyone gets the base score)
+        rows.append(f"('', '', CAST(0 AS INTEGER), CAST(NULL AS INTEGER), {dialect.date()})")
+        params.append(as_of.isoformat())
+    limits = {limit.criterion: limit for limit in rule_set.limits.all()}
+    lim_rows = []
+    for criterion in Criterion.values:
+        limit = limits.get(criterion)
+        lim_rows.append("(%s, CAST(%s AS INTEGER), CAST(%s AS INTEGER))")
+        params += [
+            criterion,
+            -limit.max_penalty if limit else -UNLIMITED,
+            limit.max_bonus if limit else UNLIMITED,
+        ]
+    sql = (
+        f"ru(code, criterion, points, cap, since) AS (VALUES {', '.join(rows)}), "
+        f"lim(criterion, lo, hi) AS (VALUES {', '.join(lim_rows)})"
+    )
+    return sql, params
+
+
+def _range_sql(column: str, id_from: int | None, id_to: int | None, ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+    if ids is not None:
+        if not ids:
+            return "1 = 0", []
+        return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    parts, params = [], []
+    if id_from is not None:
+        parts.append(f"{column} >= %s")
+        params.append(id_from)
+    if id_to is not None:
+        parts.append(f"{column} < %s")
+        params.append(id_to)
+    return (" AND ".join(parts) or "1 = 1"), params
+
+
+def score_sql(
+    rule_set: RuleSet,
+    as_of: dt.date,
+    *,
+    id_from: int | None = None,
+    id_to: int | None = None,
+    ids: Sequence[int] | None = None,
+    vendor: str | None = None,
+) -> tuple[str, list[Any]]:
+    """One statement returning, per enterprise of the range, the raw material of its grade."""
+    dialect = _Dialect(vendor or connection.vendor)
+    cte, params = _rules_cte(rule_set, as_of, dialect)
+    record_range, record_params = _range_sql("r.enterprise_id", id_from, id_to, ids)
+    enterprise_range, enterprise_params = _range_sql("e.id", id_from, id_to, ids)
+    clamped = "CASE WHEN pc.pts < lim.lo THEN lim.lo WHEN pc.pts > lim.hi THEN lim.hi ELSE pc.pts END"
+    record_table = CreditRecord._meta.db_table
+    blacklist_table = BlacklistEntry._meta.db_table
+    sql = f"""
+        WITH {cte},
+        pc AS (
+            SELECT r.enterprise_id AS eid, ru.criterion AS criterion, SUM(ru.points) AS pts, MIN(ru.cap) AS cap,
+                   COUNT(*) AS n, SUM(r.id) AS s1, SUM((r.id %% 1000003) * (r.id %% 1000003)) AS s2
+            FROM {record_table} r JOIN ru ON ru.code = r.rule_code
+            WHERE r.status = %s AND {record_range}
+              AND r.occurred_on > ru.since AND r.occurred_on <= {dialect.date()}
+            GROUP BY r.enterprise_id, ru.criterion
+        ),
+        pe AS (
+            SELECT pc.eid AS eid, SUM({clamped}) AS pts, MIN(pc.cap) AS cap, SUM(pc.n) AS n,
+                   SUM(pc.s1) AS s1, SUM(pc.s2) AS s2,
+                   {dialect.string_agg(f"pc.criterion || ':' || CAST({clamped} AS TEXT)")} AS crit
+            FROM pc JOIN lim ON lim.criterion = pc.criterion
+            GROUP BY pc.eid
+        )
+        SELECT e.id AS id, e.status AS status, COALESCE(pe.pts, 0) AS pts, pe.cap AS cap, COALESCE(pe.n, 0) AS n,
+               COALESCE(pe.s1, 0) AS s1, COALESCE(pe.s2, 0) AS s2, pe.crit AS crit,
+               EXISTS (SELECT 1 FROM {blacklist_table} b WHERE b.enterprise_id = e.id AND b.status = %s) AS bl
+        FROM {Enterprise._meta.db_table} e LEFT JOIN pe ON pe.eid = e.id
+        WHERE {enterprise_range}
+        ORDER BY e.id
+    """
+    params += [RecordStatus.ACTIVE, *record_params, as_of.isoformat(), BlacklistStatus.ACTIVE, *enterprise_params]
+    return sql, params
+
+
+def score_range(
+    rule_set: RuleSet,
+    as_of: dt.date,
+    *,
+    id_from: int | None = None,
+    id_to: int | None = None,
+    ids: Sequence[int] | None = None,
+) -> list[Result]:
+    """Grade every enterprise of the range (one query); enterprises without records get the base score."""
+    sql, params = score_sql(rule_set, as_of, id_from=id_from, id_to=id_to, ids=ids)
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for eid, status, pts, cap, n, s1, s2, crit, blacklisted in cursor.fetchall():
+            score = max(0, min(rule_set.max_score, rule_set.base_score + int(pts)))
+            cap = int(cap) if cap is not None else None
+            blacklisted = bool(blacklisted)
+            criteria = {}
+            for item in filter(None, (crit or "").split(",")):
+                key, _sep, value = item.partition(":")
+                criteria[key] = int(value)
+            results.append(
+                Result(
+                    enterprise_id=int(eid),
+                    enterprise_status=status,
+                    score=score,
+                    grade=rule_set.grade_for(score, cap, blacklisted),
+                    cap_grade=cap,
+                    blacklisted=blacklisted,
+                    record_count=int(n),
+                    fingerprint=f"{int(n)}:{int(s1)}:{int(s2)}" if int(n) else "",
+                    criteria=dict(sorted(criteria.items())),
+                )
+            )
+    return results
+
+
+def contributions(rule_set: RuleSet, as_of: dt.date, ids: Sequence[int]) -> dict[int, str]:
+    """{enterprise id: "record id:points,..."} of the records counted, for the enterprises given."""
+    if not ids:
+        return {}
+    dialect = _Dialect(connection.vendor)
+    cte, params = _rules_cte(rule_set, as_of, dialect)
+    record_range, record_params = _range_sql("r.enterprise_id", None, None, ids)
+    sql = f"""
+        WITH {cte}
+        SELECT r.enterprise_id, {dialect.string_agg("CAST(r.id AS TEXT) || ':' || CAST(ru.points AS TEXT)", "r.id")}
+        FROM {CreditRecord._meta.db_table} r JOIN ru ON ru.code = r.rule_code
+        WHERE r.status = %s AND {record_range}
+          AND r.occurred_on > ru.since AND r.occurred_on <= {dialect.date()}
+        GROUP BY r.enterprise_id
+    """
+    params += [RecordStatus.ACTIVE, *record_params, as_of.isoformat()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {int(eid): text or "" for eid, text in cursor.fetchall()}
+
+
+def reference_sql(rule_set: RuleSet, as_of: dt.date, vendor: str | None = None) -> tuple[str, list[Any]]:
+    """Every enterprise's score and grade in ONE statement (the benchmark's yardstick and a test oracle).
+
+    Same semantics as `score_range` + `RuleSet.grade_for`, with the grade computed in SQL too.
+    """
+    inner, params = score_sql(rule_set, as_of, vendor=vendor)
+    bl_cap = rule_set.blacklist_grade_cap or 0
+    sql = f"""
+        SELECT id, score,
+               CASE WHEN g < cap_all THEN cap_all ELSE g END AS grade
+        FROM (
+            SELECT id, score,
+                   CASE WHEN score >= {int(rule_set.grade_one_min)} THEN 1
+                        WHEN score >= {int(rule_set.grade_two_min)} THEN 2 ELSE 3 END AS g,
+                   CASE WHEN COALESCE(cap, 0) > (CASE WHEN bl THEN {int(bl_cap)} ELSE 0 END)
+                        THEN COALESCE(cap, 0) ELSE (CASE WHEN bl THEN {int(bl_cap)} ELSE 0 END) END AS cap_all
+            FROM (
+                SELECT q.id AS id,
+                       CASE WHEN {int(rule_set.base_score)} + q.pts < 0 THEN 0
+                            WHEN {int(rule_set.base_score)} + q.pts > {int(rule_set.max_score)}
+                                THEN {int(rule_set.max_score)}
+                            ELSE {int(rule_set.base_score)} + q.pts END AS score,
+                       q.cap AS cap, q.bl AS bl
+                FROM ({inner}) AS q
+            ) AS s
+        ) AS t
+    """
+    return sql, params

@@ -1,0 +1,145 @@
+"""Filters shared by the credit pages, their exports and the departments' API feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.validators import normalize_credit_code, validate_credit_code
+from safety_platform.models import Jurisdiction
+
+from .choices import BlacklistStatus, Criterion, Grade, RatingStatus, RecordStatus
+from .models import BlacklistEntry, CreditRating, CreditRecord
+
+
+class CreditCodeField(forms.CharField):
+    """An 18-character unified social credit code with its check character validated (GB 32100)."""
+
+    default_validators = [validate_credit_code]
+
+    def to_python(self, value: Any) -> str:
+        return normalize_credit_code(super().to_python(value))
+
+
+class CreditCodeFilter(django_filters.CharFilter):
+    field_class = CreditCodeField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("field_name", "enterprise__credit_code")
+        kwargs.setdefault("label", _("Unified social credit code"))
+        super().__init__(*args, **kwargs)
+
+
+class _StyledFilterSet(django_filters.FilterSet):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            is_select = hasattr(field, "choices")
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+
+
+def _search(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__icontains=value.upper()))
+
+
+# API feeds (the contract of DESIGN.md §4) ------------------------------------------------------
+
+
+class BlacklistFeedFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[(BlacklistStatus.ACTIVE, _("Listed")), (BlacklistStatus.REMOVED, _("Removed"))],
+        label=_("Status"),
+        help_text="active = on the list now; removed = taken off (end of period or approved credit repair).",
+    )
+    credit_code = CreditCodeFilter(help_text="Unified social credit code (18 characters, check character validated).")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Updated since"),
+        help_text="ISO 8601 date-time: entries created or changed (including removals) at or after it.",
+    )
+
+    class Meta:
+        model = BlacklistEntry
+        fields: list[str] = []
+
+
+class RatingFeedFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=RatingStatus.choices,
+        label=_("Status"),
+        help_text="active = current grade; withdrawn = the enterprise closed and is no longer graded.",
+    )
+    credit_code = CreditCodeFilter(help_text="Unified social credit code (18 characters, check character validated).")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Updated since"),
+        help_text="ISO 8601 date-time: grades whose result changed at or after it.",
+    )
+    grade = django_filters.TypedChoiceFilter(choices=Grade.choices, coerce=int, label=_("Grade"))
+
+    class Meta:
+        model = CreditRating
+        fields: list[str] = []
+
+
+# Web pages ------------------------------------------------------------------------------------
+
+
+class RatingListFilterSet(_StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    grade = django_filters.TypedChoiceFilter(choices=Grade.choices, coerce=int, label=_("Grade"))
+    blacklisted = django_filters.BooleanFilter(label=_("Blacklisted"))
+    jurisdiction = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
+    )
+
+    class Meta:
+        model = CreditRating
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return _search(queryset, value)
+
+    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
+        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
+
+
+class BlacklistListFilterSet(_StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=BlacklistStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = BlacklistEntry
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return _search(queryset, value)
+
+
+class RecordListFilterSet(_StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    criterion = django_filters.ChoiceFilter(
+        choices=Criterion.choices, field_name="rule__criterion", label=_("Criterion")
+    )
+    behaviour = django_filters.ChoiceFilter(
+        choices=CreditRecord._meta.get_field("behaviour").choices, label=_("Behaviour")
+    )
+    status = django_filters.ChoiceFilter(choices=RecordStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = CreditRecord
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return _search(queryset, value)

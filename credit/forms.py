@@ -1,0 +1,161 @@
+"""Forms of the credit pages (they validate input; services decide)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BlacklistCase
+from .models import CreditRecord
+from .services import credit_rules_for_manual_entry
+
+
+class _Styled:
+    def style(self) -> None:
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CreditRecordForm(_Styled, forms.Form):
+    rule = forms.ModelChoiceField(queryset=None, label=_("Rule"))  # type: ignore[arg-type]
+    occurred_on = forms.DateField(label=_("Date of the behaviour"), widget=DateInput())
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("What happened, document numbers, who found it."),
+    )
+    evidence_file = forms.FileField(
+        label=_("Evidence file"), required=False, help_text=_("Photo, PDF or Word/Excel document.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .models import Rule
+
+        rules = credit_rules_for_manual_entry()
+        self.fields["rule"].queryset = Rule.objects.filter(pk__in=[r.pk for r in rules]).order_by("criterion", "code")
+        self.fields["rule"].label_from_instance = lambda rule: (
+            f"{rule.get_criterion_display()} · {rule.title} ({rule.points:+d})"
+        )
+        self.fields["occurred_on"].initial = timezone.localdate()
+        self.style()
+
+
+class ReasonForm(_Styled, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class NoteForm(_Styled, forms.Form):
+    note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class OptionalNoteForm(NoteForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = False
+        self.fields["note"].label = _("Note")
+
+
+class BlacklistProposalForm(_Styled, forms.Form):
+    case = forms.ChoiceField(choices=BlacklistCase.choices, label=_("Order 11 case"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=300,
+        required=False,
+        help_text=_("Defaults to MEM Order 11 (安全生产严重失信主体名单管理办法)."),
+    )
+    evidence_records = forms.ModelMultipleChoiceField(
+        queryset=CreditRecord.objects.none(),
+        required=False,
+        label=_("Evidence records"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_records"].queryset = (
+            CreditRecord.objects.filter(enterprise=enterprise, behaviour="bad").active().select_related("rule")
+        )
+        self.fields["evidence_records"].label_from_instance = lambda r: f"{r.occurred_on} · {r.rule.title}"
+        self.style()
+        self.fields["evidence_records"].widget.attrs["class"] = "form-check-input"
+
+
+class ObjectionForm(_Styled, forms.Form):
+    objection = forms.CharField(
+        label=_("Grounds of the objection"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class ApproveForm(_Styled, forms.Form):
+    listed_on = forms.DateField(label=_("Listed from"), widget=DateInput(), required=False)
+    ends_on = forms.DateField(
+        label=_("Listed until"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Empty: the listing period of the rule set (3 years)."),
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["listed_on"].initial = timezone.localdate()
+        self.style()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("listed_on"), data.get("ends_on")
+        if start and end and end <= start:
+            self.add_error("ends_on", _("The end date must be after the start date."))
+        return data
+
+
+class RepairForm(_Styled, forms.Form):
+    statement = forms.CharField(
+        label=_("What has been corrected"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    evidence_file = forms.FileField(label=_("Evidence file"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class VisitForm(_Styled, forms.Form):
+    visited_on = forms.DateField(label=_("Inspected on"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].initial = timezone.localdate()
+        self.style()

@@ -1,1 +1,0 @@
-"""Models of the credit app (not built yet)."""

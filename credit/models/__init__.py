@@ -1,0 +1,28 @@
+"""Models of the credit app: rules, records, grades, blacklist, supervision, push."""
+
+from .blacklist import BlacklistEntry, BlacklistTransition, CreditRepair
+from .ratings import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun
+from .records import CreditFactIntake, CreditRecord
+from .rules import CriterionLimit, Rule, RuleSet, add_months
+from .supervision import SupervisionVisit
+from .webhooks import OutboxEvent, WebhookDelivery, WebhookSubscription
+
+__all__ = [
+    "BlacklistEntry",
+    "BlacklistTransition",
+    "CreditFactIntake",
+    "CreditRating",
+    "CreditRatingHistory",
+    "CreditRecalcBatch",
+    "CreditRecalcRun",
+    "CreditRecord",
+    "CreditRepair",
+    "CriterionLimit",
+    "OutboxEvent",
+    "Rule",
+    "RuleSet",
+    "SupervisionVisit",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "add_months",
+]

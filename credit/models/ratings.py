@@ -1,0 +1,176 @@
+"""Grades: the current grade per enterprise, its append-only history, and recalculation runs."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.scoping import ScopedQuerySet
+
+from ..choices import BatchStatus, Criterion, Grade, RatingStatus, RecalcTrigger, RunStatus
+
+
+class CreditRatingQuerySet(ScopedQuerySet["CreditRating"]):
+    scope_prefix = "enterprise"
+
+
+class CreditRating(models.Model):
+    """信用等级 — the current grade of one enterprise (one row per enterprise).
+
+    Only a change of the result (grade, score, version, records counted, blacklist cap, status)
+    rewrites this row and appends a `CreditRatingHistory` row; recalculating an unchanged enterprise
+    writes nothing, so `updated_at` is exactly "when this result last changed" (the API's sync key).
+    """
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="credit_rating"
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
+    score = models.SmallIntegerField(_("score"))
+    rule_set = models.ForeignKey(
+        "credit.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+    )
+    as_of = models.DateField(_("grading date"))
+    computed_at = models.DateTimeField(_("computed at"))
+    cap_grade = models.PositiveSmallIntegerField(_("grade cap"), choices=Grade.choices, null=True, blank=True)
+    blacklisted = models.BooleanField(_("blacklisted"), default=False)
+    record_count = models.PositiveIntegerField(_("records counted"), default=0)
+    fingerprint = models.CharField(max_length=80, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.ACTIVE)
+    latest = models.ForeignKey(
+        "credit.CreditRatingHistory", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    objects = CreditRatingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit grade")
+        verbose_name_plural = _("credit grades")
+        ordering = ["updated_at", "id"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="credit_rating_sync")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.get_grade_display()} ({self.score})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:enterprise", args=[self.enterprise_id])
+
+
+class CreditRatingHistoryQuerySet(ScopedQuerySet["CreditRatingHistory"]):
+    scope_prefix = "enterprise"
+
+    def grade_changes(self) -> CreditRatingHistoryQuerySet:
+        return self.exclude(previous_grade=models.F("grade"))
+
+
+class CreditRatingHistory(models.Model):
+    """信用等级评定记录 — one result of grading an enterprise, with the records that made it (append-only).
+
+    `contributions` lists "record id:points" of every record counted; `criteria` the subtotal of each
+    criterion after its limit. Together with `rule_set` they explain the grade forever.
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
+    score = models.SmallIntegerField(_("score"))
+    previous_grade = models.PositiveSmallIntegerField(_("previous grade"), choices=Grade.choices, null=True, blank=True)
+    previous_score = models.SmallIntegerField(_("previous score"), null=True, blank=True)
+    rule_set = models.ForeignKey(
+        "credit.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+    )
+    as_of = models.DateField(_("grading date"))
+    computed_at = models.DateTimeField(_("computed at"), db_index=True)
+    cap_grade = models.PositiveSmallIntegerField(_("grade cap"), choices=Grade.choices, null=True, blank=True)
+    blacklisted = models.BooleanField(_("blacklisted"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.ACTIVE)
+    record_count = models.PositiveIntegerField(_("records counted"), default=0)
+    fingerprint = models.CharField(max_length=80, blank=True)
+    criteria = models.JSONField(_("subtotals by criterion"), default=dict, blank=True)
+    contributions = models.TextField(_("records counted"), blank=True)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=RecalcTrigger.choices)
+    run = models.ForeignKey(
+        "credit.CreditRecalcRun", null=True, blank=True, on_delete=models.PROTECT, related_name="results"
+    )
+
+    objects = CreditRatingHistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grading result")
+        verbose_name_plural = _("grading results")
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-computed_at"], name="credit_history_by_enterprise")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.get_grade_display()} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_grade_change(self) -> bool:
+        return self.previous_grade != self.grade
+
+    def contribution_points(self) -> dict[int, int]:
+        """{record id: points} of the records counted."""
+        out: dict[int, int] = {}
+        for item in filter(None, (self.contributions or "").split(",")):
+            record_id, _sep, points = item.partition(":")
+            out[int(record_id)] = int(points)
+        return out
+
+    def criteria_display(self) -> list[tuple[str, int]]:
+        labels = dict(Criterion.choices)
+        return [(str(labels.get(key, key)), int(value)) for key, value in sorted((self.criteria or {}).items())]
+
+
+class CreditRecalcRun(models.Model):
+    """信用等级重算任务 — one recalculation of every enterprise, split into claimable batches.
+
+    `key` makes starting the same nightly run twice resume it instead of starting again.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=RecalcTrigger.choices)
+    as_of = models.DateField(_("grading date"))
+    rule_set = models.ForeignKey("credit.RuleSet", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    batch_size = models.PositiveIntegerField(default=2000)
+    batches_total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    enterprises = models.PositiveIntegerField(_("enterprises graded"), default=0)
+    changed = models.PositiveIntegerField(_("results changed"), default=0)
+    grade_changes = models.PositiveIntegerField(_("grade changes"), default=0)
+
+    class Meta:
+        verbose_name = _("recalculation run")
+        verbose_name_plural = _("recalculation runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CreditRecalcBatch(models.Model):
+    """One slice of a run: the enterprises with `id_from <= id < id_to` (no upper bound when null)."""
+
+    run = models.ForeignKey(CreditRecalcRun, on_delete=models.CASCADE, related_name="batches")
+    seq = models.PositiveIntegerField()
+    id_from = models.BigIntegerField()
+    id_to = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    enterprises = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    grade_changes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("recalculation batch")
+        verbose_name_plural = _("recalculation batches")
+        ordering = ["run", "seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="credit_batch_unique_seq")]
+        indexes = [models.Index(fields=["run", "status", "seq"], name="credit_batch_claim")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.seq}"

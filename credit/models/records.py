@@ -1,0 +1,137 @@
+"""Credit behaviour records (守信/失信信息) and the intake log of platform events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.scoping import ScopedQuerySet
+
+from ..choices import Behaviour, IntakeOutcome, RecordSource, RecordStatus
+
+
+class CreditRecordQuerySet(ScopedQuerySet["CreditRecord"]):
+    scope_prefix = "enterprise"
+
+    def active(self) -> CreditRecordQuerySet:
+        return self.filter(status=RecordStatus.ACTIVE)
+
+
+class CreditRecord(models.Model):
+    """信用行为记录 — one trustworthy or untrustworthy behaviour of an enterprise, under one rule.
+
+    Records are never deleted: a wrong one is revoked with a reason. `rule` is the rule (and so the
+    rule-set version) it was recorded under; grading looks the rule up by `rule_code` in the version
+    in force on the grading day, so a new version re-weighs old behaviour without rewriting it.
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="credit_records"
+    )
+    rule = models.ForeignKey("credit.Rule", verbose_name=_("rule"), on_delete=models.PROTECT, related_name="records")
+    rule_code = models.CharField(_("rule code"), max_length=40, editable=False)
+    behaviour = models.CharField(_("behaviour"), max_length=4, choices=Behaviour.choices, editable=False)
+    occurred_on = models.DateField(_("date of the behaviour"))
+    evidence = models.TextField(_("evidence"))
+    evidence_file = models.FileField(_("evidence file"), upload_to="credit/evidence/%Y/%m/", blank=True)
+    department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("recording department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=RecordSource.choices, default=RecordSource.MANUAL)
+    fact = models.OneToOneField(
+        "safety_platform.Fact",
+        verbose_name=_("platform event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_record",
+    )
+    # Events about the same thing (an accident re-graded, a certificate granted then revoked) share a
+    # key; the latest event's record replaces the earlier one.
+    source_key = models.CharField(max_length=200, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CreditRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            # The grading query: active records of a range of enterprises (covering on PostgreSQL).
+            models.Index(
+                fields=["enterprise", "occurred_on"],
+                include=["rule_code"],
+                condition=Q(status="active"),
+                name="credit_record_grading",
+            ),
+            models.Index(fields=["enterprise", "status", "rule_code"], name="credit_record_by_rule"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="active", revoked_at__isnull=True) | Q(status="revoked", revoked_at__isnull=False),
+                name="credit_record_revocation_consistent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.enterprise_id} {self.occurred_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:enterprise", args=[self.enterprise_id]) + f"#record-{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RecordStatus.ACTIVE
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.rule_id and not self.rule_code:
+            self.rule_code = self.rule.code
+            self.behaviour = self.rule.behaviour
+        super().save(*args, **kwargs)
+
+
+class CreditFactIntake(models.Model):
+    """事实处理记录 — that a platform event was read by credit, and what came of it (once per event)."""
+
+    fact = models.OneToOneField("safety_platform.Fact", primary_key=True, on_delete=models.PROTECT, related_name="+")
+    processed_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=20, choices=IntakeOutcome.choices)
+    record = models.ForeignKey(CreditRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("event intake")
+        verbose_name_plural = _("event intake")
+
+    def __str__(self) -> str:
+        return f"{self.fact_id}: {self.outcome}"

@@ -1,0 +1,275 @@
+"""Versioned grading rules: a rule set, its per-criterion limits and its rules (data, edited in admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.choices import FactKind
+
+from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by `months` calendar months (clamped to the month's last day: 31 Mar − 1 month = 28/29 Feb)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 always exists
+
+
+class FrozenRuleSetError(ValidationError):
+    pass
+
+
+def _refuse_if_published(rule_set_id: int | None) -> None:
+    if rule_set_id and RuleSet.objects.filter(pk=rule_set_id, status=RuleSetStatus.PUBLISHED).exists():
+        raise FrozenRuleSetError(
+            _("This rule set version is published and frozen; copy it to a new version to change the rules.")
+        )
+
+
+class RuleSetQuerySet(models.QuerySet["RuleSet"]):
+    def published(self) -> RuleSetQuerySet:
+        return self.filter(status=RuleSetStatus.PUBLISHED)
+
+    def visible_to(self, user: Any) -> RuleSetQuerySet:
+        """Rules are public inside the platform: enterprises may read what their grade is based on."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.published() if getattr(user, "is_enterprise_user", False) else self
+
+    def in_force(self, on: dt.date) -> RuleSet | None:
+        """The published version in force on `on`; before the first version, the earliest one."""
+        published = self.published()
+        return (
+            published.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
+            or published.order_by("effective_from", "id").first()
+        )
+
+
+class RuleSet(models.Model):
+    """信用评价规则集 — one version of the grading rules (points, windows, caps, thresholds).
+
+    A published version is frozen: every result records the version that produced it, so an old
+    grade stays explainable. A change of the rules is a new version with its own `effective_from`.
+    """
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    effective_from = models.DateField(_("effective from"))
+    status = models.CharField(_("status"), max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    based_on = models.ForeignKey(
+        "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    base_score = models.SmallIntegerField(_("base score"), default=80)
+    max_score = models.SmallIntegerField(_("maximum score"), default=100)
+    grade_one_min = models.SmallIntegerField(_("minimum score for grade 1"), default=90)
+    grade_two_min = models.SmallIntegerField(_("minimum score for grade 2"), default=70)
+    blacklist_grade_cap = models.PositiveSmallIntegerField(
+        _("grade cap while blacklisted"), choices=Grade.choices, null=True, blank=True, default=Grade.THREE
+    )
+    blacklist_years = models.PositiveSmallIntegerField(_("listing period (years)"), default=3)
+    repair_min_months = models.PositiveSmallIntegerField(_("months listed before credit repair"), default=12)
+    objection_days = models.PositiveSmallIntegerField(_("objection window (days)"), default=10)
+    inspection_days_grade_one = models.PositiveSmallIntegerField(_("inspection interval, grade 1 (days)"), default=365)
+    inspection_days_grade_two = models.PositiveSmallIntegerField(_("inspection interval, grade 2 (days)"), default=180)
+    inspection_days_grade_three = models.PositiveSmallIntegerField(_("inspection interval, grade 3 (days)"), default=90)
+    inspection_days_unrated = models.PositiveSmallIntegerField(_("inspection interval, not rated (days)"), default=180)
+    inspection_days_blacklisted = models.PositiveSmallIntegerField(
+        _("longest inspection interval while blacklisted (days)"), default=182
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RuleSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit rule set")
+        verbose_name_plural = _("credit rule sets")
+        ordering = ["-effective_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade_one_min__gt=models.F("grade_two_min")), name="ruleset_grade_thresholds_ordered"
+            ),
+            models.CheckConstraint(condition=Q(max_score__gte=models.F("base_score")), name="ruleset_base_le_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RuleSetStatus.PUBLISHED
+
+    def clean(self) -> None:
+        if (
+            self.grade_one_min is not None
+            and self.grade_two_min is not None
+            and self.grade_one_min <= self.grade_two_min
+        ):
+            raise ValidationError({"grade_one_min": _("Grade 1 needs a higher score than grade 2.")})
+        if self.max_score is not None and self.base_score is not None and self.base_score > self.max_score:
+            raise ValidationError({"base_score": _("The base score cannot exceed the maximum score.")})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The check reads the stored status, so publishing a draft (draft → published) is allowed once.
+        _refuse_if_published(self.pk)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _refuse_if_published(self.pk)
+        return super().delete(*args, **kwargs)
+
+    def grade_for(self, score: int, cap: int | None = None, blacklisted: bool = False) -> int:
+        """Grade from the score, then lowered by any hard cap (a larger grade number is worse)."""
+        grade = Grade.ONE if score >= self.grade_one_min else Grade.TWO if score >= self.grade_two_min else Grade.THREE
+        if cap:
+            grade = max(grade, cap)
+        if blacklisted and self.blacklist_grade_cap:
+            grade = max(grade, self.blacklist_grade_cap)
+        return int(grade)
+
+    def inspection_interval_days(self, grade: int | None, blacklisted: bool) -> int:
+        days = {
+            Grade.ONE: self.inspection_days_grade_one,
+            Grade.TWO: self.inspection_days_grade_two,
+            Grade.THREE: self.inspection_days_grade_three,
+        }.get(grade or 0, self.inspection_days_unrated)
+        return min(days, self.inspection_days_blacklisted) if blacklisted else days
+
+
+class CriterionLimit(models.Model):
+    """评价项目分值上限 — how much one criterion can add or take away, whatever the number of records."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="limits")
+    criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices)
+    max_bonus = models.PositiveSmallIntegerField(_("maximum bonus"), default=0)
+    max_penalty = models.PositiveSmallIntegerField(_("maximum deduction"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion limit")
+        verbose_name_plural = _("criterion limits")
+        ordering = ["rule_set", "criterion"]
+        constraints = [models.UniqueConstraint(fields=["rule_set", "criterion"], name="criterion_limit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_criterion_display()}: +{self.max_bonus}/−{self.max_penalty}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_if_published(self.rule_set_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _refuse_if_published(self.rule_set_id)
+        return super().delete(*args, **kwargs)
+
+
+class RuleQuerySet(models.QuerySet["Rule"]):
+    def visible_to(self, user: Any) -> RuleQuerySet:
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self
+
+
+class Rule(models.Model):
+    """信用评价条目 — one kind of credit behaviour: its criterion, points, validity window and caps.
+
+    `fact_kind` + `fact_match` map platform events to this rule (e.g. kind "accident" with
+    {"grade": "larger"}); `blacklist_case` makes enough such records within the window propose a
+    blacklist entry (Order 11).
+    """
+
+    rule_set = models.ForeignKey(RuleSet, verbose_name=_("rule set"), on_delete=models.CASCADE, related_name="rules")
+    code = models.CharField(_("code"), max_length=40)
+    criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices)
+    behaviour = models.CharField(_("behaviour"), max_length=4, choices=Behaviour.choices)
+    title = models.CharField(_("title"), max_length=200)
+    points = models.SmallIntegerField(_("points"), help_text=_("Positive for trustworthy, negative for untrustworthy"))
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"),
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("A record counts while it happened less than this many months before the grading date."),
+    )
+    cap_grade = models.PositiveSmallIntegerField(
+        _("grade cap"),
+        choices=Grade.choices,
+        null=True,
+        blank=True,
+        help_text=_("While a record under this rule counts, the grade is at best this one."),
+    )
+    # No `choices=`: FactKind is an open vocabulary (apps add kinds without a credit migration).
+    fact_kind = models.CharField(_("platform event"), max_length=40, blank=True, db_index=True)
+    fact_match = models.JSONField(
+        _("event details to match"), default=dict, blank=True, help_text=_('e.g. {"grade": "larger"}')
+    )
+    manual_allowed = models.BooleanField(_("staff may record it"), default=True)
+    blacklist_case = models.CharField(_("blacklist case"), max_length=30, choices=BlacklistCase.choices, blank=True)
+    blacklist_threshold = models.PositiveSmallIntegerField(
+        _("records that propose a listing"), default=1, validators=[MinValueValidator(1)]
+    )
+    blacklist_window_months = models.PositiveSmallIntegerField(_("within (months)"), default=12)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    objects = RuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit rule")
+        verbose_name_plural = _("credit rules")
+        ordering = ["rule_set", "criterion", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="credit_rule_code_unique_in_set"),
+            models.CheckConstraint(
+                condition=Q(behaviour="good", points__gte=0) | Q(behaviour="bad", points__lte=0),
+                name="credit_rule_points_sign_matches_behaviour",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        if self.points is not None:
+            if self.behaviour == Behaviour.GOOD and self.points < 0:
+                raise ValidationError({"points": _("Trustworthy behaviour cannot cost points.")})
+            if self.behaviour == Behaviour.BAD and self.points > 0:
+                raise ValidationError({"points": _("Untrustworthy behaviour cannot earn points.")})
+        if not isinstance(self.fact_match, dict):
+            raise ValidationError({"fact_match": _('Give an object such as {"grade": "larger"}.')})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_if_published(self.rule_set_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _refuse_if_published(self.rule_set_id)
+        return super().delete(*args, **kwargs)
+
+    def get_fact_kind_display(self) -> str:
+        try:
+            return str(FactKind(self.fact_kind).label)
+        except ValueError:
+            return self.fact_kind
+
+    def matches(self, payload: dict[str, Any]) -> bool:
+        return all(str(payload.get(key)) == str(value) for key, value in (self.fact_match or {}).items())
+
+    def window_start(self, as_of: dt.date) -> dt.date:
+        """Records on or before this day no longer count on `as_of`."""
+        return add_months(as_of, -self.validity_months)

@@ -1,0 +1,184 @@
+"""Reads of the credit app: grades and their explanation, distributions, the due-inspection list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from enterprises.choices import EnterpriseStatus
+from enterprises.models import Enterprise
+
+from .choices import BlacklistStatus, Grade, RatingStatus
+from .models import (
+    BlacklistEntry,
+    CreditRating,
+    CreditRatingHistory,
+    CreditRecord,
+    Rule,
+    RuleSet,
+    SupervisionVisit,
+)
+
+
+def ratings_visible_to(user: Any) -> QuerySet[CreditRating]:
+    return CreditRating.objects.visible_to(user).select_related(
+        "enterprise", "enterprise__jurisdiction", "enterprise__supervising_department", "rule_set"
+    )
+
+
+def grade_distribution(user: Any) -> dict[str, int]:
+    """Counts per grade of the enterprises the user sees (one aggregate query) and how many are ungraded."""
+    counts = (
+        CreditRating.objects.visible_to(user)
+        .filter(status=RatingStatus.ACTIVE)
+        .aggregate(
+            total=Count("id"),
+            grade_1=Count("id", filter=Q(grade=Grade.ONE)),
+            grade_2=Count("id", filter=Q(grade=Grade.TWO)),
+            grade_3=Count("id", filter=Q(grade=Grade.THREE)),
+            blacklisted=Count("id", filter=Q(blacklisted=True)),
+        )
+    )
+    counts["ungraded"] = (
+        Enterprise.objects.visible_to(user)
+        .exclude(status=EnterpriseStatus.CLOSED)
+        .filter(credit_rating__isnull=True)
+        .count()
+    )
+    return counts
+
+
+@dataclass
+class Reason:
+    """One record counted in a grade, with the weight the grading rule set gave it."""
+
+    record: CreditRecord
+    rule: Rule | None
+    points: int
+
+
+def rating_reasons(history: CreditRatingHistory | None) -> list[Reason]:
+    """The records that made a grade (two queries), most weighty first."""
+    if history is None:
+        return []
+    points = history.contribution_points()
+    if not points:
+        return []
+    records = list(CreditRecord.objects.filter(pk__in=list(points)).select_related("rule", "department", "recorded_by"))
+    rules = {
+        rule.code: rule
+        for rule in Rule.objects.filter(rule_set_id=history.rule_set_id, code__in={r.rule_code for r in records})
+    }
+    reasons = [Reason(record=r, rule=rules.get(r.rule_code), points=points[r.pk]) for r in records]
+    reasons.sort(key=lambda reason: (reason.points, -reason.record.occurred_on.toordinal()))
+    return reasons
+
+
+def enterprise_credit(enterprise: Enterprise, user: Any) -> dict[str, Any]:
+    """Everything the enterprise credit page shows (a fixed number of queries)."""
+    rating = (
+        CreditRating.objects.filter(enterprise=enterprise)
+        .select_related("rule_set", "latest", "latest__rule_set")
+        .first()
+    )
+    latest = rating.latest if rating else None
+    reasons = rating_reasons(latest)
+    capping = [reason for reason in reasons if reason.rule and reason.rule.cap_grade]
+    return {
+        "rating": rating,
+        "reasons": reasons,
+        "capping": capping,
+        "history": list(
+            CreditRatingHistory.objects.filter(enterprise=enterprise)
+            .select_related("rule_set")
+            .order_by("-computed_at", "-id")[:30]
+        ),
+        "records": list(
+            CreditRecord.objects.filter(enterprise=enterprise)
+            .select_related("rule", "rule__rule_set", "department", "recorded_by", "revoked_by")
+            .order_by("-occurred_on", "-id")[:200]
+        ),
+        "blacklist": list(
+            BlacklistEntry.objects.visible_to(user)
+            .filter(enterprise=enterprise)
+            .select_related("department", "rule_set")
+            .order_by("-proposed_at", "-id")
+        ),
+    }
+
+
+# Differentiated supervision -------------------------------------------------------------------
+
+
+def _interval(rule_set: RuleSet) -> Case:
+    """Inspection interval by grade, shortened to the half-year limit while blacklisted."""
+    whens = []
+    for blacklisted in (True, False):
+        for grade in (Grade.ONE, Grade.TWO, Grade.THREE, None):
+            days = rule_set.inspection_interval_days(grade, blacklisted)
+            condition = Q(is_blacklisted=blacklisted) & (
+                Q(current_grade__isnull=True) if grade is None else Q(current_grade=grade)
+            )
+            whens.append(When(condition, then=Value(dt.timedelta(days=days))))
+    return Case(
+        *whens, default=Value(dt.timedelta(days=rule_set.inspection_days_unrated)), output_field=DurationField()
+    )
+
+
+def due_inspections(
+    user: Any,
+    *,
+    today: dt.date | None = None,
+    within_days: int | None = 30,
+    jurisdiction: Any = None,
+) -> QuerySet[Enterprise]:
+    """Operating enterprises the user sees, with `last_visit`, `interval`, `due_on` (null = never
+    inspected: due now), ordered by due date. `within_days=None` lists every enterprise."""
+    today = today or timezone.localdate()
+    rule_set = RuleSet.objects.in_force(today)
+    if rule_set is None:
+        return Enterprise.objects.none()
+    last_visit = SupervisionVisit.objects.filter(enterprise=OuterRef("pk")).order_by("-visited_on", "-id")
+    queryset = (
+        Enterprise.objects.visible_to(user)
+        .exclude(status=EnterpriseStatus.CLOSED)
+        .select_related("jurisdiction", "supervising_department")
+        .annotate(
+            last_visit=Subquery(last_visit.values("visited_on")[:1], output_field=DateField()),
+            is_blacklisted=Exists(
+                BlacklistEntry.objects.filter(enterprise=OuterRef("pk"), status=BlacklistStatus.ACTIVE),
+                output_field=BooleanField(),
+            ),
+            current_grade=F("credit_rating__grade"),
+        )
+        .annotate(interval=_interval(rule_set))
+        .annotate(
+            due_on=Cast(ExpressionWrapper(F("last_visit") + F("interval"), output_field=DateTimeField()), DateField())
+        )
+    )
+    if jurisdiction is not None:
+        queryset = queryset.filter(jurisdiction__path__startswith=jurisdiction.path)
+    if within_days is not None:
+        queryset = queryset.filter(Q(due_on__isnull=True) | Q(due_on__lte=today + dt.timedelta(days=within_days)))
+    return queryset.order_by(F("due_on").asc(nulls_first=True), "name", "id")

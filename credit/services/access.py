@@ -1,0 +1,64 @@
+"""Who may do what in credit (visibility itself is `visible_to`; these are the role rules on top)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safety_platform.choices import Role
+
+from ..models import BlacklistEntry, CreditRecord
+
+
+def _role(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "api_key", None) is not None:
+        return ""
+    if not user.is_active:
+        return ""
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def is_committee(user: Any) -> bool:
+    """Committee staff and platform administrators decide on the blacklist and credit repair."""
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE)
+
+
+def can_record(user: Any) -> bool:
+    """Supervising departments record credit behaviour; the committee and administrators may too."""
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
+
+
+def can_revoke_record(user: Any, record: CreditRecord) -> bool:
+    if is_committee(user):
+        return True
+    return (
+        _role(user) == Role.DEPARTMENT
+        and record.department_id is not None
+        and (record.department_id == user.department_id)
+    )
+
+
+def can_propose_blacklist(user: Any) -> bool:
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
+
+
+def can_handle_proposal(user: Any, entry: BlacklistEntry) -> bool:
+    """Serve notice on or withdraw a proposal: the committee, or staff of the proposing department."""
+    if is_committee(user):
+        return True
+    return (
+        _role(user) == Role.DEPARTMENT
+        and entry.department_id is not None
+        and (entry.department_id == user.department_id)
+    )
+
+
+def can_record_visit(user: Any) -> bool:
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT)
+
+
+def is_enterprise_user_of(user: Any, enterprise_id: int) -> bool:
+    return _role(user) == Role.ENTERPRISE and user.enterprise_id == enterprise_id
+
+
+def sees_supervision_list(user: Any) -> bool:
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT)

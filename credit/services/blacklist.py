@@ -1,0 +1,500 @@
+"""The blacklist workflow (严重失信主体名单, MEM Order 11).
+
+proposed ─notice→ noticed ─(objection window)→ active ─(end date / approved repair)→ removed
+             │           └─object→ objected ─dismiss→ noticed / ─uphold→ rejected
+             └─────────────reject──────────────────→ rejected
+
+Each step locks the entry, checks the state it comes from, changes it, appends a transition, and
+announces the change (notifications; the outbox for departments' webhooks) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise
+from safety_platform.choices import Role
+from safety_platform.models import User
+from safety_platform.services import DomainError, committee_office_users, department_users, notify
+from safety_platform.tasks_util import enqueue
+
+from ..choices import (
+    BlacklistCase,
+    BlacklistOrigin,
+    BlacklistStatus,
+    ObjectionDecision,
+    RecordStatus,
+    RemovalReason,
+    RepairStatus,
+    WebhookTopic,
+)
+from ..models import BlacklistEntry, BlacklistTransition, CreditRecord, CreditRepair, RuleSet, add_months
+from .access import can_handle_proposal, can_propose_blacklist, is_committee, is_enterprise_user_of
+from .push import outbox_emit
+from .records import store_upload
+
+ORDER_11 = "《安全生产严重失信主体名单管理办法》（应急管理部令第11号）"
+
+
+def _lock(entry: BlacklistEntry) -> BlacklistEntry:
+    return BlacklistEntry.objects.select_for_update().select_related("enterprise", "rule_set").get(pk=entry.pk)
+
+
+def _require(entry: BlacklistEntry, *states: str) -> None:
+    if entry.status not in states:
+        raise DomainError(_("Not possible while the entry is %(status)s.") % {"status": entry.get_status_display()})
+
+
+def _transition(entry: BlacklistEntry, *, to: str, action: str, actor: User | None, note: str = "") -> None:
+    """Change the state, stamp `updated_at` (the sync key) and append the transition row."""
+    from_status = entry.status
+    now = timezone.now()
+    entry.status = to
+    entry.updated_at = now
+    entry.save()
+    BlacklistTransition.objects.create(
+        entry=entry, from_status=from_status, to_status=to, action=action, actor=actor, at=now, note=note
+    )
+    if entry.is_published or from_status == BlacklistStatus.ACTIVE:
+        _announce(entry)
+
+
+def _announce(entry: BlacklistEntry) -> None:
+    """Write the published change to the outbox (always: it is also the push log) in this transaction."""
+    from ..api.serializers import BlacklistEntrySerializer
+
+    entry = BlacklistEntry.objects.select_related("enterprise", "department", "rule_set").get(pk=entry.pk)
+    outbox_emit(
+        topic=WebhookTopic.BLACKLIST, items=[(entry.pk, dict(BlacklistEntrySerializer(entry).data))], always=True
+    )
+
+
+def _enterprise_users(enterprise_id: int) -> Iterable[User]:
+    return User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+
+
+def _tell(recipients: Iterable[User], entry: BlacklistEntry, title: str, body: str = "", key: str = "") -> None:
+    notify(
+        recipients=recipients,
+        title=title,
+        body=body,
+        url=reverse("credit:blacklist_detail", args=[entry.pk]),
+        category="blacklist",
+        dedup_key=f"blacklist:{entry.pk}:{key}" if key else None,
+    )
+
+
+def _recalculate_after_commit(enterprise_id: int) -> None:
+    from ..tasks import recalculate_enterprise_task
+
+    enqueue(recalculate_enterprise_task, enterprise_id)
+
+
+# Proposal ------------------------------------------------------------------------------------
+
+
+def _create_entry(**fields: Any) -> BlacklistEntry:
+    try:
+        with transaction.atomic():
+            entry = BlacklistEntry.objects.create(**fields)
+    except IntegrityError as exc:  # the database's one-open-entry rule caught a concurrent proposal
+        raise DomainError(_("This enterprise already has an open blacklist entry.")) from exc
+    BlacklistTransition.objects.create(
+        entry=entry,
+        from_status="",
+        to_status=BlacklistStatus.PROPOSED,
+        action="propose",
+        actor=fields.get("proposed_by"),
+        at=entry.proposed_at,
+        note=fields.get("reason", ""),
+    )
+    return entry
+
+
+def blacklist_propose(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    case: str,
+    reason: str,
+    legal_basis: str = "",
+    evidence_records: Iterable[CreditRecord] = (),
+) -> BlacklistEntry:
+    """A department (or the committee) proposes listing an enterprise it supervises."""
+    if not can_propose_blacklist(actor):
+        raise DomainError(_("Only departments and the committee propose blacklist entries."), code="forbidden")
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise DomainError(_("You do not supervise this enterprise."), code="forbidden")
+    if case not in BlacklistCase.values:
+        raise DomainError(_("Choose an Order 11 case."), field="case", code="invalid")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for the listing."), field="reason", code="invalid")
+    rule_set = RuleSet.objects.in_force(timezone.localdate())
+    if rule_set is None:
+        raise DomainError(_("No published credit rule set: publish one in the admin first."))
+    records = [r for r in evidence_records if r.enterprise_id == enterprise.pk]
+    with transaction.atomic():
+        if BlacklistEntry.objects.open().filter(enterprise=enterprise).exists():
+            raise DomainError(_("This enterprise already has an open blacklist entry."))
+        entry = _create_entry(
+            enterprise=enterprise,
+            origin=BlacklistOrigin.DEPARTMENT,
+            case=case,
+            rule_set=rule_set,
+            reason=reason,
+            legal_basis=(legal_basis or "").strip() or ORDER_11,
+            department=actor.department if actor.department_id else enterprise.supervising_department,
+            proposed_by=actor,
+        )
+        if records:
+            entry.evidence_records.set(records)
+        _tell(
+            committee_office_users(),
+            entry,
+            _("Blacklist proposal: %(name)s") % {"name": enterprise.name},
+            reason,
+            key="proposed",
+        )
+    return entry
+
+
+def blacklist_propose_by_rule(*, record: CreditRecord) -> BlacklistEntry | None:
+    """Order 11 cases detected from records: enough records of a blacklist rule within its window.
+
+    The system only proposes; a person confirms by serving the prior notice (and becomes the
+    proposer, so a different person must approve).
+    """
+    rule = record.rule
+    if not rule.blacklist_case or record.status != RecordStatus.ACTIVE:
+        return None
+    since = add_months(record.occurred_on, -rule.blacklist_window_months)
+    counted = list(
+        CreditRecord.objects.active().filter(
+            enterprise_id=record.enterprise_id,
+            rule_code=rule.code,
+            occurred_on__gt=since,
+            occurred_on__lte=record.occurred_on,
+        )
+    )
+    if len(counted) < rule.blacklist_threshold:
+        return None
+    if BlacklistEntry.objects.open().filter(enterprise_id=record.enterprise_id).exists():
+        return None
+    enterprise = record.enterprise
+    reason = _('%(case)s: %(count)d record(s) of "%(rule)s" within %(months)d months (rule %(code)s).') % {
+        "case": BlacklistCase(rule.blacklist_case).label,
+        "count": len(counted),
+        "rule": rule.title,
+        "months": rule.blacklist_window_months,
+        "code": rule.code,
+    }
+    try:
+        with transaction.atomic():
+            entry = _create_entry(
+                enterprise=enterprise,
+                origin=BlacklistOrigin.RULE,
+                case=rule.blacklist_case,
+                rule=rule,
+                rule_set=rule.rule_set,
+                reason=reason,
+                legal_basis=rule.legal_basis or ORDER_11,
+                department=enterprise.supervising_department,
+                proposed_by=None,
+            )
+    except DomainError:
+        return None  # proposed concurrently by someone else: one open entry is enough
+    entry.evidence_records.set(counted)
+    recipients = list(committee_office_users()) + list(department_users(enterprise.supervising_department_id))
+    _tell(
+        recipients,
+        entry,
+        _("Blacklist proposed by rule: %(name)s — confirm and serve notice") % {"name": enterprise.name},
+        reason,
+        key="proposed",
+    )
+    return entry
+
+
+# Prior notice and objection --------------------------------------------------------------------
+
+
+def blacklist_serve_notice(*, actor: User, entry: BlacklistEntry, note: str = "") -> BlacklistEntry:
+    """Serve prior notice on the enterprise; the objection window opens (Order 11)."""
+    with transaction.atomic():
+        entry = _lock(entry)
+        if not can_handle_proposal(actor, entry):
+            raise DomainError(_("Only the proposing department or the committee may do this."), code="forbidden")
+        _require(entry, BlacklistStatus.PROPOSED)
+        today = timezone.localdate()
+        entry.notice_served_by = actor
+        entry.notice_served_at = timezone.now()
+        entry.objection_deadline = today + dt.timedelta(days=entry.rule_set.objection_days)
+        if entry.proposed_by_id is None:
+            entry.proposed_by = actor  # confirming a rule's proposal makes this person the proposer
+        _transition(entry, to=BlacklistStatus.NOTICED, action="serve_notice", actor=actor, note=note)
+        _tell(
+            _enterprise_users(entry.enterprise_id),
+            entry,
+            _("Prior notice: your enterprise is proposed for the serious-untrustworthiness list"),
+            _("Reason: %(reason)s. You may object until %(day)s.")
+            % {"reason": entry.reason, "day": entry.objection_deadline.isoformat()},
+            key="noticed",
+        )
+    return entry
+
+
+def blacklist_object(*, actor: User, entry: BlacklistEntry, objection: str) -> BlacklistEntry:
+    """The enterprise objects within the window; the listing waits for the committee's decision."""
+    objection = (objection or "").strip()
+    if not objection:
+        raise DomainError(_("State the grounds of the objection."), field="objection", code="invalid")
+    with transaction.atomic():
+        entry = _lock(entry)
+        if not is_enterprise_user_of(actor, entry.enterprise_id):
+            raise DomainError(_("Only the enterprise concerned may object."), code="forbidden")
+        _require(entry, BlacklistStatus.NOTICED)
+        if not entry.objection_window_open:
+            raise DomainError(_("The objection window has closed."))
+        entry.objection = objection
+        entry.objection_filed_at = timezone.now()
+        _transition(entry, to=BlacklistStatus.OBJECTED, action="object", actor=actor, note=objection)
+        _tell(
+            committee_office_users(),
+            entry,
+            _("Objection to a blacklist proposal: %(name)s") % {"name": entry.enterprise.name},
+            objection,
+            key="objected",
+        )
+    return entry
+
+
+def blacklist_decide_objection(*, actor: User, entry: BlacklistEntry, upheld: bool, note: str) -> BlacklistEntry:
+    """The committee upholds the objection (not listed) or dismisses it (the listing may proceed)."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
+    with transaction.atomic():
+        entry = _lock(entry)
+        if not is_committee(actor):
+            raise DomainError(_("Only committee staff decide on objections."), code="forbidden")
+        _require(entry, BlacklistStatus.OBJECTED)
+        entry.objection_decision = ObjectionDecision.UPHELD if upheld else ObjectionDecision.DISMISSED
+        entry.objection_decision_note = note
+        if upheld:
+            entry.decision_note = note
+            _transition(entry, to=BlacklistStatus.REJECTED, action="uphold_objection", actor=actor, note=note)
+            title = _("Your objection was upheld: the enterprise is not listed")
+        else:
+            _transition(entry, to=BlacklistStatus.NOTICED, action="dismiss_objection", actor=actor, note=note)
+            title = _("Your objection was dismissed")
+        _tell(_enterprise_users(entry.enterprise_id), entry, title, note, key="objection-decided")
+    return entry
+
+
+# Decision and publication ----------------------------------------------------------------------
+
+
+def blacklist_approve(
+    *,
+    actor: User,
+    entry: BlacklistEntry,
+    listed_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    note: str = "",
+) -> BlacklistEntry:
+    """Committee approval publishes the entry: reason, legal basis, rule version, start and end."""
+    with transaction.atomic():
+        entry = _lock(entry)
+        if not is_committee(actor):
+            raise DomainError(_("Only committee staff approve blacklist entries."), code="forbidden")
+        _require(entry, BlacklistStatus.NOTICED)
+        if actor.pk in {entry.proposed_by_id, entry.notice_served_by_id}:
+            raise DomainError(_("The approver must be a different person from the proposer."))
+        if entry.objection_decision != ObjectionDecision.DISMISSED and entry.objection_window_open:
+            raise DomainError(
+                _("The objection window is open until %(day)s.") % {"day": entry.objection_deadline.isoformat()}
+            )
+        listed_on = listed_on or timezone.localdate()
+        ends_on = ends_on or add_months(listed_on, 12 * entry.rule_set.blacklist_years)
+        if ends_on <= listed_on:
+            raise DomainError(_("The end date must be after the start date."), field="ends_on", code="invalid")
+        entry.approved_by = actor
+        entry.approved_at = timezone.now()
+        entry.listed_on = listed_on
+        entry.ends_on = ends_on
+        entry.decision_note = (note or "").strip()
+        _transition(entry, to=BlacklistStatus.ACTIVE, action="approve", actor=actor, note=entry.decision_note)
+        _tell(
+            list(_enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
+            entry,
+            _("Listed as a serious untrustworthy entity: %(name)s") % {"name": entry.enterprise.name},
+            _("Listed from %(start)s to %(end)s. Reason: %(reason)s")
+            % {"start": listed_on.isoformat(), "end": ends_on.isoformat(), "reason": entry.reason},
+            key="approved",
+        )
+        _recalculate_after_commit(entry.enterprise_id)
+    return entry
+
+
+def blacklist_reject(*, actor: User, entry: BlacklistEntry, note: str) -> BlacklistEntry:
+    """Not listed: the committee refuses, or the proposing department withdraws, before publication."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
+    with transaction.atomic():
+        entry = _lock(entry)
+        if not (is_committee(actor) or can_handle_proposal(actor, entry)):
+            raise DomainError(_("Only the proposing department or the committee may do this."), code="forbidden")
+        _require(entry, BlacklistStatus.PROPOSED, BlacklistStatus.NOTICED, BlacklistStatus.OBJECTED)
+        entry.decision_note = note
+        was_noticed = entry.status != BlacklistStatus.PROPOSED
+        _transition(entry, to=BlacklistStatus.REJECTED, action="reject", actor=actor, note=note)
+        if was_noticed:
+            _tell(
+                _enterprise_users(entry.enterprise_id),
+                entry,
+                _("The blacklist proposal was dropped"),
+                note,
+                key="rejected",
+            )
+    return entry
+
+
+# Removal -------------------------------------------------------------------------------------
+
+
+def _remove(entry: BlacklistEntry, *, reason: str, on: dt.date, actor: User | None, note: str) -> None:
+    entry.removed_on = on
+    entry.removal_reason = reason
+    _transition(entry, to=BlacklistStatus.REMOVED, action=f"remove_{reason}", actor=actor, note=note)
+    _tell(
+        list(_enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
+        entry,
+        _("Removed from the serious-untrustworthiness list: %(name)s") % {"name": entry.enterprise.name},
+        note,
+        key="removed",
+    )
+    _recalculate_after_commit(entry.enterprise_id)
+
+
+def blacklist_expire_due(*, today: dt.date | None = None) -> int:
+    """Remove every entry whose period has ended (scheduled daily). Idempotent."""
+    today = today or timezone.localdate()
+    removed = 0
+    for pk in BlacklistEntry.objects.filter(status=BlacklistStatus.ACTIVE, ends_on__lte=today).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            entry = BlacklistEntry.objects.select_for_update().select_related("enterprise").get(pk=pk)
+            if entry.status != BlacklistStatus.ACTIVE or entry.ends_on is None or entry.ends_on > today:
+                continue  # changed since the list was read
+            _remove(
+                entry,
+                reason=RemovalReason.EXPIRED,
+                on=entry.ends_on,
+                actor=None,
+                note=_("Listing period ended on %(day)s.") % {"day": entry.ends_on.isoformat()},
+            )
+            removed += 1
+    return removed
+
+
+def repair_possible_from(entry: BlacklistEntry) -> dt.date | None:
+    if entry.listed_on is None:
+        return None
+    return add_months(entry.listed_on, entry.rule_set.repair_min_months)
+
+
+def credit_repair_apply(
+    *, actor: User, entry: BlacklistEntry, statement: str, evidence_file: Any = None
+) -> CreditRepair:
+    """The listed enterprise applies for early removal (possible after 12 months on the list)."""
+    statement = (statement or "").strip()
+    if not statement:
+        raise DomainError(_("Describe what has been corrected."), field="statement", code="invalid")
+    repair = CreditRepair(entry=entry, statement=statement, applied_by=actor)
+    if evidence_file:
+        store_upload(repair.evidence_file, evidence_file, "credit/repair")
+    with transaction.atomic():
+        entry = _lock(entry)
+        if not is_enterprise_user_of(actor, entry.enterprise_id):
+            raise DomainError(_("Only the listed enterprise may apply for credit repair."), code="forbidden")
+        _require(entry, BlacklistStatus.ACTIVE)
+        start = repair_possible_from(entry)
+        if start is not None and timezone.localdate() < start:
+            raise DomainError(
+                _("Credit repair can be applied for from %(day)s (12 months after listing).")
+                % {"day": start.isoformat()}
+            )
+        if entry.repairs.filter(status=RepairStatus.PENDING).exists():
+            raise DomainError(_("An application is already waiting for a decision."))
+        repair.entry = entry
+        repair.save()
+        BlacklistTransition.objects.create(
+            entry=entry,
+            from_status=entry.status,
+            to_status=entry.status,
+            action="repair_apply",
+            actor=actor,
+            note=statement,
+        )
+        _tell(
+            committee_office_users(),
+            entry,
+            _("Credit repair application: %(name)s") % {"name": entry.enterprise.name},
+            statement,
+            key=f"repair-{repair.pk}",
+        )
+    return repair
+
+
+def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, note: str) -> CreditRepair:
+    """Approval removes the entry early; a rejection leaves it listed until its end date."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
+    with transaction.atomic():
+        entry = _lock(repair.entry)
+        repair = CreditRepair.objects.select_for_update().get(pk=repair.pk)
+        if not is_committee(actor):
+            raise DomainError(_("Only committee staff decide on credit repair."), code="forbidden")
+        if repair.status != RepairStatus.PENDING:
+            raise DomainError(_("This application has already been decided."))
+        repair.status = RepairStatus.APPROVED if approve else RepairStatus.REJECTED
+        repair.decided_by = actor
+        repair.decided_at = timezone.now()
+        repair.decision_note = note
+        if approve:
+            _require(entry, BlacklistStatus.ACTIVE)
+            start = repair_possible_from(entry)
+            today = timezone.localdate()
+            if start is not None and today < start:
+                raise DomainError(_("Early removal is possible from %(day)s.") % {"day": start.isoformat()})
+            repair.save()
+            _remove(entry, reason=RemovalReason.REPAIRED, on=today, actor=actor, note=note)
+        else:
+            repair.save()
+            BlacklistTransition.objects.create(
+                entry=entry,
+                from_status=entry.status,
+                to_status=entry.status,
+                action="repair_reject",
+                actor=actor,
+                note=note,
+            )
+            _tell(
+                _enterprise_users(entry.enterprise_id),
+                entry,
+                _("Credit repair application rejected"),
+                note,
+                key=f"repair-{repair.pk}-rejected",
+            )
+    return repair

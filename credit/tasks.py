@@ -1,0 +1,63 @@
+"""Celery tasks of credit: thin, take ids, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="credit.recalculate_enterprise")
+def recalculate_enterprise_task(enterprise_id: int) -> int | None:
+    from .services import credit_rating_recalculate
+
+    rating = credit_rating_recalculate(enterprise_id=enterprise_id)
+    return rating.grade if rating else None
+
+
+@shared_task(name="credit.recalculate_all")
+def recalculate_all_task(batch_size: int | None = None) -> dict[str, int]:
+    """Nightly: catch up on missed events, then grade every enterprise (resuming a broken run)."""
+    from .services import credit_facts_ingest_pending, credit_recalculate_all
+    from .services.grading import DEFAULT_BATCH_SIZE
+
+    ingested = credit_facts_ingest_pending()
+    run = credit_recalculate_all(batch_size=batch_size or DEFAULT_BATCH_SIZE)
+    return {"run": run.pk, "ingested": ingested, "changed": run.changed, "grade_changes": run.grade_changes}
+
+
+@shared_task(name="credit.recalc_run_execute")
+def recalc_run_execute_task(run_id: int) -> int:
+    """An extra worker on an existing run (batches are claimed with SKIP LOCKED)."""
+    from .services import credit_recalc_run_execute
+
+    return credit_recalc_run_execute(run_id=run_id)
+
+
+@shared_task(name="credit.ingest_fact")
+def ingest_fact_task(fact_id: int) -> str:
+    from safety_platform.models import Fact
+
+    from .services import credit_fact_ingest
+
+    fact = Fact.objects.filter(pk=fact_id).first()
+    return credit_fact_ingest(fact=fact).outcome if fact else "missing"
+
+
+@shared_task(name="credit.ingest_pending_facts")
+def ingest_pending_facts_task() -> int:
+    from .services import credit_facts_ingest_pending
+
+    return credit_facts_ingest_pending()
+
+
+@shared_task(name="credit.blacklist_expire")
+def blacklist_expire_task() -> int:
+    from .services import blacklist_expire_due
+
+    return blacklist_expire_due()
+
+
+@shared_task(name="credit.webhooks_deliver")
+def webhooks_deliver_task() -> int:
+    from .services import webhooks_deliver_due
+
+    return webhooks_deliver_due()

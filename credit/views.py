@@ -1,0 +1,472 @@
+"""Web UI of credit: grades (department view and enterprise page), records, blacklist workflow,
+due inspections, and the departments' feed usage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises.models import Enterprise
+from safety_platform.audit import audit_entries_for
+from safety_platform.models import ApiKey, ApiKeyUse
+from safety_platform.services import DomainError
+from safety_platform.uploads import serve_protected
+
+from . import selectors, services
+from .choices import BLACKLIST_OPEN_STATUSES, BlacklistStatus, RepairStatus
+from .filtersets import BlacklistListFilterSet, RatingListFilterSet, RecordListFilterSet
+from .forms import (
+    ApproveForm,
+    BlacklistProposalForm,
+    CreditRecordForm,
+    NoteForm,
+    ObjectionForm,
+    OptionalNoteForm,
+    ReasonForm,
+    RepairForm,
+    VisitForm,
+)
+from .models import BlacklistEntry, CreditRating, CreditRecord, CreditRepair, RuleSet
+from .services.access import (
+    can_handle_proposal,
+    can_propose_blacklist,
+    can_record,
+    can_record_visit,
+    can_revoke_record,
+    is_committee,
+    is_enterprise_user_of,
+    sees_supervision_list,
+)
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _fail(request: HttpRequest, exc: DomainError) -> None:
+    if exc.code == "forbidden":
+        raise PermissionDenied(exc.message) from exc
+    messages.error(request, exc.message)
+
+
+def _visible_enterprise(request: HttpRequest, pk: int) -> Enterprise:
+    return get_object_or_404(Enterprise.objects.visible_to(request.user).select_related("jurisdiction"), pk=pk)
+
+
+# Extension points (registered in apps.py) -------------------------------------------------------
+
+
+def enterprise_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    rating = CreditRating.objects.filter(enterprise=enterprise).select_related("rule_set").first()
+    open_entry = (
+        BlacklistEntry.objects.visible_to(request.user)
+        .filter(enterprise=enterprise, status__in=BLACKLIST_OPEN_STATUSES)
+        .first()
+    )
+    return {"rating": rating, "open_entry": open_entry, "enterprise": enterprise}
+
+
+def home_widget_context(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    if getattr(user, "is_enterprise_user", False):
+        return {
+            "own_rating": CreditRating.objects.filter(enterprise_id=user.enterprise_id).first(),
+            "is_enterprise": True,
+        }
+    return {"distribution": selectors.grade_distribution(user), "is_enterprise": False}
+
+
+# Grades -----------------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Department/committee/inspector view: the enterprises they supervise and their grades."""
+    user: Any = request.user
+    if user.is_enterprise_user:
+        return redirect("credit:enterprise", pk=user.enterprise_id)
+    filterset = RatingListFilterSet(request.GET, queryset=selectors.ratings_visible_to(user))
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page, query = _page(request, queryset.order_by("-grade", "score", "enterprise__name", "id"))
+    return render(
+        request,
+        "credit/overview.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": query,
+            "distribution": selectors.grade_distribution(user),
+            "rule_set": RuleSet.objects.in_force(_today()),
+        },
+    )
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+@login_required
+def enterprise_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise's credit page: grade, score, the reasons, history, records, blacklist."""
+    enterprise = _visible_enterprise(request, pk)
+    context = selectors.enterprise_credit(enterprise, request.user)
+    user: Any = request.user
+    context.update(
+        {
+            "enterprise": enterprise,
+            "can_record": can_record(user),
+            "can_propose": can_propose_blacklist(user)
+            and not any(e.status in BLACKLIST_OPEN_STATUSES for e in context["blacklist"]),
+            "revocable": {r.pk for r in context["records"] if r.is_active and can_revoke_record(user, r)},
+            "revoke_form": ReasonForm(),
+        }
+    )
+    return render(request, "credit/enterprise.html", context)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The rule set in force (and the other versions): what every grade is based on."""
+    rule_sets = RuleSet.objects.visible_to(request.user)
+    version = request.GET.get("version")
+    current = get_object_or_404(rule_sets, version=version) if version else RuleSet.objects.in_force(_today())
+    if current is None:
+        raise Http404
+    return render(
+        request,
+        "credit/rules.html",
+        {
+            "rule_set": current,
+            "rules": current.rules.order_by("criterion", "-points", "code"),
+            "limits": current.limits.order_by("criterion"),
+            "versions": rule_sets.order_by("-effective_from", "-id"),
+        },
+    )
+
+
+# Records ---------------------------------------------------------------------------------------
+
+
+@login_required
+def record_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.is_enterprise_user:
+        return redirect("credit:enterprise", pk=user.enterprise_id)
+    base = CreditRecord.objects.visible_to(user).select_related("enterprise", "rule", "department")
+    filterset = RecordListFilterSet(request.GET, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    page, query = _page(request, queryset.order_by("-created_at", "-id"))
+    return render(request, "credit/records.html", {"filterset": filterset, "page_obj": page, "query": query})
+
+
+@login_required
+def record_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _visible_enterprise(request, pk)
+    if not can_record(request.user):
+        raise PermissionDenied
+    form = CreditRecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.credit_record_create(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                rule=form.cleaned_data["rule"],
+                occurred_on=form.cleaned_data["occurred_on"],
+                evidence=form.cleaned_data["evidence"],
+                evidence_file=form.cleaned_data.get("evidence_file"),
+            )
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied(exc.message) from exc
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Credit record saved; the grade is being recalculated."))
+            return redirect("credit:enterprise", pk=enterprise.pk)
+    return render(request, "credit/record_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@require_POST
+def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(CreditRecord.objects.visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the revocation."))
+    else:
+        try:
+            services.credit_record_revoke(actor=request.user, record=record, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Record revoked."))
+    return redirect("credit:enterprise", pk=record.enterprise_id)
+
+
+@login_required
+def record_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(CreditRecord.objects.visible_to(request.user), pk=pk)
+    return serve_protected(record.evidence_file)
+
+
+# Blacklist -------------------------------------------------------------------------------------
+
+
+@login_required
+def blacklist(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    base = BlacklistEntry.objects.visible_to(user).select_related("enterprise", "department", "rule_set")
+    filterset = BlacklistListFilterSet(request.GET, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    page, query = _page(request, queryset.order_by("-updated_at", "-id"))
+    counts = base.aggregate(**{status: Count("id", filter=Q(status=status)) for status in BlacklistStatus.values})
+    return render(
+        request,
+        "credit/blacklist.html",
+        {"filterset": filterset, "page_obj": page, "query": query, "counts": counts, "committee": is_committee(user)},
+    )
+
+
+@login_required
+def blacklist_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _visible_enterprise(request, pk)
+    if not can_propose_blacklist(request.user):
+        raise PermissionDenied
+    form = BlacklistProposalForm(request.POST or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.blacklist_propose(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                case=form.cleaned_data["case"],
+                reason=form.cleaned_data["reason"],
+                legal_basis=form.cleaned_data["legal_basis"],
+                evidence_records=form.cleaned_data["evidence_records"],
+            )
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied(exc.message) from exc
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Proposal recorded. Serve the prior notice to open the objection window."))
+            return redirect(entry)
+    return render(request, "credit/blacklist_propose.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    entry = get_object_or_404(
+        BlacklistEntry.objects.visible_to(user).select_related(
+            "enterprise", "department", "rule_set", "rule", "proposed_by", "notice_served_by", "approved_by"
+        ),
+        pk=pk,
+    )
+    repairs = list(entry.repairs.select_related("applied_by", "decided_by"))
+    own = is_enterprise_user_of(user, entry.enterprise_id)
+    committee = is_committee(user)
+    handles = can_handle_proposal(user, entry)
+    status = entry.status
+    actions = {
+        "notice": handles and status == BlacklistStatus.PROPOSED,
+        "object": own and entry.objection_window_open,
+        "decide_objection": committee and status == BlacklistStatus.OBJECTED,
+        "approve": committee and status == BlacklistStatus.NOTICED,
+        "reject": (committee or handles)
+        and status in (BlacklistStatus.PROPOSED, BlacklistStatus.NOTICED, BlacklistStatus.OBJECTED),
+        "repair_apply": own
+        and status == BlacklistStatus.ACTIVE
+        and not any(r.status == RepairStatus.PENDING for r in repairs),
+        "repair_decide": committee and any(r.status == RepairStatus.PENDING for r in repairs),
+    }
+    return render(
+        request,
+        "credit/blacklist_detail.html",
+        {
+            "entry": entry,
+            "transitions": entry.transitions.select_related("actor"),
+            "evidence": entry.evidence_records.select_related("rule"),
+            "repairs": repairs,
+            "actions": actions,
+            "repair_from": services.repair_possible_from(entry),
+            "today": _today(),
+            "approve_form": ApproveForm(),
+            "note_form": NoteForm(),
+            "optional_note_form": OptionalNoteForm(),
+            "objection_form": ObjectionForm(),
+            "repair_form": RepairForm(),
+            "audit_entries": audit_entries_for(entry)[:30] if not own else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def blacklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every workflow step posts here; the service checks role, state and the same-person rule."""
+    user: Any = request.user
+    entry = get_object_or_404(BlacklistEntry.objects.visible_to(user), pk=pk)
+    post, files = request.POST, request.FILES
+    try:
+        if action == "notice":
+            services.blacklist_serve_notice(actor=user, entry=entry, note=post.get("note", ""))
+            done = _("Prior notice served; the objection window is open.")
+        elif action == "object":
+            form = ObjectionForm(post)
+            if not form.is_valid():
+                raise DomainError(_("State the grounds of the objection."), field="objection", code="invalid")
+            services.blacklist_object(actor=user, entry=entry, objection=form.cleaned_data["objection"])
+            done = _("Objection filed.")
+        elif action in ("uphold", "dismiss"):
+            services.blacklist_decide_objection(
+                actor=user, entry=entry, upheld=action == "uphold", note=post.get("note", "")
+            )
+            done = _("Decision on the objection recorded.")
+        elif action == "approve":
+            form = ApproveForm(post)
+            if not form.is_valid():
+                raise DomainError(" ".join(m for errs in form.errors.values() for m in errs), code="invalid")
+            services.blacklist_approve(
+                actor=user,
+                entry=entry,
+                listed_on=form.cleaned_data["listed_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                note=form.cleaned_data["note"],
+            )
+            done = _("Approved and published.")
+        elif action == "reject":
+            services.blacklist_reject(actor=user, entry=entry, note=post.get("note", ""))
+            done = _("The enterprise will not be listed.")
+        elif action == "repair_apply":
+            form = RepairForm(post, files)
+            if not form.is_valid():
+                raise DomainError(_("Describe what has been corrected."), field="statement", code="invalid")
+            services.credit_repair_apply(
+                actor=user,
+                entry=entry,
+                statement=form.cleaned_data["statement"],
+                evidence_file=form.cleaned_data.get("evidence_file"),
+            )
+            done = _("Credit repair application submitted.")
+        elif action in ("repair_approve", "repair_reject"):
+            repair = get_object_or_404(entry.repairs.all(), pk=post.get("repair", "0") or 0)
+            services.credit_repair_decide(
+                actor=user, repair=repair, approve=action == "repair_approve", note=post.get("note", "")
+            )
+            done = _("Decision on the credit repair recorded.")
+        else:
+            raise Http404
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("credit:blacklist_detail", pk=entry.pk)
+
+
+@login_required
+def repair_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    repair = get_object_or_404(CreditRepair.objects.visible_to(request.user), pk=pk)
+    return serve_protected(repair.evidence_file)
+
+
+# Differentiated supervision ---------------------------------------------------------------------
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """Due-inspection list: by grade, at least every half-year for blacklisted enterprises."""
+    user: Any = request.user
+    if not sees_supervision_list(user):
+        raise PermissionDenied
+    raw_days = request.GET.get("within", "30")
+    within = None if raw_days == "all" else int(raw_days) if raw_days.isdigit() else 30
+    jurisdiction = None
+    if request.GET.get("jurisdiction", "").isdigit():
+        from safety_platform.models import Jurisdiction
+
+        jurisdiction = Jurisdiction.objects.filter(pk=int(request.GET["jurisdiction"])).first()
+    queryset = selectors.due_inspections(user, within_days=within, jurisdiction=jurisdiction)
+    page, query = _page(request, queryset)
+    return render(
+        request,
+        "credit/supervision.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "within": raw_days if within is None else str(within),
+            "today": _today(),
+            "visit_form": VisitForm(),
+            "can_visit": can_record_visit(user),
+            "rule_set": RuleSet.objects.in_force(_today()),
+            "jurisdictions": _jurisdiction_choices(user),
+            "jurisdiction": jurisdiction,
+        },
+    )
+
+
+def _jurisdiction_choices(user: Any) -> Any:
+    from safety_platform.models import Jurisdiction
+
+    qs = Jurisdiction.objects.filter(level__in=["county", "township"])
+    if getattr(user, "is_inspector", False):
+        q = Q(pk__in=[])
+        for path in user.jurisdiction_paths:
+            q |= Q(path__startswith=path)
+        qs = qs.filter(q)
+    return qs.order_by("path")
+
+
+@login_required
+@require_POST
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _visible_enterprise(request, pk)
+    form = VisitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date of the inspection."))
+    else:
+        try:
+            services.supervision_visit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                visited_on=form.cleaned_data["visited_on"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Inspection recorded for %(name)s.") % {"name": enterprise.name})
+    return redirect(request.POST.get("next") or reverse("credit:supervision"))
+
+
+# Departments' feed usage ------------------------------------------------------------------------
+
+
+@login_required
+def feed_usage(request: HttpRequest) -> HttpResponse:
+    """Which department key pulled the blacklist/grades, and when (ApiKeyUse, logged by the platform)."""
+    if not is_committee(request.user):
+        raise PermissionDenied
+    uses = ApiKeyUse.objects.filter(path__startswith="/api/v1/credit/").select_related("department", "key")
+    page, query = _page(request, uses.order_by("-at", "-id"))
+    keys = (
+        ApiKey.objects.filter(uses__path__startswith="/api/v1/credit/")
+        .select_related("department")
+        .annotate(calls=Count("uses"), last_call=Max("uses__at"))
+        .order_by("-last_call")
+    )
+    return render(request, "credit/feed_usage.html", {"page_obj": page, "query": query, "keys": keys})

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from credit.models import RuleSet
+
+# A fixed grading day keeps the validity-window cases exact.
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def as_of() -> dt.date:
+    return AS_OF
+
+
+@pytest.fixture
+def rule_set(db: Any) -> RuleSet:
+    """The rule set the migration publishes (LY-2016.1)."""
+    return RuleSet.objects.get(version="LY-2016.1")
+
+
+@pytest.fixture(autouse=True)
+def _no_settle_window(settings: Any) -> None:
+    # Sync cursors may point at rows changed a moment ago (tests write and read within milliseconds).
+    settings.CREDIT_SYNC_SETTLE_SECONDS = 0
