@@ -1,0 +1,751 @@
+"""Serializers of the emergency API. Writes are validated here for shape; the services hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from enterprises.models import Enterprise
+from safety_platform.models import Department, Industry, Jurisdiction
+
+from ..choices import (
+    AccidentCategory,
+    DrillKind,
+    MeasureStatus,
+    MovementKind,
+    PartyKind,
+    Readiness,
+    ReportLevel,
+    ResponseKind,
+    ResponsibilityKind,
+    WarningKind,
+    WarningLevel,
+)
+from ..models import (
+    Accident,
+    AccidentEvaluation,
+    AccidentReportStep,
+    AccidentRevision,
+    AccountabilityFinding,
+    CorrectiveMeasure,
+    DispatchAllocation,
+    DispatchLine,
+    DispatchOrder,
+    DispatchStep,
+    Drill,
+    EmergencyPlan,
+    EmergencyWarning,
+    MemberCertificate,
+    RescueTeam,
+    ResponseLogEntry,
+    Skill,
+    StockAlert,
+    StockBatch,
+    StockMovement,
+    SupplyItem,
+    TeamEquipment,
+    TeamMember,
+    Warehouse,
+    WarningRecipient,
+)
+
+# Catalogs -----------------------------------------------------------------------------------
+
+
+class EmSkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Skill
+        fields = ["id", "code", "name"]
+
+
+class EmSupplyItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplyItem
+        fields = ["id", "code", "name", "category", "specification", "unit", "default_min_quantity"]
+
+
+# Teams --------------------------------------------------------------------------------------
+
+
+class EmCertificateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MemberCertificate
+        fields = ["id", "name", "number", "issued_on", "expires_on"]
+
+
+class EmMemberSerializer(serializers.ModelSerializer):
+    skills = serializers.SlugRelatedField(many=True, slug_field="code", queryset=Skill.objects.all(), required=False)
+    certificates = EmCertificateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ["id", "name", "position", "phone", "is_leader", "is_active", "skills", "certificates"]
+
+
+class EmEquipmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TeamEquipment
+        fields = ["id", "name", "specification", "quantity", "status"]
+
+
+class EmTeamSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    specialties = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Skill.objects.all(), required=False
+    )
+    member_count = serializers.IntegerField(read_only=True, default=0)
+    distance_km = serializers.FloatField(read_only=True, default=None)
+
+    class Meta:
+        model = RescueTeam
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "jurisdiction",
+            "jurisdiction_name",
+            "enterprise",
+            "enterprise_name",
+            "department",
+            "specialties",
+            "base_address",
+            "latitude",
+            "longitude",
+            "readiness",
+            "readiness_note",
+            "readiness_changed_at",
+            "contact_name",
+            "contact_phone",
+            "duty_phone",
+            "is_active",
+            "member_count",
+            "distance_km",
+            "updated_at",
+        ]
+        read_only_fields = ["readiness", "readiness_note", "readiness_changed_at", "updated_at"]
+
+    def to_representation(self, instance: RescueTeam) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if data.get("distance_km") is not None:
+            data["distance_km"] = round(data["distance_km"], 2)
+        return data
+
+
+class EmTeamDetailSerializer(EmTeamSerializer):
+    members = EmMemberSerializer(many=True, read_only=True)
+    equipment = EmEquipmentSerializer(many=True, read_only=True)
+
+    class Meta(EmTeamSerializer.Meta):
+        fields = [*EmTeamSerializer.Meta.fields, "members", "equipment"]
+
+
+class EmReadinessSerializer(serializers.Serializer):
+    readiness = serializers.ChoiceField(choices=Readiness.choices)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class EmMemberWriteSerializer(EmMemberSerializer):
+    certificates = EmCertificateSerializer(many=True, required=False)
+
+    class Meta(EmMemberSerializer.Meta):
+        fields = EmMemberSerializer.Meta.fields
+
+
+# Warehouses and stock -----------------------------------------------------------------------
+
+
+class EmWarehouseSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    usable_units = serializers.IntegerField(read_only=True, default=None)
+    open_alerts = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Warehouse
+        fields = [
+            "id",
+            "name",
+            "level",
+            "jurisdiction",
+            "jurisdiction_name",
+            "enterprise",
+            "enterprise_name",
+            "address",
+            "latitude",
+            "longitude",
+            "keeper_name",
+            "keeper_phone",
+            "is_active",
+            "usable_units",
+            "open_alerts",
+        ]
+
+
+class EmStockRowSerializer(serializers.Serializer):
+    item_id = serializers.IntegerField()
+    item__name = serializers.CharField()
+    item__unit = serializers.CharField()
+    item__category = serializers.CharField()
+    usable = serializers.IntegerField()
+    expired = serializers.IntegerField()
+    batches = serializers.IntegerField()
+    next_expiry = serializers.DateField(allow_null=True)
+    min_quantity = serializers.IntegerField()
+
+
+class EmBatchSerializer(serializers.ModelSerializer):
+    warehouse_name = serializers.CharField(source="warehouse.name", read_only=True)
+    item_code = serializers.CharField(source="item.code", read_only=True)
+    item_name = serializers.CharField(source="item.name", read_only=True)
+
+    class Meta:
+        model = StockBatch
+        fields = [
+            "id",
+            "warehouse",
+            "warehouse_name",
+            "item",
+            "item_code",
+            "item_name",
+            "batch_no",
+            "expires_on",
+            "quantity",
+            "updated_at",
+        ]
+
+
+class EmMovementSerializer(serializers.ModelSerializer):
+    item_code = serializers.CharField(source="item.code", read_only=True)
+    batch_no = serializers.CharField(source="batch.batch_no", read_only=True)
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "warehouse",
+            "item",
+            "item_code",
+            "batch",
+            "batch_no",
+            "kind",
+            "quantity",
+            "balance_after",
+            "occurred_at",
+            "actor",
+            "note",
+            "transfer_ref",
+            "allocation",
+        ]
+
+
+class EmAlertSerializer(serializers.ModelSerializer):
+    warehouse_name = serializers.CharField(source="warehouse.name", read_only=True)
+    item_name = serializers.CharField(source="item.name", read_only=True)
+
+    class Meta:
+        model = StockAlert
+        fields = [
+            "id",
+            "kind",
+            "warehouse",
+            "warehouse_name",
+            "item",
+            "item_name",
+            "batch",
+            "quantity",
+            "threshold",
+            "expires_on",
+            "raised_at",
+        ]
+
+
+class EmReceiveSerializer(serializers.Serializer):
+    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
+    quantity = serializers.IntegerField(min_value=1)
+    batch_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EmIssueSerializer(serializers.Serializer):
+    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
+    quantity = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=[MovementKind.CONSUME, MovementKind.WRITE_OFF])
+    batch = serializers.PrimaryKeyRelatedField(queryset=StockBatch.objects.all(), required=False, allow_null=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EmTransferSerializer(serializers.Serializer):
+    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
+    quantity = serializers.IntegerField(min_value=1)
+    destination = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EmMinimumSerializer(serializers.Serializer):
+    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
+    min_quantity = serializers.IntegerField(min_value=0)
+
+
+# Dispatch -----------------------------------------------------------------------------------
+
+
+class EmAllocationSerializer(serializers.ModelSerializer):
+    warehouse_name = serializers.CharField(source="warehouse.name", read_only=True)
+    batch_no = serializers.CharField(source="batch.batch_no", read_only=True)
+
+    class Meta:
+        model = DispatchAllocation
+        fields = [
+            "id",
+            "warehouse",
+            "warehouse_name",
+            "batch",
+            "batch_no",
+            "quantity",
+            "shipped_at",
+            "delivered_at",
+            "returned_quantity",
+            "consumed_quantity",
+        ]
+
+
+class EmLineSerializer(serializers.ModelSerializer):
+    item = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    allocations = EmAllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DispatchLine
+        fields = ["id", "item", "item_name", "requested_quantity", "approved_quantity", "allocations"]
+
+
+class EmStepSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = DispatchStep
+        fields = ["action", "from_status", "to_status", "actor", "at", "note", "details"]
+
+
+class EmDispatchOrderSerializer(serializers.ModelSerializer):
+    requesting_jurisdiction_name = serializers.CharField(source="requesting_jurisdiction.name", read_only=True)
+    requested_units = serializers.IntegerField(read_only=True, default=None)
+    approved_units = serializers.IntegerField(read_only=True, default=None)
+    dispatched_units = serializers.IntegerField(read_only=True, default=None)
+    number = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = DispatchOrder
+        fields = [
+            "id",
+            "number",
+            "title",
+            "accident",
+            "requesting_jurisdiction",
+            "requesting_jurisdiction_name",
+            "destination",
+            "contact_name",
+            "contact_phone",
+            "needed_by",
+            "reason",
+            "status",
+            "is_partial",
+            "source_warehouses",
+            "approved_at",
+            "delivered_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+            "requested_units",
+            "approved_units",
+            "dispatched_units",
+        ]
+
+
+class EmDispatchOrderDetailSerializer(EmDispatchOrderSerializer):
+    lines = EmLineSerializer(many=True, read_only=True)
+    steps = EmStepSerializer(many=True, read_only=True)
+
+    class Meta(EmDispatchOrderSerializer.Meta):
+        fields = [*EmDispatchOrderSerializer.Meta.fields, "lines", "steps"]
+
+
+class EmRequestLineSerializer(serializers.Serializer):
+    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class EmDispatchRequestSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    requesting_jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    destination = serializers.CharField(max_length=200)
+    lines = EmRequestLineSerializer(many=True)
+    accident = serializers.PrimaryKeyRelatedField(queryset=Accident.objects.all(), required=False, allow_null=True)
+    contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    needed_by = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EmApproveSerializer(serializers.Serializer):
+    source_warehouses = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all(), many=True)
+    approved = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EmNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EmShipSerializer(serializers.Serializer):
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    quantities = serializers.DictField(child=serializers.IntegerField(min_value=0))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EmSettleSerializer(serializers.Serializer):
+    allocation = serializers.PrimaryKeyRelatedField(queryset=DispatchAllocation.objects.all())
+    returned = serializers.IntegerField(min_value=0, default=0)
+    consumed = serializers.IntegerField(min_value=0, default=0)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# Accidents ----------------------------------------------------------------------------------
+
+
+class EmRevisionSerializer(serializers.ModelSerializer):
+    rule_set = serializers.SlugRelatedField(slug_field="version", read_only=True)
+    recorded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = AccidentRevision
+        fields = [
+            "revision",
+            "deaths",
+            "serious_injuries",
+            "minor_injuries",
+            "missing",
+            "direct_loss_yuan",
+            "grade",
+            "rule_set",
+            "note",
+            "is_late",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class EmReportStepSerializer(serializers.ModelSerializer):
+    is_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = AccidentReportStep
+        fields = ["level", "received_at", "due_at", "is_late", "note"]
+
+
+class EmLogEntrySerializer(serializers.ModelSerializer):
+    teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    recorded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ResponseLogEntry
+        fields = ["id", "at", "kind", "actor_name", "action", "teams", "dispatch_order", "recorded_by", "recorded_at"]
+
+
+class EmLogEntryWriteSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    actor_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=ResponseKind.choices, default=ResponseKind.OTHER)
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    teams = serializers.PrimaryKeyRelatedField(queryset=RescueTeam.objects.all(), many=True, required=False)
+    dispatch_order = serializers.PrimaryKeyRelatedField(
+        queryset=DispatchOrder.objects.all(), required=False, allow_null=True
+    )
+
+
+class EmAccidentSerializer(serializers.ModelSerializer):
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    rule_set = serializers.SlugRelatedField(slug_field="version", read_only=True)
+    reported_late = serializers.BooleanField(read_only=True)
+    has_overdue_clock = serializers.BooleanField(read_only=True, default=None)
+
+    class Meta:
+        model = Accident
+        fields = [
+            "id",
+            "title",
+            "category",
+            "is_production_safety",
+            "occurred_at",
+            "reported_at",
+            "reported_late",
+            "location",
+            "jurisdiction",
+            "jurisdiction_name",
+            "enterprise",
+            "enterprise_name",
+            "description",
+            "deaths",
+            "serious_injuries",
+            "minor_injuries",
+            "missing",
+            "direct_loss_yuan",
+            "grade",
+            "rule_set",
+            "revision",
+            "status",
+            "figures_confirmed_at",
+            "concealed",
+            "investigation_due_at",
+            "investigation_extended",
+            "investigation_report_at",
+            "closed_at",
+            "has_overdue_clock",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class EmAccidentDetailSerializer(EmAccidentSerializer):
+    revisions = EmRevisionSerializer(many=True, read_only=True)
+    report_steps = EmReportStepSerializer(many=True, read_only=True)
+
+    class Meta(EmAccidentSerializer.Meta):
+        fields = [*EmAccidentSerializer.Meta.fields, "investigation_summary", "revisions", "report_steps"]
+
+
+class EmAccidentReportSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=AccidentCategory.choices)
+    is_production_safety = serializers.BooleanField(default=True)
+    occurred_at = serializers.DateTimeField()
+    reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    location = serializers.CharField(max_length=200)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    jurisdiction = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.all(), required=False, allow_null=True
+    )
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    deaths = serializers.IntegerField(min_value=0, default=0)
+    serious_injuries = serializers.IntegerField(min_value=0, default=0)
+    minor_injuries = serializers.IntegerField(min_value=0, default=0)
+    missing = serializers.IntegerField(min_value=0, default=0)
+    direct_loss_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, default=0)
+
+
+class EmSupplementSerializer(serializers.Serializer):
+    deaths = serializers.IntegerField(min_value=0, required=False)
+    serious_injuries = serializers.IntegerField(min_value=0, required=False)
+    minor_injuries = serializers.IntegerField(min_value=0, required=False)
+    missing = serializers.IntegerField(min_value=0, required=False)
+    direct_loss_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    final = serializers.BooleanField(default=False)
+
+
+class EmForwardSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=[c for c in ReportLevel.choices if c[0] != ReportLevel.COUNTY])
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EmExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=300)
+
+
+class EmInvestigationReportSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    submitted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class EmRequiredNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300)
+
+
+class EmFindingSerializer(serializers.ModelSerializer):
+    party_kind = serializers.ChoiceField(choices=PartyKind.choices)
+    responsibility = serializers.ChoiceField(choices=ResponsibilityKind.choices)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = AccountabilityFinding
+        fields = [
+            "id",
+            "party_kind",
+            "party_name",
+            "enterprise",
+            "department",
+            "responsibility",
+            "finding",
+            "sanction",
+            "recorded_at",
+        ]
+        read_only_fields = ["recorded_at"]
+
+
+class EmMeasureSerializer(serializers.ModelSerializer):
+    accident = serializers.IntegerField(source="evaluation.accident_id", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    responsible_enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = CorrectiveMeasure
+        fields = [
+            "id",
+            "accident",
+            "description",
+            "responsible",
+            "responsible_enterprise",
+            "due_on",
+            "status",
+            "is_overdue",
+            "completed_at",
+            "verified_at",
+        ]
+        read_only_fields = ["status", "completed_at", "verified_at"]
+
+
+class EmMeasureProgressSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=MeasureStatus.choices)
+    note = serializers.CharField(max_length=500)
+
+
+class EmEvaluationSerializer(serializers.ModelSerializer):
+    findings = EmFindingSerializer(many=True, read_only=True)
+    measures = EmMeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AccidentEvaluation
+        fields = ["causes", "response_assessment", "lessons", "concluded_at", "findings", "measures", "updated_at"]
+        read_only_fields = ["concluded_at", "updated_at"]
+
+
+# Warnings -----------------------------------------------------------------------------------
+
+
+class EmWarningSerializer(serializers.ModelSerializer):
+    jurisdictions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    industries = serializers.SlugRelatedField(many=True, slug_field="code", read_only=True)
+    recipient_count = serializers.IntegerField(read_only=True, default=None)
+    pending_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = EmergencyWarning
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "level",
+            "content",
+            "measures_required",
+            "jurisdictions",
+            "industries",
+            "issued_at",
+            "valid_until",
+            "status",
+            "lifted_at",
+            "recipient_count",
+            "pending_count",
+        ]
+
+
+class EmWarningIssueSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=WarningKind.choices)
+    level = serializers.ChoiceField(choices=WarningLevel.choices)
+    content = serializers.CharField()
+    measures_required = serializers.CharField(required=False, allow_blank=True, default="")
+    jurisdictions = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), many=True)
+    industries = serializers.SlugRelatedField(
+        slug_field="code", queryset=Industry.objects.all(), many=True, required=False
+    )
+    valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class EmRecipientSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="enterprise.jurisdiction.name", read_only=True)
+
+    class Meta:
+        model = WarningRecipient
+        fields = [
+            "enterprise",
+            "enterprise_name",
+            "credit_code",
+            "jurisdiction_name",
+            "notified_at",
+            "acknowledged_at",
+            "measures_taken",
+            "measures_updated_at",
+        ]
+
+
+class EmAcknowledgeSerializer(serializers.Serializer):
+    measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+
+
+# Plans --------------------------------------------------------------------------------------
+
+
+class EmPlanSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    last_drill_on = serializers.DateField(read_only=True, default=None)
+    drill_overdue = serializers.BooleanField(read_only=True, default=None)
+
+    class Meta:
+        model = EmergencyPlan
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "enterprise",
+            "enterprise_name",
+            "department",
+            "department_name",
+            "version",
+            "summary",
+            "filed_on",
+            "filing_number",
+            "status",
+            "last_drill_on",
+            "drill_overdue",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class EmDrillSerializer(serializers.ModelSerializer):
+    plan = serializers.PrimaryKeyRelatedField(queryset=EmergencyPlan.objects.all())
+    kind = serializers.ChoiceField(choices=DrillKind.choices, default=DrillKind.FUNCTIONAL)
+
+    class Meta:
+        model = Drill
+        fields = ["id", "plan", "held_on", "kind", "scenario", "location", "participants", "findings", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class EmOverdueEnterpriseSerializer(serializers.ModelSerializer):
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name", "credit_code", "jurisdiction", "jurisdiction_name"]

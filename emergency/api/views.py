@@ -1,0 +1,600 @@
+"""Emergency API (/api/v1/emergency/). Every queryset goes through `visible_to`; writes call services.
+
+Department API keys read with the `emergency:read` scope; writes are for signed-in users only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.choices import ApiScope
+from safety_platform.services import DomainError
+
+from .. import selectors, services
+from ..filtersets import (
+    AccidentFilterSet,
+    BatchFilterSet,
+    DispatchFilterSet,
+    DrillFilterSet,
+    LedgerFilterSet,
+    PlanFilterSet,
+    TeamFilterSet,
+    WarehouseFilterSet,
+    WarningFilterSet,
+)
+from ..models import (
+    Accident,
+    CorrectiveMeasure,
+    DispatchOrder,
+    Drill,
+    EmergencyPlan,
+    EmergencyWarning,
+    RescueTeam,
+    Skill,
+    StockAlert,
+    StockBatch,
+    StockMovement,
+    SupplyItem,
+    Warehouse,
+)
+from . import serializers as s
+
+
+def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run a service; a refusal for lack of rights is a 403 (other DomainErrors become 409 in the handler)."""
+    try:
+        return fn(**kwargs)
+    except DomainError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied(exc.message) from exc
+        raise
+
+
+def valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class EmergencyViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    api_key_read_scope = ApiScope.EMERGENCY_READ
+
+
+class ReadOnlyEmergencyViewSet(EmergencyViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    pass
+
+
+# Catalogs -----------------------------------------------------------------------------------
+
+
+class SkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Rescue skills (the catalog teams and members are searched by)."""
+
+    queryset = Skill.objects.all()
+    serializer_class = s.EmSkillSerializer
+    pagination_class = None
+    api_key_read_scope = ApiScope.EMERGENCY_READ
+
+
+class SupplyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Emergency supply items."""
+
+    queryset = SupplyItem.objects.all()
+    serializer_class = s.EmSupplyItemSerializer
+    search_fields = ["code", "name", "category"]
+    api_key_read_scope = ApiScope.EMERGENCY_READ
+
+
+# Teams --------------------------------------------------------------------------------------
+
+
+class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Rescue teams. Search: `skill` (id), `jurisdiction` (id, with everything below), `kind`, `readiness`,
+    and `lat`/`lon`/`radius_km` for teams within a distance (nearest first, with `distance_km`)."""
+
+    queryset = RescueTeam.objects.all()
+    filterset_class = TeamFilterSet
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> Any:
+        if self.action == "retrieve":
+            return selectors.team_detail_queryset(self.request.user)
+        return selectors.teams_visible_to(self.request.user).order_by("name", "id")
+
+    def get_serializer_class(self) -> type[Any]:
+        return s.EmTeamDetailSerializer if self.action == "retrieve" else s.EmTeamSerializer
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        # Distance ordering comes from the filterset; the generic OrderingFilter must not override it.
+        for backend in self.filter_backends:
+            if backend.__name__ != "OrderingFilter":
+                queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
+
+    def perform_create(self, serializer: s.EmTeamSerializer) -> None:
+        data = dict(serializer.validated_data)
+        specialties = data.pop("specialties", [])
+        serializer.instance = call(services.team_create, actor=self.request.user, data=data, specialties=specialties)
+
+    def perform_update(self, serializer: s.EmTeamSerializer) -> None:
+        data = dict(serializer.validated_data)
+        specialties = data.pop("specialties", None)
+        serializer.instance = call(
+            services.team_update, actor=self.request.user, team=serializer.instance, data=data, specialties=specialties
+        )
+
+    @extend_schema(request=s.EmReadinessSerializer, responses=s.EmTeamSerializer)
+    @action(detail=True, methods=["post"])
+    def readiness(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmReadinessSerializer, request)
+        team = call(services.team_set_readiness, actor=request.user, team=self.get_object(), **data)
+        return Response(s.EmTeamSerializer(team).data)
+
+    @extend_schema(request=s.EmMemberWriteSerializer, responses=s.EmMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def members(self, request: Request, pk: Any = None) -> Response:
+        team = self.get_object()
+        data = valid(s.EmMemberWriteSerializer, request)
+        skills = data.pop("skills", [])
+        certificates = data.pop("certificates", [])
+        member = call(services.team_member_save, actor=request.user, team=team, data=data, skills=skills)
+        for certificate in certificates:
+            call(services.member_certificate_add, actor=request.user, member=member, data=certificate)
+        return Response(s.EmMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmEquipmentSerializer, responses=s.EmEquipmentSerializer)
+    @action(detail=True, methods=["post"])
+    def equipment(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmEquipmentSerializer, request)
+        item = call(services.team_equipment_save, actor=request.user, team=self.get_object(), data=data)
+        return Response(s.EmEquipmentSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+# Warehouses and stock -----------------------------------------------------------------------
+
+
+class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Warehouses (city, county, enterprise stores) with usable units and open flags."""
+
+    queryset = Warehouse.objects.all()
+    serializer_class = s.EmWarehouseSerializer
+    filterset_class = WarehouseFilterSet
+    ordering_fields = ["name", "usable_units", "open_alerts"]
+    ordering = ["level", "name", "id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.warehouses_visible_to(self.request.user)
+
+    def perform_create(self, serializer: s.EmWarehouseSerializer) -> None:
+        serializer.instance = call(
+            services.warehouse_create, actor=self.request.user, data=dict(serializer.validated_data)
+        )
+
+    def perform_update(self, serializer: s.EmWarehouseSerializer) -> None:
+        serializer.instance = call(
+            services.warehouse_update,
+            actor=self.request.user,
+            warehouse=serializer.instance,
+            data=dict(serializer.validated_data),
+        )
+
+    @extend_schema(responses=s.EmStockRowSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def stock(self, request: Request, pk: Any = None) -> Response:
+        return Response(s.EmStockRowSerializer(selectors.warehouse_stock(self.get_object()), many=True).data)
+
+    @extend_schema(request=s.EmReceiveSerializer, responses=s.EmMovementSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: Any = None) -> Response:
+        movement = call(
+            services.stock_receive,
+            actor=request.user,
+            warehouse=self.get_object(),
+            **valid(s.EmReceiveSerializer, request),
+        )
+        return Response(s.EmMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmIssueSerializer, responses=s.EmMovementSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def issue(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmIssueSerializer, request)
+        takes = call(services.stock_issue, actor=request.user, warehouse=self.get_object(), **data)
+        return Response(
+            s.EmMovementSerializer([t.movement for t in takes], many=True).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.EmTransferSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmTransferSerializer, request)
+        ref = call(services.stock_transfer, actor=request.user, source=self.get_object(), **data)
+        return Response({"transfer_ref": str(ref)}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmMinimumSerializer, responses={200: None})
+    @action(detail=True, methods=["post"])
+    def minimum(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmMinimumSerializer, request)
+        setting = call(services.warehouse_set_minimum, actor=request.user, warehouse=self.get_object(), **data)
+        return Response({"item": setting.item.code, "min_quantity": setting.min_quantity})
+
+
+class BatchViewSet(ReadOnlyEmergencyViewSet):
+    """Stock per item and batch (expiry dates), in the warehouses the user may see."""
+
+    queryset = StockBatch.objects.select_related("warehouse", "item")
+    serializer_class = s.EmBatchSerializer
+    filterset_class = BatchFilterSet
+    ordering_fields = ["expires_on", "quantity"]
+    ordering = ["warehouse_id", "item_id", "expires_on", "id"]
+
+
+class LedgerViewSet(ReadOnlyEmergencyViewSet):
+    """The stock ledger: every receipt, dispatch, return, consumption, write-off and transfer."""
+
+    queryset = StockMovement.objects.select_related("item", "batch", "actor")
+    serializer_class = s.EmMovementSerializer
+    filterset_class = LedgerFilterSet
+    ordering = ["-occurred_at", "-id"]
+
+
+class StockAlertViewSet(ReadOnlyEmergencyViewSet):
+    """Open stock flags (expiring, expired, under minimum), raised by the scheduled check."""
+
+    queryset = StockAlert.objects.filter(resolved_at__isnull=True).select_related("warehouse", "item")
+    serializer_class = s.EmAlertSerializer
+    filterset_fields = ["kind", "warehouse"]
+    ordering = ["-raised_at", "-id"]
+
+
+# Dispatch -----------------------------------------------------------------------------------
+
+
+class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
+    """Dispatch orders across counties: request → approve → ship (per warehouse) → deliver → settle."""
+
+    queryset = DispatchOrder.objects.all()
+    filterset_class = DispatchFilterSet
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> Any:
+        qs = selectors.dispatch_orders_visible_to(self.request.user)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                "lines__item", "lines__allocations__warehouse", "lines__allocations__batch", "steps__actor"
+            )
+        return qs
+
+    def get_serializer_class(self) -> type[Any]:
+        return s.EmDispatchOrderDetailSerializer if self.action != "list" else s.EmDispatchOrderSerializer
+
+    def _detail(self, order: DispatchOrder, code: int = status.HTTP_200_OK) -> Response:
+        fresh = (
+            self.get_queryset().prefetch_related("lines__item", "lines__allocations", "steps__actor").get(pk=order.pk)
+        )
+        return Response(s.EmDispatchOrderDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(request=s.EmDispatchRequestSerializer, responses=s.EmDispatchOrderDetailSerializer)
+    def create(self, request: Request) -> Response:
+        data = valid(s.EmDispatchRequestSerializer, request)
+        lines = [(line["item"], line["quantity"]) for line in data.pop("lines")]
+        order = call(services.dispatch_request, actor=request.user, lines=lines, **data)
+        return self._detail(order, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmApproveSerializer, responses=s.EmDispatchOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmApproveSerializer, request)
+        if data.get("approved") is not None:
+            try:
+                data["approved"] = {int(k): v for k, v in data["approved"].items()}
+            except ValueError:
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"approved": ["Keys are line ids."]}) from None
+        order = call(services.dispatch_approve, actor=request.user, order=self.get_object(), **data)
+        return self._detail(order)
+
+    @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: Any = None) -> Response:
+        note = valid(s.EmRequiredNoteSerializer, request)["note"]
+        return self._detail(call(services.dispatch_reject, actor=request.user, order=self.get_object(), reason=note))
+
+    @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        note = valid(s.EmRequiredNoteSerializer, request)["note"]
+        return self._detail(call(services.dispatch_cancel, actor=request.user, order=self.get_object(), reason=note))
+
+    @extend_schema(request=s.EmShipSerializer, responses=s.EmDispatchOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def ship(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmShipSerializer, request)
+        order = self.get_object()
+        call(services.dispatch_ship, actor=request.user, order=order, **data)
+        return self._detail(order)
+
+    @extend_schema(request=s.EmNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def deliver(self, request: Request, pk: Any = None) -> Response:
+        note = valid(s.EmNoteSerializer, request)["note"]
+        return self._detail(
+            call(services.dispatch_confirm_delivery, actor=request.user, order=self.get_object(), note=note)
+        )
+
+    @extend_schema(request=s.EmSettleSerializer, responses=s.EmDispatchOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def settle(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmSettleSerializer, request)
+        return self._detail(call(services.dispatch_settle, actor=request.user, order=self.get_object(), **data))
+
+
+# Accidents ----------------------------------------------------------------------------------
+
+
+class AccidentViewSet(ReadOnlyEmergencyViewSet):
+    """Accidents and incidents, graded by Decree 493, with their reporting clocks and revisions."""
+
+    queryset = Accident.objects.all()
+    filterset_class = AccidentFilterSet
+    ordering_fields = ["occurred_at", "updated_at", "deaths"]
+    ordering = ["-occurred_at", "-id"]
+
+    def get_queryset(self) -> Any:
+        qs = selectors.accidents_visible_to(self.request.user)
+        if self.action != "list":
+            qs = qs.prefetch_related("revisions__rule_set", "revisions__recorded_by", "report_steps")
+        return qs
+
+    def get_serializer_class(self) -> type[Any]:
+        return s.EmAccidentSerializer if self.action == "list" else s.EmAccidentDetailSerializer
+
+    def _detail(self, accident: Accident, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.EmAccidentDetailSerializer(self.get_queryset().get(pk=accident.pk)).data, status=code)
+
+    @extend_schema(request=s.EmAccidentReportSerializer, responses=s.EmAccidentDetailSerializer)
+    def create(self, request: Request) -> Response:
+        data = valid(s.EmAccidentReportSerializer, request)
+        accident = call(services.accident_report, actor=request.user, **data)
+        return self._detail(accident, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmSupplementSerializer, responses=s.EmAccidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def supplement(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmSupplementSerializer, request)
+        return self._detail(call(services.accident_supplement, actor=request.user, accident=self.get_object(), **data))
+
+    @extend_schema(request=s.EmForwardSerializer, responses=s.EmAccidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request: Request, pk: Any = None) -> Response:
+        accident = self.get_object()
+        call(services.accident_forward, actor=request.user, accident=accident, **valid(s.EmForwardSerializer, request))
+        return self._detail(accident)
+
+    @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmAccidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def concealed(self, request: Request, pk: Any = None) -> Response:
+        note = valid(s.EmRequiredNoteSerializer, request)["note"]
+        return self._detail(
+            call(services.accident_mark_concealed, actor=request.user, accident=self.get_object(), note=note)
+        )
+
+    @extend_schema(request=s.EmExtendSerializer, responses=s.EmAccidentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-investigation")
+    def extend_investigation(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmExtendSerializer, request)
+        return self._detail(
+            call(services.accident_extend_investigation, actor=request.user, accident=self.get_object(), **data)
+        )
+
+    @extend_schema(request=s.EmInvestigationReportSerializer, responses=s.EmAccidentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="investigation-report")
+    def investigation_report(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmInvestigationReportSerializer, request)
+        return self._detail(
+            call(services.accident_submit_investigation, actor=request.user, accident=self.get_object(), **data)
+        )
+
+    @extend_schema(request=s.EmNoteSerializer, responses=s.EmAccidentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="end-response")
+    def end_response(self, request: Request, pk: Any = None) -> Response:
+        note = valid(s.EmNoteSerializer, request)["note"]
+        return self._detail(
+            call(services.accident_end_response, actor=request.user, accident=self.get_object(), note=note)
+        )
+
+    @extend_schema(request=None, responses=s.EmAccidentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        return self._detail(call(services.accident_close, actor=request.user, accident=self.get_object()))
+
+    @extend_schema(request=s.EmLogEntryWriteSerializer, responses=s.EmLogEntrySerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def log(self, request: Request, pk: Any = None) -> Response:
+        accident = self.get_object()
+        if request.method == "POST":
+            data = valid(s.EmLogEntryWriteSerializer, request)
+            entry = call(services.response_log_add, actor=request.user, accident=accident, **data)
+            return Response(s.EmLogEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        entries = accident.response_log.select_related("recorded_by").prefetch_related("teams")
+        return Response(s.EmLogEntrySerializer(entries, many=True).data)
+
+    @extend_schema(request=s.EmEvaluationSerializer, responses=s.EmEvaluationSerializer)
+    @action(detail=True, methods=["get", "put"])
+    def evaluation(self, request: Request, pk: Any = None) -> Response:
+        accident = self.get_object()
+        if request.method == "PUT":
+            data = valid(s.EmEvaluationSerializer, request)
+            evaluation = call(services.evaluation_save, actor=request.user, accident=accident, **data)
+        else:
+            evaluation = getattr(accident, "evaluation", None)
+            if evaluation is None:
+                return Response({"detail": "No evaluation yet.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+        return Response(s.EmEvaluationSerializer(evaluation).data)
+
+    def _evaluation(self, accident: Accident) -> Any:
+        evaluation = getattr(accident, "evaluation", None)
+        if evaluation is None:
+            raise DomainError("Start the evaluation first.", field="evaluation")
+        return evaluation
+
+    @extend_schema(request=None, responses=s.EmEvaluationSerializer)
+    @action(detail=True, methods=["post"], url_path="evaluation/conclude")
+    def conclude(self, request: Request, pk: Any = None) -> Response:
+        evaluation = self._evaluation(self.get_object())
+        return Response(
+            s.EmEvaluationSerializer(call(services.evaluation_conclude, actor=request.user, evaluation=evaluation)).data
+        )
+
+    @extend_schema(request=s.EmFindingSerializer, responses=s.EmFindingSerializer)
+    @action(detail=True, methods=["post"])
+    def findings(self, request: Request, pk: Any = None) -> Response:
+        evaluation = self._evaluation(self.get_object())
+        data = valid(s.EmFindingSerializer, request)
+        finding = call(services.accountability_add, actor=request.user, evaluation=evaluation, **data)
+        return Response(s.EmFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmMeasureSerializer, responses=s.EmMeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def measures(self, request: Request, pk: Any = None) -> Response:
+        evaluation = self._evaluation(self.get_object())
+        data = valid(s.EmMeasureSerializer, request)
+        measure = call(services.measure_add, actor=request.user, evaluation=evaluation, **data)
+        return Response(s.EmMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+
+class MeasureViewSet(ReadOnlyEmergencyViewSet):
+    """Corrective measures from post-incident evaluations, followed to completion."""
+
+    queryset = CorrectiveMeasure.objects.select_related("evaluation")
+    serializer_class = s.EmMeasureSerializer
+    filterset_fields = ["status"]
+    ordering = ["due_on", "id"]
+
+    @extend_schema(request=s.EmMeasureProgressSerializer, responses=s.EmMeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmMeasureProgressSerializer, request)
+        measure = call(services.measure_progress, actor=request.user, measure=self.get_object(), **data)
+        return Response(s.EmMeasureSerializer(measure).data)
+
+
+# Warnings -----------------------------------------------------------------------------------
+
+
+class WarningViewSet(ReadOnlyEmergencyViewSet):
+    """Warnings (blue/yellow/orange/red) with acknowledgement counts over the enterprises you may see."""
+
+    queryset = EmergencyWarning.objects.all()
+    serializer_class = s.EmWarningSerializer
+    filterset_class = WarningFilterSet
+    ordering = ["-issued_at", "-id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.warnings_visible_to(self.request.user)
+
+    def _one(self, warning: EmergencyWarning, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.EmWarningSerializer(self.get_queryset().get(pk=warning.pk)).data, status=code)
+
+    @extend_schema(request=s.EmWarningIssueSerializer, responses=s.EmWarningSerializer)
+    def create(self, request: Request) -> Response:
+        data = valid(s.EmWarningIssueSerializer, request)
+        warning = call(services.warning_issue, actor=request.user, **data)
+        return self._one(warning, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.EmRecipientSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def recipients(self, request: Request, pk: Any = None) -> Response:
+        qs = selectors.warning_recipients(request.user, self.get_object())
+        acknowledged = request.query_params.get("acknowledged")
+        if acknowledged in ("true", "false"):
+            qs = qs.filter(acknowledged_at__isnull=acknowledged == "false")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.EmRecipientSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.EmRecipientSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def unacknowledged(self, request: Request, pk: Any = None) -> Response:
+        page = self.paginate_queryset(selectors.warning_unacknowledged(request.user, self.get_object()))
+        return self.get_paginated_response(s.EmRecipientSerializer(page, many=True).data)
+
+    @extend_schema(request=s.EmAcknowledgeSerializer, responses=s.EmRecipientSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: Any = None) -> Response:
+        data = valid(s.EmAcknowledgeSerializer, request)
+        recipient = call(services.warning_acknowledge, actor=request.user, warning=self.get_object(), **data)
+        return Response(s.EmRecipientSerializer(recipient).data)
+
+    @extend_schema(request=s.EmNoteSerializer, responses=s.EmWarningSerializer)
+    @action(detail=True, methods=["post"])
+    def lift(self, request: Request, pk: Any = None) -> Response:
+        note = valid(s.EmNoteSerializer, request)["note"]
+        return self._one(call(services.warning_lift, actor=request.user, warning=self.get_object(), note=note))
+
+    @extend_schema(request=None, responses={200: None})
+    @action(detail=True, methods=["post"])
+    def remind(self, request: Request, pk: Any = None) -> Response:
+        sent = call(services.warning_remind_unacknowledged, actor=request.user, warning=self.get_object())
+        return Response({"reminded": sent})
+
+
+# Plans and drills ---------------------------------------------------------------------------
+
+
+class PlanViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Emergency plans of enterprises and departments, with `last_drill_on` and `drill_overdue`."""
+
+    queryset = EmergencyPlan.objects.all()
+    serializer_class = s.EmPlanSerializer
+    filterset_class = PlanFilterSet
+    ordering = ["title", "id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.plans_visible_to(self.request.user)
+
+    def perform_create(self, serializer: s.EmPlanSerializer) -> None:
+        plan = call(services.plan_create, actor=self.request.user, data=dict(serializer.validated_data))
+        serializer.instance = self.get_queryset().get(pk=plan.pk)
+
+    def perform_update(self, serializer: s.EmPlanSerializer) -> None:
+        plan = call(
+            services.plan_update,
+            actor=self.request.user,
+            plan=serializer.instance,
+            data=dict(serializer.validated_data),
+        )
+        serializer.instance = self.get_queryset().get(pk=plan.pk)
+
+    @extend_schema(responses=s.EmOverdueEnterpriseSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="overdue-enterprises")
+    def overdue_enterprises(self, request: Request) -> Response:
+        """Enterprises with a plan in force overdue for a drill."""
+        page = self.paginate_queryset(selectors.enterprises_overdue_for_drill(request.user).order_by("name", "id"))
+        return self.get_paginated_response(s.EmOverdueEnterpriseSerializer(page, many=True).data)
+
+
+class DrillViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin):
+    """Drills of emergency plans."""
+
+    queryset = Drill.objects.select_related("plan")
+    serializer_class = s.EmDrillSerializer
+    filterset_class = DrillFilterSet
+    ordering = ["-held_on", "-id"]
+
+    def perform_create(self, serializer: s.EmDrillSerializer) -> None:
+        data = dict(serializer.validated_data)
+        plan = data.pop("plan")
+        if not EmergencyPlan.objects.visible_to(self.request.user).filter(pk=plan.pk).exists():
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"plan": ["Unknown plan."]})
+        serializer.instance = call(services.drill_record, actor=self.request.user, plan=plan, **data)

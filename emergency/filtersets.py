@@ -1,0 +1,291 @@
+"""Filters shared by the emergency web pages and the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.models import Jurisdiction
+
+from .choices import (
+    AccidentCategory,
+    AccidentGrade,
+    AccidentStatus,
+    DispatchStatus,
+    MovementKind,
+    PlanKind,
+    PlanStatus,
+    Readiness,
+    TeamKind,
+    WarehouseLevel,
+    WarningKind,
+    WarningLevel,
+    WarningStatus,
+)
+from .geo import bounding_box, distance_km_expression
+from .models import (
+    Accident,
+    DispatchOrder,
+    Drill,
+    EmergencyPlan,
+    EmergencyWarning,
+    RescueTeam,
+    Skill,
+    StockBatch,
+    StockMovement,
+    SupplyItem,
+    Warehouse,
+)
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on every widget; inspectors are offered only their own jurisdictions."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = user if user is not None else getattr(self.request, "user", None)
+        self.user = user
+        if user is not None:
+            # Offer only what the user may see (a choice list must not leak other counties' names).
+            for name, model in (("warehouse", Warehouse), ("plan", EmergencyPlan), ("accident", Accident)):
+                if name in self.filters:
+                    self.filters[name].queryset = model.objects.visible_to(user)  # type: ignore[attr-defined]
+        jurisdiction = self.filters.get("jurisdiction")
+        if jurisdiction is not None and user is not None and getattr(user, "is_inspector", False):
+            q = Q(pk__in=[])
+            for path in user.jurisdiction_paths:
+                q |= Q(path__startswith=path)
+            jurisdiction.queryset = Jurisdiction.objects.filter(q)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                continue
+            is_select = hasattr(field, "choices")
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+
+
+def _subtree(queryset: QuerySet[Any], value: Jurisdiction | None, field: str = "jurisdiction") -> QuerySet[Any]:
+    return queryset.filter(**{f"{field}__path__startswith": value.path}) if value else queryset
+
+
+def _jurisdiction_filter(label: Any = None, method: str = "filter_jurisdiction") -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method=method, label=label or _("Jurisdiction (and below)")
+    )
+
+
+class TeamFilterSet(StyledFilterSet):
+    """Rescue teams by skill, jurisdiction, kind, readiness, and distance from a point (lat, lon, radius)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    skill = django_filters.ModelChoiceFilter(queryset=Skill.objects.all(), method="filter_skill", label=_("Skill"))
+    jurisdiction = _jurisdiction_filter()
+    kind = django_filters.ChoiceFilter(choices=TeamKind.choices, label=_("Kind"))
+    readiness = django_filters.ChoiceFilter(choices=Readiness.choices, label=_("Readiness"))
+    lat = django_filters.NumberFilter(method="filter_noop", label=_("Latitude"))
+    lon = django_filters.NumberFilter(method="filter_noop", label=_("Longitude"))
+    radius_km = django_filters.NumberFilter(method="filter_noop", label=_("Within (km)"))
+
+    class Meta:
+        model = RescueTeam
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(base_address__icontains=value)) if value else queryset
+
+    def filter_skill(self, queryset: QuerySet[Any], name: str, value: Skill | None) -> QuerySet[Any]:
+        return queryset.with_skill(value) if value else queryset  # type: ignore[attr-defined]
+
+    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
+        return _subtree(queryset, value)
+
+    def filter_noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset  # applied together in filter_queryset
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        lat, lon, radius = data.get("lat"), data.get("lon"), data.get("radius_km")
+        if lat is not None and not Decimal(-90) <= lat <= Decimal(90):
+            self.form.add_error("lat", _("Latitude is between -90 and 90."))
+        if lon is not None and not Decimal(-180) <= lon <= Decimal(180):
+            self.form.add_error("lon", _("Longitude is between -180 and 180."))
+        if (lat is None) != (lon is None):
+            self.form.add_error("lon" if lon is None else "lat", _("Give both latitude and longitude."))
+        if radius is not None:
+            if lat is None:
+                self.form.add_error("radius_km", _("A radius needs a point (latitude and longitude)."))
+            elif not Decimal(0) < radius <= Decimal(2000):
+                self.form.add_error("radius_km", _("The radius is between 0 and 2000 km."))
+        return valid and not self.form.errors
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        lat, lon, radius = data.get("lat"), data.get("lon"), data.get("radius_km")
+        if lat is None or lon is None:
+            return queryset
+        lat_f, lon_f = float(lat), float(lon)
+        queryset = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+        if radius is not None:
+            # The box is an indexable range the database checks first; the exact distance follows.
+            queryset = queryset.filter(bounding_box(lat_f, lon_f, float(radius)).q())
+        queryset = queryset.annotate(distance_km=distance_km_expression(lat_f, lon_f))
+        if radius is not None:
+            queryset = queryset.filter(distance_km__lte=float(radius))
+        return queryset.order_by("distance_km", "name", "id")
+
+
+class WarehouseFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    level = django_filters.ChoiceFilter(choices=WarehouseLevel.choices, label=_("Level"))
+    jurisdiction = _jurisdiction_filter()
+    has_alerts = django_filters.BooleanFilter(method="filter_has_alerts", label=_("Flagged"))
+
+    class Meta:
+        model = Warehouse
+        fields: list[str] = []
+
+    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
+        return _subtree(queryset, value)
+
+    def filter_has_alerts(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.filter(open_alerts__gt=0) if value else queryset.filter(open_alerts=0)
+
+
+class BatchFilterSet(StyledFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
+    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=_("Item"))
+    expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lte", label=_("Expires by"))
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label=_("In stock"))
+
+    class Meta:
+        model = StockBatch
+        fields: list[str] = []
+
+    def filter_in_stock(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.filter(quantity__gt=0) if value else queryset.filter(quantity=0)
+
+
+class LedgerFilterSet(StyledFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
+    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=_("Item"))
+    kind = django_filters.ChoiceFilter(choices=MovementKind.choices, label=_("Movement"))
+    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("Since"))
+
+    class Meta:
+        model = StockMovement
+        fields: list[str] = []
+
+
+class DispatchFilterSet(StyledFilterSet):
+    status = django_filters.ChoiceFilter(choices=DispatchStatus.choices, label=_("Status"))
+    jurisdiction = _jurisdiction_filter(_("Requesting jurisdiction"))
+    accident = django_filters.ModelChoiceFilter(queryset=Accident.objects.all(), label=_("Incident"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+
+    class Meta:
+        model = DispatchOrder
+        fields: list[str] = []
+
+    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
+        return _subtree(queryset, value, "requesting_jurisdiction")
+
+    def filter_open(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        closed = [DispatchStatus.CLOSED, DispatchStatus.REJECTED, DispatchStatus.CANCELLED]
+        return queryset.exclude(status__in=closed) if value else queryset.filter(status__in=closed)
+
+
+class AccidentFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices, label=_("Grade"))
+    status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=_("Status"))
+    category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
+    jurisdiction = _jurisdiction_filter()
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    occurred_from = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("From"))
+    occurred_to = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("To"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
+    overdue = django_filters.BooleanFilter(field_name="has_overdue_clock", label=_("Deadline overdue"))
+
+    class Meta:
+        model = Accident
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(location__icontains=value) | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
+        return _subtree(queryset, value)
+
+
+class WarningFilterSet(StyledFilterSet):
+    level = django_filters.ChoiceFilter(choices=WarningLevel.choices, label=_("Level"))
+    kind = django_filters.ChoiceFilter(choices=WarningKind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=WarningStatus.choices, label=_("Status"))
+    in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force"))
+
+    class Meta:
+        model = EmergencyWarning
+        fields: list[str] = []
+
+    def filter_in_force(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        live = Q(status=WarningStatus.ISSUED) & (Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()))
+        return queryset.filter(live) if value else queryset.exclude(live)
+
+
+class PlanFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
+    owner = django_filters.ChoiceFilter(
+        choices=[("enterprise", _("Enterprise plans")), ("department", _("Department plans"))],
+        method="filter_owner",
+        label=_("Owner"),
+    )
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    drill_overdue = django_filters.BooleanFilter(field_name="drill_overdue", label=_("Drill overdue"))
+
+    class Meta:
+        model = EmergencyPlan
+        fields: list[str] = []
+
+    def filter_owner(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "enterprise":
+            return queryset.filter(enterprise__isnull=False)
+        if value == "department":
+            return queryset.filter(department__isnull=False)
+        return queryset
+
+
+class DrillFilterSet(StyledFilterSet):
+    plan = django_filters.ModelChoiceFilter(queryset=EmergencyPlan.objects.all(), label=_("Plan"))
+    held_from = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("From"))
+    held_to = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = Drill
+        fields: list[str] = []

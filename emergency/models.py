@@ -1,1 +1,0 @@
-"""Models of the emergency app (not built yet)."""

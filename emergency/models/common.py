@@ -1,0 +1,76 @@
+"""Shared pieces of the emergency models: visibility of rows owned by an enterprise or a jurisdiction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.scoping import NOTHING, enterprise_scope_q, jurisdiction_scope_q
+
+
+def owned_scope_q(
+    user: Any, *, enterprise_prefix: str = "enterprise", jurisdiction_prefix: str = "jurisdiction"
+) -> Q | None:
+    """Rows that belong either to an enterprise (enterprise set) or to a jurisdiction (enterprise empty).
+
+    An enterprise store, an enterprise team or an accident in an enterprise follow the enterprise's
+    scope; a county reserve, a professional team or a road accident follow the jurisdiction's scope.
+    None means "all rows".
+    """
+    eq = enterprise_scope_q(user, enterprise_prefix)
+    jq = jurisdiction_scope_q(user, jurisdiction_prefix)
+    if eq is None and jq is None:
+        return None
+    if eq is NOTHING and jq is NOTHING:
+        return NOTHING
+    by_enterprise = Q(**{f"{enterprise_prefix}__isnull": False})
+    if eq is not None:
+        by_enterprise &= eq
+    by_jurisdiction = Q(**{f"{enterprise_prefix}__isnull": True})
+    if jq is not None:
+        by_jurisdiction &= jq
+    return by_enterprise | by_jurisdiction
+
+
+class OwnedQuerySet(models.QuerySet):
+    """Queryset of rows owned by an enterprise or a jurisdiction (see `owned_scope_q`)."""
+
+    enterprise_prefix = "enterprise"
+    jurisdiction_prefix = "jurisdiction"
+
+    def visible_to(self, user: Any) -> OwnedQuerySet:
+        q = owned_scope_q(user, enterprise_prefix=self.enterprise_prefix, jurisdiction_prefix=self.jurisdiction_prefix)
+        return self if q is None else self.filter(q)
+
+
+def latitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+
+
+def longitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+
+
+COORDINATES_BOTH_OR_NONE = Q(longitude__isnull=True, latitude__isnull=True) | Q(
+    longitude__isnull=False, latitude__isnull=False
+)

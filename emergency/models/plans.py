@@ -1,0 +1,155 @@
+"""Emergency plans (应急预案) of enterprises and departments, and drills (应急演练)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import DRILL_INTERVAL_MONTHS, DrillKind, PlanKind, PlanStatus
+from .common import OwnedQuerySet
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier (clamped to the month's last day: 31 Aug − 6 months = 28/29 Feb)."""
+    import calendar
+
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    return months_before(day, -months)
+
+
+class EmergencyPlanQuerySet(OwnedQuerySet):
+    jurisdiction_prefix = "department__jurisdiction"
+
+    def active(self) -> EmergencyPlanQuerySet:
+        return self.filter(status=PlanStatus.ACTIVE)
+
+    def with_drill_status(self, today: dt.date | None = None) -> EmergencyPlanQuerySet:
+        """Annotate `last_drill_on`, `drill_reference_on` (last drill, else filing date, else creation) and
+        `drill_overdue`, all in SQL: comprehensive/special plans are drilled yearly, on-site plans half-yearly."""
+        today = today or timezone.localdate()
+        yearly_cutoff = months_before(today, DRILL_INTERVAL_MONTHS[PlanKind.COMPREHENSIVE])
+        half_yearly_cutoff = months_before(today, DRILL_INTERVAL_MONTHS[PlanKind.ON_SITE])
+        reference = Coalesce(
+            Max("drills__held_on"),
+            "filed_on",
+            TruncDate("created_at"),
+            output_field=models.DateField(),
+        )
+        overdue = Q(status=PlanStatus.ACTIVE) & (
+            Q(kind__in=[PlanKind.COMPREHENSIVE, PlanKind.SPECIAL], drill_reference_on__lt=yearly_cutoff)
+            | Q(kind=PlanKind.ON_SITE, drill_reference_on__lt=half_yearly_cutoff)
+        )
+        return self.annotate(last_drill_on=Max("drills__held_on"), drill_reference_on=reference).annotate(
+            drill_overdue=models.Case(
+                models.When(overdue, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+            )
+        )
+
+    def drill_overdue(self, today: dt.date | None = None) -> EmergencyPlanQuerySet:
+        return self.with_drill_status(today).filter(drill_overdue=True)
+
+
+class EmergencyPlan(models.Model):
+    """应急预案 — an enterprise's or a department's emergency plan, with its filing (备案) date."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_plans",
+    )
+    department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_plans",
+    )
+    version = models.CharField(_("version"), max_length=30, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, help_text=_("Date of filing (备案)."))
+    filing_number = models.CharField(_("filing number"), max_length=60, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EmergencyPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("emergency plan")
+        verbose_name_plural = _("emergency plans")
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False, department__isnull=True)
+                | Q(enterprise__isnull=True, department__isnull=False),
+                name="emergencyplan_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:plan_detail", args=[self.pk])
+
+    @property
+    def owner(self) -> Any:
+        return self.enterprise or self.department
+
+    @property
+    def drill_interval_months(self) -> int:
+        return DRILL_INTERVAL_MONTHS[PlanKind(self.kind)]
+
+
+class DrillQuerySet(OwnedQuerySet):
+    enterprise_prefix = "plan__enterprise"
+    jurisdiction_prefix = "plan__department__jurisdiction"
+
+
+class Drill(models.Model):
+    """应急演练 — a drill of an emergency plan, with what it showed."""
+
+    plan = models.ForeignKey(EmergencyPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="drills")
+    held_on = models.DateField(_("held on"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=DrillKind.choices, default=DrillKind.FUNCTIONAL)
+    scenario = models.CharField(_("scenario"), max_length=200)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    findings = models.TextField(_("problems found and improvements"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DrillQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("drill")
+        verbose_name_plural = _("drills")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.scenario}"

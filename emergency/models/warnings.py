@@ -1,0 +1,152 @@
+"""Warnings (预警信息): blue/yellow/orange/red, for jurisdictions and industries, acknowledged by enterprises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.choices import Role
+from safety_platform.scoping import NOTHING, enterprise_scope_q
+
+from ..choices import WarningKind, WarningLevel, WarningStatus
+
+
+def _ancestor_paths(paths: list[str]) -> set[str]:
+    """ "/1/4/17/" → {"/1/", "/1/4/", "/1/4/17/"}: the nodes whose warnings cover this one."""
+    out: set[str] = set()
+    for path in paths:
+        parts = [p for p in path.strip("/").split("/") if p]
+        for n in range(1, len(parts) + 1):
+            out.add("/" + "/".join(parts[:n]) + "/")
+    return out
+
+
+class EmergencyWarningQuerySet(models.QuerySet["EmergencyWarning"]):
+    def visible_to(self, user: Any) -> EmergencyWarningQuerySet:
+        """Committee, admins and department staff: every warning. Inspectors: warnings covering any part of
+        their jurisdictions (issued for the area, a place inside it, or a node above it). Enterprises: the
+        warnings they received."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "api_key", None) is not None:
+            return self.none() if user.enterprise_id else self
+        if not user.is_active:
+            return self.none()
+        if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT):
+            return self
+        if user.role == Role.INSPECTOR:
+            paths = user.jurisdiction_paths
+            if not paths:
+                return self.none()
+            q = Q(jurisdiction__path__in=_ancestor_paths(paths))
+            for path in paths:
+                q |= Q(jurisdiction__path__startswith=path)
+            targets = EmergencyWarning.jurisdictions.through.objects.filter(q, emergencywarning_id=OuterRef("pk"))
+            return self.filter(Exists(targets))
+        if user.role == Role.ENTERPRISE and user.enterprise_id:
+            received = WarningRecipient.objects.filter(warning=OuterRef("pk"), enterprise_id=user.enterprise_id)
+            return self.filter(Exists(received))
+        return self.none()
+
+    def in_force(self) -> EmergencyWarningQuerySet:
+        now = timezone.now()
+        return self.filter(status=WarningStatus.ISSUED).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+
+
+class EmergencyWarning(models.Model):
+    """预警信息 — a weather or other warning for jurisdictions (down to grid) and industries."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=WarningKind.choices)
+    level = models.CharField(_("level"), max_length=8, choices=WarningLevel.choices)
+    content = models.TextField(_("content"))
+    measures_required = models.TextField(_("measures required"), blank=True)
+    jurisdictions = models.ManyToManyField(
+        "safety_platform.Jurisdiction", verbose_name=_("jurisdictions"), related_name="+"
+    )
+    industries = models.ManyToManyField(
+        "safety_platform.Industry",
+        verbose_name=_("industries"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every industry. A code covers everything under it."),
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=WarningStatus.choices, default=WarningStatus.ISSUED)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lift_note = models.CharField(_("lifting note"), max_length=300, blank=True)
+
+    objects = EmergencyWarningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:warning_detail", args=[self.pk])
+
+
+class WarningRecipientQuerySet(models.QuerySet["WarningRecipient"]):
+    def visible_to(self, user: Any) -> WarningRecipientQuerySet:
+        q = enterprise_scope_q(user, "enterprise")
+        if q is NOTHING:
+            return self.none()
+        return self if q is None else self.filter(q)
+
+    def unacknowledged(self) -> WarningRecipientQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class WarningRecipient(models.Model):
+    """预警签收 — one enterprise a warning reached: notified, acknowledged, measures taken."""
+
+    warning = models.ForeignKey(EmergencyWarning, on_delete=models.CASCADE, related_name="recipients")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="warnings"
+    )
+    notified_at = models.DateTimeField(_("notified at"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True, db_index=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    measures_updated_at = models.DateTimeField(_("measures updated at"), null=True, blank=True)
+
+    objects = WarningRecipientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("warning recipient")
+        verbose_name_plural = _("warning recipients")
+        ordering = ["warning", "enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["warning", "enterprise"], name="warningrecipient_unique")]
+        indexes = [models.Index(fields=["warning", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} → {self.enterprise_id}"

@@ -1,0 +1,49 @@
+"""Reads of accidents: lists, counts by grade, clocks, evaluation follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from safety_platform.models import StatutoryDeadline
+
+from ..choices import AccidentGrade, AccidentStatus
+from ..models import Accident, CorrectiveMeasure
+
+
+def accidents_visible_to(user: Any) -> QuerySet[Accident]:
+    """Accidents with `has_overdue_clock` (any statutory clock of it past due and still open), one query."""
+    overdue = StatutoryDeadline.objects.overdue(timezone.now()).filter(
+        source_type=ContentType.objects.get_for_model(Accident), source_id=OuterRef("pk")
+    )
+    return (
+        Accident.objects.visible_to(user)
+        .select_related("jurisdiction", "enterprise", "rule_set")
+        .annotate(has_overdue_clock=Exists(overdue))
+    )
+
+
+def accident_clocks(accident: Accident) -> QuerySet[StatutoryDeadline]:
+    return StatutoryDeadline.objects.filter(
+        source_type=ContentType.objects.get_for_model(Accident), source_id=accident.pk
+    ).order_by("due_at")
+
+
+def accident_counts(user: Any, *, since: Any = None) -> dict[str, int]:
+    qs = Accident.objects.visible_to(user).filter(is_production_safety=True)
+    if since is not None:
+        qs = qs.filter(occurred_at__gte=since)
+    return qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=~Q(status=AccidentStatus.CLOSED)),
+        deaths_larger=Count("id", filter=~Q(grade=AccidentGrade.GENERAL)),
+    )
+
+
+def measures_visible_to(user: Any) -> QuerySet[CorrectiveMeasure]:
+    return CorrectiveMeasure.objects.visible_to(user).select_related(
+        "evaluation__accident", "responsible_enterprise", "verified_by"
+    )

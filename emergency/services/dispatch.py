@@ -1,0 +1,429 @@
+"""Dispatch orders across counties (市县互联互通): request → approval → dispatch → delivery → return/consumption.
+
+Every step locks the order row, checks the state it starts from, and writes an append-only
+`DispatchStep`. Stock leaves warehouses through the ledger (`stock_issue`), in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety_platform.choices import Role
+from safety_platform.models import Jurisdiction, User
+from safety_platform.services import DomainError, committee_office_users, notify
+
+from ..choices import DispatchAction, DispatchStatus, MovementKind, WarehouseLevel
+from ..models import (
+    Accident,
+    DispatchAllocation,
+    DispatchLine,
+    DispatchOrder,
+    DispatchStep,
+    StockBatch,
+    SupplyItem,
+    Warehouse,
+)
+from .common import can_manage_owned, is_city_staff, is_person, is_staff_user, jurisdiction_in_scope, require
+from .supplies import _lock, _positive, _post, stock_issue
+
+
+def can_approve_dispatch(user: Any) -> bool:
+    """City-level approval: committee staff, administrators and department staff (应急管理局 and others)."""
+    return is_city_staff(user) or (is_person(user) and user.role == Role.DEPARTMENT)
+
+
+def can_request_dispatch(user: Any) -> bool:
+    return is_staff_user(user)
+
+
+def is_requester_side(user: Any, order: DispatchOrder) -> bool:
+    return is_city_staff(user) or jurisdiction_in_scope(user, order.requesting_jurisdiction)
+
+
+def _step(
+    order: DispatchOrder,
+    *,
+    action: str,
+    from_status: str,
+    actor: User | None,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+) -> DispatchStep:
+    return DispatchStep.objects.create(
+        order=order,
+        action=action,
+        from_status=from_status,
+        to_status=order.status,
+        actor=actor,
+        note=note[:500],
+        details=details or {},
+    )
+
+
+def _locked(order: DispatchOrder, *expected: str) -> DispatchOrder:
+    locked = DispatchOrder.objects.select_for_update().get(pk=order.pk)
+    if locked.status not in expected:
+        raise DomainError(
+            _("This order is %(status)s; that step is not possible now.") % {"status": locked.get_status_display()},
+            field="status",
+        )
+    return locked
+
+
+def _warehouse_managers(warehouses: Iterable[Warehouse]) -> list[User]:
+    from safety_platform.services import inspectors_for
+
+    users: list[User] = []
+    for warehouse in warehouses:
+        if warehouse.level == WarehouseLevel.ENTERPRISE:
+            users += list(
+                User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=warehouse.enterprise_id)
+            )
+        elif warehouse.level == WarehouseLevel.COUNTY:
+            users += list(inspectors_for(warehouse.jurisdiction, levels=["county"]))
+        else:
+            users += list(committee_office_users())
+    return users
+
+
+def dispatch_request(
+    *,
+    actor: User,
+    title: str,
+    requesting_jurisdiction: Jurisdiction,
+    destination: str,
+    lines: Iterable[tuple[SupplyItem, int]],
+    accident: Accident | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    needed_by: dt.datetime | None = None,
+    reason: str = "",
+) -> DispatchOrder:
+    """申请: a county (or the city) asks for supplies, saying what, how many, where and for which incident."""
+    require(can_request_dispatch(actor), _("Only supervision staff request supplies."))
+    if not jurisdiction_in_scope(actor, requesting_jurisdiction):
+        raise ValidationError({"requesting_jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
+    if not title.strip():
+        raise ValidationError({"title": _("Give the order a title.")})
+    if not destination.strip():
+        raise ValidationError({"destination": _("Say where the supplies go.")})
+    wanted: dict[int, tuple[SupplyItem, int]] = {}
+    for item, quantity in lines:
+        if item.pk in wanted:
+            raise ValidationError({"lines": _("Each item once per order.")})
+        wanted[item.pk] = (item, _positive(quantity, "lines"))
+    if not wanted:
+        raise ValidationError({"lines": _("Ask for at least one item.")})
+    if accident is not None:
+        require(
+            Accident.objects.visible_to(actor).filter(pk=accident.pk).exists(),
+            _("This incident is outside your scope."),
+        )
+    with transaction.atomic():
+        order = DispatchOrder.objects.create(
+            title=title.strip()[:200],
+            accident=accident,
+            requesting_jurisdiction=requesting_jurisdiction,
+            destination=destination.strip()[:200],
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            needed_by=needed_by,
+            reason=reason,
+            requested_by=actor,
+        )
+        DispatchLine.objects.bulk_create(
+            [DispatchLine(order=order, item=item, requested_quantity=qty) for item, qty in wanted.values()]
+        )
+        _step(
+            order,
+            action=DispatchAction.REQUEST,
+            from_status="",
+            actor=actor,
+            note=reason,
+            details={"lines": {str(item.pk): qty for item, qty in wanted.values()}},
+        )
+        transaction.on_commit(
+            lambda: notify(
+                recipients=committee_office_users(),
+                title=_("Supplies requested: %(title)s") % {"title": order.title},
+                url=order.get_absolute_url(),
+                category="emergency.dispatch",
+                dedup_key=f"dispatch:{order.pk}:requested",
+            )
+        )
+    return order
+
+
+def dispatch_approve(
+    *,
+    actor: User,
+    order: DispatchOrder,
+    source_warehouses: Iterable[Warehouse],
+    approved: Mapping[int, int] | None = None,
+    note: str = "",
+) -> DispatchOrder:
+    """审批: approve all or part of each line and designate the warehouses (any county) that supply it."""
+    require(can_approve_dispatch(actor), _("Only city-level staff approve dispatch orders."))
+    sources = list(source_warehouses)
+    if not sources:
+        raise ValidationError({"source_warehouses": _("Designate at least one warehouse.")})
+    visible = set(
+        Warehouse.objects.visible_to(actor).active().filter(pk__in=[w.pk for w in sources]).values_list("pk", flat=True)
+    )
+    if len(visible) != len({w.pk for w in sources}):
+        raise ValidationError({"source_warehouses": _("A designated warehouse is closed or outside your scope.")})
+    with transaction.atomic():
+        order = _locked(order, DispatchStatus.REQUESTED)
+        decided: dict[str, int] = {}
+        lines = list(order.lines.select_for_update().order_by("pk"))
+        for line in lines:
+            quantity = line.requested_quantity if approved is None else approved.get(line.pk, 0)
+            try:
+                quantity = int(quantity)
+            except (TypeError, ValueError):
+                raise ValidationError({"approved": _("Enter whole numbers.")}) from None
+            if not 0 <= quantity <= line.requested_quantity:
+                raise ValidationError(
+                    {"approved": _("Approve between 0 and the %(n)d requested.") % {"n": line.requested_quantity}}
+                )
+            line.approved_quantity = quantity
+            decided[str(line.pk)] = quantity
+        if not any(decided.values()):
+            raise ValidationError({"approved": _("Approve at least one unit, or reject the order.")})
+        DispatchLine.objects.bulk_update(lines, ["approved_quantity"])
+        order.source_warehouses.set(sources)
+        previous = order.status
+        order.status = DispatchStatus.APPROVED
+        order.approved_by = actor
+        order.approved_at = timezone.now()
+        order.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+        _step(
+            order,
+            action=DispatchAction.APPROVE,
+            from_status=previous,
+            actor=actor,
+            note=note,
+            details={"approved": decided, "warehouses": [w.pk for w in sources]},
+        )
+        recipients = [*_warehouse_managers(sources), order.requested_by]
+        transaction.on_commit(
+            lambda: notify(
+                recipients=recipients,
+                title=_("Dispatch approved: %(title)s") % {"title": order.title},
+                url=order.get_absolute_url(),
+                category="emergency.dispatch",
+                dedup_key=f"dispatch:{order.pk}:approved",
+            )
+        )
+    return order
+
+
+def dispatch_reject(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
+    require(can_approve_dispatch(actor), _("Only city-level staff approve dispatch orders."))
+    if not reason.strip():
+        raise ValidationError({"note": _("Give the reason for the rejection.")})
+    with transaction.atomic():
+        order = _locked(order, DispatchStatus.REQUESTED)
+        order.status = DispatchStatus.REJECTED
+        order.closed_at = timezone.now()
+        order.save(update_fields=["status", "closed_at", "updated_at"])
+        _step(order, action=DispatchAction.REJECT, from_status=DispatchStatus.REQUESTED, actor=actor, note=reason)
+    return order
+
+
+def dispatch_cancel(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
+    """Withdraw an order before anything has left a warehouse."""
+    require(is_requester_side(actor, order) or can_approve_dispatch(actor), _("You may not cancel this order."))
+    if not reason.strip():
+        raise ValidationError({"note": _("Give the reason for the cancellation.")})
+    with transaction.atomic():
+        order = _locked(order, DispatchStatus.REQUESTED, DispatchStatus.APPROVED)
+        previous = order.status
+        order.status = DispatchStatus.CANCELLED
+        order.closed_at = timezone.now()
+        order.save(update_fields=["status", "closed_at", "updated_at"])
+        _step(order, action=DispatchAction.CANCEL, from_status=previous, actor=actor, note=reason)
+    return order
+
+
+def _shipped_by_line(order: DispatchOrder) -> dict[int, int]:
+    return dict(order.lines.annotate(shipped=Coalesce(Sum("allocations__quantity"), 0)).values_list("pk", "shipped"))
+
+
+def dispatch_ship(
+    *,
+    actor: User,
+    order: DispatchOrder,
+    warehouse: Warehouse,
+    quantities: Mapping[int, int],
+    note: str = "",
+) -> list[DispatchAllocation]:
+    """出库: a designated warehouse sends (part of) the approved quantities, first expiry first out.
+
+    Several warehouses may each ship part; a line never ships more than was approved. Short stock
+    fails the whole shipment (nothing leaves), so the keeper can ship what is there instead.
+    """
+    require(can_manage_owned(actor, warehouse), _("You may not dispatch from this warehouse."))
+    with transaction.atomic():
+        order = _locked(order, DispatchStatus.APPROVED, DispatchStatus.IN_TRANSIT)
+        if not order.source_warehouses.filter(pk=warehouse.pk).exists():
+            raise ValidationError({"warehouse": _("This warehouse was not designated for this order.")})
+        lines = {line.pk: line for line in order.lines.select_related("item")}
+        shipped = _shipped_by_line(order)
+        allocations: list[DispatchAllocation] = []
+        sent: dict[str, int] = {}
+        for line_id, raw in quantities.items():
+            if not raw:
+                continue
+            line = lines.get(int(line_id))
+            if line is None:
+                raise ValidationError({"quantities": _("Unknown line %(id)s.") % {"id": line_id}})
+            quantity = _positive(raw, "quantities")
+            remaining = (line.approved_quantity or 0) - shipped.get(line.pk, 0)
+            if quantity > remaining:
+                raise ValidationError(
+                    {
+                        "quantities": _("%(item)s: only %(n)d still to dispatch.")
+                        % {"item": line.item.name, "n": max(remaining, 0)}
+                    }
+                )
+
+            def allocate(batch: StockBatch, part: int, line: DispatchLine = line) -> DispatchAllocation:
+                allocation = DispatchAllocation.objects.create(
+                    line=line, batch=batch, warehouse=warehouse, quantity=part, shipped_by=actor
+                )
+                allocations.append(allocation)
+                return allocation
+
+            stock_issue(
+                actor=actor,
+                warehouse=warehouse,
+                item=line.item,
+                quantity=quantity,
+                kind=MovementKind.DISPATCH,
+                note=_("Dispatch order %(number)s") % {"number": order.number},
+                allocate=allocate,
+                check_permission=False,
+            )
+            sent[str(line.pk)] = quantity
+        if not sent:
+            raise ValidationError({"quantities": _("Enter a quantity to dispatch.")})
+        previous = order.status
+        order.status = DispatchStatus.IN_TRANSIT
+        order.save(update_fields=["status", "updated_at"])
+        _step(
+            order,
+            action=DispatchAction.SHIP,
+            from_status=previous,
+            actor=actor,
+            note=note,
+            details={"warehouse": warehouse.pk, "lines": sent},
+        )
+    return allocations
+
+
+def dispatch_confirm_delivery(*, actor: User, order: DispatchOrder, note: str = "") -> DispatchOrder:
+    """签收: the requesting side confirms what arrived. Anything approved but not dispatched by then stays
+    unfulfilled (the order is marked partially fulfilled)."""
+    require(is_requester_side(actor, order), _("Only the requesting side confirms delivery."))
+    with transaction.atomic():
+        order = _locked(order, DispatchStatus.IN_TRANSIT)
+        now = timezone.now()
+        DispatchAllocation.objects.filter(line__order=order, delivered_at__isnull=True).update(delivered_at=now)
+        totals = order.lines.aggregate(
+            approved=Coalesce(Sum("approved_quantity"), 0), requested=Coalesce(Sum("requested_quantity"), 0)
+        )
+        shipped = DispatchAllocation.objects.filter(line__order=order).aggregate(n=Coalesce(Sum("quantity"), 0))["n"]
+        order.is_partial = shipped < totals["requested"]
+        order.status = DispatchStatus.DELIVERED
+        order.delivered_at = now
+        order.save(update_fields=["status", "delivered_at", "is_partial", "updated_at"])
+        _step(
+            order,
+            action=DispatchAction.DELIVER,
+            from_status=DispatchStatus.IN_TRANSIT,
+            actor=actor,
+            note=note,
+            details={"requested": totals["requested"], "approved": totals["approved"], "delivered": shipped},
+        )
+    return order
+
+
+def dispatch_settle(
+    *,
+    actor: User,
+    order: DispatchOrder,
+    allocation: DispatchAllocation,
+    returned: int = 0,
+    consumed: int = 0,
+    note: str = "",
+) -> DispatchOrder:
+    """归还/消耗: what was delivered is returned to its warehouse (back into the same batch) or recorded as
+    consumed. When everything is accounted for the order closes."""
+    require(
+        is_requester_side(actor, order) or can_manage_owned(actor, allocation.warehouse),
+        _("You may not settle this order."),
+    )
+    try:
+        returned, consumed = int(returned or 0), int(consumed or 0)
+    except (TypeError, ValueError):
+        raise ValidationError({"returned": _("Enter whole numbers.")}) from None
+    if returned < 0 or consumed < 0 or returned + consumed == 0:
+        raise ValidationError({"returned": _("Enter what was returned or consumed.")})
+    with transaction.atomic():
+        order = _locked(order, DispatchStatus.DELIVERED)
+        allocation = (
+            DispatchAllocation.objects.select_for_update(of=("self",))
+            .select_related("line__item")
+            .get(pk=allocation.pk)
+        )
+        if allocation.line.order_id != order.pk:
+            raise ValidationError({"allocation": _("This shipment is not part of this order.")})
+        if returned + consumed > allocation.outstanding:
+            raise ValidationError(
+                {
+                    "returned": _("Only %(n)d of this shipment are still unaccounted for.")
+                    % {"n": allocation.outstanding}
+                }
+            )
+        if returned:
+            (batch,) = _lock(StockBatch.objects.filter(pk=allocation.batch_id))
+            _post(
+                batch=batch,
+                kind=MovementKind.RETURN,
+                quantity=returned,
+                actor=actor,
+                note=_("Returned from dispatch order %(number)s") % {"number": order.number},
+                allocation=allocation,
+            )
+        allocation.returned_quantity += returned
+        allocation.consumed_quantity += consumed
+        allocation.save(update_fields=["returned_quantity", "consumed_quantity"])
+        _step(
+            order,
+            action=DispatchAction.SETTLE,
+            from_status=order.status,
+            actor=actor,
+            note=note,
+            details={"allocation": allocation.pk, "returned": returned, "consumed": consumed},
+        )
+        outstanding = DispatchAllocation.objects.filter(line__order=order).aggregate(
+            n=Coalesce(Sum("quantity"), 0)
+            - Coalesce(Sum("returned_quantity"), 0)
+            - Coalesce(Sum("consumed_quantity"), 0)
+        )["n"]
+        if outstanding == 0:
+            order.status = DispatchStatus.CLOSED
+            order.closed_at = timezone.now()
+            order.save(update_fields=["status", "closed_at", "updated_at"])
+            _step(order, action=DispatchAction.CLOSE, from_status=DispatchStatus.DELIVERED, actor=actor)
+    return order

@@ -1,0 +1,124 @@
+"""Writes of emergency plans and drills, and the scheduled reminder for overdue drills."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.models import Enterprise
+from safety_platform.choices import Role
+from safety_platform.models import User
+from safety_platform.services import department_users, notify
+
+from ..choices import PlanStatus
+from ..models import Drill, EmergencyPlan
+from .common import is_city_staff, is_enterprise_user, is_person, is_staff_user, require
+
+PLAN_FIELDS = ["title", "kind", "enterprise", "department", "version", "summary", "filed_on", "filing_number", "status"]
+
+
+def can_manage_plan(user: Any, plan: EmergencyPlan) -> bool:
+    """Enterprise plans: the enterprise itself and staff who see it. Department plans: that department's
+    staff and city staff."""
+    if not is_person(user):
+        return False
+    if plan.enterprise_id is not None:
+        if user.role == Role.ENTERPRISE:
+            return user.enterprise_id == plan.enterprise_id
+        return is_staff_user(user) and Enterprise.objects.visible_to(user).filter(pk=plan.enterprise_id).exists()
+    return is_city_staff(user) or (user.role == Role.DEPARTMENT and user.department_id == plan.department_id)
+
+
+def _check_plan(actor: User, plan: EmergencyPlan) -> None:
+    if (plan.enterprise_id is None) == (plan.department_id is None):
+        raise ValidationError({"enterprise": _("A plan belongs to one enterprise or one department.")})
+    require(can_manage_plan(actor, plan), _("You may not keep this plan."))
+    if plan.filed_on is not None and plan.filed_on > timezone.localdate():
+        raise ValidationError({"filed_on": _("The filing date cannot be in the future.")})
+
+
+def plan_create(*, actor: User, data: dict[str, Any]) -> EmergencyPlan:
+    if is_enterprise_user(actor):
+        data = {**data, "enterprise": actor.enterprise, "department": None}
+    elif actor.role == Role.DEPARTMENT and not data.get("enterprise"):
+        data = {**data, "department": actor.department}
+    plan = EmergencyPlan(created_by=actor, **{k: v for k, v in data.items() if k in PLAN_FIELDS})
+    _check_plan(actor, plan)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def plan_update(*, actor: User, plan: EmergencyPlan, data: dict[str, Any]) -> EmergencyPlan:
+    require(can_manage_plan(actor, plan), _("You may not edit this plan."))
+    with transaction.atomic():
+        plan = EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
+        for key, value in data.items():
+            if key in PLAN_FIELDS and key not in ("enterprise", "department"):
+                setattr(plan, key, value)
+        _check_plan(actor, plan)
+        plan.full_clean()
+        plan.save()
+    return plan
+
+
+def drill_record(
+    *,
+    actor: User,
+    plan: EmergencyPlan,
+    held_on: dt.date,
+    scenario: str,
+    kind: str = "functional",
+    location: str = "",
+    participants: int = 0,
+    findings: str = "",
+) -> Drill:
+    """演练记录: a drill of a plan in force (the plan's owner, or staff who observed it)."""
+    require(can_manage_plan(actor, plan), _("You may not record drills of this plan."))
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError({"plan": _("Only plans in force are drilled.")})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A drill is recorded after it took place.")})
+    drill = Drill(
+        plan=plan,
+        held_on=held_on,
+        scenario=scenario.strip(),
+        kind=kind,
+        location=location.strip(),
+        participants=participants or 0,
+        findings=findings.strip(),
+        recorded_by=actor,
+    )
+    drill.full_clean()
+    drill.save()
+    return drill
+
+
+def drills_notify_overdue(*, today: dt.date | None = None) -> int:
+    """Scheduled: tell the owners of each plan overdue for a drill (once per plan and overdue period)."""
+    today = today or timezone.localdate()
+    sent = 0
+    overdue = (
+        EmergencyPlan.objects.drill_overdue(today)  # type: ignore[attr-defined]
+        .select_related("enterprise", "department")
+        .order_by("pk")
+    )
+    for plan in overdue.iterator(chunk_size=500):
+        if plan.enterprise_id:
+            recipients = User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=plan.enterprise_id)
+        else:
+            recipients = department_users(plan.department_id)
+        sent += notify(
+            recipients=recipients,
+            title=_("Drill overdue: %(plan)s") % {"plan": plan.title},
+            body=_("Last drill or filing: %(date)s") % {"date": plan.drill_reference_on},
+            url=plan.get_absolute_url(),
+            category="emergency.drill",
+            dedup_key=f"drill-overdue:{plan.pk}:{plan.drill_reference_on}",
+        )
+    return sent

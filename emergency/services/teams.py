@@ -1,0 +1,158 @@
+"""Writes of rescue teams: the team, its readiness, members (skills, certificates) and equipment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety_platform.models import User
+
+from ..choices import Readiness, TeamKind
+from ..models import MemberCertificate, RescueTeam, Skill, TeamEquipment, TeamMember, TeamReadinessChange
+from .common import can_manage_owned, is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
+
+TEAM_FIELDS = [
+    "name",
+    "kind",
+    "jurisdiction",
+    "enterprise",
+    "department",
+    "base_address",
+    "latitude",
+    "longitude",
+    "contact_name",
+    "contact_phone",
+    "duty_phone",
+    "is_active",
+]
+
+
+def _check_team_owner(actor: User, team: RescueTeam) -> None:
+    if team.kind == TeamKind.ENTERPRISE:
+        if team.enterprise_id is None:
+            raise ValidationError({"enterprise": _("An enterprise team belongs to an enterprise.")})
+        team.jurisdiction = team.enterprise.jurisdiction  # type: ignore[union-attr]
+        if is_enterprise_user(actor):
+            require(team.enterprise_id == actor.enterprise_id, _("You may only keep your own enterprise's team."))
+        else:
+            from enterprises.models import Enterprise
+
+            require(
+                Enterprise.objects.visible_to(actor).filter(pk=team.enterprise_id).exists(),
+                _("This enterprise is outside your scope."),
+            )
+    else:
+        team.enterprise = None
+        require(is_staff_user(actor), _("Only supervision staff keep professional and social teams."))
+        if not jurisdiction_in_scope(actor, team.jurisdiction if team.jurisdiction_id else None):
+            raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
+
+
+def team_create(*, actor: User, data: dict[str, Any], specialties: Iterable[Skill] = ()) -> RescueTeam:
+    if is_enterprise_user(actor):
+        data = {**data, "kind": TeamKind.ENTERPRISE, "enterprise": actor.enterprise}
+    team = RescueTeam(**{k: v for k, v in data.items() if k in TEAM_FIELDS})
+    _check_team_owner(actor, team)
+    team.full_clean()
+    with transaction.atomic():
+        team.readiness_changed_at = timezone.now()
+        team.save()
+        team.specialties.set(list(specialties))
+        TeamReadinessChange.objects.create(
+            team=team, to_readiness=team.readiness, note=_("Registered"), changed_by=actor
+        )
+    return team
+
+
+def team_update(
+    *, actor: User, team: RescueTeam, data: dict[str, Any], specialties: Iterable[Skill] | None = None
+) -> RescueTeam:
+    require(can_manage_owned(actor, team), _("You may not edit this team."))
+    with transaction.atomic():
+        team = RescueTeam.objects.select_for_update().get(pk=team.pk)
+        for key, value in data.items():
+            if key in TEAM_FIELDS and key not in ("kind", "enterprise"):
+                setattr(team, key, value)
+        _check_team_owner(actor, team)
+        team.full_clean()
+        team.save()
+        if specialties is not None:
+            team.specialties.set(list(specialties))
+    return team
+
+
+def team_set_readiness(*, actor: User, team: RescueTeam, readiness: str, note: str = "") -> RescueTeam:
+    """Change a team's readiness (ready, standby, deployed, unavailable); every change is kept."""
+    if readiness not in Readiness.values:
+        raise ValidationError({"readiness": _("Unknown readiness state.")})
+    require(can_manage_owned(actor, team), _("You may not change this team's readiness."))
+    with transaction.atomic():
+        locked = RescueTeam.objects.select_for_update().get(pk=team.pk)
+        if locked.readiness == readiness:
+            return locked
+        TeamReadinessChange.objects.create(
+            team=locked, from_readiness=locked.readiness, to_readiness=readiness, note=note[:200], changed_by=actor
+        )
+        locked.readiness = readiness
+        locked.readiness_note = note[:200]
+        locked.readiness_changed_at = timezone.now()
+        locked.save(update_fields=["readiness", "readiness_note", "readiness_changed_at", "updated_at"])
+    return locked
+
+
+MEMBER_FIELDS = ["name", "position", "phone", "is_leader", "is_active"]
+
+
+def team_member_save(
+    *,
+    actor: User,
+    team: RescueTeam,
+    data: dict[str, Any],
+    skills: Iterable[Skill] | None = None,
+    member: TeamMember | None = None,
+) -> TeamMember:
+    require(can_manage_owned(actor, team), _("You may not edit this team."))
+    if member is not None and member.team_id != team.pk:
+        raise ValidationError({"member": _("This member is not in this team.")})
+    member = member or TeamMember(team=team)
+    for key, value in data.items():
+        if key in MEMBER_FIELDS:
+            setattr(member, key, value)
+    member.full_clean()
+    with transaction.atomic():
+        member.save()
+        if skills is not None:
+            member.skills.set(list(skills))
+    return member
+
+
+def member_certificate_add(*, actor: User, member: TeamMember, data: dict[str, Any]) -> MemberCertificate:
+    require(can_manage_owned(actor, member.team), _("You may not edit this team."))
+    certificate = MemberCertificate(
+        member=member, **{k: v for k, v in data.items() if k in ("name", "number", "issued_on", "expires_on")}
+    )
+    if certificate.issued_on and certificate.expires_on and certificate.expires_on < certificate.issued_on:
+        raise ValidationError({"expires_on": _("A certificate cannot expire before it is issued.")})
+    certificate.full_clean()
+    certificate.save()
+    return certificate
+
+
+def team_equipment_save(
+    *, actor: User, team: RescueTeam, data: dict[str, Any], equipment: TeamEquipment | None = None
+) -> TeamEquipment:
+    require(can_manage_owned(actor, team), _("You may not edit this team."))
+    if equipment is not None and equipment.team_id != team.pk:
+        raise ValidationError({"equipment": _("This equipment is not the team's.")})
+    equipment = equipment or TeamEquipment(team=team)
+    for key, value in data.items():
+        if key in ("name", "specification", "quantity", "status"):
+            setattr(equipment, key, value)
+    equipment.full_clean()
+    equipment.save()
+    return equipment

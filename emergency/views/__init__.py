@@ -1,0 +1,1 @@
+"""Web views of the emergency app, one module per topic (see urls.py)."""
