@@ -46,6 +46,7 @@ from .models import (
     RiskSource,
     SelfCheck,
 )
+from .models.risk import plain_number
 
 PAGE_SIZE = 25
 STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
@@ -359,9 +360,9 @@ def _risk_form_view(request: HttpRequest, source: RiskSource | None) -> HttpResp
             "name": source.name,
             "description": source.description,
             "method": source.method,
-            "lec_l": f"{source.lec_l:g}" if source.lec_l is not None else "",
-            "lec_e": f"{source.lec_e:g}" if source.lec_e is not None else "",
-            "lec_c": f"{source.lec_c:g}" if source.lec_c is not None else "",
+            "lec_l": plain_number(source.lec_l) if source.lec_l is not None else "",
+            "lec_e": plain_number(source.lec_e) if source.lec_e is not None else "",
+            "lec_c": plain_number(source.lec_c) if source.lec_c is not None else "",
             "likelihood": source.likelihood,
             "severity": source.severity,
             "control_measures": source.control_measures,

@@ -20,6 +20,7 @@ from ..models import (
     RemediationPlan,
     RiskSource,
 )
+from ..models.risk import plain_number
 
 MAX_FILES = 9
 
@@ -249,7 +250,7 @@ class RiskSourceSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         for name in ("lec_l", "lec_e", "lec_c"):
             value = getattr(instance, name)
-            data[name] = f"{value:g}" if value is not None else None
+            data[name] = plain_number(value) if value is not None else None
         return data
 
 

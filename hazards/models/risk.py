@@ -167,5 +167,11 @@ class RiskSource(models.Model):
     @property
     def formula(self) -> str:
         if self.method == RiskMethod.LEC:
-            return f"D = {self.lec_l:g} × {self.lec_e:g} × {self.lec_c:g} = {self.score:g}"
-        return f"R = {self.likelihood} × {self.severity} = {self.score:g}"
+            factors = " × ".join(plain_number(v) for v in (self.lec_l, self.lec_e, self.lec_c))
+            return f"D = {factors} = {plain_number(self.score)}"
+        return f"R = {self.likelihood} × {self.severity} = {plain_number(self.score)}"
+
+
+def plain_number(value: Decimal | None) -> str:
+    """70.00 → "70", 0.50 → "0.5"."""
+    return "—" if value is None else format(Decimal(value).normalize(), "f")

@@ -1,0 +1,165 @@
+"""Risk sources: LEC and matrix scores, the banding as versioned data, the risk map's drill-down."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from hazards.models import RiskBand, RiskBanding, RiskSource
+from hazards.selectors import risk_map
+from hazards.services import risk_banding_activate, risk_banding_new_version, risk_source_save
+from safety_platform.services import DomainError
+from tests.factories import EnterpriseFactory
+from tests.hazards.factories import make_hazard
+
+pytestmark = pytest.mark.django_db
+
+
+def lec(l_: str, e: str, c: str, name: str = "岗位") -> dict[str, Any]:
+    return {
+        "name": name,
+        "method": "lec",
+        "lec_l": l_,
+        "lec_e": e,
+        "lec_c": c,
+        "control_measures": "措施",
+        "responsible_person": "张三",
+    }
+
+
+@pytest.mark.parametrize(
+    ("score", "level"),
+    [
+        ("321", "red"),
+        ("320", "orange"),  # D > 320 is red: 320 itself is orange
+        ("160", "orange"),  # 160–320 orange includes 160
+        ("159.99", "yellow"),
+        ("70", "yellow"),  # 70–160 yellow includes 70; < 70 is blue
+        ("69.99", "blue"),
+        ("0.1", "blue"),
+    ],
+)
+def test_lec_boundaries_follow_the_design(score: str, level: str, reference: Any) -> None:
+    banding = RiskBanding.objects.active("lec")
+    assert banding is not None and banding.version == 1
+    assert banding.level_for(Decimal(score)) == level
+
+
+def test_lec_score_and_level_are_recorded_with_the_banding_version(users: dict[str, Any], xinluo_chem: Any) -> None:
+    source = risk_source_save(actor=users["enterprise"], enterprise=xinluo_chem, data=lec("10", "1", "7"))
+    assert source.score == Decimal("70.00") and source.level == "yellow"
+    assert source.banding.version == 1 and source.formula == "D = 10 × 1 × 7 = 70"
+    assert risk_source_save(actor=users["enterprise"], enterprise=xinluo_chem, data=lec("10", "6", "40")).level == "red"
+    matrix = risk_source_save(
+        actor=users["inspector"],
+        enterprise=xinluo_chem,
+        data={
+            "name": "m",
+            "method": "matrix",
+            "likelihood": 4,
+            "severity": 5,
+            "control_measures": "c",
+            "responsible_person": "r",
+        },
+    )
+    assert matrix.score == 20 and matrix.level == "red"
+
+
+@pytest.mark.parametrize(("field", "value"), [("lec_l", "7"), ("lec_e", "4"), ("lec_c", "50"), ("lec_l", "abc")])
+def test_lec_values_outside_the_standard_sets_are_refused(
+    field: str, value: str, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    data = {**lec("3", "6", "15"), field: value}
+    with pytest.raises(DomainError) as exc:
+        risk_source_save(actor=users["enterprise"], enterprise=xinluo_chem, data=data)
+    assert exc.value.field == field and exc.value.code == "invalid"
+
+
+def test_a_new_banding_version_regrades_in_sql_and_the_old_one_stays(users: dict[str, Any], xinluo_chem: Any) -> None:
+    source = risk_source_save(actor=users["enterprise"], enterprise=xinluo_chem, data=lec("3", "6", "7"))  # 126
+    assert source.level == "yellow"
+    old = RiskBanding.objects.active("lec")
+    new = risk_banding_new_version(banding=old)
+    assert new.version == 2 and not new.is_active and new.bands.count() == 4
+    RiskBand.objects.filter(banding=new, level="orange").update(lower_bound=Decimal("120"))
+    assert risk_banding_activate(banding=new) == 1
+    source.refresh_from_db()
+    assert source.level == "orange" and source.banding == new
+    old.refresh_from_db()
+    assert not old.is_active and old.bands.get(level="orange").lower_bound == Decimal("160")
+    assert RiskBanding.objects.active("lec") == new
+
+
+def test_only_inspectors_and_the_enterprise_edit_risk_sources(users: dict[str, Any], xinluo_chem: Any) -> None:
+    for role in ("committee", "department", "admin"):
+        with pytest.raises(DomainError) as exc:
+            risk_source_save(actor=users[role], enterprise=xinluo_chem, data=lec("3", "6", "7"))
+        assert exc.value.code == "forbidden"
+
+
+def test_risk_form_saves_and_shows_the_level(client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+    client.force_login(users["enterprise"])
+    response = client.post(
+        reverse("hazards:risk_create"),
+        {**lec("6", "6", "15", name="液氯钢瓶间"), "lec_l": "6"},
+    )
+    assert response.status_code == 302
+    source = RiskSource.objects.get(name="液氯钢瓶间")
+    assert source.level == "red"
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert "D = 6 × 6 × 15 = 540" in page
+    response = client.post(reverse("hazards:risk_create"), {**lec("", "6", "15", name="x")})
+    assert response.status_code == 200 and not RiskSource.objects.filter(name="x").exists()
+
+
+def test_risk_map_counts_by_colour_per_child_and_drills_down_to_enterprises(
+    users: dict[str, Any], org: Any, xinluo_chem: Any, django_assert_max_num_queries: Any
+) -> None:
+    xinluo_site = EnterpriseFactory(
+        jurisdiction=org.jurisdiction("新罗区/西陂街道/西陂第一网格"), industry=org.industry("E4710")
+    )
+    town = EnterpriseFactory(jurisdiction=org.jurisdiction("新罗区/雁石镇"), industry=org.industry("B0810"))
+    shanghang = EnterpriseFactory(jurisdiction=org.jurisdiction("上杭县/临江镇"), industry=org.industry("B0810"))
+    inspector = users["inspector"]
+    # 东城化工: red, red, blue; 西陂: orange; 雁石镇 (no grid): yellow
+    for factors, enterprise in [
+        (("10", "6", "40"), xinluo_chem),
+        (("6", "6", "15"), xinluo_chem),
+        (("1", "1", "1"), xinluo_chem),
+        (("3", "6", "15"), xinluo_site),
+        (("1", "6", "15"), town),
+    ]:
+        risk_source_save(actor=inspector, enterprise=enterprise, data=lec(*factors))
+    make_hazard(xinluo_chem, state="assessed", grade="major", inspector=inspector)
+    make_hazard(xinluo_site, state="assessed", inspector=inspector)
+    city = org.jurisdiction("新罗区").parent
+    committee = users["committee"]
+    make_hazard(shanghang)  # registered, open, in 上杭县
+    with django_assert_max_num_queries(6):
+        data = risk_map(committee, city)
+    rows = {row.name: row for row in data["rows"]}
+    assert rows["新罗区"].levels == {"red": 2, "blue": 1, "orange": 1, "yellow": 1}
+    assert rows["新罗区"].open_hazards == 2 and rows["新罗区"].major_open == 1
+    assert rows["上杭县"].total == 0 and rows["上杭县"].open_hazards == 1
+    assert data["totals"].total == 5
+    county = risk_map(committee, org.jurisdiction("新罗区"))
+    by_town = {row.name: row.levels for row in county["rows"]}
+    assert by_town == {"东城街道": {"red": 2, "blue": 1}, "西陂街道": {"orange": 1}, "雁石镇": {"yellow": 1}}
+    township = risk_map(committee, org.jurisdiction("新罗区/雁石镇"))
+    assert [(r.name, r.levels) for r in township["enterprise_rows"]] == [(town.name, {"yellow": 1})]
+    grid = risk_map(committee, org.jurisdiction("新罗区/东城街道/东城第一网格"))
+    assert grid["rows"] == [] and grid["enterprise_rows"][0].levels == {"red": 2, "blue": 1}
+    # An inspector of one township sees only that township's share.
+    scoped = risk_map(users["inspector_town"], city)
+    assert [(r.name, r.total) for r in scoped["rows"]] == [("新罗区", 3)]
+
+
+def test_risk_map_page_renders_the_chart_data(client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+    risk_source_save(actor=users["inspector"], enterprise=xinluo_chem, data=lec("10", "6", "40"))
+    client.force_login(users["committee"])
+    body = client.get(reverse("hazards:risk_map")).content.decode()
+    assert 'id="risk-chart-data"' in body and "vendor/echarts/echarts.min.js" in body
+    assert "新罗区" in body
