@@ -48,3 +48,6 @@ class EnterpriseAdmin(admin.ModelAdmin):
             EnterpriseStatusChange.objects.create(
                 enterprise=obj, to_status=obj.status, reason="created in admin", changed_by=request.user
             )
+
+
+from . import admin_topics  # noqa: E402, F401 - issue 6 topics (responsibility, admission, standardization, training)

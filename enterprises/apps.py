@@ -13,6 +13,9 @@ class EnterprisesConfig(AppConfig):
         from .models import Enterprise
 
         audit_register(Enterprise)
+        from .setup_topics import register_topics
+
+        register_topics()  # issue 6: responsibility, admission, standardization, training
         register_nav(NavItem(_("Enterprises"), "enterprises:list", roles=STAFF_ROLES, icon="building", order=10))
         register_nav(
             NavItem(_("My enterprise"), "enterprises:mine", roles=frozenset({"enterprise"}), icon="building", order=10)

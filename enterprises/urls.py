@@ -16,3 +16,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
     path("<int:pk>/status/", views.enterprise_status_view, name="status"),
 ]
+
+# Issue 6 topics (responsibility, admission, standardization, training): each module lists its own patterns.
+from .views import admission, responsibility, standardization, training  # noqa: E402
+
+urlpatterns += responsibility.urlpatterns + admission.urlpatterns + standardization.urlpatterns + training.urlpatterns

@@ -51,13 +51,13 @@ def standardization_coverage(user: Any, *, on: dt.date) -> dict[str, Any]:
     one grouped query per industry division (with a column pair per county for the cross table).
     """
     certified = Exists(StandardizationCertificate.objects.in_force(on).filter(enterprise=OuterRef("pk")))
-    base = Enterprise.objects.visible_to(user).operating().annotate(certified=certified)
+    base = Enterprise.objects.visible_to(user).operating().annotate(has_certificate=certified)
     counties = list(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY).order_by("sort_order", "id"))
-    columns: dict[str, Any] = {"total": Count("id"), "certified": Count("id", filter=Q(certified=True))}
+    columns: dict[str, Any] = {"total": Count("id"), "certified": Count("id", filter=Q(has_certificate=True))}
     for county in counties:
         inside = Q(jurisdiction__path__startswith=county.path)
         columns[f"t{county.pk}"] = Count("id", filter=inside)
-        columns[f"c{county.pk}"] = Count("id", filter=inside & Q(certified=True))
+        columns[f"c{county.pk}"] = Count("id", filter=inside & Q(has_certificate=True))
     totals = base.aggregate(**columns)
     by_county = [
         {

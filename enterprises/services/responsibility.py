@@ -208,8 +208,9 @@ def joint_finding_add(
 
 
 def _inspection_moment(inspection: JointInspection) -> dt.datetime:
-    """Findings happened on the inspection day (noon local time, so the date survives any timezone)."""
-    return timezone.make_aware(dt.datetime.combine(inspection.planned_on, dt.time(12, 0)))
+    """Findings happened on the inspection day: noon local time, or now when completed that morning."""
+    noon = timezone.make_aware(dt.datetime.combine(inspection.planned_on, dt.time(12, 0)))
+    return min(noon, timezone.now())
 
 
 def _finding_register(finding: JointInspectionFinding, inspection: JointInspection, actor: Any) -> None:
@@ -264,6 +265,8 @@ def joint_inspection_complete(*, actor: User, inspection: JointInspection, summa
         locked = JointInspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
         if locked.status != JointInspectionStatus.PLANNED:
             raise DomainError(_("Only a planned inspection can be completed."), field="status")
+        if locked.planned_on > timezone.localdate():
+            raise DomainError(_("The inspection date has not come yet."), field="planned_on")
         locked.status = JointInspectionStatus.COMPLETED
         locked.summary = summary.strip() or locked.summary
         locked.completed_by = actor

@@ -1,0 +1,46 @@
+"""Shared bits of the topic filtersets (responsibility, admission, standardization, training)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.models import Jurisdiction
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap-sized widgets; the enterprise filter offers only enterprises the user can see."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is None and self.request is not None:  # the API's filter backend passes the request
+            user = getattr(self.request, "user", None)
+        self.user = user
+        if "enterprise" in self.filters and user is not None:
+            from ..models import Enterprise
+
+            self.filters["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        for field in self.form.fields.values():
+            is_select = hasattr(field, "choices")
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+
+
+def jurisdiction_filter(prefix: str) -> django_filters.ModelChoiceFilter:
+    def method(queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
+        return queryset.filter(**{f"{prefix}__path__startswith": value.path}) if value else queryset
+
+    return django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method=method, label=_("Jurisdiction (and below)")
+    )
+
+
+def search_q(value: str, *fields: str) -> Q:
+    q = Q()
+    for name in fields:
+        q |= Q(**{f"{name}__icontains": value.strip()})
+    return q

@@ -1,0 +1,64 @@
+"""Filters of employees, training records and special-operation certificates (web UI and API)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..models.training import EmployeeStatus, PersonRole, SpecialOperation, TrainingCategory
+from ..selectors.training import CERTIFICATE_WARNING_DAYS
+from .topic_base import StyledFilterSet, search_q
+
+
+class EmployeeFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
+    role = django_filters.ChoiceFilter(choices=PersonRole.choices, label=_("Role"))
+    post_is_high_risk = django_filters.BooleanFilter(label=_("Dangerous post"))
+    special_operation = django_filters.ChoiceFilter(choices=SpecialOperation.choices, label=_("Special operation"))
+
+    class Meta:
+        model = Employee
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(search_q(value, "name", "employee_number", "post")) if value.strip() else queryset
+
+
+class TrainingRecordFilterSet(StyledFilterSet):
+    enterprise = django_filters.ModelChoiceFilter(
+        queryset=Enterprise.objects.none(), field_name="employee__enterprise", label=_("Enterprise")
+    )
+    employee = django_filters.NumberFilter(field_name="employee_id", label=_("Employee"))
+    category = django_filters.ChoiceFilter(choices=TrainingCategory.choices, label=_("Training"))
+    completed_after = django_filters.DateFilter(field_name="completed_on", lookup_expr="gte", label=_("From"))
+    completed_before = django_filters.DateFilter(field_name="completed_on", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = TrainingRecord
+        fields: list[str] = []
+
+
+class SpecialCertificateFilterSet(StyledFilterSet):
+    enterprise = django_filters.ModelChoiceFilter(
+        queryset=Enterprise.objects.none(), field_name="employee__enterprise", label=_("Enterprise")
+    )
+    operation = django_filters.ChoiceFilter(choices=SpecialOperation.choices, label=_("Special operation"))
+    expiring = django_filters.BooleanFilter(method="filter_expiring", label=_("Expired or expiring soon"))
+
+    class Meta:
+        model = SpecialOperationCertificate
+        fields: list[str] = []
+
+    def filter_expiring(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        soon = timezone.localdate() + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+        return queryset.filter(expires_on__lte=soon) if value else queryset.filter(expires_on__gt=soon)

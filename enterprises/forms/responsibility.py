@@ -1,0 +1,83 @@
+"""Forms of the responsibility system."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.models import Department, Industry
+
+from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
+from .topic_widgets import DateInput, enterprises_for, style
+
+
+class ResponsibilityItemForm(forms.ModelForm):
+    class Meta:
+        model = ResponsibilityItem
+        fields = ["kind", "industry", "duty", "legal_basis", "effective_on"]
+        widgets = {"effective_on": DateInput(), "duty": forms.Textarea()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = Industry.objects.order_by("code")
+        style(self)
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class JointInspectionForm(forms.ModelForm):
+    class Meta:
+        model = JointInspection
+        fields = ["enterprise", "title", "lead_department", "departments", "planned_on", "team"]
+        widgets = {"planned_on": DateInput(), "departments": forms.CheckboxSelectMultiple()}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises_for(user)
+        departments = Department.objects.filter(is_active=True).order_by("name")
+        self.fields["departments"].queryset = departments
+        self.fields["lead_department"].queryset = departments
+        if user is not None and getattr(user, "is_department_staff", False) and user.department_id:
+            self.fields["lead_department"].queryset = departments.filter(pk=user.department_id)
+            self.fields["lead_department"].initial = user.department_id
+        style(self)
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = JointInspectionFinding
+        fields = ["department", "title", "description", "location", "legal_basis", "suspected_major"]
+        widgets = {"description": forms.Textarea()}
+
+    def __init__(self, *args: Any, inspection: JointInspection | None = None, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if inspection is not None:
+            departments = inspection.departments.all()
+            if user is not None and getattr(user, "is_department_staff", False):
+                departments = departments.filter(pk=user.department_id)
+            self.fields["department"].queryset = departments
+        style(self)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)

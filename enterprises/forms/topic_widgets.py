@@ -1,0 +1,60 @@
+"""Bootstrap styling and scoped choices shared by the topic forms (responsibility, admission, …)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from safety_platform.models import Jurisdiction
+
+from ..models import Enterprise
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget (phone-first forms)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
+            widget, forms.CheckboxSelectMultiple
+        ):
+            css = "form-select"
+        elif isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+        if css == "form-control" and field.label and not isinstance(widget, (forms.FileInput, forms.DateInput)):
+            # Several forms are laid out inline on phones without labels: the placeholder names the field.
+            widget.attrs.setdefault("placeholder", str(field.label))
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 3)
+
+
+def jurisdictions_for(user: Any) -> Any:
+    """Jurisdictions a user may file planning data under: inspectors their subtrees, other staff all."""
+    qs = Jurisdiction.objects.all()
+    if getattr(user, "is_inspector", False):
+        q = Q(pk__in=[])
+        for path in user.jurisdiction_paths:
+            q |= Q(path__startswith=path)
+        qs = qs.filter(q)
+    return qs
+
+
+def label_jurisdiction(j: Jurisdiction) -> str:
+    return "　" * max(j.depth - 1, 0) + j.name
+
+
+def enterprises_for(user: Any) -> Any:
+    return Enterprise.objects.visible_to(user).order_by("name", "id")

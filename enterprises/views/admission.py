@@ -1,0 +1,435 @@
+"""Web UI of source control: planning admission, the banned-equipment catalog, declared equipment, exits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safety_platform.audit import audit_entries_for
+
+from ..filtersets.admission import (
+    CatalogEntryFilterSet,
+    DeclaredEquipmentFilterSet,
+    DensePlaceFilterSet,
+    ExitProposalFilterSet,
+    HighRiskProjectFilterSet,
+)
+from ..forms.admission import (
+    CatalogEntryForm,
+    CatalogImportForm,
+    DecisionForm,
+    DensePlaceForm,
+    EquipmentForm,
+    ExitProposalForm,
+    HighRiskProjectForm,
+    NoteForm,
+)
+from ..models import CatalogEntry, SeparationDistance, SitingReview
+from ..models.admission import ExitStatus, ReviewDecision
+from ..selectors.admission import (
+    catalog_visible_to,
+    dense_places_visible_to,
+    equipment_matches,
+    equipment_visible_to,
+    exit_proposals_visible_to,
+    projects_visible_to,
+    siting_reviews,
+)
+from ..services.admission import (
+    CATALOG_COLUMNS,
+    can_edit_catalog,
+    can_manage_planning,
+    catalog_entry_save,
+    catalog_import,
+    dense_place_save,
+    equipment_declare,
+    equipment_update,
+    exit_proposal_create,
+    exit_proposal_decide,
+    exit_proposal_execute,
+    exit_proposal_withdraw,
+    high_risk_project_save,
+    siting_review_decide,
+    siting_review_run,
+)
+from ..services.hazard_link import hazard_url
+from ..services.topic_access import can_manage_equipment, is_city_staff, is_staff_user
+from .topic_common import filtered_page, run_service
+
+# Planning admission -------------------------------------------------------------------------------
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    context = filtered_page(
+        request, projects_visible_to(request.user), HighRiskProjectFilterSet, ("-created_at", "-id")
+    )
+    context["can_manage"] = can_manage_planning(request.user)
+    context["rules"] = SeparationDistance.objects.order_by("category", "-valid_from")
+    return render(request, "enterprises/admission/project_list.html", context)
+
+
+def _planning_form(request: HttpRequest, form_class: Any, instance: Any, save: Any, template: str, done: str) -> Any:
+    if not can_manage_planning(request.user):
+        raise PermissionDenied
+    form = form_class(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(request, lambda: save(form.instance), form=form, success=done)
+        if saved:
+            return saved
+    return render(request, template, {"form": form, "object": instance})
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    project = get_object_or_404(projects_visible_to(request.user), pk=pk) if pk else None
+    result = _planning_form(
+        request,
+        HighRiskProjectForm,
+        project,
+        lambda p: high_risk_project_save(actor=request.user, project=p),  # type: ignore[arg-type]
+        "enterprises/admission/project_form.html",
+        _("Project saved."),
+    )
+    return redirect(result) if not isinstance(result, HttpResponse) else result
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(projects_visible_to(request.user), pk=pk)
+    reviews = list(siting_reviews(project))
+    can_manage = can_manage_planning(request.user, project.jurisdiction)
+    return render(
+        request,
+        "enterprises/admission/project_detail.html",
+        {
+            "project": project,
+            "reviews": reviews,
+            "latest": reviews[0] if reviews else None,
+            "rule": SeparationDistance.objects.in_force(project.category),
+            "can_manage": can_manage,
+            "decision_form": DecisionForm(),
+            "pending": ReviewDecision.PENDING,
+            "audit_entries": audit_entries_for(project)[:30],
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_review(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(projects_visible_to(request.user), pk=pk)
+    review = run_service(request, lambda: siting_review_run(actor=request.user, project=project))  # type: ignore[arg-type]
+    if review:
+        count = review.conflicts.count()
+        if count:
+            messages.warning(
+                request,
+                _("%(n)d population-dense place(s) inside the separation distance of %(d)s m.")
+                % {"n": count, "d": review.separation_m},
+            )
+        else:
+            messages.success(request, _("No population-dense place inside %(d)s m.") % {"d": review.separation_m})
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def siting_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(SitingReview.objects.visible_to(request.user).select_related("project"), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: siting_review_decide(
+                actor=request.user,  # type: ignore[arg-type]
+                review=review,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["decision_note"],
+            ),
+            success=_("Decision recorded."),
+        )
+    else:
+        if not can_manage_planning(request.user, review.project.jurisdiction):
+            raise PermissionDenied
+        messages.error(request, _("Choose a decision."))
+    return redirect(review.project)
+
+
+@login_required
+def place_list(request: HttpRequest) -> HttpResponse:
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+    context = filtered_page(request, dense_places_visible_to(request.user), DensePlaceFilterSet, ("name", "id"))
+    context["can_manage"] = can_manage_planning(request.user)
+    return render(request, "enterprises/admission/place_list.html", context)
+
+
+@login_required
+def place_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    place = get_object_or_404(dense_places_visible_to(request.user), pk=pk) if pk else None
+    result = _planning_form(
+        request,
+        DensePlaceForm,
+        place,
+        lambda p: dense_place_save(actor=request.user, place=p),  # type: ignore[arg-type]
+        "enterprises/admission/place_form.html",
+        _("Place saved."),
+    )
+    return redirect("enterprises:place_list") if not isinstance(result, HttpResponse) else result
+
+
+# Catalog ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    context = filtered_page(
+        request, catalog_visible_to(request.user), CatalogEntryFilterSet, ("source_document", "batch", "name", "id")
+    )
+    context["can_edit"] = can_edit_catalog(request.user)
+    return render(request, "enterprises/admission/catalog_list.html", context)
+
+
+@login_required
+def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(catalog_visible_to(request.user), pk=pk)
+    matches = (
+        entry.matches.filter(pk__in=equipment_visible_to(request.user).values("matches"))
+        .select_related("equipment__enterprise")
+        .order_by("-matched_at")
+    )
+    rows = [{"match": m, "hazard_url": hazard_url(m.hazard_id)} for m in matches[:200]]
+    return render(
+        request,
+        "enterprises/admission/catalog_detail.html",
+        {"entry": entry, "rows": rows, "can_edit": can_edit_catalog(request.user)},
+    )
+
+
+@login_required
+def catalog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not can_edit_catalog(request.user):
+        raise PermissionDenied
+    entry = get_object_or_404(CatalogEntry.objects.visible_to(request.user), pk=pk) if pk else None
+    form = CatalogEntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            request,
+            lambda: catalog_entry_save(actor=request.user, entry=form.instance),  # type: ignore[arg-type]
+            form=form,
+            success=_("Catalog entry saved; declared equipment is being matched against it."),
+        )
+        if saved:
+            return redirect(saved)
+    return render(request, "enterprises/admission/catalog_form.html", {"form": form, "entry": entry})
+
+
+@login_required
+def catalog_import_view(request: HttpRequest) -> HttpResponse:
+    if not can_edit_catalog(request.user):
+        raise PermissionDenied
+    form = CatalogImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = catalog_import(
+            actor=request.user,  # type: ignore[arg-type]
+            filename=upload.name,
+            content=upload.read(),
+            import_valid_rows=form.cleaned_data["import_valid_rows"],
+        )
+        if result.imported:
+            messages.success(
+                request,
+                _("Imported: %(c)d created, %(u)d updated.") % {"c": result.created, "u": result.updated},
+            )
+        else:
+            messages.error(request, _("Nothing was imported: the file has errors."))
+    return render(
+        request,
+        "enterprises/admission/catalog_import.html",
+        {"form": form, "result": result, "columns": CATALOG_COLUMNS},
+    )
+
+
+# Declared equipment -------------------------------------------------------------------------------
+
+
+@login_required
+def equipment_list(request: HttpRequest) -> HttpResponse:
+    context = filtered_page(
+        request, equipment_visible_to(request.user), DeclaredEquipmentFilterSet, ("enterprise__name", "name", "id")
+    )
+    user: Any = request.user
+    context["can_declare"] = user.is_enterprise_user or is_staff_user(user)
+    return render(request, "enterprises/admission/equipment_list.html", context)
+
+
+@login_required
+def equipment_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not (user.is_enterprise_user or is_staff_user(user)):
+        raise PermissionDenied
+    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
+    form = EquipmentForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        enterprise = data.pop("enterprise", None) or user.enterprise
+        item = run_service(
+            request,
+            lambda: equipment_declare(actor=user, enterprise=enterprise, data=data),
+            form=form,
+            success=_("Equipment declared."),
+        )
+        if item:
+            _report_matches(request, item)
+            return redirect("enterprises:equipment_edit", pk=item.pk)
+    return render(request, "enterprises/admission/equipment_form.html", {"form": form, "item": None})
+
+
+def _report_matches(request: HttpRequest, item: Any) -> None:
+    for match in equipment_matches(item):
+        messages.warning(
+            request,
+            _("“%(name)s” is listed in the catalog (%(entry)s, %(status)s); a hazard has been registered.")
+            % {"name": item.name, "entry": match.entry.name, "status": match.entry.get_status_display()},
+        )
+
+
+@login_required
+def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(equipment_visible_to(request.user), pk=pk)
+    can_edit = can_manage_equipment(request.user, item.enterprise)
+    form = EquipmentForm(request.POST or None, instance=item, user=request.user)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            saved = run_service(
+                request,
+                lambda: equipment_update(actor=request.user, equipment=item, data=form.cleaned_data),  # type: ignore[arg-type]
+                form=form,
+                success=_("Changes saved."),
+            )
+            if saved:
+                _report_matches(request, saved)
+                return redirect("enterprises:equipment_edit", pk=item.pk)
+    matches = [{"match": m, "hazard_url": hazard_url(m.hazard_id)} for m in equipment_matches(item)]
+    return render(
+        request,
+        "enterprises/admission/equipment_form.html",
+        {"form": form, "item": item, "matches": matches, "can_edit": can_edit},
+    )
+
+
+# Exit proposals ---------------------------------------------------------------------------------
+
+
+@login_required
+def exit_list(request: HttpRequest) -> HttpResponse:
+    context = filtered_page(
+        request, exit_proposals_visible_to(request.user), ExitProposalFilterSet, ("-created_at", "-id")
+    )
+    context["can_propose"] = is_staff_user(request.user)
+    return render(request, "enterprises/admission/exit_list.html", context)
+
+
+@login_required
+def exit_new(request: HttpRequest) -> HttpResponse:
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
+    form = ExitProposalForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proposal = run_service(
+            request,
+            lambda: exit_proposal_create(actor=request.user, **data),  # type: ignore[arg-type]
+            form=form,
+            success=_("Exit proposed; the committee office has been notified."),
+        )
+        if proposal:
+            return redirect(proposal)
+    return render(request, "enterprises/admission/exit_form.html", {"form": form})
+
+
+@login_required
+def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(exit_proposals_visible_to(request.user), pk=pk)
+    user: Any = request.user
+    return render(
+        request,
+        "enterprises/admission/exit_detail.html",
+        {
+            "proposal": proposal,
+            "transitions": proposal.transitions.select_related("actor"),
+            "status_changes": proposal.enterprise.status_changes.select_related("changed_by")[:10],
+            "can_decide": is_city_staff(user) and proposal.status == ExitStatus.PROPOSED,
+            "can_execute": is_city_staff(user) and proposal.status == ExitStatus.APPROVED,
+            "can_withdraw": proposal.status in (ExitStatus.PROPOSED, ExitStatus.APPROVED)
+            and (is_city_staff(user) or proposal.proposed_by_id == user.pk),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def exit_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    proposal = get_object_or_404(exit_proposals_visible_to(request.user), pk=pk)
+    note = request.POST.get("note", "")
+    actor: Any = request.user
+    calls = {
+        "approve": (
+            lambda: exit_proposal_decide(actor=actor, proposal=proposal, approve=True, note=note),
+            _("Approved."),
+        ),
+        "reject": (
+            lambda: exit_proposal_decide(actor=actor, proposal=proposal, approve=False, note=note),
+            _("Rejected."),
+        ),
+        "execute": (
+            lambda: exit_proposal_execute(actor=actor, proposal=proposal, note=note),
+            _("Exit carried out; the enterprise is closed."),
+        ),
+        "withdraw": (lambda: exit_proposal_withdraw(actor=actor, proposal=proposal, note=note), _("Withdrawn.")),
+    }
+    if action not in calls:
+        raise PermissionDenied
+    call, success = calls[action]
+    run_service(request, call, success=success)
+    return redirect(proposal)
+
+
+urlpatterns = [
+    path("projects/", project_list, name="project_list"),
+    path("projects/new/", project_edit, name="project_new"),
+    path("projects/<int:pk>/", project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", project_edit, name="project_edit"),
+    path("projects/<int:pk>/review/", project_review, name="project_review"),
+    path("siting-reviews/<int:pk>/decide/", siting_decide, name="siting_decide"),
+    path("dense-places/", place_list, name="place_list"),
+    path("dense-places/new/", place_edit, name="place_new"),
+    path("dense-places/<int:pk>/edit/", place_edit, name="place_edit"),
+    path("catalog/", catalog_list, name="catalog_list"),
+    path("catalog/new/", catalog_edit, name="catalog_new"),
+    path("catalog/import/", catalog_import_view, name="catalog_import"),
+    path("catalog/<int:pk>/", catalog_detail, name="catalog_detail"),
+    path("catalog/<int:pk>/edit/", catalog_edit, name="catalog_edit"),
+    path("equipment/", equipment_list, name="equipment_list"),
+    path("equipment/new/", equipment_new, name="equipment_new"),
+    path("equipment/<int:pk>/", equipment_edit, name="equipment_edit"),
+    path("exit-proposals/", exit_list, name="exit_list"),
+    path("exit-proposals/new/", exit_new, name="exit_new"),
+    path("exit-proposals/<int:pk>/", exit_detail, name="exit_detail"),
+    path("exit-proposals/<int:pk>/<slug:action>/", exit_act, name="exit_act"),
+]

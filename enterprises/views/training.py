@@ -1,0 +1,332 @@
+"""Web UI of training: compliance per enterprise, employees, training records, special-operation certificates.
+
+The enterprise keeps these records itself through the portal; staff read them within their scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
+from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
+from ..models import Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..selectors.training import (
+    employees_visible_to,
+    evaluate,
+    is_high_risk,
+    special_certificates_visible_to,
+    training_compliance,
+    training_compliance_for_enterprises,
+    with_training_totals,
+)
+from ..services.topic_access import can_keep_enterprise_records
+from ..services.training import (
+    employee_change_post,
+    employee_create,
+    employee_leave,
+    employee_return,
+    employee_set_away,
+    employee_update,
+    special_certificate_save,
+    training_record_add,
+    training_record_delete,
+)
+from .topic_common import PAGE_SIZE, filtered_page, run_service
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("on", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        messages.error(request, _("Not a date (YYYY-MM-DD): '%(v)s'.") % {"v": raw})
+        return timezone.localdate()
+
+
+@login_required
+def compliance_overview(request: HttpRequest) -> HttpResponse:
+    """Staff: every enterprise in scope that keeps training records, with its non-compliant people."""
+    user: Any = request.user
+    if user.is_enterprise_user:
+        return redirect("enterprises:training_enterprise", enterprise_id=user.enterprise_id)
+    on = _as_of(request)
+    summaries = [
+        summary
+        for _enterprise, summary in training_compliance_for_enterprises(
+            on=on, enterprises=Enterprise.objects.visible_to(user)
+        )
+    ]
+    summaries.sort(key=lambda s: (-s.noncompliant_count, s.enterprise.name))
+    page = Paginator(summaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/training/overview.html",
+        {
+            "page_obj": page,
+            "on": on,
+            "query": f"on={on.isoformat()}",
+            "people": sum(s.people_count for s in summaries),
+            "noncompliant": sum(s.noncompliant_count for s in summaries),
+        },
+    )
+
+
+@login_required
+def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise_id)
+    on = _as_of(request)
+    summary = training_compliance(enterprise, on=on)
+    return render(
+        request,
+        "enterprises/training/enterprise.html",
+        {
+            "enterprise": enterprise,
+            "summary": summary,
+            "on": on,
+            "can_keep": can_keep_enterprise_records(request.user, enterprise),
+            "expiring": special_certificates_visible_to(request.user, on=on)
+            .filter(employee__enterprise=enterprise, employee__status__in=["on_post", "away"])
+            .filter(expires_on__lte=on + dt.timedelta(days=90))
+            .order_by("expires_on")[:50],
+        },
+    )
+
+
+@login_required
+def employee_list(request: HttpRequest) -> HttpResponse:
+    context = filtered_page(
+        request, employees_visible_to(request.user), EmployeeFilterSet, ("enterprise__name", "name", "id")
+    )
+    user: Any = request.user
+    context["can_add"] = user.is_enterprise_user or getattr(user, "is_platform_admin", False)
+    return render(request, "enterprises/training/employee_list.html", context)
+
+
+@login_required
+def employee_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    enterprise_id = user.enterprise_id if user.is_enterprise_user else request.GET.get("enterprise")
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(user), pk=enterprise_id or 0)
+    if not can_keep_enterprise_records(user, enterprise):
+        raise PermissionDenied
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        employee = run_service(
+            request,
+            lambda: employee_create(actor=user, enterprise=enterprise, **data),
+            form=form,
+            success=_("Employee added."),
+        )
+        if employee:
+            return redirect(employee)
+    return render(request, "enterprises/training/employee_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _employee(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(employees_visible_to(request.user), pk=pk)
+
+
+@login_required
+def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    on = timezone.localdate()
+    annotated = with_training_totals(employees_visible_to(request.user).filter(pk=employee.pk), on).get()
+    result = evaluate(annotated, on, is_high_risk(employee.enterprise))
+    can_keep = can_keep_enterprise_records(request.user, employee.enterprise)
+    return render(
+        request,
+        "enterprises/training/employee_detail.html",
+        {
+            "employee": employee,
+            "result": result,
+            "counted": employee.status == "on_post" and employee.posted_on <= on,
+            "events": employee.post_events.select_related("recorded_by"),
+            "trainings": employee.trainings.all(),
+            "certificates": special_certificates_visible_to(request.user, on=on).filter(employee=employee),
+            "can_keep": can_keep,
+            "training_form": TrainingRecordForm(),
+            "certificate_form": SpecialCertificateForm(),
+            "post_form": PostChangeForm(),
+        },
+    )
+
+
+@login_required
+def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = EmployeeForm(request.POST or None, instance=employee)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            request,
+            lambda: employee_update(actor=request.user, employee=employee, data=form.cleaned_data),  # type: ignore[arg-type]
+            form=form,
+            success=_("Changes saved."),
+        )
+        if saved:
+            return redirect(saved)
+    return render(
+        request,
+        "enterprises/training/employee_form.html",
+        {"form": form, "enterprise": employee.enterprise, "employee": employee},
+    )
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    messages.error(
+        request,
+        " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()),
+    )
+
+
+@login_required
+@require_POST
+def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = PostChangeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(employee)
+    data = form.cleaned_data
+    actor: Any = request.user
+    action = data["action"]
+    if action == PostChangeForm.CHANGE:
+        call: Any = lambda: employee_change_post(  # noqa: E731
+            actor=actor,
+            employee=employee,
+            post=data["post"],
+            on=data["on"],
+            post_is_high_risk=data["post_is_high_risk"],
+            note=data["note"],
+        )
+    elif action == PostChangeForm.AWAY:
+        call = lambda: employee_set_away(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
+    elif action == PostChangeForm.RETURN:
+        call = lambda: employee_return(  # noqa: E731
+            actor=actor,
+            employee=employee,
+            on=data["on"],
+            post=data["post"],
+            post_is_high_risk=data["post_is_high_risk"] if data["post"] else None,
+            note=data["note"],
+        )
+    else:
+        call = lambda: employee_leave(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
+    run_service(request, call, success=_("Post change recorded."))
+    return redirect(employee)
+
+
+@login_required
+@require_POST
+def training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = TrainingRecordForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: training_record_add(actor=request.user, employee=employee, **form.cleaned_data),  # type: ignore[arg-type]
+            success=_("Training recorded."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(employee)
+
+
+@login_required
+@require_POST
+def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(
+        TrainingRecord.objects.visible_to(request.user).select_related("employee__enterprise"), pk=pk
+    )
+    run_service(
+        request,
+        lambda: training_record_delete(actor=request.user, record=record),  # type: ignore[arg-type]
+        success=_("Training record removed."),
+    )
+    return redirect(record.employee)
+
+
+@login_required
+@require_POST
+def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = SpecialCertificateForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: special_certificate_save(actor=request.user, employee=employee, **form.cleaned_data),  # type: ignore[arg-type]
+            success=_("Certificate recorded."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(employee)
+
+
+@login_required
+def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = get_object_or_404(
+        SpecialOperationCertificate.objects.visible_to(request.user).select_related("employee__enterprise"), pk=pk
+    )
+    if not can_keep_enterprise_records(request.user, cert.employee.enterprise):
+        raise PermissionDenied
+    form = SpecialCertificateForm(request.POST or None, instance=cert)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            request,
+            lambda: special_certificate_save(
+                actor=request.user,  # type: ignore[arg-type]
+                employee=cert.employee,
+                certificate=cert,
+                **form.cleaned_data,
+            ),
+            form=form,
+            success=_("Certificate updated."),
+        )
+        if saved:
+            return redirect(cert.employee)
+    return render(request, "enterprises/training/certificate_form.html", {"form": form, "cert": cert})
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    on = timezone.localdate()
+    context = filtered_page(
+        request, special_certificates_visible_to(request.user, on=on), SpecialCertificateFilterSet, ("expires_on", "id")
+    )
+    return render(request, "enterprises/training/certificate_list.html", context)
+
+
+urlpatterns = [
+    path("training/", compliance_overview, name="training_overview"),
+    path("training/enterprise/<int:enterprise_id>/", compliance_enterprise, name="training_enterprise"),
+    path("employees/", employee_list, name="employee_list"),
+    path("employees/new/", employee_new, name="employee_new"),
+    path("employees/<int:pk>/", employee_detail, name="employee_detail"),
+    path("employees/<int:pk>/edit/", employee_edit, name="employee_edit"),
+    path("employees/<int:pk>/post/", employee_post, name="employee_post"),
+    path("employees/<int:pk>/training/", training_add, name="training_add"),
+    path("employees/<int:pk>/certificates/", certificate_add, name="opcert_add"),
+    path("training-records/<int:pk>/delete/", training_delete, name="training_delete"),
+    path("operation-certificates/", certificate_list, name="opcert_list"),
+    path("operation-certificates/<int:pk>/edit/", certificate_edit, name="opcert_edit"),
+]
