@@ -340,7 +340,11 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     api_key_read_scope = ApiScope.HAZARDS_READ
 
     def get_queryset(self) -> QuerySet[Campaign]:
-        return selectors.campaigns_with_stats(self.request.user).prefetch_related("industries", "jurisdictions")
+        return (
+            selectors.campaigns_with_stats(self.request.user)
+            .prefetch_related("industries", "jurisdictions")
+            .order_by("-starts_on", "-id")
+        )
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -133,12 +133,24 @@ def test_staff_pages_by_role(role: str, client: Any, users: dict[str, Any], reco
 
 
 def test_enterprise_panel_and_home_widget_are_scoped(client: Any, users: dict[str, Any], records: Any) -> None:
-    client.force_login(users["inspector"])
-    page = client.get(reverse("enterprises:detail", args=[records["xinluo_chem"]["hazard"].enterprise_id]))
-    body = page.content.decode()
+    from tests.hazards.test_web import render_panel
+
+    body = render_panel(users["inspector"], records["xinluo_chem"]["hazard"].enterprise)
     assert "隐患-xinluo_chem" in body and "隐患-xinluo_site" not in body
-    home = client.get(reverse("home")).content.decode()
-    assert 'data-testid="hazards-widget"' in home
+    assert "隐患-xinluo_chem" not in render_panel(users["department_zjj"], records["xinluo_chem"]["hazard"].enterprise)
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from hazards.views import home_widget_context
+    from safety_platform.navigation import enterprise_panels_for, home_widgets_for
+
+    for role in ROLES:
+        assert "hazards" in {w.key for w in home_widgets_for(users[role])}
+        assert "hazards" in {p.key for p in enterprise_panels_for(users[role])}
+    request = RequestFactory().get("/")
+    request.user = users["inspector"]
+    widget = {"template": "hazards/_home_widget.html", **home_widget_context(request)}
+    home = render_to_string("hazards/_home_widget.html", {"widget": widget}, request=request)
     assert 'data-testid="widget-open">2<' in home
 
 

@@ -1,0 +1,243 @@
+"""The web UI: a hazard walked through the whole loop by the roles that own each step; query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hazards.models import Checklist, Hazard, SelfCheck
+from hazards.services import risk_source_save, stat_report_get_or_create
+from tests.hazards.factories import COMPLETE_PLAN, image_upload, make_hazard
+
+pytestmark = pytest.mark.django_db
+
+
+def act(client: Any, hazard: Hazard, action: str, data: dict[str, Any]) -> Any:
+    payload = {f"{action}-{k}": v for k, v in data.items()}
+    return client.post(reverse("hazards:act", args=[hazard.pk, action]), payload)
+
+
+def test_whole_loop_in_the_web_ui(client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+    later = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    # The inspector logs the hazard on site with a photo and grades it at once.
+    client.force_login(users["inspector"])
+    response = client.post(
+        reverse("hazards:create"),
+        {
+            "enterprise": xinluo_chem.pk,
+            "title": "液氯钢瓶间通风失效",
+            "description": "排风机损坏，氯气报警仪离线。",
+            "location": "钢瓶间",
+            "photos": [image_upload()],
+            "grade": "major",
+            "deadline": later,
+            "responsible_person": "赖安全",
+            "client_key": "k-1",
+        },
+    )
+    hazard = Hazard.objects.get()
+    assert response.status_code == 302 and response["Location"] == hazard.get_absolute_url()
+    assert hazard.state == "assessed" and hazard.grade == "major"
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    assert 'data-testid="plan-incomplete"' in page and 'data-testid="action-report"' in page
+    # Reporting without a plan is refused with a message, nothing changes.
+    response = client.post(reverse("hazards:act", args=[hazard.pk, "report"]), follow=True)
+    assert response.status_code == 200 and Hazard.objects.get().state == "assessed"
+    # The enterprise writes the plan, reports, starts, posts progress and submits evidence.
+    client.force_login(users["enterprise"])
+    plan = {**COMPLETE_PLAN, "deadline": later}
+    assert client.post(reverse("hazards:plan", args=[hazard.pk]), plan).status_code == 302
+    assert act(client, hazard, "report", {"note": "已停用钢瓶间"}).status_code == 302
+    client.force_login(users["committee"])
+    assert act(client, hazard, "list", {"note": "挂牌督办"}).status_code == 302
+    client.force_login(users["enterprise"])
+    assert act(client, hazard, "start", {}).status_code == 302
+    assert act(client, hazard, "progress", {"note": "更换排风机", "photos": [image_upload()]}).status_code == 302
+    response = act(client, hazard, "submit", {"note": "已整改"})
+    assert response.status_code == 400  # evidence is required
+    assert act(client, hazard, "submit", {"after": [image_upload(color="green")]}).status_code == 302
+    # The inspector fails the verification once, then closes it out.
+    client.force_login(users["inspector"])
+    assert act(client, hazard, "reject", {"note": "报警仪仍离线"}).status_code == 302
+    client.force_login(users["enterprise"])
+    assert act(client, hazard, "submit", {"documents": [image_upload()]}).status_code == 302
+    client.force_login(users["inspector_town"])
+    assert act(client, hazard, "close", {"note": "复核合格"}).status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.state == "closed" and hazard.is_listed
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    for step in ("register", "assess", "report", "list", "start", "progress", "submit", "reject", "close"):
+        assert f'data-testid="step-{step}"' in page, step
+    assert "复核合格" in page and "报警仪仍离线" in page
+    assert 'data-testid="action-' not in page  # nothing left to do
+
+
+def test_illegal_step_in_the_ui_shows_a_message_and_changes_nothing(
+    client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    hazard = make_hazard(xinluo_chem, state="assessed", inspector=users["inspector"])
+    client.force_login(users["inspector"])
+    response = act(client, hazard, "close", {})
+    assert response.status_code == 302
+    messages = [str(m) for m in client.get(hazard.get_absolute_url()).context["messages"]]
+    assert messages and Hazard.objects.get(pk=hazard.pk).state == "assessed"
+    client.force_login(users["enterprise"])
+    assert act(client, hazard, "close", {}).status_code == 403
+    assert client.post(reverse("hazards:act", args=[hazard.pk, "explode"])).status_code == 404
+
+
+def test_fetch_submission_returns_json_and_a_retry_does_not_duplicate(
+    client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    client.force_login(users["enterprise"])
+    data = {"title": "叉车无证驾驶", "client_key": "f9b1"}
+    first = client.post(reverse("hazards:create"), data, HTTP_X_REQUESTED_WITH="fetch")
+    again = client.post(reverse("hazards:create"), data, HTTP_X_REQUESTED_WITH="fetch")
+    assert first.status_code == 200 and first.json()["ok"]
+    assert again.json()["url"] == first.json()["url"]
+    assert Hazard.objects.get().source == "self_check"
+    bad = client.post(reverse("hazards:create"), {"title": ""}, HTTP_X_REQUESTED_WITH="fetch")
+    assert bad.status_code == 400 and "title" in bad.json()["errors"]
+
+
+def test_enterprise_form_has_no_enterprise_choice_and_inspector_form_only_own_enterprises(
+    client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    client.force_login(users["enterprise"])
+    page = client.get(reverse("hazards:create")).content.decode()
+    assert 'name="enterprise"' not in page and 'name="grade"' not in page
+    assert 'capture="environment"' in page and "hazards/offline-form.js" in page
+    client.force_login(users["inspector_town"])
+    page = client.get(reverse("hazards:create")).content.decode()
+    assert world["xinluo_chem"].name in page and world["xinluo_site"].name not in page
+    response = client.post(reverse("hazards:create"), {"enterprise": world["xinluo_site"].pk, "title": "x"})
+    assert response.status_code == 200 and not Hazard.objects.exists()
+
+
+# Query counts: several rows first, so that an N+1 would show --------------------------------------
+
+
+@pytest.fixture
+def many(users: dict[str, Any], world: dict[str, Any]) -> None:
+    inspector = users["inspector"]
+    checklist = Checklist.objects.create(name="通用")
+    for enterprise in (world["xinluo_chem"], world["xinluo_site"]):
+        for state in ("registered", "assessed", "rectifying", "remediated"):
+            make_hazard(enterprise, state=state, inspector=inspector)
+        for factors in (("3", "6", "15"), ("10", "6", "40"), ("1", "1", "1")):
+            risk_source_save(
+                actor=inspector,
+                enterprise=enterprise,
+                data={
+                    "name": f"点{factors}",
+                    "method": "lec",
+                    "lec_l": factors[0],
+                    "lec_e": factors[1],
+                    "lec_c": factors[2],
+                    "control_measures": "m",
+                    "responsible_person": "r",
+                },
+            )
+        SelfCheck.objects.create(enterprise=enterprise, checklist=checklist)
+        SelfCheck.objects.create(enterprise=enterprise, checklist=checklist)
+        stat_report_get_or_create(enterprise=enterprise, kind="quarter", year=2025, quarter=3)
+        stat_report_get_or_create(enterprise=enterprise, kind="quarter", year=2025, quarter=4)
+
+
+PAGES = [
+    ("hazards:list", {}),
+    ("hazards:list", {"overdue": "true", "grade": "general"}),
+    ("hazards:risk_list", {}),
+    ("hazards:risk_map", {}),
+    ("hazards:campaign_list", {}),
+    ("hazards:selfcheck_list", {}),
+    ("hazards:stats_list", {}),
+    ("hazards:plausibility", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), PAGES)
+def test_list_pages_have_bounded_queries(
+    name: str,
+    params: dict[str, str],
+    client: Any,
+    users: dict[str, Any],
+    many: None,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client.force_login(users["inspector"])
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse(name), params)
+    assert response.status_code == 200
+
+
+def test_hazard_detail_queries_do_not_grow_with_the_history(
+    client: Any, users: dict[str, Any], xinluo_chem: Any, django_assert_max_num_queries: Any
+) -> None:
+    hazard = make_hazard(xinluo_chem, state="rectifying", inspector=users["inspector"])
+    from hazards.services import hazard_progress
+
+    for n in range(6):
+        hazard_progress(hazard_id=hazard.pk, actor=users["enterprise"], note=f"进展{n}", photos=[image_upload()])
+    client.force_login(users["inspector"])
+    with django_assert_max_num_queries(30):
+        assert client.get(hazard.get_absolute_url()).status_code == 200
+
+
+API_LISTS = [
+    "/api/v1/hazards/",
+    "/api/v1/risk-sources/",
+    "/api/v1/hazard-campaigns/",
+    "/api/v1/hazard-statistics/",
+    "/api/v1/risk-map/",
+]
+
+
+@pytest.mark.parametrize("url", API_LISTS)
+def test_api_lists_have_bounded_queries(
+    url: str, api_client: Any, users: dict[str, Any], many: None, django_assert_max_num_queries: Any
+) -> None:
+    api_client.force_authenticate(users["inspector"])
+    with django_assert_max_num_queries(10):
+        response = api_client.get(url)
+    assert response.status_code == 200
+
+
+def test_api_detail_queries_do_not_grow_with_the_history(
+    api_client: Any, users: dict[str, Any], xinluo_chem: Any, django_assert_max_num_queries: Any
+) -> None:
+    hazard = make_hazard(xinluo_chem, state="rectifying", inspector=users["inspector"])
+    from hazards.services import hazard_progress
+
+    for n in range(6):
+        hazard_progress(hazard_id=hazard.pk, actor=users["enterprise"], note=f"进展{n}", photos=[image_upload()])
+    api_client.force_authenticate(users["inspector"])
+    with django_assert_max_num_queries(10):
+        assert api_client.get(f"/api/v1/hazards/{hazard.pk}/").status_code == 200
+
+
+def render_panel(user: Any, enterprise: Any) -> str:
+    """The hazards section of the enterprise page, rendered as the enterprise view does."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from hazards.views import enterprise_panel_context
+
+    request = RequestFactory().get("/")
+    request.user = user
+    panel = {"title": "Hazards", **enterprise_panel_context(request, enterprise)}
+    return render_to_string("hazards/_panel.html", {"panel": panel, "user": user}, request=request)
+
+
+def test_enterprise_panel_has_bounded_queries_and_shows_only_that_enterprise(
+    users: dict[str, Any], world: dict[str, Any], many: None, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(6):
+        html = render_panel(users["inspector"], world["xinluo_chem"])
+    assert 'id="hazards-panel"' in html
+    assert html.count('data-testid="hazard-row"') == 4
+    assert world["xinluo_site"].name not in html
