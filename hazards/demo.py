@@ -163,14 +163,14 @@ def _seed_checklists() -> None:
             )
 
 
-def _seed_risk_sources(inspector: User | None) -> None:
+def _seed_risk_sources() -> None:
     from .services import risk_source_save
 
     for name, post, description, method, factors, measures, responsible in RISK_SOURCES:
         enterprise = Enterprise.objects.filter(name=name).first()
         if enterprise is None or RiskSource.objects.filter(enterprise=enterprise, name=post).exists():
             continue
-        actor = inspector or _inspector_for(enterprise)
+        actor = _inspector_for(enterprise)
         if actor is None:
             continue
         risk_source_save(
@@ -214,7 +214,7 @@ def seed_demo() -> None:
     users = {u.username: u for u in User.objects.filter(username__in=["inspector", "enterprise", "committee"])}
     inspector, company, committee = users.get("inspector"), users.get("enterprise"), users.get("committee")
     _seed_checklists()
-    _seed_risk_sources(inspector)
+    _seed_risk_sources()
     chem = Enterprise.objects.filter(name="龙岩市东城化工有限公司").first()
     site = Enterprise.objects.filter(name="新罗区西陂建筑工程有限公司").first()
     mine = Enterprise.objects.filter(name="龙岩市新罗区雁石煤矿有限公司").first()
