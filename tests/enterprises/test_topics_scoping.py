@@ -376,7 +376,7 @@ def crowd(org: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
             enterprise=xinluo_chem, name=f"q{n}", model_number=f"Q-{n}", catalog_entry=entry
         )
     SeparationFactory()
-    for n in range(8):
+    for _n in range(8):
         ProjectFactory(jurisdiction=org.jurisdiction("新罗区/东城街道"), enterprise=xinluo_chem)
         PlaceFactory(jurisdiction=org.jurisdiction("新罗区/东城街道"))
     from enterprises.models import ResponsibilityItem
