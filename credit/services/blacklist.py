@@ -44,7 +44,9 @@ ORDER_11 = "《安全生产严重失信主体名单管理办法》（应急管�
 
 
 def _lock(entry: BlacklistEntry) -> BlacklistEntry:
-    return BlacklistEntry.objects.select_for_update().select_related("enterprise", "rule_set").get(pk=entry.pk)
+    return (
+        BlacklistEntry.objects.select_for_update(of=("self",)).select_related("enterprise", "rule_set").get(pk=entry.pk)
+    )
 
 
 def _require(entry: BlacklistEntry, *states: str) -> None:
@@ -393,7 +395,7 @@ def blacklist_expire_due(*, today: dt.date | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            entry = BlacklistEntry.objects.select_for_update().select_related("enterprise").get(pk=pk)
+            entry = BlacklistEntry.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=pk)
             if entry.status != BlacklistStatus.ACTIVE or entry.ends_on is None or entry.ends_on > today:
                 continue  # changed since the list was read
             _remove(

@@ -194,7 +194,7 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
         # Serialize events about one enterprise, so two events of the same accident cannot both
         # leave an active record (FOR NO KEY UPDATE does not block inserts referencing the row).
         enterprise = (
-            Enterprise.objects.select_for_update(no_key=True)
+            Enterprise.objects.select_for_update(no_key=True, of=("self",))
             .select_related("supervising_department")
             .get(pk=fact.enterprise_id)
         )
