@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,9 +278,14 @@ def special_certificates_sweep(*, today: dt.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     soon = today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+    # A certificate already followed by a later one for the same operation (a renewal) needs no reminder.
+    renewed = SpecialOperationCertificate.objects.filter(
+        employee=OuterRef("employee"), operation=OuterRef("operation"), expires_on__gt=OuterRef("expires_on")
+    )
     due = (
         SpecialOperationCertificate.objects.filter(expires_on__lte=soon)
         .exclude(employee__status=EmployeeStatus.LEFT)
+        .exclude(Exists(renewed))
         .select_related("employee__enterprise")
         .order_by("employee__enterprise_id", "expires_on")
     )
