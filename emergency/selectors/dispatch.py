@@ -27,6 +27,7 @@ def dispatch_orders_visible_to(user: Any) -> QuerySet[DispatchOrder]:
     return (
         DispatchOrder.objects.visible_to(user)
         .select_related("requesting_jurisdiction", "accident", "requested_by")
+        .prefetch_related("source_warehouses")
         .annotate(
             requested_units=_sum(lines, "requested_quantity"),
             approved_units=_sum(lines, "approved_quantity"),

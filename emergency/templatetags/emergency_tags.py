@@ -1,0 +1,60 @@
+"""Badges for warning levels, accident grades and statuses (Bootstrap classes, no extra CSS)."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+LEVEL_CLASSES = {
+    "blue": "bg-primary",
+    "yellow": "bg-warning text-dark",
+    "orange": "text-bg-warning border border-danger",
+    "red": "bg-danger",
+}
+GRADE_CLASSES = {
+    "general": "bg-secondary",
+    "larger": "bg-warning text-dark",
+    "major": "bg-danger",
+    "especially_major": "bg-dark",
+}
+STATUS_CLASSES = {
+    "requested": "bg-info text-dark",
+    "approved": "bg-primary",
+    "in_transit": "bg-warning text-dark",
+    "delivered": "bg-success",
+    "closed": "bg-secondary",
+    "rejected": "bg-dark",
+    "cancelled": "bg-light text-dark border",
+    "reported": "bg-danger",
+    "responding": "bg-warning text-dark",
+    "investigating": "bg-info text-dark",
+    "ready": "bg-success",
+    "standby": "bg-info text-dark",
+    "deployed": "bg-warning text-dark",
+    "unavailable": "bg-secondary",
+    "open": "bg-secondary",
+    "in_progress": "bg-info text-dark",
+    "done": "bg-primary",
+    "verified": "bg-success",
+    "issued": "bg-danger",
+    "lifted": "bg-secondary",
+    "active": "bg-success",
+    "superseded": "bg-secondary",
+    "withdrawn": "bg-dark",
+}
+
+
+@register.filter
+def level_class(level: str) -> str:
+    return LEVEL_CLASSES.get(level, "bg-secondary")
+
+
+@register.filter
+def grade_class(grade: str) -> str:
+    return GRADE_CLASSES.get(grade, "bg-secondary")
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "bg-secondary")

@@ -1,0 +1,157 @@
+"""Warnings: list, issue, detail with who has (not) acknowledged, acknowledge, lift, remind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..choices import WarningStatus
+from ..filtersets import WarningFilterSet
+from ..forms import AcknowledgeForm, NoteForm, WarningForm
+from ..models import WarningRecipient
+from ..selectors import warning_ack_stats, warning_recipients, warnings_visible_to
+from ..services.common import is_enterprise_user, is_staff_user
+from .common import paginate, run
+
+
+@login_required
+def warning_list(request: HttpRequest) -> HttpResponse:
+    filterset = WarningFilterSet(request.GET, queryset=warnings_visible_to(request.user), user=request.user)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page, query = paginate(request, queryset.order_by("-issued_at", "-id"))
+    own: dict[int, Any] = {}
+    user: Any = request.user
+    if is_enterprise_user(user):
+        # The enterprise's own acknowledgement state for the warnings on this page, in one query.
+        own = {
+            r.warning_id: r
+            for r in WarningRecipient.objects.filter(enterprise_id=user.enterprise_id, warning__in=[w.pk for w in page])
+        }
+    rows = [(w, own.get(w.pk)) for w in page]
+    return render(
+        request,
+        "emergency/warning_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "rows": rows,
+            "query": query,
+            "can_issue": services.can_issue_warning(user),
+            "is_enterprise": is_enterprise_user(user),
+        },
+    )
+
+
+def _warning(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(warnings_visible_to(request.user), pk=pk)
+
+
+@login_required
+def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = _warning(request, pk)
+    user: Any = request.user
+    recipients = warning_recipients(user, warning)
+    show = request.GET.get("show", "pending" if is_staff_user(user) else "all")
+    if show == "pending":
+        recipients = recipients.filter(acknowledged_at__isnull=True)
+    elif show == "acknowledged":
+        recipients = recipients.filter(acknowledged_at__isnull=False)
+    page, query = paginate(request, recipients, size=50)
+    mine = (
+        WarningRecipient.objects.filter(warning=warning, enterprise_id=user.enterprise_id).first()
+        if is_enterprise_user(user)
+        else None
+    )
+    return render(
+        request,
+        "emergency/warning_detail.html",
+        {
+            "warning": warning,
+            "stats": warning_ack_stats(user, warning),
+            "page_obj": page,
+            "query": query,
+            "show": show,
+            "mine": mine,
+            "staff": is_staff_user(user),
+            "live": warning.status == WarningStatus.ISSUED,
+            "ack_form": AcknowledgeForm(
+                user=user, warning=warning, initial={"measures_taken": mine.measures_taken if mine else ""}
+            ),
+            "note_form": NoteForm(prefix="note"),
+        },
+    )
+
+
+@login_required
+def warning_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_issue_warning(request.user):
+        raise PermissionDenied
+    form = WarningForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        warning = run(request, services.warning_issue, form=form, actor=request.user, **form.cleaned_data)
+        if warning:
+            messages.success(
+                request,
+                _("Warning issued to %(n)d enterprises.") % {"n": warning.recipients.count()},
+            )
+            return redirect(warning)
+    return render(
+        request,
+        "emergency/form.html",
+        {"form": form, "title": _("Issue a warning"), "cancel_url": reverse("emergency:warning_list")},
+    )
+
+
+@login_required
+@require_POST
+def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = _warning(request, pk)
+    form = AcknowledgeForm(request.POST, user=request.user, warning=warning)
+    if form.is_valid():
+        run(
+            request,
+            services.warning_acknowledge,
+            actor=request.user,
+            warning=warning,
+            success=_("Acknowledged. Thank you."),
+            **form.cleaned_data,
+        )
+    else:
+        messages.error(request, _("Choose the enterprise that acknowledged."))
+    return redirect(warning)
+
+
+@login_required
+@require_POST
+def warning_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = _warning(request, pk)
+    form = NoteForm(request.POST, prefix="note")
+    form.is_valid()
+    run(
+        request,
+        services.warning_lift,
+        actor=request.user,
+        warning=warning,
+        note=form.cleaned_data.get("note", ""),
+        success=_("Warning lifted."),
+    )
+    return redirect(warning)
+
+
+@login_required
+@require_POST
+def warning_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    warning = _warning(request, pk)
+    sent = run(request, services.warning_remind_unacknowledged, actor=request.user, warning=warning)
+    if sent is not None:
+        messages.success(request, _("Reminder sent to %(n)d users.") % {"n": 0 if sent is True else sent})
+    return redirect(warning)

@@ -1,0 +1,120 @@
+"""Query counts of every emergency list (page and endpoint): doubling the rows must not add a query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.emergency.conftest import build_world
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "emergency:index",
+    "emergency:team_list",
+    "emergency:warehouse_list",
+    "emergency:ledger",
+    "emergency:alert_list",
+    "emergency:dispatch_list",
+    "emergency:accident_list",
+    "emergency:warning_list",
+    "emergency:plan_list",
+    "emergency:overdue_enterprises",
+    "home",
+]
+ENDPOINTS = [
+    "teams",
+    "warehouses",
+    "batches",
+    "ledger",
+    "stock-alerts",
+    "dispatch-orders",
+    "accidents",
+    "measures",
+    "warnings",
+    "plans",
+    "drills",
+    "items",
+    "skills",
+    "plans/overdue-enterprises",
+]
+PAGE_LIMIT = 20
+API_LIMIT = 12
+
+
+def _count(fn: Any) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = fn()
+    assert response.status_code == 200, response
+    return len(ctx.captured_queries)
+
+
+def _measure(client: Any, api_client: Any, users: dict[str, Any], roles: list[str]) -> dict[tuple[str, str], int]:
+    counts = {}
+    for role in roles:
+        client.force_login(users[role])
+        api_client.force_authenticate(users[role])
+        for name in PAGES:
+            if role == "enterprise" and name == "emergency:overdue_enterprises":
+                continue
+            client.get(reverse(name))  # warm caches (content types, sessions) before counting
+            counts[(role, name)] = _count(lambda name=name: client.get(reverse(name)))
+        for endpoint in ENDPOINTS:
+            url = f"/api/v1/emergency/{endpoint}/"
+            api_client.get(url)
+            counts[(role, endpoint)] = _count(lambda url=url: api_client.get(url, {"page_size": 100}))
+    return counts
+
+
+def test_lists_do_not_grow_queries_with_rows(
+    client: Any, api_client: Any, org: Any, users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any
+) -> None:
+    from emergency.services import stock_alerts_refresh
+
+    roles = ["committee", "inspector", "enterprise"]
+    build_world(org, users, xinluo_chem, shanghang_site)
+    stock_alerts_refresh()
+    one = _measure(client, api_client, users, roles)
+    build_world(org, users, xinluo_chem, shanghang_site, tag="·二")
+    stock_alerts_refresh()
+    two = _measure(client, api_client, users, roles)
+    grew = {key: (one[key], two[key]) for key in one if two[key] != one[key]}
+    assert not grew, grew
+    # The home page also carries other apps' widgets: only its growth is checked here.
+    too_many = {
+        key: n for key, n in one.items() if key[1] != "home" and n > (PAGE_LIMIT if ":" in key[1] else API_LIMIT)
+    }
+    assert not too_many, too_many
+
+
+def test_home_widget_figures_take_one_query_each(
+    users: dict[str, Any], org: Any, xinluo_chem: Any, shanghang_site: Any, django_assert_num_queries: Any
+) -> None:
+    from emergency.selectors import emergency_overview
+
+    build_world(org, users, xinluo_chem, shanghang_site)
+    users["inspector"].jurisdiction_paths  # noqa: B018  (cached once per request in real use)
+    with django_assert_num_queries(7):
+        overview = emergency_overview(users["inspector"])
+    assert overview["accidents_open"] == 2 and overview["warnings_in_force"] == 2
+
+
+def test_detail_pages_have_bounded_queries(
+    client: Any,
+    users: dict[str, Any],
+    org: Any,
+    xinluo_chem: Any,
+    shanghang_site: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    world = build_world(org, users, xinluo_chem, shanghang_site)
+    client.force_login(users["committee"])
+    for key in ("xinluo_team", "city_store", "xinluo_order", "chem_accident", "city_warning", "chem_plan"):
+        url = world[key].get_absolute_url()
+        client.get(url)
+        with django_assert_max_num_queries(45):
+            assert client.get(url).status_code == 200
