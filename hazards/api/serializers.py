@@ -47,7 +47,7 @@ def files_field(kinds: tuple[str, ...] = (IMAGE,)) -> serializers.ListField:
     )
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class HazardAttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -58,16 +58,16 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("hazards:attachment", args=[obj.pk])
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class HazardTransitionSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_display", read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = HazardAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = HazardTransition
         fields = ["id", "action", "from_state", "to_state", "actor", "at", "note", "details", "attachments"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class RemediationPlanSerializer(serializers.ModelSerializer):
     is_complete = serializers.BooleanField(read_only=True)
     missing = serializers.ListField(source="missing_fields", read_only=True, child=serializers.CharField())
 
@@ -131,8 +131,8 @@ class HazardSerializer(serializers.ModelSerializer):
 
 
 class HazardDetailSerializer(HazardSerializer):
-    transitions = TransitionSerializer(many=True, read_only=True)
-    plan = PlanSerializer(read_only=True, allow_null=True)
+    transitions = HazardTransitionSerializer(many=True, read_only=True)
+    plan = RemediationPlanSerializer(read_only=True, allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(HazardSerializer.Meta):
@@ -163,15 +163,15 @@ class HazardCreateSerializer(serializers.Serializer):
     client_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
 
-class NoteSerializer(serializers.Serializer):
+class HazardNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RequiredNoteSerializer(serializers.Serializer):
+class HazardReasonSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class AssessSerializer(serializers.Serializer):
+class HazardAssessSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=HazardGrade.choices)
     deadline = serializers.DateField()
     responsible_person = serializers.CharField(max_length=60)
@@ -179,29 +179,29 @@ class AssessSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProgressSerializer(NoteSerializer):
+class HazardProgressSerializer(HazardNoteSerializer):
     photos = files_field()
 
 
-class SubmitSerializer(NoteSerializer):
+class HazardSubmitSerializer(HazardNoteSerializer):
     before = files_field()
     after = files_field()
     documents = files_field((IMAGE, PDF, OFFICE))
 
 
-class CloseSerializer(NoteSerializer):
+class HazardCloseSerializer(HazardNoteSerializer):
     photos = files_field()
 
 
-class RejectSerializer(RequiredNoteSerializer):
+class HazardRejectSerializer(HazardReasonSerializer):
     new_deadline = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ExtendSerializer(RequiredNoteSerializer):
+class HazardExtendSerializer(HazardReasonSerializer):
     deadline = serializers.DateField()
 
 
-class PushSerializer(serializers.Serializer):
+class HazardPushSerializer(serializers.Serializer):
     """A hazard pushed by a key enterprise's own system; the `Idempotency-Key` header makes retries safe."""
 
     title = serializers.CharField(max_length=200)
@@ -254,7 +254,7 @@ class RiskSourceSerializer(serializers.ModelSerializer):
         return data
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class HazardCampaignSerializer(serializers.ModelSerializer):
     industries = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     hazard_total = serializers.IntegerField(read_only=True)
     hazard_major = serializers.IntegerField(read_only=True)
@@ -282,7 +282,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StatReportSerializer(serializers.ModelSerializer):
+class HazardStatReportSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
 

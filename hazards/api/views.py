@@ -46,16 +46,16 @@ def _raise(exc: DomainError) -> None:
 
 
 STEP_SERIALIZERS: dict[str, type[Any]] = {
-    TransitionAction.ASSESS: s.AssessSerializer,
-    TransitionAction.REPORT: s.NoteSerializer,
-    TransitionAction.LIST: s.NoteSerializer,
-    TransitionAction.START: s.NoteSerializer,
-    TransitionAction.PROGRESS: s.ProgressSerializer,
-    TransitionAction.SUBMIT: s.SubmitSerializer,
-    TransitionAction.CLOSE: s.CloseSerializer,
-    TransitionAction.REJECT: s.RejectSerializer,
-    TransitionAction.REFUSE: s.RequiredNoteSerializer,
-    TransitionAction.EXTEND: s.ExtendSerializer,
+    TransitionAction.ASSESS: s.HazardAssessSerializer,
+    TransitionAction.REPORT: s.HazardNoteSerializer,
+    TransitionAction.LIST: s.HazardNoteSerializer,
+    TransitionAction.START: s.HazardNoteSerializer,
+    TransitionAction.PROGRESS: s.HazardProgressSerializer,
+    TransitionAction.SUBMIT: s.HazardSubmitSerializer,
+    TransitionAction.CLOSE: s.HazardCloseSerializer,
+    TransitionAction.REJECT: s.HazardRejectSerializer,
+    TransitionAction.REFUSE: s.HazardReasonSerializer,
+    TransitionAction.EXTEND: s.HazardExtendSerializer,
 }
 
 
@@ -154,70 +154,80 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             _raise(exc)
         return self._detail(hazard.pk)
 
-    @extend_schema(request=s.AssessSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.HazardAssessSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"])
     def assess(self, request: Request, pk: Any = None) -> Response:
         """评估: grade (general/major), rectification deadline, responsible person."""
         return self._step(request, pk, TransitionAction.ASSESS)
 
-    @extend_schema(request=s.NoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: Any = None) -> Response:
         """报告: report a major hazard (needs a complete remediation plan); notifies department and committee."""
         return self._step(request, pk, TransitionAction.REPORT)
 
-    @extend_schema(request=s.NoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="list-supervision")
     def list_supervision(self, request: Request, pk: Any = None) -> Response:
         """挂牌督办: the committee office lists a major hazard for supervision."""
         return self._step(request, pk, TransitionAction.LIST)
 
-    @extend_schema(request=s.NoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: Any = None) -> Response:
         """治理: start remediation."""
         return self._step(request, pk, TransitionAction.START)
 
-    @extend_schema(request=s.ProgressSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.HazardProgressSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: Any = None) -> Response:
         """监控: a progress update with photos."""
         return self._step(request, pk, TransitionAction.PROGRESS)
 
-    @extend_schema(request=s.SubmitSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.HazardSubmitSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Submit remediation evidence (before/after photos, documents) for verification."""
         return self._step(request, pk, TransitionAction.SUBMIT)
 
-    @extend_schema(request=s.CloseSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardCloseSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         """销账: an inspector verifies and closes the hazard out."""
         return self._step(request, pk, TransitionAction.CLOSE)
 
-    @extend_schema(request=s.RejectSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.HazardRejectSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: Any = None) -> Response:
         """Verification failed: back to remediation with the reason."""
         return self._step(request, pk, TransitionAction.REJECT)
 
     @extend_schema(
-        request=s.RequiredNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
+        request=s.HazardReasonSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
     )
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """Record that the enterprise refuses to rectify."""
         return self._step(request, pk, TransitionAction.REFUSE)
 
-    @extend_schema(request=s.ExtendSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.HazardExtendSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: Any = None) -> Response:
         """Extend the rectification deadline."""
         return self._step(request, pk, TransitionAction.EXTEND)
 
-    @extend_schema(methods=["GET"], responses={200: s.PlanSerializer})
-    @extend_schema(methods=["PUT"], request=s.PlanSerializer, responses={200: s.PlanSerializer})
+    @extend_schema(methods=["GET"], responses={200: s.RemediationPlanSerializer})
+    @extend_schema(methods=["PUT"], request=s.RemediationPlanSerializer, responses={200: s.RemediationPlanSerializer})
     @action(detail=True, methods=["get", "put"])
     def plan(self, request: Request, pk: Any = None) -> Response:
         """The remediation plan of a major hazard."""
@@ -226,8 +236,8 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             plan = RemediationPlan.objects.filter(hazard=hazard).first()
             if plan is None:
                 raise exceptions.NotFound("No remediation plan yet.")
-            return Response(s.PlanSerializer(plan).data)
-        serializer = s.PlanSerializer(data=request.data, partial=True)
+            return Response(s.RemediationPlanSerializer(plan).data)
+        serializer = s.RemediationPlanSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
             plan = services.remediation_plan_save(
@@ -235,10 +245,10 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             )
         except DomainError as exc:
             _raise(exc)
-        return Response(s.PlanSerializer(plan).data)
+        return Response(s.RemediationPlanSerializer(plan).data)
 
     @extend_schema(
-        request=s.PushSerializer,
+        request=s.HazardPushSerializer,
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
@@ -265,7 +275,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             raise exceptions.ValidationError({IDEMPOTENCY_HEADER: ["This header is required."]})
         if len(key) > 150:
             raise exceptions.ValidationError({IDEMPOTENCY_HEADER: ["At most 150 characters."]})
-        serializer = s.PushSerializer(data=request.data)
+        serializer = s.HazardPushSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         enterprise = Enterprise.objects.get(pk=principal.enterprise_id)
@@ -336,7 +346,7 @@ class RiskSourceViewSet(
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     """Special rectification campaigns (专项整治) with hazard counts and closure rate (in the caller's scope)."""
 
-    serializer_class = s.CampaignSerializer
+    serializer_class = s.HazardCampaignSerializer
     api_key_read_scope = ApiScope.HAZARDS_READ
 
     def get_queryset(self) -> QuerySet[Campaign]:
@@ -355,17 +365,19 @@ class StatReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Quarterly and annual hazard statistics (the enterprise's own, or those in the caller's scope)."""
 
     queryset = HazardStatReport.objects.select_related("enterprise")
-    serializer_class = s.StatReportSerializer
+    serializer_class = s.HazardStatReportSerializer
     filterset_fields = ["kind", "year", "quarter", "status", "enterprise"]
     ordering = ["-period_end", "enterprise_id"]
     api_key_read_scope = ApiScope.HAZARDS_READ
 
-    @extend_schema(request=s.NoteSerializer, responses={200: s.StatReportSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.HazardNoteSerializer, responses={200: s.HazardStatReportSerializer, 409: OpenApiTypes.OBJECT}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
         """File the report: figures are recomputed from the records and frozen."""
         report = self.get_object()
-        serializer = s.NoteSerializer(data=request.data)
+        serializer = s.HazardNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             report = services.stat_report_submit(
@@ -373,7 +385,7 @@ class StatReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             )
         except DomainError as exc:
             _raise(exc)
-        return Response(s.StatReportSerializer(report).data)
+        return Response(s.HazardStatReportSerializer(report).data)
 
 
 class RiskMapView(APIView):

@@ -180,6 +180,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+        "HazardGradeEnum": "hazards.choices.HazardGrade",
+        "HazardStateEnum": "hazards.choices.HazardState",
         "DutyKindEnum": "enterprises.models.responsibility.DutyKind",
         "JointInspectionStatusEnum": "enterprises.models.responsibility.JointInspectionStatus",
         "ProjectCategoryEnum": "enterprises.models.admission.ProjectCategory",
