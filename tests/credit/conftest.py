@@ -16,6 +16,20 @@ def as_of() -> dt.date:
     return AS_OF
 
 
+@pytest.fixture(autouse=True)
+def _default_rule_set(db: Any) -> None:
+    """The published rule set the data migration installs.
+
+    Transactional tests (here and in other apps) flush every table, data migrations included, so
+    the rule set is put back for each test when it is missing, by the migration's own function.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("credit.migrations.0002_default_rule_set").create_default_rule_set(apps, None)
+
+
 @pytest.fixture
 def rule_set(db: Any) -> RuleSet:
     """The rule set the migration publishes (LY-2016.1)."""

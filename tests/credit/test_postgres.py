@@ -1,0 +1,191 @@
+"""On PostgreSQL: append-only history, workers sharing a run, a worker killed with SIGKILL mid-batch,
+no stale overwrite between a batch and a single recalculation, and a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from credit import engine
+from credit.choices import BatchStatus, RunStatus
+from credit.models import (
+    BlacklistTransition,
+    CreditRating,
+    CreditRatingHistory,
+    CreditRecalcBatch,
+    CreditRecalcRun,
+)
+from credit.services import (
+    blacklist_propose,
+    credit_rating_recalculate,
+    credit_recalc_run_execute,
+    credit_recalc_run_start,
+)
+from tests.credit.factories import default_rule_set, record
+from tests.factories import EnterpriseFactory
+from tests.platform.test_celery import celery_worker_process  # noqa: F401 - a real worker on Redis
+
+pytestmark = pytest.mark.postgres
+
+CODES = ["STD-1", "ACC-LARGER", "ACC-GENERAL", "ORG-MISSING", "HAZ-OVERDUE", "HAZ-REPORT-ONTIME"]
+
+
+def make_city(org: Any, count: int = 12) -> list[Any]:
+    jurisdiction = org.jurisdiction("新罗区/东城街道")
+    industry = org.industry("C2614")
+    enterprises = [EnterpriseFactory(jurisdiction=jurisdiction, industry=industry) for _ in range(count)]
+    for index, enterprise in enumerate(enterprises):
+        for offset in range(index % 4):
+            record(enterprise, CODES[(index + offset) % len(CODES)], months_before=offset + 1)
+    return enterprises
+
+
+def expected() -> dict[int, tuple[int, int]]:
+    from django.utils import timezone
+
+    return {r.enterprise_id: (r.grade, r.score) for r in engine.score_range(default_rule_set(), timezone.localdate())}
+
+
+def current() -> dict[int, tuple[int, int]]:
+    return {r.enterprise_id: (r.grade, r.score) for r in CreditRating.objects.all()}
+
+
+def test_history_tables_refuse_update_and_delete(db: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+    rating = credit_rating_recalculate(enterprise_id=xinluo_chem.pk)
+    entry = blacklist_propose(actor=users["committee"], enterprise=xinluo_chem, case="other", reason="x")
+    transition = entry.transitions.get()
+    for table, pk in (("credit_creditratinghistory", rating.latest_id), ("credit_blacklisttransition", transition.pk)):
+        for sql in (f"UPDATE {table} SET id = id WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
+            with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [pk])
+    assert BlacklistTransition.objects.get(pk=transition.pk).note == "x"
+
+
+def test_two_workers_share_a_run_without_grading_anything_twice(transactional_db: Any, org: Any) -> None:
+    city = make_city(org, 16)
+    run = credit_recalc_run_start(batch_size=2)
+    done: dict[str, int] = {}
+
+    def worker(name: str) -> None:
+        try:
+            done[name] = credit_recalc_run_execute(run_id=run.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED
+    assert sum(done.values()) == run.batches_total == 8
+    assert CreditRatingHistory.objects.count() == len(city)
+    assert current() == expected()
+
+
+def test_worker_killed_mid_batch_then_rerun_gives_the_clean_result(transactional_db: Any, org: Any) -> None:
+    city = make_city(org, 12)
+    run = credit_recalc_run_start(batch_size=3)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        import django
+        django.setup()
+        from credit.services import grading
+        calls = {{"n": 0}}
+        original = grading._mark_batch_done
+        def die_in_third_batch(batch, outcome):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                os.kill(os.getpid(), signal.SIGKILL)  # the batch is written but its transaction is open
+            return original(batch, outcome)
+        grading._mark_batch_done = die_in_third_batch
+        grading.credit_recalc_run_execute(run_id={run.pk})
+        """
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "safety_platform.settings.test"}
+    worker = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=120)
+    assert worker.returncode == -9, worker.stderr.decode()[-2000:]
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING
+    assert CreditRecalcBatch.objects.filter(run=run, status=BatchStatus.DONE).count() == 2
+    assert CreditRating.objects.count() == 6  # the killed batch left nothing behind
+
+    assert credit_recalc_run_execute(run_id=run.pk) == 2
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED
+    assert current() == expected()
+    assert CreditRatingHistory.objects.count() == len(city)
+
+
+def test_a_batch_never_overwrites_a_newer_single_recalculation(
+    transactional_db: Any, org: Any, monkeypatch: Any
+) -> None:
+    """The batch grades E, then (slowly) writes; meanwhile E gets a record and is regraded on its own.
+
+    The single recalculation waits for the batch's row lock and grades again after it, so the newer
+    result wins; without the lock the batch would write its stale grade last.
+    """
+    enterprise = make_city(org, 1)[0]
+    credit_rating_recalculate(enterprise_id=enterprise.pk)
+    assert CreditRating.objects.get(enterprise=enterprise).grade == 2
+    record(enterprise, "STD-1", months_before=2)  # the nightly batch will find grade 1 …
+    original = engine.score_range
+    graded = threading.Event()
+
+    def slow_after_grading(*args: Any, **kwargs: Any) -> Any:
+        results = original(*args, **kwargs)
+        if threading.current_thread().name == "batch":
+            graded.set()
+            time.sleep(1.5)
+        return results
+
+    monkeypatch.setattr(engine, "score_range", slow_after_grading)
+    run = credit_recalc_run_start(batch_size=10)
+
+    def batch() -> None:
+        try:
+            credit_recalc_run_execute(run_id=run.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=batch, name="batch")
+    thread.start()
+    assert graded.wait(30)
+    record(enterprise, "ACC-LARGER", months_before=1)  # … which is stale once this commits
+    credit_rating_recalculate(enterprise_id=enterprise.pk)  # blocks until the batch commits, then regrades
+    thread.join(30)
+    rating = CreditRating.objects.get(enterprise=enterprise)
+    assert (rating.grade, rating.score) == (3, 70)
+    grades = list(
+        CreditRatingHistory.objects.filter(enterprise=enterprise).order_by("id").values_list("grade", flat=True)
+    )
+    assert grades == [2, 1, 3]  # the batch's result, then the newer one on top
+    assert CreditRecalcRun.objects.get().status == RunStatus.COMPLETED
+
+
+@pytest.mark.redis
+def test_real_worker_regrades_an_enterprise_after_commit(celery_worker_process: Any, org: Any) -> None:  # noqa: F811
+    from credit.tasks import recalculate_enterprise_task
+    from safety_platform.tasks_util import enqueue
+
+    enterprise = make_city(org, 1)[0]
+    record(enterprise, "ACC-LARGER", months_before=1)
+    with transaction.atomic():
+        enqueue(recalculate_enterprise_task, enterprise.pk)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not CreditRating.objects.filter(enterprise=enterprise).exists():
+        time.sleep(0.5)
+    assert CreditRating.objects.get(enterprise=enterprise).grade == 3
