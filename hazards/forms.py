@@ -21,7 +21,7 @@ from .choices import (
     HazardGrade,
     RiskMethod,
 )
-from .models import Campaign, RemediationPlan
+from .models import Campaign, RemediationPlan, RiskSource
 
 MAX_FILES = 9
 
@@ -93,6 +93,7 @@ class HazardLogForm(StyledForm):
     deadline = forms.DateField(label=_("Rectification deadline"), required=False, widget=DateInput())
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=60, required=False)
     responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    risk_source = forms.ModelChoiceField(queryset=RiskSource.objects.none(), required=False, widget=forms.HiddenInput())
     # Generated in the browser and kept with the draft: a retried submission never creates a duplicate.
     client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput())
 
@@ -101,6 +102,7 @@ class HazardLogForm(StyledForm):
         self.user = user
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).operating().order_by("name")
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user).running()
+        self.fields["risk_source"].queryset = RiskSource.objects.visible_to(user)
         if user.is_enterprise_user:
             del self.fields["enterprise"]
             for name in ("grade", "deadline", "responsible_person", "responsible_phone"):

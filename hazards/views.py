@@ -103,9 +103,14 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
 def hazard_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
-    initial = {}
+    initial: dict[str, Any] = {}
     if request.GET.get("enterprise", "").isdigit():
         initial["enterprise"] = request.GET["enterprise"]
+    risk_source = None
+    if request.GET.get("risk_source", "").isdigit():
+        risk_source = RiskSource.objects.visible_to(user).filter(pk=request.GET["risk_source"]).first()
+        if risk_source is not None:
+            initial.update(enterprise=risk_source.enterprise_id, risk_source=risk_source.pk, location=risk_source.name)
     form = f.HazardLogForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if request.method == "POST":
@@ -125,6 +130,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
                     responsible_person=data.get("responsible_person") or "",
                     responsible_phone=data.get("responsible_phone") or "",
                     client_key=data.get("client_key") or "",
+                    risk_source=data.get("risk_source"),
                 )
             except DomainError as exc:
                 _refused(request, exc, form)
@@ -135,7 +141,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
                 return redirect(hazard)
         if wants_json:
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
-    return render(request, "hazards/form.html", {"form": form})
+    return render(request, "hazards/form.html", {"form": form, "risk_source": risk_source})
 
 
 ACTION_FORMS: dict[str, type[Any]] = {

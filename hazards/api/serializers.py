@@ -155,6 +155,7 @@ class HazardCreateSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
+    risk_source = serializers.IntegerField(required=False, allow_null=True, default=None)
     photos = files_field()
     grade = serializers.ChoiceField(choices=HazardGrade.choices, required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False, allow_null=True, default=None)

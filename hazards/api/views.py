@@ -120,6 +120,11 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             campaign = Campaign.objects.visible_to(user).filter(pk=data["campaign"]).first()
             if campaign is None:
                 raise exceptions.ValidationError({"campaign": ["Unknown campaign."]})
+        risk_source = None
+        if data.get("risk_source"):
+            risk_source = RiskSource.objects.visible_to(user).filter(pk=data["risk_source"]).first()
+            if risk_source is None:
+                raise exceptions.ValidationError({"risk_source": ["Unknown risk source."]})
         if data.get("grade") and (not data.get("deadline") or not data.get("responsible_person")):
             raise exceptions.ValidationError({"deadline": ["Grade, deadline and responsible person go together."]})
         try:
@@ -137,6 +142,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
                 responsible_person=data["responsible_person"],
                 responsible_phone=data["responsible_phone"],
                 client_key=data["client_key"],
+                risk_source=risk_source,
             )
         except DomainError as exc:
             _raise(exc)

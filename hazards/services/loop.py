@@ -226,6 +226,7 @@ def _register(
     external_key: str | None = None,
     actor_label: str = "",
     campaign: Campaign | None = None,
+    risk_source: Any = None,
     files: Sequence[FileSpec] = (),
 ) -> tuple[Hazard, bool]:
     if source not in HazardSource.values:
@@ -259,6 +260,7 @@ def _register(
                 reported_by=reporter,
                 inspector=reporter if reporter is not None and reporter.role == Role.INSPECTOR else None,
                 campaign=campaign,
+                risk_source=risk_source,
             )
             transition = HazardTransition.objects.create(
                 hazard=hazard,
@@ -321,6 +323,7 @@ def hazard_log(
     responsible_person: str = "",
     responsible_phone: str = "",
     client_key: str = "",
+    risk_source: Any = None,
 ) -> Hazard:
     """An inspector logs a hazard on site, or an enterprise self-reports one, with photos.
 
@@ -345,6 +348,8 @@ def hazard_log(
             field="campaign",
             code="invalid",
         )
+    if risk_source is not None and risk_source.enterprise_id != enterprise.pk:
+        raise DomainError(_("This risk source belongs to another enterprise."), field="risk_source", code="invalid")
     client_key = (client_key or "").strip()[:64]
     with transaction.atomic():
         hazard, created = _register(
@@ -357,6 +362,7 @@ def hazard_log(
             found_at=found_at,
             external_key=f"web:{actor.pk}:{client_key}" if client_key else None,
             campaign=campaign,
+            risk_source=risk_source,
             files=[(photo, AttachmentKind.PHOTO) for photo in photos],
         )
         if not created:

@@ -163,3 +163,25 @@ def test_risk_map_page_renders_the_chart_data(client: Any, users: dict[str, Any]
     body = client.get(reverse("hazards:risk_map")).content.decode()
     assert 'id="risk-chart-data"' in body and "vendor/echarts/echarts.min.js" in body
     assert "新罗区" in body
+
+
+def test_a_hazard_is_reported_at_a_risk_source(client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
+    source = risk_source_save(actor=users["inspector"], enterprise=world["xinluo_chem"], data=lec("3", "6", "15"))
+    client.force_login(users["inspector"])
+    page = client.get(reverse("hazards:create") + f"?risk_source={source.pk}").content.decode()
+    assert source.name in page
+    response = client.post(
+        reverse("hazards:create"),
+        {"enterprise": world["xinluo_chem"].pk, "title": "报警仪失效", "risk_source": source.pk},
+    )
+    assert response.status_code == 302
+    from hazards.models import Hazard
+
+    assert Hazard.objects.get().risk_source == source
+    assert "报警仪失效" in client.get(source.get_absolute_url()).content.decode()
+    # A risk source of another enterprise is refused.
+    response = client.post(
+        reverse("hazards:create"),
+        {"enterprise": world["xinluo_site"].pk, "title": "塔吊", "risk_source": source.pk},
+    )
+    assert response.status_code == 200 and Hazard.objects.count() == 1
