@@ -230,3 +230,56 @@ def test_department_key_reads_and_enterprise_key_sees_only_its_own(
     assert {row["title"] for row in response.json()["results"]} == {"隐患-xinluo_chem"}
     _key, push_only = api_key_create(name="push", enterprise=xinluo_chem, scopes=[ApiScope.HAZARDS_PUSH])
     assert api_client.get("/api/v1/hazards/", HTTP_AUTHORIZATION=f"Api-Key {push_only}").status_code == 403
+
+
+@pytest.fixture
+def shanghang_campaign(org: Any) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hazards.services import campaign_save
+
+    inspector = UserFactory(username="insp_sh_campaign", role="inspector")
+    inspector.jurisdictions.add(org.jurisdiction("上杭县"))
+    today = timezone.localdate()
+    return campaign_save(
+        actor=inspector,
+        data={
+            "name": "上杭建筑专项整治",
+            "starts_on": today,
+            "ends_on": today + dt.timedelta(days=9),
+            "jurisdictions": [org.jurisdiction("上杭县")],
+        },
+    )
+
+
+CAMPAIGN_VISIBLE = {"admin", "committee", "department", "department_zjj"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_campaign_pages_and_endpoint_follow_the_area(
+    role: str, client: Any, api_client: Any, users: dict[str, Any], world: dict[str, Any], shanghang_campaign: Any
+) -> None:
+    visible = role in CAMPAIGN_VISIBLE
+    client.force_login(users[role])
+    assert client.get(reverse("hazards:campaign_detail", args=[shanghang_campaign.pk])).status_code == (
+        200 if visible else 404
+    )
+    assert ("上杭建筑专项整治" in client.get(reverse("hazards:campaign_list")).content.decode()) == visible
+    # Only its author (or the committee) edits a campaign; others get 403, or 404 when they cannot see it.
+    edit = client.get(reverse("hazards:campaign_edit", args=[shanghang_campaign.pk])).status_code
+    assert edit == ((200 if role == "committee" else 403) if visible else 404), role
+    api_client.force_authenticate(users[role])
+    assert api_client.get(f"/api/v1/hazard-campaigns/{shanghang_campaign.pk}/").status_code == (200 if visible else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_enterprise_only_pages_refuse_staff(role: str, client: Any, users: dict[str, Any]) -> None:
+    checklist = Checklist.objects.create(name="通用清单")
+    client.force_login(users[role])
+    expected = 200 if role == "enterprise" else 403
+    assert client.get(reverse("hazards:selfcheck_create", args=[checklist.pk])).status_code == expected
+    assert client.post(reverse("hazards:stats_generate"), {"period": "x"}).status_code == (
+        302 if role == "enterprise" else 403
+    )
