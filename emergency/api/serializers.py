@@ -388,7 +388,7 @@ class EmDispatchRequestSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     requesting_jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
     destination = serializers.CharField(max_length=200)
-    lines = EmRequestLineSerializer(many=True)
+    lines = EmRequestLineSerializer(many=True, allow_empty=False)
     accident = serializers.PrimaryKeyRelatedField(queryset=Accident.objects.all(), required=False, allow_null=True)
     contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
@@ -397,7 +397,9 @@ class EmDispatchRequestSerializer(serializers.Serializer):
 
 
 class EmApproveSerializer(serializers.Serializer):
-    source_warehouses = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all(), many=True)
+    source_warehouses = serializers.PrimaryKeyRelatedField(
+        queryset=Warehouse.objects.all(), many=True, allow_empty=False
+    )
     approved = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -669,7 +671,9 @@ class EmWarningIssueSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=WarningLevel.choices)
     content = serializers.CharField()
     measures_required = serializers.CharField(required=False, allow_blank=True, default="")
-    jurisdictions = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), many=True)
+    jurisdictions = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.all(), many=True, allow_empty=False
+    )
     industries = serializers.SlugRelatedField(
         slug_field="code", queryset=Industry.objects.all(), many=True, required=False
     )

@@ -140,7 +140,8 @@ def warning_acknowledge(
         )
         if recipient is None:
             raise DomainError(_("This warning was not sent to this enterprise."), code="forbidden")
-        if warning.status == WarningStatus.LIFTED and recipient.acknowledged_at is None:
+        lifted = EmergencyWarning.objects.filter(pk=warning.pk, status=WarningStatus.LIFTED).exists()
+        if lifted and recipient.acknowledged_at is None:
             raise DomainError(_("This warning has been lifted."), field="status")
         now = timezone.now()
         if recipient.acknowledged_at is None:
@@ -175,7 +176,7 @@ def warning_lift(*, actor: User, warning: EmergencyWarning, note: str = "") -> E
 def warning_remind_unacknowledged(*, actor: User, warning: EmergencyWarning) -> int:
     """Remind the enterprises that have not acknowledged (at most once a day per warning)."""
     require(is_staff_user(actor), _("Only supervision staff send reminders."))
-    if warning.status != WarningStatus.ISSUED:
+    if not EmergencyWarning.objects.filter(pk=warning.pk, status=WarningStatus.ISSUED).exists():
         raise DomainError(_("This warning has been lifted."), field="status")
     users = User.objects.filter(
         is_active=True,

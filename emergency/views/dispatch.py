@@ -120,6 +120,8 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dispatch_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
+    if not services.can_approve_dispatch(request.user):
+        raise PermissionDenied
     form = ApproveForm(request.POST, prefix="approve", user=request.user, order=order)
     if form.is_valid():
         run(
