@@ -130,9 +130,14 @@ def _record_fact(accident: Accident) -> None:
             "grade": accident.grade,
             "deaths": accident.deaths,
             "serious_injuries": accident.serious_injuries,
-            "direct_loss_yuan": str(accident.direct_loss_yuan),
+            # A JSON number, as the other apps' readers expect (whole yuan as an integer).
+            "direct_loss_yuan": _json_amount(accident.direct_loss_yuan),
         },
     )
+
+
+def _json_amount(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
 def _level_index(level: str) -> int:

@@ -75,7 +75,7 @@ def test_enterprise_report_is_graded_recorded_as_fact_and_starts_the_clocks(repo
         "grade": "general",
         "deaths": 1,
         "serious_injuries": 2,
-        "direct_loss_yuan": "800000.00",
+        "direct_loss_yuan": 800000,
     }
     running = clocks(reported)
     # Reported on the platform within the hour: the 1-hour clock is met on time.

@@ -29,5 +29,8 @@ def test_used_rule_set_is_frozen_and_ledger_is_read_only(
     stock_receive(actor=users["committee"], warehouse=xinluo_store, item=tent, quantity=1)
     movement = StockMovement.objects.get()
     assert client.get(reverse("admin:emergency_stockmovement_changelist")).status_code == 200
-    assert client.post(reverse("admin:emergency_stockmovement_delete", args=[movement.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:emergency_stockmovement_delete", args=[movement.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert StockMovement.objects.filter(pk=movement.pk).exists()
