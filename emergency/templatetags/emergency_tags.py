@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 LEVEL_CLASSES = {
     "blue": "bg-primary",
     "yellow": "bg-warning text-dark",
-    "orange": "text-bg-warning border border-danger",
+    "orange": "text-white level-orange",
     "red": "bg-danger",
 }
 GRADE_CLASSES = {
@@ -48,6 +49,12 @@ STATUS_CLASSES = {
 @register.filter
 def level_class(level: str) -> str:
     return LEVEL_CLASSES.get(level, "bg-secondary")
+
+
+@register.filter
+def level_style(level: str) -> str:
+    """Bootstrap has no orange: the orange level gets its colour inline."""
+    return mark_safe('style="background-color:#fd7e14"') if level == "orange" else ""
 
 
 @register.filter

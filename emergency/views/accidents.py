@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from safety_platform.audit import audit_entries_for
 
 from .. import services
+from ..choices import REPORT_LEVEL_ORDER, ReportLevel
 from ..filtersets import AccidentFilterSet
 from ..forms import (
     AccidentForm,
@@ -69,12 +70,20 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figures = {
         f: getattr(accident, f) for f in ("deaths", "serious_injuries", "minor_injuries", "missing", "direct_loss_yuan")
     }
+    report_steps = list(accident.report_steps.select_related("recorded_by"))
+    reached = {step.level for step in report_steps}
+    next_level = next((level for level in REPORT_LEVEL_ORDER if level not in reached), None)
+    forward_form = ForwardForm(prefix="fwd")
+    if next_level is not None:
+        # Only the next level up can receive the report now.
+        forward_form.fields["level"].choices = [(next_level, ReportLevel(next_level).label)]
     context = {
         "accident": accident,
         "staff": staff,
         "own": own,
         "revisions": accident.revisions.select_related("rule_set", "recorded_by"),
-        "report_steps": accident.report_steps.select_related("recorded_by"),
+        "report_steps": report_steps,
+        "can_forward": next_level is not None,
         "clocks": accident_clocks(accident),
         "log": accident.response_log.select_related("recorded_by", "dispatch_order").prefetch_related("teams"),
         "dispatch_orders": accident.dispatch_orders.all(),
@@ -82,7 +91,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": evaluation.findings.select_related("recorded_by") if evaluation else [],
         "measures": evaluation.measures.prefetch_related("progress__actor") if evaluation else [],
         "supplement_form": SupplementForm(prefix="sup", initial=figures),
-        "forward_form": ForwardForm(prefix="fwd"),
+        "forward_form": forward_form,
         "log_form": LogForm(prefix="log", user=user, accident=accident),
         "extend_form": ExtendForm(prefix="ext"),
         "investigation_form": InvestigationForm(prefix="inv"),
