@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.models import Department, Industry
 
@@ -76,7 +77,7 @@ class ReasonForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea())
+    summary = forms.CharField(label=pgettext_lazy("enterprises", "Summary"), required=False, widget=forms.Textarea())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

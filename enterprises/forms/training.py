@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Employee, SpecialOperationCertificate, TrainingRecord
 from .topic_widgets import DateInput, style
@@ -32,7 +33,7 @@ class PostChangeForm(forms.Form):
     RETURN = "return"
     LEAVE = "leave"
     action = forms.ChoiceField(
-        label=_("Change"),
+        label=pgettext_lazy("enterprises", "Change"),
         choices=[
             (CHANGE, _("Move to another post")),
             (AWAY, _("Leave the post for a while")),

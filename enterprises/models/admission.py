@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.scoping import ScopedQuerySet, jurisdiction_scope_q
 
@@ -167,7 +168,7 @@ class DensePlace(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, validators=LATITUDE_VALIDATORS)
     population = models.PositiveIntegerField(_("people (typical)"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enterprises", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -297,7 +298,7 @@ class CatalogEntry(models.Model):
         help_text=_("Exact model numbers, one per line; declared equipment with one of them matches."),
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("enterprises", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

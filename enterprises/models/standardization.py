@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.scoping import ScopedQuerySet
 
@@ -35,7 +36,7 @@ class StandardizationLevel(models.IntegerChoices):
 class IssuingLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
-    CITY = "city", _("City")
+    CITY = "city", pgettext_lazy("enterprises", "City")
 
 
 # 3a: level 1 is announced nationally, level 2 by the province, level 3 by the city.
@@ -67,7 +68,9 @@ class StandardizationCertificate(models.Model):
         on_delete=models.PROTECT,
         related_name="standardization_certificates",
     )
-    level = models.PositiveSmallIntegerField(_("level"), choices=StandardizationLevel.choices)
+    level = models.PositiveSmallIntegerField(
+        pgettext_lazy("enterprises", "level"), choices=StandardizationLevel.choices
+    )
     industry = models.ForeignKey(
         "safety_platform.Industry",
         verbose_name=_("industry"),

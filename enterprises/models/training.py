@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.scoping import ScopedQuerySet
 
@@ -62,7 +63,9 @@ class Employee(models.Model):
     )
     name = models.CharField(_("name"), max_length=60)
     employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
-    role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices, default=PersonRole.STAFF)
+    role = models.CharField(
+        pgettext_lazy("enterprises", "role"), max_length=16, choices=PersonRole.choices, default=PersonRole.STAFF
+    )
     post = models.CharField(_("post"), max_length=100)
     post_is_high_risk = models.BooleanField(_("dangerous post"), default=False)
     special_operation = models.CharField(
@@ -164,7 +167,7 @@ class TrainingRecord(models.Model):
     completed_on = models.DateField(_("completed on"))
     passed = models.BooleanField(_("assessment passed"), default=True)
     provider = models.CharField(_("trainer or provider"), max_length=200, blank=True)
-    content = models.CharField(_("content"), max_length=300, blank=True)
+    content = models.CharField(pgettext_lazy("enterprises", "content"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

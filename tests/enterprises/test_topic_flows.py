@@ -288,3 +288,11 @@ def test_demo_seeder_is_idempotent(reference: Any, monkeypatch: Any) -> None:
         JointInspection.objects.count(),
         Hazard.objects.count(),
     )
+
+
+def test_topic_pages_speak_simplified_chinese_by_default(client: Any, users: Any, xinluo_chem: Any) -> None:
+    client.force_login(users["enterprise"])
+    body = client.get(reverse("enterprises:training_enterprise", args=[xinluo_chem.pk])).content.decode()
+    assert "先培训后上岗" in body and "Train before posting" not in body
+    body = client.get(reverse("enterprises:equipment_list")).content.decode()
+    assert "企业在用设备和工艺" in body
