@@ -127,7 +127,9 @@ def register_topics() -> None:
     register_nav(NavItem(_("Standardization"), "enterprises:stdcert_list", roles=ALL_ROLES, icon="award", order=62))
     register_nav(NavItem(_("Training"), "enterprises:training_overview", roles=ALL_ROLES, icon="mortarboard", order=63))
     register_nav(
-        NavItem(_("Declared equipment"), "enterprises:equipment_list", roles=ENTERPRISE_ROLE, icon="gear-wide", order=61)
+        NavItem(
+            _("Declared equipment"), "enterprises:equipment_list", roles=ENTERPRISE_ROLE, icon="gear-wide", order=61
+        )
     )
 
     register_enterprise_panel(
