@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Rescue teams -------------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ class DispatchAction(models.TextChoices):
     SHIP = "ship", _("Dispatched from a warehouse")
     DELIVER = "deliver", _("Delivery confirmed")
     SETTLE = "settle", _("Return or consumption recorded")
-    CLOSE = "close", _("Closed")
+    CLOSE = "close", pgettext_lazy("emergency", "Closed")
 
 
 # Accidents -----------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ class AccidentStatus(models.TextChoices):
     REPORTED = "reported", _("Reported")
     RESPONDING = "responding", _("Emergency response")
     INVESTIGATING = "investigating", _("Under investigation")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("emergency", "Closed")
 
 
 class ReportLevel(models.TextChoices):
@@ -164,7 +165,7 @@ class PartyKind(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("emergency", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done, awaiting verification")
     VERIFIED = "verified", _("Verified complete")
@@ -210,7 +211,7 @@ DRILL_INTERVAL_MONTHS = {PlanKind.COMPREHENSIVE: 12, PlanKind.SPECIAL: 12, PlanK
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", _("In force")
     SUPERSEDED = "superseded", _("Superseded")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("emergency", "Withdrawn")
 
 
 class DrillKind(models.TextChoices):

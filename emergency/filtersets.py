@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.models import Jurisdiction
 
@@ -146,7 +147,7 @@ class TeamFilterSet(StyledFilterSet):
 
 class WarehouseFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
-    level = django_filters.ChoiceFilter(choices=WarehouseLevel.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(choices=WarehouseLevel.choices, label=pgettext_lazy("emergency", "Level"))
     jurisdiction = _jurisdiction_filter()
     has_alerts = django_filters.BooleanFilter(method="filter_has_alerts", label=_("Flagged"))
 
@@ -165,7 +166,7 @@ class WarehouseFilterSet(StyledFilterSet):
 
 class BatchFilterSet(StyledFilterSet):
     warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
-    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=_("Item"))
+    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=pgettext_lazy("emergency", "Item"))
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lte", label=_("Expires by"))
     in_stock = django_filters.BooleanFilter(method="filter_in_stock", label=_("In stock"))
 
@@ -181,7 +182,7 @@ class BatchFilterSet(StyledFilterSet):
 
 class LedgerFilterSet(StyledFilterSet):
     warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
-    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=_("Item"))
+    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=pgettext_lazy("emergency", "Item"))
     kind = django_filters.ChoiceFilter(choices=MovementKind.choices, label=_("Movement"))
     since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("Since"))
 
@@ -191,10 +192,10 @@ class LedgerFilterSet(StyledFilterSet):
 
 
 class DispatchFilterSet(StyledFilterSet):
-    status = django_filters.ChoiceFilter(choices=DispatchStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=DispatchStatus.choices, label=pgettext_lazy("emergency", "Status"))
     jurisdiction = _jurisdiction_filter(_("Requesting jurisdiction"))
     accident = django_filters.ModelChoiceFilter(queryset=Accident.objects.all(), label=_("Incident"))
-    open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Still open"))
 
     class Meta:
         model = DispatchOrder
@@ -213,7 +214,7 @@ class DispatchFilterSet(StyledFilterSet):
 class AccidentFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices, label=_("Grade"))
-    status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=pgettext_lazy("emergency", "Status"))
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
     jurisdiction = _jurisdiction_filter()
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
@@ -241,9 +242,9 @@ class AccidentFilterSet(StyledFilterSet):
 
 
 class WarningFilterSet(StyledFilterSet):
-    level = django_filters.ChoiceFilter(choices=WarningLevel.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(choices=WarningLevel.choices, label=pgettext_lazy("emergency", "Level"))
     kind = django_filters.ChoiceFilter(choices=WarningKind.choices, label=_("Kind"))
-    status = django_filters.ChoiceFilter(choices=WarningStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=WarningStatus.choices, label=pgettext_lazy("emergency", "Status"))
     in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force"))
 
     class Meta:
@@ -260,7 +261,7 @@ class WarningFilterSet(StyledFilterSet):
 class PlanFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices, label=_("Kind"))
-    status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=pgettext_lazy("emergency", "Status"))
     owner = django_filters.ChoiceFilter(
         choices=[("enterprise", _("Enterprise plans")), ("department", _("Department plans"))],
         method="filter_owner",

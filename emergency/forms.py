@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.models import Enterprise
 from safety_platform.models import Department, Industry, Jurisdiction
@@ -216,7 +217,7 @@ class WarehouseForm(StyledModelForm):
 
 
 class ReceiveForm(StyledForm):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=SupplyItem.objects.all())
+    item = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Item"), queryset=SupplyItem.objects.all())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     batch_no = forms.CharField(label=_("Batch"), max_length=60, required=False)
     expires_on = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs=DATE))
@@ -224,7 +225,7 @@ class ReceiveForm(StyledForm):
 
 
 class IssueForm(StyledForm):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=SupplyItem.objects.all())
+    item = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Item"), queryset=SupplyItem.objects.all())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     kind = forms.ChoiceField(
         label=_("Movement"),
@@ -246,7 +247,7 @@ class IssueForm(StyledForm):
 
 
 class TransferForm(StyledForm):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=SupplyItem.objects.all())
+    item = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Item"), queryset=SupplyItem.objects.all())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     destination = forms.ModelChoiceField(label=_("To warehouse"), queryset=Warehouse.objects.none())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -260,7 +261,7 @@ class TransferForm(StyledForm):
 
 
 class MinimumForm(StyledForm):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=SupplyItem.objects.all())
+    item = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Item"), queryset=SupplyItem.objects.all())
     min_quantity = forms.IntegerField(label=_("Minimum stock"), min_value=0)
 
 
@@ -288,7 +289,7 @@ class DispatchRequestForm(StyledForm):
         self.fields["accident"].queryset = Accident.objects.visible_to(user).open()
         for n in range(self.LINES):
             self.fields[f"item_{n}"] = forms.ModelChoiceField(
-                label=_("Item"), queryset=SupplyItem.objects.all(), required=False
+                label=pgettext_lazy("emergency", "Item"), queryset=SupplyItem.objects.all(), required=False
             )
             self.fields[f"quantity_{n}"] = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
         style(self)
@@ -456,7 +457,9 @@ class LogForm(StyledForm):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=ResponseKind.choices)
     actor_name = forms.CharField(label=_("Who"), max_length=100, required=False)
-    action = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    action = forms.CharField(
+        label=pgettext_lazy("emergency", "What was done"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     teams = forms.ModelMultipleChoiceField(
         label=_("Teams deployed"),
         queryset=RescueTeam.objects.none(),
@@ -499,7 +502,9 @@ class EvaluationForm(StyledForm):
 class FindingForm(StyledForm):
     party_kind = forms.ChoiceField(label=_("Party"), choices=PartyKind.choices)
     party_name = forms.CharField(label=_("Name"), max_length=120)
-    responsibility = forms.ChoiceField(label=_("Responsibility"), choices=ResponsibilityKind.choices)
+    responsibility = forms.ChoiceField(
+        label=pgettext_lazy("emergency", "Responsibility"), choices=ResponsibilityKind.choices
+    )
     finding = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
     sanction = forms.CharField(label=_("Handling"), max_length=300, required=False)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
@@ -512,8 +517,8 @@ class MeasureForm(StyledForm):
 
 
 class MeasureProgressForm(StyledForm):
-    to_status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
-    note = forms.CharField(label=_("Progress"), max_length=500)
+    to_status = forms.ChoiceField(label=pgettext_lazy("emergency", "Status"), choices=MeasureStatus.choices)
+    note = forms.CharField(label=pgettext_lazy("emergency", "Progress"), max_length=500)
 
 
 # Warnings -----------------------------------------------------------------------------------
@@ -522,7 +527,7 @@ class MeasureProgressForm(StyledForm):
 class WarningForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=WarningKind.choices)
-    level = forms.ChoiceField(label=_("Level"), choices=WarningLevel.choices)
+    level = forms.ChoiceField(label=pgettext_lazy("emergency", "Level"), choices=WarningLevel.choices)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
     measures_required = forms.CharField(
         label=_("Measures required"), required=False, widget=forms.Textarea(attrs={"rows": 2})

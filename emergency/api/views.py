@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -299,7 +300,7 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
             except ValueError:
                 from rest_framework.exceptions import ValidationError
 
-                raise ValidationError({"approved": ["Keys are line ids."]}) from None
+                raise ValidationError({"approved": [_("Keys are line ids.")]}) from None
         order = call(services.dispatch_approve, actor=request.user, order=self.get_object(), **data)
         return self._detail(order)
 
@@ -438,13 +439,15 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         else:
             evaluation = getattr(accident, "evaluation", None)
             if evaluation is None:
-                return Response({"detail": "No evaluation yet.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+                return Response(
+                    {"detail": _("No evaluation yet."), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND
+                )
         return Response(s.EmEvaluationSerializer(evaluation).data)
 
     def _evaluation(self, accident: Accident) -> Any:
         evaluation = getattr(accident, "evaluation", None)
         if evaluation is None:
-            raise DomainError("Start the evaluation first.", field="evaluation")
+            raise DomainError(_("Start the evaluation first."), field="evaluation")
         return evaluation
 
     @extend_schema(request=None, responses=s.EmEvaluationSerializer)
@@ -596,5 +599,5 @@ class DrillViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin):
         if not EmergencyPlan.objects.visible_to(self.request.user).filter(pk=plan.pk).exists():
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"plan": ["Unknown plan."]})
+            raise ValidationError({"plan": [_("Unknown plan.")]})
         serializer.instance = call(services.drill_record, actor=self.request.user, plan=plan, **data)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import (
     GRADE_ORDER,
@@ -129,7 +130,7 @@ class AccidentQuerySet(OwnedQuerySet):
 class Accident(models.Model):
     """生产安全事故 — an accident or incident with its casualties, Decree 493 grade and statutory clocks."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=AccidentCategory.choices)
     is_production_safety = models.BooleanField(
         _("production-safety accident"),
@@ -158,7 +159,9 @@ class Accident(models.Model):
     minor_injuries = models.PositiveIntegerField(_("minor injuries"), default=0)
     missing = models.PositiveIntegerField(_("missing"), default=0)
     direct_loss_yuan = models.DecimalField(_("direct economic loss (yuan)"), default=Decimal("0"), **MONEY)
-    grade = models.CharField(_("grade"), max_length=20, choices=AccidentGrade.choices, db_index=True)
+    grade = models.CharField(
+        pgettext_lazy("emergency", "grade"), max_length=20, choices=AccidentGrade.choices, db_index=True
+    )
     rule_set = models.ForeignKey(
         GradingRuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="accidents"
     )
@@ -177,7 +180,7 @@ class Accident(models.Model):
     investigation_extension_reason = models.CharField(_("extension reason"), max_length=300, blank=True)
     investigation_report_at = models.DateTimeField(_("investigation report submitted at"), null=True, blank=True)
     investigation_summary = models.TextField(_("investigation conclusion"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("emergency", "closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -223,7 +226,7 @@ class AccidentRevision(models.Model):
     minor_injuries = models.PositiveIntegerField(_("minor injuries"), default=0)
     missing = models.PositiveIntegerField(_("missing"), default=0)
     direct_loss_yuan = models.DecimalField(_("direct economic loss (yuan)"), **MONEY)
-    grade = models.CharField(_("grade"), max_length=20, choices=AccidentGrade.choices)
+    grade = models.CharField(pgettext_lazy("emergency", "grade"), max_length=20, choices=AccidentGrade.choices)
     rule_set = models.ForeignKey(GradingRuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_late = models.BooleanField(_("after the supplement window"), default=False)
@@ -251,7 +254,7 @@ class AccidentReportStep(models.Model):
     """逐级上报 — a level of government received the accident report (county, city, province, ministry)."""
 
     accident = models.ForeignKey(Accident, on_delete=models.PROTECT, related_name="report_steps")
-    level = models.CharField(_("level"), max_length=12, choices=ReportLevel.choices)
+    level = models.CharField(pgettext_lazy("emergency", "level"), max_length=12, choices=ReportLevel.choices)
     received_at = models.DateTimeField(_("received at"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -412,7 +415,7 @@ class CorrectiveMeasure(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(pgettext_lazy("emergency", "due on"))
     status = models.CharField(_("status"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.OPEN)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)

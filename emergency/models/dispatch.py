@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.scoping import jurisdiction_scope_q
 
@@ -40,7 +41,7 @@ class DispatchOrderQuerySet(models.QuerySet["DispatchOrder"]):
 class DispatchOrder(models.Model):
     """物资调拨单 — a request for supplies for an incident, approved and dispatched from one or more warehouses."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
     accident = models.ForeignKey(
         "emergency.Accident",
         verbose_name=_("for incident"),
@@ -83,7 +84,7 @@ class DispatchOrder(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("emergency", "closed at"), null=True, blank=True)
     is_partial = models.BooleanField(
         _("partially fulfilled"), default=False, help_text=_("Less was delivered than approved.")
     )
@@ -112,7 +113,9 @@ class DispatchOrder(models.Model):
 class DispatchLine(models.Model):
     """调拨明细 — one item of an order: how many were requested and how many approved."""
 
-    order = models.ForeignKey(DispatchOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="lines")
+    order = models.ForeignKey(
+        DispatchOrder, verbose_name=pgettext_lazy("emergency", "order"), on_delete=models.PROTECT, related_name="lines"
+    )
     item = models.ForeignKey("emergency.SupplyItem", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     requested_quantity = models.PositiveIntegerField(_("requested"))
     approved_quantity = models.PositiveIntegerField(_("approved"), null=True, blank=True)

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import DRILL_INTERVAL_MONTHS, DrillKind, PlanKind, PlanStatus
 from .common import OwnedQuerySet
@@ -66,7 +67,7 @@ class EmergencyPlanQuerySet(OwnedQuerySet):
 class EmergencyPlan(models.Model):
     """应急预案 — an enterprise's or a department's emergency plan, with its filing (备案) date."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -85,7 +86,7 @@ class EmergencyPlan(models.Model):
         related_name="emergency_plans",
     )
     version = models.CharField(_("version"), max_length=30, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("emergency", "summary"), blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True, help_text=_("Date of filing (备案)."))
     filing_number = models.CharField(_("filing number"), max_length=60, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from .common import COORDINATES_BOTH_OR_NONE, OwnedQuerySet, latitude_field, longitude_field
@@ -46,7 +47,7 @@ class Warehouse(models.Model):
     """应急物资储备库 — a city or county reserve, or an enterprise's own store."""
 
     name = models.CharField(_("name"), max_length=120)
-    level = models.CharField(_("level"), max_length=12, choices=WarehouseLevel.choices)
+    level = models.CharField(pgettext_lazy("emergency", "level"), max_length=12, choices=WarehouseLevel.choices)
     jurisdiction = models.ForeignKey(
         "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
     )

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.scoping import NOTHING, enterprise_scope_q
@@ -62,10 +63,10 @@ class EmergencyWarningQuerySet(models.QuerySet["EmergencyWarning"]):
 class EmergencyWarning(models.Model):
     """预警信息 — a weather or other warning for jurisdictions (down to grid) and industries."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=WarningKind.choices)
-    level = models.CharField(_("level"), max_length=8, choices=WarningLevel.choices)
-    content = models.TextField(_("content"))
+    level = models.CharField(pgettext_lazy("emergency", "level"), max_length=8, choices=WarningLevel.choices)
+    content = models.TextField(pgettext_lazy("emergency", "content"))
     measures_required = models.TextField(_("measures required"), blank=True)
     jurisdictions = models.ManyToManyField(
         "safety_platform.Jurisdiction", verbose_name=_("jurisdictions"), related_name="+"

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
@@ -306,7 +307,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.accountability_add,
             actor=request.user,
             evaluation=evaluation,
-            success=_("Finding recorded."),
+            success=pgettext("emergency", "Finding recorded."),
             **form.cleaned_data,
         )
     elif evaluation is not None:
