@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safety_platform.models import Department
 
+from ..choices import EnterpriseStatus
 from ..models import Enterprise, JointInspection, JointInspectionFinding, ResponsibilityItem, ResponsibilityReview
 
 STALE_AFTER_DAYS = 365  # a list not confirmed for a year is flagged as possibly out of date
@@ -44,7 +45,11 @@ def responsibility_items(
 
 def enterprises_without_department(user: Any) -> int:
     """Enterprises whose industry no department supervises: a gap in "管行业必须管安全"."""
-    return Enterprise.objects.visible_to(user).operating().filter(supervising_department__isnull=True).count()
+    return (
+        Enterprise.objects.visible_to(user)
+        .filter(status=EnterpriseStatus.OPERATING, supervising_department__isnull=True)
+        .count()
+    )
 
 
 def joint_inspections_visible_to(user: Any) -> QuerySet[JointInspection]:

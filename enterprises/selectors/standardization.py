@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Substr
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.models import Industry, Jurisdiction
 
+from ..choices import EnterpriseStatus
 from ..models import Demonstration, Enterprise, StandardizationCertificate
 from ..models.standardization import REREVIEW_REMINDER_MONTHS, CertificateStatus, add_months
 
@@ -51,7 +52,11 @@ def standardization_coverage(user: Any, *, on: dt.date) -> dict[str, Any]:
     one grouped query per industry division (with a column pair per county for the cross table).
     """
     certified = Exists(StandardizationCertificate.objects.in_force(on).filter(enterprise=OuterRef("pk")))
-    base = Enterprise.objects.visible_to(user).operating().annotate(has_certificate=certified)
+    base = (
+        Enterprise.objects.visible_to(user)
+        .filter(status=EnterpriseStatus.OPERATING)
+        .annotate(has_certificate=certified)
+    )
     counties = list(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY).order_by("sort_order", "id"))
     columns: dict[str, Any] = {"total": Count("id"), "certified": Count("id", filter=Q(has_certificate=True))}
     for county in counties:
@@ -69,7 +74,7 @@ def standardization_coverage(user: Any, *, on: dt.date) -> dict[str, Any]:
         for county in counties
         if totals[f"t{county.pk}"]
     ]
-    rows = list(
+    rows: list[dict[str, Any]] = list(
         base.annotate(division=Substr("industry__code", 1, 3))
         .values("division")
         .annotate(**columns)

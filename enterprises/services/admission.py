@@ -268,7 +268,11 @@ def _choice(value: str, choices: Any) -> str | None:
             for key, label in choices:
                 if wanted in (key.lower(), str(label).lower()):
                     return str(key)
-    aliases = {"禁止": CatalogStatus.BANNED, "淘汰": CatalogStatus.BANNED, "限制": CatalogStatus.RESTRICTED}
+    aliases: dict[str, str] = {
+        "禁止": CatalogStatus.BANNED,
+        "淘汰": CatalogStatus.BANNED,
+        "限制": CatalogStatus.RESTRICTED,
+    }
     aliases |= {"装备": CatalogKind.EQUIPMENT, "设备": CatalogKind.EQUIPMENT, "工艺": CatalogKind.PROCESS}
     hit = aliases.get(value.strip())
     return str(hit) if hit is not None and hit in dict(choices) else None
