@@ -74,12 +74,13 @@ def standardization_coverage(user: Any, *, on: dt.date) -> dict[str, Any]:
         for county in counties
         if totals[f"t{county.pk}"]
     ]
-    rows: list[dict[str, Any]] = list(
+    grouped = (
         base.annotate(division=Substr("industry__code", 1, 3))
         .values("division")
         .annotate(**columns)
         .order_by("division")
     )
+    rows: list[dict[str, Any]] = [dict(row) for row in grouped]
     names = dict(Industry.objects.filter(code__in=[r["division"] for r in rows]).values_list("code", "name"))
     shown = [c["county"] for c in by_county]
     by_industry = [
