@@ -207,7 +207,9 @@ def accident_report(
     now = timezone.now()
     if is_enterprise_user(actor):
         enterprise = actor.enterprise
-        reported_at = now  # the platform report is the report to the county
+        # The platform report is the report to the county (never before the accident, whatever the
+        # phone's clock said about the time of the accident).
+        reported_at = max(now, occurred_at)
     if enterprise is not None:
         from enterprises.models import Enterprise
 
