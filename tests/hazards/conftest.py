@@ -8,7 +8,6 @@ import pytest
 
 from safety_platform.choices import ApiScope
 from safety_platform.services import api_key_create
-from tests.browser.conftest import browser, phone  # noqa: F401  (Playwright fixtures for test_browser)
 from tests.factories import EnterpriseFactory
 
 

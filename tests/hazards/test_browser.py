@@ -2,66 +2,112 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from hazards.models import Hazard
-from tests.browser.conftest import login
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('draft:'))"
+
+
+def on_a_phone(live_server: Any, username: str, steps: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Sign in on a phone-sized Chromium and run `steps(page)`; return what it observed.
+
+    The browser runs in a thread of its own: the shell's browser tests keep a session-wide sync
+    Playwright in the main thread, and a second sync Playwright cannot start in a thread where one runs.
+    """
+    from playwright.sync_api import sync_playwright
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+                )
+                context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+                page = context.new_page()
+                page.set_default_timeout(20000)
+                login(page, live_server, username)
+                outcome.update(steps(page))
+                browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=180)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome
+
 
 def test_offline_submission_is_kept_and_sent_once_when_back_online(
-    live_server: Any,
-    phone: Any,
-    users: dict[str, Any],
-    xinluo_chem: Any,
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any
 ) -> None:
-    login(phone, live_server, "inspector")
-    phone.goto(f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
-    phone.fill("#id_title", "配电室门未上锁")
-    phone.fill("#id_description", "配电室无人值守且门未上锁，存在触电风险。")
-    phone.fill("#id_location", "1号配电室")
-    # The signal drops in the mountains; the inspector taps "register".
-    phone.context.set_offline(True)
-    phone.click("#hazard-form button[type=submit]")
-    status = phone.locator("#draft-status")
-    status.wait_for(state="visible")
-    assert "alert-warning" in (status.get_attribute("class") or "")
-    assert not Hazard.objects.exists()
-    draft = phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('draft:'))")
-    assert draft, "the draft is kept on the phone"
-    assert "配电室门未上锁" in phone.evaluate(f"localStorage.getItem('{draft[0]}')")
-    # Back online: the form is sent by itself and lands on the new hazard.
-    phone.context.set_offline(False)
-    phone.wait_for_url(f"{live_server.url}/hazards/*/", timeout=30000)
-    phone.wait_for_load_state("networkidle")  # the server is done before the test reads the database
+    def steps(page: Any) -> dict[str, Any]:
+        page.goto(f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
+        page.fill("#id_title", "配电室门未上锁")
+        page.fill("#id_description", "配电室无人值守且门未上锁，存在触电风险。")
+        page.fill("#id_location", "1号配电室")
+        # The signal drops in the mountains; the inspector taps "register".
+        page.context.set_offline(True)
+        page.click("#hazard-form button[type=submit]")
+        status = page.locator("#draft-status")
+        status.wait_for(state="visible")
+        seen = {
+            "status_class": status.get_attribute("class") or "",
+            "url_while_offline": page.url,
+            "draft": page.evaluate(f"{DRAFT_KEYS}.map(k => localStorage.getItem(k))"),
+        }
+        # Back online: the form is sent by itself and lands on the new hazard.
+        page.context.set_offline(False)
+        page.wait_for_url(f"{live_server.url}/hazards/*/", timeout=30000)
+        page.wait_for_load_state("networkidle")
+        seen["drafts_left"] = page.evaluate(f"{DRAFT_KEYS}.length")
+        seen["landed_on"] = page.url
+        return seen
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert "alert-warning" in seen["status_class"]
+    assert seen["url_while_offline"].endswith(f"/hazards/new/?enterprise={xinluo_chem.pk}")
+    assert len(seen["draft"]) == 1 and "配电室门未上锁" in seen["draft"][0], "the draft is kept on the phone"
     hazard = Hazard.objects.get()
     assert hazard.title == "配电室门未上锁" and hazard.location == "1号配电室"
     assert hazard.source == "inspection" and hazard.enterprise == xinluo_chem
-    assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('draft:')).length") == 0
+    assert seen["landed_on"].endswith(hazard.get_absolute_url())
+    assert seen["drafts_left"] == 0
 
 
-def test_typed_text_survives_closing_the_page(
-    live_server: Any,
-    phone: Any,
-    users: dict[str, Any],
-    xinluo_chem: Any,
-) -> None:
-    login(phone, live_server, "enterprise")
-    phone.goto(f"{live_server.url}/hazards/new/")
-    phone.fill("#id_title", "叉车刹车失灵")
-    phone.fill("#id_description", "3号叉车刹车距离过长")
-    phone.goto(f"{live_server.url}/")
-    phone.goto(f"{live_server.url}/hazards/new/")
-    assert phone.input_value("#id_title") == "叉车刹车失灵"
-    assert phone.input_value("#id_description") == "3号叉车刹车距离过长"
-    assert phone.locator("#draft-status").is_visible()
-    # Sending twice (a retry after a lost response) still makes one hazard: the draft's key is kept.
-    key = phone.input_value("[name=client_key]")
-    assert key
-    phone.click("#hazard-form button[type=submit]")
-    phone.wait_for_url(f"{live_server.url}/hazards/*/")
-    phone.wait_for_load_state("networkidle")
-    assert Hazard.objects.count() == 1 and Hazard.objects.get().external_key.endswith(key)
+def test_typed_text_survives_closing_the_page(live_server: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+    def steps(page: Any) -> dict[str, Any]:
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.fill("#id_title", "叉车刹车失灵")
+        page.fill("#id_description", "3号叉车刹车距离过长")
+        page.goto(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/hazards/new/")
+        seen = {
+            "title": page.input_value("#id_title"),
+            "description": page.input_value("#id_description"),
+            "restored_notice": page.locator("#draft-status").is_visible(),
+            "client_key": page.input_value("[name=client_key]"),
+        }
+        page.click("#hazard-form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/hazards/*/")
+        page.wait_for_load_state("networkidle")
+        return seen
+
+    seen = on_a_phone(live_server, "enterprise", steps)
+    assert (seen["title"], seen["description"]) == ("叉车刹车失灵", "3号叉车刹车距离过长")
+    assert seen["restored_notice"]
+    # The draft's key travels with the submission: a retry after a lost response finds the same hazard.
+    assert seen["client_key"]
+    hazard = Hazard.objects.get()
+    assert hazard.external_key.endswith(seen["client_key"]) and hazard.source == "self_check"
