@@ -136,14 +136,16 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
     @extend_schema(request=s.EmReadinessSerializer, responses=s.EmTeamSerializer)
     @action(detail=True, methods=["post"])
     def readiness(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmReadinessSerializer, request)
-        team = call(services.team_set_readiness, actor=request.user, team=self.get_object(), **data)
+        team = call(services.team_set_readiness, actor=request.user, team=instance, **data)
         return Response(s.EmTeamSerializer(team).data)
 
     @extend_schema(request=s.EmMemberWriteSerializer, responses=s.EmMemberSerializer)
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: Any = None) -> Response:
-        team = self.get_object()
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        team = instance
         data = valid(s.EmMemberWriteSerializer, request)
         skills = data.pop("skills", [])
         certificates = data.pop("certificates", [])
@@ -155,8 +157,9 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
     @extend_schema(request=s.EmEquipmentSerializer, responses=s.EmEquipmentSerializer)
     @action(detail=True, methods=["post"])
     def equipment(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmEquipmentSerializer, request)
-        item = call(services.team_equipment_save, actor=request.user, team=self.get_object(), data=data)
+        item = call(services.team_equipment_save, actor=request.user, team=instance, data=data)
         return Response(s.EmEquipmentSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,15 +194,17 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
     @extend_schema(responses=s.EmStockRowSerializer(many=True))
     @action(detail=True, methods=["get"])
     def stock(self, request: Request, pk: Any = None) -> Response:
-        return Response(s.EmStockRowSerializer(selectors.warehouse_stock(self.get_object()), many=True).data)
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        return Response(s.EmStockRowSerializer(selectors.warehouse_stock(instance), many=True).data)
 
     @extend_schema(request=s.EmReceiveSerializer, responses=s.EmMovementSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         movement = call(
             services.stock_receive,
             actor=request.user,
-            warehouse=self.get_object(),
+            warehouse=instance,
             **valid(s.EmReceiveSerializer, request),
         )
         return Response(s.EmMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
@@ -207,8 +212,9 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
     @extend_schema(request=s.EmIssueSerializer, responses=s.EmMovementSerializer(many=True))
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmIssueSerializer, request)
-        takes = call(services.stock_issue, actor=request.user, warehouse=self.get_object(), **data)
+        takes = call(services.stock_issue, actor=request.user, warehouse=instance, **data)
         return Response(
             s.EmMovementSerializer([t.movement for t in takes], many=True).data, status=status.HTTP_201_CREATED
         )
@@ -216,15 +222,17 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
     @extend_schema(request=s.EmTransferSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmTransferSerializer, request)
-        ref = call(services.stock_transfer, actor=request.user, source=self.get_object(), **data)
+        ref = call(services.stock_transfer, actor=request.user, source=instance, **data)
         return Response({"transfer_ref": str(ref)}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmMinimumSerializer, responses={200: None})
     @action(detail=True, methods=["post"])
     def minimum(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmMinimumSerializer, request)
-        setting = call(services.warehouse_set_minimum, actor=request.user, warehouse=self.get_object(), **data)
+        setting = call(services.warehouse_set_minimum, actor=request.user, warehouse=instance, **data)
         return Response({"item": setting.item.code, "min_quantity": setting.min_quantity})
 
 
@@ -293,6 +301,7 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmApproveSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmApproveSerializer, request)
         if data.get("approved") is not None:
             try:
@@ -301,42 +310,45 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
                 from rest_framework.exceptions import ValidationError
 
                 raise ValidationError({"approved": [_("Keys are line ids.")]}) from None
-        order = call(services.dispatch_approve, actor=request.user, order=self.get_object(), **data)
+        order = call(services.dispatch_approve, actor=request.user, order=instance, **data)
         return self._detail(order)
 
     @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(call(services.dispatch_reject, actor=request.user, order=self.get_object(), reason=note))
+        return self._detail(call(services.dispatch_reject, actor=request.user, order=instance, reason=note))
 
     @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(call(services.dispatch_cancel, actor=request.user, order=self.get_object(), reason=note))
+        return self._detail(call(services.dispatch_cancel, actor=request.user, order=instance, reason=note))
 
     @extend_schema(request=s.EmShipSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def ship(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmShipSerializer, request)
-        order = self.get_object()
+        order = instance
         call(services.dispatch_ship, actor=request.user, order=order, **data)
         return self._detail(order)
 
     @extend_schema(request=s.EmNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def deliver(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmNoteSerializer, request)["note"]
-        return self._detail(
-            call(services.dispatch_confirm_delivery, actor=request.user, order=self.get_object(), note=note)
-        )
+        return self._detail(call(services.dispatch_confirm_delivery, actor=request.user, order=instance, note=note))
 
     @extend_schema(request=s.EmSettleSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def settle(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmSettleSerializer, request)
-        return self._detail(call(services.dispatch_settle, actor=request.user, order=self.get_object(), **data))
+        return self._detail(call(services.dispatch_settle, actor=request.user, order=instance, **data))
 
 
 # Accidents ----------------------------------------------------------------------------------
@@ -371,57 +383,57 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmSupplementSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def supplement(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmSupplementSerializer, request)
-        return self._detail(call(services.accident_supplement, actor=request.user, accident=self.get_object(), **data))
+        return self._detail(call(services.accident_supplement, actor=request.user, accident=instance, **data))
 
     @extend_schema(request=s.EmForwardSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request: Request, pk: Any = None) -> Response:
-        accident = self.get_object()
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        accident = instance
         call(services.accident_forward, actor=request.user, accident=accident, **valid(s.EmForwardSerializer, request))
         return self._detail(accident)
 
     @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def concealed(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(
-            call(services.accident_mark_concealed, actor=request.user, accident=self.get_object(), note=note)
-        )
+        return self._detail(call(services.accident_mark_concealed, actor=request.user, accident=instance, note=note))
 
     @extend_schema(request=s.EmExtendSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="extend-investigation")
     def extend_investigation(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmExtendSerializer, request)
-        return self._detail(
-            call(services.accident_extend_investigation, actor=request.user, accident=self.get_object(), **data)
-        )
+        return self._detail(call(services.accident_extend_investigation, actor=request.user, accident=instance, **data))
 
     @extend_schema(request=s.EmInvestigationReportSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="investigation-report")
     def investigation_report(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmInvestigationReportSerializer, request)
-        return self._detail(
-            call(services.accident_submit_investigation, actor=request.user, accident=self.get_object(), **data)
-        )
+        return self._detail(call(services.accident_submit_investigation, actor=request.user, accident=instance, **data))
 
     @extend_schema(request=s.EmNoteSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="end-response")
     def end_response(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmNoteSerializer, request)["note"]
-        return self._detail(
-            call(services.accident_end_response, actor=request.user, accident=self.get_object(), note=note)
-        )
+        return self._detail(call(services.accident_end_response, actor=request.user, accident=instance, note=note))
 
     @extend_schema(request=None, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        return self._detail(call(services.accident_close, actor=request.user, accident=self.get_object()))
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        return self._detail(call(services.accident_close, actor=request.user, accident=instance))
 
     @extend_schema(request=s.EmLogEntryWriteSerializer, responses=s.EmLogEntrySerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def log(self, request: Request, pk: Any = None) -> Response:
-        accident = self.get_object()
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        accident = instance
         if request.method == "POST":
             data = valid(s.EmLogEntryWriteSerializer, request)
             entry = call(services.response_log_add, actor=request.user, accident=accident, **data)
@@ -432,7 +444,8 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmEvaluationSerializer, responses=s.EmEvaluationSerializer)
     @action(detail=True, methods=["get", "put"])
     def evaluation(self, request: Request, pk: Any = None) -> Response:
-        accident = self.get_object()
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        accident = instance
         if request.method == "PUT":
             data = valid(s.EmEvaluationSerializer, request)
             evaluation = call(services.evaluation_save, actor=request.user, accident=accident, **data)
@@ -453,7 +466,8 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=None, responses=s.EmEvaluationSerializer)
     @action(detail=True, methods=["post"], url_path="evaluation/conclude")
     def conclude(self, request: Request, pk: Any = None) -> Response:
-        evaluation = self._evaluation(self.get_object())
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        evaluation = self._evaluation(instance)
         return Response(
             s.EmEvaluationSerializer(call(services.evaluation_conclude, actor=request.user, evaluation=evaluation)).data
         )
@@ -461,7 +475,8 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmFindingSerializer, responses=s.EmFindingSerializer)
     @action(detail=True, methods=["post"])
     def findings(self, request: Request, pk: Any = None) -> Response:
-        evaluation = self._evaluation(self.get_object())
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        evaluation = self._evaluation(instance)
         data = valid(s.EmFindingSerializer, request)
         finding = call(services.accountability_add, actor=request.user, evaluation=evaluation, **data)
         return Response(s.EmFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
@@ -469,7 +484,8 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmMeasureSerializer, responses=s.EmMeasureSerializer)
     @action(detail=True, methods=["post"])
     def measures(self, request: Request, pk: Any = None) -> Response:
-        evaluation = self._evaluation(self.get_object())
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        evaluation = self._evaluation(instance)
         data = valid(s.EmMeasureSerializer, request)
         measure = call(services.measure_add, actor=request.user, evaluation=evaluation, **data)
         return Response(s.EmMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
@@ -486,8 +502,9 @@ class MeasureViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmMeasureProgressSerializer, responses=s.EmMeasureSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmMeasureProgressSerializer, request)
-        measure = call(services.measure_progress, actor=request.user, measure=self.get_object(), **data)
+        measure = call(services.measure_progress, actor=request.user, measure=instance, **data)
         return Response(s.EmMeasureSerializer(measure).data)
 
 
@@ -517,7 +534,8 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(responses=s.EmRecipientSerializer(many=True))
     @action(detail=True, methods=["get"])
     def recipients(self, request: Request, pk: Any = None) -> Response:
-        qs = selectors.warning_recipients(request.user, self.get_object())
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        qs = selectors.warning_recipients(request.user, instance)
         acknowledged = request.query_params.get("acknowledged")
         if acknowledged in ("true", "false"):
             qs = qs.filter(acknowledged_at__isnull=acknowledged == "false")
@@ -527,26 +545,30 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(responses=s.EmRecipientSerializer(many=True))
     @action(detail=True, methods=["get"])
     def unacknowledged(self, request: Request, pk: Any = None) -> Response:
-        page = self.paginate_queryset(selectors.warning_unacknowledged(request.user, self.get_object()))
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        page = self.paginate_queryset(selectors.warning_unacknowledged(request.user, instance))
         return self.get_paginated_response(s.EmRecipientSerializer(page, many=True).data)
 
     @extend_schema(request=s.EmAcknowledgeSerializer, responses=s.EmRecipientSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmAcknowledgeSerializer, request)
-        recipient = call(services.warning_acknowledge, actor=request.user, warning=self.get_object(), **data)
+        recipient = call(services.warning_acknowledge, actor=request.user, warning=instance, **data)
         return Response(s.EmRecipientSerializer(recipient).data)
 
     @extend_schema(request=s.EmNoteSerializer, responses=s.EmWarningSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request: Request, pk: Any = None) -> Response:
+        instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmNoteSerializer, request)["note"]
-        return self._one(call(services.warning_lift, actor=request.user, warning=self.get_object(), note=note))
+        return self._one(call(services.warning_lift, actor=request.user, warning=instance, note=note))
 
     @extend_schema(request=None, responses={200: None})
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: Any = None) -> Response:
-        sent = call(services.warning_remind_unacknowledged, actor=request.user, warning=self.get_object())
+        instance = self.get_object()  # out of scope → 404, before any input is read
+        sent = call(services.warning_remind_unacknowledged, actor=request.user, warning=instance)
         return Response({"reminded": sent})
 
 

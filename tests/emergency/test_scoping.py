@@ -225,3 +225,79 @@ def test_anonymous_users_are_sent_to_login_and_refused_by_the_api(
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     for url, _field in ENDPOINTS.values():
         assert api_client.get(url).status_code in (401, 403)
+
+
+WEB_ACTIONS = {
+    "shanghang_team": ["team_edit", "team_readiness", "team_member_add", "team_equipment_add"],
+    "shanghang_store": ["warehouse_edit", "stock_receive", "stock_issue", "stock_transfer", "warehouse_minimum"],
+    "shanghang_order": [
+        "dispatch_approve",
+        "dispatch_reject",
+        "dispatch_cancel",
+        "dispatch_ship",
+        "dispatch_deliver",
+        "dispatch_settle",
+    ],
+    "site_accident": [
+        "accident_supplement",
+        "accident_forward",
+        "accident_log",
+        "accident_extend",
+        "accident_investigation",
+        "accident_concealed",
+        "accident_end_response",
+        "accident_close",
+        "accident_evaluation",
+        "evaluation_conclude",
+        "finding_add",
+        "measure_add",
+    ],
+    "shanghang_warning": ["warning_acknowledge", "warning_lift", "warning_remind"],
+    "site_plan": ["plan_edit", "drill_add"],
+}
+
+API_ACTIONS = {
+    "shanghang_team": ("teams", ["readiness", "members", "equipment"]),
+    "shanghang_store": ("warehouses", ["receive", "issue", "transfer", "minimum"]),
+    "shanghang_order": ("dispatch-orders", ["approve", "reject", "cancel", "ship", "deliver", "settle"]),
+    "site_accident": (
+        "accidents",
+        [
+            "supplement",
+            "forward",
+            "concealed",
+            "extend-investigation",
+            "investigation-report",
+            "end-response",
+            "close",
+            "log",
+            "findings",
+            "measures",
+        ],
+    ),
+    "shanghang_warning": ("warnings", ["acknowledge", "lift", "remind"]),
+}
+
+
+@pytest.mark.parametrize("role", ["inspector", "enterprise"])
+def test_every_action_on_a_record_outside_the_scope_is_404(
+    role: str, client: Any, api_client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """上杭 records, seen from 新罗区 (inspector) and from 东城化工 (enterprise): not found, nothing changes."""
+    from emergency.models import StockMovement
+
+    before = StockMovement.objects.count()
+    client.force_login(users[role])
+    for key, names in WEB_ACTIONS.items():
+        for name in names:
+            response = client.post(reverse(f"emergency:{name}", args=[world[key].pk]), {})
+            assert response.status_code == 404, (role, name)
+    measure = world["site_accident"].evaluation.measures.get()
+    assert client.post(reverse("emergency:measure_progress", args=[measure.pk]), {}).status_code == 404
+    api_client.force_authenticate(users[role])
+    for key, (base, actions) in API_ACTIONS.items():
+        for action in actions:
+            response = api_client.post(f"/api/v1/emergency/{base}/{world[key].pk}/{action}/", {}, format="json")
+            assert response.status_code == 404, (role, base, action)
+    assert api_client.post(f"/api/v1/emergency/measures/{measure.pk}/progress/", {}, format="json").status_code == 404
+    assert StockMovement.objects.count() == before
