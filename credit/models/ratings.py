@@ -28,8 +28,10 @@ class CreditRating(models.Model):
     )
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
     score = models.SmallIntegerField(_("score"))
+    # Few indexes on purpose: the nightly run rewrites many of these rows, and every index is written
+    # again on each change. Rule sets and history rows are never deleted, so their FKs need none.
     rule_set = models.ForeignKey(
-        "credit.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+        "credit.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     as_of = models.DateField(_("grading date"))
     computed_at = models.DateTimeField(_("computed at"))
@@ -39,7 +41,7 @@ class CreditRating(models.Model):
     fingerprint = models.CharField(max_length=80, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.ACTIVE)
     latest = models.ForeignKey(
-        "credit.CreditRatingHistory", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "credit.CreditRatingHistory", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     updated_at = models.DateTimeField(_("updated at"))
 
@@ -72,18 +74,23 @@ class CreditRatingHistory(models.Model):
     criterion after its limit. Together with `rule_set` they explain the grade forever.
     """
 
+    # Indexed only by (enterprise, computed_at) below: the nightly run appends many rows.
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
     score = models.SmallIntegerField(_("score"))
     previous_grade = models.PositiveSmallIntegerField(_("previous grade"), choices=Grade.choices, null=True, blank=True)
     previous_score = models.SmallIntegerField(_("previous score"), null=True, blank=True)
     rule_set = models.ForeignKey(
-        "credit.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+        "credit.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     as_of = models.DateField(_("grading date"))
-    computed_at = models.DateTimeField(_("computed at"), db_index=True)
+    computed_at = models.DateTimeField(_("computed at"))
     cap_grade = models.PositiveSmallIntegerField(_("grade cap"), choices=Grade.choices, null=True, blank=True)
     blacklisted = models.BooleanField(_("blacklisted"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.ACTIVE)
@@ -93,7 +100,12 @@ class CreditRatingHistory(models.Model):
     contributions = models.TextField(_("records counted"), blank=True)
     trigger = models.CharField(_("trigger"), max_length=20, choices=RecalcTrigger.choices)
     run = models.ForeignKey(
-        "credit.CreditRecalcRun", null=True, blank=True, on_delete=models.PROTECT, related_name="results"
+        "credit.CreditRecalcRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="results",
+        db_index=False,
     )
 
     objects = CreditRatingHistoryQuerySet.as_manager()

@@ -88,10 +88,12 @@ class CreditRecord(models.Model):
         verbose_name_plural = _("credit records")
         ordering = ["-occurred_on", "-id"]
         indexes = [
-            # The grading query: active records of a range of enterprises (covering on PostgreSQL).
+            # The grading query reads active records of a range of enterprises from this index alone
+            # (an index-only scan on PostgreSQL): records arrive in time order, so the heap rows of
+            # one enterprise are scattered and fetching them would cost a random read each.
             models.Index(
                 fields=["enterprise", "occurred_on"],
-                include=["rule_code"],
+                include=["rule_code", "id"],
                 condition=Q(status="active"),
                 name="credit_record_grading",
             ),

@@ -139,11 +139,12 @@ class RuleSet(models.Model):
 
     def grade_for(self, score: int, cap: int | None = None, blacklisted: bool = False) -> int:
         """Grade from the score, then lowered by any hard cap (a larger grade number is worse)."""
-        grade = Grade.ONE if score >= self.grade_one_min else Grade.TWO if score >= self.grade_two_min else Grade.THREE
-        if cap:
-            grade = max(grade, cap)
-        if blacklisted and self.blacklist_grade_cap:
-            grade = max(grade, self.blacklist_grade_cap)
+        # Plain ints, not Grade members: this runs once per enterprise in the nightly run.
+        grade = 1 if score >= self.grade_one_min else 2 if score >= self.grade_two_min else 3
+        if cap and cap > grade:
+            grade = cap
+        if blacklisted and self.blacklist_grade_cap and self.blacklist_grade_cap > grade:
+            grade = self.blacklist_grade_cap
         return int(grade)
 
     def inspection_interval_days(self, grade: int | None, blacklisted: bool) -> int:

@@ -130,29 +130,34 @@ def test_worker_killed_mid_batch_then_rerun_gives_the_clean_result(transactional
     assert CreditRatingHistory.objects.count() == len(city)
 
 
+@pytest.mark.parametrize("one_statement", [True, False], ids=["one-statement path", "portable path"])
 def test_a_batch_never_overwrites_a_newer_single_recalculation(
-    transactional_db: Any, org: Any, monkeypatch: Any
+    one_statement: bool, transactional_db: Any, org: Any, monkeypatch: Any, settings: Any
 ) -> None:
     """The batch grades E, then (slowly) writes; meanwhile E gets a record and is regraded on its own.
 
     The single recalculation waits for the batch's row lock and grades again after it, so the newer
     result wins; without the lock the batch would write its stale grade last.
     """
+    settings.CREDIT_SQL_GRADING = one_statement
     enterprise = make_city(org, 1)[0]
     credit_rating_recalculate(enterprise_id=enterprise.pk)
     assert CreditRating.objects.get(enterprise=enterprise).grade == 2
     record(enterprise, "STD-1", months_before=2)  # the nightly batch will find grade 1 …
-    original = engine.score_range
     graded = threading.Event()
 
-    def slow_after_grading(*args: Any, **kwargs: Any) -> Any:
-        results = original(*args, **kwargs)
-        if threading.current_thread().name == "batch":
-            graded.set()
-            time.sleep(1.5)
-        return results
+    def slow_after_grading(original: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            results = original(*args, **kwargs)
+            if threading.current_thread().name == "batch":
+                graded.set()
+                time.sleep(1.5)  # graded (and, on the one-statement path, written) but not committed
+            return results
 
-    monkeypatch.setattr(engine, "score_range", slow_after_grading)
+        return wrapper
+
+    monkeypatch.setattr(engine, "score_range", slow_after_grading(engine.score_range))
+    monkeypatch.setattr(engine, "grade_and_write_pg", slow_after_grading(engine.grade_and_write_pg))
     run = credit_recalc_run_start(batch_size=10)
 
     def batch() -> None:
@@ -189,3 +194,57 @@ def test_real_worker_regrades_an_enterprise_after_commit(celery_worker_process: 
     while time.monotonic() < deadline and not CreditRating.objects.filter(enterprise=enterprise).exists():
         time.sleep(0.5)
     assert CreditRating.objects.get(enterprise=enterprise).grade == 3
+
+
+def test_one_statement_path_writes_exactly_what_the_portable_path_writes(
+    db: Any, org: Any, settings: Any, rule_set: Any
+) -> None:
+    """PostgreSQL grades a batch in one statement; the portable (SQLite) path grades in Python.
+
+    Each path, run after the other, must find nothing to change; the explanations must match too.
+    """
+    from django.utils import timezone
+
+    from credit.choices import RecalcTrigger
+    from credit.models import BlacklistEntry, add_months
+    from credit.services import credit_recalculate_all
+    from enterprises.choices import EnterpriseStatus
+
+    city = make_city(org, 14)
+    BlacklistEntry.objects.create(
+        enterprise=city[5],
+        status="active",
+        origin="department",
+        case="other",
+        rule_set=rule_set,
+        reason="x",
+        legal_basis="x",
+        listed_on=timezone.localdate(),
+        ends_on=add_months(timezone.localdate(), 36),
+    )
+    city[6].status = EnterpriseStatus.CLOSED
+    city[6].save()
+    today = timezone.localdate()
+
+    settings.CREDIT_SQL_GRADING = True
+    first = credit_recalculate_all(trigger=RecalcTrigger.MANUAL, batch_size=4)
+    assert first.changed == 13  # the closed enterprise was never graded
+    settings.CREDIT_SQL_GRADING = False
+    assert credit_recalculate_all(trigger=RecalcTrigger.MANUAL, batch_size=4).changed == 0
+    results = {r.enterprise_id: r for r in engine.score_range(rule_set, today)}
+    explained = engine.contributions(rule_set, today, list(results))
+    for rating in CreditRating.objects.select_related("latest"):
+        assert rating.latest.criteria == results[rating.enterprise_id].criteria
+        assert rating.latest.contributions == explained.get(rating.enterprise_id, "")
+
+    for enterprise in city[:5]:
+        record(enterprise, "ACC-GENERAL", months_before=1)
+    city[7].status = EnterpriseStatus.CLOSED  # graded before: now withdrawn
+    city[7].save()
+    settings.CREDIT_SQL_GRADING = False
+    second = credit_recalculate_all(trigger=RecalcTrigger.MANUAL, batch_size=4)
+    assert second.changed == 6
+    settings.CREDIT_SQL_GRADING = True
+    assert credit_recalculate_all(trigger=RecalcTrigger.MANUAL, batch_size=4).changed == 0
+    never_graded = city[6].pk  # closed before its first grading
+    assert current() == {k: v for k, v in expected().items() if k != never_graded}  # both agree with the engine
