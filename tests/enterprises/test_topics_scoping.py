@@ -98,10 +98,7 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_api_lists_and_details_are_scoped(
-    role: str, api_client: Any, users: dict[str, Any], world: dict[str, Any]
-) -> None:
+def _api_lists_and_details_are_scoped(role: str, api_client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
     for endpoint, key_of in ENDPOINTS:
         api_client.force_authenticate(users["admin"])
         everything = api_client.get(endpoint, {"page_size": 200}).json()["results"]
@@ -158,8 +155,7 @@ def test_api_keys_read_published_records_but_not_personal_data(
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_training_compliance_endpoint_is_scoped(
+def _training_compliance_endpoint_is_scoped(
     role: str, api_client: Any, users: dict[str, Any], world: dict[str, Any]
 ) -> None:
     api_client.force_authenticate(users[role])
@@ -185,8 +181,7 @@ LIST_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_list_pages_show_only_scope(role: str, client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
+def _list_pages_show_only_scope(role: str, client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
     client.force_login(users[role])
     for name, marker in LIST_PAGES:
         response = client.get(reverse(name))
@@ -212,10 +207,7 @@ def _detail_urls(enterprise: Any) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_detail_pages_are_404_outside_scope(
-    role: str, client: Any, users: dict[str, Any], world: dict[str, Any]
-) -> None:
+def _detail_pages_are_404_outside_scope(role: str, client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
     client.force_login(users[role])
     for key, enterprise in world.items():
         for url in _detail_urls(enterprise):
@@ -314,8 +306,7 @@ def planning(org: Any, xinluo_chem: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_projects_and_places_follow_the_jurisdiction(
+def _projects_and_places_follow_the_jurisdiction(
     role: str, api_client: Any, client: Any, users: dict[str, Any], planning: dict[str, Any]
 ) -> None:
     api_client.force_authenticate(users[role])
@@ -352,6 +343,24 @@ def test_catalog_and_responsibility_lists_are_readable_by_everyone_signed_in(
         assert api_client.get("/api/v1/responsibility-items/").json()["count"] == 1
     api_client.force_authenticate(None)
     assert api_client.get("/api/v1/banned-equipment-catalog/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_and_endpoint_shows_exactly_the_role_scope(
+    role: str,
+    api_client: Any,
+    client: Any,
+    users: dict[str, Any],
+    world: dict[str, Any],
+    planning: dict[str, Any],
+) -> None:
+    """One world per role (building it is the slow part): API lists and details, list and detail pages,
+    the compliance endpoint, and the planning registers that follow the jurisdiction."""
+    _api_lists_and_details_are_scoped(role, api_client, users, world)
+    _training_compliance_endpoint_is_scoped(role, api_client, users, world)
+    _list_pages_show_only_scope(role, client, users, world)
+    _detail_pages_are_404_outside_scope(role, client, users, world)
+    _projects_and_places_follow_the_jurisdiction(role, api_client, client, users, planning)
 
 
 # Query counts ----------------------------------------------------------------------------------------
