@@ -37,8 +37,8 @@ def style(form: forms.BaseForm) -> None:
         if css == "form-control" and field.label and not isinstance(widget, (forms.FileInput, forms.DateInput)):
             # Several forms are laid out inline on phones without labels: the placeholder names the field.
             widget.attrs.setdefault("placeholder", str(field.label))
-        if isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("rows", 3)
+        if isinstance(widget, forms.Textarea) and str(widget.attrs.get("rows", "10")) == "10":
+            widget.attrs["rows"] = 3  # Django's default of 10 rows is a screenful on a phone
 
 
 def jurisdictions_for(user: Any) -> Any:
