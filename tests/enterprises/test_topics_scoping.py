@@ -315,9 +315,14 @@ def _projects_and_places_follow_the_jurisdiction(
     assert projects == PLANNING_EXPECTED[role]
     assert places == PLANNING_EXPECTED[role]
     client.force_login(users[role])
+    from enterprises.services.admission import siting_review_run
+
     for key in ("东城", "上杭"):
-        status = client.get(reverse("enterprises:project_detail", args=[planning[key].pk])).status_code
-        assert status == (200 if key in PLANNING_EXPECTED[role] else 404)
+        expected = 200 if key in PLANNING_EXPECTED[role] else 404
+        assert client.get(reverse("enterprises:project_detail", args=[planning[key].pk])).status_code == expected
+        review = siting_review_run(actor=users["admin"], project=planning[key])
+        assert api_client.get(f"/api/v1/siting-reviews/{review.pk}/").status_code == expected
+        assert api_client.get(f"/api/v1/high-risk-projects/{planning[key].pk}/reviews/").status_code == expected
 
 
 def test_an_enterprise_sees_the_projects_it_builds(
