@@ -20,10 +20,11 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the test itself still uses the ORM
-    # synchronously between browser calls, which is safe here.
+    # synchronously between browser calls, which is safe here. Function scope on purpose: a
+    # session-wide sync Playwright would block any other test from starting its own.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
