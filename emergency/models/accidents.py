@@ -28,7 +28,12 @@ from ..choices import (
 )
 from .common import OwnedQuerySet
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+def money_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
+    """An amount in yuan, never negative."""
+    return models.DecimalField(
+        verbose_name, max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], **kwargs
+    )
 
 
 class GradingRuleSetQuerySet(models.QuerySet["GradingRuleSet"]):
@@ -58,15 +63,15 @@ class GradingRuleSet(models.Model):
     effective_from = models.DateField(_("effective from"))
     especially_major_deaths = models.PositiveIntegerField(_("especially major: deaths from"), default=30)
     especially_major_injuries = models.PositiveIntegerField(_("especially major: serious injuries from"), default=100)
-    especially_major_loss_yuan = models.DecimalField(
-        _("especially major: direct loss from (yuan)"), default=Decimal("100000000"), **MONEY
+    especially_major_loss_yuan = money_field(
+        _("especially major: direct loss from (yuan)"), default=Decimal("100000000")
     )
     major_deaths = models.PositiveIntegerField(_("major: deaths from"), default=10)
     major_injuries = models.PositiveIntegerField(_("major: serious injuries from"), default=50)
-    major_loss_yuan = models.DecimalField(_("major: direct loss from (yuan)"), default=Decimal("50000000"), **MONEY)
+    major_loss_yuan = money_field(_("major: direct loss from (yuan)"), default=Decimal("50000000"))
     larger_deaths = models.PositiveIntegerField(_("larger: deaths from"), default=3)
     larger_injuries = models.PositiveIntegerField(_("larger: serious injuries from"), default=10)
-    larger_loss_yuan = models.DecimalField(_("larger: direct loss from (yuan)"), default=Decimal("10000000"), **MONEY)
+    larger_loss_yuan = money_field(_("larger: direct loss from (yuan)"), default=Decimal("10000000"))
     report_to_county_hours = models.PositiveIntegerField(_("report to the county within (hours)"), default=1)
     forward_hours = models.PositiveIntegerField(_("each level forwards within (hours)"), default=2)
     supplement_days = models.PositiveIntegerField(_("casualty supplement window (days)"), default=30)
@@ -95,7 +100,7 @@ class GradingRuleSet(models.Model):
             self.grade_by_deaths(deaths),
             self.grade_by_injuries(serious_injuries),
             self.grade_by_loss(direct_loss_yuan),
-            key=GRADE_ORDER.index,
+            key=lambda grade: GRADE_ORDER.index(AccidentGrade(grade)),
         )
 
     def _grade(self, value: Any, especially_major: Any, major: Any, larger: Any) -> str:
@@ -158,7 +163,7 @@ class Accident(models.Model):
     serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)
     minor_injuries = models.PositiveIntegerField(_("minor injuries"), default=0)
     missing = models.PositiveIntegerField(_("missing"), default=0)
-    direct_loss_yuan = models.DecimalField(_("direct economic loss (yuan)"), default=Decimal("0"), **MONEY)
+    direct_loss_yuan = money_field(_("direct economic loss (yuan)"), default=Decimal("0"))
     grade = models.CharField(
         pgettext_lazy("emergency", "grade"), max_length=20, choices=AccidentGrade.choices, db_index=True
     )
@@ -225,7 +230,7 @@ class AccidentRevision(models.Model):
     serious_injuries = models.PositiveIntegerField(_("serious injuries"))
     minor_injuries = models.PositiveIntegerField(_("minor injuries"), default=0)
     missing = models.PositiveIntegerField(_("missing"), default=0)
-    direct_loss_yuan = models.DecimalField(_("direct economic loss (yuan)"), **MONEY)
+    direct_loss_yuan = money_field(_("direct economic loss (yuan)"))
     grade = models.CharField(pgettext_lazy("emergency", "grade"), max_length=20, choices=AccidentGrade.choices)
     rule_set = models.ForeignKey(GradingRuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)

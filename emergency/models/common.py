@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -43,7 +43,7 @@ class OwnedQuerySet(models.QuerySet):
     enterprise_prefix = "enterprise"
     jurisdiction_prefix = "jurisdiction"
 
-    def visible_to(self, user: Any) -> OwnedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         q = owned_scope_q(user, enterprise_prefix=self.enterprise_prefix, jurisdiction_prefix=self.jurisdiction_prefix)
         return self if q is None else self.filter(q)
 
