@@ -207,7 +207,9 @@ def reset_peak() -> None:
         pass
 
 
-def night(name: str, as_of: dt.date, trigger: str, expected: dict[int, tuple[int, int]], ref_s: float) -> dict[str, Any]:
+def night(
+    name: str, as_of: dt.date, trigger: str, expected: dict[int, tuple[int, int]], ref_s: float
+) -> dict[str, Any]:
     from credit.models import CreditRating
     from credit.services import credit_recalc_run_execute, credit_recalc_run_start
 
@@ -260,8 +262,9 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE credit_creditrecord")
     ref_s, expected = reference(tomorrow)
-    results.append(night(f"next night (+{new} records, {revoked} revoked)", tomorrow, RecalcTrigger.NIGHTLY,
-                         expected, ref_s))
+    results.append(
+        night(f"next night (+{new} records, {revoked} revoked)", tomorrow, RecalcTrigger.NIGHTLY, expected, ref_s)
+    )
     print(results[-1], flush=True)
 
     ref_s, expected = reference(tomorrow)
@@ -269,17 +272,21 @@ def main() -> None:
     print(results[-1], flush=True)
 
     print()
-    print(f"{'night':<44} {'recalc s':>9} {'1 SQL s':>8} {'ratio':>6} {'changed':>8} {'grade Δ':>8} "
-          f"{'RSS MB':>7} {'peak@10%':>9} {'peak@100%':>10} {'wrong':>6}")
+    print(
+        f"{'night':<44} {'recalc s':>9} {'1 SQL s':>8} {'ratio':>6} {'changed':>8} {'grade Δ':>8} "
+        f"{'RSS MB':>7} {'peak@10%':>9} {'peak@100%':>10} {'wrong':>6}"
+    )
     for r in results:
         print(
             f"{r['night']:<44} {r['seconds']:9.2f} {r['reference']:8.2f} {r['ratio']:5.2f}x {r['changed']:8d} "
             f"{r['grade_changes']:8d} {r['rss_before']:7.0f} {r['peak_tenth']:9.0f} {r['peak_all']:10.0f} "
             f"{r['mismatches']:6d}"
         )
-    print("\nratio = nightly recalculation (grade, compare, write history, notify) / one SELECT computing the "
-          "same scores; goal ≤ 2×.\npeak@10% vs peak@100%: resident-memory high-water mark after a tenth of "
-          "the batches and at the end; flat = equal.")
+    print(
+        "\nratio = nightly recalculation (grade, compare, write history, notify) / one SELECT computing the "
+        "same scores; goal ≤ 2×.\npeak@10% vs peak@100%: resident-memory high-water mark after a tenth of "
+        "the batches and at the end; flat = equal."
+    )
 
 
 if __name__ == "__main__":

@@ -5,49 +5,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit', '0002_default_rule_set'),
-        ('enterprises', '0002_initial'),
+        ("credit", "0002_default_rule_set"),
+        ("enterprises", "0002_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='creditrecord',
-            name='credit_record_grading',
+            model_name="creditrecord",
+            name="credit_record_grading",
         ),
         migrations.AlterField(
-            model_name='creditrating',
-            name='latest',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.creditratinghistory'),
+            model_name="creditrating",
+            name="latest",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="credit.creditratinghistory",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditrating',
-            name='rule_set',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.ruleset', verbose_name='rule set'),
+            model_name="creditrating",
+            name="rule_set",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="credit.ruleset",
+                verbose_name="rule set",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditratinghistory',
-            name='computed_at',
-            field=models.DateTimeField(verbose_name='computed at'),
+            model_name="creditratinghistory",
+            name="computed_at",
+            field=models.DateTimeField(verbose_name="computed at"),
         ),
         migrations.AlterField(
-            model_name='creditratinghistory',
-            name='enterprise',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise', verbose_name='enterprise'),
+            model_name="creditratinghistory",
+            name="enterprise",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="enterprises.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditratinghistory',
-            name='rule_set',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.ruleset', verbose_name='rule set'),
+            model_name="creditratinghistory",
+            name="rule_set",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="credit.ruleset",
+                verbose_name="rule set",
+            ),
         ),
         migrations.AlterField(
-            model_name='creditratinghistory',
-            name='run',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='results', to='credit.creditrecalcrun'),
+            model_name="creditratinghistory",
+            name="run",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="results",
+                to="credit.creditrecalcrun",
+            ),
         ),
         migrations.AddIndex(
-            model_name='creditrecord',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['enterprise', 'occurred_on'], include=('rule_code', 'id'), name='credit_record_grading'),
+            model_name="creditrecord",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["enterprise", "occurred_on"],
+                include=("rule_code", "id"),
+                name="credit_record_grading",
+            ),
         ),
     ]
