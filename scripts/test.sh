@@ -6,4 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist) by default; override with e.g. PYTEST_WORKERS=0 or -n 0.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

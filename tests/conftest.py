@@ -63,12 +63,28 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.fixture
-def reference(db: Any) -> Any:
-    """Longyan's jurisdictions, industries and departments (the real reference data)."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load Longyan's reference data once into the test database (each test rolls back on top of it)."""
     from safety_platform.management.commands.seed_reference import load_reference_data
 
-    return load_reference_data()
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def reference(db: Any) -> Any:
+    """Longyan's jurisdictions, industries and departments (the real reference data).
+
+    Normally already there from the session setup; a transactional test's flush removes it, and
+    then it is reloaded (a few bulk INSERTs).
+    """
+    from safety_platform.management.commands.seed_reference import load_reference_data
+    from safety_platform.models import Jurisdiction
+    from safety_platform.reference_data import CITY
+
+    city = Jurisdiction.objects.filter(code=CITY[1]).first()
+    return city if city is not None else load_reference_data()
 
 
 class Org:

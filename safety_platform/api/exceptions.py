@@ -38,7 +38,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body["errors"] = {exc.field: [exc.message]}
-        code = status.HTTP_400_BAD_REQUEST if exc.code == "invalid" else status.HTTP_409_CONFLICT
+        code = {
+            "invalid": status.HTTP_400_BAD_REQUEST,
+            "forbidden": status.HTTP_403_FORBIDDEN,
+            "not_found": status.HTTP_404_NOT_FOUND,
+        }.get(exc.code, status.HTTP_409_CONFLICT)
         return Response(body, status=code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -19,7 +19,15 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 
+# The platform's own apps come first: for translations, an app listed earlier wins when two
+# catalogs translate the same English string (django-celery-beat would otherwise turn "Name" into 任务名).
 INSTALLED_APPS = [
+    "safety_platform",
+    "enterprises",
+    "hazards",
+    "credit",
+    "emergency",
+    "assessment",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -35,12 +43,6 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "auditlog",
     "axes",
-    "safety_platform",
-    "enterprises",
-    "hazards",
-    "credit",
-    "emergency",
-    "assessment",
 ]
 
 MIDDLEWARE = [
