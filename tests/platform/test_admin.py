@@ -41,8 +41,14 @@ def test_admin_creates_a_department_key_and_shows_the_secret_once(client: Any, u
     client.force_login(users["admin"])
     response = client.post(
         reverse("admin:safety_platform_apikey_add"),
-        {"name": "生态环境局数据交换", "department": org.department("sthjj").pk, "scopes": '["blacklist:read"]',
-         "expires_at_0": "2030-01-01", "expires_at_1": "00:00:00", "revoke_reason": ""},
+        {
+            "name": "生态环境局数据交换",
+            "department": org.department("sthjj").pk,
+            "scopes": '["blacklist:read"]',
+            "expires_at_0": "2030-01-01",
+            "expires_at_1": "00:00:00",
+            "revoke_reason": "",
+        },
         follow=True,
     )
     assert response.status_code == 200
