@@ -86,7 +86,7 @@ class RatingFeedFilterSet(django_filters.FilterSet):
         label=_("Updated since"),
         help_text="ISO 8601 date-time: grades whose result changed at or after it.",
     )
-    grade = django_filters.TypedChoiceFilter(choices=Grade.choices, coerce=int, label=_("Grade"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
 
     class Meta:
         model = CreditRating
@@ -98,7 +98,7 @@ class RatingFeedFilterSet(django_filters.FilterSet):
 
 class RatingListFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    grade = django_filters.TypedChoiceFilter(choices=Grade.choices, coerce=int, label=_("Grade"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
     blacklisted = django_filters.BooleanFilter(label=_("Blacklisted"))
     jurisdiction = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")

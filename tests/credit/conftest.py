@@ -40,3 +40,12 @@ def rule_set(db: Any) -> RuleSet:
 def _no_settle_window(settings: Any) -> None:
     # Sync cursors may point at rows changed a moment ago (tests write and read within milliseconds).
     settings.CREDIT_SYNC_SETTLE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """Service messages are asserted in English (the source language); pages still follow the request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
