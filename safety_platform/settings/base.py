@@ -182,6 +182,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+        "CreditBlacklistCaseEnum": "credit.choices.BlacklistCase",
+        "CreditRemovalReasonEnum": "credit.choices.RemovalReason",
         "HazardGradeEnum": "hazards.choices.HazardGrade",
         "HazardStateEnum": "hazards.choices.HazardState",
         "DutyKindEnum": "enterprises.models.responsibility.DutyKind",
