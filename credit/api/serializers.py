@@ -55,7 +55,8 @@ class RatingSerializer(serializers.ModelSerializer):
 
     credit_code = serializers.CharField(source="enterprise.credit_code", help_text="Unified social credit code")
     enterprise_name = serializers.CharField(source="enterprise.name")
-    grade = serializers.ChoiceField(choices=Grade.choices, help_text="1 = 一级 (best), 2 = 二级, 3 = 三级")
+    # A plain integer, not an enum: the meaning of 1–3 is the contract, documented here.
+    grade = serializers.IntegerField(min_value=1, max_value=3, help_text="1 = 一级 (best), 2 = 二级, 3 = 三级")
     grade_label = serializers.SerializerMethodField(help_text="一级 / 二级 / 三级")
     rule_set_version = serializers.CharField(source="rule_set.version", help_text="Rule-set version applied")
     status = serializers.ChoiceField(choices=RatingStatus.choices)

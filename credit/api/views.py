@@ -20,7 +20,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -186,35 +186,6 @@ class BlacklistFeedViewSet(_FeedViewSet):
         ),
         parameters=COMMON_PARAMETERS,
         responses={(200, "application/json"): BlacklistEntrySerializer(many=True), **FILE_RESPONSES, **ERROR_RESPONSES},
-        examples=[
-            OpenApiExample(
-                "A listed enterprise",
-                response_only=True,
-                value={
-                    "next": None,
-                    "sync_cursor": "MjAyNi0wMy0wMVQwMjowMDowMCswMDowMHw0Mg",
-                    "results": [
-                        {
-                            "id": 42,
-                            "credit_code": "91350802MA2XXXXX0X",
-                            "enterprise_name": "龙岩市东城化工有限公司",
-                            "status": "active",
-                            "case": "major_accident",
-                            "reason": "发生重大生产安全责任事故",
-                            "legal_basis": "《安全生产严重失信主体名单管理办法》（应急管理部令第11号）",
-                            "listing_department": "龙岩市应急管理局",
-                            "rule_set_version": "LY-2016.1",
-                            "listed_on": "2026-03-01",
-                            "ends_on": "2029-03-01",
-                            "removed_on": None,
-                            "removal_reason": "",
-                            "created_at": "2026-02-01T09:00:00+08:00",
-                            "updated_at": "2026-03-01T10:00:00+08:00",
-                        }
-                    ],
-                },
-            )
-        ],
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         return super().list(request, *args, **kwargs)
