@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
@@ -441,6 +442,14 @@ def _matching_entries(equipment: DeclaredEquipment) -> list[tuple[CatalogEntry, 
 def _match_hazard(match: EquipmentMatch, equipment: DeclaredEquipment, entry: CatalogEntry, actor: Any) -> None:
     if match.hazard_id is not None:
         return
+    # The hazard text is stored, so it is written in the platform's language, not the actor's UI language.
+    with translation.override(settings.LANGUAGE_CODE):
+        _match_hazard_in_platform_language(match, equipment, entry, actor)
+
+
+def _match_hazard_in_platform_language(
+    match: EquipmentMatch, equipment: DeclaredEquipment, entry: CatalogEntry, actor: Any
+) -> None:
     status = entry.get_status_display()
     lines = [
         _("Declared %(kind)s “%(name)s” (model %(model)s, quantity %(qty)d) is listed in the catalog as %(status)s.")

@@ -304,3 +304,16 @@ def test_exit_proposal_is_decided_and_executed_with_history_and_deadline(xinluo_
 def test_exit_proposal_outside_scope_is_refused(shanghang_site: Any, users: Any) -> None:
     with pytest.raises(DomainError):
         exit_proposal_create(actor=users["inspector"], enterprise=shanghang_site, kind="closure", reasons="x")
+
+
+def test_hazard_text_is_stored_in_the_platform_language_whatever_the_actor_reads(
+    xinluo_chem: Any, users: Any, entry: Any
+) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        equipment_declare(
+            actor=users["enterprise"], enterprise=xinluo_chem, data={"name": "隔爆开关", "model_number": "KJ-1"}
+        )
+    hazard = Hazard.objects.get(source="equipment_match")
+    assert hazard.title.startswith("使用淘汰落后装备"), hazard.title
