@@ -4,6 +4,7 @@ in its objection window and a published one. Idempotent (facts are deduplicated,
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from .choices import BlacklistStatus, RecalcTrigger
 from .models import BlacklistEntry, SupervisionVisit
 
 # (enterprise name, fact kind, days ago, payload, dedup key)
-EVENTS = [
+EVENTS: list[tuple[str, str, int, dict[str, Any], str]] = [
     (
         "龙岩市东城化工有限公司",
         "standardization_granted",

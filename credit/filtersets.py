@@ -22,7 +22,7 @@ class CreditCodeField(forms.CharField):
     default_validators = [validate_credit_code]
 
     def to_python(self, value: Any) -> str:
-        return normalize_credit_code(super().to_python(value))
+        return normalize_credit_code(super().to_python(value) or "")
 
 
 class CreditCodeFilter(django_filters.CharFilter):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import BlacklistCase
-from .models import CreditRecord
+from .models import CreditRecord, Rule
 from .services import credit_rules_for_manual_entry
 
 
@@ -33,7 +33,7 @@ class DateInput(forms.DateInput):
 
 
 class CreditRecordForm(_Styled, forms.Form):
-    rule = forms.ModelChoiceField(queryset=None, label=_("Rule"))  # type: ignore[arg-type]
+    rule = forms.ModelChoiceField(queryset=Rule.objects.none(), label=_("Rule"))
     occurred_on = forms.DateField(label=_("Date of the behaviour"), widget=DateInput())
     evidence = forms.CharField(
         label=_("Evidence"),
@@ -47,11 +47,10 @@ class CreditRecordForm(_Styled, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .models import Rule
-
         rules = credit_rules_for_manual_entry()
-        self.fields["rule"].queryset = Rule.objects.filter(pk__in=[r.pk for r in rules]).order_by("criterion", "code")
-        self.fields["rule"].label_from_instance = lambda rule: (
+        rule_field = cast(forms.ModelChoiceField, self.fields["rule"])
+        rule_field.queryset = Rule.objects.filter(pk__in=[r.pk for r in rules]).order_by("criterion", "code")
+        rule_field.label_from_instance = lambda rule: (  # type: ignore[method-assign,assignment]
             f"{rule.get_criterion_display()} · {rule.title} ({rule.points:+d})"
         )
         self.fields["occurred_on"].initial = timezone.localdate()
@@ -99,10 +98,11 @@ class BlacklistProposalForm(_Styled, forms.Form):
 
     def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence_records"].queryset = (
+        records_field = cast(forms.ModelMultipleChoiceField, self.fields["evidence_records"])
+        records_field.queryset = (
             CreditRecord.objects.filter(enterprise=enterprise, behaviour="bad").active().select_related("rule")
         )
-        self.fields["evidence_records"].label_from_instance = lambda r: f"{r.occurred_on} · {r.rule.title}"
+        records_field.label_from_instance = lambda r: f"{r.occurred_on} · {r.rule.title}"  # type: ignore[method-assign,assignment]
         self.style()
         self.fields["evidence_records"].widget.attrs["class"] = "form-check-input"
 

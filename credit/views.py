@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -219,7 +219,7 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def record_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def record_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     record = get_object_or_404(CreditRecord.objects.visible_to(request.user), pk=pk)
     return serve_protected(record.evidence_file)
 
@@ -327,10 +327,10 @@ def blacklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             services.blacklist_serve_notice(actor=user, entry=entry, note=post.get("note", ""))
             done = _("Prior notice served; the objection window is open.")
         elif action == "object":
-            form = ObjectionForm(post)
-            if not form.is_valid():
+            objection_form = ObjectionForm(post)
+            if not objection_form.is_valid():
                 raise DomainError(_("State the grounds of the objection."), field="objection", code="invalid")
-            services.blacklist_object(actor=user, entry=entry, objection=form.cleaned_data["objection"])
+            services.blacklist_object(actor=user, entry=entry, objection=objection_form.cleaned_data["objection"])
             done = _("Objection filed.")
         elif action in ("uphold", "dismiss"):
             services.blacklist_decide_objection(
@@ -338,29 +338,31 @@ def blacklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             )
             done = _("Decision on the objection recorded.")
         elif action == "approve":
-            form = ApproveForm(post)
-            if not form.is_valid():
-                raise DomainError(" ".join(m for errs in form.errors.values() for m in errs), code="invalid")
+            approve_form = ApproveForm(post)
+            if not approve_form.is_valid():
+                raise DomainError(
+                    " ".join(str(m) for errs in approve_form.errors.values() for m in errs), code="invalid"
+                )
             services.blacklist_approve(
                 actor=user,
                 entry=entry,
-                listed_on=form.cleaned_data["listed_on"],
-                ends_on=form.cleaned_data["ends_on"],
-                note=form.cleaned_data["note"],
+                listed_on=approve_form.cleaned_data["listed_on"],
+                ends_on=approve_form.cleaned_data["ends_on"],
+                note=approve_form.cleaned_data["note"],
             )
             done = _("Approved and published.")
         elif action == "reject":
             services.blacklist_reject(actor=user, entry=entry, note=post.get("note", ""))
             done = _("The enterprise will not be listed.")
         elif action == "repair_apply":
-            form = RepairForm(post, files)
-            if not form.is_valid():
+            repair_form = RepairForm(post, files)
+            if not repair_form.is_valid():
                 raise DomainError(_("Describe what has been corrected."), field="statement", code="invalid")
             services.credit_repair_apply(
                 actor=user,
                 entry=entry,
-                statement=form.cleaned_data["statement"],
-                evidence_file=form.cleaned_data.get("evidence_file"),
+                statement=repair_form.cleaned_data["statement"],
+                evidence_file=repair_form.cleaned_data.get("evidence_file"),
             )
             done = _("Credit repair application submitted.")
         elif action in ("repair_approve", "repair_reject"):
@@ -379,7 +381,7 @@ def blacklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @login_required
-def repair_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def repair_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     repair = get_object_or_404(CreditRepair.objects.visible_to(request.user), pk=pk)
     return serve_protected(repair.evidence_file)
 

@@ -83,7 +83,7 @@ class SyncCursorPagination(BasePagination):
         raw = request.query_params.get(self.cursor_query_param)
         return decode_cursor(raw) if raw else None
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Any, view: Any = None) -> list[Any]:
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
         self.request = request
         size = self.page_size(request)
         cursor = self.cursor(request)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from ..choices import BlacklistCase, Grade, RatingStatus, RemovalReason
 from ..models import BlacklistEntry, CreditRating
 
-GRADE_LABELS = {Grade.ONE: "一级", Grade.TWO: "二级", Grade.THREE: "三级"}
+GRADE_LABELS: dict[int, str] = {Grade.ONE.value: "一级", Grade.TWO.value: "二级", Grade.THREE.value: "三级"}
 
 
 class BlacklistEntrySerializer(serializers.ModelSerializer):

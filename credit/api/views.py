@@ -20,7 +20,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -35,11 +35,15 @@ from .pagination import SyncCursorPagination, after_cursor
 from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
 from .serializers import BlacklistEntrySerializer, RatingSerializer
 
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+# The platform's error body (a field named `errors` cannot be declared on a Serializer class).
+ErrorSerializer = inline_serializer(
+    name="CreditFeedError",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False),
+    },
+)
 
 
 COMMON_PARAMETERS = [
@@ -72,7 +76,7 @@ ERROR_RESPONSES = {
 }
 
 
-class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[misc]
     pagination_class = SyncCursorPagination
     filter_backends = [DjangoFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
@@ -107,6 +111,7 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
         columns = list(self.get_serializer_class().Meta.fields)  # type: ignore[attr-defined]
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"{self.export_name}-{stamp}.{fmt}"
+        response: HttpResponse | StreamingHttpResponse
         if fmt == "csv":
             response = StreamingHttpResponse(
                 _csv_lines(columns, self._rows(queryset)), content_type="text/csv; charset=utf-8"

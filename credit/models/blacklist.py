@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -29,7 +29,7 @@ class BlacklistEntryQuerySet(ScopedQuerySet["BlacklistEntry"]):
     scope_prefix = "enterprise"
 
     def visible_to(self, user: Any) -> BlacklistEntryQuerySet:
-        qs = super().visible_to(user)
+        qs = cast(BlacklistEntryQuerySet, super().visible_to(user))
         if getattr(user, "api_key", None) is not None:
             # Department systems read what has been published, never proposals under review.
             return qs.filter(status__in=BLACKLIST_PUBLISHED_STATUSES)

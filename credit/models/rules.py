@@ -148,11 +148,12 @@ class RuleSet(models.Model):
         return int(grade)
 
     def inspection_interval_days(self, grade: int | None, blacklisted: bool) -> int:
-        days = {
-            Grade.ONE: self.inspection_days_grade_one,
-            Grade.TWO: self.inspection_days_grade_two,
-            Grade.THREE: self.inspection_days_grade_three,
-        }.get(grade or 0, self.inspection_days_unrated)
+        by_grade: dict[int, int] = {
+            1: self.inspection_days_grade_one,
+            2: self.inspection_days_grade_two,
+            3: self.inspection_days_grade_three,
+        }
+        days = by_grade.get(int(grade or 0), self.inspection_days_unrated)
         return min(days, self.inspection_days_blacklisted) if blacklisted else days
 
 

@@ -321,9 +321,7 @@ def blacklist_approve(
         if actor.pk in {entry.proposed_by_id, entry.notice_served_by_id}:
             raise DomainError(_("The approver must be a different person from the proposer."))
         if entry.objection_decision != ObjectionDecision.DISMISSED and entry.objection_window_open:
-            raise DomainError(
-                _("The objection window is open until %(day)s.") % {"day": entry.objection_deadline.isoformat()}
-            )
+            raise DomainError(_("The objection window is open until %(day)s.") % {"day": entry.objection_deadline})
         listed_on = listed_on or timezone.localdate()
         ends_on = ends_on or add_months(listed_on, 12 * entry.rule_set.blacklist_years)
         if ends_on <= listed_on:
@@ -391,9 +389,10 @@ def blacklist_expire_due(*, today: dt.date | None = None) -> int:
     """Remove every entry whose period has ended (scheduled daily). Idempotent."""
     today = today or timezone.localdate()
     removed = 0
-    for pk in BlacklistEntry.objects.filter(status=BlacklistStatus.ACTIVE, ends_on__lte=today).values_list(
-        "pk", flat=True
-    ):
+    due = list(
+        BlacklistEntry.objects.filter(status=BlacklistStatus.ACTIVE, ends_on__lte=today).values_list("pk", flat=True)
+    )
+    for pk in due:
         with transaction.atomic():
             entry = BlacklistEntry.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=pk)
             if entry.status != BlacklistStatus.ACTIVE or entry.ends_on is None or entry.ends_on > today:

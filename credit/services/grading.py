@@ -327,10 +327,11 @@ def _notify_grade_changes(changes: list[_Change], rule_set: RuleSet, as_of: dt.d
     for user in User.objects.filter(
         is_active=True, role=Role.ENTERPRISE, enterprise_id__in={c.enterprise_id for c in changes}
     ):
-        recipients[user.enterprise_id].append(user)
+        if user.enterprise_id is not None:
+            recipients[user.enterprise_id].append(user)
     for change in changes:
         users = recipients.get(change.enterprise_id)
-        if not users:
+        if not users or change.previous_grade is None:
             continue
         old, new = Grade(change.previous_grade).label, Grade(change.grade).label
         notify(

@@ -33,6 +33,7 @@ def supervision_visit_record(
 
 def supervision_visit_from_fact(*, fact: Fact) -> SupervisionVisit:
     """An `inspection_conducted` event from another app (payload may name `inspector_id`)."""
+    assert fact.enterprise_id is not None  # the intake only passes events about an enterprise
     inspector = None
     inspector_id = (fact.payload or {}).get("inspector_id")
     if inspector_id:
