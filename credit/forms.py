@@ -151,6 +151,17 @@ class RepairForm(_Styled, forms.Form):
         self.style()
 
 
+class WebhookForm(_Styled, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    blacklist = forms.BooleanField(label=_("Blacklist changes"), required=False, initial=True)
+    ratings = forms.BooleanField(label=_("Credit grade changes"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
 class VisitForm(_Styled, forms.Form):
     visited_on = forms.DateField(label=_("Inspected on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

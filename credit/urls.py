@@ -22,4 +22,6 @@ urlpatterns = [
     path("repairs/<int:pk>/evidence/", views.repair_evidence, name="repair_evidence"),
     path("supervision/", views.supervision, name="supervision"),
     path("feed-usage/", views.feed_usage, name="feed_usage"),
+    path("webhooks/", views.webhooks, name="webhooks"),
+    path("webhooks/<int:pk>/deactivate/", views.webhook_deactivate, name="webhook_deactivate"),
 ]

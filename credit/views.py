@@ -36,8 +36,9 @@ from .forms import (
     ReasonForm,
     RepairForm,
     VisitForm,
+    WebhookForm,
 )
-from .models import BlacklistEntry, CreditRating, CreditRecord, CreditRepair, RuleSet
+from .models import BlacklistEntry, CreditRating, CreditRecord, CreditRepair, RuleSet, WebhookSubscription
 from .services.access import (
     can_handle_proposal,
     can_propose_blacklist,
@@ -472,3 +473,56 @@ def feed_usage(request: HttpRequest) -> HttpResponse:
         .order_by("-last_call")
     )
     return render(request, "credit/feed_usage.html", {"page_obj": page, "query": query, "keys": keys})
+
+
+# Departments' webhooks -------------------------------------------------------------------------
+
+
+@login_required
+def webhooks(request: HttpRequest) -> HttpResponse:
+    """A department registers the URL its system receives signed change notifications on."""
+    user: Any = request.user
+    if not (user.is_department_staff or is_committee(user)):
+        raise PermissionDenied
+    form = WebhookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.webhook_subscription_create(actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied(exc.message) from exc
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Webhook registered. Verify deliveries with the signing secret shown here."))
+            return redirect("credit:webhooks")
+    subscriptions = (
+        WebhookSubscription.objects.visible_to(user)
+        .select_related("department")
+        .annotate(
+            delivered=Count("deliveries", filter=Q(deliveries__status="delivered")),
+            failed=Count("deliveries", filter=Q(deliveries__status="failed")),
+            pending=Count("deliveries", filter=Q(deliveries__status="pending")),
+        )
+    )
+    return render(
+        request,
+        "credit/webhooks.html",
+        {
+            "form": form,
+            "subscriptions": subscriptions.order_by("-is_active", "name"),
+            "can_add": user.is_department_staff,
+        },
+    )
+
+
+@login_required
+@require_POST
+def webhook_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = get_object_or_404(WebhookSubscription.objects.visible_to(request.user), pk=pk)
+    try:
+        services.webhook_subscription_deactivate(actor=request.user, subscription=subscription)
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Webhook switched off."))
+    return redirect("credit:webhooks")

@@ -19,7 +19,14 @@ from .grading import (
     credit_recalc_run_start,
     credit_recalculate_all,
 )
-from .push import outbox_emit, webhook_delivery_retry, webhook_signature, webhooks_deliver_due
+from .push import (
+    outbox_emit,
+    webhook_delivery_retry,
+    webhook_signature,
+    webhook_subscription_create,
+    webhook_subscription_deactivate,
+    webhooks_deliver_due,
+)
 from .records import (
     credit_fact_ingest,
     credit_facts_ingest_pending,
@@ -60,5 +67,7 @@ __all__ = [
     "supervision_visit_record",
     "webhook_delivery_retry",
     "webhook_signature",
+    "webhook_subscription_create",
+    "webhook_subscription_deactivate",
     "webhooks_deliver_due",
 ]

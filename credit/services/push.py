@@ -166,3 +166,43 @@ def webhook_delivery_retry(*, delivery: WebhookDelivery) -> None:
     WebhookDelivery.objects.filter(pk=delivery.pk).exclude(status=DeliveryStatus.DELIVERED).update(
         status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), attempts=0
     )
+
+
+def webhook_subscription_create(
+    *, actor: Any, name: str, url: str, blacklist: bool = True, ratings: bool = False
+) -> WebhookSubscription:
+    """A department registers its system's URL (platform administrators may register for any department)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+    from django.utils.translation import gettext as _
+
+    from safety_platform.services import DomainError
+
+    if not (getattr(actor, "is_department_staff", False) and actor.department_id):
+        raise DomainError(_("Only department staff register their department's webhooks."), code="forbidden")
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+    except ValidationError as exc:
+        raise DomainError(_("Enter a valid http(s) URL."), field="url", code="invalid") from exc
+    if not (blacklist or ratings):
+        raise DomainError(_("Choose at least one kind of change."), field="blacklist", code="invalid")
+    return WebhookSubscription.objects.create(
+        department_id=actor.department_id,
+        name=(name or "").strip()[:100] or url[:100],
+        url=url,
+        blacklist=blacklist,
+        ratings=ratings,
+        created_by=actor,
+    )
+
+
+def webhook_subscription_deactivate(*, actor: Any, subscription: WebhookSubscription) -> WebhookSubscription:
+    from django.utils.translation import gettext as _
+
+    from safety_platform.services import DomainError
+
+    if not WebhookSubscription.objects.visible_to(actor).filter(pk=subscription.pk).exists():
+        raise DomainError(_("This webhook belongs to another department."), code="forbidden")
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(is_active=False)
+    subscription.refresh_from_db()
+    return subscription

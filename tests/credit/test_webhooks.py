@@ -169,3 +169,35 @@ def test_grade_changes_are_pushed_only_to_rating_subscribers(xinluo_chem: Any, o
         3,
         55,
     )
+
+
+def test_department_registers_its_webhook_on_the_page(
+    client: Any, users: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    from django.urls import reverse
+
+    client.force_login(users["department"])
+    url = reverse("credit:webhooks")
+    response = client.post(url, {"name": "应急局系统", "url": "https://yjj.example/hook", "blacklist": "on"})
+    assert response.status_code == 302
+    subscription = WebhookSubscription.objects.get()
+    assert (subscription.department, subscription.blacklist, subscription.ratings) == (
+        users["department"].department,
+        True,
+        False,
+    )
+    assert client.post(url, {"name": "x", "url": "not a url", "blacklist": "on"}).status_code == 200
+    with django_assert_max_num_queries(8):
+        page = client.get(url).content.decode()
+    assert subscription.secret in page  # the department needs it to verify signatures
+    # Another department neither sees nor switches it off; enterprises and inspectors have no page.
+    client.force_login(users["department_zjj"])
+    assert subscription.secret not in client.get(url).content.decode()
+    assert client.post(reverse("credit:webhook_deactivate", args=[subscription.pk])).status_code == 404
+    for role in ("enterprise", "inspector"):
+        client.force_login(users[role])
+        assert client.get(url).status_code == 403
+    client.force_login(users["department"])
+    client.post(reverse("credit:webhook_deactivate", args=[subscription.pk]))
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
