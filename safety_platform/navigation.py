@@ -76,10 +76,15 @@ def _role(user: Any) -> str:
 
 
 def nav_for(user: Any) -> list[dict[str, Any]]:
+    """The role's menu: one entry per app (its namespace), a dropdown when the app offers several pages.
+
+    The entry is named after the app's first page (lowest `order`), so that a dozen pages fit on
+    a laptop's navbar and in a phone's collapsed menu.
+    """
     if not getattr(user, "is_authenticated", False):
         return []
     role = _role(user)
-    items = []
+    groups: dict[str, dict[str, Any]] = {}
     for item in sorted(_NAV.values(), key=lambda i: (i.order, str(i.label))):
         if role not in item.roles:
             continue
@@ -87,8 +92,12 @@ def nav_for(user: Any) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name})
-    return items
+        key = str(item.group) if item.group else item.url_name.split(":")[0]
+        group = groups.setdefault(
+            key, {"label": item.label, "icon": item.icon, "url": url, "items": [], "order": item.order}
+        )
+        group["items"].append({"label": item.label, "url": url, "icon": item.icon, "url_name": item.url_name})
+    return sorted(groups.values(), key=lambda g: g["order"])
 
 
 def enterprise_panels_for(user: Any) -> list[EnterprisePanel]:

@@ -19,7 +19,8 @@ def test_inspector_signs_in_on_a_phone_and_sees_own_jurisdiction_only(
     # On a phone the menu is collapsed behind the toggler.
     assert not phone.locator("#mainnav").is_visible()
     phone.click(".navbar-toggler")
-    phone.locator("#mainnav a[href='/enterprises/']").click()
+    phone.click("#mainnav [data-nav-group='enterprises:list']")
+    phone.locator("#mainnav a.dropdown-item[href='/enterprises/']").click()
     phone.wait_for_url(f"{live_server.url}/enterprises/")
     table = phone.locator("table").inner_text()
     assert xinluo_chem.name in table and shanghang_site.name not in table

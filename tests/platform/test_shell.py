@@ -67,7 +67,8 @@ def test_enterprise_list_redirects_enterprise_users_to_their_own_page(client: An
 
 def test_simplified_chinese_is_the_default_and_english_is_switchable(client: Any, users: dict[str, Any]) -> None:
     client.force_login(users["committee"])
-    page = client.get("/enterprises/").content.decode()
+    # An English browser still gets Chinese: only the switch changes the language.
+    page = client.get("/enterprises/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in page and "企业" in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/enterprises/"})
     page = client.get("/enterprises/").content.decode()
@@ -90,3 +91,9 @@ def test_static_front_end_libraries_are_local(client: Any, users: dict[str, Any]
 
 def test_healthz(client: Any, db: Any) -> None:
     assert client.get("/healthz/").json() == {"status": "ok"}
+
+
+def test_api_clients_may_negotiate_the_language_of_errors(api_client: Any, db: Any) -> None:
+    chinese = api_client.get("/api/v1/enterprises/").json()["detail"]
+    english = api_client.get("/api/v1/enterprises/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert chinese != english and "credentials" in english
