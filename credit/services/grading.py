@@ -1,14 +1,17 @@
 """Writing grades: one enterprise after its records change, or every enterprise in a resumable run.
 
-Both paths grade a *range* of enterprises with one aggregate query (`engine.score_range`) and write
-only what changed, so running twice changes nothing the second time.
+Both paths grade a *range* of enterprises set-based and write only what changed, so running twice
+changes nothing the second time. On PostgreSQL one statement grades, compares and writes a whole
+batch (`engine.grade_and_write_pg`); elsewhere (SQLite) the portable path grades with one query
+and writes through the ORM. Both are tested to write the same results.
 
 Safety of the nightly run:
 - a run is split into batches of enterprise-id ranges (`CreditRecalcBatch`);
 - a worker claims the next pending batch with `SELECT … FOR UPDATE SKIP LOCKED` and grades it,
-  writes the results and marks the batch done in ONE transaction; a worker that dies half-way
-  rolls its batch back (PostgreSQL ends the transaction with the connection), the batch is pending
-  again and the next worker or the rerun does it; several workers can share a run;
+  writes the results and marks the batch done (a conditional UPDATE) in ONE transaction; a worker
+  that dies half-way rolls its batch back (PostgreSQL ends the transaction with the connection),
+  the batch is pending again and the next worker or the rerun does it; several workers can share
+  a run;
 - the current-grade rows of the range are locked before grading, so a single-enterprise
   recalculation and a batch never overwrite each other with a stale result.
 """
