@@ -423,3 +423,10 @@ def test_openapi_schema_documents_the_feeds(api_client: Any, users: dict[str, An
         assert {"200", "304", "400", "401", "403"} <= set(operation["responses"])
         assert {"application/json", "text/csv"} <= set(operation["responses"]["200"]["content"])
         assert {"ApiKeyAuth": []} in operation["security"]
+
+
+def test_feeds_render_in_the_browsable_api_for_staff(client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
+    client.force_login(users["committee"])
+    for url in (BLACKLIST, RATINGS):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200 and "龙岩市东城化工有限公司" in response.content.decode()
