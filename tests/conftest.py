@@ -58,6 +58,45 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
         session.exitstatus = 1
 
 
+# Rows that data migrations create (rule sets, risk bandings, the Decree 493 table). A transactional
+# test (live_server, concurrency tests) ends with a flush that empties every table, so they are put
+# back afterwards — with the reference data and schedules — for the tests that follow on this worker.
+DATA_MIGRATIONS = [
+    ("credit.migrations.0002_default_rule_set", "create_default_rule_set"),
+    ("emergency.migrations.0002_rules_catalogs_append_only", "forwards"),
+    ("hazards.migrations.0003_default_risk_bandings", "create"),
+]
+
+
+def _restore_migration_data() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from safety_platform.management.commands.seed_reference import load_reference_data
+    from safety_platform.schedules import ensure_schedules
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
+    load_reference_data()
+    ensure_schedules()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    yield  # every fixture, including the flush of a transactional test, has been torn down here
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server", "django_db_serialized_rollback"} & set(getattr(item, "fixturenames", ()))
+    )
+    if not transactional or nextitem is None:  # after the last test the test database is already gone
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _restore_migration_data()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
