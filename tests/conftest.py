@@ -59,8 +59,9 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 
 
 # Rows that data migrations create (rule sets, risk bandings, the Decree 493 table). A transactional
-# test (live_server, concurrency tests) ends with a flush that empties every table, so they are put
-# back afterwards — with the reference data and schedules — for the tests that follow on this worker.
+# test (live_server, concurrency tests) ends with a flush that empties every table. pytest-django runs
+# those tests after all the others, so what follows a flush is another transactional test: put the
+# data back for it — with the reference data and schedules — as a fresh database would have it.
 DATA_MIGRATIONS = [
     ("credit.migrations.0002_default_rule_set", "create_default_rule_set"),
     ("emergency.migrations.0002_rules_catalogs_append_only", "forwards"),
