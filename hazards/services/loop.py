@@ -271,6 +271,17 @@ def _register(
                 **_actor_fields(reported_by, actor_label or (str(HazardSource(source).label) if not reporter else "")),
             )
             _attach(hazard, transition, checked, reported_by)
+            if hazard.inspector is not None and source in (HazardSource.INSPECTION, HazardSource.JOINT_INSPECTION):
+                # An inspector logging a hazard on site is an inspection visit: credit's due-inspection
+                # list reads it (one visit per enterprise, inspector and day).
+                fact_record(
+                    kind=FactKind.INSPECTION_CONDUCTED,
+                    dedup_key=f"inspection:{enterprise.pk}:{timezone.localdate(found_at)}:{hazard.inspector.pk}",
+                    occurred_at=found_at,
+                    enterprise=enterprise,
+                    source=hazard,
+                    payload={"inspector_id": hazard.inspector.pk, "hazard_id": hazard.pk, "note": hazard.code},
+                )
     except IntegrityError:
         # A concurrent registration with the same (source, external_key) won the unique constraint.
         if external_key is None:
