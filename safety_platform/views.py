@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .navigation import home_widgets_for
@@ -40,8 +41,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("id")
-    notification_mark_read(user=request.user, notification_id=int(raw) if raw and raw.isdigit() else None)  # type: ignore[arg-type]
-    return redirect(request.POST.get("next") or "notifications")
+    notification_mark_read(user=request.user, notification_id=int(raw) if raw and raw.isdecimal() else None)  # type: ignore[arg-type]
+    target = request.POST.get("next") or ""
+    # Only back into the platform: an outside `next` would make this an open redirect.
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "notifications"
+    return redirect(target)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

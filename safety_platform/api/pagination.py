@@ -15,10 +15,10 @@ class StandardPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         # A bad page number is bad input (400 naming the parameter), not a missing resource.
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and raw != "last" and not (raw.isdigit() and int(raw) >= 1):
+        if raw is not None and raw != "last" and not (raw.isdecimal() and int(raw) >= 1):
             raise exceptions.ValidationError({self.page_query_param: ["A page number must be a positive integer."]})
         raw_size = request.query_params.get(self.page_size_query_param)
-        if raw_size is not None and not (raw_size.isdigit() and int(raw_size) >= 1):
+        if raw_size is not None and not (raw_size.isdecimal() and int(raw_size) >= 1):
             raise exceptions.ValidationError({self.page_size_query_param: ["page_size must be a positive integer."]})
         try:
             return super().paginate_queryset(queryset, request, view)
