@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.filters import IdFilter
 from safety_platform.models import Jurisdiction
 
 from .choices import (
@@ -217,7 +218,7 @@ class AccidentFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=pgettext_lazy("emergency", "Status"))
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
     jurisdiction = _jurisdiction_filter()
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
     occurred_from = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("From"))
     occurred_to = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("To"))
     updated_since = django_filters.IsoDateTimeFilter(
@@ -267,7 +268,7 @@ class PlanFilterSet(StyledFilterSet):
         method="filter_owner",
         label=_("Owner"),
     )
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
     drill_overdue = django_filters.BooleanFilter(field_name="drill_overdue", label=_("Drill overdue"))
 
     class Meta:

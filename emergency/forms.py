@@ -41,6 +41,7 @@ from .models import (
     TeamEquipment,
     Warehouse,
 )
+from .models.accidents import COUNT_MAX, MONEY_MAX
 
 DATETIME = {"type": "datetime-local"}
 DATE = {"type": "date"}
@@ -407,12 +408,17 @@ class AccidentForm(StyledForm):
     )
     location = forms.CharField(label=_("Place"), max_length=200)
     description = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, initial=0)
-    serious_injuries = forms.IntegerField(label=_("Serious injuries"), min_value=0, initial=0)
-    minor_injuries = forms.IntegerField(label=_("Minor injuries"), min_value=0, initial=0)
-    missing = forms.IntegerField(label=_("Missing"), min_value=0, initial=0)
+    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, max_value=COUNT_MAX, initial=0)
+    serious_injuries = forms.IntegerField(label=_("Serious injuries"), min_value=0, max_value=COUNT_MAX, initial=0)
+    minor_injuries = forms.IntegerField(label=_("Minor injuries"), min_value=0, max_value=COUNT_MAX, initial=0)
+    missing = forms.IntegerField(label=_("Missing"), min_value=0, max_value=COUNT_MAX, initial=0)
     direct_loss_yuan = forms.DecimalField(
-        label=_("Direct economic loss (yuan)"), min_value=0, max_digits=16, decimal_places=2, initial=0
+        label=_("Direct economic loss (yuan)"),
+        min_value=0,
+        max_value=MONEY_MAX,
+        max_digits=16,
+        decimal_places=2,
+        initial=0,
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -434,11 +440,13 @@ class AccidentForm(StyledForm):
 
 
 class SupplementForm(StyledForm):
-    deaths = forms.IntegerField(label=_("Deaths"), min_value=0)
-    serious_injuries = forms.IntegerField(label=_("Serious injuries"), min_value=0)
-    minor_injuries = forms.IntegerField(label=_("Minor injuries"), min_value=0)
-    missing = forms.IntegerField(label=_("Missing"), min_value=0)
-    direct_loss_yuan = forms.DecimalField(label=_("Direct economic loss (yuan)"), min_value=0, decimal_places=2)
+    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, max_value=COUNT_MAX)
+    serious_injuries = forms.IntegerField(label=_("Serious injuries"), min_value=0, max_value=COUNT_MAX)
+    minor_injuries = forms.IntegerField(label=_("Minor injuries"), min_value=0, max_value=COUNT_MAX)
+    missing = forms.IntegerField(label=_("Missing"), min_value=0, max_value=COUNT_MAX)
+    direct_loss_yuan = forms.DecimalField(
+        label=_("Direct economic loss (yuan)"), min_value=0, max_value=MONEY_MAX, max_digits=16, decimal_places=2
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     final = forms.BooleanField(label=_("These figures are final (confirm)"), required=False)
 

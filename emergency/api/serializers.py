@@ -49,6 +49,7 @@ from ..models import (
     Warehouse,
     WarningRecipient,
 )
+from ..models.accidents import COUNT_MAX, MONEY_MAX
 
 # Catalogs -----------------------------------------------------------------------------------
 
@@ -538,19 +539,23 @@ class EmAccidentReportSerializer(serializers.Serializer):
         queryset=Jurisdiction.objects.all(), required=False, allow_null=True
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    deaths = serializers.IntegerField(min_value=0, default=0)
-    serious_injuries = serializers.IntegerField(min_value=0, default=0)
-    minor_injuries = serializers.IntegerField(min_value=0, default=0)
-    missing = serializers.IntegerField(min_value=0, default=0)
-    direct_loss_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, default=0)
+    deaths = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    serious_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    minor_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    missing = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    direct_loss_yuan = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, max_value=MONEY_MAX, default=0
+    )
 
 
 class EmSupplementSerializer(serializers.Serializer):
-    deaths = serializers.IntegerField(min_value=0, required=False)
-    serious_injuries = serializers.IntegerField(min_value=0, required=False)
-    minor_injuries = serializers.IntegerField(min_value=0, required=False)
-    missing = serializers.IntegerField(min_value=0, required=False)
-    direct_loss_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, required=False)
+    deaths = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
+    serious_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
+    minor_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
+    missing = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
+    direct_loss_yuan = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, max_value=MONEY_MAX, required=False
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     final = serializers.BooleanField(default=False)
 

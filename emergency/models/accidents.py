@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -28,11 +28,21 @@ from ..choices import (
 )
 from .common import OwnedQuerySet
 
+# Below ten trillion yuan: 15 significant digits, which SQLite (the embedded default) stores exactly in a
+# REAL and reads back; a 16-digit amount would be rounded up past the column's width and break every read.
+MONEY_MAX = Decimal("9999999999999.99")
+# PositiveIntegerField's range on every backend (PostgreSQL refuses more; SQLite would store it).
+COUNT_MAX = 2_147_483_647
+
 
 def money_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
-    """An amount in yuan, never negative."""
+    """An amount in yuan, never negative, below `MONEY_MAX`."""
     return models.DecimalField(
-        verbose_name, max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], **kwargs
+        verbose_name,
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MONEY_MAX)],
+        **kwargs,
     )
 
 

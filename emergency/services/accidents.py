@@ -54,6 +54,7 @@ from ..models import (
     RescueTeam,
     ResponseLogEntry,
 )
+from ..models.accidents import COUNT_MAX, MONEY_MAX
 from .common import is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
 
 # Statutory clock kinds (one per source and kind in the foundation's deadline table).
@@ -78,6 +79,8 @@ def _count(value: Any, field: str) -> int:
         raise ValidationError({field: _("Enter a whole number.")}) from None
     if number < 0:
         raise ValidationError({field: _("Cannot be negative.")})
+    if number > COUNT_MAX:
+        raise ValidationError({field: _("Enter a number of people, not more than %(max)d.") % {"max": COUNT_MAX}})
     return number
 
 
@@ -86,8 +89,14 @@ def _money(value: Any) -> Decimal:
         amount = Decimal(str(value if value is not None else 0).strip() or "0")
     except (InvalidOperation, ValueError):
         raise ValidationError({"direct_loss_yuan": _("Enter an amount in yuan.")}) from None
-    if amount < 0 or not amount.is_finite():
+    # is_finite first: comparing NaN raises instead of answering.
+    if not amount.is_finite():
+        raise ValidationError({"direct_loss_yuan": _("Enter an amount in yuan.")})
+    if amount < 0:
         raise ValidationError({"direct_loss_yuan": _("Cannot be negative.")})
+    if amount > MONEY_MAX:
+        # Checked before quantize, which fails on very large amounts.
+        raise ValidationError({"direct_loss_yuan": _("Enter an amount below ten trillion yuan.")})
     return amount.quantize(Decimal("0.01"))
 
 

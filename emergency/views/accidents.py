@@ -34,7 +34,7 @@ from ..forms import (
     RequiredNoteForm,
     SupplementForm,
 )
-from ..models import AccidentEvaluation, CorrectiveMeasure
+from ..models import AccidentEvaluation, CorrectiveMeasure, DispatchOrder
 from ..selectors import accident_clocks, accidents_visible_to
 from ..services.common import is_enterprise_user
 from .common import form_invalid_message, paginate, run
@@ -87,7 +87,8 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_forward": next_level is not None,
         "clocks": accident_clocks(accident),
         "log": accident.response_log.select_related("recorded_by", "dispatch_order").prefetch_related("teams"),
-        "dispatch_orders": accident.dispatch_orders.all(),
+        # Orders for this accident that the user may open (an enterprise does not see the counties' orders).
+        "dispatch_orders": DispatchOrder.objects.visible_to(user).filter(accident=accident),
         "evaluation": evaluation,
         "findings": evaluation.findings.select_related("recorded_by") if evaluation else [],
         "measures": evaluation.measures.prefetch_related("progress__actor") if evaluation else [],

@@ -86,7 +86,7 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
     if not services.can_request_dispatch(request.user):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("accident", "").isdigit():
+    if request.GET.get("accident", "").isdecimal():
         initial["accident"] = int(request.GET["accident"])
     form = DispatchRequestForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,134 @@
+"""Bad input found by fuzzing the API (schemathesis): each is a 400 naming the field (or a form message),
+never a 500, and never a record that can no longer be read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from emergency.models import Accident, AccidentRevision, SupplyItem
+from emergency.services import accident_report, dispatch_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accident(users: dict[str, Any], xinluo_chem: Any) -> Accident:
+    return accident_report(
+        actor=users["inspector"],
+        title="储罐泄漏",
+        category="hazardous_chemicals",
+        occurred_at=timezone.now() - dt.timedelta(hours=2),
+        reported_at=timezone.now() - dt.timedelta(hours=1),
+        location="储罐区",
+        enterprise=xinluo_chem,
+        direct_loss_yuan="350000",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        # 16 digits fit the column but not SQLite's 15-digit REAL: the row could not be read back.
+        ("direct_loss_yuan", "99999999999999.99"),
+        ("deaths", 10**12),
+        ("serious_injuries", 2**40),
+    ],
+)
+def test_api_supplement_beyond_the_storable_range_is_a_400_and_the_accident_stays_readable(
+    api_client: Any, users: dict[str, Any], accident: Accident, field: str, value: Any
+) -> None:
+    api_client.force_authenticate(users["inspector"])
+    url = f"/api/v1/emergency/accidents/{accident.pk}/"
+    response = api_client.post(f"{url}supplement/", {field: value}, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+    assert api_client.get(url).status_code == 200
+    assert AccidentRevision.objects.filter(accident=accident).count() == 1
+
+
+def test_api_report_with_an_absurd_casualty_count_is_a_400_naming_the_field(
+    api_client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    api_client.force_authenticate(users["enterprise"])
+    response = api_client.post(
+        "/api/v1/emergency/accidents/",
+        {
+            "title": "火灾",
+            "category": "fire",
+            "occurred_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+            "location": "仓库",
+            "deaths": 10**12,
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "deaths" in response.json()["errors"]
+    assert not Accident.objects.exists()
+
+
+@pytest.mark.parametrize("loss", ["1e30", "99999999999999.99"])
+def test_web_supplement_with_an_out_of_range_loss_is_a_message_and_keeps_the_figures(
+    client: Any, users: dict[str, Any], accident: Accident, loss: str
+) -> None:
+    client.force_login(users["inspector"])
+    response = client.post(
+        reverse("emergency:accident_supplement", args=[accident.pk]),
+        {
+            "sup-deaths": "0",
+            "sup-serious_injuries": "0",
+            "sup-minor_injuries": "0",
+            "sup-missing": "0",
+            "sup-direct_loss_yuan": loss,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    accident.refresh_from_db()
+    assert (accident.revision, str(accident.direct_loss_yuan)) == (1, "350000.00")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/emergency/plans/", "/api/v1/emergency/accidents/"])
+@pytest.mark.parametrize("value", ["4.060576308553753e+43", str(10**30), "1.5", "-1"])
+def test_api_enterprise_filter_refuses_what_is_not_an_id_with_a_400(
+    api_client: Any, users: dict[str, Any], path: str, value: str
+) -> None:
+    api_client.force_authenticate(users["committee"])
+    response = api_client.get(path, {"enterprise": value})
+    assert response.status_code == 400, response.content
+    assert "enterprise" in response.json()["errors"]
+
+
+def test_api_enterprise_filter_still_selects_one_enterprise(
+    api_client: Any, users: dict[str, Any], accident: Accident, shanghang_site: Any
+) -> None:
+    api_client.force_authenticate(users["committee"])
+    mine = api_client.get("/api/v1/emergency/accidents/", {"enterprise": accident.enterprise_id}).json()
+    other = api_client.get("/api/v1/emergency/accidents/", {"enterprise": shanghang_site.pk}).json()
+    assert ([row["id"] for row in mine["results"]], other["results"]) == ([accident.pk], [])
+
+
+def test_enterprise_does_not_see_dispatch_orders_of_its_accident_that_it_may_not_open(
+    client: Any, users: dict[str, Any], org: Any, accident: Accident
+) -> None:
+    order = dispatch_request(
+        actor=users["inspector"],
+        title="东城化工泄漏处置物资",
+        requesting_jurisdiction=org.jurisdiction("新罗区"),
+        destination="东城化工",
+        lines=[(SupplyItem.objects.get(code="tent"), 2)],
+        accident=accident,
+    )
+    client.force_login(users["inspector"])
+    assert order.number in client.get(accident.get_absolute_url()).content.decode()
+    client.force_login(users["enterprise"])
+    assert client.get(order.get_absolute_url()).status_code == 404
+    page = client.get(accident.get_absolute_url())
+    assert page.status_code == 200
+    assert order.number not in page.content.decode()
+    assert order.title not in page.content.decode()
