@@ -230,7 +230,9 @@ class JointInspectionViewSet(
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: Any = None) -> Response:
         inspection = self.get_object()
-        summary = str(request.data.get("summary", ""))
+        payload = TextSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        summary = payload.validated_data["summary"]
         call_service(lambda: joint_inspection_complete(actor=request.user, inspection=inspection, summary=summary))
         return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
 
@@ -238,6 +240,8 @@ class JointInspectionViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: Any = None) -> Response:
         inspection = self.get_object()
-        reason = str(request.data.get("reason", ""))
+        payload = TextSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reason = payload.validated_data["reason"]
         call_service(lambda: joint_inspection_cancel(actor=request.user, inspection=inspection, reason=reason))
         return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)

@@ -319,7 +319,7 @@ class TrainingComplianceView(APIView):
         visible = Enterprise.objects.visible_to(request.user)
         raw = request.query_params.get("enterprise")
         if raw is not None:
-            if not raw.isdigit():
+            if not raw.isdecimal():
                 raise serializers.ValidationError({"enterprise": ["An enterprise id is a whole number."]})
             enterprise = get_object_or_404(visible, pk=int(raw))
             return Response(EnterpriseComplianceDetailSerializer(training_compliance(enterprise, on=on)).data)

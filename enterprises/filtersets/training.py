@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.filters import IdFilter
+
 from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..models.training import EmployeeStatus, PersonRole, SpecialOperation, TrainingCategory
 from ..selectors.training import CERTIFICATE_WARNING_DAYS
@@ -36,7 +38,7 @@ class TrainingRecordFilterSet(StyledFilterSet):
     enterprise = django_filters.ModelChoiceFilter(
         queryset=Enterprise.objects.none(), field_name="employee__enterprise", label=_("Enterprise")
     )
-    employee = django_filters.NumberFilter(field_name="employee_id", label=_("Employee"))
+    employee = IdFilter(field_name="employee_id", label=_("Employee"))
     category = django_filters.ChoiceFilter(choices=TrainingCategory.choices, label=_("Training"))
     completed_after = django_filters.DateFilter(field_name="completed_on", lookup_expr="gte", label=_("From"))
     completed_before = django_filters.DateFilter(field_name="completed_on", lookup_expr="lte", label=_("To"))
