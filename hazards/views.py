@@ -104,10 +104,10 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
     initial: dict[str, Any] = {}
-    if request.GET.get("enterprise", "").isdigit():
+    if request.GET.get("enterprise", "").isdecimal():
         initial["enterprise"] = request.GET["enterprise"]
     risk_source = None
-    if request.GET.get("risk_source", "").isdigit():
+    if request.GET.get("risk_source", "").isdecimal():
         risk_source = RiskSource.objects.visible_to(user).filter(pk=request.GET["risk_source"]).first()
         if risk_source is not None:
             initial.update(enterprise=risk_source.enterprise_id, risk_source=risk_source.pk, location=risk_source.name)
@@ -376,7 +376,7 @@ def _risk_form_view(request: HttpRequest, source: RiskSource | None) -> HttpResp
             "responsible_phone": source.responsible_phone,
             "review_date": source.review_date,
         }
-    elif request.GET.get("enterprise", "").isdigit():
+    elif request.GET.get("enterprise", "").isdecimal():
         initial["enterprise"] = request.GET["enterprise"]
     form = f.RiskSourceForm(request.POST or None, user=user, initial=initial)
     if source is not None and "enterprise" in form.fields:
@@ -436,7 +436,7 @@ def risk_map_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _require_roles(user, STAFF)
     node_id = request.GET.get("node", "")
-    if node_id.isdigit():
+    if node_id.isdecimal():
         node = get_object_or_404(Jurisdiction, pk=int(node_id))
         if getattr(user, "is_inspector", False) and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
             raise Http404

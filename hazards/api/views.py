@@ -407,7 +407,7 @@ class RiskMapView(APIView):
             raise exceptions.PermissionDenied("The risk map is for supervisors.")
         raw = request.query_params.get("jurisdiction")
         if raw:
-            if not raw.isdigit():
+            if not raw.isdecimal():
                 raise exceptions.ValidationError({"jurisdiction": ["A jurisdiction id is a number."]})
             node = get_object_or_404(Jurisdiction, pk=int(raw))
             if user.is_inspector and not any(node.path.startswith(p) for p in user.jurisdiction_paths):

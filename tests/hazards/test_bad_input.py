@@ -1,0 +1,22 @@
+"""Odd query parameters (found by fuzzing): "²" passes str.isdigit() but not int(); a 400 or the default
+page, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_risk_map_with_a_superscript_digit_for_jurisdiction_is_a_400(api_client: Any, users: Any) -> None:
+    api_client.force_authenticate(users["committee"])
+    response = api_client.get("/api/v1/risk-map/", {"jurisdiction": "²"})
+    assert response.status_code == 400 and "jurisdiction" in response.json()["errors"]
+
+
+def test_web_pages_ignore_ids_that_are_not_numbers(client: Any, users: Any) -> None:
+    client.force_login(users["inspector"])
+    assert client.get("/hazards/risk-map/", {"node": "²"}).status_code == 200
+    assert client.get("/hazards/new/", {"risk_source": "²", "enterprise": "③"}).status_code == 200
