@@ -259,6 +259,10 @@ class MeasureWriteSerializer(serializers.Serializer):
     completed_on = serializers.DateField(required=False, allow_null=True)
 
 
+class DemonstrationRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
 class DemonstrationCreateSerializer(serializers.Serializer):
     enterprise = VisibleEnterpriseField()
     designated_on = serializers.DateField()
@@ -312,10 +316,12 @@ class DemonstrationViewSet(
         )
         return Response(self._fresh(demo))
 
-    @extend_schema(request=RevokeSerializer, responses=DemonstrationSerializer)
+    @extend_schema(request=DemonstrationRevokeSerializer, responses=DemonstrationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
         demo = self.get_object()
-        reason = str(request.data.get("reason", ""))
+        payload = DemonstrationRevokeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reason = payload.validated_data["reason"]
         call_service(lambda: demonstration_revoke(actor=request.user, demonstration=demo, reason=reason))
         return Response(self._fresh(demo))

@@ -64,3 +64,25 @@ def test_training_compliance_enterprise_parameter_like_a_superscript_digit_is_a_
     api_client.force_authenticate(users["committee"])
     response = api_client.get("/api/v1/training-compliance/", {"enterprise": "²"})
     assert response.status_code == 400 and "enterprise" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("body", [[], ["reason"], {"reason": ["撤销"]}, {}])
+def test_demonstration_revoke_with_a_body_that_is_not_a_reason_is_a_400(
+    api_client: Any, users: Any, xinluo_chem: Any, body: Any
+) -> None:
+    from enterprises.services.standardization import demonstration_designate
+
+    demo = demonstration_designate(
+        actor=users["department"],
+        enterprise=xinluo_chem,
+        designated_on=dt.date(2025, 1, 1),
+        summary="自动化装车",
+        measures=[{"kind": "automation", "description": "自动装车系统", "people_moved": 6}],
+    )
+    api_client.force_authenticate(users["department"])
+    response = api_client.post(f"/api/v1/demonstration-enterprises/{demo.pk}/revoke/", body, format="json")
+    assert response.status_code == 400, response.content
+    demo.refresh_from_db()
+    assert demo.status == "active"
+    ok = api_client.post(f"/api/v1/demonstration-enterprises/{demo.pk}/revoke/", {"reason": "整改不力"}, format="json")
+    assert ok.status_code == 200 and ok.json()["status"] == "revoked"
