@@ -7,10 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
-from safety_platform.models import Department, User
+from safety_platform.models import Department, Industry, User
 from safety_platform.services import DomainError
 
 from ..choices import EnterpriseStatus
@@ -129,19 +130,25 @@ def enterprise_change_status(*, actor: User, enterprise: Enterprise, status: str
 
 
 def enterprises_rederive_departments(*, department: Department | None = None) -> int:
-    """After a department's industries change, re-derive every enterprise not set by hand."""
+    """After a department's industries change, re-derive every enterprise not set by hand.
+
+    The derived department depends only on the industry: one UPDATE per industry in use, not one per
+    enterprise. `updated_at` moves too, so departments syncing with `updated_since` see the change.
+    """
+    derived = Enterprise.objects.filter(department_set_manually=False)
+    industry_ids = list(derived.order_by().values_list("industry_id", flat=True).distinct())
+    industries = Industry.objects.in_bulk([pk for pk in industry_ids if pk is not None])
     changed = 0
-    qs = Enterprise.objects.filter(department_set_manually=False).select_related("industry")
-    cache: dict[int, Department | None] = {}
+    now = timezone.now()
     with transaction.atomic():
-        for enterprise in qs.iterator(chunk_size=1000):
-            if enterprise.industry_id not in cache:
-                cache[enterprise.industry_id] = Department.objects.supervising_for_industry(enterprise.industry)
-            target = cache[enterprise.industry_id]
+        for industry_id in industry_ids:
+            target = Department.objects.supervising_for_industry(industries.get(industry_id))
             target_id = target.pk if target else None
-            if enterprise.supervising_department_id != target_id:
-                Enterprise.objects.filter(pk=enterprise.pk).update(supervising_department_id=target_id)
-                changed += 1
+            changed += (
+                derived.filter(industry_id=industry_id)
+                .exclude(supervising_department_id=target_id)
+                .update(supervising_department_id=target_id, updated_at=now)
+            )
     return changed
 
 
