@@ -610,6 +610,9 @@ def response_log_add(
         raise ValidationError({"teams": _("A team is outside your scope.")})
     if dispatch_order is not None and dispatch_order.accident_id not in (None, accident.pk):
         raise ValidationError({"dispatch_order": _("This dispatch order belongs to another incident.")})
+    # The web form offers only orders the user sees; the API takes any id, so the rule lives here.
+    if dispatch_order is not None and not DispatchOrder.objects.visible_to(actor).filter(pk=dispatch_order.pk).exists():
+        raise ValidationError({"dispatch_order": _("This dispatch order is outside your scope.")})
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.status == AccidentStatus.CLOSED:

@@ -132,3 +132,21 @@ def test_enterprise_does_not_see_dispatch_orders_of_its_accident_that_it_may_not
     assert page.status_code == 200
     assert order.number not in page.content.decode()
     assert order.title not in page.content.decode()
+
+
+def test_api_response_log_refuses_a_dispatch_order_the_user_may_not_see(
+    api_client: Any, users: dict[str, Any], org: Any, accident: Accident
+) -> None:
+    other_county = dispatch_request(
+        actor=users["committee"],
+        title="上杭县防汛物资",
+        requesting_jurisdiction=org.jurisdiction("上杭县"),
+        destination="临江镇",
+        lines=[(SupplyItem.objects.get(code="tent"), 2)],
+    )
+    api_client.force_authenticate(users["enterprise"])
+    url = f"/api/v1/emergency/accidents/{accident.pk}/log/"
+    response = api_client.post(url, {"action": "调拨物资", "dispatch_order": other_county.pk}, format="json")
+    assert response.status_code == 400, response.content
+    assert "dispatch_order" in response.json()["errors"]
+    assert api_client.get(url).json() == []
