@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -103,7 +104,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user: Any = request.user
         if services.actor_role(user) not in (Role.INSPECTOR, Role.ENTERPRISE):
-            raise exceptions.PermissionDenied("Only inspectors and enterprises log hazards.")
+            raise exceptions.PermissionDenied(_("Only inspectors and enterprises log hazards."))
         serializer = s.HazardCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -111,22 +112,22 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             enterprise = user.enterprise
         else:
             if not data.get("enterprise"):
-                raise exceptions.ValidationError({"enterprise": ["This field is required."]})
+                raise exceptions.ValidationError({"enterprise": [_("This field is required.")]})
             enterprise = Enterprise.objects.visible_to(user).filter(pk=data["enterprise"]).first()
             if enterprise is None:
-                raise exceptions.ValidationError({"enterprise": ["Unknown enterprise or outside your scope."]})
+                raise exceptions.ValidationError({"enterprise": [_("Unknown enterprise or outside your scope.")]})
         campaign = None
         if data.get("campaign"):
             campaign = Campaign.objects.visible_to(user).filter(pk=data["campaign"]).first()
             if campaign is None:
-                raise exceptions.ValidationError({"campaign": ["Unknown campaign."]})
+                raise exceptions.ValidationError({"campaign": [_("Unknown campaign.")]})
         risk_source = None
         if data.get("risk_source"):
             risk_source = RiskSource.objects.visible_to(user).filter(pk=data["risk_source"]).first()
             if risk_source is None:
-                raise exceptions.ValidationError({"risk_source": ["Unknown risk source."]})
+                raise exceptions.ValidationError({"risk_source": [_("Unknown risk source.")]})
         if data.get("grade") and (not data.get("deadline") or not data.get("responsible_person")):
-            raise exceptions.ValidationError({"deadline": ["Grade, deadline and responsible person go together."]})
+            raise exceptions.ValidationError({"deadline": [_("Grade, deadline and responsible person go together.")]})
         try:
             hazard = services.hazard_log(
                 actor=user,
@@ -241,7 +242,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         if request.method == "GET":
             plan = RemediationPlan.objects.filter(hazard=hazard).first()
             if plan is None:
-                raise exceptions.NotFound("No remediation plan yet.")
+                raise exceptions.NotFound(_("No remediation plan yet."))
             return Response(s.RemediationPlanSerializer(plan).data)
         serializer = s.RemediationPlanSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -275,12 +276,12 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         """
         principal: Any = request.user
         if getattr(principal, "api_key", None) is None or not principal.enterprise_id:
-            raise exceptions.PermissionDenied("Only an enterprise's API key pushes hazards.")
+            raise exceptions.PermissionDenied(_("Only an enterprise's API key pushes hazards."))
         key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
         if not key:
-            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: ["This header is required."]})
+            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [_("This header is required.")]})
         if len(key) > 150:
-            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: ["At most 150 characters."]})
+            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [_("At most 150 characters.")]})
         serializer = s.HazardPushSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -301,7 +302,8 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             _raise(exc)
         if not created and hazard.title != data["title"].strip()[:200]:
             raise DomainError(
-                f"The {IDEMPOTENCY_HEADER} '{key}' was already used for hazard {hazard.code} with another title.",
+                _("The %(header)s '%(key)s' was already used for hazard %(code)s with another title.")
+                % {"header": IDEMPOTENCY_HEADER, "key": key, "code": hazard.code},
                 field=IDEMPOTENCY_HEADER,
             )
         body = s.HazardSerializer(hazard, context=self.get_serializer_context()).data
@@ -334,7 +336,7 @@ class RiskSourceViewSet(
         else:
             enterprise = data.get("enterprise")
             if enterprise is None:
-                raise exceptions.ValidationError({"enterprise": ["This field is required."]})
+                raise exceptions.ValidationError({"enterprise": [_("This field is required.")]})
         try:
             saved = services.risk_source_save(actor=user, enterprise=enterprise, data=data, risk_source=source)
         except DomainError as exc:
@@ -404,11 +406,11 @@ class RiskMapView(APIView):
     def get(self, request: Request) -> Response:
         user: Any = request.user
         if services.actor_role(user) not in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT):
-            raise exceptions.PermissionDenied("The risk map is for supervisors.")
+            raise exceptions.PermissionDenied(_("The risk map is for supervisors."))
         raw = request.query_params.get("jurisdiction")
         if raw:
             if not raw.isdecimal():
-                raise exceptions.ValidationError({"jurisdiction": ["A jurisdiction id is a number."]})
+                raise exceptions.ValidationError({"jurisdiction": [_("A jurisdiction id is a number.")]})
             node = get_object_or_404(Jurisdiction, pk=int(raw))
             if user.is_inspector and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
                 raise exceptions.NotFound()

@@ -20,3 +20,10 @@ def test_web_pages_ignore_ids_that_are_not_numbers(client: Any, users: Any) -> N
     client.force_login(users["inspector"])
     assert client.get("/hazards/risk-map/", {"node": "²"}).status_code == 200
     assert client.get("/hazards/new/", {"risk_source": "²", "enterprise": "③"}).status_code == 200
+
+
+def test_api_refusals_speak_the_clients_language(api_client: Any, users: Any) -> None:
+    api_client.force_authenticate(users["enterprise"])
+    assert api_client.get("/api/v1/risk-map/").json()["detail"] == "风险分布图仅供监管人员使用。"
+    english = api_client.get("/api/v1/risk-map/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert english == "The risk map is for supervisors."
