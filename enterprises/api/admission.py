@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -128,13 +129,13 @@ class PlanningWriteMixin:
 
     def perform_create(self, serializer: Any) -> None:
         if not can_manage_planning(self.request.user):
-            raise PermissionDenied("Only staff keep the planning registers.")
+            raise PermissionDenied(_("Only staff keep the planning registers."))
         instance = serializer.Meta.model(**serializer.validated_data)
         serializer.instance = call_service(lambda: type(self).save_service(self.request.user, instance))
 
     def perform_update(self, serializer: Any) -> None:
         if not can_manage_planning(self.request.user):
-            raise PermissionDenied("Only staff keep the planning registers.")
+            raise PermissionDenied(_("Only staff keep the planning registers."))
         instance = serializer.instance
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
@@ -284,7 +285,7 @@ class CatalogEntryViewSet(
 
     def _save(self, serializer: Any, instance: CatalogEntry) -> None:
         if not can_edit_catalog(self.request.user):
-            raise PermissionDenied("Only the committee office and departments edit the catalog.")
+            raise PermissionDenied(_("Only the committee office and departments edit the catalog."))
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
         serializer.instance = call_service(lambda: catalog_entry_save(actor=self.request.user, entry=instance))
@@ -353,7 +354,7 @@ class DeclaredEquipmentViewSet(
         user = self.request.user
         enterprise = data.pop("enterprise", None) or getattr(user, "enterprise", None)
         if enterprise is None:
-            raise serializers.ValidationError({"enterprise": ["This field is required."]})
+            raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
         item = call_service(lambda: equipment_declare(actor=user, enterprise=enterprise, data=data))
         serializer.instance = self.get_queryset().get(pk=item.pk)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from safety_platform.models import Department, Industry, Jurisdiction
@@ -63,7 +64,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError("An enterprise with this credit code is already registered.")
+            raise serializers.ValidationError(_("An enterprise with this credit code is already registered."))
         return code
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -90,7 +91,7 @@ class CertificateCreateSerializer(serializers.Serializer):
 
     def validate_certificate_number(self, value: str) -> str:
         if StandardizationCertificate.objects.filter(certificate_number=value.strip()).exists():
-            raise serializers.ValidationError("A certificate with this number is already recorded.")
+            raise serializers.ValidationError(_("A certificate with this number is already recorded."))
         return value.strip()
 
 
@@ -184,7 +185,7 @@ class StandardizationCoverageView(APIView):
         try:
             on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError:
-            raise serializers.ValidationError({"on": ["Use a date as YYYY-MM-DD."]}) from None
+            raise serializers.ValidationError({"on": [_("Use a date as YYYY-MM-DD.")]}) from None
         data = standardization_coverage(request.user, on=on)
         return Response(
             {

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -51,7 +52,7 @@ def _as_of(request: Request) -> dt.date:
     try:
         return dt.date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
-        raise serializers.ValidationError({"on": ["Use a date as YYYY-MM-DD."]}) from None
+        raise serializers.ValidationError({"on": [_("Use a date as YYYY-MM-DD.")]}) from None
 
 
 class PostEventSerializer(serializers.ModelSerializer):
@@ -129,7 +130,7 @@ class EmployeeViewSet(
         user = self.request.user
         enterprise = data.pop("enterprise", None) or getattr(user, "enterprise", None)
         if enterprise is None:
-            raise serializers.ValidationError({"enterprise": ["This field is required."]})
+            raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
         serializer.instance = call_service(lambda: employee_create(actor=user, enterprise=enterprise, **data))
 
     def perform_update(self, serializer: Any) -> None:
@@ -320,7 +321,7 @@ class TrainingComplianceView(APIView):
         raw = request.query_params.get("enterprise")
         if raw is not None:
             if not raw.isdecimal():
-                raise serializers.ValidationError({"enterprise": ["An enterprise id is a whole number."]})
+                raise serializers.ValidationError({"enterprise": [_("An enterprise id is a whole number.")]})
             enterprise = get_object_or_404(visible, pk=int(raw))
             return Response(EnterpriseComplianceDetailSerializer(training_compliance(enterprise, on=on)).data)
         summaries = [summary for _e, summary in training_compliance_for_enterprises(on=on, enterprises=visible)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -40,7 +41,7 @@ class EnterpriseViewSet(
 
     def _check_manage(self) -> None:
         if not can_manage_enterprises(self.request.user):
-            raise PermissionDenied("Only staff may register or edit enterprises.")
+            raise PermissionDenied(_("Only staff may register or edit enterprises."))
 
     def perform_create(self, serializer: EnterpriseSerializer) -> None:
         self._check_manage()
