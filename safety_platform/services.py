@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import ApiScope, JurisdictionLevel, Role
 from .models import ApiKey, Fact, Jurisdiction, Notification, StatutoryDeadline, User
@@ -260,11 +261,13 @@ def api_key_create(
     scopes = sorted(set(scopes))
     unknown = set(scopes) - ApiKey.valid_scopes()
     if unknown:
-        raise DomainError(f"Unknown scopes: {', '.join(sorted(unknown))}", field="scopes", code="invalid")
+        raise DomainError(
+            _("Unknown scopes: %(scopes)s") % {"scopes": ", ".join(sorted(unknown))}, field="scopes", code="invalid"
+        )
     if (department is None) == (enterprise is None):
-        raise DomainError("A key belongs to exactly one department or one enterprise.", field="department")
+        raise DomainError(_("A key belongs to exactly one department or one enterprise."), field="department")
     if enterprise is not None and set(scopes) - {ApiScope.HAZARDS_PUSH, ApiScope.HAZARDS_READ}:
-        raise DomainError("Enterprise keys may only push and read their own hazards.", field="scopes")
+        raise DomainError(_("Enterprise keys may only push and read their own hazards."), field="scopes")
     if expires_at is None:
         expires_at = timezone.now() + dt.timedelta(days=days or settings.API_KEY_DEFAULT_DAYS)
     raw, prefix, hashed = generate_api_key()

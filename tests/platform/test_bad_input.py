@@ -41,3 +41,8 @@ def test_marking_a_notification_read_never_redirects_off_the_platform(client: An
     assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
     response = client.post("/notifications/read/", {"next": "/hazards/"})
     assert response["Location"] == "/hazards/"
+
+
+def test_api_page_errors_are_in_simplified_chinese_by_default(api_client: Any, users: dict[str, Any]) -> None:
+    api_client.force_authenticate(users["committee"])
+    assert api_client.get("/api/v1/jurisdictions/", {"page": "x"}).json()["errors"]["page"] == ["页码须为正整数。"]
