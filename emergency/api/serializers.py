@@ -270,7 +270,7 @@ class EmAlertSerializer(serializers.ModelSerializer):
 
 class EmReceiveSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
     batch_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -278,7 +278,7 @@ class EmReceiveSerializer(serializers.Serializer):
 
 class EmIssueSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
     kind = serializers.ChoiceField(choices=[MovementKind.CONSUME, MovementKind.WRITE_OFF])
     batch = serializers.PrimaryKeyRelatedField(queryset=StockBatch.objects.all(), required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -286,14 +286,14 @@ class EmIssueSerializer(serializers.Serializer):
 
 class EmTransferSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
     destination = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class EmMinimumSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    min_quantity = serializers.IntegerField(min_value=0)
+    min_quantity = serializers.IntegerField(min_value=0, max_value=COUNT_MAX)
 
 
 # Dispatch -----------------------------------------------------------------------------------
@@ -382,7 +382,7 @@ class EmDispatchOrderDetailSerializer(EmDispatchOrderSerializer):
 
 class EmRequestLineSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
 
 
 class EmDispatchRequestSerializer(serializers.Serializer):
@@ -401,7 +401,7 @@ class EmApproveSerializer(serializers.Serializer):
     source_warehouses = serializers.PrimaryKeyRelatedField(
         queryset=Warehouse.objects.all(), many=True, allow_empty=False
     )
-    approved = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+    approved = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=COUNT_MAX), required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -411,14 +411,14 @@ class EmNoteSerializer(serializers.Serializer):
 
 class EmShipSerializer(serializers.Serializer):
     warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
-    quantities = serializers.DictField(child=serializers.IntegerField(min_value=0))
+    quantities = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=COUNT_MAX))
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class EmSettleSerializer(serializers.Serializer):
     allocation = serializers.PrimaryKeyRelatedField(queryset=DispatchAllocation.objects.all())
-    returned = serializers.IntegerField(min_value=0, default=0)
-    consumed = serializers.IntegerField(min_value=0, default=0)
+    returned = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
+    consumed = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -567,7 +567,7 @@ class EmForwardSerializer(serializers.Serializer):
 
 
 class EmExtendSerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1)
+    days = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
     reason = serializers.CharField(max_length=300)
 
 

@@ -80,7 +80,7 @@ def _count(value: Any, field: str) -> int:
     if number < 0:
         raise ValidationError({field: _("Cannot be negative.")})
     if number > COUNT_MAX:
-        raise ValidationError({field: _("Enter a number of people, not more than %(max)d.") % {"max": COUNT_MAX}})
+        raise ValidationError({field: _("Enter a whole number, not more than %(max)d.") % {"max": COUNT_MAX}})
     return number
 
 

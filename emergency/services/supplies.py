@@ -25,6 +25,7 @@ from safety_platform.services import DomainError, committee_office_users, inspec
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from ..models import StockAlert, StockBatch, StockMovement, SupplyItem, Warehouse, WarehouseItem
+from ..models.accidents import COUNT_MAX
 from .common import (
     can_manage_owned,
     is_city_staff,
@@ -99,6 +100,8 @@ def warehouse_set_minimum(*, actor: User, warehouse: Warehouse, item: SupplyItem
     require(can_manage_owned(actor, warehouse), _("You may not manage this warehouse."))
     if min_quantity < 0:
         raise ValidationError({"min_quantity": _("The minimum cannot be negative.")})
+    if min_quantity > COUNT_MAX:
+        raise ValidationError({"min_quantity": _("The quantity must be at most %(max)d.") % {"max": COUNT_MAX}})
     setting, _created = WarehouseItem.objects.update_or_create(
         warehouse=warehouse, item=item, defaults={"min_quantity": min_quantity}
     )
@@ -115,6 +118,9 @@ def _positive(quantity: Any, field: str = "quantity") -> int:
         value = 0
     if isinstance(quantity, bool) or value <= 0:
         raise ValidationError({field: _("The quantity must be a positive whole number.")})
+    if value > COUNT_MAX:
+        # Beyond the column's range: PostgreSQL refuses it, SQLite cannot even bind it (a 500 either way).
+        raise ValidationError({field: _("The quantity must be at most %(max)d.") % {"max": COUNT_MAX}})
     return value
 
 

@@ -150,3 +150,34 @@ def test_api_response_log_refuses_a_dispatch_order_the_user_may_not_see(
     assert response.status_code == 400, response.content
     assert "dispatch_order" in response.json()["errors"]
     assert api_client.get(url).json() == []
+
+
+@pytest.mark.parametrize("big", [10**30, 2**40])
+def test_api_stock_quantities_beyond_the_column_range_are_a_400(
+    api_client: Any, users: dict[str, Any], xinluo_store: Any, big: int
+) -> None:
+    api_client.force_authenticate(users["committee"])
+    base = f"/api/v1/emergency/warehouses/{xinluo_store.pk}"
+    for step, body, field in [
+        ("receive", {"item": "tent", "quantity": big}, "quantity"),
+        ("minimum", {"item": "tent", "min_quantity": big}, "min_quantity"),
+        ("issue", {"item": "tent", "quantity": big, "kind": "consume"}, "quantity"),
+    ]:
+        response = api_client.post(f"{base}/{step}/", body, format="json")
+        assert response.status_code == 400, (step, response.content)
+        assert field in response.json()["errors"], step
+    assert api_client.get(f"{base}/stock/").status_code == 200
+
+
+def test_stock_services_refuse_quantities_beyond_the_column_range(users: dict[str, Any], xinluo_store: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from emergency.services import stock_receive, warehouse_set_minimum
+
+    tent = SupplyItem.objects.get(code="tent")
+    with pytest.raises(ValidationError) as exc:
+        stock_receive(actor=users["committee"], warehouse=xinluo_store, item=tent, quantity=2**31)
+    assert "quantity" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        warehouse_set_minimum(actor=users["committee"], warehouse=xinluo_store, item=tent, min_quantity=2**31)
+    assert "min_quantity" in exc.value.message_dict
