@@ -24,6 +24,7 @@ from ..models import CertificateEvent, Demonstration, DemonstrationMeasure, Stan
 from ..models.standardization import IssuingLevel, MeasureKind, StandardizationLevel
 from ..selectors.standardization import standardization_coverage
 from ..services.standardization import (
+    PEOPLE_MAX,
     demonstration_add_measure,
     demonstration_designate,
     demonstration_revoke,
@@ -163,12 +164,30 @@ class StandardizationCertificateViewSet(
         return Response(self._fresh(cert))
 
 
-class CoverageRowSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+class CoverageCellSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     certified = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
+
+
+class CoverageCountySerializer(CoverageCellSerializer):
+    county_id = serializers.IntegerField()
+    county = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+
+
+class CoverageRowSerializer(CoverageCellSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    by_county = serializers.DictField(child=CoverageCellSerializer(), help_text="Per county name.")
+
+
+class CoverageSerializer(CoverageCellSerializer):
+    """The body of the coverage endpoint (documents the schema; the view builds the dict)."""
+
+    on = serializers.DateField()
+    by_county = CoverageCountySerializer(many=True)
+    by_industry = CoverageRowSerializer(many=True)
 
 
 class StandardizationCoverageView(APIView):
@@ -178,7 +197,7 @@ class StandardizationCoverageView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("on", str, description="Date (YYYY-MM-DD); today by default")],
-        responses={200: None},
+        responses=CoverageSerializer,
     )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("on", "")
@@ -256,7 +275,7 @@ class MeasureWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MeasureKind.choices)
     description = serializers.CharField(max_length=300)
     post = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    people_moved = serializers.IntegerField(min_value=0, default=0)
+    people_moved = serializers.IntegerField(min_value=0, max_value=PEOPLE_MAX, default=0)
     completed_on = serializers.DateField(required=False, allow_null=True)
 
 

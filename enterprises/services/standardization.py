@@ -308,6 +308,10 @@ def can_designate(user: Any, enterprise: Enterprise | None = None) -> bool:
     return enterprise is None or can_supervise(user, enterprise)
 
 
+# PositiveIntegerField's range on every backend.
+PEOPLE_MAX = 2_147_483_647
+
+
 def _clean_measures(measures: list[dict[str, Any]]) -> list[DemonstrationMeasure]:
     rows = []
     for index, data in enumerate(measures):
@@ -317,15 +321,23 @@ def _clean_measures(measures: list[dict[str, Any]]) -> list[DemonstrationMeasure
             raise ValidationError({f"measures[{index}].kind": _("Choose mechanization or automation.")})
         if not str(data.get("description") or "").strip():
             raise ValidationError({f"measures[{index}].description": _("Describe what was mechanized or automated.")})
-        people = data.get("people_moved") or 0
-        if int(people) < 0:
+        try:
+            people = int(data.get("people_moved") or 0)
+        except (TypeError, ValueError):
+            raise ValidationError({f"measures[{index}].people_moved": _("Enter a whole number.")}) from None
+        if people < 0:
             raise ValidationError({f"measures[{index}].people_moved": _("Cannot be negative.")})
+        if people > PEOPLE_MAX:
+            # bulk_create skips model validation: beyond the column's range the database fails (a 500).
+            raise ValidationError(
+                {f"measures[{index}].people_moved": _("At most %(max)d people.") % {"max": PEOPLE_MAX}}
+            )
         rows.append(
             DemonstrationMeasure(
                 kind=data["kind"],
                 description=str(data["description"]).strip(),
                 post=str(data.get("post") or "").strip(),
-                people_moved=int(people),
+                people_moved=people,
                 completed_on=data.get("completed_on"),
             )
         )

@@ -86,3 +86,38 @@ def test_demonstration_revoke_with_a_body_that_is_not_a_reason_is_a_400(
     assert demo.status == "active"
     ok = api_client.post(f"/api/v1/demonstration-enterprises/{demo.pk}/revoke/", {"reason": "整改不力"}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "revoked"
+
+
+@pytest.mark.parametrize("people", [10**30, 2**31])
+def test_demonstration_with_more_people_moved_than_the_column_holds_is_a_400(
+    api_client: Any, users: Any, xinluo_chem: Any, people: int
+) -> None:
+    api_client.force_authenticate(users["department"])
+    response = api_client.post(
+        "/api/v1/demonstration-enterprises/",
+        {
+            "enterprise": xinluo_chem.pk,
+            "designated_on": "2025-01-01",
+            "summary": "自动化装车",
+            "measures": [{"kind": "automation", "description": "自动装车系统", "people_moved": people}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert any("people_moved" in field for field in response.json()["errors"])
+
+
+def test_demonstration_service_refuses_people_moved_beyond_the_column_range(users: Any, xinluo_chem: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from enterprises.services.standardization import demonstration_designate
+
+    with pytest.raises(ValidationError) as exc:
+        demonstration_designate(
+            actor=users["department"],
+            enterprise=xinluo_chem,
+            designated_on=dt.date(2025, 1, 1),
+            summary="自动化装车",
+            measures=[{"kind": "automation", "description": "自动装车系统", "people_moved": 2**31}],
+        )
+    assert "measures[0].people_moved" in exc.value.message_dict
