@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -219,7 +219,10 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
             s.EmMovementSerializer([t.movement for t in takes], many=True).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.EmTransferSerializer, responses={201: None})
+    @extend_schema(
+        request=s.EmTransferSerializer,
+        responses={201: inline_serializer("EmTransferDone", {"transfer_ref": serializers.CharField()})},
+    )
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
@@ -227,7 +230,12 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
         ref = call(services.stock_transfer, actor=request.user, source=instance, **data)
         return Response({"transfer_ref": str(ref)}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.EmMinimumSerializer, responses={200: None})
+    @extend_schema(
+        request=s.EmMinimumSerializer,
+        responses=inline_serializer(
+            "EmMinimumSet", {"item": serializers.CharField(), "min_quantity": serializers.IntegerField()}
+        ),
+    )
     @action(detail=True, methods=["post"])
     def minimum(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
@@ -564,7 +572,7 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
         note = valid(s.EmNoteSerializer, request)["note"]
         return self._one(call(services.warning_lift, actor=request.user, warning=instance, note=note))
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(request=None, responses=inline_serializer("EmReminded", {"reminded": serializers.IntegerField()}))
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -109,7 +109,15 @@ class ResponsibilityItemViewSet(
         retired = call_service(lambda: responsibility_item_retire(actor=request.user, item=item))
         return Response(ResponsibilityItemSerializer(retired).data)
 
-    @extend_schema(request=ReviewSerializer, responses={201: None})
+    @extend_schema(
+        request=ReviewSerializer,
+        responses={
+            201: inline_serializer(
+                "ResponsibilityReviewRecorded",
+                {"id": serializers.IntegerField(), "reviewed_at": serializers.DateTimeField()},
+            )
+        },
+    )
     @action(detail=False, methods=["post"])
     def review(self, request: Request) -> Response:
         payload = ReviewSerializer(data=request.data)

@@ -325,3 +325,18 @@ class RiskMapRowSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     open_hazards = serializers.IntegerField()
     major_open = serializers.IntegerField()
+
+
+class RiskMapNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class RiskMapSerializer(serializers.Serializer):
+    """The body of the risk-map endpoint (documents the schema; the view builds the dict)."""
+
+    jurisdiction = RiskMapNodeSerializer()
+    totals = RiskMapRowSerializer()
+    children = RiskMapRowSerializer(many=True)
+    enterprises = RiskMapRowSerializer(many=True)

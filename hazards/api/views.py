@@ -401,7 +401,7 @@ class RiskMapView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("jurisdiction", OpenApiTypes.INT, description="Node to drill into")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=s.RiskMapSerializer,
     )
     def get(self, request: Request) -> Response:
         user: Any = request.user

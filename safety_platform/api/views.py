@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -103,7 +103,9 @@ class NotificationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Ge
     serializer_class = NotificationSerializer
     filterset_fields = ["category"]
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(
+        request=None, responses=inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField()})
+    )
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request: Any) -> Response:
         count = notification_mark_read(user=request.user)
