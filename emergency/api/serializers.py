@@ -94,13 +94,14 @@ class EmTeamSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    # allow_null, not default=None: a default makes DRF leave the field out of PATCH responses.
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     specialties = serializers.SlugRelatedField(
         many=True, slug_field="code", queryset=Skill.objects.all(), required=False
     )
-    member_count = serializers.IntegerField(read_only=True, default=0)
-    distance_km = serializers.FloatField(read_only=True, default=None)
+    member_count = serializers.IntegerField(read_only=True)  # annotated by selectors.teams_visible_to
+    distance_km = serializers.FloatField(read_only=True, allow_null=True)  # only when searching by distance
 
     class Meta:
         model = RescueTeam
@@ -164,9 +165,10 @@ class EmWarehouseSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
-    usable_units = serializers.IntegerField(read_only=True, default=None)
-    open_alerts = serializers.IntegerField(read_only=True, default=None)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
+    # Annotated by selectors.warehouses_visible_to (the views always answer with an annotated row).
+    usable_units = serializers.IntegerField(read_only=True)
+    open_alerts = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Warehouse
@@ -339,9 +341,9 @@ class EmStepSerializer(serializers.ModelSerializer):
 
 class EmDispatchOrderSerializer(serializers.ModelSerializer):
     requesting_jurisdiction_name = serializers.CharField(source="requesting_jurisdiction.name", read_only=True)
-    requested_units = serializers.IntegerField(read_only=True, default=None)
-    approved_units = serializers.IntegerField(read_only=True, default=None)
-    dispatched_units = serializers.IntegerField(read_only=True, default=None)
+    requested_units = serializers.IntegerField(read_only=True, allow_null=True)
+    approved_units = serializers.IntegerField(read_only=True, allow_null=True)
+    dispatched_units = serializers.IntegerField(read_only=True, allow_null=True)
     number = serializers.CharField(read_only=True)
 
     class Meta:
@@ -477,10 +479,10 @@ class EmLogEntryWriteSerializer(serializers.Serializer):
 
 class EmAccidentSerializer(serializers.ModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
     rule_set = serializers.SlugRelatedField(slug_field="version", read_only=True)
     reported_late = serializers.BooleanField(read_only=True)
-    has_overdue_clock = serializers.BooleanField(read_only=True, default=None)
+    has_overdue_clock = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = Accident
@@ -647,8 +649,8 @@ class EmEvaluationSerializer(serializers.ModelSerializer):
 class EmWarningSerializer(serializers.ModelSerializer):
     jurisdictions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     industries = serializers.SlugRelatedField(many=True, slug_field="code", read_only=True)
-    recipient_count = serializers.IntegerField(read_only=True, default=None)
-    pending_count = serializers.IntegerField(read_only=True, default=None)
+    recipient_count = serializers.IntegerField(read_only=True, allow_null=True)
+    pending_count = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = EmergencyWarning
@@ -714,11 +716,12 @@ class EmAcknowledgeSerializer(serializers.Serializer):
 
 class EmPlanSerializer(serializers.ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
-    last_drill_on = serializers.DateField(read_only=True, default=None)
-    drill_overdue = serializers.BooleanField(read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
+    # Annotated by selectors.plans_visible_to.
+    last_drill_on = serializers.DateField(read_only=True, allow_null=True)
+    drill_overdue = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = EmergencyPlan

@@ -121,17 +121,23 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
                 queryset = backend().filter_queryset(self.request, queryset, self)
         return queryset
 
+    def _annotated(self, team: RescueTeam) -> RescueTeam:
+        # The answer carries the list's figures (member count), not the bare row the service returned.
+        return selectors.teams_visible_to(self.request.user).get(pk=team.pk)
+
     def perform_create(self, serializer: s.EmTeamSerializer) -> None:
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", [])
-        serializer.instance = call(services.team_create, actor=self.request.user, data=data, specialties=specialties)
+        team = call(services.team_create, actor=self.request.user, data=data, specialties=specialties)
+        serializer.instance = self._annotated(team)
 
     def perform_update(self, serializer: s.EmTeamSerializer) -> None:
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", None)
-        serializer.instance = call(
+        team = call(
             services.team_update, actor=self.request.user, team=serializer.instance, data=data, specialties=specialties
         )
+        serializer.instance = self._annotated(team)
 
     @extend_schema(request=s.EmReadinessSerializer, responses=s.EmTeamSerializer)
     @action(detail=True, methods=["post"])
@@ -139,7 +145,7 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmReadinessSerializer, request)
         team = call(services.team_set_readiness, actor=request.user, team=instance, **data)
-        return Response(s.EmTeamSerializer(team).data)
+        return Response(s.EmTeamSerializer(self._annotated(team)).data)
 
     @extend_schema(request=s.EmMemberWriteSerializer, responses=s.EmMemberSerializer)
     @action(detail=True, methods=["post"])
@@ -179,20 +185,21 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
         return selectors.warehouses_visible_to(self.request.user)
 
     def perform_create(self, serializer: s.EmWarehouseSerializer) -> None:
-        serializer.instance = call(
-            services.warehouse_create, actor=self.request.user, data=dict(serializer.validated_data)
-        )
+        warehouse = call(services.warehouse_create, actor=self.request.user, data=dict(serializer.validated_data))
+        # The answer carries the list's figures (usable units, open flags), not the bare row.
+        serializer.instance = self.get_queryset().get(pk=warehouse.pk)
 
     def perform_update(self, serializer: s.EmWarehouseSerializer) -> None:
-        serializer.instance = call(
+        warehouse = call(
             services.warehouse_update,
             actor=self.request.user,
             warehouse=serializer.instance,
             data=dict(serializer.validated_data),
         )
+        serializer.instance = self.get_queryset().get(pk=warehouse.pk)
 
     @extend_schema(responses=s.EmStockRowSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every item of the warehouse, not a page
     def stock(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         return Response(s.EmStockRowSerializer(selectors.warehouse_stock(instance), many=True).data)
@@ -437,8 +444,9 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         instance = self.get_object()  # out of scope → 404, before any input is read
         return self._detail(call(services.accident_close, actor=request.user, accident=instance))
 
-    @extend_schema(request=s.EmLogEntryWriteSerializer, responses=s.EmLogEntrySerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=s.EmLogEntrySerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.EmLogEntryWriteSerializer, responses={201: s.EmLogEntrySerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole log, not a page
     def log(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         accident = instance
