@@ -171,7 +171,7 @@ class HighRiskProjectViewSet(
         return Response(SitingReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=SitingReviewSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, not a page
     def reviews(self, request: Request, pk: Any = None) -> Response:
         project = self.get_object()
         reviews = project.reviews.prefetch_related("conflicts").order_by("-created_at", "-id")

@@ -20,8 +20,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     supervising_department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), allow_null=True, required=False
     )
+    # allow_null, not default=None: a default makes DRF leave the field out of PATCH responses.
     supervising_department_name = serializers.CharField(
-        source="supervising_department.name", read_only=True, default=None
+        source="supervising_department.name", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -38,7 +38,7 @@ from .topic_common import call_service
 
 
 class CertificateEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = CertificateEvent

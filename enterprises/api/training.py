@@ -12,7 +12,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -177,7 +177,7 @@ class EmployeeViewSet(
         return Response(EmployeeSerializer(updated, context=self.get_serializer_context()).data)
 
     @extend_schema(responses=PostEventSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="post-events")
+    @action(detail=True, methods=["get"], url_path="post-events", pagination_class=None)
     def post_events(self, request: Request, pk: Any = None) -> Response:
         employee = self.get_object()
         return Response(PostEventSerializer(employee.post_events.all(), many=True).data)
@@ -313,7 +313,13 @@ class TrainingComplianceView(APIView):
             OpenApiParameter("enterprise", int, description="One enterprise: list its non-compliant people"),
             OpenApiParameter("on", str, description="Date (YYYY-MM-DD); today by default"),
         ],
-        responses=EnterpriseComplianceDetailSerializer(many=True),
+        # A list of enterprises, or one enterprise with its non-compliant people when `enterprise` is given.
+        responses=PolymorphicProxySerializer(
+            component_name="TrainingComplianceResponse",
+            serializers=[EnterpriseComplianceSerializer(many=True), EnterpriseComplianceDetailSerializer],
+            resource_type_field_name=None,
+            many=False,
+        ),
     )
     def get(self, request: Request) -> Response:
         on = _as_of(request)

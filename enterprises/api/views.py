@@ -64,7 +64,7 @@ class EnterpriseViewSet(
             raise PermissionDenied(exc.message) from exc
 
     @extend_schema(responses=EnterpriseStatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-history")
+    @action(detail=True, methods=["get"], url_path="status-history", pagination_class=None)
     def status_history(self, request: Request, pk: Any = None) -> Response:
         enterprise = self.get_object()
         changes = enterprise.status_changes.select_related("changed_by")
