@@ -90,6 +90,7 @@ class RemediationPlanSerializer(serializers.ModelSerializer):
 
 
 class HazardSerializer(serializers.ModelSerializer):
+    grade = serializers.ChoiceField(choices=HazardGrade.choices, allow_blank=True, read_only=True)  # "" until assessed
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     jurisdiction = serializers.IntegerField(source="enterprise.jurisdiction_id", read_only=True)
