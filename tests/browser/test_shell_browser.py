@@ -40,3 +40,40 @@ def test_enterprise_user_lands_on_own_enterprise_and_switches_to_english(
     phone.wait_for_load_state()
     assert phone.locator("html").get_attribute("lang") == "en"
     assert "Status history" in phone.content()
+
+
+def _horizontal_overflow(page: Any) -> list[str]:
+    """Elements sticking out past the right edge of the screen (tables scroll inside their own box)."""
+    return page.evaluate(
+        """() => document.documentElement.scrollWidth <= document.documentElement.clientWidth ? [] :
+        [...document.querySelectorAll('body *')]
+          .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+                       && !e.closest('.table-responsive'))
+          .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+    )
+
+
+def test_registry_pages_fit_a_375px_phone_without_sideways_scrolling(
+    live_server: Any, browser: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert _horizontal_overflow(page) == [], "login"
+    login(page, live_server, "committee")
+    for url in [
+        "/",
+        "/enterprises/",
+        f"/enterprises/{xinluo_chem.pk}/",
+        f"/enterprises/{xinluo_chem.pk}/edit/",
+        "/enterprises/new/",
+        "/enterprises/import/",
+        "/notifications/",
+    ]:
+        assert page.goto(f"{live_server.url}{url}").status == 200, url
+        assert page.evaluate("document.documentElement.clientWidth") == 375
+        assert _horizontal_overflow(page) == [], url
+    context.close()
