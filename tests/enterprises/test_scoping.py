@@ -130,6 +130,86 @@ def test_enterprise_user_cannot_edit_even_own_registry_entry(
     assert api_client.patch(f"/api/v1/enterprises/{own.pk}/", {"name": "x"}, format="json").status_code == 403
 
 
+MANAGERS = {"admin", "committee", "inspector", "inspector_town", "department", "department_zjj"}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_every_registry_page_and_endpoint_for_every_enterprise_follows_the_role(
+    role: str, client: Any, api_client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """Edit page, status change (web and API), status history and PATCH: 404 outside the scope,
+    403 inside it for an enterprise user (read-only), done for staff."""
+    user = users[role]
+    client.force_login(user)
+    api_client.force_authenticate(user)
+    for key, enterprise in world.items():
+        visible = key in EXPECTED[role]
+        writable = visible and role in MANAGERS
+        expected_write = 404 if not visible else (200 if writable else 403)
+        where = (role, key)
+
+        edit = client.get(reverse("enterprises:edit", args=[enterprise.pk]))
+        assert edit.status_code == expected_write, where
+
+        history = api_client.get(f"/api/v1/enterprises/{enterprise.pk}/status-history/")
+        assert history.status_code == (200 if visible else 404), where
+
+        patch = api_client.patch(f"/api/v1/enterprises/{enterprise.pk}/", {"employees": 4321}, format="json")
+        assert patch.status_code == expected_write, where
+
+        api_status = api_client.post(
+            f"/api/v1/enterprises/{enterprise.pk}/change-status/",
+            {"status": "suspended", "reason": "停产整顿"},
+            format="json",
+        )
+        assert api_status.status_code == expected_write, where
+
+        web_status = client.post(
+            reverse("enterprises:status", args=[enterprise.pk]), {"status": "closed", "reason": "关闭"}
+        )
+        assert web_status.status_code == (404 if not visible else (302 if writable else 403)), where
+
+        enterprise.refresh_from_db()
+        if writable:
+            assert (enterprise.employees, enterprise.status) == (4321, "closed"), where
+        else:
+            assert enterprise.employees != 4321 and enterprise.status == "operating", where
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_create_import_and_mine_pages_follow_the_role(
+    role: str, client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    client.force_login(users[role])
+    expected = 200 if role in MANAGERS else 403
+    assert client.get(reverse("enterprises:create")).status_code == expected, role
+    assert client.get(reverse("enterprises:import")).status_code == expected, role
+    mine = client.get(reverse("enterprises:mine"))
+    target = (
+        reverse("enterprises:detail", args=[world["xinluo_chem"].pk])
+        if role == "enterprise"
+        else reverse("enterprises:list")
+    )
+    assert (mine.status_code, mine["Location"]) == (302, target), role
+
+
+def test_department_key_cannot_write_or_change_status(api_client: Any, org: Any, world: dict[str, Any]) -> None:
+    _key, raw = api_key_create(name="fgw", department=org.department("fgw"), scopes=[ApiScope.ENTERPRISES_READ])
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+    chem = world["xinluo_chem"]
+    assert api_client.get(f"/api/v1/enterprises/{chem.pk}/", **auth).status_code == 200
+    patch = api_client.patch(f"/api/v1/enterprises/{chem.pk}/", {"employees": 1}, format="json", **auth)
+    assert patch.status_code == 403
+    response = api_client.post(
+        f"/api/v1/enterprises/{chem.pk}/change-status/", {"status": "closed", "reason": "x"}, format="json", **auth
+    )
+    assert response.status_code == 403
+    chem.refresh_from_db()
+    assert chem.status == "operating" and chem.employees != 1
+    # A key is not a login: the web pages stay closed to it.
+    assert api_client.get(reverse("enterprises:list"), **auth).status_code == 302
+
+
 def test_department_key_reads_registry_and_enterprise_key_does_not(
     api_client: Any, org: Any, world: dict[str, Any]
 ) -> None:
