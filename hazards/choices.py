@@ -39,9 +39,12 @@ class HazardSource(models.TextChoices):
     JOINT_INSPECTION = "joint_inspection", _("Joint inspection")
     EQUIPMENT_MATCH = "equipment_match", _("Banned equipment match")
     API_PUSH = "api_push", _("Pushed by the enterprise's system")
+    # A worker scanned the QR code on a posted risk card (岗位风险告知卡) and reported without logging in.
+    WORKER_REPORT = "worker_report", _("Worker report (risk card QR code)")
 
 
 # Hazards the enterprise found itself: it may grade them itself (SAWS Order 16 makes it responsible).
+# A worker's report (职工举报) is not among them: an inspector grades it, so the employer cannot play it down.
 SELF_REPORTED_SOURCES = frozenset({HazardSource.SELF_CHECK, HazardSource.API_PUSH})
 # Hazards found by the regulator (used by the plausibility check).
 REGULATOR_SOURCES = frozenset({HazardSource.INSPECTION, HazardSource.JOINT_INSPECTION})

@@ -231,6 +231,12 @@ class RiskSourceForm(StyledForm):
         required=False,
     )
     control_measures = forms.CharField(label=_("Control measures"), widget=forms.Textarea(attrs={"rows": 3}))
+    emergency_measures = forms.CharField(
+        label=_("Emergency measures"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("What to do when it happens: printed on the risk card."),
+    )
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=60)
     responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
@@ -334,3 +340,38 @@ class StatGenerateForm(StyledForm):
     def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = periods
+
+
+class CardReportForm(StyledForm):
+    """A worker reports a hazard at a posted risk card, on a phone, without logging in."""
+
+    description = forms.CharField(
+        label=_("What is wrong here?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Describe the hazard: what you saw and where."),
+    )
+    photo = forms.FileField(label=_("Photo"), required=False)
+    reporter_name = forms.CharField(label=_("Your name"), max_length=30, required=False)
+    reporter_phone = forms.RegexField(
+        label=_("Your phone"),
+        regex=r"^\+?[0-9][0-9 \-]{4,19}$",
+        max_length=20,
+        required=False,
+        error_messages={"invalid": _("Enter a phone number (digits only).")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
+        self.fields["reporter_phone"].help_text = _(
+            "Name and phone are optional: leave them empty to report anonymously. If given, the enterprise's "
+            "safety staff and the inspectors see them, to ask you about the hazard."
+        )
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            validate_upload(photo, kinds=(IMAGE,))
+        return photo

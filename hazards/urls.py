@@ -17,6 +17,10 @@ urlpatterns = [
     path("risk/new/", views.risk_create, name="risk_create"),
     path("risk/<int:pk>/", views.risk_detail, name="risk_detail"),
     path("risk/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
+    path("risk/<int:pk>/card/", views.risk_card, name="risk_card"),
+    path("risk/<int:pk>/card/regenerate/", views.risk_card_regenerate, name="risk_card_regenerate"),
+    # The address printed as a QR code on the posted card: no login, the token instead of the id.
+    path("card/<uuid:token>/", views.card_public, name="card_public"),
     path("risk-map/", views.risk_map_view, name="risk_map"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),

@@ -10,14 +10,19 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
@@ -372,6 +377,7 @@ def _risk_form_view(request: HttpRequest, source: RiskSource | None) -> HttpResp
             "likelihood": source.likelihood,
             "severity": source.severity,
             "control_measures": source.control_measures,
+            "emergency_measures": source.emergency_measures,
             "responsible_person": source.responsible_person,
             "responsible_phone": source.responsible_phone,
             "review_date": source.review_date,
@@ -429,6 +435,97 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audit_entries": audit_entries_for(source)[:20],
         },
     )
+
+
+def risk_card_public_url(request: HttpRequest, source: RiskSource) -> str:
+    """The absolute address the QR code of a risk card opens (built from the request's host)."""
+    return request.build_absolute_uri(reverse("hazards:card_public", args=[source.card_token]))
+
+
+@login_required
+def risk_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable risk notice card (岗位风险告知卡) of a risk source, with its QR code."""
+    source = get_object_or_404(RiskSource.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
+    url = risk_card_public_url(request, source)
+    return render(
+        request,
+        "hazards/risk_card.html",
+        {
+            "source": source,
+            "public_url": url,
+            "qr_svg": mark_safe(services.risk_card_qr_svg(url)),  # markup made by segno from the URL alone
+            "can_edit": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def risk_card_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        source = services.risk_card_regenerate(actor=request.user, risk_source_id=pk)
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect("hazards:risk_detail", pk=pk)
+    messages.success(request, _("A new card code was issued: print the card again; the old cards no longer work."))
+    return redirect("hazards:risk_card", pk=source.pk)
+
+
+@never_cache
+@csrf_protect
+def card_public(request: HttpRequest, token: Any) -> HttpResponse:
+    """The page a worker's phone opens from a posted risk card: the level as it is now, and a report form.
+
+    No login. It shows only what the printed card shows; an unknown or revoked token is a 404.
+    """
+    source = services.risk_card_find(token)
+    if source is None:
+        raise Http404
+    form = f.CardReportForm()
+    status = 200
+    throttled = False
+    if request.method == "POST":
+        throttled = services.card_report_throttled(ip=get_client_ip_address(request), token=source.card_token)
+        if throttled:
+            status = 429
+        else:
+            form = f.CardReportForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.hazard_report_from_card(
+                        risk_source=source,
+                        description=data["description"],
+                        reporter_name=data["reporter_name"],
+                        reporter_phone=data["reporter_phone"],
+                        photos=[data["photo"]] if data.get("photo") else [],
+                    )
+                except DomainError as exc:
+                    if exc.field in form.fields:
+                        form.add_error(exc.field, exc.message)
+                    else:
+                        form.add_error(None, exc.message)
+                else:
+                    return redirect(f"{request.path}?sent=1")
+            status = 400
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    response = render(
+        request,
+        "hazards/card_public.html",
+        {
+            "source": source,
+            "enterprise_name": source.enterprise.name,
+            "form": form,
+            "throttled": throttled,
+            "sent": request.GET.get("sent") == "1" and request.method == "GET",
+        },
+        status=status,
+    )
+    # The token is in the address: keep it out of search engines and of links' Referer.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_required

@@ -239,6 +239,7 @@ class RiskSourceSerializer(serializers.ModelSerializer):
             "banding",
             "banding_version",
             "control_measures",
+            "emergency_measures",
             "responsible_person",
             "responsible_phone",
             "review_date",

@@ -128,6 +128,9 @@ class RiskSource(models.Model):
         RiskBanding, verbose_name=_("graded by"), on_delete=models.PROTECT, related_name="risk_sources"
     )
     control_measures = models.TextField(_("control measures"))
+    emergency_measures = models.TextField(
+        _("emergency measures"), blank=True, help_text=_("What to do when it happens: printed on the risk card.")
+    )
     responsible_person = models.CharField(_("responsible person"), max_length=60)
     responsible_phone = models.CharField(_("phone"), max_length=30, blank=True)
     review_date = models.DateField(_("next review"), null=True, blank=True)

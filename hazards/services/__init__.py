@@ -1,6 +1,13 @@
 """Writes of the hazards app, one module per topic. `hazard_register` is the cross-app contract."""
 
 from .campaigns import campaign_can_edit, campaign_save
+from .card import (
+    card_report_throttled,
+    hazard_report_from_card,
+    risk_card_find,
+    risk_card_qr_svg,
+    risk_card_regenerate,
+)
 from .loop import (
     RULES,
     action_blocker,
@@ -44,6 +51,7 @@ __all__ = [
     "attachments_make_thumbnails",
     "campaign_can_edit",
     "campaign_save",
+    "card_report_throttled",
     "hazard_assess",
     "hazard_close",
     "hazard_extend",
@@ -55,6 +63,7 @@ __all__ = [
     "hazard_register",
     "hazard_reject",
     "hazard_report",
+    "hazard_report_from_card",
     "hazard_start",
     "hazard_submit",
     "period_of",
@@ -63,6 +72,9 @@ __all__ = [
     "risk_banding_activate",
     "risk_banding_in_use",
     "risk_banding_new_version",
+    "risk_card_find",
+    "risk_card_qr_svg",
+    "risk_card_regenerate",
     "risk_score",
     "risk_source_save",
     "self_check_submit",

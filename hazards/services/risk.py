@@ -86,6 +86,7 @@ def risk_source_save(
     source.banding = banding
     source.level = banding.level_for(score)
     source.control_measures = str(data["control_measures"]).strip()
+    source.emergency_measures = str(data.get("emergency_measures") or "").strip()
     source.responsible_person = str(data["responsible_person"]).strip()[:60]
     source.responsible_phone = str(data.get("responsible_phone") or "").strip()[:30]
     source.review_date = review_date
