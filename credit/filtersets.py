@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from enterprises.validators import normalize_credit_code, validate_credit_code
 from safety_platform.models import Jurisdiction
@@ -32,6 +34,24 @@ class CreditCodeFilter(django_filters.CharFilter):
         kwargs.setdefault("field_name", "enterprise__credit_code")
         kwargs.setdefault("label", _("Unified social credit code"))
         super().__init__(*args, **kwargs)
+
+
+class SinceField(IsoDateTimeField):
+    """An ISO 8601 date-time the database can compare with: 0001-01-01T00:00 in UTC+8, or
+    9999-12-31T23:59-14:00, falls outside the representable range once moved to UTC (was a 500)."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                result.astimezone(dt.UTC)
+            except OverflowError as exc:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        return result
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = SinceField
 
 
 class _StyledFilterSet(django_filters.FilterSet):
@@ -61,7 +81,7 @@ class BlacklistFeedFilterSet(django_filters.FilterSet):
         help_text="active = on the list now; removed = taken off (end of period or approved credit repair).",
     )
     credit_code = CreditCodeFilter(help_text="Unified social credit code (18 characters, check character validated).")
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = SinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Updated since"),
@@ -80,7 +100,7 @@ class RatingFeedFilterSet(django_filters.FilterSet):
         help_text="active = current grade; withdrawn = the enterprise closed and is no longer graded.",
     )
     credit_code = CreditCodeFilter(help_text="Unified social credit code (18 characters, check character validated).")
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = SinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Updated since"),

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -28,6 +29,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+MAX_ID = 2**63 - 1  # bigint; a larger id in a forged cursor would overflow the database parameter
 
 
 def settle_seconds() -> float:
@@ -45,11 +47,15 @@ def decode_cursor(value: str) -> tuple[dt.datetime, int]:
         padded = value + "=" * (-len(value) % 4)
         stamp, _sep, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
         updated_at = parse_datetime(stamp)
-        if updated_at is None or updated_at.tzinfo is None or not pk.isdigit():
+        if updated_at is None or updated_at.tzinfo is None or not pk.isascii() or not pk.isdigit():
             raise ValueError(value)
+        if int(pk) > MAX_ID:
+            raise ValueError(value)
+        updated_at.astimezone(dt.UTC)  # OverflowError for 0001-01-01T00:00+14:00 and the like
         return updated_at, int(pk)
-    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
-        raise exceptions.ValidationError({"cursor": ["Invalid cursor: use a `next` or `sync_cursor` value."]}) from exc
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as exc:
+        message = _("Invalid cursor: use a `next` or `sync_cursor` value.")
+        raise exceptions.ValidationError({"cursor": [message]}) from exc
 
 
 def after_cursor(queryset: QuerySet[Any], cursor: tuple[dt.datetime, int] | None) -> QuerySet[Any]:
@@ -73,9 +79,13 @@ class SyncCursorPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return DEFAULT_PAGE_SIZE
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
             raise exceptions.ValidationError(
-                {self.page_size_query_param: [f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}."]}
+                {
+                    self.page_size_query_param: [
+                        _("page_size must be an integer from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+                    ]
+                }
             )
         return int(raw)
 

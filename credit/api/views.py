@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,12 +69,16 @@ COMMON_PARAMETERS = [
     ),
 ]
 
+# Errors are JSON whatever the requested format (a CSV client gets a JSON body with its own content type).
 ERROR_RESPONSES = {
     304: OpenApiResponse(description="Not modified: the page's ETag matches If-None-Match."),
-    400: OpenApiResponse(ErrorSerializer, description="Bad filter, cursor or page size; `errors` names the field."),
-    401: OpenApiResponse(ErrorSerializer, description="No, unknown, revoked or expired API key."),
-    403: OpenApiResponse(ErrorSerializer, description="The API key lacks the required scope."),
+    (400, "application/json"): OpenApiResponse(
+        ErrorSerializer, description="Bad filter, cursor, page size or format; `errors` names the field."
+    ),
+    (401, "application/json"): OpenApiResponse(ErrorSerializer, description="No, unknown, revoked or expired API key."),
+    (403, "application/json"): OpenApiResponse(ErrorSerializer, description="The API key lacks the required scope."),
 }
+FORMATS = ("json", "csv", "xlsx")
 
 
 class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[misc]
@@ -81,6 +86,22 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
     filter_backends = [DjangoFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     export_name = "export"
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as exc:  # DRF's answer to an unknown ?format= is a 404
+            raise exceptions.ValidationError(
+                {"format": [_("Unknown format: use one of %(formats)s.") % {"formats": ", ".join(FORMATS)}]}
+            ) from exc
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # An error asked for as CSV or Excel is still the JSON error body, declared as such.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and getattr(renderer, "format", "json") in ("csv", "xlsx"):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
@@ -101,24 +122,25 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
 
     # Export ---------------------------------------------------------------------------------
 
-    def _rows(self, queryset: Any) -> Iterator[dict[str, Any]]:
-        cursor = self.paginator.cursor(self.request)  # type: ignore[union-attr]
+    def _rows(self, queryset: Any, cursor: Any) -> Iterator[dict[str, Any]]:
         serializer_class = self.get_serializer_class()
         for obj in after_cursor(queryset, cursor).order_by("updated_at", "pk").iterator(chunk_size=2000):
             yield serializer_class(obj).data
 
     def _export(self, queryset: Any, fmt: str) -> HttpResponse | StreamingHttpResponse:
         columns = list(self.get_serializer_class().Meta.fields)  # type: ignore[attr-defined]
+        # Read the cursor before the stream starts: a bad one is a 400, not a broken download.
+        cursor = self.paginator.cursor(self.request)  # type: ignore[union-attr]
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"{self.export_name}-{stamp}.{fmt}"
         response: HttpResponse | StreamingHttpResponse
         if fmt == "csv":
             response = StreamingHttpResponse(
-                _csv_lines(columns, self._rows(queryset)), content_type="text/csv; charset=utf-8"
+                _csv_lines(columns, self._rows(queryset, cursor)), content_type="text/csv; charset=utf-8"
             )
         else:
             response = HttpResponse(
-                _xlsx_bytes(columns, self._rows(queryset), self.export_name), content_type=XLSX_MEDIA_TYPE
+                _xlsx_bytes(columns, self._rows(queryset, cursor), self.export_name), content_type=XLSX_MEDIA_TYPE
             )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -153,6 +153,12 @@ def test_filters_by_status_and_credit_code(api_client: Any, world: dict[str, Any
     assert codes(RATINGS, grade=3) == [chem]
 
 
+def encode_raw(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 BAD_INPUT = [
     ("credit_code", "WRONG_CHECK"),  # a real code with its check character changed
     ("credit_code", "123"),
@@ -162,6 +168,15 @@ BAD_INPUT = [
     ("page_size", "0"),
     ("page_size", "abc"),
     ("page_size", "5000"),
+    ("page_size", "99999999999999999999999"),
+    # Representable as ISO 8601 but not once moved to UTC (were 500s: OverflowError).
+    ("updated_since", "0001-01-01T00:00:00"),
+    ("updated_since", "9999-12-31T23:59:59-14:00"),
+    # Forged cursors: year 1 at UTC+14, an id beyond bigint, a non-ASCII digit.
+    ("cursor", encode_raw("0001-01-01T00:00:00+14:00|1")),
+    ("cursor", encode_raw("2026-01-01T00:00:00+00:00|99999999999999999999999")),
+    ("cursor", encode_raw("2026-01-01T00:00:00+00:00|٣")),
+    ("format", "pdf"),  # was DRF's 404 "Not found"
 ]
 
 
@@ -175,6 +190,26 @@ def test_bad_input_is_a_400_naming_the_field(api_client: Any, world: dict[str, A
             assert response.status_code == 400, (url, param, value)
             body = response.json()
             assert body["code"] == "invalid" and param in body["errors"], (url, param, body)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_bad_input_to_an_export_is_a_json_400_not_a_broken_download(
+    fmt: str, api_client: Any, world: dict[str, Any], fgw: dict[str, str]
+) -> None:
+    """The cursor was read inside the stream: a bad one broke the download with a 500."""
+    for url in (BLACKLIST, RATINGS):
+        for param, value in [("cursor", "not-a-cursor"), ("updated_since", "0001-01-01T00:00:00"), ("status", "x")]:
+            response = get(api_client, url, fgw, format=fmt, **{param: value})
+            assert response.status_code == 400, (url, fmt, param)
+            assert response["Content-Type"] == "application/json", (url, fmt, param)
+            assert param in response.json()["errors"]
+    assert api_client.get(BLACKLIST, {"format": fmt}).json()["code"] == "not_authenticated"
+
+
+def test_garbage_if_none_match_is_just_a_full_page(api_client: Any, world: dict[str, Any], fgw: dict[str, str]) -> None:
+    for garbage in ["garbage", ",,,", "*", '"' + "a" * 5000, 'W/"x", "y"']:
+        response = api_client.get(BLACKLIST, HTTP_IF_NONE_MATCH=garbage, **fgw)
+        assert response.status_code == 200 and len(response.json()["results"]) == 2
 
 
 # Pagination and incremental sync ----------------------------------------------------------------
