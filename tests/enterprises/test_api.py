@@ -179,3 +179,38 @@ def test_api_schema_and_docs_are_served_locally(client: Any) -> None:
     assert "/api/v1/enterprises/" in text and "ApiKeyAuth" in text
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "http://" not in docs.replace("http://testserver", "") and "cdn" not in docs.lower()
+
+
+@pytest.mark.parametrize("role", ["committee", "inspector", "department"])
+def test_list_page_and_endpoint_cost_the_same_for_ten_rows_or_twenty(
+    role: str, client: Any, api_client: Any, users: dict[str, Any], org: Any
+) -> None:
+    """A query per row (an N+1 on jurisdiction, industry or department) makes the second count larger."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = users[role]
+    client.force_login(user)
+    api_client.force_authenticate(user)
+
+    def counts() -> tuple[int, int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/enterprises/").status_code == 200
+        with CaptureQueriesContext(connection) as api:
+            response = api_client.get("/api/v1/enterprises/", {"page_size": 100})
+        return len(page), len(api), response.json()["count"]
+
+    def batch() -> None:
+        for _ in range(10):
+            EnterpriseFactory(
+                jurisdiction=org.jurisdiction("新罗区/东城街道/东城第一网格"),
+                industry=org.industry("C2614"),
+            )
+
+    batch()
+    counts()  # warm-up: an inspector's jurisdiction paths are read once per user object
+    page_10, api_10, n_10 = counts()
+    batch()
+    page_20, api_20, n_20 = counts()
+    assert n_20 == n_10 + 10 >= 11  # every role here sees the new rows
+    assert (page_20, api_20) == (page_10, api_10)
