@@ -522,9 +522,10 @@ def card_public(request: HttpRequest, token: Any) -> HttpResponse:
         },
         status=status,
     )
-    # The token is in the address: keep it out of search engines and of links' Referer.
+    # The token is in the address: keep it out of search engines. The Referer stays same-origin (the
+    # platform's default policy); "no-referrer" would make browsers post the form with "Origin: null",
+    # which CSRF protection refuses.
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -16,8 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('draft:'))"
 
 
-def on_a_phone(live_server: Any, username: str, steps: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    """Sign in on a phone-sized Chromium and run `steps(page)`; return what it observed.
+def on_a_phone(live_server: Any, username: str | None, steps: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Sign in on a phone-sized Chromium (or not: a worker scanning a card) and run `steps(page)`.
+
+    Returns what the steps observed.
 
     The browser runs in a thread of its own: the shell's browser tests keep a session-wide sync
     Playwright in the main thread, and a second sync Playwright cannot start in a thread where one runs.
@@ -35,7 +37,8 @@ def on_a_phone(live_server: Any, username: str, steps: Callable[[Any], dict[str,
                 context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
                 page = context.new_page()
                 page.set_default_timeout(20000)
-                login(page, live_server, username)
+                if username is not None:
+                    login(page, live_server, username)
                 outcome.update(steps(page))
                 browser.close()
         except BaseException as exc:  # re-raised in the test's thread
@@ -111,3 +114,50 @@ def test_typed_text_survives_closing_the_page(live_server: Any, users: dict[str,
     assert seen["client_key"]
     hazard = Hazard.objects.get()
     assert hazard.external_key.endswith(seen["client_key"]) and hazard.source == "self_check"
+
+
+def test_a_worker_scans_a_risk_card_and_reports_on_a_phone(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any, tmp_path: Any
+) -> None:
+    from hazards.services import risk_source_save
+
+    source = risk_source_save(
+        actor=users["enterprise"],
+        enterprise=xinluo_chem,
+        data={
+            "name": "液氯钢瓶间",
+            "method": "lec",
+            "lec_l": "10",
+            "lec_e": "6",
+            "lec_c": "40",
+            "control_measures": "进入前检测氯气浓度",
+            "emergency_measures": "向上风向撤离",
+            "responsible_person": "张三",
+        },
+    )
+    photo = tmp_path / "leak.png"
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "orange").save(photo)
+
+    def steps(page: Any) -> dict[str, Any]:
+        page.goto(f"{live_server.url}/hazards/card/{source.card_token}/")
+        band = page.locator("[data-testid=live-level]")
+        seen = {
+            "level": band.get_attribute("data-level"),
+            "band_colour": band.evaluate("e => getComputedStyle(e).backgroundColor"),
+            "fits": page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"),
+        }
+        page.fill("#id_description", "钢瓶阀门有刺鼻气味")
+        page.set_input_files("#id_photo", str(photo))
+        page.click("#card-report button[type=submit]")
+        page.locator("[data-testid=sent]").wait_for()
+        seen["url"] = page.url
+        return seen
+
+    seen = on_a_phone(live_server, None, steps)
+    assert seen["level"] == "red" and seen["band_colour"] == "rgb(211, 47, 47)"
+    assert seen["fits"], "the page is no wider than the phone"
+    assert seen["url"].endswith("?sent=1")
+    hazard = Hazard.objects.get()
+    assert hazard.source == "worker_report" and hazard.risk_source == source and hazard.attachments.count() == 1
