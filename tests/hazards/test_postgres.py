@@ -111,3 +111,59 @@ def test_history_cannot_be_edited_or_deleted(users: dict[str, Any], xinluo_chem:
             cursor.execute(sql, [pk])
     assert HazardTransition.objects.get(pk=step.pk).note == step.note
     assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_enterprise_and_an_inspector_grading_one_self_report_at_once_only_one_wins(
+    users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hazards.services import hazard_assess
+
+    hazard = make_hazard(xinluo_chem, source="self_check", inspector=None)
+    later = timezone.localdate() + dt.timedelta(days=10)
+
+    def grade(user: Any, level: str) -> Any:
+        return lambda: hazard_assess(
+            hazard_id=hazard.pk, actor=user, grade=level, deadline=later, responsible_person="赖"
+        )
+
+    results = _race(grade(users["enterprise"], "general"), grade(users["inspector_town"], "major"))
+    winners = [r for r in results if isinstance(r, Hazard)]
+    losers = [r for r in results if isinstance(r, DomainError)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert losers[0].code == "conflict"
+    hazard.refresh_from_db()
+    # The grade on record is the winner's, and exactly one assessment was recorded.
+    assert hazard.grade == winners[0].grade
+    assert HazardTransition.objects.filter(hazard=hazard, action="assess").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_reporting_at_one_card_at_once_each_get_a_hazard(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from hazards.services import hazard_report_from_card, risk_source_save
+
+    source = risk_source_save(
+        actor=users["enterprise"],
+        enterprise=xinluo_chem,
+        data={
+            "name": "装卸岗",
+            "method": "lec",
+            "lec_l": "3",
+            "lec_e": "6",
+            "lec_c": "7",
+            "control_measures": "巡检",
+            "responsible_person": "张三",
+        },
+    )
+
+    def report(n: int) -> Callable[[], Any]:
+        return lambda: hazard_report_from_card(risk_source=source, description=f"漏气{n}")
+
+    results = _race(*[report(n) for n in range(4)])
+    assert all(isinstance(r, Hazard) for r in results), results
+    hazards = Hazard.objects.filter(risk_source=source, source="worker_report")
+    assert hazards.count() == 4 and len(set(hazards.values_list("code", flat=True))) == 4

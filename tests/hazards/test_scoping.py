@@ -85,6 +85,7 @@ def test_detail_pages_are_404_outside_scope(role: str, client: Any, users: dict[
             reverse("hazards:detail", args=[rec["hazard"].pk]),
             reverse("hazards:attachment", args=[rec["attachment"].pk]),
             reverse("hazards:risk_detail", args=[rec["risk"].pk]),
+            reverse("hazards:risk_card", args=[rec["risk"].pk]),
             reverse("hazards:selfcheck_detail", args=[rec["check"].pk]),
             reverse("hazards:stats_detail", args=[rec["report"].pk]),
         ]
@@ -104,6 +105,9 @@ def test_writes_outside_scope_are_404(role: str, client: Any, users: dict[str, A
             assert response.status_code == 404, (role, key, action)
         assert client.post(reverse("hazards:plan", args=[hazard.pk]), {"goal": "x"}).status_code == 404
         assert client.get(reverse("hazards:risk_edit", args=[rec["risk"].pk])).status_code == 404
+        # A new card code: roles that never edit risk sources are refused outright, editors see no such source.
+        regenerate = client.post(reverse("hazards:risk_card_regenerate", args=[rec["risk"].pk])).status_code
+        assert regenerate == (404 if role in ("inspector", "inspector_town", "enterprise") else 403), (role, key)
         assert client.post(reverse("hazards:stats_detail", args=[rec["report"].pk]), {}).status_code == 404
 
 
@@ -283,3 +287,38 @@ def test_enterprise_only_pages_refuse_staff(role: str, client: Any, users: dict[
     assert client.post(reverse("hazards:stats_generate"), {"period": "x"}).status_code == (
         302 if role == "enterprise" else 403
     )
+
+
+# Pages that take an id, and the test that checks each one for every role. A new page must be added here.
+PAGES_WITH_AN_ID = {
+    "detail": "test_detail_pages_are_404_outside_scope",
+    "act": "test_writes_outside_scope_are_404",
+    "plan": "test_writes_outside_scope_are_404",
+    "attachment": "test_detail_pages_are_404_outside_scope",
+    "risk_detail": "test_detail_pages_are_404_outside_scope",
+    "risk_edit": "test_writes_outside_scope_are_404",
+    "risk_card": "test_detail_pages_are_404_outside_scope",
+    "risk_card_regenerate": "test_writes_outside_scope_are_404",
+    "campaign_detail": "test_campaign_pages_and_endpoint_follow_the_area",
+    "campaign_edit": "test_campaign_pages_and_endpoint_follow_the_area",
+    "selfcheck_create": "test_enterprise_only_pages_refuse_staff",
+    "selfcheck_detail": "test_detail_pages_are_404_outside_scope",
+    "stats_detail": "test_detail_pages_are_404_outside_scope",
+    # The public page of a posted risk card: no login, reached by its token (tests/hazards/test_risk_card.py).
+    "card_public": "test_risk_card.test_an_unknown_token_is_not_found",
+}
+
+
+def test_every_page_with_an_id_has_a_scoping_test() -> None:
+    """A page added to hazards/urls.py without a scoping test fails here."""
+    import inspect
+    import sys
+
+    from hazards.urls import urlpatterns
+    from tests.hazards import test_risk_card
+
+    assert {p.name for p in urlpatterns if "<" in str(p.pattern)} == set(PAGES_WITH_AN_ID)
+    modules = {"": sys.modules[__name__], "test_risk_card": test_risk_card}
+    for name, test in PAGES_WITH_AN_ID.items():
+        module, _, function = test.rpartition(".")
+        assert f'"hazards:{name}"' in inspect.getsource(getattr(modules[module], function)), (name, test)

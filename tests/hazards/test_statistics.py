@@ -49,7 +49,7 @@ def quarter_records(xinluo_chem: Any, shanghang_site: Any) -> list[Hazard]:
             enterprise=xinluo_chem,
             title=f"隐患{n}",
             description="",
-            source=rng.choice(["inspection", "self_check", "joint_inspection", "api_push"]),
+            source=rng.choice(["inspection", "self_check", "joint_inspection", "api_push", "worker_report"]),
             found_at=found,
         )
         grade = rng.choice(["general", "major", ""])
@@ -100,6 +100,9 @@ def test_quarter_statistics_match_counts_computed_independently(
 ) -> None:
     figures = stat_figures(enterprise_id=xinluo_chem.pk, start=Q3_START, end=Q3_END)
     assert figures == expected_figures(quarter_records, Q3_START, Q3_END)
+    # The records hold every source, so "found by the enterprise itself" is a real subset of all finds.
+    assert {h.source for h in quarter_records} >= {"inspection", "self_check", "api_push", "worker_report"}
+    assert 0 < figures["found_self"] < figures["found_total"]
     assert figures["found_total"] > 0 and figures["closed_total"] > 0 and figures["open_at_end"] > 0
     year = stat_figures(enterprise_id=xinluo_chem.pk, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     assert year == expected_figures(quarter_records, dt.date(2025, 1, 1), dt.date(2025, 12, 31))

@@ -128,6 +128,35 @@ def test_enterprise_assesses_only_its_own_reports(users: dict[str, Any], xinluo_
     assert hazard.state == HazardState.ASSESSED
 
 
+# Whether the enterprise may grade a hazard itself, per way it was found (SAWS Order 16: its own finds;
+# a regulator's find or a worker's report is graded by an inspector).
+ENTERPRISE_GRADES = {
+    "inspection": False,
+    "self_check": True,
+    "joint_inspection": False,
+    "equipment_match": False,
+    "api_push": True,
+    "worker_report": False,
+}
+
+
+@pytest.mark.parametrize("source", sorted(ENTERPRISE_GRADES))
+def test_who_grades_a_hazard_depends_on_how_it_was_found(source: str, users: dict[str, Any], xinluo_chem: Any) -> None:
+    from hazards.choices import HazardSource
+
+    assert set(ENTERPRISE_GRADES) == set(HazardSource.values)  # a new source must be decided here
+    later = timezone.localdate() + dt.timedelta(days=10)
+    hazard = make_hazard(xinluo_chem, source=source, inspector=None)
+    grade = {"grade": "general", "deadline": later, "responsible_person": "赖"}
+    if ENTERPRISE_GRADES[source]:
+        assert hazard_assess(hazard_id=hazard.pk, actor=users["enterprise"], **grade).state == HazardState.ASSESSED
+        return
+    with pytest.raises(DomainError) as exc:
+        hazard_assess(hazard_id=hazard.pk, actor=users["enterprise"], **grade)
+    assert exc.value.code == "forbidden"
+    assert hazard_assess(hazard_id=hazard.pk, actor=users["inspector"], **grade).state == HazardState.ASSESSED
+
+
 def test_enterprise_cannot_act_on_another_enterprises_hazard(users: dict[str, Any], shanghang_site: Any) -> None:
     hazard = make_hazard(shanghang_site)
     with pytest.raises(DomainError) as exc:
