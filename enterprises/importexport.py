@@ -250,10 +250,12 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
                     problem(name, _("Not a number: '%(v)s'.") % {"v": raw[name]})
         if raw.get("employees"):
             try:
-                data["employees"] = int(float(raw["employees"]))
-                if data["employees"] < 0:
+                # Excel may hand over 120 as "120.0"; 12.5 people, -3 or 1e400 are refused.
+                number = float(raw["employees"])
+                if not number.is_integer() or number < 0:
                     raise ValueError
-            except ValueError:
+                data["employees"] = int(number)
+            except (ValueError, OverflowError):
                 problem("employees", _("Not a whole number of people: '%(v)s'.") % {"v": raw["employees"]})
         if "is_key" in raw:
             word = raw["is_key"].strip().lower()

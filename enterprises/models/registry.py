@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -113,6 +114,13 @@ class Enterprise(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("enterprises:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        # The database constraint says the same, but its message names no field.
+        if (self.longitude is None) != (self.latitude is None):
+            missing = "latitude" if self.latitude is None else "longitude"
+            raise ValidationError({missing: _("Give both longitude and latitude, or neither.")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.credit_code = (self.credit_code or "").strip().upper()

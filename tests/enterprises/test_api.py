@@ -48,13 +48,15 @@ def test_committee_creates_enterprise_and_department_is_derived(
         ("employees", -3),
         ("longitude", "east"),
         ("risk_category", "volcano"),
+        ("latitude", None),  # a longitude without a latitude (the payload gives only a longitude)
     ],
 )
 def test_bad_input_is_400_naming_the_field(
     api_client: Any, users: dict[str, Any], org: Any, field: str, value: Any
 ) -> None:
     api_client.force_authenticate(users["committee"])
-    response = api_client.post("/api/v1/enterprises/", _payload(org, **{field: value}), format="json")
+    overrides = {field: value} if value is not None else {"longitude": "117.02"}
+    response = api_client.post("/api/v1/enterprises/", _payload(org, **overrides), format="json")
     assert response.status_code == 400
     body = response.json()
     assert field in body["errors"], body

@@ -174,3 +174,34 @@ def test_export_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("enterprises:export") + "?format=xlsx")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("employees", ["12.5", "1e400", "-3", "nan", "十二"])
+def test_head_count_that_is_not_a_whole_number_is_reported_not_truncated(users: dict[str, Any], employees: str) -> None:
+    # "1e400" was a 500 (float infinity cannot become an int); "12.5" was silently saved as 12.
+    code = next_credit_code()
+    result = enterprise_import(
+        actor=users["committee"],
+        filename="x.csv",
+        content=_csv(f"{code},人数错,张三,新罗区,C2614,危险化学品,{employees},否"),
+    )
+    assert not result.imported and [(p.line, p.field) for p in result.problems] == [(2, "employees")]
+    assert not Enterprise.objects.filter(credit_code=code).exists()
+
+
+def test_excel_style_whole_number_with_a_decimal_point_is_read(users: dict[str, Any]) -> None:
+    code = next_credit_code()
+    result = enterprise_import(
+        actor=users["committee"],
+        filename="x.csv",
+        content=_csv(f"{code},小数点人数,张三,新罗区,C2614,危险化学品,120.0,否"),
+    )
+    assert result.imported and Enterprise.objects.get(credit_code=code).employees == 120
+
+
+def test_one_coordinate_without_the_other_names_the_missing_one(users: dict[str, Any]) -> None:
+    header = "统一社会信用代码,企业名称,法定代表人,所属辖区,行业代码,经度,纬度\n"
+    content = (header + f"{next_credit_code()},只有经度,张三,新罗区,C2614,117.02,\n").encode()
+    result = enterprise_import(actor=users["committee"], filename="x.csv", content=content)
+    assert [(p.line, p.field) for p in result.problems] == [(2, "latitude")]
+    assert "纬度" in str(result.problems[0].reason) or "latitude" in str(result.problems[0].reason)
