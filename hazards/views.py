@@ -488,6 +488,10 @@ def card_public(request: HttpRequest, token: Any) -> HttpResponse:
         throttled = services.card_report_throttled(ip=get_client_ip_address(request), token=source.card_token)
         if throttled:
             status = 429
+            # Keep what the worker typed, so a later try needs no retyping.
+            form = f.CardReportForm(
+                initial={name: request.POST.get(name, "")[:1000] for name in ("description", "reporter_name")}
+            )
         else:
             form = f.CardReportForm(request.POST, request.FILES)
             if form.is_valid():

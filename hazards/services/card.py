@@ -23,9 +23,12 @@ from ..models import Hazard, RiskSource
 from .loop import _enterprise_users, _local_inspectors, _register, actor_role
 from .risk import RISK_EDITOR_ROLES
 
-# (scope, how many reports, per how many seconds). Workers of one site often share one address
-# (a carrier's NAT, the plant's Wi-Fi), so the per-address limit is not set too tight.
-CARD_REPORT_LIMITS: tuple[tuple[str, int, int], ...] = (("ip", 5, 3600), ("card", 20, 3600))
+# (scope, how many reports, per how many seconds): per address at one card, per address over all cards,
+# per card over all addresses. Workers of one site often share one address (a carrier's NAT, the plant's
+# Wi-Fi), so the address-wide limit is looser than the one at a single card. The address is the one login
+# throttling uses (axes: AXES_CLIENT_IP_CALLABLE or django-ipware when configured, else REMOTE_ADDR), so
+# behind a reverse proxy both need the client address configured.
+CARD_REPORT_LIMITS: tuple[tuple[str, int, int], ...] = (("ip_card", 5, 3600), ("ip", 30, 3600), ("card", 20, 3600))
 DESCRIPTION_MAX = 1000
 TITLE_MAX = 60
 
@@ -68,7 +71,7 @@ def card_report_throttled(*, ip: str | None, token: Any) -> bool:
     """
     throttled = False
     for scope, limit, window in CARD_REPORT_LIMITS:
-        who = (ip or "unknown") if scope == "ip" else str(token)
+        who = {"ip_card": f"{ip or 'unknown'}:{token}", "ip": ip or "unknown", "card": str(token)}[scope]
         key = f"hazards:card-report:{scope}:{who}"
         cache.add(key, 0, timeout=window)
         try:

@@ -265,21 +265,35 @@ def test_a_report_without_the_csrf_token_is_refused(source: RiskSource) -> None:
 
 
 def test_reports_from_one_address_are_limited_with_a_clear_message(client: Any, source: RiskSource) -> None:
-    limit = {scope: n for scope, n, _window in card_services.CARD_REPORT_LIMITS}["ip"]
+    limit = {scope: n for scope, n, _window in card_services.CARD_REPORT_LIMITS}["ip_card"]
     for _ in range(limit):
         assert report(client, source).status_code == 302
-    response = report(client, source)
+    response = report(client, source, description="第六次：仍在漏气")
     assert response.status_code == 429
-    assert "提交的报告过多" in response.content.decode()
+    body = response.content.decode()
+    assert "提交的报告过多" in body
+    assert "第六次：仍在漏气" in body  # what was typed is kept for a later try
     assert Hazard.objects.count() == limit
     # Another address can still report at this card.
     assert report(client, source, extra={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
 
 
+def test_reports_from_one_address_over_many_cards_are_limited(
+    client: Any, users: dict[str, Any], source: RiskSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(card_services, "CARD_REPORT_LIMITS", (("ip_card", 5, 3600), ("ip", 3, 3600)))
+    other = risk_source_save(actor=users["enterprise"], enterprise=source.enterprise, data=card_data(name="卸车岗"))
+    assert report(client, source).status_code == 302
+    assert report(client, other).status_code == 302
+    assert report(client, source).status_code == 302
+    assert report(client, other).status_code == 429
+    assert Hazard.objects.count() == 3
+
+
 def test_reports_on_one_card_are_limited_across_addresses(
     client: Any, source: RiskSource, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(card_services, "CARD_REPORT_LIMITS", (("ip", 100, 3600), ("card", 3, 3600)))
+    monkeypatch.setattr(card_services, "CARD_REPORT_LIMITS", (("ip_card", 100, 3600), ("card", 3, 3600)))
     for n in range(3):
         assert client.post(public_url(source), {"description": "漏气"}, REMOTE_ADDR=f"10.0.1.{n}").status_code == 302
     response = client.post(public_url(source), {"description": "漏气"}, REMOTE_ADDR="10.0.1.99")
