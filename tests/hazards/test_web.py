@@ -76,6 +76,35 @@ def test_whole_loop_in_the_web_ui(client: Any, users: dict[str, Any], xinluo_che
     assert 'data-testid="action-' not in page  # nothing left to do
 
 
+def test_deadline_extension_and_refusal_are_taken_in_the_ui_and_the_api_by_inspectors_only(
+    client: Any, api_client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    """The two steps the whole-loop walk does not take: only an inspector takes them, both show in the timeline."""
+    web = make_hazard(xinluo_chem, state="rectifying", inspector=users["inspector"])
+    api = make_hazard(xinluo_chem, state="rectifying", inspector=users["inspector"])
+    later = (web.deadline + dt.timedelta(days=15)).isoformat()
+    client.force_login(users["enterprise"])
+    assert act(client, web, "extend", {"deadline": later, "note": "设备到货延迟"}).status_code == 403
+    assert act(client, web, "refuse", {"note": "拒不整改"}).status_code == 403
+    client.force_login(users["inspector"])
+    assert act(client, web, "extend", {"deadline": later, "note": "设备到货延迟"}).status_code == 302
+    assert act(client, web, "refuse", {"note": "拒不整改"}).status_code == 302
+    web.refresh_from_db()
+    assert web.deadline.isoformat() == later and web.state == "rectifying"
+    page = client.get(web.get_absolute_url()).content.decode()
+    assert 'data-testid="step-extend"' in page and 'data-testid="step-refuse"' in page
+    assert "设备到货延迟" in page and "拒不整改" in page
+
+    api_client.force_authenticate(users["enterprise"])
+    assert api_client.post(f"/api/v1/hazards/{api.pk}/extend/", {"deadline": later, "note": "x"}).status_code == 403
+    api_client.force_authenticate(users["inspector_town"])
+    response = api_client.post(f"/api/v1/hazards/{api.pk}/extend/", {"deadline": later, "note": "设备到货延迟"})
+    assert response.status_code == 200 and response.json()["deadline"] == later
+    response = api_client.post(f"/api/v1/hazards/{api.pk}/refuse/", {"note": "拒不整改"}, format="json")
+    assert response.status_code == 200
+    assert [t["action"] for t in response.json()["transitions"]][-2:] == ["extend", "refuse"]
+
+
 def test_illegal_step_in_the_ui_shows_a_message_and_changes_nothing(
     client: Any, users: dict[str, Any], xinluo_chem: Any
 ) -> None:
