@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enterprises.models import Enterprise
-from safety_platform.models import Department, Industry, Jurisdiction
+from safety_platform.models import Department, Industry, Jurisdiction, StatutoryDeadline
 
 from ..choices import (
     AccidentCategory,
@@ -457,6 +458,17 @@ class EmReportStepSerializer(serializers.ModelSerializer):
         fields = ["level", "received_at", "due_at", "is_late", "note"]
 
 
+class EmClockSerializer(serializers.ModelSerializer):
+    """A statutory clock of the accident (report to the county, forwarding per level, supplement,
+    investigation): due, met or cancelled, and overdue when open past its due time."""
+
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = StatutoryDeadline
+        fields = ["kind", "title", "legal_basis", "due_at", "met_at", "cancelled_at", "is_overdue"]
+
+
 class EmLogEntrySerializer(serializers.ModelSerializer):
     teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     recorded_by = serializers.StringRelatedField()
@@ -524,9 +536,16 @@ class EmAccidentSerializer(serializers.ModelSerializer):
 class EmAccidentDetailSerializer(EmAccidentSerializer):
     revisions = EmRevisionSerializer(many=True, read_only=True)
     report_steps = EmReportStepSerializer(many=True, read_only=True)
+    clocks = serializers.SerializerMethodField()
 
     class Meta(EmAccidentSerializer.Meta):
-        fields = [*EmAccidentSerializer.Meta.fields, "investigation_summary", "revisions", "report_steps"]
+        fields = [*EmAccidentSerializer.Meta.fields, "investigation_summary", "revisions", "report_steps", "clocks"]
+
+    @extend_schema_field(EmClockSerializer(many=True))
+    def get_clocks(self, accident: Accident) -> list[dict[str, Any]]:
+        from ..selectors import accident_clocks
+
+        return EmClockSerializer(accident_clocks(accident), many=True).data
 
 
 class EmAccidentReportSerializer(serializers.Serializer):

@@ -163,9 +163,13 @@ def _open_forward_clock(accident: Accident, *, received_level: str, received_at:
     next_level = REPORT_LEVEL_ORDER[index + 1]
     kind = CLOCK_FORWARD.format(level=next_level)
     if StatutoryDeadline.objects.filter(
-        source_type=ContentType.objects.get_for_model(Accident), source_id=accident.pk, kind=kind
+        source_type=ContentType.objects.get_for_model(Accident),
+        source_id=accident.pk,
+        kind=kind,
+        cancelled_at__isnull=True,
     ).exists():
         return  # already running (or met): a re-grade must not move a clock that is ticking
+    # A clock cancelled by an earlier downgrade is restarted from this receipt (deadline_open reopens it).
     deadline_open(
         source=accident,
         kind=kind,
@@ -177,6 +181,14 @@ def _open_forward_clock(accident: Accident, *, received_level: str, received_at:
         url=accident.get_absolute_url(),
         legal_basis=BASIS_FORWARD,
     )
+
+
+def _cancel_forward_clocks_above(accident: Accident) -> None:
+    """After a downgrade the report need not go as far up: the clocks of levels above the grade's top
+    level that are still running are no longer needed (a met one stays as it was)."""
+    top = _level_index(TOP_REPORT_LEVEL[AccidentGrade(accident.grade)])
+    for level in REPORT_LEVEL_ORDER[top + 1 :]:
+        deadline_cancel(source=accident, kind=CLOCK_FORWARD.format(level=level))
 
 
 def _notify_regulators(accident: Accident, *, key: str, title: str) -> None:
@@ -339,8 +351,9 @@ def accident_supplement(
 ) -> Accident:
     """续报: supplement the casualty and loss figures. A change re-grades the accident (same rule-set
     version), is kept as a new revision, records a new `accident` fact, and — when the grade rises —
-    starts the clocks for the higher levels the report must now reach. `final` confirms the figures,
-    which meets the supplement clock."""
+    starts the clocks for the higher levels the report must now reach; when it falls, the running clocks
+    of levels the report no longer needs to reach are cancelled. `final` confirms the figures, which meets
+    the supplement clock."""
     require(
         can_handle_accident(actor, accident)
         or (is_enterprise_user(actor) and accident.enterprise_id == actor.enterprise_id),
@@ -395,6 +408,8 @@ def accident_supplement(
                         % {"grade": grade_label, "title": locked.title},
                     )
                 )
+            elif GRADE_ORDER.index(AccidentGrade(locked.grade)) < GRADE_ORDER.index(AccidentGrade(old_grade)):
+                _cancel_forward_clocks_above(locked)
         if final:
             locked.figures_confirmed_at = now
             deadline_met(source=locked, kind=CLOCK_SUPPLEMENT, at=now)
