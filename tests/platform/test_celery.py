@@ -111,3 +111,65 @@ def test_periodic_jobs_are_in_the_database_after_migrate(db: Any) -> None:
     names = set(PeriodicTask.objects.values_list("name", flat=True))
     assert set(SCHEDULES) <= names
     assert "Escalate overdue statutory deadlines" in names
+
+
+def test_embedded_default_beat_runs_a_scheduled_job_on_the_filesystem_broker(tmp_path: Any) -> None:
+    """The README's run command on a machine without Redis: SQLite, kombu's filesystem broker, and
+    `celery worker -B` with the database scheduler. A job scheduled every second must run."""
+    from django.conf import settings
+
+    for folder in ("celery/queue", "celery/processed", "celery/control", "media"):
+        (tmp_path / folder).mkdir(parents=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "safety_platform.settings.local",
+        "DJANGO_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=300)
+    marker = uuid.uuid4().hex
+    schedule = (
+        "import json; from django_celery_beat.models import IntervalSchedule, PeriodicTask; "
+        "every, _ = IntervalSchedule.objects.get_or_create(every=1, period='seconds'); "
+        f"PeriodicTask.objects.create(name='beat test', task='safety_platform.record_heartbeat', "
+        f"interval=every, args=json.dumps(['{marker}']))"
+    )
+    subprocess.run([*manage, "shell", "-c", schedule], env=env, check=True, timeout=120)
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        worker = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "celery", "-A", "safety_platform", "worker", "-B", "--pool", "solo"),
+                *("--loglevel", "INFO", "-s", str(tmp_path / "celerybeat-schedule")),
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    check = (
+        f"from safety_platform.models import Fact; print(Fact.objects.filter(dedup_key='heartbeat:{marker}').exists())"
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            time.sleep(2)
+            assert worker.poll() is None, log.read_text()
+            done = subprocess.run([*manage, "shell", "-c", check], env=env, capture_output=True, text=True, timeout=60)
+            if done.stdout.strip().endswith("True"):
+                break
+        else:
+            pytest.fail("beat did not run the scheduled job within two minutes")
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    output = log.read_text()
+    assert "Sending due task beat test (safety_platform.record_heartbeat)" in output
+    assert "filesystem://" in output
