@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 
 from ..models.apikeys import ApiClient
@@ -19,17 +21,17 @@ class IsAuthenticatedUserOrScopedKey(permissions.BasePermission):
     nothing is closed to API keys.
     """
 
-    message = "You do not have permission to perform this action."
+    message = gettext_lazy("You do not have permission to perform this action.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user
         if isinstance(user, ApiClient):
             scope = required_scope(request, view)
             if scope is None:
-                self.message = "API keys cannot use this endpoint."
+                self.message = _("API keys cannot use this endpoint.")
                 return False
             if not user.has_scope(scope):
-                self.message = f"This API key lacks the scope '{scope}'."
+                self.message = _("This API key lacks the scope '%(scope)s'.") % {"scope": scope}
                 return False
             return True
         if not (user and user.is_authenticated and user.is_active):

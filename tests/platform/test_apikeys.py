@@ -62,12 +62,16 @@ def test_wrong_secret_and_malformed_header_get_401(api_client: Any, org: Any) ->
 def test_key_without_the_scope_gets_403(api_client: Any, org: Any) -> None:
     _key, raw = api_key_create(name="fgw", department=org.department("fgw"), scopes=[ApiScope.BLACKLIST_READ])
     response = _get(api_client, raw)
-    assert response.status_code == 403 and "enterprises:read" in response.json()["detail"]
+    assert response.status_code == 403 and response.json()["detail"] == "该接口密钥缺少权限范围“enterprises:read”。"
+    english = api_client.get(URL, HTTP_AUTHORIZATION=f"Api-Key {raw}", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert english == "This API key lacks the scope 'enterprises:read'."
 
 
 def test_keys_cannot_reach_user_only_endpoints(api_client: Any, org: Any) -> None:
     _key, raw = api_key_create(name="fgw", department=org.department("fgw"), scopes=[ApiScope.ENTERPRISES_READ])
-    assert api_client.get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Api-Key {raw}").status_code == 403
+    response = api_client.get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "接口密钥不能访问此接口。"  # Chinese by default, like every other error
 
 
 def test_unknown_scope_and_ownerless_keys_are_refused(org: Any) -> None:
