@@ -22,7 +22,7 @@ def _admission_panel(request: Any, enterprise: Any) -> dict[str, Any]:
     from .services.topic_access import can_supervise
 
     counts = enterprise.equipment.aggregate(
-        items=Count("id", filter=Q(in_use=True)), matched=Count("matches", distinct=True)
+        items=Count("id", filter=Q(in_use=True), distinct=True), matched=Count("matches", distinct=True)
     )
     return {
         "enterprise": enterprise,
@@ -50,13 +50,14 @@ def _standardization_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 
 
 def _training_panel(request: Any, enterprise: Any) -> dict[str, Any]:
-    from .models import SpecialOperationCertificate
-    from .selectors.training import CERTIFICATE_WARNING_DAYS, training_compliance
+    from .models import Employee, SpecialOperationCertificate
+    from .selectors.training import CERTIFICATE_WARNING_DAYS, compliance_totals
 
     today = timezone.localdate()
+    totals = compliance_totals(Employee.objects.filter(enterprise=enterprise), today)
     return {
         "enterprise": enterprise,
-        "summary": training_compliance(enterprise, on=today),
+        "summary": {"people_count": totals["people"], "noncompliant_count": totals["noncompliant"]},
         "expiring": SpecialOperationCertificate.objects.filter(
             employee__enterprise=enterprise,
             employee__status__in=["on_post", "away"],

@@ -26,11 +26,10 @@ from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCe
 from ..models.training import SpecialOperation
 from ..selectors.training import (
     PersonCompliance,
-    evaluate,
-    is_high_risk,
+    enterprises_with_compliance,
+    person_compliance,
+    summary_of,
     training_compliance,
-    training_compliance_for_enterprises,
-    with_training_totals,
 )
 from ..services.training import (
     employee_change_post,
@@ -190,8 +189,7 @@ class EmployeeViewSet(
     def compliance(self, request: Request, pk: Any = None) -> Response:
         employee = self.get_object()
         on = _as_of(request)
-        annotated = with_training_totals(Employee.objects.filter(pk=employee.pk), on).select_related("enterprise").get()
-        result: PersonCompliance = evaluate(annotated, on, is_high_risk(annotated.enterprise))
+        result: PersonCompliance = person_compliance(employee, on=on)
         return Response(PersonComplianceSerializer(result).data)
 
 
@@ -330,5 +328,7 @@ class TrainingComplianceView(APIView):
                 raise serializers.ValidationError({"enterprise": [_("An enterprise id is a whole number.")]})
             enterprise = get_object_or_404(visible, pk=int(raw))
             return Response(EnterpriseComplianceDetailSerializer(training_compliance(enterprise, on=on)).data)
-        summaries = [summary for _e, summary in training_compliance_for_enterprises(on=on, enterprises=visible)]
+        # Counted in SQL per enterprise: no person is loaded for the list.
+        rows = enterprises_with_compliance(on=on, enterprises=visible).order_by("pk")
+        summaries = [summary_of(enterprise, on) for enterprise in rows.iterator(chunk_size=500)]
         return Response(EnterpriseComplianceSerializer(summaries, many=True).data)

@@ -12,27 +12,32 @@ The rules (SAWS Order 3, DESIGN.md 3a), evaluated for people on post on a given 
   levels, completed by the day of the move or return;
 - a post with a special operation needs a valid special-operation certificate.
 
-Hours are summed in SQL (one query for any number of people); the rules then read those sums.
+The rules are SQL (`with_training_totals` annotates `noncompliant`), so head counts per enterprise, per
+page and for the city are counted by the database; `evaluate` reads the same sums for one page of
+people to say why each is not compliant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
-    F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -56,42 +61,84 @@ def is_high_risk(enterprise: Enterprise) -> bool:
     return enterprise.risk_category in HIGH_RISK_TRAINING_CATEGORIES
 
 
+def _trainings(condition: Q) -> QuerySet[TrainingRecord]:
+    """Passed trainings of the employee of the outer query meeting `condition`."""
+    return TrainingRecord.objects.filter(condition, employee=OuterRef("pk"), passed=True).order_by()
+
+
 def _hours(condition: Q) -> Coalesce:
-    return Coalesce(
-        Sum("trainings__hours", filter=Q(trainings__passed=True) & condition, output_field=_HOURS),
-        Value(Decimal(0)),
+    total = _trainings(condition).values("employee").annotate(total=Sum("hours")).values("total")
+    return Coalesce(Subquery(total, output_field=_HOURS), Value(Decimal(0)), output_field=_HOURS)
+
+
+def _any(condition: Q) -> Exists:
+    return Exists(_trainings(condition))
+
+
+def _by_risk(high: Decimal, normal: Decimal) -> Case:
+    return Case(
+        When(enterprise__risk_category__in=HIGH_RISK_TRAINING_CATEGORIES, then=Value(high)),
+        default=Value(normal),
         output_field=_HOURS,
     )
 
 
-def _count(condition: Q) -> Count:
-    return Count("trainings", filter=Q(trainings__passed=True) & condition)
+def with_training_totals(queryset: QuerySet[Employee], on: dt.date, *, select: bool = True) -> QuerySet[Employee]:
+    """Annotate each employee with the training sums the rules need, and `noncompliant` (the rules in SQL).
 
-
-def with_training_totals(queryset: QuerySet[Employee], on: dt.date) -> QuerySet[Employee]:
-    """Annotate each employee with the training sums the rules need (one query, whatever the size)."""
+    Every sum is a correlated subquery on the employee's row, so the annotations can be filtered and
+    counted per enterprise in SQL (`enterprises_with_compliance`, `compliance_totals`) and the
+    reasons read by `evaluate` for one page of people. `evaluate` and `noncompliant` are the same
+    rules; tests check they agree person by person. With `select=False` the sums are aliases (read
+    by the flag, not fetched).
+    """
     year_ago = add_months(on, -12)
-    before_posting = Q(trainings__completed_on__lte=F("posted_on"))
-    by_now = Q(trainings__completed_on__lte=on)
-    last_year = Q(trainings__completed_on__gt=year_ago, trainings__completed_on__lte=on)
-    repeat_window = Q(trainings__completed_on__gt=F("repeat_after"), trainings__completed_on__lte=F("repeat_due_on"))
-    level = {c: Q(trainings__category=c) for c in TrainingCategory.values}
+    before_posting = Q(completed_on__lte=OuterRef("posted_on"))
+    by_now = Q(completed_on__lte=on)
+    last_year = Q(completed_on__gt=year_ago, completed_on__lte=on)
+    repeat_window = Q(completed_on__gt=OuterRef("repeat_after"), completed_on__lte=OuterRef("repeat_due_on"))
+    level = {c: Q(category=c) for c in TrainingCategory.values}
     valid_certificate = SpecialOperationCertificate.objects.filter(
         employee=OuterRef("pk"), operation=OuterRef("special_operation"), issued_on__lte=on, expires_on__gte=on
     )
-    return queryset.annotate(
-        prejob_hours=_hours(Q(trainings__category__in=THREE_LEVELS) & before_posting),
-        prejob_hours_now=_hours(Q(trainings__category__in=THREE_LEVELS) & by_now),
-        company_before=_count(level[TrainingCategory.COMPANY] & before_posting),
-        workshop_before=_count(level[TrainingCategory.WORKSHOP] & before_posting),
-        team_before=_count(level[TrainingCategory.TEAM] & before_posting),
-        repeat_workshop=_count(level[TrainingCategory.WORKSHOP] & repeat_window),
-        repeat_team=_count(level[TrainingCategory.TEAM] & repeat_window),
+    sums = queryset.annotate if select else queryset.alias  # counting needs the flag only
+    annotated = sums(
+        prejob_hours=_hours(Q(category__in=THREE_LEVELS) & before_posting),
+        prejob_hours_now=_hours(Q(category__in=THREE_LEVELS) & by_now),
+        company_before=_any(level[TrainingCategory.COMPANY] & before_posting),
+        workshop_before=_any(level[TrainingCategory.WORKSHOP] & before_posting),
+        team_before=_any(level[TrainingCategory.TEAM] & before_posting),
+        repeat_workshop=_any(level[TrainingCategory.WORKSHOP] & repeat_window),
+        repeat_team=_any(level[TrainingCategory.TEAM] & repeat_window),
         annual_hours=_hours(level[TrainingCategory.ANNUAL] & last_year),
         mgmt_initial_hours=_hours(level[TrainingCategory.MANAGEMENT_INITIAL] & before_posting),
         mgmt_initial_hours_now=_hours(level[TrainingCategory.MANAGEMENT_INITIAL] & by_now),
         mgmt_annual_hours=_hours(level[TrainingCategory.MANAGEMENT_ANNUAL] & last_year),
         has_valid_certificate=Exists(valid_certificate),
+    )
+    high_risk = Q(enterprise__risk_category__in=HIGH_RISK_TRAINING_CATEGORIES)
+    in_post_a_year = Q(posted_on__lte=year_ago)
+    management = Q(role__in=MANAGEMENT_ROLES)
+    management_fails = Q(mgmt_initial_hours__lt=_by_risk(*reversed(MANAGEMENT_INITIAL_HOURS))) | (
+        in_post_a_year & Q(mgmt_annual_hours__lt=_by_risk(*reversed(MANAGEMENT_ANNUAL_HOURS)))
+    )
+    staff_fails = (
+        Q(company_before=False)
+        | Q(workshop_before=False)
+        | Q(team_before=False)
+        | Q(prejob_hours__lt=_by_risk(*reversed(NEW_STAFF_HOURS)))
+        | (Q(repeat_due_on__lte=on) & (Q(repeat_workshop=False) | Q(repeat_team=False)))
+        | (high_risk & in_post_a_year & Q(annual_hours__lt=STAFF_ANNUAL_HOURS))
+    )
+    certificate_fails = Q(special_operation__gt="", has_valid_certificate=False)
+    return annotated.annotate(
+        noncompliant=Case(
+            When(management & management_fails, then=Value(True)),
+            When(~management & staff_fails, then=Value(True)),
+            When(certificate_fails, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 
@@ -117,29 +164,21 @@ class PersonCompliance:
 
 @dataclass
 class EnterpriseCompliance:
+    """One enterprise on a day: head counts from SQL, and the non-compliant people (one page) with reasons."""
+
     enterprise: Enterprise
     on: dt.date
-    people: list[PersonCompliance] = field(default_factory=list)
+    people_count: int = 0
+    noncompliant_count: int = 0
+    noncompliant: list[PersonCompliance] = field(default_factory=list)
 
     @property
     def high_risk(self) -> bool:
         return is_high_risk(self.enterprise)
 
     @property
-    def people_count(self) -> int:
-        return len(self.people)
-
-    @property
-    def noncompliant(self) -> list[PersonCompliance]:
-        return [p for p in self.people if not p.compliant]
-
-    @property
-    def noncompliant_count(self) -> int:
-        return len(self.noncompliant)
-
-    @property
     def compliant_share(self) -> float | None:
-        return None if not self.people else (self.people_count - self.noncompliant_count) / self.people_count
+        return None if not self.people_count else (self.people_count - self.noncompliant_count) / self.people_count
 
 
 def _fmt(value: Decimal) -> str:
@@ -241,36 +280,89 @@ def _people_on_post(on: dt.date) -> QuerySet[Employee]:
     return Employee.objects.filter(status=EmployeeStatus.ON_POST, posted_on__lte=on)
 
 
-def training_compliance(enterprise: Enterprise, *, on: dt.date) -> EnterpriseCompliance:
-    """Compliance of one enterprise's people on post: one query."""
-    people = with_training_totals(_people_on_post(on).filter(enterprise=enterprise), on).order_by("name", "id")
-    high = is_high_risk(enterprise)
-    summary = EnterpriseCompliance(enterprise=enterprise, on=on)
-    summary.people = [evaluate(person, on, high) for person in people]
+def people_on_post_with_compliance(on: dt.date, *, select: bool = True) -> QuerySet[Employee]:
+    """People on post on `on`, annotated with their training sums and the `noncompliant` flag."""
+    return with_training_totals(_people_on_post(on), on, select=select)
+
+
+def compliance_totals(people: QuerySet[Employee], on: dt.date) -> dict[str, int]:
+    """People on post among `people` and how many are not compliant: one aggregate query."""
+    on_post = _people_on_post(on).filter(pk__in=people.order_by().values("pk"))
+    totals = with_training_totals(on_post, on, select=False).aggregate(
+        people_total=Count("pk"), noncompliant_total=Count("pk", filter=Q(noncompliant=True))
+    )  # (an aggregate named like the flag would replace it)
+    return {"people": totals["people_total"] or 0, "noncompliant": totals["noncompliant_total"] or 0}
+
+
+def _count_per_enterprise(people: QuerySet[Employee]) -> Coalesce:
+    counted = people.filter(enterprise=OuterRef("pk")).order_by().values("enterprise").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def enterprises_with_compliance(
+    *, on: dt.date, enterprises: QuerySet[Enterprise] | None = None
+) -> QuerySet[Enterprise]:
+    """Enterprises with people on post, annotated `people_on_post` and `noncompliant_people` (counted in SQL).
+
+    One query for any number of enterprises and people; page it like any queryset.
+    """
+    people = people_on_post_with_compliance(on, select=False)
+    queryset = Enterprise.objects.all() if enterprises is None else enterprises
+    return (
+        queryset.filter(Exists(_people_on_post(on).filter(enterprise=OuterRef("pk"))))
+        .select_related("jurisdiction")
+        .annotate(
+            people_on_post=_count_per_enterprise(people),
+            noncompliant_people=_count_per_enterprise(people.filter(noncompliant=True)),
+        )
+    )
+
+
+def summary_of(enterprise: Any, on: dt.date) -> EnterpriseCompliance:
+    """The summary of an enterprise from `enterprises_with_compliance` (no query)."""
+    return EnterpriseCompliance(
+        enterprise=enterprise,
+        on=on,
+        people_count=enterprise.people_on_post,
+        noncompliant_count=enterprise.noncompliant_people,
+    )
+
+
+def noncompliant_people(enterprise: Enterprise, *, on: dt.date) -> QuerySet[Employee]:
+    """The enterprise's people on post who are not compliant (the rules in SQL), by name."""
+    return (
+        people_on_post_with_compliance(on)
+        .filter(enterprise=enterprise, noncompliant=True)
+        .select_related("enterprise")
+        .order_by("name", "id")
+    )
+
+
+def evaluate_people(people: Any, on: dt.date) -> list[PersonCompliance]:
+    """The reasons for each person of one page of annotated people (with `enterprise` loaded)."""
+    return [evaluate(person, on, is_high_risk(person.enterprise)) for person in people]
+
+
+def training_compliance(
+    enterprise: Enterprise, *, on: dt.date, limit: int | None = None, offset: int = 0
+) -> EnterpriseCompliance:
+    """Compliance of one enterprise's people on post: the counts (one aggregate query) and the
+    non-compliant people with their reasons (one query; `limit`/`offset` take one page of them)."""
+    totals = compliance_totals(Employee.objects.filter(enterprise=enterprise), on)
+    summary = EnterpriseCompliance(
+        enterprise=enterprise, on=on, people_count=totals["people"], noncompliant_count=totals["noncompliant"]
+    )
+    if summary.noncompliant_count:
+        rows = noncompliant_people(enterprise, on=on)
+        rows = rows[offset : offset + limit] if limit is not None else rows[offset:]
+        summary.noncompliant = evaluate_people(rows, on)
     return summary
 
 
-def training_compliance_for_enterprises(
-    *, on: dt.date, enterprises: QuerySet[Enterprise] | None = None
-) -> Iterator[tuple[Enterprise, EnterpriseCompliance]]:
-    """Compliance of many enterprises from one query, streamed enterprise by enterprise."""
-    people = _people_on_post(on)
-    if enterprises is not None:
-        people = people.filter(enterprise__in=enterprises.values("pk"))
-    rows = (
-        with_training_totals(people, on)
-        .select_related("enterprise__jurisdiction")
-        .order_by("enterprise_id", "name", "id")
-    )
-    current: EnterpriseCompliance | None = None
-    for person in rows.iterator(chunk_size=1000):
-        if current is None or current.enterprise.pk != person.enterprise_id:
-            if current is not None:
-                yield current.enterprise, current
-            current = EnterpriseCompliance(enterprise=person.enterprise, on=on)
-        current.people.append(evaluate(person, on, is_high_risk(person.enterprise)))
-    if current is not None:
-        yield current.enterprise, current
+def person_compliance(employee: Employee, *, on: dt.date) -> PersonCompliance:
+    """One person's compliance with the reasons (one query)."""
+    annotated = with_training_totals(Employee.objects.filter(pk=employee.pk), on).select_related("enterprise").get()
+    return evaluate(annotated, on, is_high_risk(annotated.enterprise))
 
 
 def employees_visible_to(user: Any) -> QuerySet[Employee]:
@@ -284,8 +376,6 @@ def training_records_visible_to(user: Any) -> QuerySet[TrainingRecord]:
 def special_certificates_visible_to(user: Any, *, on: dt.date) -> QuerySet[SpecialOperationCertificate]:
     """Certificates with flags: `expired`, `expiring` (within the warning period)."""
     soon = on + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
-    from django.db.models import BooleanField, Case, When
-
     return (
         SpecialOperationCertificate.objects.visible_to(user)
         .select_related("employee__enterprise")

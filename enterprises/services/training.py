@@ -314,11 +314,12 @@ def special_certificates_sweep(*, today: dt.date | None = None) -> int:
 
 def training_compliance_record_facts(*, on: dt.date | None = None) -> int:
     """Daily: one `training_compliant` / `training_noncompliant` fact per enterprise with people on post."""
-    from ..selectors.training import training_compliance_for_enterprises
+    from ..selectors.training import enterprises_with_compliance, summary_of
 
     on = on or timezone.localdate()
     recorded = 0
-    for enterprise, summary in training_compliance_for_enterprises(on=on):
+    for enterprise in enterprises_with_compliance(on=on).order_by("pk").iterator(chunk_size=500):
+        summary = summary_of(enterprise, on)  # counted in SQL: no person is loaded
         kind = FactKind.TRAINING_NONCOMPLIANT if summary.noncompliant_count else FactKind.TRAINING_COMPLIANT
         _fact, created = fact_record(
             kind=kind,

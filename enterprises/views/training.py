@@ -21,14 +21,18 @@ from django.views.decorators.http import require_POST
 
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
 from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
-from ..models import Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..selectors.training import (
+    EnterpriseCompliance,
+    compliance_totals,
     employees_visible_to,
+    enterprises_with_compliance,
     evaluate,
+    evaluate_people,
     is_high_risk,
+    noncompliant_people,
     special_certificates_visible_to,
-    training_compliance,
-    training_compliance_for_enterprises,
+    summary_of,
     with_training_totals,
 )
 from ..services.topic_access import can_keep_enterprise_records
@@ -57,19 +61,19 @@ def _as_of(request: HttpRequest) -> dt.date:
 
 @login_required
 def compliance_overview(request: HttpRequest) -> HttpResponse:
-    """Staff: every enterprise in scope that keeps training records, with its non-compliant people."""
+    """Staff: every enterprise in scope that keeps training records, with its non-compliant people.
+
+    Counts and totals come from SQL; no person is loaded here.
+    """
     user: Any = request.user
     if user.is_enterprise_user:
         return redirect("enterprises:training_enterprise", enterprise_id=user.enterprise_id)
     on = _as_of(request)
-    summaries = [
-        summary
-        for _enterprise, summary in training_compliance_for_enterprises(
-            on=on, enterprises=Enterprise.objects.visible_to(user)
-        )
-    ]
-    summaries.sort(key=lambda s: (-s.noncompliant_count, s.enterprise.name))
-    page = Paginator(summaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = Enterprise.objects.visible_to(user)
+    rows = enterprises_with_compliance(on=on, enterprises=visible).order_by("-noncompliant_people", "name", "id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [summary_of(enterprise, on) for enterprise in page.object_list]
+    totals = compliance_totals(Employee.objects.filter(enterprise__in=visible.values("pk")), on)
     return render(
         request,
         "enterprises/training/overview.html",
@@ -77,23 +81,36 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "on": on,
             "query": f"on={on.isoformat()}",
-            "people": sum(s.people_count for s in summaries),
-            "noncompliant": sum(s.noncompliant_count for s in summaries),
+            "people": totals["people"],
+            "noncompliant": totals["noncompliant"],
         },
     )
 
 
 @login_required
 def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """One enterprise: head counts from SQL, then one page of its non-compliant people with the reasons."""
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise_id)
     on = _as_of(request)
-    summary = training_compliance(enterprise, on=on)
+    totals = compliance_totals(Employee.objects.filter(enterprise=enterprise), on)
+    paginator = Paginator(noncompliant_people(enterprise, on=on), PAGE_SIZE)
+    paginator.count = totals["noncompliant"]  # already counted: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    summary = EnterpriseCompliance(
+        enterprise=enterprise,
+        on=on,
+        people_count=totals["people"],
+        noncompliant_count=totals["noncompliant"],
+        noncompliant=evaluate_people(page.object_list, on),
+    )
     return render(
         request,
         "enterprises/training/enterprise.html",
         {
             "enterprise": enterprise,
             "summary": summary,
+            "page_obj": page,
+            "query": f"on={on.isoformat()}",
             "on": on,
             "can_keep": can_keep_enterprise_records(request.user, enterprise),
             "expiring": special_certificates_visible_to(request.user, on=on)

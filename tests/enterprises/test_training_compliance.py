@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from enterprises.selectors.training import training_compliance
+from enterprises.models import Employee
+from enterprises.selectors.training import person_compliance, training_compliance, with_training_totals
 from enterprises.services.training import (
     employee_change_post,
     employee_create,
@@ -44,9 +45,21 @@ def three_levels(employee: Any, hours: tuple[str, str, str], on: dt.date) -> Non
 
 
 def result_for(employee: Any) -> Any:
+    """The person's compliance with the reasons; checks on the way that the SQL form of the rules (which
+    the head counts use) says the same, and that the enterprise's list names the person exactly when
+    not compliant."""
     with translation.override("en"):  # the reasons are read in English below
+        result = person_compliance(employee, on=ON)
         summary = training_compliance(employee.enterprise, on=ON)
-    return next(p for p in summary.people if p.employee.pk == employee.pk)
+    flagged = with_training_totals(Employee.objects.filter(pk=employee.pk), ON, select=False).values_list(
+        "noncompliant", flat=True
+    )
+    assert flagged.get() is (not result.compliant), result.reason_codes
+    listed = [p for p in summary.noncompliant if p.employee.pk == employee.pk]
+    assert bool(listed) is (not result.compliant)
+    if listed:
+        assert listed[0].reason_codes == result.reason_codes
+    return result
 
 
 # New staff ----------------------------------------------------------------------------------------
@@ -261,17 +274,17 @@ def test_a_special_operation_post_needs_a_valid_certificate(trade: Any) -> None:
 # Per enterprise ----------------------------------------------------------------------------------
 
 
-def test_enterprise_compliance_lists_every_noncompliant_person_in_one_query(
+def test_enterprise_compliance_counts_and_lists_every_noncompliant_person_in_two_queries(
     trade: Any, django_assert_num_queries: Any
 ) -> None:
     for index in range(6):
         person = EmployeeFactory(enterprise=trade, posted_on=POSTED, name=f"工人{index}")
         three_levels(person, ("8", "8", "8" if index % 2 else "4"), POSTED)
         TrainingFactory(employee=person, category="annual", hours=Decimal("2"), completed_on=ON)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the counts, the non-compliant people
         summary = training_compliance(trade, on=ON)
         names = sorted(p.employee.name for p in summary.noncompliant)
-    assert summary.people_count == 6
+    assert (summary.people_count, summary.noncompliant_count) == (6, 3)
     assert names == ["工人0", "工人2", "工人4"]
 
 
@@ -288,3 +301,115 @@ def test_daily_facts_record_compliance_once_per_enterprise_and_day(trade: Any, x
     assert trade_fact.payload == {"noncompliant_people": 0, "people": 1}
     assert chem_fact.kind == "training_noncompliant"
     assert chem_fact.payload == {"noncompliant_people": 2, "people": 2}
+
+
+# Overview: counted in SQL ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def population(trade: Any, xinluo_chem: Any, org: Any) -> dict[str, Any]:
+    """Hand-counted: 造纸厂 (24 h rules) 3 on post, 2 not compliant; 化工 (72 h rules) 2 on post, 1 not
+    compliant, plus one away (not counted); a third enterprise keeps no records (not listed)."""
+    ok = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(ok, ("8", "8", "8"), POSTED)  # exactly 24 h
+    short = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(short, ("8", "8", "7.5"), POSTED)  # 23.5 h
+    EmployeeFactory(enterprise=trade, posted_on=POSTED, role="principal", post="厂长")  # no training at all
+    chem_short = EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    three_levels(chem_short, ("8", "8", "8"), POSTED)  # 24 h is not enough in hazardous chemicals
+    chem_ok = EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    three_levels(chem_ok, ("24", "24", "24"), POSTED)
+    EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED, status="away")
+    EnterpriseFactory(
+        name="无员工记录企业", jurisdiction=org.jurisdiction("新罗区/东城街道"), industry=org.industry("C2221")
+    )
+    return {"trade": trade, "chem": xinluo_chem}
+
+
+def test_overview_totals_and_rows_equal_the_hand_counts(client: Any, users: Any, population: Any) -> None:
+    from django.urls import reverse
+
+    trade, chem = population["trade"], population["chem"]
+    client.force_login(users["committee"])
+    response = client.get(reverse("enterprises:training_overview"), {"on": ON.isoformat()})
+    assert (response.context["people"], response.context["noncompliant"]) == (5, 3)
+    rows = [(s.enterprise.pk, s.people_count, s.noncompliant_count) for s in response.context["page_obj"]]
+    assert rows == [(trade.pk, 3, 2), (chem.pk, 2, 1)]  # most non-compliant first, no empty enterprise
+    # The inspector of 新罗区 sees the chemical works only, and the totals follow the scope.
+    client.force_login(users["inspector"])
+    response = client.get(reverse("enterprises:training_overview"), {"on": ON.isoformat()})
+    assert (response.context["people"], response.context["noncompliant"]) == (2, 1)
+    assert [s.enterprise.pk for s in response.context["page_obj"]] == [chem.pk]
+
+
+def test_compliance_api_list_and_detail_equal_the_hand_counts(api_client: Any, users: Any, population: Any) -> None:
+    trade, chem = population["trade"], population["chem"]
+    api_client.force_authenticate(users["committee"])
+    body = api_client.get("/api/v1/training-compliance/", {"on": ON.isoformat()}).json()
+    rows = {r["enterprise"]: (r["people"], r["noncompliant_people"], r["high_risk"]) for r in body}
+    assert rows == {trade.pk: (3, 2, False), chem.pk: (2, 1, True)}
+    detail = api_client.get("/api/v1/training-compliance/", {"on": ON.isoformat(), "enterprise": trade.pk}).json()
+    assert (detail["people"], detail["noncompliant_people"]) == (3, 2)
+    assert sorted(p["role"] for p in detail["noncompliant"]) == ["principal", "staff"]
+    api_client.force_authenticate(users["enterprise"])  # the enterprise user belongs to the chemical works
+    assert api_client.get("/api/v1/training-compliance/", {"enterprise": trade.pk}).status_code == 404
+    mine = api_client.get("/api/v1/training-compliance/", {"on": ON.isoformat(), "enterprise": chem.pk}).json()
+    assert (mine["people"], mine["noncompliant_people"]) == (2, 1)
+
+
+def test_daily_facts_carry_the_hand_counts(population: Any) -> None:
+    assert training_compliance_record_facts(on=ON) == 2
+    trade, chem = population["trade"], population["chem"]
+    assert Fact.objects.get(dedup_key=f"training:{trade.pk}:{ON}").payload == {"noncompliant_people": 2, "people": 3}
+    assert Fact.objects.get(dedup_key=f"training:{chem.pk}:{ON}").payload == {"noncompliant_people": 1, "people": 2}
+
+
+def _staffed(org: Any, prefix: str, enterprises: int, people: int) -> Any:
+    """Enterprises in 新罗区 whose people all miss the 24 h (20 h of three-level training each)."""
+    last = None
+    for index in range(enterprises):
+        last = EnterpriseFactory(
+            name=f"{prefix}{index}", jurisdiction=org.jurisdiction("新罗区/东城街道"), industry=org.industry("C2221")
+        )
+        for _person in range(people):
+            three_levels(EmployeeFactory(enterprise=last, posted_on=POSTED), ("8", "8", "4"), POSTED)
+    return last
+
+
+def test_overview_and_api_cost_the_same_queries_for_two_enterprises_or_twelve(
+    client: Any, api_client: Any, users: Any, org: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(users["inspector"])
+    api_client.force_authenticate(users["inspector"])
+    big = _staffed(org, "批量企业", enterprises=2, people=2)
+    on = {"on": ON.isoformat()}
+    calls = {
+        "overview": lambda: client.get(reverse("enterprises:training_overview"), on),
+        "api list": lambda: api_client.get("/api/v1/training-compliance/", on),
+        "enterprise page": lambda: client.get(reverse("enterprises:training_enterprise", args=[big.pk]), on),
+        "api detail": lambda: api_client.get("/api/v1/training-compliance/", {**on, "enterprise": big.pk}),
+    }
+
+    def cost() -> dict[str, int]:
+        client.get(reverse("enterprises:training_overview"))  # warm the session, menus and translations
+        api_client.get("/api/v1/training-compliance/")
+        counts = {}
+        for name, call in calls.items():
+            with CaptureQueriesContext(connection) as ctx:
+                assert call().status_code == 200, name
+            counts[name] = len(ctx.captured_queries)
+        return counts
+
+    small = cost()
+    _staffed(org, "更多企业", enterprises=10, people=3)
+    for _person in range(8):
+        three_levels(EmployeeFactory(enterprise=big, posted_on=POSTED), ("8", "8", "4"), POSTED)
+    assert cost() == small
+    overview = client.get(reverse("enterprises:training_overview"), on)
+    assert (overview.context["people"], overview.context["noncompliant"]) == (2 * 2 + 10 * 3 + 8, 2 * 2 + 10 * 3 + 8)
+    page = client.get(reverse("enterprises:training_enterprise", args=[big.pk]), on)
+    assert page.content.decode().count('data-testid="noncompliant"') == 10
