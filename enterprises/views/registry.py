@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -188,7 +188,11 @@ def enterprise_export_view(request: HttpRequest) -> HttpResponse:
     if user.is_enterprise_user:
         raise PermissionDenied
     filterset = _filtered(request)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if not filterset.is_valid():
+        # An empty file would read as "no enterprises match": say which filter is wrong instead.
+        lines = [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
+        return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    queryset = filterset.qs
     fmt = request.GET.get("format", "xlsx")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":

@@ -205,3 +205,14 @@ def test_one_coordinate_without_the_other_names_the_missing_one(users: dict[str,
     result = enterprise_import(actor=users["committee"], filename="x.csv", content=content)
     assert [(p.line, p.field) for p in result.problems] == [(2, "latitude")]
     assert "纬度" in str(result.problems[0].reason) or "latitude" in str(result.problems[0].reason)
+
+
+@pytest.mark.parametrize(("param", "value"), [("is_key", "maybe"), ("jurisdiction", "²"), ("updated_since", "zz")])
+def test_export_with_a_bad_filter_is_a_400_naming_it_not_an_empty_file(
+    client: Any, users: dict[str, Any], xinluo_chem: Any, param: str, value: str
+) -> None:
+    client.force_login(users["committee"])
+    response = client.get(reverse("enterprises:export"), {"format": "csv", param: value})
+    assert response.status_code == 400
+    assert response.content.decode().startswith(f"{param}: ")
+    assert "attachment" not in response.get("Content-Disposition", "")
