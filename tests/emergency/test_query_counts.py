@@ -118,3 +118,83 @@ def test_detail_pages_have_bounded_queries(
         client.get(url)
         with django_assert_max_num_queries(45):
             assert client.get(url).status_code == 200
+
+
+def test_lists_inside_a_record_do_not_grow_queries_with_rows(
+    client: Any, api_client: Any, org: Any, users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any
+) -> None:
+    """The lists a detail page or endpoint carries (warning recipients and who has not acknowledged, a
+    warehouse's stock, an accident's response log and measures, a plan's drills, a team's members): a
+    record with several rows costs the same queries as one with one row."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from emergency.models import SupplyItem
+    from emergency.services import (
+        drill_record,
+        measure_add,
+        response_log_add,
+        stock_receive,
+        team_member_save,
+        warning_issue,
+    )
+    from tests.factories import EnterpriseFactory
+
+    committee = users["committee"]
+    small = build_world(org, users, xinluo_chem, shanghang_site)
+    big = build_world(org, users, xinluo_chem, shanghang_site, tag="·大")
+    grid = org.jurisdiction("新罗区/东城街道/东城第一网格")
+    for n in range(4):
+        EnterpriseFactory(name=f"网格企业{n}", jurisdiction=grid, industry=org.industry("C2614"))
+    small["grid_warning"] = warning_issue(
+        actor=committee, title="单企业预警", kind="weather", level="blue", content="雷电", jurisdictions=[grid]
+    )
+    big["grid_warning"] = warning_issue(
+        actor=committee, title="多企业预警", kind="weather", level="blue", content="雷电", jurisdictions=[grid]
+    )
+    small["grid_warning"].recipients.exclude(enterprise=xinluo_chem).delete()  # one recipient against five
+    items = list(SupplyItem.objects.exclude(code__in=["tent", "quilt"])[:3])
+    accident = big["chem_accident"]
+    for n, item in enumerate(items):
+        stock_receive(actor=committee, warehouse=big["city_store"], item=item, quantity=3, batch_no=f"X{n}")
+        response_log_add(
+            actor=committee, accident=accident, action=f"处置{n}", teams=[big["xinluo_team"], big["chem_team"]]
+        )
+        measure_add(
+            actor=committee,
+            evaluation=accident.evaluation,
+            description=f"措施{n}",
+            responsible="单位",
+            due_on=timezone.localdate() + dt.timedelta(days=n),
+        )
+        drill_record(actor=committee, plan=big["chem_plan"], held_on=timezone.localdate(), scenario=f"演练{n}")
+        team_member_save(actor=committee, team=big["xinluo_team"], data={"name": f"队员{n}"}, skills=[])
+    assert big["grid_warning"].recipients.count() > small["grid_warning"].recipients.count() == 1
+
+    def urls(world: dict[str, Any]) -> list[tuple[Any, str]]:
+        api = "/api/v1/emergency"
+        return [
+            (client, world["grid_warning"].get_absolute_url()),
+            (client, world["city_store"].get_absolute_url()),
+            (client, world["chem_accident"].get_absolute_url()),
+            (client, world["chem_plan"].get_absolute_url()),
+            (client, world["xinluo_team"].get_absolute_url()),
+            (api_client, f"{api}/warnings/{world['grid_warning'].pk}/recipients/"),
+            (api_client, f"{api}/warnings/{world['grid_warning'].pk}/unacknowledged/"),
+            (api_client, f"{api}/warehouses/{world['city_store'].pk}/stock/"),
+            (api_client, f"{api}/accidents/{world['chem_accident'].pk}/log/"),
+            (api_client, f"{api}/accidents/{world['chem_accident'].pk}/"),
+            (api_client, f"{api}/teams/{world['xinluo_team'].pk}/"),
+            (api_client, f"{api}/measures/?status=open"),
+        ]
+
+    client.force_login(committee)
+    api_client.force_authenticate(committee)
+    grew = {}
+    for (c, small_url), (_, big_url) in zip(urls(small), urls(big), strict=True):
+        c.get(small_url)
+        one, two = _count(lambda c=c, u=small_url: c.get(u)), _count(lambda c=c, u=big_url: c.get(u))
+        if two != one:
+            grew[big_url] = (one, two)
+    assert not grew, grew
