@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safety_platform.audit import audit_entries_for
@@ -179,7 +180,18 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Nothing was imported: the file has errors. Fix them or tick the box to import the valid rows."),
             )
-    return render(request, "enterprises/import.html", {"form": form, "result": result, "columns": importexport.COLUMNS})
+    problems = []
+    if result is not None:
+        # Name each problem's column as the file's header does (Chinese, or English when switched).
+        english = not get_language().startswith("zh")
+        labels = {name: (en if english else zh) for name, zh, en in importexport.COLUMNS}
+        labels["file"] = _("File")
+        problems = [(p.line, labels.get(p.field, p.field), p.field, p.reason) for p in result.problems]
+    return render(
+        request,
+        "enterprises/import.html",
+        {"form": form, "result": result, "problems": problems, "columns": importexport.COLUMNS},
+    )
 
 
 @login_required

@@ -34,6 +34,8 @@ def test_web_edit_is_recorded_with_actor_and_field_diff(client: Any, users: dict
     assert entry.changes_dict["employees"][1] == "321"
     page = client.get(reverse("enterprises:detail", args=[xinluo_chem.pk])).content.decode()
     assert 'id="audit-history"' in page and "321" in page and str(users["inspector"]) in page
+    history = page[page.index('id="audit-history"') :]
+    assert "· 修改" in history and "· update" not in history  # auditlog's action names, in Chinese
 
 
 def test_api_edit_is_recorded_with_token_user_as_actor(
