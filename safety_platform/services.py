@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .choices import ApiScope, JurisdictionLevel, Role
@@ -230,10 +230,13 @@ def deadlines_escalate(*, now: dt.datetime | None = None) -> int:
         )
         if not claimed:
             continue
+        # Stored text: written in the platform's language (Chinese), not in whoever triggered it.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("[Overdue] %(title)s") % {"title": deadline.title}
         for level in range(deadline.escalation_level + 1, target + 1):
             notify(
                 recipients=_escalation_recipients(deadline, level),
-                title=f"[逾期 Overdue] {deadline.title}",
+                title=title,
                 body=f"{deadline.legal_basis}".strip(),
                 url=deadline.url,
                 category="deadline",

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from safety_platform.models import Notification, StatutoryDeadline
 from safety_platform.services import deadline_met, deadline_open, deadlines_escalate, fact_record, notify
@@ -54,9 +54,11 @@ def test_escalation_walks_up_one_level_per_step_and_notifies_once(
 
     deadline_escalated.connect(listener)
     try:
-        assert deadlines_escalate(now=now) == 1
+        with translation.override("en"):
+            assert deadlines_escalate(now=now) == 1
         assert deadlines_escalate(now=now) == 0  # running twice notifies once
         assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["grid_insp"]
+        assert Notification.objects.get().title == "[逾期] 限期整改"  # stored in Chinese, whatever is active
         assert deadlines_escalate(now=now + dt.timedelta(days=3)) == 1
         assert Notification.objects.filter(recipient=county_inspector).count() == 1
         assert deadlines_escalate(now=now + dt.timedelta(days=7)) == 1
