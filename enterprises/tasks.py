@@ -1,0 +1,23 @@
+"""Celery tasks of the enterprises app (STYLE.md skeleton: thin tasks that call a service).
+
+The registry itself schedules nothing; the topic modules' tasks live in `tasks_topics.py` and are
+named here so `app.autodiscover_tasks()` finds every task of the app in the usual place.
+"""
+
+from __future__ import annotations
+
+from .tasks_topics import (
+    equipment_match_all_task,
+    hazard_links_sync_task,
+    special_certificates_sweep_task,
+    standardization_sweep_task,
+    training_compliance_facts_task,
+)
+
+__all__ = [
+    "equipment_match_all_task",
+    "hazard_links_sync_task",
+    "special_certificates_sweep_task",
+    "standardization_sweep_task",
+    "training_compliance_facts_task",
+]
