@@ -311,6 +311,11 @@ def test_a_new_code_invalidates_the_old_cards(client: Any, users: dict[str, Any]
     assert response.status_code == 302
     source.refresh_from_db()
     assert public_url(source) != old_url
+    # Who invalidated the cards, and when, is in the risk source's audit trail.
+    from safety_platform.audit import audit_entries_for
+
+    entry = audit_entries_for(source).first()
+    assert entry.actor == users["enterprise"] and "card_token" in entry.changes_dict
     client.logout()
     assert client.get(old_url).status_code == 404
     assert client.post(old_url, {"description": "漏气"}).status_code == 404
