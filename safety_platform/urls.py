@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import views
 from .forms import LoginForm
 
-admin.site.site_header = "龙岩市安全生产监管平台 · 管理"
-admin.site.site_title = "龙岩市安全生产监管平台"
+admin.site.site_header = _("Longyan work-safety supervision platform · Administration")
+admin.site.site_title = _("Longyan work-safety supervision platform")
 
 urlpatterns = [
     path("", views.home, name="home"),

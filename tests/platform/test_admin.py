@@ -58,3 +58,10 @@ def test_admin_creates_a_department_key_and_shows_the_secret_once(client: Any, u
     raw = next(f.group(0) for f in found if f)
     api = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Api-Key {raw}")
     assert api.status_code == 403  # the key works but lacks enterprises:read
+
+
+def test_admin_header_follows_the_language_switch(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["admin"])
+    assert "龙岩市安全生产监管平台 · 管理" in client.get("/admin/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert "Longyan work-safety supervision platform · Administration" in client.get("/admin/").content.decode()
