@@ -224,3 +224,18 @@ def test_department_key_reads_registry_and_enterprise_key_does_not(
     )
     _key, push = api_key_create(name="push", enterprise=world["xinluo_chem"], scopes=[ApiScope.HAZARDS_PUSH])
     assert api_client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Api-Key {push}").status_code == 403
+
+
+def test_inspector_of_two_jurisdictions_sees_both_subtrees_and_nothing_else(
+    client: Any, api_client: Any, users: dict[str, Any], org: Any, world: dict[str, Any]
+) -> None:
+    inspector = users["inspector_town"]  # 新罗区/东城街道
+    inspector.jurisdictions.add(org.jurisdiction("永定区"))
+    expected = {world["xinluo_chem"].name, world["yongding_mine"].name}
+    client.force_login(inspector)
+    body = client.get(reverse("enterprises:list")).content.decode()
+    assert {e.name for e in world.values() if e.name in body} == expected
+    api_client.force_authenticate(inspector)
+    rows = api_client.get("/api/v1/enterprises/", {"page_size": 100}).json()["results"]
+    assert {row["name"] for row in rows} == expected
+    assert client.get(reverse("enterprises:detail", args=[world["xinluo_site"].pk])).status_code == 404
