@@ -284,8 +284,14 @@ def grade_and_write_pg(
     trigger: str,
     run_id: int | None,
     now: dt.datetime,
+    mostly_new: bool = False,
 ) -> tuple[int, list[tuple[int, int, int, int, int | None]]]:
     """PostgreSQL: grade a range, compare with the current grades and write what changed — ONE statement.
+
+    `mostly_new` (most of the range has no grade yet, e.g. the first night): nearly every grade will be
+    written with its list of records, so the counted records are read once and kept for both uses.
+    Otherwise they are streamed into the scores and read again only for the few grades that changed.
+    Both forms write the same rows.
 
     The same results as `score_range` + the Python write path (tested against each other), but the
     rows never travel to the client: the nightly run stays a small multiple of a plain SELECT.
@@ -308,16 +314,31 @@ def grade_and_write_pg(
     records = CreditRecord._meta.db_table
     ratings = CreditRating._meta.db_table
     history = CreditRatingHistory._meta.db_table
+    counted = f"""
+            SELECT r.enterprise_id AS eid, r.id AS rid, ru.criterion AS criterion, ru.points AS points,
+                   ru.cap AS cap
+            FROM {records} r JOIN ru ON ru.code = r.rule_code
+            WHERE r.status = 'active' AND {{range}}
+              AND r.occurred_on > ru.since AND r.occurred_on <= CAST(%s AS DATE)"""
+    changed_with_records = "SELECT eid FROM ch WHERE n > 0"
+    if mostly_new:
+        # `rr`: the counted records of the range, read once (index-only) and kept for `pc` and `co`.
+        records_cte = f"rr AS MATERIALIZED ({counted.format(range=record_range)}),"
+        scored_from, listed_from, listed_params = "rr", f"rr WHERE rr.eid IN ({changed_with_records})", []
+    else:
+        records_cte = ""
+        scored_from = f"({counted.format(range=record_range)}) AS rr"
+        listed_from = f"({counted.format(range=f'r.enterprise_id IN ({changed_with_records})')}) AS rr"
+        listed_params = [as_of.isoformat()]
     sql = f"""
         WITH {cte},
+        {records_cte}
         pc AS (
-            SELECT r.enterprise_id AS eid, ru.criterion AS criterion, SUM(ru.points) AS pts, MIN(ru.cap) AS cap,
-                   COUNT(*) AS n, SUM(CAST(r.id %% 1000003 AS INTEGER)) AS s1,
-                   SUM(CAST(r.id * 7919 %% 1000003 AS INTEGER)) AS s2
-            FROM {records} r JOIN ru ON ru.code = r.rule_code
-            WHERE r.status = 'active' AND {record_range}
-              AND r.occurred_on > ru.since AND r.occurred_on <= CAST(%s AS DATE)
-            GROUP BY r.enterprise_id, ru.criterion
+            SELECT rr.eid AS eid, rr.criterion AS criterion, SUM(rr.points) AS pts, MIN(rr.cap) AS cap,
+                   COUNT(*) AS n, SUM(CAST(rr.rid %% 1000003 AS INTEGER)) AS s1,
+                   SUM(CAST(rr.rid * 7919 %% 1000003 AS INTEGER)) AS s2
+            FROM {scored_from}
+            GROUP BY rr.eid, rr.criterion
         ),
         pe AS (
             SELECT pc.eid AS eid, SUM({clamped}) AS pts, MIN(pc.cap) AS cap, SUM(pc.n) AS n,
@@ -358,11 +379,9 @@ def grade_and_write_pg(
                     gr.status::varchar))
         ),
         co AS (
-            SELECT r.enterprise_id AS eid, string_agg(r.id::text || ':' || ru.points::text, ',' ORDER BY r.id) AS txt
-            FROM {records} r JOIN ru ON ru.code = r.rule_code
-            WHERE r.status = 'active' AND r.enterprise_id IN (SELECT eid FROM ch WHERE n > 0)
-              AND r.occurred_on > ru.since AND r.occurred_on <= CAST(%s AS DATE)
-            GROUP BY r.enterprise_id
+            SELECT rr.eid AS eid, string_agg(rr.rid::text || ':' || rr.points::text, ',' ORDER BY rr.rid) AS txt
+            FROM {listed_from}
+            GROUP BY rr.eid
         ),
         hi AS (
             INSERT INTO {history} (enterprise_id, grade, score, previous_grade, previous_score, rule_set_id, as_of,
@@ -400,7 +419,7 @@ def grade_and_write_pg(
     params += [rule_set.base_score, rule_set.max_score, *enterprise_params]
     params += [rule_set.grade_one_min, rule_set.grade_two_min, blacklist_cap]
     params += [*rating_params, rule_set.pk]
-    params += [day]
+    params += listed_params
     params += [rule_set.pk, day, now, trigger, run_id]
     params += [rule_set.pk, day, now, now, *target_params]
     params += [rule_set.pk, day, now, now]

@@ -233,7 +233,12 @@ def _grade_range_pg(
 ) -> GradeOutcome:
     # Lock first, in a statement of its own: the grading statement's snapshot is taken after the
     # locks are granted, so it sees every record committed by whoever held them.
-    list(CreditRating.objects.select_for_update().filter(rating_range).order_by("enterprise_id").values_list("id"))
+    locked = list(
+        CreditRating.objects.select_for_update().filter(rating_range).order_by("enterprise_id").values_list("id")
+    )
+    # Mostly ungraded (the first night): read the range's records once for scores and explanations.
+    size = run.batch_size if run is not None else (id_to - id_from if id_from is not None and id_to else None)
+    mostly_new = size is not None and 2 * len(locked) < size
     if run is not None:
         # A batch may be lost in a server crash without harm: its results and its "done" mark
         # commit together, so a lost batch is simply pending again and graded by the rerun.
@@ -247,11 +252,13 @@ def _grade_range_pg(
         trigger=trigger,
         run_id=run.pk if run else None,
         now=timezone.now(),
+        mostly_new=mostly_new,
     )
     changes = [_Change(*row) for row in rows]
     grade_changes = [c for c in changes if c.previous_grade is not None and c.previous_grade != c.grade]
     _notify_grade_changes(grade_changes, rule_set, as_of)
-    outbox_emit(topic=WebhookTopic.RATINGS, items=_rating_payloads([c.enterprise_id for c in changes]))
+    if changes:  # nothing changed (most batches of a quiet night): no event, no subscription lookup
+        outbox_emit(topic=WebhookTopic.RATINGS, items=_rating_payloads([c.enterprise_id for c in changes]))
     return GradeOutcome(enterprises=total, changed=len(changes), grade_changes=len(grade_changes))
 
 

@@ -248,3 +248,53 @@ def test_one_statement_path_writes_exactly_what_the_portable_path_writes(
     assert credit_recalculate_all(trigger=RecalcTrigger.MANUAL, batch_size=4).changed == 0
     never_graded = city[6].pk  # closed before its first grading
     assert current() == {k: v for k, v in expected().items() if k != never_graded}  # both agree with the engine
+
+
+def test_both_forms_of_the_one_statement_write_the_same_rows(db: Any, org: Any, rule_set: Any) -> None:
+    """A mostly ungraded range (the first night) reads its records once and keeps them; otherwise they
+    are streamed and read again for the changed grades only. Same grades, explanations and history."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    city = make_city(org, 10)
+
+    def written(mostly_new: bool, now: dt.datetime) -> tuple[list[Any], list[Any]]:
+        savepoint = transaction.savepoint()
+        engine.grade_and_write_pg(
+            rule_set, today, id_from=None, id_to=None, trigger="manual", run_id=None, now=now, mostly_new=mostly_new
+        )
+        history = sorted(
+            CreditRatingHistory.objects.filter(computed_at=now).values_list(
+                "enterprise_id",
+                "grade",
+                "score",
+                "previous_grade",
+                "record_count",
+                "fingerprint",
+                "criteria",
+                "contributions",
+            )
+        )
+        ratings = sorted(
+            CreditRating.objects.values_list("enterprise_id", "grade", "score", "record_count", "fingerprint")
+        )
+        transaction.savepoint_rollback(savepoint)
+        return history, ratings
+
+    moment = timezone.now()
+    first = written(True, moment)
+    assert first == written(False, moment)
+    assert len(first[0]) == 10 and any(row[7] for row in first[0])  # explanations written
+
+    credit_rating_recalculate(enterprise_id=city[0].pk)  # only some already graded now
+    for enterprise in city[1:]:
+        credit_rating_recalculate(enterprise_id=enterprise.pk)
+    record(city[2], "ACC-GENERAL", months_before=1)
+    record(city[9], "STD-1", months_before=1)
+    later = timezone.now() + dt.timedelta(seconds=1)
+    regraded = written(False, later)
+    assert regraded == written(True, later)
+    assert [row[0] for row in regraded[0]] == sorted([city[2].pk, city[9].pk])
+    assert all(row[3] is not None and row[7] for row in regraded[0])
