@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -45,9 +46,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }.get(exc.code, status.HTTP_409_CONFLICT)
         return Response(body, status=code)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        if hasattr(exc, "error_dict"):
+            errors = dict(exc.message_dict)
+            # A model-wide rule (clean(), a constraint) is reported like DRF's own non-field errors.
+            if NON_FIELD_ERRORS in errors:
+                errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
+        else:
+            errors = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(errors)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

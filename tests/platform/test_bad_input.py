@@ -46,3 +46,14 @@ def test_marking_a_notification_read_never_redirects_off_the_platform(client: An
 def test_api_page_errors_are_in_simplified_chinese_by_default(api_client: Any, users: dict[str, Any]) -> None:
     api_client.force_authenticate(users["committee"])
     assert api_client.get("/api/v1/jurisdictions/", {"page": "x"}).json()["errors"]["page"] == ["页码须为正整数。"]
+
+
+def test_a_model_wide_validation_error_is_reported_as_non_field_errors_not_all() -> None:
+    from django.core.exceptions import ValidationError
+
+    from safety_platform.api.exceptions import exception_handler
+
+    response = exception_handler(ValidationError({"__all__": ["两个日期顺序颠倒。"], "name": ["必填。"]}), {})
+    assert response is not None and response.status_code == 400
+    assert response.data["errors"] == {"name": ["必填。"], "non_field_errors": ["两个日期顺序颠倒。"]}
+    assert "__all__" not in response.data["detail"]
