@@ -37,7 +37,8 @@ class HazardsConfig(AppConfig):
         )
         from .views import enterprise_panel_context, home_widget_context
 
-        audit_register(Hazard)
+        # A whistleblower's contact never enters the audit trail, which the enterprise can read.
+        audit_register(Hazard, exclude_fields=["reporter_contact"])
         audit_register(RemediationPlan)
         audit_register(RiskSource)
         audit_register(RiskBanding)

@@ -366,8 +366,8 @@ class CardReportForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["photo"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
         self.fields["reporter_phone"].help_text = _(
-            "Name and phone are optional: leave them empty to report anonymously. If given, the enterprise's "
-            "safety staff and the inspectors see them, to ask you about the hazard."
+            "Name and phone are optional: leave them empty to report anonymously. If given, only the inspectors "
+            "see them, to ask you about the hazard; your employer does not."
         )
 
     def clean_photo(self) -> Any:

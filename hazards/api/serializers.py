@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from safety_platform.choices import Role
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
 from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod
@@ -45,6 +46,9 @@ def files_field(kinds: tuple[str, ...] = (IMAGE,)) -> serializers.ListField:
     return serializers.ListField(
         child=CheckedFileField(kinds=kinds), required=False, allow_empty=True, max_length=MAX_FILES
     )
+
+
+AUTHORITY_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 class HazardAttachmentSerializer(serializers.ModelSerializer):
@@ -135,10 +139,24 @@ class HazardDetailSerializer(HazardSerializer):
     transitions = HazardTransitionSerializer(many=True, read_only=True)
     plan = RemediationPlanSerializer(read_only=True, allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
+    reporter_contact = serializers.SerializerMethodField(
+        help_text=(
+            "A worker's contact from a risk-card report; empty unless the caller is an inspector, committee, "
+            "department or admin user (confidential)."
+        )
+    )
 
     class Meta(HazardSerializer.Meta):
-        fields = [*HazardSerializer.Meta.fields, "plan", "transitions", "allowed_actions"]
+        fields = [*HazardSerializer.Meta.fields, "reporter_contact", "plan", "transitions", "allowed_actions"]
         read_only_fields = fields
+
+    def get_reporter_contact(self, obj: Hazard) -> str:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # Only people of the authorities see it: not the enterprise, not a machine client's key.
+        if user is None or getattr(user, "role", "") not in AUTHORITY_ROLES:
+            return ""
+        return obj.reporter_contact
 
     def get_allowed_actions(self, obj: Hazard) -> list[str]:
         from ..services import allowed_actions

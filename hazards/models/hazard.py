@@ -109,6 +109,15 @@ class Hazard(models.Model):
         on_delete=models.PROTECT,
         related_name="hazards",
     )
+    reporter_contact = models.CharField(
+        _("reporter's contact"),
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "A worker's name and phone from a risk-card report; kept confidential (shown to authorities only)."
+        ),
+    )
     is_listed = models.BooleanField(_("under listed supervision"), default=False, help_text=_("挂牌督办"))
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)

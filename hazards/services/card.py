@@ -119,10 +119,15 @@ def hazard_report_from_card(
             description=description,
             source=HazardSource.WORKER_REPORT,
             location=risk_source.name,
-            actor_label=f"{label}: {contact}" if contact else label,
+            actor_label=label,
             risk_source=risk_source,
             files=[(photo, AttachmentKind.PHOTO) for photo in photos],
         )
+        if contact:
+            # Confidential (安全生产法 art. 73: reporters are protected): not in the timeline or the audit
+            # trail, which the enterprise reads; a queryset update keeps it out of the audit log.
+            Hazard.objects.filter(pk=hazard.pk).update(reporter_contact=contact[:60])
+            hazard.reporter_contact = contact[:60]
         notify(
             recipients=[*_enterprise_users(hazard), *_local_inspectors(hazard)],
             title=_("Worker report at %(post)s: %(hazard)s") % {"post": risk_source.name, "hazard": hazard.title},

@@ -203,7 +203,8 @@ def test_an_anonymous_report_registers_one_hazard_for_the_cards_enterprise_and_n
     assert hazard.state == HazardState.REGISTERED and hazard.reported_by is None
     assert hazard.description == "阀门漏气，地面有积液"
     step = hazard.transitions.get()
-    assert step.action == TransitionAction.REGISTER and "李工" in step.actor_label and "13900001111" in step.actor_label
+    assert step.action == TransitionAction.REGISTER
+    assert hazard.reporter_contact == "李工, 13900001111"
     assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
     # The enterprise and the inspector of the enterprise's street hear of it.
     notified = set(
@@ -213,6 +214,26 @@ def test_an_anonymous_report_registers_one_hazard_for_the_cards_enterprise_and_n
     # The worker sees a thank-you, not the hazard's code or page.
     body = client.get(response["Location"]).content.decode()
     assert "已收到" in body and hazard.code not in body
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_contact"),
+    [("inspector_town", True), ("committee", True), ("department", True), ("enterprise", False)],
+)
+def test_the_reporters_contact_is_kept_from_the_employer(
+    client: Any, users: dict[str, Any], source: RiskSource, role: str, sees_contact: bool
+) -> None:
+    """安全生产法 art. 73: whoever reports is protected. Only the authorities see who reported, on the page
+    and in the API; the enterprise's timeline and audit trail never carry it."""
+    report(client, source, reporter_name="李工", reporter_phone="13900001111")
+    hazard = Hazard.objects.get()
+    client.force_login(users[role])
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    api = client.get(f"/api/v1/hazards/{hazard.pk}/").json()
+    assert ("13900001111" in page) is sees_contact
+    assert ("李工" in page) is sees_contact
+    assert api["reporter_contact"] == ("李工, 13900001111" if sees_contact else "")
+    assert "13900001111" not in str(api["transitions"])
 
 
 def test_a_worker_report_is_graded_by_an_inspector_not_by_the_employer(
