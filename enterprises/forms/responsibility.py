@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.models import Department, Industry
 
 from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
-from .topic_widgets import DateInput, enterprises_for, style
+from .topic_widgets import DateInput, IdsChoiceField, enterprises_for, style
 
 
 class ResponsibilityItemForm(forms.ModelForm):
@@ -39,6 +39,7 @@ class JointInspectionForm(forms.ModelForm):
         model = JointInspection
         fields = ["enterprise", "title", "lead_department", "departments", "planned_on", "team"]
         widgets = {"planned_on": DateInput(), "departments": forms.CheckboxSelectMultiple()}
+        field_classes = {"departments": IdsChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
