@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Criterion(models.TextChoices):
@@ -75,10 +76,10 @@ class BatchStatus(models.TextChoices):
 
 
 class BlacklistStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", pgettext_lazy("credit", "Proposed")
     NOTICED = "noticed", _("Prior notice served")
     OBJECTED = "objected", _("Objection under review")
-    ACTIVE = "active", _("Listed")
+    ACTIVE = "active", pgettext_lazy("credit", "Listed")
     REMOVED = "removed", _("Removed")
     REJECTED = "rejected", _("Not listed")
 

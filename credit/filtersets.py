@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.fields import IsoDateTimeField
 
 from enterprises.validators import normalize_credit_code, validate_credit_code
@@ -76,8 +77,8 @@ def _search(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
 
 class BlacklistFeedFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=[(BlacklistStatus.ACTIVE, _("Listed")), (BlacklistStatus.REMOVED, _("Removed"))],
-        label=_("Status"),
+        choices=[(BlacklistStatus.ACTIVE, pgettext_lazy("credit", "Listed")), (BlacklistStatus.REMOVED, _("Removed"))],
+        label=pgettext_lazy("credit", "Status"),
         help_text="active = on the list now; removed = taken off (end of period or approved credit repair).",
     )
     credit_code = CreditCodeFilter(help_text="Unified social credit code (18 characters, check character validated).")
@@ -96,7 +97,7 @@ class BlacklistFeedFilterSet(django_filters.FilterSet):
 class RatingFeedFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=RatingStatus.choices,
-        label=_("Status"),
+        label=pgettext_lazy("credit", "Status"),
         help_text="active = current grade; withdrawn = the enterprise closed and is no longer graded.",
     )
     credit_code = CreditCodeFilter(help_text="Unified social credit code (18 characters, check character validated).")
@@ -137,7 +138,7 @@ class RatingListFilterSet(_StyledFilterSet):
 
 class BlacklistListFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    status = django_filters.ChoiceFilter(choices=BlacklistStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=BlacklistStatus.choices, label=pgettext_lazy("credit", "Status"))
 
     class Meta:
         model = BlacklistEntry
@@ -155,7 +156,7 @@ class RecordListFilterSet(_StyledFilterSet):
     behaviour = django_filters.ChoiceFilter(
         choices=CreditRecord._meta.get_field("behaviour").choices, label=_("Behaviour")
     )
-    status = django_filters.ChoiceFilter(choices=RecordStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=RecordStatus.choices, label=pgettext_lazy("credit", "Status"))
 
     class Meta:
         model = CreditRecord

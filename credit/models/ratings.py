@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.scoping import ScopedQuerySet
 
@@ -26,8 +27,8 @@ class CreditRating(models.Model):
     enterprise = models.OneToOneField(
         "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="credit_rating"
     )
-    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
-    score = models.SmallIntegerField(_("score"))
+    grade = models.PositiveSmallIntegerField(pgettext_lazy("credit", "grade"), choices=Grade.choices)
+    score = models.SmallIntegerField(pgettext_lazy("credit", "score"))
     # Few indexes on purpose: the nightly run rewrites many of these rows, and every index is written
     # again on each change. Rule sets and history rows are never deleted, so their FKs need none.
     rule_set = models.ForeignKey(
@@ -82,8 +83,8 @@ class CreditRatingHistory(models.Model):
         related_name="+",
         db_index=False,
     )
-    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
-    score = models.SmallIntegerField(_("score"))
+    grade = models.PositiveSmallIntegerField(pgettext_lazy("credit", "grade"), choices=Grade.choices)
+    score = models.SmallIntegerField(pgettext_lazy("credit", "score"))
     previous_grade = models.PositiveSmallIntegerField(_("previous grade"), choices=Grade.choices, null=True, blank=True)
     previous_score = models.SmallIntegerField(_("previous score"), null=True, blank=True)
     rule_set = models.ForeignKey(

@@ -326,3 +326,20 @@ def test_enterprise_page_query_count_does_not_grow_with_records(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("credit:enterprise", args=[chem.pk]))
     assert response.content.decode().count('data-testid="reason"') == 11
+
+
+def test_credit_terms_are_not_taken_from_other_apps_catalogs(
+    client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """One gettext domain for all apps: "Proposed" was 拟建 (planned construction, enterprises'), "Score"
+    风险值 (hazards' risk value), "Status" 经营状态 (business status), "Key" 重点 (key point)."""
+    client.force_login(users["committee"])
+    pages = {
+        "blacklist": client.get(reverse("credit:blacklist"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode(),
+        "overview": client.get(reverse("credit:overview"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode(),
+        "usage": client.get(reverse("credit:feed_usage"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode(),
+    }
+    assert "拟列入" in pages["blacklist"] and "拟建" not in pages["blacklist"]
+    assert "经营状态" not in pages["blacklist"]
+    assert "得分" in pages["overview"] and "风险值" not in pages["overview"]
+    assert "密钥" in pages["usage"] and "重点" not in pages["usage"]
