@@ -248,3 +248,91 @@ def test_dispatch_through_the_pages(
 
 def test_item_catalog_comes_from_the_migration(db: Any) -> None:
     assert SupplyItem.objects.filter(code__in=["tent", "sandbag", "breathing-apparatus"]).count() == 3
+
+
+def test_partial_fulfilment_from_two_counties_through_the_pages(
+    client: Any, users: dict[str, Any], org: Any, xinluo_store: Any, shanghang_store: Any, tent: Any
+) -> None:
+    """新罗区 asks for 12 tents; its own store holds 5 and 上杭县 lends 4: each keeper dispatches from their own
+    warehouse on the order's page, the requester confirms 9 of 12 (the page says partially fulfilled), and the
+    returns and consumption put the ledger straight."""
+    from tests.factories import UserFactory
+
+    keeper = UserFactory(username="inspector_shanghang", role="inspector")
+    keeper.jurisdictions.add(org.jurisdiction("上杭县"))
+    stock_receive(actor=users["committee"], warehouse=xinluo_store, item=tent, quantity=5)
+    stock_receive(actor=users["committee"], warehouse=shanghang_store, item=tent, quantity=8)
+    client.force_login(users["inspector"])
+    client.post(
+        reverse("emergency:dispatch_create"),
+        {
+            "title": "暴雨安置",
+            "requesting_jurisdiction": org.jurisdiction("新罗区").pk,
+            "destination": "西陂小学",
+            "item_0": tent.pk,
+            "quantity_0": 12,
+        },
+    )
+    order = DispatchOrder.objects.get()
+    line = order.lines.get()
+    client.force_login(users["committee"])
+    client.post(
+        reverse("emergency:dispatch_approve", args=[order.pk]),
+        {"approve-source_warehouses": [xinluo_store.pk, shanghang_store.pk], f"approve-line_{line.pk}": 12},
+    )
+    # 新罗区's keeper: asking for more than the store holds takes nothing and says so; then 5.
+    client.force_login(users["inspector"])
+    page = client.get(order.get_absolute_url())
+    assert list(page.context["ship_form"].fields["warehouse"].queryset) == [xinluo_store]
+    short = client.post(
+        reverse("emergency:dispatch_ship", args=[order.pk]),
+        {"ship-warehouse": xinluo_store.pk, f"ship-line_{line.pk}": 6},
+        follow=True,
+    )
+    assert short.status_code == 200 and messages_of(short)
+    assert StockBatch.objects.get(warehouse=xinluo_store).quantity == 5
+    client.post(
+        reverse("emergency:dispatch_ship", args=[order.pk]),
+        {"ship-warehouse": xinluo_store.pk, f"ship-line_{line.pk}": 5},
+    )
+    # 上杭县's keeper sees the order (their store is a source) and sends 4.
+    client.force_login(keeper)
+    page = client.get(order.get_absolute_url())
+    assert page.status_code == 200
+    assert list(page.context["ship_form"].fields["warehouse"].queryset) == [shanghang_store]
+    client.post(
+        reverse("emergency:dispatch_ship", args=[order.pk]),
+        {"ship-warehouse": shanghang_store.pk, f"ship-line_{line.pk}": 4},
+    )
+    client.force_login(users["inspector"])
+    client.post(reverse("emergency:dispatch_deliver", args=[order.pk]), {"note-note": "收到9顶"})
+    page = client.get(order.get_absolute_url())
+    html = page.content.decode()
+    assert page.context["order"].status == DispatchStatus.DELIVERED
+    assert "bg-warning" in html.split("<h1")[1].split("</h1>")[0]  # the "partially fulfilled" badge
+    assert [(row.requested_quantity, row.dispatched) for row in page.context["lines"]] == [(12, 9)]
+    allocations = {a.warehouse_id: a for a in page.context["allocations"]}
+    assert {pk: a.quantity for pk, a in allocations.items()} == {xinluo_store.pk: 5, shanghang_store.pk: 4}
+    # Returning more than was sent is refused with a message; then 上杭县's tents come back, 新罗区 used two.
+    refused = client.post(
+        reverse("emergency:dispatch_settle", args=[order.pk]),
+        {"settle-allocation": allocations[shanghang_store.pk].pk, "settle-returned": 5, "settle-consumed": 0},
+        follow=True,
+    )
+    assert refused.status_code == 200 and messages_of(refused)
+    for warehouse, returned, consumed in ((shanghang_store, 4, 0), (xinluo_store, 3, 2)):
+        client.post(
+            reverse("emergency:dispatch_settle", args=[order.pk]),
+            {
+                "settle-allocation": allocations[warehouse.pk].pk,
+                "settle-returned": returned,
+                "settle-consumed": consumed,
+            },
+        )
+    order.refresh_from_db()
+    assert order.status == DispatchStatus.CLOSED
+    assert StockBatch.objects.get(warehouse=shanghang_store).quantity == 8
+    assert StockBatch.objects.get(warehouse=xinluo_store).quantity == 3
+    kinds = sorted(StockMovement.objects.filter(allocation__line__order=order).values_list("kind", flat=True))
+    assert kinds == ["dispatch", "dispatch", "return", "return"]  # what was used up never comes back
+    assert [(r.returned, r.consumed) for r in client.get(order.get_absolute_url()).context["lines"]] == [(7, 2)]
