@@ -36,8 +36,8 @@ def test_enterprise_user_lands_on_own_enterprise_and_switches_to_english(
     assert phone.url.endswith(f"/enterprises/{xinluo_chem.pk}/")
     assert xinluo_chem.credit_code in phone.content()
     phone.click(".navbar-toggler")
-    phone.click("button[name=language][value=en]")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():  # wait for the page the switch reloads, not the one already loaded
+        phone.click("button[name=language][value=en]")
     assert phone.locator("html").get_attribute("lang") == "en"
     assert "Status history" in phone.content()
 
