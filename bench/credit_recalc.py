@@ -20,6 +20,11 @@ The reference is `credit.engine.reference_sql`: one statement returning every en
 and grade under the same rules, fetched to the client. After each night the grades written are
 compared with the reference's, row by row.
 
+`--workers N` lets N workers share each night's run after its first tenth, as extra Celery tasks
+`credit.recalc_run_execute` would (batches claimed with SKIP LOCKED); the default, 1, is the single-worker
+measurement. The reference may itself run on PostgreSQL's parallel workers (max_parallel_workers_per_gather),
+and is JIT-compiled when its cost passes jit_above_cost (the batch statements stay below it).
+
 Peak memory: the process's resident-set high-water mark (VmHWM, reset before each night through
 /proc/self/clear_refs), read after the first 10 % of the batches and at the end of the night. The
 recalculation holds one batch at a time, so the end-of-night peak should equal the 10 % peak
@@ -207,6 +212,33 @@ def reset_peak() -> None:
         pass
 
 
+def _execute_in_threads(run_id: int, workers: int) -> None:
+    """`--workers N`: N workers share the run as Celery's `credit.recalc_run_execute` would (SKIP LOCKED)."""
+    import threading
+
+    from django.db import connections
+
+    from credit.services import credit_recalc_run_execute
+
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            credit_recalc_run_execute(run_id=run_id)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
 def night(
     name: str, as_of: dt.date, trigger: str, expected: dict[int, tuple[int, int]], ref_s: float
 ) -> dict[str, Any]:
@@ -221,7 +253,10 @@ def night(
     tenth = max(1, run.batches_total // 10)
     credit_recalc_run_execute(run_id=run.pk, max_batches=tenth)
     peak_tenth = rss_mb("VmHWM")
-    credit_recalc_run_execute(run_id=run.pk)
+    if ARGS.workers > 1:
+        _execute_in_threads(run.pk, ARGS.workers)
+    else:
+        credit_recalc_run_execute(run_id=run.pk)
     elapsed = time.perf_counter() - start
     peak_all = rss_mb("VmHWM")
     run.refresh_from_db()
@@ -249,7 +284,11 @@ def main() -> None:
 
     ensure_data(ARGS.enterprises, ARGS.records)
     counted = CreditRecord.objects.count()
-    print(f"{ARGS.enterprises} enterprises, {counted} credit records, batches of {ARGS.batch_size}", flush=True)
+    print(
+        f"{ARGS.enterprises} enterprises, {counted} credit records, batches of {ARGS.batch_size}, "
+        f"{ARGS.workers} worker(s)",
+        flush=True,
+    )
     today = timezone.localdate()
     results = []
 
@@ -294,5 +333,12 @@ if __name__ == "__main__":
     parser.add_argument("--enterprises", type=int, default=100_000)
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="workers sharing each night's run after its first tenth (1 = the measurement above; the "
+        "reference itself may use PostgreSQL's parallel workers, max_parallel_workers_per_gather)",
+    )
     ARGS = parser.parse_args()
     main()
