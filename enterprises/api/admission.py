@@ -283,9 +283,21 @@ class CatalogEntryViewSet(
     ordering = ["source_document", "batch", "name", "id"]
     api_key_read_scope = ApiScope.ENTERPRISES_READ
 
-    def _save(self, serializer: Any, instance: CatalogEntry) -> None:
+    def _may_edit(self) -> None:
         if not can_edit_catalog(self.request.user):
             raise PermissionDenied(_("Only the committee office and departments edit the catalog."))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._may_edit()  # refused before the body is read: no validation errors for those who may not write
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_object()  # outside the scope is a 404 first
+        self._may_edit()
+        return super().update(request, *args, **kwargs)
+
+    def _save(self, serializer: Any, instance: CatalogEntry) -> None:
+        self._may_edit()
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
         serializer.instance = call_service(lambda: catalog_entry_save(actor=self.request.user, entry=instance))
