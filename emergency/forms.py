@@ -47,6 +47,23 @@ DATETIME = {"type": "datetime-local"}
 DATE = {"type": "date"}
 
 
+BIGINT_MAX = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several ids; an id beyond the database's integer range is "not one of the choices" (SQLite raised
+    OverflowError on `pk__in`: a 500)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            text = str(pk).strip()
+            if text.isdecimal() and int(text) > BIGINT_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
+                )
+        return super()._check_values(value)
+
+
 def style(form: forms.BaseForm) -> None:
     """Bootstrap classes, phone-friendly inputs."""
     for field in form.fields.values():
@@ -98,7 +115,7 @@ def _is_enterprise(user: Any) -> bool:
 
 
 class TeamForm(StyledModelForm):
-    specialties = forms.ModelMultipleChoiceField(
+    specialties = IdsChoiceField(
         queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Specialties")
     )
 
@@ -156,7 +173,7 @@ class MemberForm(StyledForm):
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     is_leader = forms.BooleanField(label=_("Team leader"), required=False)
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdsChoiceField(
         label=_("Skills"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     certificate = forms.CharField(label=_("Certificate"), max_length=100, required=False)
@@ -316,7 +333,7 @@ class DispatchRequestForm(StyledForm):
 
 
 class ApproveForm(StyledForm):
-    source_warehouses = forms.ModelMultipleChoiceField(
+    source_warehouses = IdsChoiceField(
         label=_("Dispatch from"), queryset=Warehouse.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(label=_("Note"), required=False)
@@ -468,7 +485,7 @@ class LogForm(StyledForm):
     action = forms.CharField(
         label=pgettext_lazy("emergency", "What was done"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = IdsChoiceField(
         label=_("Teams deployed"),
         queryset=RescueTeam.objects.none(),
         required=False,
@@ -540,13 +557,13 @@ class WarningForm(StyledForm):
     measures_required = forms.CharField(
         label=_("Measures required"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    jurisdictions = forms.ModelMultipleChoiceField(
+    jurisdictions = IdsChoiceField(
         label=_("Jurisdictions"),
         queryset=Jurisdiction.objects.none(),
         help_text=_("Down to the grid; a node covers everything below it."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    industries = forms.ModelMultipleChoiceField(
+    industries = IdsChoiceField(
         label=_("Industries"),
         queryset=Industry.objects.order_by("code"),
         required=False,

@@ -181,3 +181,49 @@ def test_stock_services_refuse_quantities_beyond_the_column_range(users: dict[st
     with pytest.raises(ValidationError) as exc:
         warehouse_set_minimum(actor=users["committee"], warehouse=xinluo_store, item=tent, min_quantity=2**31)
     assert "min_quantity" in exc.value.message_dict
+
+
+HUGE_ID = "99999999999999999999999"
+
+
+def test_a_huge_id_in_a_multiple_choice_is_a_form_error_not_a_500(
+    client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """Every form that takes several ids (specialties, member skills, source warehouses, teams deployed,
+    warning jurisdictions and industries): an id beyond the integer range is refused like an unknown one."""
+    from emergency.models import EmergencyWarning, RescueTeam
+
+    client.force_login(users["committee"])
+    team, order, accident = world["xinluo_team"], world["xinluo_order"], world["chem_accident"]
+    order.status = "requested"  # as if not approved yet, so the approval form is live
+    order.save(update_fields=["status"])
+    warnings_before, teams_before = EmergencyWarning.objects.count(), RescueTeam.objects.count()
+    posts = [
+        (reverse("emergency:team_create"), {"name": "新队", "kind": "social", "specialties": [HUGE_ID]}),
+        (reverse("emergency:team_member_add", args=[team.pk]), {"name": "队员", "skills": [HUGE_ID]}),
+        (reverse("emergency:dispatch_approve", args=[order.pk]), {"approve-source_warehouses": [HUGE_ID]}),
+        (reverse("emergency:accident_log", args=[accident.pk]), {"log-action": "到场", "log-teams": [HUGE_ID]}),
+        (
+            reverse("emergency:warning_create"),
+            {"title": "预警", "kind": "weather", "level": "blue", "content": "雷电", "jurisdictions": [HUGE_ID]},
+        ),
+        (
+            reverse("emergency:warning_create"),
+            {
+                "title": "预警",
+                "kind": "weather",
+                "level": "blue",
+                "content": "雷电",
+                "jurisdictions": [world["xinluo_store"].jurisdiction_id],
+                "industries": [HUGE_ID],
+            },
+        ),
+    ]
+    for url, data in posts:
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert HUGE_ID[:20] in page or "alert-danger" in page or "is-invalid" in page, url
+    assert EmergencyWarning.objects.count() == warnings_before
+    assert RescueTeam.objects.count() == teams_before
+    assert not accident.response_log.filter(action="到场").exists()
