@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safety_platform.models import StatutoryDeadline
@@ -15,14 +15,24 @@ from ..models import Accident, CorrectiveMeasure
 
 
 def accidents_visible_to(user: Any) -> QuerySet[Accident]:
-    """Accidents with `has_overdue_clock` (any statutory clock of it past due and still open), one query."""
-    overdue = StatutoryDeadline.objects.overdue(timezone.now()).filter(
+    """Accidents with `has_overdue_clock`: a statutory clock of the accident, or the deadline of one of its
+    corrective measures, is past due and still open (measures are followed to completion). One query."""
+    now = timezone.now()
+    overdue = StatutoryDeadline.objects.overdue(now).filter(
         source_type=ContentType.objects.get_for_model(Accident), source_id=OuterRef("pk")
+    )
+    measures = CorrectiveMeasure.objects.filter(evaluation__accident=OuterRef(OuterRef("pk"))).values("pk")
+    overdue_measure = StatutoryDeadline.objects.overdue(now).filter(
+        source_type=ContentType.objects.get_for_model(CorrectiveMeasure), source_id__in=measures
     )
     return (
         Accident.objects.visible_to(user)
         .select_related("jurisdiction", "enterprise", "rule_set")
-        .annotate(has_overdue_clock=Exists(overdue))
+        .annotate(
+            has_overdue_clock=ExpressionWrapper(
+                Q(Exists(overdue)) | Q(Exists(overdue_measure)), output_field=BooleanField()
+            )
+        )
     )
 
 

@@ -138,3 +138,37 @@ def test_the_api_answers_each_clock_with_its_overdue_flag_and_regrades_on_supple
     api_client.post(f"/api/v1/emergency/accidents/{accident.pk}/forward/", {"level": "city"}, format="json")
     body = api_client.get(f"/api/v1/emergency/accidents/{accident.pk}/").json()
     assert {c["kind"]: c for c in body["clocks"]}[PROVINCE]["is_overdue"] is False
+
+
+def test_an_overdue_corrective_measure_flags_its_accident_until_it_is_done(
+    client: Any, api_client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    from emergency.services import evaluation_save, measure_add, measure_progress
+    from emergency.services.accidents import CLOCK_MEASURE
+
+    accident = report(users, xinluo_chem, hours=1, deaths=1)
+    accident_forward(actor=users["inspector"], accident=accident, level=ReportLevel.CITY)  # no accident clock late
+    evaluation = evaluation_save(actor=users["inspector"], accident=accident, causes="未佩戴安全帽")
+    measure = measure_add(
+        actor=users["inspector"],
+        evaluation=evaluation,
+        description="全员安全帽检查",
+        responsible="安全科",
+        due_on=timezone.localdate(),
+    )
+    client.force_login(users["inspector"])
+    api_client.force_authenticate(users["inspector"])
+
+    def flagged() -> tuple[bool, bool, bool]:
+        listing = client.get(reverse("emergency:accident_list"), {"overdue": "true"}).content.decode()
+        api = api_client.get(f"/api/v1/emergency/accidents/{accident.pk}/").json()["has_overdue_clock"]
+        api_list = api_client.get("/api/v1/emergency/accidents/", {"overdue": "true"}).json()["count"]
+        return f"/accidents/{accident.pk}/" in listing, api, api_list == 1
+
+    assert flagged() == (False, False, False)
+    StatutoryDeadline.objects.filter(source_id=measure.pk, kind=CLOCK_MEASURE).update(
+        due_at=timezone.now() - dt.timedelta(days=1)
+    )
+    assert flagged() == (True, True, True)
+    measure_progress(actor=users["enterprise"], measure=measure, to_status="done", note="已全员检查")
+    assert flagged() == (False, False, False)
