@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HazardState(models.TextChoices):
     """Where a hazard stands in the closed loop (排查→登记→评估→报告→监控→治理→销账)."""
 
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("hazard state", "Registered")
     ASSESSED = "assessed", _("Assessed")
     REPORTED = "reported", _("Reported")
     RECTIFYING = "rectifying", _("Under remediation")
-    REMEDIATED = "remediated", _("Awaiting verification")
+    REMEDIATED = "remediated", pgettext_lazy("hazard state", "Awaiting verification")
     CLOSED = "closed", _("Closed out")
 
 

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.models import Enterprise
 from safety_platform.filters import StrictBooleanFilter
@@ -48,7 +49,7 @@ class _StyledFilterSet(django_filters.FilterSet):
 class HazardFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"))
-    open = StrictBooleanFilter(method="filter_open", label=_("Open"))
+    open = StrictBooleanFilter(method="filter_open", label=pgettext_lazy("hazard", "Open"))
     grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label=_("Grade"))
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Found by"))

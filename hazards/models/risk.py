@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.scoping import ScopedQuerySet
 
@@ -87,7 +88,7 @@ class RiskBand(models.Model):
     """One row of a banding: the lower bound of a level, and whether the bound itself belongs to it."""
 
     banding = models.ForeignKey(RiskBanding, on_delete=models.CASCADE, related_name="bands")
-    level = models.CharField(_("level"), max_length=10, choices=RiskLevel.choices)
+    level = models.CharField(pgettext_lazy("risk", "level"), max_length=10, choices=RiskLevel.choices)
     lower_bound = models.DecimalField(_("lower bound"), max_digits=10, decimal_places=2)
     lower_inclusive = models.BooleanField(
         _("bound included"), default=True, help_text=_("Ticked: a score equal to the bound belongs to this level.")
@@ -123,7 +124,7 @@ class RiskSource(models.Model):
     likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"), null=True, blank=True)
     severity = models.PositiveSmallIntegerField(_("severity (1–5)"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=10, decimal_places=2)
-    level = models.CharField(_("level"), max_length=10, choices=RiskLevel.choices, db_index=True)
+    level = models.CharField(pgettext_lazy("risk", "level"), max_length=10, choices=RiskLevel.choices, db_index=True)
     banding = models.ForeignKey(
         RiskBanding, verbose_name=_("graded by"), on_delete=models.PROTECT, related_name="risk_sources"
     )
