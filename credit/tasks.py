@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from celery import shared_task
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="credit.recalculate_enterprise")
@@ -14,14 +20,36 @@ def recalculate_enterprise_task(enterprise_id: int) -> int | None:
 
 
 @shared_task(name="credit.recalculate_all")
-def recalculate_all_task(batch_size: int | None = None) -> dict[str, int]:
-    """Nightly: catch up on missed events, then grade every enterprise (resuming a broken run)."""
+def recalculate_all_task(batch_size: int | None = None, helpers: int | None = None) -> dict[str, int]:
+    """Nightly: catch up on missed events, then grade every enterprise (resuming a broken run).
+
+    `helpers` more workers (setting CREDIT_RECALC_HELPERS) are called in to share the run's batches;
+    if none is free, or the broker refuses, this worker simply does every batch itself.
+    """
     from .services import credit_facts_ingest_pending, credit_recalculate_all
     from .services.grading import DEFAULT_BATCH_SIZE
 
+    extra = getattr(settings, "CREDIT_RECALC_HELPERS", 1) if helpers is None else helpers
+    called: list[int] = []
+
+    def call_in_helpers(run: Any) -> None:
+        for _ in range(max(0, extra)):
+            try:
+                recalc_run_execute_task.delay(run.pk)
+            except Exception:  # the broker is down: carry on alone, nothing is lost
+                logger.warning("could not enqueue a credit recalculation helper for run %s", run.pk, exc_info=True)
+                return
+            called.append(1)
+
     ingested = credit_facts_ingest_pending()
-    run = credit_recalculate_all(batch_size=batch_size or DEFAULT_BATCH_SIZE)
-    return {"run": run.pk, "ingested": ingested, "changed": run.changed, "grade_changes": run.grade_changes}
+    run = credit_recalculate_all(batch_size=batch_size or DEFAULT_BATCH_SIZE, on_start=call_in_helpers)
+    return {
+        "run": run.pk,
+        "ingested": ingested,
+        "changed": run.changed,
+        "grade_changes": run.grade_changes,
+        "helpers": len(called),
+    }
 
 
 @shared_task(name="credit.recalc_run_execute")

@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -528,11 +529,18 @@ def credit_recalculate_all(
     as_of: dt.date | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     key: str | None = None,
+    on_start: Callable[[CreditRecalcRun], None] | None = None,
 ) -> CreditRecalcRun:
-    """The nightly job: finish any run a dead worker left behind, then run (or resume) today's."""
+    """The nightly job: finish any run a dead worker left behind, then run (or resume) today's.
+
+    `on_start(run)` is called once the run's batches exist, before this process starts on them: the
+    nightly task uses it to call in more workers, which claim batches alongside (SKIP LOCKED).
+    """
     for stale in CreditRecalcRun.objects.filter(status=RunStatus.RUNNING).order_by("started_at", "id"):
         credit_recalc_run_execute(run_id=stale.pk)
     run = credit_recalc_run_start(trigger=trigger, as_of=as_of, batch_size=batch_size, key=key)
+    if on_start is not None and run.status != RunStatus.COMPLETED:
+        on_start(run)
     credit_recalc_run_execute(run_id=run.pk)
     run.refresh_from_db()
     return run

@@ -159,3 +159,41 @@ def test_nightly_task_catches_up_on_missed_events_first(xinluo_chem: Any, as_of:
     assert result["ingested"] >= 1
     assert CreditFactIntake.objects.get(fact=missed).record.rule_code == "ACC-LARGER"
     assert CreditRating.objects.get(enterprise=xinluo_chem).grade == 3
+
+
+def test_nightly_task_calls_in_helpers_that_share_the_batches(city: Any, rule_set: Any, monkeypatch: Any) -> None:
+    """The nightly task asks other workers to join its run; a helper that takes one batch and stops leaves
+    the rest to the task, and every enterprise is graded exactly once."""
+    from django.utils import timezone
+
+    from credit import tasks
+
+    joined: list[int] = []
+
+    def helper_takes_one_batch(run_id: int) -> None:
+        joined.append(credit_recalc_run_execute(run_id=run_id, max_batches=1))
+
+    monkeypatch.setattr(tasks.recalc_run_execute_task, "delay", helper_takes_one_batch)
+    result = tasks.recalculate_all_task(batch_size=3, helpers=2)
+    assert result["helpers"] == 2 and joined == [1, 1]
+    run = CreditRecalcRun.objects.get(pk=result["run"])
+    assert run.status == RunStatus.COMPLETED and run.enterprises == len(city)
+    assert not run.batches.exclude(status=BatchStatus.DONE).exists()
+    assert current_grades() == expected_grades(rule_set, timezone.localdate())
+    assert CreditRatingHistory.objects.filter(run=run).count() == len(city)
+
+
+def test_nightly_task_runs_alone_when_the_broker_refuses_helpers(city: Any, rule_set: Any, monkeypatch: Any) -> None:
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from credit import tasks
+
+    def broker_down(run_id: int) -> None:
+        raise OperationalError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(tasks.recalc_run_execute_task, "delay", broker_down)
+    result = tasks.recalculate_all_task(batch_size=3, helpers=2)
+    assert result["helpers"] == 0
+    assert CreditRecalcRun.objects.get(pk=result["run"]).status == RunStatus.COMPLETED
+    assert current_grades() == expected_grades(rule_set, timezone.localdate())
