@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -439,8 +440,10 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def risk_card_public_url(request: HttpRequest, source: RiskSource) -> str:
-    """The absolute address the QR code of a risk card opens (built from the request's host)."""
-    return request.build_absolute_uri(reverse("hazards:card_public", args=[source.card_token]))
+    """The absolute address the QR code of a risk card opens: PUBLIC_BASE_URL, else the request's host."""
+    path = reverse("hazards:card_public", args=[source.card_token])
+    base = getattr(settings, "PUBLIC_BASE_URL", "")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
 @login_required

@@ -121,6 +121,15 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind reverse proxies (nginx, the intranet gateway) the client's address is read from
+# X-Forwarded-For, trusting exactly this many proxies; 0 = REMOTE_ADDR (served directly).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "safety_platform.net.client_ip"
+# The address printed in QR codes on posted risk cards (what workers' phones can reach), e.g.
+# https://safety.longyan.gov.cn; empty = the address the printing user browsed from.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="").rstrip("/")
+# Workers called in to share the nightly credit recalculation with the one that starts it.
+CREDIT_RECALC_HELPERS = env.int("CREDIT_RECALC_HELPERS", default=1)
 
 # Users read Simplified Chinese by default; English is switchable.
 LANGUAGE_CODE = "zh-hans"

@@ -299,6 +299,30 @@ def test_reports_from_one_address_are_limited_with_a_clear_message(client: Any, 
     assert report(client, source, extra={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
 
 
+def test_behind_the_city_proxy_each_phone_is_limited_on_its_own(client: Any, source: RiskSource, settings: Any) -> None:
+    """Every request arrives from the proxy's address; the client's own address is in X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    limit = {scope: n for scope, n, _window in card_services.CARD_REPORT_LIMITS}["ip_card"]
+    proxy = {"REMOTE_ADDR": "10.1.1.1"}
+    for _ in range(limit):
+        assert report(client, source, extra={**proxy, "HTTP_X_FORWARDED_FOR": "1.2.3.4"}).status_code == 302
+    assert report(client, source, extra={**proxy, "HTTP_X_FORWARDED_FOR": "1.2.3.4"}).status_code == 429
+    # A forged left-hand entry does not make a new client; another phone still reports.
+    forged = {**proxy, "HTTP_X_FORWARDED_FOR": "9.9.9.9, 1.2.3.4"}
+    assert report(client, source, extra=forged).status_code == 429
+    assert report(client, source, extra={**proxy, "HTTP_X_FORWARDED_FOR": "5.6.7.8"}).status_code == 302
+
+
+def test_the_qr_code_uses_the_configured_public_address(
+    client: Any, users: dict[str, Any], source: RiskSource, settings: Any
+) -> None:
+    settings.PUBLIC_BASE_URL = "https://aq.longyan.gov.cn"
+    client.force_login(users["enterprise"])
+    body = client.get(reverse("hazards:risk_card", args=[source.pk])).content.decode()
+    expected = f"https://aq.longyan.gov.cn/hazards/card/{source.card_token}/"
+    assert risk_card_qr_svg(expected) in body
+
+
 def test_reports_from_one_address_over_many_cards_are_limited(
     client: Any, users: dict[str, Any], source: RiskSource, monkeypatch: pytest.MonkeyPatch
 ) -> None:

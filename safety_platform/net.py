@@ -1,0 +1,23 @@
+"""The client's address behind the city's reverse proxies (login throttling, risk-card report limits)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the address the outermost one saw.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so with
+    N of them the client is the N-th entry from the right; anything further left was written by the
+    client and is not believed. A header shorter than that means the request bypassed a proxy.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(chain) < count:
+        return remote
+    return chain[-count][:45]
