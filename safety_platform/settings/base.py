@@ -276,7 +276,7 @@ if REDIS_URL:
 else:
     _celery_queue = VAR_DIR / "celery" / "queue"
     _celery_done = VAR_DIR / "celery" / "processed"
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host is unused; naming it silences kombu
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_queue),
         "data_folder_out": str(_celery_queue),
