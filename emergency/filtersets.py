@@ -20,6 +20,7 @@ from .choices import (
     AccidentGrade,
     AccidentStatus,
     DispatchStatus,
+    MeasureStatus,
     MovementKind,
     PlanKind,
     PlanStatus,
@@ -33,6 +34,7 @@ from .choices import (
 from .geo import bounding_box, distance_km_expression
 from .models import (
     Accident,
+    CorrectiveMeasure,
     DispatchOrder,
     Drill,
     EmergencyPlan,
@@ -291,3 +293,21 @@ class DrillFilterSet(StyledFilterSet):
     class Meta:
         model = Drill
         fields: list[str] = []
+
+
+class MeasureFilterSet(StyledFilterSet):
+    """Corrective measures by status, and those past their deadline and not yet done."""
+
+    status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label=pgettext_lazy("emergency", "Status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Deadline overdue"))
+
+    class Meta:
+        model = CorrectiveMeasure
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        # The same rule as CorrectiveMeasure.is_overdue, in SQL.
+        late = Q(status__in=[MeasureStatus.OPEN, MeasureStatus.IN_PROGRESS], due_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)

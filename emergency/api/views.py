@@ -27,6 +27,7 @@ from ..filtersets import (
     DispatchFilterSet,
     DrillFilterSet,
     LedgerFilterSet,
+    MeasureFilterSet,
     PlanFilterSet,
     TeamFilterSet,
     WarehouseFilterSet,
@@ -508,11 +509,12 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
 
 
 class MeasureViewSet(ReadOnlyEmergencyViewSet):
-    """Corrective measures from post-incident evaluations, followed to completion."""
+    """Corrective measures from post-incident evaluations, followed to completion. Filters: `status`,
+    `overdue` (past the deadline and not done)."""
 
     queryset = CorrectiveMeasure.objects.select_related("evaluation")
     serializer_class = s.EmMeasureSerializer
-    filterset_fields = ["status"]
+    filterset_class = MeasureFilterSet
     ordering = ["due_on", "id"]
 
     @extend_schema(request=s.EmMeasureProgressSerializer, responses=s.EmMeasureSerializer)

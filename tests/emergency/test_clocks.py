@@ -165,10 +165,20 @@ def test_an_overdue_corrective_measure_flags_its_accident_until_it_is_done(
         api_list = api_client.get("/api/v1/emergency/accidents/", {"overdue": "true"}).json()["count"]
         return f"/accidents/{accident.pk}/" in listing, api, api_list == 1
 
+    def overdue_measures() -> list[int]:
+        response = api_client.get("/api/v1/emergency/measures/", {"overdue": "true"})
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+
     assert flagged() == (False, False, False)
+    assert overdue_measures() == []
+    # The deadline passes (as if a day went by).
     StatutoryDeadline.objects.filter(source_id=measure.pk, kind=CLOCK_MEASURE).update(
         due_at=timezone.now() - dt.timedelta(days=1)
     )
+    type(measure).objects.filter(pk=measure.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     assert flagged() == (True, True, True)
+    assert overdue_measures() == [measure.pk]
     measure_progress(actor=users["enterprise"], measure=measure, to_status="done", note="已全员检查")
     assert flagged() == (False, False, False)
+    assert overdue_measures() == []
