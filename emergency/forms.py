@@ -169,7 +169,7 @@ class ReadinessForm(StyledForm):
 
 
 class MemberForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     is_leader = forms.BooleanField(label=_("Team leader"), required=False)

@@ -19,8 +19,9 @@ CATALOGS = sorted(
 def test_compiled_catalog_matches_its_source(po_path: Path) -> None:
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} missing: run manage.py compilemessages"
-    po = {e.msgid: e.msgstr for e in polib.pofile(str(po_path)) if e.translated() and not e.obsolete}
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(mo_path))}
+    # Keyed by context too: "Open" and pgettext("hazard", "Open") are different entries.
+    po = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po_path)) if e.translated() and not e.obsolete}
+    mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path))}
     stale = [msgid for msgid, msgstr in po.items() if mo.get(msgid) != msgstr]
     assert not stale, f"{mo_path} is stale for {stale[:5]}: run manage.py compilemessages"
 
