@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django_filters.fields import IsoDateTimeField
 
 from enterprises.validators import normalize_credit_code, validate_credit_code
+from safety_platform.filters import BoolFilter
 from safety_platform.models import Jurisdiction
 
 from .choices import BlacklistStatus, Criterion, Grade, RatingStatus, RecordStatus
@@ -120,7 +121,7 @@ class RatingFeedFilterSet(django_filters.FilterSet):
 class RatingListFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
-    blacklisted = django_filters.BooleanFilter(label=_("Blacklisted"))
+    blacklisted = BoolFilter(label=_("Blacklisted"))
     jurisdiction = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety_platform.filters import IdFilter
+from safety_platform.filters import BoolFilter, IdFilter
 from safety_platform.models import Jurisdiction
 
 from .choices import (
@@ -152,7 +152,7 @@ class WarehouseFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=WarehouseLevel.choices, label=pgettext_lazy("emergency", "Level"))
     jurisdiction = _jurisdiction_filter()
-    has_alerts = django_filters.BooleanFilter(method="filter_has_alerts", label=_("Flagged"))
+    has_alerts = BoolFilter(method="filter_has_alerts", label=_("Flagged"))
 
     class Meta:
         model = Warehouse
@@ -171,7 +171,7 @@ class BatchFilterSet(StyledFilterSet):
     warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
     item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=pgettext_lazy("emergency", "Item"))
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lte", label=_("Expires by"))
-    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label=_("In stock"))
+    in_stock = BoolFilter(method="filter_in_stock", label=_("In stock"))
 
     class Meta:
         model = StockBatch
@@ -198,7 +198,7 @@ class DispatchFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=DispatchStatus.choices, label=pgettext_lazy("emergency", "Status"))
     jurisdiction = _jurisdiction_filter(_("Requesting jurisdiction"))
     accident = django_filters.ModelChoiceFilter(queryset=Accident.objects.all(), label=_("Incident"))
-    open = django_filters.BooleanFilter(method="filter_open", label=_("Still open"))
+    open = BoolFilter(method="filter_open", label=_("Still open"))
 
     class Meta:
         model = DispatchOrder
@@ -226,7 +226,7 @@ class AccidentFilterSet(StyledFilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Updated since")
     )
-    overdue = django_filters.BooleanFilter(field_name="has_overdue_clock", label=_("Deadline overdue"))
+    overdue = BoolFilter(field_name="has_overdue_clock", label=_("Deadline overdue"))
 
     class Meta:
         model = Accident
@@ -248,7 +248,7 @@ class WarningFilterSet(StyledFilterSet):
     level = django_filters.ChoiceFilter(choices=WarningLevel.choices, label=pgettext_lazy("emergency", "Level"))
     kind = django_filters.ChoiceFilter(choices=WarningKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=WarningStatus.choices, label=pgettext_lazy("emergency", "Status"))
-    in_force = django_filters.BooleanFilter(method="filter_in_force", label=_("In force"))
+    in_force = BoolFilter(method="filter_in_force", label=_("In force"))
 
     class Meta:
         model = EmergencyWarning
@@ -271,7 +271,7 @@ class PlanFilterSet(StyledFilterSet):
         label=_("Owner"),
     )
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
-    drill_overdue = django_filters.BooleanFilter(field_name="drill_overdue", label=_("Drill overdue"))
+    drill_overdue = BoolFilter(field_name="drill_overdue", label=_("Drill overdue"))
 
     class Meta:
         model = EmergencyPlan
@@ -299,7 +299,7 @@ class MeasureFilterSet(StyledFilterSet):
     """Corrective measures by status, and those past their deadline and not yet done."""
 
     status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label=pgettext_lazy("emergency", "Status"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Deadline overdue"))
+    overdue = BoolFilter(method="filter_overdue", label=_("Deadline overdue"))
 
     class Meta:
         model = CorrectiveMeasure

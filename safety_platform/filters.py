@@ -26,6 +26,37 @@ class StrictBooleanFilter(django_filters.ChoiceFilter):
         return qs.filter(**{self.field_name: str(value).lower() in TRUE_VALUES})
 
 
+class _RawNullBooleanSelect(forms.NullBooleanSelect):
+    """Hands the raw value to the field (Django's widget turns anything unknown into "no filter")."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class _StrictNullBooleanField(forms.NullBooleanField):
+    widget = _RawNullBooleanSelect
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, "", "unknown") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES or text == "2":  # "2"/"3": the values of Django's yes/no select
+            return True
+        if text in FALSE_VALUES or text == "3":
+            return False
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+class BoolFilter(django_filters.BooleanFilter):
+    """django-filter's BooleanFilter (methods still get True/False), except that a value other than
+    true/false/1/0/yes/no is a 400 naming the parameter instead of being silently ignored."""
+
+    field_class = _StrictNullBooleanField
+
+
 # The largest id a BigAutoField holds: a bigger number is not an id (SQLite cannot even bind it).
 MAX_ID = 2**63 - 1
 

@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.filters import BoolFilter
+
 from ..models import CatalogEntry, DeclaredEquipment, DensePlace, Enterprise, ExitProposal, HighRiskProject
 from ..models.admission import (
     CatalogKind,
@@ -39,7 +41,7 @@ class DensePlaceFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=PlaceKind.choices, label=_("Kind"))
     jurisdiction = jurisdiction_filter("jurisdiction")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = BoolFilter(label=_("Active"))
 
     class Meta:
         model = DensePlace
@@ -54,7 +56,7 @@ class CatalogEntryFilterSet(StyledFilterSet):
     kind = django_filters.ChoiceFilter(choices=CatalogKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=CatalogStatus.choices, label=_("Banned or restricted"))
     batch = django_filters.CharFilter(label=_("Batch"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = BoolFilter(label=_("Active"))
 
     class Meta:
         model = CatalogEntry
@@ -70,8 +72,8 @@ class DeclaredEquipmentFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
     kind = django_filters.ChoiceFilter(choices=CatalogKind.choices, label=_("Kind"))
-    matched = django_filters.BooleanFilter(method="filter_matched", label=_("Matches the catalog"))
-    in_use = django_filters.BooleanFilter(label=_("In use"))
+    matched = BoolFilter(method="filter_matched", label=_("Matches the catalog"))
+    in_use = BoolFilter(label=_("In use"))
 
     class Meta:
         model = DeclaredEquipment

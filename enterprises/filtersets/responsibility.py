@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.filters import BoolFilter
 from safety_platform.models import Department
 
 from ..models import Enterprise, JointInspection, ResponsibilityItem
@@ -18,7 +19,7 @@ from .topic_base import StyledFilterSet, search_q
 class ResponsibilityItemFilterSet(StyledFilterSet):
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("Department"))
     kind = django_filters.ChoiceFilter(choices=DutyKind.choices, label=_("Kind of duty"))
-    current = django_filters.BooleanFilter(field_name="retired_on", lookup_expr="isnull", label=_("Current"))
+    current = BoolFilter(field_name="retired_on", lookup_expr="isnull", label=_("Current"))
     industry = django_filters.CharFilter(
         field_name="industry__code", lookup_expr="startswith", label=_("Industry code")
     )

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.filters import BoolFilter
+
 from ..models import Demonstration, Enterprise, StandardizationCertificate
 from ..models.standardization import (
     REREVIEW_REMINDER_MONTHS,
@@ -26,7 +28,7 @@ class CertificateFilterSet(StyledFilterSet):
     level = django_filters.ChoiceFilter(choices=StandardizationLevel.choices, label=_("Level"))
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
     jurisdiction = jurisdiction_filter("enterprise__jurisdiction")
-    due = django_filters.BooleanFilter(method="filter_due", label=_("Due for re-review"))
+    due = BoolFilter(method="filter_due", label=_("Due for re-review"))
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Updated since")
     )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.filters import IdFilter
+from safety_platform.filters import BoolFilter, IdFilter
 
 from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..models.training import EmployeeStatus, PersonRole, SpecialOperation, TrainingCategory
@@ -23,7 +23,7 @@ class EmployeeFilterSet(StyledFilterSet):
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
     status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
     role = django_filters.ChoiceFilter(choices=PersonRole.choices, label=_("Role"))
-    post_is_high_risk = django_filters.BooleanFilter(label=_("Dangerous post"))
+    post_is_high_risk = BoolFilter(label=_("Dangerous post"))
     special_operation = django_filters.ChoiceFilter(choices=SpecialOperation.choices, label=_("Special operation"))
 
     class Meta:
@@ -53,7 +53,7 @@ class SpecialCertificateFilterSet(StyledFilterSet):
         queryset=Enterprise.objects.none(), field_name="employee__enterprise", label=_("Enterprise")
     )
     operation = django_filters.ChoiceFilter(choices=SpecialOperation.choices, label=_("Special operation"))
-    expiring = django_filters.BooleanFilter(method="filter_expiring", label=_("Expired or expiring soon"))
+    expiring = BoolFilter(method="filter_expiring", label=_("Expired or expiring soon"))
 
     class Meta:
         model = SpecialOperationCertificate
