@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -104,12 +105,23 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """Load Longyan's reference data once into the test database (each test rolls back on top of it)."""
     from safety_platform.management.commands.seed_reference import load_reference_data
 
     with django_db_blocker.unblock():
         load_reference_data()
+    yield
+    # A request thread of the live server (browser tests) can keep its own PostgreSQL session open,
+    # and the test database then cannot be dropped at the end of the run: close those sessions first.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
