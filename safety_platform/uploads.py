@@ -80,6 +80,33 @@ def validate_upload(upload: Any, *, kinds: tuple[str, ...] = (IMAGE,), max_bytes
     return ext
 
 
+def image_without_metadata(upload: Any, *, name: str = "photo") -> Any:
+    """A checked photo re-encoded without its metadata (EXIF with GPS position, camera and owner, comments),
+    its orientation applied, under a neutral name: for reports whose author must stay unknown.
+
+    Formats Pillow cannot write back (HEIC) are returned unchanged.
+    """
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        fmt = image.format
+        if fmt not in ("JPEG", "PNG", "WEBP"):
+            upload.seek(0)
+            return upload
+        cleaned = ImageOps.exif_transpose(image)
+        if fmt == "JPEG" and cleaned.mode not in ("RGB", "L"):
+            cleaned = cleaned.convert("RGB")
+        out = io.BytesIO()
+        # No exif/icc/pnginfo arguments: Pillow writes none of the original's metadata.
+        cleaned.save(out, format=fmt, **({"quality": 90} if fmt in ("JPEG", "WEBP") else {}))
+    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[fmt]
+    return SimpleUploadedFile(f"{name}.{ext}", out.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
 def random_upload_path(prefix: str, ext: str) -> str:
     """A storage name that reveals nothing and cannot collide: <prefix>/<yyyy>/<uuid>.<ext>."""
     from django.utils import timezone

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safety_platform.services import DomainError, notify
+from safety_platform.uploads import image_without_metadata
 
 from ..choices import AttachmentKind, HazardSource
 from ..models import Hazard, RiskSource
@@ -121,7 +122,8 @@ def hazard_report_from_card(
             location=risk_source.name,
             actor_label=label,
             risk_source=risk_source,
-            files=[(photo, AttachmentKind.PHOTO) for photo in photos],
+            # A phone photo's EXIF carries the position, the device and often its owner's name.
+            files=[(image_without_metadata(photo), AttachmentKind.PHOTO) for photo in photos],
         )
         if contact:
             # Confidential (安全生产法 art. 73: reporters are protected): not in the timeline or the audit

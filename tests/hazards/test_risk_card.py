@@ -236,6 +236,33 @@ def test_the_reporters_contact_is_kept_from_the_employer(
     assert "13900001111" not in str(api["transitions"])
 
 
+def test_a_workers_photo_reaches_the_enterprise_without_its_metadata(
+    client: Any, users: dict[str, Any], source: RiskSource
+) -> None:
+    """The EXIF of a phone photo names the device, often its owner, and where it was taken."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x013B] = "Wang Xiaoming"  # Artist
+    exif[0x0110] = "Xiaomi 14"  # Model
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, "JPEG", exif=exif)
+    photo = SimpleUploadedFile("IMG_wangxiaoming.jpg", buffer.getvalue(), content_type="image/jpeg")
+    assert b"Wang Xiaoming" in buffer.getvalue()
+
+    assert report(client, source, photo=photo).status_code == 302
+    attachment = HazardAttachment.objects.get()
+    assert "wangxiaoming" not in attachment.original_name
+    client.force_login(users["enterprise"])
+    served = b"".join(client.get(reverse("hazards:attachment", args=[attachment.pk])).streaming_content)
+    assert b"Wang Xiaoming" not in served and b"Xiaomi" not in served
+    with Image.open(io.BytesIO(served)) as image:
+        assert image.size == (40, 30) and not image.getexif()
+
+
 def test_a_worker_report_is_graded_by_an_inspector_not_by_the_employer(
     client: Any, users: dict[str, Any], source: RiskSource
 ) -> None:
