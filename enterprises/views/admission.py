@@ -32,7 +32,7 @@ from ..forms.admission import (
     HighRiskProjectForm,
     NoteForm,
 )
-from ..models import CatalogEntry, SeparationDistance, SitingReview
+from ..models import CatalogEntry, Enterprise, SeparationDistance, SitingReview
 from ..models.admission import ExitStatus, ReviewDecision
 from ..selectors.admission import (
     catalog_visible_to,
@@ -116,6 +116,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": reviews[0] if reviews else None,
             "rule": SeparationDistance.objects.in_force(project.category),
             "can_manage": can_manage,
+            # A planner may see a project whose enterprise they do not supervise: its name, no link.
+            "enterprise_linked": project.enterprise_id is not None
+            and Enterprise.objects.visible_to(request.user).filter(pk=project.enterprise_id).exists(),
             "decision_form": DecisionForm(),
             "pending": ReviewDecision.PENDING,
             "audit_entries": audit_entries_for(project)[:30],
