@@ -161,9 +161,14 @@ def risk_map(user: Any, node: Jurisdiction) -> dict[str, Any]:
             totals.levels[level] = totals.levels.get(level, 0) + n
     totals.open_hazards = sum(r.get("n", 0) for r in hazard_rows.values())
     totals.major_open = sum(r.get("major", 0) for r in hazard_rows.values())
+    ancestors = list(node.ancestors().exclude(pk=node.pk))
+    # An inspector's map cannot open the areas above their own: those read as text, not as links.
+    paths = user.jurisdiction_paths if getattr(user, "is_inspector", False) else None
+    for ancestor in ancestors:
+        ancestor.map_reachable = paths is None or any(ancestor.path.startswith(p) for p in paths)
     return {
         "node": node,
-        "ancestors": list(node.ancestors().exclude(pk=node.pk)),
+        "ancestors": ancestors,
         "rows": rows,
         "enterprise_rows": enterprise_rows,
         "totals": totals,
