@@ -16,6 +16,18 @@ from safety_platform.choices import FactKind
 
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
 
+# How the event details a rule matches read on the rules page (the values the apps' facts carry:
+# an accident's Decree 493 grade, a standardization certificate's level). Other keys read key=value.
+FACT_MATCH_VALUES: dict[str, dict[str, Any]] = {
+    "grade": {
+        "general": _("General accident"),
+        "larger": _("Larger accident"),
+        "major": _("Major accident"),
+        "especially_major": _("Especially major accident"),
+    },
+    "level": {"1": _("Level 1"), "2": _("Level 2"), "3": _("Level 3")},
+}
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved by `months` calendar months (clamped to the month's last day: 31 Mar − 1 month = 28/29 Feb)."""
@@ -268,6 +280,14 @@ class Rule(models.Model):
             return str(FactKind(self.fact_kind).label)
         except ValueError:
             return self.fact_kind
+
+    def get_fact_match_display(self) -> list[str]:
+        """The matched event details in words: ["较大事故"] for {"grade": "larger"}."""
+        shown = []
+        for key, value in (self.fact_match or {}).items():
+            label = FACT_MATCH_VALUES.get(key, {}).get(str(value))
+            shown.append(str(label) if label is not None else f"{key}={value}")
+        return shown
 
     def matches(self, payload: dict[str, Any]) -> bool:
         return all(str(payload.get(key)) == str(value) for key, value in (self.fact_match or {}).items())
