@@ -49,7 +49,12 @@ class WebhookSubscription(models.Model):
     ratings = models.BooleanField(_("grade changes"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -170,7 +170,12 @@ class TeamReadinessChange(models.Model):
     to_readiness = models.CharField(_("to"), max_length=20, choices=Readiness.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 

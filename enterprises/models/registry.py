@@ -135,7 +135,12 @@ class EnterpriseStatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=12, choices=EnterpriseStatus.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 

@@ -91,10 +91,20 @@ class StandardizationCertificate(models.Model):
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
     scan = models.FileField(_("certificate scan"), upload_to="standardization/", blank=True)
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("declared by"),
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -135,7 +145,12 @@ class CertificateEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=12, choices=CertificateStatus.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -183,7 +198,12 @@ class Demonstration(models.Model):
     )
     revoked_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

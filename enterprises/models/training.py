@@ -125,7 +125,12 @@ class EmployeePostEvent(models.Model):
     repeat_required = models.BooleanField(_("workshop and team training must be repeated"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -169,7 +174,12 @@ class TrainingRecord(models.Model):
     provider = models.CharField(_("trainer or provider"), max_length=200, blank=True)
     content = models.CharField(pgettext_lazy("enterprises", "content"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

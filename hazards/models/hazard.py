@@ -244,7 +244,12 @@ class HazardAttachment(models.Model):
     original_name = models.CharField(_("original name"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
@@ -282,7 +287,12 @@ class RemediationPlan(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     safety_measures = models.TextField(_("safety and emergency measures"), blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

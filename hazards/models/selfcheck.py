@@ -84,7 +84,12 @@ class SelfCheck(models.Model):
     )
     checklist = models.ForeignKey(Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+")
     performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("performed by"),
     )
     performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)

@@ -63,7 +63,12 @@ class HazardStatReport(models.Model):
     note = models.TextField(_("note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -68,12 +68,22 @@ class ApiKey(models.Model):
     scopes = models.JSONField(_("scopes"), default=list, help_text=_('e.g. ["blacklist:read", "ratings:read"]'))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
     revoke_reason = models.CharField(_("revocation reason"), max_length=200, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)

@@ -61,7 +61,12 @@ class StatutoryDeadline(models.Model):
         "safety_platform.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
     )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("person responsible"),
     )
     url = models.CharField(max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)

@@ -23,7 +23,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """站内通知 — a message to one user (a major hazard reported, a deadline passed, a warning issued)."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)

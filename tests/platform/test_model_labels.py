@@ -1,0 +1,24 @@
+"""Who-did-it fields read in Chinese: change histories and the admin show a field's label."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+OUR_APPS = ("safety_platform", "enterprises", "hazards", "credit", "emergency", "assessment")
+
+
+def test_every_user_field_has_a_chinese_label() -> None:
+    user_model = get_user_model()
+    english = []
+    with translation.override("zh-hans"):
+        for model in apps.get_models():
+            if model._meta.app_label not in OUR_APPS:
+                continue
+            for field in model._meta.get_fields():
+                if getattr(field, "concrete", False) and getattr(field, "related_model", None) is user_model:
+                    label = str(field.verbose_name)
+                    if label.isascii():
+                        english.append(f"{model._meta.label}.{field.name}: {label!r}")
+    assert not english, english
