@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.models import Enterprise
+from safety_platform.forms import IdsChoiceField
 from safety_platform.models import Department, Industry, Jurisdiction
 
 from .choices import (
@@ -45,23 +46,6 @@ from .models.accidents import COUNT_MAX, MONEY_MAX
 
 DATETIME = {"type": "datetime-local"}
 DATE = {"type": "date"}
-
-
-BIGINT_MAX = 2**63 - 1
-
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Several ids; an id beyond the database's integer range is "not one of the choices" (SQLite raised
-    OverflowError on `pk__in`: a 500)."""
-
-    def _check_values(self, value: Any) -> Any:
-        for pk in value if isinstance(value, (list, tuple)) else []:
-            text = str(pk).strip()
-            if text.isdecimal() and int(text) > BIGINT_MAX:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
-                )
-        return super()._check_values(value)
 
 
 def style(form: forms.BaseForm) -> None:

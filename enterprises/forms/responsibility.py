@@ -8,10 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.forms import IdsChoiceField
 from safety_platform.models import Department, Industry
 
 from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
-from .topic_widgets import DateInput, IdsChoiceField, enterprises_for, style
+from .topic_widgets import DateInput, enterprises_for, style
 
 
 class ResponsibilityItemForm(forms.ModelForm):

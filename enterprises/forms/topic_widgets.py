@@ -19,23 +19,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-BIGINT_MAX = 2**63 - 1
-
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Several ids; an id beyond the database's integer range is "not one of the choices" (SQLite raised
-    OverflowError on `pk__in`: a 500)."""
-
-    def _check_values(self, value: Any) -> Any:
-        for pk in value if isinstance(value, (list, tuple)) else []:
-            text = str(pk).strip()
-            if text.isdecimal() and int(text) > BIGINT_MAX:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
-                )
-        return super()._check_values(value)
-
-
 def style(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget (phone-first forms)."""
     for field in form.fields.values():
