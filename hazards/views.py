@@ -265,7 +265,7 @@ def _hazard_context(request: HttpRequest, hazard: Any, bound: tuple[str, Any] | 
         "action_forms": _action_forms(user, hazard, bound),
         "audit_entries": audit_entries_for(hazard)[:30],
         "today": timezone.localdate(),
-        "can_see_reporter": _role(user) in STAFF,  # a worker's contact is kept from the employer
+        "can_see_reporter": services.reporter_contact_visible_to(user),  # kept from the employer
     }
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
-from safety_platform.choices import Role
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
 from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod
@@ -46,9 +45,6 @@ def files_field(kinds: tuple[str, ...] = (IMAGE,)) -> serializers.ListField:
     return serializers.ListField(
         child=CheckedFileField(kinds=kinds), required=False, allow_empty=True, max_length=MAX_FILES
     )
-
-
-AUTHORITY_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 class HazardAttachmentSerializer(serializers.ModelSerializer):
@@ -151,10 +147,12 @@ class HazardDetailSerializer(HazardSerializer):
         read_only_fields = fields
 
     def get_reporter_contact(self, obj: Hazard) -> str:
+        from ..services import reporter_contact_visible_to
+
         request = self.context.get("request")
         user = getattr(request, "user", None)
         # Only people of the authorities see it: not the enterprise, not a machine client's key.
-        if user is None or getattr(user, "role", "") not in AUTHORITY_ROLES:
+        if user is None or not reporter_contact_visible_to(user):
             return ""
         return obj.reporter_contact
 

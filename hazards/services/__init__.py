@@ -4,6 +4,7 @@ from .campaigns import campaign_can_edit, campaign_save
 from .card import (
     card_report_throttled,
     hazard_report_from_card,
+    reporter_contact_visible_to,
     risk_card_find,
     risk_card_qr_svg,
     risk_card_regenerate,
@@ -69,6 +70,7 @@ __all__ = [
     "period_of",
     "previous_period",
     "remediation_plan_save",
+    "reporter_contact_visible_to",
     "risk_banding_activate",
     "risk_banding_in_use",
     "risk_banding_new_version",

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from safety_platform.choices import Role
 from safety_platform.services import DomainError, notify
 from safety_platform.uploads import image_without_metadata
 
@@ -32,6 +33,14 @@ from .risk import RISK_EDITOR_ROLES
 CARD_REPORT_LIMITS: tuple[tuple[str, int, int], ...] = (("ip_card", 5, 3600), ("ip", 30, 3600), ("card", 20, 3600))
 DESCRIPTION_MAX = 1000
 TITLE_MAX = 60
+# Who reads a worker's name and phone (安全生产法 art. 73: reporters are protected): the authorities only,
+# never the enterprise's users nor an API key.
+REPORTER_CONTACT_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+
+
+def reporter_contact_visible_to(user: Any) -> bool:
+    """Whether `user` may read the reporter's contact of a risk-card report (page and API alike)."""
+    return actor_role(user) in REPORTER_CONTACT_ROLES
 
 
 def risk_card_qr_svg(url: str) -> str:

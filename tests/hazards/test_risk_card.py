@@ -218,7 +218,7 @@ def test_an_anonymous_report_registers_one_hazard_for_the_cards_enterprise_and_n
 
 @pytest.mark.parametrize(
     ("role", "sees_contact"),
-    [("inspector_town", True), ("committee", True), ("department", True), ("enterprise", False)],
+    [("inspector_town", True), ("committee", True), ("department", True), ("admin", True), ("enterprise", False)],
 )
 def test_the_reporters_contact_is_kept_from_the_employer(
     client: Any, users: dict[str, Any], source: RiskSource, role: str, sees_contact: bool
