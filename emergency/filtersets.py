@@ -308,6 +308,6 @@ class MeasureFilterSet(StyledFilterSet):
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:
             return queryset
-        # The same rule as CorrectiveMeasure.is_overdue, in SQL.
-        late = Q(status__in=[MeasureStatus.OPEN, MeasureStatus.IN_PROGRESS], due_on__lt=timezone.localdate())
-        return queryset.filter(late) if value else queryset.exclude(late)
+        # The rule lives in MeasureQuerySet.overdue (the SQL twin of CorrectiveMeasure.is_overdue).
+        overdue = CorrectiveMeasure.objects.overdue()
+        return queryset.filter(pk__in=overdue.values("pk")) if value else queryset.exclude(pk__in=overdue.values("pk"))
