@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +29,7 @@ from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import Role
 from safety_platform.models import Jurisdiction
+from safety_platform.net import client_ip
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
@@ -489,7 +489,7 @@ def card_public(request: HttpRequest, token: Any) -> HttpResponse:
     status = 200
     throttled = False
     if request.method == "POST":
-        throttled = services.card_report_throttled(ip=get_client_ip_address(request), token=source.card_token)
+        throttled = services.card_report_throttled(ip=client_ip(request), token=source.card_token)
         if throttled:
             status = 429
             # Keep what the worker typed, so a later try needs no retyping.

@@ -28,8 +28,8 @@ from .risk import RISK_EDITOR_ROLES
 # (scope, how many reports, per how many seconds): per address at one card, per address over all cards,
 # per card over all addresses. Workers of one site often share one address (a carrier's NAT, the plant's
 # Wi-Fi), so the address-wide limit is looser than the one at a single card. The address is the one login
-# throttling uses (axes: AXES_CLIENT_IP_CALLABLE or django-ipware when configured, else REMOTE_ADDR), so
-# behind a reverse proxy both need the client address configured.
+# throttling uses (`safety_platform.net.client_ip`: REMOTE_ADDR, or X-Forwarded-For behind
+# TRUSTED_PROXY_COUNT proxies).
 CARD_REPORT_LIMITS: tuple[tuple[str, int, int], ...] = (("ip_card", 5, 3600), ("ip", 30, 3600), ("card", 20, 3600))
 DESCRIPTION_MAX = 1000
 TITLE_MAX = 60
