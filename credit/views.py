@@ -24,7 +24,7 @@ from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
 from . import selectors, services
-from .choices import BLACKLIST_OPEN_STATUSES, BlacklistStatus, RepairStatus
+from .choices import BLACKLIST_OPEN_STATUSES, BlacklistStatus, DeliveryStatus, RepairStatus
 from .filtersets import BlacklistListFilterSet, RatingListFilterSet, RecordListFilterSet
 from .forms import (
     ApproveForm,
@@ -44,10 +44,12 @@ from .services.access import (
     can_propose_blacklist,
     can_record,
     can_record_visit,
+    can_register_webhook,
     can_revoke_record,
     is_committee,
     is_enterprise_user_of,
     sees_supervision_list,
+    sees_webhooks,
 )
 
 PAGE_SIZE = 25
@@ -482,7 +484,7 @@ def feed_usage(request: HttpRequest) -> HttpResponse:
 def webhooks(request: HttpRequest) -> HttpResponse:
     """A department registers the URL its system receives signed change notifications on."""
     user: Any = request.user
-    if not (user.is_department_staff or is_committee(user)):
+    if not sees_webhooks(user):
         raise PermissionDenied
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -499,9 +501,9 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         WebhookSubscription.objects.visible_to(user)
         .select_related("department")
         .annotate(
-            delivered=Count("deliveries", filter=Q(deliveries__status="delivered")),
-            failed=Count("deliveries", filter=Q(deliveries__status="failed")),
-            pending=Count("deliveries", filter=Q(deliveries__status="pending")),
+            delivered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
+            failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+            pending=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
         )
     )
     return render(
@@ -510,7 +512,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "subscriptions": subscriptions.order_by("-is_active", "name"),
-            "can_add": user.is_department_staff,
+            "can_add": can_register_webhook(user),
         },
     )
 

@@ -62,3 +62,13 @@ def is_enterprise_user_of(user: Any, enterprise_id: int) -> bool:
 
 def sees_supervision_list(user: Any) -> bool:
     return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT)
+
+
+def sees_webhooks(user: Any) -> bool:
+    """The webhooks page: department staff (their own), the committee and administrators."""
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
+
+
+def can_register_webhook(user: Any) -> bool:
+    """A department's staff register webhooks for their own department."""
+    return _role(user) == Role.DEPARTMENT and user.department_id is not None

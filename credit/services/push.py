@@ -178,7 +178,9 @@ def webhook_subscription_create(
 
     from safety_platform.services import DomainError
 
-    if not (getattr(actor, "is_department_staff", False) and actor.department_id):
+    from .access import can_register_webhook
+
+    if not can_register_webhook(actor):
         raise DomainError(_("Only department staff register their department's webhooks."), code="forbidden")
     try:
         URLValidator(schemes=["https", "http"])(url)
