@@ -50,14 +50,13 @@ def _standardization_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 
 
 def _training_panel(request: Any, enterprise: Any) -> dict[str, Any]:
-    from .models import Employee, SpecialOperationCertificate
-    from .selectors.training import CERTIFICATE_WARNING_DAYS, compliance_totals
+    from .models import SpecialOperationCertificate
+    from .selectors.training import CERTIFICATE_WARNING_DAYS, training_compliance
 
     today = timezone.localdate()
-    totals = compliance_totals(Employee.objects.filter(enterprise=enterprise), today)
     return {
         "enterprise": enterprise,
-        "summary": {"people_count": totals["people"], "noncompliant_count": totals["noncompliant"]},
+        "summary": training_compliance(enterprise, on=today, limit=0),  # the head counts: one aggregate query
         "expiring": SpecialOperationCertificate.objects.filter(
             employee__enterprise=enterprise,
             employee__status__in=["on_post", "away"],

@@ -23,7 +23,6 @@ from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
 from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
 from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..selectors.training import (
-    EnterpriseCompliance,
     compliance_totals,
     employees_visible_to,
     enterprises_with_compliance,
@@ -33,6 +32,7 @@ from ..selectors.training import (
     noncompliant_people,
     special_certificates_visible_to,
     summary_of,
+    training_compliance,
     with_training_totals,
 )
 from ..services.topic_access import can_keep_enterprise_records
@@ -92,17 +92,11 @@ def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpRespo
     """One enterprise: head counts from SQL, then one page of its non-compliant people with the reasons."""
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise_id)
     on = _as_of(request)
-    totals = compliance_totals(Employee.objects.filter(enterprise=enterprise), on)
+    summary = training_compliance(enterprise, on=on, limit=0)  # the head counts only
     paginator = Paginator(noncompliant_people(enterprise, on=on), PAGE_SIZE)
-    paginator.count = totals["noncompliant"]  # already counted: no second COUNT query
+    paginator.count = summary.noncompliant_count  # already counted: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
-    summary = EnterpriseCompliance(
-        enterprise=enterprise,
-        on=on,
-        people_count=totals["people"],
-        noncompliant_count=totals["noncompliant"],
-        noncompliant=evaluate_people(page.object_list, on),
-    )
+    summary.noncompliant = evaluate_people(page.object_list, on)
     return render(
         request,
         "enterprises/training/enterprise.html",
