@@ -18,9 +18,9 @@ from safety_platform.services import DomainError, fact_record, notify
 from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..models.standardization import add_months
 from ..models.training import EmployeeStatus, PersonRole, PostEventKind, SpecialOperation, TrainingCategory
+from ..selectors.training import CERTIFICATE_WARNING_DAYS
 from .topic_access import can_keep_enterprise_records, forbid
 
-CERTIFICATE_WARNING_DAYS = 90  # special-operation certificates are flagged this long before they expire
 OPERATION_CERTIFICATE_YEARS = 6  # SAWS Order 30: valid six years (reviewed every three)
 
 
