@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safety_platform.api.schema import ErrorSerializer
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 
@@ -35,17 +36,6 @@ from ..models import BlacklistEntry, CreditRating
 from .pagination import SyncCursorPagination, after_cursor
 from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
 from .serializers import BlacklistEntrySerializer, RatingSerializer
-
-# The platform's error body (a field named `errors` cannot be declared on a Serializer class).
-ErrorSerializer = inline_serializer(
-    name="CreditFeedError",
-    fields={
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False),
-    },
-)
-
 
 COMMON_PARAMETERS = [
     OpenApiParameter(

@@ -161,73 +161,61 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             _raise(exc)
         return self._detail(hazard.pk)
 
-    @extend_schema(
-        request=s.HazardAssessSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=s.HazardAssessSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def assess(self, request: Request, pk: Any = None) -> Response:
         """评估: grade (general/major), rectification deadline, responsible person."""
         return self._step(request, pk, TransitionAction.ASSESS)
 
-    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: Any = None) -> Response:
         """报告: report a major hazard (needs a complete remediation plan); notifies department and committee."""
         return self._step(request, pk, TransitionAction.REPORT)
 
-    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"], url_path="list-supervision")
     def list_supervision(self, request: Request, pk: Any = None) -> Response:
         """挂牌督办: the committee office lists a major hazard for supervision."""
         return self._step(request, pk, TransitionAction.LIST)
 
-    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: Any = None) -> Response:
         """治理: start remediation."""
         return self._step(request, pk, TransitionAction.START)
 
-    @extend_schema(
-        request=s.HazardProgressSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=s.HazardProgressSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: Any = None) -> Response:
         """监控: a progress update with photos."""
         return self._step(request, pk, TransitionAction.PROGRESS)
 
-    @extend_schema(
-        request=s.HazardSubmitSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=s.HazardSubmitSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Submit remediation evidence (before/after photos, documents) for verification."""
         return self._step(request, pk, TransitionAction.SUBMIT)
 
-    @extend_schema(request=s.HazardCloseSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.HazardCloseSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         """销账: an inspector verifies and closes the hazard out."""
         return self._step(request, pk, TransitionAction.CLOSE)
 
-    @extend_schema(
-        request=s.HazardRejectSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=s.HazardRejectSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: Any = None) -> Response:
         """Verification failed: back to remediation with the reason."""
         return self._step(request, pk, TransitionAction.REJECT)
 
-    @extend_schema(
-        request=s.HazardReasonSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=s.HazardReasonSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
         """Record that the enterprise refuses to rectify."""
         return self._step(request, pk, TransitionAction.REFUSE)
 
-    @extend_schema(
-        request=s.HazardExtendSerializer, responses={200: s.HazardDetailSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=s.HazardExtendSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: Any = None) -> Response:
         """Extend the rectification deadline."""
@@ -265,7 +253,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
                 description="Your system's unique id of this hazard; a retry with the same key never duplicates.",
             )
         ],
-        responses={201: s.HazardSerializer, 200: s.HazardSerializer, 409: OpenApiTypes.OBJECT},
+        responses={201: s.HazardSerializer, 200: s.HazardSerializer},
     )
     @action(detail=False, methods=["post"])
     def push(self, request: Request) -> Response:
@@ -378,9 +366,7 @@ class StatReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-period_end", "enterprise_id"]
     api_key_read_scope = ApiScope.HAZARDS_READ
 
-    @extend_schema(
-        request=s.HazardNoteSerializer, responses={200: s.HazardStatReportSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=s.HazardNoteSerializer, responses={200: s.HazardStatReportSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
         """File the report: figures are recomputed from the records and frozen."""

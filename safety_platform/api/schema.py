@@ -1,10 +1,92 @@
-"""OpenAPI description of the API-key authentication (drf-spectacular extension)."""
+"""OpenAPI description of the platform's API (drf-spectacular): the API-key scheme and the error answers.
+
+`PlatformAutoSchema` (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]) documents, once for every operation, the
+error answers the shared machinery can give, all with the platform's error body (`Error`, written by
+`safety_platform.api.exceptions.exception_handler`):
+
+- 400 where the operation takes input (a body, query or header parameters) or writes (a service can
+  refuse a value: a `DomainError` with code "invalid");
+- 401 and 403 unless the view lets anyone in (no or bad credentials; wrong role, scope or object);
+- 404 where the path names an object (outside the caller's scope is not found either);
+- 409 where the operation writes through the platform's services, which refuse a step the object's
+  state does not allow (a `DomainError`); a view says otherwise with `state_conflicts = True/False`.
+
+An operation's own `@extend_schema(responses=...)` for one of these codes wins.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import permissions, serializers
+
+# The platform's error body (a field named `errors` cannot be declared on a Serializer class).
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "detail": serializers.CharField(help_text="What went wrong, in the user's language."),
+        "code": serializers.CharField(
+            help_text="Machine-readable kind: invalid, not_authenticated, permission_denied, not_found, conflict…"
+        ),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Bad input only: the messages per field (`field`, `field.sub`, `lines[0].quantity`).",
+        ),
+    },
+)
+
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input: `errors` names each field and what is wrong with it.",
+    "401": "No credentials, or an unknown, revoked or expired API key or token.",
+    "403": "The caller's role, API key scope or relation to the object does not allow this.",
+    "404": "No such object, or it is outside the caller's scope.",
+    "409": "The object's state does not allow this step (or a concurrent change won); nothing was changed.",
+}
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _lets_anyone_in(view: Any) -> bool:
+    classes = getattr(view, "permission_classes", None) or ()
+    return all(issubclass(cls, permissions.AllowAny) for cls in classes)
+
+
+def error_codes(operation: dict[str, Any], method: str, view: Any) -> list[str]:
+    """The error statuses the shared machinery can answer for this operation."""
+    parameters = operation.get("parameters", [])
+    writes = method in UNSAFE_METHODS
+    codes = []
+    if writes or "requestBody" in operation or any(p["in"] in ("query", "header") for p in parameters):
+        codes.append("400")
+    if not _lets_anyone_in(view):
+        codes += ["401", "403"]
+    if any(p["in"] == "path" for p in parameters):
+        codes.append("404")
+    conflicts = getattr(view, "state_conflicts", None)
+    if conflicts is None:
+        conflicts = writes and not _lets_anyone_in(view)  # signing in (the token endpoint) conflicts with nothing
+    if conflicts:
+        codes.append("409")
+    return codes
+
+
+class PlatformAutoSchema(AutoSchema):
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation.setdefault("responses", {})
+        for code in error_codes(operation, self.method, self.view):
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]),
+                    code,
+                    media_types=["application/json"],
+                )
+        return operation
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):

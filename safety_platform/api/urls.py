@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -16,7 +15,7 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("", include("enterprises.api.urls")),
     path("", include("hazards.api.urls")),
     path("credit/", include("credit.api.urls")),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -136,3 +137,14 @@ class MeView(APIView):
             "jurisdictions": list(user.jurisdictions.values_list("id", flat=True)) if user.pk else [],
         }
         return Response(MeSerializer(data).data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        auth=[],
+        summary="A user's API token",
+        responses=inline_serializer("AuthToken", {"token": serializers.CharField()}),
+    )
+)
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the user's token (`Authorization: Token <token>`); wrong ones are a 400."""
