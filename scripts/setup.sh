@@ -32,3 +32,8 @@ if [ ! -f "$lockstamp" ]; then
   touch "$lockstamp"
 fi
 mkdir -p var/celery/queue var/celery/processed var/media
+# The browser tests (marked `browser`) use Debian's Chromium; their screenshots need a Chinese font.
+if [ -x /usr/bin/chromium ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "note: no Chinese font found; browser-test screenshots will show boxes. As root:" >&2
+  echo "      apt-get install -y fonts-wqy-microhei" >&2
+fi

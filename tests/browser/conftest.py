@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -50,3 +51,21 @@ def login(page: Any, live_server: Any, username: str, password: str = "pass-Word
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def open_journey(browser: Any, live_server: Any) -> Iterator[Any]:
+    """Start a journey (tests/browser/journeys.py): `open_journey("inspector", phone=True)`."""
+    from tests.browser.journeys import Journey
+
+    opened: list[Any] = []
+
+    def start(name: str, *, phone: bool) -> Any:
+        journey = Journey(browser, live_server, name, phone=phone)
+        opened.append(journey)
+        return journey
+
+    yield start
+    for journey in opened:
+        with contextlib.suppress(Exception):  # already closed by finish()
+            journey.context.close()
