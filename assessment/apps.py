@@ -5,3 +5,77 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from safety_platform.audit import audit_register
+        from safety_platform.demo import register_demo_seeder
+        from safety_platform.schedules import Schedule, register_schedule
+
+        from .demo import seed_assessment_demo
+        from .models import (
+            AssessmentPeriod,
+            AssessmentResult,
+            AssessmentRun,
+            CountyInput,
+            GradeThreshold,
+            Scheme,
+            SchemeIndicator,
+            VetoRule,
+        )
+
+        for model in (
+            Scheme,
+            SchemeIndicator,
+            VetoRule,
+            GradeThreshold,
+            CountyInput,
+            AssessmentPeriod,
+            AssessmentRun,
+            AssessmentResult,
+        ):
+            audit_register(model)
+
+        register_schedule(
+            Schedule(
+                name="Assessment: monthly preliminary assessment",
+                task="assessment.scheduled_run",
+                minute="0",
+                hour="3",
+                day_of_month="1",
+                kwargs='{"kind": "month"}',
+                description="Assesses every county for the month just ended (preliminary).",
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Assessment: quarterly assessment",
+                task="assessment.scheduled_run",
+                minute="30",
+                hour="3",
+                day_of_month="1",
+                month_of_year="1,4,7,10",
+                kwargs='{"kind": "quarter"}',
+                description="Assesses every county for the quarter just ended.",
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Assessment: annual assessment",
+                task="assessment.scheduled_run",
+                minute="0",
+                hour="4",
+                day_of_month="1",
+                month_of_year="2",
+                kwargs='{"kind": "year"}',
+                description="Assesses every county for last year (after the annual statistics fall due on 31 January).",
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Assessment: resume interrupted runs",
+                task="assessment.runs_resume",
+                minute="*/15",
+                description="Hands runs left waiting or stalled (a worker killed) back to a worker; they resume.",
+            )
+        )
+        register_demo_seeder(seed_assessment_demo)

@@ -1,0 +1,196 @@
+"""Admin of the assessment: scheme versions with their indicators, vetoes and grades; county inputs;
+periods, runs and results (results are written by runs only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .forms import CountyInputForm, SchemeIndicatorForm
+from .models import (
+    AssessmentPeriod,
+    AssessmentResult,
+    AssessmentRun,
+    CountyInput,
+    GradeThreshold,
+    ResultIndicator,
+    Scheme,
+    SchemeIndicator,
+    VetoRule,
+)
+from .services import scheme_activate, scheme_copy, weights_error
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _FrozenOnceRun:
+    """A scheme version that has produced results is read-only: copy it to a new version instead."""
+
+    def _editable(self, obj: Any) -> bool:
+        return obj is None or not obj.is_frozen
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class IndicatorFormSet(BaseInlineFormSet):
+    """The weights of the indicators kept must add up to 100; the error sits on the weight column."""
+
+    def clean(self) -> None:
+        super().clean()
+        weights = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            weights.append(form.cleaned_data.get("weight") or 0)
+        message = weights_error(weights)
+        if message:
+            for form in self.forms:
+                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE"):
+                    form.add_error("weight", message)
+            raise ValidationError(message)
+
+
+class SchemeIndicatorInline(_FrozenOnceRun, admin.TabularInline):
+    model = SchemeIndicator
+    form = SchemeIndicatorForm
+    formset = IndicatorFormSet
+    extra = 0
+    fields = [
+        "order",
+        "indicator",
+        "label",
+        "part",
+        "weight",
+        "direction",
+        "normalization",
+        "scoring",
+        "full_at",
+        "zero_at",
+        "deduct_per_unit",
+        "target_input",
+    ]
+
+
+class VetoRuleInline(_FrozenOnceRun, admin.TabularInline):
+    model = VetoRule
+    extra = 0
+
+
+class GradeThresholdInline(_FrozenOnceRun, admin.TabularInline):
+    model = GradeThreshold
+    extra = 0
+
+
+@admin.register(Scheme)
+class SchemeAdmin(_FrozenOnceRun, admin.ModelAdmin):
+    list_display = ["name", "version", "kind", "status", "valid_from"]
+    list_filter = ["kind", "status"]
+    inlines = [SchemeIndicatorInline, VetoRuleInline, GradeThresholdInline]
+    actions = ["copy_to_new_version", "put_in_force"]
+    readonly_fields = ["based_on", "created_at"]
+
+    @admin.action(description=_("Copy to a new draft version"))
+    def copy_to_new_version(self, request: HttpRequest, queryset: Any) -> None:
+        for scheme in queryset:
+            version = f"{scheme.version}-{dt.date.today():%Y%m%d%H%M%S}"[:40]
+            copy = scheme_copy(scheme=scheme, version=version, valid_from=dt.date.today())
+            self.message_user(request, _("Copied to draft version %(version)s.") % {"version": copy.version})
+
+    @admin.action(description=_("Put in force"))
+    def put_in_force(self, request: HttpRequest, queryset: Any) -> None:
+        for scheme in queryset:
+            try:
+                scheme_activate(scheme=scheme)
+            except ValidationError as error:
+                self.message_user(request, f"{scheme}: {' '.join(error.messages)}", level=messages.ERROR)
+            else:
+                self.message_user(request, _("%(scheme)s is in force.") % {"scheme": scheme})
+
+
+@admin.register(CountyInput)
+class CountyInputAdmin(admin.ModelAdmin):
+    form = CountyInputForm
+    list_display = [
+        "jurisdiction",
+        "year",
+        "deaths_target",
+        "larger_accidents_target",
+        "gdp_100m_yuan",
+        "industrial_workers",
+        "updated_at",
+    ]
+    list_filter = ["year"]
+    list_select_related = ["jurisdiction"]
+
+    def save_model(self, request: HttpRequest, obj: CountyInput, form: Any, change: bool) -> None:
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AssessmentPeriod)
+class AssessmentPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["label", "kind", "start", "end"]
+    list_filter = ["kind", "year"]
+
+
+@admin.register(AssessmentRun)
+class AssessmentRunAdmin(ReadOnlyAdmin):
+    list_display = ["period", "scheme", "status", "done", "total", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["period", "scheme"]
+
+
+class ResultIndicatorInline(admin.TabularInline):
+    model = ResultIndicator
+    extra = 0
+    can_delete = False
+    fields = [
+        "label",
+        "part",
+        "weight",
+        "effective_weight",
+        "numerator",
+        "denominator",
+        "normalized",
+        "target",
+        "points",
+        "scored",
+        "reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(ReadOnlyAdmin):
+    list_display = ["jurisdiction", "period", "score", "grade", "rank", "vetoed", "change", "status"]
+    list_filter = ["status", "grade", "period__kind"]
+    list_select_related = ["jurisdiction", "period", "scheme"]
+    inlines = [ResultIndicatorInline]

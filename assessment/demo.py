@@ -1,0 +1,67 @@
+"""Demo data for the assessment: each county's targets and base figures for this year and last, and runs
+of last quarter and of the current month so a newcomer sees a real ranking. Idempotent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from safety_platform.choices import JurisdictionLevel
+from safety_platform.models import Jurisdiction
+
+from .choices import PeriodKind, RunStatus, SchemeKind
+from .models import AssessmentRun, CountyInput, Scheme
+from .services import assessment_period_get_or_create, assessment_run_execute, assessment_run_start
+
+# name: (deaths target, larger accidents target, GDP in 100 million yuan, industrial workers)
+COUNTY_FIGURES: dict[str, tuple[int, int, str, int]] = {
+    "新罗区": (12, 1, "1180.5", 186000),
+    "永定区": (8, 1, "452.3", 78000),
+    "长汀县": (7, 1, "346.8", 64000),
+    "上杭县": (9, 1, "511.2", 92000),
+    "武平县": (6, 1, "318.4", 51000),
+    "连城县": (6, 1, "295.7", 47000),
+    "漳平市": (7, 1, "389.1", 69000),
+    "龙岩经济技术开发区（高新区）": (3, 0, "210.0", 0),  # no workforce entered yet: that indicator says why
+}
+
+
+def seed_assessment_demo() -> None:
+    today = timezone.localdate()
+    counties = {j.name: j for j in Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY)}
+    for year in (today.year - 1, today.year):
+        for name, (deaths, larger, gdp, workers) in COUNTY_FIGURES.items():
+            county = counties.get(name)
+            if county is None:
+                continue
+            gdp_value = Decimal(gdp)
+            CountyInput.objects.get_or_create(
+                jurisdiction=county,
+                year=year,
+                defaults={
+                    "deaths_target": deaths,
+                    "larger_accidents_target": larger,
+                    "deaths_per_100m_gdp_target": (Decimal(deaths) / gdp_value).quantize(Decimal("0.0001")),
+                    "deaths_per_100k_workers_target": (
+                        (Decimal(deaths) * 100000 / workers).quantize(Decimal("0.0001")) if workers else None
+                    ),
+                    "gdp_100m_yuan": gdp_value,
+                    "industrial_workers": workers or None,
+                },
+            )
+    if Scheme.objects.in_force(SchemeKind.JURISDICTION, today) is None:
+        return
+    quarter_index = today.year * 4 + (today.month - 1) // 3 - 1
+    last_quarter = assessment_period_get_or_create(
+        kind=PeriodKind.QUARTER, year=quarter_index // 4, number=quarter_index % 4 + 1, today=today
+    )
+    this_month = assessment_period_get_or_create(
+        kind=PeriodKind.MONTH, year=today.year, number=today.month, today=today
+    )
+    for period in (last_quarter, this_month):
+        if AssessmentRun.objects.filter(period=period, status=RunStatus.DONE).exists():
+            continue
+        # Computed here rather than on a worker, so the demo shows results as soon as the seed ends.
+        run = assessment_run_start(period=period, enqueue=False)
+        assessment_run_execute(run_id=run.pk)

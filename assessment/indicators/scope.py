@@ -1,0 +1,20 @@
+"""What an indicator counts in a jurisdiction: the enterprises under it (one indexed path prefix)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from enterprises.models import Enterprise
+
+
+def under(jurisdiction: Any, prefix: str = "enterprise") -> Q:
+    """Rows whose enterprise (reached through `prefix`) lies in the jurisdiction's subtree."""
+    lookup = f"{prefix}__jurisdiction__path__startswith" if prefix else "jurisdiction__path__startswith"
+    return Q(**{lookup: jurisdiction.path})
+
+
+def supervised_enterprises(jurisdiction: Any) -> QuerySet[Enterprise]:
+    """The enterprises a county supervises: operating enterprises registered anywhere under it."""
+    return Enterprise.objects.operating().filter(under(jurisdiction, ""))

@@ -1,0 +1,398 @@
+"""Writes of the assessment: schemes and their versions, county inputs, periods, runs.
+
+Every refusal is a `ValidationError` naming the field (forms and the API show it under that field)
+or a `DomainError` with a stable code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety_platform.choices import JurisdictionLevel
+from safety_platform.models import Jurisdiction
+from safety_platform.services import DomainError
+
+from .choices import PeriodKind, ResultStatus, RunStatus, SchemeKind, SchemeStatus
+from .engine import assess
+from .models import (
+    AssessmentPeriod,
+    AssessmentResult,
+    AssessmentRun,
+    CountyInput,
+    GradeThreshold,
+    ResultIndicator,
+    Scheme,
+    SchemeIndicator,
+    VetoRule,
+)
+
+logger = logging.getLogger(__name__)
+
+TOTAL_WEIGHT = Decimal(100)
+
+
+# Schemes --------------------------------------------------------------------------------------
+
+
+def weights_error(weights: list[Decimal]) -> str | None:
+    """The message when the indicators' weights do not add up to 100, else None."""
+    total = sum((Decimal(w) for w in weights), Decimal(0))
+    if total == TOTAL_WEIGHT:
+        return None
+    return _("The indicators' weights add up to %(total)s; they must add up to 100.") % {"total": total.normalize()}
+
+
+def scheme_validate(scheme: Scheme) -> None:
+    """A scheme ready to run: weights add up to 100, every indicator known, at least one grade threshold."""
+    indicators = list(scheme.indicators.all())
+    for item in indicators:
+        item.full_clean(exclude=["scheme"])
+    message = weights_error([item.weight for item in indicators])
+    if message:
+        raise ValidationError({"weight": message})
+    if not scheme.grades.exists():
+        raise ValidationError({"grades": _("A scheme needs its grade thresholds.")})
+
+
+def scheme_create(
+    *,
+    name: str,
+    version: str,
+    valid_from: dt.date,
+    indicators: list[dict[str, Any]],
+    vetoes: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    grades: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    kind: str = SchemeKind.JURISDICTION,
+    status: str = SchemeStatus.DRAFT,
+    based_on: Scheme | None = None,
+    notes: str = "",
+) -> Scheme:
+    """Create a scheme version with its indicators, vetoes and grades, all or nothing.
+
+    Errors name the field: `weight` when the weights do not add up to 100, `indicators[2].indicator`
+    for an unknown indicator name, and so on.
+    """
+    with transaction.atomic():
+        scheme = Scheme(
+            name=name, version=version, kind=kind, status=status, valid_from=valid_from, based_on=based_on, notes=notes
+        )
+        scheme.full_clean()
+        errors: dict[str, Any] = {}
+        items = []
+        for index, values in enumerate(indicators):
+            item = SchemeIndicator(scheme=scheme, order=values.pop("order", index + 1), **values)
+            try:
+                item.full_clean(exclude=["scheme"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors[f"indicators[{index}].{field}"] = messages
+            items.append(item)
+        keys = [(item.indicator, item.normalization) for item in items]
+        if len(keys) != len(set(keys)):
+            errors["indicators"] = [_("An indicator appears twice in the scheme with the same normalization.")]
+        message = weights_error([item.weight or Decimal(0) for item in items])
+        if message:
+            errors["weight"] = [message]
+        veto_rows = [VetoRule(scheme=scheme, **values) for values in vetoes]
+        for index, veto in enumerate(veto_rows):
+            try:
+                veto.full_clean(exclude=["scheme"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors[f"vetoes[{index}].{field}"] = messages
+        grade_rows = [GradeThreshold(scheme=scheme, **values) for values in grades]
+        if not grade_rows:
+            errors["grades"] = [_("A scheme needs its grade thresholds.")]
+        if errors:
+            raise ValidationError(errors)
+        scheme.save()
+        for row in (*items, *veto_rows, *grade_rows):
+            row.scheme = scheme
+        SchemeIndicator.objects.bulk_create(items)
+        VetoRule.objects.bulk_create(veto_rows)
+        GradeThreshold.objects.bulk_create(grade_rows)
+    return scheme
+
+
+def scheme_copy(*, scheme: Scheme, version: str, valid_from: dt.date, name: str | None = None) -> Scheme:
+    """A new draft version with the same indicators, vetoes and grades (the old version stays as it was)."""
+    fields = [
+        "indicator",
+        "label",
+        "part",
+        "weight",
+        "direction",
+        "normalization",
+        "scoring",
+        "full_at",
+        "zero_at",
+        "deduct_per_unit",
+        "target_input",
+        "order",
+    ]
+    return scheme_create(
+        name=name or scheme.name,
+        version=version,
+        valid_from=valid_from,
+        kind=scheme.kind,
+        based_on=scheme,
+        notes=scheme.notes,
+        indicators=[{f: getattr(i, f) for f in fields} for i in scheme.indicators.all()],
+        vetoes=[{"kind": v.kind, "threshold_percent": v.threshold_percent} for v in scheme.vetoes.all()],
+        grades=[{"grade": g.grade, "min_score": g.min_score} for g in scheme.grades.all()],
+    )
+
+
+def scheme_activate(*, scheme: Scheme) -> Scheme:
+    """Put a version in force (from its `valid_from`); it must be complete and its weights add up to 100."""
+    with transaction.atomic():
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if scheme.status == SchemeStatus.ACTIVE:
+            return scheme
+        scheme_validate(scheme)
+        scheme.status = SchemeStatus.ACTIVE
+        scheme.save(update_fields=["status"])
+    return scheme
+
+
+# County inputs --------------------------------------------------------------------------------
+
+
+def county_input_save(*, jurisdiction: Jurisdiction, year: int, user: Any = None, **values: Any) -> CountyInput:
+    """Create or update a county's targets and base figures for a year (validated like the form)."""
+    with transaction.atomic():
+        record = CountyInput.objects.select_for_update().filter(
+            jurisdiction=jurisdiction, year=year
+        ).first() or CountyInput(jurisdiction=jurisdiction, year=year)
+        for field, value in values.items():
+            setattr(record, field, value)
+        record.updated_by = user if getattr(user, "pk", None) else None
+        record.full_clean()
+        record.save()
+    return record
+
+
+# Periods --------------------------------------------------------------------------------------
+
+
+def assessment_period_get_or_create(
+    *, kind: str, year: int, number: int = 0, today: dt.date | None = None
+) -> AssessmentPeriod:
+    """The period (month, quarter or year); refused when it has not started yet."""
+    today = today or timezone.localdate()
+    if kind not in PeriodKind.values:
+        raise ValidationError({"kind": _("Choose a month, a quarter or a year.")})
+    limits = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4}
+    if kind == PeriodKind.YEAR:
+        number = 0
+    elif not 1 <= int(number) <= limits[PeriodKind(kind)]:
+        raise ValidationError({"number": _("Choose a month 1–12 or a quarter 1–4.")})
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    start, end = AssessmentPeriod.bounds(kind, int(year), int(number))
+    if start > today:
+        field = "year" if kind == PeriodKind.YEAR else "number"
+        raise ValidationError({field: _("This period has not started yet; a period in the future cannot be assessed.")})
+    period, _created = AssessmentPeriod.objects.get_or_create(
+        kind=kind, year=year, number=number, defaults={"start": start, "end": end}
+    )
+    return period
+
+
+# Runs -----------------------------------------------------------------------------------------
+
+
+def assessees() -> list[Jurisdiction]:
+    """Everyone a jurisdiction scheme assesses: every county, district and the development zone."""
+    return list(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY).order_by("sort_order", "id"))
+
+
+def assessment_run_start(
+    *, period: AssessmentPeriod, user: Any = None, scheme: Scheme | None = None, enqueue: bool = True
+) -> AssessmentRun:
+    """Record a run of the scheme in force for the period and hand it to a worker after the commit.
+
+    Starting again while a run of the same period and scheme is still waiting or running returns that
+    run (a double click does not compute twice).
+    """
+    scheme = scheme or Scheme.objects.in_force(SchemeKind.JURISDICTION, period.end)
+    if scheme is None:
+        raise DomainError(_("No assessment scheme is in force for this period."), field="scheme", code="no_scheme")
+    if scheme.kind != SchemeKind.JURISDICTION:
+        raise DomainError(_("Department duty checks cannot be run yet."), field="scheme", code="kind_not_supported")
+    if scheme.status == SchemeStatus.DRAFT:
+        raise DomainError(_("A draft scheme cannot be run; put it in force first."), field="scheme", code="draft")
+    with transaction.atomic():
+        existing = (
+            AssessmentRun.objects.select_for_update()
+            .filter(period=period, scheme=scheme, status__in=[RunStatus.PENDING, RunStatus.RUNNING])
+            .first()
+        )
+        if existing is not None:
+            return existing
+        run = AssessmentRun.objects.create(
+            period=period,
+            scheme=scheme,
+            total=len(assessees()),
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from .tasks import run_execute_task
+
+    try:
+        run_execute_task.delay(run_id)
+    except Exception:  # the broker is down: the run stays waiting and the next start or beat picks it up
+        logger.warning("could not enqueue assessment run %s", run_id, exc_info=True)
+
+
+def _store(run: AssessmentRun, county: Jurisdiction) -> bool:
+    """Assess one county and store its result and breakdown in one transaction. False if already there."""
+    outcome = assess(run.scheme, county, run.period)
+    try:
+        with transaction.atomic():
+            result = AssessmentResult.objects.create(
+                run=run,
+                period=run.period,
+                scheme=run.scheme,
+                jurisdiction=county,
+                score=outcome.score,
+                grade=outcome.grade,
+                vetoed=outcome.vetoed,
+                veto_reasons=outcome.veto_reasons,
+                notes=outcome.notes,
+            )
+            ResultIndicator.objects.bulk_create(
+                [
+                    ResultIndicator(
+                        result=result,
+                        indicator=o.item.indicator,
+                        label=o.label,
+                        part=o.item.part,
+                        order=o.item.order,
+                        weight=o.item.weight,
+                        effective_weight=o.effective_weight,
+                        numerator=o.figure.numerator if o.figure else None,
+                        denominator=o.figure.denominator if o.figure else None,
+                        normalized=_figure(o.normalized),
+                        target=_figure(o.target),
+                        points=o.points,
+                        scored=o.scored,
+                        reason=o.reason[:300],
+                        record_model=o.figure.record_model if o.figure else "",
+                        record_ids=o.figure.record_ids if o.figure else [],
+                    )
+                    for o in outcome.outcomes
+                ]
+            )
+    except IntegrityError:
+        # Another worker on the same run stored this county meanwhile: its result stands.
+        return False
+    return True
+
+
+def _figure(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.000001"))
+
+
+def assessment_run_execute(*, run_id: int) -> AssessmentRun:
+    """Compute every county not yet done, then ranks and changes. Safe to call again at any point."""
+    updated = AssessmentRun.objects.filter(
+        pk=run_id, status__in=[RunStatus.PENDING, RunStatus.RUNNING, RunStatus.FAILED]
+    ).update(status=RunStatus.RUNNING, error="", started_at=timezone.now())
+    run = AssessmentRun.objects.select_related("period", "scheme").get(pk=run_id)
+    if not updated:
+        return run  # finished already: nothing to do
+    counties = assessees()
+    done = set(run.results.values_list("jurisdiction_id", flat=True))
+    current: Jurisdiction | None = None
+    try:
+        for county in counties:
+            if county.pk in done:
+                continue
+            current = county
+            _store(run, county)
+            AssessmentRun.objects.filter(pk=run.pk).update(done=run.results.count())
+        current = None
+        _finish(run)
+    except Exception as error:
+        where = f"{current}: " if current is not None else ""
+        AssessmentRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=f"{where}{error}"[:2000], finished_at=timezone.now()
+        )
+        logger.exception("assessment run %s failed", run.pk)
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _previous_scores(run: AssessmentRun) -> dict[int, Decimal | None]:
+    """Scores of the same kind of period just before, from its published results, else its latest finished run."""
+    year, number = run.period.previous_bounds()
+    previous = AssessmentPeriod.objects.filter(kind=run.period.kind, year=year, number=number).first()
+    if previous is None:
+        return {}
+    results = AssessmentResult.objects.filter(period=previous, scheme__kind=run.scheme.kind)
+    published = results.filter(status=ResultStatus.PUBLISHED)
+    if published.exists():
+        chosen = published
+    else:
+        last_run = (
+            AssessmentRun.objects.filter(period=previous, scheme__kind=run.scheme.kind, status=RunStatus.DONE)
+            .order_by("-finished_at", "-id")
+            .first()
+        )
+        if last_run is None:
+            return {}
+        chosen = results.filter(run=last_run)
+    return dict(chosen.values_list("jurisdiction_id", "score"))
+
+
+def _finish(run: AssessmentRun) -> None:
+    """Rank the results (equal scores share a rank; unscored last, unranked) and note the change."""
+    with transaction.atomic():
+        results = list(run.results.select_for_update().order_by("pk"))
+        previous = _previous_scores(run)
+        scored = sorted((r for r in results if r.score is not None), key=lambda r: r.score, reverse=True)
+        rank_of: dict[Decimal, int] = {}
+        for position, result in enumerate(scored, start=1):
+            rank_of.setdefault(result.score, position)  # type: ignore[arg-type]
+        for result in results:
+            result.rank = rank_of.get(result.score) if result.score is not None else None  # type: ignore[arg-type]
+            result.previous_score = previous.get(result.jurisdiction_id)
+            result.change = (
+                result.score - result.previous_score
+                if result.score is not None and result.previous_score is not None
+                else None
+            )
+        AssessmentResult.objects.bulk_update(results, ["rank", "previous_score", "change"])
+        AssessmentRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE, done=len(results), finished_at=timezone.now()
+        )
+
+
+def assessment_runs_resume(*, stale_after: dt.timedelta = dt.timedelta(minutes=30)) -> int:
+    """Hand back to a worker every run left waiting (the broker was down) or running with no sign of life
+    for `stale_after` (its worker was killed). A failed run is restarted by a person who read why."""
+    cutoff = timezone.now() - stale_after
+    stale = list(
+        AssessmentRun.objects.filter(
+            Q(status=RunStatus.PENDING, created_at__lt=cutoff) | Q(status=RunStatus.RUNNING, started_at__lt=cutoff)
+        ).values_list("pk", flat=True)
+    )
+    for run_id in stale:
+        _enqueue(run_id)
+    return len(stale)
