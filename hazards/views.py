@@ -7,8 +7,10 @@ Writes go through the services; a refused step shows the service's message.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -105,7 +107,23 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+def _login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`login_required`, except that a report sent from the phone's outbox (fetch) whose login expired
+    is answered 401 in JSON: the phone keeps the report and asks for a new login (a redirect to the
+    login page would look like a refusal)."""
+    page_view = login_required(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and request.headers.get("X-Requested-With") == "fetch":
+            login_url = f"{reverse('login')}?{urlencode({'next': request.path})}"
+            return JsonResponse({"ok": False, "login_url": login_url}, status=401)
+        return page_view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_login_required_or_401
 def hazard_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
@@ -139,6 +157,13 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
                     risk_source=data.get("risk_source"),
                 )
             except DomainError as exc:
+                if wants_json:
+                    # The phone shows the refusal next to the waiting report; no message is left
+                    # behind in the session for some later page.
+                    field = exc.field if exc.field in form.fields else "__all__"
+                    status = 403 if exc.code == "forbidden" else 404 if exc.code == "not_found" else 400
+                    errors = {field: [{"message": str(exc.message), "code": exc.code}]}
+                    return JsonResponse({"ok": False, "errors": errors}, status=status)
                 _refused(request, exc, form)
             else:
                 if wants_json:

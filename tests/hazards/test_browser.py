@@ -1,4 +1,5 @@
-"""A phone in the field: the hazard form survives a dropped network and a reload (DESIGN §3b)."""
+"""A phone in the field: the hazard form survives a reload (DESIGN §3b); offline sending is in
+test_offline_browser.py."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from hazards.models import Hazard
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('draft:'))"
 
 
 def on_a_phone(live_server: Any, username: str | None, steps: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
@@ -50,43 +49,6 @@ def on_a_phone(live_server: Any, username: str | None, steps: Callable[[Any], di
     if "error" in outcome:
         raise outcome["error"]
     return outcome
-
-
-def test_offline_submission_is_kept_and_sent_once_when_back_online(
-    live_server: Any, users: dict[str, Any], xinluo_chem: Any
-) -> None:
-    def steps(page: Any) -> dict[str, Any]:
-        page.goto(f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
-        page.fill("#id_title", "配电室门未上锁")
-        page.fill("#id_description", "配电室无人值守且门未上锁，存在触电风险。")
-        page.fill("#id_location", "1号配电室")
-        # The signal drops in the mountains; the inspector taps "register".
-        page.context.set_offline(True)
-        page.click("#hazard-form button[type=submit]")
-        status = page.locator("#draft-status")
-        status.wait_for(state="visible")
-        seen = {
-            "status_class": status.get_attribute("class") or "",
-            "url_while_offline": page.url,
-            "draft": page.evaluate(f"{DRAFT_KEYS}.map(k => localStorage.getItem(k))"),
-        }
-        # Back online: the form is sent by itself and lands on the new hazard.
-        page.context.set_offline(False)
-        page.wait_for_url(f"{live_server.url}/hazards/*/", timeout=30000)
-        page.wait_for_load_state("networkidle")
-        seen["drafts_left"] = page.evaluate(f"{DRAFT_KEYS}.length")
-        seen["landed_on"] = page.url
-        return seen
-
-    seen = on_a_phone(live_server, "inspector", steps)
-    assert "alert-warning" in seen["status_class"]
-    assert seen["url_while_offline"].endswith(f"/hazards/new/?enterprise={xinluo_chem.pk}")
-    assert len(seen["draft"]) == 1 and "配电室门未上锁" in seen["draft"][0], "the draft is kept on the phone"
-    hazard = Hazard.objects.get()
-    assert hazard.title == "配电室门未上锁" and hazard.location == "1号配电室"
-    assert hazard.source == "inspection" and hazard.enterprise == xinluo_chem
-    assert seen["landed_on"].endswith(hazard.get_absolute_url())
-    assert seen["drafts_left"] == 0
 
 
 def test_typed_text_survives_closing_the_page(live_server: Any, users: dict[str, Any], xinluo_chem: Any) -> None:

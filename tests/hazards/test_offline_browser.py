@@ -1,0 +1,217 @@
+"""A phone on a weak mountain signal (DESIGN §3b): the hazard form opens offline once it has been
+opened, keeps what was submitted (text and photos) in the phone's outbox, shows what is waiting, and
+sends it exactly once when the connection returns — also after a reload or a lost answer."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hazards.models import Hazard, HazardAttachment
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAITING = "[data-testid=waiting-item]"
+# Screenshots are artifacts of the run, not committed.
+SHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", "var/screenshots"))
+
+
+def on_a_phone(live_server: Any, username: str, steps: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Sign in on a phone-sized Chromium and run `steps(page)`; returns what the steps observed.
+
+    The browser runs in a thread of its own (like tests/hazards/test_browser.py): a sync Playwright
+    cannot start in a thread where another one runs, and the test's ORM stays in the main thread.
+    """
+    from playwright.sync_api import sync_playwright
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+                )
+                context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+                page = context.new_page()
+                page.set_default_timeout(20000)
+                errors: list[str] = []
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                login(page, live_server, username)
+                outcome.update(steps(page))
+                outcome["page_errors"] = errors
+                browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=240)
+    if "error" in outcome:
+        raise outcome["error"]
+    assert outcome, "the browser did not finish in time"
+    return outcome
+
+
+def open_form_and_keep_it(page: Any, url: str) -> None:
+    """Open the form online and wait until the service worker has kept it for offline use."""
+    page.goto(url)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)", polling=200)
+    page.wait_for_function(
+        "caches.open('sp-pages-v1').then(c => c.keys()).then(k => k.length > 0)", polling=200, timeout=20000
+    )
+
+
+def photo(tmp_path: Path, name: str = "leak.png", colour: str = "orange") -> str:
+    from PIL import Image
+
+    path = tmp_path / name
+    Image.new("RGB", (40, 30), colour).save(path)
+    return str(path)
+
+
+def shoot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def test_offline_report_with_a_photo_waits_survives_a_reload_and_is_sent_once(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any, tmp_path: Path
+) -> None:
+    form_url = f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}"
+    picture = photo(tmp_path)
+
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, form_url)
+        # The signal drops in the mountains; the inspector fills the form and taps "register".
+        page.context.set_offline(True)
+        page.fill("#id_title", "配电室门未上锁")
+        page.fill("#id_description", "配电室无人值守且门未上锁，存在触电风险。")
+        page.fill("#id_location", "1号配电室")
+        page.set_input_files("#id_photos", picture)
+        page.click("#hazard-form button[type=submit]")
+        page.locator(WAITING).first.wait_for()
+        seen: dict[str, Any] = {
+            "heading": page.inner_text("#outbox-heading"),
+            "items": page.locator(WAITING).all_inner_texts(),
+            "state": page.get_attribute(WAITING, "data-state"),
+            "title_after_submit": page.input_value("#id_title"),
+            "status": page.inner_text("#draft-status"),
+            "fits": page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"),
+        }
+        shoot(page, "offline-waiting-list.png")
+        # Still offline, the phone reloads the page: the kept form opens and the report still waits.
+        page.reload()
+        page.locator(WAITING).first.wait_for()
+        seen["after_reload"] = {
+            "form": page.locator("#hazard-form").is_visible(),
+            "items": page.locator(WAITING).count(),
+            "heading": page.inner_text("#outbox-heading"),
+        }
+        # The connection returns: the report is sent by itself, once, and leaves the list.
+        page.context.set_offline(False)
+        page.locator("[data-testid=sent-item]").wait_for(timeout=30000)
+        page.locator("#outbox").wait_for(state="hidden")
+        seen["sent"] = page.inner_text("[data-testid=sent-item]")
+        seen["left"] = page.evaluate(
+            "new Promise(r => { const q = indexedDB.open('sp-hazard-outbox'); q.onsuccess = () => {"
+            " const t = q.result.transaction('reports').objectStore('reports').count();"
+            " t.onsuccess = () => r(t.result); }; })"
+        )
+        shoot(page, "offline-sent.png")
+        return seen
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert seen["heading"] == "待发送（1）"
+    assert "配电室门未上锁" in seen["items"][0] and "等待网络" in seen["items"][0] and "1 张照片" in seen["items"][0]
+    assert seen["state"] == "waiting"
+    assert seen["title_after_submit"] == "", "the form is emptied for the next hazard"
+    assert "网络恢复后" in seen["status"]
+    assert seen["fits"], "the page is no wider than the phone"
+    assert seen["after_reload"] == {"form": True, "items": 1, "heading": "待发送（1）"}
+    hazard = Hazard.objects.get()
+    assert hazard.title == "配电室门未上锁" and hazard.location == "1号配电室"
+    assert hazard.enterprise == xinluo_chem and hazard.source == "inspection"
+    assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
+    assert hazard.code in seen["sent"] and "已发送" in seen["sent"]
+    assert seen["left"] == 0
+    assert seen["page_errors"] == []
+
+
+def test_a_report_whose_answer_was_lost_is_sent_again_from_another_tab_and_stays_one_hazard(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any, tmp_path: Path
+) -> None:
+    picture = photo(tmp_path)
+
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
+        posts: list[str] = []
+
+        def answer_lost_once(route: Any) -> None:
+            if route.request.method != "POST":
+                route.fallback()
+                return
+            posts.append(route.request.headers.get("x-requested-with", ""))
+            if len(posts) == 1:
+                route.fetch()  # the server registers the hazard…
+                route.abort("connectionreset")  # …and its answer is lost on the way back
+            else:
+                route.fallback()
+
+        page.context.route("**/hazards/new/**", answer_lost_once)
+        page.fill("#id_title", "氨压缩机房报警器失效")
+        page.set_input_files("#id_photos", picture)
+        page.click("#hazard-form button[type=submit]")
+        page.locator(f"{WAITING}[data-state=waiting]").wait_for()
+        seen: dict[str, Any] = {"waiting": page.locator(WAITING).all_inner_texts()}
+        # A second tab on the same phone opens the form: it finds the report waiting and sends it again.
+        second = page.context.new_page()
+        second.goto(f"{live_server.url}/hazards/new/")
+        second.locator("[data-testid=sent-item]").wait_for(timeout=40000)
+        page.locator("#outbox").wait_for(state="hidden")
+        seen["first_tab_sent"] = page.locator("[data-testid=sent-item]").count()
+        seen["posts"] = posts
+        return seen
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert "氨压缩机房报警器失效" in seen["waiting"][0] and "自动重试" in seen["waiting"][0]
+    assert seen["posts"] == ["fetch", "fetch"], "sent twice: once answer lost, once again from the second tab"
+    hazard = Hazard.objects.get()
+    assert hazard.title == "氨压缩机房报警器失效"
+    assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
+    assert seen["first_tab_sent"] == 1, "the first tab learns that its report was sent"
+
+
+def test_a_form_opened_before_opens_offline_and_a_page_never_opened_says_why(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, f"{live_server.url}/hazards/new/")
+        page.goto(f"{live_server.url}/")
+        page.context.set_offline(True)
+        page.goto(f"{live_server.url}/hazards/new/")
+        seen = {
+            "title": page.title(),
+            "form": page.locator("#hazard-form #id_title").is_visible(),
+            "icons_font": page.evaluate("document.fonts.check('16px bootstrap-icons')"),
+        }
+        # With a preselected enterprise the same kept form opens.
+        page.goto(f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
+        seen["variant_form"] = page.locator("#hazard-form").is_visible()
+        page.goto(f"{live_server.url}/credit/")
+        seen["never_opened"] = page.inner_text("[data-testid=offline-page]")
+        seen["link"] = page.get_attribute("a.btn", "href")
+        shoot(page, "offline-never-opened.png")
+        return seen
+
+    seen = on_a_phone(live_server, "enterprise", steps)
+    assert seen["form"] and "隐患" in seen["title"]
+    assert seen["variant_form"]
+    assert seen["never_opened"] == "没有网络"
+    assert seen["link"] == "/hazards/new/"
