@@ -215,3 +215,51 @@ def test_a_form_opened_before_opens_offline_and_a_page_never_opened_says_why(
     assert seen["variant_form"]
     assert seen["never_opened"] == "没有网络"
     assert seen["link"] == "/hazards/new/"
+
+
+def test_chosen_photos_survive_a_reload_and_an_expired_login_keeps_the_report_until_the_next_login(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any, tmp_path: Path
+) -> None:
+    form_url = f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}"
+    picture = photo(tmp_path, "valve.png", "purple")
+
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, form_url)
+        page.fill("#id_title", "储罐区阀门泄漏")
+        page.set_input_files("#id_photos", picture)
+        page.wait_for_timeout(500)  # the photo is written to IndexedDB on change
+        page.reload()
+        page.wait_for_function("document.querySelector('#id_photos').files.length === 1")
+        seen: dict[str, Any] = {
+            "title": page.input_value("#id_title"),
+            "photo": page.evaluate("document.querySelector('#id_photos').files[0].name"),
+        }
+        page.context.set_offline(True)
+        page.click("#hazard-form button[type=submit]")
+        page.locator(WAITING).first.wait_for()
+        # While the phone is offline the login expires (here: its cookies are gone).
+        page.context.clear_cookies()
+        page.context.set_offline(False)
+        page.locator(f"{WAITING}[data-state=login]").wait_for(timeout=30000)
+        seen["item"] = page.inner_text(WAITING)
+        seen["status"] = page.inner_text("#draft-status")
+        shoot(page, "offline-login-expired.png")
+        # Logging in again from the report's button returns to the form, which sends the report.
+        page.click(f"{WAITING} a")
+        page.fill("#id_username", "inspector")
+        page.fill("#id_password", "pass-Word-1")
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/hazards/new/**")
+        page.locator("[data-testid=sent-item]").wait_for(timeout=30000)
+        seen["waiting_after_login"] = page.locator(WAITING).count()
+        return seen
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert seen["title"] == "储罐区阀门泄漏" and seen["photo"] == "valve.png"
+    assert "储罐区阀门泄漏" in seen["item"] and "需重新登录后发送" in seen["item"] and "重新登录" in seen["item"]
+    assert "登录已过期" in seen["status"]
+    assert seen["waiting_after_login"] == 0
+    hazard = Hazard.objects.get()
+    assert hazard.title == "储罐区阀门泄漏" and hazard.reported_by == users["inspector"]
+    assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
+    assert seen["page_errors"] == []
