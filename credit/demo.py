@@ -24,7 +24,6 @@ EVENTS: list[tuple[str, str, int, dict[str, Any], str]] = [
         {"certificate_id": 9001, "level": 2},
         "stdcert:9001:granted",
     ),
-    ("龙岩市东城化工有限公司", "self_report_filed", 40, {"period": "2026Q3"}, "hazstats:demo-dc:2026Q3"),
     (
         "龙岩市东城化工有限公司",
         "training_compliant",

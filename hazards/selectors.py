@@ -324,6 +324,28 @@ def stat_reports_visible_to(user: Any) -> QuerySet[HazardStatReport]:
     return HazardStatReport.objects.visible_to(user).select_related("enterprise", "submitted_by")
 
 
+def stat_report_figures(report: HazardStatReport) -> dict[str, int]:
+    """What a report shows, without writing anything: a filed report's frozen figures, or for a draft the
+    figures as the records stand now (computed again, and frozen, when it is filed)."""
+    from .models import STAT_FIELDS
+    from .services.stats import stat_figures
+
+    if report.is_submitted:
+        return {name: getattr(report, name) for name in STAT_FIELDS}
+    return stat_figures(enterprise_id=report.enterprise_id, start=report.period_start, end=report.period_end)
+
+
+def stat_report_filing_state(report: HazardStatReport, *, today: dt.date | None = None) -> str:
+    """'filed', 'filed_late', 'not_ended' (the period is still running), 'due' (fileable, on time) or
+    'late' (fileable, but the due date has passed: filing now is recorded as late)."""
+    if report.is_submitted:
+        return "filed_late" if report.was_late else "filed"
+    today = today or timezone.localdate()
+    if today <= report.period_end:
+        return "not_ended"
+    return "late" if today > report.due_on else "due"
+
+
 def stat_filing_summary(user: Any, *, kind: str, year: int, quarter: int) -> dict[str, int]:
     """How many reports of a period were filed, on time or late, and how many are missing (one query)."""
     counts = (

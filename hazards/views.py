@@ -780,21 +780,24 @@ def stats_generate(request: HttpRequest) -> HttpResponse:
 def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     report = get_object_or_404(selectors.stat_reports_visible_to(user), pk=pk)
-    report = services.stat_report_refresh(report=report)
     form = f.NoteForm(request.POST or None)
     if request.method == "POST":
         _require_roles(user, frozenset({Role.ENTERPRISE}))
         if form.is_valid():
             try:
-                services.stat_report_submit(report_id=report.pk, actor=user, note=form.cleaned_data["note"])
+                report = services.stat_report_submit(report_id=report.pk, actor=user, note=form.cleaned_data["note"])
             except DomainError as exc:
                 _refused(request, exc, form)
             else:
-                messages.success(request, _("Statistics submitted."))
+                if report.was_late:
+                    messages.warning(request, _("Statistics submitted late; the late filing is in your credit record."))
+                else:
+                    messages.success(request, _("Statistics submitted on time."))
                 return redirect(report)
-    from .models import STAT_FIELDS
-
-    figures = [(HazardStatReport._meta.get_field(name).verbose_name, getattr(report, name)) for name in STAT_FIELDS]
+    # Read-only on GET: a draft shows the figures as the records stand now; nothing is written until filed.
+    values = selectors.stat_report_figures(report)
+    figures = [(HazardStatReport._meta.get_field(name).verbose_name, value) for name, value in values.items()]
+    filing_state = selectors.stat_report_filing_state(report)
     return render(
         request,
         "hazards/stats_detail.html",
@@ -802,9 +805,8 @@ def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "figures": figures,
             "form": form,
-            "can_submit": user.is_enterprise_user
-            and not report.is_submitted
-            and timezone.localdate() > report.period_end,
+            "filing_state": filing_state,
+            "can_submit": user.is_enterprise_user and filing_state in ("due", "late"),
         },
     )
 

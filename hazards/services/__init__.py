@@ -36,9 +36,9 @@ from .stats import (
     period_of,
     previous_period,
     stat_figures,
+    stat_report_fact_key,
     stat_report_get_or_create,
     stat_report_record_late,
-    stat_report_refresh,
     stat_report_submit,
     stat_reports_open_due,
 )
@@ -81,9 +81,9 @@ __all__ = [
     "risk_source_save",
     "self_check_submit",
     "stat_figures",
+    "stat_report_fact_key",
     "stat_report_get_or_create",
     "stat_report_record_late",
-    "stat_report_refresh",
     "stat_report_submit",
     "stat_reports_open_due",
 ]

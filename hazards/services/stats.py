@@ -106,19 +106,13 @@ def _open_clock(report: HazardStatReport) -> None:
     )
 
 
-def stat_report_refresh(*, report: HazardStatReport) -> HazardStatReport:
-    """Recompute a draft's figures from the records (a submitted report stays as filed)."""
-    if report.is_submitted:
-        return report
-    figures = stat_figures(enterprise_id=report.enterprise_id, start=report.period_start, end=report.period_end)
-    HazardStatReport.objects.filter(pk=report.pk, status=StatReportStatus.DRAFT).update(**figures)
-    for name, value in figures.items():
-        setattr(report, name, value)
-    return report
+def stat_report_submit(
+    *, report_id: int, actor: Any, note: str = "", at: dt.datetime | None = None
+) -> HazardStatReport:
+    """File a report: the figures are recomputed and frozen, the clock stops, the fact is recorded.
 
-
-def stat_report_submit(*, report_id: int, actor: Any, note: str = "") -> HazardStatReport:
-    """File a report: the figures are recomputed and frozen, the clock stops, the fact is recorded."""
+    `at` is when it was filed (default now); only the demo data passes an earlier time.
+    """
     if actor_role(actor) != Role.ENTERPRISE:
         raise DomainError(_("The enterprise files its own statistics."), code="forbidden")
     with transaction.atomic():
@@ -133,12 +127,12 @@ def stat_report_submit(*, report_id: int, actor: Any, note: str = "") -> HazardS
             raise DomainError(_("Report not found."), code="not_found")
         if report.is_submitted:
             raise DomainError(_("This report has already been submitted."))
-        if timezone.localdate() <= report.period_end:
+        if timezone.localdate(at) <= report.period_end:
             raise DomainError(_("The period has not ended yet."))
         figures = stat_figures(enterprise_id=report.enterprise_id, start=report.period_start, end=report.period_end)
         for name, value in figures.items():
             setattr(report, name, value)
-        now = timezone.now()
+        now = at or timezone.now()
         report.status = StatReportStatus.SUBMITTED
         report.submitted_at = now
         report.submitted_by = actor
@@ -149,12 +143,18 @@ def stat_report_submit(*, report_id: int, actor: Any, note: str = "") -> HazardS
     return report
 
 
+def stat_report_fact_key(report: HazardStatReport) -> str:
+    """The one credit outcome of an enterprise's period: filed on time or late, never both."""
+    return f"hazstats:{report.enterprise_id}:{report.period_key}"
+
+
 def _record_fact(report: HazardStatReport, *, late: bool, occurred_at: dt.datetime) -> None:
-    # One fact per enterprise and period: filed on time, or late (a report filed after it was flagged
-    # late stays late, which is what happened).
+    # One fact per enterprise and period under one key, whichever path comes first: filed on time, or
+    # late (a report filed after its clock flagged it late stays late, which is what happened). A
+    # second filing of the same period is refused above, so it can never add a second outcome.
     fact_record(
         kind=FactKind.SELF_REPORT_LATE if late else FactKind.SELF_REPORT_FILED,
-        dedup_key=f"hazstats:{report.enterprise_id}:{report.period_key}",
+        dedup_key=stat_report_fact_key(report),
         occurred_at=occurred_at,
         enterprise=report.enterprise,
         source=report,
