@@ -233,6 +233,11 @@ def deadlines_escalate(*, now: dt.datetime | None = None) -> int:
         # Stored text: written in the platform's language (Chinese), not in whoever triggered it.
         with translation.override(settings.LANGUAGE_CODE):
             title = _("[Overdue] %(title)s") % {"title": deadline.title}
+        # One key per deadline and due date, not per level: a person who is on two levels (the
+        # responsible county inspector is also one of the county's inspectors) is told of this overdue
+        # deadline once; the (recipient, dedup_key) unique constraint holds that in the database too.
+        # A moved deadline that passes again is a new event (a new due date, a new key).
+        overdue_key = f"deadline:{deadline.pk}:overdue:{deadline.due_at.isoformat()}"
         for level in range(deadline.escalation_level + 1, target + 1):
             notify(
                 recipients=_escalation_recipients(deadline, level),
@@ -240,7 +245,7 @@ def deadlines_escalate(*, now: dt.datetime | None = None) -> int:
                 body=f"{deadline.legal_basis}".strip(),
                 url=deadline.url,
                 category="deadline",
-                dedup_key=f"deadline:{deadline.pk}:level:{level}",
+                dedup_key=overdue_key,
             )
             deadline_escalated.send(sender=StatutoryDeadline, deadline=deadline, level=level)
         escalated += 1
