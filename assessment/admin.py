@@ -104,12 +104,19 @@ class GradeThresholdInline(_FrozenOnceRun, admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(_FrozenOnceRun, admin.ModelAdmin):
+class SchemeAdmin(admin.ModelAdmin):
     list_display = ["name", "version", "kind", "status", "valid_from"]
     list_filter = ["kind", "status"]
     inlines = [SchemeIndicatorInline, VetoRuleInline, GradeThresholdInline]
     actions = ["copy_to_new_version", "put_in_force"]
     readonly_fields = ["based_on", "created_at"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A version that has produced results is shown read-only: copy it to a new version instead.
+        return (obj is None or not obj.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return (obj is None or not obj.is_frozen) and super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Copy to a new draft version"))
     def copy_to_new_version(self, request: HttpRequest, queryset: Any) -> None:
