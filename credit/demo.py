@@ -114,12 +114,9 @@ def seed_credit_demo() -> None:
                 objection_deadline=timezone.localdate() - dt.timedelta(days=400)
             )
             entry.refresh_from_db()
-            blacklist_approve(
-                actor=committee,
-                entry=entry,
-                listed_on=timezone.localdate() - dt.timedelta(days=390),
-                note="演示数据",
-            )
+            entry = blacklist_approve(actor=committee, entry=entry, note="演示数据")
+            listed_on = timezone.localdate() - dt.timedelta(days=390)  # an approval is never backdated
+            BlacklistEntry.objects.filter(pk=entry.pk).update(listed_on=listed_on, ends_on=entry.period_end(listed_on))
     inspector = User.objects.filter(username="inspector").first()
     if inspector and not SupervisionVisit.objects.exists():
         for index, enterprise in enumerate(Enterprise.objects.filter(jurisdiction__path__startswith="/")[:6]):

@@ -118,26 +118,22 @@ class ObjectionForm(_Styled, forms.Form):
 
 
 class ApproveForm(_Styled, forms.Form):
-    listed_on = forms.DateField(label=_("Listed from"), widget=DateInput(), required=False)
-    ends_on = forms.DateField(
-        label=_("Listed until"),
+    """The committee's approval. The end date is not a field: the rule set's period fixes it (Order 11)."""
+
+    listed_on = forms.DateField(
+        label=_("Listed from"),
         widget=DateInput(),
         required=False,
-        help_text=_("Empty: the listing period of the rule set (3 years)."),
+        help_text=_("Empty: today. The listing cannot start before the day of approval."),
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["listed_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["listed_on"].initial = today
+        self.fields["listed_on"].widget.attrs["min"] = today.isoformat()
         self.style()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("listed_on"), data.get("ends_on")
-        if start and end and end <= start:
-            self.add_error("ends_on", _("The end date must be after the start date."))
-        return data
 
 
 class RepairForm(_Styled, forms.Form):

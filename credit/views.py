@@ -289,7 +289,9 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": handles and status == BlacklistStatus.PROPOSED,
         "object": own and entry.objection_window_open,
         "decide_objection": committee and status == BlacklistStatus.OBJECTED,
-        "approve": committee and status == BlacklistStatus.NOTICED,
+        # Not offered while the objection period runs: the page says from when instead.
+        "approve": committee and status == BlacklistStatus.NOTICED and entry.approvable_from is None,
+        "approve_later": committee and status == BlacklistStatus.NOTICED and entry.approvable_from is not None,
         "reject": (committee or handles)
         and status in (BlacklistStatus.PROPOSED, BlacklistStatus.NOTICED, BlacklistStatus.OBJECTED),
         "repair_apply": own
@@ -312,6 +314,7 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "note_form": NoteForm(),
             "optional_note_form": OptionalNoteForm(),
             "objection_form": ObjectionForm(),
+            "period_end": entry.period_end(_today()),
             "repair_form": RepairForm(),
             "audit_entries": audit_entries_for(entry)[:30] if not own else [],
         },
@@ -350,7 +353,6 @@ def blacklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 actor=user,
                 entry=entry,
                 listed_on=approve_form.cleaned_data["listed_on"],
-                ends_on=approve_form.cleaned_data["ends_on"],
                 note=approve_form.cleaned_data["note"],
             )
             done = _("Approved and published.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.conf import settings
@@ -165,6 +166,19 @@ class BlacklistEntry(models.Model):
             and self.objection_deadline is not None
             and timezone.localdate() <= self.objection_deadline
         )
+
+    @property
+    def approvable_from(self) -> dt.date | None:
+        """While the objection window runs, the first day the committee may approve (else None)."""
+        if self.objection_window_open and self.objection_deadline is not None:
+            return self.objection_deadline + dt.timedelta(days=1)
+        return None
+
+    def period_end(self, listed_on: dt.date) -> dt.date:
+        """The end of a listing starting on `listed_on`: the period of the entry's rule-set version."""
+        from .rules import add_months
+
+        return add_months(listed_on, 12 * self.rule_set.blacklist_years)
 
 
 class BlacklistTransition(models.Model):

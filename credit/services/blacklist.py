@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
@@ -39,6 +39,9 @@ from ..models import BlacklistEntry, BlacklistTransition, CreditRecord, CreditRe
 from .access import can_handle_proposal, can_propose_blacklist, is_committee, is_enterprise_user_of
 from .push import outbox_emit
 from .records import store_upload
+
+# The stable error code of an approval asked for while the objection period runs (409 in the API).
+OBJECTION_PERIOD_RUNNING = "objection_period_running"
 
 ORDER_11 = "《安全生产严重失信主体名单管理办法》（应急管理部令第11号）"
 
@@ -196,7 +199,6 @@ def blacklist_propose_by_rule(*, record: CreditRecord) -> BlacklistEntry | None:
         "count": len(counted),
         "rule": rule.title,
         "months": rule.blacklist_window_months,
-        "code": rule.code,
     }
     try:
         with transaction.atomic():
@@ -312,7 +314,13 @@ def blacklist_approve(
     ends_on: dt.date | None = None,
     note: str = "",
 ) -> BlacklistEntry:
-    """Committee approval publishes the entry: reason, legal basis, rule version, start and end."""
+    """Committee approval publishes the entry: reason, legal basis, rule version, start and end.
+
+    The period is not a choice (MEM Order 11): the entry's rule-set version fixes it (3 years), and
+    the end is computed from the start. `ends_on`, when given, must be that day: an earlier end is an
+    early removal, which only an approved credit repair decides (`credit_repair_decide`), after the
+    rule set's minimum months on the list. The listing cannot start before the day of approval.
+    """
     with transaction.atomic():
         entry = _lock(entry)
         if not is_committee(actor):
@@ -320,16 +328,46 @@ def blacklist_approve(
         _require(entry, BlacklistStatus.NOTICED)
         if actor.pk in {entry.proposed_by_id, entry.notice_served_by_id}:
             raise DomainError(_("The approver must be a different person from the proposer."))
-        if entry.objection_decision != ObjectionDecision.DISMISSED and entry.objection_window_open:
-            raise DomainError(_("The objection window is open until %(day)s.") % {"day": entry.objection_deadline})
-        listed_on = listed_on or timezone.localdate()
-        ends_on = ends_on or add_months(listed_on, 12 * entry.rule_set.blacklist_years)
-        if ends_on <= listed_on:
-            raise DomainError(_("The end date must be after the start date."), field="ends_on", code="invalid")
+        if entry.approvable_from is not None:
+            raise DomainError(
+                _("The objection period runs until %(deadline)s: approval is possible from %(day)s.")
+                % {
+                    "deadline": formats.date_format(entry.objection_deadline, "Y-m-d"),
+                    "day": formats.date_format(entry.approvable_from, "Y-m-d"),
+                },
+                code=OBJECTION_PERIOD_RUNNING,
+            )
+        today = timezone.localdate()
+        listed_on = listed_on or today
+        if listed_on < today:
+            raise DomainError(
+                _("The listing cannot start before the day of approval (%(day)s).")
+                % {"day": formats.date_format(today, "Y-m-d")},
+                field="listed_on",
+                code="invalid",
+            )
+        period_end = entry.period_end(listed_on)
+        if ends_on is not None and ends_on != period_end:
+            raise DomainError(
+                _(
+                    "The listing period is %(years)d years under rule set %(version)s: listed from %(start)s, "
+                    "it ends on %(end)s. An earlier end needs an approved credit repair, possible %(months)d "
+                    "months after listing at the earliest."
+                )
+                % {
+                    "years": entry.rule_set.blacklist_years,
+                    "version": entry.rule_set.version,
+                    "start": formats.date_format(listed_on, "Y-m-d"),
+                    "end": formats.date_format(period_end, "Y-m-d"),
+                    "months": entry.rule_set.repair_min_months,
+                },
+                field="ends_on",
+                code="invalid",
+            )
         entry.approved_by = actor
         entry.approved_at = timezone.now()
         entry.listed_on = listed_on
-        entry.ends_on = ends_on
+        entry.ends_on = period_end
         entry.decision_note = (note or "").strip()
         _transition(entry, to=BlacklistStatus.ACTIVE, action="approve", actor=actor, note=entry.decision_note)
         _tell(
@@ -337,7 +375,7 @@ def blacklist_approve(
             entry,
             _("Listed as a serious untrustworthy entity: %(name)s") % {"name": entry.enterprise.name},
             _("Listed from %(start)s to %(end)s. Reason: %(reason)s")
-            % {"start": listed_on.isoformat(), "end": ends_on.isoformat(), "reason": entry.reason},
+            % {"start": listed_on.isoformat(), "end": period_end.isoformat(), "reason": entry.reason},
             key="approved",
         )
         _recalculate_after_commit(entry.enterprise_id)
@@ -432,8 +470,8 @@ def credit_repair_apply(
         start = repair_possible_from(entry)
         if start is not None and timezone.localdate() < start:
             raise DomainError(
-                _("Credit repair can be applied for from %(day)s (12 months after listing).")
-                % {"day": start.isoformat()}
+                _("Credit repair can be applied for from %(day)s (%(months)d months after listing).")
+                % {"day": start.isoformat(), "months": entry.rule_set.repair_min_months}
             )
         if entry.repairs.filter(status=RepairStatus.PENDING).exists():
             raise DomainError(_("An application is already waiting for a decision."))

@@ -51,8 +51,13 @@ def close_window(entry: BlacklistEntry) -> BlacklistEntry:
 
 
 def listed(entry: BlacklistEntry, users: dict[str, Any], *, listed_on: dt.date | None = None) -> BlacklistEntry:
+    """Approved today, or — moving the clock — as if approved on `listed_on` (an approval cannot be backdated)."""
     entry = close_window(noticed(entry, users["department"]))
-    return blacklist_approve(actor=users["committee"], entry=entry, listed_on=listed_on)
+    entry = blacklist_approve(actor=users["committee"], entry=entry)
+    if listed_on is not None:
+        BlacklistEntry.objects.filter(pk=entry.pk).update(listed_on=listed_on, ends_on=entry.period_end(listed_on))
+        entry.refresh_from_db()
+    return entry
 
 
 def test_full_workflow_from_proposal_to_publication(
@@ -112,7 +117,7 @@ def test_confirming_a_rule_proposal_makes_you_the_proposer(users: dict[str, Any]
 
 def test_approval_waits_for_the_objection_window(proposal: BlacklistEntry, users: dict[str, Any]) -> None:
     entry = noticed(proposal, users["department"])
-    with pytest.raises(DomainError, match="objection window"):
+    with pytest.raises(DomainError, match="objection period"):
         blacklist_approve(actor=users["committee"], entry=entry)
     entry = close_window(entry)
     assert blacklist_approve(actor=users["committee"], entry=entry).status == BlacklistStatus.ACTIVE
