@@ -30,6 +30,7 @@ from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
 
 from .choices import BlacklistStatus, Grade, RatingStatus
+from .explain import explain_records
 from .models import (
     BlacklistEntry,
     CreditRating,
@@ -85,7 +86,9 @@ def rating_reasons(history: CreditRatingHistory | None) -> list[Reason]:
     points = history.contribution_points()
     if not points:
         return []
-    records = list(CreditRecord.objects.filter(pk__in=list(points)).select_related("rule", "department", "recorded_by"))
+    records = list(
+        CreditRecord.objects.filter(pk__in=list(points)).select_related("rule", "department", "recorded_by", "fact")
+    )
     rules = {
         rule.code: rule
         for rule in Rule.objects.filter(rule_set_id=history.rule_set_id, code__in={r.rule_code for r in records})
@@ -105,6 +108,12 @@ def enterprise_credit(enterprise: Enterprise, user: Any) -> dict[str, Any]:
     latest = rating.latest if rating else None
     reasons = rating_reasons(latest)
     capping = [reason for reason in reasons if reason.rule and reason.rule.cap_grade]
+    records = list(
+        CreditRecord.objects.filter(enterprise=enterprise)
+        .select_related("rule", "rule__rule_set", "department", "recorded_by", "revoked_by", "fact")
+        .order_by("-occurred_on", "-id")[:200]
+    )
+    _explain(records + [reason.record for reason in reasons], user)
     return {
         "rating": rating,
         "reasons": reasons,
@@ -114,11 +123,7 @@ def enterprise_credit(enterprise: Enterprise, user: Any) -> dict[str, Any]:
             .select_related("rule_set")
             .order_by("-computed_at", "-id")[:30]
         ),
-        "records": list(
-            CreditRecord.objects.filter(enterprise=enterprise)
-            .select_related("rule", "rule__rule_set", "department", "recorded_by", "revoked_by")
-            .order_by("-occurred_on", "-id")[:200]
-        ),
+        "records": records,
         "blacklist": list(
             BlacklistEntry.objects.visible_to(user)
             .filter(enterprise=enterprise)
@@ -126,6 +131,31 @@ def enterprise_credit(enterprise: Enterprise, user: Any) -> dict[str, Any]:
             .order_by("-proposed_at", "-id")
         ),
     }
+
+
+def explained_records(records: Any, user: Any) -> list[CreditRecord]:
+    """The records, each with its reason in words (see `_explain`)."""
+    loaded = list(records)
+    _explain(loaded, user)
+    return loaded
+
+
+def _explain(records: list[CreditRecord], user: Any) -> None:
+    """Give each record `reason_text` (a sentence, never the event's keys) and `reason_url` (the event's
+    own page, only if the user may open it); a record replaced by a later event about the same thing
+    gets `replaced_by` (the record that replaced it), so its revocation reads as words too."""
+    explained = explain_records(records, user)
+    active_by_key = {r.source_key: r for r in records if r.source_key and r.is_active}
+    for record in records:
+        found = explained.get(record.pk)
+        record.reason_text = found.sentence if found else record.evidence  # type: ignore[attr-defined]
+        record.reason_url = found.url if found else ""  # type: ignore[attr-defined]
+        record.replaced_by = (  # type: ignore[attr-defined]
+            active_by_key.get(record.source_key)
+            if not record.is_active and record.revoked_by_id is None and record.source_key
+            else None
+        )
+        record.replaced = not record.is_active and record.revoked_by_id is None and bool(record.fact_id)  # type: ignore[attr-defined]
 
 
 # Differentiated supervision -------------------------------------------------------------------

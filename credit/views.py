@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
+from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
@@ -305,7 +306,7 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": entry,
             "transitions": entry.transitions.select_related("actor"),
-            "evidence": entry.evidence_records.select_related("rule"),
+            "evidence": selectors.explained_records(entry.evidence_records.select_related("rule", "fact"), user),
             "repairs": repairs,
             "actions": actions,
             "repair_from": services.repair_possible_from(entry),
@@ -313,8 +314,8 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approve_form": ApproveForm(),
             "note_form": NoteForm(),
             "optional_note_form": OptionalNoteForm(),
-            "objection_form": ObjectionForm(),
             "period_end": entry.period_end(_today()),
+            "objection_form": ObjectionForm(),
             "repair_form": RepairForm(),
             "audit_entries": audit_entries_for(entry)[:30] if not own else [],
         },
@@ -480,9 +481,30 @@ def feed_usage(request: HttpRequest) -> HttpResponse:
 
 
 # Departments' webhooks -------------------------------------------------------------------------
+    keys = list(keys)
+    for k in keys:
+        k.scope_labels = [_scope_label(scope) for scope in k.scopes or []]
+    for use in page:
+        use.feed_label = _feed_label(use.path)
 
 
 @login_required
+def _scope_label(scope: str) -> str:
+    try:
+        return str(ApiScope(scope).label)
+    except ValueError:
+        return scope
+
+
+def _feed_label(path: str) -> str:
+    """Which feed a request read, in words (the path stays in the row's tooltip)."""
+    if path.startswith("/api/v1/credit/blacklist/"):
+        return _("Blacklist feed")
+    if path.startswith("/api/v1/credit/ratings/"):
+        return _("Credit grade feed")
+    return _("Other credit request")
+
+
 def webhooks(request: HttpRequest) -> HttpResponse:
     """A department registers the URL its system receives signed change notifications on."""
     user: Any = request.user

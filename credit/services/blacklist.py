@@ -194,7 +194,7 @@ def blacklist_propose_by_rule(*, record: CreditRecord) -> BlacklistEntry | None:
     if BlacklistEntry.objects.open().filter(enterprise_id=record.enterprise_id).exists():
         return None
     enterprise = record.enterprise
-    reason = _('%(case)s: %(count)d record(s) of "%(rule)s" within %(months)d months (rule %(code)s).') % {
+    reason = _('%(case)s: %(count)d record(s) of "%(rule)s" within %(months)d months.') % {
         "case": BlacklistCase(rule.blacklist_case).label,
         "count": len(counted),
         "rule": rule.title,

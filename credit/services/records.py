@@ -161,8 +161,10 @@ def matching_rule(rule_set: RuleSet, fact: Fact) -> Rule | None:
 
 
 def _evidence_text(fact: Fact) -> str:
-    details = ", ".join(f"{key}={value}" for key, value in sorted((fact.payload or {}).items()))
-    return f"{fact.get_kind_display()} ({fact.dedup_key})" + (f": {details}" if details else "")
+    """The event in words (pages render it afresh in the reader's language; exports read this)."""
+    from ..explain import fact_sentence
+
+    return fact_sentence(fact)
 
 
 def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
@@ -213,7 +215,10 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
         rule = matching_rule(rule_set, fact) if rule_set else None
         for record in group:
             credit_record_revoke(
-                actor=None, record=record, reason=_("Superseded by a later event (%(key)s).") % {"key": fact.dedup_key}
+                actor=None,
+                record=record,
+                reason=_("Replaced by a later event about the same matter (%(day)s).")
+                % {"day": timezone.localdate(fact.occurred_at).isoformat()},
             )
         if rule is None:
             return intake
