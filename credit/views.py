@@ -310,11 +310,11 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repairs": repairs,
             "actions": actions,
             "repair_from": services.repair_possible_from(entry),
+            "period_end": entry.period_end(_today()),
             "today": _today(),
             "approve_form": ApproveForm(),
             "note_form": NoteForm(),
             "optional_note_form": OptionalNoteForm(),
-            "period_end": entry.period_end(_today()),
             "objection_form": ObjectionForm(),
             "repair_form": RepairForm(),
             "audit_entries": audit_entries_for(entry)[:30] if not own else [],
@@ -477,18 +477,14 @@ def feed_usage(request: HttpRequest) -> HttpResponse:
         .annotate(calls=Count("uses"), last_call=Max("uses__at"))
         .order_by("-last_call")
     )
-    return render(request, "credit/feed_usage.html", {"page_obj": page, "query": query, "keys": keys})
-
-
-# Departments' webhooks -------------------------------------------------------------------------
     keys = list(keys)
     for k in keys:
         k.scope_labels = [_scope_label(scope) for scope in k.scopes or []]
     for use in page:
         use.feed_label = _feed_label(use.path)
+    return render(request, "credit/feed_usage.html", {"page_obj": page, "query": query, "keys": keys})
 
 
-@login_required
 def _scope_label(scope: str) -> str:
     try:
         return str(ApiScope(scope).label)
@@ -505,6 +501,10 @@ def _feed_label(path: str) -> str:
     return _("Other credit request")
 
 
+# Departments' webhooks -------------------------------------------------------------------------
+
+
+@login_required
 def webhooks(request: HttpRequest) -> HttpResponse:
     """A department registers the URL its system receives signed change notifications on."""
     user: Any = request.user
