@@ -96,6 +96,9 @@ class BlacklistProposalForm(_Styled, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # The two short fields share a row on a desktop; the reason and the evidence take the full width.
+    field_order = ["case", "legal_basis", "reason", "evidence_records"]
+
     def __init__(self, *args: Any, enterprise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         records_field = cast(forms.ModelMultipleChoiceField, self.fields["evidence_records"])
@@ -104,7 +107,9 @@ class BlacklistProposalForm(_Styled, forms.Form):
         )
         records_field.label_from_instance = lambda r: f"{r.occurred_on} · {r.rule.title}"  # type: ignore[method-assign,assignment]
         self.style()
-        self.fields["evidence_records"].widget.attrs["class"] = "form-check-input"
+        # The page lays the choices out itself (a list of checkboxes); a class here would also land on the
+        # widget's wrapper and squeeze the whole list into a checkbox-wide column.
+        self.fields["evidence_records"].widget.attrs.pop("class", None)
 
 
 class ObjectionForm(_Styled, forms.Form):

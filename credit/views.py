@@ -269,7 +269,11 @@ def blacklist_propose(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Proposal recorded. Serve the prior notice to open the objection window."))
             return redirect(entry)
-    return render(request, "credit/blacklist_propose.html", {"form": form, "enterprise": enterprise})
+    return render(
+        request,
+        "credit/blacklist_propose.html",
+        {"form": form, "enterprise": enterprise, "rule_set": RuleSet.objects.in_force(_today())},
+    )
 
 
 @login_required
