@@ -192,7 +192,7 @@ class VetoRule(models.Model):
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="vetoes")
     kind = models.CharField(_("veto"), max_length=30, choices=VetoKind.choices)
     threshold_percent = models.PositiveSmallIntegerField(
-        _("threshold (% of the target)"),
+        _("threshold (percent of the target)"),
         null=True,
         blank=True,
         help_text=_("Deaths above this share of the control target (e.g. 150)."),

@@ -179,7 +179,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('major_accident', 'A major or especially major accident in the period'), ('larger_concealed_or_late', 'A larger accident concealed or reported late'), ('deaths_over_target', 'Deaths above a share of the control target')], max_length=30, verbose_name='veto')),
-                ('threshold_percent', models.PositiveSmallIntegerField(blank=True, help_text='Deaths above this share of the control target (e.g. 150).', null=True, verbose_name='threshold (% of the target)')),
+                ('threshold_percent', models.PositiveSmallIntegerField(blank=True, help_text='Deaths above this share of the control target (e.g. 150).', null=True, verbose_name='threshold (percent of the target)')),
                 ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vetoes', to='assessment.scheme', verbose_name='scheme')),
             ],
             options={

@@ -1,0 +1,140 @@
+"""Serializers of the assessment API (read-only)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import (
+    AssessmentPeriod,
+    AssessmentResult,
+    AssessmentRun,
+    GradeThreshold,
+    ResultIndicator,
+    Scheme,
+    SchemeIndicator,
+    VetoRule,
+)
+
+
+class SchemeIndicatorSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="display_label", read_only=True)
+
+    class Meta:
+        model = SchemeIndicator
+        fields = [
+            "order",
+            "indicator",
+            "label",
+            "part",
+            "weight",
+            "direction",
+            "normalization",
+            "scoring",
+            "full_at",
+            "zero_at",
+            "deduct_per_unit",
+            "target_input",
+        ]
+
+
+class VetoRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VetoRule
+        fields = ["kind", "threshold_percent"]
+
+
+class GradeThresholdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GradeThreshold
+        fields = ["grade", "min_score"]
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    indicators = SchemeIndicatorSerializer(many=True, read_only=True)
+    vetoes = VetoRuleSerializer(many=True, read_only=True)
+    grades = GradeThresholdSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Scheme
+        fields = ["id", "name", "version", "kind", "status", "valid_from", "notes", "indicators", "vetoes", "grades"]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AssessmentPeriod
+        fields = ["id", "kind", "year", "number", "label", "start", "end"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    progress_percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = AssessmentRun
+        fields = [
+            "id",
+            "period",
+            "scheme",
+            "status",
+            "total",
+            "done",
+            "progress_percent",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ResultIndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResultIndicator
+        fields = [
+            "indicator",
+            "label",
+            "part",
+            "weight",
+            "effective_weight",
+            "numerator",
+            "denominator",
+            "normalized",
+            "target",
+            "points",
+            "scored",
+            "reason",
+            "record_model",
+            "record_ids",
+        ]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    scheme_version = serializers.CharField(source="scheme.version", read_only=True)
+    indicators = ResultIndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AssessmentResult
+        fields = [
+            "id",
+            "run",
+            "period",
+            "period_label",
+            "scheme",
+            "scheme_version",
+            "jurisdiction",
+            "jurisdiction_name",
+            "status",
+            "score",
+            "grade",
+            "rank",
+            "vetoed",
+            "veto_reasons",
+            "notes",
+            "previous_score",
+            "change",
+            "computed_at",
+            "published_at",
+            "indicators",
+        ]
