@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.forms import DateInput
+
 from .choices import BlacklistCase
 from .models import CreditRecord, Rule
 from .services import credit_rules_for_manual_entry
@@ -23,13 +25,6 @@ class _Styled:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CreditRecordForm(_Styled, forms.Form):

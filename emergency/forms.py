@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.models import Enterprise
-from safety_platform.forms import IdsChoiceField
+from safety_platform.forms import DateInput, DateTimeInput, IdsChoiceField
 from safety_platform.models import Department, Industry, Jurisdiction
 
 from .choices import (
@@ -43,9 +43,6 @@ from .models import (
     Warehouse,
 )
 from .models.accidents import COUNT_MAX, MONEY_MAX
-
-DATETIME = {"type": "datetime-local"}
-DATE = {"type": "date"}
 
 
 def style(form: forms.BaseForm) -> None:
@@ -162,9 +159,7 @@ class MemberForm(StyledForm):
     )
     certificate = forms.CharField(label=_("Certificate"), max_length=100, required=False)
     certificate_number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
-    certificate_expires_on = forms.DateField(
-        label=_("Certificate expires on"), required=False, widget=forms.DateInput(attrs=DATE)
-    )
+    certificate_expires_on = forms.DateField(label=_("Certificate expires on"), required=False, widget=DateInput())
 
 
 class EquipmentForm(StyledModelForm):
@@ -222,7 +217,7 @@ class ReceiveForm(StyledForm):
     item = forms.ModelChoiceField(label=pgettext_lazy("emergency", "Item"), queryset=SupplyItem.objects.all())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     batch_no = forms.CharField(label=_("Batch"), max_length=60, required=False)
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs=DATE))
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -279,7 +274,7 @@ class DispatchRequestForm(StyledForm):
     accident = forms.ModelChoiceField(label=_("For incident"), queryset=Accident.objects.none(), required=False)
     contact_name = forms.CharField(label=_("Receiving contact"), max_length=60, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
-    needed_by = forms.DateTimeField(label=_("Needed by"), required=False, widget=forms.DateTimeInput(attrs=DATETIME))
+    needed_by = forms.DateTimeField(label=_("Needed by"), required=False, widget=DateTimeInput())
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     LINES = 5
@@ -393,11 +388,11 @@ class AccidentForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=AccidentCategory.choices)
     is_production_safety = forms.BooleanField(label=_("Production-safety accident"), required=False, initial=True)
-    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=forms.DateTimeInput(attrs=DATETIME))
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DateTimeInput())
     reported_at = forms.DateTimeField(
         label=_("Reported to the county at"),
         required=False,
-        widget=forms.DateTimeInput(attrs=DATETIME),
+        widget=DateTimeInput(),
         help_text=_("Empty: now."),
     )
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False)
@@ -455,15 +450,13 @@ class SupplementForm(StyledForm):
 class ForwardForm(StyledForm):
     level = forms.ChoiceField(label=_("Received by"), choices=[c for c in ReportLevel.choices if c[0] != "county"])
     received_at = forms.DateTimeField(
-        label=_("Received at"), required=False, widget=forms.DateTimeInput(attrs=DATETIME), help_text=_("Empty: now.")
+        label=_("Received at"), required=False, widget=DateTimeInput(), help_text=_("Empty: now.")
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class LogForm(StyledForm):
-    at = forms.DateTimeField(
-        label=_("Time"), required=False, widget=forms.DateTimeInput(attrs=DATETIME), help_text=_("Empty: now.")
-    )
+    at = forms.DateTimeField(label=_("Time"), required=False, widget=DateTimeInput(), help_text=_("Empty: now."))
     kind = forms.ChoiceField(label=_("Kind"), choices=ResponseKind.choices)
     actor_name = forms.CharField(label=_("Who"), max_length=100, required=False)
     action = forms.CharField(
@@ -496,7 +489,7 @@ class ExtendForm(StyledForm):
 class InvestigationForm(StyledForm):
     summary = forms.CharField(label=_("Investigation conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
     submitted_at = forms.DateTimeField(
-        label=_("Submitted at"), required=False, widget=forms.DateTimeInput(attrs=DATETIME), help_text=_("Empty: now.")
+        label=_("Submitted at"), required=False, widget=DateTimeInput(), help_text=_("Empty: now.")
     )
 
 
@@ -522,7 +515,7 @@ class FindingForm(StyledForm):
 class MeasureForm(StyledForm):
     description = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
     responsible = forms.CharField(label=_("Responsible unit or person"), max_length=120)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs=DATE))
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
 
 
 class MeasureProgressForm(StyledForm):
@@ -554,9 +547,7 @@ class WarningForm(StyledForm):
         help_text=_("Empty: every industry."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    valid_until = forms.DateTimeField(
-        label=_("Valid until"), required=False, widget=forms.DateTimeInput(attrs=DATETIME)
-    )
+    valid_until = forms.DateTimeField(label=_("Valid until"), required=False, widget=DateTimeInput())
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -598,7 +589,7 @@ class PlanForm(StyledModelForm):
             "status",
             "summary",
         ]
-        widgets = {"filed_on": forms.DateInput(attrs=DATE), "summary": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"filed_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -616,7 +607,7 @@ class PlanForm(StyledModelForm):
 
 
 class DrillForm(StyledForm):
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs=DATE))
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=DrillKind.choices, initial=DrillKind.FUNCTIONAL)
     scenario = forms.CharField(label=_("Scenario"), max_length=200)
     location = forms.CharField(label=_("Place"), max_length=200, required=False)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from safety_platform.forms import DateInput
 from safety_platform.models import Industry, Jurisdiction
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
@@ -68,10 +69,6 @@ def _styled(form: forms.Form) -> None:
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs.setdefault("class", css)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class StyledForm(forms.Form):

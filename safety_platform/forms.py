@@ -8,6 +8,30 @@ from django.utils.translation import gettext_lazy as _
 
 from .filters import MAX_ID
 
+# An HTML date or datetime-local input understands only ISO values, whatever the page's language. Django
+# renders a date in the active language's first input format (zh-hans: 2026/12/18), which the browser shows
+# as an empty field and sends back empty: saving an untouched form erased the date. Every form uses these.
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` with an ISO value (2026-12-18) in every language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">`` with an ISO value (2026-12-18T09:30, local time) in every language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(

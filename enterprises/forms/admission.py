@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CatalogEntry, DeclaredEquipment, DensePlace, ExitProposal, HighRiskProject
+from safety_platform.forms import DateInput
+
+from ..models import CatalogEntry, DeclaredEquipment, DensePlace, Enterprise, ExitProposal, HighRiskProject
 from ..models.admission import ReviewDecision
-from .topic_widgets import DateInput, enterprises_for, jurisdictions_for, label_jurisdiction, style
+from .topic_widgets import enterprises_for, jurisdictions_for, label_jurisdiction, style
 
 
 class HighRiskProjectForm(forms.ModelForm):
@@ -21,7 +24,10 @@ class HighRiskProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions_for(user)
         self.fields["jurisdiction"].label_from_instance = label_jurisdiction
-        self.fields["enterprise"].queryset = enterprises_for(user)
+        # The project's enterprise stays a choice even when the editor does not supervise it (a 住建局 project
+        # run by a company another department oversees): otherwise saving the form erased the link.
+        keep = Q(pk__in=enterprises_for(user).values("pk")) | Q(pk=self.instance.enterprise_id)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(keep).order_by("name", "id")
         self.fields["enterprise"].required = False
         style(self)
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety_platform.forms import IdsChoiceField
+from safety_platform.forms import DateInput, IdsChoiceField
 from safety_platform.models import Department, Industry
 
 from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
-from .topic_widgets import DateInput, enterprises_for, style
+from .topic_widgets import enterprises_for, style
 
 
 class ResponsibilityItemForm(forms.ModelForm):
@@ -24,6 +25,10 @@ class ResponsibilityItemForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["industry"].queryset = Industry.objects.order_by("code")
+        if self.instance.pk:
+            # Editing writes a revision: it takes effect today unless told otherwise. (Offering the current
+            # wording's own start date retired it on the day it began, and its history was lost.)
+            self.initial["effective_on"] = timezone.localdate()
         style(self)
 
 

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.forms import DateInput
 from safety_platform.models import Department, Industry
 
 from ..models.standardization import IssuingLevel, MeasureKind, StandardizationLevel
-from .topic_widgets import DateInput, enterprises_for, style
+from .topic_widgets import enterprises_for, style
 
 
 class CertificateForm(forms.Form):

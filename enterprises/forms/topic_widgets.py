@@ -12,13 +12,6 @@ from safety_platform.models import Jurisdiction
 from ..models import Enterprise
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def style(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget (phone-first forms)."""
     for field in form.fields.values():

@@ -8,8 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.forms import DateInput
+
 from ..models import Employee, SpecialOperationCertificate, TrainingRecord
-from .topic_widgets import DateInput, style
+from .topic_widgets import style
 
 
 class EmployeeForm(forms.ModelForm):

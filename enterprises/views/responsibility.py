@@ -135,6 +135,10 @@ def responsibility_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_responsibility(request.user, item.department):
         raise PermissionDenied
     form = ResponsibilityItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid() and not form.has_changed():
+        # Saving the form as it was opened writes no revision (it would only retire the wording in force).
+        messages.info(request, _("Nothing changed."))
+        return redirect("enterprises:responsibility_department", department_id=item.department_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
