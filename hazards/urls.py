@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "hazards"
 
@@ -33,4 +33,6 @@ urlpatterns = [
     path("statistics/generate/", views.stats_generate, name="stats_generate"),
     path("statistics/<int:pk>/", views.stats_detail, name="stats_detail"),
     path("plausibility/", views.plausibility_view, name="plausibility"),
+    # Keeps the hazard form for offline use; its scope is the whole site (Service-Worker-Allowed).
+    path("sw.js", offline.service_worker, name="service_worker"),
 ]

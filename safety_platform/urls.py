@@ -6,8 +6,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -32,12 +30,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz/", views.healthz, name="healthz"),
-    # The service worker that keeps the hazard form for offline use; at the root so its scope is the site.
-    path(
-        "sw.js",
-        never_cache(TemplateView.as_view(template_name="sw.js", content_type="text/javascript")),
-        name="service-worker",
-    ),
     path("admin/", admin.site.urls),
     path("enterprises/", include("enterprises.urls")),
     path("hazards/", include("hazards.urls")),

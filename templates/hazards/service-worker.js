@@ -1,4 +1,4 @@
-{% load i18n static %}/* Service worker of the platform (served from /sw.js so that its scope is the whole site).
+{% load i18n static %}/* Service worker of the platform (hazards/offline.py serves it; its scope is the whole site).
  *
  * Field work on a weak mountain signal (DESIGN §3b): the hazard form, once opened, opens again
  * without a network. The form page is fetched from the network first (it carries the current
@@ -6,26 +6,19 @@
  * (Bootstrap, icons, the form's scripts) are served from this cache and refreshed in the
  * background. Everything comes from this platform's own origin: no CDN.
  *
- * Rendered by Django only so that the URLs below come from {% templatetag openblock %} static {% templatetag closeblock %} and {% templatetag openblock %} url {% templatetag closeblock %}.
+ * Rendered by Django so that the URLs below come from {% templatetag openblock %} static {% templatetag closeblock %} and {% templatetag openblock %} url {% templatetag closeblock %}.
  */
 "use strict";
 
-var STATIC_CACHE = "sp-static-v1";
+// Named after the kept files' fingerprint: a deployment that changes one installs afresh.
+var STATIC_CACHE = "sp-static-{{ version }}";
 // Pages hold one person's login (name, CSRF token): dropped when someone logs in or out.
 var PAGE_CACHE = "sp-pages-v1";
 var STATIC_PREFIX = "{% get_static_prefix %}";
 var OFFLINE_PAGES = ["{% url 'hazards:create' %}"];
 var FORGET_PAGES_ON = ["{% url 'login' %}", "{% url 'logout' %}"];
-var ASSETS = [
-  "{% static 'vendor/bootstrap/css/bootstrap.min.css' %}",
-  "{% static 'vendor/bootstrap-icons/bootstrap-icons.min.css' %}",
-  "{% static 'vendor/bootstrap-icons/fonts/bootstrap-icons.woff2' %}",
-  "{% static 'css/platform.css' %}",
-  "{% static 'favicon.svg' %}",
-  "{% static 'vendor/bootstrap/js/bootstrap.bundle.min.js' %}",
-  "{% static 'vendor/htmx/htmx.min.js' %}",
-  "{% static 'hazards/outbox.js' %}",
-  "{% static 'hazards/offline-form.js' %}"
+var ASSETS = [{% for asset in assets %}
+  "{% static asset %}"{% if not forloop.last %},{% endif %}{% endfor %}
 ];
 // On a weak signal a request may hang for a minute: after this long the kept page is shown.
 var NETWORK_PATIENCE_MS = 6000;
@@ -34,9 +27,12 @@ var OFFLINE_TEXT = "{{ _('This page has not been opened on this phone before, so
 var OFFLINE_LINK = "{{ _('Open the hazard form')|escapejs }}";
 
 self.addEventListener("install", function (event) {
+  // One by one, not addAll(): a file that fails to arrive on a weak signal must not cost the others.
   event.waitUntil(
     caches.open(STATIC_CACHE)
-      .then(function (cache) { return cache.addAll(ASSETS); })
+      .then(function (cache) {
+        return Promise.all(ASSETS.map(function (url) { return cache.add(url).catch(function () { return null; }); }));
+      })
       .then(function () { return self.skipWaiting(); })
   );
 });
