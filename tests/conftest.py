@@ -102,6 +102,7 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.VAR_DIR = tmp_path / "var"  # seed_demo keeps the demo API key there: never the developer's var/
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,13 @@ Safe to re-run: existing rows are kept. Apps add their own demo data with
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -20,11 +24,13 @@ from safety_platform.choices import ApiScope
 from safety_platform.demo import DEMO_SEEDERS
 from safety_platform.demo_data import DEMO_PASSWORD, ENTERPRISES, LEGAL_REPRESENTATIVES, USERS
 from safety_platform.models import ApiKey, Department, Industry, Jurisdiction, User
+from safety_platform.models.apikeys import hash_api_secret
 from safety_platform.services import api_key_create
 
 from .seed_reference import load_reference_data
 
 SERIAL_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+DEMO_API_KEY_NAME = "发改委信用平台（演示）"
 
 
 def demo_credit_code(index: int, region: str) -> str:
@@ -104,9 +110,10 @@ def seed_demo() -> dict[str, Any]:
             logins.append((username, full_name, user.get_role_display()))
 
         api_key_raw = None
-        if not ApiKey.objects.filter(name="发改委信用平台（演示）").exists():
+        # Created once: a later run keeps the key, so an integration set up with it keeps working.
+        if not ApiKey.objects.filter(name=DEMO_API_KEY_NAME).exists():
             _key, api_key_raw = api_key_create(
-                name="发改委信用平台（演示）",
+                name=DEMO_API_KEY_NAME,
                 department=Department.objects.get(code="fgw"),
                 scopes=[ApiScope.BLACKLIST_READ, ApiScope.RATINGS_READ, ApiScope.ENTERPRISES_READ],
                 days=365,
@@ -128,8 +135,39 @@ COUNTY_CENTRES = {
 }
 
 
+def demo_api_key_file() -> Path:
+    """Where the demo key's secret is kept (under var/, never committed) so every run can show it again."""
+    return Path(settings.VAR_DIR) / "demo-api-key.txt"
+
+
+def demo_api_key_stored() -> str | None:
+    """The stored demo key, if it still opens the API (same secret as the live key, not revoked/expired)."""
+    path = demo_api_key_file()
+    if not path.exists():
+        return None
+    raw = path.read_text().strip()
+    prefix, _dot, secret = raw.partition(".")
+    key = ApiKey.objects.usable().filter(prefix=prefix, name=DEMO_API_KEY_NAME).first()
+    if key is None or not hmac.compare_digest(key.hashed_secret, hash_api_secret(secret)):
+        return None
+    return raw
+
+
+def _store_demo_api_key(raw: str) -> Path:
+    path = demo_api_key_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Readable by the owner only: it is a working credential for the demo department.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(raw + "\n")
+    return path
+
+
 class Command(BaseCommand):
-    help = "Load Longyan demo data and one login per role (password printed). Safe to re-run."
+    help = (
+        "Load Longyan demo data and one login per role (password printed). Safe to re-run: existing data, "
+        "logins and the demo API key are kept (the key is stored in var/demo-api-key.txt and shown on every run)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = seed_demo()
@@ -138,6 +176,16 @@ class Command(BaseCommand):
         for username, full_name, role in result["logins"]:
             self.stdout.write(f"  {username:22} {role} — {full_name}")
         if result["api_key"]:
+            path = _store_demo_api_key(result["api_key"])
+            self.stdout.write(f"Demo department API key (发改委, new): Authorization: Api-Key {result['api_key']}")
+            self.stdout.write(f"  (kept in {path}; later runs keep and show the same key)")
+            return
+        stored = demo_api_key_stored()
+        if stored:
+            self.stdout.write(f"Demo department API key (发改委, unchanged): Authorization: Api-Key {stored}")
+        else:
             self.stdout.write(
-                f"Demo department API key (发改委, shown once): Authorization: Api-Key {result['api_key']}"
+                "Demo department API key (发改委): kept as it was; its secret is not stored here any more, so it"
+                " is not shown. For a new one: manage.py apikey create --department fgw --name ..."
+                " --scopes blacklist:read,ratings:read"
             )
