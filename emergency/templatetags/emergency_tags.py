@@ -10,7 +10,7 @@ register = template.Library()
 LEVEL_CLASSES = {
     "blue": "bg-primary",
     "yellow": "bg-warning text-dark",
-    "orange": "text-white level-orange",
+    "orange": "text-dark level-orange",  # dark text on orange reads at 6:1 (white: 2.6:1)
     "red": "bg-danger",
 }
 GRADE_CLASSES = {

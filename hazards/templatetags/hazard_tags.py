@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from hazards.choices import RiskLevel
+
 register = template.Library()
 
 STATE_CLASSES = {
@@ -29,3 +31,9 @@ def risk_class(level: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def risk_label(level: str) -> str:
+    """The level's name (重大风险（红）…): a colour alone says nothing to a screen reader."""
+    return str(RiskLevel(level).label) if level in RiskLevel.values else level
