@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .forms import CountyInputForm, SchemeIndicatorForm
+from .importing import county_inputs_import, template_headers
 from .models import (
     AssessmentPeriod,
     AssessmentResult,
@@ -151,9 +155,44 @@ class CountyInputAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     list_select_related = ["jurisdiction"]
 
+    change_list_template = "admin/assessment/countyinput/change_list.html"
+
     def save_model(self, request: HttpRequest, obj: CountyInput, form: Any, change: bool) -> None:
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="assessment_countyinput_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            return HttpResponseRedirect(reverse("admin:assessment_countyinput_changelist"))
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = county_inputs_import(filename=upload.name, content=upload.read(), user=request.user)
+            if report.ok:
+                self.message_user(
+                    request,
+                    _("%(created)s rows added, %(updated)s updated.")
+                    % {"created": report.created, "updated": report.updated},
+                )
+                return HttpResponseRedirect(reverse("admin:assessment_countyinput_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import from Excel"),
+            "form": form,
+            "report": report,
+            "headers": template_headers(),
+        }
+        return render(request, "admin/assessment/countyinput/import.html", context, status=400 if report else 200)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
 @admin.register(AssessmentPeriod)

@@ -54,11 +54,12 @@ class SchemeQuerySet(models.QuerySet["Scheme"]):
         return self
 
     def in_force(self, kind: str, on: dt.date) -> Scheme | None:
-        """The active version of a kind valid on `on` (the latest `valid_from` not after it)."""
+        """The active version of a kind valid on `on` (the latest `valid_from` not after it); before the
+        first version, the earliest one (periods before the platform had a scheme are still assessed)."""
+        active = self.filter(kind=kind, status=SchemeStatus.ACTIVE)
         return (
-            self.filter(kind=kind, status=SchemeStatus.ACTIVE, valid_from__lte=on)
-            .order_by("-valid_from", "-id")
-            .first()
+            active.filter(valid_from__lte=on).order_by("-valid_from", "-id").first()
+            or active.order_by("valid_from", "id").first()
         )
 
 
