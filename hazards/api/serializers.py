@@ -265,6 +265,21 @@ class RiskSourceSerializer(serializers.ModelSerializer):
         read_only_fields = ["score", "level", "banding", "created_at", "updated_at"]
         extra_kwargs = {"enterprise": {"required": False}}
 
+    def service_data(self) -> dict[str, Any]:
+        """The validated input, completed for a partial update with the stored values of the fields not sent.
+
+        The stored values are taken as Python values, not in their JSON form: merging the representation
+        gave the service the text '2027-01-15' for a review date it had not been sent, and every PATCH of a
+        risk source with a review date answered 400 naming review_date.
+        """
+        data = dict(self.validated_data)
+        if self.instance is not None and self.partial:
+            for name, fld in self.fields.items():
+                if fld.read_only or name in data or "." in (fld.source or "") or fld.source == "*":
+                    continue
+                data[name] = getattr(self.instance, fld.source)
+        return data
+
     def to_representation(self, instance: RiskSource) -> dict[str, Any]:
         data = super().to_representation(instance)
         for name in ("lec_l", "lec_e", "lec_c"):

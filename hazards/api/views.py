@@ -314,11 +314,9 @@ class RiskSourceViewSet(
         user: Any = request.user
         serializer = s.RiskSourceSerializer(source, data=request.data, partial=source is not None)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = serializer.service_data()
         if source is not None:
             enterprise = source.enterprise
-            current = s.RiskSourceSerializer(source).data
-            data = {**{k: current[k] for k in current if k not in data}, **data}
         elif user.is_enterprise_user:
             enterprise = user.enterprise
         else:
