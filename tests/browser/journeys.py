@@ -133,6 +133,8 @@ class Journey:
     def shot(self, name: str) -> Path:
         """Screenshot the page as it is (whole page) and check it; returns the file."""
         self.page.wait_for_load_state("load")
+        # From the top: a sticky top bar would otherwise be painted wherever the page was scrolled to.
+        self.page.evaluate("window.scrollTo(0, 0)")
         self._shots += 1
         path = self.folder / f"{self._shots:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
@@ -154,14 +156,27 @@ class Journey:
                 f"{where}: " + ", ".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])})" for v in failing)
             )
 
-    def finish(self) -> None:
-        """Close the context; fail with every console error and page problem met on the way."""
+    def close_and_report(self) -> list[str]:
+        """Close the context; write and return every console error and page problem met on the way."""
         self.context.close()
         found = [f"console error: {e}" for e in self.console_errors] + self.problems
         report = self.folder / "problems.txt"
         report.write_text("\n".join(found) + "\n" if found else "none\n", encoding="utf-8")
         (self.folder / "axe-summary.txt").write_text("\n".join(self.axe_report) + "\n", encoding="utf-8")
-        assert not found, f"journey {self.name}: {len(found)} problem(s) (see {report}):\n" + "\n".join(found)
+        return [f"[{self.name}] {item}" for item in found]
+
+    def finish(self) -> None:
+        """Close the context; fail with every console error and page problem met on the way."""
+        finish_all(self)
+
+
+def finish_all(*journeys: Journey) -> None:
+    """End several journeys of one test together: one failure listing all their problems."""
+    found = [item for journey in journeys for item in journey.close_and_report()]
+    names = ", ".join(journey.name for journey in journeys)
+    assert not found, f"journey {names}: {len(found)} problem(s) (see problems.txt in {ARTIFACTS}):\n" + "\n".join(
+        found
+    )
 
 
 def demo_world() -> dict[str, Any]:
