@@ -90,7 +90,8 @@ def test_regraded_accident_replaces_the_earlier_record_and_proposes_a_listing(
     ingest(fact(xinluo_chem, "accident", dedup_key="accident:77:2", accident_id=77, grade="major", deaths=10))
     assert active_codes(xinluo_chem) == ["ACC-MAJOR"]
     superseded = CreditRecord.objects.get(rule_code="ACC-LARGER")
-    assert superseded.status == RecordStatus.REVOKED and "accident:77:2" in superseded.revoke_reason
+    assert superseded.status == RecordStatus.REVOKED and "later event" in superseded.revoke_reason
+    assert "accident:77" not in superseded.revoke_reason  # words, not the event's key
     entry = BlacklistEntry.objects.get(enterprise=xinluo_chem)
     assert (entry.status, entry.origin, entry.case) == (
         BlacklistStatus.PROPOSED,
