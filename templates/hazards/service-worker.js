@@ -16,7 +16,7 @@ var STATIC_CACHE = "sp-static-{{ version }}";
 var PAGE_CACHE = "sp-pages-v1";
 var STATIC_PREFIX = "{% get_static_prefix %}";
 var OFFLINE_PAGES = ["{% url 'hazards:create' %}"];
-var FORGET_PAGES_ON = ["{% url 'login' %}", "{% url 'logout' %}"];
+var FORGET_PAGES_ON = ["{% url 'login' %}", "{% url 'logout' %}", "{% url 'admin:login' %}", "{% url 'admin:logout' %}"];
 var ASSETS = [{% for asset in assets %}
   "{% static asset %}"{% if not forloop.last %},{% endif %}{% endfor %}
 ];

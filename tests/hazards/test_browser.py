@@ -67,11 +67,16 @@ def test_typed_text_survives_closing_the_page(live_server: Any, users: dict[str,
         page.click("#hazard-form button[type=submit]")
         page.wait_for_url(f"{live_server.url}/hazards/*/")
         page.wait_for_load_state("networkidle")
+        # Once sent, the draft is gone: the next hazard starts from an empty form.
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.wait_for_load_state("networkidle")
+        seen["title_next_time"] = page.input_value("#id_title")
         return seen
 
     seen = on_a_phone(live_server, "enterprise", steps)
     assert (seen["title"], seen["description"]) == ("叉车刹车失灵", "3号叉车刹车距离过长")
     assert seen["restored_notice"]
+    assert seen["title_next_time"] == ""
     # The draft's key travels with the submission: a retry after a lost response finds the same hazard.
     assert seen["client_key"]
     hazard = Hazard.objects.get()

@@ -263,3 +263,41 @@ def test_chosen_photos_survive_a_reload_and_an_expired_login_keeps_the_report_un
     assert hazard.title == "储罐区阀门泄漏" and hazard.reported_by == users["inspector"]
     assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
     assert seen["page_errors"] == []
+
+
+def test_on_a_weak_signal_the_form_is_freed_and_the_report_goes_on_in_the_background(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
+        held: list[Any] = []
+
+        def hold_posts(route: Any) -> None:
+            if route.request.method == "POST":
+                held.append(route)  # the upload crawls: no answer for now
+            else:
+                route.fallback()
+
+        page.context.route("**/hazards/new/**", hold_posts)
+        page.fill("#id_title", "脚手架连墙件缺失")
+        page.click("#hazard-form button[type=submit]")
+        page.wait_for_function("document.querySelector('#id_title').value === ''", timeout=20000)
+        seen: dict[str, Any] = {
+            "status": page.inner_text("#draft-status"),
+            "state": page.get_attribute(WAITING, "data-state"),
+            "url": page.url,
+        }
+        # The inspector starts typing the next hazard; then the first one gets through.
+        page.fill("#id_title", "下一条隐患")
+        held[0].fallback()
+        page.locator("[data-testid=sent-item]").wait_for(timeout=30000)
+        seen["url_after"] = page.url
+        seen["typing"] = page.input_value("#id_title")
+        return seen
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert "信号较弱" in seen["status"]
+    assert seen["state"] == "sending"
+    assert seen["url_after"] == seen["url"], "no jump away from the form being typed"
+    assert seen["typing"] == "下一条隐患"
+    assert Hazard.objects.get().title == "脚手架连墙件缺失"

@@ -27,7 +27,11 @@
   var submittedKey = null;  // the report this page just submitted while online: its page follows
   var sendingKey = null;
   var retryTimer = null;
+  var slowTimer = null;
   var RETRY_MS = 15000;
+  // Online but the answer takes this long (a weak signal): the form is freed for the next hazard
+  // and the report goes on in the background.
+  var SLOW_MS = 8000;
 
   function text(el, name) { return (el && el.getAttribute("data-" + name)) || ""; }
 
@@ -245,6 +249,9 @@
     sendingKey = outcome.state === "sending" ? report.key : null;
     if (outcome.state === "sent") {
       if (report.key === submittedKey) {
+        submittedKey = null;
+        clearTimeout(slowTimer);
+        forgetDraft();
         window.location.href = outcome.url;
         return;
       }
@@ -253,15 +260,23 @@
       // Sent from this page just now and refused: submit it normally so that the server shows the
       // errors next to the fields (the form still holds the text and the photos).
       submittedKey = null;
+      clearTimeout(slowTimer);
       outbox.remove(report.key).then(function () { HTMLFormElement.prototype.submit.call(form); });
       return;
     } else if (report.key === submittedKey && outcome.state !== "sending") {
-      submittedKey = null;
-      emptyForm();
-      say(outcome.state === "login" ? "login" : "queued", "alert-warning");
+      letGo(outcome.state === "login" ? "login" : "queued");
     } else if (outcome.state === "login") {
       say("login", "alert-warning");
     }
+    render();
+  }
+
+  // The report just submitted will not be answered soon: free the form, keep the report going.
+  function letGo(kind) {
+    submittedKey = null;
+    clearTimeout(slowTimer);
+    emptyForm();
+    say(kind, "alert-warning");
     render();
   }
 
@@ -301,7 +316,13 @@
       if (navigator.onLine) {
         submittedKey = report.key;
         say("sending");
-        return flush();
+        slowTimer = setTimeout(function () {
+          if (submittedKey === report.key) { letGo("slow"); }
+        }, SLOW_MS);
+        return flush().then(function () {
+          // An older report could not get through, so this one was not tried: it waits too.
+          if (submittedKey === report.key) { letGo("queued"); }
+        });
       }
       emptyForm();
       say("queued", "alert-warning");

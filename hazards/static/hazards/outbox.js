@@ -18,6 +18,7 @@
   var REPORTS = "reports";
   var DRAFT_PHOTOS = "draft-photos";
   var LOCK = "sp-hazard-outbox";
+  var SEND_TIMEOUT_MS = 120000;
   var channel = ("BroadcastChannel" in root) ? new root.BroadcastChannel(LOCK) : null;
 
   function openDb() {
@@ -107,11 +108,16 @@
       (Array.isArray(value) ? value : [value]).forEach(function (one) { body.append(name, one); });
     });
     (report.photos || []).forEach(function (photo) { body.append("photos", photo.blob, photo.name); });
+    // A request that hangs on a dead connection would hold the outbox forever: give up after a
+    // while (the report stays; if the server did get it, the retry finds the same hazard).
+    var abort = ("AbortController" in root) ? new root.AbortController() : null;
+    var timer = abort ? setTimeout(function () { abort.abort(); }, SEND_TIMEOUT_MS) : null;
     return fetch(report.action, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       redirect: "manual",
+      signal: abort ? abort.signal : undefined,
       headers: { "X-Requested-With": "fetch", "Accept": "application/json", "X-CSRFToken": csrfToken() }
     }).then(function (response) {
       // The login expired (a redirect to the login page), or the CSRF token did (403 without JSON).
@@ -126,6 +132,9 @@
       });
     }).catch(function () {
       return { state: "waiting" };
+    }).then(function (outcome) {
+      clearTimeout(timer);
+      return outcome;
     });
   }
 
