@@ -11,12 +11,6 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 PY=.venv/bin/python
 
-echo "==> migrating the database"
-$PY manage.py migrate --noinput -v0
-$PY manage.py setup_schedules
-echo "==> loading demo data (a second run keeps existing data, logins and the demo API key)"
-$PY manage.py seed_demo | tee var/demo-logins.txt
-
 URL="http://$HOST:$PORT/"
 if $PY - "$URL" <<'PY'; then
 import sys, urllib.error, urllib.request
@@ -30,6 +24,12 @@ PY
   echo "Something already answers on $URL: choose another port (PORT=8001 scripts/run.sh)." >&2
   exit 1
 fi
+
+echo "==> migrating the database"
+$PY manage.py migrate --noinput -v0
+$PY manage.py setup_schedules
+echo "==> loading demo data (a second run keeps existing data, logins and the demo API key)"
+$PY manage.py seed_demo | tee var/demo-logins.txt
 
 echo "==> starting the Celery worker and beat (logs: var/celery.log)"
 .venv/bin/celery -A safety_platform worker -B --pool solo --loglevel INFO \
