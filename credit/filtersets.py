@@ -73,7 +73,7 @@ def _search(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
     return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__icontains=value.upper()))
 
 
-# API feeds (the contract of DESIGN.md §4) ------------------------------------------------------
+# API feeds (the contract of docs/api.md) ------------------------------------------------------
 
 
 class BlacklistFeedFilterSet(django_filters.FilterSet):

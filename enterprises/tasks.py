@@ -1,4 +1,4 @@
-"""Celery tasks of the enterprises app (STYLE.md skeleton: thin tasks that call a service).
+"""Celery tasks of the enterprises app (docs/style.md skeleton: thin tasks that call a service).
 
 The registry itself schedules nothing; the topic modules' tasks live in `tasks_topics.py` and are
 named here so `app.autodiscover_tasks()` finds every task of the app in the usual place.

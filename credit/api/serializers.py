@@ -1,4 +1,4 @@
-"""The departments' feeds: one row per blacklist entry / per enterprise grade (DESIGN.md §4)."""
+"""The departments' feeds: one row per blacklist entry / per enterprise grade (docs/api.md)."""
 
 from __future__ import annotations
 

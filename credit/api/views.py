@@ -1,4 +1,4 @@
-"""`GET /api/v1/credit/blacklist/` and `GET /api/v1/credit/ratings/` (DESIGN.md §4).
+"""`GET /api/v1/credit/blacklist/` and `GET /api/v1/credit/ratings/` (docs/api.md).
 
 Read-only feeds for other departments' systems (API key with `blacklist:read` / `ratings:read`)
 and for signed-in staff (scoped by `visible_to`). Stable keyset pagination over

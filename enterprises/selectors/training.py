@@ -1,6 +1,6 @@
 """Reads of training: who is compliant with "train before posting" (先培训后上岗), and why not.
 
-The rules (SAWS Order 3, DESIGN.md 3a), evaluated for people on post on a given day:
+The rules (SAWS Order 3; docs/product.md §4), evaluated for people on post on a given day:
 
 - new staff: three-level training (company, workshop, team — each level present) of at least 24 h
   completed by the day they started work; 72 h in mines, hazardous chemicals, fireworks and metal

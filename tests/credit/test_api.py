@@ -1,4 +1,4 @@
-"""The departments' feeds exactly as DESIGN.md §4: fields, filters, cursor pagination, incremental
+"""The departments' feeds exactly as docs/api.md: fields, filters, cursor pagination, incremental
 sync including removals, CSV/Excel, ETag, API-key auth and scopes, usage log, query counts."""
 
 from __future__ import annotations

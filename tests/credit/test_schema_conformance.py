@@ -1,4 +1,4 @@
-"""The credit feeds answer what the published OpenAPI schema says (DESIGN.md §4: other departments generate
+"""The credit feeds answer what the published OpenAPI schema says (docs/api.md: other departments generate
 clients from it): every field of a page, nullable ones as null, errors, and the export content types."""
 
 from __future__ import annotations
