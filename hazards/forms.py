@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
@@ -23,6 +27,7 @@ from .choices import (
     RiskMethod,
 )
 from .models import Campaign, RemediationPlan, RiskSource
+from .services import proposed_deadline
 
 MAX_FILES = 9
 
@@ -71,6 +76,26 @@ def _styled(form: forms.Form) -> None:
         widget.attrs.setdefault("class", css)
 
 
+class GradeDeadlineInput(DateInput):
+    """The rectification deadline of a grading form. In the browser, choosing a grade puts the deadline the rule
+    proposes for it in the field (hazards/grade-deadline.js), unless the user typed a date of their own."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        html = super().render(name, value, attrs, renderer)
+        return format_html('{}<script src="{}" defer></script>', html, static("hazards/grade-deadline.js"))
+
+
+def _propose_deadlines(form: forms.BaseForm) -> None:
+    """The deadline field carries the rule's proposal per grade; its initial value is the initial grade's."""
+    field = form.fields["deadline"]
+    proposals = {grade: proposed_deadline(grade) for grade in HazardGrade.values}
+    field.widget.attrs["data-proposed-deadlines"] = json.dumps({g: d.isoformat() for g, d in proposals.items() if d})
+    field.widget.attrs["data-grade-field"] = form.add_prefix("grade")
+    grade = form.initial.get("grade", form.fields["grade"].initial)
+    if form.initial.get("deadline") is None and proposals.get(grade):
+        form.initial["deadline"] = proposals[grade]
+
+
 class StyledForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,7 +112,7 @@ class HazardLogForm(StyledForm):
     photos = MultipleFileField(label=_("Photos"), capture=True)
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("Campaign"), required=False)
     grade = forms.ChoiceField(label=_("Grade"), choices=[("", _("Assess later")), *HazardGrade.choices], required=False)
-    deadline = forms.DateField(label=_("Rectification deadline"), required=False, widget=DateInput())
+    deadline = forms.DateField(label=_("Rectification deadline"), required=False, widget=GradeDeadlineInput())
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=60, required=False)
     responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     risk_source = forms.ModelChoiceField(queryset=RiskSource.objects.none(), required=False, widget=forms.HiddenInput())
@@ -104,12 +129,15 @@ class HazardLogForm(StyledForm):
             del self.fields["enterprise"]
             for name in ("grade", "deadline", "responsible_person", "responsible_phone"):
                 del self.fields[name]
+        else:
+            _propose_deadlines(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("grade"):
-            if not data.get("deadline"):
-                self.add_error("deadline", _("Set a rectification deadline."))
+            if not data.get("deadline") and "deadline" not in self.errors:
+                # Graded without a date (no script on the page to fill it in): the rule's proposal for the grade.
+                data["deadline"] = proposed_deadline(data["grade"])
             if not data.get("responsible_person"):
                 self.add_error("responsible_person", _("Name the person responsible for the remediation."))
         return data
@@ -124,11 +152,19 @@ class RequiredNoteForm(StyledForm):
 
 
 class AssessForm(StyledForm):
-    grade = forms.ChoiceField(label=_("Grade"), choices=HazardGrade.choices, widget=forms.RadioSelect)
-    deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
+    """评估: grade, deadline (the rule's proposal for the grade, prefilled), responsible person and phone."""
+
+    grade = forms.ChoiceField(
+        label=_("Grade"), choices=HazardGrade.choices, widget=forms.RadioSelect, initial=HazardGrade.GENERAL
+    )
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=GradeDeadlineInput())
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=60)
     responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _propose_deadlines(self)
 
 
 class ProgressForm(StyledForm):
@@ -191,12 +227,15 @@ class PlanForm(forms.ModelForm):
             "deadline": DateInput(),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hazard: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _styled(self)
         # A plan may be saved half-written; the report step insists on every part.
         for field in self.fields.values():
             field.required = False
+        if hazard is not None and not self.instance.deadline and not self.initial.get("deadline"):
+            # A new plan starts from the hazard's rectification deadline (set when it was graded major).
+            self.initial["deadline"] = hazard.deadline or proposed_deadline(HazardGrade.MAJOR)
 
 
 class RiskSourceForm(StyledForm):

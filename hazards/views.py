@@ -39,7 +39,6 @@ from . import forms as f
 from . import selectors, services
 from .choices import (
     CheckOutcome,
-    HazardGrade,
     StatPeriodKind,
     TransitionAction,
 )
@@ -258,10 +257,11 @@ def _action_forms(user: Any, hazard: Any, bound: tuple[str, Any] | None = None) 
         else:
             initial = {}
             if action == TransitionAction.ASSESS:
+                # The grade and the deadline the rule proposes for it come from the form; the person named
+                # when the hazard was logged (also with "assess later") is offered again, with the phone.
                 initial = {
-                    "grade": HazardGrade.GENERAL,
-                    "deadline": timezone.localdate() + dt.timedelta(days=15),
                     "responsible_person": hazard.responsible_person,
+                    "responsible_phone": hazard.responsible_phone,
                 }
             form = ACTION_FORMS[action](initial=initial, prefix=action)
         forms.append(
@@ -334,7 +334,7 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_object_or_404(selectors.hazards_visible_to(user), pk=pk)
     _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
     plan = RemediationPlan.objects.filter(hazard=hazard).first()
-    form = f.PlanForm(request.POST or None, instance=plan)
+    form = f.PlanForm(request.POST or None, instance=plan, hazard=hazard)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.remediation_plan_save(hazard_id=hazard.pk, actor=user, data=form.cleaned_data)

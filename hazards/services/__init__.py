@@ -28,6 +28,7 @@ from .loop import (
     hazard_report,
     hazard_start,
     hazard_submit,
+    proposed_deadline,
     remediation_plan_save,
 )
 from .risk import risk_banding_activate, risk_banding_in_use, risk_banding_new_version, risk_score, risk_source_save
@@ -69,6 +70,7 @@ __all__ = [
     "hazard_submit",
     "period_of",
     "previous_period",
+    "proposed_deadline",
     "remediation_plan_save",
     "reporter_contact_visible_to",
     "risk_banding_activate",

@@ -50,6 +50,9 @@ from ..models import Campaign, Hazard, HazardAttachment, HazardCodeCounter, Haza
 
 RECTIFICATION_BASIS = "《安全生产事故隐患排查治理暂行规定》(国家安全监管总局令第16号)"
 VERIFICATION_DAYS = 10  # Fujian practice: verification and closing (核销) within 10 days of the request.
+# The rectification deadline (限期整改) proposed when a hazard is graded; the inspector may set another. A
+# general hazard is small and fixable at once (SAWS Order 16); a major one needs a plan, funds, often a stop.
+RECTIFICATION_DAYS: dict[str, int] = {HazardGrade.GENERAL: 15, HazardGrade.MAJOR: 60}
 SYSTEM = "system"
 
 Upload = Any  # an UploadedFile (or any file object with name/size/read/seek)
@@ -378,6 +381,11 @@ def hazard_log(
         )
         if not created:
             return hazard
+        if not grade and (responsible_person.strip() or responsible_phone.strip()):
+            # "Assess later" still keeps who was named on site: the assessment form offers them again.
+            hazard.responsible_person = responsible_person.strip()[:60]
+            hazard.responsible_phone = responsible_phone.strip()[:30]
+            hazard.save(update_fields=["responsible_person", "responsible_phone", "updated_at"])
         if grade:
             hazard = hazard_assess(
                 hazard_id=hazard.pk,
@@ -546,6 +554,12 @@ def _open_rectification_clock(hazard: Hazard) -> None:
         url=hazard.get_absolute_url(),
         legal_basis=RECTIFICATION_BASIS,
     )
+
+
+def proposed_deadline(grade: str, *, today: dt.date | None = None) -> dt.date | None:
+    """The rectification deadline the rule proposes for a grade (None before the hazard is graded)."""
+    days = RECTIFICATION_DAYS.get(grade)
+    return None if days is None else (today or timezone.localdate()) + dt.timedelta(days=days)
 
 
 def _check_deadline(deadline: dt.date | None, *, field: str = "deadline") -> dt.date:
