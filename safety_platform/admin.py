@@ -81,8 +81,19 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix"]
     readonly_fields = ["prefix", "created_at", "created_by", "revoked_at", "revoked_by", "last_used_at"]
     fields = ["name", "department", "enterprise", "scopes", "expires_at", *readonly_fields, "revoke_reason"]
-    autocomplete_fields = ["department", "enterprise"]
+    # The departments are a short list (a plain select); the enterprises are thousands: their id with
+    # the lookup window. select2's autocomplete leaves its box without an accessible name.
+    raw_id_fields = ["enterprise"]
     actions = ["revoke"]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "expires_at" and field is not None:
+            # The date and time boxes of the split widget have no <label> of their own.
+            date_box, time_box = field.widget.widgets
+            date_box.attrs["aria-label"] = f"{field.label} · {_('Date:').rstrip(':：')}"
+            time_box.attrs["aria-label"] = f"{field.label} · {_('Time:').rstrip(':：')}"
+        return field
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
         if change:

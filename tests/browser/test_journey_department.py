@@ -102,9 +102,7 @@ def test_department_records_behaviour_proposes_listing_and_pulls_the_blacklist_w
     admin.login("admin", world["password"])
     admin.visit("/admin/safety_platform/apikey/add/", "admin-key-form")
     apage.fill("#id_name", "市应急管理局执法系统")
-    apage.locator("#id_department").locator("xpath=following-sibling::span[1]").click()
-    apage.locator(".select2-search__field").fill("应急")
-    apage.locator(".select2-results__option", has_text="市应急管理局").first.click()
+    apage.select_option("#id_department", label="市应急管理局")
     apage.fill("#id_scopes", '["blacklist:read"]')
     with apage.expect_navigation():
         apage.locator("input[name=_save]").click()

@@ -65,3 +65,13 @@ def test_admin_header_follows_the_language_switch(client: Any, users: dict[str, 
     assert "龙岩市安全生产监管平台 · 管理" in client.get("/admin/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
     assert "Longyan work-safety supervision platform · Administration" in client.get("/admin/").content.decode()
+
+
+def test_api_key_form_gives_every_box_a_name(client: Any, users: dict[str, Any]) -> None:
+    """Screen readers name each box of the key form (axe-core found the expiry's date and time boxes and
+    select2's autocomplete boxes nameless); the breadcrumbs' links are told apart by more than colour."""
+    client.force_login(users["admin"])
+    page = client.get(reverse("admin:safety_platform_apikey_add")).content.decode()
+    assert 'aria-label="过期时间 · 日期"' in page and 'aria-label="过期时间 · 时间"' in page
+    assert "admin-autocomplete" not in page  # a plain select for the department, the lookup for the enterprise
+    assert "css/admin.css" in page and "favicon.svg" in page
