@@ -78,6 +78,14 @@ def test_enterprise_day_on_a_phone(live_server: Any, open_journey: Any, tmp_path
     check = SelfCheck.objects.get(enterprise=enterprise)
     assert page.url.endswith(f"/hazards/self-check/{check.pk}/"), page.url
     assert check.answers.filter(hazard__isnull=False).count() == 1
+    # Each outcome badge stays one line high beside an item whose text wraps (they were stretched).
+    heights = {
+        round(box["height"])
+        for box in page.get_by_test_id("outcome").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().toJSON())"
+        )
+    }
+    assert max(heights) - min(heights) <= 1, f"outcome badges of different heights: {sorted(heights)}"
     j.shot("self-check-recorded")
 
     # Report a hazard found on a walk round, with a photo.
