@@ -126,3 +126,23 @@ def test_a_refusal_without_a_field_is_answered_in_json_and_leaves_no_message_beh
     # The refusal is shown next to the waiting report, not on whatever page opens next.
     later = client.get(reverse("hazards:list"))
     assert [str(m) for m in later.context["messages"]] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_sending_the_same_report_at_the_same_moment_make_one_hazard(
+    users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    from tests.hazards.test_postgres import _race
+
+    def send_from_a_tab() -> Any:
+        tab = Client()
+        tab.force_login(users["inspector"])
+        response = send(tab, report(xinluo_chem))
+        return response.status_code, response.json()
+
+    results = _race(send_from_a_tab, send_from_a_tab, send_from_a_tab)
+    assert [status for status, _ in results] == [200, 200, 200], results
+    hazard = Hazard.objects.get()
+    assert {body["url"] for _, body in results} == {hazard.get_absolute_url()}
+    assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
