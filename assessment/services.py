@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -246,17 +246,17 @@ def assessment_run_start(
             created_by=user if getattr(user, "pk", None) else None,
         )
         if enqueue:
-            transaction.on_commit(lambda: _enqueue(run.pk))
+            _enqueue(run.pk)
     return run
 
 
 def _enqueue(run_id: int) -> None:
+    """Through the task outbox, in the caller's transaction: never waits on the broker, never lost."""
+    from safety_platform.tasks_util import enqueue
+
     from .tasks import run_execute_task
 
-    try:
-        run_execute_task.delay(run_id)
-    except Exception:  # the broker is down: the run stays waiting and the next start or beat picks it up
-        logger.warning("could not enqueue assessment run %s", run_id, exc_info=True)
+    enqueue(run_execute_task, run_id)
 
 
 def _store(run: AssessmentRun, county: Jurisdiction) -> bool:
@@ -316,6 +316,8 @@ def assessment_run_execute(*, run_id: int) -> AssessmentRun:
     run = AssessmentRun.objects.select_related("period", "scheme").get(pk=run_id)
     if not updated:
         return run  # finished already: nothing to do
+    # The scheme's parts are read once for the whole run, not once per county.
+    prefetch_related_objects([run.scheme], "indicators", "vetoes", "grades")
     counties = assessees()
     done = set(run.results.values_list("jurisdiction_id", flat=True))
     current: Jurisdiction | None = None

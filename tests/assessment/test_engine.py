@@ -313,3 +313,31 @@ def test_the_change_from_the_previous_period_is_recorded(county_records: None, q
     current = now.results.get(jurisdiction__name="上杭县")
     assert current.previous_score == previous.score
     assert current.change == current.score - previous.score
+
+
+def test_assessing_a_county_takes_the_same_number_of_queries_whatever_the_number_of_records(
+    users: dict[str, Any], org: Any, scheme: Scheme, q3: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _inputs(org)
+    county = org.jurisdiction("新罗区")
+
+    def add_records(n: int) -> None:
+        for _ in range(n):
+            firm = EnterpriseFactory(jurisdiction=org.jurisdiction("新罗区/东城街道"), industry=org.industry("C2614"))
+            hazard(firm, found_at=at(2026, 7, 1), deadline=dt.date(2026, 8, 1), closed_at=at(2026, 7, 20))
+            hazard(firm, found_at=at(2026, 7, 1), grade="major", deadline=dt.date(2026, 8, 1))
+            accident(county, users["admin"], occurred_at=at(2026, 8, 1), deaths=1, enterprise=firm)
+
+    def queries() -> int:
+        fresh = Scheme.objects.prefetch_related("indicators", "vetoes", "grades").get(pk=scheme.pk)
+        with CaptureQueriesContext(connection) as captured:
+            engine.assess(fresh, county, q3)
+        return len(captured)
+
+    add_records(2)
+    few = queries()
+    add_records(6)
+    assert queries() == few
