@@ -8,6 +8,8 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
+from safety_platform.tasks_util import enqueue
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,11 +36,9 @@ def recalculate_all_task(batch_size: int | None = None, helpers: int | None = No
 
     def call_in_helpers(run: Any) -> None:
         for _ in range(max(0, extra)):
-            try:
-                recalc_run_execute_task.delay(run.pk)
-            except Exception:  # the broker is down: carry on alone, nothing is lost
-                logger.warning("could not enqueue a credit recalculation helper for run %s", run.pk, exc_info=True)
-                return
+            # Through the outbox like all work: never blocks on the broker; a helper published late
+            # finds the run's batches already claimed and returns at once.
+            enqueue(recalc_run_execute_task, run.pk)
             called.append(1)
 
     ingested = credit_facts_ingest_pending()
@@ -85,7 +85,7 @@ def blacklist_expire_task() -> int:
 
 
 @shared_task(name="credit.webhooks_deliver")
-def webhooks_deliver_task() -> int:
+def webhooks_deliver_task(topic: str | None = None) -> int:
     from .services import webhooks_deliver_due
 
-    return webhooks_deliver_due()
+    return webhooks_deliver_due(topic=topic)

@@ -25,4 +25,12 @@ class SafetyPlatformConfig(AppConfig):
                 description="Notify inspector, then county office, then committee office when a deadline passes.",
             )
         )
+        register_schedule(
+            Schedule(
+                name="Publish queued background work",
+                task="safety_platform.outbox_drain",
+                every_seconds=15,
+                description="Hand work kept in the task outbox (written while Redis was down) to the workers.",
+            )
+        )
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="safety_platform_schedules")

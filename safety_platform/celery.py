@@ -6,12 +6,27 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safety_platform.settings.local")
 
 app = Celery("safety_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def drain_outbox_on_start(**_: object) -> None:
+    """A worker coming up (after an outage or a crash) publishes the work that waited in the outbox."""
+    import logging
+
+    from .tasks_util import outbox_dispatch_pending
+
+    try:
+        while outbox_dispatch_pending():
+            pass
+    except Exception:  # the database may still be coming up; the periodic drain retries
+        logging.getLogger(__name__).warning("outbox drain at worker start failed", exc_info=True)
 
 
 def ensure_filesystem_broker_folders() -> None:

@@ -225,29 +225,32 @@ def deadlines_escalate(*, now: dt.datetime | None = None) -> int:
                 target = max(target, level)
         if target <= deadline.escalation_level:
             continue
-        claimed = StatutoryDeadline.objects.filter(pk=deadline.pk, escalation_level=deadline.escalation_level).update(
-            escalation_level=target, escalated_at=now
-        )
-        if not claimed:
-            continue
-        # Stored text: written in the platform's language (Chinese), not in whoever triggered it.
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("[Overdue] %(title)s") % {"title": deadline.title}
-        # One key per deadline and due date, not per level: a person who is on two levels (the
-        # responsible county inspector is also one of the county's inspectors) is told of this overdue
-        # deadline once; the (recipient, dedup_key) unique constraint holds that in the database too.
-        # A moved deadline that passes again is a new event (a new due date, a new key).
-        overdue_key = f"deadline:{deadline.pk}:overdue:{deadline.due_at.isoformat()}"
-        for level in range(deadline.escalation_level + 1, target + 1):
-            notify(
-                recipients=_escalation_recipients(deadline, level),
-                title=title,
-                body=f"{deadline.legal_basis}".strip(),
-                url=deadline.url,
-                category="deadline",
-                dedup_key=overdue_key,
-            )
-            deadline_escalated.send(sender=StatutoryDeadline, deadline=deadline, level=level)
+        # The level change and its notices commit together: a worker killed between them leaves
+        # neither, and the next run escalates and notifies again (never a raised level without its notice).
+        with transaction.atomic():
+            claimed = StatutoryDeadline.objects.filter(
+                pk=deadline.pk, escalation_level=deadline.escalation_level
+            ).update(escalation_level=target, escalated_at=now)
+            if not claimed:
+                continue
+            # Stored text: written in the platform's language (Chinese), not in whoever triggered it.
+            with translation.override(settings.LANGUAGE_CODE):
+                title = _("[Overdue] %(title)s") % {"title": deadline.title}
+            # One key per deadline and due date, not per level: a person who is on two levels (the
+            # responsible county inspector is also one of the county's inspectors) is told of this overdue
+            # deadline once; the (recipient, dedup_key) unique constraint holds that in the database too.
+            # A moved deadline that passes again is a new event (a new due date, a new key).
+            overdue_key = f"deadline:{deadline.pk}:overdue:{deadline.due_at.isoformat()}"
+            for level in range(deadline.escalation_level + 1, target + 1):
+                notify(
+                    recipients=_escalation_recipients(deadline, level),
+                    title=title,
+                    body=f"{deadline.legal_basis}".strip(),
+                    url=deadline.url,
+                    category="deadline",
+                    dedup_key=overdue_key,
+                )
+                deadline_escalated.send(sender=StatutoryDeadline, deadline=deadline, level=level)
         escalated += 1
     return escalated
 

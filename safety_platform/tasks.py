@@ -30,3 +30,14 @@ def record_heartbeat(marker: str) -> str:
         defaults={"kind": "hazard_closed", "occurred_at": timezone.now(), "payload": {"heartbeat": marker}},
     )
     return marker
+
+
+@shared_task(name="safety_platform.outbox_drain")
+def outbox_drain_task() -> int:
+    """Publish outbox rows still pending (written while the broker was down, or whose publisher died)."""
+    from .tasks_util import outbox_dispatch_pending
+
+    total = 0
+    while published := outbox_dispatch_pending():
+        total += published
+    return total

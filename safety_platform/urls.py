@@ -12,6 +12,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from . import views
 from .forms import LoginForm
 
+# A database outage answers 503 with Retry-After (JSON on the API); rendered without the database.
+handler500 = "safety_platform.errors.handler500"
+
 admin.site.site_header = _("Longyan work-safety supervision platform · Administration")
 admin.site.site_title = _("Longyan work-safety supervision platform")
 

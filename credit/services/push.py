@@ -20,11 +20,12 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from safety_platform.tasks_util import enqueue
 
-from ..choices import DeliveryStatus
+from ..choices import DeliveryStatus, WebhookTopic
 from ..models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ def outbox_emit(*, topic: str, items: Iterable[tuple[int, dict[str, Any]]], alwa
         )
         from ..tasks import webhooks_deliver_task
 
-        enqueue(webhooks_deliver_task)
+        # A blacklist change gets a run of its own, so it does not wait behind a drain busy with grade changes.
+        enqueue(webhooks_deliver_task, topic=topic if topic == WebhookTopic.BLACKLIST else None)
     return len(events)
 
 
@@ -94,18 +96,21 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
         return int(response.status)
 
 
-def _claim_due(now: dt.datetime, limit: int) -> list[WebhookDelivery]:
+def _claim_due(now: dt.datetime, limit: int, topic: str | None = None) -> list[WebhookDelivery]:
     """Claim due deliveries by moving their next attempt past a lease, committed before any HTTP call.
 
     The HTTP request is made outside the transaction; if the worker dies during it, the lease
-    runs out and another drain retries the delivery.
+    runs out and another drain retries the delivery. Blacklist changes go first: a backlog of
+    grade changes must never hold up a blacklist entry departments need to act on at once.
     """
+    first = Case(When(event__topic=WebhookTopic.BLACKLIST, then=Value(0)), default=Value(1))
     with transaction.atomic():
-        due = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "id")[:limit]
+        due_qs = WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=now
         )
+        if topic:
+            due_qs = due_qs.filter(event__topic=topic)
+        due = list(due_qs.order_by(first, "next_attempt_at", "id")[:limit])
         claimed = []
         for delivery in due:
             # Conditional: a concurrent drainer without row locks (SQLite) cannot claim it twice.
@@ -116,11 +121,11 @@ def _claim_due(now: dt.datetime, limit: int) -> list[WebhookDelivery]:
     return list(WebhookDelivery.objects.filter(pk__in=claimed).select_related("event", "subscription").order_by("id"))
 
 
-def webhooks_deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> int:
-    """Deliver what is due; returns how many were delivered."""
+def webhooks_deliver_due(*, now: dt.datetime | None = None, limit: int = 100, topic: str | None = None) -> int:
+    """Deliver what is due (blacklist changes first, or only `topic`); returns how many were delivered."""
     now = now or timezone.now()
     delivered = 0
-    for delivery in _claim_due(now, limit):
+    for delivery in _claim_due(now, limit, topic):
         subscription = delivery.subscription
         body = _body(delivery.event)
         timestamp = int(time.time())

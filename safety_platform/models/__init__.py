@@ -5,6 +5,7 @@ from .deadlines import StatutoryDeadline
 from .facts import Fact
 from .notifications import Notification
 from .org import Department, DepartmentIndustry, Industry, Jurisdiction, User
+from .outbox import TaskOutbox
 
 __all__ = [
     "ApiKey",
@@ -16,5 +17,6 @@ __all__ = [
     "Jurisdiction",
     "Notification",
     "StatutoryDeadline",
+    "TaskOutbox",
     "User",
 ]

@@ -269,10 +269,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
+# No result backend: nothing reads a task's result, and a Redis result backend retried its
+# connection on the request path for ~20 s when Redis was down. Work goes through the task outbox.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A task killed with its worker is redelivered after the visibility timeout (late acks): 5 minutes,
+# longer than any task's normal run (the nightly recalculation resumes in batches of its own).
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=300)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "max_retries": 1}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 3,
+        "socket_timeout": 5,
+        "max_retries": 1,
+        "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    }
 else:
     _celery_queue = VAR_DIR / "celery" / "queue"
     _celery_done = VAR_DIR / "celery" / "processed"
@@ -284,11 +295,17 @@ else:
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
-    CELERY_RESULT_BACKEND = None
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts and a wrapper that turns a Redis outage into a cache miss (logged), never a hang or a 500.
+    CACHES = {
+        "default": {
+            "BACKEND": "safety_platform.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 
 # Audit trail: every domain model is registered in its app's apps.ready(); the log is append-only.
 AUDITLOG_INCLUDE_ALL_MODELS = False

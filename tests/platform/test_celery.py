@@ -68,10 +68,8 @@ def celery_worker_process(transactional_db: Any) -> Iterator[subprocess.Popen[by
 @pytest.mark.postgres
 def test_real_worker_runs_task_enqueued_after_commit(celery_worker_process: Any) -> None:
     from safety_platform.models import Fact
-    from safety_platform.tasks import ping, record_heartbeat
+    from safety_platform.tasks import record_heartbeat
     from safety_platform.tasks_util import enqueue
-
-    assert ping.delay("hello").get(timeout=60) == "hello"
 
     marker = uuid.uuid4().hex
     with transaction.atomic():

@@ -1,0 +1,57 @@
+"""Server-error responses that never touch the database: JSON on the API, a plain page on the web.
+
+Django calls `handler500` inside the `except` block of whatever failed, so `sys.exc_info()` still
+holds the exception. A database outage (PostgreSQL restarting, connections refused) becomes a
+503 with `Retry-After`; anything else a 500. Both are rendered without the database, the session
+or context processors, which may be the very thing that is down.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+RETRY_AFTER_SECONDS = 30
+
+_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto; padding: 0 1em;">
+<h1>{title}</h1><p>{message}</p><p><a href="">{again}</a></p></body></html>"""
+
+
+def is_database_outage(exc: BaseException | None) -> bool:
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def server_error_response(request: HttpRequest, exc: BaseException | None) -> HttpResponse:
+    outage = is_database_outage(exc)
+    status = 503 if outage else 500
+    if outage:
+        message = _("The service is briefly unavailable (the database cannot be reached). Please try again shortly.")
+    else:
+        message = _("Something went wrong on the server. The error has been logged; please try again.")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": message, "code": "service_unavailable" if outage else "server_error"}, status=status
+        )
+    else:
+        title = _("Service unavailable") if outage else _("Server error")
+        lang = getattr(request, "LANGUAGE_CODE", "zh-hans")
+        response = HttpResponse(
+            _PAGE.format(lang=escape(lang), title=escape(title), message=escape(message), again=escape(_("Try again"))),
+            status=status,
+            content_type="text/html; charset=utf-8",
+        )
+    if outage:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def handler500(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return server_error_response(request, sys.exc_info()[1])
