@@ -301,3 +301,24 @@ def test_on_a_weak_signal_the_form_is_freed_and_the_report_goes_on_in_the_backgr
     assert seen["url_after"] == seen["url"], "no jump away from the form being typed"
     assert seen["typing"] == "下一条隐患"
     assert Hazard.objects.get().title == "脚手架连墙件缺失"
+
+
+def test_a_report_the_server_refuses_online_comes_back_with_the_error_next_to_the_field(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
+        page.fill("#id_location", "2号仓库")
+        with page.expect_navigation():
+            page.click("#hazard-form button[type=submit]")
+        page.locator("[data-field=title]").wait_for()
+        return {
+            "title_error": page.inner_text("[data-field=title]"),
+            "location": page.input_value("#id_location"),
+            "waiting": page.locator(WAITING).count(),
+        }
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert seen["title_error"] and seen["location"] == "2号仓库"
+    assert seen["waiting"] == 0, "a refused report does not stay in the outbox"
+    assert Hazard.objects.count() == 0

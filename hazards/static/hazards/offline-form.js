@@ -92,6 +92,15 @@
     photoInput.files = transfer.files;
   }
 
+  // An ordinary submission (to show the server's errors next to the fields). The page may be a
+  // copy kept offline whose CSRF token predates the current login: use the cookie's.
+  function submitNatively() {
+    var token = form.querySelector("[name=csrfmiddlewaretoken]");
+    var current = outbox.csrfToken();
+    if (token && current) { token.value = current; }
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
   // Drafts ----------------------------------------------------------------------------------------
 
   function saveDraft() {
@@ -261,7 +270,7 @@
       // errors next to the fields (the form still holds the text and the photos).
       submittedKey = null;
       clearTimeout(slowTimer);
-      outbox.remove(report.key).then(function () { HTMLFormElement.prototype.submit.call(form); });
+      outbox.remove(report.key).then(function () { submitNatively(); });
       return;
     } else if (report.key === submittedKey && outcome.state !== "sending") {
       letGo(outcome.state === "login" ? "login" : "queued");
@@ -329,7 +338,7 @@
       return render().then(scheduleRetry);
     }).catch(function () {
       // IndexedDB is unavailable (private mode, no room): fall back to an ordinary submission.
-      HTMLFormElement.prototype.submit.call(form);
+      submitNatively();
     });
   }
 

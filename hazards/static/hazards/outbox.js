@@ -192,6 +192,7 @@
     update: update,
     flush: flush,
     send: send,
+    csrfToken: csrfToken,
     keepDraftPhotos: keepDraftPhotos,
     draftPhotos: draftPhotos,
     channel: channel
