@@ -55,6 +55,11 @@ _UI_WORDS = """
 """
 ENGLISH_UI_WORDS = frozenset(_UI_WORDS.split())
 WORD = re.compile(r"(?<![\w\-./@#])[A-Za-z]+(?![\w\-./@#])")
+# The only values a date or datetime-local input can show; any other (2026/12/18) is shown and sent empty.
+ISO_INPUT_VALUE = {
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "datetime-local": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$"),
+}
 URLISH = re.compile(r"\S+://\S+|\S+@\S+")
 
 
@@ -70,6 +75,7 @@ class _Page(HTMLParser):
         self.lang: str | None = None
         self.is_document = False
         self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self.blank_dates: list[str] = []
         self._form: tuple[str, list[tuple[str, str]]] | None = None
         self._select: list[Any] | None = None
         self._hidden = 0
@@ -83,6 +89,9 @@ class _Page(HTMLParser):
             self._hidden += 1
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
+        iso = ISO_INPUT_VALUE.get(a.get("type", "")) if tag == "input" else None
+        if iso is not None and a.get("value") and not iso.match(a["value"]):
+            self.blank_dates.append(f'{a.get("name")}="{a["value"]}"')
         if tag == "form":
             self._form = None
             if a.get("method", "get").lower() == "get":
@@ -188,6 +197,8 @@ def crawl(client: Client, start: str = "/") -> Crawl:
             page.feed(response.content.decode())
             if page.is_document and page.lang != "zh-hans":
                 result.problem(url, shown_on, f'<html lang="{page.lang}">, not zh-hans')
+            if page.blank_dates:
+                result.problem(url, shown_on, f"date inputs a browser shows empty (not ISO): {page.blank_dates}")
             words = english_words(" ".join(page.text))
             if words:
                 result.problem(url, shown_on, f"English words in a Chinese page: {words}")
@@ -230,6 +241,15 @@ def test_the_english_word_check_catches_what_it_is_for() -> None:
     # Codes, URLs, abbreviations and the language switch are not untranslated labels.
     assert english_words("规则 grade=general") == ["general", "grade"]
     assert english_words("ACC-MAJOR decree-493-2007 http://testserver/hazards/card/ab-cd/ English API CSV") == []
+
+
+def test_the_page_check_finds_a_date_input_a_browser_shows_empty() -> None:
+    page = _Page()
+    page.feed(
+        '<input type="date" name="review_date" value="2026/12/18"><input type="date" name="ok" value="2026-12-18">'
+        '<input type="datetime-local" name="at" value="2026/12/18 09:30"><input type="date" name="empty" value="">'
+    )
+    assert page.blank_dates == ['review_date="2026/12/18"', 'at="2026/12/18 09:30"']
 
 
 @pytest.mark.parametrize("username", DEMO_LOGINS)
