@@ -148,7 +148,7 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
         team = call(services.team_set_readiness, actor=request.user, team=instance, **data)
         return Response(s.EmTeamSerializer(self._annotated(team)).data)
 
-    @extend_schema(request=s.EmMemberWriteSerializer, responses=s.EmMemberSerializer)
+    @extend_schema(request=s.EmMemberWriteSerializer, responses={201: s.EmMemberSerializer})
     @action(detail=True, methods=["post"])
     def members(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
@@ -161,7 +161,7 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
             call(services.member_certificate_add, actor=request.user, member=member, data=certificate)
         return Response(s.EmMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.EmEquipmentSerializer, responses=s.EmEquipmentSerializer)
+    @extend_schema(request=s.EmEquipmentSerializer, responses={201: s.EmEquipmentSerializer})
     @action(detail=True, methods=["post"])
     def equipment(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
@@ -205,7 +205,7 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
         instance = self.get_object()  # out of scope → 404, before any input is read
         return Response(s.EmStockRowSerializer(selectors.warehouse_stock(instance), many=True).data)
 
-    @extend_schema(request=s.EmReceiveSerializer, responses=s.EmMovementSerializer)
+    @extend_schema(request=s.EmReceiveSerializer, responses={201: s.EmMovementSerializer})
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
@@ -217,8 +217,8 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
         )
         return Response(s.EmMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.EmIssueSerializer, responses=s.EmMovementSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=s.EmIssueSerializer, responses={201: s.EmMovementSerializer(many=True)})
+    @action(detail=True, methods=["post"], pagination_class=None)  # the movements made, not a page
     def issue(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmIssueSerializer, request)
@@ -489,7 +489,7 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
             s.EmEvaluationSerializer(call(services.evaluation_conclude, actor=request.user, evaluation=evaluation)).data
         )
 
-    @extend_schema(request=s.EmFindingSerializer, responses=s.EmFindingSerializer)
+    @extend_schema(request=s.EmFindingSerializer, responses={201: s.EmFindingSerializer})
     @action(detail=True, methods=["post"])
     def findings(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
@@ -498,7 +498,7 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         finding = call(services.accountability_add, actor=request.user, evaluation=evaluation, **data)
         return Response(s.EmFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.EmMeasureSerializer, responses=s.EmMeasureSerializer)
+    @extend_schema(request=s.EmMeasureSerializer, responses={201: s.EmMeasureSerializer})
     @action(detail=True, methods=["post"])
     def measures(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read

@@ -70,7 +70,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseStatusChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.StringRelatedField()
+    changed_by = serializers.StringRelatedField(allow_null=True)  # null: imported, created in bulk or by the system
 
     class Meta:
         model = EnterpriseStatusChange

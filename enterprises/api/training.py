@@ -306,6 +306,8 @@ class TrainingComplianceView(APIView):
     """Train-before-posting compliance: per enterprise in scope, or (with `enterprise`) every non-compliant
     person and why."""
 
+    schema_errors = ("404",)  # an `enterprise` that does not exist or is outside the caller's scope
+
     @extend_schema(
         parameters=[
             OpenApiParameter("enterprise", int, description="One enterprise: list its non-compliant people"),

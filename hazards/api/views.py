@@ -383,6 +383,8 @@ class StatReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class RiskMapView(APIView):
     """Risk sources by colour and open hazards per child of a jurisdiction (drill down with `jurisdiction`)."""
 
+    schema_errors = ("404",)  # a `jurisdiction` that does not exist or is outside the inspector's area
+
     @extend_schema(
         parameters=[OpenApiParameter("jurisdiction", OpenApiTypes.INT, description="Node to drill into")],
         responses=s.RiskMapSerializer,

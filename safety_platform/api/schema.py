@@ -9,7 +9,8 @@ error answers the shared machinery can give, all with the platform's error body 
 - 401 and 403 unless the view lets anyone in (no or bad credentials; wrong role, scope or object);
 - 404 where the path names an object (outside the caller's scope is not found either);
 - 409 where the operation writes through the platform's services, which refuse a step the object's
-  state does not allow (a `DomainError`); a view says otherwise with `state_conflicts = True/False`.
+  state does not allow (a `DomainError`); a view says otherwise with `state_conflicts = True/False`;
+- and what a view adds in `schema_errors` (e.g. a 404 for an object named in a query parameter).
 
 An operation's own `@extend_schema(responses=...)` for one of these codes wins.
 """
@@ -70,7 +71,7 @@ def error_codes(operation: dict[str, Any], method: str, view: Any) -> list[str]:
         conflicts = writes and not _lets_anyone_in(view)  # signing in (the token endpoint) conflicts with nothing
     if conflicts:
         codes.append("409")
-    return codes
+    return sorted({*codes, *getattr(view, "schema_errors", ())})
 
 
 class PlatformAutoSchema(AutoSchema):

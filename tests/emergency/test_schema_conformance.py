@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.emergency.test_query_counts import ENDPOINTS
-from tests.platform.schema_check import response_errors
+from tests.platform.schema_check import openapi, response_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -69,4 +69,26 @@ def test_update_answers_are_complete_and_carry_the_list_figures(
         *response_errors("/api/v1/emergency/warehouses/{id}/", "patch", 200, store.json()),
         *response_errors("/api/v1/emergency/teams/{id}/readiness/", "post", 200, readiness.json()),
     ]
+    assert errors == []
+
+
+def test_what_a_post_records_is_a_201_and_the_schema_says_so(
+    api_client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """Adding a team member or equipment, receiving and issuing stock create rows and answer 201; the schema
+    promised 200, so a generated client treated the answer as unexpected."""
+    api_client.force_authenticate(users["committee"])
+    team, store = world["xinluo_team"].pk, world["city_store"].pk
+    calls = [
+        ("/api/v1/emergency/teams/{id}/members/", team, {"name": "李救援", "phone": "13900000000"}),
+        ("/api/v1/emergency/teams/{id}/equipment/", team, {"name": "救生艇", "quantity": 2}),
+        ("/api/v1/emergency/warehouses/{id}/receive/", store, {"item": "tent", "quantity": 3, "batch_no": "R1"}),
+        ("/api/v1/emergency/warehouses/{id}/issue/", store, {"item": "tent", "quantity": 1, "kind": "consume"}),
+    ]
+    errors = []
+    for path, pk, data in calls:
+        response = api_client.post(path.format(id=pk), data, format="json")
+        assert response.status_code == 201, (path, response.content)
+        assert set(openapi()["paths"][path]["post"]["responses"]) & {"200", "201"} == {"201"}, path
+        errors += [(path, e) for e in response_errors(path, "post", 201, response.json())]
     assert errors == []

@@ -62,3 +62,16 @@ def test_patching_an_enterprise_answers_with_every_field(api_client: Any, users:
     assert response.status_code == 200, response.content
     assert response.json()["supervising_department_name"] is None  # was left out of PATCH answers
     assert response_errors("/api/v1/enterprises/{id}/", "patch", 200, response.json()) == []
+
+
+def test_a_status_change_without_a_person_is_documented_as_such(api_client: Any, users: Any, xinluo_chem: Any) -> None:
+    """A status recorded by an import, the admin's bulk load or the system has no `changed_by`: the schema
+    said it was always a string, so generated clients failed on the enterprise's status history."""
+    from enterprises.models import EnterpriseStatusChange
+
+    EnterpriseStatusChange.objects.create(enterprise=xinluo_chem, to_status="operating", reason="批量导入")
+    api_client.force_authenticate(users["committee"])
+    path = "/api/v1/enterprises/{id}/status-history/"
+    body = api_client.get(path.format(id=xinluo_chem.pk)).json()
+    assert None in {row["changed_by"] for row in (body["results"] if isinstance(body, dict) else body)}
+    assert response_errors(path, "get", 200, body) == []
