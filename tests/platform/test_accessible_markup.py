@@ -162,3 +162,21 @@ def test_every_list_filter_is_labelled(client: Client, users: dict[str, Any], pa
     assert len(markup.fields) >= 2, f"{path}: no filter found"
     assert markup.unlabelled() == [], path
     assert markup.dangling() == [], path
+
+
+def test_self_check_items_have_labelled_inputs_and_tied_errors(client: Client, org: Any, users: dict[str, Any]) -> None:
+    from django.urls import reverse
+
+    from hazards.models import Checklist, ChecklistItem
+
+    checklist = Checklist.objects.create(name="危化品清单", industry=org.industry("C26"))
+    items = [ChecklistItem.objects.create(checklist=checklist, order=n, text=t) for n, t in enumerate(["报警", "防雷"])]
+    client.force_login(users["enterprise"])
+    url = reverse("hazards:selfcheck_create", args=[checklist.pk])
+    markup = parse(client.get(url).content.decode())
+    assert len(markup.fields) >= 2 * 4 and markup.unlabelled() == [] and markup.dangling() == []
+    # A hazard without a description: the error is tied to that item's note.
+    sent = client.post(url, {f"outcome_{items[0].pk}": "hazard", f"outcome_{items[1].pk}": "ok"})
+    html = sent.content.decode()
+    assert f'aria-describedby="id_note_{items[0].pk}_error"' in html
+    assert parse(html).dangling() == []
