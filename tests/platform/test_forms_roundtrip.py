@@ -64,7 +64,9 @@ def _remediation_plans(qs: Any, user: Any) -> Any:
 
 EDIT_FORMS: dict[str, EditForm] = {
     "enterprises:edit": EditForm("enterprises.Enterprise", "inspector"),
-    "enterprises:responsibility_item_edit": EditForm("enterprises.ResponsibilityItem", "dept_yjj"),
+    "enterprises:responsibility_item_edit": EditForm(
+        "enterprises.ResponsibilityItem", "dept_yjj", rows=lambda qs, user: qs.current()
+    ),
     "enterprises:project_edit": EditForm("enterprises.HighRiskProject", "dept_zjj"),
     "enterprises:place_edit": EditForm("enterprises.DensePlace", "dept_zjj"),
     "enterprises:catalog_edit": EditForm("enterprises.CatalogEntry", "dept_yjj"),
@@ -400,7 +402,7 @@ def _editable_row(spec: EditForm, name: str, client: Client, user: Any) -> tuple
     rows = sorted(qs.order_by("pk")[:200], key=lambda o: (-_date_fields_filled(o), o.pk))
     assert rows, f"{name}: the demo data has no {spec.model} that {spec.username} sees"
     tried = []
-    for obj in rows[:10]:
+    for obj in rows[:20]:
         url = reverse(name, kwargs=spec.url_kwargs(obj))
         response = client.get(url)
         if response.status_code == 200:
