@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import HIGH_RISK_TRAINING_CATEGORIES, RiskCategory
+from enterprises.choices import HIGH_RISK_TRAINING_CATEGORIES, EnterpriseStatus, RiskCategory
 from enterprises.models import Employee, StandardizationCertificate
 from enterprises.selectors.training import people_on_post_with_compliance
 
@@ -44,4 +44,24 @@ def train_before_post(jurisdiction: Any, window: Window) -> Figure:
         denominator=Decimal(len(rows)),
         record_model=Employee._meta.label_lower,
         record_ids=compliant,
+    )
+
+
+@indicator("standardization_rereview_overdue", _("Standardization certificates expired without a re-review"))
+def standardization_rereview_overdue(jurisdiction: Any, window: Window) -> Figure:
+    """Certificates of supervised enterprises that expired in the period (up to today) with no re-review
+    applied for before the expiry day (the application is due three months before). Base: the supervised
+    enterprises (normalize per 100)."""
+    expired = StandardizationCertificate.objects.filter(
+        under(jurisdiction),
+        enterprise__status=EnterpriseStatus.OPERATING,
+        expires_on__gte=window.start,
+        expires_on__lt=window.as_of,
+    ).exclude(rereview_applied_on__lte=F("expires_on"))
+    found = ids(expired)
+    return Figure(
+        numerator=Decimal(len(found)),
+        denominator=Decimal(supervised_enterprises(jurisdiction).count()),
+        record_model="enterprises.standardizationcertificate",
+        record_ids=found,
     )

@@ -23,6 +23,7 @@ INDICATOR_MODULES = (
     "assessment.indicators.hazards",
     "assessment.indicators.enterprises",
     "assessment.indicators.emergency",
+    "assessment.indicators.credit",
     "assessment.indicators.supervision",
 )
 

@@ -301,3 +301,64 @@ def test_inspections_against_the_plan_is_registered_as_not_yet_measurable() -> N
     spec = registry.get("inspections_against_plan")
     assert spec is not None and not spec.measurable and spec.func is None
     assert "inspections_against_plan" in registry.names()
+
+
+def test_certificates_expired_in_the_period_without_a_re_review(
+    org: Any, xinluo: Any, firms: list[Any], q3: AssessmentPeriod
+) -> None:
+    def certificate(enterprise: Any, expires: dt.date, applied: dt.date | None = None) -> StandardizationCertificate:
+        return StandardizationCertificate.objects.create(
+            enterprise=enterprise,
+            level=3,
+            industry=org.industry("C2614"),
+            certificate_number=f"AQBH-R-{enterprise.pk}-{expires}",
+            issuing_level="city",
+            issued_on=dt.date(2023, 7, 1),
+            expires_on=expires,
+            status="valid",
+            rereview_applied_on=applied,
+        )
+
+    lapsed = certificate(firms[0], dt.date(2026, 8, 31))
+    late_application = certificate(firms[1], dt.date(2026, 9, 1), applied=dt.date(2026, 9, 5))
+    certificate(firms[2], dt.date(2026, 8, 31), applied=dt.date(2026, 6, 1))  # applied in time
+    certificate(firms[2], dt.date(2026, 10, 31))  # expires after the quarter
+    certificate(firms[3], dt.date(2026, 8, 31))  # a closed enterprise
+
+    overdue = figure("standardization_rereview_overdue", xinluo, q3)
+    assert (overdue.record_ids, overdue.denominator) == (sorted([lapsed.pk, late_application.pk]), 3)
+
+
+def test_blacklisted_and_grade_three_shares(org: Any, xinluo: Any, firms: list[Any], q3: AssessmentPeriod) -> None:
+    from credit.models import BlacklistEntry, CreditRating, RuleSet
+
+    rules = RuleSet.objects.published().first()
+    BlacklistEntry.objects.create(
+        enterprise=firms[0],
+        status="active",
+        origin="rule",
+        case="major_accident",
+        rule_set=rules,
+        legal_basis="应急管理部令第11号",
+        listed_on=dt.date(2026, 8, 1),
+        ends_on=dt.date(2029, 8, 1),
+    )
+    BlacklistEntry.objects.create(
+        enterprise=firms[1], status="noticed", origin="rule", case="major_accident", rule_set=rules, legal_basis="x"
+    )
+    for enterprise, grade, status in ((firms[0], 3, "active"), (firms[1], 2, "active"), (firms[2], 3, "withdrawn")):
+        CreditRating.objects.create(
+            enterprise=enterprise,
+            grade=grade,
+            score=60,
+            rule_set=rules,
+            as_of=dt.date(2026, 9, 1),
+            computed_at=at(2026, 9, 1),
+            updated_at=at(2026, 9, 1),
+            status=status,
+        )
+
+    listed = figure("blacklisted_share", xinluo, q3)
+    assert (listed.numerator, listed.denominator, listed.record_ids) == (1, 3, [firms[0].pk])
+    worst = figure("credit_grade_three_share", xinluo, q3)
+    assert (worst.numerator, worst.denominator, worst.record_ids) == (1, 2, [firms[0].pk])
