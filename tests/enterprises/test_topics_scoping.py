@@ -480,7 +480,9 @@ def test_enterprise_page_panels_keep_their_query_count(
     def render() -> int:
         with CaptureQueriesContext(connection) as ctx:
             for panel in mine:
-                render_to_string(panel.template, {"panel": panel, **panel.context(request, xinluo_chem)})
+                # As the enterprise page does: the panel's context under `panel` (its templates read panel.*).
+                context = {"title": panel.title, "template": panel.template, **panel.context(request, xinluo_chem)}
+                render_to_string(panel.template, {"panel": context, "enterprise": xinluo_chem})
         return len(ctx.captured_queries)
 
     populate(xinluo_chem, "a", org, rows=1)
