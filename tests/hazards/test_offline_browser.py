@@ -322,3 +322,37 @@ def test_a_report_the_server_refuses_online_comes_back_with_the_error_next_to_th
     assert seen["title_error"] and seen["location"] == "2号仓库"
     assert seen["waiting"] == 0, "a refused report does not stay in the outbox"
     assert Hazard.objects.count() == 0
+
+
+def test_a_waiting_report_refused_later_is_kept_with_the_reason_and_comes_back_to_be_corrected(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any, tmp_path: Path
+) -> None:
+    picture = photo(tmp_path, "ladder.png", "green")
+
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}")
+        page.context.set_offline(True)
+        page.fill("#id_location", "3号车间")  # the hazard itself was left empty
+        page.set_input_files("#id_photos", picture)
+        page.click("#hazard-form button[type=submit]")
+        page.locator(WAITING).first.wait_for()
+        page.context.set_offline(False)
+        page.locator(f"{WAITING}[data-state=refused]").wait_for(timeout=30000)
+        seen: dict[str, Any] = {"item": page.inner_text(WAITING), "status": page.inner_text("#draft-status")}
+        shoot(page, "offline-refused.png")
+        page.click(f"{WAITING} button")
+        page.locator("#outbox").wait_for(state="hidden")
+        seen["location"] = page.input_value("#id_location")
+        seen["photos"] = page.evaluate("document.querySelector('#id_photos').files.length")
+        page.fill("#id_title", "梯子横档断裂")
+        with page.expect_navigation():
+            page.click("#hazard-form button[type=submit]")
+        return seen
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert "被退回" in seen["item"] and "隐患：" in seen["item"], "the error names the field"
+    assert "被退回" in seen["status"]
+    assert seen["location"] == "3号车间" and seen["photos"] == 1
+    hazard = Hazard.objects.get()
+    assert hazard.title == "梯子横档断裂" and hazard.location == "3号车间"
+    assert HazardAttachment.objects.filter(hazard=hazard).count() == 1

@@ -160,10 +160,16 @@
     return part.month + "-" + part.day + " " + part.hour + ":" + part.minute;
   }
 
+  // Each error names its field, as the form's label reads: "隐患：此项为必填项。"
   function errorText(errors) {
+    var colon = (document.documentElement.lang || "").indexOf("zh") === 0 ? "：" : ": ";
     var lines = [];
     Object.keys(errors || {}).forEach(function (field) {
-      (errors[field] || []).forEach(function (error) { lines.push(error.message || String(error)); });
+      var label = form.querySelector("label[for='id_" + field + "']");
+      var name = label ? label.textContent.replace("*", "").trim() : "";
+      (errors[field] || []).forEach(function (error) {
+        lines.push((name ? name + colon : "") + (error.message || String(error)));
+      });
     });
     return lines.join(" ");
   }
@@ -232,6 +238,7 @@
     if (!sentList || !message.url) { return; }
     var item = element("li", "list-group-item small");
     item.setAttribute("data-testid", "sent-item");
+    if (status) { status.className = "alert d-none"; }  // "kept on this phone" is no longer news
     item.appendChild(document.createTextNode(text(sentList, "sent") + " "));
     var link = element("a", "", (message.title || "") + (message.code ? " · " + message.code : ""));
     link.href = message.url;
@@ -276,6 +283,8 @@
       letGo(outcome.state === "login" ? "login" : "queued");
     } else if (outcome.state === "login") {
       say("login", "alert-warning");
+    } else if (outcome.state === "refused") {
+      say("refused", "alert-danger");
     }
     render();
   }
