@@ -37,3 +37,7 @@ if [ -x /usr/bin/chromium ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   echo "note: no Chinese font found; browser-test screenshots will show boxes. As root:" >&2
   echo "      apt-get install -y fonts-wqy-microhei" >&2
 fi
+if [ -x /usr/bin/chromium ] && [ ! -f /usr/lib/chromium/locales/zh-CN.pak ]; then
+  echo "note: Chromium's file and date inputs will read English in browser-test screenshots. As root:" >&2
+  echo "      apt-get install -y chromium-l10n" >&2
+fi

@@ -54,14 +54,33 @@ def login(page: Any, live_server: Any, username: str, password: str = "pass-Word
 
 
 @pytest.fixture
-def open_journey(browser: Any, live_server: Any) -> Iterator[Any]:
+def chinese_browser() -> Iterator[Any]:
+    """Chromium whose own widgets speak Chinese too (file and date inputs: 选择文件, 年/月/日), as on a
+    Chinese phone. Needs Debian's chromium-l10n (.ci/run installs it); without it they stay English."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    # LANGUAGE picks the language pack; the C.UTF-8 locale (always there) keeps non-ASCII file names
+    # readable, where an uninstalled zh_CN locale would drop an upload named 检查记录.pdf.
+    env = {**os.environ, "LANGUAGE": "zh_CN:zh", "LANG": "C.UTF-8"}
+    env.pop("LC_ALL", None)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=[*CHROMIUM_ARGS, "--lang=zh-CN"], env=env
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_journey(chinese_browser: Any, live_server: Any) -> Iterator[Any]:
     """Start a journey (tests/browser/journeys.py): `open_journey("inspector", phone=True)`."""
     from tests.browser.journeys import Journey
 
     opened: list[Any] = []
 
     def start(name: str, *, phone: bool) -> Any:
-        journey = Journey(browser, live_server, name, phone=phone)
+        journey = Journey(chinese_browser, live_server, name, phone=phone)
         opened.append(journey)
         return journey
 
