@@ -92,3 +92,28 @@ def test_an_enterprise_with_neither_is_shown_with_neither(
     client.force_login(users["committee"])
     home = _text(client.get("/").content.decode())
     assert re.search(r"有效的标准化证书 1 ", home[home.index("标准化与培训") :])
+
+
+def test_the_facts_cost_the_same_queries_for_one_or_many_records(
+    client: Any, users: dict[str, Any], certified_and_trained: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["inspector"])
+    url = reverse("enterprises:detail", args=[certified_and_trained.pk])
+    client.get(url)  # warm caches (content types, translations)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as home:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries) + len(home.captured_queries)
+
+    few = queries()
+    for n in range(3):
+        StdCertificateFactory(enterprise=certified_and_trained, industry=certified_and_trained.industry)
+        person = EmployeeFactory(enterprise=certified_and_trained, posted_on=TODAY - dt.timedelta(days=10 + n))
+        TrainingFactory(employee=person, hours=Decimal("24"), completed_on=TODAY - dt.timedelta(days=20))
+    assert queries() == few
