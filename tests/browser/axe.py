@@ -35,6 +35,27 @@ def axe_violations(page: Any, *, tags: tuple[str, ...] = (), disable: tuple[str,
     return page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
 
 
+def missing_idrefs(page: Any) -> list[str]:
+    """`aria-describedby`, `aria-labelledby`, `aria-controls` and `<label for>` naming ids absent from the page.
+
+    axe only reviews these by hand; a help text or error behind a missing id is never read to a screen reader.
+    """
+    return page.evaluate(
+        """() => {
+          const out = [];
+          for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls', 'for']) {
+            for (const el of document.querySelectorAll(`[${attr}]`)) {
+              if (attr === 'for' && el.tagName !== 'LABEL') continue;
+              for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+                if (!document.getElementById(id)) out.push(`<${el.tagName.toLowerCase()} ${attr}="${id}">`);
+              }
+            }
+          }
+          return out;
+        }"""
+    )
+
+
 def format_violations(violations: list[dict], *, nodes_per_rule: int = 5) -> str:
     """One block per rule: impact, rule id, help, then each failing element's selector, HTML and axe's reason."""
     lines: list[str] = []
