@@ -130,3 +130,17 @@ def test_demo_enterprise_filing_the_last_quarter_late_has_one_outcome_per_quarte
     credit_facts_ingest_pending()
     codes = CreditRecord.objects.filter(enterprise=company.enterprise, rule_code__startswith="HAZ-REPORT")
     assert sorted(codes.values_list("rule_code", flat=True)) == ["HAZ-REPORT-LATE", "HAZ-REPORT-ONTIME"]
+
+
+def test_the_list_marks_a_draft_past_its_due_date_and_shows_no_figures_before_filing(
+    client: Any, users: dict[str, Any], q3_report: HazardStatReport
+) -> None:
+    client.force_login(users["enterprise"])
+    for day, late in ((dt.date(2025, 10, 15), False), (dt.date(2025, 10, 16), True)):
+        with time_machine.travel(at(day), tick=False):
+            page = client.get(reverse("hazards:stats_list")).content.decode()
+        row = re.search(r'data-testid="stats-row">.*?</tr>', page, re.S)
+        assert row is not None
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+        assert cells[1:3] == ["—", "—"]  # the figures are computed when it is filed, not stored before
+        assert ("逾期" in cells[-1]) is late, cells[-1]
