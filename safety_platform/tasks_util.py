@@ -130,7 +130,8 @@ def outbox_dispatch_pending(*, ids: Iterable[int] | None = None, limit: int = 50
 
     now = timezone.now()
     published = 0
-    for row in _claim(ids, limit, now):
+    claimed = _claim(ids, limit, now)
+    for index, row in enumerate(claimed):
         options: dict[str, Any] = {"retry": False}
         if row.queue:
             options["queue"] = row.queue
@@ -138,8 +139,11 @@ def outbox_dispatch_pending(*, ids: Iterable[int] | None = None, limit: int = 50
             # In eager mode (tests, the single-process demo) this runs the task in-process.
             app.tasks[row.task].apply_async(args=row.args, kwargs=row.kwargs, **options)
         except Exception as exc:
-            # Give the row back at once so the next drain takes it (the broker is probably down).
-            TaskOutbox.objects.filter(pk=row.pk).update(claimed_until=None, last_error=repr(exc)[:1000])
+            # Give this row and the rest back at once so the next drain takes them (the broker is probably down).
+            TaskOutbox.objects.filter(pk=row.pk).update(last_error=repr(exc)[:1000])
+            TaskOutbox.objects.filter(pk__in=[r.pk for r in claimed[index:]], dispatched_at__isnull=True).update(
+                claimed_until=None
+            )
             logger.warning("could not publish %s; it stays in the outbox (#%s)", row.task, row.pk, exc_info=True)
             break
         TaskOutbox.objects.filter(pk=row.pk).update(dispatched_at=timezone.now(), last_error="")

@@ -118,7 +118,8 @@ def _claim_due(now: dt.datetime, limit: int, topic: str | None = None) -> list[W
                 pk=delivery.pk, status=DeliveryStatus.PENDING, next_attempt_at=delivery.next_attempt_at
             ).update(next_attempt_at=now + LEASE, attempts=delivery.attempts + 1):
                 claimed.append(delivery.pk)
-    return list(WebhookDelivery.objects.filter(pk__in=claimed).select_related("event", "subscription").order_by("id"))
+    rows = {d.pk: d for d in WebhookDelivery.objects.filter(pk__in=claimed).select_related("event", "subscription")}
+    return [rows[pk] for pk in claimed]  # in claim order: blacklist changes first
 
 
 def webhooks_deliver_due(*, now: dt.datetime | None = None, limit: int = 100, topic: str | None = None) -> int:

@@ -50,13 +50,16 @@ def celery_worker_process(transactional_db: Any) -> Iterator[subprocess.Popen[by
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
+    # Django-style names: Celery reads them first, so `conf.task_always_eager = False` would not stick
+    # (and the task would quietly run in this process instead of the worker).
+    conf = celery_app.conf
+    previous = conf.CELERY_TASK_ALWAYS_EAGER, getattr(conf, "CELERY_TASK_DEFAULT_QUEUE", None)
+    conf.CELERY_TASK_ALWAYS_EAGER = False
+    conf.CELERY_TASK_DEFAULT_QUEUE = queue
     try:
         yield proc
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE = previous
         proc.terminate()
         try:
             proc.wait(timeout=20)
