@@ -19,7 +19,7 @@ class TaskOutbox(models.Model):
     again from the periodic drain, so a broker outage delays work but never loses it or hangs a page.
     """
 
-    task = models.CharField(_("task"), max_length=200)
+    task = models.CharField(_("background task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list, blank=True)
     kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
     queue = models.CharField(_("queue"), max_length=100, blank=True)
@@ -27,7 +27,7 @@ class TaskOutbox(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # A dispatcher owns a row until this time; a crashed dispatcher's claim simply runs out.
     claimed_until = models.DateTimeField(null=True, blank=True)
-    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("handed to the workers at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
