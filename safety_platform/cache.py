@@ -19,6 +19,10 @@ from django.core.cache.backends.redis import RedisCache
 logger = logging.getLogger(__name__)
 
 _last_logged = 0.0
+# After a failure the cache is not tried again for a few seconds: one slow timeout per outage
+# window, not one per cache call (a page may make several).
+_skip_until = 0.0
+SKIP_SECONDS = 10.0
 
 
 def _outage_errors() -> tuple[type[BaseException], ...]:
@@ -28,8 +32,9 @@ def _outage_errors() -> tuple[type[BaseException], ...]:
 
 
 def _log_outage(operation: str) -> None:
-    global _last_logged
+    global _last_logged, _skip_until
     now = time.monotonic()
+    _skip_until = now + SKIP_SECONDS
     if now - _last_logged >= 60:
         _last_logged = now
         logger.warning("cache unavailable (%s); carrying on without it", operation, exc_info=True)
@@ -39,6 +44,8 @@ def _degrade(default: Callable[..., Any]) -> Callable[[Callable[..., Any]], Call
     def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if time.monotonic() < _skip_until:
+                return default(*args, **kwargs)
             try:
                 return method(self, *args, **kwargs)
             except _outage_errors():

@@ -35,9 +35,16 @@ def record_heartbeat(marker: str) -> str:
 @shared_task(name="safety_platform.outbox_drain")
 def outbox_drain_task() -> int:
     """Publish outbox rows still pending (written while the broker was down, or whose publisher died)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import TaskOutbox
     from .tasks_util import outbox_dispatch_pending
 
     total = 0
     while published := outbox_dispatch_pending():
         total += published
+    # Published rows are kept a week for whoever looks into a delay, then removed.
+    TaskOutbox.objects.filter(dispatched_at__lt=timezone.now() - dt.timedelta(days=7)).delete()
     return total

@@ -240,6 +240,11 @@ def test_the_cache_degrades_to_a_miss_without_hanging(caplog: Any) -> None:
     assert cache.add("k", 0) is True
     assert cache.incr("k") == 1
     assert time.monotonic() - started < 4
+    # Once it has failed, the next calls do not wait for Redis again for a while.
+    started = time.monotonic()
+    for _ in range(20):
+        assert cache.get("k") is None
+    assert time.monotonic() - started < 0.5
 
 
 def test_no_result_backend_and_a_deliberate_visibility_timeout() -> None:
