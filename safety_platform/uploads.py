@@ -65,19 +65,47 @@ def validate_upload(upload: Any, *, kinds: tuple[str, ...] = (IMAGE,), max_bytes
         )
     kind, ext = found
     if kind == IMAGE and ext in ("jpg", "png", "gif", "webp"):
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError(_("The image is damaged or not really an image."), code="bad_image") from exc
-        finally:
-            upload.seek(0)
+        _check_image(upload)
     if kind == OFFICE:
         original = PurePath(upload.name or "").suffix.lower().lstrip(".")
         ext = original if original in ("docx", "xlsx", "pptx") else "zip"
     return ext
+
+
+def _pixel_limit() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_IMAGE_PIXELS", 40_000_000))
+
+
+def _check_image(upload: Any) -> None:
+    """Refuse a damaged image or one with more pixels than the limit, from its header, before decoding.
+
+    A small PNG can declare 20,000 x 20,000 pixels: decoding it costs gigabytes and seconds, so the size
+    is read from the header (Pillow's `open` is lazy) and checked before anything decodes the pixels.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    limit = _pixel_limit()
+    # Pillow's own guard, for any code path that decodes without asking us first.
+    Image.MAX_IMAGE_PIXELS = limit
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > limit:
+                raise ValidationError(
+                    _("The image is too large: %(width)d × %(height)d pixels; at most %(max)d megapixels.")
+                    % {"width": width, "height": height, "max": limit // 1_000_000},
+                    code="too_many_pixels",
+                )
+            image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("The image is too large: at most %(max)d megapixels.") % {"max": limit // 1_000_000},
+            code="too_many_pixels",
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("The image is damaged or not really an image."), code="bad_image") from exc
+    finally:
+        upload.seek(0)
 
 
 def image_without_metadata(upload: Any, *, name: str = "photo") -> Any:

@@ -158,6 +158,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Images are refused above this many pixels, read from the header before decoding (a phone photo is 12-50 MP).
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -283,6 +285,9 @@ if REDIS_URL:
         "socket_timeout": 5,
         "max_retries": 1,
         "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+        # Look for messages of killed workers every 10 s (kombu's default sweep is ~100 s on top of the timeout).
+        "unacked_restore_interval": env.int("CELERY_BROKER_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": 1,
     }
 else:
     _celery_queue = VAR_DIR / "celery" / "queue"
