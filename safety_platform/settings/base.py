@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "auditlog",
-    "axes",
+    "safety_platform.third_party.AxesConfig",  # django-axes with a Chinese name in the admin
 ]
 
 MIDDLEWARE = [
