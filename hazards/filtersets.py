@@ -62,6 +62,8 @@ class HazardFilterSet(_StyledFilterSet):
     listed = StrictBooleanFilter(field_name="is_listed", label=_("Listed supervision"))
     found_after = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("Found from"))
     found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("Found until"))
+    closed_after = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__gte", label=_("Closed from"))
+    closed_before = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__lte", label=_("Closed until"))
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Updated since")
     )

