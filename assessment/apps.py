@@ -18,6 +18,7 @@ class AssessmentConfig(AppConfig):
             AssessmentRun,
             CountyInput,
             GradeThreshold,
+            Objection,
             Scheme,
             SchemeIndicator,
             VetoRule,
@@ -32,8 +33,22 @@ class AssessmentConfig(AppConfig):
             AssessmentPeriod,
             AssessmentRun,
             AssessmentResult,
+            Objection,
         ):
             audit_register(model)
+
+        from safety_platform.choices import Role
+        from safety_platform.navigation import NavItem, register_nav
+
+        register_nav(
+            NavItem(
+                _("Assessment"),
+                "assessment:run_list",
+                roles=frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR}),
+                icon="clipboard-data",
+                order=6,
+            )
+        )
 
         register_schedule(
             Schedule(
@@ -79,7 +94,3 @@ class AssessmentConfig(AppConfig):
             )
         )
         register_demo_seeder(seed_assessment_demo)
-
-        from .dashboard_registration import register as register_dashboards
-
-        register_dashboards()

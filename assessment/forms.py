@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .choices import PeriodKind
 from .indicators import registry
 from .models import CountyInput, SchemeIndicator
 
@@ -73,3 +74,25 @@ class SchemeIndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [("", "—"), *registry.choices()]
+
+
+class RunStartForm(forms.Form):
+    """Start a run for a month, a quarter or a year (a period in the future is refused under its field)."""
+
+    kind = forms.ChoiceField(label=_("period"), choices=PeriodKind.choices)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("month or quarter"), min_value=0, max_value=12, required=False, help_text=_("Empty for a year.")
+    )
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("objection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    evidence = forms.FileField(label=_("evidence"), required=False)
+
+
+class ObjectionAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[("accept", _("Accept and assess again")), ("reject", _("Reject"))]
+    )
+    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)

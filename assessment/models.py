@@ -538,3 +538,62 @@ class ResultIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.points}"
+
+
+# Review ---------------------------------------------------------------------------------------
+
+
+def objection_evidence_path(instance: Objection, filename: str) -> str:
+    from safety_platform.uploads import random_upload_path
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return random_upload_path("assessment/objections", ext)
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("assessment objection", "Waiting for an answer")
+    ACCEPTED = "accepted", pgettext_lazy("assessment objection", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("assessment objection", "Rejected")
+
+
+class Objection(models.Model):
+    """异议 — a county's objection to its preliminary result, with evidence, and the committee's answer.
+
+    Accepting it recomputes that county's result; the scores before and after are kept here.
+    """
+
+    result = models.ForeignKey(
+        AssessmentResult, verbose_name=_("assessment result"), on_delete=models.CASCADE, related_name="objections"
+    )
+    text = models.TextField(_("objection"))
+    evidence = models.FileField(_("evidence"), upload_to=objection_evidence_path, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    status = models.CharField(
+        pgettext_lazy("assessment objection", "status"),
+        max_length=10,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.OPEN,
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    score_before = models.DecimalField(_("score before"), null=True, blank=True, **POINTS)
+    score_after = models.DecimalField(_("score after the correction"), null=True, blank=True, **POINTS)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.get_status_display()}"

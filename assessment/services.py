@@ -29,6 +29,8 @@ from .models import (
     AssessmentRun,
     CountyInput,
     GradeThreshold,
+    Objection,
+    ObjectionStatus,
     ResultIndicator,
     Scheme,
     SchemeIndicator,
@@ -398,3 +400,166 @@ def assessment_runs_resume(*, stale_after: dt.timedelta = dt.timedelta(minutes=3
     for run_id in stale:
         _enqueue(run_id)
     return len(stale)
+
+
+# Review and publication -----------------------------------------------------------------------
+
+OBJECTION_DAYS_DEFAULT = 7
+
+
+def objection_window_days() -> int:
+    """How long a county may object to a preliminary result (setting ASSESSMENT_OBJECTION_DAYS, default 7)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "ASSESSMENT_OBJECTION_DAYS", OBJECTION_DAYS_DEFAULT))
+
+
+def objection_deadline(result: AssessmentResult) -> dt.datetime:
+    """The last moment an objection is accepted: the run's finish plus the window."""
+    finished = result.run.finished_at or result.computed_at
+    return finished + dt.timedelta(days=objection_window_days())
+
+
+def is_committee(user: Any) -> bool:
+    from safety_platform.choices import Role
+
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "api_key", None) is None
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE))
+    )
+
+
+def may_object(user: Any, result: AssessmentResult) -> bool:
+    """County staff (inspectors) who see the result may object to it while it is preliminary."""
+    from safety_platform.choices import Role
+
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "api_key", None) is None
+        and getattr(user, "role", None) == Role.INSPECTOR
+        and AssessmentResult.objects.visible_to(user).filter(pk=result.pk).exists()
+    )
+
+
+def objection_file(*, result: AssessmentResult, user: Any, text: str, evidence: Any = None) -> Objection:
+    """File a county's objection with its evidence, within the window, on a preliminary result."""
+    from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
+
+    if not may_object(user, result):
+        raise DomainError(_("Only the county's own staff may object to its result."), code="not_allowed")
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Say what is wrong with the result.")})
+    if evidence:
+        validate_upload(evidence, kinds=(IMAGE, PDF, OFFICE))
+    with transaction.atomic():
+        locked = AssessmentResult.objects.select_for_update().select_related("run").get(pk=result.pk)
+        if locked.status != ResultStatus.PRELIMINARY:
+            raise DomainError(
+                _("The result is published; objections are no longer taken."), field="text", code="published"
+            )
+        if timezone.now() > objection_deadline(locked):
+            raise DomainError(
+                _("The objection window closed on %(date)s.")
+                % {"date": timezone.localtime(objection_deadline(locked)).strftime("%Y-%m-%d %H:%M")},
+                field="text",
+                code="window_closed",
+            )
+        return Objection.objects.create(result=locked, text=text.strip(), evidence=evidence or "", filed_by=user)
+
+
+def objection_answer(*, objection: Objection, user: Any, accept: bool, answer: str) -> Objection:
+    """Committee staff answer an objection. Accept: the county is assessed again from the records as they
+    are now (its corrected figures) and the run re-ranked; the scores before and after are kept.
+    Reject: the reason is required."""
+    if not is_committee(user):
+        raise DomainError(_("Only committee staff answer objections."), code="not_allowed")
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Give the reason for the answer.")})
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().select_related("result__run").get(pk=objection.pk)
+        result = AssessmentResult.objects.select_for_update().get(pk=locked.result_id)
+        if locked.status != ObjectionStatus.OPEN:
+            raise DomainError(_("This objection has been answered already."), code="answered")
+        if result.status != ResultStatus.PRELIMINARY:
+            raise DomainError(_("The result is published and can no longer change."), code="published")
+        locked.score_before = result.score
+        if accept:
+            result = _reassess(result)
+            locked.status = ObjectionStatus.ACCEPTED
+        else:
+            locked.status = ObjectionStatus.REJECTED
+        locked.score_after = result.score
+        locked.answer = answer.strip()
+        locked.answered_by = user
+        locked.answered_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def _reassess(result: AssessmentResult) -> AssessmentResult:
+    """Compute one county's result again in place (same run) and re-rank the run."""
+    run = AssessmentRun.objects.select_related("period", "scheme").get(pk=result.run_id)
+    prefetch_related_objects([run.scheme], "indicators", "vetoes", "grades")
+    county = Jurisdiction.objects.get(pk=result.jurisdiction_id)
+    ResultIndicator.objects.filter(result=result).delete()
+    outcome = assess(run.scheme, county, run.period)
+    result.score, result.grade, result.vetoed = outcome.score, outcome.grade, outcome.vetoed
+    result.veto_reasons, result.notes = outcome.veto_reasons, outcome.notes
+    result.save(update_fields=["score", "grade", "vetoed", "veto_reasons", "notes"])
+    ResultIndicator.objects.bulk_create([_indicator_row(result, o) for o in outcome.outcomes])
+    _finish(run)
+    result.refresh_from_db()
+    return result
+
+
+def _indicator_row(result: AssessmentResult, o: Any) -> ResultIndicator:
+    return ResultIndicator(
+        result=result,
+        indicator=o.item.indicator,
+        label=o.label,
+        part=o.item.part,
+        order=o.item.order,
+        weight=o.item.weight,
+        effective_weight=o.effective_weight,
+        numerator=o.figure.numerator if o.figure else None,
+        denominator=o.figure.denominator if o.figure else None,
+        normalized=_figure(o.normalized),
+        target=_figure(o.target),
+        points=o.points,
+        scored=o.scored,
+        reason=o.reason[:300],
+        record_model=o.figure.record_model if o.figure else "",
+        record_ids=o.figure.record_ids if o.figure else [],
+    )
+
+
+def assessment_run_publish(*, run: AssessmentRun, user: Any) -> AssessmentRun:
+    """Publish a finished run's results: from then on they are frozen (their own copies of every figure and
+    of the records behind it are what every page, export and the API show)."""
+    if not is_committee(user):
+        raise DomainError(_("Only committee staff publish results."), code="not_allowed")
+    with transaction.atomic():
+        locked = AssessmentRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != RunStatus.DONE:
+            raise DomainError(_("Only a finished run can be published."), code="not_finished")
+        results = AssessmentResult.objects.filter(run=locked)
+        if results.filter(status=ResultStatus.PUBLISHED).exists():
+            raise DomainError(_("This run is published already."), code="already_published")
+        if (
+            AssessmentResult.objects.filter(period_id=locked.period_id, scheme__kind=locked.scheme.kind)
+            .filter(status=ResultStatus.PUBLISHED)
+            .exists()
+        ):
+            raise DomainError(_("Another run of this period is published already."), code="period_published")
+        if Objection.objects.filter(result__run=locked, status=ObjectionStatus.OPEN).exists():
+            raise DomainError(_("Answer the open objections before publishing."), code="open_objections")
+        now = timezone.now()
+        for result in results.select_for_update():
+            result.status = ResultStatus.PUBLISHED
+            result.published_at = now
+            result.save(update_fields=["status", "published_at"])  # one audit entry per county
+    locked.refresh_from_db()
+    return locked
