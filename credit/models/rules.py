@@ -17,7 +17,8 @@ from safety_platform.choices import FactKind
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
 
 # How the event details a rule matches read on the rules page (the values the apps' facts carry:
-# an accident's Decree 493 grade, a standardization certificate's level). Other keys read key=value.
+# an accident's Decree 493 grade, a standardization certificate's level). Other details read as one
+# sentence ("another condition on the event details"), never key=value.
 FACT_MATCH_VALUES: dict[str, dict[str, Any]] = {
     "grade": {
         "general": _("General accident"),
@@ -289,9 +290,15 @@ class Rule(models.Model):
     def get_fact_match_display(self) -> list[str]:
         """The matched event details in words: ["较大事故"] for {"grade": "larger"}."""
         shown = []
+        other = False
         for key, value in (self.fact_match or {}).items():
             label = FACT_MATCH_VALUES.get(key, {}).get(str(value))
-            shown.append(str(label) if label is not None else f"{key}={value}")
+            if label is None:
+                other = True  # a detail without words for it: never shown to a clerk as key=value
+            else:
+                shown.append(str(label))
+        if other:
+            shown.append(str(_("another condition on the event details")))
         return shown
 
     def matches(self, payload: dict[str, Any]) -> bool:
