@@ -180,3 +180,14 @@ def test_self_check_items_have_labelled_inputs_and_tied_errors(client: Client, o
     html = sent.content.decode()
     assert f'aria-describedby="id_note_{items[0].pk}_error"' in html
     assert parse(html).dangling() == []
+
+
+def test_every_navigation_on_a_form_page_has_its_own_name(client: Client, users: dict[str, Any]) -> None:
+    from django.urls import reverse
+
+    client.force_login(users["enterprise"])
+    html = client.get(reverse("enterprises:equipment_new")).content.decode()
+    names = re.findall(r"<nav\b([^>]*)>", html)
+    labels = [re.search(r'aria-label="([^"]+)"', attrs) for attrs in names]
+    assert len(names) >= 2 and all(labels), names
+    assert len({m.group(1) for m in labels if m}) == len(labels), "two navigations share a name"
