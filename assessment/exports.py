@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from .models import AssessmentResult, AssessmentRun
@@ -68,8 +69,8 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
         [
             _("Rank"),
             _("County / district / zone"),
-            _("Score"),
-            _("Grade"),
+            pgettext("assessment", "Score"),
+            pgettext("assessment", "Grade"),
             _("Veto"),
             _("Change from the previous period"),
             _("Status"),
@@ -95,7 +96,16 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
         used.add(title)
         sheet = workbook.create_sheet(title)
         sheet.append([safe(str(result.jurisdiction)), safe(run.period.label)])
-        sheet.append([_("Score"), safe(result.score), _("Grade"), safe(grade_label(result)), _("Rank"), result.rank])
+        sheet.append(
+            [
+                pgettext("assessment", "Score"),
+                safe(result.score),
+                pgettext("assessment", "Grade"),
+                safe(grade_label(result)),
+                _("Rank"),
+                result.rank,
+            ]
+        )
         if result.vetoed:
             sheet.append([_("Veto"), safe(veto_text(result))])
         sheet.append(

@@ -215,7 +215,8 @@ def _result_page(
             "rows": [(item, records.get(item.pk, [])) for item in indicators],
             "objections": [(o, answer_forms.get(o.pk) or ObjectionAnswerForm(prefix=f"o{o.pk}")) for o in objections],
             "deadline": deadline,
-            "may_object": may_object,
+            # After a refusal the form stays, with its message, even when the window has just closed.
+            "may_object": may_object or bool(objection_form is not None and objection_form.errors),
             "objection_form": objection_form or ObjectionForm(),
             "committee": committee,
             "preliminary": result.status == ResultStatus.PRELIMINARY,
