@@ -205,6 +205,7 @@ SPECTACULAR_SETTINGS = {
         "CreditBlacklistCaseEnum": "credit.choices.BlacklistCase",
         "CreditRemovalReasonEnum": "credit.choices.RemovalReason",
         "HazardGradeEnum": "hazards.choices.HazardGrade",
+        "AssessmentGradeEnum": "assessment.choices.AssessmentGrade",
         "HazardStateEnum": "hazards.choices.HazardState",
         "DutyKindEnum": "enterprises.models.responsibility.DutyKind",
         "JointInspectionStatusEnum": "enterprises.models.responsibility.JointInspectionStatus",
