@@ -25,6 +25,8 @@ from django.utils.translation import pgettext_lazy
 
 from credit.choices import Grade
 from credit.models import CreditRating
+from emergency.choices import AccidentGrade
+from emergency.models import Accident
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
 from hazards.choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, RiskLevel
@@ -189,6 +191,7 @@ HAZARD_FIGURES = [
 ]
 ENTERPRISE_FIGURES = [("enterprises", _("Operating enterprises"))]
 RISK_FIGURES = [(level, label) for level, label in RiskLevel.choices]
+ACCIDENT_FIGURES = [(f"accidents_{grade}", label) for grade, label in AccidentGrade.choices]
 CREDIT_FIGURES = [
     ("grade_1", Grade.ONE.label),
     ("grade_2", Grade.TWO.label),
@@ -286,6 +289,17 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
         .values("enterprise__jurisdiction__path")
         .annotate(**_credit_aggregates())
     )
+    accidents = (
+        Accident.objects.visible_to(user)
+        .filter(
+            jurisdiction__path__startswith=jurisdiction.path,
+            occurred_at__date__gte=period.start,
+            occurred_at__date__lte=period.end,
+        )
+        .values("jurisdiction__path")
+        .annotate(**{f"accidents_{grade}": Count("id", filter=Q(grade=grade)) for grade in AccidentGrade.values})
+    )
+    accident_sums = _fold(accidents, "jurisdiction__path", rows, [k for k, _ in ACCIDENT_FIGURES])
     hazard_sums = _fold(grouped_hazards, "enterprise__jurisdiction__path", rows, [k for k, _ in HAZARD_FIGURES])
     enterprise_sums = _fold(enterprises, "jurisdiction__path", rows, ["enterprises"])
     risk_sums = _fold(risks, "enterprise__jurisdiction__path", rows, list(RiskLevel.values))
@@ -296,18 +310,32 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
             return _url("enterprises:list", status=EnterpriseStatus.OPERATING, **scope)
         if figure in RiskLevel.values:
             return _url("hazards:risk_list", level=figure, **scope)
+        if figure.startswith("accidents_"):
+            return _url(
+                "emergency:accident_list",
+                grade=figure.removeprefix("accidents_"),
+                occurred_from=period.start.isoformat(),
+                occurred_to=period.end.isoformat(),
+                **{k: v for k, v in scope.items() if k == "jurisdiction"},
+            )
         if figure in dict(CREDIT_FIGURES):
             return _credit_link(figure, **scope)
         return _hazard_link(figure, period, **scope)
 
-    columns = [*ENTERPRISE_FIGURES, *HAZARD_FIGURES, *RISK_FIGURES, *CREDIT_FIGURES]
+    columns = [*ENTERPRISE_FIGURES, *HAZARD_FIGURES, *RISK_FIGURES, *CREDIT_FIGURES, *ACCIDENT_FIGURES]
     by_area = Table(
         key="by_area",
         title=str(_("By area")),
         columns=[(key, str(label)) for key, label in columns],
     )
     for row in rows:
-        values = {**enterprise_sums[row.pk], **hazard_sums[row.pk], **risk_sums[row.pk], **credit_sums[row.pk]}
+        values = {
+            **enterprise_sums[row.pk],
+            **hazard_sums[row.pk],
+            **risk_sums[row.pk],
+            **credit_sums[row.pk],
+            **accident_sums[row.pk],
+        }
         by_area.rows.append(
             {
                 "label": row.name,

@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from credit.models import CreditRating, RuleSet
 from hazards.models import RiskBanding, RiskSource
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, UserFactory
 
-from .helpers import at, hazard
+from .helpers import accident, at, hazard
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,7 @@ def _batch(org: Any, n: int) -> None:
     """Records in two counties: hazards in every state the figures count, risk points, credit grades."""
     rules = RuleSet.objects.published().first()
     banding = RiskBanding.objects.active("lec")
+    reporter = UserFactory(role="inspector")
     for i in range(n):
         for place, industry in (("新罗区/东城街道/东城第一网格", "C2614"), ("上杭县/临江镇/临江第一网格", "E4710")):
             firm = EnterpriseFactory(jurisdiction=org.jurisdiction(place), industry=org.industry(industry))
@@ -37,6 +38,8 @@ def _batch(org: Any, n: int) -> None:
             hazard(firm, found_at=at(2026, 7, 2), closed_at=at(2026, 9, 30, 23, 30), deadline=dt.date(2026, 9, 30))
             hazard(firm, found_at=at(2026, 3, 5), grade="major", is_listed=True, deadline=dt.date(2026, 12, 30))
             hazard(firm, found_at=at(2026, 10, 1, 0, 5), state="registered")  # next quarter
+            accident(firm.jurisdiction, reporter, occurred_at=at(2026, 8, 9), grade=("general", "larger")[i % 2])
+            accident(firm.jurisdiction, reporter, occurred_at=at(2026, 10, 9))  # next quarter
             RiskSource.objects.create(
                 enterprise=firm,
                 name="罐区",
@@ -109,6 +112,7 @@ def test_committee_sees_counties_and_figures_by_hand(client: Any, org: Any, user
         1,
         1,
     )
+    assert (xinluo["accidents_general"], xinluo["accidents_larger"], xinluo["accidents_major"]) == (1, 1, 0)
     assert by_area["长汀县"]["enterprises"] == 0
     assert response.context["map_data"]["areas"]
     assert "dashboard-map" in response.content.decode()
@@ -170,7 +174,7 @@ def test_query_count_does_not_grow_with_the_data(
 ):
     client.force_login(users[role])
     _batch(org, 1)
-    with django_assert_max_num_queries(18) as small:
+    with django_assert_max_num_queries(24) as small:
         client.get(URL, {"period": "2026Q3"})
     _batch(org, 3)
     with django_assert_max_num_queries(len(small.captured_queries)):
