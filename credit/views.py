@@ -21,6 +21,7 @@ from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
+from safety_platform.net import same_site_target
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
@@ -462,7 +463,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(request, exc)
         else:
             messages.success(request, _("Inspection recorded for %(name)s.") % {"name": enterprise.name})
-    return redirect(request.POST.get("next") or reverse("credit:supervision"))
+    return redirect(same_site_target(request, request.POST.get("next"), reverse("credit:supervision")))
 
 
 # Departments' feed usage ------------------------------------------------------------------------

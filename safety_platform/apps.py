@@ -11,6 +11,13 @@ class SafetyPlatformConfig(AppConfig):
         from .api import schema  # noqa: F401
 
         audit.register_core_models()
+        from django.db.models.signals import post_save
+
+        from .security import revoke_credentials_on_change
+
+        post_save.connect(
+            revoke_credentials_on_change, sender=self.get_model("User"), dispatch_uid="safety_platform_revoke_tokens"
+        )
         from django.db.models.signals import post_migrate
 
         from .celery import ensure_filesystem_broker_folders

@@ -23,3 +23,32 @@ class ChineseByDefaultMiddleware:
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """End a signed-in session after SESSION_IDLE_SECONDS without a request, and SESSION_COOKIE_AGE after
+    sign-in whatever the activity (a government office's shared computers). The last-activity stamp is
+    written at most once a minute, not on every request."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.get("_started_at")
+            seen = session.get("_seen_at", now)
+            if started is None:
+                session["_started_at"] = started = now
+            if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+            elif now - seen >= 60 or "_seen_at" not in session:
+                session["_seen_at"] = now
+        return self.get_response(request)

@@ -21,3 +21,18 @@ def client_ip(request: HttpRequest) -> str | None:
     if len(chain) < count:
         return remote
     return chain[-count][:45]
+
+
+def same_site_target(request: HttpRequest, target: str | None, fallback: str) -> str:
+    """`target` (a `next` taken from the request) if it stays on this site, else `fallback`.
+
+    A target from the request followed unchecked is an open redirect: a link to the platform that
+    lands the user, still trusting it, on someone else's site.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

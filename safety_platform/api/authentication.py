@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -44,7 +45,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             method=request.method[:8],
             path=request.get_full_path()[:300],
         )
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        # "Last used" is shown to the nearest minute: at most one write of it per key and minute.
+        if key.last_used_at is None or key.last_used_at <= now - timedelta(minutes=1):
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return ApiClient(key), key
 
     def authenticate_header(self, request: Any) -> str:

@@ -61,3 +61,13 @@ class ReadOnlyForRoles(permissions.BasePermission):
             return True  # scope checked by the default permission
         roles = getattr(view, "write_roles", ())
         return bool(user.is_superuser or user.role in roles)
+
+
+class SchemaReader(permissions.BasePermission):
+    """The API schema and docs: any signed-in active user or any valid API key (integrators)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        if isinstance(user, ApiClient):
+            return True
+        return bool(user and user.is_authenticated and user.is_active)

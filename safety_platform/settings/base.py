@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safety_platform.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -115,10 +116,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures lock the username/IP pair for 30 minutes.
+# Login throttling: 5 failures lock the username/IP pair for 30 minutes, and 20 failures from one
+# address (any accounts) lock the address; failures on AXES_SPRAYING_ACCOUNTS accounts from one address
+# alert the administrators (password spraying). See safety_platform/security.py.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_SPRAYING_ACCOUNTS = env.int("AXES_SPRAYING_ACCOUNTS", default=5)
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "safety_platform.security.PlatformAxesHandler"
+# Sessions suit a shared office computer: 30 minutes idle ends one, and none lives longer than 12 hours.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_SECONDS", default=12 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = False
+# A user's API token (Authorization: Token …) expires after this many days; department API keys have their own expiry.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind reverse proxies (nginx, the intranet gateway) the client's address is read from
@@ -166,7 +178,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "safety_platform.api.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "safety_platform.security.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["safety_platform.api.permissions.IsAuthenticatedUserOrScopedKey"],
@@ -196,6 +208,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are for departments' integrators: a signed-in user or an API key, not the public.
+    "SERVE_PERMISSIONS": ["safety_platform.api.permissions.SchemaReader"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
