@@ -449,7 +449,7 @@ def objection_file(*, result: AssessmentResult, user: Any, text: str, evidence: 
     from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
     if not may_object(user, result):
-        raise DomainError(_("Only the county's own staff may object to its result."), code="not_allowed")
+        raise DomainError(_("Only the county's own staff may object to its result."), code="forbidden")
     if not (text or "").strip():
         raise ValidationError({"text": _("Say what is wrong with the result.")})
     if evidence:
@@ -475,7 +475,7 @@ def objection_answer(*, objection: Objection, user: Any, accept: bool, answer: s
     are now (its corrected figures) and the run re-ranked; the scores before and after are kept.
     Reject: the reason is required."""
     if not is_committee(user):
-        raise DomainError(_("Only committee staff answer objections."), code="not_allowed")
+        raise DomainError(_("Only committee staff answer objections."), code="forbidden")
     if not (answer or "").strip():
         raise ValidationError({"answer": _("Give the reason for the answer.")})
     with transaction.atomic():
@@ -540,7 +540,7 @@ def assessment_run_publish(*, run: AssessmentRun, user: Any) -> AssessmentRun:
     """Publish a finished run's results: from then on they are frozen (their own copies of every figure and
     of the records behind it are what every page, export and the API show)."""
     if not is_committee(user):
-        raise DomainError(_("Only committee staff publish results."), code="not_allowed")
+        raise DomainError(_("Only committee staff publish results."), code="forbidden")
     with transaction.atomic():
         locked = AssessmentRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != RunStatus.DONE:

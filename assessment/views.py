@@ -126,7 +126,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.assessment_run_publish(run=run, user=request.user)
     except DomainError as error:
-        if error.code == "not_allowed":
+        if error.code == "forbidden":
             raise PermissionDenied from error
         messages.error(request, error.message)
     else:

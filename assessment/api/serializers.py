@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from ..models import (
@@ -9,6 +11,7 @@ from ..models import (
     AssessmentResult,
     AssessmentRun,
     GradeThreshold,
+    Objection,
     ResultIndicator,
     Scheme,
     SchemeIndicator,
@@ -138,3 +141,40 @@ class ResultSerializer(serializers.ModelSerializer):
             "published_at",
             "indicators",
         ]
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    """A county's objection to its preliminary result and the committee's answer."""
+
+    filed_by_name = serializers.CharField(source="filed_by.get_full_name", read_only=True)
+    has_evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Objection
+        fields = [
+            "id",
+            "result",
+            "text",
+            "has_evidence",
+            "filed_by_name",
+            "filed_at",
+            "status",
+            "answer",
+            "answered_at",
+            "score_before",
+            "score_after",
+        ]
+        read_only_fields = fields
+
+    def get_has_evidence(self, obj: Any) -> bool:
+        return bool(obj.evidence)
+
+
+class ObjectionFileSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+    evidence = serializers.FileField(required=False)
+
+
+class ObjectionAnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    answer = serializers.CharField(max_length=4000)

@@ -76,7 +76,7 @@ def test_only_the_countys_own_inspectors_may_object(org: Any, users: dict[str, A
     for user in (other, users["committee"], users["department"], users["enterprise"]):
         with pytest.raises(DomainError) as excinfo:
             _file(xinluo, user, FINISHED)
-        assert excinfo.value.code == "not_allowed"
+        assert excinfo.value.code == "forbidden"
 
 
 def test_an_empty_objection_names_the_field(users: dict[str, Any], xinluo: AssessmentResult) -> None:
@@ -123,7 +123,7 @@ def test_county_staff_cannot_answer(users: dict[str, Any], xinluo: AssessmentRes
     objection = _file(xinluo, users["inspector"], FINISHED)
     with pytest.raises(DomainError) as excinfo:
         services.objection_answer(objection=objection, user=users["inspector"], accept=True, answer="自己同意")
-    assert excinfo.value.code == "not_allowed"
+    assert excinfo.value.code == "forbidden"
 
 
 def test_publishing_waits_for_open_objections_then_freezes(
@@ -149,7 +149,7 @@ def test_only_committee_staff_publish(users: dict[str, Any], run: AssessmentRun)
     for role in ("inspector", "department", "enterprise"):
         with pytest.raises(DomainError) as excinfo:
             services.assessment_run_publish(run=run, user=users[role])
-        assert excinfo.value.code == "not_allowed"
+        assert excinfo.value.code == "forbidden"
 
 
 def test_an_unfinished_run_cannot_be_published(users: dict[str, Any], run: AssessmentRun) -> None:
