@@ -172,13 +172,16 @@ def _row_for(path: str, rows: list[Jurisdiction]) -> Jurisdiction | None:
 
 def _fold(grouped: Iterable[dict[str, Any]], key: str, rows: list[Jurisdiction], figures: list[str]) -> dict:
     """Sum the per-path aggregates into the dashboard's rows (the children of the chosen area)."""
-    totals: dict[int, dict[str, int]] = {row.pk: dict.fromkeys(figures, 0) for row in rows}
+    totals: dict[int | None, dict[str, int]] = {row.pk: dict.fromkeys(figures, 0) for row in rows}
+    # The area's own total (key None) counts every record under it, also those registered on the area
+    # itself rather than on one of its rows: it must equal the list its link opens.
+    totals[None] = dict.fromkeys(figures, 0)
     for item in grouped:
         row = _row_for(item[key] or "", rows)
-        if row is None:
-            continue
         for figure in figures:
-            totals[row.pk][figure] += item[figure] or 0
+            totals[None][figure] += item[figure] or 0
+            if row is not None:
+                totals[row.pk][figure] += item[figure] or 0
     return totals
 
 
@@ -342,10 +345,14 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
                 "cells": {key: Cell(values[key], link(key, {"jurisdiction": row.pk})) for key, _ in columns},
             }
         )
-    by_area.total = {
-        key: Cell(sum(r["cells"][key].value for r in by_area.rows), link(key, {"jurisdiction": jurisdiction.pk}))
-        for key, _ in columns
+    whole = {
+        **enterprise_sums[None],
+        **hazard_sums[None],
+        **risk_sums[None],
+        **credit_sums[None],
+        **accident_sums[None],
     }
+    by_area.total = {key: Cell(whole[key], link(key, {"jurisdiction": jurisdiction.pk})) for key, _ in columns}
 
     tables = [by_area]
     is_city = jurisdiction.level == JurisdictionLevel.CITY

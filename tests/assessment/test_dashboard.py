@@ -224,3 +224,16 @@ def test_other_roles_keep_their_home_page(client: Any, users: Any, role: str):
     response = client.get("/", follow=True)
     assert response.status_code == 200
     assert 'data-testid="home-dashboard"' not in response.content.decode()
+
+
+def test_area_total_counts_records_registered_on_the_area_itself(client: Any, org: Any, users: Any, frozen: Any):
+    """An enterprise registered on 新罗区 itself (no township) belongs to no township row, but the county's
+    total still counts it, as the list behind the total does."""
+    firm = EnterpriseFactory(jurisdiction=org.jurisdiction("新罗区"), industry=org.industry("C2614"))
+    hazard(firm, found_at=at(2026, 8, 3), deadline=dt.date(2026, 8, 20))
+    client.force_login(users["inspector"])
+    board = client.get(URL, {"period": "2026Q3"}).context["board"]
+    table = board.table("by_area")
+    assert sum(row["cells"]["open"].value for row in table.rows) == 0
+    assert table.total["open"].value == 1 == _list_count(client, table.total["open"].url)
+    assert table.total["enterprises"].value == 2 == _list_count(client, table.total["enterprises"].url)
