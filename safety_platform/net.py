@@ -36,3 +36,38 @@ def same_site_target(request: HttpRequest, target: str | None, fallback: str) ->
     ):
         return target
     return fallback
+
+
+def outbound_url_problem(url: str) -> str | None:
+    """Why the platform must not call `url` (a webhook target), or None if it may.
+
+    Only http(s) to a host an administrator approved (setting OUTBOUND_ALLOWED_HOSTS; an entry starting
+    with a dot allows its subdomains), and only if every address the name resolves to is public: never
+    loopback, private, link-local or reserved — checked again before each call (DNS may change).
+    """
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    from django.utils.translation import gettext as _
+
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return _("Enter a valid http(s) URL.")
+    host = parts.hostname.lower().rstrip(".")
+    allowed = [entry.lower() for entry in getattr(settings, "OUTBOUND_ALLOWED_HOSTS", [])]
+    if not any(host == entry or (entry.startswith(".") and host.endswith(entry)) for entry in allowed):
+        return _("The host %(host)s is not approved for webhooks: ask a platform administrator to approve it.") % {
+            "host": host
+        }
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError):
+        return _("The host %(host)s cannot be found.") % {"host": host}
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            return _("The host %(host)s points to an internal address: only public addresses are allowed.") % {
+                "host": host
+            }
+    return None

@@ -90,9 +90,25 @@ def _body(event: OutboxEvent) -> bytes:
     ).encode()
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed: it could lead to an internal address the URL check refused."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+# Direct connections only (no proxy from the environment): the address checked is the one called.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    from safety_platform.net import outbound_url_problem
+
+    problem = outbound_url_problem(url)  # again at each call: the name may now resolve elsewhere
+    if problem:
+        raise urllib.error.URLError(problem)
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # URLs are registered by admins
+    with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
         return int(response.status)
 
 
@@ -182,6 +198,7 @@ def webhook_subscription_create(
     from django.core.validators import URLValidator
     from django.utils.translation import gettext as _
 
+    from safety_platform.net import outbound_url_problem
     from safety_platform.services import DomainError
 
     from .access import can_register_webhook
@@ -192,6 +209,9 @@ def webhook_subscription_create(
         URLValidator(schemes=["https", "http"])(url)
     except ValidationError as exc:
         raise DomainError(_("Enter a valid http(s) URL."), field="url", code="invalid") from exc
+    problem = outbound_url_problem(url)
+    if problem:
+        raise DomainError(problem, field="url", code="invalid")
     if not (blacklist or ratings):
         raise DomainError(_("Choose at least one kind of change."), field="blacklist", code="invalid")
     return WebhookSubscription.objects.create(

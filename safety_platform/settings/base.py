@@ -129,6 +129,8 @@ AXES_HANDLER = "safety_platform.security.PlatformAxesHandler"
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_MAX_SECONDS", default=12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+# Hosts departments may register webhooks to (approved by an administrator); ".example.cn" allows subdomains.
+OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
 # A user's API token (Authorization: Token …) expires after this many days; department API keys have their own expiry.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 AXES_RESET_ON_SUCCESS = True

@@ -172,10 +172,14 @@ def test_grade_changes_are_pushed_only_to_rating_subscribers(xinluo_chem: Any, o
 
 
 def test_department_registers_its_webhook_on_the_page(
-    client: Any, users: dict[str, Any], django_assert_max_num_queries: Any
+    client: Any, users: dict[str, Any], django_assert_max_num_queries: Any, settings: Any, monkeypatch: Any
 ) -> None:
+    import socket
+
     from django.urls import reverse
 
+    settings.OUTBOUND_ALLOWED_HOSTS = ["yjj.example"]  # approved by an administrator, resolves to a public address
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, 1, 6, "", ("36.110.0.20", 443))])
     client.force_login(users["department"])
     url = reverse("credit:webhooks")
     response = client.post(url, {"name": "应急局系统", "url": "https://yjj.example/hook", "blacklist": "on"})
