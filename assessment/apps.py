@@ -47,6 +47,7 @@ class AssessmentConfig(AppConfig):
                 roles=frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR}),
                 icon="clipboard-data",
                 order=6,
+                group=_("Assessment"),  # its own top entry, not a line under the dashboard
             )
         )
 
