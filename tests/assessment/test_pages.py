@@ -172,3 +172,14 @@ def test_list_pages_cost_a_fixed_number_of_queries(
     schemes = count("/assessment/schemes/")
     services.scheme_copy(scheme=run.scheme, version="2027.1", valid_from=dt.date(2027, 1, 1))
     assert count("/assessment/schemes/") == schemes
+
+
+def test_the_menu_has_a_top_assessment_entry_for_committee_and_county_staff(users: dict[str, Any]) -> None:
+    from safety_platform.navigation import nav_for
+
+    def top_urls(user: Any) -> list[str]:
+        return [group["url"] for group in nav_for(user)]
+
+    assert "/assessment/" in top_urls(users["committee"])
+    assert "/assessment/" in top_urls(users["inspector"])
+    assert "/assessment/" not in top_urls(users["enterprise"])
