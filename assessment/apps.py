@@ -95,3 +95,7 @@ class AssessmentConfig(AppConfig):
             )
         )
         register_demo_seeder(seed_assessment_demo)
+
+        from .dashboard_registration import register as register_dashboards
+
+        register_dashboards()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import views, views_dashboard
 
 app_name = "assessment"
 
@@ -17,4 +17,6 @@ urlpatterns: list[URLPattern] = [
     path("results/<int:pk>/objection/", views.objection_create, name="objection_create"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path("objections/<int:pk>/evidence/", views.objection_evidence, name="objection_evidence"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("dashboard/longyan.geojson", views_dashboard.longyan_map, name="dashboard_map"),
 ]
