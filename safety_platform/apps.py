@@ -7,8 +7,13 @@ class SafetyPlatformConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import audit, signals  # noqa: F401
         from .api import schema  # noqa: F401
+        from .middleware import session_stamp_sign_in
+
+        user_logged_in.connect(session_stamp_sign_in, dispatch_uid="session_stamp_sign_in")
 
         audit.register_core_models()
         from django.db.models.signals import post_save

@@ -25,6 +25,17 @@ class ChineseByDefaultMiddleware:
         return self.get_response(request)
 
 
+def session_stamp_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Stamp a session's start and last activity when the user signs in (connected to user_logged_in), so
+    the middleware below does not write the session on the first page of a session."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session["_started_at"] = now
+        request.session["_seen_at"] = now
+
+
 class SessionLifetimeMiddleware:
     """End a signed-in session after SESSION_IDLE_SECONDS without a request, and SESSION_COOKIE_AGE after
     sign-in whatever the activity (a government office's shared computers). The last-activity stamp is
