@@ -88,3 +88,13 @@ def open_journey(chinese_browser: Any, live_server: Any) -> Iterator[Any]:
     for journey in opened:
         with contextlib.suppress(Exception):  # already closed by finish()
             journey.context.close()
+
+
+@pytest.fixture(autouse=True)
+def _sessions_outlive_moved_clocks(request: Any, settings: Any) -> None:
+    """The journeys move the server's clock by days (an objection period, a filing deadline) while the
+    browser stays signed in; the office's idle and absolute session limits would sign it out. Those limits
+    are tested on their own in tests/platform/test_security*.py."""
+    if request.node.module.__name__.rsplit(".", 1)[-1].startswith("test_journey_"):
+        settings.SESSION_IDLE_SECONDS = 10 * 365 * 24 * 3600
+        settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600

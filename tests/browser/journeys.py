@@ -113,6 +113,8 @@ class Journey:
     def login(self, username: str, password: str) -> None:
         page = self.page
         page.goto(self.url("/accounts/login/"))
+        if "/accounts/login/" not in page.url:
+            return  # still signed in: the login page sends a signed-in user home
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         with page.expect_navigation():

@@ -154,7 +154,7 @@ def test_enterprise_day_on_a_phone(live_server: Any, open_journey: Any, tmp_path
         today = timezone.localdate()
         on_time = _previous_quarter(today)
         late = _previous_quarter(dt.date(on_time[0], 3 * on_time[1] - 2, 1))
-        j.login("enterprise", world["password"])  # the session has expired meanwhile
+        j.login("enterprise", world["password"])  # signs in again if the session ended meanwhile
         for (year, quarter), state in ((on_time, "due"), (late, "late")):
             j.visit("/hazards/statistics/", f"statistics-{state}")
             page.select_option("#id_period", f"quarter:{year}:{quarter}")
