@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import django_filters
@@ -10,10 +9,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_filters.fields import IsoDateTimeField
 
 from enterprises.validators import normalize_credit_code, validate_credit_code
-from safety_platform.filters import BoolFilter
+from safety_platform.filters import BoolFilter, SinceFilter
 from safety_platform.models import Jurisdiction
 
 from .choices import BlacklistStatus, Criterion, Grade, RatingStatus, RecordStatus
@@ -36,24 +34,6 @@ class CreditCodeFilter(django_filters.CharFilter):
         kwargs.setdefault("field_name", "enterprise__credit_code")
         kwargs.setdefault("label", _("Unified social credit code"))
         super().__init__(*args, **kwargs)
-
-
-class SinceField(IsoDateTimeField):
-    """An ISO 8601 date-time the database can compare with: 0001-01-01T00:00 in UTC+8, or
-    9999-12-31T23:59-14:00, falls outside the representable range once moved to UTC (was a 500)."""
-
-    def to_python(self, value: Any) -> dt.datetime | None:
-        result = super().to_python(value)
-        if result is not None:
-            try:
-                result.astimezone(dt.UTC)
-            except OverflowError as exc:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-        return result
-
-
-class SinceFilter(django_filters.IsoDateTimeFilter):
-    field_class = SinceField
 
 
 class _StyledFilterSet(django_filters.FilterSet):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety_platform.filters import BoolFilter, IdFilter
+from safety_platform.filters import BoolFilter, IdFilter, SinceFilter
 from safety_platform.models import Jurisdiction
 
 from .choices import (
@@ -223,9 +223,7 @@ class AccidentFilterSet(StyledFilterSet):
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
     occurred_from = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("From"))
     occurred_to = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("To"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
-    )
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
     overdue = BoolFilter(field_name="has_overdue_clock", label=_("Deadline overdue"))
 
     class Meta:

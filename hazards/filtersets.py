@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.models import Enterprise
-from safety_platform.filters import StrictBooleanFilter
+from safety_platform.filters import SinceFilter, StrictBooleanFilter
 from safety_platform.models import Jurisdiction
 
 from .choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardSource, HazardState, RiskLevel, RiskMethod
@@ -64,9 +64,7 @@ class HazardFilterSet(_StyledFilterSet):
     found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("Found until"))
     closed_after = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__gte", label=_("Closed from"))
     closed_before = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__lte", label=_("Closed until"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
-    )
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
 
     class Meta:
         model = Hazard

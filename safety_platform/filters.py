@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 TRUE_VALUES = {"true", "1", "yes", "on"}
 FALSE_VALUES = {"false", "0", "no", "off"}
@@ -71,3 +73,22 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class SinceField(IsoDateTimeField):
+    """An ISO 8601 date-time the database can compare with: 0001-01-01T00:00 in UTC+8, or
+    9999-12-31T23:59-14:00, falls outside the representable range once moved to UTC (was a 500)."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                # In UTC: PostgreSQL also refuses offsets beyond ±15:59 (e.g. +23:16 was a 500).
+                result = result.astimezone(dt.UTC)
+            except OverflowError as exc:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        return result
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = SinceField
