@@ -277,29 +277,7 @@ def _store(run: AssessmentRun, county: Jurisdiction) -> bool:
                 veto_reasons=outcome.veto_reasons,
                 notes=outcome.notes,
             )
-            ResultIndicator.objects.bulk_create(
-                [
-                    ResultIndicator(
-                        result=result,
-                        indicator=o.item.indicator,
-                        label=o.label,
-                        part=o.item.part,
-                        order=o.item.order,
-                        weight=o.item.weight,
-                        effective_weight=o.effective_weight,
-                        numerator=o.figure.numerator if o.figure else None,
-                        denominator=o.figure.denominator if o.figure else None,
-                        normalized=_figure(o.normalized),
-                        target=_figure(o.target),
-                        points=o.points,
-                        scored=o.scored,
-                        reason=o.reason[:300],
-                        record_model=o.figure.record_model if o.figure else "",
-                        record_ids=o.figure.record_ids if o.figure else [],
-                    )
-                    for o in outcome.outcomes
-                ]
-            )
+            ResultIndicator.objects.bulk_create([_indicator_row(result, o) for o in outcome.outcomes])
     except IntegrityError:
         # Another worker on the same run stored this county meanwhile: its result stands.
         return False
