@@ -130,6 +130,23 @@ class Journey:
             self.shot(shot)
         return response
 
+    def open_action(self, action: str) -> Any:
+        """Unfold a hazard's next-step form (a Bootstrap collapse) and return it once fully open.
+
+        Clicking the form's button while the collapse still animates, or before Bootstrap has bound
+        the toggle, lost the click on a loaded machine; so wait for the settled `.show` state.
+        """
+        page = self.page
+        panel = page.locator(f"#act-{action}")
+        if "show" not in (panel.get_attribute("class") or "").split():
+            page.get_by_test_id(f"action-{action}").click()
+        page.wait_for_function(
+            "id => { const el = document.getElementById(id);"
+            " return el && el.classList.contains('show') && !el.classList.contains('collapsing'); }",
+            arg=f"act-{action}",
+        )
+        return page.get_by_test_id(f"form-{action}")
+
     # Screens ------------------------------------------------------------------------------------
 
     def shot(self, name: str) -> Path:

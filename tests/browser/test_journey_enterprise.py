@@ -101,21 +101,15 @@ def test_enterprise_day_on_a_phone(live_server: Any, open_journey: Any, tmp_path
     j.shot("hazard-reported")
 
     # Grade it (a self-found hazard), start remediation, then upload the evidence.
-    page.get_by_test_id("action-assess").click()
-    form = page.get_by_test_id("form-assess")
-    form.wait_for(state="visible")
+    form = j.open_action("assess")
     form.get_by_label("一般隐患").check()
     form.locator("input[name$=responsible_person]").fill("赖安全")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    page.get_by_test_id("action-start").click()
-    form = page.get_by_test_id("form-start")
-    form.wait_for(state="visible")
+    form = j.open_action("start")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    page.get_by_test_id("action-submit").click()
-    form = page.get_by_test_id("form-submit")
-    form.wait_for(state="visible")
+    form = j.open_action("submit")
     form.locator("textarea").fill("已更换2具灭火器并张贴检查卡。")
     form.locator("input[name$=after]").set_input_files(str(tiny_jpeg(tmp_path / "after.jpg", "#2e7d32")))
     j.shot("evidence-form")

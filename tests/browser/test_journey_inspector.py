@@ -104,9 +104,7 @@ def test_inspector_logs_assesses_and_closes_out_a_hazard_on_a_phone(
     assert Hazard.objects.filter(title=TITLE).count() == 1, "sent exactly once"
 
     # Assess it: a general hazard, the deadline the rule proposes, who is responsible.
-    page.get_by_test_id("action-assess").click()
-    form = page.get_by_test_id("form-assess")
-    form.wait_for(state="visible")
+    form = j.open_action("assess")
     form.get_by_label("一般隐患").check()
     assert form.locator("input[type=date]").input_value(), "the proposed deadline is shown"
     form.locator("input[name$=responsible_person]").fill("赖安全")
@@ -125,9 +123,7 @@ def test_inspector_logs_assesses_and_closes_out_a_hazard_on_a_phone(
     with page.expect_navigation():
         page.get_by_role("link", name=TITLE).first.click()
     j.shot("hazard-awaiting-verification")
-    page.get_by_test_id("action-reject").click()
-    form = page.get_by_test_id("form-reject")
-    form.wait_for(state="visible")
+    form = j.open_action("reject")
     form.locator("textarea").fill("通道内仍有两个空桶未清走，请全部清理后再报。")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
@@ -139,9 +135,7 @@ def test_inspector_logs_assesses_and_closes_out_a_hazard_on_a_phone(
     # Sent again; this time the inspector verifies it on site and closes it out with a photo.
     _enterprise_submits_evidence(hazard.pk, start=False)
     j.visit(f"/hazards/{hazard.pk}/")
-    page.get_by_test_id("action-close").click()
-    form = page.get_by_test_id("form-close")
-    form.wait_for(state="visible")
+    form = j.open_action("close")
     form.locator("textarea").fill("现场复查：通道已清空，宽度满足要求。")
     form.locator("input[type=file]").set_input_files(str(tiny_jpeg(tmp_path / "verified.jpg", "#2e7d32")))
     j.shot("close-form")
