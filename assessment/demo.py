@@ -1,5 +1,6 @@
-"""Demo data for the assessment: each county's targets and base figures for this year and last, and runs
-of last quarter and of the current month so a newcomer sees a real ranking. Idempotent."""
+"""Demo data for the assessment: each county's targets and base figures for this year and last, runs of
+last quarter and of the current month so a newcomer sees a real ranking, and one county's objection to
+the month's preliminary result waiting for the committee's answer. Idempotent."""
 
 from __future__ import annotations
 
@@ -10,9 +11,19 @@ from django.utils import timezone
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.models import Jurisdiction
 
-from .choices import PeriodKind, RunStatus, SchemeKind
-from .models import AssessmentRun, CountyInput, Scheme
-from .services import assessment_period_get_or_create, assessment_run_execute, assessment_run_start
+from .choices import PeriodKind, ResultStatus, RunStatus, SchemeKind
+from .models import AssessmentPeriod, AssessmentResult, AssessmentRun, CountyInput, Objection, Scheme
+from .services import (
+    assessment_period_get_or_create,
+    assessment_run_execute,
+    assessment_run_start,
+    objection_file,
+)
+
+# The county whose staff object to the month's result, and the demo login that files it.
+OBJECTING_COUNTY = "上杭县"
+OBJECTING_USER = "inspector_shanghang"
+OBJECTION_TEXT = "本月上杭县已办结的3条重大隐患整改销号材料已于月底前上传，但未计入隐患整改率，请核实后重新计算。"
 
 # name: (deaths target, larger accidents target, GDP in 100 million yuan, industrial workers)
 COUNTY_FIGURES: dict[str, tuple[int, int, str, int]] = {
@@ -65,3 +76,25 @@ def seed_assessment_demo() -> None:
         # Computed here rather than on a worker, so the demo shows results as soon as the seed ends.
         run = assessment_run_start(period=period, enqueue=False)
         assessment_run_execute(run_id=run.pk)
+    _seed_objection(this_month)
+
+
+def _seed_objection(period: AssessmentPeriod) -> None:
+    """One open objection on the month's preliminary result, so the committee has one to answer."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=OBJECTING_USER, is_active=True).first()
+    result = (
+        AssessmentResult.objects.filter(
+            run__period=period,
+            run__status=RunStatus.DONE,
+            jurisdiction__name=OBJECTING_COUNTY,
+            status=ResultStatus.PRELIMINARY,
+        )
+        .select_related("run")
+        .order_by("-run__finished_at", "-pk")
+        .first()
+    )
+    if user is None or result is None or Objection.objects.filter(result__run=result.run).exists():
+        return
+    objection_file(result=result, user=user, text=OBJECTION_TEXT)
