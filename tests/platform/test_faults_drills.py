@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from safety_platform.celery import app as celery_app
 
+from .broker import drop_broker_connections
+
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 
@@ -125,13 +127,13 @@ def on_private_broker(redis_server: PrivateRedis, transactional_db: Any) -> Iter
     conf.CELERY_TASK_ALWAYS_EAGER = False
     conf.CELERY_BROKER_URL = redis_server.url
     conf.CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1}
-    celery_app._pool = None
+    drop_broker_connections()
     try:
         yield redis_server
     finally:
         for key, value in previous.items():
             setattr(conf, key, value)
-        celery_app._pool = None
+        drop_broker_connections()
 
 
 @pytest.fixture
@@ -195,7 +197,7 @@ def test_redis_stopped_requests_stay_fast_and_the_work_runs_once_when_it_returns
     assert not CreditRating.objects.filter(enterprise=xinluo_chem, blacklisted=True).exists()
 
     on_private_broker.start()
-    celery_app._pool = None
+    drop_broker_connections()
     # The periodic drain (every 15 s under beat) publishes what waited; the worker reconnects and runs it.
     _wait(lambda: outbox_dispatch_pending() >= 0 and _all_published(), 30, "the outbox drained")
     _wait(
@@ -212,9 +214,6 @@ def test_redis_stopped_requests_stay_fast_and_the_work_runs_once_when_it_returns
     )
 
 
-@pytest.mark.xfail(
-    reason="its 60 s bound is missed on a loaded 2-core machine (open: a longer bound or a smaller drill)", strict=False
-)
 def test_a_worker_killed_mid_escalation_finishes_after_restart_with_every_notice_once(
     worker: Callable[..., Worker], org: Any, xinluo_chem: Any
 ) -> None:
@@ -228,7 +227,7 @@ def test_a_worker_killed_mid_escalation_finishes_after_restart_with_every_notice
     inspector = UserFactory(username="grid_insp", role="inspector")
     inspector.jurisdictions.add(org.jurisdiction("新罗区/东城街道/东城第一网格"))
     now = timezone.now()
-    count = 600
+    count = 300  # enough that the kill lands mid-run; smaller keeps the drill short on a loaded machine
     StatutoryDeadline.objects.bulk_create(
         StatutoryDeadline(
             source_type=ContentType.objects.get_for_model(xinluo_chem),
@@ -250,9 +249,11 @@ def test_a_worker_killed_mid_escalation_finishes_after_restart_with_every_notice
     _wait(lambda: Notification.objects.exists(), 45, "the escalation run started")
     first.kill()
     at_kill = Notification.objects.count()
+    assert at_kill < count, "the worker finished before the kill: the drill proves nothing"
 
     worker(**fast)
-    _wait(lambda: Notification.objects.count() >= count, 60, f"the run resumed (had {at_kill} at the kill)")
+    # A bound for a hung run, not a speed target: a loaded 2-core CI machine missed 60 s.
+    _wait(lambda: Notification.objects.count() >= count, 180, f"the run resumed (had {at_kill} at the kill)")
     time.sleep(1)
     # The same as a clean run: every deadline escalated once, every notice exactly once.
     assert Notification.objects.count() == count
