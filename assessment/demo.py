@@ -1,6 +1,7 @@
 """Demo data for the assessment: each county's targets and base figures for this year and last, runs of
-last quarter and of the current month so a newcomer sees a real ranking, and one county's objection to
-the month's preliminary result waiting for the committee's answer. Idempotent."""
+last quarter (published by the demo committee login) and of the current month (preliminary) so a newcomer
+sees a real ranking, and one county's objection to the month's preliminary result waiting for the
+committee's answer. Idempotent."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .models import AssessmentPeriod, AssessmentResult, AssessmentRun, CountyInp
 from .services import (
     assessment_period_get_or_create,
     assessment_run_execute,
+    assessment_run_publish,
     assessment_run_start,
     objection_file,
 )
@@ -23,6 +25,8 @@ from .services import (
 # The county whose staff object to the month's result, and the demo login that files it.
 OBJECTING_COUNTY = "上杭县"
 OBJECTING_USER = "inspector_shanghang"
+# The demo login of the committee staff who publish last quarter's results.
+PUBLISHING_USER = "committee"
 OBJECTION_TEXT = "本月上杭县已办结的3条重大隐患整改销号材料已于月底前上传，但未计入隐患整改率，请核实后重新计算。"
 
 # name: (deaths target, larger accidents target, GDP in 100 million yuan, industrial workers)
@@ -76,7 +80,20 @@ def seed_assessment_demo() -> None:
         # Computed here rather than on a worker, so the demo shows results as soon as the seed ends.
         run = assessment_run_start(period=period, enqueue=False)
         assessment_run_execute(run_id=run.pk)
+    _publish(last_quarter)
     _seed_objection(this_month)
+
+
+def _publish(period: AssessmentPeriod) -> None:
+    """Publish the period's latest finished run, as the demo committee login, unless one is published."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=PUBLISHING_USER, is_active=True).first()
+    if user is None or AssessmentResult.objects.filter(period=period, status=ResultStatus.PUBLISHED).exists():
+        return
+    run = AssessmentRun.objects.filter(period=period, status=RunStatus.DONE).order_by("-finished_at", "-pk").first()
+    if run is not None:
+        assessment_run_publish(run=run, user=user)
 
 
 def _seed_objection(period: AssessmentPeriod) -> None:
