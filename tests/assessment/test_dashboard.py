@@ -237,3 +237,21 @@ def test_area_total_counts_records_registered_on_the_area_itself(client: Any, or
     assert sum(row["cells"]["open"].value for row in table.rows) == 0
     assert table.total["open"].value == 1 == _list_count(client, table.total["open"].url)
     assert table.total["enterprises"].value == 2 == _list_count(client, table.total["enterprises"].url)
+
+
+def test_ranking_links_each_county_to_its_result_and_the_run(client: Any, org: Any, users: Any, frozen: Any):
+    """The dashboard's ranking is a way in: each county opens its breakdown, a link opens the whole run."""
+    from assessment.services import assessment_period_get_or_create, assessment_run_execute, assessment_run_start
+
+    period = assessment_period_get_or_create(kind="quarter", year=2026, number=3)
+    run = assessment_run_execute(run_id=assessment_run_start(period=period, enqueue=False).pk)
+    client.force_login(users["committee"])
+    html = client.get(URL, {"period": "2026Q3"}).content.decode()
+    ranking = html.split('data-testid="dashboard-ranking"', 1)[1].split("</table>", 1)[0]
+    links = dict(re.findall(r'<a href="(/assessment/results/\d+/)">([^<]+)</a>', ranking))
+    expected = {f"/assessment/results/{r.pk}/": r.jurisdiction.name for r in run.results.select_related("jurisdiction")}
+    assert links == expected and len(links) == 8
+    assert f'href="/assessment/runs/{run.pk}/" data-testid="dashboard-ranking-run"' in html
+    assert f"{period.label}</h2>" in html  # the ranking says which period it ranks
+    for url in list(links)[:2]:
+        assert client.get(url).status_code == 200
