@@ -100,7 +100,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": _query(request),
-            "can_log": _role(request.user) in (Role.INSPECTOR, Role.ENTERPRISE),
+            "can_log": _role(request.user) in services.loop.HAZARD_LOG_ROLES,
             "today": timezone.localdate(),
         },
     )
@@ -125,7 +125,7 @@ def _login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., H
 @_login_required_or_401
 def hazard_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
+    _require_roles(user, services.loop.HAZARD_LOG_ROLES)
     initial: dict[str, Any] = {}
     if request.GET.get("enterprise", "").isdecimal():
         initial["enterprise"] = request.GET["enterprise"]
@@ -841,7 +841,7 @@ def enterprise_panel_context(request: HttpRequest, enterprise: Enterprise) -> di
         "hazards": selectors.hazards_open_for_enterprise(request.user, enterprise)[:10],
         "counts": selectors.hazard_counts(request.user, enterprise=enterprise),
         "risk_counts": selectors.risk_level_counts(request.user, enterprise=enterprise),
-        "can_log": _role(request.user) in (Role.INSPECTOR, Role.ENTERPRISE),
+        "can_log": _role(request.user) in services.loop.HAZARD_LOG_ROLES,
         "can_edit_risk": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
         "today": timezone.localdate(),
     }

@@ -71,6 +71,7 @@ class Rule:
 S = HazardState
 INSPECTOR = frozenset({Role.INSPECTOR})
 ENTERPRISE_OR_INSPECTOR = frozenset({Role.INSPECTOR, Role.ENTERPRISE})
+HAZARD_LOG_ROLES = ENTERPRISE_OR_INSPECTOR  # who logs hazards (the form, the phone's outbox)
 
 RULES: dict[str, Rule] = {
     TransitionAction.ASSESS: Rule(frozenset({S.REGISTERED}), S.ASSESSED, ENTERPRISE_OR_INSPECTOR),

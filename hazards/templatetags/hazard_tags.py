@@ -37,3 +37,14 @@ def get_item(mapping: dict, key: str) -> object:
 def risk_label(level: str) -> str:
     """The level's name (重大风险（红）…): a colour alone says nothing to a screen reader."""
     return str(RiskLevel(level).label) if level in RiskLevel.values else level
+
+
+@register.inclusion_tag("hazards/_outbox_sender.html", takes_context=True)
+def hazard_outbox_sender(context: template.Context) -> dict[str, object]:
+    """On every page of a user who logs hazards: send the reports the phone still holds (queued offline
+    on the hazard form, whose tab may have been closed since) and say how many are waiting."""
+    from hazards.services.loop import HAZARD_LOG_ROLES
+
+    user = context.get("user")
+    may_log = bool(user is not None and user.is_authenticated and getattr(user, "role", None) in HAZARD_LOG_ROLES)
+    return {"outbox_user": user.pk if may_log else None}

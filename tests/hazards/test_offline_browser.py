@@ -356,3 +356,42 @@ def test_a_waiting_report_refused_later_is_kept_with_the_reason_and_comes_back_t
     hazard = Hazard.objects.get()
     assert hazard.title == "梯子横档断裂" and hazard.location == "3号车间"
     assert HazardAttachment.objects.filter(hazard=hazard).count() == 1
+
+
+def test_a_report_queued_in_a_tab_closed_since_is_sent_from_any_other_page(
+    live_server: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    """The form's tab is closed while the report waits; the next page opened online sends it, once, and
+    says so (before, it waited until the hazard form itself was opened again)."""
+    form_url = f"{live_server.url}/hazards/new/?enterprise={xinluo_chem.pk}"
+
+    def steps(page: Any) -> dict[str, Any]:
+        open_form_and_keep_it(page, form_url)
+        context = page.context
+        context.set_offline(True)
+        page.fill("#id_title", "仓库消防通道堆放杂物")
+        page.click("#hazard-form button[type=submit]")
+        page.locator(WAITING).first.wait_for()
+        page.close()  # the inspector closes the tab; the report stays in the phone's outbox
+        seen: dict[str, Any] = {}
+        # Back online, another page of the platform (the notifications) is opened.
+        context.set_offline(False)
+        other = context.new_page()
+        other.goto(f"{live_server.url}/notifications/")
+        banner = other.get_by_test_id("outbox-sender")
+        banner.wait_for(state="visible", timeout=30000)
+        other.wait_for_function(
+            "document.getElementById('outbox-sender').getAttribute('data-waiting-count') === '0'", timeout=30000
+        )
+        seen["banner"] = banner.inner_text()
+        shoot(other, "outbox-sent-from-another-page.png")
+        # Another page later: nothing is left to send, so nothing is shown and nothing is sent again.
+        other.goto(f"{live_server.url}/")
+        other.wait_for_timeout(1500)
+        seen["banner_later"] = other.get_by_test_id("outbox-sender").is_visible()
+        return seen
+
+    seen = on_a_phone(live_server, "inspector", steps)
+    assert "刚刚已发送 1 条" in seen["banner"], seen["banner"]
+    assert not seen["banner_later"]
+    assert Hazard.objects.filter(title="仓库消防通道堆放杂物").count() == 1
