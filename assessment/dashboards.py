@@ -272,7 +272,7 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
     rows = list(jurisdiction.children.order_by("sort_order", "name")) or [jurisdiction]
     under = Q(enterprise__jurisdiction__path__startswith=jurisdiction.path)
 
-    hazards = Hazard.objects.visible_to(user).filter(under)
+    hazards = Hazard.objects.visible_to(user).counted().filter(under)
     grouped_hazards = hazards.values("enterprise__jurisdiction__path").annotate(**_hazard_aggregates(period, today))
     enterprises = (
         Enterprise.objects.visible_to(user)
@@ -465,3 +465,4 @@ def _ranking(user: Any, jurisdiction: Jurisdiction) -> list[AssessmentResult]:
     return list(
         visible.filter(run_id=latest).select_related("jurisdiction", "period").order_by("rank", "jurisdiction__name")
     )
+        .counted()

@@ -16,6 +16,9 @@ class HazardState(models.TextChoices):
     RECTIFYING = "rectifying", _("Under remediation")
     REMEDIATED = "remediated", pgettext_lazy("hazard state", "Awaiting verification")
     CLOSED = "closed", _("Closed out")
+    # A worker's risk-card report that staff found to be spam, malicious, a duplicate or unfounded (作废):
+    # kept in the history, counted nowhere (see `HazardQuerySet.counted`).
+    VOIDED = "voided", pgettext_lazy("hazard state", "Voided")
 
 
 OPEN_STATES = frozenset(
@@ -65,6 +68,14 @@ class TransitionAction(models.TextChoices):
     REJECT = "reject", _("Fail verification")
     REFUSE = "refuse", _("Record refusal to rectify")
     EXTEND = "extend", _("Extend the deadline")
+    VOID = "void", _("Void the report")
+
+
+class VoidKind(models.TextChoices):
+    """Why a worker report was voided: kept with the voiding step (an address sending spam is worth watching)."""
+
+    SPAM = "spam", _("Spam or malicious")
+    UNFOUNDED = "unfounded", _("Duplicate or unfounded")
 
 
 class AttachmentKind(models.TextChoices):

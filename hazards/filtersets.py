@@ -74,6 +74,13 @@ class HazardFilterSet(_StyledFilterSet):
         super().__init__(*args, **kwargs)
         self.filters["campaign"].queryset = Campaign.objects.visible_to(_user(self.request))
 
+    def filter_queryset(self, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
+        """Voided worker reports are listed only when the state filter asks for them (state=voided)."""
+        queryset = super().filter_queryset(queryset)
+        if HazardState.VOIDED not in (self.form.cleaned_data.get("state") or ()):
+            queryset = queryset.counted()  # type: ignore[attr-defined]
+        return queryset
+
     def filter_q(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         value = value.strip()
         if not value:

@@ -25,6 +25,7 @@ from .choices import (
     CheckOutcome,
     HazardGrade,
     RiskMethod,
+    VoidKind,
 )
 from .models import Campaign, RemediationPlan, RiskSource
 from .services import proposed_deadline
@@ -204,6 +205,13 @@ class RejectForm(StyledForm):
 class ExtendForm(StyledForm):
     deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VoidForm(StyledForm):
+    """作废 a worker's report: why (spam/malicious or duplicate/unfounded) and the reason in words."""
+
+    kind = forms.ChoiceField(label=_("Voided as"), choices=VoidKind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
 class PlanForm(forms.ModelForm):

@@ -186,6 +186,7 @@ ACTION_FORMS: dict[str, type[Any]] = {
     TransitionAction.REFUSE: f.RequiredNoteForm,
     TransitionAction.EXTEND: f.ExtendForm,
 }
+    TransitionAction.VOID: f.VoidForm,
 
 ACTION_STYLE = {
     TransitionAction.ASSESS: "primary",
@@ -199,6 +200,7 @@ ACTION_STYLE = {
     TransitionAction.REFUSE: "outline-danger",
     TransitionAction.EXTEND: "outline-secondary",
 }
+    TransitionAction.VOID: "outline-dark",
 
 
 def run_action(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) -> Any:
@@ -246,6 +248,9 @@ def run_action(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) ->
             hazard_id=hazard_id, actor=actor, deadline=data.get("deadline"), note=data.get("note", "")
         ),
     }
+        TransitionAction.VOID: lambda: services.hazard_void(
+            hazard_id=hazard_id, actor=actor, kind=data.get("kind", ""), reason=data.get("reason", "")
+        ),
     return calls[action]()
 
 

@@ -49,6 +49,8 @@ class FactKind(models.TextChoices):
     HAZARD_OVERDUE = "hazard_overdue", _("Hazard overdue")
     HAZARD_CLOSED = "hazard_closed", _("Hazard closed out")
     RECTIFICATION_REFUSED = "rectification_refused", _("Rectification refused")
+    # A worker's risk-card report voided by the authorities: what it caused (credit records) is withdrawn.
+    HAZARD_VOIDED = "hazard_voided", _("Worker report voided")
     STANDARDIZATION_GRANTED = "standardization_granted", _("Standardization certificate granted")
     STANDARDIZATION_REVOKED = "standardization_revoked", _("Standardization certificate revoked")
     STANDARDIZATION_EXPIRED = "standardization_expired", _("Standardization certificate expired")

@@ -20,7 +20,9 @@ ENTERPRISE = "enterprises.enterprise"
 
 
 def _found_in(jurisdiction: Any, window: Window) -> Any:
-    return Hazard.objects.filter(under(jurisdiction), found_at__gte=window.start_at, found_at__lt=window.end_at)
+    return Hazard.objects.counted().filter(
+        under(jurisdiction), found_at__gte=window.start_at, found_at__lt=window.end_at
+    )
 
 
 def _per_enterprises(jurisdiction: Any, hazards: Any) -> Figure:
@@ -64,7 +66,7 @@ def hazard_on_time_closure_rate(jurisdiction: Any, window: Window) -> Figure:
 
     The deadline is a day: a hazard closed at any time on that day (local time) is on time.
     """
-    due = Hazard.objects.filter(under(jurisdiction), deadline__gte=window.start, deadline__lte=window.as_of)
+    due = Hazard.objects.counted().filter(under(jurisdiction), deadline__gte=window.start, deadline__lte=window.as_of)
     on_time = ids(due.filter(closed_at__isnull=False, closed_at__date__lte=F("deadline")))
     return Figure(
         numerator=Decimal(len(on_time)), denominator=Decimal(due.count()), record_model=HAZARD, record_ids=on_time
@@ -76,8 +78,10 @@ def major_hazards_overdue_or_listed(jurisdiction: Any, window: Window) -> Figure
     """Major hazards still open at the end of the period (as of today for a running one) that were past
     their deadline then, or are under listed supervision (挂牌督办). The base is the supervised enterprises."""
     moment = min(window.end_at, timezone.now())
-    open_then = Hazard.objects.filter(under(jurisdiction), grade=HazardGrade.MAJOR, found_at__lt=moment).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=moment)
+    open_then = (
+        Hazard.objects.counted()
+        .filter(under(jurisdiction), grade=HazardGrade.MAJOR, found_at__lt=moment)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
     )
     flagged = open_then.filter(
         Q(is_listed=True) | Q(deadline__lt=window.as_of) & (Q(submitted_at__isnull=True) | Q(submitted_at__gte=moment))

@@ -193,6 +193,11 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
             intake.outcome = IntakeOutcome.INSPECTION
             intake.save(update_fields=["outcome"])
             return intake
+        if fact.kind == FactKind.HAZARD_VOIDED:
+            _revoke_records_of_voided(fact)
+            intake.outcome = IntakeOutcome.NO_RULE
+            intake.save(update_fields=["outcome"])
+            return intake
         # Serialize events about one enterprise, so two events of the same accident cannot both
         # leave an active record (FOR NO KEY UPDATE does not block inserts referencing the row).
         enterprise = (
@@ -239,6 +244,27 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
         intake.record = record
         intake.save(update_fields=["outcome", "record"])
     return intake
+
+
+def _revoke_records_of_voided(fact: Fact) -> None:
+    """A worker's report was voided (spam, duplicate, unfounded): what it caused stops counting.
+
+    Every active record made from an event about the same hazard (overdue, refusal …) is revoked by the
+    system with the reason; the records stay, marked revoked, in the enterprise's history.
+    """
+    if fact.source_type_id is None or fact.source_id is None:
+        return
+    # credit_record_revoke locks each record and skips none twice (it refuses an already revoked one).
+    records = CreditRecord.objects.filter(
+        fact__source_type_id=fact.source_type_id, fact__source_id=fact.source_id, status=RecordStatus.ACTIVE
+    )
+    for record in records.exclude(fact_id=fact.pk):
+        credit_record_revoke(
+            actor=None,
+            record=record,
+            reason=_("The hazard report behind this record was voided (%(code)s).")
+            % {"code": (fact.payload or {}).get("code", "")},
+        )
 
 
 def credit_facts_ingest_pending(*, limit: int | None = None) -> int:

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
-from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod
+from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod, VoidKind
 from ..models import (
     Campaign,
     Hazard,
@@ -217,6 +217,13 @@ class HazardRejectSerializer(HazardReasonSerializer):
 
 class HazardExtendSerializer(HazardReasonSerializer):
     deadline = serializers.DateField()
+
+
+class HazardVoidSerializer(serializers.Serializer):
+    """作废 a worker's risk-card report: `spam` (spam or malicious) or `unfounded` (duplicate or unfounded)."""
+
+    kind = serializers.ChoiceField(choices=VoidKind.choices)
+    reason = serializers.CharField(max_length=1000)
 
 
 class HazardPushSerializer(serializers.Serializer):

@@ -58,6 +58,7 @@ STEP_SERIALIZERS: dict[str, type[Any]] = {
     TransitionAction.REFUSE: s.HazardReasonSerializer,
     TransitionAction.EXTEND: s.HazardExtendSerializer,
 }
+    TransitionAction.VOID: s.HazardVoidSerializer,
 
 
 class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -87,6 +88,11 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
 
     def get_serializer_class(self) -> type[Any]:
         if self.action == "retrieve":
+    def filter_queryset(self, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
+        # List filters (which leave voided reports out unless asked) apply to lists; a hazard by its id is
+        # found in any state, so a voided report keeps its history and answers 409 to a further step.
+        return queryset if self.detail else super().filter_queryset(queryset)
+
             return s.HazardDetailSerializer
         if self.action == "create":
             return s.HazardCreateSerializer
@@ -223,6 +229,13 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
 
     @extend_schema(methods=["GET"], responses={200: s.RemediationPlanSerializer})
     @extend_schema(methods=["PUT"], request=s.RemediationPlanSerializer, responses={200: s.RemediationPlanSerializer})
+    @extend_schema(request=s.HazardVoidSerializer, responses={200: s.HazardDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, pk: Any = None) -> Response:
+        """Void a worker's risk-card report (spam/malicious or duplicate/unfounded): inspectors of its
+        jurisdiction, committee staff and administrators; it stays in the history and leaves every count."""
+        return self._step(request, pk, TransitionAction.VOID)
+
     @action(detail=True, methods=["get", "put"])
     def plan(self, request: Request, pk: Any = None) -> Response:
         """The remediation plan of a major hazard."""

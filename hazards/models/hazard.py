@@ -47,6 +47,10 @@ class HazardQuerySet(ScopedQuerySet["Hazard"]):
     def open(self) -> HazardQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def counted(self) -> HazardQuerySet:
+        """Hazards that count (lists, statistics, dashboards, assessment): all but voided worker reports."""
+        return self.exclude(state=HazardState.VOIDED)
+
     def overdue(self, today: dt.date | None = None) -> HazardQuerySet:
         """Past the rectification deadline and not yet fixed (evidence not submitted)."""
         return self.filter(state__in=RECTIFICATION_STATES, deadline__lt=today or timezone.localdate())
@@ -139,7 +143,9 @@ class Hazard(models.Model):
                 name="hazard_unique_external_key",
             ),
             models.CheckConstraint(
-                condition=Q(state=HazardState.REGISTERED) | ~Q(grade=""), name="hazard_assessed_has_grade"
+                # A worker report may be voided before anyone graded it.
+                condition=Q(state__in=[HazardState.REGISTERED, HazardState.VOIDED]) | ~Q(grade=""),
+                name="hazard_assessed_has_grade",
             ),
             models.CheckConstraint(
                 condition=~Q(state=HazardState.CLOSED) | Q(closed_at__isnull=False), name="hazard_closed_has_time"

@@ -28,6 +28,7 @@ from .loop import (
     hazard_report,
     hazard_start,
     hazard_submit,
+    hazard_void,
     proposed_deadline,
     remediation_plan_save,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "hazard_report_from_card",
     "hazard_start",
     "hazard_submit",
+    "hazard_void",
     "period_of",
     "previous_period",
     "proposed_deadline",

@@ -27,6 +27,7 @@ from safety_platform.services import (
     DomainError,
     committee_office_users,
     deadline_met,
+    deadline_cancel,
     deadline_open,
     department_users,
     fact_record,
@@ -40,12 +41,14 @@ from ..choices import (
     DEADLINE_RECTIFICATION,
     DEADLINE_VERIFICATION,
     SELF_REPORTED_SOURCES,
+    OPEN_STATES,
     AttachmentKind,
     HazardGrade,
     HazardSource,
     HazardState,
     TransitionAction,
 )
+    VoidKind,
 from ..models import Campaign, Hazard, HazardAttachment, HazardCodeCounter, HazardTransition, RemediationPlan
 
 RECTIFICATION_BASIS = "《安全生产事故隐患排查治理暂行规定》(国家安全监管总局令第16号)"
@@ -85,6 +88,9 @@ RULES: dict[str, Rule] = {
     TransitionAction.REFUSE: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
     TransitionAction.EXTEND: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
 }
+    # The authorities void a worker's risk-card report (spam, a duplicate, unfounded); never the enterprise,
+    # which could otherwise hide the reports against it. Inspectors only within their jurisdictions (scope).
+    TransitionAction.VOID: Rule(OPEN_STATES, S.VOIDED, frozenset({Role.INSPECTOR, Role.COMMITTEE, Role.ADMIN})),
 
 
 # Principals ----------------------------------------------------------------------------------
@@ -126,6 +132,8 @@ def action_refusal(actor: Any, hazard: Hazard, action: str) -> DomainError | Non
     if action == TransitionAction.ASSESS and role == Role.ENTERPRISE and hazard.source not in SELF_REPORTED_SOURCES:
         return DomainError(_("Hazards found by the regulator are assessed by an inspector."), code="forbidden")
     if hazard.state not in rule.sources:
+    if action == TransitionAction.VOID and hazard.source != HazardSource.WORKER_REPORT:
+        return DomainError(_("Only a worker's report from a risk card can be voided."), code="forbidden")
         return DomainError(
             _("This hazard is “%(state)s”: “%(action)s” is possible only when it is %(states)s.")
             % {
@@ -790,6 +798,39 @@ def hazard_extend(*, hazard_id: int, actor: Any, deadline: dt.date | None, note:
 
 
 PLAN_STATES = frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING})
+def hazard_void(*, hazard_id: int, actor: Any, kind: str, reason: str) -> Hazard:
+    """作废: the authorities void a worker's risk-card report as spam/malicious or duplicate/unfounded.
+
+    The hazard stays, in the voided state, with the step (who, when, kind, reason) in its history and the
+    audit trail; it leaves every count (`HazardQuerySet.counted`), its statutory clocks stop without being
+    met (no escalation), the unread notices about it are marked read, and a `hazard_voided` fact lets credit
+    revoke any record the report had caused.
+    """
+    if kind not in VoidKind.values:
+        raise DomainError(_("Choose why the report is voided."), field="kind", code="invalid")
+    if not (reason or "").strip():
+        raise DomainError(_("Give the reason for voiding the report."), field="reason", code="invalid")
+
+    def apply(hazard: Hazard, details: dict[str, Any]) -> None:
+        from safety_platform.models import Notification
+
+        details["kind"] = kind
+        deadline_cancel(source=hazard)
+        Notification.objects.filter(dedup_key__startswith=f"hazard:{hazard.pk}:", read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        fact_record(
+            kind=FactKind.HAZARD_VOIDED,
+            dedup_key=f"hazard:{hazard.pk}:voided",
+            occurred_at=timezone.now(),
+            enterprise=hazard.enterprise,
+            source=hazard,
+            payload={"hazard_id": hazard.pk, "code": hazard.code, "void_kind": kind},
+        )
+
+    return _transition(hazard_id=hazard_id, action=TransitionAction.VOID, actor=actor, note=reason, apply=apply)
+
+
 
 
 def remediation_plan_save(*, hazard_id: int, actor: Any, data: dict[str, Any]) -> RemediationPlan:

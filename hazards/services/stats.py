@@ -45,16 +45,20 @@ def stat_figures(*, enterprise_id: int, start: dt.date, end: dt.date) -> dict[st
     open_at_end = Q(found_at__lt=stop) & (Q(closed_at__isnull=True) | Q(closed_at__gte=stop))
     not_submitted = Q(submitted_at__isnull=True) | Q(submitted_at__gte=stop)
     major = Q(grade=HazardGrade.MAJOR)
-    figures = Hazard.objects.filter(enterprise_id=enterprise_id).aggregate(
-        found_total=Count("pk", filter=found),
-        found_general=Count("pk", filter=found & Q(grade=HazardGrade.GENERAL)),
-        found_major=Count("pk", filter=found & major),
-        found_self=Count("pk", filter=found & Q(source__in=SELF_REPORTED_SOURCES)),
-        closed_total=Count("pk", filter=closed),
-        closed_major=Count("pk", filter=closed & major),
-        open_at_end=Count("pk", filter=open_at_end),
-        major_open_at_end=Count("pk", filter=open_at_end & major),
-        overdue_at_end=Count("pk", filter=open_at_end & not_submitted & Q(deadline__lte=end)),
+    figures = (
+        Hazard.objects.counted()
+        .filter(enterprise_id=enterprise_id)
+        .aggregate(
+            found_total=Count("pk", filter=found),
+            found_general=Count("pk", filter=found & Q(grade=HazardGrade.GENERAL)),
+            found_major=Count("pk", filter=found & major),
+            found_self=Count("pk", filter=found & Q(source__in=SELF_REPORTED_SOURCES)),
+            closed_total=Count("pk", filter=closed),
+            closed_major=Count("pk", filter=closed & major),
+            open_at_end=Count("pk", filter=open_at_end),
+            major_open_at_end=Count("pk", filter=open_at_end & major),
+            overdue_at_end=Count("pk", filter=open_at_end & not_submitted & Q(deadline__lte=end)),
+        )
     )
     return {name: int(figures[name] or 0) for name in STAT_FIELDS}
 
