@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 from safety_platform.models import Industry, Jurisdiction
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
@@ -214,7 +215,7 @@ class VoidForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = RemediationPlan
         fields = [

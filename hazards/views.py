@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import Role
+from safety_platform.concurrency import StaleEdit
 from safety_platform.models import Jurisdiction
 from safety_platform.net import client_ip
 from safety_platform.services import DomainError
@@ -185,8 +186,8 @@ ACTION_FORMS: dict[str, type[Any]] = {
     TransitionAction.REJECT: f.RejectForm,
     TransitionAction.REFUSE: f.RequiredNoteForm,
     TransitionAction.EXTEND: f.ExtendForm,
-}
     TransitionAction.VOID: f.VoidForm,
+}
 
 ACTION_STYLE = {
     TransitionAction.ASSESS: "primary",
@@ -199,8 +200,8 @@ ACTION_STYLE = {
     TransitionAction.REJECT: "warning",
     TransitionAction.REFUSE: "outline-danger",
     TransitionAction.EXTEND: "outline-secondary",
-}
     TransitionAction.VOID: "outline-dark",
+}
 
 
 def run_action(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) -> Any:
@@ -247,10 +248,10 @@ def run_action(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) ->
         TransitionAction.EXTEND: lambda: services.hazard_extend(
             hazard_id=hazard_id, actor=actor, deadline=data.get("deadline"), note=data.get("note", "")
         ),
-    }
         TransitionAction.VOID: lambda: services.hazard_void(
             hazard_id=hazard_id, actor=actor, kind=data.get("kind", ""), reason=data.get("reason", "")
         ),
+    }
     return calls[action]()
 
 
@@ -342,7 +343,11 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.PlanForm(request.POST or None, instance=plan, hazard=hazard)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.remediation_plan_save(hazard_id=hazard.pk, actor=user, data=form.cleaned_data)
+            plan = services.remediation_plan_save(
+                hazard_id=hazard.pk, actor=user, data=form.cleaned_data, opened=form.opened
+            )
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             _refused(request, exc, form)
         else:

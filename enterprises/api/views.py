@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
+from safety_platform.concurrency import StaleEdit, VersionedAPIMixin
 from safety_platform.services import DomainError
 
 from ..filtersets import EnterpriseFilterSet
@@ -22,6 +23,7 @@ from .serializers import EnterpriseSerializer, EnterpriseStatusChangeSerializer,
 
 
 class EnterpriseViewSet(
+    VersionedAPIMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -59,7 +61,10 @@ class EnterpriseViewSet(
                 actor=self.request.user,  # type: ignore[arg-type]
                 enterprise=serializer.instance,  # type: ignore[arg-type]
                 data=dict(serializer.validated_data),
+                opened=self.opened(),
             )
+        except StaleEdit:
+            raise
         except DomainError as exc:
             raise PermissionDenied(exc.message) from exc
 

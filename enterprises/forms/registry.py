@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.models import Department, Industry, Jurisdiction
 
 from ..choices import EnterpriseStatus
@@ -15,7 +16,7 @@ from ..models import Enterprise
 from ..validators import normalize_credit_code
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Industry, User
 from safety_platform.services import DomainError
 
@@ -93,12 +94,19 @@ def enterprise_create(*, actor: User, data: dict[str, Any]) -> Enterprise:
     return enterprise
 
 
-def enterprise_update(*, actor: User, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
-    """Edit registry fields. Status changes go through `enterprise_change_status`."""
+def enterprise_update(
+    *, actor: User, enterprise: Enterprise, data: dict[str, Any], opened: Opened | None = None
+) -> Enterprise:
+    """Edit registry fields. Status changes go through `enterprise_change_status`.
+
+    With `opened` (what the editor saw: the form's hidden version, the API's If-Match) a field changed by
+    someone else meanwhile refuses the save with `StaleEdit` and nothing is written.
+    """
     if not enterprise_can_edit(actor, enterprise):
         raise DomainError(_("You may not edit this enterprise."), code="forbidden")
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        check_opened(opened, enterprise)
         for key, value in data.items():
             if key in EDITABLE_FIELDS:
                 setattr(enterprise, key, value)

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.concurrency import StaleEdit
 from safety_platform.navigation import enterprise_panels_for
 from safety_platform.services import DomainError
 
@@ -113,7 +114,14 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise = enterprise_update(actor=request.user, enterprise=enterprise, data=form.cleaned_data)  # type: ignore[arg-type]
+            enterprise = enterprise_update(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                data=form.cleaned_data,
+                opened=form.opened,
+            )
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:

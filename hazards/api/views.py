@@ -24,6 +24,7 @@ from enterprises.models import Enterprise
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.audit import set_request_actor
 from safety_platform.choices import ApiScope, Role
+from safety_platform.concurrency import api_changes_shown_by, etag_of, opened_from_if_match, writable_model_fields
 from safety_platform.models import Jurisdiction
 from safety_platform.services import DomainError
 
@@ -57,8 +58,8 @@ STEP_SERIALIZERS: dict[str, type[Any]] = {
     TransitionAction.REJECT: s.HazardRejectSerializer,
     TransitionAction.REFUSE: s.HazardReasonSerializer,
     TransitionAction.EXTEND: s.HazardExtendSerializer,
-}
     TransitionAction.VOID: s.HazardVoidSerializer,
+}
 
 
 class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -72,6 +73,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     parser_classes = PARSERS
     api_key_read_scope = ApiScope.HAZARDS_READ
     api_key_scopes = {"push": ApiScope.HAZARDS_PUSH}
+    versioned_actions = frozenset({"plan"})  # ETag / If-Match (safety_platform.concurrency)
 
     def get_queryset(self) -> QuerySet[Hazard]:
         queryset = super().get_queryset()
@@ -86,13 +88,13 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             )
         return queryset
 
-    def get_serializer_class(self) -> type[Any]:
-        if self.action == "retrieve":
     def filter_queryset(self, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
         # List filters (which leave voided reports out unless asked) apply to lists; a hazard by its id is
         # found in any state, so a voided report keeps its history and answers 409 to a further step.
         return queryset if self.detail else super().filter_queryset(queryset)
 
+    def get_serializer_class(self) -> type[Any]:
+        if self.action == "retrieve":
             return s.HazardDetailSerializer
         if self.action == "create":
             return s.HazardCreateSerializer
@@ -227,8 +229,6 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         """Extend the rectification deadline."""
         return self._step(request, pk, TransitionAction.EXTEND)
 
-    @extend_schema(methods=["GET"], responses={200: s.RemediationPlanSerializer})
-    @extend_schema(methods=["PUT"], request=s.RemediationPlanSerializer, responses={200: s.RemediationPlanSerializer})
     @extend_schema(request=s.HazardVoidSerializer, responses={200: s.HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: Any = None) -> Response:
@@ -236,24 +236,31 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         jurisdiction, committee staff and administrators; it stays in the history and leaves every count."""
         return self._step(request, pk, TransitionAction.VOID)
 
+    @extend_schema(methods=["GET"], responses={200: s.RemediationPlanSerializer})
+    @extend_schema(methods=["PUT"], request=s.RemediationPlanSerializer, responses={200: s.RemediationPlanSerializer})
     @action(detail=True, methods=["get", "put"])
     def plan(self, request: Request, pk: Any = None) -> Response:
         """The remediation plan of a major hazard."""
         hazard = self.get_object()
+        fields = writable_model_fields(s.RemediationPlanSerializer())
         if request.method == "GET":
             plan = RemediationPlan.objects.filter(hazard=hazard).first()
             if plan is None:
                 raise exceptions.NotFound(_("No remediation plan yet."))
-            return Response(s.RemediationPlanSerializer(plan).data)
+            return Response(s.RemediationPlanSerializer(plan).data, headers={"ETag": etag_of(plan, fields)})
         serializer = s.RemediationPlanSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
-            plan = services.remediation_plan_save(
-                hazard_id=hazard.pk, actor=request.user, data=serializer.validated_data
-            )
+            with api_changes_shown_by(s.RemediationPlanSerializer):
+                plan = services.remediation_plan_save(
+                    hazard_id=hazard.pk,
+                    actor=request.user,
+                    data=serializer.validated_data,
+                    opened=opened_from_if_match(request, fields),
+                )
         except DomainError as exc:
             _raise(exc)
-        return Response(s.RemediationPlanSerializer(plan).data)
+        return Response(s.RemediationPlanSerializer(plan).data, headers={"ETag": etag_of(plan, fields)})
 
     @extend_schema(
         request=s.HazardPushSerializer,

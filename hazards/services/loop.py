@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Jurisdiction
 from safety_platform.services import (
     DomainError,
     committee_office_users,
-    deadline_met,
     deadline_cancel,
+    deadline_met,
     deadline_open,
     department_users,
     fact_record,
@@ -40,15 +41,15 @@ from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 from ..choices import (
     DEADLINE_RECTIFICATION,
     DEADLINE_VERIFICATION,
-    SELF_REPORTED_SOURCES,
     OPEN_STATES,
+    SELF_REPORTED_SOURCES,
     AttachmentKind,
     HazardGrade,
     HazardSource,
     HazardState,
     TransitionAction,
-)
     VoidKind,
+)
 from ..models import Campaign, Hazard, HazardAttachment, HazardCodeCounter, HazardTransition, RemediationPlan
 
 RECTIFICATION_BASIS = "《安全生产事故隐患排查治理暂行规定》(国家安全监管总局令第16号)"
@@ -87,10 +88,10 @@ RULES: dict[str, Rule] = {
     TransitionAction.REJECT: Rule(frozenset({S.REMEDIATED}), S.RECTIFYING, INSPECTOR),
     TransitionAction.REFUSE: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
     TransitionAction.EXTEND: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
-}
     # The authorities void a worker's risk-card report (spam, a duplicate, unfounded); never the enterprise,
     # which could otherwise hide the reports against it. Inspectors only within their jurisdictions (scope).
     TransitionAction.VOID: Rule(OPEN_STATES, S.VOIDED, frozenset({Role.INSPECTOR, Role.COMMITTEE, Role.ADMIN})),
+}
 
 
 # Principals ----------------------------------------------------------------------------------
@@ -131,9 +132,9 @@ def action_refusal(actor: Any, hazard: Hazard, action: str) -> DomainError | Non
         return DomainError(forbidden, code="forbidden")
     if action == TransitionAction.ASSESS and role == Role.ENTERPRISE and hazard.source not in SELF_REPORTED_SOURCES:
         return DomainError(_("Hazards found by the regulator are assessed by an inspector."), code="forbidden")
-    if hazard.state not in rule.sources:
     if action == TransitionAction.VOID and hazard.source != HazardSource.WORKER_REPORT:
         return DomainError(_("Only a worker's report from a risk card can be voided."), code="forbidden")
+    if hazard.state not in rule.sources:
         return DomainError(
             _("This hazard is “%(state)s”: “%(action)s” is possible only when it is %(states)s.")
             % {
@@ -797,7 +798,6 @@ def hazard_extend(*, hazard_id: int, actor: Any, deadline: dt.date | None, note:
     )
 
 
-PLAN_STATES = frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING})
 def hazard_void(*, hazard_id: int, actor: Any, kind: str, reason: str) -> Hazard:
     """作废: the authorities void a worker's risk-card report as spam/malicious or duplicate/unfounded.
 
@@ -831,10 +831,17 @@ def hazard_void(*, hazard_id: int, actor: Any, kind: str, reason: str) -> Hazard
     return _transition(hazard_id=hazard_id, action=TransitionAction.VOID, actor=actor, note=reason, apply=apply)
 
 
+PLAN_STATES = frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING})
 
 
-def remediation_plan_save(*, hazard_id: int, actor: Any, data: dict[str, Any]) -> RemediationPlan:
-    """Write the remediation plan of a major hazard (enterprise or inspector), before or during remediation."""
+def remediation_plan_save(
+    *, hazard_id: int, actor: Any, data: dict[str, Any], opened: Opened | None = None
+) -> RemediationPlan:
+    """Write the remediation plan of a major hazard (enterprise or inspector), before or during remediation.
+
+    With `opened` (the form's hidden version, the API's If-Match) a part of the plan changed by someone else
+    meanwhile refuses the save with `StaleEdit`; a plan not written yet is compared as an empty one.
+    """
     role = actor_role(actor)
     if role not in ENTERPRISE_OR_INSPECTOR:
         raise DomainError(_("Your role may not do this."), code="forbidden")
@@ -849,7 +856,10 @@ def remediation_plan_save(*, hazard_id: int, actor: Any, data: dict[str, Any]) -
             raise DomainError(_("Only a major hazard needs a remediation plan."))
         if hazard.state not in PLAN_STATES:
             raise DomainError(_("The plan can no longer be changed in this state."))
-        plan, _created = RemediationPlan.objects.get_or_create(hazard=hazard)
+        plan = RemediationPlan.objects.select_for_update().filter(hazard=hazard).first()
+        check_opened(opened, plan or RemediationPlan(hazard=hazard))
+        if plan is None:
+            plan = RemediationPlan(hazard=hazard)
         for name in (*RemediationPlan.REQUIRED_FIELDS, "funds_amount"):
             if name in data:
                 value = data[name]

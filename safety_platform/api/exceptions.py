@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..concurrency import StaleEdit
 from ..services import DomainError
 
 
@@ -35,6 +36,8 @@ def _flatten(errors: Any) -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, StaleEdit):  # If-Match named a version that is no longer current: nothing was saved
+        return Response(exc.api_body(), status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": exc.etag})
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:

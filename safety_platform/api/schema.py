@@ -12,6 +12,10 @@ error answers the shared machinery can give, all with the platform's error body 
   state does not allow (a `DomainError`); a view says otherwise with `state_conflicts = True/False`;
 - and what a view adds in `schema_errors` (e.g. a 404 for an object named in a query parameter).
 
+Actions a view lists in `versioned_actions` take part in optimistic concurrency
+(`safety_platform.concurrency`): their 200 answers carry an `ETag`, and their writes take `If-Match` and
+may answer 412 (`Stale`).
+
 An operation's own `@extend_schema(responses=...)` for one of these codes wins.
 """
 
@@ -47,6 +51,31 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object, or it is outside the caller's scope.",
     "409": "The object's state does not allow this step (or a concurrent change won); nothing was changed.",
 }
+# A stale If-Match (safety_platform.concurrency.StaleEdit.api_body).
+StaleSerializer = inline_serializer(
+    name="Stale",
+    fields={
+        "detail": serializers.CharField(help_text="What changed meanwhile, in the user's language."),
+        "code": serializers.CharField(help_text="Always `stale`."),
+        "changed": serializers.DictField(
+            child=serializers.JSONField(allow_null=True),
+            help_text="Each field changed since your version, with its current value (as in a GET).",
+        ),
+    },
+)
+ETAG_DESCRIPTION = (
+    "Version of the fields you may change. Send it back in `If-Match` to refuse your write if someone changed "
+    "one of them meanwhile."
+)
+IF_MATCH_DESCRIPTION = (
+    "Optional: the `ETag` of the record as you last read it. If a field you may change was changed meanwhile "
+    "the write is refused with 412 and nothing is saved. Without `If-Match` the write proceeds as before "
+    "(the last write wins)."
+)
+STALE_DESCRIPTION = (
+    "Precondition failed: the record changed since the version in `If-Match`; nothing was saved. `changed` "
+    "names each changed field with its current value; the current `ETag` is in the header."
+)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -80,6 +109,8 @@ class PlatformAutoSchema(AutoSchema):
         if operation is None:
             return None
         responses = operation.setdefault("responses", {})
+        if getattr(self.view, "action", None) in getattr(self.view, "versioned_actions", ()):
+            self._document_versions(operation, responses)
         for code in error_codes(operation, self.method, self.view):
             if code not in responses:
                 responses[code] = self._get_response_for_code(
@@ -88,6 +119,28 @@ class PlatformAutoSchema(AutoSchema):
                     media_types=["application/json"],
                 )
         return operation
+
+    def _document_versions(self, operation: dict[str, Any], responses: dict[str, Any]) -> None:
+        etag = {"schema": {"type": "string"}, "description": ETAG_DESCRIPTION}
+        for code in ("200", "201"):
+            if code in responses:
+                responses[code].setdefault("headers", {})["ETag"] = etag
+        if self.method not in UNSAFE_METHODS:
+            return
+        operation.setdefault("parameters", []).append(
+            {
+                "in": "header",
+                "name": "If-Match",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": IF_MATCH_DESCRIPTION,
+            }
+        )
+        stale = self._get_response_for_code(
+            OpenApiResponse(StaleSerializer, description=STALE_DESCRIPTION), "412", media_types=["application/json"]
+        )
+        stale.setdefault("headers", {})["ETag"] = etag
+        responses["412"] = stale
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):

@@ -1,0 +1,352 @@
+"""Two people editing one record: a save made on a stale copy is refused, naming what changed; nothing is lost.
+
+The enterprise registry form and the remediation plan form carry the version of the row as it was opened;
+the API gives it as the detail's ETag and honours If-Match (safety_platform.concurrency).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from enterprises.models import Enterprise
+from hazards.choices import HazardGrade
+from hazards.models import RemediationPlan
+from safety_platform.concurrency import StaleEdit, check_opened, opened_from_if_match, version_of
+from tests.hazards.factories import make_hazard
+from tests.platform.test_forms_roundtrip import edit_form_on, post_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any, language: str = "zh-hans") -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def _open(client: Client, url: str) -> dict[str, list[str]]:
+    """What the browser would send back for the page's edit form, as rendered."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return post_data(edit_form_on(response.content.decode(), url))
+
+
+def _alerts(page: str) -> str:
+    found = re.findall(r'<div class="(?:invalid-feedback|alert alert-danger)[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    return " ".join(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", m)) for m in found)
+
+
+# The enterprise registry form ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_editors(users: dict[str, Any], xinluo_chem: Any) -> tuple[Client, Client, str]:
+    url = reverse("enterprises:edit", args=[xinluo_chem.pk])
+    return _client(users["inspector"]), _client(users["inspector_town"]), url
+
+
+def test_second_save_is_refused_naming_the_first_change_and_keeps_it(
+    two_editors: tuple[Client, Client, str], xinluo_chem: Any
+) -> None:
+    first, second, url = two_editors
+    address_before = xinluo_chem.address
+    form_a, form_b = _open(first, url), _open(second, url)
+
+    form_a["contact_phone"] = ["0597-2288001"]
+    assert first.post(url, form_a).status_code == 302
+
+    form_b["address"] = ["龙岩市新罗区东城路88号"]
+    refused = second.post(url, form_b)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "保存前，他人已修改此记录" in page and "联系电话 现为 0597-2288001" in page, _alerts(page)
+    xinluo_chem.refresh_from_db()
+    assert xinluo_chem.contact_phone == "0597-2288001"  # the first change is kept
+    assert xinluo_chem.address == address_before  # nothing of the refused save was written
+
+    # The refused form shows the first person's phone (the second did not touch it) and keeps the second's
+    # address; saving it again after review writes both.
+    again = post_data(edit_form_on(page, url))
+    assert again["contact_phone"] == ["0597-2288001"] and again["address"] == ["龙岩市新罗区东城路88号"]
+    assert second.post(url, again).status_code == 302
+    xinluo_chem.refresh_from_db()
+    assert (xinluo_chem.contact_phone, xinluo_chem.address) == ("0597-2288001", "龙岩市新罗区东城路88号")
+
+
+def test_both_editing_the_same_field_the_second_is_refused_with_the_current_value(
+    two_editors: tuple[Client, Client, str], xinluo_chem: Any, org: Any
+) -> None:
+    first, second, url = two_editors
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["employees"] = ["321"]
+    form_a["risk_category"] = ["metallurgy"]
+    assert first.post(url, form_a).status_code == 302
+
+    form_b["employees"] = ["150"]
+    refused = second.post(url, form_b)
+    page = refused.content.decode()
+    alerts = _alerts(page)
+    assert refused.status_code == 200
+    assert "从业人员数 现为 321" in alerts or "现为 321" in alerts, alerts
+    # A choice is named by its label, never by its stored value.
+    assert "现为 冶金" in alerts and "metallurgy" not in alerts, alerts
+    xinluo_chem.refresh_from_db()
+    assert xinluo_chem.employees == 321
+    # The second person's own value stays in the form for them to decide.
+    assert post_data(edit_form_on(page, url))["employees"] == ["150"]
+
+
+def test_a_change_outside_the_form_does_not_block_the_save(
+    two_editors: tuple[Client, Client, str], xinluo_chem: Any, users: dict[str, Any]
+) -> None:
+    from enterprises.services import enterprise_change_status
+
+    first, _second, url = two_editors
+    form = _open(first, url)
+    enterprise_change_status(actor=users["committee"], enterprise=xinluo_chem, status="suspended", reason="停产整顿")
+    form["legal_representative"] = ["赵六"]
+    assert first.post(url, form).status_code == 302
+    xinluo_chem.refresh_from_db()
+    assert (xinluo_chem.legal_representative, xinluo_chem.status) == ("赵六", "suspended")
+
+
+def test_opening_and_saving_unchanged_changes_nothing(
+    two_editors: tuple[Client, Client, str], xinluo_chem: Any
+) -> None:
+    first, _second, url = two_editors
+    before = Enterprise.objects.filter(pk=xinluo_chem.pk).values().get()
+    assert first.post(url, _open(first, url)).status_code == 302
+    after = Enterprise.objects.filter(pk=xinluo_chem.pk).values().get()
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
+
+
+def test_the_refusal_reads_in_english_too(users: dict[str, Any], xinluo_chem: Any) -> None:
+    url = reverse("enterprises:edit", args=[xinluo_chem.pk])
+    first, second = _client(users["inspector"], "en"), _client(users["inspector_town"], "en")
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["contact_phone"] = ["0597-2288002"]
+    assert first.post(url, form_a).status_code == 302
+    alerts = _alerts(second.post(url, form_b).content.decode())
+    assert "Someone else changed this record before you saved" in alerts and "0597-2288002" in alerts, alerts
+
+
+# The remediation plan form ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def major_hazard(users: dict[str, Any], xinluo_chem: Any) -> Any:
+    return make_hazard(xinluo_chem, state="assessed", grade=HazardGrade.MAJOR, inspector=users["inspector"])
+
+
+def test_plan_form_second_save_is_refused_and_first_kept(users: dict[str, Any], major_hazard: Any) -> None:
+    url = reverse("hazards:plan", args=[major_hazard.pk])
+    enterprise, inspector = _client(users["enterprise"]), _client(users["inspector"])
+    form_e, form_i = _open(enterprise, url), _open(inspector, url)  # both open before a plan exists
+
+    form_e["goal"] = ["消除储罐区泄漏隐患"]
+    assert enterprise.post(url, form_e).status_code == 302
+
+    form_i["measures"] = ["更换法兰垫片"]
+    refused = inspector.post(url, form_i)
+    alerts = _alerts(refused.content.decode())
+    assert refused.status_code == 200
+    assert "保存前，他人已修改此记录" in alerts and "现为 消除储罐区泄漏隐患" in alerts, alerts
+    plan = RemediationPlan.objects.get(hazard=major_hazard)
+    assert (plan.goal, plan.measures) == ("消除储罐区泄漏隐患", "")
+
+    again = post_data(edit_form_on(refused.content.decode(), url))
+    assert inspector.post(url, again).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.goal, plan.measures) == ("消除储罐区泄漏隐患", "更换法兰垫片")
+
+
+def test_plan_form_unchanged_save_changes_nothing(users: dict[str, Any], major_hazard: Any) -> None:
+    url = reverse("hazards:plan", args=[major_hazard.pk])
+    client = _client(users["inspector"])
+    form = _open(client, url)
+    form["goal"] = ["目标"]
+    assert client.post(url, form).status_code == 302
+    before = RemediationPlan.objects.filter(hazard=major_hazard).values().get()
+    assert client.post(url, _open(client, url)).status_code == 302
+    after = RemediationPlan.objects.filter(hazard=major_hazard).values().get()
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
+
+
+# The API --------------------------------------------------------------------------------------------------
+
+
+def _api(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_patch_with_a_stale_if_match_is_412_and_saves_nothing(
+    users: dict[str, Any], xinluo_chem: Any, django_assert_max_num_queries: Any
+) -> None:
+    url = f"/api/v1/enterprises/{xinluo_chem.pk}/"
+    alice, bob = _api(users["inspector"]), _api(users["inspector_town"])
+    with django_assert_max_num_queries(8):
+        read = bob.get(url)
+    assert read.status_code == 200 and read["ETag"].startswith('"')
+    etag = read["ETag"]
+
+    assert alice.patch(url, {"contact_phone": "0597-2288003"}, format="json").status_code == 200
+
+    stale = bob.patch(url, {"name": "龙岩市东城化工股份有限公司"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412, stale.content
+    body = stale.json()
+    assert body["code"] == "stale" and body["changed"] == {"contact_phone": "0597-2288003"}
+    assert "联系电话" in body["detail"] or "contact" in body["detail"].lower()
+    xinluo_chem.refresh_from_db()
+    assert xinluo_chem.name == "龙岩市东城化工有限公司" and xinluo_chem.contact_phone == "0597-2288003"
+
+    fresh = bob.get(url)["ETag"]
+    assert fresh != etag and stale["ETag"] == fresh
+    saved = bob.patch(url, {"name": "龙岩市东城化工股份有限公司"}, format="json", HTTP_IF_MATCH=fresh)
+    assert saved.status_code == 200 and saved.json()["name"] == "龙岩市东城化工股份有限公司"
+    assert saved["ETag"] != fresh and saved["ETag"] == bob.get(url)["ETag"]
+
+
+def test_api_patch_without_if_match_proceeds_as_before(users: dict[str, Any], xinluo_chem: Any) -> None:
+    url = f"/api/v1/enterprises/{xinluo_chem.pk}/"
+    client = _api(users["inspector"])
+    assert client.patch(url, {"employees": 77}, format="json").status_code == 200
+    assert client.patch(url, {"employees": 78}, format="json", HTTP_IF_MATCH="*").status_code == 200
+    xinluo_chem.refresh_from_db()
+    assert xinluo_chem.employees == 78
+
+
+def test_api_garbage_if_match_is_412_not_500(users: dict[str, Any], xinluo_chem: Any) -> None:
+    url = f"/api/v1/enterprises/{xinluo_chem.pk}/"
+    response = _api(users["inspector"]).patch(url, {"employees": 5}, format="json", HTTP_IF_MATCH='"nonsense"')
+    assert response.status_code == 412 and response.json()["changed"] == {}
+
+
+def test_api_changed_values_are_as_the_api_writes_them(users: dict[str, Any], xinluo_chem: Any, org: Any) -> None:
+    url = f"/api/v1/enterprises/{xinluo_chem.pk}/"
+    client = _api(users["inspector"])
+    etag = client.get(url)["ETag"]
+    assert client.patch(url, {"industry": "E4710"}, format="json").status_code == 200
+    stale = client.patch(url, {"employees": 5}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and stale.json()["changed"]["industry"] == "E4710"
+
+
+def test_api_plan_put_with_stale_if_match_is_412(users: dict[str, Any], major_hazard: Any) -> None:
+    url = f"/api/v1/hazards/{major_hazard.pk}/plan/"
+    enterprise, inspector = _api(users["enterprise"]), _api(users["inspector"])
+    assert enterprise.put(url, {"goal": "目标一"}, format="json").status_code == 200
+    etag = inspector.get(url)["ETag"]
+    assert enterprise.put(url, {"deadline": "2030-01-31"}, format="json", HTTP_IF_MATCH=etag).status_code == 200
+
+    stale = inspector.put(url, {"measures": "措施"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale.json()["changed"] == {"deadline": "2030-01-31"}
+    assert RemediationPlan.objects.get(hazard=major_hazard).measures == ""
+
+    fresh = inspector.get(url)["ETag"]
+    assert inspector.put(url, {"measures": "措施"}, format="json", HTTP_IF_MATCH=fresh).status_code == 200
+    plan = RemediationPlan.objects.get(hazard=major_hazard)
+    assert (plan.goal, plan.measures, plan.deadline) == ("目标一", "措施", dt.date(2030, 1, 31))
+
+
+def test_the_schema_documents_etag_if_match_and_412() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, method in [("/api/v1/enterprises/{id}/", "patch"), ("/api/v1/hazards/{id}/plan/", "put")]:
+        operation = schema["paths"][path][method]
+        if_match = [p for p in operation["parameters"] if p["in"] == "header" and p["name"] == "If-Match"]
+        assert if_match and not if_match[0]["required"] and "Without `If-Match`" in if_match[0]["description"]
+        assert "412" in operation["responses"] and "changed" in str(schema["components"]["schemas"]["Stale"])
+        assert "ETag" in operation["responses"]["200"]["headers"]
+    for path in ("/api/v1/enterprises/{id}/", "/api/v1/hazards/{id}/plan/"):
+        assert "ETag" in schema["paths"][path]["get"]["responses"]["200"]["headers"]
+
+
+# PostgreSQL: two saves at the same moment ------------------------------------------------------------------
+
+
+def _race(*calls: Callable[[], Any]) -> list[Any]:
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # the loser's StaleEdit is the point of the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_version_at_once_only_the_first_lands(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from enterprises.services import EDITABLE_FIELDS, enterprise_update
+
+    fields = sorted(EDITABLE_FIELDS)
+    version = version_of(xinluo_chem, fields)
+
+    def save(user: Any, data: dict[str, Any]) -> Any:
+        opened = opened_from_if_match(_Headers(f'"{version}"'), fields)
+        return enterprise_update(actor=user, enterprise=xinluo_chem, data=data, opened=opened)
+
+    results = _race(
+        lambda: save(users["inspector"], {"contact_phone": "0597-1111111"}),
+        lambda: save(users["inspector_town"], {"contact_phone": "0597-2222222"}),
+    )
+    winners = [r for r in results if isinstance(r, Enterprise)]
+    losers = [r for r in results if isinstance(r, StaleEdit)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert losers[0].code == "stale" and list(losers[0].changed) == ["contact_phone"]
+    xinluo_chem.refresh_from_db()
+    assert xinluo_chem.contact_phone == winners[0].contact_phone
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_api_patches_with_one_etag_at_once_give_200_and_412(users: dict[str, Any], xinluo_chem: Any) -> None:
+    url = f"/api/v1/enterprises/{xinluo_chem.pk}/"
+    etag = _api(users["inspector"]).get(url)["ETag"]
+
+    def patch(user: Any, phone: str) -> int:
+        return _api(user).patch(url, {"contact_phone": phone}, format="json", HTTP_IF_MATCH=etag).status_code
+
+    results = _race(
+        lambda: patch(users["inspector"], "0597-3333333"), lambda: patch(users["inspector_town"], "0597-4444444")
+    )
+    assert sorted(results) == [200, 412], results
+
+
+class _Headers:
+    def __init__(self, if_match: str) -> None:
+        self.headers = {"If-Match": if_match}
+
+
+def test_check_without_a_version_lets_the_save_through(xinluo_chem: Any) -> None:
+    check_opened(None, xinluo_chem)  # no version sent: no check, as before
