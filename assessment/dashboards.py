@@ -379,6 +379,7 @@ def _by_industry(user: Any, jurisdiction: Jurisdiction, period: Period, today: d
     hazards = {
         item["section"]: item
         for item in Hazard.objects.visible_to(user)
+        .counted()
         .filter(under)
         .annotate(section=section)
         .values("section")
@@ -465,4 +466,3 @@ def _ranking(user: Any, jurisdiction: Jurisdiction) -> list[AssessmentResult]:
     return list(
         visible.filter(run_id=latest).select_related("jurisdiction", "period").order_by("rank", "jurisdiction__name")
     )
-        .counted()
