@@ -87,6 +87,7 @@ def test_committee_drills_down_runs_answers_publishes_and_downloads(live_server:
     j.visit("/assessment/dashboard/")
     ranking = page.get_by_test_id("dashboard-ranking")
     assert ranking.get_by_role("link", name=COUNTY).count() == 1
+    assert "得分" in ranking.locator("thead").inner_text()  # the assessment's score, not a risk score (风险值)
     with page.expect_navigation():
         page.get_by_test_id("dashboard-ranking-run").click()
     assert re.search(r"/assessment/runs/\d+/$", page.url), page.url
