@@ -9,13 +9,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .forms import CountyInputForm, SchemeIndicatorForm
+from .forms import CountyInputForm, SchemeIndicatorForm, SchemeIndicatorFormSet
 from .importing import county_inputs_import, template_headers
 from .models import (
     AssessmentPeriod,
@@ -28,7 +27,7 @@ from .models import (
     SchemeIndicator,
     VetoRule,
 )
-from .services import scheme_activate, scheme_copy, weights_error
+from .services import scheme_activate, scheme_copy
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,28 +57,10 @@ class _FrozenOnceRun:
         return self._editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class IndicatorFormSet(BaseInlineFormSet):
-    """The weights of the indicators kept must add up to 100; the error sits on the weight column."""
-
-    def clean(self) -> None:
-        super().clean()
-        weights = []
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            weights.append(form.cleaned_data.get("weight") or 0)
-        message = weights_error(weights)
-        if message:
-            for form in self.forms:
-                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE"):
-                    form.add_error("weight", message)
-            raise ValidationError(message)
-
-
 class SchemeIndicatorInline(_FrozenOnceRun, admin.TabularInline):
     model = SchemeIndicator
     form = SchemeIndicatorForm
-    formset = IndicatorFormSet
+    formset = SchemeIndicatorFormSet
     extra = 0
     fields = [
         "order",

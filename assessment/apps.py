@@ -50,6 +50,20 @@ class AssessmentConfig(AppConfig):
                 group=_("Assessment"),  # its own top entry, not a line under the dashboard
             )
         )
+        for label, url_name, icon, order in (
+            (_("Assessment schemes"), "assessment:scheme_list", "list-check", 7),
+            (_("County targets and base figures"), "assessment:county_input_list", "table", 8),
+        ):
+            register_nav(
+                NavItem(
+                    label,
+                    url_name,
+                    roles=frozenset({Role.ADMIN, Role.COMMITTEE}),
+                    icon=icon,
+                    order=order,
+                    group=_("Assessment"),
+                )
+            )
 
         register_schedule(
             Schedule(

@@ -1,4 +1,5 @@
-"""Forms of the assessment: the county's yearly targets and base figures (staff input)."""
+"""Forms of the assessment: the county's yearly targets and base figures (staff input), scheme versions
+(the admin and the committee's pages share the indicator formset and its weight check), runs, objections."""
 
 from __future__ import annotations
 
@@ -6,11 +7,27 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+
+from safety_platform.forms import DateInput
 
 from .choices import PeriodKind
 from .indicators import registry
-from .models import CountyInput, SchemeIndicator
+from .models import CountyInput, GradeThreshold, Scheme, SchemeIndicator, VetoRule
+from .services import weights_error
+
+
+def styled(form: forms.BaseForm) -> None:
+    """Bootstrap classes on the widgets (the admin renders the same forms with its own styles)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "form-check-input")
+            continue
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)
 
 
 class CountyInputForm(forms.ModelForm):
@@ -49,6 +66,21 @@ class CountyInputForm(forms.ModelForm):
         return self._not_negative("deaths_per_100k_workers_target")
 
 
+class CountyFiguresForm(CountyInputForm):
+    """The figures of one county and year, on the committee's page (the county and year are in the URL)."""
+
+    class Meta(CountyInputForm.Meta):
+        fields = [f for f in CountyInputForm.Meta.fields if f not in ("jurisdiction", "year")]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class CountyInputImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
 class SchemeIndicatorForm(forms.ModelForm):
     """The indicator is chosen from the registry (an unknown name cannot even be typed)."""
 
@@ -74,6 +106,96 @@ class SchemeIndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [("", "—"), *registry.choices()]
+
+
+class SchemeIndicatorFormSet(BaseInlineFormSet):
+    """The weights of the indicators kept must add up to 100 (`services.weights_error`); the error sits on
+    the weight column and above the table."""
+
+    def clean(self) -> None:
+        super().clean()
+        weights = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            weights.append(form.cleaned_data.get("weight") or 0)
+        message = weights_error(weights)
+        if message:
+            for form in self.forms:
+                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE"):
+                    form.add_error("weight", message)
+            raise ValidationError(message)
+
+
+class _StyledFormSet(BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        styled(form)
+        return form
+
+    @property
+    def empty_form(self) -> Any:
+        form = super().empty_form
+        styled(form)
+        return form
+
+
+class _StyledIndicatorFormSet(_StyledFormSet, SchemeIndicatorFormSet):
+    pass
+
+
+class GradesFormSet(_StyledFormSet):
+    """At least one grade threshold, each grade once (the model's constraint, checked before saving)."""
+
+
+# The committee's draft page: the scheme's own fields and its three parts, saved together or not at all.
+IndicatorFormSet = inlineformset_factory(
+    Scheme, SchemeIndicator, form=SchemeIndicatorForm, formset=_StyledIndicatorFormSet, extra=1, can_delete=True
+)
+VetoFormSet = inlineformset_factory(
+    Scheme, VetoRule, fields=["kind", "threshold_percent"], formset=_StyledFormSet, extra=1, can_delete=True
+)
+GradeFormSet = inlineformset_factory(
+    Scheme,
+    GradeThreshold,
+    fields=["grade", "min_score"],
+    formset=GradesFormSet,
+    extra=1,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+)
+
+
+class SchemeDraftForm(forms.ModelForm):
+    """A draft version's name, start and notes (its version number is given when it is copied)."""
+
+    class Meta:
+        model = Scheme
+        fields = ["name", "valid_from", "notes"]
+        widgets = {"valid_from": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class SchemeCopyForm(forms.Form):
+    """A new draft version from an existing one: its version number and the day it is to apply from."""
+
+    version = forms.CharField(label=_("version"), max_length=40)
+    valid_from = forms.DateField(label=_("valid from"), widget=DateInput())
+
+    def __init__(self, *args: Any, scheme: Scheme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        styled(self)
+
+    def clean_version(self) -> str:
+        version = self.cleaned_data["version"].strip()
+        if Scheme.objects.filter(kind=self.scheme.kind, version=version).exists():
+            raise forms.ValidationError(_("Version “%(version)s” exists already.") % {"version": version})
+        return version
 
 
 class RunStartForm(forms.Form):

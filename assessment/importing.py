@@ -129,6 +129,9 @@ def county_inputs_import(*, filename: str, content: bytes, user: Any = None) -> 
                 if name not in data:
                     value = getattr(existing, name if name != "jurisdiction" else "jurisdiction_id")
                     data[name] = "" if value is None else value
+        if existing is None and all(data.get(name) in (None, "") for name in COLUMNS[2:]):
+            # A row of the downloaded template left blank: nothing to enter, and no empty record to make.
+            continue
         form = CountyInputForm(data=data, instance=existing)
         if not form.is_valid():
             for name, messages in form.errors.items():

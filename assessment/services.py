@@ -117,11 +117,10 @@ def scheme_create(
         if errors:
             raise ValidationError(errors)
         scheme.save()
+        # One save a row, not bulk_create: each part of a new version gets its own audit entry.
         for row in (*items, *veto_rows, *grade_rows):
             row.scheme = scheme
-        SchemeIndicator.objects.bulk_create(items)
-        VetoRule.objects.bulk_create(veto_rows)
-        GradeThreshold.objects.bulk_create(grade_rows)
+            row.save()
     return scheme
 
 
@@ -152,6 +151,24 @@ def scheme_copy(*, scheme: Scheme, version: str, valid_from: dt.date, name: str 
         vetoes=[{"kind": v.kind, "threshold_percent": v.threshold_percent} for v in scheme.vetoes.all()],
         grades=[{"grade": g.grade, "min_score": g.min_score} for g in scheme.grades.all()],
     )
+
+
+def scheme_draft_save(*, scheme: Scheme, parts: list[Any]) -> Scheme:
+    """Save a draft version's validated form and formsets (indicators, vetoes, grades) together.
+
+    Only a draft that has produced no results is edited: a version in force, or one a run has used, is
+    copied to a new version instead, so no result ever changes under its reader. The scheme row is
+    locked so that a draft put in force meanwhile is not edited after the fact.
+    """
+    with transaction.atomic():
+        locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if locked.status != SchemeStatus.DRAFT or locked.is_frozen:
+            raise DomainError(
+                _("Only a draft version is edited; copy this version to a new one instead."), code="not_draft"
+            )
+        for part in parts:
+            part.save()
+    return scheme
 
 
 def scheme_activate(*, scheme: Scheme) -> Scheme:

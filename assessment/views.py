@@ -46,16 +46,11 @@ def _staff(request: HttpRequest) -> None:
 def scheme_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     schemes = selectors.schemes_visible_to(request.user)
-    return render(request, "assessment/scheme_list.html", {"schemes": schemes})
-
-
-@login_required
-@require_GET
-def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    scheme = get_object_or_404(selectors.schemes_visible_to(request.user), pk=pk)
-    total = sum(i.weight for i in scheme.indicators.all())
-    return render(request, "assessment/scheme_detail.html", {"scheme": scheme, "total": total})
+    return render(
+        request,
+        "assessment/scheme_list.html",
+        {"schemes": schemes, "committee": services.is_committee(request.user)},
+    )
 
 
 @login_required

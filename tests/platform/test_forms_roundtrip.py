@@ -62,6 +62,16 @@ def _remediation_plans(qs: Any, user: Any) -> Any:
     return qs.model.objects.filter(hazard__in=hazards)
 
 
+def _draft_scheme(qs: Any, user: Any) -> Any:
+    """The demo's schemes have all been run (read-only): a draft copied from the one in force, as the
+    committee makes it on the scheme page."""
+    from assessment.services import scheme_copy
+
+    source = qs.filter(status="active").order_by("pk").first()
+    draft = scheme_copy(scheme=source, version="roundtrip", valid_from=dt.date(2030, 1, 1))
+    return qs.filter(pk=draft.pk)
+
+
 EDIT_FORMS: dict[str, EditForm] = {
     "enterprises:edit": EditForm("enterprises.Enterprise", "inspector"),
     "enterprises:responsibility_item_edit": EditForm(
@@ -81,6 +91,12 @@ EDIT_FORMS: dict[str, EditForm] = {
     "emergency:team_edit": EditForm("emergency.RescueTeam", "dept_yjj"),
     "emergency:warehouse_edit": EditForm("emergency.Warehouse", "dept_yjj"),
     "emergency:plan_edit": EditForm("emergency.EmergencyPlan", "enterprise"),
+    "assessment:scheme_edit": EditForm("assessment.Scheme", "committee", rows=_draft_scheme),
+    "assessment:county_input_edit": EditForm(
+        "assessment.CountyInput",
+        "committee",
+        url_kwargs=lambda row: {"jurisdiction": row.jurisdiction_id, "year": row.year},
+    ),
 }
 
 # URLs that look like edit forms by name or path but edit nothing in place (none so far).
