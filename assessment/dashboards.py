@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -29,13 +29,15 @@ from emergency.choices import AccidentGrade
 from emergency.models import Accident
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
-from hazards.choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, RiskLevel
-from hazards.models import Hazard, RiskSource
+from enterprises.selectors.compliance import self_check_missing_q, stat_report_missing_q, warning_unacknowledged_q
+from hazards.choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, RiskLevel, StatPeriodKind
+from hazards.models import Hazard, HazardStatReport, RiskSource
+from hazards.services.stats import previous_period
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.models import Industry, Jurisdiction
 
 from .choices import ResultStatus
-from .models import AssessmentResult
+from .models import AssessmentResult, CountyInput
 
 
 class DashboardInputError(ValueError):
@@ -140,8 +142,22 @@ def resolve_jurisdiction(user: Any, code: str | None) -> Jurisdiction:
 
 @dataclass
 class Cell:
-    value: int
-    url: str
+    """One figure. `kind` says how it relates to its link: "count" — the list's count equals the value;
+    "sum" — the value is a sum over the list's records (deaths); "plain" — no link (a target, a share),
+    shown as `display` with `title` explaining it when set."""
+
+    value: int | None
+    url: str = ""
+    kind: str = "count"
+    display: str = ""
+    title: str = ""
+    alert: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.display:
+            return self.display
+        return "—" if self.value is None else str(self.value)
 
 
 @dataclass
@@ -151,6 +167,7 @@ class Table:
     columns: list[tuple[str, str]]  # (figure key, heading)
     rows: list[dict[str, Any]] = field(default_factory=list)  # {"label": str, "cells": {key: Cell}}
     total: dict[str, Cell] = field(default_factory=dict)
+    note: str = ""  # what the figures count, shown under the title
 
     def cells_in_order(self) -> list[dict[str, Any]]:
         return [{"label": row["label"], "cells": [row["cells"][key] for key, _ in self.columns]} for row in self.rows]
@@ -201,6 +218,61 @@ CREDIT_FIGURES = [
     ("grade_3", Grade.THREE.label),
     ("blacklisted", pgettext_lazy("dashboard", "Blacklisted")),
 ]
+COMPLIANCE_FIGURES = [
+    ("stats_missing", _("Quarterly statistics not filed on time")),
+    ("self_check_missing", _("No self-check in the period")),
+    ("warning_unacknowledged", _("Warnings not acknowledged (enterprises)")),
+]
+DEATH_FIGURES = [
+    ("fatal_accidents", _("Accidents with deaths")),
+    ("deaths", _("Deaths")),
+    ("deaths_target", _("Control target (deaths, whole year)")),
+    ("deaths_share", _("Share of the year's target")),
+]
+
+
+@dataclass(frozen=True)
+class StatQuarter:
+    """The quarterly hazard statistics the filing figure is about."""
+
+    year: int
+    quarter: int
+    due_on: dt.date
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+def stat_quarter(period: Period, today: dt.date) -> StatQuarter:
+    """The statistics of the last quarter that ended before the period's end (before today while the period
+    runs): the report that falls due in the period, on the 15th after that quarter (SAWS Order 16 art. 14).
+    For 2026Q4 seen in November that is 2026Q3 (due 2026-10-15); for 2026Q3 it is 2026Q2."""
+    year, quarter = previous_period(min(period.end, today), StatPeriodKind.QUARTER)
+    return StatQuarter(year, quarter, HazardStatReport.period_bounds(StatPeriodKind.QUARTER, year, quarter)[2])
+
+
+def _enterprise_aggregates(period: Period, quarter: StatQuarter) -> dict[str, Any]:
+    """Operating enterprises, and those of them behind on filing, self-checks and warnings (one NOT EXISTS
+    each, the same conditions as the enterprise list's filters)."""
+    operating = Q(status=EnterpriseStatus.OPERATING)
+    return {
+        "enterprises": Count("id", filter=operating),
+        "stats_missing": Count("id", filter=operating & stat_report_missing_q(quarter.year, quarter.quarter)),
+        "self_check_missing": Count("id", filter=operating & self_check_missing_q(period.start, period.end)),
+        "warning_unacknowledged": Count("id", filter=operating & warning_unacknowledged_q(period.start, period.end)),
+    }
+
+
+def _accident_aggregates() -> dict[str, Any]:
+    """Accidents by grade (every kind), and the production-safety accidents with deaths and their deaths —
+    what the control targets are about."""
+    fatal = Q(is_production_safety=True, deaths__gt=0)
+    return {
+        **{f"accidents_{grade}": Count("id", filter=Q(grade=grade)) for grade in AccidentGrade.values},
+        "fatal_accidents": Count("id", filter=fatal),
+        "deaths": Sum("deaths", filter=fatal),
+    }
 
 
 def _hazard_aggregates(period: Period, today: dt.date) -> dict[str, Any]:
@@ -256,15 +328,21 @@ class Dashboard:
         return next(t for t in self.tables if t.key == key)
 
     def map_data(self) -> dict[str, Any]:
-        """Per-county figures for the map, keyed like the table columns."""
-        by_area = self.table("by_area")
-        return {
-            "figures": [{"key": key, "label": str(label)} for key, label in by_area.columns],
-            "areas": [
-                {"name": row["label"], "values": {key: cell.value for key, cell in row["cells"].items()}}
-                for row in by_area.rows
-            ],
-        }
+        """Per-county figures for the map, keyed like the table columns: every counted figure of the tables by
+        area (a target or a share is not a figure to colour by)."""
+        area_tables = [t for t in self.tables if t.key in ("by_area", "compliance", "deaths")]
+        figures: dict[str, str] = {}
+        for table in area_tables:
+            for key, label in table.columns:
+                if table.rows and table.rows[0]["cells"][key].kind != "plain":
+                    figures.setdefault(key, str(label))
+        areas = []
+        for index, row in enumerate(area_tables[0].rows):
+            values: dict[str, Any] = {}
+            for table in area_tables:
+                values.update({k: c.value for k, c in table.rows[index]["cells"].items() if k in figures})
+            areas.append({"name": row["label"], "values": values})
+        return {"figures": [{"key": k, "label": v} for k, v in figures.items()], "areas": areas}
 
 
 def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
@@ -274,11 +352,12 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
 
     hazards = Hazard.objects.visible_to(user).counted().filter(under)
     grouped_hazards = hazards.values("enterprise__jurisdiction__path").annotate(**_hazard_aggregates(period, today))
+    quarter = stat_quarter(period, today)
     enterprises = (
         Enterprise.objects.visible_to(user)
         .filter(jurisdiction__path__startswith=jurisdiction.path)
         .values("jurisdiction__path")
-        .annotate(enterprises=Count("id", filter=Q(status=EnterpriseStatus.OPERATING)))
+        .annotate(**_enterprise_aggregates(period, quarter))
     )
     risks = (
         RiskSource.objects.visible_to(user)
@@ -300,17 +379,34 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
             occurred_at__date__lte=period.end,
         )
         .values("jurisdiction__path")
-        .annotate(**{f"accidents_{grade}": Count("id", filter=Q(grade=grade)) for grade in AccidentGrade.values})
+        .annotate(**_accident_aggregates())
     )
-    accident_sums = _fold(accidents, "jurisdiction__path", rows, [k for k, _ in ACCIDENT_FIGURES])
+    accident_sums = _fold(
+        accidents, "jurisdiction__path", rows, [k for k, _ in ACCIDENT_FIGURES] + ["fatal_accidents", "deaths"]
+    )
     hazard_sums = _fold(grouped_hazards, "enterprise__jurisdiction__path", rows, [k for k, _ in HAZARD_FIGURES])
-    enterprise_sums = _fold(enterprises, "jurisdiction__path", rows, ["enterprises"])
+    enterprise_sums = _fold(
+        enterprises, "jurisdiction__path", rows, ["enterprises", *(k for k, _ in COMPLIANCE_FIGURES)]
+    )
     risk_sums = _fold(risks, "enterprise__jurisdiction__path", rows, list(RiskLevel.values))
     credit_sums = _fold(credit, "enterprise__jurisdiction__path", rows, [k for k, _ in CREDIT_FIGURES])
 
     def link(figure: str, scope: dict[str, Any]) -> str:
         if figure == "enterprises":
             return _url("enterprises:list", status=EnterpriseStatus.OPERATING, **scope)
+        if figure == "stats_missing":
+            return _url("enterprises:list", status=EnterpriseStatus.OPERATING, stat_report_missing=quarter.key, **scope)
+        if figure in ("self_check_missing", "warning_unacknowledged"):
+            return _url("enterprises:list", status=EnterpriseStatus.OPERATING, **{figure: period.key}, **scope)
+        if figure in ("fatal_accidents", "deaths"):
+            return _url(
+                "emergency:accident_list",
+                production_safety="true",
+                with_deaths="true",
+                occurred_from=period.start.isoformat(),
+                occurred_to=period.end.isoformat(),
+                **{k: v for k, v in scope.items() if k == "jurisdiction"},
+            )
         if figure in RiskLevel.values:
             return _url("hazards:risk_list", level=figure, **scope)
         if figure.startswith("accidents_"):
@@ -354,7 +450,9 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
     }
     by_area.total = {key: Cell(whole[key], link(key, {"jurisdiction": jurisdiction.pk})) for key, _ in columns}
 
-    tables = [by_area]
+    compliance = _compliance_table(rows, jurisdiction, enterprise_sums, quarter, today, link)
+    deaths = _deaths_table(user, rows, jurisdiction, period, accident_sums, link)
+    tables = [by_area, compliance, deaths]
     is_city = jurisdiction.level == JurisdictionLevel.CITY
     if not is_city or user.role == Role.DEPARTMENT:
         tables.append(_by_industry(user, jurisdiction, period, today, link))
@@ -372,8 +470,127 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
     )
 
 
+def _compliance_table(
+    rows: list[Jurisdiction],
+    jurisdiction: Jurisdiction,
+    sums: dict[int | None, dict[str, int]],
+    quarter: StatQuarter,
+    today: dt.date,
+    link: Any,
+) -> Table:
+    """Filing compliance: operating enterprises that have not filed the quarter's statistics on time, have
+    not self-checked in the period, or have not acknowledged a warning issued in the period."""
+    columns = [*ENTERPRISE_FIGURES, *COMPLIANCE_FIGURES]
+    headings = {"stats_missing": _("Statistics %(quarter)s not filed on time") % {"quarter": quarter.key}}
+    if quarter.due_on >= today:
+        note = _(
+            "Operating enterprises. The quarterly hazard statistics of %(quarter)s are due on %(due)s; until "
+            "then the figure counts those not filed yet. Self-checks and warnings: in the period chosen."
+        )
+    else:
+        note = _(
+            "Operating enterprises. The quarterly hazard statistics of %(quarter)s were due on %(due)s; filed "
+            "late or not at all counts as not on time. Self-checks and warnings: in the period chosen."
+        )
+    table = Table(
+        key="compliance",
+        title=str(_("Filing compliance")),
+        columns=[(key, str(headings.get(key, label))) for key, label in columns],
+        note=str(note % {"quarter": quarter.key, "due": quarter.due_on.isoformat()}),
+    )
+    for row in rows:
+        table.rows.append(
+            {
+                "label": row.name,
+                "cells": {key: Cell(sums[row.pk][key], link(key, {"jurisdiction": row.pk})) for key, _ in columns},
+            }
+        )
+    table.total = {key: Cell(sums[None][key], link(key, {"jurisdiction": jurisdiction.pk})) for key, _ in columns}
+    return table
+
+
+def _deaths_table(
+    user: Any,
+    rows: list[Jurisdiction],
+    jurisdiction: Jurisdiction,
+    period: Period,
+    sums: dict[int | None, dict[str, int]],
+    link: Any,
+) -> Table:
+    """Deaths in production-safety accidents in the period against each county's control target for the year
+    (staff input, CountyInput). Targets are set per county: a township row, or a department's share of a
+    county, has none to compare with; a county without one shows "—", never 0."""
+    year = period.start.year
+    counties = [area for area in [*rows, jurisdiction] if area.level == JurisdictionLevel.COUNTY]
+    targets: dict[int, int] = (
+        dict(
+            CountyInput.objects.filter(year=year, jurisdiction__in=counties, deaths_target__isnull=False).values_list(
+                "jurisdiction_id", "deaths_target"
+            )
+        )
+        if counties and user.role != Role.DEPARTMENT
+        else {}
+    )
+
+    def target_of(area: Jurisdiction, is_total: bool) -> tuple[int | None, str]:
+        if user.role == Role.DEPARTMENT:
+            return None, str(_("Control targets are set for a whole county, not for a department's industries."))
+        if area.level == JurisdictionLevel.COUNTY:
+            if area.pk in targets:
+                return targets[area.pk], ""
+            return None, str(_("No control target entered for %(year)s.") % {"year": year})
+        if is_total and area.level == JurisdictionLevel.CITY:
+            missing = [r.name for r in rows if r.pk not in targets]
+            if not missing:
+                return sum(targets[r.pk] for r in rows), str(_("The counties' targets added up."))
+            return None, str(
+                _("No control target entered for %(year)s for: %(areas)s.")
+                % {"year": year, "areas": "、".join(missing)}
+            )
+        return None, str(_("Control targets are set per county, district or zone."))
+
+    def cells(area: Jurisdiction, values: dict[str, int], is_total: bool) -> dict[str, Cell]:
+        scope = {"jurisdiction": area.pk}
+        deaths = values["deaths"]
+        target, why = target_of(area, is_total)
+        if target is None:
+            share = Cell(None, kind="plain", title=why)
+        elif target == 0:
+            share = (
+                Cell(None, kind="plain", display="0%")
+                if deaths == 0
+                else Cell(None, kind="plain", title=str(_("The target is 0: every death exceeds it.")), alert=True)
+            )
+        else:
+            share = Cell(None, kind="plain", display=f"{deaths * 100 / target:.0f}%", alert=deaths > target)
+        return {
+            "fatal_accidents": Cell(values["fatal_accidents"], link("fatal_accidents", scope)),
+            "deaths": Cell(deaths, link("deaths", scope), kind="sum"),
+            "deaths_target": Cell(target, kind="plain", title=why),
+            "deaths_share": share,
+        }
+
+    table = Table(
+        key="deaths",
+        title=str(_("Deaths against the control targets")),
+        columns=[(key, str(label)) for key, label in DEATH_FIGURES],
+        note=str(
+            _(
+                "Production-safety accidents that happened in the period; the target is the control target for "
+                "the whole year %(year)s, so a quarter's share is measured against the year's target."
+            )
+            % {"year": year}
+        ),
+    )
+    for row in rows:
+        table.rows.append({"label": row.name, "cells": cells(row, sums[row.pk], is_total=False)})
+    table.total = cells(jurisdiction, sums[None], is_total=True)
+    return table
+
+
 def _by_industry(user: Any, jurisdiction: Jurisdiction, period: Period, today: dt.date, link: Any) -> Table:
-    """Hazards and enterprises by industry section (the first letter of the GB/T 4754 code)."""
+    """Hazards, enterprises and filing compliance by industry section (the first letter of the GB/T 4754
+    code)."""
     under = Q(enterprise__jurisdiction__path__startswith=jurisdiction.path)
     section = Substr("enterprise__industry__code", 1, 1)
     hazards = {
@@ -391,11 +608,11 @@ def _by_industry(user: Any, jurisdiction: Jurisdiction, period: Period, today: d
         .filter(jurisdiction__path__startswith=jurisdiction.path)
         .annotate(section=Substr("industry__code", 1, 1))
         .values("section")
-        .annotate(enterprises=Count("id", filter=Q(status=EnterpriseStatus.OPERATING)))
+        .annotate(**_enterprise_aggregates(period, stat_quarter(period, today)))
     }
     sections = sorted(set(hazards) | set(enterprises))
     names = dict(Industry.objects.filter(code__in=sections).values_list("code", "name"))
-    columns = [*ENTERPRISE_FIGURES, *HAZARD_FIGURES]
+    columns = [*ENTERPRISE_FIGURES, *HAZARD_FIGURES, *COMPLIANCE_FIGURES]
     table = Table(key="by_industry", title=str(_("By industry")), columns=[(k, str(label)) for k, label in columns])
     for code in sections:
         values = {**{k: 0 for k, _ in columns}, **enterprises.get(code, {}), **hazards.get(code, {})}

@@ -79,6 +79,13 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def _xlsx_value(cell: Any) -> Any:
+    """A figure as a number; a share as shown ("50%"); a target not entered as "—", as on the page."""
+    if cell.display:
+        return cell.display
+    return "—" if cell.value is None else cell.value
+
+
 def dashboard_xlsx(board: Dashboard) -> bytes:
     from openpyxl import Workbook
 
@@ -86,11 +93,14 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     for table in board.tables:
         sheet = workbook.create_sheet(table.title[:31])
         sheet.append([safe_cell(f"{board.jurisdiction.name} · {board.period.label}")])
-        sheet.append([_("Area"), *[safe_cell(heading) for _key, heading in table.columns]])
+        if table.note:
+            sheet.append([safe_cell(table.note)])
+        first = _("Industry") if table.key == "by_industry" else _("Area")
+        sheet.append([first, *[safe_cell(heading) for _key, heading in table.columns]])
         for row in table.cells_in_order():
-            sheet.append([safe_cell(row["label"]), *[cell.value for cell in row["cells"]]])
+            sheet.append([safe_cell(row["label"]), *[_xlsx_value(cell) for cell in row["cells"]]])
         if table.total:
-            sheet.append([_("Total"), *[cell.value for cell in table.total_in_order()]])
+            sheet.append([_("Total"), *[_xlsx_value(cell) for cell in table.total_in_order()]])
     trend = workbook.create_sheet(_("12-month trend")[:31])
     trend.append([_("Month"), _("Hazards found"), _("Hazards closed")])
     for row in board.trend["rows"]:

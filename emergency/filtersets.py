@@ -214,6 +214,10 @@ class DispatchFilterSet(StyledFilterSet):
         return queryset.exclude(status__in=closed) if value else queryset.filter(status__in=closed)
 
 
+# An HTML date input understands only ISO dates, whatever the page's language.
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class AccidentFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices, label=_("Grade"))
@@ -221,10 +225,17 @@ class AccidentFilterSet(StyledFilterSet):
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
     jurisdiction = _jurisdiction_filter()
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
-    occurred_from = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("From"))
-    occurred_to = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("To"))
+    occurred_from = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label=_("From"), widget=_DATE
+    )
+    occurred_to = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label=_("To"), widget=_DATE
+    )
     updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
     overdue = BoolFilter(field_name="has_overdue_clock", label=_("Deadline overdue"))
+    # The dashboards' deaths figure opens the list through these two.
+    production_safety = BoolFilter(field_name="is_production_safety", label=_("Production-safety accident"))
+    with_deaths = BoolFilter(method="filter_with_deaths", label=_("With deaths"))
 
     class Meta:
         model = Accident
@@ -240,6 +251,11 @@ class AccidentFilterSet(StyledFilterSet):
 
     def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
         return _subtree(queryset, value)
+
+    def filter_with_deaths(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.filter(deaths__gt=0) if value else queryset.filter(deaths=0)
 
 
 class WarningFilterSet(StyledFilterSet):

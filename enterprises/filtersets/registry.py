@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,39 @@ from safety_platform.models import Department, Jurisdiction
 
 from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
 from ..models import Enterprise
+from ..selectors.compliance import (
+    period_bounds,
+    self_check_missing_q,
+    stat_report_missing_q,
+    warning_unacknowledged_q,
+)
+
+
+class PeriodKeyField(forms.CharField):
+    """A period as the dashboards write it: a quarter `2026Q3`, a month `2026-07` or a year `2026`;
+    `quarters_only` accepts quarters alone. Cleans to (key, first day, last day)."""
+
+    def __init__(self, *args: Any, quarters_only: bool = False, **kwargs: Any) -> None:
+        self.quarters_only = quarters_only
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> tuple[str, Any, Any] | None:
+        text = (super().clean(value) or "").strip().upper()
+        if not text:
+            return None
+        bounds = period_bounds(text)
+        if bounds is None or (self.quarters_only and "Q" not in text):
+            message = (
+                _("Write a quarter such as 2026Q3.")
+                if self.quarters_only
+                else _("Write a quarter (2026Q3), a month (2026-07) or a year (2026).")
+            )
+            raise forms.ValidationError(message, code="invalid")
+        return text, *bounds
+
+
+class PeriodKeyFilter(django_filters.Filter):
+    field_class = PeriodKeyField
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -31,6 +65,16 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     credit_code = django_filters.CharFilter(method="filter_credit_code", label=_("Credit code"))
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
+    # The dashboards' compliance figures open the list through these (one NOT EXISTS subquery each).
+    stat_report_missing = PeriodKeyFilter(
+        method="filter_stat_report_missing",
+        quarters_only=True,
+        label=_("Quarterly hazard statistics not filed on time (quarter)"),
+    )
+    self_check_missing = PeriodKeyFilter(method="filter_self_check_missing", label=_("No self-check in (period)"))
+    warning_unacknowledged = PeriodKeyFilter(
+        method="filter_warning_unacknowledged", label=_("Warning not acknowledged (issued in period)")
     )
 
     class Meta:
@@ -58,6 +102,20 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_credit_code(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         return queryset.filter(credit_code=value.strip().upper())
 
+    def filter_stat_report_missing(self, queryset: QuerySet[Enterprise], name: str, value: Any) -> QuerySet[Enterprise]:
+        if not value:
+            return queryset
+        year, quarter = value[0].split("Q")
+        return queryset.filter(stat_report_missing_q(int(year), int(quarter)))
+
+    def filter_self_check_missing(self, queryset: QuerySet[Enterprise], name: str, value: Any) -> QuerySet[Enterprise]:
+        return queryset.filter(self_check_missing_q(value[1], value[2])) if value else queryset
+
+    def filter_warning_unacknowledged(
+        self, queryset: QuerySet[Enterprise], name: str, value: Any
+    ) -> QuerySet[Enterprise]:
+        return queryset.filter(warning_unacknowledged_q(value[1], value[2])) if value else queryset
+
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and getattr(user, "is_inspector", False):
@@ -67,6 +125,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             for path in paths:
                 q |= Q(path__startswith=path)
             self.filters["jurisdiction"].queryset = Jurisdiction.objects.filter(q)
+        for name in ("stat_report_missing", "self_check_missing", "warning_unacknowledged"):
+            self.form.fields[name].widget.attrs.setdefault("placeholder", "2026Q3")
         for field in self.form.fields.values():
             is_select = hasattr(field, "choices")
             field.widget.attrs.setdefault(
