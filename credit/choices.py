@@ -135,3 +135,6 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed (gave up)")
+    # Pending when a backup was taken and restored since: it may have been sent after the backup, so it waits
+    # for an operator (`manage.py restore --release-outbound`); see safety_platform.backup.
+    HELD = "held", _("Held after a restore")

@@ -9,3 +9,8 @@ fact_recorded = Signal()
 
 # sender=StatutoryDeadline class, deadline=<StatutoryDeadline>, level=<int>. Sent once per level reached.
 deadline_escalated = Signal()
+
+# sender=None, action="count" | "hold" | "release". Sent by `safety_platform.backup`: apps with outbound work
+# (credit's webhook deliveries) answer with {kind: number} — pending ones counted for the manifest, held after a
+# restore (they may have been sent after the backup was taken), released by an operator.
+outbound_hold = Signal()
