@@ -63,3 +63,48 @@ class SessionLifetimeMiddleware:
             elif now - seen >= 60 or "_seen_at" not in session:
                 session["_seen_at"] = now
         return self.get_response(request)
+
+
+class _StyleNonce:
+    """A nonce made only if a template asks for it (`<style nonce="{{ request.csp_nonce }}">`)."""
+
+    value = ""
+
+    def __str__(self) -> str:
+        if not self.value:
+            import secrets
+
+            self.value = secrets.token_urlsafe(18)
+        return self.value
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send CONTENT_SECURITY_POLICY on every response (placed first, so error pages carry it too).
+
+    The platform serves only its own files and runs no inline script: data for scripts goes through
+    `json_script` and the code lives in static files. A page whose print layout depends on the request
+    (the assessment report's @page header) may use a <style> element with `request.csp_nonce`; the
+    nonce is then added to style-src of that response only, never to script-src. HTML pages under a
+    prefix of CONTENT_SECURITY_POLICY_RELAXED (third-party pages: the API docs) get the policy given there.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        from django.conf import settings
+
+        nonce = _StyleNonce()
+        request.csp_nonce = nonce  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            policy = settings.CONTENT_SECURITY_POLICY
+            html = response.get("Content-Type", "").startswith("text/html")
+            for prefix, relaxed in settings.CONTENT_SECURITY_POLICY_RELAXED.items():
+                if html and request.path.startswith(prefix):
+                    policy = relaxed
+                    break
+            if nonce.value:
+                policy = policy.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce.value}'", 1)
+            response["Content-Security-Policy"] = policy
+        return response

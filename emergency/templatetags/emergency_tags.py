@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 LEVEL_CLASSES = {
     "blue": "bg-primary",
     "yellow": "bg-warning text-dark",
-    "orange": "text-dark level-orange",  # dark text on orange reads at 6:1 (white: 2.6:1)
+    "orange": "text-dark level-orange",  # platform.css (Bootstrap has no orange); dark text reads at 6:1
     "red": "bg-danger",
 }
 GRADE_CLASSES = {
@@ -49,12 +48,6 @@ STATUS_CLASSES = {
 @register.filter
 def level_class(level: str) -> str:
     return LEVEL_CLASSES.get(level, "bg-secondary")
-
-
-@register.filter
-def level_style(level: str) -> str:
-    """Bootstrap has no orange: the orange level gets its colour inline."""
-    return mark_safe('style="background-color:#fd7e14"') if level == "orange" else ""
 
 
 @register.filter

@@ -13,7 +13,7 @@
     var chart = echarts.init(el);
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" }, // on the canvas: no style= attributes (CSP)
       legend: { top: 4 },
       grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
       xAxis: { type: "category", data: rows.map(function (r) { return r.dataset.month.slice(2); }) },
@@ -42,7 +42,7 @@
         var max = Math.max.apply(null, values.map(function (v) { return v.value; }).concat([1]));
         chart.setOption({
           animation: false,
-          tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + (p.value == null || isNaN(p.value) ? "—" : p.value); } },
+          tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) { return p.name + "：" + (p.value == null || isNaN(p.value) ? "—" : p.value); } },
           visualMap: { min: 0, max: max, left: 8, bottom: 8, calculable: false, inRange: { color: ["#e3f2fd", "#ef6c00", "#b71c1c"] } },
           series: [{ type: "map", map: "longyan", roam: false, label: { show: true, fontSize: 11 }, data: values }]
         }, true);
