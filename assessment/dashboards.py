@@ -275,11 +275,24 @@ def _accident_aggregates() -> dict[str, Any]:
     }
 
 
+def _days(field: str, first: dt.date, last: dt.date) -> Q:
+    """`field` (a moment) on a day from `first` to `last` (local time), as a range on the column itself:
+    `field__date` would convert every row's moment to a local date (at 1,000,000 hazards and the trend's
+    24 such filters, seconds of conversions per page)."""
+    tz = timezone.get_current_timezone()
+    return Q(
+        **{
+            f"{field}__gte": dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+            f"{field}__lt": dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        }
+    )
+
+
 def _hazard_aggregates(period: Period, today: dt.date) -> dict[str, Any]:
     open_q = Q(state__in=OPEN_STATES)
     return {
-        "found": Count("id", filter=Q(found_at__date__gte=period.start, found_at__date__lte=period.end)),
-        "closed": Count("id", filter=Q(closed_at__date__gte=period.start, closed_at__date__lte=period.end)),
+        "found": Count("id", filter=_days("found_at", period.start, period.end)),
+        "closed": Count("id", filter=_days("closed_at", period.start, period.end)),
         "open": Count("id", filter=open_q),
         "overdue": Count("id", filter=Q(state__in=RECTIFICATION_STATES, deadline__lt=today)),
         "major_listed": Count("id", filter=open_q & Q(grade=HazardGrade.MAJOR, is_listed=True)),
@@ -373,11 +386,7 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
     )
     accidents = (
         Accident.objects.visible_to(user)
-        .filter(
-            jurisdiction__path__startswith=jurisdiction.path,
-            occurred_at__date__gte=period.start,
-            occurred_at__date__lte=period.end,
-        )
+        .filter(_days("occurred_at", period.start, period.end), jurisdiction__path__startswith=jurisdiction.path)
         .values("jurisdiction__path")
         .annotate(**_accident_aggregates())
     )
@@ -641,8 +650,8 @@ def _trend(hazards: Any, jurisdiction: Jurisdiction, period: Period) -> dict[str
     months = _months_back(period.end, 12)
     aggregates: dict[str, Any] = {}
     for index, (first, last) in enumerate(months):
-        aggregates[f"found_{index}"] = Count("id", filter=Q(found_at__date__gte=first, found_at__date__lte=last))
-        aggregates[f"closed_{index}"] = Count("id", filter=Q(closed_at__date__gte=first, closed_at__date__lte=last))
+        aggregates[f"found_{index}"] = Count("id", filter=_days("found_at", first, last))
+        aggregates[f"closed_{index}"] = Count("id", filter=_days("closed_at", first, last))
     counts = hazards.aggregate(**aggregates)
     rows = []
     for index, (first, last) in enumerate(months):
