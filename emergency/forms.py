@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.models import Enterprise
+from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, DateTimeInput, IdsChoiceField
 from safety_platform.models import Department, Industry, Jurisdiction
 
@@ -95,7 +96,7 @@ def _is_enterprise(user: Any) -> bool:
 # Teams --------------------------------------------------------------------------------------
 
 
-class TeamForm(StyledModelForm):
+class TeamForm(VersionedFormMixin, StyledModelForm):
     specialties = IdsChoiceField(
         queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Specialties")
     )
@@ -175,7 +176,7 @@ class TeamSearchForm(StyledForm):
 # Warehouses ---------------------------------------------------------------------------------
 
 
-class WarehouseForm(StyledModelForm):
+class WarehouseForm(VersionedFormMixin, StyledModelForm):
     class Meta:
         model = Warehouse
         fields = [
@@ -575,7 +576,7 @@ class AcknowledgeForm(StyledForm):
 # Plans --------------------------------------------------------------------------------------
 
 
-class PlanForm(StyledModelForm):
+class PlanForm(VersionedFormMixin, StyledModelForm):
     class Meta:
         model = EmergencyPlan
         fields = [

@@ -243,8 +243,12 @@ class VersionedFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
-        if not self.is_bound:
-            self.initial[VERSION_FIELD] = version_of(self.versioned_row(), self.version_fields())
+
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        # Computed when the form is shown, after the form's own __init__ has settled which fields it has.
+        if field_name == VERSION_FIELD:
+            return version_of(self.versioned_row(), self.version_fields())
+        return super().get_initial_for_field(field, field_name)  # type: ignore[misc]
 
     def versioned_row(self) -> models.Model:
         return self.instance  # type: ignore[attr-defined,no-any-return]

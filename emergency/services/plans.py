@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
 from safety_platform.services import department_users, notify
 
@@ -54,10 +55,14 @@ def plan_create(*, actor: User, data: dict[str, Any]) -> EmergencyPlan:
     return plan
 
 
-def plan_update(*, actor: User, plan: EmergencyPlan, data: dict[str, Any]) -> EmergencyPlan:
+def plan_update(
+    *, actor: User, plan: EmergencyPlan, data: dict[str, Any], opened: Opened | None = None
+) -> EmergencyPlan:
+    """Edit a plan; with `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
     require(can_manage_plan(actor, plan), _("You may not edit this plan."))
     with transaction.atomic():
         plan = EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
+        check_opened(opened, plan)
         for key, value in data.items():
             if key in PLAN_FIELDS and key not in ("enterprise", "department"):
                 setattr(plan, key, value)

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
 from safety_platform.services import DomainError, committee_office_users, inspectors_for, notify
 
@@ -83,10 +84,14 @@ def warehouse_create(*, actor: User, data: dict[str, Any]) -> Warehouse:
     return warehouse
 
 
-def warehouse_update(*, actor: User, warehouse: Warehouse, data: dict[str, Any]) -> Warehouse:
+def warehouse_update(
+    *, actor: User, warehouse: Warehouse, data: dict[str, Any], opened: Opened | None = None
+) -> Warehouse:
+    """Edit a warehouse; with `opened`, a field changed by someone else meanwhile refuses the save."""
     require(can_manage_owned(actor, warehouse), _("You may not edit this warehouse."))
     with transaction.atomic():
         warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+        check_opened(opened, warehouse)
         for key, value in data.items():
             if key in WAREHOUSE_FIELDS and key not in ("level", "enterprise"):
                 setattr(warehouse, key, value)

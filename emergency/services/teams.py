@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
 
 from ..choices import Readiness, TeamKind
@@ -70,11 +71,18 @@ def team_create(*, actor: User, data: dict[str, Any], specialties: Iterable[Skil
 
 
 def team_update(
-    *, actor: User, team: RescueTeam, data: dict[str, Any], specialties: Iterable[Skill] | None = None
+    *,
+    actor: User,
+    team: RescueTeam,
+    data: dict[str, Any],
+    specialties: Iterable[Skill] | None = None,
+    opened: Opened | None = None,
 ) -> RescueTeam:
+    """Edit a team; with `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
     require(can_manage_owned(actor, team), _("You may not edit this team."))
     with transaction.atomic():
         team = RescueTeam.objects.select_for_update().get(pk=team.pk)
+        check_opened(opened, team)
         for key, value in data.items():
             if key in TEAM_FIELDS and key not in ("kind", "enterprise"):
                 setattr(team, key, value)

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from safety_platform.concurrency import StaleEdit
 from safety_platform.services import DomainError
 
 PAGE_SIZE = 25
@@ -36,6 +37,11 @@ def run(request: HttpRequest, fn: Callable[..., Any], *, form: Any = None, succe
     there is one). Returns the service's result, or None when it failed."""
     try:
         result = fn(**kwargs)
+    except StaleEdit as exc:
+        if form is None or not hasattr(form, "refuse_stale"):
+            raise
+        form.refuse_stale(exc)  # what changed meanwhile, on the form; nothing was saved
+        return None
     except DomainError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied(exc.message) from exc

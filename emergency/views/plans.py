@@ -92,7 +92,15 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
-        result = run(request, services.plan_update, form=form, actor=request.user, plan=plan, data=form.cleaned_data)
+        result = run(
+            request,
+            services.plan_update,
+            form=form,
+            actor=request.user,
+            plan=plan,
+            data=form.cleaned_data,
+            opened=form.opened,
+        )
         if result:
             messages.success(request, _("Changes saved."))
             return redirect(result)

@@ -106,6 +106,7 @@ def warehouse_edit(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             warehouse=warehouse,
             data=form.cleaned_data,
+            opened=form.opened,
         )
         if result:
             messages.success(request, _("Changes saved."))

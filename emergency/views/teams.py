@@ -97,7 +97,14 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         specialties = data.pop("specialties", [])
         result = run(
-            request, services.team_update, form=form, actor=request.user, team=team, data=data, specialties=specialties
+            request,
+            services.team_update,
+            form=form,
+            actor=request.user,
+            team=team,
+            data=data,
+            specialties=specialties,
+            opened=form.opened,
         )
         if result:
             messages.success(request, _("Changes saved."))

@@ -8,13 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
 from ..models import Employee, SpecialOperationCertificate, TrainingRecord
 from .topic_widgets import style
 
 
-class EmployeeForm(forms.ModelForm):
+class EmployeeForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Employee
         fields = ["name", "employee_number", "role", "post", "post_is_high_risk", "special_operation", "posted_on"]

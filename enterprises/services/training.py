@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
 from safety_platform.services import DomainError, fact_record, notify
 
@@ -74,8 +75,10 @@ def employee_create(
     return employee
 
 
-def employee_update(*, actor: User, employee: Employee, data: dict[str, Any]) -> Employee:
-    """Correct an employee's details. A move to another post goes through `employee_change_post`."""
+def employee_update(*, actor: User, employee: Employee, data: dict[str, Any], opened: Opened | None = None) -> Employee:
+    """Correct an employee's details. A move to another post goes through `employee_change_post`.
+
+    With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
     _check_keep(actor, employee.enterprise)
     allowed = {"name", "employee_number", "role", "special_operation", "post_is_high_risk"}
     if (
@@ -85,6 +88,7 @@ def employee_update(*, actor: User, employee: Employee, data: dict[str, Any]) ->
         allowed |= {"posted_on", "post"}  # still the first post: the start date may be corrected
     with transaction.atomic():
         locked = Employee.objects.select_for_update().get(pk=employee.pk)
+        check_opened(opened, locked)
         for key, value in data.items():
             if key in allowed:
                 setattr(locked, key, value)

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from safety_platform.concurrency import StaleEdit
 from safety_platform.services import DomainError
 
 PAGE_SIZE = 25
@@ -45,6 +46,11 @@ def run_service(request: HttpRequest, call: Callable[[], Any], *, form: Any = No
     """
     try:
         result = call()
+    except StaleEdit as exc:
+        if form is None or not hasattr(form, "refuse_stale"):
+            raise
+        form.refuse_stale(exc)  # what changed meanwhile, on the form; nothing was saved
+        return None
     except DomainError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied(exc.message) from exc

@@ -185,7 +185,7 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             request,
-            lambda: employee_update(actor=request.user, employee=employee, data=form.cleaned_data),  # type: ignore[arg-type]
+            lambda: employee_update(actor=request.user, employee=employee, data=form.cleaned_data, opened=form.opened),  # type: ignore[arg-type]
             form=form,
             success=_("Changes saved."),
         )

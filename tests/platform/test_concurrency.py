@@ -188,6 +188,69 @@ def test_plan_form_unchanged_save_changes_nothing(users: dict[str, Any], major_h
     }
 
 
+# Other edit forms: a rescue team (a many-to-many field), an employee --------------------------------------
+
+
+def test_team_form_refusal_names_the_specialties_and_keeps_them(users: dict[str, Any], org: Any) -> None:
+    from decimal import Decimal
+
+    from emergency.models import RescueTeam, Skill
+    from emergency.services import team_create
+    from tests.factories import UserFactory
+
+    team = team_create(
+        actor=users["committee"],
+        data={
+            "name": "新罗区救援队",
+            "kind": "professional",
+            "jurisdiction": org.jurisdiction("新罗区"),
+            "latitude": Decimal("25.1"),
+            "longitude": Decimal("117.03"),
+        },
+        specialties=[],
+    )
+    url = reverse("emergency:team_edit", args=[team.pk])
+    first, second = _client(users["committee"]), _client(UserFactory(username="committee2", role="committee"))
+    form_a, form_b = _open(first, url), _open(second, url)
+    hazmat = Skill.objects.get(code="hazmat")
+    form_a["specialties"] = [str(hazmat.pk)]
+    saved = first.post(url, form_a)
+    assert saved.status_code == 302, _alerts(saved.content.decode())
+
+    form_b["name"] = ["新罗区专业救援队"]
+    refused = second.post(url, form_b)
+    alerts = _alerts(refused.content.decode())
+    assert refused.status_code == 200 and f"现为 {hazmat}" in alerts, alerts
+    assert RescueTeam.objects.get(pk=team.pk).name == "新罗区救援队"
+
+    again = post_data(edit_form_on(refused.content.decode(), url))
+    assert again["specialties"] == [str(hazmat.pk)]  # the other person's choice is taken over, not undone
+    assert second.post(url, again).status_code == 302
+    team.refresh_from_db()
+    assert team.name == "新罗区专业救援队" and list(team.specialties.all()) == [hazmat]
+
+
+def test_employee_form_second_save_is_refused(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from enterprises.models import Employee
+    from enterprises.services.training import employee_create
+    from tests.factories import UserFactory
+
+    employee = employee_create(
+        actor=users["enterprise"], enterprise=xinluo_chem, name="陈七", post="操作工", posted_on=dt.date(2025, 3, 1)
+    )
+    url = reverse("enterprises:employee_edit", args=[employee.pk])
+    clerk = UserFactory(username="enterprise2", role="enterprise", enterprise=xinluo_chem)
+    first, second = _client(users["enterprise"]), _client(clerk)
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["employee_number"] = ["DC-007"]
+    assert first.post(url, form_a).status_code == 302
+    form_b["name"] = ["陈七七"]
+    refused = second.post(url, form_b)
+    alerts = _alerts(refused.content.decode())
+    assert refused.status_code == 200 and "现为 DC-007" in alerts, alerts
+    assert Employee.objects.get(pk=employee.pk).name == "陈七"
+
+
 # The API --------------------------------------------------------------------------------------------------
 
 
