@@ -32,7 +32,8 @@ from tests.hazards.factories import image_upload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-RESTORE_DB = "sp_h3_restore"
+# One restore database per xdist worker (plain "sp_h3_restore" in a single-process run).
+RESTORE_DB = "sp_h3_restore" + os.environ.get("PYTEST_XDIST_WORKER", "")
 ROOT = Path(__file__).resolve().parents[2]
 
 
