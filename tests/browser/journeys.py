@@ -25,9 +25,14 @@ DESKTOP = {"width": 1366, "height": 900}
 
 # Elements sticking out of the screen. Boxes inside a scroll container (a wide table in
 # .table-responsive) or clipped by an ancestor do not widen the page; nor do invisible ones.
-OVERFLOW_JS = """() => {
-  const width = window.innerWidth;
+# Measured against the phone's own width: a mobile browser widens its layout viewport (innerWidth) to
+# fit content that sticks out, and the page then looks fine against innerWidth while the phone zooms.
+OVERFLOW_JS = """(screenWidth) => {
+  const width = Math.min(window.innerWidth, screenWidth);
   const out = [];
+  if (window.innerWidth > screenWidth) {
+    out.push(`the browser widened the page to ${window.innerWidth}px to fit it on a ${screenWidth}px screen`);
+  }
   if (document.scrollingElement.scrollWidth > width) {
     out.push(`page is ${document.scrollingElement.scrollWidth}px wide on a ${width}px screen`);
   }
@@ -164,7 +169,7 @@ class Journey:
         """Overflow on a phone and axe-core's critical/serious rules, gathered into `problems`."""
         where = f"{label} ({self.page.url.removeprefix(self.base)})"
         if self.phone:
-            for item in self.page.evaluate(OVERFLOW_JS):
+            for item in self.page.evaluate(OVERFLOW_JS, PHONE["width"]):
                 self.problems.append(f"wider than the phone: {where}: {item}")
         from tests.browser.axe import FAILING_IMPACTS, axe_violations, format_violations
 
