@@ -201,20 +201,37 @@ class SchemeCopyForm(forms.Form):
 class RunStartForm(forms.Form):
     """Start a run for a month, a quarter or a year (a period in the future is refused under its field)."""
 
-    kind = forms.ChoiceField(label=_("period"), choices=PeriodKind.choices)
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(
+        label=_("period"), choices=PeriodKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    year = forms.IntegerField(
+        label=_("year"), min_value=2000, max_value=2100, widget=forms.NumberInput(attrs={"class": "form-control"})
+    )
     number = forms.IntegerField(
-        label=_("month or quarter"), min_value=0, max_value=12, required=False, help_text=_("Empty for a year.")
+        label=_("month or quarter"),
+        min_value=0,
+        max_value=12,
+        required=False,
+        help_text=_("Empty for a year."),
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 
 
 class ObjectionForm(forms.Form):
-    text = forms.CharField(label=_("objection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    evidence = forms.FileField(label=_("evidence"), required=False)
+    text = forms.CharField(
+        label=_("objection"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}), max_length=4000
+    )
+    evidence = forms.FileField(
+        label=_("evidence"), required=False, widget=forms.ClearableFileInput(attrs={"class": "form-control"})
+    )
 
 
 class ObjectionAnswerForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("decision"), choices=[("accept", _("Accept and assess again")), ("reject", _("Reject"))]
+        label=_("decision"),
+        choices=[("accept", _("Accept and assess again")), ("reject", _("Reject"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    answer = forms.CharField(
+        label=_("answer"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), max_length=4000
+    )
