@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
+from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.services import DomainError
 
 from .. import selectors, services
@@ -99,7 +100,7 @@ class SupplyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 # Teams --------------------------------------------------------------------------------------
 
 
-class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Rescue teams. Search: `skill` (id), `jurisdiction` (id, with everything below), `kind`, `readiness`,
     and `lat`/`lon`/`radius_km` for teams within a distance (nearest first, with `distance_km`)."""
 
@@ -136,7 +137,12 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", None)
         team = call(
-            services.team_update, actor=self.request.user, team=serializer.instance, data=data, specialties=specialties
+            services.team_update,
+            actor=self.request.user,
+            team=serializer.instance,
+            data=data,
+            specialties=specialties,
+            opened=self.opened(),
         )
         serializer.instance = self._annotated(team)
 
@@ -173,7 +179,7 @@ class TeamViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
 # Warehouses and stock -----------------------------------------------------------------------
 
 
-class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Warehouses (city, county, enterprise stores) with usable units and open flags."""
 
     queryset = Warehouse.objects.all()
@@ -196,6 +202,7 @@ class WarehouseViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins
             actor=self.request.user,
             warehouse=serializer.instance,
             data=dict(serializer.validated_data),
+            opened=self.opened(),
         )
         serializer.instance = self.get_queryset().get(pk=warehouse.pk)
 
@@ -593,7 +600,7 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
 # Plans and drills ---------------------------------------------------------------------------
 
 
-class PlanViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class PlanViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Emergency plans of enterprises and departments, with `last_drill_on` and `drill_overdue`."""
 
     queryset = EmergencyPlan.objects.all()
@@ -614,6 +621,7 @@ class PlanViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.Upda
             actor=self.request.user,
             plan=serializer.instance,
             data=dict(serializer.validated_data),
+            opened=self.opened(),
         )
         serializer.instance = self.get_queryset().get(pk=plan.pk)
 

@@ -329,6 +329,34 @@ def test_api_plan_put_with_stale_if_match_is_412(users: dict[str, Any], major_ha
     assert (plan.goal, plan.measures, plan.deadline) == ("目标一", "措施", dt.date(2030, 1, 31))
 
 
+def test_api_team_patch_with_a_stale_if_match_is_412(users: dict[str, Any], org: Any) -> None:
+    from decimal import Decimal
+
+    from emergency.models import RescueTeam, Skill
+    from emergency.services import team_create
+
+    team = team_create(
+        actor=users["committee"],
+        data={
+            "name": "新罗区救援队",
+            "kind": "professional",
+            "jurisdiction": org.jurisdiction("新罗区"),
+            "latitude": Decimal("25.1"),
+            "longitude": Decimal("117.03"),
+        },
+        specialties=[],
+    )
+    url = f"/api/v1/emergency/teams/{team.pk}/"
+    client = _api(users["committee"])
+    etag = client.get(url)["ETag"]
+    hazmat = Skill.objects.get(code="hazmat")
+    assert client.patch(url, {"specialties": [hazmat.code]}, format="json").status_code == 200
+    stale = client.patch(url, {"name": "改名"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and list(stale.json()["changed"]) == ["specialties"], stale.content
+    assert RescueTeam.objects.get(pk=team.pk).name == "新罗区救援队"
+    assert client.patch(url, {"name": "改名"}, format="json", HTTP_IF_MATCH=stale["ETag"]).status_code == 200
+
+
 def test_the_schema_documents_etag_if_match_and_412() -> None:
     from drf_spectacular.generators import SchemaGenerator
 
