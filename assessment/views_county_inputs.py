@@ -63,7 +63,13 @@ def county_input_list(request: HttpRequest) -> HttpResponse:
     years = set(CountyInput.objects.order_by().values_list("year", flat=True).distinct())
     years |= {this_year - 1, this_year, this_year + 1, year}
     labels = [CountyInput._meta.get_field(name).verbose_name for name in FIGURES]
-    rows = [(county, [getattr(entered.get(county.pk), name, None) for name in FIGURES]) for county in _counties()]
+    rows = [
+        (
+            county,
+            [(label, getattr(entered.get(county.pk), name, None)) for label, name in zip(labels, FIGURES, strict=True)],
+        )
+        for county in _counties()
+    ]
     return render(
         request,
         "assessment/county_input_list.html",
