@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.templatetags.static import static
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -20,9 +21,17 @@ RETRY_AFTER_SECONDS = 30
 
 _PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto; padding: 0 1em;">
+<title>{title}</title><link rel="stylesheet" href="{css}"></head>
+<body class="server-error">
 <h1>{title}</h1><p>{message}</p><p><a href="">{again}</a></p></body></html>"""
+
+
+def _stylesheet() -> str:
+    """The page's styles are a file: the Content-Security-Policy allows no style= attribute."""
+    try:
+        return static("css/server-error.css")
+    except Exception:  # a storage without the file in its manifest must not turn an error page into another
+        return "/static/css/server-error.css"
 
 
 def is_database_outage(exc: BaseException | None) -> bool:
@@ -44,7 +53,13 @@ def server_error_response(request: HttpRequest, exc: BaseException | None) -> Ht
         title = _("Service unavailable") if outage else _("Server error")
         lang = getattr(request, "LANGUAGE_CODE", "zh-hans")
         response = HttpResponse(
-            _PAGE.format(lang=escape(lang), title=escape(title), message=escape(message), again=escape(_("Try again"))),
+            _PAGE.format(
+                lang=escape(lang),
+                title=escape(title),
+                message=escape(message),
+                again=escape(_("Try again")),
+                css=escape(_stylesheet()),
+            ),
             status=status,
             content_type="text/html; charset=utf-8",
         )

@@ -79,7 +79,7 @@ class _StyleNonce:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send CONTENT_SECURITY_POLICY on every response (placed first, so error pages carry it too).
+    """Send CONTENT_SECURITY_POLICY on every response (placed near the top, so error pages carry it too).
 
     The platform serves only its own files and runs no inline script: data for scripts goes through
     `json_script` and the code lives in static files. A page whose print layout depends on the request

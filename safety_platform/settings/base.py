@@ -47,8 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",  # first: production.py puts WhiteNoise right after it
     "safety_platform.middleware.ContentSecurityPolicyMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safety_platform.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",

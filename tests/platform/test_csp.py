@@ -240,3 +240,11 @@ def test_the_report_page_style_has_a_nonce_of_its_own_response(users: dict[str, 
         assert policy["script-src"] == "script-src 'self'"
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+
+
+def test_the_server_error_page_needs_nothing_the_policy_forbids(rf: Any) -> None:
+    from safety_platform.errors import server_error_response
+
+    page = server_error_response(rf.get("/enterprises/"), RuntimeError("boom")).content.decode()
+    assert forbidden_in_page(page) == []
+    assert 'href="/static/css/server-error.css"' in page
