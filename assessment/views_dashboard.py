@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from safety_platform.choices import Role
@@ -107,7 +108,15 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         trend.append([row["month"], row["found"].value, row["closed"].value])
     if board.ranking:
         ranking = workbook.create_sheet(_("Assessment ranking")[:31])
-        ranking.append([_("Rank"), _("Area"), _("Score"), _("Grade"), _("Status")])
+        ranking.append(
+            [
+                _("Rank"),
+                _("Area"),
+                pgettext("assessment", "Score"),
+                pgettext("assessment", "Grade"),
+                pgettext("assessment result", "Status"),
+            ]
+        )
         for result in board.ranking:
             ranking.append(
                 [
