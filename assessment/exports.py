@@ -73,7 +73,7 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
             pgettext("assessment", "Grade"),
             _("Veto"),
             _("Change from the previous period"),
-            _("Status"),
+            pgettext("assessment result", "Status"),
         ]
     )
     for result in results:
@@ -114,7 +114,7 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
                 _("Part"),
                 _("Weight"),
                 _("Raw value"),
-                _("Base"),
+                pgettext("assessment", "Base"),
                 _("Normalized value"),
                 _("Control target"),
                 _("Points"),

@@ -41,8 +41,11 @@ def test_the_excel_report_opens_with_a_ranking_and_a_sheet_per_county(
     assert len(book.sheetnames) == 1 + 8 and "新罗区" in book.sheetnames
     ranking = list(book["排名"].iter_rows(values_only=True))
     assert len(ranking) == 2 + 8
+    # Headings in the assessment's own words (not 经营状态 or a rescue team's 驻地 from other apps' catalogs).
+    assert ranking[1] == ("排名", "县（市、区）", "得分", "等次", "一票否决", "较上期变化", "状态")
     xinluo = list(book["新罗区"].iter_rows(values_only=True))
     header = next(i for i, row in enumerate(xinluo) if row[0] == "指标")
+    assert xinluo[header][4] == "基数", xinluo[header]
     assert (
         len([r for r in xinluo[header + 1 :] if r[1]])
         == run.results.get(jurisdiction__name="新罗区").indicators.count()
