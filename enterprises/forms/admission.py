@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
 from ..models import CatalogEntry, DeclaredEquipment, DensePlace, Enterprise, ExitProposal, HighRiskProject
@@ -99,7 +100,7 @@ class CatalogImportForm(forms.Form):
         return upload
 
 
-class EquipmentForm(forms.ModelForm):
+class EquipmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DeclaredEquipment
         fields = [

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Jurisdiction, User
 from safety_platform.services import (
     DomainError,
@@ -413,11 +414,15 @@ def equipment_declare(*, actor: User, enterprise: Enterprise, data: dict[str, An
     return item
 
 
-def equipment_update(*, actor: User, equipment: DeclaredEquipment, data: dict[str, Any]) -> DeclaredEquipment:
+def equipment_update(
+    *, actor: User, equipment: DeclaredEquipment, data: dict[str, Any], opened: Opened | None = None
+) -> DeclaredEquipment:
+    """Edit a declared item; with `opened`, a field changed by someone else meanwhile refuses the save."""
     if not can_manage_equipment(actor, equipment.enterprise):
         raise forbid(_("You may not edit this enterprise's equipment."))
     with transaction.atomic():
         locked = DeclaredEquipment.objects.select_for_update().get(pk=equipment.pk)
+        check_opened(opened, locked)
         for key in EQUIPMENT_FIELDS:
             if key in data:
                 setattr(locked, key, data[key])

@@ -319,7 +319,12 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             saved = run_service(
                 request,
-                lambda: equipment_update(actor=request.user, equipment=item, data=form.cleaned_data),  # type: ignore[arg-type]
+                lambda: equipment_update(
+                    actor=request.user,  # type: ignore[arg-type]
+                    equipment=item,
+                    data=form.cleaned_data,
+                    opened=form.opened,
+                ),
                 form=form,
                 success=_("Changes saved."),
             )

@@ -251,6 +251,27 @@ def test_employee_form_second_save_is_refused(users: dict[str, Any], xinluo_chem
     assert Employee.objects.get(pk=employee.pk).name == "陈七"
 
 
+def test_equipment_form_refusal_shows_a_date_as_a_clerk_reads_it(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from enterprises.models import DeclaredEquipment
+    from enterprises.services.admission import equipment_declare
+    from tests.factories import UserFactory
+
+    item = equipment_declare(
+        actor=users["enterprise"], enterprise=xinluo_chem, data={"name": "液氯钢瓶", "quantity": 4}
+    )
+    url = reverse("enterprises:equipment_edit", args=[item.pk])
+    clerk = UserFactory(username="enterprise3", role="enterprise", enterprise=xinluo_chem)
+    first, second = _client(users["enterprise"]), _client(clerk)
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["installed_on"] = ["2024-05-01"]
+    assert first.post(url, form_a).status_code == 302
+    form_b["installed_on"] = ["2023-01-01"]
+    refused = second.post(url, form_b)
+    alerts = _alerts(refused.content.decode())
+    assert refused.status_code == 200 and "现为 2024年5月1日" in alerts and "2024-05-01" not in alerts, alerts
+    assert DeclaredEquipment.objects.get(pk=item.pk).installed_on == dt.date(2024, 5, 1)
+
+
 # The API --------------------------------------------------------------------------------------------------
 
 
