@@ -119,6 +119,10 @@ def seed(enterprises: int, per_enterprise: int) -> dict[str, Any]:
     from safety_platform.management.commands.seed_demo import demo_api_key_stored
     from safety_platform.models import User
 
+    have = Enterprise.objects.count()
+    if have < enterprises and Enterprise.objects.filter(name__startswith="基准企业").exists():
+        # populate() would give the earlier bulk its risk sources and hazards a second time.
+        raise SystemExit(f"the database holds {have} enterprises from an earlier run: drop it to seed {enterprises}")
     populate(enterprises, per_enterprise)
     print("collecting static files …")
     call_command("collectstatic", interactive=False, verbosity=0)
