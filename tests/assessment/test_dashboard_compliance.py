@@ -325,3 +325,26 @@ def test_accident_list_deaths_filters(client: Any, org: Any, users: Any, frozen:
     assert "有死亡" in html and "生产安全事故" in html
     bad = client.get(url, {"with_deaths": "maybe"})
     assert bad.context["page_obj"].paginator.count == 0 and 'data-testid="filter-errors"' in bad.content.decode()
+
+
+@pytest.mark.parametrize("period", ["2026-11", "2026"])
+def test_a_month_or_a_year_also_equals_its_lists(client: Any, org: Any, users: Any, frozen: Any, period: str):
+    _world(org)
+    client.force_login(users["inspector"])
+    html = client.get(URL, {"period": period}).content.decode()
+    assert f"self_check_missing={period}" in unescape(html)
+    _check_every_link(client, html)
+
+
+def test_the_enterprise_export_follows_the_compliance_filter(client: Any, org: Any, users: Any, frozen: Any):
+    world = _world(org)
+    client.force_login(users["committee"])
+    response = client.get(
+        reverse("enterprises:export"), {"format": "csv", "status": "operating", "stat_report_missing": "2026Q3"}
+    )
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    assert world["late"].name in body and world["draft"].name in body and world["shanghang"].name in body
+    assert "按时报送公司" not in body.replace("未按时报送", "") and world["closed"].name not in body
+    bad = client.get(reverse("enterprises:export"), {"format": "csv", "stat_report_missing": "Q3"})
+    assert bad.status_code == 400
