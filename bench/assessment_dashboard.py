@@ -21,8 +21,9 @@ same run; the figures are compared with the reference's before timing:
   city dashboard page     – the whole page, GET /assessment/dashboard/ through django.test.Client;
   county dashboard        – `build` one level down (townships), with the by-industry table;
   annual assessment       – `assessment_run_start` + `assessment_run_execute` for this year over every
-                            county vs. one set-based query per indicator of the scheme in force, grouped
-                            by county, fetching the same counts and the ids of the records behind them
+                            county vs. one set-based query per indicator of the scheme in force over all
+                            counties at once (grouped by area, added up per county), fetching the same
+                            counts and the ids of the records behind them
                             (median of --runs; each run is a new run of the same period).
 """
 
@@ -350,11 +351,8 @@ def populate(enterprises: int, hazards: int) -> None:
 # Each jurisdiction under the chosen one mapped to the row of the dashboard it is counted in (its
 # ancestor among the chosen one's children); a handful of rows, joined by id.
 ROW_MAP = """
-    rows AS (
-        SELECT j.id AS jid, c.name AS row
-        FROM safety_platform_jurisdiction j
-        JOIN safety_platform_jurisdiction c ON c.parent_id = %(node)s AND j.path LIKE c.path || '%%'
-    )
+    SELECT j.id, c.name FROM safety_platform_jurisdiction j
+    JOIN safety_platform_jurisdiction c ON c.parent_id = %(node)s AND j.path LIKE c.path || '%%'
 """
 
 
@@ -381,9 +379,15 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
     }
     figures: dict[str, dict[str, int]] = {}
 
-    def add(rows: list[tuple], keys: list[str], into: dict[str, dict[str, int]] = figures) -> None:
+    # Grouped by the record's own area (a few dozen groups), added up into the dashboard's rows here.
+    row_of = dict(fetch(ROW_MAP, params))
+    params["areas"] = list(row_of)
+
+    def add(rows: list[tuple], keys: list[str], into: dict[str, dict[str, int]] = figures, mapped: bool = True) -> None:
         for row in rows:
-            into.setdefault(row[0], {}).update(dict(zip(keys, row[1:], strict=True)))
+            target = into.setdefault(row_of[row[0]] if mapped else row[0], {})
+            for key, value in zip(keys, row[1:], strict=True):
+                target[key] = target.get(key, 0) + (value or 0)
 
     hazard_columns = """
         COUNT(*) FILTER (WHERE h.found_at >= %(since)s AND h.found_at < %(until)s),
@@ -409,31 +413,40 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
             WHERE wr.acknowledged_at IS NULL AND w.issued_at >= %(since)s AND w.issued_at < %(until)s))
     """
     enterprise_keys = ["enterprises", "stats_missing", "self_check_missing", "warning_unacknowledged"]
-    add(
-        fetch(
-            f"""WITH {ROW_MAP} SELECT rows.row, {hazard_columns} FROM hazards_hazard h
-            JOIN enterprises_enterprise e ON e.id = h.enterprise_id JOIN rows ON rows.jid = e.jurisdiction_id
-            GROUP BY rows.row""",
-            params,
-        ),
-        hazard_keys,
+    # The 12-month trend is counted in the same pass over the hazards (every area under the chosen one).
+    params["under"] = [
+        pk for (pk,) in fetch("SELECT id FROM safety_platform_jurisdiction WHERE path LIKE %s", [node.path + "%"])
+    ]
+    months = _months_back(period.end, 12)
+    trend_columns = []
+    for index, (first, last) in enumerate(months):
+        params[f"f{index}"], params[f"l{index}"] = moment(first), moment(last + dt.timedelta(days=1))
+        trend_columns.append(f"COUNT(*) FILTER (WHERE found_at >= %(f{index})s AND found_at < %(l{index})s)")
+        trend_columns.append(f"COUNT(*) FILTER (WHERE closed_at >= %(f{index})s AND closed_at < %(l{index})s)")
+    grouped = fetch(
+        f"""SELECT e.jurisdiction_id, {hazard_columns}, {", ".join(trend_columns)} FROM hazards_hazard h
+        JOIN enterprises_enterprise e ON e.id = h.enterprise_id
+        WHERE e.jurisdiction_id = ANY(%(under)s) AND h.state <> 'voided' GROUP BY 1""",
+        params,
     )
+    add([row[:6] for row in grouped if row[0] in row_of], hazard_keys)
+    trend = [sum(row[6 + i] for row in grouped) for i in range(24)]
     add(
         fetch(
-            f"""WITH {ROW_MAP} SELECT rows.row, {enterprise_columns}
-            FROM enterprises_enterprise e JOIN rows ON rows.jid = e.jurisdiction_id GROUP BY rows.row""",
+            f"""SELECT e.jurisdiction_id, {enterprise_columns}
+            FROM enterprises_enterprise e WHERE e.jurisdiction_id = ANY(%(areas)s) GROUP BY 1""",
             params,
         ),
         enterprise_keys,
     )
     add(
         fetch(
-            f"""
-            WITH {ROW_MAP}
-            SELECT rows.row, COUNT(*) FILTER (WHERE rs.level = 'red'), COUNT(*) FILTER (WHERE rs.level = 'orange'),
+            """
+            SELECT e.jurisdiction_id, COUNT(*) FILTER (WHERE rs.level = 'red'),
+                   COUNT(*) FILTER (WHERE rs.level = 'orange'),
                    COUNT(*) FILTER (WHERE rs.level = 'yellow'), COUNT(*) FILTER (WHERE rs.level = 'blue')
             FROM hazards_risksource rs JOIN enterprises_enterprise e ON e.id = rs.enterprise_id
-            JOIN rows ON rows.jid = e.jurisdiction_id GROUP BY rows.row
+            WHERE e.jurisdiction_id = ANY(%(areas)s) GROUP BY 1
             """,
             params,
         ),
@@ -441,12 +454,11 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
     )
     add(
         fetch(
-            f"""
-            WITH {ROW_MAP}
-            SELECT rows.row, COUNT(*) FILTER (WHERE cr.grade = 1), COUNT(*) FILTER (WHERE cr.grade = 2),
+            """
+            SELECT e.jurisdiction_id, COUNT(*) FILTER (WHERE cr.grade = 1), COUNT(*) FILTER (WHERE cr.grade = 2),
                    COUNT(*) FILTER (WHERE cr.grade = 3), COUNT(*) FILTER (WHERE cr.blacklisted)
             FROM credit_creditrating cr JOIN enterprises_enterprise e ON e.id = cr.enterprise_id
-            JOIN rows ON rows.jid = e.jurisdiction_id GROUP BY rows.row
+            WHERE e.jurisdiction_id = ANY(%(areas)s) GROUP BY 1
             """,
             params,
         ),
@@ -454,15 +466,15 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
     )
     add(
         fetch(
-            f"""
-            WITH {ROW_MAP}
-            SELECT rows.row, COUNT(*) FILTER (WHERE a.grade = 'general'), COUNT(*) FILTER (WHERE a.grade = 'larger'),
+            """
+            SELECT a.jurisdiction_id, COUNT(*) FILTER (WHERE a.grade = 'general'),
+                   COUNT(*) FILTER (WHERE a.grade = 'larger'),
                    COUNT(*) FILTER (WHERE a.grade = 'major'), COUNT(*) FILTER (WHERE a.grade = 'especially_major'),
                    COUNT(*) FILTER (WHERE a.is_production_safety AND a.deaths > 0),
                    COALESCE(SUM(a.deaths) FILTER (WHERE a.is_production_safety AND a.deaths > 0), 0)
-            FROM emergency_accident a JOIN rows ON rows.jid = a.jurisdiction_id
-            WHERE a.occurred_at >= %(since)s AND a.occurred_at < %(until)s
-            GROUP BY rows.row
+            FROM emergency_accident a
+            WHERE a.jurisdiction_id = ANY(%(areas)s) AND a.occurred_at >= %(since)s AND a.occurred_at < %(until)s
+            GROUP BY 1
             """,
             params,
         ),
@@ -476,8 +488,8 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
         ],
     )
     fetch(
-        f"""WITH {ROW_MAP} SELECT rows.row, ci.deaths_target FROM assessment_countyinput ci
-        JOIN rows ON rows.jid = ci.jurisdiction_id WHERE ci.year = %(input_year)s""",
+        """SELECT ci.jurisdiction_id, ci.deaths_target FROM assessment_countyinput ci
+        WHERE ci.jurisdiction_id = ANY(%(areas)s) AND ci.year = %(input_year)s""",
         params,
     )
     industries: dict[str, dict[str, int]] = {}
@@ -489,11 +501,12 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
                 JOIN enterprises_enterprise e ON e.id = h.enterprise_id
                 JOIN safety_platform_jurisdiction j ON j.id = e.jurisdiction_id
                 LEFT JOIN safety_platform_industry i ON i.id = e.industry_id
-                WHERE j.path LIKE %(path)s GROUP BY 1""",
+                WHERE j.path LIKE %(path)s AND h.state <> 'voided' GROUP BY 1""",
                 params,
             ),
             hazard_keys,
             industries,
+            mapped=False,
         )
         add(
             fetch(
@@ -505,22 +518,8 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
             ),
             enterprise_keys,
             industries,
+            mapped=False,
         )
-    months = _months_back(period.end, 12)
-    columns = []
-    for index, (first, last) in enumerate(months):
-        params[f"f{index}"], params[f"l{index}"] = moment(first), moment(last + dt.timedelta(days=1))
-        columns.append(f"COUNT(*) FILTER (WHERE found_at >= %(f{index})s AND found_at < %(l{index})s)")
-        columns.append(f"COUNT(*) FILTER (WHERE closed_at >= %(f{index})s AND closed_at < %(l{index})s)")
-    trend = fetch(
-        f"""
-        SELECT {", ".join(columns)} FROM hazards_hazard h
-        JOIN enterprises_enterprise e ON e.id = h.enterprise_id
-        JOIN safety_platform_jurisdiction j ON j.id = e.jurisdiction_id
-        WHERE j.path LIKE %(path)s AND h.state <> 'voided'
-        """,
-        params,
-    )[0]
     fetch(
         """
         SELECT r.rank, j.name, r.score FROM assessment_assessmentresult r
@@ -574,11 +573,8 @@ def without_zeros(reference: dict[str, Any]) -> dict[str, Any]:
 # The annual assessment's plain-SQL reference ----------------------------------------------------
 
 COUNTY_MAP = """
-    county_of AS (
-        SELECT j.id AS jid, c.id AS county
-        FROM safety_platform_jurisdiction j
-        JOIN safety_platform_jurisdiction c ON c.level = 'county' AND j.path LIKE c.path || '%%'
-    )
+    SELECT j.id, c.id FROM safety_platform_jurisdiction j
+    JOIN safety_platform_jurisdiction c ON c.level = 'county' AND j.path LIKE c.path || '%'
 """
 
 
@@ -602,17 +598,36 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
         "half": months_before(as_of, 6),
     }
     out: dict[tuple[int, str], tuple[Decimal, Decimal | None, list[int]]] = {}
-    operating: dict[int, int] = dict(
-        fetch(  # type: ignore[arg-type]
-            f"""WITH {COUNTY_MAP} SELECT county_of.county, COUNT(*) FROM enterprises_enterprise e
-            JOIN county_of ON county_of.jid = e.jurisdiction_id WHERE e.status = 'operating' GROUP BY 1""",
-            params,
-        )
-    )
-    counties = [pk for (pk,) in fetch("SELECT id FROM safety_platform_jurisdiction WHERE level = 'county'")]
+    # Every area mapped to its county (a few dozen rows); the queries group by the record's own area and
+    # the groups are added up per county here.
+    county_of = dict(fetch(COUNTY_MAP))
+    counties = sorted(set(county_of.values()))
+
+    def by_county(rows: list[tuple]) -> dict[int, tuple]:
+        """(area, n, ids[, base]) rows added up per county."""
+        totals: dict[int, list] = {}
+        for area, *values in rows:
+            if area not in county_of:
+                continue  # registered on the city itself: no county's
+            into = totals.setdefault(county_of[area], [0, [], 0])
+            into[0] += values[0] or 0
+            into[1] += values[1] or []
+            if len(values) > 2:
+                into[2] += values[2] or 0
+        return {county: (county, *values) for county, values in totals.items()}
+
+    operating = {
+        county: row[1]
+        for county, row in by_county(
+            fetch(
+                "SELECT jurisdiction_id, COUNT(*), NULL FROM enterprises_enterprise "
+                "WHERE status = 'operating' GROUP BY 1"
+            )
+        ).items()
+    }
 
     def put(name: str, rows: list[tuple], base: Callable[[int, Any], Any]) -> None:
-        found = {row[0]: row for row in rows}
+        found = by_county(rows)
         for county in counties:
             row = found.get(county)
             numerator = Decimal(row[1] or 0) if row else Decimal(0)
@@ -621,14 +636,13 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
             out[(county, name)] = (numerator, None if denominator is None else Decimal(denominator), ids)
 
     accidents = """
-        FROM emergency_accident a JOIN county_of ON county_of.jid = a.jurisdiction_id
+        FROM emergency_accident a CROSS JOIN LATERAL (SELECT a.jurisdiction_id AS area) AS x
         WHERE a.is_production_safety AND a.occurred_at >= %(start_at)s AND a.occurred_at < %(end_at)s
     """
     put(
         "deaths",
         fetch(
-            f"WITH {COUNTY_MAP} SELECT county, SUM(deaths), array_agg(a.id) FILTER (WHERE deaths > 0) {accidents} "
-            "GROUP BY county",
+            f"SELECT area, SUM(deaths), array_agg(a.id) FILTER (WHERE deaths > 0) {accidents} GROUP BY area",
             params,
         ),
         lambda c, r: None,
@@ -636,32 +650,32 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
     put(
         "larger_accidents",
         fetch(
-            f"WITH {COUNTY_MAP} SELECT county, COUNT(*), array_agg(a.id) {accidents} "
-            "AND a.grade IN ('larger', 'major', 'especially_major') GROUP BY county",
+            f"SELECT area, COUNT(*), array_agg(a.id) {accidents} "
+            "AND a.grade IN ('larger', 'major', 'especially_major') GROUP BY area",
             params,
         ),
         lambda c, r: None,
     )
     # The vetoes' accidents (the engine reads each larger-or-worse one to say why).
     fetch(
-        f"WITH {COUNTY_MAP} SELECT county, a.grade, a.title, a.occurred_at, a.reported_at, a.concealed {accidents} "
-        "AND a.grade IN ('larger', 'major', 'especially_major') ORDER BY county, a.occurred_at, a.id",
+        f"SELECT area, a.grade, a.title, a.occurred_at, a.reported_at, a.concealed {accidents} "
+        "AND a.grade IN ('larger', 'major', 'especially_major') ORDER BY area, a.occurred_at, a.id",
         params,
     )
     fetch("SELECT * FROM assessment_countyinput WHERE year = %s", [period.start.year])
     hazards = "FROM hazards_hazard h JOIN enterprises_enterprise e ON e.id = h.enterprise_id " + (
-        "JOIN county_of ON county_of.jid = e.jurisdiction_id"
+        "CROSS JOIN LATERAL (SELECT e.jurisdiction_id AS area) AS x"
     )
     put(
         "hazard_on_time_closure_rate",
         fetch(
-            f"""WITH {COUNTY_MAP} SELECT county,
+            f"""SELECT area,
                    COUNT(*) FILTER (WHERE h.closed_at IS NOT NULL
                                     AND (h.closed_at AT TIME ZONE '{TZ}')::date <= h.deadline),
                    array_agg(h.id) FILTER (WHERE h.closed_at IS NOT NULL
                                            AND (h.closed_at AT TIME ZONE '{TZ}')::date <= h.deadline),
                    COUNT(*)
-            {hazards} WHERE h.deadline >= %(start)s AND h.deadline <= %(as_of)s GROUP BY county""",
+            {hazards} WHERE h.deadline >= %(start)s AND h.deadline <= %(as_of)s GROUP BY area""",
             params,
         ),
         lambda c, r: r[3] if r else 0,
@@ -669,11 +683,11 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
     put(
         "major_hazards_overdue_or_listed",
         fetch(
-            f"""WITH {COUNTY_MAP} SELECT county, COUNT(*), array_agg(h.id)
+            f"""SELECT area, COUNT(*), array_agg(h.id)
             {hazards} WHERE h.grade = 'major' AND h.found_at < %(moment)s
               AND (h.closed_at IS NULL OR h.closed_at >= %(moment)s)
               AND (h.is_listed OR (h.deadline < %(as_of)s AND (h.submitted_at IS NULL OR h.submitted_at >= %(moment)s)))
-            GROUP BY county""",
+            GROUP BY area""",
             params,
         ),
         lambda c, r: operating.get(c, 0),
@@ -688,12 +702,12 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
     put(
         "stats_filed_on_time",
         fetch(
-            f"""WITH {COUNTY_MAP} SELECT county, COUNT(*), array_agg(s.id)
+            f"""SELECT area, COUNT(*), array_agg(s.id)
             FROM hazards_hazardstatreport s JOIN enterprises_enterprise e ON e.id = s.enterprise_id
-            JOIN county_of ON county_of.jid = e.jurisdiction_id
+            CROSS JOIN LATERAL (SELECT e.jurisdiction_id AS area) AS x
             WHERE s.kind = 'quarter' AND ({pairs}) AND e.status = 'operating' AND s.status = 'submitted'
               AND (s.submitted_at AT TIME ZONE '{TZ}')::date <= s.due_on
-            GROUP BY county""",
+            GROUP BY area""",
             params,
         ),
         lambda c, r: operating.get(c, 0) * len(due),
@@ -701,12 +715,12 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
     put(
         "self_check_coverage",
         fetch(
-            f"""WITH {COUNTY_MAP} SELECT county, COUNT(*), array_agg(e.id)
-            FROM enterprises_enterprise e JOIN county_of ON county_of.jid = e.jurisdiction_id
+            """SELECT area, COUNT(*), array_agg(e.id)
+            FROM enterprises_enterprise e CROSS JOIN LATERAL (SELECT e.jurisdiction_id AS area) AS x
             WHERE e.status = 'operating' AND EXISTS (
                 SELECT 1 FROM hazards_selfcheck sc WHERE sc.enterprise_id = e.id
                 AND sc.performed_at >= %(start_at)s AND sc.performed_at < %(end_at)s)
-            GROUP BY county""",
+            GROUP BY area""",
             params,
         ),
         lambda c, r: operating.get(c, 0),
@@ -717,15 +731,15 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
     put(
         "standardization_coverage",
         fetch(
-            f"""WITH {COUNTY_MAP} SELECT county,
+            f"""SELECT area,
                    COUNT(*) FILTER (WHERE certified), array_agg(id) FILTER (WHERE certified), COUNT(*)
-            FROM (SELECT county, e.id, EXISTS (
+            FROM (SELECT e.jurisdiction_id AS area, e.id, EXISTS (
                       SELECT 1 FROM enterprises_standardizationcertificate sc WHERE sc.enterprise_id = e.id
                       AND sc.status = 'valid' AND sc.issued_on <= %(as_of)s AND sc.expires_on >= %(as_of)s
                   ) AS certified
-                  FROM enterprises_enterprise e JOIN county_of ON county_of.jid = e.jurisdiction_id
+                  FROM enterprises_enterprise e
                   WHERE e.status = 'operating' AND e.risk_category IN ({categories})) AS x
-            GROUP BY county""",
+            GROUP BY area""",
             params,
         ),
         lambda c, r: r[3] if r else 0,
@@ -733,9 +747,9 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
     put(
         "drills_on_schedule",
         fetch(
-            f"""WITH {COUNTY_MAP} SELECT county, COUNT(*) FILTER (WHERE NOT overdue),
+            f"""SELECT area, COUNT(*) FILTER (WHERE NOT overdue),
                    array_agg(id) FILTER (WHERE NOT overdue), COUNT(*)
-            FROM (SELECT county, p.id,
+            FROM (SELECT e.jurisdiction_id AS area, p.id,
                          CASE WHEN p.kind IN ('comprehensive', 'special') THEN ref < %(yearly)s
                               ELSE ref < %(half)s END AS overdue
                   FROM (SELECT p.id, p.kind, p.enterprise_id,
@@ -745,8 +759,8 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
                         WHERE p.status = 'active' AND (p.filed_on <= %(as_of)s
                               OR (p.filed_on IS NULL AND p.created_at < %(end_at)s))) AS p
                   JOIN enterprises_enterprise e ON e.id = p.enterprise_id
-                  JOIN county_of ON county_of.jid = e.jurisdiction_id) AS x
-            GROUP BY county""",
+                  ) AS x
+            GROUP BY area""",
             params,
         ),
         lambda c, r: r[3] if r else 0,
@@ -754,16 +768,15 @@ def assessment_reference(period: Any) -> dict[tuple[int, str], tuple[Decimal, De
     put(
         "warnings_acknowledged_within_a_day",
         fetch(
-            f"""WITH {COUNTY_MAP} SELECT county,
+            """SELECT area,
                    COUNT(*) FILTER (WHERE fast), array_agg(id) FILTER (WHERE fast), COUNT(*)
-            FROM (SELECT county, wr.id,
+            FROM (SELECT e.jurisdiction_id AS area, wr.id,
                          wr.acknowledged_at IS NOT NULL AND wr.acknowledged_at <= wr.notified_at + interval '24 hours'
                          AS fast
                   FROM emergency_warningrecipient wr JOIN emergency_emergencywarning w ON w.id = wr.warning_id
                   JOIN enterprises_enterprise e ON e.id = wr.enterprise_id
-                  JOIN county_of ON county_of.jid = e.jurisdiction_id
                   WHERE w.issued_at >= %(start_at)s AND w.issued_at < %(end_at)s) AS x
-            GROUP BY county""",
+            GROUP BY area""",
             params,
         ),
         lambda c, r: r[3] if r else 0,
