@@ -229,7 +229,7 @@ def test_chosen_photos_survive_a_reload_and_an_expired_login_keeps_the_report_un
         page.set_input_files("#id_photos", picture)
         page.wait_for_timeout(500)  # the photo is written to IndexedDB on change
         page.reload()
-        page.wait_for_function("document.querySelector('#id_photos').files.length === 1")
+        page.wait_for_function("() => document.querySelector('#id_photos').files.length === 1")
         seen: dict[str, Any] = {
             "title": page.input_value("#id_title"),
             "photo": page.evaluate("document.querySelector('#id_photos').files[0].name"),
@@ -281,7 +281,7 @@ def test_on_a_weak_signal_the_form_is_freed_and_the_report_goes_on_in_the_backgr
         page.context.route("**/hazards/new/**", hold_posts)
         page.fill("#id_title", "脚手架连墙件缺失")
         page.click("#hazard-form button[type=submit]")
-        page.wait_for_function("document.querySelector('#id_title').value === ''", timeout=20000)
+        page.wait_for_function("() => document.querySelector('#id_title').value === ''", timeout=20000)
         seen: dict[str, Any] = {
             "status": page.inner_text("#draft-status"),
             "state": page.get_attribute(WAITING, "data-state"),
@@ -381,7 +381,7 @@ def test_a_report_queued_in_a_tab_closed_since_is_sent_from_any_other_page(
         banner = other.get_by_test_id("outbox-sender")
         banner.wait_for(state="visible", timeout=30000)
         other.wait_for_function(
-            "document.getElementById('outbox-sender').getAttribute('data-waiting-count') === '0'", timeout=30000
+            "() => document.getElementById('outbox-sender').getAttribute('data-waiting-count') === '0'", timeout=30000
         )
         seen["banner"] = banner.inner_text()
         shoot(other, "outbox-sent-from-another-page.png")
