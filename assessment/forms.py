@@ -114,11 +114,11 @@ class SchemeIndicatorFormSet(BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        weights = []
+        weights: list[Decimal] = []
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            weights.append(form.cleaned_data.get("weight") or 0)
+            weights.append(form.cleaned_data.get("weight") or Decimal(0))
         message = weights_error(weights)
         if message:
             for form in self.forms:
@@ -129,7 +129,7 @@ class SchemeIndicatorFormSet(BaseInlineFormSet):
 
 class _StyledFormSet(BaseInlineFormSet):
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         styled(form)
         return form
 

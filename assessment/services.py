@@ -118,7 +118,8 @@ def scheme_create(
             raise ValidationError(errors)
         scheme.save()
         # One save a row, not bulk_create: each part of a new version gets its own audit entry.
-        for row in (*items, *veto_rows, *grade_rows):
+        rows: list[SchemeIndicator | VetoRule | GradeThreshold] = [*items, *veto_rows, *grade_rows]
+        for row in rows:
             row.scheme = scheme
             row.save()
     return scheme

@@ -62,7 +62,7 @@ def county_input_list(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     years = set(CountyInput.objects.order_by().values_list("year", flat=True).distinct())
     years |= {this_year - 1, this_year, this_year + 1, year}
-    labels = [CountyInput._meta.get_field(name).verbose_name for name in FIGURES]
+    labels = [getattr(CountyInput._meta.get_field(name), "verbose_name", name) for name in FIGURES]
     rows = [
         (
             county,

@@ -43,7 +43,7 @@ def _field_label(field: str) -> str:
         return _("Grade thresholds")
     for model in (SchemeIndicator, Scheme):
         try:
-            return str(model._meta.get_field(field).verbose_name)
+            return str(getattr(model._meta.get_field(field), "verbose_name", field))
         except FieldDoesNotExist:
             continue
     return ""
@@ -53,7 +53,7 @@ def _named(error: ValidationError) -> list[str]:
     """A service's refusal as sentences that name the field ("weight (points): …")."""
     if not hasattr(error, "error_dict"):
         return list(error.messages)
-    lines = []
+    lines: list[str] = []
     for field, texts in error.message_dict.items():
         label = _field_label(field)
         lines.extend(f"{label}{pgettext('punctuation', ': ')}{text}" if label else text for text in texts)
@@ -130,7 +130,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicators = IndicatorFormSet(data, instance=scheme, prefix="indicators")
     vetoes = VetoFormSet(data, instance=scheme, prefix="vetoes")
     grades = GradeFormSet(data, instance=scheme, prefix="grades")
-    parts = [form, indicators, vetoes, grades]
+    parts: list[Any] = [form, indicators, vetoes, grades]
     # Every part is validated (a list, not a short-circuiting generator), so every error shows at once.
     if request.method == "POST" and all([part.is_valid() for part in parts]):  # noqa: C419
         if not any(part.has_changed() for part in parts):
