@@ -263,7 +263,8 @@ class VersionedFormMixin:
     @property
     def opened(self) -> Opened | None:
         """What the editor opened, for the service; None when the form came without a version."""
-        raw = str(self.data.get(VERSION_FIELD, "")).strip() if self.is_bound else ""
+        key = self.add_prefix(VERSION_FIELD)  # type: ignore[attr-defined]
+        raw = str(self.data.get(key, "")).strip() if self.is_bound else ""
         return Opened(tuple(self.version_fields()), (raw,)) if raw else None
 
     def refuse_stale(self, exc: StaleEdit) -> None:
