@@ -36,6 +36,7 @@ WEB_ROLES: dict[str, tuple[str, ...]] = {
     "department": ("dept_yjj",),
 }
 WEB_WEIGHTS = {"inspector": 4, "enterprise": 3, "committee": 2, "department": 1}
+WEB_WAIT = (1.0, 3.0)  # seconds of reading between two pages (uniform)
 # locust user class (bench/locustfile.py) -> role
 WEB_CLASSES = {
     "WebInspector": "inspector",
@@ -102,6 +103,7 @@ API_CLIENTS: dict[str, str | None] = {
     "committee_token": "committee",
 }
 API_WEIGHTS = {"department_key": 3, "inspector_token": 2, "committee_token": 1}
+API_WAIT = (0.5, 1.5)  # seconds between two calls of a client (uniform)
 API_CLASSES = {
     "ApiDepartmentKey": "department_key",
     "ApiInspectorToken": "inspector_token",

@@ -56,10 +56,12 @@ from bench.load_mix import (  # noqa: E402
     API_CLASSES,
     API_CLIENTS,
     API_REQUESTS,
+    API_WAIT,
     API_WEIGHTS,
     WEB_CLASSES,
     WEB_PAGES,
     WEB_ROLES,
+    WEB_WAIT,
     WEB_WEIGHTS,
     Req,
     api_token,
@@ -192,16 +194,26 @@ def weighted_median(pairs: list[tuple[float, float]]) -> float:
     return float("nan")
 
 
-def single_client(base: str, mix: str, ids: dict[str, Any], repeat: int) -> dict[str, Any]:
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's master and workers."""
+    import psutil  # installed with locust
+
+    master = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [master, *master.children(recursive=True)])
+
+
+def single_client(base: str, mix: str, ids: dict[str, Any], repeat: int, server_pid: int) -> dict[str, Any]:
     """Every request of the mix from one client, one after another: per-endpoint medians and the weighted median.
 
     Each sample weighs what locust would make of it: the user class's weight × the request's share of its class.
+    Also the gunicorn CPU time each request costs (PostgreSQL's is not counted), weighted the same way.
     """
     import requests
 
     samples: dict[str, list[float]] = defaultdict(list)
     weighted: list[tuple[float, float]] = []
     login_ms: list[float] = []
+    cpu_ms = 0.0
     if mix == "web":
         plan = [(role, WEB_WEIGHTS[role], WEB_PAGES[role]) for role in WEB_CLASSES.values()]
     else:
@@ -224,6 +236,7 @@ def single_client(base: str, mix: str, ids: dict[str, Any], repeat: int) -> dict
             url = base + fill(req.url, ids)
             check(session.get(url), req)  # warm-up
             share = class_weight * req.weight / total_weight / repeat
+            cpu_before = server_cpu(server_pid)
             for _ in range(repeat):
                 start = time.perf_counter()
                 response = session.get(url)
@@ -231,7 +244,9 @@ def single_client(base: str, mix: str, ids: dict[str, Any], repeat: int) -> dict
                 check(response, req)
                 samples[req.name].append(elapsed)
                 weighted.append((elapsed, share))
+            cpu_ms += (server_cpu(server_pid) - cpu_before) * 1000 * share
     return {
+        "cpu_ms": cpu_ms / sum(w for _, w in weighted),
         "median": {name: statistics.median(v) for name, v in samples.items()},
         "overall": weighted_median(weighted),
         "login": statistics.median(login_ms),
@@ -299,6 +314,7 @@ def report(
     failures: list[dict[str, str]],
     ref: dict[str, Any],
     signin: dict[str, Any] | None,
+    users: int,
 ) -> None:
     total = rows["Aggregated"]
     n = int(total["Request Count"])
@@ -315,6 +331,12 @@ def report(
     print(
         f"  single sequential client, same requests (weighted median): {ref['overall']:.0f} ms;"
         f" p95 under load / single-client median = {p95 / ref['overall']:.1f}"
+    )
+    cores, (low, high) = os.cpu_count() or 1, WEB_WAIT if mix == "web" else API_WAIT
+    print(
+        f"  gunicorn CPU per request (single client, weighted): {ref['cpu_ms']:.0f} ms, so {cores} idle cores"
+        f" serve at most {cores * 1000 / ref['cpu_ms']:.0f} requests/s (PostgreSQL's CPU not counted); the users"
+        f" ask up to {users / ((low + high) / 2):.0f} requests/s ({low:g}–{high:g} s between requests)"
     )
     if signin is None:
         print("  the users never all signed in: the figures include the sign-in phase (see the locust log)")
@@ -417,12 +439,12 @@ def main() -> None:
         )
         for mix in ["web", "api"] if args.mix == "both" else [args.mix]:
             print(f"{mix} mix: single-client reference, then locust …")
-            ref = single_client(base, mix, ids, args.repeat)
+            ref = single_client(base, mix, ids, args.repeat, gunicorn.proc.pid)
             prefix = run_locust(mix, base, ids, args, env)
             rows, failures = read_stats(prefix)
             signin_file = VAR / f"locust-{mix}-signin.json"
             signin = json.loads(signin_file.read_text()) if signin_file.exists() else None
-            report(mix, rows, failures, ref, signin)
+            report(mix, rows, failures, ref, signin, args.users)
             if not gunicorn.alive():
                 sys.exit("gunicorn stopped during the run: see var/bench-load/gunicorn.log")
     finally:

@@ -30,11 +30,13 @@ from load_mix import (
     API_CLASSES,
     API_CLIENTS,
     API_REQUESTS,
+    API_WAIT,
     API_WEIGHTS,
     LOGIN_URL,
     WEB_CLASSES,
     WEB_PAGES,
     WEB_ROLES,
+    WEB_WAIT,
     WEB_WEIGHTS,
     Req,
     api_token,
@@ -109,7 +111,7 @@ def _api_task(req: Req) -> Callable[[Any], None]:
 
 class _WebUser(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*WEB_WAIT)
     role = ""
     _logins: Iterator[str]
 
@@ -123,7 +125,7 @@ class _WebUser(HttpUser):
 
 class _ApiClient(HttpUser):
     abstract = True
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*API_WAIT)
     login: str | None = None
 
     def on_start(self) -> None:
