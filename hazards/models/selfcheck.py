@@ -100,6 +100,9 @@ class SelfCheck(models.Model):
         verbose_name = _("self-check")
         verbose_name_plural = _("self-checks")
         ordering = ["-performed_at", "-id"]
+        # "No self-check in the period" (the enterprise list's filter, the dashboards) reads one period's
+        # checks of every enterprise.
+        indexes = [models.Index(fields=["performed_at", "enterprise"], name="selfcheck_performed_idx")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.checklist.name} · {self.performed_at:%Y-%m-%d}"

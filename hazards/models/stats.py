@@ -88,6 +88,9 @@ class HazardStatReport(models.Model):
                 name="hazard_stats_quarter_matches_kind",
             ),
         ]
+        # "Who has not filed 2026Q3 on time" (the enterprise list's filter, the dashboards) reads one period's
+        # reports for every enterprise: without this it scanned every report of every period.
+        indexes = [models.Index(fields=["year", "quarter", "kind"], name="hazard_stats_period_idx")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.period_label}"
