@@ -143,7 +143,9 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except IntegrityError:
             # Two rows swapped their indicators in one save: the database's uniqueness check sees the
             # first update before the second. Nothing is saved (the service's transaction rolled back).
-            form.add_error(None, _("An indicator appears twice in the scheme with the same normalization."))
+            form.add_error(
+                None, _("Two rows exchanged their indicator or normalization in one save; save one of them at a time.")
+            )
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("assessment:scheme_detail", pk=scheme.pk)

@@ -181,6 +181,26 @@ def test_a_grade_given_twice_is_refused_and_nothing_is_saved(client: Any, users:
     assert _parts(draft) == before
 
 
+def test_two_rows_exchanging_their_indicators_are_refused_and_nothing_is_saved(
+    client: Any, users: dict[str, Any], draft: Scheme
+) -> None:
+    """Each row stays unique, but the database checks the first update before the second: a message, no 500."""
+    client.force_login(users["committee"])
+    before = _parts(draft)
+    first, second = [i for i in draft.indicators.order_by("order", "id") if i.scoring == "band"][:2]
+    data = _edit_data(client, draft)
+    a, b = _row(data, first), _row(data, second)
+    for field in ("indicator", "normalization", "label"):
+        data[f"indicators-{a}-{field}"], data[f"indicators-{b}-{field}"] = (
+            data[f"indicators-{b}-{field}"],
+            data[f"indicators-{a}-{field}"],
+        )
+    response = client.post(f"/assessment/schemes/{draft.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "分两次保存" in response.content.decode()
+    assert _parts(draft) == before
+
+
 def test_saving_the_draft_unchanged_changes_nothing(client: Any, users: dict[str, Any], draft: Scheme) -> None:
     client.force_login(users["committee"])
     before, entries = _parts(draft), LogEntry.objects.count()
