@@ -13,7 +13,7 @@ from hazards.choices import REGULATOR_SOURCES, SELF_REPORTED_SOURCES, HazardGrad
 from hazards.models import Hazard, HazardStatReport, SelfCheck
 
 from .registry import Figure, Window, ids, indicator
-from .scope import supervised_enterprises, under
+from .scope import of_supervised, supervised_enterprises, under
 
 HAZARD = "hazards.hazard"
 ENTERPRISE = "enterprises.enterprise"
@@ -117,7 +117,7 @@ def stats_filed_on_time(jurisdiction: Any, window: Window) -> Figure:
     for year, quarter in due:
         which |= Q(year=year, quarter=quarter)
     filed = ids(
-        HazardStatReport.objects.filter(which, kind=StatPeriodKind.QUARTER, enterprise__in=enterprises).filter(
+        HazardStatReport.objects.filter(which, of_supervised(jurisdiction), kind=StatPeriodKind.QUARTER).filter(
             status=StatReportStatus.SUBMITTED, submitted_at__date__lte=F("due_on")
         )
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
 
 
@@ -18,3 +19,10 @@ def under(jurisdiction: Any, prefix: str = "enterprise") -> Q:
 def supervised_enterprises(jurisdiction: Any) -> QuerySet[Enterprise]:
     """The enterprises a county supervises: operating enterprises registered anywhere under it."""
     return Enterprise.objects.operating().filter(under(jurisdiction, ""))
+
+
+def of_supervised(jurisdiction: Any, prefix: str = "enterprise") -> Q:
+    """Rows whose enterprise (through `prefix`) is one of `supervised_enterprises`, as a join rather than an
+    `enterprise__in` subquery (which PostgreSQL ran as one index probe per enterprise: at 880,000 quarterly
+    reports, a second per county instead of half of one)."""
+    return under(jurisdiction, prefix) & Q(**{f"{prefix}__status": EnterpriseStatus.OPERATING})
