@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -83,7 +85,10 @@ def test_the_card_shows_what_is_posted_at_the_post_to_roles_that_see_the_risk_so
         assert text in body
     assert "risk-yellow" in body
     assert "<svg" in body and 'class="risk-card-qr"' in body
-    assert "@media print" in body
+    # The card prints on one A4 sheet: its print rules live in a static stylesheet (no inline <style>).
+    assert "hazards/risk-card.css" in body
+    css = (Path(settings.BASE_DIR) / "hazards" / "static" / "hazards" / "risk-card.css").read_text()
+    assert "@media print" in css
 
 
 @pytest.mark.parametrize("role", ["department_zjj", "other_enterprise"])
