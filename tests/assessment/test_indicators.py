@@ -163,6 +163,34 @@ def test_quarterly_statistics_filed_on_time_counts_the_due_day_as_on_time(
     assert (filed.numerator, filed.denominator, filed.record_ids) == (1, 3, [on_time.pk])
 
 
+def test_quarterly_statistics_count_only_the_countys_own_operating_enterprises(
+    org: Any, xinluo: Any, firms: list[Any], elsewhere: Any, q3: AssessmentPeriod
+) -> None:
+    """The reports are picked through a join on the enterprise (scope.of_supervised): one registered on the
+    county itself counts, one of another county's enterprise does not, whoever filed on time."""
+    start, end, due = HazardStatReport.period_bounds("quarter", 2026, 2)
+    on_county = EnterpriseFactory(jurisdiction=xinluo, industry=org.industry("C2614"))
+    reports = {
+        enterprise.pk: HazardStatReport.objects.create(
+            enterprise=enterprise,
+            kind="quarter",
+            year=2026,
+            quarter=2,
+            period_start=start,
+            period_end=end,
+            due_on=due,
+            status="submitted",
+            submitted_at=at(2026, 7, 10),
+        )
+        for enterprise in (firms[1], on_county, elsewhere)
+    }
+
+    filed = figure("stats_filed_on_time", xinluo, q3)
+
+    assert filed.record_ids == sorted([reports[firms[1].pk].pk, reports[on_county.pk].pk])
+    assert (filed.numerator, filed.denominator) == (2, 4)  # 3 operating firms + the one on the county
+
+
 def test_a_month_with_no_statistics_due_has_nothing_to_score(xinluo: Any, firms: list[Any]) -> None:
     august = assessment_period_get_or_create(kind="month", year=2026, number=8)
     assert figure("stats_filed_on_time", xinluo, august).denominator == 0
