@@ -99,3 +99,23 @@ def test_api_clients_may_negotiate_the_language_of_errors(api_client: Any, db: A
     chinese = api_client.get("/api/v1/enterprises/").json()["detail"]
     english = api_client.get("/api/v1/enterprises/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
     assert chinese != english and "credentials" in english
+
+
+def test_the_unread_count_is_counted_once_per_page(client: Any, users: dict[str, Any]) -> None:
+    """The top bar shows the unread count in three places (phone bell, its label, desktop link)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safety_platform.models import Notification
+
+    Notification.objects.create(recipient=users["inspector"], title="隐患逾期未整改")
+    client.force_login(users["inspector"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("notifications")).content.decode()
+    counts = [
+        q["sql"]
+        for q in queries
+        if "COUNT(" in q["sql"] and "safety_platform_notification" in q["sql"] and '"read_at" IS NULL' in q["sql"]
+    ]
+    assert 'data-testid="unread-count">1<' in page
+    assert len(counts) == 1, counts
