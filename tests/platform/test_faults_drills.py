@@ -6,6 +6,7 @@ Each drill keeps its own `redis-server` on a free port, so stopping it disturbs 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -13,11 +14,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -262,3 +265,211 @@ def test_a_worker_killed_mid_escalation_finishes_after_restart_with_every_notice
     deadline_ids = set(StatutoryDeadline.objects.filter(kind="drill").values_list("pk", flat=True))
     noticed = {int(key.split(":")[1]) for key in Notification.objects.values_list("dedup_key", flat=True)}
     assert noticed == deadline_ids
+
+
+# PostgreSQL blocked for one server ------------------------------------------------------------------
+
+
+class PostgresProxy:
+    """A TCP proxy in a thread, between one server under test and PostgreSQL.
+
+    `cut()` drops every connection through it and refuses new ones (closed port): PostgreSQL is gone as
+    far as that server can tell, while the shared PostgreSQL itself, used by other tests, is never stopped.
+    `restore()` lets connections through again on the same port.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = _free_port()
+        self._listener: socket.socket | None = None
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        listener.settimeout(0.2)  # the accept loop notices `cut()` within 0.2 s
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._listener is listener:
+            try:
+                client, _address = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            client.settimeout(None)
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._open |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._close(source)
+            self._close(sink)
+
+    def _close(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.discard(sock)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)  # wakes the pump blocked in recv() on it
+        sock.close()
+
+    def cut(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
+        with self._lock:
+            cut = list(self._open)
+        for sock in cut:
+            self._close(sock)
+
+
+@pytest.fixture
+def postgres_proxy(transactional_db: Any) -> Iterator[PostgresProxy]:
+    db = connection.settings_dict
+    proxy = PostgresProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    proxy.restore()
+    try:
+        yield proxy
+    finally:
+        proxy.cut()
+
+
+class PlatformServer:
+    """The platform under gunicorn (2 sync workers, persistent connections) on the test database, via the proxy."""
+
+    def __init__(self, proxy: PostgresProxy) -> None:
+        db = connection.settings_dict
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
+            "DJANGO_SETTINGS_MODULE": "safety_platform.settings.test",
+            "DJANGO_CONN_MAX_AGE": "60",  # as in production: the drill covers a persistent connection cut
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "gunicorn", "safety_platform.wsgi", "--bind", f"127.0.0.1:{self.port}"),
+                *("--workers", "2", "--timeout", "30", "--log-level", "warning"),
+            ],
+            env=self.env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=20)
+
+
+@pytest.fixture
+def platform_server(postgres_proxy: PostgresProxy) -> Iterator[PlatformServer]:
+    server = PlatformServer(postgres_proxy)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_postgres_blocked_answers_503_json_fast_and_recovers_without_a_restart(
+    postgres_proxy: PostgresProxy, platform_server: PlatformServer, users: dict[str, Any], xinluo_chem: Any, org: Any
+) -> None:
+    import requests
+    from django.test import Client
+
+    from credit.models import BlacklistEntry, RuleSet
+    from safety_platform.choices import ApiScope
+    from safety_platform.services import api_key_create
+
+    BlacklistEntry.objects.create(
+        enterprise=xinluo_chem,
+        rule_set=RuleSet.objects.get(version="LY-2016.1"),
+        status="active",
+        origin="department",
+        case="unlicensed",
+        reason="暂扣安全生产许可证期间擅自生产",
+        department=xinluo_chem.supervising_department,
+        listed_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=365),
+    )
+    fgw = org.department("fgw")
+    _key, raw = api_key_create(name="发改委信用平台", department=fgw, scopes=[ApiScope.BLACKLIST_READ])
+    browser = Client()
+    browser.force_login(users["inspector"])
+    api = requests.Session()
+    api.headers["Authorization"] = f"Api-Key {raw}"
+    web = requests.Session()
+    web.cookies.set("sessionid", browser.cookies[settings.SESSION_COOKIE_NAME].value)
+    blacklist = f"{platform_server.base}/api/v1/credit/blacklist/"
+    page = f"{platform_server.base}/enterprises/"
+
+    def answers(session: requests.Session, url: str) -> tuple[int, float, requests.Response | None]:
+        started = time.monotonic()
+        try:
+            response = session.get(url, timeout=10, allow_redirects=False)
+        except requests.RequestException:
+            return 0, time.monotonic() - started, None
+        return response.status_code, time.monotonic() - started, response
+
+    # (1) Normal: the feed lists the entry, the page opens.
+    _wait(lambda: answers(api, blacklist)[0] == 200, 30, "gunicorn answers the API")
+    status, _took, response = answers(api, blacklist)
+    assert status == 200 and response is not None
+    assert [row["credit_code"] for row in response.json()["results"]] == [xinluo_chem.credit_code]
+    assert answers(web, page)[0] == 200
+
+    # (2) PostgreSQL gone for this server: open connections dropped, new ones refused.
+    postgres_proxy.cut()
+    _wait(lambda: answers(api, blacklist)[0] == 503, 10, "the API answers 503 once the database is cut off")
+    for _ in range(4):  # both workers, each with its persistent connection dead
+        status, took, response = answers(api, blacklist)
+        assert status == 503 and response is not None, status
+        assert took < 2, f"a 503 took {took:.1f}s"
+        assert response.headers["Content-Type"].startswith("application/json")
+        assert response.headers["Retry-After"].isdigit()
+        assert response.json()["code"] == "service_unavailable"
+        status, took, response = answers(web, page)
+        assert status == 503 and response is not None, status
+        assert took < 2, f"a 503 page took {took:.1f}s"
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "Retry-After" in response.headers
+        assert "Traceback" not in response.text and "OperationalError" not in response.text
+
+    # (3) PostgreSQL back: the same server answers again, no restart.
+    postgres_proxy.restore()
+    _wait(lambda: answers(api, blacklist)[0] == 200, 10, "the API answers 200 again after the database returned")
+    for _ in range(4):
+        status, _took, response = answers(api, blacklist)
+        assert status == 200 and response is not None
+        assert [row["credit_code"] for row in response.json()["results"]] == [xinluo_chem.credit_code]
+        assert answers(web, page)[0] == 200
+    assert platform_server.proc is not None and platform_server.proc.poll() is None
