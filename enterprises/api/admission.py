@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
+from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.models import Jurisdiction
 
 from ..filtersets.admission import (
@@ -137,12 +138,14 @@ class PlanningWriteMixin:
         if not can_manage_planning(self.request.user):
             raise PermissionDenied(_("Only staff keep the planning registers."))
         instance = serializer.instance
+        opened = self.opened()  # type: ignore[attr-defined]
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
-        serializer.instance = call_service(lambda: type(self).save_service(self.request.user, instance))
+        serializer.instance = call_service(lambda: type(self).save_service(self.request.user, instance, opened))
 
 
 class HighRiskProjectViewSet(
+    VersionedAPIMixin,
     PlanningWriteMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -160,8 +163,8 @@ class HighRiskProjectViewSet(
     api_key_read_scope = ApiScope.ENTERPRISES_READ
 
     @staticmethod
-    def save_service(actor: Any, project: HighRiskProject) -> HighRiskProject:
-        return high_risk_project_save(actor=actor, project=project)
+    def save_service(actor: Any, project: HighRiskProject, opened: Any = None) -> HighRiskProject:
+        return high_risk_project_save(actor=actor, project=project, opened=opened)
 
     @extend_schema(request=None, responses={201: SitingReviewSerializer})
     @action(detail=True, methods=["post"], url_path="siting-review")
@@ -222,6 +225,7 @@ class DensePlaceSerializer(serializers.ModelSerializer):
 
 
 class DensePlaceViewSet(
+    VersionedAPIMixin,
     PlanningWriteMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -239,8 +243,8 @@ class DensePlaceViewSet(
     api_key_read_scope = ApiScope.ENTERPRISES_READ
 
     @staticmethod
-    def save_service(actor: Any, place: DensePlace) -> DensePlace:
-        return dense_place_save(actor=actor, place=place)
+    def save_service(actor: Any, place: DensePlace, opened: Any = None) -> DensePlace:
+        return dense_place_save(actor=actor, place=place, opened=opened)
 
 
 # Catalog and equipment --------------------------------------------------------------------------
@@ -268,6 +272,7 @@ class CatalogEntrySerializer(serializers.ModelSerializer):
 
 
 class CatalogEntryViewSet(
+    VersionedAPIMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -296,17 +301,19 @@ class CatalogEntryViewSet(
         self._may_edit()
         return super().update(request, *args, **kwargs)
 
-    def _save(self, serializer: Any, instance: CatalogEntry) -> None:
+    def _save(self, serializer: Any, instance: CatalogEntry, opened: Any = None) -> None:
         self._may_edit()
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
-        serializer.instance = call_service(lambda: catalog_entry_save(actor=self.request.user, entry=instance))
+        serializer.instance = call_service(
+            lambda: catalog_entry_save(actor=self.request.user, entry=instance, opened=opened)
+        )
 
     def perform_create(self, serializer: Any) -> None:
         self._save(serializer, CatalogEntry())
 
     def perform_update(self, serializer: Any) -> None:
-        self._save(serializer, serializer.instance)
+        self._save(serializer, serializer.instance, self.opened())
 
 
 class MatchSerializer(serializers.ModelSerializer):

@@ -16,7 +16,7 @@ from ..models.admission import ReviewDecision
 from .topic_widgets import enterprises_for, jurisdictions_for, label_jurisdiction, style
 
 
-class HighRiskProjectForm(forms.ModelForm):
+class HighRiskProjectForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = HighRiskProject
         fields = ["name", "category", "enterprise", "jurisdiction", "address", "longitude", "latitude", "description"]
@@ -33,7 +33,7 @@ class HighRiskProjectForm(forms.ModelForm):
         style(self)
 
 
-class DensePlaceForm(forms.ModelForm):
+class DensePlaceForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DensePlace
         fields = ["name", "kind", "jurisdiction", "address", "longitude", "latitude", "population", "is_active"]
@@ -57,7 +57,7 @@ class DecisionForm(forms.Form):
         style(self)
 
 
-class CatalogEntryForm(forms.ModelForm):
+class CatalogEntryForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = CatalogEntry
         fields = [

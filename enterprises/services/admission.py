@@ -84,27 +84,33 @@ def can_manage_planning(user: Any, jurisdiction: Jurisdiction | None = None) -> 
     return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
 
 
-def _save_planning_row(actor: User, row: Any) -> Any:
+def _save_planning_row(actor: User, row: Any, opened: Opened | None = None) -> Any:
     if not can_manage_planning(actor, row.jurisdiction if row.jurisdiction_id else None):
         raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
     row.full_clean()
-    row.save()
+    with transaction.atomic():
+        if row.pk is not None:
+            check_opened(opened, type(row).objects.select_for_update().get(pk=row.pk))
+        row.save()
     return row
 
 
-def high_risk_project_save(*, actor: User, project: HighRiskProject) -> HighRiskProject:
-    """Register or edit a high-risk project (the instance carries the new values)."""
+def high_risk_project_save(*, actor: User, project: HighRiskProject, opened: Opened | None = None) -> HighRiskProject:
+    """Register or edit a high-risk project (the instance carries the new values).
+
+    With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
     if not can_manage_planning(actor):
         raise forbid(_("You may not register high-risk projects."))
     if project.pk is None:
         project.created_by = actor
-    return _save_planning_row(actor, project)
+    return _save_planning_row(actor, project, opened)
 
 
-def dense_place_save(*, actor: User, place: DensePlace) -> DensePlace:
+def dense_place_save(*, actor: User, place: DensePlace, opened: Opened | None = None) -> DensePlace:
+    """Register or edit a place; with `opened`, a field changed by someone else meanwhile refuses the save."""
     if not can_manage_planning(actor):
         raise forbid(_("You may not edit population-dense places."))
-    return _save_planning_row(actor, place)
+    return _save_planning_row(actor, place, opened)
 
 
 def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | None = None) -> SitingReview:
@@ -209,12 +215,16 @@ def _sync_model_rows(entry: CatalogEntry) -> None:
     )
 
 
-def catalog_entry_save(*, actor: User, entry: CatalogEntry) -> CatalogEntry:
-    """Create or edit a catalog entry, then match every declared item against it (after commit)."""
+def catalog_entry_save(*, actor: User, entry: CatalogEntry, opened: Opened | None = None) -> CatalogEntry:
+    """Create or edit a catalog entry, then match every declared item against it (after commit).
+
+    With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
     if not can_edit_catalog(actor):
         raise forbid(_("You may not edit the catalog."))
     entry.full_clean()
     with transaction.atomic():
+        if entry.pk is not None:
+            check_opened(opened, CatalogEntry.objects.select_for_update().get(pk=entry.pk))
         entry.save()
         _sync_model_rows(entry)
         _enqueue_rematch()

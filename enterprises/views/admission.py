@@ -82,7 +82,7 @@ def _planning_form(request: HttpRequest, form_class: Any, instance: Any, save: A
         raise PermissionDenied
     form = form_class(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(request, lambda: save(form.instance), form=form, success=done)
+        saved = run_service(request, lambda: save(form.instance, form.opened), form=form, success=done)
         if saved:
             return saved
     return render(request, template, {"form": form, "object": instance})
@@ -95,7 +95,7 @@ def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         HighRiskProjectForm,
         project,
-        lambda p: high_risk_project_save(actor=request.user, project=p),  # type: ignore[arg-type]
+        lambda p, opened: high_risk_project_save(actor=request.user, project=p, opened=opened),  # type: ignore[arg-type]
         "enterprises/admission/project_form.html",
         _("Project saved."),
     )
@@ -183,7 +183,7 @@ def place_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         DensePlaceForm,
         place,
-        lambda p: dense_place_save(actor=request.user, place=p),  # type: ignore[arg-type]
+        lambda p, opened: dense_place_save(actor=request.user, place=p, opened=opened),  # type: ignore[arg-type]
         "enterprises/admission/place_form.html",
         _("Place saved."),
     )
@@ -227,7 +227,7 @@ def catalog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             request,
-            lambda: catalog_entry_save(actor=request.user, entry=form.instance),  # type: ignore[arg-type]
+            lambda: catalog_entry_save(actor=request.user, entry=form.instance, opened=form.opened),  # type: ignore[arg-type]
             form=form,
             success=_("Catalog entry saved; declared equipment is being matched against it."),
         )

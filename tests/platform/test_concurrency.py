@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from enterprises.models import Enterprise
@@ -462,3 +463,111 @@ class _Headers:
 
 def test_check_without_a_version_lets_the_save_through(xinluo_chem: Any) -> None:
     check_opened(None, xinluo_chem)  # no version sent: no check, as before
+
+
+# Source control: a high-risk project, a dense place, a catalog entry ----------------------------------------
+
+
+def _two_staff(users: dict[str, Any]) -> tuple[Client, Client]:
+    return _client(users["committee"]), _client(users["department_zjj"])
+
+
+def _refused_then_saved(first: Client, second: Client, url: str, mine: dict[str, str], theirs: dict[str, str]) -> str:
+    """First saves `theirs`, second (who opened the same copy) saves `mine`: refused; returns the alerts."""
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a.update({k: [v] for k, v in theirs.items()})
+    saved = first.post(url, form_a)
+    assert saved.status_code == 302, _alerts(saved.content.decode())
+    form_b.update({k: [v] for k, v in mine.items()})
+    refused = second.post(url, form_b)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    again = post_data(edit_form_on(page, url))
+    for key, value in {**theirs, **mine}.items():
+        assert again[key] == [value], (key, again[key])  # their untouched value taken over, mine kept
+    assert second.post(url, again).status_code == 302  # saving again after review goes through
+    return _alerts(page)
+
+
+def test_project_form_second_save_is_refused_and_first_kept(users: dict[str, Any], org: Any) -> None:
+    from enterprises.models import HighRiskProject
+    from tests.enterprises.topic_factories import ProjectFactory
+
+    project = ProjectFactory(name="新罗区危化品仓库", jurisdiction=org.jurisdiction("新罗区"), address="旧地址")
+    url = reverse("enterprises:project_edit", args=[project.pk])
+    first, second = _two_staff(users)
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["address"] = ["龙岩市新罗区西陂街道1号"]
+    assert first.post(url, form_a).status_code == 302
+    form_b["description"] = ["甲类仓库两座"]
+    refused = second.post(url, form_b)
+    alerts = _alerts(refused.content.decode())
+    assert refused.status_code == 200 and "保存前，他人已修改此记录" in alerts, alerts
+    assert "现为 龙岩市新罗区西陂街道1号" in alerts, alerts
+    project.refresh_from_db()
+    assert (project.address, project.description) == ("龙岩市新罗区西陂街道1号", "")
+    assert HighRiskProject.objects.count() == 1
+
+
+def test_place_form_second_save_is_refused_and_saved_after_review(users: dict[str, Any], org: Any) -> None:
+    from tests.enterprises.topic_factories import PlaceFactory
+
+    place = PlaceFactory(name="西陂小学", jurisdiction=org.jurisdiction("新罗区"), population=800)
+    url = reverse("enterprises:place_edit", args=[place.pk])
+    first, second = _two_staff(users)
+    alerts = _refused_then_saved(first, second, url, mine={"name": "西陂中心小学"}, theirs={"population": "1200"})
+    assert "现为 1200" in alerts, alerts
+    place.refresh_from_db()
+    assert (place.name, place.population) == ("西陂中心小学", 1200)
+
+
+def test_catalog_form_second_save_is_refused_naming_a_choice_by_its_label(users: dict[str, Any]) -> None:
+    from enterprises.models import CatalogEntry
+    from tests.enterprises.topic_factories import CatalogEntryFactory
+
+    entry = CatalogEntryFactory(name="敞开式离心机")
+    url = reverse("enterprises:catalog_edit", args=[entry.pk])
+    first, second = _client(users["committee"]), _client(users["department"])
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["status"] = ["restricted"]
+    assert first.post(url, form_a).status_code == 302
+    form_b["status"] = ["banned"]
+    form_b["scope"] = ["化工企业"]
+    refused = second.post(url, form_b)
+    alerts = _alerts(refused.content.decode())
+    with translation.override("zh-hans"):
+        restricted = str(CatalogEntry(status="restricted").get_status_display())
+    assert refused.status_code == 200 and "保存前，他人已修改此记录" in alerts, alerts
+    assert f"现为 {restricted}" in alerts and "restricted" not in alerts, alerts
+    entry.refresh_from_db()
+    assert (entry.status, entry.scope) == ("restricted", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "factory", "theirs", "mine"),
+    [
+        ("high-risk-projects", "ProjectFactory", {"address": "新地址"}, {"description": "说明"}),
+        ("dense-places", "PlaceFactory", {"population": 900}, {"name": "改名"}),
+        ("banned-equipment-catalog", "CatalogEntryFactory", {"scope": "全部"}, {"reason": "能耗高"}),
+    ],
+)
+def test_api_source_control_patch_with_a_stale_if_match_is_412(
+    users: dict[str, Any], org: Any, path: str, factory: str, theirs: dict[str, Any], mine: dict[str, Any]
+) -> None:
+    from tests.enterprises import topic_factories
+
+    make = getattr(topic_factories, factory)
+    row = make() if path == "banned-equipment-catalog" else make(jurisdiction=org.jurisdiction("新罗区"))
+    url = f"/api/v1/{path}/{row.pk}/"
+    alice, bob = _api(users["committee"]), _api(users["department"])
+    etag = bob.get(url)["ETag"]
+    assert etag.startswith('"')
+    assert alice.patch(url, theirs, format="json").status_code == 200
+    stale = bob.patch(url, mine, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412, stale.content
+    assert stale.json()["changed"] == theirs
+    row.refresh_from_db()
+    key = next(iter(mine))
+    assert getattr(row, key) != mine[key]  # nothing of the refused write
+    saved = bob.patch(url, mine, format="json", HTTP_IF_MATCH=stale["ETag"])
+    assert saved.status_code == 200 and saved["ETag"] == bob.get(url)["ETag"]
