@@ -122,6 +122,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A PostgreSQL that accepts connections and never answers (hung, or a network that swallows packets)
+    # would hold a web worker until gunicorn kills it; libpq waits without limit by default. Give up after a
+    # few seconds and the request answers 503 with Retry-After (safety_platform/errors.py); the PostgreSQL
+    # drill in tests/platform/test_faults_drills.py. `?connect_timeout=` in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)
+    )
+# A persistent connection (CONN_MAX_AGE > 0) is checked before a request reuses it, so one that died with the
+# database (a restart, an outage) is replaced rather than failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "safety_platform.User"

@@ -275,7 +275,8 @@ class PostgresProxy:
 
     `cut()` drops every connection through it and refuses new ones (closed port): PostgreSQL is gone as
     far as that server can tell, while the shared PostgreSQL itself, used by other tests, is never stopped.
-    `restore()` lets connections through again on the same port.
+    `stall()` drops them too but accepts new ones and never answers (a hung server, or a network that
+    swallows packets). `restore()` lets connections through again on the same port.
     """
 
     def __init__(self, host: str, port: int) -> None:
@@ -284,8 +285,13 @@ class PostgresProxy:
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self.stalled = False
 
     def restore(self) -> None:
+        self.stalled = False
+        self._drop()  # connections held by `stall()`: their clients give up and connect again
+        if self._listener is not None:
+            return
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -303,6 +309,10 @@ class PostgresProxy:
             except OSError:
                 return
             client.settimeout(None)
+            if self.stalled:
+                with self._lock:
+                    self._open.add(client)  # held open, never answered
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -335,6 +345,13 @@ class PostgresProxy:
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.close()
+        self._drop()
+
+    def stall(self) -> None:
+        self.stalled = True
+        self._drop()
+
+    def _drop(self) -> None:
         with self._lock:
             cut = list(self._open)
         for sock in cut:
@@ -371,7 +388,7 @@ class PlatformServer:
         self.proc = subprocess.Popen(
             [
                 *(sys.executable, "-m", "gunicorn", "safety_platform.wsgi", "--bind", f"127.0.0.1:{self.port}"),
-                *("--workers", "2", "--timeout", "30", "--log-level", "warning"),
+                *("--workers", "2", "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"),
             ],
             env=self.env,
             cwd=settings.BASE_DIR,
@@ -472,4 +489,16 @@ def test_postgres_blocked_answers_503_json_fast_and_recovers_without_a_restart(
         assert status == 200 and response is not None
         assert [row["credit_code"] for row in response.json()["results"]] == [xinluo_chem.credit_code]
         assert answers(web, page)[0] == 200
+
+    # (4) PostgreSQL accepts connections and never answers: the connect timeout (3 s, settings) turns it into a
+    # 503 too; without it each request hung until gunicorn killed the worker.
+    postgres_proxy.stall()
+    for _ in range(3):
+        status, took, response = answers(api, blacklist)
+        assert status == 503 and response is not None, f"{status} after {took:.1f}s"
+        assert took < 5, f"a 503 took {took:.1f}s"
+        assert response.json()["code"] == "service_unavailable"
+    postgres_proxy.restore()
+    _wait(lambda: answers(api, blacklist)[0] == 200, 10, "the API answers 200 again after the stall")
+    assert answers(web, page)[0] == 200
     assert platform_server.proc is not None and platform_server.proc.poll() is None
