@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, IdsChoiceField
 from safety_platform.models import Department, Industry
 
@@ -16,7 +17,10 @@ from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
 from .topic_widgets import enterprises_for, style
 
 
-class ResponsibilityItemForm(forms.ModelForm):
+class ResponsibilityItemForm(VersionedFormMixin, forms.ModelForm):
+    # The duty as worded; `effective_on` is when a revision takes effect (offered as today), not its content.
+    versioned_fields = ("duty", "industry", "kind", "legal_basis")
+
     class Meta:
         model = ResponsibilityItem
         fields = ["kind", "industry", "duty", "legal_basis", "effective_on"]

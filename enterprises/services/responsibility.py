@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Industry, User
 from safety_platform.services import DomainError, fact_record
 
@@ -73,13 +74,18 @@ def responsibility_item_revise(
     industry: Industry | None = None,
     legal_basis: str = "",
     effective_on: dt.date | None = None,
+    opened: Opened | None = None,
 ) -> ResponsibilityItem:
-    """A revision retires the item and adds its successor, so the list's history stays readable."""
+    """A revision retires the item and adds its successor, so the list's history stays readable.
+
+    With `opened` (the wording the editor saw), a wording changed by someone else meanwhile refuses the
+    revision (`StaleEdit`)."""
     if not can_edit_responsibility(actor, item.department):
         raise forbid(_("You may not edit this department's responsibility list."))
     _check_item(kind, duty)
     with transaction.atomic():
         locked = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
+        check_opened(opened, locked)
         if locked.retired_on is not None:
             raise DomainError(_("This duty was already retired or revised."))
         effective = effective_on or timezone.localdate()

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -128,10 +128,28 @@ def responsibility_item_new(request: HttpRequest, department_id: int) -> HttpRes
     )
 
 
+def _in_force(item: ResponsibilityItem) -> ResponsibilityItem | None:
+    """The wording in force that replaced `item` (itself when current); None when it was retired outright."""
+    for _hop in range(100):
+        if item.retired_on is None:
+            return item
+        if item.replaced_by_id is None:
+            return None
+        item = ResponsibilityItem.objects.select_related("department").get(pk=item.replaced_by_id)
+    return None
+
+
 @login_required
 def responsibility_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    item = get_object_or_404(ResponsibilityItem.objects.visible_to(request.user).current(), pk=pk)
+    opened_item = get_object_or_404(ResponsibilityItem.objects.visible_to(request.user), pk=pk)
+    item = _in_force(opened_item)
+    if item is None:
+        raise Http404
+    if item.pk != opened_item.pk and request.method != "POST":
+        return redirect("enterprises:responsibility_item_edit", pk=item.pk)
+    # A save of a wording revised meanwhile is checked against the revision in force (and refused, naming
+    # what changed), instead of being lost to a 404.
     if not can_edit_responsibility(request.user, item.department):
         raise PermissionDenied
     form = ResponsibilityItemForm(request.POST or None, instance=item)
@@ -151,6 +169,7 @@ def responsibility_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 industry=data["industry"],
                 legal_basis=data["legal_basis"],
                 effective_on=data["effective_on"],
+                opened=form.opened,
             ),
             form=form,
             success=_("Duty revised; the previous wording is kept in the history."),

@@ -571,3 +571,49 @@ def test_api_source_control_patch_with_a_stale_if_match_is_412(
     assert getattr(row, key) != mine[key]  # nothing of the refused write
     saved = bob.patch(url, mine, format="json", HTTP_IF_MATCH=stale["ETag"])
     assert saved.status_code == 200 and saved["ETag"] == bob.get(url)["ETag"]
+
+
+# A department's responsibility list: a revision is a new row --------------------------------------------------
+
+
+def test_duty_revised_meanwhile_the_second_revision_is_refused_not_lost(
+    users: dict[str, Any], org: Any, django_assert_max_num_queries: Any
+) -> None:
+    from enterprises.models import ResponsibilityItem
+    from enterprises.services.responsibility import responsibility_item_create
+
+    item = responsibility_item_create(
+        actor=users["committee"],
+        department=org.department("yjj"),
+        duty="监督危险化学品企业",
+        legal_basis="《安全生产法》",
+    )
+    url = reverse("enterprises:responsibility_item_edit", args=[item.pk])
+    first, second = _client(users["committee"]), _client(users["department"])
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["duty"] = ["监督危险化学品生产、储存企业"]
+    assert first.post(url, form_a).status_code == 302
+    successor = ResponsibilityItem.objects.current().get(department=item.department)
+
+    form_b["legal_basis"] = ["《安全生产法》第十条"]
+    refused = second.post(url, form_b)  # the old wording's page: not a 404, a refusal naming the change
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    alerts = _alerts(page)
+    assert "保存前，他人已修改此记录" in alerts and "现为 监督危险化学品生产、储存企业" in alerts, alerts
+    assert list(ResponsibilityItem.objects.current().filter(department=item.department)) == [successor]
+    assert successor.legal_basis == "《安全生产法》"
+
+    again = post_data(edit_form_on(page, url))
+    assert again["duty"] == ["监督危险化学品生产、储存企业"] and again["legal_basis"] == ["《安全生产法》第十条"]
+    assert second.post(url, again).status_code == 302
+    latest = ResponsibilityItem.objects.current().get(department=item.department)
+    assert (latest.duty, latest.legal_basis) == ("监督危险化学品生产、储存企业", "《安全生产法》第十条")
+    assert ResponsibilityItem.objects.filter(department=item.department).count() == 3  # the history is kept
+
+    # The old wording's edit page leads to the wording in force.
+    with django_assert_max_num_queries(12):
+        moved = first.get(url)
+    assert moved.status_code == 302 and moved["Location"] == reverse(
+        "enterprises:responsibility_item_edit", args=[latest.pk]
+    )
