@@ -1,7 +1,9 @@
 """Fault drills on the real services: a private Redis that is stopped and started again, a real Celery
-worker that is killed with SIGKILL mid-task, PostgreSQL for both processes.
+worker that is killed with SIGKILL mid-task, PostgreSQL for both processes; and PostgreSQL cut off from
+a gunicorn server of the platform.
 
-Each drill keeps its own `redis-server` on a free port, so stopping it disturbs nobody else.
+Each drill keeps its own `redis-server` on a free port, so stopping it disturbs nobody else. PostgreSQL is
+shared, so its drill blocks it for one server only, through a TCP proxy in the test process.
 """
 
 from __future__ import annotations
@@ -466,8 +468,7 @@ def test_postgres_blocked_answers_503_json_fast_and_recovers_without_a_restart(
 
     # (2) PostgreSQL gone for this server: open connections dropped, new ones refused.
     postgres_proxy.cut()
-    _wait(lambda: answers(api, blacklist)[0] == 503, 10, "the API answers 503 once the database is cut off")
-    for _ in range(4):  # both workers, each with its persistent connection dead
+    for _ in range(4):  # from the first request on, on both workers, each with its persistent connection dead
         status, took, response = answers(api, blacklist)
         assert status == 503 and response is not None, status
         assert took < 2, f"a 503 took {took:.1f}s"
@@ -483,7 +484,13 @@ def test_postgres_blocked_answers_503_json_fast_and_recovers_without_a_restart(
 
     # (3) PostgreSQL back: the same server answers again, no restart.
     postgres_proxy.restore()
-    _wait(lambda: answers(api, blacklist)[0] == 200, 10, "the API answers 200 again after the database returned")
+    seen: set[int] = set()
+    _wait(
+        lambda: seen.add(status := answers(api, blacklist)[0]) or status == 200,
+        10,
+        "the API answers 200 again after the database returned",
+    )
+    assert seen <= {200, 503}, seen
     for _ in range(4):
         status, _took, response = answers(api, blacklist)
         assert status == 200 and response is not None
