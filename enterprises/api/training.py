@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.concurrency import VersionedAPIMixin
 
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet, TrainingRecordFilterSet
 from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCertificate, TrainingRecord
@@ -255,6 +256,7 @@ class SpecialCertificateSerializer(serializers.ModelSerializer):
 
 
 class SpecialCertificateViewSet(
+    VersionedAPIMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -276,6 +278,7 @@ class SpecialCertificateViewSet(
     def perform_update(self, serializer: Any) -> None:
         data = {**dict(serializer.validated_data)}
         cert = serializer.instance
+        opened = self.opened()
         employee = data.pop("employee", cert.employee)
         values = {
             "operation": data.get("operation", cert.operation),
@@ -285,7 +288,9 @@ class SpecialCertificateViewSet(
             "issuing_authority": data.get("issuing_authority", cert.issuing_authority),
         }
         serializer.instance = call_service(
-            lambda: special_certificate_save(actor=self.request.user, employee=employee, certificate=cert, **values)
+            lambda: special_certificate_save(
+                actor=self.request.user, employee=employee, certificate=cert, opened=opened, **values
+            )
         )
 
 

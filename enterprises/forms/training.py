@@ -66,7 +66,7 @@ class TrainingRecordForm(forms.ModelForm):
         style(self)
 
 
-class SpecialCertificateForm(forms.ModelForm):
+class SpecialCertificateForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = SpecialOperationCertificate
         fields = ["operation", "certificate_number", "issuing_authority", "issued_on", "expires_on"]

@@ -254,8 +254,11 @@ def special_certificate_save(
     expires_on: dt.date | None = None,
     issuing_authority: str = "",
     certificate: SpecialOperationCertificate | None = None,
+    opened: Opened | None = None,
 ) -> SpecialOperationCertificate:
-    """Record (or correct) a special-operation certificate; the expiry defaults to six years after issue."""
+    """Record (or correct) a special-operation certificate; the expiry defaults to six years after issue.
+
+    With `opened`, a correction of a certificate changed by someone else meanwhile is refused (`StaleEdit`)."""
     _check_keep(actor, employee.enterprise)
     if operation not in SpecialOperation.values:
         raise ValidationError({"operation": _("Unknown special operation.")})
@@ -270,7 +273,10 @@ def special_certificate_save(
     if cert.expires_on <= cert.issued_on:
         raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
     cert.full_clean()
-    cert.save()
+    with transaction.atomic():
+        if cert.pk is not None:
+            check_opened(opened, SpecialOperationCertificate.objects.select_for_update().get(pk=cert.pk))
+        cert.save()
     return cert
 
 

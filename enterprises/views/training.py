@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safety_platform.concurrency import VERSION_FIELD
+
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
 from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
 from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
@@ -286,7 +288,11 @@ def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         run_service(
             request,
-            lambda: special_certificate_save(actor=request.user, employee=employee, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: special_certificate_save(
+                actor=request.user,  # type: ignore[arg-type]
+                employee=employee,
+                **{k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
+            ),
             success=_("Certificate recorded."),
         )
     else:
@@ -309,7 +315,8 @@ def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 employee=cert.employee,
                 certificate=cert,
-                **form.cleaned_data,
+                opened=form.opened,
+                **{k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
             ),
             form=form,
             success=_("Certificate updated."),

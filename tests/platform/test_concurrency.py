@@ -617,3 +617,62 @@ def test_duty_revised_meanwhile_the_second_revision_is_refused_not_lost(
     assert moved.status_code == 302 and moved["Location"] == reverse(
         "enterprises:responsibility_item_edit", args=[latest.pk]
     )
+
+
+# A special-operation certificate ------------------------------------------------------------------------------
+
+
+def test_certificate_form_second_save_is_refused_and_first_kept(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from enterprises.models import SpecialOperationCertificate
+    from tests.enterprises.topic_factories import EmployeeFactory, OperationCertificateFactory
+    from tests.factories import UserFactory
+
+    employee = EmployeeFactory(enterprise=xinluo_chem, name="陈七")
+    cert = OperationCertificateFactory(employee=employee, certificate_number="T350800000001")
+    url = reverse("enterprises:opcert_edit", args=[cert.pk])
+    clerk = UserFactory(username="enterprise4", role="enterprise", enterprise=xinluo_chem)
+    first, second = _client(users["enterprise"]), _client(clerk)
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["expires_on"] = ["2030-06-30"]
+    assert first.post(url, form_a).status_code == 302
+    form_b["issuing_authority"] = ["龙岩市应急管理局"]
+    refused = second.post(url, form_b)
+    page = refused.content.decode()
+    alerts = _alerts(page)
+    assert refused.status_code == 200 and "保存前，他人已修改此记录" in alerts, alerts
+    assert "现为 2030年6月30日" in alerts, alerts
+    cert.refresh_from_db()
+    assert (cert.expires_on, cert.issuing_authority) == (dt.date(2030, 6, 30), "")
+
+    again = post_data(edit_form_on(page, url))
+    assert again["expires_on"] == ["2030-06-30"]  # the other person's date taken over, not undone
+    assert second.post(url, again).status_code == 302
+    cert = SpecialOperationCertificate.objects.get(pk=cert.pk)
+    assert (cert.expires_on, cert.issuing_authority) == (dt.date(2030, 6, 30), "龙岩市应急管理局")
+
+
+def test_certificate_can_still_be_added_from_the_employee_page(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from tests.enterprises.topic_factories import EmployeeFactory
+
+    employee = EmployeeFactory(enterprise=xinluo_chem, name="陈八")
+    response = _client(users["enterprise"]).post(
+        reverse("enterprises:opcert_add", args=[employee.pk]),
+        {"operation": "electrical", "certificate_number": "T350800000002", "issued_on": "2024-01-01"},
+    )
+    assert response.status_code == 302 and employee.certificates.get().certificate_number == "T350800000002"
+
+
+def test_api_certificate_patch_with_a_stale_if_match_is_412(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from tests.enterprises.topic_factories import EmployeeFactory, OperationCertificateFactory
+
+    cert = OperationCertificateFactory(employee=EmployeeFactory(enterprise=xinluo_chem))
+    url = f"/api/v1/special-operation-certificates/{cert.pk}/"
+    client = _api(users["enterprise"])
+    etag = client.get(url)["ETag"]
+    assert client.patch(url, {"expires_on": "2031-01-01"}, format="json").status_code == 200
+    stale = client.patch(url, {"issuing_authority": "某局"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and stale.json()["changed"] == {"expires_on": "2031-01-01"}, stale.content
+    cert.refresh_from_db()
+    assert cert.issuing_authority == ""
+    saved = client.patch(url, {"issuing_authority": "某局"}, format="json", HTTP_IF_MATCH=stale["ETag"])
+    assert saved.status_code == 200
