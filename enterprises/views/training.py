@@ -137,7 +137,7 @@ def employee_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
         employee = run_service(
             request,
             lambda: employee_create(actor=user, enterprise=enterprise, **data),
