@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -29,6 +30,7 @@ from .choices import (
     VoidKind,
 )
 from .models import Campaign, RemediationPlan, RiskSource
+from .models.risk import plain_number
 from .services import proposed_deadline
 
 MAX_FILES = 9
@@ -247,18 +249,27 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
             self.initial["deadline"] = hazard.deadline or proposed_deadline(HazardGrade.MAJOR)
 
 
-class RiskSourceForm(StyledForm):
+class _LecChoiceField(forms.ChoiceField):
+    """An LEC factor: a stored Decimal (``3.00``) is shown as its choice (``3``)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return plain_number(value) if isinstance(value, Decimal) else value
+
+
+class RiskSourceForm(VersionedFormMixin, StyledForm):
+    """Not a ModelForm: the risk source it edits (`row`) gives the version it was opened on."""
+
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
     name = forms.CharField(label=_("Location / post"), max_length=200)
     description = forms.CharField(label=_("Risk description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     method = forms.ChoiceField(label=_("Method"), choices=RiskMethod.choices, initial=RiskMethod.LEC)
-    lec_l = forms.ChoiceField(
+    lec_l = _LecChoiceField(
         label=_("L (likelihood)"), choices=[("", "—"), *[(v, v) for v in LEC_L_VALUES]], required=False
     )
-    lec_e = forms.ChoiceField(
+    lec_e = _LecChoiceField(
         label=_("E (exposure)"), choices=[("", "—"), *[(v, v) for v in LEC_E_VALUES]], required=False
     )
-    lec_c = forms.ChoiceField(
+    lec_c = _LecChoiceField(
         label=_("C (consequence)"), choices=[("", "—"), *[(v, v) for v in LEC_C_VALUES]], required=False
     )
     likelihood = forms.TypedChoiceField(
@@ -286,11 +297,15 @@ class RiskSourceForm(StyledForm):
     responsible_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, row: RiskSource | None = None, **kwargs: Any) -> None:
+        self.row = row if row is not None else RiskSource()
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
         if user.is_enterprise_user:
             del self.fields["enterprise"]
+
+    def versioned_row(self) -> RiskSource:
+        return self.row
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -421,14 +421,18 @@ def _risk_form_view(request: HttpRequest, source: RiskSource | None) -> HttpResp
         }
     elif request.GET.get("enterprise", "").isdecimal():
         initial["enterprise"] = request.GET["enterprise"]
-    form = f.RiskSourceForm(request.POST or None, user=user, initial=initial)
+    form = f.RiskSourceForm(request.POST or None, user=user, initial=initial, row=source)
     if source is not None and "enterprise" in form.fields:
         form.fields["enterprise"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = source.enterprise if source else (data.get("enterprise") or user.enterprise)
         try:
-            source = services.risk_source_save(actor=user, enterprise=enterprise, data=data, risk_source=source)
+            source = services.risk_source_save(
+                actor=user, enterprise=enterprise, data=data, risk_source=source, opened=form.opened
+            )
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             _refused(request, exc, form)
         else:

@@ -24,7 +24,13 @@ from enterprises.models import Enterprise
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.audit import set_request_actor
 from safety_platform.choices import ApiScope, Role
-from safety_platform.concurrency import api_changes_shown_by, etag_of, opened_from_if_match, writable_model_fields
+from safety_platform.concurrency import (
+    VersionedAPIMixin,
+    api_changes_shown_by,
+    etag_of,
+    opened_from_if_match,
+    writable_model_fields,
+)
 from safety_platform.models import Jurisdiction
 from safety_platform.services import DomainError
 
@@ -319,7 +325,11 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
 
 
 class RiskSourceViewSet(
-    ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    VersionedAPIMixin,
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Risk sources (风险点) with their LEC or matrix score and level from the active banding."""
 
@@ -344,11 +354,19 @@ class RiskSourceViewSet(
             if enterprise is None:
                 raise exceptions.ValidationError({"enterprise": [_("This field is required.")]})
         try:
-            saved = services.risk_source_save(actor=user, enterprise=enterprise, data=data, risk_source=source)
+            with api_changes_shown_by(s.RiskSourceSerializer):
+                saved = services.risk_source_save(
+                    actor=user,
+                    enterprise=enterprise,
+                    data=data,
+                    risk_source=source,
+                    opened=self.opened() if source is not None else None,
+                )
         except DomainError as exc:
             _raise(exc)
         code = status.HTTP_200_OK if source else status.HTTP_201_CREATED
-        return Response(s.RiskSourceSerializer(saved).data, status=code)
+        headers = {"ETag": etag_of(saved, self.version_fields())}
+        return Response(s.RiskSourceSerializer(saved).data, status=code, headers=headers)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._save(request, None)

@@ -11,6 +11,7 @@ from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.services import DomainError
 
 from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, MATRIX_VALUES, RiskMethod
@@ -53,9 +54,16 @@ def risk_score(*, method: str, data: dict[str, Any]) -> tuple[Decimal, dict[str,
 
 
 def risk_source_save(
-    *, actor: Any, enterprise: Any, data: dict[str, Any], risk_source: RiskSource | None = None
+    *,
+    actor: Any,
+    enterprise: Any,
+    data: dict[str, Any],
+    risk_source: RiskSource | None = None,
+    opened: Opened | None = None,
 ) -> RiskSource:
-    """Create or update a risk source; its level comes from the active banding, whose version is recorded."""
+    """Create or update a risk source; its level comes from the active banding, whose version is recorded.
+
+    With `opened`, an update of a risk source changed by someone else meanwhile is refused (`StaleEdit`)."""
     from enterprises.models import Enterprise
 
     role = actor_role(actor)
@@ -90,7 +98,10 @@ def risk_source_save(
     source.responsible_person = str(data["responsible_person"]).strip()[:60]
     source.responsible_phone = str(data.get("responsible_phone") or "").strip()[:30]
     source.review_date = review_date
-    source.save()
+    with transaction.atomic():
+        if source.pk is not None:
+            check_opened(opened, RiskSource.objects.select_for_update().get(pk=source.pk))
+        source.save()
     return source
 
 

@@ -676,3 +676,66 @@ def test_api_certificate_patch_with_a_stale_if_match_is_412(users: dict[str, Any
     assert cert.issuing_authority == ""
     saved = client.patch(url, {"issuing_authority": "某局"}, format="json", HTTP_IF_MATCH=stale["ETag"])
     assert saved.status_code == 200
+
+
+# A risk source (a plain form: the risk source it edits gives the version) -----------------------------------
+
+
+@pytest.fixture
+def risk_source(users: dict[str, Any], xinluo_chem: Any) -> Any:
+    from hazards.services import risk_source_save
+
+    return risk_source_save(
+        actor=users["enterprise"],
+        enterprise=xinluo_chem,
+        data={
+            "name": "储罐区装卸岗",
+            "method": "lec",
+            "lec_l": "3",
+            "lec_e": "6",
+            "lec_c": "7",
+            "control_measures": "佩戴防毒面具",
+            "responsible_person": "张三",
+        },
+    )
+
+
+def test_risk_source_form_second_save_is_refused_and_a_factor_taken_over(
+    users: dict[str, Any], risk_source: Any
+) -> None:
+    from decimal import Decimal
+
+    from hazards.models import RiskSource
+
+    url = reverse("hazards:risk_edit", args=[risk_source.pk])
+    first, second = _client(users["enterprise"]), _client(users["inspector"])
+    form_a, form_b = _open(first, url), _open(second, url)
+    form_a["lec_l"] = ["6"]
+    assert first.post(url, form_a).status_code == 302
+    form_b["responsible_person"] = ["李四"]
+    refused = second.post(url, form_b)
+    page = refused.content.decode()
+    alerts = _alerts(page)
+    assert refused.status_code == 200 and "保存前，他人已修改此记录" in alerts and "现为 6" in alerts, alerts
+    source = RiskSource.objects.get(pk=risk_source.pk)
+    assert (source.lec_l, source.responsible_person) == (Decimal("6"), "张三")
+
+    again = post_data(edit_form_on(page, url))
+    assert again["lec_l"] == ["6"] and again["responsible_person"] == ["李四"]  # taken over as a valid choice
+    saved = second.post(url, again)
+    assert saved.status_code == 302, _alerts(saved.content.decode())
+    source.refresh_from_db()
+    assert (source.lec_l, source.responsible_person) == (Decimal("6"), "李四")
+
+
+def test_api_risk_source_patch_with_a_stale_if_match_is_412(users: dict[str, Any], risk_source: Any) -> None:
+    url = f"/api/v1/risk-sources/{risk_source.pk}/"
+    enterprise, inspector = _api(users["enterprise"]), _api(users["inspector"])
+    etag = inspector.get(url)["ETag"]
+    assert enterprise.patch(url, {"control_measures": "双人作业"}, format="json").status_code == 200
+    stale = inspector.patch(url, {"responsible_phone": "13800000009"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and stale.json()["changed"] == {"control_measures": "双人作业"}, stale.content
+    risk_source.refresh_from_db()
+    assert risk_source.responsible_phone == ""
+    saved = inspector.patch(url, {"responsible_phone": "13800000009"}, format="json", HTTP_IF_MATCH=stale["ETag"])
+    assert saved.status_code == 200 and saved["ETag"] == inspector.get(url)["ETag"]
