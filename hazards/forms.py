@@ -317,7 +317,9 @@ class RiskSourceForm(VersionedFormMixin, StyledForm):
         return data
 
 
-class CampaignForm(StyledForm):
+class CampaignForm(VersionedFormMixin, StyledForm):
+    """Not a ModelForm: the campaign it edits (`row`) gives the version it was opened on."""
+
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
@@ -335,7 +337,8 @@ class CampaignForm(StyledForm):
         help_text=_("Empty: the whole city."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, row: Campaign | None = None, **kwargs: Any) -> None:
+        self.row = row if row is not None else Campaign()
         super().__init__(*args, **kwargs)
         if user.is_inspector:
             from .filtersets import _scoped_jurisdictions
@@ -345,6 +348,9 @@ class CampaignForm(StyledForm):
             self.fields["jurisdictions"].help_text = ""
         for name in ("industries", "jurisdictions"):
             self.fields[name].widget.attrs["size"] = 8
+
+    def versioned_row(self) -> Campaign:
+        return self.row
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -653,10 +653,12 @@ def _campaign_form_view(request: HttpRequest, campaign: Campaign | None) -> Http
             "industries": list(campaign.industries.all()),
             "jurisdictions": list(campaign.jurisdictions.all()),
         }
-    form = f.CampaignForm(request.POST or None, user=user, initial=initial)
+    form = f.CampaignForm(request.POST or None, user=user, initial=initial, row=campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.campaign_save(actor=user, data=form.cleaned_data, campaign=campaign)
+            campaign = services.campaign_save(actor=user, data=form.cleaned_data, campaign=campaign, opened=form.opened)
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except DomainError as exc:
             _refused(request, exc, form)
         else:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.services import DomainError
 
 from ..models import Campaign
@@ -23,8 +24,13 @@ def campaign_can_edit(user: Any, campaign: Campaign | None = None) -> bool:
     return campaign is None or role == Role.COMMITTEE or campaign.created_by_id == user.pk
 
 
-def campaign_save(*, actor: Any, data: dict[str, Any], campaign: Campaign | None = None) -> Campaign:
-    """Create or change a campaign (committee, inspectors, department staff; only its author or the committee edit)."""
+def campaign_save(
+    *, actor: Any, data: dict[str, Any], campaign: Campaign | None = None, opened: Opened | None = None
+) -> Campaign:
+    """Create or change a campaign (committee, inspectors, department staff; only its author or the committee edit).
+
+    The campaign is locked while it is changed; with `opened`, a campaign changed by someone else meanwhile is
+    refused (`StaleEdit`)."""
     if not campaign_can_edit(actor, campaign):
         raise DomainError(_("Your role may not do this."), code="forbidden")
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
@@ -41,6 +47,9 @@ def campaign_save(*, actor: Any, data: dict[str, Any], campaign: Campaign | None
         if not jurisdictions or any(not any(j.path.startswith(p) for p in paths) for j in jurisdictions):
             raise DomainError(_("Choose jurisdictions inside your own area."), field="jurisdictions", code="invalid")
     with transaction.atomic():
+        if campaign is not None and campaign.pk is not None:
+            campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            check_opened(opened, campaign)
         campaign = campaign or Campaign(created_by=actor)
         campaign.name = str(data["name"]).strip()[:200]
         campaign.description = str(data.get("description") or "").strip()

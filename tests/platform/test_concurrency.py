@@ -739,3 +739,41 @@ def test_api_risk_source_patch_with_a_stale_if_match_is_412(users: dict[str, Any
     assert risk_source.responsible_phone == ""
     saved = inspector.patch(url, {"responsible_phone": "13800000009"}, format="json", HTTP_IF_MATCH=stale["ETag"])
     assert saved.status_code == 200 and saved["ETag"] == inspector.get(url)["ETag"]
+
+
+# A campaign (a plain form with two many-to-many fields) -------------------------------------------------------
+
+
+def test_campaign_form_second_save_is_refused_and_the_areas_taken_over(users: dict[str, Any], org: Any) -> None:
+    from hazards.models import Campaign
+    from hazards.services import campaign_save
+    from tests.factories import UserFactory
+
+    campaign = campaign_save(
+        actor=users["committee"],
+        data={
+            "name": "危化品专项整治",
+            "starts_on": dt.date(2026, 11, 1),
+            "ends_on": dt.date(2026, 12, 31),
+            "industries": [org.industry("C26")],
+            "jurisdictions": [org.jurisdiction("新罗区")],
+        },
+    )
+    url = reverse("hazards:campaign_edit", args=[campaign.pk])
+    first, second = _client(users["committee"]), _client(UserFactory(username="committee2", role="committee"))
+    form_a, form_b = _open(first, url), _open(second, url)
+    both = [str(org.jurisdiction("新罗区").pk), str(org.jurisdiction("新罗区/东城街道").pk)]
+    form_a["jurisdictions"] = both
+    assert first.post(url, form_a).status_code == 302
+    form_b["ends_on"] = ["2027-01-15"]
+    refused = second.post(url, form_b)
+    page = refused.content.decode()
+    alerts = _alerts(page)
+    assert refused.status_code == 200 and "保存前，他人已修改此记录" in alerts, alerts
+    assert Campaign.objects.get(pk=campaign.pk).ends_on == dt.date(2026, 12, 31)
+
+    again = post_data(edit_form_on(page, url))
+    assert sorted(again["jurisdictions"]) == sorted(both) and again["ends_on"] == ["2027-01-15"]
+    assert second.post(url, again).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.ends_on == dt.date(2027, 1, 15) and campaign.jurisdictions.count() == 2
