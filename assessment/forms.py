@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
 from .choices import PeriodKind
@@ -66,7 +67,7 @@ class CountyInputForm(forms.ModelForm):
         return self._not_negative("deaths_per_100k_workers_target")
 
 
-class CountyFiguresForm(CountyInputForm):
+class CountyFiguresForm(VersionedFormMixin, CountyInputForm):
     """The figures of one county and year, on the committee's page (the county and year are in the URL)."""
 
     class Meta(CountyInputForm.Meta):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import JurisdictionLevel
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Jurisdiction
 from safety_platform.services import DomainError
 
@@ -187,12 +188,18 @@ def scheme_activate(*, scheme: Scheme) -> Scheme:
 # County inputs --------------------------------------------------------------------------------
 
 
-def county_input_save(*, jurisdiction: Jurisdiction, year: int, user: Any = None, **values: Any) -> CountyInput:
-    """Create or update a county's targets and base figures for a year (validated like the form)."""
+def county_input_save(
+    *, jurisdiction: Jurisdiction, year: int, user: Any = None, opened: Opened | None = None, **values: Any
+) -> CountyInput:
+    """Create or update a county's targets and base figures for a year (validated like the form).
+
+    With `opened` (the figures the editor saw; none entered yet compares as an empty record), figures changed
+    by someone else meanwhile refuse the save (`StaleEdit`)."""
     with transaction.atomic():
         record = CountyInput.objects.select_for_update().filter(
             jurisdiction=jurisdiction, year=year
         ).first() or CountyInput(jurisdiction=jurisdiction, year=year)
+        check_opened(opened, record)
         for field, value in values.items():
             setattr(record, field, value)
         record.updated_by = user if getattr(user, "pk", None) else None

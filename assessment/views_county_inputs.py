@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import JurisdictionLevel
+from safety_platform.concurrency import StaleEdit
 from safety_platform.models import Jurisdiction
 from safety_platform.services import DomainError
 
@@ -100,8 +101,14 @@ def county_input_edit(request: HttpRequest, jurisdiction: int, year: int) -> Htt
             return redirect(back)
         try:
             services.county_input_save(
-                jurisdiction=county, year=year, user=request.user, **{name: form.cleaned_data[name] for name in FIGURES}
+                jurisdiction=county,
+                year=year,
+                user=request.user,
+                opened=form.opened,
+                **{name: form.cleaned_data[name] for name in FIGURES},
             )
+        except StaleEdit as exc:
+            form.refuse_stale(exc)
         except (ValidationError, DomainError) as error:
             _refuse(form, error)
         else:

@@ -777,3 +777,31 @@ def test_campaign_form_second_save_is_refused_and_the_areas_taken_over(users: di
     assert second.post(url, again).status_code == 302
     campaign.refresh_from_db()
     assert campaign.ends_on == dt.date(2027, 1, 15) and campaign.jurisdictions.count() == 2
+
+
+# A county's figures for a year (the record may not exist yet when both open the form) --------------------------
+
+
+def test_county_figures_entered_meanwhile_refuse_the_second_save(users: dict[str, Any], org: Any) -> None:
+    from assessment.models import CountyInput
+    from tests.factories import UserFactory
+
+    county = org.jurisdiction("新罗区")
+    url = reverse("assessment:county_input_edit", kwargs={"jurisdiction": county.pk, "year": 2026})
+    first, second = _client(users["committee"]), _client(UserFactory(username="committee2", role="committee"))
+    form_a, form_b = _open(first, url), _open(second, url)  # nothing entered yet
+    form_a["deaths_target"] = ["12"]
+    assert first.post(url, form_a).status_code == 302
+    form_b["industrial_workers"] = ["186000"]
+    refused = second.post(url, form_b)
+    page = refused.content.decode()
+    alerts = _alerts(page)
+    assert refused.status_code == 400 and "保存前，他人已修改此记录" in alerts and "现为 12" in alerts, alerts
+    record = CountyInput.objects.get(jurisdiction=county, year=2026)
+    assert (record.deaths_target, record.industrial_workers) == (12, None)
+
+    again = post_data(edit_form_on(page, url))
+    assert again["deaths_target"] == ["12"] and again["industrial_workers"] == ["186000"]
+    assert second.post(url, again).status_code == 302
+    record.refresh_from_db()
+    assert (record.deaths_target, record.industrial_workers) == (12, 186000)
