@@ -805,3 +805,22 @@ def test_county_figures_entered_meanwhile_refuse_the_second_save(users: dict[str
     assert second.post(url, again).status_code == 302
     record.refresh_from_db()
     assert (record.deaths_target, record.industrial_workers) == (12, 186000)
+
+
+def test_the_schema_documents_if_match_on_the_newly_versioned_endpoints() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for collection in (
+        "high-risk-projects",
+        "dense-places",
+        "banned-equipment-catalog",
+        "special-operation-certificates",
+        "risk-sources",
+    ):
+        path = f"/api/v1/{collection}/{{id}}/"
+        assert "ETag" in schema["paths"][path]["get"]["responses"]["200"]["headers"], path
+        for method in ("put", "patch"):
+            operation = schema["paths"][path][method]
+            assert any(p["in"] == "header" and p["name"] == "If-Match" for p in operation["parameters"]), path
+            assert "412" in operation["responses"], (path, method)
