@@ -824,3 +824,29 @@ def test_the_schema_documents_if_match_on_the_newly_versioned_endpoints() -> Non
             operation = schema["paths"][path][method]
             assert any(p["in"] == "header" and p["name"] == "If-Match" for p in operation["parameters"]), path
             assert "412" in operation["responses"], (path, method)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_campaign_saves_of_one_version_at_once_only_the_first_lands(users: dict[str, Any], org: Any) -> None:
+    from hazards.models import Campaign
+    from hazards.services import campaign_save
+
+    data = {"name": "危化品专项整治", "starts_on": dt.date(2026, 11, 1), "ends_on": dt.date(2026, 12, 31)}
+    campaign = campaign_save(actor=users["committee"], data=data)
+    fields = ("description", "ends_on", "industries", "jurisdictions", "name", "starts_on")
+    version = version_of(campaign, fields)
+
+    def save(description: str) -> Any:
+        opened = opened_from_if_match(_Headers(f'"{version}"'), fields)
+        return campaign_save(
+            actor=users["committee"], data={**data, "description": description}, campaign=campaign, opened=opened
+        )
+
+    results = _race(lambda: save("第一"), lambda: save("第二"))
+    winners = [r for r in results if isinstance(r, Campaign)]
+    losers = [r for r in results if isinstance(r, StaleEdit)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert list(losers[0].changed) == ["description"]
+    campaign.refresh_from_db()
+    assert campaign.description == winners[0].description
