@@ -353,6 +353,7 @@ class DeclaredEquipmentSerializer(serializers.ModelSerializer):
 
 
 class DeclaredEquipmentViewSet(
+    VersionedAPIMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -380,7 +381,10 @@ class DeclaredEquipmentViewSet(
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         data.pop("enterprise", None)  # an item stays with its enterprise
-        item = call_service(lambda: equipment_update(actor=self.request.user, equipment=serializer.instance, data=data))
+        opened = self.opened()
+        item = call_service(
+            lambda: equipment_update(actor=self.request.user, equipment=serializer.instance, data=data, opened=opened)
+        )
         serializer.instance = self.get_queryset().get(pk=item.pk)
 
 

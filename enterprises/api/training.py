@@ -111,6 +111,7 @@ class PersonComplianceSerializer(serializers.Serializer):
 
 
 class EmployeeViewSet(
+    VersionedAPIMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -137,7 +138,9 @@ class EmployeeViewSet(
         data = dict(serializer.validated_data)
         data.pop("enterprise", None)
         serializer.instance = call_service(
-            lambda: employee_update(actor=self.request.user, employee=serializer.instance, data=data)
+            lambda: employee_update(
+                actor=self.request.user, employee=serializer.instance, data=data, opened=self.opened()
+            )
         )
 
     @extend_schema(request=PostChangeSerializer, responses=EmployeeSerializer)

@@ -850,3 +850,24 @@ def test_two_campaign_saves_of_one_version_at_once_only_the_first_lands(users: d
     assert list(losers[0].changed) == ["description"]
     campaign.refresh_from_db()
     assert campaign.description == winners[0].description
+
+
+def test_api_employee_and_equipment_patch_with_a_stale_if_match_is_412(users: dict[str, Any], xinluo_chem: Any) -> None:
+    from enterprises.services.admission import equipment_declare
+    from tests.enterprises.topic_factories import EmployeeFactory
+
+    employee = EmployeeFactory(enterprise=xinluo_chem, name="陈七")
+    item = equipment_declare(
+        actor=users["enterprise"], enterprise=xinluo_chem, data={"name": "液氯钢瓶", "quantity": 4}
+    )
+    client = _api(users["enterprise"])
+    for url, theirs, mine in [
+        (f"/api/v1/employees/{employee.pk}/", {"employee_number": "DC-007"}, {"name": "陈七七"}),
+        (f"/api/v1/declared-equipment/{item.pk}/", {"quantity": 6}, {"name": "液氯钢瓶（1吨）"}),
+    ]:
+        etag = client.get(url)["ETag"]
+        assert client.patch(url, theirs, format="json").status_code == 200
+        stale = client.patch(url, mine, format="json", HTTP_IF_MATCH=etag)
+        assert stale.status_code == 412 and stale.json()["changed"] == theirs, (url, stale.content)
+        assert client.get(url).json()["name"] != next(iter(mine.values()))  # nothing of the refused write
+        assert client.patch(url, mine, format="json", HTTP_IF_MATCH=stale["ETag"]).status_code == 200
