@@ -78,10 +78,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 # HTML pages under a prefix get this policy instead: the API's third-party pages (DRF's browsable API has
-# style= attributes, Swagger UI and Redoc write their styles at run time) may use inline styles, only that.
+# style= attributes, Swagger UI and Redoc write their styles at run time) and Django's admin (its templates
+# and widgets, e.g. the API key form, carry style= attributes) may use inline styles, only that.
+_INLINE_STYLES = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 CONTENT_SECURITY_POLICY_RELAXED = {
-    "/api/": CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-    + "; worker-src 'self' blob:",  # Redoc's search runs in a worker made from its own bundle
+    "/api/": _INLINE_STYLES + "; worker-src 'self' blob:",  # Redoc's search runs in a worker of its own bundle
+    "/admin/": _INLINE_STYLES,
 }
 
 ROOT_URLCONF = "safety_platform.urls"

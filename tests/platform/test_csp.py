@@ -218,6 +218,19 @@ def test_the_api_pages_of_other_projects_may_use_inline_styles_but_never_inline_
 
 
 @pytest.mark.django_db
+def test_the_admin_may_use_inline_styles_but_never_inline_scripts(client: Any, users: dict[str, Any]) -> None:
+    """Django's admin templates and widgets (the API key form among them) carry style= attributes."""
+    client.force_login(users["admin"])
+    response = client.get("/admin/safety_platform/apikey/add/")
+    assert response.status_code == 200
+    policy = _directives(response)
+    assert policy["script-src"] == "script-src 'self'"
+    assert policy["style-src"] == "style-src 'self' 'unsafe-inline'"
+    # The platform's own pages keep the strict policy.
+    assert _directives(client.get("/"))["style-src"] == "style-src 'self'"
+
+
+@pytest.mark.django_db
 def test_the_report_page_style_has_a_nonce_of_its_own_response(users: dict[str, Any]) -> None:
     """The printed report's page header names the period: a <style> with a nonce, allowed for that
     response only and never for scripts."""
