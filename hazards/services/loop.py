@@ -133,7 +133,8 @@ def action_refusal(actor: Any, hazard: Hazard, action: str) -> DomainError | Non
     if action == TransitionAction.ASSESS and role == Role.ENTERPRISE and hazard.source not in SELF_REPORTED_SOURCES:
         return DomainError(_("Hazards found by the regulator are assessed by an inspector."), code="forbidden")
     if action == TransitionAction.VOID and hazard.source != HazardSource.WORKER_REPORT:
-        return DomainError(_("Only a worker's report from a risk card can be voided."), code="forbidden")
+        # The role may void; this hazard is not voidable (the API answers 409, as for a state that does not allow it).
+        return DomainError(_("Only a worker's report from a risk card can be voided."), code="conflict")
     if hazard.state not in rule.sources:
         return DomainError(
             _("This hazard is “%(state)s”: “%(action)s” is possible only when it is %(states)s.")
