@@ -36,6 +36,11 @@ def test_enterprise_user_lands_on_own_enterprise_and_switches_to_english(
     assert phone.url.endswith(f"/enterprises/{xinluo_chem.pk}/")
     assert xinluo_chem.credit_code in phone.content()
     phone.click(".navbar-toggler")
+    # The menu unfolds with an animation: a click while it still moves was lost on a loaded CI machine.
+    phone.wait_for_function(
+        "() => { const m = document.getElementById('mainnav');"
+        " return m.classList.contains('show') && !m.classList.contains('collapsing'); }"
+    )
     with phone.expect_navigation():  # wait for the page the switch reloads, not the one already loaded
         phone.click("button[name=language][value=en]")
     assert phone.locator("html").get_attribute("lang") == "en"
