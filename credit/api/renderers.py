@@ -1,4 +1,7 @@
-"""CSV and Excel renderers for the feeds (`?format=csv` / `?format=xlsx`); the views stream the rows."""
+"""CSV and Excel renderers for the feeds (`?format=csv` / `?format=xlsx`).
+
+They only take part in content negotiation and render error bodies: the files themselves are streamed by
+the views through `safety_platform.exports`."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from safety_platform.exports import XLSX_CONTENT_TYPE as XLSX_MEDIA_TYPE
 
 
 class CSVRenderer(BaseRenderer):

@@ -8,15 +8,14 @@ list, and an ETag on every JSON page so an unchanged page is a bodiless 304.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,12 +26,14 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safety_platform import exports
 from safety_platform.api.schema import ErrorSerializer
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 
 from ..filtersets import BlacklistFeedFilterSet, RatingFeedFilterSet
 from ..models import BlacklistEntry, CreditRating
+from .exports import BLACKLIST_COLUMNS, RATING_COLUMNS, blacklist_rows, rating_rows
 from .pagination import SyncCursorPagination, after_cursor
 from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
 from .serializers import BlacklistEntrySerializer, RatingSerializer
@@ -76,6 +77,9 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
     filter_backends = [DjangoFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     export_name = "export"
+    # The file formats' columns and rows (values straight from the query, see .exports).
+    export_columns: list[str] = []
+    export_rows: Callable[[Any], Iterator[tuple[Any, ...]]]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:
@@ -112,68 +116,19 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
 
     # Export ---------------------------------------------------------------------------------
 
-    def _rows(self, queryset: Any, cursor: Any) -> Iterator[dict[str, Any]]:
-        serializer_class = self.get_serializer_class()
-        for obj in after_cursor(queryset, cursor).order_by("updated_at", "pk").iterator(chunk_size=2000):
-            yield serializer_class(obj).data
-
-    def _export(self, queryset: Any, fmt: str) -> HttpResponse | StreamingHttpResponse:
-        columns = list(self.get_serializer_class().Meta.fields)  # type: ignore[attr-defined]
+    def _export(self, queryset: Any, fmt: str) -> StreamingHttpResponse:
         # Read the cursor before the stream starts: a bad one is a 400, not a broken download.
         cursor = self.paginator.cursor(self.request)  # type: ignore[union-attr]
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        filename = f"{self.export_name}-{stamp}.{fmt}"
-        response: HttpResponse | StreamingHttpResponse
+        rows = self.export_rows(after_cursor(queryset, cursor).order_by("updated_at", "pk"))
+        filename = f"{self.export_name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
         if fmt == "csv":
-            response = StreamingHttpResponse(
-                _csv_lines(columns, self._rows(queryset, cursor)), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            response = HttpResponse(
-                _xlsx_bytes(columns, self._rows(queryset, cursor), self.export_name), content_type=XLSX_MEDIA_TYPE
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            return exports.csv_response(filename, self.export_columns, rows)
+        return exports.xlsx_response(filename, [exports.Sheet(self.export_name, chain([self.export_columns], rows))])
 
 
 def _if_none_match(request: Request) -> set[str]:
     header = request.headers.get("If-None-Match", "")
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-def _csv_lines(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """UTF-8 with BOM (so Excel opens Chinese names correctly), one line at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _xlsx_bytes(columns: list[str], rows: Iterator[dict[str, Any]], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([_cell(row.get(column)) for column in columns])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 FILE_RESPONSES = {
@@ -189,6 +144,8 @@ class BlacklistFeedViewSet(_FeedViewSet):
     filterset_class = BlacklistFeedFilterSet
     api_key_read_scope = ApiScope.BLACKLIST_READ
     export_name = "blacklist"
+    export_columns = BLACKLIST_COLUMNS
+    export_rows = staticmethod(blacklist_rows)
 
     @extend_schema(
         operation_id="credit_blacklist_list",
@@ -215,6 +172,8 @@ class RatingFeedViewSet(_FeedViewSet):
     filterset_class = RatingFeedFilterSet
     api_key_read_scope = ApiScope.RATINGS_READ
     export_name = "ratings"
+    export_columns = RATING_COLUMNS
+    export_rows = staticmethod(rating_rows)
 
     @extend_schema(
         operation_id="credit_ratings_list",
