@@ -1,4 +1,6 @@
-"""Excel/CSV import and export of the enterprise registry (same columns both ways)."""
+"""Excel/CSV import and export of the enterprise registry (same columns both ways).
+
+The export's rows are written by `safety_platform.exports` (streamed, formula-escaped)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from safety_platform.exports import unescape_cell
 from safety_platform.models import Department, Industry, Jurisdiction
 
 from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
@@ -113,7 +116,9 @@ def _label_lookups() -> dict[str, dict[str, str]]:
 
 
 def _read_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, cells) from CSV (UTF-8 with or without BOM, or GBK) or .xlsx."""
+    """Yield (line number, cells) from CSV (UTF-8 with or without BOM, or GBK) or .xlsx.
+
+    A cell our export escaped against formulas ('=…, '+…) is read as the text it stands for."""
     name = filename.lower()
     if name.endswith((".xlsx", ".xlsm")):
         from openpyxl import load_workbook
@@ -121,7 +126,7 @@ def _read_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield index, ["" if v is None else str(v).strip() for v in row]
+            yield index, ["" if v is None else unescape_cell(str(v).strip()) for v in row]
         workbook.close()
         return
     if not name.endswith((".csv", ".txt")):
@@ -135,7 +140,7 @@ def _read_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise ValueError(_("The file is neither UTF-8 nor GBK text."))
     for index, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        yield index, [cell.strip() for cell in row]
+        yield index, [unescape_cell(cell.strip()) for cell in row]
 
 
 def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: ImportResult) -> list[ParsedRow]:
@@ -300,45 +305,53 @@ def jurisdiction_path_names() -> dict[int, str]:
     }
 
 
-def _cell(enterprise: Enterprise, name: str, paths: dict[int, str]) -> Any:
-    if name == "jurisdiction":
-        return paths.get(enterprise.jurisdiction_id, "")
-    if name == "industry":
-        return enterprise.industry.code
-    if name == "supervising_department":
-        return enterprise.supervising_department.code if enterprise.supervising_department else ""
-    if name in ("risk_category", "scale", "status"):
-        return getattr(enterprise, f"get_{name}_display")()
-    if name == "is_key":
-        return "是" if enterprise.is_key else "否"
-    value = getattr(enterprise, name)
-    return "" if value is None else value
+# What each export column reads, straight from the query (COLUMNS order).
+EXPORT_VALUES = (
+    "credit_code",
+    "name",
+    "legal_representative",
+    "address",
+    "longitude",
+    "latitude",
+    "jurisdiction_id",
+    "industry__code",
+    "risk_category",
+    "supervising_department__code",
+    "scale",
+    "employees",
+    "is_key",
+    "status",
+    "contact_phone",
+)
 
 
-def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
-    yield [zh for _f, zh, _en in COLUMNS]
+def export_header() -> list[str]:
+    return [zh for _f, zh, _en in COLUMNS]
+
+
+def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[tuple[Any, ...]]:
+    """The registry rows as the import reads them back, from `values_list` (no model instance per row)."""
     paths = jurisdiction_path_names()
-    qs = queryset.select_related("industry", "supervising_department")
-    for enterprise in qs.iterator(chunk_size=2000):
-        yield [_cell(enterprise, f, paths) for f, _zh, _en in COLUMNS]
-
-
-def export_csv(queryset: QuerySet[Enterprise]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in export_rows(queryset):
-        writer.writerow(row)
-    # BOM so that Excel opens UTF-8 Chinese correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def export_xlsx(queryset: QuerySet[Enterprise]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("企业名录")
-    for row in export_rows(queryset):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # Labels in the reader's language, looked up once (a lazy label per row costs a translation call).
+    risk = {value: str(label) for value, label in RiskCategory.choices}
+    scale = {value: str(label) for value, label in EnterpriseScale.choices}
+    status = {value: str(label) for value, label in EnterpriseStatus.choices}
+    values = queryset.values_list(*EXPORT_VALUES)
+    for row in values.iterator(chunk_size=2000):
+        yield (
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            paths.get(row[6], ""),
+            row[7],
+            risk.get(row[8], row[8]),
+            row[9] or "",
+            scale.get(row[10], row[10]),
+            row[11],
+            "是" if row[12] else "否",
+            status.get(row[13], row[13]),
+            row[14],
+        )

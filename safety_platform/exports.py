@@ -47,6 +47,13 @@ def escape_cell(value: Any) -> Any:
     return value
 
 
+def unescape_cell(text: str) -> str:
+    """What escape_cell wrote, read back (an import of an exported file gets the original text)."""
+    if text[:1] == "'" and text[1:2] in FORMULA_TRIGGERS:
+        return text[1:]
+    return text
+
+
 # CSV --------------------------------------------------------------------------------------------
 
 

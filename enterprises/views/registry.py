@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from safety_platform import exports
 from safety_platform.audit import audit_entries_for
 from safety_platform.concurrency import StaleEdit
 from safety_platform.navigation import enterprise_panels_for
@@ -212,16 +214,9 @@ def enterprise_export_view(request: HttpRequest) -> HttpResponse:
         # An empty file would read as "no enterprises match": say which filter is wrong instead.
         lines = [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
         return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-    queryset = filterset.qs
-    fmt = request.GET.get("format", "xlsx")
+    rows = importexport.export_rows(filterset.qs)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = HttpResponse(importexport.export_csv(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.csv"'
-        return response
-    response = HttpResponse(
-        importexport.export_xlsx(queryset),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.xlsx"'
-    return response
+    if request.GET.get("format", "xlsx") == "csv":
+        return exports.csv_response(f"enterprises-{stamp}.csv", importexport.export_header(), rows)
+    sheet = exports.Sheet("企业名录", chain([importexport.export_header()], rows))
+    return exports.xlsx_response(f"enterprises-{stamp}.xlsx", [sheet])

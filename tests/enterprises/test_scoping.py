@@ -98,7 +98,7 @@ def test_export_contains_only_scope(role: str, client: Any, users: dict[str, Any
     if role == "enterprise":
         assert response.status_code == 403
         return
-    body = response.content.decode("utf-8-sig")
+    body = response.getvalue().decode("utf-8-sig")  # streamed
     for key, enterprise in world.items():
         assert (enterprise.name in body) == (key in EXPECTED[role]), (role, key)
 
