@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.net import same_site_target
+from safety_platform.pagination import ListPaginator
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
@@ -58,7 +58,7 @@ PAGE_SIZE = 25
 
 
 def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

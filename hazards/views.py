@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from safety_platform.choices import Role
 from safety_platform.concurrency import StaleEdit
 from safety_platform.models import Jurisdiction
 from safety_platform.net import client_ip
+from safety_platform.pagination import ListPaginator
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
@@ -93,7 +93,7 @@ def _refused(request: HttpRequest, exc: DomainError, form: Any = None) -> None:
 def hazard_list(request: HttpRequest) -> HttpResponse:
     filterset = HazardFilterSet(request.GET, queryset=selectors.hazards_visible_to(request.user), request=request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(queryset.order_by("-found_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset.order_by("-found_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hazards/list.html",
@@ -383,7 +383,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     base = RiskSource.objects.visible_to(request.user).select_related("enterprise", "banding")
     filterset = RiskSourceFilterSet(request.GET, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    page = Paginator(queryset.order_by("enterprise__name", "name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queryset.order_by("enterprise__name", "name", "id")
+    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hazards/risk_list.html",
@@ -606,7 +607,7 @@ def risk_map_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = selectors.campaigns_with_stats(request.user).order_by("-starts_on", "-id")
-    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hazards/campaign_list.html",
@@ -623,7 +624,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaigns_with_stats(request.user), pk=pk)
     hazards = selectors.hazards_visible_to(request.user).filter(campaign=campaign).order_by("-found_at")
-    page = Paginator(hazards, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(hazards, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "hazards/campaign_detail.html",
@@ -689,7 +690,7 @@ def selfcheck_list(request: HttpRequest) -> HttpResponse:
         .select_related("enterprise", "checklist", "performed_by")
         .order_by("-performed_at", "-id")
     )
-    page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
     checklists = []
     if user.is_enterprise_user and user.enterprise_id:
         checklists = list(Checklist.objects.for_industry(user.enterprise.industry).select_related("industry"))
@@ -758,7 +759,7 @@ def stats_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in ("draft", "submitted"):
         reports = reports.filter(status=status)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     year, quarter = services.previous_period(today, StatPeriodKind.QUARTER)
     generate_form = f.StatGenerateForm(periods=_recent_periods(today)) if user.is_enterprise_user else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .navigation import home_widgets_for
+from .pagination import ListPaginator
 from .selectors import deadline_counts_for, deadlines_open_for, notifications_for
 from .services import notification_mark_read
 
@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(request.user), 25).get_page(request.GET.get("page"))
+    page = ListPaginator(notifications_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page_obj": page})
 
 

@@ -7,18 +7,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from safety_platform.concurrency import StaleEdit
+from safety_platform.pagination import ListPaginator
 from safety_platform.services import DomainError
 
 PAGE_SIZE = 25
 
 
 def paginate(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> tuple[Page, str]:
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset, size).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

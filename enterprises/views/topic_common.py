@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from safety_platform.concurrency import StaleEdit
+from safety_platform.pagination import ListPaginator
 from safety_platform.services import DomainError
 
 PAGE_SIZE = 25
@@ -25,7 +26,7 @@ def filtered_page(
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     if filterset.is_bound and not filterset.is_valid():
         rows = queryset.none()
-    page: Page = Paginator(rows.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    page: Page = ListPaginator(rows.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {"filterset": filterset, "page_obj": page, "query": query.urlencode()}

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.concurrency import VERSION_FIELD
+from safety_platform.pagination import ListPaginator
 
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
 from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
@@ -74,7 +74,7 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
     on = _as_of(request)
     visible = Enterprise.objects.visible_to(user)
     rows = enterprises_with_compliance(on=on, enterprises=visible).order_by("-noncompliant_people", "name", "id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [summary_of(enterprise, on) for enterprise in page.object_list]
     totals = compliance_totals(Employee.objects.filter(enterprise__in=visible.values("pk")), on)
     return render(
@@ -96,7 +96,7 @@ def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpRespo
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise_id)
     on = _as_of(request)
     summary = training_compliance(enterprise, on=on, limit=0)  # the head counts only
-    paginator = Paginator(noncompliant_people(enterprise, on=on), PAGE_SIZE)
+    paginator = ListPaginator(noncompliant_people(enterprise, on=on), PAGE_SIZE)
     paginator.count = summary.noncompliant_count  # already counted: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
     summary.noncompliant = evaluate_people(page.object_list, on)

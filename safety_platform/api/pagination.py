@@ -1,17 +1,26 @@
-"""Pagination: page numbers for people and dashboards; credit feeds add cursors for machine sync."""
+"""Pagination: page numbers for people and dashboards; credit feeds add cursors for machine sync.
+
+Page numbers use the platform's one paginator (`safety_platform.pagination.ListPaginator`): a page reads
+`page_size + 1` rows (`next` says whether there is more) and `count` is counted over at most 1,001 rows:
+exact up to 1,000, `null` beyond (follow `next`; `page=last` is refused then).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import InvalidPage
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination
+
+from safety_platform.pagination import COUNT_CAP, ListPaginator
 
 
 class StandardPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = ListPaginator
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         # A bad page number is bad input (400 naming the parameter), not a missing resource.
@@ -21,7 +30,32 @@ class StandardPagination(pagination.PageNumberPagination):
         raw_size = request.query_params.get(self.page_size_query_param)
         if raw_size is not None and not (raw_size.isdecimal() and int(raw_size) >= 1):
             raise exceptions.ValidationError({self.page_size_query_param: [_("page_size must be a positive integer.")]})
+        self.request = request
+        page_size = self.get_page_size(request)
+        paginator = ListPaginator(queryset, page_size)
+        number: Any = raw or 1
+        if raw == "last":
+            number = paginator.num_pages  # counts at most COUNT_CAP + 1 rows
+            if number is None:
+                message = _("page=last is only available up to %(cap)s results; follow next instead.")
+                raise exceptions.ValidationError({self.page_query_param: [message % {"cap": paginator.count_cap}]})
         try:
-            return super().paginate_queryset(queryset, request, view)
-        except exceptions.NotFound as exc:
-            raise exceptions.ValidationError({self.page_query_param: [str(exc.detail)]}) from exc
+            self.page = paginator.page(number)
+        except InvalidPage as exc:
+            raise exceptions.ValidationError({self.page_query_param: [str(exc)]}) from exc
+        # The browsable API's page links need the number of pages; beyond the cap it shows none.
+        self.display_page_controls = bool(paginator.num_pages and paginator.num_pages > 1)
+        return list(self.page)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"] = {
+            "type": "integer",
+            "nullable": True,
+            "example": 123,
+            "description": (
+                f"Number of matching results, exact up to {COUNT_CAP}; null beyond (there are more than "
+                f"{COUNT_CAP}: follow `next` to the end)."
+            ),
+        }
+        return response

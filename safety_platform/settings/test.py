@@ -7,8 +7,9 @@ from .base import BASE_DIR, REDIS_URL, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Tasks run in-process unless a test starts a real worker (marked `redis`).
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in-process unless a test starts a real worker (marked `redis`); that worker's environment
+# turns this off, so the tasks it publishes (its outbox drain at start) go through the broker as in production.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 STORAGES = {

@@ -26,6 +26,7 @@ def celery_worker_process(transactional_db: Any) -> Iterator[subprocess.Popen[by
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "safety_platform.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     queue = f"test-{uuid.uuid4().hex[:8]}"
     proc = subprocess.Popen(

@@ -1,0 +1,120 @@
+"""One paginator for every list, page and API alike: no full count of a large table per request.
+
+A page is read as `per_page + 1` rows: the extra row says whether a next page exists, so paging never
+needs the total. The total shown in a list's header is counted over at most `COUNT_CAP + 1` rows
+(`SELECT COUNT(*) FROM (SELECT … LIMIT 1001)`): exact for small results, "1,000+" beyond. On the last
+page the total is known from the rows read, so a short list costs one query, not two.
+
+The API (`safety_platform.api.pagination.StandardPagination`) uses the same class: its `count` is
+exact up to the cap and `null` beyond it, and `next` says whether there is more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+COUNT_CAP = 1000
+
+
+class ListPage(Page):
+    """A page that knows whether a next page exists from the extra row read, not from the total."""
+
+    def __init__(self, object_list: Sequence[Any], number: int, paginator: ListPaginator, has_next: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def start_index(self) -> int:
+        # Django's asks for the total; the rows on this page are enough.
+        if not self.object_list:
+            return 0
+        return (self.number - 1) * self.paginator.per_page + 1
+
+    def end_index(self) -> int:
+        if not self.object_list:
+            return 0
+        return self.start_index() + len(self.object_list) - 1
+
+
+class ListPaginator(Paginator):
+    """Page-number paging that counts at most `count_cap + 1` rows (see the module docstring).
+
+    `count` is the exact total, or None when there are more than `count_cap` rows; `num_pages` is
+    None then too. `count_label` is what a page shows ("37", "1,000+").
+    """
+
+    def __init__(self, object_list: Any, per_page: int, count_cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.count_cap = COUNT_CAP if count_cap is None else count_cap
+
+    @cached_property
+    def count(self) -> int | None:  # type: ignore[override]
+        rows = self.object_list
+        if isinstance(rows, list | tuple):
+            return len(rows)
+        # A sliced queryset counts in a subquery: the database stops after count_cap + 1 rows.
+        n = rows[: self.count_cap + 1].count()
+        return n if n <= self.count_cap else None
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self.count is not None
+
+    @property
+    def count_label(self) -> str:
+        count = self.count
+        if count is None:
+            return number_format(self.count_cap, force_grouping=True) + "+"
+        return number_format(count, force_grouping=True)
+
+    @cached_property
+    def num_pages(self) -> int | None:  # type: ignore[override]
+        if self.count is None:
+            return None
+        return super().num_pages
+
+    def validate_number(self, number: Any) -> int:
+        """A whole number ≥ 1; whether that page has rows is known only once it is read."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(_("That page number is not an integer")) from exc
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        return number
+
+    def page(self, number: Any) -> ListPage:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        has_next = len(rows) > self.per_page
+        del rows[self.per_page :]
+        if not rows and number > 1:
+            raise EmptyPage(_("That page contains no results"))
+        if not has_next and "count" not in self.__dict__:
+            # The last page: the total is known from the rows read, no COUNT needed.
+            self.__dict__["count"] = bottom + len(rows)
+        return ListPage(rows, number, self, has_next)
+
+    def get_page(self, number: Any) -> ListPage:
+        """Like Django's: a bad number gives page 1; a page past the end gives the last page when the
+        total is known (small lists), page 1 otherwise."""
+        try:
+            number = self.validate_number(number)
+        except (PageNotAnInteger, EmptyPage):
+            number = 1
+        try:
+            return self.page(number)
+        except EmptyPage:
+            last = self.num_pages
+            return self.page(last if last else 1)
