@@ -49,6 +49,11 @@ import django
 
 django.setup()
 
+# The nightly runs are the worker's work: its statement timeout, not a web request's 30 s.
+from safety_platform.db_timeouts import use_long_statement_timeout  # noqa: E402
+
+use_long_statement_timeout()
+
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402

@@ -6,13 +6,24 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import beat_init, celeryd_init, worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safety_platform.settings.local")
 
 app = Celery("safety_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@celeryd_init.connect
+@worker_process_init.connect
+@beat_init.connect
+def allow_long_statements(**_: object) -> None:
+    """Tasks run set-based work over every enterprise (the nightly credit recalculation, assessment runs):
+    the worker's statements get DB_LONG_STATEMENT_TIMEOUT, not the web's 30 s (safety_platform/db_timeouts.py)."""
+    from .db_timeouts import use_long_statement_timeout
+
+    use_long_statement_timeout()
 
 
 @worker_ready.connect

@@ -1,9 +1,10 @@
 """Server-error responses that never touch the database: JSON on the API, a plain page on the web.
 
 Django calls `handler500` inside the `except` block of whatever failed, so `sys.exc_info()` still
-holds the exception. A database outage (PostgreSQL restarting, connections refused) becomes a
-503 with `Retry-After`; anything else a 500. Both are rendered without the database, the session
-or context processors, which may be the very thing that is down.
+holds the exception. A database outage (PostgreSQL restarting, connections refused, a dead connection
+found by TCP keepalives) and a statement PostgreSQL cancelled at `statement_timeout` (settings:
+DJANGO_DB_STATEMENT_TIMEOUT) become a 503 with `Retry-After`; anything else a 500. Both are rendered
+without the database, the session or context processors, which may be the very thing that is down.
 """
 
 from __future__ import annotations
@@ -34,20 +35,39 @@ def _stylesheet() -> str:
         return "/static/css/server-error.css"
 
 
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled (statement_timeout among others)
+
+
 def is_database_outage(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
+
+
+def is_statement_timeout(exc: BaseException | None) -> bool:
+    """PostgreSQL cancelled the statement ("canceling statement due to statement timeout"): psycopg's
+    QueryCanceled, wrapped by Django in an OperationalError."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__ or exc
+    return (getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)) == QUERY_CANCELED
 
 
 def server_error_response(request: HttpRequest, exc: BaseException | None) -> HttpResponse:
     outage = is_database_outage(exc)
     status = 503 if outage else 500
-    if outage:
+    timed_out = is_statement_timeout(exc)
+    if timed_out:
+        message = _("The database took too long to answer this request. Please try again shortly.")
+    elif outage:
         message = _("The service is briefly unavailable (the database cannot be reached). Please try again shortly.")
     else:
         message = _("Something went wrong on the server. The error has been logged; please try again.")
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            {"detail": message, "code": "service_unavailable" if outage else "server_error"}, status=status
+            {
+                "detail": message,
+                "code": "timeout" if timed_out else "service_unavailable" if outage else "server_error",
+            },
+            status=status,
         )
     else:
         title = _("Service unavailable") if outage else _("Server error")

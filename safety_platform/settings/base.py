@@ -132,6 +132,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)
     )
+    # A network partition in the middle of a query leaves libpq waiting for an answer that never comes, and
+    # the web worker with it. TCP keepalives notice the dead peer (idle 30 s, then 3 probes 10 s apart);
+    # a statement that runs too long (a lock never released, a runaway query) is cancelled by PostgreSQL
+    # after DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit) and the request answers 503 (errors.py).
+    # Celery workers and management commands (nightly recalculations, assessment runs, migrations) switch
+    # to DJANGO_DB_LONG_STATEMENT_TIMEOUT: safety_platform.db_timeouts.use_long_statement_timeout().
+    # Values given in DATABASE_URL (`?keepalives_idle=…`, `?options=…`) win.
+    DB_STATEMENT_TIMEOUT = env.int("DJANGO_DB_STATEMENT_TIMEOUT", default=30)
+    DB_LONG_STATEMENT_TIMEOUT = env.int("DJANGO_DB_LONG_STATEMENT_TIMEOUT", default=600)
+    _db_options = DATABASES["default"]["OPTIONS"]
+    _db_options.setdefault("keepalives", 1)
+    _db_options.setdefault("keepalives_idle", env.int("DJANGO_DB_KEEPALIVES_IDLE", default=30))
+    _db_options.setdefault("keepalives_interval", env.int("DJANGO_DB_KEEPALIVES_INTERVAL", default=10))
+    _db_options.setdefault("keepalives_count", env.int("DJANGO_DB_KEEPALIVES_COUNT", default=3))
+    if "statement_timeout" not in _db_options.get("options", ""):
+        _timeout = f"-c statement_timeout={DB_STATEMENT_TIMEOUT}s"
+        _db_options["options"] = f"{_db_options.get('options', '')} {_timeout}".strip()
 # A persistent connection (CONN_MAX_AGE > 0) is checked before a request reuses it, so one that died with the
 # database (a restart, an outage) is replaced rather than failing the request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
