@@ -79,4 +79,14 @@ class HazardsConfig(AppConfig):
                 description="Opens each enterprise's statistics report and filing deadline.",
             )
         )
+        register_schedule(
+            Schedule(
+                name="Hazards: recount the dashboards' hazard summary",
+                task="hazards.summary_rebuild",
+                minute="40",
+                hour="2",
+                description="Recounts the hazard summary from the hazards (it is kept up to date with each "
+                "change; this repairs changes made around the model, e.g. bulk updates).",
+            )
+        )
         register_demo_seeder(seed_demo)

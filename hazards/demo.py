@@ -332,7 +332,8 @@ def seed_demo() -> None:
             )
             # Demo only: backdate the deadline so that the overdue escalation has something to show.
             past = today - dt.timedelta(days=5)
-            Hazard.objects.filter(pk=h.pk).update(deadline=past)
+            h.deadline = past
+            h.save(update_fields=["deadline"])  # through the model: the dashboards' summary follows
             h.refresh_from_db()
             deadline_open(
                 source=h,

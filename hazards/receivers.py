@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from safety_platform.signals import deadline_escalated
@@ -25,3 +26,65 @@ def on_deadline_escalated(sender: Any, deadline: Any, level: int, **kwargs: Any)
         and source_type_id == ContentType.objects.get_for_model(HazardStatReport).pk
     ):
         stat_report_record_late(report_id=deadline.source_id)
+
+
+# The hazard summary (dashboards): each change of a hazard, or an enterprise's area, industry or department,
+# adds its difference to `HazardMonthSummary` in the same transaction (hazards.services.summary).
+
+
+@receiver(pre_save, sender="hazards.Hazard", dispatch_uid="hazards_summary_pre_save")
+def on_hazard_pre_save(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    if not raw:
+        from .services.summary import hazard_counts_before
+
+        hazard_counts_before(instance, update_fields)
+
+
+@receiver(post_save, sender="hazards.Hazard", dispatch_uid="hazards_summary_post_save")
+def on_hazard_post_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        from .services.summary import hazard_counts_after
+
+        hazard_counts_after(instance)
+
+
+@receiver(pre_delete, sender="hazards.Hazard", dispatch_uid="hazards_summary_pre_delete")
+def on_hazard_pre_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from .services.summary import hazard_counts_before
+
+    hazard_counts_before(instance)
+
+
+@receiver(post_delete, sender="hazards.Hazard", dispatch_uid="hazards_summary_post_delete")
+def on_hazard_post_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from .services.summary import hazard_counts_after
+
+    hazard_counts_after(instance, deleted=True)
+
+
+_ENTERPRISE_PLACE = ("jurisdiction_id", "industry_id", "supervising_department_id")
+
+
+@receiver(pre_save, sender="enterprises.Enterprise", dispatch_uid="hazards_summary_enterprise_pre_save")
+def on_enterprise_pre_save(
+    sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    instance._summary_place = None
+    if raw or not instance.pk:
+        return  # a new enterprise has no hazards yet
+    watched = {"jurisdiction", "industry", "supervising_department", *_ENTERPRISE_PLACE}
+    if update_fields is not None and not set(update_fields) & watched:
+        return
+    instance._summary_place = sender.objects.filter(pk=instance.pk).values_list(*_ENTERPRISE_PLACE).first()
+
+
+@receiver(post_save, sender="enterprises.Enterprise", dispatch_uid="hazards_summary_enterprise_post_save")
+def on_enterprise_post_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    old = getattr(instance, "_summary_place", None)
+    if raw or old is None:
+        return
+    new = tuple(getattr(instance, name) for name in _ENTERPRISE_PLACE)
+    if tuple(old) != new:
+        from .services.summary import enterprise_hazards_move
+
+        enterprise_hazards_move(instance.pk, (old[0], old[1], old[2] or 0), (new[0], new[1], new[2] or 0))

@@ -17,3 +17,12 @@ def stat_reports_open_due() -> int:
     from .services import stat_reports_open_due as open_due
 
     return open_due()
+
+
+@shared_task(name="hazards.summary_rebuild")
+def hazard_summary_rebuild_task() -> int:
+    """Nightly: recount the hazard summary of the dashboards from the hazards (repairs any change that
+    bypassed the model, e.g. a bulk UPDATE); idempotent."""
+    from .services.summary import hazard_summary_rebuild
+
+    return hazard_summary_rebuild()

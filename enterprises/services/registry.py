@@ -157,6 +157,12 @@ def enterprises_rederive_departments(*, department: Department | None = None) ->
                 .exclude(supervising_department_id=target_id)
                 .update(supervising_department_id=target_id, updated_at=now)
             )
+        if changed:
+            # The dashboards' hazard summary is kept per supervising department; a bulk UPDATE sends no
+            # model signal, so recount it in the same transaction.
+            from hazards.services.summary import hazard_summary_rebuild
+
+            hazard_summary_rebuild()
     return changed
 
 

@@ -5,6 +5,7 @@ from .hazard import Hazard, HazardAttachment, HazardCodeCounter, HazardTransitio
 from .risk import RiskBand, RiskBanding, RiskSource
 from .selfcheck import Checklist, ChecklistItem, SelfCheck, SelfCheckAnswer
 from .stats import STAT_FIELDS, HazardStatReport
+from .summary import HazardMonthSummary
 
 __all__ = [
     "STAT_FIELDS",
@@ -14,6 +15,7 @@ __all__ = [
     "Hazard",
     "HazardAttachment",
     "HazardCodeCounter",
+    "HazardMonthSummary",
     "HazardStatReport",
     "HazardTransition",
     "RemediationPlan",
