@@ -7,6 +7,13 @@ exactly what changed since (a removal too, since it bumps `updated_at`).
 A transaction can commit a little after the `updated_at` it stamped. So the `sync_cursor` never
 points later than `now − SETTLE`: rows stamped in the last few seconds come again in the next
 pull rather than risk being skipped (delivery is at least once; rows are keyed by `id`).
+
+"Strictly after the key" is the row comparison `(updated_at, id) > (X, Y)`: PostgreSQL starts an
+index range scan on the (updated_at, id) index right at the key, so a deep page costs what the first
+one does and a full sync is linear. The equivalent `updated_at > X OR (updated_at = X AND id > Y)`
+gives the same rows, but the planner cannot use it as an index bound: it filtered from the start of
+the index on every page (65 ms instead of 6 ms for a deep page of 100,000 ratings), and the whole
+sync grew quadratically.
 """
 
 from __future__ import annotations
@@ -15,10 +22,15 @@ import base64
 import binascii
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+# Django's own row-value lookup (the one composite primary keys use): `(a, b) > (x, y)` on PostgreSQL,
+# the equivalent OR/AND expansion where the backend lacks row values (SQLite).
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -61,8 +73,16 @@ def decode_cursor(value: str) -> tuple[dt.datetime, int]:
 def after_cursor(queryset: QuerySet[Any], cursor: tuple[dt.datetime, int] | None) -> QuerySet[Any]:
     if cursor is None:
         return queryset
-    updated_at, pk = cursor
-    return queryset.filter(Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk))
+    return queryset.filter(TupleGreaterThan(Tuple("updated_at", "pk"), cursor))
+
+
+def model_key(obj: Any) -> tuple[dt.datetime, int]:
+    return obj.updated_at, obj.pk
+
+
+def row_key(row: tuple[Any, ...]) -> tuple[dt.datetime, int]:
+    """The key of a `values_list` row that starts with `id` and ends with `updated_at` (the feeds' rows)."""
+    return row[-1], row[0]
 
 
 class SyncCursorPagination(BasePagination):
@@ -74,6 +94,9 @@ class SyncCursorPagination(BasePagination):
         self.next_key: tuple[dt.datetime, int] | None = None
         self.sync_key: tuple[dt.datetime, int] | None = None
         self.request: Any = None
+        # How to read (updated_at, id) from a row: model instances by default; a view paging
+        # `values_list` rows sets `page_key` (e.g. `row_key`).
+        self.key_of: Callable[[Any], tuple[dt.datetime, int]] = model_key
 
     def page_size(self, request: Any) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -95,17 +118,17 @@ class SyncCursorPagination(BasePagination):
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
         self.request = request
+        self.key_of = getattr(view, "page_key", None) or model_key
         size = self.page_size(request)
         cursor = self.cursor(request)
         rows = list(after_cursor(queryset, cursor).order_by("updated_at", "pk")[: size + 1])
         self.page = rows[:size]
         if len(rows) > size:
-            last = self.page[-1]
-            self.next_key = (last.updated_at, last.pk)
+            self.next_key = self.key_of(self.page[-1])
             return self.page
         # Last page: the key to resume from next time, never later than the settle horizon.
         horizon = timezone.now() - dt.timedelta(seconds=settle_seconds())
-        candidate = (self.page[-1].updated_at, self.page[-1].pk) if self.page else cursor
+        candidate = self.key_of(self.page[-1]) if self.page else cursor
         self.sync_key = candidate if candidate is not None and candidate[0] <= horizon else (horizon, 0)
         return self.page
 

@@ -9,13 +9,11 @@ list, and an ETag on every JSON page so an unchanged page is a bodiless 304.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -33,8 +31,9 @@ from safety_platform.choices import ApiScope
 
 from ..filtersets import BlacklistFeedFilterSet, RatingFeedFilterSet
 from ..models import BlacklistEntry, CreditRating
+from . import feed
 from .exports import BLACKLIST_COLUMNS, RATING_COLUMNS, blacklist_rows, rating_rows
-from .pagination import SyncCursorPagination, after_cursor
+from .pagination import SyncCursorPagination, after_cursor, row_key
 from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
 from .serializers import BlacklistEntrySerializer, RatingSerializer
 
@@ -70,6 +69,7 @@ ERROR_RESPONSES = {
     (403, "application/json"): OpenApiResponse(ErrorSerializer, description="The API key lacks the required scope."),
 }
 FORMATS = ("json", "csv", "xlsx")
+_JSON = JSONRenderer()
 
 
 class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[misc]
@@ -77,6 +77,10 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
     filter_backends = [DjangoFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     export_name = "export"
+    # The JSON page: `values_list` columns (id first, updated_at last) and the row → dict formatter.
+    feed_columns: tuple[str, ...] = ()
+    feed_dicts: Callable[[Any], list[dict[str, Any]]]
+    page_key = staticmethod(row_key)
     # The file formats' columns and rows (values straight from the query, see .exports).
     export_columns: list[str] = []
     export_rows: Callable[[Any], Iterator[tuple[Any, ...]]]
@@ -102,17 +106,18 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
         fmt = getattr(request.accepted_renderer, "format", "json")
         if fmt in ("csv", "xlsx"):
             return self._export(queryset, fmt)
-        page = self.paginate_queryset(queryset)
-        data = self.paginator.get_paginated_data(self.get_serializer(page, many=True).data)  # type: ignore[union-attr]
-        etag = (
-            '"'
-            + hashlib.sha256(json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()).hexdigest()[:40]
-            + '"'
-        )
+        # Values straight from the query, formatted by hand as the serializer would (see .feed).
+        page = self.paginate_queryset(queryset.values_list(*self.feed_columns))
+        data = self.paginator.get_paginated_data(self.feed_dicts(page))  # type: ignore[union-attr]
+        # The page is rendered once: the ETag is the hash of the very bytes sent.
+        body = _JSON.render(data)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
         headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept, Authorization, Cookie"}
         if etag in _if_none_match(request):
             return Response(status=304, headers=headers)
-        return Response(data, headers=headers)
+        if type(request.accepted_renderer) is JSONRenderer and request.accepted_media_type == _JSON.media_type:
+            return HttpResponse(body, content_type=_JSON.media_type, headers=headers)
+        return Response(data, headers=headers)  # the browsable API, or JSON with `; indent=`
 
     # Export ---------------------------------------------------------------------------------
 
@@ -144,6 +149,8 @@ class BlacklistFeedViewSet(_FeedViewSet):
     filterset_class = BlacklistFeedFilterSet
     api_key_read_scope = ApiScope.BLACKLIST_READ
     export_name = "blacklist"
+    feed_columns = feed.BLACKLIST_COLUMNS
+    feed_dicts = staticmethod(feed.blacklist_dicts)
     export_columns = BLACKLIST_COLUMNS
     export_rows = staticmethod(blacklist_rows)
 
@@ -172,6 +179,8 @@ class RatingFeedViewSet(_FeedViewSet):
     filterset_class = RatingFeedFilterSet
     api_key_read_scope = ApiScope.RATINGS_READ
     export_name = "ratings"
+    feed_columns = feed.RATING_COLUMNS
+    feed_dicts = staticmethod(feed.rating_dicts)
     export_columns = RATING_COLUMNS
     export_rows = staticmethod(rating_rows)
 
