@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from safety_platform import exports
 from safety_platform.audit import audit_entries_for
 from safety_platform.concurrency import StaleEdit
 from safety_platform.navigation import enterprise_panels_for
+from safety_platform.pagination import ListPaginator
 from safety_platform.services import DomainError
 
 from .. import importexport
@@ -48,7 +48,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         return redirect("enterprises:mine")
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
