@@ -75,6 +75,7 @@ class SchemeIndicatorInline(_FrozenOnceRun, admin.TabularInline):
         "zero_at",
         "deduct_per_unit",
         "target_input",
+        "days_allowed",
     ]
 
 

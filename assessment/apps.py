@@ -44,7 +44,7 @@ class AssessmentConfig(AppConfig):
             NavItem(
                 _("Assessment"),
                 "assessment:run_list",
-                roles=frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR}),
+                roles=frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT}),
                 icon="clipboard-data",
                 order=6,
                 group=_("Assessment"),  # its own top entry, not a line under the dashboard
@@ -73,7 +73,7 @@ class AssessmentConfig(AppConfig):
                 hour="3",
                 day_of_month="1",
                 kwargs='{"kind": "month"}',
-                description="Assesses every county for the month just ended (preliminary).",
+                description="Assesses every county and member department for the month just ended (preliminary).",
             )
         )
         register_schedule(
@@ -85,7 +85,7 @@ class AssessmentConfig(AppConfig):
                 day_of_month="1",
                 month_of_year="1,4,7,10",
                 kwargs='{"kind": "quarter"}',
-                description="Assesses every county for the quarter just ended.",
+                description="Assesses every county and member department for the quarter just ended.",
             )
         )
         register_schedule(

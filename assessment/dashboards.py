@@ -36,7 +36,7 @@ from hazards.services.stats import previous_period
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.models import Industry, Jurisdiction
 
-from .choices import ResultStatus
+from .choices import ResultStatus, SchemeKind
 from .models import AssessmentResult, CountyInput
 
 
@@ -701,7 +701,7 @@ def _trend(counts: dict[str, int], jurisdiction: Jurisdiction, period: Period) -
 def _ranking(user: Any, jurisdiction: Jurisdiction) -> list[AssessmentResult]:
     """The latest assessment results the user may see (published or preliminary), best rank first."""
     visible = AssessmentResult.objects.visible_to(user).filter(
-        status__in=[ResultStatus.PUBLISHED, ResultStatus.PRELIMINARY]
+        status__in=[ResultStatus.PUBLISHED, ResultStatus.PRELIMINARY], scheme__kind=SchemeKind.JURISDICTION
     )
     latest = visible.order_by("-period__end", "-computed_at").values_list("run_id", flat=True).first()
     if latest is None:

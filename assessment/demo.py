@@ -1,10 +1,13 @@
 """Demo data for the assessment: each county's targets and base figures for this year and last, runs of
 last quarter (published by the demo committee login) and of the current month (preliminary) so a newcomer
 sees a real ranking, and one county's objection to the month's preliminary result waiting for the
-committee's answer. Idempotent."""
+committee's answer. The same two periods for the member departments' duty check, with credit records
+entered on time or late and blacklist proposals handled in time or late by two departments, so their
+figures differ. Idempotent."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
@@ -74,26 +77,145 @@ def seed_assessment_demo() -> None:
     this_month = assessment_period_get_or_create(
         kind=PeriodKind.MONTH, year=today.year, number=today.month, today=today
     )
-    for period in (last_quarter, this_month):
-        if AssessmentRun.objects.filter(period=period, status=RunStatus.DONE).exists():
-            continue
-        # Computed here rather than on a worker, so the demo shows results as soon as the seed ends.
-        run = assessment_run_start(period=period, enqueue=False)
-        assessment_run_execute(run_id=run.pk)
-    _publish(last_quarter)
+    kinds = [SchemeKind.JURISDICTION]
+    if Scheme.objects.in_force(SchemeKind.DEPARTMENT, today) is not None:
+        _seed_department_work(last_quarter, this_month, today)
+        kinds.append(SchemeKind.DEPARTMENT)
+    for kind in kinds:
+        for period in (last_quarter, this_month):
+            if AssessmentRun.objects.filter(period=period, scheme__kind=kind, status=RunStatus.DONE).exists():
+                continue
+            # Computed here rather than on a worker, so the demo shows results as soon as the seed ends.
+            run = assessment_run_start(period=period, enqueue=False, kind=kind)
+            assessment_run_execute(run_id=run.pk)
+        _publish(last_quarter, kind)
     _seed_objection(this_month)
 
 
-def _publish(period: AssessmentPeriod) -> None:
-    """Publish the period's latest finished run, as the demo committee login, unless one is published."""
+def _publish(period: AssessmentPeriod, kind: str = SchemeKind.JURISDICTION) -> None:
+    """Publish the period's latest finished run of a kind, as the demo committee login, unless one is published."""
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=PUBLISHING_USER, is_active=True).first()
-    if user is None or AssessmentResult.objects.filter(period=period, status=ResultStatus.PUBLISHED).exists():
+    of_kind = AssessmentResult.objects.filter(period=period, scheme__kind=kind)
+    if user is None or of_kind.filter(status=ResultStatus.PUBLISHED).exists():
         return
-    run = AssessmentRun.objects.filter(period=period, status=RunStatus.DONE).order_by("-finished_at", "-pk").first()
+    run = (
+        AssessmentRun.objects.filter(period=period, scheme__kind=kind, status=RunStatus.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
     if run is not None:
         assessment_run_publish(run=run, user=user)
+
+
+# The departments' own work in the demo: (department login, period, delays in days of the records it
+# enters by hand; a delay above the scheme's 7 days is late), and the days each took to handle a
+# blacklist proposal of last quarter (above 10 is late).
+DEPARTMENT_RECORDS: list[tuple[str, str, list[int]]] = [
+    ("dept_yjj", "quarter", [1, 2, 3, 5, 6, 20]),
+    ("dept_yjj", "month", [1, 2]),
+    ("dept_zjj", "quarter", [2, 4, 12, 30]),
+    ("dept_zjj", "month", [9]),
+]
+DEPARTMENT_PROPOSALS: list[tuple[str, int]] = [("dept_yjj", 3), ("dept_zjj", 14)]
+DEMO_EVIDENCE = "演示：部门履责检查（信用信息归集）"
+DEMO_PROPOSAL = "演示：部门履责检查（黑名单建议处理）"
+
+
+def _seed_department_work(last_quarter: AssessmentPeriod, this_month: AssessmentPeriod, today: dt.date) -> None:
+    """Credit records the demo departments entered by hand, on time or late, and blacklist proposals they
+    handled (withdrew) in time or late, dated inside the demo periods. Written once (marked by their text)."""
+    from django.contrib.auth import get_user_model
+
+    from credit.choices import Behaviour, BlacklistCase, BlacklistOrigin, BlacklistStatus, RecordSource
+    from credit.models import BlacklistEntry, BlacklistTransition, CreditRecord, RuleSet
+    from enterprises.models import Enterprise
+
+    if CreditRecord.objects.filter(evidence=DEMO_EVIDENCE).exists():
+        return
+    rule_set = RuleSet.objects.in_force(today)
+    rule = (
+        rule_set.rules.filter(behaviour=Behaviour.GOOD, manual_allowed=True, blacklist_case="").order_by("code").first()
+        if rule_set
+        else None
+    )
+    if rule is None:
+        return
+    users = {u.username: u for u in get_user_model().objects.filter(username__startswith="dept_", is_active=True)}
+    periods = {"quarter": last_quarter, "month": this_month}
+
+    def moment(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+    for username, which, delays in DEPARTMENT_RECORDS:
+        user = users.get(username)
+        enterprise = (
+            Enterprise.objects.operating().filter(supervising_department_id=user.department_id).order_by("pk").first()
+            if user
+            else None
+        )
+        if user is None or enterprise is None:
+            continue
+        period = periods[which]
+        last_day = min(period.end, today)
+        for index, delay in enumerate(delays):
+            entered = min(period.start + dt.timedelta(days=3 + 9 * index), last_day)
+            record = CreditRecord.objects.create(
+                enterprise=enterprise,
+                rule=rule,
+                occurred_on=entered - dt.timedelta(days=delay),
+                evidence=DEMO_EVIDENCE,
+                department_id=user.department_id,
+                recorded_by=user,
+                source=RecordSource.MANUAL,
+            )
+            CreditRecord.objects.filter(pk=record.pk).update(created_at=moment(entered))
+    for username, took in DEPARTMENT_PROPOSALS:
+        user = users.get(username)
+        if user is None or rule_set is None:
+            continue
+        open_entries = BlacklistEntry.objects.open().values("enterprise_id")
+        enterprise = (
+            Enterprise.objects.operating()
+            .filter(supervising_department_id=user.department_id)
+            .exclude(pk__in=open_entries)
+            .order_by("-pk")
+            .first()
+        )
+        if enterprise is None:
+            continue
+        proposed = moment(last_quarter.start + dt.timedelta(days=20))
+        entry = BlacklistEntry.objects.create(
+            enterprise=enterprise,
+            status=BlacklistStatus.REJECTED,
+            origin=BlacklistOrigin.DEPARTMENT,
+            case=BlacklistCase.OTHER,
+            rule_set=rule_set,
+            reason=DEMO_PROPOSAL,
+            legal_basis="《安全生产严重失信主体名单管理办法》",
+            department_id=user.department_id,
+            proposed_by=user,
+            proposed_at=proposed,
+            decision_note="经核查证据不足，撤回建议。",
+            updated_at=proposed + dt.timedelta(days=took),
+        )
+        BlacklistTransition.objects.bulk_create(
+            [
+                BlacklistTransition(
+                    entry=entry, to_status=BlacklistStatus.PROPOSED, action="propose", actor=user, at=proposed
+                ),
+                BlacklistTransition(
+                    entry=entry,
+                    from_status=BlacklistStatus.PROPOSED,
+                    to_status=BlacklistStatus.REJECTED,
+                    action="reject",
+                    actor=user,
+                    at=proposed + dt.timedelta(days=took),
+                    note=entry.decision_note,
+                ),
+            ]
+        )
 
 
 def _seed_objection(period: AssessmentPeriod) -> None:
@@ -105,6 +227,7 @@ def _seed_objection(period: AssessmentPeriod) -> None:
         AssessmentResult.objects.filter(
             run__period=period,
             run__status=RunStatus.DONE,
+            scheme__kind=SchemeKind.JURISDICTION,
             jurisdiction__name=OBJECTING_COUNTY,
             status=ResultStatus.PRELIMINARY,
         )

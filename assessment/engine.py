@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from emergency.choices import AccidentGrade
 
-from .choices import AssessmentGrade, Normalization, Scoring, TargetInput, VetoKind
+from .choices import AssessmentGrade, Normalization, SchemeKind, Scoring, TargetInput, VetoKind
 from .indicators import registry
 from .indicators.emergency import accidents_in
 from .indicators.registry import Figure, Window
@@ -193,9 +193,11 @@ def grade_for(scheme: Scheme, score: Decimal | None, vetoed: bool) -> str:
 
 
 def assess(scheme: Scheme, county: Any, period: AssessmentPeriod) -> Assessment:
-    """Score one county for one period under one scheme version."""
+    """Score one assessee — a county, or a department under a duty-check scheme — for one period under one
+    scheme version. A department has no yearly input and no veto: its scheme scores its own records only."""
     window = window_of(period)
-    county_input = CountyInput.objects.filter(jurisdiction=county, year=period.year).first()
+    is_county = scheme.kind != SchemeKind.DEPARTMENT
+    county_input = CountyInput.objects.filter(jurisdiction=county, year=period.year).first() if is_county else None
     outcomes: list[IndicatorOutcome] = []
     for item in scheme.indicators.all():
         spec = registry.get(item.indicator)
@@ -207,7 +209,11 @@ def assess(scheme: Scheme, county: Any, period: AssessmentPeriod) -> Assessment:
         if not spec.measurable or spec.func is None:
             outcome.reason = str(spec.not_measurable_reason)
             continue
-        figure = spec.func(county, window)
+        if spec.default_days is not None:
+            days = item.days_allowed if item.days_allowed is not None else spec.default_days
+            figure = spec.func(county, window, days=days)
+        else:
+            figure = spec.func(county, window)
         outcome.figure = figure
         try:
             outcome.normalized = normalize(item, figure, county_input, county, period.year)
@@ -241,7 +247,7 @@ def assess(scheme: Scheme, county: Any, period: AssessmentPeriod) -> Assessment:
             )
     if notes and scored_weight:
         notes.append(_("Their weight is spread over the scored indicators in proportion to their weights."))
-    veto_reasons = _vetoes(scheme, county, window, county_input)
+    veto_reasons = _vetoes(scheme, county, window, county_input) if is_county else []
     return Assessment(
         score=score,
         grade=grade_for(scheme, score, bool(veto_reasons)),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
+from .choices import SchemeKind
 from .models import AssessmentResult, AssessmentRun
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +69,7 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
     ranking.append(
         [
             _("Rank"),
-            _("County / district / zone"),
+            _("Department") if run.scheme.kind == SchemeKind.DEPARTMENT else _("County / district / zone"),
             pgettext("assessment", "Score"),
             pgettext("assessment", "Grade"),
             _("Veto"),
@@ -80,7 +81,7 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
         ranking.append(
             [
                 result.rank,
-                safe(str(result.jurisdiction)),
+                safe(result.assessee_name),
                 safe(result.score),
                 safe(grade_label(result)),
                 safe(veto_text(result)),
@@ -90,12 +91,12 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
         )
     used: set[str] = set()
     for result in results:
-        title = _SHEET_BAD.sub("", str(result.jurisdiction.name))[:31] or str(result.pk)
+        title = _SHEET_BAD.sub("", result.assessee_name)[:31] or str(result.pk)
         while title in used:
             title = f"{title[:28]}_{len(used)}"
         used.add(title)
         sheet = workbook.create_sheet(title)
-        sheet.append([safe(str(result.jurisdiction)), safe(run.period.label)])
+        sheet.append([safe(result.assessee_name), safe(run.period.label)])
         sheet.append(
             [
                 pgettext("assessment", "Score"),

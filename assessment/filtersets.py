@@ -35,16 +35,19 @@ class PeriodFilterSet(django_filters.FilterSet):
 class RunFilterSet(django_filters.FilterSet):
     period = IdFilter(field_name="period_id", label=_("assessment period"))
     status = django_filters.ChoiceFilter(choices=RunStatus.choices, label=pgettext_lazy("assessment run", "status"))
+    assessed = django_filters.ChoiceFilter(field_name="scheme__kind", choices=SchemeKind.choices, label=_("assessed"))
 
     class Meta:
         model = AssessmentRun
-        fields = ["period", "status"]
+        fields = ["period", "status", "assessed"]
 
 
 class ResultFilterSet(django_filters.FilterSet):
     period = IdFilter(field_name="period_id", label=_("assessment period"))
     run = IdFilter(field_name="run_id", label=_("assessment run"))
     jurisdiction = IdFilter(field_name="jurisdiction_id", label=_("county / district / zone"))
+    department = IdFilter(field_name="department_id", label=_("department"))
+    assessed = django_filters.ChoiceFilter(field_name="scheme__kind", choices=SchemeKind.choices, label=_("assessed"))
     status = django_filters.ChoiceFilter(
         choices=ResultStatus.choices, label=pgettext_lazy("assessment result", "status")
     )
@@ -53,4 +56,4 @@ class ResultFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AssessmentResult
-        fields = ["period", "run", "jurisdiction", "status", "grade", "vetoed"]
+        fields = ["period", "run", "jurisdiction", "department", "assessed", "status", "grade", "vetoed"]

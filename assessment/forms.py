@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
-from .choices import PeriodKind
+from .choices import PeriodKind, SchemeKind
 from .indicators import registry
 from .models import CountyInput, GradeThreshold, Scheme, SchemeIndicator, VetoRule
 from .services import weights_error
@@ -102,16 +102,24 @@ class SchemeIndicatorForm(forms.ModelForm):
             "zero_at",
             "deduct_per_unit",
             "target_input",
+            "days_allowed",
         ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scheme_kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = [("", "—"), *registry.choices()]
+        # Only the indicators of the scheme's kind of assessee (a county's or a department's), when known.
+        self.fields["indicator"].choices = [("", "—"), *registry.choices(scheme_kind)]
 
 
 class SchemeIndicatorFormSet(BaseInlineFormSet):
     """The weights of the indicators kept must add up to 100 (`services.weights_error`); the error sits on
     the weight column and above the table."""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if self.instance is not None and self.instance.pk:
+            kwargs["scheme_kind"] = self.instance.kind
+        return kwargs
 
     def clean(self) -> None:
         super().clean()
@@ -200,8 +208,16 @@ class SchemeCopyForm(forms.Form):
 
 
 class RunStartForm(forms.Form):
-    """Start a run for a month, a quarter or a year (a period in the future is refused under its field)."""
+    """Start a run for a month, a quarter or a year (a period in the future is refused under its field),
+    of the counties' assessment or of the departments' duty check."""
 
+    assessed = forms.ChoiceField(
+        label=_("assessed"),
+        choices=SchemeKind.choices,
+        initial=SchemeKind.JURISDICTION,
+        required=False,  # left out: the counties, as before the duty check existed
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     kind = forms.ChoiceField(
         label=_("period"), choices=PeriodKind.choices, widget=forms.Select(attrs={"class": "form-select"})
     )

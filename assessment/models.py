@@ -38,6 +38,8 @@ from .choices import (
 )
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
+# A department has no GDP, workforce or supervised-enterprise base of its own in the scheme's sense.
+DEPARTMENT_UNSUITABLE_NORMALIZATIONS = frozenset({Normalization.PER_100M_GDP, Normalization.PER_100K_WORKERS})
 FIGURE = {"max_digits": 20, "decimal_places": 6}
 
 
@@ -133,6 +135,13 @@ class SchemeIndicator(models.Model):
         _("points deducted per unit"), max_digits=8, decimal_places=4, null=True, blank=True
     )
     target_input = models.CharField(_("control target"), max_length=30, choices=TargetInput.choices, blank=True)
+    days_allowed = models.PositiveSmallIntegerField(
+        _("days allowed"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(365)],
+        help_text=_("Timeliness indicators: the days allowed after the event (empty: the indicator's default)."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -163,10 +172,21 @@ class SchemeIndicator(models.Model):
         from .indicators import registry
 
         errors: dict[str, Any] = {}
-        if self.indicator and registry.get(self.indicator) is None:
+        spec = registry.get(self.indicator) if self.indicator else None
+        if self.indicator and spec is None:
             errors["indicator"] = _("Unknown indicator “%(name)s”; choose one of the registered indicators.") % {
                 "name": self.indicator
             }
+        kind = self._scheme_kind()
+        if spec is not None and kind and kind not in spec.kinds:
+            errors["indicator"] = _("“%(name)s” does not apply to this scheme's assessees (%(kind)s).") % {
+                "name": spec.label,
+                "kind": SchemeKind(kind).label,
+            }
+        if kind == SchemeKind.DEPARTMENT and self.normalization in DEPARTMENT_UNSUITABLE_NORMALIZATIONS:
+            errors["normalization"] = _("A department has no GDP or workforce of its own: count or share only.")
+        if kind == SchemeKind.DEPARTMENT and self.scoring == Scoring.AGAINST_TARGET:
+            errors["scoring"] = _("Control targets are set for counties, not for departments.")
         if self.scoring == Scoring.BAND and (self.full_at is None or self.zero_at is None):
             field = "full_at" if self.full_at is None else "zero_at"
             errors[field] = _("Band scoring needs both the full-points and the zero-points value.")
@@ -181,10 +201,18 @@ class SchemeIndicator(models.Model):
             )
         if self.scoring == Scoring.DEDUCT and not self.deduct_per_unit:
             errors["deduct_per_unit"] = _("Deduction scoring needs the points deducted per unit.")
-        if self.scoring == Scoring.AGAINST_TARGET and not self.target_input:
+        if self.scoring == Scoring.AGAINST_TARGET and not self.target_input and "scoring" not in errors:
             errors["target_input"] = _("Scoring against a target needs the control target it is held against.")
         if errors:
             raise ValidationError(errors)
+
+    def _scheme_kind(self) -> str:
+        """The kind of the scheme this indicator belongs to (also before the scheme is saved)."""
+        try:
+            scheme = self.scheme
+        except Scheme.DoesNotExist:
+            return ""
+        return scheme.kind if scheme is not None else ""
 
 
 class VetoRule(models.Model):
@@ -435,8 +463,9 @@ class AssessmentRun(models.Model):
 
 class AssessmentResultQuerySet(models.QuerySet["AssessmentResult"]):
     def visible_to(self, user: Any) -> AssessmentResultQuerySet:
-        """Committee and administrators: all; inspectors (county staff): their counties' results;
-        department staff: published results only; enterprises and API keys: none."""
+        """Committee and administrators: all; inspectors (county staff): their counties' results and the
+        published duty checks of departments; department staff: their own department's results (preliminary
+        too: they may object like a county) and every published result; enterprises and API keys: none."""
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if getattr(user, "api_key", None) is not None:
@@ -444,7 +473,8 @@ class AssessmentResultQuerySet(models.QuerySet["AssessmentResult"]):
         if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE):
             return self
         if user.role == Role.DEPARTMENT:
-            return self.filter(status=ResultStatus.PUBLISHED)
+            own = Q(department_id=user.department_id) if user.department_id else Q(pk__in=[])
+            return self.filter(Q(status=ResultStatus.PUBLISHED) | own)
         if user.role == Role.INSPECTOR:
             q = jurisdiction_scope_q(user)
             # An inspector of a township still sees the result of the county the township belongs to.
@@ -452,7 +482,9 @@ class AssessmentResultQuerySet(models.QuerySet["AssessmentResult"]):
             for path in user.jurisdiction_paths:
                 ids = [int(part) for part in path.strip("/").split("/") if part]
                 ancestors |= Q(jurisdiction_id__in=ids)
-            return self.filter(q | ancestors) if q is not None else self
+            published_duty_checks = Q(department__isnull=False, status=ResultStatus.PUBLISHED)
+            counties = Q(department__isnull=True) & (q | ancestors) if q is not None else Q(department__isnull=True)
+            return self.filter(counties | published_duty_checks)
         return self.none()
 
 
@@ -466,9 +498,20 @@ class AssessmentResult(models.Model):
         AssessmentPeriod, verbose_name=_("assessment period"), on_delete=models.PROTECT, related_name="results"
     )
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="results")
+    # The assessee: a county (jurisdiction scheme) or a member department (duty check); exactly one is set.
     jurisdiction = models.ForeignKey(
         "safety_platform.Jurisdiction",
         verbose_name=_("county / district / zone"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -501,10 +544,30 @@ class AssessmentResult(models.Model):
         ordering = ["period", "rank", "jurisdiction__sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["run", "jurisdiction"], name="assessment_result_once_per_run"),
+            models.UniqueConstraint(fields=["run", "department"], name="assessment_result_department_once_per_run"),
+            models.CheckConstraint(
+                condition=Q(jurisdiction__isnull=False, department__isnull=True)
+                | Q(jurisdiction__isnull=True, department__isnull=False),
+                name="assessment_result_one_assessee",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.jurisdiction} {self.period}: {self.score}"
+        return f"{self.assessee} {self.period}: {self.score}"
+
+    @property
+    def assessee(self) -> Any:
+        """The county or the department this result scores."""
+        return self.department if self.department_id else self.jurisdiction
+
+    @property
+    def assessee_name(self) -> str:
+        assessee = self.assessee
+        return assessee.name if assessee is not None else ""
+
+    @property
+    def assessee_id(self) -> int | None:
+        return self.department_id or self.jurisdiction_id
 
 
 class ResultIndicator(models.Model):

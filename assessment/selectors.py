@@ -38,6 +38,6 @@ def results_visible_to(user: Any) -> QuerySet[AssessmentResult]:
     """Results with their breakdown, scoped by `AssessmentResult.objects.visible_to` (two queries a page)."""
     return (
         AssessmentResult.objects.visible_to(user)
-        .select_related("jurisdiction", "period", "scheme")
+        .select_related("jurisdiction", "department", "period", "scheme")
         .prefetch_related(Prefetch("indicators", queryset=ResultIndicator.objects.order_by("order", "id")))
     )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.concurrency import Opened, check_opened
-from safety_platform.models import Jurisdiction
+from safety_platform.models import Department, Jurisdiction
 from safety_platform.services import DomainError
 
 from .choices import PeriodKind, ResultStatus, RunStatus, SchemeKind, SchemeStatus
@@ -64,6 +64,10 @@ def scheme_validate(scheme: Scheme) -> None:
         raise ValidationError({"weight": message})
     if not scheme.grades.exists():
         raise ValidationError({"grades": _("A scheme needs its grade thresholds.")})
+    if scheme.kind == SchemeKind.DEPARTMENT and scheme.vetoes.exists():
+        raise ValidationError(
+            {"vetoes": _("A department's duty check has no veto rules (they concern a county's accidents).")}
+        )
 
 
 def scheme_create(
@@ -106,6 +110,8 @@ def scheme_create(
         if message:
             errors["weight"] = [message]
         veto_rows = [VetoRule(scheme=scheme, **values) for values in vetoes]
+        if veto_rows and kind == SchemeKind.DEPARTMENT:
+            errors["vetoes"] = [_("A department's duty check has no veto rules (they concern a county's accidents).")]
         for index, veto in enumerate(veto_rows):
             try:
                 veto.full_clean(exclude=["scheme"])
@@ -140,6 +146,7 @@ def scheme_copy(*, scheme: Scheme, version: str, valid_from: dt.date, name: str 
         "zero_at",
         "deduct_per_unit",
         "target_input",
+        "days_allowed",
         "order",
     ]
     return scheme_create(
@@ -238,24 +245,46 @@ def assessment_period_get_or_create(
 # Runs -----------------------------------------------------------------------------------------
 
 
-def assessees() -> list[Jurisdiction]:
-    """Everyone a jurisdiction scheme assesses: every county, district and the development zone."""
+Assessee = Jurisdiction | Department
+
+
+def assessees(kind: str = SchemeKind.JURISDICTION) -> list[Any]:
+    """Everyone a scheme of `kind` assesses: every county, district and the development zone; or, for the
+    departments' duty check, every active member department of the safety committee (not its office,
+    which runs the check)."""
+    if kind == SchemeKind.DEPARTMENT:
+        return list(
+            Department.objects.filter(is_committee_member=True, is_committee_office=False, is_active=True).order_by(
+                "jurisdiction__path", "name", "id"
+            )
+        )
     return list(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY).order_by("sort_order", "id"))
 
 
+def assessee_field(kind: str) -> str:
+    """The result's field naming the assessee of a scheme of `kind`."""
+    return "department" if kind == SchemeKind.DEPARTMENT else "jurisdiction"
+
+
 def assessment_run_start(
-    *, period: AssessmentPeriod, user: Any = None, scheme: Scheme | None = None, enqueue: bool = True
+    *,
+    period: AssessmentPeriod,
+    user: Any = None,
+    scheme: Scheme | None = None,
+    enqueue: bool = True,
+    kind: str = SchemeKind.JURISDICTION,
 ) -> AssessmentRun:
-    """Record a run of the scheme in force for the period and hand it to a worker after the commit.
+    """Record a run of the scheme in force for the period (for counties, or with `kind="department"` the
+    departments' duty check) and hand it to a worker after the commit.
 
     Starting again while a run of the same period and scheme is still waiting or running returns that
     run (a double click does not compute twice).
     """
-    scheme = scheme or Scheme.objects.in_force(SchemeKind.JURISDICTION, period.end)
+    if kind not in SchemeKind.values:
+        raise ValidationError({"kind": _("Choose whom to assess: the counties or the departments.")})
+    scheme = scheme or Scheme.objects.in_force(kind, period.end)
     if scheme is None:
         raise DomainError(_("No assessment scheme is in force for this period."), field="scheme", code="no_scheme")
-    if scheme.kind != SchemeKind.JURISDICTION:
-        raise DomainError(_("Department duty checks cannot be run yet."), field="scheme", code="kind_not_supported")
     if scheme.status == SchemeStatus.DRAFT:
         raise DomainError(_("A draft scheme cannot be run; put it in force first."), field="scheme", code="draft")
     with transaction.atomic():
@@ -269,7 +298,7 @@ def assessment_run_start(
         run = AssessmentRun.objects.create(
             period=period,
             scheme=scheme,
-            total=len(assessees()),
+            total=len(assessees(scheme.kind)),
             created_by=user if getattr(user, "pk", None) else None,
         )
         if enqueue:
@@ -286,16 +315,17 @@ def _enqueue(run_id: int) -> None:
     enqueue(run_execute_task, run_id)
 
 
-def _store(run: AssessmentRun, county: Jurisdiction) -> bool:
-    """Assess one county and store its result and breakdown in one transaction. False if already there."""
-    outcome = assess(run.scheme, county, run.period)
+def _store(run: AssessmentRun, assessee: Assessee) -> bool:
+    """Assess one county or department and store its result and breakdown in one transaction. False if
+    already there."""
+    outcome = assess(run.scheme, assessee, run.period)
     try:
         with transaction.atomic():
             result = AssessmentResult.objects.create(
                 run=run,
                 period=run.period,
                 scheme=run.scheme,
-                jurisdiction=county,
+                **{assessee_field(run.scheme.kind): assessee},
                 score=outcome.score,
                 grade=outcome.grade,
                 vetoed=outcome.vetoed,
@@ -304,7 +334,7 @@ def _store(run: AssessmentRun, county: Jurisdiction) -> bool:
             )
             ResultIndicator.objects.bulk_create([_indicator_row(result, o) for o in outcome.outcomes])
     except IntegrityError:
-        # Another worker on the same run stored this county meanwhile: its result stands.
+        # Another worker on the same run stored this assessee meanwhile: its result stands.
         return False
     return True
 
@@ -314,7 +344,7 @@ def _figure(value: Decimal | None) -> Decimal | None:
 
 
 def assessment_run_execute(*, run_id: int) -> AssessmentRun:
-    """Compute every county not yet done, then ranks and changes. Safe to call again at any point."""
+    """Compute every assessee not yet done, then ranks and changes. Safe to call again at any point."""
     updated = AssessmentRun.objects.filter(
         pk=run_id, status__in=[RunStatus.PENDING, RunStatus.RUNNING, RunStatus.FAILED]
     ).update(status=RunStatus.RUNNING, error="", started_at=timezone.now())
@@ -323,9 +353,9 @@ def assessment_run_execute(*, run_id: int) -> AssessmentRun:
         return run  # finished already: nothing to do
     # The scheme's parts are read once for the whole run, not once per county.
     prefetch_related_objects([run.scheme], "indicators", "vetoes", "grades")
-    counties = assessees()
-    done = set(run.results.values_list("jurisdiction_id", flat=True))
-    current: Jurisdiction | None = None
+    counties = assessees(run.scheme.kind)
+    done = set(run.results.values_list(f"{assessee_field(run.scheme.kind)}_id", flat=True))
+    current: Assessee | None = None
     try:
         for county in counties:
             if county.pk in done:
@@ -365,7 +395,7 @@ def _previous_scores(run: AssessmentRun) -> dict[int, Decimal | None]:
         if last_run is None:
             return {}
         chosen = results.filter(run=last_run)
-    return dict(chosen.values_list("jurisdiction_id", "score"))
+    return dict(chosen.values_list(f"{assessee_field(run.scheme.kind)}_id", "score"))
 
 
 def _finish(run: AssessmentRun) -> None:
@@ -379,7 +409,7 @@ def _finish(run: AssessmentRun) -> None:
             rank_of.setdefault(result.score, position)  # type: ignore[arg-type]
         for result in results:
             result.rank = rank_of.get(result.score) if result.score is not None else None  # type: ignore[arg-type]
-            result.previous_score = previous.get(result.jurisdiction_id)
+            result.previous_score = previous.get(result.assessee_id)  # type: ignore[arg-type]
             result.change = (
                 result.score - result.previous_score
                 if result.score is not None and result.previous_score is not None
@@ -436,13 +466,18 @@ def is_committee(user: Any) -> bool:
 
 
 def may_object(user: Any, result: AssessmentResult) -> bool:
-    """County staff (inspectors) who see the result may object to it while it is preliminary."""
+    """County staff (inspectors) who see their county's result, or a department's staff their department's
+    duty check, may object to it while it is preliminary."""
     from safety_platform.choices import Role
 
+    if not getattr(user, "is_authenticated", False) or getattr(user, "api_key", None) is not None:
+        return False
+    role = getattr(user, "role", None)
+    if result.department_id:
+        return bool(role == Role.DEPARTMENT and user.is_active and user.department_id == result.department_id)
     return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "api_key", None) is None
-        and getattr(user, "role", None) == Role.INSPECTOR
+        role == Role.INSPECTOR
+        and result.jurisdiction_id
         and AssessmentResult.objects.visible_to(user).filter(pk=result.pk).exists()
     )
 
@@ -452,7 +487,7 @@ def objection_file(*, result: AssessmentResult, user: Any, text: str, evidence: 
     from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
     if not may_object(user, result):
-        raise DomainError(_("Only the county's own staff may object to its result."), code="forbidden")
+        raise DomainError(_("Only the assessee's own staff may object to its result."), code="forbidden")
     if not (text or "").strip():
         raise ValidationError({"text": _("Say what is wrong with the result.")})
     if evidence:
@@ -503,10 +538,14 @@ def objection_answer(*, objection: Objection, user: Any, accept: bool, answer: s
 
 
 def _reassess(result: AssessmentResult) -> AssessmentResult:
-    """Compute one county's result again in place (same run) and re-rank the run."""
+    """Compute one assessee's result again in place (same run) and re-rank the run."""
     run = AssessmentRun.objects.select_related("period", "scheme").get(pk=result.run_id)
     prefetch_related_objects([run.scheme], "indicators", "vetoes", "grades")
-    county = Jurisdiction.objects.get(pk=result.jurisdiction_id)
+    county: Assessee = (
+        Department.objects.get(pk=result.department_id)
+        if result.department_id
+        else Jurisdiction.objects.get(pk=result.jurisdiction_id or 0)
+    )
     ResultIndicator.objects.filter(result=result).delete()
     outcome = assess(run.scheme, county, run.period)
     result.score, result.grade, result.vetoed = outcome.score, outcome.grade, outcome.vetoed
@@ -560,7 +599,8 @@ def assessment_run_publish(*, run: AssessmentRun, user: Any) -> AssessmentRun:
         if Objection.objects.filter(result__run=locked, status=ObjectionStatus.OPEN).exists():
             raise DomainError(_("Answer the open objections before publishing."), code="open_objections")
         now = timezone.now()
-        for result in results.select_for_update():
+        # Ordered by id: the default ordering's outer join to a county (null for a department) cannot be locked.
+        for result in results.select_for_update().order_by("pk"):
             result.status = ResultStatus.PUBLISHED
             result.published_at = now
             result.save(update_fields=["status", "published_at"])  # one audit entry per county

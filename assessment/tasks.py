@@ -18,8 +18,11 @@ def run_execute_task(run_id: int) -> dict[str, Any]:
 
 @shared_task(name="assessment.scheduled_run")
 def scheduled_run_task(kind: str) -> int | None:
-    """Beat: assess the month, quarter or year that has just ended (the schedule runs on its first day)."""
-    from .choices import PeriodKind
+    """Beat: assess the month, quarter or year that has just ended (the schedule runs on its first day): the
+    counties, and the member departments' duty check when a department scheme is in force. Returns the
+    counties' run."""
+    from .choices import PeriodKind, SchemeKind
+    from .models import Scheme
     from .services import assessment_period_get_or_create, assessment_run_start
 
     today = timezone.localdate()
@@ -32,7 +35,10 @@ def scheduled_run_task(kind: str) -> int | None:
         index = today.year * 12 + today.month - 2
         year, number = index // 12, index % 12 + 1
     period = assessment_period_get_or_create(kind=kind, year=year, number=number, today=today)
-    return assessment_run_start(period=period).pk
+    run = assessment_run_start(period=period)
+    if Scheme.objects.in_force(SchemeKind.DEPARTMENT, period.end) is not None:
+        assessment_run_start(period=period, kind=SchemeKind.DEPARTMENT)
+    return run.pk
 
 
 @shared_task(name="assessment.runs_resume")

@@ -20,7 +20,7 @@ from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
 from . import exports, selectors, services
-from .choices import ResultStatus
+from .choices import ResultStatus, SchemeKind
 from .forms import ObjectionAnswerForm, ObjectionForm, RunStartForm
 from .models import AssessmentResult, AssessmentRun, Objection, ObjectionStatus, ResultIndicator
 
@@ -67,7 +67,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 period = services.assessment_period_get_or_create(
                     kind=data["kind"], year=data["year"], number=data.get("number") or 0
                 )
-                run = services.assessment_run_start(period=period, user=request.user)
+                run = services.assessment_run_start(
+                    period=period, user=request.user, kind=data.get("assessed") or SchemeKind.JURISDICTION
+                )
             except (ValidationError, DomainError) as error:
                 _refuse(form, error)
             else:
@@ -86,9 +88,9 @@ def _run_results(request: HttpRequest, run: AssessmentRun) -> list[AssessmentRes
     return list(
         AssessmentResult.objects.visible_to(request.user)
         .filter(run=run)
-        .select_related("jurisdiction", "period", "scheme", "run")
+        .select_related("jurisdiction", "department", "period", "scheme", "run")
         .annotate(open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN)))
-        .order_by("rank", "jurisdiction__sort_order", "id")
+        .order_by("rank", "jurisdiction__sort_order", "department__name", "id")
     )
 
 
@@ -110,6 +112,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "results": results,
             "committee": services.is_committee(request.user),
             "published": any(r.status == ResultStatus.PUBLISHED for r in results),
+            "departments": run.scheme.kind == SchemeKind.DEPARTMENT,
         },
     )
 
@@ -137,9 +140,9 @@ def run_report(request: HttpRequest, pk: int) -> HttpResponse:
     results = list(
         AssessmentResult.objects.visible_to(request.user)
         .filter(run=run)
-        .select_related("jurisdiction", "period", "scheme")
+        .select_related("jurisdiction", "department", "period", "scheme")
         .prefetch_related(Prefetch("indicators", queryset=ResultIndicator.objects.order_by("order", "id")))
-        .order_by("rank", "jurisdiction__sort_order", "id")
+        .order_by("rank", "jurisdiction__sort_order", "department__name", "id")
     )
     if not results:
         raise Http404
@@ -148,7 +151,8 @@ def run_report(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{exports.report_filename(run, "xlsx")}"'
         return response
     rows = [(r, exports.indicator_rows(r), exports.veto_text(r)) for r in results]
-    return render(request, "assessment/report.html", {"run": run, "rows": rows})
+    departments = run.scheme.kind == SchemeKind.DEPARTMENT
+    return render(request, "assessment/report.html", {"run": run, "rows": rows, "departments": departments})
 
 
 def _records(user: Any, indicators: list[ResultIndicator]) -> dict[int, list[tuple[str, str]]]:
@@ -179,7 +183,9 @@ def _records(user: Any, indicators: list[ResultIndicator]) -> dict[int, list[tup
 def _visible_result(request: HttpRequest, pk: int) -> AssessmentResult:
     _staff(request)
     return get_object_or_404(
-        AssessmentResult.objects.visible_to(request.user).select_related("jurisdiction", "period", "scheme", "run"),
+        AssessmentResult.objects.visible_to(request.user).select_related(
+            "jurisdiction", "department", "period", "scheme", "run"
+        ),
         pk=pk,
     )
 

@@ -69,6 +69,7 @@ DATA_MIGRATIONS = [
     ("emergency.migrations.0002_rules_catalogs_append_only", "forwards"),
     ("hazards.migrations.0003_default_risk_bandings", "create"),
     ("assessment.migrations.0002_default_scheme", "create_default_scheme"),
+    ("assessment.migrations.0005_default_department_scheme", "create_default_department_scheme"),
 ]
 
 

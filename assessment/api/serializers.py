@@ -37,6 +37,7 @@ class SchemeIndicatorSerializer(serializers.ModelSerializer):
             "zero_at",
             "deduct_per_unit",
             "target_input",
+            "days_allowed",
         ]
 
 
@@ -72,6 +73,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 class RunSerializer(serializers.ModelSerializer):
     progress_percent = serializers.IntegerField(read_only=True)
+    scheme_kind = serializers.CharField(source="scheme.kind", read_only=True)
 
     class Meta:
         model = AssessmentRun
@@ -79,6 +81,7 @@ class RunSerializer(serializers.ModelSerializer):
             "id",
             "period",
             "scheme",
+            "scheme_kind",
             "status",
             "total",
             "done",
@@ -112,7 +115,13 @@ class ResultIndicatorSerializer(serializers.ModelSerializer):
 
 
 class ResultSerializer(serializers.ModelSerializer):
-    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    """One assessee's result: a county's (`jurisdiction`) or, in a duty check, a department's (`department`);
+    the other is null. `assessee_name` names whichever it is."""
+
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True, allow_null=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
+    assessee_name = serializers.CharField(read_only=True)
+    scheme_kind = serializers.CharField(source="scheme.kind", read_only=True)
     period_label = serializers.CharField(source="period.label", read_only=True)
     scheme_version = serializers.CharField(source="scheme.version", read_only=True)
     indicators = ResultIndicatorSerializer(many=True, read_only=True)
@@ -126,8 +135,12 @@ class ResultSerializer(serializers.ModelSerializer):
             "period_label",
             "scheme",
             "scheme_version",
+            "scheme_kind",
             "jurisdiction",
             "jurisdiction_name",
+            "department",
+            "department_name",
+            "assessee_name",
             "status",
             "score",
             "grade",

@@ -1,7 +1,9 @@
 """Assessment API (/api/v1/assessment/): read-only. Every queryset goes through the app's scoped selectors.
 
 Committee staff and administrators see every result; inspectors (county staff) their counties' results,
-preliminary or published; department staff published results only; enterprises and API keys nothing.
+preliminary or published, and the published duty checks of departments; department staff their own
+department's duty-check results, preliminary or published, and every other published result; enterprises
+and API keys nothing.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ class RunViewSet(_ReadOnly):
 
 @extend_schema_view(list=extend_schema(tags=TAGS), retrieve=extend_schema(tags=TAGS))
 class ResultViewSet(_ReadOnly):
-    """Results per county with score, grade, rank, veto, change, and the breakdown per indicator."""
+    """Results per county (or, in the departments' duty check, per department) with score, grade, rank, veto,
+    change, and the breakdown per indicator. `?assessed=department` lists the duty checks."""
 
     selector = staticmethod(selectors.results_visible_to)
     serializer_class = s.ResultSerializer
@@ -86,8 +89,9 @@ def _committee_only(request: Request) -> None:
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser, JSONParser])
 def result_objection(request: Request, pk: int) -> Response:
-    """A county's inspectors object to its preliminary result (text and an optional evidence file) within the
-    window; 409 with code `window_closed` or `published` when it is too late."""
+    """A county's inspectors (or a department's staff, for its duty check) object to its preliminary result
+    (text and an optional evidence file) within the window; 409 with code `window_closed` or `published` when it
+    is too late."""
     result = get_object_or_404(AssessmentResult.objects.visible_to(request.user).select_related("run"), pk=pk)
     if not services.may_object(request.user, result):
         raise exceptions.PermissionDenied()

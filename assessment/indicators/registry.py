@@ -3,9 +3,14 @@
 A later app adds an indicator by decorating a function in a module listed in `INDICATOR_MODULES`
 (or imported by its own AppConfig.ready()); the engine never changes for it.
 
-An indicator takes (jurisdiction, period) and returns a `Figure`: the raw numerator, the base it is a
+An indicator takes (assessee, period) and returns a `Figure`: the raw numerator, the base it is a
 share or rate of (its denominator: the records in scope), and the ids of the records behind the
 numerator. Normalization and scoring are the scheme's business, not the indicator's.
+
+Each indicator declares the kind of assessee it applies to (`kinds`): a county/district/zone (the
+default) or a member department (the duty check, 履责检查); a scheme lists only indicators of its kind.
+A timeliness indicator declares `default_days` and receives `days=` (the scheme's `days_allowed`, else
+that default), so the allowed delay is part of the versioned scheme.
 """
 
 from __future__ import annotations
@@ -25,7 +30,12 @@ INDICATOR_MODULES = (
     "assessment.indicators.emergency",
     "assessment.indicators.credit",
     "assessment.indicators.supervision",
+    "assessment.indicators.departments",
 )
+
+# The kinds of assessee (the values of `assessment.choices.SchemeKind`, kept as strings to avoid an import cycle).
+JURISDICTION = "jurisdiction"
+DEPARTMENT = "department"
 
 
 @dataclass(frozen=True)
@@ -67,31 +77,40 @@ class Figure:
 class IndicatorSpec:
     name: str
     label: Any
-    func: Callable[[Any, Window], Figure] | None
+    func: Callable[..., Figure] | None
     measurable: bool = True
     # Why an indicator is registered but cannot be measured yet (shown in every result).
     not_measurable_reason: Any = ""
+    kinds: frozenset[str] = frozenset({JURISDICTION})
+    # A timeliness indicator: the days allowed when the scheme does not set them (None: not one).
+    default_days: int | None = None
 
 
 _REGISTRY: dict[str, IndicatorSpec] = {}
 _loaded = False
 
 
-def indicator(name: str, label: Any) -> Callable[[Callable[[Any, Window], Figure]], Callable[[Any, Window], Figure]]:
-    """Register `func(jurisdiction, window) -> Figure` under `name`."""
+def indicator(
+    name: str, label: Any, *, kind: str = JURISDICTION, default_days: int | None = None
+) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
+    """Register `func(assessee, window) -> Figure` (with `days=` when `default_days` is given) under `name`."""
 
-    def decorate(func: Callable[[Any, Window], Figure]) -> Callable[[Any, Window], Figure]:
+    def decorate(func: Callable[..., Figure]) -> Callable[..., Figure]:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise ValueError(f"indicator {name!r} is registered twice")
-        _REGISTRY[name] = IndicatorSpec(name=name, label=label, func=func)
+        _REGISTRY[name] = IndicatorSpec(
+            name=name, label=label, func=func, kinds=frozenset({kind}), default_days=default_days
+        )
         return func
 
     return decorate
 
 
-def not_yet_measurable(name: str, label: Any, reason: Any) -> None:
+def not_yet_measurable(name: str, label: Any, reason: Any, *, kind: str = JURISDICTION) -> None:
     """Register a scheme indicator the platform cannot measure yet: schemes may list it, runs spread its weight."""
-    _REGISTRY[name] = IndicatorSpec(name=name, label=label, func=None, measurable=False, not_measurable_reason=reason)
+    _REGISTRY[name] = IndicatorSpec(
+        name=name, label=label, func=None, measurable=False, not_measurable_reason=reason, kinds=frozenset({kind})
+    )
 
 
 def _load() -> None:
@@ -112,9 +131,14 @@ def names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def choices() -> list[tuple[str, str]]:
+def choices(kind: str | None = None) -> list[tuple[str, str]]:
+    """(name, label) of the registered indicators, of one kind of assessee when `kind` is given."""
     _load()
-    return [(spec.name, f"{spec.name} · {spec.label}") for spec in sorted(_REGISTRY.values(), key=lambda s: s.name)]
+    return [
+        (spec.name, f"{spec.name} · {spec.label}")
+        for spec in sorted(_REGISTRY.values(), key=lambda s: s.name)
+        if kind is None or kind in spec.kinds
+    ]
 
 
 def ids(queryset: Any) -> list[int]:

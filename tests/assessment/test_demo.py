@@ -27,7 +27,8 @@ def test_the_demo_has_targets_and_two_finished_runs_and_is_idempotent(reference:
         seed_assessment_demo()
         first = (CountyInput.objects.count(), AssessmentRun.objects.count(), AssessmentResult.objects.count())
         seed_assessment_demo()
-    assert first == (16, 2, 16)  # 8 counties × 2 years; last quarter and this month, 8 results each
+    # 8 counties × 2 years; last quarter and this month for the counties and for the 8 member departments.
+    assert first == (16, 4, 32)
     assert (CountyInput.objects.count(), AssessmentRun.objects.count(), AssessmentResult.objects.count()) == first
     periods = {(run.period.kind, run.period.number) for run in AssessmentRun.objects.select_related("period")}
     assert periods == {("quarter", 3), ("month", 11)}
