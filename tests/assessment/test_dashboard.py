@@ -193,7 +193,7 @@ def test_every_table_downloads_as_excel_with_formula_text_escaped(client: Any, o
     response = client.get(URL, {"period": "2026Q3", "jurisdiction": org.jurisdiction("新罗区").code, "format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     assert len(book.sheetnames) >= 3  # by area, by industry, trend
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     names = [row[0] for row in rows]
@@ -259,5 +259,5 @@ def test_ranking_links_each_county_to_its_result_and_the_run(client: Any, org: A
     # The Excel download's ranking sheet speaks of the assessment (得分, 等次), not of risk or enterprise status.
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(client.get(URL, {"period": "2026Q3", "format": "xlsx"}).content))
+    book = load_workbook(io.BytesIO(client.get(URL, {"period": "2026Q3", "format": "xlsx"}).getvalue()))
     assert next(book["考核排名"].iter_rows(values_only=True)) == ("排名", "区域", "得分", "等次", "状态")

@@ -258,7 +258,7 @@ def test_the_excel_download_has_the_new_tables(client: Any, org: Any, users: Any
     client.force_login(users["committee"])
     response = client.get(URL, {"period": "2026Q4", "format": "xlsx"})
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     board = client.get(URL, {"period": "2026Q4"}).context["board"]
     compliance = book[board.table("compliance").title[:31]]
     rows = {row[0]: row[1:] for row in compliance.iter_rows(values_only=True)}
