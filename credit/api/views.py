@@ -83,7 +83,7 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
     page_key = staticmethod(row_key)
     # The file formats' columns and rows (values straight from the query, see .exports).
     export_columns: list[str] = []
-    export_rows: Callable[[Any], Iterator[tuple[Any, ...]]]
+    export_rows: Callable[[Any], Iterator[Any]]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:
