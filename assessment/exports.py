@@ -6,30 +6,16 @@ report reads the same whatever happens to the records afterwards.
 
 from __future__ import annotations
 
-import io
-import re
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
+
+from safety_platform import exports
 
 from .choices import SchemeKind
 from .models import AssessmentResult, AssessmentRun
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def safe(value: Any) -> Any:
-    """A cell value that a spreadsheet never runs as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
 
 
 def grade_label(result: AssessmentResult) -> str:
@@ -62,11 +48,11 @@ def indicator_rows(result: AssessmentResult) -> list[dict[str, Any]]:
     ]
 
 
-def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
-    workbook = Workbook(write_only=True)
-    ranking = workbook.create_sheet(_("Ranking"))
-    ranking.append([safe(f"{_('Assessment report')} {run.period.label} · {run.scheme}")])
-    ranking.append(
+def report_sheets(run: AssessmentRun, results: list[AssessmentResult]) -> list[exports.Sheet]:
+    """The report as worksheets: the ranking, then one sheet per assessee (written and escaped by
+    safety_platform.exports)."""
+    ranking: list[list[Any]] = [
+        [f"{_('Assessment report')} {run.period.label} · {run.scheme}"],
         [
             _("Rank"),
             _("Department") if run.scheme.kind == SchemeKind.DEPARTMENT else _("County / district / zone"),
@@ -75,41 +61,36 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
             _("Veto"),
             _("Change from the previous period"),
             pgettext("assessment result", "Status"),
+        ],
+    ]
+    ranking += [
+        [
+            result.rank,
+            result.assessee_name,
+            result.score,
+            grade_label(result),
+            veto_text(result),
+            result.change,
+            str(result.get_status_display()),
         ]
-    )
+        for result in results
+    ]
+    sheets = [exports.Sheet(_("Ranking"), ranking)]
     for result in results:
-        ranking.append(
-            [
-                result.rank,
-                safe(result.assessee_name),
-                safe(result.score),
-                safe(grade_label(result)),
-                safe(veto_text(result)),
-                safe(result.change),
-                safe(str(result.get_status_display())),
-            ]
-        )
-    used: set[str] = set()
-    for result in results:
-        title = _SHEET_BAD.sub("", result.assessee_name)[:31] or str(result.pk)
-        while title in used:
-            title = f"{title[:28]}_{len(used)}"
-        used.add(title)
-        sheet = workbook.create_sheet(title)
-        sheet.append([safe(result.assessee_name), safe(run.period.label)])
-        sheet.append(
+        rows: list[list[Any]] = [
+            [result.assessee_name, run.period.label],
             [
                 pgettext("assessment", "Score"),
-                safe(result.score),
+                result.score,
                 pgettext("assessment", "Grade"),
-                safe(grade_label(result)),
+                grade_label(result),
                 _("Rank"),
                 result.rank,
-            ]
-        )
+            ],
+        ]
         if result.vetoed:
-            sheet.append([_("Veto"), safe(veto_text(result))])
-        sheet.append(
+            rows.append([_("Veto"), veto_text(result)])
+        rows.append(
             [
                 _("Indicator"),
                 _("Part"),
@@ -123,26 +104,24 @@ def report_xlsx(run: AssessmentRun, results: list[AssessmentResult]) -> bytes:
                 _("Why not scored"),
             ]
         )
-        for row in indicator_rows(result):
-            sheet.append(
-                [
-                    safe(row["label"]),
-                    safe(str(row["part"])),
-                    safe(row["weight"]),
-                    safe(row["numerator"]),
-                    safe(row["denominator"]),
-                    safe(row["normalized"]),
-                    safe(row["target"]),
-                    safe(row["points"]),
-                    row["records"],
-                    safe(row["reason"]),
-                ]
-            )
-        for note in result.notes or []:
-            sheet.append([safe(str(note))])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        rows += [
+            [
+                row["label"],
+                str(row["part"]),
+                row["weight"],
+                row["numerator"],
+                row["denominator"],
+                row["normalized"],
+                row["target"],
+                row["points"],
+                row["records"],
+                row["reason"],
+            ]
+            for row in indicator_rows(result)
+        ]
+        rows += [[str(note)] for note in result.notes or []]
+        sheets.append(exports.Sheet(result.assessee_name or str(result.pk), rows))
+    return sheets
 
 
 def report_filename(run: AssessmentRun, ext: str) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from safety_platform.exports import xlsx_response
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
@@ -147,9 +148,7 @@ def run_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not results:
         raise Http404
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(exports.report_xlsx(run, results), content_type=exports.XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{exports.report_filename(run, "xlsx")}"'
-        return response
+        return xlsx_response(exports.report_filename(run, "xlsx"), exports.report_sheets(run, results))
     rows = [(r, exports.indicator_rows(r), exports.veto_text(r)) for r in results]
     departments = run.scheme.kind == SchemeKind.DEPARTMENT
     return render(request, "assessment/report.html", {"run": run, "rows": rows, "departments": departments})

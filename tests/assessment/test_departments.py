@@ -431,7 +431,7 @@ def test_the_excel_report_of_a_duty_check_ranks_departments(
 ) -> None:
     client.force_login(users["committee"])
     response = client.get(f"/assessment/runs/{duty_check.pk}/report/?format=xlsx")
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    book = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     ranking = list(book.worksheets[0].iter_rows(values_only=True))
     assert ranking[1][1] == "部门"
     assert {row[1] for row in ranking[2:]} >= {"龙岩市应急管理局", "龙岩市财政局"}

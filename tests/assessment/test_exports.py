@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from assessment.exports import safe
 from assessment.models import AssessmentRun
 from assessment.services import assessment_period_get_or_create, assessment_run_execute, assessment_run_start
+from safety_platform.exports import escape_cell as safe
 from tests.factories import EnterpriseFactory, UserFactory
 
 from .helpers import at, hazard
@@ -36,7 +36,7 @@ def test_the_excel_report_opens_with_a_ranking_and_a_sheet_per_county(
     response = client.get(f"/assessment/runs/{run.pk}/report/?format=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     assert book.sheetnames[0] == "排名"
     assert len(book.sheetnames) == 1 + 8 and "新罗区" in book.sheetnames
     ranking = list(book["排名"].iter_rows(values_only=True))
@@ -56,7 +56,7 @@ def test_a_countys_inspector_gets_only_their_countys_sheet(
     client: Any, users: dict[str, Any], run: AssessmentRun
 ) -> None:
     client.force_login(users["inspector"])
-    book = load_workbook(io.BytesIO(client.get(f"/assessment/runs/{run.pk}/report/?format=xlsx").content))
+    book = load_workbook(io.BytesIO(client.get(f"/assessment/runs/{run.pk}/report/?format=xlsx").getvalue()))
     assert book.sheetnames == ["排名", "新罗区"]
 
 
@@ -86,5 +86,5 @@ def test_enterprise_users_get_no_report(client: Any, users: dict[str, Any], run:
     other = UserFactory(username="insp_x", role="inspector")
     other.jurisdictions.add(org.jurisdiction("上杭县"))
     client.force_login(other)
-    book = load_workbook(io.BytesIO(client.get(f"/assessment/runs/{run.pk}/report/?format=xlsx").content))
+    book = load_workbook(io.BytesIO(client.get(f"/assessment/runs/{run.pk}/report/?format=xlsx").getvalue()))
     assert book.sheetnames == ["排名", "上杭县"]
