@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # first: production.py puts WhiteNoise right after it
+    "safety_platform.db_router.ReadReplicaMiddleware",  # a no-op unless DATABASE_REPLICA_URL is set
     "safety_platform.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safety_platform.middleware.ChineseByDefaultMiddleware",
@@ -133,25 +134,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)
     )
     # A network partition in the middle of a query leaves libpq waiting for an answer that never comes, and
-    # the web worker with it. TCP keepalives notice the dead peer (idle 30 s, then 3 probes 10 s apart);
+    # the web worker with it. TCP keepalives notice the dead peer (idle 10 s, then 3 probes 5 s apart) and
+    # tcp_user_timeout gives up on data the peer never acknowledges (25 s), both before gunicorn's 30 s;
+    # a busy but reachable server acknowledges at the TCP level, so a long query is never cut by these.
     # a statement that runs too long (a lock never released, a runaway query) is cancelled by PostgreSQL
-    # after DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit) and the request answers 503 (errors.py).
+    # after DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit) and the request answers 503 (errors.py) — 20 s,
+    # under gunicorn's default 30 s worker timeout, so the worker answers before gunicorn kills it.
     # Celery workers and management commands (nightly recalculations, assessment runs, migrations) switch
     # to DJANGO_DB_LONG_STATEMENT_TIMEOUT: safety_platform.db_timeouts.use_long_statement_timeout().
     # Values given in DATABASE_URL (`?keepalives_idle=…`, `?options=…`) win.
-    DB_STATEMENT_TIMEOUT = env.int("DJANGO_DB_STATEMENT_TIMEOUT", default=30)
+    DB_STATEMENT_TIMEOUT = env.int("DJANGO_DB_STATEMENT_TIMEOUT", default=20)
     DB_LONG_STATEMENT_TIMEOUT = env.int("DJANGO_DB_LONG_STATEMENT_TIMEOUT", default=600)
     _db_options = DATABASES["default"]["OPTIONS"]
     _db_options.setdefault("keepalives", 1)
-    _db_options.setdefault("keepalives_idle", env.int("DJANGO_DB_KEEPALIVES_IDLE", default=30))
-    _db_options.setdefault("keepalives_interval", env.int("DJANGO_DB_KEEPALIVES_INTERVAL", default=10))
+    _db_options.setdefault("keepalives_idle", env.int("DJANGO_DB_KEEPALIVES_IDLE", default=10))
+    _db_options.setdefault("keepalives_interval", env.int("DJANGO_DB_KEEPALIVES_INTERVAL", default=5))
     _db_options.setdefault("keepalives_count", env.int("DJANGO_DB_KEEPALIVES_COUNT", default=3))
+    _db_options.setdefault("tcp_user_timeout", env.int("DJANGO_DB_TCP_USER_TIMEOUT_MS", default=25000))
     if "statement_timeout" not in _db_options.get("options", ""):
         _timeout = f"-c statement_timeout={DB_STATEMENT_TIMEOUT}s"
         _db_options["options"] = f"{_db_options.get('options', '')} {_timeout}".strip()
 # A persistent connection (CONN_MAX_AGE > 0) is checked before a request reuses it, so one that died with the
 # database (a restart, an outage) is replaced rather than failing the request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for the departments' feeds (safety_platform/db_router.py; README "Deploying at scale"):
+# GET requests under READ_REPLICA_PATHS read from it; writes, accounts and keys stay on the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **env.db("DATABASE_REPLICA_URL").get("OPTIONS", {})},
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "ATOMIC_REQUESTS": False,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["safety_platform.db_router.ReplicaRouter"]
+READ_REPLICA_PATHS = env.list("READ_REPLICA_PATHS", default=["/api/v1/credit/ratings/", "/api/v1/credit/blacklist/"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "safety_platform.User"
