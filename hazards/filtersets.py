@@ -31,6 +31,12 @@ def _user(request: Any) -> Any:
     return getattr(request, "user", None)
 
 
+def _visible_campaigns(request: Any) -> QuerySet[Campaign]:
+    # A callable: django-filter calls it when it builds the form field. A queryset set on the filter after
+    # __init__ came too late (_StyledFilterSet has built the form by then): every campaign was refused.
+    return Campaign.objects.visible_to(_user(request))
+
+
 class _StyledFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,14 +54,16 @@ class _StyledFilterSet(django_filters.FilterSet):
 
 class HazardFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"))
+    # distinct=False: django-filter's default for a multiple choice is SELECT DISTINCT over every column,
+    # needless on a column of the row itself (no join to duplicate it) and a disk sort at city scale.
+    state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"), distinct=False)
     open = StrictBooleanFilter(method="filter_open", label=pgettext_lazy("hazard", "Open"))
     grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label=_("Grade"))
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Found by"))
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (prefix)"))
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.none(), label=_("Campaign"))
+    campaign = django_filters.ModelChoiceFilter(queryset=_visible_campaigns, label=_("Campaign"))
     jurisdiction = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
     )
@@ -69,10 +77,6 @@ class HazardFilterSet(_StyledFilterSet):
     class Meta:
         model = Hazard
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["campaign"].queryset = Campaign.objects.visible_to(_user(self.request))
 
     def filter_queryset(self, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
         """Voided worker reports are listed only when the state filter asks for them (state=voided)."""
@@ -111,7 +115,7 @@ class HazardFilterSet(_StyledFilterSet):
 
 class RiskSourceFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"))
+    level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"), distinct=False)
     method = django_filters.ChoiceFilter(choices=RiskMethod.choices, label=_("Method"))
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
     jurisdiction = django_filters.ModelChoiceFilter(

@@ -76,7 +76,7 @@ class Hazard(models.Model):
         _("state"), max_length=12, choices=HazardState.choices, default=HazardState.REGISTERED, db_index=True
     )
     grade = models.CharField(_("grade"), max_length=10, choices=HazardGrade.choices, blank=True, db_index=True)
-    found_at = models.DateTimeField(_("found at"), default=timezone.now, db_index=True)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)  # indexed by hazard_list_idx (Meta)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -152,8 +152,29 @@ class Hazard(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["enterprise", "state"]),
+            # Covering: a scoped count (an inspector's enterprises) by state, grade or deadline reads no row.
+            models.Index(
+                fields=["enterprise", "state"], include=["grade", "deadline"], name="hazard_enterprise_state_idx"
+            ),
             models.Index(fields=["state", "deadline"]),
+            # The lists (page and API) read hazards newest first, LIMIT one page: each filter the list offers
+            # finds its page by walking one of these in order, with no sort of the matching rows. Scoped
+            # lists (an inspector's jurisdictions) walk hazard_list_idx and keep the rows whose enterprise
+            # is in scope (a hash of those enterprises), stopping after a page.
+            models.Index(fields=["-found_at", "-id"], name="hazard_list_idx"),
+            models.Index(fields=["state", "-found_at", "-id"], name="hazard_state_list_idx"),
+            models.Index(fields=["grade", "-found_at", "-id"], name="hazard_grade_list_idx"),
+            models.Index(
+                fields=["-found_at", "-id"],
+                name="hazard_rectifying_list_idx",  # the overdue filter: rectification states, then deadline
+                condition=Q(state__in=sorted(RECTIFICATION_STATES)),
+            ),
+            models.Index(fields=["enterprise", "-found_at", "-id"], name="hazard_enterprise_list_idx"),
+            models.Index(
+                fields=["campaign", "-found_at", "-id"],
+                name="hazard_campaign_list_idx",
+                condition=Q(campaign__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
