@@ -49,7 +49,7 @@ import django
 
 django.setup()
 
-# The nightly runs are the worker's work: its statement timeout, not a web request's 30 s.
+# The nightly runs are the worker's work: its statement timeout, not a web request's 20 s.
 from safety_platform.db_timeouts import use_long_statement_timeout  # noqa: E402
 
 use_long_statement_timeout()

@@ -20,7 +20,7 @@ app.autodiscover_tasks()
 @beat_init.connect
 def allow_long_statements(**_: object) -> None:
     """Tasks run set-based work over every enterprise (the nightly credit recalculation, assessment runs):
-    the worker's statements get DB_LONG_STATEMENT_TIMEOUT, not the web's 30 s (safety_platform/db_timeouts.py)."""
+    the worker's statements get DB_LONG_STATEMENT_TIMEOUT, not the web's 20 s (safety_platform/db_timeouts.py)."""
     from .db_timeouts import use_long_statement_timeout
 
     use_long_statement_timeout()

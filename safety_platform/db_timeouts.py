@@ -1,6 +1,6 @@
 """PostgreSQL statement timeouts: short for web requests, longer for the worker and management commands.
 
-Settings give every connection `-c statement_timeout=DB_STATEMENT_TIMEOUT` (30 s): no web request should
+Settings give every connection `-c statement_timeout=DB_STATEMENT_TIMEOUT` (20 s): no web request should
 wait longer on one statement, and a stalled one must free its gunicorn worker. A Celery worker (the
 nightly credit recalculation, assessment runs) and `manage.py` commands (migrations on a large table,
 backups, restores) legitimately run longer statements; they call `use_long_statement_timeout()` before

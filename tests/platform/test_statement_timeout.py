@@ -66,16 +66,13 @@ def _show(setting: str) -> str:
         return cursor.fetchone()[0]
 
 
-def test_web_connections_get_a_30_second_statement_timeout_and_tcp_keepalives() -> None:
+def test_web_connections_get_a_20_second_statement_timeout_and_tcp_keepalives() -> None:
     connection.close()
-    assert _show("statement_timeout") == "30s"
+    assert _show("statement_timeout") == "20s"
     dsn = connection.connection.get_dsn_parameters()
-    assert (dsn["keepalives"], dsn["keepalives_idle"], dsn["keepalives_interval"], dsn["keepalives_count"]) == (
-        "1",
-        "30",
-        "10",
-        "3",
-    )
+    keepalives = [dsn[key] for key in ("keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count")]
+    assert keepalives == ["1", "10", "5", "3"]
+    assert dsn["tcp_user_timeout"] == "25000"
 
 
 def test_the_worker_and_commands_get_the_long_statement_timeout(restore_connection_options: None) -> None:
