@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,7 +136,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_report(request: HttpRequest, pk: int) -> HttpResponse:
+def run_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The report of a run: a printable page (A4) or, with ?format=xlsx, an Excel workbook."""
     run = _visible_run(request, pk)
     results = list(

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -156,7 +157,7 @@ def county_input_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def county_input_template(request: HttpRequest) -> HttpResponse:
+def county_input_template(request: HttpRequest) -> HttpResponseBase:
     """The import template: the column headers and one row per county for the year, with what is entered."""
     _committee(request)
     year, _form = _year(request)

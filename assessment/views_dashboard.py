@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,7 +54,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest) -> HttpResponseBase:
     context = dashboard_context(request)
     if context["board"] is None:
         return render(request, "assessment/dashboard_error.html", context, status=400)
@@ -108,7 +109,7 @@ def dashboard_sheets(board: Dashboard) -> list[exports.Sheet]:
         ranking += [
             [
                 result.rank,
-                result.jurisdiction.name,
+                result.assessee_name,
                 result.score,
                 result.get_grade_display(),
                 result.get_status_display(),
@@ -119,7 +120,7 @@ def dashboard_sheets(board: Dashboard) -> list[exports.Sheet]:
     return sheets
 
 
-def _xlsx_response(board: Dashboard) -> HttpResponse:
+def _xlsx_response(board: Dashboard) -> FileResponse:
     name = f"dashboard-{board.jurisdiction.code}-{board.period.key}.xlsx"
     return exports.xlsx_response(name, dashboard_sheets(board))
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -205,7 +206,7 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_export_view(request: HttpRequest) -> HttpResponse:
+def enterprise_export_view(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
     if user.is_enterprise_user:
         raise PermissionDenied
