@@ -10,12 +10,25 @@ class EnterprisesConfig(AppConfig):
         from safety_platform.audit import audit_register
         from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
 
+        from . import receivers_figures  # noqa: F401  (the dashboards' enterprise figures follow the records)
         from .models import Enterprise
 
         audit_register(Enterprise)
         from .setup_topics import register_topics
 
         register_topics()  # issue 6: responsibility, admission, standardization, training
+        from safety_platform.schedules import Schedule, register_schedule
+
+        register_schedule(
+            Schedule(
+                name="Enterprises: recount the dashboards' enterprise figures",
+                task="enterprises.figures_rebuild",
+                minute="50",
+                hour="2",
+                description="Recounts the enterprise figures (operating, risk points, credit grades, filing) "
+                "from the records; they follow each change, this repairs changes made around the models.",
+            )
+        )
         register_nav(NavItem(_("Enterprises"), "enterprises:list", roles=STAFF_ROLES, icon="building", order=10))
         register_nav(
             NavItem(_("My enterprise"), "enterprises:mine", roles=frozenset({"enterprise"}), icon="building", order=10)

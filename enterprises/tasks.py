@@ -6,6 +6,8 @@ named here so `app.autodiscover_tasks()` finds every task of the app in the usua
 
 from __future__ import annotations
 
+from celery import shared_task
+
 from .tasks_topics import (
     equipment_match_all_task,
     hazard_links_sync_task,
@@ -15,9 +17,19 @@ from .tasks_topics import (
 )
 
 __all__ = [
+    "enterprise_figures_rebuild_task",
     "equipment_match_all_task",
     "hazard_links_sync_task",
     "special_certificates_sweep_task",
     "standardization_sweep_task",
     "training_compliance_facts_task",
 ]
+
+
+@shared_task(name="enterprises.figures_rebuild")
+def enterprise_figures_rebuild_task() -> int:
+    """Nightly: recount the dashboards' enterprise figures from the records (repairs any change made around
+    the models, e.g. a bulk UPDATE); idempotent."""
+    from .services.figures import enterprise_figures_rebuild
+
+    return enterprise_figures_rebuild()

@@ -196,6 +196,7 @@ def _grade_range(
     # rolls back and is retried, never half-written.
     CreditRating.objects.bulk_create(fresh, batch_size=1000)
     _update_ratings(updated)
+    _figures_follow([r.enterprise_id for r in fresh + updated])
     outcome.changed = len(changed)
     grade_changes = [
         _Change(h.pk, h.enterprise_id, h.grade, h.score, h.previous_grade)
@@ -206,6 +207,15 @@ def _grade_range(
     _notify_grade_changes(grade_changes, rule_set, as_of)
     outbox_emit(topic=WebhookTopic.RATINGS, items=_rating_payloads([r.enterprise_id for r in fresh + updated]))
     return outcome
+
+
+def _figures_follow(enterprise_ids: list[int]) -> None:
+    """The dashboards' enterprise figures (credit grades, blacklisting) follow the ratings written here in
+    bulk (no model signal), in the same transaction."""
+    if enterprise_ids:
+        from enterprises.services.figures import enterprise_figures_refresh
+
+        enterprise_figures_refresh(enterprise_ids)
 
 
 @dataclass(frozen=True)
@@ -256,6 +266,7 @@ def _grade_range_pg(
         mostly_new=mostly_new,
     )
     changes = [_Change(*row) for row in rows]
+    _figures_follow([c.enterprise_id for c in changes])
     grade_changes = [c for c in changes if c.previous_grade is not None and c.previous_grade != c.grade]
     _notify_grade_changes(grade_changes, rule_set, as_of)
     if changes:  # nothing changed (most batches of a quiet night): no event, no subscription lookup

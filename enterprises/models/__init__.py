@@ -13,6 +13,7 @@ from .admission import (
     SitingConflict,
     SitingReview,
 )
+from .figures import EnterpriseFigures, EnterpriseFigureSummary
 from .registry import Enterprise, EnterpriseStatusChange
 from .responsibility import (
     JointInspection,
@@ -34,6 +35,8 @@ __all__ = [
     "Employee",
     "EmployeePostEvent",
     "Enterprise",
+    "EnterpriseFigureSummary",
+    "EnterpriseFigures",
     "EnterpriseStatusChange",
     "EquipmentMatch",
     "ExitProposal",

@@ -146,23 +146,32 @@ def enterprises_rederive_departments(*, department: Department | None = None) ->
     derived = Enterprise.objects.filter(department_set_manually=False)
     industry_ids = list(derived.order_by().values_list("industry_id", flat=True).distinct())
     industries = Industry.objects.in_bulk([pk for pk in industry_ids if pk is not None])
-    changed = 0
+    moved: list[int] = []
     now = timezone.now()
     with transaction.atomic():
         for industry_id in industry_ids:
             target = Department.objects.supervising_for_industry(industries.get(industry_id))
             target_id = target.pk if target else None
-            changed += (
+            # The ids first: the dashboards' summaries below recount exactly these enterprises.
+            ids = list(
                 derived.filter(industry_id=industry_id)
                 .exclude(supervising_department_id=target_id)
-                .update(supervising_department_id=target_id, updated_at=now)
+                .values_list("pk", flat=True)
             )
-        if changed:
-            # The dashboards' hazard summary is kept per supervising department; a bulk UPDATE sends no
-            # model signal, so recount it in the same transaction.
+            if ids:
+                Enterprise.objects.filter(pk__in=ids).update(supervising_department_id=target_id, updated_at=now)
+                moved += ids
+        if moved:
+            # The dashboards' summaries are kept per supervising department and a bulk UPDATE sends no model
+            # signal: recount them in the same transaction (the enterprises moved; the hazard summary whole,
+            # a few GROUP BYs — a department's industries change rarely).
             from hazards.services.summary import hazard_summary_rebuild
 
+            from .figures import enterprise_figures_refresh
+
+            enterprise_figures_refresh(moved)
             hazard_summary_rebuild()
+    changed = len(moved)
     return changed
 
 

@@ -29,8 +29,10 @@ def test_rederivation_costs_the_same_few_queries_for_many_enterprises_of_an_indu
     EnterpriseFactory(jurisdiction=org.jurisdiction("上杭县"), industry=org.industry("E4710"))
     DepartmentIndustry.objects.create(department=org.department("scjgj"), industry=org.industry("C261"))
     # Two industries in use: the distinct industries, their rows, then per industry the derivation
-    # lookup and one UPDATE — never one query per enterprise.
-    with django_assert_max_num_queries(8):
+    # lookup, the ids and one UPDATE; then the dashboards' summaries, recounted in a fixed number of
+    # queries (enterprise figures of the moved enterprises: ~12 per 2,000; the hazard summary: ~6) —
+    # never one query per enterprise.
+    with django_assert_max_num_queries(30):
         assert enterprises_rederive_departments() == 8
     assert set(
         Enterprise.objects.filter(pk__in=[p.pk for p in plants]).values_list("supervising_department__code", flat=True)

@@ -1,0 +1,92 @@
+"""The enterprise figures of the dashboards counted per area, industry and supervising department.
+
+Operating enterprises, risk points by colour, credit grades and blacklisting, and — per period — operating
+enterprises that filed the quarter's hazard statistics on time, self-checked, or left a warning
+unacknowledged. Counting them over 100,000 enterprises and their records costs seconds per page; these rows
+hold the same counts, kept up to date in the transaction of each change (`enterprises.services.figures`)
+and rebuilt nightly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.choices import Role
+from safety_platform.scoping import enterprise_scope_q
+
+
+class EnterpriseFigureSummaryQuerySet(models.QuerySet["EnterpriseFigureSummary"]):
+    def visible_to(self, user: Any) -> EnterpriseFigureSummaryQuerySet:
+        """Rows of the enterprises the user may see (`enterprise_scope_q`): a row is one area, industry and
+        department, so each role's rule selects whole rows; single-enterprise scopes see none."""
+        q = enterprise_scope_q(user, prefix="")
+        if q is None:
+            return self
+        if getattr(user, "api_key", None) is None and user.is_active and not user.is_superuser:
+            if user.role == Role.INSPECTOR and user.jurisdiction_paths:
+                return self.filter(q)  # jurisdiction__path__startswith, on the row's own area
+            if user.role == Role.DEPARTMENT and user.department_id:
+                return self.filter(department_ref=user.department_id)
+        return self.none()
+
+
+class EnterpriseFigureSummary(models.Model):
+    """企业指标汇总 — how many enterprises (or risk points) of one area, industry and supervising department
+    have a fact, per period where the fact has one.
+
+    Facts: `enterprises` (operating), `risk_<colour>` (risk points), `grade_<n>`, `blacklisted`; for
+    operating enterprises only: `stats_on_time` (period `2026Q3`), `self_checked` and `unacknowledged`
+    (periods `2026-07`, `2026Q3` and `2026`: an enterprise counts once per period however many records).
+    """
+
+    jurisdiction = models.ForeignKey(
+        "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "safety_platform.Industry", verbose_name=_("industry"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The department's id, 0 for none (a NULL would never match the unique key).
+    department_ref = models.PositiveIntegerField(_("supervising department"), default=0)
+    fact = models.CharField(_("fact"), max_length=20)
+    period = models.CharField(_("period"), max_length=8, blank=True)
+    n = models.IntegerField(_("count"), default=0)
+
+    objects = EnterpriseFigureSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise figure summary")
+        verbose_name_plural = _("enterprise figure summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "industry", "department_ref", "fact", "period"],
+                name="enterprise_figure_summary_key",
+            )
+        ]
+        # A page reads the timeless facts (period "") and those of one or two periods.
+        indexes = [models.Index(fields=["period", "fact"], name="enterprise_figure_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id}/{self.industry_id}/{self.department_ref} {self.fact} {self.period}: {self.n}"
+
+
+class EnterpriseFigures(models.Model):
+    """What one enterprise last added to `EnterpriseFigureSummary` (its place and its facts), so a change
+    of the enterprise or of one of its records replaces exactly its own share."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
+    )
+    jurisdiction_ref = models.PositiveIntegerField(default=0)
+    industry_ref = models.PositiveIntegerField(default=0)
+    department_ref = models.PositiveIntegerField(default=0)
+    facts = models.JSONField(default=dict)  # {"fact|period": count}
+
+    class Meta:
+        verbose_name = _("enterprise figures")
+        verbose_name_plural = _("enterprise figures")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}"

@@ -1,0 +1,245 @@
+"""Keeping `EnterpriseFigureSummary` equal to the records: one enterprise's share replaced at each change.
+
+A save or delete of an enterprise, a risk point, a credit rating, a statistics report, a self-check or a
+warning recipient (model signals, `enterprises.receivers`; the credit engine's set-based writes send
+`credit.signals.ratings_written`) recounts the facts of the enterprises concerned from their records, and
+adds the difference from what they counted before (`EnterpriseFigures`) in one upsert, in the same
+transaction. The enterprise rows are locked first (FOR NO KEY UPDATE, in id order) so two changes of one
+enterprise at once never both add their difference to the same old share. `enterprise_figures_rebuild`
+(nightly, idempotent) recounts everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, DateField, F
+from django.db.models.functions import TruncMonth
+
+from ..choices import EnterpriseStatus
+from ..models import Enterprise
+from ..models.figures import EnterpriseFigures, EnterpriseFigureSummary
+
+Place = tuple[int, int, int]
+
+
+def _periods(month: dt.date) -> list[str]:
+    """The month, quarter and year a local month belongs to, as the dashboards' period keys."""
+    return [f"{month.year}-{month.month:02d}", f"{month.year}Q{(month.month - 1) // 3 + 1}", f"{month.year}"]
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _facts(ids: list[int]) -> dict[int, tuple[Place, Counter[str]]]:
+    """Each enterprise's place and facts ("fact|period" → count), counted from its records."""
+    from credit.models import CreditRating
+    from emergency.models import WarningRecipient
+    from hazards.choices import StatPeriodKind, StatReportStatus
+    from hazards.models import HazardStatReport, RiskSource, SelfCheck
+
+    out: dict[int, tuple[Place, Counter[str]]] = {}
+    operating: list[int] = []
+    for pk, status, jurisdiction, industry, department in Enterprise.objects.filter(pk__in=ids).values_list(
+        "pk", "status", "jurisdiction_id", "industry_id", "supervising_department_id"
+    ):
+        facts: Counter[str] = Counter()
+        if status == EnterpriseStatus.OPERATING:
+            facts["enterprises|"] = 1
+            operating.append(pk)
+        out[pk] = ((jurisdiction, industry, department or 0), facts)
+    if not out:
+        return out
+    for pk, level, n in (
+        RiskSource.objects.filter(enterprise_id__in=ids)
+        .order_by()
+        .values("enterprise_id", "level")
+        .annotate(n=Count("id"))
+        .values_list("enterprise_id", "level", "n")
+    ):
+        out[pk][1][f"risk_{level}|"] += n
+    for pk, grade, blacklisted in CreditRating.objects.filter(enterprise_id__in=ids).values_list(
+        "enterprise_id", "grade", "blacklisted"
+    ):
+        out[pk][1][f"grade_{grade}|"] += 1
+        if blacklisted:
+            out[pk][1]["blacklisted|"] += 1
+    if not operating:
+        return out
+    # The same conditions as `enterprises.selectors.compliance` (the enterprise list's filters).
+    for pk, year, quarter in (
+        HazardStatReport.objects.filter(
+            enterprise_id__in=operating,
+            kind=StatPeriodKind.QUARTER,
+            status=StatReportStatus.SUBMITTED,
+            submitted_at__date__lte=F("due_on"),
+        )
+        .order_by()
+        .values_list("enterprise_id", "year", "quarter")
+        .distinct()
+    ):
+        out[pk][1][f"stats_on_time|{year}Q{quarter}"] = 1
+    checked = (
+        SelfCheck.objects.filter(enterprise_id__in=operating)
+        .annotate(month=TruncMonth("performed_at", output_field=DateField()))
+        .order_by()
+        .values_list("enterprise_id", "month")
+        .distinct()
+    )
+    pending = (
+        WarningRecipient.objects.filter(enterprise_id__in=operating, acknowledged_at__isnull=True)
+        .annotate(month=TruncMonth("warning__issued_at", output_field=DateField()))
+        .order_by()
+        .values_list("enterprise_id", "month")
+        .distinct()
+    )
+    for fact, rows in (("self_checked", checked), ("unacknowledged", pending)):
+        for pk, month in rows:
+            for period in _periods(_as_date(month)):
+                out[pk][1][f"{fact}|{period}"] = 1  # once per period, however many records
+    return out
+
+
+def _apply(delta: dict[tuple[int, int, int, str, str], int]) -> None:
+    delta = {key: n for key, n in delta.items() if n}
+    if not delta:
+        return
+    table = EnterpriseFigureSummary._meta.db_table
+    items = sorted(delta.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 1000):
+            chunk = items[start : start + 1000]
+            params: list[Any] = []
+            for key, n in chunk:
+                params += [*key, n]
+            cursor.execute(
+                f"INSERT INTO {table} (jurisdiction_id, industry_id, department_ref, fact, period, n) VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+                + f" ON CONFLICT (jurisdiction_id, industry_id, department_ref, fact, period) "
+                f"DO UPDATE SET n = {table}.n + excluded.n",
+                params,
+            )
+
+
+def _split(key: str) -> tuple[str, str]:
+    fact, _sep, period = key.partition("|")
+    return fact, period
+
+
+def enterprise_figures_refresh(enterprise_ids: Iterable[int]) -> None:
+    """Recount the facts of these enterprises and replace their share of the summary."""
+    ids = sorted({pk for pk in enterprise_ids if pk})
+    for start in range(0, len(ids), 2000):
+        _refresh(ids[start : start + 2000])
+
+
+def _refresh(ids: list[int]) -> None:
+    with transaction.atomic():
+        # Lock first, count second (READ COMMITTED: the counting statements then see every change
+        # committed by whoever held these rows before us). NO KEY UPDATE leaves inserts of records
+        # pointing at the enterprise free.
+        list(Enterprise.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+        now = _facts(ids)
+        stored = {row.enterprise_id: row for row in EnterpriseFigures.objects.filter(enterprise_id__in=ids)}
+        delta: Counter[tuple[int, int, int, str, str]] = Counter()
+        keep: list[EnterpriseFigures] = []
+        drop: list[int] = []
+        for pk in ids:
+            old = stored.get(pk)
+            if old is not None:
+                old_place = (old.jurisdiction_ref, old.industry_ref, old.department_ref)
+                for key, n in old.facts.items():
+                    delta[(*old_place, *_split(key))] -= n
+            if pk not in now:
+                if old is not None:
+                    drop.append(pk)
+                continue
+            place, facts = now[pk]
+            for key, n in facts.items():
+                delta[(*place, *_split(key))] += n
+            if old is None or old.facts != dict(facts) or old_place != place:
+                keep.append(
+                    EnterpriseFigures(
+                        enterprise_id=pk,
+                        jurisdiction_ref=place[0],
+                        industry_ref=place[1],
+                        department_ref=place[2],
+                        facts=dict(facts),
+                    )
+                )
+        _apply(dict(delta))
+        if drop:
+            EnterpriseFigures.objects.filter(enterprise_id__in=drop).delete()
+        if keep:
+            EnterpriseFigures.objects.bulk_create(
+                keep,
+                update_conflicts=True,
+                unique_fields=["enterprise"],
+                update_fields=["jurisdiction_ref", "industry_ref", "department_ref", "facts"],
+            )
+
+
+def enterprise_figures_forget(enterprise_id: int) -> None:
+    """An enterprise about to be deleted: take its share out of the summary."""
+    old = EnterpriseFigures.objects.filter(enterprise_id=enterprise_id).first()
+    if old is None:
+        return
+    place = (old.jurisdiction_ref, old.industry_ref, old.department_ref)
+    _apply({(*place, *_split(key)): -n for key, n in old.facts.items()})
+    old.delete()
+
+
+def enterprise_figures_rebuild() -> int:
+    """Recount every enterprise from scratch (idempotent). Returns the number of summary rows.
+
+    Set-based: the facts of all enterprises are added up in memory and written once (a per-enterprise
+    refresh of 100,000 enterprises would upsert the same few thousand rows again for every chunk)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Writers (a refresh waits here with its enterprise locked and its share read; it adds its
+                # difference on top of the new rows) wait for them; readers read the old ones meanwhile.
+                cursor.execute(
+                    f"LOCK TABLE {EnterpriseFigureSummary._meta.db_table}, {EnterpriseFigures._meta.db_table} "
+                    "IN EXCLUSIVE MODE"
+                )
+        EnterpriseFigureSummary.objects.all().delete()
+        EnterpriseFigures.objects.all().delete()
+        ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
+        totals: Counter[tuple[int, int, int, str, str]] = Counter()
+        states: list[EnterpriseFigures] = []
+        for start in range(0, len(ids), 5000):
+            for pk, (place, facts) in _facts(ids[start : start + 5000]).items():
+                for key, n in facts.items():
+                    totals[(*place, *_split(key))] += n
+                states.append(
+                    EnterpriseFigures(
+                        enterprise_id=pk,
+                        jurisdiction_ref=place[0],
+                        industry_ref=place[1],
+                        department_ref=place[2],
+                        facts=dict(facts),
+                    )
+                )
+        EnterpriseFigureSummary.objects.bulk_create(
+            [
+                EnterpriseFigureSummary(
+                    jurisdiction_id=jurisdiction,
+                    industry_id=industry,
+                    department_ref=department,
+                    fact=fact,
+                    period=period,
+                    n=n,
+                )
+                for (jurisdiction, industry, department, fact, period), n in totals.items()
+                if n
+            ],
+            batch_size=2000,
+        )
+        EnterpriseFigures.objects.bulk_create(states, batch_size=2000)
+        return sum(1 for n in totals.values() if n)
