@@ -16,9 +16,11 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    # Before the unprefixed includes: the departments' feeds are the most requested URLs, and resolving
+    # them no longer tries every enterprise and hazard route first.
+    path("credit/", include("credit.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("hazards.api.urls")),
-    path("credit/", include("credit.api.urls")),
     path("emergency/", include("emergency.api.urls")),
     path("assessment/", include("assessment.api.urls")),
     path("", include(router.urls)),
