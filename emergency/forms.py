@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from enterprises.fields import EnterpriseChoiceField
 from enterprises.models import Enterprise
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, DateTimeInput, IdsChoiceField
@@ -118,6 +119,7 @@ class TeamForm(VersionedFormMixin, StyledModelForm):
             "duty_phone",
             "is_active",
         ]
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,6 +193,7 @@ class WarehouseForm(VersionedFormMixin, StyledModelForm):
             "keeper_phone",
             "is_active",
         ]
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -396,7 +399,7 @@ class AccidentForm(StyledForm):
         widget=DateTimeInput(),
         help_text=_("Empty: now."),
     )
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False)
+    enterprise = EnterpriseChoiceField(required=False)
     jurisdiction = forms.ModelChoiceField(
         label=_("Jurisdiction"),
         queryset=Jurisdiction.objects.none(),
@@ -560,7 +563,7 @@ class AcknowledgeForm(StyledForm):
     measures_taken = forms.CharField(
         label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False)
+    enterprise = EnterpriseChoiceField(required=False)
 
     def __init__(self, *args: Any, user: Any = None, warning: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -591,12 +594,13 @@ class PlanForm(VersionedFormMixin, StyledModelForm):
             "summary",
         ]
         widgets = {"filed_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = PlanKind.choices
         self.fields["status"].choices = PlanStatus.choices
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
         self.fields["department"].queryset = Department.objects.filter(is_active=True)
         if _is_enterprise(user) or self.instance.pk:
             self.fields.pop("enterprise")

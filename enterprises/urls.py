@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from .views import registry as views
+from .views.autocomplete import enterprise_autocomplete
 
 app_name = "enterprises"
 
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("mine/", views.enterprise_mine, name="mine"),
+    path("autocomplete/", enterprise_autocomplete, name="autocomplete"),
     path("new/", views.enterprise_create_view, name="create"),
     path("import/", views.enterprise_import_view, name="import"),
     path("export/", views.enterprise_export_view, name="export"),

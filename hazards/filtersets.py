@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from enterprises.models import Enterprise
+from enterprises.fields import EnterpriseFilter
 from safety_platform.filters import SinceFilter, StrictBooleanFilter
 from safety_platform.models import Jurisdiction
 
@@ -43,8 +43,6 @@ class _StyledFilterSet(django_filters.FilterSet):
         user = _user(self.request)
         if "jurisdiction" in self.filters:
             self.filters["jurisdiction"].queryset = _scoped_jurisdictions(user)
-        if "enterprise" in self.filters:
-            self.filters["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
         for field in self.form.fields.values():
             is_select = hasattr(field, "choices")
             field.widget.attrs.setdefault(
@@ -62,7 +60,7 @@ class HazardFilterSet(_StyledFilterSet):
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Found by"))
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (prefix)"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     campaign = django_filters.ModelChoiceFilter(queryset=_visible_campaigns, label=_("Campaign"))
     jurisdiction = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
@@ -117,7 +115,7 @@ class RiskSourceFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"), distinct=False)
     method = django_filters.ChoiceFilter(choices=RiskMethod.choices, label=_("Method"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     jurisdiction = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
     )

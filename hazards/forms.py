@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.fields import EnterpriseChoiceField
 from enterprises.models import Enterprise
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
@@ -109,7 +110,9 @@ class StyledForm(forms.Form):
 class HazardLogForm(StyledForm):
     """Log a hazard on site: a few taps on a phone; an inspector may grade it at once."""
 
-    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    # A search box, not a <select> of every enterprise in scope (issue 16); offline it offers the
+    # enterprises chosen recently on the phone, and a typed credit code is accepted.
+    enterprise = EnterpriseChoiceField(operating_only=True)
     title = forms.CharField(label=_("Hazard"), max_length=200, help_text=_("What is wrong, in a few words."))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     location = forms.CharField(label=_("Location / post"), max_length=200, required=False)
@@ -126,7 +129,7 @@ class HazardLogForm(StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).operating().order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).operating()
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user).running()
         self.fields["risk_source"].queryset = RiskSource.objects.visible_to(user)
         if user.is_enterprise_user:
@@ -259,7 +262,7 @@ class _LecChoiceField(forms.ChoiceField):
 class RiskSourceForm(VersionedFormMixin, StyledForm):
     """Not a ModelForm: the risk source it edits (`row`) gives the version it was opened on."""
 
-    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseChoiceField()
     name = forms.CharField(label=_("Location / post"), max_length=200)
     description = forms.CharField(label=_("Risk description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     method = forms.ChoiceField(label=_("Method"), choices=RiskMethod.choices, initial=RiskMethod.LEC)
@@ -300,7 +303,7 @@ class RiskSourceForm(VersionedFormMixin, StyledForm):
     def __init__(self, *args: Any, user: Any, row: RiskSource | None = None, **kwargs: Any) -> None:
         self.row = row if row is not None else RiskSource()
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
         if user.is_enterprise_user:
             del self.fields["enterprise"]
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 
-from ..models import CatalogEntry, DeclaredEquipment, DensePlace, Enterprise, ExitProposal, HighRiskProject
+from ..fields import EnterpriseFilter
+from ..models import CatalogEntry, DeclaredEquipment, DensePlace, ExitProposal, HighRiskProject
 from ..models.admission import (
     CatalogKind,
     CatalogStatus,
@@ -70,7 +71,7 @@ class CatalogEntryFilterSet(StyledFilterSet):
 
 class DeclaredEquipmentFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     kind = django_filters.ChoiceFilter(choices=CatalogKind.choices, label=_("Kind"))
     matched = BoolFilter(method="filter_matched", label=_("Matches the catalog"))
     in_use = BoolFilter(label=_("In use"))
@@ -91,7 +92,7 @@ class DeclaredEquipmentFilterSet(StyledFilterSet):
 class ExitProposalFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=ExitStatus.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=ExitKind.choices, label=_("Proposal"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
 
     class Meta:
         model = ExitProposal

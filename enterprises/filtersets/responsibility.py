@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.filters import BoolFilter
 from safety_platform.models import Department
 
-from ..models import Enterprise, JointInspection, ResponsibilityItem
+from ..fields import EnterpriseFilter
+from ..models import JointInspection, ResponsibilityItem
 from ..models.responsibility import DutyKind, JointInspectionStatus
 from .topic_base import StyledFilterSet, search_q
 
@@ -32,7 +33,7 @@ class ResponsibilityItemFilterSet(StyledFilterSet):
 class JointInspectionFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=JointInspectionStatus.choices, label=_("Status"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), field_name="departments", label=_("Department")
     )

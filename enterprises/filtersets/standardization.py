@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 
-from ..models import Demonstration, Enterprise, StandardizationCertificate
+from ..fields import EnterpriseFilter
+from ..models import Demonstration, StandardizationCertificate
 from ..models.standardization import (
     REREVIEW_REMINDER_MONTHS,
     CertificateStatus,
@@ -26,7 +27,7 @@ class CertificateFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices, label=_("Status"))
     level = django_filters.ChoiceFilter(choices=StandardizationLevel.choices, label=_("Level"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     jurisdiction = jurisdiction_filter("enterprise__jurisdiction")
     due = BoolFilter(method="filter_due", label=_("Due for re-review"))
     updated_since = django_filters.IsoDateTimeFilter(
@@ -58,7 +59,7 @@ class CertificateFilterSet(StyledFilterSet):
 class DemonstrationFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=DemonstrationStatus.choices, label=_("Status"))
     batch = django_filters.CharFilter(label=_("Batch"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
 
     class Meta:
         model = Demonstration

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter, IdFilter
 
-from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..fields import EnterpriseFilter
+from ..models import Employee, SpecialOperationCertificate, TrainingRecord
 from ..models.training import EmployeeStatus, PersonRole, SpecialOperation, TrainingCategory
 from ..selectors.training import CERTIFICATE_WARNING_DAYS
 from .topic_base import StyledFilterSet, search_q
@@ -20,7 +21,7 @@ from .topic_base import StyledFilterSet, search_q
 
 class EmployeeFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    enterprise = EnterpriseFilter()
     status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
     role = django_filters.ChoiceFilter(choices=PersonRole.choices, label=_("Role"))
     post_is_high_risk = BoolFilter(label=_("Dangerous post"))
@@ -35,9 +36,7 @@ class EmployeeFilterSet(StyledFilterSet):
 
 
 class TrainingRecordFilterSet(StyledFilterSet):
-    enterprise = django_filters.ModelChoiceFilter(
-        queryset=Enterprise.objects.none(), field_name="employee__enterprise", label=_("Enterprise")
-    )
+    enterprise = EnterpriseFilter(field_name="employee__enterprise")
     employee = IdFilter(field_name="employee_id", label=_("Employee"))
     category = django_filters.ChoiceFilter(choices=TrainingCategory.choices, label=_("Training"))
     completed_after = django_filters.DateFilter(field_name="completed_on", lookup_expr="gte", label=_("From"))
@@ -49,9 +48,7 @@ class TrainingRecordFilterSet(StyledFilterSet):
 
 
 class SpecialCertificateFilterSet(StyledFilterSet):
-    enterprise = django_filters.ModelChoiceFilter(
-        queryset=Enterprise.objects.none(), field_name="employee__enterprise", label=_("Enterprise")
-    )
+    enterprise = EnterpriseFilter(field_name="employee__enterprise")
     operation = django_filters.ChoiceFilter(choices=SpecialOperation.choices, label=_("Special operation"))
     expiring = BoolFilter(method="filter_expiring", label=_("Expired or expiring soon"))
 

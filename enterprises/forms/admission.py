@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
+from ..fields import EnterpriseChoiceField
 from ..models import CatalogEntry, DeclaredEquipment, DensePlace, Enterprise, ExitProposal, HighRiskProject
 from ..models.admission import ReviewDecision
 from .topic_widgets import enterprises_for, jurisdictions_for, label_jurisdiction, style
@@ -20,6 +21,7 @@ class HighRiskProjectForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = HighRiskProject
         fields = ["name", "category", "enterprise", "jurisdiction", "address", "longitude", "latitude", "description"]
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,6 +118,7 @@ class EquipmentForm(VersionedFormMixin, forms.ModelForm):
             "in_use",
         ]
         widgets = {"installed_on": DateInput()}
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,6 +135,7 @@ class ExitProposalForm(forms.ModelForm):
         model = ExitProposal
         fields = ["enterprise", "kind", "reasons", "exit_by"]
         widgets = {"exit_by": DateInput(), "reasons": forms.Textarea()}
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

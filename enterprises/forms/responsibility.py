@@ -13,6 +13,7 @@ from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, IdsChoiceField
 from safety_platform.models import Department, Industry
 
+from ..fields import EnterpriseChoiceField
 from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
 from .topic_widgets import enterprises_for, style
 
@@ -49,7 +50,7 @@ class JointInspectionForm(forms.ModelForm):
         model = JointInspection
         fields = ["enterprise", "title", "lead_department", "departments", "planned_on", "team"]
         widgets = {"planned_on": DateInput(), "departments": forms.CheckboxSelectMultiple()}
-        field_classes = {"departments": IdsChoiceField}
+        field_classes = {"departments": IdsChoiceField, "enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.forms import DateInput
 from safety_platform.models import Department, Industry
 
+from ..fields import EnterpriseChoiceField
 from ..models.standardization import IssuingLevel, MeasureKind, StandardizationLevel
 from .topic_widgets import enterprises_for, style
 
 
 class CertificateForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)  # type: ignore[arg-type]
+    enterprise = EnterpriseChoiceField()
     level = forms.TypedChoiceField(label=_("Level"), choices=StandardizationLevel.choices, coerce=int)
     industry = forms.ModelChoiceField(label=_("Industry"), queryset=Industry.objects.order_by("code"))
     certificate_number = forms.CharField(label=_("Certificate number"), max_length=60)
@@ -86,7 +87,7 @@ class MeasureForm(forms.Form):
 
 
 class DemonstrationForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)  # type: ignore[arg-type]
+    enterprise = EnterpriseChoiceField()
     designated_on = forms.DateField(label=_("Designated on"), widget=DateInput())
     batch = forms.CharField(label=_("Batch"), max_length=60, required=False)
     department = forms.ModelChoiceField(

@@ -62,7 +62,8 @@ def test_the_deadline_follows_the_grade_and_assess_later_keeps_the_person(
     def steps(page: Any) -> dict[str, Any]:
         seen: dict[str, Any] = {}
         page.goto(f"{live_server.url}/hazards/new/")
-        page.select_option("#id_enterprise", str(xinluo_chem.pk))
+        page.fill("#id_enterprise", "东城化工")  # the enterprise search box (issue 16)
+        page.locator("[data-testid=picker-option]", has_text=xinluo_chem.name).click()
         page.fill("#id_title", "配电箱未接地")
         page.fill("#id_responsible_person", "赖安全")
         page.fill("#id_responsible_phone", "13905971234")

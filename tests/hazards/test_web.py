@@ -142,7 +142,11 @@ def test_enterprise_form_has_no_enterprise_choice_and_inspector_form_only_own_en
     assert 'capture="environment"' in page and "hazards/offline-form.js" in page
     client.force_login(users["inspector_town"])
     page = client.get(reverse("hazards:create")).content.decode()
-    assert world["xinluo_chem"].name in page and world["xinluo_site"].name not in page
+    # A search box, not a list of every enterprise (issue 16); what it finds is the inspector's own.
+    assert "data-picker" in page and world["xinluo_chem"].name not in page
+    search = reverse("enterprises:autocomplete")
+    assert client.get(search, {"q": world["xinluo_chem"].name}).json()["results"]
+    assert not client.get(search, {"q": world["xinluo_site"].name}).json()["results"]
     response = client.post(reverse("hazards:create"), {"enterprise": world["xinluo_site"].pk, "title": "x"})
     assert response.status_code == 200 and not Hazard.objects.exists()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -166,7 +167,8 @@ class Crawl:
         self.problems.append(f"{url} (linked from {shown_on}): {what}")
 
 
-def crawl(client: Client, start: str = "/") -> Crawl:
+def crawl(client: Client, start: str = "/", check: Callable[[str], list[str]] | None = None) -> Crawl:
+    """Walk the site from `start`; `check(html)` (optional) names further problems of each HTML page."""
     result = Crawl()
     queue: deque[tuple[str, str]] = deque([(start, "(login)")])
     seen = {start}
@@ -202,6 +204,8 @@ def crawl(client: Client, start: str = "/") -> Crawl:
             words = english_words(" ".join(page.text))
             if words:
                 result.problem(url, shown_on, f"English words in a Chinese page: {words}")
+            for problem in check(response.content.decode()) if check is not None else ():
+                result.problem(url, shown_on, problem)
             # A search/filter form sent as it stands (its default values) is a link too.
             links = page.links + [f"{action or url.split('?')[0]}?{urlencode(fields)}" for action, fields in page.forms]
         else:

@@ -77,6 +77,8 @@
         el.value = data[el.name];
       }
     });
+    // The enterprise search box (js/picker.js) shows the name of the enterprise its hidden input now holds.
+    form.dispatchEvent(new Event("picker:sync"));
   }
 
   function chosenPhotos() {

@@ -1,0 +1,81 @@
+"""No page offers a <select> of a large table (issue 16): a city has tens of thousands of enterprises.
+
+Every role walks the site (the crawl of test_crawl: every link it is shown, every search form sent as it
+stands, so every list page and every form page it can reach) with 250 more enterprises in its scope than
+the demo has; no <select> on any page may hold more than 200 options. Enterprises are chosen in a search
+box (enterprises/fields.py) instead.
+
+Runtime: the demo seed plus a crawl of 150–330 pages per role, ~10–40 s per role on SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.factories import next_credit_code
+from tests.platform.test_crawl import crawl
+
+MAX_OPTIONS = 200
+EXTRA_ENTERPRISES = 250
+ROLES = ["committee", "inspector", "inspector_town", "dept_yjj", "enterprise"]  # city, county, town, department
+SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S | re.I)
+OPTION = re.compile(r"<option\b", re.I)
+NAME = re.compile(r'\bname="([^"]*)"')
+
+
+def large_selects(html: str) -> list[str]:
+    problems = []
+    for attrs, body in SELECT.findall(html):
+        options = len(OPTION.findall(body))
+        if options > MAX_OPTIONS:
+            name = NAME.search(attrs)
+            problems.append(f"{options} options in <select name={name.group(1) if name else '?'}>")
+    return problems
+
+
+def test_the_check_counts_the_options_of_each_select() -> None:
+    many = "".join(f'<option value="{n}">{n}</option>' for n in range(201))
+    html = f'<select name="a">{many}</select><select name="b"><option>x</option></select>'
+    assert large_selects(html) == ["201 options in <select name=a>"]
+
+
+@pytest.fixture
+def crowded_demo(db: Any) -> Any:
+    """The demo, plus 250 operating chemical companies in 新罗区/东城街道 (seen by every role but the enterprise)."""
+    from enterprises.models import Enterprise
+    from safety_platform.management.commands.seed_demo import seed_demo
+    from safety_platform.models import Department, Industry, Jurisdiction, User
+
+    seed_demo()
+    grid = Jurisdiction.objects.get(name="东城第一网格", parent__name="东城街道")
+    Enterprise.objects.bulk_create(
+        Enterprise(
+            credit_code=next_credit_code(),
+            name=f"龙岩市东城第{n:03d}化工有限公司",
+            legal_representative="张三",
+            jurisdiction=grid,
+            industry=Industry.objects.get(code="C2614"),
+            supervising_department=Department.objects.get(code="yjj"),
+            risk_category="hazardous_chemicals",
+        )
+        for n in range(EXTRA_ENTERPRISES)
+    )
+
+    def login(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return login
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_no_page_offers_a_select_of_more_than_200_options(crowded_demo: Any, username: str) -> None:
+    result = crawl(crowded_demo(username), check=large_selects)
+    assert result.pages >= 30, f"{username} reached only {result.pages} pages"
+    problems = [p for p in result.problems if "options in <select" in p]
+    assert not problems, f"{username}: {len(problems)} pages of {result.pages}:\n" + "\n".join(problems)
