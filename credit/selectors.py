@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
+from safety_platform.scoping import enterprise_scope_q
 
 from .choices import BlacklistStatus, Grade, RatingStatus
 from .explain import explain_records
@@ -48,8 +51,30 @@ def ratings_visible_to(user: Any) -> QuerySet[CreditRating]:
     )
 
 
+DISTRIBUTION_TTL = 600  # seconds: a bound for changes the stamp cannot see (a row deleted, a bulk update)
+
+
 def grade_distribution(user: Any) -> dict[str, int]:
-    """Counts per grade of the enterprises the user sees (one aggregate query) and how many are ungraded."""
+    """Counts per grade of the enterprises the user sees and how many are ungraded, cached per scope.
+
+    Counting is two scans of every grade and enterprise in scope (~70 ms at 100,000 enterprises) and
+    the grades page and every staff home page show it. The cache key carries the newest change of a
+    grade and of an enterprise (two index lookups), so a recalculation or a new enterprise shows at once.
+    """
+    scope = enterprise_scope_q(user)
+    scope_key = "all" if scope is None else hashlib.sha1(str(scope).encode(), usedforsecurity=False).hexdigest()
+    newest_rating = CreditRating.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    newest_enterprise = Enterprise.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    stamp = "-".join(value.isoformat() if value else "none" for value in (newest_rating, newest_enterprise))
+    key = f"credit:distribution:{scope_key}:{stamp}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _grade_distribution(user)
+        cache.set(key, counts, DISTRIBUTION_TTL)
+    return counts
+
+
+def _grade_distribution(user: Any) -> dict[str, int]:
     counts = (
         CreditRating.objects.visible_to(user)
         .filter(status=RatingStatus.ACTIVE)

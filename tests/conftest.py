@@ -108,6 +108,15 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path / "var"  # seed_demo keeps the demo API key there: never the developer's var/
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty (local-memory) cache: cached figures are keyed by data (the newest
+    change's time) that a test run after a rolled-back one, on a frozen clock, can repeat."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """Load Longyan's reference data once into the test database (each test rolls back on top of it)."""

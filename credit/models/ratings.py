@@ -52,7 +52,11 @@ class CreditRating(models.Model):
         verbose_name = _("credit grade")
         verbose_name_plural = _("credit grades")
         ordering = ["updated_at", "id"]
-        indexes = [models.Index(fields=["updated_at", "id"], name="credit_rating_sync")]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="credit_rating_sync"),
+            # The grades list (worst first): its page is the first rows of this index, not a sort of every grade.
+            models.Index(fields=["-grade", "score", "id"], name="credit_rating_overview"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}: {self.get_grade_display()} ({self.score})"
