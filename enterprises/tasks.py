@@ -18,6 +18,7 @@ from .tasks_topics import (
 
 __all__ = [
     "enterprise_figures_rebuild_task",
+    "enterprise_figures_refresh_warning_task",
     "equipment_match_all_task",
     "hazard_links_sync_task",
     "special_certificates_sweep_task",
@@ -33,3 +34,15 @@ def enterprise_figures_rebuild_task() -> int:
     from .services.figures import enterprise_figures_rebuild
 
     return enterprise_figures_rebuild()
+
+
+@shared_task(name="enterprises.figures_refresh_warning")
+def enterprise_figures_refresh_warning_task(warning_id: int) -> int:
+    """After a warning reached its enterprises (recipients written in bulk): recount their figures."""
+    from emergency.models import WarningRecipient
+
+    from .services.figures import enterprise_figures_refresh
+
+    ids = list(WarningRecipient.objects.filter(warning_id=warning_id).values_list("enterprise_id", flat=True))
+    enterprise_figures_refresh(ids)
+    return len(ids)

@@ -128,7 +128,15 @@ def risk_banding_activate(*, banding: RiskBanding) -> int:
         RiskBanding.objects.filter(method=banding.method, is_active=True).exclude(pk=banding.pk).update(is_active=False)
         RiskBanding.objects.filter(pk=banding.pk).update(is_active=True)
         banding.is_active = True
-        return RiskSource.objects.filter(method=banding.method).update(level=_level_case(banding), banding=banding)
+        regraded = RiskSource.objects.filter(method=banding.method).update(level=_level_case(banding), banding=banding)
+        # The UPDATE sends no model signal: the dashboards' risk-colour figures are recounted by a task after
+        # commit (every enterprise of the city: too long for the request).
+        if regraded:
+            from enterprises.tasks import enterprise_figures_rebuild_task
+            from safety_platform.tasks_util import enqueue
+
+            enqueue(enterprise_figures_rebuild_task)
+        return regraded
 
 
 def risk_banding_new_version(*, banding: RiskBanding) -> RiskBanding:

@@ -147,3 +147,24 @@ def test_rebuild_gives_the_same_rows_and_repairs_a_bulk_update(org: Any, users: 
     assert on_dashboard(users["committee"], firm.jurisdiction.parent.parent.parent) != by_hand()
     enterprise_figures_rebuild()
     assert on_dashboard(users["committee"], firm.jurisdiction.parent.parent.parent) == by_hand()
+
+
+def test_a_warning_issued_to_many_enterprises_is_counted_once_its_task_ran(
+    org: Any, users: Any, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from emergency.services import warning_acknowledge, warning_issue
+
+    firms = [_firm(org, name=f"企业{i}") for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        warning = warning_issue(
+            actor=users["committee"],
+            title="暴雨预警",
+            kind="weather",
+            level="orange",
+            content="注意防范",
+            jurisdictions=[org.jurisdiction("新罗区")],
+        )
+    committee, city = users["committee"], org.jurisdiction("新罗区").parent
+    assert on_dashboard(committee, city)["warning_unacknowledged"] == by_hand()["warning_unacknowledged"] >= 3
+    warning_acknowledge(actor=committee, warning=warning, enterprise=firms[0], measures_taken="已转移人员")
+    assert on_dashboard(committee, city) == by_hand()
