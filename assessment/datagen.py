@@ -103,6 +103,8 @@ RISK_SOURCES = [
 ]
 POST_OF_ROLE = {"principal": "主要负责人", "safety_manager": "安全管理员"}
 POSTS = ["操作工", "电工", "焊工", "叉车司机", "仓管员", "班组长", "安全员", "维修工", "司炉工", "起重工"]
+# Certificate numbers are unique in the registry: built from the row's id, never drawn at random.
+ROMAN = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ"}
 MOVEMENT_NOTES = {"dispatch": "调拨出库", "consume": "领用消耗", "return": "归还入库", "receive": "补充入库"}
 SPECIAL_OPS = ["electrical", "welding", "height", "refrigeration", "hazchem", "other"]
 NOTES = {
@@ -809,7 +811,7 @@ class CityGenerator:
                 found = dt.datetime.combine(day, dt.time(8), tzinfo=self.tz) + dt.timedelta(
                     seconds=rng.randrange(10 * 3600)
                 )
-                source = rng.choices(sources, cum_weights=source_weights)[0]
+                source = sources[_bisect(source_weights, rng.random() * 100)]
                 year = found.year
                 serial = serials.get((enterprise.region, year), 0) + 1
                 serials[(enterprise.region, year)] = serial
@@ -1014,10 +1016,9 @@ class CityGenerator:
                         assessed_at,
                     )
                 for action, from_state, to_state, actor, label, at, details in kept:
-                    if action == "report":
-                        details = {"plan_id": plan_id}
+                    text = _details_json(action, {"plan_id": plan_id} if action == "report" else details)
                     transitions.add(
-                        hazard_id, action, from_state, to_state, actor, label, at, NOTES.get(action, ""), details
+                        hazard_id, action, from_state, to_state, actor, label, at, NOTES.get(action, ""), text
                     )
                 # Statutory clocks: rectification from the assessment, verification from the first submission.
                 if assessed_at is not None and deadline is not None:
@@ -1217,7 +1218,7 @@ class CityGenerator:
             granted_at = self.moment_of(issued)
             pk = certificates.add(
                 enterprise.id, level, enterprise.industry_id,
-                f"闽AQBⅢ{issued.year}{rng.randrange(10**6):06d}", "city" if level == 3 else "provincial",
+                f"闽AQB{ROMAN[level]}{issued.year}{certificates.next_id:07d}", "city" if level == 3 else "provincial",
                 "龙岩市应急管理局" if level == 3 else "福建省应急管理厅", issued, expires, status, None, None, "", "",
                 None, self.committee_id, granted_at, granted_at, granted_at,
             )  # fmt: skip
@@ -1337,7 +1338,7 @@ class CityGenerator:
                 if special:
                     issued = posted - dt.timedelta(days=rng.randint(10, 1500))
                     certificates.add(
-                        pk, special, f"T{rng.randrange(10**17):017d}{rng.choice('0123456789X')}", "福建省应急管理厅",
+                        pk, special, f"T{issued:%Y%m%d}{certificates.next_id:09d}", "福建省应急管理厅",
                         issued, issued + dt.timedelta(days=365 * 6), at, at,
                     )  # fmt: skip
         return [employees, trainings, certificates]
@@ -1485,6 +1486,22 @@ _SOURCE_LABELS = {
     "equipment_match": "淘汰装备比对",
     "worker_report": "职工扫码举报",
 }
+
+
+def _details_json(action: str, details: dict[str, Any]) -> str:
+    """A transition's details as JSON: the frequent shapes by hand (json.dumps costs several calls a row)."""
+    if not details:
+        return "{}"
+    if action == "register":
+        return f'{{"source":"{details["source"]}"}}'
+    if action == "submit":
+        return '{"on_time":true}' if details["on_time"] else '{"on_time":false}'
+    if action == "assess":
+        return (
+            f'{{"grade":"{details["grade"]}","deadline":"{details["deadline"]}",'
+            f'"responsible_person":"{details["responsible_person"]}"}}'
+        )
+    return _json(details)
 
 
 def _bisect(cumulative: list[int], x: float) -> int:
