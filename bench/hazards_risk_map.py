@@ -4,9 +4,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_bench_hazards \\
         .venv/bin/python bench/hazards_risk_map.py --enterprises 20000 --per-enterprise 5
 
-Use a database of its own: the script migrates it and, once, creates the enterprises (spread over
-every grid of the Longyan reference tree), their risk sources (random LEC factors, graded by the
-active banding) and hazards (random states); later runs reuse them.
+Use a database of its own: the script migrates it and, once, builds the city with the data generator
+(`manage.py generate_city`, assessment/datagen.py: enterprises over every grid of the Longyan reference
+tree, 1–4 risk sources each graded by the active banding, `--per-enterprise` hazards per enterprise with
+their whole closed loop); later runs reuse it.
 
 Timed (median of 5), each against its reference measured in the same run:
   risk map, city level    – `hazards.selectors.risk_map` (two GROUP BY queries over the child prefix
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import time
@@ -38,7 +38,6 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 
 def median_time(fn: Callable[[], Any], runs: int = 5) -> float:
@@ -51,77 +50,17 @@ def median_time(fn: Callable[[], Any], runs: int = 5) -> float:
 
 
 def populate(enterprises: int, per_enterprise: int) -> None:
-    from decimal import Decimal
-
+    """The city from `manage.py generate_city` (assessment/datagen.py), once: later runs reuse it."""
+    from assessment.datagen import generate_city
     from enterprises.models import Enterprise
-    from hazards.choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES
-    from hazards.models import Hazard, RiskBanding, RiskSource
     from safety_platform.management.commands.seed_reference import load_reference_data
-    from safety_platform.models import Industry, Jurisdiction
-    from tests.factories import next_credit_code
 
     load_reference_data()
     have = Enterprise.objects.count()
-    if have >= enterprises:
+    if have:
         print(f"reusing {have} enterprises")
         return
-    rng = random.Random(7)
-    grids = list(Jurisdiction.objects.filter(level="grid"))
-    industries = list(Industry.objects.filter(level="class"))
-    rows = [
-        Enterprise(
-            credit_code=next_credit_code(),
-            name=f"基准企业{n}",
-            legal_representative="张三",
-            jurisdiction=rng.choice(grids),
-            industry=rng.choice(industries),
-        )
-        for n in range(have, enterprises)
-    ]
-    Enterprise.objects.bulk_create(rows, batch_size=2000)
-    banding = RiskBanding.objects.active("lec")
-    assert banding is not None
-    sources, hazards = [], []
-    year = timezone.localdate().year
-    for enterprise in Enterprise.objects.filter(name__startswith="基准企业").only("pk").iterator():
-        for k in range(per_enterprise):
-            factors = [Decimal(rng.choice(v)) for v in (LEC_L_VALUES, LEC_E_VALUES, LEC_C_VALUES)]
-            score = factors[0] * factors[1] * factors[2]
-            sources.append(
-                RiskSource(
-                    enterprise_id=enterprise.pk,
-                    name=f"岗位{k}",
-                    method="lec",
-                    lec_l=factors[0],
-                    lec_e=factors[1],
-                    lec_c=factors[2],
-                    score=score,
-                    level=banding.level_for(score),
-                    banding=banding,
-                    control_measures="措施",
-                    responsible_person="李四",
-                )
-            )
-            state = rng.choice(["registered", "assessed", "rectifying", "remediated", "closed"])
-            hazards.append(
-                Hazard(
-                    code=f"YH-BENCH-{year}-{enterprise.pk:07d}-{k}",
-                    enterprise_id=enterprise.pk,
-                    title="基准隐患",
-                    source="inspection",
-                    state=state,
-                    grade="" if state == "registered" else rng.choice(["general", "general", "major"]),
-                    closed_at=timezone.now() if state == "closed" else None,
-                )
-            )
-        if len(sources) >= 20000:
-            RiskSource.objects.bulk_create(sources)
-            Hazard.objects.bulk_create(hazards)
-            sources, hazards = [], []
-    RiskSource.objects.bulk_create(sources)
-    Hazard.objects.bulk_create(hazards)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    generate_city(enterprises=enterprises, hazards=enterprises * per_enterprise, ratings=False, log=print)
 
 
 REFERENCE_MAP_SQL = """
@@ -137,7 +76,9 @@ GROUP BY child.path, rs.level
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--enterprises", type=int, default=20000)
-    parser.add_argument("--per-enterprise", type=int, default=5)
+    parser.add_argument(
+        "--per-enterprise", type=int, default=5, help="Hazards per enterprise (risk sources: 1–4 each)."
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://…).")
@@ -190,7 +131,7 @@ def main() -> None:
             )
             cursor.fetchall()
 
-    print(f"enterprises={args.enterprises} risk sources and hazards per enterprise={args.per_enterprise}")
+    print(f"enterprises={args.enterprises} hazards per enterprise={args.per_enterprise}")
     for label, fn, ref in [
         ("risk map, city", lambda: risk_map(committee, city), lambda: reference(city)),
         ("risk map, county (inspector)", lambda: risk_map(inspector, county), lambda: reference(county)),
