@@ -1,16 +1,25 @@
-"""Every operation of the published OpenAPI schema answers what the schema says (schemathesis).
+"""Every operation of the published OpenAPI schema answers what the schema says, to every role (schemathesis).
 
 Department systems generate clients from `/api/schema/`: an answer the schema does not list, or a body it
-does not describe, breaks them. For each operation schemathesis generates valid requests from the schema
-(`MAX_EXAMPLES` per operation, derandomized so a run is repeatable), sent on the demo data (`seed_demo`)
-with the session of a demo role that may use the operation and the ids of objects that role sees. Every
-answer must be documented: no 5xx, a status code the operation lists, a body that matches that status's
-schema. Once per operation too: no credentials (the documented 401) and, on a route naming an object, an
-id that does not exist (the documented 404).
+does not describe, breaks them. For each operation schemathesis generates valid requests from the schema,
+derandomized so a run is repeatable, sent on the demo data (`seed_demo`):
 
-The role is the first of `ROLES` whose plain request is not refused (401/403) and that sees an object
-for the route; the check that at least one answer per operation was neither a refusal nor a 404 keeps
-that choice honest. Runtime: about two minutes for the module on 2 cores.
+- `MAX_EXAMPLES` with the session of a demo role that may use the operation and the ids of objects that
+  role sees, and once naming an id that does not exist (the documented 404);
+- `OTHER_EXAMPLES` with each of the other credentials in `CREDENTIALS` (committee, county and township
+  inspectors, department staff, the enterprise, the administrator, a department API key, an enterprise's
+  push key and no credentials at all), naming objects that credential sees, and one more naming the first
+  object of the role above, which it may not see.
+
+Every answer must be documented: no 5xx, a status code the operation lists, a body that matches that
+status's schema (a refusal is a 401/403/404 with the `Error` body). Without credentials an operation that
+declares security answers 401 every time, whatever the input. A user naming an object outside what the
+view's queryset shows them (`visible_to`) never gets a success (2xx/3xx), whatever the method.
+
+The role of the first bullet is the first of `ROLES` whose plain request is not refused (401/403) and that
+sees an object for the route; the check that at least one of its answers was neither a refusal nor a 404
+keeps that choice honest. Cost: about 170 s of CPU for the module on PostgreSQL, test database and demo data
+included (one role per operation cost about 70 s); CI's two workers share it.
 """
 
 from __future__ import annotations
@@ -30,7 +39,10 @@ from rest_framework.test import APIClient
 
 from tests.platform.schema_check import response_errors
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 5
+# Each other credential: two generated requests per operation keep the module inside CI's time budget
+# (10 credentials x ~200 operations); a refusal is decided before the input matters.
+OTHER_EXAMPLES = 2
 ROLES = ["inspector", "dept_yjj", "committee", "enterprise", "dept_zjj", "admin"]
 # Where the first role the plain request lets in is refused by the service once the input is valid.
 ROLE_FOR = {
@@ -41,6 +53,24 @@ ROLE_FOR = {
 }
 MISSING_ID = 987654321
 PUSH_PATH = "/api/v1/hazards/push/"  # an enterprise system's API key, not a user's session
+DEPARTMENT_KEY = "department API key"
+PUSH_KEY = "enterprise API key"
+ANONYMOUS = "no credentials"
+# Every way in: each demo role (inspector: a county's; inspector_town: a township's), both kinds of API key
+# and none.
+CREDENTIALS = [
+    "committee",
+    "inspector",
+    "inspector_town",
+    "dept_yjj",
+    "dept_zjj",
+    "enterprise",
+    "admin",
+    DEPARTMENT_KEY,
+    PUSH_KEY,
+    ANONYMOUS,
+]
+USERNAMES = sorted({*ROLES, *CREDENTIALS} - {DEPARTMENT_KEY, PUSH_KEY, ANONYMOUS})
 
 
 def _raw_schema() -> dict[str, Any]:
@@ -71,14 +101,19 @@ def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) ->
             # What waits for a commit (credit's rules that propose blacklist entries) runs as after a commit.
             with TestCase.captureOnCommitCallbacks(execute=True):
                 seed_demo()
-            users = {user.username: user for user in User.objects.filter(username__in=ROLES)}
+            users = {user.username: user for user in User.objects.filter(username__in=USERNAMES)}
             _evaluate_an_accident(users["committee"])
             _key, push_key = api_key_create(
                 name="schema test push",
                 enterprise=users["enterprise"].enterprise,
                 scopes=[ApiScope.HAZARDS_PUSH, ApiScope.HAZARDS_READ],
             )
-            yield {"users": users, "push_key": push_key}
+            _key, department_key = api_key_create(
+                name="schema test department",
+                department=users["dept_yjj"].department,
+                scopes=[scope for scope in ApiScope.values if scope != ApiScope.HAZARDS_PUSH],
+            )
+            yield {"users": users, "push_key": push_key, "department_key": department_key, "ids": {}}
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -188,6 +223,8 @@ def object_ids(client: APIClient, user: Any, path: str) -> list[Any]:
         return [None]
     field = "code" if match.group(1) == "code" else "id"
     parent = path[: match.start()]
+    if user is None:  # an API key: what its lists show
+        return _ids_from(client, parent, field) if "get" in RAW_SCHEMA["paths"].get(parent, {}) else []
     if path == "/api/v1/hazards/{id}/plan/":  # the few hazards that have a remediation plan
         from hazards.models import RemediationPlan
 
@@ -221,24 +258,64 @@ def model_ids(user: Any, path: str) -> list[Any]:
     return list(queryset.order_by("-pk").values_list("pk", flat=True)[:30])
 
 
+def sees(user: Any, path: str, value: Any) -> bool | None:
+    """Whether `user` sees the object `value` names in the path, by the view's own queryset and `visible_to`
+    (None: the route names something else, or the view has no scoped queryset)."""
+    from django.urls import resolve
+
+    if user is None or value is None or LOOKUP.search(path).group(1) != "id":  # type: ignore[union-attr]
+        return None
+    view_class = getattr(resolve(_path_with(path, value)).func, "cls", None)
+    queryset = getattr(view_class, "queryset", None)
+    if queryset is None or not hasattr(queryset.all(), "visible_to"):
+        return None
+    return queryset.all().visible_to(user).filter(pk=value).exists()
+
+
 def _path_with(path: str, value: Any) -> str:
     return LOOKUP.sub(str(value), path, count=1)
+
+
+def credential(demo: dict[str, Any], name: str) -> tuple[APIClient, Any]:
+    """A client sending `name`'s credentials, and the user behind them (None for an API key or nobody)."""
+    client = APIClient()
+    if name == DEPARTMENT_KEY:
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {demo['department_key']}")
+        return client, None
+    if name == PUSH_KEY:
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {demo['push_key']}")
+        return client, None
+    if name == ANONYMOUS:
+        return client, None
+    client.force_authenticate(demo["users"][name])
+    return client, demo["users"][name]
+
+
+def ids_for(demo: dict[str, Any], name: str, path: str) -> list[Any]:
+    """The objects `name` can name in the path (the demo state: every test rolls back, so kept per module)."""
+    key = (name, path)
+    if key not in demo["ids"]:
+        client, user = credential(demo, name)
+        if name == ANONYMOUS:
+            ids: list[Any] = [] if LOOKUP.search(path) else [None]
+        else:
+            ids = object_ids(client, user, path)
+            if not ids and user is not None and LOOKUP.search(path):
+                ids = model_ids(user, path)
+        demo["ids"][key] = ids
+    return demo["ids"][key]
 
 
 def client_for(demo: dict[str, Any], path: str, method: str) -> tuple[APIClient, str, list[Any]]:
     """A client of a role that may use the operation, its name, and the objects it can name in the path."""
     if path == PUSH_PATH:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {demo['push_key']}")
-        return client, "enterprise API key", [None]
+        return credential(demo, PUSH_KEY)[0], PUSH_KEY, [None]
     fallback: tuple[APIClient, str, list[Any]] | None = None
     for role in [ROLE_FOR[path]] if path in ROLE_FOR else ROLES:
-        client = APIClient()
-        client.force_authenticate(demo["users"][role])
-        user = demo["users"][role]
-        ids = object_ids(client, user, path) or (model_ids(user, path) if LOOKUP.search(path) else [])
+        ids = ids_for(demo, role, path)
         if not ids:
             continue
+        client = credential(demo, role)[0]
         fallback = fallback or (client, role, ids)
         probe = send(
             client, method, _path_with(path, ids[0]), body=None if method in ("get", "delete") else {}, media_type=None
@@ -273,31 +350,24 @@ def _operation_param(path: str, method: str) -> Any:
     return pytest.param(path, method, marks=marks, id=f"{method.upper()} {path}")
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("path", "method"), [_operation_param(p, m) for p, m in OPERATIONS])
-def test_the_operation_answers_what_the_schema_says(
-    demo: dict[str, Any], st_schema: Any, path: str, method: str
-) -> None:
-    operation = RAW_SCHEMA["paths"][path][method]
+def fuzz(
+    path: str,
+    method: str,
+    strategy: Any,
+    client: APIClient,
+    label: str,
+    ids: list[Any],
+    max_examples: int,
+    hidden: Any = None,
+) -> tuple[list[str], list[int]]:
+    """Send `max_examples` generated requests as `client`, each naming one of `ids`: the problems and statuses.
+    Naming `hidden`, an object the client does not see, must not succeed."""
+    media_type = _media_type(RAW_SCHEMA["paths"][path][method])
     problems: list[str] = []
     statuses: list[int] = []
 
-    # No credentials: the documented refusal (the token endpoint asks for none).
-    anonymous = send(APIClient(), method, _path_with(path, 1), body=None)
-    problems += problems_of(path, method, anonymous, "no credentials")
-    if "security" in operation:
-        assert anonymous.status_code == 401, (path, anonymous.status_code)
-
-    client, role, ids = client_for(demo, path, method)
-    if LOOKUP.search(path):
-        missing = send(client, method, _path_with(path, MISSING_ID), body=None)
-        problems += problems_of(path, method, missing, f"{role}, no such object")
-
-    media_type = _media_type(operation)
-    strategy = st_schema[path][method.upper()].as_strategy(**({"media_type": media_type} if media_type else {}))
-
     @settings(
-        max_examples=MAX_EXAMPLES,
+        max_examples=max_examples,
         deadline=None,
         derandomize=True,
         database=None,
@@ -315,9 +385,49 @@ def test_the_operation_answers_what_the_schema_says(
             body = None
         response = send(client, method, url, query=case.query, body=body, headers=headers, media_type=media_type)
         statuses.append(response.status_code)
-        problems.extend(problems_of(path, method, response, f"{role}: {case.query or ''} {str(body)[:120]}"))
+        problems.extend(problems_of(path, method, response, f"{label}: {case.query or ''} {str(body)[:120]}"))
+        if hidden is not None and ids[pick] == hidden and response.status_code < 400:
+            problems.append(f"{method.upper()} {url} [{label}] → {response.status_code} on an object it does not see")
 
     check()
+    return problems, statuses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "method"), [_operation_param(p, m) for p, m in OPERATIONS])
+def test_the_operation_answers_what_the_schema_says_to_every_role(
+    demo: dict[str, Any], st_schema: Any, path: str, method: str
+) -> None:
+    operation = RAW_SCHEMA["paths"][path][method]
+    media_type = _media_type(operation)
+    strategy = st_schema[path][method.upper()].as_strategy(**({"media_type": media_type} if media_type else {}))
+    problems: list[str] = []
+
+    # Every credential's objects are looked up before any request can change the data.
+    others = {name: ids_for(demo, name, path) for name in CREDENTIALS}
+    client, role, ids = client_for(demo, path, method)
+    if LOOKUP.search(path):
+        missing = send(client, method, _path_with(path, MISSING_ID), body=None)
+        problems += problems_of(path, method, missing, f"{role}, no such object")
+    found, statuses = fuzz(path, method, strategy, client, role, ids, MAX_EXAMPLES)
+    problems += found
+
+    for name in CREDENTIALS:
+        if name == role:
+            continue
+        # Its own objects (if it sees any), then once an object of the role above, which it may not see.
+        client, user = credential(demo, name)
+        hidden = ids[0] if LOOKUP.search(path) and sees(user, path, ids[0]) is False else None
+        own = others[name][:3] or ids[:1]
+        found, answered = fuzz(path, method, strategy, client, name, own, OTHER_EXAMPLES, hidden)
+        problems += found
+        if ids[0] not in own:
+            found, more = fuzz(path, method, strategy, client, name, ids[:1], 1, hidden)
+            problems += found
+            answered += more
+        if name == ANONYMOUS and "security" in operation:
+            assert set(answered) == {401}, (path, name, answered)
+
     assert not problems, "\n".join(dict.fromkeys(problems))
     # The role was allowed in and named a real object at least once: the examples reached the view's work.
     assert set(statuses) - {401, 403, 404}, f"{role} was refused every time: {statuses}"
