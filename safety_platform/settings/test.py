@@ -19,5 +19,6 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 _ = REDIS_URL
 # The API key use log's timer thread would write a buffered minute into whichever test runs a minute
-# later; tests flush it themselves (safety_platform.api.key_usage.api_key_use_flush).
+# later, and its flush at exit would write uses of rolled-back keys; tests flush it themselves
+# (safety_platform.api.key_usage.api_key_use_flush).
 API_KEY_USE_BACKGROUND_FLUSH = False
