@@ -25,7 +25,8 @@ same run; the figures of both are compared with the dashboard's before timing:
                             this month before today, and the same accident, target and ranking queries):
                             what reading the summaries costs at least;
   city dashboard          – `assessment.dashboards.build` for committee staff;
-  city dashboard page     – the whole page, GET /assessment/dashboard/ through django.test.Client;
+  city dashboard page     – the whole page, GET /assessment/dashboard/ through django.test.Client (template
+                            rendering not instrumented);
   county dashboard        – `build` one level down (townships), with the by-industry table;
   annual assessment       – `assessment_run_start` + `assessment_run_execute` for this year over every
                             county vs. one set-based query per indicator of the scheme in force over all
@@ -962,6 +963,12 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://…).")
     setup_test_environment()
+    # The test environment (for the test client's 'testserver' host) also instruments every template render
+    # to record its context: costs a page of this size hundreds of ms a real request does not pay. Undo that.
+    from django.template import Template
+    from django.test.utils import _TestState
+
+    Template._render = _TestState.saved_data.template_render
     start = time.perf_counter()
     populate(args.enterprises, args.hazards)
     print(f"data ready in {time.perf_counter() - start:.0f} s", flush=True)
