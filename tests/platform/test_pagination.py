@@ -127,3 +127,44 @@ def test_hazard_page_small_list_shows_the_exact_total(client: Any, users: dict[s
     assert re.search(r'data-testid="total">2<', response.content.decode())
     # Fewer rows than a page: the total comes from the rows read, with no COUNT over hazards.
     assert not _counts(ctx.captured_queries, "hazards_hazard")
+
+
+LIST_PAGES = [
+    "hazards:list",
+    "hazards:risk_list",
+    "hazards:campaign_list",
+    "hazards:selfcheck_list",
+    "hazards:stats_list",
+    "enterprises:list",
+    "credit:overview",
+    "credit:records",
+    "credit:blacklist",
+    "credit:supervision",
+    "credit:feed_usage",
+    "emergency:team_list",
+    "emergency:warehouse_list",
+    "emergency:ledger",
+    "emergency:alert_list",
+    "emergency:dispatch_list",
+    "emergency:accident_list",
+    "emergency:warning_list",
+    "emergency:plan_list",
+    "emergency:overdue_enterprises",
+    "notifications",
+]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_every_list_page_uses_the_one_paginator(client: Any, users: dict[str, Any], name: str) -> None:
+    client.force_login(users["admin"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(name))
+    assert response.status_code == 200, name
+    assert isinstance(response.context["page_obj"].paginator, ListPaginator), name
+    # No list counts its rows without a bound (aggregates over the rows, e.g. per-status figures, are not lists).
+    unbounded = [
+        sql
+        for sql in _counts(ctx.captured_queries)
+        if sql.startswith("SELECT COUNT(*) FROM (SELECT") and not re.search(r"LIMIT \d+\) subquery$", sql)
+    ]
+    assert not unbounded, unbounded
