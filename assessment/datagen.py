@@ -604,8 +604,8 @@ class CityGenerator:
             n = ((offset + i) * 7919 + self.seed * 1_000_003) % 31**7
             serial = ""
             for _ in range(7):
-                n, r = divmod(n, 31)
-                serial = CREDIT_CODE_ALPHABET[r] + serial
+                n, digit = divmod(n, 31)
+                serial = CREDIT_CODE_ALPHABET[digit] + serial
             credit_code = make_credit_code(grid.region, "MA" + serial)
             short = industry_name[:4]
             name = f"{grid.county_name[:2]}{rng.choice(BRAND)}{rng.choice(BRAND)}{short}有限公司"
