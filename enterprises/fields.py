@@ -91,6 +91,8 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
             raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous")
         if not found:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        # The page showing the form (or the filter applied) names it without asking the database again.
+        self._label_cache = (str(value).strip(), (found[0].pk, found[0].name))
         return found[0]
 
     def prepare_value(self, value: Any) -> Any:
