@@ -19,15 +19,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
 from typing import IO, Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,18 +113,42 @@ class Sheet:
     widths: Sequence[float] = field(default_factory=tuple)
 
 
-def xlsx_cell(value: Any) -> Any:
-    """A value as openpyxl can write it: text escaped and cleaned, local naive times, lazy text evaluated."""
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_STYLE_DATE, _STYLE_DATETIME = 1, 2  # cellXfs in _STYLES
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_LETTERS = [_column_letter(i) for i in range(1, 16385)]  # Excel's 16,384 columns: A … XFD
+
+
+def _xlsx_cell(ref: str, value: Any) -> str:
+    """One <c> element: text inline (never a formula, never the shared-strings table that grows with the
+    rows), numbers as numbers, dates and local times as Excel serials with a date format."""
     if isinstance(value, str):
-        return escape_cell(_XML_ILLEGAL.sub("", value))
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
+        text = escape_cell(_XML_ILLEGAL.sub("", value)).translate(_XML_TEXT)
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, int) or (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            return f'<c r="{ref}"><v>{value}</v></c>'
+        return _xlsx_cell(ref, str(value))
     if isinstance(value, dt.datetime):
         # Excel has no time zones: the time as read in the platform's (or the request's) zone.
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, Promise):
-        return xlsx_cell(str(value))
-    return value  # Decimal, date, time: openpyxl writes them as numbers / dates
+        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        serial = (local - _EXCEL_EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}" s="{_STYLE_DATETIME}"><v>{serial!r}</v></c>'
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}" s="{_STYLE_DATE}"><v>{(value - _EXCEL_EPOCH.date()).days}</v></c>'
+    return _xlsx_cell(ref, str(value))  # lazy text, times, anything else: as text
 
 
 def sheet_title(title: str, used: set[str]) -> str:
@@ -136,24 +163,105 @@ def sheet_title(title: str, used: set[str]) -> str:
     return candidate
 
 
-def xlsx_file(sheets: Iterable[Sheet]) -> IO[bytes]:
-    """Write the workbook to a temporary file (deleted when closed) and return it positioned at its start."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_STYLES = (
+    f'{_XML_HEAD}<styleSheet xmlns="{_NS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    "</fills>"
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_WRITE_BYTES = 64 * 1024
 
-    workbook = Workbook(write_only=True)
-    used: set[str] = set()
-    for spec in sheets:
-        sheet = workbook.create_sheet(sheet_title(spec.title, used))
-        for index, width in enumerate(spec.widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        append = sheet.append
-        for row in spec.rows:
-            append([xlsx_cell(v) for v in row])
-    if not used:
-        workbook.create_sheet("Sheet")
+
+def _write_sheet(archive: zipfile.ZipFile, number: int, spec: Sheet) -> None:
+    """The sheet's XML, compressed into the archive as its rows come (a buffer of ~64 KB at a time)."""
+    with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
+        parts = [f'{_XML_HEAD}<worksheet xmlns="{_NS}">']
+        if spec.widths:
+            cols = "".join(
+                f'<col min="{i}" max="{i}" width="{float(w)!r}" customWidth="1"/>'
+                for i, w in enumerate(spec.widths, start=1)
+            )
+            parts.append(f"<cols>{cols}</cols>")
+        parts.append("<sheetData>")
+        size = 0
+        letters = _LETTERS
+        for r, row in enumerate(spec.rows, start=1):
+            cells = "".join(_xlsx_cell(f"{letters[i]}{r}", v) for i, v in enumerate(row) if v is not None)
+            line = f'<row r="{r}">{cells}</row>'
+            parts.append(line)
+            size += len(line)
+            if size >= _WRITE_BYTES:
+                raw.write("".join(parts).encode("utf-8"))
+                parts.clear()
+                size = 0
+        parts.append("</sheetData></worksheet>")
+        raw.write("".join(parts).encode("utf-8"))
+
+
+def xlsx_file(sheets: Iterable[Sheet]) -> IO[bytes]:
+    """Write the workbook to a temporary file (deleted when closed) and return it positioned at its start.
+
+    The package is the minimal SpreadsheetML one (content types, relationships, workbook, styles, one XML
+    per sheet) written directly: openpyxl's write-only mode wrote the same XML ten times slower, which at
+    100,000 rows outlasted a web worker's timeout. openpyxl still reads the files back in the tests.
+    """
     out = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the FileResponse that streams it)
-    workbook.save(out)
+    titles: list[str] = []
+    used: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for spec in sheets:
+            titles.append(sheet_title(spec.title, used))
+            _write_sheet(archive, len(titles), spec)
+        if not titles:
+            titles.append("Sheet")
+            _write_sheet(archive, 1, Sheet("Sheet", []))
+        numbers = range(1, len(titles) + 1)
+        sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+        archive.writestr(
+            "[Content_Types].xml",
+            f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>' for n in numbers)
+            + "</Types>",
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        sheets_xml = "".join(
+            f'<sheet name="{escape(title, quote=True)}" sheetId="{n}" r:id="rId{n}"/>'
+            for n, title in zip(numbers, titles, strict=True)
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'{_XML_HEAD}<workbook xmlns="{_NS}" xmlns:r="{_REL_NS}"><sheets>{sheets_xml}</sheets></workbook>',
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{n}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>' for n in numbers
+        )
+        rels += f'<Relationship Id="rId{len(titles) + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels", f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">{rels}</Relationships>'
+        )
+        archive.writestr("xl/styles.xml", _STYLES)
     out.seek(0)
     return out
 

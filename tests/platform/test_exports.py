@@ -93,8 +93,8 @@ def test_an_empty_export_is_still_a_workbook() -> None:
 
 
 def test_xlsx_of_50000_rows_is_written_in_constant_memory() -> None:
-    """Measured here (tracemalloc): written to a temporary file 0.39 MB whatever the rows; the same workbook saved
-    into memory (as the exports did before) 1.8 MB at 50,000 rows, growing with them."""
+    """Measured here (tracemalloc): written to a temporary file 0.50 MB at 10,000 rows and at 50,000 alike; the
+    same rows through openpyxl's workbook saved into memory (as the exports did before) 1.8 MB, growing with them."""
 
     def rows() -> Iterator[tuple[str]]:
         for i in range(50_000):
