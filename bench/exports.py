@@ -15,7 +15,7 @@ Measured in the same run, median of `--repeat` runs each:
                directly with `csv.writer` into a buffer emptied every 64 KB: no HTTP, no formatting, no escaping.
 Goal (issue 16): export ≤ 2× the reference.
 
-Also printed: the Excel export of the same rows (openpyxl write-only to a temporary file, then streamed) and the
+Also printed: the Excel export of the same rows (SpreadsheetML written into a temporary file, then streamed) and the
 Python heap peak (tracemalloc) of a CSV export of the first `--memory-rows` grades, streamed and held whole, to
 show that the streamed export's memory does not grow with the rows.
 """
@@ -221,7 +221,7 @@ def main() -> None:
     if not args.no_xlsx:
         xlsx, xlsx_size = median_time(lambda: export_xlsx(client, auth), 1)
         print(
-            f"| Excel: GET ?format=xlsx (write-only, temp file, streamed) | {xlsx:.2f} s | {n / xlsx:,.0f} | "
+            f"| Excel: GET ?format=xlsx (temp file, streamed) | {xlsx:.2f} s | {n / xlsx:,.0f} | "
             f"{xlsx_size / 1e6:.1f} MB |"
         )
 

@@ -5,9 +5,8 @@ assessment report, the dashboard, the county-figures template) goes through here
 
 - rows are consumed one at a time from an iterator (callers pass `queryset.values_list(...).iterator(chunk_size=2000)`
   or a generator over one), never collected into a list, and the file is never held whole in memory: CSV is
-  written in ~64 KB pieces into a `StreamingHttpResponse`; Excel through openpyxl's write-only workbook (rows
-  go to a temporary file as they are appended, strings are written inline) saved to a temporary file that a
-  `FileResponse` streams;
+  written in ~64 KB pieces into a `StreamingHttpResponse`; Excel is written as SpreadsheetML straight into a
+  zip in a temporary file (strings inline, ~64 KB at a time) that a `FileResponse` streams;
 - a text cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
   return) gets a leading `'`, as OWASP's "CSV injection" page recommends. Only text is escaped: a number stays a
   number (-5 is not a formula), in CSV as in Excel;
