@@ -185,7 +185,9 @@ _WRITE_BYTES = 64 * 1024
 
 def _write_sheet(archive: zipfile.ZipFile, number: int, spec: Sheet) -> None:
     """The sheet's XML, compressed into the archive as its rows come (a buffer of ~64 KB at a time)."""
-    with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
+    # No ZIP64 records (some spreadsheet programs refuse them): a sheet's XML stays far below 2 GB (about
+    # 300 bytes a row of 15 cells), and zipfile raises rather than write a broken file beyond it.
+    with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as raw:
         parts = [f'{_XML_HEAD}<worksheet xmlns="{_NS}">']
         if spec.widths:
             cols = "".join(
