@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError("--enterprises and --years must be at least 1, --hazards at least 0.")
         if connection.vendor != "postgresql" and options["enterprises"] > PORTABLE_MAX_ENTERPRISES:
             raise CommandError(
-                f"On {connection.vendor} the generator inserts row by row batches and stops at "
+                f"On {connection.vendor} the generator writes with plain INSERTs and stops at "
                 f"{PORTABLE_MAX_ENTERPRISES} enterprises: run it on PostgreSQL (DATABASE_URL=postgres://…)."
             )
         if not Jurisdiction.objects.filter(level="grid").exists():
