@@ -20,6 +20,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 COUNT_CAP = 1000
+# No list is longer than this: a page number beyond it is past the end, answered without asking the database
+# (an OFFSET past PostgreSQL's bigint was a 500).
+MAX_ROWS = 10**12
 
 
 class ListPage(Page):
@@ -93,6 +96,8 @@ class ListPaginator(Paginator):
             raise PageNotAnInteger(_("That page number is not an integer")) from exc
         if number < 1:
             raise EmptyPage(_("That page number is less than 1"))
+        if (number - 1) * self.per_page > MAX_ROWS:
+            raise EmptyPage(_("That page contains no results"))
         return number
 
     def page(self, number: Any) -> ListPage:
