@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+# No statement time limit in the suite: a loaded CI machine's slow setup (demo data, flushes) is not a stalled
+# request. tests/platform/test_statement_timeout.py sets its own one-second limit on the connection.
+os.environ.setdefault("DJANGO_DB_STATEMENT_TIMEOUT", "0")
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, REDIS_URL, env
 

@@ -67,8 +67,26 @@ def _show(setting: str) -> str:
 
 
 def test_web_connections_get_a_20_second_statement_timeout_and_tcp_keepalives() -> None:
+    import os
+    import subprocess
+    import sys
+
+    # A web process as deployed (settings without the suite's override, which turns the limit off so a slow
+    # setup on a loaded CI machine is not cancelled): the default limit is 20 s.
+    db = connection.settings_dict
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_DB_STATEMENT_TIMEOUT"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "safety_platform.settings.local",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    }
+    probe = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert shown.stdout.strip() == "20s", shown.stderr[-2000:]
     connection.close()
-    assert _show("statement_timeout") == "20s"
+    connection.ensure_connection()
     dsn = connection.connection.get_dsn_parameters()
     keepalives = [dsn[key] for key in ("keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count")]
     assert keepalives == ["1", "10", "5", "3"]
