@@ -117,6 +117,13 @@ def hazard_counts_before(hazard: Hazard, update_fields: Any = None) -> None:
         return
     stored = _stored(hazard.pk) if hazard.pk else None
     hazard._summary_before = contribution(stored[0], stored[1]) if stored else {}  # type: ignore[attr-defined]
+    # A save with update_fields writes only those: the other counted values stay as stored, whatever a
+    # stale instance holds in memory (the row may have moved on since the instance was read).
+    hazard._summary_kept = (  # type: ignore[attr-defined]
+        {key: value for key, value in stored[0].items() if key not in set(update_fields)}
+        if stored and update_fields is not None
+        else {}
+    )
     hazard._summary_place = stored[1] if stored else None  # type: ignore[attr-defined]
     hazard._summary_enterprise = stored[2] if stored else None  # type: ignore[attr-defined]
 
@@ -140,7 +147,9 @@ def hazard_counts_after(hazard: Hazard, *, deleted: bool = False) -> None:
             )
             place = (row[0], row[1], row[2] or 0) if row else None
         if place is not None:
-            after = contribution({key: getattr(hazard, key) for key in _VALUES}, place)
+            values = {key: getattr(hazard, key) for key in _VALUES}
+            values |= getattr(hazard, "_summary_kept", {})
+            after = contribution(values, place)
     summary_apply(_difference(before, after))
     hazard._summary_before = False  # type: ignore[attr-defined]
 

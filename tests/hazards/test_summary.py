@@ -158,3 +158,23 @@ def test_overdue_counts_the_days_of_this_month_before_today(users: Any, xinluo_c
         board = build(users["committee"], xinluo_chem.jurisdiction.parent.parent.parent, parse_period("2026Q4"))
         overdue = board.table("by_area").total["overdue"].value
         assert overdue == Hazard.objects.overdue().count() == 2
+
+
+def test_a_stale_instance_saved_with_update_fields_counts_the_row_as_stored(users: Any, xinluo_chem: Any) -> None:
+    """The demo's pattern: a hazard read earlier, moved on by a service, then one field saved from the old
+    instance. Only that field changes in the row; the summary must follow the row, not the stale instance."""
+    from hazards.services import hazard_assess
+
+    stale = make_hazard(xinluo_chem, state="registered", inspector=users["inspector"])
+    hazard_assess(
+        hazard_id=stale.pk,
+        actor=users["inspector"],
+        grade="general",
+        deadline=timezone.localdate() + dt.timedelta(days=40),
+        responsible_person="机电科",
+    )
+    assert stale.state == "registered"  # the instance in memory did not see the assessment
+    stale.deadline = timezone.localdate() - dt.timedelta(days=40)
+    stale.save(update_fields=["deadline"])
+    assert summary() == counted_by_hand()
+    assert sum(v.get("due", 0) for v in summary().values()) == 1
