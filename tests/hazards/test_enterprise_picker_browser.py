@@ -8,6 +8,7 @@ the box still offers the enterprises chosen lately on the phone. Screenshots go 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -122,7 +123,8 @@ def test_an_inspector_chooses_the_enterprise_in_a_search_box_on_a_phone(
         page.locator("[data-testid=picker-option]", has_text=xinluo_chem.name).first.tap()
         page.context.set_offline(False)
         page.click("form[data-offline-form] button[type=submit]")
-        page.wait_for_url("**/hazards/*/")
+        # The new hazard's page (a glob like "**/hazards/*/" also matches /hazards/new/, where we already are).
+        page.wait_for_url(re.compile(r"/hazards/\d+/$"))
         return seen
 
     seen = _on_a_phone(live_server, steps)
