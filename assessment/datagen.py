@@ -1114,6 +1114,10 @@ class CityGenerator:
         revoke_reason: str = "",
     ) -> None:
         """A platform event and what credit made of it: the record under the rule in force that day."""
+        if dedup_key in self.existing_fact_keys:
+            # Added to a database that already holds facts (the demo's, with --allow-existing): the event is
+            # recorded there already, as intake would have deduplicated it.
+            return
         fact_id = self.facts.add(
             kind, enterprise.id, enterprise.jurisdiction_id, occurred_at, recorded_at, source_type, source_id,
             payload, dedup_key,
@@ -1130,6 +1134,13 @@ class CityGenerator:
                 revoked_at or recorded_at,
             )  # fmt: skip
         self.intakes.add(fact_id, recorded_at, "recorded" if record_id else "no_rule", record_id)
+
+    @functools.cached_property
+    def existing_fact_keys(self) -> frozenset[str]:
+        """Deduplication keys of the facts already in the database (none in a new one)."""
+        from safety_platform.models import Fact
+
+        return frozenset(Fact.objects.values_list("dedup_key", flat=True))
 
     # Accidents, certificates, manual records ---------------------------------------------------
 

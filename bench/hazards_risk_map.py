@@ -57,11 +57,17 @@ def populate(enterprises: int, per_enterprise: int) -> None:
 
     load_reference_data()
     have = Enterprise.objects.count()
-    if have:
+    if have >= enterprises:
         print(f"reusing {have} enterprises")
         return
+    if have > DEMO_ENTERPRISES_AT_MOST:
+        raise SystemExit(f"the database holds {have} enterprises from an earlier run: drop it to build {enterprises}")
+    # Empty, or only the demo's few enterprises (the load test seeds the demo first for its logins): add the city.
     generate_city(enterprises=enterprises, hazards=enterprises * per_enterprise, ratings=False, log=print)
 
+
+# The demo (seed_demo) holds a few dozen enterprises; more than this is an earlier bulk.
+DEMO_ENTERPRISES_AT_MOST = 200
 
 REFERENCE_MAP_SQL = """
 SELECT child.path, rs.level, COUNT(*)
