@@ -58,6 +58,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench._report import record  # noqa: E402
+
 BENCH_PREFIX = "信用基准企业"
 
 
@@ -326,6 +328,7 @@ def main() -> None:
             f"{r['grade_changes']:8d} {r['rss_before']:7.0f} {r['peak_tenth']:9.0f} {r['peak_all']:10.0f} "
             f"{r['mismatches']:6d}"
         )
+        record(f"credit recalculation, {r['night']}", r["seconds"], r["reference"], goal="≤ 1.5×", goal_ratio=1.5)
     print(
         "\nratio = nightly recalculation (grade, compare, write history, notify) / one SELECT computing the "
         "same scores; goal ≤ 2×.\npeak@10% vs peak@100%: resident-memory high-water mark after a tenth of "

@@ -39,6 +39,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench._report import record  # noqa: E402
+
 
 def median_time(fn: Callable[[], Any], runs: int = 5) -> float:
     times = []
@@ -148,6 +150,8 @@ def main() -> None:
         print(
             f"{label:32s} reference {t_ref * 1000:8.1f} ms   ours {t_ours * 1000:8.1f} ms   ratio {t_ours / t_ref:5.2f}"
         )
+        goal = 1.2 if label.startswith("hazard list") else 1.5
+        record(label, t_ours, t_ref, goal=f"≤ {goal}×", goal_ratio=goal)
 
 
 if __name__ == "__main__":
