@@ -54,7 +54,10 @@ def _lock(entry: BlacklistEntry) -> BlacklistEntry:
 
 def _require(entry: BlacklistEntry, *states: str) -> None:
     if entry.status not in states:
-        raise DomainError(_("Not possible while the entry is %(status)s.") % {"status": entry.get_status_display()})
+        raise DomainError(
+            _("Not possible while the entry is %(status)s.") % {"status": entry.get_status_display()},
+            code="blacklist_wrong_status",
+        )
 
 
 def _transition(entry: BlacklistEntry, *, to: str, action: str, actor: User | None, note: str = "") -> None:
@@ -110,7 +113,9 @@ def _create_entry(**fields: Any) -> BlacklistEntry:
         with transaction.atomic():
             entry = BlacklistEntry.objects.create(**fields)
     except IntegrityError as exc:  # the database's one-open-entry rule caught a concurrent proposal
-        raise DomainError(_("This enterprise already has an open blacklist entry.")) from exc
+        raise DomainError(
+            _("This enterprise already has an open blacklist entry."), code="blacklist_already_active"
+        ) from exc
     BlacklistTransition.objects.create(
         entry=entry,
         from_status="",
@@ -144,11 +149,15 @@ def blacklist_propose(
         raise DomainError(_("Give the reason for the listing."), field="reason", code="invalid")
     rule_set = RuleSet.objects.in_force(timezone.localdate())
     if rule_set is None:
-        raise DomainError(_("No published credit rule set: publish one in the admin first."))
+        raise DomainError(
+            _("No published credit rule set: publish one in the admin first."), code="no_published_rule_set"
+        )
     records = [r for r in evidence_records if r.enterprise_id == enterprise.pk]
     with transaction.atomic():
         if BlacklistEntry.objects.open().filter(enterprise=enterprise).exists():
-            raise DomainError(_("This enterprise already has an open blacklist entry."))
+            raise DomainError(
+                _("This enterprise already has an open blacklist entry."), code="blacklist_already_active"
+            )
         entry = _create_entry(
             enterprise=enterprise,
             origin=BlacklistOrigin.DEPARTMENT,
@@ -266,7 +275,7 @@ def blacklist_object(*, actor: User, entry: BlacklistEntry, objection: str) -> B
             raise DomainError(_("Only the enterprise concerned may object."), code="forbidden")
         _require(entry, BlacklistStatus.NOTICED)
         if not entry.objection_window_open:
-            raise DomainError(_("The objection window has closed."))
+            raise DomainError(_("The objection window has closed."), code="objection_window_closed")
         entry.objection = objection
         entry.objection_filed_at = timezone.now()
         _transition(entry, to=BlacklistStatus.OBJECTED, action="object", actor=actor, note=objection)
@@ -327,7 +336,9 @@ def blacklist_approve(
             raise DomainError(_("Only committee staff approve blacklist entries."), code="forbidden")
         _require(entry, BlacklistStatus.NOTICED)
         if actor.pk in {entry.proposed_by_id, entry.notice_served_by_id}:
-            raise DomainError(_("The approver must be a different person from the proposer."))
+            raise DomainError(
+                _("The approver must be a different person from the proposer."), code="approver_is_proposer"
+            )
         if entry.approvable_from is not None:
             raise DomainError(
                 _("The objection period runs until %(deadline)s: approval is possible from %(day)s.")
@@ -471,10 +482,11 @@ def credit_repair_apply(
         if start is not None and timezone.localdate() < start:
             raise DomainError(
                 _("Credit repair can be applied for from %(day)s (%(months)d months after listing).")
-                % {"day": start.isoformat(), "months": entry.rule_set.repair_min_months}
+                % {"day": start.isoformat(), "months": entry.rule_set.repair_min_months},
+                code="repair_too_early",
             )
         if entry.repairs.filter(status=RepairStatus.PENDING).exists():
-            raise DomainError(_("An application is already waiting for a decision."))
+            raise DomainError(_("An application is already waiting for a decision."), code="repair_already_pending")
         repair.entry = entry
         repair.save()
         BlacklistTransition.objects.create(
@@ -506,7 +518,7 @@ def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, no
         if not is_committee(actor):
             raise DomainError(_("Only committee staff decide on credit repair."), code="forbidden")
         if repair.status != RepairStatus.PENDING:
-            raise DomainError(_("This application has already been decided."))
+            raise DomainError(_("This application has already been decided."), code="repair_already_decided")
         repair.status = RepairStatus.APPROVED if approve else RepairStatus.REJECTED
         repair.decided_by = actor
         repair.decided_at = timezone.now()
@@ -516,7 +528,9 @@ def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, no
             start = repair_possible_from(entry)
             today = timezone.localdate()
             if start is not None and today < start:
-                raise DomainError(_("Early removal is possible from %(day)s.") % {"day": start.isoformat()})
+                raise DomainError(
+                    _("Early removal is possible from %(day)s.") % {"day": start.isoformat()}, code="repair_too_early"
+                )
             repair.save()
             _remove(entry, reason=RemovalReason.REPAIRED, on=today, actor=actor, note=note)
         else:

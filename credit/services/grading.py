@@ -428,7 +428,9 @@ def credit_recalc_run_start(
         return existing
     rule_set = RuleSet.objects.in_force(as_of)
     if rule_set is None:
-        raise DomainError(_("No published credit rule set: publish one in the admin first."))
+        raise DomainError(
+            _("No published credit rule set: publish one in the admin first."), code="no_published_rule_set"
+        )
     try:
         with transaction.atomic():
             run = CreditRecalcRun.objects.create(

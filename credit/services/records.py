@@ -115,7 +115,7 @@ def credit_record_revoke(*, actor: User | None, record: CreditRecord, reason: st
     with transaction.atomic():
         locked = CreditRecord.objects.select_for_update().get(pk=record.pk)
         if locked.status != RecordStatus.ACTIVE:
-            raise DomainError(_("This record has already been revoked."))
+            raise DomainError(_("This record has already been revoked."), code="record_already_revoked")
         locked.status = RecordStatus.REVOKED
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor

@@ -20,9 +20,9 @@ def rule_set_publish(*, rule_set: RuleSet, actor: User | None = None) -> RuleSet
     with transaction.atomic():
         locked = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
         if locked.status != RuleSetStatus.DRAFT:
-            raise DomainError(_("Only a draft can be published."))
+            raise DomainError(_("Only a draft can be published."), code="rule_set_not_draft")
         if not locked.rules.exists():
-            raise DomainError(_("A rule set needs at least one rule."))
+            raise DomainError(_("A rule set needs at least one rule."), code="rule_set_empty")
         locked.full_clean()
         locked.status = RuleSetStatus.PUBLISHED
         locked.published_at = timezone.now()

@@ -97,8 +97,9 @@ def test_the_proposer_cannot_approve_their_own_proposal(users: dict[str, Any], x
     committee = users["committee"]
     entry = blacklist_propose(actor=committee, enterprise=xinluo_chem, case="other", reason="严重违法")
     entry = close_window(noticed(entry, committee))
-    with pytest.raises(DomainError, match="different person"):
+    with pytest.raises(DomainError, match="different person") as refused:
         blacklist_approve(actor=committee, entry=entry)
+    assert refused.value.code == "approver_is_proposer"
     other = UserFactory(username="committee2", role="committee")
     assert blacklist_approve(actor=other, entry=entry).status == BlacklistStatus.ACTIVE
 
@@ -111,14 +112,16 @@ def test_confirming_a_rule_proposal_makes_you_the_proposer(users: dict[str, Any]
     assert entry.proposed_by is None
     entry = close_window(noticed(entry, users["committee"]))
     assert entry.proposed_by == users["committee"]
-    with pytest.raises(DomainError, match="different person"):
+    with pytest.raises(DomainError, match="different person") as refused:
         blacklist_approve(actor=users["committee"], entry=entry)
+    assert refused.value.code == "approver_is_proposer"
 
 
 def test_approval_waits_for_the_objection_window(proposal: BlacklistEntry, users: dict[str, Any]) -> None:
     entry = noticed(proposal, users["department"])
-    with pytest.raises(DomainError, match="objection period"):
+    with pytest.raises(DomainError, match="objection period") as refused:
         blacklist_approve(actor=users["committee"], entry=entry)
+    assert refused.value.code == "objection_period_running"
     entry = close_window(entry)
     assert blacklist_approve(actor=users["committee"], entry=entry).status == BlacklistStatus.ACTIVE
 
@@ -128,8 +131,9 @@ def test_upheld_objection_means_no_listing(proposal: BlacklistEntry, users: dict
     entry = blacklist_object(actor=users["enterprise"], entry=entry, objection="不属实")
     entry = blacklist_decide_objection(actor=users["committee"], entry=entry, upheld=True, note="证据不足")
     assert entry.status == BlacklistStatus.REJECTED
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         blacklist_approve(actor=users["committee"], entry=entry)
+    assert refused.value.code == "blacklist_wrong_status"
 
 
 def test_objection_only_by_the_enterprise_and_only_within_the_window(
@@ -142,8 +146,9 @@ def test_objection_only_by_the_enterprise_and_only_within_the_window(
             blacklist_object(actor=actor, entry=entry, objection="x")
         assert refused.value.code == "forbidden"
     entry = close_window(entry)
-    with pytest.raises(DomainError, match="closed"):
+    with pytest.raises(DomainError, match="closed") as refused:
         blacklist_object(actor=users["enterprise"], entry=entry, objection="太晚了")
+    assert refused.value.code == "objection_window_closed"
 
 
 def test_only_committee_staff_approve_and_decide(proposal: BlacklistEntry, users: dict[str, Any]) -> None:
@@ -162,13 +167,15 @@ def test_who_may_propose(users: dict[str, Any], xinluo_chem: Any) -> None:
 
 
 def test_one_open_entry_per_enterprise(proposal: BlacklistEntry, users: dict[str, Any], xinluo_chem: Any) -> None:
-    with pytest.raises(DomainError, match="already"):
+    with pytest.raises(DomainError, match="already") as refused:
         blacklist_propose(actor=users["committee"], enterprise=xinluo_chem, case="other", reason="again")
+    assert refused.value.code == "blacklist_already_active"
 
 
 def test_the_proposing_department_may_withdraw(proposal: BlacklistEntry, users: dict[str, Any]) -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         blacklist_reject(actor=users["department_zjj"], entry=proposal, note="不是我们的")
+    assert refused.value.code == "forbidden"
     entry = blacklist_reject(actor=users["department"], entry=proposal, note="证据不足，撤回")
     assert entry.status == BlacklistStatus.REJECTED
     assert not Notification.objects.filter(recipient=users["enterprise"]).exists()  # it never saw the proposal
@@ -197,16 +204,18 @@ def test_listing_ends_automatically_at_its_end_date(
 def test_credit_repair_only_after_12_months(proposal: BlacklistEntry, users: dict[str, Any]) -> None:
     today = timezone.localdate()
     entry = listed(proposal, users, listed_on=add_months(today, -12) + dt.timedelta(days=1))
-    with pytest.raises(DomainError, match="12 months"):
+    with pytest.raises(DomainError, match="12 months") as refused:
         credit_repair_apply(actor=users["enterprise"], entry=entry, statement="已整改")
+    assert refused.value.code == "repair_too_early"
     BlacklistEntry.objects.filter(pk=entry.pk).update(listed_on=add_months(today, -12))
     entry.refresh_from_db()
     with pytest.raises(DomainError) as refused:
         credit_repair_apply(actor=users["department"], entry=entry, statement="代为申请")
     assert refused.value.code == "forbidden"
     repair = credit_repair_apply(actor=users["enterprise"], entry=entry, statement="已取得许可证，完成整改并公开承诺")
-    with pytest.raises(DomainError, match="already waiting"):
+    with pytest.raises(DomainError, match="already waiting") as refused:
         credit_repair_apply(actor=users["enterprise"], entry=entry, statement="again")
+    assert refused.value.code == "repair_already_pending"
     repair = credit_repair_decide(actor=users["committee"], repair=repair, approve=True, note="整改到位，同意提前移出")
     entry.refresh_from_db()
     assert repair.status == RepairStatus.APPROVED
@@ -236,4 +245,5 @@ def test_end_date_must_follow_start_date(proposal: BlacklistEntry, users: dict[s
     today = timezone.localdate()
     with pytest.raises(DomainError) as refused:
         blacklist_approve(actor=users["committee"], entry=entry, listed_on=today, ends_on=today)
+    assert refused.value.code == "invalid"
     assert refused.value.field == "ends_on"

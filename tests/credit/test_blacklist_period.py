@@ -50,10 +50,12 @@ def test_an_approval_cannot_shorten_the_listing_to_thirty_days(noticed: Blacklis
     today = timezone.localdate()
     with pytest.raises(DomainError) as refused:
         blacklist_approve(actor=users["committee"], entry=entry, ends_on=today + dt.timedelta(days=30))
+    assert refused.value.code == "invalid"
     assert refused.value.field == "ends_on"
     assert "3 years" in refused.value.message and "credit repair" in refused.value.message
     with pytest.raises(DomainError) as refused:  # nor lengthen it
         blacklist_approve(actor=users["committee"], entry=entry, ends_on=add_months(today, 48))
+    assert refused.value.code == "invalid"
     assert refused.value.field == "ends_on"
     entry.refresh_from_db()
     assert (entry.status, entry.ends_on) == (BlacklistStatus.NOTICED, None)
@@ -64,6 +66,7 @@ def test_a_backdated_start_cannot_bring_the_end_close(noticed: BlacklistEntry, u
     today = timezone.localdate()
     with pytest.raises(DomainError) as refused:
         blacklist_approve(actor=users["committee"], entry=entry, listed_on=add_months(today, -35))
+    assert refused.value.code == "invalid"
     assert refused.value.field == "listed_on"
 
 
@@ -85,8 +88,9 @@ def test_early_removal_waits_for_the_rule_sets_minimum_months(
     entry = blacklist_approve(actor=users["committee"], entry=window_closed(noticed))
     BlacklistEntry.objects.filter(pk=entry.pk).update(listed_on=add_months(timezone.localdate(), -13))
     entry.refresh_from_db()
-    with pytest.raises(DomainError, match="18 months"):
+    with pytest.raises(DomainError, match="18 months") as refused:
         credit_repair_apply(actor=users["enterprise"], entry=entry, statement="已整改")
+    assert refused.value.code == "repair_too_early"
 
 
 # The objection period --------------------------------------------------------------------------------

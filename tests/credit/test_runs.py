@@ -143,8 +143,9 @@ def test_grade_change_is_recorded_and_notified_to_the_enterprise_once(
 def test_run_refuses_a_non_positive_batch_size(as_of: dt.date) -> None:
     from safety_platform.services import DomainError
 
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         credit_recalc_run_start(as_of=as_of, batch_size=0)
+    assert caught.value.code == "invalid"
 
 
 def test_nightly_task_catches_up_on_missed_events_first(xinluo_chem: Any, as_of: dt.date) -> None:

@@ -128,4 +128,5 @@ def test_visits_only_within_scope_and_not_in_the_future(users: dict[str, Any], s
         supervision_visit_record(
             actor=users["committee"], enterprise=shanghang_site, visited_on=timezone.localdate() + dt.timedelta(1)
         )
+    assert refused.value.code == "invalid"
     assert refused.value.field == "visited_on"
