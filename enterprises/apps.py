@@ -10,10 +10,18 @@ class EnterprisesConfig(AppConfig):
         from safety_platform.audit import audit_register
         from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
 
-        from . import receivers_figures  # noqa: F401  (the dashboards' enterprise figures follow the records)
+        from . import (
+            receivers,  # noqa: F401  (the core's signals: a department's industries changed)
+            receivers_figures,  # noqa: F401  (the dashboards' enterprise figures follow the records)
+        )
         from .models import Enterprise
 
         audit_register(Enterprise)
+        from safety_platform.demo import register_registry_seeder
+
+        from .demo import seed_enterprises_demo
+
+        register_registry_seeder(seed_enterprises_demo)  # before the logins: the enterprise login is one's staff
         from .setup_topics import register_topics
 
         register_topics()  # issue 6: responsibility, admission, standardization, training

@@ -204,57 +204,6 @@ ACTION_STYLE = {
 }
 
 
-def run_action(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) -> Any:
-    """Call the service of one step with cleaned form (or serializer) data."""
-    calls: dict[str, Callable[[], Any]] = {
-        TransitionAction.ASSESS: lambda: services.hazard_assess(
-            hazard_id=hazard_id,
-            actor=actor,
-            grade=data.get("grade", ""),
-            deadline=data.get("deadline"),
-            responsible_person=data.get("responsible_person", ""),
-            responsible_phone=data.get("responsible_phone", ""),
-            note=data.get("note", ""),
-        ),
-        TransitionAction.REPORT: lambda: services.hazard_report(
-            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
-        ),
-        TransitionAction.LIST: lambda: services.hazard_list_supervision(
-            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
-        ),
-        TransitionAction.START: lambda: services.hazard_start(
-            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
-        ),
-        TransitionAction.PROGRESS: lambda: services.hazard_progress(
-            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), photos=data.get("photos") or []
-        ),
-        TransitionAction.SUBMIT: lambda: services.hazard_submit(
-            hazard_id=hazard_id,
-            actor=actor,
-            note=data.get("note", ""),
-            before=data.get("before") or [],
-            after=data.get("after") or [],
-            documents=data.get("documents") or [],
-        ),
-        TransitionAction.CLOSE: lambda: services.hazard_close(
-            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), photos=data.get("photos") or []
-        ),
-        TransitionAction.REJECT: lambda: services.hazard_reject(
-            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), new_deadline=data.get("new_deadline")
-        ),
-        TransitionAction.REFUSE: lambda: services.hazard_refuse(
-            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
-        ),
-        TransitionAction.EXTEND: lambda: services.hazard_extend(
-            hazard_id=hazard_id, actor=actor, deadline=data.get("deadline"), note=data.get("note", "")
-        ),
-        TransitionAction.VOID: lambda: services.hazard_void(
-            hazard_id=hazard_id, actor=actor, kind=data.get("kind", ""), reason=data.get("reason", "")
-        ),
-    }
-    return calls[action]()
-
-
 def _action_forms(user: Any, hazard: Any, bound: tuple[str, Any] | None = None) -> list[dict[str, Any]]:
     forms = []
     for action in services.allowed_actions(user, hazard):
@@ -320,7 +269,7 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
     if form.is_valid():
         try:
-            run_action(action, hazard.pk, user, form.cleaned_data)
+            services.hazard_step(action, hazard.pk, user, form.cleaned_data)
         except DomainError as exc:
             _refused(request, exc, form)
             if exc.field not in form.fields:

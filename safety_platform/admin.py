@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import ApiKey, ApiKeyUse, Department, Fact, Industry, Jurisdiction, Notification, StatutoryDeadline, User
 from .models.org import DepartmentIndustry
 from .services import api_key_create, api_key_revoke
+from .signals import department_industries_changed
 
 
 @admin.register(User)
@@ -58,9 +59,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        from enterprises.services import enterprises_rederive_departments
-
-        changed = enterprises_rederive_departments()
+        responses = department_industries_changed.send(sender=Department, department=form.instance)
+        changed = sum(answer for _receiver, answer in responses if isinstance(answer, int))
         if changed:
             self.message_user(
                 request, _("%(n)d enterprises now have a different supervising department.") % {"n": changed}

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+# Registries (the demo enterprises): seeded before the logins, which may belong to them; each returns how
+# many registry rows it created.
+REGISTRY_SEEDERS: list[Callable[[], int | None]] = []
+# Records (hazards, credit, emergency, assessment…): seeded after the logins, in registration order.
 DEMO_SEEDERS: list[Callable[[], None]] = []
 
 
 def register_demo_seeder(seeder: Callable[[], None]) -> None:
-    """Register an idempotent function that adds the app's demo data (called in registration order)."""
+    """Register an idempotent function that adds the app's demo records (called in registration order)."""
     if seeder not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(seeder)
+
+
+def register_registry_seeder(seeder: Callable[[], int | None]) -> None:
+    """Register an idempotent function that adds demo registry rows the logins refer to (before the logins)."""
+    if seeder not in REGISTRY_SEEDERS:
+        REGISTRY_SEEDERS.append(seeder)

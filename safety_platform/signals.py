@@ -1,4 +1,4 @@
-"""Signals other apps listen to. Both are sent after the transaction that caused them commits."""
+"""Signals other apps listen to (the core sends them, so it never imports an app)."""
 
 from __future__ import annotations
 
@@ -14,3 +14,8 @@ deadline_escalated = Signal()
 # (credit's webhook deliveries) answer with {kind: number} — pending ones counted for the manifest, held after a
 # restore (they may have been sent after the backup was taken), released by an operator.
 outbound_hold = Signal()
+
+# sender=Department class, department=<Department>. Sent when an administrator has changed which industries a
+# department supervises: the enterprises app re-derives the supervising department of every enterprise not set
+# by hand and answers with the number of enterprises changed.
+department_industries_changed = Signal()

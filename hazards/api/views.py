@@ -173,10 +173,8 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         hazard = self.get_object()  # 404 outside the caller's scope
         serializer = STEP_SERIALIZERS[step](data=request.data)
         serializer.is_valid(raise_exception=True)
-        from ..views import run_action
-
         try:
-            run_action(step, hazard.pk, request.user, dict(serializer.validated_data))
+            services.hazard_step(step, hazard.pk, request.user, dict(serializer.validated_data))
         except DomainError as exc:
             _raise(exc)
         return self._detail(hazard.pk)

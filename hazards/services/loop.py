@@ -922,3 +922,48 @@ def hazard_record_overdue(*, hazard_id: int, due_at: dt.datetime | None = None) 
         payload={"hazard_id": hazard.pk, "code": hazard.code, "due_at": due.isoformat() if due else None},
     )
     return created
+
+
+def hazard_step(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) -> Any:
+    """Run one step of the closed loop with cleaned form (web) or serializer (API) data: both call this."""
+    calls: dict[str, Callable[[], Any]] = {
+        TransitionAction.ASSESS: lambda: hazard_assess(
+            hazard_id=hazard_id,
+            actor=actor,
+            grade=data.get("grade", ""),
+            deadline=data.get("deadline"),
+            responsible_person=data.get("responsible_person", ""),
+            responsible_phone=data.get("responsible_phone", ""),
+            note=data.get("note", ""),
+        ),
+        TransitionAction.REPORT: lambda: hazard_report(hazard_id=hazard_id, actor=actor, note=data.get("note", "")),
+        TransitionAction.LIST: lambda: hazard_list_supervision(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", "")
+        ),
+        TransitionAction.START: lambda: hazard_start(hazard_id=hazard_id, actor=actor, note=data.get("note", "")),
+        TransitionAction.PROGRESS: lambda: hazard_progress(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), photos=data.get("photos") or []
+        ),
+        TransitionAction.SUBMIT: lambda: hazard_submit(
+            hazard_id=hazard_id,
+            actor=actor,
+            note=data.get("note", ""),
+            before=data.get("before") or [],
+            after=data.get("after") or [],
+            documents=data.get("documents") or [],
+        ),
+        TransitionAction.CLOSE: lambda: hazard_close(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), photos=data.get("photos") or []
+        ),
+        TransitionAction.REJECT: lambda: hazard_reject(
+            hazard_id=hazard_id, actor=actor, note=data.get("note", ""), new_deadline=data.get("new_deadline")
+        ),
+        TransitionAction.REFUSE: lambda: hazard_refuse(hazard_id=hazard_id, actor=actor, note=data.get("note", "")),
+        TransitionAction.EXTEND: lambda: hazard_extend(
+            hazard_id=hazard_id, actor=actor, deadline=data.get("deadline"), note=data.get("note", "")
+        ),
+        TransitionAction.VOID: lambda: hazard_void(
+            hazard_id=hazard_id, actor=actor, kind=data.get("kind", ""), reason=data.get("reason", "")
+        ),
+    }
+    return calls[action]()

@@ -18,7 +18,7 @@ from hazards.services import (
     hazard_start,
     remediation_plan_save,
 )
-from hazards.views import run_action
+from hazards.services import hazard_step as run_action
 from safety_platform.models import Fact, Notification, StatutoryDeadline
 from safety_platform.services import DomainError
 from tests.hazards.factories import COMPLETE_PLAN, image_upload, make_hazard

@@ -35,9 +35,9 @@ class Command(BaseCommand):
                 if department is None:
                     raise CommandError(f"Unknown department code: {options['department']}")
             if options.get("enterprise"):
-                from enterprises.models import Enterprise
-
-                enterprise = Enterprise.objects.filter(credit_code=options["enterprise"].upper()).first()
+                # The key's enterprise model, without importing the enterprises app into the core.
+                enterprise_model = ApiKey._meta.get_field("enterprise").related_model
+                enterprise = enterprise_model._default_manager.filter(credit_code=options["enterprise"].upper()).first()
                 if enterprise is None:
                     raise CommandError(f"Unknown enterprise credit code: {options['enterprise']}")
             scopes = [s.strip() for s in options["scopes"].split(",") if s.strip()]
@@ -62,8 +62,8 @@ class Command(BaseCommand):
                 owner = key.department or key.enterprise
                 self.stdout.write(f"{key.prefix}  {state:8} {owner}  {','.join(key.scopes)}  {key.name}")
         elif action == "revoke":
-            key = ApiKey.objects.filter(prefix=options["prefix"]).first()
-            if key is None:
+            found = ApiKey.objects.filter(prefix=options["prefix"]).first()
+            if found is None:
                 raise CommandError(f"No key with prefix {options['prefix']}")
-            api_key_revoke(key=key, reason=options["reason"])
-            self.stdout.write(f"Revoked {key.prefix}.")
+            api_key_revoke(key=found, reason=options["reason"])
+            self.stdout.write(f"Revoked {found.prefix}.")

@@ -1,15 +1,14 @@
-"""Demo data for Longyan: reference data, a few dozen enterprises, one login per role, an API key.
+"""Demo data for Longyan: reference data, one login per role, an API key, and what the apps add.
 
 Safe to re-run: existing rows are kept. Apps add their own demo data with
-`safety_platform.demo.register_demo_seeder` (called after the core data is in place).
+`safety_platform.demo.register_demo_seeder`: registries (the demo enterprises) before the logins,
+records after them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +16,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from enterprises.models import Enterprise, EnterpriseStatusChange
-from enterprises.services import _apply_derived_department
-from enterprises.validators import make_credit_code
 from safety_platform.choices import ApiScope
-from safety_platform.demo import DEMO_SEEDERS
-from safety_platform.demo_data import DEMO_PASSWORD, ENTERPRISES, LEGAL_REPRESENTATIVES, USERS
-from safety_platform.models import ApiKey, Department, Industry, Jurisdiction, User
+from safety_platform.demo import DEMO_SEEDERS, REGISTRY_SEEDERS
+from safety_platform.demo_data import DEMO_PASSWORD, USERS
+from safety_platform.models import ApiKey, Department, Jurisdiction, User
 from safety_platform.models.apikeys import hash_api_secret
 from safety_platform.services import api_key_create
 
 from .seed_reference import load_reference_data
 
-SERIAL_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DEMO_API_KEY_NAME = "发改委信用平台（演示）"
-
-
-def demo_credit_code(index: int, region: str) -> str:
-    digest = hashlib.sha256(f"longyan-demo-{index}".encode()).digest()
-    serial = "".join(SERIAL_ALPHABET[b % 31] for b in digest[:9])
-    return make_credit_code(region, serial)
 
 
 def _find(path: str) -> Jurisdiction:
@@ -49,50 +38,16 @@ def _find(path: str) -> Jurisdiction:
 
 
 def seed_demo() -> dict[str, Any]:
-    city = load_reference_data()
-    industries = {i.code: i for i in Industry.objects.all()}
+    load_reference_data()
+    # The apps' registries first (the enterprises app adds the demo enterprises), then the logins that
+    # belong to them, then the apps' records.
     created = 0
     with transaction.atomic():
-        enterprises: list[Enterprise] = []
-        for index, (name, county, township, grid_index, industry, category, scale, employees, key) in enumerate(
-            ENTERPRISES
-        ):
-            county_node = Jurisdiction.objects.get(parent=city, name=county)
-            township_node = Jurisdiction.objects.get(parent=county_node, name=township)
-            grids = list(township_node.children.order_by("sort_order", "id"))
-            jurisdiction = grids[min(grid_index, len(grids) - 1)] if grids else township_node
-            region = county_node.code or "350800"
-            existing = Enterprise.objects.filter(name=name).first()
-            if existing is not None:
-                enterprises.append(existing)
-                continue
-            # Deterministic coordinates around each county seat, so maps look plausible.
-            seed = hashlib.sha256(name.encode()).digest()
-            base = COUNTY_CENTRES.get(county, (117.03, 25.08))
-            enterprise = Enterprise(
-                credit_code=demo_credit_code(index, region),
-                name=name,
-                legal_representative=LEGAL_REPRESENTATIVES[index % len(LEGAL_REPRESENTATIVES)],
-                address=f"福建省龙岩市{county}{township}{10 + index}号",
-                longitude=Decimal(str(round(base[0] + (seed[0] - 128) / 4000, 6))),
-                latitude=Decimal(str(round(base[1] + (seed[1] - 128) / 4000, 6))),
-                jurisdiction=jurisdiction,
-                industry=industries[industry],
-                risk_category=category,
-                scale=scale,
-                employees=employees,
-                is_key=key,
-                contact_phone=f"0597-{2200000 + index * 137:07d}",
-            )
-            _apply_derived_department(enterprise, {})
-            enterprise.full_clean()
-            enterprise.save()
-            EnterpriseStatusChange.objects.create(enterprise=enterprise, to_status=enterprise.status, reason="演示数据")
-            enterprises.append(enterprise)
-            created += 1
-
+        for seeder in REGISTRY_SEEDERS:
+            created += seeder() or 0
+        enterprise_model = User._meta.get_field("enterprise").related_model
         logins = []
-        for username, full_name, role, department_code, jurisdiction_paths, enterprise_index in USERS:
+        for username, full_name, role, department_code, jurisdiction_paths, enterprise_name in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User(username=username, full_name=full_name, role=role)
@@ -102,8 +57,8 @@ def seed_demo() -> dict[str, Any]:
                     user.is_superuser = True
                 if department_code:
                     user.department = Department.objects.get(code=department_code)
-                if enterprise_index is not None:
-                    user.enterprise = enterprises[enterprise_index]
+                if enterprise_name is not None:
+                    user.enterprise = enterprise_model._default_manager.get(name=enterprise_name)
                 user.save()
                 for path in jurisdiction_paths:
                     user.jurisdictions.add(_find(path))
@@ -121,18 +76,6 @@ def seed_demo() -> dict[str, Any]:
     for seeder in DEMO_SEEDERS:
         seeder()
     return {"created": created, "logins": logins, "api_key": api_key_raw}
-
-
-COUNTY_CENTRES = {
-    "新罗区": (117.037, 25.098),
-    "永定区": (116.732, 24.724),
-    "长汀县": (116.357, 25.833),
-    "上杭县": (116.420, 25.050),
-    "武平县": (116.100, 25.095),
-    "连城县": (116.755, 25.710),
-    "漳平市": (117.420, 25.290),
-    "龙岩经济技术开发区（高新区）": (117.080, 25.060),
-}
 
 
 def demo_api_key_file() -> Path:
