@@ -10,8 +10,9 @@ hand behaves as before.
 
 `ratio` is always ours / reference; `higher_is_better` says how to read it (requests/s: higher is
 better, so the goal is a floor; seconds: lower is better, so the goal is a ceiling). `goal_ratio` is
-the bound the ratio must meet (None when the goal is absolute or there is none); `goal` is the
-issue's wording shown in the table.
+the bound the ratio must meet (None when the goal is absolute or there is none); `goal_value` is an
+absolute bound on the value itself, in `unit` (e.g. a median under 300 ms: `value` in ms,
+`goal_value=300`); when both are given both must hold. `goal` is the issue's wording shown in the table.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def record(
     goal: str = "",
     goal_ratio: float | None = None,
     higher_is_better: bool = False,
+    goal_value: float | None = None,
     size: str = "",
     extra: dict[str, Any] | None = None,
 ) -> None:
@@ -40,9 +42,12 @@ def record(
     if not target:
         return
     ratio = (value / reference) if reference else None
-    met: bool | None = None
+    checks = []
     if ratio is not None and goal_ratio is not None:
-        met = ratio >= goal_ratio if higher_is_better else ratio <= goal_ratio
+        checks.append(ratio >= goal_ratio if higher_is_better else ratio <= goal_ratio)
+    if goal_value is not None:
+        checks.append(value >= goal_value if higher_is_better else value <= goal_value)
+    met: bool | None = all(checks) if checks else None
     row = {
         "bench": Path(sys.argv[0]).stem,
         "figure": figure,
@@ -52,6 +57,7 @@ def record(
         "unit": unit,
         "goal": goal,
         "goal_ratio": goal_ratio,
+        "goal_value": goal_value,
         "higher_is_better": higher_is_better,
         "met": met,
         "size": size or os.environ.get("BENCH_SIZE", ""),

@@ -68,6 +68,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from enterprise_api import ensure_data as ensure_enterprises  # noqa: E402
 
+from bench._report import record  # noqa: E402
+
 TZ = "Asia/Shanghai"
 
 
@@ -1026,6 +1028,18 @@ def main() -> None:
                 f"ours/base {t_ours / t_base:5.2f}  ours/summary SQL {t_ours / t_summary:5.2f}  "
                 f"summary/base SQL {t_summary / t_base:5.2f}"
             )
+            if label.startswith("city"):  # issue 11: median under 300 ms and at most 1.5× the plain SQL
+                record(
+                    f"{label}, median",
+                    t_ours,
+                    t_base,
+                    unit="ms",
+                    goal="≤ 1.5×, < 300 ms",
+                    goal_ratio=1.5,
+                    goal_value=300,
+                )
+            else:
+                record(f"{label}, median", t_ours, t_base, unit="ms")
 
     if args.skip_assessment:
         return
@@ -1053,6 +1067,7 @@ def main() -> None:
         f"{'annual assessment, all counties':30s} reference {t_ref:8.1f} s    ours {t_ours:8.1f} s    "
         f"ratio {t_ours / t_ref:5.2f}"
     )
+    record("annual assessment, all counties", t_ours, t_ref, goal="< 60 s", goal_value=60)
     # Leave the database as it was: the timed runs' results go (results are deleted with their run).
     AssessmentResult.objects.filter(run__period=year).delete()
     AssessmentRun.objects.filter(period=year).delete()

@@ -59,6 +59,7 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench._report import record  # noqa: E402
 from credit.api.feed import datetime_formatter  # noqa: E402
 from credit.api.pagination import decode_cursor, encode_cursor  # noqa: E402
 from credit.api.serializers import GRADE_LABELS  # noqa: E402
@@ -419,6 +420,7 @@ def main() -> None:
             reference_rps.append(requests_per_second(ref_app, url, auth, args.seconds))
         p, r = statistics.median(platform_rps), statistics.median(reference_rps)
         print(f"| {name} ({same}) | {p:.0f} req/s | {r:.0f} req/s | {p / r:.2f}× | ≥ 0.7× |")
+        record(name, p, r, unit="req/s", goal="≥ 0.7×", goal_ratio=0.7, higher_is_better=True)
 
     # Django's connection health check (CONN_HEALTH_CHECKS, on in every setting) is one more round trip per
     # request (SELECT 1) that the reference does not make: the same page without it shows its share.
@@ -435,6 +437,7 @@ def main() -> None:
         f"| {cases[0][0]}, platform without the per-request connection health check | {p:.0f} req/s | "
         f"{r:.0f} req/s | {p / r:.2f}× | (share of the health check) |"
     )
+    record(f"{cases[0][0]}, without the connection health check", p, r, unit="req/s", higher_is_better=True)
 
     # Alternating rounds; each side's fastest sync (the machine's other load only ever adds time).
     ours_runs, ref_runs = [], []
@@ -448,6 +451,13 @@ def main() -> None:
         f"| full sync of {total:,} ratings, {len(ours_pages)} pages of {args.sync_page_size} | {ours_s:.2f} s | "
         f"{ref_s:.2f} s | {ours_s / ref_s:.2f}× | ≤ 1.3× |"
     )
+    record(
+        f"full incremental sync of every rating ({args.sync_page_size}-row pages)",
+        ours_s,
+        ref_s,
+        goal="≤ 1.3×",
+        goal_ratio=1.3,
+    )
     tenth = max(1, len(ours_pages) // 10)
     for label, pages in (("platform", ours_pages), ("reference", ref_pages)):
         first, last = statistics.median(pages[:tenth]) * 1000, statistics.median(pages[-tenth:]) * 1000
@@ -455,11 +465,13 @@ def main() -> None:
             f"| {label}: median page, first tenth → last tenth of the sync | {first:.1f} ms | {last:.1f} ms | "
             f"{last / first:.2f}× | ≈ 1× (linear) |"
         )
+        record(f"sync, {label}: median page, last tenth vs first tenth", last, first, unit="ms", goal="≈ 1× (linear)")
     old_ms, new_ms = deep_page_sql_ms()
     print(
         f"| one page 90% deep, SQL alone: `updated_at > X OR (…)` vs `(updated_at, id) > (X, Y)` | {old_ms:.1f} ms | "
         f"{new_ms:.1f} ms | {old_ms / new_ms:.1f}× | (why the row comparison) |"
     )
+    record("deep page SQL, row comparison vs old OR cursor filter", new_ms, old_ms, unit="ms")
     print()
     print(
         "In-process WSGI calls, one thread, alternating rounds; req/s = median of the rounds, sync = fastest of its "

@@ -36,6 +36,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench._report import record  # noqa: E402
+
 LONGYAN = (25.0751, 117.0174)
 
 
@@ -113,6 +115,7 @@ def main() -> None:
     t_box = median_time(boxed)
     print(f"haversine over every team (reference): 1.00  ({t_ref * 1000:.1f} ms)")
     print(f"bounding box, then haversine:          {t_box / t_ref:.2f}")
+    record(f"rescue-team search within {args.radius:g} km, bounding box vs haversine over every team", t_box, t_ref)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench._report import record  # noqa: E402
+
 
 def median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
     fn()  # warm-up
@@ -142,6 +144,7 @@ def main() -> None:
             platform = median_ms(hit, args.repeat)
             ref = median_ms(lambda o=offset, c=category, p=prefix: reference(p, o, c), args.repeat)
             print(f"{label + ' — ' + name:58} {platform:9.1f} {ref:8.1f} {platform / ref:6.1f}")
+            record(f"enterprise list, {label} — {name}, median", platform, ref, unit="ms")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench._report import record  # noqa: E402
+
 BENCH_PREFIX = "导出基准企业"
 URL = "/api/v1/credit/ratings/"
 
@@ -218,12 +220,14 @@ def main() -> None:
     print(f"| reference: same query → csv.writer | {reference:.2f} s | {ref_rate:,.0f} | {ref_size / 1e6:.1f} MB |")
     print(f"| export: GET ?format=csv (streamed) | {export:.2f} s | {rows / export:,.0f} | {size / 1e6:.1f} MB |")
     print(f"| **ratio export / reference** | **{export / reference:.2f}×** | goal ≤ 2× | |")
+    record("ratings CSV export, every grade", export, reference, goal="≤ 2×", goal_ratio=2.0)
     if not args.no_xlsx:
         xlsx, xlsx_size = median_time(lambda: export_xlsx(client, auth), 1)
         print(
             f"| Excel: GET ?format=xlsx (temp file, streamed) | {xlsx:.2f} s | {n / xlsx:,.0f} | "
             f"{xlsx_size / 1e6:.1f} MB |"
         )
+        record("ratings Excel export, every grade, vs the CSV reference", xlsx, reference)
 
     # Heap peak of the CSV export of the last k rows (updated_since), streamed as served vs. held whole.
     def since(k: int) -> dict[str, str]:
@@ -250,6 +254,14 @@ def main() -> None:
         streamed_mb = heap_peak(lambda p=params: streamed(p))
         whole_mb = heap_peak(lambda p=params: whole(p))
         print(f"| {k:,} | {streamed_mb:.2f} MB | {whole_mb:.2f} MB |")
+        record(
+            f"CSV export heap peak, streamed vs held whole, {'--memory-rows / 4' if k == small else '--memory-rows'}",
+            streamed_mb,
+            whole_mb,
+            unit="MB",
+            goal="constant memory",
+            extra={"rows": k},
+        )
     print(f"\nmachine: {os.cpu_count()} CPUs, PostgreSQL {connection.pg_version}")
 
 

@@ -42,6 +42,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench._report import record  # noqa: E402
+
 COUNTY = "350802"  # 新罗区: the inspector's jurisdiction
 
 
@@ -326,6 +328,9 @@ def main() -> None:
             f"  {label:34s} {ref_med * 1000:6.1f} (p95 {ref_p95 * 1000:5.1f}) {sql_med * 1000:6.1f} "
             f"{our_med * 1000:6.1f} (p95 {our_p95 * 1000:5.1f}) {our_med / ref_med:5.2f}× {sql_med / ref_med:5.2f}×"
         )
+        figure = f"hazard list API page 1, inspector, {label}"
+        record(f"{figure}, median", our_med * 1000, ref_med * 1000, unit="ms", goal="≤ 1.2×", goal_ratio=1.2)
+        record(f"{figure}, p95", our_p95 * 1000, ref_p95 * 1000, unit="ms", goal="p95 < 100 ms", goal_value=100)
 
     web = Client()
     web.force_login(committee)
@@ -346,6 +351,14 @@ def main() -> None:
     print(
         f"{'credit overview page (committee, whole page)':44s} {ref_med * 1000:6.1f} (p95 {ref_p95 * 1000:5.1f}) "
         f"{our_med * 1000:6.1f} (p95 {our_p95 * 1000:5.1f}) {our_med / ref_med:5.2f}×  goal < 50 ms"
+    )
+    record(
+        "credit overview page (committee), median",
+        our_med * 1000,
+        ref_med * 1000,
+        unit="ms",
+        goal="< 50 ms",
+        goal_value=50,
     )
 
 

@@ -52,6 +52,7 @@ BIN = Path(sys.executable).parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sp_h4_load"
 SIGNIN_BOUND = 300  # seconds allowed for spawning and signing in every user before the run is cut short
 
+from bench._report import record  # noqa: E402
 from bench.load_mix import (  # noqa: E402
     API_CLASSES,
     API_CLIENTS,
@@ -360,6 +361,10 @@ def report(
         )
     for f in failures[:10]:
         print(f"  failed: {f['Method']} {f['Name']}: {f['Error']} ×{f['Occurrences']}")
+    # Issue 15: no errors, p95 under 500 ms for both mixes; the reference is one sequential client's median.
+    record(f"load test, {mix} mix, {users} users: p95", p95, ref["overall"], unit="ms", goal="< 500 ms", goal_value=500)
+    record(f"load test, {mix} mix: failed requests", failed, None, unit="requests", goal="none", goal_value=0)
+    record(f"load test, {mix} mix: throughput", float(total["Requests/s"]), None, unit="req/s", higher_is_better=True)
 
 
 def main() -> None:
