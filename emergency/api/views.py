@@ -484,7 +484,7 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     def _evaluation(self, accident: Accident) -> Any:
         evaluation = getattr(accident, "evaluation", None)
         if evaluation is None:
-            raise DomainError(_("Start the evaluation first."), field="evaluation")
+            raise DomainError(_("Start the evaluation first."), field="evaluation", code="evaluation_not_started")
         return evaluation
 
     @extend_schema(request=None, responses=s.EmEvaluationSerializer)

@@ -366,12 +366,14 @@ def accident_supplement(
             .get(pk=accident.pk)
         )
         if locked.status == AccidentStatus.CLOSED:
-            raise DomainError(_("This accident is closed."), field="status")
+            raise DomainError(_("This accident is closed."), field="status", code="accident_closed")
         current = {name: getattr(locked, name) for name in FIGURE_FIELDS}
         values = _figures({**current, **{k: v for k, v in figures.items() if k in FIGURE_FIELDS}})
         changed = values != current
         if not changed and not final:
-            raise DomainError(_("Nothing changed: the figures are the same as before."), field="deaths")
+            raise DomainError(
+                _("Nothing changed: the figures are the same as before."), field="deaths", code="figures_unchanged"
+            )
         now = timezone.now()
         if changed:
             old_grade = locked.grade
@@ -436,9 +438,9 @@ def accident_forward(
         reached = set(locked.report_steps.values_list("level", flat=True))
         previous = REPORT_LEVEL_ORDER[_level_index(level) - 1]
         if level in reached:
-            raise DomainError(_("That level already has the report."), field="level")
+            raise DomainError(_("That level already has the report."), field="level", code="report_already_at_level")
         if previous not in reached:
-            raise DomainError(_("Reports go up one level at a time."), field="level")
+            raise DomainError(_("Reports go up one level at a time."), field="level", code="report_level_skipped")
         last = locked.report_steps.get(level=previous)
         if received_at < last.received_at:
             raise ValidationError({"received_at": _("Cannot precede the previous level's receipt.")})
@@ -463,7 +465,9 @@ def accident_mark_concealed(*, actor: User, accident: Accident, note: str) -> Ac
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.concealed:
-            raise DomainError(_("Concealment is already recorded."), field="concealed")
+            raise DomainError(
+                _("Concealment is already recorded."), field="concealed", code="concealment_already_recorded"
+            )
         locked.concealed = True
         locked.concealed_note = note.strip()[:300]
         locked.save(update_fields=["concealed", "concealed_note", "updated_at"])
@@ -488,11 +492,17 @@ def accident_extend_investigation(*, actor: User, accident: Accident, days: int,
     with transaction.atomic():
         locked = Accident.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=accident.pk)
         if locked.investigation_due_at is None:
-            raise DomainError(_("This incident has no investigation deadline."), field="days")
+            raise DomainError(
+                _("This incident has no investigation deadline."), field="days", code="no_investigation_deadline"
+            )
         if locked.investigation_report_at is not None:
-            raise DomainError(_("The investigation report is already in."), field="days")
+            raise DomainError(
+                _("The investigation report is already in."), field="days", code="investigation_report_in"
+            )
         if locked.investigation_extended:
-            raise DomainError(_("The investigation may be extended only once."), field="days")
+            raise DomainError(
+                _("The investigation may be extended only once."), field="days", code="investigation_already_extended"
+            )
         limit = locked.rule_set.investigation_extension_days
         if not 1 <= days <= limit:
             raise ValidationError({"days": _("Extend by 1 to %(n)d days.") % {"n": limit}})
@@ -530,7 +540,9 @@ def accident_submit_investigation(
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.investigation_report_at is not None:
-            raise DomainError(_("The investigation report is already in."), field="summary")
+            raise DomainError(
+                _("The investigation report is already in."), field="summary", code="investigation_report_in"
+            )
         if submitted_at < locked.occurred_at:
             raise ValidationError({"submitted_at": _("Cannot precede the accident.")})
         locked.investigation_report_at = submitted_at
@@ -548,7 +560,7 @@ def accident_end_response(*, actor: User, accident: Accident, note: str = "") ->
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.status not in (AccidentStatus.REPORTED, AccidentStatus.RESPONDING):
-            raise DomainError(_("The response has already ended."), field="status")
+            raise DomainError(_("The response has already ended."), field="status", code="response_already_ended")
         locked.status = AccidentStatus.INVESTIGATING
         locked.save(update_fields=["status", "updated_at"])
         ResponseLogEntry.objects.create(
@@ -569,14 +581,20 @@ def accident_close(*, actor: User, accident: Accident) -> Accident:
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.status == AccidentStatus.CLOSED:
-            raise DomainError(_("This accident is already closed."), field="status")
+            raise DomainError(_("This accident is already closed."), field="status", code="accident_closed")
         if locked.is_production_safety and locked.investigation_report_at is None:
-            raise DomainError(_("The investigation report is still missing."), field="status")
+            raise DomainError(
+                _("The investigation report is still missing."), field="status", code="investigation_report_missing"
+            )
         evaluation = AccidentEvaluation.objects.filter(accident=locked).first()
         if evaluation is None or evaluation.concluded_at is None:
-            raise DomainError(_("The post-incident evaluation is not concluded."), field="status")
+            raise DomainError(
+                _("The post-incident evaluation is not concluded."), field="status", code="evaluation_not_concluded"
+            )
         if evaluation.measures.exclude(status=MeasureStatus.VERIFIED).exists():
-            raise DomainError(_("Some corrective measures are not verified complete."), field="status")
+            raise DomainError(
+                _("Some corrective measures are not verified complete."), field="status", code="measures_not_verified"
+            )
         now = timezone.now()
         locked.status = AccidentStatus.CLOSED
         locked.closed_at = now
@@ -631,7 +649,7 @@ def response_log_add(
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.status == AccidentStatus.CLOSED:
-            raise DomainError(_("This accident is closed."), field="status")
+            raise DomainError(_("This accident is closed."), field="status", code="accident_closed")
         entry = ResponseLogEntry.objects.create(
             accident=locked,
             at=at,
@@ -669,7 +687,7 @@ def evaluation_save(
         if evaluation is None:
             evaluation = AccidentEvaluation(accident=accident, created_by=actor)
         elif evaluation.concluded_at is not None:
-            raise DomainError(_("The evaluation is concluded."), field="causes")
+            raise DomainError(_("The evaluation is concluded."), field="causes", code="evaluation_concluded")
         evaluation.causes = causes
         evaluation.response_assessment = response_assessment
         evaluation.lessons = lessons
@@ -682,7 +700,7 @@ def evaluation_conclude(*, actor: User, evaluation: AccidentEvaluation) -> Accid
     with transaction.atomic():
         locked = AccidentEvaluation.objects.select_for_update().get(pk=evaluation.pk)
         if locked.concluded_at is not None:
-            raise DomainError(_("The evaluation is already concluded."), field="causes")
+            raise DomainError(_("The evaluation is already concluded."), field="causes", code="evaluation_concluded")
         if not locked.causes.strip():
             raise ValidationError({"causes": _("Record the causes before concluding.")})
         locked.concluded_at = timezone.now()
@@ -706,7 +724,7 @@ def accountability_add(
     """责任倒查: record who bears which responsibility, and the handling proposed or decided."""
     require(can_handle_accident(actor, evaluation.accident), _("Only supervision staff trace accountability."))
     if evaluation.concluded_at is not None:
-        raise DomainError(_("The evaluation is concluded."), field="finding")
+        raise DomainError(_("The evaluation is concluded."), field="finding", code="evaluation_concluded")
     finding_obj = AccountabilityFinding(
         evaluation=evaluation,
         party_kind=party_kind,
@@ -794,6 +812,7 @@ def measure_progress(*, actor: User, measure: CorrectiveMeasure, to_status: str,
             raise DomainError(
                 _("A measure that is %(status)s cannot go there.") % {"status": locked.get_status_display()},
                 field="to_status",
+                code="measure_wrong_status",
             )
         MeasureProgress.objects.create(
             measure=locked, from_status=locked.status, to_status=to_status, note=note.strip()[:500], actor=actor

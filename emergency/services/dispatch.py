@@ -75,6 +75,7 @@ def _locked(order: DispatchOrder, *expected: str) -> DispatchOrder:
         raise DomainError(
             _("This order is %(status)s; that step is not possible now.") % {"status": locked.get_status_display()},
             field="status",
+            code="dispatch_order_wrong_status",
         )
     return locked
 

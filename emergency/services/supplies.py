@@ -147,13 +147,14 @@ def _post(
             _("Not enough stock: %(available)d %(unit)s available.")
             % {"available": batch.quantity, "unit": batch.item.unit},
             field="quantity",
+            code="stock_short",
         )
     try:
         # A savepoint, so that should the CHECK constraint fire the caller gets a clean DomainError.
         with transaction.atomic():
             StockBatch.objects.filter(pk=batch.pk).update(quantity=F("quantity") + delta, updated_at=timezone.now())
     except IntegrityError as exc:
-        raise DomainError(_("Not enough stock."), field="quantity") from exc
+        raise DomainError(_("Not enough stock."), field="quantity", code="stock_short") from exc
     batch.quantity += delta
     return StockMovement.objects.create(
         batch=batch,
@@ -213,7 +214,7 @@ def stock_receive(
     require(can_manage_owned(actor, warehouse), _("You may not manage this warehouse."))
     quantity = _positive(quantity)
     if not warehouse.is_active:
-        raise DomainError(_("This warehouse is closed."), field="warehouse")
+        raise DomainError(_("This warehouse is closed."), field="warehouse", code="warehouse_closed")
     with transaction.atomic():
         batch = _batch_for_receipt(warehouse, item, batch_no, expires_on)
         (batch,) = _lock(StockBatch.objects.filter(pk=batch.pk))
@@ -257,6 +258,7 @@ def _take_locked(
         raise DomainError(
             _("Not enough stock: %(available)d %(unit)s available.") % {"available": available, "unit": unit},
             field="quantity",
+            code="stock_short",
         )
     remaining = min(quantity, available)
     takes: list[Take] = []
@@ -315,6 +317,7 @@ def stock_issue(
                     _("Not enough stock: %(available)d %(unit)s available.")
                     % {"available": available, "unit": item.unit},
                     field="quantity",
+                    code="stock_short",
                 )
             movement = _post(
                 batch=locked[0],

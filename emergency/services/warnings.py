@@ -149,7 +149,7 @@ def warning_acknowledge(
             raise DomainError(_("This warning was not sent to this enterprise."), code="forbidden")
         lifted = EmergencyWarning.objects.filter(pk=warning.pk, status=WarningStatus.LIFTED).exists()
         if lifted and recipient.acknowledged_at is None:
-            raise DomainError(_("This warning has been lifted."), field="status")
+            raise DomainError(_("This warning has been lifted."), field="status", code="warning_lifted")
         now = timezone.now()
         if recipient.acknowledged_at is None:
             recipient.acknowledged_at = now
@@ -171,7 +171,7 @@ def warning_lift(*, actor: User, warning: EmergencyWarning, note: str = "") -> E
     with transaction.atomic():
         locked = EmergencyWarning.objects.select_for_update().get(pk=warning.pk)
         if locked.status == WarningStatus.LIFTED:
-            raise DomainError(_("This warning is already lifted."), field="status")
+            raise DomainError(_("This warning is already lifted."), field="status", code="warning_lifted")
         locked.status = WarningStatus.LIFTED
         locked.lifted_at = timezone.now()
         locked.lifted_by = actor
@@ -184,7 +184,7 @@ def warning_remind_unacknowledged(*, actor: User, warning: EmergencyWarning) -> 
     """Remind the enterprises that have not acknowledged (at most once a day per warning)."""
     require(is_staff_user(actor), _("Only supervision staff send reminders."))
     if not EmergencyWarning.objects.filter(pk=warning.pk, status=WarningStatus.ISSUED).exists():
-        raise DomainError(_("This warning has been lifted."), field="status")
+        raise DomainError(_("This warning has been lifted."), field="status", code="warning_lifted")
     users = User.objects.filter(
         is_active=True,
         role=Role.ENTERPRISE,

@@ -112,12 +112,14 @@ def test_overdue_owners_are_notified_once_per_period(users: dict[str, Any], xinl
 def test_who_keeps_which_plan(users: dict[str, Any], org: Any, xinluo_chem: Any, shanghang_site: Any) -> None:
     own = plan_create(actor=users["enterprise"], data={"title": "自有预案", "kind": PlanKind.ON_SITE})
     assert own.enterprise == xinluo_chem
-    with pytest.raises(DomainError):  # an inspector of 新罗区 cannot keep a 上杭 enterprise's plan
+    with pytest.raises(DomainError) as caught:  # an inspector of 新罗区 cannot keep a 上杭 enterprise's plan
         plan_create(actor=users["inspector"], data={"title": "x", "kind": "special", "enterprise": shanghang_site})
+    assert caught.value.code == "forbidden"
     dept = plan_create(actor=users["department"], data={"title": "应急局预案", "kind": "special"})
     assert dept.department == org.department("yjj")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         drill_record(actor=users["department_zjj"], plan=dept, held_on=TODAY, scenario="x")
+    assert caught.value.code == "forbidden"
     with pytest.raises(ValidationError):
         drill_record(actor=users["department"], plan=dept, held_on=dt.date(2999, 1, 1), scenario="x")
 

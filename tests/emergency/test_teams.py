@@ -162,10 +162,12 @@ def test_readiness_changes_are_kept_and_only_the_owner_side_changes_them(
     team_set_readiness(actor=users["inspector"], team=teams["chem"], readiness=Readiness.DEPLOYED, note="出动")
     changes = list(teams["chem"].readiness_changes.order_by("id").values_list("from_readiness", "to_readiness"))
     assert changes == [("", "ready"), ("ready", "standby"), ("standby", "deployed")]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         team_set_readiness(actor=users["enterprise"], team=teams["city"], readiness=Readiness.UNAVAILABLE)
-    with pytest.raises(DomainError):
+    assert caught.value.code == "forbidden"
+    with pytest.raises(DomainError) as caught:
         team_set_readiness(actor=users["inspector"], team=teams["shanghang"], readiness=Readiness.UNAVAILABLE)
+    assert caught.value.code == "forbidden"
 
 
 def test_member_with_certificate_added_through_the_api(
