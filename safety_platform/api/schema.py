@@ -10,7 +10,10 @@ error answers the shared machinery can give, all with the platform's error body 
 - 404 where the path names an object (outside the caller's scope is not found either);
 - 409 where the operation writes through the platform's services, which refuse a step the object's
   state does not allow (a `DomainError`); a view says otherwise with `state_conflicts = True/False`;
-- and what a view adds in `schema_errors` (e.g. a 404 for an object named in a query parameter).
+- and what a view adds in `schema_errors` (e.g. a 404 for an object named in a query parameter);
+- 503 on every operation, with a `Retry-After` header: the database cannot be reached or took too long
+  and PostgreSQL cancelled the statement (`safety_platform.errors`, code `service_unavailable` or
+  `timeout`). Any request can meet it, so clients should be generated to retry after that many seconds.
 
 Actions a view lists in `versioned_actions` take part in optimistic concurrency
 (`safety_platform.concurrency`): their 200 answers carry an `ETag`, and their writes take `If-Match` and
@@ -34,7 +37,10 @@ ErrorSerializer = inline_serializer(
     fields={
         "detail": serializers.CharField(help_text="What went wrong, in the user's language."),
         "code": serializers.CharField(
-            help_text="Machine-readable kind: invalid, not_authenticated, permission_denied, not_found, conflict…"
+            help_text=(
+                "Machine-readable kind: invalid, not_authenticated, permission_denied, not_found, conflict, "
+                "service_unavailable, timeout…"
+            )
         ),
         "errors": serializers.DictField(
             child=serializers.ListField(child=serializers.CharField()),
@@ -50,7 +56,13 @@ ERROR_DESCRIPTIONS = {
     "403": "The caller's role, API key scope or relation to the object does not allow this.",
     "404": "No such object, or it is outside the caller's scope.",
     "409": "The object's state does not allow this step (or a concurrent change won); nothing was changed.",
+    "503": (
+        "The service is briefly unavailable: the database cannot be reached (`code`: `service_unavailable`) or "
+        "took too long to answer and the statement was cancelled (`code`: `timeout`). Try again after the "
+        "seconds in `Retry-After`."
+    ),
 }
+RETRY_AFTER_DESCRIPTION = "Seconds to wait before trying again."
 # A stale If-Match (safety_platform.concurrency.StaleEdit.api_body).
 StaleSerializer = inline_serializer(
     name="Stale",
@@ -100,6 +112,7 @@ def error_codes(operation: dict[str, Any], method: str, view: Any) -> list[str]:
         conflicts = writes and not _lets_anyone_in(view)  # signing in (the token endpoint) conflicts with nothing
     if conflicts:
         codes.append("409")
+    codes.append("503")  # any request may meet the database down or a statement cancelled (errors.py)
     return sorted({*codes, *getattr(view, "schema_errors", ())})
 
 
@@ -118,6 +131,9 @@ class PlatformAutoSchema(AutoSchema):
                     code,
                     media_types=["application/json"],
                 )
+        if "503" in responses:
+            retry_after = {"schema": {"type": "integer", "minimum": 1}, "description": RETRY_AFTER_DESCRIPTION}
+            responses["503"].setdefault("headers", {}).setdefault("Retry-After", retry_after)
         return operation
 
     def _document_versions(self, operation: dict[str, Any], responses: dict[str, Any]) -> None:

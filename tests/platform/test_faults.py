@@ -22,6 +22,7 @@ from safety_platform.models import Notification, StatutoryDeadline, TaskOutbox
 from safety_platform.tasks_util import outbox_dispatch_pending
 
 from .broker import drop_broker_connections
+from .schema_check import openapi, response_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -283,6 +284,10 @@ def test_the_api_answers_json_503_with_retry_after_when_the_database_is_down(
     assert response["Content-Type"].startswith("application/json")
     assert response["Retry-After"].isdigit()
     assert response.json()["code"] == "service_unavailable"
+    # As the published schema documents it: clients generated from /api/schema/ expect this body and header.
+    assert response_errors("/api/v1/credit/blacklist/", "get", 503, response.json()) == []
+    documented = openapi()["paths"]["/api/v1/credit/blacklist/"]["get"]["responses"]["503"]
+    assert "Retry-After" in documented["headers"]
 
 
 def test_a_web_page_answers_a_plain_503_page_when_the_database_is_down(

@@ -76,6 +76,23 @@ def test_every_operation_documents_its_error_answers_with_the_error_body(schema:
 def test_the_token_endpoint_is_not_documented_as_needing_a_login(schema: dict[str, Any]) -> None:
     operation = schema["paths"]["/api/v1/auth/token/"]["post"]
     assert "security" not in operation
-    assert set(operation["responses"]) == {"200", "400"}
+    assert set(operation["responses"]) == {"200", "400", "503"}  # no 401/403: anyone may try
     token = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert schema["components"]["schemas"][token.rsplit("/", 1)[1]]["properties"] == {"token": {"type": "string"}}
+
+
+def test_every_operation_documents_the_503_of_a_database_outage_with_retry_after(schema: dict[str, Any]) -> None:
+    """A database outage or a cancelled statement answers 503 with `Retry-After` on any route
+    (safety_platform/errors.py); a client generated from the schema must know it may come, and when to retry."""
+    undocumented = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            response = operation["responses"].get("503")
+            if (
+                response is None
+                or _error_ref(response) != "#/components/schemas/Error"
+                or response.get("headers", {}).get("Retry-After", {}).get("schema", {}).get("type") != "integer"
+            ):
+                undocumented.append(f"{method.upper()} {path}")
+    assert undocumented == []
+    assert len(schema["paths"]) > 50  # every route, not a few
