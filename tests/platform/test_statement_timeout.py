@@ -148,3 +148,12 @@ def test_the_statement_timeout_option_is_replaced_not_repeated() -> None:
     assert with_statement_timeout("-c search_path=x -c statement_timeout=30s", 600) == (
         "-c search_path=x -c statement_timeout=600s"
     )
+
+
+def test_connections_run_without_jit_compilation(restore_connection_options: None) -> None:
+    """PostgreSQL JIT-compiled the training overview's query (correlated subqueries estimated far above their
+    cost): 4.9 s of compilation for 0.18 s of execution at 5,000 enterprises. Settings turn it off, also for
+    the worker and commands' longer timeout."""
+    assert _show("jit") == "off"
+    use_long_statement_timeout()
+    assert _show("jit") == "off"
