@@ -67,5 +67,5 @@ def set_request_actor(request: Any) -> None:
     user = getattr(request, "user", None)
     if isinstance(user, User):
         context["actor"] = user
-    elif getattr(user, "api_key", None) is not None:
-        context["additional_data"] = {"api_key": user.api_key.prefix}
+    elif (api_key := getattr(user, "api_key", None)) is not None:
+        context["additional_data"] = {"api_key": api_key.prefix}

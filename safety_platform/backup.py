@@ -37,9 +37,10 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -228,13 +229,19 @@ def backup_create(*, directory: Path | str) -> Path:
     return final
 
 
+def _outbound_hold_answers(action: str) -> Iterator[dict[str, int]]:
+    """Each `outbound_hold` receiver's counts by kind (a receiver answers a dict, or None for nothing)."""
+    for _receiver, result in outbound_hold.send(sender=None, action=action):
+        yield cast("dict[str, int]", result or {})
+
+
 def _pending_outbound() -> dict[str, int]:
     """Outbound work not done yet, by kind (for the manifest)."""
     from .models import TaskOutbox
 
     counts = {"tasks": TaskOutbox.objects.pending().count()}
-    for _receiver, result in outbound_hold.send(sender=None, action="count"):
-        counts.update(result or {})
+    for result in _outbound_hold_answers("count"):
+        counts.update(result)
     return counts
 
 
@@ -366,16 +373,16 @@ def backup_restore(*, archive: Path | str, id_gap: int = DEFAULT_ID_GAP) -> Rest
         raise BackupError(f"Restored row counts differ from the backup's: {sorted(wrong.items())[:10]}")
     _advance_sequences(id_gap)
     held: dict[str, int] = {}
-    for _receiver, result in outbound_hold.send(sender=None, action="hold"):
-        held.update(result or {})
+    for result in _outbound_hold_answers("hold"):
+        held.update(result)
     return RestoreReport(tables=len(counts), rows=sum(counts.values()), files=files, held=held, id_gap=id_gap)
 
 
 def outbound_release() -> dict[str, int]:
     """Release the outbound work held by a restore (an operator's decision); returns the counts per kind."""
     released: dict[str, int] = {}
-    for _receiver, result in outbound_hold.send(sender=None, action="release"):
-        released.update(result or {})
+    for result in _outbound_hold_answers("release"):
+        released.update(result)
     return released
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 
 REPLICA = "replica"
 # Apps whose rows decide who may read (identity, keys, sessions, lockouts): always read from the primary.
@@ -69,10 +69,10 @@ def _on_replica(content: Any) -> Any:
 class ReadReplicaMiddleware:
     """Marks GET/HEAD requests under `settings.READ_REPLICA_PATHS` to read from the replica."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not self._applies(request):
             return self.get_response(request)
         token = _reading_replica.set(True)
@@ -80,7 +80,7 @@ class ReadReplicaMiddleware:
             response = self.get_response(request)
         finally:
             _reading_replica.reset(token)
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             # A streamed export reads its rows while it is sent, after this method has returned.
             response.streaming_content = _on_replica(response.streaming_content)
         return response

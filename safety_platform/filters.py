@@ -38,7 +38,8 @@ class _RawNullBooleanSelect(forms.NullBooleanSelect):
 class _StrictNullBooleanField(forms.NullBooleanField):
     widget = _RawNullBooleanSelect
 
-    def to_python(self, value: Any) -> bool | None:
+    # NullBooleanField.to_python returns bool | None; the stubs check it against BooleanField's bool too.
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value in (None, "", "unknown") or isinstance(value, bool):
             return value if isinstance(value, bool) else None
         text = str(value).strip().lower()

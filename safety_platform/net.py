@@ -65,7 +65,7 @@ def outbound_url_problem(url: str) -> str | None:
     except (OSError, UnicodeError):
         return _("The host %(host)s cannot be found.") % {"host": host}
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global or address.is_multicast:
             return _("The host %(host)s points to an internal address: only public addresses are allowed.") % {
                 "host": host

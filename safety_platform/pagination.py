@@ -12,12 +12,15 @@ exact up to the cap and `null` beyond it, and `next` says whether there is more.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 COUNT_CAP = 1000
 # No list is longer than this: a page number beyond it is past the end, answered without asking the database
@@ -66,7 +69,8 @@ class ListPaginator(Paginator):
         # A sliced queryset counts in a subquery: the database stops after count_cap + 1 rows. Without the
         # list's ORDER BY, which would make it walk the rows in that order (5,000 scoped hazards read one by
         # one to find 1,001 of an inspector's), the planner takes the cheapest way to any 1,001 rows.
-        n = rows.order_by()[: self.count_cap + 1].count()
+        queryset = cast("QuerySet[Any]", rows)  # a list page hands over a list, a tuple or a queryset
+        n = queryset.order_by()[: self.count_cap + 1].count()
         return n if n <= self.count_cap else None
 
     @property

@@ -17,7 +17,7 @@ from safety_platform.pagination import COUNT_CAP, ListPaginator
 
 
 class StandardPagination(pagination.PageNumberPagination):
-    page_size = 50
+    page_size: int = 50
     page_size_query_param = "page_size"
     max_page_size = 500
     django_paginator_class = ListPaginator
@@ -31,7 +31,7 @@ class StandardPagination(pagination.PageNumberPagination):
         if raw_size is not None and not (raw_size.isdecimal() and int(raw_size) >= 1):
             raise exceptions.ValidationError({self.page_size_query_param: [_("page_size must be a positive integer.")]})
         self.request = request
-        page_size = self.get_page_size(request)
+        page_size = self.get_page_size(request) or self.page_size  # None only where no page_size is set
         paginator = ListPaginator(queryset, page_size)
         number: Any = raw or 1
         if raw == "last":

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 
 from ..models.apikeys import ApiClient
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SAFE = permissions.SAFE_METHODS
 
@@ -21,7 +24,7 @@ class IsAuthenticatedUserOrScopedKey(permissions.BasePermission):
     nothing is closed to API keys.
     """
 
-    message = gettext_lazy("You do not have permission to perform this action.")
+    message: StrOrPromise = gettext_lazy("You do not have permission to perform this action.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user

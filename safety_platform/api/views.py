@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
@@ -17,22 +17,28 @@ from ..choices import ApiScope
 from ..models import Department, Industry, Jurisdiction, Notification
 from ..services import notification_mark_read
 
+if TYPE_CHECKING:
+    from rest_framework import generics
 
-class ScopedViewSetMixin:
+    # For the type checker the mixin is the view it is mixed into (queryset, request, super().initial).
+    _ViewBase = generics.GenericAPIView
+else:
+    _ViewBase = object
+
+
+class ScopedViewSetMixin(_ViewBase):
     """Every API list/detail goes through `Model.objects.visible_to(request.user)`.
 
     Subclasses set `queryset` (the base, with select_related) and never override the scoping.
     Objects outside the user's scope are simply not found (404), so their existence is not leaked.
     """
 
-    queryset: QuerySet[Any]
-    request: Any
-
     def get_queryset(self) -> QuerySet[Any]:
-        return self.queryset.all().visible_to(self.request.user)  # type: ignore[attr-defined]
+        # GenericAPIView's: a fresh copy of `queryset` (`.all()`), then narrowed to the user's scope.
+        return super().get_queryset().visible_to(self.request.user)  # type: ignore[attr-defined]
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         set_request_actor(request)
 
 
@@ -47,7 +53,9 @@ class JurisdictionSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
-    industries = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    industries: serializers.SlugRelatedField[Industry] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
 
     class Meta:
         model = Department

@@ -27,11 +27,11 @@ def _bulk_load_into_empty_tables() -> Jurisdiction:
     townships: list[Jurisdiction] = []
     grid_specs: list[tuple[int, list[str]]] = []
     for county, (_name, _code, township_specs) in zip(counties, COUNTIES, strict=True):
-        for order, (township_name, grids) in enumerate(township_specs):
+        for order, (township_name, grid_names) in enumerate(township_specs):
             townships.append(
                 Jurisdiction(name=township_name, level=JurisdictionLevel.TOWNSHIP, parent=county, sort_order=order)
             )
-            grid_specs.append((len(townships) - 1, grids))
+            grid_specs.append((len(townships) - 1, grid_names))
     Jurisdiction.objects.bulk_create(townships)
     grids = [
         Jurisdiction(name=grid_name, level=JurisdictionLevel.GRID, parent=townships[index], sort_order=order)
