@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Substr
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -34,8 +34,8 @@ from hazards.services.stats import previous_period
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.models import Industry, Jurisdiction
 
-from .choices import ResultStatus, SchemeKind
-from .models import AssessmentResult, CountyInput
+from .choices import PeriodKind, ResultStatus, SchemeKind
+from .models import AssessmentPeriod, AssessmentResult, CountyInput
 
 
 class DashboardInputError(ValueError):
@@ -410,6 +410,8 @@ class Dashboard:
     ranking: list[AssessmentResult]
     ranking_status: str
     is_city: bool
+    # The departments' duty check (履责检查) of the period: None when the viewer is not shown it.
+    duty_check: DutyCheck | None = None
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -529,6 +531,8 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
         ranking=_ranking(user, jurisdiction),
         ranking_status="",
         is_city=is_city,
+        # The member departments are the city's: their duty check shows on the city's dashboard.
+        duty_check=_duty_check(user, period) if is_city else None,
     )
 
 
@@ -740,3 +744,60 @@ def _ranking(user: Any, jurisdiction: Jurisdiction) -> list[AssessmentResult]:
     return list(
         visible.filter(run_id=latest).select_related("jurisdiction", "period").order_by("rank", "jurisdiction__name")
     )
+
+
+@dataclass
+class DutyCheck:
+    """The member departments' duty check (履责检查) of the dashboard's period, as the viewer may see it:
+    `results` ranked (empty when there is none for the period), `other_periods` the latest periods that
+    have one, as (URL key, label), offered when this period has none."""
+
+    results: list[AssessmentResult]
+    other_periods: list[tuple[str, str]]
+    own_only: bool
+
+
+def _period_key(kind: str, year: int, number: int) -> str:
+    """An assessment period as the dashboard's URL writes it: 2026Q3, 2026-07 or 2026."""
+    if kind == PeriodKind.MONTH:
+        return f"{year}-{number:02d}"
+    if kind == PeriodKind.QUARTER:
+        return f"{year}Q{number}"
+    return str(year)
+
+
+def _duty_check(user: Any, period: Period) -> DutyCheck | None:
+    """Committee staff (and administrators) see every department's result of the period; a department's
+    staff their own department's row (its preliminary result too, as on the assessment pages); county staff
+    are not shown the section. The period's published run if there is one, else its latest run. One query,
+    and one more for the periods that have a duty check when this one has none."""
+    if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE):
+        own_only = False
+    elif user.role == Role.DEPARTMENT:
+        own_only = True
+    else:
+        return None
+    visible = AssessmentResult.objects.visible_to(user).filter(scheme__kind=SchemeKind.DEPARTMENT)
+    if own_only:
+        visible = visible.filter(department_id=user.department_id) if user.department_id else visible.none()
+    of_period = visible.filter(period__start=period.start, period__end=period.end)
+    published_first = Case(
+        When(status=ResultStatus.PUBLISHED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    run = of_period.order_by(published_first, "-computed_at", "-run_id").values("run_id")[:1]
+    results = list(
+        of_period.filter(run_id=Subquery(run))
+        .select_related("department", "period")
+        .order_by(F("rank").asc(nulls_last=True), "department__name", "id")
+    )
+    other_periods: list[tuple[str, str]] = []
+    if not results:
+        rows = (
+            visible.order_by("-period__end", "period__kind")
+            .values_list("period__kind", "period__year", "period__number", "period__end")
+            .distinct()[:4]
+        )
+        for kind, year, number, _end in rows:
+            label = AssessmentPeriod(kind=kind, year=year, number=number).label
+            other_periods.append((_period_key(kind, year, number), str(label)))
+    return DutyCheck(results=results, other_periods=other_periods, own_only=own_only)

@@ -117,6 +117,30 @@ def dashboard_sheets(board: Dashboard) -> list[exports.Sheet]:
             for result in board.ranking
         ]
         sheets.append(exports.Sheet(_("Assessment ranking"), ranking))
+    if board.duty_check and board.duty_check.results:
+        duty: list[list[Any]] = [
+            [f"{_('Duty check of the departments')} · {board.period.label}"],
+            [
+                _("Rank"),
+                _("Department"),
+                pgettext("assessment", "Score"),
+                pgettext("assessment", "Grade"),
+                _("Change from the previous period"),
+                pgettext("assessment result", "Status"),
+            ],
+        ]
+        duty += [
+            [
+                result.rank,
+                result.assessee_name,
+                result.score,
+                result.get_grade_display() or "—",
+                result.change,
+                result.get_status_display(),
+            ]
+            for result in board.duty_check.results
+        ]
+        sheets.append(exports.Sheet(_("Duty check of the departments"), duty))
     return sheets
 
 
