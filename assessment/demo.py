@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -109,31 +110,41 @@ def _publish(period: AssessmentPeriod, kind: str = SchemeKind.JURISDICTION) -> N
         assessment_run_publish(run=run, user=user)
 
 
-# The departments' own work in the demo: (department login, period, delays in days of the records it
-# enters by hand; a delay above the scheme's 7 days is late), and the days each took to handle a
-# blacklist proposal of last quarter (above 10 is late).
+# The departments' own work in the demo: (department code, period, delays in days of the credit records its
+# staff enter by hand; a delay above the scheme's 7 days is late), and the days each took to handle a
+# blacklist proposal of last quarter (above 10 is late). Every member department that supervises enterprises
+# has some, so each is scored and the figures differ. 财政局, 自然资源局 and 生态环境局 supervise no industry
+# (reference data): they see no enterprise, so they can neither record credit behaviour nor propose a
+# listing, and have no hazards; the duty check says so on their result instead of scoring them.
 DEPARTMENT_RECORDS: list[tuple[str, str, list[int]]] = [
-    ("dept_yjj", "quarter", [1, 2, 3, 5, 6, 20]),
-    ("dept_yjj", "month", [1, 2]),
-    ("dept_zjj", "quarter", [2, 4, 12, 30]),
-    ("dept_zjj", "month", [9]),
+    ("yjj", "quarter", [1, 2, 3, 5, 6, 20]),  # 5 of 6 on time
+    ("yjj", "month", [1, 2]),
+    ("zjj", "quarter", [2, 4, 12, 30]),  # 2 of 4
+    ("zjj", "month", [9]),
+    ("jtj", "quarter", [1, 3, 9, 2]),  # 3 of 4
+    ("jtj", "month", [1, 2, 3, 9]),
+    ("scjgj", "quarter", [2, 4, 6, 5, 15]),  # 4 of 5
+    ("scjgj", "month", [1, 3, 8]),
+    ("fgw", "quarter", [1, 2, 7]),  # 3 of 3 (the 7th day is the last allowed)
+    ("fgw", "month", [4]),
 ]
-DEPARTMENT_PROPOSALS: list[tuple[str, int]] = [("dept_yjj", 3), ("dept_zjj", 14)]
+DEPARTMENT_PROPOSALS: list[tuple[str, int]] = [("yjj", 3), ("zjj", 14), ("jtj", 8), ("scjgj", 12), ("fgw", 10)]
 DEMO_EVIDENCE = "演示：部门履责检查（信用信息归集）"
 DEMO_PROPOSAL = "演示：部门履责检查（黑名单建议处理）"
 
 
 def _seed_department_work(last_quarter: AssessmentPeriod, this_month: AssessmentPeriod, today: dt.date) -> None:
-    """Credit records the demo departments entered by hand, on time or late, and blacklist proposals they
-    handled (withdrew) in time or late, dated inside the demo periods. Written once (marked by their text)."""
+    """Credit records the member departments entered by hand, on time or late, and blacklist proposals they
+    handled (withdrew) in time or late, dated inside the demo periods, on enterprises each supervises. Entered
+    by the department's demo login where there is one (dept_yjj, dept_zjj), else by a member of its staff
+    without a login here. Written once per department (marked by their text)."""
     from django.contrib.auth import get_user_model
 
     from credit.choices import Behaviour, BlacklistCase, BlacklistOrigin, BlacklistStatus, RecordSource
     from credit.models import BlacklistEntry, BlacklistTransition, CreditRecord, RuleSet
     from enterprises.models import Enterprise
+    from safety_platform.models import Department
 
-    if CreditRecord.objects.filter(evidence=DEMO_EVIDENCE).exists():
-        return
     rule_set = RuleSet.objects.in_force(today)
     rule = (
         rule_set.rules.filter(behaviour=Behaviour.GOOD, manual_allowed=True, blacklist_case="").order_by("code").first()
@@ -142,47 +153,56 @@ def _seed_department_work(last_quarter: AssessmentPeriod, this_month: Assessment
     )
     if rule is None:
         return
-    users = {u.username: u for u in get_user_model().objects.filter(username__startswith="dept_", is_active=True)}
+    codes = {code for code, _which, _delays in DEPARTMENT_RECORDS} | {code for code, _took in DEPARTMENT_PROPOSALS}
+    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    done = set(
+        CreditRecord.objects.filter(evidence=DEMO_EVIDENCE, department__code__in=codes).values_list(
+            "department__code", flat=True
+        )
+    )
+    logins: dict[int, Any] = {}
+    for user in (
+        get_user_model()
+        .objects.filter(department__code__in=codes, username__startswith="dept_", is_active=True)
+        .order_by("username")
+    ):
+        logins.setdefault(user.department_id, user)
     periods = {"quarter": last_quarter, "month": this_month}
 
     def moment(day: dt.date) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
 
-    for username, which, delays in DEPARTMENT_RECORDS:
-        user = users.get(username)
-        enterprise = (
-            Enterprise.objects.operating().filter(supervising_department_id=user.department_id).order_by("pk").first()
-            if user
-            else None
-        )
-        if user is None or enterprise is None:
+    def supervised(department: Department) -> Any:
+        return Enterprise.objects.operating().filter(supervising_department=department)
+
+    for code, which, delays in DEPARTMENT_RECORDS:
+        department = departments.get(code)
+        if department is None or code in done:
+            continue
+        enterprises = list(supervised(department).order_by("pk")[:3])
+        if not enterprises:
             continue
         period = periods[which]
         last_day = min(period.end, today)
         for index, delay in enumerate(delays):
             entered = min(period.start + dt.timedelta(days=3 + 9 * index), last_day)
             record = CreditRecord.objects.create(
-                enterprise=enterprise,
+                enterprise=enterprises[index % len(enterprises)],
                 rule=rule,
                 occurred_on=entered - dt.timedelta(days=delay),
                 evidence=DEMO_EVIDENCE,
-                department_id=user.department_id,
-                recorded_by=user,
+                department=department,
+                recorded_by=logins.get(department.pk),
                 source=RecordSource.MANUAL,
             )
             CreditRecord.objects.filter(pk=record.pk).update(created_at=moment(entered))
-    for username, took in DEPARTMENT_PROPOSALS:
-        user = users.get(username)
-        if user is None or rule_set is None:
+    for code, took in DEPARTMENT_PROPOSALS:
+        department = departments.get(code)
+        if department is None or code in done or rule_set is None:
             continue
+        user = logins.get(department.pk)
         open_entries = BlacklistEntry.objects.open().values("enterprise_id")
-        enterprise = (
-            Enterprise.objects.operating()
-            .filter(supervising_department_id=user.department_id)
-            .exclude(pk__in=open_entries)
-            .order_by("-pk")
-            .first()
-        )
+        enterprise = supervised(department).exclude(pk__in=open_entries).order_by("-pk").first()
         if enterprise is None:
             continue
         proposed = moment(last_quarter.start + dt.timedelta(days=20))
@@ -194,7 +214,7 @@ def _seed_department_work(last_quarter: AssessmentPeriod, this_month: Assessment
             rule_set=rule_set,
             reason=DEMO_PROPOSAL,
             legal_basis="《安全生产严重失信主体名单管理办法》",
-            department_id=user.department_id,
+            department=department,
             proposed_by=user,
             proposed_at=proposed,
             decision_note="经核查证据不足，撤回建议。",

@@ -483,9 +483,10 @@ def test_the_demo_publishes_last_quarters_duty_check_with_figures_that_differ(
     from assessment.demo import seed_assessment_demo
     from safety_platform.models import Industry, Jurisdiction
 
-    # Two enterprises in each demo department's industries (the demo departments' logins come from `users`).
+    # Two enterprises in the industries of each department that supervises one (the logins of 应急管理局 and
+    # 住建局 come from `users`; the other departments' records are entered without a demo login).
     county = Jurisdiction.objects.get(name="上杭县")
-    for industry in ("C2614", "C2614", "E4710", "E4710"):
+    for industry in ("C2614", "C2614", "E4710", "E4710", "G5431", "G5431", "H6210", "H6210", "D4411", "D4411"):
         EnterpriseFactory(jurisdiction=county, industry=Industry.objects.get(code=industry))
     with time_machine.travel(NOW, tick=False):
         seed_assessment_demo()
@@ -503,3 +504,22 @@ def test_the_demo_publishes_last_quarters_duty_check_with_figures_that_differ(
 
     assert credit("yjj") == (5, 6) and credit("zjj") == (2, 4)
     assert quarter.get(department__code="yjj").score != quarter.get(department__code="zjj").score
+
+    # Every department that supervises an industry is scored, each differently: a real ranking.
+    supervising = {"yjj", "zjj", "jtj", "scjgj", "fgw"}
+    for results in (quarter, month):
+        scores = {r.department.code: r.score for r in results.select_related("department")}
+        assert {code for code, score in scores.items() if score is not None} == supervising
+    quarter_scores = [quarter.get(department__code=code).score for code in supervising]
+    assert len(set(quarter_scores)) == len(supervising)
+    assert sorted(quarter.exclude(rank=None).values_list("rank", flat=True)) == [1, 2, 3, 4, 5]
+    # The records are the departments' own, on enterprises each supervises.
+    demo = CreditRecord.objects.filter(evidence__startswith="演示").select_related("enterprise")
+    assert {r.department.code for r in demo} == supervising
+    assert all(r.enterprise.supervising_department_id == r.department_id for r in demo)
+    # 财政局, 自然资源局 and 生态环境局 supervise no industry: no records are possible; the result says why.
+    for code in MEMBERS - supervising:
+        result = quarter.get(department__code=code)
+        assert result.score is None and result.rank is None
+        reasons = {i.indicator: i.reason for i in result.indicators.all()}
+        assert "没有主管行业" in reasons["department_hazard_closure_rate"]
