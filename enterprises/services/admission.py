@@ -175,15 +175,22 @@ def siting_review_decide(*, actor: User, review: SitingReview, decision: str, no
     with transaction.atomic():
         locked = SitingReview.objects.select_for_update().get(pk=review.pk)
         if locked.decision != ReviewDecision.PENDING:
-            raise DomainError(_("This review has already been decided."), field="decision")
+            raise DomainError(
+                _("This review has already been decided."), field="decision", code="review_already_decided"
+            )
         if decision == ReviewDecision.APPROVED and locked.conflicts.exists():
             raise DomainError(
                 _("Dense places lie inside the separation distance: approve with conditions or reject."),
                 field="decision",
+                code="dense_places_too_close",
             )
         latest = SitingReview.objects.filter(project_id=locked.project_id).order_by("-created_at", "-id").first()
         if latest is not None and latest.pk != locked.pk:
-            raise DomainError(_("A newer review of this project exists; decide on that one."), field="decision")
+            raise DomainError(
+                _("A newer review of this project exists; decide on that one."),
+                field="decision",
+                code="review_superseded",
+            )
         locked.decision = decision
         locked.decision_note = note.strip()
         locked.decided_by = actor
@@ -555,17 +562,25 @@ def exit_proposal_create(
     if not (reasons or "").strip():
         raise ValidationError({"reasons": _("List the basic safety conditions the enterprise lacks.")})
     if enterprise.status == EnterpriseStatus.CLOSED:
-        raise DomainError(_("The enterprise is already closed."), field="enterprise")
+        raise DomainError(_("The enterprise is already closed."), field="enterprise", code="enterprise_already_closed")
     with transaction.atomic():
         if ExitProposal.objects.filter(enterprise=enterprise, status__in=OPEN_EXIT_STATUSES).exists():
-            raise DomainError(_("This enterprise already has an open exit proposal."), field="enterprise")
+            raise DomainError(
+                _("This enterprise already has an open exit proposal."),
+                field="enterprise",
+                code="exit_proposal_already_open",
+            )
         try:
             with transaction.atomic():
                 proposal = ExitProposal.objects.create(
                     enterprise=enterprise, kind=kind, reasons=reasons.strip(), exit_by=exit_by, proposed_by=actor
                 )
         except IntegrityError as exc:  # a concurrent proposal won the race
-            raise DomainError(_("This enterprise already has an open exit proposal."), field="enterprise") from exc
+            raise DomainError(
+                _("This enterprise already has an open exit proposal."),
+                field="enterprise",
+                code="exit_proposal_already_open",
+            ) from exc
         _exit_transition(proposal, "", ExitStatus.PROPOSED, actor, reasons)
         notify(
             recipients=committee_office_users(),
@@ -584,6 +599,7 @@ def _lock_proposal(proposal: ExitProposal, allowed: tuple[str, ...]) -> ExitProp
         raise DomainError(
             _("Not possible while the proposal is %(status)s.") % {"status": locked.get_status_display()},
             field="status",
+            code="exit_proposal_wrong_status",
         )
     return locked
 

@@ -128,7 +128,9 @@ def enterprise_change_status(*, actor: User, enterprise: Enterprise, status: str
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         if locked.status == status:
-            raise DomainError(_("The enterprise already has this status."), field="status")
+            raise DomainError(
+                _("The enterprise already has this status."), field="status", code="enterprise_status_unchanged"
+            )
         EnterpriseStatusChange.objects.create(
             enterprise=locked, from_status=locked.status, to_status=status, reason=reason.strip(), changed_by=actor
         )

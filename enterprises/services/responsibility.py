@@ -87,7 +87,7 @@ def responsibility_item_revise(
         locked = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
         check_opened(opened, locked)
         if locked.retired_on is not None:
-            raise DomainError(_("This duty was already retired or revised."))
+            raise DomainError(_("This duty was already retired or revised."), code="duty_already_retired")
         effective = effective_on or timezone.localdate()
         successor = ResponsibilityItem.objects.create(
             department=locked.department,
@@ -110,7 +110,7 @@ def responsibility_item_retire(*, actor: User, item: ResponsibilityItem) -> Resp
     with transaction.atomic():
         locked = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
         if locked.retired_on is not None:
-            raise DomainError(_("This duty was already retired or revised."))
+            raise DomainError(_("This duty was already retired or revised."), code="duty_already_retired")
         locked.retired_on = timezone.localdate()
         locked.save(update_fields=["retired_on", "updated_at"])
     return locked
@@ -196,7 +196,9 @@ def joint_finding_add(
         # Lock the inspection so that a finding cannot slip in while it is being completed.
         locked = JointInspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status != JointInspectionStatus.PLANNED:
-            raise DomainError(_("Findings can only be added before the inspection is completed."))
+            raise DomainError(
+                _("Findings can only be added before the inspection is completed."), code="inspection_not_planned"
+            )
         if not locked.departments.filter(pk=department.pk).exists():
             raise ValidationError({"department": _("This department did not take part in the inspection.")})
         if actor.role == Role.DEPARTMENT and not actor.is_superuser and department.pk != actor.department_id:
@@ -270,9 +272,13 @@ def joint_inspection_complete(*, actor: User, inspection: JointInspection, summa
     with transaction.atomic():
         locked = JointInspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
         if locked.status != JointInspectionStatus.PLANNED:
-            raise DomainError(_("Only a planned inspection can be completed."), field="status")
+            raise DomainError(
+                _("Only a planned inspection can be completed."), field="status", code="inspection_not_planned"
+            )
         if locked.planned_on > timezone.localdate():
-            raise DomainError(_("The inspection date has not come yet."), field="planned_on")
+            raise DomainError(
+                _("The inspection date has not come yet."), field="planned_on", code="inspection_date_not_reached"
+            )
         locked.status = JointInspectionStatus.COMPLETED
         locked.summary = summary.strip() or locked.summary
         locked.completed_by = actor
@@ -291,9 +297,14 @@ def joint_inspection_cancel(*, actor: User, inspection: JointInspection, reason:
     with transaction.atomic():
         locked = JointInspection.objects.select_for_update().get(pk=inspection.pk)
         if locked.status != JointInspectionStatus.PLANNED:
-            raise DomainError(_("Only a planned inspection can be cancelled."), field="status")
+            raise DomainError(
+                _("Only a planned inspection can be cancelled."), field="status", code="inspection_not_planned"
+            )
         if locked.findings.exists():
-            raise DomainError(_("An inspection with findings cannot be cancelled; complete it instead."))
+            raise DomainError(
+                _("An inspection with findings cannot be cancelled; complete it instead."),
+                code="inspection_has_findings",
+            )
         locked.status = JointInspectionStatus.CANCELLED
         locked.summary = reason.strip()
         locked.save(update_fields=["status", "summary", "updated_at"])

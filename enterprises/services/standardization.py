@@ -184,10 +184,16 @@ def stdcert_verify(
             StandardizationCertificate.objects.select_for_update().select_related("enterprise").get(pk=certificate.pk)
         )
         if locked.status != CertificateStatus.PENDING:
-            raise DomainError(_("Only a declared certificate awaiting verification can be verified."), field="status")
+            raise DomainError(
+                _("Only a declared certificate awaiting verification can be verified."),
+                field="status",
+                code="certificate_not_pending",
+            )
         target = CertificateStatus.VALID if accept else CertificateStatus.REJECTED
         if accept and locked.expires_on < timezone.localdate():
-            raise DomainError(_("This certificate has already expired."), field="expires_on")
+            raise DomainError(
+                _("This certificate has already expired."), field="expires_on", code="certificate_expired"
+            )
         _event(locked, locked.status, target, actor, note)
         locked.status = target
         locked.status_reason = note.strip()[:300]
@@ -213,7 +219,9 @@ def stdcert_revoke(
             StandardizationCertificate.objects.select_for_update().select_related("enterprise").get(pk=certificate.pk)
         )
         if locked.status != CertificateStatus.VALID:
-            raise DomainError(_("Only a valid certificate can be revoked."), field="status")
+            raise DomainError(
+                _("Only a valid certificate can be revoked."), field="status", code="certificate_not_valid"
+            )
         _event(locked, locked.status, CertificateStatus.REVOKED, actor, reason)
         locked.status = CertificateStatus.REVOKED
         locked.revoked_on = revoked_on
@@ -234,9 +242,13 @@ def stdcert_apply_rereview(
     with transaction.atomic():
         locked = StandardizationCertificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status != CertificateStatus.VALID:
-            raise DomainError(_("Only a valid certificate can be re-reviewed."), field="status")
+            raise DomainError(
+                _("Only a valid certificate can be re-reviewed."), field="status", code="certificate_not_valid"
+            )
         if locked.rereview_applied_on is not None:
-            raise DomainError(_("Re-review was already applied for."), field="rereview_applied_on")
+            raise DomainError(
+                _("Re-review was already applied for."), field="rereview_applied_on", code="rereview_already_applied"
+            )
         locked.rereview_applied_on = applied_on
         locked.save(update_fields=["rereview_applied_on", "updated_at"])
         deadline_met(source=locked, kind=REREVIEW_DEADLINE_KIND, at=_moment(applied_on))
@@ -363,7 +375,11 @@ def demonstration_designate(
         department = actor.department
     with transaction.atomic():
         if Demonstration.objects.filter(enterprise=enterprise, status=DemonstrationStatus.ACTIVE).exists():
-            raise DomainError(_("This enterprise is already a demonstration enterprise."), field="enterprise")
+            raise DomainError(
+                _("This enterprise is already a demonstration enterprise."),
+                field="enterprise",
+                code="demonstration_already_active",
+            )
         demo = Demonstration.objects.create(
             enterprise=enterprise,
             designated_on=designated_on,
@@ -396,7 +412,9 @@ def demonstration_revoke(*, actor: User, demonstration: Demonstration, reason: s
     with transaction.atomic():
         locked = Demonstration.objects.select_for_update().get(pk=demonstration.pk)
         if locked.status != DemonstrationStatus.ACTIVE:
-            raise DomainError(_("The designation was already withdrawn."), field="status")
+            raise DomainError(
+                _("The designation was already withdrawn."), field="status", code="demonstration_already_withdrawn"
+            )
         locked.status = DemonstrationStatus.REVOKED
         locked.revoked_on = timezone.localdate()
         locked.summary = f"{locked.summary}\n\n{_('Withdrawn')}: {reason.strip()}"

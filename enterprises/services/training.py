@@ -105,6 +105,7 @@ def _lock_employee(employee: Employee, *statuses: str) -> Employee:
         raise DomainError(
             _("Not possible while the employee is %(status)s.") % {"status": locked.get_status_display()},
             field="status",
+            code="employee_wrong_status",
         )
     return locked
 

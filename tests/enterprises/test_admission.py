@@ -127,15 +127,17 @@ def test_decision_is_recorded_once_and_approval_is_refused_with_conflicts(site: 
     SeparationFactory(category="hazchem_storage", distance_m=Decimal("1000"))
     PlaceFactory(jurisdiction=org.jurisdiction("新罗区"), latitude="25.101000", longitude="117.030000")
     review = siting_review_run(actor=users["inspector"], project=site)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         siting_review_decide(actor=users["inspector"], review=review, decision="approved")
+    assert exc.value.code == "dense_places_too_close"
     with pytest.raises(ValidationError):
         siting_review_decide(actor=users["inspector"], review=review, decision="rejected", note="  ")
     siting_review_decide(actor=users["inspector"], review=review, decision="rejected", note="距学校不足1000米")
     site.refresh_from_db()
     assert site.status == "rejected"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         siting_review_decide(actor=users["inspector"], review=review, decision="conditional", note="x")
+    assert exc.value.code == "review_already_decided"
 
 
 def test_inspectors_cannot_review_projects_outside_their_jurisdiction(org: Any, users: Any) -> None:
@@ -144,8 +146,9 @@ def test_inspectors_cannot_review_projects_outside_their_jurisdiction(org: Any, 
     with pytest.raises(DomainError) as exc:
         siting_review_run(actor=users["inspector"], project=elsewhere)
     assert exc.value.code == "forbidden"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         siting_review_run(actor=users["enterprise"], project=elsewhere)
+    assert exc.value.code == "forbidden"
 
 
 @pytest.mark.postgres
@@ -238,10 +241,12 @@ def test_items_no_longer_in_use_are_not_matched(xinluo_chem: Any, users: Any, en
 
 
 def test_enterprises_cannot_edit_the_catalog_or_declare_for_others(users: Any, shanghang_site: Any, entry: Any) -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         catalog_entry_save(actor=users["enterprise"], entry=CatalogEntryFactory.build())
-    with pytest.raises(DomainError):
+    assert exc.value.code == "forbidden"
+    with pytest.raises(DomainError) as exc:
         equipment_declare(actor=users["enterprise"], enterprise=shanghang_site, data={"name": "x"})
+    assert exc.value.code == "forbidden"
 
 
 def test_catalog_import_reports_each_bad_row_and_imports_nothing(users: Any) -> None:
@@ -278,8 +283,9 @@ def test_exit_proposal_is_decided_and_executed_with_history_and_deadline(xinluo_
         reasons="无安全生产许可证；主要设备淘汰",
         exit_by=dt.date(2030, 12, 31),
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         exit_proposal_create(actor=users["department"], enterprise=xinluo_chem, kind="guided_exit", reasons="x")
+    assert exc.value.code == "exit_proposal_already_open"
     with pytest.raises(DomainError) as exc:
         exit_proposal_decide(actor=users["inspector"], proposal=proposal, approve=True)
     assert exc.value.code == "forbidden"
@@ -297,13 +303,15 @@ def test_exit_proposal_is_decided_and_executed_with_history_and_deadline(xinluo_
         "approved",
         "executed",
     ]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         exit_proposal_withdraw(actor=users["committee"], proposal=proposal, note="x")
+    assert exc.value.code == "exit_proposal_wrong_status"
 
 
 def test_exit_proposal_outside_scope_is_refused(shanghang_site: Any, users: Any) -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         exit_proposal_create(actor=users["inspector"], enterprise=shanghang_site, kind="closure", reasons="x")
+    assert exc.value.code == "forbidden"
 
 
 def test_hazard_text_is_stored_in_the_platform_language_whatever_the_actor_reads(

@@ -41,8 +41,9 @@ def test_department_staff_keep_their_own_list_and_revisions_keep_history(users: 
     with pytest.raises(DomainError) as exc:
         responsibility_item_create(actor=users["department_zjj"], department=yjj, duty="x")
     assert exc.value.code == "forbidden"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         responsibility_item_create(actor=users["inspector"], department=yjj, duty="x")
+    assert exc.value.code == "forbidden"
     with pytest.raises(ValidationError):
         responsibility_item_create(actor=users["department"], department=yjj, duty="  ")
     successor = responsibility_item_revise(
@@ -55,8 +56,9 @@ def test_department_staff_keep_their_own_list_and_revisions_keep_history(users: 
     item.refresh_from_db()
     assert item.retired_on == timezone.localdate() and item.replaced_by == successor
     assert list(ResponsibilityItem.objects.filter(department=yjj).current()) == [successor]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         responsibility_item_revise(actor=users["committee"], item=item, duty="again", kind="supervision")
+    assert exc.value.code == "duty_already_retired"
 
 
 def test_a_list_not_confirmed_for_a_year_is_flagged(users: Any, org: Any) -> None:
@@ -181,10 +183,12 @@ def test_completing_turns_every_finding_into_one_hazard_and_one_credit_fact(
     assert facts[1].payload["suspected_major"] is True and facts[1].payload["department"] == "scjgj"
     assert facts[0].payload["hazard_id"] == hazards[0].pk
     # Completed: nothing more can be added, and it cannot be completed twice.
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         joint_finding_add(actor=users["department"], inspection=inspection, department=org.department("yjj"), title="y")
-    with pytest.raises(DomainError):
+    assert exc.value.code == "inspection_not_planned"
+    with pytest.raises(DomainError) as exc:
         joint_inspection_complete(actor=users["department"], inspection=inspection)
+    assert exc.value.code == "inspection_not_planned"
     # The sweep finds nothing left to register.
     assert joint_findings_sync_hazards() == 0
     assert Hazard.objects.filter(source="joint_inspection").count() == 2
@@ -222,12 +226,14 @@ def test_an_inspection_in_the_future_cannot_be_completed_and_one_with_findings_c
         departments=[org.department("zjj")],
         planned_on=timezone.localdate() + dt.timedelta(days=7),
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         joint_inspection_complete(actor=users["committee"], inspection=future)
+    assert exc.value.code == "inspection_date_not_reached"
     joint_inspection_cancel(actor=users["committee"], inspection=future, reason="改期")
     joint_finding_add(actor=users["department"], inspection=inspection, department=org.department("yjj"), title="z")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         joint_inspection_cancel(actor=users["department"], inspection=inspection, reason="x")
+    assert exc.value.code == "inspection_has_findings"
 
 
 def test_joint_inspection_web_flow(client: Any, users: Any, org: Any, xinluo_chem: Any) -> None:

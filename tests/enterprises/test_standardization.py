@@ -72,8 +72,9 @@ def test_granting_records_a_fact_and_opens_the_rereview_clock(users: Any, xinluo
     stdcert_apply_rereview(actor=users["enterprise"], certificate=cert, applied_on=add_months(EXPIRES, -2))
     deadline.refresh_from_db()
     assert deadline.met_at is not None
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         stdcert_apply_rereview(actor=users["enterprise"], certificate=cert)
+    assert exc.value.code == "rereview_already_applied"
 
 
 def test_enterprise_declarations_wait_for_verification(users: Any, xinluo_chem: Any, org: Any) -> None:
@@ -115,8 +116,9 @@ def test_revocation_is_a_fact_and_only_valid_certificates_can_be_revoked(
     fact = Fact.objects.get(dedup_key=f"stdcert:{cert.pk}:revoked")
     assert fact.kind == "standardization_revoked" and fact.payload["level"] == 3
     assert fact.occurred_at.date() == dt.date(2025, 3, 1)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         stdcert_revoke(actor=users["department"], certificate=cert, reason="again")
+    assert exc.value.code == "certificate_not_valid"
 
 
 def test_the_sweep_expires_certificates_once_with_a_fact(users: Any, xinluo_chem: Any, org: Any) -> None:
@@ -236,7 +238,7 @@ def test_demonstration_designation_counts_people_moved(users: Any, org: Any, xin
     )
     assert demo.designating_department == org.department("yjj")
     assert demonstration_totals(users["committee"]) == {"enterprises": 1, "people_moved": 10}
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         demonstration_designate(
             actor=users["committee"],
             enterprise=xinluo_chem,
@@ -244,6 +246,7 @@ def test_demonstration_designation_counts_people_moved(users: Any, org: Any, xin
             summary="x",
             measures=[],
         )
+    assert exc.value.code == "demonstration_already_active"
     with pytest.raises(ValidationError):
         demonstration_designate(
             actor=users["committee"],
