@@ -178,9 +178,9 @@ def test_regrade_does_not_move_a_forward_clock_that_is_running(reported: Any, us
 def test_supplement_without_change_is_refused_but_confirming_meets_the_clock(
     reported: Any, users: dict[str, Any]
 ) -> None:
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_supplement(actor=users["enterprise"], accident=reported, deaths=1)
-    assert caught.value.code == "figures_unchanged"
+    assert exc.value.code == "figures_unchanged"
     confirmed = accident_supplement(actor=users["enterprise"], accident=reported, final=True)
     assert confirmed.figures_confirmed_at is not None
     assert not clocks(reported)[CLOCK_SUPPLEMENT].is_open
@@ -188,13 +188,13 @@ def test_supplement_without_change_is_refused_but_confirming_meets_the_clock(
 
 
 def test_forwarding_goes_one_level_at_a_time(reported: Any, users: dict[str, Any]) -> None:
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_forward(actor=users["committee"], accident=reported, level=ReportLevel.PROVINCE)
-    assert caught.value.code == "report_level_skipped"
+    assert exc.value.code == "report_level_skipped"
     accident_forward(actor=users["committee"], accident=reported, level=ReportLevel.CITY)
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_forward(actor=users["committee"], accident=reported, level=ReportLevel.CITY)
-    assert caught.value.code == "report_already_at_level"
+    assert exc.value.code == "report_already_at_level"
 
 
 def test_enterprise_cannot_forward_or_handle_the_investigation(reported: Any, users: dict[str, Any]) -> None:
@@ -213,9 +213,9 @@ def test_staff_outside_the_area_cannot_touch_the_accident(reported: Any, users: 
 
     shanghang = UserFactory(username="sh", role="inspector")
     shanghang.jurisdictions.add(reported.jurisdiction.ancestors().get(name="龙岩市").children.get(name="上杭县"))
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_supplement(actor=shanghang, accident=reported, deaths=5)
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"
 
 
 def test_investigation_extends_once_by_at_most_sixty_days(reported: Any, users: dict[str, Any]) -> None:
@@ -225,17 +225,17 @@ def test_investigation_extends_once_by_at_most_sixty_days(reported: Any, users: 
     extended = accident_extend_investigation(actor=users["inspector"], accident=reported, days=60, reason="技术鉴定")
     assert extended.investigation_due_at == due + dt.timedelta(days=60)
     assert clocks(reported)[CLOCK_INVESTIGATION].due_at == extended.investigation_due_at
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_extend_investigation(actor=users["inspector"], accident=reported, days=1, reason="again")
-    assert caught.value.code == "investigation_already_extended"
+    assert exc.value.code == "investigation_already_extended"
 
 
 def test_concealment_records_its_fact_once(reported: Any, users: dict[str, Any]) -> None:
     accident_mark_concealed(actor=users["inspector"], accident=reported, note="少报一名死亡人员")
     assert Fact.objects.filter(kind="accident_concealed", dedup_key=f"accident:{reported.pk}:concealed").count() == 1
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_mark_concealed(actor=users["inspector"], accident=reported, note="again")
-    assert caught.value.code == "concealment_already_recorded"
+    assert exc.value.code == "concealment_already_recorded"
 
 
 def test_response_log_deploys_teams_and_starts_the_response(reported: Any, users: dict[str, Any], org: Any) -> None:
@@ -258,9 +258,9 @@ def test_accident_closes_only_after_investigation_evaluation_and_verified_measur
     reported: Any, users: dict[str, Any], xinluo_chem: Any
 ) -> None:
     inspector = users["inspector"]
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_close(actor=inspector, accident=reported)
-    assert caught.value.code == "investigation_report_missing"
+    assert exc.value.code == "investigation_report_missing"
     accident_submit_investigation(actor=inspector, accident=reported, summary="违章作业导致泄漏")
     evaluation = evaluation_save(actor=inspector, accident=reported, causes="阀门老化；未执行操作规程")
     accountability_add(
@@ -282,15 +282,15 @@ def test_accident_closes_only_after_investigation_evaluation_and_verified_measur
     )
     assert StatutoryDeadline.objects.get(source_id=measure.pk, kind=CLOCK_MEASURE).is_open
     evaluation_conclude(actor=inspector, evaluation=evaluation)
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         accident_close(actor=inspector, accident=reported)
-    assert caught.value.code == "measures_not_verified"
+    assert exc.value.code == "measures_not_verified"
     # The enterprise reports it done; only staff may verify.
     measure_progress(actor=users["enterprise"], measure=measure, to_status=MeasureStatus.DONE, note="已更换")
     assert not StatutoryDeadline.objects.get(source_id=measure.pk, kind=CLOCK_MEASURE).is_open
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         measure_progress(actor=users["enterprise"], measure=measure, to_status=MeasureStatus.VERIFIED, note="x")
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"
     measure_progress(actor=inspector, measure=measure, to_status=MeasureStatus.VERIFIED, note="现场核查")
     closed = accident_close(actor=inspector, accident=reported)
     assert closed.status == AccidentStatus.CLOSED

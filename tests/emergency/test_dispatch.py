@@ -58,9 +58,9 @@ def test_full_cycle_across_counties_with_partial_fulfilment(
         source_warehouses=[city_store, shanghang_store],
         approved={tent_line.pk: 12, quilt_line.pk: 30},
     )
-    with pytest.raises(DomainError) as caught:  # the city holds only 6 tents: nothing leaves
+    with pytest.raises(DomainError) as exc:  # the city holds only 6 tents: nothing leaves
         dispatch_ship(actor=users["committee"], order=order, warehouse=city_store, quantities={tent_line.pk: 8})
-    assert caught.value.code == "stock_short"
+    assert exc.value.code == "stock_short"
     # 上杭 (another county) sends 10 tents and the quilts; the city sends one more tent.
     dispatch_ship(
         actor=users["committee"],
@@ -111,27 +111,27 @@ def test_only_designated_warehouses_ship(
 def test_inspector_cannot_approve_and_cannot_ship_from_another_county(
     users: dict[str, Any], order: DispatchOrder, shanghang_store: Any, stocked: Any
 ) -> None:
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         dispatch_approve(actor=users["inspector"], order=order, source_warehouses=[shanghang_store])
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"
     dispatch_approve(actor=users["department"], order=order, source_warehouses=[shanghang_store])
     line = order.lines.get(item=stocked["tent"])
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         dispatch_ship(actor=users["inspector"], order=order, warehouse=shanghang_store, quantities={line.pk: 1})
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"
 
 
 def test_steps_out_of_order_are_conflicts(users: dict[str, Any], order: DispatchOrder, city_store: Any) -> None:
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         dispatch_confirm_delivery(actor=users["inspector"], order=order)
-    assert caught.value.code == "dispatch_order_wrong_status"
+    assert exc.value.code == "dispatch_order_wrong_status"
     dispatch_reject(actor=users["committee"], order=order, reason="库存不足，请向省厅申请")
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         dispatch_approve(actor=users["committee"], order=order, source_warehouses=[city_store])
-    assert caught.value.code == "dispatch_order_wrong_status"
-    with pytest.raises(DomainError) as caught:
+    assert exc.value.code == "dispatch_order_wrong_status"
+    with pytest.raises(DomainError) as exc:
         dispatch_cancel(actor=users["inspector"], order=order, reason="x")
-    assert caught.value.code == "dispatch_order_wrong_status"
+    assert exc.value.code == "dispatch_order_wrong_status"
 
 
 def test_request_validation_names_fields(users: dict[str, Any], org: Any, stocked: Any) -> None:
@@ -153,7 +153,7 @@ def test_request_validation_names_fields(users: dict[str, Any], org: Any, stocke
             lines=[(stocked["tent"], 0)],
         )
     assert "lines" in exc.value.message_dict
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         dispatch_request(
             actor=users["enterprise"],
             title="x",
@@ -161,4 +161,4 @@ def test_request_validation_names_fields(users: dict[str, Any], org: Any, stocke
             destination="x",
             lines=[(stocked["tent"], 1)],
         )
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"

@@ -77,9 +77,9 @@ def test_issue_takes_first_expiry_first_and_never_issues_expired_batches(
     StockBatch.objects.filter(pk=expired.pk).update(expires_on=TODAY - dt.timedelta(days=1))
     takes = stock_issue(actor=inspector, warehouse=xinluo_store, item=tent, quantity=8, kind=MovementKind.CONSUME)
     assert [(t.batch.batch_no, t.quantity) for t in takes] == [("SOON", 5), ("LATE", 3)]
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         stock_issue(actor=inspector, warehouse=xinluo_store, item=tent, quantity=8, kind=MovementKind.CONSUME)
-    assert caught.value.code == "stock_short"
+    assert exc.value.code == "stock_short"
     # Expired stock leaves only as a write-off, with a reason.
     with pytest.raises(ValidationError):
         stock_write_off(actor=inspector, batch=expired, quantity=5, reason=" ")
@@ -194,9 +194,9 @@ def test_enterprise_manages_only_its_own_store(
     users: dict[str, Any], chem_store: Any, xinluo_store: Any, tent: Any
 ) -> None:
     stock_receive(actor=users["enterprise"], warehouse=chem_store, item=tent, quantity=2)
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         stock_receive(actor=users["enterprise"], warehouse=xinluo_store, item=tent, quantity=2)
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"
 
 
 def test_scheduled_check_flags_expiring_expired_and_low_stock_once(

@@ -111,9 +111,9 @@ def test_acknowledgement_and_measures_are_tracked_and_the_pending_list_shrinks(
 
 def test_an_enterprise_not_targeted_cannot_acknowledge(users: dict[str, Any], org: Any, area: dict[str, Any]) -> None:
     warning = issue(users, [org.jurisdiction("上杭县")])
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         warning_acknowledge(actor=users["enterprise"], warning=warning)
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"
 
 
 def test_inspectors_issue_only_for_their_jurisdictions(users: dict[str, Any], org: Any, area: dict[str, Any]) -> None:
@@ -122,9 +122,9 @@ def test_inspectors_issue_only_for_their_jurisdictions(users: dict[str, Any], or
     assert "jurisdictions" in exc.value.message_dict
     warning = issue(users, [org.jurisdiction("新罗区/西陂街道")], actor=users["inspector"])
     assert warning.recipients.count() == 1
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         issue(users, [org.jurisdiction("新罗区")], actor=users["enterprise"])
-    assert caught.value.code == "forbidden"
+    assert exc.value.code == "forbidden"
 
 
 def test_reminder_goes_to_the_unacknowledged_once_a_day_and_lifting_ends_it(
@@ -137,12 +137,12 @@ def test_reminder_goes_to_the_unacknowledged_once_a_day_and_lifting_ends_it(
     assert warning_remind_unacknowledged(actor=users["committee"], warning=warning) == 0
     assert Notification.objects.filter(recipient=grid2_user, category="emergency.warning").count() == 1
     warning_lift(actor=users["committee"], warning=warning, note="预警解除")
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as exc:
         warning_remind_unacknowledged(actor=users["committee"], warning=warning)
-    assert caught.value.code == "warning_lifted"
-    with pytest.raises(DomainError) as caught:
+    assert exc.value.code == "warning_lifted"
+    with pytest.raises(DomainError) as exc:
         warning_acknowledge(actor=grid2_user, warning=warning)
-    assert caught.value.code == "warning_lifted"
+    assert exc.value.code == "warning_lifted"
 
 
 def test_enterprise_acknowledges_on_the_phone_page_and_staff_see_who_has_not(
