@@ -101,6 +101,8 @@ def _size_label(size: str) -> str:
 def fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
+    if unit == "s" and abs(value) < 1:
+        value, unit = value * 1000, "ms"
     magnitude = abs(value)
     if magnitude >= 100:
         text = f"{value:,.0f}"
@@ -213,7 +215,7 @@ def render(lines: Iterable[dict[str, Any]], command: str = "") -> str:
             )
     failed_rows = sorted(failed, key=lambda r: (order.get(r["bench"], len(order)), _size_key(str(r["size"]))))
     if failed_rows:
-        out += ["", "Failed runs (no figures at that size):", ""]
+        out += ["", "Failed runs (the figures a run recorded before it failed, if any, are above):", ""]
         out += ["| benchmark | hazards | result |", "|---|---:|---|"]
         for r in failed_rows:
             out.append(f"| {r['bench']} | {_size_label(str(r['size']))} | failed: {_cell(r['error'])} |")
@@ -261,7 +263,13 @@ def render(lines: Iterable[dict[str, Any]], command: str = "") -> str:
                 else:
                     cells.append(f"{fmt(r.get('seconds'), 's')} (database `{r.get('database', '')}`)")
             out.append(f"| {bench} | " + " | ".join(cells) + " |")
-        out += ["", "Wall time of each benchmark including the data it filled on its first run at that size."]
+        out += [
+            "",
+            (
+                "Wall time of each benchmark run, including filling its database where it did not hold the data yet "
+                "(a first run at that size; later runs reuse it)."
+            ),
+        ]
     out.append("")
     return "\n".join(out)
 

@@ -97,7 +97,7 @@ def test_figures_table_gives_value_reference_ratio_goal_and_verdict() -> None:
     table = run_all.render(lines())
     assert "| benchmark | figure | hazards | ours | reference | ratio | goal | goal met |" in table
     rows = {(r[1], r[2]): r for r in rows_of(table, "Figures") if len(r) == 8}
-    assert rows[("risk map, city", "10,000")][3:] == ["0.01 s", "0.008 s", "1.25×", "≤ 1.5×", "met"]
+    assert rows[("risk map, city", "10,000")][3:] == ["10.0 ms", "8.00 ms", "1.25×", "≤ 1.5×", "met"]
     assert rows[("full sync", "1,000,000")][3:] == ["1,000 s", "400 s", "2.50×", "≤ 1.3×", "**missed**"]
     assert rows[("ratings feed", "1,000,000")][3:6] == ["500 req/s", "1,000 req/s", "0.50×"]
     assert rows[("ratings feed", "1,000,000")][7] == "**missed**"
@@ -106,7 +106,7 @@ def test_figures_table_gives_value_reference_ratio_goal_and_verdict() -> None:
 
 def test_growth_is_time_per_hazard_from_smallest_to_largest() -> None:
     rows = {r[1]: r for r in rows_of(run_all.render(lines()), "Growth")}
-    assert rows["risk map, city"][2:] == ["10,000 → 1,000,000", "0.01 s → 0.04 s", "0.04", "yes", "1.25× → 1.25×"]
+    assert rows["risk map, city"][2:] == ["10,000 → 1,000,000", "10.0 ms → 40.0 ms", "0.04", "yes", "1.25× → 1.25×"]
     assert rows["full sync"][4:6] == ["100", "**no**"]  # (1000 / 0.1) / 100: quadratic
     assert rows["ratings feed"][4:6] == ["0.02", "yes"]  # a rate halving: time per request × 2 for 100× the size
 
