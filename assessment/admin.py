@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.security import signed_in_user
+
 from .forms import CountyInputForm, SchemeIndicatorForm, SchemeIndicatorFormSet
 from .importing import county_inputs_import, template_headers
 from .models import (
@@ -140,7 +142,7 @@ class CountyInputAdmin(admin.ModelAdmin):
     change_list_template = "admin/assessment/countyinput/change_list.html"
 
     def save_model(self, request: HttpRequest, obj: CountyInput, form: Any, change: bool) -> None:
-        obj.updated_by = request.user
+        obj.updated_by = signed_in_user(request)
         super().save_model(request, obj, form, change)
 
     def get_urls(self) -> list[Any]:
@@ -194,7 +196,8 @@ class ResultIndicatorInline(admin.TabularInline):
     model = ResultIndicator
     extra = 0
     can_delete = False
-    fields = [
+    # A tuple: one sequence for both attributes, which the stubs type differently.
+    fields = readonly_fields = (
         "label",
         "part",
         "weight",
@@ -206,8 +209,7 @@ class ResultIndicatorInline(admin.TabularInline):
         "points",
         "scored",
         "reason",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

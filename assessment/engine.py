@@ -127,9 +127,11 @@ def score_fraction(item: SchemeIndicator, value: Decimal, target: Decimal | None
     """Share (0..1) of the indicator's points earned by a normalized value."""
     scoring = Scoring(item.scoring)
     if scoring == Scoring.BAND:
+        assert item.full_at is not None and item.zero_at is not None  # SchemeIndicator.clean requires both
         full, zero = Decimal(item.full_at), Decimal(item.zero_at)
         fraction = (value - zero) / (full - zero)
     elif scoring == Scoring.DEDUCT:
+        assert item.deduct_per_unit is not None  # SchemeIndicator.clean requires it
         weight = Decimal(item.weight)
         fraction = (weight - Decimal(item.deduct_per_unit) * value) / weight
     else:

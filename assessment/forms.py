@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -108,7 +108,8 @@ class SchemeIndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, scheme_kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the indicators of the scheme's kind of assessee (a county's or a department's), when known.
-        self.fields["indicator"].choices = [("", "—"), *registry.choices(scheme_kind)]
+        indicator = cast(forms.ChoiceField, self.fields["indicator"])
+        indicator.choices = [("", "—"), *registry.choices(scheme_kind)]
 
 
 class SchemeIndicatorFormSet(BaseInlineFormSet):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,9 @@ from safety_platform.models import Jurisdiction
 
 from .forms import CountyInputForm
 from .models import CountyInput
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COLUMNS = [
     "jurisdiction",
@@ -50,11 +53,17 @@ class ImportReport:
         return not self.errors
 
 
+def _verbose_name(name: str) -> StrOrPromise:
+    field = CountyInput._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column of the table, not a reverse relation
+    return field.verbose_name
+
+
 def _header_names() -> dict[str, str]:
     """Header text → field: the field name, and its label in English and in Chinese."""
     names: dict[str, str] = {}
     for name in COLUMNS:
-        label = CountyInput._meta.get_field(name).verbose_name
+        label = _verbose_name(name)
         names[name.lower()] = name
         names[str(label).lower()] = name
         for language in ("en", "zh-hans"):
@@ -64,7 +73,7 @@ def _header_names() -> dict[str, str]:
 
 
 def template_headers() -> list[str]:
-    return [str(CountyInput._meta.get_field(name).verbose_name) for name in COLUMNS]
+    return [str(_verbose_name(name)) for name in COLUMNS]
 
 
 def _rows(content: bytes) -> list[list[Any]]:
@@ -94,28 +103,28 @@ def county_inputs_import(*, filename: str, content: bytes, user: Any = None) -> 
     header = [known.get(str(cell or "").strip().lower()) for cell in rows[0]]
     missing = [name for name in ("jurisdiction", "year") if name not in header]
     for name in missing:
-        label = str(CountyInput._meta.get_field(name).verbose_name)
+        label = str(_verbose_name(name))
         report.errors.append(RowError(1, label, _("This column is missing.")))
     if missing:
         return report
     counties = {}
-    for county in Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY):
-        counties[county.name] = county
-        if county.code:
-            counties[county.code] = county
+    for area in Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY):
+        counties[area.name] = area
+        if area.code:
+            counties[area.code] = area
     forms: list[tuple[int, CountyInputForm]] = []
     seen: set[tuple[int, str]] = set()
     for number, row in enumerate(rows[1:], start=2):
         if all(cell in (None, "") for cell in row):
             continue
         data: dict[str, Any] = {}
-        for name, cell in zip(header, row, strict=False):
-            if name:
-                data[name] = "" if cell is None else str(cell).strip()
+        for column, cell in zip(header, row, strict=False):
+            if column:
+                data[column] = "" if cell is None else str(cell).strip()
         county_name = data.get("jurisdiction", "")
         county = counties.get(county_name)
         if county is None:
-            label = str(CountyInput._meta.get_field("jurisdiction").verbose_name)
+            label = str(_verbose_name("jurisdiction"))
             report.errors.append(
                 RowError(number, label, _("“%(name)s” is not a county, district or zone.") % {"name": county_name})
             )
@@ -137,7 +146,7 @@ def county_inputs_import(*, filename: str, content: bytes, user: Any = None) -> 
             for name, messages in form.errors.items():
                 label = str(form.fields[name].label) if name in form.fields else name
                 for message in messages:
-                    report.errors.append(RowError(number, label, message))
+                    report.errors.append(RowError(number, label, str(message)))
             continue
         key = (form.cleaned_data["year"], county_name)
         if key in seen:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,10 +37,16 @@ from .choices import (
     VetoKind,
 )
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
+
+class _DecimalSize(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+POINTS: _DecimalSize = {"max_digits": 7, "decimal_places": 2}
 # A department has no GDP, workforce or supervised-enterprise base of its own in the scheme's sense.
 DEPARTMENT_UNSUITABLE_NORMALIZATIONS = frozenset({Normalization.PER_100M_GDP, Normalization.PER_100K_WORKERS})
-FIGURE = {"max_digits": 20, "decimal_places": 6}
+FIGURE: _DecimalSize = {"max_digits": 20, "decimal_places": 6}
 
 
 # Schemes --------------------------------------------------------------------------------------
@@ -339,12 +345,13 @@ class CountyInput(models.Model):
             raise ValidationError({"jurisdiction": _("Choose a county, district or the development zone.")})
 
     def target(self, which: str) -> Decimal | None:
-        value = {
+        targets: dict[str, int | Decimal | None] = {
             TargetInput.DEATHS: self.deaths_target,
             TargetInput.LARGER_ACCIDENTS: self.larger_accidents_target,
             TargetInput.DEATHS_PER_100M_GDP: self.deaths_per_100m_gdp_target,
             TargetInput.DEATHS_PER_100K_WORKERS: self.deaths_per_100k_workers_target,
-        }.get(which)
+        }
+        value = targets.get(which)
         return None if value is None else Decimal(value)
 
 

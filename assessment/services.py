@@ -403,10 +403,10 @@ def _finish(run: AssessmentRun) -> None:
     with transaction.atomic():
         results = list(run.results.select_for_update().order_by("pk"))
         previous = _previous_scores(run)
-        scored = sorted((r for r in results if r.score is not None), key=lambda r: r.score, reverse=True)
+        scores = sorted((r.score for r in results if r.score is not None), reverse=True)
         rank_of: dict[Decimal, int] = {}
-        for position, result in enumerate(scored, start=1):
-            rank_of.setdefault(result.score, position)  # type: ignore[arg-type]
+        for position, score in enumerate(scores, start=1):
+            rank_of.setdefault(score, position)
         for result in results:
             result.rank = rank_of.get(result.score) if result.score is not None else None  # type: ignore[arg-type]
             result.previous_score = previous.get(result.assessee_id)  # type: ignore[arg-type]

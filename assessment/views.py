@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -281,7 +281,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def objection_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
     objection = get_object_or_404(Objection, pk=pk)
     _visible_result(request, objection.result_id)
     return serve_protected(objection.evidence)

@@ -20,7 +20,7 @@ from ..models import (
 
 
 class SchemeIndicatorSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="display_label", read_only=True)
+    label = serializers.CharField(source="display_label", read_only=True)  # type: ignore[assignment]  # stubs: Field.label; DRF pops declared fields
 
     class Meta:
         model = SchemeIndicator
@@ -64,7 +64,7 @@ class SchemeSerializer(serializers.ModelSerializer):
 
 
 class PeriodSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # stubs: Field.label; DRF pops declared fields
 
     class Meta:
         model = AssessmentPeriod

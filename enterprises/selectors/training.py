@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -57,6 +57,24 @@ CERTIFICATE_WARNING_DAYS = 90
 _HOURS = DecimalField(max_digits=8, decimal_places=1)
 
 
+class ComplianceFlag(TypedDict):
+    noncompliant: bool
+
+
+class PeopleCounts(TypedDict):
+    people_on_post: int
+    noncompliant_people: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An employee annotated by `with_training_totals`: the `noncompliant` flag can be filtered and read.
+    EmployeeWithCompliance = WithAnnotations[Employee, ComplianceFlag]
+    # An enterprise annotated by `enterprises_with_compliance`.
+    EnterpriseWithCompliance = WithAnnotations[Enterprise, PeopleCounts]
+
+
 def is_high_risk(enterprise: Enterprise) -> bool:
     return enterprise.risk_category in HIGH_RISK_TRAINING_CATEGORIES
 
@@ -83,7 +101,9 @@ def _by_risk(high: Decimal, normal: Decimal) -> Case:
     )
 
 
-def with_training_totals(queryset: QuerySet[Employee], on: dt.date, *, select: bool = True) -> QuerySet[Employee]:
+def with_training_totals(
+    queryset: QuerySet[Employee], on: dt.date, *, select: bool = True
+) -> QuerySet[EmployeeWithCompliance]:
     """Annotate each employee with the training sums the rules need, and `noncompliant` (the rules in SQL).
 
     Every sum is a correlated subquery on the employee's row, so the annotations can be filtered and
@@ -280,7 +300,7 @@ def _people_on_post(on: dt.date) -> QuerySet[Employee]:
     return Employee.objects.filter(status=EmployeeStatus.ON_POST, posted_on__lte=on)
 
 
-def people_on_post_with_compliance(on: dt.date, *, select: bool = True) -> QuerySet[Employee]:
+def people_on_post_with_compliance(on: dt.date, *, select: bool = True) -> QuerySet[EmployeeWithCompliance]:
     """People on post on `on`, annotated with their training sums and the `noncompliant` flag."""
     return with_training_totals(_people_on_post(on), on, select=select)
 
@@ -301,7 +321,7 @@ def _count_per_enterprise(people: QuerySet[Employee]) -> Coalesce:
 
 def enterprises_with_compliance(
     *, on: dt.date, enterprises: QuerySet[Enterprise] | None = None
-) -> QuerySet[Enterprise]:
+) -> QuerySet[EnterpriseWithCompliance]:
     """Enterprises with people on post, annotated `people_on_post` and `noncompliant_people` (counted in SQL).
 
     One query for any number of enterprises and people; page it like any queryset.
