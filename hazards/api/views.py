@@ -323,6 +323,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
                 _("The %(header)s '%(key)s' was already used for hazard %(code)s with another title.")
                 % {"header": IDEMPOTENCY_HEADER, "key": key, "code": hazard.code},
                 field=IDEMPOTENCY_HEADER,
+                code="idempotency_key_reused",
             )
         body = s.HazardSerializer(hazard, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

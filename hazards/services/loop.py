@@ -120,8 +120,9 @@ def _actor_fields(actor: Any, label: str = "") -> dict[str, Any]:
 def action_refusal(actor: Any, hazard: Hazard, action: str) -> DomainError | None:
     """Why `actor` may not take `action` on `hazard` now (None = allowed), as the error to raise.
 
-    code "forbidden" when the actor's role may never do this to this hazard, "conflict" when the
-    hazard is not in a state that allows it (the API answers 403 and 409).
+    code "forbidden" when the actor's role may never do this to this hazard (the API answers 403);
+    "conflict" when the hazard is not in a state that allows it, or a code naming the rule that refuses
+    (e.g. "hazard_not_major") — the API answers 409 with that code.
     """
     rule = RULES[action]
     role = actor_role(actor)
@@ -133,8 +134,8 @@ def action_refusal(actor: Any, hazard: Hazard, action: str) -> DomainError | Non
     if action == TransitionAction.ASSESS and role == Role.ENTERPRISE and hazard.source not in SELF_REPORTED_SOURCES:
         return DomainError(_("Hazards found by the regulator are assessed by an inspector."), code="forbidden")
     if action == TransitionAction.VOID and hazard.source != HazardSource.WORKER_REPORT:
-        # The role may void; this hazard is not voidable (the API answers 409, as for a state that does not allow it).
-        return DomainError(_("Only a worker's report from a risk card can be voided."), code="conflict")
+        # The role may void; this hazard is not voidable (the API answers 409).
+        return DomainError(_("Only a worker's report from a risk card can be voided."), code="hazard_not_voidable")
     if hazard.state not in rule.sources:
         return DomainError(
             _("This hazard is “%(state)s”: “%(action)s” is possible only when it is %(states)s.")
@@ -142,14 +143,18 @@ def action_refusal(actor: Any, hazard: Hazard, action: str) -> DomainError | Non
                 "state": hazard.get_state_display(),
                 "action": TransitionAction(action).label,
                 "states": " / ".join(str(HazardState(s).label) for s in sorted(rule.sources)),
-            }
+            },
+            code="conflict",
         )
     if action in (TransitionAction.REPORT, TransitionAction.LIST) and hazard.grade != HazardGrade.MAJOR:
-        return DomainError(_("Only a major hazard is reported and listed."))
+        return DomainError(_("Only a major hazard is reported and listed."), code="hazard_not_major")
     if action == TransitionAction.LIST and hazard.is_listed:
-        return DomainError(_("This hazard is already under listed supervision."))
+        return DomainError(_("This hazard is already under listed supervision."), code="hazard_already_listed")
     if action == TransitionAction.START and hazard.grade == HazardGrade.MAJOR and hazard.state == S.ASSESSED:
-        return DomainError(_("A major hazard must be reported with its remediation plan before remediation starts."))
+        return DomainError(
+            _("A major hazard must be reported with its remediation plan before remediation starts."),
+            code="major_hazard_not_reported",
+        )
     return None
 
 
@@ -624,6 +629,7 @@ def hazard_report(*, hazard_id: int, actor: Any, note: str = "") -> Hazard:
             raise DomainError(
                 _("The remediation plan is incomplete: %(missing)s.") % {"missing": "、".join(str(m) for m in missing)},
                 field="plan",
+                code="plan_incomplete",
             )
         hazard.reported_at = timezone.now()
         details["plan_id"] = plan.pk
@@ -647,7 +653,9 @@ def hazard_start(*, hazard_id: int, actor: Any, note: str = "") -> Hazard:
         if hazard.grade == HazardGrade.MAJOR:
             plan = RemediationPlan.objects.filter(hazard=hazard).first()
             if plan is None or not plan.is_complete:
-                raise DomainError(_("A major hazard needs a complete remediation plan first."), field="plan")
+                raise DomainError(
+                    _("A major hazard needs a complete remediation plan first."), field="plan", code="plan_incomplete"
+                )
 
     return _transition(hazard_id=hazard_id, action=TransitionAction.START, actor=actor, note=note, apply=apply)
 
@@ -854,9 +862,9 @@ def remediation_plan_save(
         if role == Role.ENTERPRISE and actor.enterprise_id != hazard.enterprise_id:
             raise DomainError(_("Your role may not do this."), code="forbidden")
         if hazard.grade != HazardGrade.MAJOR:
-            raise DomainError(_("Only a major hazard needs a remediation plan."))
+            raise DomainError(_("Only a major hazard needs a remediation plan."), code="hazard_not_major")
         if hazard.state not in PLAN_STATES:
-            raise DomainError(_("The plan can no longer be changed in this state."))
+            raise DomainError(_("The plan can no longer be changed in this state."), code="plan_not_editable")
         plan = RemediationPlan.objects.select_for_update().filter(hazard=hazard).first()
         check_opened(opened, plan or RemediationPlan(hazard=hazard))
         if plan is None:

@@ -80,7 +80,11 @@ def risk_source_save(
             raise DomainError(_("This field is required."), field=name, code="invalid")
     banding = RiskBanding.objects.active(method)
     if banding is None:
-        raise DomainError(_("No active risk banding for this method: ask the administrator."), field="method")
+        raise DomainError(
+            _("No active risk banding for this method: ask the administrator."),
+            field="method",
+            code="no_active_banding",
+        )
     review_date = data.get("review_date")
     if review_date is not None and not isinstance(review_date, dt.date):
         raise DomainError(_("Enter a valid date."), field="review_date", code="invalid")
@@ -121,7 +125,7 @@ def risk_banding_activate(*, banding: RiskBanding) -> int:
     version that graded it. Returns how many risk sources were re-graded.
     """
     if not banding.bands.exists():
-        raise DomainError(_("A banding needs its bands before it can be activated."))
+        raise DomainError(_("A banding needs its bands before it can be activated."), code="banding_without_bands")
     with transaction.atomic():
         # Serialize concurrent activations of the same method (the one-active constraint would refuse one).
         list(RiskBanding.objects.select_for_update().filter(method=banding.method))

@@ -130,9 +130,9 @@ def stat_report_submit(
         if report is None:
             raise DomainError(_("Report not found."), code="not_found")
         if report.is_submitted:
-            raise DomainError(_("This report has already been submitted."))
+            raise DomainError(_("This report has already been submitted."), code="stat_report_already_submitted")
         if timezone.localdate(at) <= report.period_end:
-            raise DomainError(_("The period has not ended yet."))
+            raise DomainError(_("The period has not ended yet."), code="period_not_ended")
         figures = stat_figures(enterprise_id=report.enterprise_id, start=report.period_start, end=report.period_end)
         for name, value in figures.items():
             setattr(report, name, value)

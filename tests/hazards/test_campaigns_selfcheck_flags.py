@@ -63,6 +63,7 @@ def test_logging_into_a_campaign_checks_that_it_covers_the_enterprise(
     assert hazard.campaign == campaign
     with pytest.raises(DomainError) as exc:  # construction is not a chemicals campaign's industry
         hazard_log(actor=users["inspector"], enterprise=world["xinluo_site"], title="塔吊", campaign=campaign)
+    assert exc.value.code == "invalid"
     assert exc.value.field == "campaign"
 
 
@@ -74,7 +75,7 @@ def test_campaign_visibility_and_editing(campaign: Campaign, users: dict[str, An
     shanghang = UserFactory(username="insp_sh", role="inspector")
     shanghang.jurisdictions.add(org.jurisdiction("上杭县"))
     assert not Campaign.objects.visible_to(shanghang).filter(pk=campaign.pk).exists()
-    with pytest.raises(DomainError):  # an inspector's campaign stays inside the inspector's area
+    with pytest.raises(DomainError) as exc:  # an inspector's campaign stays inside the inspector's area
         campaign_save(
             actor=shanghang,
             data={
@@ -84,6 +85,7 @@ def test_campaign_visibility_and_editing(campaign: Campaign, users: dict[str, An
                 "jurisdictions": [org.jurisdiction("新罗区")],
             },
         )
+    assert exc.value.code == "invalid" and exc.value.field == "jurisdictions"
     client.force_login(users["inspector"])
     assert client.get(reverse("hazards:campaign_edit", args=[campaign.pk])).status_code == 403
     client.force_login(users["committee"])
@@ -163,12 +165,14 @@ def test_self_check_needs_every_item_and_a_description_of_each_hazard(
     checklist: Checklist, users: dict[str, Any], client: Any
 ) -> None:
     items = list(checklist.items.all())
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         self_check_submit(actor=users["enterprise"], checklist=checklist, answers=[Answer(items[0].pk, "ok")])
-    with pytest.raises(DomainError):
+    assert exc.value.code == "invalid" and exc.value.field == "answers"
+    with pytest.raises(DomainError) as exc:
         self_check_submit(
             actor=users["enterprise"], checklist=checklist, answers=[Answer(i.pk, "hazard") for i in items]
         )
+    assert exc.value.code == "invalid"
     with pytest.raises(DomainError) as exc:
         self_check_submit(actor=users["inspector"], checklist=checklist, answers=[])
     assert exc.value.code == "forbidden"

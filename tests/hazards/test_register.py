@@ -55,7 +55,9 @@ def test_register_is_idempotent_per_source_and_external_key(xinluo_chem: Any) ->
 def test_register_refuses_unknown_source_and_empty_title(xinluo_chem: Any) -> None:
     with pytest.raises(DomainError) as exc:
         hazard_register(enterprise=xinluo_chem, title="x", description="", source="rumour")
+    assert exc.value.code == "invalid"
     assert exc.value.field == "source"
     with pytest.raises(DomainError) as exc:
         hazard_register(enterprise=xinluo_chem, title="  ", description="", source="inspection")
+    assert exc.value.code == "invalid"
     assert exc.value.field == "title"

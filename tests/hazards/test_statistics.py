@@ -125,8 +125,9 @@ def test_submitting_freezes_the_figures_and_records_the_fact(
     fact = Fact.objects.get(dedup_key=f"hazstats:{xinluo_chem.pk}:2025Q3")
     assert fact.kind == "self_report_late" and fact.payload["found_total"] == frozen["found_total"]
     assert not StatutoryDeadline.objects.get(pk=clock.pk).is_open
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         stat_report_submit(report_id=report.pk, actor=users["enterprise"])
+    assert exc.value.code == "stat_report_already_submitted"
 
 
 def test_report_filed_in_time_is_self_report_filed(xinluo_chem: Any, users: dict[str, Any]) -> None:
@@ -148,8 +149,9 @@ def test_only_the_enterprise_files_and_only_after_the_period(xinluo_chem: Any, u
     current = stat_report_get_or_create(
         enterprise=xinluo_chem, kind="quarter", year=today.year, quarter=(today.month - 1) // 3 + 1
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         stat_report_submit(report_id=current.pk, actor=users["enterprise"])
+    assert exc.value.code == "period_not_ended"
 
 
 def test_unfiled_report_becomes_late_when_its_clock_escalates_once(xinluo_chem: Any, users: dict[str, Any]) -> None:

@@ -169,15 +169,18 @@ def test_major_hazard_cannot_move_on_without_a_complete_plan(users: dict[str, An
     hazard = make_hazard(xinluo_chem, state="assessed", grade=HazardGrade.MAJOR, inspector=inspector)
     with pytest.raises(DomainError) as exc:
         hazard_report(hazard_id=hazard.pk, actor=inspector)
+    assert exc.value.code == "plan_incomplete"
     assert exc.value.field == "plan"
     with pytest.raises(DomainError) as exc:
         hazard_start(hazard_id=hazard.pk, actor=users["enterprise"])
+    assert exc.value.code == "major_hazard_not_reported"
     assert "report" in exc.value.message.lower() or "报告" in exc.value.message
     remediation_plan_save(
         hazard_id=hazard.pk, actor=users["enterprise"], data={**COMPLETE_PLAN, "safety_measures": "", "deadline": None}
     )
     with pytest.raises(DomainError) as exc:
         hazard_report(hazard_id=hazard.pk, actor=inspector)
+    assert exc.value.code == "plan_incomplete"
     assert exc.value.field == "plan"
     assert Hazard.objects.get(pk=hazard.pk).state == HazardState.ASSESSED
     remediation_plan_save(
@@ -205,14 +208,16 @@ def test_listed_supervision_marks_the_hazard_and_tells_the_enterprise(users: dic
     hazard.refresh_from_db()
     assert hazard.is_listed and hazard.state == HazardState.REPORTED
     assert Notification.objects.filter(recipient=users["enterprise"], category="major_hazard").exists()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         run_action("list", hazard.pk, users["committee"], {})
+    assert exc.value.code == "hazard_already_listed"
 
 
 def test_a_general_hazard_cannot_be_reported_or_listed(users: dict[str, Any], xinluo_chem: Any) -> None:
     hazard = make_hazard(xinluo_chem, state="assessed", inspector=users["inspector"])
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         hazard_report(hazard_id=hazard.pk, actor=users["inspector"])
+    assert exc.value.code == "hazard_not_major"
 
 
 def test_assessment_opens_the_rectification_clock_and_close_stops_it(users: dict[str, Any], xinluo_chem: Any) -> None:
@@ -234,6 +239,7 @@ def test_failed_verification_returns_the_hazard_to_remediation_with_the_reason(
     hazard = make_hazard(xinluo_chem, state="remediated", inspector=users["inspector"])
     with pytest.raises(DomainError) as exc:
         run_action("reject", hazard.pk, users["inspector"], {"note": ""})
+    assert exc.value.code == "invalid"
     assert exc.value.field == "note"
     run_action("reject", hazard.pk, users["inspector"], {"note": "法兰仍有渗漏"})
     hazard.refresh_from_db()
@@ -264,6 +270,7 @@ def test_submitting_needs_evidence_and_a_past_deadline_is_refused(users: dict[st
     hazard = make_hazard(xinluo_chem, state="rectifying", inspector=users["inspector"])
     with pytest.raises(DomainError) as exc:
         run_action("submit", hazard.pk, users["enterprise"], {"note": "done"})
+    assert exc.value.code == "invalid"
     assert exc.value.field == "files"
     registered = make_hazard(xinluo_chem, inspector=users["inspector"])
     with pytest.raises(DomainError) as exc:
@@ -284,8 +291,9 @@ def test_extend_moves_the_deadline_and_the_clock(users: dict[str, Any], xinluo_c
     hazard.refresh_from_db()
     assert hazard.deadline == new
     assert StatutoryDeadline.objects.get(kind="hazard_rectification", source_id=hazard.pk).due_at == hazard.due_at
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         run_action("extend", hazard.pk, users["inspector"], {"deadline": new, "note": "again"})
+    assert exc.value.code == "invalid" and exc.value.field == "deadline"
 
 
 def test_timeline_records_every_step_of_the_whole_loop(users: dict[str, Any], xinluo_chem: Any) -> None:

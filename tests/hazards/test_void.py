@@ -112,7 +112,7 @@ def test_only_worker_reports_are_voided_and_an_inspector_only_in_scope(
     logged = make_hazard(world["xinluo_chem"], inspector=users["inspector"])
     with pytest.raises(DomainError) as excinfo:
         hazard_void(hazard_id=logged.pk, actor=users["inspector"], kind="unfounded", reason="重复")
-    assert excinfo.value.code == "conflict"
+    assert excinfo.value.code == "hazard_not_voidable"
     from tests.factories import UserFactory
 
     elsewhere = UserFactory(role="inspector")
