@@ -170,7 +170,8 @@ def render(lines: Iterable[dict[str, Any]], command: str = "") -> str:
     out.append("")
     for machine in machines:  # one per invocation (`--append` adds sizes to earlier runs)
         out.append(
-            f"- started {machine.get('started', '?')} UTC: `{machine.get('command') or command}` — "
+            f"- started {machine.get('started', '?')} UTC: `{machine.get('command') or command}` at commit "
+            f"{machine.get('commit') or '?'} — "
             f"{machine.get('cores')} cores, {fmt(machine.get('memory_gib'), 'GiB')} memory, "
             f"{machine.get('postgresql', '?')}, Python {machine.get('python', '?')}, {machine.get('system', '')}"
         )
@@ -323,9 +324,18 @@ def machine_info(server: str, command: str) -> dict[str, Any]:
             pg = f"PostgreSQL {cursor.fetchone()[0]}"
     finally:
         conn.close()
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
     return {
         "kind": "machine",
         "command": command,
+        "commit": git("rev-parse", "--short", "HEAD") + (" with uncommitted changes" if changed else ""),
         "cores": os.cpu_count(),
         "memory_gib": memory,
         "postgresql": pg,
