@@ -435,6 +435,8 @@ def main() -> None:
         else:
             print(f"    done in {seconds:.0f} s", flush=True)
         append(json_path, row)
+        # The table so far, after every run: an interrupted run_all still leaves what it measured.
+        out_path.write_text(render(read_lines(json_path), command=command), encoding="utf-8")
 
     for hazards in sizes:
         enterprises = max(100, hazards // 10)
