@@ -21,9 +21,15 @@ from .signals import deadline_escalated, fact_recorded
 
 
 class DomainError(Exception):
-    """A business rule refused the action. The API answers 409, the web UI shows the message."""
+    """A business rule refused the action; the web UI shows the message, the API answers with the code.
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "conflict"):
+    `code` is required and stable: a snake_case name of the rule that refused (e.g. "plan_incomplete"),
+    which API clients and tests read instead of the wording. Three codes are kinds rather than rules and
+    set the API's status: "invalid" (400, with `field`), "forbidden" (403), "not_found" (404); every
+    other code is a 409 (a hazard step its state does not allow is "conflict").
+    """
+
+    def __init__(self, message: str, *, code: str, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
@@ -276,9 +282,17 @@ def api_key_create(
             _("Unknown scopes: %(scopes)s") % {"scopes": ", ".join(sorted(unknown))}, field="scopes", code="invalid"
         )
     if (department is None) == (enterprise is None):
-        raise DomainError(_("A key belongs to exactly one department or one enterprise."), field="department")
+        raise DomainError(
+            _("A key belongs to exactly one department or one enterprise."),
+            field="department",
+            code="api_key_needs_one_owner",
+        )
     if enterprise is not None and set(scopes) - {ApiScope.HAZARDS_PUSH, ApiScope.HAZARDS_READ}:
-        raise DomainError(_("Enterprise keys may only push and read their own hazards."), field="scopes")
+        raise DomainError(
+            _("Enterprise keys may only push and read their own hazards."),
+            field="scopes",
+            code="enterprise_key_scope_not_allowed",
+        )
     if expires_at is None:
         expires_at = timezone.now() + dt.timedelta(days=days or settings.API_KEY_DEFAULT_DAYS)
     raw, prefix, hashed = generate_api_key()

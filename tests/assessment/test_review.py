@@ -66,8 +66,9 @@ def test_an_objection_after_the_window_is_refused_with_its_code(
 
 def test_the_window_comes_from_the_setting(settings: Any, users: dict[str, Any], xinluo: AssessmentResult) -> None:
     settings.ASSESSMENT_OBJECTION_DAYS = 3
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as excinfo:
         _file(xinluo, users["inspector"], FINISHED + dt.timedelta(days=3, minutes=1))
+    assert excinfo.value.code == "window_closed"
 
 
 def test_only_the_countys_own_inspectors_may_object(org: Any, users: dict[str, Any], xinluo: AssessmentResult) -> None:

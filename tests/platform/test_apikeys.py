@@ -75,10 +75,12 @@ def test_keys_cannot_reach_user_only_endpoints(api_client: Any, org: Any) -> Non
 
 
 def test_unknown_scope_and_ownerless_keys_are_refused(org: Any) -> None:
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         api_key_create(name="x", department=org.department("fgw"), scopes=["everything"])
-    with pytest.raises(DomainError):
+    assert caught.value.code == "invalid" and caught.value.field == "scopes"
+    with pytest.raises(DomainError) as caught:
         api_key_create(name="x", scopes=[ApiScope.BLACKLIST_READ])
+    assert caught.value.code == "api_key_needs_one_owner"
 
 
 def test_management_command_creates_lists_and_revokes(api_client: Any, org: Any) -> None:
