@@ -26,6 +26,24 @@ COUNTY = "上杭县"
 ANSWER = "已核实：3条重大隐患的整改销号材料在月底前上传，采纳异议，按现有记录重新计算。"
 
 
+def _last_quarter_key() -> str:
+    """The quarter before the running one, as the dashboard's URL writes it (2026Q3)."""
+    today = timezone.localdate()
+    index = today.year * 4 + (today.month - 1) // 3 - 1
+    return f"{index // 4}Q{index % 4 + 1}"
+
+
+def _no_sideways_scroll(page: Any, testid: str) -> None:
+    """The table fits its box: nothing to scroll sideways (a phone reads it as stacked rows)."""
+    sizes = page.evaluate(
+        """(id) => { const t = document.querySelector(`[data-testid=${id}]`);
+                     const box = t.closest('.table-responsive') || t.parentElement;
+                     return [box.scrollWidth, box.clientWidth, t.getBoundingClientRect().right]; }""",
+        testid,
+    )
+    assert sizes[0] <= sizes[1] + 1 and sizes[2] <= 391, f"{testid} scrolls sideways: {sizes}"
+
+
 def _wait_until_finished(j: Any, run_pk: int) -> None:
     """The run's page shows its progress; reload until it says finished (Celery runs eagerly in tests)."""
     page = j.page
@@ -91,6 +109,24 @@ def test_committee_drills_down_runs_answers_publishes_and_downloads(live_server:
     with page.expect_navigation():
         page.get_by_test_id("dashboard-ranking-run").click()
     assert re.search(r"/assessment/runs/\d+/$", page.url), page.url
+
+    # The departments' duty check of last quarter (published by the demo): every member department ranked,
+    # the five that supervise industries scored; a score opens that department's breakdown.
+    last_quarter = _last_quarter_key()
+    j.visit(f"/assessment/dashboard/?period={last_quarter}")
+    duty = page.get_by_test_id("dashboard-duty-check")
+    duty.scroll_into_view_if_needed()
+    j.shot("dashboard-duty-check")
+    assert duty.get_by_test_id("duty-row").count() == 8
+    assert duty.get_by_test_id("duty-score").count() == 5
+    assert duty.get_by_role("link", name="龙岩市应急管理局").count() == 1
+    score = duty.get_by_role("row").filter(has_text="龙岩市应急管理局").get_by_test_id("duty-score").inner_text()
+    with page.expect_navigation():
+        duty.get_by_role("row").filter(has_text="龙岩市应急管理局").get_by_test_id("duty-score").click()
+    assert re.search(r"/assessment/results/\d+/$", page.url), page.url
+    assert page.get_by_test_id("score").inner_text().strip() == score
+    assert page.get_by_test_id("indicator-row").count() == 5
+    j.shot("department-result")
 
     # The runs page: start this quarter's run; it finishes and ranks every county.
     j.visit("/assessment/", "runs")
@@ -167,4 +203,14 @@ def test_committee_drills_down_runs_answers_publishes_and_downloads(live_server:
     p.shot("dashboard")
     p.visit(f"/assessment/results/{objection.result_id}/", "result")
     assert p.page.get_by_test_id("indicator-row").count() > 5
+    _no_sideways_scroll(p.page, "breakdown")
+    # The departments' duty check on the phone: a score opens the breakdown, read without scrolling sideways.
+    p.visit(f"/assessment/dashboard/?period={last_quarter}")
+    p.page.get_by_test_id("dashboard-duty-check").scroll_into_view_if_needed()
+    p.shot("dashboard-duty-check")
+    with p.page.expect_navigation():
+        p.page.get_by_test_id("duty-score").first.click()
+    assert p.page.get_by_test_id("indicator-row").count() == 5
+    p.shot("department-result")
+    _no_sideways_scroll(p.page, "breakdown")
     finish_all(j, p)
