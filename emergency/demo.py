@@ -76,7 +76,7 @@ def _warehouses(committee: User, enterprise_user: User | None) -> dict[str, Ware
         )
         stores[key] = store
         actor = enterprise_user if enterprise and enterprise_user else committee
-        receipts: list[tuple[str, int, str, int | None]] = {
+        receipts_by_store: dict[str, list[tuple[str, int, str, int | None]]] = {
             "city": [
                 ("tent", 120, "2024-01", None),
                 ("quilt", 600, "2024-02", None),
@@ -105,8 +105,8 @@ def _warehouses(committee: User, enterprise_user: User | None) -> dict[str, Ware
                 ("absorbent", 30, "2024-07", 10),
                 ("fire-extinguisher", 40, "2023-05", 200),
             ],
-        }[key]
-        for code, quantity, batch, expires_in in receipts:
+        }
+        for code, quantity, batch, expires_in in receipts_by_store[key]:
             item = items.get(code)
             if item is None:
                 continue
@@ -246,7 +246,9 @@ def _warning(committee: User, enterprise_user: User | None) -> None:
         industries=industries,
         valid_until=timezone.now() + dt.timedelta(days=2),
     )
-    if enterprise_user is not None and warning.recipients.filter(enterprise_id=enterprise_user.enterprise_id).exists():
+    if (
+        enterprise_user is not None and warning.recipients.filter(enterprise_id=enterprise_user.enterprise_id).exists()  # type: ignore[misc]  # = None is IS NULL in Django; the plugin refuses None
+    ):
         warning_acknowledge(
             actor=enterprise_user,
             warning=warning,

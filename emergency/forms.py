@@ -12,7 +12,14 @@ from django.utils.translation import pgettext_lazy
 from enterprises.fields import EnterpriseChoiceField
 from enterprises.models import Enterprise
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput, DateTimeInput, IdsChoiceField
+from safety_platform.forms import (
+    DateInput,
+    DateTimeInput,
+    IdsChoiceField,
+    choice_field,
+    model_choice_field,
+    set_choice_labels,
+)
 from safety_platform.models import Department, Industry, Jurisdiction
 
 from .choices import (
@@ -123,10 +130,10 @@ class TeamForm(VersionedFormMixin, StyledModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions_for(user)
-        self.fields["jurisdiction"].label_from_instance = _tree_label
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", _tree_label)
         self.fields["jurisdiction"].required = False
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
         if _is_enterprise(user) or self.instance.pk:
             for name in ("kind", "enterprise"):
                 self.fields.pop(name)
@@ -135,7 +142,8 @@ class TeamForm(VersionedFormMixin, StyledModelForm):
             self.fields.pop("department")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == TeamKind.ENTERPRISE and not data.get("enterprise"):
             self.add_error("enterprise", _("An enterprise team belongs to an enterprise."))
         if (
@@ -197,10 +205,10 @@ class WarehouseForm(VersionedFormMixin, StyledModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions_for(user)
-        self.fields["jurisdiction"].label_from_instance = _tree_label
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", _tree_label)
         self.fields["jurisdiction"].required = False
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
         if _is_enterprise(user) or self.instance.pk:
             self.fields.pop("level")
             self.fields.pop("enterprise")
@@ -208,7 +216,8 @@ class WarehouseForm(VersionedFormMixin, StyledModelForm):
             self.fields.pop("jurisdiction")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         level = data.get("level")
         if level == WarehouseLevel.ENTERPRISE and not data.get("enterprise"):
             self.add_error("enterprise", _("An enterprise store belongs to an enterprise."))
@@ -241,10 +250,10 @@ class IssueForm(StyledForm):
     def __init__(self, *args: Any, warehouse: Warehouse | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if warehouse is not None:
-            self.fields["batch"].queryset = StockBatch.objects.filter(
+            model_choice_field(self, "batch").queryset = StockBatch.objects.filter(
                 warehouse=warehouse, quantity__gt=0
             ).select_related("item")
-            self.fields["batch"].label_from_instance = lambda b: f"{b.item.name} {b.batch_no or '—'} ({b.quantity})"
+            set_choice_labels(self, "batch", lambda b: f"{b.item.name} {b.batch_no or '—'} ({b.quantity})")
 
 
 class TransferForm(StyledForm):
@@ -258,7 +267,7 @@ class TransferForm(StyledForm):
         qs = Warehouse.objects.visible_to(user).active()
         if source is not None:
             qs = qs.exclude(pk=source.pk)
-        self.fields["destination"].queryset = qs
+        model_choice_field(self, "destination").queryset = qs
 
 
 class MinimumForm(StyledForm):
@@ -285,9 +294,9 @@ class DispatchRequestForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requesting_jurisdiction"].queryset = jurisdictions_for(user)
-        self.fields["requesting_jurisdiction"].label_from_instance = _tree_label
-        self.fields["accident"].queryset = Accident.objects.visible_to(user).open()
+        model_choice_field(self, "requesting_jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "requesting_jurisdiction", _tree_label)
+        model_choice_field(self, "accident").queryset = Accident.objects.visible_to(user).open()
         for n in range(self.LINES):
             self.fields[f"item_{n}"] = forms.ModelChoiceField(
                 label=pgettext_lazy("emergency", "Item"), queryset=SupplyItem.objects.all(), required=False
@@ -299,7 +308,8 @@ class DispatchRequestForm(StyledForm):
         return [(self[f"item_{n}"], self[f"quantity_{n}"]) for n in range(self.LINES)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lines = []
         for n in range(self.LINES):
             item, quantity = data.get(f"item_{n}"), data.get(f"quantity_{n}")
@@ -323,10 +333,10 @@ class ApproveForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, order: DispatchOrder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source_warehouses"].queryset = (
+        model_choice_field(self, "source_warehouses").queryset = (
             Warehouse.objects.visible_to(user).active().select_related("jurisdiction").order_by("level", "name")
         )
-        self.fields["source_warehouses"].label_from_instance = lambda w: f"{w.name}（{w.jurisdiction.name}）"
+        set_choice_labels(self, "source_warehouses", lambda w: f"{w.name}（{w.jurisdiction.name}）")
         self.lines = list(order.lines.select_related("item")) if order is not None else []
         for line in self.lines:
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
@@ -348,7 +358,7 @@ class ShipForm(StyledForm):
     def __init__(self, *args: Any, order: DispatchOrder | None = None, warehouses: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if warehouses is not None:
-            self.fields["warehouse"].queryset = warehouses
+            model_choice_field(self, "warehouse").queryset = warehouses
         self.lines = list(order.lines.select_related("item")) if order is not None else []
         for line in self.lines:
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
@@ -369,11 +379,13 @@ class SettleForm(StyledForm):
     def __init__(self, *args: Any, order: DispatchOrder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if order is not None:
-            self.fields["allocation"].queryset = DispatchAllocation.objects.filter(line__order=order).select_related(
-                "line__item", "warehouse"
-            )
-            self.fields["allocation"].label_from_instance = lambda a: (
-                f"{a.line.item.name} · {a.warehouse.name} · {a.quantity} ({a.outstanding})"
+            model_choice_field(self, "allocation").queryset = DispatchAllocation.objects.filter(
+                line__order=order
+            ).select_related("line__item", "warehouse")
+            set_choice_labels(
+                self,
+                "allocation",
+                lambda a: f"{a.line.item.name} · {a.warehouse.name} · {a.quantity} ({a.outstanding})",
             )
 
 
@@ -427,13 +439,14 @@ class AccidentForm(StyledForm):
             for name in ("enterprise", "jurisdiction", "reported_at"):
                 self.fields.pop(name)
         else:
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).order_by("name")
-            self.fields["jurisdiction"].queryset = jurisdictions_for(user)
-            self.fields["jurisdiction"].label_from_instance = _tree_label
+            model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user).order_by("name")
+            model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+            set_choice_labels(self, "jurisdiction", _tree_label)
         style(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "enterprise" in self.fields and not data.get("enterprise") and not data.get("jurisdiction"):
             self.add_error("jurisdiction", _("Choose the enterprise or the jurisdiction."))
         return data
@@ -478,11 +491,13 @@ class LogForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, accident: Accident | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teams"].queryset = RescueTeam.objects.visible_to(user).filter(is_active=True).order_by("name")
+        model_choice_field(self, "teams").queryset = (
+            RescueTeam.objects.visible_to(user).filter(is_active=True).order_by("name")
+        )
         orders = DispatchOrder.objects.visible_to(user)
         if accident is not None:
             orders = orders.filter(Q(accident=accident) | Q(accident__isnull=True))
-        self.fields["dispatch_order"].queryset = orders.order_by("-created_at")[:50]
+        model_choice_field(self, "dispatch_order").queryset = orders.order_by("-created_at")[:50]
 
 
 class ExtendForm(StyledForm):
@@ -555,8 +570,8 @@ class WarningForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdictions"].queryset = jurisdictions_for(user)
-        self.fields["jurisdictions"].label_from_instance = _tree_label
+        model_choice_field(self, "jurisdictions").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdictions", _tree_label)
 
 
 class AcknowledgeForm(StyledForm):
@@ -570,7 +585,7 @@ class AcknowledgeForm(StyledForm):
         if _is_enterprise(user) or warning is None:
             self.fields.pop("enterprise")
         else:
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).filter(
+            model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user).filter(
                 warnings__warning=warning, warnings__acknowledged_at__isnull=True
             )
             self.fields["enterprise"].required = True
@@ -598,10 +613,10 @@ class PlanForm(VersionedFormMixin, StyledModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = PlanKind.choices
-        self.fields["status"].choices = PlanStatus.choices
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
-        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        choice_field(self, "kind").choices = PlanKind.choices
+        choice_field(self, "status").choices = PlanStatus.choices
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
+        model_choice_field(self, "department").queryset = Department.objects.filter(is_active=True)
         if _is_enterprise(user) or self.instance.pk:
             self.fields.pop("enterprise")
             self.fields.pop("department")

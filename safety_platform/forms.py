@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -13,6 +14,27 @@ from .filters import MAX_ID
 # as an empty field and sends back empty: saving an untouched form erased the date. Every form uses these.
 ISO_DATE = "%Y-%m-%d"
 ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, declared (or generated for a foreign key) as a ModelChoiceField.
+
+    `form.fields` holds plain `Field`s for the type checker; a form narrows a choice field's queryset or
+    labels per user through this.
+    """
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def set_choice_labels(form: forms.BaseForm, name: str, label: Callable[[Any], str]) -> None:
+    """Label the choices of the form's model choice field `name` by `label(obj)`."""
+    field = model_choice_field(form, name)
+    # Django's documented per-field override; mypy refuses any assignment to a method.
+    field.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, a ChoiceField (whose choices a form sets per user or per kind)."""
+    return cast("forms.ChoiceField", form.fields[name])
 
 
 class DateInput(forms.DateInput):

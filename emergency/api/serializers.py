@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enterprises.models import Enterprise
-from safety_platform.models import Department, Industry, Jurisdiction, StatutoryDeadline
+from safety_platform.models import Department, Industry, Jurisdiction, StatutoryDeadline, User
 
 from ..choices import (
     AccidentCategory,
@@ -37,6 +37,7 @@ from ..models import (
     Drill,
     EmergencyPlan,
     EmergencyWarning,
+    GradingRuleSet,
     MemberCertificate,
     RescueTeam,
     ResponseLogEntry,
@@ -228,7 +229,7 @@ class EmBatchSerializer(serializers.ModelSerializer):
 class EmMovementSerializer(serializers.ModelSerializer):
     item_code = serializers.CharField(source="item.code", read_only=True)
     batch_no = serializers.CharField(source="batch.batch_no", read_only=True)
-    actor = serializers.StringRelatedField()
+    actor: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = StockMovement
@@ -323,7 +324,7 @@ class EmAllocationSerializer(serializers.ModelSerializer):
 
 
 class EmLineSerializer(serializers.ModelSerializer):
-    item = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    item: serializers.SlugRelatedField[SupplyItem] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
     allocations = EmAllocationSerializer(many=True, read_only=True)
 
@@ -333,7 +334,7 @@ class EmLineSerializer(serializers.ModelSerializer):
 
 
 class EmStepSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = DispatchStep
@@ -429,8 +430,10 @@ class EmSettleSerializer(serializers.Serializer):
 
 
 class EmRevisionSerializer(serializers.ModelSerializer):
-    rule_set = serializers.SlugRelatedField(slug_field="version", read_only=True)
-    recorded_by = serializers.StringRelatedField()
+    rule_set: serializers.SlugRelatedField[GradingRuleSet] = serializers.SlugRelatedField(
+        slug_field="version", read_only=True
+    )
+    recorded_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = AccidentRevision
@@ -470,8 +473,10 @@ class EmClockSerializer(serializers.ModelSerializer):
 
 
 class EmLogEntrySerializer(serializers.ModelSerializer):
-    teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    recorded_by = serializers.StringRelatedField()
+    teams: serializers.PrimaryKeyRelatedField[RescueTeam] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    recorded_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = ResponseLogEntry
@@ -492,7 +497,9 @@ class EmLogEntryWriteSerializer(serializers.Serializer):
 class EmAccidentSerializer(serializers.ModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
-    rule_set = serializers.SlugRelatedField(slug_field="version", read_only=True)
+    rule_set: serializers.SlugRelatedField[GradingRuleSet] = serializers.SlugRelatedField(
+        slug_field="version", read_only=True
+    )
     reported_late = serializers.BooleanField(read_only=True)
     has_overdue_clock = serializers.BooleanField(read_only=True, allow_null=True)
 
@@ -545,7 +552,8 @@ class EmAccidentDetailSerializer(EmAccidentSerializer):
     def get_clocks(self, accident: Accident) -> list[dict[str, Any]]:
         from ..selectors import accident_clocks
 
-        return EmClockSerializer(accident_clocks(accident), many=True).data
+        # many=True builds a ListSerializer, whose data is a list; the stubs type the class's own (a dict).
+        return EmClockSerializer(accident_clocks(accident), many=True).data  # type: ignore[return-value]
 
 
 class EmAccidentReportSerializer(serializers.Serializer):
@@ -565,7 +573,11 @@ class EmAccidentReportSerializer(serializers.Serializer):
     minor_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
     missing = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
     direct_loss_yuan = serializers.DecimalField(
-        max_digits=16, decimal_places=2, min_value=0, max_value=MONEY_MAX, default=0
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        max_value=MONEY_MAX,
+        default=0,  # type: ignore[arg-type]  # DRF takes any default (kept as the int 0); the stubs want a Decimal
     )
 
 
@@ -666,8 +678,12 @@ class EmEvaluationSerializer(serializers.ModelSerializer):
 
 
 class EmWarningSerializer(serializers.ModelSerializer):
-    jurisdictions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    industries = serializers.SlugRelatedField(many=True, slug_field="code", read_only=True)
+    jurisdictions: serializers.PrimaryKeyRelatedField[Jurisdiction] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    industries: serializers.SlugRelatedField[Industry] = serializers.SlugRelatedField(
+        many=True, slug_field="code", read_only=True
+    )
     recipient_count = serializers.IntegerField(read_only=True, allow_null=True)
     pending_count = serializers.IntegerField(read_only=True, allow_null=True)
 

@@ -127,13 +127,13 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
         # The answer carries the list's figures (member count), not the bare row the service returned.
         return selectors.teams_visible_to(self.request.user).get(pk=team.pk)
 
-    def perform_create(self, serializer: s.EmTeamSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", [])
         team = call(services.team_create, actor=self.request.user, data=data, specialties=specialties)
         serializer.instance = self._annotated(team)
 
-    def perform_update(self, serializer: s.EmTeamSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", None)
         team = call(
@@ -191,12 +191,12 @@ class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.Creat
     def get_queryset(self) -> Any:
         return selectors.warehouses_visible_to(self.request.user)
 
-    def perform_create(self, serializer: s.EmWarehouseSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         warehouse = call(services.warehouse_create, actor=self.request.user, data=dict(serializer.validated_data))
         # The answer carries the list's figures (usable units, open flags), not the bare row.
         serializer.instance = self.get_queryset().get(pk=warehouse.pk)
 
-    def perform_update(self, serializer: s.EmWarehouseSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         warehouse = call(
             services.warehouse_update,
             actor=self.request.user,
@@ -611,11 +611,11 @@ class PlanViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
     def get_queryset(self) -> Any:
         return selectors.plans_visible_to(self.request.user)
 
-    def perform_create(self, serializer: s.EmPlanSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         plan = call(services.plan_create, actor=self.request.user, data=dict(serializer.validated_data))
         serializer.instance = self.get_queryset().get(pk=plan.pk)
 
-    def perform_update(self, serializer: s.EmPlanSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         plan = call(
             services.plan_update,
             actor=self.request.user,
@@ -641,7 +641,7 @@ class DrillViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin):
     filterset_class = DrillFilterSet
     ordering = ["-held_on", "-id"]
 
-    def perform_create(self, serializer: s.EmDrillSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         plan = data.pop("plan")
         if not EmergencyPlan.objects.visible_to(self.request.user).filter(pk=plan.pk).exists():

@@ -137,7 +137,7 @@ class GradingRuleSet(models.Model):
         return self.supplement_days_road_fire if category in SHORT_SUPPLEMENT_CATEGORIES else self.supplement_days
 
 
-class AccidentQuerySet(OwnedQuerySet):
+class AccidentQuerySet(OwnedQuerySet["Accident"]):
     def open(self) -> AccidentQuerySet:
         return self.exclude(status=AccidentStatus.CLOSED)
 
@@ -330,7 +330,7 @@ class ResponseLogEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}"
 
 
-class EvaluationQuerySet(OwnedQuerySet):
+class EvaluationQuerySet(OwnedQuerySet["AccidentEvaluation"]):
     enterprise_prefix = "accident__enterprise"
     jurisdiction_prefix = "accident__jurisdiction"
 
@@ -406,7 +406,7 @@ class AccountabilityFinding(models.Model):
         return f"{self.party_name}: {self.get_responsibility_display()}"
 
 
-class MeasureQuerySet(OwnedQuerySet):
+class MeasureQuerySet(OwnedQuerySet["CorrectiveMeasure"]):
     enterprise_prefix = "evaluation__accident__enterprise"
     jurisdiction_prefix = "evaluation__accident__jurisdiction"
 

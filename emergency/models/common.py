@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -37,7 +37,10 @@ def owned_scope_q(
     return by_enterprise | by_jurisdiction
 
 
-class OwnedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class OwnedQuerySet(models.QuerySet[_M]):
     """Queryset of rows owned by an enterprise or a jurisdiction (see `owned_scope_q`)."""
 
     enterprise_prefix = "enterprise"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.db import models
@@ -32,13 +32,26 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return months_before(day, -months)
 
 
-class EmergencyPlanQuerySet(OwnedQuerySet):
+class DrillStatus(TypedDict):
+    last_drill_on: dt.date | None
+    drill_reference_on: dt.date
+    drill_overdue: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A plan annotated by `EmergencyPlanQuerySet.with_drill_status`.
+    PlanWithDrillStatus = WithAnnotations["EmergencyPlan", DrillStatus]
+
+
+class EmergencyPlanQuerySet(OwnedQuerySet["EmergencyPlan"]):
     jurisdiction_prefix = "department__jurisdiction"
 
     def active(self) -> EmergencyPlanQuerySet:
         return self.filter(status=PlanStatus.ACTIVE)
 
-    def with_drill_status(self, today: dt.date | None = None) -> EmergencyPlanQuerySet:
+    def with_drill_status(self, today: dt.date | None = None) -> models.QuerySet[PlanWithDrillStatus]:
         """Annotate `last_drill_on`, `drill_reference_on` (last drill, else filing date, else creation) and
         `drill_overdue`, all in SQL: comprehensive/special plans are drilled yearly, on-site plans half-yearly."""
         today = today or timezone.localdate()
@@ -54,13 +67,15 @@ class EmergencyPlanQuerySet(OwnedQuerySet):
             Q(kind__in=[PlanKind.COMPREHENSIVE, PlanKind.SPECIAL], drill_reference_on__lt=yearly_cutoff)
             | Q(kind=PlanKind.ON_SITE, drill_reference_on__lt=half_yearly_cutoff)
         )
-        return self.annotate(last_drill_on=Max("drills__held_on"), drill_reference_on=reference).annotate(
+        annotated = self.annotate(last_drill_on=Max("drills__held_on"), drill_reference_on=reference).annotate(
             drill_overdue=models.Case(
                 models.When(overdue, then=Value(True)), default=Value(False), output_field=models.BooleanField()
             )
         )
+        # The plugin types a custom queryset's annotations on its own class, which QuerySet[...] cannot name.
+        return cast("models.QuerySet[PlanWithDrillStatus]", annotated)
 
-    def drill_overdue(self, today: dt.date | None = None) -> EmergencyPlanQuerySet:
+    def drill_overdue(self, today: dt.date | None = None) -> models.QuerySet[PlanWithDrillStatus]:
         return self.with_drill_status(today).filter(drill_overdue=True)
 
 
@@ -125,7 +140,7 @@ class EmergencyPlan(models.Model):
         return DRILL_INTERVAL_MONTHS[PlanKind(self.kind)]
 
 
-class DrillQuerySet(OwnedQuerySet):
+class DrillQuerySet(OwnedQuerySet["Drill"]):
     enterprise_prefix = "plan__enterprise"
     jurisdiction_prefix = "plan__department__jurisdiction"
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
-from .common import COORDINATES_BOTH_OR_NONE, OwnedQuerySet, latitude_field, longitude_field
+from .common import _M, COORDINATES_BOTH_OR_NONE, OwnedQuerySet, latitude_field, longitude_field
 
 
 class SupplyItem(models.Model):
@@ -38,7 +38,7 @@ class SupplyItem(models.Model):
         return f"{self.name}（{self.unit}）"
 
 
-class WarehouseQuerySet(OwnedQuerySet):
+class WarehouseQuerySet(OwnedQuerySet["Warehouse"]):
     def active(self) -> WarehouseQuerySet:
         return self.filter(is_active=True)
 
@@ -106,7 +106,7 @@ class WarehouseItem(models.Model):
         return f"{self.warehouse}: {self.item} ≥ {self.min_quantity}"
 
 
-class StockScopedQuerySet(OwnedQuerySet):
+class StockScopedQuerySet(OwnedQuerySet[_M]):  # StockBatch and StockMovement
     enterprise_prefix = "warehouse__enterprise"
     jurisdiction_prefix = "warehouse__jurisdiction"
 
@@ -198,7 +198,7 @@ class StockMovement(models.Model):
         return f"{self.get_kind_display()} {self.quantity:+d} {self.item_id}@{self.warehouse_id}"
 
 
-class StockAlertQuerySet(OwnedQuerySet):
+class StockAlertQuerySet(OwnedQuerySet["StockAlert"]):
     enterprise_prefix = "warehouse__enterprise"
     jurisdiction_prefix = "warehouse__jurisdiction"
 

@@ -27,7 +27,7 @@ class Skill(models.Model):
         return self.name
 
 
-class RescueTeamQuerySet(OwnedQuerySet):
+class RescueTeamQuerySet(OwnedQuerySet["RescueTeam"]):
     def with_skill(self, skill: Skill | int) -> RescueTeamQuerySet:
         """Teams with the skill as a specialty or with a member who has it (EXISTS subqueries: no duplicates)."""
         skill_id = skill.pk if isinstance(skill, Skill) else skill

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -11,10 +11,13 @@ from enterprises.models import Enterprise
 
 from ..models import Drill, EmergencyPlan
 
+if TYPE_CHECKING:
+    from ..models.plans import PlanWithDrillStatus
 
-def plans_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[EmergencyPlan]:
+
+def plans_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[PlanWithDrillStatus]:
     return (
-        EmergencyPlan.objects.visible_to(user)  # type: ignore[attr-defined]
+        EmergencyPlan.objects.visible_to(user)
         .with_drill_status(today)
         .select_related("enterprise__jurisdiction", "department")
     )
@@ -26,7 +29,7 @@ def drills_visible_to(user: Any) -> QuerySet[Drill]:
 
 def enterprises_overdue_for_drill(user: Any, *, today: dt.date | None = None) -> QuerySet[Enterprise]:
     """Enterprises (in the user's scope) with at least one plan in force overdue for a drill — one query."""
-    overdue = EmergencyPlan.objects.drill_overdue(today).filter(enterprise=OuterRef("pk"))  # type: ignore[attr-defined]
+    overdue = EmergencyPlan.objects.drill_overdue(today).filter(enterprise=OuterRef("pk"))
     return Enterprise.objects.visible_to(user).filter(Exists(overdue.values("pk"))).select_related("jurisdiction")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -46,7 +46,26 @@ def warehouses_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySe
     )
 
 
-def warehouse_stock(warehouse: Warehouse, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+class StockRow(TypedDict):
+    item_id: int
+    item__name: str
+    item__unit: str
+    item__category: str
+    usable: int
+    expired: int
+    batches: int
+    next_expiry: dt.date | None
+    min_quantity: int
+
+
+class LowStockRow(TypedDict):
+    warehouse_id: int
+    item_id: int
+    on_hand: int
+    min_quantity: int
+
+
+def warehouse_stock(warehouse: Warehouse, *, today: dt.date | None = None) -> list[StockRow]:
     """One row per item held: usable, expired, number of batches, next expiry, minimum — one query."""
     today = today or timezone.localdate()
     minimum = WarehouseItem.objects.filter(warehouse=warehouse, item=OuterRef("item")).values("min_quantity")[:1]
@@ -72,9 +91,7 @@ def warehouse_batches(warehouse: Warehouse) -> QuerySet[StockBatch]:
     )
 
 
-def low_stock_rows(
-    *, today: dt.date | None = None, warehouses: QuerySet[Warehouse] | None = None
-) -> list[dict[str, Any]]:
+def low_stock_rows(*, today: dt.date | None = None, warehouses: QuerySet[Warehouse] | None = None) -> list[LowStockRow]:
     """(warehouse, item) pairs whose usable stock is under the warehouse's minimum, in one query."""
     today = today or timezone.localdate()
     qs = WarehouseItem.objects.filter(warehouse__is_active=True, min_quantity__gt=0)

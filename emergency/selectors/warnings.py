@@ -10,9 +10,10 @@ from django.db.models.functions import Coalesce
 from safety_platform.scoping import enterprise_scope_q
 
 from ..models import EmergencyWarning, WarningRecipient
+from ..models.warnings import EmergencyWarningQuerySet
 
 
-def _recipient_count(user: Any, *, unacknowledged: bool) -> Subquery:
+def _recipient_count(user: Any, *, unacknowledged: bool) -> Coalesce:
     recipients = WarningRecipient.objects.filter(warning=OuterRef("pk"))
     q = enterprise_scope_q(user, "enterprise")
     if q is not None:
@@ -23,7 +24,7 @@ def _recipient_count(user: Any, *, unacknowledged: bool) -> Subquery:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def warnings_visible_to(user: Any) -> QuerySet[EmergencyWarning]:
+def warnings_visible_to(user: Any) -> EmergencyWarningQuerySet:
     """Warnings with `recipient_count` and `pending_count` counted over the enterprises the user may see."""
     return (
         EmergencyWarning.objects.visible_to(user)

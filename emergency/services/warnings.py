@@ -143,7 +143,7 @@ def warning_acknowledge(
         enterprise_id = enterprise.pk
     with transaction.atomic():
         recipient = (
-            WarningRecipient.objects.select_for_update().filter(warning=warning, enterprise_id=enterprise_id).first()
+            WarningRecipient.objects.select_for_update().filter(warning=warning, enterprise_id=enterprise_id).first()  # type: ignore[misc]  # = None is IS NULL in Django; the plugin refuses None
         )
         if recipient is None:
             raise DomainError(_("This warning was not sent to this enterprise."), code="forbidden")

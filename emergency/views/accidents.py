@@ -16,6 +16,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.forms import choice_field
+from safety_platform.security import signed_in_user
 
 from .. import services
 from ..choices import REPORT_LEVEL_ORDER, ReportLevel
@@ -77,7 +79,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     forward_form = ForwardForm(prefix="fwd")
     if next_level is not None:
         # Only the next level up can receive the report now.
-        forward_form.fields["level"].choices = [(next_level, ReportLevel(next_level).label)]
+        choice_field(forward_form, "level").choices = [(next_level, ReportLevel(next_level).label)]
     context = {
         "accident": accident,
         "staff": staff,
@@ -163,7 +165,7 @@ def accident_supplement(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         SupplementForm,
         "sup",
-        lambda a, d: services.accident_supplement(actor=request.user, accident=a, **d),
+        lambda a, d: services.accident_supplement(actor=signed_in_user(request), accident=a, **d),
         _("Figures recorded."),
     )
 
@@ -176,7 +178,7 @@ def accident_forward(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         ForwardForm,
         "fwd",
-        lambda a, d: services.accident_forward(actor=request.user, accident=a, **d),
+        lambda a, d: services.accident_forward(actor=signed_in_user(request), accident=a, **d),
         _("Report forwarded."),
     )
 
@@ -208,7 +210,7 @@ def accident_extend(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         ExtendForm,
         "ext",
-        lambda a, d: services.accident_extend_investigation(actor=request.user, accident=a, **d),
+        lambda a, d: services.accident_extend_investigation(actor=signed_in_user(request), accident=a, **d),
         _("Investigation deadline extended."),
     )
 
@@ -221,7 +223,7 @@ def accident_investigation(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         InvestigationForm,
         "inv",
-        lambda a, d: services.accident_submit_investigation(actor=request.user, accident=a, **d),
+        lambda a, d: services.accident_submit_investigation(actor=signed_in_user(request), accident=a, **d),
         _("Investigation report recorded."),
     )
 
@@ -234,7 +236,7 @@ def accident_concealed(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         RequiredNoteForm,
         "reason",
-        lambda a, d: services.accident_mark_concealed(actor=request.user, accident=a, note=d["note"]),
+        lambda a, d: services.accident_mark_concealed(actor=signed_in_user(request), accident=a, note=d["note"]),
         _("Concealment recorded."),
     )
 
@@ -247,7 +249,7 @@ def accident_end_response(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         NoteForm,
         "note",
-        lambda a, d: services.accident_end_response(actor=request.user, accident=a, note=d["note"]),
+        lambda a, d: services.accident_end_response(actor=signed_in_user(request), accident=a, note=d["note"]),
         _("Emergency response ended."),
     )
 
@@ -268,7 +270,7 @@ def accident_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         EvaluationForm,
         "eva",
-        lambda a, d: services.evaluation_save(actor=request.user, accident=a, **d),
+        lambda a, d: services.evaluation_save(actor=signed_in_user(request), accident=a, **d),
         _("Evaluation saved."),
     )
 
