@@ -37,11 +37,11 @@ class HazardMonthSummary(models.Model):
     """隐患月度汇总 — hazards counted (voided ones never) per enterprise area, industry, supervising
     department and calendar month (local time).
 
-    found / closed: found / closed in the month. open, major_listed: open now (listed major ones), counted
-    in the month they were found. due: in a rectification state now, counted in the month of their
-    deadline (overdue = due before this month + the days of this month before today, read from the
-    hazards). Keyed by the enterprise's area, industry and department as they are now: moving an
-    enterprise moves its hazards' counts.
+    found / closed: found / closed in the month. open, major_open, major_listed: open now (the major ones,
+    the listed major ones), counted in the month they were found. due: in a rectification state now,
+    counted in the month of their deadline (overdue = due before this month + the days of this month before
+    today, read from the hazards). Keyed by the enterprise's area, industry and department as they are now:
+    moving an enterprise moves its hazards' counts.
     """
 
     jurisdiction = models.ForeignKey(
@@ -57,6 +57,7 @@ class HazardMonthSummary(models.Model):
     found = models.IntegerField(_("found"), default=0)
     closed = models.IntegerField(_("closed"), default=0)
     open = models.IntegerField(_("open"), default=0)
+    major_open = models.IntegerField(_("Major, open"), default=0)
     major_listed = models.IntegerField(_("major, under listed supervision"), default=0)
     due = models.IntegerField(_("due for rectification"), default=0)
 

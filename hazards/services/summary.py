@@ -28,7 +28,7 @@ from ..choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardStat
 from ..models import Hazard
 from ..models.summary import HazardMonthSummary
 
-FIGURES = ("found", "closed", "open", "major_listed", "due")
+FIGURES = ("found", "closed", "open", "major_open", "major_listed", "due")
 # The fields of a hazard its counts depend on: a save that changes none of them changes no count.
 HAZARD_FIELDS = ("state", "grade", "is_listed", "found_at", "closed_at", "deadline", "enterprise")
 ENTERPRISE_FIELDS = ("jurisdiction", "industry", "supervising_department")
@@ -60,8 +60,10 @@ def contribution(values: dict[str, Any], place: tuple[int, int, int]) -> dict[Ke
         out[(*place, _month(values["closed_at"]))]["closed"] += 1
     if state in OPEN_STATES:
         out[found]["open"] += 1
-        if values["grade"] == HazardGrade.MAJOR and values["is_listed"]:
-            out[found]["major_listed"] += 1
+        if values["grade"] == HazardGrade.MAJOR:
+            out[found]["major_open"] += 1
+            if values["is_listed"]:
+                out[found]["major_listed"] += 1
     if state in RECTIFICATION_STATES and values["deadline"] is not None:
         out[(*place, _month(values["deadline"]))]["due"] += 1
     return dict(out)
@@ -85,7 +87,7 @@ def summary_apply(delta: dict[Key, dict[str, int]]) -> None:
     table = HazardMonthSummary._meta.db_table
     placeholders, params = [], []
     for (jurisdiction, industry, department, month), change in sorted(delta.items()):
-        placeholders.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+        placeholders.append("(" + ", ".join(["%s"] * (4 + len(FIGURES))) + ")")
         params += [jurisdiction, industry, department, month, *(change[figure] for figure in FIGURES)]
     columns = ", ".join(FIGURES)
     additions = ", ".join(f"{figure} = {table}.{figure} + excluded.{figure}" for figure in FIGURES)
@@ -180,6 +182,7 @@ def _counts(hazards: Any) -> dict[Key, dict[str, int]]:
         .annotate(
             found=Count("id"),
             open=Count("id", filter=open_q),
+            major_open=Count("id", filter=open_q & Q(grade=HazardGrade.MAJOR)),
             major_listed=Count("id", filter=open_q & Q(grade=HazardGrade.MAJOR, is_listed=True)),
         ),
         counted.filter(closed_at__isnull=False)
@@ -210,7 +213,9 @@ def hazard_summary_rebuild() -> int:
 
 
 def summary_rebuild(hazard_model: Any, summary_model: Any) -> int:
-    """The rebuild over the given models (the migration that creates the table passes its historical ones)."""
+    """The rebuild over the given models (the migrations that fill the table pass their historical ones, which
+    may lack a figure added later: only the figures the model has are written)."""
+    columns = {f.name for f in summary_model._meta.concrete_fields}
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Writers (the per-change upserts) wait until the new rows are in; readers go on reading
@@ -226,7 +231,7 @@ def summary_rebuild(hazard_model: Any, summary_model: Any) -> int:
                     industry_id=industry,
                     department_ref=department,
                     month=month,
-                    **values,
+                    **{figure: n for figure, n in values.items() if figure in columns},
                 )
                 for (jurisdiction, industry, department, month), values in counts.items()
             ],

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hazards.models import RiskBand, RiskBanding, RiskSource
+from hazards.choices import VoidKind
+from hazards.models import Hazard, RiskBand, RiskBanding, RiskSource
 from hazards.selectors import risk_map
-from hazards.services import risk_banding_activate, risk_banding_new_version, risk_source_save
+from hazards.services import (
+    hazard_close,
+    hazard_void,
+    risk_banding_activate,
+    risk_banding_new_version,
+    risk_source_save,
+)
 from safety_platform.services import DomainError
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazards.factories import make_hazard
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +165,121 @@ def test_risk_map_counts_by_colour_per_child_and_drills_down_to_enterprises(
     # An inspector of one township sees only that township's share.
     scoped = risk_map(users["inspector_town"], city)
     assert [(r.name, r.total) for r in scoped["rows"]] == [("新罗区", 3)]
+
+
+OPEN_STATES = {"registered", "assessed", "reported", "rectifying", "remediated"}
+
+
+def _child(path: str, node: Any) -> str:
+    return node.path if path == node.path else path[: path.index("/", len(node.path)) + 1]
+
+
+def map_by_hand(user: Any, node: Any) -> dict[str, tuple[dict[str, int], int, int]]:
+    """The map's figures counted one record at a time in Python from what the user may see (not the map's
+    SQL nor the summaries): per child path of `node`, levels, open hazards, open major hazards."""
+    out: dict[str, tuple[dict[str, int], int, int]] = {}
+    levels: dict[str, Counter[str]] = defaultdict(Counter)
+    hazards: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for source in RiskSource.objects.visible_to(user).select_related("enterprise__jurisdiction"):
+        path = source.enterprise.jurisdiction.path
+        if path.startswith(node.path):
+            levels[_child(path, node)][source.level] += 1
+    for h in Hazard.objects.visible_to(user).select_related("enterprise__jurisdiction"):
+        path = h.enterprise.jurisdiction.path
+        if path.startswith(node.path) and h.state in OPEN_STATES:
+            hazards[_child(path, node)][0] += 1
+            hazards[_child(path, node)][1] += h.grade == "major"
+    for key in levels.keys() | hazards.keys():
+        out[key] = (dict(levels[key]), *hazards.get(key, [0, 0]))
+    return out
+
+
+def map_figures(data: dict[str, Any]) -> dict[str, tuple[dict[str, int], int, int]]:
+    return {
+        row.key: (row.levels, row.open_hazards, row.major_open)
+        for row in data["rows"]
+        if row.levels or row.open_hazards
+    }
+
+
+def test_risk_map_equals_the_records_in_every_role_s_scope_at_once_and_in_constant_queries(
+    users: dict[str, Any], org: Any, xinluo_chem: Any, shanghang_site: Any
+) -> None:
+    """Read from the summaries (or, for one enterprise's scope, from its records), the map shows exactly what
+    counting the records the user may see gives — per child, in total — and a change shows at once."""
+    xipi = EnterpriseFactory(
+        jurisdiction=org.jurisdiction("新罗区/西陂街道/西陂第一网格"), industry=org.industry("E4710")
+    )
+    town = EnterpriseFactory(jurisdiction=org.jurisdiction("新罗区/雁石镇"), industry=org.industry("B0810"))
+    inspector, committee = users["inspector"], users["committee"]
+    city = org.jurisdiction("新罗区").parent
+    city_inspector = UserFactory(username="inspector_city", role="inspector")
+    city_inspector.jurisdictions.add(city)
+    for factors, enterprise in [
+        (("10", "6", "40"), xinluo_chem),  # red
+        (("1", "1", "1"), xinluo_chem),  # blue
+        (("3", "6", "15"), xipi),  # orange
+        (("1", "6", "15"), town),  # yellow
+        (("10", "6", "40"), shanghang_site),  # red
+        (("6", "6", "15"), shanghang_site),  # red
+    ]:
+        risk_source_save(actor=city_inspector, enterprise=enterprise, data=lec(*factors))
+    make_hazard(xinluo_chem, state="assessed", grade="major", inspector=inspector)
+    make_hazard(xinluo_chem, state="rectifying", inspector=inspector)
+    closing = make_hazard(xinluo_chem, state="remediated", grade="major", inspector=inspector)
+    report = make_hazard(xinluo_chem, source="worker_report")
+    hazard_void(hazard_id=report.pk, actor=inspector, kind=VoidKind.values[0], reason="重复举报")
+    make_hazard(xipi, state="reported", grade="major", inspector=inspector)
+    make_hazard(town)  # registered: open, not graded
+    make_hazard(shanghang_site, state="assessed", grade="major", inspector=city_inspector)
+    grid_inspector = UserFactory(username="inspector_grid", role="inspector")
+    grid_inspector.jurisdictions.add(xinluo_chem.jurisdiction)
+    nodes = [city, org.jurisdiction("新罗区"), org.jurisdiction("新罗区/东城街道"), xinluo_chem.jurisdiction]
+    roles = ["admin", "committee", "inspector", "inspector_town", "department", "department_zjj", "enterprise"]
+    for user in [*(users[role] for role in roles), grid_inspector, city_inspector]:
+        for node in nodes:
+            data = risk_map(user, node)
+            hand = map_by_hand(user, node)
+            label = (user.username, node.name)
+            expected_rows = {key: figures for key, figures in hand.items() if key != node.path}
+            assert map_figures(data) == expected_rows, label
+            totals = data["totals"]
+            assert totals.levels == dict(sum((Counter(levels) for levels, _o, _m in hand.values()), Counter())), label
+            assert (totals.open_hazards, totals.major_open) == (
+                sum(o for _l, o, _m in hand.values()),
+                sum(m for _l, _o, m in hand.values()),
+            ), label
+
+    # The figures as a user reads them: 新罗区 for the committee, the department's and the enterprise's share.
+    rows = {row.name: row for row in risk_map(committee, city)["rows"]}
+    assert rows["新罗区"].levels == {"red": 1, "blue": 1, "orange": 1, "yellow": 1}
+    assert (rows["新罗区"].open_hazards, rows["新罗区"].major_open) == (5, 3)
+    assert (rows["上杭县"].levels, rows["上杭县"].open_hazards) == ({"red": 2}, 1)
+    own = risk_map(users["enterprise"], city)
+    assert (own["totals"].levels, own["totals"].open_hazards) == ({"red": 1, "blue": 1}, 3)
+    # A hazard closed out leaves the open figures at once (the summary is written in the same transaction).
+    hazard_close(hazard_id=closing.pk, actor=inspector)
+    rows = {row.name: row for row in risk_map(committee, city)["rows"]}
+    assert (rows["新罗区"].open_hazards, rows["新罗区"].major_open) == (4, 2)
+
+    def queries(user: Any, node: Any) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            risk_map(user, node)
+        return len(ctx.captured_queries)
+
+    before = {(role, node.pk): queries(users[role], node) for role in ("committee", "enterprise") for node in nodes}
+    # More enterprises, areas, risk sources and hazards: the same number of queries.
+    for path in ("永定区/凤城街道", "长汀县", "新罗区/东城街道/东城第一网格", "新罗区/西陂街道/西陂第一网格"):
+        for _ in range(3):
+            more = EnterpriseFactory(jurisdiction=org.jurisdiction(path), industry=org.industry("B0810"))
+            risk_source_save(actor=city_inspector, enterprise=more, data=lec("3", "6", "15"))
+            make_hazard(more)
+    after = {(role, node.pk): queries(users[role], node) for role in ("committee", "enterprise") for node in nodes}
+    assert after == before
+    # Risk levels, hazards, the children, the node's own enterprises, the ancestors; at a grid, its
+    # enterprises' levels and hazards.
+    assert before[("committee", city.pk)] == 5
+    assert before[("committee", xinluo_chem.jurisdiction.pk)] == 7
 
 
 def test_risk_map_page_renders_the_chart_data(client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:

@@ -51,6 +51,8 @@ def counted_by_hand() -> dict[tuple, dict[str, int]]:
             rows[(*place, _month(h.closed_at))]["closed"] += 1
         if h.state in OPEN:
             rows[(*place, _month(h.found_at))]["open"] += 1
+            if h.grade == "major":
+                rows[(*place, _month(h.found_at))]["major_open"] += 1
             if h.grade == "major" and h.is_listed:
                 rows[(*place, _month(h.found_at))]["major_listed"] += 1
         if h.state in RECTIFYING and h.deadline:
@@ -63,7 +65,7 @@ def summary() -> dict[tuple, dict[str, int]]:
     for row in HazardMonthSummary.objects.all():
         values = {
             figure: getattr(row, figure)
-            for figure in ("found", "closed", "open", "major_listed", "due")
+            for figure in ("found", "closed", "open", "major_open", "major_listed", "due")
             if getattr(row, figure)
         }
         if values:  # rows whose counts went back to 0 may stay
@@ -77,6 +79,7 @@ def test_summary_follows_the_loop_from_registration_to_close(users: Any, xinluo_
     hazards = [make_hazard(xinluo_chem, state=state, grade="major", inspector=inspector) for state in steps]
     assert summary() == counted_by_hand()
     assert sum(v.get("open", 0) for v in summary().values()) == 5
+    assert sum(v.get("major_open", 0) for v in summary().values()) == 4  # registered: not graded yet
     assert sum(v.get("due", 0) for v in summary().values()) == 3  # assessed, reported, rectifying
 
     hazard_list_supervision(hazard_id=hazards[2].pk, actor=users["committee"])  # reported
