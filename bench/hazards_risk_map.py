@@ -10,12 +10,17 @@ tree, 1–4 risk sources each graded by the active banding, `--per-enterprise` h
 their whole closed loop); later runs reuse it.
 
 Timed (median of 5), each against its reference measured in the same run:
-  risk map, city level    – `hazards.selectors.risk_map` (two GROUP BY queries over the child prefix
-                            of the materialized path) vs. one hand-written GROUP BY joining
-                            risk sources to their enterprise's county;
+  risk map, city level    – `hazards.selectors.risk_map` for committee staff (risk points by colour and open
+                            and major open hazards per jurisdiction, read from the dashboards' summaries
+                            `EnterpriseFigureSummary` and `HazardMonthSummary` and added up to the
+                            children in Python) vs. one hand-written GROUP BY joining risk sources to
+                            their enterprise's county (risk points only);
   risk map, county level  – the same one level down, for an inspector scoped to that county;
+  risk map API / page     – the same maps as served: `/api/v1/risk-map/` (committee, city) and the HTML
+                            page `/hazards/risk-map/` (the inspector's county), vs. the same references;
   hazard list API page 1  – `/api/v1/hazards/?open=true` for committee staff vs. the raw SQL page + count.
-The figures of the map are compared with the reference's before timing.
+The figures of the map (risk points by colour; open and open major hazards per child) are compared with
+hand-written SQL over the records before timing.
 """
 
 from __future__ import annotations
@@ -80,6 +85,16 @@ JOIN safety_platform_jurisdiction child ON child.parent_id = %s AND j.path LIKE 
 GROUP BY child.path, rs.level
 """
 
+REFERENCE_OPEN_SQL = """
+SELECT child.path, COUNT(*), COUNT(*) FILTER (WHERE h.grade = 'major')
+FROM hazards_hazard h
+JOIN enterprises_enterprise e ON e.id = h.enterprise_id
+JOIN safety_platform_jurisdiction j ON j.id = e.jurisdiction_id
+JOIN safety_platform_jurisdiction child ON child.parent_id = %s AND j.path LIKE child.path || '%%'
+WHERE h.state IN ('registered', 'assessed', 'reported', 'rectifying', 'remediated')
+GROUP BY child.path
+"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -93,6 +108,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     populate(args.enterprises, args.per_enterprise)
 
+    from django.test import Client
     from rest_framework.test import APIClient
 
     from hazards.selectors import risk_map
@@ -117,8 +133,30 @@ def main() -> None:
     assert ours(committee, city) == reference(city), "the risk map disagrees with the reference"
     assert ours(inspector, county) == reference(county), "the county map disagrees with the reference"
 
+    def open_reference(node: Jurisdiction) -> dict[str, tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(REFERENCE_OPEN_SQL, [node.pk])
+            return {path: (n, major) for path, n, major in cursor.fetchall()}
+
+    def open_ours(user: Any, node: Jurisdiction) -> dict[str, tuple[int, int]]:
+        data = risk_map(user, node)
+        return {row.key: (row.open_hazards, row.major_open) for row in data["rows"] if row.open_hazards}
+
+    assert open_ours(committee, city) == open_reference(city), "the map's open hazards disagree with the records"
+    assert open_ours(inspector, county) == open_reference(county), "the county's open hazards disagree"
+
     client = APIClient()
     client.force_authenticate(committee)
+    page_client = Client()
+    page_client.force_login(inspector)
+
+    def api_map() -> None:
+        response = client.get("/api/v1/risk-map/")
+        assert response.status_code == 200 and response.json()["jurisdiction"]["id"] == city.pk
+
+    def page_map() -> None:
+        response = page_client.get("/hazards/risk-map/")
+        assert response.status_code == 200 and county.name in response.content.decode()
 
     def api_page() -> None:
         response = client.get("/api/v1/hazards/", {"open": "true"})
@@ -143,6 +181,8 @@ def main() -> None:
     for label, fn, ref in [
         ("risk map, city", lambda: risk_map(committee, city), lambda: reference(city)),
         ("risk map, county (inspector)", lambda: risk_map(inspector, county), lambda: reference(county)),
+        ("risk map API, city", api_map, lambda: reference(city)),
+        ("risk map page, county", page_map, lambda: reference(county)),
         ("hazard list API page 1", api_page, raw_page),
     ]:
         t_ref = median_time(ref)
