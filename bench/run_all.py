@@ -438,14 +438,13 @@ def main() -> None:
         # The table so far, after every run: an interrupted run_all still leaves what it measured.
         out_path.write_text(render(read_lines(json_path), command=command), encoding="utf-8")
 
-    for hazards in sizes:
+    per_size = [bench for bench in BENCHES if bench.name in selected]
+    for hazards in sizes if per_size else []:  # `--only load_test`: no size to run (nor its load average)
         enterprises = max(100, hazards // 10)
         size = str(hazards)
         started, before = time.perf_counter(), list(os.getloadavg())
         prepared: set[str] = set()  # groups whose database this size has made ready (dropped once with --fresh)
-        for bench in BENCHES:
-            if bench.name not in selected:
-                continue
+        for bench in per_size:
             database = f"{args.database_prefix}_{hazards}_{bench.group}"
             if bench.group not in prepared:
                 ensure_database(server, database, args.fresh)
