@@ -129,6 +129,22 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def shortfall(row: dict[str, Any]) -> float | None:
+    """How far a missed figure is from its goal: the worst of its bounds, as a factor (> 1 = missed)."""
+    factors = []
+    higher = row.get("higher_is_better")
+    ratio, goal_ratio = row.get("ratio"), row.get("goal_ratio")
+    if ratio and goal_ratio:
+        factors.append(goal_ratio / ratio if higher else ratio / goal_ratio)
+    value, goal_value = row.get("value"), row.get("goal_value")
+    if value is not None and goal_value is not None:
+        if higher:
+            factors.append(goal_value / value if value else float("inf"))
+        else:
+            factors.append(value / goal_value if goal_value else float("inf"))
+    return max(factors) if factors else None
+
+
 def growth(small: dict[str, Any], large: dict[str, Any]) -> float | None:
     """Time per hazard at the largest size / at the smallest (≤ 1: linear or better).
 
@@ -220,6 +236,31 @@ def render(lines: Iterable[dict[str, Any]], command: str = "") -> str:
         out += ["| benchmark | hazards | result |", "|---|---:|---|"]
         for r in failed_rows:
             out.append(f"| {r['bench']} | {_size_label(str(r['size']))} | failed: {_cell(r['error'])} |")
+
+    largest_missed = []
+    for bench, figure in keys:
+        by_size = figures[(bench, figure)]
+        last = by_size[max(by_size, key=_size_key)]
+        if last.get("met") is False:
+            largest_missed.append(last)
+    if largest_missed:
+        out += ["", "## Goals missed at the largest size measured", ""]
+        out.append(
+            "By how much: ours / the bound the goal sets (the ratio's bound, or the absolute one), or its inverse"
+        )
+        out.append("for requests/s; 1.50× = 50 % over the goal.")
+        out += [
+            "",
+            "| benchmark | figure | hazards | ours | ratio | goal | by how much |",
+            "|---|---|---:|---:|---:|---|---:|",
+        ]
+        for r in largest_missed:
+            unit = r.get("unit", "")
+            out.append(
+                f"| {r['bench']} | {_cell(r['figure'])} | {_size_label(str(r.get('size', '')))} | "
+                f"{fmt(r.get('value'), unit)} | {fmt_ratio(r.get('ratio'))} | {_cell(r.get('goal') or '—')} | "
+                f"{fmt_ratio(shortfall(r))} |"
+            )
 
     if len(numeric) >= 2:
         out += ["", "## Growth", ""]

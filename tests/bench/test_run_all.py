@@ -88,7 +88,7 @@ def lines() -> list[dict[str, Any]]:
 
 def rows_of(table: str, section: str) -> list[list[str]]:
     """The data rows of the first Markdown table after `## section`, as cells."""
-    part = table.split(f"## {section}", 1)[1]
+    part = table.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in part.splitlines() if line.startswith("|")]
     return [[c.strip() for c in row.strip("|").split("|")] for row in rows[2:]]
 
@@ -158,3 +158,12 @@ def test_render_reads_the_json_lines_file(tmp_path: Path) -> None:
     path = tmp_path / "results.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in lines()) + "\n")
     assert run_all.render(run_all.read_lines(path)) == run_all.render(lines())
+
+
+def test_missed_goals_say_by_how_much_at_the_largest_size() -> None:
+    rows = {r[1]: r for r in rows_of(run_all.render(lines()), "Goals missed at the largest size measured")}
+    assert set(rows) == {"full sync", "ratings feed"}  # the risk map met its goal
+    assert rows["full sync"][2:] == ["1,000,000", "1,000 s", "2.50×", "≤ 1.3×", "1.92×"]  # 2.5 / 1.3
+    assert rows["ratings feed"][6] == "1.40×"  # a rate: 0.7 / 0.5
+    slow = fig("hazard_list", "p95", 10_000, 150.0, 50.0, unit="ms") | {"goal_value": 100, "met": False}
+    assert run_all.shortfall(slow) == 1.5
