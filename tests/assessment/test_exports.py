@@ -88,3 +88,21 @@ def test_enterprise_users_get_no_report(client: Any, users: dict[str, Any], run:
     client.force_login(other)
     book = load_workbook(io.BytesIO(client.get(f"/assessment/runs/{run.pk}/report/?format=xlsx").getvalue()))
     assert book.sheetnames == ["排名", "上杭县"]
+
+
+def test_the_printable_report_shows_zero_points_as_zero_and_unscored_as_a_dash(
+    client: Any, users: dict[str, Any], run: AssessmentRun
+) -> None:
+    from decimal import Decimal
+
+    from assessment.models import ResultIndicator
+
+    rows = ResultIndicator.objects.filter(result__run=run)
+    zero = rows.filter(scored=True).order_by("pk").first()
+    assert zero is not None and rows.filter(scored=False).exists()
+    ResultIndicator.objects.filter(pk=zero.pk).update(points=Decimal("0.00"))
+    client.force_login(users["committee"])
+    html = client.get(f"/assessment/runs/{run.pk}/report/").content.decode()
+    values = [cell.split("<", 1)[0] for cell in html.split('data-label="分值">')[1:]]
+    assert values.count("0.00") >= 1  # a scored indicator with no points left is 0.00, not "not scored"
+    assert values.count("—") == rows.filter(scored=False).count()
