@@ -161,12 +161,13 @@ def _seed_department_work(last_quarter: AssessmentPeriod, this_month: Assessment
         )
     )
     logins: dict[int, Any] = {}
-    for user in (
+    for login in (
         get_user_model()
         .objects.filter(department__code__in=codes, username__startswith="dept_", is_active=True)
         .order_by("username")
     ):
-        logins.setdefault(user.department_id, user)
+        if login.department_id is not None:
+            logins.setdefault(login.department_id, login)
     periods = {"quarter": last_quarter, "month": this_month}
 
     def moment(day: dt.date) -> dt.datetime:
@@ -200,7 +201,7 @@ def _seed_department_work(last_quarter: AssessmentPeriod, this_month: Assessment
         department = departments.get(code)
         if department is None or code in done or rule_set is None:
             continue
-        user = logins.get(department.pk)
+        proposer = logins.get(department.pk)
         open_entries = BlacklistEntry.objects.open().values("enterprise_id")
         enterprise = supervised(department).exclude(pk__in=open_entries).order_by("-pk").first()
         if enterprise is None:
@@ -215,7 +216,7 @@ def _seed_department_work(last_quarter: AssessmentPeriod, this_month: Assessment
             reason=DEMO_PROPOSAL,
             legal_basis="《安全生产严重失信主体名单管理办法》",
             department=department,
-            proposed_by=user,
+            proposed_by=proposer,
             proposed_at=proposed,
             decision_note="经核查证据不足，撤回建议。",
             updated_at=proposed + dt.timedelta(days=took),
@@ -223,14 +224,14 @@ def _seed_department_work(last_quarter: AssessmentPeriod, this_month: Assessment
         BlacklistTransition.objects.bulk_create(
             [
                 BlacklistTransition(
-                    entry=entry, to_status=BlacklistStatus.PROPOSED, action="propose", actor=user, at=proposed
+                    entry=entry, to_status=BlacklistStatus.PROPOSED, action="propose", actor=proposer, at=proposed
                 ),
                 BlacklistTransition(
                     entry=entry,
                     from_status=BlacklistStatus.PROPOSED,
                     to_status=BlacklistStatus.REJECTED,
                     action="reject",
-                    actor=user,
+                    actor=proposer,
                     at=proposed + dt.timedelta(days=took),
                     note=entry.decision_note,
                 ),
