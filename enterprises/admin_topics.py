@@ -100,10 +100,12 @@ class DensePlaceAdmin(admin.ModelAdmin):
     raw_id_fields = ["jurisdiction"]
 
 
+# `fields = readonly_fields = (...)`: one tuple for both, which the stubs type differently.
+
+
 class ConflictInline(ReadOnlyInline):
     model = SitingConflict
-    fields = ["place_name", "place_kind", "distance_m"]
-    readonly_fields = fields
+    fields = readonly_fields = ("place_name", "place_kind", "distance_m")
 
 
 @admin.register(SitingReview)
@@ -131,8 +133,7 @@ class CatalogEntryAdmin(admin.ModelAdmin):
 
 class MatchInline(ReadOnlyInline):
     model = EquipmentMatch
-    fields = ["entry", "matched_by", "matched_at", "hazard_id"]
-    readonly_fields = fields
+    fields = readonly_fields = ("entry", "matched_by", "matched_at", "hazard_id")
 
 
 @admin.register(DeclaredEquipment)
@@ -146,8 +147,7 @@ class DeclaredEquipmentAdmin(admin.ModelAdmin):
 
 class ExitTransitionInline(ReadOnlyInline):
     model = ExitTransition
-    fields = ["at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_status", "to_status", "actor", "note")
 
 
 @admin.register(ExitProposal)
@@ -161,8 +161,7 @@ class ExitProposalAdmin(admin.ModelAdmin):
 
 class CertificateEventInline(ReadOnlyInline):
     model = CertificateEvent
-    fields = ["at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_status", "to_status", "actor", "note")
 
 
 @admin.register(StandardizationCertificate)
@@ -190,8 +189,7 @@ class DemonstrationAdmin(admin.ModelAdmin):
 
 class PostEventInline(ReadOnlyInline):
     model = EmployeePostEvent
-    fields = ["on", "kind", "post", "repeat_required", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("on", "kind", "post", "repeat_required", "note")
 
 
 @admin.register(Employee)

@@ -69,11 +69,11 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=queryset if queryset is not None else Enterprise.objects.none(), **kwargs)
 
     def _set_queryset(self, queryset: Any) -> None:
-        super()._set_queryset(queryset)
+        super()._set_queryset(queryset)  # type: ignore[misc]  # private Django method, not in the stubs
         if isinstance(self.widget, AutocompleteInput):
             self.widget.lookup = self.label_for
 
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]  # as above
 
     def __deepcopy__(self, memo: dict[int, Any]) -> EnterpriseChoiceField:
         result = super().__deepcopy__(memo)

@@ -236,10 +236,10 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
             data["industry"] = industry
         for name in ("risk_category", "scale", "status"):
             if raw.get(name):
-                value = lookups[name].get(raw[name].lower())
-                if value is None:
+                choice = lookups[name].get(raw[name].lower())
+                if choice is None:
                     problem(name, _("Unknown value '%(v)s'.") % {"v": raw[name]})
-                data[name] = value
+                data[name] = choice
         if raw.get("supervising_department"):
             department = departments.get(raw["supervising_department"])
             if department is None:

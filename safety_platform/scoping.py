@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -87,7 +87,7 @@ class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
 
     scope_prefix = "enterprise"
 
-    def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
+    def visible_to(self, user: Any) -> Self:
         q = enterprise_scope_q(user, self.scope_prefix)
         return self if q is None else self.filter(q)
 

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.concurrency import VersionedAPIMixin
-from safety_platform.models import Jurisdiction
+from safety_platform.models import Jurisdiction, User
+from safety_platform.security import signed_in_user
 
 from ..filtersets.admission import (
     CatalogEntryFilterSet,
@@ -170,7 +171,7 @@ class HighRiskProjectViewSet(
     @action(detail=True, methods=["post"], url_path="siting-review")
     def siting_review(self, request: Request, pk: Any = None) -> Response:
         project = self.get_object()
-        review = call_service(lambda: siting_review_run(actor=request.user, project=project))
+        review = call_service(lambda: siting_review_run(actor=signed_in_user(request), project=project))
         return Response(SitingReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=SitingReviewSerializer(many=True))
@@ -195,7 +196,7 @@ class SitingReviewViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewset
         payload.is_valid(raise_exception=True)
         decided = call_service(
             lambda: siting_review_decide(
-                actor=request.user,
+                actor=signed_in_user(request),
                 review=review,
                 decision=payload.validated_data["decision"],
                 note=payload.validated_data["note"],
@@ -392,7 +393,7 @@ class DeclaredEquipmentViewSet(
 
 
 class ExitTransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = ExitTransition
@@ -452,7 +453,7 @@ class ExitProposalViewSet(
     def create(self, request: Request) -> Response:
         payload = ExitProposalCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        proposal = call_service(lambda: exit_proposal_create(actor=request.user, **payload.validated_data))
+        proposal = call_service(lambda: exit_proposal_create(actor=signed_in_user(request), **payload.validated_data))
         return Response(self._fresh(proposal), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExitDecisionSerializer, responses=ExitProposalSerializer)
@@ -461,7 +462,9 @@ class ExitProposalViewSet(
         proposal = self.get_object()
         payload = ExitDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: exit_proposal_decide(actor=request.user, proposal=proposal, **payload.validated_data))
+        call_service(
+            lambda: exit_proposal_decide(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
+        )
         return Response(self._fresh(proposal))
 
     @extend_schema(request=NoteSerializer, responses=ExitProposalSerializer)
@@ -470,7 +473,9 @@ class ExitProposalViewSet(
         proposal = self.get_object()
         payload = NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: exit_proposal_execute(actor=request.user, proposal=proposal, **payload.validated_data))
+        call_service(
+            lambda: exit_proposal_execute(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
+        )
         return Response(self._fresh(proposal))
 
     @extend_schema(request=NoteSerializer, responses=ExitProposalSerializer)
@@ -479,5 +484,7 @@ class ExitProposalViewSet(
         proposal = self.get_object()
         payload = NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: exit_proposal_withdraw(actor=request.user, proposal=proposal, **payload.validated_data))
+        call_service(
+            lambda: exit_proposal_withdraw(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
+        )
         return Response(self._fresh(proposal))

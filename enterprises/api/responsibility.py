@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry
+from safety_platform.security import signed_in_user
 
 from ..filtersets.responsibility import JointInspectionFilterSet, ResponsibilityItemFilterSet
 from ..models import Enterprise, JointInspection, JointInspectionFinding, ResponsibilityItem
@@ -32,7 +33,9 @@ from .topic_common import call_service
 
 class ResponsibilityItemSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
-    industry = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    industry: serializers.SlugRelatedField[Industry] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     is_current = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -88,7 +91,7 @@ class ResponsibilityItemViewSet(
     def create(self, request: Request) -> Response:
         payload = ResponsibilityItemWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        item = call_service(lambda: responsibility_item_create(actor=request.user, **payload.validated_data))
+        item = call_service(lambda: responsibility_item_create(actor=signed_in_user(request), **payload.validated_data))
         return Response(ResponsibilityItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReviseSerializer, responses={201: ResponsibilityItemSerializer})
@@ -98,7 +101,7 @@ class ResponsibilityItemViewSet(
         payload = ReviseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         successor = call_service(
-            lambda: responsibility_item_revise(actor=request.user, item=item, **payload.validated_data)
+            lambda: responsibility_item_revise(actor=signed_in_user(request), item=item, **payload.validated_data)
         )
         return Response(ResponsibilityItemSerializer(successor).data, status=status.HTTP_201_CREATED)
 
@@ -106,7 +109,7 @@ class ResponsibilityItemViewSet(
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: Any = None) -> Response:
         item = self.get_object()
-        retired = call_service(lambda: responsibility_item_retire(actor=request.user, item=item))
+        retired = call_service(lambda: responsibility_item_retire(actor=signed_in_user(request), item=item))
         return Response(ResponsibilityItemSerializer(retired).data)
 
     @extend_schema(
@@ -122,7 +125,9 @@ class ResponsibilityItemViewSet(
     def review(self, request: Request) -> Response:
         payload = ReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        review = call_service(lambda: responsibility_review_record(actor=request.user, **payload.validated_data))
+        review = call_service(
+            lambda: responsibility_review_record(actor=signed_in_user(request), **payload.validated_data)
+        )
         return Response({"id": review.pk, "reviewed_at": review.reviewed_at}, status=status.HTTP_201_CREATED)
 
 
@@ -149,7 +154,9 @@ class FindingSerializer(serializers.ModelSerializer):
 class JointInspectionSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    departments: serializers.PrimaryKeyRelatedField[Department] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     findings = FindingSerializer(many=True, read_only=True)
 
     class Meta:
@@ -218,7 +225,9 @@ class JointInspectionViewSet(
     def create(self, request: Request) -> Response:
         payload = JointInspectionCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        inspection = call_service(lambda: joint_inspection_create(actor=request.user, **payload.validated_data))
+        inspection = call_service(
+            lambda: joint_inspection_create(actor=signed_in_user(request), **payload.validated_data)
+        )
         return Response(
             JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -230,7 +239,7 @@ class JointInspectionViewSet(
         payload = FindingCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         finding = call_service(
-            lambda: joint_finding_add(actor=request.user, inspection=inspection, **payload.validated_data)
+            lambda: joint_finding_add(actor=signed_in_user(request), inspection=inspection, **payload.validated_data)
         )
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
@@ -241,7 +250,9 @@ class JointInspectionViewSet(
         payload = TextSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         summary = payload.validated_data["summary"]
-        call_service(lambda: joint_inspection_complete(actor=request.user, inspection=inspection, summary=summary))
+        call_service(
+            lambda: joint_inspection_complete(actor=signed_in_user(request), inspection=inspection, summary=summary)
+        )
         return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
 
     @extend_schema(request=TextSerializer, responses=JointInspectionSerializer)
@@ -251,5 +262,7 @@ class JointInspectionViewSet(
         payload = TextSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reason = payload.validated_data["reason"]
-        call_service(lambda: joint_inspection_cancel(actor=request.user, inspection=inspection, reason=reason))
+        call_service(
+            lambda: joint_inspection_cancel(actor=signed_in_user(request), inspection=inspection, reason=reason)
+        )
         return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)

@@ -5,8 +5,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from safety_platform.models import Department, Industry, Jurisdiction
+from safety_platform.models import Department, Industry, Jurisdiction, User
 
+from ..choices import EnterpriseStatus
 from ..models import Enterprise, EnterpriseStatusChange
 from ..validators import normalize_credit_code, validate_credit_code
 
@@ -70,7 +71,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseStatusChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.StringRelatedField(allow_null=True)  # null: imported, created in bulk or by the system
+    # null: imported, created in bulk or by the system
+    changed_by: serializers.StringRelatedField[User] = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = EnterpriseStatusChange
@@ -78,7 +80,7 @@ class EnterpriseStatusChangeSerializer(serializers.ModelSerializer):
 
 
 class StatusChangeRequestSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=list(Enterprise._meta.get_field("status").choices))  # type: ignore[union-attr]
+    status = serializers.ChoiceField(choices=list(EnterpriseStatus.choices))  # Enterprise.status's choices
     reason = serializers.CharField(max_length=300)
 
     def to_internal_value(self, data: Any) -> Any:

@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
-from safety_platform.models import Department, Industry
+from safety_platform.models import Department, Industry, User
+from safety_platform.security import signed_in_user
 
 from ..filtersets.standardization import CertificateFilterSet, DemonstrationFilterSet
 from ..models import CertificateEvent, Demonstration, DemonstrationMeasure, StandardizationCertificate
@@ -38,7 +39,7 @@ from .topic_common import call_service
 
 
 class CertificateEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField(allow_null=True)
+    actor: serializers.StringRelatedField[User] = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = CertificateEvent
@@ -48,7 +49,7 @@ class CertificateEventSerializer(serializers.ModelSerializer):
 class StandardizationCertificateSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    industry: serializers.SlugRelatedField[Industry] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     events = CertificateEventSerializer(many=True, read_only=True)
     has_scan = serializers.SerializerMethodField()
 
@@ -133,7 +134,7 @@ class StandardizationCertificateViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data["level"] = int(data["level"])
-        cert = call_service(lambda: stdcert_record(actor=request.user, **data))
+        cert = call_service(lambda: stdcert_record(actor=signed_in_user(request), **data))
         return Response(self._fresh(cert), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VerifySerializer, responses=StandardizationCertificateSerializer)
@@ -142,7 +143,7 @@ class StandardizationCertificateViewSet(
         cert = self.get_object()
         payload = VerifySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: stdcert_verify(actor=request.user, certificate=cert, **payload.validated_data))
+        call_service(lambda: stdcert_verify(actor=signed_in_user(request), certificate=cert, **payload.validated_data))
         return Response(self._fresh(cert))
 
     @extend_schema(request=RevokeSerializer, responses=StandardizationCertificateSerializer)
@@ -151,7 +152,7 @@ class StandardizationCertificateViewSet(
         cert = self.get_object()
         payload = RevokeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: stdcert_revoke(actor=request.user, certificate=cert, **payload.validated_data))
+        call_service(lambda: stdcert_revoke(actor=signed_in_user(request), certificate=cert, **payload.validated_data))
         return Response(self._fresh(cert))
 
     @extend_schema(request=RereviewSerializer, responses=StandardizationCertificateSerializer)
@@ -160,7 +161,9 @@ class StandardizationCertificateViewSet(
         cert = self.get_object()
         payload = RereviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: stdcert_apply_rereview(actor=request.user, certificate=cert, **payload.validated_data))
+        call_service(
+            lambda: stdcert_apply_rereview(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
+        )
         return Response(self._fresh(cert))
 
 
@@ -320,7 +323,7 @@ class DemonstrationViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data["measures"] = [dict(m) for m in data.get("measures", [])]
-        demo = call_service(lambda: demonstration_designate(actor=request.user, **data))
+        demo = call_service(lambda: demonstration_designate(actor=signed_in_user(request), **data))
         return Response(self._fresh(demo), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeasureWriteSerializer, responses=DemonstrationSerializer)
@@ -331,7 +334,7 @@ class DemonstrationViewSet(
         payload.is_valid(raise_exception=True)
         call_service(
             lambda: demonstration_add_measure(
-                actor=request.user, demonstration=demo, measure=dict(payload.validated_data)
+                actor=signed_in_user(request), demonstration=demo, measure=dict(payload.validated_data)
             )
         )
         return Response(self._fresh(demo))
@@ -343,5 +346,5 @@ class DemonstrationViewSet(
         payload = DemonstrationRevokeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reason = payload.validated_data["reason"]
-        call_service(lambda: demonstration_revoke(actor=request.user, demonstration=demo, reason=reason))
+        call_service(lambda: demonstration_revoke(actor=signed_in_user(request), demonstration=demo, reason=reason))
         return Response(self._fresh(demo))

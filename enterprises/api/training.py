@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.concurrency import VersionedAPIMixin
+from safety_platform.security import signed_in_user
 
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet, TrainingRecordFilterSet
 from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCertificate, TrainingRecord
@@ -228,10 +229,10 @@ class TrainingRecordViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = call_service(lambda: training_record_add(actor=self.request.user, **data))
+        serializer.instance = call_service(lambda: training_record_add(actor=signed_in_user(self.request), **data))
 
     def perform_destroy(self, instance: TrainingRecord) -> None:
-        call_service(lambda: training_record_delete(actor=self.request.user, record=instance))
+        call_service(lambda: training_record_delete(actor=signed_in_user(self.request), record=instance))
 
 
 class SpecialCertificateSerializer(serializers.ModelSerializer):

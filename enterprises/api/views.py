@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -45,7 +45,7 @@ class EnterpriseViewSet(
         if not can_manage_enterprises(self.request.user):
             raise PermissionDenied(_("Only staff may register or edit enterprises."))
 
-    def perform_create(self, serializer: EnterpriseSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._check_manage()
         try:
             serializer.instance = enterprise_create(actor=self.request.user, data=dict(serializer.validated_data))  # type: ignore[arg-type]
@@ -54,7 +54,7 @@ class EnterpriseViewSet(
         except DomainError as exc:
             raise PermissionDenied(exc.message) from exc
 
-    def perform_update(self, serializer: EnterpriseSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._check_manage()
         try:
             serializer.instance = enterprise_update(

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, model_choice_field, set_choice_labels
 
 from ..fields import EnterpriseChoiceField
 from ..models import CatalogEntry, DeclaredEquipment, DensePlace, Enterprise, ExitProposal, HighRiskProject
@@ -25,12 +25,12 @@ class HighRiskProjectForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions_for(user)
-        self.fields["jurisdiction"].label_from_instance = label_jurisdiction
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", label_jurisdiction)
         # The project's enterprise stays a choice even when the editor does not supervise it (a 住建局 project
         # run by a company another department oversees): otherwise saving the form erased the link.
         keep = Q(pk__in=enterprises_for(user).values("pk")) | Q(pk=self.instance.enterprise_id)
-        self.fields["enterprise"].queryset = Enterprise.objects.filter(keep).order_by("name", "id")
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.filter(keep).order_by("name", "id")
         self.fields["enterprise"].required = False
         style(self)
 
@@ -42,8 +42,8 @@ class DensePlaceForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions_for(user)
-        self.fields["jurisdiction"].label_from_instance = label_jurisdiction
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", label_jurisdiction)
         style(self)
 
 
@@ -122,11 +122,11 @@ class EquipmentForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["catalog_entry"].queryset = CatalogEntry.objects.active().order_by("name")
+        model_choice_field(self, "catalog_entry").queryset = CatalogEntry.objects.active().order_by("name")
         if self.instance.pk or (user is not None and getattr(user, "is_enterprise_user", False)):
             del self.fields["enterprise"]  # the item stays with its enterprise; the portal declares its own
         else:
-            self.fields["enterprise"].queryset = enterprises_for(user)
+            model_choice_field(self, "enterprise").queryset = enterprises_for(user)
         style(self)
 
 
@@ -139,7 +139,7 @@ class ExitProposalForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises_for(user).operating()
+        model_choice_field(self, "enterprise").queryset = enterprises_for(user).operating()
         style(self)
 
 

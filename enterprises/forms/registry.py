@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.concurrency import VersionedFormMixin
+from safety_platform.forms import model_choice_field, set_choice_labels
 from safety_platform.models import Department, Industry, Jurisdiction
 
 from ..choices import EnterpriseStatus
@@ -42,16 +43,16 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["supervising_department"].required = False
-        self.fields["supervising_department"].queryset = Department.objects.filter(is_active=True)
-        self.fields["industry"].queryset = Industry.objects.order_by("code")
+        model_choice_field(self, "supervising_department").queryset = Department.objects.filter(is_active=True)
+        model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
         jurisdictions = Jurisdiction.objects.all()
         if user is not None and getattr(user, "is_inspector", False):
             q = Q(pk__in=[])
             for path in user.jurisdiction_paths:
                 q |= Q(path__startswith=path)
             jurisdictions = jurisdictions.filter(q)
-        self.fields["jurisdiction"].queryset = jurisdictions
-        self.fields["jurisdiction"].label_from_instance = lambda j: "　" * max(j.depth - 1, 0) + j.name
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions
+        set_choice_labels(self, "jurisdiction", lambda j: "　" * max(j.depth - 1, 0) + j.name)
         if self.instance.pk and not self.instance.department_set_manually:
             self.initial["supervising_department"] = None
         for name, field in self.fields.items():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput, IdsChoiceField
+from safety_platform.forms import DateInput, IdsChoiceField, model_choice_field
 from safety_platform.models import Department, Industry
 
 from ..fields import EnterpriseChoiceField
@@ -29,7 +29,7 @@ class ResponsibilityItemForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["industry"].queryset = Industry.objects.order_by("code")
+        model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
         if self.instance.pk:
             # Editing writes a revision: it takes effect today unless told otherwise. (Offering the current
             # wording's own start date retired it on the day it began, and its history was lost.)
@@ -54,12 +54,12 @@ class JointInspectionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises_for(user)
+        model_choice_field(self, "enterprise").queryset = enterprises_for(user)
         departments = Department.objects.filter(is_active=True).order_by("name")
-        self.fields["departments"].queryset = departments
-        self.fields["lead_department"].queryset = departments
+        model_choice_field(self, "departments").queryset = departments
+        model_choice_field(self, "lead_department").queryset = departments
         if user is not None and getattr(user, "is_department_staff", False) and user.department_id:
-            self.fields["lead_department"].queryset = departments.filter(pk=user.department_id)
+            model_choice_field(self, "lead_department").queryset = departments.filter(pk=user.department_id)
             self.fields["lead_department"].initial = user.department_id
         style(self)
 
@@ -76,7 +76,7 @@ class FindingForm(forms.ModelForm):
             departments = inspection.departments.all()
             if user is not None and getattr(user, "is_department_staff", False):
                 departments = departments.filter(pk=user.department_id)
-            self.fields["department"].queryset = departments
+            model_choice_field(self, "department").queryset = departments
         style(self)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, model_choice_field
 from safety_platform.models import Department, Industry
 
 from ..fields import EnterpriseChoiceField
@@ -37,7 +37,7 @@ class CertificateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises_for(user)
+        model_choice_field(self, "enterprise").queryset = enterprises_for(user)
         if user is not None and getattr(user, "is_enterprise_user", False):
             self.fields["enterprise"].initial = user.enterprise_id
             self.fields["enterprise"].widget = forms.HiddenInput()
@@ -97,5 +97,5 @@ class DemonstrationForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises_for(user)
+        model_choice_field(self, "enterprise").queryset = enterprises_for(user)
         style(self)

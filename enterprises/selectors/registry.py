@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
@@ -25,7 +25,12 @@ def enterprise_counts(user: Any) -> dict[str, int]:
     )
 
 
-def enterprise_counts_by_category(user: Any) -> list[dict[str, Any]]:
+class CategoryCount(TypedDict):
+    risk_category: str
+    n: int
+
+
+def enterprise_counts_by_category(user: Any) -> list[CategoryCount]:
     return list(Enterprise.objects.visible_to(user).values("risk_category").annotate(n=Count("id")).order_by("-n"))
 
 

@@ -290,7 +290,9 @@ def joint_finding_new(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if not can_work_on_inspection(request.user, inspection):
             raise PermissionDenied
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(
+            request, " ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())
+        )
     return redirect(inspection)
 
 

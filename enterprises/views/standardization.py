@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -113,7 +113,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate_scan(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_scan(request: HttpRequest, pk: int) -> FileResponse:
     cert = _certificate(request, pk)  # visibility first, then the file
     return serve_protected(cert.scan)
 
