@@ -285,7 +285,8 @@ def grade_and_write_pg(
     run_id: int | None,
     now: dt.datetime,
     mostly_new: bool = False,
-) -> tuple[int, list[tuple[int, int, int, int, int | None]]]:
+    ids: Sequence[int] | None = None,
+) -> tuple[int, list[tuple[int, int, int, int, int | None]], list[int]]:
     """PostgreSQL: grade a range, compare with the current grades and write what changed — ONE statement.
 
     `mostly_new` (most of the range has no grade yet, e.g. the first night): nearly every grade will be
@@ -295,20 +296,68 @@ def grade_and_write_pg(
 
     The same results as `score_range` + the Python write path (tested against each other), but the
     rows never travel to the client: the nightly run stays a small multiple of a plain SELECT.
-    The caller must already hold the range's `CreditRating` row locks (a separate statement, so
-    this one's snapshot sees everything committed before the locks were granted).
+    The dashboards' credit figures follow in the same statement (`credit_facts_follow_sql`).
 
-    Returns (enterprises graded, [(history id, enterprise id, grade, score, previous grade) per change]).
+    The caller must already hold the range's enterprise row locks, FOR NO KEY UPDATE (a separate
+    statement, so this one's snapshot sees everything committed before the locks were granted): they
+    keep a single-enterprise recalculation and a batch from overwriting each other with a stale
+    result, and are the lock `enterprise_figures_refresh` takes before replacing a share.
+
+    `ids` instead of a range: these enterprises only (the ones `changed_pg` found).
+
+    Returns (enterprises graded, [(history id, enterprise id, grade, score, previous grade) per change],
+    [enterprises whose figures have no stored share yet: the caller recounts them]).
     """
+    return _grade_pg(
+        rule_set,
+        as_of,
+        id_from=id_from,
+        id_to=id_to,
+        ids=ids,
+        write=(trigger, run_id, now),
+        mostly_new=mostly_new,
+    )
+
+
+def changed_pg(rule_set: RuleSet, as_of: dt.date, *, id_from: int | None, id_to: int | None) -> tuple[int, list[int]]:
+    """PostgreSQL: grade a range and compare with the current grades, writing nothing and locking nothing.
+
+    Returns (enterprises graded, [enterprises whose result differs from their current grade]): the
+    same comparison `grade_and_write_pg` makes before it writes. A quiet night's batch ends here.
+    """
+    total, changed, _missing = _grade_pg(rule_set, as_of, id_from=id_from, id_to=id_to, ids=None, write=None)
+    return total, [row[0] for row in changed]
+
+
+def _pg_range(column: str, id_from: int | None, id_to: int | None, ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+    if ids is not None:
+        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+    return _range_sql(column, id_from, id_to, None)
+
+
+def _grade_pg(
+    rule_set: RuleSet,
+    as_of: dt.date,
+    *,
+    id_from: int | None,
+    id_to: int | None,
+    ids: Sequence[int] | None,
+    write: tuple[str, int | None, dt.datetime] | None,
+    mostly_new: bool = False,
+) -> tuple[int, list[tuple[Any, ...]], list[int]]:
+    """`grade_and_write_pg` (write = (trigger, run id, now)) or `changed_pg` (write = None: nothing is
+    written, and the changes are the (enterprise id,) of each enterprise whose result differs)."""
+    from enterprises.services.figures import credit_facts_follow_sql
+
     from .models import CreditRating, CreditRatingHistory
 
     dialect = _Dialect("postgresql")
     cte, params = _rules_cte(rule_set, as_of, dialect)
-    record_range, record_params = _range_sql("r.enterprise_id", id_from, id_to, None)
-    enterprise_range, enterprise_params = _range_sql("e.id", id_from, id_to, None)
+    record_range, record_params = _pg_range("r.enterprise_id", id_from, id_to, ids)
+    enterprise_range, enterprise_params = _pg_range("e.id", id_from, id_to, ids)
     # The range again on the grades, so the planner reads them by index, whatever its statistics.
-    rating_range, rating_params = _range_sql("c.enterprise_id", id_from, id_to, None)
-    target_range, target_params = _range_sql("t.enterprise_id", id_from, id_to, None)
+    rating_range, rating_params = _pg_range("c.enterprise_id", id_from, id_to, ids)
+    target_range, target_params = _pg_range("t.enterprise_id", id_from, id_to, ids)
     clamped = "CASE WHEN pc.pts < lim.lo THEN lim.lo WHEN pc.pts > lim.hi THEN lim.hi ELSE pc.pts END"
     blacklist_cap = int(rule_set.blacklist_grade_cap or 0)
     records = CreditRecord._meta.db_table
@@ -321,7 +370,9 @@ def grade_and_write_pg(
             WHERE r.status = 'active' AND {{range}}
               AND r.occurred_on > ru.since AND r.occurred_on <= CAST(%s AS DATE)"""
     changed_with_records = "SELECT eid FROM ch WHERE n > 0"
-    if mostly_new:
+    # The subtotals are written, never compared: a comparison alone does not build them.
+    criteria = f"jsonb_object_agg(pc.criterion, {clamped})" if write is not None else "CAST(NULL AS jsonb)"
+    if mostly_new and write is not None:
         # `rr`: the counted records of the range, read once (index-only) and kept for `pc` and `co`.
         records_cte = f"rr AS MATERIALIZED ({counted.format(range=record_range)}),"
         scored_from, listed_from, listed_params = "rr", f"rr WHERE rr.eid IN ({changed_with_records})", []
@@ -342,7 +393,7 @@ def grade_and_write_pg(
         ),
         pe AS (
             SELECT pc.eid AS eid, SUM({clamped}) AS pts, MIN(pc.cap) AS cap, SUM(pc.n) AS n,
-                   SUM(pc.s1) AS s1, SUM(pc.s2) AS s2, jsonb_object_agg(pc.criterion, {clamped}) AS crit
+                   SUM(pc.s1) AS s1, SUM(pc.s2) AS s2, {criteria} AS crit
             FROM pc JOIN lim ON lim.criterion = pc.criterion
             GROUP BY pc.eid
         ),
@@ -368,7 +419,7 @@ def grade_and_write_pg(
             FROM sc
         ),
         ch AS (
-            SELECT gr.*, c.id AS rating_id, c.grade AS prev_grade, c.score AS prev_score
+            SELECT gr.*, c.id AS rating_id, c.grade AS prev_grade, c.score AS prev_score, c.blacklisted AS prev_bl
             FROM gr LEFT JOIN {ratings} c ON c.enterprise_id = gr.eid AND {rating_range}
             WHERE (c.id IS NULL AND gr.status <> 'withdrawn')
                OR (c.id IS NOT NULL AND
@@ -377,7 +428,26 @@ def grade_and_write_pg(
                    IS DISTINCT FROM
                    (gr.grade::smallint, gr.score::smallint, %s::bigint, gr.cap::smallint, gr.bl, gr.n, gr.fp::varchar,
                     gr.status::varchar))
-        ),
+        )
+    """
+    day = as_of.isoformat()
+    params += [*record_params, day]
+    params += [rule_set.base_score, rule_set.max_score, *enterprise_params]
+    params += [rule_set.grade_one_min, rule_set.grade_two_min, blacklist_cap]
+    params += [*rating_params, rule_set.pk]
+    if write is None:
+        sql += "SELECT (SELECT count(*) FROM sc), (SELECT array_agg(eid ORDER BY eid) FROM ch)"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total, changed = cursor.fetchone()
+        return int(total), [(int(eid),) for eid in changed or []], []
+    trigger, run_id, now = write
+    sql += f"""
+        ,
+        fig_src AS (
+            SELECT ch.eid, ch.grade, ch.bl FROM ch
+            WHERE ch.prev_grade IS NULL OR ch.prev_grade <> ch.grade OR ch.prev_bl IS DISTINCT FROM ch.bl
+        ),{credit_facts_follow_sql("fig_src")},
         co AS (
             SELECT rr.eid AS eid, string_agg(rr.rid::text || ':' || rr.points::text, ',' ORDER BY rr.rid) AS txt
             FROM {listed_from}
@@ -411,14 +481,9 @@ def grade_and_write_pg(
             RETURNING id
         )
         SELECT total.n, hi.id, hi.enterprise_id, hi.grade, hi.score, hi.previous_grade,
-               (SELECT count(*) FROM up) + (SELECT count(*) FROM ins)
+               (SELECT count(*) FROM up) + (SELECT count(*) FROM ins), (SELECT array_agg(eid) FROM fig_missing)
         FROM (SELECT count(*) AS n FROM sc) AS total LEFT JOIN hi ON true
     """
-    day = as_of.isoformat()
-    params += [*record_params, day]
-    params += [rule_set.base_score, rule_set.max_score, *enterprise_params]
-    params += [rule_set.grade_one_min, rule_set.grade_two_min, blacklist_cap]
-    params += [*rating_params, rule_set.pk]
     params += listed_params
     params += [rule_set.pk, day, now, trigger, run_id]
     params += [rule_set.pk, day, now, now, *target_params]
@@ -430,4 +495,5 @@ def grade_and_write_pg(
     changes = [(row[1], row[2], row[3], row[4], row[5]) for row in rows if row[1] is not None]
     if changes and int(rows[0][6]) != len(changes):  # every history row must have moved its grade row
         raise RuntimeError("credit grading wrote history without its current grade")
-    return total, changes
+    missing = [int(pk) for pk in (rows[0][7] or [])] if rows else []
+    return total, changes, missing

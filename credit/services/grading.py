@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.models import User
 from safety_platform.services import DomainError, notify
@@ -107,21 +108,13 @@ def _grade_range(
     id_to: int | None = None,
 ) -> GradeOutcome:
     """Grade enterprises with id_from <= id < id_to and write the changes. Call inside a transaction."""
+    if _sql_path():
+        return _grade_range_pg(rule_set=rule_set, as_of=as_of, trigger=trigger, run=run, id_from=id_from, id_to=id_to)
     rating_range = Q()
     if id_from is not None:
         rating_range &= Q(enterprise_id__gte=id_from)
     if id_to is not None:
         rating_range &= Q(enterprise_id__lt=id_to)
-    if _sql_path():
-        return _grade_range_pg(
-            rule_set=rule_set,
-            as_of=as_of,
-            trigger=trigger,
-            run=run,
-            id_from=id_from,
-            id_to=id_to,
-            rating_range=rating_range,
-        )
     # Lock first, grade second: under READ COMMITTED the grading statement then sees every record
     # committed by whoever held these rows before us.
     current = {
@@ -240,33 +233,83 @@ def _grade_range_pg(
     run: CreditRecalcRun | None,
     id_from: int | None,
     id_to: int | None,
-    rating_range: Q,
 ) -> GradeOutcome:
-    # Lock first, in a statement of its own: the grading statement's snapshot is taken after the
-    # locks are granted, so it sees every record committed by whoever held them.
-    locked = list(
-        CreditRating.objects.select_for_update().filter(rating_range).order_by("enterprise_id").values_list("id")
-    )
-    # Mostly ungraded (the first night): read the range's records once for scores and explanations.
+    bounds, bound_params = ["TRUE"], []
+    if id_from is not None:
+        bounds.append("{col} >= %s")
+        bound_params.append(id_from)
+    if id_to is not None:
+        bounds.append("{col} < %s")
+        bound_params.append(id_to)
+    bound = " AND ".join(bounds)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {CreditRating._meta.db_table} c WHERE {bound.format(col='c.enterprise_id')}",
+            bound_params,
+        )
+        graded = int(cursor.fetchone()[0])
+
+    def writing() -> None:
+        if run is not None:
+            # A batch may be lost in a server crash without harm: its results and its "done" mark
+            # commit together, so a lost batch is simply pending again and graded by the rerun.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+    # Writes happen under the enterprise row locks (FOR NO KEY UPDATE, id order), taken in a statement
+    # of their own so the writing statement's snapshot sees every record committed by whoever held
+    # them: a single-enterprise recalculation and a batch never overwrite each other with a stale
+    # result. The enterprise rows, not the grades: they exist before the first grade does, the
+    # dashboards' figures (updated in the same statement) are replaced under that lock, and credit's
+    # intake takes it too. FOR NO KEY UPDATE leaves inserts of records and grades pointing at them free.
     size = run.batch_size if run is not None else (id_to - id_from if id_from is not None and id_to else None)
-    mostly_new = size is not None and 2 * len(locked) < size
-    if run is not None:
-        # A batch may be lost in a server crash without harm: its results and its "done" mark
-        # commit together, so a lost batch is simply pending again and graded by the rerun.
+    if size is not None and 2 * graded < size:
+        # Mostly ungraded (the first night): nearly everything will be written, so lock the whole range
+        # and grade, compare and write in one statement that reads the range's records once.
+        writing()
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    total, rows = engine.grade_and_write_pg(
-        rule_set,
-        as_of,
-        id_from=id_from,
-        id_to=id_to,
-        trigger=trigger,
-        run_id=run.pk if run else None,
-        now=timezone.now(),
-        mostly_new=mostly_new,
-    )
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT e.id FROM {Enterprise._meta.db_table} e "
+                f"WHERE {bound.format(col='e.id')} ORDER BY e.id FOR NO KEY UPDATE) AS locked",
+                bound_params,
+            )
+        total, rows, missing = engine.grade_and_write_pg(
+            rule_set,
+            as_of,
+            id_from=id_from,
+            id_to=id_to,
+            trigger=trigger,
+            run_id=run.pk if run else None,
+            now=timezone.now(),
+            mostly_new=True,
+        )
+    else:
+        # Mostly graded (every later night): compare without locking or writing anything; a quiet
+        # batch ends here. The enterprises found changed are locked and graded again (a snapshot
+        # after their locks) and written; whatever changes meanwhile for the others is regraded by
+        # its own recalculation, which takes the same lock.
+        total, changed = engine.changed_pg(rule_set, as_of, id_from=id_from, id_to=id_to)
+        rows, missing = [], []
+        if changed:
+            writing()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT e.id FROM {Enterprise._meta.db_table} e "
+                    "WHERE e.id = ANY(%s::bigint[]) ORDER BY e.id FOR NO KEY UPDATE) AS locked",
+                    [changed],
+                )
+            _total, rows, missing = engine.grade_and_write_pg(
+                rule_set,
+                as_of,
+                id_from=None,
+                id_to=None,
+                ids=changed,
+                trigger=trigger,
+                run_id=run.pk if run else None,
+                now=timezone.now(),
+            )
     changes = [_Change(*row) for row in rows]
-    _figures_follow([c.enterprise_id for c in changes])
+    _figures_follow(missing)  # the figures of the others followed in the statement
     grade_changes = [c for c in changes if c.previous_grade is not None and c.previous_grade != c.grade]
     _notify_grade_changes(grade_changes, rule_set, as_of)
     if changes:  # nothing changed (most batches of a quiet night): no event, no subscription lookup
@@ -455,6 +498,22 @@ def credit_recalc_run_start(
 
 def _mark_batch_done(batch: CreditRecalcBatch, outcome: GradeOutcome) -> bool:
     """Conditional UPDATE: only a pending batch becomes done (a second finisher changes nothing)."""
+    if connection.vendor == "postgresql":  # the same UPDATE without the ORM's per-batch compilation
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {CreditRecalcBatch._meta.db_table} SET status = %s, processed_at = %s, enterprises = %s, "
+                "changed = %s, grade_changes = %s WHERE id = %s AND status = %s",
+                [
+                    BatchStatus.DONE,
+                    timezone.now(),
+                    outcome.enterprises,
+                    outcome.changed,
+                    outcome.grade_changes,
+                    batch.pk,
+                    BatchStatus.PENDING,
+                ],
+            )
+            return cursor.rowcount == 1
     return bool(
         CreditRecalcBatch.objects.filter(pk=batch.pk, status=BatchStatus.PENDING).update(
             status=BatchStatus.DONE,
@@ -470,16 +529,32 @@ class _BatchTakenError(Exception):
     pass
 
 
+def _claim_batch(run: CreditRecalcRun) -> CreditRecalcBatch | None:
+    """The run's next pending batch, locked; batches other workers hold are skipped (SKIP LOCKED)."""
+    if connection.vendor != "postgresql":
+        return (
+            CreditRecalcBatch.objects.select_for_update(skip_locked=True)
+            .filter(run=run, status=BatchStatus.PENDING)
+            .order_by("seq")
+            .first()
+        )
+    with connection.cursor() as cursor:  # the same query without the ORM's per-batch compilation
+        cursor.execute(
+            f"SELECT id, seq, id_from, id_to FROM {CreditRecalcBatch._meta.db_table} "
+            "WHERE run_id = %s AND status = %s ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED",
+            [run.pk, BatchStatus.PENDING],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return CreditRecalcBatch(pk=row[0], run=run, seq=row[1], id_from=row[2], id_to=row[3], status=BatchStatus.PENDING)
+
+
 def _process_next_batch(run: CreditRecalcRun) -> bool:
     """Claim, grade and finish one batch in one transaction. False when no batch is left to claim."""
     try:
         with transaction.atomic():
-            batch = (
-                CreditRecalcBatch.objects.select_for_update(skip_locked=True)
-                .filter(run=run, status=BatchStatus.PENDING)
-                .order_by("seq")
-                .first()
-            )
+            batch = _claim_batch(run)
             if batch is None:
                 return False
             outcome = _grade_range(

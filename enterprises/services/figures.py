@@ -1,12 +1,13 @@
 """Keeping `EnterpriseFigureSummary` equal to the records: one enterprise's share replaced at each change.
 
 A save or delete of an enterprise, a risk point, a credit rating, a statistics report, a self-check or a
-warning recipient (model signals, `enterprises.receivers`; the credit engine's set-based writes send
-`credit.signals.ratings_written`) recounts the facts of the enterprises concerned from their records, and
-adds the difference from what they counted before (`EnterpriseFigures`) in one upsert, in the same
-transaction. The enterprise rows are locked first (FOR NO KEY UPDATE, in id order) so two changes of one
-enterprise at once never both add their difference to the same old share. `enterprise_figures_rebuild`
-(nightly, idempotent) recounts everything.
+warning recipient (model signals, `enterprises.receivers_figures`) recounts the facts of the enterprises
+concerned from their records, and adds the difference from what they counted before (`EnterpriseFigures`)
+in one upsert, in the same transaction. The enterprise rows are locked first (FOR NO KEY UPDATE, in id
+order) so two changes of one enterprise at once never both add their difference to the same old share.
+The credit engine's set-based writes (no model signal) replace only the credit facts, in their own
+statement (`credit_facts_follow_sql`), under the same lock. `enterprise_figures_rebuild` (nightly,
+idempotent) recounts everything.
 """
 
 from __future__ import annotations
@@ -182,6 +183,60 @@ def _refresh(ids: list[int]) -> None:
                 unique_fields=["enterprise"],
                 update_fields=["jurisdiction_ref", "industry_ref", "department_ref", "facts"],
             )
+
+
+def _credit_keys() -> list[str]:
+    """The keys `_facts` gives a credit grade: one `grade_<n>|` per grade, and `blacklisted|`."""
+    from credit.choices import Grade
+
+    return [f"grade_{grade}|" for grade in Grade.values] + ["blacklisted|"]
+
+
+def credit_facts_follow_sql(moved: str) -> str:
+    """PostgreSQL: CTEs that make the credit facts (`grade_<n>`, `blacklisted`) of the enterprises in `moved`
+    — a CTE of the same statement with columns (eid, grade, bl), the grades being written — follow them.
+
+    For the credit engine's set-based writes (`credit.engine.grade_and_write_pg`), which lock the enterprise
+    rows first (FOR NO KEY UPDATE, as `enterprise_figures_refresh` does) and take the statement's snapshot
+    after: each enterprise's stored share gets its credit facts replaced and the summary the difference, in
+    key order. A grade changes no other fact, so nothing else is recounted (recounting every fact of the
+    first night's enterprises cost twice the grading itself). Adds the CTE `fig_missing(eid)`: the
+    enterprises without a stored share yet, for `enterprise_figures_refresh` after the statement.
+    """
+    figures = EnterpriseFigures._meta.db_table
+    summary = EnterpriseFigureSummary._meta.db_table
+    keys = _credit_keys()  # SQL literals below: fixed ASCII keys, no user input
+    key_array = "ARRAY[" + ", ".join(f"'{key}'" for key in keys) + "]::text[]"
+    key_rows = ", ".join(f"('{key}')" for key in keys)
+    return f"""
+        fig_old AS (
+            SELECT m.eid, f.id AS fid, f.jurisdiction_ref AS j, f.industry_ref AS i, f.department_ref AS d,
+                   f.facts AS facts,
+                   jsonb_build_object('grade_' || m.grade::text || '|', 1)
+                       || CASE WHEN m.bl THEN '{{"blacklisted|": 1}}'::jsonb ELSE '{{}}'::jsonb END AS new
+            FROM {moved} m LEFT JOIN {figures} f ON f.enterprise_id = m.eid
+        ),
+        fig_missing AS (SELECT eid FROM fig_old WHERE fid IS NULL),
+        fig_moved AS (
+            SELECT * FROM fig_old
+            WHERE fid IS NOT NULL AND jsonb_strip_nulls(jsonb_build_object(
+                {", ".join(f"'{key}', facts -> '{key}'" for key in keys)})) <> new
+        ),
+        fig_kept AS (
+            UPDATE {figures} f SET facts = (f.facts - {key_array}) || fm.new
+            FROM fig_moved fm WHERE f.id = fm.fid
+        ),
+        fig_summed AS (
+            INSERT INTO {summary} (jurisdiction_id, industry_id, department_ref, fact, period, n)
+            SELECT j, i, d, split_part(k.key, '|', 1), '', SUM(COALESCE((fm.new ->> k.key)::int, 0)
+                                                            - COALESCE((fm.facts ->> k.key)::int, 0))
+            FROM fig_moved fm CROSS JOIN (VALUES {key_rows}) AS k(key)
+            GROUP BY j, i, d, k.key
+            HAVING SUM(COALESCE((fm.new ->> k.key)::int, 0) - COALESCE((fm.facts ->> k.key)::int, 0)) <> 0
+            ORDER BY j, i, d, split_part(k.key, '|', 1) COLLATE "C"
+            ON CONFLICT (jurisdiction_id, industry_id, department_ref, fact, period)
+            DO UPDATE SET n = {summary}.n + excluded.n
+        )"""
 
 
 def enterprise_figures_forget(enterprise_id: int) -> None:
