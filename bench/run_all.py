@@ -101,6 +101,8 @@ def _size_label(size: str) -> str:
 def fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
+    if isinstance(value, int):  # a count (failed requests)
+        return f"{value:,} {unit}".strip()
     if unit == "s" and abs(value) < 1:
         value, unit = value * 1000, "ms"
     magnitude = abs(value)

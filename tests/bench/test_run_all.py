@@ -165,5 +165,7 @@ def test_missed_goals_say_by_how_much_at_the_largest_size() -> None:
     assert set(rows) == {"full sync", "ratings feed"}  # the risk map met its goal
     assert rows["full sync"][2:] == ["1,000,000", "1,000 s", "2.50×", "≤ 1.3×", "1.92×"]  # 2.5 / 1.3
     assert rows["ratings feed"][6] == "1.40×"  # a rate: 0.7 / 0.5
+    count = run_all.render([fig("load_test", "failed requests", 10_000, 0, None, unit="requests")])
+    assert "| load_test | failed requests | 10,000 | 0 requests | — | — |" in count
     slow = fig("hazard_list", "p95", 10_000, 150.0, 50.0, unit="ms") | {"goal_value": 100, "met": False}
     assert run_all.shortfall(slow) == 1.5
