@@ -90,3 +90,16 @@ def server_error_response(request: HttpRequest, exc: BaseException | None) -> Ht
 
 def handler500(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     return server_error_response(request, sys.exc_info()[1])
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL under /api/ that no route matches (`/api/v1/hazards/1.5/`, a misspelt path) answers the API's JSON
+    404, as the schema documents for every route that names an object; the web keeps Django's page."""
+    if request.path.startswith("/api/"):
+        from rest_framework.exceptions import NotFound
+
+        detail = NotFound.default_detail
+        return JsonResponse({"detail": str(detail), "code": NotFound.default_code}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -14,6 +14,8 @@ from .forms import LoginForm
 
 # A database outage answers 503 with Retry-After (JSON on the API); rendered without the database.
 handler500 = "safety_platform.errors.handler500"
+# A path under /api/ that matches no route answers the API's JSON 404 (the schema documents JSON).
+handler404 = "safety_platform.errors.handler404"
 
 admin.site.site_header = _("Longyan work-safety supervision platform · Administration")
 admin.site.site_title = _("Longyan work-safety supervision platform")

@@ -52,6 +52,7 @@ from ..choices import (
 )
 from ..models import Campaign, Hazard, HazardAttachment, HazardCodeCounter, HazardTransition, RemediationPlan
 
+EARLIEST_FOUND_ON = dt.date(2000, 1, 1)  # no record of this platform goes back further
 RECTIFICATION_BASIS = "《安全生产事故隐患排查治理暂行规定》(国家安全监管总局令第16号)"
 VERIFICATION_DAYS = 10  # Fujian practice: verification and closing (核销) within 10 days of the request.
 # The rectification deadline (限期整改) proposed when a hazard is graded; the inspector may set another. A
@@ -262,6 +263,14 @@ def _register(
     found_at = found_at or timezone.now()
     if found_at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError(_("A hazard cannot be found in the future."), field="found_at", code="invalid")
+    if timezone.localtime(found_at).date() < EARLIEST_FOUND_ON:
+        # A typo in the year ("0156-02-18"): it would number the hazard in year 156, and a time before 1901
+        # in Asia/Shanghai has a local-mean-time offset (+08:05:43) that is no valid RFC 3339 date-time.
+        raise DomainError(
+            _("A hazard cannot have been found before %(day)s.") % {"day": EARLIEST_FOUND_ON.isoformat()},
+            field="found_at",
+            code="invalid",
+        )
     checked = _validate_files(files)
     User = get_user_model()
     reporter = reported_by if isinstance(reported_by, User) else None

@@ -24,6 +24,7 @@ An operation's own `@extend_schema(responses=...)` for one of these codes wins.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -170,3 +171,99 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Department API key, sent as `Authorization: Api-Key <key>`.",
         }
+
+
+# Links (OpenAPI 3 `links`): how the answer of one operation feeds the next ----------------------------
+
+OBJECT_ROUTE = re.compile(r"^(?P<collection>.+/)\{(?P<param>\w+)\}/(?P<action>[\w-]+/)?$")
+VERBS = {"get": "read", "put": "replace", "patch": "update", "delete": "delete", "post": ""}
+
+
+def _body_properties(schema: dict[str, Any], response: dict[str, Any]) -> set[str]:
+    body = response.get("content", {}).get("application/json", {}).get("schema", {})
+    ref = body.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        body = schema["components"]["schemas"].get(ref.rsplit("/", 1)[1], {})
+    return set(body.get("properties", {}))
+
+
+def _link_name(method: str, action: str | None) -> str:
+    """`read`, `update`, … for the object itself; `assess`, `plan_read`, `plan_replace` for its actions."""
+    if not action:
+        return VERBS[method]
+    name = action.strip("/").replace("-", "_")
+    return name if method == "post" else f"{name}_{VERBS[method]}"
+
+
+def _is_versioned_write(operation: dict[str, Any]) -> bool:
+    return any(p.get("name") == "If-Match" and p.get("in") == "header" for p in operation.get("parameters", []))
+
+
+def add_links(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: OpenAPI links between the operations on one object.
+
+    - The `201` of `POST /x/`, when its body has the field the object's routes name (`id`), links to every
+      operation under `/x/{id}/` (read, replace, update, delete, each action) with that value;
+    - the `200` of `GET /x/{id}/` links to every other operation on the same object;
+    - the `200` of a write on the object (`PUT`/`PATCH /x/{id}/`, an action) links back to `GET /x/{id}/`;
+    - a `200` that carries an `ETag` links to the versioned writes of the same route (`PUT`/`PATCH`) with
+      `If-Match` set to that `ETag`.
+
+    Client generators show integrators these chains; schemathesis follows them in the stateful test
+    (tests/platform/test_schema_stateful.py), so reads and writes name objects that exist.
+    """
+    paths = result.get("paths", {})
+    objects: dict[str, list[tuple[str, str, str, str | None]]] = {}  # collection -> (path, method, param, action)
+    for path, operations in paths.items():
+        match = OBJECT_ROUTE.match(path)
+        if match is None:
+            continue
+        for method, operation in operations.items():
+            if method in VERBS and "operationId" in operation:
+                objects.setdefault(match["collection"], []).append((path, method, match["param"], match["action"]))
+
+    def link(target: tuple[str, str, str, str | None], value: str, description: str) -> dict[str, Any]:
+        path, method, param, _action = target
+        return {
+            "operationId": paths[path][method]["operationId"],
+            "parameters": {param: value},
+            "description": description,
+        }
+
+    def add(response: dict[str, Any] | None, links: dict[str, Any]) -> None:
+        if response is not None and links:
+            response.setdefault("links", {}).update(links)
+
+    for collection, targets in objects.items():
+        created = paths.get(collection, {}).get("post", {}).get("responses", {}).get("201")
+        if created is not None:
+            fields = _body_properties(result, created)
+            add(
+                created,
+                {
+                    _link_name(t[1], t[3]): link(t, f"$response.body#/{t[2]}", f"The created object's `{t[2]}`.")
+                    for t in targets
+                    if t[2] in fields
+                },
+            )
+        read = next((t for t in targets if t[1] == "get" and t[3] is None), None)
+        for target in targets:
+            path, method, param, action = target
+            answered = paths[path][method].get("responses", {}).get("200")
+            if answered is None:
+                continue
+            same = f"$request.path.{param}"
+            if target == read:
+                add(answered, {_link_name(t[1], t[3]): link(t, same, "The same object.") for t in targets if t != read})
+            elif read is not None and method != "get":
+                add(answered, {"read": link(read, same, "The object as it is now.")})
+            if "ETag" in answered.get("headers", {}):
+                guarded = {}
+                for other in ("put", "patch"):
+                    if _is_versioned_write(paths[path].get(other, {})):
+                        write = link((path, other, param, action), same, "")
+                        write["parameters"]["header.If-Match"] = "$response.header.ETag"
+                        write["description"] = "The same object, refused with 412 if it changed since this answer."
+                        guarded[_link_name(other, action)] = write
+                add(answered, guarded)
+    return result

@@ -27,3 +27,19 @@ def test_api_refusals_speak_the_clients_language(api_client: Any, users: Any) ->
     assert api_client.get("/api/v1/risk-map/").json()["detail"] == "风险分布图仅供监管人员使用。"
     english = api_client.get("/api/v1/risk-map/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
     assert english == "The risk map is for supervisors."
+
+
+def test_a_hazard_found_in_year_156_is_a_400_naming_found_at(api_client: Any, users: Any) -> None:
+    """Found by the stateful schema test: "0156-02-18T14:44:53" was registered as hazard YH-…-156-000001 and
+    answered with found_at "+08:05:43" (Asia/Shanghai's local mean time before 1901), no valid date-time."""
+    from hazards.models import Hazard
+
+    api_client.force_authenticate(users["enterprise"])
+    response = api_client.post(
+        "/api/v1/hazards/", {"title": "配电箱未接地", "found_at": "0156-02-18T14:44:53+08:00"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["found_at"] == ["发现时间不能早于2000-01-01。"]
+    assert not Hazard.objects.exists()
+    recent = api_client.post("/api/v1/hazards/", {"title": "配电箱未接地", "found_at": "2020-01-05T09:00:00+08:00"})
+    assert recent.status_code == 201 and recent.json()["found_at"] == "2020-01-05T09:00:00+08:00"

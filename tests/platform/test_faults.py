@@ -303,3 +303,16 @@ def test_a_web_page_answers_a_plain_503_page_when_the_database_is_down(
     body = response.content.decode()
     assert "Traceback" not in body and "OperationalError" not in body
     assert "<h1>" in body
+
+
+def test_an_api_path_no_route_matches_answers_the_json_404_the_schema_documents(
+    users: dict[str, Any], client: Client
+) -> None:
+    """Found by the stateful schema test: `/api/v1/hazards/117.037/start/` (an id that is no integer) answered
+    Django's HTML 404 page where the schema documents the JSON error body."""
+    client.force_login(users["committee"])
+    response = client.post("/api/v1/hazards/117.037/start/", {}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response_errors("/api/v1/hazards/{id}/start/", "post", 404, response.json()) == []
+    assert client.get("/enterprises/no-such-page/")["Content-Type"].startswith("text/html")  # the web's own page
