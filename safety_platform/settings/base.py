@@ -297,8 +297,6 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Links from a created object to its reads, writes and actions, and from an ETag to the writes it guards.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "safety_platform.api.schema.add_links"],
-    # Links from a created object to its reads, writes and actions, and from an ETag to the writes it guards.
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "safety_platform.api.schema.add_links"],
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
         "CreditBlacklistCaseEnum": "credit.choices.BlacklistCase",
