@@ -42,8 +42,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class TransitionInline(admin.TabularInline):
     model = HazardTransition
-    fields = ["at", "action", "from_state", "to_state", "actor", "actor_label", "note"]
-    readonly_fields = fields
+    # One tuple for both attributes, which the stubs type differently.
+    fields = readonly_fields = ("at", "action", "from_state", "to_state", "actor", "actor_label", "note")
     extra = 0
     can_delete = False
 

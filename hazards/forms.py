@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.fields import EnterpriseChoiceField
 from enterprises.models import Enterprise
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, choice_field, model_choice_field
 from safety_platform.models import Industry, Jurisdiction
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
@@ -72,7 +72,7 @@ class MultipleFileField(forms.FileField):
         return list(files)
 
 
-def _styled(form: forms.Form) -> None:
+def _styled(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
@@ -129,9 +129,9 @@ class HazardLogForm(StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).operating()
-        self.fields["campaign"].queryset = Campaign.objects.visible_to(user).running()
-        self.fields["risk_source"].queryset = RiskSource.objects.visible_to(user)
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user).operating()
+        model_choice_field(self, "campaign").queryset = Campaign.objects.visible_to(user).running()
+        model_choice_field(self, "risk_source").queryset = RiskSource.objects.visible_to(user)
         if user.is_enterprise_user:
             del self.fields["enterprise"]
             for name in ("grade", "deadline", "responsible_person", "responsible_phone"):
@@ -140,7 +140,8 @@ class HazardLogForm(StyledForm):
             _propose_deadlines(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("grade"):
             if not data.get("deadline") and "deadline" not in self.errors:
                 # Graded without a date (no script on the page to fill it in): the rule's proposal for the grade.
@@ -179,7 +180,8 @@ class ProgressForm(StyledForm):
     photos = MultipleFileField(label=_("Photos"), capture=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("note") and not data.get("photos") and not self.errors:
             raise ValidationError(_("Describe the progress or attach a photo."))
         return data
@@ -192,7 +194,8 @@ class SubmitForm(StyledForm):
     documents = MultipleFileField(label=_("Documents"), kinds=(IMAGE, PDF, OFFICE))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (data.get("before") or data.get("after") or data.get("documents")):
             raise ValidationError(_("Attach at least one photo or document."))
         return data
@@ -303,7 +306,7 @@ class RiskSourceForm(VersionedFormMixin, StyledForm):
     def __init__(self, *args: Any, user: Any, row: RiskSource | None = None, **kwargs: Any) -> None:
         self.row = row if row is not None else RiskSource()
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
         if user.is_enterprise_user:
             del self.fields["enterprise"]
 
@@ -311,7 +314,8 @@ class RiskSourceForm(VersionedFormMixin, StyledForm):
         return self.row
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         method = data.get("method")
         needed = ("lec_l", "lec_e", "lec_c") if method == RiskMethod.LEC else ("likelihood", "severity")
         for name in needed:
@@ -346,7 +350,7 @@ class CampaignForm(VersionedFormMixin, StyledForm):
         if user.is_inspector:
             from .filtersets import _scoped_jurisdictions
 
-            self.fields["jurisdictions"].queryset = _scoped_jurisdictions(user).exclude(level="grid")
+            model_choice_field(self, "jurisdictions").queryset = _scoped_jurisdictions(user).exclude(level="grid")
             self.fields["jurisdictions"].required = True
             self.fields["jurisdictions"].help_text = ""
         for name in ("industries", "jurisdictions"):
@@ -356,7 +360,8 @@ class CampaignForm(VersionedFormMixin, StyledForm):
         return self.row
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("A campaign cannot end before it starts."))
         return data
@@ -395,7 +400,8 @@ class SelfCheckForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for item in self.items:
             outcome = data.get(f"outcome_{item.pk}")
             if outcome in (CheckOutcome.HAZARD, CheckOutcome.FIXED) and not data.get(f"note_{item.pk}"):
@@ -408,7 +414,7 @@ class StatGenerateForm(StyledForm):
 
     def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = periods
+        choice_field(self, "period").choices = periods
 
 
 class CardReportForm(StyledForm):

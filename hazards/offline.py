@@ -61,4 +61,5 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
     etag = quote_etag(hashlib.sha256(script.encode()).hexdigest()[:32])
     response["ETag"] = etag
-    return get_conditional_response(request, etag=etag, response=response)
+    conditional = get_conditional_response(request, etag=etag, response=response)
+    return response if conditional is None else conditional  # None only when no response is handed in

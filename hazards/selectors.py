@@ -214,7 +214,7 @@ def risk_map(user: Any, node: Jurisdiction) -> dict[str, Any]:
             totals.levels[level] = totals.levels.get(level, 0) + n
     totals.open_hazards = sum(n for n, _major in hazard_counts.values())
     totals.major_open = sum(major for _n, major in hazard_counts.values())
-    ancestors = list(node.ancestors().exclude(pk=node.pk))
+    ancestors: list[Any] = list(node.ancestors().exclude(pk=node.pk))  # each also carries map_reachable
     # An inspector's map cannot open the areas above their own: those read as text, not as links.
     paths = user.jurisdiction_paths if getattr(user, "is_inspector", False) else None
     for ancestor in ancestors:
@@ -243,7 +243,7 @@ def _enterprise_rows(user: Any, node: Jurisdiction) -> list[MapRow]:
     ):
         levels.setdefault(row["enterprise_id"], {})[row["level"]] = row["n"]
     hazards = {
-        row["enterprise_id"]: row
+        row["enterprise_id"]: (row["n"], row["major"])
         for row in Hazard.objects.filter(enterprise_id__in=ids, state__in=OPEN_STATES)
         .values("enterprise_id")
         .annotate(n=Count("pk"), major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)))
@@ -255,8 +255,8 @@ def _enterprise_rows(user: Any, node: Jurisdiction) -> list[MapRow]:
             name=e.name,
             enterprise=e,
             levels=levels.get(e.pk, {}),
-            open_hazards=hazards.get(e.pk, {}).get("n", 0),
-            major_open=hazards.get(e.pk, {}).get("major", 0),
+            open_hazards=hazards.get(e.pk, (0, 0))[0],
+            major_open=hazards.get(e.pk, (0, 0))[1],
         )
         for e in enterprises
     ]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import Role
 from safety_platform.concurrency import StaleEdit
+from safety_platform.model_meta import verbose_name_of
 from safety_platform.models import Jurisdiction
 from safety_platform.net import client_ip
 from safety_platform.pagination import ListPaginator
@@ -189,7 +190,7 @@ ACTION_FORMS: dict[str, type[Any]] = {
     TransitionAction.VOID: f.VoidForm,
 }
 
-ACTION_STYLE = {
+ACTION_STYLE: dict[str, str] = {
     TransitionAction.ASSESS: "primary",
     TransitionAction.REPORT: "danger",
     TransitionAction.LIST: "danger",
@@ -312,7 +313,7 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
     """Stream an attachment only to users who may see its hazard (404 otherwise)."""
     attachment = get_object_or_404(HazardAttachment.objects.visible_to(request.user), pk=pk)
     if request.GET.get("thumb") and attachment.is_image:
@@ -531,6 +532,7 @@ def risk_map_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _require_roles(user, STAFF)
     node_id = request.GET.get("node", "")
+    node: Jurisdiction | None
     if node_id.isdecimal():
         node = get_object_or_404(Jurisdiction, pk=int(node_id))
         if getattr(user, "is_inspector", False) and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
@@ -762,7 +764,7 @@ def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(report)
     # Read-only on GET: a draft shows the figures as the records stand now; nothing is written until filed.
     values = selectors.stat_report_figures(report)
-    figures = [(HazardStatReport._meta.get_field(name).verbose_name, value) for name, value in values.items()]
+    figures = [(verbose_name_of(HazardStatReport, name), value) for name, value in values.items()]
     filing_state = selectors.stat_report_filing_state(report)
     return render(
         request,

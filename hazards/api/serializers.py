@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from safety_platform.models import Industry
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
 from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod, VoidKind
@@ -282,7 +283,7 @@ class RiskSourceSerializer(serializers.ModelSerializer):
         data = dict(self.validated_data)
         if self.instance is not None and self.partial:
             for name, fld in self.fields.items():
-                if fld.read_only or name in data or "." in (fld.source or "") or fld.source == "*":
+                if fld.read_only or name in data or not fld.source or "." in fld.source or fld.source == "*":
                     continue
                 data[name] = getattr(self.instance, fld.source)
         return data
@@ -296,7 +297,9 @@ class RiskSourceSerializer(serializers.ModelSerializer):
 
 
 class HazardCampaignSerializer(serializers.ModelSerializer):
-    industries = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    industries: serializers.SlugRelatedField[Industry] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
     hazard_total = serializers.IntegerField(read_only=True)
     hazard_major = serializers.IntegerField(read_only=True)
     hazard_closed = serializers.IntegerField(read_only=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.model_meta import verbose_name_of
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -288,14 +289,14 @@ class HazardAttachment(models.Model):
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.original_name or self.file.name
+        return self.original_name or self.file.name or ""
 
     def get_absolute_url(self) -> str:
         return reverse("hazards:attachment", args=[self.pk])
 
     @property
     def is_image(self) -> bool:
-        return self.file.name.rsplit(".", 1)[-1].lower() in ("jpg", "jpeg", "png", "gif", "webp", "heic")
+        return (self.file.name or "").rsplit(".", 1)[-1].lower() in ("jpg", "jpeg", "png", "gif", "webp", "heic")
 
 
 class RemediationPlanQuerySet(ScopedQuerySet["RemediationPlan"]):
@@ -348,4 +349,4 @@ class RemediationPlan(models.Model):
         return not self.missing_fields()
 
     def missing_labels(self) -> list[Any]:
-        return [self._meta.get_field(name).verbose_name for name in self.missing_fields()]
+        return [verbose_name_of(self, name) for name in self.missing_fields()]

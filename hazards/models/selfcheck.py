@@ -50,7 +50,7 @@ class Checklist(models.Model):
         ordering = ["industry__code", "name"]
 
     def __str__(self) -> str:
-        return f"{self.industry.code if self.industry_id else '*'} {self.name}"
+        return f"{self.industry.code if self.industry else '*'} {self.name}"
 
 
 class ChecklistItem(models.Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -51,6 +51,9 @@ from ..choices import (
     VoidKind,
 )
 from ..models import Campaign, Hazard, HazardAttachment, HazardCodeCounter, HazardTransition, RemediationPlan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EARLIEST_FOUND_ON = dt.date(2000, 1, 1)  # no record of this platform goes back further
 RECTIFICATION_BASIS = "《安全生产事故隐患排查治理暂行规定》(国家安全监管总局令第16号)"
@@ -550,7 +553,7 @@ def _after_transition(hazard: Hazard, transition: HazardTransition) -> None:
             dedup_key=key,
         )
     elif action in (TransitionAction.REJECT, TransitionAction.CLOSE, TransitionAction.REFUSE, TransitionAction.EXTEND):
-        titles = {
+        titles: dict[str, StrOrPromise] = {
             TransitionAction.REJECT: _("Verification failed, remediate again: %(hazard)s"),
             TransitionAction.CLOSE: _("Hazard closed out: %(hazard)s"),
             TransitionAction.REFUSE: _("Refusal to rectify recorded: %(hazard)s"),
@@ -901,8 +904,8 @@ def attachments_make_thumbnails(*, attachment_ids: Iterable[int]) -> int:
         if storage.exists(name):
             continue
         try:
-            with attachment.file.open("rb") as handle, Image.open(handle) as image:
-                image = ImageOps.exif_transpose(image).convert("RGB")
+            with attachment.file.open("rb") as handle, Image.open(handle) as original:
+                image = ImageOps.exif_transpose(original).convert("RGB")
                 image.thumbnail((480, 480))
                 from io import BytesIO
 

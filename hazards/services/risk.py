@@ -37,10 +37,10 @@ def risk_score(*, method: str, data: dict[str, Any]) -> tuple[Decimal, dict[str,
         lec_l = _decimal(data.get("lec_l"), "lec_l", LEC_L_VALUES)
         lec_e = _decimal(data.get("lec_e"), "lec_e", LEC_E_VALUES)
         lec_c = _decimal(data.get("lec_c"), "lec_c", LEC_C_VALUES)
-        fields = {"lec_l": lec_l, "lec_e": lec_e, "lec_c": lec_c, "likelihood": None, "severity": None}
+        fields: dict[str, Any] = {"lec_l": lec_l, "lec_e": lec_e, "lec_c": lec_c, "likelihood": None, "severity": None}
         return (lec_l * lec_e * lec_c).quantize(Decimal("0.01")), fields
     if method == RiskMethod.MATRIX:
-        values = {}
+        values: dict[str, int] = {}
         for name in ("likelihood", "severity"):
             try:
                 values[name] = int(data.get(name))  # type: ignore[arg-type]

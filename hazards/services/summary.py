@@ -85,7 +85,8 @@ def summary_apply(delta: dict[Key, dict[str, int]]) -> None:
     if not delta:
         return
     table = HazardMonthSummary._meta.db_table
-    placeholders, params = [], []
+    placeholders: list[str] = []
+    params: list[int | dt.date] = []
     for (jurisdiction, industry, department, month), change in sorted(delta.items()):
         placeholders.append("(" + ", ".join(["%s"] * (4 + len(FIGURES))) + ")")
         params += [jurisdiction, industry, department, month, *(change[figure] for figure in FIGURES)]

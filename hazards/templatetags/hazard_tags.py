@@ -47,4 +47,4 @@ def hazard_outbox_sender(context: template.Context) -> dict[str, object]:
 
     user = context.get("user")
     may_log = bool(user is not None and user.is_authenticated and getattr(user, "role", None) in HAZARD_LOG_ROLES)
-    return {"outbox_user": user.pk if may_log else None}
+    return {"outbox_user": user.pk if may_log and user is not None else None}
