@@ -345,7 +345,7 @@ def main() -> None:
         record(f"credit recalculation, {name}", r["seconds"], r["reference"], goal="≤ 1.5×", goal_ratio=1.5)
     print(
         "\nratio = nightly recalculation (grade, compare, write history, notify) / one SELECT computing the "
-        "same scores; goal ≤ 2×.\npeak@10% vs peak@100%: resident-memory high-water mark after a tenth of "
+        "same scores; goal ≤ 1.5× (issue 16).\npeak@10% vs peak@100%: resident-memory high-water mark after a tenth of "
         "the batches and at the end; flat = equal."
     )
 
