@@ -2,8 +2,10 @@
 
 Both paths grade a *range* of enterprises set-based and write only what changed, so running twice
 changes nothing the second time. On PostgreSQL one statement grades, compares and writes a whole
-batch (`engine.grade_and_write_pg`); elsewhere (SQLite) the portable path grades with one query
-and writes through the ORM. Both are tested to write the same results.
+batch (`engine.grade_and_write_pg`), the dashboards' credit figures included; a mostly graded
+batch (every night after the first) first compares without locking or writing (`engine.changed_pg`)
+and writes only the enterprises found changed. Elsewhere (SQLite) the portable path grades with one
+query and writes through the ORM. Both are tested to write the same results.
 
 Safety of the nightly run:
 - a run is split into batches of enterprise-id ranges (`CreditRecalcBatch`);
@@ -12,8 +14,9 @@ Safety of the nightly run:
   that dies half-way rolls its batch back (PostgreSQL ends the transaction with the connection),
   the batch is pending again and the next worker or the rerun does it; several workers can share
   a run;
-- the current-grade rows of the range are locked before grading, so a single-enterprise
-  recalculation and a batch never overwrite each other with a stale result.
+- every write happens under a lock taken before the writing statement's snapshot — on PostgreSQL the
+  enterprise rows written (FOR NO KEY UPDATE), elsewhere the range's current-grade rows — so a
+  single-enterprise recalculation and a batch never overwrite each other with a stale result.
 """
 
 from __future__ import annotations
