@@ -11,9 +11,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Sum, Value, When
@@ -194,7 +194,7 @@ def _row_for(path: str, rows: list[Jurisdiction]) -> Jurisdiction | None:
     return None
 
 
-def _fold(grouped: Iterable[dict[str, Any]], key: str, rows: list[Jurisdiction], figures: list[str]) -> dict:
+def _fold(grouped: Iterable[Mapping[str, Any]], key: str, rows: list[Jurisdiction], figures: list[str]) -> dict:
     """Sum the per-path aggregates into the dashboard's rows (the children of the chosen area)."""
     totals: dict[int | None, dict[str, int]] = {row.pk: dict.fromkeys(figures, 0) for row in rows}
     # The area's own total (key None) counts every record under it, also those registered on the area
@@ -288,7 +288,8 @@ def _enterprise_groups(user: Any, jurisdiction: Jurisdiction, period: Period, qu
         .order_by()
     )
     groups = []
-    for item in rows:
+    # Rows also hold the `<figure>_n` names, which the type checker cannot read from **kwargs.
+    for item in cast("Iterable[dict[str, Any]]", rows):
         # Aliased `<figure>_n`: an annotation may not take the name of the summary's own column.
         values = {key: item[f"{key}_n"] or 0 for key in aggregates}
         values["stats_missing"] = values["enterprises"] - values.pop("stats_on_time")
@@ -589,11 +590,13 @@ def _deaths_table(
     year = period.start.year
     counties = [area for area in [*rows, jurisdiction] if area.level == JurisdictionLevel.COUNTY]
     targets: dict[int, int] = (
-        dict(
-            CountyInput.objects.filter(year=year, jurisdiction__in=counties, deaths_target__isnull=False).values_list(
-                "jurisdiction_id", "deaths_target"
-            )
-        )
+        {
+            county_id: target
+            for county_id, target in CountyInput.objects.filter(
+                year=year, jurisdiction__in=counties, deaths_target__isnull=False
+            ).values_list("jurisdiction_id", "deaths_target")
+            if target is not None  # (the filter's too; the type checker cannot see it)
+        }
         if counties and user.role != Role.DEPARTMENT
         else {}
     )

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import FactKind
+from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
 from .choices import RuleSetStatus
@@ -142,7 +143,7 @@ class RuleSetAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: Any) -> None:
         for rule_set in queryset:
             try:
-                rule_set_publish(rule_set=rule_set, actor=request.user)  # type: ignore[arg-type]
+                rule_set_publish(rule_set=rule_set, actor=signed_in_user(request))
             except (DomainError, ValidationError) as exc:
                 message = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
                 self.message_user(request, f"{rule_set.version}: {message}", level=messages.ERROR)

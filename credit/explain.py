@@ -31,15 +31,16 @@ def _day(value: Any) -> str:
     if not value:
         return ""
     if isinstance(value, dt.datetime):
-        moment: dt.datetime | None = value
+        moment = value
     elif isinstance(value, dt.date):
         return formats.date_format(value, "Y-m-d")
     else:
-        moment = parse_datetime(str(value))
-        if moment is None:
+        parsed = parse_datetime(str(value))
+        if parsed is None:
             day = parse_date(str(value))
             return formats.date_format(day, "Y-m-d") if day else ""
-    if timezone.is_aware(moment):  # type: ignore[arg-type]
+        moment = parsed
+    if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return formats.date_format(moment, "Y-m-d")
 

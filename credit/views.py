@@ -22,6 +22,7 @@ from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.net import same_site_target
 from safety_platform.pagination import ListPaginator
+from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
 
@@ -191,7 +192,7 @@ def record_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.credit_record_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=enterprise,
                 rule=form.cleaned_data["rule"],
                 occurred_on=form.cleaned_data["occurred_on"],
@@ -217,7 +218,9 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give the reason for the revocation."))
     else:
         try:
-            services.credit_record_revoke(actor=request.user, record=record, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.credit_record_revoke(
+                actor=signed_in_user(request), record=record, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             _fail(request, exc)
         else:
@@ -258,7 +261,7 @@ def blacklist_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.blacklist_propose(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=enterprise,
                 case=form.cleaned_data["case"],
                 reason=form.cleaned_data["reason"],
@@ -456,7 +459,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.supervision_visit_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=enterprise,
                 visited_on=form.cleaned_data["visited_on"],
                 note=form.cleaned_data["note"],
@@ -484,12 +487,12 @@ def feed_usage(request: HttpRequest) -> HttpResponse:
         .annotate(calls=Count("uses"), last_call=Max("uses__at"))
         .order_by("-last_call")
     )
-    keys = list(keys)
-    for k in keys:
+    key_rows: list[Any] = list(keys)  # each key also carries its scopes' labels for the page
+    for k in key_rows:
         k.scope_labels = [_scope_label(scope) for scope in k.scopes or []]
     for use in page:
         use.feed_label = _feed_label(use.path)
-    return render(request, "credit/feed_usage.html", {"page_obj": page, "query": query, "keys": keys})
+    return render(request, "credit/feed_usage.html", {"page_obj": page, "query": query, "keys": key_rows})
 
 
 def _scope_label(scope: str) -> str:

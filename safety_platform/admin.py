@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ApiKey, ApiKeyUse, Department, Fact, Industry, Jurisdiction, Notification, StatutoryDeadline, User
 from .models.org import DepartmentIndustry
+from .security import signed_in_user
 from .services import api_key_create, api_key_revoke
 from .signals import department_industries_changed
 
@@ -60,7 +61,9 @@ class DepartmentAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         responses = department_industries_changed.send(sender=Department, department=form.instance)
-        changed = sum(answer for _receiver, answer in responses if isinstance(answer, int))
+        # Each receiver answers a count (the stubs type a receiver's answer as str | None).
+        answers: list[object] = [answer for _receiver, answer in responses]
+        changed = sum(answer for answer in answers if isinstance(answer, int))
         if changed:
             self.message_user(
                 request, _("%(n)d enterprises now have a different supervising department.") % {"n": changed}
@@ -105,7 +108,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             department=obj.department,
             enterprise=obj.enterprise,
             expires_at=obj.expires_at,
-            created_by=request.user,  # type: ignore[arg-type]
+            created_by=signed_in_user(request),
         )
         obj.pk = key.pk
         obj.prefix = key.prefix
@@ -118,7 +121,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke selected keys"))
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for key in queryset:
-            api_key_revoke(key=key, by=request.user, reason="revoked in admin")  # type: ignore[arg-type]
+            api_key_revoke(key=key, by=signed_in_user(request), reason="revoked in admin")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

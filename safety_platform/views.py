@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .navigation import home_widgets_for
 from .pagination import ListPaginator
+from .security import signed_in_user
 from .selectors import deadline_counts_for, deadlines_open_for, notifications_for
 from .services import notification_mark_read
 
@@ -41,7 +42,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("id")
-    notification_mark_read(user=request.user, notification_id=int(raw) if raw and raw.isdecimal() else None)  # type: ignore[arg-type]
+    notification_mark_read(user=signed_in_user(request), notification_id=int(raw) if raw and raw.isdecimal() else None)
     target = request.POST.get("next") or ""
     # Only back into the platform: an outside `next` would make this an open redirect.
     if not url_has_allowed_host_and_scheme(

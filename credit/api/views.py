@@ -73,7 +73,7 @@ FORMATS = ("json", "csv", "xlsx")
 _JSON = JSONRenderer()
 
 
-class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[misc]
+class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = SyncCursorPagination
     filter_backends = [DjangoFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
@@ -127,7 +127,8 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
         if fmt in ("csv", "xlsx"):
             return self._export(queryset, fmt)
         # Values straight from the query, formatted by hand as the serializer would (see .feed).
-        page = self.paginate_queryset(queryset.values_list(*self.feed_columns))
+        # The paginator takes `values_list(*feed_columns)` rows of the page (built only when its SQL is not cached).
+        page = self.paginate_queryset(queryset)
         data = self.paginator.get_paginated_data(self.feed_dicts(page))  # type: ignore[union-attr]
         # The page is rendered once: the ETag is the hash of the very bytes sent.
         body = _JSON.render(data)

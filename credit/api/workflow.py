@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
 from .. import services
@@ -40,7 +41,7 @@ class BlacklistApproveSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["credit"])
-class BlacklistWorkflowViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):  # type: ignore[misc]
+class BlacklistWorkflowViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     queryset = BlacklistEntry.objects.select_related("enterprise", "department", "rule_set")
     serializer_class = BlacklistEntrySerializer
 
@@ -63,7 +64,7 @@ class BlacklistWorkflowViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):  # 
         serializer = BlacklistApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            entry = services.blacklist_approve(actor=request.user, entry=entry, **serializer.validated_data)  # type: ignore[arg-type]
+            entry = services.blacklist_approve(actor=signed_in_user(request), entry=entry, **serializer.validated_data)
         except DomainError as exc:
             if exc.code == "forbidden":
                 raise exceptions.PermissionDenied(exc.message) from exc

@@ -339,7 +339,7 @@ def blacklist_approve(
             raise DomainError(
                 _("The approver must be a different person from the proposer."), code="approver_is_proposer"
             )
-        if entry.approvable_from is not None:
+        if entry.approvable_from is not None and entry.objection_deadline is not None:  # (the one implies the other)
             raise DomainError(
                 _("The objection period runs until %(deadline)s: approval is possible from %(day)s.")
                 % {

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.concurrency import StaleEdit, VersionedAPIMixin
+from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
 from ..filtersets import EnterpriseFilterSet
@@ -48,7 +49,9 @@ class EnterpriseViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._check_manage()
         try:
-            serializer.instance = enterprise_create(actor=self.request.user, data=dict(serializer.validated_data))  # type: ignore[arg-type]
+            serializer.instance = enterprise_create(
+                actor=signed_in_user(self.request), data=dict(serializer.validated_data)
+            )
         except DjangoValidationError:
             raise
         except DomainError as exc:
@@ -58,7 +61,7 @@ class EnterpriseViewSet(
         self._check_manage()
         try:
             serializer.instance = enterprise_update(
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(self.request),
                 enterprise=serializer.instance,  # type: ignore[arg-type]
                 data=dict(serializer.validated_data),
                 opened=self.opened(),
@@ -83,7 +86,7 @@ class EnterpriseViewSet(
         payload.is_valid(raise_exception=True)
         try:
             updated = enterprise_change_status(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=enterprise,
                 status=payload.validated_data["status"],
                 reason=payload.validated_data["reason"],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.security import signed_in_user
 
 from ..filtersets.admission import (
     CatalogEntryFilterSet,
@@ -95,7 +96,7 @@ def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         HighRiskProjectForm,
         project,
-        lambda p, opened: high_risk_project_save(actor=request.user, project=p, opened=opened),  # type: ignore[arg-type]
+        lambda p, opened: high_risk_project_save(actor=signed_in_user(request), project=p, opened=opened),
         "enterprises/admission/project_form.html",
         _("Project saved."),
     )
@@ -130,7 +131,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_review(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
-    review = run_service(request, lambda: siting_review_run(actor=request.user, project=project))  # type: ignore[arg-type]
+    review = run_service(request, lambda: siting_review_run(actor=signed_in_user(request), project=project))
     if review:
         count = review.conflicts.count()
         if count:
@@ -153,7 +154,7 @@ def siting_decide(request: HttpRequest, pk: int) -> HttpResponse:
         run_service(
             request,
             lambda: siting_review_decide(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 review=review,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["decision_note"],
@@ -183,7 +184,7 @@ def place_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         DensePlaceForm,
         place,
-        lambda p, opened: dense_place_save(actor=request.user, place=p, opened=opened),  # type: ignore[arg-type]
+        lambda p, opened: dense_place_save(actor=signed_in_user(request), place=p, opened=opened),
         "enterprises/admission/place_form.html",
         _("Place saved."),
     )
@@ -227,7 +228,7 @@ def catalog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             request,
-            lambda: catalog_entry_save(actor=request.user, entry=form.instance, opened=form.opened),  # type: ignore[arg-type]
+            lambda: catalog_entry_save(actor=signed_in_user(request), entry=form.instance, opened=form.opened),
             form=form,
             success=_("Catalog entry saved; declared equipment is being matched against it."),
         )
@@ -245,7 +246,7 @@ def catalog_import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = catalog_import(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=signed_in_user(request),
             filename=upload.name,
             content=upload.read(),
             import_valid_rows=form.cleaned_data["import_valid_rows"],
@@ -320,7 +321,7 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             saved = run_service(
                 request,
                 lambda: equipment_update(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=signed_in_user(request),
                     equipment=item,
                     data=form.cleaned_data,
                     opened=form.opened,
@@ -361,7 +362,7 @@ def exit_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         proposal = run_service(
             request,
-            lambda: exit_proposal_create(actor=request.user, **data),  # type: ignore[arg-type]
+            lambda: exit_proposal_create(actor=signed_in_user(request), **data),
             form=form,
             success=_("Exit proposed; the committee office has been notified."),
         )

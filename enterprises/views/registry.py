@@ -20,6 +20,7 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.concurrency import StaleEdit
 from safety_platform.navigation import enterprise_panels_for
 from safety_platform.pagination import ListPaginator
+from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
 from .. import importexport
@@ -100,7 +101,7 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise = enterprise_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+            enterprise = enterprise_create(actor=signed_in_user(request), data=form.cleaned_data)
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -118,7 +119,7 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = enterprise_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=enterprise,
                 data=form.cleaned_data,
                 opened=form.opened,
@@ -148,7 +149,7 @@ def enterprise_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             enterprise_change_status(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=enterprise,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
@@ -175,7 +176,7 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = enterprise_import(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=signed_in_user(request),
             filename=upload.name,
             content=upload.read(),
             import_valid_rows=form.cleaned_data["import_valid_rows"],

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.models import Department
+from safety_platform.security import signed_in_user
 
 from ..filtersets.responsibility import JointInspectionFilterSet
 from ..forms.responsibility import FindingForm, JointInspectionForm, ResponsibilityItemForm, ReviewForm, SummaryForm
@@ -110,7 +111,7 @@ def responsibility_item_new(request: HttpRequest, department_id: int) -> HttpRes
         done = run_service(
             request,
             lambda: responsibility_item_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 department=department,
                 duty=data["duty"],
                 kind=data["kind"],
@@ -162,7 +163,7 @@ def responsibility_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_service(
             request,
             lambda: responsibility_item_revise(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 item=item,
                 duty=data["duty"],
                 kind=data["kind"],
@@ -190,7 +191,7 @@ def responsibility_item_retire_view(request: HttpRequest, pk: int) -> HttpRespon
     item = get_object_or_404(ResponsibilityItem.objects.visible_to(request.user), pk=pk)
     run_service(
         request,
-        lambda: responsibility_item_retire(actor=request.user, item=item),  # type: ignore[arg-type]
+        lambda: responsibility_item_retire(actor=signed_in_user(request), item=item),
         success=_("Duty retired."),
     )
     return redirect("enterprises:responsibility_department", department_id=item.department_id)
@@ -205,7 +206,7 @@ def responsibility_review_view(request: HttpRequest, department_id: int) -> Http
     note = form.cleaned_data["note"] if form.is_valid() else ""
     run_service(
         request,
-        lambda: responsibility_review_record(actor=request.user, department=department, note=note),  # type: ignore[arg-type]
+        lambda: responsibility_review_record(actor=signed_in_user(request), department=department, note=note),
         success=_("The responsibility list is confirmed as current."),
     )
     return redirect("enterprises:responsibility_department", department_id=department.pk)
@@ -234,7 +235,7 @@ def joint_inspection_new(request: HttpRequest) -> HttpResponse:
         inspection = run_service(
             request,
             lambda: joint_inspection_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=data["enterprise"],
                 title=data["title"],
                 lead_department=data["lead_department"],
@@ -284,7 +285,7 @@ def joint_finding_new(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         run_service(
             request,
-            lambda: joint_finding_add(actor=request.user, inspection=inspection, **data),  # type: ignore[arg-type]
+            lambda: joint_finding_add(actor=signed_in_user(request), inspection=inspection, **data),
             success=_("Finding recorded."),
         )
     else:
@@ -304,14 +305,14 @@ def joint_inspection_act(request: HttpRequest, pk: int, action: str) -> HttpResp
         summary = request.POST.get("summary", "")
         run_service(
             request,
-            lambda: joint_inspection_complete(actor=request.user, inspection=inspection, summary=summary),  # type: ignore[arg-type]
+            lambda: joint_inspection_complete(actor=signed_in_user(request), inspection=inspection, summary=summary),
             success=_("Inspection completed: its findings are registered as hazards."),
         )
     elif action == "cancel":
         reason = request.POST.get("reason", "")
         run_service(
             request,
-            lambda: joint_inspection_cancel(actor=request.user, inspection=inspection, reason=reason),  # type: ignore[arg-type]
+            lambda: joint_inspection_cancel(actor=signed_in_user(request), inspection=inspection, reason=reason),
             success=_("Inspection cancelled."),
         )
     else:

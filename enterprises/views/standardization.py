@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.security import signed_in_user
 from safety_platform.uploads import serve_protected
 
 from ..filtersets.standardization import CertificateFilterSet, DemonstrationFilterSet
@@ -186,7 +187,7 @@ def demonstration_new(request: HttpRequest) -> HttpResponse:
         demo = run_service(
             request,
             lambda: demonstration_designate(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 enterprise=data["enterprise"],
                 designated_on=data["designated_on"],
                 summary=data["summary"],

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.concurrency import VERSION_FIELD
 from safety_platform.pagination import ListPaginator
+from safety_platform.security import signed_in_user
 
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
 from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
@@ -187,7 +188,9 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             request,
-            lambda: employee_update(actor=request.user, employee=employee, data=form.cleaned_data, opened=form.opened),  # type: ignore[arg-type]
+            lambda: employee_update(
+                actor=signed_in_user(request), employee=employee, data=form.cleaned_data, opened=form.opened
+            ),
             form=form,
             success=_("Changes saved."),
         )
@@ -256,7 +259,7 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         run_service(
             request,
-            lambda: training_record_add(actor=request.user, employee=employee, **form.cleaned_data),  # type: ignore[arg-type]
+            lambda: training_record_add(actor=signed_in_user(request), employee=employee, **form.cleaned_data),
             success=_("Training recorded."),
         )
     else:
@@ -272,7 +275,7 @@ def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
     run_service(
         request,
-        lambda: training_record_delete(actor=request.user, record=record),  # type: ignore[arg-type]
+        lambda: training_record_delete(actor=signed_in_user(request), record=record),
         success=_("Training record removed."),
     )
     return redirect(record.employee)
@@ -289,7 +292,7 @@ def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
         run_service(
             request,
             lambda: special_certificate_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 employee=employee,
                 **{k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
             ),
@@ -312,7 +315,7 @@ def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         saved = run_service(
             request,
             lambda: special_certificate_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 employee=cert.employee,
                 certificate=cert,
                 opened=form.opened,

@@ -58,7 +58,9 @@ def seed_demo() -> dict[str, Any]:
                 if department_code:
                     user.department = Department.objects.get(code=department_code)
                 if enterprise_name is not None:
-                    user.enterprise = enterprise_model._default_manager.get(name=enterprise_name)
+                    # The enterprises app's model, which the core reaches through the field, never by import.
+                    enterprise: Any = enterprise_model._default_manager.get(name=enterprise_name)
+                    user.enterprise = enterprise
                 user.save()
                 for path in jurisdiction_paths:
                     user.jurisdictions.add(_find(path))
