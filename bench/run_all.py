@@ -165,16 +165,31 @@ def render(lines: Iterable[dict[str, Any]], command: str = "") -> str:
     runs: dict[tuple[str, str], dict[str, Any]] = {}  # (bench, size) -> last run
     loads: dict[str, dict[str, Any]] = {}
     machines: list[dict[str, Any]] = []
+    invocation = -1  # lines are appended in order: each belongs to the run_all started by the machine line above it
     for row in lines:
         kind = row.get("kind", "figure")
         if kind == "machine":
             machines.append(row)
-        elif kind == "load":
+            invocation = len(machines) - 1
+            continue
+        row = {**row, "_invocation": invocation}
+        if kind == "load":
             loads[str(row["size"])] = row
         elif kind == "run":
             runs[(row["bench"], str(row["size"]))] = row
         else:
             figures.setdefault((row["bench"], row["figure"]), {})[str(row.get("size", ""))] = row
+    # A later run of a benchmark at a size (`--append`) replaces all its figures there, renamed ones included.
+    for key, by_size in list(figures.items()):
+        for size, row in list(by_size.items()):
+            run = runs.get((key[0], size))
+            if run is not None and run["_invocation"] != row["_invocation"]:
+                del by_size[size]
+        if not by_size:
+            del figures[key]
+    used = {r["_invocation"] for by_size in figures.values() for r in by_size.values()}
+    used |= {r["_invocation"] for r in runs.values()} | {r["_invocation"] for r in loads.values()}
+    machines = [m for i, m in enumerate(machines) if i in used]  # the invocations the table still shows
     order = {name: i for i, name in enumerate(NAMES)}
     sizes = sorted({s for by_size in figures.values() for s in by_size} | {s for _, s in runs}, key=_size_key)
     numeric = [s for s in sizes if str(s).isdigit()]

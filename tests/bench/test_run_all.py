@@ -169,3 +169,26 @@ def test_missed_goals_say_by_how_much_at_the_largest_size() -> None:
     assert "| load_test | failed requests | 10,000 | 0 requests | — | — |" in count
     slow = fig("hazard_list", "p95", 10_000, 150.0, 50.0, unit="ms") | {"goal_value": 100, "met": False}
     assert run_all.shortfall(slow) == 1.5
+
+
+def test_a_later_run_replaces_that_benchmarks_figures_at_its_size() -> None:
+    first = {"kind": "machine", "cores": 2, "started": "2026-12-04 16:00", "command": "first", "commit": "aaa"}
+    second = {"kind": "machine", "cores": 2, "started": "2026-12-04 17:00", "command": "second", "commit": "bbb"}
+    run = {"kind": "run", "bench": "hazards_risk_map", "seconds": 1.0, "database": "db"}
+    table = run_all.render(
+        [
+            first,
+            fig("hazards_risk_map", "risk map, city", 10_000, 0.5, 0.1),
+            run | {"size": "10000"},
+            fig("hazards_risk_map", "risk map, city", 100_000, 0.6, 0.1),
+            run | {"size": "100000"},
+            second,  # re-runs 10,000 only, under a new figure name
+            fig("hazards_risk_map", "risk map API, city", 10_000, 0.2, 0.1),
+            run | {"size": "10000"},
+        ]
+    )
+    figures = [(r[1], r[2]) for r in rows_of(table, "Figures")]
+    assert figures == [("risk map, city", "100,000"), ("risk map API, city", "10,000")]
+    assert "`first` at commit aaa" in table and "`second` at commit bbb" in table
+    only_second = run_all.render([first, run | {"size": "10000"}, second, run | {"size": "10000"}])
+    assert "`first`" not in only_second and "`second` at commit bbb" in only_second
