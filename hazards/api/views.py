@@ -98,9 +98,10 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Rows straight from the query, shaped as HazardSerializer (the schema) shapes them: listing.py.
         page = self.paginate_queryset(hazard_rows(self.filter_queryset(self.get_queryset())))
+        assert page is not None  # the API always pages (DEFAULT_PAGINATION_CLASS)
         return self.get_paginated_response(hazard_dicts(page))
 
-    def filter_queryset(self, queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
+    def filter_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         # List filters (which leave voided reports out unless asked) apply to lists; a hazard by its id is
         # found in any state, so a voided report keeps its history and answers 409 to a further step.
         return queryset if self.detail else super().filter_queryset(queryset)
@@ -254,10 +255,10 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         hazard = self.get_object()
         fields = writable_model_fields(s.RemediationPlanSerializer())
         if request.method == "GET":
-            plan = RemediationPlan.objects.filter(hazard=hazard).first()
-            if plan is None:
+            current = RemediationPlan.objects.filter(hazard=hazard).first()
+            if current is None:
                 raise exceptions.NotFound(_("No remediation plan yet."))
-            return Response(s.RemediationPlanSerializer(plan).data, headers={"ETag": etag_of(plan, fields)})
+            return Response(s.RemediationPlanSerializer(current).data, headers={"ETag": etag_of(current, fields)})
         serializer = s.RemediationPlanSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
@@ -355,9 +356,10 @@ class RiskSourceViewSet(
         elif user.is_enterprise_user:
             enterprise = user.enterprise
         else:
-            enterprise = data.get("enterprise")
-            if enterprise is None:
+            chosen = data.get("enterprise")
+            if chosen is None:
                 raise exceptions.ValidationError({"enterprise": [_("This field is required.")]})
+            enterprise = chosen
         try:
             with api_changes_shown_by(s.RiskSourceSerializer):
                 saved = services.risk_source_save(
@@ -437,6 +439,7 @@ class RiskMapView(APIView):
         if services.actor_role(user) not in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT):
             raise exceptions.PermissionDenied(_("The risk map is for supervisors."))
         raw = request.query_params.get("jurisdiction")
+        node: Jurisdiction | None
         if raw:
             if not raw.isdecimal():
                 raise exceptions.ValidationError({"jurisdiction": [_("A jurisdiction id is a number.")]})
