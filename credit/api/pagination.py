@@ -40,6 +40,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from safety_platform.db_first_read import first_read
+
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 MAX_ID = 2**63 - 1  # bigint; a larger id in a forged cursor would overflow the database parameter
@@ -93,22 +95,51 @@ _COMPILED_MAX = 256  # shapes × page sizes a client may choose: bounded, the re
 
 
 def fetch_page(
-    queryset: QuerySet[Any], shape: tuple[Any, ...] | None, cursor: tuple[dt.datetime, int] | None
+    queryset: QuerySet[Any],
+    shape: tuple[Any, ...] | None,
+    cursor: tuple[dt.datetime, int] | None,
+    size: int,
+    columns: tuple[str, ...] = (),
 ) -> list[Any]:
-    """The page's rows; with a `shape` (a view's promise that only the cursor varies), by the cached SQL.
+    """Up to `size + 1` rows of `queryset` after `cursor` (as `values_list(*columns)` rows if columns are
+    given); with a `shape` (a view's promise that only the cursor varies), by the cached SQL, without
+    building the page's query at all (the joins of `values_list` alone cost a third of a millisecond).
 
     The cache is filled only after checking, on PostgreSQL, that the compiled parameters end with the
     cursor's and that the raw rows equal the ORM's (no converters in play); anything else stays ORM.
+    The page may be its connection's first query of the request (a read replica's): it then serves as
+    the connection's health check (safety_platform.db_first_read).
     """
-    connection = connections[queryset.db]
+    using = queryset.db
+    return first_read(using, lambda: _fetch_page(using, queryset, shape, cursor, size, columns))
+
+
+def _page_queryset(
+    queryset: QuerySet[Any], cursor: tuple[dt.datetime, int] | None, size: int, columns: tuple[str, ...]
+) -> QuerySet[Any]:
+    if columns:
+        queryset = queryset.values_list(*columns)
+    return after_cursor(queryset, cursor).order_by("updated_at", "pk")[: size + 1]
+
+
+def _fetch_page(
+    using: str,
+    queryset: QuerySet[Any],
+    shape: tuple[Any, ...] | None,
+    cursor: tuple[dt.datetime, int] | None,
+    size: int,
+    columns: tuple[str, ...],
+) -> list[Any]:
+    connection = connections[using]
     if shape is None or connection.vendor != "postgresql":
-        return list(queryset)
+        return list(_page_queryset(queryset, cursor, size, columns))
     tail: tuple[Any, ...] = tuple(cursor) if cursor is not None else ()
-    key = (*shape, cursor is not None, queryset.query.low_mark, queryset.query.high_mark)
+    key = (*shape, cursor is not None, 0, size + 1)
     entry = _COMPILED.get(key)
     if entry is None:
-        sql, params = queryset.query.sql_with_params()
-        rows = list(queryset)
+        page = _page_queryset(queryset, cursor, size, columns)
+        sql, params = page.query.sql_with_params()
+        rows = list(page)
         if not rows or tuple(params[len(params) - len(tail) :]) != tail:
             return rows
         constants = tuple(params[: len(params) - len(tail)])
@@ -162,7 +193,7 @@ class SyncCursorPagination(BasePagination):
         size = self.page_size(request)
         cursor = self.cursor(request)
         shape = view.page_sql_shape(request) if hasattr(view, "page_sql_shape") else None
-        rows = fetch_page(after_cursor(queryset, cursor).order_by("updated_at", "pk")[: size + 1], shape, cursor)
+        rows = fetch_page(queryset, shape, cursor, size, getattr(view, "feed_columns", ()))
         self.page = rows[:size]
         if len(rows) > size:
             self.next_key = self.key_of(self.page[-1])
