@@ -28,12 +28,12 @@ def first_read(using: str, run: Callable[[], T]) -> T:
     connection = connections[using]
     if (
         connection.connection is None  # no connection yet: a new one is healthy (Django checks nothing either)
-        or not connection.health_check_enabled
-        or connection.health_check_done
+        or not connection.health_check_enabled  # type: ignore[attr-defined]  # CONN_HEALTH_CHECKS' flags (Django 4.1), not in the stubs
+        or connection.health_check_done  # type: ignore[attr-defined]  # CONN_HEALTH_CHECKS' flags (Django 4.1), not in the stubs
         or connection.in_atomic_block
     ):
         return run()
-    connection.health_check_done = True
+    connection.health_check_done = True  # type: ignore[attr-defined]  # CONN_HEALTH_CHECKS' flags (Django 4.1), not in the stubs
     try:
         return run()
     except (OperationalError, InterfaceError):
