@@ -529,7 +529,7 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
         rows=rows,
         tables=tables,
         trend=_trend(hazard_sums[None], jurisdiction, period),
-        ranking=_ranking(user, jurisdiction),
+        ranking=_ranking(user, jurisdiction, period),
         ranking_status="",
         is_city=is_city,
         # The member departments are the city's: their duty check shows on the city's dashboard.
@@ -736,16 +736,30 @@ def _trend(counts: dict[str, int], jurisdiction: Jurisdiction, period: Period) -
     return {"rows": rows}
 
 
-def _ranking(user: Any, jurisdiction: Jurisdiction) -> list[AssessmentResult]:
-    """The latest assessment results the user may see (published or preliminary), best rank first."""
+def _ranking(user: Any, jurisdiction: Jurisdiction, period: Period) -> list[AssessmentResult]:
+    """The counties' ranking the user may see (published or preliminary), best rank first: the run of the
+    dashboard's period (its published run ahead of a later preliminary one), else the latest run of any
+    period (the heading names the period ranked). Two queries."""
     visible = AssessmentResult.objects.visible_to(user).filter(
         status__in=[ResultStatus.PUBLISHED, ResultStatus.PRELIMINARY], scheme__kind=SchemeKind.JURISDICTION
     )
-    latest = visible.order_by("-period__end", "-computed_at").values_list("run_id", flat=True).first()
-    if latest is None:
+    of_period = Case(
+        When(period__start=period.start, period__end=period.end, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    published_first = Case(
+        When(status=ResultStatus.PUBLISHED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    chosen = (
+        visible.order_by(of_period, "-period__end", published_first, "-computed_at", "-run_id")
+        .values_list("run_id", flat=True)
+        .first()
+    )
+    if chosen is None:
         return []
     return list(
-        visible.filter(run_id=latest).select_related("jurisdiction", "period").order_by("rank", "jurisdiction__name")
+        visible.filter(run_id=chosen).select_related("jurisdiction", "period").order_by("rank", "jurisdiction__name")
     )
 
 

@@ -261,3 +261,28 @@ def test_ranking_links_each_county_to_its_result_and_the_run(client: Any, org: A
 
     book = load_workbook(io.BytesIO(client.get(URL, {"period": "2026Q3", "format": "xlsx"}).getvalue()))
     assert next(book["考核排名"].iter_rows(values_only=True)) == ("排名", "区域", "得分", "等次", "状态")
+
+
+def test_ranking_follows_the_period_in_the_url(client: Any, org: Any, users: Any, frozen: Any):
+    """A dashboard of 2026Q3 ranks 2026Q3's run even when a later month has one; a period without a run shows
+    the latest run under that run's own period."""
+    from assessment.services import assessment_period_get_or_create, assessment_run_execute, assessment_run_start
+
+    quarter = assessment_period_get_or_create(kind="quarter", year=2026, number=3)
+    quarter_run = assessment_run_execute(run_id=assessment_run_start(period=quarter, enqueue=False).pk)
+    october = assessment_period_get_or_create(kind="month", year=2026, number=10)
+    october_run = assessment_run_execute(run_id=assessment_run_start(period=october, enqueue=False).pk)
+    client.force_login(users["committee"])
+
+    def ranked(period: str) -> tuple[set[int], str]:
+        html = client.get(URL, {"period": period}).content.decode()
+        heading = html.split('id="dashboard-ranking-title">', 1)[1].split("</h2>", 1)[0]
+        board = client.get(URL, {"period": period}).context["board"]
+        return {r.run_id for r in board.ranking}, heading
+
+    runs, heading = ranked("2026Q3")
+    assert runs == {quarter_run.pk} and quarter.label in heading
+    runs, heading = ranked("2026-10")
+    assert runs == {october_run.pk} and october.label in heading
+    runs, heading = ranked("2026Q2")  # no run of its own: the latest one, named
+    assert runs == {october_run.pk} and october.label in heading
