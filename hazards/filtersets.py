@@ -38,7 +38,19 @@ def _visible_campaigns(request: Any) -> QuerySet[Campaign]:
 
 
 class _StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    base_filters: dict[str, Any]  # set on each class by django-filter's metaclass; narrowed per instance below
+
+    def __init__(self, *args: Any, requested_only: bool = False, **kwargs: Any) -> None:
+        if requested_only:
+            # Only the filters the request names (the API, which shows no form): a filter left out filters
+            # nothing, and building every one (form fields, the campaign and jurisdiction querysets) per
+            # request cost more than the list's SQL. A widget's keys are its name, or its name + "_…".
+            data = kwargs.get("data", args[0] if args else None) or {}
+            self.base_filters = {
+                name: f
+                for name, f in type(self).base_filters.items()
+                if any(key == name or key.startswith(f"{name}_") for key in data)
+            }
         super().__init__(*args, **kwargs)
         user = _user(self.request)
         if "jurisdiction" in self.filters:

@@ -49,6 +49,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("web_url", ""),  # the detail page's URL
 )
 _QUERIED = [(key, column) for key, column in COLUMNS if column]
+_QUERIED_KEYS = tuple(key for key, _ in _QUERIED)
+_OUTPUT_KEYS = tuple(key for key, _ in COLUMNS)
+_DATETIMES = ("found_at", "assessed_at", "reported_at", "submitted_at", "closed_at", "created_at", "updated_at")
 
 
 def hazard_rows(queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -72,12 +75,12 @@ def hazard_dicts(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
     head, _, tail = url_of_zero.rpartition("/0/")
     result = []
     for row in rows:
-        item = dict(zip((key for key, _ in _QUERIED), row, strict=True))
-        for key in ("found_at", "assessed_at", "reported_at", "submitted_at", "closed_at", "created_at", "updated_at"):
+        item = dict(zip(_QUERIED_KEYS, row, strict=True))
+        for key in _DATETIMES:
             item[key] = _datetime(item[key], zone)
         deadline = item["deadline"]
         item["is_overdue"] = item["state"] in RECTIFICATION_STATES and deadline is not None and deadline < today
         item["deadline"] = deadline.isoformat() if deadline is not None else None
         item["web_url"] = f"{head}/{item['id']}/{tail}"
-        result.append({key: item[key] for key, _ in COLUMNS})
+        result.append({key: item[key] for key in _OUTPUT_KEYS})
     return result

@@ -15,12 +15,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enterprises.models import Enterprise
+from safety_platform.api.filtering import RequestedFiltersBackend
+from safety_platform.api.pagination import CountWithPagePagination
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.audit import set_request_actor
 from safety_platform.choices import ApiScope, Role
@@ -75,6 +78,9 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     queryset = Hazard.objects.select_related("enterprise", "enterprise__jurisdiction")
     serializer_class = s.HazardSerializer
     filterset_class = HazardFilterSet
+    # Only the filters a request names are built (HazardFilterSet's requested_only).
+    filter_backends = [RequestedFiltersBackend, OrderingFilter, SearchFilter]
+    pagination_class = CountWithPagePagination  # page 1 and its capped count: one statement
     ordering_fields = ["found_at", "deadline", "updated_at", "code"]
     ordering = ["-found_at", "-id"]
     parser_classes = PARSERS

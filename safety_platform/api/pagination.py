@@ -21,6 +21,8 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     django_paginator_class = ListPaginator
+    # True: the capped count is read in the page's statement (ListPaginator's count_with_page).
+    count_with_page = False
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         # A bad page number is bad input (400 naming the parameter), not a missing resource.
@@ -32,7 +34,7 @@ class StandardPagination(pagination.PageNumberPagination):
             raise exceptions.ValidationError({self.page_size_query_param: [_("page_size must be a positive integer.")]})
         self.request = request
         page_size = self.get_page_size(request) or self.page_size  # None only where no page_size is set
-        paginator = ListPaginator(queryset, page_size)
+        paginator = ListPaginator(queryset, page_size, count_with_page=self.count_with_page)
         number: Any = raw or 1
         if raw == "last":
             number = paginator.num_pages  # counts at most COUNT_CAP + 1 rows
@@ -59,3 +61,9 @@ class StandardPagination(pagination.PageNumberPagination):
             ),
         }
         return response
+
+
+class CountWithPagePagination(StandardPagination):
+    """For a list read often at city scale (the hazard list): its page and its capped count in one statement."""
+
+    count_with_page = True

@@ -168,3 +168,49 @@ def test_every_list_page_uses_the_one_paginator(client: Any, users: dict[str, An
         if sql.startswith("SELECT COUNT(*) FROM (SELECT") and not re.search(r"LIMIT \d+\) subquery$", sql)
     ]
     assert not unbounded, unbounded
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda rows: rows,
+        lambda rows: rows.values("id", "name"),
+        lambda rows: rows.values_list("id", "name"),
+        lambda rows: rows.values_list("id", flat=True),  # cannot carry the count: counted apart, same figures
+    ],
+    ids=["models", "values", "values_list", "flat"],
+)
+def test_count_with_page_reads_the_same_page_and_total_in_one_statement(reference: Any, shape: Any) -> None:
+    rows = shape(Jurisdiction.objects.order_by("id"))
+    total = Jurisdiction.objects.count()
+    for cap, number in ((10, 1), (10, 2), (total, 1), (total + 5, 1)):
+        plain = ListPaginator(rows, 4, count_cap=cap)
+        expected = list(plain.page(number))
+        together = ListPaginator(rows, 4, count_cap=cap, count_with_page=True)
+        with CaptureQueriesContext(connection) as ctx:
+            page = together.page(number)
+            count = together.count
+        assert list(page) == expected and count == plain.count, (cap, number)
+        assert count == (total if cap >= total else None)
+        flat = rows._iterable_class.__name__.startswith("Flat")
+        assert len(ctx.captured_queries) == (2 if flat else 1), ctx.captured_queries
+        if not flat:  # the rows carry no extra column
+            assert not hasattr(page[0], pagination.COUNT_COLUMN) and pagination.COUNT_COLUMN not in str(page[0])
+    # The last page beyond the cap: the exact total from its rows.
+    last = (total + 3) // 4
+    paginator = ListPaginator(rows, 4, count_cap=3, count_with_page=True)
+    assert len(paginator.page(last)) == total - (last - 1) * 4 and paginator.count == total
+
+
+def test_hazard_api_page_and_capped_count_in_one_statement(
+    api_client: Any, users: dict[str, Any], six_hazards: list[Any]
+) -> None:
+    api_client.force_authenticate(users["committee"])
+    with CaptureQueriesContext(connection) as ctx:
+        body = api_client.get("/api/v1/hazards/", {"page_size": 2}).json()
+    hazards = [q["sql"] for q in ctx.captured_queries if '"hazards_hazard"' in q["sql"]]
+    assert len(hazards) == 1 and re.search(r"\bLIMIT 4\b", hazards[0]), hazards
+    assert body["count"] is None and len(body["results"]) == 2 and body["next"]
+    with CaptureQueriesContext(connection) as ctx:
+        body = api_client.get("/api/v1/hazards/", {"page_size": 2, "state": "registered"}).json()
+    assert body["count"] is None  # 6 registered > the cap of 3
