@@ -89,9 +89,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     populate(args.teams)
 
-    from emergency.geo import distance_km_expression
     from emergency.models import RescueTeam
     from emergency.selectors import teams_search
+    from safety_platform.geo import distance_km_expression
     from safety_platform.models import User
 
     committee, _ = User.objects.get_or_create(username="bench_committee", defaults={"role": "committee"})

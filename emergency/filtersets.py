@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.filters import BoolFilter, IdFilter, SinceFilter
+from safety_platform.geo import bounding_box, distance_km_expression
 from safety_platform.models import Jurisdiction
 
 from .choices import (
@@ -31,7 +32,6 @@ from .choices import (
     WarningLevel,
     WarningStatus,
 )
-from .geo import bounding_box, distance_km_expression
 from .models import (
     Accident,
     CorrectiveMeasure,

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from ..geo import bounding_box, distance_km_expression
+from safety_platform.geo import bounding_box, distance_km_expression
+
 from ..models import RescueTeam, Skill, TeamMember
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
+from safety_platform.geo import bounding_box, haversine_km
 from safety_platform.models import Jurisdiction, User
 from safety_platform.services import (
     DomainError,
@@ -56,17 +56,14 @@ from .topic_access import can_manage_equipment, can_supervise, forbid, is_city_s
 
 # Planning admission ----------------------------------------------------------------------------
 
-EARTH_RADIUS_M = 6_371_000.0  # mean Earth radius used for every siting distance (haversine)
+# The sphere every siting distance is measured on (recorded to the centimetre, so kept as it was set).
+SITING_EARTH_RADIUS_KM = 6371.0
 CENTIMETRE = Decimal("0.01")
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two WGS-84 points (haversine formula, spherical Earth)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = math.radians(lat2 - lat1)
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance in metres between two WGS-84 points (the platform's haversine)."""
+    return haversine_km(lat1, lon1, lat2, lon2, radius_km=SITING_EARTH_RADIUS_KM) * 1000
 
 
 def distance_cm(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Decimal:
@@ -129,17 +126,10 @@ def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | No
         )
     separation = rule.distance_m
     lat0, lon0 = float(project.latitude), float(project.longitude)
-    # Bounding box in degrees, padded, so the database returns a small candidate set; the exact
-    # haversine distance decides below.
-    dlat = float(separation) / 111_000.0 * 1.05 + 0.0005
-    dlon = dlat / max(math.cos(math.radians(lat0)), 0.01)
-    candidates = DensePlace.objects.filter(
-        is_active=True,
-        latitude__gte=Decimal(str(round(lat0 - dlat, 6))),
-        latitude__lte=Decimal(str(round(lat0 + dlat, 6))),
-        longitude__gte=Decimal(str(round(lon0 - dlon, 6))),
-        longitude__lte=Decimal(str(round(lon0 + dlon, 6))),
-    ).only("id", "name", "kind", "latitude", "longitude")
+    # The platform's bounding box (padded by 1 % and 10 m for the coordinates' rounding), so the database
+    # returns a small candidate set; the exact haversine distance decides below.
+    box = bounding_box(lat0, lon0, float(separation) / 1000 * 1.01 + 0.01)
+    candidates = DensePlace.objects.filter(box.q(), is_active=True).only("id", "name", "kind", "latitude", "longitude")
     with transaction.atomic():
         review = SitingReview.objects.create(
             project=project,

@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 
 from emergency.choices import Readiness
-from emergency.geo import bounding_box, haversine_km
 from emergency.models import RescueTeam, Skill
 from emergency.selectors import teams_search
 from emergency.services import team_create, team_member_save, team_set_readiness
+from safety_platform.geo import bounding_box, haversine_km
 from safety_platform.services import DomainError
 
 # 龙岩 city centre; 上杭 county seat (~61 km west); 永定 (~52 km south-west).

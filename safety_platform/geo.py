@@ -1,4 +1,5 @@
-"""Distances on the earth: a bounding box the database can use an index for, then the exact haversine.
+"""Distances on the earth, for every app (rescue teams near an accident, siting distances): a bounding box
+the database can use an index for, then the exact haversine.
 
 The haversine is written with Django's portable math functions (SIN, COS, ASIN, SQRT, RADIANS), which
 PostgreSQL has natively and Django registers on every SQLite connection, so the same query runs on both.
@@ -17,12 +18,13 @@ EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float, *, radius_km: float = EARTH_RADIUS_KM) -> float:
+    """Great-circle distance in km between two WGS-84 points (haversine formula on a sphere of `radius_km`)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi = phi2 - phi1
     dlmb = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * radius_km * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(frozen=True)
