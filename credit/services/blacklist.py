@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
+from safety_platform.locking import lock_row
 from safety_platform.models import User
 from safety_platform.services import DomainError, committee_office_users, department_users, notify
 from safety_platform.tasks_util import enqueue
@@ -47,9 +48,7 @@ ORDER_11 = "《安全生产严重失信主体名单管理办法》（应急管�
 
 
 def _lock(entry: BlacklistEntry) -> BlacklistEntry:
-    return (
-        BlacklistEntry.objects.select_for_update(of=("self",)).select_related("enterprise", "rule_set").get(pk=entry.pk)
-    )
+    return lock_row(BlacklistEntry.objects.select_related("enterprise", "rule_set"), entry.pk)
 
 
 def _require(entry: BlacklistEntry, *states: str) -> None:

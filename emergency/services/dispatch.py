@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
+from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction, User
-from safety_platform.services import DomainError, committee_office_users, notify
+from safety_platform.services import committee_office_users, notify
 
 from ..choices import DispatchAction, DispatchStatus, MovementKind, WarehouseLevel
 from ..models import (
@@ -70,14 +71,13 @@ def _step(
 
 
 def _locked(order: DispatchOrder, *expected: str) -> DispatchOrder:
-    locked = DispatchOrder.objects.select_for_update().get(pk=order.pk)
-    if locked.status not in expected:
-        raise DomainError(
-            _("This order is %(status)s; that step is not possible now.") % {"status": locked.get_status_display()},
-            field="status",
-            code="dispatch_order_wrong_status",
-        )
-    return locked
+    return lock_in_state(
+        DispatchOrder.objects.all(),
+        order.pk,
+        expected,
+        message=_("This order is %(status)s; that step is not possible now."),
+        code="dispatch_order_wrong_status",
+    )
 
 
 def _warehouse_managers(warehouses: Iterable[Warehouse]) -> list[User]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.geo import bounding_box, haversine_km
+from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction, User
 from safety_platform.services import (
     DomainError,
@@ -584,14 +585,13 @@ def exit_proposal_create(
 
 
 def _lock_proposal(proposal: ExitProposal, allowed: tuple[str, ...]) -> ExitProposal:
-    locked = ExitProposal.objects.select_for_update().select_related("enterprise").get(pk=proposal.pk)
-    if locked.status not in allowed:
-        raise DomainError(
-            _("Not possible while the proposal is %(status)s.") % {"status": locked.get_status_display()},
-            field="status",
-            code="exit_proposal_wrong_status",
-        )
-    return locked
+    return lock_in_state(
+        ExitProposal.objects.select_related("enterprise"),
+        proposal.pk,
+        allowed,
+        message=_("Not possible while the proposal is %(status)s."),
+        code="exit_proposal_wrong_status",
+    )
 
 
 def exit_proposal_decide(*, actor: User, proposal: ExitProposal, approve: bool, note: str = "") -> ExitProposal:

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
 from safety_platform.concurrency import Opened, check_opened
+from safety_platform.locking import lock_in_state
 from safety_platform.models import User
-from safety_platform.services import DomainError, fact_record, notify
+from safety_platform.services import fact_record, notify
 
 from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..models.standardization import add_months
@@ -100,14 +101,13 @@ def employee_update(*, actor: User, employee: Employee, data: dict[str, Any], op
 
 
 def _lock_employee(employee: Employee, *statuses: str) -> Employee:
-    locked = Employee.objects.select_for_update().get(pk=employee.pk)
-    if locked.status not in statuses:
-        raise DomainError(
-            _("Not possible while the employee is %(status)s.") % {"status": locked.get_status_display()},
-            field="status",
-            code="employee_wrong_status",
-        )
-    return locked
+    return lock_in_state(
+        Employee.objects.all(),
+        employee.pk,
+        statuses,
+        message=_("Not possible while the employee is %(status)s."),
+        code="employee_wrong_status",
+    )
 
 
 def employee_change_post(

@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SKIPPED_DIRS = {".venv", "node_modules", "migrations", "var", "static", "__pycache__", ".git"}
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 BASE = "DomainError"
+# Shared helpers that raise the refusal their caller names (`code=` passed through): their calls are checked
+# like DomainError(...), and inside them `code=code` forwards the caller's literal.
+FORWARDERS = {"lock_in_state": "safety_platform/locking.py"}
 
 
 def _python_files(top: Path) -> Iterator[Path]:
@@ -94,9 +97,14 @@ def refusal_problems(source: str, where: str, errors: set[str]) -> tuple[list[st
         else:
             codes.add(value)
 
+    forwarding = where in FORWARDERS.values()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _called_name(node) == BASE:
-            check(node, "DomainError(...)")
+            code = next((k.value for k in node.keywords if k.arg == "code"), None)
+            if not (forwarding and isinstance(code, ast.Name) and code.id == "code"):
+                check(node, "DomainError(...)")
+        if isinstance(node, ast.Call) and _called_name(node) in FORWARDERS:
+            check(node, f"{_called_name(node)}(...)")
         if isinstance(node, ast.ClassDef) and node.name != BASE and node.name in errors:
             for inner in ast.walk(node):
                 if (
