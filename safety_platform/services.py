@@ -98,6 +98,15 @@ def inspectors_for(jurisdiction: Jurisdiction | None, *, levels: Iterable[str] |
     return qs.distinct()
 
 
+def responsible_inspectors(jurisdiction: Jurisdiction | None, responsible: User | None = None) -> list[User]:
+    """Who is told first about a record in `jurisdiction`: its responsible inspector while active, else the
+    township and grid inspectors of the area, else the county's. The one policy for hazards and deadlines."""
+    if responsible is not None and responsible.is_active:
+        return [responsible]
+    local = list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.TOWNSHIP, JurisdictionLevel.GRID]))
+    return local or list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.COUNTY]))
+
+
 # Facts ---------------------------------------------------------------------------------------
 
 
@@ -199,10 +208,7 @@ def deadline_cancel(*, source: models.Model, kind: str | None = None) -> int:
 def _escalation_recipients(deadline: StatutoryDeadline, level: int) -> list[User]:
     jurisdiction = deadline.jurisdiction
     if level == EscalationLevel.RESPONSIBLE:
-        if deadline.responsible_id and deadline.responsible and deadline.responsible.is_active:
-            return [deadline.responsible]
-        local = list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.TOWNSHIP, JurisdictionLevel.GRID]))
-        return local or list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.COUNTY]))
+        return responsible_inspectors(jurisdiction, deadline.responsible if deadline.responsible_id else None)
     if level == EscalationLevel.COUNTY:
         return list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.COUNTY]))
     return list(committee_office_users())

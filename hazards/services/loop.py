@@ -32,8 +32,8 @@ from safety_platform.services import (
     deadline_open,
     department_users,
     fact_record,
-    inspectors_for,
     notify,
+    responsible_inspectors,
 )
 from safety_platform.tasks_util import enqueue
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
@@ -441,13 +441,7 @@ def _enterprise_users(hazard: Hazard) -> Any:
 
 
 def _local_inspectors(hazard: Hazard) -> list[Any]:
-    from safety_platform.choices import JurisdictionLevel
-
-    if hazard.inspector_id and hazard.inspector and hazard.inspector.is_active:
-        return [hazard.inspector]
-    jurisdiction = hazard.enterprise.jurisdiction
-    local = list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.TOWNSHIP, JurisdictionLevel.GRID]))
-    return local or list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.COUNTY]))
+    return responsible_inspectors(hazard.enterprise.jurisdiction, hazard.inspector if hazard.inspector_id else None)
 
 
 def _transition(
