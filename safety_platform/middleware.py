@@ -50,6 +50,10 @@ class SessionLifetimeMiddleware:
         from django.conf import settings
         from django.contrib.auth import logout
 
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session cookie, no signed-in session (an API client with a key or a token): nothing to check,
+            # and neither the user nor the session is loaded for nothing.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
@@ -108,3 +112,42 @@ class ContentSecurityPolicyMiddleware:
                 policy = policy.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce.value}'", 1)
             response["Content-Security-Policy"] = policy
         return response
+
+
+class AuditlogMiddleware:
+    """django-auditlog's middleware (the actor, address and correlation id of the audit entries written
+    during a request), except on reads of the departments' feeds.
+
+    A GET or HEAD of the ratings or blacklist feed writes no audited row (its only write is the API key
+    use log, a bulk insert that sends no signals), while auditlog's setup connects and disconnects a
+    `pre_save` receiver on every request, which also empties Django's signal caches: about a tenth of the
+    CPU of such a request (bench/credit_feeds.py). There the correlation id is still read from the
+    request, and the audit context is a fresh empty one (never the previous request's).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        from auditlog.middleware import AuditlogMiddleware as Audited
+
+        self.get_response = get_response
+        self.audited = Audited(get_response)
+        self._feeds: frozenset[str] | None = None
+
+    def feeds(self) -> frozenset[str]:
+        if self._feeds is None:
+            from django.urls import reverse
+
+            self._feeds = frozenset({reverse("credit-api:rating-list"), reverse("credit-api:blacklist-list")})
+        return self._feeds
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.method not in ("GET", "HEAD") or request.path not in self.feeds():
+            return self.audited(request)
+        from auditlog.cid import set_cid
+        from auditlog.context import auditlog_value
+
+        set_cid(request)
+        token = auditlog_value.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            auditlog_value.reset(token)

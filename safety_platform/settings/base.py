@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "safety_platform.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "safety_platform.middleware.AuditlogMiddleware",  # auditlog's, skipped on reads of the credit feeds
     "axes.middleware.AxesMiddleware",
 ]
 
