@@ -290,6 +290,7 @@ def run_locust(mix: str, base: str, ids: dict[str, Any], args: argparse.Namespac
     locust_env = env | {
         "LOAD_IDS": json.dumps(ids),
         "LOAD_MEASURE_SECONDS": str(args.run_time),
+        "LOAD_NO_WAIT": "1" if args.no_wait else "",
         "LOAD_SIGNIN_FILE": str(VAR / f"locust-{mix}-signin.json"),
     }
     (VAR / f"locust-{mix}-signin.json").unlink(missing_ok=True)
@@ -378,6 +379,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--repeat", type=int, default=5, help="single-client samples per request")
     parser.add_argument("--mix", choices=["web", "api", "both"], default="both")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="users send their next request at once (saturates the server: throughput, e.g. --workers 1 vs 2)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     # A timeout or Ctrl-C still stops gunicorn and redis-server (the finally below).
@@ -436,9 +442,10 @@ def main() -> None:
         )
         servers.append(gunicorn)
         wait_until(lambda: gunicorn.alive() and http_ok(base + "/healthz/"), "gunicorn")
+        pace = ", no wait between requests" if args.no_wait else ""
         print(
             f"gunicorn: {args.workers} sync workers on {base};"
-            f" locust: {args.users} users (spawn {args.spawn_rate:g}/s),"
+            f" locust: {args.users} users (spawn {args.spawn_rate:g}/s{pace}),"
             f" {args.run_time} s measured after spawning; {os.cpu_count()} cores shared by server, locust and"
             f" anything else running (load average {os.getloadavg()[0]:.1f} before the run)"
         )

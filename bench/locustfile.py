@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
-from locust import HttpUser, between, events
+from locust import HttpUser, between, constant, events
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -109,9 +109,14 @@ def _api_task(req: Req) -> Callable[[Any], None]:
     return task
 
 
+# LOAD_NO_WAIT=1 (load_test.py --no-wait): every user sends its next request as soon as the last one answers, to
+# saturate the server and measure its throughput (the scale-out measurement), not a realistic pace.
+NO_WAIT = os.environ.get("LOAD_NO_WAIT") == "1"
+
+
 class _WebUser(HttpUser):
     abstract = True
-    wait_time = between(*WEB_WAIT)
+    wait_time = constant(0) if NO_WAIT else between(*WEB_WAIT)
     role = ""
     _logins: Iterator[str]
 
@@ -125,7 +130,7 @@ class _WebUser(HttpUser):
 
 class _ApiClient(HttpUser):
     abstract = True
-    wait_time = between(*API_WAIT)
+    wait_time = constant(0) if NO_WAIT else between(*API_WAIT)
     login: str | None = None
 
     def on_start(self) -> None:
