@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import JurisdictionLevel, Role
+from safety_platform.models.base import CreatedModel
 from safety_platform.scoping import jurisdiction_scope_q
 
 from .choices import (
@@ -71,7 +72,7 @@ class SchemeQuerySet(models.QuerySet["Scheme"]):
         )
 
 
-class Scheme(models.Model):
+class Scheme(CreatedModel):
     """考核方案 — one version of an assessment scheme: indicators with weights, veto rules, grade thresholds.
 
     A version that has been run is frozen (its results must stay explainable); a change is a new
@@ -92,7 +93,6 @@ class Scheme(models.Model):
         "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SchemeQuerySet.as_manager()
 
@@ -426,7 +426,7 @@ class AssessmentPeriod(models.Model):
         return (self.year, self.number - 1) if self.number > 1 else (self.year - 1, per_year)
 
 
-class AssessmentRun(models.Model):
+class AssessmentRun(CreatedModel):
     """考核运行 — one computation of a scheme for every assessee of a period, with its progress.
 
     Resumable: each assessee's result is written in its own transaction, and a restarted run skips
@@ -451,7 +451,6 @@ class AssessmentRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.base import CreatedModel
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -46,7 +47,7 @@ class BlacklistEntryQuerySet(ScopedQuerySet["BlacklistEntry"]):
         return self.filter(status__in=BLACKLIST_OPEN_STATUSES)
 
 
-class BlacklistEntry(models.Model):
+class BlacklistEntry(CreatedModel):
     """严重失信主体名单条目 — an enterprise's way onto (and off) the blacklist.
 
     proposed → noticed (prior notice, objection window) → [objected → noticed] → active (published
@@ -121,7 +122,6 @@ class BlacklistEntry(models.Model):
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
     removal_reason = models.CharField(_("removal reason"), max_length=10, choices=RemovalReason.choices, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set explicitly by every service that changes the entry: the API's incremental-sync key.
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import FactKind
+from safety_platform.models.base import CreatedModel
 
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
 
@@ -73,7 +74,7 @@ class RuleSetQuerySet(models.QuerySet["RuleSet"]):
         )
 
 
-class RuleSet(models.Model):
+class RuleSet(CreatedModel):
     """信用评价规则集 — one version of the grading rules (points, windows, caps, thresholds).
 
     A published version is frozen: every result records the version that produced it, so an old
@@ -114,7 +115,6 @@ class RuleSet(models.Model):
         _("longest inspection interval while blacklisted (days)"), default=182
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = RuleSetQuerySet.as_manager()
 

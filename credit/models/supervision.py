@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.base import CreatedModel
 from safety_platform.scoping import ScopedQuerySet
 
 
@@ -13,7 +14,7 @@ class SupervisionVisitQuerySet(ScopedQuerySet["SupervisionVisit"]):
     scope_prefix = "enterprise"
 
 
-class SupervisionVisit(models.Model):
+class SupervisionVisit(CreatedModel):
     """监管检查记录 — an on-site inspection of an enterprise (entered here or from an `inspection_conducted` event)."""
 
     enterprise = models.ForeignKey(
@@ -32,7 +33,6 @@ class SupervisionVisit(models.Model):
     fact = models.OneToOneField(
         "safety_platform.Fact", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_visit"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SupervisionVisitQuerySet.as_manager()
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.base import CreatedModel
+
 from ..choices import DeliveryStatus, WebhookTopic
 
 
@@ -31,7 +33,7 @@ class WebhookSubscriptionQuerySet(models.QuerySet["WebhookSubscription"]):
         return self.filter(is_active=True, **{topic: True})
 
 
-class WebhookSubscription(models.Model):
+class WebhookSubscription(CreatedModel):
     """数据推送订阅 — a department system's URL that receives signed change notifications."""
 
     department = models.ForeignKey(
@@ -56,7 +58,6 @@ class WebhookSubscription(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = WebhookSubscriptionQuerySet.as_manager()
 

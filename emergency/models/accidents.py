@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import CreatedModel, TimestampedModel
+
 from ..choices import (
     GRADE_ORDER,
     AccidentCategory,
@@ -60,7 +62,7 @@ class GradingRuleSetQuerySet(models.QuerySet["GradingRuleSet"]):
         return rule_set
 
 
-class GradingRuleSet(models.Model):
+class GradingRuleSet(CreatedModel):
     """事故分级与报告规则 — a version of the Decree 493 thresholds and reporting clocks.
 
     Lower bounds are inclusive: "≥ 30 deaths" is especially major. A changed regulation is a new
@@ -92,7 +94,6 @@ class GradingRuleSet(models.Model):
     investigation_extension_days = models.PositiveIntegerField(
         _("investigation extension, once, up to (days)"), default=60
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = GradingRuleSetQuerySet.as_manager()
 
@@ -142,7 +143,7 @@ class AccidentQuerySet(OwnedQuerySet["Accident"]):
         return self.exclude(status=AccidentStatus.CLOSED)
 
 
-class Accident(models.Model):
+class Accident(TimestampedModel):
     """生产安全事故 — an accident or incident with its casualties, Decree 493 grade and statutory clocks."""
 
     title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
@@ -196,8 +197,6 @@ class Accident(models.Model):
     investigation_report_at = models.DateTimeField(_("investigation report submitted at"), null=True, blank=True)
     investigation_summary = models.TextField(_("investigation conclusion"), blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("emergency", "closed at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AccidentQuerySet.as_manager()
 
@@ -335,7 +334,7 @@ class EvaluationQuerySet(OwnedQuerySet["AccidentEvaluation"]):
     jurisdiction_prefix = "accident__jurisdiction"
 
 
-class AccidentEvaluation(models.Model):
+class AccidentEvaluation(TimestampedModel):
     """事故调查评估 — the post-incident evaluation: causes, response assessment, lessons."""
 
     accident = models.OneToOneField(Accident, on_delete=models.PROTECT, related_name="evaluation")
@@ -345,8 +344,6 @@ class AccidentEvaluation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     concluded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -416,7 +413,7 @@ class MeasureQuerySet(OwnedQuerySet["CorrectiveMeasure"]):
         )
 
 
-class CorrectiveMeasure(models.Model):
+class CorrectiveMeasure(CreatedModel):
     """整改措施 — a corrective measure from the evaluation, followed until verified complete."""
 
     evaluation = models.ForeignKey(AccidentEvaluation, on_delete=models.PROTECT, related_name="measures")
@@ -442,7 +439,6 @@ class CorrectiveMeasure(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = MeasureQuerySet.as_manager()
 

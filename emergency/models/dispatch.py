@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import TimestampedModel
 from safety_platform.scoping import jurisdiction_scope_q
 
 from ..choices import DispatchAction, DispatchStatus
@@ -38,7 +39,7 @@ class DispatchOrderQuerySet(models.QuerySet["DispatchOrder"]):
         return self.exclude(status__in=[DispatchStatus.CLOSED, DispatchStatus.REJECTED, DispatchStatus.CANCELLED])
 
 
-class DispatchOrder(models.Model):
+class DispatchOrder(TimestampedModel):
     """物资调拨单 — a request for supplies for an incident, approved and dispatched from one or more warehouses."""
 
     title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
@@ -88,8 +89,6 @@ class DispatchOrder(models.Model):
     is_partial = models.BooleanField(
         _("partially fulfilled"), default=False, help_text=_("Less was delivered than approved.")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DispatchOrderQuerySet.as_manager()
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import CreatedModel, TimestampedModel
+
 from ..choices import DRILL_INTERVAL_MONTHS, DrillKind, PlanKind, PlanStatus
 from .common import OwnedQuerySet
 
@@ -79,7 +81,7 @@ class EmergencyPlanQuerySet(OwnedQuerySet["EmergencyPlan"]):
         return self.with_drill_status(today).filter(drill_overdue=True)
 
 
-class EmergencyPlan(models.Model):
+class EmergencyPlan(TimestampedModel):
     """应急预案 — an enterprise's or a department's emergency plan, with its filing (备案) date."""
 
     title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
@@ -108,8 +110,6 @@ class EmergencyPlan(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EmergencyPlanQuerySet.as_manager()
 
@@ -145,7 +145,7 @@ class DrillQuerySet(OwnedQuerySet["Drill"]):
     jurisdiction_prefix = "plan__department__jurisdiction"
 
 
-class Drill(models.Model):
+class Drill(CreatedModel):
     """应急演练 — a drill of an emergency plan, with what it showed."""
 
     plan = models.ForeignKey(EmergencyPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="drills")
@@ -158,7 +158,6 @@ class Drill(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = DrillQuerySet.as_manager()
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import CreatedModel
+
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from .common import _M, COORDINATES_BOTH_OR_NONE, OwnedQuerySet, latitude_field, longitude_field
 
@@ -43,7 +45,7 @@ class WarehouseQuerySet(OwnedQuerySet["Warehouse"]):
         return self.filter(is_active=True)
 
 
-class Warehouse(models.Model):
+class Warehouse(CreatedModel):
     """应急物资储备库 — a city or county reserve, or an enterprise's own store."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -66,7 +68,6 @@ class Warehouse(models.Model):
     keeper_name = models.CharField(_("keeper"), max_length=60, blank=True)
     keeper_phone = models.CharField(_("keeper phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = WarehouseQuerySet.as_manager()
 

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.base import TimestampedModel
+
 from ..choices import EquipmentStatus, Readiness, TeamKind
 from .common import COORDINATES_BOTH_OR_NONE, OwnedQuerySet, latitude_field, longitude_field
 
@@ -38,7 +40,7 @@ class RescueTeamQuerySet(OwnedQuerySet["RescueTeam"]):
         return self.filter(models.Exists(specialty) | models.Exists(members))
 
 
-class RescueTeam(models.Model):
+class RescueTeam(TimestampedModel):
     """应急救援队伍 — a professional, enterprise or social rescue team with its base and readiness."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -77,8 +79,6 @@ class RescueTeam(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     duty_phone = models.CharField(_("24-hour duty phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RescueTeamQuerySet.as_manager()
 

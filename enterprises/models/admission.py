@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.scoping import ScopedQuerySet, jurisdiction_scope_q
 
 LONGITUDE_VALIDATORS = [MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))]
@@ -67,7 +68,7 @@ class SeparationDistanceQuerySet(models.QuerySet["SeparationDistance"]):
         return self.filter(category=category, valid_from__lte=on).order_by("-valid_from", "-id").first()
 
 
-class SeparationDistance(models.Model):
+class SeparationDistance(CreatedModel):
     """安全防护距离 — the separation distance required between a project category and dense places.
 
     A versioned rule: a change is a new row with a later `valid_from`; each siting review records the
@@ -81,7 +82,6 @@ class SeparationDistance(models.Model):
     version = models.CharField(_("version"), max_length=30)
     valid_from = models.DateField(_("valid from"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = SeparationDistanceQuerySet.as_manager()
 
@@ -109,7 +109,7 @@ class HighRiskProjectQuerySet(models.QuerySet["HighRiskProject"]):
         return self.filter(q)
 
 
-class HighRiskProject(models.Model):
+class HighRiskProject(TimestampedModel):
     """高危建设项目 — a planned high-risk project whose siting is reviewed against dense places."""
 
     name = models.CharField(_("project name"), max_length=200)
@@ -138,8 +138,6 @@ class HighRiskProject(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = HighRiskProjectQuerySet.as_manager()
 
@@ -161,7 +159,7 @@ class DensePlaceQuerySet(models.QuerySet["DensePlace"]):
         return self if q is None else self.filter(q)
 
 
-class DensePlace(models.Model):
+class DensePlace(TimestampedModel):
     """人员密集场所 — a school, hospital, residential area, market … with its coordinates."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -174,8 +172,6 @@ class DensePlace(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, validators=LATITUDE_VALIDATORS)
     population = models.PositiveIntegerField(_("people (typical)"), default=0)
     is_active = models.BooleanField(pgettext_lazy("enterprises", "active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DensePlaceQuerySet.as_manager()
 
@@ -294,7 +290,7 @@ class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
         return self.filter(is_active=True)
 
 
-class CatalogEntry(models.Model):
+class CatalogEntry(TimestampedModel):
     """淘汰落后安全技术装备目录条目 — a banned or restricted piece of equipment or process."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -314,8 +310,6 @@ class CatalogEntry(models.Model):
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     is_active = models.BooleanField(pgettext_lazy("enterprises", "active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CatalogEntryQuerySet.as_manager()
 
@@ -356,7 +350,7 @@ class DeclaredEquipmentQuerySet(ScopedQuerySet["DeclaredEquipment"]):
     scope_prefix = "enterprise"
 
 
-class DeclaredEquipment(models.Model):
+class DeclaredEquipment(TimestampedModel):
     """企业在用设备设施与工艺 — equipment or a process an enterprise declares it uses."""
 
     enterprise = models.ForeignKey(
@@ -388,8 +382,6 @@ class DeclaredEquipment(models.Model):
         related_name="+",
         verbose_name=_("declared by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DeclaredEquipmentQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.base import CreatedModel
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
@@ -26,7 +27,7 @@ class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
         return self.filter(status=EnterpriseStatus.OPERATING)
 
 
-class Enterprise(models.Model):
+class Enterprise(CreatedModel):
     """生产经营单位 — an enterprise under work-safety supervision, identified by its credit code."""
 
     credit_code = models.CharField(
@@ -87,7 +88,6 @@ class Enterprise(models.Model):
         _("status"), max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
     )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = EnterpriseQuerySet.as_manager()

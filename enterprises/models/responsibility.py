@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.scoping import ScopedQuerySet, enterprise_scope_q
 
 
@@ -34,7 +35,7 @@ class ResponsibilityItemQuerySet(models.QuerySet["ResponsibilityItem"]):
         return self.filter(retired_on__isnull=True)
 
 
-class ResponsibilityItem(models.Model):
+class ResponsibilityItem(TimestampedModel):
     """部门安全生产责任清单事项 — one duty on a department's responsibility list ("管行业必须管安全").
 
     A revised duty is a new row; the old one is retired (kept, with `replaced_by`), so the list's
@@ -72,8 +73,6 @@ class ResponsibilityItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ResponsibilityItemQuerySet.as_manager()
 
@@ -137,7 +136,7 @@ class JointInspectionQuerySet(ScopedQuerySet["JointInspection"]):
         return self.filter(q)
 
 
-class JointInspection(models.Model):
+class JointInspection(TimestampedModel):
     """联合执法检查 — an enforcement inspection of one enterprise that several departments join.
 
     Its findings become hazards (source "joint_inspection") and credit facts when it is completed.
@@ -175,7 +174,6 @@ class JointInspection(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("completed by"),
@@ -185,7 +183,6 @@ class JointInspection(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = JointInspectionQuerySet.as_manager()
 
@@ -207,7 +204,7 @@ class JointInspectionFindingQuerySet(models.QuerySet["JointInspectionFinding"]):
         return self.filter(inspection__in=JointInspection.objects.visible_to(user).values("pk"))
 
 
-class JointInspectionFinding(models.Model):
+class JointInspectionFinding(CreatedModel):
     """联合执法发现问题 — one problem found in a joint inspection; becomes a hazard and a credit fact."""
 
     inspection = models.ForeignKey(
@@ -235,7 +232,6 @@ class JointInspectionFinding(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = JointInspectionFindingQuerySet.as_manager()
 

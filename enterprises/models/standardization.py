@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import TimestampedModel
 from safety_platform.scoping import ScopedQuerySet
 
 CERTIFICATE_VALID_YEARS = 3  # 3a: standardization certificates are valid three years
@@ -59,7 +60,7 @@ class StandardizationCertificateQuerySet(ScopedQuerySet["StandardizationCertific
         return self.filter(status=CertificateStatus.VALID, issued_on__lte=on, expires_on__gte=on)
 
 
-class StandardizationCertificate(models.Model):
+class StandardizationCertificate(TimestampedModel):
     """安全生产标准化证书 — a standardization certificate (level 一/二/三) of an enterprise."""
 
     enterprise = models.ForeignKey(
@@ -107,8 +108,6 @@ class StandardizationCertificate(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StandardizationCertificateQuerySet.as_manager()
 
@@ -172,7 +171,7 @@ class DemonstrationQuerySet(ScopedQuerySet["Demonstration"]):
     scope_prefix = "enterprise"
 
 
-class Demonstration(models.Model):
+class Demonstration(TimestampedModel):
     """ "机械化换人、自动化减人"示范企业 — an enterprise designated as a demonstration of replacing people in
     dangerous posts by machines and automation."""
 
@@ -205,8 +204,6 @@ class Demonstration(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DemonstrationQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.scoping import ScopedQuerySet
 
 
@@ -50,7 +51,7 @@ class EmployeeQuerySet(ScopedQuerySet["Employee"]):
     scope_prefix = "enterprise"
 
 
-class Employee(models.Model):
+class Employee(TimestampedModel):
     """从业人员 — a person working in an enterprise, with the post they hold and whether it is dangerous.
 
     `repeat_due_on` / `repeat_after` hold the last post change (or return after a year away) that asks
@@ -83,8 +84,6 @@ class Employee(models.Model):
     away_since = models.DateField(_("away since"), null=True, blank=True)
     repeat_due_on = models.DateField(_("repeat training due by"), null=True, blank=True)
     repeat_after = models.DateField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EmployeeQuerySet.as_manager()
 
@@ -159,7 +158,7 @@ class TrainingRecordQuerySet(ScopedQuerySet["TrainingRecord"]):
     scope_prefix = "employee__enterprise"
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(CreatedModel):
     """安全培训记录 — one training an employee completed (three-level education, refresher, management)."""
 
     employee = models.ForeignKey(
@@ -181,7 +180,6 @@ class TrainingRecord(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TrainingRecordQuerySet.as_manager()
 
@@ -200,7 +198,7 @@ class SpecialCertificateQuerySet(ScopedQuerySet["SpecialOperationCertificate"]):
     scope_prefix = "employee__enterprise"
 
 
-class SpecialOperationCertificate(models.Model):
+class SpecialOperationCertificate(TimestampedModel):
     """特种作业操作证 — a special-operation certificate of an employee, with its expiry."""
 
     employee = models.ForeignKey(
@@ -211,8 +209,6 @@ class SpecialOperationCertificate(models.Model):
     issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = SpecialCertificateQuerySet.as_manager()
 

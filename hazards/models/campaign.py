@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
+from safety_platform.models.base import CreatedModel
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -52,7 +53,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
         return self.filter(starts_on__lte=on, ends_on__gte=on)
 
 
-class Campaign(models.Model):
+class Campaign(CreatedModel):
     """专项整治 — a time-boxed special rectification campaign over industries and jurisdictions."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -89,7 +90,6 @@ class Campaign(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import RISK_LEVEL_ORDER, RiskLevel, RiskMethod
@@ -27,7 +28,7 @@ class RiskBandingQuerySet(models.QuerySet["RiskBanding"]):
         return self.filter(method=method, is_active=True).prefetch_related("bands").first()
 
 
-class RiskBanding(models.Model):
+class RiskBanding(CreatedModel):
     """风险分级标准 — one version of the table that turns a risk score into a level and colour.
 
     Rule tables change, so each version is kept: a risk source records the version that graded it.
@@ -41,7 +42,6 @@ class RiskBanding(models.Model):
     basis = models.CharField(_("basis"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=False)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = RiskBandingQuerySet.as_manager()
 
@@ -109,7 +109,7 @@ class RiskSourceQuerySet(ScopedQuerySet["RiskSource"]):
     scope_prefix = "enterprise"
 
 
-class RiskSource(models.Model):
+class RiskSource(TimestampedModel):
     """风险点 — a place or post of an enterprise with its risk score, level, controls and review date."""
 
     enterprise = models.ForeignKey(
@@ -145,8 +145,6 @@ class RiskSource(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RiskSourceQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ApiScope
+from .base import CreatedModel
 
 KEY_PREFIX_LENGTH = 8
 
@@ -43,7 +44,7 @@ class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
         return self.none()
 
 
-class ApiKey(models.Model):
+class ApiKey(CreatedModel):
     """接口密钥 — an API key of a department's system (or of a key enterprise pushing hazards)."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -66,7 +67,6 @@ class ApiKey(models.Model):
     prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH, unique=True, editable=False)
     hashed_secret = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(_("scopes"), default=list, help_text=_('e.g. ["blacklist:read", "ratings:read"]'))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

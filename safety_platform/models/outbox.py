@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .base import CreatedModel
+
 
 class TaskOutboxQuerySet(models.QuerySet["TaskOutbox"]):
     def pending(self) -> TaskOutboxQuerySet:
         return self.filter(dispatched_at__isnull=True)
 
 
-class TaskOutbox(models.Model):
+class TaskOutbox(CreatedModel):
     """任务发件箱 — one piece of background work (a recalculation, a thumbnail, a delivery run) kept
     in the database until it has been handed to the broker.
 
@@ -24,7 +26,6 @@ class TaskOutbox(models.Model):
     kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
     queue = models.CharField(_("queue"), max_length=100, blank=True)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # A dispatcher owns a row until this time; a crashed dispatcher's claim simply runs out.
     claimed_until = models.DateTimeField(null=True, blank=True)
     dispatched_at = models.DateTimeField(_("handed to the workers at"), null=True, blank=True)
