@@ -37,7 +37,12 @@ class RuleSetStatus(models.TextChoices):
 
 
 class RecordStatus(models.TextChoices):
+    """A record counts in the grade only while ACTIVE; a record the platform derived from an event that
+    costs the enterprise points starts PROPOSED (待确认) until a person confirms or rejects it (未采纳)."""
+
+    PROPOSED = "proposed", pgettext_lazy("credit record", "Awaiting confirmation")
     ACTIVE = "active", _("Active")
+    REJECTED = "rejected", pgettext_lazy("credit record", "Not adopted")
     REVOKED = "revoked", _("Revoked")
 
 
@@ -138,3 +143,52 @@ class DeliveryStatus(models.TextChoices):
     # Pending when a backup was taken and restored since: it may have been sent after the backup, so it waits
     # for an operator (`manage.py restore --release-outbound`); see safety_platform.backup.
     HELD = "held", _("Held after a restore")
+
+
+class JointMeasureCategory(models.TextChoices):
+    """Joint rewards and punishments (联合奖惩, seed §5.3): a measure is an incentive or a punishment."""
+
+    PUNISHMENT = "punishment", _("Joint punishment")
+    INCENTIVE = "incentive", _("Joint incentive")
+
+
+class JointMeasureKind(models.TextChoices):
+    """What a department did about a listed enterprise (seed §5.3: 行政审批、项目审批、融资贷款、评先评优)."""
+
+    TENDER_EXCLUDED = "tender_excluded", _("Excluded from public tenders")
+    LOAN_RESTRICTED = "loan_restricted", _("Loans and financing restricted")
+    AWARDS_WITHHELD = "awards_withheld", _("Withheld from honours and awards")
+    SUBSIDY_RESTRICTED = "subsidy_restricted", _("Subsidies and financial support restricted")
+    APPROVAL_SCRUTINIZED = "approval_scrutinized", _("Licences and approvals examined strictly")
+    MARKET_ACCESS_RESTRICTED = "market_access_restricted", _("Market access restricted")
+    GREEN_CHANNEL = "green_channel", _("Green channel: simplified approval")
+    PRIORITY_SUPPORT = "priority_support", _("Priority for funds and projects")
+    AWARDS_RECOMMENDED = "awards_recommended", _("Recommended for honours and awards")
+    LOAN_FAVOURED = "loan_favoured", _("Favourable loans and financing")
+
+
+JOINT_INCENTIVE_KINDS = frozenset(
+    {
+        JointMeasureKind.GREEN_CHANNEL,
+        JointMeasureKind.PRIORITY_SUPPORT,
+        JointMeasureKind.AWARDS_RECOMMENDED,
+        JointMeasureKind.LOAN_FAVOURED,
+    }
+)
+
+
+class JointMeasureBasis(models.TextChoices):
+    """What a measure responds to: the published blacklist entry or the enterprise's grade."""
+
+    BLACKLIST = "blacklist", _("Listed on the blacklist")
+    GRADE = "grade", _("Credit grade")
+
+
+class JointMeasureStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("joint measure", "In force")
+    REVOKED = "revoked", pgettext_lazy("joint measure", "Revoked")
+
+
+class JointMeasureChannel(models.TextChoices):
+    WEB = "web", _("Web page")
+    API = "api", _("Department API")

@@ -22,6 +22,9 @@ class CreditRecordQuerySet(ScopedQuerySet["CreditRecord"]):
     def active(self) -> CreditRecordQuerySet:
         return self.filter(status=RecordStatus.ACTIVE)
 
+    def proposed(self) -> CreditRecordQuerySet:
+        return self.filter(status=RecordStatus.PROPOSED)
+
 
 class CreditRecord(models.Model):
     """信用行为记录 — one trustworthy or untrustworthy behaviour of an enterprise, under one rule.
@@ -29,6 +32,11 @@ class CreditRecord(models.Model):
     Records are never deleted: a wrong one is revoked with a reason. `rule` is the rule (and so the
     rule-set version) it was recorded under; grading looks the rule up by `rule_code` in the version
     in force on the grading day, so a new version re-weighs old behaviour without rewriting it.
+
+    Only ACTIVE records count. Staff's own records are active at once; an untrustworthy record the
+    platform derives from an event starts PROPOSED (待确认) and counts only once a person of the
+    supervising department or the committee confirms it (`decided_by`, `decided_at`, `decision_reason`);
+    a rejected one (未采纳) keeps the reason and never counts.
     """
 
     enterprise = models.ForeignKey(
@@ -79,6 +87,17 @@ class CreditRecord(models.Model):
         related_name="+",
     )
     revoke_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    # Who confirmed or rejected a proposed record (None with a date: the system, e.g. superseded).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -99,10 +118,15 @@ class CreditRecord(models.Model):
                 name="credit_record_grading",
             ),
             models.Index(fields=["enterprise", "status", "rule_code"], name="credit_record_by_rule"),
+            # The deciders' list: pending proposals, oldest first, read from a small partial index.
+            models.Index(fields=["created_at", "id"], condition=Q(status="proposed"), name="credit_record_proposed"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="active", revoked_at__isnull=True) | Q(status="revoked", revoked_at__isnull=False),
+                condition=Q(status="active", revoked_at__isnull=True)
+                | Q(status="revoked", revoked_at__isnull=False)
+                | Q(status="proposed", revoked_at__isnull=True, decided_at__isnull=True)
+                | Q(status="rejected", revoked_at__isnull=True, decided_at__isnull=False),
                 name="credit_record_revocation_consistent",
             )
         ]
@@ -116,6 +140,14 @@ class CreditRecord(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == RecordStatus.ACTIVE
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == RecordStatus.PROPOSED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == RecordStatus.REJECTED
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.rule_id and not self.rule_code:

@@ -107,6 +107,12 @@ class RuleSet(CreatedModel):
     blacklist_years = models.PositiveSmallIntegerField(_("listing period (years)"), default=3)
     repair_min_months = models.PositiveSmallIntegerField(_("months listed before credit repair"), default=12)
     objection_days = models.PositiveSmallIntegerField(_("objection window (days)"), default=10)
+    proposal_days = models.PositiveSmallIntegerField(
+        _("days to confirm a proposed record"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("A record the platform proposes from an event and nobody decides in time is escalated."),
+    )
     inspection_days_grade_one = models.PositiveSmallIntegerField(_("inspection interval, grade 1 (days)"), default=365)
     inspection_days_grade_two = models.PositiveSmallIntegerField(_("inspection interval, grade 2 (days)"), default=180)
     inspection_days_grade_three = models.PositiveSmallIntegerField(_("inspection interval, grade 3 (days)"), default=90)
