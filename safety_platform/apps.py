@@ -9,7 +9,7 @@ class SafetyPlatformConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, signals  # noqa: F401
+        from . import audit, channels, signals  # noqa: F401  (channels registers the SMS settings check)
         from .api import schema  # noqa: F401
         from .middleware import session_stamp_sign_in
 
@@ -43,6 +43,14 @@ class SafetyPlatformConfig(AppConfig):
                 task="safety_platform.outbox_drain",
                 every_seconds=15,
                 description="Hand work kept in the task outbox (written while Redis was down) to the workers.",
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Send queued e-mail and SMS",
+                task="safety_platform.outbound_deliver",
+                every_seconds=60,
+                description="Send e-mail and SMS notices that are due: new ones missed, retries after a failure.",
             )
         )
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="safety_platform_schedules")

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import channels
 from .choices import ApiScope, JurisdictionLevel, Role
-from .models import ApiKey, Fact, Jurisdiction, Notification, StatutoryDeadline, User
+from .models import (
+    ApiKey,
+    Fact,
+    Jurisdiction,
+    Notification,
+    NotificationPreference,
+    OutboundMessage,
+    StatutoryDeadline,
+    User,
+)
 from .models.apikeys import generate_api_key
 from .models.deadlines import EscalationLevel
+from .models.notifications import OutboundChannel, OutboundStatus
 from .signals import deadline_escalated, fact_recorded
+from .validators import normalize_mainland_mobile
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -48,24 +64,313 @@ def notify(
     category: str = "",
     dedup_key: str | None = None,
 ) -> int:
-    """Notify each recipient once. With a `dedup_key`, repeating the call notifies nobody twice."""
+    """Notify each recipient once: an in-site notice, plus e-mail / SMS as each person chose.
+
+    With a `dedup_key`, repeating the call notifies nobody twice (on any channel). E-mail and SMS
+    follow the recipient's `NotificationPreference` for the category's group, else the group's
+    default (see `NotificationGroup`: SMS for urgent groups, e-mail for all); a channel needs an
+    address (the user's e-mail, a valid mainland mobile in `phone`). Only rows are written here, in
+    the caller's transaction; delivery runs in a Celery task after commit. Returns how many in-site
+    notices were created.
+
+    Queries: a handful whatever the number of recipients (existing notices, preferences, two bulk
+    inserts, the outbox row).
+    """
+    users = list({u.pk: u for u in recipients}.values())
     rows = [
         Notification(recipient=user, title=title[:200], body=body, url=url, category=category, dedup_key=dedup_key)
-        for user in {u.pk: u for u in recipients}.values()
+        for user in users
     ]
     if not rows:
         return 0
     if dedup_key is None:
-        return len(Notification.objects.bulk_create(rows))
-    existing = set(
-        Notification.objects.filter(dedup_key=dedup_key, recipient__in=[r.recipient for r in rows]).values_list(
-            "recipient_id", flat=True
+        created = len(Notification.objects.bulk_create(rows))
+        fresh_users = users
+    else:
+        existing = set(
+            Notification.objects.filter(dedup_key=dedup_key, recipient__in=[r.recipient for r in rows]).values_list(
+                "recipient_id", flat=True
+            )
         )
+        fresh = [r for r in rows if r.recipient.pk not in existing]
+        # ignore_conflicts covers a concurrent run that inserted the same (recipient, key) meanwhile.
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+        created = len(fresh)
+        fresh_users = [r.recipient for r in fresh]
+    if fresh_users:
+        _queue_outbound_for_users(fresh_users, title=title, body=body, url=url, category=category, dedup_key=dedup_key)
+    return created
+
+
+def _queue_outbound_for_users(
+    users: list[User], *, title: str, body: str, url: str, category: str, dedup_key: str | None
+) -> int:
+    from .models.notifications import URGENT_GROUPS, notification_group
+
+    group = notification_group(category)
+    urgent = group in URGENT_GROUPS
+    chosen = {
+        pref.user_id: pref
+        for pref in NotificationPreference.objects.filter(user__in=[u.pk for u in users], group=group)
+    }
+    # Without a key the notice is its own event: one key shared by this call's recipients.
+    key = dedup_key or f"notice:{uuid.uuid4().hex}"
+    texts: dict[str, Any] = {}
+    messages: list[OutboundMessage] = []
+    for user in users:
+        pref = chosen.get(user.pk)
+        wants_email = pref.email if pref is not None else True
+        wants_sms = pref.sms if pref is not None else urgent
+        name = user.full_name or user.username
+        if wants_email and user.email:
+            if "email" not in texts:
+                texts["email"] = channels.render_email(title=title, body=body, url=url, category=category)
+            subject, text = texts["email"]
+            messages.append(_outbound(OutboundChannel.EMAIL, user.email, subject, text, url, category, key, name, user))
+        mobile = _mobile_or_none(user.phone)
+        if wants_sms and mobile:
+            if "sms" not in texts:
+                texts["sms"] = channels.render_sms(title=title, body=body, url=url, category=category)
+            messages.append(_outbound(OutboundChannel.SMS, mobile, title, texts["sms"], url, category, key, name, user))
+    if not messages:
+        return 0
+    # A concurrent run of the same event inserted some already: the constraint keeps one of each.
+    OutboundMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    _enqueue_delivery()
+    return len(messages)
+
+
+def _mobile_or_none(value: str) -> str | None:
+    from django.core.exceptions import ValidationError
+
+    if not value:
+        return None
+    try:
+        return normalize_mainland_mobile(value)
+    except ValidationError:
+        return None
+
+
+def _outbound(
+    channel: str,
+    address: str,
+    title: str,
+    text: str,
+    url: str,
+    category: str,
+    dedup_key: str,
+    name: str,
+    recipient: User | None,
+) -> OutboundMessage:
+    return OutboundMessage(
+        channel=channel,
+        address=address,
+        name=name[:60],
+        recipient=recipient,
+        category=category[:40],
+        dedup_key=dedup_key[:200],
+        title=title[:200],
+        body=text,
+        url=channels.absolute_url(url)[:500],
+        next_attempt_at=timezone.now(),
     )
-    fresh = [r for r in rows if r.recipient.pk not in existing]
-    # ignore_conflicts covers a concurrent run that inserted the same (recipient, key) meanwhile.
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-    return len(fresh)
+
+
+def _enqueue_delivery() -> None:
+    """Deliver after commit (through the task outbox: never waiting on Redis); the sweep catches the rest."""
+    from .tasks import outbound_deliver_task
+    from .tasks_util import enqueue
+
+    enqueue(outbound_deliver_task)
+
+
+def notify_address(
+    *,
+    channel: str,
+    address: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    category: str = "",
+    dedup_key: str,
+    name: str = "",
+) -> bool:
+    """Queue an e-mail or SMS to a person without an account (a village contact, a principal's mobile).
+
+    `channel` is "sms" (`address` a mainland mobile number, stored normalized) or "email". `url` may
+    be absolute or site-relative (made absolute with PUBLIC_BASE_URL). Recorded in the caller's
+    transaction and delivered by a Celery task; unique on (channel, address, dedup_key), so one
+    event reaches one person once. Returns True when a new message was queued, False when this
+    event already had one for that address. A bad channel or address raises DomainError (code
+    "invalid", field "channel" / "address").
+    """
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if channel == OutboundChannel.SMS:
+        try:
+            address = normalize_mainland_mobile(address)
+        except ValidationError as exc:
+            raise DomainError(str(exc.messages[0]), code="invalid", field="address") from exc
+        text = channels.render_sms(title=title, body=body, url=url, category=category, name=name)
+        subject = title
+    elif channel == OutboundChannel.EMAIL:
+        address = (address or "").strip()
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise DomainError(_("Enter a valid e-mail address."), code="invalid", field="address") from exc
+        subject, text = channels.render_email(title=title, body=body, url=url, category=category, name=name)
+    else:
+        raise DomainError(_("Choose SMS or e-mail."), code="invalid", field="channel")
+    if not dedup_key:
+        raise DomainError(_("An event key is required."), code="invalid", field="dedup_key")
+    if OutboundMessage.objects.filter(channel=channel, address=address, dedup_key=dedup_key).exists():
+        return False
+    message = _outbound(channel, address, subject, text, url, category, dedup_key, name, None)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent insert of the same event loses quietly
+            message.save()
+    except IntegrityError:
+        return False
+    _enqueue_delivery()
+    return True
+
+
+# Delivery: claimed in small batches, sent, marked; a failure waits 1, 5, 15, 60 minutes, then 6 hours.
+OUTBOUND_BACKOFF = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=15),
+    dt.timedelta(minutes=60),
+    dt.timedelta(hours=6),
+)
+OUTBOUND_MAX_ATTEMPTS = len(OUTBOUND_BACKOFF) + 1
+# A claim outlives a batch's sends (each bounded by the SMTP / gateway timeouts of a few seconds); a
+# worker that dies mid-batch leaves its rows to be sent again when this runs out.
+OUTBOUND_CLAIM = dt.timedelta(minutes=5)
+OUTBOUND_BATCH = 20
+
+
+def _outbound_claim(now: dt.datetime, ids: Iterable[int] | None) -> list[OutboundMessage]:
+    with transaction.atomic():
+        candidates = OutboundMessage.objects.due(now)
+        if ids is not None:
+            candidates = candidates.filter(pk__in=list(ids))
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        rows = list(candidates.order_by("next_attempt_at", "id")[:OUTBOUND_BATCH])
+        claimed = []
+        for row in rows:
+            # Conditional on what was read: without row locks (SQLite) a concurrent worker cannot take it too.
+            if OutboundMessage.objects.filter(
+                pk=row.pk, status=row.status, next_attempt_at=row.next_attempt_at, attempts=row.attempts
+            ).update(status=OutboundStatus.SENDING, next_attempt_at=now + OUTBOUND_CLAIM, attempts=row.attempts + 1):
+                row.attempts += 1
+                row.status = OutboundStatus.SENDING
+                claimed.append(row)
+    return claimed
+
+
+def outbound_deliver(*, ids: Iterable[int] | None = None, limit: int = 1000) -> int:
+    """Send due e-mail / SMS messages (all, or only `ids`); returns how many were sent.
+
+    Idempotent: a message is claimed before it is sent and marked after, so two workers never send
+    it together; a worker that dies between the send and the mark leaves the claim to run out, and
+    the message goes again with the same `message_id`, by which the gateway / mail system drops the
+    duplicate. A failed attempt is recorded (attempts, last_error) and retried after the back-off;
+    after OUTBOUND_MAX_ATTEMPTS the message is marked failed and stays visible on the outbound page.
+    """
+    sent = handled = 0
+    while handled < limit:
+        batch = _outbound_claim(timezone.now(), ids)
+        if not batch:
+            break
+        for message in batch:
+            handled += 1
+            try:
+                channels.deliver(message)
+            except channels.DeliveryError as exc:
+                _outbound_failed(message, str(exc))
+                continue
+            except Exception as exc:  # a bug in an adapter must not stop the batch: the message records it
+                logger.exception("delivering outbound message %s failed", message.pk)
+                _outbound_failed(message, f"{type(exc).__name__}: {exc}")
+                continue
+            OutboundMessage.objects.filter(pk=message.pk, status=OutboundStatus.SENDING).update(
+                status=OutboundStatus.SENT, sent_at=timezone.now(), next_attempt_at=None
+            )
+            sent += 1
+    return sent
+
+
+def _outbound_failed(message: OutboundMessage, error: str) -> None:
+    now = timezone.now()
+    if message.attempts >= OUTBOUND_MAX_ATTEMPTS:
+        fields: dict[str, Any] = {"status": OutboundStatus.FAILED, "next_attempt_at": None}
+    else:
+        wait = OUTBOUND_BACKOFF[min(message.attempts, len(OUTBOUND_BACKOFF)) - 1]
+        fields = {"status": OutboundStatus.PENDING, "next_attempt_at": now + wait}
+    logger.warning("outbound message %s (attempt %s) failed: %s", message.pk, message.attempts, error)
+    OutboundMessage.objects.filter(pk=message.pk, status=OutboundStatus.SENDING).update(
+        last_error=error[:2000], **fields
+    )
+
+
+def outbound_message_retry(*, message_id: int) -> OutboundMessage:
+    """Send a failed message again now (the "重发" button); its attempts start afresh, its last error stays."""
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            raise DomainError(_("This message does not exist."), code="not_found")
+        if message.status != OutboundStatus.FAILED:
+            raise DomainError(_("Only a failed message can be sent again."), code="outbound_not_failed")
+        message.status = OutboundStatus.PENDING
+        message.attempts = 0
+        message.next_attempt_at = timezone.now()
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        _enqueue_delivery()
+    return message
+
+
+def notification_preferences_save(*, user: User, phone: str, email: str, choices: dict[str, dict[str, bool]]) -> None:
+    """Save a user's mobile, e-mail and, per notice group, whether e-mail / SMS are wanted.
+
+    `phone` is validated as a mainland mobile (stored normalized; "" clears it). Refusals name the
+    field (DomainError code "invalid").
+    """
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from .models.notifications import NotificationGroup
+
+    phone = (phone or "").strip()
+    if phone:
+        try:
+            phone = normalize_mainland_mobile(phone)
+        except ValidationError as exc:
+            raise DomainError(str(exc.messages[0]), code="invalid", field="phone") from exc
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise DomainError(_("Enter a valid e-mail address."), code="invalid", field="email") from exc
+    with transaction.atomic():
+        user.phone, user.email = phone, email
+        user.save(update_fields=["phone", "email"])  # save(), not update(): the audit trail records it
+        rows = [
+            NotificationPreference(
+                user=user,
+                group=group,
+                email=bool(choices.get(group, {}).get("email")),
+                sms=bool(choices.get(group, {}).get("sms")),
+            )
+            for group in NotificationGroup.values
+        ]
+        NotificationPreference.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["user", "group"], update_fields=["email", "sms"]
+        )
 
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:

@@ -48,3 +48,11 @@ def outbox_drain_task() -> int:
     # Published rows are kept a week for whoever looks into a delay, then removed.
     TaskOutbox.objects.filter(dispatched_at__lt=timezone.now() - dt.timedelta(days=7)).delete()
     return total
+
+
+@shared_task(name="safety_platform.outbound_deliver")
+def outbound_deliver_task(ids: list[int] | None = None) -> int:
+    """Send due e-mail / SMS messages (enqueued after each notice, and swept every minute)."""
+    from .services import outbound_deliver
+
+    return outbound_deliver(ids=ids)

@@ -3,7 +3,7 @@
 from .apikeys import ApiKey, ApiKeyUse
 from .deadlines import StatutoryDeadline
 from .facts import Fact
-from .notifications import Notification
+from .notifications import Notification, NotificationPreference, OutboundMessage
 from .org import Department, DepartmentIndustry, Industry, Jurisdiction, User
 from .outbox import TaskOutbox
 
@@ -16,6 +16,8 @@ __all__ = [
     "Industry",
     "Jurisdiction",
     "Notification",
+    "NotificationPreference",
+    "OutboundMessage",
     "StatutoryDeadline",
     "TaskOutbox",
     "User",

@@ -415,6 +415,14 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Notices by e-mail and SMS are sent by a Celery task (safety_platform.channels); a send waits at most this long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@safety.longyan.local")
+# "log" (embedded default): SMS texts go to the log and var/sms.log. "http": POST to SMS_GATEWAY_URL.
+SMS_BACKEND = env("SMS_BACKEND", default="log")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
 
 LOGGING = {
     "version": 1,

@@ -28,3 +28,5 @@ _ = REDIS_URL
 # later, and its flush at exit would write uses of rolled-back keys; tests flush it themselves
 # (safety_platform.api.key_usage.api_key_use_flush).
 API_KEY_USE_BACKGROUND_FLUSH = False
+# The embedded SMS backend's file, kept apart from a developer's var/sms.log.
+SMS_LOG_FILE = BASE_DIR / "var" / "test-sms.log"
