@@ -413,6 +413,8 @@ class Dashboard:
     is_city: bool
     # The departments' duty check (履责检查) of the period: None when the viewer is not shown it.
     duty_check: DutyCheck | None = None
+    # Joint rewards and punishments of the period (credit.selectors_joint): None when the viewer is not shown it.
+    joint: Any = None
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -534,7 +536,15 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
         is_city=is_city,
         # The member departments are the city's: their duty check shows on the city's dashboard.
         duty_check=_duty_check(user, period) if is_city else None,
+        joint=_joint(user, period) if is_city else None,
     )
+
+
+def _joint(user: Any, period: Period) -> Any:
+    """Measures the departments applied in the period and the period's notices by receipt (two queries)."""
+    from credit.selectors_joint import joint_dashboard_summary
+
+    return joint_dashboard_summary(user, period.start, period.end)
 
 
 def _compliance_table(

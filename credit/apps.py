@@ -104,4 +104,23 @@ class CreditConfig(AppConfig):
                 description="Maps any fact the live listener missed to credit records.",
             )
         )
+        register_schedule(
+            Schedule(
+                name="Credit: joint rewards and punishments notices of last month",
+                task="credit.joint_notices_issue",
+                minute="0",
+                hour="6",
+                day_of_month="1",
+                description="Issues last month's written notice (联合奖惩告知书) to each recipient department.",
+            )
+        )
+        register_nav(
+            NavItem(
+                _("Joint rewards and punishments"),
+                "credit:joint_measures",
+                roles=frozenset({"admin", "committee", "department"}),
+                icon="people",
+                order=43,
+            )
+        )
         register_demo_seeder(seed_credit_demo)

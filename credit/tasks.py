@@ -89,3 +89,18 @@ def webhooks_deliver_task(topic: str | None = None) -> int:
     from .services import webhooks_deliver_due
 
     return webhooks_deliver_due(topic=topic)
+
+
+@shared_task(name="credit.joint_notices_issue")
+def joint_notices_issue_task(period_start: str | None = None, actor_id: int | None = None) -> int:
+    """Monthly: the written notices (联合奖惩告知书) of last month (or of `period_start`, ISO) to every
+    recipient department. Idempotent: a department's notice of a month is issued once."""
+    import datetime as dt
+
+    from safety_platform.models import User
+
+    from .services.joint import joint_notices_issue_period
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    start = dt.date.fromisoformat(period_start) if period_start else None
+    return joint_notices_issue_period(period_start=start, actor=actor)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_joint
 
 app_name = "credit"
 
@@ -25,3 +25,11 @@ urlpatterns = [
     path("webhooks/", views.webhooks, name="webhooks"),
     path("webhooks/<int:pk>/deactivate/", views.webhook_deactivate, name="webhook_deactivate"),
 ]
+    path("joint/measures/", views_joint.joint_measures, name="joint_measures"),
+    path("joint/measures/new/", views_joint.joint_measure_create, name="joint_measure_create"),
+    path("joint/measures/<int:pk>/revoke/", views_joint.joint_measure_revoke, name="joint_measure_revoke"),
+    path("enterprises/<int:pk>/measures/new/", views_joint.enterprise_measure_create, name="joint_enterprise_measure"),
+    path("joint/notices/", views_joint.joint_notices, name="joint_notices"),
+    path("joint/notices/issue/", views_joint.joint_notices_issue, name="joint_notices_issue"),
+    path("joint/notices/<int:pk>/", views_joint.joint_notice, name="joint_notice"),
+    path("joint/notices/<int:pk>/acknowledge/", views_joint.joint_notice_acknowledge, name="joint_notice_acknowledge"),

@@ -155,6 +155,9 @@ def rules(request: HttpRequest) -> HttpResponse:
     version = request.GET.get("version")
     current = get_object_or_404(rule_sets, version=version) if version else RuleSet.objects.in_force(_today())
     if current is None:
+    from .views_joint import joint_enterprise_context  # joint measures: their own module
+
+    context.update(joint_enterprise_context(request, enterprise))
         raise Http404
     return render(
         request,

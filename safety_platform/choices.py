@@ -38,6 +38,8 @@ class ApiScope(models.TextChoices):
     HAZARDS_READ = "hazards:read", _("Read hazards")
     HAZARDS_PUSH = "hazards:push", _("Push hazards (key enterprises)")
     EMERGENCY_READ = "emergency:read", _("Read emergency data")
+    MEASURES_READ = "measures:read", _("Read the joint measures the department recorded")
+    MEASURES_WRITE = "measures:write", _("Record joint rewards and punishments measures")
 
 
 class FactKind(models.TextChoices):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
+from .measures import JointMeasureViewSet
 from .views import BlacklistFeedViewSet, RatingFeedViewSet
 from .workflow import BlacklistWorkflowViewSet
 
@@ -13,5 +14,6 @@ router = SimpleRouter()
 router.register("blacklist", BlacklistFeedViewSet, basename="blacklist")
 router.register("blacklist", BlacklistWorkflowViewSet, basename="blacklist-workflow")
 router.register("ratings", RatingFeedViewSet, basename="rating")
+router.register("measures", JointMeasureViewSet, basename="measure")
 
 urlpatterns = router.urls

@@ -1,6 +1,7 @@
 """Models of the credit app: rules, records, grades, blacklist, supervision, push."""
 
 from .blacklist import BlacklistEntry, BlacklistTransition, CreditRepair
+from .joint import JointMeasure, JointNotice, JointNoticeRecipient
 from .ratings import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun
 from .records import CreditFactIntake, CreditRecord
 from .rules import CriterionLimit, Rule, RuleSet, add_months
@@ -18,6 +19,9 @@ __all__ = [
     "CreditRecord",
     "CreditRepair",
     "CriterionLimit",
+    "JointMeasure",
+    "JointNotice",
+    "JointNoticeRecipient",
     "OutboxEvent",
     "Rule",
     "RuleSet",

@@ -120,6 +120,12 @@ class RuleSet(CreatedModel):
     inspection_days_blacklisted = models.PositiveSmallIntegerField(
         _("longest inspection interval while blacklisted (days)"), default=182
     )
+    notice_ack_days = models.PositiveSmallIntegerField(
+        _("days to acknowledge a joint rewards and punishments notice"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("A notice a department has not acknowledged in time is escalated."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     objects = RuleSetQuerySet.as_manager()

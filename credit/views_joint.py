@@ -1,0 +1,280 @@
+"""Web UI of joint rewards and punishments (联合奖惩): the measures departments applied, the written notices
+(printable, acknowledged by the addressed department) and the committee's button to issue them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises.models import Enterprise
+from safety_platform.choices import Role
+from safety_platform.pagination import ListPaginator
+from safety_platform.security import signed_in_user
+from safety_platform.services import DomainError
+from safety_platform.tasks_util import enqueue
+
+from .choices import Grade
+from .forms_joint import (
+    IssueNoticesForm,
+    JointMeasureFilterSet,
+    JointMeasureForm,
+    JointNoticeFilterSet,
+    RevokeMeasureForm,
+)
+from .models import JointMeasure, JointNotice
+from .services import joint as joint_services
+from .services.access import is_committee
+
+PAGE_SIZE = 25
+
+
+def _role(user: Any) -> str:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ""
+    return Role.ADMIN if user.is_superuser else str(user.role)
+
+
+def records_measures(user: Any) -> bool:
+    """Department staff record the measures their own department applied."""
+    return _role(user) == Role.DEPARTMENT and bool(user.department_id)
+
+
+def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
+    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _form_error(form: Any, exc: DomainError, *, field_map: dict[str, str] | None = None) -> None:
+    if exc.code == "forbidden":
+        raise PermissionDenied(exc.message)
+    field = (field_map or {}).get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+# The enterprise's credit page ---------------------------------------------------------------------
+
+
+def joint_enterprise_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    """What the enterprise's credit page shows of joint measures (one query) and whether the user records."""
+    measures = list(
+        JointMeasure.objects.visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("department")
+        .order_by("-applied_on", "-id")[:50]
+    )
+    return {"joint_measures": measures, "can_record_measure": records_measures(request.user)}
+
+
+# Measures -----------------------------------------------------------------------------------------
+
+
+@login_required
+def joint_measures(request: HttpRequest) -> HttpResponse:
+    """联合奖惩措施: the measures the user may see, filtered by department, kind and month, a page at a time."""
+    user: Any = request.user
+    if getattr(user, "is_enterprise_user", False):
+        return redirect("credit:enterprise", pk=user.enterprise_id)
+    base = JointMeasure.objects.visible_to(user).select_related("enterprise", "department")
+    filterset = JointMeasureFilterSet(request.GET, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    page, query = _page(request, queryset.order_by("-applied_on", "-id"))
+    return render(
+        request,
+        "credit/joint_measures.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": query,
+            "can_record_measure": records_measures(user),
+        },
+    )
+
+
+def _measure_form_page(
+    request: HttpRequest, form: JointMeasureForm, enterprise: Enterprise | None, status: int = 200
+) -> HttpResponse:
+    return render(request, "credit/joint_measure_form.html", {"form": form, "enterprise": enterprise}, status=status)
+
+
+@login_required
+def joint_measure_create(request: HttpRequest) -> HttpResponse:
+    """Record a measure for the enterprise named by its unified social credit code (no list of enterprises)."""
+    if not records_measures(request.user):
+        raise PermissionDenied
+    initial = {"applied_on": timezone.localdate(), "credit_code": request.GET.get("credit_code", "")}
+    form = JointMeasureForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"]).first()
+        if enterprise is None:
+            form.add_error("credit_code", _("No enterprise has this unified social credit code."))
+        else:
+            return _save_measure(request, form, enterprise, field_map={"enterprise": "credit_code"})
+    return _measure_form_page(request, form, None, status=400 if form.errors else 200)
+
+
+@login_required
+def enterprise_measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a measure from the enterprise's credit page (the enterprise comes from the URL)."""
+    if not records_measures(request.user):
+        raise PermissionDenied
+    # Any department may act on a listed enterprise it does not supervise: the blacklist and the grades are
+    # published to every department (seed §5.3), so the enterprise is found by id, not by supervision.
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    form = JointMeasureForm(request.POST or None, initial={"applied_on": timezone.localdate()}, with_credit_code=False)
+    if request.method == "POST" and form.is_valid():
+        return _save_measure(request, form, enterprise, field_map={})
+    return _measure_form_page(request, form, enterprise, status=400 if form.errors else 200)
+
+
+def _save_measure(
+    request: HttpRequest, form: JointMeasureForm, enterprise: Enterprise, *, field_map: dict[str, str]
+) -> HttpResponse:
+    data = form.cleaned_data
+    try:
+        joint_services.joint_measure_record(
+            actor=signed_in_user(request),
+            enterprise=enterprise,
+            kind=data["kind"],
+            applied_on=data["applied_on"],
+            until=data.get("until"),
+            note=data.get("note", ""),
+            basis=data.get("basis", ""),
+        )
+    except DomainError as exc:
+        _form_error(form, exc, field_map=field_map)
+        return _measure_form_page(request, form, enterprise, status=400)
+    messages.success(request, _("Measure recorded."))
+    if Enterprise.objects.visible_to(request.user).filter(pk=enterprise.pk).exists():
+        return redirect("credit:enterprise", pk=enterprise.pk)
+    return redirect("credit:joint_measures")
+
+
+@login_required
+@require_POST
+def joint_measure_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(JointMeasure.objects.visible_to(request.user), pk=pk)
+    form = RevokeMeasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the revocation."))
+    else:
+        try:
+            joint_services.joint_measure_revoke(
+                actor=signed_in_user(request), measure=measure, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Measure revoked."))
+    return redirect("credit:joint_measures")
+
+
+# Notices ------------------------------------------------------------------------------------------
+
+
+@login_required
+def joint_notices(request: HttpRequest) -> HttpResponse:
+    """The written notices: the committee sees every department's and which are not acknowledged; a
+    department's staff their own."""
+    user: Any = request.user
+    base = JointNotice.objects.visible_to(user).select_related("department", "acknowledged_by")
+    if not is_committee(user) and not records_measures(user):
+        raise PermissionDenied
+    filterset = JointNoticeFilterSet(request.GET, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    page, query = _page(request, queryset.order_by("-period_start", "department__name", "id"))
+    start, _end = joint_services.previous_month()
+    return render(
+        request,
+        "credit/joint_notices.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": query,
+            "committee": is_committee(user),
+            "issue_form": IssueNoticesForm(initial={"period": f"{start:%Y-%m}"}),
+            "unacknowledged": base.unacknowledged().count(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def joint_notices_issue(request: HttpRequest) -> HttpResponse:
+    """The committee's button: issue a month's notices now (in the background, like the monthly job)."""
+    if not is_committee(request.user):
+        raise PermissionDenied
+    form = IssueNoticesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("period", [])) or _("Choose a month."))
+        return redirect("credit:joint_notices")
+    start, end = joint_services.month_of(form.cleaned_data["period"])
+    if end >= timezone.localdate():
+        messages.error(request, _("A notice covers a month that has ended; choose an earlier month."))
+        return redirect("credit:joint_notices")
+    from .tasks import joint_notices_issue_task
+
+    enqueue(joint_notices_issue_task, start.isoformat(), request.user.pk)
+    messages.success(
+        request,
+        _("The notices of %(month)s are being issued to the recipient departments; already issued ones are kept.")
+        % {"month": f"{start:%Y-%m}"},
+    )
+    return redirect(f"{reverse('credit:joint_notices')}?period={start:%Y-%m}")
+
+
+@login_required
+def joint_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as a printable document (A4, official layout; navigation is not printed)."""
+    notice = get_object_or_404(
+        JointNotice.objects.visible_to(request.user).select_related("department", "acknowledged_by", "issued_by"),
+        pk=pk,
+    )
+    user: Any = request.user
+    content = notice.content or {}
+    labels = dict(Grade.choices)
+    return render(
+        request,
+        "credit/joint_notice.html",
+        {
+            "notice": notice,
+            "grades": [
+                {**row, "from_label": labels.get(row.get("from"), "—"), "to_label": labels.get(row.get("to"), "—")}
+                for row in content.get("grades", [])
+            ],
+            "grade_total": content.get("grade_total", 0),
+            "listed": content.get("listed", []),
+            "removed": content.get("removed", []),
+            "can_acknowledge": not notice.is_acknowledged
+            and _role(user) == Role.DEPARTMENT
+            and user.department_id == notice.department_id,
+        },
+    )
+
+
+@login_required
+@require_POST
+def joint_notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(JointNotice.objects.visible_to(request.user), pk=pk)
+    try:
+        joint_services.joint_notice_acknowledge(actor=signed_in_user(request), notice=notice)
+    except DomainError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Receipt acknowledged."))
+    return redirect("credit:joint_notice", pk=notice.pk)
