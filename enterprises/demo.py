@@ -151,6 +151,10 @@ def seed_enterprises_demo() -> int:
                 employees=employees,
                 is_key=key,
                 contact_phone=f"0597-{2200000 + index * 137:07d}",
+                # The legal representative is usually also the principal in charge (主要负责人) in small firms;
+                # test-looking 138 numbers, so a demo warning's SMS goes nowhere real.
+                principal_name=LEGAL_REPRESENTATIVES[index % len(LEGAL_REPRESENTATIVES)],
+                principal_mobile=f"1380597{index:04d}",
             )
             _apply_derived_department(enterprise, {})
             enterprise.full_clean()

@@ -41,6 +41,8 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("is_key", "重点企业", "is_key"),
     ("status", "经营状态", "status"),
     ("contact_phone", "联系电话", "contact_phone"),
+    ("principal_name", "主要负责人", "principal_name"),
+    ("principal_mobile", "主要负责人手机", "principal_mobile"),
 ]
 REQUIRED = {"credit_code", "name", "legal_representative", "jurisdiction", "industry"}
 HEADER_TO_FIELD = {h.strip().lower(): f for f, zh, en in COLUMNS for h in (zh, en)}
@@ -215,7 +217,7 @@ def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: 
                 problem("credit_code", _("Same credit code as line %(line)d.") % {"line": codes_in_file[code]})
             codes_in_file.setdefault(code, line)
         data["credit_code"] = code
-        for name in ("name", "legal_representative", "address", "contact_phone"):
+        for name in ("name", "legal_representative", "address", "contact_phone", "principal_name", "principal_mobile"):
             if name in raw:
                 data[name] = raw[name]
         if raw.get("jurisdiction"):
@@ -322,6 +324,8 @@ EXPORT_VALUES = (
     "is_key",
     "status",
     "contact_phone",
+    "principal_name",
+    "principal_mobile",
 )
 
 
@@ -354,4 +358,6 @@ def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[tuple[Any, ...]]:
             "是" if row[12] else "否",
             status.get(row[13], row[13]),
             row[14],
+            row[15],
+            row[16],
         )

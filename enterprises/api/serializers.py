@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from safety_platform.models import Department, Industry, Jurisdiction, User
+from safety_platform.validators import normalize_mainland_mobile
 
 from ..choices import EnterpriseStatus
 from ..models import Enterprise, EnterpriseStatusChange
@@ -49,6 +50,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "is_key",
             "status",
             "contact_phone",
+            "principal_name",
+            "principal_mobile",
             "created_at",
             "updated_at",
         ]
@@ -68,6 +71,16 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         if clash.exists():
             raise serializers.ValidationError(_("An enterprise with this credit code is already registered."))
         return code
+
+    def validate_principal_mobile(self, value: str) -> str:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        if not value:
+            return ""
+        try:
+            return normalize_mainland_mobile(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class EnterpriseStatusChangeSerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import model_choice_field, set_choice_labels
 from safety_platform.models import Department, Industry, Jurisdiction
+from safety_platform.validators import normalize_mainland_mobile
 
 from ..choices import EnterpriseStatus
 from ..models import Enterprise
@@ -25,6 +26,8 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
             "name",
             "legal_representative",
             "contact_phone",
+            "principal_name",
+            "principal_mobile",
             "address",
             "longitude",
             "latitude",
@@ -60,11 +63,17 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+            if name == "principal_mobile":
+                field.widget.attrs.update({"type": "tel", "inputmode": "tel", "autocomplete": "off"})
             if name == "credit_code":
                 field.widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false", "maxlength": 18})
 
     def clean_credit_code(self) -> str:
         return normalize_credit_code(self.cleaned_data["credit_code"])
+
+    def clean_principal_mobile(self) -> str:
+        value = self.cleaned_data.get("principal_mobile", "")
+        return normalize_mainland_mobile(value) if value else ""
 
 
 class StatusChangeForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel
 from safety_platform.scoping import ScopedQuerySet
+from safety_platform.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
 from ..validators import validate_credit_code
@@ -88,6 +90,15 @@ class Enterprise(CreatedModel):
         _("status"), max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
     )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # 主要负责人: who red and orange warnings reach by SMS (with an acknowledgement link), account or not.
+    principal_name = models.CharField(_("principal in charge"), max_length=60, blank=True)
+    principal_mobile = models.CharField(
+        _("principal's mobile"),
+        max_length=20,
+        blank=True,
+        validators=[validate_mainland_mobile],
+        help_text=_("A mainland mobile number; red and orange warnings reach it by SMS."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = EnterpriseQuerySet.as_manager()
@@ -121,6 +132,11 @@ class Enterprise(CreatedModel):
         if (self.longitude is None) != (self.latitude is None):
             missing = "latitude" if self.latitude is None else "longitude"
             raise ValidationError({missing: _("Give both longitude and latitude, or neither.")})
+        if self.principal_mobile:
+            # Stored as the 11 digits a gateway takes ("+86 138-0000-0000" → "13800000000"); a number that
+            # is not a mobile is reported by the field's validator (clean_fields), not a second time here.
+            with contextlib.suppress(ValidationError):
+                self.principal_mobile = normalize_mainland_mobile(self.principal_mobile)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.credit_code = (self.credit_code or "").strip().upper()

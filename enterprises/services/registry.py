@@ -33,6 +33,8 @@ EDITABLE_FIELDS = [
     "employees",
     "is_key",
     "contact_phone",
+    "principal_name",
+    "principal_mobile",
 ]
 
 MANAGING_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
