@@ -9,10 +9,23 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiKey, ApiKeyUse, Department, Fact, Industry, Jurisdiction, Notification, StatutoryDeadline, User
+from .models import (
+    ApiKey,
+    ApiKeyUse,
+    Department,
+    Fact,
+    Industry,
+    Jurisdiction,
+    Notification,
+    NotificationPreference,
+    OutboundMessage,
+    StatutoryDeadline,
+    User,
+)
+from .models.notifications import OutboundStatus
 from .models.org import DepartmentIndustry
 from .security import signed_in_user
-from .services import api_key_create, api_key_revoke
+from .services import api_key_create, api_key_revoke, outbound_message_retry
 from .signals import department_industries_changed
 
 
@@ -145,6 +158,41 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "recipient", "category", "created_at", "read_at"]
     list_filter = ["category"]
     search_fields = ["title"]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """外发通知: read-only (a message is what was sent); a failed one is sent again with the action."""
+
+    list_display = ["created_at", "channel", "address", "name", "title", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel", "category"]
+    search_fields = ["address", "name", "title", "dedup_key"]
+    list_select_related = False
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    @admin.action(description=_("Send the selected failed messages again now"))
+    def retry_now(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for pk in queryset.filter(status=OutboundStatus.FAILED).values_list("pk", flat=True):
+            outbound_message_retry(message_id=pk)
+            done += 1
+        self.message_user(request, _("%(count)d messages will be sent again.") % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "email", "sms"]
+    list_filter = ["group"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Fact)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import Notification, StatutoryDeadline
+from .models import Notification, NotificationPreference, OutboundMessage, StatutoryDeadline, User
 
 
 def deadlines_open_for(user: Any, *, limit: int = 10) -> QuerySet[StatutoryDeadline]:
@@ -30,3 +30,25 @@ def deadline_counts_for(user: Any) -> dict[str, int]:
 
 def notifications_for(user: Any) -> QuerySet[Notification]:
     return Notification.objects.visible_to(user)
+
+
+def outbound_messages(
+    *, status: str = "", channel: str = "", group: str = "", address: str = ""
+) -> QuerySet[OutboundMessage]:
+    """外发通知 for the outbound page (platform admins and committee staff), newest first, filtered."""
+    from .models.notifications import notification_group_filter
+
+    qs = OutboundMessage.objects.all()
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if group:
+        qs = qs.filter(notification_group_filter(group))
+    if address:
+        qs = qs.filter(address=address.strip())
+    return qs.order_by("-created_at", "-id")
+
+
+def notification_preferences_of(user: User) -> dict[str, NotificationPreference]:
+    return {pref.group: pref for pref in NotificationPreference.objects.filter(user_id=user.pk)}

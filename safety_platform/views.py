@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .choices import Role
 from .navigation import home_widgets_for
+from .net import same_site_target
 from .pagination import ListPaginator
 from .security import signed_in_user
-from .selectors import deadline_counts_for, deadlines_open_for, notifications_for
-from .services import notification_mark_read
+from .selectors import (
+    deadline_counts_for,
+    deadlines_open_for,
+    notification_preferences_of,
+    notifications_for,
+    outbound_messages,
+)
+from .services import DomainError, notification_mark_read, notification_preferences_save, outbound_message_retry
 
 
 @login_required
@@ -50,6 +62,65 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     ):
         target = "notifications"
     return redirect(target)
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """通知设置: the user's mobile, e-mail and the channels per notice group."""
+    from .notification_forms import NotificationPreferencesForm
+
+    user = signed_in_user(request)
+    form = NotificationPreferencesForm(request.POST or None, user=user, preferences=notification_preferences_of(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preferences_save(
+                user=user,
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                choices=form.choices(),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Notification settings saved."))
+            return redirect("notification_preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+def _may_see_outbound(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE))
+
+
+@login_required
+def outbound_list(request: HttpRequest) -> HttpResponse:
+    """外发通知: every e-mail and SMS with its status, failures with their error, for admins and committee staff."""
+    from .notification_forms import OutboundFilterForm
+
+    if not _may_see_outbound(request.user):
+        raise PermissionDenied
+    form = OutboundFilterForm(request.GET)
+    # A filter value that is not one of the choices is shown next to its field; the list is then empty.
+    qs = outbound_messages(**form.cleaned_data) if form.is_valid() else outbound_messages().none()
+    # count_with_page: the capped total in the page's own statement (not for .none(): nothing to compile).
+    page = ListPaginator(qs, 25, count_with_page=form.is_valid()).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbound.html", {"page_obj": page, "form": form})
+
+
+@login_required
+@require_POST
+def outbound_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """重发: a failed message is sent again now (by the delivery task, not in this request)."""
+    if not _may_see_outbound(request.user):
+        raise PermissionDenied
+    try:
+        message = outbound_message_retry(message_id=pk)
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The message to %(address)s will be sent again.") % {"address": message.address})
+    return redirect(same_site_target(request, request.POST.get("next"), reverse("notification_outbound")))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -198,3 +198,10 @@ class OutboundMessage(CreatedModel):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.address}: {self.title}"
+
+
+def notification_group_filter(group: str) -> Q:
+    """The `category` condition of one notice group (for lists filtered by group)."""
+    if group == NotificationGroup.OTHER:
+        return ~Q(category__in=list(_GROUP_OF_CATEGORY))
+    return Q(category__in=[category for category, g in _GROUP_OF_CATEGORY.items() if g == group])
