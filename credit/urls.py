@@ -24,7 +24,6 @@ urlpatterns = [
     path("feed-usage/", views.feed_usage, name="feed_usage"),
     path("webhooks/", views.webhooks, name="webhooks"),
     path("webhooks/<int:pk>/deactivate/", views.webhook_deactivate, name="webhook_deactivate"),
-]
     path("joint/measures/", views_joint.joint_measures, name="joint_measures"),
     path("joint/measures/new/", views_joint.joint_measure_create, name="joint_measure_create"),
     path("joint/measures/<int:pk>/revoke/", views_joint.joint_measure_revoke, name="joint_measure_revoke"),
@@ -33,3 +32,4 @@ urlpatterns = [
     path("joint/notices/issue/", views_joint.joint_notices_issue, name="joint_notices_issue"),
     path("joint/notices/<int:pk>/", views_joint.joint_notice, name="joint_notice"),
     path("joint/notices/<int:pk>/acknowledge/", views_joint.joint_notice_acknowledge, name="joint_notice_acknowledge"),
+]

@@ -145,6 +145,9 @@ def enterprise_credit(request: HttpRequest, pk: int) -> HttpResponse:
             "revoke_form": ReasonForm(),
         }
     )
+    from .views_joint import joint_enterprise_context  # joint measures: their own module
+
+    context.update(joint_enterprise_context(request, enterprise))
     return render(request, "credit/enterprise.html", context)
 
 
@@ -155,9 +158,6 @@ def rules(request: HttpRequest) -> HttpResponse:
     version = request.GET.get("version")
     current = get_object_or_404(rule_sets, version=version) if version else RuleSet.objects.in_force(_today())
     if current is None:
-    from .views_joint import joint_enterprise_context  # joint measures: their own module
-
-    context.update(joint_enterprise_context(request, enterprise))
         raise Http404
     return render(
         request,
