@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.models import Department
 
@@ -47,7 +48,7 @@ class JointMeasureForm(forms.Form):
     """A measure a department applied; the enterprise comes from the page or from `credit_code`."""
 
     credit_code = CreditCodeField(label=_("Unified social credit code"), max_length=30)
-    kind = forms.ChoiceField(label=_("Measure"), choices=[("", "—"), *JointMeasureKind.choices])
+    kind = forms.ChoiceField(label=pgettext_lazy("joint measure", "Measure"), choices=[("", "—"), *JointMeasureKind.choices])
     basis = forms.ChoiceField(
         label=_("Responds to"),
         choices=[("", _("Worked out from the enterprise's listing")), *JointMeasureBasis.choices],
@@ -92,8 +93,8 @@ class JointMeasureFilterSet(_StyledFilterSet):
         label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("name")
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=JointMeasureCategory.choices)
-    kind = django_filters.ChoiceFilter(label=_("Measure"), choices=JointMeasureKind.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=JointMeasureStatus.choices)
+    kind = django_filters.ChoiceFilter(label=pgettext_lazy("joint measure", "Measure"), choices=JointMeasureKind.choices)
+    status = django_filters.ChoiceFilter(label=pgettext_lazy("credit", "Status"), choices=JointMeasureStatus.choices)
     period = django_filters.CharFilter(label=_("Month applied"), method="filter_period")
 
     class Meta:

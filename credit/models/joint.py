@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
@@ -190,7 +191,7 @@ class JointMeasure(CreatedModel):
         "safety_platform.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
     category = models.CharField(_("category"), max_length=10, choices=JointMeasureCategory.choices, editable=False)
-    kind = models.CharField(_("measure"), max_length=30, choices=JointMeasureKind.choices)
+    kind = models.CharField(pgettext_lazy("joint measure", "measure"), max_length=30, choices=JointMeasureKind.choices)
     basis = models.CharField(_("basis"), max_length=10, choices=JointMeasureBasis.choices)
     blacklist_entry = models.ForeignKey(
         "credit.BlacklistEntry",
