@@ -48,7 +48,9 @@ class JointMeasureForm(forms.Form):
     """A measure a department applied; the enterprise comes from the page or from `credit_code`."""
 
     credit_code = CreditCodeField(label=_("Unified social credit code"), max_length=30)
-    kind = forms.ChoiceField(label=pgettext_lazy("joint measure", "Measure"), choices=[("", "—"), *JointMeasureKind.choices])
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("joint measure", "Measure"), choices=[("", "—"), *JointMeasureKind.choices]
+    )
     basis = forms.ChoiceField(
         label=_("Responds to"),
         choices=[("", _("Worked out from the enterprise's listing")), *JointMeasureBasis.choices],
@@ -93,7 +95,9 @@ class JointMeasureFilterSet(_StyledFilterSet):
         label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("name")
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=JointMeasureCategory.choices)
-    kind = django_filters.ChoiceFilter(label=pgettext_lazy("joint measure", "Measure"), choices=JointMeasureKind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=pgettext_lazy("joint measure", "Measure"), choices=JointMeasureKind.choices
+    )
     status = django_filters.ChoiceFilter(label=pgettext_lazy("credit", "Status"), choices=JointMeasureStatus.choices)
     period = django_filters.CharFilter(label=_("Month applied"), method="filter_period")
 
