@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,7 +17,7 @@ from safety_platform.filters import BoolFilter, SinceFilter
 from safety_platform.models import Jurisdiction
 
 from .choices import BlacklistStatus, Criterion, Grade, RatingStatus, RecordStatus
-from .models import BlacklistEntry, CreditRating, CreditRecord
+from .models import BlacklistEntry, CreditRating, CreditRecord, RuleSet
 
 
 class CreditCodeField(forms.CharField):
@@ -145,3 +147,50 @@ class RecordListFilterSet(_StyledFilterSet):
 
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return _search(queryset, value)
+
+
+def _proposal_rule_choices() -> list[tuple[str, str]]:
+    """The untrustworthy rules events map to, from the version in force (a short list: about a dozen)."""
+    rule_set = RuleSet.objects.in_force(timezone.localdate())
+    if rule_set is None:
+        return []
+    rules = rule_set.rules.filter(behaviour="bad").exclude(fact_kind="").order_by("criterion", "code")
+    return [(rule.code, rule.title) for rule in rules]
+
+
+PROPOSAL_AGE_CHOICES = [
+    ("3", _("Waiting more than 3 days")),
+    ("7", _("Waiting more than 7 days")),
+    ("overdue", _("Past the deadline (escalated)")),
+]
+
+
+class ProposalListFilterSet(_StyledFilterSet):
+    """The deciders' list of proposed credit records: county, rule and age."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    county = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.filter(level="county").order_by("code"),
+        method="filter_county",
+        label=_("County / district"),
+    )
+    rule = django_filters.ChoiceFilter(choices=_proposal_rule_choices, field_name="rule_code", label=_("Rule"))
+    age = django_filters.ChoiceFilter(choices=PROPOSAL_AGE_CHOICES, method="filter_age", label=_("Waiting time"))
+
+    class Meta:
+        model = CreditRecord
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return _search(queryset, value)
+
+    def filter_county(self, queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
+        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
+
+    def filter_age(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        now = timezone.now()
+        if value == "overdue":
+            return queryset.filter(due_at__lt=now)
+        if value in ("3", "7"):
+            return queryset.filter(created_at__lt=now - dt.timedelta(days=int(value)))
+        return queryset

@@ -32,7 +32,7 @@ from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
 from safety_platform.scoping import enterprise_scope_q
 
-from .choices import BlacklistStatus, Grade, RatingStatus
+from .choices import BlacklistStatus, Grade, RatingStatus, RecordStatus
 from .explain import explain_records
 from .models import (
     BlacklistEntry,
@@ -135,7 +135,7 @@ def enterprise_credit(enterprise: Enterprise, user: Any) -> dict[str, Any]:
     capping = [reason for reason in reasons if reason.rule and reason.rule.cap_grade]
     records = list(
         CreditRecord.objects.filter(enterprise=enterprise)
-        .select_related("rule", "rule__rule_set", "department", "recorded_by", "revoked_by", "fact")
+        .select_related("rule", "rule__rule_set", "department", "recorded_by", "revoked_by", "decided_by", "fact")
         .order_by("-occurred_on", "-id")[:200]
     )
     _explain(records + [reason.record for reason in reasons], user)
@@ -143,12 +143,14 @@ def enterprise_credit(enterprise: Enterprise, user: Any) -> dict[str, Any]:
         "rating": rating,
         "reasons": reasons,
         "capping": capping,
+        # Proposals have their own section: they do not count until a person confirms them.
+        "proposals": [record for record in records if record.is_proposed],
         "history": list(
             CreditRatingHistory.objects.filter(enterprise=enterprise)
             .select_related("rule_set")
             .order_by("-computed_at", "-id")[:30]
         ),
-        "records": records,
+        "records": [record for record in records if not record.is_proposed],
         "blacklist": list(
             BlacklistEntry.objects.visible_to(user)
             .filter(enterprise=enterprise)
@@ -175,12 +177,47 @@ def _explain(records: list[CreditRecord], user: Any) -> None:
         found = explained.get(record.pk)
         record.reason_text = found.sentence if found else record.evidence  # type: ignore[attr-defined]
         record.reason_url = found.url if found else ""  # type: ignore[attr-defined]
+        # Revoked by the system (no person): replaced by a later event. Proposals and rejected ones are not.
+        by_system = record.status == RecordStatus.REVOKED and record.revoked_by_id is None
         record.replaced_by = (  # type: ignore[attr-defined]
-            active_by_key.get(record.source_key)
-            if not record.is_active and record.revoked_by_id is None and record.source_key
-            else None
+            active_by_key.get(record.source_key) if by_system and record.source_key else None
         )
-        record.replaced = not record.is_active and record.revoked_by_id is None and bool(record.fact_id)  # type: ignore[attr-defined]
+        record.replaced = by_system and bool(record.fact_id)  # type: ignore[attr-defined]
+
+
+# Proposed records (credit follows events, a person confirms) ----------------------------------
+
+
+def proposals_to_decide(user: Any) -> QuerySet[CreditRecord]:
+    """Proposed records the user decides (a department: its own; the committee: all), each with `due_at`,
+    the end of its statutory clock (after it the proposal is escalated). One query for a page of them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from safety_platform.models import StatutoryDeadline
+
+    from .services.access import proposals_to_decide_q
+    from .services.proposals import PROPOSAL_DEADLINE_KIND
+
+    queryset = CreditRecord.objects.visible_to(user).proposed()
+    scope = proposals_to_decide_q(user)
+    if scope is not None:
+        queryset = queryset.filter(scope)
+    due = StatutoryDeadline.objects.filter(
+        source_type=ContentType.objects.get_for_model(CreditRecord),
+        source_id=OuterRef("pk"),
+        kind=PROPOSAL_DEADLINE_KIND,
+    ).values("due_at")[:1]
+    return queryset.select_related(
+        "enterprise", "enterprise__jurisdiction", "rule", "rule__rule_set", "department", "fact"
+    ).annotate(due_at=Subquery(due, output_field=DateTimeField()))
+
+
+def days_left(due_at: dt.datetime | None, now: dt.datetime | None = None) -> int | None:
+    """Whole days until `due_at` (0 on its last day, negative once passed); None without a clock."""
+    if due_at is None:
+        return None
+    now = now or timezone.now()
+    return (timezone.localdate(due_at) - timezone.localdate(now)).days
 
 
 # Differentiated supervision -------------------------------------------------------------------

@@ -28,7 +28,7 @@ from safety_platform.uploads import serve_protected
 
 from . import selectors, services
 from .choices import BLACKLIST_OPEN_STATUSES, BlacklistStatus, DeliveryStatus, RepairStatus
-from .filtersets import BlacklistListFilterSet, RatingListFilterSet, RecordListFilterSet
+from .filtersets import BlacklistListFilterSet, ProposalListFilterSet, RatingListFilterSet, RecordListFilterSet
 from .forms import (
     ApproveForm,
     BlacklistProposalForm,
@@ -43,6 +43,8 @@ from .forms import (
 )
 from .models import BlacklistEntry, CreditRating, CreditRecord, CreditRepair, RuleSet, WebhookSubscription
 from .services.access import (
+    can_decide_proposal,
+    can_decide_proposals,
     can_handle_proposal,
     can_propose_blacklist,
     can_record,
@@ -54,6 +56,7 @@ from .services.access import (
     sees_supervision_list,
     sees_webhooks,
 )
+from .services.proposals import CONFIRM
 
 PAGE_SIZE = 25
 
@@ -95,7 +98,12 @@ def home_widget_context(request: HttpRequest) -> dict[str, Any]:
             "own_rating": CreditRating.objects.filter(enterprise_id=user.enterprise_id).first(),
             "is_enterprise": True,
         }
-    return {"distribution": selectors.grade_distribution(user), "is_enterprise": False}
+    return {
+        "distribution": selectors.grade_distribution(user),
+        "is_enterprise": False,
+        # Deciders see how many proposed records wait for them (a count over a small partial index).
+        "proposals": selectors.proposals_to_decide(user).count() if can_decide_proposals(user) else None,
+    }
 
 
 # Grades -----------------------------------------------------------------------------------------
@@ -121,6 +129,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "query": query,
             "distribution": selectors.grade_distribution(user),
             "rule_set": RuleSet.objects.in_force(_today()),
+            "can_decide": can_decide_proposals(user),
         },
     )
 
@@ -143,6 +152,7 @@ def enterprise_credit(request: HttpRequest, pk: int) -> HttpResponse:
             and not any(e.status in BLACKLIST_OPEN_STATUSES for e in context["blacklist"]),
             "revocable": {r.pk for r in context["records"] if r.is_active and can_revoke_record(user, r)},
             "revoke_form": ReasonForm(),
+            "decidable": {r.pk for r in context["proposals"] if can_decide_proposal(user, r)},
         }
     )
     from .views_joint import joint_enterprise_context  # joint measures: their own module
@@ -229,6 +239,68 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Record revoked."))
     return redirect("credit:enterprise", pk=record.enterprise_id)
+
+
+@login_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    """待确认信用记录: records the platform proposed from events, for the staff who confirm or reject them."""
+    user: Any = request.user
+    if not can_decide_proposals(user):
+        raise PermissionDenied
+    base = selectors.proposals_to_decide(user)
+    filterset = ProposalListFilterSet(request.GET, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    page, query = _page(request, queryset.order_by("created_at", "id"))
+    now = timezone.now()
+    for record in selectors.explained_records(page.object_list, user):
+        left = selectors.days_left(record.due_at, now)  # type: ignore[attr-defined]
+        record.days_left = left  # type: ignore[attr-defined]
+        record.days_overdue = -left if left is not None and left < 0 else 0  # type: ignore[attr-defined]
+    return render(
+        request,
+        "credit/proposals.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": query,
+            "reason_form": ReasonForm(),
+            "rule_set": RuleSet.objects.in_force(_today()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposals_decide(request: HttpRequest) -> HttpResponse:
+    """Confirm or reject the selected proposals with one reason (all or none)."""
+    target = same_site_target(request, request.POST.get("next"), reverse("credit:proposals"))
+    decision = request.POST.get("decision", "")
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the decision."))
+        return redirect(target)
+    try:
+        decided = services.credit_proposals_decide(
+            actor=signed_in_user(request),
+            record_ids=request.POST.getlist("records"),
+            decision=decision,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        if decision == CONFIRM:
+            messages.success(
+                request,
+                _("%(count)d record(s) confirmed: they count from now on; the grades are being recalculated.")
+                % {"count": len(decided)},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(count)d record(s) not adopted: the grades stay as they were.") % {"count": len(decided)},
+            )
+    return redirect(target)
 
 
 @login_required

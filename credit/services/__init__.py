@@ -19,6 +19,11 @@ from .grading import (
     credit_recalc_run_start,
     credit_recalculate_all,
 )
+from .proposals import (
+    credit_proposal_confirm,
+    credit_proposal_reject,
+    credit_proposals_decide,
+)
 from .push import (
     outbox_emit,
     webhook_delivery_retry,
@@ -49,6 +54,9 @@ __all__ = [
     "blacklist_serve_notice",
     "credit_fact_ingest",
     "credit_facts_ingest_pending",
+    "credit_proposal_confirm",
+    "credit_proposal_reject",
+    "credit_proposals_decide",
     "credit_rating_recalculate",
     "credit_recalc_run_execute",
     "credit_recalc_run_start",

@@ -37,6 +37,34 @@ def can_revoke_record(user: Any, record: CreditRecord) -> bool:
     )
 
 
+def can_decide_proposals(user: Any) -> bool:
+    """Who decides proposed credit records at all (each record: see `can_decide_proposal`)."""
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
+
+
+def can_decide_proposal(user: Any, record: CreditRecord) -> bool:
+    """Confirm or reject a record the platform proposed: the committee, or staff of the record's department
+    (the enterprise's supervising department when the event came in)."""
+    if is_committee(user):
+        return True
+    return (
+        _role(user) == Role.DEPARTMENT
+        and record.department_id is not None
+        and (record.department_id == user.department_id)
+    )
+
+
+def proposals_to_decide_q(user: Any) -> Any:
+    """The proposals a user decides, as a filter on CreditRecord (None: every one; a department: its own)."""
+    from django.db.models import Q
+
+    if is_committee(user):
+        return None
+    if _role(user) == Role.DEPARTMENT and user.department_id is not None:
+        return Q(department_id=user.department_id)
+    return Q(pk__in=[])
+
+
 def can_propose_blacklist(user: Any) -> bool:
     return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
 

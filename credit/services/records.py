@@ -18,9 +18,10 @@ from safety_platform.services import DomainError
 from safety_platform.tasks_util import enqueue
 from safety_platform.uploads import IMAGE, OFFICE, PDF, random_upload_path, validate_upload
 
-from ..choices import IntakeOutcome, RecordSource, RecordStatus
+from ..choices import Behaviour, IntakeOutcome, RecordSource, RecordStatus
 from ..models import CreditFactIntake, CreditRecord, Rule, RuleSet
 from .access import can_record, can_revoke_record
+from .proposals import credit_proposal_opened, credit_proposal_supersede
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,10 @@ def credit_record_create(
     evidence: str,
     evidence_file: Any = None,
 ) -> CreditRecord:
-    """A department's record of an enterprise's behaviour, under a rule of the version in force."""
+    """A department's record of an enterprise's behaviour, under a rule of the version in force.
+
+    It counts at once: a person entered it (only records the platform derives from events are proposals).
+    """
     if not can_record(actor):
         raise DomainError(
             _("Only supervising departments and the committee record credit behaviour."), code="forbidden"
@@ -114,8 +118,13 @@ def credit_record_revoke(*, actor: User | None, record: CreditRecord, reason: st
         raise DomainError(_("Only the recording department or the committee may revoke a record."), code="forbidden")
     with transaction.atomic():
         locked = CreditRecord.objects.select_for_update().get(pk=record.pk)
-        if locked.status != RecordStatus.ACTIVE:
+        if locked.status == RecordStatus.REVOKED:
             raise DomainError(_("This record has already been revoked."), code="record_already_revoked")
+        if locked.status != RecordStatus.ACTIVE:
+            raise DomainError(
+                _("This record does not count: a proposed record is confirmed or rejected, not revoked."),
+                code="record_not_active",
+            )
         locked.status = RecordStatus.REVOKED
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
@@ -172,6 +181,12 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
 
     The rule comes from the version in force on the day the event happened, so the record keeps
     the rule (and version) that justified it.
+
+    Under an untrustworthy (bad) rule the record is a proposal (待确认): it counts in nothing until staff
+    of the supervising department or the committee confirm it (`credit_proposals_decide`), and the
+    matter's earlier records keep counting until then. Under a trustworthy (good) rule it counts at once:
+    it costs the enterprise nothing, so there is no downgrade for a person to confirm. A newer event about
+    the same matter supersedes an undecided proposal (rejected by the system, with the reason).
     """
     existing = CreditFactIntake.objects.filter(fact_id=fact.pk).first()
     if existing is not None:
@@ -208,7 +223,7 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
         key = fact_source_key(fact)
         group = list(
             CreditRecord.objects.select_for_update().filter(
-                enterprise=enterprise, source_key=key, status=RecordStatus.ACTIVE
+                enterprise=enterprise, source_key=key, status__in=[RecordStatus.ACTIVE, RecordStatus.PROPOSED]
             )
         )
         if any(record.fact_id is not None and record.fact_id > fact.pk for record in group):
@@ -218,16 +233,18 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
         day = timezone.localdate(fact.occurred_at)
         rule_set = RuleSet.objects.in_force(day)
         rule = matching_rule(rule_set, fact) if rule_set else None
+        proposing = rule is not None and rule.behaviour == Behaviour.BAD
+        replaced = _("Replaced by a later event about the same matter (%(day)s).") % {"day": day.isoformat()}
         for record in group:
-            credit_record_revoke(
-                actor=None,
-                record=record,
-                reason=_("Replaced by a later event about the same matter (%(day)s).")
-                % {"day": timezone.localdate(fact.occurred_at).isoformat()},
-            )
+            if record.status == RecordStatus.PROPOSED:
+                credit_proposal_supersede(record=record, reason=replaced)
+            elif not proposing:
+                # A proposal replaces the active records only once confirmed (credit_proposals_decide).
+                credit_record_revoke(actor=None, record=record, reason=replaced)
         if rule is None:
             return intake
         record = CreditRecord.objects.create(
+            status=RecordStatus.PROPOSED if proposing else RecordStatus.ACTIVE,
             enterprise=enterprise,
             rule=rule,
             rule_code=rule.code,
@@ -239,7 +256,10 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
             fact=fact,
             source_key=key,
         )
-        _after_record_change(record)
+        if proposing:
+            credit_proposal_opened(record=record)
+        else:
+            _after_record_change(record)
         intake.outcome = IntakeOutcome.RECORDED
         intake.record = record
         intake.save(update_fields=["outcome", "record"])
@@ -250,21 +270,25 @@ def _revoke_records_of_voided(fact: Fact) -> None:
     """A worker's report was voided (spam, duplicate, unfounded): what it caused stops counting.
 
     Every active record made from an event about the same hazard (overdue, refusal …) is revoked by the
-    system with the reason; the records stay, marked revoked, in the enterprise's history.
+    system with the reason, and an undecided proposal is rejected by the system; the records stay, marked,
+    in the enterprise's history.
     """
     if fact.source_type_id is None or fact.source_id is None:
         return
     # credit_record_revoke locks each record and skips none twice (it refuses an already revoked one).
     records = CreditRecord.objects.filter(
-        fact__source_type_id=fact.source_type_id, fact__source_id=fact.source_id, status=RecordStatus.ACTIVE
+        fact__source_type_id=fact.source_type_id,
+        fact__source_id=fact.source_id,
+        status__in=[RecordStatus.ACTIVE, RecordStatus.PROPOSED],
     )
-    for record in records.exclude(fact_id=fact.pk):
-        credit_record_revoke(
-            actor=None,
-            record=record,
-            reason=_("The hazard report behind this record was voided (%(code)s).")
-            % {"code": (fact.payload or {}).get("code", "")},
-        )
+    reason = _("The hazard report behind this record was voided (%(code)s).") % {
+        "code": (fact.payload or {}).get("code", "")
+    }
+    for record in records.exclude(fact_id=fact.pk).select_for_update():
+        if record.status == RecordStatus.PROPOSED:
+            credit_proposal_supersede(record=record, reason=reason)  # never decided, never counted
+        else:
+            credit_record_revoke(actor=None, record=record, reason=reason)
 
 
 def credit_facts_ingest_pending(*, limit: int | None = None) -> int:

@@ -59,3 +59,22 @@ def fact(enterprise: Any, kind: str, *, dedup_key: str | None = None, occurred_a
         payload=payload,
     )
     return created
+
+
+def confirm(*records: CreditRecord, actor: Any = None, reason: str = "经核实属实") -> list[CreditRecord]:
+    """Confirm proposed records the way the department does (a committee member unless `actor` is given)."""
+    from credit.services import credit_proposals_decide
+    from safety_platform.models import User
+    from tests.factories import UserFactory
+
+    if actor is None:
+        actor = User.objects.filter(role="committee", is_active=True).first() or UserFactory(role="committee")
+    return credit_proposals_decide(
+        actor=actor, record_ids=[record.pk for record in records], decision="confirm", reason=reason
+    )
+
+
+def confirm_pending(enterprise: Any, *, actor: Any = None) -> list[CreditRecord]:
+    """Confirm every proposal about `enterprise` still waiting for a decision."""
+    pending = list(CreditRecord.objects.filter(enterprise=enterprise, status="proposed"))
+    return confirm(*pending, actor=actor) if pending else []

@@ -24,7 +24,7 @@ from credit.services import (
 )
 from safety_platform.models import Notification
 from safety_platform.services import DomainError
-from tests.credit.factories import fact
+from tests.credit.factories import confirm_pending, fact
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,8 @@ def test_confirming_a_rule_proposal_makes_you_the_proposer(users: dict[str, Any]
     from credit.services import credit_fact_ingest
 
     credit_fact_ingest(fact=fact(xinluo_chem, "licence_violation"))
+    assert not BlacklistEntry.objects.exists()  # the record is a proposal until someone confirms it
+    confirm_pending(xinluo_chem, actor=users["department"])
     entry = BlacklistEntry.objects.get(enterprise=xinluo_chem)
     assert entry.proposed_by is None
     entry = close_window(noticed(entry, users["committee"]))

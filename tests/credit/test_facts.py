@@ -12,7 +12,7 @@ from credit.choices import BlacklistCase, BlacklistOrigin, BlacklistStatus, Inta
 from credit.models import BlacklistEntry, CreditFactIntake, CreditRating, CreditRecord, Rule, SupervisionVisit
 from credit.services import credit_fact_ingest, credit_facts_ingest_pending, rule_set_copy, rule_set_publish
 from safety_platform.models import Notification
-from tests.credit.factories import fact
+from tests.credit.factories import confirm_pending, fact
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,9 @@ def test_each_event_kind_maps_to_its_rule(kind: str, payload: dict[str, Any], co
     intake = ingest(fact(xinluo_chem, kind, **payload))
     assert intake.outcome == IntakeOutcome.RECORDED
     created = intake.record
+    # Untrustworthy behaviour is proposed for a person to confirm; trustworthy behaviour counts at once.
+    expected = RecordStatus.PROPOSED if created.behaviour == "bad" else RecordStatus.ACTIVE
+    assert created.status == expected
     assert (created.rule_code, created.rule.rule_set.version, created.source) == (code, "LY-2016.1", RecordSource.FACT)
     assert created.department == xinluo_chem.supervising_department
     assert created.fact_id == intake.fact_id
@@ -84,10 +87,15 @@ def test_regraded_accident_replaces_the_earlier_record_and_proposes_a_listing(
     xinluo_chem: Any, users: dict[str, Any]
 ) -> None:
     ingest(fact(xinluo_chem, "accident", dedup_key="accident:77:1", accident_id=77, grade="larger", deaths=3))
+    assert active_codes(xinluo_chem) == []  # a proposal: it counts once a person confirms it
+    confirm_pending(xinluo_chem)
     assert active_codes(xinluo_chem) == ["ACC-LARGER"]
     assert not BlacklistEntry.objects.exists()  # one larger accident does not reach Order 11
     # Deaths rose to 10 during the 30-day supplement period: emergency records revision 2.
     ingest(fact(xinluo_chem, "accident", dedup_key="accident:77:2", accident_id=77, grade="major", deaths=10))
+    # Proposed: the confirmed larger accident keeps counting and no listing is proposed until confirmed.
+    assert active_codes(xinluo_chem) == ["ACC-LARGER"] and not BlacklistEntry.objects.exists()
+    confirm_pending(xinluo_chem)
     assert active_codes(xinluo_chem) == ["ACC-MAJOR"]
     superseded = CreditRecord.objects.get(rule_code="ACC-LARGER")
     assert superseded.status == RecordStatus.REVOKED and "later event" in superseded.revoke_reason
@@ -110,13 +118,16 @@ def test_an_older_revision_arriving_late_does_not_undo_the_newer_one(xinluo_chem
     old = fact(xinluo_chem, "accident", dedup_key="accident:5:1", accident_id=5, grade="larger")
     new = fact(xinluo_chem, "accident", dedup_key="accident:5:2", accident_id=5, grade="general")
     ingest(new)
-    assert ingest(old).outcome == IntakeOutcome.STALE
+    assert ingest(old).outcome == IntakeOutcome.STALE  # the newer one is in, even while only proposed
+    confirm_pending(xinluo_chem)
     assert active_codes(xinluo_chem) == ["ACC-GENERAL"]
 
 
 def test_certificate_granted_then_revoked_keeps_only_the_revocation(xinluo_chem: Any) -> None:
     ingest(fact(xinluo_chem, "standardization_granted", dedup_key="stdcert:4:granted", certificate_id=4, level=2))
     ingest(fact(xinluo_chem, "standardization_revoked", dedup_key="stdcert:4:revoked", certificate_id=4, level=2))
+    assert active_codes(xinluo_chem) == ["STD-2"]  # until the revocation's record is confirmed
+    confirm_pending(xinluo_chem)
     assert active_codes(xinluo_chem) == ["STD-REVOKED"]
 
 
@@ -124,14 +135,20 @@ def test_latest_training_status_replaces_the_previous_one(xinluo_chem: Any) -> N
     ingest(fact(xinluo_chem, "training_noncompliant", noncompliant_people=3, people=10))
     ingest(fact(xinluo_chem, "training_compliant", noncompliant_people=0, people=10))
     assert active_codes(xinluo_chem) == ["RESP-TRAINING-OK"]
+    # The undecided proposal about the earlier status is rejected by the system, with the reason.
+    superseded = CreditRecord.objects.get(rule_code="RESP-TRAINING-FAIL")
+    assert superseded.status == RecordStatus.REJECTED and "later event" in superseded.decision_reason
 
 
 def test_two_larger_accidents_within_12_months_propose_a_listing(xinluo_chem: Any) -> None:
     now = timezone.now()
     ingest(fact(xinluo_chem, "accident", accident_id=1, grade="larger", occurred_at=now - dt.timedelta(days=400)))
     ingest(fact(xinluo_chem, "accident", accident_id=2, grade="larger", occurred_at=now - dt.timedelta(days=20)))
+    confirm_pending(xinluo_chem)
     assert not BlacklistEntry.objects.exists()  # 380 days apart: not within 12 months
     ingest(fact(xinluo_chem, "accident", accident_id=3, grade="larger", occurred_at=now - dt.timedelta(days=10)))
+    assert not BlacklistEntry.objects.exists()  # the second larger accident is only proposed
+    confirm_pending(xinluo_chem)
     entry = BlacklistEntry.objects.get()
     assert entry.case == BlacklistCase.REPEATED_LARGER_ACCIDENTS
     assert entry.evidence_records.count() == 2
@@ -161,6 +178,10 @@ def test_recorded_fact_reaches_credit_after_commit_and_regrades_the_enterprise(
     """End to end, the way emergency records an accident: fact_record → signal → record → grade."""
     with django_capture_on_commit_callbacks(execute=True):
         fact(xinluo_chem, "accident", dedup_key="accident:900:1", accident_id=900, grade="larger", deaths=4)
+    assert CreditRecord.objects.get().status == RecordStatus.PROPOSED
+    assert not CreditRating.objects.filter(enterprise=xinluo_chem, grade=3).exists()  # nothing counts yet
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_pending(xinluo_chem)
     rating = CreditRating.objects.get(enterprise=xinluo_chem)
     assert (rating.grade, rating.score) == (3, 55)
     assert CreditRecord.objects.get().rule_code == "ACC-LARGER"

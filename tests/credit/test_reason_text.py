@@ -19,6 +19,7 @@ from credit.services import credit_fact_ingest, credit_rating_recalculate
 from emergency.services import accident_report
 from safety_platform.models import ApiKeyUse, Fact
 from safety_platform.services import fact_record
+from tests.credit.factories import confirm_pending
 from tests.emergency.factories import hours_ago
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,7 @@ def accident(users: dict[str, Any], xinluo_chem: Any) -> Any:
         direct_loss_yuan="800000",
     )
     credit_fact_ingest(fact=Fact.objects.get(dedup_key=f"accident:{accident.pk}:1"))
+    confirm_pending(xinluo_chem)  # the derived record counts once a person confirms it
     return accident
 
 
@@ -89,6 +91,7 @@ def test_a_regraded_accident_says_its_first_record_was_replaced(
         payload={"accident_id": accident.pk, "grade": "larger", "deaths": 3, "serious_injuries": 2},
     )
     second = credit_fact_ingest(fact=regraded).record
+    confirm_pending(xinluo_chem)
     first.refresh_from_db()
     assert first.status == "revoked" and f"accident:{accident.pk}" not in first.revoke_reason
     body = page(client, users["committee"], reverse("credit:enterprise", args=[xinluo_chem.pk]))
@@ -142,6 +145,7 @@ def test_the_blacklist_entry_reads_in_words(client: Any, users: dict[str, Any], 
         payload={"licence": "危险化学品经营许可证", "note": "暂扣期间擅自经营"},
     )
     credit_fact_ingest(fact=event)
+    confirm_pending(xinluo_chem)
     entry = BlacklistEntry.objects.get(enterprise=xinluo_chem)  # proposed by rule, with its evidence
     assert "RESP-LICENCE" not in entry.reason
     body = page(client, users["committee"], reverse("credit:blacklist_detail", args=[entry.pk]))

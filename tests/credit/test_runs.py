@@ -10,9 +10,15 @@ import pytest
 from credit import engine
 from credit.choices import BatchStatus, RecalcTrigger, RunStatus
 from credit.models import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun
-from credit.services import credit_recalc_run_execute, credit_recalc_run_start, credit_recalculate_all, grading
+from credit.services import (
+    credit_rating_recalculate,
+    credit_recalc_run_execute,
+    credit_recalc_run_start,
+    credit_recalculate_all,
+    grading,
+)
 from safety_platform.models import Notification
-from tests.credit.factories import record
+from tests.credit.factories import confirm, record
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +164,11 @@ def test_nightly_task_catches_up_on_missed_events_first(xinluo_chem: Any, as_of:
     assert not CreditFactIntake.objects.filter(fact=missed).exists()
     result = recalculate_all_task()
     assert result["ingested"] >= 1
-    assert CreditFactIntake.objects.get(fact=missed).record.rule_code == "ACC-LARGER"
+    proposed = CreditFactIntake.objects.get(fact=missed).record
+    assert (proposed.rule_code, proposed.status) == ("ACC-LARGER", "proposed")
+    assert CreditRating.objects.get(enterprise=xinluo_chem).grade == 2  # a proposal counts in nothing
+    confirm(proposed)
+    credit_rating_recalculate(enterprise_id=xinluo_chem.pk)  # what the confirmation enqueues
     assert CreditRating.objects.get(enterprise=xinluo_chem).grade == 3
 
 

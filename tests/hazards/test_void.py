@@ -20,6 +20,7 @@ from hazards.services import hazard_assess, hazard_record_overdue, hazard_void, 
 from safety_platform.choices import FactKind
 from safety_platform.models import Fact, Notification, StatutoryDeadline
 from safety_platform.services import DomainError
+from tests.credit.factories import confirm
 from tests.hazards.factories import make_hazard
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +179,9 @@ def test_voiding_stops_the_clocks_clears_the_notices_and_withdraws_credit_record
     overdue = Fact.objects.get(kind=FactKind.HAZARD_OVERDUE, source_id=report.pk)
     credit_fact_ingest(fact=overdue)
     record = CreditRecord.objects.get(fact=overdue)
+    assert record.status == RecordStatus.PROPOSED  # derived from an event: a person confirms it first
+    confirm(record, actor=users["committee"])
+    record.refresh_from_db()
     assert record.status == RecordStatus.ACTIVE
 
     hazard_void(hazard_id=report.pk, actor=inspector, kind="unfounded", reason="现场核查不属实")
