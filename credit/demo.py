@@ -1,5 +1,6 @@
-"""Demo data for credit: events recorded the way other apps record them, grades, a blacklist entry
-in its objection window and a published one. Idempotent (facts are deduplicated, steps check state)."""
+"""Demo data for credit: events recorded the way other apps record them, the records they proposed (most
+confirmed, a few waiting, one not adopted), grades, a blacklist entry in its objection window and a
+published one. Idempotent (facts are deduplicated, steps check state)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from enterprises.models import Enterprise
 from safety_platform.models import User
 from safety_platform.services import fact_record
 
-from .choices import BlacklistStatus, RecalcTrigger
-from .models import BlacklistEntry, SupervisionVisit
+from .choices import BlacklistStatus, RecalcTrigger, RecordStatus
+from .models import BlacklistEntry, CreditRecord, SupervisionVisit
 
 # (enterprise name, fact kind, days ago, payload, dedup key)
 EVENTS: list[tuple[str, str, int, dict[str, Any], str]] = [
@@ -75,6 +76,25 @@ EVENTS: list[tuple[str, str, int, dict[str, Any], str]] = [
     ),
     ("长汀县汀州胶合板厂", "training_noncompliant", 10, {"noncompliant_people": 6, "people": 85}, "training:demo-tz:1"),
     ("长汀县汀州胶合板厂", "occupational_hazard", 90, {"note": "粉尘浓度超标"}, "demo:occ:tingzhou"),
+    (
+        "长汀县汀州胶合板厂",
+        "self_report_late",
+        40,
+        {"period": "2026Q2", "due_on": "2026-07-15", "submitted": True},
+        "demo:report-late:tingzhou",
+    ),
+]
+
+# Records the platform proposed from those events, decided by committee staff (the rest wait on the
+# 待确认信用记录 list: 永定's larger accident, 雁石's overdue major hazard, 汀州's untrained staff).
+CONFIRMED = [
+    ("武平县中山石料厂", "ACC-MAJOR", "事故调查报告已核实：重大事故，死亡10人。"),
+    ("连城县莲峰烟花厂", "RESP-LICENCE", "许可证暂扣决定书及现场检查笔录已核实。"),
+    ("长汀县汀州胶合板厂", "OCC-VIOLATION", "职业病危害因素检测报告已核实。"),
+    ("龙岩市新罗区雁石煤矿有限公司", "HAZ-OVERDUE", "隐患整改逾期，复查记录已核实。"),
+]
+REJECTED = [
+    ("长汀县汀州胶合板厂", "HAZ-REPORT-LATE", "该季度统计已于期限内纸质报送，系统录入延误，不予采纳。"),
 ]
 
 
@@ -82,6 +102,8 @@ def seed_credit_demo() -> None:
     from .services import (
         blacklist_approve,
         blacklist_serve_notice,
+        credit_facts_ingest_pending,
+        credit_proposals_decide,
         credit_recalculate_all,
     )
 
@@ -101,6 +123,17 @@ def seed_credit_demo() -> None:
     department = User.objects.filter(username="dept_yjj").first()
     committee = User.objects.filter(username="committee").first()
     admin = User.objects.filter(username="admin").first()
+    credit_facts_ingest_pending()  # whatever the live listener has not read yet
+    if committee:
+        for rows, decision in ((CONFIRMED, "confirm"), (REJECTED, "reject")):
+            for name, code, reason in rows:
+                pending = list(
+                    CreditRecord.objects.filter(enterprise__name=name, rule_code=code, status=RecordStatus.PROPOSED)
+                )
+                if pending:
+                    credit_proposals_decide(
+                        actor=committee, record_ids=[r.pk for r in pending], decision=decision, reason=reason
+                    )
     if department and committee:
         # The rule-proposed listing for a major accident: notice served, objection window open.
         entry = BlacklistEntry.objects.filter(enterprise__name="武平县中山石料厂").order_by("-id").first()
