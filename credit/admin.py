@@ -314,3 +314,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         for delivery in queryset:
             webhook_delivery_retry(delivery=delivery)
         self.message_user(request, _("Queued again."))
+
+
+from . import admin_joint  # noqa: E402, F401 - joint rewards and punishments: their own module

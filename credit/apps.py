@@ -124,3 +124,6 @@ class CreditConfig(AppConfig):
             )
         )
         register_demo_seeder(seed_credit_demo)
+        from .demo_joint import seed_joint_demo
+
+        register_demo_seeder(seed_joint_demo)  # after the credit demo: it lists its grades and listings
