@@ -20,7 +20,7 @@ def _all_groups(**overrides: str) -> dict[str, str]:
 def test_preferences_page_shows_the_groups_and_channels_in_chinese(client: Any, users: dict[str, Any]) -> None:
     client.force_login(users["inspector"])
     page = client.get(reverse("notification_preferences")).content.decode()
-    for text in ("通知设置", "手机号码", "应急预警", "重大隐患", "短信", "电子邮件"):
+    for text in ("通知设置", "手机号码", "应急预警", "重大隐患", "短信", "电子邮箱"):
         assert text in page
 
 
@@ -41,9 +41,7 @@ def test_preferences_save_mobile_email_and_channels(client: Any, users: dict[str
     assert 'value="13900000007"' in page
 
 
-def test_a_phone_that_is_not_a_mainland_mobile_is_refused_naming_the_field(
-    client: Any, users: dict[str, Any]
-) -> None:
+def test_a_phone_that_is_not_a_mainland_mobile_is_refused_naming_the_field(client: Any, users: dict[str, Any]) -> None:
     user = users["inspector"]
     client.force_login(user)
     response = client.post(reverse("notification_preferences"), {"phone": "0597-2345678", "warning_sms": "on"})
@@ -61,9 +59,7 @@ def test_choosing_sms_without_a_mobile_asks_for_one(client: Any, users: dict[str
 
 
 @pytest.mark.parametrize("role", ["inspector", "enterprise", "department"])
-def test_outbound_page_is_for_admins_and_committee_staff_only(
-    role: str, client: Any, users: dict[str, Any]
-) -> None:
+def test_outbound_page_is_for_admins_and_committee_staff_only(role: str, client: Any, users: dict[str, Any]) -> None:
     client.force_login(users[role])
     assert client.get(reverse("notification_outbound")).status_code == 403
     assert client.post(reverse("notification_outbound_retry", args=[1])).status_code == 403
@@ -72,7 +68,8 @@ def test_outbound_page_is_for_admins_and_committee_staff_only(
 def _messages(n: int, start: int = 0) -> None:
     for i in range(start, start + n):
         notify_address(channel="sms", address=f"139{i:08d}", name=f"联系人{i}", title="暴雨预警", dedup_key=f"w:{i}")
-    OutboundMessage.objects.filter(address__endswith="1").update(status="failed", last_error="gateway answered HTTP 500")
+    failing = OutboundMessage.objects.filter(address__endswith="1")
+    failing.update(status="failed", last_error="gateway answered HTTP 500")
 
 
 def test_outbound_list_filters_and_keeps_a_flat_query_count(
