@@ -143,6 +143,14 @@ class EmergencyWarningAdmin(ReadOnlyAdmin):
     list_filter = ["level", "kind", "status"]
 
 
+@admin.register(models.WarningContact)
+class WarningContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "jurisdiction", "mobile", "email", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "mobile"]
+    raw_id_fields = ["jurisdiction", "industry", "enterprise"]
+
+
 @admin.register(models.EmergencyPlan)
 class EmergencyPlanAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "enterprise", "department", "filed_on", "status"]

@@ -195,6 +195,24 @@ class WarningStatus(models.TextChoices):
     LIFTED = "lifted", _("Lifted")
 
 
+class AcknowledgedVia(models.TextChoices):
+    """How an acknowledgement reached the platform (the warning page says which)."""
+
+    SITE = "site", _("In the platform")
+    PHONE = "phone", _("By phone, recorded by staff")
+    SMS_LINK = "sms_link", _("Principal in charge (SMS link)")
+
+
+class ContactKind(models.TextChoices):
+    """Who a contact without an account is (预警联系人)."""
+
+    COMMUNITY = "community", _("Community contact")
+    VILLAGE = "village", _("Village contact")
+    TOWNSHIP = "township", _("Township contact")
+    ENTERPRISE = "enterprise", _("Enterprise contact")
+    OTHER = "other", _("Other contact")
+
+
 # Plans and drills ----------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from .choices import (
     AccidentCategory,
     AccidentGrade,
     AccidentStatus,
+    ContactKind,
     DispatchStatus,
     MeasureStatus,
     MovementKind,
@@ -45,6 +46,7 @@ from .models import (
     StockMovement,
     SupplyItem,
     Warehouse,
+    WarningContact,
 )
 
 
@@ -325,3 +327,23 @@ class MeasureFilterSet(StyledFilterSet):
         # The rule lives in MeasureQuerySet.overdue (the SQL twin of CorrectiveMeasure.is_overdue).
         overdue = CorrectiveMeasure.objects.overdue()
         return queryset.filter(pk__in=overdue.values("pk")) if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class WarningContactFilterSet(StyledFilterSet):
+    """Warning contacts by name or number, area (and below), kind and whether they are active."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    jurisdiction = _jurisdiction_filter()
+    kind = django_filters.ChoiceFilter(choices=ContactKind.choices, label=_("Kind"))
+    is_active = BoolFilter(label=_("Active"))
+
+    class Meta:
+        model = WarningContact
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(mobile__contains=value)) if value else queryset
+
+    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
+        return _subtree(queryset, value)

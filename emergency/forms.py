@@ -21,6 +21,7 @@ from safety_platform.forms import (
     set_choice_labels,
 )
 from safety_platform.models import Department, Industry, Jurisdiction
+from safety_platform.validators import normalize_mainland_mobile
 
 from .choices import (
     AccidentCategory,
@@ -50,6 +51,7 @@ from .models import (
     SupplyItem,
     TeamEquipment,
     Warehouse,
+    WarningContact,
 )
 from .models.accidents import COUNT_MAX, MONEY_MAX
 
@@ -589,6 +591,27 @@ class AcknowledgeForm(StyledForm):
                 warnings__warning=warning, warnings__acknowledged_at__isnull=True
             )
             self.fields["enterprise"].required = True
+
+
+class WarningContactForm(VersionedFormMixin, StyledModelForm):
+    """A contact without an account: the mobile number is checked (and stored as 11 digits) here and in the model."""
+
+    class Meta:
+        model = WarningContact
+        fields = ["name", "kind", "jurisdiction", "industry", "enterprise", "mobile", "email", "note"]
+        field_classes = {"enterprise": EnterpriseChoiceField}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", _tree_label)
+        model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
+        self.fields["enterprise"].required = False
+        self.fields["mobile"].widget.attrs.update({"type": "tel", "inputmode": "tel", "autocomplete": "off"})
+
+    def clean_mobile(self) -> str:
+        return normalize_mainland_mobile(self.cleaned_data.get("mobile", ""))
 
 
 # Plans --------------------------------------------------------------------------------------

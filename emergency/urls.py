@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accidents, dispatch, index, plans, supplies, teams, warnings
+from .views import accidents, contacts, dispatch, index, plans, supplies, teams, warnings
 
 app_name = "emergency"
 
@@ -61,6 +61,10 @@ urlpatterns = [
     path("warnings/<int:pk>/acknowledge/", warnings.warning_acknowledge, name="warning_acknowledge"),
     path("warnings/<int:pk>/lift/", warnings.warning_lift, name="warning_lift"),
     path("warnings/<int:pk>/remind/", warnings.warning_remind, name="warning_remind"),
+    path("warning-contacts/", contacts.contact_list, name="contact_list"),
+    path("warning-contacts/new/", contacts.contact_create_view, name="contact_create"),
+    path("warning-contacts/<int:pk>/", contacts.contact_edit, name="contact_edit"),
+    path("warning-contacts/<int:pk>/active/", contacts.contact_active, name="contact_active"),
     # Plans and drills
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),

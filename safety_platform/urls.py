@@ -43,6 +43,8 @@ urlpatterns = [
     path("hazards/", include("hazards.urls")),
     path("credit/", include("credit.urls")),
     path("emergency/", include("emergency.urls")),
+    # The short acknowledgement link a red or orange warning's SMS carries (no login; a signed token).
+    path("w/", include("emergency.urls_public")),
     path("assessment/", include("assessment.urls")),
     path("api/v1/", include("safety_platform.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

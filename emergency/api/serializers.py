@@ -736,6 +736,7 @@ class EmRecipientSerializer(serializers.ModelSerializer):
             "jurisdiction_name",
             "notified_at",
             "acknowledged_at",
+            "acknowledged_via",
             "measures_taken",
             "measures_updated_at",
         ]

@@ -11,6 +11,7 @@ from .accidents import (
     MeasureProgress,
     ResponseLogEntry,
 )
+from .contacts import WarningContact
 from .dispatch import DispatchAllocation, DispatchLine, DispatchOrder, DispatchStep
 from .plans import Drill, EmergencyPlan
 from .supplies import StockAlert, StockBatch, StockMovement, SupplyItem, Warehouse, WarehouseItem
@@ -46,5 +47,6 @@ __all__ = [
     "TeamReadinessChange",
     "Warehouse",
     "WarehouseItem",
+    "WarningContact",
     "WarningRecipient",
 ]

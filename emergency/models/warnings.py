@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.choices import Role
 from safety_platform.scoping import NOTHING, enterprise_scope_q
 
-from ..choices import WarningKind, WarningLevel, WarningStatus
+from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
 
 
 def _ancestor_paths(paths: list[str]) -> set[str]:
@@ -137,6 +137,11 @@ class WarningRecipient(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    acknowledged_via = models.CharField(
+        _("acknowledged via"), max_length=10, choices=AcknowledgedVia.choices, blank=True
+    )
+    # Who acknowledged when it was nobody with an account ("企业主要负责人（短信链接）").
+    acknowledged_by_name = models.CharField(_("acknowledged by (name)"), max_length=60, blank=True)
     measures_taken = models.TextField(_("measures taken"), blank=True)
     measures_updated_at = models.DateTimeField(_("measures updated at"), null=True, blank=True)
 

@@ -20,9 +20,10 @@ from safety_platform.choices import Role
 from safety_platform.models import Industry, Jurisdiction, User
 from safety_platform.services import DomainError, notify
 
-from ..choices import WarningKind, WarningLevel, WarningStatus
+from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
 from ..models import EmergencyWarning, WarningRecipient
 from .common import is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
+from .reach import ack_link_read, warning_reach_people
 
 
 def warning_target_enterprises(warning: EmergencyWarning) -> QuerySet[Enterprise]:
@@ -41,8 +42,10 @@ def warning_target_enterprises(warning: EmergencyWarning) -> QuerySet[Enterprise
 
 
 def warning_notify_targets(*, warning: EmergencyWarning) -> int:
-    """Create a recipient row for every enterprise concerned and notify its users. Idempotent: running it
-    again (or after new enterprises were registered) adds only who is missing, and nobody is notified twice."""
+    """Create a recipient row for every enterprise concerned and notify its users; SMS (and e-mail) to the
+    contacts without an account and, for red and orange warnings, to each principal in charge with an
+    acknowledgement link (`warning_reach_people`). Idempotent: running it again (or after new enterprises were
+    registered) adds only who is missing, and nobody is notified twice."""
     targets = list(warning_target_enterprises(warning).values_list("pk", flat=True))
     now = timezone.now()
     # ignore_conflicts + the (warning, enterprise) unique constraint: a repeat run inserts nothing twice.
@@ -67,6 +70,8 @@ def warning_notify_targets(*, warning: EmergencyWarning) -> int:
         category="emergency.warning",
         dedup_key=f"warning:{warning.pk}",
     )
+    # After notify(): a principal who is also a user and just got the warning's SMS is not sent a second one.
+    warning_reach_people(warning=warning)
     return len(targets)
 
 
@@ -126,13 +131,34 @@ def warning_issue(
 
 
 def warning_acknowledge(
-    *, actor: User, warning: EmergencyWarning, enterprise: Enterprise | None = None, measures_taken: str = ""
+    *,
+    actor: User | None,
+    warning: EmergencyWarning,
+    enterprise: Enterprise | None = None,
+    measures_taken: str = "",
+    link_token: str = "",
 ) -> WarningRecipient:
     """签收: the enterprise acknowledges (staff may record an acknowledgement given by phone). Acknowledging
-    twice keeps the first time; new measures replace the old text."""
-    if is_enterprise_user(actor):
+    twice keeps the first time (and how it came); new measures replace the old text.
+
+    Without an account (`actor` None): the principal in charge through the SMS link; `link_token` must be the
+    link's genuine, unexpired token for this warning (DomainError "not_found" / "ack_link_expired" otherwise).
+    """
+    by_name = ""
+    enterprise_id: int | None
+    if actor is None:
+        link = ack_link_read(link_token)
+        if link.warning_id != warning.pk:
+            raise DomainError(_("This link is not valid."), code="not_found")
+        enterprise_id = link.enterprise_id
+        via = AcknowledgedVia.SMS_LINK
+        principal = Enterprise.objects.filter(pk=enterprise_id).values_list("principal_name", flat=True).first()
+        by_name = (principal or "")[:60]
+    elif is_enterprise_user(actor):
         enterprise_id = actor.enterprise_id
+        via = AcknowledgedVia.SITE
     else:
+        via = AcknowledgedVia.PHONE
         require(is_staff_user(actor), _("You may not acknowledge warnings."))
         if enterprise is None:
             raise ValidationError({"enterprise": _("Say which enterprise acknowledged.")})
@@ -154,6 +180,8 @@ def warning_acknowledge(
         if recipient.acknowledged_at is None:
             recipient.acknowledged_at = now
             recipient.acknowledged_by = actor
+            recipient.acknowledged_via = via
+            recipient.acknowledged_by_name = by_name
         if measures_taken.strip():
             recipient.measures_taken = measures_taken.strip()
             recipient.measures_updated_at = now
@@ -193,11 +221,15 @@ def warning_remind_unacknowledged(*, actor: User, warning: EmergencyWarning) -> 
     )
     visible = Enterprise.objects.visible_to(actor).values("pk")
     users = users.filter(enterprise__in=visible)
-    return notify(
+    day = f"{timezone.localdate():%Y%m%d}"
+    reminded = notify(
         recipients=users,
         title=_("Reminder: acknowledge the %(level)s warning %(title)s")
         % {"level": warning.get_level_display(), "title": warning.title},
         url=warning.get_absolute_url(),
         category="emergency.warning",
-        dedup_key=f"warning:{warning.pk}:remind:{timezone.localdate():%Y%m%d}",
+        dedup_key=f"warning:{warning.pk}:remind:{day}",
     )
+    # Red and orange: the principals of the enterprises still silent get the link again (once a day).
+    warning_reach_people(warning=warning, reminder=day, enterprises=Enterprise.objects.visible_to(actor))
+    return reminded

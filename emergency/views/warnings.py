@@ -19,7 +19,9 @@ from ..filtersets import WarningFilterSet
 from ..forms import AcknowledgeForm, NoteForm, WarningForm
 from ..models import WarningRecipient
 from ..selectors import warning_ack_stats, warning_recipients, warnings_visible_to
+from ..selectors.warnings import principal_deliveries, warning_contact_deliveries
 from ..services.common import is_enterprise_user, is_staff_user
+from ..services.reach import PRINCIPAL_LEVELS
 from .common import paginate, run
 
 
@@ -66,6 +68,11 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif show == "acknowledged":
         recipients = recipients.filter(acknowledged_at__isnull=False)
     page, query = paginate(request, recipients, size=50)
+    staff = is_staff_user(user)
+    # Staff see, per enterprise on the page and per contact, whether the SMS went out (one query each).
+    deliveries = principal_deliveries(warning, page) if staff else {}
+    rows = [(r, deliveries.get(r.enterprise_id)) for r in page]
+    contacts, contacts_total = warning_contact_deliveries(user, warning) if staff else ([], 0)
     mine = (
         WarningRecipient.objects.filter(warning=warning, enterprise_id=user.enterprise_id).first()
         if is_enterprise_user(user)
@@ -78,10 +85,14 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warning": warning,
             "stats": warning_ack_stats(user, warning),
             "page_obj": page,
+            "rows": rows,
+            "contacts": contacts,
+            "contacts_total": contacts_total,
+            "principal_sms": warning.level in PRINCIPAL_LEVELS,
             "query": query,
             "show": show,
             "mine": mine,
-            "staff": is_staff_user(user),
+            "staff": staff,
             "live": warning.status == WarningStatus.ISSUED,
             "ack_form": AcknowledgeForm(
                 user=user, warning=warning, initial={"measures_taken": mine.measures_taken if mine else ""}

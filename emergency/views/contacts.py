@@ -1,0 +1,108 @@
+"""Warning contacts without an account: list (search, area, kind), register, edit, deactivate/reactivate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..filtersets import WarningContactFilterSet
+from ..forms import WarningContactForm
+from ..models import WarningContact
+from ..services.common import is_staff_user
+from ..services.contacts import (
+    can_manage_contacts,
+    contact_can_edit,
+    contact_create,
+    contact_set_active,
+    contact_update,
+)
+from .common import paginate, run
+
+
+def _visible(request: HttpRequest) -> QuerySet[WarningContact]:
+    return WarningContact.objects.visible_to(request.user).select_related("jurisdiction", "industry", "enterprise")
+
+
+@login_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+    filterset = WarningContactFilterSet(request.GET, queryset=_visible(request), user=request.user)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page, query = paginate(request, queryset.order_by("jurisdiction__path", "name", "id"))
+    return render(
+        request,
+        "emergency/contact_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "query": query,
+            "can_create": can_manage_contacts(request.user),
+        },
+    )
+
+
+@login_required
+def contact_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_manage_contacts(request.user):
+        raise PermissionDenied
+    form = WarningContactForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        contact = run(request, contact_create, form=form, actor=request.user, data=form.cleaned_data)
+        if contact:
+            messages.success(request, _("Contact registered: warnings for the area now reach them by SMS."))
+            return redirect("emergency:contact_list")
+    return render(
+        request,
+        "emergency/form.html",
+        {"form": form, "title": _("Register a warning contact"), "cancel_url": reverse("emergency:contact_list")},
+    )
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(WarningContact.objects.visible_to(request.user), pk=pk)
+    if not contact_can_edit(request.user, contact):
+        raise PermissionDenied
+    form = WarningContactForm(request.POST or None, instance=contact, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        result = run(
+            request,
+            contact_update,
+            form=form,
+            actor=request.user,
+            contact=contact,
+            data=form.cleaned_data,
+            opened=form.opened,
+        )
+        if result:
+            messages.success(request, _("Changes saved."))
+            return redirect("emergency:contact_list")
+    return render(
+        request,
+        "emergency/contact_form.html",
+        {"form": form, "contact": contact, "title": contact.name, "cancel_url": reverse("emergency:contact_list")},
+    )
+
+
+@login_required
+@require_POST
+def contact_active(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(WarningContact.objects.visible_to(request.user), pk=pk)
+    active = request.POST.get("active") == "1"
+    run(
+        request,
+        contact_set_active,
+        actor=request.user,
+        contact=contact,
+        active=active,
+        success=_("Contact reactivated.") if active else _("Contact deactivated: warnings no longer reach them."),
+    )
+    return redirect("emergency:contact_list")
