@@ -1,6 +1,7 @@
 """Demo data of joint rewards and punishments: last month's written notice to every recipient department (住建
-has acknowledged it, the others not yet), and measures recorded on the web (住建) and through the API (发改委's
-feedback key). Idempotent: notices are unique per department and month, a measure in force is not recorded twice."""
+has acknowledged it, the others not yet), and measures recorded on the web (住建) and through the API (the demo's
+发改委 key, given measures:write). Idempotent: notices are unique per department and month, and a measure in
+force is not recorded twice."""
 
 from __future__ import annotations
 
@@ -12,13 +13,11 @@ from django.utils import timezone
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, Department, User
 from safety_platform.models.apikeys import ApiClient
-from safety_platform.services import DomainError, api_key_create
+from safety_platform.services import DomainError
 
 from .choices import BlacklistStatus, Grade, JointMeasureChannel, RatingStatus
 from .models import BlacklistEntry, CreditRating, JointMeasure, JointNotice
 from .services.joint import joint_measure_record, joint_notice_acknowledge, joint_notices_issue_period, previous_month
-
-DEMO_MEASURES_KEY_NAME = "发改委联合奖惩反馈（演示）"
 
 
 def _record(actor: Any, channel: str, **fields: Any) -> None:
@@ -51,14 +50,16 @@ def seed_joint_demo() -> None:
     fgw = Department.objects.filter(code="fgw").first()
     if fgw is None:
         return
-    key = ApiKey.objects.filter(name=DEMO_MEASURES_KEY_NAME).first()
+    from safety_platform.management.commands.seed_demo import DEMO_API_KEY_NAME
+
+    # The demo's 发改委 key (one key in the demo) also feeds back the measures 发改委 applied.
+    key = ApiKey.objects.filter(name=DEMO_API_KEY_NAME, department=fgw).first()
     if key is None:
-        key, _raw = api_key_create(
-            name=DEMO_MEASURES_KEY_NAME,
-            department=fgw,
-            scopes=[ApiScope.MEASURES_WRITE, ApiScope.MEASURES_READ],
-            days=365,
-        )
+        return
+    wanted = {ApiScope.MEASURES_WRITE.value, ApiScope.MEASURES_READ.value}
+    if not wanted <= set(key.scopes):
+        key.scopes = sorted(set(key.scopes) | wanted)
+        key.save(update_fields=["scopes"])
     client = ApiClient(key)
     if listed is not None:
         _record(
