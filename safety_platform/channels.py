@@ -32,6 +32,7 @@ from django.core import checks
 from django.template import Context
 from django.template.loader import select_template
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from .models import OutboundMessage
@@ -43,7 +44,12 @@ TEMPLATE_DIR = "notifications/messages"
 
 
 class DeliveryError(Exception):
-    """The channel did not accept the message (gateway down, an error answer, SMTP refused)."""
+    """The channel did not accept the message (gateway down, an error answer, SMTP refused).
+
+    The message is kept as the outbound message's last error, which staff read on the 外发通知 page:
+    in the platform's language (workers run without a request, so in LANGUAGE_CODE), the technical
+    cause appended as the library gave it.
+    """
 
 
 # Texts ---------------------------------------------------------------------------------------
@@ -110,7 +116,7 @@ def deliver(message: OutboundMessage) -> None:
     elif message.channel == "sms":
         sms_backend().send(message_id=str(message.message_id), to=message.address, text=message.body)
     else:
-        raise DeliveryError(f"unknown channel {message.channel!r}")
+        raise DeliveryError(_("Unknown channel %(channel)s.") % {"channel": message.channel})
 
 
 def _send_email(message: OutboundMessage) -> None:
@@ -126,7 +132,9 @@ def _send_email(message: OutboundMessage) -> None:
     try:
         email.send(fail_silently=False)
     except Exception as exc:  # SMTP refused, connection refused, timeout: one failed attempt
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        raise DeliveryError(
+            _("The mail server did not accept the message: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"}
+        ) from exc
 
 
 class LogSmsBackend:
@@ -167,12 +175,12 @@ class HttpSmsBackend:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"gateway answered HTTP {exc.code}") from exc
+            raise DeliveryError(_("The SMS gateway answered HTTP %(status)s.") % {"status": exc.code}) from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise DeliveryError(f"gateway unreachable: {reason}") from exc
+            raise DeliveryError(_("The SMS gateway cannot be reached: %(error)s") % {"error": reason}) from exc
         if not 200 <= status < 300:
-            raise DeliveryError(f"gateway answered HTTP {status}")
+            raise DeliveryError(_("The SMS gateway answered HTTP %(status)s.") % {"status": status})
 
 
 def sms_backend() -> LogSmsBackend | HttpSmsBackend:
