@@ -128,9 +128,9 @@ def enterprise_measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a measure from the enterprise's credit page (the enterprise comes from the URL)."""
     if not records_measures(request.user):
         raise PermissionDenied
-    # Any department may act on a listed enterprise it does not supervise: the blacklist and the grades are
-    # published to every department (seed §5.3), so the enterprise is found by id, not by supervision.
-    enterprise = get_object_or_404(Enterprise, pk=pk)
+    # The enterprises the user sees (the credit page's button); a department acting on an enterprise it does not
+    # supervise names it by its credit code (joint_measure_create), which reveals nothing by id.
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
     form = JointMeasureForm(request.POST or None, initial={"applied_on": timezone.localdate()}, with_credit_code=False)
     if request.method == "POST" and form.is_valid():
         return _save_measure(request, form, enterprise, field_map={})
@@ -156,7 +156,7 @@ def _save_measure(
         return _measure_form_page(request, form, enterprise, status=400)
     messages.success(request, _("Measure recorded."))
     if Enterprise.objects.visible_to(request.user).filter(pk=enterprise.pk).exists():
-        return redirect("credit:enterprise", pk=enterprise.pk)
+        return redirect(reverse("credit:enterprise", args=[enterprise.pk]) + "#joint-measures")
     return redirect("credit:joint_measures")
 
 

@@ -458,6 +458,9 @@ def test_a_department_records_a_measure_from_the_enterprise_page_and_the_page_li
     page = client.get(reverse("credit:enterprise", args=[chem.pk])).content.decode()
     assert page.count('data-testid="joint-measure"') == 2
     assert form_url not in page
+    # A department that does not supervise the enterprise names it by its credit code, not by its id.
+    client.force_login(june["staff"]["czj"])
+    assert client.get(form_url).status_code == 404
 
 
 def test_a_measure_is_revoked_with_a_reason_by_its_department_only(
