@@ -53,4 +53,8 @@ class SafetyPlatformConfig(AppConfig):
                 description="Send e-mail and SMS notices that are due: new ones missed, retries after a failure.",
             )
         )
+        from .services import outbound_messages_hold
+        from .signals import outbound_hold
+
+        outbound_hold.connect(outbound_messages_hold, dispatch_uid="safety_platform_outbound_messages_hold")
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="safety_platform_schedules")

@@ -333,6 +333,32 @@ def outbound_message_retry(*, message_id: int) -> OutboundMessage:
     return message
 
 
+def outbound_messages_hold(sender: Any = None, *, action: str, **kwargs: Any) -> dict[str, int]:
+    """E-mail / SMS around a backup and restore (the `outbound_hold` signal of safety_platform.backup).
+
+    count: messages not yet sent (for the manifest); hold: after a restore, those may have been sent by the
+    lost database, so they wait (pending, with no next attempt, the reason as their last error) for an
+    operator; release (`restore --release-outbound`): they go, each with its original message id, by which
+    the gateway / mail system drops one that did arrive before the failure.
+    """
+    unsent = OutboundMessage.objects.filter(status__in=[OutboundStatus.PENDING, OutboundStatus.SENDING])
+    if action == "count":
+        return {"outbound_messages": unsent.count()}
+    if action == "hold":
+        held = unsent.update(
+            status=OutboundStatus.PENDING,
+            next_attempt_at=None,
+            last_error=_("Held after a restore: sent when an operator releases the held messages."),
+        )
+        return {"outbound_messages": held} if held else {}  # the restore's report lists only what it held
+    if action == "release":
+        released = OutboundMessage.objects.filter(status=OutboundStatus.PENDING, next_attempt_at__isnull=True).update(
+            next_attempt_at=timezone.now()
+        )
+        return {"outbound_messages": released} if released else {}
+    return {}
+
+
 def notification_preferences_save(*, user: User, phone: str, email: str, choices: dict[str, dict[str, bool]]) -> None:
     """Save a user's mobile, e-mail and, per notice group, whether e-mail / SMS are wanted.
 

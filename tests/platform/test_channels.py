@@ -417,3 +417,16 @@ def test_manage_check_names_a_gateway_url_that_is_not_http(settings: Any) -> Non
     assert "SMS_GATEWAY_URL" in str(excinfo.value) and "SMS_GATEWAY_KEY" in str(excinfo.value)
     settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_KEY = "https://sms.example.cn/send", "k"
     call_command("check")
+
+
+def test_messages_unsent_at_backup_time_are_held_after_a_restore_until_released(gateway: FakeGateway) -> None:
+    from safety_platform.services import outbound_messages_hold
+
+    notify_address(channel="sms", address="13900000008", title="预警", dedup_key="warning:3:contact:8")
+    assert outbound_messages_hold(action="count") == {"outbound_messages": 1}
+    assert outbound_messages_hold(action="hold") == {"outbound_messages": 1}
+    assert outbound_deliver() == 0 and gateway.posts == []  # may have gone out from the lost database: held
+    assert "恢复" in OutboundMessage.objects.get().last_error
+    assert outbound_messages_hold(action="release") == {"outbound_messages": 1}
+    assert outbound_deliver() == 1 and len(gateway.messages_to("13900000008")) == 1
+    assert outbound_messages_hold(action="hold") == {}
