@@ -228,6 +228,38 @@ def _teams(committee: User) -> list[RescueTeam]:
     return teams
 
 
+# Contacts without an account (预警联系人): (name, kind, area, industry code or "", mobile, e-mail). Test-looking 139
+# numbers, so a demo warning's SMS goes nowhere real.
+CONTACTS = [
+    ("王建国", "community", "新罗区/东城街道/东城第一网格", "", "13905970101", "dongcheng-sq@example.cn"),
+    ("东城街道应急值班室", "township", "新罗区/东城街道", "", "13905970102", ""),
+    ("李秀兰", "village", "永定区/坎市镇/坎市第一网格", "", "13905970103", ""),
+    ("临江镇安监站", "township", "上杭县/临江镇", "", "13905970104", "linjiang-ajz@example.cn"),
+    ("新罗区危化品行业联络员", "other", "新罗区", "C26", "13905970105", ""),
+]
+
+
+def _contacts(committee: User) -> None:
+    from .models import WarningContact
+    from .services.contacts import contact_create
+
+    for name, kind, path, industry, mobile, email in CONTACTS:
+        area = _find(path)
+        if WarningContact.objects.filter(jurisdiction=area, mobile=mobile).exists():
+            continue
+        contact_create(
+            actor=committee,
+            data={
+                "name": name,
+                "kind": kind,
+                "jurisdiction": area,
+                "industry": Industry.objects.filter(code=industry).first() if industry else None,
+                "mobile": mobile,
+                "email": email,
+            },
+        )
+
+
 def _warning(committee: User, enterprise_user: User | None) -> None:
     from .services import warning_acknowledge, warning_issue
 
@@ -394,5 +426,6 @@ def seed_emergency_demo() -> None:
         _plans(committee, enterprise_user)
         _accident(inspector, committee, teams)
         _dispatch(inspector, committee, stores)
+        _contacts(committee)  # before the warning, which reaches them
         _warning(committee, enterprise_user)
     stock_alerts_refresh()

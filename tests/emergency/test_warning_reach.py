@@ -514,3 +514,18 @@ def test_enterprise_api_refuses_a_bad_principal_mobile_naming_the_field(
     assert response.status_code == 400 and "principal_mobile" in str(response.json())
     response = api_client.patch(url, {"principal_mobile": "+8613805970008"}, format="json")
     assert response.status_code == 200 and response.json()["principal_mobile"] == "13805970008"
+
+
+def test_demo_contacts_are_reached_by_the_demo_warning_and_reseeding_adds_nothing(
+    users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    from emergency.demo import CONTACTS, seed_emergency_demo
+
+    seed_emergency_demo()
+    assert WarningContact.objects.count() == len(CONTACTS)
+    first = OutboundMessage.objects.filter(dedup_key__contains=":contact:").count()
+    # Every demo contact lies in the demo warning's counties (the 永定 village one too); two have e-mail.
+    assert first == len(CONTACTS) + 2
+    seed_emergency_demo()
+    assert WarningContact.objects.count() == len(CONTACTS)
+    assert OutboundMessage.objects.filter(dedup_key__contains=":contact:").count() == first
