@@ -430,3 +430,15 @@ def test_messages_unsent_at_backup_time_are_held_after_a_restore_until_released(
     assert outbound_messages_hold(action="release") == {"outbound_messages": 1}
     assert outbound_deliver() == 1 and len(gateway.messages_to("13900000008")) == 1
     assert outbound_messages_hold(action="hold") == {}
+
+
+def test_message_texts_follow_the_category_and_the_language(settings: Any) -> None:
+    settings.PUBLIC_BASE_URL = "https://aq.longyan.gov.cn"
+    text = channels.render_sms(title="YH-1 储罐泄漏", body="", url="/hazards/1/", category="major_hazard")
+    assert text == "【龙岩市安全生产监管平台】重大隐患：YH-1 储罐泄漏 https://aq.longyan.gov.cn/hazards/1/"
+    plain = channels.render_sms(title="培训通知", body="周五考试", url="", category="training")
+    assert plain == "【龙岩市安全生产监管平台】培训通知：周五考试"
+    subject, body = channels.render_email(title="Drill", body="", url="", category="training", language="en")
+    assert subject == "[Longyan work-safety supervision platform]Drill" and "Longyan" in body
+    subject, _ = channels.render_email(title="暴雨红色预警", body="", url="", category="emergency.warning")
+    assert subject == "【龙岩市安全生产监管平台】预警：暴雨红色预警"
