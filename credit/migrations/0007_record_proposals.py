@@ -36,7 +36,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="creditrecord",
             name="decision_reason",
-            field=models.CharField(blank=True, max_length=300, verbose_name="reason for the decision"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="reason for the decision"
+            ),
         ),
         migrations.AddField(
             model_name="ruleset",

@@ -97,7 +97,10 @@ class CreditRecord(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.CharField(_("reason for the decision"), max_length=300, blank=True)
+    # A database default too: bulk loaders (assessment.datagen, the benches) insert rows by COPY/SQL.
+    decision_reason = models.CharField(
+        _("reason for the decision"), max_length=300, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
