@@ -149,6 +149,16 @@ def test_the_monthly_job_issues_one_notice_per_recipient_department_once(june: d
     assert "credit.joint_notices_issue" in {s.task for s in SCHEDULES.values()}
 
 
+def test_the_scheduled_task_issues_last_months_notices_once(june: dict[str, Any]) -> None:
+    from credit.tasks import joint_notices_issue_task
+
+    with time_machine.travel(JULY_3, tick=False):
+        assert joint_notices_issue_task.apply().get() == len(RECIPIENTS)
+        assert joint_notices_issue_task.apply(kwargs={"period_start": "2026-06-01"}).get() == 0
+    assert set(JointNotice.objects.values_list("period_start", flat=True)) == {dt.date(2026, 6, 1)}
+    assert not JointNotice.objects.filter(issued_by__isnull=False).exists()  # issued by the job, not a person
+
+
 def test_the_notice_lists_the_months_grade_changes_and_blacklist_changes(june: dict[str, Any]) -> None:
     with time_machine.travel(JULY_3, tick=False):
         joint_notices_issue_period()
