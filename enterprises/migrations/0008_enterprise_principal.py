@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='principal_mobile',
-            field=models.CharField(blank=True, help_text='A mainland mobile number; red and orange warnings reach it by SMS.', max_length=20, validators=[safety_platform.validators.validate_mainland_mobile], verbose_name="principal's mobile"),
+            field=models.CharField(blank=True, db_default='', default='', help_text='A mainland mobile number; red and orange warnings reach it by SMS.', max_length=20, validators=[safety_platform.validators.validate_mainland_mobile], verbose_name="principal's mobile"),
         ),
         migrations.AddField(
             model_name='enterprise',
             name='principal_name',
-            field=models.CharField(blank=True, max_length=60, verbose_name='principal in charge'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=60, verbose_name='principal in charge'),
         ),
     ]

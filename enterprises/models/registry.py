@@ -91,11 +91,13 @@ class Enterprise(CreatedModel):
     )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     # 主要负责人: who red and orange warnings reach by SMS (with an acknowledgement link), account or not.
-    principal_name = models.CharField(_("principal in charge"), max_length=60, blank=True)
+    principal_name = models.CharField(_("principal in charge"), max_length=60, blank=True, default="", db_default="")
     principal_mobile = models.CharField(
         _("principal's mobile"),
         max_length=20,
         blank=True,
+        default="",
+        db_default="",  # bulk SQL loaders (generate_city) insert enterprises without naming these columns
         validators=[validate_mainland_mobile],
         help_text=_("A mainland mobile number; red and orange warnings reach it by SMS."),
     )
