@@ -246,10 +246,13 @@ OUTBOUND_BACKOFF = (
     dt.timedelta(hours=6),
 )
 OUTBOUND_MAX_ATTEMPTS = len(OUTBOUND_BACKOFF) + 1
-# A claim outlives a batch's sends (each bounded by the SMTP / gateway timeouts of a few seconds); a
-# worker that dies mid-batch leaves its rows to be sent again when this runs out.
-OUTBOUND_CLAIM = dt.timedelta(minutes=5)
 OUTBOUND_BATCH = 20
+
+
+def _outbound_claim_length() -> dt.timedelta:
+    """OUTBOUND_CLAIM_SECONDS (default 5 minutes): longer than a batch's sends (each bounded by the SMTP /
+    gateway timeouts of a few seconds); a worker that dies mid-batch leaves its rows to be sent again then."""
+    return dt.timedelta(seconds=getattr(settings, "OUTBOUND_CLAIM_SECONDS", 300))
 
 
 def _outbound_claim(now: dt.datetime, ids: Iterable[int] | None) -> list[OutboundMessage]:
@@ -260,12 +263,13 @@ def _outbound_claim(now: dt.datetime, ids: Iterable[int] | None) -> list[Outboun
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True)
         rows = list(candidates.order_by("next_attempt_at", "id")[:OUTBOUND_BATCH])
+        claim = _outbound_claim_length()
         claimed = []
         for row in rows:
             # Conditional on what was read: without row locks (SQLite) a concurrent worker cannot take it too.
             if OutboundMessage.objects.filter(
                 pk=row.pk, status=row.status, next_attempt_at=row.next_attempt_at, attempts=row.attempts
-            ).update(status=OutboundStatus.SENDING, next_attempt_at=now + OUTBOUND_CLAIM, attempts=row.attempts + 1):
+            ).update(status=OutboundStatus.SENDING, next_attempt_at=now + claim, attempts=row.attempts + 1):
                 row.attempts += 1
                 row.status = OutboundStatus.SENDING
                 claimed.append(row)

@@ -423,6 +423,8 @@ SMS_BACKEND = env("SMS_BACKEND", default="log")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+# A worker owns the e-mail / SMS it is sending this long; if it dies, they are sent again (same id) after it.
+OUTBOUND_CLAIM_SECONDS = env.int("OUTBOUND_CLAIM_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

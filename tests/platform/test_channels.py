@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -78,17 +83,21 @@ class FakeGateway:
         self.delivered: dict[str, dict[str, Any]] = {}
         self.answer = 200
         self.delay = 0.0  # seconds before answering (a gateway that hangs)
+        self.hold: threading.Event | None = None  # set: answer only once it is set (at most 60 s)
         self.auth: list[str] = []
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                time.sleep(gateway.delay)
                 gateway.posts.append(payload)
                 gateway.auth.append(self.headers.get("Authorization", ""))
                 if gateway.answer == 200:
                     gateway.delivered.setdefault(payload["id"], payload)
+                # Received (and delivered), but the answer is late: the sender may time out or die meanwhile.
+                time.sleep(gateway.delay)
+                if gateway.hold is not None:
+                    gateway.hold.wait(60)
                 self.send_response(gateway.answer)
                 self.end_headers()
                 self.wfile.write(b"{}")
@@ -442,3 +451,73 @@ def test_message_texts_follow_the_category_and_the_language(settings: Any) -> No
     assert subject == "[Longyan work-safety supervision platform]Drill" and "Longyan" in body
     subject, _ = channels.render_email(title="暴雨红色预警", body="", url="", category="emergency.warning")
     assert subject == "【龙岩市安全生产监管平台】预警：暴雨红色预警"
+
+
+# A real worker killed mid-send ------------------------------------------------------------------
+
+
+@pytest.fixture
+def sms_worker(
+    transactional_db: Any, gateway: FakeGateway, tmp_path: Any
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A real `celery worker` on Redis, on the test database, sending SMS to the fake gateway."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "safety_platform.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SMS_BACKEND": "http",
+        "SMS_GATEWAY_URL": gateway.url,
+        "SMS_GATEWAY_KEY": "test-key",
+        "SMS_GATEWAY_TIMEOUT": "60",
+        "OUTBOUND_CLAIM_SECONDS": "3",
+    }
+    queue = f"test-sms-{uuid.uuid4().hex[:8]}"
+    command = [sys.executable, "-m", "celery", "-A", "safety_platform", "worker", "--pool", "solo", "-Q", queue]
+    command += ["--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    log = tmp_path / "worker.log"
+    proc = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    # Django-style name: Celery reads it first (otherwise the task would run here, not in the worker).
+    from safety_platform.celery import app
+
+    eager = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        yield proc, queue
+    finally:
+        app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=20)
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_worker_killed_mid_send_leaves_one_delivery_to_the_person(
+    sms_worker: tuple[subprocess.Popen[bytes], str], gateway: FakeGateway, settings: Any
+) -> None:
+    from safety_platform.tasks import outbound_deliver_task
+
+    proc, queue = sms_worker
+    settings.OUTBOUND_CLAIM_SECONDS = 3
+    notify_address(channel="sms", address="13900000009", title="暴雨红色预警", dedup_key="warning:4:contact:9")
+    gateway.hold = threading.Event()  # the gateway takes the message, then keeps the worker waiting for its answer
+    outbound_deliver_task.apply_async(queue=queue, retry=False)
+    deadline = time.monotonic() + 180  # a loaded machine starts a worker slowly
+    while not gateway.posts and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert gateway.posts, "the worker never reached the gateway"
+    os.kill(proc.pid, signal.SIGKILL)  # dies after the gateway got the message, before marking it sent
+    proc.wait(timeout=20)
+    gateway.hold.set()
+    message = OutboundMessage.objects.get()
+    assert message.status == "sending", (gateway.posts, message.attempts, message.last_error, proc.returncode)
+    time.sleep(3.5)  # the dead worker's claim runs out
+    assert outbound_deliver() == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 2
+    assert [p["id"] for p in gateway.posts] == [str(message.message_id)] * 2
+    assert len(gateway.messages_to("13900000009")) == 1
