@@ -44,6 +44,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": query,
+            # Who may register may edit every contact listed (an inspector sees only their own areas'); department
+            # staff read the list without links to forms they may not open.
             "can_create": can_manage_contacts(request.user),
         },
     )

@@ -529,3 +529,15 @@ def test_demo_contacts_are_reached_by_the_demo_warning_and_reseeding_adds_nothin
     seed_emergency_demo()
     assert WarningContact.objects.count() == len(CONTACTS)
     assert OutboundMessage.objects.filter(dedup_key__contains=":contact:").count() == first
+
+
+def test_department_staff_read_contacts_without_links_to_forms_they_may_not_open(
+    users: dict[str, Any], area: dict[str, Any], client: Any
+) -> None:
+    client.force_login(users["department"])
+    page = client.get(reverse("emergency:contact_list")).content.decode()
+    assert "东城街道值班室" in page
+    assert reverse("emergency:contact_edit", args=[area["township"].pk]) not in page
+    client.force_login(users["inspector"])
+    page = client.get(reverse("emergency:contact_list")).content.decode()
+    assert reverse("emergency:contact_edit", args=[area["township"].pk]) in page
