@@ -9,6 +9,8 @@ bash scripts/setup.sh
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-safety_platform.settings.local}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Links in SMS and e-mail (a warning's acknowledgement link, risk-card QR codes) point here unless set.
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$HOST:$PORT}
 PY=.venv/bin/python
 
 URL="http://$HOST:$PORT/"
