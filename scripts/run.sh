@@ -10,7 +10,9 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-safety_platform.settings
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 # Links in SMS and e-mail (a warning's acknowledgement link, risk-card QR codes) point here unless set.
-export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$HOST:$PORT}
+if [ -z "${PUBLIC_BASE_URL:-}" ] && [ "$HOST" != "0.0.0.0" ] && [ "$HOST" != "::" ]; then
+  export PUBLIC_BASE_URL="http://$HOST:$PORT"  # serving on every interface: set PUBLIC_BASE_URL yourself
+fi
 PY=.venv/bin/python
 
 URL="http://$HOST:$PORT/"
