@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.forms import DateInput
 from safety_platform.models import Department
 
 from .choices import JointMeasureBasis, JointMeasureCategory, JointMeasureKind, JointMeasureStatus
@@ -19,7 +20,6 @@ from .filtersets import CreditCodeField, _StyledFilterSet
 from .models import JointMeasure, JointNotice
 from .services.joint import month_of
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -56,8 +56,8 @@ class JointMeasureForm(forms.Form):
         choices=[("", _("Worked out from the enterprise's listing")), *JointMeasureBasis.choices],
         required=False,
     )
-    applied_on = forms.DateField(label=_("Applied on"), widget=DATE)
-    until = forms.DateField(label=_("Until"), widget=DATE, required=False)
+    applied_on = forms.DateField(label=_("Applied on"), widget=DateInput())
+    until = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
     note = forms.CharField(
         label=_("Note"),
         required=False,

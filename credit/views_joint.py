@@ -89,6 +89,10 @@ def joint_measures(request: HttpRequest) -> HttpResponse:
     filterset = JointMeasureFilterSet(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     page, query = _page(request, queryset.order_by("-applied_on", "-id"))
+    # A department sees the measures it applied to enterprises it does not supervise: their names link to the
+    # credit page only where the user may open it (one query for the page's rows).
+    on_page = {m.enterprise_id for m in page}
+    openable = set(Enterprise.objects.visible_to(user).filter(pk__in=on_page).values_list("pk", flat=True))
     return render(
         request,
         "credit/joint_measures.html",
@@ -97,6 +101,7 @@ def joint_measures(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query": query,
             "can_record_measure": records_measures(user),
+            "openable": openable,
         },
     )
 

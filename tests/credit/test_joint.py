@@ -537,9 +537,14 @@ def test_the_measures_page_filters_and_pages_in_flat_queries(
         )
         page = client.get(reverse("credit:joint_measures"), {"period": "2026-13"}).content.decode()
         assert page.count('data-testid="measure-row"') == 0
-        # A department's staff see their own department's measures.
+        # A department's staff see their own department's measures; the enterprises they do not supervise are
+        # not links to a credit page they cannot open.
         client.force_login(june["staff"]["czj"])
         page = client.get(reverse("credit:joint_measures")).content.decode()
+        assert (
+            reverse("credit:enterprise", args=[JointMeasure.objects.filter(department__code="czj")[0].enterprise_id])
+            not in page
+        )
         own = JointMeasure.objects.filter(department__code="czj").count()
         assert page.count('data-testid="measure-row"') == min(own, 25)
         assert "市发改委" not in page.split("<tbody>")[1]
