@@ -72,7 +72,9 @@ def credit_proposal_opened(*, record: CreditRecord) -> None:
             % {"name": enterprise.name, "rule": record.rule.title},
             due_at=due_at,
             enterprise=enterprise,
-            url=reverse("credit:proposals"),
+            # Whoever sees the clock (the area's inspectors, the enterprise, on escalation the offices) can open
+            # the enterprise's credit page; the deciders' list is for department and committee staff only.
+            url=_enterprise_url(record),
             legal_basis=_("Credit records derived from platform events count only once a person confirms them."),
         )
         notify(

@@ -71,7 +71,9 @@ def test_an_overdue_major_hazard_is_a_proposal_with_its_evidence_rule_version_an
     clock = deadline_of(record)
     # Ten days from the rule set in force (its default), to the minute.
     assert before + dt.timedelta(days=10) <= clock.due_at <= timezone.now() + dt.timedelta(days=10)
-    assert clock.is_open and clock.url == PROPOSALS
+    # The clock opens the enterprise's credit page at the record: inspectors and the enterprise see the clock too,
+    # and the deciders' list would refuse them.
+    assert clock.is_open and clock.url == f"/credit/enterprises/{xinluo_chem.pk}/#record-{record.pk}"
 
 
 def test_a_proposed_downgrade_changes_nothing_until_confirmed_then_grade_and_feed_show_it(
