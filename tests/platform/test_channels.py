@@ -162,7 +162,7 @@ def test_notify_address_refuses_a_bad_mobile_naming_the_field() -> None:
     assert "13" in excinfo.value.message
     with pytest.raises(DomainError) as excinfo:
         notify_address(channel="fax", address="13800000000", title="预警", dedup_key="k")
-    assert excinfo.value.field == "channel"
+    assert (excinfo.value.code, excinfo.value.field) == ("invalid", "channel")
     assert not OutboundMessage.objects.exists()
 
 
