@@ -91,6 +91,7 @@ EDIT_FORMS: dict[str, EditForm] = {
     "emergency:team_edit": EditForm("emergency.RescueTeam", "dept_yjj"),
     "emergency:warehouse_edit": EditForm("emergency.Warehouse", "dept_yjj"),
     "emergency:plan_edit": EditForm("emergency.EmergencyPlan", "enterprise"),
+    "emergency:contact_edit": EditForm("emergency.WarningContact", "committee"),
     "assessment:scheme_edit": EditForm("assessment.Scheme", "committee", rows=_draft_scheme),
     "assessment:county_input_edit": EditForm(
         "assessment.CountyInput",
