@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from hazards.models import Hazard, HazardTransition
 from hazards.services import hazard_register
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 
 pytestmark = pytest.mark.django_db
 
 
-def test_register_gives_a_readable_code_per_county_and_year(xinluo_chem: Any, shanghang_site: Any) -> None:
-    year = timezone.localdate().year
+@pytest.mark.parametrize(
+    ("moment", "year"),
+    [(shanghai(2026, 6, 15), 2026), (shanghai(2027, 1, 1, 0, 30), 2027)],  # 00:30 on 1 Jan: still 2026 in UTC
+    ids=["mid-year", "new-year-0030"],
+)
+def test_register_gives_a_readable_code_per_county_and_year(
+    moment: dt.datetime, year: int, xinluo_chem: Any, shanghang_site: Any, time_machine: Any
+) -> None:
+    time_machine.move_to(moment, tick=False)
     first, created = hazard_register(enterprise=xinluo_chem, title="A", description="", source="inspection")
     second, _ = hazard_register(enterprise=xinluo_chem, title="B", description="", source="self_check")
     other, _ = hazard_register(enterprise=shanghang_site, title="C", description="", source="inspection")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from hazards.services import (
 )
 from safety_platform.models import Fact, StatutoryDeadline
 from safety_platform.services import DomainError, deadlines_escalate
+from tests.clock import frozen, shanghai
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,18 @@ Q3_START, Q3_END = dt.date(2025, 7, 1), dt.date(2025, 9, 30)
 
 def at(day: dt.date, hour: int = 12) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
+
+
+# Which quarter is "the last one", whether a report is late and which period has not ended depend on
+# today: every test here runs on a fixed day (after 2025's Q4 ended, before the annual report is due),
+# and some again at the boundary where the real clock used to give another answer.
+TODAY = shanghai(2026, 1, 20, 10)
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Iterator[None]:
+    with frozen(TODAY):
+        yield
 
 
 @pytest.fixture
@@ -130,26 +144,28 @@ def test_submitting_freezes_the_figures_and_records_the_fact(
     assert exc.value.code == "stat_report_already_submitted"
 
 
-def test_report_filed_in_time_is_self_report_filed(xinluo_chem: Any, users: dict[str, Any]) -> None:
-    today = timezone.localdate()
-    last_year = today.year - 1
-    report = stat_report_get_or_create(enterprise=xinluo_chem, kind="year", year=last_year)
-    assert report.due_on == dt.date(today.year, 1, 31) and report.quarter == 0
-    HazardStatReport.objects.filter(pk=report.pk).update(due_on=today)  # pretend we are in January
-    stat_report_submit(report_id=report.pk, actor=users["enterprise"])
-    assert Fact.objects.get(dedup_key=f"hazstats:{xinluo_chem.pk}:{last_year}").kind == "self_report_filed"
+@pytest.mark.parametrize("moment", [TODAY, shanghai(2026, 1, 31, 23, 30)], ids=["20jan", "due-day-2330"])
+def test_report_filed_in_time_is_self_report_filed(
+    moment: dt.datetime, xinluo_chem: Any, users: dict[str, Any]
+) -> None:
+    with frozen(moment):
+        report = stat_report_get_or_create(enterprise=xinluo_chem, kind="year", year=2025)
+        assert report.due_on == dt.date(2026, 1, 31) and report.quarter == 0
+        report = stat_report_submit(report_id=report.pk, actor=users["enterprise"])
+    assert not report.was_late
+    assert Fact.objects.get(dedup_key=f"hazstats:{xinluo_chem.pk}:2025").kind == "self_report_filed"
 
 
-def test_only_the_enterprise_files_and_only_after_the_period(xinluo_chem: Any, users: dict[str, Any]) -> None:
+@pytest.mark.parametrize("moment", [TODAY, shanghai(2026, 3, 31, 23, 30)], ids=["20jan", "quarter-last-day-2330"])
+def test_only_the_enterprise_files_and_only_after_the_period(
+    moment: dt.datetime, xinluo_chem: Any, users: dict[str, Any]
+) -> None:
     report = stat_report_get_or_create(enterprise=xinluo_chem, kind="quarter", year=2025, quarter=3)
     with pytest.raises(DomainError) as exc:
         stat_report_submit(report_id=report.pk, actor=users["inspector"])
     assert exc.value.code == "forbidden"
-    today = timezone.localdate()
-    current = stat_report_get_or_create(
-        enterprise=xinluo_chem, kind="quarter", year=today.year, quarter=(today.month - 1) // 3 + 1
-    )
-    with pytest.raises(DomainError) as exc:
+    current = stat_report_get_or_create(enterprise=xinluo_chem, kind="quarter", year=2026, quarter=1)
+    with frozen(moment), pytest.raises(DomainError) as exc:  # the last evening of 2026Q1 is still in it
         stat_report_submit(report_id=current.pk, actor=users["enterprise"])
     assert exc.value.code == "period_not_ended"
 
@@ -175,14 +191,17 @@ def test_daily_job_opens_last_quarters_reports_once(xinluo_chem: Any, shanghang_
     assert StatutoryDeadline.objects.filter(kind="hazard_statistics").count() == 4
 
 
+@pytest.mark.parametrize("moment", [TODAY, shanghai(2026, 1, 1, 0, 30)], ids=["20jan", "new-year-0030"])
 def test_enterprise_opens_and_submits_a_report_in_the_portal(
-    client: Any, xinluo_chem: Any, users: dict[str, Any]
+    moment: dt.datetime, client: Any, xinluo_chem: Any, users: dict[str, Any], time_machine: Any
 ) -> None:
     from hazards.services import previous_period
 
+    # At 00:30 on 1 January in Shanghai (still 31 December in UTC) the last quarter is 2025Q4 already.
+    time_machine.move_to(moment, tick=False)
+    assert previous_period(timezone.localdate(), "quarter") == (2025, 4)
     client.force_login(users["enterprise"])
-    year, quarter = previous_period(timezone.localdate(), "quarter")
-    response = client.post(reverse("hazards:stats_generate"), {"period": f"quarter:{year}:{quarter}"})
+    response = client.post(reverse("hazards:stats_generate"), {"period": "quarter:2025:4"})
     report = HazardStatReport.objects.get()
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
     page = client.get(report.get_absolute_url()).content.decode()
