@@ -23,6 +23,7 @@ from enterprises.services.standardization import (
 from enterprises.services.training import special_certificates_sweep
 from safety_platform.models import Fact, Notification, StatutoryDeadline
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.enterprises.topic_factories import EmployeeFactory, OperationCertificateFactory, StdCertificateFactory
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -269,8 +270,10 @@ def test_demonstration_designation_counts_people_moved(users: Any, org: Any, xin
 
 
 def test_certificate_api_records_verifies_and_refuses_bad_input(
-    api_client: Any, users: Any, org: Any, xinluo_chem: Any, shanghang_site: Any
+    api_client: Any, users: Any, org: Any, xinluo_chem: Any, shanghang_site: Any, time_machine: Any
 ) -> None:
+    # Issued on 1 Jan 2025: valid until 1 Jan 2028, and refused as expired after that; a fixed day keeps it so.
+    time_machine.move_to(shanghai(2026, 6, 15), tick=False)
     api_client.force_authenticate(users["enterprise"])
     response = api_client.post(
         "/api/v1/standardization-certificates/",
@@ -323,7 +326,9 @@ def test_certificate_api_records_verifies_and_refuses_bad_input(
     assert response.status_code == 400 and "reason" in response.json()["errors"]
 
 
-def test_certificate_web_flow(client: Any, users: Any, org: Any, xinluo_chem: Any) -> None:
+def test_certificate_web_flow(client: Any, users: Any, org: Any, xinluo_chem: Any, time_machine: Any) -> None:
+    # Issued on 1 Jan 2025: valid until 1 Jan 2028, and refused as expired after that; a fixed day keeps it so.
+    time_machine.move_to(shanghai(2026, 6, 15), tick=False)
     from django.urls import reverse
 
     client.force_login(users["enterprise"])
