@@ -118,7 +118,12 @@ def test_supplies_and_dispatch_through_the_api(
     base = "/api/v1/emergency"
     received = api_client.post(
         f"{base}/warehouses/{shanghang_store.pk}/receive/",
-        {"item": "tent", "quantity": 8, "batch_no": "S1", "expires_on": "2030-01-01"},
+        {
+            "item": "tent",
+            "quantity": 8,
+            "batch_no": "S1",
+            "expires_on": (timezone.localdate() + dt.timedelta(days=365)).isoformat(),
+        },
         format="json",
     )
     assert received.status_code == 201 and received.json()["balance_after"] == 8
