@@ -126,17 +126,21 @@ def _queue_outbound_for_users(
             if "email" not in texts:
                 texts["email"] = channels.render_email(title=title, body=body, url=url, category=category)
             subject, text = texts["email"]
-            messages.append(_outbound(OutboundChannel.EMAIL, user.email, subject, text, url, category, key, name, user))
+            messages.append(
+                outbound_message(OutboundChannel.EMAIL, user.email, subject, text, url, category, key, name, user)
+            )
         mobile = _mobile_or_none(user.phone)
         if wants_sms and mobile:
             if "sms" not in texts:
                 texts["sms"] = channels.render_sms(title=title, body=body, url=url, category=category)
-            messages.append(_outbound(OutboundChannel.SMS, mobile, title, texts["sms"], url, category, key, name, user))
+            messages.append(
+                outbound_message(OutboundChannel.SMS, mobile, title, texts["sms"], url, category, key, name, user)
+            )
     if not messages:
         return 0
     # A concurrent run of the same event inserted some already: the constraint keeps one of each.
     OutboundMessage.objects.bulk_create(messages, ignore_conflicts=True)
-    _enqueue_delivery()
+    outbound_deliver_soon()
     return len(messages)
 
 
@@ -151,7 +155,7 @@ def _mobile_or_none(value: str) -> str | None:
         return None
 
 
-def _outbound(
+def outbound_message(
     channel: str,
     address: str,
     title: str,
@@ -162,6 +166,8 @@ def _outbound(
     name: str,
     recipient: User | None,
 ) -> OutboundMessage:
+    """An unsaved message, its text already rendered: for senders that queue many at once in one bulk INSERT
+    (a warning to thousands of principals) and then call `outbound_deliver_soon`; one of a kind: `notify_address`."""
     return OutboundMessage(
         channel=channel,
         address=address,
@@ -176,7 +182,7 @@ def _outbound(
     )
 
 
-def _enqueue_delivery() -> None:
+def outbound_deliver_soon() -> None:
     """Deliver after commit (through the task outbox: never waiting on Redis); the sweep catches the rest."""
     from .tasks import outbound_deliver_task
     from .tasks_util import enqueue
@@ -227,13 +233,13 @@ def notify_address(
         raise DomainError(_("An event key is required."), code="invalid", field="dedup_key")
     if OutboundMessage.objects.filter(channel=channel, address=address, dedup_key=dedup_key).exists():
         return False
-    message = _outbound(channel, address, subject, text, url, category, dedup_key, name, None)
+    message = outbound_message(channel, address, subject, text, url, category, dedup_key, name, None)
     try:
         with transaction.atomic():  # a savepoint: a concurrent insert of the same event loses quietly
             message.save()
     except IntegrityError:
         return False
-    _enqueue_delivery()
+    outbound_deliver_soon()
     return True
 
 
@@ -333,7 +339,7 @@ def outbound_message_retry(*, message_id: int) -> OutboundMessage:
         message.attempts = 0
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["status", "attempts", "next_attempt_at"])
-        _enqueue_delivery()
+        outbound_deliver_soon()
     return message
 
 

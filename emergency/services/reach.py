@@ -33,7 +33,7 @@ from enterprises.models import Enterprise
 from safety_platform import channels
 from safety_platform.models import OutboundMessage
 from safety_platform.models.notifications import OutboundChannel
-from safety_platform.services import DomainError, _enqueue_delivery, _outbound
+from safety_platform.services import DomainError, outbound_deliver_soon, outbound_message
 
 from ..choices import WarningLevel
 from ..models import EmergencyWarning, WarningContact, WarningRecipient
@@ -135,7 +135,7 @@ def _queue(messages: Iterable[OutboundMessage], reached: set[tuple[str, str]]) -
         return 0
     # The (channel, address, dedup_key) constraint keeps a concurrent run of the same event from doubling any.
     OutboundMessage.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
-    _enqueue_delivery()
+    outbound_deliver_soon()
     return len(fresh)
 
 
@@ -164,12 +164,16 @@ def warning_reach_people(
         sms_text = channels.render_sms(title=title, body=body, url="", category=CATEGORY)
         for contact in targeted.only("pk", "name", "mobile", "email"):
             key = f"warning:{warning.pk}:contact:{contact.pk}"
-            messages.append(_outbound(SMS, contact.mobile, title, sms_text, "", CATEGORY, key, contact.name, None))
+            messages.append(
+                outbound_message(SMS, contact.mobile, title, sms_text, "", CATEGORY, key, contact.name, None)
+            )
             if contact.email:
                 subject, text = channels.render_email(
                     title=title, body=body, url="", category=CATEGORY, name=contact.name
                 )
-                messages.append(_outbound(EMAIL, contact.email, subject, text, "", CATEGORY, key, contact.name, None))
+                messages.append(
+                    outbound_message(EMAIL, contact.email, subject, text, "", CATEGORY, key, contact.name, None)
+                )
     contacts = len(messages)
     principals = 0
     if warning.level in PRINCIPAL_LEVELS:
@@ -186,7 +190,7 @@ def warning_reach_people(
             url = ack_link_url(warning=warning, enterprise_id=enterprise_id, now=now)
             text = channels.render_sms(title=title, body=body, url=url, category=CATEGORY, name=name)
             key = f"warning:{warning.pk}:principal:{enterprise_id}{suffix}"
-            messages.append(_outbound(SMS, mobile, title, text, url, CATEGORY, key, name, None))
+            messages.append(outbound_message(SMS, mobile, title, text, url, CATEGORY, key, name, None))
             principals += 1
     queued = _queue(messages, _already_reached(warning, suffix)) if messages else 0
     return {"contacts": contacts, "principals": principals, "queued": queued}
