@@ -29,7 +29,14 @@ class StrictBooleanFilter(django_filters.ChoiceFilter):
 
 
 class _RawNullBooleanSelect(forms.NullBooleanSelect):
-    """Hands the raw value to the field (Django's widget turns anything unknown into "no filter")."""
+    """Hands the raw value to the field (Django's widget turns anything unknown into "no filter").
+
+    In a filter the empty choice means "any": it reads 全部 (All), not Django's 未知 (Unknown).
+    """
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.get(name)

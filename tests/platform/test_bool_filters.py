@@ -71,3 +71,15 @@ def test_the_filter_still_filters(api_client: Any, users: dict[str, Any], org: A
         body = api_client.get("/api/v1/dense-places/", {"is_active": value}).json()
         rows = body["results"] if isinstance(body, dict) else body
         assert {row["name"] for row in rows} == expected, value
+
+
+def test_a_yes_no_filter_on_a_page_offers_all_yes_no_in_chinese_not_unknown(client: Any, users: dict[str, Any]) -> None:
+    """The empty choice of a yes/no filter means "any": 全部, not Django's 未知 (which reads "unknown")."""
+    client.force_login(users["committee"])
+    page = client.get("/emergency/warning-contacts/", {"is_active": "true"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    select = re.search(r'<select name="is_active"[^>]*>(.*?)</select>', page.content.decode(), re.S)
+    assert select is not None
+    options = re.findall(r'<option value="(\w+)"( selected)?>([^<]*)</option>', select.group(1))
+    assert [(value, label) for value, _sel, label in options] == [("unknown", "全部"), ("true", "是"), ("false", "否")]
+    assert [value for value, sel, _label in options if sel] == ["true"]
+    assert "未知" not in select.group(1)
