@@ -92,7 +92,8 @@ def audit_role(browser: Any, base: str, username: str, password: str) -> Audit:
     audit.check(phone, "phone: login")
     phone.fill("#id_username", username)
     phone.fill("#id_password", "not-the-password")
-    phone.click("main button[type=submit]")
+    with phone.expect_navigation():
+        phone.click("main button[type=submit]")
     # A failed sign-in is announced (role=alert) and the fields say what went wrong.
     assert phone.get_by_role("alert").count() == 1
     assert phone.get_attribute("#id_password", "aria-invalid") == "true"
@@ -143,7 +144,10 @@ def audit_role(browser: Any, base: str, username: str, password: str) -> Audit:
         audit.check(phone, f"phone: {path}")
     # A form sent with errors: each error and help text is tied to its field.
     _visit(phone, f"{base}{PASSWORD_CHANGE}")
-    phone.click("main form button[type=submit]")
+    # Wait for the answer to the POST: counting right after the click raced the reload (seen once in CI).
+    with phone.expect_navigation():
+        phone.click("main form button[type=submit]")
+    phone.wait_for_selector("[aria-invalid=true]")
     assert phone.locator("[aria-invalid=true]").count() >= 1
     audit.check(phone, f"phone: {PASSWORD_CHANGE} sent empty")
 
