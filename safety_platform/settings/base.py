@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "credit",
     "emergency",
     "assessment",
+    "supervision",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -24,7 +24,7 @@ from tests.platform.test_crawl import DEMO_LOGINS, crawl
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.I)
 ALLOWED_TABLES = ("django_session",)
-WEB_NAMESPACES = ("enterprises", "hazards", "credit", "emergency", "assessment")
+WEB_NAMESPACES = ("enterprises", "hazards", "credit", "emergency", "assessment", "supervision")
 
 
 class WriteWatchingClient(Client):

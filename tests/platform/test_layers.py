@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("enterprises", "hazards", "credit", "emergency", "assessment")
+APPS = ("enterprises", "hazards", "credit", "emergency", "assessment", "supervision")
 
 
 def _modules(folder: Path) -> list[Path]:

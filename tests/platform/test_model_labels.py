@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-OUR_APPS = ("safety_platform", "enterprises", "hazards", "credit", "emergency", "assessment")
+OUR_APPS = ("safety_platform", "enterprises", "hazards", "credit", "emergency", "assessment", "supervision")
 
 
 def test_every_user_field_has_a_chinese_label() -> None:

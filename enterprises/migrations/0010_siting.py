@@ -1,0 +1,9 @@
+# Reserved in order; filled in by the change that needs it.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [('enterprises', '0009_rule_numbers')]
+
+    operations = []

@@ -1,0 +1,3 @@
+from .inspection import Inspection, InspectionQuerySet
+
+__all__ = ["Inspection", "InspectionQuerySet"]
