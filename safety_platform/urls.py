@@ -46,6 +46,7 @@ urlpatterns = [
     # The short acknowledgement link a red or orange warning's SMS carries (no login; a signed token).
     path("w/", include("emergency.urls_public")),
     path("assessment/", include("assessment.urls")),
+    path("supervision/", include("supervision.urls")),
     path("api/v1/", include("safety_platform.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script as a file (?script=): no inline script (CSP).

@@ -14,3 +14,12 @@ class SupervisionConfig(AppConfig):
         from .models import Inspection
 
         audit_register(Inspection, m2m_fields={"departments"})
+
+        # --- plans: registrations (navigation, schedules, demo) ---
+        # --- end plans ---
+
+        # --- inspections: registrations ---
+        # --- end inspections ---
+
+        # --- enforcement: registrations ---
+        # --- end enforcement ---

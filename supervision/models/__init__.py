@@ -1,3 +1,3 @@
-from .inspection import Inspection, InspectionQuerySet
-
-__all__ = ["Inspection", "InspectionQuerySet"]
+from .enforcement import *  # noqa: F403
+from .inspection import *  # noqa: F403
+from .plans import *  # noqa: F403

@@ -91,3 +91,6 @@ class Inspection(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} @ {self.inspected_on}"
+
+
+__all__ = ["Inspection", "InspectionQuerySet"]
