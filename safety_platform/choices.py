@@ -24,6 +24,7 @@ JURISDICTION_LEVEL_ORDER = [
 class Role(models.TextChoices):
     ADMIN = "admin", _("Platform administrator")
     COMMITTEE = "committee", _("Safety committee staff")
+    COUNTY_OFFICE = "county_office", _("County safety committee office")
     INSPECTOR = "inspector", _("Inspector")
     DEPARTMENT = "department", _("Department staff")
     ENTERPRISE = "enterprise", _("Enterprise user")
@@ -40,6 +41,8 @@ class ApiScope(models.TextChoices):
     EMERGENCY_READ = "emergency:read", _("Read emergency data")
     MEASURES_READ = "measures:read", _("Read the joint measures the department recorded")
     MEASURES_WRITE = "measures:write", _("Record joint rewards and punishments measures")
+    INSPECTIONS_READ = "inspections:read", _("Read inspections and inspection plans")
+    ENFORCEMENT_READ = "enforcement:read", _("Read enforcement documents and penalty cases")
 
 
 class FactKind(models.TextChoices):
