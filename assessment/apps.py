@@ -44,7 +44,7 @@ class AssessmentConfig(AppConfig):
             NavItem(
                 _("Assessment"),
                 "assessment:run_list",
-                roles=frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT}),
+                roles=frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT}),
                 icon="clipboard-data",
                 order=6,
                 group=_("Assessment"),  # its own top entry, not a line under the dashboard

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
 
-DASHBOARD_ROLES = frozenset({Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+DASHBOARD_ROLES = frozenset({Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def home_dashboard_context(request: HttpRequest) -> dict[str, Any]:

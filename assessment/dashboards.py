@@ -110,14 +110,17 @@ def _city() -> Jurisdiction | None:
 def may_see_dashboard(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT))
+    return bool(
+        user.is_superuser
+        or user.role in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT)
+    )
 
 
 def resolve_jurisdiction(user: Any, code: str | None) -> Jurisdiction:
     """The jurisdiction the dashboard covers: the one named in the URL if the user may see it, else the
     user's own (the city for committee and department staff, the first of an inspector's areas)."""
     code = (code or "").strip()
-    own_paths: list[str] = [] if user.is_superuser or user.role != Role.INSPECTOR else list(user.jurisdiction_paths)
+    own_paths: list[str] = [] if not user.scopes_by_jurisdiction else list(user.jurisdiction_paths)
     if code:
         chosen = Jurisdiction.objects.filter(code=code).first()
         if chosen is None:

@@ -481,7 +481,7 @@ class AssessmentResultQuerySet(models.QuerySet["AssessmentResult"]):
         if user.role == Role.DEPARTMENT:
             own = Q(department_id=user.department_id) if user.department_id else Q(pk__in=[])
             return self.filter(Q(status=ResultStatus.PUBLISHED) | own)
-        if user.role == Role.INSPECTOR:
+        if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE):
             q = jurisdiction_scope_q(user)
             # An inspector of a township still sees the result of the county the township belongs to.
             ancestors = Q(pk__in=[])

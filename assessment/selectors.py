@@ -10,7 +10,7 @@ from safety_platform.choices import Role
 
 from .models import AssessmentPeriod, AssessmentResult, AssessmentRun, ResultIndicator, Scheme
 
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def _is_staff(user: Any) -> bool:

@@ -476,7 +476,7 @@ def may_object(user: Any, result: AssessmentResult) -> bool:
     if result.department_id:
         return bool(role == Role.DEPARTMENT and user.is_active and user.department_id == result.department_id)
     return bool(
-        role == Role.INSPECTOR
+        role in (Role.INSPECTOR, Role.COUNTY_OFFICE)
         and result.jurisdiction_id
         and AssessmentResult.objects.visible_to(user).filter(pk=result.pk).exists()
     )

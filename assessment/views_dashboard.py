@@ -17,7 +17,6 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from safety_platform import exports
-from safety_platform.choices import Role
 
 from . import dashboards
 from .dashboards import Dashboard, DashboardInputError
@@ -68,7 +67,7 @@ def _parent_choice(user: Any, board: Dashboard) -> Any:
     parent = board.jurisdiction.parent
     if parent is None:
         return None
-    if user.is_superuser or user.role != Role.INSPECTOR:
+    if not user.scopes_by_jurisdiction:
         return parent
     return parent if any(parent.path.startswith(path) for path in user.jurisdiction_paths) else None
 

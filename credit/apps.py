@@ -118,7 +118,7 @@ class CreditConfig(AppConfig):
             NavItem(
                 _("Joint rewards and punishments"),
                 "credit:joint_measures",
-                roles=frozenset({"admin", "committee", "department"}),
+                roles=frozenset({"admin", "committee", "county_office", "department"}),
                 icon="people",
                 order=43,
             )

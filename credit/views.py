@@ -51,6 +51,7 @@ from .services.access import (
     can_record_visit,
     can_register_webhook,
     can_revoke_record,
+    decides_for,
     is_committee,
     is_enterprise_user_of,
     sees_supervision_list,
@@ -368,7 +369,7 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     repairs = list(entry.repairs.select_related("applied_by", "decided_by"))
     own = is_enterprise_user_of(user, entry.enterprise_id)
-    committee = is_committee(user)
+    committee = decides_for(user, entry.enterprise)  # the committee, or the county office of its county
     handles = can_handle_proposal(user, entry)
     status = entry.status
     actions = {
@@ -516,7 +517,7 @@ def _jurisdiction_choices(user: Any) -> Any:
     from safety_platform.models import Jurisdiction
 
     qs = Jurisdiction.objects.filter(level__in=["county", "township"])
-    if getattr(user, "is_inspector", False):
+    if getattr(user, "scopes_by_jurisdiction", False):
         q = Q(pk__in=[])
         for path in user.jurisdiction_paths:
             q |= Q(path__startswith=path)

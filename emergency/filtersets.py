@@ -63,7 +63,7 @@ class StyledFilterSet(django_filters.FilterSet):
                 if name in self.filters:
                     self.filters[name].queryset = model.objects.visible_to(user)  # type: ignore[attr-defined]
         jurisdiction = self.filters.get("jurisdiction")
-        if jurisdiction is not None and user is not None and getattr(user, "is_inspector", False):
+        if jurisdiction is not None and user is not None and getattr(user, "scopes_by_jurisdiction", False):
             q = Q(pk__in=[])
             for path in user.jurisdiction_paths:
                 q |= Q(path__startswith=path)

@@ -75,7 +75,7 @@ def style(form: forms.BaseForm) -> None:
 
 def jurisdictions_for(user: Any) -> QuerySet[Jurisdiction]:
     qs = Jurisdiction.objects.all()
-    if getattr(user, "is_inspector", False):
+    if getattr(user, "scopes_by_jurisdiction", False):
         q = Q(pk__in=[])
         for path in user.jurisdiction_paths:
             q |= Q(path__startswith=path)

@@ -19,7 +19,7 @@ from .models import Campaign, Hazard, RiskSource
 
 
 def _scoped_jurisdictions(user: Any) -> QuerySet[Jurisdiction]:
-    if user is not None and getattr(user, "is_inspector", False):
+    if user is not None and getattr(user, "scopes_by_jurisdiction", False):
         q = Q(pk__in=[])
         for path in user.jurisdiction_paths:
             q |= Q(path__startswith=path)

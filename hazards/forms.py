@@ -347,7 +347,7 @@ class CampaignForm(VersionedFormMixin, StyledForm):
     def __init__(self, *args: Any, user: Any, row: Campaign | None = None, **kwargs: Any) -> None:
         self.row = row if row is not None else Campaign()
         super().__init__(*args, **kwargs)
-        if user.is_inspector:
+        if user.scopes_by_jurisdiction:
             from .filtersets import _scoped_jurisdictions
 
             model_choice_field(self, "jurisdictions").queryset = _scoped_jurisdictions(user).exclude(level="grid")

@@ -22,7 +22,7 @@ from enterprises.models import Enterprise
 from enterprises.models.figures import EnterpriseFigureSummary
 from safety_platform.choices import Role
 from safety_platform.models import Jurisdiction
-from safety_platform.scoping import enterprise_scope_q
+from safety_platform.scoping import JURISDICTION_ROLES, enterprise_scope_q
 
 from .choices import (
     OPEN_STATES,
@@ -95,7 +95,7 @@ class MapRow:
 
 def risk_map_root(user: Any) -> Jurisdiction | None:
     """Where a user's map starts: the city, or the inspector's own jurisdiction when there is one."""
-    if getattr(user, "is_inspector", False):
+    if getattr(user, "scopes_by_jurisdiction", False):
         paths = user.jurisdiction_paths
         if len(paths) == 1:
             return Jurisdiction.objects.filter(path=paths[0]).first()
@@ -120,7 +120,7 @@ def _summaries_hold_scope(user: Any) -> bool:
         return True
     if getattr(user, "api_key", None) is not None or not user.is_active or user.is_superuser:
         return False
-    return (user.role == Role.INSPECTOR and bool(user.jurisdiction_paths)) or (
+    return (user.role in JURISDICTION_ROLES and bool(user.jurisdiction_paths)) or (
         user.role == Role.DEPARTMENT and bool(user.department_id)
     )
 
@@ -188,7 +188,9 @@ def risk_map(user: Any, node: Jurisdiction) -> dict[str, Any]:
     of children or enterprises; at a node's own enterprises (a grid, or enterprises attached directly to a
     higher node) the rows are the enterprises themselves, with two more grouped queries.
     """
-    scope_paths = None if user.sees_everything or not getattr(user, "is_inspector", False) else user.jurisdiction_paths
+    scope_paths = (
+        None if user.sees_everything or not getattr(user, "scopes_by_jurisdiction", False) else user.jurisdiction_paths
+    )
     by_child, hazard_counts = _map_counts(user, node)
     rows = []
     for child in Jurisdiction.objects.filter(parent=node).order_by("sort_order", "path"):
@@ -216,7 +218,7 @@ def risk_map(user: Any, node: Jurisdiction) -> dict[str, Any]:
     totals.major_open = sum(major for _n, major in hazard_counts.values())
     ancestors: list[Any] = list(node.ancestors().exclude(pk=node.pk))  # each also carries map_reachable
     # An inspector's map cannot open the areas above their own: those read as text, not as links.
-    paths = user.jurisdiction_paths if getattr(user, "is_inspector", False) else None
+    paths = user.jurisdiction_paths if getattr(user, "scopes_by_jurisdiction", False) else None
     for ancestor in ancestors:
         ancestor.map_reachable = paths is None or any(ancestor.path.startswith(p) for p in paths)
     return {

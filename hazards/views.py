@@ -58,7 +58,7 @@ from .models import (
 from .models.risk import plain_number
 
 PAGE_SIZE = 25
-STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def _role(user: Any) -> str:
@@ -535,7 +535,9 @@ def risk_map_view(request: HttpRequest) -> HttpResponse:
     node: Jurisdiction | None
     if node_id.isdecimal():
         node = get_object_or_404(Jurisdiction, pk=int(node_id))
-        if getattr(user, "is_inspector", False) and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
+        if getattr(user, "scopes_by_jurisdiction", False) and not any(
+            node.path.startswith(p) for p in user.jurisdiction_paths
+        ):
             raise Http404
     else:
         node = selectors.risk_map_root(user)

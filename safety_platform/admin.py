@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +31,22 @@ from .services import api_key_create, api_key_revoke, outbound_message_retry
 from .signals import department_industries_changed
 
 
+class UserScopeForm(UserChangeForm):
+    """The user form with the role's rule on jurisdictions (a many-to-many field `User.clean` cannot see)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "jurisdictions" in self.fields and not self.has_error("role"):
+            try:
+                User.clean_jurisdictions(data.get("role", ""), data.get("jurisdictions"))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserScopeForm
     list_display = ["username", "full_name", "role", "department", "enterprise", "is_active"]
     list_filter = ["role", "is_active", "department"]
     search_fields = ["username", "full_name", "phone"]

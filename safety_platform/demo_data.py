@@ -7,6 +7,7 @@ DEMO_PASSWORD = "Longyan@2026"
 USERS: list[tuple[str, str, str, str | None, list[str], str | None]] = [
     ("admin", "平台管理员", "admin", None, [], None),
     ("committee", "陈安委", "committee", None, [], None),
+    ("county_office", "罗安委（新罗区安委办）", "county_office", None, ["新罗区"], None),
     ("inspector", "林监察（新罗区）", "inspector", None, ["新罗区"], None),
     ("inspector_town", "邱网格（东城街道）", "inspector", None, ["新罗区/东城街道"], None),
     ("inspector_shanghang", "钟监察（上杭县）", "inspector", None, ["上杭县"], None),

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from .choices import Role
 
 ALL_ROLES = frozenset(r.value for r in Role)
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ rules for "which enterprises may this user see" live here once:
 
 - platform administrators and committee staff: the whole city;
 - inspectors: enterprises in their jurisdictions and everything below them (path prefix);
+- county committee offices (县安委办): the same path rule over their one county: the county whole;
 - department staff: enterprises their department supervises;
 - enterprise users: their own enterprise;
 - API clients (department keys): the whole registry (they read published data by scope);
@@ -27,6 +28,19 @@ _M = TypeVar("_M", bound=models.Model)
 
 NOTHING = Q(pk__in=[])
 
+# Roles whose scope is a set of jurisdiction subtrees (`user.jurisdiction_paths`).
+JURISDICTION_ROLES = frozenset({Role.INSPECTOR, Role.COUNTY_OFFICE})
+
+
+def scoped_paths(user: Any) -> list[str] | None:
+    """The jurisdiction paths a person's view is limited to; None when their scope is not a set of areas
+    (the whole city, a department's enterprises, one enterprise, an API key)."""
+    if user is None or getattr(user, "api_key", None) is not None or getattr(user, "is_superuser", False):
+        return None
+    if getattr(user, "role", None) in JURISDICTION_ROLES:
+        return list(user.jurisdiction_paths)
+    return None
+
 
 def enterprise_scope_q(user: Any, prefix: str = "enterprise") -> Q | None:
     """A Q selecting rows whose enterprise (reached through `prefix`) the user may see; None = all rows.
@@ -44,7 +58,7 @@ def enterprise_scope_q(user: Any, prefix: str = "enterprise") -> Q | None:
         return NOTHING
     if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE):
         return None
-    if user.role == Role.INSPECTOR:
+    if user.role in JURISDICTION_ROLES:
         paths = user.jurisdiction_paths
         if not paths:
             return NOTHING
@@ -63,7 +77,7 @@ def enterprise_scope_q(user: Any, prefix: str = "enterprise") -> Q | None:
 def jurisdiction_scope_q(user: Any, prefix: str = "jurisdiction") -> Q | None:
     """Rows that belong to a jurisdiction rather than an enterprise (a county warehouse, a warning).
 
-    Inspectors see their subtrees and everything above them is hidden; department staff and
+    Inspectors and county offices see their subtrees and everything above them is hidden; department staff and
     committee see the whole city; enterprise users and enterprise keys see nothing by this rule.
     """
     if user is None or not getattr(user, "is_authenticated", False):
@@ -74,7 +88,7 @@ def jurisdiction_scope_q(user: Any, prefix: str = "jurisdiction") -> Q | None:
         return NOTHING
     if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT):
         return None
-    if user.role == Role.INSPECTOR:
+    if user.role in JURISDICTION_ROLES:
         paths = user.jurisdiction_paths
         if not paths:
             return NOTHING

@@ -423,6 +423,15 @@ def committee_office_users() -> models.QuerySet[User]:
     )
 
 
+def county_office_users(jurisdiction: Jurisdiction | None) -> models.QuerySet[User]:
+    """Active county committee office staff (县安委办) of the county that contains `jurisdiction`."""
+    if jurisdiction is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, role=Role.COUNTY_OFFICE, jurisdictions__in=jurisdiction.ancestor_ids
+    ).distinct()
+
+
 def department_users(department_id: int | None) -> models.QuerySet[User]:
     if department_id is None:
         return User.objects.none()
@@ -551,7 +560,10 @@ def _escalation_recipients(deadline: StatutoryDeadline, level: int) -> list[User
     if level == EscalationLevel.RESPONSIBLE:
         return responsible_inspectors(jurisdiction, deadline.responsible if deadline.responsible_id else None)
     if level == EscalationLevel.COUNTY:
-        return list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.COUNTY]))
+        # The county level: the county office of the deadline's county, and the county's own inspectors.
+        office = list(county_office_users(jurisdiction))
+        inspectors = list(inspectors_for(jurisdiction, levels=[JurisdictionLevel.COUNTY]))
+        return office + [user for user in inspectors if user not in office]
     return list(committee_office_users())
 
 

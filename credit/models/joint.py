@@ -168,7 +168,7 @@ class JointMeasureQuerySet(models.QuerySet["JointMeasure"]):
             return self.filter(
                 Q(department_id=user.department_id) | Q(enterprise__supervising_department_id=user.department_id)
             )
-        if role in (Role.INSPECTOR, Role.ENTERPRISE):
+        if role in (Role.INSPECTOR, Role.COUNTY_OFFICE, Role.ENTERPRISE):
             q = enterprise_scope_q(user, "enterprise")
             return self.filter(q if q is not None else NOTHING)
         return self.none()

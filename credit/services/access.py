@@ -22,6 +22,25 @@ def is_committee(user: Any) -> bool:
     return _role(user) in (Role.ADMIN, Role.COMMITTEE)
 
 
+def in_office_county(user: Any, enterprise: Any) -> bool:
+    """A county committee office acting for an enterprise of its own county (县安委办 at county level)."""
+    if _role(user) != Role.COUNTY_OFFICE or enterprise is None:
+        return False
+    path = enterprise.jurisdiction.path
+    return any(path.startswith(own) for own in user.jurisdiction_paths)
+
+
+def decides_for(user: Any, enterprise: Any) -> bool:
+    """Decides for this enterprise what the committee decides (blacklist approval, objections, credit repair,
+    proposed records): the committee and administrators anywhere, a county office in its county."""
+    return is_committee(user) or in_office_county(user, enterprise)
+
+
+def is_deciding_office(user: Any) -> bool:
+    """The committee, administrators, or a county office (each entry or record: `decides_for`)."""
+    return is_committee(user) or _role(user) == Role.COUNTY_OFFICE
+
+
 def can_record(user: Any) -> bool:
     """Supervising departments record credit behaviour; the committee and administrators may too."""
     return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
@@ -39,13 +58,13 @@ def can_revoke_record(user: Any, record: CreditRecord) -> bool:
 
 def can_decide_proposals(user: Any) -> bool:
     """Who decides proposed credit records at all (each record: see `can_decide_proposal`)."""
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.DEPARTMENT)
 
 
 def can_decide_proposal(user: Any, record: CreditRecord) -> bool:
-    """Confirm or reject a record the platform proposed: the committee, or staff of the record's department
-    (the enterprise's supervising department when the event came in)."""
-    if is_committee(user):
+    """Confirm or reject a record the platform proposed: the committee, the county office of the enterprise's
+    county, or staff of the record's department (the enterprise's supervising department when the event came in)."""
+    if decides_for(user, record.enterprise):
         return True
     return (
         _role(user) == Role.DEPARTMENT
@@ -60,6 +79,12 @@ def proposals_to_decide_q(user: Any) -> Any:
 
     if is_committee(user):
         return None
+    if _role(user) == Role.COUNTY_OFFICE:
+        paths = user.jurisdiction_paths
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(enterprise__jurisdiction__path__startswith=path)
+        return q
     if _role(user) == Role.DEPARTMENT and user.department_id is not None:
         return Q(department_id=user.department_id)
     return Q(pk__in=[])
@@ -81,7 +106,7 @@ def can_handle_proposal(user: Any, entry: BlacklistEntry) -> bool:
 
 
 def can_record_visit(user: Any) -> bool:
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT)
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT)
 
 
 def is_enterprise_user_of(user: Any, enterprise_id: int) -> bool:
@@ -89,7 +114,7 @@ def is_enterprise_user_of(user: Any, enterprise_id: int) -> bool:
 
 
 def sees_supervision_list(user: Any) -> bool:
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT)
+    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT)
 
 
 def sees_webhooks(user: Any) -> bool:

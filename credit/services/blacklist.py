@@ -37,7 +37,7 @@ from ..choices import (
     WebhookTopic,
 )
 from ..models import BlacklistEntry, BlacklistTransition, CreditRecord, CreditRepair, RuleSet, add_months
-from .access import can_handle_proposal, can_propose_blacklist, is_committee, is_enterprise_user_of
+from .access import can_handle_proposal, can_propose_blacklist, decides_for, is_enterprise_user_of
 from .push import outbox_emit
 from .records import store_upload
 
@@ -295,7 +295,7 @@ def blacklist_decide_objection(*, actor: User, entry: BlacklistEntry, upheld: bo
         raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
     with transaction.atomic():
         entry = _lock(entry)
-        if not is_committee(actor):
+        if not decides_for(actor, entry.enterprise):
             raise DomainError(_("Only committee staff decide on objections."), code="forbidden")
         _require(entry, BlacklistStatus.OBJECTED)
         entry.objection_decision = ObjectionDecision.UPHELD if upheld else ObjectionDecision.DISMISSED
@@ -331,7 +331,7 @@ def blacklist_approve(
     """
     with transaction.atomic():
         entry = _lock(entry)
-        if not is_committee(actor):
+        if not decides_for(actor, entry.enterprise):
             raise DomainError(_("Only committee staff approve blacklist entries."), code="forbidden")
         _require(entry, BlacklistStatus.NOTICED)
         if actor.pk in {entry.proposed_by_id, entry.notice_served_by_id}:
@@ -399,7 +399,7 @@ def blacklist_reject(*, actor: User, entry: BlacklistEntry, note: str) -> Blackl
         raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
     with transaction.atomic():
         entry = _lock(entry)
-        if not (is_committee(actor) or can_handle_proposal(actor, entry)):
+        if not (decides_for(actor, entry.enterprise) or can_handle_proposal(actor, entry)):
             raise DomainError(_("Only the proposing department or the committee may do this."), code="forbidden")
         _require(entry, BlacklistStatus.PROPOSED, BlacklistStatus.NOTICED, BlacklistStatus.OBJECTED)
         entry.decision_note = note
@@ -514,7 +514,7 @@ def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, no
     with transaction.atomic():
         entry = _lock(repair.entry)
         repair = CreditRepair.objects.select_for_update().get(pk=repair.pk)
-        if not is_committee(actor):
+        if not decides_for(actor, entry.enterprise):
             raise DomainError(_("Only committee staff decide on credit repair."), code="forbidden")
         if repair.status != RepairStatus.PENDING:
             raise DomainError(_("This application has already been decided."), code="repair_already_decided")

@@ -41,7 +41,7 @@ class EmergencyWarningQuerySet(models.QuerySet["EmergencyWarning"]):
             return self.none()
         if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT):
             return self
-        if user.role == Role.INSPECTOR:
+        if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE):
             paths = user.jurisdiction_paths
             if not paths:
                 return self.none()

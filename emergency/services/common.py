@@ -9,7 +9,7 @@ from django.db import models
 from safety_platform.choices import Role
 from safety_platform.services import DomainError
 
-STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def is_person(user: Any) -> bool:
@@ -61,6 +61,6 @@ def jurisdiction_in_scope(user: Any, jurisdiction: Any) -> bool:
     """May this staff member act for `jurisdiction`? Inspectors only inside their subtrees."""
     if not is_staff_user(user) or jurisdiction is None:
         return False
-    if user.role == Role.INSPECTOR and not user.is_superuser:
+    if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE) and not user.is_superuser:
         return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
     return True

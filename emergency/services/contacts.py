@@ -22,7 +22,9 @@ EDITABLE_FIELDS = ("name", "kind", "jurisdiction", "industry", "enterprise", "mo
 
 
 def can_manage_contacts(user: Any) -> bool:
-    return is_person(user) and (user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR))
+    return is_person(user) and (
+        user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR)
+    )
 
 
 def contact_can_edit(user: Any, contact: WarningContact) -> bool:

@@ -118,7 +118,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user is not None and getattr(user, "is_inspector", False):
+        if user is not None and getattr(user, "scopes_by_jurisdiction", False):
             # Offer only the inspector's own subtrees.
             paths = user.jurisdiction_paths
             q = Q(pk__in=[])

@@ -49,7 +49,7 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
         model_choice_field(self, "supervising_department").queryset = Department.objects.filter(is_active=True)
         model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
         jurisdictions = Jurisdiction.objects.all()
-        if user is not None and getattr(user, "is_inspector", False):
+        if user is not None and getattr(user, "scopes_by_jurisdiction", False):
             q = Q(pk__in=[])
             for path in user.jurisdiction_paths:
                 q |= Q(path__startswith=path)

@@ -37,7 +37,7 @@ EDITABLE_FIELDS = [
     "principal_mobile",
 ]
 
-MANAGING_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+MANAGING_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def can_manage_enterprises(user: Any) -> bool:
@@ -69,7 +69,7 @@ def _ensure_still_visible(actor: User, enterprise: Enterprise) -> None:
     """Staff may only create or move enterprises into their own scope (else they would lose sight of them)."""
     if Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         return
-    if actor.role == Role.INSPECTOR:
+    if actor.role in (Role.INSPECTOR, Role.COUNTY_OFFICE):
         raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
     if actor.role == Role.DEPARTMENT:
         raise ValidationError({"industry": _("Your department does not supervise this industry.")})

@@ -14,7 +14,7 @@ from safety_platform.services import DomainError
 
 from ..models import Enterprise
 
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def is_person(user: Any) -> bool:

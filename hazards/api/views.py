@@ -442,7 +442,13 @@ class RiskMapView(APIView):
     )
     def get(self, request: Request) -> Response:
         user: Any = request.user
-        if services.actor_role(user) not in (Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT):
+        if services.actor_role(user) not in (
+            Role.ADMIN,
+            Role.COMMITTEE,
+            Role.COUNTY_OFFICE,
+            Role.INSPECTOR,
+            Role.DEPARTMENT,
+        ):
             raise exceptions.PermissionDenied(_("The risk map is for supervisors."))
         raw = request.query_params.get("jurisdiction")
         node: Jurisdiction | None
@@ -450,7 +456,7 @@ class RiskMapView(APIView):
             if not raw.isdecimal():
                 raise exceptions.ValidationError({"jurisdiction": [_("A jurisdiction id is a number.")]})
             node = get_object_or_404(Jurisdiction, pk=int(raw))
-            if user.is_inspector and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
+            if user.scopes_by_jurisdiction and not any(node.path.startswith(p) for p in user.jurisdiction_paths):
                 raise exceptions.NotFound()
         else:
             node = selectors.risk_map_root(user)

@@ -26,7 +26,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
             return self.none() if user.enterprise_id else self
         if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT):
             return self
-        if user.role == Role.INSPECTOR:
+        if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE):
             paths = user.jurisdiction_paths
             if not paths:
                 return self.none()

@@ -26,7 +26,7 @@ class HazardMonthSummaryQuerySet(models.QuerySet["HazardMonthSummary"]):
         if q is None:
             return self
         if getattr(user, "api_key", None) is None and user.is_active and not user.is_superuser:
-            if user.role == Role.INSPECTOR and user.jurisdiction_paths:
+            if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE) and user.jurisdiction_paths:
                 return self.filter(q)  # jurisdiction__path__startswith, as on the summary's own area
             if user.role == Role.DEPARTMENT and user.department_id:
                 return self.filter(department_ref=user.department_id)

@@ -14,7 +14,7 @@ from safety_platform.services import DomainError
 from ..models import Campaign
 from .loop import actor_role
 
-CAMPAIGN_ROLES = frozenset({Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+CAMPAIGN_ROLES = frozenset({Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def campaign_can_edit(user: Any, campaign: Campaign | None = None) -> bool:
@@ -41,8 +41,8 @@ def campaign_save(
     if ends_on < starts_on:
         raise DomainError(_("A campaign cannot end before it starts."), field="ends_on", code="invalid")
     jurisdictions = list(data.get("jurisdictions") or [])
-    if actor_role(actor) == Role.INSPECTOR:
-        # An inspector's campaign stays inside the inspector's own area.
+    if actor_role(actor) in (Role.INSPECTOR, Role.COUNTY_OFFICE):
+        # An inspector's (a county office's) campaign stays inside their own area.
         paths = actor.jurisdiction_paths
         if not jurisdictions or any(not any(j.path.startswith(p) for p in paths) for j in jurisdictions):
             raise DomainError(_("Choose jurisdictions inside your own area."), field="jurisdictions", code="invalid")

@@ -35,7 +35,7 @@ DESCRIPTION_MAX = 1000
 TITLE_MAX = 60
 # Who reads a worker's name and phone (安全生产法 art. 73: reporters are protected): the authorities only,
 # never the enterprise's users nor an API key.
-REPORTER_CONTACT_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.INSPECTOR, Role.DEPARTMENT})
+REPORTER_CONTACT_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def reporter_contact_visible_to(user: Any) -> bool:

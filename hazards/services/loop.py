@@ -27,6 +27,7 @@ from safety_platform.models import Jurisdiction
 from safety_platform.services import (
     DomainError,
     committee_office_users,
+    county_office_users,
     deadline_cancel,
     deadline_met,
     deadline_open,
@@ -84,7 +85,10 @@ HAZARD_LOG_ROLES = ENTERPRISE_OR_INSPECTOR  # who logs hazards (the form, the ph
 RULES: dict[str, Rule] = {
     TransitionAction.ASSESS: Rule(frozenset({S.REGISTERED}), S.ASSESSED, ENTERPRISE_OR_INSPECTOR),
     TransitionAction.REPORT: Rule(frozenset({S.ASSESSED}), S.REPORTED, ENTERPRISE_OR_INSPECTOR),
-    TransitionAction.LIST: Rule(frozenset({S.REPORTED, S.RECTIFYING}), None, frozenset({Role.COMMITTEE})),
+    # Listed supervision (挂牌督办): the city's committee for any hazard, a county office for its county's (scope).
+    TransitionAction.LIST: Rule(
+        frozenset({S.REPORTED, S.RECTIFYING}), None, frozenset({Role.COMMITTEE, Role.COUNTY_OFFICE})
+    ),
     TransitionAction.START: Rule(frozenset({S.ASSESSED, S.REPORTED}), S.RECTIFYING, ENTERPRISE_OR_INSPECTOR),
     TransitionAction.PROGRESS: Rule(frozenset({S.RECTIFYING}), None, ENTERPRISE_OR_INSPECTOR),
     TransitionAction.SUBMIT: Rule(frozenset({S.RECTIFYING}), S.REMEDIATED, ENTERPRISE_OR_INSPECTOR),
@@ -94,7 +98,9 @@ RULES: dict[str, Rule] = {
     TransitionAction.EXTEND: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
     # The authorities void a worker's risk-card report (spam, a duplicate, unfounded); never the enterprise,
     # which could otherwise hide the reports against it. Inspectors only within their jurisdictions (scope).
-    TransitionAction.VOID: Rule(OPEN_STATES, S.VOIDED, frozenset({Role.INSPECTOR, Role.COMMITTEE, Role.ADMIN})),
+    TransitionAction.VOID: Rule(
+        OPEN_STATES, S.VOIDED, frozenset({Role.INSPECTOR, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.ADMIN})
+    ),
 }
 
 
@@ -518,7 +524,11 @@ def _after_transition(hazard: Hazard, transition: HazardTransition) -> None:
             dedup_key=key,
         )
     elif action == TransitionAction.REPORT:
-        recipients = [*department_users(hazard.enterprise.supervising_department_id), *committee_office_users()]
+        recipients = [
+            *department_users(hazard.enterprise.supervising_department_id),
+            *committee_office_users(),
+            *county_office_users(hazard.enterprise.jurisdiction),
+        ]
         notify(
             recipients=recipients,
             title=_("Major hazard reported: %(hazard)s (%(enterprise)s)")

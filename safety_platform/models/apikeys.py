@@ -135,6 +135,9 @@ class ApiClient:
     is_platform_admin = False
     sees_everything = False
     is_inspector = False
+    is_county_office = False
+    scopes_by_jurisdiction = False
+    office_county = None
     is_department_staff = False
     is_committee = False
     role = "api_client"

@@ -35,7 +35,7 @@ class StatutoryDeadlineQuerySet(models.QuerySet["StatutoryDeadline"]):
         q = enterprise_scope_q(user, "enterprise")
         if q is None:
             return self
-        if getattr(user, "is_inspector", False):
+        if getattr(user, "scopes_by_jurisdiction", False):
             # Deadlines without an enterprise (a county's own duties) follow the jurisdiction.
             for path in user.jurisdiction_paths:
                 q |= Q(enterprise__isnull=True, jurisdiction__path__startswith=path)

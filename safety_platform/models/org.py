@@ -282,6 +282,22 @@ class User(AbstractUser):
             raise ValidationError({"department": _("Department staff belong to a department.")})
         if self.role != Role.ENTERPRISE and self.enterprise_id:
             raise ValidationError({"enterprise": _("Only enterprise users belong to an enterprise.")})
+        if self.role == Role.COUNTY_OFFICE and self.department_id:
+            raise ValidationError(
+                {"department": _("A county committee office belongs to its county, not to a department.")}
+            )
+
+    @staticmethod
+    def clean_jurisdictions(role: str, jurisdictions: Any) -> None:
+        """The jurisdictions a role may hold (a many-to-many field, so forms call this after `clean()`):
+        a county committee office has exactly one, a county/district/zone."""
+        if role != Role.COUNTY_OFFICE:
+            return
+        nodes = list(jurisdictions or [])
+        if len(nodes) != 1 or nodes[0].level != JurisdictionLevel.COUNTY:
+            raise ValidationError(
+                {"jurisdictions": _("A county committee office has exactly one jurisdiction: its county or district.")}
+            )
 
     # Role helpers -------------------------------------------------------------------------------
     @property
@@ -308,6 +324,22 @@ class User(AbstractUser):
     @property
     def is_committee(self) -> bool:
         return self.role == Role.COMMITTEE
+
+    @property
+    def is_county_office(self) -> bool:
+        return self.role == Role.COUNTY_OFFICE
+
+    @property
+    def scopes_by_jurisdiction(self) -> bool:
+        """Inspectors and county offices: what they see is the subtrees of `jurisdiction_paths`."""
+        return not self.is_superuser and self.role in (Role.INSPECTOR, Role.COUNTY_OFFICE)
+
+    @cached_property
+    def office_county(self) -> Jurisdiction | None:
+        """A county office's county (None for every other role)."""
+        if self.role != Role.COUNTY_OFFICE:
+            return None
+        return self.jurisdictions.filter(level=JurisdictionLevel.COUNTY).order_by("path").first()
 
     @cached_property
     def jurisdiction_paths(self) -> list[str]:
