@@ -34,7 +34,6 @@ from .models import (
     OutboxEvent,
     Rule,
     RuleSet,
-    SupervisionVisit,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -260,15 +259,6 @@ class BlacklistEntryAdmin(ReadOnlyAdmin):
 class CreditRepairAdmin(ReadOnlyAdmin):
     list_display = ["entry", "status", "applied_by", "applied_at", "decided_by", "decided_at"]
     list_filter = ["status"]
-
-
-@admin.register(SupervisionVisit)
-class SupervisionVisitAdmin(admin.ModelAdmin):
-    list_display = ["enterprise", "visited_on", "inspector", "note"]
-    search_fields = ["enterprise__name"]
-    date_hierarchy = "visited_on"
-    autocomplete_fields = ["enterprise", "inspector"]
-    readonly_fields = ["fact"]
 
 
 @admin.register(WebhookSubscription)

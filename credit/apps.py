@@ -30,27 +30,17 @@ class CreditConfig(AppConfig):
             CriterionLimit,
             Rule,
             RuleSet,
-            SupervisionVisit,
             WebhookSubscription,
         )
         from .views import enterprise_panel_context, home_widget_context
 
-        for model in (RuleSet, CriterionLimit, Rule, CreditRecord, CreditRepair, SupervisionVisit):
+        for model in (RuleSet, CriterionLimit, Rule, CreditRecord, CreditRepair):
             audit_register(model)
         audit_register(BlacklistEntry, m2m_fields={"evidence_records"})
         audit_register(WebhookSubscription, exclude_fields=["secret"])
 
         register_nav(NavItem(_("Credit"), "credit:overview", roles=ALL_ROLES, icon="award", order=40))
         register_nav(NavItem(_("Blacklist"), "credit:blacklist", roles=ALL_ROLES, icon="slash-circle", order=41))
-        register_nav(
-            NavItem(
-                _("Due inspections"),
-                "credit:supervision",
-                roles=frozenset({"admin", "committee", "inspector", "department"}),
-                icon="calendar-check",
-                order=42,
-            )
-        )
         register_enterprise_panel(
             EnterprisePanel(
                 key="credit",

@@ -14,7 +14,7 @@ from safety_platform.models import User
 from safety_platform.services import fact_record
 
 from .choices import BlacklistStatus, RecalcTrigger, RecordStatus
-from .models import BlacklistEntry, CreditRecord, SupervisionVisit
+from .models import BlacklistEntry, CreditRecord
 
 # (enterprise name, fact kind, days ago, payload, dedup key)
 EVENTS: list[tuple[str, str, int, dict[str, Any], str]] = [
@@ -150,13 +150,4 @@ def seed_credit_demo() -> None:
             entry = blacklist_approve(actor=committee, entry=entry, note="演示数据")
             listed_on = timezone.localdate() - dt.timedelta(days=390)  # an approval is never backdated
             BlacklistEntry.objects.filter(pk=entry.pk).update(listed_on=listed_on, ends_on=entry.period_end(listed_on))
-    inspector = User.objects.filter(username="inspector").first()
-    if inspector and not SupervisionVisit.objects.exists():
-        for index, enterprise in enumerate(Enterprise.objects.filter(jurisdiction__path__startswith="/")[:6]):
-            SupervisionVisit.objects.create(
-                enterprise=enterprise,
-                visited_on=timezone.localdate() - dt.timedelta(days=30 + 60 * index),
-                inspector=inspector,
-                note="演示检查",
-            )
     credit_recalculate_all(trigger=RecalcTrigger.MANUAL, key=f"demo:{timezone.localdate().isoformat()}")

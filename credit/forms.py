@@ -156,13 +156,3 @@ class WebhookForm(_Styled, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style()
-
-
-class VisitForm(_Styled, forms.Form):
-    visited_on = forms.DateField(label=_("Inspected on"), widget=DateInput())
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["visited_on"].initial = timezone.localdate()
-        self.style()

@@ -1,4 +1,4 @@
-"""Reads of the credit app: grades and their explanation, distributions, the due-inspection list."""
+"""Reads of the credit app: grades and their explanation, distributions."""
 
 from __future__ import annotations
 
@@ -9,30 +9,20 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
-    DateField,
     DateTimeField,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
 from safety_platform.scoping import enterprise_scope_q
 
-from .choices import BlacklistStatus, Grade, RatingStatus, RecordStatus
+from .choices import Grade, RatingStatus, RecordStatus
 from .explain import explain_records
 from .models import (
     BlacklistEntry,
@@ -40,8 +30,6 @@ from .models import (
     CreditRatingHistory,
     CreditRecord,
     Rule,
-    RuleSet,
-    SupervisionVisit,
 )
 
 
@@ -218,59 +206,3 @@ def days_left(due_at: dt.datetime | None, now: dt.datetime | None = None) -> int
         return None
     now = now or timezone.now()
     return (timezone.localdate(due_at) - timezone.localdate(now)).days
-
-
-# Differentiated supervision -------------------------------------------------------------------
-
-
-def _interval(rule_set: RuleSet) -> Case:
-    """Inspection interval by grade, shortened to the half-year limit while blacklisted."""
-    whens = []
-    for blacklisted in (True, False):
-        for grade in (Grade.ONE, Grade.TWO, Grade.THREE, None):
-            days = rule_set.inspection_interval_days(grade, blacklisted)
-            condition = Q(is_blacklisted=blacklisted) & (
-                Q(current_grade__isnull=True) if grade is None else Q(current_grade=grade)
-            )
-            whens.append(When(condition, then=Value(dt.timedelta(days=days))))
-    return Case(
-        *whens, default=Value(dt.timedelta(days=rule_set.inspection_days_unrated)), output_field=DurationField()
-    )
-
-
-def due_inspections(
-    user: Any,
-    *,
-    today: dt.date | None = None,
-    within_days: int | None = 30,
-    jurisdiction: Any = None,
-) -> QuerySet[Enterprise]:
-    """Operating enterprises the user sees, with `last_visit`, `interval`, `due_on` (null = never
-    inspected: due now), ordered by due date. `within_days=None` lists every enterprise."""
-    today = today or timezone.localdate()
-    rule_set = RuleSet.objects.in_force(today)
-    if rule_set is None:
-        return Enterprise.objects.none()
-    last_visit = SupervisionVisit.objects.filter(enterprise=OuterRef("pk")).order_by("-visited_on", "-id")
-    queryset = (
-        Enterprise.objects.visible_to(user)
-        .exclude(status=EnterpriseStatus.CLOSED)
-        .select_related("jurisdiction", "supervising_department")
-        .annotate(
-            last_visit=Subquery(last_visit.values("visited_on")[:1], output_field=DateField()),
-            is_blacklisted=Exists(
-                BlacklistEntry.objects.filter(enterprise=OuterRef("pk"), status=BlacklistStatus.ACTIVE),
-                output_field=BooleanField(),
-            ),
-            current_grade=F("credit_rating__grade"),
-        )
-        .annotate(interval=_interval(rule_set))
-        .annotate(
-            due_on=Cast(ExpressionWrapper(F("last_visit") + F("interval"), output_field=DateTimeField()), DateField())
-        )
-    )
-    if jurisdiction is not None:
-        queryset = queryset.filter(jurisdiction__path__startswith=jurisdiction.path)
-    if within_days is not None:
-        queryset = queryset.filter(Q(due_on__isnull=True) | Q(due_on__lte=today + dt.timedelta(days=within_days)))
-    return queryset.order_by(F("due_on").asc(nulls_first=True), "name", "id")

@@ -12,7 +12,6 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_credit, name="enterprise"),
     path("enterprises/<int:pk>/records/new/", views.record_create, name="record_create"),
     path("enterprises/<int:pk>/blacklist/propose/", views.blacklist_propose, name="blacklist_propose"),
-    path("enterprises/<int:pk>/visits/new/", views.visit_create, name="visit_create"),
     path("records/", views.record_list, name="records"),
     path("proposals/", views.proposals, name="proposals"),
     path("proposals/decide/", views.proposals_decide, name="proposals_decide"),

@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,7 +38,6 @@ from .forms import (
     OptionalNoteForm,
     ReasonForm,
     RepairForm,
-    VisitForm,
     WebhookForm,
 )
 from .models import BlacklistEntry, CreditRating, CreditRecord, CreditRepair, RuleSet, WebhookSubscription
@@ -48,13 +47,11 @@ from .services.access import (
     can_handle_proposal,
     can_propose_blacklist,
     can_record,
-    can_record_visit,
     can_register_webhook,
     can_revoke_record,
     decides_for,
     is_committee,
     is_enterprise_user_of,
-    sees_supervision_list,
     sees_webhooks,
 )
 from .services.proposals import CONFIRM
@@ -481,70 +478,13 @@ def repair_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
 # Differentiated supervision ---------------------------------------------------------------------
 
 
-@login_required
 def supervision(request: HttpRequest) -> HttpResponse:
-    """Due-inspection list: by grade, at least every half-year for blacklisted enterprises."""
-    user: Any = request.user
-    if not sees_supervision_list(user):
-        raise PermissionDenied
-    raw_days = request.GET.get("within", "30")
-    within = None if raw_days == "all" else int(raw_days) if raw_days.isdigit() else 30
-    jurisdiction = None
-    if request.GET.get("jurisdiction", "").isdigit():
-        from safety_platform.models import Jurisdiction
-
-        jurisdiction = Jurisdiction.objects.filter(pk=int(request.GET["jurisdiction"])).first()
-    queryset = selectors.due_inspections(user, within_days=within, jurisdiction=jurisdiction)
-    page, query = _page(request, queryset)
-    return render(
-        request,
-        "credit/supervision.html",
-        {
-            "page_obj": page,
-            "query": query,
-            "within": raw_days if within is None else str(within),
-            "today": _today(),
-            "visit_form": VisitForm(),
-            "can_visit": can_record_visit(user),
-            "rule_set": RuleSet.objects.in_force(_today()),
-            "jurisdictions": _jurisdiction_choices(user),
-            "jurisdiction": jurisdiction,
-        },
-    )
-
-
-def _jurisdiction_choices(user: Any) -> Any:
-    from safety_platform.models import Jurisdiction
-
-    qs = Jurisdiction.objects.filter(level__in=["county", "township"])
-    if getattr(user, "scopes_by_jurisdiction", False):
-        q = Q(pk__in=[])
-        for path in user.jurisdiction_paths:
-            q |= Q(path__startswith=path)
-        qs = qs.filter(q)
-    return qs.order_by("path")
-
-
-@login_required
-@require_POST
-def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = _visible_enterprise(request, pk)
-    form = VisitForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the date of the inspection."))
-    else:
-        try:
-            services.supervision_visit_record(
-                actor=signed_in_user(request),
-                enterprise=enterprise,
-                visited_on=form.cleaned_data["visited_on"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, _("Inspection recorded for %(name)s.") % {"name": enterprise.name})
-    return redirect(same_site_target(request, request.POST.get("next"), reverse("credit:supervision")))
+    """The old due-inspection list moved: the inspection plans of the supervision app show who is due."""
+    try:
+        target = reverse("supervision:plans")
+    except NoReverseMatch:  # the plans page lands with its own change; until then the inspections list
+        target = reverse("supervision:inspections")
+    return HttpResponsePermanentRedirect(target)
 
 
 # Departments' feed usage ------------------------------------------------------------------------

@@ -19,6 +19,42 @@ class SupervisionConfig(AppConfig):
         # --- end plans ---
 
         # --- inspections: registrations ---
+        from safety_platform.demo import register_demo_seeder
+        from safety_platform.navigation import (
+            ALL_ROLES,
+            STAFF_ROLES,
+            EnterprisePanel,
+            NavItem,
+            register_enterprise_panel,
+            register_nav,
+        )
+
+        from . import receivers  # noqa: F401 - an `inspection_conducted` event becomes an inspection
+        from .demo_inspections import seed_inspections_demo
+        from .models import InspectionAnswer
+        from .views_inspections import enterprise_panel_context as inspections_panel_context
+
+        audit_register(InspectionAnswer)
+        register_nav(
+            NavItem(
+                _("Inspections"),
+                "supervision:inspections",
+                roles=STAFF_ROLES | {"county_office"},
+                icon="clipboard-check",
+                order=43,
+            )
+        )
+        register_enterprise_panel(
+            EnterprisePanel(
+                key="inspections",
+                title=_("Inspections"),
+                template="supervision/inspections/_panel.html",
+                context=inspections_panel_context,
+                roles=ALL_ROLES,
+                order=45,
+            )
+        )
+        register_demo_seeder(seed_inspections_demo)
         # --- end inspections ---
 
         # --- enforcement: registrations ---

@@ -1,11 +1,10 @@
-"""Models of the credit app: rules, records, grades, blacklist, supervision, push."""
+"""Models of the credit app: rules, records, grades, blacklist, push."""
 
 from .blacklist import BlacklistEntry, BlacklistTransition, CreditRepair
 from .joint import JointMeasure, JointNotice, JointNoticeRecipient
 from .ratings import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun
 from .records import CreditFactIntake, CreditRecord
 from .rules import CriterionLimit, Rule, RuleSet, add_months
-from .supervision import SupervisionVisit
 from .webhooks import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -25,7 +24,6 @@ __all__ = [
     "OutboxEvent",
     "Rule",
     "RuleSet",
-    "SupervisionVisit",
     "WebhookDelivery",
     "WebhookSubscription",
     "add_months",

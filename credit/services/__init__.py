@@ -41,7 +41,6 @@ from .records import (
     fact_source_key,
 )
 from .rules import rule_set_copy, rule_set_publish
-from .supervision import supervision_visit_from_fact, supervision_visit_record
 
 __all__ = [
     "blacklist_approve",
@@ -71,8 +70,6 @@ __all__ = [
     "repair_possible_from",
     "rule_set_copy",
     "rule_set_publish",
-    "supervision_visit_from_fact",
-    "supervision_visit_record",
     "webhook_delivery_retry",
     "webhook_signature",
     "webhook_subscription_create",

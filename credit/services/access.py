@@ -105,16 +105,8 @@ def can_handle_proposal(user: Any, entry: BlacklistEntry) -> bool:
     )
 
 
-def can_record_visit(user: Any) -> bool:
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT)
-
-
 def is_enterprise_user_of(user: Any, enterprise_id: int) -> bool:
     return _role(user) == Role.ENTERPRISE and user.enterprise_id == enterprise_id
-
-
-def sees_supervision_list(user: Any) -> bool:
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT)
 
 
 def sees_webhooks(user: Any) -> bool:

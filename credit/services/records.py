@@ -202,9 +202,7 @@ def credit_fact_ingest(*, fact: Fact) -> CreditFactIntake:
             intake.save(update_fields=["outcome"])
             return intake
         if fact.kind == FactKind.INSPECTION_CONDUCTED:
-            from .supervision import supervision_visit_from_fact
-
-            supervision_visit_from_fact(fact=fact)
+            # Not a credit matter: the supervision app records the inspection (supervision.receivers).
             intake.outcome = IntakeOutcome.INSPECTION
             intake.save(update_fields=["outcome"])
             return intake

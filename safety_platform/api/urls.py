@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("hazards.api.urls")),
     path("emergency/", include("emergency.api.urls")),
     path("assessment/", include("assessment.api.urls")),
+    path("supervision/", include("supervision.api.urls")),
     path("", include(router.urls)),
 ]

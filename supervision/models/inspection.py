@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.choices import Role
 from safety_platform.models.base import TimestampedModel
-from safety_platform.scoping import ScopedQuerySet
+from safety_platform.scoping import ScopedQuerySet, enterprise_scope_q
 
 from ..choices import InspectionReason
 
 
+class InspectionResult(models.TextChoices):
+    """The answer to one checklist item on site."""
+
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
 class InspectionQuerySet(ScopedQuerySet["Inspection"]):
+    """Who sees an inspection: whoever sees its enterprise, and the staff of every department that joined it."""
+
     scope_prefix = "enterprise"
+
+    def visible_to(self, user: Any) -> Self:
+        q = enterprise_scope_q(user, self.scope_prefix)
+        if q is None:
+            return self
+        department_id = getattr(user, "department_id", None)
+        if (
+            department_id
+            and getattr(user, "api_key", None) is None
+            and getattr(user, "role", "") == Role.DEPARTMENT
+            and user.is_active
+        ):
+            joined = Inspection.departments.through.objects.filter(
+                inspection_id=OuterRef("pk"), department_id=department_id
+            )
+            q = q | Q(Exists(joined))
+        return self.filter(q)
 
 
 class Inspection(TimestampedModel):
@@ -77,6 +108,18 @@ class Inspection(TimestampedModel):
     fact = models.OneToOneField(
         "safety_platform.Fact", null=True, blank=True, on_delete=models.PROTECT, related_name="inspection"
     )
+    checklist = models.ForeignKey(
+        "hazards.Checklist",
+        verbose_name=_("checklist"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The checklist the inspector followed, chosen by the enterprise's industry."),
+    )
+    # Made by the form when it opens: a submission sent again after a dropped connection returns the
+    # inspection the first attempt created instead of a second one.
+    client_key = models.CharField(_("form key"), max_length=64, blank=True, editable=False)
 
     objects = InspectionQuerySet.as_manager()
 
@@ -87,10 +130,60 @@ class Inspection(TimestampedModel):
         indexes = [
             models.Index(fields=["enterprise", "-inspected_on"], name="supervision_insp_latest"),
             models.Index(fields=["inspected_on"], name="supervision_insp_on"),
+            models.Index(fields=["updated_at", "id"], name="supervision_insp_sync"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="supervision_insp_client_key",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} @ {self.inspected_on}"
 
 
-__all__ = ["Inspection", "InspectionQuerySet"]
+def _answer_photo_path(instance: InspectionAnswer, filename: str) -> str:
+    # The service stores under a random name with the checked extension; this only guards direct creation.
+    from safety_platform.uploads import random_upload_path
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return random_upload_path("inspections", ext)
+
+
+class InspectionAnswer(models.Model):
+    """One checklist item as the inspector found it: pass, fail or not applicable, with a note and a photo."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="answers"
+    )
+    item = models.ForeignKey(
+        "hazards.ChecklistItem", verbose_name=_("checklist item"), on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(_("result"), max_length=4, choices=InspectionResult.choices)
+    note = models.CharField(_("note"), max_length=400, blank=True)
+    photo = models.FileField(_("photo"), upload_to=_answer_photo_path, max_length=200, blank=True)
+    hazard = models.OneToOneField(
+        "hazards.Hazard",
+        verbose_name=_("hazard"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection_answer",
+        help_text=_("The hazard this failed item became."),
+    )
+
+    class Meta:
+        verbose_name = _("inspection answer")
+        verbose_name_plural = _("inspection answers")
+        ordering = ["inspection", "item__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="supervision_insp_one_answer_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.get_result_display()}"
+
+
+__all__ = ["Inspection", "InspectionAnswer", "InspectionQuerySet", "InspectionResult"]

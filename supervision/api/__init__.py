@@ -1,0 +1,1 @@
+"""REST API of the supervision app (mounted at /api/v1/supervision/)."""
