@@ -175,6 +175,9 @@ class DensePlace(TimestampedModel):
 
     objects = DensePlaceQuerySet.as_manager()
 
+    # Set by `dense_place_save`: the siting reviews this save re-ran (not a column).
+    siting_reviews: tuple[Any, ...] | list[Any] = ()
+
     class Meta:
         verbose_name = _("population-dense place")
         verbose_name_plural = _("population-dense places")
@@ -211,6 +214,15 @@ class SitingReview(models.Model):
     project_longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
     project_latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6)
     places_checked = models.PositiveIntegerField(_("places checked"), default=0)
+    # Siting works both ways (§2.1): a place registered or moved near the project re-runs its review.
+    triggered_by_place = models.ForeignKey(
+        DensePlace,
+        verbose_name=_("re-run because of the place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decision = models.CharField(
         _("decision"), max_length=12, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
     )

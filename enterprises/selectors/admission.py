@@ -27,7 +27,7 @@ def dense_places_visible_to(user: Any) -> QuerySet[DensePlace]:
 
 def siting_reviews(project: HighRiskProject) -> QuerySet[SitingReview]:
     return (
-        project.reviews.select_related("rule", "decided_by", "created_by")
+        project.reviews.select_related("rule", "decided_by", "created_by", "triggered_by_place")
         .prefetch_related("conflicts")
         .order_by("-created_at", "-id")
     )

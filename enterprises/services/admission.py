@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -105,10 +106,16 @@ def high_risk_project_save(*, actor: User, project: HighRiskProject, opened: Ope
 
 
 def dense_place_save(*, actor: User, place: DensePlace, opened: Opened | None = None) -> DensePlace:
-    """Register or edit a place; with `opened`, a field changed by someone else meanwhile refuses the save."""
+    """Register or edit a place; with `opened`, a field changed by someone else meanwhile refuses the save.
+
+    Then the siting check runs the other way (`place_siting_check`): the projects whose separation distance
+    the place enters or leaves are reviewed again; their reviews are on `place.siting_reviews`."""
     if not can_manage_planning(actor):
         raise forbid(_("You may not edit population-dense places."))
-    return _save_planning_row(actor, place, opened)
+    with transaction.atomic():
+        _save_planning_row(actor, place, opened)
+        place.siting_reviews = place_siting_check(actor=actor, place=place)
+    return place
 
 
 def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | None = None) -> SitingReview:
@@ -125,12 +132,27 @@ def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | No
         raise DomainError(
             _("No separation distance is configured for this project category."), field="category", code="invalid"
         )
+    return _siting_review(actor=actor, project=project, rule=rule)
+
+
+def _siting_review(
+    *,
+    actor: User,
+    project: HighRiskProject,
+    rule: SeparationDistance,
+    trigger: DensePlace | None = None,
+    places_checked: int | None = None,
+) -> SitingReview:
+    """One siting review of `project` under `rule` (both directions share it): the review, its conflicts,
+    and the notice to the project's reviewers when a dense place lies inside the separation distance."""
     separation = rule.distance_m
     lat0, lon0 = float(project.latitude), float(project.longitude)
     # The platform's bounding box (padded by 1 % and 10 m for the coordinates' rounding), so the database
     # returns a small candidate set; the exact haversine distance decides below.
     box = bounding_box(lat0, lon0, float(separation) / 1000 * 1.01 + 0.01)
     candidates = DensePlace.objects.filter(box.q(), is_active=True).only("id", "name", "kind", "latitude", "longitude")
+    if places_checked is None:
+        places_checked = DensePlace.objects.filter(is_active=True).count()
     with transaction.atomic():
         review = SitingReview.objects.create(
             project=project,
@@ -139,7 +161,8 @@ def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | No
             rule_version=rule.version,
             project_longitude=project.longitude,
             project_latitude=project.latitude,
-            places_checked=DensePlace.objects.filter(is_active=True).count(),
+            places_checked=places_checked,
+            triggered_by_place=trigger,
             created_by=actor,
         )
         conflicts = []
@@ -152,7 +175,115 @@ def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | No
                     )
                 )
         SitingConflict.objects.bulk_create(conflicts)
+        if conflicts:
+            _notify_siting_conflicts(actor=actor, project=project, review=review, conflicts=conflicts)
     return review
+
+
+def siting_reviewers(project: HighRiskProject) -> list[User]:
+    """Who reviews the siting of `project`: the inspectors of its area (up to the city), its registrant
+    and whoever decided its latest review."""
+    from safety_platform.services import inspectors_for
+
+    people: dict[int, User] = {u.pk: u for u in inspectors_for(project.jurisdiction)}
+    decided_by = (
+        SitingReview.objects.filter(project=project, decided_by__isnull=False)
+        .order_by("-created_at", "-id")
+        .values_list("decided_by_id", flat=True)[:1]
+    )
+    extra_ids = {pk for pk in (project.created_by_id, *decided_by) if pk is not None} - set(people)
+    if extra_ids:
+        people.update({u.pk: u for u in User.objects.filter(pk__in=extra_ids, is_active=True)})
+    return list(people.values())
+
+
+def _notify_siting_conflicts(
+    *, actor: User, project: HighRiskProject, review: SitingReview, conflicts: list[SitingConflict]
+) -> None:
+    """选址冲突提醒 — the same notice whichever side the review started from."""
+    recipients = [u for u in siting_reviewers(project) if u.pk != actor.pk]
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        names = "、".join(c.place_name for c in conflicts[:5])
+        notify(
+            recipients=recipients,
+            title=_("Siting conflict: %(project)s") % {"project": project.name},
+            body=_("%(n)d population-dense place(s) inside the separation distance of %(d)s m (rule %(v)s): %(names)s.")
+            % {"n": len(conflicts), "d": review.separation_m, "v": review.rule_version, "names": names},
+            url=project.get_absolute_url(),
+            category="siting",
+            dedup_key=f"siting-review:{review.pk}",
+        )
+
+
+def _rules_in_force(on: dt.date) -> dict[str, SeparationDistance]:
+    """The separation distance in force on `on` for each project category (one query on a small table)."""
+    rules: dict[str, SeparationDistance] = {}
+    for rule in SeparationDistance.objects.filter(valid_from__lte=on).order_by("category", "-valid_from", "-id"):
+        rules.setdefault(rule.category, rule)
+    return rules
+
+
+# A rejected project will not be built: a place near it is no conflict.
+LIVE_PROJECT_STATUSES = (ProjectStatus.PROPOSED, ProjectStatus.APPROVED, ProjectStatus.CONDITIONAL)
+
+
+def place_siting_check(*, actor: User, place: DensePlace, on: dt.date | None = None) -> list[SitingReview]:
+    """The other direction of siting (§2.1): after a dense place is registered, moved or (de)activated, every
+    live high-risk project whose separation distance it now enters — or has left, or whose distance to it
+    changed — gets a new siting review, exactly as if its reviewer had run one: the rule in force and its
+    version, every place inside, the same notice. Projects the place does not concern get nothing.
+
+    The database returns only projects inside a bounding box of the largest separation distance in force,
+    and those whose latest review lists the place; the exact distance decides in Python. Queries: a few,
+    plus a few per project re-reviewed.
+    """
+    on = on or timezone.localdate()
+    rules = _rules_in_force(on)
+    if not rules:
+        return []
+    inside: dict[int, Decimal] = {}
+    projects: dict[int, HighRiskProject] = {}
+    if place.is_active:
+        widest = max(float(rule.distance_m) for rule in rules.values())
+        box = bounding_box(float(place.latitude), float(place.longitude), widest / 1000 * 1.01 + 0.01)
+        for project in HighRiskProject.objects.filter(
+            box.q(), status__in=LIVE_PROJECT_STATUSES, category__in=list(rules)
+        ).select_related("jurisdiction"):
+            distance = distance_cm(project.latitude, project.longitude, place.latitude, place.longitude)
+            if distance < rules[project.category].distance_m:
+                inside[project.pk] = distance
+                projects[project.pk] = project
+    # Where the place stood before: the conflicts with it in each project's latest review.
+    latest = SitingReview.objects.filter(project=OuterRef("review__project")).order_by("-created_at", "-id")
+    listed: dict[int, Decimal] = dict(
+        SitingConflict.objects.filter(place=place, review__project__status__in=LIVE_PROJECT_STATUSES)
+        .annotate(latest_review=Subquery(latest.values("pk")[:1]))
+        .filter(review_id=F("latest_review"))
+        .values_list("review__project_id", "distance_m")
+    )
+    changed = sorted(pk for pk in set(inside) | set(listed) if inside.get(pk) != listed.get(pk))
+    missing = [pk for pk in changed if pk not in projects]
+    if missing:
+        projects.update(
+            {p.pk: p for p in HighRiskProject.objects.filter(pk__in=missing).select_related("jurisdiction")}
+        )
+    changed = [pk for pk in changed if pk in projects and projects[pk].category in rules]
+    if not changed:
+        return []
+    places_checked = DensePlace.objects.filter(is_active=True).count()
+    with transaction.atomic():
+        return [
+            _siting_review(
+                actor=actor,
+                project=projects[pk],
+                rule=rules[projects[pk].category],
+                trigger=place,
+                places_checked=places_checked,
+            )
+            for pk in changed
+        ]
 
 
 def siting_review_decide(*, actor: User, review: SitingReview, decision: str, note: str = "") -> SitingReview:

@@ -168,6 +168,36 @@ def siting_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(review.project)
 
 
+def _siting_flags(request: HttpRequest, place: Any) -> Any:
+    """Tell who saved a place which projects' siting reviews it re-ran (siting both ways, §2.1)."""
+    for review in place.siting_reviews:
+        conflicts = [c for c in review.conflicts.all() if c.place_id == place.pk]
+        if conflicts:
+            messages.warning(
+                request,
+                _(
+                    "%(place)s is %(m)s m from the high-risk project %(project)s, inside its separation distance of "
+                    "%(d)s m: its siting review was run again."
+                )
+                % {
+                    "place": place.name,
+                    "m": conflicts[0].distance_m,
+                    "project": review.project.name,
+                    "d": review.separation_m,
+                },
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "%(place)s is no longer inside the separation distance of %(project)s: its siting review was run "
+                    "again."
+                )
+                % {"place": place.name, "project": review.project.name},
+            )
+    return place
+
+
 @login_required
 def place_list(request: HttpRequest) -> HttpResponse:
     if not is_staff_user(request.user):
@@ -184,7 +214,9 @@ def place_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         DensePlaceForm,
         place,
-        lambda p, opened: dense_place_save(actor=signed_in_user(request), place=p, opened=opened),
+        lambda p, opened: _siting_flags(
+            request, dense_place_save(actor=signed_in_user(request), place=p, opened=opened)
+        ),
         "enterprises/admission/place_form.html",
         _("Place saved."),
     )
