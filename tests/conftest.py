@@ -209,9 +209,12 @@ def users(org: Org, xinluo_chem: Any) -> dict[str, Any]:
     inspector.jurisdictions.add(org.jurisdiction("新罗区"))
     town_inspector = UserFactory(username="inspector_town", role="inspector")
     town_inspector.jurisdictions.add(org.jurisdiction("新罗区/东城街道"))
+    county_office = UserFactory(username="county_office", role="county_office")
+    county_office.jurisdictions.add(org.jurisdiction("新罗区"))
     return {
         "admin": UserFactory(username="admin", role="admin", is_staff=True, is_superuser=True),
         "committee": UserFactory(username="committee", role="committee"),
+        "county_office": county_office,  # 新罗区安委办
         "inspector": inspector,
         "inspector_town": town_inspector,
         "department": UserFactory(username="dept_yjj", role="department", department=org.department("yjj")),

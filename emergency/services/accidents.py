@@ -23,6 +23,7 @@ from safety_platform.models import Jurisdiction, StatutoryDeadline, User
 from safety_platform.services import (
     DomainError,
     committee_office_users,
+    county_office_users,
     deadline_cancel,
     deadline_met,
     deadline_open,
@@ -192,7 +193,7 @@ def _cancel_forward_clocks_above(accident: Accident) -> None:
 
 
 def _notify_regulators(accident: Accident, *, key: str, title: str) -> None:
-    recipients = list(inspectors_for(accident.jurisdiction))
+    recipients = list(inspectors_for(accident.jurisdiction)) + list(county_office_users(accident.jurisdiction))
     if GRADE_ORDER.index(AccidentGrade(accident.grade)) >= GRADE_ORDER.index(AccidentGrade.LARGER):
         recipients += list(committee_office_users())
     notify(

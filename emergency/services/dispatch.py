@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction, User
-from safety_platform.services import committee_office_users, notify
+from safety_platform.services import committee_office_users, county_office_users, notify
 
 from ..choices import DispatchAction, DispatchStatus, MovementKind, WarehouseLevel
 from ..models import (
@@ -91,6 +91,7 @@ def _warehouse_managers(warehouses: Iterable[Warehouse]) -> list[User]:
             )
         elif warehouse.level == WarehouseLevel.COUNTY:
             users += list(inspectors_for(warehouse.jurisdiction, levels=["county"]))
+            users += list(county_office_users(warehouse.jurisdiction))
         else:
             users += list(committee_office_users())
     return users

@@ -12,7 +12,16 @@ from safety_platform.services import api_key_create
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = ["admin", "committee", "inspector", "inspector_town", "department", "department_zjj", "enterprise"]
+ALL_ROLES = [
+    "admin",
+    "committee",
+    "county_office",
+    "inspector",
+    "inspector_town",
+    "department",
+    "department_zjj",
+    "enterprise",
+]
 EVERYONE = set(ALL_ROLES)
 
 # What each role must see, per kind of record (keys of the `world` fixture).
@@ -20,6 +29,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "warehouses": {
         "admin": {"city_store", "xinluo_store", "shanghang_store", "chem_store", "site_store"},
         "committee": {"city_store", "xinluo_store", "shanghang_store", "chem_store", "site_store"},
+        "county_office": {"xinluo_store", "chem_store"},
         "inspector": {"xinluo_store", "chem_store"},  # 新罗区 subtree; the city reserve is above it
         "inspector_town": {"chem_store"},  # 东城街道 only
         "department": {"city_store", "xinluo_store", "shanghang_store", "chem_store"},  # + supervised enterprise
@@ -29,6 +39,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "teams": {
         "admin": {"xinluo_team", "shanghang_team", "chem_team"},
         "committee": {"xinluo_team", "shanghang_team", "chem_team"},
+        "county_office": {"xinluo_team", "chem_team"},
         "inspector": {"xinluo_team", "chem_team"},
         "inspector_town": {"chem_team"},
         "department": {"xinluo_team", "shanghang_team", "chem_team"},
@@ -38,6 +49,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "accidents": {
         "admin": {"chem_accident", "road_accident", "site_accident"},
         "committee": {"chem_accident", "road_accident", "site_accident"},
+        "county_office": {"chem_accident", "road_accident"},
         "inspector": {"chem_accident", "road_accident"},
         "inspector_town": {"chem_accident"},
         "department": {"chem_accident", "road_accident"},
@@ -47,6 +59,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "warnings": {
         "admin": {"xinluo_warning", "shanghang_warning", "city_warning"},
         "committee": {"xinluo_warning", "shanghang_warning", "city_warning"},
+        "county_office": {"xinluo_warning", "city_warning"},
         "inspector": {"xinluo_warning", "city_warning"},  # its area, and the city-wide one covering it
         "inspector_town": {"xinluo_warning", "city_warning"},
         "department": {"xinluo_warning", "shanghang_warning", "city_warning"},
@@ -56,6 +69,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "plans": {
         "admin": {"chem_plan", "site_plan", "yjj_plan", "zjj_plan"},
         "committee": {"chem_plan", "site_plan", "yjj_plan", "zjj_plan"},
+        "county_office": {"chem_plan"},
         "inspector": {"chem_plan"},
         "inspector_town": {"chem_plan"},
         "department": {"chem_plan", "yjj_plan", "zjj_plan"},
@@ -65,6 +79,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "orders": {
         "admin": {"xinluo_order", "shanghang_order", "cross_order", "requisition_order"},
         "committee": {"xinluo_order", "shanghang_order", "cross_order", "requisition_order"},
+        "county_office": {"xinluo_order", "cross_order", "requisition_order"},
         "inspector": {"xinluo_order", "cross_order", "requisition_order"},  # requester, or source in scope
         "inspector_town": {"xinluo_order", "requisition_order"},  # the requisitioned store is in 东城街道
         "department": {"xinluo_order", "shanghang_order", "cross_order", "requisition_order"},

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "admin": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
     "committee": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
+    "county_office": {"xinluo_chem", "xinluo_site"},  # 新罗区安委办
     "inspector": {"xinluo_chem", "xinluo_site"},  # 新罗区
     "inspector_town": {"xinluo_chem"},  # 东城街道 only
     "department": {"xinluo_chem", "yongding_mine"},  # 应急管理局: chemicals and mining
@@ -285,6 +286,7 @@ def test_enterprise_users_are_refused_staff_pages(name: str, client: Any, users:
 PLANNING_EXPECTED = {
     "admin": {"东城", "上杭"},
     "committee": {"东城", "上杭"},
+    "county_office": {"东城"},
     "inspector": {"东城"},
     "inspector_town": {"东城"},
     "department": {"东城", "上杭"},

@@ -34,6 +34,7 @@ def world(org: Any, users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any
 EXPECTED = {
     "admin": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
     "committee": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
+    "county_office": {"xinluo_chem", "xinluo_site"},  # 新罗区 whole
     "inspector": {"xinluo_chem", "xinluo_site"},
     "inspector_town": {"xinluo_chem"},
     "department": {"xinluo_chem", "yongding_mine"},

@@ -26,7 +26,7 @@ from tests.hazards.factories import COMPLETE_PLAN, image_upload, make_hazard
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "committee", "inspector", "inspector_town", "department", "enterprise"]
+ROLES = ["admin", "committee", "county_office", "inspector", "inspector_town", "department", "enterprise"]
 
 # The state a hazard must be in (and its grade) for each step to be legal.
 SETUP = {
@@ -45,7 +45,7 @@ SETUP = {
 ALLOWED_ROLES = {
     TransitionAction.ASSESS: {"inspector", "inspector_town"},  # enterprise only for self-reported hazards
     TransitionAction.REPORT: {"inspector", "inspector_town", "enterprise"},
-    TransitionAction.LIST: {"committee"},
+    TransitionAction.LIST: {"committee", "county_office"},
     TransitionAction.START: {"inspector", "inspector_town", "enterprise"},
     TransitionAction.PROGRESS: {"inspector", "inspector_town", "enterprise"},
     TransitionAction.SUBMIT: {"inspector", "inspector_town", "enterprise"},
@@ -199,7 +199,7 @@ def test_reporting_a_major_hazard_notifies_department_and_committee_at_once(
 ) -> None:
     hazard = make_hazard(xinluo_chem, state="reported", grade=HazardGrade.MAJOR, inspector=users["inspector"])
     notified = set(Notification.objects.filter(category="major_hazard").values_list("recipient__username", flat=True))
-    assert notified == {"dept_yjj", "committee"}
+    assert notified == {"dept_yjj", "committee", "county_office"}  # the city, and the county office of 新罗区
     assert hazard.code in Notification.objects.filter(recipient=users["committee"]).get().title
 
 
