@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from credit.choices import BlacklistCase, BlacklistOrigin, BlacklistStatus, IntakeOutcome, RecordSource, RecordStatus
-from credit.models import BlacklistEntry, CreditFactIntake, CreditRating, CreditRecord, Rule, SupervisionVisit
+from credit.models import BlacklistEntry, CreditFactIntake, CreditRating, CreditRecord, Rule
 from credit.services import credit_fact_ingest, credit_facts_ingest_pending, rule_set_copy, rule_set_publish
 from safety_platform.models import Notification
 from tests.credit.factories import confirm_pending, fact
@@ -165,11 +165,11 @@ def test_event_uses_the_rule_version_in_force_when_it_happened(xinluo_chem: Any,
     assert Rule.objects.filter(code="HAZ-OVERDUE").count() == 2
 
 
-def test_inspection_event_records_a_visit(xinluo_chem: Any, users: dict[str, Any]) -> None:
+def test_an_inspection_event_is_no_credit_record(xinluo_chem: Any, users: dict[str, Any]) -> None:
+    """Credit notes an inspection and moves on: the supervision app records it (tests/supervision)."""
     intake = ingest(fact(xinluo_chem, "inspection_conducted", inspection_id=3, inspector_id=users["inspector"].pk))
     assert intake.outcome == IntakeOutcome.INSPECTION
-    visit = SupervisionVisit.objects.get()
-    assert (visit.enterprise, visit.inspector) == (xinluo_chem, users["inspector"])
+    assert intake.record is None and not CreditRecord.objects.filter(enterprise=xinluo_chem).exists()
 
 
 def test_recorded_fact_reaches_credit_after_commit_and_regrades_the_enterprise(

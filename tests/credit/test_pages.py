@@ -10,27 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from credit.choices import BlacklistStatus, RecordStatus
-from credit.models import BlacklistEntry, CreditRating, CreditRecord, SupervisionVisit
+from credit.models import BlacklistEntry, CreditRating, CreditRecord
 from credit.services import blacklist_propose, credit_rating_recalculate
 from tests.credit.factories import record
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "admin",
-    "committee",
-    "county_office",
-    "inspector",
-    "inspector_town",
-    "department",
-    "department_zjj",
-    "enterprise",
-]
+ROLES = ["admin", "committee", "inspector", "inspector_town", "department", "department_zjj", "enterprise"]
 SEES = {
     "admin": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
     "committee": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
-    "county_office": {"xinluo_chem", "xinluo_site"},
     "inspector": {"xinluo_chem", "xinluo_site"},
     "inspector_town": {"xinluo_chem"},
     "department": {"xinluo_chem", "yongding_mine"},
@@ -127,15 +117,11 @@ def test_enterprise_sees_its_entry_once_notice_is_served(client: Any, users: dic
     assert "File objection" in response.content.decode() or "提出异议" in response.content.decode()
 
 
-def test_due_inspection_list_is_scoped(client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
-    for role in ROLES:
-        client.force_login(users[role])
-        response = client.get(reverse("credit:supervision"), {"within": "all"})
-        if role == "enterprise":
-            assert response.status_code == 403
-            continue
-        assert response.status_code == 200
-        assert names_in(response, world) == SEES[role], role
+def test_the_old_due_inspection_page_moved_to_the_inspection_plans(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["inspector"])
+    response = client.get(reverse("credit:supervision"))
+    assert response.status_code in (301, 302)
+    assert response["Location"].startswith("/supervision/")
 
 
 def test_feed_usage_page_is_for_committee_and_admins(client: Any, users: dict[str, Any]) -> None:
@@ -153,7 +139,7 @@ def test_rules_page_is_readable_by_everyone(client: Any, users: dict[str, Any]) 
 
 
 def test_anonymous_users_are_sent_to_login(client: Any, world: dict[str, Any]) -> None:
-    for name in ("credit:overview", "credit:blacklist", "credit:supervision", "credit:records", "credit:rules"):
+    for name in ("credit:overview", "credit:blacklist", "credit:records", "credit:rules"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -265,23 +251,6 @@ def test_blacklist_action_refused_to_the_wrong_role(client: Any, users: dict[str
     assert client.post(reverse("credit:blacklist_action", args=[entry.pk, "bogus"])).status_code == 404
 
 
-def test_inspector_records_a_visit_from_the_due_list(client: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
-    client.force_login(users["inspector"])
-    chem = world["xinluo_chem"]
-    response = client.post(
-        reverse("credit:visit_create", args=[chem.pk]), {"visited_on": timezone.localdate().isoformat()}
-    )
-    assert response.status_code == 302
-    assert SupervisionVisit.objects.get().inspector == users["inspector"]
-    outside = world["shanghang_site"]
-    assert (
-        client.post(
-            reverse("credit:visit_create", args=[outside.pk]), {"visited_on": timezone.localdate().isoformat()}
-        ).status_code
-        == 404
-    )
-
-
 # Query counts -----------------------------------------------------------------------------------
 
 
@@ -297,7 +266,6 @@ def many(org: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
         record(enterprise, "STD-2", months_before=2)
         credit_rating_recalculate(enterprise_id=enterprise.pk)
         blacklist_propose(actor=users["committee"], enterprise=enterprise, case="other", reason="测试")
-        SupervisionVisit.objects.create(enterprise=enterprise, visited_on=timezone.localdate(), note="x")
 
 
 @pytest.mark.parametrize(
@@ -306,7 +274,6 @@ def many(org: Any, users: dict[str, Any], world: dict[str, Any]) -> None:
         ("credit:overview", {}),
         ("credit:records", {}),
         ("credit:blacklist", {}),
-        ("credit:supervision", {"within": "all"}),
         ("credit:feed_usage", {}),
         ("credit:rules", {}),
     ],

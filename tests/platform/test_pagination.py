@@ -139,7 +139,7 @@ LIST_PAGES = [
     "credit:overview",
     "credit:records",
     "credit:blacklist",
-    "credit:supervision",
+    "supervision:inspections",
     "credit:feed_usage",
     "emergency:team_list",
     "emergency:warehouse_list",

@@ -44,13 +44,17 @@ def clock() -> Any:
         yield moment
 
 
-@pytest.fixture
-def chem_checklist(org: Any) -> Checklist:
+def make_chem_checklist(org: Any) -> Checklist:
     """The hazardous-chemicals checklist (keyed by C26: covers C2614) with three items."""
     checklist = Checklist.objects.create(name="危险化学品企业检查表", industry=org.industry("C26"))
     for order, text in enumerate(("储罐区防火堤完好", "可燃气体报警器有效", "特种作业人员持证上岗"), start=1):
         ChecklistItem.objects.create(checklist=checklist, order=order, text=text, basis=f"GB 依据 {order}")
     return checklist
+
+
+@pytest.fixture
+def chem_checklist(org: Any) -> Checklist:
+    return make_chem_checklist(org)
 
 
 @pytest.fixture
@@ -280,6 +284,10 @@ def test_self_reported_hazards_are_not_inspections(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         hazard_register(
-            enterprise=xinluo_chem, title="自查发现", description="x", source="self_check", reported_by=users["enterprise"]
+            enterprise=xinluo_chem,
+            title="自查发现",
+            description="x",
+            source="self_check",
+            reported_by=users["enterprise"],
         )
     assert not Inspection.objects.exists()
