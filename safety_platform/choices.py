@@ -68,3 +68,4 @@ class FactKind(models.TextChoices):
     OCCUPATIONAL_HAZARD = "occupational_hazard", _("Occupational-hazard violation")
     SAFETY_STAFF_MISSING = "safety_staff_missing", _("Safety management organization or staff missing")
     INSPECTION_CONDUCTED = "inspection_conducted", _("On-site inspection conducted")
+    PENALTY_DECIDED = "penalty_decided", _("Administrative penalty decided")

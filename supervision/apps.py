@@ -58,4 +58,33 @@ class SupervisionConfig(AppConfig):
         # --- end inspections ---
 
         # --- enforcement: registrations ---
+        from safety_platform.demo import register_demo_seeder as register_enforcement_demo
+        from safety_platform.navigation import NavItem as EnforcementNavItem
+        from safety_platform.navigation import register_nav as register_enforcement_nav
+
+        from .demo_enforcement import seed_enforcement_demo
+        from .models import EnforcementDocument, PenaltyCase
+
+        audit_register(EnforcementDocument, m2m_fields={"hazards"})
+        audit_register(PenaltyCase)
+        enforcement_roles = frozenset({"admin", "committee", "county_office", "inspector", "department", "enterprise"})
+        register_enforcement_nav(
+            EnforcementNavItem(
+                _("Enforcement documents"),
+                "supervision:enforcement_documents",
+                roles=enforcement_roles,
+                icon="file-earmark-text",
+                order=44,
+            )
+        )
+        register_enforcement_nav(
+            EnforcementNavItem(
+                _("Penalty cases"),
+                "supervision:enforcement_cases",
+                roles=enforcement_roles,
+                icon="folder2-open",
+                order=45,
+            )
+        )
+        register_enforcement_demo(seed_enforcement_demo)
         # --- end enforcement ---

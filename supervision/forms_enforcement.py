@@ -1,0 +1,239 @@
+"""Forms of the enforcement pages: issuing a document, opening a case, each step of a case, the lists' filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.fields import EnterpriseChoiceField
+from enterprises.models import Enterprise
+from safety_platform.forms import DateInput
+
+from .models.enforcement import INSPECTION_KINDS, CaseStatus, DocumentKind, Violation
+
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+def _area(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"class": "form-control", "rows": rows})
+
+
+class _EnterpriseForm(forms.Form):
+    enterprise = EnterpriseChoiceField(operating_only=False)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, EnterpriseChoiceField)
+        field.queryset = enterprises
+        field.widget.attrs.setdefault("class", "form-control")
+
+
+class DocumentIssueForm(_EnterpriseForm):
+    """An inspection document: the record, the order to rectify (its items become hazards), the re-inspection."""
+
+    kind = forms.ChoiceField(
+        label=_("Document kind"),
+        choices=[(k.value, k.label) for k in INSPECTION_KINDS],
+        initial=DocumentKind.RECTIFICATION_ORDER,
+        widget=forms.Select(attrs=SELECT),
+    )
+    issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput(attrs=TEXT))
+    number = forms.CharField(
+        label=_("Document number"),
+        required=False,
+        max_length=60,
+        help_text=_("Leave empty to number it automatically; type it for a paper document entered later."),
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(4))
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        required=False,
+        help_text=_("Required for an order to rectify."),
+        widget=_area(2),
+    )
+    items = forms.CharField(
+        label=_("Items to rectify"),
+        required=False,
+        help_text=_("One per line; each becomes a hazard with the deadline below."),
+        widget=_area(4),
+    )
+    rectify_by = forms.DateField(label=_("Rectify by"), required=False, widget=DateInput(attrs=TEXT))
+    hazard_codes = forms.CharField(
+        label=_("Hazards already registered"),
+        required=False,
+        max_length=2000,
+        help_text=_("Codes of existing hazards the document covers, separated by commas."),
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"),
+        required=False,
+        help_text=_("Required for a re-inspection opinion."),
+        widget=_area(3),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].initial = timezone.localdate()
+
+    def item_lines(self) -> list[str]:
+        return [line.strip() for line in (self.cleaned_data.get("items") or "").splitlines() if line.strip()]
+
+    def codes(self) -> list[str]:
+        raw = (self.cleaned_data.get("hazard_codes") or "").replace("，", ",")
+        return [c.strip() for c in raw.split(",") if c.strip()]
+
+
+class CaseOpenForm(_EnterpriseForm):
+    title = forms.CharField(label=_("Cause of the case"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    violation = forms.ChoiceField(label=_("Violation"), choices=Violation.choices, widget=forms.Select(attrs=SELECT))
+    filed_on = forms.DateField(label=_("Date filed"), widget=DateInput(attrs=TEXT))
+    findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(3))
+    number = forms.CharField(
+        label=_("Document number"),
+        required=False,
+        max_length=60,
+        help_text=_("Leave empty to number it automatically; type it for a paper document entered later."),
+        widget=forms.TextInput(attrs=TEXT),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["filed_on"].initial = timezone.localdate()
+
+
+class InvestigateForm(forms.Form):
+    note = forms.CharField(label=_("Evidence gathered"), required=False, widget=_area(3))
+
+
+class NotifyForm(forms.Form):
+    notified_on = forms.DateField(label=_("Notified on"), widget=DateInput(attrs=TEXT))
+    findings = forms.CharField(label=_("Facts and intended penalty"), widget=_area(3))
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_area(2))
+    number = forms.CharField(
+        label=_("Document number"), required=False, max_length=60, widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label=_("The party's statement and defence"), required=False, widget=_area(3))
+    hearing_requested = forms.BooleanField(label=_("The party requests a hearing"), required=False)
+    requested_on = forms.DateField(label=_("Hearing requested on"), required=False, widget=DateInput(attrs=TEXT))
+
+
+class HearingForm(forms.Form):
+    held_on = forms.DateField(label=_("Hearing held on"), widget=DateInput(attrs=TEXT))
+    note = forms.CharField(label=_("Hearing record"), widget=_area(3))
+
+
+class DecideForm(forms.Form):
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(attrs=TEXT))
+    fine_amount = forms.DecimalField(
+        label=_("Fine (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={**TEXT, "step": "0.01", "inputmode": "decimal"}),
+    )
+    suspension_days = forms.IntegerField(
+        label=_("Suspension of production (days)"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+        widget=forms.NumberInput(attrs=TEXT),
+    )
+    licence_revocation_proposed = forms.BooleanField(label=_("Propose to revoke a licence"), required=False)
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_area(2))
+    findings = forms.CharField(label=_("Reasons for the decision"), required=False, widget=_area(3))
+    number = forms.CharField(
+        label=_("Document number"), required=False, max_length=60, widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class ExecuteForm(forms.Form):
+    executed_on = forms.DateField(label=_("Execution started on"), widget=DateInput(attrs=TEXT))
+    note = forms.CharField(label=_("Note"), required=False, widget=_area(2))
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(attrs=TEXT))
+    fine_paid_on = forms.DateField(label=_("Fine paid on"), required=False, widget=DateInput(attrs=TEXT))
+    note = forms.CharField(label=_("Note"), required=False, widget=_area(2))
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Extend by (days)"), min_value=1, max_value=365, widget=forms.NumberInput(attrs=TEXT)
+    )
+    reason = forms.CharField(label=_("Reason for the extension"), max_length=300, widget=forms.TextInput(attrs=TEXT))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing the case"), max_length=300, widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+STEP_FORMS: dict[str, type[forms.Form]] = {
+    "investigate": InvestigateForm,
+    "notify": NotifyForm,
+    "statement": StatementForm,
+    "hearing": HearingForm,
+    "decide": DecideForm,
+    "execute": ExecuteForm,
+    "close": CloseForm,
+    "extend": ExtendForm,
+    "withdraw": WithdrawForm,
+}
+STEP_LABELS: dict[str, Any] = {
+    "investigate": _("Start the investigation"),
+    "notify": _("Notify the party"),
+    "statement": _("Record the statement or a hearing request"),
+    "hearing": _("Record the hearing"),
+    "decide": _("Decide"),
+    "execute": _("Execute the decision"),
+    "close": _("Close the case"),
+    "extend": _("Extend the decision deadline"),
+    "withdraw": _("Withdraw the case"),
+    "open": _("Case filed"),
+}
+
+
+class DocumentFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Document kind"),
+        required=False,
+        choices=[("", _("All")), *DocumentKind.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    number = forms.CharField(
+        label=_("Document number"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Case status"),
+        required=False,
+        choices=[("", _("All")), *CaseStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    overdue = forms.BooleanField(label=_("Past the decision deadline"), required=False)

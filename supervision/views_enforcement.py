@@ -1,0 +1,306 @@
+"""Pages of enforcement: the documents (issued from an inspection, printed in the official layout) and the
+administrative penalty cases (list, detail with timeline and case file, one form per allowed step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from enterprises.models import Enterprise
+from safety_platform.choices import Role
+from safety_platform.pagination import ListPaginator
+from safety_platform.services import DomainError
+
+from .forms_enforcement import (
+    STEP_FORMS,
+    STEP_LABELS,
+    CaseFilterForm,
+    CaseOpenForm,
+    DocumentFilterForm,
+    DocumentIssueForm,
+)
+from .models import Inspection
+from .models.enforcement import INSPECTION_KINDS, DocumentKind, EnforcementDocument, PenaltyCase
+from .selectors_enforcement import case_file, cases_visible_to, documents_visible_to
+from .services import enforcement as services
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
+    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    if exc.code == "forbidden":
+        raise PermissionDenied(exc.message)
+    if exc.code == "not_found":
+        raise Http404(exc.message)
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _is_inspector(user: Any) -> bool:
+    return not user.is_superuser and user.role == Role.INSPECTOR
+
+
+def _may_open_case(user: Any) -> bool:
+    return user.is_superuser or user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE, Role.COMMITTEE, Role.ADMIN)
+
+
+# Documents -------------------------------------------------------------------------------------
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    """The documents the user sees, newest first: by kind, year and number, paginated."""
+    form = DocumentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    queryset = documents_visible_to(
+        request.user, kind=filters.get("kind") or "", year=filters.get("year"), number=filters.get("number") or ""
+    )
+    page, query = _page(request, queryset)
+    return render(
+        request,
+        "supervision/enforcement/documents.html",
+        {"form": form, "page_obj": page, "query": query, "can_issue": _is_inspector(request.user)},
+    )
+
+
+@login_required
+def document_new(request: HttpRequest) -> HttpResponseBase:
+    """Issue a document, from an inspection (`?inspection=`) or for an enterprise chosen here."""
+    user: Any = request.user
+    if not _is_inspector(user):
+        raise PermissionDenied
+    enterprises = Enterprise.objects.visible_to(user)
+    inspection = None
+    raw_inspection = request.GET.get("inspection") or request.POST.get("inspection") or ""
+    if raw_inspection:
+        if not raw_inspection.isdigit():
+            raise Http404
+        inspection = get_object_or_404(
+            Inspection.objects.visible_to(user).select_related("enterprise"), pk=int(raw_inspection)
+        )
+    initial: dict[str, Any] = {}
+    kind = request.GET.get("kind") or ""
+    if kind in INSPECTION_KINDS:
+        initial["kind"] = kind
+    if inspection is not None:
+        initial["enterprise"] = inspection.enterprise
+        initial["findings"] = inspection.note
+    form = DocumentIssueForm(request.POST or None, initial=initial, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_issue(
+                actor=user,
+                kind=data["kind"],
+                enterprise=data["enterprise"],
+                issued_on=data["issued_on"],
+                number=data["number"],
+                inspection=inspection,
+                findings=data["findings"],
+                legal_basis=data["legal_basis"],
+                items=form.item_lines(),
+                rectify_by=data["rectify_by"],
+                hazard_codes=form.codes(),
+                conclusion=data["conclusion"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Document %(number)s issued.") % {"number": document.number})
+            return redirect(document.get_absolute_url())
+    return render(
+        request,
+        "supervision/enforcement/document_form.html",
+        {"form": form, "inspection": inspection},
+    )
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document in its official layout (A4; the print stylesheet hides the platform around it)."""
+    document = get_object_or_404(
+        EnforcementDocument.objects.visible_to(request.user).select_related(
+            "enterprise", "authority", "case", "issued_by", "inspection"
+        ),
+        pk=pk,
+    )
+    hazards = list(document.hazards.order_by("code").only("code", "title", "deadline", "enterprise_id"))
+    return render(
+        request,
+        "supervision/enforcement/document.html",
+        {
+            "document": document,
+            "hazards": hazards,
+            # Hazards linked by code (those created from the order's items are its items already).
+            "linked_hazards": [h for h in hazards if h.title not in {i.get("text") for i in document.order_items}],
+            "authority_name": f"{document.authority.name}应急管理局"
+            if document.authority.level != "city"
+            else "龙岩市应急管理局",
+            "kinds": DocumentKind,
+        },
+    )
+
+
+# Cases -----------------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    today = timezone.localdate()
+    queryset = cases_visible_to(
+        request.user, status=filters.get("status") or "", overdue=bool(filters.get("overdue")), today=today
+    )
+    page, query = _page(request, queryset)
+    return render(
+        request,
+        "supervision/enforcement/cases.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query": query,
+            "today": today,
+            "can_open": _may_open_case(request.user),
+        },
+    )
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponseBase:
+    user: Any = request.user
+    if not _may_open_case(user):
+        raise PermissionDenied
+    enterprises = Enterprise.objects.visible_to(user)
+    inspection = None
+    raw_inspection = request.GET.get("inspection") or request.POST.get("inspection") or ""
+    if raw_inspection:
+        if not raw_inspection.isdigit():
+            raise Http404
+        inspection = get_object_or_404(
+            Inspection.objects.visible_to(user).select_related("enterprise"), pk=int(raw_inspection)
+        )
+    initial: dict[str, Any] = {"enterprise": inspection.enterprise} if inspection is not None else {}
+    form = CaseOpenForm(request.POST or None, initial=initial, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                actor=user,
+                enterprise=data["enterprise"],
+                title=data["title"],
+                violation=data["violation"],
+                filed_on=data["filed_on"],
+                inspection=inspection,
+                findings=data["findings"],
+                number=data["number"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Case filed."))
+            return redirect(case.get_absolute_url())
+    return render(request, "supervision/enforcement/case_form.html", {"form": form, "inspection": inspection})
+
+
+def _case_page(request: HttpRequest, case: PenaltyCase, bound: tuple[str, Any] | None = None) -> HttpResponse:
+    user: Any = request.user
+    allowed = services.case_allowed_steps(user, case)
+    today = timezone.localdate()
+    step_forms = []
+    for step in allowed:
+        if bound is not None and bound[0] == step:
+            form = bound[1]
+        else:
+            form = STEP_FORMS[step](initial=_initial(step, today), prefix=step)
+        step_forms.append({"step": step, "label": STEP_LABELS[step], "form": form})
+    steps, documents = case_file(case)
+    return render(
+        request,
+        "supervision/enforcement/case.html",
+        {
+            "case": case,
+            "steps": [{"row": s, "label": STEP_LABELS.get(s.action, s.action)} for s in steps],
+            "documents": documents,
+            "step_forms": step_forms,
+            "today": today,
+            "overdue": case.status in services.CASE_STEPS["withdraw"][0] and case.decide_by < today,
+            "window_open": case.hearing_window_open_on(today),
+        },
+        status=400 if bound is not None else 200,
+    )
+
+
+def _initial(step: str, today: Any) -> dict[str, Any]:
+    field = {
+        "notify": "notified_on",
+        "hearing": "held_on",
+        "decide": "decided_on",
+        "execute": "executed_on",
+        "close": "closed_on",
+        "statement": "requested_on",
+    }.get(step)
+    return {field: today} if field else {}
+
+
+def _visible_case(request: HttpRequest, pk: int) -> PenaltyCase:
+    return get_object_or_404(
+        PenaltyCase.objects.visible_to(request.user).select_related(
+            "enterprise", "enterprise__jurisdiction", "authority", "rule_set", "filed_by", "extension_approved_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case: its status and clocks, its timeline, its case file (卷宗) in order, and the allowed steps."""
+    return _case_page(request, _visible_case(request, pk))
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponseBase:
+    case = _visible_case(request, pk)
+    if step not in STEP_FORMS:
+        raise Http404
+    form = STEP_FORMS[step](request.POST, prefix=step)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        call = {
+            "investigate": services.case_investigate,
+            "notify": services.case_notify,
+            "statement": services.case_record_statement,
+            "hearing": services.case_hold_hearing,
+            "decide": services.case_decide,
+            "execute": services.case_execute,
+            "close": services.case_close,
+            "extend": services.case_extend,
+            "withdraw": services.case_withdraw,
+        }[step]
+        try:
+            call(actor=request.user, case_id=case.pk, **data)  # type: ignore[operator]
+        except DomainError as exc:
+            if exc.code in ("case_wrong_status",):
+                messages.error(request, exc.message)
+                return redirect(case.get_absolute_url())
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Step recorded."))
+            return redirect(case.get_absolute_url())
+    case.refresh_from_db()
+    return _case_page(request, case, bound=(step, form))
