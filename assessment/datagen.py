@@ -776,7 +776,11 @@ class CityGenerator:
             has_id=False,
             after=[self.facts, self.records],
         )
-        from hazards.services.loop import RECTIFICATION_BASIS, VERIFICATION_DAYS
+        from hazards.legal_numbers import VERIFICATION_DAYS as VERIFICATION_RULE
+        from hazards.services.loop import RECTIFICATION_BASIS
+        from safety_platform.rules import rule_int
+
+        verification_days = rule_int(VERIFICATION_RULE)
 
         escalation_days = list(getattr(settings, "DEADLINE_ESCALATION_DAYS", (0, 3, 7)))
 
@@ -1073,7 +1077,7 @@ class CityGenerator:
                         )
                 if first_submit is not None:
                     last_submit = submits[-1]
-                    due = last_submit + dt.timedelta(days=VERIFICATION_DAYS)
+                    due = last_submit + dt.timedelta(days=verification_days)
                     met = closed_at if final == "closed" else (None if final == "remediated" else verify_met)
                     level, escalated_at = escalation(due, met or end)
                     deadlines.add(

@@ -117,3 +117,8 @@ class CreditConfig(AppConfig):
         from .demo_joint import seed_joint_demo
 
         register_demo_seeder(seed_joint_demo)  # after the credit demo: it lists its grades and listings
+        from safety_platform.rules import register_clock_backfill
+
+        from .services.blacklist import blacklist_clocks_backfill
+
+        register_clock_backfill("blacklist_period_end", blacklist_clocks_backfill)

@@ -222,8 +222,13 @@ class PlanKind(models.TextChoices):
     ON_SITE = "on_site", _("On-site disposal plan")
 
 
-# Drill intervals in months: comprehensive and special plans yearly, on-site plans every half-year.
-DRILL_INTERVAL_MONTHS = {PlanKind.COMPREHENSIVE: 12, PlanKind.SPECIAL: 12, PlanKind.ON_SITE: 6}
+# Drill intervals in months (comprehensive and special plans yearly, on-site plans every half-year) are legal
+# numbers of the rule book: the key of each kind's (emergency/legal_numbers.py).
+DRILL_INTERVAL_RULES = {
+    PlanKind.COMPREHENSIVE: "emergency.drill_interval_months.comprehensive",
+    PlanKind.SPECIAL: "emergency.drill_interval_months.special",
+    PlanKind.ON_SITE: "emergency.drill_interval_months.on_site",
+}
 
 
 class PlanStatus(models.TextChoices):

@@ -7,6 +7,9 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
+        from .legal_numbers import register as register_legal_numbers
+
+        register_legal_numbers()
         from safety_platform.audit import audit_register
         from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
 

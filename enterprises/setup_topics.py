@@ -51,7 +51,7 @@ def _standardization_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 
 def _training_panel(request: Any, enterprise: Any) -> dict[str, Any]:
     from .models import SpecialOperationCertificate
-    from .selectors.training import CERTIFICATE_WARNING_DAYS, training_compliance
+    from .selectors.training import certificate_warning_days, training_compliance
 
     today = timezone.localdate()
     return {
@@ -60,7 +60,7 @@ def _training_panel(request: Any, enterprise: Any) -> dict[str, Any]:
         "expiring": SpecialOperationCertificate.objects.filter(
             employee__enterprise=enterprise,
             employee__status__in=["on_post", "away"],
-            expires_on__lte=today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS),
+            expires_on__lte=today + dt.timedelta(days=certificate_warning_days(today)),
         ).count(),
     }
 
@@ -68,14 +68,14 @@ def _training_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 def _home_context(request: Any) -> dict[str, Any]:
     from .models import SpecialOperationCertificate
     from .selectors.standardization import certificate_counts
-    from .selectors.training import CERTIFICATE_WARNING_DAYS
+    from .selectors.training import certificate_warning_days
 
     today = timezone.localdate()
     return {
         "counts": certificate_counts(request.user, on=today),
         "expiring": SpecialOperationCertificate.objects.visible_to(request.user)
         .exclude(employee__status="left")
-        .filter(expires_on__lte=today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS))
+        .filter(expires_on__lte=today + dt.timedelta(days=certificate_warning_days(today)))
         .count(),
     }
 

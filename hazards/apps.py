@@ -9,6 +9,9 @@ class HazardsConfig(AppConfig):
     verbose_name = _("Hazards")
 
     def ready(self) -> None:
+        from .legal_numbers import register as register_legal_numbers
+
+        register_legal_numbers()
         from safety_platform.audit import audit_register
         from safety_platform.demo import register_demo_seeder
         from safety_platform.navigation import (

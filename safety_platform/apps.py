@@ -16,6 +16,9 @@ class SafetyPlatformConfig(AppConfig):
         user_logged_in.connect(session_stamp_sign_in, dispatch_uid="session_stamp_sign_in")
 
         audit.register_core_models()
+        from .rules import connect_model_signals
+
+        connect_model_signals()
         from django.db.models.signals import post_save
 
         from .security import revoke_credentials_on_change

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from . import views
+from . import views, views_rules
 from .forms import LoginForm
 
 # A database outage answers 503 with Retry-After (JSON on the API); rendered without the database.
@@ -38,6 +38,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz/", views.healthz, name="healthz"),
+    path("rules/", views_rules.legal_numbers, name="legal_numbers"),
     path("admin/", admin.site.urls),
     path("enterprises/", include("enterprises.urls")),
     path("hazards/", include("hazards.urls")),

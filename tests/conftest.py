@@ -70,6 +70,7 @@ DATA_MIGRATIONS = [
     ("hazards.migrations.0003_default_risk_bandings", "create"),
     ("assessment.migrations.0002_default_scheme", "create_default_scheme"),
     ("assessment.migrations.0005_default_department_scheme", "create_default_department_scheme"),
+    ("safety_platform.migrations.0009_rule_numbers", "create_2026"),
 ]
 
 

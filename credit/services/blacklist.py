@@ -14,16 +14,24 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.locking import lock_row
 from safety_platform.models import User
-from safety_platform.services import DomainError, committee_office_users, department_users, notify
+from safety_platform.services import (
+    DomainError,
+    committee_office_users,
+    deadline_met,
+    deadline_open,
+    department_users,
+    notify,
+)
 from safety_platform.tasks_util import enqueue
 
 from ..choices import (
@@ -45,6 +53,26 @@ from .records import store_upload
 OBJECTION_PERIOD_RUNNING = "objection_period_running"
 
 ORDER_11 = "《安全生产严重失信主体名单管理办法》（应急管理部令第11号）"
+
+# The statutory clock of a listing's end (DESIGN §3b): due the last day of the period, when the daily expiry
+# job removes the entry; met by that removal or by an approved credit repair.
+PERIOD_END_DEADLINE_KIND = "blacklist_period_end"
+
+
+def blacklist_period_clock(entry: BlacklistEntry) -> None:
+    """Open (or move) the clock of an active entry's period end; idempotent (the backfill calls it)."""
+    if entry.status != BlacklistStatus.ACTIVE or entry.ends_on is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        deadline_open(
+            source=entry,
+            kind=PERIOD_END_DEADLINE_KIND,
+            title=_("End of the blacklist period: %(name)s") % {"name": entry.enterprise.name},
+            due_at=timezone.make_aware(dt.datetime.combine(entry.ends_on, dt.time(23, 59, 59))),
+            enterprise=entry.enterprise,
+            url=entry.get_absolute_url(),
+            legal_basis=ORDER_11,
+        )
 
 
 def _lock(entry: BlacklistEntry) -> BlacklistEntry:
@@ -380,6 +408,7 @@ def blacklist_approve(
         entry.ends_on = period_end
         entry.decision_note = (note or "").strip()
         _transition(entry, to=BlacklistStatus.ACTIVE, action="approve", actor=actor, note=entry.decision_note)
+        blacklist_period_clock(entry)
         _tell(
             list(_enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
             entry,
@@ -423,6 +452,7 @@ def _remove(entry: BlacklistEntry, *, reason: str, on: dt.date, actor: User | No
     entry.removed_on = on
     entry.removal_reason = reason
     _transition(entry, to=BlacklistStatus.REMOVED, action=f"remove_{reason}", actor=actor, note=note)
+    deadline_met(source=entry, kind=PERIOD_END_DEADLINE_KIND)
     _tell(
         list(_enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
         entry,
@@ -550,3 +580,14 @@ def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, no
                 key=f"repair-{repair.pk}-rejected",
             )
     return repair
+
+
+def blacklist_clocks_backfill() -> int:
+    """Open the period-end clock of every active entry (idempotent: `open_rule_clocks`, the demo)."""
+    opened = 0
+    entries = BlacklistEntry.objects.filter(status=BlacklistStatus.ACTIVE).select_related("enterprise").order_by("pk")
+    for entry in entries.iterator(chunk_size=500):
+        with transaction.atomic():
+            blacklist_period_clock(entry)
+        opened += 1
+    return opened

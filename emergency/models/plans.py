@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.rules import rule_int, rule_numbers
 
-from ..choices import DRILL_INTERVAL_MONTHS, DrillKind, PlanKind, PlanStatus
+from ..choices import DRILL_INTERVAL_RULES, DrillKind, PlanKind, PlanStatus
 from .common import OwnedQuerySet
 
 
@@ -57,8 +58,9 @@ class EmergencyPlanQuerySet(OwnedQuerySet["EmergencyPlan"]):
         """Annotate `last_drill_on`, `drill_reference_on` (last drill, else filing date, else creation) and
         `drill_overdue`, all in SQL: comprehensive/special plans are drilled yearly, on-site plans half-yearly."""
         today = today or timezone.localdate()
-        yearly_cutoff = months_before(today, DRILL_INTERVAL_MONTHS[PlanKind.COMPREHENSIVE])
-        half_yearly_cutoff = months_before(today, DRILL_INTERVAL_MONTHS[PlanKind.ON_SITE])
+        # The intervals of the rule book in force today (emergency.drill_interval_months.*), read once.
+        intervals = rule_numbers(list(DRILL_INTERVAL_RULES.values()), today)
+        cutoff = {kind: months_before(today, intervals[key].months) for kind, key in DRILL_INTERVAL_RULES.items()}
         reference = Coalesce(
             Max("drills__held_on"),
             "filed_on",
@@ -66,8 +68,9 @@ class EmergencyPlanQuerySet(OwnedQuerySet["EmergencyPlan"]):
             output_field=models.DateField(),
         )
         overdue = Q(status=PlanStatus.ACTIVE) & (
-            Q(kind__in=[PlanKind.COMPREHENSIVE, PlanKind.SPECIAL], drill_reference_on__lt=yearly_cutoff)
-            | Q(kind=PlanKind.ON_SITE, drill_reference_on__lt=half_yearly_cutoff)
+            Q(kind=PlanKind.COMPREHENSIVE, drill_reference_on__lt=cutoff[PlanKind.COMPREHENSIVE])
+            | Q(kind=PlanKind.SPECIAL, drill_reference_on__lt=cutoff[PlanKind.SPECIAL])
+            | Q(kind=PlanKind.ON_SITE, drill_reference_on__lt=cutoff[PlanKind.ON_SITE])
         )
         annotated = self.annotate(last_drill_on=Max("drills__held_on"), drill_reference_on=reference).annotate(
             drill_overdue=models.Case(
@@ -110,6 +113,10 @@ class EmergencyPlan(TimestampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
+    # The next drill's due day (on the statutory clock, kind `drill_due`) and the rule-book version whose
+    # interval set it; written when the plan is filed or changed and when a drill is recorded.
+    drill_due_on = models.DateField(_("next drill due"), null=True, blank=True)
+    drill_rule_version = models.CharField(_("drill rule version"), max_length=40, blank=True)
 
     objects = EmergencyPlanQuerySet.as_manager()
 
@@ -137,7 +144,7 @@ class EmergencyPlan(TimestampedModel):
 
     @property
     def drill_interval_months(self) -> int:
-        return DRILL_INTERVAL_MONTHS[PlanKind(self.kind)]
+        return rule_int(DRILL_INTERVAL_RULES[PlanKind(self.kind)])
 
 
 class DrillQuerySet(OwnedQuerySet["Drill"]):

@@ -5,22 +5,60 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
-from safety_platform.services import department_users, notify
+from safety_platform.rules import rule_number
+from safety_platform.services import deadline_cancel, deadline_met, deadline_open, department_users, notify
 
-from ..choices import PlanStatus
+from ..choices import DRILL_INTERVAL_RULES, PlanKind, PlanStatus
+from ..legal_numbers import ORDER_2
 from ..models import Drill, EmergencyPlan
+from ..models.plans import add_months
 from .common import is_city_staff, is_enterprise_user, is_person, is_staff_user, require
 
 PLAN_FIELDS = ["title", "kind", "enterprise", "department", "version", "summary", "filed_on", "filing_number", "status"]
+
+# The statutory clock of a plan's next drill (DESIGN §3b: one clock for every legal deadline).
+DRILL_DEADLINE_KIND = "drill_due"
+
+
+def plan_drill_clock(plan: EmergencyPlan) -> EmergencyPlan:
+    """Open or move the clock of the plan's next drill: the last drill (else the filing, else the plan's
+    creation) plus the interval of its kind in the rule book in force that day; a plan no longer in force
+    has no clock. Records the due day and the version on the plan. Idempotent (the backfill calls it)."""
+    if plan.status != PlanStatus.ACTIVE:
+        deadline_cancel(source=plan, kind=DRILL_DEADLINE_KIND)
+        return plan
+    last = plan.drills.aggregate(last=Max("held_on"))["last"]
+    reference = last or plan.filed_on or timezone.localdate(plan.created_at)
+    interval = rule_number(DRILL_INTERVAL_RULES[PlanKind(plan.kind)], on=reference)
+    due_on = add_months(reference, interval.months)
+    EmergencyPlan.objects.filter(pk=plan.pk).update(drill_due_on=due_on, drill_rule_version=interval.version)
+    plan.drill_due_on, plan.drill_rule_version = due_on, interval.version
+    enterprise = plan.enterprise if plan.enterprise_id else None
+    jurisdiction = plan.department.jurisdiction if enterprise is None and plan.department is not None else None
+    # Stored text: written in the platform's language, whoever's action moved the clock.
+    with translation.override(settings.LANGUAGE_CODE):
+        deadline_open(
+            source=plan,
+            kind=DRILL_DEADLINE_KIND,
+            title=_("Drill the emergency plan: %(plan)s") % {"plan": plan.title},
+            due_at=timezone.make_aware(dt.datetime.combine(due_on, dt.time(23, 59, 59))),
+            enterprise=enterprise,
+            jurisdiction=jurisdiction,
+            url=plan.get_absolute_url(),
+            legal_basis=ORDER_2,
+        )
+    return plan
 
 
 def can_manage_plan(user: Any, plan: EmergencyPlan) -> bool:
@@ -51,7 +89,9 @@ def plan_create(*, actor: User, data: dict[str, Any]) -> EmergencyPlan:
     plan = EmergencyPlan(created_by=actor, **{k: v for k, v in data.items() if k in PLAN_FIELDS})
     _check_plan(actor, plan)
     plan.full_clean()
-    plan.save()
+    with transaction.atomic():
+        plan.save()
+        plan_drill_clock(plan)
     return plan
 
 
@@ -69,6 +109,7 @@ def plan_update(
         _check_plan(actor, plan)
         plan.full_clean()
         plan.save()
+        plan_drill_clock(plan)
     return plan
 
 
@@ -100,7 +141,11 @@ def drill_record(
         recorded_by=actor,
     )
     drill.full_clean()
-    drill.save()
+    with transaction.atomic():
+        drill.save()
+        # The drill meets the running clock; the next one runs from it.
+        deadline_met(source=plan, kind=DRILL_DEADLINE_KIND)
+        plan_drill_clock(plan)
     return drill
 
 
@@ -127,3 +172,17 @@ def drills_notify_overdue(*, today: dt.date | None = None) -> int:
             dedup_key=f"drill-overdue:{plan.pk}:{plan.drill_reference_on}",
         )
     return sent
+
+
+def drill_clocks_backfill() -> int:
+    """Open the drill clock of every plan in force that has none yet (idempotent: `open_rule_clocks`, the demo)."""
+    from safety_platform.rules import rules_cached
+
+    opened = 0
+    with rules_cached():
+        plans = EmergencyPlan.objects.active().select_related("enterprise", "department__jurisdiction").order_by("pk")
+        for plan in plans.iterator(chunk_size=500):
+            with transaction.atomic():
+                plan_drill_clock(plan)
+            opened += 1
+    return opened

@@ -14,11 +14,11 @@ from safety_platform.filters import BoolFilter
 from ..fields import EnterpriseFilter
 from ..models import Demonstration, StandardizationCertificate
 from ..models.standardization import (
-    REREVIEW_REMINDER_MONTHS,
     CertificateStatus,
     DemonstrationStatus,
     StandardizationLevel,
     add_months,
+    rereview_months,
 )
 from .topic_base import StyledFilterSet, jurisdiction_filter, search_q
 
@@ -50,7 +50,7 @@ class CertificateFilterSet(StyledFilterSet):
         due = {
             "status": CertificateStatus.VALID,
             "expires_on__gte": today,
-            "expires_on__lte": add_months(today, REREVIEW_REMINDER_MONTHS),
+            "expires_on__lte": add_months(today, rereview_months(today)),
             "rereview_applied_on__isnull": True,
         }
         return queryset.filter(**due) if value else queryset.exclude(**due)

@@ -15,7 +15,7 @@ from safety_platform.filters import BoolFilter, IdFilter
 from ..fields import EnterpriseFilter
 from ..models import Employee, SpecialOperationCertificate, TrainingRecord
 from ..models.training import EmployeeStatus, PersonRole, SpecialOperation, TrainingCategory
-from ..selectors.training import CERTIFICATE_WARNING_DAYS
+from ..selectors.training import certificate_warning_days
 from .topic_base import StyledFilterSet, search_q
 
 
@@ -59,5 +59,6 @@ class SpecialCertificateFilterSet(StyledFilterSet):
     def filter_expiring(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:
             return queryset
-        soon = timezone.localdate() + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+        today = timezone.localdate()
+        soon = today + dt.timedelta(days=certificate_warning_days(today))
         return queryset.filter(expires_on__lte=soon) if value else queryset.filter(expires_on__gt=soon)

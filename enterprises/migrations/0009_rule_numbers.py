@@ -1,9 +1,20 @@
-# Reserved in order; filled in by the change that needs it.
+# Issue 13 item 4: decisions record the rule-book version of the legal number that justified them.
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [('enterprises', '0008_enterprise_principal')]
+    dependencies = [("enterprises", "0008_enterprise_principal"), ("safety_platform", "0009_rule_numbers")]
 
-    operations = []
+    operations = [
+        migrations.AddField(
+            model_name="standardizationcertificate",
+            name="rule_version",
+            field=models.CharField(blank=True, max_length=40, verbose_name="rule version"),
+        ),
+        migrations.AddField(
+            model_name="specialoperationcertificate",
+            name="rule_version",
+            field=models.CharField(blank=True, max_length=40, verbose_name="rule version"),
+        ),
+    ]

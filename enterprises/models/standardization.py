@@ -14,10 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import TimestampedModel
+from safety_platform.rules import RuleValue, rule_int, rule_number
 from safety_platform.scoping import ScopedQuerySet
 
-CERTIFICATE_VALID_YEARS = 3  # 3a: standardization certificates are valid three years
-REREVIEW_REMINDER_MONTHS = 3  # 3a: re-review (复评) is applied for three months before expiry
+from ..legal_numbers import STANDARDIZATION_REREVIEW_MONTHS, STANDARDIZATION_VALID_YEARS
+
+
+def rereview_months(on: dt.date | None = None) -> int:
+    """3a: re-review (复评) is applied for in the months before expiry (3; the rule book in force on `on`)."""
+    return rule_int(STANDARDIZATION_REREVIEW_MONTHS, on)
+
+
+def certificate_validity(issued_on: dt.date) -> RuleValue:
+    """3a: standardization certificates are valid three years (the rule book in force on the day of issue)."""
+    return rule_number(STANDARDIZATION_VALID_YEARS, issued_on)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -84,6 +94,8 @@ class StandardizationCertificate(TimestampedModel):
     issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
+    # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
+    rule_version = models.CharField(_("rule version"), max_length=40, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.PENDING
     )
@@ -129,11 +141,11 @@ class StandardizationCertificate(TimestampedModel):
 
     @property
     def rereview_reminder_on(self) -> dt.date:
-        return add_months(self.expires_on, -REREVIEW_REMINDER_MONTHS)
+        return add_months(self.expires_on, -rereview_months(self.expires_on))
 
     @staticmethod
     def default_expiry(issued_on: dt.date) -> dt.date:
-        return add_months(issued_on, 12 * CERTIFICATE_VALID_YEARS)
+        return add_months(issued_on, 12 * certificate_validity(issued_on).years)
 
 
 class CertificateEvent(models.Model):

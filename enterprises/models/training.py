@@ -209,6 +209,8 @@ class SpecialOperationCertificate(TimestampedModel):
     issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
+    # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
+    rule_version = models.CharField(_("rule version"), max_length=40, blank=True)
 
     objects = SpecialCertificateQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from safety_platform.models import Industry, Jurisdiction
 
 from ..choices import EnterpriseStatus
 from ..models import Demonstration, Enterprise, StandardizationCertificate
-from ..models.standardization import REREVIEW_REMINDER_MONTHS, CertificateStatus, add_months
+from ..models.standardization import CertificateStatus, add_months, rereview_months
 
 
 def certificates_visible_to(user: Any) -> QuerySet[StandardizationCertificate]:
@@ -22,7 +22,7 @@ def certificates_visible_to(user: Any) -> QuerySet[StandardizationCertificate]:
 
 def certificate_counts(user: Any, *, on: dt.date) -> dict[str, int]:
     """Counts for the list page and the home widget, in one aggregate query."""
-    window_end = add_months(on, REREVIEW_REMINDER_MONTHS)
+    window_end = add_months(on, rereview_months(on))
     return StandardizationCertificate.objects.visible_to(user).aggregate(
         valid=Count("id", filter=Q(status=CertificateStatus.VALID)),
         pending=Count("id", filter=Q(status=CertificateStatus.PENDING)),

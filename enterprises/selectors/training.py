@@ -42,17 +42,54 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from safety_platform.rules import rule_int, rule_numbers
+
+from .. import legal_numbers as rules
 from ..choices import HIGH_RISK_TRAINING_CATEGORIES
 from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..models.standardization import add_months
 from ..models.training import MANAGEMENT_ROLES, THREE_LEVELS, EmployeeStatus, SpecialOperation, TrainingCategory
 
-# (normal, high-risk industry) hours
-NEW_STAFF_HOURS = (Decimal(24), Decimal(72))
-STAFF_ANNUAL_HOURS = Decimal(20)  # high-risk industries only
-MANAGEMENT_INITIAL_HOURS = (Decimal(32), Decimal(48))
-MANAGEMENT_ANNUAL_HOURS = (Decimal(12), Decimal(16))
-CERTIFICATE_WARNING_DAYS = 90
+
+@dataclass(frozen=True)
+class TrainingHours:
+    """The hours the rule book sets on a day: (normal, high-risk industry) pairs, and the version."""
+
+    new_staff: tuple[Decimal, Decimal]
+    staff_annual: Decimal  # high-risk industries only
+    management_initial: tuple[Decimal, Decimal]
+    management_annual: tuple[Decimal, Decimal]
+    version: str
+
+
+def training_hours(on: dt.date) -> TrainingHours:
+    """The training hours in force on `on` (SAWS Order 3; the rule book, `enterprises/legal_numbers.py`)."""
+    n = rule_numbers(
+        [
+            rules.NEW_STAFF_HOURS,
+            rules.NEW_STAFF_HOURS_HIGH_RISK,
+            rules.STAFF_ANNUAL_HOURS_HIGH_RISK,
+            rules.MANAGEMENT_INITIAL_HOURS,
+            rules.MANAGEMENT_INITIAL_HOURS_HIGH_RISK,
+            rules.MANAGEMENT_ANNUAL_HOURS,
+            rules.MANAGEMENT_ANNUAL_HOURS_HIGH_RISK,
+        ],
+        on,
+    )
+    return TrainingHours(
+        new_staff=(n[rules.NEW_STAFF_HOURS].value, n[rules.NEW_STAFF_HOURS_HIGH_RISK].value),
+        staff_annual=n[rules.STAFF_ANNUAL_HOURS_HIGH_RISK].value,
+        management_initial=(n[rules.MANAGEMENT_INITIAL_HOURS].value, n[rules.MANAGEMENT_INITIAL_HOURS_HIGH_RISK].value),
+        management_annual=(n[rules.MANAGEMENT_ANNUAL_HOURS].value, n[rules.MANAGEMENT_ANNUAL_HOURS_HIGH_RISK].value),
+        # The newest version among the numbers read (they usually all come from one).
+        version=max((v.version for v in n.values()), default=""),
+    )
+
+
+def certificate_warning_days(on: dt.date | None = None) -> int:
+    """Days before a special-operation certificate's expiry from which it is flagged (the rule book)."""
+    return rule_int(rules.CERTIFICATE_WARNING_DAYS, on)
+
 
 _HOURS = DecimalField(max_digits=8, decimal_places=1)
 
@@ -139,16 +176,17 @@ def with_training_totals(
     high_risk = Q(enterprise__risk_category__in=HIGH_RISK_TRAINING_CATEGORIES)
     in_post_a_year = Q(posted_on__lte=year_ago)
     management = Q(role__in=MANAGEMENT_ROLES)
-    management_fails = Q(mgmt_initial_hours__lt=_by_risk(*reversed(MANAGEMENT_INITIAL_HOURS))) | (
-        in_post_a_year & Q(mgmt_annual_hours__lt=_by_risk(*reversed(MANAGEMENT_ANNUAL_HOURS)))
+    hours = training_hours(on)
+    management_fails = Q(mgmt_initial_hours__lt=_by_risk(*reversed(hours.management_initial))) | (
+        in_post_a_year & Q(mgmt_annual_hours__lt=_by_risk(*reversed(hours.management_annual)))
     )
     staff_fails = (
         Q(company_before=False)
         | Q(workshop_before=False)
         | Q(team_before=False)
-        | Q(prejob_hours__lt=_by_risk(*reversed(NEW_STAFF_HOURS)))
+        | Q(prejob_hours__lt=_by_risk(*reversed(hours.new_staff)))
         | (Q(repeat_due_on__lte=on) & (Q(repeat_workshop=False) | Q(repeat_team=False)))
-        | (high_risk & in_post_a_year & Q(annual_hours__lt=STAFF_ANNUAL_HOURS))
+        | (high_risk & in_post_a_year & Q(annual_hours__lt=hours.staff_annual))
     )
     certificate_fails = Q(special_operation__gt="", has_valid_certificate=False)
     return annotated.annotate(
@@ -191,6 +229,8 @@ class EnterpriseCompliance:
     people_count: int = 0
     noncompliant_count: int = 0
     noncompliant: list[PersonCompliance] = field(default_factory=list)
+    # The rule-book version whose hours were applied ("依据规则版本 …"); empty: the registered defaults.
+    rule_version: str = ""
 
     @property
     def high_risk(self) -> bool:
@@ -205,15 +245,16 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 
 
-def evaluate(employee: Any, on: dt.date, high_risk: bool) -> PersonCompliance:
+def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours | None = None) -> PersonCompliance:
     """The rules applied to one annotated employee (see the module docstring)."""
     result = PersonCompliance(employee)
     reasons = result.reasons
     index = 1 if high_risk else 0
+    hours = hours or training_hours(on)
     in_post_a_year = employee.posted_on <= add_months(on, -12)
     started = employee.posted_on.isoformat()
     if employee.role in MANAGEMENT_ROLES:
-        need = MANAGEMENT_INITIAL_HOURS[index]
+        need = hours.management_initial[index]
         if employee.mgmt_initial_hours < need:
             message = _("%(hours)s h of initial safety training by taking office on %(day)s; %(need)s h required.") % {
                 "hours": _fmt(employee.mgmt_initial_hours),
@@ -223,7 +264,7 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool) -> PersonCompliance:
             if employee.mgmt_initial_hours_now >= need:
                 message += " " + _("The training was completed only after taking office.")
             reasons.append(Reason("management_initial_hours", message))
-        annual = MANAGEMENT_ANNUAL_HOURS[index]
+        annual = hours.management_annual[index]
         if in_post_a_year and employee.mgmt_annual_hours < annual:
             reasons.append(
                 Reason(
@@ -233,7 +274,7 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool) -> PersonCompliance:
                 )
             )
     else:
-        need = NEW_STAFF_HOURS[index]
+        need = hours.new_staff[index]
         missing = [
             str(TrainingCategory(level).label)
             for level, count in (
@@ -277,12 +318,12 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool) -> PersonCompliance:
                         % {"day": employee.repeat_due_on.isoformat(), "levels": _(" / ").join(missing_repeat)},
                     )
                 )
-        if high_risk and in_post_a_year and employee.annual_hours < STAFF_ANNUAL_HOURS:
+        if high_risk and in_post_a_year and employee.annual_hours < hours.staff_annual:
             reasons.append(
                 Reason(
                     "annual_hours",
                     _("%(hours)s h of refresher training in the last twelve months; %(need)s h required.")
-                    % {"hours": _fmt(employee.annual_hours), "need": _fmt(STAFF_ANNUAL_HOURS)},
+                    % {"hours": _fmt(employee.annual_hours), "need": _fmt(hours.staff_annual)},
                 )
             )
     if employee.special_operation and not employee.has_valid_certificate:
@@ -360,7 +401,8 @@ def noncompliant_people(enterprise: Enterprise, *, on: dt.date) -> QuerySet[Empl
 
 def evaluate_people(people: Any, on: dt.date) -> list[PersonCompliance]:
     """The reasons for each person of one page of annotated people (with `enterprise` loaded)."""
-    return [evaluate(person, on, is_high_risk(person.enterprise)) for person in people]
+    hours = training_hours(on)  # the rule book read once for the page
+    return [evaluate(person, on, is_high_risk(person.enterprise), hours) for person in people]
 
 
 def training_compliance(
@@ -370,7 +412,11 @@ def training_compliance(
     non-compliant people with their reasons (one query; `limit`/`offset` take one page of them)."""
     totals = compliance_totals(Employee.objects.filter(enterprise=enterprise), on)
     summary = EnterpriseCompliance(
-        enterprise=enterprise, on=on, people_count=totals["people"], noncompliant_count=totals["noncompliant"]
+        enterprise=enterprise,
+        on=on,
+        people_count=totals["people"],
+        noncompliant_count=totals["noncompliant"],
+        rule_version=training_hours(on).version,
     )
     if summary.noncompliant_count:
         rows = noncompliant_people(enterprise, on=on)
@@ -395,7 +441,7 @@ def training_records_visible_to(user: Any) -> QuerySet[TrainingRecord]:
 
 def special_certificates_visible_to(user: Any, *, on: dt.date) -> QuerySet[SpecialOperationCertificate]:
     """Certificates with flags: `expired`, `expiring` (within the warning period)."""
-    soon = on + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+    soon = on + dt.timedelta(days=certificate_warning_days(on))
     return (
         SpecialOperationCertificate.objects.visible_to(user)
         .select_related("employee__enterprise")

@@ -26,11 +26,12 @@ from safety_platform.uploads import IMAGE, PDF, random_upload_path, validate_upl
 from ..models import CertificateEvent, Demonstration, DemonstrationMeasure, Enterprise, StandardizationCertificate
 from ..models.standardization import (
     ISSUING_LEVEL_FOR,
-    REREVIEW_REMINDER_MONTHS,
     CertificateStatus,
     DemonstrationStatus,
     MeasureKind,
     add_months,
+    certificate_validity,
+    rereview_months,
 )
 from .topic_access import can_supervise, forbid, is_city_staff, is_own_enterprise, is_staff_user
 
@@ -141,8 +142,11 @@ def stdcert_record(
                 % {"level": level, "issuer": expected.label}
             }
         )
+    rule_version = ""
     if expires_on is None:
-        expires_on = StandardizationCertificate.default_expiry(issued_on)
+        validity = certificate_validity(issued_on)
+        expires_on = add_months(issued_on, 12 * validity.years)
+        rule_version = validity.version
     if expires_on <= issued_on:
         raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
     staff = can_verify_certificate(actor, enterprise)
@@ -157,6 +161,7 @@ def stdcert_record(
         issuing_authority=issuing_authority.strip(),
         issued_on=issued_on,
         expires_on=expires_on,
+        rule_version=rule_version,
         status=CertificateStatus.VALID if staff else CertificateStatus.PENDING,
         declared_by=actor,
         verified_by=actor if staff else None,
@@ -285,7 +290,7 @@ def standardization_sweep(*, today: dt.date | None = None) -> dict[str, int]:
             )
             expired += 1
     reminded = 0
-    window_end = add_months(today, REREVIEW_REMINDER_MONTHS)
+    window_end = add_months(today, rereview_months(today))
     due = StandardizationCertificate.objects.filter(
         status=CertificateStatus.VALID,
         rereview_applied_on__isnull=True,

@@ -15,15 +15,15 @@ from safety_platform.choices import FactKind
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
+from safety_platform.rules import rule_number
 from safety_platform.services import fact_record, notify
 
+from ..legal_numbers import OPERATION_CERTIFICATE_YEARS
 from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..models.standardization import add_months
 from ..models.training import EmployeeStatus, PersonRole, PostEventKind, SpecialOperation, TrainingCategory
-from ..selectors.training import CERTIFICATE_WARNING_DAYS
+from ..selectors.training import certificate_warning_days
 from .topic_access import can_keep_enterprise_records, forbid
-
-OPERATION_CERTIFICATE_YEARS = 6  # SAWS Order 30: valid six years (reviewed every three)
 
 
 def _check_keep(actor: Any, enterprise: Enterprise) -> None:
@@ -269,7 +269,14 @@ def special_certificate_save(
     cert.operation = operation
     cert.certificate_number = certificate_number.strip()
     cert.issued_on = issued_on
-    cert.expires_on = expires_on or add_months(issued_on, 12 * OPERATION_CERTIFICATE_YEARS)
+    if expires_on:
+        cert.expires_on = expires_on
+        cert.rule_version = ""
+    else:
+        # SAWS Order 30: valid six years (reviewed every three); the rule book in force on the day of issue.
+        validity = rule_number(OPERATION_CERTIFICATE_YEARS, on=issued_on)
+        cert.expires_on = add_months(issued_on, 12 * validity.years)
+        cert.rule_version = validity.version
     cert.issuing_authority = issuing_authority.strip()
     if cert.expires_on <= cert.issued_on:
         raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
@@ -288,7 +295,7 @@ def special_certificates_sweep(*, today: dt.date | None = None) -> int:
     re-run of the same day or of any later day never is.
     """
     today = today or timezone.localdate()
-    soon = today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+    soon = today + dt.timedelta(days=certificate_warning_days(today))
     # A certificate already followed by a later one for the same operation (a renewal) needs no reminder.
     renewed = SpecialOperationCertificate.objects.filter(
         employee=OuterRef("employee"), operation=OuterRef("operation"), expires_on__gt=OuterRef("expires_on")

@@ -26,7 +26,7 @@ from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
 from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
 from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
 from ..selectors.training import (
-    CERTIFICATE_WARNING_DAYS,
+    certificate_warning_days,
     compliance_totals,
     employees_visible_to,
     enterprises_with_compliance,
@@ -113,7 +113,7 @@ def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpRespo
             "can_keep": can_keep_enterprise_records(request.user, enterprise),
             "expiring": special_certificates_visible_to(request.user, on=on)
             .filter(employee__enterprise=enterprise, employee__status__in=["on_post", "away"])
-            .filter(expires_on__lte=on + dt.timedelta(days=CERTIFICATE_WARNING_DAYS))
+            .filter(expires_on__lte=on + dt.timedelta(days=certificate_warning_days(on)))
             .order_by("expires_on")[:50],
         },
     )

@@ -48,6 +48,8 @@ class HazardStatReport(models.Model):
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     due_on = models.DateField(_("due on"))
+    # The rule-book version whose filing period (hazards.statistics.*_filing_days) set `due_on`.
+    rule_version = models.CharField(_("rule version"), max_length=40, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=StatReportStatus.choices, default=StatReportStatus.DRAFT
     )
@@ -120,9 +122,23 @@ class HazardStatReport(models.Model):
 
     @staticmethod
     def period_bounds(kind: str, year: int, quarter: int = 0) -> tuple[dt.date, dt.date, dt.date]:
-        """(first day, last day, due date) of a period."""
+        """(first day, last day, due date) of a period: filed within the rule book's days after its end
+        (SAWS Order 16: quarterly by the 15th of the next month, annual by 31 January)."""
+        start, end, due, _version = HazardStatReport.period_rule(kind, year, quarter)
+        return start, end, due
+
+    @staticmethod
+    def period_rule(kind: str, year: int, quarter: int = 0) -> tuple[dt.date, dt.date, dt.date, str]:
+        """`period_bounds` and the version of the rule book that set the due date."""
+        from safety_platform.rules import rule_number
+
+        from ..legal_numbers import STATISTICS_QUARTER_DAYS, STATISTICS_YEAR_DAYS
+
         if kind == StatPeriodKind.YEAR:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31), dt.date(year + 1, 1, 31)
-        start = dt.date(year, 3 * (quarter - 1) + 1, 1)
-        next_start = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-        return start, next_start - dt.timedelta(days=1), next_start.replace(day=15)
+            start, end, key = dt.date(year, 1, 1), dt.date(year, 12, 31), STATISTICS_YEAR_DAYS
+        else:
+            start = dt.date(year, 3 * (quarter - 1) + 1, 1)
+            next_start = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+            end, key = next_start - dt.timedelta(days=1), STATISTICS_QUARTER_DAYS
+        days = rule_number(key, on=end)
+        return start, end, end + dt.timedelta(days=days.days), days.version

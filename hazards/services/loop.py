@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Jurisdiction
+from safety_platform.rules import rule_number
 from safety_platform.services import (
     DomainError,
     committee_office_users,
@@ -51,6 +52,7 @@ from ..choices import (
     TransitionAction,
     VoidKind,
 )
+from ..legal_numbers import VERIFICATION_DAYS
 from ..models import Campaign, Hazard, HazardAttachment, HazardCodeCounter, HazardTransition, RemediationPlan
 
 if TYPE_CHECKING:
@@ -58,7 +60,6 @@ if TYPE_CHECKING:
 
 EARLIEST_FOUND_ON = dt.date(2000, 1, 1)  # no record of this platform goes back further
 RECTIFICATION_BASIS = "《安全生产事故隐患排查治理暂行规定》(国家安全监管总局令第16号)"
-VERIFICATION_DAYS = 10  # Fujian practice: verification and closing (核销) within 10 days of the request.
 # The rectification deadline (限期整改) proposed when a hazard is graded; the inspector may set another. A
 # general hazard is small and fixable at once (SAWS Order 16); a major one needs a plan, funds, often a stop.
 RECTIFICATION_DAYS: dict[str, int] = {HazardGrade.GENERAL: 15, HazardGrade.MAJOR: 60}
@@ -709,11 +710,14 @@ def hazard_submit(
         hazard.submitted_at = timezone.now()
         details["on_time"] = hazard.deadline is None or timezone.localdate() <= hazard.deadline
         deadline_met(source=hazard, kind=DEADLINE_RECTIFICATION)
+        # Fujian practice: verification and closing (核销) within the rule book's days of the request (10).
+        window = rule_number(VERIFICATION_DAYS, on=timezone.localdate())
+        hazard.verification_rule_version = window.version
         deadline_open(
             source=hazard,
             kind=DEADLINE_VERIFICATION,
             title=_("Verify and close hazard %(code)s") % {"code": hazard.code},
-            due_at=timezone.now() + dt.timedelta(days=VERIFICATION_DAYS),
+            due_at=timezone.now() + dt.timedelta(days=window.days),
             enterprise=hazard.enterprise,
             responsible=hazard.inspector,
             url=hazard.get_absolute_url(),

@@ -83,13 +83,13 @@ def stat_report_get_or_create(*, enterprise: Any, kind: str, year: int, quarter:
         raise DomainError(_("Choose a quarter from 1 to 4."), field="quarter", code="invalid")
     if kind == StatPeriodKind.YEAR:
         quarter = 0
-    start, end, due = HazardStatReport.period_bounds(kind, year, quarter)
+    start, end, due, rule_version = HazardStatReport.period_rule(kind, year, quarter)
     report, created = HazardStatReport.objects.get_or_create(
         enterprise=enterprise,
         kind=kind,
         year=year,
         quarter=quarter,
-        defaults={"period_start": start, "period_end": end, "due_on": due},
+        defaults={"period_start": start, "period_end": end, "due_on": due, "rule_version": rule_version},
     )
     if created:
         _open_clock(report)

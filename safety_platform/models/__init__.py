@@ -6,6 +6,7 @@ from .facts import Fact
 from .notifications import Notification, NotificationPreference, OutboundMessage
 from .org import Department, DepartmentIndustry, Industry, Jurisdiction, User
 from .outbox import TaskOutbox
+from .rules import RuleBookVersion, RuleNumber
 
 __all__ = [
     "ApiKey",
@@ -18,6 +19,8 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OutboundMessage",
+    "RuleBookVersion",
+    "RuleNumber",
     "StatutoryDeadline",
     "TaskOutbox",
     "User",

@@ -1,0 +1,113 @@
+"""Versioned legal numbers (DESIGN §3a: "every rule table carries a version, and every decision records the
+version that justified it").
+
+A rule book version (规则版本) holds the numbers the law sets — training hours, drill intervals, the
+verification window, certificate validity … — each with its unit and legal basis. A version is written as
+a draft; once put in force (active) it is frozen: a change is a new version, so a decision that recorded
+the version it was taken under stays explainable. Apps declare their numbers and defaults in
+`safety_platform.rules` and read them with `rule_number(key, on=day)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .base import CreatedModel
+
+RULE_VERSION_FROZEN = "rule_version_frozen"
+
+
+class RuleBookStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("In force")
+    RETIRED = "retired", _("Withdrawn")
+
+
+class RuleBookVersion(CreatedModel):
+    """规则版本 — one version of the legal numbers, in force from a day."""
+
+    label = models.CharField(_("version"), max_length=40, unique=True)
+    in_force_from = models.DateField(_("in force from"))
+    status = models.CharField(_("status"), max_length=10, choices=RuleBookStatus.choices, default=RuleBookStatus.DRAFT)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("rule book version")
+        verbose_name_plural = _("rule book versions")
+        ordering = ["-in_force_from", "-id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != RuleBookStatus.DRAFT
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = RuleBookVersion.objects.filter(pk=self.pk).values("label", "in_force_from", "status").first()
+            if stored is not None and stored["status"] != RuleBookStatus.DRAFT:
+                changed = stored["label"] != self.label or stored["in_force_from"] != self.in_force_from
+                back_to_draft = self.status == RuleBookStatus.DRAFT
+                if changed or back_to_draft:
+                    from ..services import DomainError
+
+                    raise DomainError(
+                        gettext("A version in force cannot be changed: make a new version."),
+                        field="in_force_from" if changed else "status",
+                        code=RULE_VERSION_FROZEN,
+                    )
+        super().save(*args, **kwargs)
+
+
+class RuleNumber(models.Model):
+    """One legal number of a version: key, value, unit and the provision that sets it."""
+
+    version = models.ForeignKey(
+        RuleBookVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="numbers"
+    )
+    key = models.CharField(_("key"), max_length=100)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("legal number")
+        verbose_name_plural = _("legal numbers")
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="rule_number_one_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+    def _refuse_if_frozen(self) -> None:
+        status = RuleBookVersion.objects.filter(pk=self.version_id).values_list("status", flat=True).first()
+        if status is not None and status != RuleBookStatus.DRAFT:
+            from ..services import DomainError
+
+            raise DomainError(
+                gettext("A version in force cannot be changed: make a new version."),
+                field="value",
+                code=RULE_VERSION_FROZEN,
+            )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
