@@ -16,6 +16,50 @@ class SupervisionConfig(AppConfig):
         audit_register(Inspection, m2m_fields={"departments"})
 
         # --- plans: registrations (navigation, schedules, demo) ---
+        from safety_platform.demo import register_demo_seeder as register_plans_demo
+        from safety_platform.navigation import EnterprisePanel as PlansPanel
+        from safety_platform.navigation import NavItem as PlansNavItem
+        from safety_platform.navigation import register_enterprise_panel as register_plans_panel
+        from safety_platform.navigation import register_nav as register_plans_nav
+        from safety_platform.schedules import Schedule, register_schedule
+
+        from . import receivers_plans  # noqa: F401 - an inspection closes the plans' clocks
+        from .demo_plans import seed_plans_demo
+        from .views_plans import enterprise_panel_context as plans_panel_context
+
+        plan_roles = frozenset({"admin", "committee", "county_office", "inspector", "department"})
+        register_plans_nav(
+            PlansNavItem(_("Inspection plans"), "supervision:plans", roles=plan_roles, icon="calendar-check", order=42)
+        )
+        register_plans_nav(
+            PlansNavItem(
+                _("My inspections due"),
+                "supervision:plan_mine",
+                roles=frozenset({"inspector"}),
+                icon="list-check",
+                order=43,
+            )
+        )
+        register_plans_panel(
+            PlansPanel(
+                key="inspection_class",
+                title=_("Inspection class"),
+                template="supervision/plans/_panel.html",
+                context=plans_panel_context,
+                roles=plan_roles,
+                order=45,
+            )
+        )
+        register_schedule(
+            Schedule(
+                name="Supervision: refresh this year's and this quarter's inspection plans",
+                task="supervision.plans_generate_current",
+                minute="20",
+                hour="3",
+                description="Adds new enterprises to every county's plans and keeps the plans' clocks in step.",
+            )
+        )
+        register_plans_demo(seed_plans_demo)
         # --- end plans ---
 
         # --- inspections: registrations ---

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
@@ -19,7 +20,7 @@ from safety_platform.scoping import ScopedQuerySet, jurisdiction_scope_q
 class InspectionRuleSetStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("In force")
-    RETIRED = "retired", _("Retired")
+    RETIRED = "retired", pgettext_lazy("inspection", "Retired")
 
 
 class IndustryGroup(models.TextChoices):
@@ -56,8 +57,8 @@ class RiskColourMatch(models.TextChoices):
 
 
 class PlanEntryStatus(models.TextChoices):
-    DUE = "due", _("Due")
-    DONE = "done", _("Done")
+    DUE = "due", pgettext_lazy("inspection", "Due")
+    DONE = "done", pgettext_lazy("inspection", "Done")
     OVERDUE = "overdue", _("Overdue")
     OVER_CAP = "over_cap", _("Over the cap")
     NOT_REQUIRED = "not_required", _("None required")
@@ -291,7 +292,12 @@ class InspectionPlanEntryQuerySet(ScopedQuerySet["InspectionPlanEntry"]):
 class InspectionPlanEntry(models.Model):
     """One enterprise in a plan: its class and the inspections it needs by the end of the period."""
 
-    plan = models.ForeignKey(InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="entries")
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=pgettext_lazy("inspection", "plan"),
+        on_delete=models.CASCADE,
+        related_name="entries",
+    )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from credit.choices import BlacklistStatus
+from credit.choices import BlacklistStatus, RatingStatus
 from credit.models import BlacklistEntry
 from enterprises.choices import HIGH_RISK_TRAINING_CATEGORIES
 from enterprises.models import Enterprise, StandardizationCertificate
@@ -31,7 +31,7 @@ class EnterpriseClass:
 
 def with_class_facts(queryset: QuerySet[Enterprise], on: dt.date) -> QuerySet[Enterprise]:
     """Annotate `std_level` (best valid standardization level, null = none), `top_colour` (the highest risk
-    colour, null = none), `grade` (credit grade, null = not rated) and `is_blacklisted` (an active listing)."""
+    colour, null = none), `grade` (of an active rating, null = not rated) and `is_blacklisted` (an active listing)."""
     colour_rank = Case(
         *(When(level=level, then=Value(rank)) for rank, level in enumerate(RISK_LEVEL_ORDER)),
         output_field=IntegerField(),
@@ -41,7 +41,11 @@ def with_class_facts(queryset: QuerySet[Enterprise], on: dt.date) -> QuerySet[En
     return queryset.annotate(
         std_level=Subquery(certificates.values("level")[:1], output_field=IntegerField()),
         top_colour=Subquery(colours.values("level")[:1]),
-        grade=F("credit_rating__grade"),
+        grade=Case(
+            When(credit_rating__status=RatingStatus.ACTIVE, then=F("credit_rating__grade")),
+            default=Value(None),
+            output_field=IntegerField(),
+        ),
         is_blacklisted=Exists(
             BlacklistEntry.objects.filter(enterprise=OuterRef("pk"), status=BlacklistStatus.ACTIVE),
             output_field=BooleanField(),

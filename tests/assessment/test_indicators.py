@@ -325,10 +325,30 @@ def test_deaths_and_larger_accidents_in_the_county_subtree(
     assert figure("larger_accidents", xinluo, q3).record_ids == [larger.pk]
 
 
-def test_inspections_against_the_plan_is_registered_as_not_yet_measurable() -> None:
+def test_inspections_against_the_plan_counts_the_entries_done_by_the_end_of_a_plan_period(
+    org: Any, xinluo: Any, firms: list[Any], elsewhere: Any, q3: AssessmentPeriod
+) -> None:
+    """Q3's plan asks each enterprise for its inspections by 30 September (counted from 1 January)."""
+    from supervision.models import Inspection, InspectionPlan, InspectionPlanEntry
+    from supervision.services.plans import seed_default_rule_set
+
     spec = registry.get("inspections_against_plan")
-    assert spec is not None and not spec.measurable and spec.func is None
-    assert "inspections_against_plan" in registry.names()
+    assert spec is not None and spec.measurable and spec.func is not None
+    assert figure("inspections_against_plan", xinluo, q3).not_computable  # no plan yet: not scored, with a reason
+
+    rules = seed_default_rule_set()
+    plan = InspectionPlan.objects.create(year=2026, quarter=3, jurisdiction=xinluo, rule_set=rules)
+    for firm, required in ((firms[0], 1), (firms[1], 1), (firms[2], 0)):
+        InspectionPlanEntry.objects.create(
+            plan=plan, enterprise=firm, class_name="c", min_per_year=2, max_per_year=12, required=required
+        )
+    Inspection.objects.create(enterprise=firms[0], inspected_on=dt.date(2026, 2, 1))  # counts from 1 January
+    Inspection.objects.create(enterprise=firms[1], inspected_on=dt.date(2026, 10, 1))  # after the period: late
+    Inspection.objects.create(enterprise=elsewhere, inspected_on=dt.date(2026, 8, 1))
+
+    done = figure("inspections_against_plan", xinluo, q3)
+    assert (done.numerator, done.denominator, done.record_ids) == (1, 2, [firms[0].pk])
+    assert done.record_model == "enterprises.enterprise"
 
 
 def test_certificates_expired_in_the_period_without_a_re_review(

@@ -1,0 +1,405 @@
+"""Inspection plans (§3d): generated per year or quarter for one county (optionally one department), adjusted by
+staff with a reason; each entry that requires inspections stands on the statutory clock until they are done."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from enterprises.choices import EnterpriseStatus
+from enterprises.models import Enterprise
+from safety_platform.choices import JurisdictionLevel, Role
+from safety_platform.locking import lock_row
+from safety_platform.models import Department, Jurisdiction, StatutoryDeadline, User
+from safety_platform.services import DomainError, deadline_met, deadline_open
+
+from ..models import (
+    Inspection,
+    InspectionClassRule,
+    InspectionPlan,
+    InspectionPlanEntry,
+    InspectionRuleSet,
+    InspectionRuleSetStatus,
+)
+from .classes import classify, facts_of, ordered_rules, with_class_facts
+from .defaults import DEFAULT_EFFECTIVE_FROM, DEFAULT_NAME, DEFAULT_NOTES, DEFAULT_VERSION, default_rules
+
+DEADLINE_KIND = "inspection_due"
+LEGAL_BASIS = "《安全生产法》第六十二条、应急管理部令第11号（分级分类监督检查计划）"
+CHUNK = 1000
+
+
+def seed_default_rule_set() -> InspectionRuleSet:
+    """The default version of DESIGN §3d, in force (idempotent; migration 0002 seeds the same rows)."""
+    rule_set, created = InspectionRuleSet.objects.get_or_create(
+        version=DEFAULT_VERSION,
+        defaults={
+            "name": DEFAULT_NAME,
+            "effective_from": DEFAULT_EFFECTIVE_FROM,
+            "status": InspectionRuleSetStatus.ACTIVE,
+            "notes": DEFAULT_NOTES,
+        },
+    )
+    if created or not rule_set.rules.exists():
+        InspectionClassRule.objects.bulk_create(
+            InspectionClassRule(rule_set=rule_set, **row) for row in default_rules()
+        )
+    return rule_set
+
+
+def required_by_period_end(min_per_year: int, quarter: int | None) -> int:
+    """Inspections needed this year by the period's end: the year's minimum spread evenly (rounded down) over the
+    quarters, counted from 1 January: a minimum of 2 (once per half-year, Order 11) needs 1 by 30 June, 2 by
+    31 December; a minimum of 1 needs it by the year's end."""
+    if quarter is None:
+        return min_per_year
+    return (min_per_year * quarter) // 4
+
+
+def period_due_at(plan: InspectionPlan) -> dt.datetime:
+    return dt.datetime.combine(plan.period_end, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+
+
+# Who may do what ---------------------------------------------------------------------------------
+
+
+def _user_area_ids(user: Any) -> set[int]:
+    return {
+        int(part) for path in getattr(user, "jurisdiction_paths", []) for part in path.strip("/").split("/") if part
+    }
+
+
+def can_manage_plans(user: Any, jurisdiction: Jurisdiction) -> bool:
+    """Committee staff and administrators everywhere; a county office or a county-level inspector in its county."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE):
+        return True
+    if user.role in (Role.COUNTY_OFFICE, Role.INSPECTOR):
+        # Their own area is the county itself or a level above it (not a township of it).
+        return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
+    return False
+
+
+# Which enterprises a plan holds --------------------------------------------------------------------
+
+
+def responsible_enterprises(jurisdiction: Jurisdiction, department: Department | None = None) -> QuerySet[Enterprise]:
+    """Enterprises (not closed) this authority inspects: those of the county without another responsible
+    authority, and those whose responsible authority was set to it. With a department: those it supervises
+    (or that the responsible-authority row gives it)."""
+    own_area = Q(responsible_authority__isnull=True)
+    if jurisdiction.level == JurisdictionLevel.COUNTY:
+        own_area &= Q(jurisdiction__path__startswith=jurisdiction.path)
+    else:
+        own_area = Q(pk__in=[])  # a city inspects only the enterprises given to it
+    queryset = Enterprise.objects.exclude(status=EnterpriseStatus.CLOSED).filter(
+        own_area | Q(responsible_authority__authority=jurisdiction)
+    )
+    if department is not None:
+        queryset = queryset.filter(
+            Q(responsible_authority__department=department)
+            | Q(responsible_authority__department__isnull=True, supervising_department=department)
+        )
+    return queryset
+
+
+# Generation ----------------------------------------------------------------------------------------
+
+
+def _clamp(day: dt.date, start: dt.date, end: dt.date) -> dt.date:
+    return min(max(day, start), end)
+
+
+def generate_plan(
+    *,
+    year: int,
+    quarter: int | None,
+    jurisdiction: Jurisdiction,
+    department: Department | None = None,
+    actor: Any = None,
+    today: dt.date | None = None,
+) -> tuple[InspectionPlan, int]:
+    """Create or refresh the plan; returns it and how many entries were added.
+
+    Idempotent: a second run adds only enterprises not yet in the plan, refreshes the class of entries nobody
+    adjusted (an adjusted entry keeps its required number and assignee), drops unadjusted entries of enterprises
+    that left, and opens a clock for each entry that still needs inspections. Batched: the facts of every
+    enterprise are read in one annotated query, entries are written with bulk_create / bulk_update in chunks.
+    """
+    if actor is not None and not can_manage_plans(actor, jurisdiction):
+        raise DomainError(_("Only committee staff or the county's own staff generate its plans."), code="forbidden")
+    if jurisdiction.level not in (JurisdictionLevel.COUNTY, JurisdictionLevel.CITY):
+        raise DomainError(
+            _("Plans are made for a county, district or zone (or the city)."), field="jurisdiction", code="invalid"
+        )
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        raise DomainError(_("A quarter is 1 to 4."), field="quarter", code="invalid")
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("Choose a year between 2000 and 2100."), field="year", code="invalid")
+    today = today or timezone.localdate()
+    probe = InspectionPlan(year=year, quarter=quarter)
+    on = _clamp(today, probe.period_start, probe.period_end)
+    rule_set = InspectionRuleSet.objects.in_force(on)
+    if rule_set is None:
+        raise DomainError(
+            _("No inspection frequency rules are in force: publish a rule set first."),
+            field="year",
+            code="inspection_rules_missing",
+        )
+    rules = ordered_rules(rule_set)
+    with transaction.atomic():
+        plan, _created = InspectionPlan.objects.get_or_create(
+            year=year,
+            quarter=quarter,
+            jurisdiction=jurisdiction,
+            department=department,
+            defaults={"rule_set": rule_set},
+        )
+        plan = lock_row(InspectionPlan.objects.all(), plan.pk)
+        plan.rule_set = rule_set
+        plan.generated_at = timezone.now()
+        plan.generated_by = actor if actor is not None and getattr(actor, "pk", None) else None
+        plan.save(update_fields=["rule_set", "generated_at", "generated_by"])
+
+        existing = {
+            row[0]: row
+            for row in InspectionPlanEntry.objects.filter(plan=plan).values_list(
+                "enterprise_id", "pk", "adjusted_at", "rule_id", "required"
+            )
+        }
+        enterprises = with_class_facts(responsible_enterprises(jurisdiction, department), on).only(
+            "id", "risk_category"
+        )
+        to_create: list[InspectionPlanEntry] = []
+        to_update: list[InspectionPlanEntry] = []
+        seen: set[int] = set()
+        added = 0
+        for enterprise in enterprises.order_by("pk").iterator(chunk_size=2000):
+            seen.add(enterprise.pk)
+            klass = classify(facts_of(enterprise), rules, rule_set)
+            max_per_year = klass.max_per_year if klass.max_per_year is not None else 0
+            required = required_by_period_end(klass.min_per_year, quarter)
+            row = existing.get(enterprise.pk)
+            fields = {
+                "rule": klass.rule,
+                "class_name": klass.class_name or _("Unclassified"),
+                "min_per_year": klass.min_per_year,
+                "max_per_year": max_per_year,
+            }
+            if row is None:
+                to_create.append(
+                    InspectionPlanEntry(plan=plan, enterprise_id=enterprise.pk, required=required, **fields)
+                )
+                if len(to_create) >= CHUNK:
+                    InspectionPlanEntry.objects.bulk_create(to_create)
+                    added += len(to_create)
+                    to_create = []
+            else:
+                entry = InspectionPlanEntry(pk=row[1], plan=plan, enterprise_id=enterprise.pk, **fields)
+                # A manual adjustment keeps its required number.
+                entry.required = row[4] if row[2] is not None else required
+                to_update.append(entry)
+                if len(to_update) >= CHUNK:
+                    InspectionPlanEntry.objects.bulk_update(
+                        to_update, ["rule", "class_name", "min_per_year", "max_per_year", "required"]
+                    )
+                    to_update = []
+        if to_create:
+            InspectionPlanEntry.objects.bulk_create(to_create)
+            added += len(to_create)
+        if to_update:
+            InspectionPlanEntry.objects.bulk_update(
+                to_update, ["rule", "class_name", "min_per_year", "max_per_year", "required"]
+            )
+        gone = [row[1] for enterprise_id, row in existing.items() if enterprise_id not in seen and row[2] is None]
+        if gone:
+            stale = InspectionPlanEntry.objects.filter(pk__in=gone)
+            StatutoryDeadline.objects.filter(
+                source_type=ContentType.objects.get_for_model(InspectionPlanEntry),
+                source_id__in=gone,
+                kind=DEADLINE_KIND,
+            ).open().update(cancelled_at=timezone.now())
+            stale.delete()
+        sync_plan_clocks(plan)
+    return plan, added
+
+
+def done_count_subquery(plan: InspectionPlan, *, enterprise_ref: str = "enterprise_id") -> Subquery:
+    """Inspections of the outer entry's enterprise counted toward `plan` (1 January to the period's end)."""
+    counted = (
+        Inspection.objects.filter(
+            enterprise_id=OuterRef(enterprise_ref),
+            inspected_on__gte=plan.counted_from,
+            inspected_on__lte=plan.period_end,
+        )
+        .order_by()
+        .values("enterprise_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counted)
+
+
+def sync_plan_clocks(plan: InspectionPlan) -> None:
+    """Open a clock (due at the period's end) for every entry that still needs inspections, close the clocks of
+    entries whose inspections are done. A handful of statements whatever the plan's size."""
+    entry_type = ContentType.objects.get_for_model(InspectionPlanEntry)
+    entries = InspectionPlanEntry.objects.filter(plan=plan).annotate(done=Coalesce(done_count_subquery(plan), 0))
+    now = timezone.now()
+    due_at = period_due_at(plan)
+    open_clocks = StatutoryDeadline.objects.filter(source_type=entry_type, kind=DEADLINE_KIND).open()
+    # Done (or nothing required): stop the clock.
+    finished = entries.filter(Q(required=0) | Q(done__gte=F("required"))).values("pk")
+    open_clocks.filter(source_id__in=Subquery(finished)).update(met_at=now)
+    # Still needed: a clock for each entry that has none.
+    needed = (
+        entries.filter(required__gt=0, done__lt=F("required"))
+        .exclude(
+            pk__in=StatutoryDeadline.objects.filter(source_type=entry_type, kind=DEADLINE_KIND).values("source_id")
+        )
+        .select_related("enterprise")
+        .only("id", "assignee", "enterprise__id", "enterprise__name", "enterprise__jurisdiction_id")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        batch: list[StatutoryDeadline] = []
+        for entry in needed.iterator(chunk_size=2000):
+            batch.append(_clock_row(entry, plan, entry_type, due_at))
+            if len(batch) >= CHUNK:
+                StatutoryDeadline.objects.bulk_create(batch, ignore_conflicts=True)
+                batch = []
+        if batch:
+            StatutoryDeadline.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+def _clock_title(entry: InspectionPlanEntry, plan: InspectionPlan) -> str:
+    return _("Inspect %(enterprise)s by %(day)s (%(plan)s)") % {
+        "enterprise": entry.enterprise.name,
+        "day": plan.period_end.isoformat(),
+        "plan": plan_label(plan),
+    }
+
+
+def plan_label(plan: InspectionPlan) -> str:
+    if plan.quarter:
+        return _("%(year)s Q%(quarter)s inspection plan") % {"year": plan.year, "quarter": plan.quarter}
+    return _("%(year)s inspection plan") % {"year": plan.year}
+
+
+def _clock_row(entry: InspectionPlanEntry, plan: InspectionPlan, entry_type: Any, due_at: dt.datetime) -> Any:
+    return StatutoryDeadline(
+        kind=DEADLINE_KIND,
+        title=_clock_title(entry, plan)[:200],
+        source_type=entry_type,
+        source_id=entry.pk,
+        enterprise_id=entry.enterprise.pk,
+        jurisdiction_id=entry.enterprise.jurisdiction_id,
+        responsible_id=entry.assignee_id,
+        url=reverse("supervision:plan_detail", args=[plan.pk]),
+        legal_basis=LEGAL_BASIS,
+        due_at=due_at,
+    )
+
+
+def refresh_entry_clock(entry: InspectionPlanEntry) -> None:
+    """Open or close one entry's clock from its inspections now (after an inspection or an adjustment)."""
+    plan = entry.plan
+    done = Inspection.objects.filter(
+        enterprise_id=entry.enterprise_id, inspected_on__gte=plan.counted_from, inspected_on__lte=plan.period_end
+    ).count()
+    if entry.required > 0 and done < entry.required:
+        with translation.override(settings.LANGUAGE_CODE):
+            deadline_open(
+                source=entry,
+                kind=DEADLINE_KIND,
+                title=_clock_title(entry, plan)[:200],
+                due_at=period_due_at(plan),
+                enterprise=entry.enterprise,
+                responsible=entry.assignee,
+                url=reverse("supervision:plan_detail", args=[plan.pk]),
+                legal_basis=LEGAL_BASIS,
+            )
+    else:
+        deadline_met(source=entry, kind=DEADLINE_KIND)
+
+
+def refresh_clocks_for(enterprise_id: int, day: dt.date) -> None:
+    """The entries an inspection of `enterprise_id` on `day` counts toward: that year's plans ending on or after it."""
+    entries = (
+        InspectionPlanEntry.objects.filter(enterprise_id=enterprise_id, plan__year=day.year)
+        .select_related("plan", "enterprise")
+        .order_by("pk")
+    )
+    for entry in entries:
+        if entry.plan.period_end >= day:
+            refresh_entry_clock(entry)
+
+
+# Adjustment ----------------------------------------------------------------------------------------
+
+
+def plan_entry_adjust(
+    *, entry_id: int, actor: Any, required: int, assignee: User | None, reason: str
+) -> InspectionPlanEntry:
+    """Staff change an entry's required number or assignee; the reason is required and kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("State why the plan is changed."), field="reason", code="invalid")
+    if required < 0 or required > 100:
+        raise DomainError(_("Enter a number from 0 to 100."), field="required", code="invalid")
+    with transaction.atomic():
+        entry = lock_row(
+            InspectionPlanEntry.objects.select_related("plan", "plan__jurisdiction", "enterprise"), entry_id
+        )
+        if not can_manage_plans(actor, entry.plan.jurisdiction):
+            raise DomainError(_("Only committee staff or the county's own staff change its plans."), code="forbidden")
+        if assignee is not None and not assignable_users(entry.plan).filter(pk=assignee.pk).exists():
+            raise DomainError(_("Assign an inspector or grid member of this county."), field="assignee", code="invalid")
+        entry.required = required
+        entry.assignee = assignee
+        entry.adjusted_by = actor
+        entry.adjusted_at = timezone.now()
+        entry.adjust_reason = reason[:300]
+        entry.save(update_fields=["required", "assignee", "adjusted_by", "adjusted_at", "adjust_reason"])
+        refresh_entry_clock(entry)
+    return entry
+
+
+def assignable_users(plan: InspectionPlan) -> QuerySet[User]:
+    """Active inspectors (grid members are inspectors of a grid) working in the plan's area."""
+    return (
+        User.objects.filter(is_active=True, role=Role.INSPECTOR, jurisdictions__path__startswith=plan.jurisdiction.path)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def generate_current_plans(today: dt.date | None = None) -> int:
+    """This year's and this quarter's plan of every county, plus every existing department plan of the period."""
+    today = today or timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    added = 0
+    for county in Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY).order_by("path"):
+        for period in (None, quarter):
+            added += generate_plan(year=today.year, quarter=period, jurisdiction=county, today=today)[1]
+    extra = InspectionPlan.objects.filter(year=today.year, department__isnull=False).filter(
+        Q(quarter__isnull=True) | Q(quarter=quarter)
+    )
+    for plan in extra.select_related("jurisdiction", "department"):
+        added += generate_plan(
+            year=plan.year,
+            quarter=plan.quarter,
+            jurisdiction=plan.jurisdiction,
+            department=plan.department,
+            today=today,
+        )[1]
+    return added
