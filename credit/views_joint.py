@@ -101,6 +101,8 @@ def joint_measures(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query": query,
             "can_record_measure": records_measures(user),
+            # The notices go to departments: the committee's and the departments' page, not a county office's.
+            "sees_notices": is_committee(user) or records_measures(user),
             "openable": openable,
         },
     )

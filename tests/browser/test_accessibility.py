@@ -24,7 +24,7 @@ from tests.browser.conftest import PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1366, "height": 900}
-ROLES = ["inspector", "enterprise", "committee", "dept_yjj"]
+ROLES = ["inspector", "enterprise", "committee", "county_office", "dept_yjj"]
 DETAIL = re.compile(r"^/(\w+)/(?:[\w-]+/)*\d+/$")
 FORM = re.compile(r"^/(\w+)/(?:[\w-]+/)*(?:\d+/)?(?:new|edit|create|add|report)/$")
 PASSWORD_CHANGE = "/accounts/password/"

@@ -27,6 +27,7 @@ from django.test import Client
 DEMO_LOGINS = [
     "admin",
     "committee",
+    "county_office",
     "inspector",
     "inspector_town",
     "inspector_shanghang",

@@ -21,7 +21,7 @@ from tests.platform.test_crawl import crawl
 
 MAX_OPTIONS = 200
 EXTRA_ENTERPRISES = 250
-ROLES = ["committee", "inspector", "inspector_town", "dept_yjj", "enterprise"]  # city, county, town, department
+ROLES = ["committee", "county_office", "inspector", "inspector_town", "dept_yjj", "enterprise"]  # city, county, …
 SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S | re.I)
 OPTION = re.compile(r"<option\b", re.I)
 NAME = re.compile(r'\bname="([^"]*)"')

@@ -43,7 +43,7 @@ MAX_EXAMPLES = 5
 # Each other credential: two generated requests per operation keep the module inside CI's time budget
 # (10 credentials x ~200 operations); a refusal is decided before the input matters.
 OTHER_EXAMPLES = 2
-ROLES = ["inspector", "dept_yjj", "committee", "enterprise", "dept_zjj", "admin"]
+ROLES = ["inspector", "dept_yjj", "committee", "enterprise", "dept_zjj", "admin", "county_office"]
 # Where the first role the plain request lets in is refused by the service once the input is valid.
 ROLE_FOR = {
     "/api/v1/standardization-certificates/{id}/revoke/": "committee",
@@ -60,6 +60,7 @@ ANONYMOUS = "no credentials"
 # and none.
 CREDENTIALS = [
     "committee",
+    "county_office",
     "inspector",
     "inspector_town",
     "dept_yjj",
