@@ -315,7 +315,12 @@ class PenaltyCaseTransition(models.Model):
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     action = models.CharField(max_length=30)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)

@@ -335,8 +335,8 @@ def test_who_may_take_each_step(users: dict[str, Any], xinluo_chem: Any, county_
             closed_on=dt.date(2026, 12, 12),
             fine_paid_on=dt.date(2026, 12, 12),
         )
-    for refused in (department, enterprise, town_decides, town_extends, town_closes):
-        assert refused.value.code == "forbidden"
+    assert department.value.code == enterprise.value.code == "forbidden"
+    assert town_decides.value.code == town_extends.value.code == town_closes.value.code == "forbidden"
     assert closed.status == CaseStatus.CLOSED
 
 
@@ -577,3 +577,55 @@ def test_the_api_needs_the_enforcement_scope(
     other = UserFactory(username="ent_other", role="enterprise", enterprise=shanghang_site)
     api_client.force_authenticate(other)
     assert api_client.get("/api/v1/supervision/cases/").json()["results"] == []
+
+
+# Demo and the pages in Chinese -----------------------------------------------------------------------
+
+
+def test_the_demo_has_an_order_a_reinspection_an_open_window_and_an_executed_case(
+    users: dict[str, Any], xinluo_chem: Any, shanghang_site: Any
+) -> None:
+    from supervision.demo_enforcement import seed_enforcement_demo
+
+    seed_enforcement_demo()
+    seed_enforcement_demo()  # idempotent
+    order = EnforcementDocument.objects.get(kind=DocumentKind.RECTIFICATION_ORDER)
+    assert order.hazards.count() == 2
+    assert EnforcementDocument.objects.filter(kind=DocumentKind.REINSPECTION_OPINION).count() == 1
+    statuses = set(PenaltyCase.objects.values_list("status", flat=True))
+    assert statuses == {CaseStatus.NOTIFIED, CaseStatus.EXECUTING}
+    notified = PenaltyCase.objects.get(status=CaseStatus.NOTIFIED)
+    assert notified.hearing_window_open_on(dt.date.today())
+
+
+@pytest.mark.parametrize("username", ["inspector", "county_office_xl", "enterprise", "committee"])
+def test_enforcement_pages_open_in_chinese_for_each_role(
+    users: dict[str, Any], xinluo_chem: Any, county_office: Any, username: str
+) -> None:
+    from supervision.demo_enforcement import seed_enforcement_demo
+    from tests.platform.test_crawl import _Page, english_words
+
+    seed_enforcement_demo()
+    user = county_office if username == "county_office_xl" else users[username]
+    client = _client(user)
+    queue = ["/supervision/enforcement/documents/", "/supervision/enforcement/cases/"]
+    seen: set[str] = set(queue)
+    problems = []
+    while queue:
+        url = queue.pop(0)
+        response = client.get(url)
+        if response.status_code != 200:
+            problems.append(f"{url}: {response.status_code}")
+            continue
+        page = _Page()
+        page.feed(response.content.decode())
+        words = english_words(" ".join(page.text))
+        if words or page.lang != "zh-hans" or page.blank_dates:
+            problems.append(f"{url}: {words} {page.lang} {page.blank_dates}")
+        for href in page.links:
+            path = href.split("#")[0]
+            if path.startswith("/supervision/enforcement/") and "?" not in path and path not in seen:
+                seen.add(path)
+                queue.append(path)
+    assert len(seen) > 5
+    assert not problems, problems
