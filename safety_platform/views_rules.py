@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .forms import DateInput
 from .models.rules import RuleBookStatus, RuleBookVersion
 from .navigation import STAFF_ROLES
 from .rules import UNIT_DAYS, UNIT_HOURS, UNIT_MONTHS, UNIT_YEARS, rules_in_force
@@ -24,7 +25,7 @@ class RulesOnForm(forms.Form):
     on = forms.DateField(
         label=gettext_lazy("In force on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
     )
 
 
