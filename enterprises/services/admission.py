@@ -75,10 +75,10 @@ def distance_cm(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Decimal:
 
 
 def can_manage_planning(user: Any, jurisdiction: Jurisdiction | None = None) -> bool:
-    """Staff keep the planning registers; inspectors only inside their own jurisdictions."""
+    """Staff keep the planning registers; inspectors and county offices only inside their own jurisdictions."""
     if not is_staff_user(user):
         return False
-    if jurisdiction is None or user.is_superuser or user.role != Role.INSPECTOR:
+    if jurisdiction is None or user.is_superuser or user.role not in (Role.INSPECTOR, Role.COUNTY_OFFICE):
         return True
     return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
 

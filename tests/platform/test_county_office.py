@@ -297,3 +297,15 @@ def test_the_county_level_of_an_overdue_clock_goes_to_its_countys_office(
         deadlines_escalate(now=timezone.now() + dt.timedelta(days=7))  # level 3: the city's committee
         assert Notification.objects.filter(recipient=office).count() == 1  # not again at the committee level
         assert Notification.objects.filter(recipient=users["committee"]).count() == 2
+
+
+def test_the_dashboard_is_fixed_to_the_county(client: Any, office: Any, org: Any, xinluo_chem: Any) -> None:
+    client.force_login(office)
+    with frozen(NOW):
+        board = client.get("/assessment/dashboard/", {"period": "2026Q2"}).context["board"]
+        assert board.jurisdiction.name == "新罗区"
+        labels = [row["label"] for row in board.table("by_area").rows]
+        assert "东城街道" in labels and "上杭县" not in labels
+        other = client.get("/assessment/dashboard/", {"jurisdiction": org.jurisdiction("上杭县").code})
+    assert other.status_code == 400
+    assert other.context["field"] == "jurisdiction"
