@@ -61,3 +61,51 @@ class InspectionPlanAdmin(admin.ModelAdmin):
 
 
 # --- end plans ---
+
+
+# --- enforcement ---
+from .models import EnforcementDocument, EnforcementRuleSet, PenaltyCase, PenaltyCaseTransition  # noqa: E402
+
+
+@admin.register(EnforcementRuleSet)
+class EnforcementRuleSetAdmin(admin.ModelAdmin):
+    """The legal numbers of a penalty case, versioned: a new version for a change, never an edit of one in use."""
+
+    list_display = ["version", "effective_from", "hearing_request_days", "decision_days", "fine_payment_days"]
+
+
+@admin.register(EnforcementDocument)
+class EnforcementDocumentAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "enterprise", "issued_on"]
+    list_filter = ["kind", "year"]
+    search_fields = ["number"]
+    raw_id_fields = ["enterprise", "inspection", "case", "issued_by", "authority"]
+    readonly_fields = ["number", "serial", "year", "authority", "kind"]
+    exclude = ["hazards"]
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False  # a numbered document is never deleted: its number stays taken
+
+
+class PenaltyCaseTransitionInline(admin.TabularInline):
+    model = PenaltyCaseTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "from_status", "to_status", "actor", "note", "document"]
+    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "note", "document"]
+
+    def has_add_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(PenaltyCase)
+class PenaltyCaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "enterprise", "status", "filed_on", "decide_by"]
+    list_filter = ["status", "violation"]
+    search_fields = ["title"]
+    raw_id_fields = ["enterprise", "inspection", "authority", "filed_by", "extension_approved_by"]
+    readonly_fields = ["status", "rule_set", "decide_by"]
+    inlines = [PenaltyCaseTransitionInline]
+
+
+# --- end enforcement ---
