@@ -28,6 +28,7 @@ class HazardsConfig(AppConfig):
 
         from . import receivers  # noqa: F401  (connects the deadline listener)
         from .demo import seed_demo
+        from .demo_positions import seed_hazard_positions
         from .models import (
             Campaign,
             Checklist,
@@ -93,3 +94,4 @@ class HazardsConfig(AppConfig):
             )
         )
         register_demo_seeder(seed_demo)
+        register_demo_seeder(seed_hazard_positions)

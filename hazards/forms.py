@@ -18,6 +18,7 @@ from enterprises.models import Enterprise
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, choice_field, model_choice_field
 from safety_platform.models import Industry, Jurisdiction
+from safety_platform.services import DomainError
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
 from .choices import (
@@ -30,6 +31,7 @@ from .choices import (
     RiskMethod,
     VoidKind,
 )
+from .location import clean_position
 from .models import Campaign, RemediationPlan, RiskSource
 from .models.risk import plain_number
 from .services import proposed_deadline
@@ -116,6 +118,21 @@ class HazardLogForm(StyledForm):
     title = forms.CharField(label=_("Hazard"), max_length=200, help_text=_("What is wrong, in a few words."))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     location = forms.CharField(label=_("Location / post"), max_length=200, required=False)
+    # Where it is: filled by the "use my position" button (hazards/position.js, asks only when pressed) or typed.
+    latitude = forms.CharField(
+        label=_("Latitude"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "data-position": "latitude"}),
+        help_text=_("Degrees north, e.g. 25.075100; leave both empty when unknown."),
+    )
+    longitude = forms.CharField(
+        label=_("Longitude"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "data-position": "longitude"}),
+        help_text=_("Degrees east, e.g. 117.017400."),
+    )
     photos = MultipleFileField(label=_("Photos"), capture=True)
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("Campaign"), required=False)
     grade = forms.ChoiceField(label=_("Grade"), choices=[("", _("Assess later")), *HazardGrade.choices], required=False)
@@ -142,6 +159,11 @@ class HazardLogForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if "latitude" not in self.errors and "longitude" not in self.errors:
+            try:
+                data["latitude"], data["longitude"] = clean_position(data.get("latitude"), data.get("longitude"))
+            except DomainError as exc:
+                self.add_error(exc.field, exc.message)
         if data.get("grade"):
             if not data.get("deadline") and "deadline" not in self.errors:
                 # Graded without a date (no script on the page to fill it in): the rule's proposal for the grade.

@@ -31,6 +31,7 @@ OFFLINE_ASSETS = (
     "vendor/htmx/htmx.min.js",
     "hazards/outbox.js",
     "hazards/offline-form.js",
+    "hazards/position.js",
     "js/picker.js",
 )
 

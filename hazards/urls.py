@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import offline, views
+from . import offline, views, views_map
 
 app_name = "hazards"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     # The address printed as a QR code on the posted card: no login, the token instead of the id.
     path("card/<uuid:token>/", views.card_public, name="card_public"),
     path("risk-map/", views.risk_map_view, name="risk_map"),
+    path("risk-map/points/", views_map.map_points, name="map_points"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

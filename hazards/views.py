@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,6 +46,7 @@ from .choices import (
     TransitionAction,
 )
 from .filtersets import HazardFilterSet, RiskSourceFilterSet
+from .location import hazard_position_set
 from .models import (
     Campaign,
     Checklist,
@@ -124,6 +126,27 @@ def _login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
+def _log_with_position(user: Any, data: dict[str, Any]) -> Any:
+    """Log the hazard and record where it is (the form checked the pair), in one transaction."""
+    with transaction.atomic():
+        hazard = services.hazard_log(
+            actor=user,
+            enterprise=data.get("enterprise") or user.enterprise,
+            title=data["title"],
+            description=data["description"],
+            location=data["location"],
+            campaign=data.get("campaign"),
+            photos=data["photos"],
+            grade=data.get("grade") or "",
+            deadline=data.get("deadline"),
+            responsible_person=data.get("responsible_person") or "",
+            responsible_phone=data.get("responsible_phone") or "",
+            client_key=data.get("client_key") or "",
+            risk_source=data.get("risk_source"),
+        )
+        return hazard_position_set(hazard=hazard, latitude=data.get("latitude"), longitude=data.get("longitude"))
+
+
 @_login_required_or_401
 def hazard_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -142,21 +165,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                hazard = services.hazard_log(
-                    actor=user,
-                    enterprise=data.get("enterprise") or user.enterprise,
-                    title=data["title"],
-                    description=data["description"],
-                    location=data["location"],
-                    campaign=data.get("campaign"),
-                    photos=data["photos"],
-                    grade=data.get("grade") or "",
-                    deadline=data.get("deadline"),
-                    responsible_person=data.get("responsible_person") or "",
-                    responsible_phone=data.get("responsible_phone") or "",
-                    client_key=data.get("client_key") or "",
-                    risk_source=data.get("risk_source"),
-                )
+                hazard = _log_with_position(user, data)
             except DomainError as exc:
                 if wants_json:
                     # The phone shows the refusal next to the waiting report; no message is left

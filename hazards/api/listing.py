@@ -29,6 +29,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "title"),
     ("description", "description"),
     ("location", "location"),
+    ("latitude", "latitude"),
+    ("longitude", "longitude"),
     ("source", "source"),
     ("state", "state"),
     ("grade", "grade"),

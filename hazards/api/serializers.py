@@ -9,9 +9,11 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from safety_platform.models import Industry
+from safety_platform.services import DomainError
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
 from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod, VoidKind
+from ..location import clean_position
 from ..models import (
     Campaign,
     Hazard,
@@ -90,6 +92,22 @@ class RemediationPlanSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in RemediationPlan.REQUIRED_FIELDS}
 
 
+def position_field(help_text: str) -> serializers.DecimalField:
+    """A coordinate in degrees; more than six decimals (a phone's fix) are rounded to the micro-degree."""
+    return serializers.DecimalField(
+        max_digits=None, decimal_places=None, required=False, allow_null=True, default=None, help_text=help_text
+    )
+
+
+def validate_position(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Both coordinates or neither, inside Longyan: else a 400 naming the field."""
+    try:
+        attrs["latitude"], attrs["longitude"] = clean_position(attrs.get("latitude"), attrs.get("longitude"))
+    except DomainError as exc:
+        raise serializers.ValidationError({exc.field or "latitude": [str(exc.message)]}) from exc
+    return attrs
+
+
 class HazardSerializer(serializers.ModelSerializer):
     grade = serializers.ChoiceField(choices=HazardGrade.choices, allow_blank=True, read_only=True)  # "" until assessed
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -110,6 +128,8 @@ class HazardSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "location",
+            "latitude",
+            "longitude",
             "source",
             "state",
             "grade",
@@ -171,6 +191,8 @@ class HazardCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    latitude = position_field("Degrees north (WGS-84), inside Longyan; with `longitude` or neither.")
+    longitude = position_field("Degrees east (WGS-84), inside Longyan; with `latitude` or neither.")
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     campaign = serializers.IntegerField(required=False, allow_null=True, default=None)
     risk_source = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -180,6 +202,9 @@ class HazardCreateSerializer(serializers.Serializer):
     responsible_person = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     responsible_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     client_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return validate_position(attrs)
 
 
 class HazardNoteSerializer(serializers.Serializer):
@@ -233,7 +258,12 @@ class HazardPushSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    latitude = position_field("Degrees north (WGS-84), inside Longyan; with `longitude` or neither.")
+    longitude = position_field("Degrees east (WGS-84), inside Longyan; with `latitude` or neither.")
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return validate_position(attrs)
 
 
 class RiskSourceSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ from safety_platform.services import DomainError
 from .. import selectors, services
 from ..choices import HazardSource, TransitionAction
 from ..filtersets import HazardFilterSet, RiskSourceFilterSet
+from ..location import hazard_position_set
 from ..models import Campaign, Hazard, HazardStatReport, HazardTransition, RemediationPlan, RiskSource
 from . import serializers as s
 from .listing import hazard_dicts, hazard_rows
@@ -156,22 +158,24 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         if data.get("grade") and (not data.get("deadline") or not data.get("responsible_person")):
             raise exceptions.ValidationError({"deadline": [_("Grade, deadline and responsible person go together.")]})
         try:
-            hazard = services.hazard_log(
-                actor=user,
-                enterprise=enterprise,
-                title=data["title"],
-                description=data["description"],
-                location=data["location"],
-                found_at=data["found_at"],
-                campaign=campaign,
-                photos=data.get("photos") or [],
-                grade=data["grade"] if user.is_inspector else "",
-                deadline=data["deadline"],
-                responsible_person=data["responsible_person"],
-                responsible_phone=data["responsible_phone"],
-                client_key=data["client_key"],
-                risk_source=risk_source,
-            )
+            with transaction.atomic():
+                hazard = services.hazard_log(
+                    actor=user,
+                    enterprise=enterprise,
+                    title=data["title"],
+                    description=data["description"],
+                    location=data["location"],
+                    found_at=data["found_at"],
+                    campaign=campaign,
+                    photos=data.get("photos") or [],
+                    grade=data["grade"] if user.is_inspector else "",
+                    deadline=data["deadline"],
+                    responsible_person=data["responsible_person"],
+                    responsible_phone=data["responsible_phone"],
+                    client_key=data["client_key"],
+                    risk_source=risk_source,
+                )
+                hazard_position_set(hazard=hazard, latitude=data["latitude"], longitude=data["longitude"])
         except DomainError as exc:
             _raise(exc)
         return self._detail(hazard.pk, status.HTTP_201_CREATED)
@@ -312,17 +316,20 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         data = serializer.validated_data
         enterprise = Enterprise.objects.get(pk=principal.enterprise_id)
         try:
-            hazard, created = services.loop._register(
-                enterprise=enterprise,
-                title=data["title"],
-                description=data["description"],
-                source=HazardSource.API_PUSH,
-                location=data["location"],
-                found_at=data["found_at"],
-                # Keys are namespaced per enterprise: two enterprises' systems may use the same ids.
-                external_key=f"{enterprise.pk}:{key}",
-                actor_label=principal.username,
-            )
+            with transaction.atomic():
+                hazard, created = services.loop._register(
+                    enterprise=enterprise,
+                    title=data["title"],
+                    description=data["description"],
+                    source=HazardSource.API_PUSH,
+                    location=data["location"],
+                    found_at=data["found_at"],
+                    # Keys are namespaced per enterprise: two enterprises' systems may use the same ids.
+                    external_key=f"{enterprise.pk}:{key}",
+                    actor_label=principal.username,
+                )
+                if created:
+                    hazard_position_set(hazard=hazard, latitude=data["latitude"], longitude=data["longitude"])
         except DomainError as exc:
             _raise(exc)
         if not created and hazard.title != data["title"].strip()[:200]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -70,6 +72,23 @@ class Hazard(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     location = models.CharField(_("location / post"), max_length=200, blank=True)
+    # Where it is (the phone's position, with consent, or typed in): both or neither (constraint below).
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
     source = models.CharField(_("found by"), max_length=20, choices=HazardSource.choices)
     # Idempotency of registrations from other systems: one hazard per (source, external_key).
     external_key = models.CharField(_("external key"), max_length=200, null=True, blank=True, editable=False)
@@ -153,6 +172,11 @@ class Hazard(models.Model):
             models.CheckConstraint(
                 condition=~Q(state=HazardState.CLOSED) | Q(closed_at__isnull=False), name="hazard_closed_has_time"
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="hazard_position_both_or_none",
+            ),
         ]
         indexes = [
             # Covering: a scoped count (an inspector's enterprises) by state, grade or deadline reads no row.
@@ -173,6 +197,11 @@ class Hazard(models.Model):
                 condition=Q(state__in=sorted(RECTIFICATION_STATES)),
             ),
             models.Index(fields=["enterprise", "-found_at", "-id"], name="hazard_enterprise_list_idx"),
+            models.Index(
+                fields=["-found_at", "-id"],
+                name="hazard_position_list_idx",  # the risk map's points: the latest hazards with a position
+                condition=Q(latitude__isnull=False),
+            ),
             models.Index(
                 fields=["campaign", "-found_at", "-id"],
                 name="hazard_campaign_list_idx",
