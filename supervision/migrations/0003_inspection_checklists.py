@@ -30,6 +30,11 @@ ORDER BY i.id
 
 
 def visits_to_inspections(apps, schema_editor):
+    # The indexes and foreign keys of the fields added above first: PostgreSQL refuses to index a table whose
+    # freshly inserted rows still have deferred constraint checks pending ("pending trigger events").
+    for sql in schema_editor.deferred_sql:
+        schema_editor.execute(sql)
+    schema_editor.deferred_sql = []
     schema_editor.execute(FORWARD_SQL)
 
 
