@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,10 @@ def can_inspect(user: Any) -> bool:
 
 def checklists_for(enterprise: Enterprise) -> Any:
     """The active checklists of the enterprise's industry (its code or an ancestor's) and the general ones."""
-    return Checklist.objects.for_industry(enterprise.industry).order_by("-industry__code", "name", "id")
+    # The most specific industry first (the longest code), general checklists last.
+    return Checklist.objects.for_industry(enterprise.industry).order_by(
+        F("industry__code").desc(nulls_last=True), "name", "id"
+    )
 
 
 def _coordinate(value: Any, *, field: str, limit: int) -> Decimal | None:
@@ -248,7 +252,7 @@ def inspection_hazard_from_item(*, actor: Any, inspection: Inspection, answer: I
         joint = inspection.departments.count() > 1
         description = locked.note.strip()
         if item.basis:
-            description = f"{description}\n{_('Basis')}{_(': ')}{item.basis}".strip()
+            description = f"{description}\n{_('Basis: %(basis)s') % {'basis': item.basis}}".strip()
         now = timezone.now()
         noon = timezone.make_aware(dt.datetime.combine(inspection.inspected_on, dt.time(12, 0)))
         files = []
