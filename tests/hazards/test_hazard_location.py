@@ -243,3 +243,20 @@ def test_the_map_is_limited_to_the_latest_points_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("hazards:map_points"))
     assert response.status_code == 200 and len(response.json()["hazards"]) == 6
+
+
+# The demo -------------------------------------------------------------------------------------------
+
+
+def test_the_demo_hazards_and_inspections_carry_positions_in_longyan() -> None:
+    from safety_platform.management.commands.seed_demo import seed_demo
+    from supervision.models import Inspection
+
+    seed_demo()
+    seed_demo()  # idempotent: nothing moves on a second run
+    placed = list(Hazard.objects.filter(latitude__isnull=False).values_list("pk", "latitude", "longitude"))
+    assert placed and Hazard.objects.filter(latitude__isnull=True).exists()  # a few, not all
+    inspections = list(Inspection.objects.filter(latitude__isnull=False).values_list("latitude", "longitude"))
+    assert inspections
+    for lat, lon in [(lat, lon) for _pk, lat, lon in placed] + inspections:
+        assert clean_position(lat, lon) == (lat, lon)
