@@ -107,7 +107,7 @@ def test_a_report_notifies_the_inspectors_of_the_area_only(
             "recipient__username", flat=True
         )
     )
-    assert notified == {"inspector", "inspector_town"}
+    assert notified == {"inspector", "inspector_town", "county_office"}  # the area's, and its county office
 
 
 def test_a_report_after_one_hour_is_late_and_the_clock_shows_it(users: dict[str, Any], xinluo_chem: Any) -> None:
