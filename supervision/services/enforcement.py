@@ -22,7 +22,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -876,15 +875,3 @@ def case_allowed_steps(actor: Any, case: PenaltyCase) -> list[str]:
             continue
         steps.append(step)
     return steps
-
-
-def cases_overdue_q(today: dt.date | None = None) -> Q:
-    """Open cases past their decision deadline."""
-    return Q(
-        status__in=[
-            s.value
-            for s in CaseStatus
-            if s in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING)
-        ],
-        decide_by__lt=today or timezone.localdate(),
-    )

@@ -629,3 +629,40 @@ def test_enforcement_pages_open_in_chinese_for_each_role(
                 queue.append(path)
     assert len(seen) > 5
     assert not problems, problems
+
+
+def test_execution_reminds_the_enterprise_of_the_fine_and_its_clock_runs(
+    users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    from safety_platform.models import Notification
+
+    with frozen(shanghai(2026, 12, 20)):
+        case = _notified_case(users, xinluo_chem, dt.date(2026, 12, 1))
+        svc.case_decide(
+            actor=users["inspector"],
+            case_id=case.pk,
+            decided_on=dt.date(2026, 12, 10),
+            fine_amount="8000",
+            legal_basis=BASIS,
+        )
+        svc.case_execute(actor=users["inspector"], case_id=case.pk, executed_on=dt.date(2026, 12, 11))
+    fine_clock = StatutoryDeadline.objects.get(source_id=case.pk, kind=svc.DEADLINE_FINE)
+    assert fine_clock.due_at.date() == dt.date(2026, 12, 25)  # 15 days after the decision
+    decision_clock = StatutoryDeadline.objects.get(source_id=case.pk, kind=svc.DEADLINE_DECISION)
+    assert decision_clock.met_at is not None
+    reminder = Notification.objects.get(recipient=users["enterprise"], dedup_key=f"enforcement:case:{case.pk}:fine")
+    assert "8000" in reminder.title
+
+
+def test_a_withdrawn_case_stops_its_decision_clock(users: dict[str, Any], xinluo_chem: Any, county_office: Any) -> None:
+    with frozen(shanghai(2026, 12, 4)):
+        case = svc.case_open(
+            actor=users["inspector"], enterprise=xinluo_chem, title="案", filed_on=dt.date(2026, 12, 4)
+        )
+        with pytest.raises(DomainError) as town:
+            svc.case_withdraw(actor=users["inspector_town"], case_id=case.pk, reason="证据不足")
+        case = svc.case_withdraw(actor=county_office, case_id=case.pk, reason="证据不足")
+    assert town.value.code == "forbidden"
+    assert case.status == CaseStatus.WITHDRAWN
+    clock = StatutoryDeadline.objects.get(source_id=case.pk, kind=svc.DEADLINE_DECISION)
+    assert clock.cancelled_at is not None
