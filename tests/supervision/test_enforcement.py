@@ -666,3 +666,42 @@ def test_a_withdrawn_case_stops_its_decision_clock(users: dict[str, Any], xinluo
     assert case.status == CaseStatus.WITHDRAWN
     clock = StatutoryDeadline.objects.get(source_id=case.pk, kind=svc.DEADLINE_DECISION)
     assert clock.cancelled_at is not None
+
+
+def test_an_order_is_issued_from_an_inspection_through_the_include_on_its_page(
+    users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    from django.template.loader import render_to_string
+
+    from supervision.models import Inspection
+
+    with frozen(shanghai(2026, 12, 4)):
+        inspection = Inspection.objects.create(
+            enterprise=xinluo_chem, inspected_on=dt.date(2026, 12, 3), inspector=users["inspector"], note="报警器未检定"
+        )
+        actions = render_to_string(
+            "supervision/enforcement/_inspection_actions.html", {"inspection": inspection, "user": users["inspector"]}
+        )
+        hidden = render_to_string(
+            "supervision/enforcement/_inspection_actions.html", {"inspection": inspection, "user": users["enterprise"]}
+        )
+        link = f"/supervision/enforcement/documents/new/?inspection={inspection.pk}&amp;kind=rectification_order"
+        assert link in actions and "enforcement-actions" not in hidden
+        client = _client(users["inspector"])
+        form = client.get(link.replace("&amp;", "&")).content.decode()
+        assert "报警器未检定" in form and 'value="rectification_order" selected' in form
+        response = client.post(
+            link.replace("&amp;", "&"),
+            {
+                "inspection": inspection.pk,
+                "enterprise": xinluo_chem.pk,
+                "kind": "rectification_order",
+                "issued_on": "2026-12-04",
+                "legal_basis": BASIS,
+                "items": "报警器未检定",
+                "rectify_by": "2026-12-20",
+            },
+        )
+    assert response.status_code == 302
+    order = EnforcementDocument.objects.get()
+    assert order.inspection == inspection and order.hazards.count() == 1
