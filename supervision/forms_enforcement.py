@@ -203,7 +203,7 @@ STEP_LABELS: dict[str, Any] = {
     "close": _("Close the case"),
     "extend": _("Extend the decision deadline"),
     "withdraw": _("Withdraw the case"),
-    "open": _("Case filed"),
+    "open": _("File the case"),
 }
 
 

@@ -61,4 +61,14 @@ def test_inspector_issues_an_order_to_rectify_on_a_phone_and_prints_it(live_serv
     assert page.get_by_test_id("print").is_hidden()
     page.screenshot(path=str(j.folder / "order-as-printed.png"), full_page=True)
     page.emulate_media(media="screen")
+
+    # The demo's case whose hearing window is open: its timeline, case file and next steps fit the phone.
+    from supervision.models import CaseStatus, PenaltyCase
+
+    case = PenaltyCase.objects.filter(status=CaseStatus.NOTIFIED).order_by("id").first()
+    assert case is not None
+    j.visit(case.get_absolute_url(), shot="case")
+    assert page.get_by_test_id("hearing-window").is_visible()
+    assert page.get_by_test_id("step-statement").is_visible()
+    j.visit("/supervision/enforcement/cases/", shot="cases")
     j.finish()
