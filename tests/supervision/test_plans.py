@@ -509,3 +509,18 @@ def test_the_enterprise_page_shows_the_class(client: Any, rules: Any, listed: An
     response = client.get(listed.get_absolute_url())
     assert response.status_code == 200
     assert "严重失信主体" in response.content.decode()
+
+
+def test_the_nightly_task_makes_this_years_and_this_quarters_plan_of_every_county(
+    org: Any, rules: Any, listed: Any
+) -> None:
+    from safety_platform.models import Jurisdiction
+    from supervision.tasks import plans_generate_current_task
+
+    with frozen(shanghai(2026, 8, 3)):
+        added = plans_generate_current_task()
+        counties = Jurisdiction.objects.filter(level="county").count()
+        assert InspectionPlan.objects.filter(year=2026, quarter__isnull=True).count() == counties
+        assert InspectionPlan.objects.filter(year=2026, quarter=3).count() == counties
+        assert added == 2 * InspectionPlanEntry.objects.filter(plan__quarter=3).count() >= 2
+        assert plans_generate_current_task() == 0  # a second night adds nothing
