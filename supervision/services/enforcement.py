@@ -52,6 +52,7 @@ from ..models.enforcement import (
 
 DEADLINE_DECISION = "penalty_decision"
 DEADLINE_FINE = "penalty_fine"
+DEADLINE_HEARING_WINDOW = "penalty_hearing_window"
 DECISION_BASIS = "《中华人民共和国行政处罚法》第六十条"
 HEARING_BASIS = "《中华人民共和国行政处罚法》第六十四条"
 FINE_BASIS = "《中华人民共和国行政处罚法》第六十七条"
@@ -545,7 +546,8 @@ def case_notify(
         if notified_on < case.filed_on:
             raise DomainError(_("The notice cannot precede the filing."), field="notified_on", code="invalid")
         case.notified_on = notified_on
-        case.hearing_request_by = notified_on + dt.timedelta(days=case.rule_set.hearing_request_days)
+        request_by = notified_on + dt.timedelta(days=case.rule_set.hearing_request_days)
+        case.hearing_request_by = request_by
         case.status = CaseStatus.NOTIFIED
         case.save(update_fields=["notified_on", "hearing_request_by", "status", "updated_at"])
         document = _create_document(
@@ -559,6 +561,17 @@ def case_notify(
             legal_basis=legal_basis,
         )
         _log(case, action="notify", from_status=before, actor=actor, document=document)
+        # The party's window stands on the statutory clock too: once it has passed without a request the case
+        # is ready to be decided, and the clock says so (met by a hearing request, the decision or a withdrawal).
+        deadline_open(
+            source=case,
+            kind=DEADLINE_HEARING_WINDOW,
+            title=_("Hearing window ends, then decide: %(title)s") % {"title": case.title[:120]},
+            due_at=_end_of(request_by),
+            enterprise=case.enterprise,
+            url=case.get_absolute_url(),
+            legal_basis=HEARING_BASIS,
+        )
     return case
 
 
@@ -590,6 +603,7 @@ def case_record_statement(
                 )
             case.hearing_requested_on = requested_on
             case.status = CaseStatus.HEARING
+            deadline_met(source=case, kind=DEADLINE_HEARING_WINDOW)
             document = _create_document(
                 actor=actor,
                 kind=DocumentKind.HEARING_NOTICE,
@@ -702,6 +716,7 @@ def case_decide(
         )
         _log(case, action="decide", from_status=before, actor=actor, note=findings, document=document)
         deadline_met(source=case, kind=DEADLINE_DECISION)
+        deadline_met(source=case, kind=DEADLINE_HEARING_WINDOW)
         if amount:
             deadline_open(
                 source=case,
@@ -845,7 +860,7 @@ def case_withdraw(*, actor: Any, case_id: int, reason: str) -> PenaltyCase:
         case.status = CaseStatus.WITHDRAWN
         case.save(update_fields=["status", "updated_at"])
         _log(case, action="withdraw", from_status=before, actor=actor, note=reason)
-        deadline_cancel(source=case, kind=DEADLINE_DECISION)
+        deadline_cancel(source=case)
     return case
 
 

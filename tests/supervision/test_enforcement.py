@@ -372,6 +372,11 @@ def test_the_hearing_may_be_requested_on_the_fifth_day_and_not_after(users: dict
     assert refused.value.code == "hearing_window_closed" and refused.value.field == "requested_on"
     late.refresh_from_db()
     assert late.status == CaseStatus.NOTIFIED
+    # The window stands on the statutory clock: met by the request, still running (to the 6th's end) otherwise.
+    used = StatutoryDeadline.objects.get(source_id=on_time.pk, kind=svc.DEADLINE_HEARING_WINDOW)
+    running = StatutoryDeadline.objects.get(source_id=late.pk, kind=svc.DEADLINE_HEARING_WINDOW)
+    assert used.met_at is not None and running.met_at is None
+    assert running.due_at == shanghai(2026, 12, 6, 23, 59).replace(second=59, microsecond=999999)
 
 
 def test_a_decision_before_the_hearing_window_ends_is_refused(users: dict[str, Any], xinluo_chem: Any) -> None:
