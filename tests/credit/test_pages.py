@@ -17,10 +17,20 @@ from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "committee", "inspector", "inspector_town", "department", "department_zjj", "enterprise"]
+ROLES = [
+    "admin",
+    "committee",
+    "county_office",
+    "inspector",
+    "inspector_town",
+    "department",
+    "department_zjj",
+    "enterprise",
+]
 SEES = {
     "admin": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
     "committee": {"xinluo_chem", "xinluo_site", "shanghang_site", "yongding_mine"},
+    "county_office": {"xinluo_chem", "xinluo_site"},
     "inspector": {"xinluo_chem", "xinluo_site"},
     "inspector_town": {"xinluo_chem"},
     "department": {"xinluo_chem", "yongding_mine"},
