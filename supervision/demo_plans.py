@@ -51,16 +51,19 @@ def seed_plans_demo() -> None:
                 note__startswith=DEMO_NOTE, enterprise__jurisdiction__path__startswith=county.path
             ).exists():
                 continue
-            entries = list(year_plan.entries.order_by("enterprise__name", "pk")[:8])
+            entries = list(year_plan.entries.order_by("enterprise__name", "pk"))
             if not entries:
                 continue
+            needed = [e for e in entries if e.required > 0]
+            spare = [e for e in entries if e.required == 0]
             start = dt.date(today.year, 1, 1)
-            # Done: the first few inspected this year (as many as their class needs, at least once).
-            for offset, entry in enumerate(entries[:3]):
+            # Done: two that need nothing and the first that needs inspections; the others that need them stay due.
+            for offset, entry in enumerate(spare[:2] + needed[:1]):
                 for n in range(max(entry.required, 1)):
                     _inspect(entry, start + dt.timedelta(days=20 + 30 * n + offset), inspector)
             # Over the cap: one enterprise inspected once more than its class allows, for a complaint.
-            capped = entries[3] if len(entries) > 3 else None
+            rest = spare[2:] + needed[1:]
+            capped = rest.pop(0) if rest else None
             if capped is not None:
                 for n in range(capped.max_per_year):
                     _inspect(capped, start + dt.timedelta(days=15 + 10 * n), inspector)
@@ -71,9 +74,10 @@ def seed_plans_demo() -> None:
                     reason=InspectionReason.COMPLAINT,
                     reason_note="群众举报夜间违规储存危险化学品，按举报核查。",
                 )
+            entries = rest
             # Overdue: last quarter's plan asked for one inspection of an enterprise nobody inspected.
-            if last_quarter is not None and committee is not None and len(entries) > 4:
-                late = last_quarter.entries.filter(enterprise_id=entries[4].enterprise_id).first()
+            if last_quarter is not None and committee is not None and entries:
+                late = last_quarter.entries.filter(enterprise_id=entries[-1].enterprise_id).first()
                 if late is not None and late.required == 0:
                     plan_entry_adjust(
                         entry_id=late.pk,
