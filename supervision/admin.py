@@ -109,3 +109,31 @@ class PenaltyCaseAdmin(admin.ModelAdmin):
 
 
 # --- end enforcement ---
+
+
+# --- inspections ---
+from .models import Inspection, InspectionAnswer  # noqa: E402
+
+
+class InspectionAnswerInline(admin.TabularInline):
+    model = InspectionAnswer
+    extra = 0
+    fields = ["item", "result", "note", "photo", "hazard"]
+    raw_id_fields = ["item", "hazard"]
+    readonly_fields = ["photo"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "inspected_on", "reason", "inspector", "checklist"]
+    list_filter = ["reason"]
+    date_hierarchy = "inspected_on"
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    autocomplete_fields = ["enterprise"]
+    raw_id_fields = ["inspector", "created_by", "checklist", "fact"]
+    filter_horizontal = ["departments"]
+    inlines = [InspectionAnswerInline]
+    show_full_result_count = False  # no full count of a large table per page
+
+
+# --- end inspections ---
