@@ -34,6 +34,12 @@ from .signals import department_industries_changed
 class UserScopeForm(UserChangeForm):
     """The user form with the role's rule on jurisdictions (a many-to-many field `User.clean` cannot see)."""
 
+    class Meta(UserChangeForm.Meta):
+        model = User
+        # The admin builds its form from the fieldsets (dates included, on the admin's own widgets); this list only
+        # keeps the bare class free of Django's plain date-time inputs (tests/platform/test_forms_roundtrip.py).
+        fields = ["username", "password", "full_name", "phone", "role", "department", "enterprise", "jurisdictions"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "jurisdictions" in self.fields and not self.has_error("role"):

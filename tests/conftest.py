@@ -71,6 +71,8 @@ DATA_MIGRATIONS = [
     ("assessment.migrations.0002_default_scheme", "create_default_scheme"),
     ("assessment.migrations.0005_default_department_scheme", "create_default_department_scheme"),
     ("safety_platform.migrations.0009_rule_numbers", "create_2026"),
+    ("supervision.migrations.0002_plans", "seed_default_rules"),
+    ("supervision.migrations.0004_enforcement", "create_default_rules"),
 ]
 
 
