@@ -38,7 +38,7 @@ class UserScopeForm(UserChangeForm):
         model = User
         # The admin builds its form from the fieldsets (dates included, on the admin's own widgets); this list only
         # keeps the bare class free of Django's plain date-time inputs (tests/platform/test_forms_roundtrip.py).
-        fields = ["username", "password", "full_name", "phone", "role", "department", "enterprise", "jurisdictions"]
+        fields = ["username", "password", "full_name", "phone", "role", "department", "enterprise", "jurisdictions"]  # type: ignore[assignment]  # django-stubs types it as "__all__"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
