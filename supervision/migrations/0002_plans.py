@@ -1,6 +1,7 @@
 # Differentiated supervision: inspection frequency rule sets, responsible authorities, plans (issue 13 item 1).
 
 import django.db.models.deletion
+import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
@@ -281,9 +282,11 @@ class Migration(migrations.Migration):
                 "ordering": ["-year", "quarter", "jurisdiction", "department", "id"],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("year", "quarter", "jurisdiction", "department"),
+                        models.F("year"),
+                        django.db.models.functions.comparison.Coalesce("quarter", models.Value(0)),
+                        models.F("jurisdiction"),
+                        django.db.models.functions.comparison.Coalesce("department", models.Value(0)),
                         name="inspection_plan_unique_period",
-                        nulls_distinct=False,
                     ),
                     models.CheckConstraint(
                         condition=models.Q(

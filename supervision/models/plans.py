@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -256,10 +257,14 @@ class InspectionPlan(CreatedModel):
         verbose_name_plural = _("inspection plans")
         ordering = ["-year", "quarter", "jurisdiction", "department", "id"]
         constraints = [
+            # One plan per period, county and department, "all departments" (null) included: NULLs are folded to
+            # 0 in an expression index, which SQLite supports too (it ignores NULLS NOT DISTINCT).
             models.UniqueConstraint(
-                fields=["year", "quarter", "jurisdiction", "department"],
+                F("year"),
+                Coalesce("quarter", Value(0)),
+                F("jurisdiction"),
+                Coalesce("department", Value(0)),
                 name="inspection_plan_unique_period",
-                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4), name="inspection_plan_quarter"
