@@ -142,6 +142,8 @@ def enterprise_credit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = _visible_enterprise(request, pk)
     context = selectors.enterprise_credit(enterprise, request.user)
     user: Any = request.user
+    for record in context["proposals"]:
+        record.enterprise = enterprise  # every proposal here is this enterprise's: no query per row to decide
     context.update(
         {
             "enterprise": enterprise,

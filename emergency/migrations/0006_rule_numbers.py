@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="emergencyplan",
             name="drill_rule_version",
-            field=models.CharField(blank=True, max_length=40, verbose_name="drill rule version"),
+            field=models.CharField(blank=True, db_default="", max_length=40, verbose_name="drill rule version"),
         ),
     ]

@@ -116,7 +116,7 @@ class EmergencyPlan(TimestampedModel):
     # The next drill's due day (on the statutory clock, kind `drill_due`) and the rule-book version whose
     # interval set it; written when the plan is filed or changed and when a drill is recorded.
     drill_due_on = models.DateField(_("next drill due"), null=True, blank=True)
-    drill_rule_version = models.CharField(_("drill rule version"), max_length=40, blank=True)
+    drill_rule_version = models.CharField(_("drill rule version"), max_length=40, blank=True, db_default="")
 
     objects = EmergencyPlanQuerySet.as_manager()
 

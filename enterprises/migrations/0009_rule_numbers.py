@@ -10,11 +10,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="standardizationcertificate",
             name="rule_version",
-            field=models.CharField(blank=True, max_length=40, verbose_name="rule version"),
+            field=models.CharField(blank=True, db_default="", max_length=40, verbose_name="rule version"),
         ),
         migrations.AddField(
             model_name="specialoperationcertificate",
             name="rule_version",
-            field=models.CharField(blank=True, max_length=40, verbose_name="rule version"),
+            field=models.CharField(blank=True, db_default="", max_length=40, verbose_name="rule version"),
         ),
     ]

@@ -95,7 +95,7 @@ class StandardizationCertificate(TimestampedModel):
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
     # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
-    rule_version = models.CharField(_("rule version"), max_length=40, blank=True)
+    rule_version = models.CharField(_("rule version"), max_length=40, blank=True, db_default="")
     status = models.CharField(
         _("status"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.PENDING
     )

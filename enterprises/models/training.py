@@ -210,7 +210,7 @@ class SpecialOperationCertificate(TimestampedModel):
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
     # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
-    rule_version = models.CharField(_("rule version"), max_length=40, blank=True)
+    rule_version = models.CharField(_("rule version"), max_length=40, blank=True, db_default="")
 
     objects = SpecialCertificateQuerySet.as_manager()
 

@@ -10,11 +10,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="hazard",
             name="verification_rule_version",
-            field=models.CharField(blank=True, max_length=40, verbose_name="verification rule version"),
+            field=models.CharField(blank=True, db_default="", max_length=40, verbose_name="verification rule version"),
         ),
         migrations.AddField(
             model_name="hazardstatreport",
             name="rule_version",
-            field=models.CharField(blank=True, max_length=40, verbose_name="rule version"),
+            field=models.CharField(blank=True, db_default="", max_length=40, verbose_name="rule version"),
         ),
     ]

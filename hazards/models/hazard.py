@@ -147,7 +147,9 @@ class Hazard(models.Model):
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("remediation submitted at"), null=True, blank=True)
     # The rule-book version whose verification window (核销, hazards.verification_days) set the clock.
-    verification_rule_version = models.CharField(_("verification rule version"), max_length=40, blank=True)
+    verification_rule_version = models.CharField(
+        _("verification rule version"), max_length=40, blank=True, db_default=""
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -49,7 +49,7 @@ class HazardStatReport(models.Model):
     period_end = models.DateField(_("to"))
     due_on = models.DateField(_("due on"))
     # The rule-book version whose filing period (hazards.statistics.*_filing_days) set `due_on`.
-    rule_version = models.CharField(_("rule version"), max_length=40, blank=True)
+    rule_version = models.CharField(_("rule version"), max_length=40, blank=True, db_default="")
     status = models.CharField(
         _("status"), max_length=10, choices=StatReportStatus.choices, default=StatReportStatus.DRAFT
     )

@@ -28,7 +28,7 @@ from ..models import Inspection, InspectionAnswer
 class InspectionAnswerSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.text", read_only=True)
     category = serializers.CharField(source="item.category", read_only=True)
-    hazard_code = serializers.CharField(source="hazard.code", read_only=True, default=None)
+    hazard_code = serializers.CharField(source="hazard.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = InspectionAnswer
@@ -41,7 +41,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     inspector = serializers.SerializerMethodField()
     departments = serializers.SerializerMethodField()
-    checklist = serializers.CharField(source="checklist.name", read_only=True, default=None)
+    checklist = serializers.CharField(source="checklist.name", read_only=True, default=None, allow_null=True)
     answers = InspectionAnswerSerializer(many=True, read_only=True)
 
     class Meta:
