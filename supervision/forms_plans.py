@@ -128,6 +128,7 @@ class PlanEntryAdjustForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the adjustment"),
         max_length=300,
+        required=False,  # asked by the service only when something changes: an unchanged save changes nothing
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         help_text=_("Required: it is kept with the plan (for example a complaint, an accident, a campaign)."),
     )

@@ -86,24 +86,6 @@ def my_due_entries(user: Any, plan: InspectionPlan, today: dt.date | None = None
     return entries.filter(status__in=[PlanEntryStatus.DUE, PlanEntryStatus.OVERDUE])
 
 
-def plan_done_share(plans: QuerySet[InspectionPlan]) -> tuple[int, int, list[int]]:
-    """(required, done toward it, ids of the entries done) over the plans' entries that require inspections.
-
-    Each entry counts at most its required number (an extra inspection does not make up for another enterprise).
-    """
-    required_total = 0
-    done_total = 0
-    done_ids: list[int] = []
-    for plan in plans:
-        entries = with_status(InspectionPlanEntry.objects.filter(plan=plan, required__gt=0), plan)
-        for pk, required, done in entries.values_list("pk", "required", "done").iterator(chunk_size=5000):
-            required_total += required
-            done_total += min(done, required)
-            if done >= required:
-                done_ids.append(pk)
-    return required_total, done_total, done_ids
-
-
 STATUS_CSS = {
     PlanEntryStatus.DUE: "text-bg-secondary",
     PlanEntryStatus.DONE: "text-bg-success",
@@ -125,7 +107,6 @@ __all__ = [
     "current_year_plan",
     "decorate",
     "my_due_entries",
-    "plan_done_share",
     "plan_entries",
     "plans_visible",
     "status_counts",

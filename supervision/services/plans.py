@@ -352,8 +352,6 @@ def plan_entry_adjust(
 ) -> InspectionPlanEntry:
     """Staff change an entry's required number or assignee; the reason is required and kept."""
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("State why the plan is changed."), field="reason", code="invalid")
     if required < 0 or required > 100:
         raise DomainError(_("Enter a number from 0 to 100."), field="required", code="invalid")
     with transaction.atomic():
@@ -362,6 +360,10 @@ def plan_entry_adjust(
         )
         if not can_manage_plans(actor, entry.plan.jurisdiction):
             raise DomainError(_("Only committee staff or the county's own staff change its plans."), code="forbidden")
+        if entry.required == required and entry.assignee_id == (assignee.pk if assignee is not None else None):
+            return entry  # saved unchanged: nothing is adjusted, no reason asked
+        if not reason:
+            raise DomainError(_("State why the plan is changed."), field="reason", code="invalid")
         if assignee is not None and not assignable_users(entry.plan).filter(pk=assignee.pk).exists():
             raise DomainError(_("Assign an inspector or grid member of this county."), field="assignee", code="invalid")
         entry.required = required

@@ -414,6 +414,12 @@ def test_the_adjust_form_names_the_missing_reason_and_saves_nothing(
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.required, entry.assignee, entry.adjusted_by) == (4, users["inspector_town"], users["county_office"])
+    # Saved again unchanged, with no reason: nothing is adjusted, nothing asked.
+    stamped = entry.adjusted_at
+    response = client.post(url, {"required": "4", "assignee": str(users["inspector_town"].pk), "reason": ""})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.adjusted_at, entry.adjust_reason) == (stamped, "举报")
     response = client.post(url, {"required": "x", "assignee": "999999", "reason": "r"})
     assert response.status_code == 200 and {"required", "assignee"} <= set(response.context["form"].errors)
 
