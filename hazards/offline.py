@@ -28,7 +28,6 @@ OFFLINE_ASSETS = (
     "css/platform.css",
     "favicon.svg",
     "vendor/bootstrap/js/bootstrap.bundle.min.js",
-    "vendor/htmx/htmx.min.js",
     "hazards/outbox.js",
     "hazards/offline-form.js",
     "hazards/position.js",

@@ -22,7 +22,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 if ! command -v npm >/dev/null 2>&1; then
-  echo "npm is needed for the front-end libraries (Bootstrap, htmx, ECharts)." >&2
+  echo "npm is needed for the front-end libraries (Bootstrap, ECharts)." >&2
   exit 1
 fi
 lockstamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)

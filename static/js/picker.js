@@ -233,5 +233,4 @@
 
   function all() { Array.prototype.forEach.call(document.querySelectorAll("[data-picker]"), setup); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", all); } else { all(); }
-  document.addEventListener("htmx:afterSwap", all);
 })();

@@ -2,7 +2,7 @@
    script, no on…= handler and no style= attribute):
    - <button data-print> prints the page;
    - <form data-confirm="question"> asks before it is sent;
-   - <div data-width="42"> is 42 % wide (progress bars), also in content htmx swaps in. */
+   - <div data-width="42"> is 42 % wide (progress bars). */
 (function () {
   "use strict";
 
@@ -22,6 +22,5 @@
     var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
-  document.addEventListener("htmx:load", function (event) { widths(event.detail.elt); });
   widths(document);
 })();

@@ -87,8 +87,16 @@ def test_pages_are_phone_ready(client: Any, users: dict[str, Any]) -> None:
 def test_static_front_end_libraries_are_local(client: Any, users: dict[str, Any]) -> None:
     client.force_login(users["inspector"])
     page = client.get("/").content.decode()
-    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in page and "/static/vendor/htmx/htmx.min.js" in page
+    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in page
     assert external_asset_urls(page) == []
+
+
+def test_htmx_is_gone(client: Any, users: dict[str, Any]) -> None:
+    """No page uses htmx (issue 17): the library, its config and its headers are not sent."""
+    client.force_login(users["inspector"])
+    for url in ("/", "/enterprises/", "/hazards/"):
+        page = client.get(url).content.decode()
+        assert "htmx" not in page and "hx-" not in page
 
 
 def test_healthz(client: Any, db: Any) -> None:
