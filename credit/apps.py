@@ -21,7 +21,7 @@ class CreditConfig(AppConfig):
         )
         from safety_platform.schedules import Schedule, register_schedule
 
-        from . import receivers  # noqa: F401 - connects the fact listener
+        from . import permissions, receivers  # noqa: F401 - the rules; connects the fact listener
         from .demo import seed_credit_demo
         from .models import (
             BlacklistEntry,

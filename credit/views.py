@@ -22,6 +22,7 @@ from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.net import same_site_target
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
@@ -42,13 +43,6 @@ from .forms import (
 )
 from .models import BlacklistEntry, CreditRating, CreditRecord, CreditRepair, RuleSet, WebhookSubscription
 from .services.access import (
-    can_decide_proposal,
-    can_decide_proposals,
-    can_handle_proposal,
-    can_propose_blacklist,
-    can_record,
-    can_register_webhook,
-    can_revoke_record,
     decides_for,
     is_committee,
     is_enterprise_user_of,
@@ -100,7 +94,7 @@ def home_widget_context(request: HttpRequest) -> dict[str, Any]:
         "distribution": selectors.grade_distribution(user),
         "is_enterprise": False,
         # Deciders see how many proposed records wait for them (a count over a small partial index).
-        "proposals": selectors.proposals_to_decide(user).count() if can_decide_proposals(user) else None,
+        "proposals": selectors.proposals_to_decide(user).count() if can(user, "credit.decide_proposals") else None,
     }
 
 
@@ -127,7 +121,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "query": query,
             "distribution": selectors.grade_distribution(user),
             "rule_set": RuleSet.objects.in_force(_today()),
-            "can_decide": can_decide_proposals(user),
+            "can_decide": can(user, "credit.decide_proposals"),
         },
     )
 
@@ -147,12 +141,12 @@ def enterprise_credit(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "enterprise": enterprise,
-            "can_record": can_record(user),
-            "can_propose": can_propose_blacklist(user)
+            "can_record": can(user, "credit.record"),
+            "can_propose": can(user, "credit.propose_blacklist")
             and not any(e.status in BLACKLIST_OPEN_STATUSES for e in context["blacklist"]),
-            "revocable": {r.pk for r in context["records"] if r.is_active and can_revoke_record(user, r)},
+            "revocable": {r.pk for r in context["records"] if r.is_active and can(user, "credit.revoke_record", r)},
             "revoke_form": ReasonForm(),
-            "decidable": {r.pk for r in context["proposals"] if can_decide_proposal(user, r)},
+            "decidable": {r.pk for r in context["proposals"] if can(user, "credit.decide_proposal", r)},
         }
     )
     from .views_joint import joint_enterprise_context  # joint measures: their own module
@@ -199,7 +193,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def record_create(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = _visible_enterprise(request, pk)
-    if not can_record(request.user):
+    if not can(request.user, "credit.record"):
         raise PermissionDenied
     form = CreditRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +239,7 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def proposals(request: HttpRequest) -> HttpResponse:
     """待确认信用记录: records the platform proposed from events, for the staff who confirm or reject them."""
     user: Any = request.user
-    if not can_decide_proposals(user):
+    if not can(user, "credit.decide_proposals"):
         raise PermissionDenied
     base = selectors.proposals_to_decide(user)
     filterset = ProposalListFilterSet(request.GET, queryset=base)
@@ -330,7 +324,7 @@ def blacklist(request: HttpRequest) -> HttpResponse:
 @login_required
 def blacklist_propose(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = _visible_enterprise(request, pk)
-    if not can_propose_blacklist(request.user):
+    if not can(request.user, "credit.propose_blacklist"):
         raise PermissionDenied
     form = BlacklistProposalForm(request.POST or None, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
@@ -369,7 +363,7 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     repairs = list(entry.repairs.select_related("applied_by", "decided_by"))
     own = is_enterprise_user_of(user, entry.enterprise_id)
     committee = decides_for(user, entry.enterprise)  # the committee, or the county office of its county
-    handles = can_handle_proposal(user, entry)
+    handles = can(user, "credit.handle_proposal", entry)
     status = entry.status
     actions = {
         "notice": handles and status == BlacklistStatus.PROPOSED,
@@ -564,7 +558,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "subscriptions": subscriptions.order_by("-is_active", "name"),
-            "can_add": can_register_webhook(user),
+            "can_add": can(user, "credit.register_webhook"),
         },
     )
 

@@ -17,9 +17,8 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from .choices import Role
-
-ALL_ROLES = frozenset(r.value for r in Role)
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
+from .permissions import ALL_ROLES as ALL_ROLES  # the role groups are defined once, in permissions.py
+from .permissions import STAFF_ROLES as STAFF_ROLES
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,11 @@ from django.db import models
 from django.db.models import Q
 
 from .choices import Role
+from .permissions import JURISDICTION_ROLES as JURISDICTION_ROLES  # defined once, in permissions.py
 
 _M = TypeVar("_M", bound=models.Model)
 
 NOTHING = Q(pk__in=[])
-
-# Roles whose scope is a set of jurisdiction subtrees (`user.jurisdiction_paths`).
-JURISDICTION_ROLES = frozenset({Role.INSPECTOR, Role.COUNTY_OFFICE})
 
 
 def scoped_paths(user: Any) -> list[str] | None:

@@ -1,20 +1,11 @@
-"""Who may do what in credit (visibility itself is `visible_to`; these are the role rules on top)."""
+"""Credit's role helpers (the rules themselves are registered in `credit/permissions.py`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from safety_platform.choices import Role
-
-from ..models import BlacklistEntry, CreditRecord
-
-
-def _role(user: Any) -> str:
-    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "api_key", None) is not None:
-        return ""
-    if not user.is_active:
-        return ""
-    return Role.ADMIN if user.is_superuser else user.role
+from safety_platform.permissions import role_of as _role
 
 
 def is_committee(user: Any) -> bool:
@@ -41,38 +32,6 @@ def is_deciding_office(user: Any) -> bool:
     return is_committee(user) or _role(user) == Role.COUNTY_OFFICE
 
 
-def can_record(user: Any) -> bool:
-    """Supervising departments record credit behaviour; the committee and administrators may too."""
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
-
-
-def can_revoke_record(user: Any, record: CreditRecord) -> bool:
-    if is_committee(user):
-        return True
-    return (
-        _role(user) == Role.DEPARTMENT
-        and record.department_id is not None
-        and (record.department_id == user.department_id)
-    )
-
-
-def can_decide_proposals(user: Any) -> bool:
-    """Who decides proposed credit records at all (each record: see `can_decide_proposal`)."""
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.DEPARTMENT)
-
-
-def can_decide_proposal(user: Any, record: CreditRecord) -> bool:
-    """Confirm or reject a record the platform proposed: the committee, the county office of the enterprise's
-    county, or staff of the record's department (the enterprise's supervising department when the event came in)."""
-    if decides_for(user, record.enterprise):
-        return True
-    return (
-        _role(user) == Role.DEPARTMENT
-        and record.department_id is not None
-        and (record.department_id == user.department_id)
-    )
-
-
 def proposals_to_decide_q(user: Any) -> Any:
     """The proposals a user decides, as a filter on CreditRecord (None: every one; a department: its own)."""
     from django.db.models import Q
@@ -90,21 +49,6 @@ def proposals_to_decide_q(user: Any) -> Any:
     return Q(pk__in=[])
 
 
-def can_propose_blacklist(user: Any) -> bool:
-    return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
-
-
-def can_handle_proposal(user: Any, entry: BlacklistEntry) -> bool:
-    """Serve notice on or withdraw a proposal: the committee, or staff of the proposing department."""
-    if is_committee(user):
-        return True
-    return (
-        _role(user) == Role.DEPARTMENT
-        and entry.department_id is not None
-        and (entry.department_id == user.department_id)
-    )
-
-
 def is_enterprise_user_of(user: Any, enterprise_id: int) -> bool:
     return _role(user) == Role.ENTERPRISE and user.enterprise_id == enterprise_id
 
@@ -112,8 +56,3 @@ def is_enterprise_user_of(user: Any, enterprise_id: int) -> bool:
 def sees_webhooks(user: Any) -> bool:
     """The webhooks page: department staff (their own), the committee and administrators."""
     return _role(user) in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT)
-
-
-def can_register_webhook(user: Any) -> bool:
-    """A department's staff register webhooks for their own department."""
-    return _role(user) == Role.DEPARTMENT and user.department_id is not None

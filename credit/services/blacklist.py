@@ -24,6 +24,7 @@ from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.locking import lock_row
 from safety_platform.models import User
+from safety_platform.permissions import can
 from safety_platform.services import (
     DomainError,
     committee_office_users,
@@ -45,7 +46,7 @@ from ..choices import (
     WebhookTopic,
 )
 from ..models import BlacklistEntry, BlacklistTransition, CreditRecord, CreditRepair, RuleSet, add_months
-from .access import can_handle_proposal, can_propose_blacklist, decides_for, is_enterprise_user_of
+from .access import decides_for, is_enterprise_user_of
 from .push import outbox_emit
 from .records import store_upload
 
@@ -165,7 +166,7 @@ def blacklist_propose(
     evidence_records: Iterable[CreditRecord] = (),
 ) -> BlacklistEntry:
     """A department (or the committee) proposes listing an enterprise it supervises."""
-    if not can_propose_blacklist(actor):
+    if not can(actor, "credit.propose_blacklist"):
         raise DomainError(_("Only departments and the committee propose blacklist entries."), code="forbidden")
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise DomainError(_("You do not supervise this enterprise."), code="forbidden")
@@ -270,7 +271,7 @@ def blacklist_serve_notice(*, actor: User, entry: BlacklistEntry, note: str = ""
     """Serve prior notice on the enterprise; the objection window opens (Order 11)."""
     with transaction.atomic():
         entry = _lock(entry)
-        if not can_handle_proposal(actor, entry):
+        if not can(actor, "credit.handle_proposal", entry):
             raise DomainError(_("Only the proposing department or the committee may do this."), code="forbidden")
         _require(entry, BlacklistStatus.PROPOSED)
         today = timezone.localdate()
@@ -428,7 +429,7 @@ def blacklist_reject(*, actor: User, entry: BlacklistEntry, note: str) -> Blackl
         raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
     with transaction.atomic():
         entry = _lock(entry)
-        if not (decides_for(actor, entry.enterprise) or can_handle_proposal(actor, entry)):
+        if not (decides_for(actor, entry.enterprise) or can(actor, "credit.handle_proposal", entry)):
             raise DomainError(_("Only the proposing department or the committee may do this."), code="forbidden")
         _require(entry, BlacklistStatus.PROPOSED, BlacklistStatus.NOTICED, BlacklistStatus.OBJECTED)
         entry.decision_note = note

@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError, deadline_cancel, deadline_met, deadline_open, department_users, notify
 
 from ..choices import RecordStatus
 from ..models import CreditRecord, RuleSet
-from .access import can_decide_proposal, can_decide_proposals
 
 # The kind of the statutory clock a proposal opens (StatutoryDeadline.kind).
 PROPOSAL_DEADLINE_KIND = "credit_proposal"
@@ -185,7 +185,7 @@ def credit_proposals_decide(
         raise DomainError(
             _("Decide at most %(count)d records at once.") % {"count": MAX_BATCH}, field="records", code="invalid"
         )
-    if not can_decide_proposals(actor):
+    if not can(actor, "credit.decide_proposals"):
         raise DomainError(
             _("Only the supervising department's staff and the committee decide proposed credit records."),
             code="forbidden",
@@ -207,7 +207,7 @@ def credit_proposals_decide(
                 )
             except CreditRecord.DoesNotExist as exc:
                 raise DomainError(_("A selected record does not exist."), field="records", code="not_found") from exc
-            if not can_decide_proposal(actor, record):
+            if not can(actor, "credit.decide_proposal", record):
                 raise DomainError(
                     _("%(name)s is not supervised by your department: its records are decided there.")
                     % {"name": record.enterprise.name},

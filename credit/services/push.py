@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from safety_platform.permissions import can
 from safety_platform.tasks_util import enqueue
 
 from ..choices import DeliveryStatus, WebhookTopic
@@ -201,9 +202,7 @@ def webhook_subscription_create(
     from safety_platform.net import outbound_url_problem
     from safety_platform.services import DomainError
 
-    from .access import can_register_webhook
-
-    if not can_register_webhook(actor):
+    if not can(actor, "credit.register_webhook"):
         raise DomainError(_("Only department staff register their department's webhooks."), code="forbidden")
     try:
         URLValidator(schemes=["https", "http"])(url)

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from safety_platform.choices import FactKind
 from safety_platform.models import Fact, User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError
 from safety_platform.tasks_util import enqueue
 from safety_platform.uploads import IMAGE, OFFICE, PDF, random_upload_path, validate_upload
 
 from ..choices import Behaviour, IntakeOutcome, RecordSource, RecordStatus
 from ..models import CreditFactIntake, CreditRecord, Rule, RuleSet
-from .access import can_record, can_revoke_record
 from .proposals import credit_proposal_opened, credit_proposal_supersede
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def credit_record_create(
 
     It counts at once: a person entered it (only records the platform derives from events are proposals).
     """
-    if not can_record(actor):
+    if not can(actor, "credit.record"):
         raise DomainError(
             _("Only supervising departments and the committee record credit behaviour."), code="forbidden"
         )
@@ -114,7 +114,7 @@ def credit_record_revoke(*, actor: User | None, record: CreditRecord, reason: st
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason for the revocation."), field="reason", code="invalid")
-    if actor is not None and not can_revoke_record(actor, record):
+    if actor is not None and not can(actor, "credit.revoke_record", record):
         raise DomainError(_("Only the recording department or the committee may revoke a record."), code="forbidden")
     with transaction.atomic():
         locked = CreditRecord.objects.select_for_update().get(pk=record.pk)

@@ -15,18 +15,19 @@ from django.utils import timezone
 from credit.choices import BlacklistStatus
 from credit.models import BlacklistEntry
 from credit.services import blacklist_approve, blacklist_propose, blacklist_serve_notice
-from credit.services.access import can_decide_proposals, decides_for, proposals_to_decide_q
+from credit.services.access import decides_for, proposals_to_decide_q
 from enterprises.models import Enterprise
 from hazards.models import Hazard
 from hazards.services import hazard_list_supervision
 from safety_platform.models import Jurisdiction, Notification, StatutoryDeadline, User
+from safety_platform.permissions import can
 from safety_platform.scoping import enterprise_scope_q, jurisdiction_scope_q
 from safety_platform.services import DomainError, deadline_open, deadlines_escalate
 from tests.clock import frozen, shanghai
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 11, 18, 10))]
 
 NOW = shanghai(2026, 6, 10, 9)
 
@@ -261,7 +262,7 @@ def test_a_reported_major_hazard_reaches_the_countys_office(
 def test_the_office_decides_proposed_credit_records_of_its_county(
     office: Any, xinluo_chem: Any, shanghang_site: Any
 ) -> None:
-    assert can_decide_proposals(office)
+    assert can(office, "credit.decide_proposals")
     assert decides_for(office, xinluo_chem)
     assert not decides_for(office, shanghang_site)
     from credit.models import CreditRecord
