@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .models.rules import RuleBookStatus, RuleBookVersion, RuleNumber
+from .refusals import refusal_message
 from .rules import registered_rules
-from .services import DomainError
 
 
 class RuleNumberInline(admin.TabularInline):
@@ -110,8 +110,6 @@ class RuleBookVersionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Withdraw the selected versions (no longer read)"))
     def withdraw(self, request: HttpRequest, queryset: Any) -> None:
         for version in queryset.filter(status=RuleBookStatus.ACTIVE):
-            try:
+            with refusal_message(request):
                 version.status = RuleBookStatus.RETIRED
                 version.save(update_fields=["status"])
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)

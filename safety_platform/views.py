@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from .choices import Role
 from .navigation import home_widgets_for
 from .net import same_site_target
 from .pagination import ListPaginator
+from .refusals import refusal_into, refusal_message
 from .security import signed_in_user
 from .selectors import (
     deadline_counts_for,
@@ -27,7 +28,7 @@ from .selectors import (
     notifications_for,
     outbound_messages,
 )
-from .services import DomainError, notification_mark_read, notification_preferences_save, outbound_message_retry
+from .services import notification_mark_read, notification_preferences_save, outbound_message_retry
 
 
 @login_required
@@ -72,16 +73,14 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = NotificationPreferencesForm(request.POST or None, user=user, preferences=notification_preferences_of(user))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             notification_preferences_save(
                 user=user,
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
                 choices=form.choices(),
             )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("Notification settings saved."))
             return redirect("notification_preferences")
     return render(request, "notifications/preferences.html", {"form": form})
@@ -112,13 +111,9 @@ def outbound_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """重发: a failed message is sent again now (by the delivery task, not in this request)."""
     if not _may_see_outbound(request.user):
         raise PermissionDenied
-    try:
+    with refusal_message(request) as refused:
         message = outbound_message_retry(message_id=pk)
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
-    else:
+    if not refused:
         messages.success(request, _("The message to %(address)s will be sent again.") % {"address": message.address})
     return redirect(same_site_target(request, request.POST.get("next"), reverse("notification_outbound")))
 

@@ -1,4 +1,7 @@
-"""One JSON error shape for the whole API: {"detail": "...", "errors": {"field": ["..."]}}."""
+"""One JSON error shape for the whole API: {"detail": "...", "code": "...", "errors": {"field": ["..."]}}.
+
+A refused rule (`DomainError`) is answered here and only here: views and serializers let it propagate.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..concurrency import StaleEdit
+from ..refusals import api_body, status_for
 from ..services import DomainError
 
 
@@ -38,16 +42,8 @@ def _flatten(errors: Any) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleEdit):  # If-Match named a version that is no longer current: nothing was saved
         return Response(exc.api_body(), status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": exc.etag})
-    if isinstance(exc, DomainError):
-        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
-        if exc.field:
-            body["errors"] = {exc.field: [exc.message]}
-        code = {
-            "invalid": status.HTTP_400_BAD_REQUEST,
-            "forbidden": status.HTTP_403_FORBIDDEN,
-            "not_found": status.HTTP_404_NOT_FOUND,
-        }.get(exc.code, status.HTTP_409_CONFLICT)
-        return Response(body, status=code)
+    if isinstance(exc, DomainError):  # the one mapping of refusals (safety_platform/refusals.py)
+        return Response(api_body(exc), status=status_for(exc.code))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             errors = dict(exc.message_dict)
