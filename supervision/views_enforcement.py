@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.pagination import ListPaginator
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into
 
 from .forms_enforcement import (
     STEP_FORMS,
@@ -40,14 +40,6 @@ def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    if exc.code == "not_found":
-        raise Http404(exc.message)
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _is_inspector(user: Any) -> bool:
@@ -102,7 +94,7 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
     form = DocumentIssueForm(request.POST or None, initial=initial, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_into(form) as refused:
             document = services.document_issue(
                 actor=user,
                 kind=data["kind"],
@@ -117,9 +109,7 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
                 hazard_codes=form.codes(),
                 conclusion=data["conclusion"],
             )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Document %(number)s issued.") % {"number": document.number})
             return redirect(document.get_absolute_url())
     return render(
@@ -198,7 +188,7 @@ def case_new(request: HttpRequest) -> HttpResponseBase:
     form = CaseOpenForm(request.POST or None, initial=initial, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_into(form) as refused:
             case = services.case_open(
                 actor=user,
                 enterprise=data["enterprise"],
@@ -209,9 +199,7 @@ def case_new(request: HttpRequest) -> HttpResponseBase:
                 findings=data["findings"],
                 number=data["number"],
             )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Case filed."))
             return redirect(case.get_absolute_url())
     return render(request, "supervision/enforcement/case_form.html", {"form": form, "inspection": inspection})
@@ -292,14 +280,11 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponseBase:
             "extend": services.case_extend,
             "withdraw": services.case_withdraw,
         }[step]
-        try:
+        with refusal_into(form, request=request, message_codes=("case_wrong_status",)) as refused:
             call(actor=request.user, case_id=case.pk, **data)  # type: ignore[operator]
-        except DomainError as exc:
-            if exc.code in ("case_wrong_status",):
-                messages.error(request, exc.message)
-                return redirect(case.get_absolute_url())
-            _form_error(form, exc)
-        else:
+        if refused and not refused.on_form:  # the case moved on meanwhile: its page shows where it is
+            return redirect(case.get_absolute_url())
+        if not refused:
             messages.success(request, _("Step recorded."))
             return redirect(case.get_absolute_url())
     case.refresh_from_db()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
 from safety_platform.pagination import ListPaginator
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
 
 from .forms_inspections import EnterpriseChooseForm, InspectionFilterSet, InspectionForm
@@ -102,7 +102,7 @@ def inspection_new(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_into(form) as refused:
                 inspection = inspection_record(
                     actor=user,
                     enterprise=enterprise,
@@ -117,11 +117,7 @@ def inspection_new(request: HttpRequest) -> HttpResponseBase:
                     longitude=data["longitude"],
                     client_key=data["client_key"],
                 )
-            except DomainError as exc:
-                if exc.code == "forbidden":
-                    raise PermissionDenied(exc.message) from exc
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
+            if not refused:
                 messages.success(request, _("Inspection of %(name)s recorded.") % {"name": enterprise.name})
                 return redirect("supervision:inspection_detail", pk=inspection.pk)
         status = 400
@@ -172,12 +168,9 @@ def answer_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse
     """Turn a failed item into a hazard, prefilled, and open it (a second click opens the same hazard)."""
     inspection = _visible_inspection(request, pk)
     answer = get_object_or_404(InspectionAnswer.objects.filter(inspection=inspection), pk=answer_pk)
-    try:
+    with refusal_message(request) as refused:
         hazard = inspection_hazard_from_item(actor=request.user, inspection=inspection, answer=answer)
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+    if refused:
         return redirect("supervision:inspection_detail", pk=inspection.pk)
     messages.success(request, _("Hazard %(code)s registered from the failed item.") % {"code": hazard.code})
     return redirect(hazard.get_absolute_url())

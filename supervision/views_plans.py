@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.choices import Role
 from safety_platform.pagination import ListPaginator
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into, refusal_message
 
 from .forms_plans import (
     EntryFilterForm,
@@ -104,7 +104,7 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("%(label)s: %(errors)s") % {"label": label, "errors": text} if label else text)
         return redirect("supervision:plans")
     data = form.cleaned_data
-    try:
+    with refusal_message(request) as refused:
         plan, added = generate_plan(
             year=data["year"],
             quarter=data["quarter"],
@@ -112,10 +112,7 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
             department=data["department"],
             actor=user,
         )
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+    if refused:
         return redirect("supervision:plans")
     messages.success(request, _("Plan generated: %(n)s enterprises added.") % {"n": added})
     return redirect("supervision:plan_detail", pk=plan.pk)
@@ -183,7 +180,7 @@ def plan_entry_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanEntryAdjustForm(request.POST or None, plan=plan, assignees=assignees, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_into(form) as refused:
             plan_services.plan_entry_adjust(
                 entry_id=entry.pk,
                 actor=user,
@@ -191,11 +188,7 @@ def plan_entry_adjust(request: HttpRequest, pk: int) -> HttpResponse:
                 assignee=data["assignee"],
                 reason=data["reason"],
             )
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("The plan entry was changed."))
             return redirect("supervision:plan_detail", pk=plan.pk)
     annotated = with_status(InspectionPlanEntry.objects.filter(pk=entry.pk), plan).get()
