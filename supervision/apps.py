@@ -59,6 +59,14 @@ class SupervisionConfig(AppConfig):
                 description="Adds new enterprises to every county's plans and keeps the plans' clocks in step.",
             )
         )
+        register_schedule(
+            Schedule(
+                name="Supervision: resume interrupted plan generations",
+                task="supervision.plan_generations_resume",
+                minute="*/15",
+                description="Hands plan generations left waiting or stalled (a worker killed) back to a worker.",
+            )
+        )
         register_plans_demo(seed_plans_demo)
         # --- end plans ---
 

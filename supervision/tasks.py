@@ -20,6 +20,22 @@ def plan_generate_task(year: int, quarter: int | None, jurisdiction_id: int, dep
     return added
 
 
+@shared_task(name="supervision.plan_generation_run")
+def plan_generation_run_task(plan_id: int) -> int:
+    """Run a generation asked for on the plans page (recorded on the plan row first); safe to run twice."""
+    from .services.plans import plan_generation_run
+
+    return plan_generation_run(plan_id=plan_id)
+
+
+@shared_task(name="supervision.plan_generations_resume")
+def plan_generations_resume_task(**_: Any) -> int:
+    """Periodic: hand generations left waiting or running (a lost message, a killed worker) back to a worker."""
+    from .services.plans import plan_generations_resume
+
+    return plan_generations_resume()
+
+
 @shared_task(name="supervision.plans_generate_current")
 def plans_generate_current_task(**_: Any) -> int:
     """Nightly: this year's and this quarter's plan of every county (new enterprises join, clocks kept in step)."""

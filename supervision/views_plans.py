@@ -26,7 +26,7 @@ from .forms_plans import (
     county_choices,
     user_label,
 )
-from .models import InspectionPlan, InspectionPlanEntry, InspectionRuleSet
+from .models import InspectionPlan, InspectionPlanEntry, InspectionRuleSet, PlanGenerationStatus
 from .selectors_plans import (
     current_year_plan,
     decorate,
@@ -38,7 +38,7 @@ from .selectors_plans import (
 )
 from .services import plans as plan_services
 from .services.caps import enterprise_class, inspections_in_year
-from .services.plans import assignable_users, can_manage_plans, generate_plan, plan_label
+from .services.plans import assignable_users, can_manage_plans, plan_label
 
 PAGE_SIZE = 50
 STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
@@ -105,7 +105,8 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
         return redirect("supervision:plans")
     data = form.cleaned_data
     with refusal_message(request) as refused:
-        plan, added = generate_plan(
+        # Recorded and queued in one transaction; a worker generates it (the page shows 正在生成 until then).
+        plan, queued = plan_services.plan_generation_request(
             year=data["year"],
             quarter=data["quarter"],
             jurisdiction=data["jurisdiction"],
@@ -114,8 +115,26 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
         )
     if refused:
         return redirect("supervision:plans")
-    messages.success(request, _("Plan generated: %(n)s enterprises added.") % {"n": added})
+    if queued:
+        messages.success(request, _("The plan is being generated; this page shows the result when it is ready."))
+    else:
+        messages.info(request, _("This plan is already being generated; it was not asked for twice."))
     return redirect("supervision:plan_detail", pk=plan.pk)
+
+
+def _retry_form(user: Any, plan: InspectionPlan) -> PlanGenerateForm | None:
+    """A failed generation is asked for again from its page (the same period, county and department)."""
+    if plan.generation_status != PlanGenerationStatus.FAILED or not can_manage_plans(user, plan.jurisdiction):
+        return None
+    return PlanGenerateForm(
+        counties=county_choices(user),
+        initial={
+            "year": plan.year,
+            "quarter": plan.quarter or "",
+            "jurisdiction": plan.jurisdiction_id,
+            "department": plan.department_id,
+        },
+    )
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> InspectionPlan:
@@ -156,6 +175,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "can_manage": can_manage_plans(request.user, plan.jurisdiction),
             "today": today,
+            "generating": plan.generation_status in plan_services.GENERATION_ACTIVE,
+            "retry_form": _retry_form(request.user, plan),
         },
     )
 

@@ -279,6 +279,27 @@ class EnforcementDocument(CreatedModel):
     hazards = models.ManyToManyField(
         "hazards.Hazard", verbose_name=_("hazards"), blank=True, related_name="enforcement_documents"
     )
+    # 作废: an issued document is never edited nor deleted; a mistake voids it (its number is never reused) and a
+    # new document with a new number replaces it (重新制发).
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
+    voided_hazard_codes = models.JSONField(_("hazards the voided document covered"), default=list, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacement",
+    )
 
     objects = EnforcementDocumentQuerySet.as_manager()
 
@@ -305,6 +326,10 @@ class EnforcementDocument(CreatedModel):
     @property
     def official_title(self) -> str:
         return KIND_TITLE.get(self.kind, "")
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class PenaltyCaseTransition(models.Model):

@@ -65,6 +65,15 @@ class PlanEntryStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", _("None required")
 
 
+class PlanGenerationStatus(models.TextChoices):
+    """Where a plan's generation stands: asked for (waiting for a worker), running, done, failed."""
+
+    QUEUED = "queued", _("Waiting to be generated")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Generated")
+    FAILED = "failed", _("Generation failed")
+
+
 class InspectionRuleSetQuerySet(models.QuerySet["InspectionRuleSet"]):
     def in_force(self, on: dt.date) -> InspectionRuleSet | None:
         """The active version in force on `on`; before the first one, the earliest active version."""
@@ -249,6 +258,21 @@ class InspectionPlan(CreatedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Generation runs in a worker: the request records it here first (queued), the task runs it.
+    generation_status = models.CharField(
+        _("generation"), max_length=10, choices=PlanGenerationStatus.choices, default=PlanGenerationStatus.DONE
+    )
+    requested_at = models.DateTimeField(_("generation asked at"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("generation asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    generation_started_at = models.DateTimeField(_("generation started at"), null=True, blank=True)
+    generation_error = models.TextField(_("why the generation failed"), blank=True)
 
     objects = InspectionPlanQuerySet.as_manager()
 
@@ -370,6 +394,7 @@ __all__ = [
     "InspectionRuleSetQuerySet",
     "InspectionRuleSetStatus",
     "PlanEntryStatus",
+    "PlanGenerationStatus",
     "ResponsibleAuthority",
     "RiskColourMatch",
     "StandardizationMatch",

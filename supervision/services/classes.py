@@ -10,8 +10,8 @@ from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterR
 
 from credit.choices import BlacklistStatus, RatingStatus
 from credit.models import BlacklistEntry
-from enterprises.choices import HIGH_RISK_TRAINING_CATEGORIES
 from enterprises.models import Enterprise, StandardizationCertificate
+from enterprises.registry.choices import HIGH_RISK_TRAINING_CATEGORIES
 from hazards.choices import RISK_LEVEL_ORDER
 from hazards.models import RiskSource
 
@@ -64,6 +64,40 @@ def facts_of(enterprise: Any) -> dict[str, Any]:
         "credit_grade": enterprise.grade or 0,
         "blacklisted": bool(enterprise.is_blacklisted),
     }
+
+
+# The columns `with_class_facts` adds, read as plain tuples (no model instance per enterprise) by plan generation.
+FACT_COLUMNS = ("risk_category", "std_level", "top_colour", "grade", "is_blacklisted")
+
+
+def facts_of_row(risk_category: str | None, std_level: Any, top_colour: Any, grade: Any, blacklisted: Any) -> tuple:
+    """The matching facts of one row of `FACT_COLUMNS`, as a hashable tuple in `facts_of`'s order."""
+    return (
+        IndustryGroup.HIGH_RISK if risk_category in HIGH_RISK_TRAINING_CATEGORIES else IndustryGroup.OTHER,
+        std_level or 0,
+        top_colour or RiskColourMatch.NONE,
+        grade or 0,
+        bool(blacklisted),
+    )
+
+
+class Classifier:
+    """Classify many enterprises under one rule set: the facts are few combinations (2 industry groups × 4
+    standardization levels × 5 colours × 4 grades × listed or not), so each distinct combination is matched
+    against the rules once and every further enterprise with the same facts is a dictionary lookup."""
+
+    KEYS = ("industry_group", "standardization_level", "risk_colour", "credit_grade", "blacklisted")
+
+    def __init__(self, rules: list[InspectionClassRule], rule_set: InspectionRuleSet | None) -> None:
+        self.rules = rules
+        self.rule_set = rule_set
+        self._seen: dict[tuple, EnterpriseClass] = {}
+
+    def __call__(self, facts: tuple) -> EnterpriseClass:
+        found = self._seen.get(facts)
+        if found is None:
+            found = self._seen[facts] = classify(dict(zip(self.KEYS, facts, strict=True)), self.rules, self.rule_set)
+        return found
 
 
 def classify(

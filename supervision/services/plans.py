@@ -4,6 +4,7 @@ staff with a reason; each entry that requires inspections stands on the statutor
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -29,9 +30,12 @@ from ..models import (
     InspectionPlanEntry,
     InspectionRuleSet,
     InspectionRuleSetStatus,
+    PlanGenerationStatus,
 )
-from .classes import classify, facts_of, ordered_rules, with_class_facts
+from .classes import FACT_COLUMNS, Classifier, facts_of_row, ordered_rules, with_class_facts
 from .defaults import DEFAULT_EFFECTIVE_FROM, DEFAULT_NAME, DEFAULT_NOTES, DEFAULT_VERSION, default_rules
+
+logger = logging.getLogger(__name__)
 
 DEADLINE_KIND = "inspection_due"
 LEGAL_BASIS = "《安全生产法》第六十二条、应急管理部令第11号（分级分类监督检查计划）"
@@ -120,22 +124,11 @@ def _clamp(day: dt.date, start: dt.date, end: dt.date) -> dt.date:
     return min(max(day, start), end)
 
 
-def generate_plan(
-    *,
-    year: int,
-    quarter: int | None,
-    jurisdiction: Jurisdiction,
-    department: Department | None = None,
-    actor: Any = None,
-    today: dt.date | None = None,
-) -> tuple[InspectionPlan, int]:
-    """Create or refresh the plan; returns it and how many entries were added.
-
-    Idempotent: a second run adds only enterprises not yet in the plan, refreshes the class of entries nobody
-    adjusted (an adjusted entry keeps its required number and assignee), drops unadjusted entries of enterprises
-    that left, and opens a clock for each entry that still needs inspections. Batched: the facts of every
-    enterprise are read in one annotated query, entries are written with bulk_create / bulk_update in chunks.
-    """
+def _check_generation(
+    *, year: int, quarter: int | None, jurisdiction: Jurisdiction, actor: Any, today: dt.date | None
+) -> tuple[InspectionRuleSet, dt.date]:
+    """Refuse a plan that cannot be made (who asks, which area, which period, no rules in force); else the rule
+    set in force in the period and the day the facts are read on."""
     if actor is not None and not can_manage_plans(actor, jurisdiction):
         raise DomainError(_("Only committee staff or the county's own staff generate its plans."), code="forbidden")
     if jurisdiction.level not in (JurisdictionLevel.COUNTY, JurisdictionLevel.CITY):
@@ -156,7 +149,39 @@ def generate_plan(
             field="year",
             code="inspection_rules_missing",
         )
+    return rule_set, on
+
+
+ENTRY_CLASS_FIELDS = ["rule", "class_name", "min_per_year", "max_per_year", "required"]
+
+
+def generate_plan(
+    *,
+    year: int,
+    quarter: int | None,
+    jurisdiction: Jurisdiction,
+    department: Department | None = None,
+    actor: Any = None,
+    today: dt.date | None = None,
+    generated_by: Any = None,
+) -> tuple[InspectionPlan, int]:
+    """Create or refresh the plan; returns it and how many entries were added. Runs in a worker (the page asks
+    through `plan_generation_request`) or at night; marks the plan generated.
+
+    Idempotent: a second run adds only enterprises not yet in the plan, refreshes the class of entries nobody
+    adjusted (an adjusted entry keeps its required number and assignee), drops unadjusted entries of enterprises
+    that left, and opens a clock for each entry that still needs inspections. One transaction: a run killed
+    half-way leaves the plan as it was, and running it again finishes the job.
+
+    Batched: the facts of every enterprise are read in one annotated query as plain tuples; the classes are
+    matched once per distinct combination of facts (`Classifier`: a few hundred at most, whatever the number of
+    enterprises); entries are written with bulk_create / bulk_update in chunks, and only those that changed.
+    """
+    rule_set, on = _check_generation(year=year, quarter=quarter, jurisdiction=jurisdiction, actor=actor, today=today)
     rules = ordered_rules(rule_set)
+    classifier = Classifier(rules, rule_set)
+    by = generated_by if generated_by is not None else actor
+    unclassified = _("Unclassified")
     with transaction.atomic():
         plan, _created = InspectionPlan.objects.get_or_create(
             year=year,
@@ -166,62 +191,86 @@ def generate_plan(
             defaults={"rule_set": rule_set},
         )
         plan = lock_row(InspectionPlan.objects.all(), plan.pk)
-        plan.rule_set = rule_set
-        plan.generated_at = timezone.now()
-        plan.generated_by = actor if actor is not None and getattr(actor, "pk", None) else None
-        plan.save(update_fields=["rule_set", "generated_at", "generated_by"])
 
         existing = {
-            row[0]: row
+            row[0]: row[1:]
             for row in InspectionPlanEntry.objects.filter(plan=plan).values_list(
-                "enterprise_id", "pk", "adjusted_at", "rule_id", "required"
+                "enterprise_id",
+                "pk",
+                "adjusted_at",
+                "rule_id",
+                "class_name",
+                "min_per_year",
+                "max_per_year",
+                "required",
             )
         }
-        enterprises = with_class_facts(responsible_enterprises(jurisdiction, department), on).only(
-            "id", "risk_category"
+        rows = (
+            with_class_facts(responsible_enterprises(jurisdiction, department), on)
+            .order_by("pk")
+            .values_list("pk", *FACT_COLUMNS)
         )
         to_create: list[InspectionPlanEntry] = []
         to_update: list[InspectionPlanEntry] = []
         seen: set[int] = set()
         added = 0
-        for enterprise in enterprises.order_by("pk").iterator(chunk_size=2000):
-            seen.add(enterprise.pk)
-            klass = classify(facts_of(enterprise), rules, rule_set)
+        for enterprise_id, *raw in rows.iterator(chunk_size=2000):
+            seen.add(enterprise_id)
+            klass = classifier(facts_of_row(*raw))
             max_per_year = klass.max_per_year if klass.max_per_year is not None else 0
+            class_name = klass.class_name or unclassified
             required = required_by_period_end(klass.min_per_year, quarter)
-            row = existing.get(enterprise.pk)
-            fields = {
-                "rule": klass.rule,
-                "class_name": klass.class_name or _("Unclassified"),
-                "min_per_year": klass.min_per_year,
-                "max_per_year": max_per_year,
-            }
+            row = existing.get(enterprise_id)
             if row is None:
                 to_create.append(
-                    InspectionPlanEntry(plan=plan, enterprise_id=enterprise.pk, required=required, **fields)
+                    InspectionPlanEntry(
+                        plan=plan,
+                        enterprise_id=enterprise_id,
+                        rule=klass.rule,
+                        class_name=class_name,
+                        min_per_year=klass.min_per_year,
+                        max_per_year=max_per_year,
+                        required=required,
+                    )
                 )
                 if len(to_create) >= CHUNK:
                     InspectionPlanEntry.objects.bulk_create(to_create)
                     added += len(to_create)
                     to_create = []
-            else:
-                entry = InspectionPlanEntry(pk=row[1], plan=plan, enterprise_id=enterprise.pk, **fields)
-                # A manual adjustment keeps its required number.
-                entry.required = row[4] if row[2] is not None else required
-                to_update.append(entry)
-                if len(to_update) >= CHUNK:
-                    InspectionPlanEntry.objects.bulk_update(
-                        to_update, ["rule", "class_name", "min_per_year", "max_per_year", "required"]
-                    )
-                    to_update = []
+                continue
+            pk, adjusted_at, rule_id, old_name, old_min, old_max, old_required = row
+            # A manual adjustment keeps its required number.
+            new_required = old_required if adjusted_at is not None else required
+            rule_pk = klass.rule.pk if klass.rule is not None else None
+            if (rule_id, old_name, old_min, old_max, old_required) == (
+                rule_pk,
+                class_name,
+                klass.min_per_year,
+                max_per_year,
+                new_required,
+            ):
+                continue  # unchanged: not written again
+            to_update.append(
+                InspectionPlanEntry(
+                    pk=pk,
+                    plan=plan,
+                    enterprise_id=enterprise_id,
+                    rule=klass.rule,
+                    class_name=class_name,
+                    min_per_year=klass.min_per_year,
+                    max_per_year=max_per_year,
+                    required=new_required,
+                )
+            )
+            if len(to_update) >= CHUNK:
+                InspectionPlanEntry.objects.bulk_update(to_update, ENTRY_CLASS_FIELDS)
+                to_update = []
         if to_create:
             InspectionPlanEntry.objects.bulk_create(to_create)
             added += len(to_create)
         if to_update:
-            InspectionPlanEntry.objects.bulk_update(
-                to_update, ["rule", "class_name", "min_per_year", "max_per_year", "required"]
-            )
-        gone = [row[1] for enterprise_id, row in existing.items() if enterprise_id not in seen and row[2] is None]
+            InspectionPlanEntry.objects.bulk_update(to_update, ENTRY_CLASS_FIELDS)
+        gone = [row[0] for enterprise_id, row in existing.items() if enterprise_id not in seen and row[1] is None]
         if gone:
             stale = InspectionPlanEntry.objects.filter(pk__in=gone)
             StatutoryDeadline.objects.filter(
@@ -231,7 +280,136 @@ def generate_plan(
             ).open().update(cancelled_at=timezone.now())
             stale.delete()
         sync_plan_clocks(plan)
+        plan.rule_set = rule_set
+        plan.generated_at = timezone.now()
+        plan.generated_by = by if by is not None and getattr(by, "pk", None) else None
+        plan.generation_status = PlanGenerationStatus.DONE
+        plan.generation_error = ""
+        plan.save(update_fields=["rule_set", "generated_at", "generated_by", "generation_status", "generation_error"])
     return plan, added
+
+
+# Generation in a worker -----------------------------------------------------------------------------
+
+# A generation waiting or running longer than this is taken as lost (its worker killed): asking again, or the
+# resume task, hands it to a worker again.
+GENERATION_STALE = dt.timedelta(minutes=30)
+GENERATION_ACTIVE = (PlanGenerationStatus.QUEUED, PlanGenerationStatus.RUNNING)
+
+
+def _generation_stale(plan: InspectionPlan, now: dt.datetime) -> bool:
+    since = plan.generation_started_at if plan.generation_status == PlanGenerationStatus.RUNNING else None
+    since = since or plan.requested_at
+    return since is None or since < now - GENERATION_STALE
+
+
+def plan_generation_request(
+    *,
+    year: int,
+    quarter: int | None,
+    jurisdiction: Jurisdiction,
+    department: Department | None = None,
+    actor: Any = None,
+    today: dt.date | None = None,
+) -> tuple[InspectionPlan, bool]:
+    """The page's "generate": record the request on the plan row (created if new; status queued, who, when) and
+    hand it to a worker through the task outbox, in one transaction. The request never waits for the
+    generation nor for the broker.
+
+    Returns (plan, queued). Asking again while the same plan's generation is waiting or running queues nothing
+    (queued False); a failed or finished plan is queued again (a retry, or a refresh).
+    """
+    from safety_platform.tasks_util import enqueue
+
+    from ..tasks import plan_generation_run_task
+
+    rule_set, _on = _check_generation(year=year, quarter=quarter, jurisdiction=jurisdiction, actor=actor, today=today)
+    now = timezone.now()
+    with transaction.atomic():
+        plan, created = InspectionPlan.objects.get_or_create(
+            year=year,
+            quarter=quarter,
+            jurisdiction=jurisdiction,
+            department=department,
+            defaults={"rule_set": rule_set, "generation_status": PlanGenerationStatus.QUEUED, "requested_at": now},
+        )
+        plan = lock_row(InspectionPlan.objects.all(), plan.pk)
+        if not created and plan.generation_status in GENERATION_ACTIVE and not _generation_stale(plan, now):
+            return plan, False
+        plan.generation_status = PlanGenerationStatus.QUEUED
+        plan.requested_at = now
+        plan.requested_by = actor if actor is not None and getattr(actor, "pk", None) else None
+        plan.generation_started_at = None
+        plan.generation_error = ""
+        plan.save(
+            update_fields=[
+                "generation_status",
+                "requested_at",
+                "requested_by",
+                "generation_started_at",
+                "generation_error",
+            ]
+        )
+        enqueue(plan_generation_run_task, plan.pk)
+    return plan, True
+
+
+def plan_generation_run(*, plan_id: int) -> int:
+    """The worker's side of a request: generate the plan and mark it generated, or failed with the reason shown
+    on its page. Safe to run twice: a plan already generated (or failed, until someone asks again) is left
+    alone; one left running by a killed worker is generated again from the start (the earlier run's transaction
+    was rolled back). Returns how many enterprises were added."""
+    claimed = InspectionPlan.objects.filter(pk=plan_id, generation_status__in=GENERATION_ACTIVE).update(
+        generation_status=PlanGenerationStatus.RUNNING, generation_started_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    plan = InspectionPlan.objects.select_related("jurisdiction", "department", "requested_by").get(pk=plan_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            _plan, added = generate_plan(
+                year=plan.year,
+                quarter=plan.quarter,
+                jurisdiction=plan.jurisdiction,
+                department=plan.department,
+                generated_by=plan.requested_by,
+            )
+    except DomainError as exc:
+        _generation_failed(plan_id, exc.message)
+        return 0
+    except Exception:
+        logger.exception("inspection plan %s: generation failed", plan_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _("The generation stopped on an error. Ask again; if it fails again, tell the administrator.")
+        _generation_failed(plan_id, message)
+        return 0
+    return added
+
+
+def _generation_failed(plan_id: int, message: str) -> None:
+    InspectionPlan.objects.filter(pk=plan_id).update(
+        generation_status=PlanGenerationStatus.FAILED, generation_error=str(message)[:2000]
+    )
+
+
+def plan_generations_resume(*, now: dt.datetime | None = None) -> int:
+    """Hand back to a worker every generation left waiting or running longer than `GENERATION_STALE` (its message
+    lost or its worker killed). Periodic; returns how many were handed back."""
+    from safety_platform.tasks_util import enqueue
+
+    from ..tasks import plan_generation_run_task
+
+    cutoff = (now or timezone.now()) - GENERATION_STALE
+    stale = list(
+        InspectionPlan.objects.filter(
+            Q(generation_status=PlanGenerationStatus.QUEUED, requested_at__lt=cutoff)
+            | Q(generation_status=PlanGenerationStatus.RUNNING, generation_started_at__lt=cutoff)
+        ).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for plan_id in stale:
+            enqueue(plan_generation_run_task, plan_id)
+    return len(stale)
 
 
 def done_count_subquery(plan: InspectionPlan, *, enterprise_ref: str = "enterprise_id") -> Subquery:

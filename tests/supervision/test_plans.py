@@ -488,12 +488,19 @@ def test_an_inspector_of_another_county_gets_404_and_a_township_sees_its_own(
 
 
 def test_list_mine_rules_generate_and_assignee_search(
-    client: Any, org: Any, rules: Any, county: Any, listed: Any, users: dict[str, Any]
+    client: Any,
+    org: Any,
+    rules: Any,
+    county: Any,
+    listed: Any,
+    users: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(users["committee"])
-    response = client.post(
-        reverse("supervision:plan_generate"), {"year": "2026", "quarter": "", "jurisdiction": county.pk}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the queued generation runs (eagerly in tests)
+        response = client.post(
+            reverse("supervision:plan_generate"), {"year": "2026", "quarter": "", "jurisdiction": county.pk}
+        )
     plan = InspectionPlan.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("supervision:plan_detail", args=[plan.pk])
     response = client.post(reverse("supervision:plan_generate"), {"year": "abc", "jurisdiction": county.pk})
