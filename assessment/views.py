@@ -8,7 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,24 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.exports import xlsx_response
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
 
 from . import exports, selectors, services
 from .choices import ResultStatus, SchemeKind
 from .forms import ObjectionAnswerForm, ObjectionForm, RunStartForm
 from .models import AssessmentResult, AssessmentRun, Objection, ObjectionStatus, ResultIndicator
-
-
-def _refuse(form: Any, error: Exception) -> None:
-    """Show a service's refusal under the field it names (else above the form)."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(error, DomainError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    else:
-        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
 def _staff(request: HttpRequest) -> None:
@@ -65,16 +54,14 @@ def run_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_into(form) as refused:
                 period = services.assessment_period_get_or_create(
                     kind=data["kind"], year=data["year"], number=data.get("number") or 0
                 )
                 run = services.assessment_run_start(
                     period=period, user=request.user, kind=data.get("assessed") or SchemeKind.JURISDICTION
                 )
-            except (ValidationError, DomainError) as error:
-                _refuse(form, error)
-            else:
+            if not refused:
                 messages.success(request, _("The run is started; its progress shows below."))
                 return redirect("assessment:run_detail", pk=run.pk)
     runs = selectors.runs_visible_to(request.user).annotate(
@@ -123,13 +110,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = _visible_run(request, pk)
-    try:
+    with refusal_message(request) as refused:
         services.assessment_run_publish(run=run, user=request.user)
-    except DomainError as error:
-        if error.code == "forbidden":
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-    else:
+    if not refused:
         messages.success(request, _("The results are published and frozen."))
     return redirect("assessment:run_detail", pk=run.pk)
 
@@ -240,16 +223,14 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ObjectionForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             services.objection_file(
                 result=result,
                 user=request.user,
                 text=form.cleaned_data["text"],
                 evidence=form.cleaned_data.get("evidence"),
             )
-        except (ValidationError, DomainError) as error:
-            _refuse(form, error)
-        else:
+        if not refused:
             messages.success(request, _("Your objection is filed; committee staff will answer it."))
             return redirect("assessment:result_detail", pk=result.pk)
     return _result_page(request, result, objection_form=form, status=400)
@@ -264,16 +245,14 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ObjectionAnswerForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             services.objection_answer(
                 objection=objection,
                 user=request.user,
                 accept=form.cleaned_data["decision"] == "accept",
                 answer=form.cleaned_data["answer"],
             )
-        except (ValidationError, DomainError) as error:
-            _refuse(form, error)
-        else:
+        if not refused:
             messages.success(request, _("The objection is answered."))
             return redirect("assessment:result_detail", pk=result.pk)
     return _result_page(request, result, answer_forms={objection.pk: form}, status=400)

@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,15 +22,13 @@ from django.views.decorators.http import require_GET
 from safety_platform import exports
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import JurisdictionLevel
-from safety_platform.concurrency import StaleEdit
 from safety_platform.models import Jurisdiction
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into
 
 from . import services
 from .forms import CountyFiguresForm, CountyInputImportForm, styled
 from .importing import COLUMNS, county_inputs_import, template_headers
 from .models import CountyInput
-from .views import _refuse
 from .views_schemes import _committee
 
 FIGURES = [name for name in COLUMNS if name not in ("jurisdiction", "year")]
@@ -100,7 +97,7 @@ def county_input_edit(request: HttpRequest, jurisdiction: int, year: int) -> Htt
             # Saving the form as it was opened writes nothing (not even "updated by"), and makes no empty row.
             messages.info(request, _("Nothing was changed."))
             return redirect(back)
-        try:
+        with refusal_into(form) as refused:
             services.county_input_save(
                 jurisdiction=county,
                 year=year,
@@ -108,11 +105,7 @@ def county_input_edit(request: HttpRequest, jurisdiction: int, year: int) -> Htt
                 opened=form.opened,
                 **{name: form.cleaned_data[name] for name in FIGURES},
             )
-        except StaleEdit as exc:
-            form.refuse_stale(exc)
-        except (ValidationError, DomainError) as error:
-            _refuse(form, error)
-        else:
+        if not refused:
             messages.success(
                 request, _("The figures of %(county)s for %(year)s are saved.") % {"county": county.name, "year": year}
             )

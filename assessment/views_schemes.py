@@ -22,13 +22,13 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.audit import audit_entries_for
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into
 
 from . import selectors, services
 from .choices import SchemeStatus
 from .forms import GradeFormSet, IndicatorFormSet, SchemeCopyForm, SchemeDraftForm, VetoFormSet
 from .models import Scheme, SchemeIndicator
-from .views import _refuse, _staff
+from .views import _staff
 
 
 def _committee(request: HttpRequest) -> None:
@@ -99,13 +99,11 @@ def scheme_copy(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(selectors.schemes_visible_to(request.user), pk=pk)
     form = SchemeCopyForm(request.POST, scheme=scheme)
     if form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             copy = services.scheme_copy(
                 scheme=scheme, version=form.cleaned_data["version"], valid_from=form.cleaned_data["valid_from"]
             )
-        except ValidationError as error:
-            _refuse(form, error)
-        else:
+        if not refused:
             messages.success(
                 request, _("Draft version %(version)s is made; edit it below.") % {"version": copy.version}
             )
@@ -137,9 +135,8 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("Nothing was changed."))
             return redirect("assessment:scheme_detail", pk=scheme.pk)
         try:
-            services.scheme_draft_save(scheme=scheme, parts=parts)
-        except DomainError as error:
-            form.add_error(None, error.message)
+            with refusal_into(form) as refused:
+                services.scheme_draft_save(scheme=scheme, parts=parts)
         except IntegrityError:
             # Two rows swapped their indicators in one save: the database's uniqueness check sees the
             # first update before the second. Nothing is saved (the service's transaction rolled back).
@@ -147,8 +144,9 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 None, _("Two rows exchanged their indicator or normalization in one save; save one of them at a time.")
             )
         else:
-            messages.success(request, _("The draft is saved."))
-            return redirect("assessment:scheme_detail", pk=scheme.pk)
+            if not refused:
+                messages.success(request, _("The draft is saved."))
+                return redirect("assessment:scheme_detail", pk=scheme.pk)
     return render(
         request,
         "assessment/scheme_edit.html",

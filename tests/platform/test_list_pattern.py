@@ -1,0 +1,122 @@
+"""One list page pattern (issue 17): every list's filters come from `{% list_filters %}`
+(templates/includes/list_filters.html), labelled, with the one filter-errors block; nothing loads htmx."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+# GET forms that are not a list's filters: a version or date picker above a page, a dashboard's period, the
+# checklist chooser (a form of its own, rendered by includes/form_fields.html).
+NOT_LIST_FILTERS = {
+    "assessment/_dashboard_body.html",
+    "assessment/county_input_list.html",
+    "credit/rules.html",
+    "enterprises/training/enterprise.html",
+    "enterprises/training/overview.html",
+    "includes/list_filters.html",
+    "rules/legal_numbers.html",
+    "supervision/inspections/choose.html",
+    "supervision/plans/plans.html",
+    "supervision/plans/rules.html",
+}
+
+
+def _templates() -> dict[str, str]:
+    return {str(p.relative_to(TEMPLATES)): p.read_text() for p in TEMPLATES.rglob("*.html")}
+
+
+def test_list_filters_come_from_the_shared_include() -> None:
+    templates = _templates()
+    hand_written = sorted(
+        name for name, text in templates.items() if '<form method="get"' in text and name not in NOT_LIST_FILTERS
+    )
+    assert hand_written == [], "write the filters with {% list_filters %} (safety_platform/templatetags/platform_lists.py)"
+    # A paginated list that filters (it names a filterset or a filter form) renders them with the tag.
+    for name, text in templates.items():
+        if "includes/pagination.html" in text and re.search(r"\bfilterset\b|\bform\.", text):
+            assert "{% list_filters " in text, name
+    # One filter-errors block, included only by the shared form; no per-app copy of it.
+    includers = sorted(name for name, text in templates.items() if "includes/filter_errors.html" in text)
+    assert includers == ["includes/list_filters.html"]
+    assert not [name for name in templates if name.endswith("_filter_errors.html")]
+
+
+class _Filters(HTMLParser):
+    """The fields of the page's filter form (the GET form with a submit button) and every <label for>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.label_for: set[str] = set()
+        self.fields: list[dict[str, str]] = []
+        self.forms = 0
+        self._in_get_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method") == "get":
+            self._in_get_form = True
+            self.forms += 1
+        elif tag == "label" and a.get("for"):
+            self.label_for.add(a["for"])
+        elif self._in_get_form and tag in {"input", "select", "textarea"}:
+            if a.get("type") not in {"hidden", "submit", "button"}:
+                self.fields.append(a)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_get_form = False
+
+
+PAGES = [
+    ("enterprises:list", "committee", ["q", "jurisdiction", "status", "stat_report_missing"]),
+    ("hazards:list", "inspector", ["q", "state", "enterprise", "jurisdiction"]),
+    ("emergency:team_list", "committee", ["q", "skill", "lat", "lon", "radius_km"]),
+    ("supervision:enforcement_cases", "inspector", ["status", "overdue"]),
+    ("credit:records", "committee", ["q", "criterion", "status"]),
+]
+
+
+@pytest.mark.parametrize(("url_name", "role", "expected"), PAGES)
+def test_filters_on_real_list_pages_are_labelled(
+    client: Any, users: dict[str, Any], url_name: str, role: str, expected: list[str]
+) -> None:
+    client.force_login(users[role])
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    page = _Filters()
+    page.feed(response.content.decode())
+    assert page.forms == 1
+    names = [f.get("name") for f in page.fields]
+    assert set(expected) <= set(names), names
+    unlabelled = [f.get("name") for f in page.fields if not f.get("id") or f["id"] not in page.label_for]
+    assert unlabelled == []
+    # No filter applied: no link to clear them.
+    assert 'data-testid="filters-reset"' not in response.content.decode()
+
+
+def test_applied_filters_can_be_cleared_and_bad_ones_are_named(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["committee"])
+    url = reverse("emergency:team_list")
+    response = client.get(url, {"kind": "no-such-kind"})
+    html = response.content.decode()
+    assert response.status_code == 200 and f'href="{url}" data-testid="filters-reset"' in html
+    errors = html.split('data-testid="filter-errors"', 1)[1].split("</div>", 1)[0]
+    assert str(response.context["filterset"].form.fields["kind"].label) in errors
+
+
+def test_an_enterprise_user_does_not_get_the_staff_filters(client: Any, users: dict[str, Any]) -> None:
+    """The hazard list of an enterprise's own user is its own: no enterprise or area filter."""
+    client.force_login(users["enterprise"])
+    page = _Filters()
+    page.feed(client.get(reverse("hazards:list")).content.decode())
+    names = {f.get("name") for f in page.fields}
+    assert "q" in names and "state" in names and not names & {"enterprise", "jurisdiction"}
