@@ -63,7 +63,7 @@ def list_filters(
             continue
         field = form[name]  # a misspelt name is a KeyError here, not a silently missing filter
         check = isinstance(field.field.widget, forms.CheckboxInput)
-        attrs = {}
+        attrs: dict[str, str | bool] = {}
         if placeholder and name == "q":
             attrs["placeholder"] = placeholder
         if check and "class" not in field.field.widget.attrs:

@@ -39,7 +39,7 @@ def test_list_filters_come_from_the_shared_include() -> None:
     hand_written = sorted(
         name for name, text in templates.items() if '<form method="get"' in text and name not in NOT_LIST_FILTERS
     )
-    assert hand_written == [], "write the filters with {% list_filters %} (safety_platform/templatetags/platform_lists.py)"
+    assert hand_written == [], "write the filters with {% list_filters %} (templatetags/platform_lists.py)"
     # A paginated list that filters (it names a filterset or a filter form) renders them with the tag.
     for name, text in templates.items():
         if "includes/pagination.html" in text and re.search(r"\bfilterset\b|\bform\.", text):
@@ -67,9 +67,12 @@ class _Filters(HTMLParser):
             self.forms += 1
         elif tag == "label" and a.get("for"):
             self.label_for.add(a["for"])
-        elif self._in_get_form and tag in {"input", "select", "textarea"}:
-            if a.get("type") not in {"hidden", "submit", "button"}:
-                self.fields.append(a)
+        elif (
+            self._in_get_form
+            and tag in {"input", "select", "textarea"}
+            and a.get("type") not in {"hidden", "submit", "button"}
+        ):
+            self.fields.append(a)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
