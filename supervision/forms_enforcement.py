@@ -91,6 +91,17 @@ class DocumentIssueForm(_EnterpriseForm):
         return [c.strip() for c in raw.split(",") if c.strip()]
 
 
+class DocumentVoidForm(forms.Form):
+    """作废: the reason is required and kept on the document."""
+
+    reason = forms.CharField(
+        label=_("Reason for voiding"),
+        max_length=300,
+        error_messages={"required": _("Give the reason for voiding the document.")},
+        widget=forms.TextInput(attrs=TEXT),
+    )
+
+
 class CaseOpenForm(_EnterpriseForm):
     title = forms.CharField(label=_("Cause of the case"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     violation = forms.ChoiceField(label=_("Violation"), choices=Violation.choices, widget=forms.Select(attrs=SELECT))

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("enforcement/documents/", views.document_list, name="enforcement_documents"),
     path("enforcement/documents/new/", views.document_new, name="enforcement_document_new"),
     path("enforcement/documents/<int:pk>/", views.document_detail, name="enforcement_document"),
+    path("enforcement/documents/<int:pk>/void/", views.document_void, name="enforcement_document_void"),
     path("enforcement/cases/", views.case_list, name="enforcement_cases"),
     path("enforcement/cases/new/", views.case_new, name="enforcement_case_new"),
     path("enforcement/cases/<int:pk>/", views.case_detail, name="enforcement_case"),

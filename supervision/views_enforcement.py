@@ -26,6 +26,7 @@ from .forms_enforcement import (
     CaseOpenForm,
     DocumentFilterForm,
     DocumentIssueForm,
+    DocumentVoidForm,
 )
 from .models import Inspection
 from .models.enforcement import INSPECTION_KINDS, DocumentKind, EnforcementDocument, PenaltyCase
@@ -33,6 +34,9 @@ from .selectors_enforcement import case_file, cases_visible_to, documents_visibl
 from .services import enforcement as services
 
 PAGE_SIZE = 25
+# Refusals shown as a message on the document's page rather than on the form.
+REISSUE_REFUSALS = ("document_not_voided", "document_already_replaced")
+VOID_REFUSALS = ("document_already_voided", "document_not_voidable")
 
 
 def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
@@ -77,6 +81,7 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
         raise PermissionDenied
     enterprises = Enterprise.objects.visible_to(user)
     inspection = None
+    replaces = _replaced_document(request, user)
     raw_inspection = request.GET.get("inspection") or request.POST.get("inspection") or ""
     if raw_inspection:
         if not raw_inspection.isdigit():
@@ -91,10 +96,14 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
     if inspection is not None:
         initial["enterprise"] = inspection.enterprise
         initial["findings"] = inspection.note
+    if replaces is not None:
+        # 重新制发: the form prefilled from the voided document; the inspection it came from is kept.
+        initial = services.reissue_initial(replaces)
+        inspection = inspection or replaces.inspection
     form = DocumentIssueForm(request.POST or None, initial=initial, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with refusal_into(form) as refused:
+        with refusal_into(form, request=request, message_codes=REISSUE_REFUSALS) as refused:
             document = services.document_issue(
                 actor=user,
                 kind=data["kind"],
@@ -108,6 +117,11 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
                 rectify_by=data["rectify_by"],
                 hazard_codes=form.codes(),
                 conclusion=data["conclusion"],
+                replaces=replaces,
+            )
+        if refused and not refused.on_form:  # the voided document cannot be re-issued (any more)
+            return redirect(
+                replaces.get_absolute_url() if replaces is not None else "supervision:enforcement_documents"
             )
         if not refused:
             messages.success(request, _("Document %(number)s issued.") % {"number": document.number})
@@ -115,20 +129,72 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "supervision/enforcement/document_form.html",
-        {"form": form, "inspection": inspection},
+        {"form": form, "inspection": inspection, "replaces": replaces},
+    )
+
+
+def _replaced_document(request: HttpRequest, user: Any) -> EnforcementDocument | None:
+    """The voided document a re-issue replaces (`?replaces=`), among those the user sees."""
+    raw = request.GET.get("replaces") or request.POST.get("replaces") or ""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    return get_object_or_404(
+        EnforcementDocument.objects.visible_to(user).select_related("enterprise", "inspection"), pk=int(raw)
+    )
+
+
+@login_required
+@require_POST
+def document_void(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """作废 with a reason (the issuer or county-level staff); a refused reason is shown under its field."""
+    document = _visible_document(request, pk)
+    form = DocumentVoidForm(request.POST)
+    if form.is_valid():
+        with refusal_into(form, request=request, message_codes=VOID_REFUSALS) as refused:
+            services.document_void(actor=request.user, document_id=document.pk, reason=form.cleaned_data["reason"])
+        if refused and not refused.on_form:
+            return redirect(document.get_absolute_url())
+        if not refused:
+            messages.success(request, _("Document %(number)s voided.") % {"number": document.number})
+            return redirect(document.get_absolute_url())
+    return _document_page(request, document, void_form=form, status=400)
+
+
+def _visible_document(request: HttpRequest, pk: int) -> EnforcementDocument:
+    return get_object_or_404(
+        EnforcementDocument.objects.visible_to(request.user).select_related(
+            "enterprise",
+            "enterprise__jurisdiction",
+            "authority",
+            "case",
+            "issued_by",
+            "inspection",
+            "voided_by",
+            "replaces",
+        ),
+        pk=pk,
     )
 
 
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The document in its official layout (A4; the print stylesheet hides the platform around it)."""
-    document = get_object_or_404(
-        EnforcementDocument.objects.visible_to(request.user).select_related(
-            "enterprise", "authority", "case", "issued_by", "inspection"
-        ),
-        pk=pk,
-    )
+    return _document_page(request, _visible_document(request, pk))
+
+
+def _document_page(
+    request: HttpRequest, document: EnforcementDocument, void_form: Any = None, status: int = 200
+) -> HttpResponse:
+    user: Any = request.user
     hazards = list(document.hazards.order_by("code").only("code", "title", "deadline", "enterprise_id"))
+    replacement = EnforcementDocument.objects.filter(replaces=document).only("pk", "number").first()
+    may_void = (
+        document.voided_at is None
+        and document.kind in services.VOIDABLE_KINDS
+        and services.may_void(user, document)
+    )
     return render(
         request,
         "supervision/enforcement/document.html",
@@ -141,7 +207,13 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if document.authority.level != "city"
             else "龙岩市应急管理局",
             "kinds": DocumentKind,
+            "replacement": replacement,
+            "void_form": void_form if void_form is not None else (DocumentVoidForm() if may_void else None),
+            "may_reissue": document.voided_at is not None
+            and replacement is None
+            and _is_inspector(user),
         },
+        status=status,
     )
 
 

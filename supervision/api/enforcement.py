@@ -48,6 +48,9 @@ class EnforcementDocumentSerializer(serializers.ModelSerializer):
             "conclusion",
             "hazard_codes",
             "created_at",
+            "voided_at",
+            "void_reason",
+            "replaces",
         ]
         read_only_fields = fields
 

@@ -249,6 +249,7 @@ def _create_document(
     order_items: list[dict[str, Any]] | None = None,
     rectify_by: dt.date | None = None,
     conclusion: str = "",
+    replaces: EnforcementDocument | None = None,
 ) -> EnforcementDocument:
     authority = case.authority if case is not None else authority_for(enterprise)
     year = issued_on.year
@@ -273,6 +274,7 @@ def _create_document(
                 order_items=order_items or [],
                 rectify_by=rectify_by,
                 conclusion=(conclusion or "").strip(),
+                replaces=replaces,
             )
     except IntegrityError as exc:  # the database's unique constraint: never two documents with one number
         raise _number_taken(document_number(authority, kind, year, serial)) from exc
@@ -305,8 +307,12 @@ def document_issue(
     rectify_by: dt.date | None = None,
     hazard_codes: Sequence[str] = (),
     conclusion: str = "",
+    replaces: EnforcementDocument | None = None,
 ) -> EnforcementDocument:
     """Issue an inspection document: 现场检查记录, 责令限期整改指令书 or 整改复查意见书.
+
+    With `replaces` (重新制发): a voided document of the same kind and enterprise, replaced once; the new document
+    gets a new number (the voided one's is never reused) and names the one it replaces.
 
     An order to rectify needs at least one item or linked hazard, and a deadline; each item becomes a hazard
     (through the hazards app's `hazard_register` and `hazard_assess`, so its rectification clock starts), and the
@@ -347,6 +353,17 @@ def document_issue(
             )
     if kind == DocumentKind.REINSPECTION_OPINION and not (conclusion or "").strip():
         raise DomainError(_("Give the conclusion of the re-inspection."), field="conclusion", code="invalid")
+    if replaces is not None:
+        if replaces.kind != kind:
+            raise DomainError(
+                _("A re-issued document is of the same kind as the one it replaces."), field="kind", code="invalid"
+            )
+        if replaces.enterprise_id != enterprise.pk:
+            raise DomainError(
+                _("A re-issued document is for the same enterprise as the one it replaces."),
+                field="enterprise",
+                code="invalid",
+            )
     linked = list(Hazard.objects.filter(enterprise=enterprise, code__in=codes)) if codes else []
     missing = sorted(set(codes) - {h.code for h in linked})
     if missing:
@@ -356,12 +373,15 @@ def document_issue(
             code="invalid",
         )
     with transaction.atomic():
+        if replaces is not None:
+            _lock_replaced(replaces.pk)
         document = _create_document(
             actor=actor,
             kind=kind,
             enterprise=enterprise,
             issued_on=issued_on,
             number=number,
+            replaces=replaces,
             inspection=inspection,
             findings=findings,
             legal_basis=legal_basis,
@@ -404,6 +424,110 @@ def document_issue(
                 dedup_key=f"enforcement:document:{document.pk}",
             )
     return document
+
+
+# Correcting a mistake: void, then re-issue ------------------------------------------------------
+
+# Only the documents an inspector issues on their own are voided and re-issued here; a case's documents are the
+# record of its steps and are corrected through the case (withdrawn and filed again).
+VOIDABLE_KINDS = INSPECTION_KINDS
+
+
+def may_void(actor: Any, document: EnforcementDocument) -> bool:
+    """The inspector who issued it (while the enterprise is still in his area), or county-level staff."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if may_decide(actor, document.enterprise):
+        return True
+    return _role(actor) == Role.INSPECTOR and document.issued_by_id == actor.pk and _sees(actor, document.enterprise)
+
+
+def document_void(*, actor: Any, document_id: int, reason: str) -> EnforcementDocument:
+    """作废: an issued document is never edited; a mistake voids it, with the reason, by whom and when (kept on the
+    document and in the audit trail). Its number stays taken for ever.
+
+    An order to rectify that is voided keeps its hazards: they are real findings, registered and assessed by
+    the inspector, and they keep their state, deadline and rectification clock (the enterprise is still bound
+    to fix them, nothing goes unsupervised meanwhile). What the voided order created is the link from those
+    hazards to it: the link is dropped (no hazard is left under a voided order) and their codes are kept on the
+    voided document, whose print lists them; a re-issued order links them again."""
+    reason = (reason or "").strip()
+    if not EnforcementDocument.objects.visible_to(actor).filter(pk=document_id).exists():
+        raise DomainError(_("Document not found."), code="not_found")
+    if not reason:
+        raise DomainError(_("Give the reason for voiding the document."), field="reason", code="invalid")
+    User = get_user_model()
+    with transaction.atomic():
+        document = (
+            EnforcementDocument.objects.select_for_update(of=("self",))
+            .select_related("enterprise__jurisdiction")
+            .get(pk=document_id)
+        )
+        if document.kind not in VOIDABLE_KINDS:
+            raise DomainError(
+                _("A penalty case's documents are corrected through the case (withdraw it and file it again)."),
+                code="document_not_voidable",
+            )
+        if not may_void(actor, document):
+            raise DomainError(
+                _("Only the inspector who issued the document or county-level staff may void it."), code="forbidden"
+            )
+        if document.voided_at is not None:
+            raise DomainError(
+                _("The document %(number)s is already voided.") % {"number": document.number},
+                code="document_already_voided",
+            )
+        hazards = list(document.hazards.order_by("code").values_list("pk", "code"))
+        document.voided_at = timezone.now()
+        document.voided_by = actor if isinstance(actor, User) else None
+        document.void_reason = reason[:300]
+        document.voided_hazard_codes = [code for _pk, code in hazards]
+        document.save(update_fields=["voided_at", "voided_by", "void_reason", "voided_hazard_codes"])
+        if hazards:
+            document.hazards.remove(*[pk for pk, _code in hazards])
+        notify(
+            recipients=User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=document.enterprise_id),
+            title=_("Document %(number)s is void: %(reason)s") % {"number": document.number, "reason": reason[:120]},
+            url=document.get_absolute_url(),
+            category="hazard",
+            dedup_key=f"enforcement:document:{document.pk}:void",
+        )
+    return document
+
+
+def _lock_replaced(document_id: int) -> EnforcementDocument:
+    """The voided document a re-issue replaces, locked so that two re-issues at once cannot both replace it."""
+    document = EnforcementDocument.objects.select_for_update(of=("self",)).get(pk=document_id)
+    if document.voided_at is None:
+        raise DomainError(
+            _("Only a voided document is re-issued; void %(number)s first.") % {"number": document.number},
+            code="document_not_voided",
+        )
+    replacement = EnforcementDocument.objects.filter(replaces=document).values_list("number", flat=True).first()
+    if replacement is not None:
+        raise DomainError(
+            _("The document %(number)s was already re-issued as %(replacement)s.")
+            % {"number": document.number, "replacement": replacement},
+            code="document_already_replaced",
+        )
+    return document
+
+
+def reissue_initial(document: EnforcementDocument) -> dict[str, Any]:
+    """The document form prefilled from a voided document (重新制发): same kind, enterprise and content; the
+    hazards it covered named by code (not as items, which would register them twice); no number (a new one)."""
+    today = timezone.localdate()
+    items_as_hazards = document.voided_hazard_codes or []
+    return {
+        "kind": document.kind,
+        "enterprise": document.enterprise,
+        "issued_on": today,
+        "findings": document.findings,
+        "legal_basis": document.legal_basis,
+        "rectify_by": document.rectify_by if document.rectify_by and document.rectify_by >= today else None,
+        "hazard_codes": ", ".join(items_as_hazards),
+        "conclusion": document.conclusion,
+    }
 
 
 # Cases -----------------------------------------------------------------------------------------
@@ -741,6 +865,14 @@ def _record_facts(case: PenaltyCase, document: EnforcementDocument) -> None:
         "fine_amount": str(case.fine_amount or ""),
         "suspension_days": case.suspension_days or 0,
         "licence_revocation_proposed": case.licence_revocation_proposed,
+        # The heaviest penalty decided: credit's rules match on it (one record per case).
+        "penalty": (
+            "licence_revocation"
+            if case.licence_revocation_proposed
+            else "suspension"
+            if case.suspension_days
+            else "fine"
+        ),
         "note": case.title,
     }
     fact_record(
