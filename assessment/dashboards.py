@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from credit.choices import Grade
 from emergency.choices import AccidentGrade
 from emergency.models import Accident
-from enterprises.choices import EnterpriseStatus
 from enterprises.models import EnterpriseFigureSummary
+from enterprises.registry.choices import EnterpriseStatus
 from hazards.choices import RECTIFICATION_STATES, HazardGrade, RiskLevel, StatPeriodKind
 from hazards.models import Hazard, HazardMonthSummary, HazardStatReport
 from hazards.services.stats import previous_period

@@ -45,7 +45,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from enterprises.validators import CREDIT_CODE_ALPHABET, make_credit_code
+from enterprises.registry.validators import CREDIT_CODE_ALPHABET, make_credit_code
 
 # Above this many enterprises the portable INSERT path would take too long: PostgreSQL only.
 PORTABLE_MAX_ENTERPRISES = 5000
@@ -1492,7 +1492,7 @@ class CityGenerator:
         return self.report
 
     def summarize(self) -> None:
-        from enterprises.services.figures import enterprise_figures_rebuild
+        from enterprises.figures.services import enterprise_figures_rebuild
         from hazards.services.summary import hazard_summary_rebuild
 
         hazard_summary_rebuild()

@@ -360,7 +360,7 @@ def populate(enterprises: int, hazards: int) -> None:
             )
     # The rows above went in by SQL, around the models: the summaries the dashboards read are recounted (the
     # nightly rebuild; idempotent, so a later run with nothing new gives the same rows).
-    from enterprises.services.figures import enterprise_figures_rebuild
+    from enterprises.figures.services import enterprise_figures_rebuild
     from hazards.services.summary import hazard_summary_rebuild
 
     summarized = fetch("SELECT COALESCE(SUM(found), 0) FROM hazards_hazardmonthsummary")[0][0]

@@ -69,8 +69,8 @@ CREDIT_FACTS = ("grade_1", "grade_2", "grade_3", "blacklisted")
 
 def ensure_data(enterprises: int, records: int) -> None:
     from credit.models import CreditRecord, RuleSet
+    from enterprises.figures.services import enterprise_figures_rebuild
     from enterprises.models import Enterprise, EnterpriseFigures
-    from enterprises.services.figures import enterprise_figures_rebuild
     from safety_platform.management.commands.seed_reference import load_reference_data
     from safety_platform.models import Department, Industry, Jurisdiction
     from tests.factories import next_credit_code

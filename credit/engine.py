@@ -26,8 +26,8 @@ from typing import Any
 
 from django.db import connection
 
-from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
+from enterprises.registry.choices import EnterpriseStatus
 
 from .choices import BlacklistStatus, Criterion, RatingStatus, RecordStatus
 from .models import BlacklistEntry, CreditRecord, RuleSet
@@ -355,7 +355,7 @@ def _grade_pg(
 ) -> tuple[int, list[tuple[Any, ...]], list[int]]:
     """`grade_and_write_pg` (write = (trigger, run id, now)) or `changed_pg` (write = None: nothing is
     written, and the changes are the (enterprise id,) of each enterprise whose result differs)."""
-    from enterprises.services.figures import credit_facts_follow_sql
+    from enterprises.figures.services import credit_facts_follow_sql
 
     from .models import CreditRating, CreditRatingHistory
 

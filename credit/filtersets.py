@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from enterprises.validators import normalize_credit_code, validate_credit_code
+from enterprises.registry.validators import normalize_credit_code, validate_credit_code
 from safety_platform.filters import BoolFilter, SinceFilter
 from safety_platform.models import Jurisdiction
 

@@ -18,8 +18,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
+from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.scoping import enterprise_scope_q
 
 from .choices import Grade, RatingStatus, RecordStatus

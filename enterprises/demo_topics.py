@@ -21,7 +21,7 @@ def _user(username: str) -> User | None:
 
 
 def _enterprise(name: str) -> Any:
-    from .models import Enterprise
+    from .registry.models import Enterprise
 
     return Enterprise.objects.filter(name=name).first()
 

@@ -18,8 +18,8 @@ ENTERPRISE_ROLE = frozenset({"enterprise"})
 def _admission_panel(request: Any, enterprise: Any) -> dict[str, Any]:
     from django.db.models import Count, Q
 
+    from .common.access import can_supervise
     from .models import EquipmentMatch, ExitProposal, JointInspection
-    from .services.topic_access import can_supervise
 
     counts = enterprise.equipment.aggregate(
         items=Count("id", filter=Q(in_use=True), distinct=True), matched=Count("matches", distinct=True)

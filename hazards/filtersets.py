@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from enterprises.fields import EnterpriseFilter
+from enterprises.registry.fields import EnterpriseFilter
 from safety_platform.filters import SinceFilter, StrictBooleanFilter
 from safety_platform.models import Jurisdiction
 

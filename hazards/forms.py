@@ -13,8 +13,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.fields import EnterpriseChoiceField
 from enterprises.models import Enterprise
+from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, choice_field, model_choice_field
 from safety_platform.models import Industry, Jurisdiction

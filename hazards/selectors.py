@@ -18,8 +18,8 @@ from django.db.models import (
 from django.db.models.functions import Length, NullIf
 from django.utils import timezone
 
+from enterprises.figures.models import EnterpriseFigureSummary
 from enterprises.models import Enterprise
-from enterprises.models.figures import EnterpriseFigureSummary
 from safety_platform.choices import Role
 from safety_platform.models import Jurisdiction
 from safety_platform.scoping import JURISDICTION_ROLES, enterprise_scope_q

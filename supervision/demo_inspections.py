@@ -10,8 +10,8 @@ import logging
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
+from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.models import Department, User
 from safety_platform.services import DomainError
 

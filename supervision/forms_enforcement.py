@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.fields import EnterpriseChoiceField
 from enterprises.models import Enterprise
+from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.forms import DateInput
 
 from .models.enforcement import INSPECTION_KINDS, CaseStatus, DocumentKind, Violation

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.fields import EnterpriseChoiceField, EnterpriseFilter
 from enterprises.models import Enterprise
+from enterprises.registry.fields import EnterpriseChoiceField, EnterpriseFilter
 from hazards.models import Checklist, ChecklistItem
 from safety_platform.forms import DateInput
 from safety_platform.models import Department

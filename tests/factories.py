@@ -7,7 +7,7 @@ import itertools
 import factory
 
 from enterprises.models import Enterprise
-from enterprises.validators import make_credit_code
+from enterprises.registry.validators import make_credit_code
 from safety_platform.models import User
 
 _serial = itertools.count(1)
@@ -49,7 +49,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def derive_department(obj: Enterprise, create: bool, extracted: object, **kwargs: object) -> None:
         if create and not obj.department_set_manually:
-            from enterprises.services import _apply_derived_department
+            from enterprises.registry.services import _apply_derived_department
 
             _apply_derived_department(obj, {})
             obj.save(update_fields=["supervising_department", "department_set_manually"])

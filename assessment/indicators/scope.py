@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
+from enterprises.registry.choices import EnterpriseStatus
 
 
 def under(jurisdiction: Any, prefix: str = "enterprise") -> Q:

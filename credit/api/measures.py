@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
-from enterprises.validators import normalize_credit_code, validate_credit_code
+from enterprises.registry.validators import normalize_credit_code, validate_credit_code
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.services import DomainError

@@ -209,7 +209,7 @@ def _figures_follow(enterprise_ids: list[int]) -> None:
     """The dashboards' enterprise figures (credit grades, blacklisting) follow the ratings written here in
     bulk (no model signal), in the same transaction."""
     if enterprise_ids:
-        from enterprises.services.figures import enterprise_figures_refresh
+        from enterprises.figures.services import enterprise_figures_refresh
 
         enterprise_figures_refresh(enterprise_ids)
 

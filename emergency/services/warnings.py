@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
+from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import Role
 from safety_platform.models import Industry, Jurisdiction, User
 from safety_platform.services import DomainError, notify
@@ -57,7 +57,7 @@ def warning_notify_targets(*, warning: EmergencyWarning) -> int:
     # bulk_create sends no model signal: the dashboards' "warnings not acknowledged" figure follows by a task
     # (a city-wide warning reaches tens of thousands of enterprises: seconds of recounting, not in the request).
     if targets:
-        from enterprises.tasks import enterprise_figures_refresh_warning_task
+        from enterprises.figures.tasks import enterprise_figures_refresh_warning_task
         from safety_platform.tasks_util import enqueue
 
         enqueue(enterprise_figures_refresh_warning_task, warning.pk)

@@ -19,6 +19,7 @@ from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.models import Jurisdiction, User
 from safety_platform.security import signed_in_user
 
+from ..common.api import call_service
 from ..filtersets.admission import (
     CatalogEntryFilterSet,
     DeclaredEquipmentFilterSet,
@@ -30,7 +31,6 @@ from ..models import (
     CatalogEntry,
     DeclaredEquipment,
     DensePlace,
-    Enterprise,
     EquipmentMatch,
     ExitProposal,
     ExitTransition,
@@ -39,6 +39,7 @@ from ..models import (
     SitingReview,
 )
 from ..models.admission import ExitKind, ReviewDecision
+from ..registry.models import Enterprise
 from ..services.admission import (
     can_edit_catalog,
     can_manage_planning,
@@ -54,7 +55,6 @@ from ..services.admission import (
     siting_review_decide,
     siting_review_run,
 )
-from .topic_common import call_service
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -15,9 +15,11 @@ from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry
 from safety_platform.security import signed_in_user
 
+from ..common.api import call_service
 from ..filtersets.responsibility import JointInspectionFilterSet, ResponsibilityItemFilterSet
-from ..models import Enterprise, JointInspection, JointInspectionFinding, ResponsibilityItem
+from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
 from ..models.responsibility import DutyKind
+from ..registry.models import Enterprise
 from ..services.responsibility import (
     joint_finding_add,
     joint_inspection_cancel,
@@ -28,7 +30,6 @@ from ..services.responsibility import (
     responsibility_item_revise,
     responsibility_review_record,
 )
-from .topic_common import call_service
 
 
 class ResponsibilityItemSerializer(serializers.ModelSerializer):

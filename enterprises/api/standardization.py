@@ -20,6 +20,7 @@ from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry, User
 from safety_platform.security import signed_in_user
 
+from ..common.api import call_service
 from ..filtersets.standardization import CertificateFilterSet, DemonstrationFilterSet
 from ..models import CertificateEvent, Demonstration, DemonstrationMeasure, StandardizationCertificate
 from ..models.standardization import IssuingLevel, MeasureKind, StandardizationLevel
@@ -35,7 +36,6 @@ from ..services.standardization import (
     stdcert_verify,
 )
 from .admission import VisibleEnterpriseField
-from .topic_common import call_service
 
 
 class CertificateEventSerializer(serializers.ModelSerializer):

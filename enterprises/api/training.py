@@ -23,9 +23,11 @@ from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.security import signed_in_user
 
+from ..common.api import call_service
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet, TrainingRecordFilterSet
-from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..models import Employee, EmployeePostEvent, SpecialOperationCertificate, TrainingRecord
 from ..models.training import SpecialOperation
+from ..registry.models import Enterprise
 from ..selectors.training import (
     PersonCompliance,
     enterprises_with_compliance,
@@ -45,7 +47,6 @@ from ..services.training import (
     training_record_delete,
 )
 from .admission import VisibleEnterpriseField
-from .topic_common import call_service
 
 
 def _as_of(request: Request) -> dt.date:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
-from .views import EnterpriseViewSet
+from ..registry.api import EnterpriseViewSet
 
 app_name = "enterprises-api"
 

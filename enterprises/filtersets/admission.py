@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 
-from ..fields import EnterpriseFilter
+from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_q
 from ..models import CatalogEntry, DeclaredEquipment, DensePlace, ExitProposal, HighRiskProject
 from ..models.admission import (
     CatalogKind,
@@ -21,7 +21,7 @@ from ..models.admission import (
     ProjectCategory,
     ProjectStatus,
 )
-from .topic_base import StyledFilterSet, jurisdiction_filter, search_q
+from ..registry.fields import EnterpriseFilter
 
 
 class HighRiskProjectFilterSet(StyledFilterSet):

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.filters import BoolFilter
 from safety_platform.models import Department
 
-from ..fields import EnterpriseFilter
+from ..common.filtersets import StyledFilterSet, search_q
 from ..models import JointInspection, ResponsibilityItem
 from ..models.responsibility import DutyKind, JointInspectionStatus
-from .topic_base import StyledFilterSet, search_q
+from ..registry.fields import EnterpriseFilter
 
 
 class ResponsibilityItemFilterSet(StyledFilterSet):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 
-from ..fields import EnterpriseFilter
+from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_q
 from ..models import Demonstration, StandardizationCertificate
 from ..models.standardization import (
     CertificateStatus,
@@ -20,7 +20,7 @@ from ..models.standardization import (
     add_months,
     rereview_months,
 )
-from .topic_base import StyledFilterSet, jurisdiction_filter, search_q
+from ..registry.fields import EnterpriseFilter
 
 
 class CertificateFilterSet(StyledFilterSet):

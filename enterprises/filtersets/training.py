@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter, IdFilter
 
-from ..fields import EnterpriseFilter
+from ..common.filtersets import StyledFilterSet, search_q
 from ..models import Employee, SpecialOperationCertificate, TrainingRecord
 from ..models.training import EmployeeStatus, PersonRole, SpecialOperation, TrainingCategory
+from ..registry.fields import EnterpriseFilter
 from ..selectors.training import certificate_warning_days
-from .topic_base import StyledFilterSet, search_q
 
 
 class EmployeeFilterSet(StyledFilterSet):

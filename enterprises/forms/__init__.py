@@ -1,5 +1,1 @@
-"""Web forms of the enterprises app, one module per topic."""
-
-from .registry import EnterpriseForm, ImportForm, StatusChangeForm
-
-__all__ = ["EnterpriseForm", "ImportForm", "StatusChangeForm"]
+"""Web forms of the enterprises app's topics not yet in their own room."""

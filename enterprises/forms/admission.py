@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, model_choice_field, set_choice_labels
 
-from ..fields import EnterpriseChoiceField
-from ..models import CatalogEntry, DeclaredEquipment, DensePlace, Enterprise, ExitProposal, HighRiskProject
+from ..common.forms import enterprises_for, jurisdictions_for, label_jurisdiction, style
+from ..models import CatalogEntry, DeclaredEquipment, DensePlace, ExitProposal, HighRiskProject
 from ..models.admission import ReviewDecision
-from .topic_widgets import enterprises_for, jurisdictions_for, label_jurisdiction, style
+from ..registry.fields import EnterpriseChoiceField
+from ..registry.models import Enterprise
 
 
 class HighRiskProjectForm(VersionedFormMixin, forms.ModelForm):

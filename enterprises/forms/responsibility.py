@@ -13,9 +13,9 @@ from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, IdsChoiceField, model_choice_field
 from safety_platform.models import Department, Industry
 
-from ..fields import EnterpriseChoiceField
+from ..common.forms import enterprises_for, style
 from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem
-from .topic_widgets import enterprises_for, style
+from ..registry.fields import EnterpriseChoiceField
 
 
 class ResponsibilityItemForm(VersionedFormMixin, forms.ModelForm):

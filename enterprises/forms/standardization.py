@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.forms import DateInput, model_choice_field
 from safety_platform.models import Department, Industry
 
-from ..fields import EnterpriseChoiceField
+from ..common.forms import enterprises_for, style
 from ..models.standardization import IssuingLevel, MeasureKind, StandardizationLevel
-from .topic_widgets import enterprises_for, style
+from ..registry.fields import EnterpriseChoiceField
 
 
 class CertificateForm(forms.Form):

@@ -11,8 +11,8 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
+from ..common.forms import style
 from ..models import Employee, SpecialOperationCertificate, TrainingRecord
-from .topic_widgets import style
 
 
 class EmployeeForm(VersionedFormMixin, forms.ModelForm):

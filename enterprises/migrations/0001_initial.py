@@ -5,7 +5,7 @@ from decimal import Decimal
 import django.core.validators
 from django.db import migrations, models
 
-import enterprises.validators
+import enterprises.registry.validators
 
 
 class Migration(migrations.Migration):
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=18,
                         unique=True,
-                        validators=[enterprises.validators.validate_credit_code],
+                        validators=[enterprises.registry.validators.validate_credit_code],
                         verbose_name="unified social credit code",
                     ),
                 ),

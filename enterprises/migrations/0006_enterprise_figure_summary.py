@@ -9,7 +9,7 @@ def count_existing_enterprises(apps, schema_editor):
     (and the other apps' tables the count reads may not exist yet)."""
     if not apps.get_model("enterprises", "Enterprise").objects.exists():
         return
-    from enterprises.services.figures import enterprise_figures_rebuild
+    from enterprises.figures.services import enterprise_figures_rebuild
 
     enterprise_figures_rebuild()
 

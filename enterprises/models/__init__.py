@@ -1,5 +1,7 @@
 """Enterprise registry models. Admission, standardization and training live in sibling modules."""
 
+from ..figures.models import EnterpriseFigures, EnterpriseFigureSummary
+from ..registry.models import Enterprise, EnterpriseStatusChange
 from .admission import (
     CatalogEntry,
     CatalogModelNumber,
@@ -13,8 +15,6 @@ from .admission import (
     SitingConflict,
     SitingReview,
 )
-from .figures import EnterpriseFigures, EnterpriseFigureSummary
-from .registry import Enterprise, EnterpriseStatusChange
 from .responsibility import (
     JointInspection,
     JointInspectionFinding,

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from safety_platform.models import Department
 
-from ..choices import EnterpriseStatus
-from ..models import Enterprise, JointInspection, JointInspectionFinding, ResponsibilityItem, ResponsibilityReview
+from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem, ResponsibilityReview
+from ..registry.choices import EnterpriseStatus
+from ..registry.models import Enterprise
 
 STALE_AFTER_DAYS = 365  # a list not confirmed for a year is flagged as possibly out of date
 

@@ -11,9 +11,10 @@ from django.db.models.functions import Coalesce, Substr
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.models import Industry, Jurisdiction
 
-from ..choices import EnterpriseStatus
-from ..models import Demonstration, Enterprise, StandardizationCertificate
+from ..models import Demonstration, StandardizationCertificate
 from ..models.standardization import CertificateStatus, add_months, rereview_months
+from ..registry.choices import EnterpriseStatus
+from ..registry.models import Enterprise
 
 
 def certificates_visible_to(user: Any) -> QuerySet[StandardizationCertificate]:

@@ -45,10 +45,11 @@ from django.utils.translation import gettext as _
 from safety_platform.rules import rule_int, rule_numbers
 
 from .. import legal_numbers as rules
-from ..choices import HIGH_RISK_TRAINING_CATEGORIES
-from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..models import Employee, SpecialOperationCertificate, TrainingRecord
 from ..models.standardization import add_months
 from ..models.training import MANAGEMENT_ROLES, THREE_LEVELS, EmployeeStatus, SpecialOperation, TrainingCategory
+from ..registry.choices import HIGH_RISK_TRAINING_CATEGORIES
+from ..registry.models import Enterprise
 
 
 @dataclass(frozen=True)

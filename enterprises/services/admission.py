@@ -28,13 +28,13 @@ from safety_platform.services import (
     notify,
 )
 
-from ..choices import EnterpriseStatus
+from ..common.access import can_manage_equipment, can_supervise, forbid, is_city_staff, is_staff_user
+from ..common.hazard_link import hazard_register_for
 from ..models import (
     CatalogEntry,
     CatalogModelNumber,
     DeclaredEquipment,
     DensePlace,
-    Enterprise,
     EquipmentMatch,
     ExitProposal,
     ExitTransition,
@@ -53,8 +53,8 @@ from ..models.admission import (
     ProjectStatus,
     ReviewDecision,
 )
-from .hazard_link import hazard_register_for
-from .topic_access import can_manage_equipment, can_supervise, forbid, is_city_staff, is_staff_user
+from ..registry.choices import EnterpriseStatus
+from ..registry.models import Enterprise
 
 # Planning admission ----------------------------------------------------------------------------
 
@@ -427,7 +427,7 @@ def catalog_import(
     Every bad row is reported with its line and field; nothing is imported from a file with errors
     unless `import_valid_rows` is set.
     """
-    from ..importexport import _read_rows  # the registry's CSV/Excel reader (UTF-8, GBK, .xlsx)
+    from ..registry.importexport import _read_rows  # the registry's CSV/Excel reader (UTF-8, GBK, .xlsx)
 
     if not can_edit_catalog(actor):
         raise forbid(_("You may not import into the catalog."))
@@ -767,7 +767,7 @@ def exit_proposal_decide(*, actor: User, proposal: ExitProposal, approve: bool, 
 
 def exit_proposal_execute(*, actor: User, proposal: ExitProposal, note: str = "") -> ExitProposal:
     """Carry out an approved proposal: the enterprise is closed (its status history records why)."""
-    from .registry import enterprise_change_status
+    from ..registry.services import enterprise_change_status
 
     if not is_city_staff(actor):
         raise forbid(_("Only the safety committee office records an exit as carried out."))

@@ -16,10 +16,11 @@ from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Industry, User
 from safety_platform.services import DomainError, fact_record
 
-from ..models import Enterprise, JointInspection, JointInspectionFinding, ResponsibilityItem, ResponsibilityReview
+from ..common.access import forbid, is_city_staff, is_person, is_staff_user, sees_enterprise
+from ..common.hazard_link import hazard_register_for
+from ..models import JointInspection, JointInspectionFinding, ResponsibilityItem, ResponsibilityReview
 from ..models.responsibility import DutyKind, JointInspectionStatus
-from .hazard_link import hazard_register_for
-from .topic_access import forbid, is_city_staff, is_person, is_staff_user, sees_enterprise
+from ..registry.models import Enterprise
 
 # Responsibility lists ---------------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from safety_platform.services import (
 )
 from safety_platform.uploads import IMAGE, PDF, random_upload_path, validate_upload
 
-from ..models import CertificateEvent, Demonstration, DemonstrationMeasure, Enterprise, StandardizationCertificate
+from ..common.access import can_supervise, forbid, is_city_staff, is_own_enterprise, is_staff_user
+from ..models import CertificateEvent, Demonstration, DemonstrationMeasure, StandardizationCertificate
 from ..models.standardization import (
     ISSUING_LEVEL_FOR,
     CertificateStatus,
@@ -33,7 +34,7 @@ from ..models.standardization import (
     certificate_validity,
     rereview_months,
 )
-from .topic_access import can_supervise, forbid, is_city_staff, is_own_enterprise, is_staff_user
+from ..registry.models import Enterprise
 
 REREVIEW_DEADLINE_KIND = "standardization_rereview"
 

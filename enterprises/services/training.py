@@ -18,12 +18,13 @@ from safety_platform.models import User
 from safety_platform.rules import rule_number
 from safety_platform.services import fact_record, notify
 
+from ..common.access import can_keep_enterprise_records, forbid
 from ..legal_numbers import OPERATION_CERTIFICATE_YEARS
-from ..models import Employee, EmployeePostEvent, Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..models import Employee, EmployeePostEvent, SpecialOperationCertificate, TrainingRecord
 from ..models.standardization import add_months
 from ..models.training import EmployeeStatus, PersonRole, PostEventKind, SpecialOperation, TrainingCategory
+from ..registry.models import Enterprise
 from ..selectors.training import certificate_warning_days
-from .topic_access import can_keep_enterprise_records, forbid
 
 
 def _check_keep(actor: Any, enterprise: Enterprise) -> None:

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_POST
 from safety_platform.audit import audit_entries_for
 from safety_platform.security import signed_in_user
 
+from ..common.access import can_manage_equipment, is_city_staff, is_staff_user
+from ..common.hazard_link import hazard_url
+from ..common.views import filtered_page, run_service
 from ..filtersets.admission import (
     CatalogEntryFilterSet,
     DeclaredEquipmentFilterSet,
@@ -33,8 +36,9 @@ from ..forms.admission import (
     HighRiskProjectForm,
     NoteForm,
 )
-from ..models import CatalogEntry, Enterprise, SeparationDistance, SitingReview
+from ..models import CatalogEntry, SeparationDistance, SitingReview
 from ..models.admission import ExitStatus, ReviewDecision
+from ..registry.models import Enterprise
 from ..selectors.admission import (
     catalog_visible_to,
     dense_places_visible_to,
@@ -61,9 +65,6 @@ from ..services.admission import (
     siting_review_decide,
     siting_review_run,
 )
-from ..services.hazard_link import hazard_url
-from ..services.topic_access import can_manage_equipment, is_city_staff, is_staff_user
-from .topic_common import filtered_page, run_service
 
 # Planning admission -------------------------------------------------------------------------------
 

@@ -17,6 +17,9 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.models import Department
 from safety_platform.security import signed_in_user
 
+from ..common.access import is_staff_user
+from ..common.hazard_link import hazard_url
+from ..common.views import filtered_page, run_service
 from ..filtersets.responsibility import JointInspectionFilterSet
 from ..forms.responsibility import FindingForm, JointInspectionForm, ResponsibilityItemForm, ReviewForm, SummaryForm
 from ..models import ResponsibilityItem
@@ -29,7 +32,6 @@ from ..selectors.responsibility import (
     list_is_stale,
     responsibility_items,
 )
-from ..services.hazard_link import hazard_url
 from ..services.responsibility import (
     can_create_joint_inspection,
     can_edit_responsibility,
@@ -43,8 +45,6 @@ from ..services.responsibility import (
     responsibility_item_revise,
     responsibility_review_record,
 )
-from ..services.topic_access import is_staff_user
-from .topic_common import filtered_page, run_service
 
 
 def _staff_only(request: HttpRequest) -> None:

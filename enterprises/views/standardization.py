@@ -18,6 +18,8 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.security import signed_in_user
 from safety_platform.uploads import serve_protected
 
+from ..common.access import is_staff_user
+from ..common.views import filtered_page, run_service
 from ..filtersets.standardization import CertificateFilterSet, DemonstrationFilterSet
 from ..forms.standardization import (
     CertificateForm,
@@ -47,8 +49,6 @@ from ..services.standardization import (
     stdcert_revoke,
     stdcert_verify,
 )
-from ..services.topic_access import is_staff_user
-from .topic_common import filtered_page, run_service
 
 
 @login_required

@@ -22,9 +22,12 @@ from safety_platform.concurrency import VERSION_FIELD
 from safety_platform.pagination import ListPaginator
 from safety_platform.security import signed_in_user
 
+from ..common.access import can_keep_enterprise_records
+from ..common.views import PAGE_SIZE, filtered_page, run_service
 from ..filtersets.training import EmployeeFilterSet, SpecialCertificateFilterSet
 from ..forms.training import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
-from ..models import Employee, Enterprise, SpecialOperationCertificate, TrainingRecord
+from ..models import Employee, SpecialOperationCertificate, TrainingRecord
+from ..registry.models import Enterprise
 from ..selectors.training import (
     certificate_warning_days,
     compliance_totals,
@@ -39,7 +42,6 @@ from ..selectors.training import (
     training_compliance,
     with_training_totals,
 )
-from ..services.topic_access import can_keep_enterprise_records
 from ..services.training import (
     employee_change_post,
     employee_create,
@@ -51,7 +53,6 @@ from ..services.training import (
     training_record_add,
     training_record_delete,
 )
-from .topic_common import PAGE_SIZE, filtered_page, run_service
 
 
 def _as_of(request: HttpRequest) -> dt.date:

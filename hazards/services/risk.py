@@ -136,7 +136,7 @@ def risk_banding_activate(*, banding: RiskBanding) -> int:
         # The UPDATE sends no model signal: the dashboards' risk-colour figures are recounted by a task after
         # commit (every enterprise of the city: too long for the request).
         if regraded:
-            from enterprises.tasks import enterprise_figures_rebuild_task
+            from enterprises.figures.tasks import enterprise_figures_rebuild_task
             from safety_platform.tasks_util import enqueue
 
             enqueue(enterprise_figures_rebuild_task)

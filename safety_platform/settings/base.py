@@ -298,7 +298,7 @@ SPECTACULAR_SETTINGS = {
     # Links from a created object to its reads, writes and actions, and from an ETag to the writes it guards.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "safety_platform.api.schema.add_links"],
     "ENUM_NAME_OVERRIDES": {
-        "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+        "EnterpriseStatusEnum": "enterprises.registry.choices.EnterpriseStatus",
         "CreditBlacklistCaseEnum": "credit.choices.BlacklistCase",
         "CreditRemovalReasonEnum": "credit.choices.RemovalReason",
         "JointMeasureKindEnum": "credit.choices.JointMeasureKind",

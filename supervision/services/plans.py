@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enterprises.choices import EnterpriseStatus
 from enterprises.models import Enterprise
+from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.locking import lock_row
 from safety_platform.models import Department, Jurisdiction, StatutoryDeadline, User

@@ -84,7 +84,7 @@ def test_generated_city_keeps_every_invariant(city: CityGenerator) -> None:
     from credit.models import CreditFactIntake, CreditRating, CreditRecord
     from emergency.models import StockBatch, StockMovement
     from enterprises.models import Employee, Enterprise, TrainingRecord
-    from enterprises.validators import is_valid_credit_code
+    from enterprises.registry.validators import is_valid_credit_code
     from hazards.choices import RECTIFICATION_STATES
     from hazards.models import Hazard, HazardCodeCounter, HazardTransition, RemediationPlan
     from hazards.services.loop import RULES

@@ -17,7 +17,7 @@ from credit.engine import reference_sql, score_range
 from credit.models import BlacklistEntry, CreditRating, CreditRatingHistory, Rule, add_months
 from credit.models.rules import FrozenRuleSetError
 from credit.services import credit_rating_recalculate, rule_set_copy, rule_set_publish
-from enterprises.choices import EnterpriseStatus
+from enterprises.registry.choices import EnterpriseStatus
 from tests.credit.factories import record
 
 pytestmark = pytest.mark.django_db

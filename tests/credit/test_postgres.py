@@ -208,7 +208,7 @@ def test_one_statement_path_writes_exactly_what_the_portable_path_writes(
     from credit.choices import RecalcTrigger
     from credit.models import BlacklistEntry, add_months
     from credit.services import credit_recalculate_all
-    from enterprises.choices import EnterpriseStatus
+    from enterprises.registry.choices import EnterpriseStatus
 
     city = make_city(org, 14)
     BlacklistEntry.objects.create(

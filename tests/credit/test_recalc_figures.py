@@ -13,9 +13,9 @@ from django.utils import timezone
 from credit.choices import RecalcTrigger
 from credit.models import BlacklistEntry, CreditRating, add_months
 from credit.services import credit_recalculate_all
-from enterprises.choices import EnterpriseStatus
+from enterprises.figures.services import enterprise_figures_forget, enterprise_figures_rebuild
 from enterprises.models import EnterpriseFigures, EnterpriseFigureSummary
-from enterprises.services.figures import enterprise_figures_forget, enterprise_figures_rebuild
+from enterprises.registry.choices import EnterpriseStatus
 from tests.credit.factories import record
 from tests.factories import EnterpriseFactory
 

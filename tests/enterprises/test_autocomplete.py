@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from enterprises.fields import EnterpriseChoiceField
 from enterprises.models import Enterprise
+from enterprises.registry.fields import EnterpriseChoiceField
 from tests.factories import EnterpriseFactory
 
 URL = reverse("enterprises:autocomplete")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from enterprises.models import Enterprise
-from enterprises.services import enterprise_import
+from enterprises.registry.services import enterprise_import
 from tests.factories import next_credit_code
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from enterprises.models import Enterprise
-from enterprises.services import enterprises_rederive_departments
+from enterprises.registry.services import enterprises_rederive_departments
 from safety_platform.models import DepartmentIndustry
 from tests.factories import EnterpriseFactory
 

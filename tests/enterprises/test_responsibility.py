@@ -9,8 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-
-from enterprises.models import JointInspectionFinding, ResponsibilityItem
 from enterprises.selectors.responsibility import departments_with_lists, enterprises_without_department, list_is_stale
 from enterprises.services.responsibility import (
     joint_finding_add,
@@ -22,6 +20,8 @@ from enterprises.services.responsibility import (
     responsibility_item_revise,
     responsibility_review_record,
 )
+
+from enterprises.models import JointInspectionFinding, ResponsibilityItem
 from hazards.models import Hazard
 from safety_platform.models import Fact
 from safety_platform.services import DomainError
@@ -197,7 +197,7 @@ def test_completing_turns_every_finding_into_one_hazard_and_one_credit_fact(
 def test_findings_wait_for_the_hazards_app_and_the_sweep_registers_them_once(
     users: Any, org: Any, inspection: Any, monkeypatch: Any
 ) -> None:
-    from enterprises.services import hazard_link
+    from enterprises.common import hazard_link
 
     finding = joint_finding_add(
         actor=users["department"], inspection=inspection, department=org.department("yjj"), title="消防通道堵塞"

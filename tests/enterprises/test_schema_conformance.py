@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from enterprises.services.admission import siting_review_run
 
 from enterprises.models import ResponsibilityItem
-from enterprises.services.admission import siting_review_run
-from enterprises.services.registry import enterprise_change_status
+from enterprises.registry.services import enterprise_change_status
 from tests.enterprises.topic_factories import (
     EmployeeFactory,
     PlaceFactory,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from enterprises.validators import credit_code_check_character, is_valid_credit_code, validate_credit_code
+from enterprises.registry.validators import credit_code_check_character, is_valid_credit_code, validate_credit_code
 
 # Published codes of real companies (Tencent, Huawei, a Beijing company, Alibaba).
 REAL_CODES = ["9144030071526726XG", "914403001922038216", "91110000600037341L", "91330100716105852F"]

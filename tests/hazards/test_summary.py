@@ -13,7 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from assessment.dashboards import build, parse_period
-from enterprises.services import enterprises_rederive_departments
+from enterprises.registry.services import enterprises_rederive_departments
 from hazards.choices import HazardState, VoidKind
 from hazards.models import Hazard, HazardMonthSummary
 from hazards.services import (

@@ -63,7 +63,7 @@ def test_user_role_and_jurisdiction_changes_are_audited(users: dict[str, Any], o
 
 @pytest.mark.postgres
 def test_database_refuses_to_rewrite_or_delete_history(xinluo_chem: Any, users: dict[str, Any]) -> None:
-    from enterprises.services import enterprise_change_status
+    from enterprises.registry.services import enterprise_change_status
 
     enterprise_change_status(actor=users["committee"], enterprise=xinluo_chem, status="suspended", reason="停产整顿")
     xinluo_chem.employees = 5

@@ -112,7 +112,7 @@ def test_both_editing_the_same_field_the_second_is_refused_with_the_current_valu
 def test_a_change_outside_the_form_does_not_block_the_save(
     two_editors: tuple[Client, Client, str], xinluo_chem: Any, users: dict[str, Any]
 ) -> None:
-    from enterprises.services import enterprise_change_status
+    from enterprises.registry.services import enterprise_change_status
 
     first, _second, url = two_editors
     form = _open(first, url)
@@ -232,8 +232,9 @@ def test_team_form_refusal_names_the_specialties_and_keeps_them(users: dict[str,
 
 
 def test_employee_form_second_save_is_refused(users: dict[str, Any], xinluo_chem: Any) -> None:
-    from enterprises.models import Employee
     from enterprises.services.training import employee_create
+
+    from enterprises.models import Employee
     from tests.factories import UserFactory
 
     employee = employee_create(
@@ -253,8 +254,9 @@ def test_employee_form_second_save_is_refused(users: dict[str, Any], xinluo_chem
 
 
 def test_equipment_form_refusal_shows_a_date_as_a_clerk_reads_it(users: dict[str, Any], xinluo_chem: Any) -> None:
-    from enterprises.models import DeclaredEquipment
     from enterprises.services.admission import equipment_declare
+
+    from enterprises.models import DeclaredEquipment
     from tests.factories import UserFactory
 
     item = equipment_declare(
@@ -420,7 +422,7 @@ def _race(*calls: Callable[[], Any]) -> list[Any]:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_of_one_version_at_once_only_the_first_lands(users: dict[str, Any], xinluo_chem: Any) -> None:
-    from enterprises.services import EDITABLE_FIELDS, enterprise_update
+    from enterprises.registry.services import EDITABLE_FIELDS, enterprise_update
 
     fields = sorted(EDITABLE_FIELDS)
     version = version_of(xinluo_chem, fields)
@@ -579,8 +581,9 @@ def test_api_source_control_patch_with_a_stale_if_match_is_412(
 def test_duty_revised_meanwhile_the_second_revision_is_refused_not_lost(
     users: dict[str, Any], org: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from enterprises.models import ResponsibilityItem
     from enterprises.services.responsibility import responsibility_item_create
+
+    from enterprises.models import ResponsibilityItem
 
     item = responsibility_item_create(
         actor=users["committee"],
@@ -854,6 +857,7 @@ def test_two_campaign_saves_of_one_version_at_once_only_the_first_lands(users: d
 
 def test_api_employee_and_equipment_patch_with_a_stale_if_match_is_412(users: dict[str, Any], xinluo_chem: Any) -> None:
     from enterprises.services.admission import equipment_declare
+
     from tests.enterprises.topic_factories import EmployeeFactory
 
     employee = EmployeeFactory(enterprise=xinluo_chem, name="陈七")

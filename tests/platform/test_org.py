@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from enterprises.models import Enterprise
-from enterprises.services import enterprises_rederive_departments
-from enterprises.validators import is_valid_credit_code
+from enterprises.registry.services import enterprises_rederive_departments
+from enterprises.registry.validators import is_valid_credit_code
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.models import Department, Jurisdiction, User
 from safety_platform.models.org import DepartmentIndustry

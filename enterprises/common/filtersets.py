@@ -20,7 +20,7 @@ class StyledFilterSet(django_filters.FilterSet):
             user = getattr(self.request, "user", None)
         self.user = user
         if "enterprise" in self.filters and user is not None:
-            from ..models import Enterprise
+            from ..registry.models import Enterprise
 
             self.filters["enterprise"].queryset = Enterprise.objects.visible_to(user)
         for field in self.form.fields.values():

@@ -8,9 +8,9 @@ from rest_framework import serializers
 from safety_platform.models import Department, Industry, Jurisdiction, User
 from safety_platform.validators import normalize_mainland_mobile
 
-from ..choices import EnterpriseStatus
-from ..models import Enterprise, EnterpriseStatusChange
-from ..validators import normalize_credit_code, validate_credit_code
+from .choices import EnterpriseStatus
+from .models import Enterprise, EnterpriseStatusChange
+from .validators import normalize_credit_code, validate_credit_code
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):

@@ -12,14 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.filters import StrictBooleanFilter
 from safety_platform.models import Department, Jurisdiction
 
-from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
-from ..models import Enterprise
-from ..selectors.compliance import (
-    period_bounds,
-    self_check_missing_q,
-    stat_report_missing_q,
-    warning_unacknowledged_q,
-)
+from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
+from .compliance import period_bounds, self_check_missing_q, stat_report_missing_q, warning_unacknowledged_q
+from .models import Enterprise
 
 
 class PeriodKeyField(forms.CharField):

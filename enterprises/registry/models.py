@@ -18,8 +18,8 @@ from safety_platform.models.base import CreatedModel
 from safety_platform.scoping import ScopedQuerySet
 from safety_platform.validators import normalize_mainland_mobile, validate_mainland_mobile
 
-from ..choices import EnterpriseScale, EnterpriseStatus, RiskCategory
-from ..validators import validate_credit_code
+from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
+from .validators import validate_credit_code
 
 
 class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):

@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F
 from django.db.models.functions import TruncMonth
 
-from ..choices import EnterpriseStatus
-from ..models import Enterprise
-from ..models.figures import EnterpriseFigures, EnterpriseFigureSummary
+from ..registry.choices import EnterpriseStatus
+from ..registry.models import Enterprise
+from .models import EnterpriseFigures, EnterpriseFigureSummary
 
 Place = tuple[int, int, int]
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from safety_platform.models import Jurisdiction
 
-from ..models import Enterprise
+from ..registry.models import Enterprise
 
 
 def style(form: forms.BaseForm) -> None:

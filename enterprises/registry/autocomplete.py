@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ..selectors.registry import enterprise_search
+from .selectors import enterprise_search
 
 MAX_QUERY = 100
 

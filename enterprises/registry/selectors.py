@@ -6,8 +6,8 @@ from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
-from ..choices import EnterpriseStatus
-from ..models import Enterprise
+from .choices import EnterpriseStatus
+from .models import Enterprise
 
 
 def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:

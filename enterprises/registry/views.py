@@ -23,11 +23,11 @@ from safety_platform.pagination import ListPaginator
 from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
-from .. import importexport
-from ..filtersets import EnterpriseFilterSet
-from ..forms import EnterpriseForm, ImportForm, StatusChangeForm
-from ..selectors import enterprises_visible_to
-from ..services import (
+from . import importexport
+from .filtersets import EnterpriseFilterSet
+from .forms import EnterpriseForm, ImportForm, StatusChangeForm
+from .selectors import enterprises_visible_to
+from .services import (
     can_manage_enterprises,
     enterprise_can_edit,
     enterprise_change_status,

@@ -15,8 +15,8 @@ from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Industry, User
 from safety_platform.services import DomainError
 
-from ..choices import EnterpriseStatus
-from ..models import Enterprise, EnterpriseStatusChange
+from .choices import EnterpriseStatus
+from .models import Enterprise, EnterpriseStatusChange
 
 EDITABLE_FIELDS = [
     "credit_code",
@@ -171,7 +171,7 @@ def enterprises_rederive_departments(*, department: Department | None = None) ->
             # a few GROUP BYs — a department's industries change rarely).
             from hazards.services.summary import hazard_summary_rebuild
 
-            from .figures import enterprise_figures_refresh
+            from ..figures.services import enterprise_figures_refresh
 
             enterprise_figures_refresh(moved)
             hazard_summary_rebuild()
@@ -209,7 +209,7 @@ def enterprise_import(*, actor: User, filename: str, content: bytes, import_vali
     A file with any error imports nothing unless `import_valid_rows` is set, in which case the good
     rows are imported and the bad ones skipped. An existing credit code updates that enterprise.
     """
-    from ..importexport import parse_enterprise_rows
+    from .importexport import parse_enterprise_rows
 
     if not can_manage_enterprises(actor):
         raise DomainError(_("You may not import enterprises."), code="forbidden")

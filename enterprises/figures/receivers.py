@@ -20,7 +20,7 @@ COUNTED = (
 
 
 def _refresh(*enterprise_ids: int) -> None:
-    from .services.figures import enterprise_figures_refresh
+    from .services import enterprise_figures_refresh
 
     enterprise_figures_refresh(enterprise_ids)
 
@@ -49,7 +49,7 @@ def on_enterprise_saved(
 
 @receiver(pre_delete, sender="enterprises.Enterprise", dispatch_uid="enterprise_figures_enterprise_delete")
 def on_enterprise_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from .services.figures import enterprise_figures_forget
+    from .services import enterprise_figures_forget
 
     enterprise_figures_forget(instance.pk)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.services import DomainError
 
-from ..models import Enterprise
+from ..registry.models import Enterprise
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 

@@ -13,9 +13,9 @@ from safety_platform.forms import model_choice_field, set_choice_labels
 from safety_platform.models import Department, Industry, Jurisdiction
 from safety_platform.validators import normalize_mainland_mobile
 
-from ..choices import EnterpriseStatus
-from ..models import Enterprise
-from ..validators import normalize_credit_code
+from .choices import EnterpriseStatus
+from .models import Enterprise
+from .validators import normalize_credit_code
 
 
 class EnterpriseForm(VersionedFormMixin, forms.ModelForm):

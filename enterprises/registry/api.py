@@ -17,10 +17,10 @@ from safety_platform.concurrency import StaleEdit, VersionedAPIMixin
 from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
-from ..filtersets import EnterpriseFilterSet
-from ..models import Enterprise
-from ..services import can_manage_enterprises, enterprise_change_status, enterprise_create, enterprise_update
+from .filtersets import EnterpriseFilterSet
+from .models import Enterprise
 from .serializers import EnterpriseSerializer, EnterpriseStatusChangeSerializer, StatusChangeRequestSerializer
+from .services import can_manage_enterprises, enterprise_change_status, enterprise_create, enterprise_update
 
 
 class EnterpriseViewSet(
