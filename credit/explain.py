@@ -71,6 +71,27 @@ def _with_note(sentence: str, note: Any) -> str:
     return _("%(sentence)s Note: %(note)s") % {"sentence": sentence, "note": note} if note else sentence
 
 
+def _penalty_sentence(p: dict[str, Any], day: str) -> str:
+    """A decided penalty case: its decision's number and every penalty it decided, in words."""
+    penalties = []
+    if p.get("fine_amount"):
+        penalties.append(
+            _("a fine of %(amount)s yuan")
+            % {"amount": formats.number_format(p["fine_amount"], decimal_pos=2, force_grouping=True)}
+        )
+    if p.get("suspension_days"):
+        penalties.append(
+            _("suspension of production for rectification for %(days)s days") % {"days": p["suspension_days"]}
+        )
+    if p.get("licence_revocation_proposed"):
+        penalties.append(_("a proposal to revoke a licence"))
+    return _("Administrative penalty decided on %(day)s (decision %(number)s): %(penalties)s.") % {
+        "day": day,
+        "number": p.get("number") or "",
+        "penalties": _("; ").join(penalties) or _("see the decision"),
+    }
+
+
 def fact_sentence(fact: Any) -> str:
     """The event as a sentence in the active language (no ids, keys or enum values)."""
     p = fact.payload or {}
@@ -154,6 +175,8 @@ def fact_sentence(fact: Any) -> str:
             "day": day,
         }
         return _with_note(sentence, p.get("note"))
+    if kind == FactKind.PENALTY_DECIDED:
+        return _with_note(_penalty_sentence(p, day), p.get("note"))
     label = fact.get_kind_display()
     return _with_note(_("%(event)s on %(day)s.") % {"event": label, "day": day}, p.get("note"))
 

@@ -15,6 +15,12 @@ class SupervisionConfig(AppConfig):
 
         audit_register(Inspection, m2m_fields={"departments"})
 
+        # --- responsible authorities: who sets them (the rule), every change audited ---
+        from . import permissions_authorities  # noqa: F401 - registers "supervision.set_authority"
+        from .models import ResponsibleAuthority
+
+        audit_register(ResponsibleAuthority)
+
         # --- plans: registrations (navigation, schedules, demo) ---
         from safety_platform.demo import register_demo_seeder as register_plans_demo
         from safety_platform.navigation import EnterprisePanel as PlansPanel

@@ -66,6 +66,7 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 # data back for it — with the reference data and schedules — as a fresh database would have it.
 DATA_MIGRATIONS = [
     ("credit.migrations.0002_default_rule_set", "create_default_rule_set"),
+    ("credit.migrations.0011_penalty_rules", "create_penalty_rule_set"),
     ("emergency.migrations.0002_rules_catalogs_append_only", "forwards"),
     ("hazards.migrations.0003_default_risk_bandings", "create"),
     ("assessment.migrations.0002_default_scheme", "create_default_scheme"),

@@ -28,6 +28,12 @@ FACT_MATCH_VALUES: dict[str, dict[str, Any]] = {
         "especially_major": _("Especially major accident"),
     },
     "level": {"1": _("Level 1"), "2": _("Level 2"), "3": _("Level 3")},
+    # A decided penalty case: its heaviest penalty (supervision's enforcement module).
+    "penalty": {
+        "fine": _("Fine"),
+        "suspension": _("Suspension of production for rectification"),
+        "licence_revocation": _("Proposal to revoke a licence"),
+    },
 }
 
 

@@ -37,7 +37,7 @@ def test_committee_confirms_a_proposed_downgrade_on_a_phone(live_server: Any, op
     j.shot("proposals")
 
     row = page.get_by_test_id("proposal").filter(has_text=ENTERPRISE)
-    assert "较大" in row.inner_text() and "LY-2016.1" in row.inner_text()
+    assert "较大" in row.inner_text() and "LY-2021.1" in row.inner_text()
     row.locator("input[type=checkbox]").check()
     page.fill("#decision-reason", REASON)
     j.shot("selected")

@@ -28,12 +28,13 @@ def _default_rule_set(db: Any) -> None:
     from django.apps import apps
 
     importlib.import_module("credit.migrations.0002_default_rule_set").create_default_rule_set(apps, None)
+    importlib.import_module("credit.migrations.0011_penalty_rules").create_penalty_rule_set(apps, None)
 
 
 @pytest.fixture
 def rule_set(db: Any) -> RuleSet:
-    """The rule set the migration publishes (LY-2016.1)."""
-    return RuleSet.objects.get(version="LY-2016.1")
+    """The rule set in force (LY-2021.1: migration 0011 copied LY-2016.1's rules and added the penalty rules)."""
+    return RuleSet.objects.get(version="LY-2021.1")
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ _keys = itertools.count(1)
 
 
 def default_rule_set() -> RuleSet:
-    return RuleSet.objects.get(version="LY-2016.1")
+    return RuleSet.objects.get(version="LY-2021.1")  # the version in force (LY-2016.1 and the penalty rules)
 
 
 def record(

@@ -126,7 +126,7 @@ def test_blacklist_feed_lists_published_entries_with_the_contract_fields(
     assert active["credit_code"] == world["xinluo_chem"].credit_code
     assert active["enterprise_name"] == "龙岩市东城化工有限公司"
     assert active["listing_department"] == world["xinluo_chem"].supervising_department.name
-    assert active["rule_set_version"] == "LY-2016.1"
+    assert active["rule_set_version"] == "LY-2021.1"
     assert active["ends_on"] == timezone.localdate().isoformat()
     assert by_status["removed"]["removal_reason"] == "expired"
 
@@ -136,7 +136,7 @@ def test_ratings_feed_lists_current_grades(api_client: Any, world: dict[str, Any
     assert [list(row) for row in rows] == [RATING_FIELDS] * 3
     chem = next(row for row in rows if row["credit_code"] == world["xinluo_chem"].credit_code)
     assert (chem["grade"], chem["grade_label"], chem["score"], chem["blacklisted"]) == (3, "三级", 55, True)
-    assert chem["rule_set_version"] == "LY-2016.1" and chem["status"] == "active"
+    assert chem["rule_set_version"] == "LY-2021.1" and chem["status"] == "active"
 
 
 def test_filters_by_status_and_credit_code(api_client: Any, world: dict[str, Any], fgw: dict[str, str]) -> None:

@@ -64,7 +64,7 @@ def test_full_workflow_from_proposal_to_publication(
     proposal: BlacklistEntry, users: dict[str, Any], xinluo_chem: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     assert proposal.status == BlacklistStatus.PROPOSED
-    assert proposal.rule_set.version == "LY-2016.1" and "第11号" in proposal.legal_basis
+    assert proposal.rule_set.version == "LY-2021.1" and "第11号" in proposal.legal_basis
     entry = noticed(proposal, users["department"])
     assert entry.status == BlacklistStatus.NOTICED
     assert entry.objection_deadline == timezone.localdate() + dt.timedelta(days=10)

@@ -76,7 +76,7 @@ def test_the_period_is_the_rule_set_versions(noticed: BlacklistEntry, users: dic
     entry = window_closed(noticed)
     today = timezone.localdate()
     entry = blacklist_approve(actor=users["committee"], entry=entry)
-    assert (entry.listed_on, entry.ends_on, entry.rule_set.version) == (today, add_months(today, 60), "LY-2016.1")
+    assert (entry.listed_on, entry.ends_on, entry.rule_set.version) == (today, add_months(today, 60), "LY-2021.1")
     # Giving the computed end is accepted (an API client may send it to check its own arithmetic).
     assert entry.period_end(today) == add_months(today, 60)
 
@@ -193,7 +193,7 @@ def test_api_approval_waits_for_the_objection_period(
         "active",
         today.isoformat(),
         add_months(today, 36).isoformat(),
-        "LY-2016.1",
+        "LY-2021.1",
     )
 
 

@@ -61,7 +61,7 @@ def test_each_event_kind_maps_to_its_rule(kind: str, payload: dict[str, Any], co
     # Untrustworthy behaviour is proposed for a person to confirm; trustworthy behaviour counts at once.
     expected = RecordStatus.PROPOSED if created.behaviour == "bad" else RecordStatus.ACTIVE
     assert created.status == expected
-    assert (created.rule_code, created.rule.rule_set.version, created.source) == (code, "LY-2016.1", RecordSource.FACT)
+    assert (created.rule_code, created.rule.rule_set.version, created.source) == (code, "LY-2021.1", RecordSource.FACT)
     assert created.department == xinluo_chem.supervising_department
     assert created.fact_id == intake.fact_id
     # The evidence is the event in words, not its key or raw details (ids, key=value).
@@ -106,7 +106,7 @@ def test_regraded_accident_replaces_the_earlier_record_and_proposes_a_listing(
         BlacklistOrigin.RULE,
         BlacklistCase.MAJOR_ACCIDENT,
     )
-    assert entry.proposed_by is None and entry.rule.code == "ACC-MAJOR" and entry.rule_set.version == "LY-2016.1"
+    assert entry.proposed_by is None and entry.rule.code == "ACC-MAJOR" and entry.rule_set.version == "LY-2021.1"
     assert list(entry.evidence_records.values_list("rule_code", flat=True)) == ["ACC-MAJOR"]
     # Someone has to confirm it: the committee and the supervising department are told.
     for role in ("committee", "department"):
@@ -160,9 +160,9 @@ def test_event_uses_the_rule_version_in_force_when_it_happened(xinluo_chem: Any,
     rule_set_publish(rule_set=draft)
     before = ingest(fact(xinluo_chem, "hazard_overdue", occurred_at=timezone.now() - dt.timedelta(days=30)))
     after = ingest(fact(xinluo_chem, "hazard_overdue"))
-    assert before.record.rule.rule_set.version == "LY-2016.1"
+    assert before.record.rule.rule_set.version == "LY-2021.1"
     assert after.record.rule.rule_set.version == "LY-2026.1"
-    assert Rule.objects.filter(code="HAZ-OVERDUE").count() == 2
+    assert Rule.objects.filter(code="HAZ-OVERDUE").count() == 3  # LY-2016.1, LY-2021.1 and the copy
 
 
 def test_an_inspection_event_is_no_credit_record(xinluo_chem: Any, users: dict[str, Any]) -> None:

@@ -1,6 +1,7 @@
 """Grading against hand-worked cases: each criterion, each limit, each cap, the validity windows.
 
-Rule set LY-2016.1 (see credit/migrations/0002): base 80, grade 1 from 90, grade 2 from 70, score
+Rule set LY-2021.1 (LY-2016.1 of credit/migrations/0002, copied by 0011): base 80, grade 1 from 90, grade 2
+from 70, score
 clamped to 0..100. Criterion limits (bonus/deduction): standardization +15/−15, organization +5/−15,
 responsibility +5/−25, accidents 0/−40, occupational +3/−10, hazard reporting +5/−20.
 """
@@ -187,7 +188,7 @@ def test_new_rule_set_version_regrades_without_rewriting_old_results(
 ) -> None:
     accident = record(xinluo_chem, "ACC-GENERAL", as_of=as_of, months_before=1)
     first = grade(xinluo_chem, as_of)
-    assert (first.score, first.grade, first.rule_set.version) == (70, 2, "LY-2016.1")
+    assert (first.score, first.grade, first.rule_set.version) == (70, 2, "LY-2021.1")
     old_result = CreditRatingHistory.objects.get(pk=first.latest_id)
 
     # The city makes general accidents weigh more from a new version on.
@@ -199,12 +200,12 @@ def test_new_rule_set_version_regrades_without_rewriting_old_results(
     assert (second.score, second.grade, second.rule_set.version) == (60, 3, "LY-2026.1")
     # The old result still says what it said, under the version that produced it.
     old_result.refresh_from_db()
-    assert (old_result.score, old_result.grade, old_result.rule_set.version) == (70, 2, "LY-2016.1")
+    assert (old_result.score, old_result.grade, old_result.rule_set.version) == (70, 2, "LY-2021.1")
     assert old_result.contribution_points() == {accident.pk: -10}
     assert Rule.objects.get(rule_set=rule_set, code="ACC-GENERAL").points == -10
     # A grade computed for a day before the new version still uses the old one.
     earlier = grade(xinluo_chem, as_of - dt.timedelta(days=20))
-    assert earlier.rule_set.version == "LY-2016.1"
+    assert earlier.rule_set.version == "LY-2021.1"
 
 
 def test_published_rule_set_is_frozen(rule_set: Any) -> None:

@@ -145,7 +145,7 @@ def test_rules_page_is_readable_by_everyone(client: Any, users: dict[str, Any]) 
     for role in ROLES:
         client.force_login(users[role])
         response = client.get(reverse("credit:rules"))
-        assert response.status_code == 200 and "LY-2016.1" in response.content.decode(), role
+        assert response.status_code == 200 and "LY-2021.1" in response.content.decode(), role
 
 
 def test_anonymous_users_are_sent_to_login(client: Any, world: dict[str, Any]) -> None:

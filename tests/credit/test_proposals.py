@@ -66,7 +66,7 @@ def test_an_overdue_major_hazard_is_a_proposal_with_its_evidence_rule_version_an
     before = timezone.now()
     record = propose(xinluo_chem)
     assert record.status == RecordStatus.PROPOSED
-    assert (record.rule_code, record.rule.rule_set.version) == ("HAZ-MAJOR-OVERDUE", "LY-2016.1")
+    assert (record.rule_code, record.rule.rule_set.version) == ("HAZ-MAJOR-OVERDUE", "LY-2021.1")
     assert record.evidence and record.department == xinluo_chem.supervising_department
     clock = deadline_of(record)
     # Ten days from the rule set in force (its default), to the minute.
@@ -213,7 +213,7 @@ def test_a_decided_proposal_is_not_decided_again(xinluo_chem: Any, users: dict[s
 def test_staff_records_and_trustworthy_events_count_at_once(xinluo_chem: Any, users: dict[str, Any]) -> None:
     from credit.models import Rule
 
-    rule = Rule.objects.get(rule_set__version="LY-2016.1", code="RESP-LICENCE")
+    rule = Rule.objects.get(rule_set__version="LY-2021.1", code="RESP-LICENCE")
     manual = credit_record_create(
         actor=users["department"],
         enterprise=xinluo_chem,
@@ -258,7 +258,7 @@ def test_a_rule_made_blacklist_proposal_arises_only_from_a_confirmed_record(
         BlacklistOrigin.RULE,
         BlacklistCase.MAJOR_ACCIDENT,
     )
-    assert (entry.rule.code, entry.rule_set.version) == ("ACC-MAJOR", "LY-2016.1")
+    assert (entry.rule.code, entry.rule_set.version) == ("ACC-MAJOR", "LY-2021.1")
     assert list(entry.evidence_records.all()) == [record]
 
 
@@ -309,7 +309,7 @@ def test_the_list_shows_what_a_decider_needs(client: Any, xinluo_chem: Any, user
     response = client.get(PROPOSALS)
     page = response.content.decode()
     assert response.status_code == 200 and "待确认信用记录" in page
-    assert xinluo_chem.name in page and record.rule.title in page and "LY-2016.1" in page
+    assert xinluo_chem.name in page and record.rule.title in page and "LY-2021.1" in page
     assert f'value="{record.pk}"' in page and "剩余 10 天" in page
     # Another department's staff have nothing to decide here; inspectors and enterprises no list at all.
     client.force_login(users["department_zjj"])

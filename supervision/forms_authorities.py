@@ -1,0 +1,72 @@
+"""Forms of the responsible-authority pages: the list's search and setting one enterprise's authority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from enterprises.registry.fields import EnterpriseChoiceField
+from safety_platform.models import Department, Jurisdiction
+
+from .services.authorities import AUTHORITY_LEVELS
+
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+class AuthorityFilterForm(forms.Form):
+    """The list's filter: one enterprise (a search box, never a list of them all)."""
+
+    enterprise = EnterpriseChoiceField(required=False)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, EnterpriseChoiceField)
+        field.queryset = enterprises
+        field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class AuthoritySetForm(forms.Form):
+    """Who inspects the enterprise: a county (district, zone) or the city, optionally one department."""
+
+    enterprise = EnterpriseChoiceField(operating_only=False)
+    authority = forms.ModelChoiceField(
+        label=_("Inspecting authority"),
+        queryset=Jurisdiction.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs=SELECT),
+        help_text=_("A county, district or zone, or the city."),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("The enterprise's supervising department"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=_("Asked when the authority or the department changes."),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, EnterpriseChoiceField)
+        field.queryset = enterprises
+        field.widget.attrs.setdefault("class", "form-control")
+        # A handful of rows each (the city and its counties; the departments): a list is right here.
+        authority = self.fields["authority"]
+        assert isinstance(authority, forms.ModelChoiceField)
+        authority.queryset = Jurisdiction.objects.filter(level__in=AUTHORITY_LEVELS).order_by("path")
+        department = self.fields["department"]
+        assert isinstance(department, forms.ModelChoiceField)
+        department.queryset = Department.objects.filter(is_active=True).order_by("name")
