@@ -13,7 +13,9 @@ it lists); a caller uses one of:
 - a page without a form, and the admin: ``with refusal_message(request) as refused:``; the message goes into
   the messages framework and the view redirects as before.
 - the API: nothing. The refusal propagates to `safety_platform.api.exceptions.exception_handler`, which
-  answers `api_body(exc)` with `status_for(exc.code)`.
+  answers `api_body(exc)` with `status_for(exc.code)` (``with refusal_fields({...}):`` renames a service's
+  field to the request's; inside a serializer's validation ``with refusal_as_invalid():`` makes it an input
+  error among the others).
 
 The kinds set the answer everywhere: "forbidden" is a 403 (the 403 page on the web), "not_found" without a
 field a 404 (the 404 page; with a field it is bad input on that field), "invalid" a 400; every other code names
@@ -154,13 +156,39 @@ def refusal_into(
 
 
 @contextmanager
-def refusal_message(request: HttpRequest) -> Iterator[Refusal]:
+def refusal_message(request: HttpRequest, *, prefix: str = "") -> Iterator[Refusal]:
     """Run the block; a refusal (or a model's `ValidationError`) becomes an error message (messages framework,
-    which the admin uses too). "forbidden" raises PermissionDenied and a field-less "not_found" Http404."""
+    which the admin uses too), after `prefix` (naming the object when one action runs over several).
+    "forbidden" raises PermissionDenied and a field-less "not_found" Http404."""
     refused = Refusal()
     try:
         yield refused
     except (DomainError, ValidationError) as exc:
         _raise_kind(exc)
         refused.error = exc
-        messages.error(request, _message(exc))
+        messages.error(request, f"{prefix}{_message(exc)}")
+
+
+@contextmanager
+def refusal_as_invalid(field: str | None = None) -> Iterator[None]:
+    """Inside a serializer's validation: a refusal becomes a ValidationError on the field it names (else
+    `field`), which DRF reports with the other input errors (400, `errors` by field)."""
+    try:
+        yield
+    except DomainError as exc:
+        name = exc.field or field
+        error = ValidationError(exc.message, code=exc.code)
+        raise (ValidationError({name: [error]}) if name else error) from exc
+
+
+@contextmanager
+def refusal_fields(field_map: Mapping[str, str]) -> Iterator[None]:
+    """In the API, where a request names a thing differently from the service (an enterprise by its credit
+    code): a refusal naming the service's field is raised on naming the request's field; the exception handler
+    answers it."""
+    try:
+        yield
+    except DomainError as exc:
+        if exc.field in field_map:
+            exc.field = field_map[exc.field]
+        raise
