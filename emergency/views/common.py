@@ -6,14 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from safety_platform.concurrency import StaleEdit
 from safety_platform.pagination import ListPaginator
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into
 
 PAGE_SIZE = 25
 
@@ -25,35 +23,13 @@ def paginate(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> tupl
     return page, query.urlencode()
 
 
-def attach_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def run(request: HttpRequest, fn: Callable[..., Any], *, form: Any = None, success: str = "", **kwargs: Any) -> Any:
-    """Call a service. Refusal for lack of rights → 403; a rule or bad input → the message (on the form when
-    there is one). Returns the service's result, or None when it failed."""
-    try:
+    """Call a service; its refusal takes the one path (safety_platform.refusals): for lack of rights a 403, a rule
+    or bad input the message — under the field it names when there is a form, else above the page; a stale edit
+    shows what changed meanwhile. Returns the service's result, or None when it failed."""
+    with refusal_into(form, request=request) as refused:
         result = fn(**kwargs)
-    except StaleEdit as exc:
-        if form is None or not hasattr(form, "refuse_stale"):
-            raise
-        form.refuse_stale(exc)  # what changed meanwhile, on the form; nothing was saved
-        return None
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        if form is not None:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        messages.error(request, exc.message)
-        return None
-    except ValidationError as exc:
-        if form is not None:
-            attach_errors(form, exc)
-        messages.error(request, " ".join(exc.messages))
+    if refused:
         return None
     if success:
         messages.success(request, success)
