@@ -16,8 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import FactKind
+from safety_platform.refusals import refusal_message
 from safety_platform.security import signed_in_user
-from safety_platform.services import DomainError
 
 from .choices import RuleSetStatus
 from .models import (
@@ -141,12 +141,9 @@ class RuleSetAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected drafts (freezes them)"))
     def publish(self, request: HttpRequest, queryset: Any) -> None:
         for rule_set in queryset:
-            try:
+            with refusal_message(request, prefix=f"{rule_set.version}: ") as refused:
                 rule_set_publish(rule_set=rule_set, actor=signed_in_user(request))
-            except (DomainError, ValidationError) as exc:
-                message = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
-                self.message_user(request, f"{rule_set.version}: {message}", level=messages.ERROR)
-            else:
+            if not refused:
                 self.message_user(request, _("%(v)s published.") % {"v": rule_set.version})
 
     @admin.action(description=_("Copy as a new draft version (effective tomorrow)"))

@@ -23,6 +23,7 @@ from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.net import same_site_target
 from safety_platform.pagination import ListPaginator
 from safety_platform.permissions import can
+from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 from safety_platform.uploads import serve_protected
@@ -58,12 +59,6 @@ def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
-
-
-def _fail(request: HttpRequest, exc: DomainError) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message) from exc
-    messages.error(request, exc.message)
 
 
 def _visible_enterprise(request: HttpRequest, pk: int) -> Enterprise:
@@ -197,7 +192,7 @@ def record_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CreditRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             services.credit_record_create(
                 actor=signed_in_user(request),
                 enterprise=enterprise,
@@ -206,11 +201,7 @@ def record_create(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=form.cleaned_data["evidence"],
                 evidence_file=form.cleaned_data.get("evidence_file"),
             )
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("Credit record saved; the grade is being recalculated."))
             return redirect("credit:enterprise", pk=enterprise.pk)
     return render(request, "credit/record_form.html", {"form": form, "enterprise": enterprise})
@@ -224,13 +215,11 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for the revocation."))
     else:
-        try:
+        with refusal_message(request) as refused:
             services.credit_record_revoke(
                 actor=signed_in_user(request), record=record, reason=form.cleaned_data["reason"]
             )
-        except DomainError as exc:
-            _fail(request, exc)
-        else:
+        if not refused:
             messages.success(request, _("Record revoked."))
     return redirect("credit:enterprise", pk=record.enterprise_id)
 
@@ -273,16 +262,14 @@ def proposals_decide(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for the decision."))
         return redirect(target)
-    try:
+    with refusal_message(request) as refused:
         decided = services.credit_proposals_decide(
             actor=signed_in_user(request),
             record_ids=request.POST.getlist("records"),
             decision=decision,
             reason=form.cleaned_data["reason"],
         )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
+    if not refused:
         if decision == CONFIRM:
             messages.success(
                 request,
@@ -328,7 +315,7 @@ def blacklist_propose(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = BlacklistProposalForm(request.POST or None, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             entry = services.blacklist_propose(
                 actor=signed_in_user(request),
                 enterprise=enterprise,
@@ -337,11 +324,7 @@ def blacklist_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 legal_basis=form.cleaned_data["legal_basis"],
                 evidence_records=form.cleaned_data["evidence_records"],
             )
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("Proposal recorded. Serve the prior notice to open the objection window."))
             return redirect(entry)
     return render(
@@ -408,7 +391,7 @@ def blacklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     user: Any = request.user
     entry = get_object_or_404(BlacklistEntry.objects.visible_to(user), pk=pk)
     post, files = request.POST, request.FILES
-    try:
+    with refusal_message(request) as refused:
         if action == "notice":
             services.blacklist_serve_notice(actor=user, entry=entry, note=post.get("note", ""))
             done = _("Prior notice served; the objection window is open.")
@@ -458,9 +441,7 @@ def blacklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             done = _("Decision on the credit repair recorded.")
         else:
             raise Http404
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
+    if not refused:
         messages.success(request, done)
     return redirect("credit:blacklist_detail", pk=entry.pk)
 
@@ -534,13 +515,9 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             services.webhook_subscription_create(actor=user, **form.cleaned_data)
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("Webhook registered. Verify deliveries with the signing secret shown here."))
             return redirect("credit:webhooks")
     subscriptions = (
@@ -567,10 +544,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def webhook_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(WebhookSubscription.objects.visible_to(request.user), pk=pk)
-    try:
+    with refusal_message(request) as refused:
         services.webhook_subscription_deactivate(actor=request.user, subscription=subscription)
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
+    if not refused:
         messages.success(request, _("Webhook switched off."))
     return redirect("credit:webhooks")

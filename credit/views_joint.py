@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.pagination import ListPaginator
+from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
-from safety_platform.services import DomainError
 from safety_platform.tasks_util import enqueue
 
 from .choices import Grade
@@ -53,13 +53,6 @@ def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
-
-
-def _form_error(form: Any, exc: DomainError, *, field_map: dict[str, str] | None = None) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    field = (field_map or {}).get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 # The enterprise's credit page ---------------------------------------------------------------------
@@ -148,7 +141,7 @@ def _save_measure(
     request: HttpRequest, form: JointMeasureForm, enterprise: Enterprise, *, field_map: dict[str, str]
 ) -> HttpResponse:
     data = form.cleaned_data
-    try:
+    with refusal_into(form, field_map=field_map) as refused:
         joint_services.joint_measure_record(
             actor=signed_in_user(request),
             enterprise=enterprise,
@@ -158,8 +151,7 @@ def _save_measure(
             note=data.get("note", ""),
             basis=data.get("basis", ""),
         )
-    except DomainError as exc:
-        _form_error(form, exc, field_map=field_map)
+    if refused:
         return _measure_form_page(request, form, enterprise, status=400)
     messages.success(request, _("Measure recorded."))
     if Enterprise.objects.visible_to(request.user).filter(pk=enterprise.pk).exists():
@@ -175,15 +167,11 @@ def joint_measure_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the reason for the revocation."))
     else:
-        try:
+        with refusal_message(request) as refused:
             joint_services.joint_measure_revoke(
                 actor=signed_in_user(request), measure=measure, reason=form.cleaned_data["reason"]
             )
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            messages.error(request, exc.message)
-        else:
+        if not refused:
             messages.success(request, _("Measure revoked."))
     return redirect("credit:joint_measures")
 
@@ -276,12 +264,8 @@ def joint_notice(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def joint_notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(JointNotice.objects.visible_to(request.user), pk=pk)
-    try:
+    with refusal_message(request) as refused:
         joint_services.joint_notice_acknowledge(actor=signed_in_user(request), notice=notice)
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-    else:
+    if not refused:
         messages.success(request, _("Receipt acknowledged."))
     return redirect("credit:joint_notice", pk=notice.pk)

@@ -22,7 +22,7 @@ from enterprises.models import Enterprise
 from enterprises.registry.validators import normalize_credit_code, validate_credit_code
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_fields
 
 from ..choices import JointMeasureBasis, JointMeasureChannel, JointMeasureKind
 from ..models import JointMeasure
@@ -128,7 +128,7 @@ class JointMeasureViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Crea
         enterprise = Enterprise.objects.filter(credit_code=data["credit_code"]).first()
         if enterprise is None:
             raise exceptions.ValidationError({"credit_code": [_("No enterprise has this unified social credit code.")]})
-        try:
+        with refusal_fields({"enterprise": "credit_code"}):  # "not listed": the body names it by its code
             measure = joint_services.joint_measure_record(
                 actor=request.user,
                 enterprise=enterprise,
@@ -139,11 +139,5 @@ class JointMeasureViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Crea
                 basis=data.get("basis") or "",
                 channel=JointMeasureChannel.API,
             )
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise exceptions.PermissionDenied(exc.message) from exc
-            if exc.field == "enterprise":  # "not listed": the body names the enterprise by its code
-                raise DomainError(exc.message, field="credit_code", code="invalid") from exc
-            raise
         measure = JointMeasure.objects.select_related("enterprise", "department").get(pk=measure.pk)
         return Response(JointMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.security import signed_in_user
-from safety_platform.services import DomainError
 
 from .. import services
 from ..models import BlacklistEntry
@@ -63,10 +62,5 @@ class BlacklistWorkflowViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         entry = self.get_object()  # 404 outside the caller's scope
         serializer = BlacklistApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            entry = services.blacklist_approve(actor=signed_in_user(request), entry=entry, **serializer.validated_data)
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise exceptions.PermissionDenied(exc.message) from exc
-            raise
+        entry = services.blacklist_approve(actor=signed_in_user(request), entry=entry, **serializer.validated_data)
         return Response(BlacklistEntrySerializer(self.get_queryset().get(pk=entry.pk)).data)
