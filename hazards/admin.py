@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_message
 
 from .models import (
     Campaign,
@@ -125,11 +125,9 @@ class RiskBandingAdmin(admin.ModelAdmin):
     @admin.action(description=_("Activate and re-grade the risk sources"))
     def activate(self, request: HttpRequest, queryset: QuerySet[RiskBanding]) -> None:
         for banding in queryset:
-            try:
+            with refusal_message(request) as refused:
                 count = risk_banding_activate(banding=banding)
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
+            if not refused:
                 self.message_user(
                     request, _("%(b)s active; %(n)d risk sources re-graded.") % {"b": banding, "n": count}
                 )

@@ -18,7 +18,7 @@ from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, choice_field, model_choice_field
 from safety_platform.models import Industry, Jurisdiction
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
 from .choices import (
@@ -160,10 +160,8 @@ class HazardLogForm(StyledForm):
         super().clean()
         data = self.cleaned_data
         if "latitude" not in self.errors and "longitude" not in self.errors:
-            try:
+            with refusal_into(self):
                 data["latitude"], data["longitude"] = clean_position(data.get("latitude"), data.get("longitude"))
-            except DomainError as exc:
-                self.add_error(exc.field, exc.message)
         if data.get("grade"):
             if not data.get("deadline") and "deadline" not in self.errors:
                 # Graded without a date (no script on the page to fill it in): the rule's proposal for the grade.

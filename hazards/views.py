@@ -30,12 +30,11 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
 from safety_platform.choices import Role
-from safety_platform.concurrency import StaleEdit
 from safety_platform.model_meta import verbose_name_of
 from safety_platform.models import Jurisdiction
 from safety_platform.net import client_ip
 from safety_platform.pagination import ListPaginator
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
 
 from . import forms as f
@@ -76,17 +75,6 @@ def _query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _refused(request: HttpRequest, exc: DomainError, form: Any = None) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message) from exc
-    if exc.code == "not_found":
-        raise Http404(exc.message) from exc
-    if form is not None and exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
-    else:
-        messages.error(request, exc.message)
 
 
 # Hazards --------------------------------------------------------------------------------------
@@ -164,18 +152,13 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            # The phone (wants_json) shows the refusal next to the waiting report, with the status the API
+            # would answer; no message is left behind in the session for some later page.
+            with refusal_into(form, request=None if wants_json else request, pages=not wants_json) as refused:
                 hazard = _log_with_position(user, data)
-            except DomainError as exc:
-                if wants_json:
-                    # The phone shows the refusal next to the waiting report; no message is left
-                    # behind in the session for some later page.
-                    field = exc.field if exc.field in form.fields else "__all__"
-                    status = 403 if exc.code == "forbidden" else 404 if exc.code == "not_found" else 400
-                    errors = {field: [{"message": str(exc.message), "code": exc.code}]}
-                    return JsonResponse({"ok": False, "errors": errors}, status=status)
-                _refused(request, exc, form)
-            else:
+            if refused and wants_json:
+                return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=refused.status)
+            if not refused:
                 if wants_json:
                     return JsonResponse({"ok": True, "url": hazard.get_absolute_url(), "code": hazard.code})
                 messages.success(request, _("Hazard %(code)s registered.") % {"code": hazard.code})
@@ -278,13 +261,11 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
     if form.is_valid():
-        try:
+        with refusal_into(form, request=request) as refused:
             services.hazard_step(action, hazard.pk, user, form.cleaned_data)
-        except DomainError as exc:
-            _refused(request, exc, form)
-            if exc.field not in form.fields:
-                return redirect(hazard)
-        else:
+        if refused and not refused.on_form:
+            return redirect(hazard)
+        if not refused:
             messages.success(request, _("Done: %(step)s.") % {"step": TransitionAction(action).label})
             return redirect(hazard)
     hazard.refresh_from_db()
@@ -301,15 +282,11 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = RemediationPlan.objects.filter(hazard=hazard).first()
     form = f.PlanForm(request.POST or None, instance=plan, hazard=hazard)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form, request=request) as refused:
             plan = services.remediation_plan_save(
                 hazard_id=hazard.pk, actor=user, data=form.cleaned_data, opened=form.opened
             )
-        except StaleEdit as exc:
-            form.refuse_stale(exc)
-        except DomainError as exc:
-            _refused(request, exc, form)
-        else:
+        if not refused:
             if plan.is_complete:
                 messages.success(request, _("Remediation plan saved; it is complete."))
             else:
@@ -387,15 +364,11 @@ def _risk_form_view(request: HttpRequest, source: RiskSource | None) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = source.enterprise if source else (data.get("enterprise") or user.enterprise)
-        try:
+        with refusal_into(form, request=request) as refused:
             source = services.risk_source_save(
                 actor=user, enterprise=enterprise, data=data, risk_source=source, opened=form.opened
             )
-        except StaleEdit as exc:
-            form.refuse_stale(exc)
-        except DomainError as exc:
-            _refused(request, exc, form)
-        else:
+        if not refused:
             messages.success(request, _("Risk source saved: %(level)s.") % {"level": source.get_level_display()})
             return redirect(source)
     return render(
@@ -465,10 +438,9 @@ def risk_card(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def risk_card_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with refusal_message(request) as refused:
         source = services.risk_card_regenerate(actor=request.user, risk_source_id=pk)
-    except DomainError as exc:
-        _refused(request, exc)
+    if refused:
         return redirect("hazards:risk_detail", pk=pk)
     messages.success(request, _("A new card code was issued: print the card again; the old cards no longer work."))
     return redirect("hazards:risk_card", pk=source.pk)
@@ -499,7 +471,7 @@ def card_public(request: HttpRequest, token: Any) -> HttpResponse:
             form = f.CardReportForm(request.POST, request.FILES)
             if form.is_valid():
                 data = form.cleaned_data
-                try:
+                with refusal_into(form) as refused:
                     services.hazard_report_from_card(
                         risk_source=source,
                         description=data["description"],
@@ -507,12 +479,7 @@ def card_public(request: HttpRequest, token: Any) -> HttpResponse:
                         reporter_phone=data["reporter_phone"],
                         photos=[data["photo"]] if data.get("photo") else [],
                     )
-                except DomainError as exc:
-                    if exc.field in form.fields:
-                        form.add_error(exc.field, exc.message)
-                    else:
-                        form.add_error(None, exc.message)
-                else:
+                if not refused:
                     return redirect(f"{request.path}?sent=1")
             status = 400
     elif request.method not in ("GET", "HEAD"):
@@ -618,13 +585,9 @@ def _campaign_form_view(request: HttpRequest, campaign: Campaign | None) -> Http
         }
     form = f.CampaignForm(request.POST or None, user=user, initial=initial, row=campaign)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form, request=request) as refused:
             campaign = services.campaign_save(actor=user, data=form.cleaned_data, campaign=campaign, opened=form.opened)
-        except StaleEdit as exc:
-            form.refuse_stale(exc)
-        except DomainError as exc:
-            _refused(request, exc, form)
-        else:
+        if not refused:
             messages.success(request, _("Campaign saved."))
             return redirect(campaign)
     return render(request, "hazards/campaign_form.html", {"form": form, "campaign": campaign})
@@ -681,11 +644,9 @@ def selfcheck_create(request: HttpRequest, checklist_id: int) -> HttpResponse:
             )
             for item in items
         ]
-        try:
+        with refusal_into(form, request=request) as refused:
             check = services.self_check_submit(actor=user, checklist=checklist, answers=answers, note=data["note"])
-        except DomainError as exc:
-            _refused(request, exc, form)
-        else:
+        if not refused:
             found = sum(1 for a in answers if a.outcome in (CheckOutcome.HAZARD, CheckOutcome.FIXED))
             messages.success(request, _("Self-check recorded; %(n)d hazard(s) registered.") % {"n": found})
             return redirect(check)
@@ -763,11 +724,9 @@ def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _require_roles(user, frozenset({Role.ENTERPRISE}))
         if form.is_valid():
-            try:
+            with refusal_into(form, request=request) as refused:
                 report = services.stat_report_submit(report_id=report.pk, actor=user, note=form.cleaned_data["note"])
-            except DomainError as exc:
-                _refused(request, exc, form)
-            else:
+            if not refused:
                 if report.was_late:
                     messages.warning(request, _("Statistics submitted late; the late filing is in your credit record."))
                 else:

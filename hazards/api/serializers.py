@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from safety_platform.models import Industry
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_as_invalid
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
 from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod, VoidKind
@@ -101,10 +101,8 @@ def position_field(help_text: str) -> serializers.DecimalField:
 
 def validate_position(attrs: dict[str, Any]) -> dict[str, Any]:
     """Both coordinates or neither, inside Longyan: else a 400 naming the field."""
-    try:
+    with refusal_as_invalid("latitude"):
         attrs["latitude"], attrs["longitude"] = clean_position(attrs.get("latitude"), attrs.get("longitude"))
-    except DomainError as exc:
-        raise serializers.ValidationError({exc.field or "latitude": [str(exc.message)]}) from exc
     return attrs
 
 

@@ -50,15 +50,6 @@ PARSERS = [JSONParser, MultiPartParser, FormParser]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def _raise(exc: DomainError) -> None:
-    """Turn a refused step into the right status: 403 for the wrong role, 404, or 409/400 (handler)."""
-    if exc.code == "forbidden":
-        raise exceptions.PermissionDenied(exc.message) from exc
-    if exc.code == "not_found":
-        raise exceptions.NotFound(exc.message) from exc
-    raise exc
-
-
 STEP_SERIALIZERS: dict[str, type[Any]] = {
     TransitionAction.ASSESS: s.HazardAssessSerializer,
     TransitionAction.REPORT: s.HazardNoteSerializer,
@@ -157,37 +148,31 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
                 raise exceptions.ValidationError({"risk_source": [_("Unknown risk source.")]})
         if data.get("grade") and (not data.get("deadline") or not data.get("responsible_person")):
             raise exceptions.ValidationError({"deadline": [_("Grade, deadline and responsible person go together.")]})
-        try:
-            with transaction.atomic():
-                hazard = services.hazard_log(
-                    actor=user,
-                    enterprise=enterprise,
-                    title=data["title"],
-                    description=data["description"],
-                    location=data["location"],
-                    found_at=data["found_at"],
-                    campaign=campaign,
-                    photos=data.get("photos") or [],
-                    grade=data["grade"] if user.is_inspector else "",
-                    deadline=data["deadline"],
-                    responsible_person=data["responsible_person"],
-                    responsible_phone=data["responsible_phone"],
-                    client_key=data["client_key"],
-                    risk_source=risk_source,
-                )
-                hazard_position_set(hazard=hazard, latitude=data["latitude"], longitude=data["longitude"])
-        except DomainError as exc:
-            _raise(exc)
+        with transaction.atomic():
+            hazard = services.hazard_log(
+                actor=user,
+                enterprise=enterprise,
+                title=data["title"],
+                description=data["description"],
+                location=data["location"],
+                found_at=data["found_at"],
+                campaign=campaign,
+                photos=data.get("photos") or [],
+                grade=data["grade"] if user.is_inspector else "",
+                deadline=data["deadline"],
+                responsible_person=data["responsible_person"],
+                responsible_phone=data["responsible_phone"],
+                client_key=data["client_key"],
+                risk_source=risk_source,
+            )
+            hazard_position_set(hazard=hazard, latitude=data["latitude"], longitude=data["longitude"])
         return self._detail(hazard.pk, status.HTTP_201_CREATED)
 
     def _step(self, request: Request, pk: Any, step: str) -> Response:
         hazard = self.get_object()  # 404 outside the caller's scope
         serializer = STEP_SERIALIZERS[step](data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.hazard_step(step, hazard.pk, request.user, dict(serializer.validated_data))
-        except DomainError as exc:
-            _raise(exc)
+        services.hazard_step(step, hazard.pk, request.user, dict(serializer.validated_data))
         return self._detail(hazard.pk)
 
     @extend_schema(request=s.HazardAssessSerializer, responses={200: s.HazardDetailSerializer})
@@ -271,16 +256,13 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
             return Response(s.RemediationPlanSerializer(current).data, headers={"ETag": etag_of(current, fields)})
         serializer = s.RemediationPlanSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            with api_changes_shown_by(s.RemediationPlanSerializer):
-                plan = services.remediation_plan_save(
-                    hazard_id=hazard.pk,
-                    actor=request.user,
-                    data=serializer.validated_data,
-                    opened=opened_from_if_match(request, fields),
-                )
-        except DomainError as exc:
-            _raise(exc)
+        with api_changes_shown_by(s.RemediationPlanSerializer):
+            plan = services.remediation_plan_save(
+                hazard_id=hazard.pk,
+                actor=request.user,
+                data=serializer.validated_data,
+                opened=opened_from_if_match(request, fields),
+            )
         return Response(s.RemediationPlanSerializer(plan).data, headers={"ETag": etag_of(plan, fields)})
 
     @extend_schema(
@@ -315,23 +297,20 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         enterprise = Enterprise.objects.get(pk=principal.enterprise_id)
-        try:
-            with transaction.atomic():
-                hazard, created = services.loop._register(
-                    enterprise=enterprise,
-                    title=data["title"],
-                    description=data["description"],
-                    source=HazardSource.API_PUSH,
-                    location=data["location"],
-                    found_at=data["found_at"],
-                    # Keys are namespaced per enterprise: two enterprises' systems may use the same ids.
-                    external_key=f"{enterprise.pk}:{key}",
-                    actor_label=principal.username,
-                )
-                if created:
-                    hazard_position_set(hazard=hazard, latitude=data["latitude"], longitude=data["longitude"])
-        except DomainError as exc:
-            _raise(exc)
+        with transaction.atomic():
+            hazard, created = services.loop._register(
+                enterprise=enterprise,
+                title=data["title"],
+                description=data["description"],
+                source=HazardSource.API_PUSH,
+                location=data["location"],
+                found_at=data["found_at"],
+                # Keys are namespaced per enterprise: two enterprises' systems may use the same ids.
+                external_key=f"{enterprise.pk}:{key}",
+                actor_label=principal.username,
+            )
+            if created:
+                hazard_position_set(hazard=hazard, latitude=data["latitude"], longitude=data["longitude"])
         if not created and hazard.title != data["title"].strip()[:200]:
             raise DomainError(
                 _("The %(header)s '%(key)s' was already used for hazard %(code)s with another title.")
@@ -373,17 +352,14 @@ class RiskSourceViewSet(
             if chosen is None:
                 raise exceptions.ValidationError({"enterprise": [_("This field is required.")]})
             enterprise = chosen
-        try:
-            with api_changes_shown_by(s.RiskSourceSerializer):
-                saved = services.risk_source_save(
-                    actor=user,
-                    enterprise=enterprise,
-                    data=data,
-                    risk_source=source,
-                    opened=self.opened() if source is not None else None,
-                )
-        except DomainError as exc:
-            _raise(exc)
+        with api_changes_shown_by(s.RiskSourceSerializer):
+            saved = services.risk_source_save(
+                actor=user,
+                enterprise=enterprise,
+                data=data,
+                risk_source=source,
+                opened=self.opened() if source is not None else None,
+            )
         code = status.HTTP_200_OK if source else status.HTTP_201_CREATED
         headers = {"ETag": etag_of(saved, self.version_fields())}
         return Response(s.RiskSourceSerializer(saved).data, status=code, headers=headers)
@@ -429,12 +405,9 @@ class StatReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         report = self.get_object()
         serializer = s.HazardNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            report = services.stat_report_submit(
-                report_id=report.pk, actor=request.user, note=serializer.validated_data["note"]
-            )
-        except DomainError as exc:
-            _raise(exc)
+        report = services.stat_report_submit(
+            report_id=report.pk, actor=request.user, note=serializer.validated_data["note"]
+        )
         return Response(s.HazardStatReportSerializer(report).data)
 
 
