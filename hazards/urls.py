@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import offline, views, views_map
+from . import offline, views, views_locate, views_map
 
 app_name = "hazards"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("card/<uuid:token>/", views.card_public, name="card_public"),
     path("risk-map/", views.risk_map_view, name="risk_map"),
     path("risk-map/points/", views_map.map_points, name="map_points"),
+    path("county-map/", views_locate.county_map, name="county_map"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

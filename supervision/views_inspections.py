@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -99,6 +100,8 @@ def inspection_new(request: HttpRequest) -> HttpResponseBase:
         checklists=checklists,
     )
     status = 200
+    # Sent from the phone's outbox (inspection-outbox.js): answered in JSON, no message left in the session.
+    wants_json = request.method == "POST" and request.headers.get("X-Requested-With") == "fetch"
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -118,8 +121,13 @@ def inspection_new(request: HttpRequest) -> HttpResponseBase:
                     client_key=data["client_key"],
                 )
             if not refused:
+                if wants_json:
+                    url = reverse("supervision:inspection_detail", args=[inspection.pk])
+                    return JsonResponse({"ok": True, "url": url, "enterprise": enterprise.name})
                 messages.success(request, _("Inspection of %(name)s recorded.") % {"name": enterprise.name})
                 return redirect("supervision:inspection_detail", pk=inspection.pk)
+        if wants_json:
+            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
         status = 400
     return render(
         request,

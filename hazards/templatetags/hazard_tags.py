@@ -48,3 +48,12 @@ def hazard_outbox_sender(context: template.Context) -> dict[str, object]:
     user = context.get("user")
     may_log = bool(user is not None and user.is_authenticated and getattr(user, "role", None) in HAZARD_LOG_ROLES)
     return {"outbox_user": user.pk if may_log and user is not None else None}
+
+
+@register.simple_tag
+def longyan_bounds() -> str:
+    """The box a position must lie in, as "min lat,max lat,min lon,max lon" for the map picker (locate.js):
+    the one the server checks (hazards.location)."""
+    from hazards.location import LONGYAN_BOUNDS as box
+
+    return f"{box.min_lat},{box.max_lat},{box.min_lon},{box.max_lon}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from hazards.choices import HazardSource
+from hazards.location import clean_position
 from hazards.models import Checklist, ChecklistItem, Hazard
 from safety_platform.choices import Role
 from safety_platform.models import Department, Fact, User
@@ -59,20 +59,6 @@ def checklists_for(enterprise: Enterprise) -> Any:
     return Checklist.objects.for_industry(enterprise.industry).order_by(
         F("industry__code").desc(nulls_last=True), "name", "id"
     )
-
-
-def _coordinate(value: Any, *, field: str, limit: int) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(_("Give the position as a number of degrees."), field=field, code="invalid") from exc
-    if not number.is_finite() or abs(number) > limit:
-        raise DomainError(
-            _("The position must lie between −%(n)s and %(n)s degrees.") % {"n": limit}, field=field, code="invalid"
-        )
-    return number
 
 
 def _check_answers(checklist: Checklist | None, answers: Sequence[AnswerInput]) -> dict[int, ChecklistItem]:
@@ -168,10 +154,8 @@ def inspection_record(
     reason_note = (reason_note or "").strip()[:300]
     if reason == InspectionReason.OTHER and not reason_note:
         raise DomainError(_("State the reason for the inspection."), field="reason_note", code="invalid")
-    lat = _coordinate(latitude, field="latitude", limit=90)
-    lon = _coordinate(longitude, field="longitude", limit=180)
-    if (lat is None) != (lon is None):
-        raise DomainError(_("A position needs both latitude and longitude."), field="latitude", code="invalid")
+    # Inside Longyan, both or neither (issue 13 item 7): the hazard form's check, naming the field at fault.
+    lat, lon = clean_position(latitude, longitude)
     if checklist is not None and not checklists_for(enterprise).filter(pk=checklist.pk).exists():
         raise DomainError(
             _("This checklist does not apply to the enterprise's industry."), field="checklist", code="invalid"
