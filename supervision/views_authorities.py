@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from safety_platform.pagination import ListPaginator
 from safety_platform.permissions import CITY_ROLES, STAFF_ROLES, can, has_role
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into
 
 from .forms_authorities import AuthorityFilterForm, AuthoritySetForm
 from .models import ResponsibleAuthority
@@ -91,8 +91,8 @@ def authority_set(request: HttpRequest) -> HttpResponse:
         form = AuthoritySetForm(request.POST, enterprises=enterprises)
         if form.is_valid():
             data = form.cleaned_data
-            forbidden = False
-            try:
+            # A refusal stays on the form, a 403 for another county's enterprise (the page says why).
+            with refusal_into(form, pages=False) as refused:
                 _row, changed = responsible_authority_set(
                     actor=user,
                     enterprise=data["enterprise"],
@@ -100,10 +100,7 @@ def authority_set(request: HttpRequest) -> HttpResponse:
                     department=data["department"],
                     reason=data["reason"],
                 )
-            except DomainError as exc:
-                forbidden = exc.code == "forbidden"
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
+            if not refused:
                 if changed:
                     messages.success(
                         request,
@@ -113,7 +110,7 @@ def authority_set(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.info(request, _("Nothing changed."))
                 return redirect(reverse("supervision:authorities") + f"?enterprise={data['enterprise'].pk}")
-            if forbidden:
+            if refused.code == "forbidden":
                 return render(request, "supervision/authority_form.html", {"form": form, "current": None}, status=403)
         return render(request, "supervision/authority_form.html", {"form": form, "current": None})
     initial: dict[str, Any] = {}
