@@ -3,21 +3,29 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EnterprisesConfig(AppConfig):
-    """One app (label `enterprises`, one set of tables and migrations) holding several rooms, each with the
-    same skeleton: `registry/`, `figures/` and the topics. Each room plugs itself in with its `setup.register()`."""
+    """One Django app (label `enterprises`: one set of tables and migrations) made of rooms with the same
+    skeleton: `registry/` (the enterprises themselves), `figures/` (the dashboards' counts) and the topics
+    `responsibility/`, `admission/`, `standardization/`, `training/`; `common/` holds what the topics share.
+    Each room plugs itself into the platform with its own `setup.register()`, called here in this order
+    (the demo seeders run in it)."""
 
     name = "enterprises"
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
-        from .legal_numbers import register as register_legal_numbers
-
-        register_legal_numbers()
+        from .admission import setup as admission_setup
         from .figures import setup as figures_setup
         from .registry import setup as registry_setup
+        from .responsibility import setup as responsibility_setup
+        from .standardization import setup as standardization_setup
+        from .training import setup as training_setup
 
-        registry_setup.register()
-        figures_setup.register()
-        from .setup_topics import register_topics
-
-        register_topics()  # issue 6: responsibility, admission, standardization, training
+        for room in (
+            registry_setup,
+            figures_setup,
+            responsibility_setup,
+            admission_setup,
+            standardization_setup,
+            training_setup,
+        ):
+            room.register()

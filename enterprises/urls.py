@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from .admission import urls as admission
 from .registry import urls as registry
-from .views import admission, responsibility, standardization, training
+from .responsibility import urls as responsibility
+from .standardization import urls as standardization
+from .training import urls as training
 
 app_name = "enterprises"
 

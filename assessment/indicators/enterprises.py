@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
-from enterprises.selectors.training import people_on_post_with_compliance
 
 from enterprises.models import Employee, StandardizationCertificate
 from enterprises.registry.choices import HIGH_RISK_TRAINING_CATEGORIES, EnterpriseStatus, RiskCategory
+from enterprises.training.selectors import people_on_post_with_compliance
 
 from .registry import Figure, Window, ids, indicator
 from .scope import supervised_enterprises, under

@@ -1,18 +1,20 @@
+"""API routes of the enterprises app: each room's `api.py` holds its endpoints, routed here under one namespace."""
+
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from ..admission import api as admission
 from ..registry.api import EnterpriseViewSet
+from ..responsibility import api as responsibility
+from ..standardization import api as standardization
+from ..training import api as training
 
 app_name = "enterprises-api"
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
-
-# Issue 6 topics: responsibility, admission, standardization, training.
-from django.urls import path  # noqa: E402
-
-from . import admission, responsibility, standardization, training  # noqa: E402
 
 router.register("responsibility-items", responsibility.ResponsibilityItemViewSet, basename="responsibility-item")
 router.register("joint-inspections", responsibility.JointInspectionViewSet, basename="joint-inspection")

@@ -3,7 +3,7 @@
 Operating enterprises, risk points by colour, credit grades and blacklisting, and — per period — operating
 enterprises that filed the quarter's hazard statistics on time, self-checked, or left a warning
 unacknowledged. Counting them over 100,000 enterprises and their records costs seconds per page; these rows
-hold the same counts, kept up to date in the transaction of each change (`enterprises.services.figures`)
+hold the same counts, kept up to date in the transaction of each change (`enterprises.figures.services`)
 and rebuilt nightly.
 """
 

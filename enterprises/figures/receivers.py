@@ -1,6 +1,6 @@
 """Listeners keeping the dashboards' enterprise figures (`EnterpriseFigureSummary`) equal to the records:
 each save or delete of a record an enterprise figure counts recounts that enterprise's share
-(`enterprises.services.figures`), in the same transaction."""
+(`enterprises.figures.services`), in the same transaction."""
 
 from __future__ import annotations
 

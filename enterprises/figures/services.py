@@ -1,7 +1,7 @@
 """Keeping `EnterpriseFigureSummary` equal to the records: one enterprise's share replaced at each change.
 
 A save or delete of an enterprise, a risk point, a credit rating, a statistics report, a self-check or a
-warning recipient (model signals, `enterprises.receivers_figures`) recounts the facts of the enterprises
+warning recipient (model signals, `enterprises.figures.receivers`) recounts the facts of the enterprises
 concerned from their records, and adds the difference from what they counted before (`EnterpriseFigures`)
 in one upsert, in the same transaction. The enterprise rows are locked first (FOR NO KEY UPDATE, in id
 order) so two changes of one enterprise at once never both add their difference to the same old share.
@@ -72,7 +72,7 @@ def _facts(ids: list[int]) -> dict[int, tuple[Place, Counter[str]]]:
             out[pk][1]["blacklisted|"] += 1
     if not operating:
         return out
-    # The same conditions as `enterprises.selectors.compliance` (the enterprise list's filters).
+    # The same conditions as `enterprises.registry.compliance` (the enterprise list's filters).
     for pk, year, quarter in (
         HazardStatReport.objects.filter(
             enterprise_id__in=operating,

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from enterprises.models import EquipmentMatch, ExitTransition, SitingConflict
-from enterprises.services.admission import (
+from enterprises.admission.services import (
     catalog_entry_save,
     catalog_import,
     equipment_declare,
@@ -23,6 +22,7 @@ from enterprises.services.admission import (
     siting_review_decide,
     siting_review_run,
 )
+from enterprises.models import EquipmentMatch, ExitTransition, SitingConflict
 from hazards.models import Hazard
 from safety_platform.models import StatutoryDeadline
 from safety_platform.services import DomainError

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from enterprises.models import JointInspection
-from enterprises.services.responsibility import joint_inspection_create
+from enterprises.responsibility.services import joint_inspection_create
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_training_compliance_enterprise_parameter_like_a_superscript_digit_is_a_
 def test_demonstration_revoke_with_a_body_that_is_not_a_reason_is_a_400(
     api_client: Any, users: Any, xinluo_chem: Any, body: Any
 ) -> None:
-    from enterprises.services.standardization import demonstration_designate
+    from enterprises.standardization.services import demonstration_designate
 
     demo = demonstration_designate(
         actor=users["department"],
@@ -110,7 +110,7 @@ def test_demonstration_with_more_people_moved_than_the_column_holds_is_a_400(
 def test_demonstration_service_refuses_people_moved_beyond_the_column_range(users: Any, xinluo_chem: Any) -> None:
     from django.core.exceptions import ValidationError
 
-    from enterprises.services.standardization import demonstration_designate
+    from enterprises.standardization.services import demonstration_designate
 
     with pytest.raises(ValidationError) as exc:
         demonstration_designate(

@@ -9,8 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from enterprises.selectors.responsibility import departments_with_lists, enterprises_without_department, list_is_stale
-from enterprises.services.responsibility import (
+
+from enterprises.models import JointInspectionFinding, ResponsibilityItem
+from enterprises.responsibility.selectors import departments_with_lists, enterprises_without_department, list_is_stale
+from enterprises.responsibility.services import (
     joint_finding_add,
     joint_findings_sync_hazards,
     joint_inspection_cancel,
@@ -20,8 +22,6 @@ from enterprises.services.responsibility import (
     responsibility_item_revise,
     responsibility_review_record,
 )
-
-from enterprises.models import JointInspectionFinding, ResponsibilityItem
 from hazards.models import Hazard
 from safety_platform.models import Fact
 from safety_platform.services import DomainError

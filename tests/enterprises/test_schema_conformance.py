@@ -7,8 +7,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from enterprises.services.admission import siting_review_run
 
+from enterprises.admission.services import siting_review_run
 from enterprises.models import ResponsibilityItem
 from enterprises.registry.services import enterprise_change_status
 from tests.enterprises.topic_factories import (

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from enterprises.admission.services import dense_place_save, siting_review_run
 from enterprises.models import DensePlace, SitingReview
-from enterprises.services.admission import dense_place_save, siting_review_run
 from safety_platform.models import Notification
 from tests.enterprises.topic_factories import ProjectFactory, SeparationFactory
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from enterprises.models import StandardizationCertificate
-from enterprises.models.standardization import add_months
-from enterprises.selectors.standardization import standardization_coverage
-from enterprises.services.standardization import (
+from enterprises.standardization.models import add_months
+from enterprises.standardization.selectors import standardization_coverage
+from enterprises.standardization.services import (
     demonstration_designate,
     demonstration_revoke,
     standardization_sweep,
@@ -20,7 +20,7 @@ from enterprises.services.standardization import (
     stdcert_revoke,
     stdcert_verify,
 )
-from enterprises.services.training import special_certificates_sweep
+from enterprises.training.services import special_certificates_sweep
 from safety_platform.models import Fact, Notification, StatutoryDeadline
 from safety_platform.services import DomainError
 from tests.clock import shanghai
@@ -225,7 +225,7 @@ def test_coverage_api_matches(api_client: Any, users: Any, org: Any, xinluo_chem
 
 
 def test_demonstration_designation_counts_people_moved(users: Any, org: Any, xinluo_chem: Any) -> None:
-    from enterprises.selectors.standardization import demonstration_totals
+    from enterprises.standardization.selectors import demonstration_totals
 
     demo = demonstration_designate(
         actor=users["department"],

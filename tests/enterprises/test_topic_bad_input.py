@@ -364,7 +364,7 @@ def _api_cases(t: dict[str, Any], xinluo_chem: Any) -> list[tuple[str, str, str,
 
 
 def _review_id(t: dict[str, Any]) -> int:
-    from enterprises.services.admission import siting_review_run
+    from enterprises.admission.services import siting_review_run
     from safety_platform.models import User
 
     if "review" not in t:

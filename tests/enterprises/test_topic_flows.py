@@ -102,7 +102,7 @@ def test_enterprise_declares_equipment_and_sees_the_match(
     client: Any, users: Any, xinluo_chem: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     entry = CatalogEntryFactory(name="J-15型手动液压釜", model_numbers="J-15")
-    from enterprises.services.admission import _sync_model_rows
+    from enterprises.admission.services import _sync_model_rows
 
     _sync_model_rows(entry)
     client.force_login(users["enterprise"])
@@ -266,13 +266,17 @@ def test_exit_api(api_client: Any, users: Any, xinluo_chem: Any) -> None:
 
 
 def test_demo_seeder_is_idempotent(reference: Any, monkeypatch: Any) -> None:
-    from enterprises.demo_topics import seed_topics_demo
+    from enterprises.admission.demo import seed_admission_demo
     from enterprises.models import JointInspection, StandardizationCertificate
+    from enterprises.responsibility.demo import seed_responsibility_demo
+    from enterprises.standardization.demo import seed_standardization_demo
+    from enterprises.training.demo import seed_training_demo
     from safety_platform import demo
     from safety_platform.management.commands.seed_demo import seed_demo
 
-    monkeypatch.setattr(demo, "DEMO_SEEDERS", [seed_topics_demo])
-    monkeypatch.setattr("safety_platform.management.commands.seed_demo.DEMO_SEEDERS", [seed_topics_demo])
+    seeders = [seed_responsibility_demo, seed_admission_demo, seed_standardization_demo, seed_training_demo]
+    monkeypatch.setattr(demo, "DEMO_SEEDERS", seeders)
+    monkeypatch.setattr("safety_platform.management.commands.seed_demo.DEMO_SEEDERS", seeders)
     seed_demo()
     counts = (
         Employee.objects.count(),

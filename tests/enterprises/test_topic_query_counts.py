@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from enterprises.admission.services import siting_review_run
 from enterprises.models import (
     DeclaredEquipment,
     Demonstration,
@@ -20,7 +21,6 @@ from enterprises.models import (
     JointInspectionFinding,
     ResponsibilityItem,
 )
-from enterprises.services.admission import siting_review_run
 from tests.enterprises.test_topics_scoping import API_LISTS as TOPIC_API_LISTS
 from tests.enterprises.test_topics_scoping import populate
 from tests.enterprises.topic_factories import (
@@ -103,7 +103,7 @@ def add_batch(n: int, org: Any, users: Any, xinluo_chem: Any, fixed: dict[str, A
             enterprise=xinluo_chem, name=f"旧设备{suffix}", model_number="FIX-1", catalog_entry=fixed["entry"]
         )
         siting_review_run(actor=users["admin"], project=fixed["project"])
-    from enterprises.services.admission import equipment_match_all
+    from enterprises.admission.services import equipment_match_all
 
     equipment_match_all()
 

@@ -34,24 +34,26 @@ def test_jobs_are_in_the_database_schedule_after_migrate() -> None:
 
 @pytest.mark.django_db
 def test_tasks_run_and_are_idempotent(users: Any, org: Any, xinluo_chem: Any) -> None:
-    from enterprises import tasks_topics
+    from enterprises.admission import tasks as admission_tasks
+    from enterprises.standardization import tasks as standardization_tasks
+    from enterprises.training import tasks as training_tasks
 
     StdCertificateFactory(
         enterprise=xinluo_chem, industry=org.industry("C2614"), expires_on=dt.date.today() - dt.timedelta(days=1)
     )
     entry = CatalogEntryFactory(model_numbers="ZZ-1")
-    from enterprises.services.admission import _sync_model_rows
+    from enterprises.admission.services import _sync_model_rows
 
     _sync_model_rows(entry)
     DeclaredEquipment.objects.create(enterprise=xinluo_chem, name="老设备", model_number="ZZ-1")
-    first = tasks_topics.standardization_sweep_task.apply().get()
+    first = standardization_tasks.standardization_sweep_task.apply().get()
     assert first["expired"] == 1
-    assert tasks_topics.standardization_sweep_task.apply().get() == {"expired": 0, "reminded": 0}
-    assert tasks_topics.hazard_links_sync_task.apply().get()["equipment"] == 1
-    tasks_topics.hazard_links_sync_task.apply().get()
+    assert standardization_tasks.standardization_sweep_task.apply().get() == {"expired": 0, "reminded": 0}
+    assert admission_tasks.hazard_links_sync_task.apply().get()["equipment"] == 1
+    admission_tasks.hazard_links_sync_task.apply().get()
     assert Hazard.objects.filter(source="equipment_match").count() == 1
-    assert tasks_topics.special_certificates_sweep_task.apply().get() == 0
-    assert tasks_topics.training_compliance_facts_task.apply().get() == 0  # nobody on post yet
+    assert training_tasks.special_certificates_sweep_task.apply().get() == 0
+    assert training_tasks.training_compliance_facts_task.apply().get() == 0  # nobody on post yet
 
 
 def _in_thread(target: Any, results: list[Any]) -> threading.Thread:
@@ -69,7 +71,7 @@ def _in_thread(target: Any, results: list[Any]) -> threading.Thread:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_still_make_one_match_and_one_hazard(org: Any, xinluo_chem: Any) -> None:
-    from enterprises.services.admission import _sync_model_rows, equipment_match_all
+    from enterprises.admission.services import _sync_model_rows, equipment_match_all
 
     entry = CatalogEntryFactory(model_numbers="RACE-1")
     _sync_model_rows(entry)
@@ -90,7 +92,7 @@ def test_two_sweeps_at_once_still_make_one_match_and_one_hazard(org: Any, xinluo
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_exit_proposals_at_once_leave_one_open(users: Any, xinluo_chem: Any) -> None:
-    from enterprises.services.admission import exit_proposal_create
+    from enterprises.admission.services import exit_proposal_create
 
     barrier = threading.Barrier(2)
 

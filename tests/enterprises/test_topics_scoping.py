@@ -317,7 +317,7 @@ def _projects_and_places_follow_the_jurisdiction(
     assert projects == PLANNING_EXPECTED[role]
     assert places == PLANNING_EXPECTED[role]
     client.force_login(users[role])
-    from enterprises.services.admission import siting_review_run
+    from enterprises.admission.services import siting_review_run
 
     for key in ("东城", "上杭"):
         expected = 200 if key in PLANNING_EXPECTED[role] else 404

@@ -10,8 +10,8 @@ import pytest
 from django.utils import translation
 
 from enterprises.models import Employee
-from enterprises.selectors.training import person_compliance, training_compliance, with_training_totals
-from enterprises.services.training import (
+from enterprises.training.selectors import person_compliance, training_compliance, with_training_totals
+from enterprises.training.services import (
     employee_change_post,
     employee_create,
     employee_leave,

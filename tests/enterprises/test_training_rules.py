@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from enterprises.models.standardization import add_months
-from enterprises.selectors.training import person_compliance, training_compliance
-from enterprises.services.standardization import stdcert_record
-from enterprises.services.training import special_certificate_save
+from enterprises.standardization.models import add_months
+from enterprises.standardization.services import stdcert_record
+from enterprises.training.selectors import person_compliance, training_compliance
+from enterprises.training.services import special_certificate_save
 from tests.enterprises.topic_factories import EmployeeFactory, TrainingFactory
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.platform.rule_book import new_version

@@ -232,9 +232,8 @@ def test_team_form_refusal_names_the_specialties_and_keeps_them(users: dict[str,
 
 
 def test_employee_form_second_save_is_refused(users: dict[str, Any], xinluo_chem: Any) -> None:
-    from enterprises.services.training import employee_create
-
     from enterprises.models import Employee
+    from enterprises.training.services import employee_create
     from tests.factories import UserFactory
 
     employee = employee_create(
@@ -254,8 +253,7 @@ def test_employee_form_second_save_is_refused(users: dict[str, Any], xinluo_chem
 
 
 def test_equipment_form_refusal_shows_a_date_as_a_clerk_reads_it(users: dict[str, Any], xinluo_chem: Any) -> None:
-    from enterprises.services.admission import equipment_declare
-
+    from enterprises.admission.services import equipment_declare
     from enterprises.models import DeclaredEquipment
     from tests.factories import UserFactory
 
@@ -581,9 +579,8 @@ def test_api_source_control_patch_with_a_stale_if_match_is_412(
 def test_duty_revised_meanwhile_the_second_revision_is_refused_not_lost(
     users: dict[str, Any], org: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from enterprises.services.responsibility import responsibility_item_create
-
     from enterprises.models import ResponsibilityItem
+    from enterprises.responsibility.services import responsibility_item_create
 
     item = responsibility_item_create(
         actor=users["committee"],
@@ -856,8 +853,7 @@ def test_two_campaign_saves_of_one_version_at_once_only_the_first_lands(users: d
 
 
 def test_api_employee_and_equipment_patch_with_a_stale_if_match_is_412(users: dict[str, Any], xinluo_chem: Any) -> None:
-    from enterprises.services.admission import equipment_declare
-
+    from enterprises.admission.services import equipment_declare
     from tests.enterprises.topic_factories import EmployeeFactory
 
     employee = EmployeeFactory(enterprise=xinluo_chem, name="陈七")

@@ -1,0 +1,151 @@
+"""Forms of source control: planning registers, siting decisions, the catalog, declared equipment, exits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.concurrency import VersionedFormMixin
+from safety_platform.forms import DateInput, model_choice_field, set_choice_labels
+
+from ..common.forms import enterprises_for, jurisdictions_for, label_jurisdiction, style
+from ..registry.fields import EnterpriseChoiceField
+from ..registry.models import Enterprise
+from .models import CatalogEntry, DeclaredEquipment, DensePlace, ExitProposal, HighRiskProject, ReviewDecision
+
+
+class HighRiskProjectForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = HighRiskProject
+        fields = ["name", "category", "enterprise", "jurisdiction", "address", "longitude", "latitude", "description"]
+        field_classes = {"enterprise": EnterpriseChoiceField}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", label_jurisdiction)
+        # The project's enterprise stays a choice even when the editor does not supervise it (a 住建局 project
+        # run by a company another department oversees): otherwise saving the form erased the link.
+        keep = Q(pk__in=enterprises_for(user).values("pk")) | Q(pk=self.instance.enterprise_id)
+        model_choice_field(self, "enterprise").queryset = Enterprise.objects.filter(keep).order_by("name", "id")
+        self.fields["enterprise"].required = False
+        style(self)
+
+
+class DensePlaceForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = DensePlace
+        fields = ["name", "kind", "jurisdiction", "address", "longitude", "latitude", "population", "is_active"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", label_jurisdiction)
+        style(self)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[c for c in ReviewDecision.choices if c[0] != ReviewDecision.PENDING],
+    )
+    decision_note = forms.CharField(label=_("Conditions or reason"), required=False, widget=forms.Textarea())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class CatalogEntryForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = CatalogEntry
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "model_numbers",
+            "reason",
+            "scope",
+            "replacement",
+            "source_document",
+            "batch",
+            "published_on",
+            "is_active",
+        ]
+        widgets = {"published_on": DateInput(), "reason": forms.Textarea(), "model_numbers": forms.Textarea()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class CatalogImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel file"))
+    import_valid_rows = forms.BooleanField(
+        label=_("Import the valid rows even if some rows have errors"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
+        style(self)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class EquipmentForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = DeclaredEquipment
+        fields = [
+            "enterprise",
+            "kind",
+            "name",
+            "model_number",
+            "manufacturer",
+            "quantity",
+            "installed_on",
+            "location",
+            "catalog_entry",
+            "in_use",
+        ]
+        widgets = {"installed_on": DateInput()}
+        field_classes = {"enterprise": EnterpriseChoiceField}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "catalog_entry").queryset = CatalogEntry.objects.active().order_by("name")
+        if self.instance.pk or (user is not None and getattr(user, "is_enterprise_user", False)):
+            del self.fields["enterprise"]  # the item stays with its enterprise; the portal declares its own
+        else:
+            model_choice_field(self, "enterprise").queryset = enterprises_for(user)
+        style(self)
+
+
+class ExitProposalForm(forms.ModelForm):
+    class Meta:
+        model = ExitProposal
+        fields = ["enterprise", "kind", "reasons", "exit_by"]
+        widgets = {"exit_by": DateInput(), "reasons": forms.Textarea()}
+        field_classes = {"enterprise": EnterpriseChoiceField}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "enterprise").queryset = enterprises_for(user).operating()
+        style(self)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)

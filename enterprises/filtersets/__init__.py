@@ -1,1 +1,0 @@
-"""Filters of the enterprises app's topics not yet in their own room."""

@@ -1,0 +1,47 @@
+"""Filters of responsibility lists and joint inspections (web UI and API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from safety_platform.filters import BoolFilter
+from safety_platform.models import Department
+
+from ..common.filtersets import StyledFilterSet, search_q
+from ..registry.fields import EnterpriseFilter
+from .models import DutyKind, JointInspection, JointInspectionStatus, ResponsibilityItem
+
+
+class ResponsibilityItemFilterSet(StyledFilterSet):
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("Department"))
+    kind = django_filters.ChoiceFilter(choices=DutyKind.choices, label=_("Kind of duty"))
+    current = BoolFilter(field_name="retired_on", lookup_expr="isnull", label=_("Current"))
+    industry = django_filters.CharFilter(
+        field_name="industry__code", lookup_expr="startswith", label=_("Industry code")
+    )
+
+    class Meta:
+        model = ResponsibilityItem
+        fields: list[str] = []
+
+
+class JointInspectionFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=JointInspectionStatus.choices, label=_("Status"))
+    enterprise = EnterpriseFilter()
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), field_name="departments", label=_("Department")
+    )
+    planned_after = django_filters.DateFilter(field_name="planned_on", lookup_expr="gte", label=_("From"))
+    planned_before = django_filters.DateFilter(field_name="planned_on", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = JointInspection
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(search_q(value, "title", "enterprise__name")) if value.strip() else queryset

@@ -1,0 +1,22 @@
+"""Plug responsibility (责任清单, joint inspections) into the platform shell; called once from
+`EnterprisesConfig.ready()`: audit trail, menu and the demo seeder."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def register() -> None:
+    from safety_platform.audit import audit_register
+    from safety_platform.demo import register_demo_seeder
+    from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
+
+    from .demo import seed_responsibility_demo
+    from .models import JointInspection, JointInspectionFinding, ResponsibilityItem, ResponsibilityReview
+
+    for model in (ResponsibilityItem, ResponsibilityReview, JointInspection, JointInspectionFinding):
+        audit_register(model)
+    register_nav(
+        NavItem(_("Responsibility"), "enterprises:responsibility_list", roles=STAFF_ROLES, icon="diagram-3", order=60)
+    )
+    register_demo_seeder(seed_responsibility_demo)

@@ -1,0 +1,318 @@
+"""Web UI of the responsibility system: department responsibility lists, the committee, joint inspections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safety_platform.audit import audit_entries_for
+from safety_platform.models import Department
+from safety_platform.security import signed_in_user
+
+from ..common.access import is_staff_user
+from ..common.hazard_link import hazard_url
+from ..common.views import filtered_page, run_service
+from .filtersets import JointInspectionFilterSet
+from .forms import FindingForm, JointInspectionForm, ResponsibilityItemForm, ReviewForm, SummaryForm
+from .models import JointInspectionStatus, ResponsibilityItem
+from .selectors import (
+    departments_with_lists,
+    enterprises_without_department,
+    joint_findings,
+    joint_inspections_visible_to,
+    list_is_stale,
+    responsibility_items,
+)
+from .services import (
+    can_create_joint_inspection,
+    can_edit_responsibility,
+    can_work_on_inspection,
+    joint_finding_add,
+    joint_inspection_cancel,
+    joint_inspection_complete,
+    joint_inspection_create,
+    responsibility_item_create,
+    responsibility_item_retire,
+    responsibility_item_revise,
+    responsibility_review_record,
+)
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def responsibility_list(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    departments = list(departments_with_lists(request.user))
+    for department in departments:
+        department.is_stale = list_is_stale(department.last_reviewed_at)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "enterprises/responsibility/list.html",
+        {
+            "departments": departments,
+            "committee": [d for d in departments if d.is_committee_member or d.is_committee_office],
+            "without_department": enterprises_without_department(request.user),
+        },
+    )
+
+
+@login_required
+def responsibility_department(request: HttpRequest, department_id: int) -> HttpResponse:
+    _staff_only(request)
+    department = get_object_or_404(Department.objects.visible_to(request.user), pk=department_id)
+    show_retired = request.GET.get("history") == "1"
+    items = responsibility_items(request.user, department, include_retired=show_retired).order_by(
+        "retired_on", "kind", "id"
+    )
+    from .models import ResponsibilityReview
+
+    reviews = ResponsibilityReview.objects.filter(department=department).select_related("reviewed_by")[:5]
+    covered = set(items.filter(retired_on__isnull=True).values_list("industry_id", flat=True))
+    industries = list(department.industries.order_by("code"))
+    return render(
+        request,
+        "enterprises/responsibility/department.html",
+        {
+            "department": department,
+            "items": items,
+            "show_retired": show_retired,
+            "reviews": reviews,
+            "is_stale": list_is_stale(reviews[0].reviewed_at if reviews else None),
+            "industries": [{"industry": i, "covered": i.pk in covered} for i in industries],
+            "can_edit": can_edit_responsibility(request.user, department),
+            "form": ResponsibilityItemForm(),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+def responsibility_item_new(request: HttpRequest, department_id: int) -> HttpResponse:
+    _staff_only(request)
+    department = get_object_or_404(Department.objects.visible_to(request.user), pk=department_id)
+    if not can_edit_responsibility(request.user, department):
+        raise PermissionDenied
+    form = ResponsibilityItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            request,
+            lambda: responsibility_item_create(
+                actor=signed_in_user(request),
+                department=department,
+                duty=data["duty"],
+                kind=data["kind"],
+                industry=data["industry"],
+                legal_basis=data["legal_basis"],
+                effective_on=data["effective_on"],
+            ),
+            form=form,
+            success=_("Duty added to the responsibility list."),
+        )
+        if done:
+            return redirect("enterprises:responsibility_department", department_id=department.pk)
+    return render(
+        request, "enterprises/responsibility/item_form.html", {"form": form, "department": department, "item": None}
+    )
+
+
+def _in_force(item: ResponsibilityItem) -> ResponsibilityItem | None:
+    """The wording in force that replaced `item` (itself when current); None when it was retired outright."""
+    for _hop in range(100):
+        if item.retired_on is None:
+            return item
+        if item.replaced_by_id is None:
+            return None
+        item = ResponsibilityItem.objects.select_related("department").get(pk=item.replaced_by_id)
+    return None
+
+
+@login_required
+def responsibility_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    opened_item = get_object_or_404(ResponsibilityItem.objects.visible_to(request.user), pk=pk)
+    item = _in_force(opened_item)
+    if item is None:
+        raise Http404
+    if item.pk != opened_item.pk and request.method != "POST":
+        return redirect("enterprises:responsibility_item_edit", pk=item.pk)
+    # A save of a wording revised meanwhile is checked against the revision in force (and refused, naming
+    # what changed), instead of being lost to a 404.
+    if not can_edit_responsibility(request.user, item.department):
+        raise PermissionDenied
+    form = ResponsibilityItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid() and not form.has_changed():
+        # Saving the form as it was opened writes no revision (it would only retire the wording in force).
+        messages.info(request, _("Nothing changed."))
+        return redirect("enterprises:responsibility_department", department_id=item.department_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            request,
+            lambda: responsibility_item_revise(
+                actor=signed_in_user(request),
+                item=item,
+                duty=data["duty"],
+                kind=data["kind"],
+                industry=data["industry"],
+                legal_basis=data["legal_basis"],
+                effective_on=data["effective_on"],
+                opened=form.opened,
+            ),
+            form=form,
+            success=_("Duty revised; the previous wording is kept in the history."),
+        )
+        if done:
+            return redirect("enterprises:responsibility_department", department_id=item.department_id)
+    return render(
+        request,
+        "enterprises/responsibility/item_form.html",
+        {"form": form, "department": item.department, "item": item},
+    )
+
+
+@login_required
+@require_POST
+def responsibility_item_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    item = get_object_or_404(ResponsibilityItem.objects.visible_to(request.user), pk=pk)
+    run_service(
+        request,
+        lambda: responsibility_item_retire(actor=signed_in_user(request), item=item),
+        success=_("Duty retired."),
+    )
+    return redirect("enterprises:responsibility_department", department_id=item.department_id)
+
+
+@login_required
+@require_POST
+def responsibility_review_view(request: HttpRequest, department_id: int) -> HttpResponse:
+    _staff_only(request)
+    department = get_object_or_404(Department.objects.visible_to(request.user), pk=department_id)
+    form = ReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    run_service(
+        request,
+        lambda: responsibility_review_record(actor=signed_in_user(request), department=department, note=note),
+        success=_("The responsibility list is confirmed as current."),
+    )
+    return redirect("enterprises:responsibility_department", department_id=department.pk)
+
+
+# Joint inspections -------------------------------------------------------------------------------
+
+
+@login_required
+def joint_inspection_list(request: HttpRequest) -> HttpResponse:
+    context = filtered_page(
+        request, joint_inspections_visible_to(request.user), JointInspectionFilterSet, ("-planned_on", "-id")
+    )
+    context["can_create"] = can_create_joint_inspection(request.user)
+    return render(request, "enterprises/responsibility/joint_list.html", context)
+
+
+@login_required
+def joint_inspection_new(request: HttpRequest) -> HttpResponse:
+    if not can_create_joint_inspection(request.user):
+        raise PermissionDenied
+    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
+    form = JointInspectionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        inspection = run_service(
+            request,
+            lambda: joint_inspection_create(
+                actor=signed_in_user(request),
+                enterprise=data["enterprise"],
+                title=data["title"],
+                lead_department=data["lead_department"],
+                departments=data["departments"],
+                planned_on=data["planned_on"],
+                team=data["team"],
+            ),
+            form=form,
+            success=_("Joint inspection planned."),
+        )
+        if inspection:
+            return redirect(inspection)
+    return render(request, "enterprises/responsibility/joint_form.html", {"form": form})
+
+
+def _inspection(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(joint_inspections_visible_to(request.user), pk=pk)
+
+
+@login_required
+def joint_inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    findings = list(joint_findings(inspection))
+    for finding in findings:
+        finding.hazard_link = hazard_url(finding.hazard_id)  # type: ignore[attr-defined]
+    can_work = can_work_on_inspection(request.user, inspection)
+    return render(
+        request,
+        "enterprises/responsibility/joint_detail.html",
+        {
+            "inspection": inspection,
+            "findings": findings,
+            "can_work": can_work and inspection.status == JointInspectionStatus.PLANNED,
+            "finding_form": FindingForm(inspection=inspection, user=request.user),
+            "summary_form": SummaryForm(),
+            "audit_entries": audit_entries_for(inspection)[:30],
+        },
+    )
+
+
+@login_required
+@require_POST
+def joint_finding_new(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    form = FindingForm(request.POST, inspection=inspection, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        run_service(
+            request,
+            lambda: joint_finding_add(actor=signed_in_user(request), inspection=inspection, **data),
+            success=_("Finding recorded."),
+        )
+    else:
+        if not can_work_on_inspection(request.user, inspection):
+            raise PermissionDenied
+        messages.error(
+            request, " ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())
+        )
+    return redirect(inspection)
+
+
+@login_required
+@require_POST
+def joint_inspection_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    if action == "complete":
+        summary = request.POST.get("summary", "")
+        run_service(
+            request,
+            lambda: joint_inspection_complete(actor=signed_in_user(request), inspection=inspection, summary=summary),
+            success=_("Inspection completed: its findings are registered as hazards."),
+        )
+    elif action == "cancel":
+        reason = request.POST.get("reason", "")
+        run_service(
+            request,
+            lambda: joint_inspection_cancel(actor=signed_in_user(request), inspection=inspection, reason=reason),
+            success=_("Inspection cancelled."),
+        )
+    else:
+        raise PermissionDenied
+    return redirect(inspection)

@@ -1,1 +1,0 @@
-"""Reads of the enterprises app's topics not yet in their own room."""

@@ -1,0 +1,263 @@
+"""Technology and standardization (§4.1, §4.2): standardization certificates and demonstration enterprises."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from safety_platform.models.base import TimestampedModel
+from safety_platform.rules import RuleValue, rule_int, rule_number
+from safety_platform.scoping import ScopedQuerySet
+
+from .legal_numbers import STANDARDIZATION_REREVIEW_MONTHS, STANDARDIZATION_VALID_YEARS
+
+
+def rereview_months(on: dt.date | None = None) -> int:
+    """3a: re-review (复评) is applied for in the months before expiry (3; the rule book in force on `on`)."""
+    return rule_int(STANDARDIZATION_REREVIEW_MONTHS, on)
+
+
+def certificate_validity(issued_on: dt.date) -> RuleValue:
+    """3a: standardization certificates are valid three years (the rule book in force on the day of issue)."""
+    return rule_number(STANDARDIZATION_VALID_YEARS, issued_on)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole calendar months; the 31st becomes the month's last day where needed."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+class StandardizationLevel(models.IntegerChoices):
+    LEVEL_1 = 1, _("Level 1")
+    LEVEL_2 = 2, _("Level 2")
+    LEVEL_3 = 3, _("Level 3")
+
+
+class IssuingLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    CITY = "city", pgettext_lazy("enterprises", "City")
+
+
+# 3a: level 1 is announced nationally, level 2 by the province, level 3 by the city.
+ISSUING_LEVEL_FOR = {1: IssuingLevel.NATIONAL, 2: IssuingLevel.PROVINCIAL, 3: IssuingLevel.CITY}
+
+
+class CertificateStatus(models.TextChoices):
+    PENDING = "pending", _("Declared, awaiting verification")
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded by a newer certificate")
+    REJECTED = "rejected", _("Declaration rejected")
+
+
+class StandardizationCertificateQuerySet(ScopedQuerySet["StandardizationCertificate"]):
+    scope_prefix = "enterprise"
+
+    def in_force(self, on: dt.date) -> StandardizationCertificateQuerySet:
+        return self.filter(status=CertificateStatus.VALID, issued_on__lte=on, expires_on__gte=on)
+
+
+class StandardizationCertificate(TimestampedModel):
+    """安全生产标准化证书 — a standardization certificate (level 一/二/三) of an enterprise."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="standardization_certificates",
+    )
+    level = models.PositiveSmallIntegerField(
+        pgettext_lazy("enterprises", "level"), choices=StandardizationLevel.choices
+    )
+    industry = models.ForeignKey(
+        "safety_platform.Industry",
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The industry standard the enterprise was assessed against."),
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=60, unique=True)
+    issuing_level = models.CharField(_("issuing level"), max_length=12, choices=IssuingLevel.choices)
+    issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"))
+    # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
+    rule_version = models.CharField(_("rule version"), max_length=40, blank=True, db_default="")
+    status = models.CharField(
+        _("status"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.PENDING
+    )
+    rereview_applied_on = models.DateField(_("re-review applied on"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    scan = models.FileField(_("certificate scan"), upload_to="standardization/", blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("declared by"),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    objects = StandardizationCertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("standardization certificate")
+        verbose_name_plural = _("standardization certificates")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_on__gt=F("issued_on")), name="stdcert_expires_after_issue"),
+            models.CheckConstraint(condition=Q(level__in=[1, 2, 3]), name="stdcert_level_1_to_3"),
+        ]
+        indexes = [models.Index(fields=["status", "expires_on"]), models.Index(fields=["enterprise", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_number} ({self.get_level_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:stdcert_detail", args=[self.pk])
+
+    @property
+    def rereview_reminder_on(self) -> dt.date:
+        return add_months(self.expires_on, -rereview_months(self.expires_on))
+
+    @staticmethod
+    def default_expiry(issued_on: dt.date) -> dt.date:
+        return add_months(issued_on, 12 * certificate_validity(issued_on).years)
+
+
+class CertificateEvent(models.Model):
+    """标准化证书状态变更 — one status change of a standardization certificate (never edited)."""
+
+    certificate = models.ForeignKey(StandardizationCertificate, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(_("from"), max_length=12, choices=CertificateStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=CertificateStatus.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate status change")
+        verbose_name_plural = _("certificate status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class DemonstrationStatus(models.TextChoices):
+    ACTIVE = "active", _("Designated")
+    REVOKED = "revoked", _("Designation withdrawn")
+
+
+class DemonstrationQuerySet(ScopedQuerySet["Demonstration"]):
+    scope_prefix = "enterprise"
+
+
+class Demonstration(TimestampedModel):
+    """ "机械化换人、自动化减人"示范企业 — an enterprise designated as a demonstration of replacing people in
+    dangerous posts by machines and automation."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="demonstrations",
+    )
+    designated_on = models.DateField(_("designated on"))
+    batch = models.CharField(_("batch"), max_length=60, blank=True)
+    designating_department = models.ForeignKey(
+        "safety_platform.Department",
+        verbose_name=_("designated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    summary = models.TextField(_("what was mechanized or automated"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DemonstrationStatus.choices, default=DemonstrationStatus.ACTIVE
+    )
+    revoked_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = DemonstrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demonstration enterprise")
+        verbose_name_plural = _("demonstration enterprises")
+        ordering = ["-designated_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=Q(status="active"), name="demonstration_one_active_per_enterprise"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} ({self.batch or self.designated_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:demonstration_detail", args=[self.pk])
+
+
+class MeasureKind(models.TextChoices):
+    MECHANIZATION = "mechanization", _("Mechanization (机械化换人)")
+    AUTOMATION = "automation", _("Automation (自动化减人)")
+
+
+class DemonstrationMeasure(models.Model):
+    """示范措施 — one mechanization or automation measure and the people it moved out of dangerous posts."""
+
+    demonstration = models.ForeignKey(Demonstration, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(_("kind"), max_length=14, choices=MeasureKind.choices)
+    description = models.CharField(_("what was mechanized or automated"), max_length=300)
+    post = models.CharField(_("dangerous post"), max_length=100, blank=True)
+    people_moved = models.PositiveIntegerField(_("people moved out of dangerous posts"), default=0)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demonstration measure")
+        verbose_name_plural = _("demonstration measures")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "description": self.description, "people_moved": self.people_moved}

@@ -1,0 +1,465 @@
+"""Reads of training: who is compliant with "train before posting" (先培训后上岗), and why not.
+
+The rules (SAWS Order 3; docs/product.md §4), evaluated for people on post on a given day:
+
+- new staff: three-level training (company, workshop, team — each level present) of at least 24 h
+  completed by the day they started work; 72 h in mines, hazardous chemicals, fireworks and metal
+  smelting (`HIGH_RISK_TRAINING_CATEGORIES`), where staff also need 20 h of refresher training in
+  the last twelve months once they have worked a year;
+- principals and safety managers: initial training of at least 32 h by the day they took office
+  (48 h in those industries) and 12 h (16 h) in the last twelve months once in office a year;
+- a move to another post, or a return after a year or more away, repeats the workshop and team
+  levels, completed by the day of the move or return;
+- a post with a special operation needs a valid special-operation certificate.
+
+The rules are SQL (`with_training_totals` annotates `noncompliant`), so head counts per enterprise, per
+page and for the city are counted by the database; `evaluate` reads the same sums for one page of
+people to say why each is not compliant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from safety_platform.rules import rule_int, rule_numbers
+
+from ..registry.choices import HIGH_RISK_TRAINING_CATEGORIES
+from ..registry.models import Enterprise
+from ..standardization.models import add_months
+from . import legal_numbers as rules
+from .models import (
+    MANAGEMENT_ROLES,
+    THREE_LEVELS,
+    Employee,
+    EmployeeStatus,
+    SpecialOperation,
+    SpecialOperationCertificate,
+    TrainingCategory,
+    TrainingRecord,
+)
+
+
+@dataclass(frozen=True)
+class TrainingHours:
+    """The hours the rule book sets on a day: (normal, high-risk industry) pairs, and the version."""
+
+    new_staff: tuple[Decimal, Decimal]
+    staff_annual: Decimal  # high-risk industries only
+    management_initial: tuple[Decimal, Decimal]
+    management_annual: tuple[Decimal, Decimal]
+    version: str
+
+
+def training_hours(on: dt.date) -> TrainingHours:
+    """The training hours in force on `on` (SAWS Order 3; the rule book, `training/legal_numbers.py`)."""
+    n = rule_numbers(
+        [
+            rules.NEW_STAFF_HOURS,
+            rules.NEW_STAFF_HOURS_HIGH_RISK,
+            rules.STAFF_ANNUAL_HOURS_HIGH_RISK,
+            rules.MANAGEMENT_INITIAL_HOURS,
+            rules.MANAGEMENT_INITIAL_HOURS_HIGH_RISK,
+            rules.MANAGEMENT_ANNUAL_HOURS,
+            rules.MANAGEMENT_ANNUAL_HOURS_HIGH_RISK,
+        ],
+        on,
+    )
+    return TrainingHours(
+        new_staff=(n[rules.NEW_STAFF_HOURS].value, n[rules.NEW_STAFF_HOURS_HIGH_RISK].value),
+        staff_annual=n[rules.STAFF_ANNUAL_HOURS_HIGH_RISK].value,
+        management_initial=(n[rules.MANAGEMENT_INITIAL_HOURS].value, n[rules.MANAGEMENT_INITIAL_HOURS_HIGH_RISK].value),
+        management_annual=(n[rules.MANAGEMENT_ANNUAL_HOURS].value, n[rules.MANAGEMENT_ANNUAL_HOURS_HIGH_RISK].value),
+        # The newest version among the numbers read (they usually all come from one).
+        version=max((v.version for v in n.values()), default=""),
+    )
+
+
+def certificate_warning_days(on: dt.date | None = None) -> int:
+    """Days before a special-operation certificate's expiry from which it is flagged (the rule book)."""
+    return rule_int(rules.CERTIFICATE_WARNING_DAYS, on)
+
+
+_HOURS = DecimalField(max_digits=8, decimal_places=1)
+
+
+class ComplianceFlag(TypedDict):
+    noncompliant: bool
+
+
+class PeopleCounts(TypedDict):
+    people_on_post: int
+    noncompliant_people: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An employee annotated by `with_training_totals`: the `noncompliant` flag can be filtered and read.
+    EmployeeWithCompliance = WithAnnotations[Employee, ComplianceFlag]
+    # An enterprise annotated by `enterprises_with_compliance`.
+    EnterpriseWithCompliance = WithAnnotations[Enterprise, PeopleCounts]
+
+
+def is_high_risk(enterprise: Enterprise) -> bool:
+    return enterprise.risk_category in HIGH_RISK_TRAINING_CATEGORIES
+
+
+def _trainings(condition: Q) -> QuerySet[TrainingRecord]:
+    """Passed trainings of the employee of the outer query meeting `condition`."""
+    return TrainingRecord.objects.filter(condition, employee=OuterRef("pk"), passed=True).order_by()
+
+
+def _hours(condition: Q) -> Coalesce:
+    total = _trainings(condition).values("employee").annotate(total=Sum("hours")).values("total")
+    return Coalesce(Subquery(total, output_field=_HOURS), Value(Decimal(0)), output_field=_HOURS)
+
+
+def _any(condition: Q) -> Exists:
+    return Exists(_trainings(condition))
+
+
+def _by_risk(high: Decimal, normal: Decimal) -> Case:
+    return Case(
+        When(enterprise__risk_category__in=HIGH_RISK_TRAINING_CATEGORIES, then=Value(high)),
+        default=Value(normal),
+        output_field=_HOURS,
+    )
+
+
+def with_training_totals(
+    queryset: QuerySet[Employee], on: dt.date, *, select: bool = True
+) -> QuerySet[EmployeeWithCompliance]:
+    """Annotate each employee with the training sums the rules need, and `noncompliant` (the rules in SQL).
+
+    Every sum is a correlated subquery on the employee's row, so the annotations can be filtered and
+    counted per enterprise in SQL (`enterprises_with_compliance`, `compliance_totals`) and the
+    reasons read by `evaluate` for one page of people. `evaluate` and `noncompliant` are the same
+    rules; tests check they agree person by person. With `select=False` the sums are aliases (read
+    by the flag, not fetched).
+    """
+    year_ago = add_months(on, -12)
+    before_posting = Q(completed_on__lte=OuterRef("posted_on"))
+    by_now = Q(completed_on__lte=on)
+    last_year = Q(completed_on__gt=year_ago, completed_on__lte=on)
+    repeat_window = Q(completed_on__gt=OuterRef("repeat_after"), completed_on__lte=OuterRef("repeat_due_on"))
+    level = {c: Q(category=c) for c in TrainingCategory.values}
+    valid_certificate = SpecialOperationCertificate.objects.filter(
+        employee=OuterRef("pk"), operation=OuterRef("special_operation"), issued_on__lte=on, expires_on__gte=on
+    )
+    sums = queryset.annotate if select else queryset.alias  # counting needs the flag only
+    annotated = sums(
+        prejob_hours=_hours(Q(category__in=THREE_LEVELS) & before_posting),
+        prejob_hours_now=_hours(Q(category__in=THREE_LEVELS) & by_now),
+        company_before=_any(level[TrainingCategory.COMPANY] & before_posting),
+        workshop_before=_any(level[TrainingCategory.WORKSHOP] & before_posting),
+        team_before=_any(level[TrainingCategory.TEAM] & before_posting),
+        repeat_workshop=_any(level[TrainingCategory.WORKSHOP] & repeat_window),
+        repeat_team=_any(level[TrainingCategory.TEAM] & repeat_window),
+        annual_hours=_hours(level[TrainingCategory.ANNUAL] & last_year),
+        mgmt_initial_hours=_hours(level[TrainingCategory.MANAGEMENT_INITIAL] & before_posting),
+        mgmt_initial_hours_now=_hours(level[TrainingCategory.MANAGEMENT_INITIAL] & by_now),
+        mgmt_annual_hours=_hours(level[TrainingCategory.MANAGEMENT_ANNUAL] & last_year),
+        has_valid_certificate=Exists(valid_certificate),
+    )
+    high_risk = Q(enterprise__risk_category__in=HIGH_RISK_TRAINING_CATEGORIES)
+    in_post_a_year = Q(posted_on__lte=year_ago)
+    management = Q(role__in=MANAGEMENT_ROLES)
+    hours = training_hours(on)
+    management_fails = Q(mgmt_initial_hours__lt=_by_risk(*reversed(hours.management_initial))) | (
+        in_post_a_year & Q(mgmt_annual_hours__lt=_by_risk(*reversed(hours.management_annual)))
+    )
+    staff_fails = (
+        Q(company_before=False)
+        | Q(workshop_before=False)
+        | Q(team_before=False)
+        | Q(prejob_hours__lt=_by_risk(*reversed(hours.new_staff)))
+        | (Q(repeat_due_on__lte=on) & (Q(repeat_workshop=False) | Q(repeat_team=False)))
+        | (high_risk & in_post_a_year & Q(annual_hours__lt=hours.staff_annual))
+    )
+    certificate_fails = Q(special_operation__gt="", has_valid_certificate=False)
+    return annotated.annotate(
+        noncompliant=Case(
+            When(management & management_fails, then=Value(True)),
+            When(~management & staff_fails, then=Value(True)),
+            When(certificate_fails, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+
+@dataclass
+class PersonCompliance:
+    employee: Employee
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def compliant(self) -> bool:
+        return not self.reasons
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+
+@dataclass
+class EnterpriseCompliance:
+    """One enterprise on a day: head counts from SQL, and the non-compliant people (one page) with reasons."""
+
+    enterprise: Enterprise
+    on: dt.date
+    people_count: int = 0
+    noncompliant_count: int = 0
+    noncompliant: list[PersonCompliance] = field(default_factory=list)
+    # The rule-book version whose hours were applied ("依据规则版本 …"); empty: the registered defaults.
+    rule_version: str = ""
+
+    @property
+    def high_risk(self) -> bool:
+        return is_high_risk(self.enterprise)
+
+    @property
+    def compliant_share(self) -> float | None:
+        return None if not self.people_count else (self.people_count - self.noncompliant_count) / self.people_count
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+
+
+def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours | None = None) -> PersonCompliance:
+    """The rules applied to one annotated employee (see the module docstring)."""
+    result = PersonCompliance(employee)
+    reasons = result.reasons
+    index = 1 if high_risk else 0
+    hours = hours or training_hours(on)
+    in_post_a_year = employee.posted_on <= add_months(on, -12)
+    started = employee.posted_on.isoformat()
+    if employee.role in MANAGEMENT_ROLES:
+        need = hours.management_initial[index]
+        if employee.mgmt_initial_hours < need:
+            message = _("%(hours)s h of initial safety training by taking office on %(day)s; %(need)s h required.") % {
+                "hours": _fmt(employee.mgmt_initial_hours),
+                "day": started,
+                "need": _fmt(need),
+            }
+            if employee.mgmt_initial_hours_now >= need:
+                message += " " + _("The training was completed only after taking office.")
+            reasons.append(Reason("management_initial_hours", message))
+        annual = hours.management_annual[index]
+        if in_post_a_year and employee.mgmt_annual_hours < annual:
+            reasons.append(
+                Reason(
+                    "management_annual_hours",
+                    _("%(hours)s h of annual safety training in the last twelve months; %(need)s h required.")
+                    % {"hours": _fmt(employee.mgmt_annual_hours), "need": _fmt(annual)},
+                )
+            )
+    else:
+        need = hours.new_staff[index]
+        missing = [
+            str(TrainingCategory(level).label)
+            for level, count in (
+                (TrainingCategory.COMPANY, employee.company_before),
+                (TrainingCategory.WORKSHOP, employee.workshop_before),
+                (TrainingCategory.TEAM, employee.team_before),
+            )
+            if not count
+        ]
+        if missing:
+            reasons.append(
+                Reason(
+                    "three_level_missing",
+                    _("No %(levels)s training before starting work on %(day)s.")
+                    % {"levels": _(" / ").join(missing), "day": started},
+                )
+            )
+        if employee.prejob_hours < need:
+            message = _("%(hours)s h of three-level training before starting work on %(day)s; %(need)s h required.") % {
+                "hours": _fmt(employee.prejob_hours),
+                "day": started,
+                "need": _fmt(need),
+            }
+            if employee.prejob_hours_now >= need:
+                message += " " + _("The training was completed only after starting work.")
+            reasons.append(Reason("prejob_hours", message))
+        if employee.repeat_due_on is not None and employee.repeat_due_on <= on:
+            missing_repeat = [
+                str(TrainingCategory(level).label)
+                for level, count in (
+                    (TrainingCategory.WORKSHOP, employee.repeat_workshop),
+                    (TrainingCategory.TEAM, employee.repeat_team),
+                )
+                if not count
+            ]
+            if missing_repeat:
+                reasons.append(
+                    Reason(
+                        "repeat_missing",
+                        _("New post, or back after a year away, on %(day)s: %(levels)s training not repeated by then.")
+                        % {"day": employee.repeat_due_on.isoformat(), "levels": _(" / ").join(missing_repeat)},
+                    )
+                )
+        if high_risk and in_post_a_year and employee.annual_hours < hours.staff_annual:
+            reasons.append(
+                Reason(
+                    "annual_hours",
+                    _("%(hours)s h of refresher training in the last twelve months; %(need)s h required.")
+                    % {"hours": _fmt(employee.annual_hours), "need": _fmt(hours.staff_annual)},
+                )
+            )
+    if employee.special_operation and not employee.has_valid_certificate:
+        reasons.append(
+            Reason(
+                "special_certificate",
+                _("No valid special-operation certificate for %(operation)s.")
+                % {"operation": SpecialOperation(employee.special_operation).label},
+            )
+        )
+    return result
+
+
+def _people_on_post(on: dt.date) -> QuerySet[Employee]:
+    return Employee.objects.filter(status=EmployeeStatus.ON_POST, posted_on__lte=on)
+
+
+def people_on_post_with_compliance(on: dt.date, *, select: bool = True) -> QuerySet[EmployeeWithCompliance]:
+    """People on post on `on`, annotated with their training sums and the `noncompliant` flag."""
+    return with_training_totals(_people_on_post(on), on, select=select)
+
+
+def compliance_totals(people: QuerySet[Employee], on: dt.date) -> dict[str, int]:
+    """People on post among `people` and how many are not compliant: one aggregate query."""
+    on_post = _people_on_post(on).filter(pk__in=people.order_by().values("pk"))
+    totals = with_training_totals(on_post, on, select=False).aggregate(
+        people_total=Count("pk"), noncompliant_total=Count("pk", filter=Q(noncompliant=True))
+    )  # (an aggregate named like the flag would replace it)
+    return {"people": totals["people_total"] or 0, "noncompliant": totals["noncompliant_total"] or 0}
+
+
+def _count_per_enterprise(people: QuerySet[Employee]) -> Coalesce:
+    counted = people.filter(enterprise=OuterRef("pk")).order_by().values("enterprise").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def enterprises_with_compliance(
+    *, on: dt.date, enterprises: QuerySet[Enterprise] | None = None
+) -> QuerySet[EnterpriseWithCompliance]:
+    """Enterprises with people on post, annotated `people_on_post` and `noncompliant_people` (counted in SQL).
+
+    One query for any number of enterprises and people; page it like any queryset.
+    """
+    people = people_on_post_with_compliance(on, select=False)
+    queryset = Enterprise.objects.all() if enterprises is None else enterprises
+    return (
+        queryset.filter(Exists(_people_on_post(on).filter(enterprise=OuterRef("pk"))))
+        .select_related("jurisdiction")
+        .annotate(
+            people_on_post=_count_per_enterprise(people),
+            noncompliant_people=_count_per_enterprise(people.filter(noncompliant=True)),
+        )
+    )
+
+
+def summary_of(enterprise: Any, on: dt.date) -> EnterpriseCompliance:
+    """The summary of an enterprise from `enterprises_with_compliance` (no query)."""
+    return EnterpriseCompliance(
+        enterprise=enterprise,
+        on=on,
+        people_count=enterprise.people_on_post,
+        noncompliant_count=enterprise.noncompliant_people,
+    )
+
+
+def noncompliant_people(enterprise: Enterprise, *, on: dt.date) -> QuerySet[Employee]:
+    """The enterprise's people on post who are not compliant (the rules in SQL), by name."""
+    return (
+        people_on_post_with_compliance(on)
+        .filter(enterprise=enterprise, noncompliant=True)
+        .select_related("enterprise")
+        .order_by("name", "id")
+    )
+
+
+def evaluate_people(people: Any, on: dt.date) -> list[PersonCompliance]:
+    """The reasons for each person of one page of annotated people (with `enterprise` loaded)."""
+    hours = training_hours(on)  # the rule book read once for the page
+    return [evaluate(person, on, is_high_risk(person.enterprise), hours) for person in people]
+
+
+def training_compliance(
+    enterprise: Enterprise, *, on: dt.date, limit: int | None = None, offset: int = 0
+) -> EnterpriseCompliance:
+    """Compliance of one enterprise's people on post: the counts (one aggregate query) and the
+    non-compliant people with their reasons (one query; `limit`/`offset` take one page of them)."""
+    totals = compliance_totals(Employee.objects.filter(enterprise=enterprise), on)
+    summary = EnterpriseCompliance(
+        enterprise=enterprise,
+        on=on,
+        people_count=totals["people"],
+        noncompliant_count=totals["noncompliant"],
+        rule_version=training_hours(on).version,
+    )
+    if summary.noncompliant_count:
+        rows = noncompliant_people(enterprise, on=on)
+        rows = rows[offset : offset + limit] if limit is not None else rows[offset:]
+        summary.noncompliant = evaluate_people(rows, on)
+    return summary
+
+
+def person_compliance(employee: Employee, *, on: dt.date) -> PersonCompliance:
+    """One person's compliance with the reasons (one query)."""
+    annotated = with_training_totals(Employee.objects.filter(pk=employee.pk), on).select_related("enterprise").get()
+    return evaluate(annotated, on, is_high_risk(annotated.enterprise))
+
+
+def employees_visible_to(user: Any) -> QuerySet[Employee]:
+    return Employee.objects.visible_to(user).select_related("enterprise")
+
+
+def training_records_visible_to(user: Any) -> QuerySet[TrainingRecord]:
+    return TrainingRecord.objects.visible_to(user).select_related("employee__enterprise")
+
+
+def special_certificates_visible_to(user: Any, *, on: dt.date) -> QuerySet[SpecialOperationCertificate]:
+    """Certificates with flags: `expired`, `expiring` (within the warning period)."""
+    soon = on + dt.timedelta(days=certificate_warning_days(on))
+    return (
+        SpecialOperationCertificate.objects.visible_to(user)
+        .select_related("employee__enterprise")
+        .annotate(
+            expired=Case(When(expires_on__lt=on, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            expiring=Case(
+                When(expires_on__gte=on, expires_on__lte=soon, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )

@@ -1,0 +1,360 @@
+"""Writes of training: employees and their post changes, training records, special-operation certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety_platform.choices import FactKind
+from safety_platform.concurrency import Opened, check_opened
+from safety_platform.locking import lock_in_state
+from safety_platform.models import User
+from safety_platform.rules import rule_number
+from safety_platform.services import fact_record, notify
+
+from ..common.access import can_keep_enterprise_records, forbid
+from ..registry.models import Enterprise
+from ..standardization.models import add_months
+from .legal_numbers import OPERATION_CERTIFICATE_YEARS
+from .models import (
+    Employee,
+    EmployeePostEvent,
+    EmployeeStatus,
+    PersonRole,
+    PostEventKind,
+    SpecialOperation,
+    SpecialOperationCertificate,
+    TrainingCategory,
+    TrainingRecord,
+)
+from .selectors import certificate_warning_days
+
+
+def _check_keep(actor: Any, enterprise: Enterprise) -> None:
+    if not can_keep_enterprise_records(actor, enterprise):
+        raise forbid(_("Training records are kept by the enterprise itself."))
+
+
+def _event(employee: Employee, kind: str, on: dt.date, actor: Any, note: str = "", repeat: bool = False) -> None:
+    EmployeePostEvent.objects.create(
+        employee=employee,
+        kind=kind,
+        on=on,
+        post=employee.post,
+        post_is_high_risk=employee.post_is_high_risk,
+        repeat_required=repeat,
+        note=note.strip()[:300],
+        recorded_by=actor,
+    )
+
+
+def employee_create(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    name: str,
+    post: str,
+    posted_on: dt.date,
+    role: str = PersonRole.STAFF,
+    post_is_high_risk: bool = False,
+    special_operation: str = "",
+    employee_number: str = "",
+) -> Employee:
+    """Register a person working in the enterprise, from the day they first started work."""
+    _check_keep(actor, enterprise)
+    employee = Employee(
+        enterprise=enterprise,
+        name=name.strip(),
+        employee_number=employee_number.strip(),
+        role=role,
+        post=post.strip(),
+        post_is_high_risk=post_is_high_risk,
+        special_operation=special_operation,
+        posted_on=posted_on,
+        current_post_since=posted_on,
+    )
+    employee.full_clean()
+    with transaction.atomic():
+        employee.save()
+        _event(employee, PostEventKind.POSTED, posted_on, actor)
+    return employee
+
+
+def employee_update(*, actor: User, employee: Employee, data: dict[str, Any], opened: Opened | None = None) -> Employee:
+    """Correct an employee's details. A move to another post goes through `employee_change_post`.
+
+    With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
+    _check_keep(actor, employee.enterprise)
+    allowed = {"name", "employee_number", "role", "special_operation", "post_is_high_risk"}
+    if (
+        employee.current_post_since == employee.posted_on
+        and not employee.post_events.exclude(kind=PostEventKind.POSTED).exists()
+    ):
+        allowed |= {"posted_on", "post"}  # still the first post: the start date may be corrected
+    with transaction.atomic():
+        locked = Employee.objects.select_for_update().get(pk=employee.pk)
+        check_opened(opened, locked)
+        for key, value in data.items():
+            if key in allowed:
+                setattr(locked, key, value)
+        if "posted_on" in data and "posted_on" in allowed:
+            locked.current_post_since = locked.posted_on
+        locked.full_clean()
+        locked.save()
+    return locked
+
+
+def _lock_employee(employee: Employee, *statuses: str) -> Employee:
+    return lock_in_state(
+        Employee.objects.all(),
+        employee.pk,
+        statuses,
+        message=_("Not possible while the employee is %(status)s."),
+        code="employee_wrong_status",
+    )
+
+
+def employee_change_post(
+    *,
+    actor: User,
+    employee: Employee,
+    post: str,
+    on: dt.date,
+    post_is_high_risk: bool | None = None,
+    special_operation: str | None = None,
+    note: str = "",
+) -> Employee:
+    """Move to another post inside the enterprise: workshop and team training must be repeated (SAWS Order 3)."""
+    _check_keep(actor, employee.enterprise)
+    if not (post or "").strip():
+        raise ValidationError({"post": _("Name the new post.")})
+    with transaction.atomic():
+        locked = _lock_employee(employee, EmployeeStatus.ON_POST)
+        if on <= locked.current_post_since:
+            raise ValidationError({"on": _("The change must come after the current post started.")})
+        if post.strip() == locked.post:
+            raise ValidationError({"post": _("This is the employee's current post.")})
+        # Training completed after the previous post started and by the day of the move counts as the repeat.
+        locked.repeat_after = locked.current_post_since
+        locked.repeat_due_on = on
+        locked.post = post.strip()
+        if post_is_high_risk is not None:
+            locked.post_is_high_risk = post_is_high_risk
+        if special_operation is not None:
+            locked.special_operation = special_operation
+        locked.current_post_since = on
+        locked.full_clean()
+        locked.save()
+        _event(locked, PostEventKind.POST_CHANGED, on, actor, note, repeat=True)
+    return locked
+
+
+def employee_set_away(*, actor: User, employee: Employee, on: dt.date, note: str = "") -> Employee:
+    """The person leaves the post for a while (illness, secondment, leave)."""
+    _check_keep(actor, employee.enterprise)
+    with transaction.atomic():
+        locked = _lock_employee(employee, EmployeeStatus.ON_POST)
+        if on < locked.current_post_since:
+            raise ValidationError({"on": _("The date is before the current post started.")})
+        locked.status = EmployeeStatus.AWAY
+        locked.away_since = on
+        locked.save(update_fields=["status", "away_since", "updated_at"])
+        _event(locked, PostEventKind.AWAY, on, actor, note)
+    return locked
+
+
+def returns_after_a_year(away_since: dt.date, returned_on: dt.date) -> bool:
+    """ "离岗一年以上": away for one year or more (the law's 以上 includes the year itself)."""
+    return returned_on >= add_months(away_since, 12)
+
+
+def employee_return(
+    *,
+    actor: User,
+    employee: Employee,
+    on: dt.date,
+    post: str = "",
+    post_is_high_risk: bool | None = None,
+    note: str = "",
+) -> Employee:
+    """Back on a post. After a year or more away, or on a different post, workshop and team levels repeat."""
+    _check_keep(actor, employee.enterprise)
+    with transaction.atomic():
+        locked = _lock_employee(employee, EmployeeStatus.AWAY)
+        assert locked.away_since is not None
+        if on < locked.away_since:
+            raise ValidationError({"on": _("The return must come after the employee left the post.")})
+        long_absence = returns_after_a_year(locked.away_since, on)
+        new_post = bool(post.strip()) and post.strip() != locked.post
+        if long_absence or new_post:
+            locked.repeat_after = locked.away_since if long_absence else locked.current_post_since
+            locked.repeat_due_on = on
+        if new_post:
+            locked.post = post.strip()
+            locked.current_post_since = on
+        if post_is_high_risk is not None:
+            locked.post_is_high_risk = post_is_high_risk
+        locked.status = EmployeeStatus.ON_POST
+        locked.away_since = None
+        locked.full_clean()
+        locked.save()
+        _event(locked, PostEventKind.RETURNED, on, actor, note, repeat=long_absence or new_post)
+    return locked
+
+
+def employee_leave(*, actor: User, employee: Employee, on: dt.date, note: str = "") -> Employee:
+    _check_keep(actor, employee.enterprise)
+    with transaction.atomic():
+        locked = _lock_employee(employee, EmployeeStatus.ON_POST, EmployeeStatus.AWAY)
+        locked.status = EmployeeStatus.LEFT
+        locked.save(update_fields=["status", "updated_at"])
+        _event(locked, PostEventKind.LEFT, on, actor, note)
+    return locked
+
+
+def training_record_add(
+    *,
+    actor: User,
+    employee: Employee,
+    category: str,
+    hours: Any,
+    completed_on: dt.date,
+    passed: bool = True,
+    provider: str = "",
+    content: str = "",
+) -> TrainingRecord:
+    _check_keep(actor, employee.enterprise)
+    if category not in TrainingCategory.values:
+        raise ValidationError({"category": _("Unknown kind of training.")})
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("Training cannot be completed in the future.")})
+    record = TrainingRecord(
+        employee=employee,
+        category=category,
+        hours=hours,
+        completed_on=completed_on,
+        passed=passed,
+        provider=provider.strip(),
+        content=content.strip(),
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+def training_record_delete(*, actor: User, record: TrainingRecord) -> None:
+    """Remove a record entered by mistake (the audit trail keeps what it said)."""
+    _check_keep(actor, record.employee.enterprise)
+    record.delete()
+
+
+def special_certificate_save(
+    *,
+    actor: User,
+    employee: Employee,
+    operation: str,
+    certificate_number: str,
+    issued_on: dt.date,
+    expires_on: dt.date | None = None,
+    issuing_authority: str = "",
+    certificate: SpecialOperationCertificate | None = None,
+    opened: Opened | None = None,
+) -> SpecialOperationCertificate:
+    """Record (or correct) a special-operation certificate; the expiry defaults to six years after issue.
+
+    With `opened`, a correction of a certificate changed by someone else meanwhile is refused (`StaleEdit`)."""
+    _check_keep(actor, employee.enterprise)
+    if operation not in SpecialOperation.values:
+        raise ValidationError({"operation": _("Unknown special operation.")})
+    cert = certificate or SpecialOperationCertificate(employee=employee)
+    if cert.pk and cert.employee_id != employee.pk:
+        raise ValidationError({"employee": _("The certificate belongs to another employee.")})
+    cert.operation = operation
+    cert.certificate_number = certificate_number.strip()
+    cert.issued_on = issued_on
+    if expires_on:
+        cert.expires_on = expires_on
+        cert.rule_version = ""
+    else:
+        # SAWS Order 30: valid six years (reviewed every three); the rule book in force on the day of issue.
+        validity = rule_number(OPERATION_CERTIFICATE_YEARS, on=issued_on)
+        cert.expires_on = add_months(issued_on, 12 * validity.years)
+        cert.rule_version = validity.version
+    cert.issuing_authority = issuing_authority.strip()
+    if cert.expires_on <= cert.issued_on:
+        raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
+    cert.full_clean()
+    with transaction.atomic():
+        if cert.pk is not None:
+            check_opened(opened, SpecialOperationCertificate.objects.select_for_update().get(pk=cert.pk))
+        cert.save()
+    return cert
+
+
+def special_certificates_sweep(*, today: dt.date | None = None) -> int:
+    """Daily: tell the enterprise once about each certificate that expires within the warning period.
+
+    The dedup key holds the expiry date: a renewed certificate (new expiry) is reminded again, a
+    re-run of the same day or of any later day never is.
+    """
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=certificate_warning_days(today))
+    # A certificate already followed by a later one for the same operation (a renewal) needs no reminder.
+    renewed = SpecialOperationCertificate.objects.filter(
+        employee=OuterRef("employee"), operation=OuterRef("operation"), expires_on__gt=OuterRef("expires_on")
+    )
+    due = (
+        SpecialOperationCertificate.objects.filter(expires_on__lte=soon)
+        .exclude(employee__status=EmployeeStatus.LEFT)
+        .exclude(Exists(renewed))
+        .select_related("employee__enterprise")
+        .order_by("employee__enterprise_id", "expires_on")
+    )
+    sent = 0
+    users_by_enterprise: dict[int, list[User]] = {}
+    for cert in due.iterator(chunk_size=500):
+        enterprise = cert.employee.enterprise
+        if enterprise.pk not in users_by_enterprise:
+            users_by_enterprise[enterprise.pk] = list(enterprise.users.filter(is_active=True))
+        expired = cert.expires_on < today
+        title = (
+            _("Special-operation certificate of %(name)s expired on %(day)s")
+            if expired
+            else _("Special-operation certificate of %(name)s expires on %(day)s")
+        ) % {"name": cert.employee.name, "day": cert.expires_on.isoformat()}
+        sent += notify(
+            recipients=users_by_enterprise[enterprise.pk],
+            title=title,
+            body=f"{cert.get_operation_display()} · {cert.certificate_number}",
+            url=cert.employee.get_absolute_url(),
+            category="training",
+            dedup_key=f"opcert:{cert.pk}:expiry:{cert.expires_on.isoformat()}",
+        )
+    return sent
+
+
+def training_compliance_record_facts(*, on: dt.date | None = None) -> int:
+    """Daily: one `training_compliant` / `training_noncompliant` fact per enterprise with people on post."""
+    from .selectors import enterprises_with_compliance, summary_of
+
+    on = on or timezone.localdate()
+    recorded = 0
+    for enterprise in enterprises_with_compliance(on=on).order_by("pk").iterator(chunk_size=500):
+        summary = summary_of(enterprise, on)  # counted in SQL: no person is loaded
+        kind = FactKind.TRAINING_NONCOMPLIANT if summary.noncompliant_count else FactKind.TRAINING_COMPLIANT
+        _fact, created = fact_record(
+            kind=kind,
+            dedup_key=f"training:{enterprise.pk}:{on.isoformat()}",
+            occurred_at=timezone.make_aware(dt.datetime.combine(on, dt.time(12, 0))),
+            enterprise=enterprise,
+            payload={"noncompliant_people": summary.noncompliant_count, "people": summary.people_count},
+        )
+        recorded += created
+    return recorded

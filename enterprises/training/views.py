@@ -1,0 +1,338 @@
+"""Web UI of training: compliance per enterprise, employees, training records, special-operation certificates.
+
+The enterprise keeps these records itself through the portal; staff read them within their scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safety_platform.concurrency import VERSION_FIELD
+from safety_platform.pagination import ListPaginator
+from safety_platform.security import signed_in_user
+
+from ..common.access import can_keep_enterprise_records
+from ..common.views import PAGE_SIZE, filtered_page, run_service
+from ..registry.models import Enterprise
+from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet
+from .forms import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
+from .models import Employee, SpecialOperationCertificate, TrainingRecord
+from .selectors import (
+    certificate_warning_days,
+    compliance_totals,
+    employees_visible_to,
+    enterprises_with_compliance,
+    evaluate,
+    evaluate_people,
+    is_high_risk,
+    noncompliant_people,
+    special_certificates_visible_to,
+    summary_of,
+    training_compliance,
+    with_training_totals,
+)
+from .services import (
+    employee_change_post,
+    employee_create,
+    employee_leave,
+    employee_return,
+    employee_set_away,
+    employee_update,
+    special_certificate_save,
+    training_record_add,
+    training_record_delete,
+)
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("on", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        messages.error(request, _("Not a date (YYYY-MM-DD): '%(v)s'.") % {"v": raw})
+        return timezone.localdate()
+
+
+@login_required
+def compliance_overview(request: HttpRequest) -> HttpResponse:
+    """Staff: every enterprise in scope that keeps training records, with its non-compliant people.
+
+    Counts and totals come from SQL; no person is loaded here.
+    """
+    user: Any = request.user
+    if user.is_enterprise_user:
+        return redirect("enterprises:training_enterprise", enterprise_id=user.enterprise_id)
+    on = _as_of(request)
+    visible = Enterprise.objects.visible_to(user)
+    rows = enterprises_with_compliance(on=on, enterprises=visible).order_by("-noncompliant_people", "name", "id")
+    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [summary_of(enterprise, on) for enterprise in page.object_list]
+    totals = compliance_totals(Employee.objects.filter(enterprise__in=visible.values("pk")), on)
+    return render(
+        request,
+        "enterprises/training/overview.html",
+        {
+            "page_obj": page,
+            "on": on,
+            "query": f"on={on.isoformat()}",
+            "people": totals["people"],
+            "noncompliant": totals["noncompliant"],
+        },
+    )
+
+
+@login_required
+def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """One enterprise: head counts from SQL, then one page of its non-compliant people with the reasons."""
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=enterprise_id)
+    on = _as_of(request)
+    summary = training_compliance(enterprise, on=on, limit=0)  # the head counts only
+    paginator = ListPaginator(noncompliant_people(enterprise, on=on), PAGE_SIZE)
+    paginator.count = summary.noncompliant_count  # already counted: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    summary.noncompliant = evaluate_people(page.object_list, on)
+    return render(
+        request,
+        "enterprises/training/enterprise.html",
+        {
+            "enterprise": enterprise,
+            "summary": summary,
+            "page_obj": page,
+            "query": f"on={on.isoformat()}",
+            "on": on,
+            "can_keep": can_keep_enterprise_records(request.user, enterprise),
+            "expiring": special_certificates_visible_to(request.user, on=on)
+            .filter(employee__enterprise=enterprise, employee__status__in=["on_post", "away"])
+            .filter(expires_on__lte=on + dt.timedelta(days=certificate_warning_days(on)))
+            .order_by("expires_on")[:50],
+        },
+    )
+
+
+@login_required
+def employee_list(request: HttpRequest) -> HttpResponse:
+    context = filtered_page(
+        request, employees_visible_to(request.user), EmployeeFilterSet, ("enterprise__name", "name", "id")
+    )
+    user: Any = request.user
+    context["can_add"] = user.is_enterprise_user or getattr(user, "is_platform_admin", False)
+    return render(request, "enterprises/training/employee_list.html", context)
+
+
+@login_required
+def employee_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    enterprise_id = user.enterprise_id if user.is_enterprise_user else request.GET.get("enterprise")
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(user), pk=enterprise_id or 0)
+    if not can_keep_enterprise_records(user, enterprise):
+        raise PermissionDenied
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
+        employee = run_service(
+            request,
+            lambda: employee_create(actor=user, enterprise=enterprise, **data),
+            form=form,
+            success=_("Employee added."),
+        )
+        if employee:
+            return redirect(employee)
+    return render(request, "enterprises/training/employee_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _employee(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(employees_visible_to(request.user), pk=pk)
+
+
+@login_required
+def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    on = timezone.localdate()
+    annotated = with_training_totals(employees_visible_to(request.user).filter(pk=employee.pk), on).get()
+    result = evaluate(annotated, on, is_high_risk(employee.enterprise))
+    can_keep = can_keep_enterprise_records(request.user, employee.enterprise)
+    return render(
+        request,
+        "enterprises/training/employee_detail.html",
+        {
+            "employee": employee,
+            "result": result,
+            "counted": employee.status == "on_post" and employee.posted_on <= on,
+            "events": employee.post_events.select_related("recorded_by"),
+            "trainings": employee.trainings.all(),
+            "certificates": special_certificates_visible_to(request.user, on=on).filter(employee=employee),
+            "can_keep": can_keep,
+            "training_form": TrainingRecordForm(),
+            "certificate_form": SpecialCertificateForm(),
+            "post_form": PostChangeForm(),
+        },
+    )
+
+
+@login_required
+def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = EmployeeForm(request.POST or None, instance=employee)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            request,
+            lambda: employee_update(
+                actor=signed_in_user(request), employee=employee, data=form.cleaned_data, opened=form.opened
+            ),
+            form=form,
+            success=_("Changes saved."),
+        )
+        if saved:
+            return redirect(saved)
+    return render(
+        request,
+        "enterprises/training/employee_form.html",
+        {"form": form, "enterprise": employee.enterprise, "employee": employee},
+    )
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    messages.error(
+        request,
+        " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()),
+    )
+
+
+@login_required
+@require_POST
+def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = PostChangeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(employee)
+    data = form.cleaned_data
+    actor: Any = request.user
+    action = data["action"]
+    if action == PostChangeForm.CHANGE:
+        call: Any = lambda: employee_change_post(  # noqa: E731
+            actor=actor,
+            employee=employee,
+            post=data["post"],
+            on=data["on"],
+            post_is_high_risk=data["post_is_high_risk"],
+            note=data["note"],
+        )
+    elif action == PostChangeForm.AWAY:
+        call = lambda: employee_set_away(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
+    elif action == PostChangeForm.RETURN:
+        call = lambda: employee_return(  # noqa: E731
+            actor=actor,
+            employee=employee,
+            on=data["on"],
+            post=data["post"],
+            post_is_high_risk=data["post_is_high_risk"] if data["post"] else None,
+            note=data["note"],
+        )
+    else:
+        call = lambda: employee_leave(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
+    run_service(request, call, success=_("Post change recorded."))
+    return redirect(employee)
+
+
+@login_required
+@require_POST
+def training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = TrainingRecordForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: training_record_add(actor=signed_in_user(request), employee=employee, **form.cleaned_data),
+            success=_("Training recorded."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(employee)
+
+
+@login_required
+@require_POST
+def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(
+        TrainingRecord.objects.visible_to(request.user).select_related("employee__enterprise"), pk=pk
+    )
+    run_service(
+        request,
+        lambda: training_record_delete(actor=signed_in_user(request), record=record),
+        success=_("Training record removed."),
+    )
+    return redirect(record.employee)
+
+
+@login_required
+@require_POST
+def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = _employee(request, pk)
+    if not can_keep_enterprise_records(request.user, employee.enterprise):
+        raise PermissionDenied
+    form = SpecialCertificateForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: special_certificate_save(
+                actor=signed_in_user(request),
+                employee=employee,
+                **{k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
+            ),
+            success=_("Certificate recorded."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(employee)
+
+
+@login_required
+def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = get_object_or_404(
+        SpecialOperationCertificate.objects.visible_to(request.user).select_related("employee__enterprise"), pk=pk
+    )
+    if not can_keep_enterprise_records(request.user, cert.employee.enterprise):
+        raise PermissionDenied
+    form = SpecialCertificateForm(request.POST or None, instance=cert)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            request,
+            lambda: special_certificate_save(
+                actor=signed_in_user(request),
+                employee=cert.employee,
+                certificate=cert,
+                opened=form.opened,
+                **{k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
+            ),
+            form=form,
+            success=_("Certificate updated."),
+        )
+        if saved:
+            return redirect(cert.employee)
+    return render(request, "enterprises/training/certificate_form.html", {"form": form, "cert": cert})
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    on = timezone.localdate()
+    context = filtered_page(
+        request, special_certificates_visible_to(request.user, on=on), SpecialCertificateFilterSet, ("expires_on", "id")
+    )
+    return render(request, "enterprises/training/certificate_list.html", context)

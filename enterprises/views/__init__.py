@@ -1,1 +1,0 @@
-"""Web views of the enterprises app, one module per topic (see urls.py)."""
