@@ -114,6 +114,8 @@ def test_applied_filters_can_be_cleared_and_bad_ones_are_named(client: Any, user
     assert response.status_code == 200 and f'href="{url}" data-testid="filters-reset"' in html
     errors = html.split('data-testid="filter-errors"', 1)[1].split("</div>", 1)[0]
     assert str(response.context["filterset"].form.fields["kind"].label) in errors
+    # The refused field points its description at its own message, which exists.
+    assert 'aria-describedby="id_kind_error"' in html and 'id="id_kind_error" data-field="kind"' in html
 
 
 def test_an_enterprise_user_does_not_get_the_staff_filters(client: Any, users: dict[str, Any]) -> None:
