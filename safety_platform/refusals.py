@@ -189,6 +189,6 @@ def refusal_fields(field_map: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     except DomainError as exc:
-        if exc.field in field_map:
+        if exc.field is not None and exc.field in field_map:
             exc.field = field_map[exc.field]
         raise

@@ -5,7 +5,7 @@ Department API keys read with the `emergency:read` scope; writes are for signed-
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.concurrency import VersionedAPIMixin
+from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
 from .. import selectors, services
@@ -34,6 +35,7 @@ from ..filtersets import (
 )
 from ..models import (
     Accident,
+    AccidentEvaluation,
     CorrectiveMeasure,
     DispatchOrder,
     Drill,
@@ -118,15 +120,15 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", [])
-        team = services.team_create(actor=self.request.user, data=data, specialties=specialties)
+        team = services.team_create(actor=signed_in_user(self.request), data=data, specialties=specialties)
         serializer.instance = self._annotated(team)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", None)
         team = services.team_update(
-            actor=self.request.user,
-            team=serializer.instance,
+            actor=signed_in_user(self.request),
+            team=cast(RescueTeam, serializer.instance),
             data=data,
             specialties=specialties,
             opened=self.opened(),
@@ -138,7 +140,7 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
     def readiness(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmReadinessSerializer, request)
-        team = services.team_set_readiness(actor=request.user, team=instance, **data)
+        team = services.team_set_readiness(actor=signed_in_user(request), team=instance, **data)
         return Response(s.EmTeamSerializer(self._annotated(team)).data)
 
     @extend_schema(request=s.EmMemberWriteSerializer, responses={201: s.EmMemberSerializer})
@@ -149,9 +151,9 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
         data = valid(s.EmMemberWriteSerializer, request)
         skills = data.pop("skills", [])
         certificates = data.pop("certificates", [])
-        member = services.team_member_save(actor=request.user, team=team, data=data, skills=skills)
+        member = services.team_member_save(actor=signed_in_user(request), team=team, data=data, skills=skills)
         for certificate in certificates:
-            services.member_certificate_add(actor=request.user, member=member, data=certificate)
+            services.member_certificate_add(actor=signed_in_user(request), member=member, data=certificate)
         return Response(s.EmMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmEquipmentSerializer, responses={201: s.EmEquipmentSerializer})
@@ -159,7 +161,7 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
     def equipment(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmEquipmentSerializer, request)
-        item = services.team_equipment_save(actor=request.user, team=instance, data=data)
+        item = services.team_equipment_save(actor=signed_in_user(request), team=instance, data=data)
         return Response(s.EmEquipmentSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -179,14 +181,14 @@ class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.Creat
         return selectors.warehouses_visible_to(self.request.user)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        warehouse = services.warehouse_create(actor=self.request.user, data=dict(serializer.validated_data))
+        warehouse = services.warehouse_create(actor=signed_in_user(self.request), data=dict(serializer.validated_data))
         # The answer carries the list's figures (usable units, open flags), not the bare row.
         serializer.instance = self.get_queryset().get(pk=warehouse.pk)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         warehouse = services.warehouse_update(
-            actor=self.request.user,
-            warehouse=serializer.instance,
+            actor=signed_in_user(self.request),
+            warehouse=cast(Warehouse, serializer.instance),
             data=dict(serializer.validated_data),
             opened=self.opened(),
         )
@@ -203,7 +205,7 @@ class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.Creat
     def receive(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         movement = services.stock_receive(
-            actor=request.user,
+            actor=signed_in_user(request),
             warehouse=instance,
             **valid(s.EmReceiveSerializer, request),
         )
@@ -214,7 +216,7 @@ class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.Creat
     def issue(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmIssueSerializer, request)
-        takes = services.stock_issue(actor=request.user, warehouse=instance, **data)
+        takes = services.stock_issue(actor=signed_in_user(request), warehouse=instance, **data)
         return Response(
             s.EmMovementSerializer([t.movement for t in takes], many=True).data, status=status.HTTP_201_CREATED
         )
@@ -227,7 +229,7 @@ class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.Creat
     def transfer(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmTransferSerializer, request)
-        ref = services.stock_transfer(actor=request.user, source=instance, **data)
+        ref = services.stock_transfer(actor=signed_in_user(request), source=instance, **data)
         return Response({"transfer_ref": str(ref)}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -240,7 +242,7 @@ class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.Creat
     def minimum(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmMinimumSerializer, request)
-        setting = services.warehouse_set_minimum(actor=request.user, warehouse=instance, **data)
+        setting = services.warehouse_set_minimum(actor=signed_in_user(request), warehouse=instance, **data)
         return Response({"item": setting.item.code, "min_quantity": setting.min_quantity})
 
 
@@ -303,7 +305,7 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
     def create(self, request: Request) -> Response:
         data = valid(s.EmDispatchRequestSerializer, request)
         lines = [(line["item"], line["quantity"]) for line in data.pop("lines")]
-        order = services.dispatch_request(actor=request.user, lines=lines, **data)
+        order = services.dispatch_request(actor=signed_in_user(request), lines=lines, **data)
         return self._detail(order, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmApproveSerializer, responses=s.EmDispatchOrderDetailSerializer)
@@ -318,7 +320,7 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
                 from rest_framework.exceptions import ValidationError
 
                 raise ValidationError({"approved": [_("Keys are line ids.")]}) from None
-        order = services.dispatch_approve(actor=request.user, order=instance, **data)
+        order = services.dispatch_approve(actor=signed_in_user(request), order=instance, **data)
         return self._detail(order)
 
     @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
@@ -326,14 +328,14 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
     def reject(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(services.dispatch_reject(actor=request.user, order=instance, reason=note))
+        return self._detail(services.dispatch_reject(actor=signed_in_user(request), order=instance, reason=note))
 
     @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(services.dispatch_cancel(actor=request.user, order=instance, reason=note))
+        return self._detail(services.dispatch_cancel(actor=signed_in_user(request), order=instance, reason=note))
 
     @extend_schema(request=s.EmShipSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -341,7 +343,7 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmShipSerializer, request)
         order = instance
-        services.dispatch_ship(actor=request.user, order=order, **data)
+        services.dispatch_ship(actor=signed_in_user(request), order=order, **data)
         return self._detail(order)
 
     @extend_schema(request=s.EmNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
@@ -349,14 +351,16 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
     def deliver(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmNoteSerializer, request)["note"]
-        return self._detail(services.dispatch_confirm_delivery(actor=request.user, order=instance, note=note))
+        return self._detail(
+            services.dispatch_confirm_delivery(actor=signed_in_user(request), order=instance, note=note)
+        )
 
     @extend_schema(request=s.EmSettleSerializer, responses=s.EmDispatchOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def settle(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmSettleSerializer, request)
-        return self._detail(services.dispatch_settle(actor=request.user, order=instance, **data))
+        return self._detail(services.dispatch_settle(actor=signed_in_user(request), order=instance, **data))
 
 
 # Accidents ----------------------------------------------------------------------------------
@@ -385,7 +389,7 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmAccidentReportSerializer, responses=s.EmAccidentDetailSerializer)
     def create(self, request: Request) -> Response:
         data = valid(s.EmAccidentReportSerializer, request)
-        accident = services.accident_report(actor=request.user, **data)
+        accident = services.accident_report(actor=signed_in_user(request), **data)
         return self._detail(accident, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmSupplementSerializer, responses=s.EmAccidentDetailSerializer)
@@ -393,14 +397,16 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     def supplement(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmSupplementSerializer, request)
-        return self._detail(services.accident_supplement(actor=request.user, accident=instance, **data))
+        return self._detail(services.accident_supplement(actor=signed_in_user(request), accident=instance, **data))
 
     @extend_schema(request=s.EmForwardSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         accident = instance
-        services.accident_forward(actor=request.user, accident=accident, **valid(s.EmForwardSerializer, request))
+        services.accident_forward(
+            actor=signed_in_user(request), accident=accident, **valid(s.EmForwardSerializer, request)
+        )
         return self._detail(accident)
 
     @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmAccidentDetailSerializer)
@@ -408,34 +414,40 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     def concealed(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(services.accident_mark_concealed(actor=request.user, accident=instance, note=note))
+        return self._detail(
+            services.accident_mark_concealed(actor=signed_in_user(request), accident=instance, note=note)
+        )
 
     @extend_schema(request=s.EmExtendSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="extend-investigation")
     def extend_investigation(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmExtendSerializer, request)
-        return self._detail(services.accident_extend_investigation(actor=request.user, accident=instance, **data))
+        return self._detail(
+            services.accident_extend_investigation(actor=signed_in_user(request), accident=instance, **data)
+        )
 
     @extend_schema(request=s.EmInvestigationReportSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="investigation-report")
     def investigation_report(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmInvestigationReportSerializer, request)
-        return self._detail(services.accident_submit_investigation(actor=request.user, accident=instance, **data))
+        return self._detail(
+            services.accident_submit_investigation(actor=signed_in_user(request), accident=instance, **data)
+        )
 
     @extend_schema(request=s.EmNoteSerializer, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="end-response")
     def end_response(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmNoteSerializer, request)["note"]
-        return self._detail(services.accident_end_response(actor=request.user, accident=instance, note=note))
+        return self._detail(services.accident_end_response(actor=signed_in_user(request), accident=instance, note=note))
 
     @extend_schema(request=None, responses=s.EmAccidentDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
-        return self._detail(services.accident_close(actor=request.user, accident=instance))
+        return self._detail(services.accident_close(actor=signed_in_user(request), accident=instance))
 
     @extend_schema(methods=["GET"], responses=s.EmLogEntrySerializer(many=True))
     @extend_schema(methods=["POST"], request=s.EmLogEntryWriteSerializer, responses={201: s.EmLogEntrySerializer})
@@ -445,7 +457,7 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         accident = instance
         if request.method == "POST":
             data = valid(s.EmLogEntryWriteSerializer, request)
-            entry = services.response_log_add(actor=request.user, accident=accident, **data)
+            entry = services.response_log_add(actor=signed_in_user(request), accident=accident, **data)
             return Response(s.EmLogEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
         entries = accident.response_log.select_related("recorded_by").prefetch_related("teams")
         return Response(s.EmLogEntrySerializer(entries, many=True).data)
@@ -455,9 +467,10 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
     def evaluation(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         accident = instance
+        evaluation: AccidentEvaluation | None
         if request.method == "PUT":
             data = valid(s.EmEvaluationSerializer, request)
-            evaluation = services.evaluation_save(actor=request.user, accident=accident, **data)
+            evaluation = services.evaluation_save(actor=signed_in_user(request), accident=accident, **data)
         else:
             evaluation = getattr(accident, "evaluation", None)
             if evaluation is None:
@@ -478,7 +491,9 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         instance = self.get_object()  # out of scope → 404, before any input is read
         evaluation = self._evaluation(instance)
         return Response(
-            s.EmEvaluationSerializer(services.evaluation_conclude(actor=request.user, evaluation=evaluation)).data
+            s.EmEvaluationSerializer(
+                services.evaluation_conclude(actor=signed_in_user(request), evaluation=evaluation)
+            ).data
         )
 
     @extend_schema(request=s.EmFindingSerializer, responses={201: s.EmFindingSerializer})
@@ -487,7 +502,7 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         instance = self.get_object()  # out of scope → 404, before any input is read
         evaluation = self._evaluation(instance)
         data = valid(s.EmFindingSerializer, request)
-        finding = services.accountability_add(actor=request.user, evaluation=evaluation, **data)
+        finding = services.accountability_add(actor=signed_in_user(request), evaluation=evaluation, **data)
         return Response(s.EmFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EmMeasureSerializer, responses={201: s.EmMeasureSerializer})
@@ -496,7 +511,7 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         instance = self.get_object()  # out of scope → 404, before any input is read
         evaluation = self._evaluation(instance)
         data = valid(s.EmMeasureSerializer, request)
-        measure = services.measure_add(actor=request.user, evaluation=evaluation, **data)
+        measure = services.measure_add(actor=signed_in_user(request), evaluation=evaluation, **data)
         return Response(s.EmMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
 
@@ -514,7 +529,7 @@ class MeasureViewSet(ReadOnlyEmergencyViewSet):
     def progress(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmMeasureProgressSerializer, request)
-        measure = services.measure_progress(actor=request.user, measure=instance, **data)
+        measure = services.measure_progress(actor=signed_in_user(request), measure=instance, **data)
         return Response(s.EmMeasureSerializer(measure).data)
 
 
@@ -538,7 +553,7 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
     @extend_schema(request=s.EmWarningIssueSerializer, responses=s.EmWarningSerializer)
     def create(self, request: Request) -> Response:
         data = valid(s.EmWarningIssueSerializer, request)
-        warning = services.warning_issue(actor=request.user, **data)
+        warning = services.warning_issue(actor=signed_in_user(request), **data)
         return self._one(warning, status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.EmRecipientSerializer(many=True))
@@ -564,7 +579,7 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         data = valid(s.EmAcknowledgeSerializer, request)
-        recipient = services.warning_acknowledge(actor=request.user, warning=instance, **data)
+        recipient = services.warning_acknowledge(actor=signed_in_user(request), warning=instance, **data)
         return Response(s.EmRecipientSerializer(recipient).data)
 
     @extend_schema(request=s.EmNoteSerializer, responses=s.EmWarningSerializer)
@@ -572,13 +587,13 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
     def lift(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         note = valid(s.EmNoteSerializer, request)["note"]
-        return self._one(services.warning_lift(actor=request.user, warning=instance, note=note))
+        return self._one(services.warning_lift(actor=signed_in_user(request), warning=instance, note=note))
 
     @extend_schema(request=None, responses=inline_serializer("EmReminded", {"reminded": serializers.IntegerField()}))
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
-        sent = services.warning_remind_unacknowledged(actor=request.user, warning=instance)
+        sent = services.warning_remind_unacknowledged(actor=signed_in_user(request), warning=instance)
         return Response({"reminded": sent})
 
 
@@ -597,13 +612,13 @@ class PlanViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
         return selectors.plans_visible_to(self.request.user)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        plan = services.plan_create(actor=self.request.user, data=dict(serializer.validated_data))
+        plan = services.plan_create(actor=signed_in_user(self.request), data=dict(serializer.validated_data))
         serializer.instance = self.get_queryset().get(pk=plan.pk)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         plan = services.plan_update(
-            actor=self.request.user,
-            plan=serializer.instance,
+            actor=signed_in_user(self.request),
+            plan=cast(EmergencyPlan, serializer.instance),
             data=dict(serializer.validated_data),
             opened=self.opened(),
         )
@@ -632,4 +647,4 @@ class DrillViewSet(ReadOnlyEmergencyViewSet, mixins.CreateModelMixin):
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"plan": [_("Unknown plan.")]})
-        serializer.instance = services.drill_record(actor=self.request.user, plan=plan, **data)
+        serializer.instance = services.drill_record(actor=signed_in_user(self.request), plan=plan, **data)
