@@ -12,7 +12,7 @@ class EmergencyConfig(AppConfig):
         from .legal_numbers import register as register_legal_numbers
 
         register_legal_numbers()
-        from . import registration
+        from . import permissions, registration  # noqa: F401 - permissions registers the app's rules
 
         registration.register_all()
         from safety_platform.demo import register_demo_seeder

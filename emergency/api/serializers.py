@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enterprises.models import Enterprise
+from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.models import Department, Industry, Jurisdiction, StatutoryDeadline, User
 
 from ..choices import (
@@ -95,7 +96,7 @@ class EmEquipmentSerializer(serializers.ModelSerializer):
 class EmTeamSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
     # allow_null, not default=None: a default makes DRF leave the field out of PATCH responses.
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
@@ -166,7 +167,7 @@ class EmMemberWriteSerializer(EmMemberSerializer):
 class EmWarehouseSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
     # Annotated by selectors.warehouses_visible_to (the views always answer with an annotated row).
     usable_units = serializers.IntegerField(read_only=True)
@@ -284,14 +285,14 @@ class EmIssueSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
     quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
     kind = serializers.ChoiceField(choices=[MovementKind.CONSUME, MovementKind.WRITE_OFF])
-    batch = serializers.PrimaryKeyRelatedField(queryset=StockBatch.objects.all(), required=False, allow_null=True)
+    batch = VisibleRelatedField(StockBatch, required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class EmTransferSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
     quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
-    destination = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    destination = VisibleRelatedField(Warehouse)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -394,7 +395,7 @@ class EmDispatchRequestSerializer(serializers.Serializer):
     requesting_jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
     destination = serializers.CharField(max_length=200)
     lines = EmRequestLineSerializer(many=True, allow_empty=False)
-    accident = serializers.PrimaryKeyRelatedField(queryset=Accident.objects.all(), required=False, allow_null=True)
+    accident = VisibleRelatedField(Accident, required=False, allow_null=True)
     contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     needed_by = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -402,9 +403,7 @@ class EmDispatchRequestSerializer(serializers.Serializer):
 
 
 class EmApproveSerializer(serializers.Serializer):
-    source_warehouses = serializers.PrimaryKeyRelatedField(
-        queryset=Warehouse.objects.all(), many=True, allow_empty=False
-    )
+    source_warehouses = VisibleRelatedField(Warehouse, many=True, allow_empty=False)
     approved = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=COUNT_MAX), required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -414,13 +413,15 @@ class EmNoteSerializer(serializers.Serializer):
 
 
 class EmShipSerializer(serializers.Serializer):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    warehouse = VisibleRelatedField(Warehouse)
     quantities = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=COUNT_MAX))
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class EmSettleSerializer(serializers.Serializer):
-    allocation = serializers.PrimaryKeyRelatedField(queryset=DispatchAllocation.objects.all())
+    allocation = VisibleRelatedField(
+        scope=lambda user: DispatchAllocation.objects.filter(line__order__in=DispatchOrder.objects.visible_to(user))
+    )
     returned = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
     consumed = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -488,10 +489,8 @@ class EmLogEntryWriteSerializer(serializers.Serializer):
     actor_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=ResponseKind.choices, default=ResponseKind.OTHER)
     at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    teams = serializers.PrimaryKeyRelatedField(queryset=RescueTeam.objects.all(), many=True, required=False)
-    dispatch_order = serializers.PrimaryKeyRelatedField(
-        queryset=DispatchOrder.objects.all(), required=False, allow_null=True
-    )
+    teams = VisibleRelatedField(RescueTeam, many=True, required=False)
+    dispatch_order = VisibleRelatedField(DispatchOrder, required=False, allow_null=True)
 
 
 class EmAccidentSerializer(serializers.ModelSerializer):
@@ -563,7 +562,7 @@ class EmAccidentReportSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
     reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     location = serializers.CharField(max_length=200)
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
     jurisdiction = serializers.PrimaryKeyRelatedField(
         queryset=Jurisdiction.objects.all(), required=False, allow_null=True
     )
@@ -616,7 +615,7 @@ class EmRequiredNoteSerializer(serializers.Serializer):
 class EmFindingSerializer(serializers.ModelSerializer):
     party_kind = serializers.ChoiceField(choices=PartyKind.choices)
     responsibility = serializers.ChoiceField(choices=ResponsibilityKind.choices)
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
 
     class Meta:
@@ -638,9 +637,7 @@ class EmFindingSerializer(serializers.ModelSerializer):
 class EmMeasureSerializer(serializers.ModelSerializer):
     accident = serializers.IntegerField(source="evaluation.accident_id", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
-    responsible_enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.all(), required=False, allow_null=True
-    )
+    responsible_enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
 
     class Meta:
         model = CorrectiveMeasure
@@ -744,14 +741,14 @@ class EmRecipientSerializer(serializers.ModelSerializer):
 
 class EmAcknowledgeSerializer(serializers.Serializer):
     measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
 
 
 # Plans --------------------------------------------------------------------------------------
 
 
 class EmPlanSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
@@ -782,7 +779,7 @@ class EmPlanSerializer(serializers.ModelSerializer):
 
 
 class EmDrillSerializer(serializers.ModelSerializer):
-    plan = serializers.PrimaryKeyRelatedField(queryset=EmergencyPlan.objects.all())
+    plan = VisibleRelatedField(EmergencyPlan)
     kind = serializers.ChoiceField(choices=DrillKind.choices, default=DrillKind.FUNCTIONAL)
 
     class Meta:

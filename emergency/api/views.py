@@ -53,7 +53,7 @@ from . import serializers as s
 
 
 def valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
+    serializer = serializer_class(data=request.data, context={"request": request})  # inputs see visible_to(user)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

@@ -10,8 +10,6 @@ from .accidents import (
     accident_submit_investigation,
     accident_supplement,
     accountability_add,
-    can_handle_accident,
-    can_report_accident,
     evaluation_conclude,
     evaluation_save,
     grade_accident,
@@ -20,8 +18,6 @@ from .accidents import (
     response_log_add,
 )
 from .dispatch import (
-    can_approve_dispatch,
-    can_request_dispatch,
     dispatch_approve,
     dispatch_cancel,
     dispatch_confirm_delivery,
@@ -31,7 +27,7 @@ from .dispatch import (
     dispatch_ship,
     is_requester_side,
 )
-from .plans import can_manage_plan, drill_record, drills_notify_overdue, plan_create, plan_update
+from .plans import drill_record, drills_notify_overdue, plan_create, plan_update
 from .supplies import (
     stock_alerts_refresh,
     stock_check_consistency,
@@ -52,7 +48,6 @@ from .teams import (
     team_update,
 )
 from .warnings import (
-    can_issue_warning,
     warning_acknowledge,
     warning_issue,
     warning_lift,
@@ -71,12 +66,6 @@ __all__ = [
     "accident_submit_investigation",
     "accident_supplement",
     "accountability_add",
-    "can_approve_dispatch",
-    "can_handle_accident",
-    "can_issue_warning",
-    "can_manage_plan",
-    "can_report_accident",
-    "can_request_dispatch",
     "dispatch_approve",
     "dispatch_cancel",
     "dispatch_confirm_delivery",

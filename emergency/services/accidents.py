@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
 from safety_platform.models import Jurisdiction, StatutoryDeadline, User
+from safety_platform.permissions import can
 from safety_platform.services import (
     DomainError,
     committee_office_users,
@@ -56,7 +57,7 @@ from ..models import (
     ResponseLogEntry,
 )
 from ..models.accidents import COUNT_MAX, MONEY_MAX
-from .common import is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
+from .common import is_enterprise_user, jurisdiction_in_scope, require
 
 # Statutory clock kinds (one per source and kind in the foundation's deadline table).
 CLOCK_REPORT = "emergency.accident.report_county"
@@ -114,15 +115,6 @@ def _figures(data: dict[str, Any]) -> dict[str, Any]:
 def grade_accident(*, deaths: int, serious_injuries: int, direct_loss_yuan: Decimal, rule_set: GradingRuleSet) -> str:
     """Decree 493 art. 3 under the given rule-set version (see `GradingRuleSet.grade_for`)."""
     return rule_set.grade_for(deaths=deaths, serious_injuries=serious_injuries, direct_loss_yuan=direct_loss_yuan)
-
-
-def can_report_accident(user: Any) -> bool:
-    return is_staff_user(user) or is_enterprise_user(user)
-
-
-def can_handle_accident(user: Any, accident: Accident) -> bool:
-    """Staff who see the accident run the response, forwarding and investigation."""
-    return is_staff_user(user) and Accident.objects.visible_to(user).filter(pk=accident.pk).exists()
 
 
 def _record_fact(accident: Accident) -> None:
@@ -225,7 +217,7 @@ def accident_report(
     Grades by Decree 493 under the rule set in force when it happened, starts the statutory clocks and
     records the `accident` fact (revision 1).
     """
-    require(can_report_accident(actor), _("You may not report accidents."))
+    require(can(actor, "emergency.report_accident"), _("You may not report accidents."))
     now = timezone.now()
     if is_enterprise_user(actor):
         enterprise = actor.enterprise
@@ -356,7 +348,7 @@ def accident_supplement(
     of levels the report no longer needs to reach are cancelled. `final` confirms the figures, which meets
     the supplement clock."""
     require(
-        can_handle_accident(actor, accident)
+        can(actor, "emergency.handle_accident", accident)
         or (is_enterprise_user(actor) and accident.enterprise_id == actor.enterprise_id),
         _("You may not supplement this accident."),
     )
@@ -427,7 +419,7 @@ def accident_forward(
 ) -> AccidentReportStep:
     """逐级上报: record that the next level up received the report; meets that level's clock and starts the
     next one where the grade requires it."""
-    require(can_handle_accident(actor, accident), _("Only supervision staff forward accident reports."))
+    require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff forward accident reports."))
     if level not in ReportLevel.values or level == ReportLevel.COUNTY:
         raise ValidationError({"level": _("Choose the level that received the report.")})
     now = timezone.now()
@@ -460,7 +452,7 @@ def accident_forward(
 
 def accident_mark_concealed(*, actor: User, accident: Accident, note: str) -> Accident:
     """瞒报/谎报: staff find the accident was concealed or falsely reported (a fact for credit)."""
-    require(can_handle_accident(actor, accident), _("Only supervision staff record concealment."))
+    require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff record concealment."))
     if not note.strip():
         raise ValidationError({"note": _("Describe the finding.")})
     with transaction.atomic():
@@ -486,7 +478,7 @@ def accident_mark_concealed(*, actor: User, accident: Accident, note: str) -> Ac
 
 def accident_extend_investigation(*, actor: User, accident: Accident, days: int, reason: str) -> Accident:
     """The investigation deadline may be extended once, by at most the rule set's extension (60 days)."""
-    require(can_handle_accident(actor, accident), _("Only supervision staff extend investigations."))
+    require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff extend investigations."))
     days = _count(days, "days")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the extension.")})
@@ -534,7 +526,7 @@ def accident_extend_investigation(*, actor: User, accident: Accident, days: int,
 def accident_submit_investigation(
     *, actor: User, accident: Accident, summary: str, submitted_at: dt.datetime | None = None
 ) -> Accident:
-    require(can_handle_accident(actor, accident), _("Only supervision staff file investigation reports."))
+    require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff file investigation reports."))
     if not summary.strip():
         raise ValidationError({"summary": _("Summarise the investigation's conclusion.")})
     submitted_at = submitted_at or timezone.now()
@@ -557,7 +549,7 @@ def accident_submit_investigation(
 
 def accident_end_response(*, actor: User, accident: Accident, note: str = "") -> Accident:
     """应急响应结束: the response is over; the accident moves on to investigation."""
-    require(can_handle_accident(actor, accident), _("Only supervision staff end the response."))
+    require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff end the response."))
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.status not in (AccidentStatus.REPORTED, AccidentStatus.RESPONDING):
@@ -578,7 +570,7 @@ def accident_end_response(*, actor: User, accident: Accident, note: str = "") ->
 def accident_close(*, actor: User, accident: Accident) -> Accident:
     """结案: needs the investigation report (production-safety accidents), a concluded evaluation and every
     corrective measure verified."""
-    require(can_handle_accident(actor, accident), _("Only supervision staff close accidents."))
+    require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff close accidents."))
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.status == AccidentStatus.CLOSED:
@@ -626,7 +618,7 @@ def response_log_add(
     from .teams import team_set_readiness
 
     require(
-        can_handle_accident(actor, accident)
+        can(actor, "emergency.handle_accident", accident)
         or (is_enterprise_user(actor) and accident.enterprise_id == actor.enterprise_id),
         _("You may not log the response to this accident."),
     )
@@ -682,7 +674,7 @@ def response_log_add(
 def evaluation_save(
     *, actor: User, accident: Accident, causes: str = "", response_assessment: str = "", lessons: str = ""
 ) -> AccidentEvaluation:
-    require(can_handle_accident(actor, accident), _("Only supervision staff evaluate accidents."))
+    require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff evaluate accidents."))
     with transaction.atomic():
         evaluation = AccidentEvaluation.objects.select_for_update().filter(accident=accident).first()
         if evaluation is None:
@@ -697,7 +689,9 @@ def evaluation_save(
 
 
 def evaluation_conclude(*, actor: User, evaluation: AccidentEvaluation) -> AccidentEvaluation:
-    require(can_handle_accident(actor, evaluation.accident), _("Only supervision staff evaluate accidents."))
+    require(
+        can(actor, "emergency.handle_accident", evaluation.accident), _("Only supervision staff evaluate accidents.")
+    )
     with transaction.atomic():
         locked = AccidentEvaluation.objects.select_for_update().get(pk=evaluation.pk)
         if locked.concluded_at is not None:
@@ -723,7 +717,9 @@ def accountability_add(
     department: Any = None,
 ) -> AccountabilityFinding:
     """责任倒查: record who bears which responsibility, and the handling proposed or decided."""
-    require(can_handle_accident(actor, evaluation.accident), _("Only supervision staff trace accountability."))
+    require(
+        can(actor, "emergency.handle_accident", evaluation.accident), _("Only supervision staff trace accountability.")
+    )
     if evaluation.concluded_at is not None:
         raise DomainError(_("The evaluation is concluded."), field="finding", code="evaluation_concluded")
     finding_obj = AccountabilityFinding(
@@ -752,7 +748,10 @@ def measure_add(
     responsible_enterprise: Any = None,
 ) -> CorrectiveMeasure:
     """整改措施: a corrective measure with a deadline, followed (and escalated when late) until verified."""
-    require(can_handle_accident(actor, evaluation.accident), _("Only supervision staff set corrective measures."))
+    require(
+        can(actor, "emergency.handle_accident", evaluation.accident),
+        _("Only supervision staff set corrective measures."),
+    )
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The deadline cannot be in the past.")})
     measure = CorrectiveMeasure(
@@ -797,7 +796,7 @@ def measure_progress(*, actor: User, measure: CorrectiveMeasure, to_status: str,
         measure.responsible_enterprise_id,
         accident.enterprise_id,
     )
-    staff = can_handle_accident(actor, accident)
+    staff = can(actor, "emergency.handle_accident", accident)
     require(staff or is_responsible_enterprise, _("You may not update this measure."))
     if to_status not in MeasureStatus.values:
         raise ValidationError({"to_status": _("Unknown status.")})
@@ -857,8 +856,6 @@ __all__ = [
     "accident_submit_investigation",
     "accident_supplement",
     "accountability_add",
-    "can_handle_accident",
-    "can_report_accident",
     "evaluation_conclude",
     "evaluation_save",
     "grade_accident",

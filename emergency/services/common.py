@@ -7,23 +7,13 @@ from typing import Any
 from django.db import models
 
 from safety_platform.choices import Role
+from safety_platform.permissions import STAFF_ROLES
+from safety_platform.permissions import is_person as is_person  # API keys only read
 from safety_platform.services import DomainError
-
-STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
-
-
-def is_person(user: Any) -> bool:
-    """A signed-in, active person (API keys only read)."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and getattr(user, "api_key", None) is None
-        and user.is_active
-    )
 
 
 def is_staff_user(user: Any) -> bool:
-    return is_person(user) and (user.is_superuser or user.role in STAFF)
+    return is_person(user) and (user.is_superuser or user.role in STAFF_ROLES)
 
 
 def is_city_staff(user: Any) -> bool:
@@ -33,19 +23,6 @@ def is_city_staff(user: Any) -> bool:
 
 def is_enterprise_user(user: Any) -> bool:
     return is_person(user) and user.role == Role.ENTERPRISE and bool(user.enterprise_id)
-
-
-def can_manage_owned(user: Any, obj: models.Model, *, enterprise_field: str = "enterprise_id") -> bool:
-    """Rows owned by an enterprise or a jurisdiction (stores, teams): staff who see them, or the owning
-    enterprise's own users."""
-    if not is_person(user):
-        return False
-    if not type(obj).objects.visible_to(user).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
-        return False
-    owner_id = getattr(obj, enterprise_field)
-    if user.role == Role.ENTERPRISE:
-        return owner_id is not None and owner_id == user.enterprise_id
-    return is_staff_user(user)
 
 
 def require(condition: bool, message: str) -> None:

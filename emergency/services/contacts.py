@@ -11,24 +11,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
+from safety_platform.permissions import can
 
 from ..models import WarningContact
-from .common import is_person, jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require
 
 EDITABLE_FIELDS = ("name", "kind", "jurisdiction", "industry", "enterprise", "mobile", "email", "note")
-
-
-def can_manage_contacts(user: Any) -> bool:
-    return is_person(user) and (
-        user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR)
-    )
-
-
-def contact_can_edit(user: Any, contact: WarningContact) -> bool:
-    return can_manage_contacts(user) and jurisdiction_in_scope(user, contact.jurisdiction)
 
 
 def _check_scope(actor: User, contact: WarningContact) -> None:
@@ -40,7 +30,7 @@ def _check_scope(actor: User, contact: WarningContact) -> None:
 
 def contact_create(*, actor: User, data: dict[str, Any]) -> WarningContact:
     """Register a contact; the mobile number is stored as its 11 digits. ValidationError names the bad field."""
-    require(can_manage_contacts(actor), _("You may not manage warning contacts."))
+    require(can(actor, "emergency.manage_contacts"), _("You may not manage warning contacts."))
     contact = WarningContact(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     contact.full_clean()
     _check_scope(actor, contact)
@@ -51,7 +41,7 @@ def contact_create(*, actor: User, data: dict[str, Any]) -> WarningContact:
 def contact_update(
     *, actor: User, contact: WarningContact, data: dict[str, Any], opened: Opened | None = None
 ) -> WarningContact:
-    require(contact_can_edit(actor, contact), _("You may not edit this contact."))
+    require(can(actor, "emergency.edit_contact", contact), _("You may not edit this contact."))
     with transaction.atomic():
         locked = WarningContact.objects.select_for_update().get(pk=contact.pk)
         check_opened(opened, locked)
@@ -66,7 +56,7 @@ def contact_update(
 
 def contact_set_active(*, actor: User, contact: WarningContact, active: bool) -> WarningContact:
     """Deactivate (warnings no longer reach the contact; the record and what was sent stay) or reactivate."""
-    require(contact_can_edit(actor, contact), _("You may not edit this contact."))
+    require(can(actor, "emergency.edit_contact", contact), _("You may not edit this contact."))
     with transaction.atomic():
         locked = WarningContact.objects.select_for_update().get(pk=contact.pk)
         if locked.is_active != active:

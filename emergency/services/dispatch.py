@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction, User
+from safety_platform.permissions import can
 from safety_platform.services import committee_office_users, county_office_users, notify
 
 from ..choices import DispatchAction, DispatchStatus, MovementKind, WarehouseLevel
@@ -33,17 +34,8 @@ from ..models import (
     SupplyItem,
     Warehouse,
 )
-from .common import can_manage_owned, is_city_staff, is_person, is_staff_user, jurisdiction_in_scope, require
+from .common import is_city_staff, jurisdiction_in_scope, require
 from .supplies import _lock, _positive, _post, stock_issue
-
-
-def can_approve_dispatch(user: Any) -> bool:
-    """City-level approval: committee staff, administrators and department staff (应急管理局 and others)."""
-    return is_city_staff(user) or (is_person(user) and user.role == Role.DEPARTMENT)
-
-
-def can_request_dispatch(user: Any) -> bool:
-    return is_staff_user(user)
 
 
 def is_requester_side(user: Any, order: DispatchOrder) -> bool:
@@ -111,7 +103,7 @@ def dispatch_request(
     reason: str = "",
 ) -> DispatchOrder:
     """申请: a county (or the city) asks for supplies, saying what, how many, where and for which incident."""
-    require(can_request_dispatch(actor), _("Only supervision staff request supplies."))
+    require(can(actor, "emergency.request_dispatch"), _("Only supervision staff request supplies."))
     if not jurisdiction_in_scope(actor, requesting_jurisdiction):
         raise ValidationError({"requesting_jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
     if not title.strip():
@@ -174,7 +166,7 @@ def dispatch_approve(
     note: str = "",
 ) -> DispatchOrder:
     """审批: approve all or part of each line and designate the warehouses (any county) that supply it."""
-    require(can_approve_dispatch(actor), _("Only city-level staff approve dispatch orders."))
+    require(can(actor, "emergency.approve_dispatch"), _("Only city-level staff approve dispatch orders."))
     sources = list(source_warehouses)
     if not sources:
         raise ValidationError({"source_warehouses": _("Designate at least one warehouse.")})
@@ -230,7 +222,7 @@ def dispatch_approve(
 
 
 def dispatch_reject(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
-    require(can_approve_dispatch(actor), _("Only city-level staff approve dispatch orders."))
+    require(can(actor, "emergency.approve_dispatch"), _("Only city-level staff approve dispatch orders."))
     if not reason.strip():
         raise ValidationError({"note": _("Give the reason for the rejection.")})
     with transaction.atomic():
@@ -244,7 +236,9 @@ def dispatch_reject(*, actor: User, order: DispatchOrder, reason: str) -> Dispat
 
 def dispatch_cancel(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
     """Withdraw an order before anything has left a warehouse."""
-    require(is_requester_side(actor, order) or can_approve_dispatch(actor), _("You may not cancel this order."))
+    require(
+        is_requester_side(actor, order) or can(actor, "emergency.approve_dispatch"), _("You may not cancel this order.")
+    )
     if not reason.strip():
         raise ValidationError({"note": _("Give the reason for the cancellation.")})
     with transaction.atomic():
@@ -274,7 +268,7 @@ def dispatch_ship(
     Several warehouses may each ship part; a line never ships more than was approved. Short stock
     fails the whole shipment (nothing leaves), so the keeper can ship what is there instead.
     """
-    require(can_manage_owned(actor, warehouse), _("You may not dispatch from this warehouse."))
+    require(can(actor, "emergency.manage_resource", warehouse), _("You may not dispatch from this warehouse."))
     with transaction.atomic():
         order = _locked(order, DispatchStatus.APPROVED, DispatchStatus.IN_TRANSIT)
         if not order.source_warehouses.filter(pk=warehouse.pk).exists():
@@ -372,7 +366,7 @@ def dispatch_settle(
     """归还/消耗: what was delivered is returned to its warehouse (back into the same batch) or recorded as
     consumed. When everything is accounted for the order closes."""
     require(
-        is_requester_side(actor, order) or can_manage_owned(actor, allocation.warehouse),
+        is_requester_side(actor, order) or can(actor, "emergency.manage_resource", allocation.warehouse),
         _("You may not settle this order."),
     )
     try:

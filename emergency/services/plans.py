@@ -12,10 +12,10 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
+from safety_platform.permissions import can
 from safety_platform.rules import rule_number
 from safety_platform.services import deadline_cancel, deadline_met, deadline_open, department_users, notify
 
@@ -23,7 +23,7 @@ from ..choices import DRILL_INTERVAL_RULES, PlanKind, PlanStatus
 from ..legal_numbers import ORDER_2
 from ..models import Drill, EmergencyPlan
 from ..models.plans import add_months
-from .common import is_city_staff, is_enterprise_user, is_person, is_staff_user, require
+from .common import is_enterprise_user, require
 
 PLAN_FIELDS = ["title", "kind", "enterprise", "department", "version", "summary", "filed_on", "filing_number", "status"]
 
@@ -61,22 +61,10 @@ def plan_drill_clock(plan: EmergencyPlan) -> EmergencyPlan:
     return plan
 
 
-def can_manage_plan(user: Any, plan: EmergencyPlan) -> bool:
-    """Enterprise plans: the enterprise itself and staff who see it. Department plans: that department's
-    staff and city staff."""
-    if not is_person(user):
-        return False
-    if plan.enterprise_id is not None:
-        if user.role == Role.ENTERPRISE:
-            return user.enterprise_id == plan.enterprise_id
-        return is_staff_user(user) and Enterprise.objects.visible_to(user).filter(pk=plan.enterprise_id).exists()
-    return is_city_staff(user) or (user.role == Role.DEPARTMENT and user.department_id == plan.department_id)
-
-
 def _check_plan(actor: User, plan: EmergencyPlan) -> None:
     if (plan.enterprise_id is None) == (plan.department_id is None):
         raise ValidationError({"enterprise": _("A plan belongs to one enterprise or one department.")})
-    require(can_manage_plan(actor, plan), _("You may not keep this plan."))
+    require(can(actor, "emergency.manage_plan", plan), _("You may not keep this plan."))
     if plan.filed_on is not None and plan.filed_on > timezone.localdate():
         raise ValidationError({"filed_on": _("The filing date cannot be in the future.")})
 
@@ -99,7 +87,7 @@ def plan_update(
     *, actor: User, plan: EmergencyPlan, data: dict[str, Any], opened: Opened | None = None
 ) -> EmergencyPlan:
     """Edit a plan; with `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
-    require(can_manage_plan(actor, plan), _("You may not edit this plan."))
+    require(can(actor, "emergency.manage_plan", plan), _("You may not edit this plan."))
     with transaction.atomic():
         plan = EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
         check_opened(opened, plan)
@@ -125,7 +113,7 @@ def drill_record(
     findings: str = "",
 ) -> Drill:
     """演练记录: a drill of a plan in force (the plan's owner, or staff who observed it)."""
-    require(can_manage_plan(actor, plan), _("You may not record drills of this plan."))
+    require(can(actor, "emergency.manage_plan", plan), _("You may not record drills of this plan."))
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError({"plan": _("Only plans in force are drilled.")})
     if held_on > timezone.localdate():

@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError, committee_office_users, inspectors_for, notify
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from ..models import StockAlert, StockBatch, StockMovement, SupplyItem, Warehouse, WarehouseItem
 from ..models.accidents import COUNT_MAX
 from .common import (
-    can_manage_owned,
     is_city_staff,
     is_enterprise_user,
     is_staff_user,
@@ -88,7 +88,7 @@ def warehouse_update(
     *, actor: User, warehouse: Warehouse, data: dict[str, Any], opened: Opened | None = None
 ) -> Warehouse:
     """Edit a warehouse; with `opened`, a field changed by someone else meanwhile refuses the save."""
-    require(can_manage_owned(actor, warehouse), _("You may not edit this warehouse."))
+    require(can(actor, "emergency.manage_resource", warehouse), _("You may not edit this warehouse."))
     with transaction.atomic():
         warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
         check_opened(opened, warehouse)
@@ -102,7 +102,7 @@ def warehouse_update(
 
 
 def warehouse_set_minimum(*, actor: User, warehouse: Warehouse, item: SupplyItem, min_quantity: int) -> WarehouseItem:
-    require(can_manage_owned(actor, warehouse), _("You may not manage this warehouse."))
+    require(can(actor, "emergency.manage_resource", warehouse), _("You may not manage this warehouse."))
     if min_quantity < 0:
         raise ValidationError({"min_quantity": _("The minimum cannot be negative.")})
     if min_quantity > COUNT_MAX:
@@ -211,7 +211,7 @@ def stock_receive(
     occurred_at: dt.datetime | None = None,
 ) -> StockMovement:
     """入库: stock arrives in a warehouse (a purchase, a donation, an initial count)."""
-    require(can_manage_owned(actor, warehouse), _("You may not manage this warehouse."))
+    require(can(actor, "emergency.manage_resource", warehouse), _("You may not manage this warehouse."))
     quantity = _positive(quantity)
     if not warehouse.is_active:
         raise DomainError(_("This warehouse is closed."), field="warehouse", code="warehouse_closed")
@@ -302,7 +302,7 @@ def stock_issue(
     if kind in INBOUND_MOVEMENTS or kind not in MovementKind.values:
         raise ValidationError({"kind": _("Not an outgoing movement.")})
     if check_permission:
-        require(can_manage_owned(actor, warehouse), _("You may not manage this warehouse."))
+        require(can(actor, "emergency.manage_resource", warehouse), _("You may not manage this warehouse."))
     quantity = _positive(quantity)
     with transaction.atomic():
         if batch is not None:
@@ -370,9 +370,9 @@ def stock_transfer(
     Both halves run in one transaction: if anything fails while receiving, the stock taken out of
     the source is put back by the rollback, so the books never show stock in neither or both places.
     """
-    require(can_manage_owned(actor, source), _("You may not manage the source warehouse."))
+    require(can(actor, "emergency.manage_resource", source), _("You may not manage the source warehouse."))
     require(
-        is_city_staff(actor) or can_manage_owned(actor, destination),
+        is_city_staff(actor) or can(actor, "emergency.manage_resource", destination),
         _("You may only transfer to a warehouse you manage; other moves go through a dispatch order."),
     )
     if source.pk == destination.pk:

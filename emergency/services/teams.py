@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
+from safety_platform.permissions import can
 
 from ..choices import Readiness, TeamKind
 from ..models import MemberCertificate, RescueTeam, Skill, TeamEquipment, TeamMember, TeamReadinessChange
-from .common import can_manage_owned, is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
+from .common import is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
 
 TEAM_FIELDS = [
     "name",
@@ -79,7 +80,7 @@ def team_update(
     opened: Opened | None = None,
 ) -> RescueTeam:
     """Edit a team; with `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
-    require(can_manage_owned(actor, team), _("You may not edit this team."))
+    require(can(actor, "emergency.manage_resource", team), _("You may not edit this team."))
     with transaction.atomic():
         team = RescueTeam.objects.select_for_update().get(pk=team.pk)
         check_opened(opened, team)
@@ -98,7 +99,7 @@ def team_set_readiness(*, actor: User, team: RescueTeam, readiness: str, note: s
     """Change a team's readiness (ready, standby, deployed, unavailable); every change is kept."""
     if readiness not in Readiness.values:
         raise ValidationError({"readiness": _("Unknown readiness state.")})
-    require(can_manage_owned(actor, team), _("You may not change this team's readiness."))
+    require(can(actor, "emergency.manage_resource", team), _("You may not change this team's readiness."))
     with transaction.atomic():
         locked = RescueTeam.objects.select_for_update().get(pk=team.pk)
         if locked.readiness == readiness:
@@ -124,7 +125,7 @@ def team_member_save(
     skills: Iterable[Skill] | None = None,
     member: TeamMember | None = None,
 ) -> TeamMember:
-    require(can_manage_owned(actor, team), _("You may not edit this team."))
+    require(can(actor, "emergency.manage_resource", team), _("You may not edit this team."))
     if member is not None and member.team_id != team.pk:
         raise ValidationError({"member": _("This member is not in this team.")})
     member = member or TeamMember(team=team)
@@ -140,7 +141,7 @@ def team_member_save(
 
 
 def member_certificate_add(*, actor: User, member: TeamMember, data: dict[str, Any]) -> MemberCertificate:
-    require(can_manage_owned(actor, member.team), _("You may not edit this team."))
+    require(can(actor, "emergency.manage_resource", member.team), _("You may not edit this team."))
     certificate = MemberCertificate(
         member=member, **{k: v for k, v in data.items() if k in ("name", "number", "issued_on", "expires_on")}
     )
@@ -154,7 +155,7 @@ def member_certificate_add(*, actor: User, member: TeamMember, data: dict[str, A
 def team_equipment_save(
     *, actor: User, team: RescueTeam, data: dict[str, Any], equipment: TeamEquipment | None = None
 ) -> TeamEquipment:
-    require(can_manage_owned(actor, team), _("You may not edit this team."))
+    require(can(actor, "emergency.manage_resource", team), _("You may not edit this team."))
     if equipment is not None and equipment.team_id != team.pk:
         raise ValidationError({"equipment": _("This equipment is not the team's.")})
     equipment = equipment or TeamEquipment(team=team)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +17,7 @@ from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import Role
 from safety_platform.models import Industry, Jurisdiction, User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError, notify
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
@@ -75,10 +75,6 @@ def warning_notify_targets(*, warning: EmergencyWarning) -> int:
     return len(targets)
 
 
-def can_issue_warning(user: Any) -> bool:
-    return is_staff_user(user)
-
-
 def warning_issue(
     *,
     actor: User,
@@ -93,7 +89,7 @@ def warning_issue(
 ) -> EmergencyWarning:
     """发布预警: for jurisdictions (down to grid) and optionally industries; every enterprise concerned is
     notified at once and appears in the acknowledgement list."""
-    require(can_issue_warning(actor), _("Only supervision staff issue warnings."))
+    require(can(actor, "emergency.issue_warning"), _("Only supervision staff issue warnings."))
     targets = list(jurisdictions)
     if not targets:
         raise ValidationError({"jurisdictions": _("Choose at least one jurisdiction.")})

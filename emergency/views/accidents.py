@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.forms import choice_field
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
 from .. import services
@@ -54,7 +55,7 @@ def accident_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": query,
-            "can_report": services.can_report_accident(request.user),
+            "can_report": can(request.user, "emergency.report_accident"),
         },
     )
 
@@ -68,7 +69,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accident = _accident(request, pk)
     user: Any = request.user
     evaluation = AccidentEvaluation.objects.filter(accident=accident).first()
-    staff = services.can_handle_accident(user, accident)
+    staff = can(user, "emergency.handle_accident", accident)
     own = is_enterprise_user(user) and accident.enterprise_id == user.enterprise_id
     figures = {
         f: getattr(accident, f) for f in ("deaths", "serious_injuries", "minor_injuries", "missing", "direct_loss_yuan")
@@ -121,7 +122,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def accident_create(request: HttpRequest) -> HttpResponse:
-    if not services.can_report_accident(request.user):
+    if not can(request.user, "emergency.report_accident"):
         raise PermissionDenied
     form = AccidentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safety_platform.permissions import can
+
 from ..filtersets import WarningContactFilterSet
 from ..forms import WarningContactForm
 from ..models import WarningContact
 from ..services.common import is_staff_user
 from ..services.contacts import (
-    can_manage_contacts,
-    contact_can_edit,
     contact_create,
     contact_set_active,
     contact_update,
@@ -46,14 +46,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             # Who may register may edit every contact listed (an inspector sees only their own areas'); department
             # staff read the list without links to forms they may not open.
-            "can_create": can_manage_contacts(request.user),
+            "can_create": can(request.user, "emergency.manage_contacts"),
         },
     )
 
 
 @login_required
 def contact_create_view(request: HttpRequest) -> HttpResponse:
-    if not can_manage_contacts(request.user):
+    if not can(request.user, "emergency.manage_contacts"):
         raise PermissionDenied
     form = WarningContactForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +71,7 @@ def contact_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(WarningContact.objects.visible_to(request.user), pk=pk)
-    if not contact_can_edit(request.user, contact):
+    if not can(request.user, "emergency.edit_contact", contact):
         raise PermissionDenied
     form = WarningContactForm(request.POST or None, instance=contact, user=request.user)
     if request.method == "POST" and form.is_valid():

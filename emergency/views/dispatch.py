@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safety_platform.permissions import can
+
 from .. import services
 from ..choices import DispatchStatus
 from ..filtersets import DispatchFilterSet
 from ..forms import ApproveForm, DispatchRequestForm, NoteForm, RequiredNoteForm, SettleForm, ShipForm
 from ..models import Warehouse
 from ..selectors import dispatch_allocations, dispatch_lines, dispatch_orders_visible_to
-from ..services.common import can_manage_owned
 from .common import form_invalid_message, paginate, run
 
 
@@ -35,7 +36,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": query,
-            "can_request": services.can_request_dispatch(request.user),
+            "can_request": can(request.user, "emergency.request_dispatch"),
         },
     )
 
@@ -45,7 +46,9 @@ def _order(request: HttpRequest, pk: int) -> Any:
 
 
 def _shippable_warehouses(user: Any, order: Any) -> list[Warehouse]:
-    return [w for w in order.source_warehouses.select_related("jurisdiction") if can_manage_owned(user, w)]
+    return [
+        w for w in order.source_warehouses.select_related("jurisdiction") if can(user, "emergency.manage_resource", w)
+    ]
 
 
 @login_required
@@ -63,9 +66,9 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "allocations": dispatch_allocations(order),
         "steps": order.steps.select_related("actor"),
         "sources": order.source_warehouses.select_related("jurisdiction"),
-        "can_approve": order.status == DispatchStatus.REQUESTED and services.can_approve_dispatch(user),
+        "can_approve": order.status == DispatchStatus.REQUESTED and can(user, "emergency.approve_dispatch"),
         "can_cancel": order.status in (DispatchStatus.REQUESTED, DispatchStatus.APPROVED)
-        and (services.is_requester_side(user, order) or services.can_approve_dispatch(user)),
+        and (services.is_requester_side(user, order) or can(user, "emergency.approve_dispatch")),
         "can_deliver": order.status == DispatchStatus.IN_TRANSIT and services.is_requester_side(user, order),
         "can_settle": order.status == DispatchStatus.DELIVERED,
         "approve_form": ApproveForm(prefix="approve", user=user, order=order),
@@ -83,7 +86,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dispatch_create(request: HttpRequest) -> HttpResponse:
-    if not services.can_request_dispatch(request.user):
+    if not can(request.user, "emergency.request_dispatch"):
         raise PermissionDenied
     initial = {}
     if request.GET.get("accident", "").isdecimal():
@@ -120,7 +123,7 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dispatch_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
-    if not services.can_approve_dispatch(request.user):
+    if not can(request.user, "emergency.approve_dispatch"):
         raise PermissionDenied
     form = ApproveForm(request.POST, prefix="approve", user=request.user, order=order)
     if form.is_valid():

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.permissions import can
 
 from .. import services
 from ..filtersets import PlanFilterSet
@@ -61,7 +62,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "drills": plan.drills.select_related("recorded_by"),
-            "can_manage": services.can_manage_plan(request.user, plan),
+            "can_manage": can(request.user, "emergency.manage_plan", plan),
             "drill_form": DrillForm(),
             "audit_entries": audit_entries_for(plan)[:20],
         },
@@ -88,7 +89,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    if not services.can_manage_plan(request.user, plan):
+    if not can(request.user, "emergency.manage_plan", plan):
         raise PermissionDenied
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():

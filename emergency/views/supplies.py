@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.permissions import can
 
 from .. import services
 from ..filtersets import LedgerFilterSet, WarehouseFilterSet
@@ -25,7 +26,7 @@ from ..selectors import (
     warehouse_stock,
     warehouses_visible_to,
 )
-from ..services.common import can_manage_owned, is_enterprise_user, is_staff_user
+from ..services.common import is_enterprise_user, is_staff_user
 from .common import form_invalid_message, paginate, run
 
 
@@ -55,7 +56,7 @@ def _warehouse(request: HttpRequest, pk: int) -> Any:
 @login_required
 def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _warehouse(request, pk)
-    can_manage = can_manage_owned(request.user, warehouse)
+    can_manage = can(request.user, "emergency.manage_resource", warehouse)
     return render(
         request,
         "emergency/warehouse_detail.html",
@@ -95,7 +96,7 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def warehouse_edit(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _warehouse(request, pk)
-    if not can_manage_owned(request.user, warehouse):
+    if not can(request.user, "emergency.manage_resource", warehouse):
         raise PermissionDenied
     form = WarehouseForm(request.POST or None, instance=warehouse, user=request.user)
     if request.method == "POST" and form.is_valid():

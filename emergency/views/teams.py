@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.permissions import can
 
 from .. import services
 from ..filtersets import TeamFilterSet
 from ..forms import EquipmentForm, MemberForm, ReadinessForm, TeamForm
 from ..selectors import team_detail_queryset, teams_visible_to
-from ..services.common import can_manage_owned, is_enterprise_user, is_staff_user
+from ..services.common import is_enterprise_user, is_staff_user
 from .common import form_invalid_message, paginate, run
 
 
@@ -50,7 +51,7 @@ def _team(request: HttpRequest, pk: int) -> Any:
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(team_detail_queryset(request.user), pk=pk)
-    can_edit = can_manage_owned(request.user, team)
+    can_edit = can(request.user, "emergency.manage_resource", team)
     return render(
         request,
         "emergency/team_detail.html",
@@ -88,7 +89,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team(request, pk)
-    if not can_manage_owned(request.user, team):
+    if not can(request.user, "emergency.manage_resource", team):
         raise PermissionDenied
     form = TeamForm(
         request.POST or None, instance=team, user=request.user, initial={"specialties": team.specialties.all()}

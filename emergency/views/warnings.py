@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safety_platform.permissions import can
+
 from .. import services
 from ..choices import WarningStatus
 from ..filtersets import WarningFilterSet
@@ -47,7 +49,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "query": query,
-            "can_issue": services.can_issue_warning(user),
+            "can_issue": can(user, "emergency.issue_warning"),
             "is_enterprise": is_enterprise_user(user),
         },
     )
@@ -104,7 +106,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def warning_create(request: HttpRequest) -> HttpResponse:
-    if not services.can_issue_warning(request.user):
+    if not can(request.user, "emergency.issue_warning"):
         raise PermissionDenied
     form = WarningForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
