@@ -29,7 +29,7 @@ class SupervisionConfig(AppConfig):
         from safety_platform.navigation import register_nav as register_plans_nav
         from safety_platform.schedules import Schedule, register_schedule
 
-        from . import receivers_plans  # noqa: F401 - an inspection closes the plans' clocks
+        from . import permissions, receivers_plans  # noqa: F401 - the app's rules; an inspection closes plans' clocks
         from .demo_plans import seed_plans_demo
         from .views_plans import enterprise_panel_context as plans_panel_context
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
-from safety_platform.choices import Role
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into
 
 from .forms_enforcement import (
@@ -46,14 +46,6 @@ def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
     return page, query.urlencode()
 
 
-def _is_inspector(user: Any) -> bool:
-    return not user.is_superuser and user.role == Role.INSPECTOR
-
-
-def _may_open_case(user: Any) -> bool:
-    return user.is_superuser or user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE, Role.COMMITTEE, Role.ADMIN)
-
-
 # Documents -------------------------------------------------------------------------------------
 
 
@@ -69,7 +61,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/enforcement/documents.html",
-        {"form": form, "page_obj": page, "query": query, "can_issue": _is_inspector(request.user)},
+        {"form": form, "page_obj": page, "query": query, "can_issue": can(request.user, "supervision.issue_documents")},
     )
 
 
@@ -77,7 +69,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def document_new(request: HttpRequest) -> HttpResponseBase:
     """Issue a document, from an inspection (`?inspection=`) or for an enterprise chosen here."""
     user: Any = request.user
-    if not _is_inspector(user):
+    if not can(user, "supervision.issue_documents"):
         raise PermissionDenied
     enterprises = Enterprise.objects.visible_to(user)
     inspection = None
@@ -193,7 +185,7 @@ def _document_page(
     may_void = (
         document.voided_at is None
         and document.kind in services.VOIDABLE_KINDS
-        and services.may_void(user, document)
+        and can(user, "supervision.void_document", document)
     )
     return render(
         request,
@@ -211,7 +203,7 @@ def _document_page(
             "void_form": void_form if void_form is not None else (DocumentVoidForm() if may_void else None),
             "may_reissue": document.voided_at is not None
             and replacement is None
-            and _is_inspector(user),
+            and can(user, "supervision.issue_documents"),
         },
         status=status,
     )
@@ -237,7 +229,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query": query,
             "today": today,
-            "can_open": _may_open_case(request.user),
+            "can_open": can(request.user, "supervision.open_cases"),
         },
     )
 
@@ -245,7 +237,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_new(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
-    if not _may_open_case(user):
+    if not can(user, "supervision.open_cases"):
         raise PermissionDenied
     enterprises = Enterprise.objects.visible_to(user)
     inspection = None

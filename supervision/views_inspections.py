@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
 
 from .forms_inspections import EnterpriseChooseForm, InspectionFilterSet, InspectionForm
 from .models import Inspection, InspectionAnswer, InspectionResult
-from .services.inspections import can_inspect, checklists_for, inspection_hazard_from_item, inspection_record
+from .services.inspections import checklists_for, inspection_hazard_from_item, inspection_record
 
 PAGE_SIZE = 25
 
@@ -60,7 +61,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query": query.urlencode(),
             "filterset": filterset,
-            "can_inspect": can_inspect(request.user),
+            "can_inspect": can(request.user, "supervision.inspect"),
         },
     )
 
@@ -70,7 +71,7 @@ def inspection_new(request: HttpRequest) -> HttpResponseBase:
     """A new inspection: the enterprise from `?enterprise=` (its page, a plan's entry) or chosen here; then the
     checklist of its industry, one item per card."""
     user: Any = request.user
-    if not can_inspect(user):
+    if not can(user, "supervision.inspect"):
         raise PermissionDenied
     enterprises = Enterprise.objects.visible_to(user)
     raw = request.GET.get("enterprise") or request.POST.get("enterprise") or ""
@@ -165,7 +166,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "departments": list(inspection.departments.order_by("name")),
             "counts": counts,
-            "can_inspect": can_inspect(request.user),
+            "can_inspect": can(request.user, "supervision.inspect"),
         },
     )
 
@@ -200,7 +201,7 @@ def enterprise_panel_context(request: HttpRequest, enterprise: Enterprise) -> di
         .annotate(failed=_failed_count())
         .order_by("-inspected_on", "-id")[:5]
     )
-    return {"enterprise": enterprise, "latest": latest, "can_inspect": can_inspect(request.user)}
+    return {"enterprise": enterprise, "latest": latest, "can_inspect": can(request.user, "supervision.inspect")}
 
 
 __all__ = [

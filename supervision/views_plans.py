@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.choices import Role
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 
 from .forms_plans import (
@@ -38,7 +39,7 @@ from .selectors_plans import (
 )
 from .services import plans as plan_services
 from .services.caps import enterprise_class, inspections_in_year
-from .services.plans import assignable_users, can_manage_plans, plan_label
+from .services.plans import assignable_users, plan_label
 
 PAGE_SIZE = 50
 STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
@@ -124,7 +125,9 @@ def plan_generate(request: HttpRequest) -> HttpResponse:
 
 def _retry_form(user: Any, plan: InspectionPlan) -> PlanGenerateForm | None:
     """A failed generation is asked for again from its page (the same period, county and department)."""
-    if plan.generation_status != PlanGenerationStatus.FAILED or not can_manage_plans(user, plan.jurisdiction):
+    if plan.generation_status != PlanGenerationStatus.FAILED or not can(
+        user, "supervision.manage_plans", plan.jurisdiction
+    ):
         return None
     return PlanGenerateForm(
         counties=county_choices(user),
@@ -173,7 +176,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "query": query,
             "counts": counts,
-            "can_manage": can_manage_plans(request.user, plan.jurisdiction),
+            "can_manage": can(request.user, "supervision.manage_plans", plan.jurisdiction),
             "today": today,
             "generating": plan.generation_status in plan_services.GENERATION_ACTIVE,
             "retry_form": _retry_form(request.user, plan),
@@ -194,7 +197,7 @@ def plan_entry_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     plan = entry.plan
     if not plans_visible(user).filter(pk=plan.pk).exists():
         raise Http404
-    if not can_manage_plans(user, plan.jurisdiction):
+    if not can(user, "supervision.manage_plans", plan.jurisdiction):
         raise PermissionDenied
     assignees = assignable_users(plan)
     initial = {"required": entry.required, "assignee": entry.assignee, "reason": ""}

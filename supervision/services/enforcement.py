@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import FactKind, JurisdictionLevel, Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction
+from safety_platform.permissions import can
 from safety_platform.services import (
     DomainError,
     deadline_cancel,
@@ -99,45 +100,6 @@ def enforcement_rules_in_force(day: dt.date | None = None) -> EnforcementRuleSet
 
 
 # Who may act -----------------------------------------------------------------------------------
-
-
-def _role(actor: Any) -> str:
-    if actor is None:
-        return ""
-    if getattr(actor, "is_superuser", False):
-        return Role.ADMIN
-    return str(getattr(actor, "role", ""))
-
-
-def _sees(actor: Any, enterprise: Any) -> bool:
-    from enterprises.models import Enterprise
-
-    return Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
-
-
-def may_act(actor: Any, enterprise: Any) -> bool:
-    """Field steps (documents, investigation, notice, statement, hearing, execution): the enterprise's inspectors
-    and county-level staff."""
-    return may_decide(actor, enterprise) or (_role(actor) == Role.INSPECTOR and _sees(actor, enterprise))
-
-
-def may_decide(actor: Any, enterprise: Any) -> bool:
-    """Decision, extension, withdrawal and closing: county-level staff (an inspector of a county-level jurisdiction
-    that holds the enterprise, the county office of its county, the committee, an administrator)."""
-    role = _role(actor)
-    if role in (Role.ADMIN, Role.COMMITTEE):
-        return True
-    if role == Role.COUNTY_OFFICE:
-        return _sees(actor, enterprise)
-    if role == Role.INSPECTOR:
-        path = enterprise.jurisdiction.path
-        return any(
-            path.startswith(p)
-            for p in actor.jurisdictions.filter(
-                level__in=[JurisdictionLevel.COUNTY, JurisdictionLevel.CITY]
-            ).values_list("path", flat=True)
-        )
-    return False
 
 
 def _forbidden() -> DomainError:
@@ -324,7 +286,7 @@ def document_issue(
 
     if kind not in INSPECTION_KINDS:
         raise DomainError(_("Choose the kind of document."), field="kind", code="invalid")
-    if _role(actor) != Role.INSPECTOR or not _sees(actor, enterprise):
+    if not can(actor, "supervision.issue_document", enterprise):
         # Only an inspector issues on site: the order's hazards are assessed by the inspector who found them.
         raise _forbidden()
     issued_on = _check_day(issued_on, "issued_on")
@@ -433,15 +395,6 @@ def document_issue(
 VOIDABLE_KINDS = INSPECTION_KINDS
 
 
-def may_void(actor: Any, document: EnforcementDocument) -> bool:
-    """The inspector who issued it (while the enterprise is still in his area), or county-level staff."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    if may_decide(actor, document.enterprise):
-        return True
-    return _role(actor) == Role.INSPECTOR and document.issued_by_id == actor.pk and _sees(actor, document.enterprise)
-
-
 def document_void(*, actor: Any, document_id: int, reason: str) -> EnforcementDocument:
     """作废: an issued document is never edited; a mistake voids it, with the reason, by whom and when (kept on the
     document and in the audit trail). Its number stays taken for ever.
@@ -468,7 +421,7 @@ def document_void(*, actor: Any, document_id: int, reason: str) -> EnforcementDo
                 _("A penalty case's documents are corrected through the case (withdraw it and file it again)."),
                 code="document_not_voidable",
             )
-        if not may_void(actor, document):
+        if not can(actor, "supervision.void_document", document):
             raise DomainError(
                 _("Only the inspector who issued the document or county-level staff may void it."), code="forbidden"
             )
@@ -577,7 +530,7 @@ def case_open(
     number: str = "",
 ) -> PenaltyCase:
     """立案: open a case; the decision clock (90 days by the rule set in force) starts on the filing day."""
-    if not may_act(actor, enterprise):
+    if not can(actor, "supervision.act_on_case", enterprise):
         raise _forbidden()
     title = (title or "").strip()
     if not title:
@@ -625,7 +578,7 @@ def _step(case_id: int, actor: Any, states: Sequence[str], *, decide: bool = Fal
         message=_("This case is “%(status)s”; that step is not possible now."),
         code="case_wrong_status",
     )
-    allowed = may_decide(actor, case.enterprise) if decide else may_act(actor, case.enterprise)
+    allowed = can(actor, "supervision.decide_case" if decide else "supervision.act_on_case", case.enterprise)
     if not allowed:
         raise _forbidden()
     return case, case.status
@@ -1012,8 +965,8 @@ CASE_STEPS: dict[str, tuple[tuple[str, ...], bool]] = {
 
 def case_allowed_steps(actor: Any, case: PenaltyCase) -> list[str]:
     """The steps `actor` may take on `case` now (the page shows a form for each)."""
-    field = may_act(actor, case.enterprise)
-    county = may_decide(actor, case.enterprise)
+    field = can(actor, "supervision.act_on_case", case.enterprise)
+    county = can(actor, "supervision.decide_case", case.enterprise)
     steps = []
     for step, (states, decide) in CASE_STEPS.items():
         if case.status not in states or not (county if decide else field):

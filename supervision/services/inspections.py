@@ -24,6 +24,7 @@ from hazards.location import clean_position
 from hazards.models import Checklist, ChecklistItem, Hazard
 from safety_platform.choices import Role
 from safety_platform.models import Department, Fact, User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError
 from safety_platform.uploads import IMAGE, validate_upload
 
@@ -31,7 +32,6 @@ from ..choices import InspectionReason
 from ..models import Inspection, InspectionAnswer, InspectionResult
 
 EARLIEST_INSPECTED_ON = dt.date(2000, 1, 1)  # no record of this platform goes back further
-INSPECTING_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 @dataclass
@@ -42,15 +42,6 @@ class AnswerInput:
     result: str
     note: str = ""
     photo: Any = None
-
-
-def can_inspect(user: Any) -> bool:
-    """Inspectors, department staff, county offices and the committee record inspections (never an API key)."""
-    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "api_key", None) is not None:
-        return False
-    if not user.is_active:
-        return False
-    return bool(user.is_superuser or user.role in INSPECTING_ROLES)
 
 
 def checklists_for(enterprise: Enterprise) -> Any:
@@ -125,7 +116,7 @@ def inspection_record(
     inspection beyond the yearly cap of the enterprise's class without a stated reason. `client_key` (made by
     the form) makes a submission sent again after a dropped connection return the first one's inspection.
     """
-    if not can_inspect(actor):
+    if not can(actor, "supervision.inspect"):
         raise DomainError(_("Only inspectors and supervising staff record inspections."), code="forbidden")
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise DomainError(_("This enterprise is outside your jurisdiction."), field="enterprise", code="forbidden")
@@ -218,7 +209,7 @@ def inspection_hazard_from_item(*, actor: Any, inspection: Inspection, answer: I
     """
     from hazards.services.loop import _register
 
-    if not can_inspect(actor):
+    if not can(actor, "supervision.inspect"):
         raise DomainError(_("Only inspectors and supervising staff turn findings into hazards."), code="forbidden")
     if not Inspection.objects.visible_to(actor).filter(pk=inspection.pk).exists():
         raise DomainError(_("This inspection is outside your jurisdiction."), code="forbidden")
@@ -300,7 +291,6 @@ def inspection_from_fact(*, fact: Fact) -> Inspection | None:
 
 __all__ = [
     "AnswerInput",
-    "can_inspect",
     "checklists_for",
     "inspection_from_fact",
     "inspection_hazard_from_item",

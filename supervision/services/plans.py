@@ -21,6 +21,7 @@ from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.locking import lock_row
 from safety_platform.models import Department, Jurisdiction, StatutoryDeadline, User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError, deadline_met, deadline_open
 
 from ..models import (
@@ -82,18 +83,6 @@ def _user_area_ids(user: Any) -> set[int]:
     }
 
 
-def can_manage_plans(user: Any, jurisdiction: Jurisdiction) -> bool:
-    """Committee staff and administrators everywhere; a county office or a county-level inspector in its county."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE):
-        return True
-    if user.role in (Role.COUNTY_OFFICE, Role.INSPECTOR):
-        # Their own area is the county itself or a level above it (not a township of it).
-        return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
-    return False
-
-
 # Which enterprises a plan holds --------------------------------------------------------------------
 
 
@@ -129,7 +118,7 @@ def _check_generation(
 ) -> tuple[InspectionRuleSet, dt.date]:
     """Refuse a plan that cannot be made (who asks, which area, which period, no rules in force); else the rule
     set in force in the period and the day the facts are read on."""
-    if actor is not None and not can_manage_plans(actor, jurisdiction):
+    if actor is not None and not can(actor, "supervision.manage_plans", jurisdiction):
         raise DomainError(_("Only committee staff or the county's own staff generate its plans."), code="forbidden")
     if jurisdiction.level not in (JurisdictionLevel.COUNTY, JurisdictionLevel.CITY):
         raise DomainError(
@@ -536,7 +525,7 @@ def plan_entry_adjust(
         entry = lock_row(
             InspectionPlanEntry.objects.select_related("plan", "plan__jurisdiction", "enterprise"), entry_id
         )
-        if not can_manage_plans(actor, entry.plan.jurisdiction):
+        if not can(actor, "supervision.manage_plans", entry.plan.jurisdiction):
             raise DomainError(_("Only committee staff or the county's own staff change its plans."), code="forbidden")
         if entry.required == required and entry.assignee_id == (assignee.pk if assignee is not None else None):
             return entry  # saved unchanged: nothing is adjusted, no reason asked
