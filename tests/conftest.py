@@ -107,6 +107,32 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _clock(request: Any) -> Iterator[None]:
+    """`@pytest.mark.clock(moment)` (usually a module's `pytestmark`): the test, its fixtures and the
+    factories it calls read `moment` from Python's clock, whatever day the suite runs on. The clock starts
+    there and runs on (rows created one after another keep their order) unless `tick=False`; a test may
+    still travel further with `frozen(...)` or the `time_machine` fixture. An autouse fixture is set up
+    before the test's other function-scoped fixtures, so those see the moment too."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(marker.args[0], tick=marker.kwargs.get("tick", True)):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _same_fake_data() -> None:
+    """Faker's made-up values (the users' Chinese names) are the same in every run of a test: a name that
+    happened to contain a searched character, or to sort before another, made the outcome a matter of chance."""
+    import factory.random
+
+    factory.random.reseed_random("safety-platform")
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.VAR_DIR = tmp_path / "var"  # seed_demo keeps the demo API key there: never the developer's var/

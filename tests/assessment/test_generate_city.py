@@ -49,7 +49,7 @@ def test_large_city_is_refused_outside_postgresql(reference: Any) -> None:
     if connection.vendor == "postgresql":
         pytest.skip("PostgreSQL takes any size")
     with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("generate_city", enterprises=6000, hazards=10)
+        call_command("generate_city", enterprises=6000, hazards=10, today=TODAY)
 
 
 @pytest.mark.django_db
@@ -58,12 +58,14 @@ def test_small_city_on_the_portable_path(reference: Any) -> None:
     from enterprises.models import Enterprise
     from hazards.models import Hazard, HazardTransition
 
-    call_command("generate_city", enterprises=15, hazards=120, years=1, seed=3, no_ratings=True, stdout=_Null())
+    call_command(
+        "generate_city", enterprises=15, hazards=120, years=1, seed=3, today=TODAY, no_ratings=True, stdout=_Null()
+    )
     assert Enterprise.objects.count() == 15
     assert Hazard.objects.count() == 120
     assert HazardTransition.objects.filter(action="register").count() == 120
     with pytest.raises(CommandError, match="already holds enterprises"):
-        call_command("generate_city", enterprises=15, hazards=10, stdout=_Null())
+        call_command("generate_city", enterprises=15, hazards=10, today=TODAY, stdout=_Null())
 
 
 class _Null:

@@ -16,10 +16,11 @@ from credit.services import blacklist_expire_due, credit_rating_recalculate
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKeyUse
 from safety_platform.services import api_key_create, api_key_revoke
+from tests.clock import shanghai
 from tests.credit.factories import record
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 BLACKLIST = "/api/v1/credit/blacklist/"
 RATINGS = "/api/v1/credit/ratings/"

@@ -24,10 +24,11 @@ from credit.services import (
 )
 from safety_platform.models import Notification
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.credit.factories import confirm_pending, fact
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -23,9 +23,10 @@ from credit.services import (
 )
 from safety_platform.choices import ApiScope
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.credit.test_api import key
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from credit.choices import BlacklistCase, BlacklistOrigin, BlacklistStatus, Inta
 from credit.models import BlacklistEntry, CreditFactIntake, CreditRating, CreditRecord, Rule
 from credit.services import credit_fact_ingest, credit_facts_ingest_pending, rule_set_copy, rule_set_publish
 from safety_platform.models import Notification
+from tests.clock import shanghai
 from tests.credit.factories import confirm_pending, fact
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def ingest(f: Any) -> CreditFactIntake:

@@ -22,11 +22,12 @@ from credit.services import credit_rating_recalculate
 from safety_platform.api import key_usage
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
+from tests.clock import shanghai
 from tests.credit import test_api
 from tests.credit.test_api import BLACKLIST, RATINGS, entry, get, key, pull_all
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 world = test_api.world
 fgw = test_api.fgw

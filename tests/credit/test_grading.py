@@ -19,9 +19,10 @@ from credit.models import BlacklistEntry, CreditRating, CreditRatingHistory, Rul
 from credit.models.rules import FrozenRuleSetError
 from credit.services import credit_rating_recalculate, rule_set_copy, rule_set_publish
 from enterprises.registry.choices import EnterpriseStatus
+from tests.clock import shanghai
 from tests.credit.factories import record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def grade(enterprise: Any, as_of: dt.date) -> CreditRating:

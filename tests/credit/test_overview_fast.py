@@ -15,10 +15,11 @@ from django.urls import reverse
 from credit.selectors import grade_distribution
 from credit.services import credit_rating_recalculate
 from enterprises.models import Enterprise
+from tests.clock import shanghai
 from tests.credit.factories import record
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from django.utils import timezone
 from credit.choices import BlacklistStatus, RecordStatus
 from credit.models import BlacklistEntry, CreditRating, CreditRecord
 from credit.services import blacklist_propose, credit_rating_recalculate
+from tests.clock import shanghai
 from tests.credit.factories import record
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 ROLES = [
     "admin",

@@ -29,11 +29,12 @@ from credit.services import (
     credit_recalc_run_execute,
     credit_recalc_run_start,
 )
+from tests.clock import shanghai
 from tests.credit.factories import default_rule_set, record
 from tests.factories import EnterpriseFactory
 from tests.platform.test_celery import celery_worker_process  # noqa: F401 - a real worker on Redis
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 CODES = ["STD-1", "ACC-LARGER", "ACC-GENERAL", "ORG-MISSING", "HAZ-OVERDUE", "HAZ-REPORT-ONTIME"]
 

@@ -33,10 +33,11 @@ from credit.services.proposals import PROPOSAL_DEADLINE_KIND
 from safety_platform.choices import ApiScope
 from safety_platform.models import Notification, StatutoryDeadline
 from safety_platform.services import DomainError, api_key_create, deadlines_escalate
+from tests.clock import shanghai
 from tests.credit.factories import fact
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 PROPOSALS = "/credit/proposals/"
 DECIDE = "/credit/proposals/decide/"

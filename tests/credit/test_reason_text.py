@@ -19,10 +19,11 @@ from credit.services import credit_fact_ingest, credit_rating_recalculate
 from emergency.services import accident_report
 from safety_platform.models import ApiKeyUse, Fact
 from safety_platform.services import fact_record
+from tests.clock import shanghai
 from tests.credit.factories import confirm_pending
 from tests.emergency.factories import hours_ago
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 MACHINE_TEXT = re.compile(r"\b[a-z_]+=\S|\baccident:\d|\bhazard:\d|\b(?:type|operation)\b|\+00:00|\b[a-z]+:read\b")
 

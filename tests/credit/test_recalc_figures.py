@@ -16,10 +16,11 @@ from credit.services import credit_recalculate_all
 from enterprises.figures.services import enterprise_figures_forget, enterprise_figures_rebuild
 from enterprises.models import EnterpriseFigures, EnterpriseFigureSummary
 from enterprises.registry.choices import EnterpriseStatus
+from tests.clock import shanghai
 from tests.credit.factories import record
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 CODES = ["STD-1", "ACC-LARGER", "ACC-GENERAL", "ORG-MISSING", "HAZ-OVERDUE", "HAZ-REPORT-ONTIME"]
 

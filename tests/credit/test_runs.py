@@ -18,10 +18,11 @@ from credit.services import (
     grading,
 )
 from safety_platform.models import Notification
+from tests.clock import shanghai
 from tests.credit.factories import confirm, record
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 CODES = [
     "STD-1",

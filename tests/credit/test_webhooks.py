@@ -22,9 +22,10 @@ from credit.services import (
     push,
     webhooks_deliver_due,
 )
+from tests.clock import shanghai
 from tests.credit.factories import record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -37,9 +37,10 @@ from emergency.services.accidents import (
 )
 from safety_platform.models import Fact, Notification, StatutoryDeadline
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.emergency.factories import RescueTeamFactory, hours_ago
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def clocks(accident: Any) -> dict[str, StatutoryDeadline]:

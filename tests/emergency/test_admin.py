@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from emergency.models import GradingRuleSet, StockMovement
 from emergency.services import accident_report, stock_receive
+from tests.clock import shanghai
 from tests.emergency.factories import hours_ago
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def test_used_rule_set_is_frozen_and_ledger_is_read_only(

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from emergency.models import Accident, StockBatch
 from safety_platform.models import Fact
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def iso(hours_ago: float) -> str:

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from emergency.models import Accident, AccidentRevision, SupplyItem
 from emergency.services import accident_report, dispatch_request
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from emergency.models import AccidentRevision
 from emergency.services import accident_forward, accident_report, accident_supplement
 from emergency.services.accidents import CLOCK_FORWARD, CLOCK_REPORT, CLOCK_SUPPLEMENT
 from safety_platform.models import StatutoryDeadline
+from tests.clock import shanghai
 from tests.emergency.factories import hours_ago
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 PROVINCE = CLOCK_FORWARD.format(level="province")
 MINISTRY = CLOCK_FORWARD.format(level="ministry")

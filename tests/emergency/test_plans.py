@@ -18,9 +18,10 @@ from emergency.services import drill_record, drills_notify_overdue, plan_create,
 from safety_platform.models import Notification
 from safety_platform.rules import rule_number, rules_cached
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 TODAY = dt.date(2026, 6, 30)
 

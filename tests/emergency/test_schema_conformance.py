@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from tests.clock import shanghai
 from tests.emergency.test_query_counts import ENDPOINTS
 from tests.platform.schema_check import openapi, response_errors
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 # The list endpoints the query-count tests walk (the overdue-enterprises report has its own check).
 LISTS = [endpoint for endpoint in ENDPOINTS if "/" not in endpoint]

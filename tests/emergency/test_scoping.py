@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from safety_platform.choices import ApiScope
 from safety_platform.services import api_key_create
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 ALL_ROLES = [
     "admin",

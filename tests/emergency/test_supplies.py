@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from emergency.choices import MovementKind, StockAlertKind
 from emergency.models import StockAlert, StockBatch, StockMovement
@@ -26,10 +25,12 @@ from emergency.services import (
 from emergency.services import supplies as supplies_module
 from safety_platform.models import Notification
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+NOW = shanghai(2026, 12, 4, 10)
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(NOW)]
 
-TODAY = timezone.localdate()
+TODAY = NOW.date()
 
 
 def balance(warehouse: Any, item: Any) -> int:

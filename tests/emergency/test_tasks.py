@@ -11,8 +11,9 @@ from django.utils import timezone
 from emergency.models import StockAlert
 from emergency.services import stock_receive
 from emergency.tasks import drills_notify_overdue_task, stock_alerts_refresh_task, warning_notify_targets_task
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def test_emergency_jobs_are_in_the_database_schedule(db: Any) -> None:

@@ -22,8 +22,9 @@ from emergency.models import (
     Warehouse,
 )
 from emergency.services import stock_receive
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def local(hours_ago: float) -> str:

@@ -20,9 +20,10 @@ from emergency.services import warning_acknowledge, warning_issue, warning_notif
 from emergency.services.reach import ack_link_read, ack_link_token
 from safety_platform.models import Industry, OutboundMessage
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 LINK = re.compile(r"https?://\S+/w/(\S+)/")
 T0 = dt.datetime(2026, 7, 14, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from enterprises.models import JointInspection
 from enterprises.responsibility.services import joint_inspection_create
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from django.utils import timezone
 from enterprises.models import Enterprise
 from enterprises.registry.services import enterprises_rederive_departments
 from safety_platform.models import DepartmentIndustry
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def _chemical_plants(org: Any, n: int) -> list[Enterprise]:

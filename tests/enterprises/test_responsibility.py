@@ -25,9 +25,10 @@ from enterprises.responsibility.services import (
 from hazards.models import Hazard
 from safety_platform.models import Fact
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 # Responsibility lists ---------------------------------------------------------------------------------

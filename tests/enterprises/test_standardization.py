@@ -27,10 +27,11 @@ from tests.clock import shanghai
 from tests.enterprises.topic_factories import EmployeeFactory, OperationCertificateFactory, StdCertificateFactory
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+NOW = shanghai(2026, 12, 4, 10)
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(NOW)]
 
-# Certificates recorded by staff must not be expired already, so these follow the calendar.
-ISSUED = dt.date.today() - dt.timedelta(days=300)
+# Certificates recorded by staff must not be expired already: these stand 300 days before the chosen day.
+ISSUED = NOW.date() - dt.timedelta(days=300)
 EXPIRES = add_months(ISSUED, 36)
 
 

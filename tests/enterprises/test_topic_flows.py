@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from enterprises.models import CatalogEntry, DeclaredEquipment, Employee, EquipmentMatch, ExitProposal, SitingReview
 from hazards.models import Hazard
+from tests.clock import shanghai
 from tests.enterprises.topic_factories import CatalogEntryFactory, PlaceFactory, ProjectFactory, SeparationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 # The enterprise portal -------------------------------------------------------------------------------

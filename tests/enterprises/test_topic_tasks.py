@@ -12,6 +12,7 @@ from django.db import connection
 from enterprises.models import DeclaredEquipment, EquipmentMatch, ExitProposal
 from hazards.models import Hazard
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.enterprises.topic_factories import CatalogEntryFactory, StdCertificateFactory
 
 TASKS = {
@@ -20,6 +21,9 @@ TASKS = {
     "enterprises.training_compliance_facts",
     "enterprises.hazard_links_sync",
 }
+
+# A certificate that expired yesterday, on a chosen day.
+pytestmark = pytest.mark.clock(shanghai(2026, 12, 4, 10))
 
 
 @pytest.mark.django_db

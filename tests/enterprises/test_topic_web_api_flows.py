@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.models import CatalogEntry, Demonstration, DensePlace, ResponsibilityItem, SpecialOperationCertificate
+from tests.clock import shanghai
 from tests.enterprises.topic_factories import EmployeeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 # Demonstration enterprises (§4.1) ---------------------------------------------------------------------

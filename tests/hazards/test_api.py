@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 
 from hazards.models import Hazard
+from tests.clock import shanghai
 from tests.hazards.factories import fake_image_upload, image_upload, make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def test_whole_loop_through_the_api_by_the_roles_that_own_each_step(

@@ -23,9 +23,10 @@ from django.urls import reverse
 from hazards.models import Hazard, RemediationPlan
 from hazards.services import proposed_deadline
 from hazards.services.loop import RECTIFICATION_DAYS
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 NOW = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 TODAY = dt.date(2026, 12, 3)

@@ -18,9 +18,10 @@ from hazards.selectors import (
 )
 from hazards.services import Answer, campaign_save, hazard_close, hazard_log, self_check_submit
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.hazards.factories import image_upload, make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ import pytest
 
 from hazards.demo import seed_demo
 from hazards.models import Campaign, Checklist, Hazard, HazardTransition, RiskSource
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def test_demo_seeder_adds_a_varied_loop_and_is_idempotent(org: Any, users: dict[str, Any], xinluo_chem: Any) -> None:

@@ -16,9 +16,10 @@ from hazards.models import Hazard
 from hazards.views_map import map_positions
 from safety_platform.models import Jurisdiction
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,10 +21,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hazards.models import Campaign, Hazard
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory
 from tests.hazards.factories import make_hazard
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 HAZARDS = 30_000
 

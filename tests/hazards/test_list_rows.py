@@ -12,9 +12,10 @@ from rest_framework.test import APIRequestFactory
 
 from hazards.api.serializers import HazardSerializer
 from hazards.models import Campaign, Hazard
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

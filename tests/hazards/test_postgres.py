@@ -12,9 +12,10 @@ from django.db import DatabaseError, connection, transaction
 from hazards.models import Hazard, HazardAttachment, HazardTransition
 from hazards.services import hazard_close, hazard_register, hazard_reject
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def _race(*calls: Callable[[], Any]) -> list[Any]:

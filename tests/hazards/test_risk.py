@@ -22,10 +22,11 @@ from hazards.services import (
     risk_source_save,
 )
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def lec(l_: str, e: str, c: str, name: str = "岗位") -> dict[str, Any]:

@@ -17,11 +17,12 @@ from hazards.services import action_blocker, risk_card_qr_svg, risk_source_save
 from hazards.services import card as card_services
 from hazards.views import risk_card_public_url
 from safety_platform.models import Notification
+from tests.clock import shanghai
 from tests.factories import UserFactory
 from tests.hazards.conftest import EXPECTED
 from tests.hazards.factories import fake_image_upload, image_upload, make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
 from tests.platform.schema_check import response_errors
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def test_hazard_and_risk_map_answers_match_the_schema(api_client: Any, users: Any, xinluo_chem: Any) -> None:

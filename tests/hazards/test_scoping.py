@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from hazards.models import Checklist, SelfCheck
 from hazards.services import risk_source_save, stat_report_get_or_create
+from tests.clock import shanghai
 from tests.factories import UserFactory
 from tests.hazards.conftest import EXPECTED
 from tests.hazards.factories import image_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 ROLES = sorted(EXPECTED)
 

@@ -23,7 +23,7 @@ from safety_platform.models import Fact, StatutoryDeadline
 from safety_platform.services import DomainError, deadlines_escalate
 from tests.clock import frozen, shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 Q3_START, Q3_END = dt.date(2025, 7, 1), dt.date(2025, 9, 30)

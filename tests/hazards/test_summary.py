@@ -24,10 +24,11 @@ from hazards.services import (
 from hazards.services.summary import hazard_summary_rebuild
 from hazards.tasks import hazard_summary_rebuild_task
 from tests.assessment.helpers import at, hazard
+from tests.clock import shanghai
 from tests.factories import EnterpriseFactory
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 OPEN = {"registered", "assessed", "reported", "rectifying", "remediated"}
 RECTIFYING = {"assessed", "reported", "rectifying"}

@@ -24,7 +24,7 @@ from safety_platform.services import DomainError
 from tests.clock import shanghai
 from tests.hazards.factories import COMPLETE_PLAN, image_upload, make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 ROLES = ["admin", "committee", "county_office", "inspector", "inspector_town", "department", "enterprise"]
 

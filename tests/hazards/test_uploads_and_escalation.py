@@ -14,9 +14,10 @@ from hazards.services import attachments_make_thumbnails, hazard_progress
 from hazards.services.loop import thumbnail_name
 from safety_platform.models import Fact, Notification, StatutoryDeadline
 from safety_platform.services import DomainError, deadlines_escalate
+from tests.clock import shanghai
 from tests.hazards.factories import fake_image_upload, image_upload, make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def test_renamed_non_image_is_refused_in_the_web_form(client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:

@@ -20,10 +20,11 @@ from hazards.services import hazard_assess, hazard_record_overdue, hazard_void, 
 from safety_platform.choices import FactKind
 from safety_platform.models import Fact, Notification, StatutoryDeadline
 from safety_platform.services import DomainError
+from tests.clock import shanghai
 from tests.credit.factories import confirm
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from hazards.models import Checklist, Hazard, SelfCheck
 from hazards.services import risk_source_save, stat_report_get_or_create
+from tests.clock import shanghai
 from tests.hazards.factories import COMPLETE_PLAN, image_upload, make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def act(client: Any, hazard: Hazard, action: str, data: dict[str, Any]) -> Any:

@@ -13,8 +13,9 @@ from django.utils import timezone
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.services import DomainError, api_key_create, api_key_revoke
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 URL = "/api/v1/enterprises/"
 
 

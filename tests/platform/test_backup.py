@@ -28,9 +28,14 @@ from credit.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from hazards.models import Hazard, HazardAttachment, HazardTransition
 from hazards.services import hazard_log
 from safety_platform.models import Notification, TaskOutbox, User
+from tests.clock import shanghai
 from tests.hazards.factories import image_upload
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.clock(shanghai(2026, 12, 4, 10)),
+]
 
 # One restore database per xdist worker (plain "sp_h3_restore" in a single-process run).
 RESTORE_DB = "sp_h3_restore" + os.environ.get("PYTEST_XDIST_WORKER", "")

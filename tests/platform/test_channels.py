@@ -33,8 +33,9 @@ from safety_platform.services import (
     outbound_deliver,
 )
 from safety_platform.validators import normalize_mainland_mobile
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 # A real SMTP server and a fake SMS gateway on 127.0.0.1 -----------------------------------------

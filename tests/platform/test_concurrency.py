@@ -24,10 +24,11 @@ from enterprises.models import Enterprise
 from hazards.choices import HazardGrade
 from hazards.models import RemediationPlan
 from safety_platform.concurrency import StaleEdit, check_opened, opened_from_if_match, version_of
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
 from tests.platform.test_forms_roundtrip import edit_form_on, post_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def _client(user: Any, language: str = "zh-hans") -> Client:

@@ -27,7 +27,7 @@ from tests.clock import frozen, shanghai
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 NOW = shanghai(2026, 6, 10, 9)
 

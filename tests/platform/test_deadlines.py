@@ -11,9 +11,10 @@ from django.utils import timezone, translation
 from safety_platform.models import Notification, StatutoryDeadline
 from safety_platform.services import deadline_met, deadline_open, deadlines_escalate, fact_record, notify
 from safety_platform.signals import deadline_escalated, fact_recorded
+from tests.clock import shanghai
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

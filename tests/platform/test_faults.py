@@ -20,11 +20,12 @@ from credit.services import blacklist_propose, blacklist_serve_notice, push
 from safety_platform.celery import app as celery_app
 from safety_platform.models import Notification, StatutoryDeadline, TaskOutbox
 from safety_platform.tasks_util import outbox_dispatch_pending
+from tests.clock import shanghai
 
 from .broker import drop_broker_connections
 from .schema_check import openapi, response_errors
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 CLOSED_PORT_REDIS = "redis://127.0.0.1:6399/0"  # nothing listens there: a stopped Redis
 

@@ -15,8 +15,9 @@ from enterprises.registry.validators import is_valid_credit_code
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.models import Department, Jurisdiction, User
 from safety_platform.models.org import DepartmentIndustry
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def test_longyan_counties_carry_their_gb2260_codes(reference: Any) -> None:

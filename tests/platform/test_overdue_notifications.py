@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from safety_platform.models import Notification
 from safety_platform.services import deadline_open, deadlines_escalate
+from tests.clock import shanghai
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from hazards.models import Hazard
 from safety_platform import pagination
 from safety_platform.models import Jurisdiction
 from safety_platform.pagination import ListPaginator
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
 def _counts(queries: list[dict[str, Any]], table: str = "") -> list[str]:

@@ -29,9 +29,10 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, Phase, settings
 
+from tests.clock import shanghai
 from tests.platform.test_schema_all import RAW_SCHEMA
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 MAX_SCENARIOS = 40
 MAX_STEPS = 6

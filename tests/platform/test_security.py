@@ -13,9 +13,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from safety_platform.models import Notification
+from tests.clock import shanghai
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 PASSWORD = "pass-Word-1"
 
 

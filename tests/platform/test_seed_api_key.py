@@ -12,8 +12,9 @@ from django.core.management import call_command
 
 from enterprises.models import Enterprise
 from safety_platform.models import ApiKey, User
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 KEY = re.compile(r"Authorization: Api-Key (\S+)")
 

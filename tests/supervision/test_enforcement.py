@@ -31,7 +31,7 @@ from supervision.services import enforcement as svc
 from tests.clock import frozen, shanghai
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 BASIS = "《中华人民共和国安全生产法》第一百零一条"
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 
 from safety_platform.models import Fact
 from supervision.models import Inspection
@@ -34,7 +33,7 @@ def test_every_visit_becomes_an_inspection_with_its_day_inspector_note_event_and
     fact = Fact.objects.create(
         kind="inspection_conducted",
         dedup_key="inspection:old:1",
-        occurred_at=timezone.now(),
+        occurred_at=dt.datetime(2025, 9, 9, 2, tzinfo=dt.UTC),  # the visit's day, whatever day the suite runs
         enterprise=enterprise,
         payload={"inspector_id": inspector.pk},
     )
