@@ -1,5 +1,6 @@
 """One list page pattern (issue 17): every list's filters come from `{% list_filters %}`
-(templates/includes/list_filters.html), labelled, with the one filter-errors block; nothing loads htmx."""
+(templates/includes/list_filters.html), labelled, with the one filter-errors block. (That htmx is gone:
+tests/platform/test_shell.py.)"""
 
 from __future__ import annotations
 
