@@ -26,7 +26,7 @@ class HazardsConfig(AppConfig):
         )
         from safety_platform.schedules import Schedule, register_schedule
 
-        from . import receivers  # noqa: F401  (connects the deadline listener)
+        from . import permissions, receivers  # noqa: F401  (the app's rules; connects the deadline listener)
         from .demo import seed_demo
         from .demo_positions import seed_hazard_positions
         from .models import (

@@ -29,11 +29,11 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
-from safety_platform.choices import Role
 from safety_platform.model_meta import verbose_name_of
 from safety_platform.models import Jurisdiction
 from safety_platform.net import client_ip
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
 
@@ -59,16 +59,10 @@ from .models import (
 from .models.risk import plain_number
 
 PAGE_SIZE = 25
-STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def _role(user: Any) -> str:
     return services.actor_role(user)
-
-
-def _require_roles(user: Any, roles: frozenset[str]) -> None:
-    if _role(user) not in roles:
-        raise PermissionDenied
 
 
 def _query(request: HttpRequest) -> str:
@@ -92,7 +86,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": _query(request),
-            "can_log": _role(request.user) in services.loop.HAZARD_LOG_ROLES,
+            "can_log": can(request.user, "hazards.log"),
             "today": timezone.localdate(),
         },
     )
@@ -138,7 +132,8 @@ def _log_with_position(user: Any, data: dict[str, Any]) -> Any:
 @_login_required_or_401
 def hazard_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _require_roles(user, services.loop.HAZARD_LOG_ROLES)
+    if not can(user, "hazards.log"):
+        raise PermissionDenied
     initial: dict[str, Any] = {}
     if request.GET.get("enterprise", "").isdecimal():
         initial["enterprise"] = request.GET["enterprise"]
@@ -234,11 +229,11 @@ def _hazard_context(request: HttpRequest, hazard: Any, bound: tuple[str, Any] | 
         "plan_missing": plan.missing_labels() if plan else [],
         "can_edit_plan": hazard.is_major
         and hazard.state in services.loop.PLAN_STATES
-        and _role(user) in (Role.INSPECTOR, Role.ENTERPRISE),
+        and can(user, "hazards.edit_plan"),
         "action_forms": _action_forms(user, hazard, bound),
         "audit_entries": audit_entries_for(hazard)[:30],
         "today": timezone.localdate(),
-        "can_see_reporter": services.reporter_contact_visible_to(user),  # kept from the employer
+        "can_see_reporter": can(user, "hazards.see_reporter"),  # kept from the employer
     }
 
 
@@ -278,7 +273,8 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     hazard = get_object_or_404(selectors.hazards_visible_to(user), pk=pk)
-    _require_roles(user, frozenset({Role.INSPECTOR, Role.ENTERPRISE}))
+    if not can(user, "hazards.edit_plan"):
+        raise PermissionDenied
     plan = RemediationPlan.objects.filter(hazard=hazard).first()
     form = f.PlanForm(request.POST or None, instance=plan, hazard=hazard)
     if request.method == "POST" and form.is_valid():
@@ -328,7 +324,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": _query(request),
-            "can_edit": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+            "can_edit": can(request.user, "hazards.edit_risk"),
             "today": timezone.localdate(),
             "bandings": RiskBanding.objects.filter(is_active=True).prefetch_related("bands"),
         },
@@ -337,7 +333,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 def _risk_form_view(request: HttpRequest, source: RiskSource | None) -> HttpResponse:
     user: Any = request.user
-    _require_roles(user, services.risk.RISK_EDITOR_ROLES)
+    if not can(user, "hazards.edit_risk"):
+        raise PermissionDenied
     initial: dict[str, Any] = {}
     if source is not None:
         initial = {
@@ -405,7 +402,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "bands": source.banding.describe(),
             "hazards": source.hazards.select_related("enterprise").order_by("-found_at")[:20],
-            "can_edit": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+            "can_edit": can(request.user, "hazards.edit_risk"),
             "audit_entries": audit_entries_for(source)[:20],
         },
     )
@@ -430,7 +427,7 @@ def risk_card(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "public_url": url,
             "qr_svg": mark_safe(services.risk_card_qr_svg(url)),  # markup made by segno from the URL alone
-            "can_edit": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+            "can_edit": can(request.user, "hazards.edit_risk"),
         },
     )
 
@@ -506,7 +503,8 @@ def card_public(request: HttpRequest, token: Any) -> HttpResponse:
 @login_required
 def risk_map_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _require_roles(user, STAFF)
+    if not can(user, "hazards.see_risk_map"):
+        raise PermissionDenied
     node_id = request.GET.get("node", "")
     node: Jurisdiction | None
     if node_id.isdecimal():
@@ -543,7 +541,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "query": "",
-            "can_create": services.campaign_can_edit(request.user),
+            "can_create": can(request.user, "hazards.edit_campaign"),
             "today": timezone.localdate(),
         },
     )
@@ -563,7 +561,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "jurisdictions": campaign.jurisdictions.all(),
             "page_obj": page,
             "query": "",
-            "can_edit": services.campaign_can_edit(request.user, campaign),
+            "can_edit": can(request.user, "hazards.edit_campaign", campaign),
             "today": timezone.localdate(),
         },
     )
@@ -571,7 +569,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _campaign_form_view(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
     user: Any = request.user
-    if not services.campaign_can_edit(user, campaign):
+    if not can(user, "hazards.edit_campaign", campaign):
         raise PermissionDenied
     initial = {}
     if campaign is not None:
@@ -629,7 +627,8 @@ def selfcheck_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def selfcheck_create(request: HttpRequest, checklist_id: int) -> HttpResponse:
     user: Any = request.user
-    _require_roles(user, frozenset({Role.ENTERPRISE}))
+    if not can(user, "hazards.self_check"):
+        raise PermissionDenied
     checklist = get_object_or_404(Checklist.objects.for_industry(user.enterprise.industry), pk=checklist_id)
     items = list(checklist.items.filter(is_active=True).order_by("order", "id"))
     form = f.SelfCheckForm(request.POST or None, request.FILES or None, items=items)
@@ -704,7 +703,8 @@ def stats_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def stats_generate(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _require_roles(user, frozenset({Role.ENTERPRISE}))
+    if not can(user, "hazards.file_statistics"):
+        raise PermissionDenied
     form = f.StatGenerateForm(request.POST, periods=_recent_periods(timezone.localdate()))
     if not form.is_valid():
         messages.error(request, _("Choose a period."))
@@ -722,7 +722,8 @@ def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.stat_reports_visible_to(user), pk=pk)
     form = f.NoteForm(request.POST or None)
     if request.method == "POST":
-        _require_roles(user, frozenset({Role.ENTERPRISE}))
+        if not can(user, "hazards.file_statistics"):
+            raise PermissionDenied
         if form.is_valid():
             with refusal_into(form, request=request) as refused:
                 report = services.stat_report_submit(report_id=report.pk, actor=user, note=form.cleaned_data["note"])
@@ -755,7 +756,8 @@ def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plausibility_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _require_roles(user, STAFF)
+    if not can(user, "hazards.see_plausibility"):
+        raise PermissionDenied
     return render(
         request,
         "hazards/plausibility.html",
@@ -779,8 +781,8 @@ def enterprise_panel_context(request: HttpRequest, enterprise: Enterprise) -> di
         "hazards": selectors.hazards_open_for_enterprise(request.user, enterprise)[:10],
         "counts": selectors.hazard_counts(request.user, enterprise=enterprise),
         "risk_counts": selectors.risk_level_counts(request.user, enterprise=enterprise),
-        "can_log": _role(request.user) in services.loop.HAZARD_LOG_ROLES,
-        "can_edit_risk": _role(request.user) in services.risk.RISK_EDITOR_ROLES,
+        "can_log": can(request.user, "hazards.log"),
+        "can_edit_risk": can(request.user, "hazards.edit_risk"),
         "today": timezone.localdate(),
     }
 

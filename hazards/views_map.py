@@ -12,17 +12,18 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from safety_platform.models import Jurisdiction
+from safety_platform.permissions import can
 
 from . import selectors
 from .choices import OPEN_STATES, HazardGrade
 from .models import Hazard
-from .views import STAFF, _require_roles
 
 MAP_LIMIT = 500
 
@@ -104,5 +105,6 @@ def map_positions(user: Any, node: Jurisdiction, *, limit: int = MAP_LIMIT) -> d
 def map_points(request: HttpRequest) -> JsonResponse:
     """GET /hazards/risk-map/points/?node=<jurisdiction id>: the risk map's points, as JSON."""
     user: Any = request.user
-    _require_roles(user, STAFF)
+    if not can(user, "hazards.see_risk_map"):
+        raise PermissionDenied
     return JsonResponse(map_positions(user, _node(request)))

@@ -166,12 +166,12 @@ class HazardDetailSerializer(HazardSerializer):
         read_only_fields = fields
 
     def get_reporter_contact(self, obj: Hazard) -> str:
-        from ..services import reporter_contact_visible_to
+        from safety_platform.permissions import can
 
         request = self.context.get("request")
         user = getattr(request, "user", None)
         # Only people of the authorities see it: not the enterprise, not a machine client's key.
-        if user is None or not reporter_contact_visible_to(user):
+        if user is None or not can(user, "hazards.see_reporter"):
             return ""
         return obj.reporter_contact
 

@@ -27,7 +27,7 @@ from safety_platform.api.filtering import RequestedFiltersBackend
 from safety_platform.api.pagination import CountWithPagePagination
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.audit import set_request_actor
-from safety_platform.choices import ApiScope, Role
+from safety_platform.choices import ApiScope
 from safety_platform.concurrency import (
     VersionedAPIMixin,
     api_changes_shown_by,
@@ -36,6 +36,7 @@ from safety_platform.concurrency import (
     writable_model_fields,
 )
 from safety_platform.models import Jurisdiction
+from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
 from .. import selectors, services
@@ -123,7 +124,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     @extend_schema(request=s.HazardCreateSerializer, responses={201: s.HazardDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user: Any = request.user
-        if services.actor_role(user) not in (Role.INSPECTOR, Role.ENTERPRISE):
+        if not can(user, "hazards.log"):
             raise exceptions.PermissionDenied(_("Only inspectors and enterprises log hazards."))
         serializer = s.HazardCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -422,13 +423,7 @@ class RiskMapView(APIView):
     )
     def get(self, request: Request) -> Response:
         user: Any = request.user
-        if services.actor_role(user) not in (
-            Role.ADMIN,
-            Role.COMMITTEE,
-            Role.COUNTY_OFFICE,
-            Role.INSPECTOR,
-            Role.DEPARTMENT,
-        ):
+        if not can(user, "hazards.see_risk_map"):
             raise exceptions.PermissionDenied(_("The risk map is for supervisors."))
         raw = request.query_params.get("jurisdiction")
         node: Jurisdiction | None

@@ -1,10 +1,9 @@
 """Writes of the hazards app, one module per topic. `hazard_register` is the cross-app contract."""
 
-from .campaigns import campaign_can_edit, campaign_save
+from .campaigns import campaign_save
 from .card import (
     card_report_throttled,
     hazard_report_from_card,
-    reporter_contact_visible_to,
     risk_card_find,
     risk_card_qr_svg,
     risk_card_regenerate,
@@ -53,7 +52,6 @@ __all__ = [
     "actor_role",
     "allowed_actions",
     "attachments_make_thumbnails",
-    "campaign_can_edit",
     "campaign_save",
     "card_report_throttled",
     "hazard_assess",
@@ -76,7 +74,6 @@ __all__ = [
     "previous_period",
     "proposed_deadline",
     "remediation_plan_save",
-    "reporter_contact_visible_to",
     "risk_banding_activate",
     "risk_banding_in_use",
     "risk_banding_new_version",

@@ -9,19 +9,11 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
+from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
 from ..models import Campaign
 from .loop import actor_role
-
-CAMPAIGN_ROLES = frozenset({Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
-
-
-def campaign_can_edit(user: Any, campaign: Campaign | None = None) -> bool:
-    role = actor_role(user)
-    if role not in CAMPAIGN_ROLES:
-        return False
-    return campaign is None or role == Role.COMMITTEE or campaign.created_by_id == user.pk
 
 
 def campaign_save(
@@ -31,7 +23,7 @@ def campaign_save(
 
     The campaign is locked while it is changed; with `opened`, a campaign changed by someone else meanwhile is
     refused (`StaleEdit`)."""
-    if not campaign_can_edit(actor, campaign):
+    if not can(actor, "hazards.edit_campaign", campaign):
         raise DomainError(_("Your role may not do this."), code="forbidden")
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
     if not str(data.get("name") or "").strip():

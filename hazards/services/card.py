@@ -16,14 +16,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from safety_platform.choices import Role
+from safety_platform.permissions import can
 from safety_platform.services import DomainError, notify
 from safety_platform.uploads import image_without_metadata
 
 from ..choices import AttachmentKind, HazardSource
 from ..models import Hazard, RiskSource
-from .loop import _enterprise_users, _local_inspectors, _register, actor_role
-from .risk import RISK_EDITOR_ROLES
+from .loop import _enterprise_users, _local_inspectors, _register
 
 # (scope, how many reports, per how many seconds): per address at one card, per address over all cards,
 # per card over all addresses. Workers of one site often share one address (a carrier's NAT, the plant's
@@ -33,14 +32,6 @@ from .risk import RISK_EDITOR_ROLES
 CARD_REPORT_LIMITS: tuple[tuple[str, int, int], ...] = (("ip_card", 5, 3600), ("ip", 30, 3600), ("card", 20, 3600))
 DESCRIPTION_MAX = 1000
 TITLE_MAX = 60
-# Who reads a worker's name and phone (安全生产法 art. 73: reporters are protected): the authorities only,
-# never the enterprise's users nor an API key.
-REPORTER_CONTACT_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
-
-
-def reporter_contact_visible_to(user: Any) -> bool:
-    """Whether `user` may read the reporter's contact of a risk-card report (page and API alike)."""
-    return actor_role(user) in REPORTER_CONTACT_ROLES
 
 
 def risk_card_qr_svg(url: str) -> str:
@@ -62,7 +53,7 @@ def risk_card_find(token: Any) -> RiskSource | None:
 
 def risk_card_regenerate(*, actor: Any, risk_source_id: int) -> RiskSource:
     """Issue a new card token: every card printed before stops working (a leaked or misused card)."""
-    if actor_role(actor) not in RISK_EDITOR_ROLES:
+    if not can(actor, "hazards.edit_risk"):
         raise DomainError(_("Your role may not do this."), code="forbidden")
     with transaction.atomic():
         source = RiskSource.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=risk_source_id).first()

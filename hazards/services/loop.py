@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Jurisdiction
+from safety_platform.permissions import SITE_ROLES, can
 from safety_platform.rules import rule_number
 from safety_platform.services import (
     DomainError,
@@ -80,8 +81,7 @@ class Rule:
 
 S = HazardState
 INSPECTOR = frozenset({Role.INSPECTOR})
-ENTERPRISE_OR_INSPECTOR = frozenset({Role.INSPECTOR, Role.ENTERPRISE})
-HAZARD_LOG_ROLES = ENTERPRISE_OR_INSPECTOR  # who logs hazards (the form, the phone's outbox)
+ENTERPRISE_OR_INSPECTOR = SITE_ROLES  # the role groups are defined once, in safety_platform/permissions.py
 
 RULES: dict[str, Rule] = {
     TransitionAction.ASSESS: Rule(frozenset({S.REGISTERED}), S.ASSESSED, ENTERPRISE_OR_INSPECTOR),
@@ -872,7 +872,7 @@ def remediation_plan_save(
     meanwhile refuses the save with `StaleEdit`; a plan not written yet is compared as an empty one.
     """
     role = actor_role(actor)
-    if role not in ENTERPRISE_OR_INSPECTOR:
+    if not can(actor, "hazards.edit_plan"):
         raise DomainError(_("Your role may not do this."), code="forbidden")
     with transaction.atomic():
         # Lock the hazard so that a plan cannot change under a concurrent report.

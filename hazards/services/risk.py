@@ -10,15 +10,13 @@ from django.db import transaction
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
+from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
 from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, MATRIX_VALUES, RiskMethod
 from ..models import RiskBand, RiskBanding, RiskSource
 from .loop import actor_role
-
-RISK_EDITOR_ROLES = frozenset({Role.INSPECTOR, Role.ENTERPRISE})
 
 
 def _decimal(value: Any, field: str, allowed: list[str]) -> Decimal:
@@ -67,7 +65,7 @@ def risk_source_save(
     from enterprises.models import Enterprise
 
     role = actor_role(actor)
-    if role not in RISK_EDITOR_ROLES:
+    if not can(actor, "hazards.edit_risk"):
         raise DomainError(_("Your role may not do this."), code="forbidden")
     if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
         raise DomainError(_("This enterprise is outside your scope."), field="enterprise", code="forbidden")

@@ -43,10 +43,10 @@ def risk_label(level: str) -> str:
 def hazard_outbox_sender(context: template.Context) -> dict[str, object]:
     """On every page of a user who logs hazards: send the reports the phone still holds (queued offline
     on the hazard form, whose tab may have been closed since) and say how many are waiting."""
-    from hazards.services.loop import HAZARD_LOG_ROLES
+    from safety_platform.permissions import can
 
     user = context.get("user")
-    may_log = bool(user is not None and user.is_authenticated and getattr(user, "role", None) in HAZARD_LOG_ROLES)
+    may_log = user is not None and can(user, "hazards.log")
     return {"outbox_user": user.pk if may_log and user is not None else None}
 
 
