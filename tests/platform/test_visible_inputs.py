@@ -7,24 +7,17 @@ the other would tell an outsider which ids exist.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from emergency.models import EmergencyPlan
-from tests.clock import frozen, shanghai
+from tests.clock import shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 11, 18, 10))]
 
 MISSING = 987654321
-
-
-@pytest.fixture(autouse=True)
-def _moment() -> Iterator[None]:
-    with frozen(shanghai(2026, 11, 18, 10)):
-        yield
 
 
 def _answer(response: Any, the_id: int) -> tuple[int, Any]:
