@@ -31,7 +31,8 @@ from supervision.services import enforcement as svc
 from tests.clock import frozen, shanghai
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
+# Noon, like the frozen moments below: a login at 10:00 would have been idle for two hours by then.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4))]
 
 BASIS = "《中华人民共和国安全生产法》第一百零一条"
 
