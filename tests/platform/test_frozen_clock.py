@@ -168,10 +168,29 @@ def _walk(node: ast.AST, covered: bool, moved_at: int | None = None) -> Iterator
             moved_at = child.lineno  # the statements after it in this block run on the moved clock
 
 
-def _clock_readers(path: Path, tree: ast.Module) -> set[str]:
+def _guards(top: ast.AST) -> frozenset[str]:
+    """The parameters that spare a helper's every read of the clock (`as_of or timezone.localdate()`: a
+    caller that passes `as_of=` reads no clock); empty when some read is unconditional."""
+    if not isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef):
+        return frozenset()
+    params = {a.arg for a in [*top.args.args, *top.args.kwonlyargs]}
+    spared: dict[int, str] = {}  # id of a read -> the parameter before its `or`
+    for node in ast.walk(top):
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+            first, second = node.values
+            if isinstance(first, ast.Name) and first.id in params and _reads_clock(second):
+                spared[id(second)] = first.id
+    reads = [node for node in ast.walk(top) if _reads_clock(node)]
+    if not reads or any(id(node) not in spared for node in reads):
+        return frozenset()
+    return frozenset(spared[id(node)] for node in reads)
+
+
+def _clock_readers(path: Path, tree: ast.Module) -> dict[str, frozenset[str]]:
     """Top-level names of a helper module (factories, conftest, helpers) whose use reads the clock:
-    functions, fixtures and factory classes that read it (directly or through another such name)."""
-    readers: set[str] = set()
+    functions, fixtures and factory classes that read it (directly or through another such name), each
+    with the parameters that spare the read when a caller passes them (see `_guards`)."""
+    readers: dict[str, frozenset[str]] = {}
     changed = True
     while changed:
         changed = False
@@ -181,10 +200,31 @@ def _clock_readers(path: Path, tree: ast.Module) -> set[str]:
             for node in ast.walk(top):
                 calls_reader = isinstance(node, ast.Call) and _dotted(node.func) in readers
                 if _reads_clock(node) or calls_reader:
-                    readers.add(top.name)
+                    readers[top.name] = frozenset() if calls_reader else _guards(top)
                     changed = True
                     break
     return readers
+
+
+def _freezing_fixtures(tree: ast.Module) -> dict[str, bool]:
+    """A module's function-scoped fixtures that yield inside `with frozen(...)` / a travel: name -> autouse."""
+    found = {}
+    for top in tree.body:
+        if isinstance(top, ast.FunctionDef) and _fixture_scope(top) == "function":
+            for node in ast.walk(top):
+                if (
+                    isinstance(node, ast.With)
+                    and any(_is_travel(item.context_expr) for item in node.items)
+                    and any(isinstance(inner, ast.Yield) for stmt in node.body for inner in ast.walk(stmt))
+                ):
+                    autouse = any(
+                        kw.arg == "autouse" and isinstance(kw.value, ast.Constant) and kw.value.value
+                        for deco in top.decorator_list
+                        if isinstance(deco, ast.Call)
+                        for kw in deco.keywords
+                    )
+                    found[top.name] = autouse
+    return found
 
 
 def _reads_in_scope(scope: ast.AST) -> list[tuple[int, str]]:
@@ -192,11 +232,15 @@ def _reads_in_scope(scope: ast.AST) -> list[tuple[int, str]]:
     return [(node.lineno, what) for node, here in _walk(scope, False) if (what := _reads_clock(node)) and not here]
 
 
-def _uncovered_reads(path: Path, tree: ast.Module, foreign: dict[str, str]) -> list[tuple[int, str]]:
+def _uncovered_reads(
+    path: Path, tree: ast.Module, foreign: dict[str, str], guards: dict[str, frozenset[str]] | None = None
+) -> list[tuple[int, str]]:
     """Reads of the clock in a test module that no chosen moment covers.
 
     `foreign`: names imported from helper modules (or fixtures of a conftest) that read the clock."""
-    marked = _pytestmark_clock(tree.body)
+    freezing = _freezing_fixtures(tree)
+    marked = _pytestmark_clock(tree.body) or any(freezing.values())
+    guards = guards or {}
     # Which top-level code is a test or a fixture, which a local helper (its callers count).
     local_helpers: dict[str, list[tuple[int, str]]] = {}
     found: list[tuple[int, str]] = []
@@ -207,7 +251,8 @@ def _uncovered_reads(path: Path, tree: ast.Module, foreign: dict[str, str]) -> l
             what = _reads_clock(node)
             if what is None and isinstance(node, ast.Call):
                 name = _dotted(node.func)
-                if name in foreign:
+                passed = {kw.arg for kw in node.keywords}
+                if name in foreign and not (guards.get(name) and guards[name] <= passed):
                     what = f"{name}() ({foreign[name]})"
                 elif local_helpers.get(name):
                     what = f"{name}() (reads the clock)"
@@ -238,6 +283,8 @@ def _uncovered_reads(path: Path, tree: ast.Module, foreign: dict[str, str]) -> l
             if isinstance(top, ast.ClassDef):
                 covered = covered or _pytestmark_clock(top.body)
             covered = covered or any(_is_travel(d) or _is_clock_mark(d) for d in top.decorator_list)
+            if not isinstance(top, ast.ClassDef):  # a test asking for a fixture that freezes the clock
+                covered = covered or any(arg.arg in freezing for arg in top.args.args)
             found += reads_in(top, covered)
             if not covered and not isinstance(top, ast.ClassDef):
                 for arg in top.args.args:
@@ -287,25 +334,28 @@ def uncovered_reads(root: Path = TESTS) -> list[str]:
                     ]
             continue
         foreign: dict[str, str] = {}
+        guards: dict[str, frozenset[str]] = {}
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 source = root.parent / (node.module.replace(".", "/") + ".py")
                 for alias in node.names:
                     if source in helpers and alias.name in helpers[source]:
                         foreign[alias.asname or alias.name] = f"{node.module}.{alias.name} reads the clock"
+                        guards[alias.asname or alias.name] = helpers[source][alias.name]
             if isinstance(node, ast.ImportFrom | ast.Import):  # `from tests.credit import factories as f`
                 for alias in node.names:
                     module = f"{node.module}.{alias.name}" if isinstance(node, ast.ImportFrom) else alias.name
                     source = root.parent / (module.replace(".", "/") + ".py")
                     prefix = alias.asname or alias.name.rsplit(".", 1)[-1]
-                    for name in helpers.get(source, ()):
+                    for name, spared_by in helpers.get(source, {}).items():
                         foreign[f"{prefix}.{name}"] = f"{module}.{name} reads the clock"
+                        guards[f"{prefix}.{name}"] = spared_by
         folder = path.parent
         while folder != root.parent:
             for name, where in fixtures.get(folder, {}).items():
                 foreign.setdefault(name, where)
             folder = folder.parent
-        problems += [f"{rel}:{line}: {what}" for line, what in _uncovered_reads(path, tree, foreign)]
+        problems += [f"{rel}:{line}: {what}" for line, what in _uncovered_reads(path, tree, foreign, guards)]
     return problems
 
 
@@ -358,6 +408,19 @@ def test_the_check_sees_a_read_of_the_clock(tmp_path: Path) -> None:
         "from django.core.management import call_command\n"
         "def test_demo():\n    call_command('seed_demo')\n"  # 3: the demo is dated from today
         "def test_city():\n    call_command('generate_city', today=DAY)\n"  # given its day
+        f"from {tmp_path.name}.helpers import stamp\n"
+        "def test_stamp():\n    stamp(at=DAY)\n    stamp()\n"  # 9: only the call without `at`
+        "@pytest.fixture\ndef moment():\n    with frozen(DAY):\n        yield\n"
+        "def test_moment(moment):\n    assert timezone.now()\n"  # the fixture froze it
+    )
+    (tmp_path / "helpers.py").write_text(
+        "import datetime as dt\nfrom django.utils import timezone\n"
+        "def today():\n    return dt.date.today()\n"
+        "def stamp(at=None):\n    return at or timezone.now()\n"
     )
     found = uncovered_reads(tmp_path)
-    assert [problem.split(":")[:2] for problem in found] == [["test_other.py", "3"], ["test_sample.py", "8"]], found
+    assert [problem.split(":")[:2] for problem in found] == [
+        ["test_other.py", "3"],
+        ["test_other.py", "9"],
+        ["test_sample.py", "8"],
+    ], found
