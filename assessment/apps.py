@@ -11,6 +11,7 @@ class AssessmentConfig(AppConfig):
         from safety_platform.demo import register_demo_seeder
         from safety_platform.schedules import Schedule, register_schedule
 
+        from . import permissions  # noqa: F401 - registers the app's rules
         from .demo import seed_assessment_demo
         from .models import (
             AssessmentPeriod,

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
+from safety_platform.permissions import OFFICIAL_ROLES
 
-DASHBOARD_ROLES = frozenset({Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
+DASHBOARD_ROLES = OFFICIAL_ROLES  # government staff; administrators reach it from the menu
 
 
 def home_dashboard_context(request: HttpRequest) -> dict[str, Any]:

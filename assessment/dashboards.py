@@ -107,15 +107,6 @@ def _city() -> Jurisdiction | None:
     return Jurisdiction.objects.filter(level=JurisdictionLevel.CITY).order_by("path").first()
 
 
-def may_see_dashboard(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(
-        user.is_superuser
-        or user.role in (Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT)
-    )
-
-
 def resolve_jurisdiction(user: Any, code: str | None) -> Jurisdiction:
     """The jurisdiction the dashboard covers: the one named in the URL if the user may see it, else the
     user's own (the city for committee and department staff, the first of an inspector's areas)."""

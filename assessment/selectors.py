@@ -6,17 +6,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from safety_platform.choices import Role
+from safety_platform.permissions import can
 
 from .models import AssessmentPeriod, AssessmentResult, AssessmentRun, ResultIndicator, Scheme
-
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
-
-
-def _is_staff(user: Any) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "api_key", None) is not None:
-        return False
-    return bool(user.is_active and (user.is_superuser or user.role in STAFF_ROLES))
 
 
 def schemes_visible_to(user: Any) -> QuerySet[Scheme]:
@@ -29,7 +21,7 @@ def periods_visible_to(user: Any) -> QuerySet[AssessmentPeriod]:
 
 def runs_visible_to(user: Any) -> QuerySet[AssessmentRun]:
     """Runs carry no figures of their own (status and progress): every government user may follow them."""
-    if not _is_staff(user):
+    if not can(user, "assessment.view"):
         return AssessmentRun.objects.none()
     return AssessmentRun.objects.select_related("period", "scheme", "created_by")
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Jurisdiction
+from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
 from .choices import PeriodKind, ResultStatus, RunStatus, SchemeKind, SchemeStatus
@@ -453,40 +454,11 @@ def objection_deadline(result: AssessmentResult) -> dt.datetime:
     return finished + dt.timedelta(days=objection_window_days())
 
 
-def is_committee(user: Any) -> bool:
-    from safety_platform.choices import Role
-
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and getattr(user, "api_key", None) is None
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE))
-    )
-
-
-def may_object(user: Any, result: AssessmentResult) -> bool:
-    """County staff (inspectors) who see their county's result, or a department's staff their department's
-    duty check, may object to it while it is preliminary."""
-    from safety_platform.choices import Role
-
-    if not getattr(user, "is_authenticated", False) or getattr(user, "api_key", None) is not None:
-        return False
-    role = getattr(user, "role", None)
-    if result.department_id:
-        return bool(role == Role.DEPARTMENT and user.is_active and user.department_id == result.department_id)
-    return bool(
-        role in (Role.INSPECTOR, Role.COUNTY_OFFICE)
-        and result.jurisdiction_id
-        and AssessmentResult.objects.visible_to(user).filter(pk=result.pk).exists()
-    )
-
-
 def objection_file(*, result: AssessmentResult, user: Any, text: str, evidence: Any = None) -> Objection:
     """File a county's objection with its evidence, within the window, on a preliminary result."""
     from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
-    if not may_object(user, result):
+    if not can(user, "assessment.object_to_result", result):
         raise DomainError(_("Only the assessee's own staff may object to its result."), code="forbidden")
     if not (text or "").strip():
         raise ValidationError({"text": _("Say what is wrong with the result.")})
@@ -512,7 +484,7 @@ def objection_answer(*, objection: Objection, user: Any, accept: bool, answer: s
     """Committee staff answer an objection. Accept: the county is assessed again from the records as they
     are now (its corrected figures) and the run re-ranked; the scores before and after are kept.
     Reject: the reason is required."""
-    if not is_committee(user):
+    if not can(user, "assessment.administer"):
         raise DomainError(_("Only committee staff answer objections."), code="forbidden")
     if not (answer or "").strip():
         raise ValidationError({"answer": _("Give the reason for the answer.")})
@@ -581,7 +553,7 @@ def _indicator_row(result: AssessmentResult, o: Any) -> ResultIndicator:
 def assessment_run_publish(*, run: AssessmentRun, user: Any) -> AssessmentRun:
     """Publish a finished run's results: from then on they are frozen (their own copies of every figure and
     of the records behind it are what every page, export and the API show)."""
-    if not is_committee(user):
+    if not can(user, "assessment.administer"):
         raise DomainError(_("Only committee staff publish results."), code="forbidden")
     with transaction.atomic():
         locked = AssessmentRun.objects.select_for_update().get(pk=run.pk)

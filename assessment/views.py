@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.exports import xlsx_response
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
 
@@ -28,7 +29,7 @@ from .models import AssessmentResult, AssessmentRun, Objection, ObjectionStatus,
 
 
 def _staff(request: HttpRequest) -> None:
-    if not selectors._is_staff(request.user):
+    if not can(request.user, "assessment.view"):
         raise PermissionDenied
 
 
@@ -40,14 +41,14 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessment/scheme_list.html",
-        {"schemes": schemes, "committee": services.is_committee(request.user)},
+        {"schemes": schemes, "committee": can(request.user, "assessment.administer")},
     )
 
 
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    committee = services.is_committee(request.user)
+    committee = can(request.user, "assessment.administer")
     form = RunStartForm(request.POST or None, initial={"kind": "quarter", "year": timezone.localdate().year})
     if request.method == "POST":
         if not committee:
@@ -99,7 +100,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "run": run,
             "results": results,
-            "committee": services.is_committee(request.user),
+            "committee": can(request.user, "assessment.administer"),
             "published": any(r.status == ResultStatus.PUBLISHED for r in results),
             "departments": run.scheme.kind == SchemeKind.DEPARTMENT,
         },
@@ -187,9 +188,9 @@ def _result_page(
     may_object = (
         result.status == ResultStatus.PRELIMINARY
         and timezone.now() <= deadline
-        and services.may_object(request.user, result)
+        and can(request.user, "assessment.object_to_result", result)
     )
-    committee = services.is_committee(request.user)
+    committee = can(request.user, "assessment.administer")
     answer_forms = answer_forms or {}
     return render(
         request,
@@ -219,7 +220,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     result = _visible_result(request, pk)
-    if not services.may_object(request.user, result):
+    if not can(request.user, "assessment.object_to_result", result):
         raise PermissionDenied
     form = ObjectionForm(request.POST, request.FILES)
     if form.is_valid():
@@ -241,7 +242,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(Objection.objects.select_related("result"), pk=pk)
     result = _visible_result(request, objection.result_id)
-    if not services.is_committee(request.user):
+    if not can(request.user, "assessment.administer"):
         raise PermissionDenied
     form = ObjectionAnswerForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():

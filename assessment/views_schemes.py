@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into
 
 from . import selectors, services
@@ -34,7 +35,7 @@ from .views import _staff
 def _committee(request: HttpRequest) -> None:
     """Government staff may read schemes; only committee staff and administrators change them."""
     _staff(request)
-    if not services.is_committee(request.user):
+    if not can(request.user, "assessment.administer"):
         raise PermissionDenied
 
 
@@ -62,7 +63,7 @@ def _named(error: ValidationError) -> list[str]:
 
 def _scheme_page(request: HttpRequest, scheme: Scheme, copy_form: Any = None, status: int = 200) -> HttpResponse:
     indicators = list(scheme.indicators.all())
-    committee = services.is_committee(request.user)
+    committee = can(request.user, "assessment.administer")
     draft = scheme.status == SchemeStatus.DRAFT
     today = timezone.localdate()
     return render(

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.permissions import can
 
 from .. import selectors, services
 from ..filtersets import PeriodFilterSet, ResultFilterSet, RunFilterSet, SchemeFilterSet
@@ -81,7 +82,7 @@ class ResultViewSet(_ReadOnly):
 
 
 def _committee_only(request: Request) -> None:
-    if not services.is_committee(request.user):
+    if not can(request.user, "assessment.administer"):
         raise exceptions.PermissionDenied()
 
 
@@ -93,7 +94,7 @@ def result_objection(request: Request, pk: int) -> Response:
     (text and an optional evidence file) within the window; 409 with code `window_closed` or `published` when it
     is too late."""
     result = get_object_or_404(AssessmentResult.objects.visible_to(request.user).select_related("run"), pk=pk)
-    if not services.may_object(request.user, result):
+    if not can(request.user, "assessment.object_to_result", result):
         raise exceptions.PermissionDenied()
     data = s.ObjectionFileSerializer(data=request.data)
     data.is_valid(raise_exception=True)
