@@ -13,6 +13,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
+        from . import permissions  # noqa: F401 - registers the rules ("enterprises.…")
         from .admission import setup as admission_setup
         from .figures import setup as figures_setup
         from .registry import setup as registry_setup

@@ -16,6 +16,7 @@ from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.models import Jurisdiction, User
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
 from ..common.api import VisibleEnterpriseField, call_service
@@ -40,8 +41,6 @@ from .models import (
     SitingReview,
 )
 from .services import (
-    can_edit_catalog,
-    can_manage_planning,
     catalog_entry_save,
     dense_place_save,
     equipment_declare,
@@ -120,13 +119,13 @@ class PlanningWriteMixin:
     save_service: Any
 
     def perform_create(self, serializer: Any) -> None:
-        if not can_manage_planning(self.request.user):
+        if not can(self.request.user, "enterprises.manage_planning"):
             raise PermissionDenied(_("Only staff keep the planning registers."))
         instance = serializer.Meta.model(**serializer.validated_data)
         serializer.instance = call_service(lambda: type(self).save_service(self.request.user, instance))
 
     def perform_update(self, serializer: Any) -> None:
-        if not can_manage_planning(self.request.user):
+        if not can(self.request.user, "enterprises.manage_planning"):
             raise PermissionDenied(_("Only staff keep the planning registers."))
         instance = serializer.instance
         opened = self.opened()  # type: ignore[attr-defined]
@@ -280,7 +279,7 @@ class CatalogEntryViewSet(
     api_key_read_scope = ApiScope.ENTERPRISES_READ
 
     def _may_edit(self) -> None:
-        if not can_edit_catalog(self.request.user):
+        if not can(self.request.user, "enterprises.edit_catalog"):
             raise PermissionDenied(_("Only the committee office and departments edit the catalog."))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -14,11 +14,11 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.geo import bounding_box, haversine_km
 from safety_platform.locking import lock_in_state
-from safety_platform.models import Jurisdiction, User
+from safety_platform.models import User
+from safety_platform.permissions import can
 from safety_platform.services import (
     DomainError,
     committee_office_users,
@@ -28,7 +28,7 @@ from safety_platform.services import (
     notify,
 )
 
-from ..common.access import can_manage_equipment, can_supervise, forbid, is_city_staff, is_staff_user
+from ..common.access import forbid, is_city_staff, is_staff_user
 from ..common.hazard_link import hazard_register_for
 from ..registry.choices import EnterpriseStatus
 from ..registry.models import Enterprise
@@ -72,17 +72,8 @@ def distance_cm(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Decimal:
     return Decimal(repr(raw)).quantize(CENTIMETRE, rounding=ROUND_HALF_UP)
 
 
-def can_manage_planning(user: Any, jurisdiction: Jurisdiction | None = None) -> bool:
-    """Staff keep the planning registers; inspectors and county offices only inside their own jurisdictions."""
-    if not is_staff_user(user):
-        return False
-    if jurisdiction is None or user.is_superuser or user.role not in (Role.INSPECTOR, Role.COUNTY_OFFICE):
-        return True
-    return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
-
-
 def _save_planning_row(actor: User, row: Any, opened: Opened | None = None) -> Any:
-    if not can_manage_planning(actor, row.jurisdiction if row.jurisdiction_id else None):
+    if not can(actor, "enterprises.manage_planning", row.jurisdiction if row.jurisdiction_id else None):
         raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
     row.full_clean()
     with transaction.atomic():
@@ -96,7 +87,7 @@ def high_risk_project_save(*, actor: User, project: HighRiskProject, opened: Ope
     """Register or edit a high-risk project (the instance carries the new values).
 
     With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
-    if not can_manage_planning(actor):
+    if not can(actor, "enterprises.manage_planning"):
         raise forbid(_("You may not register high-risk projects."))
     if project.pk is None:
         project.created_by = actor
@@ -108,7 +99,7 @@ def dense_place_save(*, actor: User, place: DensePlace, opened: Opened | None = 
 
     Then the siting check runs the other way (`place_siting_check`): the projects whose separation distance
     the place enters or leaves are reviewed again; their reviews are on `place.siting_reviews`."""
-    if not can_manage_planning(actor):
+    if not can(actor, "enterprises.manage_planning"):
         raise forbid(_("You may not edit population-dense places."))
     with transaction.atomic():
         _save_planning_row(actor, place, opened)
@@ -123,7 +114,7 @@ def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | No
     border is as close as one inside it. A place exactly at the separation distance is outside it
     (the rule asks for a distance of at least that much).
     """
-    if not can_manage_planning(actor, project.jurisdiction):
+    if not can(actor, "enterprises.manage_planning", project.jurisdiction):
         raise forbid(_("You may not review this project."))
     rule = SeparationDistance.objects.in_force(project.category, on)
     if rule is None:
@@ -286,7 +277,7 @@ def place_siting_check(*, actor: User, place: DensePlace, on: dt.date | None = N
 
 def siting_review_decide(*, actor: User, review: SitingReview, decision: str, note: str = "") -> SitingReview:
     """Record the decision on a siting review; the project's status follows it."""
-    if not can_manage_planning(actor, review.project.jurisdiction):
+    if not can(actor, "enterprises.manage_planning", review.project.jurisdiction):
         raise forbid(_("You may not decide on this review."))
     if decision not in (ReviewDecision.APPROVED, ReviewDecision.CONDITIONAL, ReviewDecision.REJECTED):
         raise ValidationError({"decision": _("Choose approved, approved with conditions or rejected.")})
@@ -328,11 +319,6 @@ def siting_review_decide(*, actor: User, review: SitingReview, decision: str, no
 # Process admission: the catalog ---------------------------------------------------------------
 
 
-def can_edit_catalog(user: Any) -> bool:
-    """The catalog is kept by the committee office and the supervising departments."""
-    return is_city_staff(user) or (is_staff_user(user) and user.role == Role.DEPARTMENT)
-
-
 def _sync_model_rows(entry: CatalogEntry) -> None:
     keys = entry.model_keys()
     CatalogModelNumber.objects.filter(entry=entry).exclude(model_key__in=keys).delete()
@@ -346,7 +332,7 @@ def catalog_entry_save(*, actor: User, entry: CatalogEntry, opened: Opened | Non
     """Create or edit a catalog entry, then match every declared item against it (after commit).
 
     With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
-    if not can_edit_catalog(actor):
+    if not can(actor, "enterprises.edit_catalog"):
         raise forbid(_("You may not edit the catalog."))
     entry.full_clean()
     with transaction.atomic():
@@ -427,7 +413,7 @@ def catalog_import(
     """
     from ..registry.importexport import _read_rows  # the registry's CSV/Excel reader (UTF-8, GBK, .xlsx)
 
-    if not can_edit_catalog(actor):
+    if not can(actor, "enterprises.edit_catalog"):
         raise forbid(_("You may not import into the catalog."))
     result = CatalogImportResult()
     try:
@@ -538,7 +524,7 @@ EQUIPMENT_FIELDS = (
 
 def equipment_declare(*, actor: User, enterprise: Enterprise, data: dict[str, Any]) -> DeclaredEquipment:
     """Declare an item; a match with the catalog becomes a hazard at once."""
-    if not can_manage_equipment(actor, enterprise):
+    if not can(actor, "enterprises.manage_equipment", enterprise):
         raise forbid(_("You may not declare equipment for this enterprise."))
     item = DeclaredEquipment(enterprise=enterprise, declared_by=actor)
     for key in EQUIPMENT_FIELDS:
@@ -555,7 +541,7 @@ def equipment_update(
     *, actor: User, equipment: DeclaredEquipment, data: dict[str, Any], opened: Opened | None = None
 ) -> DeclaredEquipment:
     """Edit a declared item; with `opened`, a field changed by someone else meanwhile refuses the save."""
-    if not can_manage_equipment(actor, equipment.enterprise):
+    if not can(actor, "enterprises.manage_equipment", equipment.enterprise):
         raise forbid(_("You may not edit this enterprise's equipment."))
     with transaction.atomic():
         locked = DeclaredEquipment.objects.select_for_update().get(pk=equipment.pk)
@@ -675,7 +661,7 @@ def exit_proposal_create(
     *, actor: User, enterprise: Enterprise, kind: str, reasons: str, exit_by: dt.date | None = None
 ) -> ExitProposal:
     """Propose closing (提请关闭) or guiding out (引导退出) an enterprise lacking basic safety conditions."""
-    if not can_supervise(actor, enterprise):
+    if not can(actor, "enterprises.supervise", enterprise):
         raise forbid(_("You may not propose this enterprise's exit."))
     if kind not in ExitKind.values:
         raise ValidationError({"kind": _("Choose closure or guided exit.")})

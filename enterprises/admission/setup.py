@@ -8,13 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.permissions import can
+
 ENTERPRISE_ROLE = frozenset({"enterprise"})
 
 
 def _admission_panel(request: Any, enterprise: Any) -> dict[str, Any]:
     from django.db.models import Count, Q
 
-    from ..common.access import can_supervise
     from ..responsibility.models import JointInspection
     from .models import EquipmentMatch, ExitProposal
 
@@ -34,7 +35,7 @@ def _admission_panel(request: Any, enterprise: Any) -> dict[str, Any]:
         "joint_inspections": JointInspection.objects.visible_to(request.user)
         .filter(enterprise=enterprise)
         .order_by("-planned_on")[:5],
-        "can_propose_exit": can_supervise(request.user, enterprise),
+        "can_propose_exit": can(request.user, "enterprises.supervise", enterprise),
     }
 
 

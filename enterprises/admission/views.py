@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.access import can_manage_equipment, is_city_staff, is_staff_user
+from ..common.access import is_city_staff, is_staff_user
 from ..common.hazard_link import hazard_url
 from ..common.views import filtered_page, run_service
 from ..registry.models import Enterprise
@@ -48,8 +49,6 @@ from .selectors import (
 )
 from .services import (
     CATALOG_COLUMNS,
-    can_edit_catalog,
-    can_manage_planning,
     catalog_entry_save,
     catalog_import,
     dense_place_save,
@@ -72,13 +71,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, projects_visible_to(request.user), HighRiskProjectFilterSet, ("-created_at", "-id")
     )
-    context["can_manage"] = can_manage_planning(request.user)
+    context["can_manage"] = can(request.user, "enterprises.manage_planning")
     context["rules"] = SeparationDistance.objects.order_by("category", "-valid_from")
     return render(request, "enterprises/admission/project_list.html", context)
 
 
 def _planning_form(request: HttpRequest, form_class: Any, instance: Any, save: Any, template: str, done: str) -> Any:
-    if not can_manage_planning(request.user):
+    if not can(request.user, "enterprises.manage_planning"):
         raise PermissionDenied
     form = form_class(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +105,7 @@ def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
     reviews = list(siting_reviews(project))
-    can_manage = can_manage_planning(request.user, project.jurisdiction)
+    can_manage = can(request.user, "enterprises.manage_planning", project.jurisdiction)
     return render(
         request,
         "enterprises/admission/project_detail.html",
@@ -161,7 +160,7 @@ def siting_decide(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("Decision recorded."),
         )
     else:
-        if not can_manage_planning(request.user, review.project.jurisdiction):
+        if not can(request.user, "enterprises.manage_planning", review.project.jurisdiction):
             raise PermissionDenied
         messages.error(request, _("Choose a decision."))
     return redirect(review.project)
@@ -202,7 +201,7 @@ def place_list(request: HttpRequest) -> HttpResponse:
     if not is_staff_user(request.user):
         raise PermissionDenied
     context = filtered_page(request, dense_places_visible_to(request.user), DensePlaceFilterSet, ("name", "id"))
-    context["can_manage"] = can_manage_planning(request.user)
+    context["can_manage"] = can(request.user, "enterprises.manage_planning")
     return render(request, "enterprises/admission/place_list.html", context)
 
 
@@ -230,7 +229,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, catalog_visible_to(request.user), CatalogEntryFilterSet, ("source_document", "batch", "name", "id")
     )
-    context["can_edit"] = can_edit_catalog(request.user)
+    context["can_edit"] = can(request.user, "enterprises.edit_catalog")
     return render(request, "enterprises/admission/catalog_list.html", context)
 
 
@@ -246,13 +245,13 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "enterprises/admission/catalog_detail.html",
-        {"entry": entry, "rows": rows, "can_edit": can_edit_catalog(request.user)},
+        {"entry": entry, "rows": rows, "can_edit": can(request.user, "enterprises.edit_catalog")},
     )
 
 
 @login_required
 def catalog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not can_edit_catalog(request.user):
+    if not can(request.user, "enterprises.edit_catalog"):
         raise PermissionDenied
     entry = get_object_or_404(CatalogEntry.objects.visible_to(request.user), pk=pk) if pk else None
     form = CatalogEntryForm(request.POST or None, instance=entry)
@@ -270,7 +269,7 @@ def catalog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def catalog_import_view(request: HttpRequest) -> HttpResponse:
-    if not can_edit_catalog(request.user):
+    if not can(request.user, "enterprises.edit_catalog"):
         raise PermissionDenied
     form = CatalogImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -343,7 +342,7 @@ def _report_matches(request: HttpRequest, item: Any) -> None:
 @login_required
 def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(equipment_visible_to(request.user), pk=pk)
-    can_edit = can_manage_equipment(request.user, item.enterprise)
+    can_edit = can(request.user, "enterprises.manage_equipment", item.enterprise)
     form = EquipmentForm(request.POST or None, instance=item, user=request.user)
     if request.method == "POST":
         if not can_edit:

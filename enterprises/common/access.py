@@ -10,11 +10,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
+from safety_platform.permissions import STAFF_ROLES
 from safety_platform.services import DomainError
 
 from ..registry.models import Enterprise
-
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def is_person(user: Any) -> bool:
@@ -46,24 +45,6 @@ def sees_enterprise(user: Any, enterprise: Enterprise) -> bool:
 
 def is_own_enterprise(user: Any, enterprise: Enterprise) -> bool:
     return is_person(user) and user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk
-
-
-def can_keep_enterprise_records(user: Any, enterprise: Enterprise) -> bool:
-    """Employees, training and special-operation certificates are kept by the enterprise itself
-    (through the portal); platform administrators may correct them."""
-    return is_own_enterprise(user, enterprise) or is_platform_admin(user)
-
-
-def can_manage_equipment(user: Any, enterprise: Enterprise) -> bool:
-    """The enterprise declares its equipment; staff who see it may record or correct items on site."""
-    if is_own_enterprise(user, enterprise):
-        return True
-    return is_staff_user(user) and sees_enterprise(user, enterprise)
-
-
-def can_supervise(user: Any, enterprise: Enterprise) -> bool:
-    """Staff with the enterprise in scope (inspectors, its supervising department, committee, admin)."""
-    return is_staff_user(user) and sees_enterprise(user, enterprise)
 
 
 def forbid(message: str | None = None) -> DomainError:

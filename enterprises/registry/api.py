@@ -14,13 +14,14 @@ from rest_framework.response import Response
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.concurrency import StaleEdit, VersionedAPIMixin
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
 from .filtersets import EnterpriseFilterSet
 from .models import Enterprise
 from .serializers import EnterpriseSerializer, EnterpriseStatusChangeSerializer, StatusChangeRequestSerializer
-from .services import can_manage_enterprises, enterprise_change_status, enterprise_create, enterprise_update
+from .services import enterprise_change_status, enterprise_create, enterprise_update
 
 
 class EnterpriseViewSet(
@@ -43,7 +44,7 @@ class EnterpriseViewSet(
     api_key_read_scope = ApiScope.ENTERPRISES_READ
 
     def _check_manage(self) -> None:
-        if not can_manage_enterprises(self.request.user):
+        if not can(self.request.user, "enterprises.manage"):
             raise PermissionDenied(_("Only staff may register or edit enterprises."))
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:

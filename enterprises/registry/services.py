@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Industry, User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
 from .choices import EnterpriseStatus
@@ -37,20 +38,9 @@ EDITABLE_FIELDS = [
     "principal_mobile",
 ]
 
-MANAGING_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
-
-
-def can_manage_enterprises(user: Any) -> bool:
-    """Who may create enterprises and edit those they can see: staff, not enterprises or API keys."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "api_key", None) is None
-        and (user.is_superuser or user.role in MANAGING_ROLES)
-    )
-
 
 def enterprise_can_edit(user: Any, enterprise: Enterprise) -> bool:
-    return can_manage_enterprises(user) and Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
+    return can(user, "enterprises.manage") and Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
 
 
 def _apply_derived_department(enterprise: Enterprise, data: dict[str, Any]) -> None:
@@ -78,7 +68,7 @@ def _ensure_still_visible(actor: User, enterprise: Enterprise) -> None:
 
 def enterprise_create(*, actor: User, data: dict[str, Any]) -> Enterprise:
     """Register an enterprise. Raises ValidationError naming the bad field."""
-    if not can_manage_enterprises(actor):
+    if not can(actor, "enterprises.manage"):
         raise DomainError(_("You may not register enterprises."), code="forbidden")
     enterprise = Enterprise(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     _apply_derived_department(enterprise, data)
@@ -211,7 +201,7 @@ def enterprise_import(*, actor: User, filename: str, content: bytes, import_vali
     """
     from .importexport import parse_enterprise_rows
 
-    if not can_manage_enterprises(actor):
+    if not can(actor, "enterprises.manage"):
         raise DomainError(_("You may not import enterprises."), code="forbidden")
     result = ImportResult()
     parsed = parse_enterprise_rows(filename=filename, content=content, actor=actor, result=result)

@@ -20,6 +20,7 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.concurrency import StaleEdit
 from safety_platform.navigation import enterprise_panels_for
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
 
@@ -28,7 +29,6 @@ from .filtersets import EnterpriseFilterSet
 from .forms import EnterpriseForm, ImportForm, StatusChangeForm
 from .selectors import enterprises_visible_to
 from .services import (
-    can_manage_enterprises,
     enterprise_can_edit,
     enterprise_change_status,
     enterprise_create,
@@ -60,7 +60,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": query.urlencode(),
-            "can_manage": can_manage_enterprises(user),
+            "can_manage": can(user, "enterprises.manage"),
         },
     )
 
@@ -96,7 +96,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enterprise_create_view(request: HttpRequest) -> HttpResponse:
-    if not can_manage_enterprises(request.user):
+    if not can(request.user, "enterprises.manage"):
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +169,7 @@ def enterprise_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enterprise_import_view(request: HttpRequest) -> HttpResponse:
-    if not can_manage_enterprises(request.user):
+    if not can(request.user, "enterprises.manage"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None

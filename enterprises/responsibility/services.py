@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Industry, User
+from safety_platform.permissions import can
 from safety_platform.services import DomainError, fact_record
 
-from ..common.access import forbid, is_city_staff, is_person, is_staff_user, sees_enterprise
+from ..common.access import forbid, sees_enterprise
 from ..common.hazard_link import hazard_register_for
 from ..registry.models import Enterprise
 from .models import (
@@ -29,13 +30,6 @@ from .models import (
 )
 
 # Responsibility lists ---------------------------------------------------------------------------
-
-
-def can_edit_responsibility(user: Any, department: Department) -> bool:
-    """The committee office keeps every list; department staff keep their own department's list."""
-    if is_city_staff(user):
-        return True
-    return is_person(user) and user.role == Role.DEPARTMENT and user.department_id == department.pk
 
 
 def _check_item(kind: str, duty: str) -> None:
@@ -55,7 +49,7 @@ def responsibility_item_create(
     legal_basis: str = "",
     effective_on: dt.date | None = None,
 ) -> ResponsibilityItem:
-    if not can_edit_responsibility(actor, department):
+    if not can(actor, "enterprises.edit_responsibility", department):
         raise forbid(_("You may not edit this department's responsibility list."))
     _check_item(kind, duty)
     item = ResponsibilityItem(
@@ -87,7 +81,7 @@ def responsibility_item_revise(
 
     With `opened` (the wording the editor saw), a wording changed by someone else meanwhile refuses the
     revision (`StaleEdit`)."""
-    if not can_edit_responsibility(actor, item.department):
+    if not can(actor, "enterprises.edit_responsibility", item.department):
         raise forbid(_("You may not edit this department's responsibility list."))
     _check_item(kind, duty)
     with transaction.atomic():
@@ -112,7 +106,7 @@ def responsibility_item_revise(
 
 
 def responsibility_item_retire(*, actor: User, item: ResponsibilityItem) -> ResponsibilityItem:
-    if not can_edit_responsibility(actor, item.department):
+    if not can(actor, "enterprises.edit_responsibility", item.department):
         raise forbid(_("You may not edit this department's responsibility list."))
     with transaction.atomic():
         locked = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
@@ -125,27 +119,12 @@ def responsibility_item_retire(*, actor: User, item: ResponsibilityItem) -> Resp
 
 def responsibility_review_record(*, actor: User, department: Department, note: str = "") -> ResponsibilityReview:
     """Confirm that the department's list is current (it is flagged when not confirmed for a year)."""
-    if not can_edit_responsibility(actor, department):
+    if not can(actor, "enterprises.edit_responsibility", department):
         raise forbid(_("You may not confirm this department's responsibility list."))
     return ResponsibilityReview.objects.create(department=department, reviewed_by=actor, note=note.strip()[:300])
 
 
 # Joint enforcement inspections -----------------------------------------------------------------
-
-
-def can_create_joint_inspection(user: Any) -> bool:
-    return is_staff_user(user)
-
-
-def can_work_on_inspection(user: Any, inspection: JointInspection) -> bool:
-    """Committee/admin, staff of a participating department, or inspectors covering the enterprise."""
-    if not is_staff_user(user):
-        return False
-    if is_city_staff(user):
-        return True
-    if user.role == Role.DEPARTMENT:
-        return inspection.departments.filter(pk=user.department_id).exists()
-    return sees_enterprise(user, inspection.enterprise)
 
 
 def joint_inspection_create(
@@ -159,7 +138,7 @@ def joint_inspection_create(
     team: str = "",
 ) -> JointInspection:
     """Plan a joint inspection. The lead department always takes part; at least two departments join."""
-    if not can_create_joint_inspection(actor):
+    if not can(actor, "enterprises.create_joint_inspection"):
         raise forbid(_("You may not organise joint inspections."))
     if not sees_enterprise(actor, enterprise):
         raise ValidationError({"enterprise": _("This enterprise is outside your scope.")})
@@ -195,7 +174,7 @@ def joint_finding_add(
     legal_basis: str = "",
     suspected_major: bool = False,
 ) -> JointInspectionFinding:
-    if not can_work_on_inspection(actor, inspection):
+    if not can(actor, "enterprises.work_on_inspection", inspection):
         raise forbid(_("You may not record findings for this inspection."))
     if not (title or "").strip():
         raise ValidationError({"title": _("Describe the problem found.")})
@@ -274,7 +253,7 @@ def _finding_register(finding: JointInspectionFinding, inspection: JointInspecti
 
 def joint_inspection_complete(*, actor: User, inspection: JointInspection, summary: str = "") -> JointInspection:
     """Close the inspection: every finding becomes a hazard and a `joint_inspection_finding` fact."""
-    if not can_work_on_inspection(actor, inspection):
+    if not can(actor, "enterprises.work_on_inspection", inspection):
         raise forbid(_("You may not complete this inspection."))
     with transaction.atomic():
         locked = JointInspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
@@ -297,7 +276,7 @@ def joint_inspection_complete(*, actor: User, inspection: JointInspection, summa
 
 
 def joint_inspection_cancel(*, actor: User, inspection: JointInspection, reason: str) -> JointInspection:
-    if not can_work_on_inspection(actor, inspection):
+    if not can(actor, "enterprises.work_on_inspection", inspection):
         raise forbid(_("You may not cancel this inspection."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.models import Department
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
 from ..common.access import is_staff_user
@@ -31,9 +32,6 @@ from .selectors import (
     responsibility_items,
 )
 from .services import (
-    can_create_joint_inspection,
-    can_edit_responsibility,
-    can_work_on_inspection,
     joint_finding_add,
     joint_inspection_cancel,
     joint_inspection_complete,
@@ -90,7 +88,7 @@ def responsibility_department(request: HttpRequest, department_id: int) -> HttpR
             "reviews": reviews,
             "is_stale": list_is_stale(reviews[0].reviewed_at if reviews else None),
             "industries": [{"industry": i, "covered": i.pk in covered} for i in industries],
-            "can_edit": can_edit_responsibility(request.user, department),
+            "can_edit": can(request.user, "enterprises.edit_responsibility", department),
             "form": ResponsibilityItemForm(),
             "review_form": ReviewForm(),
         },
@@ -101,7 +99,7 @@ def responsibility_department(request: HttpRequest, department_id: int) -> HttpR
 def responsibility_item_new(request: HttpRequest, department_id: int) -> HttpResponse:
     _staff_only(request)
     department = get_object_or_404(Department.objects.visible_to(request.user), pk=department_id)
-    if not can_edit_responsibility(request.user, department):
+    if not can(request.user, "enterprises.edit_responsibility", department):
         raise PermissionDenied
     form = ResponsibilityItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +147,7 @@ def responsibility_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("enterprises:responsibility_item_edit", pk=item.pk)
     # A save of a wording revised meanwhile is checked against the revision in force (and refused, naming
     # what changed), instead of being lost to a 404.
-    if not can_edit_responsibility(request.user, item.department):
+    if not can(request.user, "enterprises.edit_responsibility", item.department):
         raise PermissionDenied
     form = ResponsibilityItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid() and not form.has_changed():
@@ -218,13 +216,13 @@ def joint_inspection_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, joint_inspections_visible_to(request.user), JointInspectionFilterSet, ("-planned_on", "-id")
     )
-    context["can_create"] = can_create_joint_inspection(request.user)
+    context["can_create"] = can(request.user, "enterprises.create_joint_inspection")
     return render(request, "enterprises/responsibility/joint_list.html", context)
 
 
 @login_required
 def joint_inspection_new(request: HttpRequest) -> HttpResponse:
-    if not can_create_joint_inspection(request.user):
+    if not can(request.user, "enterprises.create_joint_inspection"):
         raise PermissionDenied
     initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
     form = JointInspectionForm(request.POST or None, user=request.user, initial=initial)
@@ -259,7 +257,7 @@ def joint_inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = list(joint_findings(inspection))
     for finding in findings:
         finding.hazard_link = hazard_url(finding.hazard_id)  # type: ignore[attr-defined]
-    can_work = can_work_on_inspection(request.user, inspection)
+    can_work = can(request.user, "enterprises.work_on_inspection", inspection)
     return render(
         request,
         "enterprises/responsibility/joint_detail.html",
@@ -287,7 +285,7 @@ def joint_finding_new(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("Finding recorded."),
         )
     else:
-        if not can_work_on_inspection(request.user, inspection):
+        if not can(request.user, "enterprises.work_on_inspection", inspection):
             raise PermissionDenied
         messages.error(
             request, " ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
 from safety_platform.models import Department, Industry, User
+from safety_platform.permissions import can
 from safety_platform.services import (
     DomainError,
     deadline_cancel,
@@ -23,7 +24,7 @@ from safety_platform.services import (
 )
 from safety_platform.uploads import IMAGE, PDF, random_upload_path, validate_upload
 
-from ..common.access import can_supervise, forbid, is_city_staff, is_own_enterprise, is_staff_user
+from ..common.access import forbid
 from ..registry.models import Enterprise
 from .models import (
     ISSUING_LEVEL_FOR,
@@ -98,15 +99,6 @@ def _grant(cert: StandardizationCertificate, actor: Any) -> None:
         deadline_met(source=previous, kind=REREVIEW_DEADLINE_KIND)
 
 
-def can_record_certificate(user: Any, enterprise: Enterprise) -> bool:
-    return is_own_enterprise(user, enterprise) or can_supervise(user, enterprise)
-
-
-def can_verify_certificate(user: Any, enterprise: Enterprise) -> bool:
-    """Staff who see the enterprise confirm declarations and revoke certificates (not the enterprise itself)."""
-    return can_supervise(user, enterprise)
-
-
 def _store_scan(cert: StandardizationCertificate, scan: Any) -> None:
     if scan:
         try:
@@ -134,7 +126,7 @@ def stdcert_record(
     The expiry defaults to three years after issue; the issuing level follows the certificate level
     (一级 national, 二级 provincial, 三级 city) and a contradicting one is refused.
     """
-    if not can_record_certificate(actor, enterprise):
+    if not can(actor, "enterprises.record_certificate", enterprise):
         raise forbid(_("You may not record certificates for this enterprise."))
     if level not in ISSUING_LEVEL_FOR:
         raise ValidationError({"level": _("The level is 1, 2 or 3.")})
@@ -153,7 +145,7 @@ def stdcert_record(
         rule_version = validity.version
     if expires_on <= issued_on:
         raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
-    staff = can_verify_certificate(actor, enterprise)
+    staff = can(actor, "enterprises.verify_certificate", enterprise)
     if expires_on < timezone.localdate():
         raise ValidationError({"expires_on": _("This certificate has already expired.")})
     cert = StandardizationCertificate(
@@ -184,7 +176,7 @@ def stdcert_record(
 def stdcert_verify(
     *, actor: User, certificate: StandardizationCertificate, accept: bool, note: str = ""
 ) -> StandardizationCertificate:
-    if not can_verify_certificate(actor, certificate.enterprise):
+    if not can(actor, "enterprises.verify_certificate", certificate.enterprise):
         raise forbid(_("You may not verify this certificate."))
     if not accept and not note.strip():
         raise ValidationError({"note": _("Give the reason for rejecting the declaration.")})
@@ -218,7 +210,7 @@ def stdcert_revoke(
     *, actor: User, certificate: StandardizationCertificate, reason: str, revoked_on: dt.date | None = None
 ) -> StandardizationCertificate:
     """Revoke a valid certificate (撤销); the revocation is a credit fact."""
-    if not can_verify_certificate(actor, certificate.enterprise) or actor.role == Role.INSPECTOR:
+    if not can(actor, "enterprises.verify_certificate", certificate.enterprise) or actor.role == Role.INSPECTOR:
         raise forbid(_("Only the supervising department or the committee office may revoke a certificate."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for revoking.")})
@@ -245,7 +237,7 @@ def stdcert_apply_rereview(
     *, actor: User, certificate: StandardizationCertificate, applied_on: dt.date | None = None
 ) -> StandardizationCertificate:
     """The enterprise applied for re-review (复评): the reminder stops and the statutory clock is met."""
-    if not can_record_certificate(actor, certificate.enterprise):
+    if not can(actor, "enterprises.record_certificate", certificate.enterprise):
         raise forbid(_("You may not update this certificate."))
     applied_on = applied_on or timezone.localdate()
     with transaction.atomic():
@@ -320,15 +312,6 @@ def standardization_sweep(*, today: dt.date | None = None) -> dict[str, int]:
 # Demonstration enterprises ---------------------------------------------------------------------
 
 
-def can_designate(user: Any, enterprise: Enterprise | None = None) -> bool:
-    """The committee office and supervising departments designate demonstration enterprises."""
-    if is_city_staff(user):
-        return True
-    if not (is_staff_user(user) and user.role == Role.DEPARTMENT):
-        return False
-    return enterprise is None or can_supervise(user, enterprise)
-
-
 # PositiveIntegerField's range on every backend.
 PEOPLE_MAX = 2_147_483_647
 
@@ -375,7 +358,7 @@ def demonstration_designate(
     batch: str = "",
     department: Department | None = None,
 ) -> Demonstration:
-    if not can_designate(actor, enterprise):
+    if not can(actor, "enterprises.designate", enterprise):
         raise forbid(_("You may not designate demonstration enterprises."))
     if not (summary or "").strip():
         raise ValidationError({"summary": _("Describe what was mechanized or automated.")})
@@ -404,7 +387,7 @@ def demonstration_designate(
 
 
 def demonstration_add_measure(*, actor: User, demonstration: Demonstration, measure: dict[str, Any]) -> None:
-    if not can_designate(actor, demonstration.enterprise):
+    if not can(actor, "enterprises.designate", demonstration.enterprise):
         raise forbid(_("You may not edit this designation."))
     rows = _clean_measures([measure])
     if not rows:
@@ -414,7 +397,7 @@ def demonstration_add_measure(*, actor: User, demonstration: Demonstration, meas
 
 
 def demonstration_revoke(*, actor: User, demonstration: Demonstration, reason: str) -> Demonstration:
-    if not can_designate(actor, demonstration.enterprise):
+    if not can(actor, "enterprises.designate", demonstration.enterprise):
         raise forbid(_("You may not withdraw this designation."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing the designation.")})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 from safety_platform.uploads import serve_protected
 
@@ -30,9 +31,6 @@ from .selectors import (
     standardization_coverage,
 )
 from .services import (
-    can_designate,
-    can_record_certificate,
-    can_verify_certificate,
     demonstration_add_measure,
     demonstration_designate,
     demonstration_revoke,
@@ -82,7 +80,7 @@ def _certificate(request: HttpRequest, pk: int) -> Any:
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cert = _certificate(request, pk)
     today = timezone.localdate()
-    can_verify = can_verify_certificate(request.user, cert.enterprise)
+    can_verify = can(request.user, "enterprises.verify_certificate", cert.enterprise)
     return render(
         request,
         "enterprises/standardization/certificate_detail.html",
@@ -94,7 +92,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_revoke": can_verify
             and cert.status == CertificateStatus.VALID
             and getattr(request.user, "role", "") != "inspector",
-            "can_rereview": can_record_certificate(request.user, cert.enterprise)
+            "can_rereview": can(request.user, "enterprises.record_certificate", cert.enterprise)
             and cert.status == CertificateStatus.VALID
             and cert.rereview_applied_on is None,
             "verify_form": VerifyForm(),
@@ -164,13 +162,13 @@ def demonstration_list(request: HttpRequest) -> HttpResponse:
         request, demonstrations_visible_to(request.user), DemonstrationFilterSet, ("-designated_on", "-id")
     )
     context["totals"] = demonstration_totals(request.user)
-    context["can_designate"] = can_designate(request.user)
+    context["can_designate"] = can(request.user, "enterprises.designate")
     return render(request, "enterprises/standardization/demonstration_list.html", context)
 
 
 @login_required
 def demonstration_new(request: HttpRequest) -> HttpResponse:
-    if not can_designate(request.user):
+    if not can(request.user, "enterprises.designate"):
         raise PermissionDenied
     form = DemonstrationForm(request.POST or None, user=request.user)
     measure = MeasureForm(request.POST or None, prefix="m")
@@ -204,7 +202,8 @@ def demonstration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "demo": demo,
             "measures": demo.measures.all(),
-            "can_edit": can_designate(request.user, demo.enterprise) and demo.status == DemonstrationStatus.ACTIVE,
+            "can_edit": can(request.user, "enterprises.designate", demo.enterprise)
+            and demo.status == DemonstrationStatus.ACTIVE,
             "measure_form": MeasureForm(prefix="m"),
             "revoke_form": RevokeForm(),
         },
@@ -235,7 +234,7 @@ def demonstration_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
     else:
         raise PermissionDenied
     if not form.is_valid():
-        if not can_designate(actor, demo.enterprise):
+        if not can(actor, "enterprises.designate", demo.enterprise):
             raise PermissionDenied
         messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
     return redirect(demo)

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.security import signed_in_user
@@ -192,7 +193,7 @@ class EmployeeViewSet(
 
 
 class TrainingRecordSerializer(serializers.ModelSerializer):
-    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
+    employee = VisibleRelatedField(Employee)
 
     class Meta:
         model = TrainingRecord
@@ -229,7 +230,7 @@ class TrainingRecordViewSet(
 
 
 class SpecialCertificateSerializer(serializers.ModelSerializer):
-    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
+    employee = VisibleRelatedField(Employee)
     expires_on = serializers.DateField(required=False)
 
     class Meta:

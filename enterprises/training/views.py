@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.concurrency import VERSION_FIELD
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.access import can_keep_enterprise_records
 from ..common.views import PAGE_SIZE, filtered_page, run_service
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet
@@ -110,7 +110,7 @@ def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpRespo
             "page_obj": page,
             "query": f"on={on.isoformat()}",
             "on": on,
-            "can_keep": can_keep_enterprise_records(request.user, enterprise),
+            "can_keep": can(request.user, "enterprises.keep_records", enterprise),
             "expiring": special_certificates_visible_to(request.user, on=on)
             .filter(employee__enterprise=enterprise, employee__status__in=["on_post", "away"])
             .filter(expires_on__lte=on + dt.timedelta(days=certificate_warning_days(on)))
@@ -134,7 +134,7 @@ def employee_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     enterprise_id = user.enterprise_id if user.is_enterprise_user else request.GET.get("enterprise")
     enterprise = get_object_or_404(Enterprise.objects.visible_to(user), pk=enterprise_id or 0)
-    if not can_keep_enterprise_records(user, enterprise):
+    if not can(user, "enterprises.keep_records", enterprise):
         raise PermissionDenied
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +160,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     on = timezone.localdate()
     annotated = with_training_totals(employees_visible_to(request.user).filter(pk=employee.pk), on).get()
     result = evaluate(annotated, on, is_high_risk(employee.enterprise))
-    can_keep = can_keep_enterprise_records(request.user, employee.enterprise)
+    can_keep = can(request.user, "enterprises.keep_records", employee.enterprise)
     return render(
         request,
         "enterprises/training/employee_detail.html",
@@ -182,7 +182,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _employee(request, pk)
-    if not can_keep_enterprise_records(request.user, employee.enterprise):
+    if not can(request.user, "enterprises.keep_records", employee.enterprise):
         raise PermissionDenied
     form = EmployeeForm(request.POST or None, instance=employee)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +214,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 @require_POST
 def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _employee(request, pk)
-    if not can_keep_enterprise_records(request.user, employee.enterprise):
+    if not can(request.user, "enterprises.keep_records", employee.enterprise):
         raise PermissionDenied
     form = PostChangeForm(request.POST)
     if not form.is_valid():
@@ -253,7 +253,7 @@ def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _employee(request, pk)
-    if not can_keep_enterprise_records(request.user, employee.enterprise):
+    if not can(request.user, "enterprises.keep_records", employee.enterprise):
         raise PermissionDenied
     form = TrainingRecordForm(request.POST)
     if form.is_valid():
@@ -285,7 +285,7 @@ def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _employee(request, pk)
-    if not can_keep_enterprise_records(request.user, employee.enterprise):
+    if not can(request.user, "enterprises.keep_records", employee.enterprise):
         raise PermissionDenied
     form = SpecialCertificateForm(request.POST)
     if form.is_valid():
@@ -308,7 +308,7 @@ def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(
         SpecialOperationCertificate.objects.visible_to(request.user).select_related("employee__enterprise"), pk=pk
     )
-    if not can_keep_enterprise_records(request.user, cert.employee.enterprise):
+    if not can(request.user, "enterprises.keep_records", cert.employee.enterprise):
         raise PermissionDenied
     form = SpecialCertificateForm(request.POST or None, instance=cert)
     if request.method == "POST" and form.is_valid():
