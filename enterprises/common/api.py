@@ -8,21 +8,14 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
-
-from safety_platform.services import DomainError
 
 from ..registry.models import Enterprise
 
 
 def call_service(call: Callable[[], Any]) -> Any:
-    """Run a service; a refusal ("forbidden") is a 403, other rule violations keep their 409/400."""
-    try:
-        return call()
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        raise
+    """Run a service. Its refusal is not caught here: the API's exception handler answers it (403 `forbidden`,
+    404, 409 with the rule's code; safety_platform/refusals.py)."""
+    return call()
 
 
 @extend_schema_field(OpenApiTypes.INT)

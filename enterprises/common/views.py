@@ -6,14 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from safety_platform.concurrency import StaleEdit
 from safety_platform.pagination import ListPaginator
-from safety_platform.services import DomainError
+from safety_platform.refusals import refusal_into
 
 PAGE_SIZE = 25
 
@@ -32,39 +30,15 @@ def filtered_page(
     return {"filterset": filterset, "page_obj": page, "query": query.urlencode()}
 
 
-def attach_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def run_service(request: HttpRequest, call: Callable[[], Any], *, form: Any = None, success: str = "") -> Any:
-    """Call a service; a refusal is a 403, a rule or input problem a message (or form errors).
+    """Call a service; its refusal takes the one path (safety_platform.refusals): for lack of rights a 403, a rule
+    or input problem the message under the field it names, else above the page; a stale edit on the form.
 
     Returns the service's result, or None when it refused.
     """
-    try:
+    with refusal_into(form, request=request) as refused:
         result = call()
-    except StaleEdit as exc:
-        if form is None or not hasattr(form, "refuse_stale"):
-            raise
-        form.refuse_stale(exc)  # what changed meanwhile, on the form; nothing was saved
-        return None
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        if form is not None and exc.field and exc.field in getattr(form, "fields", {}):
-            form.add_error(exc.field, exc.message)
-        else:
-            messages.error(request, exc.message)
-        return None
-    except ValidationError as exc:
-        if form is not None:
-            attach_errors(form, exc)
-        else:
-            messages.error(request, " ".join(exc.messages))
+    if refused:
         return None
     if success:
         messages.success(request, success)

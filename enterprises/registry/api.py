@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -13,10 +12,9 @@ from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
-from safety_platform.concurrency import StaleEdit, VersionedAPIMixin
+from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
-from safety_platform.services import DomainError
 
 from .filtersets import EnterpriseFilterSet
 from .models import Enterprise
@@ -49,28 +47,18 @@ class EnterpriseViewSet(
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._check_manage()
-        try:
-            serializer.instance = enterprise_create(
-                actor=signed_in_user(self.request), data=dict(serializer.validated_data)
-            )
-        except DjangoValidationError:
-            raise
-        except DomainError as exc:
-            raise PermissionDenied(exc.message) from exc
+        serializer.instance = enterprise_create(
+            actor=signed_in_user(self.request), data=dict(serializer.validated_data)
+        )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._check_manage()
-        try:
-            serializer.instance = enterprise_update(
-                actor=signed_in_user(self.request),
-                enterprise=serializer.instance,  # type: ignore[arg-type]
-                data=dict(serializer.validated_data),
-                opened=self.opened(),
-            )
-        except StaleEdit:
-            raise
-        except DomainError as exc:
-            raise PermissionDenied(exc.message) from exc
+        serializer.instance = enterprise_update(
+            actor=signed_in_user(self.request),
+            enterprise=serializer.instance,  # type: ignore[arg-type]
+            data=dict(serializer.validated_data),
+            opened=self.opened(),
+        )
 
     @extend_schema(responses=EnterpriseStatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="status-history", pagination_class=None)
@@ -85,15 +73,10 @@ class EnterpriseViewSet(
         enterprise = self.get_object()
         payload = StatusChangeRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            updated = enterprise_change_status(
-                actor=signed_in_user(request),
-                enterprise=enterprise,
-                status=payload.validated_data["status"],
-                reason=payload.validated_data["reason"],
-            )
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            raise
+        updated = enterprise_change_status(
+            actor=signed_in_user(request),
+            enterprise=enterprise,
+            status=payload.validated_data["status"],
+            reason=payload.validated_data["reason"],
+        )
         return Response(EnterpriseSerializer(updated, context=self.get_serializer_context()).data)

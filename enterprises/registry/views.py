@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 
 from safety_platform import exports
 from safety_platform.audit import audit_entries_for
-from safety_platform.concurrency import StaleEdit
 from safety_platform.navigation import enterprise_panels_for
 from safety_platform.pagination import ListPaginator
 from safety_platform.permissions import can
+from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
-from safety_platform.services import DomainError
 
 from . import importexport
 from .filtersets import EnterpriseFilterSet
@@ -100,11 +99,9 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             enterprise = enterprise_create(actor=signed_in_user(request), data=form.cleaned_data)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Enterprise registered."))
             return redirect(enterprise)
     return render(request, "enterprises/form.html", {"form": form, "creating": True})
@@ -117,29 +114,17 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_into(form) as refused:
             enterprise = enterprise_update(
                 actor=signed_in_user(request),
                 enterprise=enterprise,
                 data=form.cleaned_data,
                 opened=form.opened,
             )
-        except StaleEdit as exc:
-            form.refuse_stale(exc)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("Changes saved."))
             return redirect(enterprise)
     return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise, "creating": False})
-
-
-def _attach_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -147,20 +132,14 @@ def enterprise_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
     form = StatusChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_message(request) as refused:
             enterprise_change_status(
                 actor=signed_in_user(request),
                 enterprise=enterprise,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
             )
-        except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied from exc
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if not refused:
             messages.success(request, _("Status changed."))
     elif request.method == "POST":
         messages.error(request, _("Choose a status and give a reason."))
