@@ -39,8 +39,8 @@ ErrorSerializer = inline_serializer(
         "detail": serializers.CharField(help_text="What went wrong, in the user's language."),
         "code": serializers.CharField(
             help_text=(
-                "Machine-readable kind: invalid, not_authenticated, permission_denied, not_found, conflict, "
-                "service_unavailable, timeout…"
+                "Machine-readable kind: invalid, not_authenticated, permission_denied, forbidden, not_found, "
+                "conflict, service_unavailable, timeout…, or the code of the rule that refused (docs/api.md)"
             )
         ),
         "errors": serializers.DictField(
