@@ -138,7 +138,7 @@ def test_the_committee_dashboard_map_overlays_the_points_from_the_scoped_endpoin
 
 
 def test_the_points_cost_the_same_queries_for_2_or_12_points_and_name_code_grade_and_enterprise(
-    client: Any, users: dict[str, Any], xinluo_chem: Any
+    clock: Any, client: Any, users: dict[str, Any], xinluo_chem: Any
 ) -> None:
     chem = xinluo_chem
     inspector = users["inspector"]
