@@ -497,6 +497,8 @@ def sms_worker(
 
 @pytest.mark.redis
 @pytest.mark.postgres
+# The worker is another process on the real clock: the claim it sets must expire on the same clock.
+@pytest.mark.clock(None)
 def test_a_worker_killed_mid_send_leaves_one_delivery_to_the_person(
     sms_worker: tuple[subprocess.Popen[bytes], str], gateway: FakeGateway, settings: Any
 ) -> None:
