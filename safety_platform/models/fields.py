@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -102,3 +103,14 @@ def longitude_field(
     return models.DecimalField(
         verbose_name or _("longitude"), max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, **extra
     )
+
+
+# A position is both coordinates or none: a record placed on the map by half a position would be drawn nowhere.
+COORDINATES_BOTH_OR_NONE = Q(latitude__isnull=True, longitude__isnull=True) | Q(
+    latitude__isnull=False, longitude__isnull=False
+)
+
+
+def coordinates_both_or_none(name: str) -> models.CheckConstraint:
+    """The check a model with optional `latitude_field()` and `longitude_field()` declares in its Meta."""
+    return models.CheckConstraint(condition=COORDINATES_BOTH_OR_NONE, name=name)
