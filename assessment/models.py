@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, Generic, Self, TypedDict, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -21,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import department_link, jurisdiction_link, person_link
 from safety_platform.scoping import jurisdiction_scope_q
 
 from .choices import (
@@ -38,6 +38,8 @@ from .choices import (
     VetoKind,
 )
 
+_M = TypeVar("_M", bound=models.Model)
+
 
 class _DecimalSize(TypedDict):
     max_digits: int
@@ -48,20 +50,26 @@ POINTS: _DecimalSize = {"max_digits": 7, "decimal_places": 2}
 # A department has no GDP, workforce or supervised-enterprise base of its own in the scheme's sense.
 DEPARTMENT_UNSUITABLE_NORMALIZATIONS = frozenset({Normalization.PER_100M_GDP, Normalization.PER_100K_WORKERS})
 FIGURE: _DecimalSize = {"max_digits": 20, "decimal_places": 6}
+# The assessee of a jurisdiction scheme: a county, a district or the development zone.
+COUNTY_LABEL = _("county / district / zone")
 
 
 # Schemes --------------------------------------------------------------------------------------
 
 
-class SchemeQuerySet(models.QuerySet["Scheme"]):
-    def visible_to(self, user: Any) -> SchemeQuerySet:
-        """Schemes are public inside the platform: every assessee may read how it is scored."""
+class PublicToStaffQuerySet(models.QuerySet[_M], Generic[_M]):
+    """Rows public inside the platform (schemes, periods): every assessee may read how it is scored and over
+    which periods; enterprise users and API keys read none of the assessment."""
+
+    def visible_to(self, user: Any) -> Self:
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
         if getattr(user, "api_key", None) is not None or getattr(user, "role", None) == Role.ENTERPRISE:
             return self.none()
         return self
 
+
+class SchemeQuerySet(PublicToStaffQuerySet["Scheme"]):
     def in_force(self, kind: str, on: dt.date) -> Scheme | None:
         """The active version of a kind valid on `on` (the latest `valid_from` not after it); before the
         first version, the earliest one (periods before the platform had a scheme are still assessed)."""
@@ -269,6 +277,18 @@ class GradeThreshold(models.Model):
 # Staff inputs -------------------------------------------------------------------------------
 
 
+def _county_figure(label: Any, max_digits: int, decimal_places: int) -> models.DecimalField[Any, Any]:
+    """A county's figure a staff member may leave empty; never negative."""
+    return models.DecimalField(
+        label,
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+
 class CountyInputQuerySet(models.QuerySet["CountyInput"]):
     def visible_to(self, user: Any) -> CountyInputQuerySet:
         q = jurisdiction_scope_q(user)
@@ -278,49 +298,15 @@ class CountyInputQuerySet(models.QuerySet["CountyInput"]):
 class CountyInput(models.Model):
     """控制指标与基础数据 — a county's control targets, GDP and industrial workforce for one year (staff input)."""
 
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction",
-        verbose_name=_("county / district / zone"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": JurisdictionLevel.COUNTY},
-    )
+    jurisdiction = jurisdiction_link(COUNTY_LABEL, limit_choices_to={"level": JurisdictionLevel.COUNTY})
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     deaths_target = models.PositiveIntegerField(_("deaths: control target"), null=True, blank=True)
     larger_accidents_target = models.PositiveIntegerField(_("larger accidents: control target"), null=True, blank=True)
-    deaths_per_100m_gdp_target = models.DecimalField(
-        _("deaths per 100 million yuan of GDP: control target"),
-        max_digits=10,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    deaths_per_100k_workers_target = models.DecimalField(
-        _("deaths per 100,000 industrial workers: control target"),
-        max_digits=10,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    gdp_100m_yuan = models.DecimalField(
-        _("GDP (100 million yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    deaths_per_100m_gdp_target = _county_figure(_("deaths per 100 million yuan of GDP: control target"), 10, 4)
+    deaths_per_100k_workers_target = _county_figure(_("deaths per 100,000 industrial workers: control target"), 10, 4)
+    gdp_100m_yuan = _county_figure(_("GDP (100 million yuan)"), 12, 2)
     industrial_workers = models.PositiveIntegerField(_("industrial (工矿商贸) workers"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    updated_by = person_link(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CountyInputQuerySet.as_manager()
@@ -358,13 +344,8 @@ class CountyInput(models.Model):
 # Periods and runs -----------------------------------------------------------------------------
 
 
-class AssessmentPeriodQuerySet(models.QuerySet["AssessmentPeriod"]):
-    def visible_to(self, user: Any) -> AssessmentPeriodQuerySet:
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "api_key", None) is not None or getattr(user, "role", None) == Role.ENTERPRISE:
-            return self.none()
-        return self
+class AssessmentPeriodQuerySet(PublicToStaffQuerySet["AssessmentPeriod"]):
+    pass
 
 
 class AssessmentPeriod(models.Model):
@@ -443,14 +424,7 @@ class AssessmentRun(CreatedModel):
     total = models.PositiveIntegerField(_("assessees"), default=0)
     done = models.PositiveIntegerField(_("assessed so far"), default=0)
     error = models.TextField(_("why it failed"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = person_link(_("started by"))
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -505,22 +479,8 @@ class AssessmentResult(models.Model):
     )
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="results")
     # The assessee: a county (jurisdiction scheme) or a member department (duty check); exactly one is set.
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction",
-        verbose_name=_("county / district / zone"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    jurisdiction = jurisdiction_link(COUNTY_LABEL, optional=True)
+    department = department_link(optional=True)
     status = models.CharField(
         pgettext_lazy("assessment result", "status"),
         max_length=12,
@@ -636,9 +596,7 @@ class Objection(models.Model):
     )
     text = models.TextField(_("objection"))
     evidence = models.FileField(_("evidence"), upload_to=objection_evidence_path, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
-    )
+    filed_by = person_link(_("filed by"), optional=False)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     status = models.CharField(
         pgettext_lazy("assessment objection", "status"),
@@ -647,14 +605,7 @@ class Objection(models.Model):
         default=ObjectionStatus.OPEN,
     )
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = person_link(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     score_before = models.DecimalField(_("score before"), null=True, blank=True, **POINTS)
     score_after = models.DecimalField(_("score after the correction"), null=True, blank=True, **POINTS)

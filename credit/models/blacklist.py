@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import department_link, enterprise_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -56,9 +56,7 @@ class BlacklistEntry(CreatedModel):
     `BlacklistTransition` row that cannot be changed.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="blacklist"
-    )
+    enterprise = enterprise_link(related_name="blacklist")
     status = models.CharField(
         _("status"), max_length=10, choices=BlacklistStatus.choices, default=BlacklistStatus.PROPOSED
     )
@@ -75,31 +73,10 @@ class BlacklistEntry(CreatedModel):
     evidence_records = models.ManyToManyField(
         "credit.CreditRecord", verbose_name=_("evidence records"), blank=True, related_name="blacklist_entries"
     )
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("listing department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = department_link(_("listing department"), optional=True)
+    proposed_by = person_link(_("proposed by"))
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
-    notice_served_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("notice served by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    notice_served_by = person_link(_("notice served by"))
     notice_served_at = models.DateTimeField(_("notice served at"), null=True, blank=True)
     objection_deadline = models.DateField(_("objections until"), null=True, blank=True)
     objection = models.TextField(_("objection"), blank=True)
@@ -108,14 +85,7 @@ class BlacklistEntry(CreatedModel):
         _("objection decision"), max_length=10, choices=ObjectionDecision.choices, blank=True
     )
     objection_decision_note = models.TextField(_("objection decision note"), blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = person_link(_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     listed_on = models.DateField(_("listed on"), null=True, blank=True)
     ends_on = models.DateField(_("listed until"), null=True, blank=True)
@@ -188,14 +158,7 @@ class BlacklistTransition(models.Model):
     from_status = models.CharField(_("from"), max_length=10, choices=BlacklistStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=BlacklistStatus.choices)
     action = models.CharField(_("action"), max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = person_link(_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
@@ -219,18 +182,9 @@ class CreditRepair(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=RepairStatus.choices, default=RepairStatus.PENDING)
     statement = models.TextField(_("what the enterprise has corrected"))
     evidence_file = models.FileField(_("evidence file"), upload_to="credit/repair/%Y/%m/", blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("applied by"), on_delete=models.PROTECT, related_name="+"
-    )
+    applied_by = person_link(_("applied by"), optional=False)
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = person_link(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import department_link, enterprise_link, person_link
 from safety_platform.scoping import NOTHING, enterprise_scope_q
 
 from ..choices import (
@@ -86,9 +86,7 @@ class JointNotice(CreatedModel):
     period; numbered per year (龙安委办信告〔2026〕7号). The department acknowledges receipt (签收).
     """
 
-    department = models.ForeignKey(
-        "safety_platform.Department", verbose_name=_("addressee"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = department_link(_("addressee"))
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -101,24 +99,10 @@ class JointNotice(CreatedModel):
     listed_count = models.PositiveIntegerField(_("blacklist entries published"), default=0)
     removed_count = models.PositiveIntegerField(_("blacklist entries removed"), default=0)
     issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = person_link(_("issued by"))
     ack_due_on = models.DateField(_("acknowledge by"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    acknowledged_by = person_link(_("acknowledged by"))
 
     objects = JointNoticeQuerySet.as_manager()
 
@@ -184,12 +168,8 @@ class JointMeasure(CreatedModel):
     Never deleted: a measure lifted or recorded by mistake is revoked with a reason.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="joint_measures"
-    )
-    department = models.ForeignKey(
-        "safety_platform.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    enterprise = enterprise_link(related_name="joint_measures")
+    department = department_link()
     category = models.CharField(_("category"), max_length=10, choices=JointMeasureCategory.choices, editable=False)
     kind = models.CharField(pgettext_lazy("joint measure", "measure"), max_length=30, choices=JointMeasureKind.choices)
     basis = models.CharField(_("basis"), max_length=10, choices=JointMeasureBasis.choices)
@@ -217,14 +197,7 @@ class JointMeasure(CreatedModel):
     until = models.DateField(_("until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     channel = models.CharField(_("recorded through"), max_length=4, choices=JointMeasureChannel.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = person_link(_("recorded by"))
     api_key = models.ForeignKey(
         "safety_platform.ApiKey",
         verbose_name=_("API key"),
@@ -237,14 +210,7 @@ class JointMeasure(CreatedModel):
         _("status"), max_length=10, choices=JointMeasureStatus.choices, default=JointMeasureStatus.ACTIVE
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    revoked_by = person_link(_("revoked by"))
     revoke_reason = models.TextField(_("reason for the revocation"), blank=True)
 
     objects = JointMeasureQuerySet.as_manager()

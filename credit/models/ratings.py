@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.fields import enterprise_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import BatchStatus, Criterion, Grade, RatingStatus, RecalcTrigger, RunStatus
@@ -80,13 +81,7 @@ class CreditRatingHistory(models.Model):
     """
 
     # Indexed only by (enterprise, computed_at) below: the nightly run appends many rows.
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    enterprise = enterprise_link(db_index=False)
     grade = models.PositiveSmallIntegerField(pgettext_lazy("credit", "grade"), choices=Grade.choices)
     score = models.SmallIntegerField(pgettext_lazy("credit", "score"))
     previous_grade = models.PositiveSmallIntegerField(_("previous grade"), choices=Grade.choices, null=True, blank=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.models.fields import department_link, enterprise_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import Behaviour, IntakeOutcome, RecordSource, RecordStatus
@@ -39,31 +39,15 @@ class CreditRecord(models.Model):
     a rejected one (未采纳) keeps the reason and never counts.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="credit_records"
-    )
+    enterprise = enterprise_link(related_name="credit_records")
     rule = models.ForeignKey("credit.Rule", verbose_name=_("rule"), on_delete=models.PROTECT, related_name="records")
     rule_code = models.CharField(_("rule code"), max_length=40, editable=False)
     behaviour = models.CharField(_("behaviour"), max_length=4, choices=Behaviour.choices, editable=False)
     occurred_on = models.DateField(_("date of the behaviour"))
     evidence = models.TextField(_("evidence"))
     evidence_file = models.FileField(_("evidence file"), upload_to="credit/evidence/%Y/%m/", blank=True)
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("recording department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = department_link(_("recording department"), optional=True)
+    recorded_by = person_link(_("recorded by"))
     source = models.CharField(_("source"), max_length=10, choices=RecordSource.choices, default=RecordSource.MANUAL)
     fact = models.OneToOneField(
         "safety_platform.Fact",
@@ -78,24 +62,10 @@ class CreditRecord(models.Model):
     source_key = models.CharField(max_length=200, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE)
     revoked_at = models.DateTimeField(pgettext_lazy("credit", "revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    revoked_by = person_link(_("revoked by"))
     revoke_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
     # Who confirmed or rejected a proposed record (None with a date: the system, e.g. superseded).
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = person_link(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # A database default too: bulk loaders (assessment.datagen, the benches) insert rows by COPY/SQL.
     decision_reason = models.CharField(

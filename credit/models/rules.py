@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import FactKind
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import person_link
 
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
 
@@ -92,14 +92,7 @@ class RuleSet(CreatedModel):
     effective_from = models.DateField(_("effective from"))
     status = models.CharField(_("status"), max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = person_link(_("published by"))
     based_on = models.ForeignKey(
         "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

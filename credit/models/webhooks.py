@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import created_by_field, department_link
 
 from ..choices import DeliveryStatus, WebhookTopic
 
@@ -36,9 +36,7 @@ class WebhookSubscriptionQuerySet(models.QuerySet["WebhookSubscription"]):
 class WebhookSubscription(CreatedModel):
     """数据推送订阅 — a department system's URL that receives signed change notifications."""
 
-    department = models.ForeignKey(
-        "safety_platform.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = department_link()
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500)
     secret = models.CharField(
@@ -50,14 +48,7 @@ class WebhookSubscription(CreatedModel):
     blacklist = models.BooleanField(_("blacklist changes"), default=True)
     ratings = models.BooleanField(_("grade changes"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
 
     objects = WebhookSubscriptionQuerySet.as_manager()
 

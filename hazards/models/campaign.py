@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import created_by_field, department_link
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -74,22 +74,8 @@ class Campaign(CreatedModel):
         related_name="+",
         help_text=_("A jurisdiction covers everything under it. Empty: the whole city."),
     )
-    organizer = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("organizing department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    organizer = department_link(_("organizing department"), optional=True)
+    created_by = created_by_field()
 
     objects = CampaignQuerySet.as_manager()
 

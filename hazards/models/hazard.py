@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.model_meta import verbose_name_of
+from safety_platform.models.fields import enterprise_link, latitude_field, longitude_field, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -66,29 +64,13 @@ class Hazard(models.Model):
     """事故隐患 — a hazard found in an enterprise, followed from discovery to close-out (销账)."""
 
     code = models.CharField(_("code"), max_length=30, unique=True, editable=False)
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hazards"
-    )
+    enterprise = enterprise_link(related_name="hazards")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     location = models.CharField(_("location / post"), max_length=200, blank=True)
     # Where it is (the phone's position, with consent, or typed in): both or neither (constraint below).
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     source = models.CharField(_("found by"), max_length=20, choices=HazardSource.choices)
     # Idempotency of registrations from other systems: one hazard per (source, external_key).
     external_key = models.CharField(_("external key"), max_length=200, null=True, blank=True, editable=False)
@@ -97,26 +79,11 @@ class Hazard(models.Model):
     )
     grade = models.CharField(_("grade"), max_length=10, choices=HazardGrade.choices, blank=True, db_index=True)
     found_at = models.DateTimeField(_("found at"), default=timezone.now)  # indexed by hazard_list_idx (Meta)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reported_by = person_link(_("registered by"))
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True, db_index=True)
     responsible_person = models.CharField(_("responsible person"), max_length=60, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible inspector"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Follows the hazard and verifies the remediation."),
-    )
+    inspector = person_link(_("responsible inspector"), help_text=_("Follows the hazard and verifies the remediation."))
     campaign = models.ForeignKey(
         "hazards.Campaign",
         verbose_name=_("campaign"),
@@ -252,14 +219,7 @@ class HazardTransition(models.Model):
     action = models.CharField(_("action"), max_length=12, choices=TransitionAction.choices)
     from_state = models.CharField(_("from"), max_length=12, choices=HazardState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=HazardState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = person_link(_("by"))
     # Who acted when it was not a signed-in user: an API key, another app's service, the system.
     actor_label = models.CharField(_("by (system)"), max_length=100, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -304,14 +264,7 @@ class HazardAttachment(models.Model):
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
     original_name = models.CharField(_("original name"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = person_link(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     objects = HazardAttachmentQuerySet.as_manager()
@@ -347,14 +300,7 @@ class RemediationPlan(models.Model):
     responsible_people = models.TextField(_("responsible organisation and people"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     safety_measures = models.TextField(_("safety and emergency measures"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
+    updated_by = person_link(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RemediationPlanQuerySet.as_manager()

@@ -6,7 +6,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.fields import created_by_field, enterprise_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import RISK_LEVEL_ORDER, RiskLevel, RiskMethod
@@ -112,9 +112,7 @@ class RiskSourceQuerySet(ScopedQuerySet["RiskSource"]):
 class RiskSource(TimestampedModel):
     """风险点 — a place or post of an enterprise with its risk score, level, controls and review date."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="risk_sources"
-    )
+    enterprise = enterprise_link(related_name="risk_sources")
     name = models.CharField(_("location / post"), max_length=200)
     description = models.TextField(_("risk description"), blank=True, help_text=_("What could happen, to whom."))
     method = models.CharField(_("method"), max_length=10, choices=RiskMethod.choices, default=RiskMethod.LEC)
@@ -137,14 +135,7 @@ class RiskSource(TimestampedModel):
     review_date = models.DateField(_("next review"), null=True, blank=True)
     # The QR code on the posted risk card (岗位风险告知卡) carries this token, not the id.
     card_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
 
     objects = RiskSourceQuerySet.as_manager()
 

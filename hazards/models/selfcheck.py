@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.fields import enterprise_link, industry_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import CheckOutcome
@@ -29,14 +29,8 @@ class Checklist(models.Model):
     """隐患排查清单 — a self-check checklist, keyed by a GB/T 4754 industry code (empty: every industry)."""
 
     name = models.CharField(_("name"), max_length=200)
-    industry = models.ForeignKey(
-        "safety_platform.Industry",
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("A code covers every industry under it. Empty: applies to every enterprise."),
+    industry = industry_link(
+        optional=True, help_text=_("A code covers every industry under it. Empty: applies to every enterprise.")
     )
     basis = models.CharField(_("basis"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -79,18 +73,9 @@ class SelfCheckQuerySet(ScopedQuerySet["SelfCheck"]):
 class SelfCheck(models.Model):
     """企业自查 — one self-check of an enterprise against a checklist; failed items become hazards."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="self_checks"
-    )
+    enterprise = enterprise_link(related_name="self_checks")
     checklist = models.ForeignKey(Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+")
-    performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("performed by"),
-    )
+    performed_by = person_link(_("performed by"))
     performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.models.fields import enterprise_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import StatPeriodKind, StatReportStatus
@@ -39,9 +39,7 @@ class HazardStatReport(models.Model):
     The figures are computed from the hazard records; they are frozen when the report is submitted.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="hazard_stats"
-    )
+    enterprise = enterprise_link(related_name="hazard_stats")
     kind = models.CharField(_("period"), max_length=10, choices=StatPeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0 for an annual report"))
@@ -64,14 +62,7 @@ class HazardStatReport(models.Model):
     overdue_at_end = models.PositiveIntegerField(_("overdue at the end of the period"), default=0)
     note = models.TextField(_("note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = person_link(_("submitted by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HazardStatReportQuerySet.as_manager()

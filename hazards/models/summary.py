@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
+from safety_platform.models.fields import industry_link, jurisdiction_link
 from safety_platform.scoping import enterprise_scope_q
 
 
@@ -44,12 +45,8 @@ class HazardMonthSummary(models.Model):
     moving an enterprise moves its hazards' counts.
     """
 
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="+"
-    )
-    industry = models.ForeignKey(
-        "safety_platform.Industry", verbose_name=_("industry"), on_delete=models.CASCADE, related_name="+"
-    )
+    jurisdiction = jurisdiction_link(on_delete=models.CASCADE)
+    industry = industry_link(on_delete=models.CASCADE)
     # The supervising department's id, 0 for none: a NULL would never match the unique key, so two rows
     # of one area, industry and month could appear.
     department_ref = models.PositiveIntegerField(_("supervising department"), default=0)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.fields import enterprise_link, jurisdiction_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 
@@ -70,6 +70,8 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_CASE_STATUSES = (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING)
+# 当事人: the enterprise a case or a document is about, in the law's words.
+PARTY_CONCERNED = _("party concerned")
 
 
 class Violation(models.TextChoices):
@@ -133,15 +135,8 @@ class PenaltyCaseQuerySet(ScopedQuerySet["PenaltyCase"]):
 class PenaltyCase(TimestampedModel):
     """行政处罚案件 — 立案 → 调查取证 → 告知 → 听证 (if asked) → 决定 → 执行 → 结案, each step recorded."""
 
-    authority = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+"
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("party concerned"),
-        on_delete=models.PROTECT,
-        related_name="penalty_cases",
-    )
+    authority = jurisdiction_link(_("authority"))
+    enterprise = enterprise_link(PARTY_CONCERNED, related_name="penalty_cases")
     inspection = models.ForeignKey(
         "supervision.Inspection",
         verbose_name=_("inspection"),
@@ -157,14 +152,7 @@ class PenaltyCase(TimestampedModel):
         EnforcementRuleSet, verbose_name=_("rule set version"), on_delete=models.PROTECT, related_name="+"
     )
     filed_on = models.DateField(_("date filed"))
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("case filed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    filed_by = person_link(_("case filed by"))
     decide_by = models.DateField(_("decide by"))
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     hearing_request_by = models.DateField(_("hearing may be requested until"), null=True, blank=True)
@@ -179,14 +167,7 @@ class PenaltyCase(TimestampedModel):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     extension_days = models.PositiveSmallIntegerField(_("decision deadline extended by (days)"), default=0)
     extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
-    extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("extension approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    extension_approved_by = person_link(_("extension approved by"))
     executed_on = models.DateField(_("execution started on"), null=True, blank=True)
     fine_paid_on = models.DateField(_("fine paid on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -232,20 +213,13 @@ class EnforcementDocumentQuerySet(ScopedQuerySet["EnforcementDocument"]):
 class EnforcementDocument(CreatedModel):
     """执法文书 — one numbered document of the regulator (龙新应急责改〔2026〕12号), printable in its layout."""
 
-    authority = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+"
-    )
+    authority = jurisdiction_link(_("authority"))
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial"))
     number = models.CharField(_("document number"), max_length=60)
     hand_numbered = models.BooleanField(_("number typed by hand"), default=False)
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("party concerned"),
-        on_delete=models.PROTECT,
-        related_name="enforcement_documents",
-    )
+    enterprise = enterprise_link(PARTY_CONCERNED, related_name="enforcement_documents")
     inspection = models.ForeignKey(
         "supervision.Inspection",
         verbose_name=_("inspection"),
@@ -263,14 +237,7 @@ class EnforcementDocument(CreatedModel):
         related_name="documents",
     )
     issued_on = models.DateField(_("date of issue"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = person_link(_("signed by"))
     findings = models.TextField(_("facts found"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     order_items = models.JSONField(_("items ordered"), default=list, blank=True)
@@ -282,14 +249,7 @@ class EnforcementDocument(CreatedModel):
     # 作废: an issued document is never edited nor deleted; a mistake voids it (its number is never reused) and a
     # new document with a new number replaces it (重新制发).
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("voided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    voided_by = person_link(_("voided by"))
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
     voided_hazard_codes = models.JSONField(_("hazards the voided document covered"), default=list, blank=True)
     replaces = models.OneToOneField(
@@ -339,14 +299,7 @@ class PenaltyCaseTransition(models.Model):
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     action = models.CharField(max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = person_link(_("by"))
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
     document = models.ForeignKey(EnforcementDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
 from safety_platform.models.base import TimestampedModel
+from safety_platform.models.fields import (
+    created_by_field,
+    enterprise_link,
+    latitude_field,
+    longitude_field,
+    person_link,
+)
 from safety_platform.scoping import ScopedQuerySet, enterprise_scope_q
 
 from ..choices import InspectionReason
@@ -51,27 +56,10 @@ class InspectionQuerySet(ScopedQuerySet["Inspection"]):
 class Inspection(TimestampedModel):
     """One inspection of one enterprise on one day; a joint inspection (§1.2) lists every department that joined."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="inspections"
-    )
+    enterprise = enterprise_link(related_name="inspections")
     inspected_on = models.DateField(_("inspected on"))
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("inspector"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The inspector who leads the inspection."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    inspector = person_link(_("inspector"), help_text=_("The inspector who leads the inspection."))
+    created_by = created_by_field()
     departments = models.ManyToManyField(
         "safety_platform.Department",
         verbose_name=_("departments joining"),
@@ -89,22 +77,8 @@ class Inspection(TimestampedModel):
         help_text=_("Required when the inspection goes beyond the yearly cap of the enterprise's class."),
     )
     note = models.TextField(_("findings"), blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     fact = models.OneToOneField(
         "safety_platform.Fact", null=True, blank=True, on_delete=models.PROTECT, related_name="inspection"
     )
