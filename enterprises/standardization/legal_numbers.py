@@ -5,29 +5,24 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.rules import UNIT_MONTHS, UNIT_YEARS, register_rule
+from safety_platform.legal_numbers_decl import LegalNumbers
+from safety_platform.rules import UNIT_MONTHS, UNIT_YEARS
 
 STANDARDIZATION = "《企业安全生产标准化建设定级办法》（应急〔2021〕83号）"
 
-STANDARDIZATION_VALID_YEARS = "standardization.certificate_valid_years"
-STANDARDIZATION_REREVIEW_MONTHS = "standardization.rereview_months"
+NUMBERS = LegalNumbers(_("Standardization"))
 
-
-def register() -> None:
-    group = _("Standardization")
-    register_rule(
-        STANDARDIZATION_VALID_YEARS,
-        default=3,
-        unit=UNIT_YEARS,
-        label=_("Standardization certificate: validity"),
-        legal_basis=STANDARDIZATION,
-        group=group,
-    )
-    register_rule(
-        STANDARDIZATION_REREVIEW_MONTHS,
-        default=3,
-        unit=UNIT_MONTHS,
-        label=_("Standardization: re-review applied for before expiry"),
-        legal_basis=STANDARDIZATION,
-        group=group,
-    )
+STANDARDIZATION_VALID_YEARS = NUMBERS.declare(
+    "standardization.certificate_valid_years",
+    3,
+    UNIT_YEARS,
+    _("Standardization certificate: validity"),
+    STANDARDIZATION,
+)
+STANDARDIZATION_REREVIEW_MONTHS = NUMBERS.declare(
+    "standardization.rereview_months",
+    3,
+    UNIT_MONTHS,
+    _("Standardization: re-review applied for before expiry"),
+    STANDARDIZATION,
+)

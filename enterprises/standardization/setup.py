@@ -25,10 +25,10 @@ def register() -> None:
 
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_standardization_demo
-    from .legal_numbers import register as register_legal_numbers
+    from .legal_numbers import NUMBERS as LEGAL_NUMBERS
     from .models import Demonstration, DemonstrationMeasure, StandardizationCertificate
 
-    register_legal_numbers()
+    LEGAL_NUMBERS.register()
     for model in (StandardizationCertificate, Demonstration, DemonstrationMeasure):
         audit_register(model)
     register_nav(NavItem(_("Standardization"), "enterprises:stdcert_list", roles=ALL_ROLES, icon="award", order=62))

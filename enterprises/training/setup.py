@@ -60,10 +60,10 @@ def register() -> None:
 
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_training_demo
-    from .legal_numbers import register as register_legal_numbers
+    from .legal_numbers import NUMBERS as LEGAL_NUMBERS
     from .models import Employee, SpecialOperationCertificate, TrainingRecord
 
-    register_legal_numbers()
+    LEGAL_NUMBERS.register()
     for model in (Employee, TrainingRecord, SpecialOperationCertificate):
         audit_register(model)
     register_nav(NavItem(_("Training"), "enterprises:training_overview", roles=ALL_ROLES, icon="mortarboard", order=63))
