@@ -19,7 +19,7 @@ from safety_platform.models import Jurisdiction, User
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.api import VisibleEnterpriseField, call_service
+from ..common.api import VisibleEnterpriseField
 from .filtersets import (
     CatalogEntryFilterSet,
     DeclaredEquipmentFilterSet,
@@ -122,7 +122,7 @@ class PlanningWriteMixin:
         if not can(self.request.user, "enterprises.manage_planning"):
             raise PermissionDenied(_("Only staff keep the planning registers."))
         instance = serializer.Meta.model(**serializer.validated_data)
-        serializer.instance = call_service(lambda: type(self).save_service(self.request.user, instance))
+        serializer.instance = type(self).save_service(self.request.user, instance)
 
     def perform_update(self, serializer: Any) -> None:
         if not can(self.request.user, "enterprises.manage_planning"):
@@ -131,7 +131,7 @@ class PlanningWriteMixin:
         opened = self.opened()  # type: ignore[attr-defined]
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
-        serializer.instance = call_service(lambda: type(self).save_service(self.request.user, instance, opened))
+        serializer.instance = type(self).save_service(self.request.user, instance, opened)
 
 
 class HighRiskProjectViewSet(
@@ -160,7 +160,7 @@ class HighRiskProjectViewSet(
     @action(detail=True, methods=["post"], url_path="siting-review")
     def siting_review(self, request: Request, pk: Any = None) -> Response:
         project = self.get_object()
-        review = call_service(lambda: siting_review_run(actor=signed_in_user(request), project=project))
+        review = siting_review_run(actor=signed_in_user(request), project=project)
         return Response(SitingReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=SitingReviewSerializer(many=True))
@@ -183,13 +183,11 @@ class SitingReviewViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewset
         review = self.get_object()
         payload = DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        decided = call_service(
-            lambda: siting_review_decide(
-                actor=signed_in_user(request),
-                review=review,
-                decision=payload.validated_data["decision"],
-                note=payload.validated_data["note"],
-            )
+        decided = siting_review_decide(
+            actor=signed_in_user(request),
+            review=review,
+            decision=payload.validated_data["decision"],
+            note=payload.validated_data["note"],
         )
         return Response(SitingReviewSerializer(decided).data)
 
@@ -295,9 +293,7 @@ class CatalogEntryViewSet(
         self._may_edit()
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
-        serializer.instance = call_service(
-            lambda: catalog_entry_save(actor=self.request.user, entry=instance, opened=opened)
-        )
+        serializer.instance = catalog_entry_save(actor=self.request.user, entry=instance, opened=opened)
 
     def perform_create(self, serializer: Any) -> None:
         self._save(serializer, CatalogEntry())
@@ -365,16 +361,14 @@ class DeclaredEquipmentViewSet(
         enterprise = data.pop("enterprise", None) or getattr(user, "enterprise", None)
         if enterprise is None:
             raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
-        item = call_service(lambda: equipment_declare(actor=user, enterprise=enterprise, data=data))
+        item = equipment_declare(actor=user, enterprise=enterprise, data=data)
         serializer.instance = self.get_queryset().get(pk=item.pk)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         data.pop("enterprise", None)  # an item stays with its enterprise
         opened = self.opened()
-        item = call_service(
-            lambda: equipment_update(actor=self.request.user, equipment=serializer.instance, data=data, opened=opened)
-        )
+        item = equipment_update(actor=self.request.user, equipment=serializer.instance, data=data, opened=opened)
         serializer.instance = self.get_queryset().get(pk=item.pk)
 
 
@@ -442,7 +436,7 @@ class ExitProposalViewSet(
     def create(self, request: Request) -> Response:
         payload = ExitProposalCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        proposal = call_service(lambda: exit_proposal_create(actor=signed_in_user(request), **payload.validated_data))
+        proposal = exit_proposal_create(actor=signed_in_user(request), **payload.validated_data)
         return Response(self._fresh(proposal), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExitDecisionSerializer, responses=ExitProposalSerializer)
@@ -451,9 +445,7 @@ class ExitProposalViewSet(
         proposal = self.get_object()
         payload = ExitDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            lambda: exit_proposal_decide(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
-        )
+        exit_proposal_decide(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
         return Response(self._fresh(proposal))
 
     @extend_schema(request=NoteSerializer, responses=ExitProposalSerializer)
@@ -462,9 +454,7 @@ class ExitProposalViewSet(
         proposal = self.get_object()
         payload = NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            lambda: exit_proposal_execute(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
-        )
+        exit_proposal_execute(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
         return Response(self._fresh(proposal))
 
     @extend_schema(request=NoteSerializer, responses=ExitProposalSerializer)
@@ -473,7 +463,5 @@ class ExitProposalViewSet(
         proposal = self.get_object()
         payload = NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            lambda: exit_proposal_withdraw(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
-        )
+        exit_proposal_withdraw(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
         return Response(self._fresh(proposal))

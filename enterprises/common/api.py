@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -10,12 +9,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..registry.models import Enterprise
-
-
-def call_service(call: Callable[[], Any]) -> Any:
-    """Run a service. Its refusal is not caught here: the API's exception handler answers it (403 `forbidden`,
-    404, 409 with the rule's code; safety_platform/refusals.py)."""
-    return call()
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -15,7 +15,6 @@ from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry
 from safety_platform.security import signed_in_user
 
-from ..common.api import call_service
 from ..registry.models import Enterprise
 from .filtersets import JointInspectionFilterSet, ResponsibilityItemFilterSet
 from .models import DutyKind, JointInspection, JointInspectionFinding, ResponsibilityItem
@@ -91,7 +90,7 @@ class ResponsibilityItemViewSet(
     def create(self, request: Request) -> Response:
         payload = ResponsibilityItemWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        item = call_service(lambda: responsibility_item_create(actor=signed_in_user(request), **payload.validated_data))
+        item = responsibility_item_create(actor=signed_in_user(request), **payload.validated_data)
         return Response(ResponsibilityItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReviseSerializer, responses={201: ResponsibilityItemSerializer})
@@ -100,16 +99,14 @@ class ResponsibilityItemViewSet(
         item = self.get_object()
         payload = ReviseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        successor = call_service(
-            lambda: responsibility_item_revise(actor=signed_in_user(request), item=item, **payload.validated_data)
-        )
+        successor = responsibility_item_revise(actor=signed_in_user(request), item=item, **payload.validated_data)
         return Response(ResponsibilityItemSerializer(successor).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ResponsibilityItemSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: Any = None) -> Response:
         item = self.get_object()
-        retired = call_service(lambda: responsibility_item_retire(actor=signed_in_user(request), item=item))
+        retired = responsibility_item_retire(actor=signed_in_user(request), item=item)
         return Response(ResponsibilityItemSerializer(retired).data)
 
     @extend_schema(
@@ -125,9 +122,7 @@ class ResponsibilityItemViewSet(
     def review(self, request: Request) -> Response:
         payload = ReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        review = call_service(
-            lambda: responsibility_review_record(actor=signed_in_user(request), **payload.validated_data)
-        )
+        review = responsibility_review_record(actor=signed_in_user(request), **payload.validated_data)
         return Response({"id": review.pk, "reviewed_at": review.reviewed_at}, status=status.HTTP_201_CREATED)
 
 
@@ -225,9 +220,7 @@ class JointInspectionViewSet(
     def create(self, request: Request) -> Response:
         payload = JointInspectionCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        inspection = call_service(
-            lambda: joint_inspection_create(actor=signed_in_user(request), **payload.validated_data)
-        )
+        inspection = joint_inspection_create(actor=signed_in_user(request), **payload.validated_data)
         return Response(
             JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -238,9 +231,7 @@ class JointInspectionViewSet(
         inspection = self.get_object()
         payload = FindingCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        finding = call_service(
-            lambda: joint_finding_add(actor=signed_in_user(request), inspection=inspection, **payload.validated_data)
-        )
+        finding = joint_finding_add(actor=signed_in_user(request), inspection=inspection, **payload.validated_data)
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TextSerializer, responses=JointInspectionSerializer)
@@ -250,9 +241,7 @@ class JointInspectionViewSet(
         payload = TextSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         summary = payload.validated_data["summary"]
-        call_service(
-            lambda: joint_inspection_complete(actor=signed_in_user(request), inspection=inspection, summary=summary)
-        )
+        joint_inspection_complete(actor=signed_in_user(request), inspection=inspection, summary=summary)
         return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
 
     @extend_schema(request=TextSerializer, responses=JointInspectionSerializer)
@@ -262,7 +251,5 @@ class JointInspectionViewSet(
         payload = TextSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reason = payload.validated_data["reason"]
-        call_service(
-            lambda: joint_inspection_cancel(actor=signed_in_user(request), inspection=inspection, reason=reason)
-        )
+        joint_inspection_cancel(actor=signed_in_user(request), inspection=inspection, reason=reason)
         return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)

@@ -20,7 +20,7 @@ from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry, User
 from safety_platform.security import signed_in_user
 
-from ..common.api import VisibleEnterpriseField, call_service
+from ..common.api import VisibleEnterpriseField
 from .filtersets import CertificateFilterSet, DemonstrationFilterSet
 from .models import (
     CertificateEvent,
@@ -140,7 +140,7 @@ class StandardizationCertificateViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data["level"] = int(data["level"])
-        cert = call_service(lambda: stdcert_record(actor=signed_in_user(request), **data))
+        cert = stdcert_record(actor=signed_in_user(request), **data)
         return Response(self._fresh(cert), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VerifySerializer, responses=StandardizationCertificateSerializer)
@@ -149,7 +149,7 @@ class StandardizationCertificateViewSet(
         cert = self.get_object()
         payload = VerifySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: stdcert_verify(actor=signed_in_user(request), certificate=cert, **payload.validated_data))
+        stdcert_verify(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
         return Response(self._fresh(cert))
 
     @extend_schema(request=RevokeSerializer, responses=StandardizationCertificateSerializer)
@@ -158,7 +158,7 @@ class StandardizationCertificateViewSet(
         cert = self.get_object()
         payload = RevokeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(lambda: stdcert_revoke(actor=signed_in_user(request), certificate=cert, **payload.validated_data))
+        stdcert_revoke(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
         return Response(self._fresh(cert))
 
     @extend_schema(request=RereviewSerializer, responses=StandardizationCertificateSerializer)
@@ -167,9 +167,7 @@ class StandardizationCertificateViewSet(
         cert = self.get_object()
         payload = RereviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            lambda: stdcert_apply_rereview(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
-        )
+        stdcert_apply_rereview(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
         return Response(self._fresh(cert))
 
 
@@ -329,7 +327,7 @@ class DemonstrationViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data["measures"] = [dict(m) for m in data.get("measures", [])]
-        demo = call_service(lambda: demonstration_designate(actor=signed_in_user(request), **data))
+        demo = demonstration_designate(actor=signed_in_user(request), **data)
         return Response(self._fresh(demo), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeasureWriteSerializer, responses=DemonstrationSerializer)
@@ -338,10 +336,8 @@ class DemonstrationViewSet(
         demo = self.get_object()
         payload = MeasureWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        call_service(
-            lambda: demonstration_add_measure(
-                actor=signed_in_user(request), demonstration=demo, measure=dict(payload.validated_data)
-            )
+        demonstration_add_measure(
+            actor=signed_in_user(request), demonstration=demo, measure=dict(payload.validated_data)
         )
         return Response(self._fresh(demo))
 
@@ -352,5 +348,5 @@ class DemonstrationViewSet(
         payload = DemonstrationRevokeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reason = payload.validated_data["reason"]
-        call_service(lambda: demonstration_revoke(actor=signed_in_user(request), demonstration=demo, reason=reason))
+        demonstration_revoke(actor=signed_in_user(request), demonstration=demo, reason=reason)
         return Response(self._fresh(demo))

@@ -24,7 +24,7 @@ from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.security import signed_in_user
 
-from ..common.api import VisibleEnterpriseField, call_service
+from ..common.api import VisibleEnterpriseField
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet, TrainingRecordFilterSet
 from .models import Employee, EmployeePostEvent, SpecialOperation, SpecialOperationCertificate, TrainingRecord
@@ -127,15 +127,13 @@ class EmployeeViewSet(
         enterprise = data.pop("enterprise", None) or getattr(user, "enterprise", None)
         if enterprise is None:
             raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
-        serializer.instance = call_service(lambda: employee_create(actor=user, enterprise=enterprise, **data))
+        serializer.instance = employee_create(actor=user, enterprise=enterprise, **data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         data.pop("enterprise", None)
-        serializer.instance = call_service(
-            lambda: employee_update(
-                actor=self.request.user, employee=serializer.instance, data=data, opened=self.opened()
-            )
+        serializer.instance = employee_update(
+            actor=self.request.user, employee=serializer.instance, data=data, opened=self.opened()
         )
 
     @extend_schema(request=PostChangeSerializer, responses=EmployeeSerializer)
@@ -149,7 +147,7 @@ class EmployeeViewSet(
         actor: Any = request.user
         kind = data["action"]
         if kind == "change":
-            call: Any = lambda: employee_change_post(  # noqa: E731
+            updated = employee_change_post(
                 actor=actor,
                 employee=employee,
                 post=data["post"],
@@ -159,9 +157,9 @@ class EmployeeViewSet(
                 note=data["note"],
             )
         elif kind == "away":
-            call = lambda: employee_set_away(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
+            updated = employee_set_away(actor=actor, employee=employee, on=data["on"], note=data["note"])
         elif kind == "return":
-            call = lambda: employee_return(  # noqa: E731
+            updated = employee_return(
                 actor=actor,
                 employee=employee,
                 on=data["on"],
@@ -170,8 +168,7 @@ class EmployeeViewSet(
                 note=data["note"],
             )
         else:
-            call = lambda: employee_leave(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
-        updated = call_service(call)
+            updated = employee_leave(actor=actor, employee=employee, on=data["on"], note=data["note"])
         return Response(EmployeeSerializer(updated, context=self.get_serializer_context()).data)
 
     @extend_schema(responses=PostEventSerializer(many=True))
@@ -223,10 +220,10 @@ class TrainingRecordViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = call_service(lambda: training_record_add(actor=signed_in_user(self.request), **data))
+        serializer.instance = training_record_add(actor=signed_in_user(self.request), **data)
 
     def perform_destroy(self, instance: TrainingRecord) -> None:
-        call_service(lambda: training_record_delete(actor=signed_in_user(self.request), record=instance))
+        training_record_delete(actor=signed_in_user(self.request), record=instance)
 
 
 class SpecialCertificateSerializer(serializers.ModelSerializer):
@@ -271,7 +268,7 @@ class SpecialCertificateViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = call_service(lambda: special_certificate_save(actor=self.request.user, **data))
+        serializer.instance = special_certificate_save(actor=self.request.user, **data)
 
     def perform_update(self, serializer: Any) -> None:
         data = {**dict(serializer.validated_data)}
@@ -285,10 +282,8 @@ class SpecialCertificateViewSet(
             "expires_on": data.get("expires_on", cert.expires_on),
             "issuing_authority": data.get("issuing_authority", cert.issuing_authority),
         }
-        serializer.instance = call_service(
-            lambda: special_certificate_save(
-                actor=self.request.user, employee=employee, certificate=cert, opened=opened, **values
-            )
+        serializer.instance = special_certificate_save(
+            actor=self.request.user, employee=employee, certificate=cert, opened=opened, **values
         )
 
 
