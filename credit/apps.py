@@ -21,7 +21,8 @@ class CreditConfig(AppConfig):
         )
         from safety_platform.schedules import Schedule, register_schedule
 
-        from . import permissions, receivers  # noqa: F401 - the rules; connects the fact listener
+        # The rules; the fact listener; the credit share of the enterprises app's figures.
+        from . import enterprise_hooks, permissions, receivers  # noqa: F401
         from .demo import seed_credit_demo
         from .models import (
             BlacklistEntry,

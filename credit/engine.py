@@ -355,8 +355,7 @@ def _grade_pg(
 ) -> tuple[int, list[tuple[Any, ...]], list[int]]:
     """`grade_and_write_pg` (write = (trigger, run id, now)) or `changed_pg` (write = None: nothing is
     written, and the changes are the (enterprise id,) of each enterprise whose result differs)."""
-    from enterprises.figures.services import credit_facts_follow_sql
-
+    from .enterprise_hooks import credit_facts_follow_sql
     from .models import CreditRating, CreditRatingHistory
 
     dialect = _Dialect("postgresql")

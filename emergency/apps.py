@@ -12,7 +12,8 @@ class EmergencyConfig(AppConfig):
         from .legal_numbers import register as register_legal_numbers
 
         register_legal_numbers()
-        from . import permissions, registration  # noqa: F401 - permissions registers the app's rules
+        # permissions registers the app's rules; enterprise_hooks hands the enterprises app its figures.
+        from . import enterprise_hooks, permissions, registration  # noqa: F401
 
         registration.register_all()
         from safety_platform.demo import register_demo_seeder

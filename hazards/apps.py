@@ -26,7 +26,8 @@ class HazardsConfig(AppConfig):
         )
         from safety_platform.schedules import Schedule, register_schedule
 
-        from . import permissions, receivers  # noqa: F401  (the app's rules; connects the deadline listener)
+        # The app's rules; the deadline listener; what it hands the enterprises app (figures, conditions).
+        from . import enterprise_hooks, permissions, receivers  # noqa: F401
         from .demo import seed_demo
         from .demo_positions import seed_hazard_positions
         from .models import (

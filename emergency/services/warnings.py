@@ -57,10 +57,11 @@ def warning_notify_targets(*, warning: EmergencyWarning) -> int:
     # bulk_create sends no model signal: the dashboards' "warnings not acknowledged" figure follows by a task
     # (a city-wide warning reaches tens of thousands of enterprises: seconds of recounting, not in the request).
     if targets:
-        from enterprises.figures.tasks import enterprise_figures_refresh_warning_task
         from safety_platform.tasks_util import enqueue
 
-        enqueue(enterprise_figures_refresh_warning_task, warning.pk)
+        from ..enterprise_hooks import warning_figures_refresh_task
+
+        enqueue(warning_figures_refresh_task, warning.pk)
     users = User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise__warnings__warning=warning)
     notify(
         recipients=users,

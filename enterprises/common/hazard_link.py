@@ -1,4 +1,5 @@
-"""The one place where the enterprises app creates hazards (contract: `hazards.services.hazard_register`).
+"""The one place where the enterprises app creates hazards (contract: `hazards.services.hazard_register`,
+handed over by the hazards app through `register_hazard_registrar`).
 
 Equipment matches and joint-inspection findings call `hazard_register_for`; it is idempotent per
 (source, external_key) on the hazards side. If the hazards app cannot register yet (not installed or
@@ -18,12 +19,17 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 
+_REGISTRAR: list[Any] = []
+
+
+def register_hazard_registrar(register: Any) -> None:
+    """The hazards app hands over its `hazard_register` from its `AppConfig.ready()` (this app, which the
+    hazards app stands on, imports none of it)."""
+    _REGISTRAR[:] = [register]
+
+
 def _register_function() -> Any:
-    try:
-        from hazards.services import hazard_register  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        return None
-    return hazard_register
+    return _REGISTRAR[0] if _REGISTRAR else None
 
 
 def hazards_available() -> bool:

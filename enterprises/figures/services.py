@@ -2,48 +2,33 @@
 
 A save or delete of an enterprise, a risk point, a credit rating, a statistics report, a self-check or a
 warning recipient (model signals, `enterprises.figures.receivers`) recounts the facts of the enterprises
-concerned from their records, and adds the difference from what they counted before (`EnterpriseFigures`)
-in one upsert, in the same transaction. The enterprise rows are locked first (FOR NO KEY UPDATE, in id
-order) so two changes of one enterprise at once never both add their difference to the same old share.
-The credit engine's set-based writes (no model signal) replace only the credit facts, in their own
-statement (`credit_facts_follow_sql`), under the same lock. `enterprise_figures_rebuild` (nightly,
-idempotent) recounts everything.
+concerned from their records (each domain app counts its own: `enterprises.figures.sources`), and adds the
+difference from what they counted before (`EnterpriseFigures`) in one upsert, in the same transaction. The
+enterprise rows are locked first (FOR NO KEY UPDATE, in id order) so two changes of one enterprise at once
+never both add their difference to the same old share. The credit engine's set-based writes (no model
+signal) replace only the credit facts, in their own statement (`figure_facts_follow_sql`), under the same
+lock. `enterprise_figures_rebuild` (nightly, idempotent) recounts everything.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F
-from django.db.models.functions import TruncMonth
 
 from ..registry.choices import EnterpriseStatus
 from ..registry.models import Enterprise
 from .models import EnterpriseFigures, EnterpriseFigureSummary
+from .sources import figure_sources
 
 Place = tuple[int, int, int]
 
 
-def _periods(month: dt.date) -> list[str]:
-    """The month, quarter and year a local month belongs to, as the dashboards' period keys."""
-    return [f"{month.year}-{month.month:02d}", f"{month.year}Q{(month.month - 1) // 3 + 1}", f"{month.year}"]
-
-
-def _as_date(value: Any) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def _facts(ids: list[int]) -> dict[int, tuple[Place, Counter[str]]]:
-    """Each enterprise's place and facts ("fact|period" → count), counted from its records."""
-    from credit.models import CreditRating
-    from emergency.models import WarningRecipient
-    from hazards.choices import StatPeriodKind, StatReportStatus
-    from hazards.models import HazardStatReport, RiskSource, SelfCheck
-
+    """Each enterprise's place and facts ("fact|period" → count), counted from its records by every figure
+    source (`enterprises.figures.sources`: the domain apps register theirs)."""
     out: dict[int, tuple[Place, Counter[str]]] = {}
     operating: list[int] = []
     for pk, status, jurisdiction, industry, department in Enterprise.objects.filter(pk__in=ids).values_list(
@@ -56,53 +41,9 @@ def _facts(ids: list[int]) -> dict[int, tuple[Place, Counter[str]]]:
         out[pk] = ((jurisdiction, industry, department or 0), facts)
     if not out:
         return out
-    for pk, level, n in (
-        RiskSource.objects.filter(enterprise_id__in=ids)
-        .order_by()
-        .values("enterprise_id", "level")
-        .annotate(n=Count("id"))
-        .values_list("enterprise_id", "level", "n")
-    ):
-        out[pk][1][f"risk_{level}|"] += n
-    for pk, grade, blacklisted in CreditRating.objects.filter(enterprise_id__in=ids).values_list(
-        "enterprise_id", "grade", "blacklisted"
-    ):
-        out[pk][1][f"grade_{grade}|"] += 1
-        if blacklisted:
-            out[pk][1]["blacklisted|"] += 1
-    if not operating:
-        return out
-    # The same conditions as `enterprises.registry.compliance` (the enterprise list's filters).
-    for pk, year, quarter in (
-        HazardStatReport.objects.filter(
-            enterprise_id__in=operating,
-            kind=StatPeriodKind.QUARTER,
-            status=StatReportStatus.SUBMITTED,
-            submitted_at__date__lte=F("due_on"),
-        )
-        .order_by()
-        .values_list("enterprise_id", "year", "quarter")
-        .distinct()
-    ):
-        out[pk][1][f"stats_on_time|{year}Q{quarter}"] = 1
-    checked = (
-        SelfCheck.objects.filter(enterprise_id__in=operating)
-        .annotate(month=TruncMonth("performed_at", output_field=DateField()))
-        .order_by()
-        .values_list("enterprise_id", "month")
-        .distinct()
-    )
-    pending = (
-        WarningRecipient.objects.filter(enterprise_id__in=operating, acknowledged_at__isnull=True)
-        .annotate(month=TruncMonth("warning__issued_at", output_field=DateField()))
-        .order_by()
-        .values_list("enterprise_id", "month")
-        .distinct()
-    )
-    for fact, rows in (("self_checked", checked), ("unacknowledged", pending)):
-        for pk, month in rows:
-            for period in _periods(_as_date(month)):
-                out[pk][1][f"{fact}|{period}"] = 1  # once per period, however many records
+    facts_of = {pk: facts for pk, (_place, facts) in out.items()}
+    for source in figure_sources():
+        source.count(facts_of, ids, operating)
     return out
 
 
@@ -185,35 +126,27 @@ def _refresh(ids: list[int]) -> None:
             )
 
 
-def _credit_keys() -> list[str]:
-    """The keys `_facts` gives a credit grade: one `grade_<n>|` per grade, and `blacklisted|`."""
-    from credit.choices import Grade
+def figure_facts_follow_sql(moved: str, keys: Sequence[str], new: str) -> str:
+    """PostgreSQL: CTEs that make the timeless facts `keys` ("fact|", one source's: credit's grades and
+    blacklisting) of the enterprises in `moved` — a CTE of the same statement with a column `eid` — follow the
+    values the statement is writing: `new`, a jsonb expression over the CTE's row `m` ({"fact|": 1, ...}).
 
-    return [f"grade_{grade}|" for grade in Grade.values] + ["blacklisted|"]
-
-
-def credit_facts_follow_sql(moved: str) -> str:
-    """PostgreSQL: CTEs that make the credit facts (`grade_<n>`, `blacklisted`) of the enterprises in `moved`
-    — a CTE of the same statement with columns (eid, grade, bl), the grades being written — follow them.
-
-    For the credit engine's set-based writes (`credit.engine.grade_and_write_pg`), which lock the enterprise
-    rows first (FOR NO KEY UPDATE, as `enterprise_figures_refresh` does) and take the statement's snapshot
-    after: each enterprise's stored share gets its credit facts replaced and the summary the difference, in
-    key order. A grade changes no other fact, so nothing else is recounted (recounting every fact of the
-    first night's enterprises cost twice the grading itself). Adds the CTE `fig_missing(eid)`: the
+    For a source's set-based writes (`credit.engine.grade_and_write_pg`), which lock the enterprise rows
+    first (FOR NO KEY UPDATE, as `enterprise_figures_refresh` does) and take the statement's snapshot after:
+    each enterprise's stored share gets these facts replaced and the summary the difference, in key order.
+    The write changes no other fact, so nothing else is recounted (recounting every fact of the credit
+    engine's first night's enterprises cost twice the grading itself). Adds the CTE `fig_missing(eid)`: the
     enterprises without a stored share yet, for `enterprise_figures_refresh` after the statement.
+    `keys` and `new` are the source's fixed SQL (no user input).
     """
     figures = EnterpriseFigures._meta.db_table
     summary = EnterpriseFigureSummary._meta.db_table
-    keys = _credit_keys()  # SQL literals below: fixed ASCII keys, no user input
     key_array = "ARRAY[" + ", ".join(f"'{key}'" for key in keys) + "]::text[]"
     key_rows = ", ".join(f"('{key}')" for key in keys)
     return f"""
         fig_old AS (
             SELECT m.eid, f.id AS fid, f.jurisdiction_ref AS j, f.industry_ref AS i, f.department_ref AS d,
-                   f.facts AS facts,
-                   jsonb_build_object('grade_' || m.grade::text || '|', 1)
-                       || CASE WHEN m.bl THEN '{{"blacklisted|": 1}}'::jsonb ELSE '{{}}'::jsonb END AS new
+                   f.facts AS facts, {new} AS new
             FROM {moved} m LEFT JOIN {figures} f ON f.enterprise_id = m.eid
         ),
         fig_missing AS (SELECT eid FROM fig_old WHERE fid IS NULL),

@@ -16,15 +16,3 @@ def enterprise_figures_rebuild_task() -> int:
     from .services import enterprise_figures_rebuild
 
     return enterprise_figures_rebuild()
-
-
-@shared_task(name="enterprises.figures_refresh_warning")
-def enterprise_figures_refresh_warning_task(warning_id: int) -> int:
-    """After a warning reached its enterprises (recipients written in bulk): recount their figures."""
-    from emergency.models import WarningRecipient
-
-    from .services import enterprise_figures_refresh
-
-    ids = list(WarningRecipient.objects.filter(warning_id=warning_id).values_list("enterprise_id", flat=True))
-    enterprise_figures_refresh(ids)
-    return len(ids)

@@ -3,16 +3,19 @@ time, self-check in a period, acknowledge the warnings they were sent.
 
 Each is a condition on the enterprise row (`Enterprise.objects.filter(condition)`), written as a NOT EXISTS
 subquery correlated on the enterprise's id, so the database answers it from the other table's enterprise
-index one enterprise at a time and never in a Python loop. The enterprise list's filters and the
-dashboards' figures use the same conditions, which is what keeps a figure equal to the list it opens.
+index one enterprise at a time and never in a Python loop. The records are the domain apps' (hazards,
+emergency), so each registers its conditions here (`register_enterprise_condition`) beside its share of
+the dashboards' figures (`enterprises.figures.sources`): the list's filters and the figures count the same
+records, which is what keeps a figure equal to the list it opens.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|-(\d{2}))?$")
@@ -38,7 +41,7 @@ def period_bounds(key: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, first_month, 1), end
 
 
-def _moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def day_moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start of the first day, start of the day after the last) in local time."""
     tz = timezone.get_current_timezone()
     return (
@@ -47,41 +50,18 @@ def _moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def stat_report_missing_q(year: int, quarter: int) -> Q:
-    """No quarterly hazard statistics for (year, quarter) submitted by their due date (the 15th of the month
-    after the quarter, local time): never filed, still a draft, or filed late (SAWS Order 16 art. 14)."""
-    from hazards.choices import StatPeriodKind, StatReportStatus
-    from hazards.models import HazardStatReport
+# A condition on the enterprise row for the days from `start` to `end` (a period's bounds).
+Condition = Callable[[dt.date, dt.date], Q]
 
-    on_time = HazardStatReport.objects.filter(
-        enterprise=OuterRef("pk"),
-        kind=StatPeriodKind.QUARTER,
-        year=year,
-        quarter=quarter,
-        status=StatReportStatus.SUBMITTED,
-        submitted_at__date__lte=F("due_on"),
-    )
-    return ~Q(Exists(on_time))
+_CONDITIONS: dict[str, Condition] = {}
 
 
-def self_check_missing_q(start: dt.date, end: dt.date) -> Q:
-    """No self-check (自查) performed from `start` to `end` (days, local time)."""
-    from hazards.models import SelfCheck
-
-    since, until = _moments(start, end)
-    checks = SelfCheck.objects.filter(enterprise=OuterRef("pk"), performed_at__gte=since, performed_at__lt=until)
-    return ~Q(Exists(checks))
+def register_enterprise_condition(name: str, condition: Condition) -> None:
+    """Offer a condition to the enterprise list's filter of this name (the domain app whose records it reads
+    registers it from its `AppConfig.ready()`: the registry imports no domain app)."""
+    _CONDITIONS[name] = condition
 
 
-def warning_unacknowledged_q(start: dt.date, end: dt.date) -> Q:
-    """Sent a warning issued from `start` to `end` (days, local time) that it has not acknowledged (签收)."""
-    from emergency.models import WarningRecipient
-
-    since, until = _moments(start, end)
-    pending = WarningRecipient.objects.filter(
-        enterprise=OuterRef("pk"),
-        acknowledged_at__isnull=True,
-        warning__issued_at__gte=since,
-        warning__issued_at__lt=until,
-    )
-    return Q(Exists(pending))
+def enterprise_condition_q(name: str, start: dt.date, end: dt.date) -> Q:
+    """The registered condition `name` for the period from `start` to `end`."""
+    return _CONDITIONS[name](start, end)

@@ -13,7 +13,7 @@ from safety_platform.filters import StrictBooleanFilter
 from safety_platform.models import Department, Jurisdiction
 
 from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
-from .compliance import period_bounds, self_check_missing_q, stat_report_missing_q, warning_unacknowledged_q
+from .compliance import enterprise_condition_q, period_bounds
 from .models import Enterprise
 
 
@@ -63,13 +63,13 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     )
     # The dashboards' compliance figures open the list through these (one NOT EXISTS subquery each).
     stat_report_missing = PeriodKeyFilter(
-        method="filter_stat_report_missing",
+        method="filter_condition",
         quarters_only=True,
         label=_("Quarterly hazard statistics not filed on time (quarter)"),
     )
-    self_check_missing = PeriodKeyFilter(method="filter_self_check_missing", label=_("No self-check in (period)"))
+    self_check_missing = PeriodKeyFilter(method="filter_condition", label=_("No self-check in (period)"))
     warning_unacknowledged = PeriodKeyFilter(
-        method="filter_warning_unacknowledged", label=_("Warning not acknowledged (issued in period)")
+        method="filter_condition", label=_("Warning not acknowledged (issued in period)")
     )
 
     class Meta:
@@ -97,19 +97,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_credit_code(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         return queryset.filter(credit_code=value.strip().upper())
 
-    def filter_stat_report_missing(self, queryset: QuerySet[Enterprise], name: str, value: Any) -> QuerySet[Enterprise]:
-        if not value:
-            return queryset
-        year, quarter = value[0].split("Q")
-        return queryset.filter(stat_report_missing_q(int(year), int(quarter)))
-
-    def filter_self_check_missing(self, queryset: QuerySet[Enterprise], name: str, value: Any) -> QuerySet[Enterprise]:
-        return queryset.filter(self_check_missing_q(value[1], value[2])) if value else queryset
-
-    def filter_warning_unacknowledged(
-        self, queryset: QuerySet[Enterprise], name: str, value: Any
-    ) -> QuerySet[Enterprise]:
-        return queryset.filter(warning_unacknowledged_q(value[1], value[2])) if value else queryset
+    def filter_condition(self, queryset: QuerySet[Enterprise], name: str, value: Any) -> QuerySet[Enterprise]:
+        """The domain app's condition of this name (`compliance.register_enterprise_condition`) for the period."""
+        return queryset.filter(enterprise_condition_q(name, value[1], value[2])) if value else queryset
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

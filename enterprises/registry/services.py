@@ -18,6 +18,7 @@ from safety_platform.services import DomainError
 
 from .choices import EnterpriseStatus
 from .models import Enterprise, EnterpriseStatusChange
+from .signals import enterprises_moved
 
 EDITABLE_FIELDS = [
     "credit_code",
@@ -157,14 +158,8 @@ def enterprises_rederive_departments(*, department: Department | None = None) ->
                 moved += ids
         if moved:
             # The dashboards' summaries are kept per supervising department and a bulk UPDATE sends no model
-            # signal: recount them in the same transaction (the enterprises moved; the hazard summary whole,
-            # a few GROUP BYs — a department's industries change rarely).
-            from hazards.services.summary import hazard_summary_rebuild
-
-            from ..figures.services import enterprise_figures_refresh
-
-            enterprise_figures_refresh(moved)
-            hazard_summary_rebuild()
+            # signal: their owners recount them in the same transaction.
+            enterprises_moved.send(sender=Enterprise, enterprise_ids=moved)
     changed = len(moved)
     return changed
 

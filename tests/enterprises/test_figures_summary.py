@@ -13,12 +13,13 @@ import time_machine
 
 from assessment.dashboards import build, parse_period, stat_quarter
 from credit.models import CreditRating, RuleSet
+from emergency.enterprise_hooks import warning_unacknowledged_q
 from emergency.models import WarningRecipient
 from enterprises.figures.services import enterprise_figures_rebuild
 from enterprises.figures.tasks import enterprise_figures_rebuild_task
 from enterprises.models import Enterprise, EnterpriseFigureSummary
 from enterprises.registry.choices import EnterpriseStatus
-from enterprises.registry.compliance import self_check_missing_q, stat_report_missing_q, warning_unacknowledged_q
+from hazards.enterprise_hooks import self_check_missing_q, stat_report_missing_q
 from hazards.models import RiskBanding, RiskSource
 from tests.assessment.helpers import at
 from tests.assessment.test_dashboard_compliance import _firm, _self_check, _stats, _warning
