@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.model_meta import verbose_name_of
-from safety_platform.models.fields import enterprise_link, latitude_field, longitude_field, person_link
+from safety_platform.models.fields import (
+    coordinates_both_or_none,
+    enterprise_link,
+    latitude_field,
+    longitude_field,
+    person_link,
+)
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -141,11 +147,7 @@ class Hazard(models.Model):
             models.CheckConstraint(
                 condition=~Q(state=HazardState.CLOSED) | Q(closed_at__isnull=False), name="hazard_closed_has_time"
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__isnull=False, longitude__isnull=False),
-                name="hazard_position_both_or_none",
-            ),
+            coordinates_both_or_none("hazard_position_both_or_none"),
         ]
         indexes = [
             # Covering: a scoped count (an inspector's enterprises) by state, grade or deadline reads no row.
