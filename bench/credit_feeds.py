@@ -56,7 +56,6 @@ django.setup()
 
 import psycopg2  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -394,7 +393,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     ensure_data(args.ratings, args.blacklist)
     auth = api_key()
-    platform_app = WSGIHandler()
+    from safety_platform.wsgi import application as platform_app  # what gunicorn serves (gc.freeze included)
+
     db = settings.DATABASES["default"]
     conn = psycopg2.connect(
         dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432, password=db["PASSWORD"] or None

@@ -127,20 +127,14 @@ class AuditlogMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         from auditlog.middleware import AuditlogMiddleware as Audited
+        from django.conf import settings
 
         self.get_response = get_response
         self.audited = Audited(get_response)
-        self._feeds: frozenset[str] | None = None
-
-    def feeds(self) -> frozenset[str]:
-        if self._feeds is None:
-            from django.urls import reverse
-
-            self._feeds = frozenset({reverse("credit-api:rating-list"), reverse("credit-api:blacklist-list")})
-        return self._feeds
+        self.feeds = frozenset(settings.FEED_FAST_PATHS)
 
     def __call__(self, request: HttpRequest) -> Any:
-        if request.method not in ("GET", "HEAD") or request.path not in self.feeds():
+        if request.method not in ("GET", "HEAD") or request.path_info not in self.feeds:
             return self.audited(request)
         from auditlog.cid import set_cid
         from auditlog.context import auditlog_value
@@ -151,3 +145,31 @@ class AuditlogMiddleware:
             return self.get_response(request)
         finally:
             auditlog_value.reset(token)
+
+
+class FastPathMiddleware:
+    """Answer the departments' plain feed pages before the rest of the stack (settings.FEED_FAST_PATHS).
+
+    A path listed there maps to a handler (a dotted path, imported on first use: the core names no app)
+    that returns the response, or None to let the whole stack answer. It sits after the security, replica
+    and content-security middleware, so those still apply; the handler adds what the skipped ones would
+    (see credit/api/fast.py).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.paths: dict[str, Any] = dict(settings.FEED_FAST_PATHS)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        handler = self.paths.get(request.path_info)
+        if handler is not None:
+            if isinstance(handler, str):
+                from django.utils.module_loading import import_string
+
+                handler = self.paths[request.path_info] = import_string(handler)
+            response = handler(request)
+            if response is not None:
+                return response
+        return self.get_response(request)

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # first: production.py puts WhiteNoise right after it
     "safety_platform.db_router.ReadReplicaMiddleware",  # a no-op unless DATABASE_REPLICA_URL is set
     "safety_platform.middleware.ContentSecurityPolicyMiddleware",
+    "safety_platform.middleware.FastPathMiddleware",  # the departments' plain feed pages (FEED_FAST_PATHS)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safety_platform.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +65,14 @@ MIDDLEWARE = [
     "safety_platform.middleware.AuditlogMiddleware",  # auditlog's, skipped on reads of the credit feeds
     "axes.middleware.AxesMiddleware",
 ]
+
+# The departments' read-only feeds: a plain page (API key, JSON, no filter) is answered by the handler named
+# here before the session, locale, CSRF, auth and audit middleware (FastPathMiddleware); every feed read
+# skips auditlog's setup (AuditlogMiddleware). The handler returns None for anything else.
+FEED_FAST_PATHS = {
+    "/api/v1/credit/ratings/": "credit.api.fast.ratings_page",
+    "/api/v1/credit/blacklist/": "credit.api.fast.blacklist_page",
+}
 
 # Only the platform's own files; no inline script, no inline style, no eval (README "Security").
 CONTENT_SECURITY_POLICY = "; ".join(
