@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.fields import (
+    created_by_field,
+    department_link,
+    enterprise_link,
+    jurisdiction_link,
+    person_link,
+)
 
 from ..choices import (
     GRADE_ORDER,
@@ -158,17 +164,8 @@ class Accident(TimestampedModel):
         _("reported to the county at"), help_text=_("When the county regulator received the first report.")
     )
     location = models.CharField(_("place"), max_length=200)
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="accidents",
-    )
+    jurisdiction = jurisdiction_link()
+    enterprise = enterprise_link(optional=True, related_name="accidents")
     description = models.TextField(_("what happened"), blank=True)
     deaths = models.PositiveIntegerField(_("deaths"), default=0)
     serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)
@@ -185,9 +182,7 @@ class Accident(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=AccidentStatus.choices, default=AccidentStatus.REPORTED, db_index=True
     )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    reported_by = person_link(_("recorded by"), optional=False)
     figures_confirmed_at = models.DateTimeField(_("casualty figures confirmed at"), null=True, blank=True)
     concealed = models.BooleanField(_("concealed or falsely reported"), default=False)
     concealed_note = models.CharField(_("concealment finding"), max_length=300, blank=True)
@@ -244,14 +239,7 @@ class AccidentRevision(models.Model):
     rule_set = models.ForeignKey(GradingRuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_late = models.BooleanField(_("after the supplement window"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = person_link(_("by"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
@@ -271,14 +259,7 @@ class AccidentReportStep(models.Model):
     level = models.CharField(pgettext_lazy("emergency", "level"), max_length=12, choices=ReportLevel.choices)
     received_at = models.DateTimeField(_("received at"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = person_link(_("by"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
@@ -315,9 +296,7 @@ class ResponseLogEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="response_entries",
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = person_link(_("recorded by"), optional=False)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
@@ -341,18 +320,9 @@ class AccidentEvaluation(TimestampedModel):
     causes = models.TextField(_("direct and indirect causes"), blank=True)
     response_assessment = models.TextField(_("assessment of the emergency response"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = created_by_field(optional=False)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
-    concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("concluded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    concluded_by = person_link(_("concluded by"))
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -370,28 +340,12 @@ class AccountabilityFinding(models.Model):
     evaluation = models.ForeignKey(AccidentEvaluation, on_delete=models.PROTECT, related_name="findings")
     party_kind = models.CharField(_("party"), max_length=12, choices=PartyKind.choices)
     party_name = models.CharField(_("name"), max_length=120)
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    enterprise = enterprise_link(optional=True)
+    department = department_link(optional=True)
     responsibility = models.CharField(_("responsibility"), max_length=12, choices=ResponsibilityKind.choices)
     finding = models.TextField(_("finding"))
     sanction = models.CharField(_("handling"), max_length=300, blank=True, help_text=_("Proposed or decided sanction."))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = person_link(_("recorded by"), optional=False)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
@@ -419,26 +373,12 @@ class CorrectiveMeasure(CreatedModel):
     evaluation = models.ForeignKey(AccidentEvaluation, on_delete=models.PROTECT, related_name="measures")
     description = models.TextField(_("measure"))
     responsible = models.CharField(_("responsible unit or person"), max_length=120)
-    responsible_enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("responsible enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible_enterprise = enterprise_link(_("responsible enterprise"), optional=True)
     due_on = models.DateField(pgettext_lazy("emergency", "due on"))
     status = models.CharField(_("status"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.OPEN)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    verified_by = person_link(_("verified by"))
 
     objects = MeasureQuerySet.as_manager()
 
@@ -462,9 +402,7 @@ class MeasureProgress(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=MeasureStatus.choices)
     to_status = models.CharField(_("to"), max_length=12, choices=MeasureStatus.choices)
     note = models.CharField(_("note"), max_length=500)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
+    actor = person_link(_("by"), optional=False)
     at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Self, TypeVar
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from safety_platform.scoping import NOTHING, enterprise_scope_q, jurisdiction_scope_q
 
@@ -49,31 +46,3 @@ class OwnedQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: Any) -> Self:
         q = owned_scope_q(user, enterprise_prefix=self.enterprise_prefix, jurisdiction_prefix=self.jurisdiction_prefix)
         return self if q is None else self.filter(q)
-
-
-def latitude_field() -> models.DecimalField:
-    return models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        db_index=True,
-        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
-    )
-
-
-def longitude_field() -> models.DecimalField:
-    return models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
-    )
-
-
-COORDINATES_BOTH_OR_NONE = Q(longitude__isnull=True, latitude__isnull=True) | Q(
-    longitude__isnull=False, latitude__isnull=False
-)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import TimestampedModel
+from safety_platform.models.fields import enterprise_link, industry_link, jurisdiction_link
 from safety_platform.scoping import jurisdiction_scope_q
 from safety_platform.validators import normalize_mainland_mobile, validate_mainland_mobile
 
@@ -59,30 +60,12 @@ class WarningContact(TimestampedModel):
 
     name = models.CharField(_("full name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices, default=ContactKind.VILLAGE)
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction",
-        verbose_name=_("jurisdiction"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Warnings for this area or an area above it reach the contact."),
-    )
-    industry = models.ForeignKey(
-        "safety_platform.Industry",
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    jurisdiction = jurisdiction_link(help_text=_("Warnings for this area or an area above it reach the contact."))
+    industry = industry_link(
+        optional=True,
         help_text=_("Empty: every warning for the area. Set: only warnings for this industry (or none named)."),
     )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="warning_contacts",
-    )
+    enterprise = enterprise_link(optional=True, related_name="warning_contacts")
     mobile = models.CharField(_("mobile"), max_length=20, validators=[validate_mainland_mobile])
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

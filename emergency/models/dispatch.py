@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import TimestampedModel
+from safety_platform.models.fields import jurisdiction_link, person_link
 from safety_platform.scoping import jurisdiction_scope_q
 
 from ..choices import DispatchAction, DispatchStatus
@@ -51,12 +51,7 @@ class DispatchOrder(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="dispatch_orders",
     )
-    requesting_jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction",
-        verbose_name=_("requesting jurisdiction"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requesting_jurisdiction = jurisdiction_link(_("requesting jurisdiction"))
     destination = models.CharField(_("deliver to"), max_length=200)
     contact_name = models.CharField(_("receiving contact"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -72,17 +67,8 @@ class DispatchOrder(TimestampedModel):
         related_name="dispatch_orders",
         help_text=_("Warehouses the approver designated to supply this order."),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = person_link(_("requested by"), optional=False)
+    approved_by = person_link(_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("emergency", "closed at"), null=True, blank=True)
@@ -148,9 +134,7 @@ class DispatchAllocation(models.Model):
     )
     quantity = models.PositiveIntegerField(_("dispatched"))
     shipped_at = models.DateTimeField(_("dispatched at"), default=timezone.now)
-    shipped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("dispatched by"), on_delete=models.PROTECT, related_name="+"
-    )
+    shipped_by = person_link(_("dispatched by"), optional=False)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     returned_quantity = models.PositiveIntegerField(_("returned"), default=0)
     consumed_quantity = models.PositiveIntegerField(_("consumed"), default=0)
@@ -182,14 +166,7 @@ class DispatchStep(models.Model):
     action = models.CharField(_("action"), max_length=12, choices=DispatchAction.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=DispatchStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=DispatchStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = person_link(_("by"))
     at = models.DateTimeField(_("time"), default=timezone.now)
     note = models.CharField(_("note"), max_length=500, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Max, Q, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.fields import created_by_field, department_link, enterprise_link, person_link
 from safety_platform.rules import rule_int, rule_numbers
 
 from ..choices import DRILL_INTERVAL_RULES, DrillKind, PlanKind, PlanStatus
@@ -89,30 +89,14 @@ class EmergencyPlan(TimestampedModel):
 
     title = models.CharField(pgettext_lazy("emergency", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices)
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="emergency_plans",
-    )
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="emergency_plans",
-    )
+    enterprise = enterprise_link(optional=True, related_name="emergency_plans")
+    department = department_link(optional=True, related_name="emergency_plans")
     version = models.CharField(_("version"), max_length=30, blank=True)
     summary = models.TextField(pgettext_lazy("emergency", "summary"), blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True, help_text=_("Date of filing (备案)."))
     filing_number = models.CharField(_("filing number"), max_length=60, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = created_by_field(optional=False)
     # The next drill's due day (on the statutory clock, kind `drill_due`) and the rule-book version whose
     # interval set it; written when the plan is filed or changed and when a drill is recorded.
     drill_due_on = models.DateField(_("next drill due"), null=True, blank=True)
@@ -162,9 +146,7 @@ class Drill(CreatedModel):
     location = models.CharField(_("place"), max_length=200, blank=True)
     participants = models.PositiveIntegerField(_("participants"), default=0)
     findings = models.TextField(_("problems found and improvements"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = person_link(_("recorded by"), optional=False)
 
     objects = DrillQuerySet.as_manager()
 

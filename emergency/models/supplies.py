@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,9 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import (
+    coordinates_both_or_none,
+    enterprise_link,
+    jurisdiction_link,
+    latitude_field,
+    longitude_field,
+    person_link,
+)
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
-from .common import _M, COORDINATES_BOTH_OR_NONE, OwnedQuerySet, latitude_field, longitude_field
+from .common import _M, OwnedQuerySet
 
 
 class SupplyItem(models.Model):
@@ -50,20 +57,10 @@ class Warehouse(CreatedModel):
 
     name = models.CharField(_("name"), max_length=120)
     level = models.CharField(pgettext_lazy("emergency", "level"), max_length=12, choices=WarehouseLevel.choices)
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="warehouses",
-        help_text=_("Only for enterprise stores."),
-    )
+    jurisdiction = jurisdiction_link()
+    enterprise = enterprise_link(optional=True, related_name="warehouses", help_text=_("Only for enterprise stores."))
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = latitude_field()
+    latitude = latitude_field(db_index=True)  # a search by distance first narrows to a latitude range
     longitude = longitude_field()
     keeper_name = models.CharField(_("keeper"), max_length=60, blank=True)
     keeper_phone = models.CharField(_("keeper phone"), max_length=30, blank=True)
@@ -76,7 +73,7 @@ class Warehouse(CreatedModel):
         verbose_name_plural = _("warehouses")
         ordering = ["level", "name", "id"]
         constraints = [
-            models.CheckConstraint(condition=COORDINATES_BOTH_OR_NONE, name="warehouse_coordinates_both_or_none"),
+            coordinates_both_or_none("warehouse_coordinates_both_or_none"),
             models.CheckConstraint(
                 condition=Q(level=WarehouseLevel.ENTERPRISE, enterprise__isnull=False)
                 | (~Q(level=WarehouseLevel.ENTERPRISE) & Q(enterprise__isnull=True)),
@@ -160,14 +157,7 @@ class StockMovement(models.Model):
     quantity = models.IntegerField(_("quantity"), help_text=_("Positive for stock in, negative for stock out."))
     balance_after = models.IntegerField(_("balance after"))
     occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = person_link(_("by"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     transfer_ref = models.UUIDField(_("transfer reference"), null=True, blank=True, db_index=True)
     allocation = models.ForeignKey(

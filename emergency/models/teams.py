@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import TimestampedModel
+from safety_platform.models.fields import (
+    coordinates_both_or_none,
+    department_link,
+    enterprise_link,
+    jurisdiction_link,
+    latitude_field,
+    longitude_field,
+    person_link,
+)
 
 from ..choices import EquipmentStatus, Readiness, TeamKind
-from .common import COORDINATES_BOTH_OR_NONE, OwnedQuerySet, latitude_field, longitude_field
+from .common import OwnedQuerySet
 
 
 class Skill(models.Model):
@@ -45,32 +53,12 @@ class RescueTeam(TimestampedModel):
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices)
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction",
-        verbose_name=_("jurisdiction"),
-        on_delete=models.PROTECT,
-        related_name="rescue_teams",
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="rescue_teams",
-        help_text=_("Only for enterprise teams."),
-    )
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("managing department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="rescue_teams",
-    )
+    jurisdiction = jurisdiction_link(related_name="rescue_teams")
+    enterprise = enterprise_link(optional=True, related_name="rescue_teams", help_text=_("Only for enterprise teams."))
+    department = department_link(_("managing department"), optional=True, related_name="rescue_teams")
     specialties = models.ManyToManyField(Skill, verbose_name=_("specialties"), blank=True, related_name="teams")
     base_address = models.CharField(_("base address"), max_length=200, blank=True)
-    latitude = latitude_field()
+    latitude = latitude_field(db_index=True)  # a search by distance first narrows to a latitude range
     longitude = longitude_field()
     readiness = models.CharField(_("readiness"), max_length=20, choices=Readiness.choices, default=Readiness.READY)
     readiness_note = models.CharField(_("readiness note"), max_length=200, blank=True)
@@ -87,7 +75,7 @@ class RescueTeam(TimestampedModel):
         verbose_name_plural = _("rescue teams")
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(condition=COORDINATES_BOTH_OR_NONE, name="rescueteam_coordinates_both_or_none"),
+            coordinates_both_or_none("rescueteam_coordinates_both_or_none"),
             models.CheckConstraint(
                 condition=~Q(kind=TeamKind.ENTERPRISE) | Q(enterprise__isnull=False),
                 name="rescueteam_enterprise_team_has_enterprise",
@@ -169,14 +157,7 @@ class TeamReadinessChange(models.Model):
     from_readiness = models.CharField(_("from"), max_length=20, choices=Readiness.choices, blank=True)
     to_readiness = models.CharField(_("to"), max_length=20, choices=Readiness.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = person_link(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
+from safety_platform.models.fields import enterprise_link, person_link
 from safety_platform.scoping import NOTHING, enterprise_scope_q
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
@@ -78,21 +78,12 @@ class EmergencyWarning(models.Model):
         related_name="+",
         help_text=_("Empty: every industry. A code covers everything under it."),
     )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = person_link(_("issued by"), optional=False)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=WarningStatus.choices, default=WarningStatus.ISSUED)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lifted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    lifted_by = person_link(_("lifted by"))
     lift_note = models.CharField(_("lifting note"), max_length=300, blank=True)
 
     objects = EmergencyWarningQuerySet.as_manager()
@@ -124,19 +115,10 @@ class WarningRecipient(models.Model):
     """预警签收 — one enterprise a warning reached: notified, acknowledged, measures taken."""
 
     warning = models.ForeignKey(EmergencyWarning, on_delete=models.CASCADE, related_name="recipients")
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="warnings"
-    )
+    enterprise = enterprise_link(related_name="warnings")
     notified_at = models.DateTimeField(_("notified at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True, db_index=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    acknowledged_by = person_link(_("acknowledged by"))
     acknowledged_via = models.CharField(
         _("acknowledged via"), max_length=10, choices=AcknowledgedVia.choices, blank=True
     )
