@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import department_link, jurisdiction_link, person_link
-from safety_platform.scoping import jurisdiction_scope_q
+from safety_platform.scoping import ids_on_paths, jurisdiction_scope_q
 
 from .choices import (
     AssessmentGrade,
@@ -458,10 +458,7 @@ class AssessmentResultQuerySet(models.QuerySet["AssessmentResult"]):
         if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE):
             q = jurisdiction_scope_q(user)
             # An inspector of a township still sees the result of the county the township belongs to.
-            ancestors = Q(pk__in=[])
-            for path in user.jurisdiction_paths:
-                ids = [int(part) for part in path.strip("/").split("/") if part]
-                ancestors |= Q(jurisdiction_id__in=ids)
+            ancestors = Q(jurisdiction_id__in=ids_on_paths(user.jurisdiction_paths))
             published_duty_checks = Q(department__isnull=False, status=ResultStatus.PUBLISHED)
             counties = Q(department__isnull=True) & (q | ancestors) if q is not None else Q(department__isnull=True)
             return self.filter(counties | published_duty_checks)
@@ -573,10 +570,9 @@ class ResultIndicator(models.Model):
 
 
 def objection_evidence_path(instance: Objection, filename: str) -> str:
-    from safety_platform.uploads import random_upload_path
+    from safety_platform.uploads import random_upload_name
 
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return random_upload_path("assessment/objections", ext)
+    return random_upload_name("assessment/objections", filename)
 
 
 class ObjectionStatus(models.TextChoices):

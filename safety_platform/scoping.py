@@ -15,6 +15,7 @@ rules for "which enterprises may this user see" live here once:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 from typing import Any, Generic, Self, TypeVar
@@ -38,6 +39,11 @@ def scoped_paths(user: Any) -> list[str] | None:
     if getattr(user, "role", None) in JURISDICTION_ROLES:
         return list(user.jurisdiction_paths)
     return None
+
+
+def ids_on_paths(paths: Iterable[str]) -> set[int]:
+    """The ids of the jurisdictions on these paths ("/1/4/9/"): each path's own node and every node above it."""
+    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
 
 
 def enterprise_scope_q(user: Any, prefix: str = "enterprise") -> Q | None:

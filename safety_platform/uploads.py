@@ -142,6 +142,14 @@ def random_upload_path(prefix: str, ext: str) -> str:
     return f"{prefix}/{timezone.now():%Y}/{uuid.uuid4().hex}.{ext}"
 
 
+def random_upload_name(prefix: str, filename: str) -> str:
+    """`random_upload_path` keeping only the extension of `filename` ("bin" without one): what a model's
+    `upload_to` returns. The services store under a random name with the checked extension already; this only
+    guards a file saved directly."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return random_upload_path(prefix, ext)
+
+
 def serve_protected(file_field: Any, *, download_name: str | None = None) -> FileResponse:
     """Stream a stored file after the caller has checked visibility. Never sniffed as HTML."""
     if not file_field:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import created_by_field, department_link
+from safety_platform.scoping import ids_on_paths
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -30,8 +31,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
             paths = user.jurisdiction_paths
             if not paths:
                 return self.none()
-            ancestor_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
-            q = Q(jurisdictions__isnull=True) | Q(jurisdictions__in=ancestor_ids)
+            q = Q(jurisdictions__isnull=True) | Q(jurisdictions__in=ids_on_paths(paths))
             for path in paths:
                 q |= Q(jurisdictions__path__startswith=path)
             return self.filter(pk__in=self.filter(q).values("pk"))

@@ -248,11 +248,9 @@ class HazardAttachmentQuerySet(ScopedQuerySet["HazardAttachment"]):
 
 
 def _attachment_path(instance: HazardAttachment, filename: str) -> str:
-    # The service sets a random name before saving; this only guards direct creation.
-    from safety_platform.uploads import random_upload_path
+    from safety_platform.uploads import random_upload_name
 
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return random_upload_path("hazards", ext)
+    return random_upload_name("hazards", filename)
 
 
 class HazardAttachment(models.Model):

@@ -119,11 +119,9 @@ class Inspection(TimestampedModel):
 
 
 def _answer_photo_path(instance: InspectionAnswer, filename: str) -> str:
-    # The service stores under a random name with the checked extension; this only guards direct creation.
-    from safety_platform.uploads import random_upload_path
+    from safety_platform.uploads import random_upload_name
 
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return random_upload_path("inspections", ext)
+    return random_upload_name("inspections", filename)
 
 
 class InspectionAnswer(models.Model):

@@ -21,7 +21,7 @@ from safety_platform.models.fields import (
     jurisdiction_link,
     person_link,
 )
-from safety_platform.scoping import ScopedQuerySet, jurisdiction_scope_q
+from safety_platform.scoping import ScopedQuerySet, ids_on_paths, jurisdiction_scope_q
 
 
 class InspectionRuleSetStatus(models.TextChoices):
@@ -204,7 +204,7 @@ class InspectionPlanQuerySet(models.QuerySet["InspectionPlan"]):
             return self
         area_roles = (Role.INSPECTOR, Role.COUNTY_OFFICE)
         paths = list(user.jurisdiction_paths) if getattr(user, "role", None) in area_roles else []
-        ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+        ids = ids_on_paths(paths)
         return self.filter(q | Q(jurisdiction_id__in=ids)) if ids else self.filter(q)
 
 
