@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
-from safety_platform.models.fields import created_by_field, department_link
+from safety_platform.models.fields import created_by_field, department_link, industries_covered
 from safety_platform.scoping import ids_on_paths
 
 
@@ -60,13 +60,7 @@ class Campaign(CreatedModel):
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    industries = models.ManyToManyField(
-        "safety_platform.Industry",
-        verbose_name=_("industries"),
-        blank=True,
-        related_name="+",
-        help_text=_("A code covers everything under it. Empty: every industry."),
-    )
+    industries = industries_covered()
     jurisdictions = models.ManyToManyField(
         "safety_platform.Jurisdiction",
         verbose_name=_("jurisdictions"),

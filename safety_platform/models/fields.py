@@ -114,3 +114,16 @@ COORDINATES_BOTH_OR_NONE = Q(latitude__isnull=True, longitude__isnull=True) | Q(
 def coordinates_both_or_none(name: str) -> models.CheckConstraint:
     """The check a model with optional `latitude_field()` and `longitude_field()` declares in its Meta."""
     return models.CheckConstraint(condition=COORDINATES_BOTH_OR_NONE, name=name)
+
+
+def industries_covered(help_text: Label | None = None, **extra: Any) -> models.ManyToManyField[Any, Any]:
+    """The industries a record reaches (a campaign, a warning): a code covers every industry under it, and none
+    chosen means every industry."""
+    return models.ManyToManyField(
+        "safety_platform.Industry",
+        verbose_name=_("industries"),
+        blank=True,
+        related_name="+",
+        help_text=help_text or _("A code covers everything under it. Empty: every industry."),
+        **extra,
+    )
