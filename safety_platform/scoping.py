@@ -110,6 +110,13 @@ class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
         return self if q is None else self.filter(q)
 
 
+class SignedInQuerySet(models.QuerySet[_M], Generic[_M]):
+    """A queryset of rows public inside the platform (rule tables, checklists): every signed-in user reads them."""
+
+    def visible_to(self, user: Any) -> Self:
+        return self if user is not None and getattr(user, "is_authenticated", False) else self.none()
+
+
 class ScopedManager(models.Manager[_M], Generic[_M]):
     """Convenience manager so `Model.objects.visible_to(user)` works straight away."""
 

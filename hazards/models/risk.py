@@ -14,15 +14,13 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import created_by_field, enterprise_link
-from safety_platform.scoping import ScopedQuerySet
+from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet
 
 from ..choices import RISK_LEVEL_ORDER, RiskLevel, RiskMethod
 
 
-class RiskBandingQuerySet(models.QuerySet["RiskBanding"]):
-    def visible_to(self, user: Any) -> RiskBandingQuerySet:
-        """The rule tables are public inside the platform."""
-        return self if user is not None and getattr(user, "is_authenticated", False) else self.none()
+class RiskBandingQuerySet(SignedInQuerySet["RiskBanding"]):
+    """The rule tables are public inside the platform."""
 
     def active(self, method: str) -> RiskBanding | None:
         return self.filter(method=method, is_active=True).prefetch_related("bands").first()

@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.fields import enterprise_link, industry_link, person_link
-from safety_platform.scoping import ScopedQuerySet
+from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet
 
 from ..choices import CheckOutcome
 
 
-class ChecklistQuerySet(models.QuerySet["Checklist"]):
-    def visible_to(self, user: Any) -> ChecklistQuerySet:
-        return self if user is not None and getattr(user, "is_authenticated", False) else self.none()
+class ChecklistQuerySet(SignedInQuerySet["Checklist"]):
+    """Checklists are public inside the platform."""
 
     def for_industry(self, industry: Any) -> ChecklistQuerySet:
         """Active checklists for an industry: those keyed by its code or any ancestor code, plus general ones."""
