@@ -6,8 +6,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,10 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.fields import (
+    created_by_field,
+    enterprise_link,
+    jurisdiction_link,
+    latitude_field,
+    longitude_field,
+    person_link,
+)
 from safety_platform.scoping import ScopedQuerySet, jurisdiction_scope_q
-
-LONGITUDE_VALIDATORS = [MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))]
-LATITUDE_VALIDATORS = [MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))]
 
 
 def _signed_in(user: Any) -> bool:
@@ -114,30 +118,14 @@ class HighRiskProject(TimestampedModel):
 
     name = models.CharField(_("project name"), max_length=200)
     category = models.CharField(_("project category"), max_length=20, choices=ProjectCategory.choices)
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("builder (enterprise)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="high_risk_projects",
-    )
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
+    enterprise = enterprise_link(_("builder (enterprise)"), optional=True, related_name="high_risk_projects")
+    jurisdiction = jurisdiction_link()
     address = models.CharField(_("address"), max_length=300, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, validators=LATITUDE_VALIDATORS)
+    longitude = longitude_field(optional=False)
+    latitude = latitude_field(optional=False)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
 
     objects = HighRiskProjectQuerySet.as_manager()
 
@@ -164,12 +152,10 @@ class DensePlace(TimestampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind.choices)
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
+    jurisdiction = jurisdiction_link()
     address = models.CharField(_("address"), max_length=300, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, validators=LATITUDE_VALIDATORS)
+    longitude = longitude_field(optional=False)
+    latitude = latitude_field(optional=False)
     population = models.PositiveIntegerField(_("people (typical)"), default=0)
     is_active = models.BooleanField(pgettext_lazy("enterprises", "active"), default=True)
 
@@ -227,23 +213,9 @@ class SitingReview(models.Model):
         _("decision"), max_length=12, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
     )
     decision_note = models.TextField(_("decision note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = person_link(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
 
     objects = SitingReviewQuerySet.as_manager()
@@ -365,9 +337,7 @@ class DeclaredEquipmentQuerySet(ScopedQuerySet["DeclaredEquipment"]):
 class DeclaredEquipment(TimestampedModel):
     """企业在用设备设施与工艺 — equipment or a process an enterprise declares it uses."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="equipment"
-    )
+    enterprise = enterprise_link(related_name="equipment")
     kind = models.CharField(_("kind"), max_length=12, choices=CatalogKind.choices, default=CatalogKind.EQUIPMENT)
     name = models.CharField(_("name"), max_length=200)
     model_number = models.CharField(_("model number"), max_length=120, blank=True)
@@ -386,14 +356,7 @@ class DeclaredEquipment(TimestampedModel):
         help_text=_("Choose the catalog entry when this item is listed in the catalog of banned equipment."),
     )
     in_use = models.BooleanField(_("in use"), default=True)
-    declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("declared by"),
-    )
+    declared_by = person_link(_("declared by"), on_delete=models.SET_NULL)
 
     objects = DeclaredEquipmentQuerySet.as_manager()
 
@@ -476,26 +439,15 @@ class ExitProposal(models.Model):
     """落后产能退出 — a proposal to close (提请关闭) or guide the exit (引导退出) of an enterprise lacking basic
     safety conditions; its decision and every status change are kept."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="exit_proposals"
-    )
+    enterprise = enterprise_link(related_name="exit_proposals")
     kind = models.CharField(_("proposal"), max_length=12, choices=ExitKind.choices)
     reasons = models.TextField(_("missing basic safety conditions"))
     exit_by = models.DateField(_("exit by"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ExitStatus.choices, default=ExitStatus.PROPOSED)
     decision_note = models.TextField(_("decision note"), blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
-    )
+    proposed_by = person_link(_("proposed by"), optional=False)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = person_link(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -526,9 +478,7 @@ class ExitTransition(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=ExitStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=ExitStatus.choices)
     note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
-    )
+    actor = person_link(_("actor"), optional=False)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

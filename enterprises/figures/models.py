@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
+from safety_platform.models.fields import industry_link, jurisdiction_link
 from safety_platform.scoping import enterprise_scope_q
 
 
@@ -42,12 +43,8 @@ class EnterpriseFigureSummary(models.Model):
     (periods `2026-07`, `2026Q3` and `2026`: an enterprise counts once per period however many records).
     """
 
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="+"
-    )
-    industry = models.ForeignKey(
-        "safety_platform.Industry", verbose_name=_("industry"), on_delete=models.CASCADE, related_name="+"
-    )
+    jurisdiction = jurisdiction_link(on_delete=models.CASCADE)
+    industry = industry_link(on_delete=models.CASCADE)
     # The department's id, 0 for none (a NULL would never match the unique key).
     department_ref = models.PositiveIntegerField(_("supervising department"), default=0)
     fact = models.CharField(_("fact"), max_length=20)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel
+from safety_platform.models.fields import (
+    coordinates_both_or_none,
+    department_link,
+    industry_link,
+    jurisdiction_link,
+    latitude_field,
+    longitude_field,
+    person_link,
+)
 from safety_platform.scoping import ScopedQuerySet
 from safety_platform.validators import normalize_mainland_mobile, validate_mainland_mobile
 
@@ -38,45 +43,15 @@ class Enterprise(CreatedModel):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=60)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
-    )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
-    )
-    jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction",
-        verbose_name=_("jurisdiction"),
-        on_delete=models.PROTECT,
-        related_name="enterprises",
-        help_text=_("Down to the grid where known."),
-    )
-    industry = models.ForeignKey(
-        "safety_platform.Industry",
-        verbose_name=_("industry (GB/T 4754)"),
-        on_delete=models.PROTECT,
-        related_name="enterprises",
-    )
+    longitude = longitude_field()
+    latitude = latitude_field()
+    jurisdiction = jurisdiction_link(related_name="enterprises", help_text=_("Down to the grid where known."))
+    industry = industry_link(_("industry (GB/T 4754)"), related_name="enterprises")
     risk_category = models.CharField(
         _("high-risk category"), max_length=30, choices=RiskCategory.choices, default=RiskCategory.OTHER
     )
-    supervising_department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("supervising department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="supervised_enterprises",
+    supervising_department = department_link(
+        _("supervising department"), optional=True, related_name="supervised_enterprises"
     )
     department_set_manually = models.BooleanField(
         _("department set manually"),
@@ -110,11 +85,7 @@ class Enterprise(CreatedModel):
         verbose_name_plural = _("enterprises")
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True, latitude__isnull=True)
-                | Q(longitude__isnull=False, latitude__isnull=False),
-                name="enterprise_coordinates_both_or_none",
-            ),
+            coordinates_both_or_none("enterprise_coordinates_both_or_none"),
         ]
         indexes = [
             models.Index(fields=["jurisdiction", "status"]),
@@ -152,14 +123,7 @@ class EnterpriseStatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=EnterpriseStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=EnterpriseStatus.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = person_link(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:

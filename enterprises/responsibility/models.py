@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.fields import (
+    created_by_field,
+    department_link,
+    enterprise_link,
+    industry_link,
+    person_link,
+)
 from safety_platform.scoping import ScopedQuerySet, enterprise_scope_q
 
 
@@ -42,21 +48,8 @@ class ResponsibilityItem(TimestampedModel):
     history can be read back.
     """
 
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("department"),
-        on_delete=models.PROTECT,
-        related_name="responsibility_items",
-    )
-    industry = models.ForeignKey(
-        "safety_platform.Industry",
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Leave empty for a duty that is not tied to one industry."),
-    )
+    department = department_link(related_name="responsibility_items")
+    industry = industry_link(optional=True, help_text=_("Leave empty for a duty that is not tied to one industry."))
     kind = models.CharField(_("kind of duty"), max_length=20, choices=DutyKind.choices, default=DutyKind.SUPERVISION)
     duty = models.TextField(_("duty"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
@@ -65,14 +58,7 @@ class ResponsibilityItem(TimestampedModel):
     replaced_by = models.ForeignKey(
         "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
 
     objects = ResponsibilityItemQuerySet.as_manager()
 
@@ -93,12 +79,8 @@ class ResponsibilityItem(TimestampedModel):
 class ResponsibilityReview(models.Model):
     """责任清单确认 — a department's confirmation that its responsibility list is current."""
 
-    department = models.ForeignKey(
-        "safety_platform.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = department_link()
+    reviewed_by = person_link(_("reviewed by"), optional=False)
     reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -142,19 +124,9 @@ class JointInspection(TimestampedModel):
     Its findings become hazards (source "joint_inspection") and credit facts when it is completed.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.PROTECT,
-        related_name="joint_inspections",
-    )
+    enterprise = enterprise_link(related_name="joint_inspections")
     title = models.CharField(_("title"), max_length=200)
-    lead_department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("lead department"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    lead_department = department_link(_("lead department"))
     departments = models.ManyToManyField(
         "safety_platform.Department",
         verbose_name=_("participating departments"),
@@ -166,22 +138,8 @@ class JointInspection(TimestampedModel):
         _("status"), max_length=12, choices=JointInspectionStatus.choices, default=JointInspectionStatus.PLANNED
     )
     summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("completed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
+    completed_by = person_link(_("completed by"), on_delete=models.SET_NULL)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     objects = JointInspectionQuerySet.as_manager()
@@ -210,12 +168,7 @@ class JointInspectionFinding(CreatedModel):
     inspection = models.ForeignKey(
         JointInspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="findings"
     )
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("found by department"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = department_link(_("found by department"))
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
@@ -224,14 +177,7 @@ class JointInspectionFinding(CreatedModel):
     # The hazard lives in the hazards app; only its id is kept so that neither app's migrations depend
     # on the other's. The hazard is found again by (source="joint_inspection", external_key).
     hazard_id = models.PositiveBigIntegerField(_("hazard"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
 
     objects = JointInspectionFindingQuerySet.as_manager()
 

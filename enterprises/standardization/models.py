@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import TimestampedModel
+from safety_platform.models.fields import (
+    created_by_field,
+    department_link,
+    enterprise_link,
+    industry_link,
+    person_link,
+)
 from safety_platform.rules import RuleValue, rule_int, rule_number
 from safety_platform.scoping import ScopedQuerySet
 
@@ -73,22 +79,11 @@ class StandardizationCertificateQuerySet(ScopedQuerySet["StandardizationCertific
 class StandardizationCertificate(TimestampedModel):
     """安全生产标准化证书 — a standardization certificate (level 一/二/三) of an enterprise."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.PROTECT,
-        related_name="standardization_certificates",
-    )
+    enterprise = enterprise_link(related_name="standardization_certificates")
     level = models.PositiveSmallIntegerField(
         pgettext_lazy("enterprises", "level"), choices=StandardizationLevel.choices
     )
-    industry = models.ForeignKey(
-        "safety_platform.Industry",
-        verbose_name=_("industry"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The industry standard the enterprise was assessed against."),
-    )
+    industry = industry_link(help_text=_("The industry standard the enterprise was assessed against."))
     certificate_number = models.CharField(_("certificate number"), max_length=60, unique=True)
     issuing_level = models.CharField(_("issuing level"), max_length=12, choices=IssuingLevel.choices)
     issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
@@ -103,22 +98,8 @@ class StandardizationCertificate(TimestampedModel):
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
     scan = models.FileField(_("certificate scan"), upload_to="standardization/", blank=True)
-    declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("declared by"),
-    )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("verified by"),
-    )
+    declared_by = person_link(_("declared by"), on_delete=models.SET_NULL)
+    verified_by = person_link(_("verified by"), on_delete=models.SET_NULL)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     objects = StandardizationCertificateQuerySet.as_manager()
@@ -155,14 +136,7 @@ class CertificateEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=CertificateStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=CertificateStatus.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
+    actor = person_link(_("actor"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -187,35 +161,16 @@ class Demonstration(TimestampedModel):
     """ "机械化换人、自动化减人"示范企业 — an enterprise designated as a demonstration of replacing people in
     dangerous posts by machines and automation."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.PROTECT,
-        related_name="demonstrations",
-    )
+    enterprise = enterprise_link(related_name="demonstrations")
     designated_on = models.DateField(_("designated on"))
     batch = models.CharField(_("batch"), max_length=60, blank=True)
-    designating_department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("designated by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    designating_department = department_link(_("designated by"), optional=True)
     summary = models.TextField(_("what was mechanized or automated"))
     status = models.CharField(
         _("status"), max_length=10, choices=DemonstrationStatus.choices, default=DemonstrationStatus.ACTIVE
     )
     revoked_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
 
     objects = DemonstrationQuerySet.as_manager()
 

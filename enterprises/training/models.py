@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.fields import enterprise_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 
@@ -59,9 +59,7 @@ class Employee(TimestampedModel):
     by `repeat_due_on` counts as the repeat.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="staff_members"
-    )
+    enterprise = enterprise_link(related_name="staff_members")
     name = models.CharField(_("name"), max_length=60)
     employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
     role = models.CharField(
@@ -123,14 +121,7 @@ class EmployeePostEvent(models.Model):
     post_is_high_risk = models.BooleanField(_("dangerous post"), default=False)
     repeat_required = models.BooleanField(_("workshop and team training must be repeated"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = person_link(_("recorded by"), on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -172,14 +163,7 @@ class TrainingRecord(CreatedModel):
     passed = models.BooleanField(_("assessment passed"), default=True)
     provider = models.CharField(_("trainer or provider"), max_length=200, blank=True)
     content = models.CharField(pgettext_lazy("enterprises", "content"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = person_link(_("recorded by"), on_delete=models.SET_NULL)
 
     objects = TrainingRecordQuerySet.as_manager()
 
