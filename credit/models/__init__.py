@@ -1,10 +1,12 @@
 """Models of the credit app: rules, records, grades, blacklist, push."""
 
+from safety_platform.dates import add_months
+
 from .blacklist import BlacklistEntry, BlacklistTransition, CreditRepair
 from .joint import JointMeasure, JointNotice, JointNoticeRecipient
 from .ratings import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun
 from .records import CreditFactIntake, CreditRecord
-from .rules import CriterionLimit, Rule, RuleSet, add_months
+from .rules import CriterionLimit, Rule, RuleSet
 from .webhooks import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 __all__ = [

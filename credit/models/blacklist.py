@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.dates import add_months
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import department_link, enterprise_link, person_link
 from safety_platform.scoping import ScopedQuerySet
@@ -146,8 +147,6 @@ class BlacklistEntry(CreatedModel):
 
     def period_end(self, listed_on: dt.date) -> dt.date:
         """The end of a listing starting on `listed_on`: the period of the entry's rule-set version."""
-        from .rules import add_months
-
         return add_months(listed_on, 12 * self.rule_set.blacklist_years)
 
 

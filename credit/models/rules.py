@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import FactKind
+from safety_platform.dates import add_months
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import person_link
 
@@ -35,19 +36,6 @@ FACT_MATCH_VALUES: dict[str, dict[str, Any]] = {
         "licence_revocation": _("Proposal to revoke a licence"),
     },
 }
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by `months` calendar months (clamped to the month's last day: 31 Mar − 1 month = 28/29 Feb)."""
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - day 28 always exists
 
 
 class FrozenRuleSetError(ValidationError):
