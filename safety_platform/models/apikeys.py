@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import ApiScope
 from .base import CreatedModel
+from .fields import created_by_field, department_link, enterprise_link, person_link
 
 KEY_PREFIX_LENGTH = 8
 
@@ -48,43 +48,15 @@ class ApiKey(CreatedModel):
     """接口密钥 — an API key of a department's system (or of a key enterprise pushing hazards)."""
 
     name = models.CharField(_("name"), max_length=100)
-    department = models.ForeignKey(
-        "safety_platform.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="api_keys",
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="api_keys",
-    )
+    department = department_link(optional=True, related_name="api_keys")
+    enterprise = enterprise_link(optional=True, related_name="api_keys")
     prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH, unique=True, editable=False)
     hashed_secret = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(_("scopes"), default=list, help_text=_('e.g. ["blacklist:read", "ratings:read"]'))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field(on_delete=models.SET_NULL)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("revoked by"),
-    )
+    revoked_by = person_link(_("revoked by"), on_delete=models.SET_NULL)
     revoke_reason = models.CharField(_("revocation reason"), max_length=200, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 

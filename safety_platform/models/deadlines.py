@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..scoping import enterprise_scope_q
+from .fields import person_link
 
 
 class EscalationLevel(models.IntegerChoices):
@@ -60,14 +60,7 @@ class StatutoryDeadline(models.Model):
     jurisdiction = models.ForeignKey(
         "safety_platform.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
     )
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("person responsible"),
-    )
+    responsible = person_link(_("person responsible"), on_delete=models.SET_NULL)
     url = models.CharField(max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     due_at = models.DateTimeField(_("due at"), db_index=True)

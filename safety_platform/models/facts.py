@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import FactKind
 from ..scoping import ScopedQuerySet
+from .fields import enterprise_link
 
 
 class FactQuerySet(ScopedQuerySet["Fact"]):
@@ -27,14 +28,7 @@ class Fact(models.Model):
 
     # No `choices=` on purpose: apps add fact kinds to FactKind without a core migration.
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="facts",
-    )
+    enterprise = enterprise_link(optional=True, related_name="facts")
     jurisdiction = models.ForeignKey(
         "safety_platform.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import CreatedModel
+from .fields import person_link
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -26,9 +26,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """站内通知 — a message to one user (a major hazard reported, a deadline passed, a warning issued)."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
-    )
+    recipient = person_link(_("recipient"), on_delete=models.CASCADE, optional=False, related_name="notifications")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -100,12 +98,7 @@ class NotificationPreference(models.Model):
     No row for a group means the group's default (see `NotificationGroup`).
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notification_preferences",
-        verbose_name=_("user"),
-    )
+    user = person_link(_("user"), on_delete=models.CASCADE, optional=False, related_name="notification_preferences")
     group = models.CharField(_("notice group"), max_length=20, choices=NotificationGroup.choices)
     email = models.BooleanField(_("e-mail"), default=False)
     sms = models.BooleanField(_("SMS"), default=False)
@@ -154,14 +147,7 @@ class OutboundMessage(CreatedModel):
     channel = models.CharField(_("channel"), max_length=10, choices=OutboundChannel.choices)
     address = models.CharField(_("address"), max_length=254)
     name = models.CharField(_("name"), max_length=60, blank=True)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="outbound_messages",
-        verbose_name=_("recipient"),
-    )
+    recipient = person_link(_("recipient"), on_delete=models.SET_NULL, related_name="outbound_messages")
     category = models.CharField(_("category"), max_length=40, blank=True)
     dedup_key = models.CharField(_("event key"), max_length=200)
     title = models.CharField(_("title"), max_length=200)

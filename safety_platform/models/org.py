@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import JURISDICTION_LEVEL_ORDER, JurisdictionLevel, Role
+from .fields import department_link, enterprise_link, jurisdiction_link
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -185,9 +186,7 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="departments"
-    )
+    jurisdiction = jurisdiction_link(related_name="departments")
     industries = models.ManyToManyField(
         Industry,
         verbose_name=_("supervised industries"),
@@ -236,17 +235,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
-    )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
+    department = department_link(optional=True, related_name="staff")
+    enterprise = enterprise_link(optional=True, related_name="users")
     jurisdictions = models.ManyToManyField(
         Jurisdiction,
         verbose_name=_("jurisdictions"),

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .base import CreatedModel
+from .fields import created_by_field
 
 RULE_VERSION_FROZEN = "rule_version_frozen"
 
@@ -35,14 +35,7 @@ class RuleBookVersion(CreatedModel):
     in_force_from = models.DateField(_("in force from"))
     status = models.CharField(_("status"), max_length=10, choices=RuleBookStatus.choices, default=RuleBookStatus.DRAFT)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = created_by_field()
 
     class Meta:
         verbose_name = _("rule book version")
