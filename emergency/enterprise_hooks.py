@@ -11,8 +11,7 @@ import datetime as dt
 from typing import Any
 
 from celery import shared_task
-from django.db.models import DateField, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -39,15 +38,8 @@ def count_figures(facts: Facts, ids: list[int], operating: list[int]) -> None:
     """For operating enterprises, the periods of the warnings they have not acknowledged (`unacknowledged`)."""
     if not operating:
         return
-    add_monthly(
-        facts,
-        "unacknowledged",
-        WarningRecipient.objects.filter(enterprise_id__in=operating, acknowledged_at__isnull=True)
-        .annotate(month=TruncMonth("warning__issued_at", output_field=DateField()))
-        .order_by()
-        .values_list("enterprise_id", "month")
-        .distinct(),
-    )
+    pending = WarningRecipient.objects.filter(enterprise_id__in=operating, acknowledged_at__isnull=True)
+    add_monthly(facts, "unacknowledged", pending, "warning__issued_at")
 
 
 @receiver(post_save, sender=EmergencyWarning, dispatch_uid="enterprise_figures_warning_save")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.dispatch import receiver
 
 from enterprises.common.hazard_link import register_hazard_registrar
@@ -24,17 +23,16 @@ from .models import HazardStatReport, RiskSource, SelfCheck
 from .services import hazard_register
 
 
+def _filed_on_time() -> Q:
+    """Quarterly statistics submitted by their due date (the 15th of the month after the quarter, local
+    time; SAWS Order 16 art. 14): the list's condition and the figure `stats_on_time` alike."""
+    return Q(kind=StatPeriodKind.QUARTER, status=StatReportStatus.SUBMITTED, submitted_at__date__lte=F("due_on"))
+
+
 def stat_report_missing_q(year: int, quarter: int) -> Q:
-    """No quarterly hazard statistics for (year, quarter) submitted by their due date (the 15th of the month
-    after the quarter, local time): never filed, still a draft, or filed late (SAWS Order 16 art. 14)."""
-    on_time = HazardStatReport.objects.filter(
-        enterprise=OuterRef("pk"),
-        kind=StatPeriodKind.QUARTER,
-        year=year,
-        quarter=quarter,
-        status=StatReportStatus.SUBMITTED,
-        submitted_at__date__lte=F("due_on"),
-    )
+    """No quarterly hazard statistics for (year, quarter) submitted by their due date: never filed, still a
+    draft, or filed late."""
+    on_time = HazardStatReport.objects.filter(_filed_on_time(), enterprise=OuterRef("pk"), year=year, quarter=quarter)
     return ~Q(Exists(on_time))
 
 
@@ -59,26 +57,13 @@ def count_figures(facts: Facts, ids: list[int], operating: list[int]) -> None:
     if not operating:
         return
     for pk, year, quarter in (
-        HazardStatReport.objects.filter(
-            enterprise_id__in=operating,
-            kind=StatPeriodKind.QUARTER,
-            status=StatReportStatus.SUBMITTED,
-            submitted_at__date__lte=F("due_on"),
-        )
+        HazardStatReport.objects.filter(_filed_on_time(), enterprise_id__in=operating)
         .order_by()
         .values_list("enterprise_id", "year", "quarter")
         .distinct()
     ):
         facts[pk][f"stats_on_time|{year}Q{quarter}"] = 1
-    add_monthly(
-        facts,
-        "self_checked",
-        SelfCheck.objects.filter(enterprise_id__in=operating)
-        .annotate(month=TruncMonth("performed_at", output_field=DateField()))
-        .order_by()
-        .values_list("enterprise_id", "month")
-        .distinct(),
-    )
+    add_monthly(facts, "self_checked", SelfCheck.objects.filter(enterprise_id__in=operating), "performed_at")
 
 
 @receiver(enterprises_moved, dispatch_uid="hazards_summary_enterprises_moved")

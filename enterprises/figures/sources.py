@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import DateField, QuerySet
+from django.db.models.functions import TruncMonth
 
 # enterprise id → its facts ("fact|period" → count); a source adds to the enterprises it finds records of.
 Facts = Mapping[int, Counter[str]]
@@ -52,9 +55,15 @@ def month_periods(month: dt.date) -> list[str]:
     return [f"{month.year}-{month.month:02d}", f"{month.year}Q{(month.month - 1) // 3 + 1}", f"{month.year}"]
 
 
-def add_monthly(facts: Facts, fact: str, rows: Iterable[tuple[int, Any]]) -> None:
-    """`fact` once in each period (month, quarter, year) of each (enterprise id, local month) row, however
-    many records that month had."""
-    for pk, month in rows:
+def add_monthly(facts: Facts, fact: str, records: QuerySet[Any], moment: str) -> None:
+    """`fact` once in each period (month, quarter, year) in which an enterprise has one of `records` (by the
+    local month of their field `moment`), however many records that period had: one query."""
+    months = (
+        records.annotate(month=TruncMonth(moment, output_field=DateField()))
+        .order_by()
+        .values_list("enterprise_id", "month")
+        .distinct()
+    )
+    for pk, month in months:
         for period in month_periods(month.date() if isinstance(month, dt.datetime) else month):
             facts[pk][f"{fact}|{period}"] = 1
