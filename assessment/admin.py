@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.security import signed_in_user
 
+from .choices import SCHEME_INDICATOR_FIELDS
 from .forms import CountyInputForm, SchemeIndicatorForm, SchemeIndicatorFormSet
 from .importing import county_inputs_import, template_headers
 from .models import (
@@ -64,21 +65,7 @@ class SchemeIndicatorInline(_FrozenOnceRun, admin.TabularInline):
     form = SchemeIndicatorForm
     formset = SchemeIndicatorFormSet
     extra = 0
-    fields = [
-        "order",
-        "indicator",
-        "label",
-        "part",
-        "weight",
-        "direction",
-        "normalization",
-        "scoring",
-        "full_at",
-        "zero_at",
-        "deduct_per_unit",
-        "target_input",
-        "days_allowed",
-    ]
+    fields = SCHEME_INDICATOR_FIELDS
 
 
 class VetoRuleInline(_FrozenOnceRun, admin.TabularInline):

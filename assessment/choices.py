@@ -88,3 +88,22 @@ class RunStatus(models.TextChoices):
 class ResultStatus(models.TextChoices):
     PRELIMINARY = "preliminary", _("Preliminary")
     PUBLISHED = "published", pgettext_lazy("assessment result", "Published")
+
+
+# The fields of a scheme's indicator, in the order the admin inline, the web form and the API show them; a copy
+# to a new version carries the same ones.
+SCHEME_INDICATOR_FIELDS = (
+    "order",
+    "indicator",
+    "label",
+    "part",
+    "weight",
+    "direction",
+    "normalization",
+    "scoring",
+    "full_at",
+    "zero_at",
+    "deduct_per_unit",
+    "target_input",
+    "days_allowed",
+)

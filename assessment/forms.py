@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
-from .choices import PeriodKind, SchemeKind
+from .choices import SCHEME_INDICATOR_FIELDS, PeriodKind, SchemeKind
 from .indicators import registry
 from .models import CountyInput, GradeThreshold, Scheme, SchemeIndicator, VetoRule
 from .services import weights_error
@@ -89,21 +89,7 @@ class SchemeIndicatorForm(forms.ModelForm):
 
     class Meta:
         model = SchemeIndicator
-        fields = [
-            "order",
-            "indicator",
-            "label",
-            "part",
-            "weight",
-            "direction",
-            "normalization",
-            "scoring",
-            "full_at",
-            "zero_at",
-            "deduct_per_unit",
-            "target_input",
-            "days_allowed",
-        ]
+        fields = SCHEME_INDICATOR_FIELDS
 
     def __init__(self, *args: Any, scheme_kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ from safety_platform.models import Department, Jurisdiction
 from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
-from .choices import PeriodKind, ResultStatus, RunStatus, SchemeKind, SchemeStatus
+from .choices import SCHEME_INDICATOR_FIELDS, PeriodKind, ResultStatus, RunStatus, SchemeKind, SchemeStatus
 from .engine import assess
 from .models import (
     AssessmentPeriod,
@@ -135,21 +135,6 @@ def scheme_create(
 
 def scheme_copy(*, scheme: Scheme, version: str, valid_from: dt.date, name: str | None = None) -> Scheme:
     """A new draft version with the same indicators, vetoes and grades (the old version stays as it was)."""
-    fields = [
-        "indicator",
-        "label",
-        "part",
-        "weight",
-        "direction",
-        "normalization",
-        "scoring",
-        "full_at",
-        "zero_at",
-        "deduct_per_unit",
-        "target_input",
-        "days_allowed",
-        "order",
-    ]
     return scheme_create(
         name=name or scheme.name,
         version=version,
@@ -157,7 +142,7 @@ def scheme_copy(*, scheme: Scheme, version: str, valid_from: dt.date, name: str 
         kind=scheme.kind,
         based_on=scheme,
         notes=scheme.notes,
-        indicators=[{f: getattr(i, f) for f in fields} for i in scheme.indicators.all()],
+        indicators=[{f: getattr(i, f) for f in SCHEME_INDICATOR_FIELDS} for i in scheme.indicators.all()],
         vetoes=[{"kind": v.kind, "threshold_percent": v.threshold_percent} for v in scheme.vetoes.all()],
         grades=[{"grade": g.grade, "min_score": g.min_score} for g in scheme.grades.all()],
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from ..choices import SCHEME_INDICATOR_FIELDS
 from ..models import (
     AssessmentPeriod,
     AssessmentResult,
@@ -24,21 +25,7 @@ class SchemeIndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchemeIndicator
-        fields = [
-            "order",
-            "indicator",
-            "label",
-            "part",
-            "weight",
-            "direction",
-            "normalization",
-            "scoring",
-            "full_at",
-            "zero_at",
-            "deduct_per_unit",
-            "target_input",
-            "days_allowed",
-        ]
+        fields = SCHEME_INDICATOR_FIELDS
 
 
 class VetoRuleSerializer(serializers.ModelSerializer):
