@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.admin_readonly import ReadOnlyAdmin
 from safety_platform.security import signed_in_user
 
 from .choices import SCHEME_INDICATOR_FIELDS
@@ -31,17 +32,6 @@ from .models import (
     VetoRule,
 )
 from .services import scheme_activate, scheme_copy
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class _FrozenOnceRun:

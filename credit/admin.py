@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.admin_readonly import ReadOnlyAdmin
 from safety_platform.choices import FactKind
 from safety_platform.refusals import refusal_message
 from safety_platform.security import signed_in_user
@@ -38,19 +39,6 @@ from .models import (
     WebhookSubscription,
 )
 from .services import rule_set_copy, rule_set_publish, webhook_delivery_retry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History, results and logs are written by the platform only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class _FrozenWhenPublished:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from safety_platform.admin_readonly import ReadOnlyAdmin
 
 from .models import JointMeasure, JointNotice, JointNoticeRecipient
 
@@ -17,28 +16,17 @@ class JointNoticeRecipientAdmin(admin.ModelAdmin):
     autocomplete_fields = ["department"]
 
 
-class _ReadOnly(admin.ModelAdmin):
+@admin.register(JointNotice)
+class JointNoticeAdmin(ReadOnlyAdmin):
     """Issued by the monthly job or the committee's button, recorded by departments: never edited here."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(JointNotice)
-class JointNoticeAdmin(_ReadOnly):
     list_display = ["__str__", "department", "period_start", "issued_at", "ack_due_on", "acknowledged_at"]
     list_filter = ["period_start", "department"]
     list_select_related = ["department"]
 
 
 @admin.register(JointMeasure)
-class JointMeasureAdmin(_ReadOnly):
+class JointMeasureAdmin(ReadOnlyAdmin):
     list_display = ["enterprise", "department", "kind", "applied_on", "channel", "status"]
     list_filter = ["category", "kind", "status", "channel", "department"]
     list_select_related = ["enterprise", "department"]

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.admin_readonly import ReadOnlyAdmin
 from safety_platform.refusals import refusal_message
 
 from .models import (
@@ -25,19 +26,6 @@ from .models import (
     RiskSource,
 )
 from .services import risk_banding_activate, risk_banding_in_use, risk_banding_new_version
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of the closed loop change only through the services (recorded transitions)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TransitionInline(admin.TabularInline):
