@@ -12,11 +12,9 @@ class CreditConfig(AppConfig):
         from safety_platform.navigation import (
             ALL_ROLES,
             STAFF_ROLES,
-            EnterprisePanel,
-            HomeWidget,
             NavItem,
-            register_enterprise_panel,
-            register_home_widget,
+            add_enterprise_panel,
+            add_home_widget,
             register_nav,
         )
         from safety_platform.schedules import Schedule, register_schedule
@@ -42,25 +40,8 @@ class CreditConfig(AppConfig):
 
         register_nav(NavItem(_("Credit"), "credit:overview", roles=ALL_ROLES, icon="award", order=40))
         register_nav(NavItem(_("Blacklist"), "credit:blacklist", roles=ALL_ROLES, icon="slash-circle", order=41))
-        register_enterprise_panel(
-            EnterprisePanel(
-                key="credit",
-                title=_("Credit"),
-                template="credit/_panel.html",
-                context=enterprise_panel_context,
-                roles=ALL_ROLES,
-                order=40,
-            )
-        )
-        register_home_widget(
-            HomeWidget(
-                key="credit",
-                template="credit/_home_widget.html",
-                context=home_widget_context,
-                roles=STAFF_ROLES | {"enterprise"},
-                order=40,
-            )
-        )
+        add_enterprise_panel("credit", _("Credit"), enterprise_panel_context, order=40)
+        add_home_widget("credit", home_widget_context, roles=STAFF_ROLES | {"enterprise"}, order=40)
         register_schedule(
             Schedule(
                 name="Credit: nightly recalculation of every grade",

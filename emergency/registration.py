@@ -10,11 +10,9 @@ from safety_platform.choices import Role
 from safety_platform.navigation import (
     ALL_ROLES,
     STAFF_ROLES,
-    EnterprisePanel,
-    HomeWidget,
     NavItem,
-    register_enterprise_panel,
-    register_home_widget,
+    add_enterprise_panel,
+    add_home_widget,
     register_nav,
 )
 from safety_platform.schedules import Schedule, register_schedule
@@ -107,33 +105,20 @@ def _enterprise_widget_context(request: Any) -> dict[str, Any]:
 def _register_ui() -> None:
     register_nav(NavItem(_("Emergency"), "emergency:index", roles=ALL_ROLES, icon="life-preserver", order=40))
     register_nav(NavItem(_("Warnings"), "emergency:warning_list", roles=ALL_ROLES, icon="megaphone", order=41))
-    register_enterprise_panel(
-        EnterprisePanel(
-            key="emergency",
-            title=_("Emergency plans, drills and accidents"),
-            template="emergency/_enterprise_panel.html",
-            context=_enterprise_panel_context,
-            roles=ALL_ROLES,
-            order=40,
-        )
+    add_enterprise_panel(
+        "emergency",
+        _("Emergency plans, drills and accidents"),
+        _enterprise_panel_context,
+        order=40,
+        template="emergency/_enterprise_panel.html",
     )
-    register_home_widget(
-        HomeWidget(
-            key="emergency",
-            template="emergency/_home_widget.html",
-            context=_staff_widget_context,
-            roles=STAFF_ROLES,
-            order=40,
-        )
-    )
-    register_home_widget(
-        HomeWidget(
-            key="emergency-enterprise",
-            template="emergency/_home_enterprise.html",
-            context=_enterprise_widget_context,
-            roles=ENTERPRISE_ROLE,
-            order=40,
-        )
+    add_home_widget("emergency", _staff_widget_context, roles=STAFF_ROLES, order=40)
+    add_home_widget(
+        "emergency-enterprise",
+        _enterprise_widget_context,
+        roles=ENTERPRISE_ROLE,
+        order=40,
+        template="emergency/_home_enterprise.html",
     )
 
 

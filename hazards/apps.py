@@ -17,11 +17,9 @@ class HazardsConfig(AppConfig):
         from safety_platform.navigation import (
             ALL_ROLES,
             STAFF_ROLES,
-            EnterprisePanel,
-            HomeWidget,
             NavItem,
-            register_enterprise_panel,
-            register_home_widget,
+            add_enterprise_panel,
+            add_home_widget,
             register_nav,
         )
         from safety_platform.schedules import Schedule, register_schedule
@@ -62,19 +60,8 @@ class HazardsConfig(AppConfig):
         register_nav(
             NavItem(_("Plausibility"), "hazards:plausibility", roles=STAFF_ROLES, icon="patch-question", order=25)
         )
-        register_enterprise_panel(
-            EnterprisePanel(
-                key="hazards",
-                title=_("Hazards and risk sources"),
-                template="hazards/_panel.html",
-                context=enterprise_panel_context,
-                roles=ALL_ROLES,
-                order=20,
-            )
-        )
-        register_home_widget(
-            HomeWidget(key="hazards", template="hazards/_home_widget.html", context=home_widget_context, order=20)
-        )
+        add_enterprise_panel("hazards", _("Hazards and risk sources"), enterprise_panel_context, order=20)
+        add_home_widget("hazards", home_widget_context, order=20)
         register_schedule(
             Schedule(
                 name="Open hazard statistics reports of the last period",

@@ -4,6 +4,8 @@
 - `register_enterprise_panel(EnterprisePanel(...))`: a section of the enterprise detail page
   (hazards, credit, training …), rendered from the app's own template.
 - `register_home_widget(HomeWidget(...))`: a card on a role's home page.
+- `add_enterprise_panel(...)` and `add_home_widget(...)`: the same registrations for the usual case, the template
+  named after the key (`<key>/_panel.html`, `<key>/_home_widget.html`) unless given.
 
 Apps register in `AppConfig.ready()`.
 """
@@ -68,6 +70,33 @@ def register_enterprise_panel(panel: EnterprisePanel) -> None:
 
 def register_home_widget(widget: HomeWidget) -> None:
     _WIDGETS[widget.key] = widget
+
+
+def add_enterprise_panel(
+    key: str,
+    title: Any,
+    context: Callable[[Any, Any], dict[str, Any]],
+    *,
+    order: int,
+    roles: frozenset[str] = ALL_ROLES,
+    template: str | None = None,
+) -> None:
+    """Register an enterprise page section whose template is `<key>/_panel.html` unless `template` names another."""
+    register_enterprise_panel(
+        EnterprisePanel(key, title, template or f"{key}/_panel.html", context, roles=roles, order=order)
+    )
+
+
+def add_home_widget(
+    key: str,
+    context: Callable[[Any], dict[str, Any]],
+    *,
+    order: int,
+    roles: frozenset[str] = ALL_ROLES,
+    template: str | None = None,
+) -> None:
+    """Register a home page card whose template is `<key>/_home_widget.html` unless `template` names another."""
+    register_home_widget(HomeWidget(key, template or f"{key}/_home_widget.html", context, roles=roles, order=order))
 
 
 def _role(user: Any) -> str:

@@ -23,9 +23,8 @@ class SupervisionConfig(AppConfig):
 
         # --- plans: registrations (navigation, schedules, demo) ---
         from safety_platform.demo import register_demo_seeder as register_plans_demo
-        from safety_platform.navigation import EnterprisePanel as PlansPanel
         from safety_platform.navigation import NavItem as PlansNavItem
-        from safety_platform.navigation import register_enterprise_panel as register_plans_panel
+        from safety_platform.navigation import add_enterprise_panel as add_plans_panel
         from safety_platform.navigation import register_nav as register_plans_nav
         from safety_platform.schedules import Schedule, register_schedule
 
@@ -46,15 +45,13 @@ class SupervisionConfig(AppConfig):
                 order=43,
             )
         )
-        register_plans_panel(
-            PlansPanel(
-                key="inspection_class",
-                title=_("Inspection class"),
-                template="supervision/plans/_panel.html",
-                context=plans_panel_context,
-                roles=plan_roles,
-                order=45,
-            )
+        add_plans_panel(
+            "inspection_class",
+            _("Inspection class"),
+            plans_panel_context,
+            roles=plan_roles,
+            order=45,
+            template="supervision/plans/_panel.html",
         )
         register_schedule(
             Schedule(
@@ -79,11 +76,9 @@ class SupervisionConfig(AppConfig):
         # --- inspections: registrations ---
         from safety_platform.demo import register_demo_seeder
         from safety_platform.navigation import (
-            ALL_ROLES,
             STAFF_ROLES,
-            EnterprisePanel,
             NavItem,
-            register_enterprise_panel,
+            add_enterprise_panel,
             register_nav,
         )
 
@@ -102,15 +97,12 @@ class SupervisionConfig(AppConfig):
                 order=43,
             )
         )
-        register_enterprise_panel(
-            EnterprisePanel(
-                key="inspections",
-                title=_("Inspections"),
-                template="supervision/inspections/_panel.html",
-                context=inspections_panel_context,
-                roles=ALL_ROLES,
-                order=45,
-            )
+        add_enterprise_panel(
+            "inspections",
+            _("Inspections"),
+            inspections_panel_context,
+            order=45,
+            template="supervision/inspections/_panel.html",
         )
         register_demo_seeder(seed_inspections_demo)
         # --- end inspections ---
