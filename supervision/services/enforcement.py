@@ -518,6 +518,34 @@ def _log(case: PenaltyCase, *, action: str, from_status: str, actor: Any, note: 
     )
 
 
+# The document a step issues: 立案审批表, 行政处罚告知书, 行政处罚决定书, 结案审批表.
+STEP_DOCUMENT: dict[str, str] = {
+    "open": DocumentKind.CASE_FILING,
+    "notify": DocumentKind.PENALTY_NOTICE,
+    "decide": DocumentKind.PENALTY_DECISION,
+    "close": DocumentKind.CASE_CLOSING,
+}
+
+
+def _log_with_document(
+    case: PenaltyCase, action: str, from_status: str, actor: Any, issued_on: dt.date, findings: str, **document: Any
+) -> EnforcementDocument:
+    """A step that issues the case's document (`STEP_DOCUMENT`): the document, numbered under its counter's lock
+    (`_create_document`), and the transition naming it, noted with the findings (`note` to note otherwise)."""
+    note = document.pop("note", findings)
+    issued = _create_document(
+        actor=actor,
+        kind=STEP_DOCUMENT[action],
+        enterprise=case.enterprise,
+        issued_on=issued_on,
+        case=case,
+        findings=findings,
+        **document,
+    )
+    _log(case, action=action, from_status=from_status, actor=actor, note=note, document=issued)
+    return issued
+
+
 def case_open(
     *,
     actor: Any,
@@ -554,23 +582,30 @@ def case_open(
             filed_by=actor if isinstance(actor, get_user_model()) else None,
             decide_by=filed_on + dt.timedelta(days=rules.decision_days),
         )
-        document = _create_document(
-            actor=actor,
-            kind=DocumentKind.CASE_FILING,
-            enterprise=enterprise,
-            issued_on=filed_on,
-            number=number,
-            inspection=inspection,
-            case=case,
-            findings=findings,
-        )
-        _log(case, action="open", from_status="", actor=actor, note=findings, document=document)
+        _log_with_document(case, "open", "", actor, filed_on, findings, number=number, inspection=inspection)
         _open_decision_clock(case)
     return case
 
 
-def _step(case_id: int, actor: Any, states: Sequence[str], *, decide: bool = False) -> tuple[PenaltyCase, str]:
-    """The case row, locked, in one of `states`, if the actor may take the step; and its status before."""
+# A case's steps, in the order its page offers them: the states each is taken from, and whether it is county-level
+# staff's (`supervision.decide_case`) rather than the field's (`supervision.act_on_case`).
+CASE_STEPS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "investigate": ((CaseStatus.FILED,), False),
+    "notify": ((CaseStatus.INVESTIGATING,), False),
+    "statement": ((CaseStatus.NOTIFIED,), False),
+    "hearing": ((CaseStatus.HEARING,), False),
+    "decide": ((CaseStatus.NOTIFIED, CaseStatus.HEARING), True),
+    "execute": ((CaseStatus.DECIDED,), False),
+    "close": ((CaseStatus.EXECUTING,), True),
+    "extend": ((CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING), True),
+    "withdraw": ((CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING), True),
+}
+
+
+def _step(case_id: int, actor: Any, step: str) -> tuple[PenaltyCase, str]:
+    """The case row, locked, in one of the states `step` is taken from, if the actor may take it; and its status
+    before."""
+    states, decide = CASE_STEPS[step]
     case = lock_in_state(
         PenaltyCase.objects.select_related("enterprise__jurisdiction", "rule_set"),
         case_id,
@@ -594,7 +629,7 @@ def case_investigate(*, actor: Any, case_id: int, note: str = "") -> PenaltyCase
     """调查取证: the investigation starts (evidence is gathered and recorded in the note)."""
     _case_lookup(actor, case_id)
     with transaction.atomic():
-        case, before = _step(case_id, actor, [CaseStatus.FILED])
+        case, before = _step(case_id, actor, "investigate")
         case.status = CaseStatus.INVESTIGATING
         case.save(update_fields=["status", "updated_at"])
         _log(case, action="investigate", from_status=before, actor=actor, note=note)
@@ -619,7 +654,7 @@ def case_notify(
     if not (legal_basis or "").strip():
         raise DomainError(_("A penalty needs its legal basis."), field="legal_basis", code="penalty_needs_legal_basis")
     with transaction.atomic():
-        case, before = _step(case_id, actor, [CaseStatus.INVESTIGATING])
+        case, before = _step(case_id, actor, "notify")
         if notified_on < case.filed_on:
             raise DomainError(_("The notice cannot precede the filing."), field="notified_on", code="invalid")
         case.notified_on = notified_on
@@ -627,17 +662,10 @@ def case_notify(
         case.hearing_request_by = request_by
         case.status = CaseStatus.NOTIFIED
         case.save(update_fields=["notified_on", "hearing_request_by", "status", "updated_at"])
-        document = _create_document(
-            actor=actor,
-            kind=DocumentKind.PENALTY_NOTICE,
-            enterprise=case.enterprise,
-            issued_on=notified_on,
-            number=number,
-            case=case,
-            findings=findings,
-            legal_basis=legal_basis,
+        # The notice's findings stay on the document: the transition names it without a note.
+        _log_with_document(
+            case, "notify", before, actor, notified_on, findings, number=number, legal_basis=legal_basis, note=""
         )
-        _log(case, action="notify", from_status=before, actor=actor, document=document)
         # The party's window stands on the statutory clock too: once it has passed without a request the case
         # is ready to be decided, and the clock says so (met by a hearing request, the decision or a withdrawal).
         deadline_open(
@@ -663,7 +691,7 @@ def case_record_statement(
     """陈述申辩 and 听证申请: the party's statement; a hearing request within the window moves the case to 听证."""
     _case_lookup(actor, case_id)
     with transaction.atomic():
-        case, before = _step(case_id, actor, [CaseStatus.NOTIFIED])
+        case, before = _step(case_id, actor, "statement")
         document = None
         if hearing_requested:
             requested_on = _check_day(requested_on or timezone.localdate(), "requested_on")
@@ -705,7 +733,7 @@ def case_hold_hearing(*, actor: Any, case_id: int, held_on: dt.date | None, note
     if not (note or "").strip():
         raise DomainError(_("Record what the hearing found."), field="note", code="invalid")
     with transaction.atomic():
-        case, before = _step(case_id, actor, [CaseStatus.HEARING])
+        case, before = _step(case_id, actor, "hearing")
         if case.hearing_held_on is not None:
             raise DomainError(_("The hearing was already held."), code="hearing_already_held")
         if case.hearing_requested_on is not None and held_on < case.hearing_requested_on:
@@ -758,7 +786,7 @@ def case_decide(
     if not (legal_basis or "").strip():
         raise DomainError(_("A penalty needs its legal basis."), field="legal_basis", code="penalty_needs_legal_basis")
     with transaction.atomic():
-        case, before = _step(case_id, actor, [CaseStatus.NOTIFIED, CaseStatus.HEARING], decide=True)
+        case, before = _step(case_id, actor, "decide")
         if case.hearing_window_open_on(decided_on) and case.hearing_held_on is None:
             raise DomainError(
                 _("The party may request a hearing until %(day)s; decide after that day.")
@@ -781,17 +809,9 @@ def case_decide(
         case.legal_basis = legal_basis.strip()
         case.status = CaseStatus.DECIDED
         case.save()
-        document = _create_document(
-            actor=actor,
-            kind=DocumentKind.PENALTY_DECISION,
-            enterprise=case.enterprise,
-            issued_on=decided_on,
-            number=number,
-            case=case,
-            findings=findings,
-            legal_basis=legal_basis,
+        document = _log_with_document(
+            case, "decide", before, actor, decided_on, findings, number=number, legal_basis=legal_basis
         )
-        _log(case, action="decide", from_status=before, actor=actor, note=findings, document=document)
         deadline_met(source=case, kind=DEADLINE_DECISION)
         deadline_met(source=case, kind=DEADLINE_HEARING_WINDOW)
         if amount:
@@ -853,7 +873,7 @@ def case_execute(*, actor: Any, case_id: int, executed_on: dt.date | None, note:
     _case_lookup(actor, case_id)
     executed_on = _check_day(executed_on, "executed_on")
     with transaction.atomic():
-        case, before = _step(case_id, actor, [CaseStatus.DECIDED])
+        case, before = _step(case_id, actor, "execute")
         if case.decided_on is not None and executed_on < case.decided_on:
             raise DomainError(_("Execution cannot precede the decision."), field="executed_on", code="invalid")
         case.executed_on = executed_on
@@ -884,7 +904,7 @@ def case_close(
     _case_lookup(actor, case_id)
     closed_on = _check_day(closed_on, "closed_on")
     with transaction.atomic():
-        case, before = _step(case_id, actor, [CaseStatus.EXECUTING], decide=True)
+        case, before = _step(case_id, actor, "close")
         if case.fine_amount and fine_paid_on is None and case.fine_paid_on is None:
             raise DomainError(_("Record the day the fine was paid."), field="fine_paid_on", code="fine_unpaid")
         if fine_paid_on is not None:
@@ -894,15 +914,7 @@ def case_close(
         case.closed_on = closed_on
         case.status = CaseStatus.CLOSED
         case.save(update_fields=["closed_on", "fine_paid_on", "status", "updated_at"])
-        document = _create_document(
-            actor=actor,
-            kind=DocumentKind.CASE_CLOSING,
-            enterprise=case.enterprise,
-            issued_on=closed_on,
-            case=case,
-            findings=note,
-        )
-        _log(case, action="close", from_status=before, actor=actor, note=note, document=document)
+        _log_with_document(case, "close", before, actor, closed_on, note)
     return case
 
 
@@ -914,12 +926,7 @@ def case_extend(*, actor: Any, case_id: int, days: int | None, reason: str) -> P
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the extension."), field="reason", code="invalid")
     with transaction.atomic():
-        case, before = _step(
-            case_id,
-            actor,
-            [CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING],
-            decide=True,
-        )
+        case, before = _step(case_id, actor, "extend")
         case.extension_days += days
         case.extension_reason = reason.strip()[:300]
         case.extension_approved_by = actor if isinstance(actor, get_user_model()) else None
@@ -936,31 +943,12 @@ def case_withdraw(*, actor: Any, case_id: int, reason: str) -> PenaltyCase:
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for withdrawing the case."), field="reason", code="invalid")
     with transaction.atomic():
-        case, before = _step(
-            case_id,
-            actor,
-            [CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING],
-            decide=True,
-        )
+        case, before = _step(case_id, actor, "withdraw")
         case.status = CaseStatus.WITHDRAWN
         case.save(update_fields=["status", "updated_at"])
         _log(case, action="withdraw", from_status=before, actor=actor, note=reason)
         deadline_cancel(source=case)
     return case
-
-
-# The steps offered on a case's page, in order, with who may take them and from which states.
-CASE_STEPS: dict[str, tuple[tuple[str, ...], bool]] = {
-    "investigate": ((CaseStatus.FILED,), False),
-    "notify": ((CaseStatus.INVESTIGATING,), False),
-    "statement": ((CaseStatus.NOTIFIED,), False),
-    "hearing": ((CaseStatus.HEARING,), False),
-    "decide": ((CaseStatus.NOTIFIED, CaseStatus.HEARING), True),
-    "execute": ((CaseStatus.DECIDED,), False),
-    "close": ((CaseStatus.EXECUTING,), True),
-    "extend": ((CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING), True),
-    "withdraw": ((CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.NOTIFIED, CaseStatus.HEARING), True),
-}
 
 
 def case_allowed_steps(actor: Any, case: PenaltyCase) -> list[str]:
