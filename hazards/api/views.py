@@ -299,7 +299,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         data = serializer.validated_data
         enterprise = Enterprise.objects.get(pk=principal.enterprise_id)
         with transaction.atomic():
-            hazard, created = services.loop._register(
+            hazard, created = services.hazard_register(
                 enterprise=enterprise,
                 title=data["title"],
                 description=data["description"],

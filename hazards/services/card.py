@@ -22,7 +22,7 @@ from safety_platform.uploads import image_without_metadata
 
 from ..choices import AttachmentKind, HazardSource
 from ..models import Hazard, RiskSource
-from .loop import _enterprise_users, _local_inspectors, _register
+from .loop import _enterprise_users, _local_inspectors, hazard_register
 
 # (scope, how many reports, per how many seconds): per address at one card, per address over all cards,
 # per card over all addresses. Workers of one site often share one address (a carrier's NAT, the plant's
@@ -114,7 +114,7 @@ def hazard_report_from_card(
     contact = ", ".join(part for part in (reporter_name, reporter_phone) if part)
     label = str(HazardSource.WORKER_REPORT.label)
     with transaction.atomic():
-        hazard, _created = _register(
+        hazard, _created = hazard_register(
             enterprise=risk_source.enterprise,
             title=_title_from(description),
             description=description,

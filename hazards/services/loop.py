@@ -244,7 +244,7 @@ def _attach(
     return ids
 
 
-def _register(
+def hazard_register(
     *,
     enterprise: Any,
     title: str,
@@ -259,6 +259,14 @@ def _register(
     risk_source: Any = None,
     files: Sequence[FileSpec] = (),
 ) -> tuple[Hazard, bool]:
+    """Register a hazard (登记) found by any channel; idempotent per (source, external_key).
+
+    The cross-app contract: joint inspections and equipment matching call exactly this. Callers are
+    trusted services (no role check here); web and API views check the user first.
+    Returns (hazard, created); a repeat with the same (source, external_key) returns the existing one.
+    The app's own channels also name the actor for the history (`actor_label`), the campaign, the risk source and
+    the files checked and attached in the same transaction.
+    """
     if source not in HazardSource.values:
         raise DomainError(_("Unknown hazard source “%(s)s”.") % {"s": source}, field="source", code="invalid")
     title = (title or "").strip()
@@ -328,35 +336,6 @@ def _register(
     return hazard, True
 
 
-def hazard_register(
-    *,
-    enterprise: Any,
-    title: str,
-    description: str,
-    source: str,
-    reported_by: Any = None,
-    location: str = "",
-    found_at: dt.datetime | None = None,
-    external_key: str | None = None,
-) -> tuple[Hazard, bool]:
-    """Register a hazard (登记) found by any channel; idempotent per (source, external_key).
-
-    The cross-app contract: joint inspections and equipment matching call exactly this. Callers are
-    trusted services (no role check here); web and API views check the user first.
-    Returns (hazard, created); a repeat with the same (source, external_key) returns the existing one.
-    """
-    return _register(
-        enterprise=enterprise,
-        title=title,
-        description=description,
-        source=source,
-        reported_by=reported_by,
-        location=location,
-        found_at=found_at,
-        external_key=external_key,
-    )
-
-
 def hazard_log(
     *,
     actor: Any,
@@ -401,7 +380,7 @@ def hazard_log(
         raise DomainError(_("This risk source belongs to another enterprise."), field="risk_source", code="invalid")
     client_key = (client_key or "").strip()[:64]
     with transaction.atomic():
-        hazard, created = _register(
+        hazard, created = hazard_register(
             enterprise=enterprise,
             title=title,
             description=description,
@@ -515,14 +494,15 @@ def _after_transition(hazard: Hazard, transition: HazardTransition) -> None:
     url = hazard.get_absolute_url()
     key = f"hazard:{hazard.pk}:{action}:{transition.pk}"
     label = f"{hazard.code} {hazard.title}"
-    if action == TransitionAction.ASSESS:
+
+    def tell(recipients: Iterable[Any], title: str, *, category: str = "hazard", dedup_key: str = key) -> None:
         notify(
-            recipients=_enterprise_users(hazard),
-            title=_("Rectify by %(date)s: %(hazard)s") % {"date": hazard.deadline, "hazard": label},
-            body=transition.note,
-            url=url,
-            category="hazard",
-            dedup_key=key,
+            recipients=recipients, title=title, body=transition.note, url=url, category=category, dedup_key=dedup_key
+        )
+
+    if action == TransitionAction.ASSESS:
+        tell(
+            _enterprise_users(hazard), _("Rectify by %(date)s: %(hazard)s") % {"date": hazard.deadline, "hazard": label}
         )
     elif action == TransitionAction.REPORT:
         recipients = [
@@ -530,33 +510,17 @@ def _after_transition(hazard: Hazard, transition: HazardTransition) -> None:
             *committee_office_users(),
             *county_office_users(hazard.enterprise.jurisdiction),
         ]
-        notify(
-            recipients=recipients,
-            title=_("Major hazard reported: %(hazard)s (%(enterprise)s)")
-            % {"hazard": label, "enterprise": hazard.enterprise.name},
-            body=transition.note,
-            url=url,
-            category="major_hazard",
-            dedup_key=f"hazard:{hazard.pk}:reported",
-        )
+        title = _("Major hazard reported: %(hazard)s (%(enterprise)s)") % {
+            "hazard": label,
+            "enterprise": hazard.enterprise.name,
+        }
+        tell(recipients, title, category="major_hazard", dedup_key=f"hazard:{hazard.pk}:reported")
     elif action == TransitionAction.LIST:
-        notify(
-            recipients=[*_enterprise_users(hazard), *_local_inspectors(hazard)],
-            title=_("Listed supervision (挂牌督办): %(hazard)s") % {"hazard": label},
-            body=transition.note,
-            url=url,
-            category="major_hazard",
-            dedup_key=f"hazard:{hazard.pk}:listed",
-        )
+        recipients = [*_enterprise_users(hazard), *_local_inspectors(hazard)]
+        title = _("Listed supervision (挂牌督办): %(hazard)s") % {"hazard": label}
+        tell(recipients, title, category="major_hazard", dedup_key=f"hazard:{hazard.pk}:listed")
     elif action == TransitionAction.SUBMIT:
-        notify(
-            recipients=_local_inspectors(hazard),
-            title=_("Remediation to verify: %(hazard)s") % {"hazard": label},
-            body=transition.note,
-            url=url,
-            category="hazard",
-            dedup_key=key,
-        )
+        tell(_local_inspectors(hazard), _("Remediation to verify: %(hazard)s") % {"hazard": label})
     elif action in (TransitionAction.REJECT, TransitionAction.CLOSE, TransitionAction.REFUSE, TransitionAction.EXTEND):
         titles: dict[str, StrOrPromise] = {
             TransitionAction.REJECT: _("Verification failed, remediate again: %(hazard)s"),
@@ -564,14 +528,7 @@ def _after_transition(hazard: Hazard, transition: HazardTransition) -> None:
             TransitionAction.REFUSE: _("Refusal to rectify recorded: %(hazard)s"),
             TransitionAction.EXTEND: _("Deadline extended to %(date)s: %(hazard)s"),
         }
-        notify(
-            recipients=_enterprise_users(hazard),
-            title=titles[action] % {"hazard": label, "date": hazard.deadline},
-            body=transition.note,
-            url=url,
-            category="hazard",
-            dedup_key=key,
-        )
+        tell(_enterprise_users(hazard), titles[action] % {"hazard": label, "date": hazard.deadline})
 
 
 def _open_rectification_clock(hazard: Hazard) -> None:
@@ -735,6 +692,20 @@ def hazard_submit(
     )
 
 
+def _hazard_fact(hazard: Hazard, kind: str, event: str, *, at: dt.datetime | None = None, **payload: Any) -> bool:
+    """Record the platform fact of a hazard's `event` (at `at`, now by default), once: its dedup key is the hazard's
+    and the event's. The payload names the hazard (id and code) besides what is given. True if newly recorded."""
+    _fact, created = fact_record(
+        kind=kind,
+        dedup_key=f"hazard:{hazard.pk}:{event}",
+        occurred_at=at or timezone.now(),
+        enterprise=hazard.enterprise,
+        source=hazard,
+        payload={"hazard_id": hazard.pk, "code": hazard.code, **payload},
+    )
+    return created
+
+
 def hazard_close(*, hazard_id: int, actor: Any, note: str = "", photos: Sequence[Upload] = ()) -> Hazard:
     """销账: an inspector verifies the remediation on site and closes the hazard out."""
 
@@ -745,19 +716,9 @@ def hazard_close(*, hazard_id: int, actor: Any, note: str = "", photos: Sequence
         on_time = hazard.submitted_at is not None and (
             hazard.deadline is None or timezone.localtime(hazard.submitted_at).date() <= hazard.deadline
         )
-        fact_record(
-            kind=FactKind.HAZARD_CLOSED,
-            dedup_key=f"hazard:{hazard.pk}:closed",
-            occurred_at=now,
-            enterprise=hazard.enterprise,
-            source=hazard,
-            payload={
-                "hazard_id": hazard.pk,
-                "code": hazard.code,
-                "grade": hazard.grade,
-                "on_time": on_time,
-                "due_at": hazard.due_at.isoformat() if hazard.due_at else None,
-            },
+        due_at = hazard.due_at.isoformat() if hazard.due_at else None
+        _hazard_fact(
+            hazard, FactKind.HAZARD_CLOSED, "closed", at=now, grade=hazard.grade, on_time=on_time, due_at=due_at
         )
 
     return _transition(
@@ -794,14 +755,7 @@ def hazard_refuse(*, hazard_id: int, actor: Any, note: str) -> Hazard:
     """An inspector records that the enterprise refuses to rectify (a credit fact)."""
 
     def apply(hazard: Hazard, details: dict[str, Any]) -> None:
-        fact_record(
-            kind=FactKind.RECTIFICATION_REFUSED,
-            dedup_key=f"hazard:{hazard.pk}:refused",
-            occurred_at=timezone.now(),
-            enterprise=hazard.enterprise,
-            source=hazard,
-            payload={"hazard_id": hazard.pk, "code": hazard.code, "grade": hazard.grade, "note": note[:500]},
-        )
+        _hazard_fact(hazard, FactKind.RECTIFICATION_REFUSED, "refused", grade=hazard.grade, note=note[:500])
 
     return _transition(
         hazard_id=hazard_id, action=TransitionAction.REFUSE, actor=actor, note=note, apply=apply, require_note=True
@@ -848,14 +802,7 @@ def hazard_void(*, hazard_id: int, actor: Any, kind: str, reason: str) -> Hazard
         Notification.objects.filter(dedup_key__startswith=f"hazard:{hazard.pk}:", read_at__isnull=True).update(
             read_at=timezone.now()
         )
-        fact_record(
-            kind=FactKind.HAZARD_VOIDED,
-            dedup_key=f"hazard:{hazard.pk}:voided",
-            occurred_at=timezone.now(),
-            enterprise=hazard.enterprise,
-            source=hazard,
-            payload={"hazard_id": hazard.pk, "code": hazard.code, "void_kind": kind},
-        )
+        _hazard_fact(hazard, FactKind.HAZARD_VOIDED, "voided", void_kind=kind)
 
     return _transition(hazard_id=hazard_id, action=TransitionAction.VOID, actor=actor, note=reason, apply=apply)
 
@@ -941,15 +888,8 @@ def hazard_record_overdue(*, hazard_id: int, due_at: dt.datetime | None = None) 
         return False
     major = hazard.grade == HazardGrade.MAJOR
     due = due_at or hazard.due_at
-    _fact, created = fact_record(
-        kind=FactKind.MAJOR_HAZARD_OVERDUE if major else FactKind.HAZARD_OVERDUE,
-        dedup_key=f"hazard:{hazard.pk}:{'major_overdue' if major else 'overdue'}",
-        occurred_at=due or timezone.now(),
-        enterprise=hazard.enterprise,
-        source=hazard,
-        payload={"hazard_id": hazard.pk, "code": hazard.code, "due_at": due.isoformat() if due else None},
-    )
-    return created
+    kind, event = (FactKind.MAJOR_HAZARD_OVERDUE, "major_overdue") if major else (FactKind.HAZARD_OVERDUE, "overdue")
+    return _hazard_fact(hazard, kind, event, at=due, due_at=due.isoformat() if due else None)
 
 
 def hazard_step(action: str, hazard_id: int, actor: Any, data: dict[str, Any]) -> Any:

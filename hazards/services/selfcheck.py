@@ -15,7 +15,7 @@ from safety_platform.services import DomainError
 
 from ..choices import CheckOutcome, HazardGrade, HazardSource
 from ..models import Checklist, SelfCheck, SelfCheckAnswer
-from .loop import _register, actor_role, hazard_assess, hazard_start, hazard_submit
+from .loop import actor_role, hazard_assess, hazard_register, hazard_start, hazard_submit
 
 
 @dataclass
@@ -60,7 +60,7 @@ def self_check_submit(*, actor: Any, checklist: Checklist, answers: Sequence[Ans
             answer = by_item[item_id]
             hazard = None
             if answer.outcome in (CheckOutcome.HAZARD, CheckOutcome.FIXED):
-                hazard, _created = _register(
+                hazard, _created = hazard_register(
                     enterprise=enterprise,
                     title=item.text[:200],
                     description=answer.note.strip(),

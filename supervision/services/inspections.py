@@ -207,7 +207,7 @@ def inspection_hazard_from_item(*, actor: Any, inspection: Inspection, answer: I
 
     Idempotent: a second click returns the hazard the first one made.
     """
-    from hazards.services.loop import _register
+    from hazards.services import hazard_register
 
     if not can(actor, "supervision.inspect"):
         raise DomainError(_("Only inspectors and supervising staff turn findings into hazards."), code="forbidden")
@@ -235,7 +235,7 @@ def inspection_hazard_from_item(*, actor: Any, inspection: Inspection, answer: I
             locked.photo.open("rb")
             files.append((locked.photo, "photo"))
         try:
-            hazard, _created = _register(
+            hazard, _created = hazard_register(
                 enterprise=inspection.enterprise,
                 title=item.text[:200],
                 description=description,
