@@ -131,3 +131,15 @@ class CheckOutcome(models.TextChoices):
 DEADLINE_RECTIFICATION = "hazard_rectification"
 DEADLINE_VERIFICATION = "hazard_verification"
 DEADLINE_STATISTICS = "hazard_statistics"
+
+
+# What a remediation plan (治理方案) holds, in the order its form and the API show it.
+REMEDIATION_PLAN_FIELDS = (
+    "goal",
+    "measures",
+    "funds_and_materials",
+    "funds_amount",
+    "responsible_people",
+    "deadline",
+    "safety_measures",
+)

@@ -26,6 +26,7 @@ from .choices import (
     LEC_E_VALUES,
     LEC_L_VALUES,
     MATRIX_VALUES,
+    REMEDIATION_PLAN_FIELDS,
     CheckOutcome,
     HazardGrade,
     RiskMethod,
@@ -246,15 +247,7 @@ class VoidForm(StyledForm):
 class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = RemediationPlan
-        fields = [
-            "goal",
-            "measures",
-            "funds_and_materials",
-            "funds_amount",
-            "responsible_people",
-            "deadline",
-            "safety_measures",
-        ]
+        fields = REMEDIATION_PLAN_FIELDS
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "measures": forms.Textarea(attrs={"rows": 3}),

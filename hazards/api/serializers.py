@@ -12,7 +12,15 @@ from safety_platform.models import Industry
 from safety_platform.refusals import refusal_as_invalid
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
-from ..choices import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, HazardGrade, RiskMethod, VoidKind
+from ..choices import (
+    LEC_C_VALUES,
+    LEC_E_VALUES,
+    LEC_L_VALUES,
+    REMEDIATION_PLAN_FIELDS,
+    HazardGrade,
+    RiskMethod,
+    VoidKind,
+)
 from ..location import clean_position
 from ..models import (
     Campaign,
@@ -76,18 +84,7 @@ class RemediationPlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RemediationPlan
-        fields = [
-            "goal",
-            "measures",
-            "funds_and_materials",
-            "funds_amount",
-            "responsible_people",
-            "deadline",
-            "safety_measures",
-            "is_complete",
-            "missing",
-            "updated_at",
-        ]
+        fields = [*REMEDIATION_PLAN_FIELDS, "is_complete", "missing", "updated_at"]
         read_only_fields = ["updated_at"]
         extra_kwargs = {name: {"required": False} for name in RemediationPlan.REQUIRED_FIELDS}
 
