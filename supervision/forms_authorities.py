@@ -5,36 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.models import Department, Jurisdiction
 
+from .forms_common import SELECT, EnterpriseForm
 from .services.authorities import AUTHORITY_LEVELS
 
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
 
-
-class AuthorityFilterForm(forms.Form):
+class AuthorityFilterForm(EnterpriseForm):
     """The list's filter: one enterprise (a search box, never a list of them all)."""
 
     enterprise = EnterpriseChoiceField(required=False)
-
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["enterprise"]
-        assert isinstance(field, EnterpriseChoiceField)
-        field.queryset = enterprises
-        field.widget.attrs.setdefault("class", "form-control form-control-sm")
+    enterprise_class = "form-control form-control-sm"
 
 
-class AuthoritySetForm(forms.Form):
+class AuthoritySetForm(EnterpriseForm):
     """Who inspects the enterprise: a county (district, zone) or the city, optionally one department."""
 
-    enterprise = EnterpriseChoiceField(operating_only=False)
     authority = forms.ModelChoiceField(
         label=_("Inspecting authority"),
         queryset=Jurisdiction.objects.none(),
@@ -57,12 +46,8 @@ class AuthoritySetForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
 
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["enterprise"]
-        assert isinstance(field, EnterpriseChoiceField)
-        field.queryset = enterprises
-        field.widget.attrs.setdefault("class", "form-control")
         # A handful of rows each (the city and its counties; the departments): a list is right here.
         authority = self.fields["authority"]
         assert isinstance(authority, forms.ModelChoiceField)

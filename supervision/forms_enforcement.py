@@ -5,36 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
-from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.forms import DateInput
 
+from .forms_common import SELECT, TEXT, EnterpriseForm
 from .models.enforcement import INSPECTION_KINDS, CaseStatus, DocumentKind, Violation
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
 
 
 def _area(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"class": "form-control", "rows": rows})
 
 
-class _EnterpriseForm(forms.Form):
-    enterprise = EnterpriseChoiceField(operating_only=False)
-
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["enterprise"]
-        assert isinstance(field, EnterpriseChoiceField)
-        field.queryset = enterprises
-        field.widget.attrs.setdefault("class", "form-control")
-
-
-class DocumentIssueForm(_EnterpriseForm):
+class DocumentIssueForm(EnterpriseForm):
     """An inspection document: the record, the order to rectify (its items become hazards), the re-inspection."""
 
     kind = forms.ChoiceField(
@@ -102,7 +86,7 @@ class DocumentVoidForm(forms.Form):
     )
 
 
-class CaseOpenForm(_EnterpriseForm):
+class CaseOpenForm(EnterpriseForm):
     title = forms.CharField(label=_("Cause of the case"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     violation = forms.ChoiceField(label=_("Violation"), choices=Violation.choices, widget=forms.Select(attrs=SELECT))
     filed_on = forms.DateField(label=_("Date filed"), widget=DateInput(attrs=TEXT))

@@ -18,21 +18,15 @@ from safety_platform.forms import DateInput
 from safety_platform.models import Department
 
 from .choices import InspectionReason
+from .forms_common import EnterpriseForm
 from .models import Inspection, InspectionResult
 from .services.inspections import AnswerInput
 
 
-class EnterpriseChooseForm(forms.Form):
+class EnterpriseChooseForm(EnterpriseForm):
     """Step one on a phone without an enterprise page open: which enterprise is inspected."""
 
     enterprise = EnterpriseChoiceField(operating_only=True)
-
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["enterprise"]
-        assert isinstance(field, EnterpriseChoiceField)
-        field.queryset = enterprises
-        field.widget.attrs.setdefault("class", "form-control")
 
 
 class InspectionForm(forms.Form):
