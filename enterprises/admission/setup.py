@@ -42,15 +42,10 @@ def _admission_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 def register() -> None:
     from safety_platform.audit import audit_register
     from safety_platform.demo import register_demo_seeder
-    from safety_platform.navigation import (
-        STAFF_ROLES,
-        EnterprisePanel,
-        NavItem,
-        register_enterprise_panel,
-        register_nav,
-    )
+    from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
     from safety_platform.schedules import Schedule, register_schedule
 
+    from ..common.setup import add_topic_panel
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_admission_demo
     from .models import (
@@ -81,15 +76,7 @@ def register() -> None:
             _("Declared equipment"), "enterprises:equipment_list", roles=ENTERPRISE_ROLE, icon="gear-wide", order=61
         )
     )
-    register_enterprise_panel(
-        EnterprisePanel(
-            key="admission",
-            title=_("Source control and joint inspections"),
-            template="enterprises/topics/_panel_admission.html",
-            context=_admission_panel,
-            order=40,
-        )
-    )
+    add_topic_panel("admission", _("Source control and joint inspections"), _admission_panel, order=40)
     register_schedule(
         Schedule(
             name="Banned equipment matching and hazard links",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from safety_platform.audit import audit_register
     from safety_platform.demo import register_registry_seeder
-    from safety_platform.navigation import STAFF_ROLES, HomeWidget, NavItem, register_home_widget, register_nav
+    from safety_platform.navigation import STAFF_ROLES, NavItem, add_home_widget, register_nav
 
     from . import receivers  # noqa: F401  (the core's signals: a department's industries changed)
     from .demo import seed_enterprises_demo
@@ -22,21 +22,13 @@ def register() -> None:
     register_nav(
         NavItem(_("My enterprise"), "enterprises:mine", roles=frozenset({"enterprise"}), icon="building", order=10)
     )
-    register_home_widget(
-        HomeWidget(
-            key="enterprises",
-            template="enterprises/_home_widget.html",
-            context=lambda request: {"counts": enterprise_counts(request.user)},
-            roles=STAFF_ROLES,
-            order=10,
-        )
+    add_home_widget(
+        "enterprises", lambda request: {"counts": enterprise_counts(request.user)}, roles=STAFF_ROLES, order=10
     )
-    register_home_widget(
-        HomeWidget(
-            key="my-enterprise",
-            template="enterprises/_home_mine.html",
-            context=lambda request: {"enterprise": request.user.enterprise},
-            roles=frozenset({"enterprise"}),
-            order=10,
-        )
+    add_home_widget(
+        "my-enterprise",
+        lambda request: {"enterprise": request.user.enterprise},
+        roles=frozenset({"enterprise"}),
+        order=10,
+        template="enterprises/_home_mine.html",
     )

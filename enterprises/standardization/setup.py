@@ -20,9 +20,10 @@ def _standardization_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 def register() -> None:
     from safety_platform.audit import audit_register
     from safety_platform.demo import register_demo_seeder
-    from safety_platform.navigation import ALL_ROLES, EnterprisePanel, NavItem, register_enterprise_panel, register_nav
+    from safety_platform.navigation import ALL_ROLES, NavItem, register_nav
     from safety_platform.schedules import Schedule, register_schedule
 
+    from ..common.setup import add_topic_panel
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_standardization_demo
     from .legal_numbers import NUMBERS as LEGAL_NUMBERS
@@ -32,15 +33,7 @@ def register() -> None:
     for model in (StandardizationCertificate, Demonstration, DemonstrationMeasure):
         audit_register(model)
     register_nav(NavItem(_("Standardization"), "enterprises:stdcert_list", roles=ALL_ROLES, icon="award", order=62))
-    register_enterprise_panel(
-        EnterprisePanel(
-            key="standardization",
-            title=_("Standardization"),
-            template="enterprises/topics/_panel_standardization.html",
-            context=_standardization_panel,
-            order=41,
-        )
-    )
+    add_topic_panel("standardization", _("Standardization"), _standardization_panel, order=41)
     register_schedule(
         Schedule(
             name="Standardization certificates: expiry and re-review reminders",

@@ -47,17 +47,10 @@ def _home_context(request: Any) -> dict[str, Any]:
 def register() -> None:
     from safety_platform.audit import audit_register
     from safety_platform.demo import register_demo_seeder
-    from safety_platform.navigation import (
-        ALL_ROLES,
-        EnterprisePanel,
-        HomeWidget,
-        NavItem,
-        register_enterprise_panel,
-        register_home_widget,
-        register_nav,
-    )
+    from safety_platform.navigation import ALL_ROLES, NavItem, add_home_widget, register_nav
     from safety_platform.schedules import Schedule, register_schedule
 
+    from ..common.setup import add_topic_panel
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_training_demo
     from .legal_numbers import NUMBERS as LEGAL_NUMBERS
@@ -67,20 +60,8 @@ def register() -> None:
     for model in (Employee, TrainingRecord, SpecialOperationCertificate):
         audit_register(model)
     register_nav(NavItem(_("Training"), "enterprises:training_overview", roles=ALL_ROLES, icon="mortarboard", order=63))
-    register_enterprise_panel(
-        EnterprisePanel(
-            key="training",
-            title=_("Training"),
-            template="enterprises/topics/_panel_training.html",
-            context=_training_panel,
-            order=42,
-        )
-    )
-    register_home_widget(
-        HomeWidget(
-            key="enterprise-topics", template="enterprises/topics/_home_topics.html", context=_home_context, order=40
-        )
-    )
+    add_topic_panel("training", _("Training"), _training_panel, order=42)
+    add_home_widget("enterprise-topics", _home_context, order=40, template="enterprises/topics/_home_topics.html")
     register_schedule(
         Schedule(
             name="Special-operation certificates: expiry reminders",
