@@ -6,21 +6,19 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-
 from safety_platform.admin_readonly import ReadOnlyAdmin
+from safety_platform.admin_versioning import RuleVersionAdmin, RuleVersionInline
 from safety_platform.choices import FactKind
 from safety_platform.refusals import refusal_message
 from safety_platform.security import signed_in_user
 
-from .choices import RuleSetStatus
 from .models import (
     BlacklistEntry,
     BlacklistTransition,
@@ -39,22 +37,6 @@ from .models import (
     WebhookSubscription,
 )
 from .services import rule_set_copy, rule_set_publish, webhook_delivery_retry
-
-
-class _FrozenWhenPublished:
-    """Inlines of a published rule set are read-only (the model refuses changes too)."""
-
-    def _editable(self, obj: Any) -> bool:
-        return obj is None or obj.status == RuleSetStatus.DRAFT
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
 class RuleForm(forms.ModelForm):
@@ -80,12 +62,12 @@ class RuleForm(forms.ModelForm):
         ]
 
 
-class CriterionLimitInline(_FrozenWhenPublished, admin.TabularInline):
+class CriterionLimitInline(RuleVersionInline, admin.TabularInline):
     model = CriterionLimit
     extra = 0
 
 
-class RuleInline(_FrozenWhenPublished, admin.StackedInline):
+class RuleInline(RuleVersionInline, admin.StackedInline):
     model = Rule
     form = RuleForm
     extra = 0
@@ -104,27 +86,13 @@ class CopyForm(forms.Form):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(RuleVersionAdmin):
     list_display = ["version", "name", "effective_from", "status", "published_at", "based_on"]
     list_filter = ["status"]
     search_fields = ["version", "name"]
     inlines = [CriterionLimitInline, RuleInline]
     actions = ["publish", "copy_as_draft"]
     readonly_fields = ["status", "published_at", "published_by", "based_on", "created_at"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is not None and obj.status == RuleSetStatus.PUBLISHED:
-            return [f.name for f in RuleSet._meta.fields]
-        return self.readonly_fields
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None or obj.status == RuleSetStatus.DRAFT
-
-    def save_model(self, request: HttpRequest, obj: RuleSet, form: Any, change: bool) -> None:
-        try:
-            super().save_model(request, obj, form, change)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
 
     @admin.action(description=_("Publish the selected drafts (freezes them)"))
     def publish(self, request: HttpRequest, queryset: Any) -> None:

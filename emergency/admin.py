@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib import admin
 
+from safety_platform.admin_versioning import RuleVersionAdmin
+
 from . import models
 
 
@@ -24,19 +26,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.GradingRuleSet)
-class GradingRuleSetAdmin(admin.ModelAdmin):
+class GradingRuleSetAdmin(RuleVersionAdmin):
+    """A version that graded an accident is frozen (old decisions stay explainable): a changed regulation is a new
+    version with a later "effective from"."""
+
     list_display = ["version", "name", "effective_from", "larger_deaths", "major_deaths", "especially_major_deaths"]
     ordering = ["-effective_from"]
-
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
-        # A version that graded an accident is frozen, so that old decisions stay explainable.
-        # A changed regulation is a new version with a later "effective from".
-        if obj is not None and obj.accidents.exists():
-            return [f.name for f in obj._meta.fields]
-        return []
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return obj is None or not obj.accidents.exists()
 
 
 @admin.register(models.Skill)

@@ -10,50 +10,33 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .admin_versioning import RuleVersionAdmin, RuleVersionInline
 from .models import User
 from .models.rules import RuleBookStatus, RuleBookVersion, RuleNumber
 from .refusals import refusal_message
 from .rules import registered_rules
 
 
-class RuleNumberInline(admin.TabularInline):
+class RuleNumberInline(RuleVersionInline, admin.TabularInline):
     model = RuleNumber
     extra = 0
     fields = ["key", "value", "unit", "legal_basis"]
 
-    def _draft(self, obj: Any) -> bool:
-        return obj is None or obj.status == RuleBookStatus.DRAFT
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._draft(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._draft(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._draft(obj) and super().has_delete_permission(request, obj)
-
 
 @admin.register(RuleBookVersion)
-class RuleBookVersionAdmin(admin.ModelAdmin):
+class RuleBookVersionAdmin(RuleVersionAdmin):
     list_display = ["label", "in_force_from", "status", "created_by", "created_at"]
     list_filter = ["status"]
     inlines = [RuleNumberInline]
     actions = ["copy_as_draft", "put_in_force", "withdraw"]
     fields = ["label", "in_force_from", "status", "note"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if obj is not None and obj.status != RuleBookStatus.DRAFT:
-            return ["label", "in_force_from", "status"]  # frozen: only the note may be added to
-        return ["status"]  # a draft is put in force with the action, after its numbers are checked
+    # A draft is put in force with the action, after its numbers are checked; a frozen version's note may be added to.
+    readonly_fields = ["status"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
             obj.created_by = cast(User, request.user)
         super().save_model(request, obj, form, change)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return (obj is None or obj.status == RuleBookStatus.DRAFT) and super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Make a new draft version from the selected one"))
     def copy_as_draft(self, request: HttpRequest, queryset: Any) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from safety_platform.admin_versioning import RuleVersionAdmin, RuleVersionInline
+
 from .models import InspectionClassRule, InspectionPlan, InspectionRuleSet, ResponsibleAuthority
 
 # --- plans ---
 
 
-class InspectionClassRuleInline(admin.TabularInline):
+class InspectionClassRuleInline(RuleVersionInline, admin.TabularInline):
     model = InspectionClassRule
     extra = 0
     fields = [
@@ -26,7 +28,7 @@ class InspectionClassRuleInline(admin.TabularInline):
 
 
 @admin.register(InspectionRuleSet)
-class InspectionRuleSetAdmin(admin.ModelAdmin):
+class InspectionRuleSetAdmin(RuleVersionAdmin):
     list_display = ["version", "name", "effective_from", "status"]
     list_filter = ["status"]
     search_fields = ["version", "name"]
@@ -68,7 +70,7 @@ from .models import EnforcementDocument, EnforcementRuleSet, PenaltyCase, Penalt
 
 
 @admin.register(EnforcementRuleSet)
-class EnforcementRuleSetAdmin(admin.ModelAdmin):
+class EnforcementRuleSetAdmin(RuleVersionAdmin):
     """The legal numbers of a penalty case, versioned: a new version for a change, never an edit of one in use."""
 
     list_display = ["version", "effective_from", "hearing_request_days", "decision_days", "fine_payment_days"]

@@ -10,11 +10,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
 from safety_platform.choices import FactKind
 from safety_platform.dates import add_months
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import person_link
+from safety_platform.versioning import RuleVersion, RuleVersionQuerySet, RuleVersionRow
 
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
 
@@ -38,18 +38,7 @@ FACT_MATCH_VALUES: dict[str, dict[str, Any]] = {
 }
 
 
-class FrozenRuleSetError(ValidationError):
-    pass
-
-
-def _refuse_if_published(rule_set_id: int | None) -> None:
-    if rule_set_id and RuleSet.objects.filter(pk=rule_set_id, status=RuleSetStatus.PUBLISHED).exists():
-        raise FrozenRuleSetError(
-            _("This rule set version is published and frozen; copy it to a new version to change the rules.")
-        )
-
-
-class RuleSetQuerySet(models.QuerySet["RuleSet"]):
+class RuleSetQuerySet(RuleVersionQuerySet["RuleSet"]):
     def published(self) -> RuleSetQuerySet:
         return self.filter(status=RuleSetStatus.PUBLISHED)
 
@@ -59,21 +48,17 @@ class RuleSetQuerySet(models.QuerySet["RuleSet"]):
             return self.none()
         return self.published() if getattr(user, "is_enterprise_user", False) else self
 
-    def in_force(self, on: dt.date) -> RuleSet | None:
-        """The published version in force on `on`; before the first version, the earliest one."""
-        published = self.published()
-        return (
-            published.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
-            or published.order_by("effective_from", "id").first()
-        )
 
-
-class RuleSet(CreatedModel):
+class RuleSet(RuleVersion, CreatedModel):
     """信用评价规则集 — one version of the grading rules (points, windows, caps, thresholds).
 
     A published version is frozen: every result records the version that produced it, so an old
     grade stays explainable. A change of the rules is a new version with its own `effective_from`.
     """
+
+    in_force_statuses = (RuleSetStatus.PUBLISHED,)
+    frozen_statuses = (RuleSetStatus.PUBLISHED,)
+    frozen_message = _("This rule set version is published and frozen; copy it to a new version to change the rules.")
 
     version = models.CharField(_("version"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -145,15 +130,6 @@ class RuleSet(CreatedModel):
         if self.max_score is not None and self.base_score is not None and self.base_score > self.max_score:
             raise ValidationError({"base_score": _("The base score cannot exceed the maximum score.")})
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The check reads the stored status, so publishing a draft (draft → published) is allowed once.
-        _refuse_if_published(self.pk)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        _refuse_if_published(self.pk)
-        return super().delete(*args, **kwargs)
-
     def grade_for(self, score: int, cap: int | None = None, blacklisted: bool = False) -> int:
         """Grade from the score, then lowered by any hard cap (a larger grade number is worse)."""
         # Plain ints, not Grade members: this runs once per enterprise in the nightly run.
@@ -174,7 +150,7 @@ class RuleSet(CreatedModel):
         return min(days, self.inspection_days_blacklisted) if blacklisted else days
 
 
-class CriterionLimit(models.Model):
+class CriterionLimit(RuleVersionRow, models.Model):
     """评价项目分值上限 — how much one criterion can add or take away, whatever the number of records."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="limits")
@@ -191,14 +167,6 @@ class CriterionLimit(models.Model):
     def __str__(self) -> str:
         return f"{self.get_criterion_display()}: +{self.max_bonus}/−{self.max_penalty}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        _refuse_if_published(self.rule_set_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        _refuse_if_published(self.rule_set_id)
-        return super().delete(*args, **kwargs)
-
 
 class RuleQuerySet(models.QuerySet["Rule"]):
     def visible_to(self, user: Any) -> RuleQuerySet:
@@ -207,7 +175,7 @@ class RuleQuerySet(models.QuerySet["Rule"]):
         return self
 
 
-class Rule(models.Model):
+class Rule(RuleVersionRow, models.Model):
     """信用评价条目 — one kind of credit behaviour: its criterion, points, validity window and caps.
 
     `fact_kind` + `fact_match` map platform events to this rule (e.g. kind "accident" with
@@ -271,14 +239,6 @@ class Rule(models.Model):
                 raise ValidationError({"points": _("Untrustworthy behaviour cannot earn points.")})
         if not isinstance(self.fact_match, dict):
             raise ValidationError({"fact_match": _('Give an object such as {"grade": "larger"}.')})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        _refuse_if_published(self.rule_set_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        _refuse_if_published(self.rule_set_id)
-        return super().delete(*args, **kwargs)
 
     def get_fact_kind_display(self) -> str:
         try:

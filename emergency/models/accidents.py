@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
@@ -22,6 +21,7 @@ from safety_platform.models.fields import (
     jurisdiction_link,
     person_link,
 )
+from safety_platform.versioning import RuleVersion, RuleVersionQuerySet
 
 from ..choices import (
     GRADE_ORDER,
@@ -54,26 +54,24 @@ def money_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
     )
 
 
-class GradingRuleSetQuerySet(models.QuerySet["GradingRuleSet"]):
-    def in_force(self, at: dt.datetime | dt.date | None = None) -> GradingRuleSet:
-        """The rule set in force on a date: the latest one effective on or before it."""
-        day = at or timezone.localdate()
-        if isinstance(day, dt.datetime):
-            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-        rule_set = self.filter(effective_from__lte=day).order_by("-effective_from", "-id").first()
-        if rule_set is None:
-            rule_set = self.order_by("effective_from", "id").first()
+class GradingRuleSetQuerySet(RuleVersionQuerySet["GradingRuleSet"]):
+    def in_force(self, on: dt.datetime | dt.date | None = None) -> GradingRuleSet:
+        """The rule set in force on a date (see `RuleVersionQuerySet.in_force`); an accident is always graded."""
+        rule_set = super().in_force(on)
         if rule_set is None:
             raise GradingRuleSet.DoesNotExist("No accident grading rule set is configured.")
         return rule_set
 
 
-class GradingRuleSet(CreatedModel):
+class GradingRuleSet(RuleVersion, CreatedModel):
     """事故分级与报告规则 — a version of the Decree 493 thresholds and reporting clocks.
 
     Lower bounds are inclusive: "≥ 30 deaths" is especially major. A changed regulation is a new
-    version with a later `effective_from`; every accident keeps the version that graded it.
+    version with a later `effective_from`; every accident keeps the version that graded it, and a
+    version that graded one is frozen.
     """
+
+    recorded_in = (("emergency.Accident", "rule_set"), ("emergency.AccidentRevision", "rule_set"))
 
     version = models.CharField(_("version"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)

@@ -10,12 +10,10 @@ the version it was taken under stays explainable. Apps declare their numbers and
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..versioning import RuleVersion, RuleVersionQuerySet, RuleVersionRow
 from .base import CreatedModel
 from .fields import created_by_field
 
@@ -28,8 +26,15 @@ class RuleBookStatus(models.TextChoices):
     RETIRED = "retired", _("Withdrawn")
 
 
-class RuleBookVersion(CreatedModel):
+class RuleBookVersion(RuleVersion, CreatedModel):
     """规则版本 — one version of the legal numbers, in force from a day."""
+
+    in_force_field = "in_force_from"
+    in_force_statuses = (RuleBookStatus.ACTIVE,)
+    frozen_statuses = (RuleBookStatus.ACTIVE, RuleBookStatus.RETIRED)
+    editable_when_frozen = ("note", "status")
+
+    objects = RuleVersionQuerySet.as_manager()
 
     label = models.CharField(_("version"), max_length=40, unique=True)
     in_force_from = models.DateField(_("in force from"))
@@ -45,29 +50,11 @@ class RuleBookVersion(CreatedModel):
     def __str__(self) -> str:
         return self.label
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.status != RuleBookStatus.DRAFT
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            stored = RuleBookVersion.objects.filter(pk=self.pk).values("label", "in_force_from", "status").first()
-            if stored is not None and stored["status"] != RuleBookStatus.DRAFT:
-                changed = stored["label"] != self.label or stored["in_force_from"] != self.in_force_from
-                back_to_draft = self.status == RuleBookStatus.DRAFT
-                if changed or back_to_draft:
-                    from ..services import DomainError
-
-                    raise DomainError(
-                        gettext("A version in force cannot be changed: make a new version."),
-                        field="in_force_from" if changed else "status",
-                        code=RULE_VERSION_FROZEN,
-                    )
-        super().save(*args, **kwargs)
-
-
-class RuleNumber(models.Model):
+class RuleNumber(RuleVersionRow, models.Model):
     """One legal number of a version: key, value, unit and the provision that sets it."""
+
+    version_field = "version"
 
     version = models.ForeignKey(
         RuleBookVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="numbers"
@@ -85,22 +72,3 @@ class RuleNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}"
-
-    def _refuse_if_frozen(self) -> None:
-        status = RuleBookVersion.objects.filter(pk=self.version_id).values_list("status", flat=True).first()
-        if status is not None and status != RuleBookStatus.DRAFT:
-            from ..services import DomainError
-
-            raise DomainError(
-                gettext("A version in force cannot be changed: make a new version."),
-                field="value",
-                code=RULE_VERSION_FROZEN,
-            )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self._refuse_if_frozen()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self._refuse_if_frozen()
-        return super().delete(*args, **kwargs)

@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import enterprise_link, jurisdiction_link, person_link
 from safety_platform.scoping import ScopedQuerySet
+from safety_platform.versioning import RuleVersion, RuleVersionQuerySet
 
 
 class DocumentKind(models.TextChoices):
@@ -84,8 +84,14 @@ class Violation(models.TextChoices):
     OTHER = "other", _("Other work-safety violation")
 
 
-class EnforcementRuleSet(CreatedModel):
-    """执法时限规则 — the legal numbers of a penalty case, versioned: each case records the version it used."""
+class EnforcementRuleSet(RuleVersion, CreatedModel):
+    """执法时限规则 — the legal numbers of a penalty case, versioned: each case records the version it used, and a
+    version a case used is frozen."""
+
+    recorded_in = (("supervision.PenaltyCase", "rule_set"),)
+    editable_when_frozen = ("notes",)
+
+    objects = RuleVersionQuerySet.as_manager()
 
     version = models.CharField(_("version"), max_length=40, unique=True)
     effective_from = models.DateField(_("effective from"))

@@ -11,7 +11,6 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import (
@@ -22,6 +21,7 @@ from safety_platform.models.fields import (
     person_link,
 )
 from safety_platform.scoping import ScopedQuerySet, ids_on_paths, jurisdiction_scope_q
+from safety_platform.versioning import RuleVersion, RuleVersionQuerySet, RuleVersionRow
 
 
 class InspectionRuleSetStatus(models.TextChoices):
@@ -80,18 +80,19 @@ class PlanGenerationStatus(models.TextChoices):
     FAILED = "failed", _("Generation failed")
 
 
-class InspectionRuleSetQuerySet(models.QuerySet["InspectionRuleSet"]):
-    def in_force(self, on: dt.date) -> InspectionRuleSet | None:
-        """The active version in force on `on`; before the first one, the earliest active version."""
-        active = self.filter(status=InspectionRuleSetStatus.ACTIVE)
-        return (
-            active.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
-            or active.order_by("effective_from", "id").first()
-        )
+class InspectionRuleSetQuerySet(RuleVersionQuerySet["InspectionRuleSet"]):
+    """The versions; `in_force(on)` is the active one in force on a day (before the first, the earliest)."""
 
 
-class InspectionRuleSet(CreatedModel):
-    """检查频次规则 — one version of the rules that put enterprises in inspection classes (§3d)."""
+class InspectionRuleSet(RuleVersion, CreatedModel):
+    """检查频次规则 — one version of the rules that put enterprises in inspection classes (§3d).
+
+    An active (or retired) version is frozen: each plan records the version that classed its enterprises.
+    """
+
+    in_force_statuses = (InspectionRuleSetStatus.ACTIVE,)
+    frozen_statuses = (InspectionRuleSetStatus.ACTIVE, InspectionRuleSetStatus.RETIRED)
+    editable_when_frozen = ("notes", "status")
 
     version = models.CharField(_("version"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -113,7 +114,7 @@ class InspectionRuleSet(CreatedModel):
         return f"{self.name} ({self.version})"
 
 
-class InspectionClassRule(models.Model):
+class InspectionClassRule(RuleVersionRow, models.Model):
     """One ordered rule of a rule set: criteria (blank = any) → a class with its yearly minimum and maximum.
 
     The first rule (by position) whose every criterion matches the enterprise decides its class.

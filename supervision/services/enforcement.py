@@ -24,10 +24,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
 from safety_platform.choices import FactKind, JurisdictionLevel, Role
 from safety_platform.locking import lock_in_state
-from safety_platform.models import Jurisdiction
 from safety_platform.permissions import can
 from safety_platform.services import (
     DomainError,
@@ -37,6 +35,8 @@ from safety_platform.services import (
     fact_record,
     notify,
 )
+
+from safety_platform.models import Jurisdiction
 
 from ..models.enforcement import (
     INSPECTION_KINDS,
@@ -87,10 +87,7 @@ NUMBER_TYPED = re.compile(r"〔(\d{4})〕\s*(\d+)\s*号?\s*$")
 
 def enforcement_rules_in_force(day: dt.date | None = None) -> EnforcementRuleSet:
     """The rule set in force on `day` (the newest effective on or before it); the default if none is stored."""
-    day = day or timezone.localdate()
-    rules = EnforcementRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from", "-id").first()
-    if rules is None:
-        rules = EnforcementRuleSet.objects.order_by("effective_from", "id").first()
+    rules = EnforcementRuleSet.objects.in_force(day)
     if rules is None:
         rules, _created = EnforcementRuleSet.objects.get_or_create(
             version=DEFAULT_RULES["version"],

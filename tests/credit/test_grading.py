@@ -16,9 +16,9 @@ import pytest
 from credit.choices import BlacklistOrigin, BlacklistStatus, RatingStatus, RecordStatus
 from credit.engine import reference_sql, score_range
 from credit.models import BlacklistEntry, CreditRating, CreditRatingHistory, Rule, add_months
-from credit.models.rules import FrozenRuleSetError
 from credit.services import credit_rating_recalculate, rule_set_copy, rule_set_publish
 from enterprises.registry.choices import EnterpriseStatus
+from safety_platform.services import DomainError
 from tests.clock import shanghai
 from tests.credit.factories import record
 
@@ -212,13 +212,17 @@ def test_new_rule_set_version_regrades_without_rewriting_old_results(
 def test_published_rule_set_is_frozen(rule_set: Any) -> None:
     rule = Rule.objects.get(rule_set=rule_set, code="ACC-LARGER")
     rule.points = -5
-    with pytest.raises(FrozenRuleSetError):
+    with pytest.raises(DomainError) as refused:
         rule.save()
+    assert refused.value.code == "rule_version_frozen"
+    assert "published and frozen" in refused.value.message
     rule_set.base_score = 100
-    with pytest.raises(FrozenRuleSetError):
+    with pytest.raises(DomainError) as refused:
         rule_set.save()
-    with pytest.raises(FrozenRuleSetError):
+    assert (refused.value.code, refused.value.field) == ("rule_version_frozen", "base_score")
+    with pytest.raises(DomainError) as refused:
         rule_set.limits.first().delete()
+    assert refused.value.code == "rule_version_frozen"
 
 
 def test_recalculating_twice_changes_nothing(xinluo_chem: Any, as_of: dt.date) -> None:

@@ -116,15 +116,15 @@ def test_a_blacklisted_enterprise_needs_two_a_year_whatever_else(
 
 
 def test_the_first_matching_rule_wins_and_an_unmatched_enterprise_has_no_limits() -> None:
-    rule_set = InspectionRuleSet.objects.create(
-        version="t1", name="t", effective_from=dt.date(2026, 1, 1), status="active"
-    )
+    rule_set = InspectionRuleSet.objects.create(version="t1", name="t", effective_from=dt.date(2026, 1, 1))
     InspectionClassRule.objects.create(
         rule_set=rule_set, position=1, risk_colour="red", class_name="红", min_per_year=3, max_per_year=5
     )
     InspectionClassRule.objects.create(
         rule_set=rule_set, position=2, industry_group="high_risk", class_name="高危", min_per_year=1, max_per_year=9
     )
+    rule_set.status = "active"  # rows are written in a draft, which is then put in force (and frozen)
+    rule_set.save()
     rules = ordered_rules(rule_set)
     assert classify(facts(group="high_risk", colour="red"), rules, rule_set).class_name == "红"
     assert classify(facts(group="high_risk", colour="orange"), rules, rule_set).class_name == "高危"
