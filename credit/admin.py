@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
 from safety_platform.admin_readonly import ReadOnlyAdmin
 from safety_platform.admin_versioning import RuleVersionAdmin, RuleVersionInline
 from safety_platform.choices import FactKind

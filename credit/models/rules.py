@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
 from safety_platform.choices import FactKind
 from safety_platform.dates import add_months
 from safety_platform.models.base import CreatedModel

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,

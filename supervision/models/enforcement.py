@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import enterprise_link, jurisdiction_link, person_link
 from safety_platform.scoping import ScopedQuerySet

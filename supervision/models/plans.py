@@ -11,6 +11,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import (

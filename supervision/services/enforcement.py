@@ -24,8 +24,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
 from safety_platform.choices import FactKind, JurisdictionLevel, Role
 from safety_platform.locking import lock_in_state
+from safety_platform.models import Jurisdiction
 from safety_platform.permissions import can
 from safety_platform.services import (
     DomainError,
@@ -35,8 +37,6 @@ from safety_platform.services import (
     fact_record,
     notify,
 )
-
-from safety_platform.models import Jurisdiction
 
 from ..models.enforcement import (
     INSPECTION_KINDS,
