@@ -17,8 +17,6 @@ from ..versioning import RuleVersion, RuleVersionQuerySet, RuleVersionRow
 from .base import CreatedModel
 from .fields import created_by_field
 
-RULE_VERSION_FROZEN = "rule_version_frozen"
-
 
 class RuleBookStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
