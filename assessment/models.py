@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import JurisdictionLevel, Role
+from safety_platform.dates import month_span
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import department_link, jurisdiction_link, person_link
 from safety_platform.scoping import ids_on_paths, jurisdiction_scope_q
@@ -394,10 +395,7 @@ class AssessmentPeriod(models.Model):
             first_month, months = 3 * (number - 1) + 1, 3
         else:
             first_month, months = 1, 12
-        start = dt.date(year, first_month, 1)
-        next_index = year * 12 + first_month - 1 + months
-        end = dt.date(next_index // 12, next_index % 12 + 1, 1) - dt.timedelta(days=1)
-        return start, end
+        return month_span(year, first_month, months)
 
     def previous_bounds(self) -> tuple[int, int]:
         """(year, number) of the period of the same kind just before this one."""

@@ -11,3 +11,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
     is 28 or 29 February."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def month_span(year: int, first_month: int, months: int) -> tuple[dt.date, dt.date]:
+    """The first and the last day of `months` calendar months starting with `first_month` of `year`."""
+    start = dt.date(year, first_month, 1)
+    return start, add_months(start, months) - dt.timedelta(days=1)
+
+
+def quarter_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
+    """The first and the last day of quarter 1–4 of `year`; without a quarter, of the whole year."""
+    return month_span(year, 3 * quarter - 2, 3) if quarter else month_span(year, 1, 12)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.dates import month_span
 from safety_platform.models.fields import enterprise_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
@@ -125,11 +126,7 @@ class HazardStatReport(models.Model):
 
         from ..legal_numbers import STATISTICS_QUARTER_DAYS, STATISTICS_YEAR_DAYS
 
-        if kind == StatPeriodKind.YEAR:
-            start, end, key = dt.date(year, 1, 1), dt.date(year, 12, 31), STATISTICS_YEAR_DAYS
-        else:
-            start = dt.date(year, 3 * (quarter - 1) + 1, 1)
-            next_start = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-            end, key = next_start - dt.timedelta(days=1), STATISTICS_QUARTER_DAYS
-        days = rule_number(key, on=end)
+        is_year = kind == StatPeriodKind.YEAR
+        start, end = month_span(year, 1, 12) if is_year else month_span(year, 3 * quarter - 2, 3)
+        days = rule_number(STATISTICS_YEAR_DAYS if is_year else STATISTICS_QUARTER_DAYS, on=end)
         return start, end, end + dt.timedelta(days=days.days), days.version

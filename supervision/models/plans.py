@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
+from safety_platform.dates import quarter_bounds
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import (
     created_by_field,
@@ -259,13 +260,11 @@ class InspectionPlan(CreatedModel):
 
     @property
     def period_start(self) -> dt.date:
-        return dt.date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+        return quarter_bounds(self.year, self.quarter)[0]
 
     @property
     def period_end(self) -> dt.date:
-        if self.quarter is None or self.quarter == 4:
-            return dt.date(self.year, 12, 31)
-        return dt.date(self.year, 3 * self.quarter + 1, 1) - dt.timedelta(days=1)
+        return quarter_bounds(self.year, self.quarter)[1]
 
     @property
     def counted_from(self) -> dt.date:
