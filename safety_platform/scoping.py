@@ -111,10 +111,18 @@ class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
 
 
 class SignedInQuerySet(models.QuerySet[_M], Generic[_M]):
-    """A queryset of rows public inside the platform (rule tables, checklists): every signed-in user reads them."""
+    """A queryset of rows public inside the platform (rule tables, checklists): every signed-in user reads them.
+
+    `active_only`: a deactivated account reads nothing either (as under the scoped rules above).
+    """
+
+    active_only = False
 
     def visible_to(self, user: Any) -> Self:
-        return self if user is not None and getattr(user, "is_authenticated", False) else self.none()
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        if signed_in and self.active_only:
+            signed_in = getattr(user, "is_active", False)
+        return self if signed_in else self.none()
 
 
 class ScopedManager(models.Manager[_M], Generic[_M]):

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
-from safety_platform.models.fields import enterprise_link, person_link
-from safety_platform.scoping import NOTHING, enterprise_scope_q
+from safety_platform.models.fields import enterprise_link, industries_covered, person_link
+from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
 
@@ -71,13 +71,7 @@ class EmergencyWarning(models.Model):
     jurisdictions = models.ManyToManyField(
         "safety_platform.Jurisdiction", verbose_name=_("jurisdictions"), related_name="+"
     )
-    industries = models.ManyToManyField(
-        "safety_platform.Industry",
-        verbose_name=_("industries"),
-        blank=True,
-        related_name="+",
-        help_text=_("Empty: every industry. A code covers everything under it."),
-    )
+    industries = industries_covered(_("Empty: every industry. A code covers everything under it."))
     issued_by = person_link(_("issued by"), optional=False)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
@@ -100,13 +94,7 @@ class EmergencyWarning(models.Model):
         return reverse("emergency:warning_detail", args=[self.pk])
 
 
-class WarningRecipientQuerySet(models.QuerySet["WarningRecipient"]):
-    def visible_to(self, user: Any) -> WarningRecipientQuerySet:
-        q = enterprise_scope_q(user, "enterprise")
-        if q is NOTHING:
-            return self.none()
-        return self if q is None else self.filter(q)
-
+class WarningRecipientQuerySet(ScopedQuerySet["WarningRecipient"]):
     def unacknowledged(self) -> WarningRecipientQuerySet:
         return self.filter(acknowledged_at__isnull=True)
 

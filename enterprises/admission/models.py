@@ -23,12 +23,7 @@ from safety_platform.models.fields import (
     longitude_field,
     person_link,
 )
-from safety_platform.scoping import ScopedQuerySet, jurisdiction_scope_q
-
-
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
-
+from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet, jurisdiction_scope_q
 
 # Planning admission ---------------------------------------------------------------------------
 
@@ -62,9 +57,8 @@ class ProjectStatus(models.TextChoices):
     REJECTED = "rejected", _("Siting rejected")
 
 
-class SeparationDistanceQuerySet(models.QuerySet["SeparationDistance"]):
-    def visible_to(self, user: Any) -> SeparationDistanceQuerySet:
-        return self if _signed_in(user) else self.none()
+class SeparationDistanceQuerySet(SignedInQuerySet["SeparationDistance"]):
+    active_only = True
 
     def in_force(self, category: str, on: Any = None) -> SeparationDistance | None:
         """The rule for `category` in force on a date: the latest version that started by then."""
@@ -265,10 +259,10 @@ def model_key(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value or "").upper().split())
 
 
-class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
-    def visible_to(self, user: Any) -> CatalogEntryQuerySet:
-        """The catalog is public to every signed-in principal: enterprises check their own equipment with it."""
-        return self if _signed_in(user) else self.none()
+class CatalogEntryQuerySet(SignedInQuerySet["CatalogEntry"]):
+    """The catalog is public to every signed-in principal: enterprises check their own equipment with it."""
+
+    active_only = True
 
     def active(self) -> CatalogEntryQuerySet:
         return self.filter(is_active=True)

@@ -18,7 +18,7 @@ from safety_platform.models.fields import (
     industry_link,
     person_link,
 )
-from safety_platform.scoping import ScopedQuerySet, enterprise_scope_q
+from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet, enterprise_scope_q
 
 
 class DutyKind(models.TextChoices):
@@ -30,12 +30,10 @@ class DutyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ResponsibilityItemQuerySet(models.QuerySet["ResponsibilityItem"]):
-    def visible_to(self, user: Any) -> ResponsibilityItemQuerySet:
-        """Responsibility lists are published inside the government: every signed-in principal may read them."""
-        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-            return self.none()
-        return self
+class ResponsibilityItemQuerySet(SignedInQuerySet["ResponsibilityItem"]):
+    """Responsibility lists are published inside the government: every signed-in principal may read them."""
+
+    active_only = True
 
     def current(self) -> ResponsibilityItemQuerySet:
         return self.filter(retired_on__isnull=True)

@@ -12,18 +12,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import JURISDICTION_LEVEL_ORDER, JurisdictionLevel, Role
+from ..scoping import SignedInQuerySet
 from .fields import department_link, enterprise_link, jurisdiction_link
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-class JurisdictionQuerySet(models.QuerySet["Jurisdiction"]):
-    def visible_to(self, user: Any) -> JurisdictionQuerySet:
-        """The jurisdiction tree is public inside the platform: every signed-in user may read it."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
+class JurisdictionQuerySet(SignedInQuerySet["Jurisdiction"]):
+    """The jurisdiction tree is public inside the platform: every signed-in user may read it."""
 
     def subtree(self, node: Jurisdiction) -> JurisdictionQuerySet:
         return self.filter(path__startswith=node.path)
@@ -156,12 +153,7 @@ class Industry(models.Model):
         return [code[:n] for n in (5, 4, 3, 1) if len(code) >= n]
 
 
-class DepartmentQuerySet(models.QuerySet["Department"]):
-    def visible_to(self, user: Any) -> DepartmentQuerySet:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
-
+class DepartmentQuerySet(SignedInQuerySet["Department"]):
     def supervising_for_industry(self, industry: Industry | None) -> Department | None:
         """The department that supervises an industry: the one holding the most specific prefix of its code."""
         if industry is None:
