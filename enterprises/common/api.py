@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.concurrency import VersionedAPIMixin
+from safety_platform.security import signed_in_user
 
 from ..registry.models import Enterprise
 
@@ -17,3 +24,59 @@ class VisibleEnterpriseField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> Any:
         return Enterprise.objects.visible_to(self.context["request"].user)
+
+
+def enterprise_for_write(data: dict[str, Any], user: Any) -> Any:
+    """The enterprise a new row belongs to: the one named in `data` (taken out), else the enterprise user's own;
+    none at all is the 400 a missing required field gets."""
+    enterprise = data.pop("enterprise", None) or getattr(user, "enterprise", None)
+    if enterprise is None:
+        raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
+    return enterprise
+
+
+def request_data(request: Request, serializer_class: Any) -> dict[str, Any]:
+    """The request body as `serializer_class` validates it (the request in its context); invalid input answers
+    400 with the field errors."""
+    payload = serializer_class(data=request.data, context={"request": request})
+    payload.is_valid(raise_exception=True)
+    return dict(payload.validated_data)
+
+
+# The two shapes of the topic viewsets. No docstrings here: the API schema describes a viewset by its docstring,
+# or, lacking one, its bases'.
+
+
+class ReadViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # A topic's rows read within the caller's scope; writes are the viewset's own actions calling services.
+    pass
+
+
+class EditViewSet(
+    VersionedAPIMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    # A topic's rows read within the caller's scope, created and edited (an edit carries the version it was read
+    # at); `perform_create`/`perform_update` call the services.
+    pass
+
+
+class RowActionsMixin:
+    """Actions on one row: check the body, call the service with the row, answer the row as it now reads."""
+
+    row_argument: str  # the services' keyword for the row: "proposal", "certificate", ...
+    serializer_class: Any
+
+    def fresh(self, row: Any) -> dict[str, Any]:
+        return dict(self.serializer_class(self.get_queryset().get(pk=row.pk)).data)  # type: ignore[attr-defined]
+
+    def act(self, request: Request, service: Any, payload_class: Any = None) -> Response:
+        row = self.get_object()  # type: ignore[attr-defined]
+        data = request_data(request, payload_class) if payload_class is not None else {}
+        service(actor=signed_in_user(request), **{self.row_argument: row}, **data)
+        return Response(self.fresh(row))

@@ -34,6 +34,15 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs["rows"] = 3  # Django's default of 10 rows is a screenful on a phone
 
 
+class StyledFormMixin:
+    """A form whose widgets take the Bootstrap classes (`style`) once its fields are set up, with nothing else
+    to set up; a form that changes its fields first calls `style(self)` at the end of its own `__init__`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)  # type: ignore[arg-type]
+
+
 def jurisdictions_for(user: Any) -> Any:
     """Jurisdictions a user may file planning data under: inspectors their subtrees, other staff all."""
     qs = Jurisdiction.objects.all()

@@ -1,4 +1,5 @@
-"""Helpers shared by the topic views: filtered pages, and turning service errors into UI feedback."""
+"""Helpers shared by the topic views: filtered pages, form pages and forms posted from a detail page, and turning
+service errors into UI feedback."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Page
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from safety_platform.pagination import ListPaginator
 from safety_platform.refusals import refusal_into
+from safety_platform.security import signed_in_user
 
 PAGE_SIZE = 25
 
@@ -43,3 +46,50 @@ def run_service(request: HttpRequest, call: Callable[[], Any], *, form: Any = No
     if success:
         messages.success(request, success)
     return result if result is not None else True
+
+
+def enterprise_initial(request: HttpRequest) -> dict[str, Any] | None:
+    """A new record's form opened from an enterprise's page (`?enterprise=<id>`) starts with that enterprise."""
+    enterprise = request.GET.get("enterprise")
+    return {"enterprise": enterprise} if enterprise else None
+
+
+def save_form(request: HttpRequest, form: Any, call: Callable[[], Any], *, success: str) -> Any:
+    """A form page's POST: when the form is valid, call the service (`run_service`, refusals onto the form).
+
+    Returns what the service returned (the page then redirects), or None: a GET, an invalid form or a refusal,
+    and the page shows the form again.
+    """
+    if request.method == "POST" and form.is_valid():
+        return run_service(request, call, form=form, success=success)
+    return None
+
+
+def create_page(
+    request: HttpRequest, form: Any, service: Callable[..., Any], template: str, *, success: str
+) -> HttpResponse:
+    """A new record's page: a valid POST has `service` create it from the form's fields, the signed-in user
+    acting, and the page goes to the new record; otherwise (a GET, an invalid form, a refusal) it shows the form."""
+    created = save_form(
+        request, form, lambda: service(actor=signed_in_user(request), **form.cleaned_data), success=success
+    )
+    if created:
+        return redirect(created)
+    return render(request, template, {"form": form})
+
+
+def form_errors_message(request: HttpRequest, form: Any) -> None:
+    """A small form posted from a detail page (which redirects back) says what was wrong above the page."""
+    messages.error(
+        request,
+        " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()),
+    )
+
+
+def post_form(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], *, success: str) -> None:
+    """A small form posted from a detail page: a valid one calls the service with its data, an invalid one says
+    what was wrong (`form_errors_message`); the view then redirects back."""
+    if form.is_valid():
+        run_service(request, lambda: call(form.cleaned_data), success=success)
+    else:
+        form_errors_message(request, form)

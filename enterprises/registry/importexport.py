@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from safety_platform.exports import unescape_cell
 from safety_platform.models import Department, Industry, Jurisdiction
+from safety_platform.security import signed_in_user
 
 from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
 from .models import Enterprise
@@ -361,3 +363,18 @@ def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[tuple[Any, ...]]:
             row[15],
             row[16],
         )
+
+
+def import_upload(request: HttpRequest, form: Any, importer: Callable[..., Any]) -> Any:
+    """An import page's POST (the registry's, the catalog's): a valid upload goes to the import service
+    (`importer(actor=, filename=, content=, import_valid_rows=)`); returns its result, or None when nothing was
+    posted or the form is invalid."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    return importer(
+        actor=signed_in_user(request),
+        filename=upload.name,
+        content=upload.read(),
+        import_valid_rows=form.cleaned_data["import_valid_rows"],
+    )
