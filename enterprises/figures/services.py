@@ -68,6 +68,17 @@ def _apply(delta: dict[tuple[int, int, int, str, str], int]) -> None:
             )
 
 
+def _share(pk: int, place: Place, facts: Counter[str]) -> EnterpriseFigures:
+    """What one enterprise adds to the summary, stored to be taken back at its next change."""
+    return EnterpriseFigures(
+        enterprise_id=pk,
+        jurisdiction_ref=place[0],
+        industry_ref=place[1],
+        department_ref=place[2],
+        facts=dict(facts),
+    )
+
+
 def _split(key: str) -> tuple[str, str]:
     fact, _sep, period = key.partition("|")
     return fact, period
@@ -105,15 +116,7 @@ def _refresh(ids: list[int]) -> None:
             for key, n in facts.items():
                 delta[(*place, *_split(key))] += n
             if old is None or old.facts != dict(facts) or old_place != place:
-                keep.append(
-                    EnterpriseFigures(
-                        enterprise_id=pk,
-                        jurisdiction_ref=place[0],
-                        industry_ref=place[1],
-                        department_ref=place[2],
-                        facts=dict(facts),
-                    )
-                )
+                keep.append(_share(pk, place, facts))
         _apply(dict(delta))
         if drop:
             EnterpriseFigures.objects.filter(enterprise_id__in=drop).delete()
@@ -205,15 +208,7 @@ def enterprise_figures_rebuild() -> int:
             for pk, (place, facts) in _facts(ids[start : start + 5000]).items():
                 for key, n in facts.items():
                     totals[(*place, *_split(key))] += n
-                states.append(
-                    EnterpriseFigures(
-                        enterprise_id=pk,
-                        jurisdiction_ref=place[0],
-                        industry_ref=place[1],
-                        department_ref=place[2],
-                        facts=dict(facts),
-                    )
-                )
+                states.append(_share(pk, place, facts))
         EnterpriseFigureSummary.objects.bulk_create(
             [
                 EnterpriseFigureSummary(
