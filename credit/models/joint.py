@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
-from safety_platform.models.fields import department_link, enterprise_link, person_link
+from safety_platform.models.fields import department_link, enterprise_link, link, person_link
 from safety_platform.scoping import NOTHING, enterprise_scope_q
 
 from ..choices import (
@@ -173,39 +173,18 @@ class JointMeasure(CreatedModel):
     category = models.CharField(_("category"), max_length=10, choices=JointMeasureCategory.choices, editable=False)
     kind = models.CharField(pgettext_lazy("joint measure", "measure"), max_length=30, choices=JointMeasureKind.choices)
     basis = models.CharField(_("basis"), max_length=10, choices=JointMeasureBasis.choices)
-    blacklist_entry = models.ForeignKey(
-        "credit.BlacklistEntry",
-        verbose_name=_("blacklist entry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="joint_measures",
-    )
+    blacklist_entry = link("credit.BlacklistEntry", _("blacklist entry"), related_name="joint_measures", optional=True)
     basis_grade = models.PositiveSmallIntegerField(
         _("grade responded to"), choices=Grade.choices, null=True, blank=True
     )
     basis_graded_on = models.DateField(_("graded on"), null=True, blank=True)
-    notice = models.ForeignKey(
-        JointNotice,
-        verbose_name=_("notice"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="measures",
-    )
+    notice = link(JointNotice, _("notice"), on_delete=models.SET_NULL, related_name="measures", optional=True)
     applied_on = models.DateField(_("applied on"))
     until = models.DateField(_("until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     channel = models.CharField(_("recorded through"), max_length=4, choices=JointMeasureChannel.choices)
     recorded_by = person_link(_("recorded by"))
-    api_key = models.ForeignKey(
-        "safety_platform.ApiKey",
-        verbose_name=_("API key"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    api_key = link("safety_platform.ApiKey", _("API key"), optional=True)
     status = models.CharField(
         _("status"), max_length=10, choices=JointMeasureStatus.choices, default=JointMeasureStatus.ACTIVE
     )

@@ -16,6 +16,7 @@ from safety_platform.models.fields import (
     coordinates_both_or_none,
     enterprise_link,
     latitude_field,
+    link,
     longitude_field,
     person_link,
 )
@@ -90,22 +91,8 @@ class Hazard(models.Model):
     responsible_person = models.CharField(_("responsible person"), max_length=60, blank=True)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
     inspector = person_link(_("responsible inspector"), help_text=_("Follows the hazard and verifies the remediation."))
-    campaign = models.ForeignKey(
-        "hazards.Campaign",
-        verbose_name=_("campaign"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="hazards",
-    )
-    risk_source = models.ForeignKey(
-        "hazards.RiskSource",
-        verbose_name=_("risk source"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="hazards",
-    )
+    campaign = link("hazards.Campaign", _("campaign"), related_name="hazards", optional=True)
+    risk_source = link("hazards.RiskSource", _("risk source"), related_name="hazards", optional=True)
     reporter_contact = models.CharField(
         _("reporter's contact"),
         max_length=60,

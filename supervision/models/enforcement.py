@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
-from safety_platform.models.fields import enterprise_link, jurisdiction_link, person_link
+from safety_platform.models.fields import enterprise_link, jurisdiction_link, link, person_link
 from safety_platform.scoping import ScopedQuerySet
 from safety_platform.versioning import RuleVersion, RuleVersionQuerySet
 
@@ -144,14 +144,7 @@ class PenaltyCase(TimestampedModel):
 
     authority = jurisdiction_link(_("authority"))
     enterprise = enterprise_link(PARTY_CONCERNED, related_name="penalty_cases")
-    inspection = models.ForeignKey(
-        "supervision.Inspection",
-        verbose_name=_("inspection"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="penalty_cases",
-    )
+    inspection = link("supervision.Inspection", _("inspection"), related_name="penalty_cases", optional=True)
     title = models.CharField(_("cause of the case"), max_length=200)
     violation = models.CharField(_("violation"), max_length=30, choices=Violation.choices, default=Violation.OTHER)
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.FILED)
@@ -227,22 +220,8 @@ class EnforcementDocument(CreatedModel):
     number = models.CharField(_("document number"), max_length=60)
     hand_numbered = models.BooleanField(_("number typed by hand"), default=False)
     enterprise = enterprise_link(PARTY_CONCERNED, related_name="enforcement_documents")
-    inspection = models.ForeignKey(
-        "supervision.Inspection",
-        verbose_name=_("inspection"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="enforcement_documents",
-    )
-    case = models.ForeignKey(
-        PenaltyCase,
-        verbose_name=_("penalty case"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="documents",
-    )
+    inspection = link("supervision.Inspection", _("inspection"), related_name="enforcement_documents", optional=True)
+    case = link(PenaltyCase, _("penalty case"), related_name="documents", optional=True)
     issued_on = models.DateField(_("date of issue"))
     issued_by = person_link(_("signed by"))
     findings = models.TextField(_("facts found"), blank=True)

@@ -14,6 +14,7 @@ from safety_platform.models.fields import (
     created_by_field,
     enterprise_link,
     latitude_field,
+    link,
     longitude_field,
     person_link,
 )
@@ -82,13 +83,10 @@ class Inspection(TimestampedModel):
     fact = models.OneToOneField(
         "safety_platform.Fact", null=True, blank=True, on_delete=models.PROTECT, related_name="inspection"
     )
-    checklist = models.ForeignKey(
+    checklist = link(
         "hazards.Checklist",
-        verbose_name=_("checklist"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+        _("checklist"),
+        optional=True,
         help_text=_("The checklist the inspector followed, chosen by the enterprise's industry."),
     )
     # Made by the form when it opens: a submission sent again after a dropped connection returns the

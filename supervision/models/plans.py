@@ -20,6 +20,7 @@ from safety_platform.models.fields import (
     department_link,
     enterprise_link,
     jurisdiction_link,
+    link,
     person_link,
 )
 from safety_platform.scoping import ScopedQuerySet, ids_on_paths, jurisdiction_scope_q
@@ -286,14 +287,7 @@ class InspectionPlanEntry(models.Model):
         related_name="entries",
     )
     enterprise = enterprise_link(on_delete=models.CASCADE)
-    rule = models.ForeignKey(
-        InspectionClassRule,
-        verbose_name=_("class rule"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    rule = link(InspectionClassRule, _("class rule"), optional=True)
     class_name = models.CharField(_("class"), max_length=100)
     min_per_year = models.PositiveSmallIntegerField(_("minimum inspections a year"))
     max_per_year = models.PositiveSmallIntegerField(_("maximum inspections a year"))
