@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.dates import add_months  # the plans' services import it from here
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import created_by_field, department_link, enterprise_link, person_link
 from safety_platform.rules import rule_int, rule_numbers
@@ -23,16 +24,7 @@ from .common import OwnedQuerySet
 
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day `months` earlier (clamped to the month's last day: 31 Aug − 6 months = 28/29 Feb)."""
-    import calendar
-
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    return months_before(day, -months)
+    return add_months(day, -months)
 
 
 class DrillStatus(TypedDict):

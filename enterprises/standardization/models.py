@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.dates import add_months  # training and the selectors import it from here
 from safety_platform.models.base import TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
@@ -34,14 +34,6 @@ def rereview_months(on: dt.date | None = None) -> int:
 def certificate_validity(issued_on: dt.date) -> RuleValue:
     """3a: standardization certificates are valid three years (the rule book in force on the day of issue)."""
     return rule_number(STANDARDIZATION_VALID_YEARS, issued_on)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by whole calendar months; the 31st becomes the month's last day where needed."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 class StandardizationLevel(models.IntegerChoices):
