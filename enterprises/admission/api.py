@@ -14,12 +14,18 @@ from rest_framework.response import Response
 
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
-from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.models import Jurisdiction, User
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.api import VisibleEnterpriseField
+from ..common.api import (
+    EditViewSet,
+    ReadViewSet,
+    RowActionsMixin,
+    VisibleEnterpriseField,
+    enterprise_for_write,
+    request_data,
+)
 from .filtersets import (
     CatalogEntryFilterSet,
     DeclaredEquipmentFilterSet,
@@ -134,16 +140,7 @@ class PlanningWriteMixin:
         serializer.instance = type(self).save_service(self.request.user, instance, opened)
 
 
-class HighRiskProjectViewSet(
-    VersionedAPIMixin,
-    PlanningWriteMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class HighRiskProjectViewSet(PlanningWriteMixin, EditViewSet):
     """High-risk projects for planning admission; `siting-review` computes the dense places too close."""
 
     queryset = HighRiskProject.objects.select_related("jurisdiction")
@@ -181,13 +178,8 @@ class SitingReviewViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         review = self.get_object()
-        payload = DecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
         decided = siting_review_decide(
-            actor=signed_in_user(request),
-            review=review,
-            decision=payload.validated_data["decision"],
-            note=payload.validated_data["note"],
+            actor=signed_in_user(request), review=review, **request_data(request, DecisionSerializer)
         )
         return Response(SitingReviewSerializer(decided).data)
 
@@ -212,16 +204,7 @@ class DensePlaceSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class DensePlaceViewSet(
-    VersionedAPIMixin,
-    PlanningWriteMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class DensePlaceViewSet(PlanningWriteMixin, EditViewSet):
     """Population-dense places (schools, hospitals, residential areas, markets) with coordinates."""
 
     queryset = DensePlace.objects.all()
@@ -259,15 +242,7 @@ class CatalogEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class CatalogEntryViewSet(
-    VersionedAPIMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CatalogEntryViewSet(EditViewSet):
     """The catalog of banned and obsolete equipment and processes (淘汰落后安全技术装备目录)."""
 
     queryset = CatalogEntry.objects.all()
@@ -338,15 +313,7 @@ class DeclaredEquipmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class DeclaredEquipmentViewSet(
-    VersionedAPIMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class DeclaredEquipmentViewSet(EditViewSet):
     """Equipment and processes an enterprise declares; a catalog match registers a hazard once."""
 
     queryset = DeclaredEquipment.objects.select_related("enterprise").prefetch_related("matches__entry")
@@ -358,10 +325,7 @@ class DeclaredEquipmentViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         user = self.request.user
-        enterprise = data.pop("enterprise", None) or getattr(user, "enterprise", None)
-        if enterprise is None:
-            raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
-        item = equipment_declare(actor=user, enterprise=enterprise, data=data)
+        item = equipment_declare(actor=user, enterprise=enterprise_for_write(data, user), data=data)
         serializer.instance = self.get_queryset().get(pk=item.pk)
 
     def perform_update(self, serializer: Any) -> None:
@@ -419,49 +383,32 @@ class ExitDecisionSerializer(NoteSerializer):
     approve = serializers.BooleanField()
 
 
-class ExitProposalViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ExitProposalViewSet(RowActionsMixin, ReadViewSet):
     """Proposals to close (提请关闭) or guide out (引导退出) enterprises lacking basic safety conditions."""
 
     queryset = ExitProposal.objects.select_related("enterprise").prefetch_related("transitions__actor")
     serializer_class = ExitProposalSerializer
     filterset_class = ExitProposalFilterSet
     ordering = ["-created_at", "-id"]
-
-    def _fresh(self, proposal: ExitProposal) -> dict[str, Any]:
-        return dict(ExitProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+    row_argument = "proposal"
 
     @extend_schema(request=ExitProposalCreateSerializer, responses={201: ExitProposalSerializer})
     def create(self, request: Request) -> Response:
-        payload = ExitProposalCreateSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        proposal = exit_proposal_create(actor=signed_in_user(request), **payload.validated_data)
-        return Response(self._fresh(proposal), status=status.HTTP_201_CREATED)
+        data = request_data(request, ExitProposalCreateSerializer)
+        proposal = exit_proposal_create(actor=signed_in_user(request), **data)
+        return Response(self.fresh(proposal), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExitDecisionSerializer, responses=ExitProposalSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
-        proposal = self.get_object()
-        payload = ExitDecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        exit_proposal_decide(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
-        return Response(self._fresh(proposal))
+        return self.act(request, exit_proposal_decide, ExitDecisionSerializer)
 
     @extend_schema(request=NoteSerializer, responses=ExitProposalSerializer)
     @action(detail=True, methods=["post"])
     def execute(self, request: Request, pk: Any = None) -> Response:
-        proposal = self.get_object()
-        payload = NoteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        exit_proposal_execute(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
-        return Response(self._fresh(proposal))
+        return self.act(request, exit_proposal_execute, NoteSerializer)
 
     @extend_schema(request=NoteSerializer, responses=ExitProposalSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
-        proposal = self.get_object()
-        payload = NoteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        exit_proposal_withdraw(actor=signed_in_user(request), proposal=proposal, **payload.validated_data)
-        return Response(self._fresh(proposal))
+        return self.act(request, exit_proposal_withdraw, NoteSerializer)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry
 from safety_platform.security import signed_in_user
 
+from ..common.api import ReadViewSet, RowActionsMixin, request_data
 from ..registry.models import Enterprise
 from .filtersets import JointInspectionFilterSet, ResponsibilityItemFilterSet
 from .models import DutyKind, JointInspection, JointInspectionFinding, ResponsibilityItem
@@ -75,9 +75,7 @@ class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class ResponsibilityItemViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ResponsibilityItemViewSet(ReadViewSet):
     """Department responsibility lists ("管行业必须管安全"). Revisions keep the retired wording."""
 
     queryset = ResponsibilityItem.objects.select_related("department", "industry")
@@ -88,18 +86,16 @@ class ResponsibilityItemViewSet(
 
     @extend_schema(request=ResponsibilityItemWriteSerializer, responses={201: ResponsibilityItemSerializer})
     def create(self, request: Request) -> Response:
-        payload = ResponsibilityItemWriteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        item = responsibility_item_create(actor=signed_in_user(request), **payload.validated_data)
+        data = request_data(request, ResponsibilityItemWriteSerializer)
+        item = responsibility_item_create(actor=signed_in_user(request), **data)
         return Response(ResponsibilityItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReviseSerializer, responses={201: ResponsibilityItemSerializer})
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: Any = None) -> Response:
         item = self.get_object()
-        payload = ReviseSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        successor = responsibility_item_revise(actor=signed_in_user(request), item=item, **payload.validated_data)
+        data = request_data(request, ReviseSerializer)
+        successor = responsibility_item_revise(actor=signed_in_user(request), item=item, **data)
         return Response(ResponsibilityItemSerializer(successor).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ResponsibilityItemSerializer)
@@ -120,9 +116,8 @@ class ResponsibilityItemViewSet(
     )
     @action(detail=False, methods=["post"])
     def review(self, request: Request) -> Response:
-        payload = ReviewSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        review = responsibility_review_record(actor=signed_in_user(request), **payload.validated_data)
+        data = request_data(request, ReviewSerializer)
+        review = responsibility_review_record(actor=signed_in_user(request), **data)
         return Response({"id": review.pk, "reviewed_at": review.reviewed_at}, status=status.HTTP_201_CREATED)
 
 
@@ -203,9 +198,7 @@ class TextSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class JointInspectionViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class JointInspectionViewSet(RowActionsMixin, ReadViewSet):
     """Joint enforcement inspections (联合执法). Completing one registers every finding as a hazard."""
 
     queryset = JointInspection.objects.select_related("enterprise").prefetch_related(
@@ -215,41 +208,34 @@ class JointInspectionViewSet(
     filterset_class = JointInspectionFilterSet
     ordering = ["-planned_on", "-id"]
     api_key_read_scope = ApiScope.ENTERPRISES_READ
+    row_argument = "inspection"
 
     @extend_schema(request=JointInspectionCreateSerializer, responses={201: JointInspectionSerializer})
     def create(self, request: Request) -> Response:
-        payload = JointInspectionCreateSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        inspection = joint_inspection_create(actor=signed_in_user(request), **payload.validated_data)
-        return Response(
-            JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data, status=status.HTTP_201_CREATED
-        )
+        data = request_data(request, JointInspectionCreateSerializer)
+        inspection = joint_inspection_create(actor=signed_in_user(request), **data)
+        return Response(self.fresh(inspection), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=FindingCreateSerializer, responses={201: FindingSerializer})
     @action(detail=True, methods=["post"])
     def findings(self, request: Request, pk: Any = None) -> Response:
         inspection = self.get_object()
-        payload = FindingCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        finding = joint_finding_add(actor=signed_in_user(request), inspection=inspection, **payload.validated_data)
+        data = request_data(request, FindingCreateSerializer)
+        finding = joint_finding_add(actor=signed_in_user(request), inspection=inspection, **data)
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TextSerializer, responses=JointInspectionSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: Any = None) -> Response:
         inspection = self.get_object()
-        payload = TextSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        summary = payload.validated_data["summary"]
+        summary = request_data(request, TextSerializer)["summary"]
         joint_inspection_complete(actor=signed_in_user(request), inspection=inspection, summary=summary)
-        return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
+        return Response(self.fresh(inspection))
 
     @extend_schema(request=TextSerializer, responses=JointInspectionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: Any = None) -> Response:
         inspection = self.get_object()
-        payload = TextSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        reason = payload.validated_data["reason"]
+        reason = request_data(request, TextSerializer)["reason"]
         joint_inspection_cancel(actor=signed_in_user(request), inspection=inspection, reason=reason)
-        return Response(JointInspectionSerializer(self.get_queryset().get(pk=inspection.pk)).data)
+        return Response(self.fresh(inspection))

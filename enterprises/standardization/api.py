@@ -8,19 +8,18 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry, User
 from safety_platform.security import signed_in_user
 
-from ..common.api import VisibleEnterpriseField
+from ..common.api import ReadViewSet, RowActionsMixin, VisibleEnterpriseField, request_data
 from .filtersets import CertificateFilterSet, DemonstrationFilterSet
 from .models import (
     CertificateEvent,
@@ -117,9 +116,7 @@ class RereviewSerializer(serializers.Serializer):
     applied_on = serializers.DateField(required=False, allow_null=True)
 
 
-class StandardizationCertificateViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class StandardizationCertificateViewSet(RowActionsMixin, ReadViewSet):
     """Standardization certificates (一/二/三级). Department keys with `enterprises:read` may read them."""
 
     queryset = StandardizationCertificate.objects.select_related("enterprise", "industry").prefetch_related(
@@ -130,45 +127,29 @@ class StandardizationCertificateViewSet(
     ordering = ["expires_on", "id"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     api_key_read_scope = ApiScope.ENTERPRISES_READ
-
-    def _fresh(self, cert: StandardizationCertificate) -> dict[str, Any]:
-        return dict(StandardizationCertificateSerializer(self.get_queryset().get(pk=cert.pk)).data)
+    row_argument = "certificate"
 
     @extend_schema(request=CertificateCreateSerializer, responses={201: StandardizationCertificateSerializer})
     def create(self, request: Request) -> Response:
-        payload = CertificateCreateSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+        data = request_data(request, CertificateCreateSerializer)
         data["level"] = int(data["level"])
         cert = stdcert_record(actor=signed_in_user(request), **data)
-        return Response(self._fresh(cert), status=status.HTTP_201_CREATED)
+        return Response(self.fresh(cert), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VerifySerializer, responses=StandardizationCertificateSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: Any = None) -> Response:
-        cert = self.get_object()
-        payload = VerifySerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        stdcert_verify(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
-        return Response(self._fresh(cert))
+        return self.act(request, stdcert_verify, VerifySerializer)
 
     @extend_schema(request=RevokeSerializer, responses=StandardizationCertificateSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
-        cert = self.get_object()
-        payload = RevokeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        stdcert_revoke(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
-        return Response(self._fresh(cert))
+        return self.act(request, stdcert_revoke, RevokeSerializer)
 
     @extend_schema(request=RereviewSerializer, responses=StandardizationCertificateSerializer)
     @action(detail=True, methods=["post"])
     def rereview(self, request: Request, pk: Any = None) -> Response:
-        cert = self.get_object()
-        payload = RereviewSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        stdcert_apply_rereview(actor=signed_in_user(request), certificate=cert, **payload.validated_data)
-        return Response(self._fresh(cert))
+        return self.act(request, stdcert_apply_rereview, RereviewSerializer)
 
 
 class CoverageCellSerializer(serializers.Serializer):
@@ -301,9 +282,7 @@ class DemonstrationCreateSerializer(serializers.Serializer):
     measures = MeasureWriteSerializer(many=True, required=False, default=list)
 
 
-class DemonstrationViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class DemonstrationViewSet(RowActionsMixin, ReadViewSet):
     """Demonstration enterprises for "机械化换人、自动化减人" and the people moved out of dangerous posts."""
 
     queryset = Demonstration.objects.select_related("enterprise").prefetch_related("measures")
@@ -311,6 +290,7 @@ class DemonstrationViewSet(
     filterset_class = DemonstrationFilterSet
     ordering = ["-designated_on", "-id"]
     api_key_read_scope = ApiScope.ENTERPRISES_READ
+    row_argument = "demonstration"
 
     def get_queryset(self) -> Any:
         from django.db.models import Sum
@@ -318,35 +298,22 @@ class DemonstrationViewSet(
 
         return super().get_queryset().annotate(people_moved=Coalesce(Sum("measures__people_moved"), 0))
 
-    def _fresh(self, demo: Demonstration) -> dict[str, Any]:
-        return dict(DemonstrationSerializer(self.get_queryset().get(pk=demo.pk)).data)
-
     @extend_schema(request=DemonstrationCreateSerializer, responses={201: DemonstrationSerializer})
     def create(self, request: Request) -> Response:
-        payload = DemonstrationCreateSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+        data = request_data(request, DemonstrationCreateSerializer)
         data["measures"] = [dict(m) for m in data.get("measures", [])]
         demo = demonstration_designate(actor=signed_in_user(request), **data)
-        return Response(self._fresh(demo), status=status.HTTP_201_CREATED)
+        return Response(self.fresh(demo), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeasureWriteSerializer, responses=DemonstrationSerializer)
     @action(detail=True, methods=["post"])
     def measures(self, request: Request, pk: Any = None) -> Response:
         demo = self.get_object()
-        payload = MeasureWriteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        demonstration_add_measure(
-            actor=signed_in_user(request), demonstration=demo, measure=dict(payload.validated_data)
-        )
-        return Response(self._fresh(demo))
+        measure = request_data(request, MeasureWriteSerializer)
+        demonstration_add_measure(actor=signed_in_user(request), demonstration=demo, measure=measure)
+        return Response(self.fresh(demo))
 
     @extend_schema(request=DemonstrationRevokeSerializer, responses=DemonstrationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: Any = None) -> Response:
-        demo = self.get_object()
-        payload = DemonstrationRevokeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        reason = payload.validated_data["reason"]
-        demonstration_revoke(actor=signed_in_user(request), demonstration=demo, reason=reason)
-        return Response(self._fresh(demo))
+        return self.act(request, demonstration_revoke, DemonstrationRevokeSerializer)

@@ -21,10 +21,9 @@ from rest_framework.views import APIView
 
 from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.api.views import ScopedViewSetMixin
-from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.security import signed_in_user
 
-from ..common.api import VisibleEnterpriseField
+from ..common.api import EditViewSet, VisibleEnterpriseField, enterprise_for_write, request_data
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet, TrainingRecordFilterSet
 from .models import Employee, EmployeePostEvent, SpecialOperation, SpecialOperationCertificate, TrainingRecord
@@ -105,15 +104,7 @@ class PersonComplianceSerializer(serializers.Serializer):
     reasons = ReasonSerializer(many=True)
 
 
-class EmployeeViewSet(
-    VersionedAPIMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class EmployeeViewSet(EditViewSet):
     """People working in an enterprise, with their post and whether it is dangerous."""
 
     queryset = Employee.objects.select_related("enterprise")
@@ -124,10 +115,7 @@ class EmployeeViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         user = self.request.user
-        enterprise = data.pop("enterprise", None) or getattr(user, "enterprise", None)
-        if enterprise is None:
-            raise serializers.ValidationError({"enterprise": [_("This field is required.")]})
-        serializer.instance = employee_create(actor=user, enterprise=enterprise, **data)
+        serializer.instance = employee_create(actor=user, enterprise=enterprise_for_write(data, user), **data)
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -141,9 +129,7 @@ class EmployeeViewSet(
     def post_change(self, request: Request, pk: Any = None) -> Response:
         """Move to another post, leave the post for a while, return, or leave the enterprise."""
         employee = self.get_object()
-        payload = PostChangeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = request_data(request, PostChangeSerializer)
         actor: Any = request.user
         kind = data["action"]
         if kind == "change":
@@ -250,15 +236,7 @@ class SpecialCertificateSerializer(serializers.ModelSerializer):
         return value
 
 
-class SpecialCertificateViewSet(
-    VersionedAPIMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class SpecialCertificateViewSet(EditViewSet):
     """Special-operation certificates (特种作业操作证) with their expiry; `expiring=true` lists those due."""
 
     queryset = SpecialOperationCertificate.objects.select_related("employee")
