@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 
-from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_q
+from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_filter
 from ..registry.fields import EnterpriseFilter
 from .models import (
     CatalogEntry,
@@ -29,7 +29,7 @@ from .models import (
 
 
 class HighRiskProjectFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("name", "address")
     category = django_filters.ChoiceFilter(choices=ProjectCategory.choices, label=_("Project category"))
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
     jurisdiction = jurisdiction_filter("jurisdiction")
@@ -38,12 +38,9 @@ class HighRiskProjectFilterSet(StyledFilterSet):
         model = HighRiskProject
         fields: list[str] = []
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(search_q(value, "name", "address")) if value.strip() else queryset
-
 
 class DensePlaceFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("name", "address")
     kind = django_filters.ChoiceFilter(choices=PlaceKind.choices, label=_("Kind"))
     jurisdiction = jurisdiction_filter("jurisdiction")
     is_active = BoolFilter(label=_("Active"))
@@ -52,12 +49,9 @@ class DensePlaceFilterSet(StyledFilterSet):
         model = DensePlace
         fields: list[str] = []
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(search_q(value, "name", "address")) if value.strip() else queryset
-
 
 class CatalogEntryFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("name", "model_numbers", "source_document", "replacement")
     kind = django_filters.ChoiceFilter(choices=CatalogKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=CatalogStatus.choices, label=_("Banned or restricted"))
     batch = django_filters.CharFilter(label=_("Batch"))
@@ -67,14 +61,9 @@ class CatalogEntryFilterSet(StyledFilterSet):
         model = CatalogEntry
         fields: list[str] = []
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        if not value.strip():
-            return queryset
-        return queryset.filter(search_q(value, "name", "model_numbers", "source_document", "replacement"))
-
 
 class DeclaredEquipmentFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("name", "model_number", "manufacturer")
     enterprise = EnterpriseFilter()
     kind = django_filters.ChoiceFilter(choices=CatalogKind.choices, label=_("Kind"))
     matched = BoolFilter(method="filter_matched", label=_("Matches the catalog"))
@@ -83,9 +72,6 @@ class DeclaredEquipmentFilterSet(StyledFilterSet):
     class Meta:
         model = DeclaredEquipment
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(search_q(value, "name", "model_number", "manufacturer")) if value.strip() else queryset
 
     def filter_matched(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:

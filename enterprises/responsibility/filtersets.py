@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 from safety_platform.models import Department
 
-from ..common.filtersets import StyledFilterSet, search_q
+from ..common.filtersets import StyledFilterSet, search_filter
 from ..registry.fields import EnterpriseFilter
 from .models import DutyKind, JointInspection, JointInspectionStatus, ResponsibilityItem
 
@@ -30,7 +27,7 @@ class ResponsibilityItemFilterSet(StyledFilterSet):
 
 
 class JointInspectionFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("title", "enterprise__name")
     status = django_filters.ChoiceFilter(choices=JointInspectionStatus.choices, label=_("Status"))
     enterprise = EnterpriseFilter()
     department = django_filters.ModelChoiceFilter(
@@ -42,6 +39,3 @@ class JointInspectionFilterSet(StyledFilterSet):
     class Meta:
         model = JointInspection
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(search_q(value, "title", "enterprise__name")) if value.strip() else queryset

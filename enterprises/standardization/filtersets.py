@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 
-from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_q
+from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_filter
 from ..registry.fields import EnterpriseFilter
 from .models import (
     CertificateStatus,
@@ -25,7 +25,7 @@ from .models import (
 
 
 class CertificateFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("certificate_number", "enterprise__name")
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices, label=_("Status"))
     level = django_filters.ChoiceFilter(choices=StandardizationLevel.choices, label=_("Level"))
     enterprise = EnterpriseFilter()
@@ -38,11 +38,6 @@ class CertificateFilterSet(StyledFilterSet):
     class Meta:
         model = StandardizationCertificate
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        if not value.strip():
-            return queryset
-        return queryset.filter(search_q(value, "certificate_number", "enterprise__name"))
 
     def filter_due(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter, IdFilter
 
-from ..common.filtersets import StyledFilterSet, search_q
+from ..common.filtersets import StyledFilterSet, search_filter
 from ..registry.fields import EnterpriseFilter
 from .models import (
     Employee,
@@ -27,7 +27,7 @@ from .selectors import certificate_warning_days
 
 
 class EmployeeFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("name", "employee_number", "post")
     enterprise = EnterpriseFilter()
     status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
     role = django_filters.ChoiceFilter(choices=PersonRole.choices, label=_("Role"))
@@ -37,9 +37,6 @@ class EmployeeFilterSet(StyledFilterSet):
     class Meta:
         model = Employee
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(search_q(value, "name", "employee_number", "post")) if value.strip() else queryset
 
 
 class TrainingRecordFilterSet(StyledFilterSet):
