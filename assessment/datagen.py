@@ -411,6 +411,16 @@ class _Enterprise:
     status: str
 
 
+@dataclass(frozen=True)
+class _HazardRef:
+    """Which hazard a generated fact or clock is about."""
+
+    enterprise: _Enterprise
+    hazard_id: int
+    code: str
+    inspector: int | None
+
+
 class CityGenerator:
     """One generation run; `run()` writes everything and returns the timings per table."""
 
@@ -793,6 +803,24 @@ class CityGenerator:
                     level, at = step, moment
             return level, at
 
+        def clock(
+            ref: _HazardRef,
+            kind: str,
+            title: str,
+            due: dt.datetime,
+            met: dt.datetime | None,
+            cancelled: dt.datetime | None,
+            opened: dt.datetime,
+        ) -> tuple[int, dt.datetime | None]:
+            """A hazard's statutory clock as the services open it, escalated as far as the nightly job took it."""
+            level, escalated_at = escalation(due, met or cancelled or self.end)
+            url = self.hazard_url.format(ref.hazard_id)
+            deadlines.add(
+                kind, title, self.ct_hazard, ref.hazard_id, ref.enterprise.id, ref.enterprise.jurisdiction_id,
+                ref.inspector, url, RECTIFICATION_BASIS, due, met, cancelled, level, escalated_at, opened,
+            )  # fmt: skip
+            return level, escalated_at
+
         # Hazards are found day by day, so ids follow the finding time as they would in production.
         days = (self.end.date() - self.start.date()).days
         weights = [3 if e.status == "operating" else 1 for e in self.enterprises]
@@ -824,6 +852,7 @@ class CityGenerator:
                 inspector = self.inspector_of[enterprise.county_id]
                 by_inspector = source in ("inspection", "joint_inspection")
                 hazard_id = hazards.next_id
+                ref = _HazardRef(enterprise, hazard_id, code, inspector)
                 # (action, target state or None for a step within the state, actor, at, details)
                 steps: list[tuple[str, str | None, int | None, dt.datetime, dict[str, Any]]] = []
                 step = steps.append
@@ -993,18 +1022,7 @@ class CityGenerator:
                 if voided:
                     voided_at = kept[-1][5]
                     # Credit hears of it (and would revoke what the report caused: nothing, it was never graded).
-                    self.fact_and_record(
-                        kind="hazard_voided",
-                        rule_code="",
-                        dedup_key=f"hazard:{hazard_id}:voided",
-                        enterprise=enterprise,
-                        occurred_at=voided_at,
-                        recorded_at=voided_at,
-                        source_type=self.ct_hazard,
-                        source_id=hazard_id,
-                        payload={"hazard_id": hazard_id, "code": code, "void_kind": "unfounded"},
-                        evidence="",
-                    )
+                    self.hazard_fact(ref, "voided", "hazard_voided", "", voided_at, "", void_kind="unfounded")
                 plan_id = None
                 if grade == "major" and assessed_at is not None:
                     plan_id = plans.add(
@@ -1029,76 +1047,68 @@ class CityGenerator:
                     due = self.end_of(deadline)
                     met = submitted_at if final in ("remediated", "closed") else None
                     cancelled = kept[-1][5] if voided else None
-                    level, escalated_at = escalation(due, met or cancelled or end)
-                    deadlines.add(
-                        "hazard_rectification",
-                        f"整改隐患 {code}：{title}",
-                        self.ct_hazard,
-                        hazard_id,
-                        enterprise.id,
-                        enterprise.jurisdiction_id,
-                        inspector,
-                        self.hazard_url.format(hazard_id),
-                        RECTIFICATION_BASIS,
-                        due,
-                        met,
-                        cancelled,
-                        level,
-                        escalated_at,
-                        assessed_at,
+                    clock_title = f"整改隐患 {code}：{title}"
+                    level, escalated_at = clock(
+                        ref, "hazard_rectification", clock_title, due, met, cancelled, assessed_at
                     )
                     if level and not voided:
                         major = grade == "major"
-                        self.fact_and_record(
-                            kind="major_hazard_overdue" if major else "hazard_overdue",
-                            rule_code="HAZ-MAJOR-OVERDUE" if major else "HAZ-OVERDUE",
-                            dedup_key=f"hazard:{hazard_id}:{'major_overdue' if major else 'overdue'}",
-                            enterprise=enterprise,
-                            occurred_at=due,
-                            recorded_at=escalated_at or due,
-                            source_type=self.ct_hazard,
-                            source_id=hazard_id,
-                            payload={"hazard_id": hazard_id, "code": code, "due_at": due.isoformat()},
-                            evidence=f"隐患 {code} 超过整改期限 {deadline.isoformat()} 未完成整改",
+                        event = "major_overdue" if major else "overdue"
+                        kind, rule_code = (
+                            ("major_hazard_overdue", "HAZ-MAJOR-OVERDUE")
+                            if major
+                            else ("hazard_overdue", "HAZ-OVERDUE")
+                        )
+                        evidence = f"隐患 {code} 超过整改期限 {deadline.isoformat()} 未完成整改"
+                        self.hazard_fact(
+                            ref, event, kind, rule_code, due, evidence, recorded_at=escalated_at, due_at=due.isoformat()
                         )
                     if any(s[0] == "refuse" for s in kept):
                         refused_at = next(s[5] for s in kept if s[0] == "refuse")
-                        self.fact_and_record(
-                            kind="rectification_refused",
-                            rule_code="RESP-REFUSED",
-                            dedup_key=f"hazard:{hazard_id}:refused",
-                            enterprise=enterprise,
-                            occurred_at=refused_at,
-                            recorded_at=refused_at,
-                            source_type=self.ct_hazard,
-                            source_id=hazard_id,
-                            payload={"hazard_id": hazard_id, "code": code, "grade": grade, "note": NOTES["refuse"]},
-                            evidence=f"隐患 {code}：{NOTES['refuse']}",
+                        evidence = f"隐患 {code}：{NOTES['refuse']}"
+                        self.hazard_fact(
+                            ref,
+                            "refused",
+                            "rectification_refused",
+                            "RESP-REFUSED",
+                            refused_at,
+                            evidence,
+                            grade=grade,
+                            note=NOTES["refuse"],
                         )
                 if first_submit is not None:
                     last_submit = submits[-1]
                     due = last_submit + dt.timedelta(days=verification_days)
                     met = closed_at if final == "closed" else (None if final == "remediated" else verify_met)
-                    level, escalated_at = escalation(due, met or end)
-                    deadlines.add(
-                        "hazard_verification",
-                        f"验收销账隐患 {code}",
-                        self.ct_hazard,
-                        hazard_id,
-                        enterprise.id,
-                        enterprise.jurisdiction_id,
-                        inspector,
-                        self.hazard_url.format(hazard_id),
-                        RECTIFICATION_BASIS,
-                        due,
-                        met,
-                        None,
-                        level,
-                        escalated_at,
-                        first_submit,
-                    )
+                    clock(ref, "hazard_verification", f"验收销账隐患 {code}", due, met, None, first_submit)
         self.serials = serials
         return [hazards, transitions, plans, deadlines]
+
+    def hazard_fact(
+        self,
+        ref: _HazardRef,
+        event: str,
+        kind: str,
+        rule_code: str,
+        at: dt.datetime,
+        evidence: str,
+        *,
+        recorded_at: dt.datetime | None = None,
+        **payload: Any,
+    ) -> None:
+        """A hazard's fact (recorded at `at` unless later) keyed and described as the hazards services do."""
+        self.fact_and_record(
+            kind=kind,
+            rule_code=rule_code,
+            dedup_key=f"hazard:{ref.hazard_id}:{event}",
+            enterprise=ref.enterprise,
+            occurred_at=at,
+            recorded_at=recorded_at,
+            source_type=self.ct_hazard,
+            source_id=ref.hazard_id,
+            payload={"hazard_id": ref.hazard_id, "code": ref.code, **payload},
+            evidence=evidence,
+        )
 
     def fact_and_record(
         self,
@@ -1108,7 +1118,6 @@ class CityGenerator:
         dedup_key: str,
         enterprise: _Enterprise,
         occurred_at: dt.datetime,
-        recorded_at: dt.datetime,
         source_type: int,
         source_id: int,
         payload: dict[str, Any],
@@ -1116,8 +1125,11 @@ class CityGenerator:
         source_key: str | None = None,
         revoked_at: dt.datetime | None = None,
         revoke_reason: str = "",
+        recorded_at: dt.datetime | None = None,
     ) -> None:
-        """A platform event and what credit made of it: the record under the rule in force that day."""
+        """A platform event and what credit made of it: the record under the rule in force that day. The event is
+        recorded when it occurred unless `recorded_at` says later."""
+        recorded_at = recorded_at or occurred_at
         if dedup_key in self.existing_fact_keys:
             # Added to a database that already holds facts (the demo's, with --allow-existing): the event is
             # recorded there already, as intake would have deduplicated it.
@@ -1244,7 +1256,6 @@ class CityGenerator:
                 dedup_key=f"stdcert:{pk}:granted",
                 enterprise=enterprise,
                 occurred_at=granted_at,
-                recorded_at=granted_at,
                 source_type=self.ct_stdcert,
                 source_id=pk,
                 payload={"certificate_id": pk, "level": level, "expires_on": expires.isoformat()},
@@ -1260,7 +1271,6 @@ class CityGenerator:
                     dedup_key=f"stdcert:{pk}:expired",
                     enterprise=enterprise,
                     occurred_at=expired_at,
-                    recorded_at=expired_at,
                     source_type=self.ct_stdcert,
                     source_id=pk,
                     payload={"certificate_id": pk, "level": level, "expires_on": expires.isoformat()},
