@@ -20,10 +20,19 @@ from .models import BlacklistEntry, CreditRating, JointMeasure, JointNotice
 from .services.joint import joint_measure_record, joint_notice_acknowledge, joint_notices_issue_period, previous_month
 
 
-def _record(actor: Any, channel: str, **fields: Any) -> None:
-    # Refused when recorded on an earlier run (in force) or when the enterprise is no longer listed.
+def _record(actor: Any, channel: str, enterprise: Any, kind: str, note: str) -> None:
+    """A measure applied today. Refused when recorded on an earlier run (in force) or when the enterprise is no
+    longer listed."""
     with contextlib.suppress(DomainError):
-        joint_measure_record(actor=actor, channel=channel, **fields)
+        joint_measure_record(
+            actor=actor, channel=channel, enterprise=enterprise, kind=kind, applied_on=timezone.localdate(), note=note
+        )
+
+
+def _first_rated(**filters: Any) -> CreditRating | None:
+    """The first active grade matching `filters`, with its enterprise."""
+    ratings = CreditRating.objects.filter(status=RatingStatus.ACTIVE, **filters).select_related("enterprise")
+    return ratings.order_by("pk").first()
 
 
 def seed_joint_demo() -> None:
@@ -34,19 +43,12 @@ def seed_joint_demo() -> None:
         notice = JointNotice.objects.filter(department__code="zjj", period_start=start).first()
         if notice is not None:
             joint_notice_acknowledge(actor=zjj_staff, notice=notice)
-    today = timezone.localdate()
     listed = (
         BlacklistEntry.objects.filter(status=BlacklistStatus.ACTIVE).select_related("enterprise").order_by("pk").first()
     )
     if listed is not None and zjj_staff is not None:
-        _record(
-            zjj_staff,
-            JointMeasureChannel.WEB,
-            enterprise=listed.enterprise,
-            kind="tender_excluded",
-            applied_on=today,
-            note="龙岩市某房建项目施工招标：资格审查不予通过",
-        )
+        tender = "龙岩市某房建项目施工招标：资格审查不予通过"
+        _record(zjj_staff, JointMeasureChannel.WEB, listed.enterprise, "tender_excluded", tender)
     fgw = Department.objects.filter(code="fgw").first()
     if fgw is None:
         return
@@ -63,40 +65,11 @@ def seed_joint_demo() -> None:
     client = ApiClient(key)
     if listed is not None:
         _record(
-            client,
-            JointMeasureChannel.API,
-            enterprise=listed.enterprise,
-            kind="approval_scrutinized",
-            applied_on=today,
-            note="固定资产投资项目核准从严审查",
+            client, JointMeasureChannel.API, listed.enterprise, "approval_scrutinized", "固定资产投资项目核准从严审查"
         )
-    grade_three = (
-        CreditRating.objects.filter(grade=Grade.THREE, status=RatingStatus.ACTIVE, blacklisted=False)
-        .select_related("enterprise")
-        .order_by("pk")
-        .first()
-    )
+    grade_three = _first_rated(grade=Grade.THREE, blacklisted=False)
     if grade_three is not None:
-        _record(
-            client,
-            JointMeasureChannel.API,
-            enterprise=grade_three.enterprise,
-            kind="subsidy_restricted",
-            applied_on=today,
-            note="暂停申报技改专项资金",
-        )
-    grade_one = (
-        CreditRating.objects.filter(grade=Grade.ONE, status=RatingStatus.ACTIVE)
-        .select_related("enterprise")
-        .order_by("pk")
-        .first()
-    )
+        _record(client, JointMeasureChannel.API, grade_three.enterprise, "subsidy_restricted", "暂停申报技改专项资金")
+    grade_one = _first_rated(grade=Grade.ONE)
     if grade_one is not None and not JointMeasure.objects.filter(enterprise=grade_one.enterprise).exists():
-        _record(
-            client,
-            JointMeasureChannel.API,
-            enterprise=grade_one.enterprise,
-            kind="green_channel",
-            applied_on=today,
-            note="项目审批绿色通道",
-        )
+        _record(client, JointMeasureChannel.API, grade_one.enterprise, "green_channel", "项目审批绿色通道")

@@ -249,6 +249,17 @@ def seed_demo() -> None:
         )
         return hazard, created
 
+    def assess(hazard: Hazard, days: int, responsible: str, grade: str = HazardGrade.GENERAL) -> None:
+        deadline = today + dt.timedelta(days=days)
+        hazard_assess(
+            hazard_id=hazard.pk, actor=inspector, grade=grade, deadline=deadline, responsible_person=responsible
+        )
+
+    def remediate(hazard: Hazard, photo: str, note: str = "") -> None:
+        """The inspector starts and submits the remediation, with an after photo."""
+        hazard_start(hazard_id=hazard.pk, actor=inspector)
+        hazard_submit(hazard_id=hazard.pk, actor=inspector, note=note, after=[_photo(photo)])
+
     with transaction.atomic():
         h, new = register("1", chem, "储罐区可燃气体报警仪未定期校验", "甲醇储罐区2台可燃气体报警仪超过校验有效期。", 2)
         if new and campaign:
@@ -256,13 +267,7 @@ def seed_demo() -> None:
 
         h, new = register("2", chem, "装卸区静电接地线断开", "2号鹤管静电接地夹断裂，装车时无法有效接地。", 10)
         if new:
-            hazard_assess(
-                hazard_id=h.pk,
-                actor=inspector,
-                grade=HazardGrade.GENERAL,
-                deadline=today + dt.timedelta(days=7),
-                responsible_person="赖安全",
-            )
+            assess(h, 7, "赖安全")
 
         h, new = register(
             "3",
@@ -273,9 +278,7 @@ def seed_demo() -> None:
         )
         if new:
             deadline = today + dt.timedelta(days=45)
-            hazard_assess(
-                hazard_id=h.pk, actor=inspector, grade=HazardGrade.MAJOR, deadline=deadline, responsible_person="赖安全"
-            )
+            assess(h, 45, "赖安全", HazardGrade.MAJOR)
             remediation_plan_save(
                 hazard_id=h.pk,
                 actor=company,
@@ -298,38 +301,18 @@ def seed_demo() -> None:
 
         h, new = register("4", site, "5层临边防护缺失", "5层东侧楼板临边未设置防护栏杆。", 8)
         if new:
-            hazard_assess(
-                hazard_id=h.pk,
-                actor=inspector,
-                grade=HazardGrade.GENERAL,
-                deadline=today + dt.timedelta(days=3),
-                responsible_person="项目经理",
-            )
-            hazard_start(hazard_id=h.pk, actor=inspector)
-            hazard_submit(hazard_id=h.pk, actor=inspector, note="已加装防护栏杆。", after=[_photo("green")])
+            assess(h, 3, "项目经理")
+            remediate(h, "green", "已加装防护栏杆。")
 
         h, new = register("5", mine, "井下避难硐室氧气瓶压力不足", "避难硐室内3瓶压缩氧压力低于规定值。", 40)
         if new:
-            hazard_assess(
-                hazard_id=h.pk,
-                actor=inspector,
-                grade=HazardGrade.GENERAL,
-                deadline=today + dt.timedelta(days=5),
-                responsible_person="通风科",
-            )
-            hazard_start(hazard_id=h.pk, actor=inspector)
-            hazard_submit(hazard_id=h.pk, actor=inspector, after=[_photo("blue")])
+            assess(h, 5, "通风科")
+            remediate(h, "blue")
             hazard_close(hazard_id=h.pk, actor=inspector, note="现场核查，已更换。")
 
         h, new = register("6", mine, "主扇风机备用电源切换试验记录缺失", "近三个月无切换试验记录。", 30)
         if new:
-            hazard_assess(
-                hazard_id=h.pk,
-                actor=inspector,
-                grade=HazardGrade.GENERAL,
-                deadline=today + dt.timedelta(days=1),
-                responsible_person="机电科",
-            )
+            assess(h, 1, "机电科")
             # Demo only: backdate the deadline so that the overdue escalation has something to show.
             past = today - dt.timedelta(days=5)
             h.deadline = past
