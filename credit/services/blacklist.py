@@ -102,6 +102,21 @@ def _transition(entry: BlacklistEntry, *, to: str, action: str, actor: User | No
         _announce(entry)
 
 
+def _record_repair_step(entry: BlacklistEntry, *, action: str, actor: User, note: str) -> None:
+    """A step of a credit repair: in the entry's history, its status unchanged (an approval removes the entry)."""
+    BlacklistTransition.objects.create(
+        entry=entry, from_status=entry.status, to_status=entry.status, action=action, actor=actor, note=note
+    )
+
+
+def _reasons(note: str) -> str:
+    """A decision's reasons, which it must give."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
+    return note
+
+
 def _announce(entry: BlacklistEntry) -> None:
     """Write the published change to the outbox (always: it is also the push log) in this transaction."""
     from ..api.serializers import BlacklistEntrySerializer
@@ -319,9 +334,7 @@ def blacklist_object(*, actor: User, entry: BlacklistEntry, objection: str) -> B
 
 def blacklist_decide_objection(*, actor: User, entry: BlacklistEntry, upheld: bool, note: str) -> BlacklistEntry:
     """The committee upholds the objection (not listed) or dismisses it (the listing may proceed)."""
-    note = (note or "").strip()
-    if not note:
-        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
+    note = _reasons(note)
     with transaction.atomic():
         entry = _lock(entry)
         if not decides_for(actor, entry.enterprise):
@@ -424,9 +437,7 @@ def blacklist_approve(
 
 def blacklist_reject(*, actor: User, entry: BlacklistEntry, note: str) -> BlacklistEntry:
     """Not listed: the committee refuses, or the proposing department withdraws, before publication."""
-    note = (note or "").strip()
-    if not note:
-        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
+    note = _reasons(note)
     with transaction.atomic():
         entry = _lock(entry)
         if not (decides_for(actor, entry.enterprise) or can(actor, "credit.handle_proposal", entry)):
@@ -519,14 +530,7 @@ def credit_repair_apply(
             raise DomainError(_("An application is already waiting for a decision."), code="repair_already_pending")
         repair.entry = entry
         repair.save()
-        BlacklistTransition.objects.create(
-            entry=entry,
-            from_status=entry.status,
-            to_status=entry.status,
-            action="repair_apply",
-            actor=actor,
-            note=statement,
-        )
+        _record_repair_step(entry, action="repair_apply", actor=actor, note=statement)
         _tell(
             committee_office_users(),
             entry,
@@ -539,9 +543,7 @@ def credit_repair_apply(
 
 def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, note: str) -> CreditRepair:
     """Approval removes the entry early; a rejection leaves it listed until its end date."""
-    note = (note or "").strip()
-    if not note:
-        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
+    note = _reasons(note)
     with transaction.atomic():
         entry = _lock(repair.entry)
         repair = CreditRepair.objects.select_for_update().get(pk=repair.pk)
@@ -565,14 +567,7 @@ def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, no
             _remove(entry, reason=RemovalReason.REPAIRED, on=today, actor=actor, note=note)
         else:
             repair.save()
-            BlacklistTransition.objects.create(
-                entry=entry,
-                from_status=entry.status,
-                to_status=entry.status,
-                action="repair_reject",
-                actor=actor,
-                note=note,
-            )
+            _record_repair_step(entry, action="repair_reject", actor=actor, note=note)
             _tell(
                 _enterprise_users(entry.enterprise_id),
                 entry,
