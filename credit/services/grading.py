@@ -101,6 +101,23 @@ def _unchanged(current: tuple[Any, ...], result: engine.Result, rule_set: RuleSe
     )
 
 
+def _graded(result: engine.Result, rule_set: RuleSet, as_of: dt.date, now: dt.datetime) -> dict[str, Any]:
+    """What an enterprise's current grade and its history row both record of a result."""
+    return {
+        "enterprise_id": result.enterprise_id,
+        "grade": result.grade,
+        "score": result.score,
+        "rule_set_id": rule_set.pk,
+        "as_of": as_of,
+        "computed_at": now,
+        "cap_grade": result.cap_grade,
+        "blacklisted": result.blacklisted,
+        "status": result.status,
+        "record_count": result.record_count,
+        "fingerprint": result.fingerprint,
+    }
+
+
 def _grade_range(
     *,
     rule_set: RuleSet,
@@ -146,19 +163,9 @@ def _grade_range(
     histories = CreditRatingHistory.objects.bulk_create(
         [
             CreditRatingHistory(
-                enterprise_id=result.enterprise_id,
-                grade=result.grade,
-                score=result.score,
+                **_graded(result, rule_set, as_of, now),
                 previous_grade=existing[2] if existing else None,
                 previous_score=existing[3] if existing else None,
-                rule_set_id=rule_set.pk,
-                as_of=as_of,
-                computed_at=now,
-                cap_grade=result.cap_grade,
-                blacklisted=result.blacklisted,
-                status=result.status,
-                record_count=result.record_count,
-                fingerprint=result.fingerprint,
                 criteria=result.criteria,
                 contributions=explained.get(result.enterprise_id, ""),
                 trigger=trigger,
@@ -173,17 +180,7 @@ def _grade_range(
     for (result, existing), history in zip(changed, histories, strict=True):
         rating = CreditRating(
             pk=existing[1] if existing else None,
-            enterprise_id=result.enterprise_id,
-            grade=result.grade,
-            score=result.score,
-            rule_set_id=rule_set.pk,
-            as_of=as_of,
-            computed_at=now,
-            cap_grade=result.cap_grade,
-            blacklisted=result.blacklisted,
-            record_count=result.record_count,
-            fingerprint=result.fingerprint,
-            status=result.status,
+            **_graded(result, rule_set, as_of, now),
             latest_id=history.pk,
             updated_at=now,
         )
