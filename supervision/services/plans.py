@@ -141,6 +141,17 @@ def _check_generation(
     return rule_set, on
 
 
+def _locked_plan(
+    year: int, quarter: int | None, jurisdiction: Jurisdiction, department: Department | None, defaults: dict[str, Any]
+) -> tuple[InspectionPlan, bool]:
+    """The plan of the period and area (created with `defaults` if new), its row locked until the transaction ends;
+    and whether it was created."""
+    plan, created = InspectionPlan.objects.get_or_create(
+        year=year, quarter=quarter, jurisdiction=jurisdiction, department=department, defaults=defaults
+    )
+    return lock_row(InspectionPlan.objects.all(), plan.pk), created
+
+
 ENTRY_CLASS_FIELDS = ["rule", "class_name", "min_per_year", "max_per_year", "required"]
 
 
@@ -172,14 +183,7 @@ def generate_plan(
     by = generated_by if generated_by is not None else actor
     unclassified = _("Unclassified")
     with transaction.atomic():
-        plan, _created = InspectionPlan.objects.get_or_create(
-            year=year,
-            quarter=quarter,
-            jurisdiction=jurisdiction,
-            department=department,
-            defaults={"rule_set": rule_set},
-        )
-        plan = lock_row(InspectionPlan.objects.all(), plan.pk)
+        plan, _created = _locked_plan(year, quarter, jurisdiction, department, {"rule_set": rule_set})
 
         existing = {
             row[0]: row[1:]
@@ -203,6 +207,22 @@ def generate_plan(
         to_update: list[InspectionPlanEntry] = []
         seen: set[int] = set()
         added = 0
+
+        def entry(
+            enterprise_id: int, klass: Any, name: str, maximum: int, required: int, pk: int | None = None
+        ) -> InspectionPlanEntry:
+            """The entry of an enterprise in its class (a new one, or with `pk` the changed one to write)."""
+            return InspectionPlanEntry(
+                pk=pk,
+                plan=plan,
+                enterprise_id=enterprise_id,
+                rule=klass.rule,
+                class_name=name,
+                min_per_year=klass.min_per_year,
+                max_per_year=maximum,
+                required=required,
+            )
+
         for enterprise_id, *raw in rows.iterator(chunk_size=2000):
             seen.add(enterprise_id)
             klass = classifier(facts_of_row(*raw))
@@ -211,17 +231,7 @@ def generate_plan(
             required = required_by_period_end(klass.min_per_year, quarter)
             row = existing.get(enterprise_id)
             if row is None:
-                to_create.append(
-                    InspectionPlanEntry(
-                        plan=plan,
-                        enterprise_id=enterprise_id,
-                        rule=klass.rule,
-                        class_name=class_name,
-                        min_per_year=klass.min_per_year,
-                        max_per_year=max_per_year,
-                        required=required,
-                    )
-                )
+                to_create.append(entry(enterprise_id, klass, class_name, max_per_year, required))
                 if len(to_create) >= CHUNK:
                     InspectionPlanEntry.objects.bulk_create(to_create)
                     added += len(to_create)
@@ -239,18 +249,7 @@ def generate_plan(
                 new_required,
             ):
                 continue  # unchanged: not written again
-            to_update.append(
-                InspectionPlanEntry(
-                    pk=pk,
-                    plan=plan,
-                    enterprise_id=enterprise_id,
-                    rule=klass.rule,
-                    class_name=class_name,
-                    min_per_year=klass.min_per_year,
-                    max_per_year=max_per_year,
-                    required=new_required,
-                )
-            )
+            to_update.append(entry(enterprise_id, klass, class_name, max_per_year, new_required, pk=pk))
             if len(to_update) >= CHUNK:
                 InspectionPlanEntry.objects.bulk_update(to_update, ENTRY_CLASS_FIELDS)
                 to_update = []
@@ -315,14 +314,8 @@ def plan_generation_request(
     rule_set, _on = _check_generation(year=year, quarter=quarter, jurisdiction=jurisdiction, actor=actor, today=today)
     now = timezone.now()
     with transaction.atomic():
-        plan, created = InspectionPlan.objects.get_or_create(
-            year=year,
-            quarter=quarter,
-            jurisdiction=jurisdiction,
-            department=department,
-            defaults={"rule_set": rule_set, "generation_status": PlanGenerationStatus.QUEUED, "requested_at": now},
-        )
-        plan = lock_row(InspectionPlan.objects.all(), plan.pk)
+        queued = {"rule_set": rule_set, "generation_status": PlanGenerationStatus.QUEUED, "requested_at": now}
+        plan, created = _locked_plan(year, quarter, jurisdiction, department, queued)
         if not created and plan.generation_status in GENERATION_ACTIVE and not _generation_stale(plan, now):
             return plan, False
         plan.generation_status = PlanGenerationStatus.QUEUED
