@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.admin_readonly import ReadOnlyAdmin
 from safety_platform.security import signed_in_user
 
-from .choices import SCHEME_INDICATOR_FIELDS
+from .choices import RESULT_INDICATOR_FIELDS, SCHEME_INDICATOR_FIELDS
 from .forms import CountyInputForm, SchemeIndicatorForm, SchemeIndicatorFormSet
 from .importing import county_inputs_import, template_headers
 from .models import (
@@ -174,19 +174,7 @@ class ResultIndicatorInline(admin.TabularInline):
     extra = 0
     can_delete = False
     # A tuple: one sequence for both attributes, which the stubs type differently.
-    fields = readonly_fields = (
-        "label",
-        "part",
-        "weight",
-        "effective_weight",
-        "numerator",
-        "denominator",
-        "normalized",
-        "target",
-        "points",
-        "scored",
-        "reason",
-    )
+    fields = readonly_fields = RESULT_INDICATOR_FIELDS
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -107,3 +107,18 @@ SCHEME_INDICATOR_FIELDS = (
     "target_input",
     "days_allowed",
 )
+
+# What a result shows of each indicator, in the order the admin and the API show it.
+RESULT_INDICATOR_FIELDS = (
+    "label",
+    "part",
+    "weight",
+    "effective_weight",
+    "numerator",
+    "denominator",
+    "normalized",
+    "target",
+    "points",
+    "scored",
+    "reason",
+)

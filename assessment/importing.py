@@ -23,16 +23,8 @@ from .models import CountyInput
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-COLUMNS = [
-    "jurisdiction",
-    "year",
-    "deaths_target",
-    "larger_accidents_target",
-    "deaths_per_100m_gdp_target",
-    "deaths_per_100k_workers_target",
-    "gdp_100m_yuan",
-    "industrial_workers",
-]
+# The template's columns are the form's fields: a row is checked by the same form as the page's.
+COLUMNS: list[str] = list(CountyInputForm.Meta.fields)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from ..choices import SCHEME_INDICATOR_FIELDS
+from ..choices import RESULT_INDICATOR_FIELDS, SCHEME_INDICATOR_FIELDS
 from ..models import (
     AssessmentPeriod,
     AssessmentResult,
@@ -83,22 +83,7 @@ class RunSerializer(serializers.ModelSerializer):
 class ResultIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResultIndicator
-        fields = [
-            "indicator",
-            "label",
-            "part",
-            "weight",
-            "effective_weight",
-            "numerator",
-            "denominator",
-            "normalized",
-            "target",
-            "points",
-            "scored",
-            "reason",
-            "record_model",
-            "record_ids",
-        ]
+        fields = ["indicator", *RESULT_INDICATOR_FIELDS, "record_model", "record_ids"]
 
 
 class ResultSerializer(serializers.ModelSerializer):
