@@ -23,6 +23,7 @@ from ..choices import (
 )
 from ..location import clean_position
 from ..models import (
+    STAT_FIELDS,
     Campaign,
     Hazard,
     HazardAttachment,
@@ -369,15 +370,7 @@ class HazardStatReportSerializer(serializers.ModelSerializer):
             "period_end",
             "due_on",
             "status",
-            "found_total",
-            "found_general",
-            "found_major",
-            "found_self",
-            "closed_total",
-            "closed_major",
-            "open_at_end",
-            "major_open_at_end",
-            "overdue_at_end",
+            *STAT_FIELDS,
             "note",
             "submitted_at",
         ]
