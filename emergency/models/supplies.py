@@ -104,7 +104,7 @@ class WarehouseItem(models.Model):
         return f"{self.warehouse}: {self.item} ≥ {self.min_quantity}"
 
 
-class StockScopedQuerySet(OwnedQuerySet[_M]):  # StockBatch and StockMovement
+class StockScopedQuerySet(OwnedQuerySet[_M]):  # StockBatch, StockMovement and StockAlert: by their warehouse
     enterprise_prefix = "warehouse__enterprise"
     jurisdiction_prefix = "warehouse__jurisdiction"
 
@@ -189,10 +189,7 @@ class StockMovement(models.Model):
         return f"{self.get_kind_display()} {self.quantity:+d} {self.item_id}@{self.warehouse_id}"
 
 
-class StockAlertQuerySet(OwnedQuerySet["StockAlert"]):
-    enterprise_prefix = "warehouse__enterprise"
-    jurisdiction_prefix = "warehouse__jurisdiction"
-
+class StockAlertQuerySet(StockScopedQuerySet["StockAlert"]):
     def open(self) -> StockAlertQuerySet:
         return self.filter(resolved_at__isnull=True)
 
