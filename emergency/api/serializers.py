@@ -93,12 +93,17 @@ class EmEquipmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "specification", "quantity", "status"]
 
 
-class EmTeamSerializer(serializers.ModelSerializer):
+# Whose a team or a warehouse is: the jurisdiction it serves and the enterprise it belongs to, with their names.
+# (A comment, not a docstring: the schema would give every subclass this description.)
+class _OwnerSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
     # allow_null, not default=None: a default makes DRF leave the field out of PATCH responses.
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
+
+
+class EmTeamSerializer(_OwnerSerializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
     specialties = serializers.SlugRelatedField(
         many=True, slug_field="code", queryset=Skill.objects.all(), required=False
@@ -164,11 +169,7 @@ class EmMemberWriteSerializer(EmMemberSerializer):
 # Warehouses and stock -----------------------------------------------------------------------
 
 
-class EmWarehouseSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all(), required=False)
-    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
-    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
+class EmWarehouseSerializer(_OwnerSerializer):
     # Annotated by selectors.warehouses_visible_to (the views always answer with an annotated row).
     usable_units = serializers.IntegerField(read_only=True)
     open_alerts = serializers.IntegerField(read_only=True)
@@ -273,25 +274,26 @@ class EmAlertSerializer(serializers.ModelSerializer):
         ]
 
 
-class EmReceiveSerializer(serializers.Serializer):
+# A supply item (by its code) and a quantity of it: what a receipt, an issue, a transfer and a request's line start
+# with. (A comment, not a docstring: the schema would give every subclass this description.)
+class _ItemQuantitySerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
     quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
+
+
+class EmReceiveSerializer(_ItemQuantitySerializer):
     batch_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class EmIssueSerializer(serializers.Serializer):
-    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
+class EmIssueSerializer(_ItemQuantitySerializer):
     kind = serializers.ChoiceField(choices=[MovementKind.CONSUME, MovementKind.WRITE_OFF])
     batch = VisibleRelatedField(StockBatch, required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class EmTransferSerializer(serializers.Serializer):
-    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
+class EmTransferSerializer(_ItemQuantitySerializer):
     destination = VisibleRelatedField(Warehouse)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -385,9 +387,8 @@ class EmDispatchOrderDetailSerializer(EmDispatchOrderSerializer):
         fields = [*EmDispatchOrderSerializer.Meta.fields, "lines", "steps"]
 
 
-class EmRequestLineSerializer(serializers.Serializer):
-    item = serializers.SlugRelatedField(slug_field="code", queryset=SupplyItem.objects.all())
-    quantity = serializers.IntegerField(min_value=1, max_value=COUNT_MAX)
+class EmRequestLineSerializer(_ItemQuantitySerializer):
+    pass
 
 
 class EmDispatchRequestSerializer(serializers.Serializer):

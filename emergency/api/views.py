@@ -5,6 +5,8 @@ Department API keys read with the `emergency:read` scope; writes are for signed-
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safety_platform.api.steps import record_step, valid
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.concurrency import VersionedAPIMixin
@@ -52,18 +55,35 @@ from ..models import (
 from . import serializers as s
 
 
-def valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request})  # inputs see visible_to(user)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class EmergencyViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     api_key_read_scope = ApiScope.EMERGENCY_READ
 
 
 class ReadOnlyEmergencyViewSet(EmergencyViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     pass
+
+
+class ServiceWritesMixin(VersionedAPIMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Register and edit through the app's services: `create_service(actor, data)` and `update_service(actor,
+    <record_name>=the row, data, opened)`. The answer carries the list's figures (e.g. a warehouse's usable units
+    and open flags), read again through the viewset's queryset, not the bare row the service returned."""
+
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    record_name: str
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        record = self.create_service(actor=signed_in_user(self.request), data=dict(serializer.validated_data))
+        serializer.instance = self.get_queryset().get(pk=record.pk)  # type: ignore[attr-defined]
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        record = self.update_service(
+            actor=signed_in_user(self.request),
+            **{self.record_name: serializer.instance},
+            data=dict(serializer.validated_data),
+            opened=self.opened(),
+        )
+        serializer.instance = self.get_queryset().get(pk=record.pk)  # type: ignore[attr-defined]
 
 
 # Catalogs -----------------------------------------------------------------------------------
@@ -117,6 +137,9 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
         # The answer carries the list's figures (member count), not the bare row the service returned.
         return selectors.teams_visible_to(self.request.user).get(pk=team.pk)
 
+    def _detail(self, team: RescueTeam) -> Response:
+        return Response(s.EmTeamSerializer(self._annotated(team)).data)
+
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         specialties = data.pop("specialties", [])
@@ -135,13 +158,9 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
         )
         serializer.instance = self._annotated(team)
 
-    @extend_schema(request=s.EmReadinessSerializer, responses=s.EmTeamSerializer)
-    @action(detail=True, methods=["post"])
-    def readiness(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmReadinessSerializer, request)
-        team = services.team_set_readiness(actor=signed_in_user(request), team=instance, **data)
-        return Response(s.EmTeamSerializer(self._annotated(team)).data)
+    readiness = record_step(
+        "readiness", services.team_set_readiness, s.EmReadinessSerializer, target="team", responses=s.EmTeamSerializer
+    )
 
     @extend_schema(request=s.EmMemberWriteSerializer, responses={201: s.EmMemberSerializer})
     @action(detail=True, methods=["post"])
@@ -156,20 +175,25 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
             services.member_certificate_add(actor=signed_in_user(request), member=member, data=certificate)
         return Response(s.EmMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.EmEquipmentSerializer, responses={201: s.EmEquipmentSerializer})
-    @action(detail=True, methods=["post"])
-    def equipment(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmEquipmentSerializer, request)
-        item = services.team_equipment_save(actor=signed_in_user(request), team=instance, data=data)
-        return Response(s.EmEquipmentSerializer(item).data, status=status.HTTP_201_CREATED)
+    equipment = record_step(
+        "equipment",
+        lambda actor, team, **data: services.team_equipment_save(actor=actor, team=team, data=data),
+        s.EmEquipmentSerializer,
+        target="team",
+        answer=s.EmEquipmentSerializer,
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 # Warehouses and stock -----------------------------------------------------------------------
 
 
-class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class WarehouseViewSet(ServiceWritesMixin, ReadOnlyEmergencyViewSet):
     """Warehouses (city, county, enterprise stores) with usable units and open flags."""
+
+    create_service = staticmethod(services.warehouse_create)
+    update_service = staticmethod(services.warehouse_update)
+    record_name = "warehouse"
 
     queryset = Warehouse.objects.all()
     serializer_class = s.EmWarehouseSerializer
@@ -180,36 +204,20 @@ class WarehouseViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.Creat
     def get_queryset(self) -> Any:
         return selectors.warehouses_visible_to(self.request.user)
 
-    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        warehouse = services.warehouse_create(actor=signed_in_user(self.request), data=dict(serializer.validated_data))
-        # The answer carries the list's figures (usable units, open flags), not the bare row.
-        serializer.instance = self.get_queryset().get(pk=warehouse.pk)
-
-    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        warehouse = services.warehouse_update(
-            actor=signed_in_user(self.request),
-            warehouse=cast(Warehouse, serializer.instance),
-            data=dict(serializer.validated_data),
-            opened=self.opened(),
-        )
-        serializer.instance = self.get_queryset().get(pk=warehouse.pk)
-
     @extend_schema(responses=s.EmStockRowSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)  # every item of the warehouse, not a page
     def stock(self, request: Request, pk: Any = None) -> Response:
         instance = self.get_object()  # out of scope → 404, before any input is read
         return Response(s.EmStockRowSerializer(selectors.warehouse_stock(instance), many=True).data)
 
-    @extend_schema(request=s.EmReceiveSerializer, responses={201: s.EmMovementSerializer})
-    @action(detail=True, methods=["post"])
-    def receive(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        movement = services.stock_receive(
-            actor=signed_in_user(request),
-            warehouse=instance,
-            **valid(s.EmReceiveSerializer, request),
-        )
-        return Response(s.EmMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+    receive = record_step(
+        "receive",
+        services.stock_receive,
+        s.EmReceiveSerializer,
+        target="warehouse",
+        answer=s.EmMovementSerializer,
+        status_code=status.HTTP_201_CREATED,
+    )
 
     @extend_schema(request=s.EmIssueSerializer, responses={201: s.EmMovementSerializer(many=True)})
     @action(detail=True, methods=["post"], pagination_class=None)  # the movements made, not a page
@@ -276,6 +284,8 @@ class StockAlertViewSet(ReadOnlyEmergencyViewSet):
 
 # Dispatch -----------------------------------------------------------------------------------
 
+_order_step = partial(record_step, target="order", responses=s.EmDispatchOrderDetailSerializer)
+
 
 class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
     """Dispatch orders across counties: request → approve → ship (per warehouse) → deliver → settle."""
@@ -323,47 +333,16 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
         order = services.dispatch_approve(actor=signed_in_user(request), order=instance, **data)
         return self._detail(order)
 
-    @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(services.dispatch_reject(actor=signed_in_user(request), order=instance, reason=note))
-
-    @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(services.dispatch_cancel(actor=signed_in_user(request), order=instance, reason=note))
-
-    @extend_schema(request=s.EmShipSerializer, responses=s.EmDispatchOrderDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def ship(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmShipSerializer, request)
-        order = instance
-        services.dispatch_ship(actor=signed_in_user(request), order=order, **data)
-        return self._detail(order)
-
-    @extend_schema(request=s.EmNoteSerializer, responses=s.EmDispatchOrderDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def deliver(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        note = valid(s.EmNoteSerializer, request)["note"]
-        return self._detail(
-            services.dispatch_confirm_delivery(actor=signed_in_user(request), order=instance, note=note)
-        )
-
-    @extend_schema(request=s.EmSettleSerializer, responses=s.EmDispatchOrderDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def settle(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmSettleSerializer, request)
-        return self._detail(services.dispatch_settle(actor=signed_in_user(request), order=instance, **data))
+    reject = _order_step("reject", services.dispatch_reject, s.EmRequiredNoteSerializer, rename={"note": "reason"})
+    cancel = _order_step("cancel", services.dispatch_cancel, s.EmRequiredNoteSerializer, rename={"note": "reason"})
+    ship = _order_step("ship", services.dispatch_ship, s.EmShipSerializer)
+    deliver = _order_step("deliver", services.dispatch_confirm_delivery, s.EmNoteSerializer)
+    settle = _order_step("settle", services.dispatch_settle, s.EmSettleSerializer)
 
 
 # Accidents ----------------------------------------------------------------------------------
+
+_accident_step = partial(record_step, target="accident", responses=s.EmAccidentDetailSerializer)
 
 
 class AccidentViewSet(ReadOnlyEmergencyViewSet):
@@ -392,62 +371,29 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
         accident = services.accident_report(actor=signed_in_user(request), **data)
         return self._detail(accident, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.EmSupplementSerializer, responses=s.EmAccidentDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def supplement(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmSupplementSerializer, request)
-        return self._detail(services.accident_supplement(actor=signed_in_user(request), accident=instance, **data))
+    supplement = _accident_step("supplement", services.accident_supplement, s.EmSupplementSerializer)
+    forward = _accident_step("forward", services.accident_forward, s.EmForwardSerializer)
+    concealed = _accident_step("concealed", services.accident_mark_concealed, s.EmRequiredNoteSerializer)
 
-    @extend_schema(request=s.EmForwardSerializer, responses=s.EmAccidentDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def forward(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        accident = instance
-        services.accident_forward(
-            actor=signed_in_user(request), accident=accident, **valid(s.EmForwardSerializer, request)
-        )
-        return self._detail(accident)
+    extend_investigation = _accident_step(
+        "extend_investigation",
+        services.accident_extend_investigation,
+        s.EmExtendSerializer,
+        url_path="extend-investigation",
+    )
 
-    @extend_schema(request=s.EmRequiredNoteSerializer, responses=s.EmAccidentDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def concealed(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        note = valid(s.EmRequiredNoteSerializer, request)["note"]
-        return self._detail(
-            services.accident_mark_concealed(actor=signed_in_user(request), accident=instance, note=note)
-        )
+    investigation_report = _accident_step(
+        "investigation_report",
+        services.accident_submit_investigation,
+        s.EmInvestigationReportSerializer,
+        url_path="investigation-report",
+    )
 
-    @extend_schema(request=s.EmExtendSerializer, responses=s.EmAccidentDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="extend-investigation")
-    def extend_investigation(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmExtendSerializer, request)
-        return self._detail(
-            services.accident_extend_investigation(actor=signed_in_user(request), accident=instance, **data)
-        )
+    end_response = _accident_step(
+        "end_response", services.accident_end_response, s.EmNoteSerializer, url_path="end-response"
+    )
 
-    @extend_schema(request=s.EmInvestigationReportSerializer, responses=s.EmAccidentDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="investigation-report")
-    def investigation_report(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmInvestigationReportSerializer, request)
-        return self._detail(
-            services.accident_submit_investigation(actor=signed_in_user(request), accident=instance, **data)
-        )
-
-    @extend_schema(request=s.EmNoteSerializer, responses=s.EmAccidentDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="end-response")
-    def end_response(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        note = valid(s.EmNoteSerializer, request)["note"]
-        return self._detail(services.accident_end_response(actor=signed_in_user(request), accident=instance, note=note))
-
-    @extend_schema(request=None, responses=s.EmAccidentDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        return self._detail(services.accident_close(actor=signed_in_user(request), accident=instance))
+    close = _accident_step("close", services.accident_close, None)
 
     @extend_schema(methods=["GET"], responses=s.EmLogEntrySerializer(many=True))
     @extend_schema(methods=["POST"], request=s.EmLogEntryWriteSerializer, responses={201: s.EmLogEntrySerializer})
@@ -485,34 +431,35 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
             raise DomainError(_("Start the evaluation first."), field="evaluation", code="evaluation_not_started")
         return evaluation
 
-    @extend_schema(request=None, responses=s.EmEvaluationSerializer)
-    @action(detail=True, methods=["post"], url_path="evaluation/conclude")
-    def conclude(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        evaluation = self._evaluation(instance)
-        return Response(
-            s.EmEvaluationSerializer(
-                services.evaluation_conclude(actor=signed_in_user(request), evaluation=evaluation)
-            ).data
-        )
+    conclude = record_step(
+        "conclude",
+        services.evaluation_conclude,
+        None,
+        target="evaluation",
+        record=_evaluation,
+        url_path="evaluation/conclude",
+        answer=s.EmEvaluationSerializer,
+    )
 
-    @extend_schema(request=s.EmFindingSerializer, responses={201: s.EmFindingSerializer})
-    @action(detail=True, methods=["post"])
-    def findings(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        evaluation = self._evaluation(instance)
-        data = valid(s.EmFindingSerializer, request)
-        finding = services.accountability_add(actor=signed_in_user(request), evaluation=evaluation, **data)
-        return Response(s.EmFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+    findings = record_step(
+        "findings",
+        services.accountability_add,
+        s.EmFindingSerializer,
+        target="evaluation",
+        record=_evaluation,
+        answer=s.EmFindingSerializer,
+        status_code=status.HTTP_201_CREATED,
+    )
 
-    @extend_schema(request=s.EmMeasureSerializer, responses={201: s.EmMeasureSerializer})
-    @action(detail=True, methods=["post"])
-    def measures(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        evaluation = self._evaluation(instance)
-        data = valid(s.EmMeasureSerializer, request)
-        measure = services.measure_add(actor=signed_in_user(request), evaluation=evaluation, **data)
-        return Response(s.EmMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+    measures = record_step(
+        "measures",
+        services.measure_add,
+        s.EmMeasureSerializer,
+        target="evaluation",
+        record=_evaluation,
+        answer=s.EmMeasureSerializer,
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 class MeasureViewSet(ReadOnlyEmergencyViewSet):
@@ -524,13 +471,13 @@ class MeasureViewSet(ReadOnlyEmergencyViewSet):
     filterset_class = MeasureFilterSet
     ordering = ["due_on", "id"]
 
-    @extend_schema(request=s.EmMeasureProgressSerializer, responses=s.EmMeasureSerializer)
-    @action(detail=True, methods=["post"])
-    def progress(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmMeasureProgressSerializer, request)
-        measure = services.measure_progress(actor=signed_in_user(request), measure=instance, **data)
-        return Response(s.EmMeasureSerializer(measure).data)
+    progress = record_step(
+        "progress",
+        services.measure_progress,
+        s.EmMeasureProgressSerializer,
+        target="measure",
+        answer=s.EmMeasureSerializer,
+    )
 
 
 # Warnings -----------------------------------------------------------------------------------
@@ -547,14 +494,14 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
     def get_queryset(self) -> Any:
         return selectors.warnings_visible_to(self.request.user)
 
-    def _one(self, warning: EmergencyWarning, code: int = status.HTTP_200_OK) -> Response:
+    def _detail(self, warning: EmergencyWarning, code: int = status.HTTP_200_OK) -> Response:
         return Response(s.EmWarningSerializer(self.get_queryset().get(pk=warning.pk)).data, status=code)
 
     @extend_schema(request=s.EmWarningIssueSerializer, responses=s.EmWarningSerializer)
     def create(self, request: Request) -> Response:
         data = valid(s.EmWarningIssueSerializer, request)
         warning = services.warning_issue(actor=signed_in_user(request), **data)
-        return self._one(warning, status.HTTP_201_CREATED)
+        return self._detail(warning, status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.EmRecipientSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -574,20 +521,17 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
         page = self.paginate_queryset(selectors.warning_unacknowledged(request.user, instance))
         return self.get_paginated_response(s.EmRecipientSerializer(page, many=True).data)
 
-    @extend_schema(request=s.EmAcknowledgeSerializer, responses=s.EmRecipientSerializer)
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        data = valid(s.EmAcknowledgeSerializer, request)
-        recipient = services.warning_acknowledge(actor=signed_in_user(request), warning=instance, **data)
-        return Response(s.EmRecipientSerializer(recipient).data)
+    acknowledge = record_step(
+        "acknowledge",
+        services.warning_acknowledge,
+        s.EmAcknowledgeSerializer,
+        target="warning",
+        answer=s.EmRecipientSerializer,
+    )
 
-    @extend_schema(request=s.EmNoteSerializer, responses=s.EmWarningSerializer)
-    @action(detail=True, methods=["post"])
-    def lift(self, request: Request, pk: Any = None) -> Response:
-        instance = self.get_object()  # out of scope → 404, before any input is read
-        note = valid(s.EmNoteSerializer, request)["note"]
-        return self._one(services.warning_lift(actor=signed_in_user(request), warning=instance, note=note))
+    lift = record_step(
+        "lift", services.warning_lift, s.EmNoteSerializer, target="warning", responses=s.EmWarningSerializer
+    )
 
     @extend_schema(request=None, responses=inline_serializer("EmReminded", {"reminded": serializers.IntegerField()}))
     @action(detail=True, methods=["post"])
@@ -600,8 +544,12 @@ class WarningViewSet(ReadOnlyEmergencyViewSet):
 # Plans and drills ---------------------------------------------------------------------------
 
 
-class PlanViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class PlanViewSet(ServiceWritesMixin, ReadOnlyEmergencyViewSet):
     """Emergency plans of enterprises and departments, with `last_drill_on` and `drill_overdue`."""
+
+    create_service = staticmethod(services.plan_create)
+    update_service = staticmethod(services.plan_update)
+    record_name = "plan"
 
     queryset = EmergencyPlan.objects.all()
     serializer_class = s.EmPlanSerializer
@@ -610,19 +558,6 @@ class PlanViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
 
     def get_queryset(self) -> Any:
         return selectors.plans_visible_to(self.request.user)
-
-    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        plan = services.plan_create(actor=signed_in_user(self.request), data=dict(serializer.validated_data))
-        serializer.instance = self.get_queryset().get(pk=plan.pk)
-
-    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        plan = services.plan_update(
-            actor=signed_in_user(self.request),
-            plan=cast(EmergencyPlan, serializer.instance),
-            data=dict(serializer.validated_data),
-            opened=self.opened(),
-        )
-        serializer.instance = self.get_queryset().get(pk=plan.pk)
 
     @extend_schema(responses=s.EmOverdueEnterpriseSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="overdue-enterprises")
