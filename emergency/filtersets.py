@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -81,10 +82,34 @@ def _subtree(queryset: QuerySet[Any], value: Jurisdiction | None, field: str = "
     return queryset.filter(**{f"{field}__path__startswith": value.path}) if value else queryset
 
 
-def _jurisdiction_filter(label: Any = None, method: str = "filter_jurisdiction") -> django_filters.ModelChoiceFilter:
+def _jurisdiction_filter(label: Any = None, field: str = "jurisdiction") -> django_filters.ModelChoiceFilter:
+    """The records of a jurisdiction and of every one below it, by `field`."""
+
+    def method(queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
+        return _subtree(queryset, value, field)
+
     return django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method=method, label=label or _("Jurisdiction (and below)")
     )
+
+
+def _yes_no(label: Any, yes: Callable[[], Q], no: Callable[[], Q] | None = None) -> BoolFilter:
+    """A yes/no filter: yes keeps the records meeting `yes()`, no those meeting `no()` (when given, else the others);
+    no answer keeps all. The conditions are built when the filter runs (one may read the clock)."""
+
+    def method(queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(yes())
+        return queryset.filter(no()) if no is not None else queryset.exclude(yes())
+
+    return BoolFilter(method=method, label=label)
+
+
+def _above_zero(label: Any, field: str) -> BoolFilter:
+    """Yes: `field` is above zero; no: it is zero."""
+    return _yes_no(label, lambda: Q(**{f"{field}__gt": 0}), lambda: Q(**{field: 0}))
 
 
 class TeamFilterSet(StyledFilterSet):
@@ -109,9 +134,6 @@ class TeamFilterSet(StyledFilterSet):
 
     def filter_skill(self, queryset: QuerySet[Any], name: str, value: Skill | None) -> QuerySet[Any]:
         return queryset.with_skill(value) if value else queryset  # type: ignore[attr-defined]
-
-    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-        return _subtree(queryset, value)
 
     def filter_noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset  # applied together in filter_queryset
@@ -154,35 +176,22 @@ class WarehouseFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=WarehouseLevel.choices, label=pgettext_lazy("emergency", "Level"))
     jurisdiction = _jurisdiction_filter()
-    has_alerts = BoolFilter(method="filter_has_alerts", label=_("Flagged"))
+    has_alerts = _above_zero(_("Flagged"), "open_alerts")
 
     class Meta:
         model = Warehouse
         fields: list[str] = []
-
-    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-        return _subtree(queryset, value)
-
-    def filter_has_alerts(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        if value is None:
-            return queryset
-        return queryset.filter(open_alerts__gt=0) if value else queryset.filter(open_alerts=0)
 
 
 class BatchFilterSet(StyledFilterSet):
     warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
     item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=pgettext_lazy("emergency", "Item"))
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lte", label=_("Expires by"))
-    in_stock = BoolFilter(method="filter_in_stock", label=_("In stock"))
+    in_stock = _above_zero(_("In stock"), "quantity")
 
     class Meta:
         model = StockBatch
         fields: list[str] = []
-
-    def filter_in_stock(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        if value is None:
-            return queryset
-        return queryset.filter(quantity__gt=0) if value else queryset.filter(quantity=0)
 
 
 class LedgerFilterSet(StyledFilterSet):
@@ -196,24 +205,18 @@ class LedgerFilterSet(StyledFilterSet):
         fields: list[str] = []
 
 
+_CLOSED = [DispatchStatus.CLOSED, DispatchStatus.REJECTED, DispatchStatus.CANCELLED]
+
+
 class DispatchFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=DispatchStatus.choices, label=pgettext_lazy("emergency", "Status"))
-    jurisdiction = _jurisdiction_filter(_("Requesting jurisdiction"))
+    jurisdiction = _jurisdiction_filter(_("Requesting jurisdiction"), "requesting_jurisdiction")
     accident = django_filters.ModelChoiceFilter(queryset=Accident.objects.all(), label=_("Incident"))
-    open = BoolFilter(method="filter_open", label=_("Still open"))
+    open = _yes_no(_("Still open"), lambda: ~Q(status__in=_CLOSED), lambda: Q(status__in=_CLOSED))
 
     class Meta:
         model = DispatchOrder
         fields: list[str] = []
-
-    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-        return _subtree(queryset, value, "requesting_jurisdiction")
-
-    def filter_open(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        if value is None:
-            return queryset
-        closed = [DispatchStatus.CLOSED, DispatchStatus.REJECTED, DispatchStatus.CANCELLED]
-        return queryset.exclude(status__in=closed) if value else queryset.filter(status__in=closed)
 
 
 # An HTML date input understands only ISO dates, whatever the page's language.
@@ -237,7 +240,7 @@ class AccidentFilterSet(StyledFilterSet):
     overdue = BoolFilter(field_name="has_overdue_clock", label=_("Deadline overdue"))
     # The dashboards' deaths figure opens the list through these two.
     production_safety = BoolFilter(field_name="is_production_safety", label=_("Production-safety accident"))
-    with_deaths = BoolFilter(method="filter_with_deaths", label=_("With deaths"))
+    with_deaths = _above_zero(_("With deaths"), "deaths")
 
     class Meta:
         model = Accident
@@ -251,30 +254,20 @@ class AccidentFilterSet(StyledFilterSet):
             Q(title__icontains=value) | Q(location__icontains=value) | Q(enterprise__name__icontains=value)
         )
 
-    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-        return _subtree(queryset, value)
 
-    def filter_with_deaths(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        if value is None:
-            return queryset
-        return queryset.filter(deaths__gt=0) if value else queryset.filter(deaths=0)
+def _in_force() -> Q:
+    return Q(status=WarningStatus.ISSUED) & (Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()))
 
 
 class WarningFilterSet(StyledFilterSet):
     level = django_filters.ChoiceFilter(choices=WarningLevel.choices, label=pgettext_lazy("emergency", "Level"))
     kind = django_filters.ChoiceFilter(choices=WarningKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=WarningStatus.choices, label=pgettext_lazy("emergency", "Status"))
-    in_force = BoolFilter(method="filter_in_force", label=_("In force"))
+    in_force = _yes_no(_("In force"), _in_force)
 
     class Meta:
         model = EmergencyWarning
         fields: list[str] = []
-
-    def filter_in_force(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        if value is None:
-            return queryset
-        live = Q(status=WarningStatus.ISSUED) & (Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()))
-        return queryset.filter(live) if value else queryset.exclude(live)
 
 
 class PlanFilterSet(StyledFilterSet):
@@ -315,18 +308,12 @@ class MeasureFilterSet(StyledFilterSet):
     """Corrective measures by status, and those past their deadline and not yet done."""
 
     status = django_filters.ChoiceFilter(choices=MeasureStatus.choices, label=pgettext_lazy("emergency", "Status"))
-    overdue = BoolFilter(method="filter_overdue", label=_("Deadline overdue"))
+    # The rule lives in MeasureQuerySet.overdue (the SQL twin of CorrectiveMeasure.is_overdue).
+    overdue = _yes_no(_("Deadline overdue"), lambda: Q(pk__in=CorrectiveMeasure.objects.overdue().values("pk")))
 
     class Meta:
         model = CorrectiveMeasure
         fields: list[str] = []
-
-    def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
-        if value is None:
-            return queryset
-        # The rule lives in MeasureQuerySet.overdue (the SQL twin of CorrectiveMeasure.is_overdue).
-        overdue = CorrectiveMeasure.objects.overdue()
-        return queryset.filter(pk__in=overdue.values("pk")) if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
 class WarningContactFilterSet(StyledFilterSet):
@@ -344,6 +331,3 @@ class WarningContactFilterSet(StyledFilterSet):
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(mobile__contains=value)) if value else queryset
-
-    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-        return _subtree(queryset, value)

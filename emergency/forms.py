@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from enterprises.common.forms import jurisdictions_for, label_jurisdiction
 from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.concurrency import VersionedFormMixin
@@ -54,6 +55,7 @@ from .models import (
     WarningContact,
 )
 from .models.accidents import COUNT_MAX, MONEY_MAX
+from .services.supplies import WAREHOUSE_FIELDS
 
 
 def style(form: forms.BaseForm) -> None:
@@ -73,18 +75,25 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("inputmode", "numeric" if isinstance(field, forms.IntegerField) else "decimal")
 
 
-def jurisdictions_for(user: Any) -> QuerySet[Jurisdiction]:
-    qs = Jurisdiction.objects.all()
-    if getattr(user, "scopes_by_jurisdiction", False):
-        q = Q(pk__in=[])
-        for path in user.jurisdiction_paths:
-            q |= Q(path__startswith=path)
-        qs = qs.filter(q)
-    return qs
+def _jurisdiction_choices(form: forms.BaseForm, name: str, user: Any) -> None:
+    """The field `name` offers the jurisdictions the user may file under, labelled as a tree."""
+    model_choice_field(form, name).queryset = jurisdictions_for(user)
+    set_choice_labels(form, name, label_jurisdiction)
 
 
-def _tree_label(j: Jurisdiction) -> str:
-    return "　" * max(j.depth - 1, 0) + j.name
+def _owner_fields(form: Any, user: Any, *, chosen_once: tuple[str, ...], staff_only: tuple[str, ...]) -> None:
+    """Whose a team or a store is: its jurisdiction among the user's (optional: an enterprise's follows its
+    enterprise) and its enterprise among those the user sees. `chosen_once` (its kind, its enterprise) are chosen
+    by staff when it is registered; an enterprise's own users do not see `staff_only` either."""
+    _jurisdiction_choices(form, "jurisdiction", user)
+    form.fields["jurisdiction"].required = False
+    model_choice_field(form, "enterprise").queryset = Enterprise.objects.visible_to(user)
+    if _is_enterprise(user) or form.instance.pk:
+        for name in chosen_once:
+            form.fields.pop(name)
+    if _is_enterprise(user):
+        for name in staff_only:
+            form.fields.pop(name)
 
 
 class StyledForm(forms.Form):
@@ -132,16 +141,7 @@ class TeamForm(VersionedFormMixin, StyledModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "jurisdiction", _tree_label)
-        self.fields["jurisdiction"].required = False
-        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
-        if _is_enterprise(user) or self.instance.pk:
-            for name in ("kind", "enterprise"):
-                self.fields.pop(name)
-        if _is_enterprise(user):
-            self.fields.pop("jurisdiction")
-            self.fields.pop("department")
+        _owner_fields(self, user, chosen_once=("kind", "enterprise"), staff_only=("jurisdiction", "department"))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -191,31 +191,12 @@ class TeamSearchForm(StyledForm):
 class WarehouseForm(VersionedFormMixin, StyledModelForm):
     class Meta:
         model = Warehouse
-        fields = [
-            "name",
-            "level",
-            "jurisdiction",
-            "enterprise",
-            "address",
-            "latitude",
-            "longitude",
-            "keeper_name",
-            "keeper_phone",
-            "is_active",
-        ]
+        fields = WAREHOUSE_FIELDS
         field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "jurisdiction", _tree_label)
-        self.fields["jurisdiction"].required = False
-        model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
-        if _is_enterprise(user) or self.instance.pk:
-            self.fields.pop("level")
-            self.fields.pop("enterprise")
-        if _is_enterprise(user):
-            self.fields.pop("jurisdiction")
+        _owner_fields(self, user, chosen_once=("level", "enterprise"), staff_only=("jurisdiction",))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -296,8 +277,7 @@ class DispatchRequestForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "requesting_jurisdiction").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "requesting_jurisdiction", _tree_label)
+        _jurisdiction_choices(self, "requesting_jurisdiction", user)
         model_choice_field(self, "accident").queryset = Accident.objects.visible_to(user).open()
         for n in range(self.LINES):
             self.fields[f"item_{n}"] = forms.ModelChoiceField(
@@ -442,8 +422,7 @@ class AccidentForm(StyledForm):
                 self.fields.pop(name)
         else:
             model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user).order_by("name")
-            model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
-            set_choice_labels(self, "jurisdiction", _tree_label)
+            _jurisdiction_choices(self, "jurisdiction", user)
         style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -572,8 +551,7 @@ class WarningForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "jurisdictions").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "jurisdictions", _tree_label)
+        _jurisdiction_choices(self, "jurisdictions", user)
 
 
 class AcknowledgeForm(StyledForm):
@@ -603,8 +581,7 @@ class WarningContactForm(VersionedFormMixin, StyledModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "jurisdiction", _tree_label)
+        _jurisdiction_choices(self, "jurisdiction", user)
         model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
         model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
         self.fields["enterprise"].required = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -40,21 +43,16 @@ from ..forms import (
 from ..models import AccidentEvaluation, CorrectiveMeasure, DispatchOrder
 from ..selectors import accident_clocks, accidents_visible_to
 from ..services.common import is_enterprise_user
-from .common import form_invalid_message, paginate, run
+from .common import StepView, filtered_page, form_page, post_step, run, step_view, with_data
 
 
 @login_required
 def accident_list(request: HttpRequest) -> HttpResponse:
-    filterset = AccidentFilterSet(request.GET, queryset=accidents_visible_to(request.user), user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset.order_by("-occurred_at", "-id"))
     return render(
         request,
         "emergency/accident_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query,
+            **filtered_page(request, AccidentFilterSet, accidents_visible_to(request.user), ("-occurred_at", "-id")),
             "can_report": can(request.user, "emergency.report_accident"),
         },
     )
@@ -125,134 +123,47 @@ def accident_create(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "emergency.report_accident"):
         raise PermissionDenied
     form = AccidentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def report() -> Any:
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("enterprise", "jurisdiction")}
-        accident = run(request, services.accident_report, form=form, actor=request.user, **data)
-        if accident:
-            messages.success(
-                request,
-                _("Accident reported and graded: %(grade)s.") % {"grade": accident.get_grade_display()},
-            )
-            return redirect(accident)
-    return render(
+        return services.accident_report(actor=signed_in_user(request), **data)
+
+    return form_page(
         request,
-        "emergency/form.html",
-        {"form": form, "title": _("Report an accident"), "cancel_url": reverse("emergency:accident_list")},
+        form,
+        report,
+        success=lambda accident: (
+            _("Accident reported and graded: %(grade)s.") % {"grade": accident.get_grade_display()}
+        ),
+        title=_("Report an accident"),
+        cancel_url=reverse("emergency:accident_list"),
     )
 
 
-def _post_step(
-    request: HttpRequest,
-    pk: int,
-    form_class: Any,
-    prefix: str,
-    call: Callable[[Any, dict[str, Any]], Any],
-    success: str,
-) -> HttpResponse:
-    accident = _accident(request, pk)
-    form = form_class(request.POST, prefix=prefix)
-    if form.is_valid():
-        run(request, lambda: call(accident, form.cleaned_data), success=success)
-    else:
-        form_invalid_message(request, form)
-    return redirect(accident)
+def _step(form_class: type[Any], prefix: str, service: Callable[..., Any], success: Promise) -> StepView:
+    """A step on the accident whose service takes the accident and the form's fields as they are."""
+    return step_view(_accident, form_class, with_data(service, "accident"), success, prefix=prefix)
 
 
-@login_required
-@require_POST
-def accident_supplement(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(
-        request,
-        pk,
-        SupplementForm,
-        "sup",
-        lambda a, d: services.accident_supplement(actor=signed_in_user(request), accident=a, **d),
-        _("Figures recorded."),
-    )
-
-
-@login_required
-@require_POST
-def accident_forward(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(
-        request,
-        pk,
-        ForwardForm,
-        "fwd",
-        lambda a, d: services.accident_forward(actor=signed_in_user(request), accident=a, **d),
-        _("Report forwarded."),
-    )
-
-
-@login_required
-@require_POST
-def accident_log(request: HttpRequest, pk: int) -> HttpResponse:
-    accident = _accident(request, pk)
-    form = LogForm(request.POST, prefix="log", user=request.user, accident=accident)
-    if form.is_valid():
-        run(
-            request,
-            services.response_log_add,
-            actor=request.user,
-            accident=accident,
-            success=_("Logged."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(accident)
-
-
-@login_required
-@require_POST
-def accident_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(
-        request,
-        pk,
-        ExtendForm,
-        "ext",
-        lambda a, d: services.accident_extend_investigation(actor=signed_in_user(request), accident=a, **d),
-        _("Investigation deadline extended."),
-    )
-
-
-@login_required
-@require_POST
-def accident_investigation(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(
-        request,
-        pk,
-        InvestigationForm,
-        "inv",
-        lambda a, d: services.accident_submit_investigation(actor=signed_in_user(request), accident=a, **d),
-        _("Investigation report recorded."),
-    )
-
-
-@login_required
-@require_POST
-def accident_concealed(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(
-        request,
-        pk,
-        RequiredNoteForm,
-        "reason",
-        lambda a, d: services.accident_mark_concealed(actor=signed_in_user(request), accident=a, note=d["note"]),
-        _("Concealment recorded."),
-    )
-
-
-@login_required
-@require_POST
-def accident_end_response(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(
-        request,
-        pk,
-        NoteForm,
-        "note",
-        lambda a, d: services.accident_end_response(actor=signed_in_user(request), accident=a, note=d["note"]),
-        _("Emergency response ended."),
-    )
+accident_supplement = _step(SupplementForm, "sup", services.accident_supplement, _lazy("Figures recorded."))
+accident_forward = _step(ForwardForm, "fwd", services.accident_forward, _lazy("Report forwarded."))
+accident_extend = _step(
+    ExtendForm, "ext", services.accident_extend_investigation, _lazy("Investigation deadline extended.")
+)
+accident_investigation = _step(
+    InvestigationForm, "inv", services.accident_submit_investigation, _lazy("Investigation report recorded.")
+)
+accident_concealed = _step(RequiredNoteForm, "reason", services.accident_mark_concealed, _lazy("Concealment recorded."))
+accident_end_response = _step(NoteForm, "note", services.accident_end_response, _lazy("Emergency response ended."))
+accident_evaluation = _step(EvaluationForm, "eva", services.evaluation_save, _lazy("Evaluation saved."))
+accident_log = step_view(
+    _accident,
+    LogForm,
+    with_data(services.response_log_add, "accident"),
+    _lazy("Logged."),
+    prefix="log",
+    form_kwargs=lambda request, accident: {"user": request.user, "accident": accident},
+)
 
 
 @login_required
@@ -261,19 +172,6 @@ def accident_close(request: HttpRequest, pk: int) -> HttpResponse:
     accident = _accident(request, pk)
     run(request, services.accident_close, actor=request.user, accident=accident, success=_("Accident closed."))
     return redirect(accident)
-
-
-@login_required
-@require_POST
-def accident_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_step(
-        request,
-        pk,
-        EvaluationForm,
-        "eva",
-        lambda a, d: services.evaluation_save(actor=signed_in_user(request), accident=a, **d),
-        _("Evaluation saved."),
-    )
 
 
 def _evaluation_or_message(request: HttpRequest, accident: Any) -> AccidentEvaluation | None:
@@ -299,45 +197,35 @@ def evaluation_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(accident)
 
 
+def _evaluation_step(
+    request: HttpRequest, accident: Any, form_class: type[Any], prefix: str, service: Callable[..., Any], success: str
+) -> HttpResponse:
+    """Findings and measures: a step on the accident's evaluation, which must have been started."""
+    evaluation = _evaluation_or_message(request, accident)
+    if evaluation is None:
+        return redirect(accident)
+    return post_step(
+        request,
+        accident,
+        form_class(request.POST, prefix=prefix),
+        lambda actor, accident, form: service(actor=actor, evaluation=evaluation, **form.cleaned_data),
+        success=success,
+    )
+
+
 @login_required
 @require_POST
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    accident = _accident(request, pk)
-    evaluation = _evaluation_or_message(request, accident)
-    form = FindingForm(request.POST, prefix="fin")
-    if evaluation is not None and form.is_valid():
-        run(
-            request,
-            services.accountability_add,
-            actor=request.user,
-            evaluation=evaluation,
-            success=pgettext("emergency", "Finding recorded."),
-            **form.cleaned_data,
-        )
-    elif evaluation is not None:
-        form_invalid_message(request, form)
-    return redirect(accident)
+    finding = pgettext("emergency", "Finding recorded.")
+    return _evaluation_step(request, _accident(request, pk), FindingForm, "fin", services.accountability_add, finding)
 
 
 @login_required
 @require_POST
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     accident = _accident(request, pk)
-    evaluation = _evaluation_or_message(request, accident)
-    form = MeasureForm(request.POST, prefix="mea")
-    if evaluation is not None and form.is_valid():
-        run(
-            request,
-            services.measure_add,
-            actor=request.user,
-            evaluation=evaluation,
-            responsible_enterprise=accident.enterprise,
-            success=_("Measure added."),
-            **form.cleaned_data,
-        )
-    elif evaluation is not None:
-        form_invalid_message(request, form)
-    return redirect(accident)
+    add = partial(services.measure_add, responsible_enterprise=accident.enterprise)
+    return _evaluation_step(request, accident, MeasureForm, "mea", add, _("Measure added."))
 
 
 @login_required
@@ -346,16 +234,11 @@ def measure_progress(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(
         CorrectiveMeasure.objects.visible_to(request.user).select_related("evaluation__accident"), pk=pk
     )
-    form = MeasureProgressForm(request.POST, prefix=f"pro{measure.pk}")
-    if form.is_valid():
-        run(
-            request,
-            services.measure_progress,
-            actor=request.user,
-            measure=measure,
-            success=_("Progress recorded."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(measure.evaluation.accident)
+    return post_step(
+        request,
+        measure,
+        MeasureProgressForm(request.POST, prefix=f"pro{measure.pk}"),
+        with_data(services.measure_progress, "measure"),
+        success=_("Progress recorded."),
+        back=measure.evaluation.accident,
+    )

@@ -1,4 +1,5 @@
-"""Helpers shared by the emergency views: pagination, running a service and reporting its outcome."""
+"""Helpers shared by the emergency views: pagination, running a service and reporting its outcome, the POST that
+takes one step on a record from its detail page."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from safety_platform.pagination import ListPaginator
 from safety_platform.refusals import refusal_into
+from safety_platform.security import signed_in_user
 
 PAGE_SIZE = 25
 
@@ -21,6 +27,22 @@ def paginate(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> tupl
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def filtered_page(
+    request: HttpRequest,
+    filterset_class: type[Any],
+    queryset: Any,
+    order_by: tuple[str, ...] = (),
+    size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    """A list page's context: its filters bound to the query string (no rows while they do not validate), the rows
+    ordered by `order_by` after filtering (the filters may order on their own, e.g. nearest first, when it is empty)
+    and paginated."""
+    filterset = filterset_class(request.GET, queryset=queryset, user=request.user)
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page, query = paginate(request, rows.order_by(*order_by) if order_by else rows, size)
+    return {"filterset": filterset, "page_obj": page, "query": query}
 
 
 def run(request: HttpRequest, fn: Callable[..., Any], *, form: Any = None, success: str = "", **kwargs: Any) -> Any:
@@ -36,9 +58,90 @@ def run(request: HttpRequest, fn: Callable[..., Any], *, form: Any = None, succe
     return result if result is not None else True
 
 
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str],
+    title: str,
+    cancel_url: str,
+    template: str = "emergency/form.html",
+    then: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A page that registers or edits a record: a valid POST calls `save()` through `run` (a refusal lands on the
+    form's field), says `success` (or `success(saved)`) and goes to the saved record (or `then`); otherwise the
+    form again, with its errors."""
+    if request.method == "POST" and form.is_valid():
+        saved = run(request, save, form=form)
+        if saved:
+            messages.success(request, success(saved) if callable(success) else success)
+            return redirect(then or saved)
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})})
+
+
+def edit_page(request: HttpRequest, record: Any, form: Any, save: Callable[[], Any], *, title: str) -> HttpResponse:
+    """The page editing a record from its detail page: saved, "Changes saved." and back to the record."""
+    return form_page(
+        request, form, save, success=_("Changes saved."), title=title, cancel_url=record.get_absolute_url()
+    )
+
+
 def form_invalid_message(request: HttpRequest, form: Any) -> None:
     errors = [
         f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
         for f, e in form.errors.items()
     ]
     messages.error(request, _("Please correct: %(errors)s") % {"errors": "; ".join(errors)})
+
+
+# (actor, record, the bound and valid form) -> the service's result
+StepCall = Callable[[Any, Any, Any], Any]
+StepView = Callable[[HttpRequest, int], HttpResponse]
+
+
+def post_step(
+    request: HttpRequest,
+    record: Any,
+    form: Any,
+    call: StepCall,
+    *,
+    success: str | Promise,
+    on_invalid: Callable[[HttpRequest, Any], None] | None = form_invalid_message,
+    back: Any = None,
+) -> HttpResponse:
+    """One step on a record from its detail page's small form: a valid form calls the service through `run` (the
+    success message, or the refusal), an invalid one says what to correct; back to the record (or `back`) either way."""
+    if form.is_valid():
+        run(request, lambda: call(signed_in_user(request), record, form), success=str(success))
+    elif on_invalid is not None:
+        on_invalid(request, form)
+    return redirect(back if back is not None else record)
+
+
+def step_view(
+    load: Callable[[HttpRequest, int], Any],
+    form_class: type[Any],
+    call: StepCall,
+    success: str | Promise,
+    *,
+    prefix: str | None = None,
+    form_kwargs: Callable[[HttpRequest, Any], dict[str, Any]] | None = None,
+) -> StepView:
+    """The view of a step whose form needs nothing but the record: `load` finds the record the user may see (else
+    404) and the form is bound to the POST with `prefix` and `form_kwargs(request, record)`."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        record = load(request, pk)
+        form = form_class(request.POST, prefix=prefix, **(form_kwargs(request, record) if form_kwargs else {}))
+        return post_step(request, record, form, call, success=success)
+
+    return view
+
+
+def with_data(service: Callable[..., Any], target: str) -> StepCall:
+    """The call of a step whose service takes the record by the name `target` and the form's fields as they are."""
+    return lambda actor, record, form: service(actor=actor, **{target: record}, **form.cleaned_data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.permissions import can
+from safety_platform.security import signed_in_user
 
 from ..filtersets import WarningContactFilterSet
 from ..forms import WarningContactForm
@@ -23,7 +23,7 @@ from ..services.contacts import (
     contact_set_active,
     contact_update,
 )
-from .common import paginate, run
+from .common import filtered_page, form_page, run
 
 
 def _visible(request: HttpRequest) -> QuerySet[WarningContact]:
@@ -34,16 +34,11 @@ def _visible(request: HttpRequest) -> QuerySet[WarningContact]:
 def contact_list(request: HttpRequest) -> HttpResponse:
     if not is_staff_user(request.user):
         raise PermissionDenied
-    filterset = WarningContactFilterSet(request.GET, queryset=_visible(request), user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset.order_by("jurisdiction__path", "name", "id"))
     return render(
         request,
         "emergency/contact_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query,
+            **filtered_page(request, WarningContactFilterSet, _visible(request), ("jurisdiction__path", "name", "id")),
             # Who may register may edit every contact listed (an inspector sees only their own areas'); department
             # staff read the list without links to forms they may not open.
             "can_create": can(request.user, "emergency.manage_contacts"),
@@ -56,15 +51,14 @@ def contact_create_view(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "emergency.manage_contacts"):
         raise PermissionDenied
     form = WarningContactForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        contact = run(request, contact_create, form=form, actor=request.user, data=form.cleaned_data)
-        if contact:
-            messages.success(request, _("Contact registered: warnings for the area now reach them by SMS."))
-            return redirect("emergency:contact_list")
-    return render(
+    return form_page(
         request,
-        "emergency/form.html",
-        {"form": form, "title": _("Register a warning contact"), "cancel_url": reverse("emergency:contact_list")},
+        form,
+        lambda: contact_create(actor=signed_in_user(request), data=form.cleaned_data),
+        success=_("Contact registered: warnings for the area now reach them by SMS."),
+        title=_("Register a warning contact"),
+        cancel_url=reverse("emergency:contact_list"),
+        then="emergency:contact_list",
     )
 
 
@@ -74,23 +68,18 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "emergency.edit_contact", contact):
         raise PermissionDenied
     form = WarningContactForm(request.POST or None, instance=contact, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        result = run(
-            request,
-            contact_update,
-            form=form,
-            actor=request.user,
-            contact=contact,
-            data=form.cleaned_data,
-            opened=form.opened,
-        )
-        if result:
-            messages.success(request, _("Changes saved."))
-            return redirect("emergency:contact_list")
-    return render(
+    return form_page(
         request,
-        "emergency/contact_form.html",
-        {"form": form, "contact": contact, "title": contact.name, "cancel_url": reverse("emergency:contact_list")},
+        form,
+        lambda: contact_update(
+            actor=signed_in_user(request), contact=contact, data=form.cleaned_data, opened=form.opened
+        ),
+        success=_("Changes saved."),
+        title=contact.name,
+        cancel_url=reverse("emergency:contact_list"),
+        template="emergency/contact_form.html",
+        then="emergency:contact_list",
+        context={"contact": contact},
     )
 
 

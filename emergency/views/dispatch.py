@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.permissions import can
@@ -21,21 +24,18 @@ from ..filtersets import DispatchFilterSet
 from ..forms import ApproveForm, DispatchRequestForm, NoteForm, RequiredNoteForm, SettleForm, ShipForm
 from ..models import Warehouse
 from ..selectors import dispatch_allocations, dispatch_lines, dispatch_orders_visible_to
-from .common import form_invalid_message, paginate, run
+from .common import StepView, filtered_page, post_step, run, step_view, with_data
 
 
 @login_required
 def dispatch_list(request: HttpRequest) -> HttpResponse:
-    filterset = DispatchFilterSet(request.GET, queryset=dispatch_orders_visible_to(request.user), user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset.order_by("-created_at", "-id"))
     return render(
         request,
         "emergency/dispatch_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query,
+            **filtered_page(
+                request, DispatchFilterSet, dispatch_orders_visible_to(request.user), ("-created_at", "-id")
+            ),
             "can_request": can(request.user, "emergency.request_dispatch"),
         },
     )
@@ -125,113 +125,61 @@ def dispatch_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     if not can(request.user, "emergency.approve_dispatch"):
         raise PermissionDenied
-    form = ApproveForm(request.POST, prefix="approve", user=request.user, order=order)
-    if form.is_valid():
-        run(
-            request,
-            services.dispatch_approve,
-            actor=request.user,
+    return post_step(
+        request,
+        order,
+        ApproveForm(request.POST, prefix="approve", user=request.user, order=order),
+        lambda actor, order, form: services.dispatch_approve(
+            actor=actor,
             order=order,
             source_warehouses=form.cleaned_data["source_warehouses"],
             approved=form.approved(),
             note=form.cleaned_data["note"],
-            success=_("Approved."),
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(order)
+        ),
+        success=_("Approved."),
+    )
 
 
-@login_required
-@require_POST
-def dispatch_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order(request, pk)
-    form = RequiredNoteForm(request.POST, prefix="reason")
-    if form.is_valid():
-        run(
-            request,
-            services.dispatch_reject,
-            actor=request.user,
-            order=order,
-            reason=form.cleaned_data["note"],
-            success=_("Rejected."),
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(order)
+def _reason_step(service: Callable[..., Any], success: Promise) -> StepView:
+    """Rejecting and cancelling: the order and the reason, which is required."""
+
+    def call(actor: Any, order: Any, form: Any) -> Any:
+        return service(actor=actor, order=order, reason=form.cleaned_data["note"])
+
+    return step_view(_order, RequiredNoteForm, call, success, prefix="reason")
 
 
-@login_required
-@require_POST
-def dispatch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order(request, pk)
-    form = RequiredNoteForm(request.POST, prefix="reason")
-    if form.is_valid():
-        run(
-            request,
-            services.dispatch_cancel,
-            actor=request.user,
-            order=order,
-            reason=form.cleaned_data["note"],
-            success=_("Cancelled."),
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(order)
-
-
-@login_required
-@require_POST
-def dispatch_ship(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order(request, pk)
-    form = ShipForm(request.POST, prefix="ship", order=order, warehouses=Warehouse.objects.visible_to(request.user))
-    if form.is_valid():
-        run(
-            request,
-            services.dispatch_ship,
-            actor=request.user,
-            order=order,
-            warehouse=form.cleaned_data["warehouse"],
-            quantities=form.quantities(),
-            note=form.cleaned_data["note"],
-            success=_("Dispatched."),
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(order)
+dispatch_reject = _reason_step(services.dispatch_reject, _lazy("Rejected."))
+dispatch_cancel = _reason_step(services.dispatch_cancel, _lazy("Cancelled."))
+dispatch_ship = step_view(
+    _order,
+    ShipForm,
+    lambda actor, order, form: services.dispatch_ship(
+        actor=actor,
+        order=order,
+        warehouse=form.cleaned_data["warehouse"],
+        quantities=form.quantities(),
+        note=form.cleaned_data["note"],
+    ),
+    _lazy("Dispatched."),
+    prefix="ship",
+    form_kwargs=lambda request, order: {"order": order, "warehouses": Warehouse.objects.visible_to(request.user)},
+)
+dispatch_settle = step_view(
+    _order,
+    SettleForm,
+    with_data(services.dispatch_settle, "order"),
+    _lazy("Recorded."),
+    prefix="settle",
+    form_kwargs=lambda request, order: {"order": order},
+)
 
 
 @login_required
 @require_POST
 def dispatch_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
+    # The note is optional: a form that does not validate confirms nothing and says nothing.
     form = NoteForm(request.POST, prefix="note")
-    if form.is_valid():
-        run(
-            request,
-            services.dispatch_confirm_delivery,
-            actor=request.user,
-            order=order,
-            note=form.cleaned_data["note"],
-            success=_("Delivery confirmed."),
-        )
-    return redirect(order)
-
-
-@login_required
-@require_POST
-def dispatch_settle(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order(request, pk)
-    form = SettleForm(request.POST, prefix="settle", order=order)
-    if form.is_valid():
-        run(
-            request,
-            services.dispatch_settle,
-            actor=request.user,
-            order=order,
-            success=_("Recorded."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(order)
+    call = with_data(services.dispatch_confirm_delivery, "order")
+    return post_step(request, order, form, call, success=_("Delivery confirmed."), on_invalid=None)

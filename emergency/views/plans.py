@@ -4,38 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.permissions import can
+from safety_platform.security import signed_in_user
 
 from .. import services
 from ..filtersets import PlanFilterSet
 from ..forms import DrillForm, PlanForm
 from ..selectors import enterprises_overdue_for_drill, plans_visible_to
 from ..services.common import is_enterprise_user, is_staff_user
-from .common import form_invalid_message, paginate, run
+from .common import edit_page, filtered_page, form_page, paginate, step_view, with_data
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    filterset = PlanFilterSet(request.GET, queryset=plans_visible_to(request.user), user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset.order_by("-drill_overdue", "title", "id"))
     return render(
         request,
         "emergency/plan_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query,
+            **filtered_page(request, PlanFilterSet, plans_visible_to(request.user), ("-drill_overdue", "title", "id")),
             "can_create": is_staff_user(request.user) or is_enterprise_user(request.user),
         },
     )
@@ -62,7 +57,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "drills": plan.drills.select_related("recorded_by"),
-            "can_manage": can(request.user, "emergency.manage_plan", plan),
             "drill_form": DrillForm(),
             "audit_entries": audit_entries_for(plan)[:20],
         },
@@ -74,15 +68,13 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not (is_staff_user(request.user) or is_enterprise_user(request.user)):
         raise PermissionDenied
     form = PlanForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        plan = run(request, services.plan_create, form=form, actor=request.user, data=form.cleaned_data)
-        if plan:
-            messages.success(request, _("Plan recorded."))
-            return redirect(plan)
-    return render(
+    return form_page(
         request,
-        "emergency/form.html",
-        {"form": form, "title": _("Record an emergency plan"), "cancel_url": reverse("emergency:plan_list")},
+        form,
+        lambda: services.plan_create(actor=signed_in_user(request), data=form.cleaned_data),
+        success=_("Plan recorded."),
+        title=_("Record an emergency plan"),
+        cancel_url=reverse("emergency:plan_list"),
     )
 
 
@@ -92,38 +84,15 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "emergency.manage_plan", plan):
         raise PermissionDenied
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        result = run(
-            request,
-            services.plan_update,
-            form=form,
-            actor=request.user,
-            plan=plan,
-            data=form.cleaned_data,
-            opened=form.opened,
-        )
-        if result:
-            messages.success(request, _("Changes saved."))
-            return redirect(result)
-    return render(
-        request, "emergency/form.html", {"form": form, "title": plan.title, "cancel_url": plan.get_absolute_url()}
+    return edit_page(
+        request,
+        plan,
+        form,
+        lambda: services.plan_update(
+            actor=signed_in_user(request), plan=plan, data=form.cleaned_data, opened=form.opened
+        ),
+        title=plan.title,
     )
 
 
-@login_required
-@require_POST
-def drill_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    form = DrillForm(request.POST)
-    if form.is_valid():
-        run(
-            request,
-            services.drill_record,
-            actor=request.user,
-            plan=plan,
-            success=_("Drill recorded."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(plan)
+drill_add = step_view(_plan, DrillForm, with_data(services.drill_record, "plan"), _lazy("Drill recorded."))

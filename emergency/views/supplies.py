@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.permissions import can
+from safety_platform.security import signed_in_user
 
 from .. import services
 from ..filtersets import LedgerFilterSet, WarehouseFilterSet
@@ -27,23 +29,17 @@ from ..selectors import (
     warehouses_visible_to,
 )
 from ..services.common import is_enterprise_user, is_staff_user
-from .common import form_invalid_message, paginate, run
+from .common import edit_page, filtered_page, form_invalid_message, form_page, paginate, run, step_view, with_data
 
 
 @login_required
 def warehouse_list(request: HttpRequest) -> HttpResponse:
-    filterset = WarehouseFilterSet(
-        request.GET, queryset=warehouses_visible_to(request.user).order_by("level", "name", "id"), user=request.user
-    )
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset)
+    warehouses = warehouses_visible_to(request.user).order_by("level", "name", "id")
     return render(
         request,
         "emergency/warehouse_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query,
+            **filtered_page(request, WarehouseFilterSet, warehouses),
             "can_create": is_staff_user(request.user) or is_enterprise_user(request.user),
         },
     )
@@ -56,7 +52,6 @@ def _warehouse(request: HttpRequest, pk: int) -> Any:
 @login_required
 def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warehouse = _warehouse(request, pk)
-    can_manage = can(request.user, "emergency.manage_resource", warehouse)
     return render(
         request,
         "emergency/warehouse_detail.html",
@@ -66,7 +61,6 @@ def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batches": warehouse_batches(warehouse),
             "alerts": stock_alerts_visible_to(request.user).filter(warehouse=warehouse),
             "movements": ledger_visible_to(request.user).filter(warehouse=warehouse)[:15],
-            "can_manage": can_manage,
             "receive_form": ReceiveForm(prefix="receive"),
             "issue_form": IssueForm(prefix="issue", warehouse=warehouse),
             "transfer_form": TransferForm(prefix="transfer", user=request.user, source=warehouse),
@@ -81,15 +75,13 @@ def warehouse_create(request: HttpRequest) -> HttpResponse:
     if not (is_staff_user(request.user) or is_enterprise_user(request.user)):
         raise PermissionDenied
     form = WarehouseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        warehouse = run(request, services.warehouse_create, form=form, actor=request.user, data=form.cleaned_data)
-        if warehouse:
-            messages.success(request, _("Warehouse registered."))
-            return redirect(warehouse)
-    return render(
+    return form_page(
         request,
-        "emergency/form.html",
-        {"form": form, "title": _("Register a warehouse"), "cancel_url": reverse("emergency:warehouse_list")},
+        form,
+        lambda: services.warehouse_create(actor=signed_in_user(request), data=form.cleaned_data),
+        success=_("Warehouse registered."),
+        title=_("Register a warehouse"),
+        cancel_url=reverse("emergency:warehouse_list"),
     )
 
 
@@ -99,43 +91,18 @@ def warehouse_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "emergency.manage_resource", warehouse):
         raise PermissionDenied
     form = WarehouseForm(request.POST or None, instance=warehouse, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        result = run(
-            request,
-            services.warehouse_update,
-            form=form,
-            actor=request.user,
-            warehouse=warehouse,
-            data=form.cleaned_data,
-            opened=form.opened,
+
+    def save() -> Any:
+        return services.warehouse_update(
+            actor=signed_in_user(request), warehouse=warehouse, data=form.cleaned_data, opened=form.opened
         )
-        if result:
-            messages.success(request, _("Changes saved."))
-            return redirect(result)
-    return render(
-        request,
-        "emergency/form.html",
-        {"form": form, "title": warehouse.name, "cancel_url": warehouse.get_absolute_url()},
-    )
+
+    return edit_page(request, warehouse, form, save, title=warehouse.name)
 
 
-@login_required
-@require_POST
-def stock_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    warehouse = _warehouse(request, pk)
-    form = ReceiveForm(request.POST, prefix="receive")
-    if form.is_valid():
-        run(
-            request,
-            services.stock_receive,
-            actor=request.user,
-            warehouse=warehouse,
-            success=_("Stock received."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(warehouse)
+stock_receive = step_view(
+    _warehouse, ReceiveForm, with_data(services.stock_receive, "warehouse"), _lazy("Stock received."), prefix="receive"
+)
 
 
 @login_required
@@ -175,50 +142,30 @@ def stock_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(warehouse)
 
 
-@login_required
-@require_POST
-def stock_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    warehouse = _warehouse(request, pk)
-    form = TransferForm(request.POST, prefix="transfer", user=request.user, source=warehouse)
-    if form.is_valid():
-        run(
-            request,
-            services.stock_transfer,
-            actor=request.user,
-            source=warehouse,
-            success=_("Transferred."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(warehouse)
+stock_transfer = step_view(
+    _warehouse,
+    TransferForm,
+    with_data(services.stock_transfer, "source"),
+    _lazy("Transferred."),
+    prefix="transfer",
+    form_kwargs=lambda request, warehouse: {"user": request.user, "source": warehouse},
+)
 
 
-@login_required
-@require_POST
-def warehouse_minimum(request: HttpRequest, pk: int) -> HttpResponse:
-    warehouse = _warehouse(request, pk)
-    form = MinimumForm(request.POST, prefix="minimum")
-    if form.is_valid():
-        run(
-            request,
-            services.warehouse_set_minimum,
-            actor=request.user,
-            warehouse=warehouse,
-            success=_("Minimum stock saved."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(warehouse)
+warehouse_minimum = step_view(
+    _warehouse,
+    MinimumForm,
+    with_data(services.warehouse_set_minimum, "warehouse"),
+    _lazy("Minimum stock saved."),
+    prefix="minimum",
+)
 
 
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
-    filterset = LedgerFilterSet(request.GET, queryset=ledger_visible_to(request.user), user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset.order_by("-occurred_at", "-id"), size=50)
-    return render(request, "emergency/ledger.html", {"filterset": filterset, "page_obj": page, "query": query})
+    rows = ledger_visible_to(request.user)
+    context = filtered_page(request, LedgerFilterSet, rows, ("-occurred_at", "-id"), size=50)
+    return render(request, "emergency/ledger.html", context)
 
 
 @login_required

@@ -11,33 +11,30 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.permissions import can
+from safety_platform.security import signed_in_user
 
 from .. import services
 from ..filtersets import TeamFilterSet
 from ..forms import EquipmentForm, MemberForm, ReadinessForm, TeamForm
 from ..selectors import team_detail_queryset, teams_visible_to
 from ..services.common import is_enterprise_user, is_staff_user
-from .common import form_invalid_message, paginate, run
+from .common import edit_page, filtered_page, form_invalid_message, form_page, run, step_view, with_data
 
 
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
-    filterset = TeamFilterSet(
-        request.GET, queryset=teams_visible_to(request.user).order_by("name", "id"), user=request.user
-    )
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset)
+    context = filtered_page(request, TeamFilterSet, teams_visible_to(request.user).order_by("name", "id"))
+    filterset = context["filterset"]
     return render(
         request,
         "emergency/team_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query,
+            **context,
             "near": filterset.is_valid() and filterset.form.cleaned_data.get("lat") is not None,
             "can_create": is_staff_user(request.user) or is_enterprise_user(request.user),
         },
@@ -51,13 +48,11 @@ def _team(request: HttpRequest, pk: int) -> Any:
 @login_required
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(team_detail_queryset(request.user), pk=pk)
-    can_edit = can(request.user, "emergency.manage_resource", team)
     return render(
         request,
         "emergency/team_detail.html",
         {
             "team": team,
-            "can_edit": can_edit,
             "readiness_form": ReadinessForm(initial={"readiness": team.readiness}),
             "member_form": MemberForm(),
             "equipment_form": EquipmentForm(),
@@ -72,17 +67,19 @@ def team_create(request: HttpRequest) -> HttpResponse:
     if not (is_staff_user(request.user) or is_enterprise_user(request.user)):
         raise PermissionDenied
     form = TeamForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Any:
         data = dict(form.cleaned_data)
         specialties = data.pop("specialties", [])
-        team = run(request, services.team_create, form=form, actor=request.user, data=data, specialties=specialties)
-        if team:
-            messages.success(request, _("Rescue team registered."))
-            return redirect(team)
-    return render(
+        return services.team_create(actor=signed_in_user(request), data=data, specialties=specialties)
+
+    return form_page(
         request,
-        "emergency/form.html",
-        {"form": form, "title": _("Register a rescue team"), "cancel_url": reverse("emergency:team_list")},
+        form,
+        save,
+        success=_("Rescue team registered."),
+        title=_("Register a rescue team"),
+        cancel_url=reverse("emergency:team_list"),
     )
 
 
@@ -94,44 +91,20 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TeamForm(
         request.POST or None, instance=team, user=request.user, initial={"specialties": team.specialties.all()}
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Any:
         data = dict(form.cleaned_data)
         specialties = data.pop("specialties", [])
-        result = run(
-            request,
-            services.team_update,
-            form=form,
-            actor=request.user,
-            team=team,
-            data=data,
-            specialties=specialties,
-            opened=form.opened,
+        return services.team_update(
+            actor=signed_in_user(request), team=team, data=data, specialties=specialties, opened=form.opened
         )
-        if result:
-            messages.success(request, _("Changes saved."))
-            return redirect(result)
-    return render(
-        request, "emergency/form.html", {"form": form, "title": team.name, "cancel_url": team.get_absolute_url()}
-    )
+
+    return edit_page(request, team, form, save, title=team.name)
 
 
-@login_required
-@require_POST
-def team_readiness(request: HttpRequest, pk: int) -> HttpResponse:
-    team = _team(request, pk)
-    form = ReadinessForm(request.POST)
-    if form.is_valid():
-        run(
-            request,
-            services.team_set_readiness,
-            actor=request.user,
-            team=team,
-            success=_("Readiness updated."),
-            **form.cleaned_data,
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(team)
+team_readiness = step_view(
+    _team, ReadinessForm, with_data(services.team_set_readiness, "team"), _lazy("Readiness updated.")
+)
 
 
 @login_required
@@ -168,20 +141,9 @@ def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(team)
 
 
-@login_required
-@require_POST
-def team_equipment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    team = _team(request, pk)
-    form = EquipmentForm(request.POST)
-    if form.is_valid():
-        run(
-            request,
-            services.team_equipment_save,
-            actor=request.user,
-            team=team,
-            data=form.cleaned_data,
-            success=_("Equipment added."),
-        )
-    else:
-        form_invalid_message(request, form)
-    return redirect(team)
+team_equipment_add = step_view(
+    _team,
+    EquipmentForm,
+    lambda actor, team, form: services.team_equipment_save(actor=actor, team=team, data=form.cleaned_data),
+    _lazy("Equipment added."),
+)

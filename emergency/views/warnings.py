@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.permissions import can
+from safety_platform.security import signed_in_user
 
 from .. import services
 from ..choices import WarningStatus
@@ -24,14 +25,13 @@ from ..selectors import warning_ack_stats, warning_recipients, warnings_visible_
 from ..selectors.warnings import principal_deliveries, warning_contact_deliveries
 from ..services.common import is_enterprise_user, is_staff_user
 from ..services.reach import PRINCIPAL_LEVELS
-from .common import paginate, run
+from .common import filtered_page, form_page, paginate, post_step, run, with_data
 
 
 @login_required
 def warning_list(request: HttpRequest) -> HttpResponse:
-    filterset = WarningFilterSet(request.GET, queryset=warnings_visible_to(request.user), user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page, query = paginate(request, queryset.order_by("-issued_at", "-id"))
+    context = filtered_page(request, WarningFilterSet, warnings_visible_to(request.user), ("-issued_at", "-id"))
+    page = context["page_obj"]
     own: dict[int, Any] = {}
     user: Any = request.user
     if is_enterprise_user(user):
@@ -45,10 +45,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         request,
         "emergency/warning_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
+            **context,
             "rows": rows,
-            "query": query,
             "can_issue": can(user, "emergency.issue_warning"),
             "is_enterprise": is_enterprise_user(user),
         },
@@ -109,18 +107,13 @@ def warning_create(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "emergency.issue_warning"):
         raise PermissionDenied
     form = WarningForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        warning = run(request, services.warning_issue, form=form, actor=request.user, **form.cleaned_data)
-        if warning:
-            messages.success(
-                request,
-                _("Warning issued to %(n)d enterprises.") % {"n": warning.recipients.count()},
-            )
-            return redirect(warning)
-    return render(
+    return form_page(
         request,
-        "emergency/form.html",
-        {"form": form, "title": _("Issue a warning"), "cancel_url": reverse("emergency:warning_list")},
+        form,
+        lambda: services.warning_issue(actor=signed_in_user(request), **form.cleaned_data),
+        success=lambda warning: _("Warning issued to %(n)d enterprises.") % {"n": warning.recipients.count()},
+        title=_("Issue a warning"),
+        cancel_url=reverse("emergency:warning_list"),
     )
 
 
@@ -128,19 +121,14 @@ def warning_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     warning = _warning(request, pk)
-    form = AcknowledgeForm(request.POST, user=request.user, warning=warning)
-    if form.is_valid():
-        run(
-            request,
-            services.warning_acknowledge,
-            actor=request.user,
-            warning=warning,
-            success=_("Acknowledged. Thank you."),
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Choose the enterprise that acknowledged."))
-    return redirect(warning)
+    return post_step(
+        request,
+        warning,
+        AcknowledgeForm(request.POST, user=request.user, warning=warning),
+        with_data(services.warning_acknowledge, "warning"),
+        success=_("Acknowledged. Thank you."),
+        on_invalid=lambda request, form: messages.error(request, _("Choose the enterprise that acknowledged.")),
+    )
 
 
 @login_required
