@@ -839,27 +839,3 @@ def measure_progress(*, actor: User, measure: CorrectiveMeasure, to_status: str,
         locked.status = to_status
         locked.save()
     return locked
-
-
-__all__ = [
-    "CLOCK_FORWARD",
-    "CLOCK_INVESTIGATION",
-    "CLOCK_MEASURE",
-    "CLOCK_REPORT",
-    "CLOCK_SUPPLEMENT",
-    "accident_close",
-    "accident_end_response",
-    "accident_extend_investigation",
-    "accident_forward",
-    "accident_mark_concealed",
-    "accident_report",
-    "accident_submit_investigation",
-    "accident_supplement",
-    "accountability_add",
-    "evaluation_conclude",
-    "evaluation_save",
-    "grade_accident",
-    "measure_add",
-    "measure_progress",
-    "response_log_add",
-]

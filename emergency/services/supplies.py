@@ -484,17 +484,3 @@ def stock_check_consistency() -> list[int]:
     from ..selectors import stock_ledger_mismatches
 
     return list(stock_ledger_mismatches().values_list("pk", flat=True))
-
-
-__all__ = [
-    "Take",
-    "stock_alerts_refresh",
-    "stock_check_consistency",
-    "stock_issue",
-    "stock_receive",
-    "stock_transfer",
-    "stock_write_off",
-    "warehouse_create",
-    "warehouse_set_minimum",
-    "warehouse_update",
-]
