@@ -3,6 +3,8 @@ due inspections, and the departments' feed usage."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +23,7 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.net import same_site_target
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import list_page, render_list_page
 from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
@@ -52,13 +54,6 @@ from .services.access import (
 from .services.proposals import CONFIRM
 
 PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
-    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 def _visible_enterprise(request: HttpRequest, pk: int) -> Enterprise:
@@ -106,18 +101,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     # Worst first, in the order of the credit_rating_overview index (LIMIT reads one page of it); ties on
     # score by id, not by enterprise name: a name order would sort every enterprise at the base score.
-    page, query = _page(request, queryset.order_by("-grade", "score", "id"))
-    return render(
+    return render_list_page(
         request,
         "credit/overview.html",
-        {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query,
-            "distribution": selectors.grade_distribution(user),
-            "rule_set": RuleSet.objects.in_force(_today()),
-            "can_decide": can(user, "credit.decide_proposals"),
-        },
+        queryset.order_by("-grade", "score", "id"),
+        PAGE_SIZE,
+        filterset=filterset,
+        distribution=selectors.grade_distribution(user),
+        rule_set=RuleSet.objects.in_force(_today()),
+        can_decide=can(user, "credit.decide_proposals"),
     )
 
 
@@ -181,8 +173,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
     base = CreditRecord.objects.visible_to(user).select_related("enterprise", "rule", "department")
     filterset = RecordListFilterSet(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    page, query = _page(request, queryset.order_by("-created_at", "-id"))
-    return render(request, "credit/records.html", {"filterset": filterset, "page_obj": page, "query": query})
+    rows = queryset.order_by("-created_at", "-id")
+    return render_list_page(request, "credit/records.html", rows, PAGE_SIZE, filterset=filterset)
 
 
 @login_required
@@ -207,20 +199,24 @@ def record_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "credit/record_form.html", {"form": form, "enterprise": enterprise})
 
 
+def revoke_posted(request: HttpRequest, form: Any, revoke: Callable[..., Any], done: str) -> None:
+    """A revocation posted with its reason (a record's, a joint measure's): without a reason, or refused by the
+    service, the page says why; done, it says so. `revoke(actor=..., reason=...)` calls the service."""
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the revocation."))
+        return
+    with refusal_message(request) as refused:
+        revoke(actor=signed_in_user(request), reason=form.cleaned_data["reason"])
+    if not refused:
+        messages.success(request, done)
+
+
 @login_required
 @require_POST
 def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(CreditRecord.objects.visible_to(request.user), pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for the revocation."))
-    else:
-        with refusal_message(request) as refused:
-            services.credit_record_revoke(
-                actor=signed_in_user(request), record=record, reason=form.cleaned_data["reason"]
-            )
-        if not refused:
-            messages.success(request, _("Record revoked."))
+    revoke = partial(services.credit_record_revoke, record=record)
+    revoke_posted(request, ReasonForm(request.POST), revoke, _("Record revoked."))
     return redirect("credit:enterprise", pk=record.enterprise_id)
 
 
@@ -233,7 +229,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
     base = selectors.proposals_to_decide(user)
     filterset = ProposalListFilterSet(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    page, query = _page(request, queryset.order_by("created_at", "id"))
+    page, query = list_page(request, queryset.order_by("created_at", "id"), PAGE_SIZE)
     now = timezone.now()
     for record in selectors.explained_records(page.object_list, user):
         left = selectors.days_left(record.due_at, now)  # type: ignore[attr-defined]
@@ -299,12 +295,16 @@ def blacklist(request: HttpRequest) -> HttpResponse:
     base = BlacklistEntry.objects.visible_to(user).select_related("enterprise", "department", "rule_set")
     filterset = BlacklistListFilterSet(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    page, query = _page(request, queryset.order_by("-updated_at", "-id"))
     counts = base.aggregate(**{status: Count("id", filter=Q(status=status)) for status in BlacklistStatus.values})
-    return render(
+    rows = queryset.order_by("-updated_at", "-id")
+    return render_list_page(
         request,
         "credit/blacklist.html",
-        {"filterset": filterset, "page_obj": page, "query": query, "counts": counts, "committee": is_committee(user)},
+        rows,
+        PAGE_SIZE,
+        filterset=filterset,
+        counts=counts,
+        committee=is_committee(user),
     )
 
 
@@ -473,7 +473,7 @@ def feed_usage(request: HttpRequest) -> HttpResponse:
     if not is_committee(request.user):
         raise PermissionDenied
     uses = ApiKeyUse.objects.filter(path__startswith="/api/v1/credit/").select_related("department", "key")
-    page, query = _page(request, uses.order_by("-at", "-id"))
+    page, query = list_page(request, uses.order_by("-at", "-id"), PAGE_SIZE)
     keys = (
         ApiKey.objects.filter(uses__path__startswith="/api/v1/credit/")
         .select_related("department")

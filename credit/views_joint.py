@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import list_page
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
 from safety_platform.tasks_util import enqueue
@@ -33,6 +34,7 @@ from .forms_joint import (
 from .models import JointMeasure, JointNotice
 from .services import joint as joint_services
 from .services.access import is_committee
+from .views import revoke_posted
 
 PAGE_SIZE = 25
 
@@ -46,13 +48,6 @@ def _role(user: Any) -> str:
 def records_measures(user: Any) -> bool:
     """Department staff record the measures their own department applied."""
     return _role(user) == Role.DEPARTMENT and bool(user.department_id)
-
-
-def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
-    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 # The enterprise's credit page ---------------------------------------------------------------------
@@ -81,7 +76,7 @@ def joint_measures(request: HttpRequest) -> HttpResponse:
     base = JointMeasure.objects.visible_to(user).select_related("enterprise", "department")
     filterset = JointMeasureFilterSet(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    page, query = _page(request, queryset.order_by("-applied_on", "-id"))
+    page, query = list_page(request, queryset.order_by("-applied_on", "-id"), PAGE_SIZE)
     # A department sees the measures it applied to enterprises it does not supervise: their names link to the
     # credit page only where the user may open it (one query for the page's rows).
     on_page = {m.enterprise_id for m in page}
@@ -163,16 +158,8 @@ def _save_measure(
 @require_POST
 def joint_measure_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(JointMeasure.objects.visible_to(request.user), pk=pk)
-    form = RevokeMeasureForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for the revocation."))
-    else:
-        with refusal_message(request) as refused:
-            joint_services.joint_measure_revoke(
-                actor=signed_in_user(request), measure=measure, reason=form.cleaned_data["reason"]
-            )
-        if not refused:
-            messages.success(request, _("Measure revoked."))
+    revoke = partial(joint_services.joint_measure_revoke, measure=measure)
+    revoke_posted(request, RevokeMeasureForm(request.POST), revoke, _("Measure revoked."))
     return redirect("credit:joint_measures")
 
 
@@ -189,7 +176,7 @@ def joint_notices(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filterset = JointNoticeFilterSet(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    page, query = _page(request, queryset.order_by("-period_start", "department__name", "id"))
+    page, query = list_page(request, queryset.order_by("-period_start", "department__name", "id"), PAGE_SIZE)
     start, _end = joint_services.previous_month()
     return render(
         request,

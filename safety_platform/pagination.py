@@ -22,12 +22,14 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable
+from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django.http import HttpRequest, HttpResponse
 
 COUNT_CAP = 1000
 # No list is longer than this: a page number beyond it is past the end, answered without asking the database
@@ -187,3 +189,19 @@ class ListPaginator(Paginator):
         except EmptyPage:
             last = self.num_pages
             return self.page(last if last else 1)
+
+
+def list_page(request: HttpRequest, queryset: Any, per_page: int) -> tuple[Any, str]:
+    """The page of `queryset` the request asks for (`?page=`), and the request's other parameters as a query string
+    for the page links (the filters stay, the page number is the link's own)."""
+    page = ListPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def render_list_page(request: HttpRequest, template: str, queryset: Any, per_page: int, **context: Any) -> HttpResponse:
+    """A list page: `template` rendered with the requested page (`page_obj`), the query string for its links
+    (`query`, see `list_page`) and the rest of the `context`."""
+    page, query = list_page(request, queryset, per_page)
+    return render(request, template, {**context, "page_obj": page, "query": query})

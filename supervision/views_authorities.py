@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import render_list_page
 from safety_platform.permissions import CITY_ROLES, STAFF_ROLES, can, has_role
 from safety_platform.refusals import refusal_into
 
@@ -59,19 +59,8 @@ def authorities(request: HttpRequest) -> HttpResponse:
     rows = rows.select_related("enterprise__jurisdiction", "authority", "department", "set_by").order_by(
         "-set_at", "-pk"
     )
-    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "supervision/authority_list.html",
-        {
-            "page_obj": page,
-            "query": query.urlencode(),
-            "form": form,
-            "may_set": can(user, SET_ACTION),
-        },
-    )
+    may_set = can(user, SET_ACTION)
+    return render_list_page(request, "supervision/authority_list.html", rows, PAGE_SIZE, form=form, may_set=may_set)
 
 
 @login_required

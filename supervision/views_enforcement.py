@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import render_list_page
 from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into
 
@@ -39,13 +39,6 @@ REISSUE_REFUSALS = ("document_not_voided", "document_already_replaced")
 VOID_REFUSALS = ("document_already_voided", "document_not_voidable")
 
 
-def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
-    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
 # Documents -------------------------------------------------------------------------------------
 
 
@@ -57,12 +50,20 @@ def document_list(request: HttpRequest) -> HttpResponse:
     queryset = documents_visible_to(
         request.user, kind=filters.get("kind") or "", year=filters.get("year"), number=filters.get("number") or ""
     )
-    page, query = _page(request, queryset)
-    return render(
-        request,
-        "supervision/enforcement/documents.html",
-        {"form": form, "page_obj": page, "query": query, "can_issue": can(request.user, "supervision.issue_documents")},
-    )
+    template = "supervision/enforcement/documents.html"
+    can_issue = can(request.user, "supervision.issue_documents")
+    return render_list_page(request, template, queryset, PAGE_SIZE, form=form, can_issue=can_issue)
+
+
+def _inspection_named(request: HttpRequest, user: Any) -> Inspection | None:
+    """The inspection a document or a case starts from (`?inspection=`, or the form's field): one the user may
+    see, else not found."""
+    raw = request.GET.get("inspection") or request.POST.get("inspection") or ""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(Inspection.objects.visible_to(user).select_related("enterprise"), pk=int(raw))
 
 
 @login_required
@@ -72,15 +73,8 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
     if not can(user, "supervision.issue_documents"):
         raise PermissionDenied
     enterprises = Enterprise.objects.visible_to(user)
-    inspection = None
     replaces = _replaced_document(request, user)
-    raw_inspection = request.GET.get("inspection") or request.POST.get("inspection") or ""
-    if raw_inspection:
-        if not raw_inspection.isdigit():
-            raise Http404
-        inspection = get_object_or_404(
-            Inspection.objects.visible_to(user).select_related("enterprise"), pk=int(raw_inspection)
-        )
+    inspection = _inspection_named(request, user)
     initial: dict[str, Any] = {}
     kind = request.GET.get("kind") or ""
     if kind in INSPECTION_KINDS:
@@ -220,18 +214,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     queryset = cases_visible_to(
         request.user, status=filters.get("status") or "", overdue=bool(filters.get("overdue")), today=today
     )
-    page, query = _page(request, queryset)
-    return render(
-        request,
-        "supervision/enforcement/cases.html",
-        {
-            "form": form,
-            "page_obj": page,
-            "query": query,
-            "today": today,
-            "can_open": can(request.user, "supervision.open_cases"),
-        },
-    )
+    template = "supervision/enforcement/cases.html"
+    can_open = can(request.user, "supervision.open_cases")
+    return render_list_page(request, template, queryset, PAGE_SIZE, form=form, today=today, can_open=can_open)
 
 
 @login_required
@@ -240,14 +225,7 @@ def case_new(request: HttpRequest) -> HttpResponseBase:
     if not can(user, "supervision.open_cases"):
         raise PermissionDenied
     enterprises = Enterprise.objects.visible_to(user)
-    inspection = None
-    raw_inspection = request.GET.get("inspection") or request.POST.get("inspection") or ""
-    if raw_inspection:
-        if not raw_inspection.isdigit():
-            raise Http404
-        inspection = get_object_or_404(
-            Inspection.objects.visible_to(user).select_related("enterprise"), pk=int(raw_inspection)
-        )
+    inspection = _inspection_named(request, user)
     initial: dict[str, Any] = {"enterprise": inspection.enterprise} if inspection is not None else {}
     form = CaseOpenForm(request.POST or None, initial=initial, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():

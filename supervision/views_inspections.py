@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import render_list_page
 from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
@@ -51,19 +51,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         .annotate(failed=_failed_count())
         .order_by("-inspected_on", "-id")
     )
-    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "supervision/inspections/list.html",
-        {
-            "page_obj": page,
-            "query": query.urlencode(),
-            "filterset": filterset,
-            "can_inspect": can(request.user, "supervision.inspect"),
-        },
-    )
+    template = "supervision/inspections/list.html"
+    can_inspect = can(request.user, "supervision.inspect")
+    return render_list_page(request, template, queryset, PAGE_SIZE, filterset=filterset, can_inspect=can_inspect)
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.choices import Role
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import list_page
 from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 
@@ -52,13 +52,6 @@ def _staff(request: HttpRequest) -> Any:
     return user
 
 
-def _page(request: HttpRequest, queryset: Any) -> tuple[Any, str]:
-    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
 def _may_generate(user: Any) -> bool:
     return (
         user.is_superuser
@@ -75,7 +68,9 @@ def plans(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit() and len(year) == 4:
         queryset = queryset.filter(year=int(year))
-    page, query = _page(request, queryset.order_by("-year", "jurisdiction__path", "quarter", "department__name", "pk"))
+    page, query = list_page(
+        request, queryset.order_by("-year", "jurisdiction__path", "quarter", "department__name", "pk"), PAGE_SIZE
+    )
     for plan in page.object_list:
         plan.label = plan_label(plan)
     may_generate = _may_generate(user)
@@ -164,7 +159,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             entries = entries.filter(assignee=data["assignee"])
     elif form.is_bound:
         entries = entries.none()
-    page, query = _page(request, entries)
+    page, query = list_page(request, entries, PAGE_SIZE)
     decorate(page.object_list)
     return render(
         request,
@@ -233,7 +228,7 @@ def plan_mine(request: HttpRequest) -> HttpResponse:
     page = None
     query = ""
     if plan is not None:
-        page, query = _page(request, my_due_entries(user, plan, today))
+        page, query = list_page(request, my_due_entries(user, plan, today), PAGE_SIZE)
         decorate(page.object_list)
     return render(
         request,
