@@ -110,6 +110,17 @@ class StyledForm(forms.Form):
         _styled(self)
 
 
+def _position_field(label: Any, axis: str, help_text: Any) -> forms.CharField:
+    """A typed coordinate, optional, which the "use my position" button fills in (`data-position`)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "data-position": axis}),
+        help_text=help_text,
+    )
+
+
 class HazardLogForm(StyledForm):
     """Log a hazard on site: a few taps on a phone; an inspector may grade it at once."""
 
@@ -120,20 +131,10 @@ class HazardLogForm(StyledForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     location = forms.CharField(label=_("Location / post"), max_length=200, required=False)
     # Where it is: filled by the "use my position" button (hazards/position.js, asks only when pressed) or typed.
-    latitude = forms.CharField(
-        label=_("Latitude"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "data-position": "latitude"}),
-        help_text=_("Degrees north, e.g. 25.075100; leave both empty when unknown."),
+    latitude = _position_field(
+        _("Latitude"), "latitude", _("Degrees north, e.g. 25.075100; leave both empty when unknown.")
     )
-    longitude = forms.CharField(
-        label=_("Longitude"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "data-position": "longitude"}),
-        help_text=_("Degrees east, e.g. 117.017400."),
-    )
+    longitude = _position_field(_("Longitude"), "longitude", _("Degrees east, e.g. 117.017400."))
     photos = MultipleFileField(label=_("Photos"), capture=True)
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("Campaign"), required=False)
     grade = forms.ChoiceField(label=_("Grade"), choices=[("", _("Assess later")), *HazardGrade.choices], required=False)

@@ -18,6 +18,20 @@ def _area(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"class": "form-control", "rows": rows})
 
 
+TYPED_NUMBER = _("Leave empty to number it automatically; type it for a paper document entered later.")
+
+
+def _document_number(help_text: Any = "") -> forms.CharField:
+    """The document's number, typed only for a paper document entered later (empty: numbered automatically)."""
+    return forms.CharField(
+        label=_("Document number"),
+        required=False,
+        max_length=60,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=TEXT),
+    )
+
+
 class DocumentIssueForm(EnterpriseForm):
     """An inspection document: the record, the order to rectify (its items become hazards), the re-inspection."""
 
@@ -28,13 +42,7 @@ class DocumentIssueForm(EnterpriseForm):
         widget=forms.Select(attrs=SELECT),
     )
     issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput(attrs=TEXT))
-    number = forms.CharField(
-        label=_("Document number"),
-        required=False,
-        max_length=60,
-        help_text=_("Leave empty to number it automatically; type it for a paper document entered later."),
-        widget=forms.TextInput(attrs=TEXT),
-    )
+    number = _document_number(TYPED_NUMBER)
     findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(4))
     legal_basis = forms.CharField(
         label=_("Legal basis"),
@@ -91,13 +99,7 @@ class CaseOpenForm(EnterpriseForm):
     violation = forms.ChoiceField(label=_("Violation"), choices=Violation.choices, widget=forms.Select(attrs=SELECT))
     filed_on = forms.DateField(label=_("Date filed"), widget=DateInput(attrs=TEXT))
     findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(3))
-    number = forms.CharField(
-        label=_("Document number"),
-        required=False,
-        max_length=60,
-        help_text=_("Leave empty to number it automatically; type it for a paper document entered later."),
-        widget=forms.TextInput(attrs=TEXT),
-    )
+    number = _document_number(TYPED_NUMBER)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,9 +114,7 @@ class NotifyForm(forms.Form):
     notified_on = forms.DateField(label=_("Notified on"), widget=DateInput(attrs=TEXT))
     findings = forms.CharField(label=_("Facts and intended penalty"), widget=_area(3))
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_area(2))
-    number = forms.CharField(
-        label=_("Document number"), required=False, max_length=60, widget=forms.TextInput(attrs=TEXT)
-    )
+    number = _document_number()
 
 
 class StatementForm(forms.Form):
@@ -148,9 +148,7 @@ class DecideForm(forms.Form):
     licence_revocation_proposed = forms.BooleanField(label=_("Propose to revoke a licence"), required=False)
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_area(2))
     findings = forms.CharField(label=_("Reasons for the decision"), required=False, widget=_area(3))
-    number = forms.CharField(
-        label=_("Document number"), required=False, max_length=60, widget=forms.TextInput(attrs=TEXT)
-    )
+    number = _document_number()
 
 
 class ExecuteForm(forms.Form):

@@ -29,6 +29,19 @@ class EnterpriseChooseForm(EnterpriseForm):
     enterprise = EnterpriseChoiceField(operating_only=True)
 
 
+def _degrees(label: Any, limit: int, *, max_digits: int) -> forms.DecimalField:
+    """An optional latitude or longitude: degrees within ±`limit`, six decimals."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        decimal_places=6,
+        max_digits=max_digits,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any", "inputmode": "decimal"}),
+    )
+
+
 class InspectionForm(forms.Form):
     """An inspection of one enterprise: the day, why, who joined, then one card per checklist item."""
 
@@ -58,24 +71,8 @@ class InspectionForm(forms.Form):
     note = forms.CharField(
         label=_("Findings"), required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 3})
     )
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        decimal_places=6,
-        max_digits=8,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any", "inputmode": "decimal"}),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        decimal_places=6,
-        max_digits=9,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any", "inputmode": "decimal"}),
-    )
+    latitude = _degrees(_("Latitude"), 90, max_digits=8)
+    longitude = _degrees(_("Longitude"), 180, max_digits=9)
 
     def __init__(
         self,
