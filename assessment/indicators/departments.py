@@ -50,11 +50,13 @@ CREDIT_RECORD_DAYS = 7
 BLACKLIST_PROPOSAL_DAYS = 10
 
 
-def _on_time(rows: list[tuple[int, bool]], record_model: str) -> Figure:
-    on_time = [pk for pk, in_time in rows if in_time]
-    return Figure(
-        numerator=Decimal(len(on_time)), denominator=Decimal(len(rows)), record_model=record_model, record_ids=on_time
-    )
+def _on_time(rows: QuerySet[Any], in_time: Q, record_model: str) -> Figure:
+    """The share of `rows` that are `in_time`, naming those rows (one query)."""
+    flags = rows.annotate(on_time=Case(When(in_time, then=Value(True)), default=Value(False)))
+    flagged = list(flags.order_by("pk").values_list("pk", "on_time"))
+    on_time = [pk for pk, met in flagged if met]
+    total = Decimal(len(flagged))
+    return Figure(numerator=Decimal(len(on_time)), denominator=total, record_model=record_model, record_ids=on_time)
 
 
 def _days_between(later: Any, earlier: Any) -> ExpressionWrapper:
@@ -77,14 +79,8 @@ def department_credit_records_on_time(department: Any, window: Window, *, days: 
         created_at__gte=window.start_at,
         created_at__lt=window.end_at,
     ).exclude(status=RecordStatus.REVOKED)
-    in_time = Q(delay__lte=dt.timedelta(days=days))
-    rows = list(
-        records.alias(delay=_days_between(TruncDate("created_at"), F("occurred_on")))
-        .annotate(on_time=Case(When(in_time, then=Value(True)), default=Value(False)))
-        .order_by("pk")
-        .values_list("pk", "on_time")
-    )
-    return _on_time(rows, CREDIT_RECORD)
+    delayed = records.alias(delay=_days_between(TruncDate("created_at"), F("occurred_on")))
+    return _on_time(delayed, Q(delay__lte=dt.timedelta(days=days)), CREDIT_RECORD)
 
 
 @indicator(
@@ -106,16 +102,13 @@ def department_blacklist_proposals_on_time(department: Any, window: Window, *, d
         .values("at")[:1]
     )
     in_time = Q(delay__lte=dt.timedelta(days=days))  # never handled: no delay, not in time
-    rows = list(
+    due = (
         BlacklistEntry.objects.filter(department=department)
         .alias(proposed_on=TruncDate("proposed_at"))
         .filter(proposed_on__gte=first, proposed_on__lte=last)
         .alias(delay=_days_between(TruncDate(Subquery(handled_at)), F("proposed_on")))
-        .annotate(on_time=Case(When(in_time, then=Value(True)), default=Value(False)))
-        .order_by("pk")
-        .values_list("pk", "on_time")
     )
-    return _on_time(rows, BLACKLIST_ENTRY)
+    return _on_time(due, in_time, BLACKLIST_ENTRY)
 
 
 def _supervises_nothing(department: Any) -> str:
@@ -128,22 +121,23 @@ def _in_industries(department: Any) -> QuerySet[Hazard]:
     return Hazard.objects.counted().filter(enterprise__supervising_department=department)
 
 
+def _hazard_share(department: Any, which: Q, met: Q) -> Figure:
+    """The share of the hazards in the department's industries picked by `which` that meet `met` (not computable
+    for a department that supervises no industry)."""
+    why = _supervises_nothing(department)
+    if why:
+        return Figure(numerator=Decimal(0), record_model=HAZARD, not_computable=why)
+    return _on_time(_in_industries(department).filter(which), met, HAZARD)
+
+
 @indicator(
     "department_hazard_closure_rate",
     gettext_lazy("Hazards in the department's industries found in the period and closed out by its end (share)"),
     kind=DEPARTMENT,
 )
 def department_hazard_closure_rate(department: Any, window: Window) -> Figure:
-    why = _supervises_nothing(department)
-    if why:
-        return Figure(numerator=Decimal(0), record_model=HAZARD, not_computable=why)
-    found = _in_industries(department).filter(found_at__gte=window.start_at, found_at__lt=window.end_at)
-    rows = list(
-        found.annotate(closed=Case(When(closed_at__lt=window.end_at, then=Value(True)), default=Value(False)))
-        .order_by("pk")
-        .values_list("pk", "closed")
-    )
-    return _on_time(rows, HAZARD)
+    found = Q(found_at__gte=window.start_at, found_at__lt=window.end_at)
+    return _hazard_share(department, found, Q(closed_at__lt=window.end_at))
 
 
 @indicator(
@@ -153,17 +147,8 @@ def department_hazard_closure_rate(department: Any, window: Window) -> Figure:
 )
 def department_hazard_on_time_closure_rate(department: Any, window: Window) -> Figure:
     """As the county's on-time closure rate: hazards due in the period (up to today), closed by the deadline day."""
-    why = _supervises_nothing(department)
-    if why:
-        return Figure(numerator=Decimal(0), record_model=HAZARD, not_computable=why)
-    due = _in_industries(department).filter(deadline__gte=window.start, deadline__lte=window.as_of)
-    closed_in_time = Q(closed_at__isnull=False, closed_at__date__lte=F("deadline"))
-    rows = list(
-        due.annotate(on_time=Case(When(closed_in_time, then=Value(True)), default=Value(False)))
-        .order_by("pk")
-        .values_list("pk", "on_time")
-    )
-    return _on_time(rows, HAZARD)
+    due = Q(deadline__gte=window.start, deadline__lte=window.as_of)
+    return _hazard_share(department, due, Q(closed_at__isnull=False, closed_at__date__lte=F("deadline")))
 
 
 not_yet_measurable(
