@@ -15,8 +15,9 @@ the earliest (a record older than the rules is still decided). The admin side is
 `safety_platform.admin_versioning`.
 
 The checks read the stored row, not the instance: a draft being put in force saves once, and a stale
-instance of a version frozen meanwhile is still refused. A queryset `update()`/`delete()` or `bulk_create`
-does not pass here (as with any model `save()`): the services and the admin go through `save()`.
+instance of a version frozen meanwhile is still refused. A queryset's `update()`/`delete()` and
+`bulk_create()` bypass `save()`, and so these checks (a migration, a fixture, a copy into a new draft use
+them); the services and the admin write through `save()`.
 """
 
 from __future__ import annotations
