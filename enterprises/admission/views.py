@@ -18,7 +18,8 @@ from safety_platform.security import signed_in_user
 
 from ..common.access import is_city_staff, is_staff_user
 from ..common.hazard_link import hazard_url
-from ..common.views import filtered_page, run_service
+from ..common.views import create_page, enterprise_initial, filtered_page, run_service, save_form
+from ..registry.importexport import import_upload
 from ..registry.models import Enterprise
 from .filtersets import (
     CatalogEntryFilterSet,
@@ -80,10 +81,9 @@ def _planning_form(request: HttpRequest, form_class: Any, instance: Any, save: A
     if not can(request.user, "enterprises.manage_planning"):
         raise PermissionDenied
     form = form_class(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(request, lambda: save(form.instance, form.opened), form=form, success=done)
-        if saved:
-            return saved
+    saved = save_form(request, form, lambda: save(form.instance, form.opened), success=done)
+    if saved:
+        return saved
     return render(request, template, {"form": form, "object": instance})
 
 
@@ -255,15 +255,14 @@ def catalog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     entry = get_object_or_404(CatalogEntry.objects.visible_to(request.user), pk=pk) if pk else None
     form = CatalogEntryForm(request.POST or None, instance=entry)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            request,
-            lambda: catalog_entry_save(actor=signed_in_user(request), entry=form.instance, opened=form.opened),
-            form=form,
-            success=_("Catalog entry saved; declared equipment is being matched against it."),
-        )
-        if saved:
-            return redirect(saved)
+    saved = save_form(
+        request,
+        form,
+        lambda: catalog_entry_save(actor=signed_in_user(request), entry=form.instance, opened=form.opened),
+        success=_("Catalog entry saved; declared equipment is being matched against it."),
+    )
+    if saved:
+        return redirect(saved)
     return render(request, "enterprises/admission/catalog_form.html", {"form": form, "entry": entry})
 
 
@@ -272,15 +271,8 @@ def catalog_import_view(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "enterprises.edit_catalog"):
         raise PermissionDenied
     form = CatalogImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = catalog_import(
-            actor=signed_in_user(request),
-            filename=upload.name,
-            content=upload.read(),
-            import_valid_rows=form.cleaned_data["import_valid_rows"],
-        )
+    result = import_upload(request, form, catalog_import)
+    if result is not None:
         if result.imported:
             messages.success(
                 request,
@@ -313,20 +305,17 @@ def equipment_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not (user.is_enterprise_user or is_staff_user(user)):
         raise PermissionDenied
-    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
-    form = EquipmentForm(request.POST or None, user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = EquipmentForm(request.POST or None, user=user, initial=enterprise_initial(request))
+
+    def declare() -> Any:
         data = dict(form.cleaned_data)
         enterprise = data.pop("enterprise", None) or user.enterprise
-        item = run_service(
-            request,
-            lambda: equipment_declare(actor=user, enterprise=enterprise, data=data),
-            form=form,
-            success=_("Equipment declared."),
-        )
-        if item:
-            _report_matches(request, item)
-            return redirect("enterprises:equipment_edit", pk=item.pk)
+        return equipment_declare(actor=user, enterprise=enterprise, data=data)
+
+    item = save_form(request, form, declare, success=_("Equipment declared."))
+    if item:
+        _report_matches(request, item)
+        return redirect("enterprises:equipment_edit", pk=item.pk)
     return render(request, "enterprises/admission/equipment_form.html", {"form": form, "item": None})
 
 
@@ -344,24 +333,19 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(equipment_visible_to(request.user), pk=pk)
     can_edit = can(request.user, "enterprises.manage_equipment", item.enterprise)
     form = EquipmentForm(request.POST or None, instance=item, user=request.user)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            saved = run_service(
-                request,
-                lambda: equipment_update(
-                    actor=signed_in_user(request),
-                    equipment=item,
-                    data=form.cleaned_data,
-                    opened=form.opened,
-                ),
-                form=form,
-                success=_("Changes saved."),
-            )
-            if saved:
-                _report_matches(request, saved)
-                return redirect("enterprises:equipment_edit", pk=item.pk)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    saved = save_form(
+        request,
+        form,
+        lambda: equipment_update(
+            actor=signed_in_user(request), equipment=item, data=form.cleaned_data, opened=form.opened
+        ),
+        success=_("Changes saved."),
+    )
+    if saved:
+        _report_matches(request, saved)
+        return redirect("enterprises:equipment_edit", pk=item.pk)
     matches = [{"match": m, "hazard_url": hazard_url(m.hazard_id)} for m in equipment_matches(item)]
     return render(
         request,
@@ -386,19 +370,14 @@ def exit_list(request: HttpRequest) -> HttpResponse:
 def exit_new(request: HttpRequest) -> HttpResponse:
     if not is_staff_user(request.user):
         raise PermissionDenied
-    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
-    form = ExitProposalForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        proposal = run_service(
-            request,
-            lambda: exit_proposal_create(actor=signed_in_user(request), **data),
-            form=form,
-            success=_("Exit proposed; the committee office has been notified."),
-        )
-        if proposal:
-            return redirect(proposal)
-    return render(request, "enterprises/admission/exit_form.html", {"form": form})
+    form = ExitProposalForm(request.POST or None, user=request.user, initial=enterprise_initial(request))
+    return create_page(
+        request,
+        form,
+        exit_proposal_create,
+        "enterprises/admission/exit_form.html",
+        success=_("Exit proposed; the committee office has been notified."),
+    )
 
 
 @login_required

@@ -151,15 +151,8 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "enterprises.manage"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = enterprise_import(
-            actor=signed_in_user(request),
-            filename=upload.name,
-            content=upload.read(),
-            import_valid_rows=form.cleaned_data["import_valid_rows"],
-        )
+    result = importexport.import_upload(request, form, enterprise_import)
+    if result is not None:
         if result.imported:
             messages.success(
                 request,

@@ -19,7 +19,7 @@ from safety_platform.security import signed_in_user
 
 from ..common.access import is_staff_user
 from ..common.hazard_link import hazard_url
-from ..common.views import filtered_page, run_service
+from ..common.views import create_page, enterprise_initial, filtered_page, post_form, run_service, save_form
 from .filtersets import JointInspectionFilterSet
 from .forms import FindingForm, JointInspectionForm, ResponsibilityItemForm, ReviewForm, SummaryForm
 from .models import JointInspectionStatus, ResponsibilityItem
@@ -102,27 +102,24 @@ def responsibility_item_new(request: HttpRequest, department_id: int) -> HttpRes
     if not can(request.user, "enterprises.edit_responsibility", department):
         raise PermissionDenied
     form = ResponsibilityItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: responsibility_item_create(
-                actor=signed_in_user(request),
-                department=department,
-                duty=data["duty"],
-                kind=data["kind"],
-                industry=data["industry"],
-                legal_basis=data["legal_basis"],
-                effective_on=data["effective_on"],
-            ),
-            form=form,
-            success=_("Duty added to the responsibility list."),
-        )
-        if done:
-            return redirect("enterprises:responsibility_department", department_id=department.pk)
+    done = save_form(
+        request,
+        form,
+        lambda: responsibility_item_create(
+            actor=signed_in_user(request), department=department, **_item_wording(form.cleaned_data)
+        ),
+        success=_("Duty added to the responsibility list."),
+    )
+    if done:
+        return redirect("enterprises:responsibility_department", department_id=department.pk)
     return render(
         request, "enterprises/responsibility/item_form.html", {"form": form, "department": department, "item": None}
     )
+
+
+def _item_wording(data: dict[str, Any]) -> dict[str, Any]:
+    """What a duty's form sets: the wording a new duty or a revision is saved with."""
+    return {key: data[key] for key in ("duty", "kind", "industry", "legal_basis", "effective_on")}
 
 
 def _in_force(item: ResponsibilityItem) -> ResponsibilityItem | None:
@@ -154,25 +151,16 @@ def responsibility_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # Saving the form as it was opened writes no revision (it would only retire the wording in force).
         messages.info(request, _("Nothing changed."))
         return redirect("enterprises:responsibility_department", department_id=item.department_id)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: responsibility_item_revise(
-                actor=signed_in_user(request),
-                item=item,
-                duty=data["duty"],
-                kind=data["kind"],
-                industry=data["industry"],
-                legal_basis=data["legal_basis"],
-                effective_on=data["effective_on"],
-                opened=form.opened,
-            ),
-            form=form,
-            success=_("Duty revised; the previous wording is kept in the history."),
-        )
-        if done:
-            return redirect("enterprises:responsibility_department", department_id=item.department_id)
+    done = save_form(
+        request,
+        form,
+        lambda: responsibility_item_revise(
+            actor=signed_in_user(request), item=item, opened=form.opened, **_item_wording(form.cleaned_data)
+        ),
+        success=_("Duty revised; the previous wording is kept in the history."),
+    )
+    if done:
+        return redirect("enterprises:responsibility_department", department_id=item.department_id)
     return render(
         request,
         "enterprises/responsibility/item_form.html",
@@ -224,27 +212,14 @@ def joint_inspection_list(request: HttpRequest) -> HttpResponse:
 def joint_inspection_new(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "enterprises.create_joint_inspection"):
         raise PermissionDenied
-    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
-    form = JointInspectionForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        inspection = run_service(
-            request,
-            lambda: joint_inspection_create(
-                actor=signed_in_user(request),
-                enterprise=data["enterprise"],
-                title=data["title"],
-                lead_department=data["lead_department"],
-                departments=data["departments"],
-                planned_on=data["planned_on"],
-                team=data["team"],
-            ),
-            form=form,
-            success=_("Joint inspection planned."),
-        )
-        if inspection:
-            return redirect(inspection)
-    return render(request, "enterprises/responsibility/joint_form.html", {"form": form})
+    form = JointInspectionForm(request.POST or None, user=request.user, initial=enterprise_initial(request))
+    return create_page(
+        request,
+        form,
+        joint_inspection_create,
+        "enterprises/responsibility/joint_form.html",
+        success=_("Joint inspection planned."),
+    )
 
 
 def _inspection(request: HttpRequest, pk: int) -> Any:
@@ -277,19 +252,14 @@ def joint_inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def joint_finding_new(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
     form = FindingForm(request.POST, inspection=inspection, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        run_service(
-            request,
-            lambda: joint_finding_add(actor=signed_in_user(request), inspection=inspection, **data),
-            success=_("Finding recorded."),
-        )
-    else:
-        if not can(request.user, "enterprises.work_on_inspection", inspection):
-            raise PermissionDenied
-        messages.error(
-            request, " ".join(f"{form.fields[f].label}: {' '.join(map(str, e))}" for f, e in form.errors.items())
-        )
+    if not form.is_valid() and not can(request.user, "enterprises.work_on_inspection", inspection):
+        raise PermissionDenied  # the service refuses a valid form; an invalid one must not tell more
+    post_form(
+        request,
+        form,
+        lambda data: joint_finding_add(actor=signed_in_user(request), inspection=inspection, **data),
+        success=_("Finding recorded."),
+    )
     return redirect(inspection)
 
 
@@ -297,20 +267,22 @@ def joint_finding_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def joint_inspection_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     inspection = _inspection(request, pk)
-    if action == "complete":
-        summary = request.POST.get("summary", "")
-        run_service(
-            request,
-            lambda: joint_inspection_complete(actor=signed_in_user(request), inspection=inspection, summary=summary),
-            success=_("Inspection completed: its findings are registered as hazards."),
-        )
-    elif action == "cancel":
-        reason = request.POST.get("reason", "")
-        run_service(
-            request,
-            lambda: joint_inspection_cancel(actor=signed_in_user(request), inspection=inspection, reason=reason),
-            success=_("Inspection cancelled."),
-        )
-    else:
+    # The action, its service, the one text it takes from the form, the message when done.
+    acts: dict[str, tuple[Any, str, str]] = {
+        "complete": (
+            joint_inspection_complete,
+            "summary",
+            _("Inspection completed: its findings are registered as hazards."),
+        ),
+        "cancel": (joint_inspection_cancel, "reason", _("Inspection cancelled.")),
+    }
+    if action not in acts:
         raise PermissionDenied
+    service, field, success = acts[action]
+    text = request.POST.get(field, "")
+    run_service(
+        request,
+        lambda: service(actor=signed_in_user(request), inspection=inspection, **{field: text}),
+        success=success,
+    )
     return redirect(inspection)

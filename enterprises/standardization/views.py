@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from safety_platform.security import signed_in_user
 from safety_platform.uploads import serve_protected
 
 from ..common.access import is_staff_user
-from ..common.views import filtered_page, run_service
+from ..common.views import create_page, enterprise_initial, filtered_page, post_form, run_service
 from .filtersets import CertificateFilterSet, DemonstrationFilterSet
 from .forms import CertificateForm, DemonstrationForm, MeasureForm, RereviewForm, RevokeForm, VerifyForm
 from .models import CertificateStatus, DemonstrationStatus
@@ -55,21 +54,14 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not (user.is_enterprise_user or is_staff_user(user)):
         raise PermissionDenied
-    initial = {"enterprise": request.GET.get("enterprise")} if request.GET.get("enterprise") else None
-    form = CertificateForm(request.POST or None, request.FILES or None, user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        cert = run_service(
-            request,
-            lambda: stdcert_record(actor=user, **data),
-            form=form,
-            success=_("Certificate recorded.")
-            if is_staff_user(user)
-            else _("Certificate declared; staff will verify it."),
-        )
-        if cert:
-            return redirect(cert)
-    return render(request, "enterprises/standardization/certificate_form.html", {"form": form})
+    form = CertificateForm(request.POST or None, request.FILES or None, user=user, initial=enterprise_initial(request))
+    return create_page(
+        request,
+        form,
+        stdcert_record,
+        "enterprises/standardization/certificate_form.html",
+        success=_("Certificate recorded.") if is_staff_user(user) else _("Certificate declared; staff will verify it."),
+    )
 
 
 def _certificate(request: HttpRequest, pk: int) -> Any:
@@ -114,34 +106,17 @@ def certificate_scan(request: HttpRequest, pk: int) -> FileResponse:
 def certificate_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     cert = _certificate(request, pk)
     actor: Any = request.user
-    if action == "verify":
-        form: Any = VerifyForm(request.POST)
-        if form.is_valid():
-            run_service(
-                request,
-                lambda: stdcert_verify(actor=actor, certificate=cert, **form.cleaned_data),
-                success=_("Verification recorded."),
-            )
-    elif action == "revoke":
-        form = RevokeForm(request.POST)
-        if form.is_valid():
-            run_service(
-                request,
-                lambda: stdcert_revoke(actor=actor, certificate=cert, **form.cleaned_data),
-                success=_("Certificate revoked."),
-            )
-    elif action == "rereview":
-        form = RereviewForm(request.POST)
-        if form.is_valid():
-            run_service(
-                request,
-                lambda: stdcert_apply_rereview(actor=actor, certificate=cert, **form.cleaned_data),
-                success=_("Re-review application recorded."),
-            )
-    else:
+    acts: dict[str, tuple[Any, Any, str]] = {
+        "verify": (VerifyForm, stdcert_verify, _("Verification recorded.")),
+        "revoke": (RevokeForm, stdcert_revoke, _("Certificate revoked.")),
+        "rereview": (RereviewForm, stdcert_apply_rereview, _("Re-review application recorded.")),
+    }
+    if action not in acts:
         raise PermissionDenied
-    if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+    form_class, service, success = acts[action]
+    post_form(
+        request, form_class(request.POST), lambda data: service(actor=actor, certificate=cert, **data), success=success
+    )
     return redirect(cert)
 
 
@@ -217,24 +192,15 @@ def demonstration_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
     actor: Any = request.user
     if action == "measure":
         form: Any = MeasureForm(request.POST, prefix="m")
-        if form.is_valid():
-            run_service(
-                request,
-                lambda: demonstration_add_measure(actor=actor, demonstration=demo, measure=form.cleaned_data),
-                success=_("Measure added."),
-            )
+        call: Any = lambda data: demonstration_add_measure(actor=actor, demonstration=demo, measure=data)  # noqa: E731
+        success = _("Measure added.")
     elif action == "revoke":
         form = RevokeForm(request.POST)
-        if form.is_valid():
-            run_service(
-                request,
-                lambda: demonstration_revoke(actor=actor, demonstration=demo, reason=form.cleaned_data["reason"]),
-                success=_("Designation withdrawn."),
-            )
+        call = lambda data: demonstration_revoke(actor=actor, demonstration=demo, reason=data["reason"])  # noqa: E731
+        success = _("Designation withdrawn.")
     else:
         raise PermissionDenied
-    if not form.is_valid():
-        if not can(actor, "enterprises.designate", demo.enterprise):
-            raise PermissionDenied
-        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+    if not form.is_valid() and not can(actor, "enterprises.designate", demo.enterprise):
+        raise PermissionDenied  # the service refuses a valid form; an invalid one must not tell more
+    post_form(request, form, call, success=success)
     return redirect(demo)

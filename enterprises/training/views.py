@@ -22,7 +22,7 @@ from safety_platform.pagination import ListPaginator
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.views import PAGE_SIZE, filtered_page, run_service
+from ..common.views import PAGE_SIZE, filtered_page, form_errors_message, post_form, run_service, save_form
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet
 from .forms import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
@@ -137,21 +137,32 @@ def employee_new(request: HttpRequest) -> HttpResponse:
     if not can(user, "enterprises.keep_records", enterprise):
         raise PermissionDenied
     form = EmployeeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
-        employee = run_service(
-            request,
-            lambda: employee_create(actor=user, enterprise=enterprise, **data),
-            form=form,
-            success=_("Employee added."),
-        )
-        if employee:
-            return redirect(employee)
+    employee = save_form(
+        request,
+        form,
+        lambda: employee_create(actor=user, enterprise=enterprise, **_without_version(form.cleaned_data)),
+        success=_("Employee added."),
+    )
+    if employee:
+        return redirect(employee)
     return render(request, "enterprises/training/employee_form.html", {"form": form, "enterprise": enterprise})
+
+
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    """A form's data for a service that takes the fields themselves (the version travels as `opened`)."""
+    return {k: v for k, v in data.items() if k != VERSION_FIELD}
 
 
 def _employee(request: HttpRequest, pk: int) -> Any:
     return get_object_or_404(employees_visible_to(request.user), pk=pk)
+
+
+def _employee_to_keep(request: HttpRequest, pk: int) -> Any:
+    """An employee whose records the user keeps (a 404 outside the scope, then a 403 for one who only reads)."""
+    employee = _employee(request, pk)
+    if not can(request.user, "enterprises.keep_records", employee.enterprise):
+        raise PermissionDenied
+    return employee
 
 
 @login_required
@@ -181,21 +192,18 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = _employee(request, pk)
-    if not can(request.user, "enterprises.keep_records", employee.enterprise):
-        raise PermissionDenied
+    employee = _employee_to_keep(request, pk)
     form = EmployeeForm(request.POST or None, instance=employee)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            request,
-            lambda: employee_update(
-                actor=signed_in_user(request), employee=employee, data=form.cleaned_data, opened=form.opened
-            ),
-            form=form,
-            success=_("Changes saved."),
-        )
-        if saved:
-            return redirect(saved)
+    saved = save_form(
+        request,
+        form,
+        lambda: employee_update(
+            actor=signed_in_user(request), employee=employee, data=form.cleaned_data, opened=form.opened
+        ),
+        success=_("Changes saved."),
+    )
+    if saved:
+        return redirect(saved)
     return render(
         request,
         "enterprises/training/employee_form.html",
@@ -203,22 +211,13 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    messages.error(
-        request,
-        " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()),
-    )
-
-
 @login_required
 @require_POST
 def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = _employee(request, pk)
-    if not can(request.user, "enterprises.keep_records", employee.enterprise):
-        raise PermissionDenied
+    employee = _employee_to_keep(request, pk)
     form = PostChangeForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_message(request, form)
         return redirect(employee)
     data = form.cleaned_data
     actor: Any = request.user
@@ -252,18 +251,13 @@ def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = _employee(request, pk)
-    if not can(request.user, "enterprises.keep_records", employee.enterprise):
-        raise PermissionDenied
-    form = TrainingRecordForm(request.POST)
-    if form.is_valid():
-        run_service(
-            request,
-            lambda: training_record_add(actor=signed_in_user(request), employee=employee, **form.cleaned_data),
-            success=_("Training recorded."),
-        )
-    else:
-        _form_errors(request, form)
+    employee = _employee_to_keep(request, pk)
+    post_form(
+        request,
+        TrainingRecordForm(request.POST),
+        lambda data: training_record_add(actor=signed_in_user(request), employee=employee, **data),
+        success=_("Training recorded."),
+    )
     return redirect(employee)
 
 
@@ -284,22 +278,15 @@ def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = _employee(request, pk)
-    if not can(request.user, "enterprises.keep_records", employee.enterprise):
-        raise PermissionDenied
-    form = SpecialCertificateForm(request.POST)
-    if form.is_valid():
-        run_service(
-            request,
-            lambda: special_certificate_save(
-                actor=signed_in_user(request),
-                employee=employee,
-                **{k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
-            ),
-            success=_("Certificate recorded."),
-        )
-    else:
-        _form_errors(request, form)
+    employee = _employee_to_keep(request, pk)
+    post_form(
+        request,
+        SpecialCertificateForm(request.POST),
+        lambda data: special_certificate_save(
+            actor=signed_in_user(request), employee=employee, **_without_version(data)
+        ),
+        success=_("Certificate recorded."),
+    )
     return redirect(employee)
 
 
@@ -311,21 +298,20 @@ def certificate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "enterprises.keep_records", cert.employee.enterprise):
         raise PermissionDenied
     form = SpecialCertificateForm(request.POST or None, instance=cert)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            request,
-            lambda: special_certificate_save(
-                actor=signed_in_user(request),
-                employee=cert.employee,
-                certificate=cert,
-                opened=form.opened,
-                **{k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD},
-            ),
-            form=form,
-            success=_("Certificate updated."),
-        )
-        if saved:
-            return redirect(cert.employee)
+    saved = save_form(
+        request,
+        form,
+        lambda: special_certificate_save(
+            actor=signed_in_user(request),
+            employee=cert.employee,
+            certificate=cert,
+            opened=form.opened,
+            **_without_version(form.cleaned_data),
+        ),
+        success=_("Certificate updated."),
+    )
+    if saved:
+        return redirect(cert.employee)
     return render(request, "enterprises/training/certificate_form.html", {"form": form, "cert": cert})
 
 
