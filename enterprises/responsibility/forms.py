@@ -13,7 +13,7 @@ from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, IdsChoiceField, model_choice_field
 from safety_platform.models import Department, Industry
 
-from ..common.forms import enterprises_for, style
+from ..common.forms import StyledFormMixin, enterprises_for, style
 from ..registry.fields import EnterpriseChoiceField
 from .models import JointInspection, JointInspectionFinding, ResponsibilityItem
 
@@ -37,12 +37,8 @@ class ResponsibilityItemForm(VersionedFormMixin, forms.ModelForm):
         style(self)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
 
 class JointInspectionForm(forms.ModelForm):
@@ -80,17 +76,9 @@ class FindingForm(forms.ModelForm):
         style(self)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
-
-class SummaryForm(forms.Form):
+class SummaryForm(StyledFormMixin, forms.Form):
     summary = forms.CharField(label=pgettext_lazy("enterprises", "Summary"), required=False, widget=forms.Textarea())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)

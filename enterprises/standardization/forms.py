@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.forms import DateInput, model_choice_field
 from safety_platform.models import Department, Industry
 
-from ..common.forms import enterprises_for, style
+from ..common.forms import StyledFormMixin, enterprises_for, style
 from ..registry.fields import EnterpriseChoiceField
 from .models import IssuingLevel, MeasureKind, StandardizationLevel
 
@@ -44,7 +44,7 @@ class CertificateForm(forms.Form):
         style(self)
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(StyledFormMixin, forms.Form):
     accept = forms.TypedChoiceField(
         label=_("Verification"),
         choices=[("1", _("Confirm the certificate")), ("0", _("Reject the declaration"))],
@@ -52,38 +52,22 @@ class VerifyForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
-
-class RevokeForm(forms.Form):
+class RevokeForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
     revoked_on = forms.DateField(label=_("Revoked on"), widget=DateInput(), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
-
-class RereviewForm(forms.Form):
+class RereviewForm(StyledFormMixin, forms.Form):
     applied_on = forms.DateField(label=_("Re-review applied on"), widget=DateInput(), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
-
-class MeasureForm(forms.Form):
+class MeasureForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeasureKind.choices)
     description = forms.CharField(label=_("What was mechanized or automated"), max_length=300)
     post = forms.CharField(label=_("Dangerous post"), max_length=100, required=False)
     people_moved = forms.IntegerField(label=_("People moved out of dangerous posts"), min_value=0, initial=0)
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput(), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
 
 class DemonstrationForm(forms.Form):

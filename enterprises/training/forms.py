@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput
 
-from ..common.forms import style
+from ..common.forms import StyledFormMixin, style
 from .models import Employee, SpecialOperationCertificate, TrainingRecord
 
 
@@ -30,7 +30,7 @@ class EmployeeForm(VersionedFormMixin, forms.ModelForm):
         style(self)
 
 
-class PostChangeForm(forms.Form):
+class PostChangeForm(StyledFormMixin, forms.Form):
     CHANGE = "change"
     AWAY = "away"
     RETURN = "return"
@@ -48,10 +48,6 @@ class PostChangeForm(forms.Form):
     post = forms.CharField(label=_("New post"), max_length=100, required=False)
     post_is_high_risk = forms.BooleanField(label=_("The new post is dangerous"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
 
 class TrainingRecordForm(forms.ModelForm):
