@@ -47,6 +47,7 @@ from .models import (
     SitingReview,
 )
 from .services import (
+    EQUIPMENT_FIELDS,
     catalog_entry_save,
     dense_place_save,
     equipment_declare,
@@ -295,21 +296,7 @@ class DeclaredEquipmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DeclaredEquipment
-        fields = [
-            "id",
-            "enterprise",
-            "kind",
-            "name",
-            "model_number",
-            "manufacturer",
-            "quantity",
-            "installed_on",
-            "location",
-            "catalog_entry",
-            "in_use",
-            "matches",
-            "updated_at",
-        ]
+        fields = ["id", "enterprise", *EQUIPMENT_FIELDS, "matches", "updated_at"]
         read_only_fields = ["updated_at"]
 
 

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, model_choice_field, set_choice_labels
 
-from ..common.forms import enterprises_for, jurisdictions_for, label_jurisdiction, style
+from ..common.forms import StyledFormMixin, enterprises_for, jurisdictions_for, label_jurisdiction, style
 from ..registry.fields import EnterpriseChoiceField
 from ..registry.models import Enterprise
 from .models import CatalogEntry, DeclaredEquipment, DensePlace, ExitProposal, HighRiskProject, ReviewDecision
+from .services import EQUIPMENT_FIELDS
 
 
 class HighRiskProjectForm(VersionedFormMixin, forms.ModelForm):
@@ -47,19 +48,15 @@ class DensePlaceForm(VersionedFormMixin, forms.ModelForm):
         style(self)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[c for c in ReviewDecision.choices if c[0] != ReviewDecision.PENDING],
     )
     decision_note = forms.CharField(label=_("Conditions or reason"), required=False, widget=forms.Textarea())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
-
-class CatalogEntryForm(VersionedFormMixin, forms.ModelForm):
+class CatalogEntryForm(StyledFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = CatalogEntry
         fields = [
@@ -76,10 +73,6 @@ class CatalogEntryForm(VersionedFormMixin, forms.ModelForm):
             "is_active",
         ]
         widgets = {"published_on": DateInput(), "reason": forms.Textarea(), "model_numbers": forms.Textarea()}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
 
 class CatalogImportForm(forms.Form):
@@ -105,18 +98,7 @@ class CatalogImportForm(forms.Form):
 class EquipmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DeclaredEquipment
-        fields = [
-            "enterprise",
-            "kind",
-            "name",
-            "model_number",
-            "manufacturer",
-            "quantity",
-            "installed_on",
-            "location",
-            "catalog_entry",
-            "in_use",
-        ]
+        fields = ["enterprise", *EQUIPMENT_FIELDS]
         widgets = {"installed_on": DateInput()}
         field_classes = {"enterprise": EnterpriseChoiceField}
 
@@ -143,9 +125,5 @@ class ExitProposalForm(forms.ModelForm):
         style(self)
 
 
-class NoteForm(forms.Form):
+class NoteForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
