@@ -254,6 +254,18 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 
 
+def _hours_before_start(
+    reasons: list[Reason], code: str, text: str, late: str, hours: Any, hours_now: Any, need: Any, day: str
+) -> None:
+    """The hours trained before the start (taking office, starting work) fall short of `need`: the reason says
+    so, and adds `late` when the hours trained up to now would have been enough."""
+    if hours < need:
+        message = text % {"hours": _fmt(hours), "day": day, "need": _fmt(need)}
+        if hours_now >= need:
+            message += " " + late
+        reasons.append(Reason(code, message))
+
+
 def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours | None = None) -> PersonCompliance:
     """The rules applied to one annotated employee (see the module docstring)."""
     result = PersonCompliance(employee)
@@ -263,16 +275,16 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours |
     in_post_a_year = employee.posted_on <= add_months(on, -12)
     started = employee.posted_on.isoformat()
     if employee.role in MANAGEMENT_ROLES:
-        need = hours.management_initial[index]
-        if employee.mgmt_initial_hours < need:
-            message = _("%(hours)s h of initial safety training by taking office on %(day)s; %(need)s h required.") % {
-                "hours": _fmt(employee.mgmt_initial_hours),
-                "day": started,
-                "need": _fmt(need),
-            }
-            if employee.mgmt_initial_hours_now >= need:
-                message += " " + _("The training was completed only after taking office.")
-            reasons.append(Reason("management_initial_hours", message))
+        _hours_before_start(
+            reasons,
+            "management_initial_hours",
+            _("%(hours)s h of initial safety training by taking office on %(day)s; %(need)s h required."),
+            _("The training was completed only after taking office."),
+            employee.mgmt_initial_hours,
+            employee.mgmt_initial_hours_now,
+            hours.management_initial[index],
+            started,
+        )
         annual = hours.management_annual[index]
         if in_post_a_year and employee.mgmt_annual_hours < annual:
             reasons.append(
@@ -301,15 +313,16 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours |
                     % {"levels": _(" / ").join(missing), "day": started},
                 )
             )
-        if employee.prejob_hours < need:
-            message = _("%(hours)s h of three-level training before starting work on %(day)s; %(need)s h required.") % {
-                "hours": _fmt(employee.prejob_hours),
-                "day": started,
-                "need": _fmt(need),
-            }
-            if employee.prejob_hours_now >= need:
-                message += " " + _("The training was completed only after starting work.")
-            reasons.append(Reason("prejob_hours", message))
+        _hours_before_start(
+            reasons,
+            "prejob_hours",
+            _("%(hours)s h of three-level training before starting work on %(day)s; %(need)s h required."),
+            _("The training was completed only after starting work."),
+            employee.prejob_hours,
+            employee.prejob_hours_now,
+            need,
+            started,
+        )
         if employee.repeat_due_on is not None and employee.repeat_due_on <= on:
             missing_repeat = [
                 str(TrainingCategory(level).label)
