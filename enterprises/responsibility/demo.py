@@ -72,19 +72,23 @@ def _seed_responsibility(today: dt.date) -> None:
             planned_on=today - dt.timedelta(days=12),
             team="林监察、黄应急、市场监管局特种设备科",
         )
-        for department, title, location, legal_basis, suspected_major in (
-            (yjj, "甲类仓库可燃气体报警器未定期校验", "甲类仓库", "GB/T 50493-2019", False),
-            (scjgj, "压力容器超期未检验", "合成车间", "《特种设备安全法》第四十条", True),
-        ):
-            joint_finding_add(
-                actor=inspector,
-                inspection=done,
-                department=department,
-                title=title,
-                location=location,
-                legal_basis=legal_basis,
-                suspected_major=suspected_major,
-            )
+        joint_finding_add(
+            actor=inspector,
+            inspection=done,
+            department=yjj,
+            title="甲类仓库可燃气体报警器未定期校验",
+            location="甲类仓库",
+            legal_basis="GB/T 50493-2019",
+        )
+        joint_finding_add(
+            actor=inspector,
+            inspection=done,
+            department=scjgj,
+            title="压力容器超期未检验",
+            location="合成车间",
+            legal_basis="《特种设备安全法》第四十条",
+            suspected_major=True,
+        )
         joint_inspection_complete(actor=inspector, inspection=done, summary="发现问题2项，已移交隐患闭环整改。")
         joint_inspection_create(
             actor=inspector,
