@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
+from safety_platform.choices import Role
+from safety_platform.permissions import is_city_staff, role_of
 from safety_platform.scoping import enterprise_scope_q
 
 from .choices import Grade, RatingStatus, RecordStatus
@@ -176,6 +178,20 @@ def _explain(records: list[CreditRecord], user: Any) -> None:
 # Proposed records (credit follows events, a person confirms) ----------------------------------
 
 
+def proposals_to_decide_q(user: Any) -> Q | None:
+    """The proposals a user decides, as a filter on CreditRecord (None: every one; a department: its own)."""
+    if is_city_staff(user):
+        return None
+    if role_of(user) == Role.COUNTY_OFFICE:
+        q = Q(pk__in=[])
+        for path in user.jurisdiction_paths:
+            q |= Q(enterprise__jurisdiction__path__startswith=path)
+        return q
+    if role_of(user) == Role.DEPARTMENT and user.department_id is not None:
+        return Q(department_id=user.department_id)
+    return Q(pk__in=[])
+
+
 def proposals_to_decide(user: Any) -> QuerySet[CreditRecord]:
     """Proposed records the user decides (a department: its own; the committee: all), each with `due_at`,
     the end of its statutory clock (after it the proposal is escalated). One query for a page of them."""
@@ -183,7 +199,6 @@ def proposals_to_decide(user: Any) -> QuerySet[CreditRecord]:
 
     from safety_platform.models import StatutoryDeadline
 
-    from .services.access import proposals_to_decide_q
     from .services.proposals import PROPOSAL_DEADLINE_KIND
 
     queryset = CreditRecord.objects.visible_to(user).proposed()

@@ -45,12 +45,6 @@ from .forms import (
     WebhookForm,
 )
 from .models import BlacklistEntry, CreditRating, CreditRecord, CreditRepair, RuleSet, WebhookSubscription
-from .services.access import (
-    decides_for,
-    is_committee,
-    is_enterprise_user_of,
-    sees_webhooks,
-)
 from .services.proposals import CONFIRM
 
 PAGE_SIZE = 25
@@ -109,7 +103,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         filterset=filterset,
         distribution=selectors.grade_distribution(user),
         rule_set=RuleSet.objects.in_force(_today()),
-        can_decide=can(user, "credit.decide_proposals"),
     )
 
 
@@ -128,7 +121,6 @@ def enterprise_credit(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "enterprise": enterprise,
-            "can_record": can(user, "credit.record"),
             "can_propose": can(user, "credit.propose_blacklist")
             and not any(e.status in BLACKLIST_OPEN_STATUSES for e in context["blacklist"]),
             "revocable": {r.pk for r in context["records"] if r.is_active and can(user, "credit.revoke_record", r)},
@@ -297,15 +289,7 @@ def blacklist(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs if filterset.is_valid() else base.none()
     counts = base.aggregate(**{status: Count("id", filter=Q(status=status)) for status in BlacklistStatus.values})
     rows = queryset.order_by("-updated_at", "-id")
-    return render_list_page(
-        request,
-        "credit/blacklist.html",
-        rows,
-        PAGE_SIZE,
-        filterset=filterset,
-        counts=counts,
-        committee=is_committee(user),
-    )
+    return render_list_page(request, "credit/blacklist.html", rows, PAGE_SIZE, filterset=filterset, counts=counts)
 
 
 @login_required
@@ -344,8 +328,8 @@ def blacklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     repairs = list(entry.repairs.select_related("applied_by", "decided_by"))
-    own = is_enterprise_user_of(user, entry.enterprise_id)
-    committee = decides_for(user, entry.enterprise)  # the committee, or the county office of its county
+    own = can(user, "credit.answer_listing", entry)
+    committee = can(user, "credit.decide_listing", entry)  # the committee, or the county office of its county
     handles = can(user, "credit.handle_proposal", entry)
     status = entry.status
     actions = {
@@ -470,7 +454,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @login_required
 def feed_usage(request: HttpRequest) -> HttpResponse:
     """Which department key pulled the blacklist/grades, and when (ApiKeyUse, logged by the platform)."""
-    if not is_committee(request.user):
+    if not can(request.user, "credit.see_feed_usage"):
         raise PermissionDenied
     uses = ApiKeyUse.objects.filter(path__startswith="/api/v1/credit/").select_related("department", "key")
     page, query = list_page(request, uses.order_by("-at", "-id"), PAGE_SIZE)
@@ -511,7 +495,7 @@ def _feed_label(path: str) -> str:
 def webhooks(request: HttpRequest) -> HttpResponse:
     """A department registers the URL its system receives signed change notifications on."""
     user: Any = request.user
-    if not sees_webhooks(user):
+    if not can(user, "credit.see_webhooks"):
         raise PermissionDenied
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -535,7 +519,6 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "subscriptions": subscriptions.order_by("-is_active", "name"),
-            "can_add": can(user, "credit.register_webhook"),
         },
     )
 

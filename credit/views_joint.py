@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
-from safety_platform.choices import Role
 from safety_platform.pagination import list_page
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
 from safety_platform.tasks_util import enqueue
@@ -33,35 +33,23 @@ from .forms_joint import (
 )
 from .models import JointMeasure, JointNotice
 from .services import joint as joint_services
-from .services.access import is_committee
 from .views import revoke_posted
 
 PAGE_SIZE = 25
-
-
-def _role(user: Any) -> str:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return ""
-    return Role.ADMIN if user.is_superuser else str(user.role)
-
-
-def records_measures(user: Any) -> bool:
-    """Department staff record the measures their own department applied."""
-    return _role(user) == Role.DEPARTMENT and bool(user.department_id)
 
 
 # The enterprise's credit page ---------------------------------------------------------------------
 
 
 def joint_enterprise_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
-    """What the enterprise's credit page shows of joint measures (one query) and whether the user records."""
+    """What the enterprise's credit page shows of joint measures (one query)."""
     measures = list(
         JointMeasure.objects.visible_to(request.user)
         .filter(enterprise=enterprise)
         .select_related("department")
         .order_by("-applied_on", "-id")[:50]
     )
-    return {"joint_measures": measures, "can_record_measure": records_measures(request.user)}
+    return {"joint_measures": measures}
 
 
 # Measures -----------------------------------------------------------------------------------------
@@ -88,9 +76,6 @@ def joint_measures(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": query,
-            "can_record_measure": records_measures(user),
-            # The notices go to departments: the committee's and the departments' page, not a county office's.
-            "sees_notices": is_committee(user) or records_measures(user),
             "openable": openable,
         },
     )
@@ -105,7 +90,7 @@ def _measure_form_page(
 @login_required
 def joint_measure_create(request: HttpRequest) -> HttpResponse:
     """Record a measure for the enterprise named by its unified social credit code (no list of enterprises)."""
-    if not records_measures(request.user):
+    if not can(request.user, "credit.record_measure"):
         raise PermissionDenied
     initial = {"applied_on": timezone.localdate(), "credit_code": request.GET.get("credit_code", "")}
     form = JointMeasureForm(request.POST or None, initial=initial)
@@ -121,7 +106,7 @@ def joint_measure_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a measure from the enterprise's credit page (the enterprise comes from the URL)."""
-    if not records_measures(request.user):
+    if not can(request.user, "credit.record_measure"):
         raise PermissionDenied
     # The enterprises the user sees (the credit page's button); a department acting on an enterprise it does not
     # supervise names it by its credit code (joint_measure_create), which reveals nothing by id.
@@ -172,7 +157,7 @@ def joint_notices(request: HttpRequest) -> HttpResponse:
     department's staff their own."""
     user: Any = request.user
     base = JointNotice.objects.visible_to(user).select_related("department", "acknowledged_by")
-    if not is_committee(user) and not records_measures(user):
+    if not can(user, "credit.read_notices"):
         raise PermissionDenied
     filterset = JointNoticeFilterSet(request.GET, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
@@ -185,7 +170,6 @@ def joint_notices(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": query,
-            "committee": is_committee(user),
             "issue_form": IssueNoticesForm(initial={"period": f"{start:%Y-%m}"}),
             "unacknowledged": base.unacknowledged().count(),
             "today": timezone.localdate(),
@@ -197,7 +181,7 @@ def joint_notices(request: HttpRequest) -> HttpResponse:
 @require_POST
 def joint_notices_issue(request: HttpRequest) -> HttpResponse:
     """The committee's button: issue a month's notices now (in the background, like the monthly job)."""
-    if not is_committee(request.user):
+    if not can(request.user, "credit.issue_notices"):
         raise PermissionDenied
     form = IssueNoticesForm(request.POST)
     if not form.is_valid():
@@ -225,7 +209,6 @@ def joint_notice(request: HttpRequest, pk: int) -> HttpResponse:
         JointNotice.objects.visible_to(request.user).select_related("department", "acknowledged_by", "issued_by"),
         pk=pk,
     )
-    user: Any = request.user
     content = notice.content or {}
     labels = dict(Grade.choices)
     return render(
@@ -240,9 +223,6 @@ def joint_notice(request: HttpRequest, pk: int) -> HttpResponse:
             "grade_total": content.get("grade_total", 0),
             "listed": content.get("listed", []),
             "removed": content.get("removed", []),
-            "can_acknowledge": not notice.is_acknowledged
-            and _role(user) == Role.DEPARTMENT
-            and user.department_id == notice.department_id,
         },
     )
 

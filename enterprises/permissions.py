@@ -7,16 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 from safety_platform.choices import Role
-from safety_platform.permissions import STAFF_ROLES, rule
-
-from .common.access import (
+from safety_platform.permissions import (
+    STAFF_ROLES,
     is_city_staff,
-    is_own_enterprise,
+    is_enterprise_person,
     is_person,
     is_platform_admin,
-    is_staff_user,
-    sees_enterprise,
+    is_staff_member,
+    rule,
+    sees,
 )
+
+
+def _own_enterprise(user: Any, enterprise: Any) -> bool:
+    return is_enterprise_person(user, enterprise.pk)
+
 
 # Registry ------------------------------------------------------------------------------------------
 
@@ -35,21 +40,24 @@ def _manage(user: Any, obj: Any = None) -> bool:
 def _keep_records(user: Any, enterprise: Any) -> bool:
     """Employees, training and special-operation certificates are kept by the enterprise itself (through the
     portal); platform administrators may correct them."""
-    return is_own_enterprise(user, enterprise) or is_platform_admin(user)
+    return _own_enterprise(user, enterprise) or is_platform_admin(user)
 
 
 @rule("enterprises.manage_equipment")
-def _manage_equipment(user: Any, enterprise: Any) -> bool:
-    """The enterprise declares its equipment; staff who see it may record or correct items on site."""
-    if is_own_enterprise(user, enterprise):
+def _manage_equipment(user: Any, enterprise: Any = None) -> bool:
+    """The enterprise declares its equipment; staff who see it may record or correct items on site (without an
+    enterprise: whether the user declares for any)."""
+    if enterprise is None:
+        return is_enterprise_person(user) or is_staff_member(user)
+    if _own_enterprise(user, enterprise):
         return True
-    return is_staff_user(user) and sees_enterprise(user, enterprise)
+    return is_staff_member(user) and sees(user, enterprise)
 
 
 @rule("enterprises.supervise")
 def _supervise(user: Any, enterprise: Any) -> bool:
     """Staff with the enterprise in scope (inspectors, its supervising department, committee, admin)."""
-    return is_staff_user(user) and sees_enterprise(user, enterprise)
+    return is_staff_member(user) and sees(user, enterprise)
 
 
 # Responsibility -------------------------------------------------------------------------------------
@@ -65,27 +73,31 @@ def _edit_responsibility(user: Any, department: Any) -> bool:
 
 @rule("enterprises.create_joint_inspection")
 def _create_joint_inspection(user: Any, obj: Any = None) -> bool:
-    return is_staff_user(user)
+    return is_staff_member(user)
 
 
 @rule("enterprises.work_on_inspection")
 def _work_on_inspection(user: Any, inspection: Any) -> bool:
     """Committee/admin, staff of a participating department, or inspectors covering the enterprise."""
-    if not is_staff_user(user):
+    if not is_staff_member(user):
         return False
     if is_city_staff(user):
         return True
     if user.role == Role.DEPARTMENT:
         return bool(inspection.departments.filter(pk=user.department_id).exists())
-    return sees_enterprise(user, inspection.enterprise)
+    return sees(user, inspection.enterprise)
 
 
 # Standardization ------------------------------------------------------------------------------------
 
 
 @rule("enterprises.record_certificate")
-def _record_certificate(user: Any, enterprise: Any) -> bool:
-    return is_own_enterprise(user, enterprise) or _supervise(user, enterprise)
+def _record_certificate(user: Any, enterprise: Any = None) -> bool:
+    """The enterprise declares its certificates; staff who see it record them (without an enterprise: whether the
+    user records for any)."""
+    if enterprise is None:
+        return is_enterprise_person(user) or is_staff_member(user)
+    return _own_enterprise(user, enterprise) or _supervise(user, enterprise)
 
 
 @rule("enterprises.verify_certificate")
@@ -94,12 +106,18 @@ def _verify_certificate(user: Any, enterprise: Any) -> bool:
     return _supervise(user, enterprise)
 
 
+@rule("enterprises.revoke_certificate")
+def _revoke_certificate(user: Any, enterprise: Any) -> bool:
+    """Revoking (撤销) is for the supervising department, the committee office and administrators, not inspectors."""
+    return _verify_certificate(user, enterprise) and user.role != Role.INSPECTOR
+
+
 @rule("enterprises.designate")
 def _designate(user: Any, enterprise: Any = None) -> bool:
     """The committee office and supervising departments designate demonstration enterprises."""
     if is_city_staff(user):
         return True
-    if not (is_staff_user(user) and user.role == Role.DEPARTMENT):
+    if not (is_staff_member(user) and user.role == Role.DEPARTMENT):
         return False
     return enterprise is None or _supervise(user, enterprise)
 
@@ -110,14 +128,39 @@ def _designate(user: Any, enterprise: Any = None) -> bool:
 @rule("enterprises.manage_planning")
 def _manage_planning(user: Any, jurisdiction: Any = None) -> bool:
     """Staff keep the planning registers; inspectors and county offices only inside their own jurisdictions."""
-    if not is_staff_user(user):
+    if not is_staff_member(user):
         return False
     if jurisdiction is None or user.is_superuser or user.role not in (Role.INSPECTOR, Role.COUNTY_OFFICE):
         return True
     return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
 
 
+@rule("enterprises.read_registers")
+def _read_registers(user: Any, obj: Any = None) -> bool:
+    """Staff read the responsibility lists, the planning registers and the standardization coverage (each row still
+    through `visible_to`)."""
+    return is_staff_member(user)
+
+
+@rule("enterprises.propose_exit")
+def _propose_exit(user: Any, enterprise: Any = None) -> bool:
+    """Staff who supervise an enterprise propose its exit (without an enterprise: whether the user proposes any)."""
+    return is_staff_member(user) if enterprise is None else _supervise(user, enterprise)
+
+
+@rule("enterprises.decide_exit")
+def _decide_exit(user: Any, obj: Any = None) -> bool:
+    """The safety committee office approves or rejects exit proposals and records them as carried out."""
+    return is_city_staff(user)
+
+
+@rule("enterprises.withdraw_exit")
+def _withdraw_exit(user: Any, proposal: Any) -> bool:
+    """The committee office, or the staff member who proposed it."""
+    return is_city_staff(user) or (proposal.proposed_by_id == getattr(user, "pk", None) and is_staff_member(user))
+
+
 @rule("enterprises.edit_catalog")
 def _edit_catalog(user: Any, obj: Any = None) -> bool:
     """The catalog is kept by the committee office and the supervising departments."""
-    return is_city_staff(user) or (is_staff_user(user) and user.role == Role.DEPARTMENT)
+    return is_city_staff(user) or (is_staff_member(user) and user.role == Role.DEPARTMENT)

@@ -86,7 +86,6 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": _query(request),
-            "can_log": can(request.user, "hazards.log"),
             "today": timezone.localdate(),
         },
     )
@@ -324,7 +323,6 @@ def risk_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": _query(request),
-            "can_edit": can(request.user, "hazards.edit_risk"),
             "today": timezone.localdate(),
             "bandings": RiskBanding.objects.filter(is_active=True).prefetch_related("bands"),
         },
@@ -402,7 +400,6 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "bands": source.banding.describe(),
             "hazards": source.hazards.select_related("enterprise").order_by("-found_at")[:20],
-            "can_edit": can(request.user, "hazards.edit_risk"),
             "audit_entries": audit_entries_for(source)[:20],
         },
     )
@@ -427,7 +424,6 @@ def risk_card(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "public_url": url,
             "qr_svg": mark_safe(services.risk_card_qr_svg(url)),  # markup made by segno from the URL alone
-            "can_edit": can(request.user, "hazards.edit_risk"),
         },
     )
 
@@ -541,7 +537,6 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "query": "",
-            "can_create": can(request.user, "hazards.edit_campaign"),
             "today": timezone.localdate(),
         },
     )
@@ -561,7 +556,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "jurisdictions": campaign.jurisdictions.all(),
             "page_obj": page,
             "query": "",
-            "can_edit": can(request.user, "hazards.edit_campaign", campaign),
             "today": timezone.localdate(),
         },
     )

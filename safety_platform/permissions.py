@@ -48,6 +48,13 @@ RECORDING_ROLES: frozenset[str] = CITY_ROLES | {Role.DEPARTMENT}
 # Who works on site: inspectors and the enterprises' own people (hazards, risk sources).
 SITE_ROLES: frozenset[str] = frozenset({Role.INSPECTOR, Role.ENTERPRISE})
 ENTERPRISE_ROLES: frozenset[str] = frozenset({Role.ENTERPRISE})
+# Who takes an inspector's own steps (closing a hazard, refusing a rectification, extending its deadline).
+INSPECTOR_ROLES: frozenset[str] = frozenset({Role.INSPECTOR})
+# The committee and its county offices (安委办), without the platform administrators: who lists hazards for
+# supervision (挂牌督办).
+COMMITTEE_OFFICE_ROLES: frozenset[str] = DECIDING_ROLES - {Role.ADMIN}
+# Staff whose scope is an area (the city, or jurisdiction subtrees), not a department's enterprises.
+AREA_ROLES: frozenset[str] = CITY_ROLES | JURISDICTION_ROLES
 
 
 def is_person(user: Any) -> bool:
@@ -69,6 +76,40 @@ def role_of(user: Any) -> str:
 
 def has_role(user: Any, roles: frozenset[str]) -> bool:
     return role_of(user) in roles
+
+
+# Role facts the rules below and the querysets' scoping share (one vocabulary: no app keeps its own copy).
+
+
+def is_staff_member(user: Any) -> bool:
+    """A person acting for the government (`STAFF_ROLES`, platform administrators included)."""
+    return has_role(user, STAFF_ROLES)
+
+
+def is_city_staff(user: Any) -> bool:
+    """Committee staff (安委办) and platform administrators: they act for the whole city."""
+    return has_role(user, CITY_ROLES)
+
+
+def is_platform_admin(user: Any) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def is_enterprise_person(user: Any, enterprise_id: int | None = None) -> bool:
+    """A person of an enterprise (of the enterprise `enterprise_id`, when given)."""
+    if not has_role(user, ENTERPRISE_ROLES) or not user.enterprise_id:
+        return False
+    return enterprise_id is None or user.enterprise_id == enterprise_id
+
+
+def sees(user: Any, obj: Any) -> bool:
+    """Is `obj` among the rows its model's `visible_to(user)` shows?"""
+    return bool(type(obj).objects.visible_to(user).filter(pk=obj.pk).exists())
+
+
+def covers_jurisdiction(user: Any, jurisdiction: Any) -> bool:
+    """Is `jurisdiction` inside one of the user's own subtrees (`user.jurisdiction_paths`)?"""
+    return jurisdiction is not None and any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
 
 
 # The registry ------------------------------------------------------------------------------------

@@ -59,8 +59,7 @@ def authorities(request: HttpRequest) -> HttpResponse:
     rows = rows.select_related("enterprise__jurisdiction", "authority", "department", "set_by").order_by(
         "-set_at", "-pk"
     )
-    may_set = can(user, SET_ACTION)
-    return render_list_page(request, "supervision/authority_list.html", rows, PAGE_SIZE, form=form, may_set=may_set)
+    return render_list_page(request, "supervision/authority_list.html", rows, PAGE_SIZE, form=form)
 
 
 @login_required

@@ -50,9 +50,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     queryset = documents_visible_to(
         request.user, kind=filters.get("kind") or "", year=filters.get("year"), number=filters.get("number") or ""
     )
-    template = "supervision/enforcement/documents.html"
-    can_issue = can(request.user, "supervision.issue_documents")
-    return render_list_page(request, template, queryset, PAGE_SIZE, form=form, can_issue=can_issue)
+    return render_list_page(request, "supervision/enforcement/documents.html", queryset, PAGE_SIZE, form=form)
 
 
 def _inspection_named(request: HttpRequest, user: Any) -> Inspection | None:
@@ -215,8 +213,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request.user, status=filters.get("status") or "", overdue=bool(filters.get("overdue")), today=today
     )
     template = "supervision/enforcement/cases.html"
-    can_open = can(request.user, "supervision.open_cases")
-    return render_list_page(request, template, queryset, PAGE_SIZE, form=form, today=today, can_open=can_open)
+    return render_list_page(request, template, queryset, PAGE_SIZE, form=form, today=today)
 
 
 @login_required

@@ -51,9 +51,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         .annotate(failed=_failed_count())
         .order_by("-inspected_on", "-id")
     )
-    template = "supervision/inspections/list.html"
-    can_inspect = can(request.user, "supervision.inspect")
-    return render_list_page(request, template, queryset, PAGE_SIZE, filterset=filterset, can_inspect=can_inspect)
+    return render_list_page(request, "supervision/inspections/list.html", queryset, PAGE_SIZE, filterset=filterset)
 
 
 @login_required
@@ -156,7 +154,6 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "departments": list(inspection.departments.order_by("name")),
             "counts": counts,
-            "can_inspect": can(request.user, "supervision.inspect"),
         },
     )
 

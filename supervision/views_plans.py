@@ -171,7 +171,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page,
             "query": query,
             "counts": counts,
-            "can_manage": can(request.user, "supervision.manage_plans", plan.jurisdiction),
             "today": today,
             "generating": plan.generation_status in plan_services.GENERATION_ACTIVE,
             "retry_form": _retry_form(request.user, plan),

@@ -24,7 +24,7 @@ from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.locking import lock_row
 from safety_platform.models import User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, require
 from safety_platform.services import (
     DomainError,
     committee_office_users,
@@ -46,7 +46,6 @@ from ..choices import (
     WebhookTopic,
 )
 from ..models import BlacklistEntry, BlacklistTransition, CreditRecord, CreditRepair, RuleSet, add_months
-from .access import decides_for, is_enterprise_user_of
 from .push import outbox_emit
 from .records import store_upload
 
@@ -314,8 +313,7 @@ def blacklist_object(*, actor: User, entry: BlacklistEntry, objection: str) -> B
         raise DomainError(_("State the grounds of the objection."), field="objection", code="invalid")
     with transaction.atomic():
         entry = _lock(entry)
-        if not is_enterprise_user_of(actor, entry.enterprise_id):
-            raise DomainError(_("Only the enterprise concerned may object."), code="forbidden")
+        require(actor, "credit.answer_listing", entry, message=_("Only the enterprise concerned may object."))
         _require(entry, BlacklistStatus.NOTICED)
         if not entry.objection_window_open:
             raise DomainError(_("The objection window has closed."), code="objection_window_closed")
@@ -337,8 +335,7 @@ def blacklist_decide_objection(*, actor: User, entry: BlacklistEntry, upheld: bo
     note = _reasons(note)
     with transaction.atomic():
         entry = _lock(entry)
-        if not decides_for(actor, entry.enterprise):
-            raise DomainError(_("Only committee staff decide on objections."), code="forbidden")
+        require(actor, "credit.decide_listing", entry, message=_("Only committee staff decide on objections."))
         _require(entry, BlacklistStatus.OBJECTED)
         entry.objection_decision = ObjectionDecision.UPHELD if upheld else ObjectionDecision.DISMISSED
         entry.objection_decision_note = note
@@ -373,8 +370,7 @@ def blacklist_approve(
     """
     with transaction.atomic():
         entry = _lock(entry)
-        if not decides_for(actor, entry.enterprise):
-            raise DomainError(_("Only committee staff approve blacklist entries."), code="forbidden")
+        require(actor, "credit.decide_listing", entry, message=_("Only committee staff approve blacklist entries."))
         _require(entry, BlacklistStatus.NOTICED)
         if actor.pk in {entry.proposed_by_id, entry.notice_served_by_id}:
             raise DomainError(
@@ -440,7 +436,7 @@ def blacklist_reject(*, actor: User, entry: BlacklistEntry, note: str) -> Blackl
     note = _reasons(note)
     with transaction.atomic():
         entry = _lock(entry)
-        if not (decides_for(actor, entry.enterprise) or can(actor, "credit.handle_proposal", entry)):
+        if not (can(actor, "credit.decide_listing", entry) or can(actor, "credit.handle_proposal", entry)):
             raise DomainError(_("Only the proposing department or the committee may do this."), code="forbidden")
         _require(entry, BlacklistStatus.PROPOSED, BlacklistStatus.NOTICED, BlacklistStatus.OBJECTED)
         entry.decision_note = note
@@ -516,8 +512,9 @@ def credit_repair_apply(
         store_upload(repair.evidence_file, evidence_file, "credit/repair")
     with transaction.atomic():
         entry = _lock(entry)
-        if not is_enterprise_user_of(actor, entry.enterprise_id):
-            raise DomainError(_("Only the listed enterprise may apply for credit repair."), code="forbidden")
+        require(
+            actor, "credit.answer_listing", entry, message=_("Only the listed enterprise may apply for credit repair.")
+        )
         _require(entry, BlacklistStatus.ACTIVE)
         start = repair_possible_from(entry)
         if start is not None and timezone.localdate() < start:
@@ -547,8 +544,7 @@ def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, no
     with transaction.atomic():
         entry = _lock(repair.entry)
         repair = CreditRepair.objects.select_for_update().get(pk=repair.pk)
-        if not decides_for(actor, entry.enterprise):
-            raise DomainError(_("Only committee staff decide on credit repair."), code="forbidden")
+        require(actor, "credit.decide_listing", entry, message=_("Only committee staff decide on credit repair."))
         if repair.status != RepairStatus.PENDING:
             raise DomainError(_("This application has already been decided."), code="repair_already_decided")
         repair.status = RepairStatus.APPROVED if approve else RepairStatus.REJECTED

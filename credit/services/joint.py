@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state, lock_row
 from safety_platform.models import Department, User
+from safety_platform.permissions import can, require
 from safety_platform.services import DomainError, deadline_met, deadline_open, department_users, notify
 
 from ..choices import (
@@ -299,22 +299,12 @@ def joint_notices_issue_period(
     return created
 
 
-def _is_department_staff_of(user: Any, department_id: int) -> bool:
-    return (
-        user is not None
-        and getattr(user, "api_key", None) is None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role == Role.DEPARTMENT
-        and user.department_id == department_id
-    )
-
-
 def joint_notice_acknowledge(*, actor: User, notice: JointNotice) -> JointNotice:
     """签收: a person of the addressed department confirms receipt; the receipt clock stops. Acknowledging
     twice keeps the first receipt."""
-    if not _is_department_staff_of(actor, notice.department_id):
-        raise DomainError(_("Only the addressed department acknowledges its notice."), code="forbidden")
+    require(
+        actor, "credit.acknowledge_notice", notice, message=_("Only the addressed department acknowledges its notice.")
+    )
     with transaction.atomic():
         locked = lock_row(JointNotice.objects.all(), notice.pk)
         if locked.acknowledged_at is None:
@@ -339,13 +329,7 @@ def _recording_department(actor: Any) -> tuple[int, Any]:
         if key.department_id is None:
             raise DomainError(_("Only a department's key records measures."), code="forbidden")
         return key.department_id, key
-    if (
-        actor is not None
-        and getattr(actor, "is_authenticated", False)
-        and actor.is_active
-        and actor.role == Role.DEPARTMENT
-        and actor.department_id
-    ):
+    if can(actor, "credit.record_measure"):
         return actor.department_id, None
     raise DomainError(_("Only a department's staff record the measures their department applied."), code="forbidden")
 

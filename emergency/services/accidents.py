@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
 from safety_platform.models import Jurisdiction, StatutoryDeadline, User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.services import (
     DomainError,
     committee_office_users,
@@ -57,7 +57,7 @@ from ..models import (
     ResponseLogEntry,
 )
 from ..models.accidents import COUNT_MAX, MONEY_MAX
-from .common import is_enterprise_user, jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require
 
 # Statutory clock kinds (one per source and kind in the foundation's deadline table).
 CLOCK_REPORT = "emergency.accident.report_county"
@@ -219,7 +219,7 @@ def accident_report(
     """
     require(can(actor, "emergency.report_accident"), _("You may not report accidents."))
     now = timezone.now()
-    if is_enterprise_user(actor):
+    if is_enterprise_person(actor):
         enterprise = actor.enterprise
         # The platform report is the report to the county (never before the accident, whatever the
         # phone's clock said about the time of the accident).
@@ -349,7 +349,7 @@ def accident_supplement(
     the supplement clock."""
     require(
         can(actor, "emergency.handle_accident", accident)
-        or (is_enterprise_user(actor) and accident.enterprise_id == actor.enterprise_id),
+        or (is_enterprise_person(actor) and accident.enterprise_id == actor.enterprise_id),
         _("You may not supplement this accident."),
     )
     with transaction.atomic():
@@ -619,7 +619,7 @@ def response_log_add(
 
     require(
         can(actor, "emergency.handle_accident", accident)
-        or (is_enterprise_user(actor) and accident.enterprise_id == actor.enterprise_id),
+        or (is_enterprise_person(actor) and accident.enterprise_id == actor.enterprise_id),
         _("You may not log the response to this accident."),
     )
     if not action.strip():
@@ -792,7 +792,7 @@ MEASURE_TRANSITIONS = {
 def measure_progress(*, actor: User, measure: CorrectiveMeasure, to_status: str, note: str) -> CorrectiveMeasure:
     """Report progress, mark done, or (staff) verify or send back. Each step is kept."""
     accident = measure.evaluation.accident
-    is_responsible_enterprise = is_enterprise_user(actor) and actor.enterprise_id in (
+    is_responsible_enterprise = is_enterprise_person(actor) and actor.enterprise_id in (
         measure.responsible_enterprise_id,
         accident.enterprise_id,
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction, User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_city_staff
 from safety_platform.services import committee_office_users, county_office_users, notify
 
 from ..choices import DispatchAction, DispatchStatus, MovementKind, WarehouseLevel
@@ -34,7 +34,7 @@ from ..models import (
     SupplyItem,
     Warehouse,
 )
-from .common import is_city_staff, jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require
 from .supplies import _lock, _positive, _post, stock_issue
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.rules import rule_number
 from safety_platform.services import deadline_cancel, deadline_met, deadline_open, department_users, notify
 
@@ -23,7 +23,7 @@ from ..choices import DRILL_INTERVAL_RULES, PlanKind, PlanStatus
 from ..legal_numbers import ORDER_2
 from ..models import Drill, EmergencyPlan
 from ..models.plans import add_months
-from .common import is_enterprise_user, require
+from .common import require
 
 PLAN_FIELDS = ["title", "kind", "enterprise", "department", "version", "summary", "filed_on", "filing_number", "status"]
 
@@ -70,7 +70,7 @@ def _check_plan(actor: User, plan: EmergencyPlan) -> None:
 
 
 def plan_create(*, actor: User, data: dict[str, Any]) -> EmergencyPlan:
-    if is_enterprise_user(actor):
+    if is_enterprise_person(actor):
         data = {**data, "enterprise": actor.enterprise, "department": None}
     elif actor.role == Role.DEPARTMENT and not data.get("enterprise"):
         data = {**data, "department": actor.department}

@@ -22,19 +22,13 @@ from django.utils.translation import gettext as _
 
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_city_staff, is_enterprise_person, is_staff_member
 from safety_platform.services import DomainError, committee_office_users, inspectors_for, notify
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from ..models import StockAlert, StockBatch, StockMovement, SupplyItem, Warehouse, WarehouseItem
 from ..models.accidents import COUNT_MAX
-from .common import (
-    is_city_staff,
-    is_enterprise_user,
-    is_staff_user,
-    jurisdiction_in_scope,
-    require,
-)
+from .common import jurisdiction_in_scope, require
 
 WAREHOUSE_FIELDS = [
     "name",
@@ -58,7 +52,7 @@ def _check_warehouse_owner(actor: User, warehouse: Warehouse) -> None:
         if warehouse.enterprise_id is None:
             raise ValidationError({"enterprise": _("An enterprise store belongs to an enterprise.")})
         warehouse.jurisdiction = warehouse.enterprise.jurisdiction  # type: ignore[union-attr]
-        if is_enterprise_user(actor):
+        if is_enterprise_person(actor):
             require(warehouse.enterprise_id == actor.enterprise_id, _("You may only keep your own enterprise's store."))
         else:
             from enterprises.models import Enterprise
@@ -69,13 +63,13 @@ def _check_warehouse_owner(actor: User, warehouse: Warehouse) -> None:
             )
     else:
         warehouse.enterprise = None
-        require(is_staff_user(actor), _("Only supervision staff keep government reserves."))
+        require(is_staff_member(actor), _("Only supervision staff keep government reserves."))
         if not jurisdiction_in_scope(actor, warehouse.jurisdiction if warehouse.jurisdiction_id else None):
             raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
 
 
 def warehouse_create(*, actor: User, data: dict[str, Any]) -> Warehouse:
-    if is_enterprise_user(actor):
+    if is_enterprise_person(actor):
         data = {**data, "level": WarehouseLevel.ENTERPRISE, "enterprise": actor.enterprise}
     warehouse = Warehouse(**{k: v for k, v in data.items() if k in WAREHOUSE_FIELDS})
     _check_warehouse_owner(actor, warehouse)

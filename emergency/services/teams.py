@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person, is_staff_member
 
 from ..choices import Readiness, TeamKind
 from ..models import MemberCertificate, RescueTeam, Skill, TeamEquipment, TeamMember, TeamReadinessChange
-from .common import is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require
 
 TEAM_FIELDS = [
     "name",
@@ -39,7 +39,7 @@ def _check_team_owner(actor: User, team: RescueTeam) -> None:
         if team.enterprise_id is None:
             raise ValidationError({"enterprise": _("An enterprise team belongs to an enterprise.")})
         team.jurisdiction = team.enterprise.jurisdiction  # type: ignore[union-attr]
-        if is_enterprise_user(actor):
+        if is_enterprise_person(actor):
             require(team.enterprise_id == actor.enterprise_id, _("You may only keep your own enterprise's team."))
         else:
             from enterprises.models import Enterprise
@@ -50,13 +50,13 @@ def _check_team_owner(actor: User, team: RescueTeam) -> None:
             )
     else:
         team.enterprise = None
-        require(is_staff_user(actor), _("Only supervision staff keep professional and social teams."))
+        require(is_staff_member(actor), _("Only supervision staff keep professional and social teams."))
         if not jurisdiction_in_scope(actor, team.jurisdiction if team.jurisdiction_id else None):
             raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
 
 
 def team_create(*, actor: User, data: dict[str, Any], specialties: Iterable[Skill] = ()) -> RescueTeam:
-    if is_enterprise_user(actor):
+    if is_enterprise_person(actor):
         data = {**data, "kind": TeamKind.ENTERPRISE, "enterprise": actor.enterprise}
     team = RescueTeam(**{k: v for k, v in data.items() if k in TEAM_FIELDS})
     _check_team_owner(actor, team)

@@ -17,12 +17,12 @@ from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import Role
 from safety_platform.models import Industry, Jurisdiction, User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person, is_staff_member
 from safety_platform.services import DomainError, notify
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
 from ..models import EmergencyWarning, WarningRecipient
-from .common import is_enterprise_user, is_staff_user, jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require
 from .reach import ack_link_read, warning_reach_people
 
 
@@ -151,12 +151,12 @@ def warning_acknowledge(
         via = AcknowledgedVia.SMS_LINK
         principal = Enterprise.objects.filter(pk=enterprise_id).values_list("principal_name", flat=True).first()
         by_name = (principal or "")[:60]
-    elif is_enterprise_user(actor):
+    elif is_enterprise_person(actor):
         enterprise_id = actor.enterprise_id
         via = AcknowledgedVia.SITE
     else:
         via = AcknowledgedVia.PHONE
-        require(is_staff_user(actor), _("You may not acknowledge warnings."))
+        require(is_staff_member(actor), _("You may not acknowledge warnings."))
         if enterprise is None:
             raise ValidationError({"enterprise": _("Say which enterprise acknowledged.")})
         require(
@@ -187,7 +187,7 @@ def warning_acknowledge(
 
 
 def warning_lift(*, actor: User, warning: EmergencyWarning, note: str = "") -> EmergencyWarning:
-    require(is_staff_user(actor), _("Only supervision staff lift warnings."))
+    require(can(actor, "emergency.issue_warning"), _("Only supervision staff lift warnings."))
     require(
         EmergencyWarning.objects.visible_to(actor).filter(pk=warning.pk).exists()
         and all(jurisdiction_in_scope(actor, j) for j in warning.jurisdictions.all()),
@@ -207,7 +207,7 @@ def warning_lift(*, actor: User, warning: EmergencyWarning, note: str = "") -> E
 
 def warning_remind_unacknowledged(*, actor: User, warning: EmergencyWarning) -> int:
     """Remind the enterprises that have not acknowledged (at most once a day per warning)."""
-    require(is_staff_user(actor), _("Only supervision staff send reminders."))
+    require(can(actor, "emergency.issue_warning"), _("Only supervision staff send reminders."))
     if not EmergencyWarning.objects.filter(pk=warning.pk, status=WarningStatus.ISSUED).exists():
         raise DomainError(_("This warning has been lifted."), field="status", code="warning_lifted")
     users = User.objects.filter(

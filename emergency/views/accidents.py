@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.forms import choice_field
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.security import signed_in_user
 
 from .. import services
@@ -42,7 +42,6 @@ from ..forms import (
 )
 from ..models import AccidentEvaluation, CorrectiveMeasure, DispatchOrder
 from ..selectors import accident_clocks, accidents_visible_to
-from ..services.common import is_enterprise_user
 from .common import StepView, filtered_page, form_page, post_step, run, step_view, with_data
 
 
@@ -53,7 +52,6 @@ def accident_list(request: HttpRequest) -> HttpResponse:
         "emergency/accident_list.html",
         {
             **filtered_page(request, AccidentFilterSet, accidents_visible_to(request.user), ("-occurred_at", "-id")),
-            "can_report": can(request.user, "emergency.report_accident"),
         },
     )
 
@@ -68,7 +66,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     evaluation = AccidentEvaluation.objects.filter(accident=accident).first()
     staff = can(user, "emergency.handle_accident", accident)
-    own = is_enterprise_user(user) and accident.enterprise_id == user.enterprise_id
+    own = is_enterprise_person(user, accident.enterprise_id)
     figures = {
         f: getattr(accident, f) for f in ("deaths", "serious_injuries", "minor_injuries", "missing", "direct_loss_yuan")
     }

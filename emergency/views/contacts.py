@@ -17,7 +17,6 @@ from safety_platform.security import signed_in_user
 from ..filtersets import WarningContactFilterSet
 from ..forms import WarningContactForm
 from ..models import WarningContact
-from ..services.common import is_staff_user
 from ..services.contacts import (
     contact_create,
     contact_set_active,
@@ -32,16 +31,13 @@ def _visible(request: HttpRequest) -> QuerySet[WarningContact]:
 
 @login_required
 def contact_list(request: HttpRequest) -> HttpResponse:
-    if not is_staff_user(request.user):
+    if not can(request.user, "emergency.read_contacts"):
         raise PermissionDenied
     return render(
         request,
         "emergency/contact_list.html",
         {
             **filtered_page(request, WarningContactFilterSet, _visible(request), ("jurisdiction__path", "name", "id")),
-            # Who may register may edit every contact listed (an inspector sees only their own areas'); department
-            # staff read the list without links to forms they may not open.
-            "can_create": can(request.user, "emergency.manage_contacts"),
         },
     )
 

@@ -36,7 +36,6 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
             **filtered_page(
                 request, DispatchFilterSet, dispatch_orders_visible_to(request.user), ("-created_at", "-id")
             ),
-            "can_request": can(request.user, "emergency.request_dispatch"),
         },
     )
 

@@ -6,14 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from safety_platform.permissions import is_enterprise_person
+
 from ..selectors import accidents_visible_to, emergency_overview, enterprise_emergency_overview, warnings_visible_to
-from ..services.common import is_enterprise_user
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    enterprise = is_enterprise_user(user)
+    enterprise = is_enterprise_person(user)
     overview = enterprise_emergency_overview(user) if enterprise else emergency_overview(user)
     return render(
         request,

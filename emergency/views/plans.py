@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from safety_platform.audit import audit_entries_for
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.security import signed_in_user
 
 from .. import services
 from ..filtersets import PlanFilterSet
 from ..forms import DrillForm, PlanForm
 from ..selectors import enterprises_overdue_for_drill, plans_visible_to
-from ..services.common import is_enterprise_user, is_staff_user
 from .common import edit_page, filtered_page, form_page, paginate, step_view, with_data
 
 
@@ -31,14 +30,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "emergency/plan_list.html",
         {
             **filtered_page(request, PlanFilterSet, plans_visible_to(request.user), ("-drill_overdue", "title", "id")),
-            "can_create": is_staff_user(request.user) or is_enterprise_user(request.user),
         },
     )
 
 
 @login_required
 def overdue_enterprises(request: HttpRequest) -> HttpResponse:
-    if is_enterprise_user(request.user):
+    if is_enterprise_person(request.user):
         return redirect("emergency:plan_list")
     page, query = paginate(request, enterprises_overdue_for_drill(request.user).order_by("name", "id"), size=50)
     return render(request, "emergency/overdue_enterprises.html", {"page_obj": page, "query": query})
@@ -65,7 +63,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    if not (is_staff_user(request.user) or is_enterprise_user(request.user)):
+    if not can(request.user, "emergency.register_resource"):
         raise PermissionDenied
     form = PlanForm(request.POST or None, user=request.user)
     return form_page(

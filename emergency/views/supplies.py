@@ -28,7 +28,6 @@ from ..selectors import (
     warehouse_stock,
     warehouses_visible_to,
 )
-from ..services.common import is_enterprise_user, is_staff_user
 from .common import edit_page, filtered_page, form_invalid_message, form_page, paginate, run, step_view, with_data
 
 
@@ -40,7 +39,6 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
         "emergency/warehouse_list.html",
         {
             **filtered_page(request, WarehouseFilterSet, warehouses),
-            "can_create": is_staff_user(request.user) or is_enterprise_user(request.user),
         },
     )
 
@@ -72,7 +70,7 @@ def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def warehouse_create(request: HttpRequest) -> HttpResponse:
-    if not (is_staff_user(request.user) or is_enterprise_user(request.user)):
+    if not can(request.user, "emergency.register_resource"):
         raise PermissionDenied
     form = WarehouseForm(request.POST or None, user=request.user)
     return form_page(

@@ -22,7 +22,6 @@ from .. import services
 from ..filtersets import TeamFilterSet
 from ..forms import EquipmentForm, MemberForm, ReadinessForm, TeamForm
 from ..selectors import team_detail_queryset, teams_visible_to
-from ..services.common import is_enterprise_user, is_staff_user
 from .common import edit_page, filtered_page, form_invalid_message, form_page, run, step_view, with_data
 
 
@@ -36,7 +35,6 @@ def team_list(request: HttpRequest) -> HttpResponse:
         {
             **context,
             "near": filterset.is_valid() and filterset.form.cleaned_data.get("lat") is not None,
-            "can_create": is_staff_user(request.user) or is_enterprise_user(request.user),
         },
     )
 
@@ -64,7 +62,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:
-    if not (is_staff_user(request.user) or is_enterprise_user(request.user)):
+    if not can(request.user, "emergency.register_resource"):
         raise PermissionDenied
     form = TeamForm(request.POST or None, user=request.user)
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person, is_staff_member
 from safety_platform.security import signed_in_user
 
 from .. import services
@@ -23,7 +23,6 @@ from ..forms import AcknowledgeForm, NoteForm, WarningForm
 from ..models import WarningRecipient
 from ..selectors import warning_ack_stats, warning_recipients, warnings_visible_to
 from ..selectors.warnings import principal_deliveries, warning_contact_deliveries
-from ..services.common import is_enterprise_user, is_staff_user
 from ..services.reach import PRINCIPAL_LEVELS
 from .common import filtered_page, form_page, paginate, post_step, run, with_data
 
@@ -34,7 +33,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     page = context["page_obj"]
     own: dict[int, Any] = {}
     user: Any = request.user
-    if is_enterprise_user(user):
+    if is_enterprise_person(user):
         # The enterprise's own acknowledgement state for the warnings on this page, in one query.
         own = {
             r.warning_id: r
@@ -47,8 +46,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         {
             **context,
             "rows": rows,
-            "can_issue": can(user, "emergency.issue_warning"),
-            "is_enterprise": is_enterprise_user(user),
+            "is_enterprise": is_enterprise_person(user),
         },
     )
 
@@ -62,20 +60,20 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warning = _warning(request, pk)
     user: Any = request.user
     recipients = warning_recipients(user, warning)
-    show = request.GET.get("show", "pending" if is_staff_user(user) else "all")
+    show = request.GET.get("show", "pending" if is_staff_member(user) else "all")
     if show == "pending":
         recipients = recipients.filter(acknowledged_at__isnull=True)
     elif show == "acknowledged":
         recipients = recipients.filter(acknowledged_at__isnull=False)
     page, query = paginate(request, recipients, size=50)
-    staff = is_staff_user(user)
+    staff = is_staff_member(user)
     # Staff see, per enterprise on the page and per contact, whether the SMS went out (one query each).
     deliveries = principal_deliveries(warning, page) if staff else {}
     rows = [(r, deliveries.get(r.enterprise_id)) for r in page]
     contacts, contacts_total = warning_contact_deliveries(user, warning) if staff else ([], 0)
     mine = (
         WarningRecipient.objects.filter(warning=warning, enterprise_id=user.enterprise_id).first()
-        if is_enterprise_user(user)
+        if is_enterprise_person(user)
         else None
     )
     return render(

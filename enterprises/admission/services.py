@@ -18,7 +18,7 @@ from safety_platform.concurrency import Opened, check_opened
 from safety_platform.geo import bounding_box, haversine_km
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, require
 from safety_platform.services import (
     DomainError,
     committee_office_users,
@@ -28,7 +28,6 @@ from safety_platform.services import (
     notify,
 )
 
-from ..common.access import forbid, is_city_staff, is_staff_user
 from ..common.hazard_link import hazard_register_for
 from ..registry.choices import EnterpriseStatus
 from ..registry.models import Enterprise
@@ -87,8 +86,7 @@ def high_risk_project_save(*, actor: User, project: HighRiskProject, opened: Ope
     """Register or edit a high-risk project (the instance carries the new values).
 
     With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
-    if not can(actor, "enterprises.manage_planning"):
-        raise forbid(_("You may not register high-risk projects."))
+    require(actor, "enterprises.manage_planning", message=_("You may not register high-risk projects."))
     if project.pk is None:
         project.created_by = actor
     return _save_planning_row(actor, project, opened)
@@ -99,8 +97,7 @@ def dense_place_save(*, actor: User, place: DensePlace, opened: Opened | None = 
 
     Then the siting check runs the other way (`place_siting_check`): the projects whose separation distance
     the place enters or leaves are reviewed again; their reviews are on `place.siting_reviews`."""
-    if not can(actor, "enterprises.manage_planning"):
-        raise forbid(_("You may not edit population-dense places."))
+    require(actor, "enterprises.manage_planning", message=_("You may not edit population-dense places."))
     with transaction.atomic():
         _save_planning_row(actor, place, opened)
         place.siting_reviews = place_siting_check(actor=actor, place=place)
@@ -114,8 +111,7 @@ def siting_review_run(*, actor: User, project: HighRiskProject, on: dt.date | No
     border is as close as one inside it. A place exactly at the separation distance is outside it
     (the rule asks for a distance of at least that much).
     """
-    if not can(actor, "enterprises.manage_planning", project.jurisdiction):
-        raise forbid(_("You may not review this project."))
+    require(actor, "enterprises.manage_planning", project.jurisdiction, message=_("You may not review this project."))
     rule = SeparationDistance.objects.in_force(project.category, on)
     if rule is None:
         raise DomainError(
@@ -277,8 +273,12 @@ def place_siting_check(*, actor: User, place: DensePlace, on: dt.date | None = N
 
 def siting_review_decide(*, actor: User, review: SitingReview, decision: str, note: str = "") -> SitingReview:
     """Record the decision on a siting review; the project's status follows it."""
-    if not can(actor, "enterprises.manage_planning", review.project.jurisdiction):
-        raise forbid(_("You may not decide on this review."))
+    require(
+        actor,
+        "enterprises.manage_planning",
+        review.project.jurisdiction,
+        message=_("You may not decide on this review."),
+    )
     if decision not in (ReviewDecision.APPROVED, ReviewDecision.CONDITIONAL, ReviewDecision.REJECTED):
         raise ValidationError({"decision": _("Choose approved, approved with conditions or rejected.")})
     if decision != ReviewDecision.APPROVED and not note.strip():
@@ -332,8 +332,7 @@ def catalog_entry_save(*, actor: User, entry: CatalogEntry, opened: Opened | Non
     """Create or edit a catalog entry, then match every declared item against it (after commit).
 
     With `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
-    if not can(actor, "enterprises.edit_catalog"):
-        raise forbid(_("You may not edit the catalog."))
+    require(actor, "enterprises.edit_catalog", message=_("You may not edit the catalog."))
     entry.full_clean()
     with transaction.atomic():
         if entry.pk is not None:
@@ -413,8 +412,7 @@ def catalog_import(
     """
     from ..registry.importexport import _read_rows  # the registry's CSV/Excel reader (UTF-8, GBK, .xlsx)
 
-    if not can(actor, "enterprises.edit_catalog"):
-        raise forbid(_("You may not import into the catalog."))
+    require(actor, "enterprises.edit_catalog", message=_("You may not import into the catalog."))
     result = CatalogImportResult()
     try:
         rows = [(line, cells) for line, cells in _read_rows(filename, content) if any(cells)]
@@ -524,8 +522,12 @@ EQUIPMENT_FIELDS = (
 
 def equipment_declare(*, actor: User, enterprise: Enterprise, data: dict[str, Any]) -> DeclaredEquipment:
     """Declare an item; a match with the catalog becomes a hazard at once."""
-    if not can(actor, "enterprises.manage_equipment", enterprise):
-        raise forbid(_("You may not declare equipment for this enterprise."))
+    require(
+        actor,
+        "enterprises.manage_equipment",
+        enterprise,
+        message=_("You may not declare equipment for this enterprise."),
+    )
     item = DeclaredEquipment(enterprise=enterprise, declared_by=actor)
     for key in EQUIPMENT_FIELDS:
         if key in data:
@@ -541,8 +543,12 @@ def equipment_update(
     *, actor: User, equipment: DeclaredEquipment, data: dict[str, Any], opened: Opened | None = None
 ) -> DeclaredEquipment:
     """Edit a declared item; with `opened`, a field changed by someone else meanwhile refuses the save."""
-    if not can(actor, "enterprises.manage_equipment", equipment.enterprise):
-        raise forbid(_("You may not edit this enterprise's equipment."))
+    require(
+        actor,
+        "enterprises.manage_equipment",
+        equipment.enterprise,
+        message=_("You may not edit this enterprise's equipment."),
+    )
     with transaction.atomic():
         locked = DeclaredEquipment.objects.select_for_update().get(pk=equipment.pk)
         check_opened(opened, locked)
@@ -661,8 +667,7 @@ def exit_proposal_create(
     *, actor: User, enterprise: Enterprise, kind: str, reasons: str, exit_by: dt.date | None = None
 ) -> ExitProposal:
     """Propose closing (提请关闭) or guiding out (引导退出) an enterprise lacking basic safety conditions."""
-    if not can(actor, "enterprises.supervise", enterprise):
-        raise forbid(_("You may not propose this enterprise's exit."))
+    require(actor, "enterprises.propose_exit", enterprise, message=_("You may not propose this enterprise's exit."))
     if kind not in ExitKind.values:
         raise ValidationError({"kind": _("Choose closure or guided exit.")})
     if not (reasons or "").strip():
@@ -711,8 +716,7 @@ def _lock_proposal(proposal: ExitProposal, allowed: tuple[str, ...]) -> ExitProp
 
 def exit_proposal_decide(*, actor: User, proposal: ExitProposal, approve: bool, note: str = "") -> ExitProposal:
     """The committee office approves or rejects a proposal; an approved one gets a statutory exit deadline."""
-    if not is_city_staff(actor):
-        raise forbid(_("Only the safety committee office decides on exit proposals."))
+    require(actor, "enterprises.decide_exit", message=_("Only the safety committee office decides on exit proposals."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Give the reason for rejecting.")})
     with transaction.atomic():
@@ -753,8 +757,9 @@ def exit_proposal_execute(*, actor: User, proposal: ExitProposal, note: str = ""
     """Carry out an approved proposal: the enterprise is closed (its status history records why)."""
     from ..registry.services import enterprise_change_status
 
-    if not is_city_staff(actor):
-        raise forbid(_("Only the safety committee office records an exit as carried out."))
+    require(
+        actor, "enterprises.decide_exit", message=_("Only the safety committee office records an exit as carried out.")
+    )
     with transaction.atomic():
         locked = _lock_proposal(proposal, (ExitStatus.APPROVED,))
         _exit_transition(locked, locked.status, ExitStatus.EXECUTED, actor, note)
@@ -774,8 +779,12 @@ def exit_proposal_execute(*, actor: User, proposal: ExitProposal, note: str = ""
 
 
 def exit_proposal_withdraw(*, actor: User, proposal: ExitProposal, note: str) -> ExitProposal:
-    if not (is_city_staff(actor) or (proposal.proposed_by_id == getattr(actor, "pk", None) and is_staff_user(actor))):
-        raise forbid(_("Only the proposer or the committee office may withdraw a proposal."))
+    require(
+        actor,
+        "enterprises.withdraw_exit",
+        proposal,
+        message=_("Only the proposer or the committee office may withdraw a proposal."),
+    )
     if not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for withdrawing.")})
     with transaction.atomic():

@@ -16,7 +16,6 @@ from safety_platform.audit import audit_entries_for
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.access import is_city_staff, is_staff_user
 from ..common.hazard_link import hazard_url
 from ..common.views import create_page, enterprise_initial, filtered_page, run_service, save_form
 from ..registry.importexport import import_upload
@@ -72,7 +71,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, projects_visible_to(request.user), HighRiskProjectFilterSet, ("-created_at", "-id")
     )
-    context["can_manage"] = can(request.user, "enterprises.manage_planning")
     context["rules"] = SeparationDistance.objects.order_by("category", "-valid_from")
     return render(request, "enterprises/admission/project_list.html", context)
 
@@ -105,7 +103,6 @@ def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(projects_visible_to(request.user), pk=pk)
     reviews = list(siting_reviews(project))
-    can_manage = can(request.user, "enterprises.manage_planning", project.jurisdiction)
     return render(
         request,
         "enterprises/admission/project_detail.html",
@@ -114,7 +111,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "latest": reviews[0] if reviews else None,
             "rule": SeparationDistance.objects.in_force(project.category),
-            "can_manage": can_manage,
             # A planner may see a project whose enterprise they do not supervise: its name, no link.
             "enterprise_linked": project.enterprise_id is not None
             and Enterprise.objects.visible_to(request.user).filter(pk=project.enterprise_id).exists(),
@@ -198,10 +194,9 @@ def _siting_flags(request: HttpRequest, place: Any) -> Any:
 
 @login_required
 def place_list(request: HttpRequest) -> HttpResponse:
-    if not is_staff_user(request.user):
+    if not can(request.user, "enterprises.read_registers"):
         raise PermissionDenied
     context = filtered_page(request, dense_places_visible_to(request.user), DensePlaceFilterSet, ("name", "id"))
-    context["can_manage"] = can(request.user, "enterprises.manage_planning")
     return render(request, "enterprises/admission/place_list.html", context)
 
 
@@ -229,7 +224,6 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, catalog_visible_to(request.user), CatalogEntryFilterSet, ("source_document", "batch", "name", "id")
     )
-    context["can_edit"] = can(request.user, "enterprises.edit_catalog")
     return render(request, "enterprises/admission/catalog_list.html", context)
 
 
@@ -295,15 +289,13 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, equipment_visible_to(request.user), DeclaredEquipmentFilterSet, ("enterprise__name", "name", "id")
     )
-    user: Any = request.user
-    context["can_declare"] = user.is_enterprise_user or is_staff_user(user)
     return render(request, "enterprises/admission/equipment_list.html", context)
 
 
 @login_required
 def equipment_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (user.is_enterprise_user or is_staff_user(user)):
+    if not can(user, "enterprises.manage_equipment"):
         raise PermissionDenied
     form = EquipmentForm(request.POST or None, user=user, initial=enterprise_initial(request))
 
@@ -362,13 +354,12 @@ def exit_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, exit_proposals_visible_to(request.user), ExitProposalFilterSet, ("-created_at", "-id")
     )
-    context["can_propose"] = is_staff_user(request.user)
     return render(request, "enterprises/admission/exit_list.html", context)
 
 
 @login_required
 def exit_new(request: HttpRequest) -> HttpResponse:
-    if not is_staff_user(request.user):
+    if not can(request.user, "enterprises.propose_exit"):
         raise PermissionDenied
     form = ExitProposalForm(request.POST or None, user=request.user, initial=enterprise_initial(request))
     return create_page(
@@ -391,10 +382,10 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposal": proposal,
             "transitions": proposal.transitions.select_related("actor"),
             "status_changes": proposal.enterprise.status_changes.select_related("changed_by")[:10],
-            "can_decide": is_city_staff(user) and proposal.status == ExitStatus.PROPOSED,
-            "can_execute": is_city_staff(user) and proposal.status == ExitStatus.APPROVED,
+            "can_decide": can(user, "enterprises.decide_exit") and proposal.status == ExitStatus.PROPOSED,
+            "can_execute": can(user, "enterprises.decide_exit") and proposal.status == ExitStatus.APPROVED,
             "can_withdraw": proposal.status in (ExitStatus.PROPOSED, ExitStatus.APPROVED)
-            and (is_city_staff(user) or proposal.proposed_by_id == user.pk),
+            and can(user, "enterprises.withdraw_exit", proposal),
             "note_form": NoteForm(),
         },
     )

@@ -59,7 +59,6 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "page_obj": page,
             "query": query.urlencode(),
-            "can_manage": can(user, "enterprises.manage"),
         },
     )
 

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Department, Industry, User
-from safety_platform.permissions import can
+from safety_platform.permissions import require, sees
 from safety_platform.services import DomainError, fact_record
 
-from ..common.access import forbid, sees_enterprise
 from ..common.hazard_link import hazard_register_for
 from ..registry.models import Enterprise
 from .models import (
@@ -49,8 +48,12 @@ def responsibility_item_create(
     legal_basis: str = "",
     effective_on: dt.date | None = None,
 ) -> ResponsibilityItem:
-    if not can(actor, "enterprises.edit_responsibility", department):
-        raise forbid(_("You may not edit this department's responsibility list."))
+    require(
+        actor,
+        "enterprises.edit_responsibility",
+        department,
+        message=_("You may not edit this department's responsibility list."),
+    )
     _check_item(kind, duty)
     item = ResponsibilityItem(
         department=department,
@@ -81,8 +84,12 @@ def responsibility_item_revise(
 
     With `opened` (the wording the editor saw), a wording changed by someone else meanwhile refuses the
     revision (`StaleEdit`)."""
-    if not can(actor, "enterprises.edit_responsibility", item.department):
-        raise forbid(_("You may not edit this department's responsibility list."))
+    require(
+        actor,
+        "enterprises.edit_responsibility",
+        item.department,
+        message=_("You may not edit this department's responsibility list."),
+    )
     _check_item(kind, duty)
     with transaction.atomic():
         locked = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
@@ -106,8 +113,12 @@ def responsibility_item_revise(
 
 
 def responsibility_item_retire(*, actor: User, item: ResponsibilityItem) -> ResponsibilityItem:
-    if not can(actor, "enterprises.edit_responsibility", item.department):
-        raise forbid(_("You may not edit this department's responsibility list."))
+    require(
+        actor,
+        "enterprises.edit_responsibility",
+        item.department,
+        message=_("You may not edit this department's responsibility list."),
+    )
     with transaction.atomic():
         locked = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
         if locked.retired_on is not None:
@@ -119,8 +130,12 @@ def responsibility_item_retire(*, actor: User, item: ResponsibilityItem) -> Resp
 
 def responsibility_review_record(*, actor: User, department: Department, note: str = "") -> ResponsibilityReview:
     """Confirm that the department's list is current (it is flagged when not confirmed for a year)."""
-    if not can(actor, "enterprises.edit_responsibility", department):
-        raise forbid(_("You may not confirm this department's responsibility list."))
+    require(
+        actor,
+        "enterprises.edit_responsibility",
+        department,
+        message=_("You may not confirm this department's responsibility list."),
+    )
     return ResponsibilityReview.objects.create(department=department, reviewed_by=actor, note=note.strip()[:300])
 
 
@@ -138,9 +153,8 @@ def joint_inspection_create(
     team: str = "",
 ) -> JointInspection:
     """Plan a joint inspection. The lead department always takes part; at least two departments join."""
-    if not can(actor, "enterprises.create_joint_inspection"):
-        raise forbid(_("You may not organise joint inspections."))
-    if not sees_enterprise(actor, enterprise):
+    require(actor, "enterprises.create_joint_inspection", message=_("You may not organise joint inspections."))
+    if not sees(actor, enterprise):
         raise ValidationError({"enterprise": _("This enterprise is outside your scope.")})
     if actor.role == Role.DEPARTMENT and not actor.is_superuser and lead_department.pk != actor.department_id:
         raise ValidationError({"lead_department": _("Department staff lead inspections for their own department.")})
@@ -174,8 +188,12 @@ def joint_finding_add(
     legal_basis: str = "",
     suspected_major: bool = False,
 ) -> JointInspectionFinding:
-    if not can(actor, "enterprises.work_on_inspection", inspection):
-        raise forbid(_("You may not record findings for this inspection."))
+    require(
+        actor,
+        "enterprises.work_on_inspection",
+        inspection,
+        message=_("You may not record findings for this inspection."),
+    )
     if not (title or "").strip():
         raise ValidationError({"title": _("Describe the problem found.")})
     with transaction.atomic():
@@ -253,8 +271,7 @@ def _finding_register(finding: JointInspectionFinding, inspection: JointInspecti
 
 def joint_inspection_complete(*, actor: User, inspection: JointInspection, summary: str = "") -> JointInspection:
     """Close the inspection: every finding becomes a hazard and a `joint_inspection_finding` fact."""
-    if not can(actor, "enterprises.work_on_inspection", inspection):
-        raise forbid(_("You may not complete this inspection."))
+    require(actor, "enterprises.work_on_inspection", inspection, message=_("You may not complete this inspection."))
     with transaction.atomic():
         locked = JointInspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
         if locked.status != JointInspectionStatus.PLANNED:
@@ -276,8 +293,7 @@ def joint_inspection_complete(*, actor: User, inspection: JointInspection, summa
 
 
 def joint_inspection_cancel(*, actor: User, inspection: JointInspection, reason: str) -> JointInspection:
-    if not can(actor, "enterprises.work_on_inspection", inspection):
-        raise forbid(_("You may not cancel this inspection."))
+    require(actor, "enterprises.work_on_inspection", inspection, message=_("You may not cancel this inspection."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     with transaction.atomic():

@@ -17,7 +17,6 @@ from safety_platform.models import Department
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.access import is_staff_user
 from ..common.hazard_link import hazard_url
 from ..common.views import create_page, enterprise_initial, filtered_page, post_form, run_service, save_form
 from .filtersets import JointInspectionFilterSet
@@ -44,7 +43,7 @@ from .services import (
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not is_staff_user(request.user):
+    if not can(request.user, "enterprises.read_registers"):
         raise PermissionDenied
 
 
@@ -88,7 +87,6 @@ def responsibility_department(request: HttpRequest, department_id: int) -> HttpR
             "reviews": reviews,
             "is_stale": list_is_stale(reviews[0].reviewed_at if reviews else None),
             "industries": [{"industry": i, "covered": i.pk in covered} for i in industries],
-            "can_edit": can(request.user, "enterprises.edit_responsibility", department),
             "form": ResponsibilityItemForm(),
             "review_form": ReviewForm(),
         },

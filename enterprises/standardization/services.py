@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
 from safety_platform.models import Department, Industry, User
-from safety_platform.permissions import can
+from safety_platform.permissions import can, require
 from safety_platform.services import (
     DomainError,
     deadline_cancel,
@@ -24,7 +24,6 @@ from safety_platform.services import (
 )
 from safety_platform.uploads import IMAGE, PDF, random_upload_path, validate_upload
 
-from ..common.access import forbid
 from ..registry.models import Enterprise
 from .models import (
     ISSUING_LEVEL_FOR,
@@ -126,8 +125,12 @@ def stdcert_record(
     The expiry defaults to three years after issue; the issuing level follows the certificate level
     (一级 national, 二级 provincial, 三级 city) and a contradicting one is refused.
     """
-    if not can(actor, "enterprises.record_certificate", enterprise):
-        raise forbid(_("You may not record certificates for this enterprise."))
+    require(
+        actor,
+        "enterprises.record_certificate",
+        enterprise,
+        message=_("You may not record certificates for this enterprise."),
+    )
     if level not in ISSUING_LEVEL_FOR:
         raise ValidationError({"level": _("The level is 1, 2 or 3.")})
     expected = ISSUING_LEVEL_FOR[level]
@@ -176,8 +179,12 @@ def stdcert_record(
 def stdcert_verify(
     *, actor: User, certificate: StandardizationCertificate, accept: bool, note: str = ""
 ) -> StandardizationCertificate:
-    if not can(actor, "enterprises.verify_certificate", certificate.enterprise):
-        raise forbid(_("You may not verify this certificate."))
+    require(
+        actor,
+        "enterprises.verify_certificate",
+        certificate.enterprise,
+        message=_("You may not verify this certificate."),
+    )
     if not accept and not note.strip():
         raise ValidationError({"note": _("Give the reason for rejecting the declaration.")})
     with transaction.atomic():
@@ -210,8 +217,12 @@ def stdcert_revoke(
     *, actor: User, certificate: StandardizationCertificate, reason: str, revoked_on: dt.date | None = None
 ) -> StandardizationCertificate:
     """Revoke a valid certificate (撤销); the revocation is a credit fact."""
-    if not can(actor, "enterprises.verify_certificate", certificate.enterprise) or actor.role == Role.INSPECTOR:
-        raise forbid(_("Only the supervising department or the committee office may revoke a certificate."))
+    require(
+        actor,
+        "enterprises.revoke_certificate",
+        certificate.enterprise,
+        message=_("Only the supervising department or the committee office may revoke a certificate."),
+    )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for revoking.")})
     revoked_on = revoked_on or timezone.localdate()
@@ -237,8 +248,12 @@ def stdcert_apply_rereview(
     *, actor: User, certificate: StandardizationCertificate, applied_on: dt.date | None = None
 ) -> StandardizationCertificate:
     """The enterprise applied for re-review (复评): the reminder stops and the statutory clock is met."""
-    if not can(actor, "enterprises.record_certificate", certificate.enterprise):
-        raise forbid(_("You may not update this certificate."))
+    require(
+        actor,
+        "enterprises.record_certificate",
+        certificate.enterprise,
+        message=_("You may not update this certificate."),
+    )
     applied_on = applied_on or timezone.localdate()
     with transaction.atomic():
         locked = StandardizationCertificate.objects.select_for_update().get(pk=certificate.pk)
@@ -358,8 +373,7 @@ def demonstration_designate(
     batch: str = "",
     department: Department | None = None,
 ) -> Demonstration:
-    if not can(actor, "enterprises.designate", enterprise):
-        raise forbid(_("You may not designate demonstration enterprises."))
+    require(actor, "enterprises.designate", enterprise, message=_("You may not designate demonstration enterprises."))
     if not (summary or "").strip():
         raise ValidationError({"summary": _("Describe what was mechanized or automated.")})
     rows = _clean_measures(measures)
@@ -387,8 +401,7 @@ def demonstration_designate(
 
 
 def demonstration_add_measure(*, actor: User, demonstration: Demonstration, measure: dict[str, Any]) -> None:
-    if not can(actor, "enterprises.designate", demonstration.enterprise):
-        raise forbid(_("You may not edit this designation."))
+    require(actor, "enterprises.designate", demonstration.enterprise, message=_("You may not edit this designation."))
     rows = _clean_measures([measure])
     if not rows:
         raise ValidationError({"description": _("Describe what was mechanized or automated.")})
@@ -397,8 +410,9 @@ def demonstration_add_measure(*, actor: User, demonstration: Demonstration, meas
 
 
 def demonstration_revoke(*, actor: User, demonstration: Demonstration, reason: str) -> Demonstration:
-    if not can(actor, "enterprises.designate", demonstration.enterprise):
-        raise forbid(_("You may not withdraw this designation."))
+    require(
+        actor, "enterprises.designate", demonstration.enterprise, message=_("You may not withdraw this designation.")
+    )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing the designation.")})
     with transaction.atomic():

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_staff_member
 from safety_platform.security import signed_in_user
 from safety_platform.uploads import serve_protected
 
-from ..common.access import is_staff_user
 from ..common.views import create_page, enterprise_initial, filtered_page, post_form, run_service
 from .filtersets import CertificateFilterSet, DemonstrationFilterSet
 from .forms import CertificateForm, DemonstrationForm, MeasureForm, RereviewForm, RevokeForm, VerifyForm
@@ -44,15 +43,13 @@ from .services import (
 def certificate_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(request, certificates_visible_to(request.user), CertificateFilterSet, ("expires_on", "id"))
     context["counts"] = certificate_counts(request.user, on=timezone.localdate())
-    user: Any = request.user
-    context["can_record"] = user.is_enterprise_user or is_staff_user(user)
     return render(request, "enterprises/standardization/certificate_list.html", context)
 
 
 @login_required
 def certificate_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (user.is_enterprise_user or is_staff_user(user)):
+    if not can(user, "enterprises.record_certificate"):
         raise PermissionDenied
     form = CertificateForm(request.POST or None, request.FILES or None, user=user, initial=enterprise_initial(request))
     return create_page(
@@ -60,7 +57,9 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
         form,
         stdcert_record,
         "enterprises/standardization/certificate_form.html",
-        success=_("Certificate recorded.") if is_staff_user(user) else _("Certificate declared; staff will verify it."),
+        success=_("Certificate recorded.")
+        if is_staff_member(user)
+        else _("Certificate declared; staff will verify it."),
     )
 
 
@@ -122,7 +121,7 @@ def certificate_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
-    if not is_staff_user(request.user):
+    if not can(request.user, "enterprises.read_registers"):
         raise PermissionDenied
     data = standardization_coverage(request.user, on=timezone.localdate())
     return render(request, "enterprises/standardization/coverage.html", {"coverage": data})

@@ -15,11 +15,10 @@ from safety_platform.choices import FactKind
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
-from safety_platform.permissions import can
+from safety_platform.permissions import require
 from safety_platform.rules import rule_number
 from safety_platform.services import fact_record, notify
 
-from ..common.access import forbid
 from ..registry.models import Enterprise
 from ..standardization.models import add_months
 from .legal_numbers import OPERATION_CERTIFICATE_YEARS
@@ -38,8 +37,9 @@ from .selectors import certificate_warning_days
 
 
 def _check_keep(actor: Any, enterprise: Enterprise) -> None:
-    if not can(actor, "enterprises.keep_records", enterprise):
-        raise forbid(_("Training records are kept by the enterprise itself."))
+    require(
+        actor, "enterprises.keep_records", enterprise, message=_("Training records are kept by the enterprise itself.")
+    )
 
 
 def _event(employee: Employee, kind: str, on: dt.date, actor: Any, note: str = "", repeat: bool = False) -> None:

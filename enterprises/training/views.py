@@ -110,7 +110,6 @@ def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpRespo
             "page_obj": page,
             "query": f"on={on.isoformat()}",
             "on": on,
-            "can_keep": can(request.user, "enterprises.keep_records", enterprise),
             "expiring": special_certificates_visible_to(request.user, on=on)
             .filter(employee__enterprise=enterprise, employee__status__in=["on_post", "away"])
             .filter(expires_on__lte=on + dt.timedelta(days=certificate_warning_days(on)))
@@ -171,7 +170,6 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     on = timezone.localdate()
     annotated = with_training_totals(employees_visible_to(request.user).filter(pk=employee.pk), on).get()
     result = evaluate(annotated, on, is_high_risk(employee.enterprise))
-    can_keep = can(request.user, "enterprises.keep_records", employee.enterprise)
     return render(
         request,
         "enterprises/training/employee_detail.html",
@@ -182,7 +180,6 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": employee.post_events.select_related("recorded_by"),
             "trainings": employee.trainings.all(),
             "certificates": special_certificates_visible_to(request.user, on=on).filter(employee=employee),
-            "can_keep": can_keep,
             "training_form": TrainingRecordForm(),
             "certificate_form": SpecialCertificateForm(),
             "post_form": PostChangeForm(),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
 from safety_platform.models import Jurisdiction
-from safety_platform.permissions import SITE_ROLES, can
+from safety_platform.permissions import AREA_ROLES, COMMITTEE_OFFICE_ROLES, INSPECTOR_ROLES, SITE_ROLES, can
 from safety_platform.rules import rule_number
 from safety_platform.services import (
     DomainError,
@@ -80,28 +80,23 @@ class Rule:
 
 
 S = HazardState
-INSPECTOR = frozenset({Role.INSPECTOR})
-ENTERPRISE_OR_INSPECTOR = SITE_ROLES  # the role groups are defined once, in safety_platform/permissions.py
 
+# The roles are the permission module's role groups (safety_platform/permissions.py), never written here.
 RULES: dict[str, Rule] = {
-    TransitionAction.ASSESS: Rule(frozenset({S.REGISTERED}), S.ASSESSED, ENTERPRISE_OR_INSPECTOR),
-    TransitionAction.REPORT: Rule(frozenset({S.ASSESSED}), S.REPORTED, ENTERPRISE_OR_INSPECTOR),
+    TransitionAction.ASSESS: Rule(frozenset({S.REGISTERED}), S.ASSESSED, SITE_ROLES),
+    TransitionAction.REPORT: Rule(frozenset({S.ASSESSED}), S.REPORTED, SITE_ROLES),
     # Listed supervision (挂牌督办): the city's committee for any hazard, a county office for its county's (scope).
-    TransitionAction.LIST: Rule(
-        frozenset({S.REPORTED, S.RECTIFYING}), None, frozenset({Role.COMMITTEE, Role.COUNTY_OFFICE})
-    ),
-    TransitionAction.START: Rule(frozenset({S.ASSESSED, S.REPORTED}), S.RECTIFYING, ENTERPRISE_OR_INSPECTOR),
-    TransitionAction.PROGRESS: Rule(frozenset({S.RECTIFYING}), None, ENTERPRISE_OR_INSPECTOR),
-    TransitionAction.SUBMIT: Rule(frozenset({S.RECTIFYING}), S.REMEDIATED, ENTERPRISE_OR_INSPECTOR),
-    TransitionAction.CLOSE: Rule(frozenset({S.REMEDIATED}), S.CLOSED, INSPECTOR),
-    TransitionAction.REJECT: Rule(frozenset({S.REMEDIATED}), S.RECTIFYING, INSPECTOR),
-    TransitionAction.REFUSE: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
-    TransitionAction.EXTEND: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR),
+    TransitionAction.LIST: Rule(frozenset({S.REPORTED, S.RECTIFYING}), None, COMMITTEE_OFFICE_ROLES),
+    TransitionAction.START: Rule(frozenset({S.ASSESSED, S.REPORTED}), S.RECTIFYING, SITE_ROLES),
+    TransitionAction.PROGRESS: Rule(frozenset({S.RECTIFYING}), None, SITE_ROLES),
+    TransitionAction.SUBMIT: Rule(frozenset({S.RECTIFYING}), S.REMEDIATED, SITE_ROLES),
+    TransitionAction.CLOSE: Rule(frozenset({S.REMEDIATED}), S.CLOSED, INSPECTOR_ROLES),
+    TransitionAction.REJECT: Rule(frozenset({S.REMEDIATED}), S.RECTIFYING, INSPECTOR_ROLES),
+    TransitionAction.REFUSE: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR_ROLES),
+    TransitionAction.EXTEND: Rule(frozenset({S.ASSESSED, S.REPORTED, S.RECTIFYING}), None, INSPECTOR_ROLES),
     # The authorities void a worker's risk-card report (spam, a duplicate, unfounded); never the enterprise,
     # which could otherwise hide the reports against it. Inspectors only within their jurisdictions (scope).
-    TransitionAction.VOID: Rule(
-        OPEN_STATES, S.VOIDED, frozenset({Role.INSPECTOR, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.ADMIN})
-    ),
+    TransitionAction.VOID: Rule(OPEN_STATES, S.VOIDED, AREA_ROLES),
 }
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from credit.choices import BlacklistStatus
 from credit.models import BlacklistEntry
+from credit.selectors import proposals_to_decide_q
 from credit.services import blacklist_approve, blacklist_propose, blacklist_serve_notice
-from credit.services.access import decides_for, proposals_to_decide_q
 from enterprises.models import Enterprise
 from hazards.models import Hazard
 from hazards.services import hazard_list_supervision
@@ -263,9 +263,10 @@ def test_the_office_decides_proposed_credit_records_of_its_county(
     office: Any, xinluo_chem: Any, shanghang_site: Any
 ) -> None:
     assert can(office, "credit.decide_proposals")
-    assert decides_for(office, xinluo_chem)
-    assert not decides_for(office, shanghang_site)
     from credit.models import CreditRecord
+
+    assert can(office, "credit.decide_listing", BlacklistEntry(enterprise=xinluo_chem))
+    assert not can(office, "credit.decide_listing", BlacklistEntry(enterprise=shanghang_site))
 
     q = proposals_to_decide_q(office)
     sql = str(CreditRecord.objects.filter(q).query)

@@ -132,6 +132,18 @@ def _joint_inspection(world: dict[str, Any]) -> Any:
     return inspection
 
 
+def _notice(world: dict[str, Any]) -> Any:
+    from credit.models import JointNotice
+
+    return JointNotice(department=world["org"].department("yjj"))
+
+
+def _exit_proposal(world: dict[str, Any]) -> Any:
+    from enterprises.models import ExitProposal
+
+    return ExitProposal(enterprise=world["enterprise"], proposed_by=world["users"]["inspector"])
+
+
 def _department_result(world: dict[str, Any]) -> Any:
     from assessment.models import AssessmentResult
 
@@ -151,11 +163,21 @@ MATRIX: dict[str, tuple[Callable[[dict[str, Any]], Any], frozenset[str]]] = {
     "credit.propose_blacklist": (_none, frozenset({"admin", "committee", "department", "department_zjj"})),
     "credit.handle_proposal": (_blacklist_entry, frozenset({"admin", "committee", "department"})),
     "credit.register_webhook": (_none, frozenset({"department", "department_zjj"})),
+    "credit.decide_listing": (_blacklist_entry, frozenset({"admin", "committee", "county_office"})),
+    "credit.answer_listing": (_blacklist_entry, frozenset({"enterprise"})),
+    "credit.record_measure": (_none, frozenset({"department", "department_zjj"})),
+    "credit.read_notices": (_none, frozenset({"admin", "committee", "department", "department_zjj"})),
+    "credit.issue_notices": (_none, frozenset({"admin", "committee"})),
+    "credit.acknowledge_notice": (_notice, frozenset({"department"})),
+    "credit.see_feed_usage": (_none, frozenset({"admin", "committee"})),
+    "credit.see_webhooks": (_none, frozenset({"admin", "committee", "department", "department_zjj"})),
     # emergency
     "emergency.manage_resource": (
         _warehouse,
         frozenset({"admin", "committee", "county_office", "inspector", "inspector_town", "department", "enterprise"}),
     ),
+    "emergency.register_resource": (_none, EVERYONE),
+    "emergency.read_contacts": (_none, STAFF),
     "emergency.approve_dispatch": (_none, frozenset({"admin", "committee", "department", "department_zjj"})),
     "emergency.request_dispatch": (_none, STAFF),
     "emergency.manage_contacts": (
@@ -192,6 +214,11 @@ MATRIX: dict[str, tuple[Callable[[dict[str, Any]], Any], frozenset[str]]] = {
         frozenset({"admin", "committee", "county_office", "inspector", "department", "department_zjj"}),
     ),
     "enterprises.edit_catalog": (_none, frozenset({"admin", "committee", "department", "department_zjj"})),
+    "enterprises.revoke_certificate": (_enterprise, frozenset({"admin", "committee", "county_office", "department"})),
+    "enterprises.read_registers": (_none, STAFF),
+    "enterprises.propose_exit": (_enterprise, SEE_XINLUO),
+    "enterprises.decide_exit": (_none, frozenset({"admin", "committee"})),
+    "enterprises.withdraw_exit": (_exit_proposal, frozenset({"admin", "committee", "inspector"})),
     # hazards
     "hazards.log": (_none, frozenset({"inspector", "inspector_town", "enterprise"})),
     "hazards.edit_risk": (_none, frozenset({"inspector", "inspector_town", "enterprise"})),
@@ -229,6 +256,15 @@ MATRIX: dict[str, tuple[Callable[[dict[str, Any]], Any], frozenset[str]]] = {
 }
 
 
+# Rules that also answer without an object ("may this person do it to any?": the pages' buttons).
+WITHOUT_OBJECT: dict[str, frozenset[str]] = {
+    "enterprises.manage_equipment": EVERYONE,
+    "enterprises.record_certificate": EVERYONE,
+    "enterprises.propose_exit": STAFF,
+    "enterprises.designate": frozenset({"admin", "committee", "department", "department_zjj"}),
+}
+
+
 @pytest.fixture
 def world(org: Any, users: dict[str, Any], xinluo_chem: Any) -> dict[str, Any]:
     return {"org": org, "users": users, "enterprise": xinluo_chem}
@@ -246,6 +282,12 @@ def test_the_permission_matrix(action: str, world: dict[str, Any]) -> None:
     obj = build(world)
     answers = {name for name in CAST if can(world["users"][name], action, obj)}
     assert answers == set(allowed)
+
+
+@pytest.mark.parametrize("action", sorted(WITHOUT_OBJECT))
+def test_the_rules_asked_without_an_object(action: str, world: dict[str, Any]) -> None:
+    answers = {name for name in CAST if can(world["users"][name], action)}
+    assert answers == set(WITHOUT_OBJECT[action])
 
 
 @pytest.mark.parametrize("action", sorted(MATRIX))
@@ -395,3 +437,12 @@ def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _actions_named(source) == [(2, "credit.nope"), (5, "a.b"), (5, "c.d")]
+
+
+def test_the_hazard_transition_table_takes_its_roles_from_the_role_groups() -> None:
+    """The hazard loop's table names the permission module's groups; it writes no set of roles of its own."""
+    from hazards.services.loop import RULES
+    from safety_platform import permissions
+
+    groups = [value for name, value in vars(permissions).items() if name.endswith("_ROLES")]
+    assert all(any(rule.roles is group for group in groups) for rule in RULES.values())
