@@ -4,38 +4,32 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.rules import UNIT_DAYS, register_rule
+from safety_platform.legal_numbers_decl import LegalNumbers
+from safety_platform.rules import UNIT_DAYS
 
 ORDER_16 = "《安全生产事故隐患排查治理暂行规定》（国家安全监管总局令第16号）"
 
-VERIFICATION_DAYS = "hazards.verification_days"
-STATISTICS_QUARTER_DAYS = "hazards.statistics.quarter_filing_days"
-STATISTICS_YEAR_DAYS = "hazards.statistics.year_filing_days"
+NUMBERS = LegalNumbers(_("Hazards"))
+register = NUMBERS.register  # called from HazardsConfig.ready()
 
-
-def register() -> None:
-    group = _("Hazards")
-    register_rule(
-        VERIFICATION_DAYS,
-        default=10,
-        unit=UNIT_DAYS,
-        label=_("Verification and closing of a rectified hazard after the request"),
-        legal_basis=ORDER_16 + "；福建省隐患核销规定",
-        group=group,
-    )
-    register_rule(
-        STATISTICS_QUARTER_DAYS,
-        default=15,
-        unit=UNIT_DAYS,
-        label=_("Quarterly hazard statistics: filed within days after the quarter"),
-        legal_basis=ORDER_16 + "第十四条",
-        group=group,
-    )
-    register_rule(
-        STATISTICS_YEAR_DAYS,
-        default=31,
-        unit=UNIT_DAYS,
-        label=_("Annual hazard statistics: filed within days after the year"),
-        legal_basis=ORDER_16 + "第十四条",
-        group=group,
-    )
+VERIFICATION_DAYS = NUMBERS.declare(
+    "hazards.verification_days",
+    10,
+    UNIT_DAYS,
+    _("Verification and closing of a rectified hazard after the request"),
+    ORDER_16 + "；福建省隐患核销规定",
+)
+STATISTICS_QUARTER_DAYS = NUMBERS.declare(
+    "hazards.statistics.quarter_filing_days",
+    15,
+    UNIT_DAYS,
+    _("Quarterly hazard statistics: filed within days after the quarter"),
+    ORDER_16 + "第十四条",
+)
+STATISTICS_YEAR_DAYS = NUMBERS.declare(
+    "hazards.statistics.year_filing_days",
+    31,
+    UNIT_DAYS,
+    _("Annual hazard statistics: filed within days after the year"),
+    ORDER_16 + "第十四条",
+)
