@@ -345,6 +345,17 @@ class DispatchOrderViewSet(ReadOnlyEmergencyViewSet):
 _accident_step = partial(record_step, target="accident", responses=s.EmAccidentDetailSerializer)
 
 
+def _evaluation(viewset: Any, accident: Accident) -> Any:
+    """The accident's evaluation, which a finding, a measure or the conclusion needs started."""
+    evaluation = getattr(accident, "evaluation", None)
+    if evaluation is None:
+        raise DomainError(_("Start the evaluation first."), field="evaluation", code="evaluation_not_started")
+    return evaluation
+
+
+_evaluation_step = partial(record_step, target="evaluation", record=_evaluation)
+
+
 class AccidentViewSet(ReadOnlyEmergencyViewSet):
     """Accidents and incidents, graded by Decree 493, with their reporting clocks and revisions."""
 
@@ -425,40 +436,14 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
                 )
         return Response(s.EmEvaluationSerializer(evaluation).data)
 
-    def _evaluation(self, accident: Accident) -> Any:
-        evaluation = getattr(accident, "evaluation", None)
-        if evaluation is None:
-            raise DomainError(_("Start the evaluation first."), field="evaluation", code="evaluation_not_started")
-        return evaluation
-
-    conclude = record_step(
-        "conclude",
-        services.evaluation_conclude,
-        None,
-        target="evaluation",
-        record=_evaluation,
-        url_path="evaluation/conclude",
-        answer=s.EmEvaluationSerializer,
+    conclude = _evaluation_step(
+        "conclude", services.evaluation_conclude, None, url_path="evaluation/conclude", answer=s.EmEvaluationSerializer
     )
-
-    findings = record_step(
-        "findings",
-        services.accountability_add,
-        s.EmFindingSerializer,
-        target="evaluation",
-        record=_evaluation,
-        answer=s.EmFindingSerializer,
-        status_code=status.HTTP_201_CREATED,
+    findings = _evaluation_step(
+        "findings", services.accountability_add, s.EmFindingSerializer, answer=s.EmFindingSerializer, status_code=201
     )
-
-    measures = record_step(
-        "measures",
-        services.measure_add,
-        s.EmMeasureSerializer,
-        target="evaluation",
-        record=_evaluation,
-        answer=s.EmMeasureSerializer,
-        status_code=status.HTTP_201_CREATED,
+    measures = _evaluation_step(
+        "measures", services.measure_add, s.EmMeasureSerializer, answer=s.EmMeasureSerializer, status_code=201
     )
 
 
