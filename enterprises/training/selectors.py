@@ -254,6 +254,11 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 
 
+def _levels_missing(*counted: tuple[str, int]) -> list[str]:
+    """The names of the training levels (company, workshop, team) with no training counted."""
+    return [str(TrainingCategory(level).label) for level, count in counted if not count]
+
+
 def _hours_before_start(
     reasons: list[Reason], code: str, text: str, late: str, hours: Any, hours_now: Any, need: Any, day: str
 ) -> None:
@@ -296,15 +301,11 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours |
             )
     else:
         need = hours.new_staff[index]
-        missing = [
-            str(TrainingCategory(level).label)
-            for level, count in (
-                (TrainingCategory.COMPANY, employee.company_before),
-                (TrainingCategory.WORKSHOP, employee.workshop_before),
-                (TrainingCategory.TEAM, employee.team_before),
-            )
-            if not count
-        ]
+        missing = _levels_missing(
+            (TrainingCategory.COMPANY, employee.company_before),
+            (TrainingCategory.WORKSHOP, employee.workshop_before),
+            (TrainingCategory.TEAM, employee.team_before),
+        )
         if missing:
             reasons.append(
                 Reason(
@@ -324,14 +325,9 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours |
             started,
         )
         if employee.repeat_due_on is not None and employee.repeat_due_on <= on:
-            missing_repeat = [
-                str(TrainingCategory(level).label)
-                for level, count in (
-                    (TrainingCategory.WORKSHOP, employee.repeat_workshop),
-                    (TrainingCategory.TEAM, employee.repeat_team),
-                )
-                if not count
-            ]
+            missing_repeat = _levels_missing(
+                (TrainingCategory.WORKSHOP, employee.repeat_workshop), (TrainingCategory.TEAM, employee.repeat_team)
+            )
             if missing_repeat:
                 reasons.append(
                     Reason(
