@@ -239,7 +239,7 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "enterprises/admission/catalog_detail.html",
-        {"entry": entry, "rows": rows, "can_edit": can(request.user, "enterprises.edit_catalog")},
+        {"entry": entry, "rows": rows},
     )
 
 

@@ -202,7 +202,6 @@ def joint_inspection_list(request: HttpRequest) -> HttpResponse:
     context = filtered_page(
         request, joint_inspections_visible_to(request.user), JointInspectionFilterSet, ("-planned_on", "-id")
     )
-    context["can_create"] = can(request.user, "enterprises.create_joint_inspection")
     return render(request, "enterprises/responsibility/joint_list.html", context)
 
 
