@@ -12,20 +12,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.api.views import ScopedEditViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.models import Jurisdiction, User
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.api import (
-    EditViewSet,
-    ReadViewSet,
-    RowActionsMixin,
-    VisibleEnterpriseField,
-    enterprise_for_write,
-    request_data,
-)
+from ..common.api import RowActionsMixin, VisibleEnterpriseField, enterprise_for_write, request_data
 from .filtersets import (
     CatalogEntryFilterSet,
     DeclaredEquipmentFilterSet,
@@ -141,7 +134,7 @@ class PlanningWriteMixin:
         serializer.instance = type(self).save_service(self.request.user, instance, opened)
 
 
-class HighRiskProjectViewSet(PlanningWriteMixin, EditViewSet):
+class HighRiskProjectViewSet(PlanningWriteMixin, ScopedEditViewSet):
     """High-risk projects for planning admission; `siting-review` computes the dense places too close."""
 
     queryset = HighRiskProject.objects.select_related("jurisdiction")
@@ -205,7 +198,7 @@ class DensePlaceSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class DensePlaceViewSet(PlanningWriteMixin, EditViewSet):
+class DensePlaceViewSet(PlanningWriteMixin, ScopedEditViewSet):
     """Population-dense places (schools, hospitals, residential areas, markets) with coordinates."""
 
     queryset = DensePlace.objects.all()
@@ -243,7 +236,7 @@ class CatalogEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class CatalogEntryViewSet(EditViewSet):
+class CatalogEntryViewSet(ScopedEditViewSet):
     """The catalog of banned and obsolete equipment and processes (淘汰落后安全技术装备目录)."""
 
     queryset = CatalogEntry.objects.all()
@@ -300,7 +293,7 @@ class DeclaredEquipmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class DeclaredEquipmentViewSet(EditViewSet):
+class DeclaredEquipmentViewSet(ScopedEditViewSet):
     """Equipment and processes an enterprise declares; a catalog match registers a hazard once."""
 
     queryset = DeclaredEquipment.objects.select_related("enterprise").prefetch_related("matches__entry")
@@ -370,7 +363,7 @@ class ExitDecisionSerializer(NoteSerializer):
     approve = serializers.BooleanField()
 
 
-class ExitProposalViewSet(RowActionsMixin, ReadViewSet):
+class ExitProposalViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
     """Proposals to close (提请关闭) or guide out (引导退出) enterprises lacking basic safety conditions."""
 
     queryset = ExitProposal.objects.select_related("enterprise").prefetch_related("transitions__actor")

@@ -7,12 +7,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safety_platform.api.views import ScopedViewSetMixin
-from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.security import signed_in_user
 
 from ..registry.models import Enterprise
@@ -41,29 +39,6 @@ def request_data(request: Request, serializer_class: Any) -> dict[str, Any]:
     payload = serializer_class(data=request.data, context={"request": request})
     payload.is_valid(raise_exception=True)
     return dict(payload.validated_data)
-
-
-# The two shapes of the topic viewsets. No docstrings here: the API schema describes a viewset by its docstring,
-# or, lacking one, its bases'.
-
-
-class ReadViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    # A topic's rows read within the caller's scope; writes are the viewset's own actions calling services.
-    pass
-
-
-class EditViewSet(
-    VersionedAPIMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    # A topic's rows read within the caller's scope, created and edited (an edit carries the version it was read
-    # at); `perform_create`/`perform_update` call the services.
-    pass
 
 
 class RowActionsMixin:

@@ -4,15 +4,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.api.views import ScopedEditViewSet
 from safety_platform.choices import ApiScope
-from safety_platform.concurrency import VersionedAPIMixin
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
@@ -22,15 +21,7 @@ from .serializers import EnterpriseSerializer, EnterpriseStatusChangeSerializer,
 from .services import enterprise_change_status, enterprise_create, enterprise_update
 
 
-class EnterpriseViewSet(
-    VersionedAPIMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class EnterpriseViewSet(ScopedEditViewSet):
     """The enterprise registry, scoped like the web UI. Department API keys need `enterprises:read`."""
 
     queryset = Enterprise.objects.select_related("jurisdiction", "industry", "supervising_department")

@@ -10,11 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry
 from safety_platform.security import signed_in_user
 
-from ..common.api import ReadViewSet, RowActionsMixin, request_data
+from ..common.api import RowActionsMixin, request_data
 from ..registry.models import Enterprise
 from .filtersets import JointInspectionFilterSet, ResponsibilityItemFilterSet
 from .models import DutyKind, JointInspection, JointInspectionFinding, ResponsibilityItem
@@ -75,7 +76,7 @@ class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class ResponsibilityItemViewSet(ReadViewSet):
+class ResponsibilityItemViewSet(ScopedReadOnlyViewSet):
     """Department responsibility lists ("管行业必须管安全"). Revisions keep the retired wording."""
 
     queryset = ResponsibilityItem.objects.select_related("department", "industry")
@@ -198,7 +199,7 @@ class TextSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class JointInspectionViewSet(RowActionsMixin, ReadViewSet):
+class JointInspectionViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
     """Joint enforcement inspections (联合执法). Completing one registers every finding as a hazard."""
 
     queryset = JointInspection.objects.select_related("enterprise").prefetch_related(

@@ -15,11 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry, User
 from safety_platform.security import signed_in_user
 
-from ..common.api import ReadViewSet, RowActionsMixin, VisibleEnterpriseField, request_data
+from ..common.api import RowActionsMixin, VisibleEnterpriseField, request_data
 from .filtersets import CertificateFilterSet, DemonstrationFilterSet
 from .models import (
     CertificateEvent,
@@ -116,7 +117,7 @@ class RereviewSerializer(serializers.Serializer):
     applied_on = serializers.DateField(required=False, allow_null=True)
 
 
-class StandardizationCertificateViewSet(RowActionsMixin, ReadViewSet):
+class StandardizationCertificateViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
     """Standardization certificates (一/二/三级). Department keys with `enterprises:read` may read them."""
 
     queryset = StandardizationCertificate.objects.select_related("enterprise", "industry").prefetch_related(
@@ -282,7 +283,7 @@ class DemonstrationCreateSerializer(serializers.Serializer):
     measures = MeasureWriteSerializer(many=True, required=False, default=list)
 
 
-class DemonstrationViewSet(RowActionsMixin, ReadViewSet):
+class DemonstrationViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
     """Demonstration enterprises for "机械化换人、自动化减人" and the people moved out of dangerous posts."""
 
     queryset = Demonstration.objects.select_related("enterprise").prefetch_related("measures")

@@ -20,10 +20,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safety_platform.api.fields import VisibleRelatedField
-from safety_platform.api.views import ScopedViewSetMixin
+from safety_platform.api.views import ScopedEditViewSet, ScopedViewSetMixin
 from safety_platform.security import signed_in_user
 
-from ..common.api import EditViewSet, VisibleEnterpriseField, enterprise_for_write, request_data
+from ..common.api import VisibleEnterpriseField, enterprise_for_write, request_data
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet, TrainingRecordFilterSet
 from .models import Employee, EmployeePostEvent, SpecialOperation, SpecialOperationCertificate, TrainingRecord
@@ -104,7 +104,7 @@ class PersonComplianceSerializer(serializers.Serializer):
     reasons = ReasonSerializer(many=True)
 
 
-class EmployeeViewSet(EditViewSet):
+class EmployeeViewSet(ScopedEditViewSet):
     """People working in an enterprise, with their post and whether it is dangerous."""
 
     queryset = Employee.objects.select_related("enterprise")
@@ -236,7 +236,7 @@ class SpecialCertificateSerializer(serializers.ModelSerializer):
         return value
 
 
-class SpecialCertificateViewSet(EditViewSet):
+class SpecialCertificateViewSet(ScopedEditViewSet):
     """Special-operation certificates (特种作业操作证) with their expiry; `expiring=true` lists those due."""
 
     queryset = SpecialOperationCertificate.objects.select_related("employee")

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from ..audit import set_request_actor
 from ..choices import ApiScope
+from ..concurrency import VersionedAPIMixin
 from ..models import Department, Industry, Jurisdiction, Notification
 from ..services import notification_mark_read
 
@@ -43,6 +44,21 @@ class ScopedViewSetMixin(_ViewBase):
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedEditViewSet(
+    VersionedAPIMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    # Rows read within the caller's scope, created and edited (an edit carries the version it was read at);
+    # `perform_create`/`perform_update` call the app's services. No docstring: the API schema would take it
+    # for a viewset that has none of its own.
     pass
 
 
