@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .legal_numbers import DRILL_INTERVAL_COMPREHENSIVE, DRILL_INTERVAL_ON_SITE, DRILL_INTERVAL_SPECIAL
+
 # Rescue teams -------------------------------------------------------------------------------
 
 
@@ -223,11 +225,11 @@ class PlanKind(models.TextChoices):
 
 
 # Drill intervals in months (comprehensive and special plans yearly, on-site plans every half-year) are legal
-# numbers of the rule book: the key of each kind's (emergency/legal_numbers.py).
+# numbers of the rule book: the key of each kind's.
 DRILL_INTERVAL_RULES = {
-    PlanKind.COMPREHENSIVE: "emergency.drill_interval_months.comprehensive",
-    PlanKind.SPECIAL: "emergency.drill_interval_months.special",
-    PlanKind.ON_SITE: "emergency.drill_interval_months.on_site",
+    PlanKind.COMPREHENSIVE: DRILL_INTERVAL_COMPREHENSIVE,
+    PlanKind.SPECIAL: DRILL_INTERVAL_SPECIAL,
+    PlanKind.ON_SITE: DRILL_INTERVAL_ON_SITE,
 }
 
 
