@@ -24,6 +24,11 @@ class RuleBookStatus(models.TextChoices):
     RETIRED = "retired", _("Withdrawn")
 
 
+class RuleBookVersionQuerySet(RuleVersionQuerySet["RuleBookVersion"]):
+    """The shared version queryset, named for this table (each rule table has its own, as the type checker
+    needs one manager class per queryset class)."""
+
+
 class RuleBookVersion(RuleVersion, CreatedModel):
     """规则版本 — one version of the legal numbers, in force from a day."""
 
@@ -32,7 +37,7 @@ class RuleBookVersion(RuleVersion, CreatedModel):
     frozen_statuses = (RuleBookStatus.ACTIVE, RuleBookStatus.RETIRED)
     editable_when_frozen = ("note", "status")
 
-    objects = RuleVersionQuerySet.as_manager()
+    objects = RuleBookVersionQuerySet.as_manager()
 
     label = models.CharField(_("version"), max_length=40, unique=True)
     in_force_from = models.DateField(_("in force from"))
