@@ -8,14 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.pagination import ListPaginator
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into
 from safety_platform.security import signed_in_user
 
@@ -86,6 +89,56 @@ def edit_page(request: HttpRequest, record: Any, form: Any, save: Callable[[], A
     return form_page(
         request, form, save, success=_("Changes saved."), title=title, cancel_url=record.get_absolute_url()
     )
+
+
+def register_view(
+    form_class: type[Any], create: Callable[..., Any], *, success: Promise, title: Promise, list_url: str
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The page registering a plan or a warehouse, for who may register resources: `create(actor, data)` saves it."""
+
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        if not can(request.user, "emergency.register_resource"):
+            raise PermissionDenied
+        form = form_class(request.POST or None, user=request.user)
+        return form_page(
+            request,
+            form,
+            lambda: create(actor=signed_in_user(request), data=form.cleaned_data),
+            success=str(success),
+            title=str(title),
+            cancel_url=reverse(list_url),
+        )
+
+    return view
+
+
+def edit_view(
+    load: Callable[[HttpRequest, int], Any],
+    form_class: type[Any],
+    update: Callable[..., Any],
+    *,
+    allowed: Callable[[Any, Any], bool],
+    target: str,
+    title: str,
+) -> StepView:
+    """The page editing a plan or a warehouse from its detail page, for whom `allowed(user, it)`:
+    `update(actor, <target>=it, data, opened)` saves it; the page is titled with its attribute `title`."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        record = load(request, pk)
+        if not allowed(request.user, record):
+            raise PermissionDenied
+        form = form_class(request.POST or None, instance=record, user=request.user)
+
+        def save() -> Any:
+            data = form.cleaned_data
+            return update(actor=signed_in_user(request), **{target: record}, data=data, opened=form.opened)
+
+        return edit_page(request, record, form, save, title=getattr(record, title))
+
+    return view
 
 
 def form_invalid_message(request: HttpRequest, form: Any) -> None:

@@ -5,22 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.permissions import can, is_enterprise_person
-from safety_platform.security import signed_in_user
 
 from .. import services
 from ..filtersets import PlanFilterSet
 from ..forms import DrillForm, PlanForm
 from ..selectors import enterprises_overdue_for_drill, plans_visible_to
-from .common import edit_page, filtered_page, form_page, paginate, step_view, with_data
+from .common import edit_view, filtered_page, paginate, register_view, step_view, with_data
 
 
 @login_required
@@ -61,36 +57,23 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "emergency.register_resource"):
-        raise PermissionDenied
-    form = PlanForm(request.POST or None, user=request.user)
-    return form_page(
-        request,
-        form,
-        lambda: services.plan_create(actor=signed_in_user(request), data=form.cleaned_data),
-        success=_("Plan recorded."),
-        title=_("Record an emergency plan"),
-        cancel_url=reverse("emergency:plan_list"),
-    )
+plan_create = register_view(
+    PlanForm,
+    services.plan_create,
+    success=_lazy("Plan recorded."),
+    title=_lazy("Record an emergency plan"),
+    list_url="emergency:plan_list",
+)
 
 
-@login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    if not can(request.user, "emergency.manage_plan", plan):
-        raise PermissionDenied
-    form = PlanForm(request.POST or None, instance=plan, user=request.user)
-    return edit_page(
-        request,
-        plan,
-        form,
-        lambda: services.plan_update(
-            actor=signed_in_user(request), plan=plan, data=form.cleaned_data, opened=form.opened
-        ),
-        title=plan.title,
-    )
+plan_edit = edit_view(
+    _plan,
+    PlanForm,
+    services.plan_update,
+    allowed=lambda user, plan: can(user, "emergency.manage_plan", plan),
+    target="plan",
+    title="title",
+)
 
 
 drill_add = step_view(_plan, DrillForm, with_data(services.drill_record, "plan"), _lazy("Drill recorded."))

@@ -6,17 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.permissions import can
-from safety_platform.security import signed_in_user
 
 from .. import services
 from ..filtersets import LedgerFilterSet, WarehouseFilterSet
@@ -28,7 +25,16 @@ from ..selectors import (
     warehouse_stock,
     warehouses_visible_to,
 )
-from .common import edit_page, filtered_page, form_invalid_message, form_page, paginate, run, step_view, with_data
+from .common import (
+    edit_view,
+    filtered_page,
+    form_invalid_message,
+    paginate,
+    register_view,
+    run,
+    step_view,
+    with_data,
+)
 
 
 @login_required
@@ -68,34 +74,23 @@ def warehouse_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def warehouse_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "emergency.register_resource"):
-        raise PermissionDenied
-    form = WarehouseForm(request.POST or None, user=request.user)
-    return form_page(
-        request,
-        form,
-        lambda: services.warehouse_create(actor=signed_in_user(request), data=form.cleaned_data),
-        success=_("Warehouse registered."),
-        title=_("Register a warehouse"),
-        cancel_url=reverse("emergency:warehouse_list"),
-    )
+warehouse_create = register_view(
+    WarehouseForm,
+    services.warehouse_create,
+    success=_lazy("Warehouse registered."),
+    title=_lazy("Register a warehouse"),
+    list_url="emergency:warehouse_list",
+)
 
 
-@login_required
-def warehouse_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    warehouse = _warehouse(request, pk)
-    if not can(request.user, "emergency.manage_resource", warehouse):
-        raise PermissionDenied
-    form = WarehouseForm(request.POST or None, instance=warehouse, user=request.user)
-
-    def save() -> Any:
-        return services.warehouse_update(
-            actor=signed_in_user(request), warehouse=warehouse, data=form.cleaned_data, opened=form.opened
-        )
-
-    return edit_page(request, warehouse, form, save, title=warehouse.name)
+warehouse_edit = edit_view(
+    _warehouse,
+    WarehouseForm,
+    services.warehouse_update,
+    allowed=lambda user, warehouse: can(user, "emergency.manage_resource", warehouse),
+    target="warehouse",
+    title="name",
+)
 
 
 stock_receive = step_view(
