@@ -143,3 +143,12 @@ def test_plan_list_flags_overdue_plans_and_enterprise_records_a_drill_on_the_pag
     assert response.status_code == 200
     assert not plans_visible_to(users["enterprise"]).get(pk=plan.pk).drill_overdue
     assert 'data-testid="drill-overdue"' not in client.get(reverse("emergency:plan_list")).content.decode()
+
+
+def test_the_plan_page_labels_its_filing_number(client: Any, users: dict[str, Any], xinluo_chem: Any) -> None:
+    """The filing number beside the filing date says what it is (a bare number read like part of the date)."""
+    plan = make_plan(users, xinluo_chem, PlanKind.ON_SITE, dt.date(2020, 1, 1))
+    type(plan).objects.filter(pk=plan.pk).update(filed_on=dt.date(2024, 9, 27), filing_number="35080800")
+    client.force_login(users["enterprise"])
+    page = client.get(reverse("emergency:plan_detail", args=[plan.pk])).content.decode()
+    assert "2024-09-27 · 备案编号 35080800" in page
