@@ -183,3 +183,14 @@ def test_an_overdue_corrective_measure_flags_its_accident_until_it_is_done(
     measure_progress(actor=users["enterprise"], measure=measure, to_status="done", note="已全员检查")
     assert flagged() == (False, False, False)
     assert overdue_measures() == []
+
+
+def test_the_accident_page_names_the_grading_rules_it_was_graded_under(
+    client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    """A clerk reads the regulation's name, not the rule set's version code."""
+    accident = report(users, xinluo_chem, hours=1, deaths=1)
+    client.force_login(users["inspector"])
+    page = client.get(accident.get_absolute_url()).content.decode()
+    assert f"依据规则版本 {accident.rule_set.name} 定级" in page
+    assert accident.rule_set.version not in page
