@@ -21,7 +21,15 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.dates import month_span
 from safety_platform.models.base import CreatedModel
-from safety_platform.models.fields import department_link, jurisdiction_link, person_link
+from safety_platform.models.fields import (
+    department_link,
+    exactly_one_of,
+    in_order,
+    jurisdiction_link,
+    not_negative,
+    person_link,
+    positive,
+)
 from safety_platform.scoping import ids_on_paths, jurisdiction_scope_q
 
 from .choices import (
@@ -168,7 +176,7 @@ class SchemeIndicator(models.Model):
             models.UniqueConstraint(
                 fields=["scheme", "indicator", "normalization"], name="assessment_indicator_once_per_scheme"
             ),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="assessment_indicator_weight_positive"),
+            positive("weight", name="assessment_indicator_weight_positive"),
         ]
 
     def __str__(self) -> str:
@@ -318,10 +326,7 @@ class CountyInput(models.Model):
         ordering = ["-year", "jurisdiction__sort_order", "jurisdiction_id"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "year"], name="assessment_county_input_once_per_year"),
-            models.CheckConstraint(
-                condition=Q(gdp_100m_yuan__isnull=True) | Q(gdp_100m_yuan__gte=0),
-                name="assessment_county_input_gdp_not_negative",
-            ),
+            not_negative("gdp_100m_yuan", optional=True, name="assessment_county_input_gdp_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -368,7 +373,7 @@ class AssessmentPeriod(models.Model):
         ordering = ["-start", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "year", "number"], name="assessment_period_unique"),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="assessment_period_end_after_start"),
+            in_order("start", "end", name="assessment_period_end_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -506,11 +511,7 @@ class AssessmentResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "jurisdiction"], name="assessment_result_once_per_run"),
             models.UniqueConstraint(fields=["run", "department"], name="assessment_result_department_once_per_run"),
-            models.CheckConstraint(
-                condition=Q(jurisdiction__isnull=False, department__isnull=True)
-                | Q(jurisdiction__isnull=True, department__isnull=False),
-                name="assessment_result_one_assessee",
-            ),
+            exactly_one_of("jurisdiction", "department", name="assessment_result_one_assessee"),
         ]
 
     def __str__(self) -> str:

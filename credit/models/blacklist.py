@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.dates import add_months
 from safety_platform.models.base import CreatedModel
-from safety_platform.models.fields import department_link, enterprise_link, person_link
+from safety_platform.models.fields import (
+    department_link,
+    enterprise_link,
+    in_order,
+    person_link,
+    state_change_fields,
+)
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -113,8 +119,11 @@ class BlacklistEntry(CreatedModel):
                 condition=~Q(status="active") | Q(listed_on__isnull=False, ends_on__isnull=False),
                 name="credit_blacklist_active_has_period",
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(listed_on__isnull=True) | Q(ends_on__gt=models.F("listed_on")),
+            in_order(
+                "listed_on",
+                "ends_on",
+                strictly=True,
+                unless_empty=["ends_on", "listed_on"],
                 name="credit_blacklist_period_ordered",
             ),
         ]
@@ -154,8 +163,7 @@ class BlacklistTransition(models.Model):
     """名单流转记录 — one step of a blacklist entry: who, when, from which state to which (append-only)."""
 
     entry = models.ForeignKey(BlacklistEntry, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=10, choices=BlacklistStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=BlacklistStatus.choices)
+    from_status, to_status = state_change_fields(BlacklistStatus.choices, max_length=10)
     action = models.CharField(_("action"), max_length=30)
     actor = person_link(_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)

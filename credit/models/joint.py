@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
-from safety_platform.models.fields import department_link, enterprise_link, link, person_link
+from safety_platform.models.fields import department_link, enterprise_link, in_order, link, person_link
 from safety_platform.scoping import NOTHING, enterprise_scope_q
 
 from ..choices import (
@@ -113,9 +113,7 @@ class JointNotice(CreatedModel):
         constraints = [
             models.UniqueConstraint(fields=["department", "period_start"], name="credit_notice_one_per_period"),
             models.UniqueConstraint(fields=["year", "number"], name="credit_notice_number_unique"),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="credit_notice_period_ordered"
-            ),
+            in_order("period_start", "period_end", name="credit_notice_period_ordered"),
         ]
         indexes = [models.Index(fields=["acknowledged_at", "period_start"], name="credit_notice_ack")]
 
@@ -204,10 +202,7 @@ class JointMeasure(CreatedModel):
             models.Index(fields=["-applied_on", "-id"], name="credit_measure_recent"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=models.F("applied_on")),
-                name="credit_measure_period_ordered",
-            ),
+            in_order("applied_on", "until", unless_empty=["until"], name="credit_measure_period_ordered"),
             models.CheckConstraint(
                 condition=Q(recorded_by__isnull=False) | Q(api_key__isnull=False), name="credit_measure_has_recorder"
             ),

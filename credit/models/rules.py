@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.choices import FactKind
 from safety_platform.dates import add_months
 from safety_platform.models.base import CreatedModel
-from safety_platform.models.fields import person_link
+from safety_platform.models.fields import in_order, person_link
 from safety_platform.versioning import RuleVersion, RuleVersionQuerySet, RuleVersionRow
 
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
@@ -108,10 +108,8 @@ class RuleSet(RuleVersion, CreatedModel):
         verbose_name_plural = _("credit rule sets")
         ordering = ["-effective_from", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(grade_one_min__gt=models.F("grade_two_min")), name="ruleset_grade_thresholds_ordered"
-            ),
-            models.CheckConstraint(condition=Q(max_score__gte=models.F("base_score")), name="ruleset_base_le_max"),
+            in_order("grade_two_min", "grade_one_min", strictly=True, name="ruleset_grade_thresholds_ordered"),
+            in_order("base_score", "max_score", name="ruleset_base_le_max"),
         ]
 
     def __str__(self) -> str:

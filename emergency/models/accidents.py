@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from safety_platform.models.fields import (
     created_by_field,
     department_link,
     enterprise_link,
+    in_order,
     jurisdiction_link,
     person_link,
 )
@@ -198,11 +198,7 @@ class Accident(TimestampedModel):
         verbose_name = _("accident")
         verbose_name_plural = _("accidents")
         ordering = ["-occurred_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(reported_at__gte=models.F("occurred_at")), name="accident_reported_after_occurrence"
-            ),
-        ]
+        constraints = [in_order("occurred_at", "reported_at", name="accident_reported_after_occurrence")]
         indexes = [models.Index(fields=["enterprise", "occurred_at"]), models.Index(fields=["jurisdiction", "status"])]
 
     def __str__(self) -> str:

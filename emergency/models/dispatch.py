@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import TimestampedModel
-from safety_platform.models.fields import jurisdiction_link, person_link
+from safety_platform.models.fields import jurisdiction_link, person_link, positive, state_change_fields
 from safety_platform.scoping import jurisdiction_scope_q
 
 from ..choices import DispatchAction, DispatchStatus
@@ -111,7 +111,7 @@ class DispatchLine(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["order", "item"], name="dispatchline_one_per_item"),
-            models.CheckConstraint(condition=Q(requested_quantity__gt=0), name="dispatchline_requested_positive"),
+            positive("requested_quantity", name="dispatchline_requested_positive"),
             models.CheckConstraint(
                 condition=Q(approved_quantity__isnull=True) | Q(approved_quantity__lte=models.F("requested_quantity")),
                 name="dispatchline_approved_within_requested",
@@ -144,7 +144,7 @@ class DispatchAllocation(models.Model):
         verbose_name_plural = _("dispatch allocations")
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="dispatchallocation_quantity_positive"),
+            positive("quantity", name="dispatchallocation_quantity_positive"),
             models.CheckConstraint(
                 condition=Q(returned_quantity__lte=models.F("quantity") - models.F("consumed_quantity")),
                 name="dispatchallocation_settled_within_dispatched",
@@ -164,8 +164,7 @@ class DispatchStep(models.Model):
 
     order = models.ForeignKey(DispatchOrder, on_delete=models.PROTECT, related_name="steps")
     action = models.CharField(_("action"), max_length=12, choices=DispatchAction.choices)
-    from_status = models.CharField(_("from"), max_length=12, choices=DispatchStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=DispatchStatus.choices)
+    from_status, to_status = state_change_fields(DispatchStatus.choices, max_length=12)
     actor = person_link(_("by"))
     at = models.DateTimeField(_("time"), default=timezone.now)
     note = models.CharField(_("note"), max_length=500, blank=True)

@@ -15,7 +15,14 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.dates import add_months  # the plans' services import it from here
 from safety_platform.models.base import CreatedModel, TimestampedModel
-from safety_platform.models.fields import created_by_field, department_link, enterprise_link, person_link
+from safety_platform.models.fields import (
+    created_by_field,
+    department_link,
+    enterprise_link,
+    exactly_one_of,
+    person_link,
+    rule_version_field,
+)
 from safety_platform.rules import rule_int, rule_numbers
 
 from ..choices import DRILL_INTERVAL_RULES, DrillKind, PlanKind, PlanStatus
@@ -92,7 +99,7 @@ class EmergencyPlan(TimestampedModel):
     # The next drill's due day (on the statutory clock, kind `drill_due`) and the rule-book version whose
     # interval set it; written when the plan is filed or changed and when a drill is recorded.
     drill_due_on = models.DateField(_("next drill due"), null=True, blank=True)
-    drill_rule_version = models.CharField(_("drill rule version"), max_length=40, blank=True, db_default="")
+    drill_rule_version = rule_version_field(_("drill rule version"))
 
     objects = EmergencyPlanQuerySet.as_manager()
 
@@ -100,13 +107,7 @@ class EmergencyPlan(TimestampedModel):
         verbose_name = _("emergency plan")
         verbose_name_plural = _("emergency plans")
         ordering = ["title", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(enterprise__isnull=False, department__isnull=True)
-                | Q(enterprise__isnull=True, department__isnull=False),
-                name="emergencyplan_one_owner",
-            ),
-        ]
+        constraints = [exactly_one_of("enterprise", "department", name="emergencyplan_one_owner")]
 
     def __str__(self) -> str:
         return self.title

@@ -16,6 +16,7 @@ from safety_platform.models.fields import (
     jurisdiction_link,
     latitude_field,
     longitude_field,
+    not_negative,
     person_link,
 )
 
@@ -133,7 +134,7 @@ class StockBatch(models.Model):
         ordering = ["item__name", "expires_on", "id"]
         constraints = [
             # The last line of defence: whatever code path runs, stock never goes negative.
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="stockbatch_quantity_not_negative"),
+            not_negative("quantity", name="stockbatch_quantity_not_negative"),
             models.UniqueConstraint(fields=["warehouse", "item", "batch_no"], name="stockbatch_unique_batch"),
         ]
         indexes = [models.Index(fields=["warehouse", "item"])]
@@ -181,7 +182,7 @@ class StockMovement(models.Model):
                 | (~Q(kind__in=sorted(INBOUND_MOVEMENTS)) & Q(quantity__lt=0)),
                 name="stockmovement_sign_matches_kind",
             ),
-            models.CheckConstraint(condition=Q(balance_after__gte=0), name="stockmovement_balance_not_negative"),
+            not_negative("balance_after", name="stockmovement_balance_not_negative"),
         ]
         indexes = [models.Index(fields=["warehouse", "item", "occurred_at"])]
 

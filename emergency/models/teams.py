@@ -16,6 +16,7 @@ from safety_platform.models.fields import (
     latitude_field,
     longitude_field,
     person_link,
+    state_change_fields,
 )
 
 from ..choices import EquipmentStatus, Readiness, TeamKind
@@ -154,8 +155,7 @@ class TeamReadinessChange(models.Model):
     """战备状态变更 — one change of a team's readiness, never edited."""
 
     team = models.ForeignKey(RescueTeam, on_delete=models.PROTECT, related_name="readiness_changes")
-    from_readiness = models.CharField(_("from"), max_length=20, choices=Readiness.choices, blank=True)
-    to_readiness = models.CharField(_("to"), max_length=20, choices=Readiness.choices)
+    from_readiness, to_readiness = state_change_fields(Readiness.choices, max_length=20)
     note = models.CharField(_("note"), max_length=200, blank=True)
     changed_by = person_link(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)

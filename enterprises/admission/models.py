@@ -22,6 +22,8 @@ from safety_platform.models.fields import (
     latitude_field,
     longitude_field,
     person_link,
+    positive,
+    state_change_fields,
 )
 from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet, jurisdiction_scope_q
 
@@ -89,7 +91,7 @@ class SeparationDistance(CreatedModel):
         ordering = ["category", "-valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["category", "version"], name="separation_distance_unique_version"),
-            models.CheckConstraint(condition=Q(distance_m__gt=0), name="separation_distance_positive"),
+            positive("distance_m", name="separation_distance_positive"),
         ]
 
     def __str__(self) -> str:
@@ -469,8 +471,7 @@ class ExitTransition(models.Model):
     """退出建议状态变更 — one status change of an exit proposal: who, when, from, to, note (never edited)."""
 
     proposal = models.ForeignKey(ExitProposal, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=12, choices=ExitStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=ExitStatus.choices)
+    from_status, to_status = state_change_fields(ExitStatus.choices, max_length=12)
     note = models.TextField(_("note"), blank=True)
     actor = person_link(_("actor"), optional=False)
     at = models.DateTimeField(_("at"), default=timezone.now)

@@ -19,6 +19,7 @@ from safety_platform.models.fields import (
     latitude_field,
     longitude_field,
     person_link,
+    state_change_fields,
 )
 from safety_platform.scoping import ScopedQuerySet
 from safety_platform.validators import normalize_mainland_mobile, validate_mainland_mobile
@@ -120,8 +121,7 @@ class EnterpriseStatusChange(models.Model):
     """经营状态变更 — one change of an enterprise's status (operating, suspended, closed), never edited."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(_("from"), max_length=12, choices=EnterpriseStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=EnterpriseStatus.choices)
+    from_status, to_status = state_change_fields(EnterpriseStatus.choices, max_length=12)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     changed_by = person_link(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)

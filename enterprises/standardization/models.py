@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,8 +17,11 @@ from safety_platform.models.fields import (
     created_by_field,
     department_link,
     enterprise_link,
+    in_order,
     industry_link,
     person_link,
+    rule_version_field,
+    state_change_fields,
 )
 from safety_platform.rules import RuleValue, rule_int, rule_number
 from safety_platform.scoping import ScopedQuerySet
@@ -82,7 +85,7 @@ class StandardizationCertificate(TimestampedModel):
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
     # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
-    rule_version = models.CharField(_("rule version"), max_length=40, blank=True, db_default="")
+    rule_version = rule_version_field()
     status = models.CharField(
         _("status"), max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.PENDING
     )
@@ -101,7 +104,7 @@ class StandardizationCertificate(TimestampedModel):
         verbose_name_plural = _("standardization certificates")
         ordering = ["-issued_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_on__gt=F("issued_on")), name="stdcert_expires_after_issue"),
+            in_order("issued_on", "expires_on", strictly=True, name="stdcert_expires_after_issue"),
             models.CheckConstraint(condition=Q(level__in=[1, 2, 3]), name="stdcert_level_1_to_3"),
         ]
         indexes = [models.Index(fields=["status", "expires_on"]), models.Index(fields=["enterprise", "status"])]
@@ -125,8 +128,7 @@ class CertificateEvent(models.Model):
     """标准化证书状态变更 — one status change of a standardization certificate (never edited)."""
 
     certificate = models.ForeignKey(StandardizationCertificate, on_delete=models.PROTECT, related_name="events")
-    from_status = models.CharField(_("from"), max_length=12, choices=CertificateStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=CertificateStatus.choices)
+    from_status, to_status = state_change_fields(CertificateStatus.choices, max_length=12)
     note = models.CharField(_("note"), max_length=300, blank=True)
     actor = person_link(_("actor"))
     at = models.DateTimeField(_("at"), auto_now_add=True)

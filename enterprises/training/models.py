@@ -6,13 +6,12 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
-from safety_platform.models.fields import enterprise_link, person_link
+from safety_platform.models.fields import enterprise_link, in_order, person_link, positive, rule_version_field
 from safety_platform.scoping import ScopedQuerySet
 
 
@@ -91,9 +90,7 @@ class Employee(TimestampedModel):
         ordering = ["enterprise_id", "name", "id"]
         indexes = [models.Index(fields=["enterprise", "status"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(current_post_since__gte=F("posted_on")), name="employee_post_after_first_posting"
-            ),
+            in_order("posted_on", "current_post_since", name="employee_post_after_first_posting"),
         ]
 
     def __str__(self) -> str:
@@ -172,7 +169,7 @@ class TrainingRecord(CreatedModel):
         verbose_name_plural = _("training records")
         ordering = ["-completed_on", "-id"]
         indexes = [models.Index(fields=["employee", "category", "completed_on"])]
-        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="training_hours_positive")]
+        constraints = [positive("hours", name="training_hours_positive")]
 
     def __str__(self) -> str:
         return f"{self.employee}: {self.get_category_display()} {self.hours} h"
@@ -194,7 +191,7 @@ class SpecialOperationCertificate(TimestampedModel):
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"))
     # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
-    rule_version = models.CharField(_("rule version"), max_length=40, blank=True, db_default="")
+    rule_version = rule_version_field()
 
     objects = SpecialCertificateQuerySet.as_manager()
 
@@ -204,7 +201,7 @@ class SpecialOperationCertificate(TimestampedModel):
         ordering = ["expires_on", "id"]
         indexes = [models.Index(fields=["expires_on"])]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_on__gt=F("issued_on")), name="opcert_expires_after_issue"),
+            in_order("issued_on", "expires_on", strictly=True, name="opcert_expires_after_issue"),
         ]
 
     def __str__(self) -> str:

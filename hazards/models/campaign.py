@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
-from safety_platform.models.fields import created_by_field, department_link, industries_covered
+from safety_platform.models.fields import created_by_field, department_link, in_order, industries_covered
 from safety_platform.scoping import ids_on_paths
 
 
@@ -77,9 +77,7 @@ class Campaign(CreatedModel):
         verbose_name = _("rectification campaign")
         verbose_name_plural = _("rectification campaigns")
         ordering = ["-starts_on", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start")
-        ]
+        constraints = [in_order("starts_on", "ends_on", name="campaign_ends_after_start")]
 
     def __str__(self) -> str:
         return self.name

@@ -19,6 +19,8 @@ from safety_platform.models.fields import (
     link,
     longitude_field,
     person_link,
+    rule_version_field,
+    state_change_fields,
 )
 from safety_platform.scoping import ScopedQuerySet
 
@@ -107,9 +109,7 @@ class Hazard(models.Model):
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("remediation submitted at"), null=True, blank=True)
     # The rule-book version whose verification window (核销, hazards.verification_days) set the clock.
-    verification_rule_version = models.CharField(
-        _("verification rule version"), max_length=40, blank=True, db_default=""
-    )
+    verification_rule_version = rule_version_field(_("verification rule version"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -206,8 +206,7 @@ class HazardTransition(models.Model):
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="transitions")
     action = models.CharField(_("action"), max_length=12, choices=TransitionAction.choices)
-    from_state = models.CharField(_("from"), max_length=12, choices=HazardState.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=12, choices=HazardState.choices)
+    from_state, to_state = state_change_fields(HazardState.choices, max_length=12)
     actor = person_link(_("by"))
     # Who acted when it was not a signed-in user: an API key, another app's service, the system.
     actor_label = models.CharField(_("by (system)"), max_length=100, blank=True)

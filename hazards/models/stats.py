@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.dates import month_span
-from safety_platform.models.fields import enterprise_link, person_link
+from safety_platform.models.fields import enterprise_link, person_link, rule_version_field
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import StatPeriodKind, StatReportStatus
@@ -48,7 +48,7 @@ class HazardStatReport(models.Model):
     period_end = models.DateField(_("to"))
     due_on = models.DateField(_("due on"))
     # The rule-book version whose filing period (hazards.statistics.*_filing_days) set `due_on`.
-    rule_version = models.CharField(_("rule version"), max_length=40, blank=True, db_default="")
+    rule_version = rule_version_field()
     status = models.CharField(
         _("status"), max_length=10, choices=StatReportStatus.choices, default=StatReportStatus.DRAFT
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import ApiScope
 from .base import CreatedModel
-from .fields import created_by_field, department_link, enterprise_link, person_link
+from .fields import created_by_field, department_link, enterprise_link, exactly_one_of, person_link
 
 KEY_PREFIX_LENGTH = 8
 
@@ -66,13 +66,7 @@ class ApiKey(CreatedModel):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(department__isnull=False, enterprise__isnull=True)
-                | Q(department__isnull=True, enterprise__isnull=False),
-                name="apikey_owner_is_department_or_enterprise",
-            )
-        ]
+        constraints = [exactly_one_of("department", "enterprise", name="apikey_owner_is_department_or_enterprise")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -1,24 +1,31 @@
 """The field declarations every app shares, written once (issue 17, item 3: "one of each").
 
-A link to a person, an enterprise, a jurisdiction, a department or an industry, and a position on the
-map, each declared here with the platform's defaults (PROTECT, no reverse accessor, the usual label), so
-that a model says only what is its own: `created_by = created_by_field()`,
-`enterprise = enterprise_link(related_name="hazards")`, `latitude = latitude_field()`.
+A link to a person, an enterprise, a jurisdiction, a department or an industry, a position on the map,
+the rule-book version a decision recorded and the from/to pair of a recorded state change, each declared
+here with the platform's defaults (PROTECT, no reverse accessor, the usual label), so that a model says
+only what is its own: `created_by = created_by_field()`, `enterprise = enterprise_link(related_name="hazards")`,
+`latitude = latitude_field()`, `from_status, to_status = state_change_fields(ExitStatus.choices, max_length=12)`.
 
-These are plain functions returning Django's own fields: a model that uses them has the same columns,
-constraints and migration state as one that spells the field out (`makemigrations --check` proves it).
+The checks models repeat are built here too: both coordinates or none, two fields in order (a period's end
+after its start), exactly one of two owners, a non-negative or positive amount.
+
+These are plain functions returning Django's own fields and constraints: a model that uses them has the same
+columns, constraints and migration state as one that spells them out (`makemigrations --check` proves it).
 `optional=True` is the usual "may be empty" pair, `null=True, blank=True`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -105,6 +112,23 @@ def longitude_field(
     )
 
 
+def rule_version_field(verbose_name: Label | None = None) -> models.CharField[Any, Any]:
+    """The rule-book version whose legal number set a date of the record (an expiry, a due day, a clock); empty
+    when the date was given rather than computed. A database default too: bulk loaders insert rows by SQL."""
+    return models.CharField(verbose_name or _("rule version"), max_length=40, blank=True, db_default="")
+
+
+def state_change_fields(
+    choices: Any, *, max_length: int
+) -> tuple[models.CharField[Any, Any], models.CharField[Any, Any]]:
+    """The state a recorded step left (empty for the first step) and the state it reached, for the append-only
+    logs of a status: `from_status, to_status = state_change_fields(ExitStatus.choices, max_length=12)`."""
+    return (
+        models.CharField(_("from"), max_length=max_length, choices=choices, blank=True),
+        models.CharField(_("to"), max_length=max_length, choices=choices),
+    )
+
+
 # A position is both coordinates or none: a record placed on the map by half a position would be drawn nowhere.
 COORDINATES_BOTH_OR_NONE = Q(latitude__isnull=True, longitude__isnull=True) | Q(
     latitude__isnull=False, longitude__isnull=False
@@ -127,3 +151,38 @@ def industries_covered(help_text: Label | None = None, **extra: Any) -> models.M
         help_text=help_text or _("A code covers everything under it. Empty: every industry."),
         **extra,
     )
+
+
+def _unless_empty(condition: Q, fields: Iterable[str]) -> Q:
+    """`condition`, or one of `fields` empty (each tried first, in order)."""
+    return reduce(or_, [*(Q(**{f"{field}__isnull": True}) for field in fields), condition])
+
+
+def in_order(
+    first: str, then: str, *, name: str, strictly: bool = False, unless_empty: Iterable[str] = ()
+) -> models.CheckConstraint:
+    """The check that `then` is not below `first` (above it, with `strictly`): a period's end and its start, an
+    expiry and the issue, a maximum and a minimum. A row where a field of `unless_empty` is empty passes."""
+    condition = Q(**{f"{then}__{'gt' if strictly else 'gte'}": F(first)})
+    return models.CheckConstraint(condition=_unless_empty(condition, unless_empty), name=name)
+
+
+def exactly_one_of(first: str, second: str, *, name: str) -> models.CheckConstraint:
+    """The check that a row belongs to one of two owners (an enterprise or a department …), never both or none."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{first}__isnull": False, f"{second}__isnull": True})
+        | Q(**{f"{first}__isnull": True, f"{second}__isnull": False}),
+        name=name,
+    )
+
+
+def not_negative(field: str, *, name: str, optional: bool = False) -> models.CheckConstraint:
+    """The check that an amount (stock, a fine, a figure) is never below zero; `optional`: empty is allowed."""
+    return models.CheckConstraint(
+        condition=_unless_empty(Q(**{f"{field}__gte": 0}), [field] if optional else []), name=name
+    )
+
+
+def positive(field: str, *, name: str) -> models.CheckConstraint:
+    """The check that a quantity (requested, dispatched, hours, a distance, a weight) is above zero."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__gt": 0}), name=name)

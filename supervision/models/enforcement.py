@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import CreatedModel, TimestampedModel
-from safety_platform.models.fields import enterprise_link, jurisdiction_link, link, person_link
+from safety_platform.models.fields import enterprise_link, jurisdiction_link, link, not_negative, person_link
 from safety_platform.scoping import ScopedQuerySet
 from safety_platform.versioning import RuleVersion, RuleVersionQuerySet
 
@@ -182,11 +181,7 @@ class PenaltyCase(TimestampedModel):
             models.Index(fields=["status", "decide_by"], name="supervision_case_status"),
             models.Index(fields=["enterprise", "-filed_on"], name="supervision_case_ent"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(fine_amount__isnull=True) | Q(fine_amount__gte=0), name="supervision_case_fine_positive"
-            )
-        ]
+        constraints = [not_negative("fine_amount", optional=True, name="supervision_case_fine_positive")]
 
     def __str__(self) -> str:
         return self.title
