@@ -29,11 +29,9 @@ from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet, Training
 from .models import Employee, EmployeePostEvent, SpecialOperation, SpecialOperationCertificate, TrainingRecord
 from .selectors import PersonCompliance, enterprises_with_compliance, person_compliance, summary_of, training_compliance
 from .services import (
-    employee_change_post,
+    POST_CHANGE_ACTIONS,
     employee_create,
-    employee_leave,
-    employee_return,
-    employee_set_away,
+    employee_post_change,
     employee_update,
     special_certificate_save,
     training_record_add,
@@ -80,7 +78,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
 
 
 class PostChangeSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["change", "away", "return", "leave"])
+    action = serializers.ChoiceField(choices=POST_CHANGE_ACTIONS)
     on = serializers.DateField()
     post = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     post_is_high_risk = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -130,31 +128,7 @@ class EmployeeViewSet(ScopedEditViewSet):
         """Move to another post, leave the post for a while, return, or leave the enterprise."""
         employee = self.get_object()
         data = request_data(request, PostChangeSerializer)
-        actor: Any = request.user
-        kind = data["action"]
-        if kind == "change":
-            updated = employee_change_post(
-                actor=actor,
-                employee=employee,
-                post=data["post"],
-                on=data["on"],
-                post_is_high_risk=data["post_is_high_risk"],
-                special_operation=data["special_operation"],
-                note=data["note"],
-            )
-        elif kind == "away":
-            updated = employee_set_away(actor=actor, employee=employee, on=data["on"], note=data["note"])
-        elif kind == "return":
-            updated = employee_return(
-                actor=actor,
-                employee=employee,
-                on=data["on"],
-                post=data["post"],
-                post_is_high_risk=data["post_is_high_risk"],
-                note=data["note"],
-            )
-        else:
-            updated = employee_leave(actor=actor, employee=employee, on=data["on"], note=data["note"])
+        updated = employee_post_change(actor=signed_in_user(request), employee=employee, **data)
         return Response(EmployeeSerializer(updated, context=self.get_serializer_context()).data)
 
     @extend_schema(responses=PostEventSerializer(many=True))
@@ -182,11 +156,6 @@ class TrainingRecordSerializer(serializers.ModelSerializer):
         model = TrainingRecord
         fields = ["id", "employee", "category", "hours", "completed_on", "passed", "provider", "content", "created_at"]
         read_only_fields = ["created_at"]
-
-    def validate_employee(self, value: Employee) -> Employee:
-        if not Employee.objects.visible_to(self.context["request"].user).filter(pk=value.pk).exists():
-            raise serializers.ValidationError(f'Invalid pk "{value.pk}" - object does not exist.')
-        return value
 
 
 class TrainingRecordViewSet(
@@ -229,11 +198,6 @@ class SpecialCertificateSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
-
-    def validate_employee(self, value: Employee) -> Employee:
-        if not Employee.objects.visible_to(self.context["request"].user).filter(pk=value.pk).exists():
-            raise serializers.ValidationError(f'Invalid pk "{value.pk}" - object does not exist.')
-        return value
 
 
 class SpecialCertificateViewSet(ScopedEditViewSet):

@@ -49,6 +49,12 @@ class PostChangeForm(StyledFormMixin, forms.Form):
     post_is_high_risk = forms.BooleanField(label=_("The new post is dangerous"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.RETURN and not data.get("post"):
+            data["post_is_high_risk"] = None  # back on the same post: the unticked box keeps its danger as it was
+        return data
+
 
 class TrainingRecordForm(forms.ModelForm):
     class Meta:

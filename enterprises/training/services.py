@@ -219,6 +219,41 @@ def employee_leave(*, actor: User, employee: Employee, on: dt.date, note: str = 
     return locked
 
 
+POST_CHANGE_ACTIONS = ("change", "away", "return", "leave")
+
+
+def employee_post_change(
+    *,
+    actor: User,
+    employee: Employee,
+    action: str,
+    on: dt.date,
+    post: str = "",
+    post_is_high_risk: bool | None = None,
+    special_operation: str | None = None,
+    note: str = "",
+) -> Employee:
+    """One change of post by its `action` (POST_CHANGE_ACTIONS): to another post, away for a while, back on a
+    post, or out of the enterprise; the page and the API both record it here."""
+    if action == "change":
+        return employee_change_post(
+            actor=actor,
+            employee=employee,
+            post=post,
+            on=on,
+            post_is_high_risk=post_is_high_risk,
+            special_operation=special_operation,
+            note=note,
+        )
+    if action == "away":
+        return employee_set_away(actor=actor, employee=employee, on=on, note=note)
+    if action == "return":
+        return employee_return(
+            actor=actor, employee=employee, on=on, post=post, post_is_high_risk=post_is_high_risk, note=note
+        )
+    return employee_leave(actor=actor, employee=employee, on=on, note=note)
+
+
 def training_record_add(
     *,
     actor: User,

@@ -22,7 +22,7 @@ from safety_platform.pagination import ListPaginator
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.views import PAGE_SIZE, filtered_page, form_errors_message, post_form, run_service, save_form
+from ..common.views import PAGE_SIZE, filtered_page, post_form, run_service, save_form
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet
 from .forms import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
@@ -42,11 +42,8 @@ from .selectors import (
     with_training_totals,
 )
 from .services import (
-    employee_change_post,
     employee_create,
-    employee_leave,
-    employee_return,
-    employee_set_away,
+    employee_post_change,
     employee_update,
     special_certificate_save,
     training_record_add,
@@ -212,36 +209,12 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
     employee = _employee_to_keep(request, pk)
-    form = PostChangeForm(request.POST)
-    if not form.is_valid():
-        form_errors_message(request, form)
-        return redirect(employee)
-    data = form.cleaned_data
-    actor: Any = request.user
-    action = data["action"]
-    if action == PostChangeForm.CHANGE:
-        call: Any = lambda: employee_change_post(  # noqa: E731
-            actor=actor,
-            employee=employee,
-            post=data["post"],
-            on=data["on"],
-            post_is_high_risk=data["post_is_high_risk"],
-            note=data["note"],
-        )
-    elif action == PostChangeForm.AWAY:
-        call = lambda: employee_set_away(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
-    elif action == PostChangeForm.RETURN:
-        call = lambda: employee_return(  # noqa: E731
-            actor=actor,
-            employee=employee,
-            on=data["on"],
-            post=data["post"],
-            post_is_high_risk=data["post_is_high_risk"] if data["post"] else None,
-            note=data["note"],
-        )
-    else:
-        call = lambda: employee_leave(actor=actor, employee=employee, on=data["on"], note=data["note"])  # noqa: E731
-    run_service(request, call, success=_("Post change recorded."))
+    post_form(
+        request,
+        PostChangeForm(request.POST),
+        lambda data: employee_post_change(actor=signed_in_user(request), employee=employee, **data),
+        success=_("Post change recorded."),
+    )
     return redirect(employee)
 
 
