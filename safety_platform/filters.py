@@ -99,4 +99,12 @@ class SinceField(IsoDateTimeField):
 
 
 class SinceFilter(django_filters.IsoDateTimeFilter):
+    """`updated_since=`: rows created or changed at or after an ISO 8601 date-time (the feeds' incremental sync)."""
+
     field_class = SinceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", _("Updated since"))
+        super().__init__(*args, **kwargs)

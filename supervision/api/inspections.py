@@ -75,16 +75,11 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class InspectionFeedFilterSet(django_filters.FilterSet):
-    credit_code = CreditCodeFilter(field_name="enterprise__credit_code", label=_("Unified social credit code"))
+    credit_code = CreditCodeFilter()
     reason = django_filters.ChoiceFilter(choices=InspectionReason.choices, label=_("Reason"))
     inspected_from = django_filters.DateFilter(field_name="inspected_on", lookup_expr="gte", label=_("From"))
     inspected_to = django_filters.DateFilter(field_name="inspected_on", lookup_expr="lte", label=_("To"))
-    updated_since = SinceFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label=_("Updated since"),
-        help_text="ISO 8601 date-time: inspections recorded or changed at or after it.",
-    )
+    updated_since = SinceFilter(help_text="ISO 8601 date-time: inspections recorded or changed at or after it.")
 
     class Meta:
         model = Inspection
