@@ -30,6 +30,7 @@ from . import serializers as s
 TAGS = ["assessment"]
 
 
+@extend_schema_view(list=extend_schema(tags=TAGS), retrieve=extend_schema(tags=TAGS))
 class _ReadOnly(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     selector: Any = None
 
@@ -37,7 +38,6 @@ class _ReadOnly(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return type(self).selector(self.request.user)
 
 
-@extend_schema_view(list=extend_schema(tags=TAGS), retrieve=extend_schema(tags=TAGS))
 class SchemeViewSet(_ReadOnly):
     """Assessment scheme versions with their indicators, veto rules and grade thresholds."""
 
@@ -47,7 +47,6 @@ class SchemeViewSet(_ReadOnly):
     ordering_fields = ["valid_from", "version"]
 
 
-@extend_schema_view(list=extend_schema(tags=TAGS), retrieve=extend_schema(tags=TAGS))
 class PeriodViewSet(_ReadOnly):
     """Assessment periods: months (preliminary), quarters, years."""
 
@@ -57,7 +56,6 @@ class PeriodViewSet(_ReadOnly):
     ordering_fields = ["start"]
 
 
-@extend_schema_view(list=extend_schema(tags=TAGS), retrieve=extend_schema(tags=TAGS))
 class RunViewSet(_ReadOnly):
     """Assessment runs with their status, progress and, for a failed run, why."""
 
@@ -67,7 +65,6 @@ class RunViewSet(_ReadOnly):
     ordering_fields = ["created_at"]
 
 
-@extend_schema_view(list=extend_schema(tags=TAGS), retrieve=extend_schema(tags=TAGS))
 class ResultViewSet(_ReadOnly):
     """Results per county (or, in the departments' duty check, per department) with score, grade, rank, veto,
     change, and the breakdown per indicator. `?assessed=department` lists the duty checks."""

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -174,7 +174,33 @@ FILE_RESPONSES = {
 }
 
 
+def _feed_list_schema(*, operation_id: str, summary: str, description: str, serializer: type[Any]) -> Any:
+    """The OpenAPI description of a feed's list: its own words and rows, every feed's parameters and answers."""
+    return extend_schema_view(
+        list=extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            description=description,
+            parameters=COMMON_PARAMETERS,
+            responses={(200, "application/json"): serializer(many=True), **FILE_RESPONSES, **ERROR_RESPONSES},
+        )
+    )
+
+
 @extend_schema(tags=["credit"])
+@_feed_list_schema(
+    operation_id="credit_blacklist_list",
+    summary="Blacklist (严重失信主体名单): published entries, for incremental sync",
+    description=(
+        "Published entries of the serious-untrustworthiness list with credit code, enterprise name, "
+        "reason, legal basis, listing department, rule-set version, listed on, ends on, status "
+        "(`active`, `removed`) and timestamps. Ordered by (`updated_at`, `id`); page with `next`. "
+        "For incremental sync keep the last page's `sync_cursor` and pass it as `cursor` next time: you "
+        "get every entry created or changed since, including removals. Needs the `blacklist:read` scope "
+        "(`Authorization: Api-Key <key>`)."
+    ),
+    serializer=BlacklistEntrySerializer,
+)
 class BlacklistFeedViewSet(_FeedViewSet):
     queryset = BlacklistEntry.objects.published().select_related("enterprise", "department", "rule_set")
     serializer_class = BlacklistEntrySerializer
@@ -186,25 +212,20 @@ class BlacklistFeedViewSet(_FeedViewSet):
     export_columns = BLACKLIST_COLUMNS
     export_rows = staticmethod(blacklist_rows)
 
-    @extend_schema(
-        operation_id="credit_blacklist_list",
-        summary="Blacklist (严重失信主体名单): published entries, for incremental sync",
-        description=(
-            "Published entries of the serious-untrustworthiness list with credit code, enterprise name, "
-            "reason, legal basis, listing department, rule-set version, listed on, ends on, status "
-            "(`active`, `removed`) and timestamps. Ordered by (`updated_at`, `id`); page with `next`. "
-            "For incremental sync keep the last page's `sync_cursor` and pass it as `cursor` next time: you "
-            "get every entry created or changed since, including removals. Needs the `blacklist:read` scope "
-            "(`Authorization: Api-Key <key>`)."
-        ),
-        parameters=COMMON_PARAMETERS,
-        responses={(200, "application/json"): BlacklistEntrySerializer(many=True), **FILE_RESPONSES, **ERROR_RESPONSES},
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return super().list(request, *args, **kwargs)
-
 
 @extend_schema(tags=["credit"])
+@_feed_list_schema(
+    operation_id="credit_ratings_list",
+    summary="Credit grades (信用等级): the current grade of every enterprise, for incremental sync",
+    description=(
+        "Current grade per enterprise (1 = 一级 best, 2 = 二级, 3 = 三级) with score, rule-set version and "
+        "computed-at. `updated_at` changes only when the result changes (grade, score, version, records "
+        "counted, blacklist cap, status), so incremental sync by `sync_cursor` or `updated_since` returns "
+        "exactly the changed grades; `status=withdrawn` marks an enterprise that closed. Needs the "
+        "`ratings:read` scope."
+    ),
+    serializer=RatingSerializer,
+)
 class RatingFeedViewSet(_FeedViewSet):
     queryset = CreditRating.objects.select_related("enterprise", "rule_set")
     serializer_class = RatingSerializer
@@ -215,19 +236,3 @@ class RatingFeedViewSet(_FeedViewSet):
     feed_dicts = staticmethod(feed.rating_dicts)
     export_columns = RATING_COLUMNS
     export_rows = staticmethod(rating_rows)
-
-    @extend_schema(
-        operation_id="credit_ratings_list",
-        summary="Credit grades (信用等级): the current grade of every enterprise, for incremental sync",
-        description=(
-            "Current grade per enterprise (1 = 一级 best, 2 = 二级, 3 = 三级) with score, rule-set version and "
-            "computed-at. `updated_at` changes only when the result changes (grade, score, version, records "
-            "counted, blacklist cap, status), so incremental sync by `sync_cursor` or `updated_since` returns "
-            "exactly the changed grades; `status=withdrawn` marks an enterprise that closed. Needs the "
-            "`ratings:read` scope."
-        ),
-        parameters=COMMON_PARAMETERS,
-        responses={(200, "application/json"): RatingSerializer(many=True), **FILE_RESPONSES, **ERROR_RESPONSES},
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return super().list(request, *args, **kwargs)
