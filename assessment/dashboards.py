@@ -714,29 +714,12 @@ def _trend(counts: dict[str, int], jurisdiction: Jurisdiction, period: Period) -
     months = _months_back(period.end, 12)
     rows = []
     for index, (first, last) in enumerate(months):
-        rows.append(
-            {
-                "month": f"{first.year}-{first.month:02d}",
-                "found": Cell(
-                    counts[f"found_{index}"],
-                    _url(
-                        "hazards:list",
-                        jurisdiction=jurisdiction.pk,
-                        found_after=first.isoformat(),
-                        found_before=last.isoformat(),
-                    ),
-                ),
-                "closed": Cell(
-                    counts[f"closed_{index}"],
-                    _url(
-                        "hazards:list",
-                        jurisdiction=jurisdiction.pk,
-                        closed_after=first.isoformat(),
-                        closed_before=last.isoformat(),
-                    ),
-                ),
-            }
-        )
+        row: dict[str, Any] = {"month": f"{first.year}-{first.month:02d}"}
+        # Found and closed alike: the month's count, linked to the hazard list filtered on that date in the month.
+        for event in ("found", "closed"):
+            dates = {f"{event}_after": first.isoformat(), f"{event}_before": last.isoformat()}
+            row[event] = Cell(counts[f"{event}_{index}"], _url("hazards:list", jurisdiction=jurisdiction.pk, **dates))
+        rows.append(row)
     return {"rows": rows}
 
 
