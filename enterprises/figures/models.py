@@ -9,32 +9,13 @@ and rebuilt nightly.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.choices import Role
-from safety_platform.models.fields import industry_link, jurisdiction_link
-from safety_platform.scoping import enterprise_scope_q
+from safety_platform.models.summary import AreaCount, AreaCountQuerySet
 
 
-class EnterpriseFigureSummaryQuerySet(models.QuerySet["EnterpriseFigureSummary"]):
-    def visible_to(self, user: Any) -> EnterpriseFigureSummaryQuerySet:
-        """Rows of the enterprises the user may see (`enterprise_scope_q`): a row is one area, industry and
-        department, so each role's rule selects whole rows; single-enterprise scopes see none."""
-        q = enterprise_scope_q(user, prefix="")
-        if q is None:
-            return self
-        if getattr(user, "api_key", None) is None and user.is_active and not user.is_superuser:
-            if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE) and user.jurisdiction_paths:
-                return self.filter(q)  # jurisdiction__path__startswith, on the row's own area
-            if user.role == Role.DEPARTMENT and user.department_id:
-                return self.filter(department_ref=user.department_id)
-        return self.none()
-
-
-class EnterpriseFigureSummary(models.Model):
+class EnterpriseFigureSummary(AreaCount):
     """企业指标汇总 — how many enterprises (or risk points) of one area, industry and supervising department
     have a fact, per period where the fact has one.
 
@@ -43,15 +24,11 @@ class EnterpriseFigureSummary(models.Model):
     (periods `2026-07`, `2026Q3` and `2026`: an enterprise counts once per period however many records).
     """
 
-    jurisdiction = jurisdiction_link(on_delete=models.CASCADE)
-    industry = industry_link(on_delete=models.CASCADE)
-    # The department's id, 0 for none (a NULL would never match the unique key).
-    department_ref = models.PositiveIntegerField(_("supervising department"), default=0)
     fact = models.CharField(_("fact"), max_length=20)
     period = models.CharField(_("period"), max_length=8, blank=True)
     n = models.IntegerField(_("count"), default=0)
 
-    objects = EnterpriseFigureSummaryQuerySet.as_manager()
+    objects = AreaCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enterprise figure summary")
