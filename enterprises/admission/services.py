@@ -30,6 +30,7 @@ from safety_platform.services import (
 
 from ..common.hazard_link import hazard_register_for
 from ..registry.choices import EnterpriseStatus
+from ..registry.importexport import ImportProblem, read_table
 from ..registry.models import Enterprise
 from .models import (
     OPEN_EXIT_STATUSES,
@@ -368,15 +369,8 @@ _CATALOG_HEADERS = {h.strip().lower(): f for f, zh, en in CATALOG_COLUMNS for h 
 
 
 @dataclass
-class CatalogImportProblem:
-    line: int
-    field: str
-    reason: str
-
-
-@dataclass
 class CatalogImportResult:
-    problems: list[CatalogImportProblem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     rows: int = 0
@@ -410,38 +404,23 @@ def catalog_import(
     Every bad row is reported with its line and field; nothing is imported from a file with errors
     unless `import_valid_rows` is set.
     """
-    from ..registry.importexport import _read_rows  # the registry's CSV/Excel reader (UTF-8, GBK, .xlsx)
-
     require(actor, "enterprises.edit_catalog", message=_("You may not import into the catalog."))
     result = CatalogImportResult()
-    try:
-        rows = [(line, cells) for line, cells in _read_rows(filename, content) if any(cells)]
-    except ValueError as exc:
-        result.problems.append(CatalogImportProblem(0, "file", str(exc)))
+    # The registry's reader: CSV (UTF-8 or GBK) or .xlsx, the header checked the same way.
+    table = read_table(filename, content, headers=_CATALOG_HEADERS, required=CATALOG_REQUIRED, problems=result.problems)
+    if table is None:
         return result
-    except Exception:  # a corrupt workbook: say so instead of failing
-        result.problems.append(CatalogImportProblem(0, "file", _("The file could not be read as CSV or Excel.")))
-        return result
-    if not rows:
-        result.problems.append(CatalogImportProblem(0, "file", _("The file is empty.")))
-        return result
-    header_line, header = rows[0]
-    fields = [_CATALOG_HEADERS.get(h.strip().lower()) for h in header]
-    missing = CATALOG_REQUIRED - set(filter(None, fields))
-    if missing:
-        for name in sorted(missing):
-            result.problems.append(CatalogImportProblem(header_line, name, _("Required column is missing.")))
-        return result
-    result.rows = len(rows) - 1
+    fields, body = table
+    result.rows = len(body)
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for line, cells in rows[1:]:
+    for line, cells in body:
         raw = {f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields) if f}
         before = len(result.problems)
         data: dict[str, Any] = {}
         for name in CATALOG_REQUIRED:
             if not raw.get(name, "").strip():
-                result.problems.append(CatalogImportProblem(line, name, _("This field is required.")))
+                result.problems.append(ImportProblem(line, name, _("This field is required.")))
         for name in ("name", "reason", "scope", "replacement", "source_document", "batch"):
             data[name] = raw.get(name, "").strip()
         data["model_numbers"] = "\n".join(
@@ -459,7 +438,7 @@ def catalog_import(
                 continue
             chosen = _choice(value, choices)
             if chosen is None:
-                result.problems.append(CatalogImportProblem(line, name, _("Unknown value '%(v)s'.") % {"v": value}))
+                result.problems.append(ImportProblem(line, name, _("Unknown value '%(v)s'.") % {"v": value}))
             data[name] = chosen
         if raw.get("published_on", "").strip():
             text = raw["published_on"].strip().split(" ")[0].replace("/", "-").replace(".", "-")
@@ -467,13 +446,11 @@ def catalog_import(
                 data["published_on"] = dt.date.fromisoformat(text)
             except ValueError:
                 result.problems.append(
-                    CatalogImportProblem(line, "published_on", _("Not a date (YYYY-MM-DD): '%(v)s'.") % {"v": text})
+                    ImportProblem(line, "published_on", _("Not a date (YYYY-MM-DD): '%(v)s'.") % {"v": text})
                 )
         key = (data["source_document"], data["batch"], data["name"])
         if key in seen:
-            result.problems.append(
-                CatalogImportProblem(line, "name", _("Same entry as line %(line)d.") % {"line": seen[key]})
-            )
+            result.problems.append(ImportProblem(line, "name", _("Same entry as line %(line)d.") % {"line": seen[key]}))
         seen.setdefault(key, line)
         if len(result.problems) == before:
             candidate = CatalogEntry(**data)
@@ -482,7 +459,7 @@ def catalog_import(
             except ValidationError as exc:
                 for fname, messages in exc.message_dict.items():
                     for message in messages:
-                        result.problems.append(CatalogImportProblem(line, fname, message))
+                        result.problems.append(ImportProblem(line, fname, message))
         if len(result.problems) == before:
             parsed.append((line, data))
     if result.problems and not import_valid_rows:

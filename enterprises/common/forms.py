@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
-from safety_platform.models import Jurisdiction
-
+# The jurisdiction choices are the registry's own (the room below this one), offered here to the topic forms.
+from ..registry.forms import label_jurisdiction as label_jurisdiction
 from ..registry.models import Enterprise
+from ..registry.selectors import jurisdictions_for as jurisdictions_for
 
 
 def style(form: forms.BaseForm) -> None:
@@ -41,21 +41,6 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style(self)  # type: ignore[arg-type]
-
-
-def jurisdictions_for(user: Any) -> Any:
-    """Jurisdictions a user may file planning data under: inspectors their subtrees, other staff all."""
-    qs = Jurisdiction.objects.all()
-    if getattr(user, "scopes_by_jurisdiction", False):
-        q = Q(pk__in=[])
-        for path in user.jurisdiction_paths:
-            q |= Q(path__startswith=path)
-        qs = qs.filter(q)
-    return qs
-
-
-def label_jurisdiction(j: Jurisdiction) -> str:
-    return "　" * max(j.depth - 1, 0) + j.name
 
 
 def enterprises_for(user: Any) -> Any:

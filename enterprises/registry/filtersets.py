@@ -15,6 +15,7 @@ from safety_platform.models import Department, Jurisdiction
 from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
 from .compliance import enterprise_condition_q, period_bounds
 from .models import Enterprise
+from .selectors import jurisdictions_for
 
 
 class PeriodKeyField(forms.CharField):
@@ -104,12 +105,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and getattr(user, "scopes_by_jurisdiction", False):
-            # Offer only the inspector's own subtrees.
-            paths = user.jurisdiction_paths
-            q = Q(pk__in=[])
-            for path in paths:
-                q |= Q(path__startswith=path)
-            self.filters["jurisdiction"].queryset = Jurisdiction.objects.filter(q)
+            self.filters["jurisdiction"].queryset = jurisdictions_for(user)  # the inspector's own subtrees
         for name in ("stat_report_missing", "self_check_missing", "warning_unacknowledged"):
             self.form.fields[name].widget.attrs.setdefault("placeholder", "2026Q3")
         for field in self.form.fields.values():

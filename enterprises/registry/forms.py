@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.concurrency import VersionedFormMixin
@@ -15,30 +14,20 @@ from safety_platform.validators import normalize_mainland_mobile
 
 from .choices import EnterpriseStatus
 from .models import Enterprise
+from .selectors import jurisdictions_for
+from .services import EDITABLE_FIELDS
 from .validators import normalize_credit_code
+
+
+def label_jurisdiction(j: Jurisdiction) -> str:
+    """A jurisdiction in a drop-down, indented by its depth in the tree."""
+    return "　" * max(j.depth - 1, 0) + j.name
 
 
 class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = [
-            "credit_code",
-            "name",
-            "legal_representative",
-            "contact_phone",
-            "principal_name",
-            "principal_mobile",
-            "address",
-            "longitude",
-            "latitude",
-            "jurisdiction",
-            "industry",
-            "risk_category",
-            "supervising_department",
-            "scale",
-            "employees",
-            "is_key",
-        ]
+        fields = EDITABLE_FIELDS
         help_texts = {
             "supervising_department": _("Leave empty to derive it from the industry."),
         }
@@ -48,14 +37,8 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
         self.fields["supervising_department"].required = False
         model_choice_field(self, "supervising_department").queryset = Department.objects.filter(is_active=True)
         model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
-        jurisdictions = Jurisdiction.objects.all()
-        if user is not None and getattr(user, "scopes_by_jurisdiction", False):
-            q = Q(pk__in=[])
-            for path in user.jurisdiction_paths:
-                q |= Q(path__startswith=path)
-            jurisdictions = jurisdictions.filter(q)
-        model_choice_field(self, "jurisdiction").queryset = jurisdictions
-        set_choice_labels(self, "jurisdiction", lambda j: "　" * max(j.depth - 1, 0) + j.name)
+        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
+        set_choice_labels(self, "jurisdiction", label_jurisdiction)
         if self.instance.pk and not self.instance.department_set_manually:
             self.initial["supervising_department"] = None
         for name, field in self.fields.items():

@@ -54,6 +54,15 @@ MAX_ROWS = 20000
 
 
 @dataclass
+class ImportProblem:
+    """One thing wrong in an imported file: its line (0: the file as a whole), the field, why."""
+
+    line: int
+    field: str
+    reason: str
+
+
+@dataclass
 class ParsedRow:
     line: int
     data: dict[str, Any]
@@ -147,30 +156,42 @@ def _read_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[str]]]
         yield index, [unescape_cell(cell.strip()) for cell in row]
 
 
-def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: ImportResult) -> list[ParsedRow]:
-    """Check every row and collect every problem; return the rows that parsed."""
-    from .services import ImportProblem, enterprise_can_edit
+def read_table(
+    filename: str, content: bytes, *, headers: dict[str, str], required: set[str], problems: list[ImportProblem]
+) -> tuple[list[str | None], list[tuple[int, list[str]]]] | None:
+    """An uploaded register's header and rows: the field each column holds (`headers`: lower-cased header ->
+    field; None for a column not taken) and the non-empty rows below it with their line numbers.
 
+    A file that cannot be read, is empty or lacks a `required` column adds its problems and gives None."""
     try:
-        rows = list(_read_rows(filename, content))
+        rows = [(line, cells) for line, cells in _read_rows(filename, content) if any(cells)]
     except ValueError as exc:
-        result.problems.append(ImportProblem(0, "file", str(exc)))
-        return []
+        problems.append(ImportProblem(0, "file", str(exc)))
+        return None
     except Exception:  # a corrupt workbook: say so instead of failing
-        result.problems.append(ImportProblem(0, "file", _("The file could not be read as CSV or Excel.")))
-        return []
-    rows = [(line, cells) for line, cells in rows if any(cells)]
+        problems.append(ImportProblem(0, "file", _("The file could not be read as CSV or Excel.")))
+        return None
     if not rows:
-        result.problems.append(ImportProblem(0, "file", _("The file is empty.")))
-        return []
+        problems.append(ImportProblem(0, "file", _("The file is empty.")))
+        return None
     header_line, header = rows[0]
-    fields = [HEADER_TO_FIELD.get(h.strip().lower()) for h in header]
-    missing = REQUIRED - set(filter(None, fields))
+    fields = [headers.get(h.strip().lower()) for h in header]
+    missing = required - set(filter(None, fields))
     if missing:
         for name in sorted(missing):
-            result.problems.append(ImportProblem(header_line, name, _("Required column is missing.")))
+            problems.append(ImportProblem(header_line, name, _("Required column is missing.")))
+        return None
+    return fields, rows[1:]
+
+
+def parse_enterprise_rows(*, filename: str, content: bytes, actor: Any, result: ImportResult) -> list[ParsedRow]:
+    """Check every row and collect every problem; return the rows that parsed."""
+    from .services import enterprise_can_edit
+
+    table = read_table(filename, content, headers=HEADER_TO_FIELD, required=REQUIRED, problems=result.problems)
+    if table is None:
         return []
-    body = rows[1:]
+    fields, body = table
     if len(body) > MAX_ROWS:
         result.problems.append(ImportProblem(0, "file", _("At most %(n)d rows per file.") % {"n": MAX_ROWS}))
         return []
@@ -309,26 +330,14 @@ def jurisdiction_path_names() -> dict[int, str]:
     }
 
 
-# What each export column reads, straight from the query (COLUMNS order).
-EXPORT_VALUES = (
-    "credit_code",
-    "name",
-    "legal_representative",
-    "address",
-    "longitude",
-    "latitude",
-    "jurisdiction_id",
-    "industry__code",
-    "risk_category",
-    "supervising_department__code",
-    "scale",
-    "employees",
-    "is_key",
-    "status",
-    "contact_phone",
-    "principal_name",
-    "principal_mobile",
-)
+# What each export column reads, straight from the query (COLUMNS order): the field itself, or for a link what
+# the import looks it up by (the jurisdiction's id is turned into its path when written).
+_EXPORT_LOOKUPS = {
+    "jurisdiction": "jurisdiction_id",
+    "industry": "industry__code",
+    "supervising_department": "supervising_department__code",
+}
+EXPORT_VALUES = tuple(_EXPORT_LOOKUPS.get(name, name) for name, _zh, _en in COLUMNS)
 
 
 def export_header() -> list[str]:

@@ -6,12 +6,25 @@ from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
+from safety_platform.models import Jurisdiction
+
 from .choices import EnterpriseStatus
 from .models import Enterprise
 
 
 def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
     return Enterprise.objects.visible_to(user).select_related("jurisdiction", "industry", "supervising_department")
+
+
+def jurisdictions_for(user: Any) -> QuerySet[Jurisdiction]:
+    """Jurisdictions a user may file records under or filter by: inspectors their subtrees, other staff all."""
+    qs = Jurisdiction.objects.all()
+    if getattr(user, "scopes_by_jurisdiction", False):
+        q = Q(pk__in=[])
+        for path in user.jurisdiction_paths:
+            q |= Q(path__startswith=path)
+        qs = qs.filter(q)
+    return qs
 
 
 def enterprise_counts(user: Any) -> dict[str, int]:

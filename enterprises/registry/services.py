@@ -17,13 +17,18 @@ from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
 from .choices import EnterpriseStatus
+from .importexport import ImportProblem
 from .models import Enterprise, EnterpriseStatusChange
 from .signals import enterprises_moved
 
+# What staff may set on an enterprise (the form shows them in this order; the API and the import set the same).
 EDITABLE_FIELDS = [
     "credit_code",
     "name",
     "legal_representative",
+    "contact_phone",
+    "principal_name",
+    "principal_mobile",
     "address",
     "longitude",
     "latitude",
@@ -34,9 +39,6 @@ EDITABLE_FIELDS = [
     "scale",
     "employees",
     "is_key",
-    "contact_phone",
-    "principal_name",
-    "principal_mobile",
 ]
 
 
@@ -165,13 +167,6 @@ def enterprises_rederive_departments(*, department: Department | None = None) ->
 
 
 # Import ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportProblem:
-    line: int
-    field: str
-    reason: str
 
 
 @dataclass
