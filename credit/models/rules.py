@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.choices import FactKind
 from safety_platform.dates import add_months
-from safety_platform.models.base import CreatedModel
+from safety_platform.models.base import NamedRuleVersion
 from safety_platform.models.fields import in_order, person_link
-from safety_platform.versioning import RuleVersion, RuleVersionQuerySet, RuleVersionRow
+from safety_platform.versioning import RuleVersionQuerySet, RuleVersionRow
 
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
 
@@ -50,7 +50,7 @@ class RuleSetQuerySet(RuleVersionQuerySet["RuleSet"]):
         return self.published() if getattr(user, "is_enterprise_user", False) else self
 
 
-class RuleSet(RuleVersion, CreatedModel):
+class RuleSet(NamedRuleVersion):
     """信用评价规则集 — one version of the grading rules (points, windows, caps, thresholds).
 
     A published version is frozen: every result records the version that produced it, so an old
@@ -61,9 +61,6 @@ class RuleSet(RuleVersion, CreatedModel):
     frozen_statuses = (RuleSetStatus.PUBLISHED,)
     frozen_message = _("This rule set version is published and frozen; copy it to a new version to change the rules.")
 
-    version = models.CharField(_("version"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    effective_from = models.DateField(_("effective from"))
     status = models.CharField(_("status"), max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = person_link(_("published by"))
@@ -103,17 +100,13 @@ class RuleSet(RuleVersion, CreatedModel):
 
     objects = RuleSetQuerySet.as_manager()
 
-    class Meta:
+    class Meta(NamedRuleVersion.Meta):
         verbose_name = _("credit rule set")
         verbose_name_plural = _("credit rule sets")
-        ordering = ["-effective_from", "-id"]
         constraints = [
             in_order("grade_two_min", "grade_one_min", strictly=True, name="ruleset_grade_thresholds_ordered"),
             in_order("base_score", "max_score", name="ruleset_base_le_max"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.version})"
 
     @property
     def is_published(self) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety_platform.models.base import CreatedModel, TimestampedModel
+from safety_platform.models.base import CreatedModel, NamedRuleVersion, TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
     department_link,
@@ -22,7 +22,7 @@ from safety_platform.models.fields import (
     jurisdiction_link,
     person_link,
 )
-from safety_platform.versioning import RuleVersion, RuleVersionQuerySet
+from safety_platform.versioning import RuleVersionQuerySet
 
 from ..choices import (
     GRADE_ORDER,
@@ -64,7 +64,7 @@ class GradingRuleSetQuerySet(RuleVersionQuerySet["GradingRuleSet"]):
         return rule_set
 
 
-class GradingRuleSet(RuleVersion, CreatedModel):
+class GradingRuleSet(NamedRuleVersion):
     """事故分级与报告规则 — a version of the Decree 493 thresholds and reporting clocks.
 
     Lower bounds are inclusive: "≥ 30 deaths" is especially major. A changed regulation is a new
@@ -74,10 +74,7 @@ class GradingRuleSet(RuleVersion, CreatedModel):
 
     recorded_in = (("emergency.Accident", "rule_set"), ("emergency.AccidentRevision", "rule_set"))
 
-    version = models.CharField(_("version"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
-    effective_from = models.DateField(_("effective from"))
     especially_major_deaths = models.PositiveIntegerField(_("especially major: deaths from"), default=30)
     especially_major_injuries = models.PositiveIntegerField(_("especially major: serious injuries from"), default=100)
     especially_major_loss_yuan = money_field(
@@ -102,13 +99,9 @@ class GradingRuleSet(RuleVersion, CreatedModel):
 
     objects = GradingRuleSetQuerySet.as_manager()
 
-    class Meta:
+    class Meta(NamedRuleVersion.Meta):
         verbose_name = _("accident grading rule set")
         verbose_name_plural = _("accident grading rule sets")
-        ordering = ["-effective_from", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.version})"
 
     def grade_for(self, *, deaths: int, serious_injuries: int, direct_loss_yuan: Decimal) -> str:
         """Decree 493 art. 3: the highest grade reached by any of the three criteria (bounds inclusive)."""

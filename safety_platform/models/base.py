@@ -1,9 +1,12 @@
-"""The fields every record keeps about itself, written once (issue 17: one base for them)."""
+"""The fields every record keeps about itself, and those every named rule version has, written once (issue 17:
+one base for them)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ..versioning import RuleVersion
 
 
 class CreatedModel(models.Model):
@@ -22,3 +25,20 @@ class TimestampedModel(CreatedModel):
 
     class Meta:
         abstract = True
+
+
+class NamedRuleVersion(RuleVersion, CreatedModel):
+    """A version of a rule table known by its code and name, in force from a day, newest first (the accident
+    grading rules, the credit grading rules, the inspection frequency rules). The rest of `RuleVersion` (when a
+    version is frozen, its statuses) each table says itself."""
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"

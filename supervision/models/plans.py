@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.dates import quarter_bounds
-from safety_platform.models.base import CreatedModel
+from safety_platform.models.base import CreatedModel, NamedRuleVersion
 from safety_platform.models.fields import (
     created_by_field,
     department_link,
@@ -24,7 +24,7 @@ from safety_platform.models.fields import (
     person_link,
 )
 from safety_platform.scoping import ScopedQuerySet, ids_on_paths, jurisdiction_scope_q
-from safety_platform.versioning import RuleVersion, RuleVersionQuerySet, RuleVersionRow
+from safety_platform.versioning import RuleVersionQuerySet, RuleVersionRow
 
 
 class InspectionRuleSetStatus(models.TextChoices):
@@ -87,7 +87,7 @@ class InspectionRuleSetQuerySet(RuleVersionQuerySet["InspectionRuleSet"]):
     """The versions; `in_force(on)` is the active one in force on a day (before the first, the earliest)."""
 
 
-class InspectionRuleSet(RuleVersion, CreatedModel):
+class InspectionRuleSet(NamedRuleVersion):
     """检查频次规则 — one version of the rules that put enterprises in inspection classes (§3d).
 
     An active (or retired) version is frozen: each plan records the version that classed its enterprises.
@@ -97,9 +97,6 @@ class InspectionRuleSet(RuleVersion, CreatedModel):
     frozen_statuses = (InspectionRuleSetStatus.ACTIVE, InspectionRuleSetStatus.RETIRED)
     editable_when_frozen = ("notes", "status")
 
-    version = models.CharField(_("version"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    effective_from = models.DateField(_("effective from"))
     status = models.CharField(
         _("status"), max_length=10, choices=InspectionRuleSetStatus.choices, default=InspectionRuleSetStatus.DRAFT
     )
@@ -108,13 +105,9 @@ class InspectionRuleSet(RuleVersion, CreatedModel):
 
     objects = InspectionRuleSetQuerySet.as_manager()
 
-    class Meta:
+    class Meta(NamedRuleVersion.Meta):
         verbose_name = _("inspection frequency rule set")
         verbose_name_plural = _("inspection frequency rule sets")
-        ordering = ["-effective_from", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.version})"
 
 
 class InspectionClassRule(RuleVersionRow, models.Model):
@@ -273,10 +266,6 @@ class InspectionPlan(CreatedModel):
         return dt.date(self.year, 1, 1)
 
 
-class InspectionPlanEntryQuerySet(ScopedQuerySet["InspectionPlanEntry"]):
-    scope_prefix = "enterprise"
-
-
 class InspectionPlanEntry(models.Model):
     """One enterprise in a plan: its class and the inspections it needs by the end of the period."""
 
@@ -300,7 +289,7 @@ class InspectionPlanEntry(models.Model):
     adjusted_at = models.DateTimeField(_("adjusted at"), null=True, blank=True)
     adjust_reason = models.CharField(_("reason for the adjustment"), max_length=300, blank=True)
 
-    objects = InspectionPlanEntryQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inspection plan entry")
@@ -324,7 +313,6 @@ __all__ = [
     "InspectionClassRule",
     "InspectionPlan",
     "InspectionPlanEntry",
-    "InspectionPlanEntryQuerySet",
     "InspectionPlanQuerySet",
     "InspectionRuleSet",
     "InspectionRuleSetQuerySet",
