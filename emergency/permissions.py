@@ -20,7 +20,7 @@ from safety_platform.permissions import (
     sees,
 )
 
-from .models import Accident, EmergencyPlan, WarningContact
+from .models import Accident, CorrectiveMeasure, DispatchOrder, EmergencyPlan, Warehouse, WarningContact
 from .services.common import jurisdiction_in_scope
 
 
@@ -36,6 +36,20 @@ def _manage_resource(user: Any, obj: models.Model) -> bool:
     if user.role == Role.ENTERPRISE:
         return owner_id is not None and owner_id == user.enterprise_id
     return is_staff_member(user)
+
+
+@rule("emergency.keep_government_resource")
+def _keep_government_resource(user: Any, obj: Any = None) -> bool:
+    """Government reserves (city and county stores) and professional and social teams are kept by staff; an
+    enterprise keeps only its own store and team ("emergency.manage_resource")."""
+    return is_staff_member(user)
+
+
+@rule("emergency.transfer_into")
+def _transfer_into(user: Any, destination: Warehouse) -> bool:
+    """Who may move stock into `destination` by a transfer: city staff into any warehouse, others into one they
+    manage (other moves go through a dispatch order)."""
+    return is_city_staff(user) or _manage_resource(user, destination)
 
 
 @rule("emergency.register_resource")
@@ -62,6 +76,19 @@ def _request_dispatch(user: Any, obj: Any = None) -> bool:
     return is_staff_member(user)
 
 
+@rule("emergency.receive_dispatch")
+def _receive_dispatch(user: Any, order: DispatchOrder) -> bool:
+    """The requesting side confirms delivery and settles what came back: city staff, or staff acting for the
+    requesting jurisdiction."""
+    return is_city_staff(user) or jurisdiction_in_scope(user, order.requesting_jurisdiction)
+
+
+@rule("emergency.cancel_dispatch")
+def _cancel_dispatch(user: Any, order: DispatchOrder) -> bool:
+    """The requesting side withdraws its order, or the city-level staff who approve orders."""
+    return _receive_dispatch(user, order) or _approve_dispatch(user, order)
+
+
 @rule("emergency.manage_contacts")
 def _manage_contacts(user: Any, obj: Any = None) -> bool:
     return has_role(user, AREA_ROLES)
@@ -75,6 +102,13 @@ def _edit_contact(user: Any, contact: WarningContact) -> bool:
 @rule("emergency.issue_warning")
 def _issue_warning(user: Any, obj: Any = None) -> bool:
     """Staff issue warnings, lift them (those of their own jurisdictions) and remind who has not acknowledged."""
+    return is_staff_member(user)
+
+
+@rule("emergency.record_acknowledgement")
+def _record_acknowledgement(user: Any, obj: Any = None) -> bool:
+    """Staff record an acknowledgement an enterprise gave by phone (an enterprise's own people acknowledge on the
+    site themselves)."""
     return is_staff_member(user)
 
 
@@ -100,3 +134,25 @@ def _report_accident(user: Any, obj: Any = None) -> bool:
 def _handle_accident(user: Any, accident: Accident) -> bool:
     """Staff who see the accident run the response, forwarding and investigation."""
     return is_staff_member(user) and sees(user, accident)
+
+
+@rule("emergency.follow_accident")
+def _follow_accident(user: Any, accident: Accident) -> bool:
+    """Supplement the figures and log the response: the staff who handle the accident, and the people of the
+    enterprise it happened at."""
+    return _handle_accident(user, accident) or (
+        accident.enterprise_id is not None and is_enterprise_person(user, accident.enterprise_id)
+    )
+
+
+@rule("emergency.progress_measure")
+def _progress_measure(user: Any, measure: CorrectiveMeasure) -> bool:
+    """Report progress on a corrective measure: the staff who handle the accident, and the people of the enterprise
+    responsible for the measure or of the accident's enterprise (verifying it stays with the staff)."""
+    accident = measure.evaluation.accident
+    if _handle_accident(user, accident):
+        return True
+    return is_enterprise_person(user) and user.enterprise_id in (
+        measure.responsible_enterprise_id,
+        accident.enterprise_id,
+    )

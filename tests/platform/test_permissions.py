@@ -101,6 +101,23 @@ def _accident(world: dict[str, Any]) -> Any:
     )
 
 
+def _dispatch_order(world: dict[str, Any]) -> Any:
+    from emergency.models import DispatchOrder
+
+    return DispatchOrder(title="调拨救援物资", requesting_jurisdiction=_county(world), destination="新罗区应急指挥部")
+
+
+def _measure(world: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from emergency.models import AccidentEvaluation, CorrectiveMeasure
+
+    evaluation = AccidentEvaluation(accident=_accident(world))
+    return CorrectiveMeasure(
+        evaluation=evaluation, description="更换储罐阀门", responsible="设备部", due_on=dt.date(2026, 12, 31)
+    )
+
+
 def _campaign(world: dict[str, Any]) -> Any:
     from hazards.models import Campaign
 
@@ -176,16 +193,31 @@ MATRIX: dict[str, tuple[Callable[[dict[str, Any]], Any], frozenset[str]]] = {
         _warehouse,
         frozenset({"admin", "committee", "county_office", "inspector", "inspector_town", "department", "enterprise"}),
     ),
+    "emergency.keep_government_resource": (_none, STAFF),
+    "emergency.transfer_into": (
+        _warehouse,
+        frozenset({"admin", "committee", "county_office", "inspector", "inspector_town", "department", "enterprise"}),
+    ),
     "emergency.register_resource": (_none, EVERYONE),
     "emergency.read_contacts": (_none, STAFF),
     "emergency.approve_dispatch": (_none, frozenset({"admin", "committee", "department", "department_zjj"})),
     "emergency.request_dispatch": (_none, STAFF),
+    # The requesting side (新罗区; the township inspector acts only for his township) and the city.
+    "emergency.receive_dispatch": (
+        _dispatch_order,
+        frozenset({"admin", "committee", "county_office", "inspector", "department", "department_zjj"}),
+    ),
+    "emergency.cancel_dispatch": (
+        _dispatch_order,
+        frozenset({"admin", "committee", "county_office", "inspector", "department", "department_zjj"}),
+    ),
     "emergency.manage_contacts": (
         _none,
         frozenset({"admin", "committee", "county_office", "inspector", "inspector_town"}),
     ),
     "emergency.edit_contact": (_contact, frozenset({"admin", "committee", "county_office", "inspector"})),
     "emergency.issue_warning": (_none, STAFF),
+    "emergency.record_acknowledgement": (_none, STAFF),
     "emergency.manage_plan": (
         _emergency_plan,
         frozenset({"admin", "committee", "county_office", "inspector", "inspector_town", "department", "enterprise"}),
@@ -195,6 +227,8 @@ MATRIX: dict[str, tuple[Callable[[dict[str, Any]], Any], frozenset[str]]] = {
         _accident,
         frozenset({"admin", "committee", "county_office", "inspector", "inspector_town", "department"}),
     ),
+    "emergency.follow_accident": (_accident, SEE_XINLUO | {"enterprise"}),
+    "emergency.progress_measure": (_measure, SEE_XINLUO | {"enterprise"}),
     # enterprises (the registry and its domains)
     "enterprises.manage": (_none, STAFF),
     "enterprises.keep_records": (_enterprise, frozenset({"admin", "enterprise"})),
