@@ -57,7 +57,7 @@ from ..models import (
     ResponseLogEntry,
 )
 from ..models.accidents import COUNT_MAX, MONEY_MAX
-from .common import jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require, require_text
 
 # Statutory clock kinds (one per source and kind in the foundation's deadline table).
 CLOCK_REPORT = "emergency.accident.report_county"
@@ -71,7 +71,10 @@ BASIS_FORWARD = "《生产安全事故报告和调查处理条例》第十条、
 BASIS_SUPPLEMENT = "《生产安全事故报告和调查处理条例》第十三条"
 BASIS_INVESTIGATION = "《生产安全事故报告和调查处理条例》第二十九条"
 
-FIGURE_FIELDS = ("deaths", "serious_injuries", "minor_injuries", "missing", "direct_loss_yuan")
+# The casualty figures (whole numbers) and the figures of an accident: what a report gives, a supplement changes,
+# a revision keeps, and the forms and serializers take.
+COUNT_FIELDS = ("deaths", "serious_injuries", "minor_injuries", "missing")
+FIGURE_FIELDS = (*COUNT_FIELDS, "direct_loss_yuan")
 
 
 def _count(value: Any, field: str) -> int:
@@ -103,13 +106,9 @@ def _money(value: Any) -> Decimal:
 
 
 def _figures(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "deaths": _count(data.get("deaths"), "deaths"),
-        "serious_injuries": _count(data.get("serious_injuries"), "serious_injuries"),
-        "minor_injuries": _count(data.get("minor_injuries"), "minor_injuries"),
-        "missing": _count(data.get("missing"), "missing"),
-        "direct_loss_yuan": _money(data.get("direct_loss_yuan")),
-    }
+    values: dict[str, Any] = {name: _count(data.get(name), name) for name in COUNT_FIELDS}
+    values["direct_loss_yuan"] = _money(data.get("direct_loss_yuan"))
+    return values
 
 
 def grade_accident(*, deaths: int, serious_injuries: int, direct_loss_yuan: Decimal, rule_set: GradingRuleSet) -> str:
@@ -117,24 +116,55 @@ def grade_accident(*, deaths: int, serious_injuries: int, direct_loss_yuan: Deci
     return rule_set.grade_for(deaths=deaths, serious_injuries=serious_injuries, direct_loss_yuan=direct_loss_yuan)
 
 
-def _record_fact(accident: Accident) -> None:
-    if not accident.is_production_safety:
-        return
+def _grade(values: dict[str, Any], rule_set: GradingRuleSet) -> str:
+    """The grade of checked figures (`_figures`) under `rule_set`."""
+    return grade_accident(
+        deaths=values["deaths"],
+        serious_injuries=values["serious_injuries"],
+        direct_loss_yuan=values["direct_loss_yuan"],
+        rule_set=rule_set,
+    )
+
+
+def _open_clock(accident: Accident, *, kind: str, title: str, due_at: dt.datetime, legal_basis: str) -> None:
+    """Open (or reopen) one of the accident's statutory clocks, under its enterprise and jurisdiction."""
+    deadline_open(
+        source=accident,
+        kind=kind,
+        title=title,
+        due_at=due_at,
+        enterprise=accident.enterprise,
+        jurisdiction=accident.jurisdiction,
+        url=accident.get_absolute_url(),
+        legal_basis=legal_basis,
+    )
+
+
+def _fact(accident: Accident, kind: str, key: str, **payload: Any) -> None:
+    """Record a fact of the accident (dedup key `accident:<id>:<key>`), when and where it happened."""
     fact_record(
-        kind=FactKind.ACCIDENT,
-        dedup_key=f"accident:{accident.pk}:{accident.revision}",
+        kind=kind,
+        dedup_key=f"accident:{accident.pk}:{key}",
         occurred_at=accident.occurred_at,
         enterprise=accident.enterprise,
         jurisdiction=accident.jurisdiction,
         source=accident,
-        payload={
-            "accident_id": accident.pk,
-            "grade": accident.grade,
-            "deaths": accident.deaths,
-            "serious_injuries": accident.serious_injuries,
-            # A JSON number, as the other apps' readers expect (whole yuan as an integer).
-            "direct_loss_yuan": _json_amount(accident.direct_loss_yuan),
-        },
+        payload={"accident_id": accident.pk, **payload},
+    )
+
+
+def _record_fact(accident: Accident) -> None:
+    if not accident.is_production_safety:
+        return
+    _fact(
+        accident,
+        FactKind.ACCIDENT,
+        str(accident.revision),
+        grade=accident.grade,
+        deaths=accident.deaths,
+        serious_injuries=accident.serious_injuries,
+        # A JSON number, as the other apps' readers expect (whole yuan as an integer).
+        direct_loss_yuan=_json_amount(accident.direct_loss_yuan),
     )
 
 
@@ -163,15 +193,12 @@ def _open_forward_clock(accident: Accident, *, received_level: str, received_at:
     ).exists():
         return  # already running (or met): a re-grade must not move a clock that is ticking
     # A clock cancelled by an earlier downgrade is restarted from this receipt (deadline_open reopens it).
-    deadline_open(
-        source=accident,
+    _open_clock(
+        accident,
         kind=kind,
         title=_("Forward accident report to %(level)s: %(title)s")
         % {"level": ReportLevel(next_level).label, "title": accident.title},
         due_at=received_at + dt.timedelta(hours=accident.rule_set.forward_hours),
-        enterprise=accident.enterprise,
-        jurisdiction=accident.jurisdiction,
-        url=accident.get_absolute_url(),
         legal_basis=BASIS_FORWARD,
     )
 
@@ -236,10 +263,8 @@ def accident_report(
         raise ValidationError({"jurisdiction": _("Say where it happened (jurisdiction or enterprise).")})
     if enterprise is None and not jurisdiction_in_scope(actor, jurisdiction):
         raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
-    if not title.strip():
-        raise ValidationError({"title": _("Give the accident a title.")})
-    if not location.strip():
-        raise ValidationError({"location": _("Say where it happened.")})
+    require_text(title, "title", _("Give the accident a title."))
+    require_text(location, "location", _("Say where it happened."))
     if occurred_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("The time of the accident cannot be in the future.")})
     reported_at = reported_at or now
@@ -249,12 +274,7 @@ def accident_report(
         raise ValidationError({"reported_at": _("The report time cannot be in the future.")})
     values = _figures(figures)
     rule_set = GradingRuleSet.objects.in_force(occurred_at)
-    grade = grade_accident(
-        deaths=values["deaths"],
-        serious_injuries=values["serious_injuries"],
-        direct_loss_yuan=values["direct_loss_yuan"],
-        rule_set=rule_set,
-    )
+    grade = _grade(values, rule_set)
     with transaction.atomic():
         accident = Accident(
             title=title.strip()[:200],
@@ -294,37 +314,28 @@ def accident_report(
         )
         # The one-hour clock: opened and, with this report, met at the time the county received it
         # (late if after the hour; the clock keeps both times).
-        deadline_open(
-            source=accident,
+        _open_clock(
+            accident,
             kind=CLOCK_REPORT,
             title=_("Report accident to the county regulator: %(title)s") % {"title": accident.title},
             due_at=accident.report_due_at,
-            enterprise=enterprise,
-            jurisdiction=jurisdiction,
-            url=accident.get_absolute_url(),
             legal_basis=BASIS_REPORT,
         )
         deadline_met(source=accident, kind=CLOCK_REPORT, at=reported_at)
         _open_forward_clock(accident, received_level=ReportLevel.COUNTY, received_at=reported_at)
-        deadline_open(
-            source=accident,
+        _open_clock(
+            accident,
             kind=CLOCK_SUPPLEMENT,
             title=_("Confirm casualty figures (supplementary report): %(title)s") % {"title": accident.title},
             due_at=accident.supplement_due_at,
-            enterprise=enterprise,
-            jurisdiction=jurisdiction,
-            url=accident.get_absolute_url(),
             legal_basis=BASIS_SUPPLEMENT,
         )
         if accident.investigation_due_at is not None:
-            deadline_open(
-                source=accident,
+            _open_clock(
+                accident,
                 kind=CLOCK_INVESTIGATION,
                 title=_("Accident investigation report due: %(title)s") % {"title": accident.title},
                 due_at=accident.investigation_due_at,
-                enterprise=enterprise,
-                jurisdiction=jurisdiction,
-                url=accident.get_absolute_url(),
                 legal_basis=BASIS_INVESTIGATION,
             )
         _record_fact(accident)
@@ -347,11 +358,7 @@ def accident_supplement(
     starts the clocks for the higher levels the report must now reach; when it falls, the running clocks
     of levels the report no longer needs to reach are cancelled. `final` confirms the figures, which meets
     the supplement clock."""
-    require(
-        can(actor, "emergency.handle_accident", accident)
-        or (is_enterprise_person(actor) and accident.enterprise_id == actor.enterprise_id),
-        _("You may not supplement this accident."),
-    )
+    require(can(actor, "emergency.follow_accident", accident), _("You may not supplement this accident."))
     with transaction.atomic():
         locked = (
             Accident.objects.select_for_update(of=("self",))
@@ -372,12 +379,7 @@ def accident_supplement(
             old_grade = locked.grade
             for name, value in values.items():
                 setattr(locked, name, value)
-            locked.grade = grade_accident(
-                deaths=values["deaths"],
-                serious_injuries=values["serious_injuries"],
-                direct_loss_yuan=values["direct_loss_yuan"],
-                rule_set=locked.rule_set,
-            )
+            locked.grade = _grade(values, locked.rule_set)
             locked.revision += 1
             AccidentRevision.objects.create(
                 accident=locked,
@@ -453,8 +455,7 @@ def accident_forward(
 def accident_mark_concealed(*, actor: User, accident: Accident, note: str) -> Accident:
     """瞒报/谎报: staff find the accident was concealed or falsely reported (a fact for credit)."""
     require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff record concealment."))
-    if not note.strip():
-        raise ValidationError({"note": _("Describe the finding.")})
+    require_text(note, "note", _("Describe the finding."))
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
         if locked.concealed:
@@ -464,15 +465,7 @@ def accident_mark_concealed(*, actor: User, accident: Accident, note: str) -> Ac
         locked.concealed = True
         locked.concealed_note = note.strip()[:300]
         locked.save(update_fields=["concealed", "concealed_note", "updated_at"])
-        fact_record(
-            kind=FactKind.ACCIDENT_CONCEALED,
-            dedup_key=f"accident:{locked.pk}:concealed",
-            occurred_at=locked.occurred_at,
-            enterprise=locked.enterprise,
-            jurisdiction=locked.jurisdiction,
-            source=locked,
-            payload={"accident_id": locked.pk, "note": locked.concealed_note},
-        )
+        _fact(locked, FactKind.ACCIDENT_CONCEALED, "concealed", note=locked.concealed_note)
     return locked
 
 
@@ -480,8 +473,7 @@ def accident_extend_investigation(*, actor: User, accident: Accident, days: int,
     """The investigation deadline may be extended once, by at most the rule set's extension (60 days)."""
     require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff extend investigations."))
     days = _count(days, "days")
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    require_text(reason, "reason", _("Give the reason for the extension."))
     with transaction.atomic():
         locked = Accident.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=accident.pk)
         if locked.investigation_due_at is None:
@@ -510,14 +502,11 @@ def accident_extend_investigation(*, actor: User, accident: Accident, days: int,
                 "updated_at",
             ]
         )
-        deadline_open(
-            source=locked,
+        _open_clock(
+            locked,
             kind=CLOCK_INVESTIGATION,
             title=_("Accident investigation report due (extended): %(title)s") % {"title": locked.title},
             due_at=locked.investigation_due_at,
-            enterprise=locked.enterprise,
-            jurisdiction=locked.jurisdiction,
-            url=locked.get_absolute_url(),
             legal_basis=BASIS_INVESTIGATION,
         )
     return locked
@@ -527,8 +516,7 @@ def accident_submit_investigation(
     *, actor: User, accident: Accident, summary: str, submitted_at: dt.datetime | None = None
 ) -> Accident:
     require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff file investigation reports."))
-    if not summary.strip():
-        raise ValidationError({"summary": _("Summarise the investigation's conclusion.")})
+    require_text(summary, "summary", _("Summarise the investigation's conclusion."))
     submitted_at = submitted_at or timezone.now()
     with transaction.atomic():
         locked = Accident.objects.select_for_update().get(pk=accident.pk)
@@ -617,13 +605,8 @@ def response_log_add(
     """处置记录: who did what when, with the teams and the supplies deployed. Teams listed are marked deployed."""
     from .teams import team_set_readiness
 
-    require(
-        can(actor, "emergency.handle_accident", accident)
-        or (is_enterprise_person(actor) and accident.enterprise_id == actor.enterprise_id),
-        _("You may not log the response to this accident."),
-    )
-    if not action.strip():
-        raise ValidationError({"action": _("Say what was done.")})
+    require(can(actor, "emergency.follow_accident", accident), _("You may not log the response to this accident."))
+    require_text(action, "action", _("Say what was done."))
     now = timezone.now()
     at = at or now
     if at > now + dt.timedelta(minutes=5):
@@ -764,21 +747,21 @@ def measure_add(
     measure.full_clean()
     with transaction.atomic():
         measure.save()
-        accident = evaluation.accident
-        deadline_open(
-            source=measure,
-            kind=CLOCK_MEASURE,
-            title=_("Corrective measure due: %(m)s") % {"m": str(measure)},
-            due_at=_end_of_day(due_on),
-            enterprise=responsible_enterprise or accident.enterprise,
-            jurisdiction=accident.jurisdiction,
-            url=accident.get_absolute_url(),
-        )
+        _open_measure_clock(measure, evaluation.accident)
     return measure
 
 
-def _end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+def _open_measure_clock(measure: CorrectiveMeasure, accident: Accident) -> None:
+    """The measure's clock runs to the end of its due day, under the responsible enterprise (else the accident's)."""
+    deadline_open(
+        source=measure,
+        kind=CLOCK_MEASURE,
+        title=_("Corrective measure due: %(m)s") % {"m": str(measure)},
+        due_at=timezone.make_aware(dt.datetime.combine(measure.due_on, dt.time(23, 59, 59))),
+        enterprise=measure.responsible_enterprise or accident.enterprise,
+        jurisdiction=accident.jurisdiction,
+        url=accident.get_absolute_url(),
+    )
 
 
 MEASURE_TRANSITIONS = {
@@ -792,20 +775,15 @@ MEASURE_TRANSITIONS = {
 def measure_progress(*, actor: User, measure: CorrectiveMeasure, to_status: str, note: str) -> CorrectiveMeasure:
     """Report progress, mark done, or (staff) verify or send back. Each step is kept."""
     accident = measure.evaluation.accident
-    is_responsible_enterprise = is_enterprise_person(actor) and actor.enterprise_id in (
-        measure.responsible_enterprise_id,
-        accident.enterprise_id,
-    )
     staff = can(actor, "emergency.handle_accident", accident)
-    require(staff or is_responsible_enterprise, _("You may not update this measure."))
+    require(staff or can(actor, "emergency.progress_measure", measure), _("You may not update this measure."))
     if to_status not in MeasureStatus.values:
         raise ValidationError({"to_status": _("Unknown status.")})
     if to_status == MeasureStatus.VERIFIED or (
         measure.status == MeasureStatus.DONE and to_status == MeasureStatus.IN_PROGRESS
     ):
         require(staff, _("Only supervision staff verify measures."))
-    if not note.strip():
-        raise ValidationError({"note": _("Describe the progress.")})
+    require_text(note, "note", _("Describe the progress."))
     with transaction.atomic():
         locked = CorrectiveMeasure.objects.select_for_update().get(pk=measure.pk)
         if to_status not in MEASURE_TRANSITIONS[MeasureStatus(locked.status)]:
@@ -827,15 +805,7 @@ def measure_progress(*, actor: User, measure: CorrectiveMeasure, to_status: str,
         elif locked.status == MeasureStatus.DONE:
             # Sent back: the clock runs again (to the original deadline, so it may be overdue at once).
             locked.completed_at = None
-            deadline_open(
-                source=locked,
-                kind=CLOCK_MEASURE,
-                title=_("Corrective measure due: %(m)s") % {"m": str(locked)},
-                due_at=_end_of_day(locked.due_on),
-                enterprise=locked.responsible_enterprise or accident.enterprise,
-                jurisdiction=accident.jurisdiction,
-                url=accident.get_absolute_url(),
-            )
+            _open_measure_clock(locked, accident)
         locked.status = to_status
         locked.save()
     return locked

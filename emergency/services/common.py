@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar, cast
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from safety_platform.concurrency import Opened, check_opened
 from safety_platform.permissions import JURISDICTION_ROLES, covers_jurisdiction, has_role, is_staff_member
 from safety_platform.services import DomainError
 
@@ -14,6 +17,12 @@ from safety_platform.services import DomainError
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise DomainError(message, code="forbidden")
+
+
+def require_text(value: str, field: str, message: str) -> None:
+    """A text the record cannot do without: blank (or only spaces) is refused under `field` with `message`."""
+    if not value.strip():
+        raise ValidationError({field: message})
 
 
 def ensure_visible(user: Any, obj: models.Model, message: str) -> None:
@@ -25,3 +34,29 @@ def jurisdiction_in_scope(user: Any, jurisdiction: Any) -> bool:
     if not is_staff_member(user) or jurisdiction is None:
         return False
     return not has_role(user, JURISDICTION_ROLES) or covers_jurisdiction(user, jurisdiction)
+
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+def save_edit(
+    record: Row,
+    data: dict[str, Any],
+    *,
+    fields: Collection[str],
+    fixed: Collection[str],
+    check: Callable[[Row], None],
+    opened: Opened | None,
+) -> Row:
+    """Edit a team, a warehouse or a plan (call inside a transaction): lock its row, refuse a field someone else
+    changed meanwhile (`opened`: `StaleEdit`), set the `fields` given in `data` but those `fixed` once registered,
+    `check` who keeps it and what it belongs to, validate and save. Returns the locked row as saved."""
+    locked = cast(Row, type(record)._default_manager.select_for_update().get(pk=record.pk))
+    check_opened(opened, locked)
+    for key, value in data.items():
+        if key in fields and key not in fixed:
+            setattr(locked, key, value)
+    check(locked)
+    locked.full_clean()
+    locked.save()
+    return locked

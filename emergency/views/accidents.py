@@ -42,6 +42,7 @@ from ..forms import (
 )
 from ..models import AccidentEvaluation, CorrectiveMeasure, DispatchOrder
 from ..selectors import accident_clocks, accidents_visible_to
+from ..services.accidents import FIGURE_FIELDS
 from .common import StepView, filtered_page, form_page, post_step, run, step_view, with_data
 
 
@@ -67,9 +68,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = AccidentEvaluation.objects.filter(accident=accident).first()
     staff = can(user, "emergency.handle_accident", accident)
     own = is_enterprise_person(user, accident.enterprise_id)
-    figures = {
-        f: getattr(accident, f) for f in ("deaths", "serious_injuries", "minor_injuries", "missing", "direct_loss_yuan")
-    }
+    figures = {name: getattr(accident, name) for name in FIGURE_FIELDS}
     report_steps = list(accident.report_steps.select_related("recorded_by"))
     reached = {step.level for step in report_steps}
     next_level = next((level for level in REPORT_LEVEL_ORDER if level not in reached), None)
