@@ -25,7 +25,6 @@ from .dispatch import (
     dispatch_request,
     dispatch_settle,
     dispatch_ship,
-    is_requester_side,
 )
 from .plans import drill_record, drills_notify_overdue, plan_create, plan_update
 from .supplies import (
@@ -78,7 +77,6 @@ __all__ = [
     "evaluation_conclude",
     "evaluation_save",
     "grade_accident",
-    "is_requester_side",
     "measure_add",
     "measure_progress",
     "member_certificate_add",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction, User
-from safety_platform.permissions import can, is_city_staff
+from safety_platform.permissions import can
 from safety_platform.services import committee_office_users, county_office_users, notify
 
 from ..choices import DispatchAction, DispatchStatus, MovementKind, WarehouseLevel
@@ -34,27 +34,33 @@ from ..models import (
     SupplyItem,
     Warehouse,
 )
-from .common import jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require, require_text
 from .supplies import _lock, _positive, _post, stock_issue
-
-
-def is_requester_side(user: Any, order: DispatchOrder) -> bool:
-    return is_city_staff(user) or jurisdiction_in_scope(user, order.requesting_jurisdiction)
 
 
 def _step(
     order: DispatchOrder,
     *,
     action: str,
-    from_status: str,
     actor: User | None,
     note: str = "",
     details: dict[str, Any] | None = None,
+    to_status: str | None = None,
+    from_status: str | None = None,
+    **stamps: Any,
 ) -> DispatchStep:
+    """Keep a step taken on the order. With `to_status` the LOCKED order moves there first, saved with `stamps`
+    (who and when); the step is from `from_status`, by default the status the order had."""
+    previous = order.status if from_status is None else from_status
+    if to_status is not None:
+        order.status = to_status
+        for name, value in stamps.items():
+            setattr(order, name, value)
+        order.save(update_fields=["status", *stamps, "updated_at"])
     return DispatchStep.objects.create(
         order=order,
         action=action,
-        from_status=from_status,
+        from_status=previous,
         to_status=order.status,
         actor=actor,
         note=note[:500],
@@ -106,10 +112,8 @@ def dispatch_request(
     require(can(actor, "emergency.request_dispatch"), _("Only supervision staff request supplies."))
     if not jurisdiction_in_scope(actor, requesting_jurisdiction):
         raise ValidationError({"requesting_jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
-    if not title.strip():
-        raise ValidationError({"title": _("Give the order a title.")})
-    if not destination.strip():
-        raise ValidationError({"destination": _("Say where the supplies go.")})
+    require_text(title, "title", _("Give the order a title."))
+    require_text(destination, "destination", _("Say where the supplies go."))
     wanted: dict[int, tuple[SupplyItem, int]] = {}
     for item, quantity in lines:
         if item.pk in wanted:
@@ -195,18 +199,15 @@ def dispatch_approve(
             raise ValidationError({"approved": _("Approve at least one unit, or reject the order.")})
         DispatchLine.objects.bulk_update(lines, ["approved_quantity"])
         order.source_warehouses.set(sources)
-        previous = order.status
-        order.status = DispatchStatus.APPROVED
-        order.approved_by = actor
-        order.approved_at = timezone.now()
-        order.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
         _step(
             order,
+            to_status=DispatchStatus.APPROVED,
             action=DispatchAction.APPROVE,
-            from_status=previous,
             actor=actor,
             note=note,
             details={"approved": decided, "warehouses": [w.pk for w in sources]},
+            approved_by=actor,
+            approved_at=timezone.now(),
         )
         recipients = [*_warehouse_managers(sources), order.requested_by]
         transaction.on_commit(
@@ -223,31 +224,34 @@ def dispatch_approve(
 
 def dispatch_reject(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
     require(can(actor, "emergency.approve_dispatch"), _("Only city-level staff approve dispatch orders."))
-    if not reason.strip():
-        raise ValidationError({"note": _("Give the reason for the rejection.")})
+    require_text(reason, "note", _("Give the reason for the rejection."))
     with transaction.atomic():
         order = _locked(order, DispatchStatus.REQUESTED)
-        order.status = DispatchStatus.REJECTED
-        order.closed_at = timezone.now()
-        order.save(update_fields=["status", "closed_at", "updated_at"])
-        _step(order, action=DispatchAction.REJECT, from_status=DispatchStatus.REQUESTED, actor=actor, note=reason)
+        _step(
+            order,
+            to_status=DispatchStatus.REJECTED,
+            action=DispatchAction.REJECT,
+            actor=actor,
+            note=reason,
+            closed_at=timezone.now(),
+        )
     return order
 
 
 def dispatch_cancel(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
     """Withdraw an order before anything has left a warehouse."""
-    require(
-        is_requester_side(actor, order) or can(actor, "emergency.approve_dispatch"), _("You may not cancel this order.")
-    )
-    if not reason.strip():
-        raise ValidationError({"note": _("Give the reason for the cancellation.")})
+    require(can(actor, "emergency.cancel_dispatch", order), _("You may not cancel this order."))
+    require_text(reason, "note", _("Give the reason for the cancellation."))
     with transaction.atomic():
         order = _locked(order, DispatchStatus.REQUESTED, DispatchStatus.APPROVED)
-        previous = order.status
-        order.status = DispatchStatus.CANCELLED
-        order.closed_at = timezone.now()
-        order.save(update_fields=["status", "closed_at", "updated_at"])
-        _step(order, action=DispatchAction.CANCEL, from_status=previous, actor=actor, note=reason)
+        _step(
+            order,
+            to_status=DispatchStatus.CANCELLED,
+            action=DispatchAction.CANCEL,
+            actor=actor,
+            note=reason,
+            closed_at=timezone.now(),
+        )
     return order
 
 
@@ -313,13 +317,10 @@ def dispatch_ship(
             sent[str(line.pk)] = quantity
         if not sent:
             raise ValidationError({"quantities": _("Enter a quantity to dispatch.")})
-        previous = order.status
-        order.status = DispatchStatus.IN_TRANSIT
-        order.save(update_fields=["status", "updated_at"])
         _step(
             order,
+            to_status=DispatchStatus.IN_TRANSIT,
             action=DispatchAction.SHIP,
-            from_status=previous,
             actor=actor,
             note=note,
             details={"warehouse": warehouse.pk, "lines": sent},
@@ -330,7 +331,7 @@ def dispatch_ship(
 def dispatch_confirm_delivery(*, actor: User, order: DispatchOrder, note: str = "") -> DispatchOrder:
     """签收: the requesting side confirms what arrived. Anything approved but not dispatched by then stays
     unfulfilled (the order is marked partially fulfilled)."""
-    require(is_requester_side(actor, order), _("Only the requesting side confirms delivery."))
+    require(can(actor, "emergency.receive_dispatch", order), _("Only the requesting side confirms delivery."))
     with transaction.atomic():
         order = _locked(order, DispatchStatus.IN_TRANSIT)
         now = timezone.now()
@@ -339,17 +340,15 @@ def dispatch_confirm_delivery(*, actor: User, order: DispatchOrder, note: str = 
             approved=Coalesce(Sum("approved_quantity"), 0), requested=Coalesce(Sum("requested_quantity"), 0)
         )
         shipped = DispatchAllocation.objects.filter(line__order=order).aggregate(n=Coalesce(Sum("quantity"), 0))["n"]
-        order.is_partial = shipped < totals["requested"]
-        order.status = DispatchStatus.DELIVERED
-        order.delivered_at = now
-        order.save(update_fields=["status", "delivered_at", "is_partial", "updated_at"])
         _step(
             order,
+            to_status=DispatchStatus.DELIVERED,
             action=DispatchAction.DELIVER,
-            from_status=DispatchStatus.IN_TRANSIT,
             actor=actor,
             note=note,
             details={"requested": totals["requested"], "approved": totals["approved"], "delivered": shipped},
+            delivered_at=now,
+            is_partial=shipped < totals["requested"],
         )
     return order
 
@@ -366,7 +365,8 @@ def dispatch_settle(
     """归还/消耗: what was delivered is returned to its warehouse (back into the same batch) or recorded as
     consumed. When everything is accounted for the order closes."""
     require(
-        is_requester_side(actor, order) or can(actor, "emergency.manage_resource", allocation.warehouse),
+        can(actor, "emergency.receive_dispatch", order)
+        or can(actor, "emergency.manage_resource", allocation.warehouse),
         _("You may not settle this order."),
     )
     try:
@@ -407,7 +407,6 @@ def dispatch_settle(
         _step(
             order,
             action=DispatchAction.SETTLE,
-            from_status=order.status,
             actor=actor,
             note=note,
             details={"allocation": allocation.pk, "returned": returned, "consumed": consumed},
@@ -418,8 +417,11 @@ def dispatch_settle(
             - Coalesce(Sum("consumed_quantity"), 0)
         )["n"]
         if outstanding == 0:
-            order.status = DispatchStatus.CLOSED
-            order.closed_at = timezone.now()
-            order.save(update_fields=["status", "closed_at", "updated_at"])
-            _step(order, action=DispatchAction.CLOSE, from_status=DispatchStatus.DELIVERED, actor=actor)
+            _step(
+                order,
+                to_status=DispatchStatus.CLOSED,
+                action=DispatchAction.CLOSE,
+                actor=actor,
+                closed_at=timezone.now(),
+            )
     return order

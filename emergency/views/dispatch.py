@@ -67,8 +67,8 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sources": order.source_warehouses.select_related("jurisdiction"),
         "can_approve": order.status == DispatchStatus.REQUESTED and can(user, "emergency.approve_dispatch"),
         "can_cancel": order.status in (DispatchStatus.REQUESTED, DispatchStatus.APPROVED)
-        and (services.is_requester_side(user, order) or can(user, "emergency.approve_dispatch")),
-        "can_deliver": order.status == DispatchStatus.IN_TRANSIT and services.is_requester_side(user, order),
+        and can(user, "emergency.cancel_dispatch", order),
+        "can_deliver": order.status == DispatchStatus.IN_TRANSIT and can(user, "emergency.receive_dispatch", order),
         "can_settle": order.status == DispatchStatus.DELIVERED,
         "approve_form": ApproveForm(prefix="approve", user=user, order=order),
         "ship_form": ShipForm(
