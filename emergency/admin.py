@@ -7,22 +7,10 @@ from typing import Any
 
 from django.contrib import admin
 
+from safety_platform.admin_readonly import ReadOnlyAdmin
 from safety_platform.admin_versioning import RuleVersionAdmin
 
 from . import models
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records whose every change must go through a service (ledger, clocks, facts): viewable only."""
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(models.GradingRuleSet)

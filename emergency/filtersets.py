@@ -183,9 +183,14 @@ class WarehouseFilterSet(StyledFilterSet):
         fields: list[str] = []
 
 
-class BatchFilterSet(StyledFilterSet):
+class _StockFilterSet(StyledFilterSet):
+    """Stock rows (batches, ledger entries) by warehouse (among those the user sees) and item."""
+
     warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
     item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=pgettext_lazy("emergency", "Item"))
+
+
+class BatchFilterSet(_StockFilterSet):
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lte", label=_("Expires by"))
     in_stock = _above_zero(_("In stock"), "quantity")
 
@@ -194,9 +199,7 @@ class BatchFilterSet(StyledFilterSet):
         fields: list[str] = []
 
 
-class LedgerFilterSet(StyledFilterSet):
-    warehouse = django_filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), label=_("Warehouse"))
-    item = django_filters.ModelChoiceFilter(queryset=SupplyItem.objects.all(), label=pgettext_lazy("emergency", "Item"))
+class LedgerFilterSet(_StockFilterSet):
     kind = django_filters.ChoiceFilter(choices=MovementKind.choices, label=_("Movement"))
     since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("Since"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import template
 
 register = template.Library()
@@ -45,16 +47,11 @@ STATUS_CLASSES = {
 }
 
 
-@register.filter
-def level_class(level: str) -> str:
-    return LEVEL_CLASSES.get(level, "bg-secondary")
+def _badge(classes: dict[str, str]) -> Callable[[str], str]:
+    """A filter giving a value's badge classes from `classes` (grey for a value it does not name)."""
+    return lambda value: classes.get(value, "bg-secondary")
 
 
-@register.filter
-def grade_class(grade: str) -> str:
-    return GRADE_CLASSES.get(grade, "bg-secondary")
-
-
-@register.filter
-def status_class(status: str) -> str:
-    return STATUS_CLASSES.get(status, "bg-secondary")
+register.filter("level_class", _badge(LEVEL_CLASSES))
+register.filter("grade_class", _badge(GRADE_CLASSES))
+register.filter("status_class", _badge(STATUS_CLASSES))
