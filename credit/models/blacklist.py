@@ -35,8 +35,6 @@ from ..choices import (
 
 
 class BlacklistEntryQuerySet(ScopedQuerySet["BlacklistEntry"]):
-    scope_prefix = "enterprise"
-
     def visible_to(self, user: Any) -> BlacklistEntryQuerySet:
         qs = cast(BlacklistEntryQuerySet, super().visible_to(user))
         if getattr(user, "api_key", None) is not None:

@@ -17,8 +17,6 @@ from ..choices import Behaviour, IntakeOutcome, RecordSource, RecordStatus
 
 
 class CreditRecordQuerySet(ScopedQuerySet["CreditRecord"]):
-    scope_prefix = "enterprise"
-
     def active(self) -> CreditRecordQuerySet:
         return self.filter(status=RecordStatus.ACTIVE)
 

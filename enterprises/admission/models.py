@@ -326,10 +326,6 @@ class CatalogModelNumber(models.Model):
         return self.model_key
 
 
-class DeclaredEquipmentQuerySet(ScopedQuerySet["DeclaredEquipment"]):
-    scope_prefix = "enterprise"
-
-
 class DeclaredEquipment(TimestampedModel):
     """企业在用设备设施与工艺 — equipment or a process an enterprise declares it uses."""
 
@@ -354,7 +350,7 @@ class DeclaredEquipment(TimestampedModel):
     in_use = models.BooleanField(_("in use"), default=True)
     declared_by = person_link(_("declared by"), on_delete=models.SET_NULL)
 
-    objects = DeclaredEquipmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("declared equipment")
@@ -427,10 +423,6 @@ class ExitStatus(models.TextChoices):
 OPEN_EXIT_STATUSES = (ExitStatus.PROPOSED, ExitStatus.APPROVED)
 
 
-class ExitProposalQuerySet(ScopedQuerySet["ExitProposal"]):
-    scope_prefix = "enterprise"
-
-
 class ExitProposal(models.Model):
     """落后产能退出 — a proposal to close (提请关闭) or guide the exit (引导退出) of an enterprise lacking basic
     safety conditions; its decision and every status change are kept."""
@@ -447,7 +439,7 @@ class ExitProposal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ExitProposalQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("exit proposal")

@@ -65,8 +65,6 @@ class CertificateStatus(models.TextChoices):
 
 
 class StandardizationCertificateQuerySet(ScopedQuerySet["StandardizationCertificate"]):
-    scope_prefix = "enterprise"
-
     def in_force(self, on: dt.date) -> StandardizationCertificateQuerySet:
         return self.filter(status=CertificateStatus.VALID, issued_on__lte=on, expires_on__gte=on)
 
@@ -147,10 +145,6 @@ class DemonstrationStatus(models.TextChoices):
     REVOKED = "revoked", _("Designation withdrawn")
 
 
-class DemonstrationQuerySet(ScopedQuerySet["Demonstration"]):
-    scope_prefix = "enterprise"
-
-
 class Demonstration(TimestampedModel):
     """ "机械化换人、自动化减人"示范企业 — an enterprise designated as a demonstration of replacing people in
     dangerous posts by machines and automation."""
@@ -166,7 +160,7 @@ class Demonstration(TimestampedModel):
     revoked_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     created_by = created_by_field(on_delete=models.SET_NULL)
 
-    objects = DemonstrationQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("demonstration enterprise")

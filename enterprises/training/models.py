@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,6 +14,8 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import enterprise_link, in_order, person_link, positive, rule_version_field
 from safety_platform.scoping import ScopedQuerySet
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class PersonRole(models.TextChoices):
@@ -44,10 +47,6 @@ class SpecialOperation(models.TextChoices):
     HAZCHEM = "hazchem", _("Hazardous-chemicals safety operation")
     FIREWORKS = "fireworks", _("Fireworks safety operation")
     OTHER = "other", _("Other special operation")
-
-
-class EmployeeQuerySet(ScopedQuerySet["Employee"]):
-    scope_prefix = "enterprise"
 
 
 class Employee(TimestampedModel):
@@ -82,7 +81,7 @@ class Employee(TimestampedModel):
     repeat_due_on = models.DateField(_("repeat training due by"), null=True, blank=True)
     repeat_after = models.DateField(null=True, blank=True, editable=False)
 
-    objects = EmployeeQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("employee")
@@ -98,6 +97,12 @@ class Employee(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("enterprises:employee_detail", args=[self.pk])
+
+
+class EmployeeRowQuerySet(ScopedQuerySet[_M]):
+    """An employee's records (trainings, certificates): seen by whoever sees the employee's enterprise."""
+
+    scope_prefix = "employee__enterprise"
 
 
 class PostEventKind(models.TextChoices):
@@ -142,10 +147,6 @@ class TrainingCategory(models.TextChoices):
 THREE_LEVELS = (TrainingCategory.COMPANY, TrainingCategory.WORKSHOP, TrainingCategory.TEAM)
 
 
-class TrainingRecordQuerySet(ScopedQuerySet["TrainingRecord"]):
-    scope_prefix = "employee__enterprise"
-
-
 class TrainingRecord(CreatedModel):
     """安全培训记录 — one training an employee completed (three-level education, refresher, management)."""
 
@@ -162,7 +163,7 @@ class TrainingRecord(CreatedModel):
     content = models.CharField(pgettext_lazy("enterprises", "content"), max_length=300, blank=True)
     recorded_by = person_link(_("recorded by"), on_delete=models.SET_NULL)
 
-    objects = TrainingRecordQuerySet.as_manager()
+    objects = EmployeeRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training record")
@@ -173,10 +174,6 @@ class TrainingRecord(CreatedModel):
 
     def __str__(self) -> str:
         return f"{self.employee}: {self.get_category_display()} {self.hours} h"
-
-
-class SpecialCertificateQuerySet(ScopedQuerySet["SpecialOperationCertificate"]):
-    scope_prefix = "employee__enterprise"
 
 
 class SpecialOperationCertificate(TimestampedModel):
@@ -193,7 +190,7 @@ class SpecialOperationCertificate(TimestampedModel):
     # The rule-book version whose validity set `expires_on` (empty: the date was given from the certificate).
     rule_version = rule_version_field()
 
-    objects = SpecialCertificateQuerySet.as_manager()
+    objects = EmployeeRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("special-operation certificate")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -34,6 +34,8 @@ from ..choices import (
     TransitionAction,
 )
 
+_M = TypeVar("_M", bound=models.Model)
+
 
 class HazardCodeCounter(models.Model):
     """隐患编号计数器 — the last serial number issued per region code and year (YH-350802-2026-000123)."""
@@ -52,8 +54,6 @@ class HazardCodeCounter(models.Model):
 
 
 class HazardQuerySet(ScopedQuerySet["Hazard"]):
-    scope_prefix = "enterprise"
-
     def open(self) -> HazardQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
@@ -194,7 +194,9 @@ class Hazard(models.Model):
         return timezone.make_aware(end)
 
 
-class HazardTransitionQuerySet(ScopedQuerySet["HazardTransition"]):
+class HazardRowQuerySet(ScopedQuerySet[_M]):
+    """The rows of a hazard (its steps, attachments and plan): seen by whoever sees the hazard's enterprise."""
+
     scope_prefix = "hazard__enterprise"
 
 
@@ -214,7 +216,7 @@ class HazardTransition(models.Model):
     note = models.TextField(_("note"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = HazardTransitionQuerySet.as_manager()
+    objects = HazardRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hazard transition")
@@ -227,10 +229,6 @@ class HazardTransition(models.Model):
     @property
     def actor_display(self) -> str:
         return str(self.actor) if self.actor_id else (self.actor_label or str(_("system")))
-
-
-class HazardAttachmentQuerySet(ScopedQuerySet["HazardAttachment"]):
-    scope_prefix = "hazard__enterprise"
 
 
 def _attachment_path(instance: HazardAttachment, filename: str) -> str:
@@ -253,7 +251,7 @@ class HazardAttachment(models.Model):
     uploaded_by = person_link(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
-    objects = HazardAttachmentQuerySet.as_manager()
+    objects = HazardRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hazard attachment")
@@ -271,10 +269,6 @@ class HazardAttachment(models.Model):
         return (self.file.name or "").rsplit(".", 1)[-1].lower() in ("jpg", "jpeg", "png", "gif", "webp", "heic")
 
 
-class RemediationPlanQuerySet(ScopedQuerySet["RemediationPlan"]):
-    scope_prefix = "hazard__enterprise"
-
-
 class RemediationPlan(models.Model):
     """重大隐患治理方案 — the remediation plan a major hazard needs before it can move on."""
 
@@ -289,7 +283,7 @@ class RemediationPlan(models.Model):
     updated_by = person_link(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = RemediationPlanQuerySet.as_manager()
+    objects = HazardRowQuerySet.as_manager()
 
     REQUIRED_FIELDS = ("goal", "measures", "funds_and_materials", "responsible_people", "deadline", "safety_measures")
 

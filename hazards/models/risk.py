@@ -103,10 +103,6 @@ class RiskBand(models.Model):
         return f"{self.get_level_display()} {op} {self.lower_bound}"
 
 
-class RiskSourceQuerySet(ScopedQuerySet["RiskSource"]):
-    scope_prefix = "enterprise"
-
-
 class RiskSource(TimestampedModel):
     """风险点 — a place or post of an enterprise with its risk score, level, controls and review date."""
 
@@ -135,7 +131,7 @@ class RiskSource(TimestampedModel):
     card_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = created_by_field()
 
-    objects = RiskSourceQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("risk source")

@@ -65,10 +65,6 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-class SelfCheckQuerySet(ScopedQuerySet["SelfCheck"]):
-    scope_prefix = "enterprise"
-
-
 class SelfCheck(models.Model):
     """企业自查 — one self-check of an enterprise against a checklist; failed items become hazards."""
 
@@ -78,7 +74,7 @@ class SelfCheck(models.Model):
     performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
-    objects = SelfCheckQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("self-check")

@@ -29,10 +29,6 @@ STAT_FIELDS = (
 )
 
 
-class HazardStatReportQuerySet(ScopedQuerySet["HazardStatReport"]):
-    scope_prefix = "enterprise"
-
-
 class HazardStatReport(models.Model):
     """隐患统计报表 — an enterprise's hazard statistics for a quarter or a year, generated and filed.
 
@@ -66,7 +62,7 @@ class HazardStatReport(models.Model):
     submitted_by = person_link(_("submitted by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = HazardStatReportQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hazard statistics report")

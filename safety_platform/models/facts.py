@@ -14,10 +14,6 @@ from ..scoping import ScopedQuerySet
 from .fields import enterprise_link
 
 
-class FactQuerySet(ScopedQuerySet["Fact"]):
-    scope_prefix = "enterprise"
-
-
 class Fact(models.Model):
     """领域事实 — an accident, an overdue major hazard, a revoked certificate … about an enterprise.
 
@@ -40,7 +36,7 @@ class Fact(models.Model):
     payload = models.JSONField(_("details"), default=dict, blank=True)
     dedup_key = models.CharField(max_length=200, unique=True)
 
-    objects = FactQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("domain fact")

@@ -134,10 +134,6 @@ class DocumentCounter(models.Model):
         return f"{self.authority_id}-{self.kind}-{self.year}: {self.last}"
 
 
-class PenaltyCaseQuerySet(ScopedQuerySet["PenaltyCase"]):
-    scope_prefix = "enterprise"
-
-
 class PenaltyCase(TimestampedModel):
     """行政处罚案件 — 立案 → 调查取证 → 告知 → 听证 (if asked) → 决定 → 执行 → 结案, each step recorded."""
 
@@ -171,7 +167,7 @@ class PenaltyCase(TimestampedModel):
     fine_paid_on = models.DateField(_("fine paid on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
-    objects = PenaltyCaseQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("administrative penalty case")
@@ -199,8 +195,6 @@ class PenaltyCase(TimestampedModel):
 
 
 class EnforcementDocumentQuerySet(ScopedQuerySet["EnforcementDocument"]):
-    scope_prefix = "enterprise"
-
     def for_list(self) -> EnforcementDocumentQuerySet:
         return self.select_related("enterprise", "authority", "case")
 
@@ -306,7 +300,6 @@ __all__ = [
     "EnforcementDocumentQuerySet",
     "EnforcementRuleSet",
     "PenaltyCase",
-    "PenaltyCaseQuerySet",
     "PenaltyCaseTransition",
     "Violation",
 ]
