@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.models.base import TimestampedModel
+from safety_platform.models.base import ChangeRecord, TimestampedModel
 from safety_platform.models.fields import (
     coordinates_both_or_none,
     department_link,
@@ -15,7 +15,6 @@ from safety_platform.models.fields import (
     jurisdiction_link,
     latitude_field,
     longitude_field,
-    person_link,
     state_change_fields,
 )
 
@@ -151,19 +150,16 @@ class TeamEquipment(models.Model):
         return f"{self.name} × {self.quantity}"
 
 
-class TeamReadinessChange(models.Model):
+class TeamReadinessChange(ChangeRecord):
     """战备状态变更 — one change of a team's readiness, never edited."""
 
     team = models.ForeignKey(RescueTeam, on_delete=models.PROTECT, related_name="readiness_changes")
     from_readiness, to_readiness = state_change_fields(Readiness.choices, max_length=20)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    changed_by = person_link(_("changed by"))
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("readiness change")
         verbose_name_plural = _("readiness changes")
-        ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.team_id}: {self.from_readiness} → {self.to_readiness}"

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.models.base import CreatedModel
+from safety_platform.models.base import ChangeRecord, CreatedModel
 from safety_platform.models.fields import (
     coordinates_both_or_none,
     department_link,
@@ -18,7 +18,6 @@ from safety_platform.models.fields import (
     jurisdiction_link,
     latitude_field,
     longitude_field,
-    person_link,
     state_change_fields,
 )
 from safety_platform.scoping import ScopedQuerySet
@@ -117,19 +116,16 @@ class Enterprise(CreatedModel):
         super().save(*args, **kwargs)
 
 
-class EnterpriseStatusChange(models.Model):
+class EnterpriseStatusChange(ChangeRecord):
     """经营状态变更 — one change of an enterprise's status (operating, suspended, closed), never edited."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="status_changes")
     from_status, to_status = state_change_fields(EnterpriseStatus.choices, max_length=12)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    changed_by = person_link(_("changed by"))
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ChangeRecord.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.enterprise}: {self.from_status} → {self.to_status}"

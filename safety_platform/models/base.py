@@ -1,5 +1,5 @@
-"""The fields every record keeps about itself, and those every named rule version has, written once (issue 17:
-one base for them)."""
+"""The fields every record keeps about itself, those of a recorded change and those every named rule version
+has, written once (issue 17: one base for them)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..versioning import RuleVersion
+from .fields import person_link
 
 
 class CreatedModel(models.Model):
@@ -25,6 +26,17 @@ class TimestampedModel(CreatedModel):
 
     class Meta:
         abstract = True
+
+
+class ChangeRecord(models.Model):
+    """A change of a record's state kept once and never edited: who made it and when, newest first."""
+
+    changed_by = person_link(_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-id"]
 
 
 class NamedRuleVersion(RuleVersion, CreatedModel):
