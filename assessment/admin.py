@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.admin_readonly import ReadOnlyAdmin
+from safety_platform.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from safety_platform.security import signed_in_user
 
 from .choices import RESULT_INDICATOR_FIELDS, SCHEME_INDICATOR_FIELDS
@@ -169,18 +169,10 @@ class AssessmentRunAdmin(ReadOnlyAdmin):
     list_select_related = ["period", "scheme"]
 
 
-class ResultIndicatorInline(admin.TabularInline):
+class ResultIndicatorInline(ReadOnlyInline):
     model = ResultIndicator
-    extra = 0
-    can_delete = False
     # A tuple: one sequence for both attributes, which the stubs type differently.
     fields = readonly_fields = RESULT_INDICATOR_FIELDS
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AssessmentResult)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.admin_readonly import ReadOnlyAdmin
+from safety_platform.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from safety_platform.admin_versioning import RuleVersionAdmin, RuleVersionInline
 from safety_platform.choices import FactKind
 from safety_platform.refusals import refusal_message
@@ -147,14 +147,9 @@ class CreditRatingHistoryAdmin(ReadOnlyAdmin):
     list_select_related = ["enterprise", "rule_set"]
 
 
-class BatchInline(admin.TabularInline):
+class BatchInline(ReadOnlyInline):
     model = CreditRecalcBatch
-    extra = 0
-    can_delete = False
     readonly_fields = ["seq", "id_from", "id_to", "status", "processed_at", "enterprises", "changed", "grade_changes"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CreditRecalcRun)
@@ -181,14 +176,9 @@ class CreditFactIntakeAdmin(ReadOnlyAdmin):
     list_filter = ["outcome"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = BlacklistTransition
-    extra = 0
-    can_delete = False
     readonly_fields = ["at", "from_status", "to_status", "action", "actor", "note"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(BlacklistEntry)

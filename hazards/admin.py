@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.admin_readonly import ReadOnlyAdmin
+from safety_platform.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from safety_platform.refusals import refusal_message
 
 from .models import (
@@ -28,15 +28,10 @@ from .models import (
 from .services import risk_banding_activate, risk_banding_in_use, risk_banding_new_version
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = HazardTransition
     # One tuple for both attributes, which the stubs type differently.
     fields = readonly_fields = ("at", "action", "from_state", "to_state", "actor", "actor_label", "note")
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Hazard)

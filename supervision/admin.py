@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from safety_platform.admin_readonly import ReadOnlyInline
 from safety_platform.admin_versioning import RuleVersionAdmin, RuleVersionInline
 
 from .models import InspectionClassRule, InspectionPlan, InspectionRuleSet, ResponsibleAuthority
@@ -89,15 +90,9 @@ class EnforcementDocumentAdmin(admin.ModelAdmin):
         return False  # a numbered document is never deleted: its number stays taken
 
 
-class PenaltyCaseTransitionInline(admin.TabularInline):
+class PenaltyCaseTransitionInline(ReadOnlyInline):
     model = PenaltyCaseTransition
-    extra = 0
-    can_delete = False
-    fields = ["at", "action", "from_status", "to_status", "actor", "note", "document"]
-    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "note", "document"]
-
-    def has_add_permission(self, request: object, obj: object = None) -> bool:
-        return False
+    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "note", "document")
 
 
 @admin.register(PenaltyCase)
