@@ -26,6 +26,15 @@ def lock_row(queryset: QuerySet[M], pk: Any) -> M:
     return queryset.select_for_update(of=("self",)).get(pk=pk)
 
 
+def lock_found(queryset: QuerySet[M], pk: Any, *, message: str) -> M:
+    """The row of `queryset` (typically the actor's `visible_to`), read again and locked; otherwise a DomainError
+    `not_found` with `message`: a row the actor may not see is not found (its existence is not leaked)."""
+    row = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    if row is None:
+        raise DomainError(message, code="not_found")
+    return row
+
+
 def lock_in_state(
     queryset: QuerySet[M],
     pk: Any,

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from safety_platform.locking import lock_found
 from safety_platform.permissions import can
 from safety_platform.services import DomainError, notify
 from safety_platform.uploads import image_without_metadata
@@ -56,9 +57,7 @@ def risk_card_regenerate(*, actor: Any, risk_source_id: int) -> RiskSource:
     if not can(actor, "hazards.edit_risk"):
         raise DomainError(_("Your role may not do this."), code="forbidden")
     with transaction.atomic():
-        source = RiskSource.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=risk_source_id).first()
-        if source is None:
-            raise DomainError(_("Risk source not found."), code="not_found")
+        source = lock_found(RiskSource.objects.visible_to(actor), risk_source_id, message=_("Risk source not found."))
         source.card_token = uuid.uuid4()
         source.save(update_fields=["card_token", "updated_at"])
     return source

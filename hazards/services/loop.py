@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
+from safety_platform.locking import lock_found
 from safety_platform.models import Jurisdiction
 from safety_platform.permissions import AREA_ROLES, COMMITTEE_OFFICE_ROLES, INSPECTOR_ROLES, SITE_ROLES, can
 from safety_platform.rules import rule_number
@@ -446,14 +447,11 @@ def _transition(
         queryset = Hazard.objects.all() if actor is None else Hazard.objects.visible_to(actor)
         # Lock only the hazard row (of=self): the scope filter joins enterprise and jurisdiction rows,
         # which other transitions must stay free to read.
-        hazard = (
-            queryset.select_for_update(of=("self",))
-            .select_related("enterprise", "enterprise__jurisdiction", "inspector")
-            .filter(pk=hazard_id)
-            .first()
+        hazard = lock_found(
+            queryset.select_related("enterprise", "enterprise__jurisdiction", "inspector"),
+            hazard_id,
+            message=_("Hazard not found."),
         )
-        if hazard is None:
-            raise DomainError(_("Hazard not found."), code="not_found")
         refusal = action_refusal(actor, hazard, action)
         if refusal is not None:
             raise refusal
@@ -818,9 +816,7 @@ def remediation_plan_save(
         raise DomainError(_("Your role may not do this."), code="forbidden")
     with transaction.atomic():
         # Lock the hazard so that a plan cannot change under a concurrent report.
-        hazard = Hazard.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=hazard_id).first()
-        if hazard is None:
-            raise DomainError(_("Hazard not found."), code="not_found")
+        hazard = lock_found(Hazard.objects.visible_to(actor), hazard_id, message=_("Hazard not found."))
         if role == Role.ENTERPRISE and actor.enterprise_id != hazard.enterprise_id:
             raise DomainError(_("Your role may not do this."), code="forbidden")
         if hazard.grade != HazardGrade.MAJOR:

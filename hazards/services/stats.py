@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
+from safety_platform.locking import lock_found
 from safety_platform.services import DomainError, deadline_met, deadline_open, fact_record
 
 from ..choices import (
@@ -120,15 +121,11 @@ def stat_report_submit(
     if actor_role(actor) != Role.ENTERPRISE:
         raise DomainError(_("The enterprise files its own statistics."), code="forbidden")
     with transaction.atomic():
-        report = (
-            HazardStatReport.objects.visible_to(actor)
-            .select_for_update(of=("self",))
-            .select_related("enterprise")
-            .filter(pk=report_id)
-            .first()
+        report = lock_found(
+            HazardStatReport.objects.visible_to(actor).select_related("enterprise"),
+            report_id,
+            message=_("Report not found."),
         )
-        if report is None:
-            raise DomainError(_("Report not found."), code="not_found")
         if report.is_submitted:
             raise DomainError(_("This report has already been submitted."), code="stat_report_already_submitted")
         if timezone.localdate(at) <= report.period_end:
