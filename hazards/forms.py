@@ -269,6 +269,18 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
             self.initial["deadline"] = hazard.deadline or proposed_deadline(HazardGrade.MAJOR)
 
 
+def _factor_choices(values: Any) -> list[tuple[Any, Any]]:
+    """A risk factor's choices: its allowed values, after an empty "—" (the other method's factors stay empty)."""
+    return [("", "—"), *[(v, v) for v in values]]
+
+
+def _matrix_field(label: Any) -> forms.TypedChoiceField:
+    """A risk matrix factor (likelihood or severity), 1 to 5, as a whole number; None when left empty."""
+    return forms.TypedChoiceField(
+        label=label, choices=_factor_choices(MATRIX_VALUES), coerce=int, empty_value=None, required=False
+    )
+
+
 class _LecChoiceField(forms.ChoiceField):
     """An LEC factor: a stored Decimal (``3.00``) is shown as its choice (``3``)."""
 
@@ -283,29 +295,11 @@ class RiskSourceForm(VersionedFormMixin, StyledForm):
     name = forms.CharField(label=_("Location / post"), max_length=200)
     description = forms.CharField(label=_("Risk description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     method = forms.ChoiceField(label=_("Method"), choices=RiskMethod.choices, initial=RiskMethod.LEC)
-    lec_l = _LecChoiceField(
-        label=_("L (likelihood)"), choices=[("", "—"), *[(v, v) for v in LEC_L_VALUES]], required=False
-    )
-    lec_e = _LecChoiceField(
-        label=_("E (exposure)"), choices=[("", "—"), *[(v, v) for v in LEC_E_VALUES]], required=False
-    )
-    lec_c = _LecChoiceField(
-        label=_("C (consequence)"), choices=[("", "—"), *[(v, v) for v in LEC_C_VALUES]], required=False
-    )
-    likelihood = forms.TypedChoiceField(
-        label=_("Likelihood (1–5)"),
-        choices=[("", "—"), *[(v, v) for v in MATRIX_VALUES]],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    severity = forms.TypedChoiceField(
-        label=_("Severity (1–5)"),
-        choices=[("", "—"), *[(v, v) for v in MATRIX_VALUES]],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    lec_l = _LecChoiceField(label=_("L (likelihood)"), choices=_factor_choices(LEC_L_VALUES), required=False)
+    lec_e = _LecChoiceField(label=_("E (exposure)"), choices=_factor_choices(LEC_E_VALUES), required=False)
+    lec_c = _LecChoiceField(label=_("C (consequence)"), choices=_factor_choices(LEC_C_VALUES), required=False)
+    likelihood = _matrix_field(_("Likelihood (1–5)"))
+    severity = _matrix_field(_("Severity (1–5)"))
     control_measures = forms.CharField(label=_("Control measures"), widget=forms.Textarea(attrs={"rows": 3}))
     emergency_measures = forms.CharField(
         label=_("Emergency measures"),
