@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.registry.validators import normalize_credit_code, validate_credit_code
-from safety_platform.filters import BoolFilter, SinceFilter
+from safety_platform.filters import BoolFilter, SinceFilter, StyledFilterSet
 from safety_platform.models import Jurisdiction
 
 from .choices import BlacklistStatus, Criterion, Grade, RatingStatus, RecordStatus
@@ -40,16 +40,6 @@ class CreditCodeFilter(django_filters.CharFilter):
         kwargs.setdefault("field_name", "enterprise__credit_code")
         kwargs.setdefault("label", _("Unified social credit code"))
         super().__init__(*args, **kwargs)
-
-
-class _StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            is_select = hasattr(field, "choices")
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            )
 
 
 def _search(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
@@ -96,7 +86,7 @@ class RatingFeedFilterSet(django_filters.FilterSet):
 # Web pages ------------------------------------------------------------------------------------
 
 
-class RatingListFilterSet(_StyledFilterSet):
+class RatingListFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
     blacklisted = BoolFilter(label=_("Blacklisted"))
@@ -115,7 +105,7 @@ class RatingListFilterSet(_StyledFilterSet):
         return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
 
 
-class BlacklistListFilterSet(_StyledFilterSet):
+class BlacklistListFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=BlacklistStatus.choices, label=pgettext_lazy("credit", "Status"))
 
@@ -127,7 +117,7 @@ class BlacklistListFilterSet(_StyledFilterSet):
         return _search(queryset, value)
 
 
-class RecordListFilterSet(_StyledFilterSet):
+class RecordListFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     criterion = django_filters.ChoiceFilter(
         choices=Criterion.choices, field_name="rule__criterion", label=_("Criterion")
@@ -161,7 +151,7 @@ PROPOSAL_AGE_CHOICES = [
 ]
 
 
-class ProposalListFilterSet(_StyledFilterSet):
+class ProposalListFilterSet(StyledFilterSet):
     """The deciders' list of proposed credit records: county, rule and age."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))

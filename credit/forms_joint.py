@@ -12,11 +12,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.filters import StyledFilterSet
 from safety_platform.forms import DateInput
 from safety_platform.models import Department
 
 from .choices import JointMeasureBasis, JointMeasureCategory, JointMeasureKind, JointMeasureStatus
-from .filtersets import CreditCodeField, _StyledFilterSet
+from .filtersets import CreditCodeField
 from .models import JointMeasure, JointNotice
 from .services.joint import month_of
 
@@ -90,7 +91,7 @@ class IssueNoticesForm(forms.Form):
         self.fields["period"].widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
-class JointMeasureFilterSet(_StyledFilterSet):
+class JointMeasureFilterSet(StyledFilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=Department.objects.filter(is_active=True).order_by("name")
     )
@@ -117,7 +118,7 @@ class JointMeasureFilterSet(_StyledFilterSet):
         return queryset.filter(applied_on__range=(start, end))
 
 
-class JointNoticeFilterSet(_StyledFilterSet):
+class JointNoticeFilterSet(StyledFilterSet):
     acknowledged = django_filters.ChoiceFilter(
         label=_("Receipt"),
         choices=[("no", _("Not acknowledged")), ("yes", _("Acknowledged"))],

@@ -15,6 +15,24 @@ TRUE_VALUES = {"true", "1", "yes", "on"}
 FALSE_VALUES = {"false", "0", "no", "off"}
 
 
+def style_filter_form(form: forms.BaseForm) -> None:
+    """Bootstrap's small controls on a filter form (a select for a field with choices), unless a widget names its
+    own class."""
+    for field in form.fields.values():
+        is_select = hasattr(field, "choices")
+        field.widget.attrs.setdefault(
+            "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        )
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """A filter set shown as a form above a list: its widgets are Bootstrap's small controls."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_filter_form(self.form)
+
+
 class StrictBooleanFilter(django_filters.ChoiceFilter):
     """A yes/no filter that refuses anything else with a 400 (django-filter's default silently ignores it)."""
 
