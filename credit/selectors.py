@@ -22,7 +22,7 @@ from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import Role
 from safety_platform.permissions import is_city_staff, role_of
-from safety_platform.scoping import enterprise_scope_q
+from safety_platform.scoping import enterprise_scope_q, in_own_areas
 
 from .choices import Grade, RatingStatus, RecordStatus
 from .explain import explain_records
@@ -183,10 +183,7 @@ def proposals_to_decide_q(user: Any) -> Q | None:
     if is_city_staff(user):
         return None
     if role_of(user) == Role.COUNTY_OFFICE:
-        q = Q(pk__in=[])
-        for path in user.jurisdiction_paths:
-            q |= Q(enterprise__jurisdiction__path__startswith=path)
-        return q
+        return in_own_areas(user, "enterprise__jurisdiction__path")
     if role_of(user) == Role.DEPARTMENT and user.department_id is not None:
         return Q(department_id=user.department_id)
     return Q(pk__in=[])

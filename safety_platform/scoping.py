@@ -46,6 +46,15 @@ def ids_on_paths(paths: Iterable[str]) -> set[int]:
     return {int(part) for path in paths for part in path.strip("/").split("/") if part}
 
 
+def in_own_areas(user: Any, path: str = "jurisdiction__path") -> Q:
+    """Rows whose jurisdiction's path (the lookup `path`) lies in one of the user's own subtrees (an inspector's,
+    a county office's areas); none when the user has no area."""
+    paths = getattr(user, "jurisdiction_paths", None) or []
+    if not paths:
+        return NOTHING
+    return reduce(or_, (Q(**{f"{path}__startswith": area}) for area in paths))
+
+
 def enterprise_scope_q(user: Any, prefix: str = "enterprise") -> Q | None:
     """A Q selecting rows whose enterprise (reached through `prefix`) the user may see; None = all rows.
 
@@ -63,10 +72,7 @@ def enterprise_scope_q(user: Any, prefix: str = "enterprise") -> Q | None:
     if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE):
         return None
     if user.role in JURISDICTION_ROLES:
-        paths = user.jurisdiction_paths
-        if not paths:
-            return NOTHING
-        return reduce(or_, (Q(**{f"{lookup}jurisdiction__path__startswith": path}) for path in paths))
+        return in_own_areas(user, f"{lookup}jurisdiction__path")
     if user.role == Role.DEPARTMENT:
         if not user.department_id:
             return NOTHING
@@ -93,10 +99,7 @@ def jurisdiction_scope_q(user: Any, prefix: str = "jurisdiction") -> Q | None:
     if user.is_superuser or user.role in (Role.ADMIN, Role.COMMITTEE, Role.DEPARTMENT):
         return None
     if user.role in JURISDICTION_ROLES:
-        paths = user.jurisdiction_paths
-        if not paths:
-            return NOTHING
-        return reduce(or_, (Q(**{f"{prefix}__path__startswith": path}) for path in paths))
+        return in_own_areas(user, f"{prefix}__path")
     return NOTHING
 
 

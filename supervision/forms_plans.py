@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.filters import MAX_ID
 from safety_platform.models import Department, Jurisdiction, User
+from safety_platform.scoping import in_own_areas
 from safety_platform.widgets import AutocompleteInput
 
 from .models import InspectionPlan, PlanEntryStatus
@@ -111,15 +112,7 @@ def county_choices(user: Any) -> QuerySet[Jurisdiction]:
     queryset = Jurisdiction.objects.filter(level__in=levels).order_by("path")
     if user.is_superuser or user.role in ("admin", "committee"):
         return queryset
-    paths = list(getattr(user, "jurisdiction_paths", []))
-    if not paths:
-        return queryset.none()
-    from functools import reduce
-    from operator import or_
-
-    from django.db.models import Q
-
-    return queryset.filter(reduce(or_, (Q(path__startswith=path) for path in paths)))
+    return queryset.filter(in_own_areas(user, "path"))
 
 
 class PlanEntryAdjustForm(forms.Form):

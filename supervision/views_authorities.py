@@ -17,6 +17,7 @@ from enterprises.models import Enterprise
 from safety_platform.pagination import render_list_page
 from safety_platform.permissions import CITY_ROLES, STAFF_ROLES, can, has_role
 from safety_platform.refusals import refusal_into
+from safety_platform.scoping import in_own_areas
 
 from .forms_authorities import AuthorityFilterForm, AuthoritySetForm
 from .models import ResponsibleAuthority
@@ -40,9 +41,7 @@ def authorities_visible(user: Any) -> QuerySet[ResponsibleAuthority]:
     rows = ResponsibleAuthority.objects.all()
     if has_role(user, CITY_ROLES):
         return rows
-    scope = Q(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
-    for path in getattr(user, "jurisdiction_paths", None) or []:
-        scope |= Q(authority__path__startswith=path)
+    scope = Q(enterprise__in=Enterprise.objects.visible_to(user).values("pk")) | in_own_areas(user, "authority__path")
     return rows.filter(scope)
 
 

@@ -45,8 +45,7 @@ def enterprise_county(enterprise: Enterprise) -> Jurisdiction | None:
     jurisdiction = enterprise.jurisdiction
     if jurisdiction.level == JurisdictionLevel.COUNTY:
         return jurisdiction
-    ids = [int(part) for part in jurisdiction.path.strip("/").split("/") if part]
-    return Jurisdiction.objects.filter(pk__in=ids, level=JurisdictionLevel.COUNTY).first()
+    return Jurisdiction.objects.filter(pk__in=jurisdiction.ancestor_ids, level=JurisdictionLevel.COUNTY).first()
 
 
 def current_authority(enterprise: Enterprise) -> CurrentAuthority:

@@ -74,15 +74,6 @@ def period_due_at(plan: InspectionPlan) -> dt.datetime:
     return dt.datetime.combine(plan.period_end, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
 
 
-# Who may do what ---------------------------------------------------------------------------------
-
-
-def _user_area_ids(user: Any) -> set[int]:
-    return {
-        int(part) for path in getattr(user, "jurisdiction_paths", []) for part in path.strip("/").split("/") if part
-    }
-
-
 # Which enterprises a plan holds --------------------------------------------------------------------
 
 
