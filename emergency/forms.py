@@ -56,6 +56,7 @@ from .models import (
 )
 from .models.accidents import COUNT_MAX, MONEY_MAX
 from .services.supplies import WAREHOUSE_FIELDS
+from .services.teams import TEAM_FIELDS
 
 
 def style(form: forms.BaseForm) -> None:
@@ -122,21 +123,7 @@ class TeamForm(VersionedFormMixin, StyledModelForm):
 
     class Meta:
         model = RescueTeam
-        fields = [
-            "name",
-            "kind",
-            "jurisdiction",
-            "enterprise",
-            "department",
-            "specialties",
-            "base_address",
-            "latitude",
-            "longitude",
-            "contact_name",
-            "contact_phone",
-            "duty_phone",
-            "is_active",
-        ]
+        fields = TEAM_FIELDS
         field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

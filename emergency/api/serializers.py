@@ -53,6 +53,9 @@ from ..models import (
     WarningRecipient,
 )
 from ..models.accidents import COUNT_MAX, MONEY_MAX
+from ..services.accidents import COUNT_FIELDS, FIGURE_FIELDS
+from ..services.supplies import WAREHOUSE_FIELDS
+from ..services.teams import TEAM_FIELDS
 
 # Catalogs -----------------------------------------------------------------------------------
 
@@ -113,26 +116,15 @@ class EmTeamSerializer(_OwnerSerializer):
 
     class Meta:
         model = RescueTeam
+        # What the services write, then what the team shows besides.
         fields = [
             "id",
-            "name",
-            "kind",
-            "jurisdiction",
+            *TEAM_FIELDS,
             "jurisdiction_name",
-            "enterprise",
             "enterprise_name",
-            "department",
-            "specialties",
-            "base_address",
-            "latitude",
-            "longitude",
             "readiness",
             "readiness_note",
             "readiness_changed_at",
-            "contact_name",
-            "contact_phone",
-            "duty_phone",
-            "is_active",
             "member_count",
             "distance_km",
             "updated_at",
@@ -176,23 +168,8 @@ class EmWarehouseSerializer(_OwnerSerializer):
 
     class Meta:
         model = Warehouse
-        fields = [
-            "id",
-            "name",
-            "level",
-            "jurisdiction",
-            "jurisdiction_name",
-            "enterprise",
-            "enterprise_name",
-            "address",
-            "latitude",
-            "longitude",
-            "keeper_name",
-            "keeper_phone",
-            "is_active",
-            "usable_units",
-            "open_alerts",
-        ]
+        # What the services write, then what the warehouse shows besides.
+        fields = ["id", *WAREHOUSE_FIELDS, "jurisdiction_name", "enterprise_name", "usable_units", "open_alerts"]
 
 
 class EmStockRowSerializer(serializers.Serializer):
@@ -431,6 +408,18 @@ class EmSettleSerializer(serializers.Serializer):
 # Accidents ----------------------------------------------------------------------------------
 
 
+def figure_fields(**options: Any) -> dict[str, serializers.Field]:
+    """The accident's figures (`FIGURE_FIELDS`) as input fields, in their order, each with `options`: the counts
+    whole numbers from 0 to COUNT_MAX, the loss in yuan with two decimals, from 0 to MONEY_MAX."""
+    fields: dict[str, serializers.Field] = {
+        name: serializers.IntegerField(min_value=0, max_value=COUNT_MAX, **options) for name in COUNT_FIELDS
+    }
+    fields["direct_loss_yuan"] = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, max_value=MONEY_MAX, **options
+    )
+    return fields
+
+
 class EmRevisionSerializer(serializers.ModelSerializer):
     rule_set: serializers.SlugRelatedField[GradingRuleSet] = serializers.SlugRelatedField(
         slug_field="version", read_only=True
@@ -439,20 +428,7 @@ class EmRevisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccidentRevision
-        fields = [
-            "revision",
-            "deaths",
-            "serious_injuries",
-            "minor_injuries",
-            "missing",
-            "direct_loss_yuan",
-            "grade",
-            "rule_set",
-            "note",
-            "is_late",
-            "recorded_by",
-            "recorded_at",
-        ]
+        fields = ["revision", *FIGURE_FIELDS, "grade", "rule_set", "note", "is_late", "recorded_by", "recorded_at"]
 
 
 class EmReportStepSerializer(serializers.ModelSerializer):
@@ -519,11 +495,7 @@ class EmAccidentSerializer(serializers.ModelSerializer):
             "enterprise",
             "enterprise_name",
             "description",
-            "deaths",
-            "serious_injuries",
-            "minor_injuries",
-            "missing",
-            "direct_loss_yuan",
+            *FIGURE_FIELDS,
             "grade",
             "rule_set",
             "revision",
@@ -568,27 +540,17 @@ class EmAccidentReportSerializer(serializers.Serializer):
         queryset=Jurisdiction.objects.all(), required=False, allow_null=True
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    deaths = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
-    serious_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
-    minor_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
-    missing = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, default=0)
-    direct_loss_yuan = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        min_value=0,
-        max_value=MONEY_MAX,
-        default=0,  # type: ignore[arg-type]  # DRF takes any default (kept as the int 0); the stubs want a Decimal
-    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # The figures after the rest (as in the form), each 0 unless given (the int 0: DRF keeps a default as given).
+        return {**super().get_fields(), **figure_fields(default=0)}
 
 
 class EmSupplementSerializer(serializers.Serializer):
-    deaths = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
-    serious_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
-    minor_injuries = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
-    missing = serializers.IntegerField(min_value=0, max_value=COUNT_MAX, required=False)
-    direct_loss_yuan = serializers.DecimalField(
-        max_digits=16, decimal_places=2, min_value=0, max_value=MONEY_MAX, required=False
-    )
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # The figures first, each optional: a figure left out stays as it was.
+        return {**figure_fields(required=False), **super().get_fields()}
+
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     final = serializers.BooleanField(default=False)
 

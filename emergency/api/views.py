@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -57,6 +57,20 @@ from . import serializers as s
 
 class EmergencyViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     api_key_read_scope = ApiScope.EMERGENCY_READ
+    # The selector of the rows the user sees with the figures the list carries (`<records>_visible_to`), where the
+    # scoped `queryset` alone is not the list.
+    visible: Callable[..., Any] | None = None
+    # The answer of a step that changes the record itself (`record_step` without `answer`).
+    detail_serializer: type[Any]
+
+    def get_queryset(self) -> Any:
+        if self.visible is not None:
+            return self.visible(self.request.user)
+        return super().get_queryset()
+
+    def _detail(self, record: Any, code: int = status.HTTP_200_OK) -> Response:
+        """The record as it now is, read again through the viewset's queryset (with the figures it carries)."""
+        return Response(self.detail_serializer(self.get_queryset().get(pk=record.pk)).data, status=code)
 
 
 class ReadOnlyEmergencyViewSet(EmergencyViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -110,9 +124,14 @@ class SupplyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 # Teams --------------------------------------------------------------------------------------
 
 
-class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class TeamViewSet(ServiceWritesMixin, ReadOnlyEmergencyViewSet):
     """Rescue teams. Search: `skill` (id), `jurisdiction` (id, with everything below), `kind`, `readiness`,
     and `lat`/`lon`/`radius_km` for teams within a distance (nearest first, with `distance_km`)."""
+
+    create_service = staticmethod(services.team_create)
+    update_service = staticmethod(services.team_update)
+    record_name = "team"
+    detail_serializer = s.EmTeamSerializer
 
     queryset = RescueTeam.objects.all()
     filterset_class = TeamFilterSet
@@ -132,31 +151,6 @@ class TeamViewSet(VersionedAPIMixin, ReadOnlyEmergencyViewSet, mixins.CreateMode
             if backend.__name__ != "OrderingFilter":
                 queryset = backend().filter_queryset(self.request, queryset, self)
         return queryset
-
-    def _annotated(self, team: RescueTeam) -> RescueTeam:
-        # The answer carries the list's figures (member count), not the bare row the service returned.
-        return selectors.teams_visible_to(self.request.user).get(pk=team.pk)
-
-    def _detail(self, team: RescueTeam) -> Response:
-        return Response(s.EmTeamSerializer(self._annotated(team)).data)
-
-    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        specialties = data.pop("specialties", [])
-        team = services.team_create(actor=signed_in_user(self.request), data=data, specialties=specialties)
-        serializer.instance = self._annotated(team)
-
-    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        specialties = data.pop("specialties", None)
-        team = services.team_update(
-            actor=signed_in_user(self.request),
-            team=cast(RescueTeam, serializer.instance),
-            data=data,
-            specialties=specialties,
-            opened=self.opened(),
-        )
-        serializer.instance = self._annotated(team)
 
     readiness = record_step(
         "readiness", services.team_set_readiness, s.EmReadinessSerializer, target="team", responses=s.EmTeamSerializer
@@ -194,15 +188,13 @@ class WarehouseViewSet(ServiceWritesMixin, ReadOnlyEmergencyViewSet):
     create_service = staticmethod(services.warehouse_create)
     update_service = staticmethod(services.warehouse_update)
     record_name = "warehouse"
+    visible = staticmethod(selectors.warehouses_visible_to)
 
     queryset = Warehouse.objects.all()
     serializer_class = s.EmWarehouseSerializer
     filterset_class = WarehouseFilterSet
     ordering_fields = ["name", "usable_units", "open_alerts"]
     ordering = ["level", "name", "id"]
-
-    def get_queryset(self) -> Any:
-        return selectors.warehouses_visible_to(self.request.user)
 
     @extend_schema(responses=s.EmStockRowSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)  # every item of the warehouse, not a page
@@ -359,6 +351,7 @@ _evaluation_step = partial(record_step, target="evaluation", record=_evaluation)
 class AccidentViewSet(ReadOnlyEmergencyViewSet):
     """Accidents and incidents, graded by Decree 493, with their reporting clocks and revisions."""
 
+    detail_serializer = s.EmAccidentDetailSerializer
     queryset = Accident.objects.all()
     filterset_class = AccidentFilterSet
     ordering_fields = ["occurred_at", "updated_at", "deaths"]
@@ -372,9 +365,6 @@ class AccidentViewSet(ReadOnlyEmergencyViewSet):
 
     def get_serializer_class(self) -> type[Any]:
         return s.EmAccidentSerializer if self.action == "list" else s.EmAccidentDetailSerializer
-
-    def _detail(self, accident: Accident, code: int = status.HTTP_200_OK) -> Response:
-        return Response(s.EmAccidentDetailSerializer(self.get_queryset().get(pk=accident.pk)).data, status=code)
 
     @extend_schema(request=s.EmAccidentReportSerializer, responses=s.EmAccidentDetailSerializer)
     def create(self, request: Request) -> Response:
@@ -471,16 +461,12 @@ class MeasureViewSet(ReadOnlyEmergencyViewSet):
 class WarningViewSet(ReadOnlyEmergencyViewSet):
     """Warnings (blue/yellow/orange/red) with acknowledgement counts over the enterprises you may see."""
 
+    visible = staticmethod(selectors.warnings_visible_to)
+    detail_serializer = s.EmWarningSerializer
     queryset = EmergencyWarning.objects.all()
     serializer_class = s.EmWarningSerializer
     filterset_class = WarningFilterSet
     ordering = ["-issued_at", "-id"]
-
-    def get_queryset(self) -> Any:
-        return selectors.warnings_visible_to(self.request.user)
-
-    def _detail(self, warning: EmergencyWarning, code: int = status.HTTP_200_OK) -> Response:
-        return Response(s.EmWarningSerializer(self.get_queryset().get(pk=warning.pk)).data, status=code)
 
     @extend_schema(request=s.EmWarningIssueSerializer, responses=s.EmWarningSerializer)
     def create(self, request: Request) -> Response:
@@ -535,14 +521,12 @@ class PlanViewSet(ServiceWritesMixin, ReadOnlyEmergencyViewSet):
     create_service = staticmethod(services.plan_create)
     update_service = staticmethod(services.plan_update)
     record_name = "plan"
+    visible = staticmethod(selectors.plans_visible_to)
 
     queryset = EmergencyPlan.objects.all()
     serializer_class = s.EmPlanSerializer
     filterset_class = PlanFilterSet
     ordering = ["title", "id"]
-
-    def get_queryset(self) -> Any:
-        return selectors.plans_visible_to(self.request.user)
 
     @extend_schema(responses=s.EmOverdueEnterpriseSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="overdue-enterprises")

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened
 from safety_platform.models import User
 from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.rules import rule_number
@@ -23,7 +23,7 @@ from ..choices import DRILL_INTERVAL_RULES, PlanKind, PlanStatus
 from ..legal_numbers import ORDER_2
 from ..models import Drill, EmergencyPlan
 from ..models.plans import add_months
-from .common import require
+from .common import require, save_edit
 
 PLAN_FIELDS = ["title", "kind", "enterprise", "department", "version", "summary", "filed_on", "filing_number", "status"]
 
@@ -89,14 +89,14 @@ def plan_update(
     """Edit a plan; with `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
     require(can(actor, "emergency.manage_plan", plan), _("You may not edit this plan."))
     with transaction.atomic():
-        plan = EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
-        check_opened(opened, plan)
-        for key, value in data.items():
-            if key in PLAN_FIELDS and key not in ("enterprise", "department"):
-                setattr(plan, key, value)
-        _check_plan(actor, plan)
-        plan.full_clean()
-        plan.save()
+        plan = save_edit(
+            plan,
+            data,
+            fields=PLAN_FIELDS,
+            fixed=("enterprise", "department"),
+            check=lambda row: _check_plan(actor, row),
+            opened=opened,
+        )
         plan_drill_clock(plan)
     return plan
 

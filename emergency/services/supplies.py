@@ -20,15 +20,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened
 from safety_platform.models import User
-from safety_platform.permissions import can, is_city_staff, is_enterprise_person, is_staff_member
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.services import DomainError, committee_office_users, inspectors_for, notify
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from ..models import StockAlert, StockBatch, StockMovement, SupplyItem, Warehouse, WarehouseItem
 from ..models.accidents import COUNT_MAX
-from .common import jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require, require_text, save_edit
 
 WAREHOUSE_FIELDS = [
     "name",
@@ -63,7 +63,7 @@ def _check_warehouse_owner(actor: User, warehouse: Warehouse) -> None:
             )
     else:
         warehouse.enterprise = None
-        require(is_staff_member(actor), _("Only supervision staff keep government reserves."))
+        require(can(actor, "emergency.keep_government_resource"), _("Only supervision staff keep government reserves."))
         if not jurisdiction_in_scope(actor, warehouse.jurisdiction if warehouse.jurisdiction_id else None):
             raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
 
@@ -84,15 +84,14 @@ def warehouse_update(
     """Edit a warehouse; with `opened`, a field changed by someone else meanwhile refuses the save."""
     require(can(actor, "emergency.manage_resource", warehouse), _("You may not edit this warehouse."))
     with transaction.atomic():
-        warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
-        check_opened(opened, warehouse)
-        for key, value in data.items():
-            if key in WAREHOUSE_FIELDS and key not in ("level", "enterprise"):
-                setattr(warehouse, key, value)
-        _check_warehouse_owner(actor, warehouse)
-        warehouse.full_clean()
-        warehouse.save()
-    return warehouse
+        return save_edit(
+            warehouse,
+            data,
+            fields=WAREHOUSE_FIELDS,
+            fixed=("level", "enterprise"),
+            check=lambda row: _check_warehouse_owner(actor, row),
+            opened=opened,
+        )
 
 
 def warehouse_set_minimum(*, actor: User, warehouse: Warehouse, item: SupplyItem, min_quantity: int) -> WarehouseItem:
@@ -123,6 +122,15 @@ def _positive(quantity: Any, field: str = "quantity") -> int:
     return value
 
 
+def _short(available: int, unit: str) -> DomainError:
+    """The refusal of a take beyond the stock: how much there is."""
+    return DomainError(
+        _("Not enough stock: %(available)d %(unit)s available.") % {"available": available, "unit": unit},
+        field="quantity",
+        code="stock_short",
+    )
+
+
 def _post(
     *,
     batch: StockBatch,
@@ -137,12 +145,7 @@ def _post(
     """Change a LOCKED batch's balance and write the ledger entry for it (call inside a transaction)."""
     delta = quantity if kind in INBOUND_MOVEMENTS else -quantity
     if batch.quantity + delta < 0:
-        raise DomainError(
-            _("Not enough stock: %(available)d %(unit)s available.")
-            % {"available": batch.quantity, "unit": batch.item.unit},
-            field="quantity",
-            code="stock_short",
-        )
+        raise _short(batch.quantity, batch.item.unit)
     try:
         # A savepoint, so that should the CHECK constraint fire the caller gets a clean DomainError.
         with transaction.atomic():
@@ -248,12 +251,7 @@ def _take_locked(
     candidates = _fefo(locked, today)
     available = sum(b.quantity for b in candidates)
     if available < quantity and not (allow_partial and available > 0):
-        unit = locked[0].item.unit if locked else ""
-        raise DomainError(
-            _("Not enough stock: %(available)d %(unit)s available.") % {"available": available, "unit": unit},
-            field="quantity",
-            code="stock_short",
-        )
+        raise _short(available, locked[0].item.unit if locked else "")
     remaining = min(quantity, available)
     takes: list[Take] = []
     for batch in candidates:
@@ -306,13 +304,7 @@ def stock_issue(
             if kind != MovementKind.WRITE_OFF:
                 locked = [b for b in locked if not b.is_expired]
             if not locked or locked[0].quantity < quantity:
-                available = locked[0].quantity if locked else 0
-                raise DomainError(
-                    _("Not enough stock: %(available)d %(unit)s available.")
-                    % {"available": available, "unit": item.unit},
-                    field="quantity",
-                    code="stock_short",
-                )
+                raise _short(locked[0].quantity if locked else 0, item.unit)
             movement = _post(
                 batch=locked[0],
                 kind=kind,
@@ -336,8 +328,7 @@ def stock_issue(
 
 def stock_write_off(*, actor: User, batch: StockBatch, quantity: int, reason: str) -> StockMovement:
     """报废: expired or damaged stock leaves the books; the reason is required."""
-    if not reason.strip():
-        raise ValidationError({"note": _("Give the reason for the write-off.")})
+    require_text(reason, "note", _("Give the reason for the write-off."))
     takes = stock_issue(
         actor=actor,
         warehouse=batch.warehouse,
@@ -366,7 +357,7 @@ def stock_transfer(
     """
     require(can(actor, "emergency.manage_resource", source), _("You may not manage the source warehouse."))
     require(
-        is_city_staff(actor) or can(actor, "emergency.manage_resource", destination),
+        can(actor, "emergency.transfer_into", destination),
         _("You may only transfer to a warehouse you manage; other moves go through a dispatch order."),
     )
     if source.pk == destination.pk:

@@ -10,20 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened
 from safety_platform.models import User
-from safety_platform.permissions import can, is_enterprise_person, is_staff_member
+from safety_platform.permissions import can, is_enterprise_person
 
 from ..choices import Readiness, TeamKind
 from ..models import MemberCertificate, RescueTeam, Skill, TeamEquipment, TeamMember, TeamReadinessChange
-from .common import jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require, save_edit
 
+# What a team's form and its API take, in the form's order; `specialties` (its skills) are kept apart from the row.
 TEAM_FIELDS = [
     "name",
     "kind",
     "jurisdiction",
     "enterprise",
     "department",
+    "specialties",
     "base_address",
     "latitude",
     "longitude",
@@ -50,15 +52,25 @@ def _check_team_owner(actor: User, team: RescueTeam) -> None:
             )
     else:
         team.enterprise = None
-        require(is_staff_member(actor), _("Only supervision staff keep professional and social teams."))
+        require(
+            can(actor, "emergency.keep_government_resource"),
+            _("Only supervision staff keep professional and social teams."),
+        )
         if not jurisdiction_in_scope(actor, team.jurisdiction if team.jurisdiction_id else None):
             raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
 
 
-def team_create(*, actor: User, data: dict[str, Any], specialties: Iterable[Skill] = ()) -> RescueTeam:
+def _row_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in TEAM_FIELDS and k != "specialties"}
+
+
+def team_create(*, actor: User, data: dict[str, Any], specialties: Iterable[Skill] | None = None) -> RescueTeam:
+    """Register a team; its `specialties` given apart or in `data` (none when neither)."""
     if is_enterprise_person(actor):
         data = {**data, "kind": TeamKind.ENTERPRISE, "enterprise": actor.enterprise}
-    team = RescueTeam(**{k: v for k, v in data.items() if k in TEAM_FIELDS})
+    if specialties is None:
+        specialties = data.get("specialties", ())
+    team = RescueTeam(**_row_fields(data))
     _check_team_owner(actor, team)
     team.full_clean()
     with transaction.atomic():
@@ -79,17 +91,20 @@ def team_update(
     specialties: Iterable[Skill] | None = None,
     opened: Opened | None = None,
 ) -> RescueTeam:
-    """Edit a team; with `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`)."""
+    """Edit a team; with `opened`, a field changed by someone else meanwhile refuses the save (`StaleEdit`). Its
+    `specialties`, given apart or in `data`, replace the old ones; neither keeps them."""
     require(can(actor, "emergency.manage_resource", team), _("You may not edit this team."))
+    if specialties is None:
+        specialties = data.get("specialties")
     with transaction.atomic():
-        team = RescueTeam.objects.select_for_update().get(pk=team.pk)
-        check_opened(opened, team)
-        for key, value in data.items():
-            if key in TEAM_FIELDS and key not in ("kind", "enterprise"):
-                setattr(team, key, value)
-        _check_team_owner(actor, team)
-        team.full_clean()
-        team.save()
+        team = save_edit(
+            team,
+            data,
+            fields=TEAM_FIELDS,
+            fixed=("kind", "enterprise", "specialties"),  # the specialties are no column: set below
+            check=lambda row: _check_team_owner(actor, row),
+            opened=opened,
+        )
         if specialties is not None:
             team.specialties.set(list(specialties))
     return team

@@ -17,12 +17,12 @@ from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import Role
 from safety_platform.models import Industry, Jurisdiction, User
-from safety_platform.permissions import can, is_enterprise_person, is_staff_member
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.services import DomainError, notify
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
 from ..models import EmergencyWarning, WarningRecipient
-from .common import jurisdiction_in_scope, require
+from .common import jurisdiction_in_scope, require, require_text
 from .reach import ack_link_read, warning_reach_people
 
 
@@ -103,10 +103,8 @@ def warning_issue(
         raise ValidationError({"level": _("Unknown warning level.")})
     if kind not in WarningKind.values:
         raise ValidationError({"kind": _("Unknown warning kind.")})
-    if not title.strip():
-        raise ValidationError({"title": _("Give the warning a title.")})
-    if not content.strip():
-        raise ValidationError({"content": _("Say what the warning is about.")})
+    require_text(title, "title", _("Give the warning a title."))
+    require_text(content, "content", _("Say what the warning is about."))
     now = timezone.now()
     if valid_until is not None and valid_until <= now:
         raise ValidationError({"valid_until": _("The end of validity must be in the future.")})
@@ -156,7 +154,7 @@ def warning_acknowledge(
         via = AcknowledgedVia.SITE
     else:
         via = AcknowledgedVia.PHONE
-        require(is_staff_member(actor), _("You may not acknowledge warnings."))
+        require(can(actor, "emergency.record_acknowledgement"), _("You may not acknowledge warnings."))
         if enterprise is None:
             raise ValidationError({"enterprise": _("Say which enterprise acknowledged.")})
         require(

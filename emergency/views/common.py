@@ -94,7 +94,8 @@ def edit_page(request: HttpRequest, record: Any, form: Any, save: Callable[[], A
 def register_view(
     form_class: type[Any], create: Callable[..., Any], *, success: Promise, title: Promise, list_url: str
 ) -> Callable[[HttpRequest], HttpResponse]:
-    """The page registering a plan or a warehouse, for who may register resources: `create(actor, data)` saves it."""
+    """The page registering a team, a warehouse or a plan, for who may register resources: `create(actor, data)` saves
+    it."""
 
     @login_required
     def view(request: HttpRequest) -> HttpResponse:
@@ -118,17 +119,17 @@ def edit_view(
     form_class: type[Any],
     update: Callable[..., Any],
     *,
-    allowed: Callable[[Any, Any], bool],
+    rule: str,
     target: str,
     title: str,
 ) -> StepView:
-    """The page editing a plan or a warehouse from its detail page, for whom `allowed(user, it)`:
+    """The page editing a team, a warehouse or a plan from its detail page, for whom `can(user, rule, it)`:
     `update(actor, <target>=it, data, opened)` saves it; the page is titled with its attribute `title`."""
 
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         record = load(request, pk)
-        if not allowed(request.user, record):
+        if not can(request.user, rule, record):
             raise PermissionDenied
         form = form_class(request.POST or None, instance=record, user=request.user)
 

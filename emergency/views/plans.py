@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _lazy
 
 from safety_platform.audit import audit_entries_for
-from safety_platform.permissions import can, is_enterprise_person
+from safety_platform.permissions import is_enterprise_person
 
 from .. import services
 from ..filtersets import PlanFilterSet
@@ -70,7 +70,7 @@ plan_edit = edit_view(
     _plan,
     PlanForm,
     services.plan_update,
-    allowed=lambda user, plan: can(user, "emergency.manage_plan", plan),
+    rule="emergency.manage_plan",
     target="plan",
     title="title",
 )

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
-from safety_platform.permissions import can
 
 from .. import services
 from ..filtersets import LedgerFilterSet, WarehouseFilterSet
@@ -87,7 +86,7 @@ warehouse_edit = edit_view(
     _warehouse,
     WarehouseForm,
     services.warehouse_update,
-    allowed=lambda user, warehouse: can(user, "emergency.manage_resource", warehouse),
+    rule="emergency.manage_resource",
     target="warehouse",
     title="name",
 )

@@ -6,23 +6,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
-from safety_platform.permissions import can
-from safety_platform.security import signed_in_user
 
 from .. import services
 from ..filtersets import TeamFilterSet
 from ..forms import EquipmentForm, MemberForm, ReadinessForm, TeamForm
 from ..selectors import team_detail_queryset, teams_visible_to
-from .common import edit_page, filtered_page, form_invalid_message, form_page, run, step_view, with_data
+from .common import edit_view, filtered_page, form_invalid_message, register_view, run, step_view, with_data
 
 
 @login_required
@@ -60,44 +56,24 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def team_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "emergency.register_resource"):
-        raise PermissionDenied
-    form = TeamForm(request.POST or None, user=request.user)
-
-    def save() -> Any:
-        data = dict(form.cleaned_data)
-        specialties = data.pop("specialties", [])
-        return services.team_create(actor=signed_in_user(request), data=data, specialties=specialties)
-
-    return form_page(
-        request,
-        form,
-        save,
-        success=_("Rescue team registered."),
-        title=_("Register a rescue team"),
-        cancel_url=reverse("emergency:team_list"),
-    )
+team_create = register_view(
+    TeamForm,
+    services.team_create,
+    success=_lazy("Rescue team registered."),
+    title=_lazy("Register a rescue team"),
+    list_url="emergency:team_list",
+)
 
 
-@login_required
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    team = _team(request, pk)
-    if not can(request.user, "emergency.manage_resource", team):
-        raise PermissionDenied
-    form = TeamForm(
-        request.POST or None, instance=team, user=request.user, initial={"specialties": team.specialties.all()}
-    )
-
-    def save() -> Any:
-        data = dict(form.cleaned_data)
-        specialties = data.pop("specialties", [])
-        return services.team_update(
-            actor=signed_in_user(request), team=team, data=data, specialties=specialties, opened=form.opened
-        )
-
-    return edit_page(request, team, form, save, title=team.name)
+# The form shows the team's specialties from the row (a ModelForm's initial data takes its many-to-many fields).
+team_edit = edit_view(
+    _team,
+    TeamForm,
+    services.team_update,
+    rule="emergency.manage_resource",
+    target="team",
+    title="name",
+)
 
 
 team_readiness = step_view(
