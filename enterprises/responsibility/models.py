@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,8 @@ from safety_platform.models.fields import (
     industry_link,
     person_link,
 )
-from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet, enterprise_scope_q
+from safety_platform.models.joined import JoinedScopedQuerySet
+from safety_platform.scoping import SignedInQuerySet
 
 
 class DutyKind(models.TextChoices):
@@ -98,22 +98,8 @@ class JointInspectionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class JointInspectionQuerySet(ScopedQuerySet["JointInspection"]):
-    scope_prefix = "enterprise"
-
-    def visible_to(self, user: Any) -> JointInspectionQuerySet:
-        """The enterprise's scope, plus department staff of every department that joined the inspection."""
-        q = enterprise_scope_q(user, self.scope_prefix)
-        if q is None:
-            return self
-        if (
-            getattr(user, "api_key", None) is None
-            and getattr(user, "is_department_staff", False)
-            and user.department_id
-        ):
-            joined = JointInspection.departments.through.objects.filter(department_id=user.department_id)
-            q = q | Q(pk__in=joined.values("jointinspection_id"))
-        return self.filter(q)
+class JointInspectionQuerySet(JoinedScopedQuerySet["JointInspection"]):
+    """The enterprise's scope, plus department staff of every department that joined the inspection."""
 
 
 class JointInspection(TimestampedModel):

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
-
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.choices import Role
 from safety_platform.models.base import TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
@@ -18,7 +14,7 @@ from safety_platform.models.fields import (
     longitude_field,
     person_link,
 )
-from safety_platform.scoping import ScopedQuerySet, enterprise_scope_q
+from safety_platform.models.joined import JoinedScopedQuerySet
 
 from ..choices import InspectionReason
 
@@ -31,27 +27,8 @@ class InspectionResult(models.TextChoices):
     NOT_APPLICABLE = "na", _("Not applicable")
 
 
-class InspectionQuerySet(ScopedQuerySet["Inspection"]):
+class InspectionQuerySet(JoinedScopedQuerySet["Inspection"]):
     """Who sees an inspection: whoever sees its enterprise, and the staff of every department that joined it."""
-
-    scope_prefix = "enterprise"
-
-    def visible_to(self, user: Any) -> Self:
-        q = enterprise_scope_q(user, self.scope_prefix)
-        if q is None:
-            return self
-        department_id = getattr(user, "department_id", None)
-        if (
-            department_id
-            and getattr(user, "api_key", None) is None
-            and getattr(user, "role", "") == Role.DEPARTMENT
-            and user.is_active
-        ):
-            joined = Inspection.departments.through.objects.filter(
-                inspection_id=OuterRef("pk"), department_id=department_id
-            )
-            q = q | Q(Exists(joined))
-        return self.filter(q)
 
 
 class Inspection(TimestampedModel):
