@@ -15,6 +15,7 @@ from safety_platform.choices import FactKind
 from safety_platform.dates import add_months
 from safety_platform.models.base import NamedRuleVersion
 from safety_platform.models.fields import in_order, person_link
+from safety_platform.scoping import SignedInQuerySet
 from safety_platform.versioning import RuleVersionQuerySet, RuleVersionRow
 
 from ..choices import Behaviour, BlacklistCase, Criterion, Grade, RuleSetStatus
@@ -160,13 +161,6 @@ class CriterionLimit(RuleVersionRow, models.Model):
         return f"{self.get_criterion_display()}: +{self.max_bonus}/−{self.max_penalty}"
 
 
-class RuleQuerySet(models.QuerySet["Rule"]):
-    def visible_to(self, user: Any) -> RuleQuerySet:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
-
-
 class Rule(RuleVersionRow, models.Model):
     """信用评价条目 — one kind of credit behaviour: its criterion, points, validity window and caps.
 
@@ -206,7 +200,8 @@ class Rule(RuleVersionRow, models.Model):
     blacklist_window_months = models.PositiveSmallIntegerField(_("within (months)"), default=12)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
 
-    objects = RuleQuerySet.as_manager()
+    # Public inside the platform: every signed-in principal reads the rules a grade is based on.
+    objects = SignedInQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("credit rule")
