@@ -289,10 +289,10 @@ def grade_and_write_pg(
 ) -> tuple[int, list[tuple[int, int, int, int, int | None]], list[int]]:
     """PostgreSQL: grade a range, compare with the current grades and write what changed — ONE statement.
 
-    `mostly_new` (most of the range has no grade yet, e.g. the first night): nearly every grade will be
-    written with its list of records, so the counted records are read once and kept for both uses.
-    Otherwise they are streamed into the scores and read again only for the few grades that changed.
-    Both forms write the same rows.
+    `mostly_new` (most of the range has no grade yet, e.g. the first night) or `ids`: nearly every grade will
+    be written with its list of records, so the list is built in the same pass over the counted records as
+    the scores. Otherwise the records are read again for the list of the few grades that changed. Both
+    forms write the same rows.
 
     The same results as `score_range` + the Python write path (tested against each other), but the
     rows never travel to the client: the nightly run stays a small multiple of a plain SELECT.
@@ -337,8 +337,15 @@ def changed_pg(rule_set: RuleSet, as_of: dt.date, *, id_from: int | None, id_to:
     return total, [row[0] for row in changed]
 
 
-def _pg_range(column: str, id_from: int | None, id_to: int | None, ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+def _pg_range(
+    column: str, id_from: int | None, id_to: int | None, ids: Sequence[int] | None, *, bounds_only: bool = False
+) -> tuple[str, list[Any]]:
+    """The range, or the ids. `bounds_only`: just the ids' bounds, for a table joined on these ids anyway (the
+    grades): read by index over the batch's range, where a few hundred ids of an array make the planner
+    misjudge the rows and join the next CTE in a loop, or read the whole table."""
     if ids is not None:
+        if bounds_only:
+            return (f"{column} BETWEEN %s AND %s", [min(ids), max(ids)]) if ids else ("FALSE", [])
         return f"{column} = ANY(%s::bigint[])", [list(ids)]
     return _range_sql(column, id_from, id_to, None)
 
@@ -363,9 +370,8 @@ def _grade_pg(
     record_range, record_params = _pg_range("r.enterprise_id", id_from, id_to, ids)
     enterprise_range, enterprise_params = _pg_range("e.id", id_from, id_to, ids)
     # The range again on the grades, so the planner reads them by index, whatever its statistics.
-    rating_range, rating_params = _pg_range("c.enterprise_id", id_from, id_to, ids)
-    target_range, target_params = _pg_range("t.enterprise_id", id_from, id_to, ids)
-    clamped = "CASE WHEN pc.pts < lim.lo THEN lim.lo WHEN pc.pts > lim.hi THEN lim.hi ELSE pc.pts END"
+    rating_range, rating_params = _pg_range("c.enterprise_id", id_from, id_to, ids, bounds_only=True)
+    target_range, target_params = _pg_range("t.enterprise_id", id_from, id_to, ids, bounds_only=True)
     blacklist_cap = int(rule_set.blacklist_grade_cap or 0)
     records = CreditRecord._meta.db_table
     ratings = CreditRating._meta.db_table
@@ -376,47 +382,89 @@ def _grade_pg(
             FROM {records} r JOIN ru ON ru.code = r.rule_code
             WHERE r.status = 'active' AND {{range}}
               AND r.occurred_on > ru.since AND r.occurred_on <= CAST(%s AS DATE)"""
-    changed_with_records = "SELECT eid FROM ch WHERE n > 0"
-    # The subtotals are written, never compared: a comparison alone does not build them.
-    criteria = f"jsonb_object_agg(pc.criterion, {clamped})" if write is not None else "CAST(NULL AS jsonb)"
-    if mostly_new and write is not None:
-        # `rr`: the counted records of the range, read once (index-only) and kept for `pc` and `co`.
-        records_cte = f"rr AS MATERIALIZED ({counted.format(range=record_range)}),"
-        # Every enterprise with records is listed (the history join keeps those written): no semi-join.
-        scored_from, listed_from, listed_params = "rr", "rr", []
-    else:
-        records_cte = ""
-        scored_from = f"({counted.format(range=record_range)}) AS rr"
-        listed_from = f"({counted.format(range=f'r.enterprise_id IN ({changed_with_records})')}) AS rr"
-        listed_params = [as_of.isoformat()]
-    sql = f"""
-        WITH {cte},
-        {records_cte}
+    day = as_of.isoformat()
+    counted_where = f"""
+            FROM {records} r JOIN ru ON ru.code = r.rule_code
+            WHERE r.status = 'active' AND {record_range}
+              AND r.occurred_on > ru.since AND r.occurred_on <= CAST(%s AS DATE)"""
+    # `pk(eid, pts, cap, n, s1, s2[, crit][, txt])`: per enterprise with counted records, its points after the
+    # criteria's limits, worst cap, count and id sums (the fingerprint), when writing the subtotals (`crit`).
+    inline_list = write is not None and (mostly_new or ids is not None)
+    if write is None:
+        # A comparison: per (enterprise, criterion), then per enterprise (hashed, then a small sort).
+        clamped = "CASE WHEN pc.pts < lim.lo THEN lim.lo WHEN pc.pts > lim.hi THEN lim.hi ELSE pc.pts END"
+        scored = f"""
         pc AS (
-            SELECT rr.eid AS eid, rr.criterion AS criterion, SUM(rr.points) AS pts, MIN(rr.cap) AS cap,
-                   COUNT(*) AS n, SUM(CAST(rr.rid %% 1000003 AS INTEGER)) AS s1,
-                   SUM(CAST(rr.rid * 7919 %% 1000003 AS INTEGER)) AS s2
-            FROM {scored_from}
-            GROUP BY rr.eid, rr.criterion
+            SELECT r.enterprise_id AS eid, ru.criterion AS criterion, SUM(ru.points) AS pts, MIN(ru.cap) AS cap,
+                   COUNT(*) AS n, SUM(CAST(r.id %% 1000003 AS INTEGER)) AS s1,
+                   SUM(CAST(r.id * 7919 %% 1000003 AS INTEGER)) AS s2{counted_where}
+            GROUP BY r.enterprise_id, ru.criterion
         ),
-        pe AS (
+        pk AS (
             SELECT pc.eid AS eid, SUM({clamped}) AS pts, MIN(pc.cap) AS cap, SUM(pc.n) AS n,
-                   SUM(pc.s1) AS s1, SUM(pc.s2) AS s2, {criteria} AS crit
+                   SUM(pc.s1) AS s1, SUM(pc.s2) AS s2
             FROM pc JOIN lim ON lim.criterion = pc.criterion
             GROUP BY pc.eid
+        ),"""
+        params += [*record_params, day]
+    else:
+        # Writing: one pass over the counted records, grouped by enterprise only, each criterion's subtotal a
+        # FILTERed sum (the criteria are fixed); records whose rule's criterion has no limit row count in
+        # nothing but the list, as the join on `lim` has them. When (nearly) every grade of the batch is
+        # written — the first night, or the enterprises `changed_pg` found — the list of records is built in
+        # the same pass, in record id order: the records come sorted by (enterprise, id) from one sort, and
+        # string_agg keeps its input's order (an ORDER BY inside the aggregate would sort each enterprise's
+        # records on its own, several times the cost). Otherwise it is read again for the changed grades (`co`).
+        keys = list(Criterion.values)
+        limits = ", ".join(
+            f"MAX(lim.lo) FILTER (WHERE lim.criterion = %s) AS lo{i}, "
+            f"MAX(lim.hi) FILTER (WHERE lim.criterion = %s) AS hi{i}"
+            for i in range(len(keys))
+        )
+        subtotals = ", ".join(f"SUM(rr.points) FILTER (WHERE rr.criterion = %s) AS p{i}" for i in range(len(keys)))
+        listed = ", string_agg(CAST(rr.rid AS TEXT) || ':' || CAST(rr.points AS TEXT), ',') AS txt"
+        clamped = ", ".join(
+            f"CASE WHEN pe.p{i} < lp.lo{i} THEN lp.lo{i} WHEN pe.p{i} > lp.hi{i} THEN lp.hi{i} ELSE pe.p{i} END AS c{i}"
+            for i in range(len(keys))
+        )
+        scored = f"""
+        lp AS (SELECT {limits} FROM lim),
+        pe AS (
+            SELECT rr.eid AS eid, {subtotals},
+                   MIN(rr.cap) FILTER (WHERE rr.kept) AS cap, COUNT(*) FILTER (WHERE rr.kept) AS n,
+                   SUM(CAST(rr.rid %% 1000003 AS INTEGER)) FILTER (WHERE rr.kept) AS s1,
+                   SUM(CAST(rr.rid * 7919 %% 1000003 AS INTEGER)) FILTER (WHERE rr.kept) AS s2
+                   {listed if inline_list else ""}
+            FROM (
+                SELECT r.enterprise_id AS eid, r.id AS rid, ru.criterion AS criterion, ru.points AS points,
+                       ru.cap AS cap, ru.criterion IN (SELECT criterion FROM lim) AS kept{counted_where}
+                {"ORDER BY r.enterprise_id, r.id" if inline_list else ""}
+            ) AS rr
+            GROUP BY rr.eid
         ),
+        pk AS (
+            SELECT pe.eid, pe.cap, pe.n, pe.s1, pe.s2{", pe.txt" if inline_list else ""},
+                   {" + ".join(f"COALESCE(pe.c{i}, 0)" for i in range(len(keys)))} AS pts,
+                   jsonb_strip_nulls(jsonb_build_object({", ".join(f"%s, pe.c{i}" for i in range(len(keys)))})) AS crit
+            FROM (SELECT pe.*, {clamped} FROM pe CROSS JOIN lp) AS pe
+        ),"""
+        params += [key for key in keys for _twice in range(2)]
+        params += [*keys, *record_params, day, *keys]
+    sql = f"""
+        WITH {cte},{scored}
         sc AS (
             SELECT e.id AS eid,
                    CASE WHEN e.status = 'closed' THEN 'withdrawn' ELSE 'active' END AS status,
-                   LEAST(GREATEST(%s + COALESCE(pe.pts, 0), 0), %s)::int AS score,
-                   pe.cap::int AS cap,
+                   LEAST(GREATEST(%s + COALESCE(pk.pts, 0), 0), %s)::int AS score,
+                   pk.cap::int AS cap,
                    EXISTS (SELECT 1 FROM {BlacklistEntry._meta.db_table} b
                            WHERE b.enterprise_id = e.id AND b.status = 'active') AS bl,
-                   COALESCE(pe.n, 0)::int AS n,
-                   CASE WHEN COALESCE(pe.n, 0) > 0 THEN pe.n::text || ':' || pe.s1::text || ':' || pe.s2::text
+                   COALESCE(pk.n, 0)::int AS n,
+                   CASE WHEN COALESCE(pk.n, 0) > 0 THEN pk.n::text || ':' || pk.s1::text || ':' || pk.s2::text
                         ELSE '' END AS fp,
-                   COALESCE(pe.crit, '{{}}'::jsonb) AS crit
-            FROM {Enterprise._meta.db_table} e LEFT JOIN pe ON pe.eid = e.id
+                   {"COALESCE(pk.crit, '{}'::jsonb)" if write is not None else "CAST(NULL AS jsonb)"} AS crit
+                   {", COALESCE(pk.txt, '') AS txt" if inline_list else ""}
+            FROM {Enterprise._meta.db_table} e LEFT JOIN pk ON pk.eid = e.id
             WHERE {enterprise_range}
         ),
         gr AS (
@@ -438,8 +486,6 @@ def _grade_pg(
                     gr.status::varchar))
         )
     """
-    day = as_of.isoformat()
-    params += [*record_params, day]
     params += [rule_set.base_score, rule_set.max_score, *enterprise_params]
     params += [rule_set.grade_one_min, rule_set.grade_two_min, blacklist_cap]
     params += [*rating_params, rule_set.pk]
@@ -450,24 +496,31 @@ def _grade_pg(
             total, changed = cursor.fetchone()
         return int(total), [(int(eid),) for eid in changed or []], []
     trigger, run_id, now = write
+    if inline_list:
+        listed_cte, listed_text, listed_join = "", "ch.txt", ""
+    else:
+        listed_cte = f"""
+        co AS (
+            SELECT rr.eid AS eid, string_agg(rr.rid::text || ':' || rr.points::text, ',' ORDER BY rr.rid) AS txt
+            FROM ({counted.format(range="r.enterprise_id IN (SELECT eid FROM ch WHERE n > 0)")}) AS rr
+            GROUP BY rr.eid
+        ),"""
+        listed_text, listed_join = "COALESCE(co.txt, '')", "LEFT JOIN co ON co.eid = ch.eid"
+        params.append(day)
     sql += f"""
         ,
         fig_src AS (
             SELECT ch.eid, ch.grade, ch.bl FROM ch
             WHERE ch.prev_grade IS NULL OR ch.prev_grade <> ch.grade OR ch.prev_bl IS DISTINCT FROM ch.bl
         ),{credit_facts_follow_sql("fig_src")},
-        co AS (
-            SELECT rr.eid AS eid, string_agg(rr.rid::text || ':' || rr.points::text, ',' ORDER BY rr.rid) AS txt
-            FROM {listed_from}
-            GROUP BY rr.eid
-        ),
+{listed_cte}
         hi AS (
             INSERT INTO {history} (enterprise_id, grade, score, previous_grade, previous_score, rule_set_id, as_of,
                                    computed_at, cap_grade, blacklisted, status, record_count, fingerprint, criteria,
                                    contributions, trigger, run_id)
             SELECT ch.eid, ch.grade, ch.score, ch.prev_grade, ch.prev_score, %s, CAST(%s AS DATE), %s, ch.cap, ch.bl,
-                   ch.status, ch.n, ch.fp, ch.crit, COALESCE(co.txt, ''), %s, %s
-            FROM ch LEFT JOIN co ON co.eid = ch.eid
+                   ch.status, ch.n, ch.fp, ch.crit, {listed_text}, %s, %s
+            FROM ch {listed_join}
             RETURNING id, enterprise_id, grade, score, previous_grade
         ),
         up AS (
@@ -492,7 +545,6 @@ def _grade_pg(
                (SELECT count(*) FROM up) + (SELECT count(*) FROM ins), (SELECT array_agg(eid) FROM fig_missing)
         FROM (SELECT count(*) AS n FROM sc) AS total LEFT JOIN hi ON true
     """
-    params += listed_params
     params += [rule_set.pk, day, now, trigger, run_id]
     params += [rule_set.pk, day, now, now, *target_params]
     params += [rule_set.pk, day, now, now]
