@@ -6,7 +6,6 @@ run), which is what a monthly or the current quarter's run needs; for an old per
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -25,12 +24,7 @@ def blacklisted_share(jurisdiction: Any, window: Window) -> Figure:
         status=BlacklistStatus.ACTIVE, listed_on__lte=window.as_of, enterprise__in=enterprises
     ).values("enterprise")
     found = ids(enterprises.filter(pk__in=listed))
-    return Figure(
-        numerator=Decimal(len(found)),
-        denominator=Decimal(enterprises.count()),
-        record_model="enterprises.enterprise",
-        record_ids=found,
-    )
+    return Figure.share(found, out_of=enterprises.count(), record_model="enterprises.enterprise")
 
 
 @indicator("credit_grade_three_share", _("Enterprises graded 三级 (share of the graded enterprises)"))
@@ -39,9 +33,4 @@ def credit_grade_three_share(jurisdiction: Any, window: Window) -> Figure:
         status=RatingStatus.ACTIVE, enterprise__in=supervised_enterprises(jurisdiction)
     )
     worst = list(ratings.filter(grade=Grade.THREE).order_by("enterprise_id").values_list("enterprise_id", flat=True))
-    return Figure(
-        numerator=Decimal(len(worst)),
-        denominator=Decimal(ratings.count()),
-        record_model="enterprises.enterprise",
-        record_ids=worst,
-    )
+    return Figure.share(worst, out_of=ratings.count(), record_model="enterprises.enterprise")

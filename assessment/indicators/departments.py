@@ -55,8 +55,7 @@ def _on_time(rows: QuerySet[Any], in_time: Q, record_model: str) -> Figure:
     flags = rows.annotate(on_time=Case(When(in_time, then=Value(True)), default=Value(False)))
     flagged = list(flags.order_by("pk").values_list("pk", "on_time"))
     on_time = [pk for pk, met in flagged if met]
-    total = Decimal(len(flagged))
-    return Figure(numerator=Decimal(len(on_time)), denominator=total, record_model=record_model, record_ids=on_time)
+    return Figure.share(on_time, out_of=len(flagged), record_model=record_model)
 
 
 def _days_between(later: Any, earlier: Any) -> ExpressionWrapper:

@@ -67,12 +67,7 @@ def drills_on_schedule(jurisdiction: Any, window: Window) -> Figure:
     )
     rows = list(plans.order_by("pk").values_list("pk", "drill_overdue"))
     on_schedule = [pk for pk, overdue in rows if not overdue]
-    return Figure(
-        numerator=Decimal(len(on_schedule)),
-        denominator=Decimal(len(rows)),
-        record_model="emergency.emergencyplan",
-        record_ids=on_schedule,
-    )
+    return Figure.share(on_schedule, out_of=len(rows), record_model="emergency.emergencyplan")
 
 
 def _recipients(jurisdiction: Any, window: Window) -> Any:
@@ -85,12 +80,7 @@ def _recipients(jurisdiction: Any, window: Window) -> Any:
 def warnings_acknowledged(jurisdiction: Any, window: Window) -> Figure:
     recipients = _recipients(jurisdiction, window)
     acknowledged = ids(recipients.filter(acknowledged_at__isnull=False, acknowledged_at__lt=window.end_at))
-    return Figure(
-        numerator=Decimal(len(acknowledged)),
-        denominator=Decimal(recipients.count()),
-        record_model="emergency.warningrecipient",
-        record_ids=acknowledged,
-    )
+    return Figure.share(acknowledged, out_of=recipients.count(), record_model="emergency.warningrecipient")
 
 
 @indicator("warnings_acknowledged_within_a_day", _("Warnings acknowledged within 24 hours (share)"))
@@ -101,9 +91,4 @@ def warnings_acknowledged_within_a_day(jurisdiction: Any, window: Window) -> Fig
             Q(acknowledged_at__isnull=False) & Q(acknowledged_at__lte=F("notified_at") + dt.timedelta(hours=24))
         )
     )
-    return Figure(
-        numerator=Decimal(len(fast)),
-        denominator=Decimal(recipients.count()),
-        record_model="emergency.warningrecipient",
-        record_ids=fast,
-    )
+    return Figure.share(fast, out_of=recipients.count(), record_model="emergency.warningrecipient")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef
@@ -25,12 +24,7 @@ def standardization_coverage(jurisdiction: Any, window: Window) -> Figure:
     certified = StandardizationCertificate.objects.in_force(window.as_of).filter(enterprise=OuterRef("pk"))
     enterprises = supervised_enterprises(jurisdiction).filter(risk_category__in=STANDARDIZATION_CATEGORIES)
     holders = ids(enterprises.filter(Exists(certified)))
-    return Figure(
-        numerator=Decimal(len(holders)),
-        denominator=Decimal(enterprises.count()),
-        record_model="enterprises.enterprise",
-        record_ids=holders,
-    )
+    return Figure.share(holders, out_of=enterprises.count(), record_model="enterprises.enterprise")
 
 
 @indicator("train_before_post", _("People on post trained before posting (share)"))
@@ -39,12 +33,7 @@ def train_before_post(jurisdiction: Any, window: Window) -> Figure:
     people = people_on_post_with_compliance(window.as_of, select=False).filter(under(jurisdiction))
     rows = list(people.order_by("pk").values_list("pk", "noncompliant"))
     compliant = [pk for pk, noncompliant in rows if not noncompliant]
-    return Figure(
-        numerator=Decimal(len(compliant)),
-        denominator=Decimal(len(rows)),
-        record_model=Employee._meta.label_lower,
-        record_ids=compliant,
-    )
+    return Figure.share(compliant, out_of=len(rows), record_model=Employee._meta.label_lower)
 
 
 @indicator("standardization_rereview_overdue", _("Standardization certificates expired without a re-review"))
@@ -59,9 +48,8 @@ def standardization_rereview_overdue(jurisdiction: Any, window: Window) -> Figur
         expires_on__lt=window.as_of,
     ).exclude(rereview_applied_on__lte=F("expires_on"))
     found = ids(expired)
-    return Figure(
-        numerator=Decimal(len(found)),
-        denominator=Decimal(supervised_enterprises(jurisdiction).count()),
+    return Figure.share(
+        found,
+        out_of=supervised_enterprises(jurisdiction).count(),
         record_model="enterprises.standardizationcertificate",
-        record_ids=found,
     )

@@ -27,12 +27,7 @@ def _found_in(jurisdiction: Any, window: Window) -> Any:
 
 def _per_enterprises(jurisdiction: Any, hazards: Any) -> Figure:
     found = ids(hazards)
-    return Figure(
-        numerator=Decimal(len(found)),
-        denominator=Decimal(supervised_enterprises(jurisdiction).count()),
-        record_model=HAZARD,
-        record_ids=found,
-    )
+    return Figure.share(found, out_of=supervised_enterprises(jurisdiction).count(), record_model=HAZARD)
 
 
 @indicator("hazards_found", _("Hazards found (per 100 supervised enterprises)"))
@@ -55,9 +50,7 @@ def hazards_self_reported(jurisdiction: Any, window: Window) -> Figure:
 def hazard_closure_rate(jurisdiction: Any, window: Window) -> Figure:
     found = _found_in(jurisdiction, window)
     closed = ids(found.filter(closed_at__lt=window.end_at))
-    return Figure(
-        numerator=Decimal(len(closed)), denominator=Decimal(found.count()), record_model=HAZARD, record_ids=closed
-    )
+    return Figure.share(closed, out_of=found.count(), record_model=HAZARD)
 
 
 @indicator("hazard_on_time_closure_rate", _("Hazards closed out on time (share of those due in the period)"))
@@ -76,9 +69,7 @@ def hazard_on_time_closure_rate(jurisdiction: Any, window: Window) -> Figure:
         .values_list("pk", "on_time")
     )
     on_time = [pk for pk, in_time in rows if in_time]
-    return Figure(
-        numerator=Decimal(len(on_time)), denominator=Decimal(len(rows)), record_model=HAZARD, record_ids=on_time
-    )
+    return Figure.share(on_time, out_of=len(rows), record_model=HAZARD)
 
 
 @indicator("major_hazards_overdue_or_listed", _("Major hazards overdue or under listed supervision"))
@@ -121,12 +112,7 @@ def stats_filed_on_time(jurisdiction: Any, window: Window) -> Figure:
             status=StatReportStatus.SUBMITTED, submitted_at__date__lte=F("due_on")
         )
     )
-    return Figure(
-        numerator=Decimal(len(filed)),
-        denominator=Decimal(enterprises.count() * len(due)),
-        record_model="hazards.hazardstatreport",
-        record_ids=filed,
-    )
+    return Figure.share(filed, out_of=enterprises.count() * len(due), record_model="hazards.hazardstatreport")
 
 
 @indicator("self_check_coverage", _("Enterprises with a self-check in the period (share)"))
@@ -136,9 +122,4 @@ def self_check_coverage(jurisdiction: Any, window: Window) -> Figure:
     )
     enterprises = supervised_enterprises(jurisdiction)
     covered = ids(enterprises.filter(Exists(checks)))
-    return Figure(
-        numerator=Decimal(len(covered)),
-        denominator=Decimal(enterprises.count()),
-        record_model=ENTERPRISE,
-        record_ids=covered,
-    )
+    return Figure.share(covered, out_of=enterprises.count(), record_model=ENTERPRISE)

@@ -72,6 +72,16 @@ class Figure:
     # Set when the figure cannot be computed (no records in scope, an input missing): the reason, in words.
     not_computable: str = ""
 
+    @classmethod
+    def share(cls, record_ids: list[int], *, out_of: int, record_model: str) -> Figure:
+        """A share: the rows counted (their ids kept, the records behind the figure) out of `out_of` rows."""
+        return cls(
+            numerator=Decimal(len(record_ids)),
+            denominator=Decimal(out_of),
+            record_model=record_model,
+            record_ids=record_ids,
+        )
+
 
 @dataclass(frozen=True)
 class IndicatorSpec:
