@@ -107,6 +107,21 @@ def _yes_no(label: Any, yes: Callable[[], Q], no: Callable[[], Q] | None = None)
     return BoolFilter(method=method, label=label)
 
 
+def _search(*lookups: str) -> django_filters.CharFilter:
+    """The search box: the records with the text (spaces around it dropped) in any of `lookups`; empty keeps all."""
+
+    def method(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for lookup in lookups:
+            condition |= Q(**{lookup: value})
+        return queryset.filter(condition)
+
+    return django_filters.CharFilter(method=method, label=_("Search"))
+
+
 def _above_zero(label: Any, field: str) -> BoolFilter:
     """Yes: `field` is above zero; no: it is zero."""
     return _yes_no(label, lambda: Q(**{f"{field}__gt": 0}), lambda: Q(**{field: 0}))
@@ -115,7 +130,7 @@ def _above_zero(label: Any, field: str) -> BoolFilter:
 class TeamFilterSet(StyledFilterSet):
     """Rescue teams by skill, jurisdiction, kind, readiness, and distance from a point (lat, lon, radius)."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = _search("name__icontains", "base_address__icontains")
     skill = django_filters.ModelChoiceFilter(queryset=Skill.objects.all(), method="filter_skill", label=_("Skill"))
     jurisdiction = _jurisdiction_filter()
     kind = django_filters.ChoiceFilter(choices=TeamKind.choices, label=_("Kind"))
@@ -127,10 +142,6 @@ class TeamFilterSet(StyledFilterSet):
     class Meta:
         model = RescueTeam
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(base_address__icontains=value)) if value else queryset
 
     def filter_skill(self, queryset: QuerySet[Any], name: str, value: Skill | None) -> QuerySet[Any]:
         return queryset.with_skill(value) if value else queryset  # type: ignore[attr-defined]
@@ -227,7 +238,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AccidentFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = _search("title__icontains", "location__icontains", "enterprise__name__icontains")
     grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices, label=_("Grade"))
     status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=pgettext_lazy("emergency", "Status"))
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
@@ -248,14 +259,6 @@ class AccidentFilterSet(StyledFilterSet):
     class Meta:
         model = Accident
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value) | Q(location__icontains=value) | Q(enterprise__name__icontains=value)
-        )
 
 
 def _in_force() -> Q:
@@ -322,7 +325,7 @@ class MeasureFilterSet(StyledFilterSet):
 class WarningContactFilterSet(StyledFilterSet):
     """Warning contacts by name or number, area (and below), kind and whether they are active."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = _search("name__icontains", "mobile__contains")
     jurisdiction = _jurisdiction_filter()
     kind = django_filters.ChoiceFilter(choices=ContactKind.choices, label=_("Kind"))
     is_active = BoolFilter(label=_("Active"))
@@ -330,7 +333,3 @@ class WarningContactFilterSet(StyledFilterSet):
     class Meta:
         model = WarningContact
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(mobile__contains=value)) if value else queryset

@@ -222,37 +222,41 @@ def dispatch_approve(
     return order
 
 
+def _close_unshipped(
+    order: DispatchOrder, expected: tuple[str, ...], to_status: str, *, action: str, actor: User, reason: str
+) -> DispatchOrder:
+    """Reject or cancel: the order, still in one of the `expected` states, closes with the reason."""
+    with transaction.atomic():
+        order = _locked(order, *expected)
+        _step(order, to_status=to_status, action=action, actor=actor, note=reason, closed_at=timezone.now())
+    return order
+
+
 def dispatch_reject(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
     require(can(actor, "emergency.approve_dispatch"), _("Only city-level staff approve dispatch orders."))
     require_text(reason, "note", _("Give the reason for the rejection."))
-    with transaction.atomic():
-        order = _locked(order, DispatchStatus.REQUESTED)
-        _step(
-            order,
-            to_status=DispatchStatus.REJECTED,
-            action=DispatchAction.REJECT,
-            actor=actor,
-            note=reason,
-            closed_at=timezone.now(),
-        )
-    return order
+    return _close_unshipped(
+        order,
+        (DispatchStatus.REQUESTED,),
+        DispatchStatus.REJECTED,
+        action=DispatchAction.REJECT,
+        actor=actor,
+        reason=reason,
+    )
 
 
 def dispatch_cancel(*, actor: User, order: DispatchOrder, reason: str) -> DispatchOrder:
     """Withdraw an order before anything has left a warehouse."""
     require(can(actor, "emergency.cancel_dispatch", order), _("You may not cancel this order."))
     require_text(reason, "note", _("Give the reason for the cancellation."))
-    with transaction.atomic():
-        order = _locked(order, DispatchStatus.REQUESTED, DispatchStatus.APPROVED)
-        _step(
-            order,
-            to_status=DispatchStatus.CANCELLED,
-            action=DispatchAction.CANCEL,
-            actor=actor,
-            note=reason,
-            closed_at=timezone.now(),
-        )
-    return order
+    return _close_unshipped(
+        order,
+        (DispatchStatus.REQUESTED, DispatchStatus.APPROVED),
+        DispatchStatus.CANCELLED,
+        action=DispatchAction.CANCEL,
+        actor=actor,
+        reason=reason,
+    )
 
 
 def _shipped_by_line(order: DispatchOrder) -> dict[int, int]:
