@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from safety_platform.choices import Role
-from safety_platform.permissions import CITY_ROLES, STAFF_ROLES, is_person, rule
+from safety_platform.permissions import STAFF_ROLES, is_city_staff, is_staff_member, rule
 
 from .models import AssessmentResult
 
@@ -14,7 +14,7 @@ from .models import AssessmentResult
 @rule("assessment.view")
 def _view(user: Any, obj: Any = None) -> bool:
     """Government staff follow the assessment (runs, schemes); every figure is still scoped by `visible_to`."""
-    return is_person(user) and bool(user.is_superuser or user.role in STAFF_ROLES)
+    return is_staff_member(user)
 
 
 @rule("assessment.see_dashboard")
@@ -27,7 +27,7 @@ def _see_dashboard(user: Any, obj: Any = None) -> bool:
 @rule("assessment.administer")
 def _administer(user: Any, obj: Any = None) -> bool:
     """Committee staff and administrators keep the schemes, answer objections and publish results."""
-    return is_person(user) and bool(user.is_superuser or user.role in CITY_ROLES)
+    return is_city_staff(user)
 
 
 @rule("assessment.object_to_result")

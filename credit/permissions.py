@@ -39,8 +39,11 @@ def _decides_for(user: Any, enterprise: Any) -> bool:
 
 
 @rule("credit.record")
-def _record(user: Any, obj: Any = None) -> bool:
-    """Supervising departments record credit behaviour; the committee and administrators may too."""
+@rule("credit.propose_blacklist")
+@rule("credit.see_webhooks")
+def _recording_role(user: Any, obj: Any = None) -> bool:
+    """Supervising departments record credit behaviour, propose blacklist listings and see the webhooks page (their
+    own department's); the committee and administrators may too."""
     return role_of(user) in RECORDING_ROLES
 
 
@@ -63,11 +66,6 @@ def _decide_proposal(user: Any, record: CreditRecord) -> bool:
 
 
 # Blacklist ---------------------------------------------------------------------------------------
-
-
-@rule("credit.propose_blacklist")
-def _propose_blacklist(user: Any, obj: Any = None) -> bool:
-    return role_of(user) in RECORDING_ROLES
 
 
 @rule("credit.handle_proposal")
@@ -122,12 +120,6 @@ def _acknowledge_notice(user: Any, notice: JointNotice) -> bool:
 def _see_feed_usage(user: Any, obj: Any = None) -> bool:
     """Which department key pulled the feeds, and when: the committee and administrators."""
     return is_city_staff(user)
-
-
-@rule("credit.see_webhooks")
-def _see_webhooks(user: Any, obj: Any = None) -> bool:
-    """The webhooks page: department staff (their own), the committee and administrators."""
-    return role_of(user) in RECORDING_ROLES
 
 
 @rule("credit.register_webhook")

@@ -12,20 +12,11 @@ from .services.loop import actor_role
 
 
 @rule("hazards.log")
-def _log(user: Any, obj: Any = None) -> bool:
-    """Who logs hazards (the form, the phone's outbox): inspectors and the enterprises' own people."""
-    return actor_role(user) in SITE_ROLES
-
-
 @rule("hazards.edit_risk")
-def _edit_risk(user: Any, obj: Any = None) -> bool:
-    """Risk sources and their cards: inspectors and the enterprises' own people (each enterprise: `visible_to`)."""
-    return actor_role(user) in SITE_ROLES
-
-
 @rule("hazards.edit_plan")
-def _edit_plan(user: Any, obj: Any = None) -> bool:
-    """A major hazard's remediation plan: the enterprise or an inspector."""
+def _on_site(user: Any, obj: Any = None) -> bool:
+    """Inspectors and the enterprises' own people: they log hazards (the form, the phone's outbox), keep the risk
+    sources and their cards (each enterprise: `visible_to`) and write a major hazard's remediation plan."""
     return actor_role(user) in SITE_ROLES
 
 
@@ -40,30 +31,16 @@ def _edit_campaign(user: Any, campaign: Any = None) -> bool:
 
 
 @rule("hazards.see_reporter")
-def _see_reporter(user: Any, obj: Any = None) -> bool:
-    """Who reads a worker's name and phone (安全生产法 art. 73: reporters are protected): the authorities only,
-    never the enterprise's users nor an API key."""
-    return actor_role(user) in STAFF_ROLES
-
-
 @rule("hazards.see_risk_map")
-def _see_risk_map(user: Any, obj: Any = None) -> bool:
-    return actor_role(user) in STAFF_ROLES
-
-
 @rule("hazards.see_plausibility")
-def _see_plausibility(user: Any, obj: Any = None) -> bool:
-    """The plausibility checks of the enterprises' figures are for the authorities."""
+def _authorities(user: Any, obj: Any = None) -> bool:
+    """The authorities only, never the enterprise's users nor an API key: who reads a worker's name and phone
+    (安全生产法 art. 73: reporters are protected), the risk map, the plausibility checks of the enterprises' figures."""
     return actor_role(user) in STAFF_ROLES
 
 
 @rule("hazards.self_check")
-def _self_check(user: Any, obj: Any = None) -> bool:
-    """Self-checks are the enterprise's own (its checklists, its answers)."""
-    return actor_role(user) in ENTERPRISE_ROLES
-
-
 @rule("hazards.file_statistics")
-def _file_statistics(user: Any, obj: Any = None) -> bool:
-    """The periodic hazard statistics are filed by the enterprise itself."""
+def _enterprise_itself(user: Any, obj: Any = None) -> bool:
+    """The enterprise's own work: its self-checks (its checklists, its answers) and its periodic hazard statistics."""
     return actor_role(user) in ENTERPRISE_ROLES

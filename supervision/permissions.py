@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from safety_platform.choices import JurisdictionLevel, Role
-from safety_platform.permissions import STAFF_ROLES, is_person, rule
+from safety_platform.permissions import covers_jurisdiction, is_staff_member, rule, sees
 
 
 def _acting_role(actor: Any) -> str:
@@ -18,19 +18,13 @@ def _acting_role(actor: Any) -> str:
     return str(getattr(actor, "role", ""))
 
 
-def _sees(actor: Any, enterprise: Any) -> bool:
-    from enterprises.models import Enterprise
-
-    return Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists()
-
-
 # Plans and inspections ---------------------------------------------------------------------------
 
 
 @rule("supervision.inspect")
 def _inspect(user: Any, obj: Any = None) -> bool:
     """Inspectors, department staff, county offices and the committee record inspections (never an API key)."""
-    return is_person(user) and bool(user.is_superuser or user.role in STAFF_ROLES)
+    return is_staff_member(user)
 
 
 @rule("supervision.manage_plans")
@@ -43,7 +37,7 @@ def _manage_plans(user: Any, jurisdiction: Any) -> bool:
         return True
     if user.role in (Role.COUNTY_OFFICE, Role.INSPECTOR):
         # Their own area is the county itself or a level above it (not a township of it).
-        return any(jurisdiction.path.startswith(path) for path in user.jurisdiction_paths)
+        return covers_jurisdiction(user, jurisdiction)
     return False
 
 
@@ -60,7 +54,7 @@ def _issue_documents(user: Any, obj: Any = None) -> bool:
 def _issue_document(actor: Any, enterprise: Any) -> bool:
     """Only an inspector who sees the enterprise issues on site: the order's hazards are assessed by the inspector
     who found them."""
-    return _acting_role(actor) == Role.INSPECTOR and _sees(actor, enterprise)
+    return _acting_role(actor) == Role.INSPECTOR and sees(actor, enterprise)
 
 
 @rule("supervision.open_cases")
@@ -80,7 +74,7 @@ def _decide_case(actor: Any, enterprise: Any) -> bool:
     if role in (Role.ADMIN, Role.COMMITTEE):
         return True
     if role == Role.COUNTY_OFFICE:
-        return _sees(actor, enterprise)
+        return sees(actor, enterprise)
     if role == Role.INSPECTOR:
         path = enterprise.jurisdiction.path
         return any(
@@ -96,7 +90,7 @@ def _decide_case(actor: Any, enterprise: Any) -> bool:
 def _act_on_case(actor: Any, enterprise: Any) -> bool:
     """Field steps (documents, investigation, notice, statement, hearing, execution): the enterprise's inspectors
     and county-level staff."""
-    return _decide_case(actor, enterprise) or (_acting_role(actor) == Role.INSPECTOR and _sees(actor, enterprise))
+    return _decide_case(actor, enterprise) or (_acting_role(actor) == Role.INSPECTOR and sees(actor, enterprise))
 
 
 @rule("supervision.void_document")
@@ -107,7 +101,5 @@ def _void_document(actor: Any, document: Any) -> bool:
     if _decide_case(actor, document.enterprise):
         return True
     return (
-        _acting_role(actor) == Role.INSPECTOR
-        and document.issued_by_id == actor.pk
-        and _sees(actor, document.enterprise)
+        _acting_role(actor) == Role.INSPECTOR and document.issued_by_id == actor.pk and sees(actor, document.enterprise)
     )
