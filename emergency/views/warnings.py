@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safety_platform.permissions import can, is_enterprise_person, is_staff_member
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.security import signed_in_user
 
 from .. import services
@@ -60,17 +60,19 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     warning = _warning(request, pk)
     user: Any = request.user
     recipients = warning_recipients(user, warning)
-    show = request.GET.get("show", "pending" if is_staff_member(user) else "all")
+    # Who issues warnings follows who has not acknowledged yet; the others see the whole list.
+    show = request.GET.get("show", "pending" if can(user, "emergency.issue_warning") else "all")
     if show == "pending":
         recipients = recipients.filter(acknowledged_at__isnull=True)
     elif show == "acknowledged":
         recipients = recipients.filter(acknowledged_at__isnull=False)
     page, query = paginate(request, recipients, size=50)
-    staff = is_staff_member(user)
-    # Staff see, per enterprise on the page and per contact, whether the SMS went out (one query each).
-    deliveries = principal_deliveries(warning, page) if staff else {}
+    # Who reads the contacts sees, per enterprise on the page and per contact, whether the SMS went out (one query
+    # each).
+    reads_contacts = can(user, "emergency.read_contacts")
+    deliveries = principal_deliveries(warning, page) if reads_contacts else {}
     rows = [(r, deliveries.get(r.enterprise_id)) for r in page]
-    contacts, contacts_total = warning_contact_deliveries(user, warning) if staff else ([], 0)
+    contacts, contacts_total = warning_contact_deliveries(user, warning) if reads_contacts else ([], 0)
     mine = (
         WarningRecipient.objects.filter(warning=warning, enterprise_id=user.enterprise_id).first()
         if is_enterprise_person(user)
@@ -90,7 +92,6 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "show": show,
             "mine": mine,
-            "staff": staff,
             "live": warning.status == WarningStatus.ISSUED,
             "ack_form": AcknowledgeForm(
                 user=user, warning=warning, initial={"measures_taken": mine.measures_taken if mine else ""}
