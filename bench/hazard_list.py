@@ -9,7 +9,8 @@ Use a database of its own: the script migrates it and, once, fills it with set-b
 grid of the Longyan reference tree, hazards over three years in every state (deadlines, close-out
 times, grades, a share in campaigns) and one credit grade per enterprise. Later runs reuse the data.
 
-Timed (median and p95 of --runs), each against its reference measured in the same run:
+Timed (median and p95 of --runs), each against its reference measured in the same run, the two (and the SQL our
+request sent, alone) run in turn, so that a load that comes and goes on the machine weighs on each alike:
   hazard list API page 1, inspector scope (新罗区) – `/api/v1/hazards/` through the whole Django/DRF
       stack (auth, filters, serializer, JSON) for each filter the list offers, vs. the same page by
       hand: one SQL for the rows and one capped count (`COUNT(*)` over `LIMIT 1001`), rows to JSON;
@@ -47,15 +48,22 @@ from bench._report import record  # noqa: E402
 COUNTY = "350802"  # 新罗区: the inspector's jurisdiction
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
-    fn()  # warm
-    times = []
+def timed_in_turn(fns: list[Callable[[], Any]], runs: int) -> list[tuple[float, float]]:
+    """Median and p95 of each function, the functions run in turn (a b c a b c …): a load that comes and goes on
+    the machine weighs on each alike."""
+    for fn in fns:
+        fn()  # warm
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    result = []
+    for spent in times:
+        spent.sort()
+        result.append((statistics.median(spent), spent[min(len(spent) - 1, round(0.95 * (len(spent) - 1)))]))
+    return result
 
 
 def _copy_rows(table: str, template_id: int, n: int, overrides: dict[str, str], series: str = "g") -> None:
@@ -321,9 +329,7 @@ def main() -> None:
                     cursor.execute(sql)
                     cursor.fetchall()
 
-        ref_med, ref_p95 = timed(reference, args.runs)
-        sql_med, _ = timed(our_sql, args.runs)
-        our_med, our_p95 = timed(ours, args.runs)
+        (ref_med, ref_p95), (sql_med, _), (our_med, our_p95) = timed_in_turn([reference, our_sql, ours], args.runs)
         print(
             f"  {label:34s} {ref_med * 1000:6.1f} (p95 {ref_p95 * 1000:5.1f}) {sql_med * 1000:6.1f} "
             f"{our_med * 1000:6.1f} (p95 {our_p95 * 1000:5.1f}) {our_med / ref_med:5.2f}× {sql_med / ref_med:5.2f}×"
@@ -346,8 +352,7 @@ def main() -> None:
             cursor.execute(REFERENCE_CREDIT_SQL)
             cursor.fetchall()
 
-    ref_med, ref_p95 = timed(credit_reference, args.runs)
-    our_med, our_p95 = timed(overview, args.runs)
+    (ref_med, ref_p95), (our_med, our_p95) = timed_in_turn([credit_reference, overview], args.runs)
     print(
         f"{'credit overview page (committee, whole page)':44s} {ref_med * 1000:6.1f} (p95 {ref_p95 * 1000:5.1f}) "
         f"{our_med * 1000:6.1f} (p95 {our_p95 * 1000:5.1f}) {our_med / ref_med:5.2f}×  goal < 50 ms"

@@ -4,17 +4,35 @@ dicts `HazardSerializer` gives (which stays the schema of `GET /api/v1/hazards/`
 At 1,000,000 hazards the list's SQL costs a few milliseconds; building 50 model instances with their
 enterprise and jurisdiction and running 27 serializer fields per row (a URL reversed for each) cost many
 times that. tests/hazards/test_list_rows.py compares the two outputs field by field.
+
+`HazardListPaginator` then skips compiling the page's SQL (the rows and the capped count in one statement, which
+the ORM took about a millisecond to build: more CPU than anything else in the request): the statement is compiled
+once per query shape — the queryset's WHERE tree, with its values (the caller's scope, the filters), its columns,
+joins and order, the time zone, the page's offset and size — and run again by its SQL for the next request of
+that shape. A WHERE tree holding anything but columns, transforms of columns and plain values (a subquery, an
+expression) is compiled every time, as before; tests/hazards/test_list_sql_cache.py checks the pages against the
+uncached ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import Lookup, Transform
+from django.db.models.query import ValuesListIterable
+from django.db.models.sql.where import WhereNode
 from django.urls import reverse
 from django.utils import timezone
+
+from safety_platform.pagination import ListPaginator
 
 from ..choices import RECTIFICATION_STATES
 
@@ -86,3 +104,110 @@ def hazard_dicts(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
         item["web_url"] = f"{head}/{item['id']}/{tail}"
         result.append({key: item[key] for key in _OUTPUT_KEYS})
     return result
+
+
+# Page statements compiled once per shape (see the module docstring): key → (SQL, params).
+_PAGE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_PAGE_SQL_MAX = 512  # scopes × filters × pages: bounded, the oldest shape goes first
+_PLAIN_VALUES = (type(None), str, int, float, Decimal, dt.date, dt.time, dt.timedelta, uuid.UUID)
+
+
+def _plain_value(value: Any) -> bool:
+    if isinstance(value, _PLAIN_VALUES):
+        return True
+    if isinstance(value, Model):
+        return value.pk is not None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(_plain_value(v) for v in value)
+    return False
+
+
+def _plain_expression(node: Any) -> bool:
+    if isinstance(node, Col):
+        return True
+    if isinstance(node, Transform):  # e.g. found_at__date (its time zone is part of the key)
+        return all(_plain_expression(e) for e in node.get_source_expressions())
+    return False
+
+
+def _plain_where(node: Any) -> bool:
+    """Whether equal WHERE trees (Django's expression identity) mean equal SQL: only columns, transforms of
+    columns and plain values; a subquery or any other expression compares by its class and arguments only."""
+    if isinstance(node, WhereNode):
+        return all(_plain_where(child) for child in node.children)
+    if isinstance(node, Lookup):
+        return type(node).__eq__ is Lookup.__eq__ and _plain_expression(node.lhs) and _plain_value(node.rhs)
+    return False
+
+
+def _shape(queryset: QuerySet[Any]) -> tuple[Any, ...] | None:
+    """What the page's SQL is made of, or None where a page is not compiled once (see _plain_where)."""
+    query = queryset.query
+    if (
+        queryset._iterable_class is not ValuesListIterable
+        or query.annotations
+        or query.extra
+        or query.extra_tables
+        or query.distinct
+        or query.group_by is not None
+        or query.combinator
+        or query.is_sliced
+        or query.select_for_update
+        or not _plain_where(query.where)
+    ):
+        return None
+    joins = tuple(
+        (alias, join.table_name, getattr(join, "join_type", None), getattr(join, "parent_alias", None))
+        for alias, join in query.alias_map.items()
+    )
+    order = (tuple(query.order_by), query.default_ordering, query.standard_ordering)
+    try:
+        return (
+            queryset.model,
+            queryset.db,
+            query.where,
+            hash(query.where),  # refuses an unhashable value early (TypeError)
+            query.values_select,
+            joins,
+            order,
+            timezone.get_current_timezone_name(),
+        )
+    except TypeError:
+        return None
+
+
+class HazardListPaginator(ListPaginator):
+    """ListPaginator whose page statement (rows and capped count) is compiled once per query shape."""
+
+    def _read(self, bottom: int) -> tuple[list[Any], int | None]:
+        queryset = self.object_list
+        if not self.count_with_page or not isinstance(queryset, QuerySet):
+            return super()._read(bottom)
+        shape = _shape(queryset)
+        if shape is None:
+            return super()._read(bottom)
+        key = (*shape, bottom, self.per_page, self.count_cap)
+        compiled = _PAGE_SQL.get(key)
+        if compiled is None:
+            try:
+                counted = self._capped_count_query()
+                if counted is None:
+                    return super()._read(bottom)
+                page = counted[bottom : bottom + self.per_page + 1]
+                compiler = page.query.get_compiler(using=page.db)
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                # A WHERE that matches nothing (a scope of no jurisdiction): no rows, as the ORM reads such a list
+                # (ListPaginator compiled the count of it on its own and answered a 500).
+                return [], None
+            if compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]]):
+                return super()._read(bottom)  # values the database driver does not give as the ORM does
+            if len(_PAGE_SQL) >= _PAGE_SQL_MAX:
+                _PAGE_SQL.pop(next(iter(_PAGE_SQL)))
+            compiled = _PAGE_SQL[key] = (sql, tuple(params))
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(*compiled)
+            rows = cursor.fetchall()
+        if not rows:
+            return rows, None  # no row to carry the count: the (empty) page tells the total
+        return [row[:-1] for row in rows], rows[0][-1]

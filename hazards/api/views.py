@@ -45,7 +45,7 @@ from ..filtersets import HazardFilterSet, RiskSourceFilterSet
 from ..location import hazard_position_set
 from ..models import Campaign, Hazard, HazardStatReport, HazardTransition, RemediationPlan, RiskSource
 from . import serializers as s
-from .listing import hazard_dicts, hazard_rows
+from .listing import HazardListPaginator, hazard_dicts, hazard_rows
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -66,6 +66,12 @@ STEP_SERIALIZERS: dict[str, type[Any]] = {
 }
 
 
+class HazardListPagination(CountWithPagePagination):
+    """Page 1 and its capped count in one statement, compiled once per query shape (listing.py)."""
+
+    django_paginator_class = HazardListPaginator
+
+
 class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Hazards (事故隐患) in the caller's scope, with their closed-loop steps as POST actions."""
 
@@ -74,7 +80,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     filterset_class = HazardFilterSet
     # Only the filters a request names are built (HazardFilterSet's requested_only).
     filter_backends = [RequestedFiltersBackend, OrderingFilter, SearchFilter]
-    pagination_class = CountWithPagePagination  # page 1 and its capped count: one statement
+    pagination_class = HazardListPagination  # page 1 and its capped count: one statement
     ordering_fields = ["found_at", "deadline", "updated_at", "code"]
     ordering = ["-found_at", "-id"]
     parser_classes = PARSERS
@@ -104,7 +110,25 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def filter_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         # List filters (which leave voided reports out unless asked) apply to lists; a hazard by its id is
         # found in any state, so a voided report keeps its history and answers 409 to a further step.
-        return queryset if self.detail else super().filter_queryset(queryset)
+        if self.detail:
+            return queryset
+        if not self._names_a_filter():
+            # What the filter set does when no filter is named (it validates an empty form, then leaves the voided
+            # reports out), without building it; ordering and search as for any list.
+            queryset = queryset.counted()  # type: ignore[attr-defined]
+            for backend in self.filter_backends:
+                if backend is not RequestedFiltersBackend:
+                    queryset = backend().filter_queryset(self.request, queryset, self)
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def _names_a_filter(self) -> bool:
+        """Whether the request names a filter of the set (as RequestedFiltersBackend reads them: a name, or a
+        name and `_` for a widget's part)."""
+        names = self.filterset_class.base_filters
+        return any(
+            key in names or any(key.startswith(f"{name}_") for name in names) for key in self.request.query_params
+        )
 
     def get_serializer_class(self) -> type[Any]:
         if self.action == "retrieve":

@@ -20,7 +20,7 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size: int = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-    django_paginator_class = ListPaginator
+    django_paginator_class: type[ListPaginator] = ListPaginator  # a list may page with a subclass
     # True: the capped count is read in the page's statement (ListPaginator's count_with_page).
     count_with_page = False
 
@@ -34,7 +34,7 @@ class StandardPagination(pagination.PageNumberPagination):
             raise exceptions.ValidationError({self.page_size_query_param: [_("page_size must be a positive integer.")]})
         self.request = request
         page_size = self.get_page_size(request) or self.page_size  # None only where no page_size is set
-        paginator = ListPaginator(queryset, page_size, count_with_page=self.count_with_page)
+        paginator = self.django_paginator_class(queryset, page_size, count_with_page=self.count_with_page)
         number: Any = raw or 1
         if raw == "last":
             number = paginator.num_pages  # counts at most COUNT_CAP + 1 rows
