@@ -30,7 +30,7 @@ from safety_platform.models.fields import (
     person_link,
     positive,
 )
-from safety_platform.scoping import ids_on_paths, jurisdiction_scope_q
+from safety_platform.scoping import JurisdictionScopedQuerySet, ids_on_paths, jurisdiction_scope_q
 
 from .choices import (
     AssessmentGrade,
@@ -298,12 +298,6 @@ def _county_figure(label: Any, max_digits: int, decimal_places: int) -> models.D
     )
 
 
-class CountyInputQuerySet(models.QuerySet["CountyInput"]):
-    def visible_to(self, user: Any) -> CountyInputQuerySet:
-        q = jurisdiction_scope_q(user)
-        return self if q is None else self.filter(q)
-
-
 class CountyInput(models.Model):
     """控制指标与基础数据 — a county's control targets, GDP and industrial workforce for one year (staff input)."""
 
@@ -318,7 +312,7 @@ class CountyInput(models.Model):
     updated_by = person_link(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = CountyInputQuerySet.as_manager()
+    objects = JurisdictionScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("county targets and base figures")

@@ -21,7 +21,7 @@ from operator import or_
 from typing import Any, Generic, Self, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from .choices import Role
 from .permissions import JURISDICTION_ROLES as JURISDICTION_ROLES  # defined once, in permissions.py
@@ -110,6 +110,42 @@ class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
 
     def visible_to(self, user: Any) -> Self:
         q = enterprise_scope_q(user, self.scope_prefix)
+        return self if q is None else self.filter(q)
+
+
+class JoinedScopedQuerySet(ScopedQuerySet[_M], Generic[_M]):
+    """Rows scoped through their enterprise that departments join (a joint inspection, an inspection): the active
+    staff of every department named in the many-to-many `joined_by` see the row as well (their keys do not)."""
+
+    joined_by = "departments"
+
+    def visible_to(self, user: Any) -> Self:
+        q = enterprise_scope_q(user, self.scope_prefix)
+        if q is None:
+            return self
+        department_id = getattr(user, "department_id", None)
+        if (
+            department_id
+            and getattr(user, "api_key", None) is None
+            and getattr(user, "role", "") == Role.DEPARTMENT
+            and user.is_active
+        ):
+            field: Any = self.model._meta.get_field(self.joined_by)
+            joined = field.remote_field.through.objects.filter(
+                **{field.m2m_field_name(): OuterRef("pk"), "department_id": department_id}
+            )
+            q = q | Q(Exists(joined))
+        return self.filter(q)
+
+
+class JurisdictionScopedQuerySet(models.QuerySet[_M], Generic[_M]):
+    """A queryset of rows that belong to a jurisdiction rather than an enterprise (`jurisdiction_scope_q`). Set
+    `scope_prefix` per model."""
+
+    scope_prefix = "jurisdiction"
+
+    def visible_to(self, user: Any) -> Self:
+        q = jurisdiction_scope_q(user, self.scope_prefix)
         return self if q is None else self.filter(q)
 
 

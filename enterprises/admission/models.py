@@ -25,7 +25,7 @@ from safety_platform.models.fields import (
     positive,
     state_change_fields,
 )
-from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet, jurisdiction_scope_q
+from safety_platform.scoping import JurisdictionScopedQuerySet, ScopedQuerySet, SignedInQuerySet, jurisdiction_scope_q
 
 # Planning admission ---------------------------------------------------------------------------
 
@@ -137,12 +137,6 @@ class HighRiskProject(TimestampedModel):
         return reverse("enterprises:project_detail", args=[self.pk])
 
 
-class DensePlaceQuerySet(models.QuerySet["DensePlace"]):
-    def visible_to(self, user: Any) -> DensePlaceQuerySet:
-        q = jurisdiction_scope_q(user, "jurisdiction")
-        return self if q is None else self.filter(q)
-
-
 class DensePlace(TimestampedModel):
     """人员密集场所 — a school, hospital, residential area, market … with its coordinates."""
 
@@ -155,7 +149,7 @@ class DensePlace(TimestampedModel):
     population = models.PositiveIntegerField(_("people (typical)"), default=0)
     is_active = models.BooleanField(pgettext_lazy("enterprises", "active"), default=True)
 
-    objects = DensePlaceQuerySet.as_manager()
+    objects = JurisdictionScopedQuerySet.as_manager()
 
     # Set by `dense_place_save`: the siting reviews this save re-ran (not a column).
     siting_reviews: tuple[Any, ...] | list[Any] = ()

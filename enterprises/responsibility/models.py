@@ -17,8 +17,7 @@ from safety_platform.models.fields import (
     industry_link,
     person_link,
 )
-from safety_platform.models.joined import JoinedScopedQuerySet
-from safety_platform.scoping import SignedInQuerySet
+from safety_platform.scoping import JoinedScopedQuerySet, SignedInQuerySet
 
 
 class DutyKind(models.TextChoices):

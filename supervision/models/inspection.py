@@ -14,7 +14,7 @@ from safety_platform.models.fields import (
     longitude_field,
     person_link,
 )
-from safety_platform.models.joined import JoinedScopedQuerySet
+from safety_platform.scoping import JoinedScopedQuerySet
 
 from ..choices import InspectionReason
 
