@@ -17,7 +17,7 @@ from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
 from ..common.hazard_link import hazard_url
-from ..common.views import create_page, enterprise_initial, filtered_page, run_service, save_form
+from ..common.views import enterprise_initial, filtered_page, new_record_page, run_service, save_form
 from ..registry.importexport import import_upload
 from ..registry.models import Enterprise
 from .filtersets import (
@@ -359,14 +359,12 @@ def exit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exit_new(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "enterprises.propose_exit"):
-        raise PermissionDenied
-    form = ExitProposalForm(request.POST or None, user=request.user, initial=enterprise_initial(request))
-    return create_page(
+    return new_record_page(
         request,
-        form,
-        exit_proposal_create,
-        "enterprises/admission/exit_form.html",
+        permission="enterprises.propose_exit",
+        form_class=ExitProposalForm,
+        service=exit_proposal_create,
+        template="enterprises/admission/exit_form.html",
         success=_("Exit proposed; the committee office has been notified."),
     )
 

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import list_page
+from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into
 from safety_platform.security import signed_in_user
 
@@ -27,10 +28,8 @@ def filtered_page(
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     if filterset.is_bound and not filterset.is_valid():
         rows = queryset.none()
-    page: Page = ListPaginator(rows.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"filterset": filterset, "page_obj": page, "query": query.urlencode()}
+    page, query = list_page(request, rows.order_by(*ordering), PAGE_SIZE)
+    return {"filterset": filterset, "page_obj": page, "query": query}
 
 
 def run_service(request: HttpRequest, call: Callable[[], Any], *, form: Any = None, success: str = "") -> Any:
@@ -65,11 +64,24 @@ def save_form(request: HttpRequest, form: Any, call: Callable[[], Any], *, succe
     return None
 
 
-def create_page(
-    request: HttpRequest, form: Any, service: Callable[..., Any], template: str, *, success: str
+def new_record_page(
+    request: HttpRequest,
+    *,
+    permission: str,
+    form_class: Any,
+    service: Callable[..., Any],
+    template: str,
+    success: str,
 ) -> HttpResponse:
-    """A new record's page: a valid POST has `service` create it from the form's fields, the signed-in user
-    acting, and the page goes to the new record; otherwise (a GET, an invalid form, a refusal) it shows the form."""
+    """A new record's page for those granted `permission` (a 403 for others): the form, its choices scoped to the
+    user and opened from an enterprise's page with that enterprise (`enterprise_initial`). A valid POST has
+    `service` create the record from the form's fields, the signed-in user acting, and the page goes to the new
+    record; otherwise (a GET, an invalid form, a refusal) it shows the form."""
+    if not can(request.user, permission):
+        raise PermissionDenied
+    form = form_class(
+        request.POST or None, request.FILES or None, user=request.user, initial=enterprise_initial(request)
+    )
     created = save_form(
         request, form, lambda: service(actor=signed_in_user(request), **form.cleaned_data), success=success
     )

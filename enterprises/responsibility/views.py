@@ -18,7 +18,7 @@ from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
 from ..common.hazard_link import hazard_url
-from ..common.views import create_page, enterprise_initial, filtered_page, post_form, run_service, save_form
+from ..common.views import filtered_page, new_record_page, post_form, run_service, save_form
 from .filtersets import JointInspectionFilterSet
 from .forms import FindingForm, JointInspectionForm, ResponsibilityItemForm, ReviewForm, SummaryForm
 from .models import JointInspectionStatus, ResponsibilityItem
@@ -207,14 +207,12 @@ def joint_inspection_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def joint_inspection_new(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "enterprises.create_joint_inspection"):
-        raise PermissionDenied
-    form = JointInspectionForm(request.POST or None, user=request.user, initial=enterprise_initial(request))
-    return create_page(
+    return new_record_page(
         request,
-        form,
-        joint_inspection_create,
-        "enterprises/responsibility/joint_form.html",
+        permission="enterprises.create_joint_inspection",
+        form_class=JointInspectionForm,
+        service=joint_inspection_create,
+        template="enterprises/responsibility/joint_form.html",
         success=_("Joint inspection planned."),
     )
 

@@ -17,7 +17,7 @@ from safety_platform.permissions import can, is_staff_member
 from safety_platform.security import signed_in_user
 from safety_platform.uploads import serve_protected
 
-from ..common.views import create_page, enterprise_initial, filtered_page, post_form, run_service
+from ..common.views import filtered_page, new_record_page, post_form, run_service
 from .filtersets import CertificateFilterSet, DemonstrationFilterSet
 from .forms import CertificateForm, DemonstrationForm, MeasureForm, RereviewForm, RevokeForm, VerifyForm
 from .models import CertificateStatus, DemonstrationStatus
@@ -48,17 +48,14 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def certificate_new(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if not can(user, "enterprises.record_certificate"):
-        raise PermissionDenied
-    form = CertificateForm(request.POST or None, request.FILES or None, user=user, initial=enterprise_initial(request))
-    return create_page(
+    return new_record_page(
         request,
-        form,
-        stdcert_record,
-        "enterprises/standardization/certificate_form.html",
+        permission="enterprises.record_certificate",
+        form_class=CertificateForm,
+        service=stdcert_record,
+        template="enterprises/standardization/certificate_form.html",
         success=_("Certificate recorded.")
-        if is_staff_member(user)
+        if is_staff_member(request.user)
         else _("Certificate declared; staff will verify it."),
     )
 
