@@ -6,6 +6,7 @@ The enterprise keeps these records itself through the portal; staff read them wi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -205,30 +206,31 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
+def _employee_form_post(
+    request: HttpRequest, pk: int, form_class: Any, service: Callable[..., Any], *, success: str
+) -> HttpResponse:
+    """A small form posted from an employee's page by one who keeps the records: `service(actor=, employee=,
+    <the form's fields>)`, then back to the page (what was wrong, if anything, above it)."""
     employee = _employee_to_keep(request, pk)
     post_form(
         request,
-        PostChangeForm(request.POST),
-        lambda data: employee_post_change(actor=signed_in_user(request), employee=employee, **data),
-        success=_("Post change recorded."),
+        form_class(request.POST),
+        lambda data: service(actor=signed_in_user(request), employee=employee, **_without_version(data)),
+        success=success,
     )
     return redirect(employee)
+
+
+@login_required
+@require_POST
+def employee_post(request: HttpRequest, pk: int) -> HttpResponse:
+    return _employee_form_post(request, pk, PostChangeForm, employee_post_change, success=_("Post change recorded."))
 
 
 @login_required
 @require_POST
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = _employee_to_keep(request, pk)
-    post_form(
-        request,
-        TrainingRecordForm(request.POST),
-        lambda data: training_record_add(actor=signed_in_user(request), employee=employee, **data),
-        success=_("Training recorded."),
-    )
-    return redirect(employee)
+    return _employee_form_post(request, pk, TrainingRecordForm, training_record_add, success=_("Training recorded."))
 
 
 @login_required
@@ -248,16 +250,9 @@ def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = _employee_to_keep(request, pk)
-    post_form(
-        request,
-        SpecialCertificateForm(request.POST),
-        lambda data: special_certificate_save(
-            actor=signed_in_user(request), employee=employee, **_without_version(data)
-        ),
-        success=_("Certificate recorded."),
+    return _employee_form_post(
+        request, pk, SpecialCertificateForm, special_certificate_save, success=_("Certificate recorded.")
     )
-    return redirect(employee)
 
 
 @login_required
