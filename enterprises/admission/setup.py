@@ -40,12 +40,10 @@ def _admission_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 
 
 def register() -> None:
-    from safety_platform.audit import audit_register
-    from safety_platform.demo import register_demo_seeder
-    from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
-    from safety_platform.schedules import Schedule, register_schedule
+    from safety_platform.navigation import STAFF_ROLES, NavItem
+    from safety_platform.schedules import Schedule
 
-    from ..common.setup import add_topic_panel
+    from ..common.setup import plug_in_topic
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_admission_demo
     from .models import (
@@ -59,31 +57,32 @@ def register() -> None:
         SitingReview,
     )
 
-    for model in (
-        SeparationDistance,
-        HighRiskProject,
-        DensePlace,
-        SitingReview,
-        CatalogEntry,
-        DeclaredEquipment,
-        EquipmentMatch,
-        ExitProposal,
-    ):
-        audit_register(model)
-    register_nav(NavItem(_("Source control"), "enterprises:project_list", roles=STAFF_ROLES, icon="funnel", order=61))
-    register_nav(
-        NavItem(
-            _("Declared equipment"), "enterprises:equipment_list", roles=ENTERPRISE_ROLE, icon="gear-wide", order=61
-        )
+    plug_in_topic(
+        audited=(
+            SeparationDistance,
+            HighRiskProject,
+            DensePlace,
+            SitingReview,
+            CatalogEntry,
+            DeclaredEquipment,
+            EquipmentMatch,
+            ExitProposal,
+        ),
+        nav=[
+            NavItem(_("Source control"), "enterprises:project_list", roles=STAFF_ROLES, icon="funnel", order=61),
+            NavItem(
+                _("Declared equipment"), "enterprises:equipment_list", roles=ENTERPRISE_ROLE, icon="gear-wide", order=61
+            ),
+        ],
+        panel=("admission", _("Source control and joint inspections"), _admission_panel, 40),
+        schedules=[
+            Schedule(
+                name="Banned equipment matching and hazard links",
+                task="enterprises.hazard_links_sync",
+                minute="0",
+                hour="3",
+                description="Match declared equipment against the catalog and register hazards still missing.",
+            )
+        ],
+        demo_seeder=seed_admission_demo,
     )
-    add_topic_panel("admission", _("Source control and joint inspections"), _admission_panel, order=40)
-    register_schedule(
-        Schedule(
-            name="Banned equipment matching and hazard links",
-            task="enterprises.hazard_links_sync",
-            minute="0",
-            hour="3",
-            description="Match declared equipment against the catalog and register hazards still missing.",
-        )
-    )
-    register_demo_seeder(seed_admission_demo)

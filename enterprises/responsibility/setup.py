@@ -7,16 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
-    from safety_platform.audit import audit_register
-    from safety_platform.demo import register_demo_seeder
-    from safety_platform.navigation import STAFF_ROLES, NavItem, register_nav
+    from safety_platform.navigation import STAFF_ROLES, NavItem
 
+    from ..common.setup import plug_in_topic
     from .demo import seed_responsibility_demo
     from .models import JointInspection, JointInspectionFinding, ResponsibilityItem, ResponsibilityReview
 
-    for model in (ResponsibilityItem, ResponsibilityReview, JointInspection, JointInspectionFinding):
-        audit_register(model)
-    register_nav(
-        NavItem(_("Responsibility"), "enterprises:responsibility_list", roles=STAFF_ROLES, icon="diagram-3", order=60)
+    plug_in_topic(
+        audited=(ResponsibilityItem, ResponsibilityReview, JointInspection, JointInspectionFinding),
+        nav=[
+            NavItem(
+                _("Responsibility"), "enterprises:responsibility_list", roles=STAFF_ROLES, icon="diagram-3", order=60
+            )
+        ],
+        demo_seeder=seed_responsibility_demo,
     )
-    register_demo_seeder(seed_responsibility_demo)

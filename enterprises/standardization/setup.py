@@ -18,29 +18,28 @@ def _standardization_panel(request: Any, enterprise: Any) -> dict[str, Any]:
 
 
 def register() -> None:
-    from safety_platform.audit import audit_register
-    from safety_platform.demo import register_demo_seeder
-    from safety_platform.navigation import ALL_ROLES, NavItem, register_nav
-    from safety_platform.schedules import Schedule, register_schedule
+    from safety_platform.navigation import ALL_ROLES, NavItem
+    from safety_platform.schedules import Schedule
 
-    from ..common.setup import add_topic_panel
+    from ..common.setup import plug_in_topic
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_standardization_demo
     from .legal_numbers import NUMBERS as LEGAL_NUMBERS
     from .models import Demonstration, DemonstrationMeasure, StandardizationCertificate
 
-    LEGAL_NUMBERS.register()
-    for model in (StandardizationCertificate, Demonstration, DemonstrationMeasure):
-        audit_register(model)
-    register_nav(NavItem(_("Standardization"), "enterprises:stdcert_list", roles=ALL_ROLES, icon="award", order=62))
-    add_topic_panel("standardization", _("Standardization"), _standardization_panel, order=41)
-    register_schedule(
-        Schedule(
-            name="Standardization certificates: expiry and re-review reminders",
-            task="enterprises.standardization_sweep",
-            minute="10",
-            hour="1",
-            description="Expire certificates past their date (credit fact) and send re-review reminders.",
-        )
+    plug_in_topic(
+        legal_numbers=LEGAL_NUMBERS,
+        audited=(StandardizationCertificate, Demonstration, DemonstrationMeasure),
+        nav=[NavItem(_("Standardization"), "enterprises:stdcert_list", roles=ALL_ROLES, icon="award", order=62)],
+        panel=("standardization", _("Standardization"), _standardization_panel, 41),
+        schedules=[
+            Schedule(
+                name="Standardization certificates: expiry and re-review reminders",
+                task="enterprises.standardization_sweep",
+                minute="10",
+                hour="1",
+                description="Expire certificates past their date (credit fact) and send re-review reminders.",
+            )
+        ],
+        demo_seeder=seed_standardization_demo,
     )
-    register_demo_seeder(seed_standardization_demo)

@@ -45,39 +45,36 @@ def _home_context(request: Any) -> dict[str, Any]:
 
 
 def register() -> None:
-    from safety_platform.audit import audit_register
-    from safety_platform.demo import register_demo_seeder
-    from safety_platform.navigation import ALL_ROLES, NavItem, add_home_widget, register_nav
-    from safety_platform.schedules import Schedule, register_schedule
+    from safety_platform.navigation import ALL_ROLES, NavItem, add_home_widget
+    from safety_platform.schedules import Schedule
 
-    from ..common.setup import add_topic_panel
+    from ..common.setup import plug_in_topic
     from . import tasks  # noqa: F401 - tasks register with Celery on import
     from .demo import seed_training_demo
     from .legal_numbers import NUMBERS as LEGAL_NUMBERS
     from .models import Employee, SpecialOperationCertificate, TrainingRecord
 
-    LEGAL_NUMBERS.register()
-    for model in (Employee, TrainingRecord, SpecialOperationCertificate):
-        audit_register(model)
-    register_nav(NavItem(_("Training"), "enterprises:training_overview", roles=ALL_ROLES, icon="mortarboard", order=63))
-    add_topic_panel("training", _("Training"), _training_panel, order=42)
+    plug_in_topic(
+        legal_numbers=LEGAL_NUMBERS,
+        audited=(Employee, TrainingRecord, SpecialOperationCertificate),
+        nav=[NavItem(_("Training"), "enterprises:training_overview", roles=ALL_ROLES, icon="mortarboard", order=63)],
+        panel=("training", _("Training"), _training_panel, 42),
+        schedules=[
+            Schedule(
+                name="Special-operation certificates: expiry reminders",
+                task="enterprises.special_certificates_sweep",
+                minute="20",
+                hour="1",
+                description="Tell each enterprise once about certificates expiring within 90 days.",
+            ),
+            Schedule(
+                name="Training compliance facts",
+                task="enterprises.training_compliance_facts",
+                minute="30",
+                hour="2",
+                description="Record each enterprise's train-before-posting compliance for credit and assessment.",
+            ),
+        ],
+        demo_seeder=seed_training_demo,
+    )
     add_home_widget("enterprise-topics", _home_context, order=40, template="enterprises/topics/_home_topics.html")
-    register_schedule(
-        Schedule(
-            name="Special-operation certificates: expiry reminders",
-            task="enterprises.special_certificates_sweep",
-            minute="20",
-            hour="1",
-            description="Tell each enterprise once about certificates expiring within 90 days.",
-        )
-    )
-    register_schedule(
-        Schedule(
-            name="Training compliance facts",
-            task="enterprises.training_compliance_facts",
-            minute="30",
-            hour="2",
-            description="Record each enterprise's train-before-posting compliance for credit and assessment.",
-        )
-    )
-    register_demo_seeder(seed_training_demo)
