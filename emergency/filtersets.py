@@ -14,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.filters import BoolFilter, IdFilter, SinceFilter
+from safety_platform.filters import StyledFilterSet as CoreStyledFilterSet
+from safety_platform.forms import model_choice_field
 from safety_platform.geo import bounding_box, distance_km_expression
 from safety_platform.models import Jurisdiction
+from safety_platform.scoping import in_own_areas
 
 from .choices import (
     AccidentCategory,
@@ -51,30 +54,23 @@ from .models import (
 )
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on every widget; inspectors are offered only their own jurisdictions."""
+class StyledFilterSet(CoreStyledFilterSet):
+    """The core's filter set (Bootstrap's small controls) offering only what the user may see: the warehouses, plans
+    and accidents visible to the user, and to inspectors their own jurisdictions."""
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = user if user is not None else getattr(self.request, "user", None)
         self.user = user
-        if user is not None:
-            # Offer only what the user may see (a choice list must not leak other counties' names).
-            for name, model in (("warehouse", Warehouse), ("plan", EmergencyPlan), ("accident", Accident)):
-                if name in self.filters:
-                    self.filters[name].queryset = model.objects.visible_to(user)  # type: ignore[attr-defined]
-        jurisdiction = self.filters.get("jurisdiction")
-        if jurisdiction is not None and user is not None and getattr(user, "scopes_by_jurisdiction", False):
-            q = Q(pk__in=[])
-            for path in user.jurisdiction_paths:
-                q |= Q(path__startswith=path)
-            jurisdiction.queryset = Jurisdiction.objects.filter(q)
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                continue
-            is_select = hasattr(field, "choices")
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        if user is None:
+            return
+        # A choice list must not leak other counties' names (and what it does not offer does not validate).
+        for name, model in (("warehouse", Warehouse), ("plan", EmergencyPlan), ("accident", Accident)):
+            if name in self.form.fields:
+                model_choice_field(self.form, name).queryset = model.objects.visible_to(user)  # type: ignore[attr-defined]
+        if "jurisdiction" in self.form.fields and getattr(user, "scopes_by_jurisdiction", False):
+            model_choice_field(self.form, "jurisdiction").queryset = Jurisdiction.objects.filter(
+                in_own_areas(user, "path")
             )
 
 
