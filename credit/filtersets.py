@@ -42,11 +42,20 @@ class CreditCodeFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
-def _search(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+# The list pages' filter methods (django-filter calls them with the queryset, the filter's name and the value).
+
+
+def _search(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+    """`q`: the enterprise's name, or its credit code, contains what was typed."""
     value = (value or "").strip()
     if not value:
         return queryset
     return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__icontains=value.upper()))
+
+
+def _in_jurisdiction(queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
+    """The enterprises in the chosen jurisdiction and below."""
+    return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
 
 
 # API feeds (the contract of docs/api.md) ------------------------------------------------------
@@ -87,38 +96,29 @@ class RatingFeedFilterSet(django_filters.FilterSet):
 
 
 class RatingListFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = django_filters.CharFilter(method=_search, label=_("Search"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
     blacklisted = BoolFilter(label=_("Blacklisted"))
     jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
+        queryset=Jurisdiction.objects.all(), method=_in_jurisdiction, label=_("Jurisdiction (and below)")
     )
 
     class Meta:
         model = CreditRating
         fields: list[str] = []
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return _search(queryset, value)
-
-    def filter_jurisdiction(self, queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
-        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
-
 
 class BlacklistListFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = django_filters.CharFilter(method=_search, label=_("Search"))
     status = django_filters.ChoiceFilter(choices=BlacklistStatus.choices, label=pgettext_lazy("credit", "Status"))
 
     class Meta:
         model = BlacklistEntry
         fields: list[str] = []
 
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return _search(queryset, value)
-
 
 class RecordListFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = django_filters.CharFilter(method=_search, label=_("Search"))
     criterion = django_filters.ChoiceFilter(
         choices=Criterion.choices, field_name="rule__criterion", label=_("Criterion")
     )
@@ -130,9 +130,6 @@ class RecordListFilterSet(StyledFilterSet):
     class Meta:
         model = CreditRecord
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return _search(queryset, value)
 
 
 def _proposal_rule_choices() -> list[tuple[str, str]]:
@@ -154,10 +151,10 @@ PROPOSAL_AGE_CHOICES = [
 class ProposalListFilterSet(StyledFilterSet):
     """The deciders' list of proposed credit records: county, rule and age."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = django_filters.CharFilter(method=_search, label=_("Search"))
     county = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.filter(level="county").order_by("code"),
-        method="filter_county",
+        method=_in_jurisdiction,
         label=_("County / district"),
     )
     rule = django_filters.ChoiceFilter(choices=_proposal_rule_choices, field_name="rule_code", label=_("Rule"))
@@ -166,12 +163,6 @@ class ProposalListFilterSet(StyledFilterSet):
     class Meta:
         model = CreditRecord
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return _search(queryset, value)
-
-    def filter_county(self, queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
-        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
 
     def filter_age(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         now = timezone.now()

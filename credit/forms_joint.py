@@ -45,6 +45,12 @@ class MonthField(forms.CharField):
         return day
 
 
+class MonthFilter(django_filters.CharFilter):
+    """A month (`2026-07`, the browser's month picker) read as its first day; a wrong one is refused on the form."""
+
+    field_class = MonthField
+
+
 class JointMeasureForm(forms.Form):
     """A measure a department applied; the enterprise comes from the page or from `credit_code`."""
 
@@ -100,16 +106,11 @@ class JointMeasureFilterSet(StyledFilterSet):
         label=pgettext_lazy("joint measure", "Measure"), choices=JointMeasureKind.choices
     )
     status = django_filters.ChoiceFilter(label=pgettext_lazy("credit", "Status"), choices=JointMeasureStatus.choices)
-    period = django_filters.CharFilter(label=_("Month applied"), method="filter_period")
+    period = MonthFilter(label=_("Month applied"), method="filter_period")
 
     class Meta:
         model = JointMeasure
         fields = ["department", "category", "kind", "status"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.form.fields["period"] = MonthField(label=_("Month applied"), required=False)
-        self.form.fields["period"].widget.attrs["class"] = "form-control form-control-sm"
 
     def filter_period(self, queryset: QuerySet[JointMeasure], name: str, value: Any) -> QuerySet[JointMeasure]:
         if not value:
@@ -124,16 +125,11 @@ class JointNoticeFilterSet(StyledFilterSet):
         choices=[("no", _("Not acknowledged")), ("yes", _("Acknowledged"))],
         method="filter_acknowledged",
     )
-    period = django_filters.CharFilter(label=_("Month"), method="filter_period")
+    period = MonthFilter(label=_("Month"), method="filter_period")
 
     class Meta:
         model = JointNotice
         fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.form.fields["period"] = MonthField(label=_("Month"), required=False)
-        self.form.fields["period"].widget.attrs["class"] = "form-control form-control-sm"
 
     def filter_acknowledged(self, queryset: QuerySet[JointNotice], name: str, value: str) -> QuerySet[JointNotice]:
         if value == "no":
