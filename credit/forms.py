@@ -15,9 +15,15 @@ from .models import CreditRecord, Rule
 from .services import credit_rules_for_manual_entry
 
 
-class _Styled:
+class _StyledForm(forms.Form):
+    """A credit page's form: its widgets take Bootstrap's classes once its fields are set up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
     def style(self) -> None:
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -27,7 +33,7 @@ class _Styled:
                 widget.attrs.setdefault("class", "form-control")
 
 
-class CreditRecordForm(_Styled, forms.Form):
+class CreditRecordForm(_StyledForm):
     rule = forms.ModelChoiceField(queryset=Rule.objects.none(), label=_("Rule"))
     occurred_on = forms.DateField(label=_("Date of the behaviour"), widget=DateInput())
     evidence = forms.CharField(
@@ -49,23 +55,14 @@ class CreditRecordForm(_Styled, forms.Form):
             f"{rule.get_criterion_display()} · {rule.title} ({rule.points:+d})"
         )
         self.fields["occurred_on"].initial = timezone.localdate()
-        self.style()
 
 
-class ReasonForm(_Styled, forms.Form):
+class ReasonForm(_StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
 
-
-class NoteForm(_Styled, forms.Form):
+class NoteForm(_StyledForm):
     note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
 
 
 class OptionalNoteForm(NoteForm):
@@ -75,7 +72,7 @@ class OptionalNoteForm(NoteForm):
         self.fields["note"].label = _("Note")
 
 
-class BlacklistProposalForm(_Styled, forms.Form):
+class BlacklistProposalForm(_StyledForm):
     case = forms.ChoiceField(choices=BlacklistCase.choices, label=_("Order 11 case"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     legal_basis = forms.CharField(
@@ -101,23 +98,18 @@ class BlacklistProposalForm(_Styled, forms.Form):
             CreditRecord.objects.filter(enterprise=enterprise, behaviour="bad").active().select_related("rule")
         )
         records_field.label_from_instance = lambda r: f"{r.occurred_on} · {r.rule.title}"  # type: ignore[method-assign,assignment]
-        self.style()
         # The page lays the choices out itself (a list of checkboxes); a class here would also land on the
         # widget's wrapper and squeeze the whole list into a checkbox-wide column.
         self.fields["evidence_records"].widget.attrs.pop("class", None)
 
 
-class ObjectionForm(_Styled, forms.Form):
+class ObjectionForm(_StyledForm):
     objection = forms.CharField(
         label=_("Grounds of the objection"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
 
-
-class ApproveForm(_Styled, forms.Form):
+class ApproveForm(_StyledForm):
     """The committee's approval. The end date is not a field: the rule set's period fixes it (Order 11)."""
 
     listed_on = forms.DateField(
@@ -133,26 +125,17 @@ class ApproveForm(_Styled, forms.Form):
         today = timezone.localdate()
         self.fields["listed_on"].initial = today
         self.fields["listed_on"].widget.attrs["min"] = today.isoformat()
-        self.style()
 
 
-class RepairForm(_Styled, forms.Form):
+class RepairForm(_StyledForm):
     statement = forms.CharField(
         label=_("What has been corrected"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
     evidence_file = forms.FileField(label=_("Evidence file"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
 
-
-class WebhookForm(_Styled, forms.Form):
+class WebhookForm(_StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     blacklist = forms.BooleanField(label=_("Blacklist changes"), required=False, initial=True)
     ratings = forms.BooleanField(label=_("Credit grade changes"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
