@@ -438,6 +438,13 @@ def department_users(department_id: int | None) -> models.QuerySet[User]:
     return User.objects.filter(is_active=True, role=Role.DEPARTMENT, department_id=department_id)
 
 
+def enterprise_users(enterprise_id: int | None) -> models.QuerySet[User]:
+    """The enterprise's own people (active logins of the enterprise role): they are told of what concerns it."""
+    if enterprise_id is None:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+
+
 def inspectors_for(jurisdiction: Jurisdiction | None, *, levels: Iterable[str] | None = None) -> models.QuerySet[User]:
     """Active inspectors whose jurisdictions contain `jurisdiction` (optionally only at some levels)."""
     if jurisdiction is None:

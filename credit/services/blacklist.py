@@ -21,7 +21,6 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from safety_platform.choices import Role
 from safety_platform.locking import lock_row
 from safety_platform.models import User
 from safety_platform.permissions import can, require
@@ -31,6 +30,7 @@ from safety_platform.services import (
     deadline_met,
     deadline_open,
     department_users,
+    enterprise_users,
     notify,
 )
 from safety_platform.tasks_util import enqueue
@@ -124,10 +124,6 @@ def _announce(entry: BlacklistEntry) -> None:
     outbox_emit(
         topic=WebhookTopic.BLACKLIST, items=[(entry.pk, dict(BlacklistEntrySerializer(entry).data))], always=True
     )
-
-
-def _enterprise_users(enterprise_id: int) -> Iterable[User]:
-    return User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
 
 
 def _tell(recipients: Iterable[User], entry: BlacklistEntry, title: str, body: str = "", key: str = "") -> None:
@@ -296,7 +292,7 @@ def blacklist_serve_notice(*, actor: User, entry: BlacklistEntry, note: str = ""
             entry.proposed_by = actor  # confirming a rule's proposal makes this person the proposer
         _transition(entry, to=BlacklistStatus.NOTICED, action="serve_notice", actor=actor, note=note)
         _tell(
-            _enterprise_users(entry.enterprise_id),
+            enterprise_users(entry.enterprise_id),
             entry,
             _("Prior notice: your enterprise is proposed for the serious-untrustworthiness list"),
             _("Reason: %(reason)s. You may object until %(day)s.")
@@ -346,7 +342,7 @@ def blacklist_decide_objection(*, actor: User, entry: BlacklistEntry, upheld: bo
         else:
             _transition(entry, to=BlacklistStatus.NOTICED, action="dismiss_objection", actor=actor, note=note)
             title = _("Your objection was dismissed")
-        _tell(_enterprise_users(entry.enterprise_id), entry, title, note, key="objection-decided")
+        _tell(enterprise_users(entry.enterprise_id), entry, title, note, key="objection-decided")
     return entry
 
 
@@ -420,7 +416,7 @@ def blacklist_approve(
         _transition(entry, to=BlacklistStatus.ACTIVE, action="approve", actor=actor, note=entry.decision_note)
         blacklist_period_clock(entry)
         _tell(
-            list(_enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
+            list(enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
             entry,
             _("Listed as a serious untrustworthy entity: %(name)s") % {"name": entry.enterprise.name},
             _("Listed from %(start)s to %(end)s. Reason: %(reason)s")
@@ -444,7 +440,7 @@ def blacklist_reject(*, actor: User, entry: BlacklistEntry, note: str) -> Blackl
         _transition(entry, to=BlacklistStatus.REJECTED, action="reject", actor=actor, note=note)
         if was_noticed:
             _tell(
-                _enterprise_users(entry.enterprise_id),
+                enterprise_users(entry.enterprise_id),
                 entry,
                 _("The blacklist proposal was dropped"),
                 note,
@@ -462,7 +458,7 @@ def _remove(entry: BlacklistEntry, *, reason: str, on: dt.date, actor: User | No
     _transition(entry, to=BlacklistStatus.REMOVED, action=f"remove_{reason}", actor=actor, note=note)
     deadline_met(source=entry, kind=PERIOD_END_DEADLINE_KIND)
     _tell(
-        list(_enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
+        list(enterprise_users(entry.enterprise_id)) + list(department_users(entry.department_id)),
         entry,
         _("Removed from the serious-untrustworthiness list: %(name)s") % {"name": entry.enterprise.name},
         note,
@@ -565,7 +561,7 @@ def credit_repair_decide(*, actor: User, repair: CreditRepair, approve: bool, no
             repair.save()
             _record_repair_step(entry, action="repair_reject", actor=actor, note=note)
             _tell(
-                _enterprise_users(entry.enterprise_id),
+                enterprise_users(entry.enterprise_id),
                 entry,
                 _("Credit repair application rejected"),
                 note,

@@ -24,11 +24,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
 from safety_platform.permissions import can
-from safety_platform.services import DomainError, deadline_cancel, deadline_met, deadline_open, department_users, notify
+from safety_platform.services import (
+    DomainError,
+    deadline_cancel,
+    deadline_met,
+    deadline_open,
+    department_users,
+    enterprise_users,
+    notify,
+)
 
 from ..choices import RecordStatus
 from ..models import CreditRecord, RuleSet
@@ -40,10 +47,6 @@ MAX_BATCH = 200
 
 CONFIRM = "confirm"
 REJECT = "reject"
-
-
-def _enterprise_users(enterprise_id: int) -> Any:
-    return User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
 
 
 def _enterprise_url(record: CreditRecord) -> str:
@@ -78,7 +81,7 @@ def credit_proposal_opened(*, record: CreditRecord) -> None:
             legal_basis=_("Credit records derived from platform events count only once a person confirms them."),
         )
         notify(
-            recipients=_enterprise_users(enterprise.pk),
+            recipients=enterprise_users(enterprise.pk),
             title=_("Proposed untrustworthy credit record: %(rule)s") % {"rule": record.rule.title},
             body=_(
                 "%(evidence)s The supervising department will confirm or reject it; until then it does not "
@@ -108,7 +111,7 @@ def _tell_decision(record: CreditRecord) -> None:
             title = _("Proposed credit record not adopted: %(rule)s") % {"rule": record.rule.title}
             body = _("It does not count in your grade. Reason: %(reason)s") % {"reason": record.decision_reason}
         notify(
-            recipients=_enterprise_users(record.enterprise_id),
+            recipients=enterprise_users(record.enterprise_id),
             title=title,
             body=body,
             url=_enterprise_url(record),

@@ -35,6 +35,7 @@ from safety_platform.services import (
     deadline_met,
     deadline_open,
     department_users,
+    enterprise_users,
     fact_record,
     notify,
     responsible_inspectors,
@@ -419,7 +420,7 @@ def _campaign_covers(campaign: Campaign, enterprise: Any, found_at: dt.datetime 
 
 
 def _enterprise_users(hazard: Hazard) -> Any:
-    return get_user_model().objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id)
+    return enterprise_users(hazard.enterprise_id)
 
 
 def _local_inspectors(hazard: Hazard) -> list[Any]:

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safety_platform.choices import FactKind, JurisdictionLevel, Role
+from safety_platform.choices import FactKind, JurisdictionLevel
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction
 from safety_platform.permissions import can
@@ -34,6 +34,7 @@ from safety_platform.services import (
     deadline_cancel,
     deadline_met,
     deadline_open,
+    enterprise_users,
     fact_record,
     notify,
 )
@@ -373,9 +374,7 @@ def document_issue(
             document.hazards.add(*created, *linked)
         if kind == DocumentKind.RECTIFICATION_ORDER:
             notify(
-                recipients=get_user_model().objects.filter(
-                    is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise.pk
-                ),
+                recipients=enterprise_users(enterprise.pk),
                 title=_("Order to rectify %(number)s: rectify by %(day)s")
                 % {"number": document.number, "day": rectify_by},
                 url=document.get_absolute_url(),
@@ -436,7 +435,7 @@ def document_void(*, actor: Any, document_id: int, reason: str) -> EnforcementDo
         if hazards:
             document.hazards.remove(*[pk for pk, _code in hazards])
         notify(
-            recipients=User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=document.enterprise_id),
+            recipients=enterprise_users(document.enterprise_id),
             title=_("Document %(number)s is void: %(reason)s") % {"number": document.number, "reason": reason[:120]},
             url=document.get_absolute_url(),
             category="hazard",
@@ -879,9 +878,7 @@ def case_execute(*, actor: Any, case_id: int, executed_on: dt.date | None, note:
         _log(case, action="execute", from_status=before, actor=actor, note=note)
         if case.fine_amount and case.fine_paid_on is None:
             notify(
-                recipients=get_user_model().objects.filter(
-                    is_active=True, role=Role.ENTERPRISE, enterprise_id=case.enterprise_id
-                ),
+                recipients=enterprise_users(case.enterprise_id),
                 title=_("Reminder: pay the fine of %(amount)s yuan by %(day)s")
                 % {
                     "amount": case.fine_amount,
