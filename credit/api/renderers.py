@@ -12,21 +12,20 @@ from rest_framework.renderers import BaseRenderer
 from safety_platform.exports import XLSX_CONTENT_TYPE as XLSX_MEDIA_TYPE
 
 
-class CSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
+class _FileFormatRenderer(BaseRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
         # Only error bodies reach here (exports return their own streaming response).
         return str(data.get("detail", data) if isinstance(data, dict) else data).encode()
 
 
-class XLSXRenderer(BaseRenderer):
+class CSVRenderer(_FileFormatRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class XLSXRenderer(_FileFormatRenderer):
     media_type = XLSX_MEDIA_TYPE
     format = "xlsx"
     charset = None
     render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return str(data.get("detail", data) if isinstance(data, dict) else data).encode()
