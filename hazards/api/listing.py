@@ -27,7 +27,7 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
 from django.db.models.lookups import Lookup, Transform
-from django.db.models.query import ValuesListIterable
+from django.db.models.query import ModelIterable
 from django.db.models.sql.where import WhereNode
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from django.utils import timezone
 from safety_platform.pagination import ListPaginator
 
 from ..choices import RECTIFICATION_STATES
+from ..models import Hazard
 
 # (output key, query column); the order of HazardSerializer.Meta.fields.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -141,10 +142,12 @@ def _plain_where(node: Any) -> bool:
 
 
 def _shape(queryset: QuerySet[Any]) -> tuple[Any, ...] | None:
-    """What the page's SQL is made of, or None where a page is not compiled once (see _plain_where)."""
+    """What the page's SQL is made of — the hazards queryset (scoped, filtered, ordered) whose `hazard_rows` it
+    reads — or None where a page is not compiled once (see _plain_where)."""
     query = queryset.query
     if (
-        queryset._iterable_class is not ValuesListIterable
+        queryset._iterable_class is not ModelIterable
+        or query.values_select
         or query.annotations
         or query.extra
         or query.extra_tables
@@ -167,7 +170,7 @@ def _shape(queryset: QuerySet[Any]) -> tuple[Any, ...] | None:
             queryset.db,
             query.where,
             hash(query.where),  # refuses an unhashable value early (TypeError)
-            query.values_select,
+            _QUERIED_KEYS,  # the columns hazard_rows reads
             joins,
             order,
             timezone.get_current_timezone_name(),
@@ -177,18 +180,21 @@ def _shape(queryset: QuerySet[Any]) -> tuple[Any, ...] | None:
 
 
 class HazardListPaginator(ListPaginator):
-    """ListPaginator whose page statement (rows and capped count) is compiled once per query shape."""
+    """ListPaginator over the list's hazards queryset whose pages are `hazard_rows` rows, the page statement (rows
+    and capped count) compiled once per query shape: a kept statement is run without building the rows' query
+    (`values_list` of 27 columns) nor compiling it."""
 
     def _read(self, bottom: int) -> tuple[list[Any], int | None]:
         queryset = self.object_list
-        if not self.count_with_page or not isinstance(queryset, QuerySet):
+        if not isinstance(queryset, QuerySet) or queryset.model is not Hazard:
             return super()._read(bottom)
-        shape = _shape(queryset)
-        if shape is None:
-            return super()._read(bottom)
-        key = (*shape, bottom, self.per_page, self.count_cap)
-        compiled = _PAGE_SQL.get(key)
+        shape = _shape(queryset) if self.count_with_page else None
+        key = None if shape is None else (*shape, bottom, self.per_page, self.count_cap)
+        compiled = None if key is None else _PAGE_SQL.get(key)
         if compiled is None:
+            self.object_list = queryset = hazard_rows(queryset)
+            if key is None:
+                return super()._read(bottom)
             try:
                 counted = self._capped_count_query()
                 if counted is None:

@@ -45,7 +45,7 @@ from ..filtersets import HazardFilterSet, RiskSourceFilterSet
 from ..location import hazard_position_set
 from ..models import Campaign, Hazard, HazardStatReport, HazardTransition, RemediationPlan, RiskSource
 from . import serializers as s
-from .listing import HazardListPaginator, hazard_dicts, hazard_rows
+from .listing import HazardListPaginator, hazard_dicts
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -103,7 +103,8 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Rows straight from the query, shaped as HazardSerializer (the schema) shapes them: listing.py.
-        page = self.paginate_queryset(hazard_rows(self.filter_queryset(self.get_queryset())))
+        # The paginator reads the page as hazard_rows rows (listing.HazardListPaginator).
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None  # the API always pages (DEFAULT_PAGINATION_CLASS)
         return self.get_paginated_response(hazard_dicts(page))
 
