@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
+from safety_platform.locking import lock_in_state
 from safety_platform.models import Department, Industry, User
 from safety_platform.permissions import require, sees
 from safety_platform.services import DomainError, fact_record
@@ -177,6 +178,18 @@ def joint_inspection_create(
     return inspection
 
 
+def _lock_planned(inspection: JointInspection, message: str, field: str | None = "status") -> JointInspection:
+    """The inspection, locked, while it is still planned; otherwise `message` (code `inspection_not_planned`)."""
+    return lock_in_state(
+        JointInspection.objects.select_related("enterprise"),
+        inspection.pk,
+        [JointInspectionStatus.PLANNED],
+        message=message,
+        code="inspection_not_planned",
+        field=field,
+    )
+
+
 def joint_finding_add(
     *,
     actor: User,
@@ -198,11 +211,7 @@ def joint_finding_add(
         raise ValidationError({"title": _("Describe the problem found.")})
     with transaction.atomic():
         # Lock the inspection so that a finding cannot slip in while it is being completed.
-        locked = JointInspection.objects.select_for_update().get(pk=inspection.pk)
-        if locked.status != JointInspectionStatus.PLANNED:
-            raise DomainError(
-                _("Findings can only be added before the inspection is completed."), code="inspection_not_planned"
-            )
+        locked = _lock_planned(inspection, _("Findings can only be added before the inspection is completed."), None)
         if not locked.departments.filter(pk=department.pk).exists():
             raise ValidationError({"department": _("This department did not take part in the inspection.")})
         if actor.role == Role.DEPARTMENT and not actor.is_superuser and department.pk != actor.department_id:
@@ -273,11 +282,7 @@ def joint_inspection_complete(*, actor: User, inspection: JointInspection, summa
     """Close the inspection: every finding becomes a hazard and a `joint_inspection_finding` fact."""
     require(actor, "enterprises.work_on_inspection", inspection, message=_("You may not complete this inspection."))
     with transaction.atomic():
-        locked = JointInspection.objects.select_for_update().select_related("enterprise").get(pk=inspection.pk)
-        if locked.status != JointInspectionStatus.PLANNED:
-            raise DomainError(
-                _("Only a planned inspection can be completed."), field="status", code="inspection_not_planned"
-            )
+        locked = _lock_planned(inspection, _("Only a planned inspection can be completed."))
         if locked.planned_on > timezone.localdate():
             raise DomainError(
                 _("The inspection date has not come yet."), field="planned_on", code="inspection_date_not_reached"
@@ -297,11 +302,7 @@ def joint_inspection_cancel(*, actor: User, inspection: JointInspection, reason:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     with transaction.atomic():
-        locked = JointInspection.objects.select_for_update().get(pk=inspection.pk)
-        if locked.status != JointInspectionStatus.PLANNED:
-            raise DomainError(
-                _("Only a planned inspection can be cancelled."), field="status", code="inspection_not_planned"
-            )
+        locked = _lock_planned(inspection, _("Only a planned inspection can be cancelled."))
         if locked.findings.exists():
             raise DomainError(
                 _("An inspection with findings cannot be cancelled; complete it instead."),

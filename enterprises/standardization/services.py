@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
+from safety_platform.locking import lock_in_state
 from safety_platform.models import Department, Industry, User
 from safety_platform.permissions import can, require
 from safety_platform.services import (
@@ -176,6 +177,19 @@ def stdcert_record(
     return cert
 
 
+def _lock_certificate(
+    certificate: StandardizationCertificate, status: str, message: str, code: str
+) -> StandardizationCertificate:
+    """The certificate, locked, while its status is `status`; otherwise `message` with `code`."""
+    return lock_in_state(
+        StandardizationCertificate.objects.select_related("enterprise"),
+        certificate.pk,
+        [status],
+        message=message,
+        code=code,
+    )
+
+
 def stdcert_verify(
     *, actor: User, certificate: StandardizationCertificate, accept: bool, note: str = ""
 ) -> StandardizationCertificate:
@@ -188,15 +202,12 @@ def stdcert_verify(
     if not accept and not note.strip():
         raise ValidationError({"note": _("Give the reason for rejecting the declaration.")})
     with transaction.atomic():
-        locked = (
-            StandardizationCertificate.objects.select_for_update().select_related("enterprise").get(pk=certificate.pk)
+        locked = _lock_certificate(
+            certificate,
+            CertificateStatus.PENDING,
+            _("Only a declared certificate awaiting verification can be verified."),
+            "certificate_not_pending",
         )
-        if locked.status != CertificateStatus.PENDING:
-            raise DomainError(
-                _("Only a declared certificate awaiting verification can be verified."),
-                field="status",
-                code="certificate_not_pending",
-            )
         target = CertificateStatus.VALID if accept else CertificateStatus.REJECTED
         if accept and locked.expires_on < timezone.localdate():
             raise DomainError(
@@ -227,13 +238,9 @@ def stdcert_revoke(
         raise ValidationError({"reason": _("Give the reason for revoking.")})
     revoked_on = revoked_on or timezone.localdate()
     with transaction.atomic():
-        locked = (
-            StandardizationCertificate.objects.select_for_update().select_related("enterprise").get(pk=certificate.pk)
+        locked = _lock_certificate(
+            certificate, CertificateStatus.VALID, _("Only a valid certificate can be revoked."), "certificate_not_valid"
         )
-        if locked.status != CertificateStatus.VALID:
-            raise DomainError(
-                _("Only a valid certificate can be revoked."), field="status", code="certificate_not_valid"
-            )
         _event(locked, locked.status, CertificateStatus.REVOKED, actor, reason)
         locked.status = CertificateStatus.REVOKED
         locked.revoked_on = revoked_on
@@ -256,11 +263,12 @@ def stdcert_apply_rereview(
     )
     applied_on = applied_on or timezone.localdate()
     with transaction.atomic():
-        locked = StandardizationCertificate.objects.select_for_update().get(pk=certificate.pk)
-        if locked.status != CertificateStatus.VALID:
-            raise DomainError(
-                _("Only a valid certificate can be re-reviewed."), field="status", code="certificate_not_valid"
-            )
+        locked = _lock_certificate(
+            certificate,
+            CertificateStatus.VALID,
+            _("Only a valid certificate can be re-reviewed."),
+            "certificate_not_valid",
+        )
         if locked.rereview_applied_on is not None:
             raise DomainError(
                 _("Re-review was already applied for."), field="rereview_applied_on", code="rereview_already_applied"
@@ -416,11 +424,13 @@ def demonstration_revoke(*, actor: User, demonstration: Demonstration, reason: s
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing the designation.")})
     with transaction.atomic():
-        locked = Demonstration.objects.select_for_update().get(pk=demonstration.pk)
-        if locked.status != DemonstrationStatus.ACTIVE:
-            raise DomainError(
-                _("The designation was already withdrawn."), field="status", code="demonstration_already_withdrawn"
-            )
+        locked = lock_in_state(
+            Demonstration.objects.all(),
+            demonstration.pk,
+            [DemonstrationStatus.ACTIVE],
+            message=_("The designation was already withdrawn."),
+            code="demonstration_already_withdrawn",
+        )
         locked.status = DemonstrationStatus.REVOKED
         locked.revoked_on = timezone.localdate()
         locked.summary = f"{locked.summary}\n\n{_('Withdrawn')}: {reason.strip()}"
