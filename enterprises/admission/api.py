@@ -12,13 +12,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.api.views import ScopedEditViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.models import Jurisdiction, User
 from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
-from ..common.api import RowActionsMixin, VisibleEnterpriseField, enterprise_for_write, request_data
+from ..common.api import RowActionsMixin, enterprise_for_write, request_data
+from ..registry.models import Enterprise
 from .filtersets import (
     CatalogEntryFilterSet,
     DeclaredEquipmentFilterSet,
@@ -83,7 +85,7 @@ class SitingReviewSerializer(serializers.ModelSerializer):
 
 
 class HighRiskProjectSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterpriseField(required=False, allow_null=True)
+    enterprise = VisibleRelatedField(Enterprise, required=False, allow_null=True)
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
 
@@ -113,16 +115,18 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class PlanningWriteMixin:
-    """Create/update through the service that checks the caller's jurisdictions."""
+    """Create/update through the service that checks the caller's jurisdictions: `save_service(actor=, <row>=,
+    opened=)`, the row under the service's own keyword (`save_argument`)."""
 
     request: Any
     save_service: Any
+    save_argument: str  # "project", "place"
 
     def perform_create(self, serializer: Any) -> None:
         if not can(self.request.user, "enterprises.manage_planning"):
             raise PermissionDenied(_("Only staff keep the planning registers."))
         instance = serializer.Meta.model(**serializer.validated_data)
-        serializer.instance = type(self).save_service(self.request.user, instance)
+        serializer.instance = self._save(instance)
 
     def perform_update(self, serializer: Any) -> None:
         if not can(self.request.user, "enterprises.manage_planning"):
@@ -131,7 +135,10 @@ class PlanningWriteMixin:
         opened = self.opened()  # type: ignore[attr-defined]
         for key, value in serializer.validated_data.items():
             setattr(instance, key, value)
-        serializer.instance = type(self).save_service(self.request.user, instance, opened)
+        serializer.instance = self._save(instance, opened)
+
+    def _save(self, instance: Any, opened: Any = None) -> Any:
+        return type(self).save_service(actor=self.request.user, **{self.save_argument: instance}, opened=opened)
 
 
 class HighRiskProjectViewSet(PlanningWriteMixin, ScopedEditViewSet):
@@ -142,10 +149,8 @@ class HighRiskProjectViewSet(PlanningWriteMixin, ScopedEditViewSet):
     filterset_class = HighRiskProjectFilterSet
     ordering = ["-created_at", "-id"]
     api_key_read_scope = ApiScope.ENTERPRISES_READ
-
-    @staticmethod
-    def save_service(actor: Any, project: HighRiskProject, opened: Any = None) -> HighRiskProject:
-        return high_risk_project_save(actor=actor, project=project, opened=opened)
+    save_service = staticmethod(high_risk_project_save)
+    save_argument = "project"
 
     @extend_schema(request=None, responses={201: SitingReviewSerializer})
     @action(detail=True, methods=["post"], url_path="siting-review")
@@ -206,10 +211,8 @@ class DensePlaceViewSet(PlanningWriteMixin, ScopedEditViewSet):
     filterset_class = DensePlaceFilterSet
     ordering = ["name", "id"]
     api_key_read_scope = ApiScope.ENTERPRISES_READ
-
-    @staticmethod
-    def save_service(actor: Any, place: DensePlace, opened: Any = None) -> DensePlace:
-        return dense_place_save(actor=actor, place=place, opened=opened)
+    save_service = staticmethod(dense_place_save)
+    save_argument = "place"
 
 
 # Catalog and equipment --------------------------------------------------------------------------
@@ -281,7 +284,7 @@ class MatchSerializer(serializers.ModelSerializer):
 
 
 class DeclaredEquipmentSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterpriseField(required=False)
+    enterprise = VisibleRelatedField(Enterprise, required=False)
     catalog_entry = serializers.PrimaryKeyRelatedField(
         queryset=CatalogEntry.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -349,7 +352,7 @@ class ExitProposalSerializer(serializers.ModelSerializer):
 
 
 class ExitProposalCreateSerializer(serializers.Serializer):
-    enterprise = VisibleEnterpriseField()
+    enterprise = VisibleRelatedField(Enterprise)
     kind = serializers.ChoiceField(choices=ExitKind.choices)
     reasons = serializers.CharField()
     exit_by = serializers.DateField(required=False, allow_null=True)
@@ -374,9 +377,7 @@ class ExitProposalViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=ExitProposalCreateSerializer, responses={201: ExitProposalSerializer})
     def create(self, request: Request) -> Response:
-        data = request_data(request, ExitProposalCreateSerializer)
-        proposal = exit_proposal_create(actor=signed_in_user(request), **data)
-        return Response(self.fresh(proposal), status=status.HTTP_201_CREATED)
+        return self.create_row(request, exit_proposal_create, ExitProposalCreateSerializer)
 
     @extend_schema(request=ExitDecisionSerializer, responses=ExitProposalSerializer)
     @action(detail=True, methods=["post"])

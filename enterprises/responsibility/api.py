@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry
@@ -171,18 +172,12 @@ class JointInspectionSerializer(serializers.ModelSerializer):
 
 
 class JointInspectionCreateSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = VisibleRelatedField(Enterprise)  # one the caller cannot see is answered like an unknown id
     title = serializers.CharField(max_length=200)
     lead_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
     departments = serializers.PrimaryKeyRelatedField(many=True, queryset=Department.objects.filter(is_active=True))
     planned_on = serializers.DateField()
     team = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-
-    def validate_enterprise(self, value: Enterprise) -> Enterprise:
-        # An enterprise the caller cannot see does not exist for them: same answer as an unknown id.
-        if not Enterprise.objects.visible_to(self.context["request"].user).filter(pk=value.pk).exists():
-            raise serializers.ValidationError(f'Invalid pk "{value.pk}" - object does not exist.')
-        return value
 
 
 class FindingCreateSerializer(serializers.Serializer):
@@ -213,9 +208,7 @@ class JointInspectionViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=JointInspectionCreateSerializer, responses={201: JointInspectionSerializer})
     def create(self, request: Request) -> Response:
-        data = request_data(request, JointInspectionCreateSerializer)
-        inspection = joint_inspection_create(actor=signed_in_user(request), **data)
-        return Response(self.fresh(inspection), status=status.HTTP_201_CREATED)
+        return self.create_row(request, joint_inspection_create, JointInspectionCreateSerializer)
 
     @extend_schema(request=FindingCreateSerializer, responses={201: FindingSerializer})
     @action(detail=True, methods=["post"])

@@ -15,12 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry, User
 from safety_platform.security import signed_in_user
 
-from ..common.api import RowActionsMixin, VisibleEnterpriseField, request_data
+from ..common.api import RowActionsMixin, request_data
+from ..registry.models import Enterprise
 from .filtersets import CertificateFilterSet, DemonstrationFilterSet
 from .models import (
     CertificateEvent,
@@ -87,7 +89,7 @@ class StandardizationCertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateCreateSerializer(serializers.Serializer):
-    enterprise = VisibleEnterpriseField()
+    enterprise = VisibleRelatedField(Enterprise)
     level = serializers.ChoiceField(choices=StandardizationLevel.choices)
     industry = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
     certificate_number = serializers.CharField(max_length=60)
@@ -96,6 +98,9 @@ class CertificateCreateSerializer(serializers.Serializer):
     issuing_level = serializers.ChoiceField(choices=IssuingLevel.choices, required=False, allow_blank=True, default="")
     issuing_authority = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     scan = serializers.FileField(required=False, allow_null=True)
+
+    def validate_level(self, value: Any) -> int:
+        return int(value)
 
     def validate_certificate_number(self, value: str) -> str:
         if StandardizationCertificate.objects.filter(certificate_number=value.strip()).exists():
@@ -132,10 +137,7 @@ class StandardizationCertificateViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=CertificateCreateSerializer, responses={201: StandardizationCertificateSerializer})
     def create(self, request: Request) -> Response:
-        data = request_data(request, CertificateCreateSerializer)
-        data["level"] = int(data["level"])
-        cert = stdcert_record(actor=signed_in_user(request), **data)
-        return Response(self.fresh(cert), status=status.HTTP_201_CREATED)
+        return self.create_row(request, stdcert_record, CertificateCreateSerializer)
 
     @extend_schema(request=VerifySerializer, responses=StandardizationCertificateSerializer)
     @action(detail=True, methods=["post"])
@@ -273,7 +275,7 @@ class DemonstrationRevokeSerializer(serializers.Serializer):
 
 
 class DemonstrationCreateSerializer(serializers.Serializer):
-    enterprise = VisibleEnterpriseField()
+    enterprise = VisibleRelatedField(Enterprise)
     designated_on = serializers.DateField()
     batch = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     department = serializers.PrimaryKeyRelatedField(

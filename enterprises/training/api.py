@@ -23,7 +23,7 @@ from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.api.views import ScopedEditViewSet, ScopedViewSetMixin
 from safety_platform.security import signed_in_user
 
-from ..common.api import VisibleEnterpriseField, enterprise_for_write, request_data
+from ..common.api import enterprise_for_write, request_data
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet, TrainingRecordFilterSet
 from .models import Employee, EmployeePostEvent, SpecialOperation, SpecialOperationCertificate, TrainingRecord
@@ -54,7 +54,7 @@ class PostEventSerializer(serializers.ModelSerializer):
 
 
 class EmployeeSerializer(serializers.ModelSerializer):
-    enterprise = VisibleEnterpriseField(required=False)
+    enterprise = VisibleRelatedField(Enterprise, required=False)
 
     class Meta:
         model = Employee
