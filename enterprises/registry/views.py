@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from safety_platform import exports
 from safety_platform.audit import audit_entries_for
 from safety_platform.navigation import enterprise_panels_for
-from safety_platform.pagination import ListPaginator
+from safety_platform.pagination import list_page
 from safety_platform.permissions import can
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
@@ -49,18 +49,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         return redirect("enterprises:mine")
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = ListPaginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "enterprises/list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page,
-            "query": query.urlencode(),
-        },
-    )
+    page, query = list_page(request, queryset.order_by("name", "id"), PAGE_SIZE)
+    return render(request, "enterprises/list.html", {"filterset": filterset, "page_obj": page, "query": query})
 
 
 @login_required
