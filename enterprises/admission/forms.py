@@ -13,6 +13,7 @@ from safety_platform.forms import DateInput, model_choice_field, set_choice_labe
 
 from ..common.forms import StyledFormMixin, enterprises_for, jurisdictions_for, label_jurisdiction, style
 from ..registry.fields import EnterpriseChoiceField
+from ..registry.forms import ImportForm
 from ..registry.models import Enterprise
 from .models import CatalogEntry, DeclaredEquipment, DensePlace, ExitProposal, HighRiskProject, ReviewDecision
 from .services import EQUIPMENT_FIELDS
@@ -75,24 +76,11 @@ class CatalogEntryForm(StyledFormMixin, VersionedFormMixin, forms.ModelForm):
         widgets = {"published_on": DateInput(), "reason": forms.Textarea(), "model_numbers": forms.Textarea()}
 
 
-class CatalogImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file"))
-    import_valid_rows = forms.BooleanField(
-        label=_("Import the valid rows even if some rows have errors"), required=False
-    )
+class CatalogImportForm(ImportForm):
+    """The catalog's import: the registry's upload form, for files of at most 10 MB."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
-        style(self)
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        return upload
+    max_bytes = 10 * 1024 * 1024
+    too_large = _("The file is larger than 10 MB.")
 
 
 class EquipmentForm(VersionedFormMixin, forms.ModelForm):

@@ -69,6 +69,11 @@ class StatusChangeForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    """An uploaded register (CSV or Excel) and whether to import its good rows when others have errors."""
+
+    max_bytes = 20 * 1024 * 1024
+    too_large = _("The file is larger than 20 MB.")
+
     file = forms.FileField(
         label=_("CSV or Excel file"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.xlsx"}),
@@ -81,8 +86,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(self.too_large)
         if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
