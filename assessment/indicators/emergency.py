@@ -28,13 +28,20 @@ def accidents_in(jurisdiction: Any, window: Window) -> Any:
     )
 
 
+def _casualties(jurisdiction: Any, window: Window, field: str) -> Figure:
+    """The period's accidents' total of `field` (deaths, serious injuries); the accidents with any are behind it."""
+    accidents = accidents_in(jurisdiction, window)
+    total = accidents.aggregate(n=Sum(field))["n"] or 0
+    return Figure(
+        numerator=Decimal(total),
+        record_model="emergency.accident",
+        record_ids=ids(accidents.filter(**{f"{field}__gt": 0})),
+    )
+
+
 @indicator("deaths", _("Deaths in production-safety accidents"))
 def deaths(jurisdiction: Any, window: Window) -> Figure:
-    accidents = accidents_in(jurisdiction, window)
-    total = accidents.aggregate(n=Sum("deaths"))["n"] or 0
-    return Figure(
-        numerator=Decimal(total), record_model="emergency.accident", record_ids=ids(accidents.filter(deaths__gt=0))
-    )
+    return _casualties(jurisdiction, window, "deaths")
 
 
 @indicator("larger_accidents", _("Larger (较大) or worse accidents"))
@@ -45,13 +52,7 @@ def larger_accidents(jurisdiction: Any, window: Window) -> Figure:
 
 @indicator("serious_injuries", _("Serious injuries in production-safety accidents"))
 def serious_injuries(jurisdiction: Any, window: Window) -> Figure:
-    accidents = accidents_in(jurisdiction, window)
-    total = accidents.aggregate(n=Sum("serious_injuries"))["n"] or 0
-    return Figure(
-        numerator=Decimal(total),
-        record_model="emergency.accident",
-        record_ids=ids(accidents.filter(serious_injuries__gt=0)),
-    )
+    return _casualties(jurisdiction, window, "serious_injuries")
 
 
 @indicator("drills_on_schedule", _("Emergency plans drilled within their required interval (share)"))
