@@ -41,7 +41,7 @@ class DocumentIssueForm(EnterpriseForm):
         initial=DocumentKind.RECTIFICATION_ORDER,
         widget=forms.Select(attrs=SELECT),
     )
-    issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput(attrs=TEXT))
+    issued_on = forms.DateField(label=_("Date of issue"), initial=timezone.localdate, widget=DateInput(attrs=TEXT))
     number = _document_number(TYPED_NUMBER)
     findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(4))
     legal_basis = forms.CharField(
@@ -71,10 +71,6 @@ class DocumentIssueForm(EnterpriseForm):
         widget=_area(3),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["issued_on"].initial = timezone.localdate()
-
     def item_lines(self) -> list[str]:
         return [line.strip() for line in (self.cleaned_data.get("items") or "").splitlines() if line.strip()]
 
@@ -97,13 +93,9 @@ class DocumentVoidForm(forms.Form):
 class CaseOpenForm(EnterpriseForm):
     title = forms.CharField(label=_("Cause of the case"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     violation = forms.ChoiceField(label=_("Violation"), choices=Violation.choices, widget=forms.Select(attrs=SELECT))
-    filed_on = forms.DateField(label=_("Date filed"), widget=DateInput(attrs=TEXT))
+    filed_on = forms.DateField(label=_("Date filed"), initial=timezone.localdate, widget=DateInput(attrs=TEXT))
     findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(3))
     number = _document_number(TYPED_NUMBER)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["filed_on"].initial = timezone.localdate()
 
 
 class InvestigateForm(forms.Form):
