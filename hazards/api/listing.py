@@ -72,7 +72,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 _QUERIED = [(key, column) for key, column in COLUMNS if column]
 _QUERIED_KEYS = tuple(key for key, _ in _QUERIED)
 _OUTPUT_KEYS = tuple(key for key, _ in COLUMNS)
-_DATETIMES = ("found_at", "assessed_at", "reported_at", "submitted_at", "closed_at", "created_at", "updated_at")
 
 
 def hazard_rows(queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -89,22 +88,74 @@ def _datetime(value: dt.datetime | None, zone: Any) -> str | None:
 
 
 def hazard_dicts(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """Rows of `hazard_rows` as HazardSerializer's dicts."""
+    """Rows of `hazard_rows` as HazardSerializer's dicts (one pass per row: the columns in _QUERIED order)."""
     zone = timezone.get_current_timezone()
     today = timezone.localdate()
     url_of_zero = reverse("hazards:detail", args=[0])
     head, _, tail = url_of_zero.rpartition("/0/")
-    result = []
-    for row in rows:
-        item = dict(zip(_QUERIED_KEYS, row, strict=True))
-        for key in _DATETIMES:
-            item[key] = _datetime(item[key], zone)
-        deadline = item["deadline"]
-        item["is_overdue"] = item["state"] in RECTIFICATION_STATES and deadline is not None and deadline < today
-        item["deadline"] = deadline.isoformat() if deadline is not None else None
-        item["web_url"] = f"{head}/{item['id']}/{tail}"
-        result.append({key: item[key] for key in _OUTPUT_KEYS})
-    return result
+    rectification = RECTIFICATION_STATES
+    return [
+        {
+            "id": pk,
+            "code": code,
+            "enterprise": enterprise,
+            "enterprise_name": enterprise_name,
+            "credit_code": credit_code,
+            "jurisdiction": jurisdiction,
+            "title": title,
+            "description": description,
+            "location": location,
+            "latitude": latitude,
+            "longitude": longitude,
+            "source": source,
+            "state": state,
+            "grade": grade,
+            "found_at": _datetime(found_at, zone),
+            "deadline": None if deadline is None else deadline.isoformat(),
+            "responsible_person": responsible_person,
+            "responsible_phone": responsible_phone,
+            "is_listed": is_listed,
+            "is_overdue": state in rectification and deadline is not None and deadline < today,
+            "campaign": campaign,
+            "risk_source": risk_source,
+            "assessed_at": _datetime(assessed_at, zone),
+            "reported_at": _datetime(reported_at, zone),
+            "submitted_at": _datetime(submitted_at, zone),
+            "closed_at": _datetime(closed_at, zone),
+            "created_at": _datetime(created_at, zone),
+            "updated_at": _datetime(updated_at, zone),
+            "web_url": f"{head}/{pk}/{tail}",
+        }
+        for (
+            pk,
+            code,
+            enterprise,
+            enterprise_name,
+            credit_code,
+            jurisdiction,
+            title,
+            description,
+            location,
+            latitude,
+            longitude,
+            source,
+            state,
+            grade,
+            found_at,
+            deadline,
+            responsible_person,
+            responsible_phone,
+            is_listed,
+            campaign,
+            risk_source,
+            assessed_at,
+            reported_at,
+            submitted_at,
+            closed_at,
+            created_at,
+            updated_at,
+        ) in rows
+    ]
 
 
 # Page statements compiled once per shape (see the module docstring): key → (SQL, params).

@@ -100,3 +100,24 @@ def test_api_filters_give_the_rows_of_the_list_page(
     # A bad value is refused naming its filter, whichever others are sent.
     refused = api_client.get("/api/v1/hazards/", {"state": "rectifying", "overdue": "maybe"})
     assert refused.status_code == 400 and "overdue" in refused.json()["errors"]
+
+
+def test_each_column_lands_in_its_own_key() -> None:
+    """hazard_dicts unpacks the rows in hazard_rows' column order: each queried column's value is its key's."""
+    from hazards.api import listing
+
+    when = dt.datetime(2026, 12, 1, 2, 3, 4, tzinfo=dt.UTC)
+    row = tuple(
+        when if key.endswith("_at") else dt.date(2026, 12, 1) if key == "deadline" else f"<{key}>"
+        for key in listing._QUERIED_KEYS
+    )
+    (item,) = listing.hazard_dicts([row])
+    assert tuple(item) == listing._OUTPUT_KEYS
+    for key in listing._QUERIED_KEYS:
+        value = row[listing._QUERIED_KEYS.index(key)]
+        if isinstance(value, dt.datetime):
+            assert item[key] == "2026-12-01T10:03:04+08:00", key
+        elif isinstance(value, dt.date):
+            assert item[key] == "2026-12-01", key
+        else:
+            assert item[key] == value, key
