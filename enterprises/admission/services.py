@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -30,7 +29,7 @@ from safety_platform.services import (
 
 from ..common.hazard_link import hazard_register_for
 from ..registry.choices import EnterpriseStatus
-from ..registry.importexport import ImportProblem, read_table
+from ..registry.importexport import ImportOutcome, ImportProblem, read_table
 from ..registry.models import Enterprise
 from .models import (
     OPEN_EXIT_STATUSES,
@@ -368,15 +367,6 @@ CATALOG_REQUIRED = {"name", "status", "source_document"}
 _CATALOG_HEADERS = {h.strip().lower(): f for f, zh, en in CATALOG_COLUMNS for h in (zh, en)}
 
 
-@dataclass
-class CatalogImportResult:
-    problems: list[ImportProblem] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    rows: int = 0
-    imported: bool = False
-
-
 def _choice(value: str, choices: Any) -> str | None:
     from django.utils import translation
 
@@ -396,16 +386,14 @@ def _choice(value: str, choices: Any) -> str | None:
     return str(hit) if hit is not None and hit in dict(choices) else None
 
 
-def catalog_import(
-    *, actor: User, filename: str, content: bytes, import_valid_rows: bool = False
-) -> CatalogImportResult:
+def catalog_import(*, actor: User, filename: str, content: bytes, import_valid_rows: bool = False) -> ImportOutcome:
     """Import catalog entries from CSV or Excel; an entry is identified by (source document, batch, name).
 
     Every bad row is reported with its line and field; nothing is imported from a file with errors
     unless `import_valid_rows` is set.
     """
     require(actor, "enterprises.edit_catalog", message=_("You may not import into the catalog."))
-    result = CatalogImportResult()
+    result = ImportOutcome()
     # The registry's reader: CSV (UTF-8 or GBK) or .xlsx, the header checked the same way.
     table = read_table(filename, content, headers=_CATALOG_HEADERS, required=CATALOG_REQUIRED, problems=result.problems)
     if table is None:

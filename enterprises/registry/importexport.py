@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +60,17 @@ class ImportProblem:
     line: int
     field: str
     reason: str
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: the problems found, the rows read, the rows created and updated, whether it saved."""
+
+    problems: list[ImportProblem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    rows: int = 0
+    imported: bool = False
 
 
 @dataclass

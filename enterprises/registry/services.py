@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,7 @@ from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
 from .choices import EnterpriseStatus
-from .importexport import ImportProblem
+from .importexport import ImportOutcome, ImportProblem
 from .models import Enterprise, EnterpriseStatusChange
 from .signals import enterprises_moved
 
@@ -170,13 +170,10 @@ def enterprises_rederive_departments(*, department: Department | None = None) ->
 
 
 @dataclass
-class ImportResult:
-    problems: list[ImportProblem] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
+class ImportResult(ImportOutcome):
+    """The registry's import also skips rows (bad ones, when the good ones are imported anyway)."""
+
     skipped: int = 0
-    rows: int = 0
-    imported: bool = False
 
     @property
     def ok(self) -> bool:
