@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from enterprises.models import Enterprise
 from enterprises.registry.validators import normalize_credit_code, validate_credit_code
+from safety_platform.api.fields import EnterpriseRowSerializer
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.refusals import refusal_fields
@@ -29,9 +30,7 @@ from ..models import JointMeasure
 from ..services import joint as joint_services
 
 
-class JointMeasureSerializer(serializers.ModelSerializer):
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class JointMeasureSerializer(EnterpriseRowSerializer):
     department_code = serializers.CharField(source="department.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

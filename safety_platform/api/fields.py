@@ -38,3 +38,11 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[t
             return self.scope(user)
         assert self.model is not None
         return self.model._default_manager.visible_to(user)  # type: ignore[attr-defined]
+
+
+# A row about one enterprise, which the answer names by its unified social credit code and its name (read only); a
+# subclass lists `credit_code` and `enterprise_name` in its `Meta.fields` where they belong. No docstring: the schema
+# would give it to every subclass without its own as the description.
+class EnterpriseRowSerializer(serializers.ModelSerializer):
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)

@@ -11,15 +11,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
+from safety_platform.api.fields import EnterpriseRowSerializer
 from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 
 from ..models.enforcement import EnforcementDocument, PenaltyCase
 
 
-class EnforcementDocumentSerializer(serializers.ModelSerializer):
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class EnforcementDocumentSerializer(EnterpriseRowSerializer):
     authority = serializers.CharField(source="authority.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     hazard_codes: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
@@ -55,9 +54,7 @@ class EnforcementDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PenaltyCaseSerializer(serializers.ModelSerializer):
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class PenaltyCaseSerializer(EnterpriseRowSerializer):
     authority = serializers.CharField(source="authority.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     rule_set_version = serializers.CharField(source="rule_set.version", read_only=True)

@@ -17,6 +17,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from credit.api.pagination import SyncCursorPagination
 from credit.filtersets import CreditCodeFilter
+from safety_platform.api.fields import EnterpriseRowSerializer
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.filters import SinceFilter
@@ -36,9 +37,7 @@ class InspectionAnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InspectionSerializer(serializers.ModelSerializer):
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class InspectionSerializer(EnterpriseRowSerializer):
     inspector = serializers.SerializerMethodField()
     departments = serializers.SerializerMethodField()
     checklist = serializers.CharField(source="checklist.name", read_only=True, default=None, allow_null=True)
