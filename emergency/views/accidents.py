@@ -43,7 +43,7 @@ from ..forms import (
 from ..models import AccidentEvaluation, CorrectiveMeasure, DispatchOrder
 from ..selectors import accident_clocks, accidents_visible_to
 from ..services.accidents import FIGURE_FIELDS
-from .common import StepView, filtered_page, form_page, post_step, run, step_view, with_data
+from .common import StepView, filtered_page, form_page, loader, post_step, run, step_view, with_data
 
 
 @login_required
@@ -57,8 +57,7 @@ def accident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _accident(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(accidents_visible_to(request.user), pk=pk)
+_accident = loader(accidents_visible_to)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -23,6 +23,15 @@ from safety_platform.refusals import refusal_into
 from safety_platform.security import signed_in_user
 
 PAGE_SIZE = 25
+
+
+def loader(visible: Callable[[Any], Any]) -> Callable[[HttpRequest, int], Any]:
+    """How a page finds the record it shows or acts on: the row `pk` among those `visible(user)` gives, else 404."""
+
+    def load(request: HttpRequest, pk: int) -> Any:
+        return get_object_or_404(visible(request.user), pk=pk)
+
+    return load
 
 
 def paginate(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> tuple[Page, str]:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from ..services.contacts import (
     contact_set_active,
     contact_update,
 )
-from .common import filtered_page, form_page, run
+from .common import filtered_page, form_page, loader, run
 
 
 def _visible(request: HttpRequest) -> QuerySet[WarningContact]:
@@ -58,9 +58,12 @@ def contact_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+_contact = loader(WarningContact.objects.visible_to)
+
+
 @login_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(WarningContact.objects.visible_to(request.user), pk=pk)
+    contact = _contact(request, pk)
     if not can(request.user, "emergency.edit_contact", contact):
         raise PermissionDenied
     form = WarningContactForm(request.POST or None, instance=contact, user=request.user)
@@ -82,7 +85,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contact_active(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(WarningContact.objects.visible_to(request.user), pk=pk)
+    contact = _contact(request, pk)
     active = request.POST.get("active") == "1"
     run(
         request,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from ..filtersets import DispatchFilterSet
 from ..forms import ApproveForm, DispatchRequestForm, NoteForm, RequiredNoteForm, SettleForm, ShipForm
 from ..models import Warehouse
 from ..selectors import dispatch_allocations, dispatch_lines, dispatch_orders_visible_to
-from .common import StepView, filtered_page, post_step, run, step_view, with_data
+from .common import StepView, filtered_page, loader, post_step, run, step_view, with_data
 
 
 @login_required
@@ -40,8 +40,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _order(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(dispatch_orders_visible_to(request.user), pk=pk)
+_order = loader(dispatch_orders_visible_to)
 
 
 def _shippable_warehouses(user: Any, order: Any) -> list[Warehouse]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _lazy
 
 from safety_platform.audit import audit_entries_for
@@ -16,7 +14,7 @@ from .. import services
 from ..filtersets import PlanFilterSet
 from ..forms import DrillForm, PlanForm
 from ..selectors import enterprises_overdue_for_drill, plans_visible_to
-from .common import edit_view, filtered_page, paginate, register_view, step_view, with_data
+from .common import edit_view, filtered_page, loader, paginate, register_view, step_view, with_data
 
 
 @login_required
@@ -38,8 +36,7 @@ def overdue_enterprises(request: HttpRequest) -> HttpResponse:
     return render(request, "emergency/overdue_enterprises.html", {"page_obj": page, "query": query})
 
 
-def _plan(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(plans_visible_to(request.user), pk=pk)
+_plan = loader(plans_visible_to)
 
 
 @login_required

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -28,6 +26,7 @@ from .common import (
     edit_view,
     filtered_page,
     form_invalid_message,
+    loader,
     paginate,
     register_view,
     run,
@@ -48,8 +47,7 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _warehouse(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(warehouses_visible_to(request.user), pk=pk)
+_warehouse = loader(warehouses_visible_to)
 
 
 @login_required

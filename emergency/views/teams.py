@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +16,7 @@ from .. import services
 from ..filtersets import TeamFilterSet
 from ..forms import EquipmentForm, MemberForm, ReadinessForm, TeamForm
 from ..selectors import team_detail_queryset, teams_visible_to
-from .common import edit_view, filtered_page, form_invalid_message, register_view, run, step_view, with_data
+from .common import edit_view, filtered_page, form_invalid_message, loader, register_view, run, step_view, with_data
 
 
 @login_required
@@ -35,8 +33,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _team(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(teams_visible_to(request.user), pk=pk)
+_team = loader(teams_visible_to)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +24,7 @@ from ..models import WarningRecipient
 from ..selectors import warning_ack_stats, warning_recipients, warnings_visible_to
 from ..selectors.warnings import principal_deliveries, warning_contact_deliveries
 from ..services.reach import PRINCIPAL_LEVELS
-from .common import filtered_page, form_page, paginate, post_step, run, with_data
+from .common import filtered_page, form_page, loader, paginate, post_step, run, with_data
 
 
 @login_required
@@ -51,8 +51,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _warning(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(warnings_visible_to(request.user), pk=pk)
+_warning = loader(warnings_visible_to)
 
 
 @login_required
