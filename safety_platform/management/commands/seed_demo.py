@@ -17,24 +17,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from safety_platform.choices import ApiScope
-from safety_platform.demo import DEMO_SEEDERS, REGISTRY_SEEDERS
+from safety_platform.demo import DEMO_SEEDERS, REGISTRY_SEEDERS, jurisdiction_at
 from safety_platform.demo_data import DEMO_PASSWORD, USERS
-from safety_platform.models import ApiKey, Department, Jurisdiction, User
+from safety_platform.models import ApiKey, Department, User
 from safety_platform.models.apikeys import hash_api_secret
 from safety_platform.services import api_key_create
 
 from .seed_reference import load_reference_data
 
 DEMO_API_KEY_NAME = "发改委信用平台（演示）"
-
-
-def _find(path: str) -> Jurisdiction:
-    node = None
-    for name in path.split("/"):
-        qs = Jurisdiction.objects.filter(name=name)
-        node = (qs.filter(parent=node) if node else qs).get()
-    assert node is not None
-    return node
 
 
 def seed_demo() -> dict[str, Any]:
@@ -63,7 +54,7 @@ def seed_demo() -> dict[str, Any]:
                     user.enterprise = enterprise
                 user.save()
                 for path in jurisdiction_paths:
-                    user.jurisdictions.add(_find(path))
+                    user.jurisdictions.add(jurisdiction_at(path))
             logins.append((username, full_name, user.get_role_display()))
 
         api_key_raw = None
