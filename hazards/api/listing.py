@@ -164,13 +164,14 @@ _PAGE_SQL_MAX = 512  # scopes × filters × pages: bounded, the oldest shape goe
 _PLAIN_VALUES = (type(None), str, int, float, Decimal, dt.date, dt.time, dt.timedelta, uuid.UUID)
 
 
-def _plain_value(value: Any) -> bool:
+def _plain_value(value: Any, types: list[type]) -> bool:
+    types.append(type(value))  # equal values of other types (1 and True) may be other SQL: the types are keyed too
     if isinstance(value, _PLAIN_VALUES):
         return True
     if isinstance(value, Model):
         return value.pk is not None
     if isinstance(value, (list, tuple, set, frozenset)):
-        return all(_plain_value(v) for v in value)
+        return all(_plain_value(v, types) for v in value)
     return False
 
 
@@ -182,13 +183,14 @@ def _plain_expression(node: Any) -> bool:
     return False
 
 
-def _plain_where(node: Any) -> bool:
+def _plain_where(node: Any, types: list[type]) -> bool:
     """Whether equal WHERE trees (Django's expression identity) mean equal SQL: only columns, transforms of
-    columns and plain values; a subquery or any other expression compares by its class and arguments only."""
+    columns and plain values (their types collected in `types`); a subquery or any other expression compares by
+    its class and arguments only."""
     if isinstance(node, WhereNode):
-        return all(_plain_where(child) for child in node.children)
+        return all(_plain_where(child, types) for child in node.children)
     if isinstance(node, Lookup):
-        return type(node).__eq__ is Lookup.__eq__ and _plain_expression(node.lhs) and _plain_value(node.rhs)
+        return type(node).__eq__ is Lookup.__eq__ and _plain_expression(node.lhs) and _plain_value(node.rhs, types)
     return False
 
 
@@ -196,6 +198,7 @@ def _shape(queryset: QuerySet[Any]) -> tuple[Any, ...] | None:
     """What the page's SQL is made of — the hazards queryset (scoped, filtered, ordered) whose `hazard_rows` it
     reads — or None where a page is not compiled once (see _plain_where)."""
     query = queryset.query
+    types: list[type] = []
     if (
         queryset._iterable_class is not ModelIterable
         or query.values_select
@@ -207,7 +210,7 @@ def _shape(queryset: QuerySet[Any]) -> tuple[Any, ...] | None:
         or query.combinator
         or query.is_sliced
         or query.select_for_update
-        or not _plain_where(query.where)
+        or not _plain_where(query.where, types)
     ):
         return None
     joins = tuple(
@@ -221,6 +224,7 @@ def _shape(queryset: QuerySet[Any]) -> tuple[Any, ...] | None:
             queryset.db,
             query.where,
             hash(query.where),  # refuses an unhashable value early (TypeError)
+            tuple(types),
             _QUERIED_KEYS,  # the columns hazard_rows reads
             joins,
             order,
@@ -259,12 +263,20 @@ class HazardListPaginator(ListPaginator):
                 return [], None
             if compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]]):
                 return super()._read(bottom)  # values the database driver does not give as the ORM does
+            compiled = (sql, tuple(params))
+            rows = self._run(queryset.db, compiled)
+            # Kept once it ran: a statement the database refused is not answered to the next equal shape.
             if len(_PAGE_SQL) >= _PAGE_SQL_MAX:
                 _PAGE_SQL.pop(next(iter(_PAGE_SQL)))
-            compiled = _PAGE_SQL[key] = (sql, tuple(params))
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(*compiled)
-            rows = cursor.fetchall()
+            _PAGE_SQL[key] = compiled
+        else:
+            rows = self._run(queryset.db, compiled)
         if not rows:
             return rows, None  # no row to carry the count: the (empty) page tells the total
         return [row[:-1] for row in rows], rows[0][-1]
+
+    @staticmethod
+    def _run(alias: str, compiled: tuple[str, tuple[Any, ...]]) -> list[Any]:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(*compiled)
+            return cursor.fetchall()

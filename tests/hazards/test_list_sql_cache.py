@@ -154,3 +154,15 @@ def test_an_empty_scope_still_answers_an_empty_page(api_client: Any, users: dict
     for _ in range(2):
         body = api_client.get(URL).json()
         assert body["count"] == 0 and body["results"] == []
+
+
+def test_equal_values_of_other_types_are_other_shapes() -> None:
+    """1 == True in Python, not in SQL: the values' types are part of the shape (the fields' lookups mostly make
+    them one type already: is_listed=1 is is_listed=True)."""
+    from hazards.api.listing import _plain_value
+
+    ints: list[type] = []
+    bools: list[type] = []
+    assert _plain_value([1, "x"], ints) and _plain_value([True, "x"], bools)
+    assert ints != bools
+    assert _shape(Hazard.objects.filter(is_listed=True)) == _shape(Hazard.objects.filter(is_listed=1))
