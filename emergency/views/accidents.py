@@ -43,18 +43,11 @@ from ..forms import (
 from ..models import AccidentEvaluation, CorrectiveMeasure, DispatchOrder
 from ..selectors import accident_clocks, accidents_visible_to
 from ..services.accidents import FIGURE_FIELDS
-from .common import StepView, filtered_page, form_page, loader, post_step, run, step_view, with_data
+from .common import StepView, form_page, list_view, loader, post_step, run, step_view, with_data
 
-
-@login_required
-def accident_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "emergency/accident_list.html",
-        {
-            **filtered_page(request, AccidentFilterSet, accidents_visible_to(request.user), ("-occurred_at", "-id")),
-        },
-    )
+accident_list = list_view(
+    "emergency/accident_list.html", AccidentFilterSet, accidents_visible_to, ("-occurred_at", "-id")
+)
 
 
 _accident = loader(accidents_visible_to)

@@ -57,6 +57,23 @@ def filtered_page(
     return {"filterset": filterset, "page_obj": page, "query": query}
 
 
+def list_view(
+    template: str,
+    filterset_class: type[Any],
+    visible: Callable[[Any], Any],
+    order_by: tuple[str, ...],
+    size: int = PAGE_SIZE,
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A list page that shows nothing but its rows: those `visible(user)` gives, filtered, ordered by `order_by` and
+    paginated (`filtered_page`)."""
+
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, template, filtered_page(request, filterset_class, visible(request.user), order_by, size))
+
+    return view
+
+
 def run(request: HttpRequest, fn: Callable[..., Any], *, form: Any = None, success: str = "", **kwargs: Any) -> Any:
     """Call a service; its refusal takes the one path (safety_platform.refusals): for lack of rights a 403, a rule
     or bad input the message — under the field it names when there is a form, else above the page; a stale edit

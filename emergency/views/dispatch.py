@@ -24,20 +24,11 @@ from ..filtersets import DispatchFilterSet
 from ..forms import ApproveForm, DispatchRequestForm, NoteForm, RequiredNoteForm, SettleForm, ShipForm
 from ..models import Warehouse
 from ..selectors import dispatch_allocations, dispatch_lines, dispatch_orders_visible_to
-from .common import StepView, filtered_page, loader, post_step, run, step_view, with_data
+from .common import StepView, list_view, loader, post_step, run, step_view, with_data
 
-
-@login_required
-def dispatch_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "emergency/dispatch_list.html",
-        {
-            **filtered_page(
-                request, DispatchFilterSet, dispatch_orders_visible_to(request.user), ("-created_at", "-id")
-            ),
-        },
-    )
+dispatch_list = list_view(
+    "emergency/dispatch_list.html", DispatchFilterSet, dispatch_orders_visible_to, ("-created_at", "-id")
+)
 
 
 _order = loader(dispatch_orders_visible_to)

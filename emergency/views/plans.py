@@ -14,18 +14,9 @@ from .. import services
 from ..filtersets import PlanFilterSet
 from ..forms import DrillForm, PlanForm
 from ..selectors import enterprises_overdue_for_drill, plans_visible_to
-from .common import edit_view, filtered_page, loader, paginate, register_view, step_view, with_data
+from .common import edit_view, list_view, loader, paginate, register_view, step_view, with_data
 
-
-@login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "emergency/plan_list.html",
-        {
-            **filtered_page(request, PlanFilterSet, plans_visible_to(request.user), ("-drill_overdue", "title", "id")),
-        },
-    )
+plan_list = list_view("emergency/plan_list.html", PlanFilterSet, plans_visible_to, ("-drill_overdue", "title", "id"))
 
 
 @login_required

@@ -24,8 +24,8 @@ from ..selectors import (
 )
 from .common import (
     edit_view,
-    filtered_page,
     form_invalid_message,
+    list_view,
     loader,
     paginate,
     register_view,
@@ -34,17 +34,9 @@ from .common import (
     with_data,
 )
 
-
-@login_required
-def warehouse_list(request: HttpRequest) -> HttpResponse:
-    warehouses = warehouses_visible_to(request.user).order_by("level", "name", "id")
-    return render(
-        request,
-        "emergency/warehouse_list.html",
-        {
-            **filtered_page(request, WarehouseFilterSet, warehouses),
-        },
-    )
+warehouse_list = list_view(
+    "emergency/warehouse_list.html", WarehouseFilterSet, warehouses_visible_to, ("level", "name", "id")
+)
 
 
 _warehouse = loader(warehouses_visible_to)
@@ -151,11 +143,7 @@ warehouse_minimum = step_view(
 )
 
 
-@login_required
-def ledger(request: HttpRequest) -> HttpResponse:
-    rows = ledger_visible_to(request.user)
-    context = filtered_page(request, LedgerFilterSet, rows, ("-occurred_at", "-id"), size=50)
-    return render(request, "emergency/ledger.html", context)
+ledger = list_view("emergency/ledger.html", LedgerFilterSet, ledger_visible_to, ("-occurred_at", "-id"), size=50)
 
 
 @login_required
