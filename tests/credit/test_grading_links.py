@@ -37,8 +37,9 @@ def test_what_the_grading_links_point_to_cannot_be_deleted(db: Any, xinluo_chem:
     run = credit_recalculate_all(trigger=RecalcTrigger.MANUAL)
     rating = CreditRating.objects.select_related("latest", "rule_set").get(enterprise=xinluo_chem)
     assert rating.latest.run_id == run.pk and rating.latest.rule_set_id == rating.rule_set_id
-    with pytest.raises((DomainError, ProtectedError)):  # a rule set graded under is frozen, and protected
+    with pytest.raises(DomainError) as refused:  # a rule set graded under is frozen (and protected besides)
         rating.rule_set.delete()
+    assert refused.value.code == "rule_version_frozen"
     with pytest.raises(ProtectedError):
         run.delete()
     credit_rating_recalculate(enterprise_id=xinluo_chem.pk)  # unchanged: still the run's history row
