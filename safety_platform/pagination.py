@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -135,7 +136,10 @@ class ListPaginator(Paginator):
             return None
         # The same capped count as `count` (no ORDER BY, LIMIT count_cap + 1), as SQL of its own.
         capped = queryset.order_by()[: self.count_cap + 1]
-        sql, params = capped.query.get_compiler(using=capped.db).as_sql()
+        try:
+            sql, params = capped.query.get_compiler(using=capped.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing (e.g. `pk__in=[]`, a scope with no areas)
+            return None  # the plain slice answers the empty page without a query
         return queryset.annotate(**{COUNT_COLUMN: RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped", params)})
 
     def _read(self, bottom: int) -> tuple[list[Any], int | None]:

@@ -203,6 +203,15 @@ def test_count_with_page_reads_the_same_page_and_total_in_one_statement(referenc
     assert len(paginator.page(last)) == total - (last - 1) * 4 and paginator.count == total
 
 
+def test_count_with_page_of_a_filter_that_matches_nothing_is_an_empty_page(reference: Any) -> None:
+    # An inspector with no areas is scoped to `pk__in=[]`; the list must answer an empty page, not a 500.
+    paginator = ListPaginator(Jurisdiction.objects.filter(pk__in=[]), 4, count_with_page=True)
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginator.page(1)
+    assert list(page) == [] and paginator.count == 0
+    assert len(ctx.captured_queries) == 0
+
+
 def test_hazard_api_page_and_capped_count_in_one_statement(
     api_client: Any, users: dict[str, Any], six_hazards: list[Any]
 ) -> None:
