@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -267,7 +268,8 @@ class HazardListPaginator(ListPaginator):
             rows = self._run(queryset.db, compiled)
             # Kept once it ran: a statement the database refused is not answered to the next equal shape.
             if len(_PAGE_SQL) >= _PAGE_SQL_MAX:
-                _PAGE_SQL.pop(next(iter(_PAGE_SQL)))
+                with suppress(StopIteration, RuntimeError):  # another thread of the process emptied or resized it
+                    _PAGE_SQL.pop(next(iter(_PAGE_SQL)), None)
             _PAGE_SQL[key] = compiled
         else:
             rows = self._run(queryset.db, compiled)
