@@ -8,26 +8,25 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.filters import StyledFilterSet as CoreStyledFilterSet
+from safety_platform.forms import model_choice_field
 from safety_platform.models import Jurisdiction
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap-sized widgets; the enterprise filter offers only enterprises the user can see."""
+class StyledFilterSet(CoreStyledFilterSet):
+    """The core's filter set (Bootstrap's small controls); the enterprise filter offers only enterprises the user can
+    see."""
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is None and self.request is not None:  # the API's filter backend passes the request
             user = getattr(self.request, "user", None)
         self.user = user
-        if "enterprise" in self.filters and user is not None:
+        if "enterprise" in self.form.fields and user is not None:
             from ..registry.models import Enterprise
 
-            self.filters["enterprise"].queryset = Enterprise.objects.visible_to(user)
-        for field in self.form.fields.values():
-            is_select = hasattr(field, "choices")
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            )
+            # On the form's field: the core's __init__ has built the form by now.
+            model_choice_field(self.form, "enterprise").queryset = Enterprise.objects.visible_to(user)
 
 
 def jurisdiction_filter(prefix: str) -> django_filters.ModelChoiceFilter:

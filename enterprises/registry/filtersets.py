@@ -9,7 +9,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.filters import StrictBooleanFilter
+from safety_platform.filters import StrictBooleanFilter, StyledFilterSet
+from safety_platform.forms import model_choice_field
 from safety_platform.models import Department, Jurisdiction
 
 from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
@@ -42,10 +43,16 @@ class PeriodKeyField(forms.CharField):
 
 
 class PeriodKeyFilter(django_filters.Filter):
+    """A period filter whose box shows the format (2026Q3) until something is typed."""
+
     field_class = PeriodKeyField
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2026Q3"}))
+        super().__init__(*args, **kwargs)
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+
+class EnterpriseFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     jurisdiction = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
@@ -105,11 +112,5 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None and getattr(user, "scopes_by_jurisdiction", False):
-            self.filters["jurisdiction"].queryset = jurisdictions_for(user)  # the inspector's own subtrees
-        for name in ("stat_report_missing", "self_check_missing", "warning_unacknowledged"):
-            self.form.fields[name].widget.attrs.setdefault("placeholder", "2026Q3")
-        for field in self.form.fields.values():
-            is_select = hasattr(field, "choices")
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            )
+            # The inspector's own subtrees, on the form's field: the core's __init__ has built the form by now.
+            model_choice_field(self.form, "jurisdiction").queryset = jurisdictions_for(user)
