@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import admin
 
-from ..common.admin import ReadOnlyInline
+from safety_platform.admin_readonly import ReadOnlyInline
+
 from .models import (
     CatalogEntry,
     DeclaredEquipment,

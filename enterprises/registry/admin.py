@@ -2,17 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from safety_platform.admin_readonly import ReadOnlyInline
+
 from .models import Enterprise, EnterpriseStatusChange
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = EnterpriseStatusChange
-    extra = 0
-    can_delete = False
     readonly_fields = ["from_status", "to_status", "reason", "changed_by", "changed_at"]
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Enterprise)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ..common.admin import ReadOnlyInline
+from safety_platform.admin_readonly import ReadOnlyInline
+
 from .models import CertificateEvent, Demonstration, DemonstrationMeasure, StandardizationCertificate
 
 
