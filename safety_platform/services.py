@@ -438,11 +438,14 @@ def department_users(department_id: int | None) -> models.QuerySet[User]:
     return User.objects.filter(is_active=True, role=Role.DEPARTMENT, department_id=department_id)
 
 
-def enterprise_users(enterprise_id: int | None) -> models.QuerySet[User]:
-    """The enterprise's own people (active logins of the enterprise role): they are told of what concerns it."""
+def enterprise_users(enterprise_id: int | Iterable[int] | None) -> models.QuerySet[User]:
+    """The enterprise's own people (active logins of the enterprise role): they are told of what concerns it.
+
+    Given several enterprises' ids, all their people in one query (each user's `enterprise_id` says whose)."""
     if enterprise_id is None:
         return User.objects.none()
-    return User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+    whose = {"enterprise_id": enterprise_id} if isinstance(enterprise_id, int) else {"enterprise_id__in": enterprise_id}
+    return User.objects.filter(is_active=True, role=Role.ENTERPRISE, **whose)
 
 
 def inspectors_for(jurisdiction: Jurisdiction | None, *, levels: Iterable[str] | None = None) -> models.QuerySet[User]:

@@ -37,9 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from safety_platform.choices import Role
 from safety_platform.models import User
-from safety_platform.services import DomainError, notify
+from safety_platform.services import DomainError, enterprise_users, notify
 
 from .. import engine
 from ..choices import BatchStatus, Grade, RatingStatus, RecalcTrigger, RunStatus, WebhookTopic
@@ -389,9 +388,7 @@ def _notify_grade_changes(changes: list[_Change], rule_set: RuleSet, as_of: dt.d
     if not changes:
         return
     recipients: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(
-        is_active=True, role=Role.ENTERPRISE, enterprise_id__in={c.enterprise_id for c in changes}
-    ):
+    for user in enterprise_users({c.enterprise_id for c in changes}):
         if user.enterprise_id is not None:
             recipients[user.enterprise_id].append(user)
     for change in changes:
