@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safety_platform.api.fields import VisibleRelatedField
+from safety_platform.api.fields import EnterpriseRowSerializer, VisibleRelatedField
 from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry
@@ -143,9 +143,7 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = ["hazard_id", "created_at"]
 
 
-class JointInspectionSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+class JointInspectionSerializer(EnterpriseRowSerializer):
     departments: serializers.PrimaryKeyRelatedField[Department] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safety_platform.api.fields import VisibleRelatedField
+from safety_platform.api.fields import EnterpriseRowSerializer, VisibleRelatedField
 from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry, User
@@ -54,9 +54,7 @@ class CertificateEventSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "note", "actor", "at"]
 
 
-class StandardizationCertificateSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+class StandardizationCertificateSerializer(EnterpriseRowSerializer):
     industry: serializers.SlugRelatedField[Industry] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     events = CertificateEventSerializer(many=True, read_only=True)
     has_scan = serializers.SerializerMethodField()
