@@ -284,11 +284,12 @@ def populate(enterprises: int, hazards: int) -> None:
             "warning recipients",
             """
             INSERT INTO emergency_warningrecipient (
-                notified_at, acknowledged_at, measures_taken, enterprise_id, warning_id
+                notified_at, acknowledged_at, acknowledged_via, acknowledged_by_name, measures_taken, enterprise_id,
+                warning_id
             )
             SELECT w.issued_at, CASE WHEN r < 0.7 THEN w.issued_at + r * interval '30 hours'
                                      WHEN r < 0.9 THEN w.issued_at + r * interval '70 hours' END,
-                   '', e.id, w.id
+                   CASE WHEN r < 0.9 THEN 'site' ELSE '' END, '', '', e.id, w.id
             FROM emergency_emergencywarning w
             JOIN LATERAL (SELECT id, random() AS r FROM enterprises_enterprise WHERE random() < 0.025) AS e ON true
             """,
