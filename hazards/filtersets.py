@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.registry.fields import EnterpriseFilter
-from safety_platform.filters import SinceFilter, StrictBooleanFilter
+from safety_platform.filters import SinceFilter, StrictBooleanFilter, style_filter_form
 from safety_platform.models import Jurisdiction
 
 from .choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardSource, HazardState, RiskLevel, RiskMethod
@@ -55,11 +55,7 @@ class _StyledFilterSet(django_filters.FilterSet):
         user = _user(self.request)
         if "jurisdiction" in self.filters:
             self.filters["jurisdiction"].queryset = _scoped_jurisdictions(user)
-        for field in self.form.fields.values():
-            is_select = hasattr(field, "choices")
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            )
+        style_filter_form(self.form)  # after the jurisdictions are narrowed: this builds the form
 
 
 class HazardFilterSet(_StyledFilterSet):

@@ -19,7 +19,8 @@ def style_filter_form(form: forms.BaseForm) -> None:
     """Bootstrap's small controls on a filter form (a select for a field with choices), unless a widget names its
     own class."""
     for field in form.fields.values():
-        is_select = hasattr(field, "choices")
+        # A yes/no filter has no choices on its field but is a drop-down all the same.
+        is_select = hasattr(field, "choices") or isinstance(field.widget, forms.Select)
         field.widget.attrs.setdefault(
             "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
         )
