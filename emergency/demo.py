@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from enterprises.models import Enterprise
-from safety_platform.models import Department, Industry, Jurisdiction, User
+from safety_platform.demo import jurisdiction_at
+from safety_platform.models import Department, Industry, User
 
 from .choices import MovementKind, PlanKind, ReportLevel, WarehouseLevel
 from .models import (
@@ -26,15 +27,6 @@ from .models import (
     SupplyItem,
     Warehouse,
 )
-
-
-def _find(path: str) -> Jurisdiction:
-    node = None
-    for name in path.split("/"):
-        qs = Jurisdiction.objects.filter(name=name)
-        node = (qs.filter(parent=node) if node else qs).get()
-    assert node is not None
-    return node
 
 
 def _user(username: str) -> User | None:
@@ -66,7 +58,7 @@ def _warehouses(committee: User, enterprise_user: User | None) -> dict[str, Ware
             level=WarehouseLevel.ENTERPRISE
             if enterprise
             else (WarehouseLevel.CITY if key == "city" else WarehouseLevel.COUNTY),
-            jurisdiction=enterprise.jurisdiction if enterprise else _find(jurisdiction),
+            jurisdiction=enterprise.jurisdiction if enterprise else jurisdiction_at(jurisdiction),
             enterprise=enterprise,
             address=f"{jurisdiction}应急物资储备中心",
             latitude=Decimal(str(lat)),
@@ -191,7 +183,7 @@ def _teams(committee: User) -> list[RescueTeam]:
             data={
                 "name": spec["name"],
                 "kind": spec["kind"],
-                "jurisdiction": _find(spec["jurisdiction"]),
+                "jurisdiction": jurisdiction_at(spec["jurisdiction"]),
                 "base_address": f"{spec['jurisdiction']}应急救援基地",
                 "latitude": Decimal(str(spec["lat"])),
                 "longitude": Decimal(str(spec["lon"])),
@@ -244,7 +236,7 @@ def _contacts(committee: User) -> None:
     from .services.contacts import contact_create
 
     for name, kind, path, industry, mobile, email in CONTACTS:
-        area = _find(path)
+        area = jurisdiction_at(path)
         if WarningContact.objects.filter(jurisdiction=area, mobile=mobile).exists():
             continue
         contact_create(
@@ -274,7 +266,7 @@ def _warning(committee: User, enterprise_user: User | None) -> None:
         level="orange",
         content="预计未来24小时新罗区、永定区、上杭县将出现暴雨到大暴雨，局地伴有雷电和短时强降水。",
         measures_required="停止露天高处作业和矿山井下作业；危化品企业加强罐区巡查，做好防汛物资准备；24小时值班。",
-        jurisdictions=[_find("新罗区"), _find("永定区"), _find("上杭县")],
+        jurisdictions=[jurisdiction_at("新罗区"), jurisdiction_at("永定区"), jurisdiction_at("上杭县")],
         industries=industries,
         valid_until=timezone.now() + dt.timedelta(days=2),
     )
@@ -398,7 +390,7 @@ def _dispatch(inspector: User, committee: User, stores: dict[str, Warehouse]) ->
     order = dispatch_request(
         actor=inspector,
         title=title,
-        requesting_jurisdiction=_find("新罗区/东城街道"),
+        requesting_jurisdiction=jurisdiction_at("新罗区/东城街道"),
         destination="东城中学临时安置点",
         lines=[(tent, 20), (quilt, 150)],
         contact_name="邱网格",
