@@ -31,6 +31,7 @@ from safety_platform.models.fields import (
     positive,
 )
 from safety_platform.scoping import JurisdictionScopedQuerySet, ids_on_paths, jurisdiction_scope_q
+from safety_platform.versioning import version_on
 
 from .choices import (
     AssessmentGrade,
@@ -82,11 +83,7 @@ class SchemeQuerySet(PublicToStaffQuerySet["Scheme"]):
     def in_force(self, kind: str, on: dt.date) -> Scheme | None:
         """The active version of a kind valid on `on` (the latest `valid_from` not after it); before the
         first version, the earliest one (periods before the platform had a scheme are still assessed)."""
-        active = self.filter(kind=kind, status=SchemeStatus.ACTIVE)
-        return (
-            active.filter(valid_from__lte=on).order_by("-valid_from", "-id").first()
-            or active.order_by("valid_from", "id").first()
-        )
+        return version_on(self.filter(kind=kind, status=SchemeStatus.ACTIVE), "valid_from", on)
 
 
 class Scheme(CreatedModel):

@@ -47,6 +47,18 @@ def local_day(on: dt.date | dt.datetime | None) -> dt.date:
     return on
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+def version_on(versions: models.QuerySet[_M], start: str, on: dt.date) -> _M | None:
+    """Of `versions`, the one in force on `on`: the newest whose `start` field is on or before it; before the
+    first one, the earliest (a record older than the rules is still decided)."""
+    return (
+        versions.filter(**{f"{start}__lte": on}).order_by(f"-{start}", "-id").first()
+        or versions.order_by(start, "id").first()
+    )
+
+
 class RuleVersionQuerySet(models.QuerySet[_V], Generic[_V]):
     def usable(self) -> RuleVersionQuerySet[_V]:
         """The versions a decision may be taken under (in force, not drafts)."""
@@ -55,12 +67,7 @@ class RuleVersionQuerySet(models.QuerySet[_V], Generic[_V]):
 
     def in_force(self, on: dt.date | dt.datetime | None = None) -> _V | None:
         """The usable version in force on `on` (today by default); before the first one, the earliest."""
-        start = self.model.in_force_field
-        usable = self.usable()
-        return (
-            usable.filter(**{f"{start}__lte": local_day(on)}).order_by(f"-{start}", "-id").first()
-            or usable.order_by(start, "id").first()
-        )
+        return version_on(self.usable(), self.model.in_force_field, local_day(on))
 
 
 class RuleVersion(models.Model):
