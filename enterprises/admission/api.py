@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safety_platform.api.fields import VisibleRelatedField
+from safety_platform.api.fields import EnterpriseRowSerializer, VisibleRelatedField
 from safety_platform.api.views import ScopedEditViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from safety_platform.choices import ApiScope
 from safety_platform.models import Jurisdiction, User
@@ -330,8 +330,7 @@ class ExitTransitionSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "note", "actor", "at"]
 
 
-class ExitProposalSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class ExitProposalSerializer(EnterpriseRowSerializer):
     transitions = ExitTransitionSerializer(many=True, read_only=True)
 
     class Meta:

@@ -238,8 +238,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = ["kind", "description", "post", "people_moved", "completed_on"]
 
 
-class DemonstrationSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class DemonstrationSerializer(EnterpriseRowSerializer):
     measures = MeasureSerializer(many=True, read_only=True)
     people_moved = serializers.IntegerField(read_only=True)
 
