@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.audit import audit_entries_for
 from safety_platform.forms import choice_field
-from safety_platform.permissions import can, is_enterprise_person
+from safety_platform.permissions import can
 from safety_platform.security import signed_in_user
 
 from .. import services
@@ -59,7 +59,9 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     evaluation = AccidentEvaluation.objects.filter(accident=accident).first()
     staff = can(user, "emergency.handle_accident", accident)
-    own = is_enterprise_person(user, accident.enterprise_id)
+    # Supplementing the figures, logging the response and reporting on measures: the staff who handle the
+    # accident and the people of the enterprise it happened at.
+    follow = can(user, "emergency.follow_accident", accident)
     figures = {name: getattr(accident, name) for name in FIGURE_FIELDS}
     report_steps = list(accident.report_steps.select_related("recorded_by"))
     reached = {step.level for step in report_steps}
@@ -71,7 +73,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "accident": accident,
         "staff": staff,
-        "own": own,
+        "follow": follow,
         "revisions": accident.revisions.select_related("rule_set", "recorded_by"),
         "report_steps": report_steps,
         "can_forward": next_level is not None,
