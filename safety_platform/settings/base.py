@@ -68,10 +68,12 @@ MIDDLEWARE = [
 
 # The departments' read-only feeds: a plain page (API key, JSON, no filter) is answered by the handler named
 # here before the session, locale, CSRF, auth and audit middleware (FastPathMiddleware); every feed read
-# skips auditlog's setup (AuditlogMiddleware). The handler returns None for anything else.
+# skips auditlog's setup (AuditlogMiddleware). The handler returns None for anything else. Likewise the hazard
+# list's plain page as a signed-in phone asks for it (session cookie, the list's filters, page).
 FEED_FAST_PATHS = {
     "/api/v1/credit/ratings/": "credit.api.fast.ratings_page",
     "/api/v1/credit/blacklist/": "credit.api.fast.blacklist_page",
+    "/api/v1/hazards/": "hazards.api.fast.hazard_list_page",
 }
 
 # Only the platform's own files; no inline script, no inline style, no eval (README "Security").

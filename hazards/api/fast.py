@@ -1,0 +1,170 @@
+"""The hazard list's plain page without the framework around it (issue 16: ≤ 1.2× hand-written SQL).
+
+What an inspector's phone sends all day — `GET /api/v1/hazards/` signed in (the session cookie), plain JSON, the
+list's filters, `page` and `page_size` — is answered here, from `safety_platform.middleware.FastPathMiddleware`,
+before the session, locale, CSRF, auth, messages and audit middleware and DRF's view machinery run: together they
+cost about as much CPU as the page's SQL and rows.
+
+It is the same answer, not a second implementation of it. The session is read by the session engine and checked as
+`django.contrib.auth.get_user` checks it (the backend the session names, the user's session hash: a changed
+password signs the phone out), then as SessionLifetimeMiddleware does (idle and maximum age); the user must be
+active and pass the view's own permission classes. The page is the view's own: `HazardViewSet` built as its URL
+builds it, its `get_queryset` (`visible_to` the user), `filter_queryset` (HazardFilterSet), paginator, row
+formatter and renderer. So status, body and every header are those of the full stack
+(tests/hazards/test_list_fast_path.py compares them byte for byte).
+
+Anything else returns None and goes through the full stack, which answers it (errors included) as before: another
+method, an `Authorization` header (API keys, tokens), another `Accept`, a parameter the list's form does not send
+(`format`, `ordering`, `search`, a widget's part), a bad filter value, page or page size, no session or one that is
+unknown, expired, of another backend or password, idle or too old, a session whose last-activity stamp is due to be
+written (once a minute) or a CSRF cookie due to be replaced, an inactive user, a user the permissions refuse.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DEFAULT_DB_ALIAS, router
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import APIException
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+
+from safety_platform.db_first_read import first_read
+
+from ..filtersets import HazardFilterSet
+from .listing import hazard_dicts
+from .views import HazardViewSet
+
+PATH = "/api/v1/hazards/"
+_PLAIN_JSON_ACCEPTS = frozenset({"*/*", "application/json"})
+# The list form's filters by their names (not a widget's parts), and the page.
+_PLAIN_PARAMETERS = frozenset(HazardFilterSet.base_filters) | {"page", "page_size"}
+_JSON = JSONRenderer()
+
+
+@cache
+def _route() -> tuple[type[HazardViewSet], dict[str, Any], dict[str, str]]:
+    """The view class, its init arguments and its actions, as the URL conf builds them."""
+    func: Any = resolve(PATH).func
+    return func.cls, dict(func.initkwargs), dict(func.actions)
+
+
+@cache
+def _session_store() -> type[SessionBase]:
+    return import_module(settings.SESSION_ENGINE).SessionStore  # type: ignore[no-any-return]
+
+
+def hazard_list_page(request: HttpRequest) -> HttpResponse | None:
+    meta = request.META
+    if (
+        request.method != "GET"
+        or "HTTP_AUTHORIZATION" in meta  # an API key or a token: DRF's authentication answers
+        or meta.get("HTTP_ACCEPT", "*/*") not in _PLAIN_JSON_ACCEPTS
+        or not _PLAIN_PARAMETERS.issuperset(request.GET)
+        or settings.DISALLOWED_USER_AGENTS  # CommonMiddleware's check: not done here
+    ):
+        return None
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return None
+    request.get_host()  # CommonMiddleware's check: a host not allowed is a 400 here too
+    csrf = CsrfViewMiddleware(lambda _request: HttpResponse())
+    csrf.process_request(request)
+    if meta.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return None  # a malformed CSRF cookie: the full stack sends a new one
+    user = _session_user(_session_store()(session_key))
+    if user is None:
+        return None
+
+    cls, initkwargs, actions = _route()
+    view: Any = cls(**initkwargs)
+    view.action_map = actions
+    for method, action in actions.items():
+        setattr(view, method, getattr(view, action))
+    if hasattr(view, "get") and not hasattr(view, "head"):
+        view.head = view.get
+    drf_request = Request(request, authenticators=())
+    drf_request.user = user
+    drf_request.auth = None
+    view.request, view.args, view.kwargs, view.format_kwarg = drf_request, (), {}, None
+    view.action = actions.get("get")
+    renderers = view.renderer_classes
+    if (
+        view.action != "list"
+        or not renderers
+        or renderers[0] is not JSONRenderer
+        or SessionAuthentication not in view.authentication_classes
+        or view.get_throttles()
+        or view.versioning_class is not None
+        or not all(permission.has_permission(drf_request, view) for permission in view.get_permissions())
+    ):
+        return None
+    try:
+        page = view.paginate_queryset(view.filter_queryset(view.get_queryset()))
+    except APIException:
+        return None  # a bad filter, page or page size: the full stack names the field
+    data = view.get_paginated_response(hazard_dicts(page)).data
+    body = _JSON.render(data, _JSON.media_type, view.get_renderer_context())
+    response = HttpResponse(body, content_type=_JSON.media_type)
+    # What DRF and the skipped middleware would have added: DRF's Vary and Allow, the frame options, the length,
+    # the locale's Vary and language, then the session's Vary (it was read).
+    if len(renderers) > 1:
+        response["Vary"] = "Accept"
+    response["Allow"] = ", ".join(view.allowed_methods)
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS.upper()
+    response["Content-Length"] = str(len(response.content))
+    patch_vary_headers(response, ("Accept-Language",))
+    response["Content-Language"] = translation.get_language_from_request(request)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _session_user(session: SessionBase) -> Any:
+    """The session's user as `django.contrib.auth.get_user` and SessionLifetimeMiddleware find it, or None where
+    they would find none, sign the user out or write the session (the full stack then does it)."""
+    from django.contrib.sessions.models import Session
+
+    using = router.db_for_read(Session) or DEFAULT_DB_ALIAS
+    # Its first query, as the connection's health check (safety_platform.db_first_read); the session is then cached.
+    first_read(using, lambda: session.get(SESSION_KEY))
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])  # type: ignore[union-attr]
+        backend_path = session[BACKEND_SESSION_KEY]
+    except (KeyError, DjangoValidationError):
+        return None
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = load_backend(backend_path).get_user(user_id)
+    if user is None or not hasattr(user, "get_session_auth_hash"):
+        return None
+    session_hash = session.get(HASH_SESSION_KEY)
+    # Only the current secret: a hash of a fallback secret makes get_user cycle the session key (a write).
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    if not user.is_active:
+        return None
+    now = int(time.time())
+    started, seen = session.get("_started_at"), session.get("_seen_at")
+    if (
+        not isinstance(started, int)
+        or not isinstance(seen, int)
+        or now - seen > settings.SESSION_IDLE_SECONDS
+        or now - started > settings.SESSION_COOKIE_AGE
+        or now - seen >= 60  # the last-activity stamp is written once a minute
+    ):
+        return None
+    return user
