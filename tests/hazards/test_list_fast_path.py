@@ -84,7 +84,7 @@ def both(client: Any, params: dict[str, Any] | None = None, **headers: str) -> t
     """The same request of the same signed-in client through the stack with the fast path and without it."""
     fast = client.get(URL, params or {}, **headers)
     with override_settings(MIDDLEWARE=WITHOUT_FAST_PATH):
-        other = Client()  # a client loads its middleware once: another one, with the same cookies
+        other: Any = Client()  # a client loads its middleware once: another one, with the same cookies
         other.cookies = client.cookies
         full = other.get(URL, params or {}, **headers)
     return fast, full
