@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import django_filters
@@ -23,7 +22,7 @@ from .models import (
     TrainingCategory,
     TrainingRecord,
 )
-from .selectors import certificate_warning_days
+from .selectors import certificates_due_by
 
 
 class EmployeeFilterSet(StyledFilterSet):
@@ -63,6 +62,5 @@ class SpecialCertificateFilterSet(StyledFilterSet):
     def filter_expiring(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:
             return queryset
-        today = timezone.localdate()
-        soon = today + dt.timedelta(days=certificate_warning_days(today))
+        soon = certificates_due_by(timezone.localdate())
         return queryset.filter(expires_on__lte=soon) if value else queryset.filter(expires_on__gt=soon)

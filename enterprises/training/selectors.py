@@ -100,6 +100,21 @@ def certificate_warning_days(on: dt.date | None = None) -> int:
     return rule_int(rules.CERTIFICATE_WARNING_DAYS, on)
 
 
+def certificates_due_by(on: dt.date) -> dt.date:
+    """The last expiry day flagged on `on`: a certificate expiring by then has expired or expires within the
+    warning period."""
+    return on + dt.timedelta(days=certificate_warning_days(on))
+
+
+def certificates_due(
+    certificates: QuerySet[SpecialOperationCertificate], *, on: dt.date
+) -> QuerySet[SpecialOperationCertificate]:
+    """Of `certificates`, those due for renewal on `on` (expired, or expiring within the warning period) whose
+    holder still works at the enterprise (on post or away): the enterprise page, its panel, the home widget and
+    the daily reminders count the same ones."""
+    return certificates.exclude(employee__status=EmployeeStatus.LEFT).filter(expires_on__lte=certificates_due_by(on))
+
+
 _HOURS = DecimalField(max_digits=8, decimal_places=1)
 
 
@@ -459,7 +474,7 @@ def training_records_visible_to(user: Any) -> QuerySet[TrainingRecord]:
 
 def special_certificates_visible_to(user: Any, *, on: dt.date) -> QuerySet[SpecialOperationCertificate]:
     """Certificates with flags: `expired`, `expiring` (within the warning period)."""
-    soon = on + dt.timedelta(days=certificate_warning_days(on))
+    soon = certificates_due_by(on)
     return (
         SpecialOperationCertificate.objects.visible_to(user)
         .select_related("employee__enterprise")

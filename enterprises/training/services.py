@@ -33,7 +33,7 @@ from .models import (
     TrainingCategory,
     TrainingRecord,
 )
-from .selectors import certificate_warning_days
+from .selectors import certificates_due
 
 
 def _check_keep(actor: Any, enterprise: Enterprise) -> None:
@@ -341,14 +341,12 @@ def special_certificates_sweep(*, today: dt.date | None = None) -> int:
     re-run of the same day or of any later day never is.
     """
     today = today or timezone.localdate()
-    soon = today + dt.timedelta(days=certificate_warning_days(today))
     # A certificate already followed by a later one for the same operation (a renewal) needs no reminder.
     renewed = SpecialOperationCertificate.objects.filter(
         employee=OuterRef("employee"), operation=OuterRef("operation"), expires_on__gt=OuterRef("expires_on")
     )
     due = (
-        SpecialOperationCertificate.objects.filter(expires_on__lte=soon)
-        .exclude(employee__status=EmployeeStatus.LEFT)
+        certificates_due(SpecialOperationCertificate.objects.all(), on=today)
         .exclude(Exists(renewed))
         .select_related("employee__enterprise")
         .order_by("employee__enterprise_id", "expires_on")

@@ -4,7 +4,6 @@ the home widget (certificates of standardization and training), periodic jobs, C
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -13,16 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 def _training_panel(request: Any, enterprise: Any) -> dict[str, Any]:
     from .models import SpecialOperationCertificate
-    from .selectors import certificate_warning_days, training_compliance
+    from .selectors import certificates_due, training_compliance
 
     today = timezone.localdate()
     return {
         "enterprise": enterprise,
         "summary": training_compliance(enterprise, on=today, limit=0),  # the head counts: one aggregate query
-        "expiring": SpecialOperationCertificate.objects.filter(
-            employee__enterprise=enterprise,
-            employee__status__in=["on_post", "away"],
-            expires_on__lte=today + dt.timedelta(days=certificate_warning_days(today)),
+        "expiring": certificates_due(
+            SpecialOperationCertificate.objects.filter(employee__enterprise=enterprise), on=today
         ).count(),
     }
 
@@ -32,15 +29,12 @@ def _home_context(request: Any) -> dict[str, Any]:
     expiring soon (training builds on standardization, so the joint widget lives here)."""
     from ..standardization.selectors import certificate_counts
     from .models import SpecialOperationCertificate
-    from .selectors import certificate_warning_days
+    from .selectors import certificates_due
 
     today = timezone.localdate()
     return {
         "counts": certificate_counts(request.user, on=today),
-        "expiring": SpecialOperationCertificate.objects.visible_to(request.user)
-        .exclude(employee__status="left")
-        .filter(expires_on__lte=today + dt.timedelta(days=certificate_warning_days(today)))
-        .count(),
+        "expiring": certificates_due(SpecialOperationCertificate.objects.visible_to(request.user), on=today).count(),
     }
 
 

@@ -29,7 +29,7 @@ from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet
 from .forms import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
 from .models import Employee, SpecialOperationCertificate, TrainingRecord
 from .selectors import (
-    certificate_warning_days,
+    certificates_due,
     compliance_totals,
     employees_visible_to,
     enterprises_with_compliance,
@@ -108,10 +108,9 @@ def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpRespo
             "page_obj": page,
             "query": f"on={on.isoformat()}",
             "on": on,
-            "expiring": special_certificates_visible_to(request.user, on=on)
-            .filter(employee__enterprise=enterprise, employee__status__in=["on_post", "away"])
-            .filter(expires_on__lte=on + dt.timedelta(days=certificate_warning_days(on)))
-            .order_by("expires_on")[:50],
+            "expiring": certificates_due(
+                special_certificates_visible_to(request.user, on=on).filter(employee__enterprise=enterprise), on=on
+            ).order_by("expires_on")[:50],
         },
     )
 
