@@ -22,6 +22,7 @@ from safety_platform.forms import (
     set_choice_labels,
 )
 from safety_platform.models import Department, Industry, Jurisdiction
+from safety_platform.permissions import is_enterprise_person
 from safety_platform.validators import normalize_mainland_mobile
 
 from .choices import (
@@ -89,10 +90,10 @@ def _owner_fields(form: Any, user: Any, *, chosen_once: tuple[str, ...], staff_o
     _jurisdiction_choices(form, "jurisdiction", user)
     form.fields["jurisdiction"].required = False
     model_choice_field(form, "enterprise").queryset = Enterprise.objects.visible_to(user)
-    if _is_enterprise(user) or form.instance.pk:
+    if is_enterprise_person(user) or form.instance.pk:
         for name in chosen_once:
             form.fields.pop(name)
-    if _is_enterprise(user):
+    if is_enterprise_person(user):
         for name in staff_only:
             form.fields.pop(name)
 
@@ -107,10 +108,6 @@ class StyledModelForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style(self)
-
-
-def _is_enterprise(user: Any) -> bool:
-    return getattr(user, "role", "") == "enterprise"
 
 
 # Teams --------------------------------------------------------------------------------------
@@ -404,7 +401,7 @@ class AccidentForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if _is_enterprise(user):
+        if is_enterprise_person(user):
             for name in ("enterprise", "jurisdiction", "reported_at"):
                 self.fields.pop(name)
         else:
@@ -549,7 +546,7 @@ class AcknowledgeForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, warning: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if _is_enterprise(user) or warning is None:
+        if is_enterprise_person(user) or warning is None:
             self.fields.pop("enterprise")
         else:
             model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user).filter(
@@ -604,7 +601,7 @@ class PlanForm(VersionedFormMixin, StyledModelForm):
         choice_field(self, "status").choices = PlanStatus.choices
         model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
         model_choice_field(self, "department").queryset = Department.objects.filter(is_active=True)
-        if _is_enterprise(user) or self.instance.pk:
+        if is_enterprise_person(user) or self.instance.pk:
             self.fields.pop("enterprise")
             self.fields.pop("department")
         elif getattr(user, "role", "") == "department":
