@@ -44,9 +44,12 @@ def _shippable_warehouses(user: Any, order: Any) -> list[Warehouse]:
 def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(request, pk)
     user: Any = request.user
+    # Nothing to offer once the approved quantities have all gone out (each line is capped at its approved
+    # quantity, so the order's totals tell).
+    left_to_ship = order.dispatched_units < order.approved_units
     shippable = (
         _shippable_warehouses(user, order)
-        if order.status in (DispatchStatus.APPROVED, DispatchStatus.IN_TRANSIT)
+        if order.status in (DispatchStatus.APPROVED, DispatchStatus.IN_TRANSIT) and left_to_ship
         else []
     )
     context = {
