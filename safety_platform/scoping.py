@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -162,6 +162,19 @@ class SignedInQuerySet(models.QuerySet[_M], Generic[_M]):
         if signed_in and self.active_only:
             signed_in = getattr(user, "is_active", False)
         return self if signed_in else self.none()
+
+
+class ActiveFlagMixin:
+    """For a queryset of rows switched on and off by an `is_active` flag (catalog entries, warehouses, contacts):
+    `active()` keeps those switched on. Mixed in before the queryset class (not one itself, so that the typed
+    managers of the two do not clash)."""
+
+    if TYPE_CHECKING:
+
+        def filter(self, *args: Any, **kwargs: Any) -> Self: ...
+
+    def active(self) -> Self:
+        return self.filter(is_active=True)
 
 
 class ScopedManager(models.Manager[_M], Generic[_M]):

@@ -25,7 +25,13 @@ from safety_platform.models.fields import (
     positive,
     state_change_fields,
 )
-from safety_platform.scoping import JurisdictionScopedQuerySet, ScopedQuerySet, SignedInQuerySet, jurisdiction_scope_q
+from safety_platform.scoping import (
+    ActiveFlagMixin,
+    JurisdictionScopedQuerySet,
+    ScopedQuerySet,
+    SignedInQuerySet,
+    jurisdiction_scope_q,
+)
 
 # Planning admission ---------------------------------------------------------------------------
 
@@ -255,13 +261,10 @@ def model_key(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value or "").upper().split())
 
 
-class CatalogEntryQuerySet(SignedInQuerySet["CatalogEntry"]):
+class CatalogEntryQuerySet(ActiveFlagMixin, SignedInQuerySet["CatalogEntry"]):
     """The catalog is public to every signed-in principal: enterprises check their own equipment with it."""
 
     active_only = True
-
-    def active(self) -> CatalogEntryQuerySet:
-        return self.filter(is_active=True)
 
 
 class CatalogEntry(TimestampedModel):
