@@ -28,6 +28,7 @@ OFFLINE_ASSETS = (
     "css/platform.css",
     "favicon.svg",
     "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    "js/outbox.js",
     "hazards/outbox.js",
     "hazards/offline-form.js",
     "hazards/position.js",

@@ -7,19 +7,17 @@
  * answered that it recorded it. Each submission carries its form's `client_key`: the server records one
  * inspection per (user, key), so one sent twice (the answer lost on the way back, two tabs) is still one.
  *
- * The CSRF token is read from the cookie when sending, never stored: a submission kept for days is sent with
- * the token of the current login. The texts are the outbox element's data-* attributes (translated).
+ * Keeping, sending and retrying are the shared outbox's (js/outbox.js, loaded first), on the database
+ * "sp-inspection-outbox"; this script captures the form, lists what waits and says what happened. The texts are
+ * the outbox element's data-* attributes (translated).
  */
 (function () {
   "use strict";
-  var DB_NAME = "sp-inspection-outbox";
-  var STORE = "inspections";
   var DRAFT_PREFIX = "inspection:";
-  var SEND_TIMEOUT_MS = 120000;
   var RETRY_MS = 15000;
 
   var box = document.getElementById("inspection-outbox");
-  if (!box || !window.indexedDB || !window.fetch || !window.FormData) { return; }
+  if (!box || !window.indexedDB || !window.fetch || !window.FormData || !window.Outbox) { return; }
   var user = box.getAttribute("data-user") || "";
   var form = document.querySelector("form[data-inspection-form]");
   var heading = box.querySelector("[data-outbox-count]");
@@ -30,46 +28,26 @@
 
   function text(name) { return box.getAttribute("data-" + name) || ""; }
 
-  function openDb() {
-    return new Promise(function (resolve, reject) {
-      var request = window.indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = function () {
-        if (!request.result.objectStoreNames.contains(STORE)) {
-          request.result.createObjectStore(STORE, { keyPath: "key" });
-        }
-      };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
+  // A submission's fields: [{name, value}] for text, [{name, blob, filename}] for a photo.
+  function body(row) {
+    var data = new FormData();
+    row.fields.forEach(function (f) {
+      if (f.blob) { data.append(f.name, f.blob, f.filename); } else { data.append(f.name, f.value); }
     });
+    return data;
   }
 
-  function withStore(mode, work) {
-    return openDb().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var result;
-        var request = work(tx.objectStore(STORE));
-        if (request) { request.onsuccess = function () { result = request.result; }; }
-        tx.oncomplete = function () { db.close(); resolve(result); };
-        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
-      });
-    });
-  }
+  var outbox = window.Outbox.create({
+    db: "sp-inspection-outbox",
+    store: "inspections",
+    lock: "sp-inspection-outbox",
+    body: body
+  });
 
   function all() {
-    return withStore("readonly", function (store) { return store.getAll(); }).then(function (rows) {
-      return (rows || []).filter(function (row) { return row.user === user; })
-        .sort(function (a, b) { return a.queuedAt - b.queuedAt; });
+    return outbox.list().then(function (rows) {
+      return rows.filter(function (row) { return row.user === user; });
     });
-  }
-  function put(row) { return withStore("readwrite", function (store) { return store.put(row); }); }
-  function remove(key) { return withStore("readwrite", function (store) { return store.delete(key); }); }
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) { return decodeURIComponent(match[1]); }
-    var field = document.querySelector("[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
   }
 
   // The form as it is now: text values as strings, chosen photos as Blobs with their names.
@@ -112,12 +90,13 @@
         if (row.state === "refused") {
           var why = document.createElement("div");
           why.className = "w-100 text-danger";
-          why.textContent = row.errors || "";
+          // Kept as the server's {field: [errors]}; as one text by this page before the outbox was shared.
+          why.textContent = typeof row.errors === "string" ? row.errors : errorsText(row.errors);
           var drop = document.createElement("button");
           drop.type = "button";
           drop.className = "btn btn-sm btn-outline-danger ms-auto";
           drop.textContent = text("discard");
-          drop.addEventListener("click", function () { remove(row.key).then(render); });
+          drop.addEventListener("click", function () { outbox.remove(row.key).then(render); });
           item.appendChild(drop);
           item.appendChild(why);
         }
@@ -160,35 +139,6 @@
     return parts.join(" ");
   }
 
-  // One submission; resolves with "sent", "refused", "login" or "waiting"; never rejects.
-  function send(row) {
-    var body = new FormData();
-    row.fields.forEach(function (f) {
-      if (f.blob) { body.append(f.name, f.blob, f.filename); } else { body.append(f.name, f.value); }
-    });
-    var abort = window.AbortController ? new AbortController() : null;
-    var timer = abort ? setTimeout(function () { abort.abort(); }, SEND_TIMEOUT_MS) : null;
-    return fetch(row.action, {
-      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
-      signal: abort ? abort.signal : undefined,
-      headers: { "X-Requested-With": "fetch", "Accept": "application/json", "X-CSRFToken": csrfToken() }
-    }).then(function (response) {
-      if (response.type === "opaqueredirect" || response.status === 401) { return { state: "login" }; }
-      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-      if (!json) { return { state: response.status === 403 ? "login" : "waiting" }; }
-      return response.json().then(function (answer) {
-        if (response.ok && answer.ok) { return { state: "sent", url: answer.url }; }
-        if (response.status >= 500) { return { state: "waiting" }; }
-        return { state: "refused", errors: errorsText(answer.errors) };
-      });
-    }).catch(function () {
-      return { state: "waiting" };
-    }).then(function (outcome) {
-      clearTimeout(timer);
-      return outcome;
-    });
-  }
-
   function flush() {
     if (sending || navigator.onLine === false) { return Promise.resolve(); }
     sending = true;
@@ -199,27 +149,10 @@
         if (sent) { say(text("sent").replace("{n}", sent)); }
       });
     }
-    function exclusively(work) {
-      return navigator.locks ? navigator.locks.request(DB_NAME, work) : work();
-    }
-    return exclusively(function () {
-      return all().then(function (rows) {
-        return rows.filter(function (row) { return row.state !== "refused"; }).reduce(function (previous, row) {
-          return previous.then(function (stop) {
-            if (stop) { return true; }
-            return send(row).then(function (outcome) {
-              if (outcome.state === "sent") {
-                sent += 1;
-                forgetDraft(row.key);
-                return remove(row.key).then(function () { return false; });
-              }
-              row.state = outcome.state;
-              row.errors = outcome.errors || "";
-              return put(row).then(function () { return outcome.state !== "refused"; });
-            });
-          });
-        }, Promise.resolve(false));
-      });
+    return outbox.flush(user, function (row, outcome) {
+      if (outcome.state !== "sent") { return; }
+      sent += 1;
+      forgetDraft(row.key);
     }).then(run, run);
   }
 
@@ -238,7 +171,7 @@
         errors: "",
         fields: capture(form)
       };
-      put(row).then(render).then(function () {
+      outbox.put(row).then(render).then(function () {
         say(text("kept"));
         box.scrollIntoView({ block: "nearest" });
       }, function () { say(text("full")); });
