@@ -49,20 +49,25 @@ def clean_position(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decim
     if lon is None:
         raise DomainError(_("Give the longitude with the latitude, or neither."), field="longitude", code="invalid")
     box = LONGYAN_BOUNDS
-    if not _degrees(box.min_lat) <= lat <= _degrees(box.max_lat):
-        raise DomainError(
-            _("This point is outside Longyan: the latitude lies between %(lo)s° and %(hi)s° north.")
-            % {"lo": box.min_lat, "hi": box.max_lat},
-            field="latitude",
-            code="invalid",
-        )
-    if not _degrees(box.min_lon) <= lon <= _degrees(box.max_lon):
-        raise DomainError(
-            _("This point is outside Longyan: the longitude lies between %(lo)s° and %(hi)s° east.")
-            % {"lo": box.min_lon, "hi": box.max_lon},
-            field="longitude",
-            code="invalid",
-        )
+    axes = (
+        (
+            "latitude",
+            lat,
+            box.min_lat,
+            box.max_lat,
+            _("This point is outside Longyan: the latitude lies between %(lo)s° and %(hi)s° north."),
+        ),
+        (
+            "longitude",
+            lon,
+            box.min_lon,
+            box.max_lon,
+            _("This point is outside Longyan: the longitude lies between %(lo)s° and %(hi)s° east."),
+        ),
+    )
+    for field, value, lo, hi, outside in axes:
+        if not _degrees(lo) <= value <= _degrees(hi):
+            raise DomainError(outside % {"lo": lo, "hi": hi}, field=field, code="invalid")
     return lat, lon
 
 
