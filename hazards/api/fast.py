@@ -1,28 +1,31 @@
 """The hazard list's plain page without the framework around it (issue 16: ≤ 1.2× hand-written SQL).
 
-What an inspector's phone sends all day — `GET /api/v1/hazards/` signed in (the session cookie), plain JSON, the
-list's filters, `page` and `page_size` — is answered here, from `safety_platform.middleware.FastPathMiddleware`,
-before the session, locale, CSRF, auth, messages and audit middleware and DRF's view machinery run: together they
-cost about as much CPU as the page's SQL and rows.
+What an inspector's phone sends all day — `GET /api/v1/hazards/` signed in (the session cookie, or the user's API
+token), plain JSON, the list's filters, `page` and `page_size` — is answered here, from
+`safety_platform.middleware.FastPathMiddleware`, before the session, locale, CSRF, auth, messages and audit
+middleware and DRF's view machinery run.
 
 It is the same answer, not a second implementation of it. The session is read by the session engine and checked as
 `django.contrib.auth.get_user` checks it (the backend the session names, the user's session hash: a changed
-password signs the phone out), then as SessionLifetimeMiddleware does (idle and maximum age); the user must be
-active and pass the view's own permission classes. The page is the view's own: `HazardViewSet` built as its URL
-builds it, its `get_queryset` (`visible_to` the user), `filter_queryset` (HazardFilterSet), paginator, row
-formatter and renderer. So status, body and every header are those of the full stack
-(tests/hazards/test_list_fast_path.py compares them byte for byte).
+password signs the phone out), then as SessionLifetimeMiddleware does (idle and maximum age); a token as
+ExpiringTokenAuthentication checks it (known, not expired); the user must be active and pass the view's own
+permission classes. The page is the view's own: `HazardViewSet` built as its URL builds it, its `get_queryset`
+(`visible_to` the user), `filter_queryset` (HazardFilterSet), paginator, row formatter and renderer. So status,
+body and every header are those of the full stack (tests/hazards/test_list_fast_path.py compares them byte for
+byte).
 
 Anything else returns None and goes through the full stack, which answers it (errors included) as before: another
-method, an `Authorization` header (API keys, tokens), another `Accept`, a parameter the list's form does not send
-(`format`, `ordering`, `search`, a widget's part), a bad filter value, page or page size, no session or one that is
-unknown, expired, of another backend or password, idle or too old, a session whose last-activity stamp is due to be
-written (once a minute) or a CSRF cookie due to be replaced, an inactive user, a user the permissions refuse.
+method, an API key, a malformed, unknown or expired token, a token sent with a session cookie, another `Accept`, a
+parameter the list's form does not send (`format`, `ordering`, `search`, a widget's part), a bad filter value, page
+or page size, no session or one that is unknown, expired, of another backend or password, idle or too old, a
+session whose last-activity stamp is due to be written (once a minute) or a CSRF cookie due to be replaced, an
+inactive user, a user the permissions refuse.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from functools import cache
 from importlib import import_module
 from typing import Any
@@ -35,15 +38,18 @@ from django.db import DEFAULT_DB_ALIAS, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from safety_platform.api.authentication import ApiKeyAuthentication
 from safety_platform.db_first_read import first_read
+from safety_platform.security import ExpiringTokenAuthentication
 
 from ..filtersets import HazardFilterSet
 from .listing import hazard_dicts
@@ -54,6 +60,9 @@ _PLAIN_JSON_ACCEPTS = frozenset({"*/*", "application/json"})
 # The list form's filters by their names (not a widget's parts), and the page.
 _PLAIN_PARAMETERS = frozenset(HazardFilterSet.base_filters) | {"page", "page_size"}
 _JSON = JSONRenderer()
+# The API's authentication (settings REST_FRAMEWORK): a request without `Authorization` is the session's, one with
+# `Token …` the token's (the API key's class passes it on).
+_AUTHENTICATION = (ApiKeyAuthentication, ExpiringTokenAuthentication, SessionAuthentication)
 
 
 @cache
@@ -72,21 +81,20 @@ def hazard_list_page(request: HttpRequest) -> HttpResponse | None:
     meta = request.META
     if (
         request.method != "GET"
-        or "HTTP_AUTHORIZATION" in meta  # an API key or a token: DRF's authentication answers
         or meta.get("HTTP_ACCEPT", "*/*") not in _PLAIN_JSON_ACCEPTS
         or not _PLAIN_PARAMETERS.issuperset(request.GET)
         or settings.DISALLOWED_USER_AGENTS  # CommonMiddleware's check: not done here
     ):
         return None
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not session_key:
-        return None
+    header = meta.get("HTTP_AUTHORIZATION")
+    if (header is None) == (session_key is None):
+        return None  # neither a session nor a token, or both (the session middleware would still read the session)
     request.get_host()  # CommonMiddleware's check: a host not allowed is a 400 here too
-    csrf = CsrfViewMiddleware(lambda _request: HttpResponse())
-    csrf.process_request(request)
+    CsrfViewMiddleware(lambda _request: HttpResponse()).process_request(request)
     if meta.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return None  # a malformed CSRF cookie: the full stack sends a new one
-    user = _session_user(_session_store()(session_key))
+    user, auth = _token_user(header) if header is not None else (_session_user(_session_store()(session_key)), None)
     if user is None:
         return None
 
@@ -99,7 +107,7 @@ def hazard_list_page(request: HttpRequest) -> HttpResponse | None:
         view.head = view.get
     drf_request = Request(request, authenticators=())
     drf_request.user = user
-    drf_request.auth = None
+    drf_request.auth = auth
     view.request, view.args, view.kwargs, view.format_kwarg = drf_request, (), {}, None
     view.action = actions.get("get")
     renderers = view.renderer_classes
@@ -107,7 +115,7 @@ def hazard_list_page(request: HttpRequest) -> HttpResponse | None:
         view.action != "list"
         or not renderers
         or renderers[0] is not JSONRenderer
-        or SessionAuthentication not in view.authentication_classes
+        or tuple(view.authentication_classes) != _AUTHENTICATION  # what the checks here stand for
         or view.get_throttles()
         or view.versioning_class is not None
         or not all(permission.has_permission(drf_request, view) for permission in view.get_permissions())
@@ -121,7 +129,7 @@ def hazard_list_page(request: HttpRequest) -> HttpResponse | None:
     body = _JSON.render(data, _JSON.media_type, view.get_renderer_context())
     response = HttpResponse(body, content_type=_JSON.media_type)
     # What DRF and the skipped middleware would have added: DRF's Vary and Allow, the frame options, the length,
-    # the locale's Vary and language, then the session's Vary (it was read).
+    # the locale's Vary and language, then the session's Vary where it was read (not for a token).
     if len(renderers) > 1:
         response["Vary"] = "Accept"
     response["Allow"] = ", ".join(view.allowed_methods)
@@ -129,8 +137,25 @@ def hazard_list_page(request: HttpRequest) -> HttpResponse | None:
     response["Content-Length"] = str(len(response.content))
     patch_vary_headers(response, ("Accept-Language",))
     response["Content-Language"] = translation.get_language_from_request(request)
-    patch_vary_headers(response, ("Cookie",))
+    if header is None:
+        patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def _token_user(header: str) -> tuple[Any, Token | None]:
+    """The user of `Authorization: Token <key>` as ExpiringTokenAuthentication finds it, or None where it finds
+    none or refuses it (an unknown key, an inactive user, an expired token, which it deletes: the full stack
+    does that)."""
+    parts = header.split()
+    if len(parts) != 2 or parts[0].lower() != "token" or not header.isascii():
+        return None, None  # another scheme (an API key) or a malformed header: the full stack answers it
+    try:
+        token = Token.objects.select_related("user").get(key=parts[1])
+    except Token.DoesNotExist:
+        return None, None
+    if not token.user.is_active or token.created <= timezone.now() - timedelta(days=settings.API_TOKEN_DAYS):
+        return None, None
+    return token.user, token
 
 
 def _session_user(session: SessionBase) -> Any:

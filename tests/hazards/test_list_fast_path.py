@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.views import APIView
 
 from enterprises.models import Enterprise
@@ -307,3 +308,43 @@ def test_a_session_due_a_stamp_idle_or_too_old_goes_through_the_full_stack(
         later(dt.timedelta(seconds=1700))
         statuses.append(client.get(URL).status_code)
     assert statuses[-1] == 401 and statuses[0] == 200
+
+
+@pytest.mark.parametrize("role", ["inspector", "department", "enterprise"])
+def test_a_users_api_token_is_answered_alike(
+    users: dict[str, Any], world: dict[str, Any], hazards: dict[str, Any], org: Any, drf_calls: list[str], role: str
+) -> None:
+    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=users[role]).key}"}
+    for params in filter_cases(users[role], world, hazards, org):
+        drf_calls.clear()
+        fast, full = both(Client(), params, **auth)
+        assert fast.status_code == 200, (params, fast.content)
+        assert_same(fast, full)
+        assert drf_calls == [URL], params
+
+
+def test_a_token_unknown_expired_of_an_inactive_user_or_with_a_session_goes_through_the_full_stack(
+    users: dict[str, Any], hazards: dict[str, Any], drf_calls: list[str], time_machine: Any
+) -> None:
+    inspector = users["inspector"]
+    token = Token.objects.create(user=inspector)
+    for header, status in (
+        ("Token", 401),
+        ("Token a b", 401),
+        ("Token unknown", 401),
+        ("Bearer " + token.key, 401),  # not a scheme of the API: anonymous
+    ):
+        assert Client().get(URL, HTTP_AUTHORIZATION=header).status_code == status, header
+    with_session = signed_in(users["committee"])
+    response = with_session.get(URL, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200  # the token's user, as before
+    assert len(drf_calls) == 5
+    drf_calls.clear()
+    inspector.is_active = False
+    inspector.save()  # ends the user's tokens (revoke_credentials_on_change)
+    assert Client().get(URL, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    token = Token.objects.create(user=users["department"])
+    time_machine.move_to(timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS), tick=False)
+    assert Client().get(URL, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    assert not Token.objects.filter(pk=token.pk).exists()  # expired: deleted by the full stack, as before
+    assert drf_calls == [URL, URL]
