@@ -12,8 +12,9 @@ times, grades, a share in campaigns) and one credit grade per enterprise. Later 
 Timed (median and p95 of --runs), each against its reference measured in the same run, the two (and the SQL our
 request sent, alone) run in turn, so that a load that comes and goes on the machine weighs on each alike:
   hazard list API page 1, inspector scope (新罗区) – `/api/v1/hazards/` as the inspector's phone asks for it,
-      signed in with a session cookie (the session, auth, filters, rows and JSON: the server's whole answer)
-      for each filter the list offers, vs. the same page by
+      signed in with a session cookie (the session, auth, filters, rows and JSON: the server's whole answer, given
+      by hazards/api/fast.py ahead of the middleware and DRF but for the one request a minute that stamps the
+      session) for each filter the list offers, vs. the same page by
       hand: one SQL for the rows and one capped count (`COUNT(*)` over `LIMIT 1001`), rows to JSON;
   credit overview – the `/credit/` page for committee staff (100,000 grades), vs. the same top
       page and capped count by hand.
