@@ -515,6 +515,12 @@ def test_list_mine_rules_generate_and_assignee_search(
     response = client.get(reverse("supervision:plan_mine"))
     assert response.status_code == 200
     assert listed in [e.enterprise for e in response.context["page_obj"]]
+    # The plan and "my inspections due" draw an entry alike: the enterprise (linked), its class, done / required.
+    entry = next(e for e in response.context["page_obj"] if e.enterprise == listed)
+    cells = f'<a href="{listed.get_absolute_url()}">{listed.name}</a>'
+    for page in (response, client.get(reverse("supervision:plan_detail", args=[plan.pk]))):
+        html = page.content.decode()
+        assert cells in html and entry.class_name in html and f"{entry.done} / {entry.required}" in html
 
 
 def test_the_enterprise_page_shows_the_class(client: Any, rules: Any, listed: Any, users: dict[str, Any]) -> None:
