@@ -7,7 +7,7 @@ Every step locks the order row, checks the state it starts from, and writes an a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -75,6 +75,21 @@ def _locked(order: DispatchOrder, *expected: str) -> DispatchOrder:
         expected,
         message=_("This order is %(status)s; that step is not possible now."),
         code="dispatch_order_wrong_status",
+    )
+
+
+def _notify_after_commit(
+    order: DispatchOrder, recipients: Callable[[], Iterable[User]], title: str, event: str
+) -> None:
+    """Tell `recipients()` (asked once the transaction has committed) about `event` on the order, once each."""
+    transaction.on_commit(
+        lambda: notify(
+            recipients=recipients(),
+            title=title,
+            url=order.get_absolute_url(),
+            category="emergency.dispatch",
+            dedup_key=f"dispatch:{order.pk}:{event}",
+        )
     )
 
 
@@ -149,14 +164,8 @@ def dispatch_request(
             note=reason,
             details={"lines": {str(item.pk): qty for item, qty in wanted.values()}},
         )
-        transaction.on_commit(
-            lambda: notify(
-                recipients=committee_office_users(),
-                title=_("Supplies requested: %(title)s") % {"title": order.title},
-                url=order.get_absolute_url(),
-                category="emergency.dispatch",
-                dedup_key=f"dispatch:{order.pk}:requested",
-            )
+        _notify_after_commit(
+            order, committee_office_users, _("Supplies requested: %(title)s") % {"title": order.title}, "requested"
         )
     return order
 
@@ -210,14 +219,8 @@ def dispatch_approve(
             approved_at=timezone.now(),
         )
         recipients = [*_warehouse_managers(sources), order.requested_by]
-        transaction.on_commit(
-            lambda: notify(
-                recipients=recipients,
-                title=_("Dispatch approved: %(title)s") % {"title": order.title},
-                url=order.get_absolute_url(),
-                category="emergency.dispatch",
-                dedup_key=f"dispatch:{order.pk}:approved",
-            )
+        _notify_after_commit(
+            order, lambda: recipients, _("Dispatch approved: %(title)s") % {"title": order.title}, "approved"
         )
     return order
 
