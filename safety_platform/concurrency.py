@@ -223,6 +223,13 @@ def check_opened(opened: Opened | None, current: models.Model) -> None:
         opened.check(current)
 
 
+def check_stored_opened(opened: Opened | None, row: models.Model) -> None:
+    """For an instance about to be saved, inside the saving transaction: lock its stored row and `check_opened`
+    against it. A new instance (not stored yet) has nothing to compare."""
+    if row.pk is not None:
+        check_opened(opened, type(row)._default_manager.select_for_update().get(pk=row.pk))
+
+
 # Web forms -------------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened, check_opened, check_stored_opened
 from safety_platform.geo import bounding_box, haversine_km
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
@@ -76,8 +76,7 @@ def _save_planning_row(actor: User, row: Any, opened: Opened | None = None) -> A
         raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
     row.full_clean()
     with transaction.atomic():
-        if row.pk is not None:
-            check_opened(opened, type(row).objects.select_for_update().get(pk=row.pk))
+        check_stored_opened(opened, row)
         row.save()
     return row
 
@@ -335,8 +334,7 @@ def catalog_entry_save(*, actor: User, entry: CatalogEntry, opened: Opened | Non
     require(actor, "enterprises.edit_catalog", message=_("You may not edit the catalog."))
     entry.full_clean()
     with transaction.atomic():
-        if entry.pk is not None:
-            check_opened(opened, CatalogEntry.objects.select_for_update().get(pk=entry.pk))
+        check_stored_opened(opened, entry)
         entry.save()
         _sync_model_rows(entry)
         _enqueue_rematch()

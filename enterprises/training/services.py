@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened, check_opened, check_stored_opened
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
 from safety_platform.permissions import require
@@ -328,8 +328,7 @@ def special_certificate_save(
         raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
     cert.full_clean()
     with transaction.atomic():
-        if cert.pk is not None:
-            check_opened(opened, SpecialOperationCertificate.objects.select_for_update().get(pk=cert.pk))
+        check_stored_opened(opened, cert)
         cert.save()
     return cert
 
