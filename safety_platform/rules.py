@@ -70,6 +70,12 @@ class RuleValue:
         return int(self.value)
 
 
+def number_text(value: Decimal) -> str:
+    """A rule-book number as people write it: a whole number without decimals (24, not 24.0 nor 2.4E+1), any
+    other as stored (1.5)."""
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+
+
 _REGISTRY: dict[str, RuleSpec] = {}
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from .forms import DateInput
 from .models.rules import RuleBookStatus, RuleBookVersion
 from .navigation import STAFF_ROLES
-from .rules import UNIT_DAYS, UNIT_HOURS, UNIT_MONTHS, UNIT_YEARS, rules_in_force
+from .rules import UNIT_DAYS, UNIT_HOURS, UNIT_MONTHS, UNIT_YEARS, number_text, rules_in_force
 
 
 class RulesOnForm(forms.Form):
@@ -38,10 +38,6 @@ def unit_label(unit: str) -> str:
     }.get(unit, unit)
 
 
-def _number(value: Any) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
-
-
 @login_required
 def legal_numbers(request: HttpRequest) -> HttpResponse:
     """Read-only: the numbers in force on a day (today by default); editing is in the admin (new versions)."""
@@ -59,7 +55,7 @@ def legal_numbers(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "label": row.spec.label,
-            "value": _number(row.value),
+            "value": number_text(row.value),
             "unit": unit_label(row.spec.unit),
             "legal_basis": row.legal_basis,
             "version": row.version,

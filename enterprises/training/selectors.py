@@ -42,7 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from safety_platform.rules import rule_int, rule_numbers
+from safety_platform.rules import number_text, rule_int, rule_numbers
 
 from ..registry.choices import HIGH_RISK_TRAINING_CATEGORIES
 from ..registry.models import Enterprise
@@ -265,10 +265,6 @@ class EnterpriseCompliance:
         return None if not self.people_count else (self.people_count - self.noncompliant_count) / self.people_count
 
 
-def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
-
-
 def _levels_missing(*counted: tuple[str, int]) -> list[str]:
     """The names of the training levels (company, workshop, team) with no training counted."""
     return [str(TrainingCategory(level).label) for level, count in counted if not count]
@@ -280,7 +276,7 @@ def _hours_before_start(
     """The hours trained before the start (taking office, starting work) fall short of `need`: the reason says
     so, and adds `late` when the hours trained up to now would have been enough."""
     if hours < need:
-        message = text % {"hours": _fmt(hours), "day": day, "need": _fmt(need)}
+        message = text % {"hours": number_text(hours), "day": day, "need": number_text(need)}
         if hours_now >= need:
             message += " " + late
         reasons.append(Reason(code, message))
@@ -311,7 +307,7 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours |
                 Reason(
                     "management_annual_hours",
                     _("%(hours)s h of annual safety training in the last twelve months; %(need)s h required.")
-                    % {"hours": _fmt(employee.mgmt_annual_hours), "need": _fmt(annual)},
+                    % {"hours": number_text(employee.mgmt_annual_hours), "need": number_text(annual)},
                 )
             )
     else:
@@ -356,7 +352,7 @@ def evaluate(employee: Any, on: dt.date, high_risk: bool, hours: TrainingHours |
                 Reason(
                     "annual_hours",
                     _("%(hours)s h of refresher training in the last twelve months; %(need)s h required.")
-                    % {"hours": _fmt(employee.annual_hours), "need": _fmt(hours.staff_annual)},
+                    % {"hours": number_text(employee.annual_hours), "need": number_text(hours.staff_annual)},
                 )
             )
     if employee.special_operation and not employee.has_valid_certificate:
