@@ -18,6 +18,7 @@ from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, choice_field, model_choice_field
 from safety_platform.models import Industry, Jurisdiction
+from safety_platform.permissions import is_enterprise_person
 from safety_platform.refusals import refusal_into
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
 
@@ -151,7 +152,7 @@ class HazardLogForm(StyledForm):
         model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user).operating()
         model_choice_field(self, "campaign").queryset = Campaign.objects.visible_to(user).running()
         model_choice_field(self, "risk_source").queryset = RiskSource.objects.visible_to(user)
-        if user.is_enterprise_user:
+        if is_enterprise_person(user):
             del self.fields["enterprise"]
             for name in ("grade", "deadline", "responsible_person", "responsible_phone"):
                 del self.fields[name]
@@ -315,7 +316,7 @@ class RiskSourceForm(VersionedFormMixin, StyledForm):
         self.row = row if row is not None else RiskSource()
         super().__init__(*args, **kwargs)
         model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
-        if user.is_enterprise_user:
+        if is_enterprise_person(user):
             del self.fields["enterprise"]
 
     def versioned_row(self) -> RiskSource:

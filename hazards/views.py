@@ -33,7 +33,7 @@ from safety_platform.model_meta import verbose_name_of
 from safety_platform.models import Jurisdiction
 from safety_platform.net import client_ip
 from safety_platform.pagination import ListPaginator
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.uploads import serve_protected
 
@@ -609,7 +609,7 @@ def selfcheck_list(request: HttpRequest) -> HttpResponse:
     )
     page = ListPaginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
     checklists = []
-    if user.is_enterprise_user and user.enterprise_id:
+    if is_enterprise_person(user):
         checklists = list(Checklist.objects.for_industry(user.enterprise.industry).select_related("industry"))
     return render(
         request,
@@ -678,7 +678,7 @@ def stats_list(request: HttpRequest) -> HttpResponse:
     page = ListPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     year, quarter = services.previous_period(today, StatPeriodKind.QUARTER)
-    generate_form = f.StatGenerateForm(periods=_recent_periods(today)) if user.is_enterprise_user else None
+    generate_form = f.StatGenerateForm(periods=_recent_periods(today)) if is_enterprise_person(user) else None
     return render(
         request,
         "hazards/stats_list.html",
@@ -739,7 +739,7 @@ def stats_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": figures,
             "form": form,
             "filing_state": filing_state,
-            "can_submit": user.is_enterprise_user and filing_state in ("due", "late"),
+            "can_submit": is_enterprise_person(user) and filing_state in ("due", "late"),
         },
     )
 
