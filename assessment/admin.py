@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+from safety_platform.admin_versioning import RuleVersionInline
 from safety_platform.security import signed_in_user
 
 from .choices import RESULT_INDICATOR_FIELDS, SCHEME_INDICATOR_FIELDS
@@ -34,23 +35,9 @@ from .models import (
 from .services import scheme_activate, scheme_copy
 
 
-class _FrozenOnceRun:
-    """A scheme version that has produced results is read-only: copy it to a new version instead."""
-
-    def _editable(self, obj: Any) -> bool:
-        return obj is None or not obj.is_frozen
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
-
-
-class SchemeIndicatorInline(_FrozenOnceRun, admin.TabularInline):
+# A scheme version that has produced results (`Scheme.is_frozen`) shows its indicators, vetoes and thresholds
+# read-only, as a frozen rule version does its rows: copy it to a new version instead.
+class SchemeIndicatorInline(RuleVersionInline, admin.TabularInline):
     model = SchemeIndicator
     form = SchemeIndicatorForm
     formset = SchemeIndicatorFormSet
@@ -58,12 +45,12 @@ class SchemeIndicatorInline(_FrozenOnceRun, admin.TabularInline):
     fields = SCHEME_INDICATOR_FIELDS
 
 
-class VetoRuleInline(_FrozenOnceRun, admin.TabularInline):
+class VetoRuleInline(RuleVersionInline, admin.TabularInline):
     model = VetoRule
     extra = 0
 
 
-class GradeThresholdInline(_FrozenOnceRun, admin.TabularInline):
+class GradeThresholdInline(RuleVersionInline, admin.TabularInline):
     model = GradeThreshold
     extra = 0
 

@@ -37,7 +37,7 @@ class RuleVersionAdmin(admin.ModelAdmin):
 
 
 class RuleVersionInline(InlineModelAdmin):
-    """Inline rows of a `RuleVersion`: read only once the version is frozen."""
+    """Inline rows of a `RuleVersion` (or of any parent with `is_frozen`): read only once the version is frozen."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _editable(obj) and super().has_add_permission(request, obj)
