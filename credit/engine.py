@@ -317,6 +317,27 @@ def grade_and_write_pg(
     record lists is one pass (-> 1.84 s); what is left is the rows themselves: a grade (four indexes), a
     history row (two), the figures' share and the two enterprise checks per enterprise.
 
+    Measured again (issue 16; 10,000 enterprises / 200,000 records; each part of a first-night batch left out
+    in turn inside a rolled-back transaction, median of 4, load average 4-6): ~225 ms of statement and
+    ~40-65 ms of checks at commit per batch of 2,000 — scoring with the record lists ~63 ms, the figures
+    ~80 ms, the history and grade rows ~80 ms plus ~40 ms for their two enterprise checks. Later nights: the
+    comparison (`changed_pg`) costs about the reference per enterprise; the rest is the changed rows. Tried
+    and not kept (whole nights interleaved old/new in one process, medians of 3-4 runs):
+    - the figures moved once in the run's last step instead of in each batch's statement (the batches then
+      write grades only): first / next / same night 1.19 / 0.59 / 0.36 s -> 1.12 / 0.68 / 0.36 s at 10,000,
+      and 15.1 -> 15.9 s for a first night at 100,000 (single runs): their cost is per share rewritten
+      (~30 us each), not per statement, and the dashboards would lag the grades for the length of the run;
+    - the comparison in one pass grouped by enterprise (FILTERed sums, as when writing): 291 vs 297 ms for
+      the five batches;
+    - each record's rule looked up per row (LATERAL, Memoize) to keep the index order and skip the sort:
+      ~480-525 vs ~58-66 ms for a batch's points and list of records, back to back;
+    - prepared statements: planning is ~1.5 ms on a warm connection (15-20 ms only on a new one);
+    - without the grades' and history rows' enterprise constraints (dropped in the benchmark's database to
+      measure, not proposed: they are the links the schema still guards): first night 1.27 -> 1.10 s, next
+      0.64 -> 0.60 s, same night unchanged.
+    The reference runs on PostgreSQL's parallel workers (three processes at 10,000); a batch's statement
+    cannot (it writes), so the first night stays several times the reference while it writes these rows.
+
     Returns (enterprises graded, [(history id, enterprise id, grade, score, previous grade) per change],
     [enterprises whose figures have no stored share yet: the caller recounts them]).
     """
