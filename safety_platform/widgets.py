@@ -12,7 +12,7 @@ that a form opened again, or a filter applied, shows the chosen row by its name 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django import forms
 from django.templatetags.static import static
@@ -94,3 +94,23 @@ class AutocompleteInput(forms.Widget):
             list_label=_("Search results"),
             script=static(self.script),
         )
+
+
+class AutocompleteFieldMixin:
+    """A form field drawn as an `AutocompleteInput`: its widget names the chosen row through the field's
+    `label_for(value) -> (id, label)`. Every form deep-copies its fields, so the copy's widget is pointed at the
+    copy (never at the class's field, whose queryset the form may have narrowed)."""
+
+    if TYPE_CHECKING:
+        widget: Any  # the form field's widget (a class on the class, an instance on the field)
+
+        def label_for(self, value: Any) -> tuple[Any, str]: ...
+
+    def bind_lookup(self) -> None:
+        if isinstance(self.widget, AutocompleteInput):
+            self.widget.lookup = self.label_for
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # the form field this is mixed into
+        result.bind_lookup()
+        return result

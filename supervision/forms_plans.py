@@ -15,7 +15,7 @@ from safety_platform.choices import JurisdictionLevel
 from safety_platform.filters import MAX_ID
 from safety_platform.models import Department, Jurisdiction, User
 from safety_platform.scoping import in_own_areas
-from safety_platform.widgets import AutocompleteInput
+from safety_platform.widgets import AutocompleteFieldMixin, AutocompleteInput
 
 from .models import InspectionPlan, PlanEntryStatus
 
@@ -32,7 +32,7 @@ def user_label(user: User) -> str:
     return user.full_name or user.username
 
 
-class AssigneeField(forms.ModelChoiceField):
+class AssigneeField(AutocompleteFieldMixin, forms.ModelChoiceField):
     """An inspector of the plan's area, chosen in a search box (never a <select> of every user)."""
 
     default_error_messages = {
@@ -42,13 +42,7 @@ class AssigneeField(forms.ModelChoiceField):
     def __init__(self, queryset: QuerySet[User], url: str, **kwargs: Any) -> None:
         widget = AutocompleteInput(url=url, placeholder=_("Name or user name"))
         super().__init__(queryset=queryset, widget=widget, **kwargs)
-        widget.lookup = self.label_for
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> AssigneeField:
-        result = super().__deepcopy__(memo)
-        if isinstance(result.widget, AutocompleteInput):
-            result.widget.lookup = result.label_for
-        return result
+        self.bind_lookup()
 
     def _find(self, text: str) -> User | None:
         text = text.strip()[:150]

@@ -20,7 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import MAX_ID
-from safety_platform.widgets import AutocompleteInput
+from safety_platform.widgets import AutocompleteFieldMixin, AutocompleteInput
 
 from .models import Enterprise
 
@@ -54,7 +54,7 @@ class EnterprisePicker(AutocompleteInput):
         )
 
 
-class EnterpriseChoiceField(forms.ModelChoiceField):
+class EnterpriseChoiceField(AutocompleteFieldMixin, forms.ModelChoiceField):
     """One enterprise of `queryset`, chosen in a search box; sent as an id, a credit code or an exact name."""
 
     widget = EnterprisePicker
@@ -70,16 +70,9 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
 
     def _set_queryset(self, queryset: Any) -> None:
         super()._set_queryset(queryset)  # type: ignore[misc]  # private Django method, not in the stubs
-        if isinstance(self.widget, AutocompleteInput):
-            self.widget.lookup = self.label_for
+        self.bind_lookup()
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]  # as above
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> EnterpriseChoiceField:
-        result = super().__deepcopy__(memo)
-        if isinstance(result.widget, AutocompleteInput):
-            result.widget.lookup = result.label_for
-        return result
 
     def to_python(self, value: Any) -> Enterprise | None:
         if value in self.empty_values:
