@@ -16,7 +16,6 @@ without the scope, a signed-in browser — returns None and goes through the ful
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from types import SimpleNamespace
 from typing import Any
@@ -30,8 +29,16 @@ from safety_platform.api.authentication import KEYWORD, api_key_by_prefix
 from safety_platform.api.key_usage import api_key_use_record
 from safety_platform.models.apikeys import ApiClient, hash_api_secret
 
-from .pagination import SyncCursorPagination
-from .views import _JSON, _PLAIN_JSON_ACCEPTS, BlacklistFeedViewSet, RatingFeedViewSet, _FeedViewSet
+from .pagination import DeferredQuerySet, SyncCursorPagination
+from .views import (
+    _JSON,
+    _PLAIN_JSON_ACCEPTS,
+    BlacklistFeedViewSet,
+    RatingFeedViewSet,
+    _FeedViewSet,
+    if_none_match,
+    page_etag,
+)
 
 _PLAIN_PARAMETERS = frozenset({"cursor", "page_size"})
 _PREFIX = KEYWORD.lower() + " "
@@ -82,19 +89,21 @@ def _page(request: HttpRequest, viewset: type[_FeedViewSet]) -> HttpResponse | N
     view.request = drf_request  # type: ignore[assignment]
     paginator = SyncCursorPagination()
     queryset: Any = viewset.queryset
+    # Scoped as the view scopes it; built only if the page's SQL for this key's shape is not cached yet.
+    scoped = DeferredQuerySet(queryset.db, lambda: queryset.all().visible_to(client))
     try:
-        page = paginator.paginate_queryset(queryset.all().visible_to(client), drf_request, view)
+        page = paginator.paginate_queryset(scoped, drf_request, view)
     except ValidationError:
         return None  # a bad cursor or page size: the full stack names the field
     body = _JSON.render(paginator.get_paginated_data(view.feed_dicts(page)))
-    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+    etag = page_etag(body)
     headers = {
         "ETag": etag,
         "Cache-Control": "private, no-cache",
         "Allow": "GET, HEAD, OPTIONS",
         "X-Frame-Options": "DENY",
     }
-    if etag in _if_none_match(meta.get("HTTP_IF_NONE_MATCH", "")):
+    if etag in if_none_match(meta.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponse(status=304, headers=headers)
         del response["Content-Type"]  # DRF's empty body declares no type
     else:
@@ -104,7 +113,3 @@ def _page(request: HttpRequest, viewset: type[_FeedViewSet]) -> HttpResponse | N
     patch_vary_headers(response, ("Accept", "Authorization", "Cookie", "Accept-Language"))
     response["Content-Language"] = translation.get_language_from_request(request)
     return response
-
-
-def _if_none_match(header: str) -> set[str]:
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

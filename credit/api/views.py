@@ -43,7 +43,7 @@ from .exports import (
     rating_rows,
 )
 from .pagination import SyncCursorPagination, after_cursor, row_key
-from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
+from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, FeedJSONRenderer, XLSXRenderer
 from .serializers import BlacklistEntrySerializer, RatingSerializer
 
 COMMON_PARAMETERS = [
@@ -78,7 +78,7 @@ ERROR_RESPONSES = {
     (403, "application/json"): OpenApiResponse(ErrorSerializer, description="The API key lacks the required scope."),
 }
 FORMATS = ("json", "csv", "xlsx")
-_JSON = JSONRenderer()
+_JSON = FeedJSONRenderer()  # DRF's JSON renderer's bytes (the pages are rendered by hand, see `list`)
 _PLAIN_JSON_ACCEPTS = frozenset({"*/*", "application/json"})
 
 
@@ -152,9 +152,9 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
         data = self.paginator.get_paginated_data(self.feed_dicts(page))  # type: ignore[union-attr]
         # The page is rendered once: the ETag is the hash of the very bytes sent.
         body = _JSON.render(data)
-        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+        etag = page_etag(body)
         headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept, Authorization, Cookie"}
-        if etag in _if_none_match(request):
+        if etag in if_none_match(request.headers.get("If-None-Match", "")):
             return Response(status=304, headers=headers)
         if type(request.accepted_renderer) is JSONRenderer and request.accepted_media_type == _JSON.media_type:
             return HttpResponse(body, content_type=_JSON.media_type, headers=headers)
@@ -173,8 +173,13 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
         return exports.xlsx_response(filename, [exports.Sheet(self.export_name, chain([self.export_columns], rows))])
 
 
-def _if_none_match(request: Request) -> set[str]:
-    header = request.headers.get("If-None-Match", "")
+def page_etag(body: bytes) -> str:
+    """A JSON page's ETag: the hash of the very bytes sent (the full stack's and fast.py's)."""
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
+
+def if_none_match(header: str) -> set[str]:
+    """The ETags of an If-None-Match header, weak ones compared as strong (the feed pages' and fast.py's)."""
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 

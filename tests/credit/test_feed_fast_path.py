@@ -11,9 +11,13 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from credit.api import pagination
+from credit.api.renderers import FeedJSONRenderer
+from credit.models.blacklist import BlacklistEntryQuerySet
 from safety_platform.api import key_usage
 from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey
@@ -135,3 +139,62 @@ def test_a_key_without_the_scope_revoked_or_of_an_enterprise_is_refused_by_the_f
     api_key_revoke(key=ApiKey.objects.get(prefix=raw.split(".")[0]))
     assert APIClient().get(RATINGS, **revoked).status_code == 401
     assert drf_calls == [RATINGS, RATINGS]
+
+
+def test_a_page_with_line_or_paragraph_separators_is_escaped_as_drf_escapes_them(
+    world: dict[str, Any], org: Any
+) -> None:
+    """The feeds render with credit.api.renderers.FeedJSONRenderer, which skips DRF's two replaces when the page
+    has no U+2028/U+2029: a page that has them still reads `\\u2028` / `\\u2029`, DRF's very bytes."""
+    listed = world["listed"]
+    listed.reason = "暂扣期间擅自生产\u2028拒不整改\u2029"
+    listed.save()
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {key(org, ApiScope.BLACKLIST_READ)}"}
+    fast, full = both(BLACKLIST, **auth)
+    assert_same(fast, full)
+    assert "\u2028".encode() not in fast.content and "\u2029".encode() not in fast.content
+    assert b"\\u2028" in fast.content and b"\\u2029" in fast.content
+    assert fast.content == JSONRenderer().render(fast.json())  # DRF's own renderer, byte for byte
+    reasons = {row["reason"] for row in fast.json()["results"]}
+    assert "暂扣期间擅自生产\u2028拒不整改\u2029" in reasons
+
+
+@pytest.mark.parametrize("media_type", [None, "application/json", "application/json; indent=4"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"next": None, "results": [{"reason": "中文\u2028原因\u2029", "n": 1, "ok": True, "x": None}]},
+        {"results": [{"reason": "plain", "date": "2026-12-04"}]},
+    ],
+)
+def test_the_feed_json_renderer_writes_drfs_bytes(data: Any, media_type: str | None) -> None:
+    assert FeedJSONRenderer().render(data, media_type) == JSONRenderer().render(data, media_type)
+
+
+def test_a_page_of_a_cached_shape_does_not_build_the_scoped_queryset_again(
+    world: dict[str, Any], org: Any, monkeypatch: Any
+) -> None:
+    """The page's SQL is compiled once per shape (credit.api.pagination); building the scoped queryset for it on
+    every request was wasted work (the blacklist's `visible_to` adds a filter). The first page still builds it,
+    so what a key reads is scoped as before: never a proposal."""
+    monkeypatch.setattr(pagination, "_COMPILED", {})
+    built: list[Any] = []
+    visible_to = BlacklistEntryQuerySet.visible_to
+
+    def spy(self: Any, user: Any) -> Any:
+        built.append(user)
+        return visible_to(self, user)
+
+    monkeypatch.setattr(BlacklistEntryQuerySet, "visible_to", spy)
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {key(org, ApiScope.BLACKLIST_READ)}"}
+    client = APIClient()
+    first = client.get(BLACKLIST, **auth)
+    assert len(built) == 1  # compiled from the scoped queryset
+    again = client.get(BLACKLIST, **auth)
+    assert len(built) == 1  # the cached SQL: no queryset built
+    assert again.content == first.content
+    statuses = sorted(row["status"] for row in again.json()["results"])
+    assert statuses == ["active", "removed"]  # the proposal stays out
+    with override_settings(MIDDLEWARE=WITHOUT_FAST_PATH):
+        assert APIClient().get(BLACKLIST, **auth).content == again.content
