@@ -14,22 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import TimestampedModel
 from safety_platform.models.fields import enterprise_link, industry_link, jurisdiction_link
-from safety_platform.scoping import JurisdictionScopedQuerySet
+from safety_platform.scoping import ActiveFlagMixin, JurisdictionScopedQuerySet
 from safety_platform.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 from ..choices import ContactKind
 
 
-class WarningContactQuerySet(JurisdictionScopedQuerySet["WarningContact"]):
+class WarningContactQuerySet(ActiveFlagMixin, JurisdictionScopedQuerySet["WarningContact"]):
     def visible_to(self, user: Any) -> WarningContactQuerySet:
         """Committee, administrators and department staff: every contact; inspectors: the contacts of their
         jurisdictions and below; enterprises and API keys: none (these are personal numbers)."""
         if getattr(user, "api_key", None) is not None:
             return self.none()
         return super().visible_to(user)
-
-    def active(self) -> WarningContactQuerySet:
-        return self.filter(is_active=True)
 
     def for_targets(self, *, paths: list[str], industry_codes: list[str]) -> WarningContactQuerySet:
         """Active contacts a warning for these jurisdictions (each with its whole subtree) and industries reaches.

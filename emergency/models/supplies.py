@@ -19,6 +19,7 @@ from safety_platform.models.fields import (
     not_negative,
     person_link,
 )
+from safety_platform.scoping import ActiveFlagMixin
 
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from .common import _M, OwnedQuerySet
@@ -48,9 +49,8 @@ class SupplyItem(models.Model):
         return f"{self.name}（{self.unit}）"
 
 
-class WarehouseQuerySet(OwnedQuerySet["Warehouse"]):
-    def active(self) -> WarehouseQuerySet:
-        return self.filter(is_active=True)
+class WarehouseQuerySet(ActiveFlagMixin, OwnedQuerySet["Warehouse"]):
+    """Warehouses, scoped as their owner (an enterprise or a jurisdiction); `active()`: those not closed."""
 
 
 class Warehouse(CreatedModel):

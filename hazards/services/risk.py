@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened, check_stored_opened
 from safety_platform.permissions import can
 from safety_platform.services import DomainError
 
@@ -101,8 +101,7 @@ def risk_source_save(
     source.responsible_phone = str(data.get("responsible_phone") or "").strip()[:30]
     source.review_date = review_date
     with transaction.atomic():
-        if source.pk is not None:
-            check_opened(opened, RiskSource.objects.select_for_update().get(pk=source.pk))
+        check_stored_opened(opened, source)
         source.save()
     return source
 
