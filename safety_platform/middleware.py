@@ -116,13 +116,13 @@ class ContentSecurityPolicyMiddleware:
 
 class AuditlogMiddleware:
     """django-auditlog's middleware (the actor, address and correlation id of the audit entries written
-    during a request), except on reads of the departments' feeds.
+    during a request), except on reads of the fast paths (settings.FEED_FAST_PATHS).
 
-    A GET or HEAD of the ratings or blacklist feed writes no audited row (its only write is the API key
-    use log, a bulk insert that sends no signals), while auditlog's setup connects and disconnects a
-    `pre_save` receiver on every request, which also empties Django's signal caches: about a tenth of the
-    CPU of such a request (bench/credit_feeds.py). There the correlation id is still read from the
-    request, and the audit context is a fresh empty one (never the previous request's).
+    A GET or HEAD of the ratings or blacklist feed or of the hazard list writes no audited row (a feed's
+    only write is the API key use log, a bulk insert that sends no signals), while auditlog's setup
+    connects and disconnects a `pre_save` receiver on every request, which also empties Django's signal
+    caches: about a tenth of the CPU of such a request (bench/credit_feeds.py). There the correlation id
+    is still read from the request, and the audit context is a fresh empty one (never the previous request's).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -148,12 +148,12 @@ class AuditlogMiddleware:
 
 
 class FastPathMiddleware:
-    """Answer the departments' plain feed pages before the rest of the stack (settings.FEED_FAST_PATHS).
+    """Answer the plain read pages of settings.FEED_FAST_PATHS before the rest of the stack.
 
     A path listed there maps to a handler (a dotted path, imported on first use: the core names no app)
     that returns the response, or None to let the whole stack answer. It sits after the security, replica
     and content-security middleware, so those still apply; the handler adds what the skipped ones would
-    (see credit/api/fast.py).
+    (see credit/api/fast.py and hazards/api/fast.py).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

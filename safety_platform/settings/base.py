@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # first: production.py puts WhiteNoise right after it
     "safety_platform.db_router.ReadReplicaMiddleware",  # a no-op unless DATABASE_REPLICA_URL is set
     "safety_platform.middleware.ContentSecurityPolicyMiddleware",
-    "safety_platform.middleware.FastPathMiddleware",  # the departments' plain feed pages (FEED_FAST_PATHS)
+    "safety_platform.middleware.FastPathMiddleware",  # plain feed and hazard list pages (FEED_FAST_PATHS)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safety_platform.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "safety_platform.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "safety_platform.middleware.AuditlogMiddleware",  # auditlog's, skipped on reads of the credit feeds
+    "safety_platform.middleware.AuditlogMiddleware",  # auditlog's, skipped on reads of FEED_FAST_PATHS
     "axes.middleware.AxesMiddleware",
 ]
 
