@@ -258,3 +258,19 @@ def api_client() -> Any:
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def drf_calls(monkeypatch: Any) -> list[str]:
+    """The paths DRF dispatched (the fast path dispatches none)."""
+    from rest_framework.views import APIView
+
+    calls: list[str] = []
+    dispatch = APIView.dispatch
+
+    def spy(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(request.path)
+        return dispatch(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(APIView, "dispatch", spy)
+    return calls

@@ -7,13 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
-from rest_framework.views import APIView
 
 from credit.api import pagination
 from credit.api.renderers import FeedJSONRenderer
@@ -25,11 +23,11 @@ from safety_platform.services import api_key_revoke
 from tests.clock import shanghai
 from tests.credit import test_api
 from tests.credit.test_api import BLACKLIST, RATINGS, key
+from tests.fast_path import WITHOUT_FAST_PATH
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 world = test_api.world
-WITHOUT_FAST_PATH = [m for m in settings.MIDDLEWARE if not m.endswith("FastPathMiddleware")]
 
 
 @pytest.fixture(autouse=True)
@@ -37,20 +35,6 @@ def _fresh_use_log() -> Any:
     key_usage.reset_for_tests()
     yield
     key_usage.reset_for_tests()
-
-
-@pytest.fixture
-def drf_calls(monkeypatch: Any) -> list[str]:
-    """The paths DRF dispatched (the fast path dispatches none)."""
-    calls: list[str] = []
-    dispatch = APIView.dispatch
-
-    def spy(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(request.path)
-        return dispatch(self, request, *args, **kwargs)
-
-    monkeypatch.setattr(APIView, "dispatch", spy)
-    return calls
 
 
 def both(url: str, params: dict[str, str] | None = None, **headers: str) -> tuple[Any, Any]:

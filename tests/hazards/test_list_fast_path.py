@@ -15,32 +15,17 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.views import APIView
 
 from enterprises.models import Enterprise
 from hazards.models import Campaign, Hazard
 from tests.clock import shanghai
+from tests.fast_path import WITHOUT_FAST_PATH
 from tests.hazards.factories import make_hazard
 
 # The clock stands still (a minute of requests would have the session's stamp written: a full-stack request).
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10), tick=False)]
 
 URL = "/api/v1/hazards/"
-WITHOUT_FAST_PATH = [m for m in settings.MIDDLEWARE if not m.endswith("FastPathMiddleware")]
-
-
-@pytest.fixture
-def drf_calls(monkeypatch: Any) -> list[str]:
-    """The paths DRF dispatched (the fast path dispatches none)."""
-    calls: list[str] = []
-    dispatch = APIView.dispatch
-
-    def spy(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(request.path)
-        return dispatch(self, request, *args, **kwargs)
-
-    monkeypatch.setattr(APIView, "dispatch", spy)
-    return calls
 
 
 @pytest.fixture
