@@ -146,11 +146,15 @@ def figure_facts_follow_sql(moved: str, keys: Sequence[str], new: str) -> str:
     summary = EnterpriseFigureSummary._meta.db_table
     key_array = "ARRAY[" + ", ".join(f"'{key}'" for key in keys) + "]::text[]"
     key_rows = ", ".join(f"('{key}')" for key in keys)
+    # The moved enterprises' bounds again on the shares (read and rewritten), so the planner reads just those
+    # by index instead of hashing the whole table, twice per statement (a batch's 2,000 of 10,000 shares:
+    # ~7 ms less per batch; the whole table grows with the city while a batch does not).
+    bounds = f"f.enterprise_id BETWEEN (SELECT min(eid) FROM {moved}) AND (SELECT max(eid) FROM {moved})"
     return f"""
         fig_old AS (
             SELECT m.eid, f.id AS fid, f.jurisdiction_ref AS j, f.industry_ref AS i, f.department_ref AS d,
                    f.facts AS facts, {new} AS new
-            FROM {moved} m LEFT JOIN {figures} f ON f.enterprise_id = m.eid
+            FROM {moved} m LEFT JOIN {figures} f ON f.enterprise_id = m.eid AND {bounds}
         ),
         fig_missing AS (SELECT eid FROM fig_old WHERE fid IS NULL),
         fig_moved AS (
@@ -160,7 +164,7 @@ def figure_facts_follow_sql(moved: str, keys: Sequence[str], new: str) -> str:
         ),
         fig_kept AS (
             UPDATE {figures} f SET facts = (f.facts - {key_array}) || fm.new
-            FROM fig_moved fm WHERE f.id = fm.fid
+            FROM fig_moved fm WHERE f.enterprise_id = fm.eid AND {bounds}
         ),
         fig_summed AS (
             INSERT INTO {summary} (jurisdiction_id, industry_id, department_ref, fact, period, n)
