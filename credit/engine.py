@@ -337,6 +337,16 @@ def grade_and_write_pg(
       0.64 -> 0.60 s, same night unchanged.
     The reference runs on PostgreSQL's parallel workers (three processes at 10,000); a batch's statement
     cannot (it writes), so the first night stays several times the reference while it writes these rows.
+    Since (issue 16), the figures: EXPLAIN ANALYZE of a first-night batch (2,000 of 10,000, rolled back, load
+    ~1) gave ~33 ms for them (~16 us a share; ~87 ms the statement): reading the shares ~6 ms and rewriting
+    them ~15 ms (each a hash over the whole table, and every rewrite a non-HOT update: no room on its page,
+    so both indexes got an entry), the summary upsert ~12 ms. The shares are now read and rewritten by index
+    over the moved enterprises' bounds, and their table keeps half of each page free (enterprises migration
+    0011, fillfactor 50: all of a run's 20,024 rewrites HOT, 249 of 20,018 before): 35 -> 29 ms for the
+    figures' CTEs, the rewrite step ~14 -> ~5-7 ms. Bench (10,000 / 200,000, figures table VACUUM FULLed
+    before each run, runs alternated, load 1-2): first night 0.543-0.641 s (3.00-3.86x, 8 runs) -> 0.493-0.652 s
+    (3.02-4.23x, 7 runs; medians 0.575 -> 0.504 s), next night 0.269-0.396 -> 0.268-0.310 s. The summary
+    upsert is left as it was.
 
     Returns (enterprises graded, [(history id, enterprise id, grade, score, previous grade) per change],
     [enterprises whose figures have no stored share yet: the caller recounts them]).
