@@ -24,7 +24,7 @@ from safety_platform.choices import ApiScope
 from safety_platform.models import ApiKey, ApiKeyUse
 from safety_platform.net import same_site_target
 from safety_platform.pagination import list_page, render_list_page
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
 from safety_platform.services import DomainError
@@ -69,7 +69,7 @@ def enterprise_panel_context(request: HttpRequest, enterprise: Enterprise) -> di
 
 def home_widget_context(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
-    if getattr(user, "is_enterprise_user", False):
+    if is_enterprise_person(user):
         return {
             "own_rating": CreditRating.objects.filter(enterprise_id=user.enterprise_id).first(),
             "is_enterprise": True,
@@ -89,7 +89,7 @@ def home_widget_context(request: HttpRequest) -> dict[str, Any]:
 def overview(request: HttpRequest) -> HttpResponse:
     """Department/committee/inspector view: the enterprises they supervise and their grades."""
     user: Any = request.user
-    if user.is_enterprise_user:
+    if is_enterprise_person(user):
         return redirect("credit:enterprise", pk=user.enterprise_id)
     filterset = RatingListFilterSet(request.GET, queryset=selectors.ratings_visible_to(user))
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -160,7 +160,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if user.is_enterprise_user:
+    if is_enterprise_person(user):
         return redirect("credit:enterprise", pk=user.enterprise_id)
     base = CreditRecord.objects.visible_to(user).select_related("enterprise", "rule", "department")
     filterset = RecordListFilterSet(request.GET, queryset=base)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import Enterprise
 from safety_platform.pagination import list_page
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
 from safety_platform.tasks_util import enqueue
@@ -59,7 +59,7 @@ def joint_enterprise_context(request: HttpRequest, enterprise: Enterprise) -> di
 def joint_measures(request: HttpRequest) -> HttpResponse:
     """联合奖惩措施: the measures the user may see, filtered by department, kind and month, a page at a time."""
     user: Any = request.user
-    if getattr(user, "is_enterprise_user", False):
+    if is_enterprise_person(user):
         return redirect("credit:enterprise", pk=user.enterprise_id)
     base = JointMeasure.objects.visible_to(user).select_related("enterprise", "department")
     filterset = JointMeasureFilterSet(request.GET, queryset=base)

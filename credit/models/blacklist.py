@@ -20,6 +20,7 @@ from safety_platform.models.fields import (
     person_link,
     state_change_fields,
 )
+from safety_platform.permissions import is_enterprise_person
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import (
@@ -40,7 +41,7 @@ class BlacklistEntryQuerySet(ScopedQuerySet["BlacklistEntry"]):
         if getattr(user, "api_key", None) is not None:
             # Department systems read what has been published, never proposals under review.
             return qs.filter(status__in=BLACKLIST_PUBLISHED_STATUSES)
-        if getattr(user, "is_enterprise_user", False):
+        if is_enterprise_person(user):
             # A proposal is internal until the enterprise has been given prior notice.
             return qs.exclude(status=BlacklistStatus.PROPOSED)
         return qs

@@ -15,6 +15,7 @@ from safety_platform.choices import FactKind
 from safety_platform.dates import add_months
 from safety_platform.models.base import NamedRuleVersion
 from safety_platform.models.fields import in_order, person_link
+from safety_platform.permissions import is_enterprise_person
 from safety_platform.scoping import SignedInQuerySet
 from safety_platform.versioning import RuleVersionQuerySet, RuleVersionRow
 
@@ -48,7 +49,9 @@ class RuleSetQuerySet(RuleVersionQuerySet["RuleSet"]):
         """Rules are public inside the platform: enterprises may read what their grade is based on."""
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.published() if getattr(user, "is_enterprise_user", False) else self
+        # An enterprise's API key reads as its enterprise does (keys are no person, so the rule says no for them).
+        enterprise_key = getattr(user, "api_key", None) is not None and bool(user.enterprise_id)
+        return self.published() if is_enterprise_person(user) or enterprise_key else self
 
 
 class RuleSet(NamedRuleVersion):

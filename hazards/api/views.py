@@ -36,7 +36,7 @@ from safety_platform.concurrency import (
     writable_model_fields,
 )
 from safety_platform.models import Jurisdiction
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.services import DomainError
 
 from .. import selectors, services
@@ -154,7 +154,7 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         serializer = s.HazardCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if user.is_enterprise_user:
+        if is_enterprise_person(user):
             enterprise = user.enterprise
         else:
             if not data.get("enterprise"):
@@ -371,7 +371,7 @@ class RiskSourceViewSet(
         data = serializer.service_data()
         if source is not None:
             enterprise = source.enterprise
-        elif user.is_enterprise_user:
+        elif is_enterprise_person(user):
             enterprise = user.enterprise
         else:
             chosen = data.get("enterprise")

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import JURISDICTION_LEVEL_ORDER, JurisdictionLevel, Role
+from ..permissions import is_enterprise_person
 from ..scoping import SignedInQuerySet
 from .fields import department_link, enterprise_link, jurisdiction_link
 
@@ -301,7 +302,8 @@ class User(AbstractUser):
 
     @property
     def is_enterprise_user(self) -> bool:
-        return self.role == Role.ENTERPRISE
+        """`is_enterprise_person(user)`, the one rule, spelled for templates (they cannot call it)."""
+        return is_enterprise_person(self)
 
     @property
     def is_committee(self) -> bool:
