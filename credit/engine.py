@@ -345,8 +345,16 @@ def grade_and_write_pg(
     0011, fillfactor 50: all of a run's 20,024 rewrites HOT, 249 of 20,018 before): 35 -> 29 ms for the
     figures' CTEs, the rewrite step ~14 -> ~5-7 ms. Bench (10,000 / 200,000, figures table VACUUM FULLed
     before each run, runs alternated, load 1-2): first night 0.543-0.641 s (3.00-3.86x, 8 runs) -> 0.493-0.652 s
-    (3.02-4.23x, 7 runs; medians 0.575 -> 0.504 s), next night 0.269-0.396 -> 0.268-0.310 s. The summary
-    upsert is left as it was.
+    (3.02-4.23x, 7 runs; medians 0.575 -> 0.504 s), next night 0.269-0.396 -> 0.268-0.310 s. Since (issue
+    16), the summary upsert takes each moved share's old and new value of each key out of the JSON once, as
+    integers, sums them per place and only then makes one row per fact (it crossed every share with the four
+    keys and grouped those rows): same rows in the same order, stored values checked equal. EXPLAIN ANALYZE as
+    above, old and new alternated (three rounds of 6-8, load 2-4): the aggregation under the upsert 4.9-7.5
+    -> 2.1-2.4 ms (medians) of a batch; the insert of its ~556 rows (~6-10 ms) is what is left of the upsert.
+    Bench (10,000 / 200,000, figures table VACUUM FULLed before each run, alternated, 9 runs each, load ~4 from
+    other work): first night 0.822-1.024 s (3.39-4.60x, median 0.926) before vs 0.850-1.192 s (3.61-5.12x,
+    median 0.961) after; the same night, where this SQL does not run, 0.232-0.306 vs 0.226-0.305 s (medians
+    0.250 vs 0.292): ~3 ms a batch (~15 ms a first night) is below that noise, not a visible bench gain.
 
     Returns (enterprises graded, [(history id, enterprise id, grade, score, previous grade) per change],
     [enterprises whose figures have no stored share yet: the caller recounts them]).
