@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.concurrency import VersionedFormMixin
 from safety_platform.forms import DateInput, model_choice_field, set_choice_labels
+from safety_platform.permissions import is_enterprise_person
 
 from ..common.forms import StyledFormMixin, enterprises_for, jurisdictions_for, label_jurisdiction, style
 from ..registry.fields import EnterpriseChoiceField
@@ -93,7 +94,7 @@ class EquipmentForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "catalog_entry").queryset = CatalogEntry.objects.active().order_by("name")
-        if self.instance.pk or (user is not None and getattr(user, "is_enterprise_user", False)):
+        if self.instance.pk or is_enterprise_person(user):
             del self.fields["enterprise"]  # the item stays with its enterprise; the portal declares its own
         else:
             model_choice_field(self, "enterprise").queryset = enterprises_for(user)

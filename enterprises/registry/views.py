@@ -19,7 +19,7 @@ from safety_platform import exports
 from safety_platform.audit import audit_entries_for
 from safety_platform.navigation import enterprise_panels_for
 from safety_platform.pagination import list_page
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.refusals import refusal_into, refusal_message
 from safety_platform.security import signed_in_user
 
@@ -45,7 +45,7 @@ def _filtered(request: HttpRequest) -> EnterpriseFilterSet:
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if user.is_enterprise_user:
+    if is_enterprise_person(user):
         return redirect("enterprises:mine")
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -170,7 +170,7 @@ def enterprise_import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_export_view(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
-    if user.is_enterprise_user:
+    if is_enterprise_person(user):
         raise PermissionDenied
     filterset = _filtered(request)
     if not filterset.is_valid():

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.forms import DateInput, model_choice_field
 from safety_platform.models import Department, Industry
+from safety_platform.permissions import is_enterprise_person
 
 from ..common.forms import StyledFormMixin, enterprises_for, style
 from ..registry.fields import EnterpriseChoiceField
@@ -38,7 +39,7 @@ class CertificateForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "enterprise").queryset = enterprises_for(user)
-        if user is not None and getattr(user, "is_enterprise_user", False):
+        if is_enterprise_person(user):
             self.fields["enterprise"].initial = user.enterprise_id
             self.fields["enterprise"].widget = forms.HiddenInput()
         style(self)

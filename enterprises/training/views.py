@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from safety_platform.concurrency import VERSION_FIELD
 from safety_platform.pagination import ListPaginator
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.security import signed_in_user
 
 from ..common.views import PAGE_SIZE, filtered_page, post_form, run_service, save_form
@@ -68,7 +68,7 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
     Counts and totals come from SQL; no person is loaded here.
     """
     user: Any = request.user
-    if user.is_enterprise_user:
+    if is_enterprise_person(user):
         return redirect("enterprises:training_enterprise", enterprise_id=user.enterprise_id)
     on = _as_of(request)
     visible = Enterprise.objects.visible_to(user)
@@ -121,14 +121,14 @@ def employee_list(request: HttpRequest) -> HttpResponse:
         request, employees_visible_to(request.user), EmployeeFilterSet, ("enterprise__name", "name", "id")
     )
     user: Any = request.user
-    context["can_add"] = user.is_enterprise_user or getattr(user, "is_platform_admin", False)
+    context["can_add"] = is_enterprise_person(user) or getattr(user, "is_platform_admin", False)
     return render(request, "enterprises/training/employee_list.html", context)
 
 
 @login_required
 def employee_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    enterprise_id = user.enterprise_id if user.is_enterprise_user else request.GET.get("enterprise")
+    enterprise_id = user.enterprise_id if is_enterprise_person(user) else request.GET.get("enterprise")
     enterprise = get_object_or_404(Enterprise.objects.visible_to(user), pk=enterprise_id or 0)
     if not can(user, "enterprises.keep_records", enterprise):
         raise PermissionDenied

@@ -18,6 +18,8 @@ from typing import Any
 from django import forms, template
 from django.forms import BoundField
 
+from safety_platform.permissions import is_enterprise_person
+
 register = template.Library()
 
 WIDE = "col-12 col-md-4 col-lg-3"
@@ -54,7 +56,7 @@ def list_filters(
     id and extra classes (a collapsible form on phones); `testid`: its data-testid."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    hidden = set(staff_only.split()) if getattr(user, "is_enterprise_user", False) else set()
+    hidden = set(staff_only.split()) if is_enterprise_person(user) else set()
     names = fields.split() or list(form.fields)
     short = set(narrow.split())
     rows = []
