@@ -23,6 +23,11 @@ def next_credit_code(region: str = "350802") -> str:
     return make_credit_code(region, "".join(reversed(digits)))
 
 
+def with_wrong_check(code: str) -> str:
+    """`code` with another check character: a credit code the GB 32100 check refuses."""
+    return code[:17] + ("0" if code[17] != "0" else "1")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

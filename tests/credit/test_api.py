@@ -18,7 +18,7 @@ from safety_platform.models import ApiKeyUse
 from safety_platform.services import api_key_create, api_key_revoke
 from tests.clock import shanghai
 from tests.credit.factories import record
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, with_wrong_check
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
@@ -186,7 +186,7 @@ def test_bad_input_is_a_400_naming_the_field(api_client: Any, world: dict[str, A
     for url in (BLACKLIST, RATINGS):
         for param, value in BAD_INPUT:
             if value == "WRONG_CHECK":
-                value = valid[:17] + ("0" if valid[17] != "0" else "1")
+                value = with_wrong_check(valid)
             response = get(api_client, url, fgw, **{param: value})
             assert response.status_code == 400, (url, param, value)
             body = response.json()
