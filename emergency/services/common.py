@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened
+from safety_platform.edits import lock_for_edit
 from safety_platform.permissions import JURISDICTION_ROLES, covers_jurisdiction, has_role, is_staff_member
 from safety_platform.services import DomainError
 
@@ -51,11 +52,7 @@ def save_edit(
     """Edit a team, a warehouse or a plan (call inside a transaction): lock its row, refuse a field someone else
     changed meanwhile (`opened`: `StaleEdit`), set the `fields` given in `data` but those `fixed` once registered,
     `check` who keeps it and what it belongs to, validate and save. Returns the locked row as saved."""
-    locked = cast(Row, type(record)._default_manager.select_for_update().get(pk=record.pk))
-    check_opened(opened, locked)
-    for key, value in data.items():
-        if key in fields and key not in fixed:
-            setattr(locked, key, value)
+    locked = lock_for_edit(record, data, fields=[key for key in fields if key not in fixed], opened=opened)
     check(locked)
     locked.full_clean()
     locked.save()

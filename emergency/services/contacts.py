@@ -11,7 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened
+from safety_platform.edits import lock_for_edit
 from safety_platform.models import User
 from safety_platform.permissions import can
 
@@ -43,11 +44,7 @@ def contact_update(
 ) -> WarningContact:
     require(can(actor, "emergency.edit_contact", contact), _("You may not edit this contact."))
     with transaction.atomic():
-        locked = WarningContact.objects.select_for_update().get(pk=contact.pk)
-        check_opened(opened, locked)
-        for key, value in data.items():
-            if key in EDITABLE_FIELDS:
-                setattr(locked, key, value)
+        locked = lock_for_edit(contact, data, fields=EDITABLE_FIELDS, opened=opened)
         locked.full_clean()
         _check_scope(actor, locked)  # moved into another area: still one of the actor's
         locked.save()

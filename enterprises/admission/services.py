@@ -13,7 +13,8 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from safety_platform.concurrency import Opened, check_opened, check_stored_opened
+from safety_platform.concurrency import Opened, check_stored_opened
+from safety_platform.edits import lock_for_edit
 from safety_platform.geo import bounding_box, haversine_km
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
@@ -513,11 +514,7 @@ def equipment_update(
         message=_("You may not edit this enterprise's equipment."),
     )
     with transaction.atomic():
-        locked = DeclaredEquipment.objects.select_for_update().get(pk=equipment.pk)
-        check_opened(opened, locked)
-        for key in EQUIPMENT_FIELDS:
-            if key in data:
-                setattr(locked, key, data[key])
+        locked = lock_for_edit(equipment, data, fields=EQUIPMENT_FIELDS, opened=opened)
         locked.full_clean()
         locked.save()
         equipment_match(equipment=locked, actor=actor)

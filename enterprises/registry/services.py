@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import Role
-from safety_platform.concurrency import Opened, check_opened
+from safety_platform.concurrency import Opened
+from safety_platform.edits import lock_for_edit
 from safety_platform.models import Department, Industry, User
 from safety_platform.permissions import can
 from safety_platform.services import DomainError
@@ -100,11 +101,7 @@ def enterprise_update(
     if not enterprise_can_edit(actor, enterprise):
         raise DomainError(_("You may not edit this enterprise."), code="forbidden")
     with transaction.atomic():
-        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        check_opened(opened, enterprise)
-        for key, value in data.items():
-            if key in EDITABLE_FIELDS:
-                setattr(enterprise, key, value)
+        enterprise = lock_for_edit(enterprise, data, fields=EDITABLE_FIELDS, opened=opened)
         _apply_derived_department(enterprise, data)
         enterprise.full_clean()
         enterprise.save()

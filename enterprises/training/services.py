@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
-from safety_platform.concurrency import Opened, check_opened, check_stored_opened
+from safety_platform.concurrency import Opened, check_stored_opened
+from safety_platform.edits import lock_for_edit
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
 from safety_platform.permissions import require
@@ -99,11 +100,7 @@ def employee_update(*, actor: User, employee: Employee, data: dict[str, Any], op
     ):
         allowed |= {"posted_on", "post"}  # still the first post: the start date may be corrected
     with transaction.atomic():
-        locked = Employee.objects.select_for_update().get(pk=employee.pk)
-        check_opened(opened, locked)
-        for key, value in data.items():
-            if key in allowed:
-                setattr(locked, key, value)
+        locked = lock_for_edit(employee, data, fields=allowed, opened=opened)
         if "posted_on" in data and "posted_on" in allowed:
             locked.current_post_since = locked.posted_on
         locked.full_clean()
