@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .admin_readonly import NoAddOrChange
 from .models import (
     ApiKey,
     ApiKeyUse,
@@ -163,16 +164,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKeyUse)
-class ApiKeyUseAdmin(admin.ModelAdmin):
+class ApiKeyUseAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ["at", "prefix", "department", "method", "path"]
     list_filter = ["department"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Notification)
@@ -218,16 +213,10 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(admin.ModelAdmin):
+class FactAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ["kind", "enterprise", "occurred_at", "recorded_at"]
     list_filter = ["kind"]
     readonly_fields = [f.name for f in Fact._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(StatutoryDeadline)
