@@ -248,30 +248,30 @@ def _grade_range_pg(
         )
         graded = int(cursor.fetchone()[0])
 
-    def writing() -> None:
-        if run is not None:
-            # A batch may be lost in a server crash without harm: its results and its "done" mark
-            # commit together, so a lost batch is simply pending again and graded by the rerun.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
     # Writes happen under the enterprise row locks (FOR NO KEY UPDATE, id order), taken in a statement
     # of their own so the writing statement's snapshot sees every record committed by whoever held
     # them: a single-enterprise recalculation and a batch never overwrite each other with a stale
     # result. The enterprise rows, not the grades: they exist before the first grade does, the
     # dashboards' figures (updated in the same statement) are replaced under that lock, and credit's
     # intake takes it too. FOR NO KEY UPDATE leaves inserts of records and grades pointing at them free.
+    def lock_for_writing(where: str, params: list[Any]) -> None:
+        """Before the writing statement: lock the enterprise rows `where` (over `e`) holds, in id order."""
+        with connection.cursor() as cursor:
+            if run is not None:
+                # A batch may be lost in a server crash without harm: its results and its "done" mark
+                # commit together, so a lost batch is simply pending again and graded by the rerun.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT e.id FROM {Enterprise._meta.db_table} e "
+                f"WHERE {where} ORDER BY e.id FOR NO KEY UPDATE) AS locked",
+                params,
+            )
+
     size = run.batch_size if run is not None else (id_to - id_from if id_from is not None and id_to else None)
     if size is not None and 2 * graded < size:
         # Mostly ungraded (the first night): nearly everything will be written, so lock the whole range
         # and grade, compare and write in one statement that reads the range's records once.
-        writing()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT e.id FROM {Enterprise._meta.db_table} e "
-                f"WHERE {bound.format(col='e.id')} ORDER BY e.id FOR NO KEY UPDATE) AS locked",
-                bound_params,
-            )
+        lock_for_writing(bound.format(col="e.id"), bound_params)
         total, rows, missing = engine.grade_and_write_pg(
             rule_set,
             as_of,
@@ -290,13 +290,7 @@ def _grade_range_pg(
         total, changed = engine.changed_pg(rule_set, as_of, id_from=id_from, id_to=id_to)
         rows, missing = [], []
         if changed:
-            writing()
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT count(*) FROM (SELECT e.id FROM {Enterprise._meta.db_table} e "
-                    "WHERE e.id = ANY(%s::bigint[]) ORDER BY e.id FOR NO KEY UPDATE) AS locked",
-                    [changed],
-                )
+            lock_for_writing("e.id = ANY(%s::bigint[])", [changed])
             _total, rows, missing = engine.grade_and_write_pg(
                 rule_set,
                 as_of,
