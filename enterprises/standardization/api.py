@@ -33,7 +33,7 @@ from .models import (
     StandardizationCertificate,
     StandardizationLevel,
 )
-from .selectors import standardization_coverage
+from .selectors import standardization_coverage, with_measure_totals
 from .services import (
     PEOPLE_MAX,
     demonstration_add_measure,
@@ -293,10 +293,7 @@ class DemonstrationViewSet(RowActionsMixin, ScopedReadOnlyViewSet):
     row_argument = "demonstration"
 
     def get_queryset(self) -> Any:
-        from django.db.models import Sum
-        from django.db.models.functions import Coalesce
-
-        return super().get_queryset().annotate(people_moved=Coalesce(Sum("measures__people_moved"), 0))
+        return with_measure_totals(super().get_queryset())
 
     @extend_schema(request=DemonstrationCreateSerializer, responses={201: DemonstrationSerializer})
     def create(self, request: Request) -> Response:

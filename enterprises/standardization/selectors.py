@@ -112,14 +112,18 @@ def standardization_coverage(user: Any, *, on: dt.date) -> dict[str, Any]:
     }
 
 
+def with_measure_totals(demonstrations: QuerySet[Demonstration]) -> QuerySet[Demonstration]:
+    """Each designation with the people its measures moved out of dangerous posts (`people_moved`, 0 without
+    measures) and how many measures it has (`measure_count`): the list page and the API read the same sums."""
+    return demonstrations.annotate(
+        people_moved=Coalesce(Sum("measures__people_moved"), 0),
+        measure_count=Count("measures"),
+    )
+
+
 def demonstrations_visible_to(user: Any) -> QuerySet[Demonstration]:
-    return (
-        Demonstration.objects.visible_to(user)
-        .select_related("enterprise", "designating_department")
-        .annotate(
-            people_moved=Coalesce(Sum("measures__people_moved"), 0),
-            measure_count=Count("measures"),
-        )
+    return with_measure_totals(
+        Demonstration.objects.visible_to(user).select_related("enterprise", "designating_department")
     )
 
 

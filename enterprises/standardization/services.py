@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,9 +177,17 @@ def stdcert_record(
     return cert
 
 
-def _locked_certificates() -> QuerySet[StandardizationCertificate]:
-    """Certificates to lock with their enterprise (the refusal names it)."""
-    return StandardizationCertificate.objects.select_related("enterprise")
+def _lock_certificate(
+    certificate: StandardizationCertificate, status: str, message: str, code: str = "certificate_not_valid"
+) -> StandardizationCertificate:
+    """Lock the certificate, with its enterprise (the refusal names it), if it is in `status`; else refuse."""
+    return lock_in_state(
+        StandardizationCertificate.objects.select_related("enterprise"),
+        certificate.pk,
+        [status],
+        message=message,
+        code=code,
+    )
 
 
 def stdcert_verify(
@@ -195,11 +202,10 @@ def stdcert_verify(
     if not accept and not note.strip():
         raise ValidationError({"note": _("Give the reason for rejecting the declaration.")})
     with transaction.atomic():
-        locked = lock_in_state(
-            _locked_certificates(),
-            certificate.pk,
-            [CertificateStatus.PENDING],
-            message=_("Only a declared certificate awaiting verification can be verified."),
+        locked = _lock_certificate(
+            certificate,
+            CertificateStatus.PENDING,
+            _("Only a declared certificate awaiting verification can be verified."),
             code="certificate_not_pending",
         )
         target = CertificateStatus.VALID if accept else CertificateStatus.REJECTED
@@ -232,13 +238,7 @@ def stdcert_revoke(
         raise ValidationError({"reason": _("Give the reason for revoking.")})
     revoked_on = revoked_on or timezone.localdate()
     with transaction.atomic():
-        locked = lock_in_state(
-            _locked_certificates(),
-            certificate.pk,
-            [CertificateStatus.VALID],
-            message=_("Only a valid certificate can be revoked."),
-            code="certificate_not_valid",
-        )
+        locked = _lock_certificate(certificate, CertificateStatus.VALID, _("Only a valid certificate can be revoked."))
         _event(locked, locked.status, CertificateStatus.REVOKED, actor, reason)
         locked.status = CertificateStatus.REVOKED
         locked.revoked_on = revoked_on
@@ -261,12 +261,8 @@ def stdcert_apply_rereview(
     )
     applied_on = applied_on or timezone.localdate()
     with transaction.atomic():
-        locked = lock_in_state(
-            _locked_certificates(),
-            certificate.pk,
-            [CertificateStatus.VALID],
-            message=_("Only a valid certificate can be re-reviewed."),
-            code="certificate_not_valid",
+        locked = _lock_certificate(
+            certificate, CertificateStatus.VALID, _("Only a valid certificate can be re-reviewed.")
         )
         if locked.rereview_applied_on is not None:
             raise DomainError(
