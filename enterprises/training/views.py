@@ -27,7 +27,7 @@ from ..common.views import PAGE_SIZE, filtered_page, post_form, run_service, sav
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet
 from .forms import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
-from .models import Employee, SpecialOperationCertificate, TrainingRecord
+from .models import Employee, SpecialOperationCertificate
 from .selectors import (
     certificates_due,
     compliance_totals,
@@ -40,6 +40,7 @@ from .selectors import (
     special_certificates_visible_to,
     summary_of,
     training_compliance,
+    training_records_visible_to,
     with_training_totals,
 )
 from .services import (
@@ -235,9 +236,7 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(
-        TrainingRecord.objects.visible_to(request.user).select_related("employee__enterprise"), pk=pk
-    )
+    record = get_object_or_404(training_records_visible_to(request.user), pk=pk)
     run_service(
         request,
         lambda: training_record_delete(actor=signed_in_user(request), record=record),
