@@ -30,7 +30,6 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from safety_platform.audit import audit_entries_for
 from safety_platform.model_meta import verbose_name_of
-from safety_platform.models import Jurisdiction
 from safety_platform.net import client_ip
 from safety_platform.pagination import ListPaginator
 from safety_platform.permissions import can, is_enterprise_person
@@ -57,6 +56,7 @@ from .models import (
     SelfCheck,
 )
 from .models.risk import plain_number
+from .views_map import map_node
 
 PAGE_SIZE = 25
 
@@ -501,19 +501,7 @@ def risk_map_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not can(user, "hazards.see_risk_map"):
         raise PermissionDenied
-    node_id = request.GET.get("node", "")
-    node: Jurisdiction | None
-    if node_id.isdecimal():
-        node = get_object_or_404(Jurisdiction, pk=int(node_id))
-        if getattr(user, "scopes_by_jurisdiction", False) and not any(
-            node.path.startswith(p) for p in user.jurisdiction_paths
-        ):
-            raise Http404
-    else:
-        node = selectors.risk_map_root(user)
-        if node is None:
-            raise Http404
-    data = selectors.risk_map(user, node)
+    data = selectors.risk_map(user, map_node(request))
     chart = {
         "names": [row.name for row in data["rows"]],
         "ids": [row.jurisdiction.pk for row in data["rows"] if row.jurisdiction],

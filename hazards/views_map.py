@@ -28,7 +28,7 @@ from .models import Hazard
 MAP_LIMIT = 500
 
 
-def _node(request: HttpRequest) -> Jurisdiction:
+def map_node(request: HttpRequest) -> Jurisdiction:
     """The map's area: ?node= (inside the user's own jurisdictions when scoped by them), else the user's root."""
     user: Any = request.user
     node_id = request.GET.get("node", "")
@@ -107,4 +107,4 @@ def map_points(request: HttpRequest) -> JsonResponse:
     user: Any = request.user
     if not can(user, "hazards.see_risk_map"):
         raise PermissionDenied
-    return JsonResponse(map_positions(user, _node(request)))
+    return JsonResponse(map_positions(user, map_node(request)))
