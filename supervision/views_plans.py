@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safety_platform.choices import Role
 from safety_platform.pagination import list_page
-from safety_platform.permissions import can
+from safety_platform.permissions import can, is_staff_member
 from safety_platform.refusals import refusal_into, refusal_message
 
 from .forms_plans import (
@@ -42,12 +42,11 @@ from .services.caps import enterprise_class, inspections_in_year
 from .services.plans import assignable_users, plan_label
 
 PAGE_SIZE = 50
-STAFF = frozenset({Role.ADMIN, Role.COMMITTEE, Role.COUNTY_OFFICE, Role.INSPECTOR, Role.DEPARTMENT})
 
 
 def _staff(request: HttpRequest) -> Any:
     user: Any = request.user
-    if not (user.is_superuser or user.role in STAFF):
+    if not is_staff_member(user):
         raise PermissionDenied
     return user
 
