@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,16 +178,15 @@ def stdcert_record(
     return cert
 
 
-def _lock_certificate(
-    certificate: StandardizationCertificate, status: str, message: str, code: str = "certificate_not_valid"
-) -> StandardizationCertificate:
-    """Lock the certificate, with its enterprise (the refusal names it), if it is in `status`; else refuse."""
+def _locked_certificates() -> QuerySet[StandardizationCertificate]:
+    """Certificates to lock with their enterprise (the refusal names it)."""
+    return StandardizationCertificate.objects.select_related("enterprise")
+
+
+def _lock_valid(certificate: StandardizationCertificate, message: str) -> StandardizationCertificate:
+    """The certificate, locked, while it is valid; otherwise `message` (code `certificate_not_valid`)."""
     return lock_in_state(
-        StandardizationCertificate.objects.select_related("enterprise"),
-        certificate.pk,
-        [status],
-        message=message,
-        code=code,
+        _locked_certificates(), certificate.pk, [CertificateStatus.VALID], message=message, code="certificate_not_valid"
     )
 
 
@@ -202,10 +202,11 @@ def stdcert_verify(
     if not accept and not note.strip():
         raise ValidationError({"note": _("Give the reason for rejecting the declaration.")})
     with transaction.atomic():
-        locked = _lock_certificate(
-            certificate,
-            CertificateStatus.PENDING,
-            _("Only a declared certificate awaiting verification can be verified."),
+        locked = lock_in_state(
+            _locked_certificates(),
+            certificate.pk,
+            [CertificateStatus.PENDING],
+            message=_("Only a declared certificate awaiting verification can be verified."),
             code="certificate_not_pending",
         )
         target = CertificateStatus.VALID if accept else CertificateStatus.REJECTED
@@ -238,7 +239,7 @@ def stdcert_revoke(
         raise ValidationError({"reason": _("Give the reason for revoking.")})
     revoked_on = revoked_on or timezone.localdate()
     with transaction.atomic():
-        locked = _lock_certificate(certificate, CertificateStatus.VALID, _("Only a valid certificate can be revoked."))
+        locked = _lock_valid(certificate, _("Only a valid certificate can be revoked."))
         _event(locked, locked.status, CertificateStatus.REVOKED, actor, reason)
         locked.status = CertificateStatus.REVOKED
         locked.revoked_on = revoked_on
@@ -261,9 +262,7 @@ def stdcert_apply_rereview(
     )
     applied_on = applied_on or timezone.localdate()
     with transaction.atomic():
-        locked = _lock_certificate(
-            certificate, CertificateStatus.VALID, _("Only a valid certificate can be re-reviewed.")
-        )
+        locked = _lock_valid(certificate, _("Only a valid certificate can be re-reviewed."))
         if locked.rereview_applied_on is not None:
             raise DomainError(
                 _("Re-review was already applied for."), field="rereview_applied_on", code="rereview_already_applied"
