@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from enterprises.common.forms import jurisdictions_for, label_jurisdiction
+from enterprises.common.forms import jurisdiction_choices
 from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.concurrency import VersionedFormMixin
@@ -77,17 +77,11 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("inputmode", "numeric" if isinstance(field, forms.IntegerField) else "decimal")
 
 
-def _jurisdiction_choices(form: forms.BaseForm, name: str, user: Any) -> None:
-    """The field `name` offers the jurisdictions the user may file under, labelled as a tree."""
-    model_choice_field(form, name).queryset = jurisdictions_for(user)
-    set_choice_labels(form, name, label_jurisdiction)
-
-
 def _owner_fields(form: Any, user: Any, *, chosen_once: tuple[str, ...], staff_only: tuple[str, ...]) -> None:
     """Whose a team or a store is: its jurisdiction among the user's (optional: an enterprise's follows its
     enterprise) and its enterprise among those the user sees. `chosen_once` (its kind, its enterprise) are chosen
     by staff when it is registered; an enterprise's own users do not see `staff_only` either."""
-    _jurisdiction_choices(form, "jurisdiction", user)
+    jurisdiction_choices(form, "jurisdiction", user)
     form.fields["jurisdiction"].required = False
     model_choice_field(form, "enterprise").queryset = Enterprise.objects.visible_to(user)
     if is_enterprise_person(user) or form.instance.pk:
@@ -261,7 +255,7 @@ class DispatchRequestForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _jurisdiction_choices(self, "requesting_jurisdiction", user)
+        jurisdiction_choices(self, "requesting_jurisdiction", user)
         model_choice_field(self, "accident").queryset = Accident.objects.visible_to(user).open()
         for n in range(self.LINES):
             self.fields[f"item_{n}"] = forms.ModelChoiceField(
@@ -406,7 +400,7 @@ class AccidentForm(StyledForm):
                 self.fields.pop(name)
         else:
             model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user).order_by("name")
-            _jurisdiction_choices(self, "jurisdiction", user)
+            jurisdiction_choices(self, "jurisdiction", user)
         style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -535,7 +529,7 @@ class WarningForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _jurisdiction_choices(self, "jurisdictions", user)
+        jurisdiction_choices(self, "jurisdictions", user)
 
 
 class AcknowledgeForm(StyledForm):
@@ -565,7 +559,7 @@ class WarningContactForm(VersionedFormMixin, StyledModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _jurisdiction_choices(self, "jurisdiction", user)
+        jurisdiction_choices(self, "jurisdiction", user)
         model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
         model_choice_field(self, "enterprise").queryset = Enterprise.objects.visible_to(user)
         self.fields["enterprise"].required = False

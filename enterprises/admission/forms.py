@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput, model_choice_field, set_choice_labels
+from safety_platform.forms import DateInput, model_choice_field
 from safety_platform.permissions import is_enterprise_person
 
-from ..common.forms import StyledFormMixin, enterprises_for, jurisdictions_for, label_jurisdiction, style
+from ..common.forms import StyledFormMixin, enterprises_for, jurisdiction_choices, style
 from ..registry.fields import EnterpriseChoiceField
 from ..registry.forms import ImportForm
 from ..registry.models import Enterprise
@@ -28,8 +28,7 @@ class HighRiskProjectForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "jurisdiction", label_jurisdiction)
+        jurisdiction_choices(self, "jurisdiction", user)
         # The project's enterprise stays a choice even when the editor does not supervise it (a 住建局 project
         # run by a company another department oversees): otherwise saving the form erased the link.
         keep = Q(pk__in=enterprises_for(user).values("pk")) | Q(pk=self.instance.enterprise_id)
@@ -45,8 +44,7 @@ class DensePlaceForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "jurisdiction", label_jurisdiction)
+        jurisdiction_choices(self, "jurisdiction", user)
         style(self)
 
 

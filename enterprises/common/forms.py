@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 
 # The jurisdiction choices are the registry's own (the room below this one), offered here to the topic forms.
-from ..registry.forms import label_jurisdiction as label_jurisdiction
+from ..registry.forms import jurisdiction_choices as jurisdiction_choices
 from ..registry.models import Enterprise
-from ..registry.selectors import jurisdictions_for as jurisdictions_for
 
 
 def style(form: forms.BaseForm) -> None:

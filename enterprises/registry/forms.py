@@ -24,6 +24,12 @@ def label_jurisdiction(j: Jurisdiction) -> str:
     return "　" * max(j.depth - 1, 0) + j.name
 
 
+def jurisdiction_choices(form: forms.BaseForm, name: str, user: Any) -> None:
+    """The field `name` offers the jurisdictions the user may file under, labelled as a tree."""
+    model_choice_field(form, name).queryset = jurisdictions_for(user)
+    set_choice_labels(form, name, label_jurisdiction)
+
+
 class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
@@ -37,8 +43,7 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
         self.fields["supervising_department"].required = False
         model_choice_field(self, "supervising_department").queryset = Department.objects.filter(is_active=True)
         model_choice_field(self, "industry").queryset = Industry.objects.order_by("code")
-        model_choice_field(self, "jurisdiction").queryset = jurisdictions_for(user)
-        set_choice_labels(self, "jurisdiction", label_jurisdiction)
+        jurisdiction_choices(self, "jurisdiction", user)
         if self.instance.pk and not self.instance.department_set_manually:
             self.initial["supervising_department"] = None
         for name, field in self.fields.items():
