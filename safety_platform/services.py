@@ -10,13 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import channels
 from .choices import ApiScope, JurisdictionLevel, Role
+from .claims import claim_rows
 from .models import (
     ApiKey,
     Fact,
@@ -262,24 +263,17 @@ def _outbound_claim_length() -> dt.timedelta:
 
 
 def _outbound_claim(now: dt.datetime, ids: Iterable[int] | None) -> list[OutboundMessage]:
-    with transaction.atomic():
-        candidates = OutboundMessage.objects.due(now)
-        if ids is not None:
-            candidates = candidates.filter(pk__in=list(ids))
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        rows = list(candidates.order_by("next_attempt_at", "id")[:OUTBOUND_BATCH])
-        claim = _outbound_claim_length()
-        claimed = []
-        for row in rows:
-            # Conditional on what was read: without row locks (SQLite) a concurrent worker cannot take it too.
-            if OutboundMessage.objects.filter(
-                pk=row.pk, status=row.status, next_attempt_at=row.next_attempt_at, attempts=row.attempts
-            ).update(status=OutboundStatus.SENDING, next_attempt_at=now + claim, attempts=row.attempts + 1):
-                row.attempts += 1
-                row.status = OutboundStatus.SENDING
-                claimed.append(row)
-    return claimed
+    candidates = OutboundMessage.objects.due(now)
+    if ids is not None:
+        candidates = candidates.filter(pk__in=list(ids))
+    until = now + _outbound_claim_length()
+    return claim_rows(
+        candidates,
+        order_by=("next_attempt_at", "id"),
+        limit=OUTBOUND_BATCH,
+        unchanged=("status", "next_attempt_at", "attempts"),
+        claim=lambda row: {"status": OutboundStatus.SENDING, "next_attempt_at": until, "attempts": row.attempts + 1},
+    )
 
 
 def outbound_deliver(*, ids: Iterable[int] | None = None, limit: int = 1000) -> int:

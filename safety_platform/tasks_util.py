@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .claims import claim_rows
+
 logger = logging.getLogger(__name__)
 
 # Longer than a publish can take (the broker's connect and socket timeouts are a few seconds).
@@ -91,21 +93,16 @@ def _publish_in_background(ids: list[int]) -> None:
 def _claim(ids: Iterable[int] | None, limit: int, now: dt.datetime) -> list[Any]:
     from .models import TaskOutbox
 
-    with transaction.atomic():
-        candidates = TaskOutbox.objects.pending().filter(_not_claimed(now), _due(now))
-        if ids is not None:
-            candidates = candidates.filter(pk__in=list(ids))
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        rows = list(candidates.order_by("id")[:limit])
-        claimed = []
-        for row in rows:
-            # Conditional: without row locks (SQLite) a concurrent dispatcher cannot claim it as well.
-            if TaskOutbox.objects.filter(pk=row.pk, dispatched_at__isnull=True, claimed_until=row.claimed_until).update(
-                claimed_until=now + CLAIM, attempts=row.attempts + 1
-            ):
-                claimed.append(row)
-    return claimed
+    candidates = TaskOutbox.objects.pending().filter(_not_claimed(now), _due(now))
+    if ids is not None:
+        candidates = candidates.filter(pk__in=list(ids))
+    return claim_rows(
+        candidates,
+        order_by=("id",),
+        limit=limit,
+        unchanged=("dispatched_at", "claimed_until"),  # still not published, nobody claimed it meanwhile
+        claim=lambda row: {"claimed_until": now + CLAIM, "attempts": row.attempts + 1},
+    )
 
 
 def _not_claimed(now: dt.datetime) -> Any:

@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from safety_platform.claims import claim_rows
 from safety_platform.permissions import can
 from safety_platform.tasks_util import enqueue
 
@@ -121,20 +121,19 @@ def _claim_due(now: dt.datetime, limit: int, topic: str | None = None) -> list[W
     grade changes must never hold up a blacklist entry departments need to act on at once.
     """
     first = Case(When(event__topic=WebhookTopic.BLACKLIST, then=Value(0)), default=Value(1))
-    with transaction.atomic():
-        due_qs = WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-            status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    if topic:
+        due = due.filter(event__topic=topic)
+    claimed = [
+        delivery.pk
+        for delivery in claim_rows(
+            due,
+            order_by=(first, "next_attempt_at", "id"),
+            limit=limit,
+            unchanged=("status", "next_attempt_at"),
+            claim=lambda delivery: {"next_attempt_at": now + LEASE, "attempts": delivery.attempts + 1},
         )
-        if topic:
-            due_qs = due_qs.filter(event__topic=topic)
-        due = list(due_qs.order_by(first, "next_attempt_at", "id")[:limit])
-        claimed = []
-        for delivery in due:
-            # Conditional: a concurrent drainer without row locks (SQLite) cannot claim it twice.
-            if WebhookDelivery.objects.filter(
-                pk=delivery.pk, status=DeliveryStatus.PENDING, next_attempt_at=delivery.next_attempt_at
-            ).update(next_attempt_at=now + LEASE, attempts=delivery.attempts + 1):
-                claimed.append(delivery.pk)
+    ]
     rows = {d.pk: d for d in WebhookDelivery.objects.filter(pk__in=claimed).select_related("event", "subscription")}
     return [rows[pk] for pk in claimed]  # in claim order: blacklist changes first
 
