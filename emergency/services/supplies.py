@@ -28,7 +28,8 @@ from safety_platform.services import DomainError, committee_office_users, inspec
 from ..choices import INBOUND_MOVEMENTS, MovementKind, StockAlertKind, WarehouseLevel
 from ..models import StockAlert, StockBatch, StockMovement, SupplyItem, Warehouse, WarehouseItem
 from ..models.accidents import COUNT_MAX
-from .common import jurisdiction_in_scope, require, require_text, save_edit
+from .common import require, require_text, save_edit
+from .keepers import check_keeper
 
 WAREHOUSE_FIELDS = [
     "name",
@@ -48,24 +49,14 @@ WAREHOUSE_FIELDS = [
 
 
 def _check_warehouse_owner(actor: User, warehouse: Warehouse) -> None:
-    if warehouse.level == WarehouseLevel.ENTERPRISE:
-        if warehouse.enterprise_id is None:
-            raise ValidationError({"enterprise": _("An enterprise store belongs to an enterprise.")})
-        warehouse.jurisdiction = warehouse.enterprise.jurisdiction  # type: ignore[union-attr]
-        if is_enterprise_person(actor):
-            require(warehouse.enterprise_id == actor.enterprise_id, _("You may only keep your own enterprise's store."))
-        else:
-            from enterprises.models import Enterprise
-
-            require(
-                Enterprise.objects.visible_to(actor).filter(pk=warehouse.enterprise_id).exists(),
-                _("This enterprise is outside your scope."),
-            )
-    else:
-        warehouse.enterprise = None
-        require(can(actor, "emergency.keep_government_resource"), _("Only supervision staff keep government reserves."))
-        if not jurisdiction_in_scope(actor, warehouse.jurisdiction if warehouse.jurisdiction_id else None):
-            raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
+    check_keeper(
+        actor,
+        warehouse,
+        of_enterprise=warehouse.level == WarehouseLevel.ENTERPRISE,
+        no_enterprise=_("An enterprise store belongs to an enterprise."),
+        not_own=_("You may only keep your own enterprise's store."),
+        not_staff=_("Only supervision staff keep government reserves."),
+    )
 
 
 def warehouse_create(*, actor: User, data: dict[str, Any]) -> Warehouse:

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.concurrency import Opened
+from safety_platform.locking import lock_row
 from safety_platform.models import User
 from safety_platform.permissions import can, is_enterprise_person
 
 from ..choices import Readiness, TeamKind
 from ..models import MemberCertificate, RescueTeam, Skill, TeamEquipment, TeamMember, TeamReadinessChange
-from .common import jurisdiction_in_scope, require, save_edit
+from .common import require, save_edit
+from .keepers import check_keeper
 
 # What a team's form and its API take, in the form's order; `specialties` (its skills) are kept apart from the row.
 TEAM_FIELDS = [
@@ -37,27 +39,14 @@ TEAM_FIELDS = [
 
 
 def _check_team_owner(actor: User, team: RescueTeam) -> None:
-    if team.kind == TeamKind.ENTERPRISE:
-        if team.enterprise_id is None:
-            raise ValidationError({"enterprise": _("An enterprise team belongs to an enterprise.")})
-        team.jurisdiction = team.enterprise.jurisdiction  # type: ignore[union-attr]
-        if is_enterprise_person(actor):
-            require(team.enterprise_id == actor.enterprise_id, _("You may only keep your own enterprise's team."))
-        else:
-            from enterprises.models import Enterprise
-
-            require(
-                Enterprise.objects.visible_to(actor).filter(pk=team.enterprise_id).exists(),
-                _("This enterprise is outside your scope."),
-            )
-    else:
-        team.enterprise = None
-        require(
-            can(actor, "emergency.keep_government_resource"),
-            _("Only supervision staff keep professional and social teams."),
-        )
-        if not jurisdiction_in_scope(actor, team.jurisdiction if team.jurisdiction_id else None):
-            raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
+    check_keeper(
+        actor,
+        team,
+        of_enterprise=team.kind == TeamKind.ENTERPRISE,
+        no_enterprise=_("An enterprise team belongs to an enterprise."),
+        not_own=_("You may only keep your own enterprise's team."),
+        not_staff=_("Only supervision staff keep professional and social teams."),
+    )
 
 
 def _row_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +105,7 @@ def team_set_readiness(*, actor: User, team: RescueTeam, readiness: str, note: s
         raise ValidationError({"readiness": _("Unknown readiness state.")})
     require(can(actor, "emergency.manage_resource", team), _("You may not change this team's readiness."))
     with transaction.atomic():
-        locked = RescueTeam.objects.select_for_update().get(pk=team.pk)
+        locked = lock_row(RescueTeam.objects.all(), team.pk)
         if locked.readiness == readiness:
             return locked
         TeamReadinessChange.objects.create(
