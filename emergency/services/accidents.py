@@ -15,10 +15,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
+from safety_platform.locking import lock_in_state, lock_row
 from safety_platform.models import Jurisdiction, StatutoryDeadline, User
 from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.services import (
@@ -124,6 +126,16 @@ def _grade(values: dict[str, Any], rule_set: GradingRuleSet) -> str:
         direct_loss_yuan=values["direct_loss_yuan"],
         rule_set=rule_set,
     )
+
+
+# An accident still being handled: every status but closed.
+_OPEN = [status for status in AccidentStatus.values if status != AccidentStatus.CLOSED]
+
+
+def _lock_open(accident: Accident, message: str, queryset: QuerySet[Accident] | None = None) -> Accident:
+    """The accident, locked (through `queryset`, e.g. with its rule set), unless it is closed: `accident_closed`."""
+    rows = Accident.objects.all() if queryset is None else queryset
+    return lock_in_state(rows, accident.pk, _OPEN, message=message, code="accident_closed")
 
 
 def _open_clock(accident: Accident, *, kind: str, title: str, due_at: dt.datetime, legal_basis: str) -> None:
@@ -360,13 +372,11 @@ def accident_supplement(
     the supplement clock."""
     require(can(actor, "emergency.follow_accident", accident), _("You may not supplement this accident."))
     with transaction.atomic():
-        locked = (
-            Accident.objects.select_for_update(of=("self",))
-            .select_related("rule_set", "enterprise", "jurisdiction")
-            .get(pk=accident.pk)
+        locked = _lock_open(
+            accident,
+            _("This accident is closed."),
+            Accident.objects.select_related("rule_set", "enterprise", "jurisdiction"),
         )
-        if locked.status == AccidentStatus.CLOSED:
-            raise DomainError(_("This accident is closed."), field="status", code="accident_closed")
         current = {name: getattr(locked, name) for name in FIGURE_FIELDS}
         values = _figures({**current, **{k: v for k, v in figures.items() if k in FIGURE_FIELDS}})
         changed = values != current
@@ -429,7 +439,7 @@ def accident_forward(
     if received_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"received_at": _("Cannot be in the future.")})
     with transaction.atomic():
-        locked = Accident.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=accident.pk)
+        locked = lock_row(Accident.objects.select_related("rule_set"), accident.pk)
         reached = set(locked.report_steps.values_list("level", flat=True))
         previous = REPORT_LEVEL_ORDER[_level_index(level) - 1]
         if level in reached:
@@ -457,7 +467,7 @@ def accident_mark_concealed(*, actor: User, accident: Accident, note: str) -> Ac
     require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff record concealment."))
     require_text(note, "note", _("Describe the finding."))
     with transaction.atomic():
-        locked = Accident.objects.select_for_update().get(pk=accident.pk)
+        locked = lock_row(Accident.objects.all(), accident.pk)
         if locked.concealed:
             raise DomainError(
                 _("Concealment is already recorded."), field="concealed", code="concealment_already_recorded"
@@ -475,7 +485,7 @@ def accident_extend_investigation(*, actor: User, accident: Accident, days: int,
     days = _count(days, "days")
     require_text(reason, "reason", _("Give the reason for the extension."))
     with transaction.atomic():
-        locked = Accident.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=accident.pk)
+        locked = lock_row(Accident.objects.select_related("rule_set"), accident.pk)
         if locked.investigation_due_at is None:
             raise DomainError(
                 _("This incident has no investigation deadline."), field="days", code="no_investigation_deadline"
@@ -519,7 +529,7 @@ def accident_submit_investigation(
     require_text(summary, "summary", _("Summarise the investigation's conclusion."))
     submitted_at = submitted_at or timezone.now()
     with transaction.atomic():
-        locked = Accident.objects.select_for_update().get(pk=accident.pk)
+        locked = lock_row(Accident.objects.all(), accident.pk)
         if locked.investigation_report_at is not None:
             raise DomainError(
                 _("The investigation report is already in."), field="summary", code="investigation_report_in"
@@ -539,9 +549,13 @@ def accident_end_response(*, actor: User, accident: Accident, note: str = "") ->
     """应急响应结束: the response is over; the accident moves on to investigation."""
     require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff end the response."))
     with transaction.atomic():
-        locked = Accident.objects.select_for_update().get(pk=accident.pk)
-        if locked.status not in (AccidentStatus.REPORTED, AccidentStatus.RESPONDING):
-            raise DomainError(_("The response has already ended."), field="status", code="response_already_ended")
+        locked = lock_in_state(
+            Accident.objects.all(),
+            accident.pk,
+            (AccidentStatus.REPORTED, AccidentStatus.RESPONDING),
+            message=_("The response has already ended."),
+            code="response_already_ended",
+        )
         locked.status = AccidentStatus.INVESTIGATING
         locked.save(update_fields=["status", "updated_at"])
         ResponseLogEntry.objects.create(
@@ -560,9 +574,7 @@ def accident_close(*, actor: User, accident: Accident) -> Accident:
     corrective measure verified."""
     require(can(actor, "emergency.handle_accident", accident), _("Only supervision staff close accidents."))
     with transaction.atomic():
-        locked = Accident.objects.select_for_update().get(pk=accident.pk)
-        if locked.status == AccidentStatus.CLOSED:
-            raise DomainError(_("This accident is already closed."), field="status", code="accident_closed")
+        locked = _lock_open(accident, _("This accident is already closed."))
         if locked.is_production_safety and locked.investigation_report_at is None:
             raise DomainError(
                 _("The investigation report is still missing."), field="status", code="investigation_report_missing"
@@ -623,9 +635,7 @@ def response_log_add(
     if dispatch_order is not None and not DispatchOrder.objects.visible_to(actor).filter(pk=dispatch_order.pk).exists():
         raise ValidationError({"dispatch_order": _("This dispatch order is outside your scope.")})
     with transaction.atomic():
-        locked = Accident.objects.select_for_update().get(pk=accident.pk)
-        if locked.status == AccidentStatus.CLOSED:
-            raise DomainError(_("This accident is closed."), field="status", code="accident_closed")
+        locked = _lock_open(accident, _("This accident is closed."))
         entry = ResponseLogEntry.objects.create(
             accident=locked,
             at=at,
@@ -676,7 +686,7 @@ def evaluation_conclude(*, actor: User, evaluation: AccidentEvaluation) -> Accid
         can(actor, "emergency.handle_accident", evaluation.accident), _("Only supervision staff evaluate accidents.")
     )
     with transaction.atomic():
-        locked = AccidentEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+        locked = lock_row(AccidentEvaluation.objects.all(), evaluation.pk)
         if locked.concluded_at is not None:
             raise DomainError(_("The evaluation is already concluded."), field="causes", code="evaluation_concluded")
         if not locked.causes.strip():
@@ -785,13 +795,14 @@ def measure_progress(*, actor: User, measure: CorrectiveMeasure, to_status: str,
         require(staff, _("Only supervision staff verify measures."))
     require_text(note, "note", _("Describe the progress."))
     with transaction.atomic():
-        locked = CorrectiveMeasure.objects.select_for_update().get(pk=measure.pk)
-        if to_status not in MEASURE_TRANSITIONS[MeasureStatus(locked.status)]:
-            raise DomainError(
-                _("A measure that is %(status)s cannot go there.") % {"status": locked.get_status_display()},
-                field="to_status",
-                code="measure_wrong_status",
-            )
+        locked = lock_in_state(
+            CorrectiveMeasure.objects.all(),
+            measure.pk,
+            [source for source, targets in MEASURE_TRANSITIONS.items() if to_status in targets],
+            message=_("A measure that is %(status)s cannot go there."),
+            code="measure_wrong_status",
+            field="to_status",
+        )
         MeasureProgress.objects.create(
             measure=locked, from_status=locked.status, to_status=to_status, note=note.strip()[:500], actor=actor
         )

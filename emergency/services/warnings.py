@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import Role
+from safety_platform.locking import lock_in_state
 from safety_platform.models import Industry, Jurisdiction, User
 from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.services import DomainError, notify
@@ -192,9 +193,13 @@ def warning_lift(*, actor: User, warning: EmergencyWarning, note: str = "") -> E
         _("You may only lift warnings issued for your jurisdictions."),
     )
     with transaction.atomic():
-        locked = EmergencyWarning.objects.select_for_update().get(pk=warning.pk)
-        if locked.status == WarningStatus.LIFTED:
-            raise DomainError(_("This warning is already lifted."), field="status", code="warning_lifted")
+        locked = lock_in_state(
+            EmergencyWarning.objects.all(),
+            warning.pk,
+            [WarningStatus.ISSUED],
+            message=_("This warning is already lifted."),
+            code="warning_lifted",
+        )
         locked.status = WarningStatus.LIFTED
         locked.lifted_at = timezone.now()
         locked.lifted_by = actor
