@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enterprises.models import Enterprise
-from safety_platform.api.fields import VisibleRelatedField
+from safety_platform.api.fields import EnterpriseRowSerializer, VisibleRelatedField
 from safety_platform.models import Department, Industry, Jurisdiction, StatutoryDeadline, User
 
 from ..choices import (
@@ -184,11 +184,16 @@ class EmStockRowSerializer(serializers.Serializer):
     min_quantity = serializers.IntegerField()
 
 
-class EmBatchSerializer(serializers.ModelSerializer):
+# A row of stock (a batch, a movement, a flag, a shipment, a dispatch line), which names its warehouse and its item
+# beside their ids; a subclass lists in its `Meta.fields` the names it shows. (A comment, not a docstring: the schema
+# would give every subclass this description.)
+class _StockRowSerializer(serializers.ModelSerializer):
     warehouse_name = serializers.CharField(source="warehouse.name", read_only=True)
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
 
+
+class EmBatchSerializer(_StockRowSerializer):
     class Meta:
         model = StockBatch
         fields = [
@@ -205,8 +210,7 @@ class EmBatchSerializer(serializers.ModelSerializer):
         ]
 
 
-class EmMovementSerializer(serializers.ModelSerializer):
-    item_code = serializers.CharField(source="item.code", read_only=True)
+class EmMovementSerializer(_StockRowSerializer):
     batch_no = serializers.CharField(source="batch.batch_no", read_only=True)
     actor: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
@@ -230,10 +234,7 @@ class EmMovementSerializer(serializers.ModelSerializer):
         ]
 
 
-class EmAlertSerializer(serializers.ModelSerializer):
-    warehouse_name = serializers.CharField(source="warehouse.name", read_only=True)
-    item_name = serializers.CharField(source="item.name", read_only=True)
-
+class EmAlertSerializer(_StockRowSerializer):
     class Meta:
         model = StockAlert
         fields = [
@@ -283,8 +284,7 @@ class EmMinimumSerializer(serializers.Serializer):
 # Dispatch -----------------------------------------------------------------------------------
 
 
-class EmAllocationSerializer(serializers.ModelSerializer):
-    warehouse_name = serializers.CharField(source="warehouse.name", read_only=True)
+class EmAllocationSerializer(_StockRowSerializer):
     batch_no = serializers.CharField(source="batch.batch_no", read_only=True)
 
     class Meta:
@@ -303,9 +303,8 @@ class EmAllocationSerializer(serializers.ModelSerializer):
         ]
 
 
-class EmLineSerializer(serializers.ModelSerializer):
+class EmLineSerializer(_StockRowSerializer):
     item: serializers.SlugRelatedField[SupplyItem] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    item_name = serializers.CharField(source="item.name", read_only=True)
     allocations = EmAllocationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -682,9 +681,7 @@ class EmWarningIssueSerializer(serializers.Serializer):
     valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class EmRecipientSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+class EmRecipientSerializer(EnterpriseRowSerializer):
     jurisdiction_name = serializers.CharField(source="enterprise.jurisdiction.name", read_only=True)
 
     class Meta:

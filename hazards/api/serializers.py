@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from safety_platform.api.fields import EnterpriseRowSerializer
 from safety_platform.models import Industry
 from safety_platform.refusals import refusal_as_invalid
 from safety_platform.uploads import IMAGE, OFFICE, PDF, validate_upload
@@ -104,10 +105,8 @@ def validate_position(attrs: dict[str, Any]) -> dict[str, Any]:
     return attrs
 
 
-class HazardSerializer(serializers.ModelSerializer):
+class HazardSerializer(EnterpriseRowSerializer):
     grade = serializers.ChoiceField(choices=HazardGrade.choices, allow_blank=True, read_only=True)  # "" until assessed
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     jurisdiction = serializers.IntegerField(source="enterprise.jurisdiction_id", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     web_url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -262,8 +261,7 @@ class HazardPushSerializer(serializers.Serializer):
         return validate_position(attrs)
 
 
-class RiskSourceSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class RiskSourceSerializer(EnterpriseRowSerializer):
     banding_version = serializers.IntegerField(source="banding.version", read_only=True)
     lec_l = serializers.ChoiceField(choices=LEC_L_VALUES, required=False, allow_null=True)
     lec_e = serializers.ChoiceField(choices=LEC_E_VALUES, required=False, allow_null=True)
@@ -352,8 +350,7 @@ class HazardCampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HazardStatReportSerializer(serializers.ModelSerializer):
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+class HazardStatReportSerializer(EnterpriseRowSerializer):
     period = serializers.CharField(source="period_label", read_only=True)
 
     class Meta:
