@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from ..models import DispatchAllocation, DispatchLine, DispatchOrder
+from .common import subtotal
 
 
 def _sum(qs: QuerySet[Any], field: str) -> Coalesce:
-    total = (
-        qs.order_by()
-        .values("order" if qs.model is DispatchLine else "line__order")
-        .annotate(n=Sum(field))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+    return subtotal(qs, "order" if qs.model is DispatchLine else "line__order", Sum(field))
 
 
 def dispatch_orders_visible_to(user: Any) -> QuerySet[DispatchOrder]:

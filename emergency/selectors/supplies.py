@@ -10,38 +10,30 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import StockAlert, StockBatch, StockMovement, Warehouse, WarehouseItem
+from .common import subtotal
 
 
 def _not_expired(today: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
 
 
-def _usable_stock_subquery(today: dt.date, *, warehouse_ref: str, item_ref: str | None) -> Subquery:
-    """SUM of the usable (unexpired) stock of one warehouse (and item), as a correlated subquery."""
+def _usable_stock(today: dt.date, *, warehouse_ref: str, item_ref: str | None) -> Coalesce:
+    """SUM of the usable (unexpired) stock of one warehouse (and item), as a correlated subquery (0 when none)."""
     batches = StockBatch.objects.filter(_not_expired(today), warehouse=OuterRef(warehouse_ref))
     if item_ref is not None:
         batches = batches.filter(item=OuterRef(item_ref))
-    total = batches.order_by().values("warehouse").annotate(total=Sum("quantity")).values("total")[:1]
-    return Subquery(total, output_field=IntegerField())
+    return subtotal(batches, "warehouse", Sum("quantity"))
 
 
 def warehouses_visible_to(user: Any, *, today: dt.date | None = None) -> QuerySet[Warehouse]:
     """Warehouses with their usable units and open flags, each figure one subquery (no N+1, no fan-out)."""
     today = today or timezone.localdate()
-    alerts = (
-        StockAlert.objects.open()
-        .filter(warehouse=OuterRef("pk"))
-        .order_by()
-        .values("warehouse")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
     return (
         Warehouse.objects.visible_to(user)
         .select_related("jurisdiction", "enterprise")
         .annotate(
-            usable_units=Coalesce(_usable_stock_subquery(today, warehouse_ref="pk", item_ref=None), 0),
-            open_alerts=Coalesce(Subquery(alerts, output_field=IntegerField()), 0),
+            usable_units=_usable_stock(today, warehouse_ref="pk", item_ref=None),
+            open_alerts=subtotal(StockAlert.objects.open().filter(warehouse=OuterRef("pk")), "warehouse", Count("id")),
         )
     )
 
@@ -98,7 +90,7 @@ def low_stock_rows(*, today: dt.date | None = None, warehouses: QuerySet[Warehou
     if warehouses is not None:
         qs = qs.filter(warehouse__in=warehouses)
     return list(
-        qs.annotate(on_hand=Coalesce(_usable_stock_subquery(today, warehouse_ref="warehouse", item_ref="item"), 0))
+        qs.annotate(on_hand=_usable_stock(today, warehouse_ref="warehouse", item_ref="item"))
         .filter(on_hand__lt=F("min_quantity"))
         .values("warehouse_id", "item_id", "on_hand", "min_quantity")
     )
@@ -106,16 +98,8 @@ def low_stock_rows(*, today: dt.date | None = None, warehouses: QuerySet[Warehou
 
 def stock_ledger_mismatches() -> QuerySet[StockBatch]:
     """Batches whose stored balance is not the sum of their ledger (an invariant: always empty)."""
-    ledger = (
-        StockMovement.objects.filter(batch=OuterRef("pk"))
-        .order_by()
-        .values("batch")
-        .annotate(total=Sum("quantity"))
-        .values("total")[:1]
-    )
-    return StockBatch.objects.annotate(ledger=Coalesce(Subquery(ledger, output_field=IntegerField()), 0)).exclude(
-        quantity=F("ledger")
-    )
+    ledger = subtotal(StockMovement.objects.filter(batch=OuterRef("pk")), "batch", Sum("quantity"))
+    return StockBatch.objects.annotate(ledger=ledger).exclude(quantity=F("ledger"))
 
 
 def ledger_visible_to(user: Any) -> QuerySet[StockMovement]:
@@ -129,18 +113,12 @@ def stock_alerts_visible_to(user: Any) -> QuerySet[StockAlert]:
 def item_availability(user: Any, item_id: int, *, today: dt.date | None = None) -> QuerySet[Warehouse]:
     """Where an item can be had: visible active warehouses with usable stock of it (for dispatch approvers)."""
     today = today or timezone.localdate()
-    usable = (
-        StockBatch.objects.filter(_not_expired(today), warehouse=OuterRef("pk"), item_id=item_id)
-        .order_by()
-        .values("warehouse")
-        .annotate(total=Sum("quantity"))
-        .values("total")[:1]
-    )
+    usable = StockBatch.objects.filter(_not_expired(today), warehouse=OuterRef("pk"), item_id=item_id)
     return (
         Warehouse.objects.visible_to(user)
         .active()
         .select_related("jurisdiction")
-        .annotate(usable=Coalesce(Subquery(usable, output_field=IntegerField()), 0))
+        .annotate(usable=subtotal(usable, "warehouse", Sum("quantity")))
         .filter(usable__gt=0)
         .order_by("-usable", "name")
     )

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 
 from safety_platform.geo import bounding_box, distance_km_expression
 
 from ..models import RescueTeam, Skill, TeamMember
+from .common import subtotal
 
 
 def teams_visible_to(user: Any) -> QuerySet[RescueTeam]:
-    members = (
-        TeamMember.objects.filter(team=OuterRef("pk"), is_active=True)
-        .order_by()
-        .values("team")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
+    members = TeamMember.objects.filter(team=OuterRef("pk"), is_active=True)
     return (
         RescueTeam.objects.visible_to(user)
         .select_related("jurisdiction", "enterprise", "department")
         .prefetch_related(Prefetch("specialties", queryset=Skill.objects.order_by("name")))
-        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
+        .annotate(member_count=subtotal(members, "team", Count("id")))
     )
 
 

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from safety_platform.scoping import enterprise_scope_q
 
 from ..models import EmergencyWarning, WarningRecipient
 from ..models.warnings import EmergencyWarningQuerySet
+from .common import subtotal
 
 
 def _recipient_count(user: Any, *, unacknowledged: bool) -> Coalesce:
@@ -22,8 +23,7 @@ def _recipient_count(user: Any, *, unacknowledged: bool) -> Coalesce:
         recipients = recipients.filter(q)
     if unacknowledged:
         recipients = recipients.filter(acknowledged_at__isnull=True)
-    counted = recipients.order_by().values("warning").annotate(n=Count("id")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return subtotal(recipients, "warning", Count("id"))
 
 
 def warnings_visible_to(user: Any) -> EmergencyWarningQuerySet:
