@@ -525,19 +525,25 @@ def _after_transition(hazard: Hazard, transition: HazardTransition) -> None:
         tell(_enterprise_users(hazard), titles[action] % {"hazard": label, "date": hazard.deadline})
 
 
-def _open_rectification_clock(hazard: Hazard) -> None:
-    if hazard.deadline is None:
-        return
+def _open_hazard_clock(hazard: Hazard, kind: str, title: str, due_at: dt.datetime) -> None:
+    """A statutory clock of the hazard (rectification, verification): its enterprise's, the inspector answers."""
     deadline_open(
         source=hazard,
-        kind=DEADLINE_RECTIFICATION,
-        title=_("Rectify hazard %(code)s: %(title)s") % {"code": hazard.code, "title": hazard.title[:120]},
-        due_at=hazard.due_at,  # type: ignore[arg-type]
+        kind=kind,
+        title=title,
+        due_at=due_at,
         enterprise=hazard.enterprise,
         responsible=hazard.inspector,
         url=hazard.get_absolute_url(),
         legal_basis=RECTIFICATION_BASIS,
     )
+
+
+def _open_rectification_clock(hazard: Hazard) -> None:
+    if hazard.deadline is None:
+        return
+    title = _("Rectify hazard %(code)s: %(title)s") % {"code": hazard.code, "title": hazard.title[:120]}
+    _open_hazard_clock(hazard, DEADLINE_RECTIFICATION, title, hazard.due_at)  # type: ignore[arg-type]
 
 
 def proposed_deadline(grade: str, *, today: dt.date | None = None) -> dt.date | None:
@@ -664,16 +670,8 @@ def hazard_submit(
         # Fujian practice: verification and closing (核销) within the rule book's days of the request (10).
         window = rule_number(VERIFICATION_DAYS, on=timezone.localdate())
         hazard.verification_rule_version = window.version
-        deadline_open(
-            source=hazard,
-            kind=DEADLINE_VERIFICATION,
-            title=_("Verify and close hazard %(code)s") % {"code": hazard.code},
-            due_at=timezone.now() + dt.timedelta(days=window.days),
-            enterprise=hazard.enterprise,
-            responsible=hazard.inspector,
-            url=hazard.get_absolute_url(),
-            legal_basis=RECTIFICATION_BASIS,
-        )
+        title = _("Verify and close hazard %(code)s") % {"code": hazard.code}
+        _open_hazard_clock(hazard, DEADLINE_VERIFICATION, title, timezone.now() + dt.timedelta(days=window.days))
 
     return _transition(
         hazard_id=hazard_id,
