@@ -1,9 +1,17 @@
-"""The one list page pattern (issue 17): the filter form above a list, and the links below it.
+"""The one list page pattern (issue 17): the heading with the list's count and actions, the filter form
+above the list, and the links below it.
 
     {% load platform_lists %}
+    {% list_heading _("Rescue teams") %}
+      {% if user|can:"emergency.register_resource" %}<a class="btn btn-sm btn-primary" href="…">…</a>{% endif %}
+    {% endlist_heading %}
     {% list_filters filterset.form "q status jurisdiction" staff_only="jurisdiction" %}
     <table> … {% empty %}{% include "includes/empty_row.html" with colspan=5 message=_("No teams match.") %} … </table>
-    {% include "includes/list_footer.html" %}
+    {% include "includes/pagination.html" %}
+
+`list_heading` renders `includes/list_heading.html`: the page's `<h1>` with the count of `page_obj` (its
+`data-testid="total"` badge), and, when the tag holds anything, a row with the h1 on one side and what the tag
+holds (the page's buttons) on the other; `badge=` sets the badge's colour class.
 
 `list_filters` renders the named fields of the form (every field when none is named) in that order, each with
 its visible `<label for>`, then the filter button, a link clearing the filters when some are applied, and the
@@ -17,6 +25,7 @@ from typing import Any
 
 from django import forms, template
 from django.forms import BoundField
+from django.template.base import FilterExpression, NodeList, Parser, TextNode, Token, token_kwargs
 
 from safety_platform.permissions import is_enterprise_person
 
@@ -89,3 +98,36 @@ def list_filters(
         "applied": applied,
         "reset_url": request.path if request is not None else "",
     }
+
+
+class ListHeadingNode(template.Node):
+    def __init__(self, title: FilterExpression, options: dict[str, FilterExpression], actions: NodeList) -> None:
+        self.title = title
+        self.options = options
+        self.actions = actions
+        # A row beside the h1 when the page put anything in the tag (even an action only some users see).
+        self.row = any(not isinstance(node, TextNode) or node.s.strip() for node in actions)
+
+    def render(self, context: template.Context) -> str:
+        heading = context.template.engine.get_template("includes/list_heading.html")  # type: ignore[union-attr]
+        badge = self.options["badge"].resolve(context) if "badge" in self.options else "bg-secondary"
+        values = {"title": self.title.resolve(context), "badge": badge, "row": self.row}
+        values["actions"] = self.actions.render(context) if self.row else ""
+        with context.push(**values):
+            return heading.render(context)
+
+
+@register.tag
+def list_heading(parser: Parser, token: Token) -> ListHeadingNode:
+    """`{% list_heading _("Title") [badge="bg-danger"] %}actions{% endlist_heading %}`: a list page's heading
+    (see the module's docstring)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs the page's title")
+    rest = bits[2:]
+    options = token_kwargs(rest, parser)
+    if rest or set(options) - {"badge"}:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a title and badge= only")
+    actions = parser.parse(("endlist_heading",))
+    parser.delete_first_token()
+    return ListHeadingNode(parser.compile_filter(bits[1]), options, actions)

@@ -126,3 +126,49 @@ def test_an_enterprise_user_does_not_get_the_staff_filters(client: Any, users: d
     page.feed(client.get(reverse("hazards:list")).content.decode())
     names = {f.get("name") for f in page.fields}
     assert "q" in names and "state" in names and not names & {"enterprise", "jurisdiction"}
+
+
+def test_list_headings_come_from_the_shared_tag() -> None:
+    """A list's count (its `data-testid="total"` badge) is written once, by `{% list_heading %}`."""
+    writers = sorted(name for name, text in _templates().items() if 'data-testid="total"' in text)
+    assert writers == ["includes/list_heading.html"]
+
+
+class _Paginator:
+    count_label = "1,000+"
+
+
+class _PageObj:
+    paginator = _Paginator()
+
+
+def _folded(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+def test_list_heading_renders_the_title_the_count_and_the_actions() -> None:
+    from django.template import Context, Template
+
+    def render(source: str, **context: Any) -> str:
+        return _folded(
+            Template("{% load platform_lists %}" + source).render(Context({"page_obj": _PageObj(), **context}))
+        )
+
+    badge = '<span class="badge bg-secondary" data-testid="total">1,000+</span>'
+    # Actions: a row, the h1 on one side and what the tag holds on the other.
+    assert render(
+        '{% list_heading _("Teams") %}\n  {% if show %}<a href="/new/">New</a>{% endif %}\n{% endlist_heading %}',
+        show=True,
+    ) == (
+        '<div class="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2">'
+        f'<h1 class="h4 mb-0">Teams {badge}</h1><a href="/new/">New</a></div>'
+    )
+    # An action this user does not get still makes the row (the page keeps its shape for every user).
+    assert render('{% list_heading "Teams" %}{% if show %}<a href="/new/">New</a>{% endif %}{% endlist_heading %}') == (
+        '<div class="d-flex flex-wrap justify-content-between align-items-center gap-2 mb-2">'
+        f'<h1 class="h4 mb-0">Teams {badge}</h1></div>'
+    )
+    # Nothing in the tag: the h1 alone; badge= colours the count.
+    assert render('{% list_heading "Overdue" badge="bg-danger" %} {% endlist_heading %}') == (
+        '<h1 class="h4">Overdue <span class="badge bg-danger" data-testid="total">1,000+</span></h1>'
+    )
