@@ -8,10 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -21,7 +19,6 @@ from django.views.decorators.http import require_POST
 from safety_platform.audit import audit_entries_for
 from safety_platform.forms import choice_field
 from safety_platform.permissions import can
-from safety_platform.security import signed_in_user
 
 from .. import services
 from ..choices import REPORT_LEVEL_ORDER, ReportLevel
@@ -43,7 +40,7 @@ from ..forms import (
 from ..models import AccidentEvaluation, CorrectiveMeasure, DispatchOrder
 from ..selectors import accident_clocks, accidents_visible_to
 from ..services.accidents import FIGURE_FIELDS
-from .common import StepView, form_page, list_view, loader, post_step, run, step_view, with_data
+from .common import StepView, list_view, loader, post_step, register_view, run, step_view, with_data
 
 accident_list = list_view(
     "emergency/accident_list.html", AccidentFilterSet, accidents_visible_to, ("-occurred_at", "-id")
@@ -109,26 +106,19 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "emergency/accident_detail.html", context)
 
 
-@login_required
-def accident_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "emergency.report_accident"):
-        raise PermissionDenied
-    form = AccidentForm(request.POST or None, user=request.user)
+def _report(actor: Any, data: dict[str, Any]) -> Any:
+    given = {k: v for k, v in data.items() if v is not None or k in ("enterprise", "jurisdiction")}
+    return services.accident_report(actor=actor, **given)
 
-    def report() -> Any:
-        data = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("enterprise", "jurisdiction")}
-        return services.accident_report(actor=signed_in_user(request), **data)
 
-    return form_page(
-        request,
-        form,
-        report,
-        success=lambda accident: (
-            _("Accident reported and graded: %(grade)s.") % {"grade": accident.get_grade_display()}
-        ),
-        title=_("Report an accident"),
-        cancel_url=reverse("emergency:accident_list"),
-    )
+accident_create = register_view(
+    AccidentForm,
+    _report,
+    rule="emergency.report_accident",
+    success=lambda accident: _("Accident reported and graded: %(grade)s.") % {"grade": accident.get_grade_display()},
+    title=_lazy("Report an accident"),
+    list_url="emergency:accident_list",
+)
 
 
 def _step(form_class: type[Any], prefix: str, service: Callable[..., Any], success: Promise) -> StepView:

@@ -118,23 +118,31 @@ def edit_page(request: HttpRequest, record: Any, form: Any, save: Callable[[], A
 
 
 def register_view(
-    form_class: type[Any], create: Callable[..., Any], *, success: Promise, title: Promise, list_url: str
+    form_class: type[Any],
+    create: Callable[..., Any],
+    *,
+    success: Promise | Callable[[Any], str],
+    title: Promise,
+    list_url: str,
+    rule: str = "emergency.register_resource",
+    then: str | None = None,
 ) -> Callable[[HttpRequest], HttpResponse]:
-    """The page registering a team, a warehouse or a plan, for who may register resources: `create(actor, data)` saves
-    it."""
+    """The page registering a record (a team, a warehouse, a plan, a contact, a warning), for whom `can(user, rule)`:
+    `create(actor, data)` saves it; then the saved record's page (or `then`), saying `success` (or `success(saved)`)."""
 
     @login_required
     def view(request: HttpRequest) -> HttpResponse:
-        if not can(request.user, "emergency.register_resource"):
+        if not can(request.user, rule):
             raise PermissionDenied
         form = form_class(request.POST or None, user=request.user)
         return form_page(
             request,
             form,
             lambda: create(actor=signed_in_user(request), data=form.cleaned_data),
-            success=str(success),
+            success=success if callable(success) else str(success),
             title=str(title),
             cancel_url=reverse(list_url),
+            then=then,
         )
 
     return view

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.permissions import can
@@ -22,7 +23,7 @@ from ..services.contacts import (
     contact_set_active,
     contact_update,
 )
-from .common import filtered_page, form_page, loader, run
+from .common import filtered_page, form_page, loader, register_view, run
 
 
 def _visible(request: HttpRequest) -> QuerySet[WarningContact]:
@@ -42,20 +43,15 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def contact_create_view(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "emergency.manage_contacts"):
-        raise PermissionDenied
-    form = WarningContactForm(request.POST or None, user=request.user)
-    return form_page(
-        request,
-        form,
-        lambda: contact_create(actor=signed_in_user(request), data=form.cleaned_data),
-        success=_("Contact registered: warnings for the area now reach them by SMS."),
-        title=_("Register a warning contact"),
-        cancel_url=reverse("emergency:contact_list"),
-        then="emergency:contact_list",
-    )
+contact_create_view = register_view(
+    WarningContactForm,
+    contact_create,
+    rule="emergency.manage_contacts",
+    success=_lazy("Contact registered: warnings for the area now reach them by SMS."),
+    title=_lazy("Register a warning contact"),
+    list_url="emergency:contact_list",
+    then="emergency:contact_list",
+)
 
 
 _contact = loader(WarningContact.objects.visible_to)

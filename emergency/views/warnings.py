@@ -6,15 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.permissions import can, is_enterprise_person
-from safety_platform.security import signed_in_user
 
 from .. import services
 from ..choices import WarningStatus
@@ -24,7 +22,7 @@ from ..models import WarningRecipient
 from ..selectors import warning_ack_stats, warning_recipients, warnings_visible_to
 from ..selectors.warnings import principal_deliveries, warning_contact_deliveries
 from ..services.reach import PRINCIPAL_LEVELS
-from .common import filtered_page, form_page, loader, paginate, post_step, run, with_data
+from .common import filtered_page, loader, paginate, post_step, register_view, run, with_data
 
 
 @login_required
@@ -100,19 +98,14 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def warning_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "emergency.issue_warning"):
-        raise PermissionDenied
-    form = WarningForm(request.POST or None, user=request.user)
-    return form_page(
-        request,
-        form,
-        lambda: services.warning_issue(actor=signed_in_user(request), **form.cleaned_data),
-        success=lambda warning: _("Warning issued to %(n)d enterprises.") % {"n": warning.recipients.count()},
-        title=_("Issue a warning"),
-        cancel_url=reverse("emergency:warning_list"),
-    )
+warning_create = register_view(
+    WarningForm,
+    lambda actor, data: services.warning_issue(actor=actor, **data),
+    rule="emergency.issue_warning",
+    success=lambda warning: _("Warning issued to %(n)d enterprises.") % {"n": warning.recipients.count()},
+    title=_lazy("Issue a warning"),
+    list_url="emergency:warning_list",
+)
 
 
 @login_required
