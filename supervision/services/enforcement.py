@@ -844,19 +844,15 @@ def _record_facts(case: PenaltyCase, document: EnforcementDocument) -> None:
         ),
         "note": case.title,
     }
-    fact_record(
-        kind=FactKind.PENALTY_DECIDED,
-        dedup_key=f"penalty:{case.pk}:decided",
-        occurred_at=occurred_at,
-        enterprise=case.enterprise,
-        source=case,
-        payload=payload,
-    )
-    kind = VIOLATION_FACT.get(case.violation)
-    if kind is not None:
+    # The decision, and the violation's own fact where credit's rules have one: each once per case.
+    facts: dict[str, str] = {FactKind.PENALTY_DECIDED: "decided"}
+    violation = VIOLATION_FACT.get(case.violation)
+    if violation is not None:
+        facts[violation] = violation
+    for kind, key in facts.items():
         fact_record(
             kind=kind,
-            dedup_key=f"penalty:{case.pk}:{kind}",
+            dedup_key=f"penalty:{case.pk}:{key}",
             occurred_at=occurred_at,
             enterprise=case.enterprise,
             source=case,
