@@ -226,3 +226,21 @@ def test_plans_and_drills_through_the_api(api_client: Any, users: dict[str, Any]
     api_client.force_authenticate(users["committee"])
     overdue = api_client.get("/api/v1/emergency/plans/overdue-enterprises/").json()
     assert overdue["count"] == 0
+
+
+def test_a_drill_of_a_plan_the_caller_cannot_see_is_refused_like_an_unknown_plan(
+    api_client: Any, users: dict[str, Any], shanghang_site: Any
+) -> None:
+    from emergency.models import Drill
+    from tests.emergency.factories import PlanFactory
+
+    other = PlanFactory(enterprise=shanghang_site, status="active", created_by=users["committee"])
+    api_client.force_authenticate(users["enterprise"])
+    drill = {"held_on": timezone.localdate().isoformat(), "scenario": "泄漏"}
+    hidden = api_client.post("/api/v1/emergency/drills/", {"plan": other.pk, **drill}, format="json")
+    unknown = api_client.post("/api/v1/emergency/drills/", {"plan": 999999, **drill}, format="json")
+    assert hidden.status_code == unknown.status_code == 400
+    assert hidden.json()["errors"]["plan"] == [
+        m.replace("999999", str(other.pk)) for m in unknown.json()["errors"]["plan"]
+    ]
+    assert not Drill.objects.exists()
