@@ -234,7 +234,7 @@ def test_a_drill_of_a_plan_the_caller_cannot_see_is_refused_like_an_unknown_plan
     from emergency.models import Drill
     from tests.emergency.factories import PlanFactory
 
-    other = PlanFactory(enterprise=shanghang_site, status="active", created_by=users["committee"])
+    other: Any = PlanFactory(enterprise=shanghang_site, status="active", created_by=users["committee"])
     api_client.force_authenticate(users["enterprise"])
     drill = {"held_on": timezone.localdate().isoformat(), "scenario": "泄漏"}
     hidden = api_client.post("/api/v1/emergency/drills/", {"plan": other.pk, **drill}, format="json")
