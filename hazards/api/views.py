@@ -72,6 +72,17 @@ class HazardListPagination(CountWithPagePagination):
     django_paginator_class = HazardListPaginator
 
 
+def _named(visible: QuerySet[Any], data: dict[str, Any], field: str, unknown: str) -> Any:
+    """The row whose id `data[field]` names, among those the caller sees (None when the field is empty); an id
+    outside them is a 400 on that field with the message `unknown`."""
+    if not data.get(field):
+        return None
+    row = visible.filter(pk=data[field]).first()
+    if row is None:
+        raise exceptions.ValidationError({field: [unknown]})
+    return row
+
+
 class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Hazards (事故隐患) in the caller's scope, with their closed-loop steps as POST actions."""
 
@@ -159,19 +170,11 @@ class HazardViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
         else:
             if not data.get("enterprise"):
                 raise exceptions.ValidationError({"enterprise": [_("This field is required.")]})
-            enterprise = Enterprise.objects.visible_to(user).filter(pk=data["enterprise"]).first()
-            if enterprise is None:
-                raise exceptions.ValidationError({"enterprise": [_("Unknown enterprise or outside your scope.")]})
-        campaign = None
-        if data.get("campaign"):
-            campaign = Campaign.objects.visible_to(user).filter(pk=data["campaign"]).first()
-            if campaign is None:
-                raise exceptions.ValidationError({"campaign": [_("Unknown campaign.")]})
-        risk_source = None
-        if data.get("risk_source"):
-            risk_source = RiskSource.objects.visible_to(user).filter(pk=data["risk_source"]).first()
-            if risk_source is None:
-                raise exceptions.ValidationError({"risk_source": [_("Unknown risk source.")]})
+            enterprise = _named(
+                Enterprise.objects.visible_to(user), data, "enterprise", _("Unknown enterprise or outside your scope.")
+            )
+        campaign = _named(Campaign.objects.visible_to(user), data, "campaign", _("Unknown campaign."))
+        risk_source = _named(RiskSource.objects.visible_to(user), data, "risk_source", _("Unknown risk source."))
         if data.get("grade") and (not data.get("deadline") or not data.get("responsible_person")):
             raise exceptions.ValidationError({"deadline": [_("Grade, deadline and responsible person go together.")]})
         with transaction.atomic():
