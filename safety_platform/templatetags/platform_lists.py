@@ -13,6 +13,16 @@ above the list, and the links below it.
 `data-testid="total"` badge), and, when the tag holds anything, a row with the h1 on one side and what the tag
 holds (the page's buttons) on the other; `badge=` sets the badge's colour class.
 
+The page of one listed record heads itself the same way, with `includes/detail_heading.html`: its title block
+(the h1 with its badges, a line under it) on one side and its actions on the other.
+
+    {% detail_heading %}
+      <h1 class="h4 mb-1">{{ team.name }} …</h1>
+      <div class="small text-muted">…</div>
+    {% heading_actions %}
+      {% if can_edit %}<a class="btn btn-sm btn-outline-primary" href="…">…</a>{% endif %}
+    {% enddetail_heading %}
+
 `list_filters` renders the named fields of the form (every field when none is named) in that order, each with
 its visible `<label for>`, then the filter button, a link clearing the filters when some are applied, and the
 one filter-errors block (`includes/filter_errors.html`). Widgets render themselves (the enterprise picker
@@ -131,3 +141,28 @@ def list_heading(parser: Parser, token: Token) -> ListHeadingNode:
     actions = parser.parse(("endlist_heading",))
     parser.delete_first_token()
     return ListHeadingNode(parser.compile_filter(bits[1]), options, actions)
+
+
+class DetailHeadingNode(template.Node):
+    def __init__(self, title: NodeList, actions: NodeList) -> None:
+        self.title = title
+        self.actions = actions
+
+    def render(self, context: template.Context) -> str:
+        heading = context.template.engine.get_template("includes/detail_heading.html")  # type: ignore[union-attr]
+        with context.push(title=self.title.render(context), actions=self.actions.render(context)):
+            return heading.render(context)
+
+
+@register.tag
+def detail_heading(parser: Parser, token: Token) -> DetailHeadingNode:
+    """`{% detail_heading %}title block{% heading_actions %}actions{% enddetail_heading %}`: the heading of a
+    record's page (see the module's docstring); the actions are optional."""
+    if len(token.split_contents()) > 1:
+        raise template.TemplateSyntaxError("detail_heading takes no arguments")
+    title = parser.parse(("heading_actions", "enddetail_heading"))
+    actions = NodeList()
+    if parser.next_token().contents == "heading_actions":
+        actions = parser.parse(("enddetail_heading",))
+        parser.delete_first_token()
+    return DetailHeadingNode(title, actions)

@@ -172,3 +172,19 @@ def test_list_heading_renders_the_title_the_count_and_the_actions() -> None:
     assert render('{% list_heading "Overdue" badge="bg-danger" %} {% endlist_heading %}') == (
         '<h1 class="h4">Overdue <span class="badge bg-danger" data-testid="total">1,000+</span></h1>'
     )
+
+
+def test_detail_heading_renders_the_title_block_and_the_actions() -> None:
+    from django.template import Context, Template
+
+    source = (
+        "{% load platform_lists %}{% detail_heading %}\n  <h1>{{ name }}</h1>\n"
+        "{% heading_actions %}\n  {% if show %}<a href='/edit/'>Edit</a>{% endif %}\n{% enddetail_heading %}"
+    )
+    row = '<div class="d-flex flex-wrap justify-content-between align-items-start gap-2 mb-2">'
+    assert _folded(Template(source).render(Context({"name": "A & B", "show": True}))) == (
+        f"{row}<div><h1>A &amp; B</h1></div><a href='/edit/'>Edit</a></div>"
+    )
+    # Without actions the title block stands alone in the row.
+    bare = "{% load platform_lists %}{% detail_heading %}<h1>{{ name }}</h1>{% enddetail_heading %}"
+    assert _folded(Template(bare).render(Context({"name": "A"}))) == f"{row}<div><h1>A</h1></div></div>"
