@@ -17,6 +17,7 @@ from safety_platform.filters import BoolFilter, IdFilter, SinceFilter
 from safety_platform.filters import StyledFilterSet as CoreStyledFilterSet
 from safety_platform.forms import model_choice_field
 from safety_platform.geo import bounding_box, distance_km_expression
+from safety_platform.jurisdiction_filter import jurisdiction_filter
 from safety_platform.models import Jurisdiction
 from safety_platform.scoping import in_own_areas
 
@@ -74,21 +75,6 @@ class StyledFilterSet(CoreStyledFilterSet):
             )
 
 
-def _subtree(queryset: QuerySet[Any], value: Jurisdiction | None, field: str = "jurisdiction") -> QuerySet[Any]:
-    return queryset.filter(**{f"{field}__path__startswith": value.path}) if value else queryset
-
-
-def _jurisdiction_filter(label: Any = None, field: str = "jurisdiction") -> django_filters.ModelChoiceFilter:
-    """The records of a jurisdiction and of every one below it, by `field`."""
-
-    def method(queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-        return _subtree(queryset, value, field)
-
-    return django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method=method, label=label or _("Jurisdiction (and below)")
-    )
-
-
 def _yes_no(label: Any, yes: Callable[[], Q], no: Callable[[], Q] | None = None) -> BoolFilter:
     """A yes/no filter: yes keeps the records meeting `yes()`, no those meeting `no()` (when given, else the others);
     no answer keeps all. The conditions are built when the filter runs (one may read the clock)."""
@@ -128,7 +114,7 @@ class TeamFilterSet(StyledFilterSet):
 
     q = _search("name__icontains", "base_address__icontains")
     skill = django_filters.ModelChoiceFilter(queryset=Skill.objects.all(), method="filter_skill", label=_("Skill"))
-    jurisdiction = _jurisdiction_filter()
+    jurisdiction = jurisdiction_filter()
     kind = django_filters.ChoiceFilter(choices=TeamKind.choices, label=_("Kind"))
     readiness = django_filters.ChoiceFilter(choices=Readiness.choices, label=_("Readiness"))
     lat = django_filters.NumberFilter(method="filter_noop", label=_("Latitude"))
@@ -182,7 +168,7 @@ class TeamFilterSet(StyledFilterSet):
 class WarehouseFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     level = django_filters.ChoiceFilter(choices=WarehouseLevel.choices, label=pgettext_lazy("emergency", "Level"))
-    jurisdiction = _jurisdiction_filter()
+    jurisdiction = jurisdiction_filter()
     has_alerts = _above_zero(_("Flagged"), "open_alerts")
 
     class Meta:
@@ -220,7 +206,7 @@ _CLOSED = [DispatchStatus.CLOSED, DispatchStatus.REJECTED, DispatchStatus.CANCEL
 
 class DispatchFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(choices=DispatchStatus.choices, label=pgettext_lazy("emergency", "Status"))
-    jurisdiction = _jurisdiction_filter(_("Requesting jurisdiction"), "requesting_jurisdiction")
+    jurisdiction = jurisdiction_filter("requesting_jurisdiction", _("Requesting jurisdiction"))
     accident = django_filters.ModelChoiceFilter(queryset=Accident.objects.all(), label=_("Incident"))
     open = _yes_no(_("Still open"), lambda: ~Q(status__in=_CLOSED), lambda: Q(status__in=_CLOSED))
 
@@ -238,7 +224,7 @@ class AccidentFilterSet(StyledFilterSet):
     grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices, label=_("Grade"))
     status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=pgettext_lazy("emergency", "Status"))
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
-    jurisdiction = _jurisdiction_filter()
+    jurisdiction = jurisdiction_filter()
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
     occurred_from = django_filters.DateFilter(
         field_name="occurred_at", lookup_expr="date__gte", label=_("From"), widget=_DATE
@@ -322,7 +308,7 @@ class WarningContactFilterSet(StyledFilterSet):
     """Warning contacts by name or number, area (and below), kind and whether they are active."""
 
     q = _search("name__icontains", "mobile__contains")
-    jurisdiction = _jurisdiction_filter()
+    jurisdiction = jurisdiction_filter()
     kind = django_filters.ChoiceFilter(choices=ContactKind.choices, label=_("Kind"))
     is_active = BoolFilter(label=_("Active"))
 

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from enterprises.registry.fields import EnterpriseFilter
 from safety_platform.filters import SinceFilter, StrictBooleanFilter, style_filter_form
+from safety_platform.jurisdiction_filter import jurisdiction_filter
 from safety_platform.models import Jurisdiction
 
 from .choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardSource, HazardState, RiskLevel, RiskMethod
@@ -70,9 +71,7 @@ class HazardFilterSet(_StyledFilterSet):
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (prefix)"))
     enterprise = EnterpriseFilter()
     campaign = django_filters.ModelChoiceFilter(queryset=_visible_campaigns, label=_("Campaign"))
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
-    )
+    jurisdiction = jurisdiction_filter("enterprise__jurisdiction")
     listed = StrictBooleanFilter(field_name="is_listed", label=_("Listed supervision"))
     found_after = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("Found from"))
     found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("Found until"))
@@ -115,18 +114,13 @@ class HazardFilterSet(_StyledFilterSet):
         value = value.strip().upper()
         return queryset.filter(enterprise__industry__code__startswith=value) if value else queryset
 
-    def filter_jurisdiction(self, queryset: QuerySet[Hazard], name: str, value: Jurisdiction) -> QuerySet[Hazard]:
-        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
-
 
 class RiskSourceFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"), distinct=False)
     method = django_filters.ChoiceFilter(choices=RiskMethod.choices, label=_("Method"))
     enterprise = EnterpriseFilter()
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
-    )
+    jurisdiction = jurisdiction_filter("enterprise__jurisdiction")
     review_due = StrictBooleanFilter(method="filter_review_due", label=_("Review due"))
 
     class Meta:
@@ -138,11 +132,6 @@ class RiskSourceFilterSet(_StyledFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(enterprise__name__icontains=value))
-
-    def filter_jurisdiction(
-        self, queryset: QuerySet[RiskSource], name: str, value: Jurisdiction
-    ) -> QuerySet[RiskSource]:
-        return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
 
     def filter_review_due(self, queryset: QuerySet[RiskSource], name: str, value: str) -> QuerySet[RiskSource]:
         if value in (None, ""):

@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
+from safety_platform.jurisdiction_filter import jurisdiction_filter
 
-from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_filter
+from ..common.filtersets import StyledFilterSet, search_filter
 from ..registry.fields import EnterpriseFilter
 from .models import (
     CatalogEntry,
@@ -32,7 +33,7 @@ class HighRiskProjectFilterSet(StyledFilterSet):
     q = search_filter("name", "address")
     category = django_filters.ChoiceFilter(choices=ProjectCategory.choices, label=_("Project category"))
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
-    jurisdiction = jurisdiction_filter("jurisdiction")
+    jurisdiction = jurisdiction_filter()
 
     class Meta:
         model = HighRiskProject
@@ -42,7 +43,7 @@ class HighRiskProjectFilterSet(StyledFilterSet):
 class DensePlaceFilterSet(StyledFilterSet):
     q = search_filter("name", "address")
     kind = django_filters.ChoiceFilter(choices=PlaceKind.choices, label=_("Kind"))
-    jurisdiction = jurisdiction_filter("jurisdiction")
+    jurisdiction = jurisdiction_filter()
     is_active = BoolFilter(label=_("Active"))
 
     class Meta:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import StyledFilterSet as CoreStyledFilterSet
 from safety_platform.forms import model_choice_field
-from safety_platform.models import Jurisdiction
 
 
 class StyledFilterSet(CoreStyledFilterSet):
@@ -27,15 +26,6 @@ class StyledFilterSet(CoreStyledFilterSet):
 
             # On the form's field: the core's __init__ has built the form by now.
             model_choice_field(self.form, "enterprise").queryset = Enterprise.objects.visible_to(user)
-
-
-def jurisdiction_filter(prefix: str) -> django_filters.ModelChoiceFilter:
-    def method(queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
-        return queryset.filter(**{f"{prefix}__path__startswith": value.path}) if value else queryset
-
-    return django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method=method, label=_("Jurisdiction (and below)")
-    )
 
 
 def search_filter(*fields: str) -> django_filters.CharFilter:

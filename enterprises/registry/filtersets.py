@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import StrictBooleanFilter, StyledFilterSet
 from safety_platform.forms import model_choice_field
-from safety_platform.models import Department, Jurisdiction
+from safety_platform.jurisdiction_filter import jurisdiction_filter
+from safety_platform.models import Department
 
 from .choices import EnterpriseScale, EnterpriseStatus, RiskCategory
 from .compliance import enterprise_condition_q, period_bounds
@@ -54,9 +55,7 @@ class PeriodKeyFilter(django_filters.Filter):
 
 class EnterpriseFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_jurisdiction", label=_("Jurisdiction (and below)")
-    )
+    jurisdiction = jurisdiction_filter()
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (prefix)"))
     risk_category = django_filters.ChoiceFilter(choices=RiskCategory.choices, label=_("High-risk category"))
     status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label=_("Status"))
@@ -93,11 +92,6 @@ class EnterpriseFilterSet(StyledFilterSet):
             | Q(credit_code__icontains=value.upper())
             | Q(legal_representative__icontains=value)
         )
-
-    def filter_jurisdiction(
-        self, queryset: QuerySet[Enterprise], name: str, value: Jurisdiction
-    ) -> QuerySet[Enterprise]:
-        return queryset.filter(jurisdiction__path__startswith=value.path) if value else queryset
 
     def filter_industry(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         return queryset.filter(industry__code__startswith=value.strip().upper()) if value.strip() else queryset

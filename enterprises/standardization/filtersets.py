@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
+from safety_platform.jurisdiction_filter import jurisdiction_filter
 
-from ..common.filtersets import StyledFilterSet, jurisdiction_filter, search_filter
+from ..common.filtersets import StyledFilterSet, search_filter
 from ..registry.fields import EnterpriseFilter
 from .models import (
     CertificateStatus,
