@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Model, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,17 @@ def scheme_validate(scheme: Scheme) -> None:
         )
 
 
+def _part_errors(rows: Sequence[Model], name: str, errors: dict[str, Any]) -> None:
+    """Validate the parts of a new scheme version (before the scheme itself is saved), adding each part's errors
+    to `errors` under `name[index].field`."""
+    for index, row in enumerate(rows):
+        try:
+            row.full_clean(exclude=["scheme"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"{name}[{index}].{field}"] = messages
+
+
 def scheme_create(
     *,
     name: str,
@@ -95,15 +107,11 @@ def scheme_create(
         )
         scheme.full_clean()
         errors: dict[str, Any] = {}
-        items = []
-        for index, values in enumerate(indicators):
-            item = SchemeIndicator(scheme=scheme, order=values.pop("order", index + 1), **values)
-            try:
-                item.full_clean(exclude=["scheme"])
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    errors[f"indicators[{index}].{field}"] = messages
-            items.append(item)
+        items = [
+            SchemeIndicator(scheme=scheme, order=values.pop("order", index + 1), **values)
+            for index, values in enumerate(indicators)
+        ]
+        _part_errors(items, "indicators", errors)
         keys = [(item.indicator, item.normalization) for item in items]
         if len(keys) != len(set(keys)):
             errors["indicators"] = [_("An indicator appears twice in the scheme with the same normalization.")]
@@ -113,12 +121,7 @@ def scheme_create(
         veto_rows = [VetoRule(scheme=scheme, **values) for values in vetoes]
         if veto_rows and kind == SchemeKind.DEPARTMENT:
             errors["vetoes"] = [_("A department's duty check has no veto rules (they concern a county's accidents).")]
-        for index, veto in enumerate(veto_rows):
-            try:
-                veto.full_clean(exclude=["scheme"])
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    errors[f"vetoes[{index}].{field}"] = messages
+        _part_errors(veto_rows, "vetoes", errors)
         grade_rows = [GradeThreshold(scheme=scheme, **values) for values in grades]
         if not grade_rows:
             errors["grades"] = [_("A scheme needs its grade thresholds.")]
