@@ -59,7 +59,7 @@ from ..models import (
     ResponseLogEntry,
 )
 from ..models.accidents import COUNT_MAX, MONEY_MAX
-from .common import jurisdiction_in_scope, require, require_text
+from .common import ensure_visible, jurisdiction_in_scope, require, require_text
 
 # Statutory clock kinds (one per source and kind in the foundation's deadline table).
 CLOCK_REPORT = "emergency.accident.report_county"
@@ -264,12 +264,7 @@ def accident_report(
         # phone's clock said about the time of the accident).
         reported_at = max(now, occurred_at)
     if enterprise is not None:
-        from enterprises.models import Enterprise
-
-        require(
-            Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists(),
-            _("This enterprise is outside your scope."),
-        )
+        ensure_visible(actor, enterprise, _("This enterprise is outside your scope."))
         jurisdiction = enterprise.jurisdiction
     if jurisdiction is None:
         raise ValidationError({"jurisdiction": _("Say where it happened (jurisdiction or enterprise).")})

@@ -34,7 +34,7 @@ from ..models import (
     SupplyItem,
     Warehouse,
 )
-from .common import jurisdiction_in_scope, require, require_text
+from .common import ensure_visible, jurisdiction_in_scope, require, require_text
 from .supplies import _lock, _positive, _post, stock_issue
 
 
@@ -137,10 +137,7 @@ def dispatch_request(
     if not wanted:
         raise ValidationError({"lines": _("Ask for at least one item.")})
     if accident is not None:
-        require(
-            Accident.objects.visible_to(actor).filter(pk=accident.pk).exists(),
-            _("This incident is outside your scope."),
-        )
+        ensure_visible(actor, accident, _("This incident is outside your scope."))
     with transaction.atomic():
         order = DispatchOrder.objects.create(
             title=title.strip()[:200],

@@ -10,7 +10,7 @@ from safety_platform.models import User
 from safety_platform.permissions import can, is_enterprise_person
 
 from ..models import RescueTeam, Warehouse
-from .common import jurisdiction_in_scope, require
+from .common import ensure_visible, jurisdiction_in_scope, require
 
 
 def check_keeper(
@@ -35,12 +35,7 @@ def check_keeper(
         if is_enterprise_person(actor):
             require(row.enterprise_id == actor.enterprise_id, not_own)
         else:
-            from enterprises.models import Enterprise
-
-            require(
-                Enterprise.objects.visible_to(actor).filter(pk=row.enterprise_id).exists(),
-                _("This enterprise is outside your scope."),
-            )
+            ensure_visible(actor, row.enterprise, _("This enterprise is outside your scope."))
     else:
         row.enterprise = None
         require(can(actor, "emergency.keep_government_resource"), not_staff)

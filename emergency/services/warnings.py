@@ -23,7 +23,7 @@ from safety_platform.services import DomainError, notify
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
 from ..models import EmergencyWarning, WarningRecipient
-from .common import jurisdiction_in_scope, require, require_text
+from .common import ensure_visible, jurisdiction_in_scope, require, require_text
 from .reach import ack_link_read, warning_reach_people
 
 
@@ -158,10 +158,7 @@ def warning_acknowledge(
         require(can(actor, "emergency.record_acknowledgement"), _("You may not acknowledge warnings."))
         if enterprise is None:
             raise ValidationError({"enterprise": _("Say which enterprise acknowledged.")})
-        require(
-            Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists(),
-            _("This enterprise is outside your scope."),
-        )
+        ensure_visible(actor, enterprise, _("This enterprise is outside your scope."))
         enterprise_id = enterprise.pk
     with transaction.atomic():
         recipient = (
