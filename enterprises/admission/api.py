@@ -41,6 +41,7 @@ from .models import (
     SitingConflict,
     SitingReview,
 )
+from .selectors import siting_reviews
 from .services import (
     EQUIPMENT_FIELDS,
     catalog_entry_save,
@@ -163,8 +164,7 @@ class HighRiskProjectViewSet(PlanningWriteMixin, ScopedEditViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, not a page
     def reviews(self, request: Request, pk: Any = None) -> Response:
         project = self.get_object()
-        reviews = project.reviews.prefetch_related("conflicts").order_by("-created_at", "-id")
-        return Response(SitingReviewSerializer(reviews, many=True).data)
+        return Response(SitingReviewSerializer(siting_reviews(project), many=True).data)
 
 
 class SitingReviewViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
