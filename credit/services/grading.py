@@ -254,8 +254,17 @@ def _grade_range_pg(
     # result. The enterprise rows, not the grades: they exist before the first grade does, the
     # dashboards' figures (updated in the same statement) are replaced under that lock, and credit's
     # intake takes it too. FOR NO KEY UPDATE leaves inserts of records and grades pointing at them free.
-    def lock_for_writing(where: str, params: list[Any]) -> None:
-        """Before the writing statement: lock the enterprise rows `where` (over `e`) holds, in id order."""
+    def write_locked(
+        where: str,
+        params: list[Any],
+        *,
+        id_from: int | None,
+        id_to: int | None,
+        ids: list[int] | None = None,
+        mostly_new: bool = False,
+    ) -> tuple[int, list[tuple[int, int, int, int, int | None]], list[int]]:
+        """Lock the enterprise rows `where` (over `e`) holds, in id order, then grade and write the range (or the
+        `ids`) in the writing statement."""
         with connection.cursor() as cursor:
             if run is not None:
                 # A batch may be lost in a server crash without harm: its results and its "done" mark
@@ -266,13 +275,7 @@ def _grade_range_pg(
                 f"WHERE {where} ORDER BY e.id FOR NO KEY UPDATE) AS locked",
                 params,
             )
-
-    size = run.batch_size if run is not None else (id_to - id_from if id_from is not None and id_to else None)
-    if size is not None and 2 * graded < size:
-        # Mostly ungraded (the first night): nearly everything will be written, so lock the whole range
-        # and grade, compare and write in one statement that reads the range's records once.
-        lock_for_writing(bound.format(col="e.id"), bound_params)
-        total, rows, missing = engine.grade_and_write_pg(
+        return engine.grade_and_write_pg(
             rule_set,
             as_of,
             id_from=id_from,
@@ -280,7 +283,16 @@ def _grade_range_pg(
             trigger=trigger,
             run_id=run.pk if run else None,
             now=timezone.now(),
-            mostly_new=True,
+            mostly_new=mostly_new,
+            ids=ids,
+        )
+
+    size = run.batch_size if run is not None else (id_to - id_from if id_from is not None and id_to else None)
+    if size is not None and 2 * graded < size:
+        # Mostly ungraded (the first night): nearly everything will be written, so lock the whole range
+        # and grade, compare and write in one statement that reads the range's records once.
+        total, rows, missing = write_locked(
+            bound.format(col="e.id"), bound_params, id_from=id_from, id_to=id_to, mostly_new=True
         )
     else:
         # Mostly graded (every later night): compare without locking or writing anything; a quiet
@@ -290,16 +302,8 @@ def _grade_range_pg(
         total, changed = engine.changed_pg(rule_set, as_of, id_from=id_from, id_to=id_to)
         rows, missing = [], []
         if changed:
-            lock_for_writing("e.id = ANY(%s::bigint[])", [changed])
-            _total, rows, missing = engine.grade_and_write_pg(
-                rule_set,
-                as_of,
-                id_from=None,
-                id_to=None,
-                ids=changed,
-                trigger=trigger,
-                run_id=run.pk if run else None,
-                now=timezone.now(),
+            _total, rows, missing = write_locked(
+                "e.id = ANY(%s::bigint[])", [changed], id_from=None, id_to=None, ids=changed
             )
     changes = [_Change(*row) for row in rows]
     _figures_follow(missing)  # the figures of the others followed in the statement
