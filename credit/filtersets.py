@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from enterprises.registry.validators import normalize_credit_code, validate_credit_code
 from safety_platform.filters import BoolFilter, SinceFilter, StyledFilterSet
+from safety_platform.jurisdiction_filter import jurisdiction_filter
 from safety_platform.models import Jurisdiction
 
 from .choices import BlacklistStatus, Criterion, Grade, RatingStatus, RecordStatus
@@ -51,11 +52,6 @@ def _search(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
     if not value:
         return queryset
     return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__icontains=value.upper()))
-
-
-def _in_jurisdiction(queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-    """The enterprises in the chosen jurisdiction and below."""
-    return queryset.filter(enterprise__jurisdiction__path__startswith=value.path) if value else queryset
 
 
 # API feeds (the contract of docs/api.md) ------------------------------------------------------
@@ -99,9 +95,7 @@ class RatingListFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method=_search, label=_("Search"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
     blacklisted = BoolFilter(label=_("Blacklisted"))
-    jurisdiction = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method=_in_jurisdiction, label=_("Jurisdiction (and below)")
-    )
+    jurisdiction = jurisdiction_filter("enterprise__jurisdiction")
 
     class Meta:
         model = CreditRating
@@ -152,10 +146,10 @@ class ProposalListFilterSet(StyledFilterSet):
     """The deciders' list of proposed credit records: county, rule and age."""
 
     q = django_filters.CharFilter(method=_search, label=_("Search"))
-    county = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.filter(level="county").order_by("code"),
-        method=_in_jurisdiction,
-        label=_("County / district"),
+    county = jurisdiction_filter(
+        "enterprise__jurisdiction",
+        _("County / district"),
+        choices=Jurisdiction.objects.filter(level="county").order_by("code"),
     )
     rule = django_filters.ChoiceFilter(choices=_proposal_rule_choices, field_name="rule_code", label=_("Rule"))
     age = django_filters.ChoiceFilter(choices=PROPOSAL_AGE_CHOICES, method="filter_age", label=_("Waiting time"))

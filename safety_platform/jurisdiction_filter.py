@@ -16,13 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from .models import Jurisdiction
 
 
-def jurisdiction_filter(field: str = "jurisdiction", label: Any = None) -> django_filters.ModelChoiceFilter:
-    """A choice of jurisdiction that keeps the rows whose `field` (a jurisdiction: `jurisdiction`,
-    `enterprise__jurisdiction`, …) is that one or lies below it; no choice keeps every row."""
+def jurisdiction_filter(
+    field: str = "jurisdiction", label: Any = None, *, choices: QuerySet[Jurisdiction] | None = None
+) -> django_filters.ModelChoiceFilter:
+    """A choice of jurisdiction (among `choices`, by default all) that keeps the rows whose `field` (a
+    jurisdiction: `jurisdiction`, `enterprise__jurisdiction`, …) is that one or lies below it; no choice keeps
+    every row."""
 
     def method(queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
         return queryset.filter(**{f"{field}__path__startswith": value.path}) if value else queryset
 
     return django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method=method, label=label or _("Jurisdiction (and below)")
+        queryset=Jurisdiction.objects.all() if choices is None else choices,
+        method=method,
+        label=label or _("Jurisdiction (and below)"),
     )
