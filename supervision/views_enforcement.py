@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,15 +54,20 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return render_list_page(request, "supervision/enforcement/documents.html", queryset, PAGE_SIZE, form=form)
 
 
-def _inspection_named(request: HttpRequest, user: Any) -> Inspection | None:
-    """The inspection a document or a case starts from (`?inspection=`, or the form's field): one the user may
-    see, else not found."""
-    raw = request.GET.get("inspection") or request.POST.get("inspection") or ""
+def _named_row(request: HttpRequest, name: str, rows: QuerySet[Any], max_digits: int | None = None) -> Any:
+    """The row of `rows` (those the user sees) whose id `?<name>=` or the form's field gives; None when none is
+    given; not found for anything else (not an id, an id longer than `max_digits`, a row the user does not see)."""
+    raw = request.GET.get(name) or request.POST.get(name) or ""
     if not raw:
         return None
-    if not raw.isdigit():
+    if not raw.isdigit() or (max_digits is not None and len(raw) > max_digits):
         raise Http404
-    return get_object_or_404(Inspection.objects.visible_to(user).select_related("enterprise"), pk=int(raw))
+    return get_object_or_404(rows, pk=int(raw))
+
+
+def _inspection_named(request: HttpRequest, user: Any) -> Inspection | None:
+    """The inspection a document or a case starts from (`?inspection=`, or the form's field)."""
+    return _named_row(request, "inspection", Inspection.objects.visible_to(user).select_related("enterprise"))
 
 
 @login_required
@@ -119,14 +125,8 @@ def document_new(request: HttpRequest) -> HttpResponseBase:
 
 def _replaced_document(request: HttpRequest, user: Any) -> EnforcementDocument | None:
     """The voided document a re-issue replaces (`?replaces=`), among those the user sees."""
-    raw = request.GET.get("replaces") or request.POST.get("replaces") or ""
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise Http404
-    return get_object_or_404(
-        EnforcementDocument.objects.visible_to(user).select_related("enterprise", "inspection"), pk=int(raw)
-    )
+    documents = EnforcementDocument.objects.visible_to(user).select_related("enterprise", "inspection")
+    return _named_row(request, "replaces", documents, max_digits=12)
 
 
 @login_required
