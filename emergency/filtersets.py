@@ -20,6 +20,7 @@ from safety_platform.geo import bounding_box, distance_km_expression
 from safety_platform.jurisdiction_filter import jurisdiction_filter
 from safety_platform.models import Jurisdiction
 from safety_platform.scoping import in_own_areas
+from safety_platform.search_filter import search_filter
 
 from .choices import (
     AccidentCategory,
@@ -89,21 +90,6 @@ def _yes_no(label: Any, yes: Callable[[], Q], no: Callable[[], Q] | None = None)
     return BoolFilter(method=method, label=label)
 
 
-def _search(*lookups: str) -> django_filters.CharFilter:
-    """The search box: the records with the text (spaces around it dropped) in any of `lookups`; empty keeps all."""
-
-    def method(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for lookup in lookups:
-            condition |= Q(**{lookup: value})
-        return queryset.filter(condition)
-
-    return django_filters.CharFilter(method=method, label=_("Search"))
-
-
 def _above_zero(label: Any, field: str) -> BoolFilter:
     """Yes: `field` is above zero; no: it is zero."""
     return _yes_no(label, lambda: Q(**{f"{field}__gt": 0}), lambda: Q(**{field: 0}))
@@ -112,7 +98,7 @@ def _above_zero(label: Any, field: str) -> BoolFilter:
 class TeamFilterSet(StyledFilterSet):
     """Rescue teams by skill, jurisdiction, kind, readiness, and distance from a point (lat, lon, radius)."""
 
-    q = _search("name__icontains", "base_address__icontains")
+    q = search_filter("name__icontains", "base_address__icontains")
     skill = django_filters.ModelChoiceFilter(queryset=Skill.objects.all(), method="filter_skill", label=_("Skill"))
     jurisdiction = jurisdiction_filter()
     kind = django_filters.ChoiceFilter(choices=TeamKind.choices, label=_("Kind"))
@@ -220,7 +206,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AccidentFilterSet(StyledFilterSet):
-    q = _search("title__icontains", "location__icontains", "enterprise__name__icontains")
+    q = search_filter("title__icontains", "location__icontains", "enterprise__name__icontains")
     grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices, label=_("Grade"))
     status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=pgettext_lazy("emergency", "Status"))
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
@@ -307,7 +293,7 @@ class MeasureFilterSet(StyledFilterSet):
 class WarningContactFilterSet(StyledFilterSet):
     """Warning contacts by name or number, area (and below), kind and whether they are active."""
 
-    q = _search("name__icontains", "mobile__contains")
+    q = search_filter("name__icontains", "mobile__contains")
     jurisdiction = jurisdiction_filter()
     kind = django_filters.ChoiceFilter(choices=ContactKind.choices, label=_("Kind"))
     is_active = BoolFilter(label=_("Active"))

@@ -14,6 +14,7 @@ from enterprises.registry.fields import EnterpriseFilter
 from safety_platform.filters import SinceFilter, StrictBooleanFilter, style_filter_form
 from safety_platform.jurisdiction_filter import jurisdiction_filter
 from safety_platform.models import Jurisdiction
+from safety_platform.search_filter import search_filter
 
 from .choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardSource, HazardState, RiskLevel, RiskMethod
 from .models import Campaign, Hazard, RiskSource
@@ -60,7 +61,7 @@ class _StyledFilterSet(django_filters.FilterSet):
 
 
 class HazardFilterSet(_StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("code__icontains", "title__icontains", "enterprise__name__icontains")
     # distinct=False: django-filter's default for a multiple choice is SELECT DISTINCT over every column,
     # needless on a column of the row itself (no join to duplicate it) and a disk sort at city scale.
     state = django_filters.MultipleChoiceFilter(choices=HazardState.choices, label=_("State"), distinct=False)
@@ -90,14 +91,6 @@ class HazardFilterSet(_StyledFilterSet):
             queryset = queryset.counted()  # type: ignore[attr-defined]
         return queryset
 
-    def filter_q(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(title__icontains=value) | Q(enterprise__name__icontains=value)
-        )
-
     def filter_open(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         if value in (None, ""):
             return queryset
@@ -116,7 +109,7 @@ class HazardFilterSet(_StyledFilterSet):
 
 
 class RiskSourceFilterSet(_StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = search_filter("name__icontains", "enterprise__name__icontains")
     level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Level"), distinct=False)
     method = django_filters.ChoiceFilter(choices=RiskMethod.choices, label=_("Method"))
     enterprise = EnterpriseFilter()
@@ -126,12 +119,6 @@ class RiskSourceFilterSet(_StyledFilterSet):
     class Meta:
         model = RiskSource
         fields: list[str] = []
-
-    def filter_q(self, queryset: QuerySet[RiskSource], name: str, value: str) -> QuerySet[RiskSource]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(enterprise__name__icontains=value))
 
     def filter_review_due(self, queryset: QuerySet[RiskSource], name: str, value: str) -> QuerySet[RiskSource]:
         if value in (None, ""):

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 from safety_platform.jurisdiction_filter import jurisdiction_filter
+from safety_platform.search_filter import search_filter
 
-from ..common.filtersets import StyledFilterSet, search_filter
+from ..common.filtersets import StyledFilterSet
 from ..registry.fields import EnterpriseFilter
 from .models import (
     CatalogEntry,
@@ -30,7 +31,7 @@ from .models import (
 
 
 class HighRiskProjectFilterSet(StyledFilterSet):
-    q = search_filter("name", "address")
+    q = search_filter("name__icontains", "address__icontains")
     category = django_filters.ChoiceFilter(choices=ProjectCategory.choices, label=_("Project category"))
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
     jurisdiction = jurisdiction_filter()
@@ -41,7 +42,7 @@ class HighRiskProjectFilterSet(StyledFilterSet):
 
 
 class DensePlaceFilterSet(StyledFilterSet):
-    q = search_filter("name", "address")
+    q = search_filter("name__icontains", "address__icontains")
     kind = django_filters.ChoiceFilter(choices=PlaceKind.choices, label=_("Kind"))
     jurisdiction = jurisdiction_filter()
     is_active = BoolFilter(label=_("Active"))
@@ -52,7 +53,9 @@ class DensePlaceFilterSet(StyledFilterSet):
 
 
 class CatalogEntryFilterSet(StyledFilterSet):
-    q = search_filter("name", "model_numbers", "source_document", "replacement")
+    q = search_filter(
+        "name__icontains", "model_numbers__icontains", "source_document__icontains", "replacement__icontains"
+    )
     kind = django_filters.ChoiceFilter(choices=CatalogKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=CatalogStatus.choices, label=_("Banned or restricted"))
     batch = django_filters.CharFilter(label=_("Batch"))
@@ -64,7 +67,7 @@ class CatalogEntryFilterSet(StyledFilterSet):
 
 
 class DeclaredEquipmentFilterSet(StyledFilterSet):
-    q = search_filter("name", "model_number", "manufacturer")
+    q = search_filter("name__icontains", "model_number__icontains", "manufacturer__icontains")
     enterprise = EnterpriseFilter()
     kind = django_filters.ChoiceFilter(choices=CatalogKind.choices, label=_("Kind"))
     matched = BoolFilter(method="filter_matched", label=_("Matches the catalog"))

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 from safety_platform.models import Department
+from safety_platform.search_filter import search_filter
 
-from ..common.filtersets import StyledFilterSet, search_filter
+from ..common.filtersets import StyledFilterSet
 from ..registry.fields import EnterpriseFilter
 from .models import DutyKind, JointInspection, JointInspectionStatus, ResponsibilityItem
 
@@ -27,7 +28,7 @@ class ResponsibilityItemFilterSet(StyledFilterSet):
 
 
 class JointInspectionFilterSet(StyledFilterSet):
-    q = search_filter("title", "enterprise__name")
+    q = search_filter("title__icontains", "enterprise__name__icontains")
     status = django_filters.ChoiceFilter(choices=JointInspectionStatus.choices, label=_("Status"))
     enterprise = EnterpriseFilter()
     department = django_filters.ModelChoiceFilter(

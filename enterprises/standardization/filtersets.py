@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter
 from safety_platform.jurisdiction_filter import jurisdiction_filter
+from safety_platform.search_filter import search_filter
 
-from ..common.filtersets import StyledFilterSet, search_filter
+from ..common.filtersets import StyledFilterSet
 from ..registry.fields import EnterpriseFilter
 from .models import (
     CertificateStatus,
@@ -26,7 +27,7 @@ from .models import (
 
 
 class CertificateFilterSet(StyledFilterSet):
-    q = search_filter("certificate_number", "enterprise__name")
+    q = search_filter("certificate_number__icontains", "enterprise__name__icontains")
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices, label=_("Status"))
     level = django_filters.ChoiceFilter(choices=StandardizationLevel.choices, label=_("Level"))
     enterprise = EnterpriseFilter()

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.filters import BoolFilter, IdFilter
+from safety_platform.search_filter import search_filter
 
-from ..common.filtersets import StyledFilterSet, search_filter
+from ..common.filtersets import StyledFilterSet
 from ..registry.fields import EnterpriseFilter
 from .models import (
     Employee,
@@ -26,7 +27,7 @@ from .selectors import certificates_due_by
 
 
 class EmployeeFilterSet(StyledFilterSet):
-    q = search_filter("name", "employee_number", "post")
+    q = search_filter("name__icontains", "employee_number__icontains", "post__icontains")
     enterprise = EnterpriseFilter()
     status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices, label=_("Status"))
     role = django_filters.ChoiceFilter(choices=PersonRole.choices, label=_("Role"))
