@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from safety_platform.permissions import can
+from safety_platform.security import signed_in_user
 
 from .. import services
 from ..choices import DispatchStatus
@@ -24,7 +24,7 @@ from ..filtersets import DispatchFilterSet
 from ..forms import ApproveForm, DispatchRequestForm, NoteForm, RequiredNoteForm, SettleForm, ShipForm
 from ..models import Warehouse
 from ..selectors import dispatch_allocations, dispatch_lines, dispatch_orders_visible_to
-from .common import StepView, list_view, loader, post_step, run, step_view, with_data
+from .common import StepView, form_page, list_view, loader, post_step, step_view, with_data
 
 dispatch_list = list_view(
     "emergency/dispatch_list.html", DispatchFilterSet, dispatch_orders_visible_to, ("-created_at", "-id")
@@ -84,13 +84,11 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("accident", "").isdecimal():
         initial["accident"] = int(request.GET["accident"])
     form = DispatchRequestForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Any:
         data = form.cleaned_data
-        order = run(
-            request,
-            services.dispatch_request,
-            form=form,
-            actor=request.user,
+        return services.dispatch_request(
+            actor=signed_in_user(request),
             title=data["title"],
             requesting_jurisdiction=data["requesting_jurisdiction"],
             destination=data["destination"],
@@ -101,13 +99,15 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
             needed_by=data.get("needed_by"),
             reason=data.get("reason", ""),
         )
-        if order:
-            messages.success(request, _("Request submitted for approval."))
-            return redirect(order)
-    return render(
+
+    return form_page(
         request,
-        "emergency/dispatch_form.html",
-        {"form": form, "cancel_url": reverse("emergency:dispatch_list")},
+        form,
+        save,
+        success=_("Request submitted for approval."),
+        title=_("Request supplies"),
+        cancel_url=reverse("emergency:dispatch_list"),
+        template="emergency/dispatch_form.html",
     )
 
 
