@@ -53,6 +53,15 @@ class DomainError(Exception):
         self.code = code
 
 
+def required_text(value: str | None, *, field: str, message: str) -> str:
+    """A text a step cannot do without (a reason, a note), stripped; blank (or only spaces) is refused as `invalid`
+    under `field` with `message`."""
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(message, field=field, code="invalid")
+    return text
+
+
 # Notifications ---------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from safety_platform.services import (
     department_users,
     enterprise_users,
     notify,
+    required_text,
 )
 from safety_platform.tasks_util import enqueue
 
@@ -110,10 +111,7 @@ def _record_repair_step(entry: BlacklistEntry, *, action: str, actor: User, note
 
 def _reasons(note: str) -> str:
     """A decision's reasons, which it must give."""
-    note = (note or "").strip()
-    if not note:
-        raise DomainError(_("Give the reasons for the decision."), field="note", code="invalid")
-    return note
+    return required_text(note, field="note", message=_("Give the reasons for the decision."))
 
 
 def _announce(entry: BlacklistEntry) -> None:
@@ -182,9 +180,7 @@ def blacklist_propose(
         raise DomainError(_("You do not supervise this enterprise."), code="forbidden")
     if case not in BlacklistCase.values:
         raise DomainError(_("Choose an Order 11 case."), field="case", code="invalid")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Give the reason for the listing."), field="reason", code="invalid")
+    reason = required_text(reason, field="reason", message=_("Give the reason for the listing."))
     rule_set = RuleSet.objects.in_force(timezone.localdate())
     if rule_set is None:
         raise DomainError(

@@ -26,7 +26,7 @@ from enterprises.models import Enterprise
 from safety_platform.locking import lock_in_state, lock_row
 from safety_platform.models import Department, User
 from safety_platform.permissions import can, require
-from safety_platform.services import DomainError, deadline_met, deadline_open, department_users, notify
+from safety_platform.services import DomainError, deadline_met, deadline_open, department_users, notify, required_text
 
 from ..choices import (
     JOINT_INCENTIVE_KINDS,
@@ -436,9 +436,7 @@ def joint_measure_revoke(*, actor: Any, measure: JointMeasure, reason: str) -> J
     department_id, _key = _recording_department(actor)
     if department_id != measure.department_id:
         raise DomainError(_("Only the department that applied the measure revokes it."), code="forbidden")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Give the reason for the revocation."), field="reason", code="invalid")
+    reason = required_text(reason, field="reason", message=_("Give the reason for the revocation."))
     with transaction.atomic():
         locked = lock_in_state(
             JointMeasure.objects.all(),

@@ -35,6 +35,7 @@ from safety_platform.services import (
     department_users,
     enterprise_users,
     notify,
+    required_text,
 )
 
 from ..choices import RecordStatus
@@ -175,9 +176,7 @@ def credit_proposals_decide(
     """
     if decision not in (CONFIRM, REJECT):
         raise DomainError(_("Choose to confirm or to reject."), field="decision", code="invalid")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Give the reason for the decision."), field="reason", code="invalid")
+    reason = required_text(reason, field="reason", message=_("Give the reason for the decision."))
     try:
         ids = sorted({int(pk) for pk in record_ids})
     except (TypeError, ValueError) as exc:

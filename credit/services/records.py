@@ -15,7 +15,7 @@ from enterprises.models import Enterprise
 from safety_platform.choices import FactKind
 from safety_platform.models import Fact, User
 from safety_platform.permissions import can
-from safety_platform.services import DomainError
+from safety_platform.services import DomainError, required_text
 from safety_platform.tasks_util import enqueue
 from safety_platform.uploads import IMAGE, OFFICE, PDF, random_upload_path, validate_upload
 
@@ -111,9 +111,7 @@ def credit_record_create(
 
 def credit_record_revoke(*, actor: User | None, record: CreditRecord, reason: str) -> CreditRecord:
     """Revoke a record (it stays, marked revoked, with who, when and why). `actor=None` is the system."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Give the reason for the revocation."), field="reason", code="invalid")
+    reason = required_text(reason, field="reason", message=_("Give the reason for the revocation."))
     if actor is not None and not can(actor, "credit.revoke_record", record):
         raise DomainError(_("Only the recording department or the committee may revoke a record."), code="forbidden")
     with transaction.atomic():

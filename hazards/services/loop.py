@@ -38,6 +38,7 @@ from safety_platform.services import (
     enterprise_users,
     fact_record,
     notify,
+    required_text,
     responsible_inspectors,
 )
 from safety_platform.tasks_util import enqueue
@@ -783,8 +784,7 @@ def hazard_void(*, hazard_id: int, actor: Any, kind: str, reason: str) -> Hazard
     """
     if kind not in VoidKind.values:
         raise DomainError(_("Choose why the report is voided."), field="kind", code="invalid")
-    if not (reason or "").strip():
-        raise DomainError(_("Give the reason for voiding the report."), field="reason", code="invalid")
+    required_text(reason, field="reason", message=_("Give the reason for voiding the report."))
 
     def apply(hazard: Hazard, details: dict[str, Any]) -> None:
         from safety_platform.models import Notification

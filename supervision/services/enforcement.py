@@ -37,6 +37,7 @@ from safety_platform.services import (
     enterprise_users,
     fact_record,
     notify,
+    required_text,
 )
 
 from ..models.enforcement import (
@@ -913,8 +914,7 @@ def case_extend(*, actor: Any, case_id: int, days: int | None, reason: str) -> P
     _case_lookup(actor, case_id)
     if not days or days < 1 or days > 365:
         raise DomainError(_("Give the days of the extension (1 to 365)."), field="days", code="invalid")
-    if not (reason or "").strip():
-        raise DomainError(_("Give the reason for the extension."), field="reason", code="invalid")
+    required_text(reason, field="reason", message=_("Give the reason for the extension."))
     with transaction.atomic():
         case, before = _step(case_id, actor, "extend")
         case.extension_days += days
@@ -930,8 +930,7 @@ def case_extend(*, actor: Any, case_id: int, days: int | None, reason: str) -> P
 def case_withdraw(*, actor: Any, case_id: int, reason: str) -> PenaltyCase:
     """撤销立案 (county-level staff): before a decision; the decision clock is cancelled."""
     _case_lookup(actor, case_id)
-    if not (reason or "").strip():
-        raise DomainError(_("Give the reason for withdrawing the case."), field="reason", code="invalid")
+    required_text(reason, field="reason", message=_("Give the reason for withdrawing the case."))
     with transaction.atomic():
         case, before = _step(case_id, actor, "withdraw")
         case.status = CaseStatus.WITHDRAWN
