@@ -118,6 +118,16 @@ def grade_accident(*, deaths: int, serious_injuries: int, direct_loss_yuan: Deci
     return rule_set.grade_for(deaths=deaths, serious_injuries=serious_injuries, direct_loss_yuan=direct_loss_yuan)
 
 
+# A time someone gives (from a phone, or typed by a clerk) may run a little ahead of the server's clock.
+_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _not_future(at: dt.datetime, now: dt.datetime, field: str, message: str) -> None:
+    """Refuse `at` under `field` with `message` if it is later than `now`, beyond the clock skew allowed."""
+    if at > now + _CLOCK_SKEW:
+        raise ValidationError({field: message})
+
+
 def _grade(values: dict[str, Any], rule_set: GradingRuleSet) -> str:
     """The grade of checked figures (`_figures`) under `rule_set`."""
     return grade_accident(
@@ -272,13 +282,11 @@ def accident_report(
         raise ValidationError({"jurisdiction": _("This jurisdiction is outside your jurisdictions.")})
     require_text(title, "title", _("Give the accident a title."))
     require_text(location, "location", _("Say where it happened."))
-    if occurred_at > now + dt.timedelta(minutes=5):
-        raise ValidationError({"occurred_at": _("The time of the accident cannot be in the future.")})
+    _not_future(occurred_at, now, "occurred_at", _("The time of the accident cannot be in the future."))
     reported_at = reported_at or now
     if reported_at < occurred_at:
         raise ValidationError({"reported_at": _("The report cannot precede the accident.")})
-    if reported_at > now + dt.timedelta(minutes=5):
-        raise ValidationError({"reported_at": _("The report time cannot be in the future.")})
+    _not_future(reported_at, now, "reported_at", _("The report time cannot be in the future."))
     values = _figures(figures)
     rule_set = GradingRuleSet.objects.in_force(occurred_at)
     grade = _grade(values, rule_set)
@@ -431,8 +439,7 @@ def accident_forward(
         raise ValidationError({"level": _("Choose the level that received the report.")})
     now = timezone.now()
     received_at = received_at or now
-    if received_at > now + dt.timedelta(minutes=5):
-        raise ValidationError({"received_at": _("Cannot be in the future.")})
+    _not_future(received_at, now, "received_at", _("Cannot be in the future."))
     with transaction.atomic():
         locked = lock_row(Accident.objects.select_related("rule_set"), accident.pk)
         reached = set(locked.report_steps.values_list("level", flat=True))
@@ -616,8 +623,7 @@ def response_log_add(
     require_text(action, "action", _("Say what was done."))
     now = timezone.now()
     at = at or now
-    if at > now + dt.timedelta(minutes=5):
-        raise ValidationError({"at": _("Cannot be in the future.")})
+    _not_future(at, now, "at", _("Cannot be in the future."))
     team_list = list(teams)
     visible_teams = set(
         RescueTeam.objects.visible_to(actor).filter(pk__in=[t.pk for t in team_list]).values_list("pk", flat=True)
