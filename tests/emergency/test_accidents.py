@@ -337,3 +337,24 @@ def test_bad_figures_are_field_errors(users: dict[str, Any], xinluo_chem: Any) -
             location="x",
         )
     assert "occurred_at" in exc.value.message_dict
+
+
+def test_a_time_up_to_five_minutes_ahead_of_the_server_is_taken_and_a_later_one_is_refused(
+    users: dict[str, Any], xinluo_chem: Any, reported: Any
+) -> None:
+    given: dict[str, Any] = {
+        "actor": users["inspector"],
+        "enterprise": xinluo_chem,
+        "title": "储罐泄漏",
+        "category": "industrial",
+        "location": "罐区",
+    }
+    ahead = timezone.now() + dt.timedelta(minutes=4)  # a phone whose clock runs a little fast
+    assert accident_report(occurred_at=ahead, reported_at=ahead, **given).occurred_at == ahead
+    later = timezone.now() + dt.timedelta(minutes=6)
+    with pytest.raises(ValidationError) as excinfo:
+        accident_report(occurred_at=later, **given)
+    assert set(excinfo.value.message_dict) == {"occurred_at"}
+    with pytest.raises(ValidationError) as excinfo:
+        response_log_add(actor=users["inspector"], accident=reported, action="到场", at=later)
+    assert set(excinfo.value.message_dict) == {"at"}
