@@ -6,12 +6,18 @@ above the list, and the links below it.
       {% if user|can:"emergency.register_resource" %}<a class="btn btn-sm btn-primary" href="…">…</a>{% endif %}
     {% endlist_heading %}
     {% list_filters filterset.form "q status jurisdiction" staff_only="jurisdiction" %}
-    <table> … {% empty %}{% include "includes/empty_row.html" with colspan=5 message=_("No teams match.") %} … </table>
-    {% include "includes/pagination.html" %}
+    {% list_table %}
+      <thead>…</thead>
+      <tbody>… {% empty %}{% include "includes/empty_row.html" with colspan=5 message=_("No teams match.") %} …</tbody>
+    {% endlist_table %}
 
 `list_heading` renders `includes/list_heading.html`: the page's `<h1>` with the count of `page_obj` (its
 `data-testid="total"` badge), and, when the tag holds anything, a row with the h1 on one side and what the tag
 holds (the page's buttons) on the other; `badge=` sets the badge's colour class.
+
+`list_table` renders `includes/list_table.html`: the scrolling wrapper, the table (`table table-sm table-hover
+bg-white align-middle`, then the classes named, e.g. `{% list_table "small" %}`; `hover=False` for rows that
+link nowhere, `testid=` its data-testid) around what the tag holds, and the pages under it.
 
 The page of one listed record heads itself the same way, with `includes/detail_heading.html`: its title block
 (the h1 with its badges, a line under it) on one side and its actions on the other.
@@ -166,3 +172,34 @@ def detail_heading(parser: Parser, token: Token) -> DetailHeadingNode:
         actions = parser.parse(("enddetail_heading",))
         parser.delete_first_token()
     return DetailHeadingNode(title, actions)
+
+
+class ListTableNode(template.Node):
+    def __init__(self, css: FilterExpression | None, options: dict[str, FilterExpression], body: NodeList) -> None:
+        self.css = css
+        self.options = options
+        self.body = body
+
+    def render(self, context: template.Context) -> str:
+        frame = context.template.engine.get_template("includes/list_table.html")  # type: ignore[union-attr]
+        values = {name: value.resolve(context) for name, value in self.options.items()}
+        values.setdefault("hover", True)
+        values["css"] = self.css.resolve(context) if self.css is not None else ""
+        values["body"] = self.body.render(context)
+        with context.push(**values):
+            return frame.render(context)
+
+
+@register.tag
+def list_table(parser: Parser, token: Token) -> ListTableNode:
+    """`{% list_table ["more classes"] [hover=False] [testid="…"] %}<thead>…<tbody>…{% endlist_table %}`: a list's
+    table and its pages (see the module's docstring)."""
+    bits = token.split_contents()
+    rest = bits[1:]
+    css = parser.compile_filter(rest.pop(0)) if rest and "=" not in rest[0] else None
+    options = token_kwargs(rest, parser)
+    if rest or set(options) - {"hover", "testid"}:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes the table's further classes, hover= and testid= only")
+    body = parser.parse(("endlist_table",))
+    parser.delete_first_token()
+    return ListTableNode(css, options, body)

@@ -43,7 +43,8 @@ def test_list_filters_come_from_the_shared_include() -> None:
     assert hand_written == [], "write the filters with {% list_filters %} (templatetags/platform_lists.py)"
     # A paginated list that filters (it names a filterset or a filter form) renders them with the tag.
     for name, text in templates.items():
-        if "includes/pagination.html" in text and re.search(r"\bfilterset\b|\bform\.", text):
+        paginated = "includes/pagination.html" in text or "{% list_table " in text
+        if paginated and re.search(r"\bfilterset\b|\bform\.", text):
             assert "{% list_filters " in text, name
     # One filter-errors block, included only by the shared form; no per-app copy of it.
     includers = sorted(name for name, text in templates.items() if "includes/filter_errors.html" in text)
@@ -188,3 +189,22 @@ def test_detail_heading_renders_the_title_block_and_the_actions() -> None:
     # Without actions the title block stands alone in the row.
     bare = "{% load platform_lists %}{% detail_heading %}<h1>{{ name }}</h1>{% enddetail_heading %}"
     assert _folded(Template(bare).render(Context({"name": "A"}))) == f"{row}<div><h1>A</h1></div></div>"
+
+
+def test_list_table_renders_the_frame_and_the_pages() -> None:
+    from django.core.paginator import Paginator
+    from django.template import Context, Template
+
+    page = Paginator(list(range(30)), 10).page(2)
+    source = '{% load platform_lists %}{% list_table "small" testid="rows" %}<tbody>{{ n }}</tbody>{% endlist_table %}'
+    html = _folded(Template(source).render(Context({"n": 1, "page_obj": page, "query": "q=a"})))
+    assert html.startswith(
+        '<div class="table-responsive"><table class="table table-sm table-hover bg-white align-middle small"'
+        ' data-testid="rows"><tbody>1</tbody></table></div><nav '
+    )
+    assert 'href="?q=a&page=1"' in html and 'href="?q=a&page=3"' in html
+    plain = "{% load platform_lists %}{% list_table hover=False %}<tbody></tbody>{% endlist_table %}"
+    assert _folded(Template(plain).render(Context({"page_obj": Paginator([1], 10).page(1)}))) == (
+        '<div class="table-responsive"><table class="table table-sm bg-white align-middle">'
+        "<tbody></tbody></table></div>"
+    )
