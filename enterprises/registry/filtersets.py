@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety_platform.filters import StrictBooleanFilter, StyledFilterSet
 from safety_platform.forms import model_choice_field
@@ -58,7 +59,7 @@ class EnterpriseFilterSet(StyledFilterSet):
     jurisdiction = jurisdiction_filter()
     industry = django_filters.CharFilter(method="filter_industry", label=_("Industry code (prefix)"))
     risk_category = django_filters.ChoiceFilter(choices=RiskCategory.choices, label=_("High-risk category"))
-    status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label=pgettext_lazy("enterprise", "Status"))
     scale = django_filters.ChoiceFilter(choices=EnterpriseScale.choices, label=_("Scale"))
     is_key = StrictBooleanFilter(label=_("Key enterprise"))
     supervising_department = django_filters.ModelChoiceFilter(

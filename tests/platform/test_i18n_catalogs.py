@@ -2,7 +2,7 @@
 not mean different things in two catalogs.
 
 At run time the first catalog that has a msgid wins (LOCALE_PATHS, then INSTALLED_APPS in order): if
-`enterprises` translates "Status" as 经营状态 (business status), the hazards list would show that too.
+`enterprises` translated "Status" as 经营状态 (business status), the hazards list would show that too.
 A word whose meaning differs between apps takes a context (`pgettext`, `{% trans "…" context "…" %}`);
 every other shared word has one translation everywhere.
 """
@@ -46,6 +46,10 @@ def test_a_context_keeps_an_apps_own_meaning() -> None:
         assert pgettext("hazard state", "Registered") == "已登记"
         assert pgettext("hazard", "Open") == "未销账"
         assert pgettext("hazard", "Status") == "状态"
+        # An enterprise's operating status (经营状态) is the registry's own meaning; the plain word is any record's
+        # status (a project's, an employee's, a certificate's), not 经营状态.
+        assert pgettext("enterprise", "Status") == "经营状态"
+        assert gettext("Status") == "状态"
         assert pgettext("risk", "level") == "风险等级"
         assert pgettext("credit", "revoked at") == "撤销时间"
         # The plain word keeps the registry's meaning.
