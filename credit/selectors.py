@@ -192,8 +192,6 @@ def proposals_to_decide_q(user: Any) -> Q | None:
 def proposals_to_decide(user: Any) -> QuerySet[CreditRecord]:
     """Proposed records the user decides (a department: its own; the committee: all), each with `due_at`,
     the end of its statutory clock (after it the proposal is escalated). One query for a page of them."""
-    from django.contrib.contenttypes.models import ContentType
-
     from safety_platform.models import StatutoryDeadline
 
     from .services.proposals import PROPOSAL_DEADLINE_KIND
@@ -202,11 +200,8 @@ def proposals_to_decide(user: Any) -> QuerySet[CreditRecord]:
     scope = proposals_to_decide_q(user)
     if scope is not None:
         queryset = queryset.filter(scope)
-    due = StatutoryDeadline.objects.filter(
-        source_type=ContentType.objects.get_for_model(CreditRecord),
-        source_id=OuterRef("pk"),
-        kind=PROPOSAL_DEADLINE_KIND,
-    ).values("due_at")[:1]
+    clock = StatutoryDeadline.objects.of(CreditRecord, PROPOSAL_DEADLINE_KIND).filter(source_id=OuterRef("pk"))
+    due = clock.values("due_at")[:1]
     return queryset.select_related(
         "enterprise", "enterprise__jurisdiction", "rule", "rule__rule_set", "department", "fact"
     ).annotate(due_at=Subquery(due, output_field=DateTimeField()))

@@ -552,20 +552,13 @@ def deadline_open(
     return deadline
 
 
-def _deadline_qs(source: models.Model, kind: str | None) -> models.QuerySet[StatutoryDeadline]:
-    qs = StatutoryDeadline.objects.filter(
-        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
-    ).open()
-    return qs.filter(kind=kind) if kind else qs
-
-
 def deadline_met(*, source: models.Model, kind: str | None = None, at: dt.datetime | None = None) -> int:
     """Stop the clock(s) of `source` (all kinds when `kind` is None)."""
-    return _deadline_qs(source, kind).update(met_at=at or timezone.now())
+    return StatutoryDeadline.objects.of(source, kind).open().update(met_at=at or timezone.now())
 
 
 def deadline_cancel(*, source: models.Model, kind: str | None = None) -> int:
-    return _deadline_qs(source, kind).update(cancelled_at=timezone.now())
+    return StatutoryDeadline.objects.of(source, kind).open().update(cancelled_at=timezone.now())
 
 
 def _escalation_recipients(deadline: StatutoryDeadline, level: int) -> list[User]:

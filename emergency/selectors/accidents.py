@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -18,13 +17,9 @@ def accidents_visible_to(user: Any) -> QuerySet[Accident]:
     """Accidents with `has_overdue_clock`: a statutory clock of the accident, or the deadline of one of its
     corrective measures, is past due and still open (measures are followed to completion). One query."""
     now = timezone.now()
-    overdue = StatutoryDeadline.objects.overdue(now).filter(
-        source_type=ContentType.objects.get_for_model(Accident), source_id=OuterRef("pk")
-    )
+    overdue = StatutoryDeadline.objects.overdue(now).of(Accident).filter(source_id=OuterRef("pk"))
     measures = CorrectiveMeasure.objects.filter(evaluation__accident=OuterRef(OuterRef("pk"))).values("pk")
-    overdue_measure = StatutoryDeadline.objects.overdue(now).filter(
-        source_type=ContentType.objects.get_for_model(CorrectiveMeasure), source_id__in=measures
-    )
+    overdue_measure = StatutoryDeadline.objects.overdue(now).of(CorrectiveMeasure).filter(source_id__in=measures)
     return (
         Accident.objects.visible_to(user)
         .select_related("jurisdiction", "enterprise", "rule_set")
@@ -37,9 +32,7 @@ def accidents_visible_to(user: Any) -> QuerySet[Accident]:
 
 
 def accident_clocks(accident: Accident) -> QuerySet[StatutoryDeadline]:
-    return StatutoryDeadline.objects.filter(
-        source_type=ContentType.objects.get_for_model(Accident), source_id=accident.pk
-    ).order_by("due_at")
+    return StatutoryDeadline.objects.of(accident).order_by("due_at")
 
 
 def accident_counts(user: Any, *, since: Any = None) -> dict[str, int]:

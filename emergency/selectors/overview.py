@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -17,9 +16,7 @@ from .warnings import warnings_pending_for_enterprise
 
 
 def emergency_overview(user: Any) -> dict[str, Any]:
-    overdue_clock = StatutoryDeadline.objects.overdue(timezone.now()).filter(
-        source_type=ContentType.objects.get_for_model(Accident), source_id=OuterRef("pk")
-    )
+    overdue_clock = StatutoryDeadline.objects.overdue(timezone.now()).of(Accident).filter(source_id=OuterRef("pk"))
     accidents = (
         Accident.objects.visible_to(user)
         .exclude(status=AccidentStatus.CLOSED)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -207,12 +206,7 @@ def _open_forward_clock(accident: Accident, *, received_level: str, received_at:
         return
     next_level = REPORT_LEVEL_ORDER[index + 1]
     kind = CLOCK_FORWARD.format(level=next_level)
-    if StatutoryDeadline.objects.filter(
-        source_type=ContentType.objects.get_for_model(Accident),
-        source_id=accident.pk,
-        kind=kind,
-        cancelled_at__isnull=True,
-    ).exists():
+    if StatutoryDeadline.objects.of(accident, kind).filter(cancelled_at__isnull=True).exists():
         return  # already running (or met): a re-grade must not move a clock that is ticking
     # A clock cancelled by an earlier downgrade is restarted from this receipt (deadline_open reopens it).
     _open_clock(

@@ -29,6 +29,14 @@ class StatutoryDeadlineQuerySet(models.QuerySet["StatutoryDeadline"]):
     def overdue(self, now: Any = None) -> StatutoryDeadlineQuerySet:
         return self.open().filter(due_at__lt=now or timezone.now())
 
+    def of(self, source: models.Model | type[models.Model], kind: str | None = None) -> StatutoryDeadlineQuerySet:
+        """The clocks of `source`, of `kind` when one is given (else of every kind). `source` is an object, or a model:
+        then the clocks of any object of that model, for the caller to narrow by `source_id` (an `OuterRef`, `__in`)."""
+        qs = self.filter(source_type=ContentType.objects.get_for_model(source))
+        if not isinstance(source, type):
+            qs = qs.filter(source_id=source.pk)
+        return qs.filter(kind=kind) if kind else qs
+
     def visible_to(self, user: Any) -> StatutoryDeadlineQuerySet:
         if user is None or not user.is_authenticated:
             return self.none()

@@ -252,11 +252,8 @@ def generate_plan(
         gone = [row[0] for enterprise_id, row in existing.items() if enterprise_id not in seen and row[1] is None]
         if gone:
             stale = InspectionPlanEntry.objects.filter(pk__in=gone)
-            StatutoryDeadline.objects.filter(
-                source_type=ContentType.objects.get_for_model(InspectionPlanEntry),
-                source_id__in=gone,
-                kind=DEADLINE_KIND,
-            ).open().update(cancelled_at=timezone.now())
+            clocks = StatutoryDeadline.objects.of(InspectionPlanEntry, DEADLINE_KIND).filter(source_id__in=gone)
+            clocks.open().update(cancelled_at=timezone.now())
             stale.delete()
         sync_plan_clocks(plan)
         plan.rule_set = rule_set
@@ -408,16 +405,15 @@ def sync_plan_clocks(plan: InspectionPlan) -> None:
     entries = InspectionPlanEntry.objects.filter(plan=plan).annotate(done=Coalesce(done_count_subquery(plan), 0))
     now = timezone.now()
     due_at = period_due_at(plan)
-    open_clocks = StatutoryDeadline.objects.filter(source_type=entry_type, kind=DEADLINE_KIND).open()
+    clocks = StatutoryDeadline.objects.of(InspectionPlanEntry, DEADLINE_KIND)
+    open_clocks = clocks.open()
     # Done (or nothing required): stop the clock.
     finished = entries.filter(Q(required=0) | Q(done__gte=F("required"))).values("pk")
     open_clocks.filter(source_id__in=Subquery(finished)).update(met_at=now)
     # Still needed: a clock for each entry that has none.
     needed = (
         entries.filter(required__gt=0, done__lt=F("required"))
-        .exclude(
-            pk__in=StatutoryDeadline.objects.filter(source_type=entry_type, kind=DEADLINE_KIND).values("source_id")
-        )
+        .exclude(pk__in=clocks.values("source_id"))
         .select_related("enterprise")
         .only("id", "assignee", "enterprise__id", "enterprise__name", "enterprise__jurisdiction_id")
     )

@@ -109,6 +109,22 @@ def test_deadlines_are_scoped(xinluo_chem: Any, shanghang_site: Any, users: dict
     assert StatutoryDeadline.objects.visible_to(users["enterprise"]).get().enterprise == xinluo_chem
 
 
+def test_the_clocks_of_a_source_by_kind(xinluo_chem: Any, shanghang_site: Any, org: Any) -> None:
+    """`StatutoryDeadline.objects.of(source, kind)`: one lookup of a source's clocks (an object, or a whole model)."""
+    mine = _open(xinluo_chem, timezone.now())
+    other_kind = deadline_open(source=xinluo_chem, kind="test_other", title="其他", due_at=timezone.now())
+    theirs = _open(shanghang_site, timezone.now())
+    of_another_model = deadline_open(
+        source=org.jurisdiction("新罗区"), kind="test_rectification", title="辖区", due_at=timezone.now()
+    )
+    assert set(StatutoryDeadline.objects.of(xinluo_chem)) == {mine, other_kind}
+    assert list(StatutoryDeadline.objects.of(xinluo_chem, "test_rectification")) == [mine]
+    assert set(StatutoryDeadline.objects.of(type(xinluo_chem), "test_rectification")) == {mine, theirs}
+    assert list(StatutoryDeadline.objects.of(org.jurisdiction("新罗区"))) == [of_another_model]
+    deadline_met(source=xinluo_chem, kind="test_rectification")
+    assert list(StatutoryDeadline.objects.of(xinluo_chem).open()) == [other_kind]
+
+
 def test_notify_with_dedup_key_is_idempotent(users: dict[str, Any]) -> None:
     assert notify(recipients=[users["committee"], users["inspector"]], title="t", dedup_key="k") == 2
     assert notify(recipients=[users["committee"], users["inspector"]], title="t", dedup_key="k") == 0
