@@ -1,9 +1,19 @@
-"""Calendar arithmetic the apps share, written once."""
+"""Calendar and clock arithmetic the apps share, written once."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+
+from django.utils import timezone
+
+# A time someone gives (from a phone, or typed by a clerk) may run a little ahead of the server's clock.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def is_future(at: dt.datetime, now: dt.datetime | None = None) -> bool:
+    """Whether `at` is in the future: later than `now` (default: the server's clock) beyond the skew allowed."""
+    return at > (timezone.now() if now is None else now) + CLOCK_SKEW
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

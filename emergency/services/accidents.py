@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind
+from safety_platform.dates import is_future
 from safety_platform.locking import lock_in_state, lock_row
 from safety_platform.models import Jurisdiction, StatutoryDeadline, User
 from safety_platform.permissions import can, is_enterprise_person
@@ -117,13 +118,9 @@ def grade_accident(*, deaths: int, serious_injuries: int, direct_loss_yuan: Deci
     return rule_set.grade_for(deaths=deaths, serious_injuries=serious_injuries, direct_loss_yuan=direct_loss_yuan)
 
 
-# A time someone gives (from a phone, or typed by a clerk) may run a little ahead of the server's clock.
-_CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
 def _not_future(at: dt.datetime, now: dt.datetime, field: str, message: str) -> None:
-    """Refuse `at` under `field` with `message` if it is later than `now`, beyond the clock skew allowed."""
-    if at > now + _CLOCK_SKEW:
+    """Refuse `at` under `field` with `message` if it is in the future (`is_future`: beyond the clock skew allowed)."""
+    if is_future(at, now):
         raise ValidationError({field: message})
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from safety_platform.choices import FactKind, Role
 from safety_platform.concurrency import Opened, check_opened
+from safety_platform.dates import is_future
 from safety_platform.locking import lock_found
 from safety_platform.models import Jurisdiction
 from safety_platform.permissions import AREA_ROLES, COMMITTEE_OFFICE_ROLES, INSPECTOR_ROLES, SITE_ROLES, can
@@ -277,7 +278,7 @@ def hazard_register(
         if existing is not None:
             return existing, False
     found_at = found_at or timezone.now()
-    if found_at > timezone.now() + dt.timedelta(minutes=5):
+    if is_future(found_at):
         raise DomainError(_("A hazard cannot be found in the future."), field="found_at", code="invalid")
     if timezone.localtime(found_at).date() < EARLIEST_FOUND_ON:
         # A typo in the year ("0156-02-18"): it would number the hazard in year 156, and a time before 1901
