@@ -12,7 +12,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, style_widgets
 
 from .choices import SCHEME_INDICATOR_FIELDS, PeriodKind, SchemeKind
 from .indicators import registry
@@ -21,14 +21,9 @@ from .services import weights_error
 
 
 def styled(form: forms.BaseForm) -> None:
-    """Bootstrap classes on the widgets (the admin renders the same forms with its own styles)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-            widget.attrs.setdefault("class", "form-check-input")
-            continue
-        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
-        widget.attrs.setdefault("class", css)
+    """Bootstrap's small classes on the widgets, each box of a choice list too (the admin renders the same forms
+    with its own styles)."""
+    style_widgets(form, small=True, check_lists=True)
 
 
 class CountyInputForm(forms.ModelForm):

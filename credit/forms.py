@@ -8,29 +8,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, StyledFormMixin
 
 from .choices import BlacklistCase
 from .models import CreditRecord, Rule
 from .services import credit_rules_for_manual_entry
 
 
-class _StyledForm(forms.Form):
+class _StyledForm(StyledFormMixin, forms.Form):
     """A credit page's form: its widgets take Bootstrap's classes once its fields are set up."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style()
-
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class CreditRecordForm(_StyledForm):

@@ -17,9 +17,11 @@ from safety_platform.forms import (
     DateInput,
     DateTimeInput,
     IdsChoiceField,
+    StyledFormMixin,
     choice_field,
     model_choice_field,
     set_choice_labels,
+    style_widgets,
 )
 from safety_platform.models import Department, Industry, Jurisdiction
 from safety_platform.permissions import is_enterprise_person
@@ -59,22 +61,12 @@ from .models.accidents import COUNT_MAX, MONEY_MAX
 from .services.supplies import WAREHOUSE_FIELDS
 from .services.teams import TEAM_FIELDS
 
+_STYLE = {"numbers": True}  # Bootstrap classes; a phone shows its number pad for a count or an amount
+
 
 def style(form: forms.BaseForm) -> None:
-    """Bootstrap classes, phone-friendly inputs."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
-            continue
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-        if isinstance(field, forms.IntegerField | forms.DecimalField):
-            widget.attrs.setdefault("inputmode", "numeric" if isinstance(field, forms.IntegerField) else "decimal")
+    """Bootstrap classes, phone-friendly inputs (for a form that changed its fields after `__init__`)."""
+    style_widgets(form, **_STYLE)
 
 
 def _owner_fields(form: Any, user: Any, *, chosen_once: tuple[str, ...], staff_only: tuple[str, ...]) -> None:
@@ -92,16 +84,12 @@ def _owner_fields(form: Any, user: Any, *, chosen_once: tuple[str, ...], staff_o
             form.fields.pop(name)
 
 
-class StyledForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
+class StyledForm(StyledFormMixin, forms.Form):
+    widget_style = _STYLE
 
 
-class StyledModelForm(forms.ModelForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
+class StyledModelForm(StyledFormMixin, forms.ModelForm):
+    widget_style = _STYLE
 
 
 # Teams --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput, choice_field, model_choice_field
+from safety_platform.forms import DateInput, StyledFormMixin, choice_field, model_choice_field, style_widgets
 from safety_platform.models import Industry, Jurisdiction
 from safety_platform.permissions import is_enterprise_person
 from safety_platform.refusals import refusal_into
@@ -76,15 +76,6 @@ class MultipleFileField(forms.FileField):
         return list(files)
 
 
-def _styled(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
 class GradeDeadlineInput(DateInput):
     """The rectification deadline of a grading form. In the browser, choosing a grade puts the deadline the rule
     proposes for it in the field (hazards/grade-deadline.js), unless the user typed a date of their own."""
@@ -105,10 +96,8 @@ def _propose_deadlines(form: forms.BaseForm) -> None:
         form.initial["deadline"] = proposals[grade]
 
 
-class StyledForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _styled(self)
+class StyledForm(StyledFormMixin, forms.Form):
+    """A hazard page's form: Bootstrap's classes; radio buttons are laid out by their templates."""
 
 
 def _position_field(label: Any, axis: str, help_text: Any) -> forms.CharField:
@@ -261,7 +250,7 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, hazard: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        style_widgets(self)
         # A plan may be saved half-written; the report step insists on every part.
         for field in self.fields.values():
             field.required = False

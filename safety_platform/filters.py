@@ -11,19 +11,16 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+from .forms import MAX_ID as MAX_ID
+from .forms import style_widgets
+
 TRUE_VALUES = {"true", "1", "yes", "on"}
 FALSE_VALUES = {"false", "0", "no", "off"}
 
 
 def style_filter_form(form: forms.BaseForm) -> None:
-    """Bootstrap's small controls on a filter form (a select for a field with choices), unless a widget names its
-    own class."""
-    for field in form.fields.values():
-        # A yes/no filter has no choices on its field but is a drop-down all the same.
-        is_select = hasattr(field, "choices") or isinstance(field.widget, forms.Select)
-        field.widget.attrs.setdefault(
-            "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
-        )
+    """Bootstrap's small controls on a filter form, unless a widget names its own class."""
+    style_widgets(form, small=True)
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -84,10 +81,6 @@ class BoolFilter(django_filters.BooleanFilter):
     true/false/1/0/yes/no is a 400 naming the parameter instead of being silently ignored."""
 
     field_class = _StrictNullBooleanField
-
-
-# The largest id a BigAutoField holds: a bigger number is not an id (SQLite cannot even bind it).
-MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.Filter):

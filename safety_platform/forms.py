@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .filters import MAX_ID
+# The largest id a BigAutoField holds: a bigger number is not an id (SQLite cannot even bind it).
+MAX_ID = 2**63 - 1
 
 # An HTML date or datetime-local input understands only ISO values, whatever the page's language. Django
 # renders a date in the active language's first input format (zh-hans: 2026/12/18), which the browser shows
@@ -35,6 +36,55 @@ def set_choice_labels(form: forms.BaseForm, name: str, label: Callable[[Any], st
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     """The form's field `name`, a ChoiceField (whose choices a form sets per user or per kind)."""
     return cast("forms.ChoiceField", form.fields[name])
+
+
+def style_widgets(
+    form: forms.BaseForm, *, small: bool = False, check_lists: bool = False, numbers: bool = False, phone: bool = False
+) -> None:
+    """Give the form's widgets Bootstrap's classes, unless a widget names its own class.
+
+    A drop-down (any ``Select``) is ``form-select``, a checkbox ``form-check-input``, every other input
+    ``form-control``; `small` adds the ``-sm`` size (filter bars, the assessment's dense tables). A list of radio
+    buttons or checkboxes (``RadioSelect``, ``CheckboxSelectMultiple``) is left to its template unless
+    `check_lists` gives each box ``form-check-input``. `numbers` asks a phone for its number pad
+    (``inputmode="numeric"``) on an integer or decimal field; `phone` is for forms laid out inline on phones
+    without labels: the placeholder names a text field, and a textarea of Django's default ten rows gets three.
+    """
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is a RadioSelect too
+            if not check_lists:
+                continue
+            css = "form-check-input"
+        elif isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):  # SelectMultiple and NullBooleanSelect are Selects too
+            css = "form-select form-select-sm" if small else "form-select"
+        else:
+            css = "form-control form-control-sm" if small else "form-control"
+        widget.attrs.setdefault("class", css)
+        if numbers and isinstance(field, forms.IntegerField):  # a DecimalField is an IntegerField too
+            widget.attrs.setdefault("inputmode", "numeric")
+        if (
+            phone
+            and css == "form-control"
+            and field.label
+            and not isinstance(widget, forms.FileInput | forms.DateInput)
+        ):
+            widget.attrs.setdefault("placeholder", str(field.label))
+        if phone and isinstance(widget, forms.Textarea) and str(widget.attrs.get("rows", "10")) == "10":
+            widget.attrs["rows"] = 3  # Django's default of 10 rows is a screenful on a phone
+
+
+class StyledFormMixin:
+    """A form whose widgets take Bootstrap's classes (`style_widgets` with the class's `widget_style`) once its
+    fields are set up; a form that changes its fields afterwards styles them again at the end of its `__init__`."""
+
+    widget_style: ClassVar[dict[str, bool]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self, **self.widget_style)  # type: ignore[arg-type]
 
 
 class DateInput(forms.DateInput):
