@@ -84,9 +84,6 @@ class BlacklistProposalForm(_StyledForm):
             CreditRecord.objects.filter(enterprise=enterprise, behaviour="bad").active().select_related("rule")
         )
         records_field.label_from_instance = lambda r: f"{r.occurred_on} · {r.rule.title}"  # type: ignore[method-assign,assignment]
-        # The page lays the choices out itself (a list of checkboxes); a class here would also land on the
-        # widget's wrapper and squeeze the whole list into a checkbox-wide column.
-        self.fields["evidence_records"].widget.attrs.pop("class", None)
 
 
 class ObjectionForm(_StyledForm):
