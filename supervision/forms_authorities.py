@@ -8,9 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.registry.fields import EnterpriseChoiceField
+from safety_platform.forms import StyledFormMixin
 from safety_platform.models import Department, Jurisdiction
 
-from .forms_common import SELECT, EnterpriseForm
+from .forms_common import EnterpriseForm
 from .services.authorities import AUTHORITY_LEVELS
 
 
@@ -21,14 +22,13 @@ class AuthorityFilterForm(EnterpriseForm):
     enterprise_class = "form-control form-control-sm"
 
 
-class AuthoritySetForm(EnterpriseForm):
+class AuthoritySetForm(StyledFormMixin, EnterpriseForm):
     """Who inspects the enterprise: a county (district, zone) or the city, optionally one department."""
 
     authority = forms.ModelChoiceField(
         label=_("Inspecting authority"),
         queryset=Jurisdiction.objects.none(),
         empty_label=None,
-        widget=forms.Select(attrs=SELECT),
         help_text=_("A county, district or zone, or the city."),
     )
     department = forms.ModelChoiceField(
@@ -36,14 +36,13 @@ class AuthoritySetForm(EnterpriseForm):
         queryset=Department.objects.none(),
         required=False,
         empty_label=_("The enterprise's supervising department"),
-        widget=forms.Select(attrs=SELECT),
     )
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
         max_length=300,
         help_text=_("Asked when the authority or the department changes."),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

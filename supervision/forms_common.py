@@ -1,4 +1,4 @@
-"""What the supervision pages' forms share: the widgets' classes and the enterprise picked in a search box."""
+"""What the supervision pages' forms share: the enterprise picked in a search box."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from django.db.models import QuerySet
 
 from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
 
 
 class EnterpriseForm(forms.Form):

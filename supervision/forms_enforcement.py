@@ -8,14 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, StyledFormMixin
 
-from .forms_common import SELECT, TEXT, EnterpriseForm
+from .forms_common import EnterpriseForm
 from .models.enforcement import INSPECTION_KINDS, CaseStatus, DocumentKind, Violation
 
 
 def _area(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"class": "form-control", "rows": rows})
+    return forms.Textarea(attrs={"rows": rows})
 
 
 TYPED_NUMBER = _("Leave empty to number it automatically; type it for a paper document entered later.")
@@ -28,20 +28,18 @@ def _document_number(help_text: Any = "") -> forms.CharField:
         required=False,
         max_length=60,
         help_text=help_text,
-        widget=forms.TextInput(attrs=TEXT),
     )
 
 
-class DocumentIssueForm(EnterpriseForm):
+class DocumentIssueForm(StyledFormMixin, EnterpriseForm):
     """An inspection document: the record, the order to rectify (its items become hazards), the re-inspection."""
 
     kind = forms.ChoiceField(
         label=_("Document kind"),
         choices=[(k.value, k.label) for k in INSPECTION_KINDS],
         initial=DocumentKind.RECTIFICATION_ORDER,
-        widget=forms.Select(attrs=SELECT),
     )
-    issued_on = forms.DateField(label=_("Date of issue"), initial=timezone.localdate, widget=DateInput(attrs=TEXT))
+    issued_on = forms.DateField(label=_("Date of issue"), initial=timezone.localdate, widget=DateInput())
     number = _document_number(TYPED_NUMBER)
     findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(4))
     legal_basis = forms.CharField(
@@ -56,13 +54,12 @@ class DocumentIssueForm(EnterpriseForm):
         help_text=_("One per line; each becomes a hazard with the deadline below."),
         widget=_area(4),
     )
-    rectify_by = forms.DateField(label=_("Rectify by"), required=False, widget=DateInput(attrs=TEXT))
+    rectify_by = forms.DateField(label=_("Rectify by"), required=False, widget=DateInput())
     hazard_codes = forms.CharField(
         label=_("Hazards already registered"),
         required=False,
         max_length=2000,
         help_text=_("Codes of existing hazards the document covers, separated by commas."),
-        widget=forms.TextInput(attrs=TEXT),
     )
     conclusion = forms.CharField(
         label=_("Conclusion"),
@@ -79,63 +76,61 @@ class DocumentIssueForm(EnterpriseForm):
         return [c.strip() for c in raw.split(",") if c.strip()]
 
 
-class DocumentVoidForm(forms.Form):
+class DocumentVoidForm(StyledFormMixin, forms.Form):
     """作废: the reason is required and kept on the document."""
 
     reason = forms.CharField(
         label=_("Reason for voiding"),
         max_length=300,
         error_messages={"required": _("Give the reason for voiding the document.")},
-        widget=forms.TextInput(attrs=TEXT),
     )
 
 
-class CaseOpenForm(EnterpriseForm):
-    title = forms.CharField(label=_("Cause of the case"), max_length=200, widget=forms.TextInput(attrs=TEXT))
-    violation = forms.ChoiceField(label=_("Violation"), choices=Violation.choices, widget=forms.Select(attrs=SELECT))
-    filed_on = forms.DateField(label=_("Date filed"), initial=timezone.localdate, widget=DateInput(attrs=TEXT))
+class CaseOpenForm(StyledFormMixin, EnterpriseForm):
+    title = forms.CharField(label=_("Cause of the case"), max_length=200)
+    violation = forms.ChoiceField(label=_("Violation"), choices=Violation.choices)
+    filed_on = forms.DateField(label=_("Date filed"), initial=timezone.localdate, widget=DateInput())
     findings = forms.CharField(label=_("Facts found"), required=False, widget=_area(3))
     number = _document_number(TYPED_NUMBER)
 
 
-class InvestigateForm(forms.Form):
+class InvestigateForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Evidence gathered"), required=False, widget=_area(3))
 
 
-class NotifyForm(forms.Form):
-    notified_on = forms.DateField(label=_("Notified on"), widget=DateInput(attrs=TEXT))
+class NotifyForm(StyledFormMixin, forms.Form):
+    notified_on = forms.DateField(label=_("Notified on"), widget=DateInput())
     findings = forms.CharField(label=_("Facts and intended penalty"), widget=_area(3))
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_area(2))
     number = _document_number()
 
 
-class StatementForm(forms.Form):
+class StatementForm(StyledFormMixin, forms.Form):
     statement = forms.CharField(label=_("The party's statement and defence"), required=False, widget=_area(3))
     hearing_requested = forms.BooleanField(label=_("The party requests a hearing"), required=False)
-    requested_on = forms.DateField(label=_("Hearing requested on"), required=False, widget=DateInput(attrs=TEXT))
+    requested_on = forms.DateField(label=_("Hearing requested on"), required=False, widget=DateInput())
 
 
-class HearingForm(forms.Form):
-    held_on = forms.DateField(label=_("Hearing held on"), widget=DateInput(attrs=TEXT))
+class HearingForm(StyledFormMixin, forms.Form):
+    held_on = forms.DateField(label=_("Hearing held on"), widget=DateInput())
     note = forms.CharField(label=_("Hearing record"), widget=_area(3))
 
 
-class DecideForm(forms.Form):
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(attrs=TEXT))
+class DecideForm(StyledFormMixin, forms.Form):
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
     fine_amount = forms.DecimalField(
         label=_("Fine (yuan)"),
         required=False,
         min_value=0,
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={**TEXT, "step": "0.01", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     suspension_days = forms.IntegerField(
         label=_("Suspension of production (days)"),
         required=False,
         min_value=0,
         max_value=3650,
-        widget=forms.NumberInput(attrs=TEXT),
     )
     licence_revocation_proposed = forms.BooleanField(label=_("Propose to revoke a licence"), required=False)
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_area(2))
@@ -143,28 +138,24 @@ class DecideForm(forms.Form):
     number = _document_number()
 
 
-class ExecuteForm(forms.Form):
-    executed_on = forms.DateField(label=_("Execution started on"), widget=DateInput(attrs=TEXT))
+class ExecuteForm(StyledFormMixin, forms.Form):
+    executed_on = forms.DateField(label=_("Execution started on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, widget=_area(2))
 
 
-class CloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(attrs=TEXT))
-    fine_paid_on = forms.DateField(label=_("Fine paid on"), required=False, widget=DateInput(attrs=TEXT))
+class CloseForm(StyledFormMixin, forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())
+    fine_paid_on = forms.DateField(label=_("Fine paid on"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, widget=_area(2))
 
 
-class ExtendForm(forms.Form):
-    days = forms.IntegerField(
-        label=_("Extend by (days)"), min_value=1, max_value=365, widget=forms.NumberInput(attrs=TEXT)
-    )
-    reason = forms.CharField(label=_("Reason for the extension"), max_length=300, widget=forms.TextInput(attrs=TEXT))
+class ExtendForm(StyledFormMixin, forms.Form):
+    days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("Reason for the extension"), max_length=300)
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for withdrawing the case"), max_length=300, widget=forms.TextInput(attrs=TEXT)
-    )
+class WithdrawForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawing the case"), max_length=300)
 
 
 STEP_FORMS: dict[str, type[forms.Form]] = {
@@ -192,33 +183,33 @@ STEP_LABELS: dict[str, Any] = {
 }
 
 
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(StyledFormMixin, forms.Form):
+    widget_style = {"small": True}
+
     kind = forms.ChoiceField(
         label=_("Document kind"),
         required=False,
         choices=[("", _("All")), *DocumentKind.choices],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     year = forms.IntegerField(
         label=_("Year"),
         required=False,
         min_value=2000,
         max_value=2100,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
     )
     number = forms.CharField(
         label=_("Document number"),
         required=False,
         max_length=60,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(StyledFormMixin, forms.Form):
+    widget_style = {"small": True}
+
     status = forms.ChoiceField(
         label=_("Case status"),
         required=False,
         choices=[("", _("All")), *CaseStatus.choices],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     overdue = forms.BooleanField(label=_("Past the decision deadline"), required=False)
