@@ -46,9 +46,10 @@ def style_widgets(
     A drop-down (any ``Select``) is ``form-select``, a checkbox ``form-check-input``, every other input
     ``form-control``; `small` adds the ``-sm`` size (filter bars, the assessment's dense tables). A list of radio
     buttons or checkboxes (``RadioSelect``, ``CheckboxSelectMultiple``) is left to its template unless
-    `check_lists` gives each box ``form-check-input``. `numbers` asks a phone for its number pad
-    (``inputmode="numeric"``) on an integer or decimal field; `phone` is for forms laid out inline on phones
-    without labels: the placeholder names a text field, and a textarea of Django's default ten rows gets three.
+    `check_lists` gives each box ``form-check-input``. `numbers` asks a phone for its number pad on an
+    integer field (``inputmode="numeric"``), with a decimal point on a decimal one; `phone` is for forms laid out
+    inline on phones without labels: the placeholder names a text field, and a textarea of Django's default ten
+    rows gets three.
     """
     for field in form.fields.values():
         widget = field.widget
@@ -63,8 +64,9 @@ def style_widgets(
         else:
             css = "form-control form-control-sm" if small else "form-control"
         widget.attrs.setdefault("class", css)
-        if numbers and isinstance(field, forms.IntegerField):  # a DecimalField is an IntegerField too
-            widget.attrs.setdefault("inputmode", "numeric")
+        if numbers and isinstance(field, forms.IntegerField):  # a DecimalField is an IntegerField to Django
+            # "numeric" is a pad of digits alone (no decimal point on a phone): an amount needs "decimal"
+            widget.attrs.setdefault("inputmode", "decimal" if isinstance(field, forms.DecimalField) else "numeric")
         if (
             phone
             and css == "form-control"

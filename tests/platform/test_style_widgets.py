@@ -66,7 +66,7 @@ def test_small_and_check_lists() -> None:
 def test_numbers() -> None:
     attrs = _attrs(numbers=True)
     assert attrs["count"]["inputmode"] == "numeric"
-    assert attrs["amount"]["inputmode"] == "numeric"  # as emergency's forms had it
+    assert attrs["amount"]["inputmode"] == "decimal"  # a pad with a decimal point for an amount
     assert "inputmode" not in attrs["text"]
 
 
