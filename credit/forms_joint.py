@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety_platform.filters import StyledFilterSet
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, StyledFormMixin
 from safety_platform.models import Department
 
 from .choices import JointMeasureBasis, JointMeasureCategory, JointMeasureKind, JointMeasureStatus
@@ -51,7 +51,7 @@ class MonthFilter(django_filters.CharFilter):
     field_class = MonthField
 
 
-class JointMeasureForm(forms.Form):
+class JointMeasureForm(StyledFormMixin, forms.Form):
     """A measure a department applied; the enterprise comes from the page or from `credit_code`."""
 
     credit_code = CreditCodeField(label=_("Unified social credit code"), max_length=30)
@@ -77,24 +77,18 @@ class JointMeasureForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_credit_code:
             del self.fields["credit_code"]
-        for name, field in self.fields.items():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-            if name == "credit_code":
-                field.widget.attrs.setdefault("autocomplete", "off")
-                field.widget.attrs.setdefault("class", "form-control font-monospace")
+        else:
+            self.fields["credit_code"].widget.attrs.setdefault("autocomplete", "off")
 
 
 class RevokeMeasureForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the revocation"), max_length=500)
 
 
-class IssueNoticesForm(forms.Form):
-    period = MonthField(label=_("Month"))
+class IssueNoticesForm(StyledFormMixin, forms.Form):
+    widget_style = {"small": True}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["period"].widget.attrs.setdefault("class", "form-control form-control-sm")
+    period = MonthField(label=_("Month"))
 
 
 class JointMeasureFilterSet(StyledFilterSet):
