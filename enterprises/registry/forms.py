@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import model_choice_field, set_choice_labels
+from safety_platform.forms import model_choice_field, set_choice_labels, style_widgets
 from safety_platform.models import Department, Industry, Jurisdiction
 from safety_platform.validators import normalize_mainland_mobile
 
@@ -46,15 +46,15 @@ class EnterpriseForm(VersionedFormMixin, forms.ModelForm):
         jurisdiction_choices(self, "jurisdiction", user)
         if self.instance.pk and not self.instance.department_set_manually:
             self.initial["supervising_department"] = None
-        for name, field in self.fields.items():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-            if isinstance(field.widget, forms.Select):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)
-            if name == "principal_mobile":
-                field.widget.attrs.update({"type": "tel", "inputmode": "tel", "autocomplete": "off"})
-            if name == "credit_code":
-                field.widget.attrs.update({"autocapitalize": "characters", "spellcheck": "false", "maxlength": 18})
+        style_widgets(self)
+        if "principal_mobile" in self.fields:
+            self.fields["principal_mobile"].widget.attrs.update(
+                {"type": "tel", "inputmode": "tel", "autocomplete": "off"}
+            )
+        if "credit_code" in self.fields:
+            self.fields["credit_code"].widget.attrs.update(
+                {"autocapitalize": "characters", "spellcheck": "false", "maxlength": 18}
+            )
 
     def clean_credit_code(self) -> str:
         return normalize_credit_code(self.cleaned_data["credit_code"])
