@@ -13,7 +13,8 @@ above the list, and the links below it.
 
 `list_heading` renders `includes/list_heading.html`: the page's `<h1>` with the count of `page_obj` (its
 `data-testid="total"` badge), and, when the tag holds anything, a row with the h1 on one side and what the tag
-holds (the page's buttons) on the other; `badge=` sets the badge's colour class.
+holds (the page's buttons) on the other; `badge=` sets the badge's colour class, and `count=False` leaves the
+badge out (a page that lists without `page_obj`, e.g. the latest runs or every scheme, has no count to show).
 
 `list_table` renders `includes/list_table.html`: the scrolling wrapper, the table (`table table-sm table-hover
 bg-white align-middle`, then the classes named, e.g. `{% list_table "small" %}`; `hover=False` for rows that
@@ -127,7 +128,8 @@ class ListHeadingNode(template.Node):
     def render(self, context: template.Context) -> str:
         heading = context.template.engine.get_template("includes/list_heading.html")  # type: ignore[union-attr]
         badge = self.options["badge"].resolve(context) if "badge" in self.options else "bg-secondary"
-        values = {"title": self.title.resolve(context), "badge": badge, "row": self.row}
+        count = self.options["count"].resolve(context) if "count" in self.options else True
+        values = {"title": self.title.resolve(context), "badge": badge, "count": count, "row": self.row}
         values["actions"] = self.actions.render(context) if self.row else ""
         with context.push(**values):
             return heading.render(context)
@@ -135,15 +137,15 @@ class ListHeadingNode(template.Node):
 
 @register.tag
 def list_heading(parser: Parser, token: Token) -> ListHeadingNode:
-    """`{% list_heading _("Title") [badge="bg-danger"] %}actions{% endlist_heading %}`: a list page's heading
-    (see the module's docstring)."""
+    """`{% list_heading _("Title") [badge="bg-danger"] [count=False] %}actions{% endlist_heading %}`: a list
+    page's heading (see the module's docstring)."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError(f"{bits[0]} needs the page's title")
     rest = bits[2:]
     options = token_kwargs(rest, parser)
-    if rest or set(options) - {"badge"}:
-        raise template.TemplateSyntaxError(f"{bits[0]} takes a title and badge= only")
+    if rest or set(options) - {"badge", "count"}:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a title, badge= and count= only")
     actions = parser.parse(("endlist_heading",))
     parser.delete_first_token()
     return ListHeadingNode(parser.compile_filter(bits[1]), options, actions)
