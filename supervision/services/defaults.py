@@ -1,4 +1,5 @@
-"""The default inspection frequency rules (§3d), seeded by migration 0002 and by `seed_default_rule_set`."""
+"""The default inspection frequency rules (the city's measures §3.2; MEM Order 11), seeded by migration 0002 and by
+`seed_default_rule_set` (migration 0008 rewrote the notes of installations seeded before, which cited a design note)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ DEFAULT_VERSION = "2025-§3d"
 DEFAULT_NAME = "分级分类检查频次（默认）"
 DEFAULT_EFFECTIVE_FROM = dt.date(2025, 1, 1)
 DEFAULT_NOTES = (
-    "DESIGN §3d：高危行业（危险化学品、冶金、矿山、烟花爆竹）按标准化一级/二级/三级/无，每年至多检查 2/4/8/12 次，"
+    "依据《龙岩市防范遏制重特大生产安全事故六项措施》第三部分第2条（分级别、差异化动态管理）："
+    "高危行业（危险化学品、冶金、矿山、烟花爆竹）按标准化一级/二级/三级/无，每年至多检查 2/4/8/12 次，"
     "其他行业 1/2/4/6 次；列入严重失信主体名单的企业每半年至少检查一次（应急管理部令第11号）；"
     "存在重大风险（红色）或信用三级的企业每年至少检查一次。"
 )
