@@ -39,17 +39,20 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 
 def style_widgets(
-    form: forms.BaseForm, *, small: bool = False, check_lists: bool = False, numbers: bool = False, phone: bool = False
+    form: forms.BaseForm, *, small: bool = False, check_lists: bool = True, numbers: bool = False, phone: bool = False
 ) -> None:
     """Give the form's widgets Bootstrap's classes, unless a widget names its own class.
 
     A drop-down (any ``Select``) is ``form-select``, a checkbox ``form-check-input``, every other input
-    ``form-control``; `small` adds the ``-sm`` size (filter bars, the assessment's dense tables). A list of radio
-    buttons or checkboxes (``RadioSelect``, ``CheckboxSelectMultiple``) is left to its template unless
-    `check_lists` gives each box ``form-check-input``. `numbers` asks a phone for its number pad on an
-    integer field (``inputmode="numeric"``), with a decimal point on a decimal one; `phone` is for forms laid out
-    inline on phones without labels: the placeholder names a text field, and a textarea of Django's default ten
-    rows gets three.
+    ``form-control``; `small` adds the ``-sm`` size (filter bars, the assessment's dense tables). Each box of a
+    list of radio buttons or checkboxes (``RadioSelect``, ``CheckboxSelectMultiple``) is ``form-check-input`` too:
+    templates/includes/form_fields.html lays such a list out as Bootstrap ``form-check`` rows, a box then its
+    label. (Django's own ``{{ field }}`` would also put the class on the list's wrapping ``<div>``: a template
+    that draws a list itself renders it box by box.) `check_lists=False` leaves the boxes unclassed.
+
+    `numbers` asks a phone for its number pad on an integer field (``inputmode="numeric"``), with a decimal point
+    on a decimal one; `phone` is for forms laid out inline on phones without labels: the placeholder names a text
+    field, and a textarea of Django's default ten rows gets three.
     """
     for field in form.fields.values():
         widget = field.widget

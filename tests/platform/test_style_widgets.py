@@ -1,6 +1,6 @@
 """The one rule that gives a form's widgets Bootstrap's classes (safety_platform.forms.style_widgets), in each of
-the variants the apps use: the plain one (hazards, credit), small (filter bars, the assessment), the assessment's
-boxes of choice lists, emergency's number pads and the enterprise rooms' phone layout."""
+the variants the apps use: the plain one (hazards, credit; each box of a choice list too), small (filter bars, the
+assessment), emergency's number pads and the enterprise rooms' phone layout."""
 
 from __future__ import annotations
 
@@ -48,12 +48,18 @@ def test_plain() -> None:
         "kind": "form-select",
         "kinds": "form-select",
         "maybe": "form-select",
-        "radio": None,  # a list of radio buttons or checkboxes is laid out by its template
-        "boxes": None,
+        "radio": "form-check-input",  # each box of a list: includes/form_fields.html lays them out in form-check rows
+        "boxes": "form-check-input",
         "own": "font-monospace",  # a widget that names its own class keeps it
     }
     assert "inputmode" not in attrs["count"] and "placeholder" not in attrs["text"]
     assert attrs["note"]["rows"] == "10"
+
+
+def test_check_lists_false_leaves_the_boxes_of_a_list_alone() -> None:
+    attrs = _attrs(check_lists=False)
+    assert "class" not in attrs["radio"] and "class" not in attrs["boxes"]
+    assert attrs["flag"]["class"] == "form-check-input"
 
 
 def test_small_and_check_lists() -> None:
