@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 
 from django.utils import timezone
 
@@ -32,3 +33,11 @@ def month_span(year: int, first_month: int, months: int) -> tuple[dt.date, dt.da
 def quarter_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
     """The first and the last day of quarter 1–4 of `year`; without a quarter, of the whole year."""
     return month_span(year, 3 * quarter - 2, 3) if quarter else month_span(year, 1, 12)
+
+
+def day_asked(query: Mapping[str, str], name: str = "on") -> dt.date:
+    """The day the query parameter `name` gives as YYYY-MM-DD ("as of" a report's date), today when it is absent or
+    empty; ValueError when it names no day. Each caller refuses in its own way: a page says so in a message and
+    shows today, an API answers 400 naming the parameter."""
+    raw = query.get(name, "")
+    return dt.date.fromisoformat(raw) if raw else timezone.localdate()

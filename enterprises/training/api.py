@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from safety_platform.api.fields import VisibleRelatedField
 from safety_platform.api.views import ScopedEditViewSet, ScopedViewSetMixin
+from safety_platform.dates import day_asked
 from safety_platform.security import signed_in_user
 
 from ..common.api import enterprise_for_write, request_data
@@ -40,9 +40,9 @@ from .services import (
 
 
 def _as_of(request: Request) -> dt.date:
-    raw = request.query_params.get("on", "")
+    """The day of `?on=` (today when absent); a bad one is a 400 naming the parameter."""
     try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        return day_asked(request.query_params)
     except ValueError:
         raise serializers.ValidationError({"on": [_("Use a date as YYYY-MM-DD.")]}) from None
 

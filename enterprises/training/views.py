@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety_platform.concurrency import VERSION_FIELD
+from safety_platform.dates import day_asked
 from safety_platform.pagination import ListPaginator
 from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.security import signed_in_user
@@ -54,11 +55,11 @@ from .services import (
 
 
 def _as_of(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("on", "")
+    """The day of `?on=` (today when absent); a bad one is said in a message and the page shows today."""
     try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        return day_asked(request.GET)
     except ValueError:
-        messages.error(request, _("Not a date (YYYY-MM-DD): '%(v)s'.") % {"v": raw})
+        messages.error(request, _("Not a date (YYYY-MM-DD): '%(v)s'.") % {"v": request.GET["on"]})
         return timezone.localdate()
 
 
