@@ -77,12 +77,13 @@ def list_filters(
     testid: str = "",
 ) -> dict[str, Any]:
     """`fields`: the names to show, space-separated (all when empty); `staff_only`: those hidden from an
-    enterprise's own users (their list is already theirs); `narrow`: short number boxes; `placeholder`: the
+    enterprise's own users (their list is already theirs), besides the `enterprise` filter, which they never see
+    (it could only name their own enterprise); `narrow`: short number boxes; `placeholder`: the
     search box's hint; `extra`: a template rendered next to the filter button; `form_id`, `css`: the form's
     id and extra classes (a collapsible form on phones); `testid`: its data-testid."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    hidden = set(staff_only.split()) if is_enterprise_person(user) else set()
+    hidden = {"enterprise", *staff_only.split()} if is_enterprise_person(user) else set()
     names = fields.split() or list(form.fields)
     short = set(narrow.split())
     rows = []

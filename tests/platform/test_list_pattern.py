@@ -129,6 +129,35 @@ def test_an_enterprise_user_does_not_get_the_staff_filters(client: Any, users: d
     assert "q" in names and "state" in names and not names & {"enterprise", "jurisdiction"}
 
 
+# Lists whose filter set has an enterprise filter, which staff use and an enterprise's own user never sees (every
+# row is already theirs): (url name, a filter both see, filters staff alone see).
+ENTERPRISE_FILTERED = [
+    ("enterprises:employee_list", "q", {"enterprise"}),
+    ("enterprises:opcert_list", "expiring", {"enterprise"}),
+    ("enterprises:equipment_list", "q", {"enterprise"}),
+    ("enterprises:stdcert_list", "status", {"enterprise", "jurisdiction"}),
+    ("enterprises:joint_inspection_list", "status", {"enterprise"}),
+    ("enterprises:demonstration_list", "status", {"enterprise"}),
+]
+
+
+@pytest.mark.parametrize(("url_name", "shared", "staff_only"), ENTERPRISE_FILTERED)
+def test_the_enterprise_filter_is_for_staff_alone(
+    client: Any, users: dict[str, Any], url_name: str, shared: str, staff_only: set[str]
+) -> None:
+    seen = {}
+    for role in ("committee", "enterprise"):
+        client.force_login(users[role])
+        response = client.get(reverse(url_name))
+        assert response.status_code == 200, role
+        page = _Filters()
+        page.feed(response.content.decode())
+        seen[role] = {f.get("name") for f in page.fields}
+    assert shared in seen["committee"] and shared in seen["enterprise"]
+    assert staff_only <= seen["committee"], seen["committee"]
+    assert not staff_only & seen["enterprise"], seen["enterprise"]
+
+
 def test_list_headings_come_from_the_shared_tag() -> None:
     """A list's count (its `data-testid="total"` badge) is written once, by `{% list_heading %}`."""
     writers = sorted(name for name, text in _templates().items() if 'data-testid="total"' in text)
