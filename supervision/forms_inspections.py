@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField, EnterpriseFilter
 from hazards.models import Checklist, ChecklistItem
-from safety_platform.forms import DateInput
+from safety_platform.forms import DateInput, style_widgets
 from safety_platform.models import Department
 
 from .choices import InspectionReason
@@ -30,7 +30,8 @@ class EnterpriseChooseForm(EnterpriseForm):
 
 
 def _degrees(label: Any, limit: int, *, max_digits: int) -> forms.DecimalField:
-    """An optional latitude or longitude: degrees within ±`limit`, six decimals."""
+    """An optional latitude or longitude: degrees within ±`limit`, six decimals; the form's
+    `style_widgets(numbers=True)` gives its box the decimal pad."""
     return forms.DecimalField(
         label=label,
         required=False,
@@ -38,28 +39,26 @@ def _degrees(label: Any, limit: int, *, max_digits: int) -> forms.DecimalField:
         max_value=limit,
         decimal_places=6,
         max_digits=max_digits,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
 
 
 class InspectionForm(forms.Form):
-    """An inspection of one enterprise: the day, why, who joined, then one card per checklist item."""
+    """An inspection of one enterprise: the day, why, who joined, then one card per checklist item.
+
+    The widgets take Bootstrap's classes from `style_widgets` once the items' fields are added; a result's radio
+    buttons keep their own `btn-check` (drawn as a button group), and the departments' boxes stay unclassed, as
+    templates/supervision/inspections/form.html draws them box by box."""
 
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     checklist = forms.ModelChoiceField(queryset=Checklist.objects.none(), required=False, widget=forms.HiddenInput)
-    inspected_on = forms.DateField(label=_("Inspected on"), widget=DateInput(attrs={"class": "form-control"}))
-    reason = forms.ChoiceField(
-        label=_("Reason"),
-        choices=InspectionReason.choices,
-        initial=InspectionReason.PLANNED,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    inspected_on = forms.DateField(label=_("Inspected on"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("Reason"), choices=InspectionReason.choices, initial=InspectionReason.PLANNED)
     reason_note = forms.CharField(
         label=_("Reason stated"),
         required=False,
         max_length=300,
         help_text=_("Required beyond the yearly cap of the enterprise's class: the complaint, accident or campaign."),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments joining"),
@@ -68,9 +67,7 @@ class InspectionForm(forms.Form):
         help_text=_("A joint inspection: every department ticked here sees this one record."),
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
-        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 3})
-    )
+    note = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     latitude = _degrees(_("Latitude"), 90, max_digits=8)
     longitude = _degrees(_("Longitude"), 180, max_digits=9)
 
@@ -102,19 +99,13 @@ class InspectionForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "btn-check"}),
                 error_messages={"required": _("Choose pass, fail or not applicable.")},
             )
-            self.fields[f"item_{item.pk}_note"] = forms.CharField(
-                label=_("Note"),
-                required=False,
-                max_length=400,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
-            )
+            self.fields[f"item_{item.pk}_note"] = forms.CharField(label=_("Note"), required=False, max_length=400)
             self.fields[f"item_{item.pk}_photo"] = forms.FileField(
                 label=_("Photo"),
                 required=False,
-                widget=forms.ClearableFileInput(
-                    attrs={"class": "form-control", "accept": "image/*", "capture": "environment"}
-                ),
+                widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
             )
+        style_widgets(self, numbers=True, check_lists=False)
 
     def item_rows(self) -> list[dict[str, Any]]:
         """One card per item: the item and its three fields."""
@@ -142,17 +133,21 @@ class InspectionForm(forms.Form):
 
 
 class InspectionFilterSet(django_filters.FilterSet):
+    """The inspection list's filters, in Bootstrap's full-size controls (`style_widgets`)."""
+
     enterprise = EnterpriseFilter(field_name="enterprise")
-    reason = django_filters.ChoiceFilter(
-        label=_("Reason"), choices=InspectionReason.choices, widget=forms.Select(attrs={"class": "form-select"})
-    )
+    reason = django_filters.ChoiceFilter(label=_("Reason"), choices=InspectionReason.choices)
     inspected_from = django_filters.DateFilter(
-        label=_("From"), field_name="inspected_on", lookup_expr="gte", widget=DateInput(attrs={"class": "form-control"})
+        label=_("From"), field_name="inspected_on", lookup_expr="gte", widget=DateInput()
     )
     inspected_to = django_filters.DateFilter(
-        label=_("To"), field_name="inspected_on", lookup_expr="lte", widget=DateInput(attrs={"class": "form-control"})
+        label=_("To"), field_name="inspected_on", lookup_expr="lte", widget=DateInput()
     )
 
     class Meta:
         model = Inspection
         fields = ["enterprise", "reason", "inspected_from", "inspected_to"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self.form)

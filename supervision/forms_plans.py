@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.filters import MAX_ID
+from safety_platform.forms import StyledFormMixin, style_widgets
 from safety_platform.models import Department, Jurisdiction, User
 from safety_platform.scoping import in_own_areas
 from safety_platform.widgets import AutocompleteFieldMixin, AutocompleteInput
@@ -73,7 +74,7 @@ class AssigneeField(AutocompleteFieldMixin, forms.ModelChoiceField):
         return (found.pk, user_label(found)) if found else (None, "")
 
 
-class PlanGenerateForm(forms.Form):
+class PlanGenerateForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=pgettext_lazy("inspection", "Period"),
@@ -94,10 +95,6 @@ class PlanGenerateForm(forms.Form):
         self.fields["department"].queryset = Department.objects.order_by(  # type: ignore[attr-defined]
             "jurisdiction__path", "name"
         )
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
 
 
 def county_choices(user: Any) -> QuerySet[Jurisdiction]:
@@ -109,14 +106,16 @@ def county_choices(user: Any) -> QuerySet[Jurisdiction]:
     return queryset.filter(in_own_areas(user, "path"))
 
 
-class PlanEntryAdjustForm(forms.Form):
+class PlanEntryAdjustForm(StyledFormMixin, forms.Form):
+    """The assignee's search box is added after the widgets are styled: it draws its own `form-control`."""
+
     required = forms.IntegerField(label=_("Inspections required"), min_value=0, max_value=100)
     assignee = forms.Field(label=_("Assigned to"), required=False)
     reason = forms.CharField(
         label=_("Reason for the adjustment"),
         max_length=300,
         required=False,  # asked by the service only when something changes: an unchanged save changes nothing
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required: it is kept with the plan (for example a complaint, an accident, a campaign)."),
     )
 
@@ -126,7 +125,6 @@ class PlanEntryAdjustForm(forms.Form):
         self.fields["assignee"] = AssigneeField(
             assignees, url, label=_("Assigned to"), required=False, help_text=_("An inspector or grid member.")
         )
-        self.fields["required"].widget.attrs["class"] = "form-control"
         self.fields["reason"].widget.attrs["aria-describedby"] = "id_reason_helptext"
 
 
@@ -152,6 +150,4 @@ class EntryFilterForm(forms.Form):
         ).order_by("sort_order", "name")
         url = reverse("supervision:plan_assignees", args=[plan.pk])
         self.fields["assignee"] = AssigneeField(assignees, url, label=_("Assigned to"), required=False)
-        self.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["township"].widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["assignee"].widget.attrs["class"] = "form-control form-control-sm"
+        style_widgets(self, small=True)  # a filter bar's small controls, the assignee's search box with them
