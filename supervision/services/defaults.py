@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-DEFAULT_VERSION = "2025-§3d"
+DEFAULT_VERSION = "LY-2025.1"  # migration 0009 renamed "2025-§3d" (a design note's section) to this
 DEFAULT_NAME = "分级分类检查频次（默认）"
 DEFAULT_EFFECTIVE_FROM = dt.date(2025, 1, 1)
 DEFAULT_NOTES = (

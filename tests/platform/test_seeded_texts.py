@@ -19,6 +19,7 @@ MIGRATIONS = {
     "assessment": "assessment.migrations.0006_scheme_notes_cite_city_measures",
     "supervision": "supervision.migrations.0008_rule_notes_cite_city_measures",
     "hazards": "hazards.migrations.0014_risk_banding_basis_in_chinese",
+    "version": "supervision.migrations.0009_rule_set_version_label",
 }
 
 
@@ -36,6 +37,18 @@ def test_a_fresh_installation_shows_no_design_note_reference_and_no_english_basi
     assert not [text for text in texts if "DESIGN" in text]
     assert not [text for text in texts if " red" in text or "matrix" in text]
     assert any("六项措施" in text for text in Scheme.objects.values_list("notes", flat=True))
+    # The rule set's version label, shown on plans and cases, names no design note's section either.
+    assert not [v for v in InspectionRuleSet.objects.values_list("version", flat=True) if "§" in v]
+
+
+def test_the_default_rule_set_keeps_its_plans_when_its_version_label_is_renamed() -> None:
+    migration = importlib.import_module(MIGRATIONS["version"])
+    rule_set = InspectionRuleSet.objects.get(version="LY-2025.1")
+    InspectionRuleSet.objects.filter(pk=rule_set.pk).update(version=migration.OLD_VERSION)
+    migration.forwards(apps, None)
+    assert InspectionRuleSet.objects.get(pk=rule_set.pk).version == "LY-2025.1"
+    migration.backwards(apps, None)
+    assert InspectionRuleSet.objects.get(pk=rule_set.pk).version == migration.OLD_VERSION
 
 
 def test_the_migrations_rewrite_the_old_seeded_texts_and_leave_edited_ones() -> None:

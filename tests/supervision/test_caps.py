@@ -47,7 +47,7 @@ def _inspect(firm: Any, day: dt.date, **extra: Any) -> Inspection:
 def test_the_class_of_a_level_one_enterprise_of_another_industry(trade_level_one: Any) -> None:
     klass = enterprise_class(trade_level_one, dt.date(2026, 5, 1))
     assert (klass.min_per_year, klass.max_per_year) == (0, 1)
-    assert klass.rule_set is not None and klass.rule_set.version == "2025-§3d"
+    assert klass.rule_set is not None and klass.rule_set.version == "LY-2025.1"
 
 
 def test_the_first_inspection_under_the_cap_passes(trade_level_one: Any) -> None:
