@@ -59,9 +59,9 @@ class AutocompleteInput(forms.Widget):
         if value not in (None, ""):
             pk, label = self.lookup(value) if self.lookup is not None else (None, str(value))
         final = self.build_attrs(self.attrs, attrs)
+        # The text box's class: the form's (style_widgets gives a search box form-control, with -sm in a filter
+        # bar, as it is no Select), else form-control.
         css = str(final.pop("class", "form-control"))
-        # A filter form styles every field with a choice as a select: this is a text box.
-        css = css.replace("form-select-sm", "form-control-sm").replace("form-select", "form-control")
         input_id = final.pop("id", None) or f"id_{name}"
         disabled = bool(final.pop("disabled", False))
         required = bool(final.pop("required", False))
