@@ -48,7 +48,8 @@ def style_widgets(
     list of radio buttons or checkboxes (``RadioSelect``, ``CheckboxSelectMultiple``) is ``form-check-input`` too:
     templates/includes/form_fields.html lays such a list out as Bootstrap ``form-check`` rows, a box then its
     label. (Django's own ``{{ field }}`` would also put the class on the list's wrapping ``<div>``: a template
-    that draws a list itself renders it box by box.) `check_lists=False` leaves the boxes unclassed.
+    that draws a list itself renders it box by box.) `check_lists=False` leaves the boxes unclassed; a hidden
+    input is left as it is (nothing to draw).
 
     `numbers` asks a phone for its number pad on an integer field (``inputmode="numeric"``), with a decimal point
     on a decimal one; `phone` is for forms laid out inline on phones without labels: the placeholder names a text
@@ -56,6 +57,8 @@ def style_widgets(
     """
     for field in form.fields.values():
         widget = field.widget
+        if widget.is_hidden:  # nothing to draw: a hidden input keeps its attrs as they are
+            continue
         if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is a RadioSelect too
             if not check_lists:
                 continue

@@ -105,7 +105,7 @@ class InspectionForm(forms.Form):
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
             )
-        style_widgets(self, numbers=True, check_lists=False)
+        style_widgets(self, numbers=True)
 
     def item_rows(self) -> list[dict[str, Any]]:
         """One card per item: the item and its three fields."""

@@ -30,7 +30,7 @@ def test_inspection_form(org: Any, xinluo_chem: Any) -> None:
     assert attrs["inspected_on"] == {"class": "form-control"}
     assert attrs["reason"] == {"class": "form-select"}
     assert attrs["reason_note"] == {"maxlength": "300", "class": "form-control"}
-    assert attrs["departments"] == {}  # drawn box by box in form-check rows by its template
+    assert attrs["departments"] == {"class": "form-check-input"}  # each box, in the form-check rows of its template
     assert attrs["note"] == {"cols": "40", "rows": "3", "class": "form-control"}
     degrees = {"step": "any", "min": "-90", "max": "90", "class": "form-control", "inputmode": "decimal"}
     assert attrs["latitude"] == degrees
