@@ -384,7 +384,7 @@ class SelfCheckForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
             self.fields[f"photo_{item.pk}"] = MultipleFileField(label=_("Photo"), capture=True)
-        self.fields["note"].widget.attrs["class"] = "form-control"
+        style_widgets(self)  # the outcome radios are form-check-input, laid out by the template as form-check rows
 
     def rows(self) -> list[dict[str, Any]]:
         return [

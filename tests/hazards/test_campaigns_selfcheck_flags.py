@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from hazards.choices import CheckOutcome
 from hazards.models import Campaign, Checklist, ChecklistItem, Hazard, SelfCheck
 from hazards.selectors import (
     campaigns_with_stats,
@@ -20,6 +21,7 @@ from hazards.services import Answer, campaign_save, hazard_close, hazard_log, se
 from safety_platform.services import DomainError
 from tests.clock import shanghai
 from tests.hazards.factories import image_upload, make_hazard
+from tests.platform.test_check_lists import assert_styled_rows, rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
@@ -218,3 +220,18 @@ def test_vague_and_undated_hazards_are_flagged(users: dict[str, Any], xinluo_che
     client.force_login(users["inspector"])
     body = client.get(reverse("hazards:plausibility")).content.decode()
     assert vague.code in body and clear.code in body and assessed.code not in body
+
+
+def test_the_self_check_outcomes_are_tappable_form_check_rows(
+    checklist: Checklist, users: dict[str, Any], client: Any
+) -> None:
+    """Each item's outcomes (正常 / 隐患 / 当场整改 …) are Bootstrap radios with their label beside them, as every
+    other list of radios (they were bare browser radios inside plain labels)."""
+    client.force_login(users["enterprise"])
+    html = client.get(reverse("hazards:selfcheck_create", args=[checklist.pk])).content.decode()
+    for item in checklist.items.all():
+        boxes = rows(html, f"outcome_{item.pk}")
+        assert_styled_rows(boxes, [str(label) for _value, label in CheckOutcome.choices])
+        assert [b["input"].get("checked") is not None for b in boxes] == [
+            value == CheckOutcome.OK for value, _label in CheckOutcome.choices
+        ]
