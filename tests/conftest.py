@@ -139,6 +139,19 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the platform's default language (Chinese). A request sent in English leaves English
+    active in the test's thread (LocaleMiddleware activates the request's language and never resets it), and
+    pytest-django runs the tests without a database last: a test that renders a form's Chinese error then failed
+    or passed by which tests its worker happened to run before it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty (local-memory) cache: cached figures are keyed by data (the newest
     change's time) that a test run after a rolled-back one, on a frozen clock, can repeat."""
