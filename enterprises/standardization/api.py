@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -16,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safety_platform.api.fields import EnterpriseRowSerializer, VisibleRelatedField
+from safety_platform.api.filtering import day_param
 from safety_platform.api.views import ScopedReadOnlyViewSet
 from safety_platform.choices import ApiScope
 from safety_platform.models import Department, Industry, User
@@ -189,11 +188,7 @@ class StandardizationCoverageView(APIView):
         responses=CoverageSerializer,
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("on", "")
-        try:
-            on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError:
-            raise serializers.ValidationError({"on": [_("Use a date as YYYY-MM-DD.")]}) from None
+        on = day_param(request)
         data = standardization_coverage(request.user, on=on)
         return Response(
             {

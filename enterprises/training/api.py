@@ -6,7 +6,6 @@ administrators write); staff read within their scope. Personal data: API keys ge
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -19,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safety_platform.api.fields import VisibleRelatedField
+from safety_platform.api.filtering import day_param
 from safety_platform.api.views import ScopedEditViewSet, ScopedViewSetMixin
-from safety_platform.dates import day_asked
 from safety_platform.security import signed_in_user
 
 from ..common.api import enterprise_for_write, request_data
@@ -37,14 +36,6 @@ from .services import (
     training_record_add,
     training_record_delete,
 )
-
-
-def _as_of(request: Request) -> dt.date:
-    """The day of `?on=` (today when absent); a bad one is a 400 naming the parameter."""
-    try:
-        return day_asked(request.query_params)
-    except ValueError:
-        raise serializers.ValidationError({"on": [_("Use a date as YYYY-MM-DD.")]}) from None
 
 
 class PostEventSerializer(serializers.ModelSerializer):
@@ -144,7 +135,7 @@ class EmployeeViewSet(ScopedEditViewSet):
     @action(detail=True, methods=["get"])
     def compliance(self, request: Request, pk: Any = None) -> Response:
         employee = self.get_object()
-        on = _as_of(request)
+        on = day_param(request)
         result: PersonCompliance = person_compliance(employee, on=on)
         return Response(PersonComplianceSerializer(result).data)
 
@@ -262,7 +253,7 @@ class TrainingComplianceView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        on = _as_of(request)
+        on = day_param(request)
         visible = Enterprise.objects.visible_to(request.user)
         raw = request.query_params.get("enterprise")
         if raw is not None:

@@ -23,3 +23,17 @@ class RequestedFiltersBackend(DjangoFilterBackend):
         if not filterset.is_valid() and self.raise_exception:
             raise utils.translate_validation(filterset.errors)
         return filterset.qs
+
+
+def day_param(request: Any, name: str = "on") -> Any:
+    """The day of the query parameter `name` (`?on=YYYY-MM-DD`, "as of" a report's date; today when absent), or a
+    400 naming the parameter (safety_platform.dates.day_asked; a page refuses in its own way)."""
+    from django.utils.translation import gettext as _
+    from rest_framework import serializers
+
+    from ..dates import day_asked
+
+    try:
+        return day_asked(request.query_params, name)
+    except ValueError:
+        raise serializers.ValidationError({name: [_("Use a date as YYYY-MM-DD.")]}) from None

@@ -222,7 +222,9 @@ def test_coverage_api_matches(api_client: Any, users: Any, org: Any, xinluo_chem
     api_client.force_authenticate(users["committee"])
     body = api_client.get("/api/v1/standardization-coverage/", {"on": "2025-06-30"}).json()
     assert body["certified"] == 1 and body["by_county"][0]["county"] == "新罗区"
-    assert api_client.get("/api/v1/standardization-coverage/", {"on": "yesterday"}).status_code == 400
+    refused = api_client.get("/api/v1/standardization-coverage/", {"on": "yesterday"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"on": ["请使用 YYYY-MM-DD 格式的日期。"]}  # the field named, as training's
 
 
 def test_demonstration_designation_counts_people_moved(users: Any, org: Any, xinluo_chem: Any) -> None:
