@@ -441,7 +441,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="hazards, comma-separated")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
-    parser.add_argument("--json", default=str(VAR / "results.jsonl"), help="the figures, one JSON line each")
+    parser.add_argument(
+        "--json",
+        default=str(ROOT / "bench" / "RESULTS.jsonl"),
+        help="the figures, one JSON line each (kept beside the table, so --append and --table-only work on any clone)",
+    )
     parser.add_argument("--only", default="", help=f"comma-separated benchmarks (of: {', '.join(NAMES)})")
     parser.add_argument("--skip", default="", help="comma-separated benchmarks not to run")
     parser.add_argument("--database-prefix", default="sp_benchall")
