@@ -9,9 +9,9 @@ databases named `<prefix>_<size>_<group>` on the server of DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432), runs each benchmark as a subprocess on its database with the size
 flags that benchmark takes, and collects what each benchmark `record()`s (bench/_report.py: every
 figure with its reference measured in the same run) through the JSON-lines file named by BENCH_JSON.
-Benchmarks whose data fit together share one database per size (the risk map and the rescue-team
-search on the generated city; the registry list and the credit feeds on the registry generator's
-enterprises); the others fill their data their own way and get a database of their own. Each
+Benchmarks whose data fit together share one database per size (the risk map, the rescue-team
+search and the sweep of every page on the generated city; the registry list and the credit feeds on
+the registry generator's enterprises); the others fill their data their own way and get a database of their own. Each
 database is filled once: a later run at the same size reuses it (`--fresh` drops the size's
 databases first). The load test runs once, not per size, on its own database `<prefix>_load`.
 
@@ -62,6 +62,7 @@ BENCHES: list[Bench] = [
     Bench("hazard_list", "list", lambda h, e: _ints("--enterprises", e, "--hazards", h)),
     Bench("hazards_risk_map", "city", lambda h, e: _ints("--enterprises", e, "--per-enterprise", max(1, h // e))),
     Bench("emergency_team_search", "city", lambda h, e: _ints("--teams", max(1000, e // 2))),
+    Bench("page_sweep", "city", lambda h, e: _ints("--enterprises", e, "--per-enterprise", max(1, h // e))),
     Bench("enterprise_api", "registry", lambda h, e: _ints("--enterprises", e)),
     Bench(
         "credit_feeds",
