@@ -58,6 +58,7 @@ from .models import (
     WarningContact,
 )
 from .models.accidents import COUNT_MAX, MONEY_MAX
+from .selectors.teams import deployable_teams
 from .services.supplies import WAREHOUSE_FIELDS
 from .services.teams import TEAM_FIELDS
 
@@ -419,6 +420,19 @@ class ForwardForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+DISPATCH_ORDERS_AT_MOST = 50
+
+
+class TeamsNearField(IdsChoiceField):
+    """Teams to tick, each with its distance from the site where the queryset knows it."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        distance = getattr(obj, "distance_km", None)
+        if distance is None:
+            return str(obj)
+        return _("%(team)s (%(km).1f km away)") % {"team": obj, "km": distance}
+
+
 class LogForm(StyledForm):
     at = forms.DateTimeField(label=_("Time"), required=False, widget=DateTimeInput(), help_text=_("Empty: now."))
     kind = forms.ChoiceField(label=_("Kind"), choices=ResponseKind.choices)
@@ -426,25 +440,30 @@ class LogForm(StyledForm):
     action = forms.CharField(
         label=pgettext_lazy("emergency", "What was done"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    teams = IdsChoiceField(
+    teams = TeamsNearField(
         label=_("Teams deployed"),
         queryset=RescueTeam.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The active teams nearest the accident site (or those of its county), the enterprise's own teams and "
+            "the teams already in this log."
+        ),
     )
     dispatch_order = forms.ModelChoiceField(
         label=_("Supplies dispatched"), queryset=DispatchOrder.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, user: Any = None, accident: Accident | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, accident: Accident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "teams").queryset = (
-            RescueTeam.objects.visible_to(user).filter(is_active=True).order_by("name")
+        model_choice_field(self, "teams").queryset = deployable_teams(user, accident)
+        # The accident's orders and the latest unattached ones; by ids, so that a choice can be looked up (a
+        # sliced queryset cannot be filtered: every order sent was refused as "not one of the choices").
+        orders = DispatchOrder.objects.visible_to(user).filter(Q(accident=accident) | Q(accident__isnull=True))
+        latest = list(orders.order_by("-created_at", "-id").values_list("pk", flat=True)[:DISPATCH_ORDERS_AT_MOST])
+        model_choice_field(self, "dispatch_order").queryset = DispatchOrder.objects.filter(pk__in=latest).order_by(
+            "-created_at", "-id"
         )
-        orders = DispatchOrder.objects.visible_to(user)
-        if accident is not None:
-            orders = orders.filter(Q(accident=accident) | Q(accident__isnull=True))
-        model_choice_field(self, "dispatch_order").queryset = orders.order_by("-created_at")[:50]
 
 
 class ExtendForm(StyledForm):

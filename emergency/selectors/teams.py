@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, When
 
 from safety_platform.geo import bounding_box, distance_km_expression
 
+from ..choices import TeamKind
 from ..models import RescueTeam, Skill, TeamMember
 from .common import subtotal
 
@@ -83,3 +84,43 @@ def team_readiness_counts(user: Any) -> dict[str, int]:
             deployed=Count("id", filter=Q(readiness=Readiness.DEPLOYED)),
         )
     )
+
+
+DEPLOYABLE_AT_MOST = 50
+# Widening circles around the accident site until enough teams are found: each an indexed box, so a city of
+# tens of thousands of enterprise teams reads a few hundred rows, not all of them.
+_DEPLOYABLE_RADII_KM = (10.0, 30.0, 100.0, None)
+
+
+def deployable_teams(user: Any, accident: Any) -> QuerySet[RescueTeam]:
+    """The teams a response log entry of `accident` may name: never every team in the city (a page would list
+    tens of thousands), but the `DEPLOYABLE_AT_MOST` active teams nearest the accident's enterprise (annotated
+    with `distance_km`, nearest first), or, where there is no site with coordinates, those of the accident's
+    county (professional teams first); plus the enterprise's own teams and the teams already named in its log.
+    """
+    visible = RescueTeam.objects.visible_to(user).filter(is_active=True)
+    professional_first = Case(When(kind=TeamKind.PROFESSIONAL, then=0), default=1)
+    enterprise = accident.enterprise
+    site = None
+    if enterprise is not None and enterprise.latitude is not None and enterprise.longitude is not None:
+        site = (float(enterprise.latitude), float(enterprise.longitude))
+    if site is not None:
+        ids: list[int] = []
+        for radius in _DEPLOYABLE_RADII_KM:
+            near = teams_search(user, near=site, radius_km=radius)  # nearest first
+            ids = list(near.values_list("pk", flat=True)[:DEPLOYABLE_AT_MOST])
+            if len(ids) == DEPLOYABLE_AT_MOST:
+                break
+    else:
+        area = accident.jurisdiction.county() or accident.jurisdiction
+        around = visible.filter(jurisdiction__path__startswith=area.path).order_by(professional_first, "name", "id")
+        ids = list(around.values_list("pk", flat=True)[:DEPLOYABLE_AT_MOST])
+    named = Q(pk__in=ids) | Q(pk__in=RescueTeam.objects.filter(response_entries__accident=accident).values("pk"))
+    if enterprise is not None:
+        named |= Q(enterprise=enterprise)
+    teams = visible.filter(named)
+    if site is not None:
+        return teams.annotate(distance_km=distance_km_expression(*site)).order_by(
+            F("distance_km").asc(nulls_last=True), "name", "id"
+        )
+    return teams.order_by(professional_first, "name", "id")

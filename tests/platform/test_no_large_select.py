@@ -1,9 +1,11 @@
 """No page offers a <select> of a large table (issue 16): a city has tens of thousands of enterprises.
 
 Every role walks the site (the crawl of test_crawl: every link it is shown, every search form sent as it
-stands, so every list page and every form page it can reach) with 250 more enterprises in its scope than
-the demo has; no <select> on any page may hold more than 200 options. Enterprises are chosen in a search
-box (enterprises/fields.py) instead.
+stands, so every list page and every form page it can reach) with 250 more enterprises and 250 more rescue
+teams in its scope than the demo has; no <select> on any page may hold more than 200 options, nor a list of
+check boxes or radio buttons of one name (a select drawn as boxes: the accident page's "teams deployed" listed
+every team of the city). Enterprises are chosen in a search box (enterprises/fields.py) instead, teams among
+the nearest (emergency.selectors.teams.deployable_teams).
 
 Runtime: the demo seed plus a crawl of 150–330 pages per role, ~10–40 s per role on SQLite.
 """
@@ -11,6 +13,8 @@ Runtime: the demo seed plus a crawl of 150–330 pages per role, ~10–40 s per 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,10 +29,12 @@ pytestmark = pytest.mark.clock(shanghai(2026, 12, 4, 10))
 
 MAX_OPTIONS = 200
 EXTRA_ENTERPRISES = 250
+EXTRA_TEAMS = 250
 ROLES = ["committee", "county_office", "inspector", "inspector_town", "dept_yjj", "enterprise"]  # city, county, …
 SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S | re.I)
 OPTION = re.compile(r"<option\b", re.I)
 NAME = re.compile(r'\bname="([^"]*)"')
+CHECK = re.compile(r"<input\b[^>]*\btype=\"(?:checkbox|radio)\"[^>]*>", re.I)
 
 
 def large_selects(html: str) -> list[str]:
@@ -38,6 +44,8 @@ def large_selects(html: str) -> list[str]:
         if options > MAX_OPTIONS:
             name = NAME.search(attrs)
             problems.append(f"{options} options in <select name={name.group(1) if name else '?'}>")
+    boxes = Counter(name.group(1) for tag in CHECK.findall(html) if (name := NAME.search(tag)))
+    problems += [f"{n} options in <select name={key}> (check boxes)" for key, n in boxes.items() if n > MAX_OPTIONS]
     return problems
 
 
@@ -47,9 +55,16 @@ def test_the_check_counts_the_options_of_each_select() -> None:
     assert large_selects(html) == ["201 options in <select name=a>"]
 
 
+def test_the_check_counts_check_boxes_of_one_name_as_a_select() -> None:
+    boxes = "".join(f'<input type="checkbox" name="log-teams" value="{n}">' for n in range(201))
+    few = "".join(f'<input type="radio" name="kind" value="{n}">' for n in range(3))
+    assert large_selects(boxes + few) == ["201 options in <select name=log-teams> (check boxes)"]
+
+
 @pytest.fixture
 def crowded_demo(db: Any) -> Any:
     """The demo, plus 250 operating chemical companies in 新罗区/东城街道 (seen by every role but the enterprise)."""
+    from emergency.models import RescueTeam
     from enterprises.models import Enterprise
     from safety_platform.management.commands.seed_demo import seed_demo
     from safety_platform.models import Department, Industry, Jurisdiction, User
@@ -67,6 +82,17 @@ def crowded_demo(db: Any) -> Any:
             risk_category="hazardous_chemicals",
         )
         for n in range(EXTRA_ENTERPRISES)
+    )
+    xinluo = Jurisdiction.objects.get(name="新罗区")
+    RescueTeam.objects.bulk_create(
+        RescueTeam(
+            name=f"东城第{n:03d}救援队",
+            kind="social",
+            jurisdiction=xinluo,
+            latitude=Decimal("25.075") + Decimal(n) / 2000,
+            longitude=Decimal("117.017"),
+        )
+        for n in range(EXTRA_TEAMS)
     )
 
     def login(username: str) -> Client:
