@@ -173,6 +173,7 @@ class CreditRecalcRunAdmin(ReadOnlyAdmin):
 @admin.register(CreditFactIntake)
 class CreditFactIntakeAdmin(ReadOnlyAdmin):
     list_display = ["fact", "outcome", "record", "processed_at"]
+    list_select_related = ["fact", "record"]
     list_filter = ["outcome"]
 
 

@@ -75,6 +75,7 @@ class StockBatchAdmin(ReadOnlyAdmin):
 @admin.register(models.StockMovement)
 class StockMovementAdmin(ReadOnlyAdmin):
     list_display = ["occurred_at", "warehouse", "item", "kind", "quantity", "balance_after", "actor"]
+    list_select_related = ["warehouse", "item", "actor"]
     list_filter = ["kind"]
     search_fields = ["warehouse__name", "item__name", "note"]
     date_hierarchy = "occurred_at"
@@ -137,6 +138,7 @@ class WarningContactAdmin(admin.ModelAdmin):
 @admin.register(models.EmergencyPlan)
 class EmergencyPlanAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "enterprise", "department", "filed_on", "status"]
+    list_select_related = ["enterprise", "department"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "enterprise__name"]
     raw_id_fields = ["enterprise", "department", "created_by"]

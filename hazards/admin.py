@@ -135,6 +135,7 @@ class ChecklistAdmin(admin.ModelAdmin):
     """Self-check checklists keyed by industry code (a code covers every industry under it)."""
 
     list_display = ["name", "industry", "is_active", "updated_at"]
+    list_select_related = ["industry"]
     list_filter = ["is_active"]
     search_fields = ["name", "industry__code", "industry__name"]
     autocomplete_fields = ["industry"]

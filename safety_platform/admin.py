@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .admin_paging import EstimatedCountPaginator
 from .admin_readonly import NoAddOrChange
 from .models import (
     ApiKey,
@@ -30,6 +31,11 @@ from .models.org import DepartmentIndustry
 from .security import signed_in_user
 from .services import api_key_create, api_key_revoke, outbound_message_retry
 from .signals import department_industries_changed
+
+# The platform's default for every admin list, the apps' and the audit log's (see admin_paging): no second count of
+# the whole table for "N total", and an unfiltered list of a large table paged by the planner's estimate.
+admin.ModelAdmin.show_full_result_count = False
+admin.ModelAdmin.paginator = EstimatedCountPaginator
 
 
 class UserScopeForm(UserChangeForm):
@@ -55,6 +61,7 @@ class UserScopeForm(UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = UserScopeForm
     list_display = ["username", "full_name", "role", "department", "enterprise", "is_active"]
+    list_select_related = ["department", "enterprise"]
     list_filter = ["role", "is_active", "department"]
     search_fields = ["username", "full_name", "phone"]
     autocomplete_fields = ["enterprise", "department"]
@@ -76,6 +83,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "level", "parent"]
+    list_select_related = ["parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
     readonly_fields = ["path"]
@@ -185,7 +193,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "category"]
     search_fields = ["address", "name", "title", "dedup_key"]
     list_select_related = False
-    show_full_result_count = False
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
     actions = ["retry_now"]
@@ -215,6 +222,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 @admin.register(Fact)
 class FactAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ["kind", "enterprise", "occurred_at", "recorded_at"]
+    list_select_related = ["enterprise"]
     list_filter = ["kind"]
     readonly_fields = [f.name for f in Fact._meta.fields]
 
@@ -222,6 +230,7 @@ class FactAdmin(NoAddOrChange, admin.ModelAdmin):
 @admin.register(StatutoryDeadline)
 class StatutoryDeadlineAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "enterprise", "due_at", "met_at", "escalation_level"]
+    list_select_related = ["enterprise"]
     list_filter = ["kind", "escalation_level"]
     search_fields = ["title"]
 

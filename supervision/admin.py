@@ -123,6 +123,7 @@ class InspectionAnswerInline(admin.TabularInline):
 @admin.register(Inspection)
 class InspectionAdmin(admin.ModelAdmin):
     list_display = ["enterprise", "inspected_on", "reason", "inspector", "checklist"]
+    list_select_related = ["enterprise", "inspector", "checklist"]
     list_filter = ["reason"]
     date_hierarchy = "inspected_on"
     search_fields = ["enterprise__name", "enterprise__credit_code"]
@@ -130,7 +131,6 @@ class InspectionAdmin(admin.ModelAdmin):
     raw_id_fields = ["inspector", "created_by", "checklist", "fact"]
     filter_horizontal = ["departments"]
     inlines = [InspectionAnswerInline]
-    show_full_result_count = False  # no full count of a large table per page
 
 
 # --- end inspections ---

@@ -24,6 +24,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
         "status",
     ]
     list_filter = ["risk_category", "status", "is_key", "supervising_department"]
+    list_select_related = ["jurisdiction", "industry", "supervising_department"]
     search_fields = ["name", "credit_code"]
     autocomplete_fields = ["industry", "supervising_department"]
     raw_id_fields = ["jurisdiction"]

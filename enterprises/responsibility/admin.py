@@ -10,6 +10,7 @@ from .models import JointInspection, JointInspectionFinding, ResponsibilityItem,
 @admin.register(ResponsibilityItem)
 class ResponsibilityItemAdmin(admin.ModelAdmin):
     list_display = ["department", "kind", "industry", "duty", "effective_on", "retired_on"]
+    list_select_related = ["department", "industry"]
     list_filter = ["department", "kind"]
     search_fields = ["duty", "legal_basis"]
     raw_id_fields = ["industry", "replaced_by"]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safety_platform.models import ApiKey
+from tests.clock import shanghai
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,58 @@ def test_api_key_form_gives_every_box_a_name(client: Any, users: dict[str, Any])
     assert 'aria-label="过期时间 · 日期"' in page and 'aria-label="过期时间 · 时间"' in page
     assert "admin-autocomplete" not in page  # a plain select for the department, the lookup for the enterprise
     assert "css/admin.css" in page and "favicon.svg" in page
+
+
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
+def test_no_admin_list_reads_its_rows_one_query_each(client: Any) -> None:
+    """Each changelist read with one row a page and with a hundred: the queries must not grow with the rows (a
+    foreign key shown in a column and not joined costs a query per row; 96 for the enterprises' departments)."""
+    from safety_platform.management.commands.seed_demo import seed_demo
+    from safety_platform.models import User
+
+    seed_demo()
+    client.force_login(User.objects.get(username="admin"))
+    problems = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        client.get(url)  # warm: content types, permissions
+        measured = []
+        for per_page in (1, 100):
+            with patch.object(model_admin, "list_per_page", per_page), CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            measured.append((len(queries.captured_queries), len(response.context["cl"].result_list)))
+        (few_queries, _one), (queries, rows) = measured
+        if rows >= 3 and queries - few_queries >= 2:
+            problems.append(f"{url}: {few_queries} queries for 1 row, {queries} for {rows}")
+    assert not problems, "\n".join(problems)
+
+
+def test_an_unfiltered_admin_list_of_a_large_table_is_paged_by_the_estimate_not_counted(
+    client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    """Every admin list: no second count for "N total"; on PostgreSQL an unfiltered list of a table above
+    ESTIMATE_ABOVE rows takes the planner's estimate (here every analysed table counts as large)."""
+    from hazards.models import Hazard
+    from safety_platform import admin_paging
+    from tests.hazards.factories import make_hazard
+
+    for _ in range(3):
+        make_hazard(xinluo_chem)
+    client.force_login(users["admin"])
+    url = reverse("admin:hazards_hazard_changelist")
+    with CaptureQueriesContext(connection) as exact:
+        assert client.get(url).context["cl"].result_count == 3
+    counts = [q["sql"] for q in exact.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1  # the paginator's: no second one for the total
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Hazard._meta.db_table}")
+    with patch.object(admin_paging, "ESTIMATE_ABOVE", 0), CaptureQueriesContext(connection) as estimated:
+        listed = client.get(url).context["cl"]
+        filtered = client.get(url, {"state__exact": "registered"}).context["cl"]
+    assert listed.result_count == 3 and len(listed.result_list) == 3
+    assert filtered.result_count == 3  # counted: a filter is not the whole table
+    counted = [q["sql"] for q in estimated.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counted) == 1 and "registered" in counted[0]
