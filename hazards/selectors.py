@@ -49,7 +49,13 @@ def hazards_open_for_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[H
 
 
 def hazard_counts(user: Any, *, enterprise: Enterprise | None = None) -> dict[str, int]:
-    """Headline figures for a role's home page (or one enterprise's panel), in one query."""
+    """Headline figures for a role's home page (or one enterprise's panel).
+
+    Staff read them from the hazard summary (`HazardMonthSummary`, kept equal to the hazards in the transaction
+    of each change): counting the hazards of a department or a county took 0.6 s at 1,000,000 hazards on every
+    home page. An enterprise's own figures (its users, its panel) are counted from its hazards: one query."""
+    if enterprise is None and getattr(user, "role", None) != Role.ENTERPRISE:
+        return _hazard_counts_from_summary(user)
     today = timezone.localdate()
     is_open = Q(state__in=OPEN_STATES)
     qs = Hazard.objects.visible_to(user)
@@ -65,6 +71,30 @@ def hazard_counts(user: Any, *, enterprise: Enterprise | None = None) -> dict[st
         closed=Count("pk", filter=Q(state=HazardState.CLOSED)),
     )
     return {key: int(value or 0) for key, value in counts.items()}
+
+
+def _hazard_counts_from_summary(user: Any) -> dict[str, int]:
+    """`hazard_counts` for staff: the summary's rows of the user's scope (whole rows: each is one area, industry
+    and department) summed, plus one index range on the hazards for the overdue ones due this month before today.
+    Closed: the summary counts a hazard in the month it closed, and a hazard's close-out time is written only when
+    it closes (a closed hazard stays closed), so the months add up to the closed hazards."""
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    sums = HazardMonthSummary.objects.visible_to(user).aggregate(
+        open=Sum("open"),
+        major_open=Sum("major_open"),
+        overdue=Sum("due", filter=Q(month__lt=this_month)),
+        to_verify=Sum("remediated"),
+        to_assess=Sum("registered"),
+        listed=Sum("listed_open"),
+        closed=Sum("closed"),
+    )
+    due_this_month = Hazard.objects.visible_to(user).filter(
+        state__in=RECTIFICATION_STATES, deadline__gte=this_month, deadline__lt=today
+    )
+    counts = {key: int(value or 0) for key, value in sums.items()}
+    counts["overdue"] += due_this_month.count()
+    return {key: counts[key] for key in ("open", "major_open", "overdue", "to_verify", "to_assess", "listed", "closed")}
 
 
 def hazard_timeline(hazard: Hazard) -> QuerySet[HazardTransition]:

@@ -18,10 +18,11 @@ class HazardMonthSummary(AreaCount):
     """隐患月度汇总 — hazards counted (voided ones never) per enterprise area, industry, supervising
     department and calendar month (local time).
 
-    found / closed: found / closed in the month. open, major_open, major_listed: open now (the major ones,
-    the listed major ones), counted in the month they were found. due: in a rectification state now,
-    counted in the month of their deadline (overdue = due before this month + the days of this month before
-    today, read from the hazards). Keyed by the enterprise's area, industry and department as they are now:
+    found / closed: found / closed in the month. open, major_open, major_listed, listed_open: open now (the
+    major ones, the listed major ones, the listed ones), registered / remediated: waiting for assessment / for
+    verification now, all counted in the month they were found. due: in a rectification state now, counted in
+    the month of their deadline (overdue = due before this month + the days of this month before today, read
+    from the hazards). Keyed by the enterprise's area, industry and department as they are now:
     moving an enterprise moves its hazards' counts.
     """
 
@@ -32,6 +33,9 @@ class HazardMonthSummary(AreaCount):
     major_open = models.IntegerField(_("Major, open"), default=0)
     major_listed = models.IntegerField(_("major, under listed supervision"), default=0)
     due = models.IntegerField(_("due for rectification"), default=0)
+    listed_open = models.IntegerField(_("open, under listed supervision"), default=0)
+    registered = models.IntegerField(_("awaiting assessment"), default=0)
+    remediated = models.IntegerField(_("awaiting verification"), default=0)
 
     objects = AreaCountQuerySet.as_manager()
 

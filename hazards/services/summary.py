@@ -28,7 +28,7 @@ from ..choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardStat
 from ..models import Hazard
 from ..models.summary import HazardMonthSummary
 
-FIGURES = ("found", "closed", "open", "major_open", "major_listed", "due")
+FIGURES = ("found", "closed", "open", "major_open", "major_listed", "due", "listed_open", "registered", "remediated")
 # The fields of a hazard its counts depend on: a save that changes none of them changes no count.
 HAZARD_FIELDS = ("state", "grade", "is_listed", "found_at", "closed_at", "deadline", "enterprise")
 ENTERPRISE_FIELDS = ("jurisdiction", "industry", "supervising_department")
@@ -60,6 +60,12 @@ def contribution(values: dict[str, Any], place: tuple[int, int, int]) -> dict[Ke
         out[(*place, _month(values["closed_at"]))]["closed"] += 1
     if state in OPEN_STATES:
         out[found]["open"] += 1
+        if values["is_listed"]:
+            out[found]["listed_open"] += 1
+        if state == HazardState.REGISTERED:
+            out[found]["registered"] += 1
+        elif state == HazardState.REMEDIATED:
+            out[found]["remediated"] += 1
         if values["grade"] == HazardGrade.MAJOR:
             out[found]["major_open"] += 1
             if values["is_listed"]:
@@ -185,6 +191,9 @@ def _counts(hazards: Any) -> dict[Key, dict[str, int]]:
             open=Count("id", filter=open_q),
             major_open=Count("id", filter=open_q & Q(grade=HazardGrade.MAJOR)),
             major_listed=Count("id", filter=open_q & Q(grade=HazardGrade.MAJOR, is_listed=True)),
+            listed_open=Count("id", filter=open_q & Q(is_listed=True)),
+            registered=Count("id", filter=Q(state=HazardState.REGISTERED)),
+            remediated=Count("id", filter=Q(state=HazardState.REMEDIATED)),
         ),
         counted.filter(closed_at__isnull=False)
         .annotate(month=TruncMonth("closed_at", output_field=DateField(), tzinfo=zone))
