@@ -89,7 +89,18 @@ class StatutoryDeadline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source_type", "source_id", "kind"], name="deadline_one_per_source_kind")
         ]
-        indexes = [models.Index(fields=["met_at", "cancelled_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["met_at", "cancelled_at", "due_at"]),
+            # The open clocks, few among millions met: home pages count a scope's open and overdue ones from this
+            # index alone (enterprise to join the scope, due time to compare; PostgreSQL's INCLUDE for the county
+            # duties followed by jurisdiction), not from the rows scattered over the table (260 ms at 1,860,000).
+            models.Index(
+                fields=["enterprise", "due_at"],
+                include=["jurisdiction"],
+                condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+                name="deadline_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.due_at:%Y-%m-%d %H:%M})"

@@ -169,3 +169,35 @@ def test_notification_page_lists_own_notifications_and_marks_them_read(client: A
     assert 'data-testid="unread-count">1<' in home
     client.post("/notifications/read/")
     assert not Notification.objects.filter(recipient=users["inspector"], read_at__isnull=True).exists()
+
+
+def test_home_counts_of_open_clocks_are_read_from_the_open_clocks_index(
+    xinluo_chem: Any, committee: Any, county_inspector: Any
+) -> None:
+    """Among millions of met clocks the open ones are few: their counts must come from the partial index of open
+    clocks alone (an index-only scan), not from rows spread over the whole table."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safety_platform.selectors import deadline_counts_for
+
+    now = timezone.now()
+    _open(xinluo_chem, now - dt.timedelta(days=1))
+    assert deadline_counts_for(committee) == {"open": 1, "overdue": 1}
+    assert deadline_counts_for(county_inspector) == {"open": 1, "overdue": 1}
+    if connection.vendor != "postgresql":
+        return
+    with CaptureQueriesContext(connection) as queries:
+        deadline_counts_for(committee)
+    sql = queries.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            raw = cursor.fetchone()[0]
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    plan = json.dumps(json.loads(raw) if isinstance(raw, str) else raw)
+    assert '"Node Type": "Index Only Scan"' in plan and "deadline_open_idx" in plan, plan
