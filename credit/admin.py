@@ -89,6 +89,7 @@ class CopyForm(forms.Form):
 @admin.register(RuleSet)
 class RuleSetAdmin(RuleVersionAdmin):
     list_display = ["version", "name", "effective_from", "status", "published_at", "based_on"]
+    list_select_related = ["based_on"]
     list_filter = ["status"]
     search_fields = ["version", "name"]
     inlines = [CriterionLimitInline, RuleInline]
@@ -203,6 +204,7 @@ class BlacklistEntryAdmin(ReadOnlyAdmin):
 @admin.register(CreditRepair)
 class CreditRepairAdmin(ReadOnlyAdmin):
     list_display = ["entry", "status", "applied_by", "applied_at", "decided_by", "decided_at"]
+    list_select_related = ["entry__enterprise", "applied_by", "decided_by"]
     list_filter = ["status"]
 
 

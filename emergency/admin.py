@@ -49,6 +49,7 @@ class EquipmentInline(admin.TabularInline):
 @admin.register(models.RescueTeam)
 class RescueTeamAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "jurisdiction", "enterprise", "readiness", "is_active"]
+    list_select_related = ["jurisdiction", "enterprise"]
     list_filter = ["kind", "readiness", "is_active"]
     search_fields = ["name"]
     raw_id_fields = ["jurisdiction", "enterprise", "department"]
@@ -60,6 +61,7 @@ class RescueTeamAdmin(admin.ModelAdmin):
 @admin.register(models.Warehouse)
 class WarehouseAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "jurisdiction", "enterprise", "is_active"]
+    list_select_related = ["jurisdiction", "enterprise"]
     list_filter = ["level", "is_active"]
     search_fields = ["name"]
     raw_id_fields = ["jurisdiction", "enterprise"]
@@ -116,6 +118,7 @@ class AccidentAdmin(ReadOnlyAdmin):
         "deaths",
         "serious_injuries",
     ]
+    list_select_related = ["jurisdiction", "enterprise"]
     list_filter = ["grade", "status", "category"]
     search_fields = ["title", "enterprise__name"]
     date_hierarchy = "occurred_at"

@@ -145,5 +145,6 @@ class ChecklistAdmin(admin.ModelAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "starts_on", "ends_on", "organizer"]
+    list_select_related = ["organizer"]
     search_fields = ["name"]
     filter_horizontal = ["industries", "jurisdictions"]

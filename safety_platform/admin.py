@@ -124,6 +124,7 @@ class IndustryAdmin(admin.ModelAdmin):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["name", "prefix", "department", "enterprise", "scopes", "expires_at", "revoked_at", "last_used_at"]
+    list_select_related = ["department", "enterprise"]
     list_filter = ["department"]
     search_fields = ["name", "prefix"]
     readonly_fields = ["prefix", "created_at", "created_by", "revoked_at", "revoked_by", "last_used_at"]
@@ -174,6 +175,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 @admin.register(ApiKeyUse)
 class ApiKeyUseAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ["at", "prefix", "department", "method", "path"]
+    list_select_related = ["department"]
     list_filter = ["department"]
     date_hierarchy = "at"
 

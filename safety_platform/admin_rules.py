@@ -26,6 +26,7 @@ class RuleNumberInline(RuleVersionInline, admin.TabularInline):
 @admin.register(RuleBookVersion)
 class RuleBookVersionAdmin(RuleVersionAdmin):
     list_display = ["label", "in_force_from", "status", "created_by", "created_at"]
+    list_select_related = ["created_by"]
     list_filter = ["status"]
     inlines = [RuleNumberInline]
     actions = ["copy_as_draft", "put_in_force", "withdraw"]

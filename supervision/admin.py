@@ -45,6 +45,7 @@ class InspectionRuleSetAdmin(RuleVersionAdmin):
 @admin.register(ResponsibleAuthority)
 class ResponsibleAuthorityAdmin(admin.ModelAdmin):
     list_display = ["enterprise", "authority", "department", "set_at"]
+    list_select_related = ["enterprise", "authority", "department"]
     autocomplete_fields = ["enterprise"]
     raw_id_fields = ["authority", "department"]
     readonly_fields = ["set_by", "set_at"]
@@ -58,6 +59,7 @@ class ResponsibleAuthorityAdmin(admin.ModelAdmin):
 @admin.register(InspectionPlan)
 class InspectionPlanAdmin(admin.ModelAdmin):
     list_display = ["year", "quarter", "jurisdiction", "department", "rule_set", "generated_at"]
+    list_select_related = ["jurisdiction", "department", "rule_set"]
     list_filter = ["year", "quarter"]
     raw_id_fields = ["jurisdiction", "department", "rule_set", "generated_by"]
     readonly_fields = ["generated_at", "generated_by"]
