@@ -91,6 +91,8 @@ class CreditRecord(models.Model):
             models.Index(fields=["enterprise", "status", "rule_code"], name="credit_record_by_rule"),
             # The deciders' list: pending proposals, oldest first, read from a small partial index.
             models.Index(fields=["created_at", "id"], condition=Q(status="proposed"), name="credit_record_proposed"),
+            # The records page, newest first: one page read from the index's end, not millions sorted per view.
+            models.Index(fields=["created_at", "id"], name="credit_record_newest"),
         ]
         constraints = [
             models.CheckConstraint(
