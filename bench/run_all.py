@@ -62,7 +62,11 @@ BENCHES: list[Bench] = [
     Bench("hazard_list", "list", lambda h, e: _ints("--enterprises", e, "--hazards", h)),
     Bench("hazards_risk_map", "city", lambda h, e: _ints("--enterprises", e, "--per-enterprise", max(1, h // e))),
     Bench("emergency_team_search", "city", lambda h, e: _ints("--teams", max(1000, e // 2))),
-    Bench("page_sweep", "city", lambda h, e: _ints("--enterprises", e, "--per-enterprise", max(1, h // e))),
+    Bench(
+        "page_sweep",
+        "city",
+        lambda h, e: _ints("--enterprises", e, "--per-enterprise", max(1, h // e), "--pages", 150, "--runs", 2),
+    ),
     Bench("enterprise_api", "registry", lambda h, e: _ints("--enterprises", e)),
     Bench(
         "credit_feeds",
