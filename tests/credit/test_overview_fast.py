@@ -3,7 +3,6 @@ scope until a grade or an enterprise changes, no full COUNT."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from enterprises.models import Enterprise
 from tests.clock import shanghai
 from tests.credit.factories import record
 from tests.factories import EnterpriseFactory
+from tests.plans import plan_without_seqscan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
@@ -88,15 +88,7 @@ def test_overview_page_is_read_off_the_overview_index(users: dict[str, Any], gra
     from credit.selectors import ratings_visible_to
 
     rows = ratings_visible_to(users["committee"]).order_by("-grade", "score", "id")[:26]
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            raw = cursor.fetchone()[0]
-        finally:
-            cursor.execute("RESET enable_seqscan")
-    plan = json.dumps(json.loads(raw) if isinstance(raw, str) else raw)
+    plan = plan_without_seqscan(*rows.query.sql_with_params())
     assert "credit_rating_overview" in plan, plan
     assert '"Node Type": "Sort"' not in plan, plan
 
@@ -112,14 +104,6 @@ def test_records_page_is_read_off_the_newest_records_index(users: dict[str, Any]
         .select_related("enterprise", "rule", "department")
         .order_by("-created_at", "-id")[:26]
     )
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            raw = cursor.fetchone()[0]
-        finally:
-            cursor.execute("RESET enable_seqscan")
-    plan = json.dumps(json.loads(raw) if isinstance(raw, str) else raw)
+    plan = plan_without_seqscan(*rows.query.sql_with_params())
     assert "credit_record_newest" in plan, plan
     assert '"Node Type": "Sort"' not in plan, plan
