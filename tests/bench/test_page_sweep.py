@@ -9,7 +9,10 @@ import pytest
 from django.test import Client
 
 from bench import page_sweep
+from tests.clock import shanghai
 from tests.hazards.factories import make_hazard
+
+pytestmark = pytest.mark.clock(shanghai(2026, 12, 4, 10))
 
 
 @pytest.mark.parametrize(
