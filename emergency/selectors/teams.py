@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, When
 
+from safety_platform.choices import JurisdictionLevel
 from safety_platform.geo import bounding_box, distance_km_expression
 
 from ..choices import TeamKind
@@ -96,7 +97,8 @@ def deployable_teams(user: Any, accident: Any) -> QuerySet[RescueTeam]:
     """The teams a response log entry of `accident` may name: never every team in the city (a page would list
     tens of thousands), but the `DEPLOYABLE_AT_MOST` active teams nearest the accident's enterprise (annotated
     with `distance_km`, nearest first), or, where there is no site with coordinates, those of the accident's
-    county (professional teams first); plus the enterprise's own teams and the teams already named in its log.
+    county (professional teams first); plus the enterprise's own teams, the teams already named in its log and,
+    next to the nearest, the professional teams of its county and of the city whose base has no coordinates.
     """
     visible = RescueTeam.objects.visible_to(user).filter(is_active=True)
     professional_first = Case(When(kind=TeamKind.PROFESSIONAL, then=0), default=1)
@@ -115,6 +117,14 @@ def deployable_teams(user: Any, accident: Any) -> QuerySet[RescueTeam]:
         area = accident.jurisdiction.county() or accident.jurisdiction
         around = visible.filter(jurisdiction__path__startswith=area.path).order_by(professional_first, "name", "id")
         ids = list(around.values_list("pk", flat=True)[:DEPLOYABLE_AT_MOST])
+    if site is not None:
+        # Professional teams are few and are sent wherever they are: those of the accident's county and of the city
+        # are offered even when their base has no coordinates (they would never be among the nearest).
+        area = accident.jurisdiction.county() or accident.jurisdiction
+        professional = visible.filter(kind=TeamKind.PROFESSIONAL, latitude__isnull=True).filter(
+            Q(jurisdiction__path__startswith=area.path) | Q(jurisdiction__level=JurisdictionLevel.CITY)
+        )
+        ids += list(professional.order_by("name", "id").values_list("pk", flat=True)[:DEPLOYABLE_AT_MOST])
     named = Q(pk__in=ids) | Q(pk__in=RescueTeam.objects.filter(response_entries__accident=accident).values("pk"))
     if enterprise is not None:
         named |= Q(enterprise=enterprise)

@@ -61,12 +61,16 @@ def test_the_log_offers_the_nearest_teams_not_every_team_in_the_city(
         jurisdiction=org.jurisdiction("新罗区"), kind="enterprise", enterprise=xinluo_chem, name="东城化工企业救援队"
     )
     retired = team_at(org, 0.5, is_active=False)
+    # Without coordinates: the city's professional team is offered (sent anywhere), a volunteer team is not.
+    city_team = RescueTeamFactory(jurisdiction=org.jurisdiction("龙岩市"), kind="professional", name="市矿山救护队")
+    volunteers = RescueTeamFactory(jurisdiction=org.jurisdiction("新罗区"), kind="social", name="东城志愿救援队")
     client.force_login(users["committee"])
 
     teams = offered(client, accident)
 
     assert teams[:DEPLOYABLE_AT_MOST] == [t.pk for t in near]  # nearest first
-    assert own.pk in teams  # no coordinates: listed after the measured ones
+    assert own.pk in teams and city_team.pk in teams  # no coordinates: listed after the measured ones
+    assert volunteers.pk not in teams
     assert not {t.pk for t in far} & set(teams)
     assert retired.pk not in teams
     page = client.get(accident.get_absolute_url()).content.decode()
