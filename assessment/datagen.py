@@ -1503,10 +1503,12 @@ class CityGenerator:
 
     def summarize(self) -> None:
         from enterprises.figures.services import enterprise_figures_rebuild
+        from enterprises.training.summary import compliance_summary_rebuild
         from hazards.services.summary import hazard_summary_rebuild
 
         hazard_summary_rebuild()
         enterprise_figures_rebuild()
+        compliance_summary_rebuild()  # the training overview of today
 
     def rate(self) -> None:
         from credit.choices import RecalcTrigger

@@ -79,7 +79,7 @@ class Employee(TimestampedModel):
     )
     away_since = models.DateField(_("away since"), null=True, blank=True)
     repeat_due_on = models.DateField(_("repeat training due by"), null=True, blank=True)
-    repeat_after = models.DateField(null=True, blank=True, editable=False)
+    repeat_after = models.DateField(_("repeat training counts after"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -116,7 +116,9 @@ class PostEventKind(models.TextChoices):
 class EmployeePostEvent(models.Model):
     """岗位变动记录 — one change of an employee's post or presence (never edited)."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="post_events")
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="post_events"
+    )
     kind = models.CharField(_("change"), max_length=14, choices=PostEventKind.choices)
     on = models.DateField(_("on"))
     post = models.CharField(_("post"), max_length=100, blank=True)
@@ -203,3 +205,63 @@ class SpecialOperationCertificate(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.certificate_number} ({self.get_operation_display()})"
+
+
+class TrainingComplianceSummary(models.Model):
+    """培训合规汇总 — one enterprise's people on post and how many are not compliant, on day `on`.
+
+    The compliance overview sorts every enterprise in scope by its non-compliant people; counting them
+    through the rules (`selectors.with_training_totals`) for 100,000 enterprises costs seconds per page.
+    These rows hold the same counts for today: rebuilt for every enterprise each night
+    (`summary.compliance_summary_rebuild`) and refreshed for one enterprise in the transaction of each change
+    of its employees, trainings, certificates or industry (`receivers`). The overview reads them only when
+    the day's rebuild has finished under the rules in force (`TrainingComplianceBuild`); any other day, or
+    before that, it counts live.
+    """
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="training_summary",
+    )
+    on = models.DateField(_("as of"))
+    people_on_post = models.PositiveIntegerField(_("people on post"), default=0)
+    noncompliant_people = models.PositiveIntegerField(_("people not compliant"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training compliance summary")
+        verbose_name_plural = _("training compliance summaries")
+        indexes = [
+            # The overview's order (`selectors.OVERVIEW_ORDER`), only enterprises with people on post.
+            models.Index(
+                models.F("noncompliant_people").desc(),
+                models.F("people_on_post").desc(),
+                "enterprise",
+                name="training_summary_worst",
+                condition=models.Q(people_on_post__gt=0),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.on}: {self.noncompliant_people}/{self.people_on_post}"
+
+
+class TrainingComplianceBuild(models.Model):
+    """A finished nightly rebuild of `TrainingComplianceSummary` for day `on`, under rule-book `rule_version`."""
+
+    on = models.DateField(_("as of"), primary_key=True)
+    rule_version = rule_version_field()
+    enterprises = models.PositiveIntegerField(_("enterprises"), default=0)
+    finished_at = models.DateTimeField(_("finished at"))
+
+    class Meta:
+        verbose_name = _("training compliance rebuild")
+        verbose_name_plural = _("training compliance rebuilds")
+
+    def __str__(self) -> str:
+        return f"{self.on} ({self.rule_version})"

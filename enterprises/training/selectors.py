@@ -40,6 +40,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety_platform.rules import number_text, rule_int, rule_numbers
@@ -56,6 +57,8 @@ from .models import (
     SpecialOperation,
     SpecialOperationCertificate,
     TrainingCategory,
+    TrainingComplianceBuild,
+    TrainingComplianceSummary,
     TrainingRecord,
 )
 
@@ -408,8 +411,48 @@ def enterprises_with_compliance(
     )
 
 
+def summary_is_current(on: dt.date) -> bool:
+    """Whether `TrainingComplianceSummary` holds `on`: today, rebuilt today under the rule-book version in force
+    (one query; see `training/summary.py`)."""
+    if on != timezone.localdate():
+        return False
+    build = TrainingComplianceBuild.objects.filter(on=on).values_list("rule_version", flat=True).first()
+    return build is not None and build == training_hours(on).version
+
+
+# The overview's order: most people not compliant first, then the larger workforce (then the older record).
+OVERVIEW_ORDER = ("-noncompliant_people", "-people_on_post", "pk")
+
+
+def compliance_by_enterprise(user: Any, *, on: dt.date) -> tuple[QuerySet[Any], dict[str, int]]:
+    """The overview: the enterprises `user` sees with people on post on `on`, worst first (`OVERVIEW_ORDER`),
+    and the totals of people on post and not compliant among them. Each row gives `summary_of`.
+
+    Today, once the night's rebuild has finished, both come from `TrainingComplianceSummary` (an index walk,
+    a sum; rows of that model); any other day they are counted live through the rules (enterprises annotated
+    as by `enterprises_with_compliance`).
+    """
+    if summary_is_current(on):
+        summaries = TrainingComplianceSummary.objects.visible_to(user).filter(on=on, people_on_post__gt=0)
+        sums = summaries.aggregate(people_total=Sum("people_on_post"), noncompliant_total=Sum("noncompliant_people"))
+        totals = {"people": sums["people_total"] or 0, "noncompliant": sums["noncompliant_total"] or 0}
+        return summaries.select_related("enterprise__jurisdiction").order_by(*OVERVIEW_ORDER), totals
+    enterprises = Enterprise.objects.visible_to(user)
+    rows = enterprises_with_compliance(on=on, enterprises=enterprises).order_by(*OVERVIEW_ORDER)
+    return rows, compliance_totals(Employee.objects.filter(enterprise__in=enterprises.values("pk")), on)
+
+
 def summary_of(enterprise: Any, on: dt.date) -> EnterpriseCompliance:
-    """The summary of an enterprise from `enterprises_with_compliance` (no query)."""
+    """The summary of an enterprise from `enterprises_with_compliance`, or of a `TrainingComplianceSummary` row
+    with its enterprise loaded (no query)."""
+    if isinstance(enterprise, TrainingComplianceSummary):
+        row = enterprise
+        return EnterpriseCompliance(
+            enterprise=row.enterprise,
+            on=on,
+            people_count=row.people_on_post,
+            noncompliant_count=row.noncompliant_people,
+        )
     return EnterpriseCompliance(
         enterprise=enterprise,
         on=on,

@@ -43,7 +43,7 @@ def register() -> None:
     from safety_platform.schedules import Schedule
 
     from ..common.setup import plug_in_topic
-    from . import tasks  # noqa: F401 - tasks register with Celery on import
+    from . import receivers, tasks  # noqa: F401 - tasks register with Celery on import; listeners connect
     from .demo import seed_training_demo
     from .legal_numbers import NUMBERS as LEGAL_NUMBERS
     from .models import Employee, SpecialOperationCertificate, TrainingRecord
@@ -60,6 +60,13 @@ def register() -> None:
                 minute="20",
                 hour="1",
                 description="Tell each enterprise once about certificates expiring within 90 days.",
+            ),
+            Schedule(
+                name="Training compliance summary",
+                task="enterprises.training_compliance_summary",
+                minute="5",
+                hour="0",
+                description="Count every enterprise's people on post and non-compliant people for the day's overview.",
             ),
             Schedule(
                 name="Training compliance facts",

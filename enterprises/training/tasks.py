@@ -20,3 +20,10 @@ def training_compliance_facts_task() -> int:
     from .services import training_compliance_record_facts
 
     return training_compliance_record_facts()
+
+
+@shared_task(name="enterprises.training_compliance_summary")
+def training_compliance_summary_task() -> int:
+    from .summary import compliance_summary_rebuild
+
+    return compliance_summary_rebuild()

@@ -28,12 +28,11 @@ from ..common.views import PAGE_SIZE, filtered_page, post_form, run_service, sav
 from ..registry.models import Enterprise
 from .filtersets import EmployeeFilterSet, SpecialCertificateFilterSet
 from .forms import EmployeeForm, PostChangeForm, SpecialCertificateForm, TrainingRecordForm
-from .models import Employee, SpecialOperationCertificate
+from .models import SpecialOperationCertificate
 from .selectors import (
     certificates_due,
-    compliance_totals,
+    compliance_by_enterprise,
     employees_visible_to,
-    enterprises_with_compliance,
     evaluate,
     evaluate_people,
     is_high_risk,
@@ -73,11 +72,9 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
     if is_enterprise_person(user):
         return redirect("enterprises:training_enterprise", enterprise_id=user.enterprise_id)
     on = _as_of(request)
-    visible = Enterprise.objects.visible_to(user)
-    rows = enterprises_with_compliance(on=on, enterprises=visible).order_by("-noncompliant_people", "name", "id")
+    rows, totals = compliance_by_enterprise(user, on=on)
     page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [summary_of(enterprise, on) for enterprise in page.object_list]
-    totals = compliance_totals(Employee.objects.filter(enterprise__in=visible.values("pk")), on)
     return render(
         request,
         "enterprises/training/overview.html",
