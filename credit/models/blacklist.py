@@ -161,7 +161,9 @@ class BlacklistEntry(CreatedModel):
 class BlacklistTransition(models.Model):
     """名单流转记录 — one step of a blacklist entry: who, when, from which state to which (append-only)."""
 
-    entry = models.ForeignKey(BlacklistEntry, on_delete=models.PROTECT, related_name="transitions")
+    entry = models.ForeignKey(
+        BlacklistEntry, verbose_name=_("blacklist entry"), on_delete=models.PROTECT, related_name="transitions"
+    )
     from_status, to_status = state_change_fields(BlacklistStatus.choices, max_length=10)
     action = models.CharField(_("action"), max_length=30)
     actor = person_link(_("by"))
@@ -184,7 +186,9 @@ class CreditRepairQuerySet(ScopedQuerySet["CreditRepair"]):
 class CreditRepair(models.Model):
     """信用修复申请 — an enterprise's application to leave the blacklist early (after 12 months listed)."""
 
-    entry = models.ForeignKey(BlacklistEntry, on_delete=models.PROTECT, related_name="repairs")
+    entry = models.ForeignKey(
+        BlacklistEntry, verbose_name=_("blacklist entry"), on_delete=models.PROTECT, related_name="repairs"
+    )
     status = models.CharField(_("status"), max_length=10, choices=RepairStatus.choices, default=RepairStatus.PENDING)
     statement = models.TextField(_("what the enterprise has corrected"))
     evidence_file = models.FileField(_("evidence file"), upload_to="credit/repair/%Y/%m/", blank=True)

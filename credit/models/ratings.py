@@ -50,10 +50,11 @@ class CreditRating(models.Model):
     cap_grade = models.PositiveSmallIntegerField(_("grade cap"), choices=Grade.choices, null=True, blank=True)
     blacklisted = models.BooleanField(_("blacklisted"), default=False)
     record_count = models.PositiveIntegerField(_("records counted"), default=0)
-    fingerprint = models.CharField(max_length=80, blank=True)
+    fingerprint = models.CharField(_("fingerprint of the records counted"), max_length=80, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.ACTIVE)
     latest = models.ForeignKey(
         "credit.CreditRatingHistory",
+        verbose_name=_("latest grading result"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -118,12 +119,13 @@ class CreditRatingHistory(models.Model):
     blacklisted = models.BooleanField(_("blacklisted"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.ACTIVE)
     record_count = models.PositiveIntegerField(_("records counted"), default=0)
-    fingerprint = models.CharField(max_length=80, blank=True)
+    fingerprint = models.CharField(_("fingerprint of the records counted"), max_length=80, blank=True)
     criteria = models.JSONField(_("subtotals by criterion"), default=dict, blank=True)
     contributions = models.TextField(_("records counted"), blank=True)
     trigger = models.CharField(_("trigger"), max_length=20, choices=RecalcTrigger.choices)
     run = models.ForeignKey(
         "credit.CreditRecalcRun",
+        verbose_name=_("recalculation run"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -166,13 +168,15 @@ class CreditRecalcRun(models.Model):
     `key` makes starting the same nightly run twice resume it instead of starting again.
     """
 
-    key = models.CharField(max_length=80, unique=True)
+    key = models.CharField(_("run key"), max_length=80, unique=True)
     trigger = models.CharField(_("trigger"), max_length=20, choices=RecalcTrigger.choices)
     as_of = models.DateField(_("grading date"))
-    rule_set = models.ForeignKey("credit.RuleSet", on_delete=models.PROTECT, related_name="+")
+    rule_set = models.ForeignKey(
+        "credit.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    batch_size = models.PositiveIntegerField(default=2000)
-    batches_total = models.PositiveIntegerField(default=0)
+    batch_size = models.PositiveIntegerField(_("enterprises per batch"), default=2000)
+    batches_total = models.PositiveIntegerField(_("number of batches"), default=0)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     enterprises = models.PositiveIntegerField(_("enterprises graded"), default=0)
@@ -191,15 +195,17 @@ class CreditRecalcRun(models.Model):
 class CreditRecalcBatch(models.Model):
     """One slice of a run: the enterprises with `id_from <= id < id_to` (no upper bound when null)."""
 
-    run = models.ForeignKey(CreditRecalcRun, on_delete=models.CASCADE, related_name="batches")
-    seq = models.PositiveIntegerField()
-    id_from = models.BigIntegerField()
-    id_to = models.BigIntegerField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    enterprises = models.PositiveIntegerField(default=0)
-    changed = models.PositiveIntegerField(default=0)
-    grade_changes = models.PositiveIntegerField(default=0)
+    run = models.ForeignKey(
+        CreditRecalcRun, verbose_name=_("recalculation run"), on_delete=models.CASCADE, related_name="batches"
+    )
+    seq = models.PositiveIntegerField(_("batch number"))
+    id_from = models.BigIntegerField(_("from enterprise number"))
+    id_to = models.BigIntegerField(_("to enterprise number (exclusive)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    enterprises = models.PositiveIntegerField(_("enterprises graded"), default=0)
+    changed = models.PositiveIntegerField(_("results changed"), default=0)
+    grade_changes = models.PositiveIntegerField(_("grade changes"), default=0)
 
     class Meta:
         verbose_name = _("recalculation batch")

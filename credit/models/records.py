@@ -57,7 +57,7 @@ class CreditRecord(models.Model):
     )
     # Events about the same thing (an accident re-graded, a certificate granted then revoked) share a
     # key; the latest event's record replaces the earlier one.
-    source_key = models.CharField(max_length=200, blank=True, db_index=True)
+    source_key = models.CharField(_("source key"), max_length=200, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE)
     revoked_at = models.DateTimeField(pgettext_lazy("credit", "revoked at"), null=True, blank=True)
     revoked_by = person_link(_("revoked by"))
@@ -132,10 +132,18 @@ class CreditRecord(models.Model):
 class CreditFactIntake(models.Model):
     """事实处理记录 — that a platform event was read by credit, and what came of it (once per event)."""
 
-    fact = models.OneToOneField("safety_platform.Fact", primary_key=True, on_delete=models.PROTECT, related_name="+")
-    processed_at = models.DateTimeField(auto_now_add=True)
-    outcome = models.CharField(max_length=20, choices=IntakeOutcome.choices)
-    record = models.ForeignKey(CreditRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    fact = models.OneToOneField(
+        "safety_platform.Fact",
+        verbose_name=_("platform event"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    processed_at = models.DateTimeField(_("processed at"), auto_now_add=True)
+    outcome = models.CharField(_("processing outcome"), max_length=20, choices=IntakeOutcome.choices)
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("credit record"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("event intake")

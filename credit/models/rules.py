@@ -149,7 +149,7 @@ class RuleSet(NamedRuleVersion):
 class CriterionLimit(RuleVersionRow, models.Model):
     """评价项目分值上限 — how much one criterion can add or take away, whatever the number of records."""
 
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="limits")
+    rule_set = models.ForeignKey(RuleSet, verbose_name=_("rule set"), on_delete=models.CASCADE, related_name="limits")
     criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices)
     max_bonus = models.PositiveSmallIntegerField(_("maximum bonus"), default=0)
     max_penalty = models.PositiveSmallIntegerField(_("maximum deduction"), default=0)

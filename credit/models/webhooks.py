@@ -84,8 +84,12 @@ class OutboxEvent(models.Model):
 class WebhookDelivery(models.Model):
     """推送投递 — one event to one subscription; retried with back-off until delivered or given up."""
 
-    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
-    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(
+        OutboxEvent, verbose_name=_("outbox event"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscription = models.ForeignKey(
+        WebhookSubscription, verbose_name=_("webhook subscription"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )

@@ -216,7 +216,9 @@ class Accident(TimestampedModel):
 class AccidentRevision(models.Model):
     """事故信息续报 — the figures of an accident at one revision, and the grade they gave. Append-only."""
 
-    accident = models.ForeignKey(Accident, on_delete=models.PROTECT, related_name="revisions")
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("accident"), on_delete=models.PROTECT, related_name="revisions"
+    )
     revision = models.PositiveIntegerField(_("revision"))
     deaths = models.PositiveIntegerField(_("deaths"))
     serious_injuries = models.PositiveIntegerField(_("serious injuries"))
@@ -243,7 +245,9 @@ class AccidentRevision(models.Model):
 class AccidentReportStep(models.Model):
     """逐级上报 — a level of government received the accident report (county, city, province, ministry)."""
 
-    accident = models.ForeignKey(Accident, on_delete=models.PROTECT, related_name="report_steps")
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("accident"), on_delete=models.PROTECT, related_name="report_steps"
+    )
     level = models.CharField(pgettext_lazy("emergency", "level"), max_length=12, choices=ReportLevel.choices)
     received_at = models.DateTimeField(_("received at"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
@@ -268,7 +272,9 @@ class AccidentReportStep(models.Model):
 class ResponseLogEntry(models.Model):
     """应急处置记录 — who did what when during the response, with the teams and supplies deployed. Append-only."""
 
-    accident = models.ForeignKey(Accident, on_delete=models.PROTECT, related_name="response_log")
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("accident"), on_delete=models.PROTECT, related_name="response_log"
+    )
     at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind"), max_length=20, choices=ResponseKind.choices, default=ResponseKind.OTHER)
     actor_name = models.CharField(_("who"), max_length=100, help_text=_("The person or unit that acted."))
@@ -304,7 +310,9 @@ class EvaluationQuerySet(OwnedQuerySet["AccidentEvaluation"]):
 class AccidentEvaluation(TimestampedModel):
     """事故调查评估 — the post-incident evaluation: causes, response assessment, lessons."""
 
-    accident = models.OneToOneField(Accident, on_delete=models.PROTECT, related_name="evaluation")
+    accident = models.OneToOneField(
+        Accident, verbose_name=_("accident"), on_delete=models.PROTECT, related_name="evaluation"
+    )
     causes = models.TextField(_("direct and indirect causes"), blank=True)
     response_assessment = models.TextField(_("assessment of the emergency response"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
@@ -325,7 +333,12 @@ class AccidentEvaluation(TimestampedModel):
 class AccountabilityFinding(models.Model):
     """责任倒查 — who bears which responsibility for the accident, and what is done about it."""
 
-    evaluation = models.ForeignKey(AccidentEvaluation, on_delete=models.PROTECT, related_name="findings")
+    evaluation = models.ForeignKey(
+        AccidentEvaluation,
+        verbose_name=_("post-incident evaluation"),
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
     party_kind = models.CharField(_("party"), max_length=12, choices=PartyKind.choices)
     party_name = models.CharField(_("name"), max_length=120)
     enterprise = enterprise_link(optional=True)
@@ -358,7 +371,12 @@ class MeasureQuerySet(OwnedQuerySet["CorrectiveMeasure"]):
 class CorrectiveMeasure(CreatedModel):
     """整改措施 — a corrective measure from the evaluation, followed until verified complete."""
 
-    evaluation = models.ForeignKey(AccidentEvaluation, on_delete=models.PROTECT, related_name="measures")
+    evaluation = models.ForeignKey(
+        AccidentEvaluation,
+        verbose_name=_("post-incident evaluation"),
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
     description = models.TextField(_("measure"))
     responsible = models.CharField(_("responsible unit or person"), max_length=120)
     responsible_enterprise = enterprise_link(_("responsible enterprise"), optional=True)
@@ -386,7 +404,9 @@ class CorrectiveMeasure(CreatedModel):
 class MeasureProgress(models.Model):
     """整改进展 — one progress report or status change of a corrective measure. Append-only."""
 
-    measure = models.ForeignKey(CorrectiveMeasure, on_delete=models.PROTECT, related_name="progress")
+    measure = models.ForeignKey(
+        CorrectiveMeasure, verbose_name=_("corrective measure"), on_delete=models.PROTECT, related_name="progress"
+    )
     from_status = models.CharField(_("from"), max_length=12, choices=MeasureStatus.choices)
     to_status = models.CharField(_("to"), max_length=12, choices=MeasureStatus.choices)
     note = models.CharField(_("note"), max_length=500)

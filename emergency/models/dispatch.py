@@ -162,7 +162,9 @@ class DispatchAllocation(models.Model):
 class DispatchStep(models.Model):
     """调拨流转记录 — one step of an order (who, when, what, from which state). Append-only."""
 
-    order = models.ForeignKey(DispatchOrder, on_delete=models.PROTECT, related_name="steps")
+    order = models.ForeignKey(
+        DispatchOrder, verbose_name=_("dispatch order"), on_delete=models.PROTECT, related_name="steps"
+    )
     action = models.CharField(_("action"), max_length=12, choices=DispatchAction.choices)
     from_status, to_status = state_change_fields(DispatchStatus.choices, max_length=12)
     actor = person_link(_("by"))

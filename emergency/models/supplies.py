@@ -92,7 +92,9 @@ class Warehouse(CreatedModel):
 class WarehouseItem(models.Model):
     """储备定额 — the minimum stock a warehouse keeps of an item (below it the item is flagged)."""
 
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="item_settings")
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.CASCADE, related_name="item_settings"
+    )
     item = models.ForeignKey(SupplyItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     min_quantity = models.PositiveIntegerField(_("minimum stock"), default=0)
 
@@ -199,7 +201,9 @@ class StockAlert(models.Model):
     """库存预警 — a flag raised by the scheduled check: a batch expiring or expired, an item below its minimum."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=StockAlertKind.choices)
-    key = models.CharField(max_length=80, help_text="kind:warehouse:item[:batch] — one open alert per key")
+    key = models.CharField(
+        _("alert key"), max_length=80, help_text="kind:warehouse:item[:batch] — one open alert per key"
+    )
     warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(SupplyItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="+")
     batch = models.ForeignKey(

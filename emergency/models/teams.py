@@ -153,7 +153,9 @@ class TeamEquipment(models.Model):
 class TeamReadinessChange(ChangeRecord):
     """战备状态变更 — one change of a team's readiness, never edited."""
 
-    team = models.ForeignKey(RescueTeam, on_delete=models.PROTECT, related_name="readiness_changes")
+    team = models.ForeignKey(
+        RescueTeam, verbose_name=_("team"), on_delete=models.PROTECT, related_name="readiness_changes"
+    )
     from_readiness, to_readiness = state_change_fields(Readiness.choices, max_length=20)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -102,7 +102,9 @@ class WarningRecipientQuerySet(ScopedQuerySet["WarningRecipient"]):
 class WarningRecipient(models.Model):
     """预警签收 — one enterprise a warning reached: notified, acknowledged, measures taken."""
 
-    warning = models.ForeignKey(EmergencyWarning, on_delete=models.CASCADE, related_name="recipients")
+    warning = models.ForeignKey(
+        EmergencyWarning, verbose_name=_("warning"), on_delete=models.CASCADE, related_name="recipients"
+    )
     enterprise = enterprise_link(related_name="warnings")
     notified_at = models.DateTimeField(_("notified at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True, db_index=True)

@@ -228,7 +228,9 @@ class SitingReview(models.Model):
 class SitingConflict(models.Model):
     """选址冲突 — a dense place found inside the separation distance in one siting review (never edited)."""
 
-    review = models.ForeignKey(SitingReview, on_delete=models.CASCADE, related_name="conflicts")
+    review = models.ForeignKey(
+        SitingReview, verbose_name=_("siting review"), on_delete=models.CASCADE, related_name="conflicts"
+    )
     place = models.ForeignKey(DensePlace, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
     place_name = models.CharField(_("place"), max_length=200)
     place_kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind.choices)
@@ -311,8 +313,10 @@ class CatalogEntry(TimestampedModel):
 class CatalogModelNumber(models.Model):
     """目录型号 — one exact model number of a catalog entry, normalised, so matching is one indexed join."""
 
-    entry = models.ForeignKey(CatalogEntry, on_delete=models.CASCADE, related_name="model_rows")
-    model_key = models.CharField(max_length=120, db_index=True)
+    entry = models.ForeignKey(
+        CatalogEntry, verbose_name=_("banned equipment or process"), on_delete=models.CASCADE, related_name="model_rows"
+    )
+    model_key = models.CharField(_("normalised model number"), max_length=120, db_index=True)
 
     class Meta:
         verbose_name = _("catalog model number")
@@ -330,7 +334,9 @@ class DeclaredEquipment(TimestampedModel):
     kind = models.CharField(_("kind"), max_length=12, choices=CatalogKind.choices, default=CatalogKind.EQUIPMENT)
     name = models.CharField(_("name"), max_length=200)
     model_number = models.CharField(_("model number"), max_length=120, blank=True)
-    model_key = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
+    model_key = models.CharField(
+        _("normalised model number"), max_length=120, blank=True, db_index=True, editable=False
+    )
     manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     installed_on = models.DateField(_("in use since"), null=True, blank=True)
@@ -379,8 +385,12 @@ class EquipmentMatchQuerySet(ScopedQuerySet["EquipmentMatch"]):
 class EquipmentMatch(models.Model):
     """淘汰目录比对命中 — a declared item matched to a catalog entry; it becomes a hazard, once."""
 
-    equipment = models.ForeignKey(DeclaredEquipment, on_delete=models.PROTECT, related_name="matches")
-    entry = models.ForeignKey(CatalogEntry, on_delete=models.PROTECT, related_name="matches")
+    equipment = models.ForeignKey(
+        DeclaredEquipment, verbose_name=_("declared equipment"), on_delete=models.PROTECT, related_name="matches"
+    )
+    entry = models.ForeignKey(
+        CatalogEntry, verbose_name=_("banned equipment or process"), on_delete=models.PROTECT, related_name="matches"
+    )
     matched_by = models.CharField(_("matched by"), max_length=14, choices=MatchedBy.choices)
     matched_at = models.DateTimeField(_("matched at"), auto_now_add=True)
     hazard_id = models.PositiveBigIntegerField(_("hazard"), null=True, blank=True)
@@ -459,7 +469,9 @@ class ExitProposal(models.Model):
 class ExitTransition(models.Model):
     """退出建议状态变更 — one status change of an exit proposal: who, when, from, to, note (never edited)."""
 
-    proposal = models.ForeignKey(ExitProposal, on_delete=models.PROTECT, related_name="transitions")
+    proposal = models.ForeignKey(
+        ExitProposal, verbose_name=_("exit proposal"), on_delete=models.PROTECT, related_name="transitions"
+    )
     from_status, to_status = state_change_fields(ExitStatus.choices, max_length=12)
     note = models.TextField(_("note"), blank=True)
     actor = person_link(_("actor"), optional=False)

@@ -53,10 +53,10 @@ class EnterpriseFigures(models.Model):
     enterprise = models.OneToOneField(
         "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
     )
-    jurisdiction_ref = models.PositiveIntegerField(default=0)
-    industry_ref = models.PositiveIntegerField(default=0)
-    department_ref = models.PositiveIntegerField(default=0)
-    facts = models.JSONField(default=dict)  # {"fact|period": count}
+    jurisdiction_ref = models.PositiveIntegerField(_("jurisdiction number counted under"), default=0)
+    industry_ref = models.PositiveIntegerField(_("industry number counted under"), default=0)
+    department_ref = models.PositiveIntegerField(_("supervising department number counted under"), default=0)
+    facts = models.JSONField(_("facts counted"), default=dict)  # {"fact|period": count}
 
     class Meta:
         verbose_name = _("enterprise figures")

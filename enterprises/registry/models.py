@@ -119,7 +119,9 @@ class Enterprise(CreatedModel):
 class EnterpriseStatusChange(ChangeRecord):
     """经营状态变更 — one change of an enterprise's status (operating, suspended, closed), never edited."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="status_changes")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="status_changes"
+    )
     from_status, to_status = state_change_fields(EnterpriseStatus.choices, max_length=12)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 

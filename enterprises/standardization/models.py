@@ -125,7 +125,12 @@ class StandardizationCertificate(TimestampedModel):
 class CertificateEvent(models.Model):
     """标准化证书状态变更 — one status change of a standardization certificate (never edited)."""
 
-    certificate = models.ForeignKey(StandardizationCertificate, on_delete=models.PROTECT, related_name="events")
+    certificate = models.ForeignKey(
+        StandardizationCertificate,
+        verbose_name=_("standardization certificate"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     from_status, to_status = state_change_fields(CertificateStatus.choices, max_length=12)
     note = models.CharField(_("note"), max_length=300, blank=True)
     actor = person_link(_("actor"))
@@ -187,7 +192,9 @@ class MeasureKind(models.TextChoices):
 class DemonstrationMeasure(models.Model):
     """示范措施 — one mechanization or automation measure and the people it moved out of dangerous posts."""
 
-    demonstration = models.ForeignKey(Demonstration, on_delete=models.CASCADE, related_name="measures")
+    demonstration = models.ForeignKey(
+        Demonstration, verbose_name=_("demonstration enterprise"), on_delete=models.CASCADE, related_name="measures"
+    )
     kind = models.CharField(_("kind"), max_length=14, choices=MeasureKind.choices)
     description = models.CharField(_("what was mechanized or automated"), max_length=300)
     post = models.CharField(_("dangerous post"), max_length=100, blank=True)

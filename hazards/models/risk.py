@@ -85,7 +85,9 @@ class RiskBanding(CreatedModel):
 class RiskBand(models.Model):
     """One row of a banding: the lower bound of a level, and whether the bound itself belongs to it."""
 
-    banding = models.ForeignKey(RiskBanding, on_delete=models.CASCADE, related_name="bands")
+    banding = models.ForeignKey(
+        RiskBanding, verbose_name=_("risk banding"), on_delete=models.CASCADE, related_name="bands"
+    )
     level = models.CharField(pgettext_lazy("risk", "level"), max_length=10, choices=RiskLevel.choices)
     lower_bound = models.DecimalField(_("lower bound"), max_digits=10, decimal_places=2)
     lower_inclusive = models.BooleanField(
@@ -128,7 +130,7 @@ class RiskSource(TimestampedModel):
     responsible_phone = models.CharField(_("phone"), max_length=30, blank=True)
     review_date = models.DateField(_("next review"), null=True, blank=True)
     # The QR code on the posted risk card (岗位风险告知卡) carries this token, not the id.
-    card_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    card_token = models.UUIDField(_("risk card QR code token"), default=uuid.uuid4, unique=True, editable=False)
     created_by = created_by_field()
 
     objects = ScopedQuerySet.as_manager()

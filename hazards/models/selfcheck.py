@@ -49,7 +49,9 @@ class Checklist(models.Model):
 class ChecklistItem(models.Model):
     """排查项 — one item of a checklist."""
 
-    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), on_delete=models.CASCADE, related_name="items"
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     category = models.CharField(_("category"), max_length=60, blank=True)
     text = models.CharField(_("what to check"), max_length=400)
@@ -94,12 +96,21 @@ class SelfCheck(models.Model):
 class SelfCheckAnswer(models.Model):
     """One checked item of a self-check, with the hazard it raised."""
 
-    self_check = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    self_check = models.ForeignKey(
+        SelfCheck, verbose_name=_("self-check"), on_delete=models.CASCADE, related_name="answers"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("checklist item"), on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=CheckOutcome.choices)
     note = models.CharField(_("note"), max_length=400, blank=True)
     hazard = models.ForeignKey(
-        "hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="self_check_answers"
+        "hazards.Hazard",
+        verbose_name=_("hazard"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="self_check_answers",
     )
 
     class Meta:

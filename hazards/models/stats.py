@@ -60,7 +60,7 @@ class HazardStatReport(models.Model):
     note = models.TextField(_("note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = person_link(_("submitted by"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 

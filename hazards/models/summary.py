@@ -29,7 +29,7 @@ class HazardMonthSummary(AreaCount):
     month = models.DateField(_("month"))
     found = models.IntegerField(_("found"), default=0)
     closed = models.IntegerField(_("closed"), default=0)
-    open = models.IntegerField(_("open"), default=0)
+    open = models.IntegerField(_("open hazards"), default=0)
     major_open = models.IntegerField(_("Major, open"), default=0)
     major_listed = models.IntegerField(_("major, under listed supervision"), default=0)
     due = models.IntegerField(_("due for rectification"), default=0)

@@ -51,7 +51,7 @@ class ApiKey(CreatedModel):
     department = department_link(optional=True, related_name="api_keys")
     enterprise = enterprise_link(optional=True, related_name="api_keys")
     prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH, unique=True, editable=False)
-    hashed_secret = models.CharField(max_length=64, editable=False)
+    hashed_secret = models.CharField(_("hashed secret"), max_length=64, editable=False)
     scopes = models.JSONField(_("scopes"), default=list, help_text=_('e.g. ["blacklist:read", "ratings:read"]'))
     created_by = created_by_field(on_delete=models.SET_NULL)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
@@ -131,14 +131,19 @@ class ApiClient:
 class ApiKeyUse(models.Model):
     """接口调用记录 — one authenticated request made with an API key (who pulled what, when)."""
 
-    key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="uses")
-    prefix = models.CharField(max_length=KEY_PREFIX_LENGTH)
+    key = models.ForeignKey(ApiKey, verbose_name=_("API key"), on_delete=models.PROTECT, related_name="uses")
+    prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH)
     department = models.ForeignKey(
-        "safety_platform.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "safety_platform.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    method = models.CharField(max_length=8)
-    path = models.CharField(max_length=300)
+    at = models.DateTimeField(_("called at"), default=timezone.now, db_index=True)
+    method = models.CharField(_("request method"), max_length=8)
+    path = models.CharField(_("request path"), max_length=300)
 
     class Meta:
         verbose_name = _("API key use")

@@ -59,17 +59,29 @@ class StatutoryDeadline(models.Model):
 
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     title = models.CharField(_("title"), max_length=200)
-    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    source_id = models.PositiveBigIntegerField()
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("source type"), on_delete=models.CASCADE, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("source record number"))
     source = GenericForeignKey("source_type", "source_id")
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
     )
     jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+        "safety_platform.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
     )
     responsible = person_link(_("person responsible"), on_delete=models.SET_NULL)
-    url = models.CharField(max_length=300, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     due_at = models.DateTimeField(_("due at"), db_index=True)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
@@ -78,7 +90,7 @@ class StatutoryDeadline(models.Model):
         _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = StatutoryDeadlineQuerySet.as_manager()
 

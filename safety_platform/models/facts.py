@@ -26,15 +26,22 @@ class Fact(models.Model):
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     enterprise = enterprise_link(optional=True, related_name="facts")
     jurisdiction = models.ForeignKey(
-        "safety_platform.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "safety_platform.Jurisdiction",
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("source type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(_("source record number"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     payload = models.JSONField(_("details"), default=dict, blank=True)
-    dedup_key = models.CharField(max_length=200, unique=True)
+    dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
 
     objects = ScopedQuerySet.as_manager()
 

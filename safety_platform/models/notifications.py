@@ -32,7 +32,7 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     category = models.CharField(_("category"), max_length=40, blank=True)
     # Idempotency: the same event notifies a recipient once, however often the job that raises it runs.
-    dedup_key = models.CharField(max_length=200, null=True, blank=True)
+    dedup_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

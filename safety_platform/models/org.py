@@ -42,7 +42,7 @@ class Jurisdiction(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField(_("hierarchy path"), max_length=255, editable=False, db_index=True, default="")
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     objects = JurisdictionQuerySet.as_manager()
@@ -208,8 +208,8 @@ class Department(models.Model):
 class DepartmentIndustry(models.Model):
     """A department's supervision of one industry (a GB/T 4754 code prefix covers everything under it)."""
 
-    department = models.ForeignKey(Department, on_delete=models.CASCADE)
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT)
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.CASCADE)
+    industry = models.ForeignKey(Industry, verbose_name=_("industry"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("supervised industry")

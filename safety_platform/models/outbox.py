@@ -27,7 +27,7 @@ class TaskOutbox(CreatedModel):
     queue = models.CharField(_("queue"), max_length=100, blank=True)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     # A dispatcher owns a row until this time; a crashed dispatcher's claim simply runs out.
-    claimed_until = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed by a dispatcher until"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("handed to the workers at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -118,10 +118,12 @@ class EnforcementRuleSet(RuleVersion, CreatedModel):
 class DocumentCounter(models.Model):
     """文书编号计数器 — the last serial issued per authority, document kind and year (row-locked when issuing)."""
 
-    authority = models.ForeignKey("safety_platform.Jurisdiction", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    authority = models.ForeignKey(
+        "safety_platform.Jurisdiction", verbose_name=_("authority"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("document kind"), max_length=30, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last serial number issued"), default=0)
 
     class Meta:
         verbose_name = _("document number counter")
@@ -270,14 +272,23 @@ class EnforcementDocument(CreatedModel):
 class PenaltyCaseTransition(models.Model):
     """One recorded step of a case (from, to, by, at, note), with the document it produced."""
 
-    case = models.ForeignKey(PenaltyCase, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
-    action = models.CharField(max_length=30)
+    case = models.ForeignKey(
+        PenaltyCase, verbose_name=_("penalty case"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=CaseStatus.choices)
+    action = models.CharField(_("action"), max_length=30)
     actor = person_link(_("by"))
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-    document = models.ForeignKey(EnforcementDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    document = models.ForeignKey(
+        EnforcementDocument,
+        verbose_name=_("enforcement document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("penalty case step")

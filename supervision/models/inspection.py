@@ -58,7 +58,12 @@ class Inspection(TimestampedModel):
     latitude = latitude_field()
     longitude = longitude_field()
     fact = models.OneToOneField(
-        "safety_platform.Fact", null=True, blank=True, on_delete=models.PROTECT, related_name="inspection"
+        "safety_platform.Fact",
+        verbose_name=_("platform event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection",
     )
     checklist = link(
         "hazards.Checklist",
