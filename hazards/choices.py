@@ -143,3 +143,41 @@ REMEDIATION_PLAN_FIELDS = (
     "deadline",
     "safety_measures",
 )
+
+
+# Plausibility: an open hazard whose title or description says nothing a rectification could act on. The
+# rule is one Q, used by the plausibility page and by the partial index that serves it
+# (`hazard_vague_open_idx`): changing a text here needs a migration of that index (makemigrations sees it).
+VAGUE_TEXTS = (
+    "存在隐患",
+    "有隐患",
+    "隐患",
+    "不规范",
+    "有问题",
+    "存在问题",
+    "其他",
+    "其它",
+    "待查",
+    "见附件",
+    "同上",
+    "无",
+    "略",
+    "-",
+    "/",
+    "n/a",
+)
+MIN_DESCRIPTION_LENGTH = 10
+MIN_TITLE_LENGTH = 3
+
+
+def vague_q() -> models.Q:
+    """Hazards described too vaguely to act on (the plausibility check)."""
+    from django.db.models.functions import Length
+    from django.db.models.lookups import LessThan
+
+    return (
+        models.Q(title__in=VAGUE_TEXTS)
+        | models.Q(description__in=VAGUE_TEXTS)
+        | models.Q(LessThan(Length("description"), MIN_DESCRIPTION_LENGTH))
+        | models.Q(LessThan(Length("title"), MIN_TITLE_LENGTH))
+    )

@@ -15,7 +15,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Length, NullIf
+from django.db.models.functions import NullIf
 from django.utils import timezone
 
 from enterprises.figures.models import EnterpriseFigureSummary
@@ -32,6 +32,7 @@ from .choices import (
     SELF_REPORTED_SOURCES,
     HazardGrade,
     HazardState,
+    vague_q,
 )
 from .models import Campaign, Hazard, HazardMonthSummary, HazardStatReport, HazardTransition, RiskSource
 
@@ -336,65 +337,46 @@ def campaigns_with_stats(user: Any) -> QuerySet[Campaign]:
 
 # Plausibility -------------------------------------------------------------------------------
 
-VAGUE_TEXTS = [
-    "存在隐患",
-    "有隐患",
-    "隐患",
-    "不规范",
-    "有问题",
-    "存在问题",
-    "其他",
-    "其它",
-    "待查",
-    "见附件",
-    "同上",
-    "无",
-    "略",
-    "-",
-    "/",
-    "n/a",
-]
-MIN_DESCRIPTION_LENGTH = 10
 UNASSESSED_DAYS = 3
 ZERO_SELF_REPORT_WINDOW_DAYS = 180
 ZERO_SELF_REPORT_MIN_FOUND = 2
 
 
-def plausibility_silent_enterprises(user: Any, *, now: dt.datetime | None = None) -> QuerySet[Enterprise]:
-    """Enterprises that self-report no hazards while inspections keep finding them (one query).
+def plausibility_silent_enterprises(user: Any, *, now: dt.datetime | None = None, limit: int = 100) -> list[Enterprise]:
+    """Enterprises that self-report no hazards while inspections keep finding them: those found most first, at
+    most `limit`, each with `self_reported` (0) and `found_by_inspection` set (two queries).
 
-    The window filters the joined hazards before they are counted (a filter ahead of the annotation): only the
-    last months' hazards are read and grouped, by the found-at index, not every hazard of every enterprise
-    (454 ms at 100,000 hazards, growing with the years kept). An enterprise without a recent hazard has none
-    found by inspection, so leaving it out of the join changes nothing."""
+    The last months' hazards are read by the found-at index and grouped by enterprise on their own, before any
+    enterprise row is joined (joining the city's 100,000 enterprises first and grouping their columns took
+    0.4 s at 1,000,000 hazards); only the page's enterprises are then read. An enterprise without a recent
+    hazard has none found by inspection, so it is never among them."""
     since = (now or timezone.now()) - dt.timedelta(days=ZERO_SELF_REPORT_WINDOW_DAYS)
-    return (
-        Enterprise.objects.visible_to(user)
-        .filter(hazards__found_at__gte=since)
-        .select_related("jurisdiction")
+    counted = (
+        Hazard.objects.visible_to(user)  # type: ignore[attr-defined]
+        .filter(found_at__gte=since)
+        .values("enterprise")
         .annotate(
-            self_reported=Count("hazards", filter=Q(hazards__source__in=SELF_REPORTED_SOURCES)),
-            found_by_inspection=Count("hazards", filter=Q(hazards__source__in=REGULATOR_SOURCES)),
+            self_reported=Count("pk", filter=Q(source__in=SELF_REPORTED_SOURCES)),
+            found_by_inspection=Count("pk", filter=Q(source__in=REGULATOR_SOURCES)),
         )
         .filter(self_reported=0, found_by_inspection__gte=ZERO_SELF_REPORT_MIN_FOUND)
-        .order_by("-found_by_inspection", "name")
+        .order_by("-found_by_inspection", "enterprise")
+        .values_list("enterprise", "found_by_inspection")[:limit]
     )
+    found = dict(counted)
+    enterprises = Enterprise.objects.filter(pk__in=found).select_related("jurisdiction").in_bulk()
+    flagged = []
+    for enterprise_id, n in found.items():  # in the order counted
+        enterprise = enterprises[enterprise_id]
+        enterprise.self_reported, enterprise.found_by_inspection = 0, n  # type: ignore[attr-defined]
+        flagged.append(enterprise)
+    return flagged
 
 
 def plausibility_vague_hazards(user: Any) -> QuerySet[Hazard]:
-    """Open hazards described too vaguely to act on."""
-    return (
-        hazards_visible_to(user)
-        .filter(state__in=OPEN_STATES)
-        .annotate(description_length=Length("description"), title_length=Length("title"))
-        .filter(
-            Q(title__in=VAGUE_TEXTS)
-            | Q(description__in=VAGUE_TEXTS)
-            | Q(description_length__lt=MIN_DESCRIPTION_LENGTH)
-            | Q(title_length__lt=3)
-        )
-        .order_by("-found_at")
-    )
+    """Open hazards described too vaguely to act on, newest first: read off the partial index of exactly these
+    (`hazard_vague_open_idx`, same condition), not by testing every hazard's texts."""
+    return hazards_visible_to(user).filter(vague_q(), state__in=sorted(OPEN_STATES)).order_by("-found_at", "-id")
 
 
 def plausibility_no_deadline(user: Any, *, now: dt.datetime | None = None) -> QuerySet[Hazard]:
@@ -402,7 +384,7 @@ def plausibility_no_deadline(user: Any, *, now: dt.datetime | None = None) -> Qu
     cutoff = (now or timezone.now()) - dt.timedelta(days=UNASSESSED_DAYS)
     return (
         hazards_visible_to(user)
-        .filter(state__in=OPEN_STATES, deadline__isnull=True, created_at__lt=cutoff)
+        .filter(state__in=sorted(OPEN_STATES), deadline__isnull=True, created_at__lt=cutoff)
         .order_by("created_at")
     )
 

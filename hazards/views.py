@@ -744,7 +744,7 @@ def plausibility_view(request: HttpRequest) -> HttpResponse:
         request,
         "hazards/plausibility.html",
         {
-            "silent": selectors.plausibility_silent_enterprises(user)[:100],
+            "silent": selectors.plausibility_silent_enterprises(user, limit=100),
             "vague": selectors.plausibility_vague_hazards(user)[:100],
             "no_deadline": selectors.plausibility_no_deadline(user)[:100],
             "window_days": selectors.ZERO_SELF_REPORT_WINDOW_DAYS,

@@ -32,6 +32,7 @@ from ..choices import (
     HazardSource,
     HazardState,
     TransitionAction,
+    vague_q,
 )
 
 _M = TypeVar("_M", bound=models.Model)
@@ -40,9 +41,9 @@ _M = TypeVar("_M", bound=models.Model)
 class HazardCodeCounter(models.Model):
     """隐患编号计数器 — the last serial number issued per region code and year (YH-350802-2026-000123)."""
 
-    region = models.CharField(max_length=12)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    region = models.CharField(_("region code"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last serial number issued"), default=0)
 
     class Meta:
         verbose_name = _("hazard code counter")
@@ -165,6 +166,16 @@ class Hazard(models.Model):
                 name="hazard_campaign_list_idx",
                 condition=Q(campaign__isnull=False),
             ),
+            models.Index(
+                fields=["-found_at", "-id"],
+                name="hazard_vague_open_idx",  # the plausibility page: open hazards described too vaguely
+                condition=Q(vague_q(), state__in=sorted(OPEN_STATES)),
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="hazard_no_deadline_open_idx",  # the plausibility page: open hazards never given a deadline
+                condition=Q(deadline__isnull=True, state__in=sorted(OPEN_STATES)),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -206,7 +217,7 @@ class HazardTransition(models.Model):
     Append-only: PostgreSQL refuses UPDATE and DELETE on this table (migration 0001).
     """
 
-    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="transitions")
+    hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="transitions")
     action = models.CharField(_("action"), max_length=12, choices=TransitionAction.choices)
     from_state, to_state = state_change_fields(HazardState.choices, max_length=12)
     actor = person_link(_("by"))
@@ -240,9 +251,14 @@ def _attachment_path(instance: HazardAttachment, filename: str) -> str:
 class HazardAttachment(models.Model):
     """隐患附件 — a photo or document attached to one step of the closed loop. Never replaced or deleted."""
 
-    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
+    hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="attachments")
     transition = models.ForeignKey(
-        HazardTransition, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+        HazardTransition,
+        verbose_name=_("hazard transition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO)
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
@@ -272,7 +288,7 @@ class HazardAttachment(models.Model):
 class RemediationPlan(models.Model):
     """重大隐患治理方案 — the remediation plan a major hazard needs before it can move on."""
 
-    hazard = models.OneToOneField(Hazard, on_delete=models.PROTECT, related_name="plan")
+    hazard = models.OneToOneField(Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="plan")
     goal = models.TextField(_("goal and tasks"), blank=True)
     measures = models.TextField(_("methods and measures"), blank=True)
     funds_and_materials = models.TextField(_("funds and materials"), blank=True)
