@@ -98,6 +98,21 @@ def training_hours(on: dt.date) -> TrainingHours:
     )
 
 
+def hours_shown(on: dt.date) -> dict[str, str]:
+    """The hours in force on `on` as the pages print them ("72", "0.5"): the pages name the rule book's numbers,
+    not the ones of the day they were written."""
+    h = training_hours(on)
+    return {
+        "new": number_text(h.new_staff[0]),
+        "new_high": number_text(h.new_staff[1]),
+        "annual_high": number_text(h.staff_annual),
+        "mgmt": number_text(h.management_initial[0]),
+        "mgmt_high": number_text(h.management_initial[1]),
+        "mgmt_annual": number_text(h.management_annual[0]),
+        "mgmt_annual_high": number_text(h.management_annual[1]),
+    }
+
+
 def certificate_warning_days(on: dt.date | None = None) -> int:
     """Days before a special-operation certificate's expiry from which it is flagged (the rule book)."""
     return rule_int(rules.CERTIFICATE_WARNING_DAYS, on)

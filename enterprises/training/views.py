@@ -35,6 +35,7 @@ from .selectors import (
     employees_visible_to,
     evaluate,
     evaluate_people,
+    hours_shown,
     is_high_risk,
     noncompliant_people,
     special_certificates_visible_to,
@@ -84,6 +85,7 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
             "query": f"on={on.isoformat()}",
             "people": totals["people"],
             "noncompliant": totals["noncompliant"],
+            "hours": hours_shown(on),
         },
     )
 
@@ -107,6 +109,7 @@ def compliance_enterprise(request: HttpRequest, enterprise_id: int) -> HttpRespo
             "page_obj": page,
             "query": f"on={on.isoformat()}",
             "on": on,
+            "hours": hours_shown(on),
             "expiring": certificates_due(
                 special_certificates_visible_to(request.user, on=on).filter(employee__enterprise=enterprise), on=on
             ).order_by("expires_on")[:50],

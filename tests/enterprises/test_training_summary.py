@@ -24,6 +24,7 @@ from tests.clock import shanghai
 from tests.enterprises.topic_factories import EmployeeFactory, TrainingFactory
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.plans import plan_without_seqscan
+from tests.platform.rule_book import new_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
@@ -204,3 +205,24 @@ def test_the_first_page_walks_the_worst_first_index(users: Any, city: Any) -> No
     rows, _totals = compliance_by_enterprise(users["committee"], on=TODAY)
     sql, params = rows[:20].query.sql_with_params()
     assert "training_summary_worst" in plan_without_seqscan(sql, params)
+
+
+def test_new_rules_in_force_are_named_on_the_pages_and_recounted(client: Any, users: Any, city: Any) -> None:
+    """The pages printed "24 h" and "72 h / 20 h a year" whatever the rule book said."""
+    for person in city["tiles"].staff_members.all():
+        person.trainings.update(hours=Decimal(8))  # 24 h: just enough today
+    compliance_summary_rebuild()
+    assert ("东城瓷砖厂", 2, 0) in overview(client, users["committee"])[0]
+    client.force_login(users["committee"])
+    url = reverse("enterprises:training_overview")
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "24学时" in body and "高危行业：72学时／每年20学时" in body
+    new_version("2026修订", TODAY - dt.timedelta(days=1), training__new_staff_hours=30)
+    rows, _totals = overview(client, users["committee"])
+    assert ("东城瓷砖厂", 2, 2) in rows  # 24 h no longer enough: counted live under the new rules
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "30学时" in body and "24学时" not in body
+    page = client.get(
+        reverse("enterprises:training_enterprise", args=[city["tiles"].pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "新上岗人员上岗前不少于30学时" in page
