@@ -162,6 +162,11 @@ class Hazard(models.Model):
                 condition=Q(latitude__isnull=False),
             ),
             models.Index(
+                fields=["-found_at", "-id"],
+                name="hazard_listed_list_idx",  # the listed filter (挂牌督办): few among the city's hazards
+                condition=Q(is_listed=True),
+            ),
+            models.Index(
                 fields=["campaign", "-found_at", "-id"],
                 name="hazard_campaign_list_idx",
                 condition=Q(campaign__isnull=False),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -161,3 +162,26 @@ def test_every_list_filter_finds_its_page_through_an_index(
 def test_the_city_is_big_enough_to_matter(city: dict[str, Any]) -> None:
     assert Hazard.objects.count() > HAZARDS
     assert Hazard.objects.filter(deadline__lt=timezone.localdate(), state="rectifying").exists()
+
+
+def test_the_listed_filter_walks_the_listed_hazards_alone(
+    api_client: Any, users: dict[str, Any], city: dict[str, Any], no_seqscan: None
+) -> None:
+    """A county's open listed major hazards (a few hundred of a million) were found by reading every hazard of
+    each of its enterprises (0.4 s at 1,000,000 hazards): the partial index of listed hazards serves them."""
+    api_client.force_authenticate(users["inspector"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.get("/api/v1/hazards/", {"listed": "true", "open": "true", "grade": "major"})
+    assert response.status_code == 200 and response.json()["results"]
+    page = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "hazards_hazard"."id"'))
+    with connection.cursor() as cursor:
+        # At this size probing each enterprise's few hazards is as cheap (a county: 20,000 enterprises, 0.4 s);
+        # without that way the plan shows whether the filter's WHERE lets the partial index serve it at all.
+        cursor.execute("SET enable_nestloop = off")
+        try:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {page}")
+            raw = cursor.fetchone()[0]
+        finally:
+            cursor.execute("RESET enable_nestloop")
+    plan = raw if isinstance(raw, str) else json.dumps(raw)
+    assert "hazard_listed_list_idx" in plan, sorted(set(re.findall(r'"Index Name": "([^"]+)"', plan)))
