@@ -32,6 +32,7 @@ from hazards.choices import RECTIFICATION_STATES, HazardGrade, RiskLevel, StatPe
 from hazards.models import Hazard, HazardMonthSummary, HazardStatReport
 from hazards.services.stats import previous_period
 from safety_platform.choices import JurisdictionLevel, Role
+from safety_platform.dates import day_start
 from safety_platform.models import Industry, Jurisdiction
 
 from .choices import PeriodKind, ResultStatus, SchemeKind
@@ -307,13 +308,7 @@ def _days(field: str, first: dt.date, last: dt.date) -> Q:
     """`field` (a moment) on a day from `first` to `last` (local time), as a range on the column itself:
     `field__date` would convert every row's moment to a local date (at 1,000,000 hazards and the trend's
     24 such filters, seconds of conversions per page)."""
-    tz = timezone.get_current_timezone()
-    return Q(
-        **{
-            f"{field}__gte": dt.datetime.combine(first, dt.time.min, tzinfo=tz),
-            f"{field}__lt": dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-        }
-    )
+    return Q(**{f"{field}__gte": day_start(first), f"{field}__lt": day_start(last + dt.timedelta(days=1))})
 
 
 def _hazard_groups(user: Any, jurisdiction: Jurisdiction, period: Period, today: dt.date) -> list[dict[str, Any]]:

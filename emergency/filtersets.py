@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety_platform.filters import BoolFilter, IdFilter, SinceFilter
+from safety_platform.filters import BoolFilter, IdFilter, LocalDayFilter, SinceFilter
 from safety_platform.filters import StyledFilterSet as CoreStyledFilterSet
 from safety_platform.forms import model_choice_field
 from safety_platform.geo import bounding_box, distance_km_expression
@@ -212,12 +212,8 @@ class AccidentFilterSet(StyledFilterSet):
     category = django_filters.ChoiceFilter(choices=AccidentCategory.choices, label=_("Category"))
     jurisdiction = jurisdiction_filter()
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
-    occurred_from = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__gte", label=_("From"), widget=_DATE
-    )
-    occurred_to = django_filters.DateFilter(
-        field_name="occurred_at", lookup_expr="date__lte", label=_("To"), widget=_DATE
-    )
+    occurred_from = LocalDayFilter(field_name="occurred_at", label=_("From"), widget=_DATE)
+    occurred_to = LocalDayFilter(field_name="occurred_at", until=True, label=_("To"), widget=_DATE)
     updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
     overdue = BoolFilter(field_name="has_overdue_clock", label=_("Deadline overdue"))
     # The dashboards' deaths figure opens the list through these two.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enterprises.registry.fields import EnterpriseFilter
-from safety_platform.filters import SinceFilter, StrictBooleanFilter, style_filter_form
+from safety_platform.filters import LocalDayFilter, SinceFilter, StrictBooleanFilter, style_filter_form
 from safety_platform.jurisdiction_filter import jurisdiction_filter
 from safety_platform.models import Jurisdiction
 from safety_platform.search_filter import search_filter
@@ -74,10 +74,10 @@ class HazardFilterSet(_StyledFilterSet):
     campaign = django_filters.ModelChoiceFilter(queryset=_visible_campaigns, label=_("Campaign"))
     jurisdiction = jurisdiction_filter("enterprise__jurisdiction")
     listed = StrictBooleanFilter(field_name="is_listed", label=_("Listed supervision"))
-    found_after = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("Found from"))
-    found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("Found until"))
-    closed_after = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__gte", label=_("Closed from"))
-    closed_before = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__lte", label=_("Closed until"))
+    found_after = LocalDayFilter(field_name="found_at", label=_("Found from"))
+    found_before = LocalDayFilter(field_name="found_at", until=True, label=_("Found until"))
+    closed_after = LocalDayFilter(field_name="closed_at", label=_("Closed from"))
+    closed_before = LocalDayFilter(field_name="closed_at", until=True, label=_("Closed until"))
     updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
 
     class Meta:

@@ -41,3 +41,10 @@ def day_asked(query: Mapping[str, str], name: str = "on") -> dt.date:
     shows today, an API answers 400 naming the parameter."""
     raw = query.get(name, "")
     return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment of `day` in the current (the platform's) time zone. A filter on a moment column by local
+    days is a range between two of these on the column itself, which its index serves: `field__date` converts
+    every row's moment to a local date first."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
