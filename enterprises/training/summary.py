@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Employee, TrainingComplianceBuild, TrainingComplianceSummary
@@ -51,7 +52,12 @@ def compliance_summary_rebuild(*, on: dt.date | None = None) -> int:
     Idempotent: a second run of the same day counts again and writes the same rows.
     """
     on = on or timezone.localdate()
-    counted = enterprises_with_compliance(on=on).order_by().values("pk", "people_on_post", "noncompliant_people")
+    counted = (
+        enterprises_with_compliance(on=on)
+        .order_by()
+        .annotate(counted_id=F("pk"))
+        .values("counted_id", "people_on_post", "noncompliant_people")
+    )
     sql, params = counted.query.sql_with_params()
     table = TrainingComplianceSummary._meta.db_table
     with transaction.atomic():
@@ -63,8 +69,8 @@ def compliance_summary_rebuild(*, on: dt.date | None = None) -> int:
             cursor.execute(f"DELETE FROM {table}")
             cursor.execute(
                 f"INSERT INTO {table} (enterprise_id, {_col('on')}, people_on_post, noncompliant_people, refreshed_at) "
-                "SELECT c.enterprise_id, %s, c.people, c.noncompliant, %s "
-                f"FROM ({sql}) AS c(enterprise_id, people, noncompliant)",
+                "SELECT c.counted_id, %s, c.people_on_post, c.noncompliant_people, %s "
+                f"FROM ({sql}) AS c",
                 [on, timezone.now(), *params],
             )
             written = cursor.rowcount
