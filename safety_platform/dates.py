@@ -48,3 +48,9 @@ def day_start(day: dt.date) -> dt.datetime:
     days is a range between two of these on the column itself, which its index serves: `field__date` converts
     every row's moment to a local date first."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def local_text(at: dt.datetime, with_time: bool = True) -> str:
+    """A moment as a clerk reads it: the platform's local date (and time), never the stored UTC one (a record's
+    name in the admin and in change histories: "2026-12-17 01:25", not "2026-12-16 17:25")."""
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}" if with_time else f"{timezone.localtime(at):%Y-%m-%d}"

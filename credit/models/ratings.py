@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.dates import local_text
 from safety_platform.models.fields import enterprise_link
 from safety_platform.scoping import ScopedQuerySet
 
@@ -143,7 +144,7 @@ class CreditRatingHistory(models.Model):
         indexes = [models.Index(fields=["enterprise", "-computed_at"], name="credit_history_by_enterprise")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id}: {self.get_grade_display()} @ {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.enterprise_id}: {self.get_grade_display()} @ {local_text(self.computed_at)}"
 
     @property
     def is_grade_change(self) -> bool:

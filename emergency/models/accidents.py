@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.dates import local_text
 from safety_platform.models.base import CreatedModel, NamedRuleVersion, TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
@@ -299,7 +300,7 @@ class ResponseLogEntry(models.Model):
         ordering = ["accident", "at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}"
+        return f"{local_text(self.at)} {self.actor_name}"
 
 
 class EvaluationQuerySet(OwnedQuerySet["AccidentEvaluation"]):

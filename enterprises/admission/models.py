@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.dates import local_text
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
@@ -222,7 +223,7 @@ class SitingReview(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.project} @ {self.created_at:%Y-%m-%d}"
+        return f"{self.project} @ {local_text(self.created_at, with_time=False)}"
 
 
 class SitingConflict(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.dates import local_text
 from safety_platform.models.base import CreatedModel, TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
@@ -88,7 +89,7 @@ class ResponsibilityReview(models.Model):
         indexes = [models.Index(fields=["department", "reviewed_at"])]
 
     def __str__(self) -> str:
-        return f"{self.department} @ {self.reviewed_at:%Y-%m-%d}"
+        return f"{self.department} @ {local_text(self.reviewed_at, with_time=False)}"
 
 
 class JointInspectionStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety_platform.dates import local_text
 from safety_platform.models.fields import enterprise_link, industry_link, person_link
 from safety_platform.scoping import ScopedQuerySet, SignedInQuerySet
 
@@ -87,7 +88,7 @@ class SelfCheck(models.Model):
         indexes = [models.Index(fields=["performed_at", "enterprise"], name="selfcheck_performed_idx")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} · {self.checklist.name} · {self.performed_at:%Y-%m-%d}"
+        return f"{self.enterprise} · {self.checklist.name} · {local_text(self.performed_at, with_time=False)}"
 
     def get_absolute_url(self) -> str:
         return reverse("hazards:selfcheck_detail", args=[self.pk])

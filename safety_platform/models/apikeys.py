@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ApiScope
+from ..dates import local_text
 from .base import CreatedModel
 from .fields import created_by_field, department_link, enterprise_link, exactly_one_of, person_link
 
@@ -151,4 +152,4 @@ class ApiKeyUse(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.prefix} {self.method} {self.path} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.prefix} {self.method} {self.path} @ {local_text(self.at)}"

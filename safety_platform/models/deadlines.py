@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..dates import local_text
 from ..scoping import enterprise_scope_q
 from .fields import person_link
 
@@ -115,7 +116,7 @@ class StatutoryDeadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.due_at:%Y-%m-%d %H:%M})"
+        return f"{self.title} ({local_text(self.due_at)})"
 
     @property
     def is_open(self) -> bool:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import FactKind
+from ..dates import local_text
 from ..scoping import ScopedQuerySet
 from .fields import enterprise_link
 
@@ -52,7 +53,7 @@ class Fact(models.Model):
         indexes = [models.Index(fields=["enterprise", "kind", "occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} @ {self.occurred_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} @ {local_text(self.occurred_at, with_time=False)}"
 
     def get_kind_display(self) -> str:
         try:
