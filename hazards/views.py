@@ -496,12 +496,19 @@ def card_public(request: HttpRequest, token: Any) -> HttpResponse:
     return response
 
 
+MAP_ENTERPRISES_PAGE = 100
+
+
 @login_required
 def risk_map_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not can(user, "hazards.see_risk_map"):
         raise PermissionDenied
-    data = selectors.risk_map(user, map_node(request))
+    node = map_node(request)
+    # A grid's own enterprises, a page at a time: 500 of a grid's rows made a 280 KB page for a phone (and the
+    # 501st enterprise was never shown).
+    page = ListPaginator(selectors.enterprises_at(user, node), MAP_ENTERPRISES_PAGE).get_page(request.GET.get("page"))
+    data = selectors.risk_map(user, node, enterprises=list(page.object_list))
     chart = {
         "names": [row.name for row in data["rows"]],
         "ids": [row.jurisdiction.pk for row in data["rows"] if row.jurisdiction],
@@ -509,7 +516,9 @@ def risk_map_view(request: HttpRequest) -> HttpResponse:
             level: [row.levels.get(level, 0) for row in data["rows"]] for level in ("red", "orange", "yellow", "blue")
         },
     }
-    return render(request, "hazards/risk_map.html", {**data, "chart": chart})
+    return render(
+        request, "hazards/risk_map.html", {**data, "chart": chart, "page_obj": page, "query": f"node={node.pk}"}
+    )
 
 
 # Campaigns --------------------------------------------------------------------------------------
