@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety_platform.deadline_kinds import register_deadline_kind
+
 
 class HazardState(models.TextChoices):
     """Where a hazard stands in the closed loop (排查→登记→评估→报告→监控→治理→销账)."""
@@ -128,9 +130,9 @@ class CheckOutcome(models.TextChoices):
 
 
 # Statutory deadline kinds opened on the foundation's clock.
-DEADLINE_RECTIFICATION = "hazard_rectification"
-DEADLINE_VERIFICATION = "hazard_verification"
-DEADLINE_STATISTICS = "hazard_statistics"
+DEADLINE_RECTIFICATION = register_deadline_kind("hazard_rectification", _("hazard rectification"))
+DEADLINE_VERIFICATION = register_deadline_kind("hazard_verification", _("verification of a rectified hazard"))
+DEADLINE_STATISTICS = register_deadline_kind("hazard_statistics", _("quarterly hazard statistics"))
 
 
 # What a remediation plan (治理方案) holds, in the order its form and the API show it.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_paging import EstimatedCountPaginator
 from .admin_readonly import NoAddOrChange
+from .deadline_kinds import deadline_kind_choices, deadline_kind_label
 from .models import (
     ApiKey,
     ApiKeyUse,
@@ -229,15 +231,64 @@ class FactAdmin(NoAddOrChange, admin.ModelAdmin):
     readonly_fields = [f.name for f in Fact._meta.fields]
 
 
+class DeadlineKindFilter(admin.SimpleListFilter):
+    """The kinds by their names (the apps name them: `deadline_kinds`), not their keys."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return deadline_kind_choices()
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+class StatutoryDeadlineForm(forms.ModelForm):
+    """The kind is chosen by its name; a deadline of a kind no app names (or one clock per level) keeps its own."""
+
+    class Meta:
+        model = StatutoryDeadline
+        fields = [
+            "kind",
+            "title",
+            "source_type",
+            "source_id",
+            "enterprise",
+            "jurisdiction",
+            "responsible",
+            "url",
+            "legal_basis",
+            "due_at",
+            "met_at",
+            "cancelled_at",
+            "escalation_level",
+            "escalated_at",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = deadline_kind_choices()
+        current = self.instance.kind if self.instance.pk else ""
+        if current and current not in dict(choices):
+            choices = [(current, deadline_kind_label(current)), *choices]
+        self.fields["kind"] = forms.ChoiceField(label=self.fields["kind"].label, choices=[("", "---------"), *choices])
+
+
 @admin.register(StatutoryDeadline)
 class StatutoryDeadlineAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "enterprise", "due_at", "met_at", "escalation_level"]
+    form = StatutoryDeadlineForm
+    list_display = ["title", "kind_name", "enterprise", "due_at", "met_at", "escalation_level"]
     list_select_related = ["enterprise"]
     # Searched, not listed: a <select> of every enterprise was 7 MB and 10 s at 100,000 enterprises.
     autocomplete_fields = ["enterprise"]
     raw_id_fields = ["responsible"]
-    list_filter = ["kind", "escalation_level"]
+    list_filter = [DeadlineKindFilter, "escalation_level"]
     search_fields = ["title"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, deadline: StatutoryDeadline) -> str:
+        return deadline_kind_label(deadline.kind)
 
 
 from . import admin_rules  # noqa: E402, F401  (the rule book: its own module)

@@ -19,8 +19,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_row
 from safety_platform.models import User
 from safety_platform.permissions import can, require
@@ -57,7 +59,7 @@ ORDER_11 = "《安全生产严重失信主体名单管理办法》（应急管�
 
 # The statutory clock of a listing's end (DESIGN §3b): due the last day of the period, when the daily expiry
 # job removes the entry; met by that removal or by an approved credit repair.
-PERIOD_END_DEADLINE_KIND = "blacklist_period_end"
+PERIOD_END_DEADLINE_KIND = register_deadline_kind("blacklist_period_end", gettext_lazy("end of a blacklisting period"))
 
 
 def blacklist_period_clock(entry: BlacklistEntry) -> None:

@@ -21,8 +21,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_in_state, lock_row
 from safety_platform.models import Department, User
 from safety_platform.permissions import can, require
@@ -42,7 +44,9 @@ from ..choices import (
 from ..models import BlacklistEntry, CreditRating, CreditRatingHistory, JointMeasure, JointNotice, RuleSet
 from ..models.joint import DEFAULT_NOTICE_RECIPIENT_CODES, JointNoticeRecipient
 
-NOTICE_ACK_KIND = "credit_notice_ack"
+NOTICE_ACK_KIND = register_deadline_kind(
+    "credit_notice_ack", gettext_lazy("acknowledgement of a joint-punishment notice")
+)
 NOTICE_LEGAL_BASIS = "龙岩市预防和遏制重特大生产安全事故六条措施 第五条第3项（书面告知）"
 # A notice lists at most this many grade changes (worst first); the rest are in the API's ratings feed.
 NOTICE_MAX_GRADE_ROWS = 2000

@@ -23,7 +23,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_in_state
 from safety_platform.models import User
 from safety_platform.permissions import can
@@ -42,7 +44,7 @@ from ..choices import RecordStatus
 from ..models import CreditRecord, RuleSet
 
 # The kind of the statutory clock a proposal opens (StatutoryDeadline.kind).
-PROPOSAL_DEADLINE_KIND = "credit_proposal"
+PROPOSAL_DEADLINE_KIND = register_deadline_kind("credit_proposal", gettext_lazy("decision on a proposed credit record"))
 # One bulk decision covers at most this many records (a page of the list is 25).
 MAX_BATCH = 200
 

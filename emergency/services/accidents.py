@@ -17,9 +17,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safety_platform.choices import FactKind
 from safety_platform.dates import is_future
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_in_state, lock_row
 from safety_platform.models import Jurisdiction, StatutoryDeadline, User
 from safety_platform.permissions import can, is_enterprise_person
@@ -62,11 +64,17 @@ from ..models.accidents import COUNT_MAX, MONEY_MAX
 from .common import ensure_visible, jurisdiction_in_scope, require, require_text
 
 # Statutory clock kinds (one per source and kind in the foundation's deadline table).
-CLOCK_REPORT = "emergency.accident.report_county"
-CLOCK_FORWARD = "emergency.accident.forward.{level}"
-CLOCK_SUPPLEMENT = "emergency.accident.supplement"
-CLOCK_INVESTIGATION = "emergency.accident.investigation"
-CLOCK_MEASURE = "emergency.measure"
+CLOCK_REPORT = register_deadline_kind("emergency.accident.report_county", gettext_lazy("accident report to the county"))
+CLOCK_FORWARD = register_deadline_kind(
+    "emergency.accident.forward.{level}", gettext_lazy("accident report forwarded to the next level")
+)
+CLOCK_SUPPLEMENT = register_deadline_kind(
+    "emergency.accident.supplement", gettext_lazy("supplementary accident report")
+)
+CLOCK_INVESTIGATION = register_deadline_kind(
+    "emergency.accident.investigation", gettext_lazy("accident investigation report")
+)
+CLOCK_MEASURE = register_deadline_kind("emergency.measure", gettext_lazy("corrective measure after an accident"))
 
 BASIS_REPORT = "《生产安全事故报告和调查处理条例》第九条"
 BASIS_FORWARD = "《生产安全事故报告和调查处理条例》第十条、第十一条"

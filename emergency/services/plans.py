@@ -11,9 +11,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.concurrency import Opened
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.models import User
 from safety_platform.permissions import can, is_enterprise_person
 from safety_platform.rules import rule_number
@@ -28,7 +30,7 @@ from .common import require, save_edit
 PLAN_FIELDS = ["title", "kind", "enterprise", "department", "version", "summary", "filed_on", "filing_number", "status"]
 
 # The statutory clock of a plan's next drill (DESIGN §3b: one clock for every legal deadline).
-DRILL_DEADLINE_KIND = "drill_due"
+DRILL_DEADLINE_KIND = register_deadline_kind("drill_due", gettext_lazy("emergency drill"))
 
 
 def plan_drill_clock(plan: EmergencyPlan) -> EmergencyPlan:

@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safety_platform.concurrency import Opened, check_stored_opened
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.edits import lock_for_edit
 from safety_platform.geo import bounding_box, haversine_km
 from safety_platform.locking import lock_in_state
@@ -614,7 +616,7 @@ def equipment_match_all() -> int:
 
 # Backward capacity: exit proposals -------------------------------------------------------------
 
-EXIT_DEADLINE_KIND = "enterprise_exit"
+EXIT_DEADLINE_KIND = register_deadline_kind("enterprise_exit", gettext_lazy("exit of an enterprise"))
 
 
 def _exit_transition(proposal: ExitProposal, from_status: str, to_status: str, actor: User, note: str) -> None:

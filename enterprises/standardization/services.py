@@ -10,8 +10,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safety_platform.choices import FactKind, Role
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Department, Industry, User
 from safety_platform.permissions import can, require
@@ -41,7 +43,7 @@ from .models import (
     rereview_months,
 )
 
-REREVIEW_DEADLINE_KIND = "standardization_rereview"
+REREVIEW_DEADLINE_KIND = register_deadline_kind("standardization_rereview", gettext_lazy("standardization re-review"))
 
 
 def _moment(day: dt.date, at: dt.time = dt.time(12, 0)) -> dt.datetime:

@@ -24,8 +24,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safety_platform.choices import FactKind, JurisdictionLevel
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Jurisdiction
 from safety_platform.permissions import can
@@ -53,9 +55,9 @@ from ..models.enforcement import (
     Violation,
 )
 
-DEADLINE_DECISION = "penalty_decision"
-DEADLINE_FINE = "penalty_fine"
-DEADLINE_HEARING_WINDOW = "penalty_hearing_window"
+DEADLINE_DECISION = register_deadline_kind("penalty_decision", gettext_lazy("penalty decision"))
+DEADLINE_FINE = register_deadline_kind("penalty_fine", gettext_lazy("payment of a fine"))
+DEADLINE_HEARING_WINDOW = register_deadline_kind("penalty_hearing_window", gettext_lazy("request for a hearing"))
 DECISION_BASIS = "《中华人民共和国行政处罚法》第六十条"
 HEARING_BASIS = "《中华人民共和国行政处罚法》第六十四条"
 FINE_BASIS = "《中华人民共和国行政处罚法》第六十七条"

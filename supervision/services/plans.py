@@ -15,10 +15,12 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.choices import JurisdictionLevel, Role
+from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_row
 from safety_platform.models import Department, Jurisdiction, StatutoryDeadline, User
 from safety_platform.permissions import can
@@ -38,7 +40,7 @@ from .defaults import DEFAULT_EFFECTIVE_FROM, DEFAULT_NAME, DEFAULT_NOTES, DEFAU
 
 logger = logging.getLogger(__name__)
 
-DEADLINE_KIND = "inspection_due"
+DEADLINE_KIND = register_deadline_kind("inspection_due", gettext_lazy("planned inspection"))
 LEGAL_BASIS = "《安全生产法》第六十二条、应急管理部令第11号（分级分类监督检查计划）"
 CHUNK = 1000
 
