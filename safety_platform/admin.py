@@ -244,40 +244,8 @@ class DeadlineKindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
-class StatutoryDeadlineForm(forms.ModelForm):
-    """The kind is chosen by its name; a deadline of a kind no app names (or one clock per level) keeps its own."""
-
-    class Meta:
-        model = StatutoryDeadline
-        fields = [
-            "kind",
-            "title",
-            "source_type",
-            "source_id",
-            "enterprise",
-            "jurisdiction",
-            "responsible",
-            "url",
-            "legal_basis",
-            "due_at",
-            "met_at",
-            "cancelled_at",
-            "escalation_level",
-            "escalated_at",
-        ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = deadline_kind_choices()
-        current = self.instance.kind if self.instance.pk else ""
-        if current and current not in dict(choices):
-            choices = [(current, deadline_kind_label(current)), *choices]
-        self.fields["kind"] = forms.ChoiceField(label=self.fields["kind"].label, choices=[("", "---------"), *choices])
-
-
 @admin.register(StatutoryDeadline)
 class StatutoryDeadlineAdmin(admin.ModelAdmin):
-    form = StatutoryDeadlineForm
     list_display = ["title", "kind_name", "enterprise", "due_at", "met_at", "escalation_level"]
     list_select_related = ["enterprise"]
     # Searched, not listed: a <select> of every enterprise was 7 MB and 10 s at 100,000 enterprises.
@@ -289,6 +257,17 @@ class StatutoryDeadlineAdmin(admin.ModelAdmin):
     @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, deadline: StatutoryDeadline) -> str:
         return deadline_kind_label(deadline.kind)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        """The kind is chosen by its name; a deadline of a kind no app names (or one clock per level) keeps its
+        own. (The form class is made anew for each request, so its field can be replaced.)"""
+        form = super().get_form(request, obj, change, **kwargs)
+        choices = deadline_kind_choices()
+        if obj is not None and obj.kind not in dict(choices):
+            choices = [(obj.kind, deadline_kind_label(obj.kind)), *choices]
+        label = form.base_fields["kind"].label
+        form.base_fields["kind"] = forms.ChoiceField(label=label, choices=[("", "---------"), *choices])
+        return form
 
 
 from . import admin_rules  # noqa: E402, F401  (the rule book: its own module)
