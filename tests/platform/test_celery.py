@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from safety_platform.celery import app as celery_app
+from .broker import celery_conf
 
 
 @pytest.fixture
@@ -51,16 +51,11 @@ def celery_worker_process(transactional_db: Any) -> Iterator[subprocess.Popen[by
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    # Django-style names: Celery reads them first, so `conf.task_always_eager = False` would not stick
-    # (and the task would quietly run in this process instead of the worker).
-    conf = celery_app.conf
-    previous = conf.CELERY_TASK_ALWAYS_EAGER, getattr(conf, "CELERY_TASK_DEFAULT_QUEUE", None)
-    conf.CELERY_TASK_ALWAYS_EAGER = False
-    conf.CELERY_TASK_DEFAULT_QUEUE = queue
+    # Not eager, or the task would quietly run in this process instead of the worker.
     try:
-        yield proc
+        with celery_conf(CELERY_TASK_ALWAYS_EAGER=False, CELERY_TASK_DEFAULT_QUEUE=queue):
+            yield proc
     finally:
-        conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE = previous
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -175,3 +170,18 @@ def test_embedded_default_beat_runs_a_scheduled_job_on_the_filesystem_broker(tmp
     output = log.read_text()
     assert "Sending due task beat test (safety_platform.record_heartbeat)" in output
     assert "filesystem://" in output
+
+
+def test_a_setting_a_test_changed_is_put_back_and_later_publishes_find_their_queue() -> None:
+    """A test that pointed the app at its own queue left `CELERY_TASK_DEFAULT_QUEUE = None` behind, and
+    every later publish to a real broker in that process failed in Celery's router (a drill then waited
+    for an outbox that could never drain)."""
+    from safety_platform.celery import app
+
+    default = app.conf.task_default_queue
+    with celery_conf(CELERY_TASK_DEFAULT_QUEUE="test-elsewhere", CELERY_TASK_ALWAYS_EAGER=False):
+        assert app.amqp.router.route({}, "credit.recalculate_enterprise")["queue"].name == "test-elsewhere"
+        assert not app.conf.task_always_eager
+    assert app.conf.task_default_queue == default and default
+    assert app.amqp.router.route({}, "credit.recalculate_enterprise")["queue"].name == default
+    assert app.conf.task_always_eager  # the test settings' value, back

@@ -35,6 +35,8 @@ from safety_platform.services import (
 from safety_platform.validators import normalize_mainland_mobile
 from tests.clock import shanghai
 
+from .broker import celery_conf
+
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
 
 
@@ -385,7 +387,6 @@ def test_the_request_that_causes_a_notice_answers_fast_while_the_gateway_hangs(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from hazards.choices import HazardGrade
-    from safety_platform.celery import app
     from tests.hazards.factories import make_hazard
 
     gateway.delay = 3.0  # longer than the adapter's 2-second timeout
@@ -394,16 +395,11 @@ def test_the_request_that_causes_a_notice_answers_fast_while_the_gateway_hangs(
     # As in production: after commit the work goes to the broker (here: stays in the outbox), never runs
     # in the request. In eager mode the delivery would run here and the request would take 2 seconds.
     settings.TASK_OUTBOX_PUBLISH_AFTER_COMMIT = False
-    # Django-style name: Celery reads it first, so `conf.task_always_eager = False` would not stick.
-    eager = app.conf.CELERY_TASK_ALWAYS_EAGER
-    app.conf.CELERY_TASK_ALWAYS_EAGER = False
-    try:
+    with celery_conf(CELERY_TASK_ALWAYS_EAGER=False):
         began = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("hazards:act", args=[hazard.pk, "list"]), {"list-note": "挂牌督办"})
         elapsed = time.monotonic() - began
-    finally:
-        app.conf.CELERY_TASK_ALWAYS_EAGER = eager
     assert response.status_code == 302
     assert elapsed < 1.5 and gateway.posts == []
     sms = OutboundMessage.objects.get(channel="sms", address="13800000001")
@@ -481,15 +477,11 @@ def sms_worker(
     command += ["--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]
     log = tmp_path / "worker.log"
     proc = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    # Django-style name: Celery reads it first (otherwise the task would run here, not in the worker).
-    from safety_platform.celery import app
-
-    eager = app.conf.CELERY_TASK_ALWAYS_EAGER
-    app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    # Not eager, or the task would run here, not in the worker.
     try:
-        yield proc, queue
+        with celery_conf(CELERY_TASK_ALWAYS_EAGER=False):
+            yield proc, queue
     finally:
-        app.conf.CELERY_TASK_ALWAYS_EAGER = eager
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=20)

@@ -22,7 +22,7 @@ from safety_platform.models import Notification, StatutoryDeadline, TaskOutbox
 from safety_platform.tasks_util import outbox_dispatch_pending
 from tests.clock import shanghai
 
-from .broker import drop_broker_connections
+from .broker import celery_conf, drop_broker_connections
 from .schema_check import openapi, response_errors
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(shanghai(2026, 12, 4, 10))]
@@ -34,21 +34,17 @@ CLOSED_PORT_REDIS = "redis://127.0.0.1:6399/0"  # nothing listens there: a stopp
 def broker_down(settings: Any) -> Iterator[None]:
     """The broker is unreachable and tasks are not eager (as in production with Redis stopped)."""
     settings.TASK_OUTBOX_PUBLISH_AFTER_COMMIT = False  # the after-commit publish did not get through either
-    # Celery reads Django-style names first (namespace CELERY): `conf.task_always_eager = x` would not stick.
-    conf = celery_app.conf
-    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS")
-    previous = {key: getattr(conf, key, None) for key in keys}
-    conf.CELERY_TASK_ALWAYS_EAGER = False
-    conf.CELERY_BROKER_URL = CLOSED_PORT_REDIS
-    conf.CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 1}
-    drop_broker_connections()
-    try:
-        assert not conf.task_always_eager and conf.broker_url == CLOSED_PORT_REDIS
-        yield
-    finally:
-        for key, value in previous.items():
-            setattr(conf, key, value)
+    with celery_conf(
+        CELERY_TASK_ALWAYS_EAGER=False,
+        CELERY_BROKER_URL=CLOSED_PORT_REDIS,
+        CELERY_BROKER_TRANSPORT_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1, "max_retries": 1},
+    ) as conf:
         drop_broker_connections()
+        try:
+            assert not conf.task_always_eager and conf.broker_url == CLOSED_PORT_REDIS
+            yield
+        finally:
+            drop_broker_connections()
 
 
 @pytest.fixture

@@ -26,9 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safety_platform.celery import app as celery_app
-
-from .broker import drop_broker_connections
+from .broker import celery_conf, drop_broker_connections
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
@@ -147,19 +145,16 @@ class Worker:
 @pytest.fixture
 def on_private_broker(redis_server: PrivateRedis, transactional_db: Any) -> Iterator[PrivateRedis]:
     """This process publishes to the private Redis, not eagerly (Django-style keys: Celery reads those first)."""
-    conf = celery_app.conf
-    keys = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS")
-    previous = {key: getattr(conf, key, None) for key in keys}
-    conf.CELERY_TASK_ALWAYS_EAGER = False
-    conf.CELERY_BROKER_URL = redis_server.url
-    conf.CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1}
-    drop_broker_connections()
-    try:
-        yield redis_server
-    finally:
-        for key, value in previous.items():
-            setattr(conf, key, value)
+    with celery_conf(
+        CELERY_TASK_ALWAYS_EAGER=False,
+        CELERY_BROKER_URL=redis_server.url,
+        CELERY_BROKER_TRANSPORT_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1},
+    ):
         drop_broker_connections()
+        try:
+            yield redis_server
+        finally:
+            drop_broker_connections()
 
 
 @pytest.fixture
