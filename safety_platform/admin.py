@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .admin_forms import PlatformAdminForm, use_platform_admin_forms
 from .admin_paging import EstimatedCountPaginator
 from .admin_readonly import NoAddOrChange
 from .deadline_kinds import deadline_kind_choices, deadline_kind_label
@@ -38,9 +39,12 @@ from .signals import department_industries_changed
 # the whole table for "N total", and an unfiltered list of a large table paged by the planner's estimate.
 admin.ModelAdmin.show_full_result_count = False
 admin.ModelAdmin.paginator = EstimatedCountPaginator
+# Every change form, saved unchanged, changes nothing: date-times shown to the second, unchanged ones kept as stored
+# (see admin_forms). This module is the first admin module the admin imports (the platform's app is listed first).
+use_platform_admin_forms()
 
 
-class UserScopeForm(UserChangeForm):
+class UserScopeForm(PlatformAdminForm, UserChangeForm):
     """The user form with the role's rule on jurisdictions (a many-to-many field `User.clean` cannot see)."""
 
     class Meta(UserChangeForm.Meta):
@@ -190,8 +194,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
-    """外发通知: read-only (a message is what was sent); a failed one is sent again with the action."""
+class OutboundMessageAdmin(NoAddOrChange, admin.ModelAdmin):
+    """外发通知: read-only (a message is what was sent); a failed one is sent again with the action. (Its page
+    offered 保存 and answered the click with a 403: change was allowed on GET only.)"""
 
     list_display = ["created_at", "channel", "address", "name", "title", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel", "category"]
@@ -200,12 +205,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
     actions = ["retry_now"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
 
     @admin.action(description=_("Send the selected failed messages again now"))
     def retry_now(self, request: HttpRequest, queryset: Any) -> None:
@@ -269,5 +268,15 @@ class StatutoryDeadlineAdmin(admin.ModelAdmin):
         form.base_fields["kind"] = forms.ChoiceField(label=label, choices=[("", "---------"), *choices])
         return form
 
+
+# The scheduler's admin (django-celery-beat) brings a form of its own: the same rule for its date-times. Its form is
+# replaced on its admin class (read per request), not re-registered; the form stays the library's, with its widgets.
+from django_celery_beat import admin as beat_admin  # noqa: E402
+
+beat_admin.PeriodicTaskAdmin.form = type(
+    "PeriodicTaskForm",
+    (PlatformAdminForm, beat_admin.PeriodicTaskForm),
+    {"__module__": beat_admin.__name__, "__doc__": beat_admin.PeriodicTaskForm.__doc__},
+)
 
 from . import admin_rules  # noqa: E402, F401  (the rule book: its own module)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from safety_platform.models import NotificationPreference, OutboundMessage
@@ -122,3 +123,20 @@ def test_outbound_admin_lists_messages(client: Any, users: dict[str, Any]) -> No
     _messages(2)
     client.force_login(users["admin"])
     assert client.get(reverse("admin:safety_platform_outboundmessage_changelist")).status_code == 200
+
+
+def test_outbound_admin_is_read_only_and_sends_a_failed_message_again(client: Any, users: dict[str, Any]) -> None:
+    """A message is what was sent: its admin page offers no 保存 (it used to, and answered the click with a 403);
+    the list's action sends the failed ones again."""
+    _messages(2)
+    failed = OutboundMessage.objects.get(status="failed")
+    client.force_login(users["admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("admin:safety_platform_outboundmessage_change", args=[failed.pk])).content.decode()
+    assert failed.address in page and 'name="_save"' not in page
+    changelist = reverse("admin:safety_platform_outboundmessage_changelist")
+    assert "retry_now" in client.get(changelist).content.decode()
+    response = client.post(changelist, {"action": "retry_now", "_selected_action": [failed.pk]}, follow=True)
+    assert "1 条消息将重新发送。" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status != "failed" and failed.attempts <= 1
