@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_forms import PlatformAdminForm, use_platform_admin_forms
 from .admin_paging import EstimatedCountPaginator
 from .admin_readonly import NoAddOrChange
+from .choices import FactKind
 from .deadline_kinds import deadline_kind_choices, deadline_kind_label
 from .models import (
     ApiKey,
@@ -222,25 +223,44 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-@admin.register(Fact)
-class FactAdmin(NoAddOrChange, admin.ModelAdmin):
-    list_display = ["kind", "enterprise", "occurred_at", "recorded_at"]
-    list_select_related = ["enterprise"]
-    list_filter = ["kind"]
-    readonly_fields = [f.name for f in Fact._meta.fields]
-
-
-class DeadlineKindFilter(admin.SimpleListFilter):
-    """The kinds by their names (the apps name them: `deadline_kinds`), not their keys."""
+class KindFilter(admin.SimpleListFilter):
+    """A `kind` column filtered by the kinds' names, not their keys (`hazard_overdue`, `credit_proposal`)."""
 
     title = _("kind")
     parameter_name = "kind"
 
+    def kind_choices(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return deadline_kind_choices()
+        return self.kind_choices()
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+class FactKindFilter(KindFilter):
+    def kind_choices(self) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in FactKind.choices]
+
+
+class DeadlineKindFilter(KindFilter):
+    def kind_choices(self) -> list[tuple[str, str]]:
+        return deadline_kind_choices()  # the apps name them (`deadline_kinds`)
+
+
+@admin.register(Fact)
+class FactAdmin(NoAddOrChange, admin.ModelAdmin):
+    list_display = ["kind_name", "enterprise", "occurred_at", "recorded_at"]
+    list_select_related = ["enterprise"]
+    list_filter = [FactKindFilter]
+    # Read-only: every field shown as stored, but the kind by its name.
+    readonly_fields = ["kind_name", *(f.name for f in Fact._meta.fields if f.name not in ("id", "kind"))]
+    fields = tuple(readonly_fields)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, fact: Fact) -> str:
+        return str(FactKind(fact.kind).label) if fact.kind in FactKind.values else fact.kind
 
 
 @admin.register(StatutoryDeadline)

@@ -78,3 +78,27 @@ def test_the_admin_names_the_kind_in_its_list_filter_and_form(
     url = reverse("admin:safety_platform_statutorydeadline_change", args=[deadline.pk])
     form = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert re.search(r'<option value="credit_proposal" selected>拟记入信用记录的确认</option>', form)
+
+
+@pytest.mark.django_db
+def test_the_admin_names_a_facts_kind_in_its_list_filter_and_page(
+    client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    """Facts (what one app records for credit and the assessment to read) read by their kind's name too."""
+    from safety_platform.choices import FactKind
+    from safety_platform.services import fact_record
+
+    fact, _created = fact_record(
+        kind=FactKind.HAZARD_OVERDUE, dedup_key="test:overdue", enterprise=xinluo_chem, occurred_at=timezone.now()
+    )
+    client.force_login(users["admin"])
+    changelist_url = reverse("admin:safety_platform_fact_changelist")
+    changelist = client.get(changelist_url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert changelist.count("隐患逾期未整改") >= 2  # the row and the filter
+    assert "hazard_overdue</td>" not in changelist and ">hazard_overdue<" not in changelist
+    assert list(client.get(changelist_url, {"kind": "hazard_overdue"}).context["cl"].result_list) == [fact]
+    assert list(client.get(changelist_url, {"kind": "accident"}).context["cl"].result_list) == []
+    page = client.get(
+        reverse("admin:safety_platform_fact_change", args=[fact.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "隐患逾期未整改" in page and "hazard_overdue" not in page
