@@ -28,14 +28,19 @@
         data: data.inspections.map(function (i) { return { value: [i.lon, i.lat], name: i.on + " " + i.enterprise }; })
       });
       var chart = echarts.init(el);
+      // On a phone the four legend entries take two lines: the plot starts below them. The axis names sit
+      // beside their axes (latitude turned along the left one), never under the legend or off the bottom.
+      var narrow = el.clientWidth < 520;
       chart.setOption({
         animation: false,
         // Drawn on the canvas: ECharts' HTML tooltip carries style= attributes the policy refuses.
         tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) { return p.name; } },
         legend: { top: 4 },
-        grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
-        xAxis: { type: "value", scale: true, name: label("longitude"), nameLocation: "middle", nameGap: 24 },
-        yAxis: { type: "value", scale: true, name: label("latitude") },
+        grid: { left: 28, right: 28, bottom: 32, top: narrow ? 64 : 40, containLabel: true },
+        xAxis: { type: "value", scale: true, name: label("longitude"), nameLocation: "middle", nameGap: 26 },
+        yAxis: {
+          type: "value", scale: true, name: label("latitude"), nameLocation: "middle", nameRotate: 90, nameGap: 52
+        },
         series: series
       });
       chart.on("click", function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
