@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from enterprises.registry.signals import stored_before_save, watch_stored_enterprise_fields
 from safety_platform.signals import deadline_escalated
 
 from .choices import DEADLINE_RECTIFICATION, DEADLINE_STATISTICS
@@ -65,24 +66,16 @@ def on_hazard_post_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
 _ENTERPRISE_PLACE = ("jurisdiction_id", "industry_id", "supervising_department_id")
 
 
-@receiver(pre_save, sender="enterprises.Enterprise", dispatch_uid="hazards_summary_enterprise_pre_save")
-def on_enterprise_pre_save(
-    sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
-) -> None:
-    instance._summary_place = None
-    if raw or not instance.pk:
-        return  # a new enterprise has no hazards yet
-    watched = {"jurisdiction", "industry", "supervising_department", *_ENTERPRISE_PLACE}
-    if update_fields is not None and not set(update_fields) & watched:
-        return
-    instance._summary_place = sender.objects.filter(pk=instance.pk).values_list(*_ENTERPRISE_PLACE).first()
+watch_stored_enterprise_fields(*_ENTERPRISE_PLACE)
 
 
 @receiver(post_save, sender="enterprises.Enterprise", dispatch_uid="hazards_summary_enterprise_post_save")
-def on_enterprise_post_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    old = getattr(instance, "_summary_place", None)
+def on_enterprise_post_save(
+    sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    old = stored_before_save(instance, _ENTERPRISE_PLACE, update_fields)
     if raw or old is None:
-        return
+        return  # a new enterprise has no hazards yet
     new = tuple(getattr(instance, name) for name in _ENTERPRISE_PLACE)
     if tuple(old) != new:
         from .services.summary import enterprise_hazards_move

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from ..registry.signals import stored_before_save, watch_stored_enterprise_fields
 
 
 def _refresh(enterprise_id: int | None) -> None:
@@ -34,19 +36,14 @@ def on_employee_record_change(sender: Any, instance: Any, raw: bool = False, **k
         _refresh(Employee.objects.filter(pk=instance.employee_id).values_list("enterprise_id", flat=True).first())
 
 
-@receiver(pre_save, sender="enterprises.Enterprise", dispatch_uid="training_summary_enterprise_pre_save")
-def on_enterprise_pre_save(
-    sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
-) -> None:
-    instance._training_risk_category = None
-    if raw or not instance.pk or (update_fields is not None and "risk_category" not in update_fields):
-        return
-    instance._training_risk_category = sender.objects.filter(pk=instance.pk).values_list("risk_category").first()
+watch_stored_enterprise_fields("risk_category")
 
 
 @receiver(post_save, sender="enterprises.Enterprise", dispatch_uid="training_summary_enterprise_post_save")
-def on_enterprise_post_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    before = getattr(instance, "_training_risk_category", None)
+def on_enterprise_post_save(
+    sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    before = stored_before_save(instance, ("risk_category",), update_fields)
     if not raw and before is not None and before[0] != instance.risk_category:
         from .models import TrainingComplianceSummary
 

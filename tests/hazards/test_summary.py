@@ -182,3 +182,36 @@ def test_a_stale_instance_saved_with_update_fields_counts_the_row_as_stored(user
     stale.save(update_fields=["deadline"])
     assert summary() == counted_by_hand()
     assert sum(v.get("due", 0) for v in summary().values()) == 1
+
+
+def test_an_enterprise_save_reads_its_stored_row_once_for_every_listener(org: Any, xinluo_chem: Any) -> None:
+    """The hazard summary (place) and the training summary (risk category) both compare the row as stored before
+    the save: one read serves both; a save of other fields reads nothing and moves nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hazard(xinluo_chem, found_at=at(2026, 5, 5), deadline=dt.date(2026, 6, 1))
+    xinluo_chem.jurisdiction = org.jurisdiction("上杭县/临江镇/临江第一网格")
+    xinluo_chem.risk_category = "hazardous_chemicals"
+    with CaptureQueriesContext(connection) as queries:
+        xinluo_chem.save()
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and 'FROM "enterprises_enterprise" WHERE "enterprises_enterprise"."id" =' in q["sql"]
+    ]
+    # The audit trail reads the whole row for its diff; the listeners' columns are one read of their own.
+    whole_row = [sql for sql in reads if '"enterprises_enterprise"."credit_code"' in sql]
+    assert len(whole_row) <= 1 and len(reads) - len(whole_row) == 1, reads
+    assert summary() == counted_by_hand()
+    assert {key[0] for key in summary()} == {xinluo_chem.jurisdiction_id}
+
+    # Changed on the instance but not saved (update_fields names another column): the counts stay.
+    xinluo_chem.jurisdiction = org.jurisdiction("新罗区/东城街道/东城第一网格")
+    with CaptureQueriesContext(connection) as queries:
+        xinluo_chem.save(update_fields=["name"])
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert all('"enterprises_enterprise"."credit_code"' in sql for sql in selects), selects  # the audit's only
+    xinluo_chem.refresh_from_db()
+    assert summary() == counted_by_hand()
