@@ -88,8 +88,17 @@ class Enterprise(CreatedModel):
             coordinates_both_or_none("enterprise_coordinates_both_or_none"),
         ]
         indexes = [
-            models.Index(fields=["jurisdiction", "status"]),
-            models.Index(fields=["supervising_department", "status"]),
+            # A scope's enterprises (an area's, a department's) with their id and the home page's columns, read from
+            # the index alone: every count joined to a county's 20,000 enterprises read the whole table instead
+            # (issue 16: county and department home pages 240-250 -> 185-205 ms at 100,000 enterprises).
+            models.Index(
+                fields=["jurisdiction", "status"], include=["id", "is_key"], name="enterprise_area_status_idx"
+            ),
+            models.Index(
+                fields=["supervising_department", "status"],
+                include=["id", "is_key"],
+                name="enterprise_dept_status_idx",
+            ),
             models.Index(fields=["risk_category"]),
         ]
 
