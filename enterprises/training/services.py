@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from safety_platform.choices import FactKind
 from safety_platform.concurrency import Opened, check_stored_opened
 from safety_platform.edits import lock_for_edit
 from safety_platform.locking import lock_in_state
-from safety_platform.models import User
+from safety_platform.models import Fact, User
 from safety_platform.permissions import require
 from safety_platform.rules import rule_number
 from safety_platform.services import fact_record, notify
@@ -370,19 +370,43 @@ def special_certificates_sweep(*, today: dt.date | None = None) -> int:
     return sent
 
 
+# A standing status is recorded again after this long, so that its credit record (valid 12 months under LY-2016.1)
+# never lapses while the status holds; a change of status is recorded the day it is seen.
+COMPLIANCE_FACT_REFRESH = dt.timedelta(days=180)
+_TRAINING_FACT_KINDS = (FactKind.TRAINING_COMPLIANT, FactKind.TRAINING_NONCOMPLIANT)
+
+
 def training_compliance_record_facts(*, on: dt.date | None = None) -> int:
-    """Daily: one `training_compliant` / `training_noncompliant` fact per enterprise with people on post."""
+    """Daily: a `training_compliant` / `training_noncompliant` fact for each enterprise with people on post whose
+    status is new: no training fact yet, another status than its latest one, or the same status last recorded
+    `COMPLIANCE_FACT_REFRESH` ago.
+
+    Not one a day for every enterprise: each fact becomes a credit record that replaces the one before, and a
+    non-compliant one a proposal for the department to decide, with notices to the enterprise and to its
+    department. Recorded daily, every enterprise's credit history grew by a record a day, and every
+    undecided (or rejected) proposal came back the next day with new notices.
+    """
     from .selectors import enterprises_with_compliance, summary_of
 
     on = on or timezone.localdate()
+    noon = timezone.make_aware(dt.datetime.combine(on, dt.time(12, 0)))
+    latest = Fact.objects.filter(
+        enterprise=OuterRef("pk"), kind__in=_TRAINING_FACT_KINDS, occurred_at__lte=noon
+    ).order_by("-occurred_at", "-pk")
+    enterprises = enterprises_with_compliance(on=on).annotate(
+        last_training_kind=Subquery(latest.values("kind")[:1]),
+        last_training_at=Subquery(latest.values("occurred_at")[:1]),
+    )
     recorded = 0
-    for enterprise in enterprises_with_compliance(on=on).order_by("pk").iterator(chunk_size=500):
+    for enterprise in enterprises.order_by("pk").iterator(chunk_size=500):
         summary = summary_of(enterprise, on)  # counted in SQL: no person is loaded
         kind = FactKind.TRAINING_NONCOMPLIANT if summary.noncompliant_count else FactKind.TRAINING_COMPLIANT
+        if enterprise.last_training_kind == kind and enterprise.last_training_at > noon - COMPLIANCE_FACT_REFRESH:
+            continue  # unchanged, and its record is recent
         _fact, created = fact_record(
             kind=kind,
             dedup_key=f"training:{enterprise.pk}:{on.isoformat()}",
-            occurred_at=timezone.make_aware(dt.datetime.combine(on, dt.time(12, 0))),
+            occurred_at=noon,
             enterprise=enterprise,
             payload={"noncompliant_people": summary.noncompliant_count, "people": summary.people_count},
         )

@@ -306,6 +306,66 @@ def test_daily_facts_record_compliance_once_per_enterprise_and_day(trade: Any, x
     assert chem_fact.payload == {"noncompliant_people": 2, "people": 2}
 
 
+def test_a_standing_status_is_recorded_once_not_every_day(
+    trade: Any, xinluo_chem: Any, users: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Each fact becomes a credit record replacing the one before (a non-compliant one a proposal, with notices to
+    the enterprise and its department): recorded daily, every enterprise's credit history grew by a record a day
+    and an undecided proposal came back every morning with new notices."""
+    from credit.models import CreditRecord
+    from safety_platform.models import Notification
+
+    ok = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(ok, ("8", "8", "8"), POSTED)
+    EmployeeFactory(enterprise=xinluo_chem, posted_on=POSTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert training_compliance_record_facts(on=ON) == 2
+    records = CreditRecord.objects.filter(enterprise__in=[trade, xinluo_chem])
+    assert sorted(records.values_list("rule_code", "status")) == [
+        ("RESP-TRAINING-FAIL", "proposed"),
+        ("RESP-TRAINING-OK", "active"),
+    ]
+    notices = Notification.objects.count()
+    assert notices > 0  # the proposal was announced
+    for days in (1, 2, 30, 179):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert training_compliance_record_facts(on=ON + dt.timedelta(days=days)) == 0
+    assert records.count() == 2
+    assert Notification.objects.count() == notices
+
+
+def test_a_change_of_status_is_recorded_the_day_it_is_seen(trade: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from credit.models import CreditRecord
+
+    ok = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(ok, ("8", "8", "8"), POSTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert training_compliance_record_facts(on=ON) == 1
+    next_day = ON + dt.timedelta(days=1)
+    EmployeeFactory(enterprise=trade, posted_on=next_day)  # posted without any training
+    with django_capture_on_commit_callbacks(execute=True):
+        assert training_compliance_record_facts(on=next_day) == 1
+    facts = Fact.objects.filter(enterprise=trade).order_by("occurred_at")
+    assert [(f.kind, f.occurred_at.date(), f.payload) for f in facts] == [
+        ("training_compliant", ON, {"noncompliant_people": 0, "people": 1}),
+        ("training_noncompliant", next_day, {"noncompliant_people": 1, "people": 2}),
+    ]
+    # The proposal waits for the department; the compliant record counts until it is confirmed.
+    assert sorted(CreditRecord.objects.filter(enterprise=trade).values_list("rule_code", "status")) == [
+        ("RESP-TRAINING-FAIL", "proposed"),
+        ("RESP-TRAINING-OK", "active"),
+    ]
+
+
+def test_a_standing_status_is_recorded_again_before_its_credit_record_lapses(trade: Any) -> None:
+    ok = EmployeeFactory(enterprise=trade, posted_on=POSTED)
+    three_levels(ok, ("8", "8", "8"), POSTED)
+    assert training_compliance_record_facts(on=ON) == 1
+    assert training_compliance_record_facts(on=ON + dt.timedelta(days=179)) == 0
+    assert training_compliance_record_facts(on=ON + dt.timedelta(days=180)) == 1  # well within its 12 months
+    assert Fact.objects.filter(enterprise=trade, kind="training_compliant").count() == 2
+
+
 # Overview: counted in SQL ------------------------------------------------------------------------
 
 
