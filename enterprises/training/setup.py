@@ -73,7 +73,10 @@ def register() -> None:
                 task="enterprises.training_compliance_facts",
                 minute="30",
                 hour="2",
-                description="Record each enterprise's train-before-posting compliance for credit and assessment.",
+                description=(
+                    "Record a change of an enterprise's train-before-posting compliance for credit "
+                    "(a standing status again every 180 days)."
+                ),
             ),
         ],
         demo_seeder=seed_training_demo,
