@@ -373,7 +373,6 @@ def special_certificates_sweep(*, today: dt.date | None = None) -> int:
 # A standing status is recorded again after this long, so that its credit record (valid 12 months under LY-2016.1)
 # never lapses while the status holds; a change of status is recorded the day it is seen.
 COMPLIANCE_FACT_REFRESH = dt.timedelta(days=180)
-_TRAINING_FACT_KINDS = (FactKind.TRAINING_COMPLIANT, FactKind.TRAINING_NONCOMPLIANT)
 
 
 def training_compliance_record_facts(*, on: dt.date | None = None) -> int:
@@ -390,19 +389,29 @@ def training_compliance_record_facts(*, on: dt.date | None = None) -> int:
 
     on = on or timezone.localdate()
     noon = timezone.make_aware(dt.datetime.combine(on, dt.time(12, 0)))
-    latest = Fact.objects.filter(
-        enterprise=OuterRef("pk"), kind__in=_TRAINING_FACT_KINDS, occurred_at__lte=noon
-    ).order_by("-occurred_at", "-pk")
+
+    def last(kind: str) -> Subquery:
+        # Equality on (enterprise, kind), the latest time: one step back along the fact table's index on those
+        # three (10,000 enterprises: 50 ms for the query; it needs the table's statistics to know the training
+        # facts, as autovacuum keeps them after a night's inserts).
+        facts = Fact.objects.filter(enterprise=OuterRef("pk"), kind=kind, occurred_at__lte=noon)
+        return Subquery(facts.order_by("-occurred_at").values("occurred_at")[:1])
+
     enterprises = enterprises_with_compliance(on=on).annotate(
-        last_training_kind=Subquery(latest.values("kind")[:1]),
-        last_training_at=Subquery(latest.values("occurred_at")[:1]),
+        compliant_at=last(FactKind.TRAINING_COMPLIANT), noncompliant_at=last(FactKind.TRAINING_NONCOMPLIANT)
     )
     recorded = 0
     for enterprise in enterprises.order_by("pk").iterator(chunk_size=500):
         summary = summary_of(enterprise, on)  # counted in SQL: no person is loaded
-        kind = FactKind.TRAINING_NONCOMPLIANT if summary.noncompliant_count else FactKind.TRAINING_COMPLIANT
-        if enterprise.last_training_kind == kind and enterprise.last_training_at > noon - COMPLIANCE_FACT_REFRESH:
-            continue  # unchanged, and its record is recent
+        noncompliant = bool(summary.noncompliant_count)
+        kind = FactKind.TRAINING_NONCOMPLIANT if noncompliant else FactKind.TRAINING_COMPLIANT
+        same, other = (
+            (enterprise.noncompliant_at, enterprise.compliant_at)
+            if noncompliant
+            else (enterprise.compliant_at, enterprise.noncompliant_at)
+        )
+        if same is not None and (other is None or other < same) and same > noon - COMPLIANCE_FACT_REFRESH:
+            continue  # the latest training fact has this status, and its record is recent
         _fact, created = fact_record(
             kind=kind,
             dedup_key=f"training:{enterprise.pk}:{on.isoformat()}",

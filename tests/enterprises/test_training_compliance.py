@@ -342,18 +342,29 @@ def test_a_change_of_status_is_recorded_the_day_it_is_seen(trade: Any, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         assert training_compliance_record_facts(on=ON) == 1
     next_day = ON + dt.timedelta(days=1)
-    EmployeeFactory(enterprise=trade, posted_on=next_day)  # posted without any training
+    untrained = EmployeeFactory(enterprise=trade, posted_on=next_day)  # posted without any training
     with django_capture_on_commit_callbacks(execute=True):
         assert training_compliance_record_facts(on=next_day) == 1
-    facts = Fact.objects.filter(enterprise=trade).order_by("occurred_at")
-    assert [(f.kind, f.occurred_at.date(), f.payload) for f in facts] == [
-        ("training_compliant", ON, {"noncompliant_people": 0, "people": 1}),
-        ("training_noncompliant", next_day, {"noncompliant_people": 1, "people": 2}),
-    ]
     # The proposal waits for the department; the compliant record counts until it is confirmed.
     assert sorted(CreditRecord.objects.filter(enterprise=trade).values_list("rule_code", "status")) == [
         ("RESP-TRAINING-FAIL", "proposed"),
         ("RESP-TRAINING-OK", "active"),
+    ]
+    Employee.objects.filter(pk=untrained.pk).update(status="left")  # compliant again, as on the first day
+    third_day = next_day + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert training_compliance_record_facts(on=third_day) == 1
+    facts = Fact.objects.filter(enterprise=trade).order_by("occurred_at")
+    assert [(f.kind, f.occurred_at.date(), f.payload) for f in facts] == [
+        ("training_compliant", ON, {"noncompliant_people": 0, "people": 1}),
+        ("training_noncompliant", next_day, {"noncompliant_people": 1, "people": 2}),
+        ("training_compliant", third_day, {"noncompliant_people": 0, "people": 1}),
+    ]
+    # The undecided proposal gave way to the newer compliant record.
+    assert sorted(CreditRecord.objects.filter(enterprise=trade).values_list("rule_code", "status")) == [
+        ("RESP-TRAINING-FAIL", "rejected"),
+        ("RESP-TRAINING-OK", "active"),
+        ("RESP-TRAINING-OK", "revoked"),
     ]
 
 
