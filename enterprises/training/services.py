@@ -370,15 +370,18 @@ def special_certificates_sweep(*, today: dt.date | None = None) -> int:
     return sent
 
 
-# A standing status is recorded again after this long, so that its credit record (valid 12 months under LY-2016.1)
-# never lapses while the status holds; a change of status is recorded the day it is seen.
-COMPLIANCE_FACT_REFRESH = dt.timedelta(days=180)
+def compliance_fact_refresh(enterprise_id: int) -> dt.timedelta:
+    """How long a standing status stands before it is recorded again: 150 to 179 days, by enterprise, so that its
+    credit record (valid 12 months under LY-2016.1) never lapses while the status holds, and the enterprises first
+    recorded on one night (all of them, the night this runs first) are recorded again over a month of nights,
+    not all on one. A change of status is recorded the day it is seen."""
+    return dt.timedelta(days=150 + enterprise_id % 30)
 
 
 def training_compliance_record_facts(*, on: dt.date | None = None) -> int:
     """Daily: a `training_compliant` / `training_noncompliant` fact for each enterprise with people on post whose
     status is new: no training fact yet, another status than its latest one, or the same status last recorded
-    `COMPLIANCE_FACT_REFRESH` ago.
+    `compliance_fact_refresh` ago.
 
     Not one a day for every enterprise: each fact becomes a credit record that replaces the one before, and a
     non-compliant one a proposal for the department to decide, with notices to the enterprise and to its
@@ -410,7 +413,11 @@ def training_compliance_record_facts(*, on: dt.date | None = None) -> int:
             if noncompliant
             else (enterprise.compliant_at, enterprise.noncompliant_at)
         )
-        if same is not None and (other is None or other < same) and same > noon - COMPLIANCE_FACT_REFRESH:
+        if (
+            same is not None
+            and (other is None or other < same)
+            and same > noon - compliance_fact_refresh(enterprise.pk)
+        ):
             continue  # the latest training fact has this status, and its record is recent
         _fact, created = fact_record(
             kind=kind,

@@ -75,7 +75,7 @@ def register() -> None:
                 hour="2",
                 description=(
                     "Record a change of an enterprise's train-before-posting compliance for credit "
-                    "(a standing status again every 180 days)."
+                    "(a standing status again after 150 to 179 days)."
                 ),
             ),
         ],

@@ -12,6 +12,7 @@ from django.utils import translation
 from enterprises.models import Employee
 from enterprises.training.selectors import person_compliance, training_compliance, with_training_totals
 from enterprises.training.services import (
+    compliance_fact_refresh,
     employee_change_post,
     employee_create,
     employee_leave,
@@ -327,7 +328,7 @@ def test_a_standing_status_is_recorded_once_not_every_day(
     ]
     notices = Notification.objects.count()
     assert notices > 0  # the proposal was announced
-    for days in (1, 2, 30, 179):
+    for days in (1, 2, 30, 149):
         with django_capture_on_commit_callbacks(execute=True):
             assert training_compliance_record_facts(on=ON + dt.timedelta(days=days)) == 0
     assert records.count() == 2
@@ -372,9 +373,15 @@ def test_a_standing_status_is_recorded_again_before_its_credit_record_lapses(tra
     ok = EmployeeFactory(enterprise=trade, posted_on=POSTED)
     three_levels(ok, ("8", "8", "8"), POSTED)
     assert training_compliance_record_facts(on=ON) == 1
-    assert training_compliance_record_facts(on=ON + dt.timedelta(days=179)) == 0
-    assert training_compliance_record_facts(on=ON + dt.timedelta(days=180)) == 1  # well within its 12 months
+    again = ON + compliance_fact_refresh(trade.pk)
+    assert dt.timedelta(days=150) <= again - ON < dt.timedelta(days=180)  # well within its record's 12 months
+    assert training_compliance_record_facts(on=again - dt.timedelta(days=1)) == 0
+    assert training_compliance_record_facts(on=again) == 1
     assert Fact.objects.filter(enterprise=trade, kind="training_compliant").count() == 2
+
+
+def test_the_enterprises_first_recorded_together_are_recorded_again_over_a_month() -> None:
+    assert {compliance_fact_refresh(pk).days for pk in range(1, 1001)} == set(range(150, 180))
 
 
 # Overview: counted in SQL ------------------------------------------------------------------------
