@@ -192,3 +192,34 @@ def test_home_counts_of_open_clocks_are_read_from_the_open_clocks_index(
         deadline_counts_for(committee)
     plan = plan_without_seqscan(queries.captured_queries[-1]["sql"])
     assert '"Node Type": "Index Only Scan"' in plan and "deadline_open_idx" in plan, plan
+
+
+def test_home_counts_of_open_clocks_add_up_the_scope_part_by_part(
+    xinluo_chem: Any, shanghang_site: Any, org: Any, users: dict[str, Any]
+) -> None:
+    """An inspector's or county office's clocks are those of the enterprises in their areas plus the county's own
+    duties there (no enterprise): counted part by part (the OR of both in one query joins every open clock to its
+    enterprise first), each clock once, the same numbers as the list."""
+    from safety_platform.selectors import deadline_counts_for
+
+    now = timezone.now()
+    _open(xinluo_chem, now - dt.timedelta(days=1))  # 新罗区/东城街道/东城第一网格, overdue
+    _open(shanghang_site, now + dt.timedelta(days=3))  # 上杭县
+    for place, due in (("新罗区/东城街道", now - dt.timedelta(hours=1)), ("上杭县/临江镇", now + dt.timedelta(days=1))):
+        town = org.jurisdiction(place)
+        deadline_open(source=town, kind="test_duty", title="县级任务", due_at=due, jurisdiction=town)
+    deadline_open(source=xinluo_chem, kind="test_report", title="报告", due_at=now - dt.timedelta(days=2))
+    deadline_met(source=xinluo_chem, kind="test_report", at=now)  # met: counts nowhere
+    assert deadline_counts_for(users["county_office"]) == {"open": 2, "overdue": 2}  # 新罗区: the works, the duty
+    assert deadline_counts_for(users["inspector"]) == {"open": 2, "overdue": 2}
+    assert deadline_counts_for(users["committee"]) == {"open": 4, "overdue": 2}
+    assert deadline_counts_for(users["enterprise"]) == {"open": 1, "overdue": 1}
+    assert deadline_counts_for(users["department_zjj"]) == {"open": 1, "overdue": 0}  # the construction site
+    for user in users.values():
+        visible = StatutoryDeadline.objects.open().visible_to(user)
+        parts = [
+            set(part.values_list("pk", flat=True)) for part in StatutoryDeadline.objects.open().visible_parts(user)
+        ]
+        assert sum(len(part) for part in parts) == len(set().union(*parts))  # no clock in two parts
+        assert set().union(*parts) == set(visible.values_list("pk", flat=True)), user.username
+        assert deadline_counts_for(user) == {"open": visible.count(), "overdue": visible.overdue(now).count()}
