@@ -56,7 +56,7 @@ def test_inspector_inspects_with_the_checklist_and_a_failed_item_becomes_a_hazar
     # The position only after the inspector presses the button.
     assert page.input_value("#id_latitude") == ""
     page.click("[data-use-position]")
-    page.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+    page.wait_for_function("() => document.querySelector('#id_latitude').value !== ''")
     assert page.input_value("#id_latitude") == "25.092100"
     j.shot("checklist-filled")
     with page.expect_navigation():
