@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import local_text
-from ..scoping import enterprise_scope_q
+from ..scoping import enterprise_scope_q, in_own_areas
 from .fields import person_link
 
 
@@ -60,7 +60,7 @@ class StatutoryDeadlineQuerySet(models.QuerySet["StatutoryDeadline"]):
 
 
 def _visible_parts(user: Any) -> list[Q] | None:
-    """The rule of `visible_to`, as disjoint filters (None: every clock; none: no clock)."""
+    """The rule of `visible_to`, as disjoint filters (None: every clock; an empty list: no clock)."""
     if user is None or not user.is_authenticated:
         return []
     q = enterprise_scope_q(user, "enterprise")
@@ -69,8 +69,7 @@ def _visible_parts(user: Any) -> list[Q] | None:
     parts = [q]
     if getattr(user, "scopes_by_jurisdiction", False) and user.jurisdiction_paths:
         # Deadlines without an enterprise (a county's own duties) follow the jurisdiction.
-        areas = reduce(or_, (Q(jurisdiction__path__startswith=path) for path in user.jurisdiction_paths))
-        parts.append(Q(enterprise__isnull=True) & areas)
+        parts.append(Q(enterprise__isnull=True) & in_own_areas(user, "jurisdiction__path"))
     return parts
 
 
