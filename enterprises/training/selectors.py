@@ -407,6 +407,16 @@ def _count_per_enterprise(people: QuerySet[Employee]) -> Coalesce:
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
+def _certificates_due_per_enterprise(on: dt.date) -> Coalesce:
+    counted = (
+        certificates_due(SpecialOperationCertificate.objects.filter(employee__enterprise=OuterRef("pk")), on=on)
+        .order_by()
+        .values("employee__enterprise")
+        .annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
 def enterprises_with_compliance(
     *, on: dt.date, enterprises: QuerySet[Enterprise] | None = None
 ) -> QuerySet[EnterpriseWithCompliance]:
@@ -414,16 +424,41 @@ def enterprises_with_compliance(
 
     One query for any number of enterprises and people; page it like any queryset.
     """
-    people = people_on_post_with_compliance(on, select=False)
     queryset = Enterprise.objects.all() if enterprises is None else enterprises
+    counts = _compliance_counts(on)
     return (
         queryset.filter(Exists(_people_on_post(on).filter(enterprise=OuterRef("pk"))))
         .select_related("jurisdiction")
-        .annotate(
-            people_on_post=_count_per_enterprise(people),
-            noncompliant_people=_count_per_enterprise(people.filter(noncompliant=True)),
-        )
+        .annotate(people_on_post=counts["people_on_post"], noncompliant_people=counts["noncompliant_people"])
     )
+
+
+def _compliance_counts(on: dt.date) -> dict[str, Coalesce]:
+    """`people_on_post` and `noncompliant_people` per enterprise (annotations over `Enterprise`)."""
+    people = people_on_post_with_compliance(on, select=False)
+    return {
+        "people_on_post": _count_per_enterprise(people),
+        "noncompliant_people": _count_per_enterprise(people.filter(noncompliant=True)),
+    }
+
+
+def enterprises_with_summary_counts(*, on: dt.date) -> QuerySet[Enterprise]:
+    """Every enterprise a `TrainingComplianceSummary` row has on `on` — with people on post, or with a certificate
+    due — annotated `people_on_post`, `noncompliant_people` and `certificates_due` (one query; the rebuild's)."""
+    due = certificates_due(SpecialOperationCertificate.objects.filter(employee__enterprise=OuterRef("pk")), on=on)
+    return Enterprise.objects.filter(
+        Exists(_people_on_post(on).filter(enterprise=OuterRef("pk"))) | Exists(due)
+    ).annotate(**_compliance_counts(on), certificates_due=_certificates_due_per_enterprise(on))
+
+
+def certificates_due_count(user: Any, *, on: dt.date) -> int:
+    """How many special-operation certificates `user` sees are due for renewal on `on` (`certificates_due`): the
+    home page's figure. Today, once the night's rebuild has finished, the sum of the enterprises' summary rows
+    in scope; otherwise counted live."""
+    if summary_is_current(on):
+        summaries = TrainingComplianceSummary.objects.visible_to(user).filter(on=on, certificates_due__gt=0)
+        return int(summaries.aggregate(n=Sum("certificates_due"))["n"] or 0)
+    return certificates_due(SpecialOperationCertificate.objects.visible_to(user), on=on).count()
 
 
 def summary_is_current(on: dt.date) -> bool:

@@ -28,13 +28,12 @@ def _home_context(request: Any) -> dict[str, Any]:
     """The certificates widget: standardization certificates by state and special-operation certificates
     expiring soon (training builds on standardization, so the joint widget lives here)."""
     from ..standardization.selectors import certificate_counts
-    from .models import SpecialOperationCertificate
-    from .selectors import certificates_due
+    from .selectors import certificates_due_count
 
     today = timezone.localdate()
     return {
         "counts": certificate_counts(request.user, on=today),
-        "expiring": certificates_due(SpecialOperationCertificate.objects.visible_to(request.user), on=today).count(),
+        "expiring": certificates_due_count(request.user, on=today),
     }
 
 
@@ -66,7 +65,10 @@ def register() -> None:
                 task="enterprises.training_compliance_summary",
                 minute="5",
                 hour="0",
-                description="Count every enterprise's people on post and non-compliant people for the day's overview.",
+                description=(
+                    "Count every enterprise's people on post, non-compliant people and special-operation "
+                    "certificates due for the day's overview and home page."
+                ),
             ),
             Schedule(
                 name="Training compliance facts",

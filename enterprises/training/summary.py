@@ -24,14 +24,15 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Employee, TrainingComplianceBuild, TrainingComplianceSummary
-from .selectors import compliance_totals, enterprises_with_compliance, training_hours
+from .models import Employee, SpecialOperationCertificate, TrainingComplianceBuild, TrainingComplianceSummary
+from .selectors import certificates_due, compliance_totals, enterprises_with_summary_counts, training_hours
 
 KEEP_BUILDS_DAYS = 14
 
 
 def compliance_summary_refresh(enterprise_id: int, *, on: dt.date | None = None) -> None:
-    """Count one enterprise's people on post and its non-compliant ones for `on` (today) into its row."""
+    """Count one enterprise's people on post, its non-compliant ones and its certificates due for `on` (today) into
+    its row."""
     on = on or timezone.localdate()
     with transaction.atomic():
         TrainingComplianceSummary.objects.bulk_create(
@@ -41,22 +42,27 @@ def compliance_summary_refresh(enterprise_id: int, *, on: dt.date | None = None)
             update_fields=["refreshed_at"],
         )  # the row is ours (locked) until commit: a concurrent refresh counts after this change
         totals = compliance_totals(Employee.objects.filter(enterprise_id=enterprise_id), on)
+        due = certificates_due(SpecialOperationCertificate.objects.filter(employee__enterprise_id=enterprise_id), on=on)
         TrainingComplianceSummary.objects.filter(pk=enterprise_id).update(
-            on=on, people_on_post=totals["people"], noncompliant_people=totals["noncompliant"]
+            on=on,
+            people_on_post=totals["people"],
+            noncompliant_people=totals["noncompliant"],
+            certificates_due=due.count(),
         )
 
 
 def compliance_summary_rebuild(*, on: dt.date | None = None) -> int:
-    """Count every enterprise for `on` (today) and record the build; returns the enterprises with people on post.
+    """Count every enterprise for `on` (today) and record the build; returns the rows written (the
+    enterprises with people on post or a certificate due).
 
     Idempotent: a second run of the same day counts again and writes the same rows.
     """
     on = on or timezone.localdate()
     counted = (
-        enterprises_with_compliance(on=on)
+        enterprises_with_summary_counts(on=on)
         .order_by()
         .annotate(counted_id=F("pk"))
-        .values("counted_id", "people_on_post", "noncompliant_people")
+        .values("counted_id", "people_on_post", "noncompliant_people", "certificates_due")
     )
     sql, params = counted.query.sql_with_params()
     table = TrainingComplianceSummary._meta.db_table
@@ -65,11 +71,13 @@ def compliance_summary_rebuild(*, on: dt.date | None = None) -> int:
             if connection.vendor == "postgresql":
                 # Refreshes wait (a few seconds at city scale); readers do not.
                 cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-            # Everything is counted again: a row left over would be an enterprise with nobody on post today.
+            # Everything is counted again: a row left over would be an enterprise with nobody on post and no
+            # certificate due today.
             cursor.execute(f"DELETE FROM {table}")
             cursor.execute(
-                f"INSERT INTO {table} (enterprise_id, {_col('on')}, people_on_post, noncompliant_people, refreshed_at) "
-                "SELECT c.counted_id, %s, c.people_on_post, c.noncompliant_people, %s "
+                f"INSERT INTO {table} (enterprise_id, {_col('on')}, people_on_post, noncompliant_people, "
+                "certificates_due, refreshed_at) "
+                "SELECT c.counted_id, %s, c.people_on_post, c.noncompliant_people, c.certificates_due, %s "
                 f"FROM ({sql}) AS c",
                 [on, timezone.now(), *params],
             )

@@ -17,7 +17,7 @@ from django.urls import reverse
 from enterprises.training.models import TrainingComplianceBuild, TrainingComplianceSummary
 from enterprises.training.selectors import OVERVIEW_ORDER, compliance_by_enterprise, enterprises_with_compliance
 from enterprises.training.services import special_certificate_save, training_record_add, training_record_delete
-from enterprises.training.summary import compliance_summary_rebuild
+from enterprises.training.summary import compliance_summary_rebuild, compliance_summary_refresh
 from enterprises.training.tasks import training_compliance_summary_task
 from safety_platform.models import Jurisdiction
 from tests.clock import shanghai
@@ -226,3 +226,61 @@ def test_new_rules_in_force_are_named_on_the_pages_and_recounted(client: Any, us
         reverse("enterprises:training_enterprise", args=[city["tiles"].pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "新上岗人员上岗前不少于30学时" in page
+
+
+def test_the_home_page_counts_certificates_due_from_the_summary_as_the_rules_count_them(
+    client: Any, users: Any, city: Any
+) -> None:
+    """The 持证 widget's "certificates expired or expiring" (home page): after the rebuild the summary's sum, kept by
+    each change; before it, or on another day, counted live; the same figure for every role either way."""
+    from enterprises.models import Enterprise
+    from enterprises.training.selectors import certificates_due, certificates_due_count
+    from enterprises.training.services import employee_leave
+    from tests.enterprises.topic_factories import OperationCertificateFactory
+
+    chem, paper = city["chem"], city["paper"]
+    chem_person, paper_person = city["people"]["龙岩市东城化工有限公司0"], city["people"]["凤城造纸厂0"]
+    OperationCertificateFactory(employee=chem_person, expires_on=TODAY - dt.timedelta(days=3))  # expired
+    OperationCertificateFactory(employee=chem_person, expires_on=TODAY + dt.timedelta(days=20))  # expiring
+    OperationCertificateFactory(employee=chem_person, expires_on=dt.date(2029, 1, 1))  # valid: not counted
+    OperationCertificateFactory(employee=paper_person, expires_on=TODAY + dt.timedelta(days=5))
+    # Nobody on post, one person away whose certificate has expired: counted, in a row of its own.
+    shell = Enterprise.objects.get(name="空壳公司")
+    away = EmployeeFactory(enterprise=shell, posted_on=POSTED, status="away")
+    OperationCertificateFactory(employee=away, expires_on=TODAY - dt.timedelta(days=1))
+    # Someone who has left: their certificate is not the enterprise's concern any more.
+    gone = EmployeeFactory(enterprise=paper, posted_on=POSTED, status="left")
+    OperationCertificateFactory(employee=gone, expires_on=TODAY - dt.timedelta(days=1))
+    TrainingComplianceBuild.objects.all().delete()
+    TrainingComplianceSummary.objects.all().delete()
+
+    def live(user: Any) -> int:
+        from enterprises.training.models import SpecialOperationCertificate
+
+        return certificates_due(SpecialOperationCertificate.objects.visible_to(user), on=TODAY).count()
+
+    def home(user: Any) -> str:
+        client.force_login(user)
+        widget = next(w for w in client.get("/").context["widgets"] if "expiring" in w)
+        return widget["expiring"]
+
+    expected = {"committee": 4, "county_office": 3, "inspector_town": 3, "enterprise": 2, "department_zjj": 0}
+    before = {role: certificates_due_count(users[role], on=TODAY) for role in expected}
+    assert before == {role: live(users[role]) for role in expected} == expected  # no build: counted live
+
+    assert compliance_summary_rebuild() == 4  # three with people on post, and the one with the person away
+    assert TrainingComplianceSummary.objects.get(pk=shell.pk).people_on_post == 0
+    assert shell.name not in [row[0] for row in overview(client, users["committee"])[0]]  # not in the overview
+    for role, count in expected.items():
+        assert certificates_due_count(users[role], on=TODAY) == live(users[role]) == count, role
+    TrainingComplianceSummary.objects.filter(pk=chem.pk).update(certificates_due=9)  # planted
+    assert home(users["committee"]) == 2 + 9  # read from the summary, not counted
+    compliance_summary_refresh(chem.pk)
+    assert home(users["committee"]) == 4
+
+    # Each change counts at once, without a rebuild: a renewal-due certificate added, a holder who leaves.
+    OperationCertificateFactory(employee=city["people"]["龙岩市东城化工有限公司1"], expires_on=TODAY)
+    assert home(users["committee"]) == 5
+    employee_leave(actor=users["admin"], employee=chem_person, on=TODAY)
+    assert home(users["committee"]) == live(users["committee"]) == 3
+    assert home(users["county_office"]) == live(users["county_office"]) == 2
