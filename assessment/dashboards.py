@@ -17,7 +17,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Substr
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -257,7 +256,39 @@ def stat_quarter(period: Period, today: dt.date) -> StatQuarter:
     return StatQuarter(year, quarter, HazardStatReport.period_bounds(StatPeriodKind.QUARTER, year, quarter)[2])
 
 
-def _enterprise_groups(user: Any, jurisdiction: Jurisdiction, period: Period, quarter: StatQuarter) -> list[dict]:
+@dataclass(frozen=True)
+class _Places:
+    """The area path of each jurisdiction under the dashboard's area and the section (the code's first letter) of
+    each industry: two small reference reads per dashboard, for `_by_place`."""
+
+    paths: dict[int, str]
+    sections: dict[int, str]
+
+    @classmethod
+    def under(cls, jurisdiction: Jurisdiction) -> _Places:
+        paths = dict(Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values_list("pk", "path"))
+        return cls(paths, {pk: code[:1] for pk, code in Industry.objects.values_list("pk", "code")})
+
+
+def _by_place(rows: Iterable[Mapping[str, Any]], places: _Places, figures: Iterable[str]) -> list[dict[str, Any]]:
+    """Rows aggregated per (`jurisdiction_id`, `industry_id`), added up here per area path and industry section.
+
+    Grouping by ids lets PostgreSQL hash a few thousand integer pairs; grouping by the path and a substring of the
+    code made it sort every summary row by text (39,050 rows at 1,000,000 hazards: ~35 ms of the hazard summary's
+    ~52 ms for the committee's home page), and a thousand groups are a few hundred places in a millisecond here."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    figures = list(figures)
+    for item in rows:
+        path, section = places.paths.get(item["jurisdiction_id"], ""), places.sections.get(item["industry_id"], "")
+        into = groups.setdefault((path, section), {"path": path, "section": section, **dict.fromkeys(figures, 0)})
+        for figure in figures:
+            into[figure] += item[figure] or 0
+    return list(groups.values())
+
+
+def _enterprise_groups(
+    user: Any, jurisdiction: Jurisdiction, period: Period, quarter: StatQuarter, places: _Places
+) -> list[dict]:
     """Operating enterprises, those behind on filing, self-checks and warnings (the same conditions as the
     enterprise list's filters), risk points by colour and credit grades per area path and industry section,
     read from `EnterpriseFigureSummary` (kept equal to the records in the transaction of each change) in one
@@ -278,18 +309,17 @@ def _enterprise_groups(user: Any, jurisdiction: Jurisdiction, period: Period, qu
     rows = (
         EnterpriseFigureSummary.objects.visible_to(user)
         .filter(jurisdiction__path__startswith=jurisdiction.path, period__in=["", quarter.key, period.key])
-        .values(path=F("jurisdiction__path"), section=Substr("industry__code", 1, 1))
+        .values("jurisdiction_id", "industry_id")
         .annotate(**{f"{key}_n": aggregate for key, aggregate in aggregates.items()})
         .order_by()
     )
-    groups = []
-    # Rows also hold the `<figure>_n` names, which the type checker cannot read from **kwargs.
-    for item in cast("Iterable[dict[str, Any]]", rows):
-        # Aliased `<figure>_n`: an annotation may not take the name of the summary's own column.
-        values = {key: item[f"{key}_n"] or 0 for key in aggregates}
+    # Aliased `<figure>_n`: an annotation may not take the name of the summary's own column.
+    groups = _by_place(cast("Iterable[dict[str, Any]]", rows), places, [f"{key}_n" for key in aggregates])
+    for group in groups:
+        values = {key: group.pop(f"{key}_n") for key in aggregates}
         values["stats_missing"] = values["enterprises"] - values.pop("stats_on_time")
         values["self_check_missing"] = values["enterprises"] - values.pop("self_checked")
-        groups.append({"path": item["path"], "section": item["section"], **values})
+        group.update(values)
     return groups
 
 
@@ -311,7 +341,9 @@ def _days(field: str, first: dt.date, last: dt.date) -> Q:
     return Q(**{f"{field}__gte": day_start(first), f"{field}__lt": day_start(last + dt.timedelta(days=1))})
 
 
-def _hazard_groups(user: Any, jurisdiction: Jurisdiction, period: Period, today: dt.date) -> list[dict[str, Any]]:
+def _hazard_groups(
+    user: Any, jurisdiction: Jurisdiction, period: Period, today: dt.date, places: _Places
+) -> list[dict[str, Any]]:
     """The hazard figures and the 12-month trend per area path and industry section, read from the hazard
     summary (`HazardMonthSummary`, a few thousand rows kept equal to the hazards in the transaction of each
     change) instead of the hazards (seconds at 1,000,000). Periods start on a month's first day, so the
@@ -330,21 +362,13 @@ def _hazard_groups(user: Any, jurisdiction: Jurisdiction, period: Period, today:
     for index, (first, _last) in enumerate(_months_back(period.end, 12)):
         aggregates[f"found_{index}"] = Sum("found", filter=Q(month=first))
         aggregates[f"closed_{index}"] = Sum("closed", filter=Q(month=first))
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
     summary = (
         HazardMonthSummary.objects.visible_to(user)
         .filter(jurisdiction__path__startswith=jurisdiction.path)
-        .values(path=F("jurisdiction__path"), section=Substr("industry__code", 1, 1))
+        .values("jurisdiction_id", "industry_id")
         .annotate(**{f"{key}_sum": aggregate for key, aggregate in aggregates.items()})
         .order_by()
     )
-    for item in summary:
-        # Aliased `<figure>_sum`: an annotation may not take the name of the summary's own column.
-        groups[(item["path"], item["section"])] = {
-            "path": item["path"],
-            "section": item["section"],
-            **{key.removesuffix("_sum"): value for key, value in item.items() if key.endswith("_sum")},
-        }
     due_this_month = (
         Hazard.objects.visible_to(user)
         .filter(
@@ -353,14 +377,17 @@ def _hazard_groups(user: Any, jurisdiction: Jurisdiction, period: Period, today:
             deadline__gte=this_month,
             deadline__lt=today,
         )
-        .values(path=F("enterprise__jurisdiction__path"), section=Substr("enterprise__industry__code", 1, 1))
-        .annotate(overdue=Count("id"))
+        .values(jurisdiction_id=F("enterprise__jurisdiction_id"), industry_id=F("enterprise__industry_id"))
+        .annotate(overdue_sum=Count("id"))
         .order_by()
     )
-    for item in due_this_month:
-        into = groups.setdefault((item["path"], item["section"]), {"path": item["path"], "section": item["section"]})
-        into["overdue"] = (into.get("overdue") or 0) + item["overdue"]
-    return list(groups.values())
+    # Aliased `<figure>_sum`: an annotation may not take the name of the summary's own column.
+    sums = [f"{key}_sum" for key in aggregates]
+    rows = [*summary, *({**dict.fromkeys(sums, 0), **item} for item in due_this_month)]
+    groups = _by_place(rows, places, sums)
+    for group in groups:
+        group.update({key: group.pop(f"{key}_sum") for key in aggregates})
+    return groups
 
 
 def _hazard_link(figure: str, period: Period, **scope: Any) -> str:
@@ -429,10 +456,11 @@ class Dashboard:
 def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
     today = timezone.localdate()
     rows = list(jurisdiction.children.order_by("sort_order", "name")) or [jurisdiction]
-    hazard_groups = _hazard_groups(user, jurisdiction, period, today)
+    places = _Places.under(jurisdiction)
+    hazard_groups = _hazard_groups(user, jurisdiction, period, today, places)
     trend_figures = [f"{figure}_{index}" for index in range(12) for figure in ("found", "closed")]
     quarter = stat_quarter(period, today)
-    enterprise_groups = _enterprise_groups(user, jurisdiction, period, quarter)
+    enterprise_groups = _enterprise_groups(user, jurisdiction, period, quarter, places)
     accidents = (
         Accident.objects.visible_to(user)
         .filter(_days("occurred_at", period.start, period.end), jurisdiction__path__startswith=jurisdiction.path)
