@@ -17,6 +17,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Substr
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -256,30 +257,22 @@ def stat_quarter(period: Period, today: dt.date) -> StatQuarter:
     return StatQuarter(year, quarter, HazardStatReport.period_bounds(StatPeriodKind.QUARTER, year, quarter)[2])
 
 
-@dataclass(frozen=True)
-class _Places:
-    """The area path of each jurisdiction under the dashboard's area and the section (the code's first letter) of
-    each industry: two small reference reads per dashboard, for `_by_place`."""
-
-    paths: dict[int, str]
-    sections: dict[int, str]
-
-    @classmethod
-    def under(cls, jurisdiction: Jurisdiction) -> _Places:
-        paths = dict(Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values_list("pk", "path"))
-        return cls(paths, {pk: code[:1] for pk, code in Industry.objects.values_list("pk", "code")})
+def _area_paths(jurisdiction: Jurisdiction) -> dict[int, str]:
+    """The area path of each jurisdiction under the dashboard's area (one small read per dashboard), for
+    `_by_place`."""
+    return dict(Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values_list("pk", "path"))
 
 
-def _by_place(rows: Iterable[Mapping[str, Any]], places: _Places, figures: Iterable[str]) -> list[dict[str, Any]]:
-    """Rows aggregated per (`jurisdiction_id`, `industry_id`), added up here per area path and industry section.
+def _by_place(rows: Iterable[Mapping[str, Any]], paths: Mapping[int, str], figures: Iterable[str]) -> list[dict]:
+    """Rows aggregated per (`jurisdiction_id`, industry `section`), added up here per area path and section.
 
-    Grouping by ids lets PostgreSQL hash a few thousand integer pairs; grouping by the path and a substring of the
-    code made it sort every summary row by text (39,050 rows at 1,000,000 hazards: ~35 ms of the hazard summary's
-    ~52 ms for the committee's home page), and a thousand groups are a few hundred places in a millisecond here."""
+    Grouped by the jurisdiction's id, not its path, PostgreSQL hashes the groups; grouped by the path (text) with
+    the section, it sorted every summary row by text first (39,050 rows at 1,000,000 hazards: ~35 ms of the hazard
+    summary's ~52 ms for the committee's home page). An id has one path, so the rows are the same groups."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     figures = list(figures)
     for item in rows:
-        path, section = places.paths.get(item["jurisdiction_id"], ""), places.sections.get(item["industry_id"], "")
+        path, section = paths.get(item["jurisdiction_id"], ""), item["section"]
         into = groups.setdefault((path, section), {"path": path, "section": section, **dict.fromkeys(figures, 0)})
         for figure in figures:
             into[figure] += item[figure] or 0
@@ -287,7 +280,7 @@ def _by_place(rows: Iterable[Mapping[str, Any]], places: _Places, figures: Itera
 
 
 def _enterprise_groups(
-    user: Any, jurisdiction: Jurisdiction, period: Period, quarter: StatQuarter, places: _Places
+    user: Any, jurisdiction: Jurisdiction, period: Period, quarter: StatQuarter, paths: Mapping[int, str]
 ) -> list[dict]:
     """Operating enterprises, those behind on filing, self-checks and warnings (the same conditions as the
     enterprise list's filters), risk points by colour and credit grades per area path and industry section,
@@ -309,12 +302,12 @@ def _enterprise_groups(
     rows = (
         EnterpriseFigureSummary.objects.visible_to(user)
         .filter(jurisdiction__path__startswith=jurisdiction.path, period__in=["", quarter.key, period.key])
-        .values("jurisdiction_id", "industry_id")
+        .values("jurisdiction_id", section=Substr("industry__code", 1, 1))
         .annotate(**{f"{key}_n": aggregate for key, aggregate in aggregates.items()})
         .order_by()
     )
     # Aliased `<figure>_n`: an annotation may not take the name of the summary's own column.
-    groups = _by_place(cast("Iterable[dict[str, Any]]", rows), places, [f"{key}_n" for key in aggregates])
+    groups = _by_place(cast("Iterable[dict[str, Any]]", rows), paths, [f"{key}_n" for key in aggregates])
     for group in groups:
         values = {key: group.pop(f"{key}_n") for key in aggregates}
         values["stats_missing"] = values["enterprises"] - values.pop("stats_on_time")
@@ -342,7 +335,7 @@ def _days(field: str, first: dt.date, last: dt.date) -> Q:
 
 
 def _hazard_groups(
-    user: Any, jurisdiction: Jurisdiction, period: Period, today: dt.date, places: _Places
+    user: Any, jurisdiction: Jurisdiction, period: Period, today: dt.date, paths: Mapping[int, str]
 ) -> list[dict[str, Any]]:
     """The hazard figures and the 12-month trend per area path and industry section, read from the hazard
     summary (`HazardMonthSummary`, a few thousand rows kept equal to the hazards in the transaction of each
@@ -365,7 +358,7 @@ def _hazard_groups(
     summary = (
         HazardMonthSummary.objects.visible_to(user)
         .filter(jurisdiction__path__startswith=jurisdiction.path)
-        .values("jurisdiction_id", "industry_id")
+        .values("jurisdiction_id", section=Substr("industry__code", 1, 1))
         .annotate(**{f"{key}_sum": aggregate for key, aggregate in aggregates.items()})
         .order_by()
     )
@@ -377,14 +370,14 @@ def _hazard_groups(
             deadline__gte=this_month,
             deadline__lt=today,
         )
-        .values(jurisdiction_id=F("enterprise__jurisdiction_id"), industry_id=F("enterprise__industry_id"))
+        .values(jurisdiction_id=F("enterprise__jurisdiction_id"), section=Substr("enterprise__industry__code", 1, 1))
         .annotate(overdue_sum=Count("id"))
         .order_by()
     )
     # Aliased `<figure>_sum`: an annotation may not take the name of the summary's own column.
     sums = [f"{key}_sum" for key in aggregates]
     rows = [*summary, *({**dict.fromkeys(sums, 0), **item} for item in due_this_month)]
-    groups = _by_place(rows, places, sums)
+    groups = _by_place(rows, paths, sums)
     for group in groups:
         group.update({key: group.pop(f"{key}_sum") for key in aggregates})
     return groups
@@ -456,11 +449,11 @@ class Dashboard:
 def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
     today = timezone.localdate()
     rows = list(jurisdiction.children.order_by("sort_order", "name")) or [jurisdiction]
-    places = _Places.under(jurisdiction)
-    hazard_groups = _hazard_groups(user, jurisdiction, period, today, places)
+    paths = _area_paths(jurisdiction)
+    hazard_groups = _hazard_groups(user, jurisdiction, period, today, paths)
     trend_figures = [f"{figure}_{index}" for index in range(12) for figure in ("found", "closed")]
     quarter = stat_quarter(period, today)
-    enterprise_groups = _enterprise_groups(user, jurisdiction, period, quarter, places)
+    enterprise_groups = _enterprise_groups(user, jurisdiction, period, quarter, paths)
     accidents = (
         Accident.objects.visible_to(user)
         .filter(_days("occurred_at", period.start, period.end), jurisdiction__path__startswith=jurisdiction.path)
