@@ -407,12 +407,13 @@ def _count_per_enterprise(people: QuerySet[Employee]) -> Coalesce:
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
+def _certificates_due_of_outer_enterprise(on: dt.date) -> QuerySet[SpecialOperationCertificate]:
+    return certificates_due(SpecialOperationCertificate.objects.filter(employee__enterprise=OuterRef("pk")), on=on)
+
+
 def _certificates_due_per_enterprise(on: dt.date) -> Coalesce:
     counted = (
-        certificates_due(SpecialOperationCertificate.objects.filter(employee__enterprise=OuterRef("pk")), on=on)
-        .order_by()
-        .values("employee__enterprise")
-        .annotate(n=Count("pk"))
+        _certificates_due_of_outer_enterprise(on).order_by().values("employee__enterprise").annotate(n=Count("pk"))
     )
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
@@ -445,10 +446,10 @@ def _compliance_counts(on: dt.date) -> dict[str, Coalesce]:
 def enterprises_with_summary_counts(*, on: dt.date) -> QuerySet[Enterprise]:
     """Every enterprise a `TrainingComplianceSummary` row has on `on` — with people on post, or with a certificate
     due — annotated `people_on_post`, `noncompliant_people` and `certificates_due` (one query; the rebuild's)."""
-    due = certificates_due(SpecialOperationCertificate.objects.filter(employee__enterprise=OuterRef("pk")), on=on)
-    return Enterprise.objects.filter(
-        Exists(_people_on_post(on).filter(enterprise=OuterRef("pk"))) | Exists(due)
-    ).annotate(**_compliance_counts(on), certificates_due=_certificates_due_per_enterprise(on))
+    on_post = Exists(_people_on_post(on).filter(enterprise=OuterRef("pk")))
+    due = Exists(_certificates_due_of_outer_enterprise(on))
+    counts = {**_compliance_counts(on), "certificates_due": _certificates_due_per_enterprise(on)}
+    return Enterprise.objects.filter(on_post | due).annotate(**counts)
 
 
 def certificates_due_count(user: Any, *, on: dt.date) -> int:

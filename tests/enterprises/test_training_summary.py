@@ -231,8 +231,8 @@ def test_new_rules_in_force_are_named_on_the_pages_and_recounted(client: Any, us
 def test_the_home_page_counts_certificates_due_from_the_summary_as_the_rules_count_them(
     client: Any, users: Any, city: Any
 ) -> None:
-    """The 持证 widget's "certificates expired or expiring" (home page): after the rebuild the summary's sum, kept by
-    each change; before it, or on another day, counted live; the same figure for every role either way."""
+    """The home page's 标准化与培训 widget, "certificates expired or expiring": after the rebuild the summary's
+    sum, kept by each change; before it counted live; the same figure for every role either way."""
     from enterprises.models import Enterprise
     from enterprises.training.selectors import certificates_due, certificates_due_count
     from enterprises.training.services import employee_leave
