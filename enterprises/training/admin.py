@@ -28,6 +28,7 @@ class EmployeeAdmin(admin.ModelAdmin):
 class TrainingRecordAdmin(admin.ModelAdmin):
     list_display = ["employee", "category", "hours", "completed_on", "passed"]
     list_filter = ["category", "passed"]
+    ordering = ["-id"]  # newest entered first by the key: the model's order (completion date) sorted every record
     raw_id_fields = ["employee"]
 
 

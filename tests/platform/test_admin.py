@@ -199,3 +199,31 @@ def test_every_foreign_key_an_admin_list_shows_is_joined() -> None:
             if not automatic and not named:
                 problems.append(f"{type(model_admin).__name__}.{name}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize(
+    "model", ["hazards.Hazard", "credit.CreditRecord", "credit.CreditRatingHistory", "enterprises.TrainingRecord"]
+)
+def test_the_admin_lists_of_the_largest_tables_read_their_page_in_index_order(
+    client: Any, users: dict[str, Any], model: str
+) -> None:
+    """At 320,000 credit records, 600,000 training records and the nightly rating history the admin sorted every
+    row per view by an order no index had (credit records 470 ms, training records 260, history 180): each list
+    now reads its first page off an index. Asked with sorting and whole-table scans ruled out, the planner still
+    needs a Sort node when no index gives the order."""
+    from django.apps import apps
+
+    from tests.plans import plan_without_seqscan
+
+    opts = apps.get_model(model)._meta
+    client.force_login(users["admin"])
+    changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).context["cl"]
+    sql, params = changelist.queryset[: changelist.list_per_page].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_sort = off")
+        try:
+            plan = plan_without_seqscan(sql, params)
+        finally:
+            cursor.execute("RESET enable_sort")
+    assert '"Sort"' not in plan and "Incremental Sort" not in plan, plan
