@@ -185,3 +185,26 @@ def test_the_listed_filter_walks_the_listed_hazards_alone(
             cursor.execute("RESET enable_nestloop")
     plan = raw if isinstance(raw, str) else json.dumps(raw)
     assert "hazard_listed_list_idx" in plan, sorted(set(re.findall(r'"Index Name": "([^"]+)"', plan)))
+
+
+def test_the_closed_between_filter_reads_only_the_hazards_closed_then(
+    api_client: Any, users: dict[str, Any], city: dict[str, Any], no_seqscan: None
+) -> None:
+    """A county's hazards closed in a quarter were found by reading every hazard of each of its enterprises and
+    testing when it closed (a county office's page at 1,000,000 hazards: 290 ms, 95,000 rows read for 5,000):
+    the closing time is now looked up in an index, per enterprise or over the city."""
+    api_client.force_authenticate(users["inspector"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.get(
+            "/api/v1/hazards/", {"closed_after": "2026-01-01", "closed_before": "2026-12-31", "page_size": 20}
+        )
+    assert response.status_code == 200 and response.json()["results"]
+    page = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "hazards_hazard"."id"'))
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {page}")
+        raw = cursor.fetchone()[0]
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    hazards = [node for node, _ in _nodes(plan) if node.get("Relation Name") == "hazards_hazard"]
+    assert hazards and all("closed_at" in node.get("Index Cond", node.get("Recheck Cond", "")) for node in hazards), [
+        (node["Node Type"], node.get("Index Name"), node.get("Index Cond"), node.get("Filter")) for node in hazards
+    ]
