@@ -34,6 +34,7 @@ from hazards.services.stats import previous_period
 from safety_platform.choices import JurisdictionLevel, Role
 from safety_platform.dates import day_start
 from safety_platform.models import Industry, Jurisdiction
+from safety_platform.scoping import within_path
 
 from .choices import PeriodKind, ResultStatus, SchemeKind
 from .models import AssessmentPeriod, AssessmentResult, CountyInput
@@ -260,7 +261,7 @@ def stat_quarter(period: Period, today: dt.date) -> StatQuarter:
 def _area_paths(jurisdiction: Jurisdiction) -> dict[int, str]:
     """The area path of each jurisdiction under the dashboard's area (one small read per dashboard), for
     `_by_place`."""
-    return dict(Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values_list("pk", "path"))
+    return dict(Jurisdiction.objects.filter(within_path("path", jurisdiction.path)).values_list("pk", "path"))
 
 
 def _by_place(rows: Iterable[Mapping[str, Any]], paths: Mapping[int, str], figures: Iterable[str]) -> list[dict]:
@@ -301,7 +302,7 @@ def _enterprise_groups(
     }
     rows = (
         EnterpriseFigureSummary.objects.visible_to(user)
-        .filter(jurisdiction__path__startswith=jurisdiction.path, period__in=["", quarter.key, period.key])
+        .filter(within_path("jurisdiction__path", jurisdiction.path), period__in=["", quarter.key, period.key])
         .values("jurisdiction_id", section=Substr("industry__code", 1, 1))
         .annotate(**{f"{key}_n": aggregate for key, aggregate in aggregates.items()})
         .order_by()
@@ -357,7 +358,7 @@ def _hazard_groups(
         aggregates[f"closed_{index}"] = Sum("closed", filter=Q(month=first))
     summary = (
         HazardMonthSummary.objects.visible_to(user)
-        .filter(jurisdiction__path__startswith=jurisdiction.path)
+        .filter(within_path("jurisdiction__path", jurisdiction.path))
         .values("jurisdiction_id", section=Substr("industry__code", 1, 1))
         .annotate(**{f"{key}_sum": aggregate for key, aggregate in aggregates.items()})
         .order_by()
@@ -365,7 +366,7 @@ def _hazard_groups(
     due_this_month = (
         Hazard.objects.visible_to(user)
         .filter(
-            enterprise__jurisdiction__path__startswith=jurisdiction.path,
+            within_path("enterprise__jurisdiction__path", jurisdiction.path),
             state__in=RECTIFICATION_STATES,
             deadline__gte=this_month,
             deadline__lt=today,
@@ -456,7 +457,7 @@ def build(user: Any, jurisdiction: Jurisdiction, period: Period) -> Dashboard:
     enterprise_groups = _enterprise_groups(user, jurisdiction, period, quarter, paths)
     accidents = (
         Accident.objects.visible_to(user)
-        .filter(_days("occurred_at", period.start, period.end), jurisdiction__path__startswith=jurisdiction.path)
+        .filter(_days("occurred_at", period.start, period.end), within_path("jurisdiction__path", jurisdiction.path))
         .values("jurisdiction__path")
         .annotate(**_accident_aggregates())
     )

@@ -14,6 +14,7 @@ from enterprises.registry.fields import EnterpriseFilter
 from safety_platform.filters import LocalDayFilter, SinceFilter, StrictBooleanFilter, style_filter_form
 from safety_platform.jurisdiction_filter import jurisdiction_filter
 from safety_platform.models import Jurisdiction
+from safety_platform.scoping import within_path
 from safety_platform.search_filter import search_filter
 
 from .choices import OPEN_STATES, RECTIFICATION_STATES, HazardGrade, HazardSource, HazardState, RiskLevel, RiskMethod
@@ -24,7 +25,7 @@ def _scoped_jurisdictions(user: Any) -> QuerySet[Jurisdiction]:
     if user is not None and getattr(user, "scopes_by_jurisdiction", False):
         q = Q(pk__in=[])
         for path in user.jurisdiction_paths:
-            q |= Q(path__startswith=path)
+            q |= within_path("path", path)
         return Jurisdiction.objects.filter(q)
     return Jurisdiction.objects.all()
 

@@ -22,7 +22,7 @@ from enterprises.figures.models import EnterpriseFigureSummary
 from enterprises.models import Enterprise
 from safety_platform.choices import Role
 from safety_platform.models import Jurisdiction
-from safety_platform.scoping import JURISDICTION_ROLES, enterprise_scope_q
+from safety_platform.scoping import JURISDICTION_ROLES, enterprise_scope_q, within_path
 
 from .choices import (
     OPEN_STATES,
@@ -174,14 +174,14 @@ def _map_counts(user: Any, node: Jurisdiction) -> tuple[dict[str, dict[str, int]
         level_rows = [
             (path, facts[fact], n)
             for path, fact, n in EnterpriseFigureSummary.objects.visible_to(user)
-            .filter(jurisdiction__path__startswith=node.path, period="", fact__in=list(facts))
+            .filter(within_path("jurisdiction__path", node.path), period="", fact__in=list(facts))
             .values_list("jurisdiction__path", "fact")
             .annotate(count=Sum("n"))
             .order_by()
         ]
         hazard_rows = list(
             HazardMonthSummary.objects.visible_to(user)
-            .filter(jurisdiction__path__startswith=node.path, open__gt=0)
+            .filter(within_path("jurisdiction__path", node.path), open__gt=0)
             .values_list("jurisdiction__path")
             .annotate(open_n=Sum("open"), major_n=Sum("major_open"))
             .order_by()
@@ -189,14 +189,14 @@ def _map_counts(user: Any, node: Jurisdiction) -> tuple[dict[str, dict[str, int]
     else:
         level_rows = list(
             RiskSource.objects.visible_to(user)
-            .filter(enterprise__jurisdiction__path__startswith=node.path)
+            .filter(within_path("enterprise__jurisdiction__path", node.path))
             .values_list("enterprise__jurisdiction__path", "level")
             .annotate(n=Count("pk"))
             .order_by()
         )
         hazard_rows = list(
             Hazard.objects.visible_to(user)
-            .filter(enterprise__jurisdiction__path__startswith=node.path, state__in=OPEN_STATES)
+            .filter(within_path("enterprise__jurisdiction__path", node.path), state__in=OPEN_STATES)
             .values_list("enterprise__jurisdiction__path")
             .annotate(n=Count("pk"), major=Count("pk", filter=Q(grade=HazardGrade.MAJOR)))
             .order_by()

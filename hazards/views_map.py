@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from safety_platform.models import Jurisdiction
 from safety_platform.permissions import can
+from safety_platform.scoping import within_path
 
 from . import selectors
 from .choices import OPEN_STATES, HazardGrade
@@ -47,10 +48,10 @@ def map_node(request: HttpRequest) -> Jurisdiction:
 
 def map_positions(user: Any, node: Jurisdiction, *, limit: int = MAP_LIMIT) -> dict[str, Any]:
     """The latest `limit` open hazards and inspections with a position in `node`'s area that `user` sees."""
-    in_area = {"enterprise__jurisdiction__path__startswith": node.path}
+    in_area = within_path("enterprise__jurisdiction__path", node.path)
     hazard_rows: list[Any] = list(
         Hazard.objects.visible_to(user)
-        .filter(state__in=OPEN_STATES, latitude__isnull=False, **in_area)
+        .filter(in_area, state__in=OPEN_STATES, latitude__isnull=False)
         .order_by("-found_at", "-id")
         .values("id", "code", "title", "grade", "latitude", "longitude", "enterprise__name")[: limit + 1]
     )
@@ -75,7 +76,7 @@ def map_positions(user: Any, node: Jurisdiction, *, limit: int = MAP_LIMIT) -> d
         inspection_model = apps.get_model("supervision", "Inspection")
         inspection_rows: list[Any] = list(
             inspection_model.objects.visible_to(user)
-            .filter(latitude__isnull=False, **in_area)
+            .filter(in_area, latitude__isnull=False)
             .order_by("-inspected_on", "-id")
             .values("id", "inspected_on", "latitude", "longitude", "enterprise__name")[: limit + 1]
         )

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Jurisdiction
+from .scoping import within_path
 
 
 def jurisdiction_filter(
@@ -24,7 +25,7 @@ def jurisdiction_filter(
     every row."""
 
     def method(queryset: QuerySet[Any], name: str, value: Jurisdiction | None) -> QuerySet[Any]:
-        return queryset.filter(**{f"{field}__path__startswith": value.path}) if value else queryset
+        return queryset.filter(within_path(f"{field}__path", value.path)) if value else queryset
 
     return django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all() if choices is None else choices,

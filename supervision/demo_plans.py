@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.models import Jurisdiction, User
+from safety_platform.scoping import within_path
 
 from .choices import InspectionReason
 from .models import Inspection, InspectionPlanEntry
@@ -48,7 +49,7 @@ def seed_plans_demo() -> None:
                 last_quarter = None
             generate_plan(year=today.year, quarter=quarter, jurisdiction=county, today=today)
             if Inspection.objects.filter(
-                note__startswith=DEMO_NOTE, enterprise__jurisdiction__path__startswith=county.path
+                within_path("enterprise__jurisdiction__path", county.path), note__startswith=DEMO_NOTE
             ).exists():
                 continue
             entries = list(year_plan.entries.order_by("enterprise__name", "pk"))

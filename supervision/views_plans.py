@@ -19,6 +19,7 @@ from safety_platform.choices import Role
 from safety_platform.pagination import list_page
 from safety_platform.permissions import can, is_staff_member
 from safety_platform.refusals import refusal_into, refusal_message
+from safety_platform.scoping import within_path
 
 from .forms_plans import (
     EntryFilterForm,
@@ -153,7 +154,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if data["status"]:
             entries = entries.filter(status=data["status"])
         if data["township"] is not None:
-            entries = entries.filter(enterprise__jurisdiction__path__startswith=data["township"].path)
+            entries = entries.filter(within_path("enterprise__jurisdiction__path", data["township"].path))
         if data["assignee"] is not None:
             entries = entries.filter(assignee=data["assignee"])
     elif form.is_bound:

@@ -8,12 +8,12 @@ from django.db.models import Q, QuerySet
 
 from enterprises.models import Enterprise
 from enterprises.registry.choices import EnterpriseStatus
+from safety_platform.scoping import within_path
 
 
 def under(jurisdiction: Any, prefix: str = "enterprise") -> Q:
     """Rows whose enterprise (reached through `prefix`) lies in the jurisdiction's subtree."""
-    lookup = f"{prefix}__jurisdiction__path__startswith" if prefix else "jurisdiction__path__startswith"
-    return Q(**{lookup: jurisdiction.path})
+    return within_path(f"{prefix}__jurisdiction__path" if prefix else "jurisdiction__path", jurisdiction.path)
 
 
 def supervised_enterprises(jurisdiction: Any) -> QuerySet[Enterprise]:

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from safety_platform.scoping import within_path
 from supervision.models import InspectionPlan, InspectionPlanEntry
 from supervision.selectors_plans import with_status
 
@@ -24,7 +25,7 @@ def plans_due(jurisdiction: Any, window: Window) -> list[InspectionPlan]:
     plan covers the earlier ones; the year plan when it ends in the window)."""
     candidates = (
         InspectionPlan.objects.filter(
-            jurisdiction__path__startswith=jurisdiction.path, department__isnull=True, year__gte=window.start.year
+            within_path("jurisdiction__path", jurisdiction.path), department__isnull=True, year__gte=window.start.year
         )
         .filter(year__lte=window.as_of.year)
         .order_by("jurisdiction_id", "year", "pk")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety_platform.models.base import TimestampedModel
 from safety_platform.models.fields import enterprise_link, industry_link, jurisdiction_link
-from safety_platform.scoping import ActiveFlagMixin, JurisdictionScopedQuerySet
+from safety_platform.scoping import ActiveFlagMixin, JurisdictionScopedQuerySet, within_path
 from safety_platform.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 from ..choices import ContactKind
@@ -40,7 +40,7 @@ class WarningContactQuerySet(ActiveFlagMixin, JurisdictionScopedQuerySet["Warnin
             return self.none()
         area = Q()
         for path in paths:
-            area |= Q(jurisdiction__path__startswith=path)
+            area |= within_path("jurisdiction__path", path)
         qs = self.active().filter(area)
         if not industry_codes:
             return qs

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety_platform.choices import Role
 from safety_platform.models.fields import enterprise_link, industries_covered, person_link
-from safety_platform.scoping import ScopedQuerySet
+from safety_platform.scoping import ScopedQuerySet, within_path
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
 
@@ -47,7 +47,7 @@ class EmergencyWarningQuerySet(models.QuerySet["EmergencyWarning"]):
                 return self.none()
             q = Q(jurisdiction__path__in=_ancestor_paths(paths))
             for path in paths:
-                q |= Q(jurisdiction__path__startswith=path)
+                q |= within_path("jurisdiction__path", path)
             targets = EmergencyWarning.jurisdictions.through.objects.filter(q, emergencywarning_id=OuterRef("pk"))
             return self.filter(Exists(targets))
         if user.role == Role.ENTERPRISE and user.enterprise_id:

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Wh
 
 from safety_platform.choices import JurisdictionLevel
 from safety_platform.geo import bounding_box, distance_km_expression
+from safety_platform.scoping import within_path
 
 from ..choices import TeamKind
 from ..models import RescueTeam, Skill, TeamMember
@@ -46,7 +47,7 @@ def teams_search(
     if skill:
         qs = qs.with_skill(skill)  # type: ignore[attr-defined]
     if jurisdiction is not None:
-        qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+        qs = qs.filter(within_path("jurisdiction__path", jurisdiction.path))
     if kind:
         qs = qs.filter(kind=kind)
     if readiness:
@@ -115,14 +116,14 @@ def deployable_teams(user: Any, accident: Any) -> QuerySet[RescueTeam]:
                 break
     else:
         area = accident.jurisdiction.county() or accident.jurisdiction
-        around = visible.filter(jurisdiction__path__startswith=area.path).order_by(professional_first, "name", "id")
+        around = visible.filter(within_path("jurisdiction__path", area.path)).order_by(professional_first, "name", "id")
         ids = list(around.values_list("pk", flat=True)[:DEPLOYABLE_AT_MOST])
     if site is not None:
         # Professional teams are few and are sent wherever they are: those of the accident's county and of the city
         # are offered even when their base has no coordinates (they would never be among the nearest).
         area = accident.jurisdiction.county() or accident.jurisdiction
         professional = visible.filter(kind=TeamKind.PROFESSIONAL, latitude__isnull=True).filter(
-            Q(jurisdiction__path__startswith=area.path) | Q(jurisdiction__level=JurisdictionLevel.CITY)
+            within_path("jurisdiction__path", area.path) | Q(jurisdiction__level=JurisdictionLevel.CITY)
         )
         ids += list(professional.order_by("name", "id").values_list("pk", flat=True)[:DEPLOYABLE_AT_MOST])
     named = Q(pk__in=ids) | Q(pk__in=RescueTeam.objects.filter(response_entries__accident=accident).values("pk"))

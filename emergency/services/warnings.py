@@ -19,6 +19,7 @@ from safety_platform.choices import Role
 from safety_platform.locking import lock_in_state
 from safety_platform.models import Industry, Jurisdiction, User
 from safety_platform.permissions import can, is_enterprise_person
+from safety_platform.scoping import within_path
 from safety_platform.services import DomainError, notify
 
 from ..choices import AcknowledgedVia, WarningKind, WarningLevel, WarningStatus
@@ -34,7 +35,7 @@ def warning_target_enterprises(warning: EmergencyWarning) -> QuerySet[Enterprise
     if not paths:
         return Enterprise.objects.none()
     qs = Enterprise.objects.filter(status=EnterpriseStatus.OPERATING).filter(
-        reduce(or_, (Q(jurisdiction__path__startswith=p) for p in paths))
+        reduce(or_, (within_path("jurisdiction__path", p) for p in paths))
     )
     codes = list(warning.industries.values_list("code", flat=True))
     if codes:

@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Q, QuerySet
 
 from safety_platform.models import Jurisdiction
+from safety_platform.scoping import within_path
 
 from .choices import EnterpriseStatus
 from .models import Enterprise
@@ -22,7 +23,7 @@ def jurisdictions_for(user: Any) -> QuerySet[Jurisdiction]:
     if getattr(user, "scopes_by_jurisdiction", False):
         q = Q(pk__in=[])
         for path in user.jurisdiction_paths:
-            q |= Q(path__startswith=path)
+            q |= within_path("path", path)
         qs = qs.filter(q)
     return qs
 

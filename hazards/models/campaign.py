@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from safety_platform.choices import Role
 from safety_platform.models.base import CreatedModel
 from safety_platform.models.fields import created_by_field, department_link, in_order, industries_covered
-from safety_platform.scoping import ids_on_paths
+from safety_platform.scoping import ids_on_paths, within_path
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -33,7 +33,7 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
                 return self.none()
             q = Q(jurisdictions__isnull=True) | Q(jurisdictions__in=ids_on_paths(paths))
             for path in paths:
-                q |= Q(jurisdictions__path__startswith=path)
+                q |= within_path("jurisdictions__path", path)
             return self.filter(pk__in=self.filter(q).values("pk"))
         if user.role == Role.ENTERPRISE and user.enterprise_id:
             return self.covering(user.enterprise)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import JURISDICTION_LEVEL_ORDER, JurisdictionLevel, Role
 from ..permissions import is_enterprise_person
-from ..scoping import SignedInQuerySet
+from ..scoping import SignedInQuerySet, within_path
 from .fields import department_link, enterprise_link, jurisdiction_link
 
 if TYPE_CHECKING:
@@ -24,14 +24,15 @@ class JurisdictionQuerySet(SignedInQuerySet["Jurisdiction"]):
     """The jurisdiction tree is public inside the platform: every signed-in user may read it."""
 
     def subtree(self, node: Jurisdiction) -> JurisdictionQuerySet:
-        return self.filter(path__startswith=node.path)
+        return self.filter(within_path("path", node.path))
 
 
 class Jurisdiction(models.Model):
     """行政区划与网格 — a node of the tree city → county/district/zone → township → grid.
 
     `path` is a materialized path of ids ("/1/4/17/") so that "everything under this node" is one
-    indexed prefix filter, which is how inspectors are scoped.
+    indexed range of paths (`safety_platform.scoping.within_path`), which is how inspectors are scoped; on
+    PostgreSQL the column compares byte by byte (collation "C", migration 0012).
     """
 
     name = models.CharField(_("name"), max_length=100)
@@ -88,7 +89,7 @@ class Jurisdiction(models.Model):
                 from django.db.models import Value
                 from django.db.models.functions import Concat, Substr
 
-                Jurisdiction.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                Jurisdiction.objects.filter(within_path("path", old_path)).exclude(pk=self.pk).update(
                     path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
                 )
 

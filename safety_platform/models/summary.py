@@ -30,7 +30,7 @@ class AreaCountQuerySet(models.QuerySet[_M], Generic[_M]):
             return self
         if getattr(user, "api_key", None) is None and user.is_active and not user.is_superuser:
             if user.role in (Role.INSPECTOR, Role.COUNTY_OFFICE) and user.jurisdiction_paths:
-                return self.filter(q)  # jurisdiction__path__startswith, as on the row's own area
+                return self.filter(q)  # within_path("jurisdiction__path", …), as on the row's own area
             if user.role == Role.DEPARTMENT and user.department_id:
                 return self.filter(department_ref=user.department_id)
         return self.none()

@@ -24,6 +24,7 @@ from safety_platform.deadline_kinds import register_deadline_kind
 from safety_platform.locking import lock_row
 from safety_platform.models import Department, Jurisdiction, StatutoryDeadline, User
 from safety_platform.permissions import can
+from safety_platform.scoping import within_path
 from safety_platform.services import DomainError, deadline_met, deadline_open
 
 from ..models import (
@@ -85,7 +86,7 @@ def responsible_enterprises(jurisdiction: Jurisdiction, department: Department |
     (or that the responsible-authority row gives it)."""
     own_area = Q(responsible_authority__isnull=True)
     if jurisdiction.level == JurisdictionLevel.COUNTY:
-        own_area &= Q(jurisdiction__path__startswith=jurisdiction.path)
+        own_area &= within_path("jurisdiction__path", jurisdiction.path)
     else:
         own_area = Q(pk__in=[])  # a city inspects only the enterprises given to it
     queryset = Enterprise.objects.exclude(status=EnterpriseStatus.CLOSED).filter(
@@ -528,7 +529,9 @@ def plan_entry_adjust(
 def assignable_users(plan: InspectionPlan) -> QuerySet[User]:
     """Active inspectors (grid members are inspectors of a grid) working in the plan's area."""
     return (
-        User.objects.filter(is_active=True, role=Role.INSPECTOR, jurisdictions__path__startswith=plan.jurisdiction.path)
+        User.objects.filter(
+            within_path("jurisdictions__path", plan.jurisdiction.path), is_active=True, role=Role.INSPECTOR
+        )
         .distinct()
         .order_by("full_name", "username")
     )
