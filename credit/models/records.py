@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety_platform.models.fields import department_link, enterprise_link, person_link
+from safety_platform.models.fields import department_link, enterprise_link, fact_link, person_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import Behaviour, IntakeOutcome, RecordSource, RecordStatus
@@ -47,14 +47,7 @@ class CreditRecord(models.Model):
     department = department_link(_("recording department"), optional=True)
     recorded_by = person_link(_("recorded by"))
     source = models.CharField(_("source"), max_length=10, choices=RecordSource.choices, default=RecordSource.MANUAL)
-    fact = models.OneToOneField(
-        "safety_platform.Fact",
-        verbose_name=_("platform event"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="credit_record",
-    )
+    fact = fact_link(related_name="credit_record")
     # Events about the same thing (an accident re-graded, a certificate granted then revoked) share a
     # key; the latest event's record replaces the earlier one.
     source_key = models.CharField(_("source key"), max_length=200, blank=True, db_index=True)

@@ -1,10 +1,11 @@
 """The field declarations every app shares, written once (issue 17, item 3: "one of each").
 
-A link to a person, an enterprise, a jurisdiction, a department or an industry, a position on the map,
-the rule-book version a decision recorded and the from/to pair of a recorded state change, each declared
-here with the platform's defaults (PROTECT, no reverse accessor, the usual label), so that a model says
-only what is its own: `created_by = created_by_field()`, `enterprise = enterprise_link(related_name="hazards")`,
-`latitude = latitude_field()`, `from_status, to_status = state_change_fields(ExitStatus.choices, max_length=12)`.
+A link to a person, an enterprise, a jurisdiction, a department, an industry or the platform event a record
+came from, a position on the map, the rule-book version a decision recorded and the from/to pair of a recorded
+state change, each declared here with the platform's defaults (PROTECT, no reverse accessor, the usual label),
+so that a model says only what is its own: `created_by = created_by_field()`,
+`enterprise = enterprise_link(related_name="hazards")`, `latitude = latitude_field()`,
+`from_status, to_status = state_change_fields(ExitStatus.choices, max_length=12)`.
 
 The checks models repeat are built here too: both coordinates or none, two fields in order (a period's end
 after its start), exactly one of two owners, a non-negative or positive amount.
@@ -88,6 +89,18 @@ def industry_link(
     verbose_name: Label | None = None, *, related_name: str = "+", **extra: Any
 ) -> models.ForeignKey[Any, Any]:
     return link("safety_platform.Industry", verbose_name or _("industry"), related_name=related_name, **extra)
+
+
+def fact_link(*, related_name: str) -> models.OneToOneField[Any, Any]:
+    """The platform event a record was made from (at most one record per event); empty for one entered by hand."""
+    return models.OneToOneField(
+        "safety_platform.Fact",
+        verbose_name=_("platform event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
 
 
 def latitude_field(

@@ -9,6 +9,7 @@ from safety_platform.models.base import TimestampedModel
 from safety_platform.models.fields import (
     created_by_field,
     enterprise_link,
+    fact_link,
     latitude_field,
     link,
     longitude_field,
@@ -57,14 +58,7 @@ class Inspection(TimestampedModel):
     note = models.TextField(_("findings"), blank=True)
     latitude = latitude_field()
     longitude = longitude_field()
-    fact = models.OneToOneField(
-        "safety_platform.Fact",
-        verbose_name=_("platform event"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="inspection",
-    )
+    fact = fact_link(related_name="inspection")
     checklist = link(
         "hazards.Checklist",
         _("checklist"),
