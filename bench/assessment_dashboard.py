@@ -69,18 +69,9 @@ from django.utils import timezone  # noqa: E402
 from enterprise_api import ensure_data as ensure_enterprises  # noqa: E402
 
 from bench._report import record  # noqa: E402
+from bench._timing import median_ms  # noqa: E402
 
 TZ = "Asia/Shanghai"
-
-
-def median_ms(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm-up
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def execute(sql: str, params: Any = None) -> None:

@@ -18,13 +18,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safety_platform.settings.test")
@@ -37,17 +33,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench._report import record  # noqa: E402
+from bench._timing import median_time  # noqa: E402
 
 LONGYAN = (25.0751, 117.0174)
-
-
-def median_time(fn: Callable[[], Any], runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def populate(teams: int) -> None:
