@@ -171,21 +171,10 @@ def export_xlsx(client: Client, auth: dict[str, str]) -> int:
 
 def reference_csv() -> tuple[int, int]:
     """The same rows, straight from the same query into csv.writer."""
+    from credit.api.feed import RATING_COLUMNS
     from credit.models import CreditRating
 
-    queryset = CreditRating.objects.order_by("updated_at", "pk").values_list(
-        "id",
-        "enterprise__credit_code",
-        "enterprise__name",
-        "grade",
-        "score",
-        "blacklisted",
-        "rule_set__version",
-        "as_of",
-        "computed_at",
-        "status",
-        "updated_at",
-    )
+    queryset = CreditRating.objects.order_by("updated_at", "pk").values_list(*RATING_COLUMNS)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     size = rows = 0
