@@ -56,10 +56,10 @@ from safety_platform.db_timeouts import use_long_statement_timeout  # noqa: E402
 
 use_long_statement_timeout()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench._data import ensure_bench_enterprises  # noqa: E402
 from bench._report import record  # noqa: E402
 
 BENCH_PREFIX = "信用基准企业"
@@ -73,41 +73,8 @@ def ensure_data(enterprises: int, records: int) -> None:
     from credit.models import CreditRecord, RuleSet
     from enterprises.figures.services import enterprise_figures_rebuild
     from enterprises.models import Enterprise, EnterpriseFigures
-    from safety_platform.management.commands.seed_reference import load_reference_data
-    from safety_platform.models import Department, Industry, Jurisdiction
-    from tests.factories import next_credit_code
 
-    if connection.vendor != "postgresql":
-        sys.exit("Run this benchmark on PostgreSQL: DATABASE_URL=postgres://…/<a database of its own>")
-    call_command("migrate", verbosity=0)
-    load_reference_data()
-    if Enterprise.objects.exclude(name__startswith=BENCH_PREFIX).exists():
-        sys.exit("This database holds enterprises that are not benchmark data: use a database of its own.")
-    have = Enterprise.objects.count()
-    if have < enterprises:
-        print(f"creating {enterprises - have} enterprises …", flush=True)
-        grids = list(Jurisdiction.objects.filter(level="grid"))
-        industries = list(Industry.objects.filter(level="class"))
-        departments = {i.pk: Department.objects.supervising_for_industry(i) for i in industries}
-        for _ in range(have):
-            next_credit_code()  # keep the serials unique across reruns
-        batch = []
-        for i in range(have, enterprises):
-            industry = industries[i % len(industries)]
-            batch.append(
-                Enterprise(
-                    credit_code=next_credit_code(f"3508{i % 90:02d}"),
-                    name=f"{BENCH_PREFIX}{i:06d}有限公司",
-                    legal_representative="张三",
-                    jurisdiction=grids[i % len(grids)],
-                    industry=industry,
-                    supervising_department=departments[industry.pk],
-                )
-            )
-            if len(batch) == 5000:
-                Enterprise.objects.bulk_create(batch)
-                batch.clear()
-        Enterprise.objects.bulk_create(batch)
+    ensure_bench_enterprises(enterprises, BENCH_PREFIX)
 
     rule_set = RuleSet.objects.get(version="LY-2016.1")
     with connection.cursor() as cursor:

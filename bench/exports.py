@@ -43,58 +43,28 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench._data import ensure_bench_enterprises  # noqa: E402
 from bench._report import record  # noqa: E402
 
 BENCH_PREFIX = "导出基准企业"
 URL = "/api/v1/credit/ratings/"
 
 
+def enterprise_name(i: int) -> str:
+    """Every 1,000th name is one a spreadsheet would run: the export must escape it."""
+    name = f"{BENCH_PREFIX}{i:06d}有限公司"
+    if i % 1000 == 7:
+        return f'=HYPERLINK("http://x.example/{i}","{name}")'  # escaped by the export
+    return name
+
+
 def ensure_data(ratings: int) -> None:
     from credit.models import CreditRating, RuleSet
-    from enterprises.models import Enterprise
-    from safety_platform.management.commands.seed_reference import load_reference_data
-    from safety_platform.models import Department, Industry, Jurisdiction
-    from tests.factories import next_credit_code
 
-    if connection.vendor != "postgresql":
-        sys.exit("Run this benchmark on PostgreSQL: DATABASE_URL=postgres://…/<a database of its own>")
-    call_command("migrate", verbosity=0)
-    load_reference_data()
-    if Enterprise.objects.exclude(name__contains=BENCH_PREFIX).exists():
-        sys.exit("This database holds enterprises that are not benchmark data: use a database of its own.")
-    have = Enterprise.objects.count()
-    if have < ratings:
-        print(f"creating {ratings - have} enterprises …", flush=True)
-        grids = list(Jurisdiction.objects.filter(level="grid"))
-        industries = list(Industry.objects.filter(level="class"))
-        departments = {i.pk: Department.objects.supervising_for_industry(i) for i in industries}
-        for _ in range(have):
-            next_credit_code()
-        batch = []
-        for i in range(have, ratings):
-            industry = industries[i % len(industries)]
-            # Every 1,000th name is one a spreadsheet would run: the export must escape it.
-            name = f"{BENCH_PREFIX}{i:06d}有限公司"
-            if i % 1000 == 7:
-                name = f'=HYPERLINK("http://x.example/{i}","{name}")'  # escaped by the export
-            batch.append(
-                Enterprise(
-                    credit_code=next_credit_code(f"3508{i % 90:02d}"),
-                    name=name,
-                    legal_representative="张三",
-                    jurisdiction=grids[i % len(grids)],
-                    industry=industry,
-                    supervising_department=departments[industry.pk],
-                )
-            )
-            if len(batch) == 5000:
-                Enterprise.objects.bulk_create(batch)
-                batch.clear()
-        Enterprise.objects.bulk_create(batch)
+    ensure_bench_enterprises(ratings, BENCH_PREFIX, name=enterprise_name)
     if CreditRating.objects.count() < ratings:
         print("creating the grades …", flush=True)
         rule_set = RuleSet.objects.get(version="LY-2016.1")
