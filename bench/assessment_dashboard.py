@@ -381,18 +381,14 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
     """Every counted figure of the dashboard (area, compliance and deaths tables, by industry below the city,
     12-month trend, ranking), from hand-written SQL: one GROUP BY per table read, rows mapped by id."""
     from assessment.dashboards import _months_back, stat_quarter
-
-    tz = timezone.get_current_timezone()
-
-    def moment(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    from safety_platform.dates import day_start
 
     quarter = stat_quarter(period, today)
     params: dict[str, Any] = {
         "node": node.pk,
         "path": node.path + "%",
-        "since": moment(period.start),
-        "until": moment(period.end + dt.timedelta(days=1)),
+        "since": day_start(period.start),
+        "until": day_start(period.end + dt.timedelta(days=1)),
         "today": today,
         "year": quarter.year,
         "quarter": quarter.quarter,
@@ -441,7 +437,7 @@ def dashboard_reference(node: Any, period: Any, today: dt.date) -> dict[str, Any
     months = _months_back(period.end, 12)
     trend_columns = []
     for index, (first, last) in enumerate(months):
-        params[f"f{index}"], params[f"l{index}"] = moment(first), moment(last + dt.timedelta(days=1))
+        params[f"f{index}"], params[f"l{index}"] = day_start(first), day_start(last + dt.timedelta(days=1))
         trend_columns.append(f"COUNT(*) FILTER (WHERE found_at >= %(f{index})s AND found_at < %(l{index})s)")
         trend_columns.append(f"COUNT(*) FILTER (WHERE closed_at >= %(f{index})s AND closed_at < %(l{index})s)")
     grouped = fetch(
@@ -574,17 +570,13 @@ def dashboard_summary_reference(node: Any, period: Any, today: dt.date) -> dict[
     (hazards per area, industry, department and month; enterprise facts per period) plus the hazards due
     this month before today, and the same accident, target and ranking queries."""
     from assessment.dashboards import _months_back, stat_quarter
-
-    tz = timezone.get_current_timezone()
-
-    def moment(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    from safety_platform.dates import day_start
 
     quarter = stat_quarter(period, today)
     params: dict[str, Any] = {
         "node": node.pk,
-        "since": moment(period.start),
-        "until": moment(period.end + dt.timedelta(days=1)),
+        "since": day_start(period.start),
+        "until": day_start(period.end + dt.timedelta(days=1)),
         "start": period.start,
         "end": period.end,
         "this_month": today.replace(day=1),
