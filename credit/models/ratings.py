@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,18 @@ from safety_platform.models.fields import enterprise_link
 from safety_platform.scoping import ScopedQuerySet
 
 from ..choices import BatchStatus, Criterion, Grade, RatingStatus, RecalcTrigger, RunStatus
+
+
+def _graded_under() -> models.ForeignKey[Any, Any]:
+    """The rule set a grade was computed under, without index or database constraint (why: at CreditRating.rule_set)."""
+    return models.ForeignKey(
+        "credit.RuleSet",
+        verbose_name=_("rule set"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
 
 class CreditRatingQuerySet(ScopedQuerySet["CreditRating"]):
@@ -38,14 +52,7 @@ class CreditRating(models.Model):
     # and a lookup per row at commit, a fifth of the first night. The ORM still refuses to delete what
     # they point to (PROTECT), and history rows are append-only (a trigger refuses UPDATE and DELETE).
     # The enterprise keeps its constraint.
-    rule_set = models.ForeignKey(
-        "credit.RuleSet",
-        verbose_name=_("rule set"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    rule_set = _graded_under()
     as_of = models.DateField(_("grading date"))
     computed_at = models.DateTimeField(_("computed at"))
     cap_grade = models.PositiveSmallIntegerField(_("grade cap"), choices=Grade.choices, null=True, blank=True)
@@ -106,14 +113,7 @@ class CreditRatingHistory(models.Model):
     previous_score = models.SmallIntegerField(_("previous score"), null=True, blank=True)
     # No database constraint on the rule set and the run (see CreditRating.rule_set): the nightly run
     # appends a row per changed grade, and both point to rows the ORM refuses to delete.
-    rule_set = models.ForeignKey(
-        "credit.RuleSet",
-        verbose_name=_("rule set"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    rule_set = _graded_under()
     as_of = models.DateField(_("grading date"))
     computed_at = models.DateTimeField(_("computed at"))
     cap_grade = models.PositiveSmallIntegerField(_("grade cap"), choices=Grade.choices, null=True, blank=True)
