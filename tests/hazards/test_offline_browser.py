@@ -42,9 +42,16 @@ def on_a_phone(live_server: Any, username: str, steps: Callable[[Any], dict[str,
                 page = context.new_page()
                 page.set_default_timeout(20000)
                 errors: list[str] = []
+                console: list[str] = []
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
                 login(page, live_server, username)
-                outcome.update(steps(page))
+                try:
+                    outcome.update(steps(page))
+                except Exception as exc:
+                    # What the page said and showed when a step gave up: a failure on a loaded CI machine
+                    # must say which part of the phone's work did not happen.
+                    raise AssertionError(f"{exc}\n{_what_the_page_shows(page, errors, console)}") from exc
                 outcome["page_errors"] = errors
                 browser.close()
         except BaseException as exc:  # re-raised in the test's thread
@@ -57,6 +64,26 @@ def on_a_phone(live_server: Any, username: str, steps: Callable[[Any], dict[str,
         raise outcome["error"]
     assert outcome, "the browser did not finish in time"
     return outcome
+
+
+def _what_the_page_shows(page: Any, errors: list[str], console: list[str]) -> str:
+    """The page's address, status line, outbox panel and the reports its IndexedDB outbox holds, with the page's
+    errors and last console lines."""
+    try:
+        shown = page.evaluate(
+            "() => ({url: location.href, online: navigator.onLine,"
+            " status: (document.querySelector('#draft-status') || {}).textContent || null,"
+            " outbox: (document.querySelector('#outbox') || {}).outerHTML || null})"
+        )
+        kept = page.evaluate(
+            "new Promise(r => { const q = indexedDB.open('sp-hazard-outbox'); q.onerror = () => r('unopened');"
+            " q.onsuccess = () => { try { const t = q.result.transaction('reports').objectStore('reports').getAll();"
+            " t.onsuccess = () => r(t.result.map(x => ({title: x.title, state: x.state, tries: x.tries})));"
+            " } catch (e) { r(String(e)); } }; })"
+        )
+    except Exception as exc:  # the page itself is gone
+        shown, kept = f"(page not readable: {exc})", None
+    return f"page: {shown}\noutbox store: {kept}\npage errors: {errors}\nconsole: {console[-20:]}"
 
 
 def open_form_and_keep_it(page: Any, url: str) -> None:
