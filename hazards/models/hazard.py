@@ -158,6 +158,15 @@ class Hazard(models.Model):
                 condition=Q(state__in=sorted(RECTIFICATION_STATES)),
             ),
             models.Index(fields=["enterprise", "-found_at", "-id"], name="hazard_enterprise_list_idx"),
+            # Open major hazards (the dashboards' "major, open" links, `grade=major&open=true`): a few thousand of a
+            # city's million, walked newest first, the enterprise at hand for the scope, and counted from the index
+            # alone. A town inspector probed each of the town's 6,700 enterprises' hazards instead (239 -> 31 ms).
+            models.Index(
+                fields=["-found_at", "-id"],
+                include=["enterprise"],
+                name="hazard_major_open_list_idx",
+                condition=Q(grade=HazardGrade.MAJOR, state__in=sorted(OPEN_STATES)),
+            ),
             # The closed-between filter in a scope (a county's enterprises): each enterprise's hazards closed then,
             # not every hazard of each enterprise read and tested (a county office's page: 288 -> 119 ms).
             models.Index(

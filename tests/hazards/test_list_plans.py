@@ -187,6 +187,39 @@ def test_the_listed_filter_walks_the_listed_hazards_alone(
     assert "hazard_listed_list_idx" in plan, sorted(set(re.findall(r'"Index Name": "([^"]+)"', plan)))
 
 
+def test_the_open_major_filter_walks_the_open_major_hazards_alone(
+    api_client: Any, users: dict[str, Any], city: dict[str, Any], no_seqscan: None
+) -> None:
+    """A town's open major hazards (the dashboards' "major, open" link) were found by reading every hazard of each
+    of the town's 6,700 enterprises (a town inspector's page at 1,000,000 hazards: 239 ms, the slowest of the page
+    sweep): the page and its count walk the partial index of open major hazards, which carries the enterprise."""
+    api_client.force_authenticate(users["inspector"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.get("/api/v1/hazards/", {"grade": "major", "open": "true"})
+    rows = response.json()["results"]
+    assert response.status_code == 200 and rows
+    assert all(row["grade"] == "major" and row["state"] not in ("closed", "voided") for row in rows)
+    statements = [q["sql"] for q in ctx.captured_queries if '"hazards_hazard"' in q["sql"]]
+    assert statements
+    with connection.cursor() as cursor:
+        # As for the listed filter: at this size probing each enterprise's few hazards costs as little, so the plan
+        # is asked without that way, to show that the filter's WHERE lets the partial index serve it.
+        cursor.execute("SET enable_nestloop = off")
+        try:
+            plans = []
+            for sql in statements:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+                raw = cursor.fetchone()[0]
+                plans.append(raw if isinstance(raw, str) else json.dumps(raw))
+        finally:
+            cursor.execute("RESET enable_nestloop")
+    for sql, plan in zip(statements, plans, strict=True):
+        assert "hazard_major_open_list_idx" in plan, (
+            sql[:120],
+            sorted(set(re.findall(r'"Index Name": "([^"]+)"', plan))),
+        )
+
+
 def test_the_closed_between_filter_reads_only_the_hazards_closed_then(
     api_client: Any, users: dict[str, Any], city: dict[str, Any], no_seqscan: None
 ) -> None:
