@@ -14,8 +14,10 @@ Three nights, each timed against the reference measured just before it on the sa
   first night – nobody graded yet: every enterprise gets its grade, a history row and the list of
                 records that made it;
   next night  – one day later, after 1 % new records and 0.1 % revocations (plus whatever expired
-                overnight): only changed results are written;
-  same night  – run again: nothing to write.
+                overnight): a nightly run after a complete one, so it grades again only the enterprises
+                those writes touched or whose records left or entered a window (`CreditRegrade`), and
+                writes the changed results;
+  same night  – run again, started by staff (which compares every enterprise): nothing to write.
 The reference is `credit.engine.reference_sql`: one statement returning every enterprise's score
 and grade under the same rules, fetched to the client; PostgreSQL may run it on its parallel workers, which a
 batch's writing statement cannot use. So each night is also set beside the same SELECT on one database process
@@ -113,7 +115,7 @@ def ensure_data(enterprises: int, records: int) -> None:
         # Earlier grades and runs go; TRUNCATE is not refused by the append-only row triggers.
         cursor.execute(
             "TRUNCATE credit_creditrating, credit_creditratinghistory, credit_creditrecalcbatch, "
-            "credit_creditrecalcrun, credit_outboxevent, credit_webhookdelivery"
+            "credit_creditrecalcrun, credit_creditregrade, credit_outboxevent, credit_webhookdelivery"
         )
         # The dashboards' figures counted those grades: take them out as the TRUNCATE took the grades.
         cursor.execute(

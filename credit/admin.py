@@ -166,13 +166,14 @@ class CreditRecalcRunAdmin(ReadOnlyAdmin):
         "as_of",
         "rule_set",
         "status",
+        "incremental",
         "batches_total",
         "changed",
         "grade_changes",
         "started_at",
         "finished_at",
     ]
-    list_filter = ["status", "trigger"]
+    list_filter = ["status", "trigger", "incremental"]
     inlines = [BatchInline]
 
 

@@ -4,7 +4,7 @@ from safety_platform.dates import add_months
 
 from .blacklist import BlacklistEntry, BlacklistTransition, CreditRepair
 from .joint import JointMeasure, JointNotice, JointNoticeRecipient
-from .ratings import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun
+from .ratings import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun, CreditRegrade
 from .records import CreditFactIntake, CreditRecord
 from .rules import CriterionLimit, Rule, RuleSet
 from .webhooks import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -18,6 +18,7 @@ __all__ = [
     "CreditRecalcBatch",
     "CreditRecalcRun",
     "CreditRecord",
+    "CreditRegrade",
     "CreditRepair",
     "CriterionLimit",
     "JointMeasure",

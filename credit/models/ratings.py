@@ -183,6 +183,9 @@ class CreditRecalcRun(models.Model):
     enterprises = models.PositiveIntegerField(_("enterprises graded"), default=0)
     changed = models.PositiveIntegerField(_("results changed"), default=0)
     grade_changes = models.PositiveIntegerField(_("grade changes"), default=0)
+    # A nightly run after a complete one (same rule set, within a week of the last full run) grades again only
+    # the enterprises whose result can have changed since (`CreditRegrade`); the others are known unchanged.
+    incremental = models.BooleanField(_("only the enterprises that can have changed"), default=False)
 
     class Meta:
         verbose_name = _("recalculation run")
@@ -217,3 +220,31 @@ class CreditRecalcBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.seq}"
+
+
+class CreditRegrade(models.Model):
+    """待重算企业 — an enterprise whose grade can have changed since the last recalculation run.
+
+    On PostgreSQL, statement triggers on the credit records, the blacklist entries and the enterprises add the
+    enterprises each write touches (migration 0015: bulk updates and raw SQL included); a run claims the waiting
+    rows when it starts (`run_id`), adds the enterprises with a record entering or leaving its rule's window since
+    the last run and those without a grade, and deletes its rows when it completes. Rows written during a run
+    wait for the next one. No links: the trigger writes plain numbers, and a row outliving its enterprise is
+    harmless (nothing is graded for it)."""
+
+    enterprise_id = models.BigIntegerField(_("enterprise number"))
+    run_id = models.BigIntegerField(_("claimed by run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enterprise to grade again")
+        verbose_name_plural = _("enterprises to grade again")
+        constraints = [
+            # One waiting row per enterprise: the triggers insert ON CONFLICT DO NOTHING.
+            models.UniqueConstraint(
+                fields=["enterprise_id"], condition=models.Q(run_id__isnull=True), name="credit_regrade_waiting"
+            )
+        ]
+        indexes = [models.Index(fields=["run_id", "enterprise_id"], name="credit_regrade_run")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} ({self.run_id or '-'})"

@@ -82,6 +82,14 @@ class CreditRecord(models.Model):
                 name="credit_record_grading",
             ),
             models.Index(fields=["enterprise", "status", "rule_code"], name="credit_record_by_rule"),
+            # An incremental nightly run: the counted records whose day enters or leaves a rule's window between
+            # two runs' dates, a day or two of records of 2,000,000 (index only).
+            models.Index(
+                fields=["occurred_on"],
+                include=["rule_code", "enterprise"],
+                condition=Q(status="active"),
+                name="credit_record_window",
+            ),
             # The deciders' list: pending proposals, oldest first, read from a small partial index.
             models.Index(fields=["created_at", "id"], condition=Q(status="proposed"), name="credit_record_proposed"),
             # The records page, newest first: one page read from the index's end, not millions sorted per view.

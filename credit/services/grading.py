@@ -37,12 +37,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
+from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.models import User
 from safety_platform.services import DomainError, enterprise_users, notify
 
 from .. import engine
-from ..choices import BatchStatus, Grade, RatingStatus, RecalcTrigger, RunStatus, WebhookTopic
-from ..models import CreditRating, CreditRatingHistory, CreditRecalcBatch, CreditRecalcRun, RuleSet
+from ..choices import BatchStatus, Grade, RatingStatus, RecalcTrigger, RecordStatus, RunStatus, WebhookTopic
+from ..models import (
+    CreditRating,
+    CreditRatingHistory,
+    CreditRecalcBatch,
+    CreditRecalcRun,
+    CreditRecord,
+    CreditRegrade,
+    RuleSet,
+)
 from .push import outbox_emit
 
 logger = logging.getLogger(__name__)
@@ -294,6 +303,16 @@ def _grade_range_pg(
         total, rows, missing = write_locked(
             bound.format(col="e.id"), bound_params, id_from=id_from, id_to=id_to, mostly_new=True
         )
+    elif run is not None and run.incremental:
+        # A nightly run after a complete one: only the enterprises whose result can have changed since (the run's
+        # `CreditRegrade` rows, claimed when it started) are graded again, compared and, where different, written;
+        # the others are unchanged by construction. The range's enterprises still count as graded.
+        total, changed = _regrade_candidates(run, id_from=id_from, id_to=id_to)
+        rows, missing = [], []
+        if changed:
+            _total, rows, missing = write_locked(
+                "e.id = ANY(%s::bigint[])", [changed], id_from=None, id_to=None, ids=changed
+            )
     else:
         # Mostly graded (every later night): compare without locking or writing anything; a quiet
         # batch ends here. The enterprises found changed are locked and graded again (a snapshot
@@ -433,6 +452,101 @@ def credit_rating_recalculate(
 # Every enterprise: runs and batches ------------------------------------------------------------
 
 
+# A nightly run compares every enterprise at least once a week, whatever the marks say: the safety net under them.
+FULL_RUN_EVERY_DAYS = 7
+
+
+def _regrade_candidates(run: CreditRecalcRun, *, id_from: int | None, id_to: int | None) -> tuple[int, list[int]]:
+    """(enterprises in the range, the range's enterprises the run grades again), for an incremental run."""
+    bounds, params = ["TRUE"], []
+    if id_from is not None:
+        bounds.append("{col} >= %s")
+        params.append(id_from)
+    if id_to is not None:
+        bounds.append("{col} < %s")
+        params.append(id_to)
+    bound = " AND ".join(bounds)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {Enterprise._meta.db_table} e WHERE {bound.format(col='e.id')}", params)
+        total = int(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT DISTINCT g.enterprise_id FROM {CreditRegrade._meta.db_table} g "
+            f"WHERE g.run_id = %s AND {bound.format(col='g.enterprise_id')} ORDER BY 1",
+            [run.pk, *params],
+        )
+        return total, [int(row[0]) for row in cursor.fetchall()]
+
+
+def _since_last_complete_run(run: CreditRecalcRun) -> CreditRecalcRun | None:
+    """The run an incremental one follows: the latest before it, complete, under the same rule set, not after its
+    date, with a full run (every enterprise compared) in the week before. None: this run compares every
+    enterprise. Nightly runs only; a run started by staff always compares every enterprise."""
+    if run.trigger != RecalcTrigger.NIGHTLY or not _sql_path():
+        return None
+    earlier = CreditRecalcRun.objects.filter(pk__lt=run.pk)  # runs are numbered as they start
+    previous = earlier.order_by("-pk").first()
+    if (
+        previous is None
+        or previous.status != RunStatus.COMPLETED
+        or previous.rule_set_id != run.rule_set_id
+        or previous.as_of > run.as_of
+    ):
+        return None
+    last_full = (
+        earlier.filter(status=RunStatus.COMPLETED, incremental=False, rule_set_id=run.rule_set_id)
+        .order_by("-pk")
+        .first()
+    )
+    if last_full is None or (run.as_of - last_full.as_of).days >= FULL_RUN_EVERY_DAYS:
+        return None
+    return previous
+
+
+def _claim_regrades(run: CreditRecalcRun) -> None:
+    """When the run starts: it claims the enterprises marked since the last run (later marks wait for the next);
+    an incremental run adds those with a counted record entering or leaving its rule's window between the two
+    runs' dates, and those without a grade."""
+    table = CreditRegrade._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET run_id = %s WHERE run_id IS NULL", [run.pk])
+    previous = _since_last_complete_run(run)
+    if previous is None:
+        return
+    run.incremental = True
+    run.save(update_fields=["incremental"])
+    rules = list(run.rule_set.rules.all())
+    windows = ", ".join(["(%s, CAST(%s AS DATE), CAST(%s AS DATE))"] * len(rules)) or "('', NULL, NULL)"
+    window_params: list[Any] = []
+    for rule in rules:
+        window_params += [rule.code, rule.window_start(previous.as_of), rule.window_start(run.as_of)]
+    records = CreditRecord._meta.db_table
+    ratings = CreditRating._meta.db_table
+    enterprises = Enterprise._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (enterprise_id, run_id)
+            SELECT DISTINCT r.enterprise_id, %s
+            FROM {records} r JOIN (VALUES {windows}) AS w(code, left_after, left_by) ON w.code = r.rule_code
+            WHERE r.status = %s
+              AND ((r.occurred_on > w.left_after AND r.occurred_on <= w.left_by)
+                   OR (r.occurred_on > CAST(%s AS DATE) AND r.occurred_on <= CAST(%s AS DATE)))
+            UNION
+            SELECT e.id, %s FROM {enterprises} e
+            WHERE e.status <> %s AND NOT EXISTS (SELECT 1 FROM {ratings} c WHERE c.enterprise_id = e.id)
+            """,
+            [
+                run.pk,
+                *window_params,
+                RecordStatus.ACTIVE,
+                previous.as_of,
+                run.as_of,
+                run.pk,
+                EnterpriseStatus.CLOSED,
+            ],
+        )
+
+
 def _batch_starts(batch_size: int) -> list[int]:
     """The first enterprise id of every batch of `batch_size` enterprises (one query, ids stay in SQL)."""
     from enterprises.models import Enterprise
@@ -486,6 +600,7 @@ def credit_recalc_run_start(
             )
             run.batches_total = len(starts)
             run.save(update_fields=["batches_total"])
+            _claim_regrades(run)
     except IntegrityError:  # the same run was started concurrently: join it
         return CreditRecalcRun.objects.get(key=key)
     return run
@@ -571,13 +686,15 @@ def _finish_run(run: CreditRecalcRun) -> bool:
     if run.batches.filter(status=BatchStatus.PENDING).exists():
         return False
     totals = run.batches.aggregate(e=Sum("enterprises"), c=Sum("changed"), g=Sum("grade_changes"))
-    CreditRecalcRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-        status=RunStatus.COMPLETED,
-        finished_at=timezone.now(),
-        enterprises=totals["e"] or 0,
-        changed=totals["c"] or 0,
-        grade_changes=totals["g"] or 0,
-    )
+    with transaction.atomic():
+        CreditRecalcRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.COMPLETED,
+            finished_at=timezone.now(),
+            enterprises=totals["e"] or 0,
+            changed=totals["c"] or 0,
+            grade_changes=totals["g"] or 0,
+        )
+        CreditRegrade.objects.filter(run_id=run.pk).delete()  # graded; marks made since wait for the next run
     return True
 
 
