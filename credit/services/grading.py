@@ -233,6 +233,18 @@ def _sql_path() -> bool:
     return connection.vendor == "postgresql" and getattr(settings, "CREDIT_SQL_GRADING", True)
 
 
+def _bounds(id_from: int | None, id_to: int | None) -> tuple[str, list[int]]:
+    """A batch's range of enterprise ids as SQL over a `{col}` to format, and its parameters."""
+    bounds, params = ["TRUE"], []
+    if id_from is not None:
+        bounds.append("{col} >= %s")
+        params.append(id_from)
+    if id_to is not None:
+        bounds.append("{col} < %s")
+        params.append(id_to)
+    return " AND ".join(bounds), params
+
+
 def _grade_range_pg(
     *,
     rule_set: RuleSet,
@@ -242,14 +254,7 @@ def _grade_range_pg(
     id_from: int | None,
     id_to: int | None,
 ) -> GradeOutcome:
-    bounds, bound_params = ["TRUE"], []
-    if id_from is not None:
-        bounds.append("{col} >= %s")
-        bound_params.append(id_from)
-    if id_to is not None:
-        bounds.append("{col} < %s")
-        bound_params.append(id_to)
-    bound = " AND ".join(bounds)
+    bound, bound_params = _bounds(id_from, id_to)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM {CreditRating._meta.db_table} c WHERE {bound.format(col='c.enterprise_id')}",
@@ -458,14 +463,7 @@ FULL_RUN_EVERY_DAYS = 7
 
 def _regrade_candidates(run: CreditRecalcRun, *, id_from: int | None, id_to: int | None) -> tuple[int, list[int]]:
     """(enterprises in the range, the range's enterprises the run grades again), for an incremental run."""
-    bounds, params = ["TRUE"], []
-    if id_from is not None:
-        bounds.append("{col} >= %s")
-        params.append(id_from)
-    if id_to is not None:
-        bounds.append("{col} < %s")
-        params.append(id_to)
-    bound = " AND ".join(bounds)
+    bound, params = _bounds(id_from, id_to)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {Enterprise._meta.db_table} e WHERE {bound.format(col='e.id')}", params)
         total = int(cursor.fetchone()[0])
