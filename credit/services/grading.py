@@ -464,15 +464,15 @@ FULL_RUN_EVERY_DAYS = 7
 def _regrade_candidates(run: CreditRecalcRun, *, id_from: int | None, id_to: int | None) -> tuple[int, list[int]]:
     """(enterprises in the range, the range's enterprises the run grades again), for an incremental run."""
     bound, params = _bounds(id_from, id_to)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {Enterprise._meta.db_table} e WHERE {bound.format(col='e.id')}", params)
-        total = int(cursor.fetchone()[0])
+    with connection.cursor() as cursor:  # one round trip a batch
         cursor.execute(
-            f"SELECT DISTINCT g.enterprise_id FROM {CreditRegrade._meta.db_table} g "
-            f"WHERE g.run_id = %s AND {bound.format(col='g.enterprise_id')} ORDER BY 1",
-            [run.pk, *params],
+            f"SELECT (SELECT count(*) FROM {Enterprise._meta.db_table} e WHERE {bound.format(col='e.id')}), "
+            f"ARRAY(SELECT DISTINCT g.enterprise_id FROM {CreditRegrade._meta.db_table} g "
+            f"WHERE g.run_id = %s AND {bound.format(col='g.enterprise_id')} ORDER BY 1)",
+            [*params, run.pk, *params],
         )
-        return total, [int(row[0]) for row in cursor.fetchall()]
+        total, candidates = cursor.fetchone()
+    return int(total), [int(pk) for pk in candidates]
 
 
 def _since_last_complete_run(run: CreditRecalcRun) -> CreditRecalcRun | None:
@@ -512,11 +512,20 @@ def _claim_regrades(run: CreditRecalcRun) -> None:
         return
     run.incremental = True
     run.save(update_fields=["incremental"])
-    rules = list(run.rule_set.rules.all())
-    windows = ", ".join(["(%s, CAST(%s AS DATE), CAST(%s AS DATE))"] * len(rules)) or "('', NULL, NULL)"
-    window_params: list[Any] = []
-    for rule in rules:
-        window_params += [rule.code, rule.window_start(previous.as_of), rule.window_start(run.as_of)]
+    # Each rule's window start moved from the last run's date to this one's: the records dated in between leave
+    # it. Rules of one validity share a range; each range a constant, so PostgreSQL reads them off the index.
+    leaving: dict[tuple[dt.date, dt.date], list[str]] = defaultdict(list)
+    for rule in run.rule_set.rules.all():
+        leaving[(rule.window_start(previous.as_of), rule.window_start(run.as_of))].append(rule.code)
+    ranges = [(after, by, codes) for (after, by), codes in sorted(leaving.items()) if by > after]
+    left_sql = (
+        " OR ".join(
+            "(r.occurred_on > CAST(%s AS DATE) AND r.occurred_on <= CAST(%s AS DATE) AND r.rule_code = ANY(%s))"
+            for _range in ranges
+        )
+        or "FALSE"
+    )
+    left_params: list[Any] = [value for after, by, codes in ranges for value in (after, by, codes)]
     records = CreditRecord._meta.db_table
     ratings = CreditRating._meta.db_table
     enterprises = Enterprise._meta.db_table
@@ -524,22 +533,25 @@ def _claim_regrades(run: CreditRecalcRun) -> None:
         cursor.execute(
             f"""
             INSERT INTO {table} (enterprise_id, run_id)
-            SELECT DISTINCT r.enterprise_id, %s
-            FROM {records} r JOIN (VALUES {windows}) AS w(code, left_after, left_by) ON w.code = r.rule_code
-            WHERE r.status = %s
-              AND ((r.occurred_on > w.left_after AND r.occurred_on <= w.left_by)
-                   OR (r.occurred_on > CAST(%s AS DATE) AND r.occurred_on <= CAST(%s AS DATE)))
-            UNION
-            SELECT e.id, %s FROM {enterprises} e
-            WHERE e.status <> %s AND NOT EXISTS (SELECT 1 FROM {ratings} c WHERE c.enterprise_id = e.id)
+            SELECT eid, %s FROM (
+                -- leaving: each rule's window start moved past them (a day or so of records per rule)
+                SELECT r.enterprise_id AS eid FROM {records} r WHERE r.status = %s AND ({left_sql})
+                UNION
+                -- entering: dated after the last run's day, up to this one's
+                SELECT r.enterprise_id FROM {records} r
+                WHERE r.status = %s AND r.occurred_on > CAST(%s AS DATE) AND r.occurred_on <= CAST(%s AS DATE)
+                UNION
+                SELECT e.id FROM {enterprises} e
+                WHERE e.status <> %s AND NOT EXISTS (SELECT 1 FROM {ratings} c WHERE c.enterprise_id = e.id)
+            ) AS touched
             """,
             [
                 run.pk,
-                *window_params,
+                RecordStatus.ACTIVE,
+                *left_params,
                 RecordStatus.ACTIVE,
                 previous.as_of,
                 run.as_of,
-                run.pk,
                 EnterpriseStatus.CLOSED,
             ],
         )
