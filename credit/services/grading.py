@@ -571,6 +571,19 @@ def _batch_starts(batch_size: int) -> list[int]:
         return [int(row[0]) for row in cursor.fetchall()]
 
 
+def _regrade_batch_starts(run: CreditRecalcRun, batch_size: int) -> list[int]:
+    """An incremental run's batches: the first enterprise of every `batch_size` it grades again (the first batch
+    starts at the lowest id, the last has no end: together they still cover every enterprise)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT eid FROM (SELECT eid, ROW_NUMBER() OVER (ORDER BY eid) AS rn FROM "
+            f"(SELECT DISTINCT enterprise_id AS eid FROM {CreditRegrade._meta.db_table} WHERE run_id = %s) AS d) AS t "
+            "WHERE (rn - 1) %% %s = 0 ORDER BY eid",
+            [run.pk, batch_size],
+        )
+        return [int(row[0]) for row in cursor.fetchall()] or [0]
+
+
 def credit_recalc_run_start(
     *,
     trigger: str = RecalcTrigger.NIGHTLY,
@@ -598,7 +611,11 @@ def credit_recalc_run_start(
             run = CreditRecalcRun.objects.create(
                 key=key, trigger=trigger, as_of=as_of, rule_set=rule_set, batch_size=batch_size
             )
-            starts = _batch_starts(batch_size)
+            # An incremental run's batches hold `batch_size` of the enterprises it grades again (a few statements
+            # for a night's changes, not one per 2,000 enterprises of the city), and together still every
+            # enterprise id; any other run's, `batch_size` enterprises each.
+            _claim_regrades(run)
+            starts = _regrade_batch_starts(run, batch_size) if run.incremental else _batch_starts(batch_size)
             CreditRecalcBatch.objects.bulk_create(
                 CreditRecalcBatch(
                     run=run,
@@ -610,7 +627,6 @@ def credit_recalc_run_start(
             )
             run.batches_total = len(starts)
             run.save(update_fields=["batches_total"])
-            _claim_regrades(run)
     except IntegrityError:  # the same run was started concurrently: join it
         return CreditRecalcRun.objects.get(key=key)
     return run

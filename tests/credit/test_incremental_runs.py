@@ -85,6 +85,7 @@ def test_the_next_night_grades_again_only_the_enterprise_a_bulk_write_touched(
 
     assert run.status == RunStatus.COMPLETED and run.incremental
     assert run.enterprises == len(city)  # every enterprise is accounted for, most known unchanged
+    assert (first.batches_total, run.batches_total) == (4, 1)  # batches of 3 enterprises, then of 3 regraded
     assert graded() == expected(rule_set, tomorrow)
     assert graded()[city[5].pk] != before[city[5].pk]
     assert {e: g for e, g in graded().items() if e != city[5].pk} == {
