@@ -156,6 +156,7 @@ def test_the_feed_json_renderer_writes_drfs_bytes(data: Any, media_type: str | N
     assert FeedJSONRenderer().render(data, media_type) == JSONRenderer().render(data, media_type)
 
 
+@pytest.mark.postgres  # the compiled page SQL is kept on PostgreSQL only (credit.api.pagination)
 def test_a_page_of_a_cached_shape_does_not_build_the_scoped_queryset_again(
     world: dict[str, Any], org: Any, monkeypatch: Any
 ) -> None:
