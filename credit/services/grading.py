@@ -255,12 +255,15 @@ def _grade_range_pg(
     id_to: int | None,
 ) -> GradeOutcome:
     bound, bound_params = _bounds(id_from, id_to)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {CreditRating._meta.db_table} c WHERE {bound.format(col='c.enterprise_id')}",
-            bound_params,
-        )
-        graded = int(cursor.fetchone()[0])
+    incremental = run is not None and run.incremental
+    graded = 0
+    if not incremental:  # an incremental run grades its marked enterprises alone, whatever the range holds
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {CreditRating._meta.db_table} c WHERE {bound.format(col='c.enterprise_id')}",
+                bound_params,
+            )
+            graded = int(cursor.fetchone()[0])
 
     # Writes happen under the enterprise row locks (FOR NO KEY UPDATE, id order), taken in a statement
     # of their own so the writing statement's snapshot sees every record committed by whoever held
@@ -302,13 +305,13 @@ def _grade_range_pg(
         )
 
     size = run.batch_size if run is not None else (id_to - id_from if id_from is not None and id_to else None)
-    if size is not None and 2 * graded < size:
+    if not incremental and size is not None and 2 * graded < size:
         # Mostly ungraded (the first night): nearly everything will be written, so lock the whole range
         # and grade, compare and write in one statement that reads the range's records once.
         total, rows, missing = write_locked(
             bound.format(col="e.id"), bound_params, id_from=id_from, id_to=id_to, mostly_new=True
         )
-    elif run is not None and run.incremental:
+    elif incremental:
         # A nightly run after a complete one: only the enterprises whose result can have changed since (the run's
         # `CreditRegrade` rows, claimed when it started) are graded again, compared and, where different, written;
         # the others are unchanged by construction. The range's enterprises still count as graded.
@@ -544,6 +547,9 @@ def _claim_regrades(run: CreditRecalcRun) -> None:
                 SELECT e.id FROM {enterprises} e
                 WHERE e.status <> %s AND NOT EXISTS (SELECT 1 FROM {ratings} c WHERE c.enterprise_id = e.id)
             ) AS touched
+            -- not the enterprises the run has claimed already (most of the entering records' are: their inserts
+            -- marked them)
+            WHERE NOT EXISTS (SELECT 1 FROM {table} g WHERE g.run_id = %s AND g.enterprise_id = touched.eid)
             """,
             [
                 run.pk,
@@ -553,6 +559,7 @@ def _claim_regrades(run: CreditRecalcRun) -> None:
                 previous.as_of,
                 run.as_of,
                 EnterpriseStatus.CLOSED,
+                run.pk,
             ],
         )
 

@@ -6,9 +6,11 @@ without a grade; every week, and whenever staff start a run, every enterprise is
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from credit import engine
 from credit.choices import RecalcTrigger, RunStatus
@@ -161,4 +163,28 @@ def test_a_write_during_a_run_waits_for_the_next(city: Any, rule_set: Any, as_of
     next_night = credit_recalculate_all(as_of=tomorrow + dt.timedelta(days=1), batch_size=3)
     assert next_night.incremental
     assert graded() == expected(rule_set, tomorrow + dt.timedelta(days=1))
+    assert not CreditRegrade.objects.exists()
+
+
+def test_a_write_from_before_the_marks_existed_is_graded_by_the_next_night(
+    city: Any, rule_set: Any, as_of: dt.date, monkeypatch: Any
+) -> None:
+    """Runs before migration 0015 left no marks; the writes after the last of them were seen by no trigger. 0016
+    marks every enterprise, so the next (incremental) night grades them all and misses none of those writes."""
+    credit_recalculate_all(as_of=as_of, batch_size=3)
+    bulk_record(city[4], "ACC-GENERAL", as_of, rule_set)
+    CreditRegrade.objects.all().delete()  # as if written before the triggers
+    tomorrow = as_of + dt.timedelta(days=1)
+    stale = graded()[city[4].pk]
+    assert expected(rule_set, tomorrow)[city[4].pk] != stale
+
+    migration = importlib.import_module("credit.migrations.0016_regrade_every_enterprise_once")
+    with connection.schema_editor() as editor:
+        migration.mark_every_enterprise(None, editor)
+    assert CreditRegrade.objects.count() == Enterprise.objects.count()
+    refuse_full_comparison(monkeypatch)
+    run = credit_recalculate_all(as_of=tomorrow, batch_size=3)
+
+    assert run.incremental
+    assert graded() == expected(rule_set, tomorrow)
     assert not CreditRegrade.objects.exists()
