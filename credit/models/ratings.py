@@ -226,9 +226,10 @@ class CreditRegrade(models.Model):
     """待重算企业 — an enterprise whose grade can have changed since the last recalculation run.
 
     On PostgreSQL, statement triggers on the credit records, the blacklist entries and the enterprises add the
-    enterprises each write touches (migration 0015: bulk updates and raw SQL included); a run claims the waiting
+    enterprises each write touches (migration 0015: bulk updates and raw SQL included), and one on the grades the
+    enterprises whose grade is deleted (0016, which also marked every enterprise once); a run claims the waiting
     rows when it starts (`run_id`), adds the enterprises with a record entering or leaving its rule's window since
-    the last run and those without a grade, and deletes its rows when it completes. Rows written during a run
+    the last run, and deletes its rows when it completes. Rows written during a run
     wait for the next one. No links: the trigger writes plain numbers, and a row outliving its enterprise is
     harmless (nothing is graded for it)."""
 

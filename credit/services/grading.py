@@ -37,7 +37,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from enterprises.registry.choices import EnterpriseStatus
 from safety_platform.models import User
 from safety_platform.services import DomainError, enterprise_users, notify
 
@@ -506,7 +505,8 @@ def _since_last_complete_run(run: CreditRecalcRun) -> CreditRecalcRun | None:
 def _claim_regrades(run: CreditRecalcRun) -> None:
     """When the run starts: it claims the enterprises marked since the last run (later marks wait for the next);
     an incremental run adds those with a counted record entering or leaving its rule's window between the two
-    runs' dates, and those without a grade."""
+    runs' dates. An enterprise without a grade needs no search: creating it, or deleting its grade, marked it
+    (migrations 0015 and 0016; 0016 also marked every enterprise that existed before the marks did)."""
     table = CreditRegrade._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET run_id = %s WHERE run_id IS NULL", [run.pk])
@@ -530,8 +530,6 @@ def _claim_regrades(run: CreditRecalcRun) -> None:
     )
     left_params: list[Any] = [value for after, by, codes in ranges for value in (after, by, codes)]
     records = CreditRecord._meta.db_table
-    ratings = CreditRating._meta.db_table
-    enterprises = Enterprise._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -543,9 +541,6 @@ def _claim_regrades(run: CreditRecalcRun) -> None:
                 -- entering: dated after the last run's day, up to this one's
                 SELECT r.enterprise_id FROM {records} r
                 WHERE r.status = %s AND r.occurred_on > CAST(%s AS DATE) AND r.occurred_on <= CAST(%s AS DATE)
-                UNION
-                SELECT e.id FROM {enterprises} e
-                WHERE e.status <> %s AND NOT EXISTS (SELECT 1 FROM {ratings} c WHERE c.enterprise_id = e.id)
             ) AS touched
             -- not the enterprises the run has claimed already (most of the entering records' are: their inserts
             -- marked them)
@@ -558,7 +553,6 @@ def _claim_regrades(run: CreditRecalcRun) -> None:
                 RecordStatus.ACTIVE,
                 previous.as_of,
                 run.as_of,
-                EnterpriseStatus.CLOSED,
                 run.pk,
             ],
         )
