@@ -310,7 +310,7 @@ def _grade_range_pg(
         total, rows, missing = write_locked(
             bound.format(col="e.id"), bound_params, id_from=id_from, id_to=id_to, mostly_new=True
         )
-    elif incremental:
+    elif run is not None and incremental:
         # A nightly run after a complete one: only the enterprises whose result can have changed since (the run's
         # `CreditRegrade` rows, claimed when it started) are graded again, compared and, where different, written;
         # the others are unchanged by construction. The range's enterprises still count as graded.
