@@ -71,6 +71,38 @@ CREDIT_FACTS = ("grade_1", "grade_2", "grade_3", "blacklisted")
 # Data -------------------------------------------------------------------------------------------
 
 
+def insert_records(
+    rule_set_id: int, count: int, evidence: str, dated: str, dated_params: list[Any], revoked: float
+) -> None:
+    """`count` credit records in one INSERT … SELECT over generate_series: each of a random enterprise and a random
+    rule of the rule set, dated by the SQL `dated` (over `s.rd`, random in [0, 1)), a share `revoked` of them
+    revoked, `evidence` their mark for the next run to undo."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH rules AS (
+                SELECT array_agg(id ORDER BY id) AS ids, array_agg(code ORDER BY id) AS codes,
+                       array_agg(behaviour ORDER BY id) AS behaviours, count(*)::int AS n
+                FROM credit_rule WHERE rule_set_id = %s
+            ), ents AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM enterprises_enterprise)
+            INSERT INTO credit_creditrecord (
+                enterprise_id, rule_id, rule_code, behaviour, occurred_on, evidence, evidence_file,
+                source, source_key, status, revoked_at, revoke_reason, created_at, updated_at
+            )
+            SELECT ents.ids[1 + floor(s.re * ents.n)::int], rules.ids[1 + floor(s.rr * rules.n)::int],
+                   rules.codes[1 + floor(s.rr * rules.n)::int], rules.behaviours[1 + floor(s.rr * rules.n)::int],
+                   {dated}, %s, '', 'manual', '',
+                   CASE WHEN s.rv < %s THEN 'revoked' ELSE 'active' END,
+                   CASE WHEN s.rv < %s THEN now() END,
+                   CASE WHEN s.rv < %s THEN 'bench' ELSE '' END,
+                   now(), now()
+            FROM (SELECT g, random() AS re, random() AS rr, random() AS rd, random() AS rv
+                  FROM generate_series(1, %s) AS g) AS s, rules, ents
+            """,
+            [rule_set_id, *dated_params, evidence, revoked, revoked, revoked, count],
+        )
+
+
 def ensure_data(enterprises: int, records: int) -> None:
     from credit.models import CreditRecord, RuleSet
     from enterprises.figures.services import enterprise_figures_rebuild
@@ -89,29 +121,8 @@ def ensure_data(enterprises: int, records: int) -> None:
         have = CreditRecord.objects.count()
         if have < records:
             print(f"creating {records - have} credit records …", flush=True)
-            cursor.execute(
-                """
-                WITH rules AS (
-                    SELECT array_agg(id ORDER BY id) AS ids, array_agg(code ORDER BY id) AS codes,
-                           array_agg(behaviour ORDER BY id) AS behaviours, count(*)::int AS n
-                    FROM credit_rule WHERE rule_set_id = %s
-                ), ents AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM enterprises_enterprise)
-                INSERT INTO credit_creditrecord (
-                    enterprise_id, rule_id, rule_code, behaviour, occurred_on, evidence, evidence_file,
-                    source, source_key, status, revoked_at, revoke_reason, created_at, updated_at
-                )
-                SELECT ents.ids[1 + floor(s.re * ents.n)::int], rules.ids[1 + floor(s.rr * rules.n)::int],
-                       rules.codes[1 + floor(s.rr * rules.n)::int], rules.behaviours[1 + floor(s.rr * rules.n)::int],
-                       current_date - floor(s.rd * 1220)::int, 'bench', '', 'manual', '',
-                       CASE WHEN s.rv < 0.02 THEN 'revoked' ELSE 'active' END,
-                       CASE WHEN s.rv < 0.02 THEN now() END,
-                       CASE WHEN s.rv < 0.02 THEN 'bench' ELSE '' END,
-                       now(), now()
-                FROM (SELECT g, random() AS re, random() AS rr, random() AS rd, random() AS rv
-                      FROM generate_series(1, %s) AS g) AS s, rules, ents
-                """,
-                [rule_set.pk, records - have],
-            )
+            # Dated in the last 40 months, 2 % revoked.
+            insert_records(rule_set.pk, records - have, "bench", "current_date - floor(s.rd * 1220)::int", [], 0.02)
         # Earlier grades and runs go; TRUNCATE is not refused by the append-only row triggers.
         cursor.execute(
             "TRUNCATE credit_creditrating, credit_creditratinghistory, credit_creditrecalcbatch, "
@@ -139,25 +150,8 @@ def next_night_changes(as_of: dt.date, enterprises: int) -> tuple[int, int]:
 
     rule_set = RuleSet.objects.get(version="LY-2016.1")
     new = max(1, enterprises // 5)  # with 20 records per enterprise, 1 % of the records
+    insert_records(rule_set.pk, new, "bench-night", "CAST(%s AS DATE)", [as_of], 0.0)
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH rules AS (
-                SELECT array_agg(id ORDER BY id) AS ids, array_agg(code ORDER BY id) AS codes,
-                       array_agg(behaviour ORDER BY id) AS behaviours, count(*)::int AS n
-                FROM credit_rule WHERE rule_set_id = %s
-            ), ents AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::int AS n FROM enterprises_enterprise)
-            INSERT INTO credit_creditrecord (
-                enterprise_id, rule_id, rule_code, behaviour, occurred_on, evidence, evidence_file,
-                source, source_key, status, revoke_reason, created_at, updated_at
-            )
-            SELECT ents.ids[1 + floor(s.re * ents.n)::int], rules.ids[1 + floor(s.rr * rules.n)::int],
-                   rules.codes[1 + floor(s.rr * rules.n)::int], rules.behaviours[1 + floor(s.rr * rules.n)::int],
-                   %s, 'bench-night', '', 'manual', '', 'active', '', now(), now()
-            FROM (SELECT g, random() AS re, random() AS rr FROM generate_series(1, %s) AS g) AS s, rules, ents
-            """,
-            [rule_set.pk, as_of, new],
-        )
         cursor.execute(
             "UPDATE credit_creditrecord SET status = 'revoked', revoked_at = now(), revoke_reason = 'bench-night' "
             "WHERE id IN (SELECT id FROM credit_creditrecord WHERE status = 'active' AND evidence = 'bench' "
