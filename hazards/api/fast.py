@@ -5,14 +5,15 @@ token), plain JSON, the list's filters, `page` and `page_size` — is answered h
 `safety_platform.middleware.FastPathMiddleware`, before the session, locale, CSRF, auth, messages and audit
 middleware and DRF's view machinery run.
 
-It is the same answer, not a second implementation of it. The session is read by the session engine and checked as
-`django.contrib.auth.get_user` checks it (the backend the session names, the user's session hash: a changed
-password signs the phone out), then as SessionLifetimeMiddleware does (idle and maximum age); a token as
-ExpiringTokenAuthentication checks it (known, not expired); the user must be active and pass the view's own
-permission classes. The page is the view's own: `HazardViewSet` built as its URL builds it, its `get_queryset`
-(`visible_to` the user), `filter_queryset` (HazardFilterSet), paginator, row formatter and renderer. So status,
-body and every header are those of the full stack (tests/hazards/test_list_fast_path.py compares them byte for
-byte).
+It is the same answer, not a second implementation of it. The session is read as the session engine reads it (for
+the database engine: its row not yet expired, decoded by the engine's own store, by one plain statement instead
+of the ORM's compiled on every request) and checked as `django.contrib.auth.get_user` checks it (the backend the
+session names, the user's session hash: a changed password signs the phone out), then as SessionLifetimeMiddleware
+does (idle and maximum age); a token as ExpiringTokenAuthentication checks it (known, not expired); the user (read
+with their jurisdictions' paths by a statement compiled once) must be active and pass the view's own permission
+classes. The page is the view's own: `HazardViewSet` built as its URL builds it, its `get_queryset` (`visible_to`
+the user), `filter_queryset` (HazardFilterSet), paginator, row formatter and renderer. So status, body and every
+header are those of the full stack (tests/hazards/test_list_fast_path.py compares them byte for byte).
 
 Anything else returns None and goes through the full stack, which answers it (errors included) as before: another
 method, an API key, a malformed, unknown or expired token, a token sent with a session cookie, another `Accept`, a
@@ -34,8 +35,10 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DEFAULT_DB_ALIAS, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -167,7 +170,15 @@ def _session_user(session: SessionBase) -> Any:
 
     using = router.db_for_read(Session) or DEFAULT_DB_ALIAS
     # Its first query, as the connection's health check (safety_platform.db_first_read); the session is then cached.
-    first_read(using, lambda: session.get(SESSION_KEY))
+    if type(session) is DatabaseSessionStore:
+        if session.session_key is None:
+            return None  # a malformed key: the full stack starts a new session
+        data = first_read(using, lambda: _session_data(using, session))
+        if data is None:
+            return None  # unknown or expired: the full stack signs the phone out
+        session._session_cache = data  # type: ignore[attr-defined]  # what SessionBase._get_session caches
+    else:
+        first_read(using, lambda: session.get(SESSION_KEY))
     try:
         user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])  # type: ignore[union-attr]
         backend_path = session[BACKEND_SESSION_KEY]
@@ -197,6 +208,80 @@ def _session_user(session: SessionBase) -> Any:
     return user
 
 
+def _session_data(using: str, session: DatabaseSessionStore) -> dict[str, Any] | None:
+    """The session's data as the database engine loads it (`SessionStore.load`: the row of this key not yet
+    expired, decoded by the store), without compiling the ORM's statement for it on every request; None where
+    there is no such row."""
+    from django.contrib.sessions.models import Session
+
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('session_data')} FROM {quote(Session._meta.db_table)} "
+            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
+            [session.session_key, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return None if row is None else session.decode(row[0])
+
+
+_USER_ID_PLACEHOLDER = -7_654_321  # the user id the statement is compiled with, replaced by the real one
+
+
+@cache
+def _user_statement(alias: str, vendor: str) -> tuple[str, tuple[str, ...]] | None:
+    """The statement of `_user_with_paths`' queryset, compiled once per database: (SQL with the user id its one
+    parameter, the user's columns in the order it reads them); None where it cannot be run again as it is (the
+    manager filters on something else, a column needs the ORM's conversion), and the queryset runs as before."""
+    model = get_user_model()
+    queryset = _user_paths_queryset(model, _USER_ID_PLACEHOLDER).using(alias)
+    compiler = queryset.query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    columns = tuple(field.attname for field in model._meta.concrete_fields)
+    selected = [column[0] for column in compiler.select[: compiler.col_count]]
+    if (
+        list(params) != [_USER_ID_PLACEHOLDER]
+        or compiler.get_converters(selected)
+        or [getattr(getattr(expression, "target", None), "attname", None) for expression in selected[:-1]]
+        != list(columns)
+    ):
+        return None
+    return sql, columns
+
+
+def _user_paths_queryset(model: Any, user_id: Any) -> Any:
+    return (
+        model._default_manager.filter(pk=user_id)
+        .annotate(jurisdiction_path_of_row=F("jurisdictions__path"))
+        .order_by("jurisdiction_path_of_row")  # as Jurisdiction's own ordering (by path)
+    )
+
+
+def _user_rows(user_id: Any) -> list[Any]:
+    """The user's rows of `_user_paths_queryset` (one per jurisdiction), each a user with its
+    `jurisdiction_path_of_row`: by its statement compiled once (`_user_statement`), else by the ORM."""
+    model = get_user_model()
+    alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    statement = _user_statement(alias, connection.vendor)
+    if statement is None:
+        return list(_user_paths_queryset(model, user_id))
+    sql, columns = statement
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        rows = cursor.fetchall()
+    users = []
+    for row in rows:
+        user: Any = model.from_db(alias, columns, row[:-1])
+        user.jurisdiction_path_of_row = row[-1]
+        users.append(user)
+    return users
+
+
 def _user_with_paths(backend: Any, user_id: Any) -> Any:
     """`backend.get_user(user_id)`; for Django's ModelBackend (the one signing users in) the same user, read with
     its jurisdictions' paths in the same query (a row per jurisdiction), which the list's scope reads next
@@ -204,12 +289,7 @@ def _user_with_paths(backend: Any, user_id: Any) -> Any:
     less on every page an inspector's phone asks for."""
     if type(backend) is not ModelBackend:
         return backend.get_user(user_id)
-    rows = list(
-        get_user_model()
-        ._default_manager.filter(pk=user_id)
-        .annotate(jurisdiction_path_of_row=F("jurisdictions__path"))
-        .order_by("jurisdiction_path_of_row")  # as Jurisdiction's own ordering (by path)
-    )
+    rows = _user_rows(user_id)
     if not rows:
         return None
     user = rows[0]

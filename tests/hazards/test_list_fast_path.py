@@ -259,6 +259,45 @@ def test_no_session_a_forged_one_or_a_malformed_csrf_cookie_go_through_the_full_
     assert drf_calls == [URL, URL, URL]
 
 
+def test_a_session_expired_in_the_database_goes_through_the_full_stack(
+    users: dict[str, Any], hazards: dict[str, Any], drf_calls: list[str]
+) -> None:
+    """The session's row is read as the session engine reads it: one past its expiry date is no session."""
+    from django.contrib.sessions.models import Session
+
+    client = signed_in(users["inspector"])
+    assert client.get(URL).status_code == 200
+    assert drf_calls == []
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(URL).status_code == 401
+    assert drf_calls == [URL]
+
+
+def test_the_user_read_by_its_kept_statement_is_the_users_own(
+    users: dict[str, Any], hazards: dict[str, Any], org: Any, drf_calls: list[str], monkeypatch: Any
+) -> None:
+    """The user and their jurisdictions' paths, read by the statement compiled once, answer as the ORM's queryset
+    does (the statement refused: the queryset runs), for a user of two counties and one of none."""
+    from hazards.api import fast
+
+    inspector = users["inspector"]
+    inspector.jurisdictions.add(org.jurisdiction("永定区"))
+    kept = fast._user_rows(inspector.pk)
+    assert [(u.pk, u.username, u.role, u.jurisdiction_path_of_row) for u in kept] == [
+        (u.pk, u.username, u.role, u.jurisdiction_path_of_row)
+        for u in fast._user_paths_queryset(type(inspector), inspector.pk)
+    ]
+    assert len(kept) == 2 and not kept[0]._state.adding and kept[0]._state.db == "default"
+    answers = {}
+    for user in (inspector, users["committee"]):
+        answers[user.username] = signed_in(user).get(URL).content
+    monkeypatch.setattr(fast, "_user_statement", lambda alias, vendor: None)
+    for user in (inspector, users["committee"]):
+        assert signed_in(user).get(URL).content == answers[user.username]
+    assert drf_calls == []
+
+
 def test_a_changed_password_signs_the_phone_out(
     users: dict[str, Any], hazards: dict[str, Any], drf_calls: list[str]
 ) -> None:
