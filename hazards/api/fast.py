@@ -220,7 +220,7 @@ def _session_data(using: str, session: DatabaseSessionStore) -> dict[str, Any] |
         cursor.execute(
             f"SELECT {quote('session_data')} FROM {quote(Session._meta.db_table)} "
             f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
-            [session.session_key, timezone.now()],
+            [session.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
         row = cursor.fetchone()
     return None if row is None else session.decode(row[0])
