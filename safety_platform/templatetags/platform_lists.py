@@ -42,7 +42,10 @@ from typing import Any
 
 from django import forms, template
 from django.forms import BoundField
+from django.http import QueryDict
 from django.template.base import FilterExpression, NodeList, Parser, TextNode, Token, token_kwargs
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from safety_platform.permissions import is_enterprise_person
 
@@ -60,6 +63,41 @@ def _column(field: BoundField, narrow: set[str]) -> str:
     if field.name == "q" or getattr(widget, "script", None):  # the search box, a search picker
         return WIDE
     return NORMAL
+
+
+def _applied(field: BoundField) -> bool:
+    """Whether a bound filter form's field has a value in the address (a range's either end)."""
+    if not field.form.is_bound:
+        return False
+    data = field.data
+    if isinstance(data, (list, tuple)):
+        return any(value not in (None, "") for value in data)
+    return data not in (None, "")
+
+
+def _lists_rows(field: BoundField) -> bool:
+    """Whether the filter's widget is a select of a table's rows (not a search picker, which lists none)."""
+    return isinstance(field.field, forms.ModelChoiceField) and not getattr(field.field.widget, "script", None)
+
+
+@register.simple_tag(takes_context=True)
+def quick_filter(context: template.Context, query: str, label: str, style: str = "secondary") -> str:
+    """A chip above a list linking to its filter `?query`; pressed (filled, `aria-current`) while the address
+    applies exactly that filter, so the user sees which one the list shows."""
+    request = context.get("request")
+    wanted = sorted((key, value) for key, value in QueryDict(query).items() if value)
+    current = sorted(
+        (key, value) for key, value in (request.GET.items() if request is not None else ()) if key != "page" and value
+    )
+    active = wanted == current
+    return format_html(
+        '<a class="btn btn-sm btn-{}{}" href="?{}"{}>{}</a>',
+        "" if active else "outline-",
+        style,
+        escape(query),  # a literal of the template is marked safe: its "&" is escaped here
+        mark_safe(' aria-current="true"') if active else "",
+        label,
+    )
 
 
 @register.inclusion_tag("includes/list_filters.html", takes_context=True)
@@ -85,6 +123,13 @@ def list_filters(
     user = getattr(request, "user", None)
     hidden = {"enterprise", *staff_only.split()} if is_enterprise_person(user) else set()
     names = fields.split() or list(form.fields)
+    # A filter the address applies but the page does not list (a dashboard's link: `?listed=true&open=true`) is
+    # shown too, after the listed ones: the user sees what narrows the list, and filtering again keeps it. One whose
+    # choices are rows of a table (`?accident=…` from the accident's page) is kept as a hidden field instead: its
+    # select would list every row.
+    unlisted = [name for name in form.fields if name not in names and name not in hidden and _applied(form[name])]
+    kept = [name for name in unlisted if _lists_rows(form[name])]
+    names += [name for name in unlisted if name not in kept]
     short = set(narrow.split())
     rows = []
     for name in names:
@@ -109,6 +154,7 @@ def list_filters(
     return {
         "form": form,
         "rows": rows,
+        "kept": [form[name] for name in kept],
         "extra": extra,
         "form_id": form_id,
         "css": css,

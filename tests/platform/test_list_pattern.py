@@ -237,3 +237,101 @@ def test_list_table_renders_the_frame_and_the_pages() -> None:
         '<div class="table-responsive"><table class="table table-sm bg-white align-middle">'
         "<tbody></tbody></table></div>"
     )
+
+
+class _Selected(HTMLParser):
+    """Each select of the page's filter form with its chosen value, and the text of its empty choice."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chosen: dict[str, str] = {}
+        self.empty_text: dict[str, str] = {}
+        self._select: str | None = None
+        self._option_value: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "select":
+            self._select = a.get("name") or ""
+        elif tag == "option" and self._select is not None:
+            self._option_value = a.get("value") or ""
+            if "selected" in a:
+                self.chosen[self._select] = self._option_value
+
+    def handle_data(self, data: str) -> None:
+        if self._select is not None and self._option_value == "" and data.strip():
+            self.empty_text.setdefault(self._select, data.strip())
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "option":
+            self._option_value = None
+
+
+def test_a_filter_the_address_applies_is_shown_and_kept(client: Any, users: dict[str, Any]) -> None:
+    """The home page's "listed, open" link narrows the hazard list by two filters the page does not list: the form
+    shows them chosen, so the user sees them and filtering again (a search typed in) keeps them."""
+    client.force_login(users["inspector"])
+    url = reverse("hazards:list")
+    page = _Selected()
+    page.feed(client.get(url, {"listed": "true", "open": "true"}).content.decode())
+    assert page.chosen.get("listed") == "true" and page.chosen.get("open") == "true", page.chosen
+    plain = _Selected()
+    plain.feed(client.get(url).content.decode())
+    assert "listed" not in plain.empty_text and "open" not in plain.empty_text  # not listed when not applied
+
+
+def test_a_lists_empty_choice_reads_all(client: Any, users: dict[str, Any]) -> None:
+    """A filter left empty means "any": its empty choice reads 全部, not Django's "---------"."""
+    client.force_login(users["committee"])
+    page = _Selected()
+    page.feed(client.get(reverse("hazards:list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    assert page.empty_text.get("grade") == "全部" and page.empty_text.get("jurisdiction") == "全部", page.empty_text
+    assert "---------" not in page.empty_text.values()
+
+
+def test_the_quick_filter_shown_is_pressed(client: Any, users: dict[str, Any]) -> None:
+    """The chips above the hazard list: the one whose filter the list shows is pressed, and no other; a further
+    filter makes it another list (not pressed); another page of it is the same list (pressed)."""
+    client.force_login(users["inspector"])
+    url = reverse("hazards:list")
+
+    def pressed(params: dict[str, str]) -> list[str]:
+        html = client.get(url, params).content.decode()
+        chips = html.split('data-testid="quick-filters"', 1)[1].split("</div>", 1)[0]
+        return re.findall(r'href="\?([^"]+)" aria-current="true"', chips)
+
+    assert pressed({}) == []
+    assert pressed({"open": "true", "grade": "major"}) == ["grade=major&amp;open=true"]
+    assert pressed({"open": "true", "grade": "major", "page": "1"}) == ["grade=major&amp;open=true"]
+    assert pressed({"open": "true"}) == ["open=true"]
+    assert pressed({"open": "true", "q": "储罐"}) == []
+
+
+def test_a_filter_of_a_tables_rows_the_address_applies_is_kept_unlisted(
+    client: Any, users: dict[str, Any], xinluo_chem: Any
+) -> None:
+    """`?accident=…` (the dispatches of one incident) narrows the dispatch list by a filter whose select would list
+    every incident: it is kept in the form as a hidden field, not shown as that select."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from emergency.services import accident_report
+
+    accident = accident_report(
+        actor=users["inspector"],
+        title="储罐泄漏",
+        category="hazardous_chemicals",
+        occurred_at=timezone.now() - dt.timedelta(hours=2),
+        reported_at=timezone.now() - dt.timedelta(hours=1),
+        location="储罐区",
+        enterprise=xinluo_chem,
+        direct_loss_yuan="350000",
+    )
+    client.force_login(users["committee"])
+    html = client.get(reverse("emergency:dispatch_list"), {"accident": accident.pk}).content.decode()
+    form = html.split('<form method="get"', 1)[1].split("</form>", 1)[0]
+    assert f'<input type="hidden" name="accident" value="{accident.pk}"' in form
+    assert 'name="accident"' not in form.replace(f'<input type="hidden" name="accident" value="{accident.pk}"', "")
