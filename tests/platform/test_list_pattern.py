@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.clock import shanghai
+
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 # GET forms that are not a list's filters: a version or date picker above a page, a dashboard's period, the
@@ -309,6 +311,7 @@ def test_the_quick_filter_shown_is_pressed(client: Any, users: dict[str, Any]) -
     assert pressed({"open": "true", "q": "储罐"}) == []
 
 
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
 def test_a_filter_of_a_tables_rows_the_address_applies_is_kept_unlisted(
     client: Any, users: dict[str, Any], xinluo_chem: Any
 ) -> None:
