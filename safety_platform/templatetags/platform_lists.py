@@ -81,6 +81,14 @@ def _lists_rows(field: BoundField) -> bool:
 
 
 @register.simple_tag(takes_context=True)
+def applied_filters(context: template.Context) -> int:
+    """How many filters the address applies (the page aside): shown on the button that opens the filters on a
+    phone, where the form is folded away."""
+    request = context.get("request")
+    return 0 if request is None else len({key for key, value in request.GET.items() if key != "page" and value})
+
+
+@register.simple_tag(takes_context=True)
 def quick_filter(context: template.Context, query: str, label: str, style: str = "secondary") -> str:
     """A chip above a list linking to its filter `?query`; pressed (filled, `aria-current`) while the address
     applies exactly that filter, so the user sees which one the list shows."""

@@ -338,3 +338,16 @@ def test_a_filter_of_a_tables_rows_the_address_applies_is_kept_unlisted(
     form = html.split('<form method="get"', 1)[1].split("</form>", 1)[0]
     assert f'<input type="hidden" name="accident" value="{accident.pk}"' in form
     assert 'name="accident"' not in form.replace(f'<input type="hidden" name="accident" value="{accident.pk}"', "")
+
+
+def test_the_phones_filter_button_tells_how_many_filters_apply(client: Any, users: dict[str, Any]) -> None:
+    """On a phone the hazard list's filters are folded away behind a button: it says how many the list applies."""
+    client.force_login(users["inspector"])
+    url = reverse("hazards:list")
+
+    def button(params: dict[str, str]) -> str:
+        html = client.get(url, params, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        return html.split('data-testid="filters-toggle"', 1)[1].split("</button>", 1)[0]
+
+    assert "已选 2 项" in button({"listed": "true", "open": "true", "page": "1"})
+    assert "已选" not in button({}) and "已选" not in button({"page": "1"})
