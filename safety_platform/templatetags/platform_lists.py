@@ -89,22 +89,39 @@ def applied_filters(context: template.Context) -> int:
 
 
 @register.simple_tag(takes_context=True)
-def quick_filter(context: template.Context, query: str, label: str, style: str = "secondary") -> str:
-    """A chip above a list linking to its filter `?query`; pressed (filled, `aria-current`) while the address
-    applies exactly that filter, so the user sees which one the list shows."""
+def quick_filter(
+    context: template.Context,
+    query: str,
+    label: str,
+    style: str = "secondary",
+    count: int | None = None,
+    testid: str = "",
+) -> str:
+    """A chip above a list linking to its filter `?query` (`""`: the whole list), with the number of rows it holds
+    when `count` is given; pressed (filled, `aria-current`) while the address applies exactly that filter, so the
+    user sees which one the list shows."""
     request = context.get("request")
     wanted = sorted((key, value) for key, value in QueryDict(query).items() if value)
     current = sorted(
         (key, value) for key, value in (request.GET.items() if request is not None else ()) if key != "page" and value
     )
     active = wanted == current
+    badge = ""
+    if count is not None:
+        badge = format_html(
+            ' <span class="badge text-bg-{}"{}>{}</span>',
+            "light" if active else style,
+            format_html(' data-testid="{}"', testid) if testid else "",
+            count,
+        )
     return format_html(
-        '<a class="btn btn-sm btn-{}{}" href="?{}"{}>{}</a>',
+        '<a class="btn btn-sm btn-{}{}" href="?{}"{}>{}{}</a>',
         "" if active else "outline-",
         style,
         escape(query),  # a literal of the template is marked safe: its "&" is escaped here
         mark_safe(' aria-current="true"') if active else "",
         label,
+        badge,
     )
 
 

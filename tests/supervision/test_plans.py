@@ -4,6 +4,7 @@ status of each entry, the statutory clock, adjustments with a reason, and the pl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -467,6 +468,12 @@ def test_a_county_sees_its_plan_with_under_and_over_inspected_enterprises(
         assert response.context["counts"]["overdue"] == 1 and response.context["counts"]["over_cap"] == 1
         html = response.content.decode()
         assert "逾期" in html and "超上限" in html
+        # The chip of the list shown is pressed, its count still readable (a light badge on the filled chip).
+        chips = html.split('data-testid="status-counts"', 1)[1].split("</div>", 1)[0]
+        pressed = re.findall(r'<a class="btn btn-sm btn-(\w+)" href="\?([^"]*)" aria-current="true">', chips)
+        assert pressed == [("danger", "status=overdue")], chips
+        assert '<span class="badge text-bg-light" data-testid="count-overdue">1</span>' in chips
+        assert '<span class="badge text-bg-warning" data-testid="count-over_cap">1</span>' in chips
 
 
 def test_an_inspector_of_another_county_gets_404_and_a_township_sees_its_own(
