@@ -317,3 +317,18 @@ def test_every_action_on_a_record_outside_the_scope_is_404(
             assert response.status_code == 404, (role, base, action)
     assert api_client.post(f"/api/v1/emergency/measures/{measure.pk}/progress/", {}, format="json").status_code == 404
     assert StockMovement.objects.count() == before
+
+
+def test_the_dispatches_of_one_incident_keep_that_filter_without_listing_every_incident(
+    client: Any, users: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """`?accident=…` (the dispatches of one incident) narrows the dispatch list by a filter the page does not list,
+    whose select would hold every incident: the filter form keeps it as a hidden field (filtering again keeps it),
+    not as that select."""
+    accident = world["chem_accident"]
+    client.force_login(users["committee"])
+    html = client.get(reverse("emergency:dispatch_list"), {"accident": accident.pk}).content.decode()
+    form = html.split('<form method="get"', 1)[1].split("</form>", 1)[0]
+    kept = f'<input type="hidden" name="accident" value="{accident.pk}"'
+    assert kept in form
+    assert 'name="accident"' not in form.replace(kept, "")

@@ -13,8 +13,6 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.clock import shanghai
-
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 # GET forms that are not a list's filters: a version or date picker above a page, a dashboard's period, the
@@ -309,35 +307,6 @@ def test_the_quick_filter_shown_is_pressed(client: Any, users: dict[str, Any]) -
     assert pressed({"open": "true", "grade": "major", "page": "1"}) == ["grade=major&amp;open=true"]
     assert pressed({"open": "true"}) == ["open=true"]
     assert pressed({"open": "true", "q": "储罐"}) == []
-
-
-@pytest.mark.clock(shanghai(2026, 12, 4, 10))
-def test_a_filter_of_a_tables_rows_the_address_applies_is_kept_unlisted(
-    client: Any, users: dict[str, Any], xinluo_chem: Any
-) -> None:
-    """`?accident=…` (the dispatches of one incident) narrows the dispatch list by a filter whose select would list
-    every incident: it is kept in the form as a hidden field, not shown as that select."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from emergency.services import accident_report
-
-    accident = accident_report(
-        actor=users["inspector"],
-        title="储罐泄漏",
-        category="hazardous_chemicals",
-        occurred_at=timezone.now() - dt.timedelta(hours=2),
-        reported_at=timezone.now() - dt.timedelta(hours=1),
-        location="储罐区",
-        enterprise=xinluo_chem,
-        direct_loss_yuan="350000",
-    )
-    client.force_login(users["committee"])
-    html = client.get(reverse("emergency:dispatch_list"), {"accident": accident.pk}).content.decode()
-    form = html.split('<form method="get"', 1)[1].split("</form>", 1)[0]
-    assert f'<input type="hidden" name="accident" value="{accident.pk}"' in form
-    assert 'name="accident"' not in form.replace(f'<input type="hidden" name="accident" value="{accident.pk}"', "")
 
 
 def test_the_phones_filter_button_tells_how_many_filters_apply(client: Any, users: dict[str, Any]) -> None:
