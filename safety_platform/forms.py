@@ -5,7 +5,9 @@ from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.choices import BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The largest id a BigAutoField holds: a bigger number is not an id (SQLite cannot even bind it).
 MAX_ID = 2**63 - 1
@@ -93,6 +95,36 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self, **self.widget_style)  # type: ignore[arg-type]
+        name_empty_choices(cast(forms.BaseForm, self))
+
+
+# Django's label of a drop-down's empty choice, which a clerk reads as nothing at all.
+_DASHES = "---------"
+
+
+def name_empty_choices(form: forms.BaseForm, *, label: Any = None) -> None:
+    """A form's drop-downs say what their empty choice means: 请选择 (Choose…) where a choice is required, 无 (None)
+    where the field may stay empty, or `label` for all (a list's filters: 全部), instead of Django's "---------".
+    Only Django's label (or one named here before) is replaced: a form that names its own, as the hazard's "assess
+    later", keeps it; a list of rows is not read for it."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.SelectMultiple) or not isinstance(field.widget, forms.Select):
+            continue
+        named = label or (
+            pgettext_lazy("empty choice", "Choose…") if field.required else pgettext_lazy("empty choice", "None")
+        )
+        ours = getattr(field, "empty_choice_named", False)
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == _DASHES or (ours and field.empty_label is not None):
+                field.empty_label = named
+                field.empty_choice_named = True  # type: ignore[attr-defined]  # a mark of this function's own
+        elif isinstance(field, forms.ChoiceField):
+            choices = field.choices
+            if isinstance(choices, BlankChoiceIterator):  # a model field's choices with Django's empty one first
+                choices = list(choices)
+            if isinstance(choices, list) and choices and choices[0][0] == "" and (choices[0][1] == _DASHES or ours):
+                field.choices = [("", named), *choices[1:]]
+                field.empty_choice_named = True  # type: ignore[attr-defined]  # a mark of this function's own
 
 
 class DateInput(forms.DateInput):

@@ -46,7 +46,9 @@ from django.http import QueryDict
 from django.template.base import FilterExpression, NodeList, Parser, TextNode, Token, token_kwargs
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from safety_platform.forms import name_empty_choices
 from safety_platform.permissions import is_enterprise_person
 
 register = template.Library()
@@ -147,6 +149,7 @@ def list_filters(
     request = context.get("request")
     user = getattr(request, "user", None)
     hidden = {"enterprise", *staff_only.split()} if is_enterprise_person(user) else set()
+    name_empty_choices(form, label=_("All"))  # in a filter the empty choice means "any"
     names = fields.split() or list(form.fields)
     # A filter the address applies but the page does not list (a dashboard's link: `?listed=true&open=true`) is
     # shown too, after the listed ones: the user sees what narrows the list, and filtering again keeps it. One whose

@@ -320,3 +320,32 @@ def test_the_phones_filter_button_tells_how_many_filters_apply(client: Any, user
 
     assert "已选 2 项" in button({"listed": "true", "open": "true", "page": "1"})
     assert "已选" not in button({}) and "已选" not in button({"page": "1"})
+
+
+def test_a_records_drop_downs_say_what_their_empty_choice_means(client: Any, users: dict[str, Any]) -> None:
+    """On the form of a record an empty choice reads 无 (the field may stay empty) or 请选择 (a choice is required),
+    not "---------"; a label a form names itself is kept."""
+    from django import forms
+
+    from emergency.models import Accident
+    from safety_platform.forms import StyledFormMixin
+
+    client.force_login(users["inspector"])
+    page = _Selected()
+    page.feed(client.get(reverse("hazards:create"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    assert page.empty_text.get("campaign") == "无", page.empty_text
+    assert page.empty_text.get("grade") == "稍后评估"  # the hazard form's own: grade it later
+    assert "---------" not in page.empty_text.values()
+
+    class AccidentForm(StyledFormMixin, forms.ModelForm):
+        class Meta:
+            model = Accident
+            fields = ["category", "enterprise"]
+
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        accident_form = AccidentForm()
+        assert str(accident_form.fields["enterprise"].empty_label) == "无"  # not required
+        category = accident_form.fields["category"]
+        assert category.required and str(next(iter(category.choices))[1]) == "请选择"
