@@ -53,6 +53,8 @@ def style_widgets(
     that draws a list itself renders it box by box.) `check_lists=False` leaves the boxes unclassed; a hidden
     input is left as it is (nothing to draw).
 
+    A drop-down's empty choice is named (`name_empty_choices`).
+
     `numbers` asks a phone for its number pad on an integer field (``inputmode="numeric"``), with a decimal point
     on a decimal one; `phone` is for forms laid out inline on phones without labels: the placeholder names a text
     field, and a textarea of Django's default ten rows gets three.
@@ -84,6 +86,7 @@ def style_widgets(
             widget.attrs.setdefault("placeholder", str(field.label))
         if phone and isinstance(widget, forms.Textarea) and str(widget.attrs.get("rows", "10")) == "10":
             widget.attrs["rows"] = 3  # Django's default of 10 rows is a screenful on a phone
+    name_empty_choices(form)
 
 
 class StyledFormMixin:
@@ -95,7 +98,6 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self, **self.widget_style)  # type: ignore[arg-type]
-        name_empty_choices(cast(forms.BaseForm, self))
 
 
 # Django's label of a drop-down's empty choice, which a clerk reads as nothing at all.
