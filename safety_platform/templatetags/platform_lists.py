@@ -33,7 +33,16 @@ The page of one listed record heads itself the same way, with `includes/detail_h
 `list_filters` renders the named fields of the form (every field when none is named) in that order, each with
 its visible `<label for>`, then the filter button, a link clearing the filters when some are applied, and the
 one filter-errors block (`includes/filter_errors.html`). Widgets render themselves (the enterprise picker
-brings its script); a page adds its own control next to the button with `extra="<template>"`.
+brings its script); a page adds its own control next to the button with `extra="<template>"`. A filter the
+address applies that the page does not name is shown too (or, a select of a table's rows, kept hidden), so a link
+from a dashboard stays visible and a second search keeps it; an empty choice reads 全部.
+
+Chips above a list, each a ready-made filter (with its count, if given), pressed while the list shows exactly it;
+and, on a page whose filters fold away on a phone, how many apply:
+
+    {% quick_filter "grade=major&open=true" label "danger" %}
+    {% quick_filter "status=due" label "secondary" count=counts.due testid="count-due" %}
+    {% applied_filters as n %}
 """
 
 from __future__ import annotations
