@@ -11,14 +11,23 @@ times, grades, a share in campaigns) and one credit grade per enterprise. Later 
 
 Timed (median and p95 of --runs), each against its reference measured in the same run, the two (and the SQL our
 request sent, alone) run in turn, so that a load that comes and goes on the machine weighs on each alike:
-  hazard list API page 1, inspector scope (新罗区) – `/api/v1/hazards/` as the inspector's phone asks for it,
-      signed in with a session cookie (the session, auth, filters, rows and JSON: the server's whole answer, given
-      by hazards/api/fast.py ahead of the middleware and DRF but for the one request a minute that stamps the
-      session) for each filter the list offers, vs. the same page by
-      hand: one SQL for the rows and one capped count (`COUNT(*)` over `LIMIT 1001`), rows to JSON;
+  hazard list API page 1, inspector scope (新罗区) – `GET /api/v1/hazards/` as the inspector's phone asks for it,
+      signed in with a session cookie, through the WSGI application gunicorn serves (`safety_platform.wsgi`: the
+      session, the user, the filters, the rows and the JSON — the server's whole answer, given by hazards/api/fast.py
+      ahead of the middleware and DRF but for the one request a minute that stamps the session) for each filter the
+      list offers, vs. a minimal WSGI app giving the same answer by hand, as bench/credit_feeds.py's reference does
+      for the feeds: on a plain psycopg2 connection it reads the session row (one SELECT, decoded as the session
+      format is), the user with their jurisdictions' paths (one SELECT; active, the session's password hash), then
+      one capped count (`COUNT(*)` over `LIMIT 1001`) and the page's rows (the same 27 columns), and writes the same
+      JSON with `json.dumps`. Both are called in-process with the same WSGI environ (no HTTP server on either side)
+      and persistent database connections (`DJANGO_CONN_MAX_AGE=60`), as in production; their first answers are
+      compared before timing: the same bytes. The reference does not look up the enterprise, campaign or town a
+      filter names (the platform does, to refuse one the inspector may not see with a 400 naming the field);
   credit overview – the `/credit/` page for committee staff (100,000 grades), vs. the same top
       page and capped count by hand.
-The figures of page 1 are compared with the reference's before timing.
+Until 2026-12-07 the reference was lighter than the answer it stood for (no sign-in, 14 of the columns, every value
+sent as `str`) and the platform was called through Django's test client (its own signals and cookie handling);
+that ratio is still printed ("bare SQL"), without a goal.
 """
 
 from __future__ import annotations
@@ -32,9 +41,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safety_platform.settings.test")
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")  # persistent connections, as in production
 
 import django
 
@@ -45,6 +56,13 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench._hazard_api import (  # noqa: E402
+    REFERENCE_COUNT_SQL,
+    call,
+    reference_app,
+    reference_connection,
+    session_cookie,
+)
 from bench._report import record  # noqa: E402
 
 COUNTY = "350802"  # 新罗区: the inspector's jurisdiction
@@ -226,7 +244,8 @@ def _fill(enterprises: int, hazards: int) -> None:
         )
 
 
-REFERENCE_LIST_SQL = """
+# The earlier, lighter reference (no sign-in; 14 columns, each sent as text): printed beside, no goal.
+BARE_LIST_SQL = """
 SELECT h.id, h.code, h.title, h.state, h.grade, h.source, h.found_at, h.deadline, h.closed_at, h.is_listed,
        h.enterprise_id, e.name, e.credit_code, j.name
 FROM hazards_hazard h
@@ -234,13 +253,6 @@ JOIN enterprises_enterprise e ON e.id = h.enterprise_id
 JOIN safety_platform_jurisdiction j ON j.id = e.jurisdiction_id
 WHERE j.path LIKE %s AND h.state <> 'voided' {extra}
 ORDER BY h.found_at DESC, h.id DESC LIMIT 50
-"""
-
-REFERENCE_COUNT_SQL = """
-SELECT COUNT(*) FROM (SELECT 1 FROM hazards_hazard h
-JOIN enterprises_enterprise e ON e.id = h.enterprise_id
-JOIN safety_platform_jurisdiction j ON j.id = e.jurisdiction_id
-WHERE j.path LIKE %s AND h.state <> 'voided' {extra} LIMIT 1001) AS sub
 """
 
 REFERENCE_CREDIT_SQL = """
@@ -273,10 +285,6 @@ def main() -> None:
     inspector.jurisdictions.set([county])
     inspector = User.objects.get(pk=inspector.pk)
     committee, _ = User.objects.get_or_create(username="bench_committee", defaults={"role": "committee"})
-    # Signed in for real, as an inspector's phone is: a session cookie that the session, authentication and
-    # session-lifetime middleware read on every request (force_authenticate is seen by DRF alone).
-    api = Client()
-    api.force_login(inspector)
     in_county = Hazard.objects.visible_to(inspector).exclude(state="voided")
     enterprise_id = in_county.order_by("-found_at").values_list("enterprise_id", flat=True).first()
     campaign_id = Campaign.objects.filter(name__startswith="基准专项行动").values_list("pk", flat=True).first()
@@ -299,30 +307,37 @@ def main() -> None:
         f"enterprises={args.enterprises} hazards={Hazard.objects.count()} "
         f"in the inspector's county={in_county.count()} runs={args.runs}"
     )
+    from safety_platform.wsgi import application as platform_app  # what gunicorn serves
+
+    # Signed in for real, as an inspector's phone is: a session cookie, read on every request.
+    cookie = session_cookie(inspector)
+    filters = {urlencode(params): (extra, extra_args) for _label, params, extra, extra_args in cases}
+    ref_app = reference_app(reference_connection(), filters)
     print(
         f"{'hazard list API page 1, inspector':36s} {'reference ms':>15s} {'our SQL':>6s} {'ours ms':>15s} "
-        f"{'ratio':>6s} {'SQL ratio':>9s}"
+        f"{'ratio':>6s} {'SQL ratio':>9s} {'bare SQL ms':>11s} {'ratio':>6s}"
     )
     for label, params, extra, extra_args in cases:
-        sql_args = [f"{county.path}%", *extra_args]
+        query = urlencode(params)
 
-        def ours(params: dict[str, str] = params) -> Any:
-            # The answer as sent (the client's parsing of it is not the server's work: the reference parses nothing).
-            response = api.get("/api/v1/hazards/", params)
-            assert response.status_code == 200, (params, response.content.decode())
-            return response
+        def ours(query: str = query) -> bytes:
+            return call(platform_app, query, cookie)
 
-        def reference(extra: str = extra, sql_args: list[Any] = sql_args) -> list[Any]:
+        def reference(query: str = query) -> bytes:
+            return call(ref_app, query, cookie)
+
+        def bare(extra: str = extra, extra_args: list[Any] = extra_args) -> None:
+            # The earlier reference: the rows' SQL and a capped count, 14 columns sent as text, no sign-in.
+            sql_args = [f"{county.path}%", *extra_args]
             with connection.cursor() as cursor:
-                cursor.execute(REFERENCE_COUNT_SQL.format(extra=extra), sql_args)
+                cursor.execute(REFERENCE_COUNT_SQL.format(scope="j.path LIKE %s", extra=extra), sql_args)
                 count = cursor.fetchone()[0]
-                cursor.execute(REFERENCE_LIST_SQL.format(extra=extra), sql_args)
+                cursor.execute(BARE_LIST_SQL.format(extra=extra), sql_args)
                 rows = cursor.fetchall()
             json.dumps({"count": count, "results": [list(map(str, row)) for row in rows]})
-            return [row[0] for row in rows]
 
-        page = json.loads(ours().content)["results"]
-        assert [h["id"] for h in page] == reference(), f"{label}: the page differs from the reference"
+        if ours() != reference():
+            raise SystemExit(f"{label}: the reference's answer differs from the platform's")
         with CaptureQueriesContext(connection) as ctx:
             ours()
         statements = [q["sql"] for q in ctx.captured_queries]
@@ -334,10 +349,13 @@ def main() -> None:
                     cursor.execute(sql)
                     cursor.fetchall()
 
-        (ref_med, ref_p95), (sql_med, _), (our_med, our_p95) = timed_in_turn([reference, our_sql, ours], args.runs)
+        (ref_med, ref_p95), (sql_med, _), (our_med, our_p95), (bare_med, _) = timed_in_turn(
+            [reference, our_sql, ours, bare], args.runs
+        )
         print(
             f"  {label:34s} {ref_med * 1000:6.1f} (p95 {ref_p95 * 1000:5.1f}) {sql_med * 1000:6.1f} "
-            f"{our_med * 1000:6.1f} (p95 {our_p95 * 1000:5.1f}) {our_med / ref_med:5.2f}× {sql_med / ref_med:5.2f}×"
+            f"{our_med * 1000:6.1f} (p95 {our_p95 * 1000:5.1f}) {our_med / ref_med:5.2f}× {sql_med / ref_med:5.2f}× "
+            f"{bare_med * 1000:11.1f} {our_med / bare_med:5.2f}×"
         )
         figure = f"hazard list API page 1, inspector, {label}"
         record(f"{figure}, median", our_med * 1000, ref_med * 1000, unit="ms", goal="≤ 1.2×", goal_ratio=1.2)

@@ -18,7 +18,10 @@ Timed (median of 5), each against its reference measured in the same run:
   risk map, county level  – the same one level down, for an inspector scoped to that county;
   risk map API / page     – the same maps as served: `/api/v1/risk-map/` (committee, city) and the HTML
                             page `/hazards/risk-map/` (the inspector's county), vs. the same references;
-  hazard list API page 1  – `/api/v1/hazards/?open=true` for committee staff vs. the raw SQL page + count.
+  hazard list API page 1  – `/api/v1/hazards/?open=true` for committee staff, signed in, through the WSGI
+                            application, vs. bench/_hazard_api.py's minimal WSGI app giving the same answer
+                            (the same bytes, compared first). Until 2026-12-07 the reference was the raw SQL
+                            page with an uncapped count and no JSON or sign-in.
 The figures of the map (risk points by colour; open and open major hazards per child) are compared with
 hand-written SQL over the records before timing.
 """
@@ -33,6 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safety_platform.settings.test")
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")  # persistent connections, as in production
 
 import django
 
@@ -41,6 +45,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench._hazard_api import call, reference_app, reference_connection, session_cookie  # noqa: E402
 from bench._report import record  # noqa: E402
 from bench._timing import median_time  # noqa: E402
 
@@ -147,24 +152,20 @@ def main() -> None:
         response = page_client.get("/hazards/risk-map/")
         assert response.status_code == 200 and county.name in response.content.decode()
 
+    from safety_platform.wsgi import application as platform_app  # what gunicorn serves
+
+    committee_cookie = session_cookie(committee)
+    open_states = "('registered','assessed','reported','rectifying','remediated')"
+    list_reference = reference_app(reference_connection(), {"open=true": (f"AND h.state IN {open_states}", [])})
+
     def api_page() -> None:
-        response = client.get("/api/v1/hazards/", {"open": "true"})
-        assert response.status_code == 200
+        call(platform_app, "open=true", committee_cookie)
 
     def raw_page() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT COUNT(*) FROM hazards_hazard WHERE state IN "
-                "('registered','assessed','reported','rectifying','remediated')"
-            )
-            cursor.fetchone()
-            cursor.execute(
-                "SELECT h.*, e.name, e.credit_code, e.jurisdiction_id FROM hazards_hazard h "
-                "JOIN enterprises_enterprise e ON e.id = h.enterprise_id WHERE h.state IN "
-                "('registered','assessed','reported','rectifying','remediated') "
-                "ORDER BY h.found_at DESC, h.id DESC LIMIT 50"
-            )
-            cursor.fetchall()
+        call(list_reference, "open=true", committee_cookie)
+
+    if call(platform_app, "open=true", committee_cookie) != call(list_reference, "open=true", committee_cookie):
+        raise SystemExit("hazard list API page 1: the reference's answer differs from the platform's")
 
     print(f"enterprises={args.enterprises} hazards per enterprise={args.per_enterprise}")
     for label, fn, ref in [
