@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety_platform.forms import DateInput, StyledFormMixin
+from safety_platform.forms import DateInput, IdsChoiceField, StyledFormMixin
 
 from .choices import BlacklistCase
 from .models import CreditRecord, Rule
@@ -67,7 +67,7 @@ class BlacklistProposalForm(_StyledForm):
         required=False,
         help_text=_("Defaults to MEM Order 11 (安全生产严重失信主体名单管理办法)."),
     )
-    evidence_records = forms.ModelMultipleChoiceField(
+    evidence_records = IdsChoiceField(
         queryset=CreditRecord.objects.none(),
         required=False,
         label=_("Evidence records"),

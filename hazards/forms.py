@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField
 from safety_platform.concurrency import VersionedFormMixin
-from safety_platform.forms import DateInput, StyledFormMixin, choice_field, model_choice_field, style_widgets
+from safety_platform.forms import (
+    DateInput,
+    IdsChoiceField,
+    StyledFormMixin,
+    choice_field,
+    model_choice_field,
+    style_widgets,
+)
 from safety_platform.models import Industry, Jurisdiction
 from safety_platform.permissions import is_enterprise_person
 from safety_platform.refusals import refusal_into
@@ -329,13 +336,13 @@ class CampaignForm(VersionedFormMixin, StyledForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
-    industries = forms.ModelMultipleChoiceField(
+    industries = IdsChoiceField(
         queryset=Industry.objects.exclude(level="class").order_by("code"),
         label=_("Industries"),
         required=False,
         help_text=_("Empty: every industry."),
     )
-    jurisdictions = forms.ModelMultipleChoiceField(
+    jurisdictions = IdsChoiceField(
         queryset=Jurisdiction.objects.exclude(level="grid").order_by("path"),
         label=_("Jurisdictions"),
         required=False,

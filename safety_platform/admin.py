@@ -17,6 +17,7 @@ from .admin_paging import EstimatedCountPaginator
 from .admin_readonly import NoAddOrChange
 from .choices import FactKind
 from .deadline_kinds import deadline_kind_choices, deadline_kind_label
+from .forms import IdsChoiceField
 from .models import (
     ApiKey,
     ApiKeyUse,
@@ -53,6 +54,7 @@ class UserScopeForm(PlatformAdminForm, UserChangeForm):
         # The admin builds its form from the fieldsets (dates included, on the admin's own widgets); this list only
         # keeps the bare class free of Django's plain date-time inputs (tests/platform/test_forms_roundtrip.py).
         fields = ["username", "password", "full_name", "phone", "role", "department", "enterprise", "jurisdictions"]  # type: ignore[assignment]  # django-stubs types it as "__all__"
+        field_classes = {"jurisdictions": IdsChoiceField}  # type: ignore[dict-item]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

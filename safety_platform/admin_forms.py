@@ -24,6 +24,8 @@ from django.contrib.admin import options, widgets
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from .forms import IdsChoiceField
+
 TIME_SHOWN = "%H:%M:%S"
 
 
@@ -76,6 +78,8 @@ def use_platform_admin_forms() -> None:
         "widget": SplitDateTimeToTheSecond,
     }
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TimeField] = {"widget": TimeToTheSecond}
+    # Several records chosen: an id past the integer range is "not one of the choices", not a 500 on SQLite.
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.ManyToManyField] = {"form_class": IdsChoiceField}
     # The class-wide default every admin's `form` falls back to (mypy: a generic class's attribute).
     options.ModelAdmin.form = PlatformAdminForm  # type: ignore[misc]
     options.InlineModelAdmin.form = PlatformAdminForm  # type: ignore[misc]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.models import Enterprise
 from enterprises.registry.fields import EnterpriseChoiceField, EnterpriseFilter
 from hazards.models import Checklist, ChecklistItem
-from safety_platform.forms import DateInput, style_widgets
+from safety_platform.forms import DateInput, IdsChoiceField, style_widgets
 from safety_platform.models import Department
 
 from .choices import InspectionReason
@@ -60,7 +60,7 @@ class InspectionForm(forms.Form):
         max_length=300,
         help_text=_("Required beyond the yearly cap of the enterprise's class: the complaint, accident or campaign."),
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdsChoiceField(
         label=_("Departments joining"),
         queryset=Department.objects.none(),
         required=False,

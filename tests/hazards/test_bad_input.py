@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
+
+from tests.clock import shanghai
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +46,37 @@ def test_a_hazard_found_in_year_156_is_a_400_naming_found_at(api_client: Any, us
     assert not Hazard.objects.exists()
     recent = api_client.post("/api/v1/hazards/", {"title": "配电箱未接地", "found_at": "2020-01-05T09:00:00+08:00"})
     assert recent.status_code == 201 and recent.json()["found_at"] == "2020-01-05T09:00:00+08:00"
+
+
+HUGE_ID = "99999999999999999999999"
+
+
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
+def test_a_huge_id_among_a_campaigns_areas_or_industries_is_a_form_error_not_a_500(
+    client: Any, users: Any, org: Any
+) -> None:
+    """Found by fuzzing the demo (SQLite): Django's multiple choice sent 99999999999999999999 to SQLite, which raised
+    OverflowError (a 500). The form refuses it as it refuses an unknown id, and keeps what was typed."""
+    from hazards.models import Campaign
+
+    client.force_login(users["committee"])
+    for field in ("jurisdictions", "industries"):
+        data = {"name": "建筑施工专项整治", "starts_on": "2026-12-04", "ends_on": "2027-01-04", field: [HUGE_ID]}
+        response = client.post(reverse("hazards:campaign_create"), data)
+        page = response.content.decode()
+        assert response.status_code == 200 and f'id="id_{field}_error"' in page and "建筑施工专项整治" in page, field
+        assert f"“{HUGE_ID[:20]}”不是一个有效的值" in page
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
+def test_a_huge_jurisdiction_id_in_the_admins_user_form_is_a_form_error_not_a_500(
+    client: Any, users: Any, org: Any
+) -> None:
+    inspector = users["inspector"]
+    before = list(inspector.jurisdictions.values_list("pk", flat=True))
+    client.force_login(users["admin"])
+    data = {"username": "inspector", "role": "inspector", "jurisdictions": [HUGE_ID], "is_active": "on"}
+    response = client.post(reverse("admin:safety_platform_user_change", args=[inspector.pk]), data)
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    assert list(inspector.jurisdictions.values_list("pk", flat=True)) == before

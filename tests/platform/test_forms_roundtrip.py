@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
-from safety_platform.forms import ISO_DATE, ISO_DATETIME_LOCAL, DateInput, DateTimeInput
+from safety_platform.forms import ISO_DATE, ISO_DATETIME_LOCAL, DateInput, DateTimeInput, IdsChoiceField
 from tests.clock import shanghai
 
 LANGUAGES = ["zh-hans", "en"]
@@ -140,25 +141,28 @@ def test_every_edit_url_is_listed() -> None:
 # Every date input of every form renders ISO ----------------------------------------------------------
 
 
-def _project_form_classes() -> list[type[forms.BaseForm]]:
-    import importlib
-    import pkgutil
+PROJECT_APPS = ("safety_platform", "enterprises", "hazards", "credit", "emergency", "assessment", "supervision")
 
-    for app in ("safety_platform", "enterprises", "hazards", "credit", "emergency", "assessment"):
-        try:
-            module = importlib.import_module(f"{app}.forms")
-        except ModuleNotFoundError:
-            continue
-        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
-            importlib.import_module(f"{module.__name__}.{info.name}")
+
+def _project_form_classes() -> list[type[forms.BaseForm]]:
+    """Every form class of the project: each app's `forms*.py` modules (its subpackages' too) are imported first."""
+    import importlib
+
+    root = Path(__file__).resolve().parents[2]
+    for app in PROJECT_APPS:
+        for path in sorted((root / app).rglob("forms*.py")):
+            if "migrations" not in path.parts:
+                importlib.import_module(".".join(path.relative_to(root).with_suffix("").parts))
 
     def walk(cls: type) -> Iterator[type]:
         for sub in cls.__subclasses__():
             yield sub
             yield from walk(sub)
 
-    apps_ = {"safety_platform", "enterprises", "hazards", "credit", "emergency", "assessment"}
-    return sorted({c for c in walk(forms.BaseForm) if c.__module__.split(".")[0] in apps_}, key=lambda c: c.__name__)
+    return sorted(
+        {c for c in walk(forms.BaseForm) if c.__module__.split(".")[0] in PROJECT_APPS},
+        key=lambda c: (c.__module__, c.__name__),
+    )
 
 
 def test_every_date_field_of_every_form_uses_the_iso_widgets() -> None:
@@ -177,6 +181,20 @@ def test_every_date_field_of_every_form_uses_the_iso_widgets() -> None:
                 wrong.append(f"{cls.__module__}.{cls.__name__}.{name}: {type(fld.widget).__name__}")
     assert checked >= 30, "the form walk found too few date fields: it no longer sees the forms"
     assert not wrong, "date fields not on safety_platform.forms.DateInput/DateTimeInput:\n" + "\n".join(wrong)
+
+
+def test_every_choice_of_several_records_refuses_an_id_beyond_the_integer_range() -> None:
+    """A field taking several ids is an IdsChoiceField: an id past the database's integer range is "not one of the
+    choices" (Django's own field sent it to SQLite, which raised OverflowError: a 500 on the campaign form)."""
+    plain, checked = [], 0
+    for cls in _project_form_classes():
+        for name, fld in getattr(cls, "base_fields", {}).items():
+            if isinstance(fld, forms.ModelMultipleChoiceField):
+                checked += 1
+                if not isinstance(fld, IdsChoiceField):
+                    plain.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert checked >= 8, "the form walk found too few multiple choices: it no longer sees the forms"
+    assert not plain, "ModelMultipleChoiceField instead of safety_platform.forms.IdsChoiceField:\n" + "\n".join(plain)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
