@@ -27,12 +27,19 @@ def same_site_target(request: HttpRequest, target: str | None, fallback: str) ->
     """`target` (a `next` taken from the request) if it stays on this site, else `fallback`.
 
     A target from the request followed unchecked is an open redirect: a link to the platform that
-    lands the user, still trusting it, on someone else's site.
+    lands the user, still trusting it, on someone else's site. Only a path (`/…`) or an address of this site
+    is followed: `redirect()` takes any other word for a URL name to reverse ("-1" was a 500, NoReverseMatch).
     """
+    from urllib.parse import urlsplit
+
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and (target.startswith("/") or urlsplit(target).scheme in ("http", "https"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback

@@ -124,3 +124,25 @@ def test_one_address_trying_a_password_on_many_accounts_is_blocked_and_the_admin
     alerts = Notification.objects.filter(recipient=users["admin"], category="security")
     assert alerts.count() == 1
     assert "203.0.113.7" in alerts.get().title
+
+
+# Redirects after a form: `next` ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["-1", "notifications", "https://evil.example/", "//evil.example/", "javascript:x"])
+def test_a_next_that_is_not_an_address_of_this_site_falls_back_to_the_page_of_the_form(
+    client: Any, users: dict[str, Any], target: str
+) -> None:
+    """Found by fuzzing the demo: `next=-1` was a 500 (redirect() took it for a URL name to reverse)."""
+    client.force_login(users["committee"])
+    response = client.post(reverse("notification_read"), {"next": target})
+    assert response.status_code == 302 and response["Location"] == reverse("notifications")
+    response = client.post(reverse("credit:proposals_decide"), {"next": target, "decision": "confirm"})
+    assert response.status_code == 302 and response["Location"] == reverse("credit:proposals")
+
+
+def test_a_next_on_this_site_is_followed(client: Any, users: dict[str, Any]) -> None:
+    client.force_login(users["committee"])
+    for target in ("/hazards/?state=rectifying", "http://testserver/credit/"):
+        response = client.post(reverse("notification_read"), {"next": target})
+        assert response.status_code == 302 and response["Location"] == target
