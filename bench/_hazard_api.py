@@ -15,9 +15,7 @@ same cost to both); a benchmark compares their first answers, byte for byte, bef
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import sys
 from collections.abc import Callable, Iterable
 from http.cookies import SimpleCookie
 from typing import Any
@@ -26,6 +24,8 @@ from urllib.parse import parse_qsl, urlencode
 import psycopg2
 from django.conf import settings
 from django.utils import timezone
+
+from bench import _wsgi as wsgi
 
 PATH = "/api/v1/hazards/"
 CITY_WIDE_ROLES = frozenset({"committee"})  # who sees every hazard of the city (safety_platform.roles)
@@ -154,39 +154,9 @@ def reference_app(conn: Any, filters: dict[str, tuple[str, list[Any]]]) -> Calla
     return app
 
 
-def environ_for(query: str, cookie: str) -> dict[str, Any]:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": PATH,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "HTTP_COOKIE": cookie,
-        "REMOTE_ADDR": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
-
-
 def call(app: Callable[..., Any], query: str, cookie: str) -> bytes:
-    status: list[str] = []
-    result = app(environ_for(query, cookie), lambda s, headers, exc_info=None: status.append(s))
-    try:
-        body = b"".join(result)
-    finally:
-        close = getattr(result, "close", None)
-        if close:
-            close()  # Django's request_finished (connection bookkeeping) runs here
-    if not status[0].startswith("200"):
-        raise SystemExit(f"?{query}: {status[0]} {body[:300]!r}")
-    return body
+    """`app`'s answer to `GET /api/v1/hazards/?query` with the session cookie `cookie`."""
+    return wsgi.call(app, wsgi.environ_for(PATH, query, HTTP_COOKIE=cookie))
 
 
 def reference_connection() -> Any:

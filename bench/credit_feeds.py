@@ -34,7 +34,6 @@ import argparse
 import datetime as dt
 import hashlib
 import hmac
-import io
 import json
 import os
 import platform
@@ -60,6 +59,7 @@ from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import _wsgi as wsgi  # noqa: E402
 from bench._report import record  # noqa: E402
 from credit.api.feed import datetime_formatter  # noqa: E402
 from credit.api.pagination import decode_cursor, encode_cursor  # noqa: E402
@@ -270,38 +270,11 @@ def reference_app(conn: Any) -> Callable[..., Iterable[bytes]]:
 
 def environ_for(url: str, auth: str) -> dict[str, Any]:
     parts = urlsplit(url)
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": parts.path,
-        "QUERY_STRING": parts.query,
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "HTTP_AUTHORIZATION": f"Api-Key {auth}",
-        "REMOTE_ADDR": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
+    return wsgi.environ_for(parts.path, parts.query, HTTP_AUTHORIZATION=f"Api-Key {auth}")
 
 
 def call(app: Callable[..., Any], url: str, auth: str) -> bytes:
-    status: list[str] = []
-    result = app(environ_for(url, auth), lambda s, headers, exc_info=None: status.append(s))
-    try:
-        body = b"".join(result)
-    finally:
-        close = getattr(result, "close", None)
-        if close:
-            close()  # Django's request_finished (connection bookkeeping) runs here
-    if not status[0].startswith("200"):
-        raise SystemExit(f"{url}: {status[0]} {body[:300]!r}")
-    return body
+    return wsgi.call(app, environ_for(url, auth))
 
 
 def requests_per_second(app: Callable[..., Any], url: str, auth: str, seconds: float) -> float:
