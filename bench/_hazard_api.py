@@ -21,7 +21,6 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import psycopg2
 from django.conf import settings
 from django.utils import timezone
 
@@ -160,15 +159,7 @@ def call(app: Callable[..., Any], query: str, cookie: str) -> bytes:
 
 
 def reference_connection() -> Any:
-    """A plain psycopg2 connection to the benchmark's database, in autocommit, its session in UTC."""
-    db = settings.DATABASES["default"]
-    conn = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432, password=db["PASSWORD"] or None
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SET TIME ZONE 'UTC'")
-    return conn
+    return wsgi.plain_connection()
 
 
 def session_cookie(user: Any) -> str:

@@ -45,3 +45,18 @@ def call(app: Callable[..., Any], environ: dict[str, Any]) -> bytes:
     if not status[0].startswith("200"):
         raise SystemExit(f"{environ['PATH_INFO']}?{environ['QUERY_STRING']}: {status[0]} {body[:300]!r}")
     return body
+
+
+def plain_connection() -> Any:
+    """The minimal app's own psycopg2 connection to the benchmark's database: autocommit, its session in UTC."""
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432, password=db["PASSWORD"] or None
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SET TIME ZONE 'UTC'")
+    return conn

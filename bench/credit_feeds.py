@@ -53,8 +53,6 @@ import django
 
 django.setup()
 
-import psycopg2  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -368,14 +366,7 @@ def main() -> None:
     auth = api_key()
     from safety_platform.wsgi import application as platform_app  # what gunicorn serves (gc.freeze included)
 
-    db = settings.DATABASES["default"]
-    conn = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432, password=db["PASSWORD"] or None
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SET TIME ZONE 'UTC'")
-    ref_app = reference_app(conn)
+    ref_app = reference_app(wsgi.plain_connection())
 
     total = count_ratings()
     with connection.cursor() as cursor:
