@@ -34,6 +34,10 @@ def _number(value: Any, field: str) -> Decimal | None:
         raise DomainError(_("Enter a number of degrees."), field=field, code="invalid") from None
     if not number.is_finite():
         raise DomainError(_("Enter a number of degrees."), field=field, code="invalid")
+    if abs(number) >= 1000:
+        # Far outside any bound (the box check refuses it, naming the range); to the micro-degree, a number of
+        # 23 or more digits would not fit Decimal's precision (InvalidOperation, a 500 found by the API fuzzing).
+        return number
     return number.quantize(MICRODEGREE, rounding=ROUND_HALF_UP)
 
 

@@ -45,6 +45,8 @@ def test_a_pair_inside_longyan_is_kept_to_the_micro_degree_and_nothing_is_nothin
         ("25.1", "117.900001", "longitude"),
         ("北纬25度", "117.0", "latitude"),
         ("NaN", "117.0", "latitude"),
+        ("1e30", "117.0", "latitude"),  # beyond Decimal's precision at six places: was an InvalidOperation
+        ("25.1", "-99999999999999999999999.5", "longitude"),
     ],
 )
 def test_half_a_pair_or_a_point_outside_longyan_is_refused_naming_the_field(lat: str, lon: str, field: str) -> None:
@@ -150,6 +152,7 @@ def test_the_api_takes_and_returns_the_position(api_client: Any, users: dict[str
         ({"latitude": 25.1}, "longitude"),
         ({"latitude": 39.9, "longitude": 116.4}, "latitude"),
         ({"latitude": "x", "longitude": 117}, "latitude"),
+        ({"latitude": 1e30, "longitude": 117}, "latitude"),  # found by the schema's fuzzing: was a 500
     ],
 )
 def test_the_api_refuses_half_a_pair_or_a_point_outside_longyan_with_a_400_naming_the_field(
