@@ -751,7 +751,8 @@ def _money(value: Any) -> Decimal | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise DomainError(_("Enter an amount in yuan."), field="fine_amount", code="invalid") from exc
-    if amount < 0 or amount >= Decimal("10000000000"):
+    # is_finite first: comparing NaN raises instead of answering.
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("10000000000"):
         raise DomainError(_("Enter an amount in yuan."), field="fine_amount", code="invalid")
     return amount.quantize(Decimal("0.01"))
 

@@ -441,6 +441,23 @@ def test_an_approved_extension_moves_the_decision_clock(users: dict[str, Any], x
     assert clock.due_at.date() == dt.date(2026, 12, 30)
 
 
+@pytest.mark.parametrize("amount", ["NaN", "-1", "1e12", "十万"])
+def test_a_fine_that_is_not_an_amount_is_refused_naming_it(users: dict[str, Any], xinluo_chem: Any, amount: str) -> None:
+    with frozen(shanghai(2026, 12, 20)):
+        case = _notified_case(users, xinluo_chem, dt.date(2026, 12, 1))
+        with pytest.raises(DomainError) as refused:
+            svc.case_decide(
+                actor=users["inspector"],
+                case_id=case.pk,
+                decided_on=dt.date(2026, 12, 10),
+                fine_amount=amount,
+                legal_basis=BASIS,
+            )
+    assert refused.value.code == "invalid" and refused.value.field == "fine_amount"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOTIFIED and case.fine_amount is None
+
+
 def test_a_fine_without_a_legal_basis_is_refused_and_nothing_is_saved(users: dict[str, Any], xinluo_chem: Any) -> None:
     with frozen(shanghai(2026, 12, 20)):
         case = _notified_case(users, xinluo_chem, dt.date(2026, 12, 1))
