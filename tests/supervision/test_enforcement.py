@@ -442,7 +442,9 @@ def test_an_approved_extension_moves_the_decision_clock(users: dict[str, Any], x
 
 
 @pytest.mark.parametrize("amount", ["NaN", "-1", "1e12", "十万"])
-def test_a_fine_that_is_not_an_amount_is_refused_naming_it(users: dict[str, Any], xinluo_chem: Any, amount: str) -> None:
+def test_a_fine_that_is_not_an_amount_is_refused_naming_it(
+    users: dict[str, Any], xinluo_chem: Any, amount: str
+) -> None:
     with frozen(shanghai(2026, 12, 20)):
         case = _notified_case(users, xinluo_chem, dt.date(2026, 12, 1))
         with pytest.raises(DomainError) as refused:
