@@ -20,12 +20,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from safety_platform import exports
+from safety_platform.api.renderers import PlatformJSONRenderer
 from safety_platform.api.schema import ErrorSerializer
 from safety_platform.api.views import ScopedViewSetMixin
 from safety_platform.choices import ApiScope
@@ -43,7 +44,7 @@ from .exports import (
     rating_rows,
 )
 from .pagination import SyncCursorPagination, after_cursor, row_key
-from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, FeedJSONRenderer, XLSXRenderer
+from .renderers import XLSX_MEDIA_TYPE, CSVRenderer, XLSXRenderer
 from .serializers import BlacklistEntrySerializer, RatingSerializer
 
 COMMON_PARAMETERS = [
@@ -78,14 +79,14 @@ ERROR_RESPONSES = {
     (403, "application/json"): OpenApiResponse(ErrorSerializer, description="The API key lacks the required scope."),
 }
 FORMATS = ("json", "csv", "xlsx")
-_JSON = FeedJSONRenderer()  # DRF's JSON renderer's bytes (the pages are rendered by hand, see `list`)
+_JSON = PlatformJSONRenderer()  # the API's JSON (the pages are rendered by hand, see `list`)
 _PLAIN_JSON_ACCEPTS = frozenset({"*/*", "application/json"})
 
 
 class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = SyncCursorPagination
     filter_backends = [DjangoFilterBackend]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    renderer_classes = [PlatformJSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     export_name = "export"
     filterset_class: Any
     # The JSON page: `values_list` columns (id first, updated_at last) and the row → dict formatter.
@@ -107,7 +108,7 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
             and api_settings.URL_FORMAT_OVERRIDE not in request.query_params
             and request.META.get("HTTP_ACCEPT", "*/*") in _PLAIN_JSON_ACCEPTS
         ):
-            return JSONRenderer(), JSONRenderer.media_type
+            return PlatformJSONRenderer(), PlatformJSONRenderer.media_type
         try:
             return super().perform_content_negotiation(request, force)
         except Http404 as exc:  # DRF's answer to an unknown ?format= is a 404
@@ -119,8 +120,8 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
         # An error asked for as CSV or Excel is still the JSON error body, declared as such.
         renderer = getattr(request, "accepted_renderer", None)
         if response.status_code >= 400 and getattr(renderer, "format", "json") in ("csv", "xlsx"):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+            request.accepted_renderer = PlatformJSONRenderer()
+            request.accepted_media_type = PlatformJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
     def page_sql_shape(self, request: Request) -> tuple[Any, ...] | None:
@@ -156,7 +157,7 @@ class _FeedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVi
         headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept, Authorization, Cookie"}
         if etag in if_none_match(request.headers.get("If-None-Match", "")):
             return Response(status=304, headers=headers)
-        if type(request.accepted_renderer) is JSONRenderer and request.accepted_media_type == _JSON.media_type:
+        if type(request.accepted_renderer) is PlatformJSONRenderer and request.accepted_media_type == _JSON.media_type:
             return HttpResponse(body, content_type=_JSON.media_type, headers=headers)
         return Response(data, headers=headers)  # the browsable API, or JSON with `; indent=`
 

@@ -49,10 +49,10 @@ from django.utils.crypto import constant_time_compare
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from safety_platform.api.authentication import ApiKeyAuthentication
+from safety_platform.api.renderers import PlatformJSONRenderer
 from safety_platform.db_first_read import first_read
 from safety_platform.security import ExpiringTokenAuthentication
 
@@ -64,7 +64,7 @@ PATH = "/api/v1/hazards/"
 _PLAIN_JSON_ACCEPTS = frozenset({"*/*", "application/json"})
 # The list form's filters by their names (not a widget's parts), and the page.
 _PLAIN_PARAMETERS = frozenset(HazardFilterSet.base_filters) | {"page", "page_size"}
-_JSON = JSONRenderer()
+_JSON = PlatformJSONRenderer()
 # The API's authentication (settings REST_FRAMEWORK): a request without `Authorization` is the session's, one with
 # `Token …` the token's (the API key's class passes it on).
 _AUTHENTICATION = (ApiKeyAuthentication, ExpiringTokenAuthentication, SessionAuthentication)
@@ -119,7 +119,7 @@ def hazard_list_page(request: HttpRequest) -> HttpResponse | None:
     if (
         view.action != "list"
         or not renderers
-        or renderers[0] is not JSONRenderer
+        or renderers[0] is not PlatformJSONRenderer
         or tuple(view.authentication_classes) != _AUTHENTICATION  # what the checks here stand for
         or view.get_throttles()
         or view.versioning_class is not None

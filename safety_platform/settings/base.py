@@ -287,7 +287,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "safety_platform.api.schema.PlatformAutoSchema",
     "EXCEPTION_HANDLER": "safety_platform.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "safety_platform.api.renderers.PlatformJSONRenderer",  # DRF's JSON, encoded by orjson
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},

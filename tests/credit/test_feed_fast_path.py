@@ -14,7 +14,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from credit.api import pagination
-from credit.api.renderers import FeedJSONRenderer
 from credit.models.blacklist import BlacklistEntryQuerySet
 from safety_platform.api import key_usage
 from safety_platform.choices import ApiScope
@@ -128,8 +127,8 @@ def test_a_key_without_the_scope_revoked_or_of_an_enterprise_is_refused_by_the_f
 def test_a_page_with_line_or_paragraph_separators_is_escaped_as_drf_escapes_them(
     world: dict[str, Any], org: Any
 ) -> None:
-    """The feeds render with credit.api.renderers.FeedJSONRenderer, which skips DRF's two replaces when the page
-    has no U+2028/U+2029: a page that has them still reads `\\u2028` / `\\u2029`, DRF's very bytes."""
+    """The feeds render with safety_platform.api.renderers.PlatformJSONRenderer (orjson, which does not escape
+    U+2028/U+2029): a page that has them still reads `\\u2028` / `\\u2029`, DRF's very bytes."""
     listed = world["listed"]
     listed.reason = "暂扣期间擅自生产\u2028拒不整改\u2029"
     listed.save()
@@ -141,19 +140,6 @@ def test_a_page_with_line_or_paragraph_separators_is_escaped_as_drf_escapes_them
     assert fast.content == JSONRenderer().render(fast.json())  # DRF's own renderer, byte for byte
     reasons = {row["reason"] for row in fast.json()["results"]}
     assert "暂扣期间擅自生产\u2028拒不整改\u2029" in reasons
-
-
-@pytest.mark.parametrize("media_type", [None, "application/json", "application/json; indent=4"])
-@pytest.mark.parametrize(
-    "data",
-    [
-        None,
-        {"next": None, "results": [{"reason": "中文\u2028原因\u2029", "n": 1, "ok": True, "x": None}]},
-        {"results": [{"reason": "plain", "date": "2026-12-04"}]},
-    ],
-)
-def test_the_feed_json_renderer_writes_drfs_bytes(data: Any, media_type: str | None) -> None:
-    assert FeedJSONRenderer().render(data, media_type) == JSONRenderer().render(data, media_type)
 
 
 @pytest.mark.postgres  # the compiled page SQL is kept on PostgreSQL only (credit.api.pagination)
