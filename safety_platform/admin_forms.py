@@ -17,11 +17,12 @@ own derives it from `PlatformAdminForm`; a test checks that every registered adm
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib.admin import options, widgets
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from .forms import IdsChoiceField
@@ -72,6 +73,38 @@ class PlatformAdminForm(forms.ModelForm):
         return cleaned
 
 
+def _values_of_the_field(field: Any, values: Sequence[str]) -> list[str]:
+    """The submitted values a foreign key's target column can hold (an id within the integer range)."""
+    target = field.remote_field.model._meta.get_field(field.remote_field.field_name)
+    kept = []
+    for value in values:
+        try:
+            target.run_validators(target.to_python(value))
+        except ValidationError:
+            continue
+        kept.append(value)
+    return kept
+
+
+class _AutocompleteShowsValidValuesOnly(widgets.AutocompleteMixin):
+    """Django's autocomplete widget looks the submitted values up to show them again on a refused form; a value
+    that is not an id ("abc", a 20-digit number) raised in that lookup: a 500 instead of the form's "select a
+    valid choice" (found by fuzzing the admin's add forms). It now looks up only values the column can hold."""
+
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        return super().optgroups(name, _values_of_the_field(self.field, value), attr)
+
+
+class PlatformAutocompleteSelect(_AutocompleteShowsValidValuesOnly, widgets.AutocompleteSelect):
+    pass
+
+
+class PlatformAutocompleteSelectMultiple(_AutocompleteShowsValidValuesOnly, widgets.AutocompleteSelectMultiple):
+    pass
+
+
 def use_platform_admin_forms() -> None:
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
         "form_class": SplitDateTimeFieldToTheSecond,
@@ -80,6 +113,9 @@ def use_platform_admin_forms() -> None:
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TimeField] = {"widget": TimeToTheSecond}
     # Several records chosen: an id past the integer range is "not one of the choices", not a 500 on SQLite.
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.ManyToManyField] = {"form_class": IdsChoiceField}
+    # `autocomplete_fields`: the widgets ModelAdmin builds for them (by these names in its module).
+    setattr(options, "AutocompleteSelect", PlatformAutocompleteSelect)  # noqa: B010 (not in the module's stubs)
+    setattr(options, "AutocompleteSelectMultiple", PlatformAutocompleteSelectMultiple)  # noqa: B010
     # The class-wide default every admin's `form` falls back to (mypy: a generic class's attribute).
     options.ModelAdmin.form = PlatformAdminForm  # type: ignore[misc]
     options.InlineModelAdmin.form = PlatformAdminForm  # type: ignore[misc]

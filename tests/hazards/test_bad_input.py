@@ -80,3 +80,21 @@ def test_a_huge_jurisdiction_id_in_the_admins_user_form_is_a_form_error_not_a_50
     response = client.post(reverse("admin:safety_platform_user_change", args=[inspector.pk]), data)
     assert response.status_code == 200 and "errornote" in response.content.decode()
     assert list(inspector.jurisdictions.values_list("pk", flat=True)) == before
+
+
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
+@pytest.mark.parametrize("value", ["abc", HUGE_ID[:20], "-1"])
+def test_a_choice_that_is_not_an_id_in_an_admin_autocomplete_is_a_form_error_not_a_500(
+    client: Any, users: Any, org: Any, value: str
+) -> None:
+    """Django's autocomplete widget looked the posted value up to show it again (a ValueError, or an integer
+    overflow): the add form now comes back with its message and what was typed."""
+    from enterprises.models import Enterprise
+
+    before = Enterprise.objects.count()
+    client.force_login(users["admin"])
+    data = {"name": "龙岩测试化工有限公司", "industry": value, "supervising_department": value}
+    response = client.post(reverse("admin:enterprises_enterprise_add"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "errornote" in page and "龙岩测试化工有限公司" in page
+    assert Enterprise.objects.count() == before
