@@ -69,6 +69,54 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+class NulCharacterMiddleware:
+    """Refuse a request whose address or form carries a NUL character (U+0000), naming the field: a 400.
+
+    PostgreSQL cannot store the character in text, so a note, reason or summary a view passes on as it came
+    (not through a form field, which refuses it) was a server error when saved. No keyboard types it; it
+    comes with text pasted from some files, or from a crafted request. Checked here once for every page and
+    form-encoded API call (placed after the CSRF check, so a forged form is still a 403); an API call's JSON body
+    is checked by its serializer's fields. The web answer is the platform's 400 page with the message, the
+    API's the API's error shape (`code` "invalid", `errors` naming the field).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        field = _field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        message = _("“%(field)s” contains a NUL character, which cannot be saved: remove it and send again.") % {
+            "field": field
+        }
+        if request.path.startswith("/api/"):
+            body = {"detail": message, "code": "invalid", "errors": {field: [message]}}
+            return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+        return render(request, "400.html", {"message": message}, status=400)
+
+
+_FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _field_with_nul(request: HttpRequest) -> str | None:
+    """The first name or value of the address's query or the form (urlencoded or multipart) holding a NUL."""
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in _FORM_CONTENT_TYPES:
+        sources.append(request.POST)
+    for data in sources:
+        for name, values in data.lists():
+            if "\x00" in name:
+                return name.replace("\x00", "")
+            if any("\x00" in value for value in values):
+                return name
+    return None
+
+
 class _StyleNonce:
     """A nonce made only if a template asks for it (`<style nonce="{{ request.csp_nonce }}">`)."""
 

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "safety_platform.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safety_platform.middleware.NulCharacterMiddleware",  # a NUL in a form or address: a 400 naming the field
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safety_platform.middleware.AuditlogMiddleware",  # auditlog's, skipped on reads of FEED_FAST_PATHS
     "axes.middleware.AxesMiddleware",
