@@ -60,6 +60,8 @@ class Jurisdiction(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.level not in JurisdictionLevel.values:
+            return  # no level or an unknown one: the level field's own error says so (the parent follows from it)
         expected_parent_level = self.expected_parent_level()
         if expected_parent_level is None and self.parent_id is not None:
             raise ValidationError({"parent": _("A city has no parent.")})

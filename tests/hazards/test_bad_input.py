@@ -98,3 +98,19 @@ def test_a_choice_that_is_not_an_id_in_an_admin_autocomplete_is_a_form_error_not
     page = response.content.decode()
     assert response.status_code == 200 and "errornote" in page and "龙岩测试化工有限公司" in page
     assert Enterprise.objects.count() == before
+
+
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
+@pytest.mark.parametrize("level", ["", "planet"])
+def test_a_jurisdiction_without_a_known_level_is_a_form_error_in_the_admin_not_a_500(
+    client: Any, users: Any, org: Any, level: str
+) -> None:
+    from safety_platform.models import Jurisdiction
+
+    before = Jurisdiction.objects.count()
+    client.force_login(users["admin"])
+    data = {"name": "测试镇", "code": "350802999", "level": level, "sort_order": "0"}
+    response = client.post(reverse("admin:safety_platform_jurisdiction_add"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "errornote" in page and "测试镇" in page
+    assert Jurisdiction.objects.count() == before
