@@ -113,6 +113,12 @@ def use_platform_admin_forms() -> None:
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TimeField] = {"widget": TimeToTheSecond}
     # Several records chosen: an id past the integer range is "not one of the choices", not a 500 on SQLite.
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.ManyToManyField] = {"form_class": IdsChoiceField}
+    # An admin made before this ran (auth's GroupAdmin, registered when safety_platform.admin imports auth's
+    # UserAdmin) copied the defaults then: it gets this one too.
+    from django.contrib.admin import site
+
+    for model_admin in site._registry.values():
+        model_admin.formfield_overrides.setdefault(models.ManyToManyField, {"form_class": IdsChoiceField})
     # `autocomplete_fields`: the widgets ModelAdmin builds for them (by these names in its module).
     setattr(options, "AutocompleteSelect", PlatformAutocompleteSelect)  # noqa: B010 (not in the module's stubs)
     setattr(options, "AutocompleteSelectMultiple", PlatformAutocompleteSelectMultiple)  # noqa: B010

@@ -114,3 +114,15 @@ def test_a_jurisdiction_without_a_known_level_is_a_form_error_in_the_admin_not_a
     page = response.content.decode()
     assert response.status_code == 200 and "errornote" in page and "测试镇" in page
     assert Jurisdiction.objects.count() == before
+
+
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
+def test_a_huge_permission_id_in_the_admins_group_form_is_a_form_error_not_a_500(client: Any, users: Any) -> None:
+    """auth's GroupAdmin is made before the platform's admin defaults are set; it takes the ids field too."""
+    from django.contrib.auth.models import Group
+
+    client.force_login(users["admin"])
+    response = client.post(reverse("admin:auth_group_add"), {"name": "值班组", "permissions": [HUGE_ID]})
+    page = response.content.decode()
+    assert response.status_code == 200 and "errornote" in page and "值班组" in page
+    assert not Group.objects.filter(name="值班组").exists()
