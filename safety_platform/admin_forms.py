@@ -118,7 +118,8 @@ def use_platform_admin_forms() -> None:
     from django.contrib.admin import site
 
     for model_admin in site._registry.values():
-        model_admin.formfield_overrides.setdefault(models.ManyToManyField, {"form_class": IdsChoiceField})
+        overrides: Any = model_admin.formfield_overrides  # a dict per admin (ModelAdmin.__init__), typed Mapping
+        overrides.setdefault(models.ManyToManyField, {"form_class": IdsChoiceField})
     # `autocomplete_fields`: the widgets ModelAdmin builds for them (by these names in its module).
     setattr(options, "AutocompleteSelect", PlatformAutocompleteSelect)  # noqa: B010 (not in the module's stubs)
     setattr(options, "AutocompleteSelectMultiple", PlatformAutocompleteSelectMultiple)  # noqa: B010
