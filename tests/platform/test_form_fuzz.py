@@ -1,17 +1,18 @@
 """Bad input drill: every form a demo role is shown refuses bad values with a message, never a server error.
 
-Each demo login walks the site as tests/platform/test_crawl.py does (same links, same limits) and collects the
-forms of the pages it reaches. Then every distinct form (its address's shape and its field names) is sent with
-each of its fields in turn set to each of three values that broke pages before — a 20-digit number (SQLite's
-integer overflow) in every field but typed text, a NUL character (PostgreSQL refuses it in text) in typed text,
--1 (a `next` taken for a URL name) in hidden fields — the other fields as the page filled them. Search and
-filter forms are sent by GET, the others by POST. The answer may be anything but a server error: a form
-message, a 400, a 403, a redirect. Deterministic (the demo seeded on a fixed day, fixed values, forms sent in
-the order the crawl found them): a failure names the form and the field.
+Each demo login walks the site as tests/platform/test_crawl.py does (same links, same limits; like it, not the Django
+admin's own pages) and collects the forms of the pages it reaches. Then every distinct form (its address's shape and its
+field names) is sent with each of its fields in turn set to each of three values that broke pages before — a 20-digit
+number (SQLite's integer overflow) in every field but typed text, a NUL character (PostgreSQL refuses it in text) in
+typed text, -1 (a `next` taken for a URL name) in hidden fields — the other fields as the page filled them. Search and
+filter forms are sent by GET, the others by POST. The answer may be anything but a server error: a form message, a 400,
+a 403, a redirect. Deterministic (the demo seeded on a fixed day, fixed values, forms sent in the order the crawl found
+them): a failure names the form and the field.
 
-The full fuzz this drill stands for (sixteen values per field, every page as nine roles, ~25,000 requests a role)
-is run by hand; this keeps the values that found defects, for the roles whose forms differ (the second inspector
-and the second department are shown the same forms as the first), in about half a minute per role.
+The full fuzz this drill stands for (sixteen values per field, every page as nine roles, ~25,000 requests a role) is run
+by hand, the admin's add and change forms included (what it found there is in tests/hazards/test_bad_input.py); this
+keeps the values that found defects, for the roles whose forms differ (the second inspector and the second department
+are shown the same forms as the first), in about half a minute per role.
 """
 
 from __future__ import annotations
