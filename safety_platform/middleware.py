@@ -75,8 +75,8 @@ class NulCharacterMiddleware:
     PostgreSQL cannot store the character in text, so a note, reason or summary a view passes on as it came
     (not through a form field, which refuses it) was a server error when saved. No keyboard types it; it
     comes with text pasted from some files, or from a crafted request. Checked here once for every page and
-    form-encoded API call (placed after the CSRF check, so a forged form is still a 403); an API call's JSON body
-    is checked by its serializer's fields. The web answer is the platform's 400 page with the message, the
+    form-encoded API call, once the CSRF check has passed (a forged form is still a 403); an API call's JSON
+    body is checked by its serializer's fields. The web answer is the platform's 400 page with the message, the
     API's the API's error shape (`code` "invalid", `errors` naming the field).
     """
 
@@ -84,9 +84,13 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> Any:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> Any:
+        # In process_view, after CsrfViewMiddleware's: a forged form is refused for that first.
         field = _field_with_nul(request)
         if field is None:
-            return self.get_response(request)
+            return None
         from django.http import JsonResponse
         from django.shortcuts import render
         from django.utils.translation import gettext as _

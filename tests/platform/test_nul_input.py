@@ -69,3 +69,12 @@ def test_a_form_encoded_api_call_with_a_nul_gets_the_apis_error_naming_the_field
     assert as_json.status_code == 400 and "reason" in as_json.json()["errors"]
     planned.refresh_from_db()
     assert planned.status == "planned"
+
+
+def test_a_forged_form_with_a_nul_is_refused_as_forged_first(users: dict[str, Any], planned: JointInspection) -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["inspector"])
+    url = reverse("enterprises:joint_inspection_act", args=[planned.pk, "cancel"])
+    assert client.post(url, {"reason": "改期\x00"}).status_code == 403
