@@ -295,10 +295,68 @@ class StatutoryDeadlineAdmin(admin.ModelAdmin):
 # replaced on its admin class (read per request), not re-registered; the form stays the library's, with its widgets.
 from django_celery_beat import admin as beat_admin  # noqa: E402
 
+
+class _PeriodicTaskFormWithoutKeyError(beat_admin.PeriodicTaskForm):
+    """The library's `clean` reads `cleaned_data["task"]`, absent when the task field has an error of its own (a
+    name over 200 characters): a KeyError, a 500. That field's own message is shown instead."""
+
+    def clean(self) -> Any:
+        if "task" not in self.cleaned_data:
+            return self.cleaned_data
+        return super().clean()
+
+
 beat_admin.PeriodicTaskAdmin.form = type(
     "PeriodicTaskForm",
-    (PlatformAdminForm, beat_admin.PeriodicTaskForm),
+    (PlatformAdminForm, _PeriodicTaskFormWithoutKeyError),
     {"__module__": beat_admin.__name__, "__doc__": beat_admin.PeriodicTaskForm.__doc__},
 )
+
+
+class CrontabScheduleForm(PlatformAdminForm):
+    """A crontab the scheduler can read. The library's field checks pass values Celery's own parser refuses
+    (`-1`): the row was saved and its page, which shows the schedule in words, was a 500 — and the scheduler
+    would have failed on it too. Parsed here as the scheduler parses it, the refusal is a form message."""
+
+    PARTS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "timezone" in self.fields:
+            # Its default is a callable, so Django also sends the initial zone in a hidden input and reads it back
+            # to tell a change: a forged one of 3,000 characters made the zone library fail (OSError, a 500).
+            # Compared with the stored value instead.
+            self.fields["timezone"].show_hidden_initial = False
+
+    def clean(self) -> dict[str, Any] | None:
+        from celery.schedules import ParseException, crontab
+
+        cleaned = super().clean()
+        if cleaned is None or not all(isinstance(cleaned.get(part), str) for part in self.PARTS):
+            return cleaned  # a part already has its own error
+        try:
+            crontab(**{part: cleaned[part] for part in self.PARTS})
+        except (ParseException, ValueError, TypeError) as exc:
+            raise ValidationError(_("The scheduler cannot read this schedule: %(error)s") % {"error": exc}) from exc
+        return cleaned
+
+
+beat_admin.CrontabScheduleAdmin.form = CrontabScheduleForm
+
+
+@admin.display(description=_("Schedule in words"))
+def _crontab_in_words(model_admin: Any, schedule: Any) -> str:
+    """The schedule in words (the library's, in English), or a dash while the form shows values Celery cannot
+    read: the refused form is shown again with them, and the library's property raised on them (a 500)."""
+    from celery.schedules import ParseException
+
+    try:
+        return str(schedule.human_readable)
+    except (ParseException, ValueError, TypeError):
+        return "—"
+
+
+# The admin's method of that name is what its list and its read-only field show (before the model's property).
+beat_admin.CrontabScheduleAdmin.human_readable = _crontab_in_words  # type: ignore[attr-defined]
 
 from . import admin_rules  # noqa: E402, F401  (the rule book: its own module)

@@ -3,6 +3,7 @@ page, never a 500."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -126,3 +127,30 @@ def test_a_huge_permission_id_in_the_admins_group_form_is_a_form_error_not_a_500
     page = response.content.decode()
     assert response.status_code == 200 and "errornote" in page and "值班组" in page
     assert not Group.objects.filter(name="值班组").exists()
+
+
+@pytest.mark.clock(shanghai(2026, 12, 4, 10))
+def test_the_schedulers_admin_refuses_what_celery_cannot_read_with_a_message(client: Any, users: Any) -> None:
+    """A crontab part Celery's parser refuses (-1) was saved and its page was a 500; a task name over 200
+    characters was a KeyError; a forged initial time zone an OSError. Each is now the form's message."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    crontabs, tasks = CrontabSchedule.objects.count(), PeriodicTask.objects.count()
+    client.force_login(users["admin"])
+    every = {"minute": "*", "hour": "*", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"}
+    every |= {"periodictask_set-TOTAL_FORMS": "0", "periodictask_set-INITIAL_FORMS": "0"}  # its tasks' inline
+    url = reverse("admin:django_celery_beat_crontabschedule_add")
+    for part in ("minute", "day_of_month", "day_of_week"):
+        response = client.post(url, {**every, part: "-1", "timezone": "Asia/Shanghai"})
+        page = response.content.decode()
+        assert response.status_code == 200 and "errornote" in page, part
+        assert "调度程序无法识别此执行时间" in page and "执行时间说明" in page, part
+    forged = client.post(url, {**every, "timezone": "Asia/Shanghai", "initial-timezone": "中" * 3000})
+    assert forged.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", forged.content.decode())
+    assert CrontabSchedule.objects.count() == crontabs + 1
+    response = client.post(
+        reverse("admin:django_celery_beat_periodictask_add"),
+        {"name": "测试任务", "task": "x" * 300, "crontab": CrontabSchedule.objects.first().pk, "args": "[]"},
+    )
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    assert PeriodicTask.objects.count() == tasks
