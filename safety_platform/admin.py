@@ -337,7 +337,13 @@ class CrontabScheduleForm(PlatformAdminForm):
         try:
             crontab(**{part: cleaned[part] for part in self.PARTS})
         except (ParseException, ValueError, TypeError) as exc:
-            raise ValidationError(_("The scheduler cannot read this schedule: %(error)s") % {"error": exc}) from exc
+            # Celery's reason is English ("negative numbers not supported"): the message says what to write instead.
+            raise ValidationError(
+                _(
+                    "The scheduler cannot read this schedule: write each part as *, a number from 0, a range "
+                    "(1-5), a list (0,30) or a step (*/15)."
+                )
+            ) from exc
         return cleaned
 
 

@@ -144,7 +144,8 @@ def test_the_schedulers_admin_refuses_what_celery_cannot_read_with_a_message(cli
         response = client.post(url, {**every, part: "-1", "timezone": "Asia/Shanghai"})
         page = response.content.decode()
         assert response.status_code == 200 and "errornote" in page, part
-        assert "调度程序无法识别此执行时间" in page and "执行时间说明" in page, part
+        assert "调度程序无法识别此执行时间：每一项请填写" in page and "执行时间说明" in page, part
+        assert "negative numbers" not in page, part
     forged = client.post(url, {**every, "timezone": "Asia/Shanghai", "initial-timezone": "中" * 3000})
     assert forged.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", forged.content.decode())
     assert CrontabSchedule.objects.count() == crontabs + 1
