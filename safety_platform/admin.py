@@ -314,9 +314,10 @@ beat_admin.PeriodicTaskAdmin.form = type(
 
 
 class CrontabScheduleForm(PlatformAdminForm):
-    """A crontab the scheduler can read. The library's field checks pass values Celery's own parser refuses
-    (`-1`): the row was saved and its page, which shows the schedule in words, was a 500 — and the scheduler
-    would have failed on it too. Parsed here as the scheduler parses it, the refusal is a form message."""
+    """A crontab the scheduler can read, checked as the scheduler parses it, with a message in Chinese that says
+    what to write (the library's own field checks answer in English, "No enumeration for Day of Month: '-1'").
+    The form refused for `-1` was shown again with the schedule in words made from the refused values, on
+    which Celery's parser raised: a 500 (`_crontab_in_words` below)."""
 
     PARTS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
 

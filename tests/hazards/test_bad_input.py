@@ -131,8 +131,9 @@ def test_a_huge_permission_id_in_the_admins_group_form_is_a_form_error_not_a_500
 
 @pytest.mark.clock(shanghai(2026, 12, 4, 10))
 def test_the_schedulers_admin_refuses_what_celery_cannot_read_with_a_message(client: Any, users: Any) -> None:
-    """A crontab part Celery's parser refuses (-1) was saved and its page was a 500; a task name over 200
-    characters was a KeyError; a forged initial time zone an OSError. Each is now the form's message."""
+    """A crontab part Celery's parser refuses (-1): the refused form, shown again, described the schedule from
+    the refused values and was a 500; a task name over 200 characters was a KeyError; a forged initial time zone
+    an OSError. Each is now the form's message (or, for the forged value, ignored)."""
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     crontabs, tasks = CrontabSchedule.objects.count(), PeriodicTask.objects.count()
