@@ -296,20 +296,22 @@ class StatutoryDeadlineAdmin(admin.ModelAdmin):
 from django_celery_beat import admin as beat_admin  # noqa: E402
 
 
-class _PeriodicTaskFormWithoutKeyError(beat_admin.PeriodicTaskForm):
+def _periodic_task_clean(form: Any) -> Any:
     """The library's `clean` reads `cleaned_data["task"]`, absent when the task field has an error of its own (a
     name over 200 characters): a KeyError, a 500. That field's own message is shown instead."""
-
-    def clean(self) -> Any:
-        if "task" not in self.cleaned_data:
-            return self.cleaned_data
-        return super().clean()
+    if "task" not in form.cleaned_data:
+        return form.cleaned_data  # the form is refused anyway
+    return super(beat_admin.PeriodicTaskAdmin.form, form).clean()  # PlatformAdminForm's, then the library's
 
 
 beat_admin.PeriodicTaskAdmin.form = type(
     "PeriodicTaskForm",
-    (PlatformAdminForm, _PeriodicTaskFormWithoutKeyError),
-    {"__module__": beat_admin.__name__, "__doc__": beat_admin.PeriodicTaskForm.__doc__},
+    (PlatformAdminForm, beat_admin.PeriodicTaskForm),
+    {
+        "__module__": beat_admin.__name__,
+        "__doc__": beat_admin.PeriodicTaskForm.__doc__,
+        "clean": _periodic_task_clean,
+    },
 )
 
 
